@@ -1,0 +1,5 @@
+export * from './app-error.js';
+export * from './parse-env.js';
+export * from './secrets.js';
+export * from './tokens.js';
+export * from './logger.js';

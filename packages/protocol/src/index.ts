@@ -1,0 +1,4 @@
+export * from './limits.js';
+export * from './message.js';
+export * from './widget-events.js';
+export * from './errors.js';
