@@ -1,0 +1,2 @@
+export { createTelegramBridge } from './telegram-bridge.js';
+export { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';

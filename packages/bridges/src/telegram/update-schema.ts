@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** The part of a Telegram Update the bridge reads; unknown fields pass through untouched. */
+const ZTelegramMessage = z.looseObject({
+  message_id: z.number().int(),
+  message_thread_id: z.number().int().optional(),
+  is_topic_message: z.boolean().optional(),
+  from: z.looseObject({ id: z.number(), is_bot: z.boolean(), first_name: z.string(), last_name: z.string().optional(), username: z.string().optional() }).optional(),
+  chat: z.looseObject({ id: z.number(), type: z.string() }),
+  date: z.number().int(),
+  text: z.string().max(10_000).optional(),
+  caption: z.string().max(10_000).optional(),
+});
+
+export const ZTelegramUpdate = z.looseObject({
+  update_id: z.number().int().nonnegative(),
+  message: ZTelegramMessage.optional(),
+  edited_message: ZTelegramMessage.optional(),
+});
+export type TTelegramUpdate = z.infer<typeof ZTelegramUpdate>;

@@ -1,0 +1,15 @@
+export { createDb, type TDb, type TTx } from './client.js';
+export { Prisma } from '@prisma/client';
+export type { BridgeKind, ConnectionStatus, SenderKind, Role } from '@prisma/client';
+export * from './dto.js';
+export * from './repositories/organizations.js';
+export * from './repositories/projects.js';
+export * from './repositories/visitors.js';
+export * from './repositories/conversations.js';
+export * from './repositories/messages.js';
+export * from './repositories/connections.js';
+export * from './repositories/threads.js';
+export * from './repositories/outbox.js';
+export * from './repositories/inbound.js';
+export * from './repositories/api-keys.js';
+export * from './repositories/audit.js';

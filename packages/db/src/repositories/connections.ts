@@ -1,0 +1,102 @@
+import type { BridgeKind, ConnectionStatus } from '@prisma/client';
+import type { TDb } from '../client.js';
+
+/** A connection as the rest of the system sees it. `credentials` stays sealed; only bridge code unseals it. */
+export interface TConnection {
+  id: string;
+  organizationId: string;
+  projectId: string;
+  kind: BridgeKind;
+  sealedCredentials: string;
+  webhookSecretHash: string | null;
+  targetId: string;
+  targetScope: string | null;
+  status: ConnectionStatus;
+  statusReason: string | null;
+}
+
+/** What an API may show about a connection: never the credentials. */
+export interface TConnectionPublic {
+  id: string;
+  projectId: string;
+  kind: BridgeKind;
+  targetId: string;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+}
+
+type Row = {
+  id: string; organizationId: string; projectId: string; kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
+  targetId: string; targetScope: string | null; status: ConnectionStatus; statusReason: string | null;
+};
+function toConnection(c: Row): TConnection {
+  return {
+    id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
+    webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
+  };
+}
+
+export async function createConnection(
+  db: TDb,
+  organizationId: string,
+  input: { projectId: string; kind: BridgeKind; sealedCredentials: string; webhookSecretHash?: string | null; targetId: string; targetScope?: string | null },
+): Promise<TConnection> {
+  const c = await db.bridgeConnection.create({
+    data: {
+      organizationId, projectId: input.projectId, kind: input.kind, credentials: input.sealedCredentials,
+      webhookSecretHash: input.webhookSecretHash ?? null, targetId: input.targetId, targetScope: input.targetScope ?? null,
+    },
+  });
+  return toConnection(c);
+}
+
+export async function getConnection(db: TDb, organizationId: string, connectionId: string): Promise<TConnection | null> {
+  const c = await db.bridgeConnection.findUnique({ where: { organizationId_id: { organizationId, id: connectionId } } });
+  return c ? toConnection(c) : null;
+}
+
+/**
+ * Resolves an inbound webhook's connection id to its tenant. Like the project key, the connection id in a webhook
+ * URL is where the tenant is discovered; the caller must still verify the webhook's secret before trusting it.
+ */
+export async function resolveConnectionForWebhook(db: TDb, connectionId: string): Promise<TConnection | null> {
+  if (!/^[a-z0-9]{20,40}$/.test(connectionId)) return null;
+  const c = await db.bridgeConnection.findUnique({ where: { id: connectionId } });
+  return c ? toConnection(c) : null;
+}
+
+export async function listConnections(db: TDb, organizationId: string, projectId: string): Promise<TConnectionPublic[]> {
+  const rows = await db.bridgeConnection.findMany({ where: { organizationId, projectId }, orderBy: { createdAt: 'asc' } });
+  return rows.map((c) => ({
+    id: c.id, projectId: c.projectId, kind: c.kind, targetId: c.targetId, status: c.status, statusReason: c.statusReason,
+    lastSuccessAt: c.lastSuccessAt?.toISOString() ?? null, lastError: c.lastError, consecutiveFailures: c.consecutiveFailures,
+  }));
+}
+
+export async function recordConnectionSuccess(db: TDb, organizationId: string, connectionId: string): Promise<void> {
+  await db.bridgeConnection.update({
+    where: { organizationId_id: { organizationId, id: connectionId } },
+    data: { lastSuccessAt: new Date(), consecutiveFailures: 0, status: 'active', statusReason: null },
+  });
+}
+
+/** Records a failure; `broken` marks the connection as needing a person (revoked token, kicked bot, …). */
+export async function recordConnectionFailure(
+  db: TDb,
+  organizationId: string,
+  connectionId: string,
+  input: { error: string; broken?: boolean },
+): Promise<void> {
+  await db.bridgeConnection.update({
+    where: { organizationId_id: { organizationId, id: connectionId } },
+    data: {
+      lastErrorAt: new Date(),
+      lastError: input.error.slice(0, 500),
+      consecutiveFailures: { increment: 1 },
+      ...(input.broken ? { status: 'broken' as const, statusReason: input.error.slice(0, 500) } : {}),
+    },
+  });
+}

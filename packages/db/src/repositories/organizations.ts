@@ -1,0 +1,32 @@
+import type { Role } from '@prisma/client';
+import type { TDb } from '../client.js';
+
+export interface TOrganization { id: string; name: string; slug: string }
+
+function slugify(name: string): string {
+  const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return base || 'org';
+}
+
+/** Creates a user (or reuses the one with this email), an organization and the owner membership. */
+export async function createOrganizationWithOwner(
+  db: TDb,
+  input: { email: string; orgName: string; userName?: string; role?: Role },
+): Promise<{ organization: TOrganization; userId: string }> {
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.upsert({
+      where: { email: input.email.toLowerCase() },
+      create: { email: input.email.toLowerCase(), name: input.userName ?? null },
+      update: {},
+    });
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const org = await tx.organization.create({ data: { name: input.orgName, slug: `${slugify(input.orgName)}-${suffix}` } });
+    await tx.membership.create({ data: { organizationId: org.id, userId: user.id, role: input.role ?? 'owner' } });
+    return { organization: { id: org.id, name: org.name, slug: org.slug }, userId: user.id };
+  });
+}
+
+export async function getOrganization(db: TDb, organizationId: string): Promise<TOrganization | null> {
+  const org = await db.organization.findUnique({ where: { id: organizationId } });
+  return org ? { id: org.id, name: org.name, slug: org.slug } : null;
+}

@@ -1,0 +1,12 @@
+/** Queue names and dotted job names: stable, they live in Redis across deploys. */
+export const QUEUES = {
+  delivery: 'bridge-delivery',
+  inbound: 'bridge-inbound',
+  maintenance: 'maintenance',
+} as const;
+
+export const JOBS = {
+  deliver: 'bridge.deliver',
+  inbound: 'bridge.inbound',
+  sweep: 'outbox.sweep',
+} as const;

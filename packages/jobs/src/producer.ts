@@ -1,0 +1,51 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUES, JOBS } from './names.js';
+import { jobIds, type TDeliverJob, type TInboundJob } from './contracts.js';
+import { bullPrefix, createRedis, type TRedisConfig } from './redis.js';
+
+export const DELIVERY_JOB_OPTIONS = {
+  attempts: 25,
+  backoff: { type: 'exponential', delay: 1_000 },
+  // Completed/failed jobs are removed so their id can be added again by the sweeper.
+  removeOnComplete: true,
+  removeOnFail: true,
+} as const;
+
+/** An outbox row as the producer needs it (TOutboxRef of @pocketping/db). */
+export interface TOutboxRow { id: string; organizationId: string; connectionId: string; conversationId: string }
+
+export interface TProducer {
+  enqueueDeliveries(rows: readonly TOutboxRow[]): Promise<void>;
+  enqueueInbound(job: TInboundJob): Promise<void>;
+  close(): Promise<void>;
+  redis: Redis;
+}
+
+/** Producer side of the queues, for realtime and web. Job ids come from outbox/inbound row ids: adding twice is a no-op. */
+export function createProducer(cfg: TRedisConfig): TProducer {
+  const redis = createRedis(cfg.url, 'producer');
+  const prefix = bullPrefix(cfg);
+  const delivery = new Queue(QUEUES.delivery, { connection: redis, prefix });
+  const inbound = new Queue(QUEUES.inbound, { connection: redis, prefix });
+  return {
+    redis,
+    async enqueueDeliveries(rows) {
+      if (rows.length === 0) return;
+      await delivery.addBulk(
+        rows.map((r) => ({
+          name: JOBS.deliver,
+          data: { organizationId: r.organizationId, connectionId: r.connectionId, conversationId: r.conversationId, outboxId: r.id } satisfies TDeliverJob,
+          opts: { jobId: jobIds.deliver(r.id), ...DELIVERY_JOB_OPTIONS },
+        })),
+      );
+    },
+    async enqueueInbound(job) {
+      await inbound.add(JOBS.inbound, job, { jobId: jobIds.inbound(job.inboundEventId), ...DELIVERY_JOB_OPTIONS });
+    },
+    async close() {
+      await Promise.allSettled([delivery.close(), inbound.close()]);
+      redis.disconnect();
+    },
+  };
+}
