@@ -3,3 +3,4 @@ export * from './parse-env.js';
 export * from './secrets.js';
 export * from './tokens.js';
 export * from './logger.js';
+export * from './env-fields.js';
