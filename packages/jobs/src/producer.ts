@@ -5,8 +5,10 @@ import { jobIds, type TDeliverJob, type TInboundJob } from './contracts.js';
 import { bullPrefix, createRedis, type TRedisConfig } from './redis.js';
 
 export const DELIVERY_JOB_OPTIONS = {
-  attempts: 25,
-  backoff: { type: 'exponential', delay: 1_000 },
+  attempts: 30,
+  // 'capped': 1 s, 2 s, 4 s … up to 60 s (the worker defines it). After the last attempt the job is removed and
+  // the sweeper re-adds it while its outbox row is still pending, so a broken connection retries forever, slowly.
+  backoff: { type: 'capped' },
   // Completed/failed jobs are removed so their id can be added again by the sweeper.
   removeOnComplete: true,
   removeOnFail: true,
@@ -48,4 +50,9 @@ export function createProducer(cfg: TRedisConfig): TProducer {
       redis.disconnect();
     },
   };
+}
+
+/** The worker's backoff for 'capped' jobs: exponential from 1 s, never more than 60 s between attempts. */
+export function cappedBackoff(attemptsMade: number): number {
+  return Math.min(60_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
 }

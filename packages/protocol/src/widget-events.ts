@@ -10,6 +10,9 @@ export const WIDGET_NAMESPACE = '/widget';
 export const ZWidgetAuth = z.object({
   projectKey: z.string().min(8).max(100),
   visitorToken: z.string().min(16).max(200).optional(),
+  /** The page the widget runs on, for the operator's visitor card. */
+  pageUrl: z.string().max(2000).optional(),
+  referrer: z.string().max(2000).optional(),
 });
 export type TWidgetAuth = z.infer<typeof ZWidgetAuth>;
 

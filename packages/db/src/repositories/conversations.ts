@@ -40,3 +40,9 @@ export async function getConversation(db: TDb | TTx, organizationId: string, con
   const c = await db.conversation.findUnique({ where: { organizationId_id: { organizationId, id: conversationId } } });
   return c ? toConversation(c) : null;
 }
+
+/** The visitor's most recent conversation, open or closed: what the widget shows on return. */
+export async function getLatestConversationForVisitor(db: TDb, organizationId: string, visitorId: string): Promise<TConversation | null> {
+  const c = await db.conversation.findFirst({ where: { organizationId, visitorId }, orderBy: { createdAt: 'desc' } });
+  return c ? toConversation(c) : null;
+}

@@ -1,0 +1,79 @@
+import type { Socket } from 'socket.io';
+import { randomToken, sha256, type TLogger } from '@pocketping/core';
+import { createVisitor, getProjectByPublicKey, getVisitorByTokenHash, type TDb } from '@pocketping/db';
+import { ZWidgetAuth } from '@pocketping/protocol';
+import type { TRateLimiter } from '../rate-limit.js';
+import { isOriginAllowed } from './origin.js';
+
+/** What the handshake establishes; handlers read the tenant from here and nowhere else. */
+export interface TWidgetSocketData {
+  organizationId: string;
+  projectId: string;
+  visitorId: string;
+  /** Only set when this handshake created the visitor: sent once in the `session` event. */
+  newVisitorToken: string | null;
+  settings: unknown;
+}
+
+function refuse(code: string, message: string): Error {
+  const err = new Error(message) as Error & { data: { code: string; message: string } };
+  err.data = { code, message };
+  return err;
+}
+
+/**
+ * The widget namespace's tenant wrapper: project key → project → organization, the Origin must be in the
+ * project's allowlist, the visitor token resumes a visitor of that project only (another project's token
+ * creates a new visitor instead).
+ */
+export function authenticateWidget(deps: { db: TDb; limiter: TRateLimiter; log: TLogger }) {
+  return (socket: Socket, next: (err?: Error) => void): void => {
+    void (async () => {
+      const ip = socket.handshake.address;
+      if (!(await deps.limiter.hit(`conn:ip:${ip}`, 60, 60))) return next(refuse('rate_limited', 'Too many connections from this address; retry in a minute'));
+
+      const auth = ZWidgetAuth.safeParse(socket.handshake.auth);
+      if (!auth.success) return next(refuse('bad_request', 'Invalid handshake: projectKey is required'));
+
+      const project = await getProjectByPublicKey(deps.db, auth.data.projectKey);
+      if (!project) return next(refuse('unauthorized', 'Unknown project key'));
+
+      const origin = socket.handshake.headers.origin;
+      if (!isOriginAllowed(origin, project.allowedOrigins)) {
+        deps.log.info({ tenantId: project.organizationId, projectId: project.id, origin }, 'widget origin refused');
+        return next(refuse('forbidden', `Origin ${origin ?? '(none)'} is not allowed for this project`));
+      }
+      if (!(await deps.limiter.hit(`conn:project:${project.id}`, 600, 60))) return next(refuse('rate_limited', 'Too many connections for this project; retry shortly'));
+
+      let visitor = auth.data.visitorToken
+        ? await getVisitorByTokenHash(deps.db, project.organizationId, project.id, sha256(auth.data.visitorToken))
+        : null;
+      let newVisitorToken: string | null = null;
+      if (!visitor) {
+        newVisitorToken = randomToken('vt_', 24);
+        visitor = await createVisitor(deps.db, project.organizationId, {
+          projectId: project.id,
+          tokenHash: sha256(newVisitorToken),
+          metadata: {
+            userAgent: String(socket.handshake.headers['user-agent'] ?? '').slice(0, 500),
+            pageUrl: auth.data.pageUrl ?? null,
+            referrer: auth.data.referrer ?? null,
+            origin: origin ?? null,
+          },
+        });
+      }
+      const data: TWidgetSocketData = {
+        organizationId: project.organizationId,
+        projectId: project.id,
+        visitorId: visitor.id,
+        newVisitorToken,
+        settings: project.settings,
+      };
+      socket.data = data;
+      next();
+    })().catch((err: unknown) => {
+      deps.log.error({ err }, 'widget handshake failed');
+      next(refuse('internal', 'Temporary server error; retrying'));
+    });
+  };
+}

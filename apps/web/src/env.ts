@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { envFields } from '@pocketping/core';
+
+/**
+ * The web app's configuration. Nothing else in apps/web reads `process.env`.
+ *
+ * Read lazily through `getEnv()`: `next build` imports route and page modules, and a module-level parse would break
+ * the build on any machine without a runtime env (CI, Docker build stage). A missing or malformed variable makes the
+ * first request that needs it fail with an error naming every bad variable.
+ */
+export const ZWebEnv = z.object({
+  NODE_ENV: envFields.NODE_ENV,
+  LOG_LEVEL: envFields.LOG_LEVEL,
+  DATABASE_URL: envFields.DATABASE_URL,
+  REDIS_URL: envFields.REDIS_URL,
+  REDIS_PREFIX: envFields.REDIS_PREFIX,
+  ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
+  AUTH_SECRET: envFields.AUTH_SECRET,
+  WEB_PUBLIC_URL: envFields.WEB_PUBLIC_URL,
+  REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL,
+  TELEGRAM_API_ROOT: envFields.TELEGRAM_API_ROOT,
+  SLACK_API_URL: envFields.SLACK_API_URL,
+  DISCORD_API_URL: envFields.DISCORD_API_URL,
+  STRIPE_API_HOST: envFields.STRIPE_API_HOST,
+  STRIPE_API_PORT: envFields.STRIPE_API_PORT,
+  STRIPE_API_PROTOCOL: envFields.STRIPE_API_PROTOCOL,
+  OPENAI_BASE_URL: envFields.OPENAI_BASE_URL,
+  SMTP_URL: envFields.SMTP_URL,
+  /** Written by `npm start` after it bootstraps the demo project; /demo falls back to it. */
+  DEMO_PROJECT_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^pk_[A-Za-z0-9_-]{10,60}$/, 'must look like "pk_…"').optional(),
+  ),
+});
+export type TWebEnv = z.infer<typeof ZWebEnv>;
+
+/** Thrown instead of `process.exit`: inside Next a config error must fail the request, not kill the server. */
+export class EnvError extends Error {
+  readonly variables: string[];
+  constructor(variables: string[], lines: string[]) {
+    super(`[web] configuration error — fix these environment variables (see .env.example):\n${lines.join('\n')}`);
+    this.name = 'EnvError';
+    this.variables = variables;
+  }
+}
+
+/** Same report as `parseEnv` of @pocketping/core (one line per variable, naming it), but it throws. */
+export function parseWebEnv(source: Record<string, string | undefined>): TWebEnv {
+  const result = ZWebEnv.safeParse(source);
+  if (result.success) return result.data;
+  const variables: string[] = [];
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(env)';
+    variables.push(name);
+    const value = source[String(issue.path[0])];
+    const why = value === undefined || value === '' ? 'is missing' : `is invalid: ${issue.message}`;
+    return `  - ${name} ${why}`;
+  });
+  throw new EnvError(variables, lines);
+}
+
+let cached: TWebEnv | undefined;
+let reported = false;
+
+export function getEnv(): TWebEnv {
+  if (cached) return cached;
+  try {
+    cached = parseWebEnv(process.env);
+    return cached;
+  } catch (err) {
+    // Printed once per process, not once per request; every request still fails with the same error.
+    if (!reported && err instanceof EnvError) {
+      console.error(err.message);
+      reported = true;
+    }
+    throw err;
+  }
+}

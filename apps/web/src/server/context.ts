@@ -1,0 +1,38 @@
+import { createLogger, parseKeyRing, type TKeyRing, type TLogger } from '@pocketping/core';
+import { createDb, type TDb } from '@pocketping/db';
+import { createProducer, type TProducer } from '@pocketping/jobs';
+import { createBridgeRegistry, type TBridgeRegistry } from '@pocketping/bridges';
+import { getEnv, type TWebEnv } from '../env';
+
+/** Everything a request handler may need. Built once per process, on first use, never at build time. */
+export interface TWebContext {
+  env: TWebEnv;
+  log: TLogger;
+  db: TDb;
+  producer: TProducer;
+  keyRing: TKeyRing;
+  bridges: TBridgeRegistry;
+}
+
+// Kept on globalThis: `next dev` re-evaluates modules on every edit, and each evaluation would otherwise open
+// another Postgres pool and Redis connection.
+const holder = globalThis as typeof globalThis & { __pocketpingWebContext?: TWebContext };
+
+export function getContext(): TWebContext {
+  if (holder.__pocketpingWebContext) return holder.__pocketpingWebContext;
+  const env = getEnv();
+  const log = createLogger('web', env.LOG_LEVEL);
+  const producer = createProducer({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX });
+  // ioredis reconnects by itself; without a listener every failed attempt would be an unhandled 'error' event.
+  producer.redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  const ctx: TWebContext = {
+    env,
+    log,
+    db: createDb(env.DATABASE_URL),
+    producer,
+    keyRing: parseKeyRing(env.ENCRYPTION_KEY),
+    bridges: createBridgeRegistry({ telegram: { apiRoot: env.TELEGRAM_API_ROOT } }),
+  };
+  holder.__pocketpingWebContext = ctx;
+  return ctx;
+}

@@ -1,0 +1,111 @@
+import { AppError, safeEqual, sha256, toAppError, type TLogger } from '@pocketping/core';
+import { getInboundEvent, recordInboundEvent, resolveConnectionForWebhook, type Prisma, type TDb } from '@pocketping/db';
+import { getBridge, type TBridgeRegistry } from '@pocketping/bridges';
+import type { TProducer } from '@pocketping/jobs';
+import { withTimeout } from '../with-timeout';
+
+/** Telegram updates are small (a message with a caption); anything above this is not a Telegram update. */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+/** An enqueue must not hold Telegram's request: past this the sweeper gets the row instead. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+/** Telegram's own limits for secret_token: 1–256 characters of A-Z a-z 0-9 _ -. */
+const SECRET_FORMAT = /^[A-Za-z0-9_-]{1,256}$/;
+
+export interface TTelegramWebhookDeps {
+  db: TDb;
+  producer: Pick<TProducer, 'enqueueInbound'>;
+  bridges: TBridgeRegistry;
+  log: TLogger;
+}
+
+export interface TTelegramWebhookInput {
+  connectionId: string;
+  /** The X-Telegram-Bot-Api-Secret-Token header, or null when absent. */
+  secretHeader: string | null;
+  rawBody: string;
+}
+
+export interface TWebhookResult {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Receives one Telegram update for one connection: authenticate, store, enqueue, answer. No platform work happens
+ * here — the worker's inbound job does it — so Telegram gets its 200 in milliseconds.
+ *
+ * This is the webhook transport's single tenancy wrapper: the organization comes from the connection in the URL,
+ * and only after the secret proves the caller is that connection's bot.
+ */
+export async function handleTelegramWebhook(deps: TTelegramWebhookDeps, input: TTelegramWebhookInput): Promise<TWebhookResult> {
+  const { log } = deps;
+  let organizationId: string | undefined;
+  try {
+    const connection = await resolveConnectionForWebhook(deps.db, input.connectionId);
+    // Another platform's connection id gets the same answer as an unknown one.
+    if (!connection || connection.kind !== 'telegram') throw new AppError('not_found', 'Unknown webhook');
+    organizationId = connection.organizationId;
+
+    // Authenticate before looking at the body at all.
+    const secret = input.secretHeader;
+    const isAuthentic =
+      connection.webhookSecretHash !== null && secret !== null && SECRET_FORMAT.test(secret) && safeEqual(sha256(secret), connection.webhookSecretHash);
+    if (!isAuthentic) {
+      log.warn({ organizationId, connectionId: connection.id, bridge: 'telegram', hasSecret: secret !== null }, 'telegram webhook: wrong or missing secret');
+      throw new AppError('unauthorized', 'Missing or wrong X-Telegram-Bot-Api-Secret-Token');
+    }
+
+    if (Buffer.byteLength(input.rawBody, 'utf8') > MAX_WEBHOOK_BODY_BYTES) {
+      throw new AppError('payload_too_large', `Body exceeds ${MAX_WEBHOOK_BODY_BYTES} bytes`);
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(input.rawBody);
+    } catch {
+      throw new AppError('bad_request', 'Body is not valid JSON');
+    }
+    const externalId = getBridge(deps.bridges, 'telegram').inboundDeliveryId(payload);
+    if (externalId === null) throw new AppError('bad_request', 'Body is not a Telegram update (no update_id)');
+
+    const event = await recordInboundEvent(deps.db, organizationId, {
+      connectionId: connection.id,
+      externalId,
+      payload: payload as Prisma.InputJsonValue,
+    });
+    const logCtx = { organizationId, connectionId: connection.id, bridge: 'telegram', inboundEventId: event.id, updateId: externalId };
+
+    if (event.duplicate) {
+      // Telegram redelivers after any non-2xx or timeout. If the first delivery's enqueue failed, the row is still
+      // pending: enqueue again now (same jobId, so a job that does exist is not doubled) instead of waiting for the sweeper.
+      const stored = await getInboundEvent(deps.db, organizationId, event.id);
+      if (stored?.status === 'pending') await enqueueOrWarn(deps, organizationId, event.id, logCtx);
+      log.debug(logCtx, 'telegram webhook: duplicate update');
+      return { status: 200, body: { ok: true, duplicate: true } };
+    }
+
+    await enqueueOrWarn(deps, organizationId, event.id, logCtx);
+    log.debug(logCtx, 'telegram webhook: update stored');
+    return { status: 200, body: { ok: true } };
+  } catch (err) {
+    const appError = toAppError(err);
+    if (appError.code === 'internal') {
+      // Database down or similar: a 5xx makes Telegram redeliver later, which is what we want.
+      log.error({ organizationId, connectionId: input.connectionId, bridge: 'telegram', err }, 'telegram webhook failed');
+    }
+    return { status: appError.status, body: { error: appError.toJSON() } };
+  }
+}
+
+/**
+ * The row is already committed, so a failed enqueue (Redis down or slow) is not the platform's problem: answer 200
+ * and let the worker's sweeper pick the pending row up.
+ */
+async function enqueueOrWarn(deps: TTelegramWebhookDeps, organizationId: string, inboundEventId: string, logCtx: Record<string, unknown>): Promise<void> {
+  try {
+    await withTimeout(deps.producer.enqueueInbound({ organizationId, inboundEventId }), ENQUEUE_TIMEOUT_MS, 'enqueue');
+  } catch (err) {
+    deps.log.warn({ ...logCtx, err }, 'telegram webhook: enqueue failed, the sweeper will pick the event up');
+  }
+}

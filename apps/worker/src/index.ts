@@ -1,0 +1,29 @@
+// apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper.
+import { createLogger, parseKeyRing } from '@pocketping/core';
+import { loadEnv } from './env.js';
+import { startWorker } from './runtime.js';
+
+const env = loadEnv();
+const log = createLogger('worker', env.LOG_LEVEL);
+
+const worker = await startWorker({
+  databaseUrl: env.DATABASE_URL,
+  redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+  keyRing: parseKeyRing(env.ENCRYPTION_KEY),
+  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT } },
+  concurrency: env.WORKER_CONCURRENCY,
+  sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+  log,
+});
+log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+
+let closing = false;
+const shutdown = (signal: string) => {
+  if (closing) return;
+  closing = true;
+  log.info({ signal }, 'shutting down');
+  worker.close().then(() => process.exit(0), () => process.exit(1));
+  setTimeout(() => process.exit(1), 10_000).unref();
+};
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
