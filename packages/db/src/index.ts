@@ -13,3 +13,4 @@ export * from './repositories/outbox.js';
 export * from './repositories/inbound.js';
 export * from './repositories/api-keys.js';
 export * from './repositories/audit.js';
+export * from './repositories/bootstrap.js';

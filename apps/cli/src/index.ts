@@ -1,0 +1,62 @@
+// pocketping — operator CLI: doctor, bootstrap, gen-key.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runDoctor } from './doctor.js';
+import { runBootstrap } from './bootstrap.js';
+import { generateEncryptionKey } from '@pocketping/core';
+
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const envFile = path.join(ROOT, '.env');
+// Variables already set win over the file, as with every app.
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+const USAGE = `Usage: pnpm pocketping <command> [options]
+
+Commands:
+  doctor                     check env, Postgres, Redis, migrations and each platform API
+  bootstrap --email E --org O [--project P] [--origin URL]... [--telegram-token T --telegram-chat ID]
+                             create the first user, organization, project and API key; print them as JSON
+  gen-key                    print a new ENCRYPTION_KEY value
+`;
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  switch (command) {
+    case 'doctor':
+      process.exitCode = await runDoctor(process.env, ROOT);
+      break;
+    case 'bootstrap': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          org: { type: 'string' },
+          project: { type: 'string' },
+          origin: { type: 'string', multiple: true },
+          'telegram-token': { type: 'string' },
+          'telegram-chat': { type: 'string' },
+          'skip-validation': { type: 'boolean', default: false },
+        },
+        strict: true,
+      });
+      process.exitCode = await runBootstrap(process.env, values);
+      break;
+    }
+    case 'gen-key':
+      console.log(generateEncryptionKey());
+      break;
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      break;
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      process.exitCode = 2;
+  }
+} catch (err) {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}

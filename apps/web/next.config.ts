@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import type { NextConfig } from 'next';
+
+const monorepoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Workspace packages export their TypeScript source (create-t3-turbo style); Next compiles them with the app.
+  transpilePackages: ['@pocketping/core', '@pocketping/db', '@pocketping/jobs', '@pocketping/protocol', '@pocketping/bridges'],
+  // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query
+  // compiler from disk, and the others are Node-only libraries with dynamic requires.
+  serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis', 'pino', 'grammy'],
+  outputFileTracingRoot: monorepoRoot,
+  turbopack: { root: monorepoRoot },
+  webpack(config: { resolve: { extensionAlias?: Record<string, string[]> } }) {
+    // Workspace sources import './x.js' for './x.ts' (TypeScript's ESM convention); let webpack find the .ts file.
+    config.resolve.extensionAlias = { ...config.resolve.extensionAlias, '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] };
+    return config;
+  },
+};
+
+export default nextConfig;

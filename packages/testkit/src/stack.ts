@@ -1,0 +1,154 @@
+// Helpers that boot real pieces of the stack for integration tests: a fresh Postgres database with the
+// committed migrations, a unique Redis prefix, and the apps as real child processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+export const ADMIN_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface TTestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database and applies every committed migration's SQL in order (what `prisma migrate deploy`
+ * does, minus the CLI's start-up cost; one test runs the real CLI to prove the two agree).
+ */
+export async function createTestDatabase(prefix = 'pp_test'): Promise<TTestDatabase> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const dir = path.join(REPO_ROOT, 'prisma/migrations');
+    for (const m of readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort()) {
+      await client.query(readFileSync(path.join(dir, m, 'migration.sql'), 'utf8'));
+    }
+  } finally {
+    await client.end();
+  }
+  return {
+    url,
+    name,
+    async drop() {
+      const a = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+export function uniqueRedisPrefix(): string {
+  return `pptest_${randomBytes(4).toString('hex')}`;
+}
+
+export function testEncryptionKey(): string {
+  return `k1:${randomBytes(32).toString('base64')}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TAppProcess {
+  name: string;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for exit (SIGKILL after a grace period). */
+  stop(): Promise<void>;
+  /** SIGKILL at once: the crash case. */
+  kill(): Promise<void>;
+}
+
+export interface TSpawnOptions {
+  env: Record<string, string>;
+  /** Resolves when this returns true for the accumulated output, or when `url` answers 200. */
+  readyWhen?: (output: string) => boolean;
+  readyUrl?: string;
+  timeoutMs?: number;
+}
+
+/** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web). */
+export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawnOptions): Promise<TAppProcess> {
+  const cwd = path.join(REPO_ROOT, 'apps', name);
+  const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+  const args = name === 'web' ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000'] : ['src/index.ts'];
+  const child = spawn(bin, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', LOG_LEVEL: 'info', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${out}`);
+    if (opts.readyWhen?.(out)) break;
+    if (opts.readyUrl) {
+      const ok = await fetch(opts.readyUrl).then((r) => r.ok, () => false);
+      if (ok) break;
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} was not ready within ${opts.timeoutMs ?? 60_000} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 8_000);
+      await exited;
+      clearTimeout(t);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Polls `fn` until it returns a truthy value or the timeout passes. */
+export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
+  }
+}
