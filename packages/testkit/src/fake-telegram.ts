@@ -82,7 +82,7 @@ const WEBHOOK_RETRY_DELAY_MS = 50;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const SECRET_TOKEN_RE = /^[A-Za-z0-9_-]{1,256}$/;
 const NOT_MODIFIED =
-  'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+  'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 const POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
 const WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
@@ -613,6 +613,10 @@ function parseMultipart(req: IncomingMessage): Promise<{ fields: TJson; uploads:
       void Promise.all(reading).then(() => (tooBig ? reject(new ApiError(413, 'Request Entity Too Large')) : resolve({ fields, uploads })));
     });
     bb.on('error', () => reject(badRequest('invalid multipart/form-data request')));
+    // A client that gives up mid-upload would otherwise leave this promise (and busboy) waiting forever.
+    req.on('close', () => {
+      if (!req.complete) reject(badRequest('request aborted'));
+    });
     req.pipe(bb);
   });
 }
@@ -1176,7 +1180,6 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
 
       // Hold the request until an update arrives, the timeout passes, or the client goes away.
       const outcome = await new Promise<TPollOutcome>((resolve) => {
-        let timer: NodeJS.Timeout | undefined;
         const poller: TPoller = {
           settle(o) {
             clearTimeout(timer);
@@ -1186,7 +1189,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
           },
         };
         const onAbort = (): void => poller.settle({ kind: 'close' });
-        timer = setTimeout(() => poller.settle({ kind: 'wake' }), timeout * 1000);
+        const timer = setTimeout(() => poller.settle({ kind: 'wake' }), timeout * 1000);
         signal.addEventListener('abort', onAbort);
         bot.poller = poller;
       });

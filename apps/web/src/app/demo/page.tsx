@@ -20,6 +20,17 @@ async function lookUpProject(projectKey: string): Promise<TLookup> {
   }
 }
 
+/**
+ * Only a hint for the page (the realtime service enforces the allowlist): exact origins and "*" are checked,
+ * wildcard entries are given the benefit of the doubt. An empty list admits nobody.
+ */
+function mayAllowOrigin(allowed: readonly string[], origin: string): boolean {
+  return allowed.some((entry) => {
+    const e = entry.trim().toLowerCase().replace(/\/$/, '');
+    return e === '*' || e === origin || e.includes('*.');
+  });
+}
+
 export default async function DemoPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { key } = await searchParams;
   const env = getContext().env;
@@ -58,7 +69,7 @@ export default async function DemoPage({ searchParams }: { searchParams: Promise
 
   const embed = widgetEmbed(env.REALTIME_PUBLIC_URL, projectKey);
   const webOrigin = new URL(env.WEB_PUBLIC_URL).origin;
-  const isOriginAllowed = lookup.state !== 'found' || lookup.allowedOrigins.length === 0 || lookup.allowedOrigins.includes(webOrigin);
+  const isOriginAllowed = lookup.state !== 'found' || mayAllowOrigin(lookup.allowedOrigins, webOrigin);
 
   return (
     <main className="container">
@@ -70,8 +81,8 @@ export default async function DemoPage({ searchParams }: { searchParams: Promise
       {!isOriginAllowed && (
         <div className="notice">
           <p>
-            This project only accepts the widget on {lookup.state === 'found' ? lookup.allowedOrigins.join(', ') : ''}; add{' '}
-            <code>{webOrigin}</code> to its allowed origins for this page to connect.
+            This project&apos;s allowed origins ({lookup.state === 'found' && lookup.allowedOrigins.length > 0 ? lookup.allowedOrigins.join(', ') : 'none'})
+            do not include <code>{webOrigin}</code>: add it for the widget on this page to connect.
           </p>
         </div>
       )}

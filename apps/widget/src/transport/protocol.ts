@@ -1,0 +1,41 @@
+// Runtime copies of the few protocol constants the widget needs. Importing *values* from @pocketping/protocol
+// would drag zod into the browser bundle (its schemas are top-level calls that esbuild must keep), so the widget
+// imports only types from it. The `typeof` annotations make `tsc` fail as soon as a copy drifts from the
+// protocol package, and protocol.test.ts compares them at runtime too.
+import type {
+  LIMITS as TProtocolLimits,
+  TWidgetSettings,
+  WIDGET_NAMESPACE as TProtocolNamespace,
+  WidgetEvents as TProtocolEvents,
+} from '@pocketping/protocol';
+
+export const WIDGET_NAMESPACE: typeof TProtocolNamespace = '/widget';
+
+export const WidgetEvents: typeof TProtocolEvents = {
+  session: 'session',
+  message: 'message',
+  send: 'message:send',
+  history: 'history',
+};
+
+export const LIMITS: typeof TProtocolLimits = {
+  messageBodyMax: 4000,
+  clientIdMax: 64,
+  historyPageMax: 100,
+  authorNameMax: 120,
+};
+
+/** The defaults of ZWidgetSettings, used until the server's `session` event arrives. */
+export const DEFAULT_SETTINGS: TWidgetSettings = {
+  color: '#2563eb',
+  position: 'right',
+  greeting: 'Hi! How can we help?',
+  operatorName: 'Support',
+  language: 'auto',
+};
+
+/** Bounds of ZWidgetAuth, checked before connecting so a typo in the snippet fails loudly in the console. */
+export const PROJECT_KEY_MIN = 8;
+export const PROJECT_KEY_MAX = 100;
+export const VISITOR_TOKEN_MIN = 16;
+export const VISITOR_TOKEN_MAX = 200;

@@ -1,0 +1,108 @@
+// Boots the whole platform for an end-to-end test: a fresh database, a private Redis prefix, the fake Telegram,
+// and web, realtime and worker as real processes. Tenant A is created through the real CLI (`pocketping
+// bootstrap`), which also validates the bot and registers the webhook with the fake Telegram.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  REPO_ROOT,
+  TEST_REDIS_URL,
+  createTestDatabase,
+  freePort,
+  spawnApp,
+  startFakeTelegram,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  type TAppProcess,
+  type TFakeTelegram,
+  type TTestDatabase,
+} from '@pocketping/testkit';
+
+const exec = promisify(execFile);
+
+export interface TTenantInfo {
+  organizationId: string;
+  projectKey: string;
+  origin: string;
+  connectionId?: string;
+  chatId?: number;
+  botToken?: string;
+}
+
+export interface TStack {
+  db: TTestDatabase;
+  telegram: TFakeTelegram;
+  env: Record<string, string>;
+  webUrl: string;
+  realtimeUrl: string;
+  tenantA: TTenantInfo;
+  apps: { web: TAppProcess; realtime: TAppProcess; worker: TAppProcess };
+  startWorker(): Promise<TAppProcess>;
+  bootstrap(args: string[]): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function bootStack(): Promise<TStack> {
+  const telegram = await startFakeTelegram();
+  const botToken = `${100000 + Math.floor(Math.random() * 800000)}:${randomBytes(24).toString('base64url')}`;
+  telegram.addBot(botToken, { username: 'pocketping_test_bot' });
+  const chat = telegram.addForumChat({ title: 'Support', isForum: true, botIsAdmin: true, canManageTopics: true });
+
+  const db = await createTestDatabase('pp_e2e');
+  const [webPort, realtimePort] = [await freePort(), await freePort()];
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const realtimeUrl = `http://127.0.0.1:${realtimePort}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: uniqueRedisPrefix(),
+    ENCRYPTION_KEY: testEncryptionKey(),
+    AUTH_SECRET: randomBytes(32).toString('hex'),
+    WEB_PUBLIC_URL: webUrl,
+    REALTIME_PUBLIC_URL: realtimeUrl,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    PORT: String(webPort),
+    REALTIME_PORT: String(realtimePort),
+    REALTIME_HOST: '127.0.0.1',
+    SWEEP_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'info',
+  };
+
+  const bootstrap = async (args: string[]) => {
+    const { stdout } = await exec(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'apps/cli/src/index.ts'), 'bootstrap', ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return JSON.parse(stdout) as Record<string, unknown>;
+  };
+
+  const out = await bootstrap(['--email', 'owner@a.example', '--org', 'Tenant A', '--origin', webUrl, '--telegram-token', botToken, '--telegram-chat', String(chat.id)]);
+  const o = out as { organization: { id: string }; project: { publicKey: string }; telegram: { connectionId: string } };
+  const tenantA: TTenantInfo = { organizationId: o.organization.id, projectKey: o.project.publicKey, origin: webUrl, connectionId: o.telegram.connectionId, chatId: chat.id, botToken };
+
+  const startWorker = () => spawnApp('worker', { env, readyWhen: (s) => s.includes('worker started') });
+  const [web, realtime, worker] = await Promise.all([
+    spawnApp('web', { env, readyUrl: `${webUrl}/api/health`, timeoutMs: 90_000 }),
+    spawnApp('realtime', { env, readyUrl: `${realtimeUrl}/health` }),
+    startWorker(),
+  ]);
+  const apps = { web, realtime, worker };
+
+  return {
+    db,
+    telegram,
+    env,
+    webUrl,
+    realtimeUrl,
+    tenantA,
+    apps,
+    startWorker,
+    bootstrap,
+    async stop() {
+      await Promise.allSettled([apps.web.stop(), apps.realtime.stop(), apps.worker.stop()]);
+      await telegram.close();
+      await db.drop();
+    },
+  };
+}
