@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bench/**', 'packages/cli/**', '.ci/**'],
+    files: ['scripts/**', 'bench/**', 'apps/cli/**', 'packages/testkit/src/serve-*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

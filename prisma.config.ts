@@ -26,6 +26,6 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
   async adapter() {
-    return new PrismaPg(pgConfigFromUrl(process.env.DATABASE_URL));
+    return new PrismaPg(pgConfigFromUrl(process.env.DATABASE_URL ?? DEFAULT_URL));
   },
 });

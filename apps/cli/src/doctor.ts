@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { envFields } from '@pocketping/core';

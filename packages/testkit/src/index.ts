@@ -1,1 +1,2 @@
 export * from './fake-telegram.js';
+export * from './stack.js';

@@ -1,5 +1,5 @@
 import { Api } from 'grammy';
-import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TOutgoingMessage, TThreadRef } from '../types.js';
+import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TOutgoingMessage } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
