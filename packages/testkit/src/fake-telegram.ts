@@ -40,6 +40,8 @@ export interface TFakeTelegram {
   addBot(token: string, opts?: { id?: number; username?: string }): { id: number; username: string; token: string };
   addForumChat(opts?: { id?: number; title?: string; isForum?: boolean; botIsAdmin?: boolean; canManageTopics?: boolean }): { id: number };
   revokeToken(token: string): void;
+  /** Undoes revokeToken: the owner fixed the bot. */
+  restoreToken(token: string): void;
   failNext(method: string, failure: { errorCode: number; description: string; retryAfter?: number }, times?: number): void;
   deleteTopic(chatId: number, threadId: number): void;
   topics(chatId: number): { threadId: number; name: string; closed: boolean }[];
@@ -1326,6 +1328,10 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
         humans: new Map(),
       });
       return { id };
+    },
+
+    restoreToken(token) {
+      botForTest(token).revoked = false;
     },
 
     revokeToken(token) {

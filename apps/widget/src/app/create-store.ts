@@ -1,0 +1,24 @@
+/** A minimal observable value: the controller writes, the Preact tree subscribes. */
+export interface TStore<T> {
+  get(): T;
+  update(fn: (state: T) => T): void;
+  subscribe(listener: (state: T) => void): () => void;
+}
+
+export function createStore<T>(initial: T): TStore<T> {
+  let state = initial;
+  const listeners = new Set<(state: T) => void>();
+  return {
+    get: () => state,
+    update(fn) {
+      const next = fn(state);
+      if (next === state) return;
+      state = next;
+      for (const listener of Array.from(listeners)) listener(state);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
