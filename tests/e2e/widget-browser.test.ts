@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT, waitFor } from '@pocketping/testkit';
+import { bootStack, type TStack } from './boot-stack.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
+
+// The same round trip, driven from a real browser: the demo page on the web origin embeds the snippet, whose
+// loader comes from the realtime origin (another origin, as on a customer's site).
+describe('widget in headless Chromium', () => {
+  let stack: TStack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await bootStack();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  // Playwright's CSS engine pierces open shadow roots, so these reach inside the widget's shadow DOM.
+  const pp = (hook: string) => page.locator(`[data-pp="${hook}"]`);
+
+  it('sends from the widget, shows the operator reply, survives a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' ? consoleErrors.push(m.text()) : undefined));
+    await page.goto(`${stack.webUrl}/demo?key=${stack.tenantA.projectKey}`);
+
+    await pp('launcher').click();
+    await pp('input').fill('Hello from <script>alert(1)</script> Chromium');
+    await pp('input').press('Enter');
+
+    const visitorBubble = pp('message').filter({ hasText: 'Chromium' });
+    await expect.poll(() => visitorBubble.count(), { timeout: 15_000 }).toBe(1);
+    // Shown as text: the markup is visible characters, not an element.
+    expect(await visitorBubble.innerText()).toContain('<script>alert(1)</script>');
+    expect(await page.locator('[data-pp="message"] script').count()).toBe(0);
+
+    const topic = await waitFor(() => stack.telegram.topics(stack.tenantA.chatId!)[0], { what: 'topic' });
+    await waitFor(() => stack.telegram.messages(stack.tenantA.chatId!, topic.threadId).some((m) => m.text?.includes('Chromium')), { what: 'post in topic' });
+    await stack.telegram.operatorWrites({ token: stack.tenantA.botToken!, chatId: stack.tenantA.chatId!, threadId: topic.threadId, text: 'Welcome, browser visitor!', from: { id: 77, first_name: 'Sarah' } });
+
+    const reply = page.locator('[data-pp="message"][data-sender="operator"]').filter({ hasText: 'Welcome, browser visitor!' });
+    await expect.poll(() => reply.count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: path.join(SHOTS, 'widget-round-trip.png') });
+
+    // Reload: the visitor token in localStorage resumes the same visitor and conversation.
+    await page.reload();
+    await pp('launcher').click();
+    await expect.poll(() => page.locator('[data-pp="message"]').filter({ hasText: 'Welcome, browser visitor!' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.locator('[data-pp="message"]').filter({ hasText: 'Chromium' }).count()).toBe(1);
+    expect(stack.telegram.callsOf('createForumTopic')).toHaveLength(1);
+    expect(consoleErrors.filter((e) => !e.includes('favicon'))).toEqual([]);
+    await context.close();
+  });
+
+  it('a page on an origin that is not allowed gets no chat', async () => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    // 127.0.0.1 vs localhost: same server, another origin, not in the project's list.
+    await p.goto(`${stack.webUrl.replace('127.0.0.1', 'localhost')}/demo?key=${stack.tenantA.projectKey}`);
+    await p.locator('[data-pp="launcher"]').click();
+    await expect.poll(() => p.locator('[data-pp="status"]').innerText(), { timeout: 15_000 }).toMatch(/not allowed/i);
+    await context.close();
+  });
+});

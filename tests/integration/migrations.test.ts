@@ -1,0 +1,58 @@
+// `prisma migrate deploy` (the real CLI, WebAssembly engine) on an empty database creates the whole schema.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_DATABASE_URL, REPO_ROOT } from '@pocketping/testkit';
+
+const exec = promisify(execFile);
+const name = `pp_migrate_${randomBytes(4).toString('hex')}`;
+const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('migrations', () => {
+  afterAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it('migrate deploy on an empty database creates every table, with tenant-scoped keys', async () => {
+    await admin(`CREATE DATABASE "${name}"`);
+    const { stdout } = await exec(path.join(REPO_ROOT, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: url }, timeout: 150_000 });
+    expect(stdout).toMatch(/successfully applied|No pending migrations/i);
+
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const tables = (await c.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).rows.map((r) => r.table_name);
+      for (const t of ['User', 'Account', 'Session', 'VerificationToken', 'Organization', 'Membership', 'Project', 'BridgeConnection', 'Visitor', 'Conversation', 'Message', 'BridgeThread', 'BridgeMessage', 'OutboxEvent', 'InboundEvent', 'ApiKey', 'AuditLog']) {
+        expect(tables).toContain(t);
+      }
+      // Every tenant table carries organizationId itself.
+      const withOrg = (await c.query<{ table_name: string }>(`SELECT table_name FROM information_schema.columns WHERE table_schema='public' AND column_name='organizationId'`)).rows.map((r) => r.table_name);
+      for (const t of ['Membership', 'Project', 'BridgeConnection', 'Visitor', 'Conversation', 'Message', 'BridgeThread', 'BridgeMessage', 'OutboxEvent', 'InboundEvent', 'ApiKey', 'AuditLog']) {
+        expect(withOrg).toContain(t);
+      }
+      // The database refuses a message whose tenant differs from its conversation's (compound foreign key).
+      await c.query(`INSERT INTO "Organization"(id,name,slug,"updatedAt") VALUES ('orga','A','a',now()),('orgb','B','b',now())`);
+      await c.query(`INSERT INTO "Project"(id,"organizationId",name,"publicKey","allowedOrigins","updatedAt") VALUES ('pa','orga','P','pk_a','{}',now())`);
+      await c.query(`INSERT INTO "Visitor"(id,"organizationId","projectId","tokenHash") VALUES ('va','orga','pa','h')`);
+      await c.query(`INSERT INTO "Conversation"(id,"organizationId","projectId","visitorId","updatedAt") VALUES ('ca','orga','pa','va',now())`);
+      await expect(c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orgb','ca',1,'visitor','x','widget')`)).rejects.toThrow(/foreign key/);
+      await c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orga','ca',1,'visitor','x','widget')`);
+      await expect(c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m2','orga','ca',1,'visitor','y','widget')`)).rejects.toThrow(/unique/);
+    } finally {
+      await c.end();
+    }
+  }, 180_000);
+});
