@@ -25,25 +25,37 @@ export interface TProducer {
 }
 
 /** Producer side of the queues, for realtime and web. Job ids come from outbox/inbound row ids: adding twice is a no-op. */
-export function createProducer(cfg: TRedisConfig): TProducer {
+export function createProducer(cfg: TRedisConfig, opts: { timeoutMs?: number; onError?: (err: Error) => void } = {}): TProducer {
   const redis = createRedis(cfg.url, 'producer');
   const prefix = bullPrefix(cfg);
   const delivery = new Queue(QUEUES.delivery, { connection: redis, prefix });
   const inbound = new Queue(QUEUES.inbound, { connection: redis, prefix });
+  // Without listeners BullMQ prints every connection error; callers decide how loud a Redis outage is.
+  const onError = opts.onError ?? (() => undefined);
+  delivery.on('error', onError);
+  inbound.on('error', onError);
+  redis.on('error', onError);
+  // An enqueue must never hang a request: the outbox row is already committed, the sweeper covers a failure.
+  const timeoutMs = opts.timeoutMs ?? 2_000;
+  const bounded = <T>(p: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`enqueue timed out after ${timeoutMs} ms (is Redis up?)`)), timeoutMs);
+      p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
+    });
   return {
     redis,
     async enqueueDeliveries(rows) {
       if (rows.length === 0) return;
-      await delivery.addBulk(
+      await bounded(delivery.addBulk(
         rows.map((r) => ({
           name: JOBS.deliver,
           data: { organizationId: r.organizationId, connectionId: r.connectionId, conversationId: r.conversationId, outboxId: r.id } satisfies TDeliverJob,
           opts: { jobId: jobIds.deliver(r.id), ...DELIVERY_JOB_OPTIONS },
         })),
-      );
+      ));
     },
     async enqueueInbound(job) {
-      await inbound.add(JOBS.inbound, job, { jobId: jobIds.inbound(job.inboundEventId), ...DELIVERY_JOB_OPTIONS });
+      await bounded(inbound.add(JOBS.inbound, job, { jobId: jobIds.inbound(job.inboundEventId), ...DELIVERY_JOB_OPTIONS }));
     },
     async close() {
       await Promise.allSettled([delivery.close(), inbound.close()]);

@@ -4,7 +4,7 @@ import { getContext } from '~/server/context';
 import { isProjectKey, widgetEmbed, widgetSnippet } from '~/lib/widget-snippet';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'PocketPing demo' };
+export const metadata: Metadata = { title: { absolute: 'PocketPing demo' } };
 
 type TLookup = { state: 'found'; allowedOrigins: string[] } | { state: 'missing' } | { state: 'unknown' };
 
