@@ -133,7 +133,7 @@ if (useFakeTelegram) {
 if (!env.DEMO_PROJECT_KEY) {
   log('bootstrapping the demo organization and project (pnpm pocketping bootstrap)');
   const args = ['apps/cli/src/index.ts', 'bootstrap', '--email', 'demo@pocketping.local', '--org', 'Demo', '--project', 'Demo site', '--origin', env.WEB_PUBLIC_URL];
-  if (useFakeTelegram) args.push('--telegram-token', env.DEMO_TELEGRAM_TOKEN, '--telegram-chat', env.DEMO_TELEGRAM_CHAT_ID);
+  if (useFakeTelegram) args.push('--telegram-token', env.DEMO_TELEGRAM_TOKEN, `--telegram-chat=${env.DEMO_TELEGRAM_CHAT_ID}`);
   const r = spawnSync(tsx, args, { cwd: ROOT, env: childEnv, encoding: 'utf8' });
   if (r.status !== 0) fail(`bootstrap failed:\n${r.stderr}`);
   const out = JSON.parse(r.stdout);

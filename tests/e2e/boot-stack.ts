@@ -77,7 +77,7 @@ export async function bootStack(): Promise<TStack> {
     return JSON.parse(stdout) as Record<string, unknown>;
   };
 
-  const out = await bootstrap(['--email', 'owner@a.example', '--org', 'Tenant A', '--origin', webUrl, '--telegram-token', botToken, '--telegram-chat', String(chat.id)]);
+  const out = await bootstrap(['--email', 'owner@a.example', '--org', 'Tenant A', '--origin', webUrl, '--telegram-token', botToken, `--telegram-chat=${chat.id}`]);
   const o = out as { organization: { id: string }; project: { publicKey: string }; telegram: { connectionId: string } };
   const tenantA: TTenantInfo = { organizationId: o.organization.id, projectKey: o.project.publicKey, origin: webUrl, connectionId: o.telegram.connectionId, chatId: chat.id, botToken };
 

@@ -16,7 +16,7 @@ const USAGE = `Usage: pnpm pocketping <command> [options]
 
 Commands:
   doctor                     check env, Postgres, Redis, migrations and each platform API
-  bootstrap --email E --org O [--project P] [--origin URL]... [--telegram-token T --telegram-chat ID]
+  bootstrap --email E --org O [--project P] [--origin URL]... [--telegram-token T --telegram-chat=ID]   (=: chat ids start with "-")
                              create the first user, organization, project and API key; print them as JSON
   gen-key                    print a new ENCRYPTION_KEY value
 `;

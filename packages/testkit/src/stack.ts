@@ -92,8 +92,10 @@ export interface TSpawnOptions {
 /** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web). */
 export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawnOptions): Promise<TAppProcess> {
   const cwd = path.join(REPO_ROOT, 'apps', name);
-  const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-  const args = name === 'web' ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000'] : ['src/index.ts'];
+  // realtime/worker run as ONE node process (tsx as a loader, not the tsx CLI, which forks a child): a SIGKILL in a
+  // crash test must really kill the app.
+  const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : process.execPath;
+  const args = name === 'web' ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000'] : ['--import', 'tsx', 'src/index.ts'];
   const child = spawn(bin, args, {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', LOG_LEVEL: 'info', ...opts.env },

@@ -170,7 +170,8 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
             if (isReconnect) void syncHistory();
           },
           onDisconnect(reason, willReconnect) {
-            setConnection(willReconnect ? 'reconnecting' : 'disconnected', reason === 'io server disconnect' ? 'disconnected by the server' : undefined, willReconnect);
+            // 'io server disconnect' (kicked by the server) is the case where socket.io will not reconnect by itself.
+            if (reason !== 'io client disconnect') setConnection(willReconnect ? 'reconnecting' : 'disconnected', undefined, willReconnect);
           },
           onConnectError(message, willRetry) {
             setConnection('error', message, willRetry);

@@ -74,3 +74,12 @@ export function createBrowserStore(kind: 'localStorage' | 'sessionStorage'): TKe
     },
   };
 }
+
+/** One read, for the loader: it never writes, so it skips the wrapper above and stays small. */
+export function readStorage(kind: 'localStorage' | 'sessionStorage', key: string): string | null {
+  try {
+    return window[kind].getItem(key);
+  } catch {
+    return null;
+  }
+}

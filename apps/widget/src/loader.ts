@@ -1,0 +1,256 @@
+// Entry of dist/loader.js, the script the customer's snippet loads. It stays tiny: it installs
+// window.PocketPing, draws the launcher in a shadow root, and fetches the chat (app.js) only when the visitor
+// opens it or has a conversation to resume.
+import { APP_GLOBAL } from './shared/app-contract.js';
+import type { TAppController, TAppModule, TInitOptions, TPocketPingApi, TPocketPingStub } from './shared/app-contract.js';
+import { parseAppearance, readableTextColor } from './shared/appearance.js';
+import { resolveAppUrl } from './shared/app-url.js';
+import { parseWidgetConfig, readSnippetAttributes } from './shared/parse-config.js';
+import type { TWidgetConfig } from './shared/parse-config.js';
+import { appendStyle, applyTheme, createShadowHost } from './shared/shadow-host.js';
+import { readStorage, storageKeys } from './shared/storage.js';
+import { DEFAULT_SETTINGS } from './transport/protocol.js';
+import { CHAT_ICON } from './ui/icons.js';
+import { OPEN_CHAT_LABEL } from './ui/strings.js';
+import { LAUNCHER_CSS } from './ui/styles.js';
+
+/** Content hash of app.js, injected by build.mjs; also the cache-buster of the app URL. */
+declare const __POCKETPING_APP_VERSION__: string;
+
+type TCommand = 'init' | 'open' | 'close' | 'toggle' | 'destroy';
+
+interface TInstance {
+  config: TWidgetConfig;
+  root: ShadowRoot | null;
+  host: HTMLElement | null;
+  launcher: HTMLButtonElement | null;
+  app: TAppController | null;
+  isLoading: boolean;
+  wantOpen: boolean;
+  focusInput: boolean;
+}
+
+interface TTrustedTypes {
+  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+}
+
+const LOG_PREFIX = '[PocketPing]';
+const VERSION = __POCKETPING_APP_VERSION__;
+
+// document.currentScript is only set while this file runs synchronously, so capture it now.
+const loaderScript = findLoaderScript();
+const loaderSrc = loaderScript?.src || null;
+const nonce = loaderScript?.nonce || undefined;
+
+let instance: TInstance | null = null;
+let openBeforeInit: boolean | null = null;
+let appModule: Promise<TAppModule> | null = null;
+let scriptUrlPolicy: { createScriptURL(url: string): unknown } | null = null;
+
+const api: TPocketPingApi = {
+  version: VERSION,
+
+  init(options: TInitOptions) {
+    if (instance) {
+      console.warn(`${LOG_PREFIX} init() was already called; call destroy() first to re-initialise`);
+      return;
+    }
+    const parsed = parseWidgetConfig(options, loaderSrc);
+    if (!parsed.ok) {
+      console.error(`${LOG_PREFIX} ${parsed.error}`);
+      return;
+    }
+    const keys = storageKeys(parsed.config.projectKey);
+    const isRestoredOpen = readStorage('sessionStorage', keys.open) === '1';
+    const inst: TInstance = {
+      config: parsed.config, root: null, host: null, launcher: null, app: null, isLoading: false,
+      wantOpen: openBeforeInit ?? isRestoredOpen,
+      focusInput: openBeforeInit === true,
+    };
+    instance = inst;
+    openBeforeInit = null;
+    whenBodyReady(() => attach(inst));
+  },
+
+  open() {
+    const inst = instance;
+    if (!inst) {
+      openBeforeInit = true;
+      return;
+    }
+    if (inst.app) return inst.app.open();
+    inst.wantOpen = true;
+    inst.focusInput = true;
+    if (inst.root) ensureApp(inst);
+  },
+
+  close() {
+    const inst = instance;
+    if (!inst) openBeforeInit = false;
+    else if (inst.app) inst.app.close();
+    else inst.wantOpen = false;
+  },
+
+  toggle() {
+    const inst = instance;
+    if (inst?.app) inst.app.toggle();
+    else if (inst ? inst.wantOpen : openBeforeInit) api.close();
+    else api.open();
+  },
+
+  destroy() {
+    const inst = instance;
+    instance = null;
+    openBeforeInit = null;
+    if (!inst) return;
+    inst.app?.destroy();
+    inst.host?.remove();
+  },
+};
+
+install();
+
+function install() {
+  const previous = window.PocketPing as (TPocketPingStub & Partial<TPocketPingApi>) | undefined;
+  // A second copy of the loader on the page must not reset the first one.
+  if (previous && typeof previous.version === 'string') return;
+  window.PocketPing = api;
+
+  const queued = previous && Array.isArray(previous.q) ? previous.q.map((entry) => Array.from(entry)) : [];
+  const snippet = loaderScript ? readSnippetAttributes(loaderScript) : null;
+  // An explicit init() queued by the page wins over the data attributes.
+  if (snippet && !queued.some((entry) => entry[0] === 'init')) api.init(snippet);
+  for (const [name, ...args] of queued) {
+    if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name) && name !== 'version') {
+      (api[name as TCommand] as (...a: unknown[]) => void)(...args);
+    }
+  }
+}
+
+function findLoaderScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  // currentScript is null when a tag manager evaluates the code itself: fall back to the tag that looks like ours.
+  const tags = document.querySelectorAll<HTMLScriptElement>('script[data-project-key],script[src*="loader.js"]');
+  return tags[tags.length - 1] ?? null;
+}
+
+function whenBodyReady(fn: () => void) {
+  if (document.body) fn();
+  else document.addEventListener('DOMContentLoaded', fn, { once: true });
+}
+
+function attach(inst: TInstance) {
+  if (instance !== inst) return; // destroyed before the body existed
+  const { host, root } = createShadowHost(document);
+  inst.host = host;
+  inst.root = root;
+  const keys = storageKeys(inst.config.projectKey);
+  renderLauncher(inst, root, parseAppearance(readStorage('localStorage', keys.appearance), DEFAULT_SETTINGS));
+  // A known conversation may hold unread replies: load the app now so the launcher can show them.
+  if (inst.wantOpen || readStorage('localStorage', keys.conversation)) ensureApp(inst);
+}
+
+/** The placeholder launcher, in plain DOM; the app replaces it with an identical one when it mounts. */
+function renderLauncher(inst: TInstance, root: ShadowRoot, appearance: { color: string; position: 'left' | 'right' }) {
+  appendStyle(root, LAUNCHER_CSS, nonce);
+  const wrap = document.createElement('div');
+  wrap.className = `pp pp-${appearance.position}`;
+  wrap.setAttribute('data-pp', 'root');
+  applyTheme(wrap, appearance.color, readableTextColor(appearance.color));
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'pp-launcher';
+  button.setAttribute('data-pp', 'launcher');
+  button.setAttribute('aria-label', OPEN_CHAT_LABEL);
+  button.setAttribute('aria-expanded', 'false');
+  button.appendChild(svgIcon(CHAT_ICON));
+  button.addEventListener('click', () => api.open());
+  wrap.appendChild(button);
+  root.appendChild(wrap);
+  inst.launcher = button;
+}
+
+function svgIcon(d: string): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', d);
+  svg.appendChild(path);
+  return svg;
+}
+
+function ensureApp(inst: TInstance) {
+  if (inst.app || inst.isLoading || !inst.root) return;
+  const root = inst.root;
+  inst.isLoading = true;
+  inst.launcher?.setAttribute('aria-busy', 'true');
+  loadAppModule()
+    .then((mod) => {
+      inst.isLoading = false;
+      if (instance !== inst) return; // destroyed while loading
+      inst.app = mod.mount({ root, config: inst.config, isOpen: inst.wantOpen, focusInput: inst.focusInput, nonce });
+      inst.launcher = null;
+    })
+    .catch((err: unknown) => {
+      inst.isLoading = false;
+      inst.launcher?.removeAttribute('aria-busy');
+      console.error(`${LOG_PREFIX} could not start the chat:`, err);
+    });
+}
+
+/** Loads app.js once; a failed load is forgotten so the next click tries again. */
+function loadAppModule(): Promise<TAppModule> {
+  if (appModule) return appModule;
+  const promise = new Promise<TAppModule>((resolve, reject) => {
+    const registered = window[APP_GLOBAL];
+    if (registered) return resolve(registered);
+    if (!loaderSrc) return reject(new Error('app.js cannot be located: the loader script has no src'));
+    const url = resolveAppUrl(loaderSrc, VERSION);
+    const tag = document.createElement('script');
+    tag.async = true;
+    if (nonce) tag.nonce = nonce; // passes a nonce-based script-src ('strict-dynamic' allows it anyway)
+    setScriptSrc(tag, url);
+    tag.addEventListener('load', () => {
+      const mod = window[APP_GLOBAL];
+      if (mod) resolve(mod);
+      else reject(new Error(`${url} did not register the app`));
+    });
+    tag.addEventListener('error', () => {
+      tag.remove();
+      reject(new Error(`failed to load ${url}`));
+    });
+    document.head.appendChild(tag);
+  });
+  appModule = promise;
+  promise.catch(() => {
+    if (appModule === promise) appModule = null;
+  });
+  return promise;
+}
+
+/**
+ * Pages enforcing Trusted Types reject plain strings as script URLs. A `pocketping` policy that only ever
+ * vouches for our own app URL covers them (the page must list it in its `trusted-types` directive).
+ */
+function setScriptSrc(tag: HTMLScriptElement, url: string) {
+  const trustedTypes = (window as { trustedTypes?: TTrustedTypes }).trustedTypes;
+  if (trustedTypes) {
+    try {
+      scriptUrlPolicy ??= trustedTypes.createPolicy('pocketping', {
+        createScriptURL(value) {
+          if (!loaderSrc || value !== resolveAppUrl(loaderSrc, VERSION)) throw new TypeError('unexpected script URL');
+          return value;
+        },
+      });
+      tag.src = scriptUrlPolicy.createScriptURL(url) as string;
+      return;
+    } catch {
+      // policy not allowed by the page: fall back to a plain string, which works when TT is not enforced
+    }
+  }
+  tag.src = url;
+}
