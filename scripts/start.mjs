@@ -112,6 +112,8 @@ async function waitHttp(url, seconds) {
 }
 
 const tsx = pnpmBin('tsx');
+// Apps run as one node process each (tsx as a loader), so Ctrl-C / SIGTERM reach the app itself.
+const nodeTsx = (entry) => [process.execPath, ['--import', 'tsx', entry]];
 const useFakeTelegram = /^http:\/\/(127\.0\.0\.1|localhost)/.test(env.TELEGRAM_API_ROOT ?? '');
 if (useFakeTelegram) {
   mkdirSync(path.join(ROOT, '.data'), { recursive: true });
@@ -125,7 +127,7 @@ if (useFakeTelegram) {
     env.DEMO_TELEGRAM_TOKEN = demoToken;
     env.DEMO_TELEGRAM_CHAT_ID = demoChat;
   }
-  start('telegram', tsx, [path.join(ROOT, 'packages/testkit/src/serve-fake-telegram.ts'), '--port', port, '--state', path.join(ROOT, '.data/fake-telegram.json'), '--bot', demoToken, '--chat', demoChat], ROOT);
+  start('telegram', process.execPath, ['--import', 'tsx', path.join(ROOT, 'packages/testkit/src/serve-fake-telegram.ts'), '--port', port, '--state', path.join(ROOT, '.data/fake-telegram.json'), '--bot', demoToken, '--chat', demoChat], ROOT);
   if (!(await waitHttp(`${env.TELEGRAM_API_ROOT}/health`, 30))) fail('the local fake Telegram did not start');
 }
 
@@ -142,8 +144,8 @@ if (!env.DEMO_PROJECT_KEY) {
   childEnv.DEMO_PROJECT_KEY = out.project.publicKey;
 }
 
-start('realtime', tsx, ['src/index.ts'], path.join(ROOT, 'apps/realtime'));
-start('worker', tsx, ['src/index.ts'], path.join(ROOT, 'apps/worker'));
+start('realtime', ...nodeTsx('src/index.ts'), path.join(ROOT, 'apps/realtime'));
+start('worker', ...nodeTsx('src/index.ts'), path.join(ROOT, 'apps/worker'));
 start('web', pnpmBin('next'), ['start', '-p', env.PORT ?? '3000'], path.join(ROOT, 'apps/web'));
 
 const webOk = await waitHttp(`${env.WEB_PUBLIC_URL}/api/health`, 90);

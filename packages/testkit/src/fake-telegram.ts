@@ -1,7 +1,10 @@
 // Fake Telegram Bot API server on 127.0.0.1 — the official grammY SDK is pointed at it through `apiRoot`
 // (`new Api(token, { apiRoot: fake.apiRoot })`), so tests exercise the real client against the real wire format:
 // `POST {apiRoot}/bot<token>/<method>` → `{ok:true,result}` or `{ok:false,error_code,description,parameters?}`
-// with the HTTP status equal to `error_code`. Test/demo tool only: state lives in memory, nothing is persisted.
+// with the HTTP status equal to `error_code`. Test/demo tool only: state lives in memory; `exportState()` /
+// `importState()` (and the `onChange` option) let a long-lived demo process persist it — see serve-fake-telegram.ts.
+// Besides the Bot API routes (`/bot<token>/<method>`, `/file/bot<token>/<path>`) it answers `GET /health` and
+// whatever the `extraRoutes` option serves (the operator console of the local demo).
 //
 // Shapes and error texts follow https://core.telegram.org/bots/api and what Telegram answers in practice; where
 // the fake knowingly differs from Telegram the comment at that spot says so (e.g. it accepts http:// webhooks on
@@ -37,7 +40,7 @@ export interface TFakeTelegram {
   port: number;
   calls: TFakeTelegramCall[];
   callsOf(method: string): TFakeTelegramCall[];
-  addBot(token: string, opts?: { id?: number; username?: string }): { id: number; username: string; token: string };
+  addBot(token: string, opts?: { id?: number; username?: string; firstName?: string }): { id: number; username: string; token: string };
   addForumChat(opts?: { id?: number; title?: string; isForum?: boolean; botIsAdmin?: boolean; canManageTopics?: boolean }): { id: number };
   revokeToken(token: string): void;
   /** Undoes revokeToken: the owner fixed the bot. */
@@ -58,8 +61,84 @@ export interface TFakeTelegram {
   }): Promise<{ update: unknown; webhookStatus?: number }>;
   /** Deliver a raw update (for duplicate/redelivery tests): same routing as above. */
   deliverUpdate(token: string, update: Record<string, unknown>): Promise<{ webhookStatus?: number }>;
+  /**
+   * Copies of the Telegram Message objects stored for a chat (or one topic of it; in a forum, thread 1 = the General
+   * topic = messages without a thread), in id order, service messages left out. For viewers such as the console.
+   */
+  messageObjects(chatId: number, threadId?: number): { message: Record<string, unknown>; fromBot: boolean; deleted: boolean; edited: boolean }[];
+  /** The webhook currently set for the bot (setWebhook), if any. */
+  webhookOf(token: string): { url: string; secretToken?: string } | undefined;
+  /** A JSON-serialisable snapshot of everything a restart should keep (not the call log, failNext queue or held long polls). */
+  exportState(): TFakeTelegramState;
+  /** Replaces bots, chats, topics, messages, files and counters with a snapshot from exportState(); throws on a malformed one. */
+  importState(state: unknown): void;
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface TFakeTelegramOptions {
+  /** 0/undefined = a free port. The server always binds 127.0.0.1. */
+  port?: number;
+  /** Delay added to every Bot API call. */
+  latencyMs?: number;
+  /** Imported (see importState) before the server starts listening. */
+  initialState?: unknown;
+  /**
+   * Called synchronously whenever something exportState() covers may have changed (a mutating Bot API call, an
+   * operator message, a webhook error, addBot/addForumChat/...). Cheap to call often: debounce on your side.
+   */
+  onChange?: () => void;
+  /**
+   * Serves extra HTTP routes next to the Bot API; resolve true when the request was answered. Never called for
+   * `/bot…` or `/file/bot…` paths (the Bot API) nor for `/health`.
+   */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL, fake: TFakeTelegram) => boolean | Promise<boolean>;
+}
+
+/** Format of exportState()/importState(); `version` changes when the shape does. */
+export interface TFakeTelegramState {
+  format: 'pocketping-fake-telegram';
+  version: 1;
+  counters: { nextBotId: number; nextChatSeq: number; nextFileSeq: number };
+  bots: {
+    token: string;
+    id: number;
+    username: string;
+    firstName: string;
+    revoked: boolean;
+    nextUpdateId: number;
+    webhook?: { url: string; secretToken?: string; maxConnections: number };
+    allowedUpdates?: string[];
+    /** Updates waiting for getUpdates. */
+    pendingUpdates: Record<string, unknown>[];
+    lastErrorDate?: number;
+    lastErrorMessage?: string;
+  }[];
+  chats: {
+    id: number;
+    title: string;
+    isForum: boolean;
+    botIsAdmin: boolean;
+    canManageTopics: boolean;
+    nextMessageId: number;
+    topics: { threadId: number; name: string; iconColor: number; iconCustomEmojiId?: string; closed: boolean; deleted: boolean }[];
+    messages: {
+      messageId: number;
+      threadId?: number;
+      text?: string;
+      entities?: { type: string; offset: number; length: number; url?: string; language?: string }[];
+      isMedia: boolean;
+      fromBot: boolean;
+      senderId: number;
+      deleted: boolean;
+      edited: boolean;
+      isService: boolean;
+      /** The Telegram Message object as the API returns it. */
+      message: Record<string, unknown>;
+    }[];
+    humans: Record<string, unknown>[];
+  }[];
+  files: { fileId: string; fileUniqueId: string; filePath: string; fileName?: string; mimeType: string; width?: number; height?: number; base64: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -86,6 +165,8 @@ const SECRET_TOKEN_RE = /^[A-Za-z0-9_-]{1,256}$/;
 const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 const POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
+/** Methods that never change what exportState() covers (every other successful call triggers onChange). */
+const READ_ONLY_METHODS = new Set(['getme', 'getchat', 'getchatmember', 'getfile', 'getwebhookinfo']);
 const WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
 const DEFAULT_OPERATOR = { id: 5_000_000_001, first_name: 'Olivia', last_name: 'Operator', username: 'olivia_support' };
@@ -685,10 +766,83 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const now = (): number => Math.floor(Date.now() / 1000);
 
 // ---------------------------------------------------------------------------------------------------------------
+// Persisted state — checked field by field so a hand-edited or truncated file fails with a precise message
+// ---------------------------------------------------------------------------------------------------------------
+
+class StateError extends Error {}
+
+function stateField(o: TJson, key: string, where: string, type: 'number' | 'string' | 'boolean' | 'object' | 'array', optional = false): unknown {
+  const v = o[key];
+  if (v === undefined && optional) return undefined;
+  const ok =
+    type === 'number' ? typeof v === 'number' && Number.isFinite(v) : type === 'array' ? Array.isArray(v) : type === 'object' ? isObject(v) : typeof v === type;
+  if (!ok) throw new StateError(`${where}.${key} must be ${type === 'array' ? 'an array' : type === 'object' ? 'an object' : `a ${type}`}`);
+  return v;
+}
+
+function stateItems(o: TJson, key: string, where: string): { item: TJson; at: string }[] {
+  const list = stateField(o, key, where, 'array') as unknown[];
+  return list.map((item, i) => {
+    const at = `${where}.${key}[${i}]`;
+    if (!isObject(item)) throw new StateError(`${at} must be an object`);
+    return { item, at };
+  });
+}
+
+/** Validates an exportState() snapshot (typically parsed from a file); throws StateError naming the bad field. */
+function checkState(raw: unknown): TFakeTelegramState {
+  if (!isObject(raw) || raw.format !== 'pocketping-fake-telegram') throw new StateError('not a fake Telegram state (format is not "pocketping-fake-telegram")');
+  if (raw.version !== 1) throw new StateError(`unsupported state version ${JSON.stringify(raw.version)} (expected 1)`);
+  const counters = stateField(raw, 'counters', 'state', 'object') as TJson;
+  for (const k of ['nextBotId', 'nextChatSeq', 'nextFileSeq']) stateField(counters, k, 'state.counters', 'number');
+  for (const { item, at } of stateItems(raw, 'bots', 'state')) {
+    for (const k of ['token', 'username', 'firstName']) stateField(item, k, at, 'string');
+    for (const k of ['id', 'nextUpdateId']) stateField(item, k, at, 'number');
+    stateField(item, 'revoked', at, 'boolean');
+    for (const { item: u, at: uAt } of stateItems(item, 'pendingUpdates', at)) stateField(u, 'update_id', uAt, 'number');
+    const hook = stateField(item, 'webhook', at, 'object', true) as TJson | undefined;
+    if (hook) {
+      stateField(hook, 'url', `${at}.webhook`, 'string');
+      stateField(hook, 'secretToken', `${at}.webhook`, 'string', true);
+      stateField(hook, 'maxConnections', `${at}.webhook`, 'number');
+    }
+    stateField(item, 'allowedUpdates', at, 'array', true);
+    stateField(item, 'lastErrorDate', at, 'number', true);
+    stateField(item, 'lastErrorMessage', at, 'string', true);
+  }
+  for (const { item, at } of stateItems(raw, 'chats', 'state')) {
+    for (const k of ['id', 'nextMessageId']) stateField(item, k, at, 'number');
+    stateField(item, 'title', at, 'string');
+    for (const k of ['isForum', 'botIsAdmin', 'canManageTopics']) stateField(item, k, at, 'boolean');
+    for (const { item: t, at: tAt } of stateItems(item, 'topics', at)) {
+      for (const k of ['threadId', 'iconColor']) stateField(t, k, tAt, 'number');
+      stateField(t, 'name', tAt, 'string');
+      stateField(t, 'iconCustomEmojiId', tAt, 'string', true);
+      for (const k of ['closed', 'deleted']) stateField(t, k, tAt, 'boolean');
+    }
+    for (const { item: m, at: mAt } of stateItems(item, 'messages', at)) {
+      for (const k of ['messageId', 'senderId']) stateField(m, k, mAt, 'number');
+      stateField(m, 'threadId', mAt, 'number', true);
+      stateField(m, 'text', mAt, 'string', true);
+      stateField(m, 'entities', mAt, 'array', true);
+      for (const k of ['isMedia', 'fromBot', 'deleted', 'edited', 'isService']) stateField(m, k, mAt, 'boolean');
+      stateField(m, 'message', mAt, 'object');
+    }
+    for (const { item: h, at: hAt } of stateItems(item, 'humans', at)) stateField(h, 'id', hAt, 'number');
+  }
+  for (const { item, at } of stateItems(raw, 'files', 'state')) {
+    for (const k of ['fileId', 'fileUniqueId', 'filePath', 'mimeType', 'base64']) stateField(item, k, at, 'string');
+    stateField(item, 'fileName', at, 'string', true);
+    for (const k of ['width', 'height']) stateField(item, k, at, 'number', true);
+  }
+  return raw as unknown as TFakeTelegramState;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The server
 // ---------------------------------------------------------------------------------------------------------------
 
-export async function startFakeTelegram(opts: { port?: number; latencyMs?: number } = {}): Promise<TFakeTelegram> {
+export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promise<TFakeTelegram> {
   const latencyMs = opts.latencyMs ?? 0;
   const calls: TFakeTelegramCall[] = [];
   const bots = new Map<string, TBot>();
@@ -701,6 +855,16 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
   let nextChatSeq = 1;
   let nextFileSeq = 1;
   let closed = false;
+
+  /** Tells the owner (onChange) that persisted state may have changed; its errors must not break the API. */
+  const changed = (): void => {
+    if (!opts.onChange) return;
+    try {
+      opts.onChange();
+    } catch {
+      // a failing observer is the observer's problem
+    }
+  };
 
   // --- lookups -------------------------------------------------------------------------------------------------
 
@@ -871,6 +1035,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
       if (status >= 200 && status < 300) break;
       bot.lastErrorDate = now();
       bot.lastErrorMessage = status === 0 ? 'Connection refused' : `Wrong response from the webhook: ${status} ${STATUS_CODES[status] ?? ''}`.trim();
+      changed();
     }
     return first ?? 0;
   };
@@ -885,6 +1050,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
     if (hook) return { webhookStatus: await deliverToWebhook(bot, hook, update) };
     bot.pending.push(update);
     bot.poller?.settle({ kind: 'wake' });
+    changed();
     return {};
   };
 
@@ -1213,6 +1379,99 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
     for (const m of chat.messages.values()) if (m.threadId === topic.threadId) m.deleted = true;
   }
 
+  // --- persistence ---------------------------------------------------------------------------------------------
+
+  const exportState = (): TFakeTelegramState => ({
+    format: 'pocketping-fake-telegram',
+    version: 1,
+    counters: { nextBotId, nextChatSeq, nextFileSeq },
+    bots: [...bots.values()].map((b) => {
+      const row: TFakeTelegramState['bots'][number] = {
+        token: b.token,
+        id: b.id,
+        username: b.username,
+        firstName: b.firstName,
+        revoked: b.revoked,
+        nextUpdateId: b.nextUpdateId,
+        pendingUpdates: structuredClone(b.pending),
+      };
+      if (b.webhook) row.webhook = { ...b.webhook };
+      if (b.allowedUpdates) row.allowedUpdates = [...b.allowedUpdates];
+      if (b.lastErrorDate !== undefined) row.lastErrorDate = b.lastErrorDate;
+      if (b.lastErrorMessage !== undefined) row.lastErrorMessage = b.lastErrorMessage;
+      return row;
+    }),
+    chats: [...chats.values()].map((c) => ({
+      id: c.id,
+      title: c.title,
+      isForum: c.isForum,
+      botIsAdmin: c.botIsAdmin,
+      canManageTopics: c.canManageTopics,
+      nextMessageId: c.nextMessageId,
+      topics: [...c.topics.values()].map((t) => ({ ...t })),
+      messages: [...c.messages.values()].map(({ json, entities, ...m }) => ({
+        ...m,
+        ...(entities ? { entities: structuredClone(entities) } : {}),
+        message: structuredClone(json),
+      })),
+      humans: structuredClone([...c.humans.values()]),
+    })),
+    files: [...filesById.values()].map(({ bytes, ...f }) => ({ ...f, base64: bytes.toString('base64') })),
+  });
+
+  const importState = (raw: unknown): void => {
+    let state: TFakeTelegramState;
+    try {
+      state = checkState(structuredClone(raw));
+    } catch (err) {
+      if (err instanceof StateError) throw new Error(`fake-telegram: invalid state: ${err.message}`);
+      throw err;
+    }
+    // Held long polls belong to the bots being replaced: answer them (empty) before dropping those bots.
+    for (const bot of bots.values()) bot.poller?.settle({ kind: 'wake' });
+    bots.clear();
+    chats.clear();
+    filesById.clear();
+    filesByPath.clear();
+    ({ nextBotId, nextChatSeq, nextFileSeq } = state.counters);
+    for (const b of state.bots) {
+      const bot: TBot = {
+        token: b.token,
+        id: b.id,
+        username: b.username,
+        firstName: b.firstName,
+        revoked: b.revoked,
+        nextUpdateId: b.nextUpdateId,
+        pending: b.pendingUpdates as TUpdate[],
+      };
+      if (b.webhook) bot.webhook = { ...b.webhook };
+      if (b.allowedUpdates) bot.allowedUpdates = b.allowedUpdates.map(String);
+      if (b.lastErrorDate !== undefined) bot.lastErrorDate = b.lastErrorDate;
+      if (b.lastErrorMessage !== undefined) bot.lastErrorMessage = b.lastErrorMessage;
+      bots.set(bot.token, bot);
+    }
+    for (const c of state.chats) {
+      chats.set(c.id, {
+        id: c.id,
+        title: c.title,
+        isForum: c.isForum,
+        botIsAdmin: c.botIsAdmin,
+        canManageTopics: c.canManageTopics,
+        nextMessageId: c.nextMessageId,
+        topics: new Map(c.topics.map((t) => [t.threadId, { ...t }])),
+        messages: new Map(c.messages.map(({ message, ...m }) => [m.messageId, { ...m, json: message }])),
+        humans: new Map(c.humans.map((h) => [Number(h.id), h])),
+      });
+    }
+    for (const { base64, ...f } of state.files) {
+      const file: TStoredFile = { ...f, bytes: Buffer.from(base64, 'base64') };
+      filesById.set(file.fileId, file);
+      filesByPath.set(file.filePath, file);
+    }
+  };
+
+  if (opts.initialState !== undefined) importState(opts.initialState);
+
   // --- request handling ------------------------------------------------------------------------------------------
 
   const serveFile = (res: ServerResponse, token: string, path: string): void => {
@@ -1224,12 +1483,31 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
     res.end(file.bytes);
   };
 
+  /** Anything that is not the Bot API: the health probe, then the owner's extra routes, else a Telegram-style 404. */
+  const handleOther = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (url.pathname === '/health' || url.pathname === '/health/') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('allow', 'GET, HEAD');
+        return sendJson(res, 405, { ok: false, error: 'Method Not Allowed' });
+      }
+      return sendJson(res, 200, { ok: true });
+    }
+    if (opts.extraRoutes && !/^\/(bot|file\/)/.test(url.pathname)) {
+      try {
+        if (await opts.extraRoutes(req, res, url, fake)) return;
+      } catch (err) {
+        return sendJson(res, 500, { ok: false, error: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
+    return sendError(res, new ApiError(404, 'Not Found'));
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const fileRoute = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileRoute) return serveFile(res, fileRoute[1] ?? '', fileRoute[2] ?? '');
     const apiRoute = /^\/bot([^/]+)\/([^/]*)\/?$/.exec(url.pathname);
-    if (!apiRoute) return sendError(res, new ApiError(404, 'Not Found'));
+    if (!apiRoute) return handleOther(req, res, url);
     const token = decodeURIComponent(apiRoute[1] ?? '');
     const method = apiRoute[2] ?? '';
 
@@ -1262,6 +1540,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
       if (!handler) throw new ApiError(404, 'Not Found');
 
       const result = await handler({ bot, params, uploads, signal: aborter.signal });
+      if (!READ_ONLY_METHODS.has(key)) changed();
       if (result instanceof Described) sendJson(res, 200, { ok: true, result: result.result, description: result.description });
       else sendJson(res, 200, { ok: true, result });
     } catch (err) {
@@ -1309,7 +1588,8 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
       const fromToken = /^(\d+):/.exec(token)?.[1];
       const id = o.id ?? (fromToken ? Number(fromToken) : nextBotId++);
       const username = o.username ?? `pocketping_test_${id}_bot`;
-      bots.set(token, { token, id, username, firstName: 'PocketPing Test Bot', revoked: false, nextUpdateId: 700_000_001, pending: [] });
+      bots.set(token, { token, id, username, firstName: o.firstName ?? 'PocketPing Test Bot', revoked: false, nextUpdateId: 700_000_001, pending: [] });
+      changed();
       return { id, username, token };
     },
 
@@ -1327,6 +1607,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
         messages: new Map(),
         humans: new Map(),
       });
+      changed();
       return { id };
     },
 
@@ -1338,6 +1619,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
       const bot = botForTest(token);
       bot.revoked = true;
       bot.poller?.settle({ kind: 'fail', error: new ApiError(401, 'Unauthorized') });
+      changed();
     },
 
     failNext(method, failure, times = 1) {
@@ -1352,6 +1634,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
       const topic = chat.topics.get(threadId);
       if (!topic || topic.deleted) throw new Error(`fake-telegram: no topic ${threadId} in chat ${chatId}`);
       removeTopic(chat, topic);
+      changed();
     },
 
     topics: (chatId) =>
@@ -1414,6 +1697,7 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
         });
         update = { update_id: bot.nextUpdateId++, message: structuredClone(msg.json) };
       }
+      changed();
       const delivery = await route(bot, update);
       return { update, ...delivery };
     },
@@ -1423,8 +1707,26 @@ export async function startFakeTelegram(opts: { port?: number; latencyMs?: numbe
       // Keep a given update_id (redelivery tests need duplicates); later generated ids stay above it.
       const id = typeof raw.update_id === 'number' ? raw.update_id : bot.nextUpdateId++;
       bot.nextUpdateId = Math.max(bot.nextUpdateId, id + 1);
+      changed();
       return route(bot, { ...raw, update_id: id });
     },
+
+    messageObjects(chatId, threadId) {
+      const chat = chatForTest(chatId);
+      const wanted = threadId !== undefined && chat.isForum && threadId === GENERAL_THREAD_ID ? undefined : threadId;
+      return [...chat.messages.values()]
+        .filter((m) => !m.isService && (threadId === undefined || m.threadId === wanted))
+        .map((m) => ({ message: structuredClone(m.json), fromBot: m.fromBot, deleted: m.deleted, edited: m.edited }));
+    },
+
+    webhookOf(token) {
+      const hook = botForTest(token).webhook;
+      if (!hook) return undefined;
+      return hook.secretToken === undefined ? { url: hook.url } : { url: hook.url, secretToken: hook.secretToken };
+    },
+
+    exportState,
+    importState,
 
     reset() {
       calls.length = 0;
