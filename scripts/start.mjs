@@ -53,7 +53,21 @@ const fileEnv = readEnvFile();
 const env = { ...fileEnv, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k in fileEnv || k.startsWith('POCKETPING_'))) };
 const childEnv = { ...process.env, ...env, NODE_ENV: 'production' };
 
-// 2. Services and schema.
+// 2. Ports, services and schema.
+{
+  const { createServer } = await import('node:net');
+  const portFree = (port) =>
+    new Promise((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
+    });
+  const wanted = [['web', env.PORT ?? '3000'], ['realtime', env.REALTIME_PORT ?? '3001']];
+  if (/^http:\/\/(127\.0\.0\.1|localhost)/.test(env.TELEGRAM_API_ROOT ?? '')) wanted.push(['fake Telegram', new URL(env.TELEGRAM_API_ROOT).port || '8081']);
+  for (const [what, port] of wanted) {
+    if (!(await portFree(Number(port)))) fail(`port ${port} (${what}) is already in use — is PocketPing already running? Stop it, or change the port in .env.`);
+  }
+}
 await ensureServices({ databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
 await ensureDatabase(env.DATABASE_URL);
 log('applying migrations (prisma migrate deploy)');
@@ -68,6 +82,10 @@ const children = [];
 const colors = { web: 35, realtime: 32, worker: 33, telegram: 34 };
 function start(name, cmd, args, cwd) {
   const child = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('error', (err) => {
+    console.error(`[pocketping] could not start ${name}: ${err.message}`);
+    stop(1);
+  });
   const prefix = `\x1b[${colors[name]}m${name.padEnd(8)}\x1b[0m| `;
   const pipe = (stream, out) => {
     let buf = '';
@@ -146,7 +164,7 @@ if (!env.DEMO_PROJECT_KEY) {
 
 start('realtime', ...nodeTsx('src/index.ts'), path.join(ROOT, 'apps/realtime'));
 start('worker', ...nodeTsx('src/index.ts'), path.join(ROOT, 'apps/worker'));
-start('web', pnpmBin('next'), ['start', '-p', env.PORT ?? '3000'], path.join(ROOT, 'apps/web'));
+start('web', path.join(ROOT, 'apps/web/node_modules/.bin/next'), ['start', '-p', env.PORT ?? '3000'], path.join(ROOT, 'apps/web'));
 
 const webOk = await waitHttp(`${env.WEB_PUBLIC_URL}/api/health`, 90);
 const rtOk = await waitHttp(`${env.REALTIME_PUBLIC_URL}/health`, 30);
