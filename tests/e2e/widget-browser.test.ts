@@ -52,6 +52,9 @@ describe('widget in headless Chromium', () => {
 
     const topic = await waitFor(() => stack.telegram.topics(stack.tenantA.chatId!)[0], { what: 'topic' });
     await waitFor(() => stack.telegram.messages(stack.tenantA.chatId!, topic.threadId).some((m) => m.text?.includes('Chromium')), { what: 'post in topic' });
+    // The topic opens with a visitor card naming the page the visitor is on.
+    const card = stack.telegram.messages(stack.tenantA.chatId!, topic.threadId)[0]!;
+    expect(card.text).toContain(`Page: ${stack.webUrl}/demo?key=${stack.tenantA.projectKey}`);
     await stack.telegram.operatorWrites({ token: stack.tenantA.botToken!, chatId: stack.tenantA.chatId!, threadId: topic.threadId, text: 'Welcome, browser visitor!', from: { id: 77, first_name: 'Sarah' } });
 
     const reply = page.locator('[data-pp="message"][data-sender="operator"]').filter({ hasText: 'Welcome, browser visitor!' });

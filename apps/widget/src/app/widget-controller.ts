@@ -61,7 +61,15 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
   function getAuth(): TWidgetAuth {
     const token = local.get(keys.visitor);
     const isValid = token !== null && token.length >= VISITOR_TOKEN_MIN && token.length <= VISITOR_TOKEN_MAX;
-    return isValid ? { projectKey: config.projectKey, visitorToken: token } : { projectKey: config.projectKey };
+    const base = isValid ? { projectKey: config.projectKey, visitorToken: token } : { projectKey: config.projectKey };
+    return { ...base, ...pageInfo() };
+  }
+
+  /** The page the visitor is on, for the operator's visitor card (no fragment: it often carries app state). */
+  function pageInfo(): { pageUrl?: string; referrer?: string } {
+    if (typeof location === 'undefined' || typeof document === 'undefined') return {};
+    const pageUrl = location.href.split('#')[0]!.slice(0, 2000);
+    return document.referrer ? { pageUrl, referrer: document.referrer.slice(0, 2000) } : { pageUrl };
   }
 
   function setConnection(phase: TWidgetState['connection']['phase'], error?: string | null, willRetry = false) {
