@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT, waitFor } from '@pocketping/testkit';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT, waitFor } from '@pocketping/testkit';
 import { bootStack, type TStack } from './boot-stack.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
 
 // The same round trip, driven from a real browser: the demo page on the web origin embeds the snippet, whose
@@ -17,10 +16,7 @@ describe('widget in headless Chromium', () => {
 
   beforeAll(async () => {
     stack = await bootStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => {

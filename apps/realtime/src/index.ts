@@ -1,6 +1,6 @@
 // apps/realtime — Socket.IO service for widget sessions.
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '@pocketping/core';
+import { createLogger, exitOnSignals } from '@pocketping/core';
 import { loadEnv } from './env.js';
 import { startRealtimeServer } from './server.js';
 
@@ -18,13 +18,4 @@ const server = await startRealtimeServer({
 });
 log.info({ port: server.port }, 'realtime listening');
 
-let closing = false;
-const shutdown = (signal: string) => {
-  if (closing) return;
-  closing = true;
-  log.info({ signal }, 'shutting down');
-  server.close().then(() => process.exit(0), () => process.exit(1));
-  setTimeout(() => process.exit(1), 5_000).unref();
-};
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+exitOnSignals(log, () => server.close(), 5_000);

@@ -1,5 +1,5 @@
 // apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper.
-import { createLogger, parseKeyRing } from '@pocketping/core';
+import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 
@@ -17,13 +17,4 @@ const worker = await startWorker({
 });
 log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
 
-let closing = false;
-const shutdown = (signal: string) => {
-  if (closing) return;
-  closing = true;
-  log.info({ signal }, 'shutting down');
-  worker.close().then(() => process.exit(0), () => process.exit(1));
-  setTimeout(() => process.exit(1), 10_000).unref();
-};
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+exitOnSignals(log, () => worker.close(), 10_000);

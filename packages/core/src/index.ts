@@ -4,3 +4,4 @@ export * from './secrets.js';
 export * from './tokens.js';
 export * from './logger.js';
 export * from './env-fields.js';
+export * from './graceful-shutdown.js';

@@ -1,2 +1,3 @@
 export * from './fake-telegram.js';
 export * from './stack.js';
+export * from './chromium.js';
