@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFields } from '@pocketping/core';
+import { envFields, withoutEmpty } from '@pocketping/core';
 
 /**
  * The web app's configuration. Nothing else in apps/web reads `process.env`.
@@ -46,7 +46,7 @@ export class EnvError extends Error {
 
 /** Same report as `parseEnv` of @pocketping/core (one line per variable, naming it), but it throws. */
 export function parseWebEnv(source: Record<string, string | undefined>): TWebEnv {
-  const result = ZWebEnv.safeParse(source);
+  const result = ZWebEnv.safeParse(withoutEmpty(source));
   if (result.success) return result.data;
   const variables: string[] = [];
   const lines = result.error.issues.map((issue) => {

@@ -25,3 +25,10 @@ describe('parseEnv', () => {
     err.mockRestore();
   });
 });
+
+describe('empty variables', () => {
+  it('count as unset, so defaults apply', () => {
+    const schema = z.object({ REDIS_PREFIX: envFields.REDIS_PREFIX, DATABASE_URL: envFields.DATABASE_URL });
+    expect(parseEnv(schema, { REDIS_PREFIX: '', DATABASE_URL: 'postgres://h/db' })).toEqual({ REDIS_PREFIX: 'pp', DATABASE_URL: 'postgres://h/db' });
+  });
+});

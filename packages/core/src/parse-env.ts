@@ -9,7 +9,7 @@ export function parseEnv<T extends z.ZodType>(
   source: Record<string, string | undefined> = process.env,
   appName = 'app',
 ): z.infer<T> {
-  const result = schema.safeParse(source);
+  const result = schema.safeParse(withoutEmpty(source));
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(env)';
@@ -19,4 +19,9 @@ export function parseEnv<T extends z.ZodType>(
   });
   console.error(`[${appName}] configuration error — fix these environment variables (see .env.example):\n${lines.join('\n')}`);
   process.exit(78); // EX_CONFIG
+}
+
+/** An empty variable (`FOO=` in a .env file) means "not set": defaults apply and optional ones stay undefined. */
+export function withoutEmpty(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
 }
