@@ -15,5 +15,6 @@ export function toMessageDto(m: Message): TMessage {
     createdAt: m.createdAt.toISOString(),
     editedAt: m.editedAt?.toISOString() ?? null,
     deletedAt: m.deletedAt?.toISOString() ?? null,
+    attachments: [],
   };
 }

@@ -4,6 +4,16 @@ import { LIMITS } from './limits.js';
 export const ZSenderKind = z.enum(['visitor', 'operator', 'ai', 'system']);
 export type TSenderKind = z.infer<typeof ZSenderKind>;
 
+export const ZAttachmentRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+  /** Signed, expiring URL scoped to the conversation; null when not yet available. */
+  url: z.string().nullable(),
+});
+export type TAttachmentRef = z.infer<typeof ZAttachmentRef>;
+
 /** A message as every client sees it. `seq` orders a conversation and drives gap-free resume. */
 export const ZMessage = z.object({
   id: z.string(),
@@ -17,6 +27,7 @@ export const ZMessage = z.object({
   createdAt: z.string(),
   editedAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
+  attachments: z.array(ZAttachmentRef).default([]),
 });
 export type TMessage = z.infer<typeof ZMessage>;
 

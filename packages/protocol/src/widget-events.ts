@@ -35,7 +35,12 @@ export interface TSessionEvent {
   settings: TWidgetSettings;
 }
 
-export const ZSendMessage = z.object({ clientId: ZClientId, body: ZMessageBody });
+export const ZSendMessage = z.object({
+  clientId: ZClientId,
+  body: ZMessageBody,
+  /** Files uploaded beforehand (see the realtime upload endpoint), attached to this message. */
+  attachmentIds: z.array(z.string().max(64)).max(10).optional(),
+});
 export type TSendMessage = z.infer<typeof ZSendMessage>;
 
 export const ZHistoryRequest = z.object({
@@ -46,11 +51,70 @@ export type THistoryRequest = z.infer<typeof ZHistoryRequest>;
 
 /** Event names: client → server events answer through an ack, server → client events carry data. */
 export const WidgetEvents = {
+  // server → widget
   session: 'session',
   message: 'message',
+  /** operator typing: TTypingEvent */
+  typing: 'typing',
+  /** receipts: TReceiptEvent (delivered to the operator's apps / read by an operator) */
+  receipt: 'receipt',
+  /** conversation status changed (closed → CSAT prompt, reopened): TConversationEvent */
+  conversation: 'conversation',
+  /** operator presence for the header: TPresenceEvent */
+  presence: 'presence',
+  // widget → server (all with an ack)
   send: 'message:send',
   history: 'history',
+  typingUpdate: 'typing:update',
+  read: 'read',
+  identify: 'identify',
+  event: 'event',
+  preChat: 'prechat',
+  csat: 'csat',
 } as const;
 
+/** widget → server: the visitor is (not) typing. Debounced by the widget; the server clears it after 6 s. */
+export const ZTypingUpdate = z.object({ isTyping: z.boolean() });
+
+/** widget → server: the visitor has seen everything up to `seq`. */
+export const ZReadUpdate = z.object({ seq: z.number().int().min(0) });
+
+/**
+ * widget → server: who the visitor is, from the customer's own login. `hash` = hex HMAC-SHA256(id, identity
+ * secret). In "enforce" mode an identity without a valid hash is refused; a verified identity can only be replaced
+ * by another valid one.
+ */
+export const ZIdentify = z.object({
+  id: z.string().min(1).max(200),
+  email: z.string().email().max(320).optional(),
+  name: z.string().min(1).max(120).optional(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
+  traits: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type TIdentify = z.infer<typeof ZIdentify>;
+
+/** widget → server: PocketPing.trigger(name, data) — shown in the operator's thread, never to the visitor. */
+export const ZCustomEvent = z.object({
+  name: z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'event names are letters, digits, _ . : -'),
+  data: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+/** widget → server: pre-chat form answers. */
+export const ZPreChat = z.object({
+  email: z.string().email().max(320).optional(),
+  name: z.string().min(1).max(120).optional(),
+  fields: z.record(z.string().max(64), z.string().max(1000)).optional(),
+});
+
+/** widget → server: satisfaction rating of a closed conversation. */
+export const ZCsat = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() });
+
+export interface TTypingEvent { sender: 'operator' | 'ai'; authorName: string | null; isTyping: boolean }
+export interface TReceiptEvent { conversationId: string; kind: 'delivered' | 'read'; seq: number }
+export interface TConversationEvent { conversationId: string; status: 'open' | 'closed'; csatRequested: boolean }
+export interface TPresenceEvent { status: 'online' | 'away'; replyTimeMinutes: number | null }
+
 export type TSendAck = TAck<{ message: TMessage; duplicate: boolean }>;
+export type TOkAck = TAck<Record<never, never>>;
+export type TIdentifyAck = TAck<{ verified: boolean }>;
 export type THistoryAck = TAck<{ messages: TMessage[]; hasMore: boolean }>;

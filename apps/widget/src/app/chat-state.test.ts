@@ -8,7 +8,7 @@ import type { TChatState } from './chat-state.js';
 function msg(seq: number, over: Partial<TMessage> = {}): TMessage {
   return {
     id: `m${seq}`, conversationId: 'c1', seq, clientId: null, sender: 'operator', authorName: 'Ann', body: `body ${seq}`,
-    source: 'telegram', createdAt: `2025-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`, editedAt: null, deletedAt: null, ...over,
+    source: 'telegram', createdAt: `2025-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`, editedAt: null, deletedAt: null, attachments: [], ...over,
   };
 }
 

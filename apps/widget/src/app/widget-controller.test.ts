@@ -13,7 +13,7 @@ import { DEFAULT_SETTINGS } from '../transport/protocol.js';
 function msg(seq: number, over: Partial<TMessage> = {}): TMessage {
   return {
     id: `m${seq}`, conversationId: 'c1', seq, clientId: null, sender: 'operator', authorName: 'Ann', body: `body ${seq}`,
-    source: 'telegram', createdAt: '2025-01-01T00:00:00.000Z', editedAt: null, deletedAt: null, ...over,
+    source: 'telegram', createdAt: '2025-01-01T00:00:00.000Z', editedAt: null, deletedAt: null, attachments: [], ...over,
   };
 }
 

@@ -40,6 +40,7 @@ export function parseMessage(payload: unknown): TMessage | null {
     createdAt: typeof m.createdAt === 'string' ? m.createdAt : '',
     editedAt: (m.editedAt as string | null | undefined) ?? null,
     deletedAt: (m.deletedAt as string | null | undefined) ?? null,
+    attachments: [],
   };
 }
 

@@ -14,8 +14,18 @@ export const WIDGET_NAMESPACE: typeof TProtocolNamespace = '/widget';
 export const WidgetEvents: typeof TProtocolEvents = {
   session: 'session',
   message: 'message',
+  typing: 'typing',
+  receipt: 'receipt',
+  conversation: 'conversation',
+  presence: 'presence',
   send: 'message:send',
   history: 'history',
+  typingUpdate: 'typing:update',
+  read: 'read',
+  identify: 'identify',
+  event: 'event',
+  preChat: 'prechat',
+  csat: 'csat',
 };
 
 export const LIMITS: typeof TProtocolLimits = {
