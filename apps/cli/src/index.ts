@@ -8,9 +8,9 @@ import { runBootstrap } from './bootstrap.js';
 import { generateEncryptionKey } from '@pocketping/core';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const envFile = path.join(ROOT, '.env');
-// Variables already set win over the file, as with every app.
-if (existsSync(envFile)) process.loadEnvFile(envFile);
+// The repo's .env (what `npm start` writes), or POCKETPING_ENV_FILE (a path, or "none"). Variables already set win.
+const envFile = process.env.POCKETPING_ENV_FILE ?? path.join(ROOT, '.env');
+if (envFile !== 'none' && existsSync(envFile)) process.loadEnvFile(envFile);
 
 const USAGE = `Usage: pnpm pocketping <command> [options]
 
