@@ -3,8 +3,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runDoctor } from './doctor.js';
-import { runBootstrap } from './bootstrap.js';
 import { generateEncryptionKey } from '@pocketping/core';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -25,7 +23,9 @@ const [command, ...rest] = process.argv.slice(2);
 try {
   switch (command) {
     case 'doctor':
-      process.exitCode = await runDoctor(process.env, ROOT);
+      // Loaded on demand: importing the Prisma client makes it read the repo's .env by itself, which would hide
+      // from `doctor` what is really configured.
+      process.exitCode = await (await import('./doctor.js')).runDoctor(process.env, ROOT);
       break;
     case 'bootstrap': {
       const { values } = parseArgs({
@@ -41,7 +41,7 @@ try {
         },
         strict: true,
       });
-      process.exitCode = await runBootstrap(process.env, values);
+      process.exitCode = await (await import('./bootstrap.js')).runBootstrap(process.env, values);
       break;
     }
     case 'gen-key':
