@@ -10,7 +10,7 @@ const nextConfig: NextConfig = {
   transpilePackages: ['@pocketping/core', '@pocketping/db', '@pocketping/jobs', '@pocketping/protocol', '@pocketping/bridges'],
   // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query
   // compiler from disk, and the others are Node-only libraries with dynamic requires.
-  serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis', 'pino', 'grammy'],
+  serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis', 'pino', 'grammy', 'discord.js'],
   outputFileTracingRoot: monorepoRoot,
   turbopack: { root: monorepoRoot },
   webpack(config: { resolve: { extensionAlias?: Record<string, string[]> } }) {

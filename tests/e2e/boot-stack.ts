@@ -12,6 +12,10 @@ import {
   freePort,
   spawnApp,
   startFakeTelegram,
+  startFakeDiscord,
+  type TFakeDiscord,
+  startFakeSlack,
+  type TFakeSlack,
   testEncryptionKey,
   uniqueRedisPrefix,
   type TAppProcess,
@@ -33,17 +37,36 @@ export interface TTenantInfo {
 export interface TStack {
   db: TTestDatabase;
   telegram: TFakeTelegram;
+  /** Present with bootStack({ discord: true }): the shared bot's fake, one guild + text channel connected for tenant A. */
+  discord?: { fake: TFakeDiscord; guildId: string; channelId: string; connectionId: string };
+  /**
+   * Present with bootStack({ slack: true }): the shared Slack app's fake (workspace "Acme" with #general and
+   * #support; events go to web's /api/webhooks/slack) and what a test needs to install it for tenant A through
+   * the OAuth routes. No Slack connection exists until a test creates one.
+   */
+  slack?: { fake: TFakeSlack; teamId: string; supportChannel: string; generalChannel: string; apiKey: string; projectId: string; appToken?: string };
   env: Record<string, string>;
   webUrl: string;
   realtimeUrl: string;
   tenantA: TTenantInfo;
   apps: { web: TAppProcess; realtime: TAppProcess; worker: TAppProcess };
   startWorker(): Promise<TAppProcess>;
+  /** Stops realtime (every widget socket drops), runs `whileDown`, then starts it again on the same port. */
+  restartRealtime(whileDown?: () => Promise<void>): Promise<void>;
   bootstrap(args: string[]): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-export async function bootStack(): Promise<TStack> {
+/** slackSocketMode: the worker gets SLACK_APP_TOKEN and Slack events go through Socket Mode instead of web. */
+export async function bootStack(opts: { discord?: boolean; slack?: boolean; slackSocketMode?: boolean } = {}): Promise<TStack> {
+  const slackFake = opts.slack || opts.slackSocketMode ? await startFakeSlack() : null;
+  const slackAppToken = opts.slackSocketMode ? slackFake!.enableSocketMode() : undefined;
+  const slackTeam = slackFake?.addTeam({ name: 'Acme' }).id;
+  const slackGeneral = slackTeam ? slackFake!.addChannel({ teamId: slackTeam, name: 'general' }).id : undefined;
+  const slackSupport = slackTeam ? slackFake!.addChannel({ teamId: slackTeam, name: 'support' }).id : undefined;
+  const discordFake = opts.discord ? await startFakeDiscord({ heartbeatIntervalMs: 2_000 }) : null;
+  const discordGuild = discordFake?.addGuild({ name: 'Acme' }).id;
+  const discordChannel = discordGuild ? discordFake!.addTextChannel(discordGuild, { name: 'support' }).id : undefined;
   const telegram = await startFakeTelegram();
   const botToken = `${100000 + Math.floor(Math.random() * 800000)}:${randomBytes(24).toString('base64url')}`;
   telegram.addBot(botToken, { username: 'pocketping_test_bot' });
@@ -67,6 +90,8 @@ export async function bootStack(): Promise<TStack> {
     REALTIME_HOST: '127.0.0.1',
     SWEEP_INTERVAL_MS: '1000',
     LOG_LEVEL: 'info',
+    ...(slackFake ? { SLACK_API_URL: slackFake.apiUrl, SLACK_CLIENT_ID: slackFake.clientId, SLACK_CLIENT_SECRET: slackFake.clientSecret, SLACK_SIGNING_SECRET: slackFake.signingSecret, ...(slackAppToken ? { SLACK_APP_TOKEN: slackAppToken } : {}) } : {}),
+    ...(discordFake ? { DISCORD_API_URL: discordFake.apiUrl, DISCORD_BOT_TOKEN: discordFake.token, DISCORD_APPLICATION_ID: discordFake.applicationId } : {}),
   };
 
   const bootstrap = async (args: string[]) => {
@@ -77,7 +102,8 @@ export async function bootStack(): Promise<TStack> {
     return JSON.parse(stdout) as Record<string, unknown>;
   };
 
-  const out = await bootstrap(['--email', 'owner@a.example', '--org', 'Tenant A', '--origin', webUrl, '--telegram-token', botToken, `--telegram-chat=${chat.id}`]);
+  const out = await bootstrap(['--email', 'owner@a.example', '--org', 'Tenant A', '--origin', webUrl, '--telegram-token', botToken, `--telegram-chat=${chat.id}`, ...(discordFake ? ['--discord-guild', discordGuild!, '--discord-channel', discordChannel!] : [])]);
+  const discordConnectionId = (out as { discord?: { connectionId: string } }).discord?.connectionId;
   const o = out as { organization: { id: string }; project: { publicKey: string }; telegram: { connectionId: string } };
   const tenantA: TTenantInfo = { organizationId: o.organization.id, projectKey: o.project.publicKey, origin: webUrl, connectionId: o.telegram.connectionId, chatId: chat.id, botToken };
 
@@ -88,20 +114,31 @@ export async function bootStack(): Promise<TStack> {
     startWorker(),
   ]);
   const apps = { web, realtime, worker };
+  if (!slackAppToken) slackFake?.setEventsUrl(`${webUrl}/api/webhooks/slack`);
+  const bootOut = out as { apiKey: { key: string }; project: { id: string } };
 
   return {
     db,
     telegram,
+    ...(slackFake ? { slack: { fake: slackFake, teamId: slackTeam!, supportChannel: slackSupport!, generalChannel: slackGeneral!, apiKey: bootOut.apiKey.key, projectId: bootOut.project.id, ...(slackAppToken ? { appToken: slackAppToken } : {}) } } : {}),
+    ...(discordFake && discordConnectionId ? { discord: { fake: discordFake, guildId: discordGuild!, channelId: discordChannel!, connectionId: discordConnectionId } } : {}),
     env,
     webUrl,
     realtimeUrl,
     tenantA,
     apps,
     startWorker,
+    async restartRealtime(whileDown) {
+      await apps.realtime.stop();
+      await whileDown?.();
+      apps.realtime = await spawnApp('realtime', { env, readyUrl: `${realtimeUrl}/health` });
+    },
     bootstrap,
     async stop() {
       await Promise.allSettled([apps.web.stop(), apps.realtime.stop(), apps.worker.stop()]);
       await telegram.close();
+      await discordFake?.close();
+      await slackFake?.close();
       await db.drop();
     },
   };

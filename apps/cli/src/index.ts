@@ -14,7 +14,7 @@ const USAGE = `Usage: pnpm pocketping <command> [options]
 
 Commands:
   doctor                     check env, Postgres, Redis, migrations and each platform API
-  bootstrap --email E --org O [--project P] [--origin URL]... [--telegram-token T --telegram-chat=ID]   (=: chat ids start with "-")
+  bootstrap --email E --org O [--project P] [--origin URL]... [--telegram-token T --telegram-chat=ID] [--discord-guild G --discord-channel C] [--slack-token xoxb-… --slack-channel C…]   (=: chat ids start with "-")
                              create the first user, organization, project and API key; print them as JSON
   gen-key                    print a new ENCRYPTION_KEY value
 `;
@@ -37,6 +37,10 @@ try {
           origin: { type: 'string', multiple: true },
           'telegram-token': { type: 'string' },
           'telegram-chat': { type: 'string' },
+          'discord-guild': { type: 'string' },
+          'discord-channel': { type: 'string' },
+          'slack-token': { type: 'string' },
+          'slack-channel': { type: 'string' },
           'skip-validation': { type: 'boolean', default: false },
         },
         strict: true,

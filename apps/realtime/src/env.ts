@@ -1,17 +1,50 @@
 import { z } from 'zod';
 import { envFields, parseEnv, port } from '@pocketping/core';
 
-const ZRealtimeEnv = z.object({
-  NODE_ENV: envFields.NODE_ENV,
-  LOG_LEVEL: envFields.LOG_LEVEL,
-  DATABASE_URL: envFields.DATABASE_URL,
-  REDIS_URL: envFields.REDIS_URL,
-  REDIS_PREFIX: envFields.REDIS_PREFIX,
-  REALTIME_PORT: port(3001),
-  REALTIME_HOST: z.string().default('0.0.0.0'),
-  /** Folder of the built widget (loader.js + chunks), served at /widget/*. */
-  WIDGET_DIST_DIR: z.string().optional(),
-});
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const ZRealtimeEnv = z
+  .object({
+    NODE_ENV: envFields.NODE_ENV,
+    LOG_LEVEL: envFields.LOG_LEVEL,
+    DATABASE_URL: envFields.DATABASE_URL,
+    REDIS_URL: envFields.REDIS_URL,
+    REDIS_PREFIX: envFields.REDIS_PREFIX,
+    /** Unseals project identity secrets; also the root of the file-URL signing keys. */
+    ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
+    /** Base of the signed attachment URLs handed to widgets. */
+    REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL.default('http://localhost:3001'),
+    REALTIME_PORT: port(3001),
+    REALTIME_HOST: z.string().default('0.0.0.0'),
+    /** Folder of the built widget (loader.js + chunks), served at /widget/*. */
+    WIDGET_DIST_DIR: z.string().optional(),
+    /** Where attachment bytes go: a local folder (dev, single node) or S3-compatible object storage. */
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+    STORAGE_LOCAL_DIR: z.string().optional(),
+    S3_BUCKET: z.string().min(3).max(63).optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: flag.optional(),
+    S3_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    /** Lifetime of a signed attachment URL (history re-signs them, so short is fine). */
+    FILE_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
+    /** How long a visitor's last socket must stay closed before the team gets a "Visitor left" note. */
+    VISITOR_LEFT_DELAY_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
+    /** New widget connections allowed per minute from one IP / to one project (a big office NAT needs more per IP). */
+    WIDGET_CONNECTIONS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(60),
+    WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN: z.coerce.number().int().min(1).default(600),
+    WIDGET_EVENT_LIMIT_SCALE: z.coerce.number().min(0.01).max(1_000_000).default(1),
+    /** How often each node re-checks operator presence for the projects it serves (the switch to "away"). */
+    PRESENCE_CHECK_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER !== 's3') return;
+    for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when STORAGE_DRIVER=s3' });
+    }
+  });
 export type TRealtimeEnv = z.infer<typeof ZRealtimeEnv>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): TRealtimeEnv {

@@ -1,6 +1,7 @@
-// apps/realtime — Socket.IO service for widget sessions.
+// apps/realtime — Socket.IO service for widget sessions, the widget bundle and attachment uploads.
 import { fileURLToPath } from 'node:url';
-import { createLogger, exitOnSignals } from '@pocketping/core';
+import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
+import { createStorageFromEnv } from './create-storage.js';
 import { loadEnv } from './env.js';
 import { startRealtimeServer } from './server.js';
 
@@ -14,8 +15,16 @@ const server = await startRealtimeServer({
   port: env.REALTIME_PORT,
   host: env.REALTIME_HOST,
   widgetDistDir,
+  keyRing: parseKeyRing(env.ENCRYPTION_KEY),
+  publicUrl: env.REALTIME_PUBLIC_URL,
+  storage: createStorageFromEnv(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url))),
+  fileUrlTtlSeconds: env.FILE_URL_TTL_SECONDS,
+  visitorLeftDelayMs: env.VISITOR_LEFT_DELAY_MS,
+  presenceCheckMs: env.PRESENCE_CHECK_MS,
+  connectionLimits: { perIp: env.WIDGET_CONNECTIONS_PER_IP_PER_MIN, perProject: env.WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN },
+  eventLimitScale: env.WIDGET_EVENT_LIMIT_SCALE,
   log,
 });
-log.info({ port: server.port }, 'realtime listening');
+log.info({ port: server.port, storage: env.STORAGE_DRIVER }, 'realtime listening');
 
 exitOnSignals(log, () => server.close(), 5_000);

@@ -1,15 +1,33 @@
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { TLogger } from '@pocketping/core';
+import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createDb } from '@pocketping/db';
-import { createProducer, createRedis, socketIoKey, type TRedisConfig } from '@pocketping/jobs';
-import { WIDGET_NAMESPACE } from '@pocketping/protocol';
-import { createWidgetStatic } from './static-widget.js';
+import {
+  createProducer,
+  createRedis,
+  createVisitorConnections,
+  createVisitorLeftScheduler,
+  createWidgetPush,
+  socketIoKey,
+  type TRedisConfig,
+} from '@pocketping/jobs';
+import { UPLOAD_LIMITS, WIDGET_NAMESPACE } from '@pocketping/protocol';
+import { createFileUrlSigner, type TStorage } from '@pocketping/storage';
+import type { TRealtimeContext } from './context.js';
+import { createFilesRoute } from './http/files-route.js';
+import { sendJson } from './http/respond.js';
+import { createUploadRoute } from './http/upload-route.js';
+import { createPresenceWatcher } from './presence/presence-watcher.js';
 import { createRateLimiter } from './rate-limit.js';
-import { authenticateWidget, type TWidgetSocketData } from './widget/authenticate.js';
+import { createWidgetStatic } from './static-widget.js';
+import { authenticateWidget, createProjectCache } from './widget/authenticate.js';
+import type { TWidgetSocket } from './widget/handle.js';
 import { registerWidgetHandlers } from './widget/handlers.js';
+import { startWidgetSession } from './widget/session.js';
 
 export interface TRealtimeDeps {
   databaseUrl: string;
@@ -18,39 +36,43 @@ export interface TRealtimeDeps {
   host?: string;
   widgetDistDir: string;
   cacheWidget?: boolean;
+  keyRing: TKeyRing;
+  /** Public base URL of this service: signed file URLs are built on it. */
+  publicUrl: string;
+  storage: TStorage;
+  fileUrlTtlSeconds?: number;
+  visitorLeftDelayMs?: number;
+  presenceCheckMs?: number;
+  uploadMaxBytes?: number;
+  /** Project lookups are cached this long (ms); tests that change a project mid-way set 0. */
+  projectCacheMs?: number;
+  dbPoolSize?: number;
+  connectionLimits?: { perIp: number; perProject: number };
+  /** Multiplies every per-event rate limit (WIDGET_EVENT_LIMIT_SCALE); only load tests change it. */
+  eventLimitScale?: number;
   log: TLogger;
 }
 
 export interface TRealtimeServer {
   port: number;
   io: Server;
+  ctx: TRealtimeContext;
   close(): Promise<void>;
 }
 
 export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtimeServer> {
-  const db = createDb(deps.databaseUrl);
+  const db = createDb(deps.databaseUrl, { poolSize: deps.dbPoolSize ?? 10 });
   const producer = createProducer(deps.redis);
   const pub = createRedis(deps.redis.url, 'pubsub');
   const sub = pub.duplicate();
-  const limiterRedis = createRedis(deps.redis.url, 'producer');
-  const limiter = createRateLimiter(limiterRedis, `${deps.redis.prefix}:rl`);
+  const redis = createRedis(deps.redis.url, 'producer');
+  const queueRedis = createRedis(deps.redis.url, 'producer');
+  for (const r of [pub, sub, redis, queueRedis]) r.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'redis connection error'));
+  const limiter = createRateLimiter(redis, `${deps.redis.prefix}:rl`, { scale: deps.eventLimitScale ?? 1 });
   const serveWidget = createWidgetStatic(deps.widgetDistDir, { cache: deps.cacheWidget ?? false });
+  const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
-  const http = createServer((req, res) => {
-    void (async () => {
-      if (req.url === '/health') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
-        return;
-      }
-      if (await serveWidget(req, res)) return;
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Not found' } }));
-    })().catch((err: unknown) => {
-      deps.log.error({ err }, 'http handler failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-
-  const io = new Server(http, {
+  const io = new Server({
     // The transport accepts any origin; the widget middleware then checks the Origin against the project's
     // allowlist, which is per tenant and so cannot be a static CORS list.
     cors: { origin: true, credentials: false },
@@ -59,12 +81,68 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     pingTimeout: 20_000,
     connectionStateRecovery: undefined,
     serveClient: false,
+    // Idle sockets are most of the load: skip per-message deflate (memory per socket) and the HTTP long-polling
+    // upgrade buffers stay small.
+    perMessageDeflate: false,
+    httpCompression: false,
   });
   io.adapter(createAdapter(pub, sub, { key: socketIoKey(deps.redis) }));
-
   const widget = io.of(WIDGET_NAMESPACE);
-  widget.use(authenticateWidget({ db, limiter, log: deps.log }));
-  widget.on('connection', (socket) => registerWidgetHandlers(socket as typeof socket & { data: TWidgetSocketData }, { db, producer, limiter, log: deps.log, widget }));
+
+  const connections = createVisitorConnections(redis, deps.redis.prefix, nodeId);
+  const ctx: TRealtimeContext = {
+    db,
+    redis,
+    redisPrefix: deps.redis.prefix,
+    producer,
+    limiter,
+    log: deps.log,
+    widget,
+    push: createWidgetPush(widget),
+    keyRing: deps.keyRing,
+    signer: createFileUrlSigner(deps.keyRing, { baseUrl: deps.publicUrl, ttlSeconds: deps.fileUrlTtlSeconds ?? 3600 }),
+    storage: deps.storage,
+    connections,
+    visitorLeft: createVisitorLeftScheduler(queueRedis, deps.redis),
+    visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,
+    presence: createPresenceWatcher({ redis, prefix: deps.redis.prefix, widget, intervalMs: deps.presenceCheckMs ?? 15_000, log: deps.log }),
+    projectByKey: createProjectCache(db, deps.projectCacheMs ?? 5_000),
+  };
+  // This connection fails fast instead of queueing while Redis is away (limits, tracking); wait for it once at
+  // start so the node's heartbeat is in place before the first socket is counted.
+  await waitUntilReady(redis, 5_000);
+  await connections.heartbeat().catch((err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'node heartbeat failed'));
+  const heartbeat = setInterval(() => void connections.heartbeat().catch(() => undefined), 10_000);
+  heartbeat.unref();
+
+  const upload = createUploadRoute(ctx, deps.uploadMaxBytes ?? UPLOAD_LIMITS.maxBytes);
+  const files = createFilesRoute(ctx);
+  const http = createServer((req, res) => {
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path === '/health') {
+        sendJson(res, 200, { ok: true });
+        return;
+      }
+      if (path === '/widget/uploads') return upload(req, res);
+      const file = /^\/widget\/files\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(path);
+      if (file) return files(req, res, file[1]!);
+      if (await serveWidget(req, res)) return;
+      sendJson(res, 404, { error: { code: 'not_found', message: 'Not found' } });
+    })().catch((err: unknown) => {
+      deps.log.error({ err }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  io.attach(http);
+
+  widget.use(authenticateWidget({ db, limiter, log: deps.log, projectByKey: ctx.projectByKey, ...(deps.connectionLimits ? { connectionLimits: deps.connectionLimits } : {}) }));
+  widget.on('connection', (socket) => {
+    const s = socket as TWidgetSocket;
+    startWidgetSession(s, ctx);
+    registerWidgetHandlers(s, ctx);
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -75,13 +153,32 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   return {
     port,
     io,
+    ctx,
     async close() {
+      ctx.presence.stop();
+      clearInterval(heartbeat);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Disconnect handlers (visitor-left scheduling) run on the way out; give them a moment before Redis goes.
+      await new Promise((r) => setTimeout(r, 200));
+      await connections.stop().catch(() => undefined);
+      await ctx.visitorLeft.close();
       await producer.close();
       pub.disconnect();
       sub.disconnect();
-      limiterRedis.disconnect();
+      redis.disconnect();
+      queueRedis.disconnect();
       await db.$disconnect();
     },
   };
+}
+
+function waitUntilReady(redis: { status: string; once(event: 'ready', fn: () => void): unknown }, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, timeoutMs); // start anyway: a Redis outage must not keep the service down
+    redis.once('ready', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }

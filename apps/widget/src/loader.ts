@@ -2,22 +2,30 @@
 // window.PocketPing, draws the launcher in a shadow root, and fetches the chat (app.js) only when the visitor
 // opens it or has a conversation to resume.
 import { APP_GLOBAL } from './shared/app-contract.js';
-import type { TAppController, TAppModule, TInitOptions, TPocketPingApi, TPocketPingStub } from './shared/app-contract.js';
+import type {
+  TAppController, TAppModule, TIdentifyInput, TInitOptions, TPocketPingApi, TPocketPingStub, TPublicEvent,
+} from './shared/app-contract.js';
 import { parseAppearance, readableTextColor } from './shared/appearance.js';
-import { resolveAppUrl } from './shared/app-url.js';
+import { APP_FILES, LAZY_ASSETS, resolveAssetUrl } from './shared/app-url.js';
+import type { TLazyAsset } from './shared/app-url.js';
 import { parseWidgetConfig, readSnippetAttributes } from './shared/parse-config.js';
 import type { TWidgetConfig } from './shared/parse-config.js';
 import { appendStyle, applyTheme, createShadowHost } from './shared/shadow-host.js';
 import { readStorage, storageKeys } from './shared/storage.js';
 import { DEFAULT_SETTINGS } from './transport/protocol.js';
 import { CHAT_ICON } from './ui/icons.js';
-import { OPEN_CHAT_LABEL } from './ui/strings.js';
+import { OPEN_CHAT_LABELS, pickLanguage } from './ui/i18n.js';
+import type { TLanguage } from './ui/i18n.js';
 import { LAUNCHER_CSS } from './ui/styles.js';
 
 /** Content hash of app.js, injected by build.mjs; also the cache-buster of the app URL. */
 declare const __POCKETPING_APP_VERSION__: string;
 
-type TCommand = 'init' | 'open' | 'close' | 'toggle' | 'destroy';
+type TCommand = 'init' | 'open' | 'close' | 'toggle' | 'identify' | 'trigger' | 'on' | 'off' | 'destroy';
+type TListener = (data?: unknown) => void;
+
+/** Custom events kept until the chat is loaded; beyond this the oldest go. */
+const MAX_PENDING_EVENTS = 20;
 
 interface TInstance {
   config: TWidgetConfig;
@@ -28,6 +36,8 @@ interface TInstance {
   isLoading: boolean;
   wantOpen: boolean;
   focusInput: boolean;
+  /** Picks the app build and the launcher's label. */
+  language: TLanguage;
 }
 
 interface TTrustedTypes {
@@ -46,6 +56,21 @@ let instance: TInstance | null = null;
 let openBeforeInit: boolean | null = null;
 let appModule: Promise<TAppModule> | null = null;
 let scriptUrlPolicy: { createScriptURL(url: string): unknown } | null = null;
+/** identify()/trigger() before the app is loaded: handed over at mount (the app sends them once connected). */
+let pendingIdentity: TIdentifyInput | null = null;
+let pendingEvents: [string, Record<string, unknown> | undefined][] = [];
+const listeners = new Map<TPublicEvent, Set<TListener>>();
+
+/** Calls the page's listeners; a throwing listener is the page's bug and must not break the chat. */
+function notify(event: TPublicEvent, data?: unknown) {
+  for (const fn of Array.from(listeners.get(event) ?? [])) {
+    try {
+      fn(data);
+    } catch (err) {
+      console.error(`${LOG_PREFIX} a PocketPing.on('${event}') listener threw:`, err);
+    }
+  }
+}
 
 const api: TPocketPingApi = {
   version: VERSION,
@@ -63,7 +88,7 @@ const api: TPocketPingApi = {
     const keys = storageKeys(parsed.config.projectKey);
     const isRestoredOpen = readStorage('sessionStorage', keys.open) === '1';
     const inst: TInstance = {
-      config: parsed.config, root: null, host: null, launcher: null, app: null, isLoading: false,
+      config: parsed.config, root: null, host: null, launcher: null, app: null, isLoading: false, language: guessLanguage(parsed.config.language, readStorage('localStorage', keys.appearance)),
       wantOpen: openBeforeInit ?? isRestoredOpen,
       focusInput: openBeforeInit === true,
     };
@@ -98,10 +123,36 @@ const api: TPocketPingApi = {
     else api.open();
   },
 
+  identify(identity: TIdentifyInput) {
+    if (instance?.app) instance.app.identify(identity);
+    else pendingIdentity = identity;
+  },
+
+  trigger(name: string, data?: Record<string, unknown>) {
+    if (instance?.app) return instance.app.trigger(name, data);
+    pendingEvents.push([name, data]);
+    if (pendingEvents.length > MAX_PENDING_EVENTS) pendingEvents.shift();
+  },
+
+  on(event: TPublicEvent, fn: TListener) {
+    if (typeof fn !== 'function') return () => undefined;
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(fn);
+    return () => api.off(event, fn);
+  },
+
+  off(event: TPublicEvent, fn: TListener) {
+    listeners.get(event)?.delete(fn);
+  },
+
   destroy() {
     const inst = instance;
     instance = null;
     openBeforeInit = null;
+    pendingIdentity = null;
+    pendingEvents = [];
+    listeners.clear();
     if (!inst) return;
     inst.app?.destroy();
     inst.host?.remove();
@@ -125,6 +176,17 @@ function install() {
       (api[name as TCommand] as (...a: unknown[]) => void)(...args);
     }
   }
+}
+
+/** Init option, else the project's language cached by the last session ('auto' = none), else the browser's. */
+function guessLanguage(option: TLanguage | undefined, cachedAppearance: string | null): TLanguage {
+  let setting: unknown;
+  try {
+    setting = (JSON.parse(cachedAppearance ?? '{}') as { language?: unknown }).language;
+  } catch {
+    // a broken cache only loses the hint
+  }
+  return pickLanguage([option, typeof setting === 'string' && setting !== 'auto' ? setting : undefined], navigator.languages ?? [navigator.language]);
 }
 
 function findLoaderScript(): HTMLScriptElement | null {
@@ -162,7 +224,7 @@ function renderLauncher(inst: TInstance, root: ShadowRoot, appearance: { color: 
   button.type = 'button';
   button.className = 'pp-launcher';
   button.setAttribute('data-pp', 'launcher');
-  button.setAttribute('aria-label', OPEN_CHAT_LABEL);
+  button.setAttribute('aria-label', OPEN_CHAT_LABELS[inst.language]);
   button.setAttribute('aria-expanded', 'false');
   button.appendChild(svgIcon(CHAT_ICON));
   button.addEventListener('click', () => api.open());
@@ -188,11 +250,13 @@ function ensureApp(inst: TInstance) {
   const root = inst.root;
   inst.isLoading = true;
   inst.launcher?.setAttribute('aria-busy', 'true');
-  loadAppModule()
+  loadAppModule(APP_FILES[inst.language])
     .then((mod) => {
       inst.isLoading = false;
       if (instance !== inst) return; // destroyed while loading
-      inst.app = mod.mount({ root, config: inst.config, isOpen: inst.wantOpen, focusInput: inst.focusInput, nonce });
+      inst.app = mod.mount({ root, config: inst.config, language: inst.language, isOpen: inst.wantOpen, focusInput: inst.focusInput, nonce, notify, identity: pendingIdentity, events: pendingEvents, loadAsset });
+      pendingIdentity = null;
+      pendingEvents = [];
       inst.launcher = null;
     })
     .catch((err: unknown) => {
@@ -203,27 +267,12 @@ function ensureApp(inst: TInstance) {
 }
 
 /** Loads app.js once; a failed load is forgotten so the next click tries again. */
-function loadAppModule(): Promise<TAppModule> {
+function loadAppModule(file: string): Promise<TAppModule> {
   if (appModule) return appModule;
-  const promise = new Promise<TAppModule>((resolve, reject) => {
-    const registered = window[APP_GLOBAL];
-    if (registered) return resolve(registered);
-    if (!loaderSrc) return reject(new Error('app.js cannot be located: the loader script has no src'));
-    const url = resolveAppUrl(loaderSrc, VERSION);
-    const tag = document.createElement('script');
-    tag.async = true;
-    if (nonce) tag.nonce = nonce; // passes a nonce-based script-src ('strict-dynamic' allows it anyway)
-    setScriptSrc(tag, url);
-    tag.addEventListener('load', () => {
-      const mod = window[APP_GLOBAL];
-      if (mod) resolve(mod);
-      else reject(new Error(`${url} did not register the app`));
-    });
-    tag.addEventListener('error', () => {
-      tag.remove();
-      reject(new Error(`failed to load ${url}`));
-    });
-    document.head.appendChild(tag);
+  const promise = (window[APP_GLOBAL] ? Promise.resolve() : insertScript(file)).then(() => {
+    const mod = window[APP_GLOBAL];
+    if (!mod) throw new Error(`${file} did not register the app`);
+    return mod;
   });
   appModule = promise;
   promise.catch(() => {
@@ -232,9 +281,31 @@ function loadAppModule(): Promise<TAppModule> {
   return promise;
 }
 
+/** What the app may load through us (language packs): our nonce and Trusted Types policy cover them. */
+function loadAsset(file: TLazyAsset): Promise<void> {
+  return LAZY_ASSETS.includes(file) ? insertScript(file) : Promise.reject(new Error(`unknown asset ${String(file)}`));
+}
+
+function insertScript(file: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (!loaderSrc) return reject(new Error(`${file} cannot be located: the loader script has no src`));
+    const url = resolveAssetUrl(loaderSrc, file, VERSION);
+    const tag = document.createElement('script');
+    tag.async = true;
+    if (nonce) tag.nonce = nonce; // passes a nonce-based script-src ('strict-dynamic' allows it anyway)
+    setScriptSrc(tag, url);
+    tag.addEventListener('load', () => resolve());
+    tag.addEventListener('error', () => {
+      tag.remove();
+      reject(new Error(`failed to load ${url}`));
+    });
+    document.head.appendChild(tag);
+  });
+}
+
 /**
  * Pages enforcing Trusted Types reject plain strings as script URLs. A `pocketping` policy that only ever
- * vouches for our own app URL covers them (the page must list it in its `trusted-types` directive).
+ * vouches for our own files (app.js, language packs) covers them (the page must list it in its `trusted-types` directive).
  */
 function setScriptSrc(tag: HTMLScriptElement, url: string) {
   const trustedTypes = (window as { trustedTypes?: TTrustedTypes }).trustedTypes;
@@ -242,7 +313,8 @@ function setScriptSrc(tag: HTMLScriptElement, url: string) {
     try {
       scriptUrlPolicy ??= trustedTypes.createPolicy('pocketping', {
         createScriptURL(value) {
-          if (!loaderSrc || value !== resolveAppUrl(loaderSrc, VERSION)) throw new TypeError('unexpected script URL');
+          const src = loaderSrc;
+          if (!src || ![...Object.values(APP_FILES), ...LAZY_ASSETS].some((file) => value === resolveAssetUrl(src, file, VERSION))) throw new TypeError('unexpected script URL');
           return value;
         },
       });

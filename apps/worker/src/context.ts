@@ -1,20 +1,34 @@
 import type { Redis } from 'ioredis';
 import { decryptSecret, type TKeyRing, type TLogger } from '@pocketping/core';
 import type { TBridgeRegistry, TBridgeTarget } from '@pocketping/bridges';
-import type { TConnection, TDb } from '@pocketping/db';
-import type { TPairLock, TProducer } from '@pocketping/jobs';
+import type { TConnection, TDb, TSql } from '@pocketping/db';
+import type { TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
+import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
 import type { TRealtimePublisher } from './publisher.js';
+import type { TWidgetSignals } from './visitor/widget-signals.js';
 
 /** What every job processor receives: built once per process, passed down (no globals). */
 export interface TWorkerContext {
   db: TDb;
+  /** Plain node-postgres pool for the delivery hot path's few statements (see bridge-pipeline.ts in @pocketping/db). */
+  sql: TSql;
   redis: Redis;
   producer: TProducer;
   bridges: TBridgeRegistry;
   keyRing: TKeyRing;
   lock: TPairLock;
+  /** Token buckets per posting target (Telegram group, Slack channel), shared by all worker processes. */
+  limiter: TRateLimiter;
   publisher: TRealtimePublisher;
+  /** Receipts, presence and conversation status for widgets (apps/worker/src/visitor/widget-signals.ts). */
+  signals: TWidgetSignals;
   log: TLogger;
+  /** Platform files larger than this are refused (inbound and outbound). */
+  maxAttachmentBytes: number;
+  /** Attachment bytes (same storage as realtime's uploads); without it files are announced by name only. */
+  storage: TStorage | null;
+  /** Signs attachment URLs in messages pushed to the widget (same keys as realtime). */
+  fileUrls: TFileUrlSigner | null;
 }
 
 /** Unseals a connection's credentials for the bridge call; the plain value never leaves this call chain. */

@@ -10,11 +10,30 @@ const ZWorkerEnv = z.object({
   ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
   TELEGRAM_API_ROOT: envFields.TELEGRAM_API_ROOT,
   SLACK_API_URL: envFields.SLACK_API_URL,
+  SLACK_APP_TOKEN: envFields.SLACK_APP_TOKEN,
   DISCORD_API_URL: envFields.DISCORD_API_URL,
+  DISCORD_BOT_TOKEN: envFields.DISCORD_BOT_TOKEN,
   OPENAI_BASE_URL: envFields.OPENAI_BASE_URL,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** How often the outbox sweeper looks for rows whose job was lost (ms). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+  /** Posts per minute per Telegram group (Telegram allows 20); 0 turns the token bucket off (benchmarks only). */
+  TELEGRAM_GROUP_POSTS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(20),
+  /** Largest platform file taken in either direction (bytes). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Attachment storage: the same settings as apps/realtime (both must point at the same place). */
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_LOCAL_DIR: z.string().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  S3_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  /** Base of the signed attachment URLs in messages the worker pushes to widgets (realtime serves them). */
+  REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL.default('http://localhost:3001'),
+  FILE_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;
 

@@ -1,19 +1,27 @@
 // apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper.
+import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
+import { createFileUrlSigner } from '@pocketping/storage';
+import { createStorageFromEnv } from './create-storage.js';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 
 const env = loadEnv();
 const log = createLogger('worker', env.LOG_LEVEL);
 
+const keyRing = parseKeyRing(env.ENCRYPTION_KEY);
 const worker = await startWorker({
   databaseUrl: env.DATABASE_URL,
   redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
-  keyRing: parseKeyRing(env.ENCRYPTION_KEY),
-  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT } },
+  keyRing,
+  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE }, slack: { apiUrl: env.SLACK_API_URL, appToken: env.SLACK_APP_TOKEN }, discord: { apiUrl: env.DISCORD_API_URL, botToken: env.DISCORD_BOT_TOKEN } },
   concurrency: env.WORKER_CONCURRENCY,
   sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   log,
+  // Same default folder as apps/realtime, so both processes see the same files in a local run.
+  storage: createStorageFromEnv(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url))),
+  fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
+  maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
 });
 log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
 

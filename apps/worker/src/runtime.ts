@@ -1,13 +1,18 @@
 import { Worker, type Job } from 'bullmq';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createBridgeRegistry, type TBridgesConfig } from '@pocketping/bridges';
-import { createDb } from '@pocketping/db';
-import { QUEUES, bullPrefix, cappedBackoff, createPairLock, createProducer, createRedis, socketIoKey, type TRedisConfig } from '@pocketping/jobs';
+import { createDb, createSqlPool } from '@pocketping/db';
+import { QUEUES, bullPrefix, cappedBackoff, createPairLock, createProducer, createRateLimiter, createRedis, socketIoKey, type TRedisConfig } from '@pocketping/jobs';
+import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
 import { processInboundJob } from './inbound/process-inbound.js';
 import { createRealtimePublisher } from './publisher.js';
 import { sweepOnce } from './sweeper.js';
+import { createWidgetSignals } from './visitor/widget-signals.js';
+import { startVisitorWorker } from './visitor/start-visitor-worker.js';
+import { startDiscordGateway } from './discord/start-discord-gateway.js';
+import { startSlackSocket } from './slack-socket/start-slack-socket.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -17,6 +22,12 @@ export interface TWorkerDeps {
   concurrency: number;
   sweepIntervalMs: number;
   log: TLogger;
+  /** Attachment storage shared with realtime; null/absent = files are announced by name only. */
+  storage?: TStorage | null;
+  /** Signs attachment URLs in messages pushed to widgets. */
+  fileUrls?: TFileUrlSigner | null;
+  /** Largest platform file taken in either direction (default 10 MB). */
+  maxAttachmentBytes?: number;
 }
 
 export interface TWorkerRuntime {
@@ -27,20 +38,31 @@ export interface TWorkerRuntime {
 
 export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const redis = createRedis(deps.redis.url, 'worker');
+  const db = createDb(deps.databaseUrl, { poolSize: Math.min(20, deps.concurrency) });
   const ctx: TWorkerContext = {
-    db: createDb(deps.databaseUrl, { poolSize: Math.min(20, deps.concurrency) }),
+    db,
+    sql: createSqlPool(deps.databaseUrl, { poolSize: Math.min(10, deps.concurrency) }),
     redis,
     producer: createProducer(deps.redis),
     bridges: createBridgeRegistry(deps.bridges),
     keyRing: deps.keyRing,
     lock: createPairLock(redis, deps.redis.prefix),
+    limiter: createRateLimiter(redis, deps.redis.prefix),
     publisher: createRealtimePublisher(redis, socketIoKey(deps.redis)),
+    signals: createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log }),
     log: deps.log,
+    maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024,
+    storage: deps.storage ?? null,
+    fileUrls: deps.fileUrls ?? null,
   };
   const common = {
     prefix: bullPrefix(deps.redis),
     concurrency: deps.concurrency,
     settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
+    // A worker killed mid-job leaves it "active"; a short job lock lets another worker take it over within ~15 s
+    // (the outbox row, not the job, is the truth: a job run twice finds its row done).
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
   };
   const onFailed = (queue: string) => (job: Job | undefined, err: Error) =>
     deps.log.warn({ queue, jobId: job?.id, tenantId: (job?.data as { organizationId?: string } | undefined)?.organizationId, attempts: job?.attemptsMade, err: err.message }, 'job failed');
@@ -62,16 +84,23 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const timer = setInterval(() => void runSweep(), deps.sweepIntervalMs);
 
   await Promise.all([delivery.waitUntilReady(), inbound.waitUntilReady()]);
+  const visitorWorker = await startVisitorWorker({ db: ctx.db, redis, redisConfig: deps.redis, producer: ctx.producer, concurrency: deps.concurrency, log: deps.log });
+  // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
+  const slackSocket = deps.bridges.slack?.appToken ? startSlackSocket({ db: ctx.db, producer: ctx.producer, log: deps.log, appToken: deps.bridges.slack.appToken, apiUrl: deps.bridges.slack.apiUrl }) : null;
+  const discord = deps.bridges.discord?.botToken ? startDiscordGateway({ db: ctx.db, producer: ctx.producer, log: deps.log, botToken: deps.bridges.discord.botToken, apiUrl: deps.bridges.discord.apiUrl }) : null;
 
   return {
     ctx,
     sweep,
     async close() {
       clearInterval(timer);
-      await Promise.allSettled([delivery.close(), inbound.close()]);
+      await discord?.close();
+      await slackSocket?.close();
+      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close()]);
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();
+      await ctx.sql.end();
     },
   };
 }

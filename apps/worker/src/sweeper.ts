@@ -1,4 +1,4 @@
-import { listStaleDeliveries, listStaleInboundEvents } from '@pocketping/db';
+import { listStaleInboundEvents, listStaleOutbox } from '@pocketping/db';
 import type { TWorkerContext } from './context.js';
 
 /**
@@ -7,7 +7,8 @@ import type { TWorkerContext } from './context.js';
  * job that still exists is a no-op; running this on every worker process is safe.
  */
 export async function sweepOnce(ctx: TWorkerContext, olderThanMs: number): Promise<{ deliveries: number; inbound: number }> {
-  const stale = await listStaleDeliveries(ctx.db, { olderThanMs, limit: 500 });
+  // Every outbox kind (posts, edits, deletes): all go through the same per-pair drain.
+  const stale = await listStaleOutbox(ctx.db, { olderThanMs, limit: 500 });
   if (stale.length > 0) await ctx.producer.enqueueDeliveries(stale);
   const inbound = await listStaleInboundEvents(ctx.db, { olderThanMs, limit: 500 });
   for (const ev of inbound) await ctx.producer.enqueueInbound({ organizationId: ev.organizationId, inboundEventId: ev.id });

@@ -1,8 +1,15 @@
 import type { TBridge, TBridgeKind } from './types.js';
-import { createTelegramBridge } from './telegram/index.js';
+import { createTelegramBridge, type TTelegramBridgeConfig } from './telegram/index.js';
+import { createSlackBridge } from './slack/index.js';
+import { createDiscordBridge } from './discord/index.js';
 
 export interface TBridgesConfig {
-  telegram: { apiRoot: string };
+  /** groupPostsPerMinute: the per-group token bucket (default 20, Telegram's limit; 0 = off for benchmarks). */
+  telegram: TTelegramBridgeConfig;
+  /** Optional so callers that never talk to Slack need not pass it; apiUrl defaults to https://slack.com/api/. */
+  slack?: { apiUrl: string; clientId?: string; clientSecret?: string; signingSecret?: string; appToken?: string | undefined };
+  /** One shared bot for every tenant: its token is the server's (DISCORD_BOT_TOKEN), never a connection's. */
+  discord?: { apiUrl: string; botToken?: string | undefined; applicationId?: string | undefined };
 }
 
 export type TBridgeRegistry = Partial<Record<TBridgeKind, TBridge>>;
@@ -11,6 +18,8 @@ export type TBridgeRegistry = Partial<Record<TBridgeKind, TBridge>>;
 export function createBridgeRegistry(config: TBridgesConfig): TBridgeRegistry {
   return {
     telegram: createTelegramBridge(config.telegram),
+    slack: createSlackBridge({ apiUrl: config.slack?.apiUrl }),
+    discord: createDiscordBridge(config.discord ?? { apiUrl: 'https://discord.com/api' }),
   };
 }
 

@@ -21,9 +21,26 @@ export interface TConversationCard {
   referrer: string | null;
   userAgent: string | null;
   location: string | null;
+  /** Pre-chat form answers and identity traits, label → value (optional: older callers do not fill it). */
+  extra?: Record<string, string>;
+  /** Conversation status, for /info (optional). */
+  status?: 'open' | 'closed';
 }
 
+/**
+ * A platform thread. `externalChatId` is the chat/channel it lives in (Telegram chat id, Slack channel id, Discord:
+ * whatever the bridge needs to match guild + channel too); `externalThreadId` the topic id / thread_ts / thread id.
+ * The pair is unique per connection (BridgeThread).
+ */
 export interface TThreadRef { externalChatId: string; externalThreadId: string }
+
+/** A file attached to an outgoing message, bytes already loaded by the pipeline (size-limited upstream). */
+export interface TOutgoingFile {
+  name: string;
+  contentType: string;
+  size: number;
+  data: Uint8Array;
+}
 
 export interface TOutgoingMessage {
   messageId: string;
@@ -33,7 +50,36 @@ export interface TOutgoingMessage {
   body: string;
   /** Where it was written (widget, web, telegram, slack, …): a mirrored operator reply says "Sarah (via Slack)". */
   source: string;
+  /** 'internal' = an operator note (/note): render it as a note; it never reaches the visitor. Default 'public'. */
+  visibility?: 'public' | 'internal';
+  /** Metadata of attached files; the bytes are sent separately with `sendAttachment`. */
+  attachments?: { name: string; contentType: string; size: number }[];
 }
+
+/** A file an operator posted on the platform; the pipeline downloads it with `downloadFile` (size-limited). */
+export interface TInboundFile {
+  /** Platform handle for the download: Telegram file_id, Slack url_private, Discord attachment url. */
+  ref: string;
+  name: string;
+  contentType: string;
+  /** As announced by the platform, when it says (checked again while downloading). */
+  size: number | null;
+}
+
+/**
+ * Operator commands, from any thread: `/info`, `/close`, `/reopen`, `/note text`, `/ai on|off`, `/help`
+ * (and the same words with `!` where the platform does not run slash commands in threads, i.e. Slack).
+ * Bridges may return them parsed (`type: 'command'`, e.g. Discord interactions); plain text commands in a
+ * `message` are recognised by the pipeline itself, so a bridge does not have to.
+ */
+export type TOperatorCommand =
+  | { name: 'info' }
+  | { name: 'close' }
+  | { name: 'reopen' }
+  | { name: 'help' }
+  | { name: 'note'; text: string }
+  | { name: 'ai'; on: boolean }
+  | { name: 'unknown'; raw: string };
 
 /** An inbound platform event, parsed into what the pipeline understands. */
 export type TInboundAction =
@@ -43,8 +89,16 @@ export type TInboundAction =
       externalMessageId: string;
       authorName: string;
       text: string;
+      /** Files posted with the message (Telegram photo/document, Slack files, Discord attachments). */
+      files?: TInboundFile[];
+      /** The platform user id, when `authorName` is only a fallback: the pipeline then asks `resolveUserName`. */
+      authorId?: string;
     }
   | { type: 'edit'; thread: TThreadRef; externalMessageId: string; text: string }
+  /** The operator deleted their message on the platform (Slack message_deleted, Discord MESSAGE_DELETE). */
+  | { type: 'delete'; thread: TThreadRef; externalMessageId: string }
+  /** A command already parsed by the platform (e.g. a Discord interaction). */
+  | { type: 'command'; thread: TThreadRef; externalMessageId: string; authorName: string; command: TOperatorCommand }
   | { type: 'ignore'; reason: string };
 
 export interface TCredentialCheck {
@@ -54,16 +108,59 @@ export interface TCredentialCheck {
 }
 
 /**
+ * A posting limit the pipeline enforces with a token bucket in Redis before each platform call (no sleeping:
+ * the drain job is moved to delayed when the bucket is empty). `scope` says what shares the bucket: 'target'
+ * = the connection's chat/channel (Telegram: 20 posts/min for the whole group), 'thread' = one thread.
+ */
+export interface TPostRateLimit { scope: 'target' | 'thread'; capacity: number; perMs: number }
+
+/**
  * One interface for every platform. Adding a platform is adding a folder under src/ and a line in the registry.
  * Methods throw BridgeError, classified so the pipeline knows to retry, wait, recreate a thread or alert a person.
+ *
+ * Contracts:
+ * - validateCredentials: read-only checks that the token works and the target is usable; throws a BridgeError
+ *   whose message a person understands ("the bot must be an administrator of the group").
+ * - ensureThread: opens a NEW thread for the conversation (Telegram topic, Slack parent message, Discord thread)
+ *   and posts the visitor card as its first message. Called once per conversation and again after `thread_gone`.
+ * - send: posts one message in the thread, returns the platform's message id (recorded in BridgeMessage right
+ *   after). Must escape the body so visitor text never formats or mentions anything. One platform call if
+ *   possible: the pipeline's exactly-once window is the time between the call and the record.
+ * - sendCoalesced (optional): posts the longest prefix of `messages` that fits in ONE post (at least one) and
+ *   says how many it took. Used while the target's rate limit is exhausted, so a backlog costs few posts.
+ * - edit / remove: change or delete a message this bridge posted. A "not modified"/"already gone" answer is
+ *   success (edits and deletes are retried, so they must be idempotent).
+ * - sendAttachment (optional): uploads one file into the thread (caption = the message text, rendered like send).
+ * - replyInThread (optional): posts a plain operator-only text (command answers, system notes) in the thread; not
+ *   recorded, not mirrored. The bridge escapes `text`.
+ * - postAlert (optional): posts a system note in a general place of the target (Telegram General topic, the Slack
+ *   or Discord channel itself) — used to tell the owner that another connection is broken.
+ * - downloadFile (optional): fetches an inbound file; must stop and throw a 'rejected' BridgeError past `maxBytes`.
+ * - resolveUserName (optional): the operator's display name when parseInbound could only give a fallback (it is
+ *   pure and cannot call the platform); the pipeline calls it when the action carries `authorId`, keeping
+ *   `authorName` if the lookup fails.
+ * - registerWebhook (optional): points the platform's inbound deliveries at us, where the platform pushes.
+ * - parseInbound: pure parsing of one stored inbound delivery; never calls the platform; ignores the bot's own
+ *   messages and anything outside the connection's target.
+ * - inboundDeliveryId: the platform's id of an inbound delivery, the dedupe key (Telegram update_id, Slack
+ *   event_id, Discord message id + event type).
+ * - postRateLimits (optional): limits the pipeline enforces before `send`/`sendCoalesced`/`sendAttachment`.
  */
 export interface TBridge {
   readonly kind: TBridgeKind;
+  readonly postRateLimits?: readonly TPostRateLimit[];
   validateCredentials(target: TBridgeTarget): Promise<TCredentialCheck>;
   ensureThread(target: TBridgeTarget, card: TConversationCard): Promise<TThreadRef>;
   send(target: TBridgeTarget, thread: TThreadRef, message: TOutgoingMessage): Promise<{ externalMessageId: string }>;
+  sendCoalesced?(target: TBridgeTarget, thread: TThreadRef, messages: readonly TOutgoingMessage[]): Promise<{ externalMessageId: string; count: number }>;
   edit(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string, message: TOutgoingMessage): Promise<void>;
   remove(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string): Promise<void>;
+  sendAttachment?(target: TBridgeTarget, thread: TThreadRef, file: TOutgoingFile, message: TOutgoingMessage): Promise<{ externalMessageId: string }>;
+  replyInThread?(target: TBridgeTarget, thread: TThreadRef, text: string): Promise<{ externalMessageId: string }>;
+  postAlert?(target: TBridgeTarget, text: string): Promise<void>;
+  downloadFile?(target: TBridgeTarget, file: TInboundFile, maxBytes: number): Promise<{ data: Uint8Array; name: string; contentType: string }>;
+  /** Display name of a platform user (Slack users.info), cached by the bridge; used for `authorId` messages. */
+  resolveUserName?(target: TBridgeTarget, userId: string): Promise<string>;
   /** Point the platform's inbound deliveries at us (webhook with a secret), where the platform pushes. */
   registerWebhook?(target: TBridgeTarget, input: { url: string; secret: string }): Promise<void>;
   parseInbound(target: TBridgeTarget, payload: unknown): TInboundAction;

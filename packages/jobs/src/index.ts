@@ -3,3 +3,8 @@ export * from './contracts.js';
 export * from './redis.js';
 export * from './producer.js';
 export * from './pair-lock.js';
+export * from './rate-limiter.js';
+export * from './widget-push.js';
+export * from './operator-presence.js';
+export * from './visitor-connections.js';
+export * from './visitor-left.js';

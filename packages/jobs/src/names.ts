@@ -3,10 +3,12 @@ export const QUEUES = {
   delivery: 'bridge-delivery',
   inbound: 'bridge-inbound',
   maintenance: 'maintenance',
+  visitor: 'visitor-events',
 } as const;
 
 export const JOBS = {
   deliver: 'bridge.deliver',
   inbound: 'bridge.inbound',
   sweep: 'outbox.sweep',
+  visitorLeft: 'visitor.left',
 } as const;

@@ -8,16 +8,65 @@ import type { Redis } from 'ioredis';
  */
 export interface TPairLock {
   acquire(key: string): Promise<string | null>;
+  /**
+   * One round trip for a delivery job: 'done' when `outboxId` was marked done (markDone); else the lease token; else
+   * (the pair is being drained) null, AND the pair is flagged so that its holder drains once more before letting go
+   * (releaseIfClean) — the caller can end at once, its row is the holder's job now.
+   */
+  acquireUnlessDone(key: string, outboxId: string): Promise<string | 'done' | null>;
+  /**
+   * Ends a drain: releases the lease unless a job flagged the pair meanwhile, in which case the lease is kept (and
+   * refreshed), the flag cleared, and false returned: drain again. Atomic with acquireUnlessDone's flagging, so a row
+   * committed after the holder's last read is never left behind.
+   */
+  releaseIfClean(key: string, token: string): Promise<boolean>;
+  /** Remembers delivered rows for a while, so their own jobs end at once (a hint: the database stays the truth). */
+  markDone(outboxIds: readonly string[]): Promise<void>;
+  /**
+   * Changes every time the Redis connection is (re)established. A Redis restart loses every lease, so a holder that
+   * sees a new generation must re-check its lease (extend) before its next platform call.
+   */
+  generation(): number;
   extend(key: string, token: string): Promise<boolean>;
   release(key: string, token: string): Promise<void>;
 }
 
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const ACQUIRE_UNLESS_DONE = `if redis.call('exists', KEYS[2]) == 1 then return 'done' end
+if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return ARGV[1] end
+redis.call('set', KEYS[3], '1', 'PX', ARGV[2])
+return false`;
+const RELEASE_IF_CLEAN = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 1 end
+if redis.call('del', KEYS[2]) == 1 then redis.call('pexpire', KEYS[1], ARGV[2]) return 0 end
+redis.call('del', KEYS[1])
+return 1`;
+const DONE_TTL_MS = 10 * 60_000;
 
-export function createPairLock(redis: Redis, prefix: string, ttlMs = 10_000): TPairLock {
+export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TPairLock {
   const k = (key: string) => `${prefix}:lock:${key}`;
+  const d = (outboxId: string) => `${prefix}:obdone:${outboxId}`;
+  const f = (key: string) => `${prefix}:lockflag:${key}`;
+  let gen = 0;
+  redis.on('ready', () => {
+    gen += 1;
+  });
   return {
+    generation: () => gen,
+    async acquireUnlessDone(key, outboxId) {
+      const token = randomBytes(12).toString('hex');
+      const r = (await redis.eval(ACQUIRE_UNLESS_DONE, 3, k(key), d(outboxId), f(key), token, String(ttlMs))) as string | null;
+      return r === null ? null : r;
+    },
+    async releaseIfClean(key, token) {
+      return (await redis.eval(RELEASE_IF_CLEAN, 2, k(key), f(key), token, String(ttlMs))) === 1;
+    },
+    async markDone(outboxIds) {
+      if (outboxIds.length === 0) return;
+      const p = redis.pipeline();
+      for (const id of outboxIds) p.set(d(id), '1', 'PX', DONE_TTL_MS);
+      await p.exec();
+    },
     async acquire(key) {
       const token = randomBytes(12).toString('hex');
       const ok = await redis.set(k(key), token, 'PX', ttlMs, 'NX');

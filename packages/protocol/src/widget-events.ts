@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ZClientId, ZMessageBody } from './message.js';
-import type { TMessage } from './message.js';
-import type { TAck } from './errors.js';
+import { ZClientId, ZMessageBodyOrEmpty } from './message.js';
+import { ZPreChatConfig } from './pre-chat-config.js';
+import type { TAttachmentRef, TMessage } from './message.js';
+import type { TAck, TAckError } from './errors.js';
 
 /** Socket.IO namespace of the widget. */
 export const WIDGET_NAMESPACE = '/widget';
@@ -23,6 +24,18 @@ export const ZWidgetSettings = z.object({
   greeting: z.string().max(500).default('Hi! How can we help?'),
   operatorName: z.string().max(80).default('Support'),
   language: z.enum(['auto', 'en', 'fr', 'de', 'es']).default('auto'),
+  // The fields below are optional so `ZWidgetSettings.parse({})` stays the widget's built-in default; the server
+  // always fills them from the project's settings (see project-settings.ts → toWidgetSettings).
+  /** Pre-chat form: shown before the first message or after it. */
+  preChat: ZPreChatConfig.optional(),
+  /** Ask for a 1–5 rating when a conversation is closed. */
+  csatEnabled: z.boolean().optional(),
+  /** Operator avatar for the header (https URL), null for the initial-letter badge. */
+  avatarUrl: z.string().max(2000).nullable().optional(),
+  /** Expected reply time shown while nobody is online ("replies in about N minutes"). */
+  replyTimeMinutes: z.number().int().positive().nullable().optional(),
+  /** 'enforce': the visitor must identify() with a valid hash before anything else succeeds. */
+  identityMode: z.enum(['off', 'optional', 'enforce']).optional(),
 });
 export type TWidgetSettings = z.infer<typeof ZWidgetSettings>;
 
@@ -33,15 +46,29 @@ export interface TSessionEvent {
   conversationId: string | null;
   lastSeq: number;
   settings: TWidgetSettings;
+  /** State of that conversation, so a reloaded widget shows the right receipts and prompts at once. */
+  conversationStatus?: 'open' | 'closed';
+  /** Everything up to this seq has been read by an operator. */
+  operatorReadSeq?: number;
+  /** The conversation is closed, CSAT is enabled and the visitor has not rated it yet. */
+  csatRequested?: boolean;
+  /** Whether the visitor has a verified identity (identify() with a valid hash). */
+  identityVerified?: boolean;
 }
 
-export const ZSendMessage = z.object({
-  clientId: ZClientId,
-  body: ZMessageBody,
-  /** Files uploaded beforehand (see the realtime upload endpoint), attached to this message. */
-  attachmentIds: z.array(z.string().max(64)).max(10).optional(),
-});
+export const ZSendMessage = z
+  .object({
+    clientId: ZClientId,
+    /** May be empty only when the message carries attachments. */
+    body: ZMessageBodyOrEmpty,
+    /** Files uploaded beforehand (see the realtime upload endpoint), attached to this message. */
+    attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
+  })
+  .refine((m) => m.body.length > 0 || (m.attachmentIds?.length ?? 0) > 0, { message: 'message is empty', path: ['body'] });
 export type TSendMessage = z.infer<typeof ZSendMessage>;
+
+/** Headers of the upload endpoint, checked exactly like the socket handshake (plus the Origin header). */
+export const UPLOAD_HEADERS = { projectKey: 'x-project-key', visitorToken: 'x-visitor-token' } as const;
 
 export const ZHistoryRequest = z.object({
   afterSeq: z.number().int().min(0).default(0),
@@ -117,4 +144,12 @@ export interface TPresenceEvent { status: 'online' | 'away'; replyTimeMinutes: n
 export type TSendAck = TAck<{ message: TMessage; duplicate: boolean }>;
 export type TOkAck = TAck<Record<never, never>>;
 export type TIdentifyAck = TAck<{ verified: boolean }>;
-export type THistoryAck = TAck<{ messages: TMessage[]; hasMore: boolean }>;
+/**
+ * `throughSeq`: every seq ≤ throughSeq is accounted for by this page. Operator-only (internal) messages take a seq
+ * but are never sent to the widget, so the page can skip seqs; the widget may treat everything up to throughSeq as
+ * synced (it is absent from older servers).
+ */
+export type THistoryAck = TAck<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number }>;
+
+/** Answer of `POST /widget/uploads` (multipart, field `file`): the stored file, to send with `attachmentIds`. */
+export type TUploadResponse = { ok: true; attachment: TAttachmentRef } | { ok: false; error: TAckError };

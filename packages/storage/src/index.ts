@@ -1,1 +1,5 @@
-export {};
+export * from './storage.js';
+export * from './local-storage.js';
+export * from './s3-storage.js';
+export * from './file-url-signer.js';
+export * from './sniff-content-type.js';

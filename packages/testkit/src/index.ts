@@ -1,3 +1,5 @@
 export * from './fake-telegram.js';
+export * from './fake-discord.js';
+export * from './fake-slack.js';
 export * from './stack.js';
 export * from './chromium.js';

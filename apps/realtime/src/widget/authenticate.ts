@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import { randomToken, sha256, type TLogger } from '@pocketping/core';
-import { createVisitor, getProjectByPublicKey, getVisitorByTokenHash, type TDb } from '@pocketping/db';
-import { ZWidgetAuth } from '@pocketping/protocol';
+import { createVisitor, getProjectByPublicKey, getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
+import { ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
 import { isOriginAllowed } from './origin.js';
 
@@ -12,13 +12,32 @@ export interface TWidgetSocketData {
   visitorId: string;
   /** Only set when this handshake created the visitor: sent once in the `session` event. */
   newVisitorToken: string | null;
-  settings: unknown;
+  settings: TProjectSettings;
+  /** Cached: a later verified identify() on another tab is picked up from the database when it matters. */
+  identityVerified: boolean;
+  ip: string;
 }
 
-function refuse(code: string, message: string): Error {
+export function refuse(code: string, message: string): Error {
   const err = new Error(message) as Error & { data: { code: string; message: string } };
   err.data = { code, message };
   return err;
+}
+
+/**
+ * Project lookups by public key, cached for a few seconds: a reconnect storm (a node restart moves thousands of
+ * widgets at once) must not turn into thousands of identical queries. Origin or settings changes apply within ttlMs.
+ */
+export function createProjectCache(db: TDb, ttlMs = 5_000, max = 5_000) {
+  const cache = new Map<string, { at: number; project: TProject | null }>();
+  return async (publicKey: string): Promise<TProject | null> => {
+    const hit = cache.get(publicKey);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.project;
+    const project = await getProjectByPublicKey(db, publicKey);
+    if (cache.size >= max) cache.clear();
+    cache.set(publicKey, { at: Date.now(), project });
+    return project;
+  };
 }
 
 /**
@@ -26,16 +45,24 @@ function refuse(code: string, message: string): Error {
  * project's allowlist, the visitor token resumes a visitor of that project only (another project's token
  * creates a new visitor instead).
  */
-export function authenticateWidget(deps: { db: TDb; limiter: TRateLimiter; log: TLogger }) {
+export function authenticateWidget(deps: {
+  db: TDb;
+  limiter: TRateLimiter;
+  log: TLogger;
+  projectByKey: (key: string) => Promise<TProject | null>;
+  /** New connections per minute, per IP and per project (raise per IP for visitors behind a big NAT). */
+  connectionLimits?: { perIp: number; perProject: number };
+}) {
+  const limits = deps.connectionLimits ?? { perIp: 60, perProject: 600 };
   return (socket: Socket, next: (err?: Error) => void): void => {
     void (async () => {
       const ip = socket.handshake.address;
-      if (!(await deps.limiter.hit(`conn:ip:${ip}`, 60, 60))) return next(refuse('rate_limited', 'Too many connections from this address; retry in a minute'));
+      if (!(await deps.limiter.hit(`conn:ip:${ip}`, limits.perIp, 60))) return next(refuse('rate_limited', 'Too many connections from this address; retry in a minute'));
 
       const auth = ZWidgetAuth.safeParse(socket.handshake.auth);
       if (!auth.success) return next(refuse('bad_request', 'Invalid handshake: projectKey is required'));
 
-      const project = await getProjectByPublicKey(deps.db, auth.data.projectKey);
+      const project = await deps.projectByKey(auth.data.projectKey);
       if (!project) return next(refuse('unauthorized', 'Unknown project key'));
 
       const origin = socket.handshake.headers.origin;
@@ -43,13 +70,16 @@ export function authenticateWidget(deps: { db: TDb; limiter: TRateLimiter; log: 
         deps.log.info({ tenantId: project.organizationId, projectId: project.id, origin }, 'widget origin refused');
         return next(refuse('forbidden', `Origin ${origin ?? '(none)'} is not allowed for this project`));
       }
-      if (!(await deps.limiter.hit(`conn:project:${project.id}`, 600, 60))) return next(refuse('rate_limited', 'Too many connections for this project; retry shortly'));
+      if (!(await deps.limiter.hit(`conn:project:${project.id}`, limits.perProject, 60))) return next(refuse('rate_limited', 'Too many connections for this project; retry shortly'));
 
       let visitor = auth.data.visitorToken
         ? await getVisitorByTokenHash(deps.db, project.organizationId, project.id, sha256(auth.data.visitorToken))
         : null;
       let newVisitorToken: string | null = null;
-      if (!visitor) {
+      let identityVerified = false;
+      if (visitor) {
+        identityVerified = (await getVisitorIdentity(deps.db, project.organizationId, visitor.id))?.identityVerified ?? false;
+      } else {
         newVisitorToken = randomToken('vt_', 24);
         visitor = await createVisitor(deps.db, project.organizationId, {
           projectId: project.id,
@@ -67,7 +97,9 @@ export function authenticateWidget(deps: { db: TDb; limiter: TRateLimiter; log: 
         projectId: project.id,
         visitorId: visitor.id,
         newVisitorToken,
-        settings: project.settings,
+        settings: parseProjectSettings(project.settings),
+        identityVerified,
+        ip,
       };
       socket.data = data;
       next();

@@ -31,7 +31,7 @@ export function getContext(): TWebContext {
     db: createDb(env.DATABASE_URL),
     producer,
     keyRing: parseKeyRing(env.ENCRYPTION_KEY),
-    bridges: createBridgeRegistry({ telegram: { apiRoot: env.TELEGRAM_API_ROOT } }),
+    bridges: createBridgeRegistry({ telegram: { apiRoot: env.TELEGRAM_API_ROOT }, slack: { apiUrl: env.SLACK_API_URL } }),
   };
   holder.__pocketpingWebContext = ctx;
   return ctx;

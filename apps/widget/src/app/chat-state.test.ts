@@ -85,7 +85,7 @@ describe('pending sends', () => {
 
   it('are added as sending and marked failed', () => {
     let s = addPending(inConversation, pending);
-    expect(s.pending).toEqual([{ ...pending, status: 'sending', error: null }]);
+    expect(s.pending).toEqual([{ ...pending, attachments: [], status: 'sending', error: null }]);
     s = setPendingStatus(s, pending.clientId, 'failed', 'timeout');
     expect(s.pending[0]).toMatchObject({ status: 'failed', error: 'timeout' });
     expect(setPendingStatus(s, 'unknown', 'failed')).toBe(s);

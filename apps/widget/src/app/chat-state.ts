@@ -1,4 +1,4 @@
-import type { TMessage } from '@pocketping/protocol';
+import type { TAttachmentRef, TMessage } from '@pocketping/protocol';
 
 /** A message the visitor wrote that the server has not confirmed yet. */
 export interface TPendingMessage {
@@ -7,6 +7,8 @@ export interface TPendingMessage {
   createdAt: string;
   status: 'sending' | 'failed';
   error: string | null;
+  /** Files already uploaded, sent with this message (`attachmentIds`) and shown while it is pending. */
+  attachments: readonly TAttachmentRef[];
 }
 
 export interface TChatState {
@@ -89,8 +91,18 @@ export function highestSeq(state: TChatState): number {
   return state.messages[state.messages.length - 1]?.seq ?? 0;
 }
 
-export function addPending(state: TChatState, message: Pick<TPendingMessage, 'clientId' | 'body' | 'createdAt'>): TChatState {
-  return { ...state, pending: [...state.pending.filter((p) => p.clientId !== message.clientId), { ...message, status: 'sending', error: null }] };
+export function addPending(state: TChatState, message: Pick<TPendingMessage, 'clientId' | 'body' | 'createdAt'> & { attachments?: readonly TAttachmentRef[] }): TChatState {
+  const entry: TPendingMessage = { attachments: [], ...message, status: 'sending', error: null };
+  return { ...state, pending: [...state.pending.filter((p) => p.clientId !== message.clientId), entry] };
+}
+
+/**
+ * The server says every seq ≤ `seq` is accounted for (history `throughSeq`): seqs it never sends to the widget
+ * (operator-only notes) must not look like a gap forever.
+ */
+export function markSyncedThrough(state: TChatState, seq: number): TChatState {
+  if (seq <= state.syncedSeq) return state;
+  return { ...state, syncedSeq: advanceContiguous(state.messages, seq) };
 }
 
 export function setPendingStatus(state: TChatState, clientId: string, status: TPendingMessage['status'], error: string | null = null): TChatState {

@@ -1,47 +1,85 @@
 import { render } from 'preact';
-import { parseAppearance } from '../shared/appearance.js';
 import type { TAppController, TMountOptions } from '../shared/app-contract.js';
 import { appendStyle } from '../shared/shadow-host.js';
 import { createBrowserStore, storageKeys } from '../shared/storage.js';
 import { connectWidgetSocket } from '../transport/connect-widget-socket.js';
-import { DEFAULT_SETTINGS } from '../transport/protocol.js';
-import { LAUNCHER_CSS, PANEL_CSS } from '../ui/styles.js';
+import { BUILT_IN } from '../ui/built-in-strings.js';
+import { LANG_GLOBAL } from '../ui/i18n.js';
+import type { TLanguage, TStrings } from '../ui/i18n.js';
+import { PANEL_CSS } from '../ui/styles.js';
+import { EXTRAS_GLOBAL } from '../extras/contract.js';
+import type { TExtras } from '../extras/contract.js';
+import type { TUploadHandle } from '../transport/upload-file.js';
 import { Widget } from '../ui/widget.js';
-import { EMPTY_CHAT } from './chat-state.js';
 import { createStore } from './create-store.js';
+import { initialState } from './initial-state.js';
 import { createWidgetController } from './widget-controller.js';
 import type { TWidgetState } from './widget-state.js';
 
+/** Language packs that have registered themselves (lang-xx.js calls window.__pocketpingLang). */
+const packs: Partial<Record<TLanguage, TStrings>> = { [BUILT_IN.language]: BUILT_IN.strings };
+
 /** Takes over the shadow root the loader prepared, connects, and renders the chat. */
-export function mountApp({ root, config, isOpen, focusInput, nonce }: TMountOptions): TAppController {
+export function mountApp({ root, config, language, isOpen, focusInput, nonce, notify, identity, events, loadAsset }: TMountOptions): TAppController {
+  window[LANG_GLOBAL] = (language, strings) => void (packs[language] = strings);
+  const loadStrings = async (language: TLanguage): Promise<TStrings> => {
+    if (!packs[language]) await loadAsset(`lang-${language}.js`);
+    return packs[language] ?? BUILT_IN.strings;
+  };
   const local = createBrowserStore('localStorage');
   const session = createBrowserStore('sessionStorage');
   const keys = storageKeys(config.projectKey);
-  const lastRead = Number(local.get(keys.lastRead));
-
-  const store = createStore<TWidgetState>({
-    isOpen: false,
-    connection: { phase: 'connecting', error: null, willRetry: false },
-    chat: EMPTY_CHAT,
-    // Until `session` arrives, look like last time (the loader's launcher already does).
-    settings: { ...DEFAULT_SETTINGS, ...parseAppearance(local.get(keys.appearance), DEFAULT_SETTINGS) },
-    lastReadSeq: Number.isFinite(lastRead) && lastRead > 0 ? lastRead : 0,
-  });
+  let extras: Promise<TExtras> | null = null;
+  const loadExtras = () =>
+    (extras ??= loadAsset('extras.js').then(() => {
+      const module = window[EXTRAS_GLOBAL];
+      if (!module) throw new Error('extras.js did not register');
+      appendStyle(root, module.css, nonce);
+      store.set({ extras: module });
+      return module;
+    })).catch((err: unknown) => {
+      extras = null;
+      throw err;
+    });
+  const store = createStore<TWidgetState>(initialState(local, keys, language));
   const doc = root.ownerDocument;
   const controller = createWidgetController({
     config,
     store,
     local,
     session,
+    notify,
+    loadStrings,
+    textsLanguage: BUILT_IN.language,
     isPageVisible: () => doc.visibilityState !== 'hidden',
     connect: (options) => connectWidgetSocket({ ...options, realtimeUrl: config.realtimeUrl }),
+    loadExtras,
+    // The XHR uploader lives in extras.js: the first file picked fetches it.
+    upload(options): TUploadHandle {
+      let inner: TUploadHandle | null = null;
+      let isAborted = false;
+      const done = loadExtras().then(
+        (x) => (isAborted ? { ok: false as const, error: { code: 'aborted', message: 'Upload cancelled' } } : (inner = x.uploadFile({ ...options, realtimeUrl: config.realtimeUrl })).done),
+        () => ({ ok: false as const, error: { code: 'network', message: 'Upload failed: network error' } }),
+      );
+      return {
+        done,
+        abort() {
+          isAborted = true;
+          inner?.abort();
+        },
+      };
+    },
   });
 
-  while (root.firstChild) root.removeChild(root.firstChild);
-  appendStyle(root, LAUNCHER_CSS + PANEL_CSS, nonce);
+  // The loader's launcher goes (Preact draws its own), its <style> stays: the launcher CSS is not shipped twice.
+  for (const child of Array.from(root.children)) if (child.tagName !== 'STYLE') child.remove();
+  appendStyle(root, PANEL_CSS, nonce);
   const container = doc.createElement('div');
   root.appendChild(container);
 
+  if (identity) controller.identify(identity);
+  for (const [name, data] of events) controller.track(name, data);
   if (isOpen) controller.open();
   controller.start();
   render(<Widget store={store} controller={controller} focusOnMount={focusInput} />, container);
@@ -55,6 +93,8 @@ export function mountApp({ root, config, isOpen, focusInput, nonce }: TMountOpti
     open: controller.open,
     close: controller.close,
     toggle: controller.toggle,
+    identify: controller.identify,
+    trigger: controller.track,
     destroy() {
       doc.removeEventListener('visibilitychange', onVisibilityChange);
       controller.destroy();

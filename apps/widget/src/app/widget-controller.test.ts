@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TMessage, TSendMessage, TSessionEvent, TWidgetAuth } from '@pocketping/protocol';
-import { EMPTY_CHAT } from './chat-state.js';
 import { createStore } from './create-store.js';
 import { createWidgetController, normalizeBody } from './widget-controller.js';
+import type { TWidgetControllerDeps } from './widget-controller.js';
 import type { TWidgetState } from './widget-state.js';
-import { createMemoryStore } from '../shared/storage.js';
+import { initialState } from './initial-state.js';
+import { createMemoryStore, storageKeys } from '../shared/storage.js';
+import type { TUploadHandle } from '../transport/upload-file.js';
 import type { TTransportHandlers, TWidgetTransport } from '../transport/connect-widget-socket.js';
 import { DEFAULT_SETTINGS } from '../transport/protocol.js';
 
@@ -32,13 +34,15 @@ function deferred<T>() {
 type THistoryResult = Awaited<ReturnType<TWidgetTransport['requestHistory']>>;
 type TSendResult = Awaited<ReturnType<TWidgetTransport['sendMessage']>>;
 
-function setup(options: { storedToken?: string; visible?: boolean } = {}) {
+type TRequestResult = Awaited<ReturnType<TWidgetTransport['request']>>;
+
+function setup(options: { storedToken?: string; visible?: boolean; deps?: Partial<TWidgetControllerDeps> } = {}) {
   const local = createMemoryStore();
   const session = createMemoryStore();
   if (options.storedToken) local.set('pocketping:pk_test_123:visitor', options.storedToken);
-  const store = createStore<TWidgetState>({
-    isOpen: false, connection: { phase: 'connecting', error: null, willRetry: false }, chat: EMPTY_CHAT, settings: DEFAULT_SETTINGS, lastReadSeq: 0,
-  });
+  const store = createStore<TWidgetState>(initialState(local, storageKeys('pk_test_123'), 'en'));
+  const requests: { event: string; payload: object; reply: (r: TRequestResult) => void }[] = [];
+  const notified: [string, unknown][] = [];
   const history: { afterSeq: number; reply: (r: THistoryResult) => void }[] = [];
   const sends: { payload: TSendMessage; reply: (r: TSendResult) => void }[] = [];
   let handlers!: TTransportHandlers;
@@ -51,6 +55,8 @@ function setup(options: { storedToken?: string; visible?: boolean } = {}) {
     store, local, session,
     isPageVisible: () => options.visible ?? true,
     createClientId: () => `client_id_${++ids}`.padEnd(22, 'x'),
+    notify: (event, data) => void notified.push([event, data]),
+    ...options.deps,
     connect: (o) => {
       handlers = o.handlers;
       getAuth = o.getAuth;
@@ -63,6 +69,11 @@ function setup(options: { storedToken?: string; visible?: boolean } = {}) {
         requestHistory(afterSeq) {
           const d = deferred<THistoryResult>();
           history.push({ afterSeq, reply: d.resolve });
+          return d.promise;
+        },
+        request(event, payload) {
+          const d = deferred<TRequestResult>();
+          requests.push({ event, payload, reply: d.resolve });
           return d.promise;
         },
         isConnected: () => connected,
@@ -86,7 +97,8 @@ function setup(options: { storedToken?: string; visible?: boolean } = {}) {
   };
   const flush = () => new Promise((r) => setTimeout(r, 0));
   const seqs = () => store.get().chat.messages.map((m) => m.seq);
-  return { controller, store, local, session, history, sends, server, flush, seqs, auth: () => getAuth(), retries: () => retries };
+  const sent = (event: string) => requests.filter((r) => r.event === event).map((r) => r.payload);
+  return { controller, store, local, session, history, sends, requests, sent, notified, server, flush, seqs, auth: () => getAuth(), retries: () => retries };
 }
 
 describe('session and visitor token', () => {
@@ -112,7 +124,7 @@ describe('session and visitor token', () => {
     t.server.connect();
     t.server.session({ settings: { ...DEFAULT_SETTINGS, color: '#000000', position: 'left' } });
     expect(t.store.get().settings.color).toBe('#000000');
-    expect(JSON.parse(t.local.get('pocketping:pk_test_123:appearance') ?? '')).toEqual({ color: '#000000', position: 'left' });
+    expect(JSON.parse(t.local.get('pocketping:pk_test_123:appearance') ?? '')).toEqual({ color: '#000000', position: 'left', language: 'auto' });
   });
 });
 
@@ -231,6 +243,32 @@ describe('sending', () => {
   });
 });
 
+describe('sending while (re)connecting', () => {
+  it('keeps a message written before the connection as sending and sends it, in order, after the session', async () => {
+    const t = setup();
+    expect(t.controller.send('first')).toBe(true);
+    expect(t.controller.send('second')).toBe(true);
+    await t.flush();
+    expect(t.sends).toHaveLength(0);
+    expect(t.store.get().chat.pending.map((p) => p.status)).toEqual(['sending', 'sending']);
+    t.server.connect();
+    t.server.session();
+    await t.flush();
+    expect(t.sends.map((s) => s.payload.body)).toEqual(['first']); // one at a time: the server keeps their order
+    t.sends[0]!.reply({ ok: true, message: msg(1, { sender: 'visitor', clientId: t.sends[0]!.payload.clientId, body: 'first' }), duplicate: false });
+    await t.flush();
+    expect(t.sends.map((s) => s.payload.body)).toEqual(['first', 'second']);
+  });
+
+  it('fails what waited when the server refuses the connection for good', async () => {
+    const t = setup();
+    t.controller.send('hello');
+    await t.flush();
+    t.server.handlers.onConnectError('Origin not allowed', false);
+    expect(t.store.get().chat.pending[0]).toMatchObject({ status: 'failed', error: 'Origin not allowed' });
+  });
+});
+
 describe('connection status', () => {
   it('keeps the connect error until the next successful connect, and retries on open', () => {
     const t = setup();
@@ -269,5 +307,199 @@ describe('open state and unread', () => {
     t.controller.open();
     t.server.handlers.onMessage(msg(1));
     expect(t.store.get().lastReadSeq).toBe(0);
+  });
+});
+
+describe('receipts, typing and read', () => {
+  it('turns delivered/read receipts into watermarks of the current conversation only', async () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session({ operatorReadSeq: 1 });
+    expect(t.store.get().receipts).toEqual({ delivered: 1, read: 1 });
+    t.server.handlers.onReceipt({ conversationId: 'c1', kind: 'delivered', seq: 3 });
+    t.server.handlers.onReceipt({ conversationId: 'other', kind: 'read', seq: 9 });
+    t.server.handlers.onReceipt({ conversationId: 'c1', kind: 'delivered', seq: 2 }); // late and lower: ignored
+    expect(t.store.get().receipts).toEqual({ delivered: 3, read: 1 });
+    t.server.handlers.onReceipt({ conversationId: 'c1', kind: 'read', seq: 4 });
+    expect(t.store.get().receipts).toEqual({ delivered: 4, read: 4 });
+  });
+
+  it('shows operator typing, clears it on their message and after the timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const t = setup();
+      t.server.connect();
+      t.server.session();
+      t.server.handlers.onTyping({ sender: 'operator', authorName: 'Ann', isTyping: true });
+      expect(t.store.get().typing).toMatchObject({ authorName: 'Ann' });
+      t.server.handlers.onMessage(msg(1));
+      expect(t.store.get().typing).toBeNull();
+      t.server.handlers.onTyping({ sender: 'operator', authorName: 'Ann', isTyping: true });
+      vi.advanceTimersByTime(5900);
+      expect(t.store.get().typing).not.toBeNull();
+      vi.advanceTimersByTime(200);
+      expect(t.store.get().typing).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends typing:update debounced and always clears it on send', () => {
+    vi.useFakeTimers();
+    try {
+      const t = setup();
+      t.server.connect();
+      t.controller.onInput('h');
+      t.controller.onInput('he');
+      t.controller.onInput('hel');
+      expect(t.sent('typingUpdate')).toEqual([{ isTyping: true }]);
+      t.controller.send('hel');
+      expect(t.sent('typingUpdate')).toEqual([{ isTyping: true }, { isTyping: false }]);
+      t.controller.onInput('x');
+      t.controller.onBlur();
+      expect(t.sent('typingUpdate')).toEqual([{ isTyping: true }, { isTyping: false }, { isTyping: true }, { isTyping: false }]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('sends read {seq} once per new seq while open and visible, again after a reconnect', async () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session();
+    t.history[0]!.reply({ ok: true, messages: [msg(1), msg(2)], hasMore: false });
+    await t.flush();
+    expect(t.sent('read')).toEqual([]);
+    t.controller.open();
+    expect(t.sent('read')).toEqual([{ seq: 2 }]);
+    t.server.handlers.onMessage(msg(3));
+    t.controller.onPageVisible();
+    expect(t.sent('read')).toEqual([{ seq: 2 }, { seq: 3 }]);
+    t.server.connect(true);
+    t.controller.onPageVisible();
+    expect(t.sent('read')).toEqual([{ seq: 2 }, { seq: 3 }, { seq: 3 }]);
+  });
+
+  it('tells the page about open, close, unread and new replies', async () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session();
+    t.server.handlers.onMessage(msg(1, { body: 'hello there' }));
+    t.controller.open();
+    t.controller.close();
+    expect(t.notified).toEqual([
+      ['unread', 0], ['unread', 1], ['message', { sender: 'operator', authorName: 'Ann', body: 'hello there' }], ['open', undefined], ['unread', 0], ['close', undefined],
+    ]);
+  });
+});
+
+describe('history throughSeq', () => {
+  it('treats seqs the server accounts for as synced, so hidden seqs are not a gap', async () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session();
+    t.history[0]!.reply({ ok: true, messages: [msg(1), msg(3)], hasMore: false, throughSeq: 4 });
+    await t.flush();
+    expect(t.store.get().chat.syncedSeq).toBe(4);
+    t.server.handlers.onMessage(msg(5));
+    expect(t.history).toHaveLength(1); // 5 follows 4: nothing missing
+  });
+});
+
+describe('identify, trigger and forms', () => {
+  it('keeps identify and trigger until the session, then sends them; identify again on reconnect', async () => {
+    const t = setup();
+    t.controller.identify({ id: 'u_1', email: 'ann@example.com', name: ' Ann ', hash: 'a'.repeat(64), plan: 'pro', seats: 3, nested: { no: 1 } });
+    t.controller.track('checkout.started', { total: 42, items: ['x'] });
+    t.controller.track('bad name!');
+    expect(t.requests).toEqual([]);
+    t.server.connect();
+    t.server.session();
+    expect(t.sent('identify')).toEqual([{ id: 'u_1', email: 'ann@example.com', name: 'Ann', hash: 'a'.repeat(64), traits: { plan: 'pro', seats: 3 } }]);
+    expect(t.sent('event')).toEqual([{ name: 'checkout.started', data: { total: 42 } }]);
+    t.requests.find((r) => r.event === 'identify')!.reply({ ok: true, verified: true });
+    await t.flush();
+    expect(t.store.get().hasEmail).toBe(true);
+    t.server.connect(true);
+    t.server.session();
+    expect(t.sent('identify')).toHaveLength(2);
+    expect(t.sent('event')).toHaveLength(1); // events are sent once
+  });
+
+  it('submits the pre-chat form, remembers it, and shows the server error otherwise', async () => {
+    const t = setup();
+    t.server.connect();
+    const first = t.controller.submitPreChat({ email: 'x@example.com', name: '  ', fields: {} });
+    expect(t.store.get().forms.preChat.status).toBe('sending');
+    expect(t.sent('preChat')).toEqual([{ email: 'x@example.com' }]);
+    t.requests[0]!.reply({ ok: false, error: { code: 'bad_request', message: 'Invalid email' } });
+    expect(await first).toBe(false);
+    expect(t.store.get().forms.preChat).toEqual({ status: 'idle', error: 'Invalid email' });
+    const second = t.controller.submitPreChat({ email: 'ann@example.com', name: 'Ann', fields: { company: 'Acme' } });
+    t.requests[1]!.reply({ ok: true });
+    expect(await second).toBe(true);
+    expect(t.sent('preChat')[1]).toEqual({ email: 'ann@example.com', name: 'Ann', fields: { company: 'Acme' } });
+    expect(t.local.get('pocketping:pk_test_123:prechat')).toBe('1');
+    expect(t.store.get().hasEmail).toBe(true);
+  });
+
+  it('asks for CSAT when the conversation closes with csatRequested and sends the rating', async () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session();
+    t.server.handlers.onConversation({ conversationId: 'c1', status: 'closed', csatRequested: true });
+    expect(t.store.get()).toMatchObject({ conversationStatus: 'closed', isCsatRequested: true });
+    const done = t.controller.submitCsat(4, '  great  ');
+    expect(t.sent('csat')).toEqual([{ score: 4, comment: 'great' }]);
+    t.requests[0]!.reply({ ok: true });
+    expect(await done).toBe(true);
+    expect(t.store.get()).toMatchObject({ isCsatRequested: false, forms: { csat: { status: 'done' } } });
+    t.server.handlers.onConversation({ conversationId: 'c1', status: 'open', csatRequested: false });
+    expect(t.store.get().conversationStatus).toBe('open');
+  });
+});
+
+describe('attachments', () => {
+  function fakeUpload() {
+    const calls: { name: string; progress: (f: number) => void; resolve: (r: Awaited<TUploadHandle['done']>) => void; aborted: boolean }[] = [];
+    const upload: TWidgetControllerDeps['upload'] = (o) => {
+      const d = deferred<Awaited<TUploadHandle['done']>>();
+      const call = { name: o.file.name ?? '', progress: o.onProgress, resolve: d.resolve, aborted: false };
+      calls.push(call);
+      return { done: d.promise, abort: () => ((call.aborted = true), d.resolve({ ok: false, error: { code: 'aborted', message: 'x' } })) };
+    };
+    return { calls, upload };
+  }
+  const file = (name: string, size: number) => ({ name, size }) as File;
+
+  it('refuses files over 10 MB with a notice, uploads the others with progress, sends their ids', async () => {
+    const up = fakeUpload();
+    const t = setup({ deps: { upload: up.upload } });
+    t.server.connect();
+    t.controller.addFiles([file('huge.zip', 10 * 1024 * 1024 + 1), file('cat.png', 2048)]);
+    expect(t.store.get().notice).toMatch(/huge\.zip is too large \(max 10 MB\)/);
+    expect(up.calls.map((c) => c.name)).toEqual(['cat.png']);
+    up.calls[0]!.progress(0.5);
+    expect(t.store.get().uploads[0]).toMatchObject({ name: 'cat.png', status: 'uploading', progress: 0.5 });
+    expect(t.controller.send('look')).toBe(false); // still uploading
+    const ref = { id: 'att_1', name: 'cat.png', contentType: 'image/png', size: 2048, url: 'https://rt/f/1' };
+    up.calls[0]!.resolve({ ok: true, attachment: ref });
+    await t.flush();
+    expect(t.controller.send('')).toBe(true); // a file alone is a message
+    expect(t.sends[0]!.payload).toEqual({ clientId: expect.any(String), body: '', attachmentIds: ['att_1'] });
+    expect(t.store.get().chat.pending[0]!.attachments).toEqual([ref]);
+    expect(t.store.get().uploads).toEqual([]);
+  });
+
+  it('shows a refused upload and lets the visitor remove it (aborting a running one)', async () => {
+    const up = fakeUpload();
+    const t = setup({ deps: { upload: up.upload } });
+    t.controller.addFiles([file('a.pdf', 10), file('b.pdf', 10)]);
+    up.calls[0]!.resolve({ ok: false, error: { code: 'forbidden', message: 'File type not allowed' } });
+    await t.flush();
+    expect(t.store.get().uploads[0]).toMatchObject({ status: 'failed', error: 'File type not allowed' });
+    t.controller.removeUpload(t.store.get().uploads[1]!.id);
+    expect(up.calls[1]!.aborted).toBe(true);
+    expect(t.store.get().uploads.map((u) => u.name)).toEqual(['a.pdf']);
   });
 });

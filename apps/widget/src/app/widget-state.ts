@@ -1,4 +1,6 @@
-import type { TWidgetSettings } from '@pocketping/protocol';
+import type { TAttachmentRef, TPresenceEvent, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
+import type { TExtras } from '../extras/contract.js';
+import type { TLanguage, TStrings } from '../ui/i18n.js';
 import type { TChatState } from './chat-state.js';
 
 export type TConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'error';
@@ -10,11 +12,49 @@ export interface TConnectionState {
   willRetry: boolean;
 }
 
+/** A file the visitor picked, on its way to the upload endpoint or ready to go with the next message. */
+export interface TUpload {
+  id: string;
+  name: string;
+  size: number;
+  /** 0…1 */
+  progress: number;
+  status: 'uploading' | 'done' | 'failed';
+  error: string | null;
+  attachment: TAttachmentRef | null;
+}
+
+/** A small form (pre-chat, away email, CSAT): idle until submitted, `done` once the server took it. */
+export interface TFormState {
+  status: 'idle' | 'sending' | 'done';
+  error: string | null;
+}
+
 export interface TWidgetState {
   isOpen: boolean;
   connection: TConnectionState;
   chat: TChatState;
   settings: TWidgetSettings;
+  /** en/fr/de/es: the init option, else the project's setting, else the browser's language. */
+  language: TLanguage;
+  /** The texts of `language` (English until its pack has loaded). */
+  t: TStrings;
   /** Highest seq the visitor has seen with the panel open. */
   lastReadSeq: number;
+  presence: TPresenceEvent | null;
+  /** The operator (or AI) is typing; cleared by their message or after a few seconds of silence. */
+  typing: TTypingEvent | null;
+  /** Watermarks of the visitor's messages in the current conversation. */
+  receipts: { delivered: number; read: number };
+  conversationStatus: 'open' | 'closed';
+  /** A closed conversation waits for the visitor's rating. */
+  isCsatRequested: boolean;
+  /** The visitor's email is known (pre-chat, away form or identify): no need to ask for it again. */
+  hasEmail: boolean;
+  forms: { preChat: TFormState; away: TFormState; csat: TFormState };
+  uploads: readonly TUpload[];
+  /** A message for the composer area (a file too large, an upload refused); cleared by the next action. */
+  notice: string | null;
+  /** extras.js (forms, upload), once loaded: see TWidgetController.needExtras. */
+  extras: TExtras | null;
 }

@@ -22,6 +22,19 @@ describe('readSnippetAttributes', () => {
 });
 
 describe('parseWidgetConfig', () => {
+  it('accepts a language override, normalised, and refuses unknown ones', () => {
+    const lang = (language: unknown) => {
+      const res = parseWidgetConfig({ projectKey: 'pk_abcdefgh', language }, SRC);
+      return res.ok ? res.config.language : res.error;
+    };
+    expect(lang('fr')).toBe('fr');
+    expect(lang('DE-at')).toBe('de');
+    expect(lang(undefined)).toBeUndefined();
+    expect(lang('it')).toMatch(/language must be one of en, fr, de, es/);
+    expect(lang(42)).toMatch(/language must be/);
+    expect(readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh', 'data-language': 'es' }))).toEqual({ projectKey: 'pk_abcdefgh', language: 'es' });
+  });
+
   it('defaults the realtime url to the origin of the loader src', () => {
     expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh' }, SRC))
       .toEqual({ ok: true, config: { projectKey: 'pk_abcdefgh', realtimeUrl: 'https://rt.example.com' } });

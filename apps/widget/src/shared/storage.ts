@@ -17,6 +17,10 @@ export function storageKeys(projectKey: string) {
     lastRead: `${prefix}read`,
     /** localStorage: `{ color, position }` of the last session, so the loader's launcher looks right at once. */
     appearance: `${prefix}appearance`,
+    /** localStorage: '1' once the visitor gave an email (pre-chat, away form, identify): not asked again. */
+    email: `${prefix}email`,
+    /** localStorage: '1' once the pre-chat form was submitted. */
+    preChat: `${prefix}prechat`,
     /** sessionStorage: the panel was open, reopen it on the next page of this tab. */
     open: `${prefix}open`,
   };

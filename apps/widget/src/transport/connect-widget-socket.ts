@@ -1,20 +1,15 @@
-import { io } from 'socket.io-client';
-import type { Socket } from 'socket.io-client';
-import type { TMessage, TSendMessage, TSessionEvent, TWidgetAuth } from '@pocketping/protocol';
-import { parseAck, parseMessage, parseSessionEvent, pickHistoryAck, pickSendAck } from './parse-payloads.js';
+import type {
+  TAttachmentRef, TConversationEvent, TMessage, TPresenceEvent, TReceiptEvent, TSendMessage, TSessionEvent, TTypingEvent, TWidgetAuth,
+} from '@pocketping/protocol';
+import { createMiniSocket } from './mini-socket.js';
+import type { TConnectError, TWebSocketCtor } from './mini-socket.js';
+import {
+  parseAck, parseConversation, parseMessage, parsePresence, parseReceipt, parseSessionEvent, parseTyping, pickHistoryAck, pickOkAck,
+  pickSendAck,
+} from './parse-payloads.js';
 import type { TTransportResult } from './parse-payloads.js';
-import { WidgetEvents } from './protocol.js';
+import { WIDGET_NAMESPACE, WidgetEvents } from './protocol.js';
 import { resolveSocketTarget } from './socket-target.js';
-
-interface TServerToClientEvents {
-  [WidgetEvents.session]: (payload: unknown) => void;
-  [WidgetEvents.message]: (payload: unknown) => void;
-}
-
-interface TClientToServerEvents {
-  [WidgetEvents.send]: (payload: TSendMessage, ack: (res: unknown) => void) => void;
-  [WidgetEvents.history]: (payload: { afterSeq: number; limit: number }, ack: (res: unknown) => void) => void;
-}
 
 export interface TTransportHandlers {
   /** `isReconnect` is false for the first successful connect of this transport. */
@@ -24,13 +19,21 @@ export interface TTransportHandlers {
   onConnectError(message: string, willRetry: boolean): void;
   onSession(session: TSessionEvent): void;
   onMessage(message: TMessage): void;
+  onTyping(event: TTypingEvent): void;
+  onReceipt(event: TReceiptEvent): void;
+  onConversation(event: TConversationEvent): void;
+  onPresence(event: TPresenceEvent): void;
 }
+
+/** Widget → server requests that answer with a plain ok ack (identify adds `verified`). */
+export type TSimpleRequest = 'typingUpdate' | 'read' | 'identify' | 'event' | 'preChat' | 'csat';
 
 export interface TWidgetTransport {
   sendMessage(payload: TSendMessage): Promise<TTransportResult<{ message: TMessage; duplicate: boolean }>>;
-  requestHistory(afterSeq: number, limit: number): Promise<TTransportResult<{ messages: TMessage[]; hasMore: boolean }>>;
+  requestHistory(afterSeq: number, limit: number): Promise<TTransportResult<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number }>>;
+  request(event: TSimpleRequest, payload: object): Promise<TTransportResult<{ verified?: boolean }>>;
   isConnected(): boolean;
-  /** Connects again after the server refused us (socket.io does not retry a middleware rejection by itself). */
+  /** Connects again after the server refused us (a final refusal is not retried by itself). */
   retry(): void;
   close(): void;
 }
@@ -41,16 +44,22 @@ export interface TConnectOptions {
   getAuth: () => TWidgetAuth;
   handlers: TTransportHandlers;
   ackTimeoutMs: number;
+  WebSocket?: TWebSocketCtor;
 }
 
 export type TConnectTransport = (options: Omit<TConnectOptions, 'realtimeUrl'>) => TWidgetTransport;
 
-export function connectWidgetSocket({ realtimeUrl, getAuth, handlers, ackTimeoutMs }: TConnectOptions): TWidgetTransport {
+export type { TAttachmentRef };
+
+export function connectWidgetSocket({ realtimeUrl, getAuth, handlers, ackTimeoutMs, WebSocket }: TConnectOptions): TWidgetTransport {
   const target = resolveSocketTarget(realtimeUrl);
-  const socket: Socket<TServerToClientEvents, TClientToServerEvents> = io(target.url, {
+  const socket = createMiniSocket({
+    url: new URL(target.url).origin,
     path: target.path,
-    auth: (cb) => cb(getAuth()),
+    namespace: WIDGET_NAMESPACE,
+    auth: getAuth,
     reconnectionDelayMax: 10_000,
+    ...(WebSocket ? { WebSocket } : {}),
   });
 
   let hasConnected = false;
@@ -58,42 +67,43 @@ export function connectWidgetSocket({ realtimeUrl, getAuth, handlers, ackTimeout
     handlers.onConnect(hasConnected);
     hasConnected = true;
   });
-  socket.on('disconnect', (reason) => handlers.onDisconnect(reason, socket.active));
-  socket.on('connect_error', (err) => handlers.onConnectError(err.message || 'connection failed', socket.active));
-  socket.on(WidgetEvents.session, (payload) => {
-    const session = parseSessionEvent(payload);
-    if (session) handlers.onSession(session);
-    else console.warn('[PocketPing] ignored a malformed session event');
-  });
-  socket.on(WidgetEvents.message, (payload) => {
-    const message = parseMessage(payload);
-    if (message) handlers.onMessage(message);
-    else console.warn('[PocketPing] ignored a malformed message event');
-  });
+  socket.on('disconnect', (reason) => handlers.onDisconnect(String(reason), socket.active));
+  socket.on('connect_error', (err) => handlers.onConnectError((err as TConnectError).message || 'connection failed', socket.active));
 
-  const timeoutError = { ok: false as const, error: { code: 'timeout', message: 'No answer from the server' } };
+  /** Every server → widget event goes through its shape check; a malformed one is dropped with a warning. */
+  function listen<T>(event: string, parse: (raw: unknown) => T | null, handle: (value: T) => void) {
+    socket.on(event, (raw) => {
+      const value = parse(raw);
+      if (value) handle(value);
+      else console.warn(`[PocketPing] malformed ${event}`);
+    });
+  }
+  listen(WidgetEvents.session, parseSessionEvent, handlers.onSession);
+  listen(WidgetEvents.message, parseMessage, handlers.onMessage);
+  listen(WidgetEvents.typing, parseTyping, handlers.onTyping);
+  listen(WidgetEvents.receipt, parseReceipt, handlers.onReceipt);
+  listen(WidgetEvents.conversation, parseConversation, handlers.onConversation);
+  listen(WidgetEvents.presence, parsePresence, handlers.onPresence);
 
+  async function call<T>(event: string, payload: unknown, pick: (ack: Record<string, unknown>) => T | null): Promise<TTransportResult<T>> {
+    try {
+      return parseAck(await socket.emitWithAck(event, payload, ackTimeoutMs), pick);
+    } catch {
+      // Not connected, connection lost while waiting, or no answer in time: the caller checks isConnected().
+      return { ok: false, error: { code: 'timeout', message: 'No answer from the server' } };
+    }
+  }
+
+  socket.connect();
   return {
-    async sendMessage(payload) {
-      try {
-        return parseAck(await socket.timeout(ackTimeoutMs).emitWithAck(WidgetEvents.send, payload), pickSendAck);
-      } catch {
-        return timeoutError;
-      }
-    },
-    async requestHistory(afterSeq, limit) {
-      try {
-        return parseAck(await socket.timeout(ackTimeoutMs).emitWithAck(WidgetEvents.history, { afterSeq, limit }), pickHistoryAck);
-      } catch {
-        return timeoutError;
-      }
-    },
+    sendMessage: (payload) => call(WidgetEvents.send, payload, pickSendAck),
+    requestHistory: (afterSeq, limit) => call(WidgetEvents.history, { afterSeq, limit }, pickHistoryAck),
+    request: (event, payload) => call(WidgetEvents[event], payload, pickOkAck),
     isConnected: () => socket.connected,
     retry() {
-      if (!socket.active) socket.connect();
+      socket.connect();
     },
     close() {
-      socket.removeAllListeners();
       socket.disconnect();
     },
   };

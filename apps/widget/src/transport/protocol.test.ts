@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as protocol from '@pocketping/protocol';
 import {
-  DEFAULT_SETTINGS, LIMITS, PROJECT_KEY_MAX, PROJECT_KEY_MIN, VISITOR_TOKEN_MAX, VISITOR_TOKEN_MIN, WIDGET_NAMESPACE,
+  DEFAULT_SETTINGS, LIMITS, PROJECT_KEY_MAX, UPLOAD_MAX_BYTES, PROJECT_KEY_MIN, VISITOR_TOKEN_MAX, VISITOR_TOKEN_MIN, WIDGET_NAMESPACE,
   WidgetEvents,
 } from './protocol.js';
 
@@ -10,6 +10,7 @@ describe('protocol mirror', () => {
     expect(WIDGET_NAMESPACE).toBe(protocol.WIDGET_NAMESPACE);
     expect(WidgetEvents).toEqual(protocol.WidgetEvents);
     expect(LIMITS).toEqual(protocol.LIMITS);
+    expect(UPLOAD_MAX_BYTES).toBe(protocol.UPLOAD_LIMITS.maxBytes);
   });
 
   it('uses the ZWidgetSettings defaults', () => {

@@ -4,6 +4,7 @@
 // protocol package, and protocol.test.ts compares them at runtime too.
 import type {
   LIMITS as TProtocolLimits,
+  UPLOAD_LIMITS as TProtocolUploadLimits,
   TWidgetSettings,
   WIDGET_NAMESPACE as TProtocolNamespace,
   WidgetEvents as TProtocolEvents,
@@ -34,6 +35,9 @@ export const LIMITS: typeof TProtocolLimits = {
   historyPageMax: 100,
   authorNameMax: 120,
 };
+
+/** Largest file the upload endpoint takes (UPLOAD_LIMITS.maxBytes); checked before uploading. */
+export const UPLOAD_MAX_BYTES: (typeof TProtocolUploadLimits)['maxBytes'] = 10 * 1024 * 1024;
 
 /** The defaults of ZWidgetSettings, used until the server's `session` event arrives. */
 export const DEFAULT_SETTINGS: TWidgetSettings = {

@@ -1,88 +1,190 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { TMessage, TWidgetSettings } from '@pocketping/protocol';
+import { Component, createRef } from 'preact';
+import type { ComponentChildren } from 'preact';
+import type { TMessage, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
 import type { TPendingMessage } from '../app/chat-state.js';
-import { STRINGS } from './strings.js';
+import { AttachmentView } from './attachment-view.js';
+import { dayKey, dayLabel, formatTime } from './format.js';
+import type { TLanguage, TStrings } from './i18n.js';
+import { RichText } from './rich-text.js';
 
-interface TMessageListProps {
+export interface TMessageListProps {
   messages: readonly TMessage[];
   pending: readonly TPendingMessage[];
   settings: TWidgetSettings;
+  receipts: { delivered: number; read: number };
+  typing: TTypingEvent | null;
+  lang: TLanguage;
+  t: TStrings;
   onRetry: (clientId: string) => void;
+  now?: () => Date;
+  /** Cards shown after the messages: pre-chat (after mode), away email, CSAT. */
+  children?: ComponentChildren;
 }
 
 /** Pixels from the bottom within which the list keeps following new messages. */
 const STICK_THRESHOLD = 80;
 
-export function MessageList({ messages, pending, settings, onRetry }: TMessageListProps) {
-  const listRef = useRef<HTMLDivElement>(null);
-  const isStuckRef = useRef(true);
-  const count = messages.length + pending.length;
+export type TDeliveryStatus = 'sending' | 'failed' | 'sent' | 'delivered' | 'read';
 
-  useLayoutEffect(() => {
-    const list = listRef.current;
-    if (list && isStuckRef.current) list.scrollTop = list.scrollHeight;
-  }, [count]);
+/** Where a confirmed visitor message is: the receipts are watermarks by seq. */
+export function deliveryStatus(seq: number, receipts: { delivered: number; read: number }): TDeliveryStatus {
+  return seq <= receipts.read ? 'read' : seq <= receipts.delivered ? 'delivered' : 'sent';
+}
 
-  const onScroll = () => {
-    const list = listRef.current;
-    if (list) isStuckRef.current = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_THRESHOLD;
+/** A class for its lifecycle (the app uses no hooks): the list follows new messages while scrolled to the bottom. */
+export class MessageList extends Component<TMessageListProps> {
+  private readonly listRef = createRef<HTMLDivElement>();
+  private isStuck = true;
+
+  override componentDidMount() {
+    this.stick();
+  }
+
+  override componentDidUpdate() {
+    this.stick();
+  }
+
+  private stick() {
+    const list = this.listRef.current;
+    if (list && this.isStuck) list.scrollTop = list.scrollHeight;
+  }
+
+  private readonly onScroll = () => {
+    const list = this.listRef.current;
+    if (list) this.isStuck = list.scrollHeight - list.scrollTop - list.clientHeight < STICK_THRESHOLD;
   };
 
+  render() {
+    const { messages, pending, settings, receipts, typing, lang, t, onRetry, now, children } = this.props;
+    const today = (now ?? (() => new Date()))();
+    // Only the last visitor message shows its status line ("Read"), as in most chat apps; failures always show.
+    let lastVisitorSeq = 0;
+    for (const m of messages) if (m.sender === 'visitor') lastVisitorSeq = m.seq;
+    const rows: ComponentChildren[] = [];
+    let previousDay = '';
+    const separator = (iso: string) => {
+      const key = dayKey(iso);
+      if (key === '' || key === previousDay) return;
+      previousDay = key;
+      rows.push(
+        <div key={`d${key}`} class="pp-day" data-pp="day" role="separator">
+          {dayLabel(iso, today, lang, t)}
+        </div>,
+      );
+    };
+    for (const m of messages) {
+      separator(m.createdAt);
+      const status = m.sender === 'visitor' ? deliveryStatus(m.seq, receipts) : null;
+      rows.push(<ServerMessage key={`s${m.seq}`} message={m} settings={settings} lang={lang} t={t} status={status} showStatus={m.seq === lastVisitorSeq} />);
+    }
+    for (const p of pending) {
+      separator(p.createdAt);
+      rows.push(<PendingMessage key={`p${p.clientId}`} message={p} t={t} onRetry={onRetry} />);
+    }
+
+    return (
+      <div ref={this.listRef} class="pp-messages" data-pp="messages" onScroll={this.onScroll}>
+        {/* role=log is polite by default: a screen reader announces each new message without interrupting. */}
+        <div role="log" aria-live="polite" aria-label={t.messages} class="pp-log">
+          {settings.greeting && (
+            <div class="pp-msg" data-pp="greeting" data-sender="operator">
+              <div class="pp-author">{settings.operatorName}</div>
+              <div class="pp-bubble">{settings.greeting}</div>
+            </div>
+          )}
+          {rows}
+        </div>
+        {typing && (
+          <div class="pp-typing" data-pp="typing" role="status">
+            {t.typing(typing.authorName || (typing.sender === 'ai' ? t.ai : settings.operatorName))}
+          </div>
+        )}
+        {children}
+      </div>
+    );
+  }
+}
+
+interface TServerMessageProps {
+  message: TMessage;
+  settings: TWidgetSettings;
+  lang: TLanguage;
+  t: TStrings;
+  /** Visitor messages only: sent → delivered → read. */
+  status: TDeliveryStatus | null;
+  showStatus: boolean;
+}
+
+function ServerMessage({ message, settings, lang, t, status, showStatus }: TServerMessageProps) {
+  const isDeleted = message.deletedAt !== null;
+  const author = message.sender === 'operator' ? message.authorName || settings.operatorName : message.sender === 'ai' ? message.authorName || t.ai : null;
+  const time = formatTime(message.createdAt, lang);
   return (
-    <div ref={listRef} class="pp-messages" role="log" aria-live="polite" aria-label={STRINGS.messages} data-pp="messages" onScroll={onScroll}>
-      {settings.greeting && (
-        <div class="pp-msg" data-pp="greeting" data-sender="operator">
-          <div class="pp-author">{settings.operatorName}</div>
-          <div class="pp-bubble">{settings.greeting}</div>
+    <div class="pp-msg" data-pp="message" data-sender={message.sender} data-seq={message.seq} data-status={status ?? 'sent'} data-client-id={message.clientId ?? undefined}>
+      {author !== null && (
+        <div class="pp-author">
+          {author}
+          {message.sender === 'ai' && (
+            <span class="pp-ai" data-pp="ai-badge">
+              {t.aiBadge}
+            </span>
+          )}
         </div>
       )}
-      {messages.map((m) => (
-        <ServerMessage key={`s${m.seq}`} message={m} settings={settings} />
-      ))}
-      {pending.map((p) => (
-        <PendingMessage key={`p${p.clientId}`} message={p} onRetry={onRetry} />
-      ))}
+      {isDeleted ? (
+        <div class="pp-bubble pp-deleted" data-pp="body">
+          {t.deleted}
+        </div>
+      ) : (
+        <>
+          {message.body !== '' && (
+            <div class="pp-bubble" data-pp="body">
+              <RichText text={message.body} />
+            </div>
+          )}
+          {message.attachments.map((a) => (
+            <AttachmentView key={a.id} file={a} t={t} />
+          ))}
+        </>
+      )}
+      {message.sender !== 'system' && (
+        <div class="pp-meta">
+          <time dateTime={message.createdAt}>{time}</time>
+          {message.editedAt !== null && !isDeleted && ` · ${t.edited}`}
+          {status && showStatus && (
+            <span data-pp="receipt" data-receipt={status}>
+              {` · ${t[status]}`}
+            </span>
+          )}
+        </div>
+      )}
     </div>
   );
 }
 
-function authorOf(message: TMessage, settings: TWidgetSettings): string | null {
-  if (message.sender === 'operator') return message.authorName || settings.operatorName;
-  if (message.sender === 'ai') return message.authorName || STRINGS.ai;
-  return null;
-}
-
-// Every body below is a text child: Preact turns it into a text node, never markup.
-function ServerMessage({ message, settings }: { message: TMessage; settings: TWidgetSettings }) {
-  const author = authorOf(message, settings);
-  const isDeleted = message.deletedAt !== null;
-  return (
-    <div class="pp-msg" data-pp="message" data-sender={message.sender} data-seq={message.seq} data-status="sent" data-client-id={message.clientId ?? undefined}>
-      {author !== null && <div class="pp-author">{author}</div>}
-      <div class={isDeleted ? 'pp-bubble pp-deleted' : 'pp-bubble'} data-pp="body">
-        {isDeleted ? STRINGS.deleted : message.body}
-      </div>
-      {message.editedAt !== null && !isDeleted && <div class="pp-meta">{STRINGS.edited}</div>}
-    </div>
-  );
-}
-
-function PendingMessage({ message, onRetry }: { message: TPendingMessage; onRetry: (clientId: string) => void }) {
+function PendingMessage({ message, t, onRetry }: { message: TPendingMessage; t: TStrings; onRetry: (clientId: string) => void }) {
   const isFailed = message.status === 'failed';
   return (
     <div class="pp-msg" data-pp="message" data-sender="visitor" data-status={message.status} data-client-id={message.clientId}>
-      <div class="pp-bubble" data-pp="body">{message.body}</div>
+      {message.body !== '' && (
+        <div class="pp-bubble" data-pp="body">
+          <RichText text={message.body} />
+        </div>
+      )}
+      {message.attachments.map((a) => (
+        <AttachmentView key={a.id} file={a} t={t} />
+      ))}
       <div class="pp-meta" role={isFailed ? 'alert' : undefined}>
         {isFailed ? (
           <>
-            {STRINGS.failed}
+            {t.failed}
             {message.error ? ` (${message.error}) ` : ' '}
-            <button type="button" class="pp-retry" data-pp="retry" onClick={() => onRetry(message.clientId)}>
-              {STRINGS.retry}
+            <button type="button" class="pp-link" data-pp="retry" onClick={() => onRetry(message.clientId)}>
+              {t.retry}
             </button>
           </>
         ) : (
-          STRINGS.sending
+          t.sending
         )}
       </div>
     </div>

@@ -19,35 +19,66 @@ export const LAUNCHER_CSS = `
 `;
 
 export const PANEL_CSS = `
-.pp-panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 108px);display:flex;flex-direction:column;overflow:hidden;background:#fff;border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.22)}
+.pp-panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:370px;height:580px;max-width:calc(100vw - 40px);max-height:calc(100vh - 108px);display:flex;flex-direction:column;overflow:hidden;background:#fff;border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.22)}
 .pp-left .pp-panel{right:auto;left:20px}
-.pp-header{display:flex;align-items:center;gap:8px;padding:14px 12px 14px 18px;background:var(--pp-color);color:var(--pp-fg)}
-.pp-title{flex:1;margin:0;font-size:16px;font-weight:600;line-height:1.3;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.pp-icon-btn{width:32px;height:32px;padding:0;border:0;border-radius:8px;display:flex;align-items:center;justify-content:center;background:transparent;color:inherit;cursor:pointer}
-.pp-icon-btn:hover{background:rgba(127,127,127,.2)}
-.pp-icon-btn svg{width:20px;height:20px}
-.pp-status{padding:6px 18px;font-size:12px;background:#f3f4f6;color:#374151}
+.pp-header{display:flex;align-items:center;gap:10px;padding:12px;background:var(--pp-color);color:var(--pp-fg)}
+.pp-avatar{position:relative;flex:none;width:38px;height:38px;border-radius:50%;display:flex;align-items:center;justify-content:center;background:rgba(255,255,255,.25);font-weight:600}
+.pp-avatar img{width:100%;border-radius:50%}
+.pp-dot{position:absolute;right:0;bottom:0;width:10px;height:10px;border-radius:50%;background:#9ca3af;box-shadow:0 0 0 2px var(--pp-color)}
+.pp-online{background:#22c55e}
+.pp-heading{flex:1;min-width:0}
+.pp-title{margin:0;font-size:16px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.pp-presence,.pp-meta,.pp-author,.pp-day,.pp-typing,.pp-note,.pp-status,.pp-notice{font-size:12px}
+.pp-btn{flex:none;width:32px;height:32px;padding:0;border:0;border-radius:8px;display:flex;align-items:center;justify-content:center;background:none;color:inherit;cursor:pointer}
+.pp-btn svg,.pp-send svg{width:20px;height:20px}
+.pp-status{padding:6px 16px;background:#f3f4f6}
 .pp-status[data-state=connected]{display:none}
-.pp-status[data-state=error],.pp-status[data-state=disconnected]{background:#fef2f2;color:#b91c1c}
-.pp-messages{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px 14px;display:flex;flex-direction:column;gap:10px;background:#f9fafb}
-.pp-msg{max-width:82%;display:flex;flex-direction:column;align-items:flex-start;align-self:flex-start}
+.pp-status[data-state=error],.pp-status[data-state=disconnected],.pp-notice{background:#fef2f2;color:#b91c1c}
+.pp-messages,.pp-log{flex:1;display:flex;flex-direction:column;gap:10px}
+.pp-messages{overflow-y:auto;overscroll-behavior:contain;padding:16px 14px;background:#f9fafb}
+.pp-day,.pp-meta,.pp-author,.pp-typing,.pp-note,.pp-day,.pp-note{text-align:center}
+.pp-msg{max-width:82%;display:flex;flex-direction:column;align-items:flex-start;gap:4px}
 .pp-msg[data-sender=visitor]{align-self:flex-end;align-items:flex-end}
-.pp-msg[data-sender=system]{align-self:center;align-items:center;max-width:100%}
-.pp-author{margin:0 6px 2px;font-size:12px;color:#6b7280}
-.pp-bubble{padding:8px 12px;border-radius:14px;background:#fff;border:1px solid #e5e7eb;white-space:pre-wrap;overflow-wrap:anywhere}
-.pp-msg[data-sender=visitor] .pp-bubble{background:var(--pp-color);color:var(--pp-fg);border-color:transparent}
-.pp-msg[data-sender=system] .pp-bubble{background:transparent;border:0;padding:0 8px;font-size:12px;color:#6b7280;text-align:center}
-.pp-msg[data-status=sending] .pp-bubble{opacity:.7}
-.pp-msg[data-status=failed] .pp-bubble{opacity:.7;outline:1px solid #dc2626}
-.pp-deleted{font-style:italic;color:#6b7280}
-.pp-meta{margin:2px 6px 0;font-size:11px;color:#6b7280}
+.pp-msg[data-sender=system]{align-self:center;align-items:center}
+.pp-ai{margin-left:6px;padding:0 4px;border-radius:4px;background:#ede9fe;color:#5b21b6}
+.pp-bubble,.pp-file,.pp-card{padding:8px 12px;border-radius:12px;background:#fff;border:1px solid #e5e7eb;color:#111827;overflow-wrap:anywhere}
+.pp-bubble{white-space:pre-wrap}
+.pp-bubble a{color:inherit}
+.pp-bubble code{background:rgba(127,127,127,.2);font-family:monospace}
+.pp-msg[data-sender=visitor] .pp-bubble{background:var(--pp-color);color:var(--pp-fg)}
+.pp-msg[data-sender=system] .pp-bubble{border:0;color:#6b7280}
+.pp-msg[data-status=sending] .pp-bubble,.pp-msg[data-status=failed] .pp-bubble{opacity:.6}
 .pp-msg[data-status=failed] .pp-meta{color:#b91c1c}
-.pp-retry{padding:0;border:0;background:none;color:inherit;font-size:inherit;font-weight:600;text-decoration:underline;cursor:pointer}
-.pp-composer{display:flex;align-items:flex-end;gap:8px;padding:10px 12px;border-top:1px solid #e5e7eb;background:#fff}
-.pp-input{flex:1;min-height:40px;max-height:132px;margin:0;padding:9px 12px;resize:none;border:1px solid #d1d5db;border-radius:10px;background:#fff;color:#111827;font:inherit;line-height:1.45;outline:none}
-.pp-input:focus{border-color:var(--pp-color);box-shadow:0 0 0 1px var(--pp-color)}
+.pp-link{padding:0;border:0;background:none;color:inherit;font:inherit;text-decoration:underline;cursor:pointer}
+.pp-image img{display:block;max-width:220px;max-height:220px;border-radius:10px}
+.pp-file{display:flex;gap:8px;max-width:100%;text-decoration:none}
+.pp-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.pp-size{color:#6b7280}
+.pp-notice{padding:6px 12px}
+.pp-uploads{margin:0;padding:6px 12px 0;list-style:none;font-size:12px}
+.pp-uploads li{display:flex;align-items:center;gap:8px}
+.pp-composer{display:flex;align-items:flex-end;gap:6px;padding:10px 12px;border-top:1px solid #e5e7eb}
+.pp-input{flex:1;min-height:40px;max-height:132px;margin:0;padding:9px 12px;resize:none;border:1px solid #d1d5db;border-radius:10px;color:#111827;font:inherit}
+.pp-input:focus{outline:2px solid var(--pp-color)}
 .pp-send{flex:none;width:40px;height:40px;padding:0;border:0;border-radius:10px;display:flex;align-items:center;justify-content:center;background:var(--pp-color);color:var(--pp-fg);cursor:pointer}
-.pp-send svg{width:20px;height:20px}
-.pp-send:focus-visible,.pp-icon-btn:focus-visible{outline:2px solid #111827;outline-offset:2px}
+.pp-send:disabled{opacity:.5}
+.pp-hidden{display:none}
 @media (max-width:480px){.pp-panel{inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}.pp-open .pp-launcher{display:none}}
+`;
+
+/** Styles of the forms (pre-chat, away email, CSAT), shipped with them in extras.js. */
+export const FORMS_CSS = `
+.pp-card{display:flex;flex-direction:column;gap:8px;margin:0}
+.pp-card p,.pp-card legend{margin:0;padding:0;font-weight:600}
+.pp-card label{display:flex;flex-direction:column;gap:2px;font-size:12px}
+.pp-card input,.pp-card textarea{margin:0;padding:7px 10px;border:1px solid #d1d5db;border-radius:8px;font:inherit}
+.pp-card [aria-invalid=true]{border-color:#dc2626}
+.pp-err{font-size:12px;color:#b91c1c}
+.pp-row{display:flex;justify-content:flex-end;align-items:center;gap:12px}
+.pp-button{padding:7px 14px;border:0;border-radius:8px;background:var(--pp-color);color:var(--pp-fg);font-weight:600;cursor:pointer}
+.pp-stars{display:flex;gap:4px;margin:0;padding:0;border:0}
+.pp-stars label{font-size:28px;line-height:1;color:#d1d5db;cursor:pointer}
+.pp-stars .pp-on{color:#f59e0b}
+.pp-stars input{position:absolute;opacity:0;width:1px}
+.pp-stars label:focus-within{outline:2px solid var(--pp-color)}
 `;

@@ -1,137 +1,322 @@
 import { DelayedError, type Job } from 'bullmq';
-import { BridgeError, getBridge, isBridgeError, type TBridge, type TBridgeTarget, type TConversationCard, type TThreadRef } from '@pocketping/bridges';
+import { BridgeError, getBridge, isBridgeError, type TBridge, type TBridgeTarget, type TOutgoingMessage, type TThreadRef } from '@pocketping/bridges';
 import {
-  completeDelivery,
-  getBridgeThread,
-  getConnection,
-  getConversation,
-  getMessage,
-  getVisitor,
-  listPendingDeliveries,
-  recordConnectionFailure,
-  recordConnectionSuccess,
+  completeOutboxRows,
+  getPairContext,
+  listMessageMappings,
+  listPendingOutbox,
+  markOutboxDead,
   recordDeliveryAttempt,
   saveBridgeThread,
-  type TConnection,
+  type TPairContext,
+  type TPendingOutboxRow,
 } from '@pocketping/db';
 import { ZDeliverJob } from '@pocketping/jobs';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
+import { buildCard } from './build-card.js';
+import { recordFailure, recordSuccess } from './connection-health.js';
+import { deliverWithAttachments } from './deliver-attachments.js';
 
-const LOCK_RETRY_MS = 150;
+const BATCH = 50;
+/** The lease (20 s) is extended before a platform call once this much time has passed since the last extension. */
+const EXTEND_EVERY_MS = 2_000;
+/** A message the platform refuses this many times (too long, malformed…) is set aside as dead, visibly. */
+const REJECTED_ATTEMPTS = 3;
 
 /**
  * bridge.deliver — one job per outbox row, but whoever holds the (connection, conversation) lease drains every
- * pending row of that pair in seq order (../shared/design-notes.md §2). A job that finds the lease taken waits
- * and tries again, so it only completes once its own row has been delivered by someone.
+ * pending row of that pair in (seq, created) order: posts, edits and deletes (../shared/design-notes.md §2). A job
+ * whose row was already delivered ends at once; one that finds the pair being drained flags it and ends too: the
+ * holder drains again before it lets go (atomic flag/release in Redis), so the row is never left behind. If the
+ * holder dies instead, the row is still pending in Postgres and the sweeper re-enqueues it.
  */
 export async function processDeliverJob(ctx: TWorkerContext, job: Job, token: string | undefined): Promise<{ delivered: number }> {
   const data = ZDeliverJob.parse(job.data);
   const pairKey = `${data.connectionId}:${data.conversationId}`;
-  const lease = await ctx.lock.acquire(pairKey);
-  if (!lease) {
-    await job.moveToDelayed(Date.now() + LOCK_RETRY_MS, token);
-    throw new DelayedError();
-  }
+  const lease = await ctx.lock.acquireUnlessDone(pairKey, data.outboxId);
+  if (lease === 'done' || lease === null) return { delivered: 0 };
+  let released = false;
   try {
-    return await drainPair(ctx, data, job, token, () => ctx.lock.extend(pairKey, lease));
+    const drain = new PairDrain(ctx, data, job, token, () => ctx.lock.extend(pairKey, lease));
+    let delivered = 0;
+    for (;;) {
+      delivered += await drain.run();
+      released = await ctx.lock.releaseIfClean(pairKey, lease);
+      if (released) return { delivered };
+    }
   } finally {
-    await ctx.lock.release(pairKey, lease);
+    // On an error (or a delay) the job comes back and drains again; other jobs may drain meanwhile.
+    if (!released) await ctx.lock.release(pairKey, lease);
   }
 }
 
-async function drainPair(
-  ctx: TWorkerContext,
-  data: { organizationId: string; connectionId: string; conversationId: string },
-  job: Job,
-  token: string | undefined,
-  extendLease: () => Promise<boolean>,
-): Promise<{ delivered: number }> {
-  const { organizationId, connectionId, conversationId } = data;
-  const log = ctx.log.child({ tenantId: organizationId, connectionId, conversationId });
-  const connection = await getConnection(ctx.db, organizationId, connectionId);
-  if (!connection || connection.status === 'disabled') return { delivered: 0 }; // deleted connections cascade their outbox rows
-  const bridge = getBridge(ctx.bridges, connection.kind);
-  const target = toBridgeTarget(ctx, connection);
+/** One drain of one pair, holding its lease. State that lives only as long as the drain (thread, waited flag). */
+class PairDrain {
+  private readonly pairKey: string;
+  private readonly log: TWorkerContext['log'];
+  private pair!: TPairContext;
+  private bridge!: TBridge;
+  private target!: TBridgeTarget;
+  private thread: TThreadRef | null = null;
+  private loaded = false;
+  /** The pair waited for the target's rate limit: coalesce its backlog of visitor messages into one post. */
+  private waited = false;
+  private lastExtend = Date.now();
+  private leaseGeneration: number;
+  private delivered = 0;
+  private doneIds: string[] = [];
+  /** Highest seq posted in this drain, for the widget's "delivered" receipt. */
+  private deliveredSeq = 0;
+  private readonly seqOf = new Map<string, number>();
 
-  let delivered = 0;
-  for (;;) {
-    const pending = await listPendingDeliveries(ctx.db, organizationId, { connectionId, conversationId, limit: 20 });
-    if (pending.length === 0) break;
-    for (const row of pending) {
-      if (!(await extendLease())) throw new Error('lost the pair lease; another worker continues');
-      const message = await getMessage(ctx.db, organizationId, row.messageId);
-      if (!message) continue;
-      try {
-        const thread = await ensureThread(ctx, bridge, target, connection, conversationId);
-        const outgoing = { messageId: message.id, seq: message.seq, sender: message.sender, authorName: message.authorName, body: message.body, source: message.source };
-        let sent: { externalMessageId: string };
-        let usedThread: TThreadRef = thread;
-        try {
-          sent = await bridge.send(target, thread, outgoing);
-        } catch (err) {
-          if (!(isBridgeError(err) && err.kind === 'thread_gone')) throw err;
-          // The topic was deleted on the platform: open a new one and carry on in it.
-          log.warn({ bridge: connection.kind }, 'thread gone; recreating');
-          usedThread = await createThread(ctx, bridge, target, connection, conversationId);
-          sent = await bridge.send(target, usedThread, outgoing);
+  constructor(
+    private readonly ctx: TWorkerContext,
+    private readonly data: { organizationId: string; connectionId: string; conversationId: string },
+    private readonly job: Job,
+    private readonly token: string | undefined,
+    private readonly extendLease: () => Promise<boolean>,
+  ) {
+    this.pairKey = `${data.connectionId}:${data.conversationId}`;
+    this.leaseGeneration = ctx.lock.generation();
+    this.log = ctx.log.child({ tenantId: data.organizationId, connectionId: data.connectionId, conversationId: data.conversationId });
+  }
+
+  /** Drains until the pair has no pending row; returns how many messages it delivered. Can be called again. */
+  async run(): Promise<number> {
+    const { organizationId, connectionId, conversationId } = this.data;
+    let rows = await listPendingOutbox(this.ctx.sql, organizationId, { connectionId, conversationId, limit: BATCH });
+    if (rows.length === 0) return 0;
+    if (!this.loaded) {
+      const pair = await getPairContext(this.ctx.sql, organizationId, { connectionId, conversationId });
+      if (!pair || pair.connection.status === 'disabled') return 0; // deleted connections cascade their rows
+      this.pair = pair;
+      this.bridge = getBridge(this.ctx.bridges, pair.connection.kind);
+      this.target = toBridgeTarget(this.ctx, pair.connection);
+      this.thread = pair.thread;
+      this.loaded = true;
+    }
+    const before = this.delivered;
+    for (const r of rows) this.seqOf.set(r.id, r.seq);
+    try {
+      while (rows.length > 0) {
+        for (let i = 0; i < rows.length; ) {
+          const row = rows[i] as TPendingOutboxRow;
+          try {
+            i += await this.processRow(rows, i);
+          } catch (err) {
+            if (err instanceof DelayedError) throw err;
+            await this.onRowError(row, err);
+            i += 1; // only reached when the row was set aside as dead
+          }
         }
-        await completeDelivery(ctx.db, organizationId, {
-          outboxId: row.id, messageId: message.id, connectionId, externalChatId: usedThread.externalChatId, externalMessageId: sent.externalMessageId,
-        });
-        delivered += 1;
-      } catch (err) {
-        await onDeliveryError(ctx, { organizationId, connection, outboxId: row.id, err, job, token, log });
+        await this.flushDone();
+        rows = await listPendingOutbox(this.ctx.sql, organizationId, { connectionId, conversationId, limit: BATCH });
+        for (const r of rows) this.seqOf.set(r.id, r.seq);
       }
+      if (this.waited) await this.ctx.limiter.clearWait(this.pairKey);
+    } finally {
+      await this.flushDone();
+    }
+    if (this.delivered > before) {
+      await recordSuccess(this.ctx, this.pair.connection);
+      // "Delivered" receipt: everything up to this seq reached the team's app (a watermark; the widget keeps the max).
+      this.ctx.signals.delivered({ conversationId, seq: this.deliveredSeq });
+    }
+    return this.delivered - before;
+  }
+
+  /** Handles rows[i] (and, when coalescing, the rows after it); returns how many rows it consumed. */
+  private async processRow(rows: readonly TPendingOutboxRow[], i: number): Promise<number> {
+    const row = rows[i] as TPendingOutboxRow;
+    switch (row.kind) {
+      case 'bridge.deliver':
+        return this.deliver(rows, i);
+      case 'bridge.edit':
+      case 'bridge.delete':
+        await this.applyChange(row);
+        return 1;
+      default:
+        await markOutboxDead(this.ctx.db, this.data.organizationId, row.id, `unknown outbox kind "${row.kind}"`);
+        return 1;
     }
   }
-  if (delivered > 0) await recordConnectionSuccess(ctx.db, organizationId, connectionId);
-  return { delivered };
-}
 
-async function onDeliveryError(
-  ctx: TWorkerContext,
-  input: { organizationId: string; connection: TConnection; outboxId: string; err: unknown; job: Job; token: string | undefined; log: TWorkerContext['log'] },
-): Promise<never> {
-  const { organizationId, connection, outboxId, err, job, token, log } = input;
-  const e = isBridgeError(err) ? err : new BridgeError({ kind: 'transient', platform: connection.kind, method: 'deliver', message: err instanceof Error ? err.message : String(err) });
-  await recordDeliveryAttempt(ctx.db, organizationId, outboxId, e.message);
-  if (e.kind === 'rate_limited') {
-    // Wait exactly as long as the platform asked, without holding a worker slot; order is kept because the
-    // same row is first in line when the job comes back.
-    log.info({ bridge: connection.kind, retryAfterMs: e.retryAfterMs }, 'rate limited; delaying');
-    await job.moveToDelayed(Date.now() + (e.retryAfterMs ?? 1_000), token);
-    throw new DelayedError();
+  private async deliver(rows: readonly TPendingOutboxRow[], i: number): Promise<number> {
+    const row = rows[i] as TPendingOutboxRow;
+    // A message deleted before it went out is simply not posted (its delete row, if any, then finds no copy).
+    if (!row.messageId || row.body === null || row.deleted) {
+      await this.complete([row.id]);
+      return 1;
+    }
+    if (!this.thread) {
+      await this.takeToken();
+      this.thread = await this.createThread();
+    }
+    await this.takeToken();
+    if (row.attachmentCount > 0) {
+      await deliverWithAttachments(this.ctx, {
+        organizationId: this.data.organizationId,
+        connectionId: this.data.connectionId,
+        bridge: this.bridge,
+        target: this.target,
+        row,
+        message: toOutgoing(row),
+        withThread: (fn) => this.withThread(fn),
+        beforeCall: () => this.keepLease(),
+      });
+      await this.complete([row.id]);
+      return 1;
+    }
+    if (this.waited && this.bridge.sendCoalesced) {
+      const run: TPendingOutboxRow[] = [];
+      for (let j = i; j < rows.length && isCoalescible(rows[j] as TPendingOutboxRow); j++) run.push(rows[j] as TPendingOutboxRow);
+      if (run.length >= 2) {
+        await this.keepLease();
+        const sendCoalesced = this.bridge.sendCoalesced.bind(this.bridge);
+        const { sent, thread } = await this.withThread((t) => sendCoalesced(this.target, t, run.map(toOutgoing)));
+        const taken = run.slice(0, Math.max(1, Math.min(sent.count, run.length)));
+        await this.complete(taken.map((r) => r.id), { messageId: taken[0]?.messageId ?? row.messageId, externalChatId: thread.externalChatId, externalMessageId: sent.externalMessageId });
+        this.log.info({ bridge: this.pair.connection.kind, coalesced: taken.length }, 'rate-limited backlog coalesced into one post');
+        return taken.length;
+      }
+    }
+    await this.keepLease();
+    const { sent, thread } = await this.withThread((t) => this.bridge.send(this.target, t, toOutgoing(row)));
+    await this.complete([row.id], { messageId: row.messageId, externalChatId: thread.externalChatId, externalMessageId: sent.externalMessageId });
+    return 1;
   }
-  await recordConnectionFailure(ctx.db, organizationId, connection.id, { error: e.message, broken: e.isBreaking });
-  log.warn({ bridge: connection.kind, kind: e.kind, method: e.method, platformCode: e.platformCode, err: e.message }, 'delivery failed; will retry');
-  throw e;
+
+  /** An operator edited or deleted a message elsewhere: change every copy this connection posted of it. */
+  private async applyChange(row: TPendingOutboxRow): Promise<void> {
+    if (row.messageId && row.body !== null) {
+      const copies = (await listMessageMappings(this.ctx.db, this.data.organizationId, { messageId: row.messageId, connectionId: this.data.connectionId }))
+        .filter((m) => m.direction === 'outbound');
+      for (const copy of copies) {
+        await this.keepLease();
+        const where = { externalChatId: copy.externalChatId, externalThreadId: this.thread?.externalThreadId ?? '' };
+        if (row.kind === 'bridge.delete' || row.deleted) await this.bridge.remove(this.target, where, copy.externalMessageId);
+        else await this.bridge.edit(this.target, where, copy.externalMessageId, toOutgoing(row));
+      }
+    }
+    await this.complete([row.id]);
+  }
+
+  /** Runs a thread call; if the platform says the thread is gone, opens a new one and runs it there. */
+  private async withThread<T>(fn: (thread: TThreadRef) => Promise<T>): Promise<{ sent: T; thread: TThreadRef }> {
+    const thread = this.thread ?? (this.thread = await this.createThread());
+    try {
+      return { sent: await fn(thread), thread };
+    } catch (err) {
+      if (!(isBridgeError(err) && err.kind === 'thread_gone')) throw err;
+      this.log.warn({ bridge: this.pair.connection.kind }, 'thread gone; recreating');
+      const fresh = await this.createThread();
+      this.thread = fresh;
+      await this.keepLease();
+      return { sent: await fn(fresh), thread: fresh };
+    }
+  }
+
+  private async createThread(): Promise<TThreadRef> {
+    await this.keepLease();
+    const card = await buildCard(this.ctx.db, this.data.organizationId, this.data.conversationId);
+    const thread = await this.bridge.ensureThread(this.target, card);
+    await saveBridgeThread(this.ctx.db, this.data.organizationId, { conversationId: this.data.conversationId, connectionId: this.data.connectionId, ...thread });
+    return thread;
+  }
+
+  /** Checks the target's token buckets; an empty one moves this job to delayed for exactly the refill time. */
+  private async takeToken(): Promise<void> {
+    for (const rule of this.bridge.postRateLimits ?? []) {
+      const bucket = rule.scope === 'target' ? `${this.pair.connection.kind}:${this.pair.connection.targetId}` : `${this.pair.connection.kind}:${this.pairKey}`;
+      const r = await this.ctx.limiter.take(bucket, this.pairKey, rule);
+      if (r.ok) {
+        if (r.pairWaited) this.waited = true;
+        continue;
+      }
+      this.log.debug({ bridge: this.pair.connection.kind, waitMs: r.waitMs }, 'target rate limit; delaying');
+      await this.flushDone();
+      await this.job.moveToDelayed(Date.now() + r.waitMs, this.token);
+      throw new DelayedError();
+    }
+  }
+
+  /**
+   * Before each platform call: re-checks the lease when it is due, and always after Redis reconnected (a restarted
+   * Redis has forgotten the lease, and another worker may already be draining this pair).
+   */
+  private async keepLease(): Promise<void> {
+    if (Date.now() - this.lastExtend < EXTEND_EVERY_MS && this.ctx.lock.generation() === this.leaseGeneration) return;
+    if (!(await this.extendLease())) throw new Error('lost the pair lease; another worker continues');
+    this.lastExtend = Date.now();
+    this.leaseGeneration = this.ctx.lock.generation();
+  }
+
+  private async complete(ids: string[], mapping?: { messageId: string; externalChatId: string; externalMessageId: string }): Promise<void> {
+    await completeOutboxRows(this.ctx.sql, this.data.organizationId, {
+      outboxIds: ids,
+      ...(mapping ? { mapping: { ...mapping, connectionId: this.data.connectionId } } : {}),
+    });
+    this.doneIds.push(...ids);
+    if (mapping) {
+      this.delivered += ids.length;
+      this.deliveredSeq = Math.max(this.deliveredSeq, ...ids.map((id) => this.seqOf.get(id) ?? 0));
+    }
+  }
+
+  private async flushDone(): Promise<void> {
+    if (this.doneIds.length === 0) return;
+    const ids = this.doneIds;
+    this.doneIds = [];
+    await this.ctx.lock.markDone(ids).catch(() => undefined); // a hint only: the database stays the truth
+  }
+
+  /**
+   * Rate limited → wait exactly as asked (the same row stays first in line: order kept). Rejected again and again
+   * → set aside as dead, visibly, so one bad message cannot block the conversation. Anything else → counted on the
+   * connection (breaking kinds turn it broken and alert the owner) and retried with capped backoff.
+   */
+  private async onRowError(row: TPendingOutboxRow, err: unknown): Promise<void> {
+    const { organizationId } = this.data;
+    const connection = this.pair.connection;
+    const e = isBridgeError(err) ? err : new BridgeError({ kind: 'transient', platform: connection.kind, method: 'deliver', message: err instanceof Error ? err.message : String(err) });
+    await recordDeliveryAttempt(this.ctx.db, organizationId, row.id, e.message);
+    if (e.kind === 'rate_limited') {
+      const waitMs = e.retryAfterMs ?? 1_000;
+      for (const rule of this.bridge.postRateLimits ?? []) {
+        if (rule.scope === 'target') await this.ctx.limiter.block(`${connection.kind}:${connection.targetId}`, this.pairKey, rule, waitMs);
+      }
+      this.log.info({ bridge: connection.kind, retryAfterMs: waitMs }, 'rate limited by the platform; delaying');
+      await this.flushDone();
+      await this.job.moveToDelayed(Date.now() + waitMs, this.token);
+      throw new DelayedError();
+    }
+    if (e.kind === 'rejected' && row.attempts + 1 >= REJECTED_ATTEMPTS) {
+      await markOutboxDead(this.ctx.db, organizationId, row.id, e.message);
+      this.log.error({ bridge: connection.kind, outboxId: row.id, kind: row.kind, err: e.message }, 'platform keeps rejecting this message; set aside as dead');
+      if (row.kind === 'bridge.deliver' && this.thread && this.bridge.replyInThread) {
+        await this.bridge.replyInThread(this.target, this.thread, `PocketPing could not post message #${row.seq} here: ${e.message}`).catch(() => undefined);
+      }
+      return;
+    }
+    await recordFailure(this.ctx, connection, e);
+    this.log.warn({ bridge: connection.kind, kind: e.kind, method: e.method, platformCode: e.platformCode, err: e.message }, 'delivery failed; will retry');
+    throw e;
+  }
 }
 
-async function ensureThread(ctx: TWorkerContext, bridge: TBridge, target: TBridgeTarget, connection: TConnection, conversationId: string): Promise<TThreadRef> {
-  const existing = await getBridgeThread(ctx.db, connection.organizationId, conversationId, connection.id);
-  if (existing) return { externalChatId: existing.externalChatId, externalThreadId: existing.externalThreadId };
-  return createThread(ctx, bridge, target, connection, conversationId);
+function isCoalescible(r: TPendingOutboxRow): boolean {
+  // Only visitor text: operator/AI copies stay one post each so their edits and deletes can follow them.
+  return r.kind === 'bridge.deliver' && r.sender === 'visitor' && r.visibility !== 'internal' && !r.deleted && r.body !== null && r.attachmentCount === 0;
 }
 
-async function createThread(ctx: TWorkerContext, bridge: TBridge, target: TBridgeTarget, connection: TConnection, conversationId: string): Promise<TThreadRef> {
-  const card = await buildCard(ctx, connection.organizationId, conversationId);
-  const thread = await bridge.ensureThread(target, card);
-  await saveBridgeThread(ctx.db, connection.organizationId, { conversationId, connectionId: connection.id, ...thread });
-  return thread;
-}
-
-async function buildCard(ctx: TWorkerContext, organizationId: string, conversationId: string): Promise<TConversationCard> {
-  const conversation = await getConversation(ctx.db, organizationId, conversationId);
-  const visitor = conversation ? await getVisitor(ctx.db, organizationId, conversation.visitorId) : null;
-  const meta = (visitor?.metadata ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
+function toOutgoing(r: TPendingOutboxRow): TOutgoingMessage {
   return {
-    conversationId,
-    visitorName: visitor?.name ?? null,
-    visitorEmail: visitor?.email ?? null,
-    pageUrl: str(meta.pageUrl),
-    referrer: str(meta.referrer),
-    userAgent: str(meta.userAgent),
-    location: str(meta.location),
+    messageId: r.messageId ?? '',
+    seq: r.seq,
+    sender: r.sender ?? 'system',
+    authorName: r.authorName,
+    body: r.body ?? '',
+    source: r.source ?? 'system',
+    visibility: r.visibility ?? 'public',
   };
 }

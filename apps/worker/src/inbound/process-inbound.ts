@@ -1,62 +1,154 @@
 import type { Job } from 'bullmq';
-import { getBridge } from '@pocketping/bridges';
-import { appendMessage, findConversationIdByThread, finishInboundEvent, getConnection, getInboundEvent } from '@pocketping/db';
-import { LIMITS } from '@pocketping/protocol';
+import { getBridge, parseOperatorCommand, type TBridge, type TBridgeTarget, type TInboundAction, type TThreadRef } from '@pocketping/bridges';
+import {
+  appendMessage,
+  changeMessage,
+  findConversationIdByThread,
+  findMessageByExternalId,
+  finishInboundEvent,
+  getConnection,
+  getInboundEvent,
+  type TConnection,
+} from '@pocketping/db';
+import { LIMITS, type TMessage } from '@pocketping/protocol';
 import { ZInboundJob } from '@pocketping/jobs';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
+import { runCommand } from './run-command.js';
+import { storeInboundFiles } from './store-inbound-files.js';
+
+/** Everything a step of inbound processing needs about where the event came from. */
+export interface TInboundScope {
+  organizationId: string;
+  connection: TConnection;
+  bridge: TBridge;
+  target: TBridgeTarget;
+  thread: TThreadRef;
+  conversationId: string;
+  log: TWorkerContext['log'];
+}
 
 /**
- * bridge.inbound — a stored platform delivery becomes an operator message: stored with its seq (the platform
- * message id is unique per connection, so a redelivery finds the first copy), mirrored to the other bridges
- * through the outbox, pushed to the visitor's sockets.
+ * bridge.inbound — a stored platform delivery becomes what it means: an operator message (stored with its seq; the
+ * platform message id is unique per connection, so a redelivery finds the first copy), a command, an edit or a
+ * delete. Messages and changes are mirrored to the other bridges through the outbox and pushed to the widget.
  */
 export async function processInboundJob(ctx: TWorkerContext, job: Job): Promise<{ outcome: string }> {
   const { organizationId, inboundEventId } = ZInboundJob.parse(job.data);
   const event = await getInboundEvent(ctx.db, organizationId, inboundEventId);
   if (!event || event.status !== 'pending') return { outcome: 'already processed' };
   const log = ctx.log.child({ tenantId: organizationId, connectionId: event.connectionId, inboundEventId });
+  const finish = async (status: 'done' | 'ignored', outcome: string, error?: string) => {
+    await finishInboundEvent(ctx.db, organizationId, event.id, { status, ...(error ? { error } : {}) });
+    return { outcome };
+  };
 
   const connection = await getConnection(ctx.db, organizationId, event.connectionId);
-  if (!connection) {
-    await finishInboundEvent(ctx.db, organizationId, event.id, { status: 'ignored', error: 'connection deleted' });
-    return { outcome: 'ignored' };
-  }
+  if (!connection) return finish('ignored', 'ignored', 'connection deleted');
   const bridge = getBridge(ctx.bridges, connection.kind);
-  const action = bridge.parseInbound(toBridgeTarget(ctx, connection), event.payload);
+  const target = toBridgeTarget(ctx, connection);
+  const action = bridge.parseInbound(target, event.payload);
+  if (action.type === 'ignore') return finish('ignored', `ignored: ${action.reason}`, action.reason);
 
-  if (action.type === 'ignore') {
-    await finishInboundEvent(ctx.db, organizationId, event.id, { status: 'ignored', error: action.reason });
-    return { outcome: `ignored: ${action.reason}` };
-  }
   const conversationId = await findConversationIdByThread(ctx.db, organizationId, { connectionId: connection.id, ...action.thread });
-  if (!conversationId) {
-    await finishInboundEvent(ctx.db, organizationId, event.id, { status: 'ignored', error: 'thread of no known conversation' });
-    return { outcome: 'ignored: unknown thread' };
-  }
-  if (action.type === 'edit') {
-    // Edits are applied by the bridges issue; recorded here so nothing is silently dropped.
-    await finishInboundEvent(ctx.db, organizationId, event.id, { status: 'ignored', error: 'edits not handled yet' });
-    return { outcome: 'ignored: edit' };
-  }
+  if (!conversationId) return finish('ignored', 'ignored: unknown thread', 'thread of no known conversation');
+  const scope: TInboundScope = { organizationId, connection, bridge, target, thread: action.thread, conversationId, log: log.child({ conversationId }) };
 
-  const body = action.text.trim().slice(0, LIMITS.messageBodyMax);
-  if (!body) {
-    await finishInboundEvent(ctx.db, organizationId, event.id, { status: 'ignored', error: 'empty text' });
-    return { outcome: 'ignored: empty' };
+  const outcome = await dispatch(ctx, scope, action);
+  return finish(outcome.startsWith('ignored') ? 'ignored' : 'done', outcome, outcome.startsWith('ignored') ? outcome : undefined);
+}
+
+async function dispatch(ctx: TWorkerContext, scope: TInboundScope, action: Exclude<TInboundAction, { type: 'ignore' }>): Promise<string> {
+  switch (action.type) {
+    case 'command':
+      return runCommand(ctx, scope, { command: action.command, authorName: action.authorName, externalMessageId: action.externalMessageId, prefix: '/' });
+    case 'message': {
+      const command = action.files?.length ? null : parseOperatorCommand(action.text);
+      if (command) {
+        const prefix = action.text.trim().startsWith('!') ? '!' : '/';
+        return runCommand(ctx, scope, { command, authorName: action.authorName, externalMessageId: action.externalMessageId, prefix });
+      }
+      return storeOperatorMessage(ctx, scope, action);
+    }
+    case 'edit':
+    case 'delete':
+      return applyChange(ctx, scope, action);
   }
+}
+
+async function storeOperatorMessage(ctx: TWorkerContext, scope: TInboundScope, action: Extract<TInboundAction, { type: 'message' }>): Promise<string> {
+  const { organizationId, connection, conversationId } = scope;
+  const body = action.text.trim().slice(0, LIMITS.messageBodyMax);
+  const attachmentIds = action.files?.length ? await storeInboundFiles(ctx, scope, action.files) : [];
+  if (!body && attachmentIds.length === 0) return 'ignored: empty';
+  const authorName = await resolveAuthor(scope, action);
   const result = await appendMessage(ctx.db, organizationId, {
     conversationId,
     sender: 'operator',
-    authorName: action.authorName.slice(0, LIMITS.authorNameMax),
+    authorName: authorName.slice(0, LIMITS.authorNameMax),
     body,
     source: connection.kind,
     inbound: { connectionId: connection.id, externalChatId: action.thread.externalChatId, externalMessageId: action.externalMessageId },
+    ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
   });
   // Publish even for a duplicate: the first attempt may have died before pushing; the widget dedupes by seq.
-  ctx.publisher.messageToConversation(conversationId, result.message);
+  ctx.publisher.messageToConversation(conversationId, signFiles(ctx, organizationId, result.message));
   if (!result.duplicate) {
-    await ctx.producer.enqueueDeliveries(result.outbox).catch((err: unknown) => log.warn({ err }, 'mirror enqueue failed; the sweeper will deliver'));
+    await enqueue(ctx, scope, result.outbox);
+    // Presence (operator online) and the read receipt the reply implies.
+    await ctx.signals.operatorMessage({ organizationId, conversationId, seq: result.message.seq, projectId: connection.projectId }).catch((err: unknown) =>
+      scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'operator signals failed'));
   }
-  await finishInboundEvent(ctx.db, organizationId, event.id, { status: 'done' });
-  return { outcome: result.duplicate ? 'duplicate' : 'stored' };
+  return result.duplicate ? 'duplicate' : 'stored';
+}
+
+/** The operator's display name: from the event itself, else looked up on the platform (best effort). */
+async function resolveAuthor(scope: TInboundScope, action: Extract<TInboundAction, { type: 'message' }>): Promise<string> {
+  if (!action.authorId || !scope.bridge.resolveUserName) return action.authorName;
+  try {
+    return (await scope.bridge.resolveUserName(scope.target, action.authorId)) || action.authorName;
+  } catch (err) {
+    scope.log.warn({ bridge: scope.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'operator name lookup failed; using the fallback');
+    return action.authorName;
+  }
+}
+
+/**
+ * An operator edited or deleted their message on the platform: the stored message follows (editedAt / deletedAt,
+ * same seq), the widget gets the new version, and the copies on the other bridges are changed through the outbox.
+ */
+async function applyChange(ctx: TWorkerContext, scope: TInboundScope, action: Extract<TInboundAction, { type: 'edit' | 'delete' }>): Promise<string> {
+  const { organizationId, connection, conversationId } = scope;
+  const found = await findMessageByExternalId(ctx.db, organizationId, { connectionId: connection.id, externalChatId: action.thread.externalChatId, externalMessageId: action.externalMessageId });
+  if (!found || found.direction !== 'inbound' || found.message.conversationId !== conversationId) return `ignored: ${action.type} of a message we did not store`;
+  if (found.message.sender !== 'operator') return `ignored: ${action.type} of a non-operator message`;
+  let change: { kind: 'edit'; body: string } | { kind: 'delete' } = { kind: 'delete' };
+  if (action.type === 'edit') {
+    let text = action.text.trim();
+    if (found.visibility === 'internal') {
+      // A note was written as "/note text": its edit must still be a note, and the stored body is the text only.
+      const command = parseOperatorCommand(text);
+      if (command?.name !== 'note') return 'ignored: a note edited into something else';
+      text = command.text;
+    }
+    if (!text) return 'ignored: edit to empty text';
+    change = { kind: 'edit', body: text.slice(0, LIMITS.messageBodyMax) };
+  }
+  const result = await changeMessage(ctx.db, organizationId, { messageId: found.message.id, change, excludeConnectionId: connection.id });
+  if (!result) return 'ignored: message gone';
+  if (!result.changed) return `duplicate ${action.type}`;
+  if (found.visibility === 'public') ctx.publisher.messageToConversation(conversationId, signFiles(ctx, organizationId, result.message));
+  await enqueue(ctx, scope, result.outbox);
+  return action.type === 'edit' ? 'edited' : 'deleted';
+}
+
+/** Hands outbox rows to the delivery queue; a failure is only logged because the sweeper re-enqueues. */
+export async function enqueue(ctx: TWorkerContext, scope: TInboundScope, rows: Parameters<TWorkerContext['producer']['enqueueDeliveries']>[0]): Promise<void> {
+  await ctx.producer.enqueueDeliveries(rows).catch((err: unknown) => scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'mirror enqueue failed; the sweeper will deliver'));
+}
+
+/** Attachment URLs in a pushed message are signed for the message's conversation (as realtime does for history). */
+export function signFiles(ctx: TWorkerContext, organizationId: string, message: TMessage): TMessage {
+  const signer = ctx.fileUrls;
+  if (!signer || message.attachments.length === 0) return message;
+  return { ...message, attachments: message.attachments.map((a) => ({ ...a, url: signer.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }) })) };
 }

@@ -1,2 +1,2 @@
-export { createTelegramBridge } from './telegram-bridge.js';
+export { createTelegramBridge, TELEGRAM_GROUP_POSTS_PER_MINUTE, type TTelegramBridgeConfig } from './telegram-bridge.js';
 export { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';

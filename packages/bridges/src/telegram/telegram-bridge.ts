@@ -1,5 +1,5 @@
-import { Api } from 'grammy';
-import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TOutgoingMessage } from '../types.js';
+import { Api, InputFile } from 'grammy';
+import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
@@ -7,7 +7,20 @@ import { toBridgeError } from './to-bridge-error.js';
 import { ZTelegramUpdate } from './update-schema.js';
 
 const TEXT_MAX = 4096;
+const CAPTION_MAX = 1024;
 const TOPIC_NAME_MAX = 128;
+/** Telegram's documented per-group posting limit ("no more than 20 messages per minute"). */
+export const TELEGRAM_GROUP_POSTS_PER_MINUTE = 20;
+/** sendPhoto takes JPEG/PNG/WebP up to 10 MB; anything else goes as a document. */
+const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+const COALESCE_SEPARATOR = '\n\n';
+
+export interface TTelegramBridgeConfig {
+  apiRoot: string;
+  /** Posts per minute per group the pipeline allows itself (token bucket); 0 turns the limit off (benchmarks). */
+  groupPostsPerMinute?: number;
+}
 
 export function topicName(card: TConversationCard): string {
   const who = card.visitorName ?? card.visitorEmail ?? null;
@@ -39,9 +52,15 @@ export function renderCard(card: TConversationCard): string {
   return lines.join('\n');
 }
 
-export function renderMessage(m: TOutgoingMessage): string {
+export function renderMessage(m: TOutgoingMessage, max = TEXT_MAX): string {
   const body = escapeTelegramHtml(m.body);
   let text: string;
+  if (m.visibility === 'internal') {
+    // Operator notes (/note) are never seen by the visitor; the other apps show them as notes, not replies.
+    const who = m.authorName ? `${escapeTelegramHtml(m.authorName)} (via ${escapeTelegramHtml(sourceLabel(m.source))})` : escapeTelegramHtml(sourceLabel(m.source));
+    text = `📝 <b>Note by ${who}</b>: ${body}`;
+    return text.length > max ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max) : text;
+  }
   switch (m.sender) {
     case 'visitor':
       text = body;
@@ -57,17 +76,53 @@ export function renderMessage(m: TOutgoingMessage): string {
       break;
   }
   // Truncating may cut an entity; the escaped body is the only variable part, so cut the raw body instead.
-  if (text.length > TEXT_MAX) return renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - TEXT_MAX) - 16)) });
+  if (text.length > max) return renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max);
   return text;
 }
 
+/**
+ * How many of the leading messages fit in one post when joined with blank lines (at least one: a single message
+ * is already cut to the limit by renderMessage), and that post's text.
+ */
+export function renderCoalesced(messages: readonly TOutgoingMessage[]): { text: string; count: number } {
+  let text = '';
+  let count = 0;
+  for (const m of messages) {
+    const part = renderMessage(m);
+    const next = count === 0 ? part : `${text}${COALESCE_SEPARATOR}${part}`;
+    if (count > 0 && next.length > TEXT_MAX) break;
+    text = next;
+    count += 1;
+  }
+  return { text, count };
+}
+
+/** The file an operator posted: the original size of a photo, or the document. */
+export function inboundFiles(msg: { message_id: number; photo?: { file_id: string; file_size?: number | undefined }[] | undefined; document?: { file_id: string; file_name?: string | undefined; mime_type?: string | undefined; file_size?: number | undefined } | undefined }): TInboundFile[] {
+  const files: TInboundFile[] = [];
+  const photo = msg.photo?.[msg.photo.length - 1];
+  if (photo) files.push({ ref: photo.file_id, name: `photo-${msg.message_id}.jpg`, contentType: 'image/jpeg', size: photo.file_size ?? null });
+  if (msg.document) {
+    files.push({
+      ref: msg.document.file_id,
+      name: msg.document.file_name ?? `file-${msg.message_id}`,
+      contentType: msg.document.mime_type ?? 'application/octet-stream',
+      size: msg.document.file_size ?? null,
+    });
+  }
+  return files;
+}
+
 /** Telegram through grammY's Api class (no Bot runtime: the worker and the webhook route drive it). */
-export function createTelegramBridge(config: { apiRoot: string }): TBridge {
+export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
+  const perMinute = config.groupPostsPerMinute ?? TELEGRAM_GROUP_POSTS_PER_MINUTE;
+  const postRateLimits: TPostRateLimit[] = perMinute > 0 ? [{ scope: 'target', capacity: perMinute, perMs: 60_000 }] : [];
   const apis = new Map<string, Api>();
   const api = (creds: TTelegramCredentials): Api => {
     let a = apis.get(creds.botToken);
     if (!a) {
-      a = new Api(creds.botToken, { apiRoot: config.apiRoot });
+      // Bounded below the pipeline's pair lease (15 s), so a hung call cannot outlive the lease that orders it.
+      a = new Api(creds.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 10 });
       apis.set(creds.botToken, a);
     }
     return a;
@@ -86,8 +141,27 @@ export function createTelegramBridge(config: { apiRoot: string }): TBridge {
   };
   const chatId = (target: TBridgeTarget) => Number(target.targetId);
 
+  const post = (c: TTelegramCredentials, thread: { externalChatId: string; externalThreadId: string }, html: string) =>
+    call('sendMessage', () =>
+      api(c).sendMessage(Number(thread.externalChatId), html, {
+        message_thread_id: Number(thread.externalThreadId),
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+      }),
+    );
+  // Edits and deletes are retried by the pipeline, so "already so" answers count as success.
+  const idempotent = async (fn: () => Promise<unknown>, okWhen: RegExp) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof BridgeError && okWhen.test(err.message)) return;
+      throw err;
+    }
+  };
+
   return {
     kind: 'telegram',
+    postRateLimits,
 
     async validateCredentials(target) {
       const c = creds(target);
@@ -117,27 +191,77 @@ export function createTelegramBridge(config: { apiRoot: string }): TBridge {
     },
 
     async send(target, thread, message) {
-      const c = creds(target);
-      const sent = await call('sendMessage', () =>
-        api(c).sendMessage(Number(thread.externalChatId), renderMessage(message), {
-          message_thread_id: Number(thread.externalThreadId),
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-        }),
-      );
+      const sent = await post(creds(target), thread, renderMessage(message));
       return { externalMessageId: String(sent.message_id) };
+    },
+
+    async sendCoalesced(target, thread, messages) {
+      const { text, count } = renderCoalesced(messages);
+      const sent = await post(creds(target), thread, text);
+      return { externalMessageId: String(sent.message_id), count };
     },
 
     async edit(target, thread, externalMessageId, message) {
       const c = creds(target);
-      await call('editMessageText', () =>
-        api(c).editMessageText(Number(thread.externalChatId), Number(externalMessageId), renderMessage(message), { parse_mode: 'HTML' }),
+      await idempotent(
+        () => call('editMessageText', () => api(c).editMessageText(Number(thread.externalChatId), Number(externalMessageId), renderMessage(message), { parse_mode: 'HTML' })),
+        /message is not modified/i,
       );
     },
 
     async remove(target, thread, externalMessageId) {
       const c = creds(target);
-      await call('deleteMessage', () => api(c).deleteMessage(Number(thread.externalChatId), Number(externalMessageId)));
+      await idempotent(
+        () => call('deleteMessage', () => api(c).deleteMessage(Number(thread.externalChatId), Number(externalMessageId))),
+        /message to delete not found/i,
+      );
+    },
+
+    async sendAttachment(target, thread, file, message) {
+      const c = creds(target);
+      const caption = message.body || message.sender !== 'visitor' ? renderMessage(message, CAPTION_MAX) : undefined;
+      const input = new InputFile(file.data, file.name);
+      const opts = { message_thread_id: Number(thread.externalThreadId), ...(caption ? { caption, parse_mode: 'HTML' as const } : {}) };
+      const sent = PHOTO_TYPES.has(file.contentType) && file.size <= PHOTO_MAX_BYTES
+        ? await call('sendPhoto', () => api(c).sendPhoto(Number(thread.externalChatId), input, opts))
+        : await call('sendDocument', () => api(c).sendDocument(Number(thread.externalChatId), input, opts));
+      return { externalMessageId: String(sent.message_id) };
+    },
+
+    async replyInThread(target, thread, text) {
+      const sent = await post(creds(target), thread, escapeTelegramHtml(truncate(text, TEXT_MAX - 200)));
+      return { externalMessageId: String(sent.message_id) };
+    },
+
+    async postAlert(target, text) {
+      // No message_thread_id: in a forum that is the General topic, where the owner sees it outside any conversation.
+      const c = creds(target);
+      await call('sendMessage', () => api(c).sendMessage(chatId(target), `⚠️ ${escapeTelegramHtml(truncate(text, TEXT_MAX - 200))}`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }));
+    },
+
+    async downloadFile(target, file, maxBytes) {
+      const c = creds(target);
+      const tooBig = () => new BridgeError({ kind: 'rejected', platform: 'telegram', method: 'getFile', message: `file "${file.name}" is larger than ${Math.round(maxBytes / 1024 / 1024)} MB` });
+      if (file.size !== null && file.size > maxBytes) throw tooBig();
+      const info = await call('getFile', () => api(c).getFile(file.ref));
+      if (!info.file_path) throw new BridgeError({ kind: 'rejected', platform: 'telegram', method: 'getFile', message: 'Telegram gave no file path (file too big for bots?)' });
+      if (info.file_size !== undefined && info.file_size > maxBytes) throw tooBig();
+      let res: Response;
+      try {
+        res = await fetch(`${config.apiRoot}/file/bot${c.botToken}/${info.file_path}`, { signal: AbortSignal.timeout(30_000) });
+      } catch (err) {
+        throw new BridgeError({ kind: 'transient', platform: 'telegram', method: 'downloadFile', message: `network error: ${err instanceof Error ? err.message : String(err)}` });
+      }
+      if (!res.ok || !res.body) throw new BridgeError({ kind: res.status >= 500 ? 'transient' : 'rejected', platform: 'telegram', method: 'downloadFile', platformCode: res.status, message: `download failed (HTTP ${res.status})` });
+      // Counted while streaming: a wrong or missing Content-Length cannot make us buffer more than the limit.
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        total += chunk.byteLength;
+        if (total > maxBytes) throw tooBig();
+        chunks.push(chunk);
+      }
+      return { data: Buffer.concat(chunks, total), name: file.name, contentType: file.contentType };
     },
 
     async registerWebhook(target, input) {
@@ -161,12 +285,13 @@ export function createTelegramBridge(config: { apiRoot: string }): TBridge {
       if (String(msg.chat.id) !== target.targetId) return { type: 'ignore', reason: 'message from another chat' };
       if (!msg.message_thread_id || msg.is_topic_message !== true) return { type: 'ignore', reason: 'message outside a topic' };
       if (!msg.from || msg.from.is_bot) return { type: 'ignore', reason: 'message from a bot' };
-      const text = msg.text ?? msg.caption;
-      if (!text) return { type: 'ignore', reason: 'no text' };
+      const text = msg.text ?? msg.caption ?? '';
+      const files = inboundFiles(msg);
+      if (!text.trim() && files.length === 0) return { type: 'ignore', reason: 'no text' };
       const thread = { externalChatId: String(msg.chat.id), externalThreadId: String(msg.message_thread_id) };
-      if (update.edited_message) return { type: 'edit', thread, externalMessageId: String(msg.message_id), text };
+      if (update.edited_message) return text.trim() ? { type: 'edit', thread, externalMessageId: String(msg.message_id), text } : { type: 'ignore', reason: 'edit without text' };
       const authorName = [msg.from.first_name, msg.from.last_name].filter(Boolean).join(' ') || msg.from.username || 'Operator';
-      return { type: 'message', thread, externalMessageId: String(msg.message_id), authorName, text };
+      return { type: 'message', thread, externalMessageId: String(msg.message_id), authorName, text, ...(files.length > 0 ? { files } : {}) };
     },
   };
 }

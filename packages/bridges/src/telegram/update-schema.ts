@@ -10,6 +10,9 @@ const ZTelegramMessage = z.looseObject({
   date: z.number().int(),
   text: z.string().max(10_000).optional(),
   caption: z.string().max(10_000).optional(),
+  /** Sizes of one photo, smallest first; the last is the original. */
+  photo: z.array(z.looseObject({ file_id: z.string().max(300), file_size: z.number().int().optional(), width: z.number(), height: z.number() })).max(20).optional(),
+  document: z.looseObject({ file_id: z.string().max(300), file_name: z.string().max(300).optional(), mime_type: z.string().max(200).optional(), file_size: z.number().int().optional() }).optional(),
 });
 
 export const ZTelegramUpdate = z.looseObject({

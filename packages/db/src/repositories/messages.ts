@@ -1,4 +1,4 @@
-import type { SenderKind } from '@prisma/client';
+import type { Attachment, SenderKind } from '@prisma/client';
 import type { TMessage } from '@pocketping/protocol';
 import { AppError } from '@pocketping/core';
 import { isUniqueViolation, type TDb } from '../client.js';
@@ -15,6 +15,14 @@ export interface TAppendMessageInput {
   inbound?: { connectionId: string; externalChatId: string; externalMessageId: string };
   /** Internal notes are stored but not delivered to the visitor nor mirrored. */
   deliver?: boolean;
+  /** 'internal' (operator notes): never shown to the visitor, still mirrored to the other bridges as a note. */
+  visibility?: 'public' | 'internal';
+  /**
+   * Uploaded attachments to link to this message, in the same transaction: each must belong to this conversation,
+   * be uploaded by the same side (`visitor` for visitor messages, else `operator`) and not be linked yet;
+   * otherwise nothing is stored (AppError forbidden).
+   */
+  attachmentIds?: readonly string[];
 }
 
 export interface TOutboxRef { id: string; organizationId: string; connectionId: string; conversationId: string; seq: number }
@@ -38,8 +46,12 @@ class Duplicate extends Error {}
 export async function appendMessage(db: TDb, organizationId: string, input: TAppendMessageInput): Promise<TAppendMessageResult> {
   try {
     return await db.$transaction(async (tx) => {
+      // An operator (or AI) reply implies everything before it was read by the team: the read watermark moves to
+      // the previous seq in the same statement (on the right-hand side "nextSeq" is the old value = this seq).
+      const impliesRead = (input.sender === 'operator' || input.sender === 'ai') && input.visibility !== 'internal';
       const rows = await tx.$queryRaw<{ seq: number; projectId: string; status: string }[]>`
-        UPDATE "Conversation" SET "nextSeq" = "nextSeq" + 1, "lastMessageAt" = now(), "updatedAt" = now()
+        UPDATE "Conversation" SET "nextSeq" = "nextSeq" + 1, "lastMessageAt" = now(), "updatedAt" = now(),
+          "operatorLastReadSeq" = CASE WHEN ${impliesRead} THEN GREATEST("operatorLastReadSeq", "nextSeq" - 1) ELSE "operatorLastReadSeq" END
         WHERE "organizationId" = ${organizationId} AND id = ${input.conversationId}
         RETURNING "nextSeq" - 1 AS seq, "projectId", status::text AS status`;
       const conv = rows[0];
@@ -71,8 +83,26 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
           authorName: input.authorName ?? null,
           body: input.body,
           source: input.source,
+          visibility: input.visibility ?? 'public',
         },
       });
+      let attachments: Attachment[] = [];
+      const attachmentIds = [...new Set(input.attachmentIds ?? [])];
+      if (attachmentIds.length > 0) {
+        const linked = await tx.attachment.updateMany({
+          where: {
+            organizationId,
+            conversationId: input.conversationId,
+            id: { in: attachmentIds },
+            messageId: null,
+            uploadedBy: input.sender === 'visitor' ? 'visitor' : 'operator',
+          },
+          data: { messageId: message.id },
+        });
+        // All or nothing: one foreign, reused or unknown id refuses the whole message (and rolls back the seq).
+        if (linked.count !== attachmentIds.length) throw new AppError('forbidden', 'An attachment is unknown, already sent, or not yours');
+        attachments = await tx.attachment.findMany({ where: { organizationId, messageId: message.id }, orderBy: { createdAt: 'asc' } });
+      }
       if (input.inbound) {
         await tx.bridgeMessage.create({
           data: { organizationId, messageId: message.id, direction: 'inbound', ...input.inbound },
@@ -101,7 +131,7 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
           outbox.push({ id: row.id, organizationId, connectionId: c.id, conversationId: input.conversationId, seq: message.seq });
         }
       }
-      return { message: toMessageDto(message), duplicate: false, outbox };
+      return { message: toMessageDto({ ...message, attachments }), duplicate: false, outbox };
     });
   } catch (err) {
     if (err instanceof Duplicate || isUniqueViolation(err)) {
@@ -116,6 +146,7 @@ async function findDuplicate(db: TDb, organizationId: string, input: TAppendMess
   if (input.clientId) {
     const m = await db.message.findUnique({
       where: { organizationId_conversationId_clientId: { organizationId, conversationId: input.conversationId, clientId: input.clientId } },
+      include: { attachments: { orderBy: { createdAt: 'asc' } } },
     });
     if (m) return toMessageDto(m);
   }
@@ -138,7 +169,8 @@ export async function listMessagesAfter(
   limit: number,
 ): Promise<{ messages: TMessage[]; hasMore: boolean }> {
   const rows = await db.message.findMany({
-    where: { organizationId, conversationId, seq: { gt: afterSeq } },
+    // Internal notes never reach the visitor; their seq is simply a gap, which the widget's resume tolerates.
+    where: { organizationId, conversationId, seq: { gt: afterSeq }, visibility: 'public' },
     orderBy: { seq: 'asc' },
     take: limit + 1,
   });
@@ -148,4 +180,34 @@ export async function listMessagesAfter(
 export async function getMessage(db: TDb, organizationId: string, messageId: string): Promise<TMessage | null> {
   const m = await db.message.findUnique({ where: { organizationId_id: { organizationId, id: messageId } } });
   return m ? toMessageDto(m) : null;
+}
+
+/**
+ * What the widget may see of one conversation after `afterSeq`: public messages only (internal notes and custom
+ * events never leave the operators' side), with their attachments (unsigned). Internal messages still take a
+ * seq, so a page can skip seqs; `throughSeq` says up to where the page accounts for everything, letting the
+ * widget advance its resume point past trailing internal messages.
+ */
+export async function listVisibleMessagesAfter(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<{ messages: TMessage[]; hasMore: boolean; throughSeq: number }> {
+  // Read the watermark first: every seq below a committed nextSeq is committed (seq and message share a
+  // transaction), so the page read next cannot miss one of them.
+  const conv = await db.conversation.findUnique({ where: { organizationId_id: { organizationId, id: conversationId } }, select: { nextSeq: true } });
+  if (!conv) return { messages: [], hasMore: false, throughSeq: afterSeq };
+  const rows = await db.message.findMany({
+    where: { organizationId, conversationId, seq: { gt: afterSeq }, visibility: 'public' },
+    orderBy: { seq: 'asc' },
+    take: limit + 1,
+    include: { attachments: { orderBy: { createdAt: 'asc' } } },
+  });
+  const page = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  const lastReturned = page[page.length - 1]?.seq ?? afterSeq;
+  const throughSeq = hasMore ? lastReturned : Math.max(lastReturned, conv.nextSeq - 1, afterSeq);
+  return { messages: page.map(toMessageDto), hasMore, throughSeq };
 }

@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import type { Namespace } from 'socket.io';
+import type { TKeyRing, TLogger } from '@pocketping/core';
+import type { TDb, TProject } from '@pocketping/db';
+import type { TProducer, TVisitorConnections, TVisitorLeftScheduler, TWidgetPush } from '@pocketping/jobs';
+import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
+import type { TRateLimiter } from './rate-limit.js';
+import type { TPresenceWatcher } from './presence/presence-watcher.js';
+
+/** Everything a handler needs, built once per process in server.ts and passed down (no globals). */
+export interface TRealtimeContext {
+  db: TDb;
+  redis: Redis;
+  redisPrefix: string;
+  producer: TProducer;
+  limiter: TRateLimiter;
+  log: TLogger;
+  widget: Namespace;
+  push: TWidgetPush;
+  keyRing: TKeyRing;
+  signer: TFileUrlSigner;
+  storage: TStorage;
+  connections: TVisitorConnections;
+  visitorLeft: TVisitorLeftScheduler;
+  visitorLeftDelayMs: number;
+  presence: TPresenceWatcher;
+  projectByKey(publicKey: string): Promise<TProject | null>;
+}

@@ -1,0 +1,56 @@
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import { AppError, toAppError, type TLogger } from '@pocketping/core';
+import type { TAckError } from '@pocketping/protocol';
+import type { TRateLimiter } from '../rate-limit.js';
+import type { TWidgetSocketData } from './authenticate.js';
+import { IP_EVENT_LIMIT, type TEventLimits, type TLimitedEvent } from './event-limits.js';
+
+export type TWidgetSocket = Socket & { data: TWidgetSocketData };
+
+export function ackError(err: unknown): { ok: false; error: TAckError } {
+  const e = toAppError(err);
+  const code = e.code === 'conflict' || e.code === 'unprocessable' ? 'bad_request' : e.code === 'unavailable' ? 'internal' : e.code;
+  return { ok: false, error: { code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } };
+}
+
+/** Counts one hit on each scope of an event; throws rate_limited naming the scope that is exhausted. */
+export async function enforceLimits(limiter: TRateLimiter, name: string, limits: TEventLimits, who: { visitorId: string; projectId: string; ip: string }, ipLimit = IP_EVENT_LIMIT): Promise<void> {
+  if (!(await limiter.hit(`ev:ip:${who.ip}`, ipLimit[0], ipLimit[1]))) throw new AppError('rate_limited', 'Too many requests from this address; slow down');
+  if (!(await limiter.hit(`${name}:visitor:${who.visitorId}`, limits.visitor[0], limits.visitor[1]))) {
+    throw new AppError('rate_limited', `Too many ${name} requests; wait a few seconds`, { retryAfterSec: limits.visitor[1] });
+  }
+  if (limits.project && !(await limiter.hit(`${name}:project:${who.projectId}`, limits.project[0], limits.project[1]))) {
+    throw new AppError('rate_limited', 'This site is receiving too many requests; retry shortly', { retryAfterSec: limits.project[1] });
+  }
+}
+
+/**
+ * Wraps an event handler: rate-limits, validates the payload with its zod schema, answers through the ack (when
+ * the client gave one) with either the result or a documented error code. Nothing a client sends can throw past here.
+ */
+export function handle<S extends z.ZodType, R>(
+  socket: TWidgetSocket,
+  event: TLimitedEvent,
+  opts: { schema: S; limits: TEventLimits; limiter: TRateLimiter; log: TLogger },
+  fn: (input: z.infer<S>) => Promise<R>,
+): void {
+  socket.on(event, (payload: unknown, ack?: unknown) => {
+    const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+    const { visitorId, projectId, ip, organizationId } = socket.data;
+    (async () => {
+      await enforceLimits(opts.limiter, event, opts.limits, { visitorId, projectId, ip });
+      const parsed = opts.schema.safeParse(payload ?? {});
+      if (!parsed.success) {
+        throw new AppError('bad_request', 'Invalid payload', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      }
+      return fn(parsed.data);
+    })().then(
+      (result) => reply(result),
+      (err: unknown) => {
+        if (!(err instanceof AppError)) opts.log.error({ err, tenantId: organizationId, event }, 'widget handler failed');
+        reply(ackError(err));
+      },
+    );
+  });
+}

@@ -1,0 +1,58 @@
+import { getConversationState, getLatestConversationForVisitor } from '@pocketping/db';
+import { widgetRooms } from '@pocketping/jobs';
+import { WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
+import type { TRealtimeContext } from '../context.js';
+import type { TWidgetSocket } from './handle.js';
+
+/**
+ * A widget socket's life: rooms and the `session` + `presence` events on connect; on disconnect, the cross-node
+ * connection count, and a delayed "visitor left" job when this was the visitor's last socket anywhere.
+ */
+export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext): void {
+  const { organizationId, projectId, visitorId, settings } = socket.data;
+  const log = ctx.log.child({ tenantId: organizationId, projectId, visitorId });
+
+  // Registered first so a socket that closes during setup is still counted out.
+  const tracked = ctx.connections.connected(visitorId).catch((err: unknown) => {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'connection tracking failed');
+    return null;
+  });
+  const presence = ctx.presence.add(projectId, settings);
+
+  socket.on('disconnect', () => {
+    ctx.presence.remove(projectId);
+    void (async () => {
+      if ((await tracked) === null) return;
+      const { generation, connected } = await ctx.connections.disconnected(visitorId);
+      if (connected) return;
+      await ctx.visitorLeft.schedule({ organizationId, projectId, visitorId, generation }, ctx.visitorLeftDelayMs);
+    })().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor-left scheduling failed'));
+  });
+
+  void (async () => {
+    await socket.join([widgetRooms.visitor(visitorId), widgetRooms.project(projectId)]);
+    const conversation = await getLatestConversationForVisitor(ctx.db, organizationId, visitorId);
+    const state = conversation ? await getConversationState(ctx.db, organizationId, conversation.id) : null;
+    if (conversation) await socket.join(widgetRooms.conversation(conversation.id));
+    const session: TSessionEvent = {
+      visitorId,
+      ...(socket.data.newVisitorToken ? { visitorToken: socket.data.newVisitorToken } : {}),
+      conversationId: conversation?.id ?? null,
+      lastSeq: conversation?.lastSeq ?? 0,
+      settings: toWidgetSettings(settings),
+      identityVerified: socket.data.identityVerified,
+      ...(state
+        ? {
+            conversationStatus: state.status,
+            operatorReadSeq: state.operatorLastReadSeq,
+            csatRequested: state.status === 'closed' && settings.csatEnabled && state.csatScore === null,
+          }
+        : {}),
+    };
+    socket.emit(WidgetEvents.session, session);
+    socket.emit(WidgetEvents.presence, await presence);
+  })().catch((err: unknown) => {
+    log.error({ err }, 'widget session setup failed');
+    socket.disconnect(true);
+  });
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, decryptSecret, generateEncryptionKey, parseKeyRing } from '@pocketping/core';
+import { bootstrapTenant, createDb, getConnection, recordConnectionFailure, type TDb } from '@pocketping/db';
+// apps/web does not depend on the testkit package; the fake is a plain module with no workspace imports.
+import { startFakeSlack, type TFakeSlack } from '../../../../../packages/testkit/src/fake-slack.js';
+import { finishSlackInstall, signInstallState, startSlackInstall, verifyInstallState, type TSlackOAuthDeps } from './slack-oauth';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+const suffix = randomBytes(5).toString('hex');
+const dbName = `pp_test_slackoauth_${suffix}`;
+const AUTH_SECRET = randomBytes(32).toString('hex');
+
+let db: TDb;
+let slack: TFakeSlack;
+let deps: TSlackOAuthDeps;
+let tenant: { organizationId: string; projectId: string; apiKey: string };
+let other: { organizationId: string; projectId: string; apiKey: string };
+let teamId: string;
+let supportChannel: string;
+let generalChannel: string;
+
+beforeAll(async () => {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  await admin.end();
+  const url = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const dir = path.join(REPO_ROOT, 'prisma/migrations');
+  for (const m of readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort()) await client.query(readFileSync(path.join(dir, m, 'migration.sql'), 'utf8'));
+  await client.end();
+  db = createDb(url, { poolSize: 3 });
+  const ring = parseKeyRing(generateEncryptionKey());
+  const a = await bootstrapTenant(db, ring, { email: `a-${suffix}@example.test`, orgName: 'A', allowedOrigins: ['http://localhost:3000'] });
+  const b = await bootstrapTenant(db, ring, { email: `b-${suffix}@example.test`, orgName: 'B', allowedOrigins: ['http://localhost:3000'] });
+  tenant = { organizationId: a.organization.id, projectId: a.project.id, apiKey: a.apiKey.key };
+  other = { organizationId: b.organization.id, projectId: b.project.id, apiKey: b.apiKey.key };
+
+  slack = await startFakeSlack();
+  teamId = slack.addTeam({ name: 'Acme' }).id;
+  generalChannel = slack.addChannel({ teamId, name: 'general' }).id;
+  supportChannel = slack.addChannel({ teamId, name: 'support' }).id;
+  deps = {
+    db,
+    keyRing: ring,
+    log: createLogger('web-test', 'silent'),
+    config: { apiUrl: slack.apiUrl, clientId: slack.clientId, clientSecret: slack.clientSecret, authSecret: AUTH_SECRET, webPublicUrl: 'http://127.0.0.1:3999' },
+  };
+}, 60_000);
+
+afterAll(async () => {
+  await slack?.close();
+  await db?.$disconnect();
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+});
+
+/** Follows the install as a browser would: our redirect → Slack's consent screen → our callback's query. */
+async function install(apiKey: string, query: Record<string, string>) {
+  const start = await startSlackInstall(deps, { authorization: `Bearer ${apiKey}`, query });
+  expect(start.status).toBe(302);
+  const consent = await fetch(start.location!, { redirect: 'manual' });
+  expect(consent.status).toBe(302);
+  const back = new URL(consent.headers.get('location')!);
+  expect(back.pathname).toBe('/api/integrations/slack/callback');
+  return finishSlackInstall(deps, { query: Object.fromEntries(back.searchParams) });
+}
+
+describe('install state', () => {
+  it('round-trips, refuses tampering, another secret and expiry', () => {
+    const s = signInstallState(AUTH_SECRET, { organizationId: 'org1', projectId: 'p1', channelId: 'C1' });
+    expect(verifyInstallState(AUTH_SECRET, s)).toEqual({ organizationId: 'org1', projectId: 'p1', channelId: 'C1' });
+    expect(verifyInstallState('x'.repeat(40), s)).toBeNull();
+    const [payload, sig] = s.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), o: 'org2' })).toString('base64url');
+    expect(verifyInstallState(AUTH_SECRET, `${forged}.${sig}`)).toBeNull();
+    expect(verifyInstallState(AUTH_SECRET, s, Date.now() + 11 * 60_000)).toBeNull();
+    expect(verifyInstallState(AUTH_SECRET, 'garbage')).toBeNull();
+  });
+});
+
+describe('Slack OAuth install', () => {
+  it('start: redirects to the consent screen with client id, scopes, redirect URI and a signed state', async () => {
+    const res = await startSlackInstall(deps, { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId } });
+    expect(res.status).toBe(302);
+    const url = new URL(res.location!);
+    expect(`${url.origin}${url.pathname}`).toBe(slack.authorizeUrl);
+    expect(url.searchParams.get('client_id')).toBe(slack.clientId);
+    expect(url.searchParams.get('scope')).toBe('chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history');
+    expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3999/api/integrations/slack/callback');
+    expect(verifyInstallState(AUTH_SECRET, url.searchParams.get('state')!)).toEqual({ organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: null });
+  });
+
+  it("start: refuses a missing/wrong API key (401), another tenant's project (404), a bad query (400)", async () => {
+    expect((await startSlackInstall(deps, { authorization: null, query: { projectId: tenant.projectId } })).status).toBe(401);
+    expect((await startSlackInstall(deps, { authorization: 'Bearer ppk_nope', query: { projectId: tenant.projectId } })).status).toBe(401);
+    expect((await startSlackInstall(deps, { authorization: `Bearer ${other.apiKey}`, query: { projectId: tenant.projectId } })).status).toBe(404);
+    expect((await startSlackInstall(deps, { authorization: `Bearer ${tenant.apiKey}`, query: {} })).status).toBe(400);
+    expect((await startSlackInstall(deps, { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId, channel: '<!channel>' } })).status).toBe(400);
+    expect((await startSlackInstall({ ...deps, config: { ...deps.config, clientId: undefined } }, { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId } })).status).toBe(503);
+  });
+
+  it('callback: exchanges the code, joins the chosen channel and stores a connection with sealed credentials', async () => {
+    const res = await install(tenant.apiKey, { projectId: tenant.projectId, channel: supportChannel });
+    expect(res.status).toBe(200);
+    const body = res.body as { connection: { id: string; channelId: string; teamId: string; reinstalled: boolean } };
+    expect(body.connection).toMatchObject({ channelId: supportChannel, teamId, reinstalled: false });
+    expect(JSON.stringify(body)).not.toContain('xoxb-');
+
+    const conn = await getConnection(db, tenant.organizationId, body.connection.id);
+    expect(conn).toMatchObject({ kind: 'slack', targetId: supportChannel, targetScope: teamId, projectId: tenant.projectId, status: 'active' });
+    expect(conn!.sealedCredentials).not.toContain('xoxb-');
+    const creds = JSON.parse(decryptSecret(deps.keyRing, conn!.sealedCredentials)) as { botToken: string; teamId: string; botUserId: string };
+    expect(creds.botToken).toMatch(/^xoxb-/);
+    expect(creds.teamId).toBe(teamId);
+
+    const access = slack.callsOf('oauth.v2.access');
+    expect(access.at(-1)!.params).toMatchObject({ client_id: slack.clientId, redirect_uri: 'http://127.0.0.1:3999/api/integrations/slack/callback' });
+    expect(slack.callsOf('conversations.join').at(-1)!.params.channel).toBe(supportChannel);
+  });
+
+  it('callback: without a channel, picks the first public channel', async () => {
+    const res = await install(other.apiKey, { projectId: other.projectId });
+    expect(res.status).toBe(200);
+    expect((res.body as { connection: { channelId: string } }).connection.channelId).toBe(generalChannel);
+  });
+
+  it('a reinstall into the same channel repairs the existing (broken) connection instead of adding one', async () => {
+    const first = await install(tenant.apiKey, { projectId: tenant.projectId, channel: supportChannel });
+    const id = (first.body as { connection: { id: string } }).connection.id;
+    await recordConnectionFailure(db, tenant.organizationId, id, { error: 'token revoked', broken: true });
+    const again = await install(tenant.apiKey, { projectId: tenant.projectId, channel: supportChannel });
+    expect((again.body as { connection: { id: string; reinstalled: boolean } }).connection).toMatchObject({ id, reinstalled: true });
+    expect((await getConnection(db, tenant.organizationId, id))!.status).toBe('active');
+    expect(await db.bridgeConnection.count({ where: { organizationId: tenant.organizationId, kind: 'slack' } })).toBe(1);
+  });
+
+  it('callback: refuses a forged or missing state (401), a reused code (422), a denied install (400)', async () => {
+    const code = slack.issueOAuthCode({ teamId });
+    expect((await finishSlackInstall(deps, { query: { code, state: 'forged.state' } })).status).toBe(401);
+    expect((await finishSlackInstall(deps, { query: { code } })).status).toBe(401);
+    expect((await finishSlackInstall(deps, { query: { error: 'access_denied', state: 'x' } })).status).toBe(400);
+
+    const state = signInstallState(AUTH_SECRET, { organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: supportChannel });
+    const used = slack.issueOAuthCode({ teamId, redirectUri: 'http://127.0.0.1:3999/api/integrations/slack/callback' });
+    expect((await finishSlackInstall(deps, { query: { code: used, state } })).status).toBe(200);
+    const reuse = await finishSlackInstall(deps, { query: { code: used, state } });
+    expect(reuse.status).toBe(422);
+    expect(reuse.body).toMatchObject({ error: { code: 'unprocessable' } });
+  });
+
+  it("callback: a state naming a project that is not the organization's is refused", async () => {
+    const state = signInstallState(AUTH_SECRET, { organizationId: other.organizationId, projectId: tenant.projectId, channelId: null });
+    expect((await finishSlackInstall(deps, { query: { code: slack.issueOAuthCode({ teamId }), state } })).status).toBe(404);
+  });
+});

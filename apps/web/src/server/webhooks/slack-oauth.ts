@@ -1,0 +1,156 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AppError, encryptSecret, safeEqual, toAppError, type TKeyRing, type TLogger } from '@pocketping/core';
+import { createConnection, getProject, replaceConnectionCredentials, resolveApiKey, resolveConnectionsByTarget, writeAuditLog, type TDb } from '@pocketping/db';
+import { exchangeSlackOAuthCode, isBridgeError } from '@pocketping/bridges';
+
+/** Bot scopes the shared app asks for at install (posting, channel picker/join, operator names, files, thread history). */
+export const SLACK_BOT_SCOPES = ['chat:write', 'channels:read', 'channels:join', 'users:read', 'files:write', 'files:read', 'channels:history', 'groups:history'];
+
+/** How long an "Add to Slack" link stays valid: long enough to pick a workspace, short enough to be useless if leaked. */
+const STATE_TTL_SECONDS = 10 * 60;
+
+const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), c: z.string().max(40).nullable(), e: z.number().int(), n: z.string() });
+type TInstallState = { organizationId: string; projectId: string; channelId: string | null };
+
+const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(`slack-install:${payload}`).digest('base64url');
+
+/** An expiring, HMAC-signed (AUTH_SECRET) state naming the tenant and project the install is for. */
+export function signInstallState(secret: string, state: TInstallState, nowMs = Date.now()): string {
+  const payload = Buffer.from(
+    JSON.stringify({ o: state.organizationId, p: state.projectId, c: state.channelId, e: Math.floor(nowMs / 1000) + STATE_TTL_SECONDS, n: randomBytes(8).toString('base64url') }),
+  ).toString('base64url');
+  return `${payload}.${mac(secret, payload)}`;
+}
+
+export function verifyInstallState(secret: string, state: string, nowMs = Date.now()): TInstallState | null {
+  if (state.length > 1000) return null;
+  const [payload, sig, ...rest] = state.split('.');
+  if (!payload || !sig || rest.length > 0 || !safeEqual(sig, mac(secret, payload))) return null;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = ZState.safeParse(decoded);
+  if (!parsed.success || parsed.data.e < Math.floor(nowMs / 1000)) return null;
+  return { organizationId: parsed.data.o, projectId: parsed.data.p, channelId: parsed.data.c };
+}
+
+export interface TSlackOAuthConfig {
+  apiUrl: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  authSecret: string;
+  webPublicUrl: string;
+}
+
+export interface TSlackOAuthDeps {
+  db: TDb;
+  keyRing: TKeyRing;
+  log: TLogger;
+  config: TSlackOAuthConfig;
+}
+
+export type TSlackOAuthResult = { status: number; body: unknown; location?: string };
+
+export const slackRedirectUri = (c: Pick<TSlackOAuthConfig, 'webPublicUrl'>) => `${c.webPublicUrl.replace(/\/$/, '')}/api/integrations/slack/callback`;
+
+/** Slack's consent screen lives next to its API root (https://slack.com/api/ → https://slack.com/oauth/v2/authorize). */
+export const slackAuthorizeUrl = (apiUrl: string) => new URL('../oauth/v2/authorize', apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
+
+const ZStartQuery = z.object({
+  projectId: z.string({ error: 'projectId is required' }).regex(/^[a-z0-9]{20,40}$/, 'projectId is not a project id'),
+  channel: z.string().regex(/^[CG][A-Z0-9]{2,30}$/, 'channel must be a Slack channel id ("C…")').optional(),
+});
+
+/**
+ * GET /api/integrations/slack/install — the "Add to Slack" start. Until the dashboard exists the caller proves its
+ * tenant with an API key (Authorization: Bearer ppk_…): that is this route's tenancy wrapper. The project must be
+ * the key's organization's; the answer is a redirect to Slack's consent screen with a signed state.
+ */
+export async function startSlackInstall(deps: TSlackOAuthDeps, input: { authorization: string | null; query: Record<string, string> }): Promise<TSlackOAuthResult> {
+  try {
+    const { clientId } = deps.config;
+    if (!clientId || !deps.config.clientSecret) throw new AppError('unavailable', 'Slack is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)');
+    const key = /^Bearer (\S+)$/.exec(input.authorization ?? '')?.[1];
+    const tenant = key ? await resolveApiKey(deps.db, key) : null;
+    if (!tenant) throw new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer ppk_…"');
+    const q = ZStartQuery.safeParse(input.query);
+    if (!q.success) throw new AppError('bad_request', q.error.issues[0]?.message ?? 'bad query', q.error.issues.map((i) => i.path.join('.')));
+    // A project of another organization gets the same answer as one that does not exist.
+    const project = await getProject(deps.db, tenant.organizationId, q.data.projectId);
+    if (!project) throw new AppError('not_found', 'No such project');
+
+    const url = new URL(slackAuthorizeUrl(deps.config.apiUrl));
+    url.searchParams.set('client_id', clientId);
+    url.searchParams.set('scope', SLACK_BOT_SCOPES.join(','));
+    url.searchParams.set('redirect_uri', slackRedirectUri(deps.config));
+    url.searchParams.set('state', signInstallState(deps.config.authSecret, { organizationId: tenant.organizationId, projectId: project.id, channelId: q.data.channel ?? null }));
+    return { status: 302, body: { url: url.toString() }, location: url.toString() };
+  } catch (err) {
+    const e = toAppError(err);
+    if (e.code === 'internal') deps.log.error({ bridge: 'slack', err }, 'slack install start failed');
+    return { status: e.status, body: { error: e.toJSON() } };
+  }
+}
+
+/**
+ * GET /api/integrations/slack/callback — Slack sends the installer back here with `code` and our `state`. The
+ * state (signed, unexpired) is the tenancy wrapper: it names the organization and project. The code is traded
+ * for a bot token through the SDK, the bot joins the channel, and the connection is stored with sealed
+ * credentials — or, on a reinstall into the same channel, the existing connection gets the new token and is
+ * active again (its queued messages then go out).
+ */
+export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: Record<string, string> }): Promise<TSlackOAuthResult> {
+  let organizationId: string | undefined;
+  try {
+    const { clientId, clientSecret } = deps.config;
+    if (!clientId || !clientSecret) throw new AppError('unavailable', 'Slack is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)');
+    if (input.query.error) throw new AppError('bad_request', `Slack install was not completed (${input.query.error.slice(0, 100)})`);
+    const state = input.query.state ? verifyInstallState(deps.config.authSecret, input.query.state) : null;
+    if (!state) throw new AppError('unauthorized', 'The install link is invalid or expired; start again');
+    organizationId = state.organizationId;
+    const code = input.query.code;
+    if (!code || code.length > 500) throw new AppError('bad_request', 'Missing code');
+    const project = await getProject(deps.db, state.organizationId, state.projectId);
+    if (!project) throw new AppError('not_found', 'The project of this install no longer exists');
+
+    let draft;
+    try {
+      draft = await exchangeSlackOAuthCode({ apiUrl: deps.config.apiUrl, clientId, clientSecret, code, redirectUri: slackRedirectUri(deps.config), channelId: state.channelId });
+    } catch (err) {
+      if (isBridgeError(err)) throw new AppError(err.kind === 'transient' || err.kind === 'rate_limited' ? 'unavailable' : 'unprocessable', err.message);
+      throw err;
+    }
+    const sealed = encryptSecret(deps.keyRing, JSON.stringify(draft.credentials));
+    const existing = (await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: draft.targetScope, targetId: draft.targetId })).find(
+      (c) => c.organizationId === state.organizationId && c.projectId === project.id,
+    );
+    let connectionId: string;
+    if (existing) {
+      await replaceConnectionCredentials(deps.db, state.organizationId, existing.id, sealed);
+      connectionId = existing.id;
+    } else {
+      const created = await createConnection(deps.db, state.organizationId, { projectId: project.id, kind: 'slack', sealedCredentials: sealed, targetId: draft.targetId, targetScope: draft.targetScope });
+      connectionId = created.id;
+    }
+    await writeAuditLog(deps.db, state.organizationId, {
+      actorType: 'system',
+      action: existing ? 'connection.slack.reinstall' : 'connection.slack.install',
+      targetType: 'bridge_connection',
+      targetId: connectionId,
+      metadata: { teamId: draft.targetScope, channelId: draft.targetId },
+    });
+    deps.log.info({ organizationId, connectionId, bridge: 'slack', teamId: draft.targetScope, channelId: draft.targetId, reinstall: Boolean(existing) }, 'slack installed');
+    return {
+      status: 200,
+      body: { ok: true, connection: { id: connectionId, projectId: project.id, kind: 'slack', teamId: draft.targetScope, team: draft.teamName, channelId: draft.targetId, channel: draft.channelName, reinstalled: Boolean(existing) }, summary: draft.summary },
+    };
+  } catch (err) {
+    const e = toAppError(err);
+    if (e.code === 'internal') deps.log.error({ organizationId, bridge: 'slack', err }, 'slack install callback failed');
+    return { status: e.status, body: { error: e.toJSON() } };
+  }
+}

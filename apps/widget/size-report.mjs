@@ -1,0 +1,51 @@
+// How the widget's weight is measured — shared by build.mjs (which fails over budget) and bench/widget-size.mjs.
+// Each file is gzipped on its own (zlib level 6, the default of most servers and CDNs that compress on the fly),
+// because each is its own HTTP response. Two figures matter:
+//   page view    = loader.js — the snippet's script; it draws the launcher itself, in plain DOM
+//   after opening = the largest app build (app.js, app-fr.js, …: Preact, UI, transport and one language's texts)
+//   switching     = + the largest language pack: the first visit to a site whose project language differs from
+//                   the browser's (afterwards the loader remembers it and loads the right build at once)
+//   extras        = + extras.js: pre-chat/away/CSAT forms and the file upload, fetched the first time one is needed
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const BUDGETS = { pageView: 7 * 1024, afterOpening: 20 * 1024 };
+
+export async function measureWidget(dist) {
+  const names = (await readdir(dist)).filter((n) => n.endsWith('.js')).sort();
+  const files = {};
+  for (const name of names) {
+    const code = await readFile(join(dist, name));
+    files[name] = { raw: code.length, gzip: gzipSync(code, { level: 6 }).length, gzip9: gzipSync(code, { level: 9 }).length };
+  }
+  const largest = (re) => names.filter((n) => re.test(n)).reduce((best, n) => (best === null || files[n].gzip > files[best].gzip ? n : best), null);
+  const app = largest(/^app(-[a-z]{2})?\.js$/);
+  const pack = largest(/^lang-[a-z]{2}\.js$/);
+  if (!files['loader.js'] || !app) throw new Error(`${dist} has no loader.js/app.js: build the widget first`);
+  const sum = (list) => ({ gzip: list.reduce((t, n) => t + files[n].gzip, 0), files: list });
+  return {
+    files,
+    pageView: sum(['loader.js']),
+    afterOpening: sum([app]),
+    switching: sum(pack ? [app, pack] : [app]),
+    extras: sum(files['extras.js'] ? [app, 'extras.js'] : [app]),
+  };
+}
+
+export function kb(bytes) {
+  return `${(bytes / 1024).toFixed(2)} kB`;
+}
+
+export function formatReport(report) {
+  const lines = ['file               raw        gzip -6    gzip -9'];
+  for (const [name, f] of Object.entries(report.files)) {
+    lines.push(`${name.padEnd(14)} ${kb(f.raw).padStart(9)}  ${kb(f.gzip).padStart(9)}  ${kb(f.gzip9).padStart(9)}`);
+  }
+  lines.push('');
+  lines.push(`every page view (${report.pageView.files.join(' + ')}, launcher included): ${kb(report.pageView.gzip)} gzipped — budget ${kb(BUDGETS.pageView)}`);
+  lines.push(`after opening   (${report.afterOpening.files.join(' + ')}): ${kb(report.afterOpening.gzip)} gzipped — budget ${kb(BUDGETS.afterOpening)}`);
+  lines.push(`  + language switch on a first visit (${report.switching.files.join(' + ')}): ${kb(report.switching.gzip)}`);
+  lines.push(`  + forms/upload on first use (${report.extras.files.join(' + ')}): ${kb(report.extras.gzip)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,34 @@
+import type { TConversationCard } from '@pocketping/bridges';
+import { getConversationDetails, type TDb } from '@pocketping/db';
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim().length > 0 ? v.trim().slice(0, 500) : null);
+
+/**
+ * The visitor card of a conversation (first post of a thread, and /info): what the widget recorded about the page
+ * and browser, the identity, and the pre-chat answers. Only strings are taken from the free-form JSON columns.
+ */
+export async function buildCard(db: TDb, organizationId: string, conversationId: string): Promise<TConversationCard> {
+  const c = await getConversationDetails(db, organizationId, conversationId);
+  const meta = (c?.visitor?.metadata ?? {}) as Record<string, unknown>;
+  const extra: Record<string, string> = {};
+  const preChat = (c?.preChat ?? null) as { fields?: unknown } | null;
+  if (preChat && typeof preChat.fields === 'object' && preChat.fields !== null) {
+    for (const [k, v] of Object.entries(preChat.fields as Record<string, unknown>).slice(0, 20)) {
+      const value = str(v);
+      if (value) extra[k.slice(0, 64)] = value;
+    }
+  }
+  if (c?.visitor?.externalId) extra['User id'] = `${c.visitor.externalId}${c.visitor.identityVerified ? ' (verified)' : ''}`;
+  const card: TConversationCard = {
+    conversationId,
+    visitorName: c?.visitor?.name ?? null,
+    visitorEmail: c?.visitor?.email ?? null,
+    pageUrl: str(meta.pageUrl),
+    referrer: str(meta.referrer),
+    userAgent: str(meta.userAgent),
+    location: str(meta.location),
+    extra,
+  };
+  if (c) card.status = c.status;
+  return card;
+}

@@ -1,0 +1,88 @@
+import { cardText, commandHelp, sourceLabel, type TOperatorCommand } from '@pocketping/bridges';
+import { appendMessage, setConversationAiState, setConversationStatus } from '@pocketping/db';
+import { LIMITS } from '@pocketping/protocol';
+import type { TWorkerContext } from '../context.js';
+import { buildCard } from '../delivery/build-card.js';
+import { enqueue, type TInboundScope } from './process-inbound.js';
+
+/**
+ * Operator commands from any thread. The answer goes only to the operator's own thread (never stored as a visitor-
+ * visible message). State changes are idempotent, so a redelivered command changes nothing twice; notes and the
+ * close/reopen trace are stored as internal messages keyed by the command's platform message id (stored once) and
+ * mirrored to the other bridges.
+ */
+export async function runCommand(
+  ctx: TWorkerContext,
+  scope: TInboundScope,
+  input: { command: TOperatorCommand; authorName: string; externalMessageId: string; prefix: '/' | '!' },
+): Promise<string> {
+  const { organizationId, conversationId, connection } = scope;
+  const { command, authorName, prefix } = input;
+  const via = sourceLabel(connection.kind);
+  const internalNote = async (body: string) => {
+    const r = await appendMessage(ctx.db, organizationId, {
+      conversationId,
+      sender: 'operator',
+      visibility: 'internal',
+      authorName: authorName.slice(0, LIMITS.authorNameMax),
+      body: body.slice(0, LIMITS.messageBodyMax),
+      source: connection.kind,
+      inbound: { connectionId: connection.id, externalChatId: scope.thread.externalChatId, externalMessageId: input.externalMessageId },
+    });
+    if (!r.duplicate) await enqueue(ctx, scope, r.outbox);
+    return r.duplicate;
+  };
+
+  let reply: string;
+  switch (command.name) {
+    case 'info':
+      reply = cardText(await buildCard(ctx.db, organizationId, conversationId));
+      break;
+    case 'close':
+    case 'reopen': {
+      const status = command.name === 'close' ? 'closed' : 'open';
+      const changed = await setConversationStatus(ctx.db, organizationId, conversationId, status);
+      // Pushed even when unchanged: a first attempt may have died before pushing; the widget applies it idempotently.
+      // The signal decides csatRequested from the project's settings and whether the visitor already rated.
+      await ctx.signals.conversationStatus({ organizationId, conversationId, status }).catch((err: unknown) =>
+        scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'conversation status push failed'));
+      if (changed) await internalNote(status === 'closed' ? 'closed the conversation' : 'reopened the conversation');
+      reply = changed
+        ? status === 'closed'
+          ? `Conversation closed by ${authorName} (via ${via}). The visitor is asked for a rating; ${prefix}reopen to reopen.`
+          : `Conversation reopened by ${authorName} (via ${via}).`
+        : `The conversation is already ${status}.`;
+      break;
+    }
+    case 'note': {
+      const duplicate = await internalNote(command.text);
+      if (duplicate) return 'duplicate command';
+      reply = 'Note saved for your team (internal, never shown to the visitor).';
+      break;
+    }
+    case 'ai':
+      await setConversationAiState(ctx.db, organizationId, conversationId, command.on ? 'active' : 'off');
+      reply = command.on
+        ? 'AI answers turned on for this conversation (they start once the AI assistant is set up for the project).'
+        : 'AI answers turned off for this conversation.';
+      break;
+    case 'help':
+      reply = commandHelp(prefix);
+      break;
+    case 'unknown':
+      reply = `Unknown command "${command.raw.slice(0, 60)}" — nothing was sent to the visitor.\n\n${commandHelp(prefix)}`;
+      break;
+  }
+  await answer(scope, reply);
+  return `command ${command.name}`;
+}
+
+/** Command answers are best effort: the command itself has been applied; a failed answer is only logged. */
+async function answer(scope: TInboundScope, text: string): Promise<void> {
+  if (!scope.bridge.replyInThread) return;
+  try {
+    await scope.bridge.replyInThread(scope.target, scope.thread, text);
+  } catch (err) {
+    scope.log.warn({ bridge: scope.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'command answer not posted');
+  }
+}

@@ -1,0 +1,70 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { isBridgeError, type TInboundFile } from '@pocketping/bridges';
+import { createAttachment } from '@pocketping/db';
+import { sniffContentType } from '@pocketping/storage';
+import type { TWorkerContext } from '../context.js';
+import type { TInboundScope } from './process-inbound.js';
+
+const MAX_FILES = 10;
+
+/**
+ * Fetches the files an operator posted, checks size (while downloading) and type (from the bytes, never the
+ * platform's claim), stores them and records Attachment rows for appendMessage to link. A file that cannot be taken
+ * is reported in the operator's thread instead of silently vanishing; a platform/network failure is thrown so the
+ * job retries.
+ */
+export async function storeInboundFiles(ctx: TWorkerContext, scope: TInboundScope, files: readonly TInboundFile[]): Promise<string[]> {
+  const refused: string[] = [];
+  const ids: string[] = [];
+  const storage = ctx.storage;
+  const download = scope.bridge.downloadFile?.bind(scope.bridge);
+  if (!storage || !download) {
+    await tell(scope, `Files are not forwarded to the visitor on this server (no file storage configured): ${files.map((f) => f.name).join(', ')}`);
+    return [];
+  }
+  for (const file of files.slice(0, MAX_FILES)) {
+    let got: { data: Uint8Array; name: string; contentType: string };
+    try {
+      got = await download(scope.target, file, ctx.maxAttachmentBytes);
+    } catch (err) {
+      if (isBridgeError(err) && err.kind === 'rejected') {
+        refused.push(`${file.name}: ${err.message.replace(/^[a-z]+\.[A-Za-z]+: /, '')}`);
+        continue;
+      }
+      throw err;
+    }
+    const bytes = Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength);
+    const sniffed = sniffContentType(bytes, got.name);
+    if (!sniffed) {
+      refused.push(`${file.name}: this file type is not accepted (images, PDF, office documents and text are)`);
+      continue;
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const storageKey = `att/${scope.organizationId}/${scope.conversationId}/${randomBytes(16).toString('hex')}`;
+    await storage.put(storageKey, bytes, { contentType: sniffed.contentType, sha256 });
+    const row = await createAttachment(ctx.db, scope.organizationId, {
+      conversationId: scope.conversationId,
+      uploadedBy: 'operator',
+      name: safeName(got.name),
+      contentType: sniffed.contentType,
+      size: bytes.length,
+      sha256,
+      storageKey,
+    });
+    ids.push(row.id);
+  }
+  if (files.length > MAX_FILES) refused.push(`only the first ${MAX_FILES} files of a message are forwarded`);
+  if (refused.length > 0) await tell(scope, `Not sent to the visitor:\n${refused.join('\n')}`);
+  return ids;
+}
+
+function safeName(name: string): string {
+  // Control characters and path separators have no place in a file name shown to visitors.
+  return Array.from(name, (ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 200) || 'file';
+}
+
+async function tell(scope: TInboundScope, text: string): Promise<void> {
+  await scope.bridge.replyInThread?.(scope.target, scope.thread, text).catch((err: unknown) =>
+    scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not post file notice'),
+  );
+}

@@ -1,0 +1,247 @@
+import { REST, Routes, PermissionFlagsBits, ChannelType } from 'discord.js';
+import type { TBridge, TBridgeTarget, TInboundAction, TThreadRef } from '../types.js';
+import { BridgeError } from '../bridge-error.js';
+import { truncate } from '../format.js';
+import { ZDiscordCredentials, type TDiscordCredentials } from './credentials.js';
+import { DISCORD_BOT_PERMISSIONS, discordInstallLink } from './install-link.js';
+import { DISCORD_CODES, toBridgeError } from './to-bridge-error.js';
+import { discordNonce, discordThreadName, escapeDiscordMarkdown, renderDiscordCard, renderDiscordParts, DISCORD_CONTENT_MAX } from './render.js';
+import { ZDiscordGatewayEvent, discordInboundExternalId } from './gateway-event.js';
+
+export interface TDiscordBridgeConfig {
+  /** discord.js REST `api` (DISCORD_API_URL): https://discord.com/api, or a fake's. */
+  apiUrl: string;
+  /** The shared bot's token (DISCORD_BOT_TOKEN). Without it every call fails as unauthorized, with a message saying so. */
+  botToken?: string | undefined;
+  applicationId?: string | undefined;
+  /**
+   * A 429 that would hold a worker slot longer than this is thrown as rate_limited instead of awaited, so the job
+   * is delayed and the slot freed; shorter waits are absorbed by discord.js's bucket queue.
+   */
+  maxInlineRateLimitWaitMs?: number;
+  /** REST timeout per request (discord.js default 15 s). */
+  timeoutMs?: number;
+}
+
+/** Every post is sent like this: visitor text can never ping anyone, whatever it contains. */
+const NO_MENTIONS = { parse: [] as string[] };
+/** 7 days: the longest auto-archive (no longer boost-locked); an archived thread is unarchived on the next post. */
+const AUTO_ARCHIVE_MINUTES = 10080;
+/** Separates the ids of a message posted in several parts (content > 2000). Never appears in a snowflake. */
+const PART_SEPARATOR = '+';
+
+/** One shared bot for every tenant: one REST client (one bucket queue), the connection only names guild and channel. */
+export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
+  const maxWait = config.maxInlineRateLimitWaitMs ?? 3_000;
+  const rest = new REST({
+    api: config.apiUrl,
+    timeout: config.timeoutMs ?? 15_000,
+    retries: 2,
+    rejectOnRateLimit: (info) => Math.max(info.retryAfter, info.timeToReset) > maxWait,
+  });
+
+  const creds = (target: TBridgeTarget): TDiscordCredentials => {
+    const parsed = ZDiscordCredentials.safeParse(target.credentials);
+    if (!parsed.success) throw new BridgeError({ kind: 'unauthorized', platform: 'discord', method: 'credentials', message: 'stored credentials do not name a Discord server and channel' });
+    return parsed.data;
+  };
+  const client = (): REST => {
+    if (!config.botToken) {
+      throw new BridgeError({ kind: 'unauthorized', platform: 'discord', method: 'config', message: 'Discord is not configured on this server (DISCORD_BOT_TOKEN is not set)' });
+    }
+    // discord.js forgets the token after a 401; the shared token may have been fixed since, so set it every time.
+    rest.setToken(config.botToken);
+    return rest;
+  };
+  const call = async <T>(method: string, on: Parameters<typeof toBridgeError>[2], fn: (r: REST) => Promise<unknown>): Promise<T> => {
+    const r = client();
+    try {
+      return (await fn(r)) as T;
+    } catch (err) {
+      throw toBridgeError(method, err, on);
+    }
+  };
+
+  const postMessage = async (threadId: string, content: string, nonce: string): Promise<string> => {
+    const body = { content, allowed_mentions: NO_MENTIONS, nonce, enforce_nonce: true };
+    const on = { kind: 'thread' as const, channelId: threadId };
+    try {
+      const m = await call<{ id: string }>('createMessage', on, (r) => r.post(Routes.channelMessages(threadId), { body }));
+      return m.id;
+    } catch (err) {
+      if (!(err instanceof BridgeError && err.platformCode === DISCORD_CODES.threadArchived)) throw err;
+      // Archived and locked (an unlocked thread is unarchived by the post itself): reopen it with Manage Threads and
+      // post again. If that fails too, the pipeline opens a new thread (thread_gone).
+      await call('unarchiveThread', on, (r) => r.patch(Routes.channel(threadId), { body: { archived: false, locked: false } }));
+      const m = await call<{ id: string }>('createMessage', on, (r) => r.post(Routes.channelMessages(threadId), { body }));
+      return m.id;
+    }
+  };
+
+  return {
+    kind: 'discord',
+
+    async validateCredentials(target) {
+      const c = creds(target);
+      const guildOn = { kind: 'guild' as const, channelId: c.channelId };
+      const me = await call<{ id: string; username: string }>('getCurrentUser', guildOn, (r) => r.get(Routes.user('@me')));
+      const notInGuild = () =>
+        new BridgeError({
+          kind: 'forbidden', platform: 'discord', method: 'getGuild',
+          message: `The bot is not in that Discord server${config.applicationId ? ` — add it with ${discordInstallLink(config.applicationId)}` : ''}`,
+        });
+      let guild: { id: string; name: string; owner_id: string; roles: { id: string; permissions: string }[] };
+      try {
+        guild = await call('getGuild', guildOn, (r) => r.get(Routes.guild(c.guildId)));
+      } catch (err) {
+        if (err instanceof BridgeError && (err.platformCode === DISCORD_CODES.missingAccess || err.platformCode === DISCORD_CODES.unknownGuild)) throw notInGuild();
+        throw err;
+      }
+      const channel = await call<{ id: string; guild_id?: string; type: number; name?: string; permission_overwrites?: { id: string; type: number; allow: string; deny: string }[] }>(
+        'getChannel', { kind: 'channel', channelId: c.channelId }, (r) => r.get(Routes.channel(c.channelId)),
+      );
+      if (channel.guild_id !== c.guildId) throw new BridgeError({ kind: 'forbidden', platform: 'discord', method: 'getChannel', message: `channel ${c.channelId} is not in server "${guild.name}"` });
+      if (channel.type !== ChannelType.GuildText) throw new BridgeError({ kind: 'forbidden', platform: 'discord', method: 'getChannel', message: `#${channel.name ?? c.channelId} is not a text channel (threads need a text channel)` });
+      const member = await call<{ roles: string[] }>('getGuildMember', guildOn, (r) => r.get(Routes.guildMember(c.guildId, me.id)));
+      const perms = channelPermissions({ guildId: c.guildId, ownerId: guild.owner_id, userId: me.id, roles: guild.roles, memberRoles: member.roles, overwrites: channel.permission_overwrites ?? [] });
+      const missing = DISCORD_BOT_PERMISSIONS.filter((p) => (perms & p.bit) !== p.bit).map((p) => p.name);
+      if (missing.length > 0) {
+        throw new BridgeError({ kind: 'forbidden', platform: 'discord', method: 'permissions', message: `The bot lacks ${missing.join(', ')} in #${channel.name ?? c.channelId}` });
+      }
+      return { summary: `@${me.username} in "${guild.name}" #${channel.name ?? c.channelId}`, botId: me.id };
+    },
+
+    async ensureThread(target, card) {
+      const c = creds(target);
+      const thread = await call<{ id: string }>('startThreadWithoutMessage', { kind: 'channel', channelId: c.channelId }, (r) =>
+        r.post(Routes.threads(c.channelId), { body: { name: discordThreadName(card), type: ChannelType.PublicThread, auto_archive_duration: AUTO_ARCHIVE_MINUTES } }),
+      );
+      const ref: TThreadRef = { externalChatId: c.channelId, externalThreadId: thread.id };
+      try {
+        await postMessage(thread.id, renderDiscordCard(card), discordNonce('card', thread.id));
+      } catch (err) {
+        // The thread exists now: returning it keeps the pipeline from opening a second one on retry. Only when the
+        // card cannot be posted for a reason the next send would hit too (the bot lost access) is it worth failing.
+        if (err instanceof BridgeError && (err.isBreaking || err.kind === 'thread_gone')) throw err;
+      }
+      return ref;
+    },
+
+    async send(_target, thread, message) {
+      const parts = renderDiscordParts(message);
+      const ids: string[] = [];
+      for (const [i, content] of parts.entries()) ids.push(await postMessage(thread.externalThreadId, content, discordNonce('msg', message.messageId, String(i))));
+      return { externalMessageId: ids.join(PART_SEPARATOR) };
+    },
+
+    async edit(_target, thread, externalMessageId, message) {
+      const ids = externalMessageId.split(PART_SEPARATOR);
+      const parts = fitParts(renderDiscordParts(message), ids.length);
+      const on = { kind: 'thread' as const, channelId: thread.externalThreadId };
+      for (const [i, id] of ids.entries()) {
+        const content = parts[i];
+        try {
+          if (content === undefined) await call('deleteMessage', on, (r) => r.delete(Routes.channelMessage(thread.externalThreadId, id)));
+          else await call('editMessage', on, (r) => r.patch(Routes.channelMessage(thread.externalThreadId, id), { body: { content, allowed_mentions: NO_MENTIONS } }));
+        } catch (err) {
+          // Someone deleted that post on Discord: there is nothing left to edit.
+          if (!(err instanceof BridgeError && err.platformCode === DISCORD_CODES.unknownMessage)) throw err;
+        }
+      }
+    },
+
+    async remove(_target, thread, externalMessageId) {
+      const on = { kind: 'thread' as const, channelId: thread.externalThreadId };
+      for (const id of externalMessageId.split(PART_SEPARATOR)) {
+        try {
+          await call('deleteMessage', on, (r) => r.delete(Routes.channelMessage(thread.externalThreadId, id)));
+        } catch (err) {
+          if (!(err instanceof BridgeError && err.platformCode === DISCORD_CODES.unknownMessage)) throw err;
+        }
+      }
+    },
+
+    async replyInThread(_target, thread, text) {
+      const id = await postMessage(thread.externalThreadId, truncate(escapeDiscordMarkdown(text), DISCORD_CONTENT_MAX), discordNonce('reply', thread.externalThreadId, text, String(Date.now())));
+      return { externalMessageId: id };
+    },
+
+    async postAlert(target, text) {
+      const c = creds(target);
+      const body = { content: truncate(`⚠️ ${escapeDiscordMarkdown(text)}`, DISCORD_CONTENT_MAX), allowed_mentions: NO_MENTIONS };
+      await call('createMessage', { kind: 'channel', channelId: c.channelId }, (r) => r.post(Routes.channelMessages(c.channelId), { body }));
+    },
+
+    inboundDeliveryId(payload) {
+      const parsed = ZDiscordGatewayEvent.safeParse(payload);
+      return parsed.success ? discordInboundExternalId(parsed.data) : null;
+    },
+
+    parseInbound(target, payload): TInboundAction {
+      const parsed = ZDiscordGatewayEvent.safeParse(payload);
+      if (!parsed.success) return { type: 'ignore', reason: 'not a Discord message dispatch' };
+      const { t, d, parent_id } = parsed.data;
+      const c = ZDiscordCredentials.safeParse(target.credentials);
+      const guildId = c.success ? c.data.guildId : target.targetScope;
+      const channelId = c.success ? c.data.channelId : target.targetId;
+      // A thread id alone proves nothing: the dispatch must come from this connection's server and channel.
+      if (!d.guild_id || d.guild_id !== guildId) return { type: 'ignore', reason: 'message from another Discord server' };
+      if (parent_id !== channelId) return { type: 'ignore', reason: 'message outside the connection channel' };
+      const thread: TThreadRef = { externalChatId: parent_id, externalThreadId: d.channel_id };
+      // A delete carries no author: the pipeline only acts on ids it stored as operator messages.
+      if (t === 'MESSAGE_DELETE') return { type: 'delete', thread, externalMessageId: d.id };
+      if (d.webhook_id || !d.author || d.author.bot === true) return { type: 'ignore', reason: 'message from a bot' };
+      // 0 = DEFAULT, 19 = REPLY; everything else is a system message (thread renamed, pin, …).
+      if (d.type !== undefined && d.type !== 0 && d.type !== 19) return { type: 'ignore', reason: `system message type ${d.type}` };
+      const text = d.content ?? '';
+      if (!text.trim()) return { type: 'ignore', reason: 'no text (attachment-only, or the Message Content intent is off)' };
+      if (t === 'MESSAGE_UPDATE') {
+        if (!d.edited_timestamp) return { type: 'ignore', reason: 'update without an edit (embed resolved)' };
+        return { type: 'edit', thread, externalMessageId: d.id, text };
+      }
+      const authorName = d.member?.nick ?? d.author.global_name ?? d.author.username;
+      return { type: 'message', thread, externalMessageId: d.id, authorName: authorName || 'Operator', text };
+    },
+  };
+}
+
+/** New text for a post that already has `n` parts: extra parts are folded into the last one (cut at the limit). */
+function fitParts(parts: string[], n: number): string[] {
+  if (parts.length <= n) return parts;
+  const head = parts.slice(0, n - 1);
+  const tail = parts.slice(n - 1).join('');
+  return [...head, truncate(tail, DISCORD_CONTENT_MAX)];
+}
+
+/** Discord's permission algorithm (base from roles, then channel overwrites: @everyone, roles, member). */
+export function channelPermissions(input: {
+  guildId: string;
+  ownerId: string;
+  userId: string;
+  roles: { id: string; permissions: string }[];
+  memberRoles: string[];
+  overwrites: { id: string; type: number; allow: string; deny: string }[];
+}): bigint {
+  const all = (1n << 53n) - 1n;
+  if (input.ownerId === input.userId) return all;
+  const roleMap = new Map(input.roles.map((r) => [r.id, BigInt(r.permissions)]));
+  let base = roleMap.get(input.guildId) ?? 0n;
+  for (const id of input.memberRoles) base |= roleMap.get(id) ?? 0n;
+  if (base & PermissionFlagsBits.Administrator) return all;
+  let perms = base;
+  const everyone = input.overwrites.find((o) => o.id === input.guildId);
+  if (everyone) perms = (perms & ~BigInt(everyone.deny)) | BigInt(everyone.allow);
+  let allow = 0n;
+  let deny = 0n;
+  for (const o of input.overwrites) {
+    if (o.type === 0 && input.memberRoles.includes(o.id)) {
+      allow |= BigInt(o.allow);
+      deny |= BigInt(o.deny);
+    }
+  }
+  perms = (perms & ~deny) | allow;
+  const member = input.overwrites.find((o) => o.type === 1 && o.id === input.userId);
+  if (member) perms = (perms & ~BigInt(member.deny)) | BigInt(member.allow);
+  return perms;
+}
+

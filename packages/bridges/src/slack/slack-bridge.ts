@@ -1,0 +1,193 @@
+import type { WebClient } from '@slack/web-api';
+import type { TBridge, TBridgeTarget, TInboundAction, TPostRateLimit } from '../types.js';
+import { BridgeError } from '../bridge-error.js';
+import { createSlackClient, DEFAULT_SLACK_API_URL } from './create-slack-client.js';
+import { ZSlackCredentials, type TSlackCredentials } from './credentials.js';
+import { ZSlackEventCallback } from './event-schema.js';
+import { escapeSlackText } from './escape-mrkdwn.js';
+import { mrkdwnToPlain } from './mrkdwn-to-plain.js';
+import { renderCard, renderMessage } from './render.js';
+import { toBridgeError } from './to-bridge-error.js';
+
+/** Operator names change rarely; a few minutes of staleness saves a users.info call per reply. */
+const USER_NAME_TTL_MS = 5 * 60_000;
+const USER_NAME_CACHE_MAX = 5_000;
+/** Message subtypes that are a person writing in a thread; everything else (joins, topic changes, bots) is not. */
+const HUMAN_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share', 'me_message']);
+
+export interface TSlackBridgeConfig {
+  apiUrl?: string;
+  /**
+   * Posts per channel the pipeline allows itself (token bucket shared by every conversation of the channel).
+   * Slack allows about one message per second per channel with short bursts; null turns the bucket off
+   * (benchmarks against the fake). It is also what makes a 429's Retry-After hold every job of the channel.
+   */
+  channelPostLimit?: TPostRateLimit | null;
+}
+
+const DEFAULT_CHANNEL_POST_LIMIT: TPostRateLimit = { scope: 'target', capacity: 10, perMs: 10_000 };
+
+/** The Slack bridge: TBridge plus the operator-name lookup the inbound pipeline may use (users.info, cached). */
+export interface TSlackBridge extends TBridge {
+  resolveUserName(target: TBridgeTarget, userId: string): Promise<string>;
+}
+
+/** No options that make Slack post differently than it is told: no unfurls, no name linking, no auto-parsing. */
+const POST_OPTIONS = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
+
+/** Slack through @slack/web-api's WebClient: one parent message per conversation, its thread for the rest. */
+export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge {
+  const apiUrl = config.apiUrl ?? DEFAULT_SLACK_API_URL;
+  const clients = new Map<string, WebClient>();
+  const names = new Map<string, { name: string; expiresAt: number }>();
+
+  const client = (c: TSlackCredentials): WebClient => {
+    let wc = clients.get(c.botToken);
+    if (!wc) {
+      wc = createSlackClient(c.botToken, apiUrl);
+      clients.set(c.botToken, wc);
+    }
+    return wc;
+  };
+  const creds = (target: TBridgeTarget): TSlackCredentials => {
+    const parsed = ZSlackCredentials.safeParse(target.credentials);
+    if (!parsed.success) throw new BridgeError({ kind: 'unauthorized', platform: 'slack', method: 'credentials', message: 'stored credentials are not a valid Slack bot token' });
+    return parsed.data;
+  };
+  const call = async <T>(method: string, fn: () => Promise<T>, opts: { threaded?: boolean } = {}): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toBridgeError(method, err, opts);
+    }
+  };
+
+  const channelPostLimit = config.channelPostLimit === undefined ? DEFAULT_CHANNEL_POST_LIMIT : config.channelPostLimit;
+
+  return {
+    kind: 'slack',
+    postRateLimits: channelPostLimit ? [{ ...channelPostLimit, scope: 'target' }] : [],
+
+    async validateCredentials(target) {
+      const c = creds(target);
+      const auth = await call('auth.test', () => client(c).auth.test());
+      if (auth.team_id !== c.teamId) {
+        throw new BridgeError({ kind: 'unauthorized', platform: 'slack', method: 'auth.test', message: `The token belongs to another Slack workspace (${auth.team ?? auth.team_id ?? 'unknown'})` });
+      }
+      const info = await call('conversations.info', () => client(c).conversations.info({ channel: target.targetId }));
+      const channel = info.channel;
+      if (!channel) throw new BridgeError({ kind: 'target_gone', platform: 'slack', method: 'conversations.info', message: 'The Slack channel was not found' });
+      if (channel.is_archived) throw new BridgeError({ kind: 'target_gone', platform: 'slack', method: 'conversations.info', message: `#${channel.name ?? target.targetId} is archived` });
+      if (channel.is_member === false) {
+        throw new BridgeError({ kind: 'forbidden', platform: 'slack', method: 'conversations.info', message: `The app is not a member of #${channel.name ?? target.targetId}; invite it with /invite` });
+      }
+      return { summary: `@${auth.user ?? 'bot'} in #${channel.name ?? target.targetId} (${auth.team ?? c.teamId})`, botId: auth.user_id ?? c.botUserId };
+    },
+
+    async ensureThread(target, card) {
+      const c = creds(target);
+      const { text, blocks } = renderCard(card);
+      const res = await call('chat.postMessage', () => client(c).chat.postMessage({ channel: target.targetId, text, blocks, ...POST_OPTIONS }));
+      if (!res.ts) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'chat.postMessage', message: 'Slack answered without a ts' });
+      return { externalChatId: res.channel ?? target.targetId, externalThreadId: res.ts };
+    },
+
+    async send(target, thread, message) {
+      const c = creds(target);
+      const res = await call(
+        'chat.postMessage',
+        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: renderMessage(message), ...POST_OPTIONS }),
+        { threaded: true },
+      );
+      if (!res.ts) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'chat.postMessage', message: 'Slack answered without a ts' });
+      return { externalMessageId: res.ts };
+    },
+
+    async edit(target, thread, externalMessageId, message) {
+      const c = creds(target);
+      await call('chat.update', () => client(c).chat.update({ channel: thread.externalChatId, ts: externalMessageId, text: renderMessage(message), link_names: false, parse: 'none' }));
+    },
+
+    async remove(target, thread, externalMessageId) {
+      const c = creds(target);
+      try {
+        await client(c).chat.delete({ channel: thread.externalChatId, ts: externalMessageId });
+      } catch (err) {
+        const e = toBridgeError('chat.delete', err);
+        // Deleting what is already gone is done, not failed: a retried delete must not end up as an error.
+        if (e.platformCode === 'message_not_found') return;
+        throw e;
+      }
+    },
+
+    async replyInThread(target, thread, text) {
+      const c = creds(target);
+      const res = await call(
+        'chat.postMessage',
+        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: escapeSlackText(text), ...POST_OPTIONS }),
+        { threaded: true },
+      );
+      return { externalMessageId: res.ts ?? '' };
+    },
+
+    async postAlert(target, text) {
+      const c = creds(target);
+      await call('chat.postMessage', () => client(c).chat.postMessage({ channel: target.targetId, text: `:warning: ${escapeSlackText(text)}`, ...POST_OPTIONS }));
+    },
+
+    inboundDeliveryId(payload) {
+      const parsed = ZSlackEventCallback.safeParse(payload);
+      return parsed.success ? parsed.data.event_id : null;
+    },
+
+    parseInbound(target, payload): TInboundAction {
+      const parsed = ZSlackEventCallback.safeParse(payload);
+      if (!parsed.success) return { type: 'ignore', reason: 'not a Slack event_callback' };
+      const c = creds(target);
+      const { team_id: teamId, event } = parsed.data;
+      if (event.type !== 'message') return { type: 'ignore', reason: `event type ${event.type} not handled` };
+      if (teamId !== c.teamId) return { type: 'ignore', reason: 'event from another workspace' };
+      if (event.channel !== target.targetId) return { type: 'ignore', reason: 'message from another channel' };
+      const channel = event.channel;
+      const isBot = (m: { bot_id?: string | undefined; subtype?: string | undefined; user?: string | undefined }) =>
+        Boolean(m.bot_id) || m.subtype === 'bot_message' || m.user === c.botUserId;
+
+      if (event.subtype === 'message_changed') {
+        const m = event.message;
+        if (!m?.ts || !m.thread_ts || m.thread_ts === m.ts) return { type: 'ignore', reason: 'edit outside a thread (or of the parent)' };
+        if (isBot(m)) return { type: 'ignore', reason: 'edit of a bot message' };
+        if (m.text === undefined) return { type: 'ignore', reason: 'edit without text' };
+        // Slack also sends message_changed when it adds an unfurl; the text is the same then, and applying it again is harmless.
+        return { type: 'edit', thread: { externalChatId: channel, externalThreadId: m.thread_ts }, externalMessageId: m.ts, text: mrkdwnToPlain(m.text) };
+      }
+      if (event.subtype === 'message_deleted') {
+        const prev = event.previous_message;
+        if (!event.deleted_ts || !prev?.thread_ts || prev.thread_ts === event.deleted_ts) return { type: 'ignore', reason: 'delete outside a thread (or of the parent)' };
+        if (isBot(prev)) return { type: 'ignore', reason: 'delete of a bot message' };
+        return { type: 'delete', thread: { externalChatId: channel, externalThreadId: prev.thread_ts }, externalMessageId: event.deleted_ts };
+      }
+      if (!HUMAN_SUBTYPES.has(event.subtype)) return { type: 'ignore', reason: `subtype ${event.subtype ?? ''} not handled` };
+      if (isBot(event)) return { type: 'ignore', reason: 'message from a bot' };
+      if (!event.user || !event.ts) return { type: 'ignore', reason: 'message without a user' };
+      if (!event.thread_ts || event.thread_ts === event.ts) return { type: 'ignore', reason: 'message outside a thread' };
+      const text = mrkdwnToPlain(event.text ?? '').trim();
+      if (!text) return { type: 'ignore', reason: 'no text' };
+      const profile = event.user_profile;
+      const authorName = profile?.display_name || profile?.real_name || profile?.name || `Slack user ${event.user}`;
+      return { type: 'message', thread: { externalChatId: channel, externalThreadId: event.thread_ts }, externalMessageId: event.ts, authorName, text };
+    },
+
+    async resolveUserName(target, userId) {
+      const key = `${target.connectionId}:${userId}`;
+      const cached = names.get(key);
+      if (cached && cached.expiresAt > Date.now()) return cached.name;
+      const c = creds(target);
+      const res = await call('users.info', () => client(c).users.info({ user: userId }));
+      const u = res.user;
+      const name = u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || `Slack user ${userId}`;
+      if (names.size >= USER_NAME_CACHE_MAX) names.delete(names.keys().next().value as string);
+      names.set(key, { name, expiresAt: Date.now() + USER_NAME_TTL_MS });
+      return name;
+    },
+  };
+}

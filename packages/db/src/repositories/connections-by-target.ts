@@ -1,0 +1,26 @@
+import type { BridgeKind } from '@prisma/client';
+import type { TDb } from '../client.js';
+import type { TConnection } from './connections.js';
+
+/**
+ * Resolves a shared app's inbound event (Slack: team_id + channel) to the connections it may belong to — the
+ * tenant wrapper's lookup for transports with one URL for every tenant. No tenant id by design, like
+ * resolveConnectionForWebhook; the caller must have authenticated the request (signature) first. Usually one
+ * row; several only if two projects connected the same channel, and then each processes it against its own
+ * threads. Disabled connections receive nothing.
+ */
+export async function resolveConnectionsByTarget(
+  db: TDb,
+  input: { kind: BridgeKind; targetScope: string; targetId: string },
+): Promise<TConnection[]> {
+  if (input.targetScope.length > 100 || input.targetId.length > 100) return [];
+  const rows = await db.bridgeConnection.findMany({
+    where: { kind: input.kind, targetScope: input.targetScope, targetId: input.targetId, status: { not: 'disabled' } },
+    orderBy: { createdAt: 'asc' },
+    take: 10,
+  });
+  return rows.map((c) => ({
+    id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
+    webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
+  }));
+}

@@ -1,0 +1,81 @@
+import { AppError } from '@pocketping/core';
+import type { TDb } from '../client.js';
+
+export interface TConversationState {
+  id: string;
+  projectId: string;
+  visitorId: string;
+  status: 'open' | 'closed';
+  lastSeq: number;
+  visitorLastReadSeq: number;
+  operatorLastReadSeq: number;
+  preChat: unknown;
+  csatScore: number | null;
+  closedAt: string | null;
+}
+
+export async function getConversationState(db: TDb, organizationId: string, conversationId: string): Promise<TConversationState | null> {
+  const c = await db.conversation.findUnique({ where: { organizationId_id: { organizationId, id: conversationId } } });
+  if (!c) return null;
+  return {
+    id: c.id,
+    projectId: c.projectId,
+    visitorId: c.visitorId,
+    status: c.status,
+    lastSeq: c.nextSeq - 1,
+    visitorLastReadSeq: c.visitorLastReadSeq,
+    operatorLastReadSeq: c.operatorLastReadSeq,
+    preChat: c.preChat,
+    csatScore: c.csatScore,
+    closedAt: c.closedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Stores the pre-chat answers on the conversation and copies email/name to the visitor, in one transaction.
+ * A verified identity's email/name are not overwritten by a form anyone can fill in.
+ */
+export async function savePreChat(
+  db: TDb,
+  organizationId: string,
+  input: { conversationId: string; visitorId: string; email?: string | undefined; name?: string | undefined; fields?: Record<string, string> | undefined },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const conv = await tx.conversation.updateMany({
+      where: { organizationId, id: input.conversationId, visitorId: input.visitorId },
+      data: { preChat: { email: input.email ?? null, name: input.name ?? null, fields: input.fields ?? {}, at: new Date().toISOString() } },
+    });
+    if (conv.count !== 1) throw new AppError('not_found', 'Conversation not found');
+    await tx.visitor.updateMany({
+      where: { organizationId, id: input.visitorId, identityVerified: false },
+      data: { ...(input.email === undefined ? {} : { email: input.email }), ...(input.name === undefined ? {} : { name: input.name }) },
+    });
+  });
+}
+
+/** Stores a satisfaction rating; only a closed conversation of this visitor can be rated (a retry overwrites). */
+export async function saveCsat(
+  db: TDb,
+  organizationId: string,
+  input: { conversationId: string; visitorId: string; score: number; comment?: string | undefined },
+): Promise<void> {
+  const r = await db.conversation.updateMany({
+    where: { organizationId, id: input.conversationId, visitorId: input.visitorId, status: 'closed' },
+    data: { csatScore: input.score, csatComment: input.comment ?? null, csatAt: new Date() },
+  });
+  if (r.count !== 1) throw new AppError('bad_request', 'Only a closed conversation can be rated');
+}
+
+/** The latest message of a conversation, any visibility (for "don't repeat the same system note" checks). */
+export async function getLastMessageSummary(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+): Promise<{ seq: number; sender: string; body: string; visibility: 'public' | 'internal' } | null> {
+  const m = await db.message.findFirst({
+    where: { organizationId, conversationId },
+    orderBy: { seq: 'desc' },
+    select: { seq: true, sender: true, body: true, visibility: true },
+  });
+  return m;
+}

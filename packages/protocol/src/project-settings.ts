@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { ZPreChatConfig } from './pre-chat-config.js';
+import { ZWidgetSettings, type TPresenceEvent, type TWidgetSettings } from './widget-events.js';
+
+const ZHourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24 h');
+
+/** Opening hours in the team's time zone; outside them "away" comes without an expected reply time. */
+export const ZOfficeHours = z.object({
+  timezone: z.string().min(1).max(64),
+  /** day: 0 = Sunday … 6 = Saturday; `to` is exclusive. A day without an entry is closed. */
+  days: z.array(z.object({ day: z.number().int().min(0).max(6), from: ZHourMinute, to: ZHourMinute })).max(21),
+});
+export type TOfficeHours = z.infer<typeof ZOfficeHours>;
+
+export const ZIdentityMode = z.enum(['off', 'optional', 'enforce']);
+export type TIdentityMode = z.infer<typeof ZIdentityMode>;
+
+/**
+ * Everything in Project.settings (JSON). Each field falls back to its default on its own (`.catch`), so one bad
+ * value written by an older dashboard never takes the whole widget down.
+ */
+export const ZProjectSettings = z.object({
+  color: ZWidgetSettings.shape.color.catch('#2563eb'),
+  position: ZWidgetSettings.shape.position.catch('right'),
+  greeting: ZWidgetSettings.shape.greeting.catch('Hi! How can we help?'),
+  operatorName: ZWidgetSettings.shape.operatorName.catch('Support'),
+  language: ZWidgetSettings.shape.language.catch('auto'),
+  avatarUrl: z.string().url().max(2000).refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) only').nullable().default(null).catch(null),
+  /**
+   * 'off': identify() is stored unverified, hashes are not checked; 'optional': a hash, when given, must be valid
+   * and makes the identity verified; 'enforce': identify() without a valid hash is refused, and so is anything else
+   * the visitor does before a verified identify().
+   */
+  identity: ZIdentityMode.default('optional').catch('optional'),
+  preChat: ZPreChatConfig.default(ZPreChatConfig.parse({})).catch(ZPreChatConfig.parse({})),
+  csatEnabled: z.boolean().default(false).catch(false),
+  /** Expected reply time shown while nobody is online. */
+  replyTimeMinutes: z.number().int().min(1).max(10_080).nullable().default(null).catch(null),
+  officeHours: ZOfficeHours.nullable().default(null).catch(null),
+});
+export type TProjectSettings = z.infer<typeof ZProjectSettings>;
+
+/** Reads Project.settings (any JSON) into a complete settings object; never throws. */
+export function parseProjectSettings(raw: unknown): TProjectSettings {
+  return ZProjectSettings.parse(typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {});
+}
+
+/** The public part the widget receives in `session`. The identity secret and office hours stay on the server. */
+export function toWidgetSettings(s: TProjectSettings): TWidgetSettings {
+  return {
+    color: s.color,
+    position: s.position,
+    greeting: s.greeting,
+    operatorName: s.operatorName,
+    language: s.language,
+    preChat: s.preChat,
+    csatEnabled: s.csatEnabled,
+    avatarUrl: s.avatarUrl,
+    replyTimeMinutes: s.replyTimeMinutes,
+    identityMode: s.identity,
+  };
+}
+
+/** An operator counts as online for this long after their last activity (dashboard or any bridge). */
+export const PRESENCE_ONLINE_MS = 5 * 60_000;
+
+/** Is `at` inside the office hours? No office hours configured means always open. */
+export function isWithinOfficeHours(hours: TOfficeHours | null, at: Date): boolean {
+  if (!hours) return true;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  } catch {
+    return true; // an unknown time zone must not make the team look closed forever
+  }
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
+  const hm = `${get('hour').padStart(2, '0')}:${get('minute').padStart(2, '0')}`;
+  return hours.days.some((d) => d.day === day && d.from <= hm && hm < d.to);
+}
+
+/**
+ * The header status: online while an operator was active in the last 5 minutes; otherwise away, with the
+ * expected reply time during office hours and none outside them.
+ */
+export function computePresence(settings: Pick<TProjectSettings, 'replyTimeMinutes' | 'officeHours'>, operatorOnline: boolean, at: Date): TPresenceEvent {
+  if (operatorOnline) return { status: 'online', replyTimeMinutes: settings.replyTimeMinutes };
+  return { status: 'away', replyTimeMinutes: isWithinOfficeHours(settings.officeHours, at) ? settings.replyTimeMinutes : null };
+}

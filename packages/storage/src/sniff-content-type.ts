@@ -1,0 +1,50 @@
+/** A file type we accept, as detected from its bytes (the browser's declared type is never trusted). */
+export interface TSniffedType {
+  contentType: string;
+  /** Images are shown inline; everything else is served as a download. */
+  inline: boolean;
+}
+
+const starts = (b: Buffer, sig: number[], at = 0) => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
+
+const ZIP_EXT: Record<string, string> = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  zip: 'application/zip',
+};
+
+/**
+ * The allowlist: PNG, JPEG, GIF, WebP, PDF, ZIP-based office files, and plain text (valid UTF-8 without control
+ * bytes). SVG and HTML are refused on purpose: they can carry script. Returns null for anything else.
+ */
+export function sniffContentType(bytes: Buffer, fileName: string): TSniffedType | null {
+  if (starts(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { contentType: 'image/png', inline: true };
+  if (starts(bytes, [0xff, 0xd8, 0xff])) return { contentType: 'image/jpeg', inline: true };
+  if (starts(bytes, [0x47, 0x49, 0x46, 0x38]) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61) return { contentType: 'image/gif', inline: true };
+  if (starts(bytes, [0x52, 0x49, 0x46, 0x46]) && starts(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return { contentType: 'image/webp', inline: true };
+  if (starts(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return { contentType: 'application/pdf', inline: false };
+  if (starts(bytes, [0x50, 0x4b, 0x03, 0x04])) {
+    const ext = fileName.toLowerCase().split('.').pop() ?? '';
+    return { contentType: ZIP_EXT[ext] ?? 'application/zip', inline: false };
+  }
+  if (bytes.length > 0 && isPlainText(bytes)) {
+    const ext = fileName.toLowerCase().split('.').pop() ?? '';
+    return { contentType: ext === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8', inline: false };
+  }
+  return null;
+}
+
+function isPlainText(b: Buffer): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return false;
+  }
+  // Control characters other than tab/newline/carriage return mean binary.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) return false;
+  // Markup is refused as "text" too: a .txt that is really HTML must not become an attachment someone opens.
+  return !/^\s*<(!doctype|html|svg|\?xml|script)/i.test(text);
+}

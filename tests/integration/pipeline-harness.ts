@@ -1,0 +1,138 @@
+// Shared set-up of the pipeline integration tests: a fresh database, a private Redis prefix, the fake Telegram with
+// two bots in two forum groups (two Telegram connections on one project, so mirroring between apps can be shown
+// with what exists), the worker in-process, and a recorder on what it pushes to widgets.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
+import {
+  appendMessage,
+  bootstrapTenant,
+  createConnection,
+  createDb,
+  createVisitor,
+  getOrCreateOpenConversation,
+  recordInboundEvent,
+  type TConnection,
+  type TDb,
+} from '@pocketping/db';
+import { createProducer, type TProducer } from '@pocketping/jobs';
+import type { TConversationEvent, TMessage } from '@pocketping/protocol';
+import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
+import { TEST_REDIS_URL, createTestDatabase, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
+import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+
+export interface TTelegramSide { connection: TConnection; botToken: string; chatId: number }
+
+export interface THarness {
+  db: TDb;
+  telegram: TFakeTelegram;
+  worker: TWorkerRuntime;
+  producer: TProducer;
+  storage: TStorage;
+  organizationId: string;
+  projectId: string;
+  a: TTelegramSide;
+  b: TTelegramSide;
+  pushed: { messages: { conversationId: string; message: TMessage }[]; conversations: TConversationEvent[] };
+  newConversation(metadata?: Record<string, unknown>): Promise<{ id: string; visitorId: string }>;
+  visitorSays(conversationId: string, body: string, attachmentIds?: string[]): Promise<Awaited<ReturnType<typeof appendMessage>>>;
+  /** The topic of a conversation in a side's group, once the bridge opened it. */
+  topicOf(side: TTelegramSide, conversationId: string): Promise<number>;
+  /** A human writes in a topic; the update goes through the same path as the webhook (stored event + job). */
+  operatorWrites(side: TTelegramSide, threadId: number, opts: { text?: string; editOf?: number; photo?: boolean; from?: { id: number; first_name: string } }): Promise<{ messageId: number; eventId: string }>;
+  botPosts(side: TTelegramSide, threadId: number): { messageId: number; text?: string; deleted: boolean; edited: boolean }[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { groupPostsPerMinute?: number } = {}): Promise<THarness> {
+  const database: TTestDatabase = await createTestDatabase();
+  const db = createDb(database.url, { poolSize: 5 });
+  const ring = parseKeyRing(testEncryptionKey());
+  const redis = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
+  const telegram = await startFakeTelegram();
+  const tokenA = `556001:${randomBytes(24).toString('base64url')}`;
+  const tokenB = `556002:${randomBytes(24).toString('base64url')}`;
+  telegram.addBot(tokenA);
+  telegram.addBot(tokenB);
+  const chatA = telegram.addForumChat({ title: 'Support A' }).id;
+  const chatB = telegram.addForumChat({ title: 'Support B' }).id;
+  const tenant = await bootstrapTenant(db, ring, { email: 'o@harness.test', orgName: 'Harness', allowedOrigins: ['https://site.test'], telegram: { botToken: tokenA, chatId: String(chatA) } });
+  const organizationId = tenant.organization.id;
+  const projectId = tenant.project.id;
+  const connB = await createConnection(db, organizationId, { projectId, kind: 'telegram', sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: tokenB })), targetId: String(chatB) });
+  const a: TTelegramSide = { connection: tenant.telegram!.connection, botToken: tokenA, chatId: chatA };
+  const b: TTelegramSide = { connection: connB, botToken: tokenB, chatId: chatB };
+
+  const storageDir = mkdtempSync(path.join(tmpdir(), 'pp-pipeline-'));
+  const storage = createLocalStorage(storageDir);
+  const producer = createProducer(redis);
+  const worker = await startWorker({
+    databaseUrl: database.url,
+    redis,
+    keyRing: ring,
+    bridges: { telegram: { apiRoot: telegram.apiRoot, groupPostsPerMinute: opts.groupPostsPerMinute ?? 100_000 } },
+    concurrency: 20,
+    sweepIntervalMs: 1_000,
+    log: createLogger('worker-test', 'silent'),
+    storage,
+    fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
+    maxAttachmentBytes: 10 * 1024 * 1024,
+  });
+  // Records what the worker pushes to widgets and still forwards it (the Redis emitter stays in the path).
+  const pushed: THarness['pushed'] = { messages: [], conversations: [] };
+  const real = worker.ctx.publisher;
+  worker.ctx.publisher = {
+    messageToConversation(conversationId, message) {
+      pushed.messages.push({ conversationId, message });
+      real.messageToConversation(conversationId, message);
+    },
+  };
+  const realPush = worker.ctx.signals.push;
+  const realConversation = realPush.conversation.bind(realPush);
+  realPush.conversation = (event) => {
+    pushed.conversations.push(event);
+    realConversation(event);
+  };
+
+  const h: THarness = {
+    db, telegram, worker, producer, storage, organizationId, projectId, a, b, pushed,
+    async newConversation(metadata = { pageUrl: 'https://site.test/pricing' }) {
+      const visitor = await createVisitor(db, organizationId, { projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata });
+      const c = await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id });
+      return { id: c.id, visitorId: visitor.id };
+    },
+    async visitorSays(conversationId, body, attachmentIds) {
+      const r = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body, source: 'widget', clientId: `c-${randomBytes(6).toString('hex')}`, ...(attachmentIds ? { attachmentIds } : {}) });
+      await producer.enqueueDeliveries(r.outbox);
+      return r;
+    },
+    async topicOf(side, conversationId) {
+      return waitFor(async () => {
+        const t = await db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId: side.connection.id } });
+        return t ? Number(t.externalThreadId) : undefined;
+      }, { what: `topic of ${conversationId}`, timeoutMs: 15_000 });
+    },
+    async operatorWrites(side, threadId, o) {
+      const { update } = await telegram.operatorWrites({ token: side.botToken, chatId: side.chatId, threadId, ...o });
+      const u = update as { update_id: number; message?: { message_id: number }; edited_message?: { message_id: number } };
+      const ev = await recordInboundEvent(db, organizationId, { connectionId: side.connection.id, externalId: String(u.update_id), payload: update as object });
+      await producer.enqueueInbound({ organizationId, inboundEventId: ev.id });
+      await waitFor(async () => (await db.inboundEvent.findUnique({ where: { id: ev.id } }))?.status !== 'pending', { what: 'inbound processed' });
+      return { messageId: (u.message ?? u.edited_message)?.message_id ?? 0, eventId: ev.id };
+    },
+    botPosts(side, threadId) {
+      return telegram.messages(side.chatId, threadId).filter((m) => m.fromBot && !m.text?.startsWith('New conversation'));
+    },
+    async close() {
+      await worker.close();
+      await producer.close();
+      await db.$disconnect();
+      await telegram.close();
+      await database.drop();
+      rmSync(storageDir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
