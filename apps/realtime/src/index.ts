@@ -1,9 +1,9 @@
 // apps/realtime — Socket.IO service for widget sessions, the widget bundle and attachment uploads.
 import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
-import { createStorageFromEnv } from './create-storage.js';
 import { loadEnv } from './env.js';
 import { startRealtimeServer } from './server.js';
+import { createStorageFromConfig } from '@pocketping/storage';
 
 const env = loadEnv();
 const log = createLogger('realtime', env.LOG_LEVEL);
@@ -17,7 +17,7 @@ const server = await startRealtimeServer({
   widgetDistDir,
   keyRing: parseKeyRing(env.ENCRYPTION_KEY),
   publicUrl: env.REALTIME_PUBLIC_URL,
-  storage: createStorageFromEnv(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url))),
+  storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'realtime'),
   fileUrlTtlSeconds: env.FILE_URL_TTL_SECONDS,
   visitorLeftDelayMs: env.VISITOR_LEFT_DELAY_MS,
   presenceCheckMs: env.PRESENCE_CHECK_MS,

@@ -1,10 +1,9 @@
 // apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper.
 import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
-import { createFileUrlSigner } from '@pocketping/storage';
-import { createStorageFromEnv } from './create-storage.js';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
+import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
 
 const env = loadEnv();
 const log = createLogger('worker', env.LOG_LEVEL);
@@ -19,7 +18,7 @@ const worker = await startWorker({
   sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   log,
   // Same default folder as apps/realtime, so both processes see the same files in a local run.
-  storage: createStorageFromEnv(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url))),
+  storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'worker'),
   fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
   maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
 });

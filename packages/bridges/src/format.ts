@@ -1,3 +1,5 @@
+import type { TConversationCard } from './types.js';
+
 /** Escapes text for Telegram's HTML parse mode (only & < > are special there). */
 export function escapeTelegramHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -15,4 +17,21 @@ const SOURCE_LABELS: Record<string, string> = { telegram: 'Telegram', discord: '
 
 export function sourceLabel(source: string): string {
   return SOURCE_LABELS[source] ?? source;
+}
+
+/**
+ * How a conversation is named on every platform (topic / thread / parent title): who the visitor is, else where
+ * they are (location, then the page's host and path), else "Visitor <last 6 chars of the id>". One line.
+ */
+export function conversationTitle(card: TConversationCard): string {
+  let name = card.visitorName ?? card.visitorEmail ?? card.location ?? null;
+  if (!name && card.pageUrl) {
+    try {
+      const u = new URL(card.pageUrl);
+      name = `${u.hostname}${u.pathname === '/' ? '' : u.pathname}`;
+    } catch {
+      name = null;
+    }
+  }
+  return (name ?? '').replace(/\s+/g, ' ').trim() || `Visitor ${card.conversationId.slice(-6)}`;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { sourceLabel, truncate } from '../format.js';
+import { conversationTitle, sourceLabel, truncate } from '../format.js';
 
 export const DISCORD_CONTENT_MAX = 2000;
 export const DISCORD_THREAD_NAME_MAX = 100;
@@ -25,18 +25,7 @@ export function escapeDiscordMarkdown(text: string): string {
 
 /** The thread's title: who the visitor is, else where they are, else a stable fallback; one line, ≤ 100 chars. */
 export function discordThreadName(card: TConversationCard): string {
-  const who = card.visitorName ?? card.visitorEmail ?? null;
-  let where: string | null = null;
-  if (!who && card.pageUrl) {
-    try {
-      const u = new URL(card.pageUrl);
-      where = `${u.hostname}${u.pathname === '/' ? '' : u.pathname}`;
-    } catch {
-      where = null;
-    }
-  }
-  const name = (who ?? card.location ?? where ?? '').replace(/\s+/g, ' ').trim();
-  return truncate(name || `Visitor ${card.conversationId.slice(-6)}`, DISCORD_THREAD_NAME_MAX);
+  return truncate(conversationTitle(card), DISCORD_THREAD_NAME_MAX);
 }
 
 export function renderDiscordCard(card: TConversationCard): string {

@@ -1,6 +1,6 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/web-api';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { sourceLabel, truncate } from '../format.js';
+import { conversationTitle, sourceLabel, truncate } from '../format.js';
 import { escapeSlackText } from './escape-mrkdwn.js';
 
 /** chat.postMessage truncates `text` past 40,000 characters; stay well below so a cut is ours and marked. */
@@ -10,18 +10,7 @@ const HEADER_MAX = 150;
 const FIELD_VALUE_MAX = 300;
 
 export function threadTitle(card: TConversationCard): string {
-  const who = card.visitorName ?? card.visitorEmail ?? null;
-  let where: string | null = null;
-  if (!who && card.pageUrl) {
-    try {
-      const u = new URL(card.pageUrl);
-      where = `${u.hostname}${u.pathname === '/' ? '' : u.pathname}`;
-    } catch {
-      where = null;
-    }
-  }
-  const name = who ?? card.location ?? where ?? `Visitor ${card.conversationId.slice(-6)}`;
-  return name.replace(/\s+/g, ' ').trim() || 'Visitor';
+  return conversationTitle(card);
 }
 
 /**

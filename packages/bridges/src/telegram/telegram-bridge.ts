@@ -1,7 +1,7 @@
 import { Api, InputFile } from 'grammy';
 import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
-import { escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
+import { conversationTitle, escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
 import { toBridgeError } from './to-bridge-error.js';
 import { ZTelegramUpdate } from './update-schema.js';
@@ -23,18 +23,7 @@ export interface TTelegramBridgeConfig {
 }
 
 export function topicName(card: TConversationCard): string {
-  const who = card.visitorName ?? card.visitorEmail ?? null;
-  let where: string | null = null;
-  if (!who && card.pageUrl) {
-    try {
-      const u = new URL(card.pageUrl);
-      where = `${u.hostname}${u.pathname === '/' ? '' : u.pathname}`;
-    } catch {
-      where = null;
-    }
-  }
-  const name = who ?? card.location ?? where ?? `Visitor ${card.conversationId.slice(-6)}`;
-  return truncate(name.replace(/\s+/g, ' ').trim() || 'Visitor', TOPIC_NAME_MAX);
+  return truncate(conversationTitle(card), TOPIC_NAME_MAX);
 }
 
 export function renderCard(card: TConversationCard): string {
