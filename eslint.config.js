@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
-      '**/node_modules/**', '**/dist/**', '**/.next/**', '**/next-env.d.ts', '**/.turbo/**',
+      '**/node_modules/**', '**/dist/**', '**/.next/**', '**/.next-*/**', '**/next-env.d.ts', '**/.turbo/**',
       'artifacts/**', 'packages/db/src/generated/**',
     ],
   },

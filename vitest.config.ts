@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['apps/**/src/**/*.test.ts', 'packages/**/src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/.next/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/.next/**', '**/.next-*/**', '**/dist/**'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
           pool: 'forks',

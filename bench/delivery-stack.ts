@@ -3,10 +3,10 @@
 // the per-group token bucket turned off with TELEGRAM_GROUP_POSTS_PER_MINUTE=0).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, bootstrapTenant, createDb, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
+import { appendWidgetMessage, bootstrapTenant, createDb, createSqlPool, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
 import { REPO_ROOT, TEST_REDIS_URL, createTestDatabase, spawnApp, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TAppProcess, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
 import { createProducer, type TProducer } from '../packages/jobs/src/index.js';
 
@@ -21,7 +21,10 @@ export interface TBenchStack {
   conversations: string[];
   worker: TAppProcess | null;
   startWorker(): Promise<TAppProcess>;
-  /** A visitor message as realtime writes it: one transaction (message + outbox rows), then the enqueue. */
+  /**
+   * A visitor message as realtime writes it: appendWidgetMessage (one statement over plain node-postgres: message +
+   * outbox rows, atomically), then the enqueue.
+   */
   send(conversationId: string, body: string, enqueue?: boolean): Promise<void>;
   pending(): Promise<number>;
   close(): Promise<void>;
@@ -51,10 +54,14 @@ export async function startBenchStack(opts: { conversations: number; concurrency
     LOG_LEVEL: 'info', // the readiness line is at info; the hot path logs nothing at info
   };
   const conversations: string[] = [];
+  const visitorOf = new Map<string, string>();
   for (let i = 0; i < opts.conversations; i++) {
     const v = await createVisitor(db, organizationId, { projectId: tenant.project.id, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: { pageUrl: 'https://bench.test/' } });
-    conversations.push((await getOrCreateOpenConversation(db, organizationId, { projectId: tenant.project.id, visitorId: v.id })).id);
+    const c = (await getOrCreateOpenConversation(db, organizationId, { projectId: tenant.project.id, visitorId: v.id })).id;
+    conversations.push(c);
+    visitorOf.set(c, v.id);
   }
+  const sql = createSqlPool(database.url, { poolSize: 20, onError: (err) => console.warn(`[bench] postgres pool: ${err.message}`) });
   const stack: TBenchStack = {
     db, database, telegram, producer, env, organizationId, chatId, conversations, worker: null,
     async startWorker() {
@@ -70,16 +77,20 @@ export async function startBenchStack(opts: { conversations: number; concurrency
       return stack.worker;
     },
     async send(conversationId, body, enqueue = true) {
-      const r = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body, source: 'widget', clientId: `b-${randomBytes(8).toString('hex')}` });
+      const r = await appendWidgetMessage(sql, organizationId, {
+        conversationId, visitorId: visitorOf.get(conversationId) ?? '', sender: 'visitor', visibility: 'public', body, source: 'widget', clientId: `b-${randomBytes(8).toString('hex')}`,
+      });
+      if ('conversationGone' in r) throw new Error(`conversation ${conversationId} is gone`);
       if (enqueue) await producer.enqueueDeliveries(r.outbox);
     },
     pending: () => db.outboxEvent.count({ where: { organizationId, status: 'pending' } }),
     async close() {
       await stack.worker?.stop();
       await producer.close();
+      await sql.end();
       await db.$disconnect();
       await telegram.close();
-      await database.drop();
+      if (!process.env.BENCH_KEEP_DB) await database.drop();
     },
   };
   return stack;
@@ -97,6 +108,22 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux): contention-independent cost. */
+/** CPU milliseconds of every process whose command name is `comm` (e.g. all `postgres` backends), from /proc. */
+export function cpuMsOfAll(comm: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue;
+    } catch {
+      continue;
+    }
+    const ms = cpuMsOf(Number(entry));
+    if (Number.isFinite(ms)) total += ms;
+  }
+  return total;
+}
+
 export function cpuMsOf(pid: number | undefined): number {
   if (!pid) return Number.NaN;
   try {

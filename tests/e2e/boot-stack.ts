@@ -90,6 +90,8 @@ export async function bootStack(opts: { discord?: boolean; slack?: boolean; slac
     REALTIME_HOST: '127.0.0.1',
     SWEEP_INTERVAL_MS: '1000',
     LOG_LEVEL: 'info',
+    // A web build in its own folder (parallel runs share the checkout): `next start` must get the same NEXT_DIST_DIR.
+    ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     ...(slackFake ? { SLACK_API_URL: slackFake.apiUrl, SLACK_CLIENT_ID: slackFake.clientId, SLACK_CLIENT_SECRET: slackFake.clientSecret, SLACK_SIGNING_SECRET: slackFake.signingSecret, ...(slackAppToken ? { SLACK_APP_TOKEN: slackAppToken } : {}) } : {}),
     ...(discordFake ? { DISCORD_API_URL: discordFake.apiUrl, DISCORD_BOT_TOKEN: discordFake.token, DISCORD_APPLICATION_ID: discordFake.applicationId } : {}),
   };

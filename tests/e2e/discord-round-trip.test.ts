@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { VISITOR_TYPING_EVERY_MS } from '@pocketping/jobs';
 import { waitFor } from '@pocketping/testkit';
 import { bootStack, type TStack } from './boot-stack.js';
 import { connectVisitor, type TVisitor } from './widget-client.js';
@@ -62,6 +63,25 @@ describe('Discord round trip', () => {
     const rows = await sql<{ n: string }>(`SELECT count(*) AS n FROM "Message" WHERE body = $1`, ['sent while the gateway was down']);
     expect(Number(rows[0]!.n)).toBe(1);
     expect(d().fake.gateway.identifies).toBe(1);
+  });
+
+  it('the visitor typing shows "typing…" in the Telegram topic and the Discord thread, at most once per few seconds', async () => {
+    const topic = await waitFor(() => stack.telegram.topics(stack.tenantA.chatId!)[0], { what: 'telegram topic' });
+    const onTelegram = () => stack.telegram.callsOf('sendChatAction').filter((c) => Number(c.params.message_thread_id) === topic.threadId && c.params.action === 'typing');
+    const onDiscord = () => d().fake.callsOf('POST /channels/:id/typing').filter((c) => c.path === `/channels/${threadId}/typing`);
+    const typing = (isTyping: boolean) => visitor.socket.timeout(5_000).emitWithAck('typing:update', { isTyping });
+    expect(await typing(false)).toEqual({ ok: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect([onTelegram().length, onDiscord().length]).toEqual([0, 0]); // stopping is not typing
+    // Keystrokes in a burst: one signal per app, not one per event.
+    for (let i = 0; i < 5; i += 1) expect(await typing(true)).toEqual({ ok: true });
+    await waitFor(() => onTelegram().length >= 1 && onDiscord().length >= 1, { what: 'typing on both apps' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect([onTelegram().length, onDiscord().length]).toEqual([1, 1]);
+    // Still typing after the indicator would have faded: signalled again.
+    await new Promise((r) => setTimeout(r, VISITOR_TYPING_EVERY_MS));
+    expect(await typing(true)).toEqual({ ok: true });
+    await waitFor(() => onTelegram().length === 2 && onDiscord().length === 2, { what: 'second typing signal' });
   });
 
   it('a 429 storm delays messages without losing, duplicating or reordering them', async () => {

@@ -2,14 +2,21 @@
 // real process (so it can be killed with SIGKILL), pointed at any Redis (the machine's, or a private one the test
 // restarts). Visitor messages are written the way realtime writes them: one transaction, then the enqueue.
 import { randomBytes } from 'node:crypto';
-import { parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, bootstrapTenant, createDb, createVisitor, getOrCreateOpenConversation, listMessagesAfter, type TDb } from '@pocketping/db';
-import { createTestDatabase, spawnApp, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TAppProcess, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
+import { encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
+import { appendMessage, bootstrapTenant, createConnection, createDb, createVisitor, getOrCreateOpenConversation, listMessagesAfter, type TDb } from '@pocketping/db';
+import {
+  createTestDatabase, spawnApp, startFakeDiscord, startFakeSlack, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor,
+  type TAppProcess, type TFakeDiscord, type TFakeSlack, type TFakeTelegram, type TTestDatabase,
+} from '@pocketping/testkit';
 import { createProducer, type TProducer } from '../../packages/jobs/src/index.js';
 
 export interface TFaultStack {
   db: TDb;
   telegram: TFakeTelegram;
+  /** With startFaultStack({ discord: true }): the shared bot's fake and the tenant's channel (a second bridge). */
+  discord: { fake: TFakeDiscord; channelId: string; connectionId: string } | null;
+  /** With startFaultStack({ slack: true }): the fake workspace's support channel (a third bridge, no post limit). */
+  slack: { fake: TFakeSlack; channelId: string; connectionId: string } | null;
   producer: TProducer;
   organizationId: string;
   chatId: number;
@@ -20,10 +27,14 @@ export interface TFaultStack {
   pending(): Promise<number>;
   /** Per conversation: what was stored vs. what the bot posted in its topic (coalesced posts split back). */
   audit(): Promise<{ lost: number; duplicates: number; outOfOrder: number; posted: number; stored: number }>;
+  /** The same audit for the Discord connection (startFaultStack({ discord: true }) only). */
+  auditDiscord(): Promise<{ lost: number; duplicates: number; outOfOrder: number; posted: number; stored: number }>;
+  /** The same audit for the Slack connection (startFaultStack({ slack: true }) only). */
+  auditSlack(): Promise<{ lost: number; duplicates: number; outOfOrder: number; posted: number; stored: number }>;
   close(): Promise<void>;
 }
 
-export async function startFaultStack(opts: { redisUrl: string; conversations: number; telegramLatencyMs?: number; groupPostsPerMinute?: number }): Promise<TFaultStack> {
+export async function startFaultStack(opts: { redisUrl: string; conversations: number; telegramLatencyMs?: number; groupPostsPerMinute?: number; discord?: boolean; slack?: boolean }): Promise<TFaultStack> {
   const database: TTestDatabase = await createTestDatabase('pp_fault');
   const db = createDb(database.url, { poolSize: 10 });
   const key = testEncryptionKey();
@@ -33,6 +44,24 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
   const chatId = telegram.addForumChat({ title: 'Faults' }).id;
   const tenant = await bootstrapTenant(db, parseKeyRing(key), { email: 'f@fault.test', orgName: 'Fault', allowedOrigins: ['https://f.test'], telegram: { botToken, chatId: String(chatId) } });
   const organizationId = tenant.organization.id;
+  let discord: TFaultStack['discord'] = null;
+  if (opts.discord) {
+    const fake = await startFakeDiscord({ latencyMs: opts.telegramLatencyMs ?? 0 });
+    const guildId = fake.addGuild({ name: 'Faults' }).id;
+    const channelId = fake.addTextChannel(guildId, { name: 'support' }).id;
+    const conn = await createConnection(db, organizationId, { projectId: tenant.project.id, kind: 'discord', sealedCredentials: encryptSecret(parseKeyRing(key), JSON.stringify({ guildId, channelId })), targetId: channelId, targetScope: guildId });
+    discord = { fake, channelId, connectionId: conn.id };
+  }
+  let slack: TFaultStack['slack'] = null;
+  if (opts.slack) {
+    const fake = await startFakeSlack({ latencyMs: opts.telegramLatencyMs ?? 0 });
+    const teamId = fake.addTeam({ name: 'Faults' }).id;
+    const bot = fake.addBot({ teamId });
+    const channelId = fake.addChannel({ teamId, name: 'support', members: [bot.botUserId] }).id;
+    const credentials = { botToken: bot.token, teamId, botUserId: bot.botUserId, botId: bot.botId };
+    const conn = await createConnection(db, organizationId, { projectId: tenant.project.id, kind: 'slack', sealedCredentials: encryptSecret(parseKeyRing(key), JSON.stringify(credentials)), targetId: channelId, targetScope: teamId });
+    slack = { fake, channelId, connectionId: conn.id };
+  }
   const prefix = uniqueRedisPrefix();
   const producer = createProducer({ url: opts.redisUrl, prefix }, { timeoutMs: 500 });
   const env: Record<string, string> = {
@@ -45,6 +74,8 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
     WORKER_CONCURRENCY: '20',
     SWEEP_INTERVAL_MS: '1000',
     LOG_LEVEL: 'info',
+    ...(slack ? { SLACK_API_URL: slack.fake.apiUrl, SLACK_CHANNEL_POSTS_PER_10S: '0' } : {}),
+    ...(discord ? { DISCORD_API_URL: discord.fake.apiUrl, DISCORD_BOT_TOKEN: discord.fake.token, DISCORD_APPLICATION_ID: discord.fake.applicationId } : {}),
   };
   const conversations: string[] = [];
   for (let i = 0; i < opts.conversations; i++) {
@@ -52,8 +83,34 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
     conversations.push((await getOrCreateOpenConversation(db, organizationId, { projectId: tenant.project.id, visitorId: v.id })).id);
   }
   const workers: TAppProcess[] = [];
+  /** Per conversation: stored bodies vs. what the bot posted (posts split back into messages), in order. */
+  const auditPosts = async (postsOf: (conversationId: string) => Promise<string[]>) => {
+    let lost = 0;
+    let duplicates = 0;
+    let outOfOrder = 0;
+    let posted = 0;
+    let stored = 0;
+    for (const c of conversations) {
+      const bodies = (await listMessagesAfter(db, organizationId, c, 0, 1000)).messages.map((m) => m.body);
+      stored += bodies.length;
+      const posts = await postsOf(c);
+      posted += posts.length;
+      const seen = new Set<string>();
+      const firsts: string[] = [];
+      for (const p of posts) {
+        if (seen.has(p)) duplicates += 1;
+        else {
+          seen.add(p);
+          firsts.push(p);
+        }
+      }
+      lost += bodies.filter((b) => !seen.has(b)).length;
+      if (firsts.join('\u0000') !== bodies.filter((b) => seen.has(b)).join('\u0000')) outOfOrder += 1;
+    }
+    return { lost, duplicates, outOfOrder, posted, stored };
+  };
   const stack: TFaultStack = {
-    db, telegram, producer, organizationId, chatId, conversations,
+    db, telegram, discord, slack, producer, organizationId, chatId, conversations,
     async startWorker() {
       const w = await spawnApp('worker', { env, readyWhen: (s) => s.includes('worker started') });
       workers.push(w);
@@ -65,38 +122,39 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
     },
     pending: () => db.outboxEvent.count({ where: { organizationId, status: 'pending' } }),
     async audit() {
-      let lost = 0;
-      let duplicates = 0;
-      let outOfOrder = 0;
-      let posted = 0;
-      let stored = 0;
-      for (const c of conversations) {
-        const bodies = (await listMessagesAfter(db, organizationId, c, 0, 1000)).messages.map((m) => m.body);
-        stored += bodies.length;
-        const thread = await db.bridgeThread.findFirst({ where: { organizationId, conversationId: c } });
-        const posts = thread
+      return auditPosts(async (c) => {
+        const thread = await db.bridgeThread.findFirst({ where: { organizationId, conversationId: c, connectionId: tenant.telegram!.connection.id } });
+        return thread
           ? telegram.messages(chatId, Number(thread.externalThreadId)).filter((m) => m.fromBot && !m.text?.startsWith('New conversation')).flatMap((m) => (m.text ?? '').split('\n\n'))
           : [];
-        posted += posts.length;
-        const seen = new Set<string>();
-        const firsts: string[] = [];
-        for (const p of posts) {
-          if (seen.has(p)) duplicates += 1;
-          else {
-            seen.add(p);
-            firsts.push(p);
-          }
-        }
-        lost += bodies.filter((b) => !seen.has(b)).length;
-        if (firsts.join('\u0000') !== bodies.filter((b) => seen.has(b)).join('\u0000')) outOfOrder += 1;
-      }
-      return { lost, duplicates, outOfOrder, posted, stored };
+      });
+    },
+    async auditDiscord() {
+      if (!discord) throw new Error('startFaultStack({ discord: true }) only');
+      const d = discord;
+      return auditPosts(async (c) => {
+        const thread = await db.bridgeThread.findFirst({ where: { organizationId, conversationId: c, connectionId: d.connectionId } });
+        // Every fault-test body is plain text; Discord escapes the markdown "#", undo it to compare with the stored body.
+        return thread
+          ? d.fake.messages(thread.externalThreadId).filter((m) => m.author.bot && !m.deleted && !m.content.startsWith('**New conversation**')).map((m) => m.content.replace(/\\(.)/g, '$1'))
+          : [];
+      });
+    },
+    async auditSlack() {
+      if (!slack) throw new Error('startFaultStack({ slack: true }) only');
+      const s = slack;
+      return auditPosts(async (c) => {
+        const thread = await db.bridgeThread.findFirst({ where: { organizationId, conversationId: c, connectionId: s.connectionId } });
+        return thread ? s.fake.messages(s.channelId, thread.externalThreadId).filter((m) => m.botId && m.threadTs === thread.externalThreadId && !m.deleted).map((m) => m.text) : [];
+      });
     },
     async close() {
       await Promise.allSettled(workers.map((w) => w.stop()));
       await producer.close();
       await db.$disconnect();
       await telegram.close();
+      await discord?.fake.close();
+      await slack?.fake.close();
       await database.drop();
     },
   };

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, TEST_REDIS_URL, createTestDatabase, testEncryptionKey, type TTestDatabase } from '@pocketping/testkit';
+import { REPO_ROOT, TEST_REDIS_URL, createTestDatabase, startFakeTelegram, testEncryptionKey, type TTestDatabase } from '@pocketping/testkit';
 
 const exec = promisify(execFile);
 
@@ -66,6 +66,33 @@ describe('pocketping CLI', () => {
     const orgs = await c.query(`SELECT name FROM "Organization" WHERE name = 'Ghost'`);
     await c.end();
     expect(orgs.rowCount).toBe(0);
+  });
+
+  it('bootstrap with a Telegram bot whose webhook Telegram refuses (http:// URL) still creates the tenant, on long polling, named after the group', async () => {
+    const telegram = await startFakeTelegram();
+    try {
+      const token = '424242:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+      telegram.addBot(token);
+      const chat = telegram.addForumChat({ title: 'Support' }).id;
+      // What the real API answers for a non-HTTPS URL.
+      telegram.failNext('setWebhook', { errorCode: 400, description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook' });
+      const r = await cli(['bootstrap', '--email', 'tg@b.co', '--org', 'Polling', '--telegram-token', token, `--telegram-chat=${chat}`], { ...env, TELEGRAM_API_ROOT: telegram.apiRoot });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/warning: Telegram refused the webhook .*HTTPS URL must be provided.*long polling/);
+      const out = JSON.parse(r.stdout) as { telegram: { connectionId: string; webhookUrl: string | null; updates: string; warning?: string } };
+      expect(out.telegram).toMatchObject({ webhookUrl: null, updates: 'long polling', warning: expect.stringMatching(/HTTPS/) });
+      expect(out.telegram.connectionId).toMatch(/^c[a-z0-9]{20,}$/);
+      expect(telegram.webhookOf(token)).toBeFalsy();
+      // The group's title, read by the check, is what the dashboard shows for the connection.
+      const { default: pg } = await import('pg');
+      const c = new pg.Client({ connectionString: database.url });
+      await c.connect();
+      const row = await c.query<{ targetName: string | null }>(`SELECT "targetName" FROM "BridgeConnection" WHERE id = $1`, [out.telegram.connectionId]);
+      await c.end();
+      expect(row.rows[0]?.targetName).toBe('Support');
+    } finally {
+      await telegram.close();
+    }
   });
 
   it('doctor passes with a complete env and names what is missing otherwise', async () => {

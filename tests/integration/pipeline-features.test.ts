@@ -172,7 +172,11 @@ describe('bridge pipeline features (worker in-process, two Telegram connections)
     h.telegram.restoreToken(h.b.botToken);
     await waitFor(() => h.botPosts(h.b, tb).length === 4, { what: 'B catches up', timeoutMs: 40_000 });
     expect(h.botPosts(h.b, tb).slice(1).flatMap((m) => (m.text ?? '').split('\n\n'))).toEqual(['while B is revoked 1', 'while B is revoked 2', 'while B is revoked 3']);
-    const fixed = await h.db.bridgeConnection.findUniqueOrThrow({ where: { id: h.b.connection.id } });
+    // The health write follows the drain's posts (recordSuccess runs once the batch is out): wait for it.
+    const fixed = await waitFor(async () => {
+      const row = await h.db.bridgeConnection.findUniqueOrThrow({ where: { id: h.b.connection.id } });
+      return row.status === 'active' ? row : undefined;
+    }, { what: 'B active again', timeoutMs: 10_000 });
     expect(fixed).toMatchObject({ status: 'active', consecutiveFailures: 0, brokenAlertedAt: null });
   }, 60_000);
 });

@@ -12,6 +12,7 @@ import {
   createVisitor,
   recordInboundEvent,
   listMessagesAfter,
+  saveBridgeThread,
   type TDb,
 } from '@pocketping/db';
 import { createProducer, type TProducer } from '@pocketping/jobs';
@@ -155,6 +156,36 @@ describe('delivery pipeline (worker in-process)', () => {
     const messages = (await listMessagesAfter(db, tenant.organization.id, c.id, 0, 10)).messages;
     expect(messages.filter((m) => m.body === 'answer')).toHaveLength(1);
     expect(messages.find((m) => m.body === 'answer')).toMatchObject({ sender: 'operator', authorName: 'Sarah', source: 'telegram' });
+  });
+
+  it('a reply in a thread not recorded yet waits for the record; an old event about an unknown thread is ignored', async () => {
+    const org = tenant.organization.id;
+    const connectionId = tenant.telegram!.connection.id;
+    const updateIn = (updateId: number, threadId: number, text: string) => ({
+      update_id: updateId,
+      message: { message_id: updateId, message_thread_id: threadId, is_topic_message: true, from: { id: 5, is_bot: false, first_name: 'Sarah' }, chat: { id: chatId, type: 'supergroup', is_forum: true }, date: 1, text },
+    });
+    // The platform has answered the post that opened topic 424242, but the worker has not committed its row yet:
+    // the operator's instant reply must not be dropped as "a thread of no conversation".
+    const c = await newConversation();
+    const early = await recordInboundEvent(db, org, { connectionId, externalId: '710001', payload: updateIn(710001, 424242, 'instant answer') });
+    await producer.enqueueInbound({ organizationId: org, inboundEventId: early.id });
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await db.inboundEvent.findUnique({ where: { id: early.id } }))?.status).toBe('pending');
+    await saveBridgeThread(db, org, { conversationId: c.id, connectionId, externalChatId: String(chatId), externalThreadId: '424242' });
+    const stored = await waitFor(async () => (await listMessagesAfter(db, org, c.id, 0, 10)).messages.find((m) => m.body === 'instant answer'), { what: 'early reply stored' });
+    expect(stored).toMatchObject({ sender: 'operator', authorName: 'Sarah', source: 'telegram' });
+    expect((await db.inboundEvent.findUnique({ where: { id: early.id } }))?.status).toBe('done');
+
+    // Past the grace period, a message in a topic of no conversation (a human chat in the group) is ignored, once.
+    const stray = await recordInboundEvent(db, org, { connectionId, externalId: '710002', payload: updateIn(710002, 434343, 'just chatting') });
+    await db.$executeRaw`UPDATE "InboundEvent" SET "createdAt" = now() - interval '1 minute' WHERE id = ${stray.id}`;
+    await producer.enqueueInbound({ organizationId: org, inboundEventId: stray.id });
+    const row = await waitFor(async () => {
+      const r = await db.inboundEvent.findUnique({ where: { id: stray.id } });
+      return r?.status === 'pending' ? undefined : r;
+    }, { what: 'stray event finished', timeoutMs: 5_000 });
+    expect(row).toMatchObject({ status: 'ignored', lastError: 'thread of no known conversation', attempts: 1 });
   });
 
   it('a commit whose enqueue never happened is delivered by the sweeper', async () => {

@@ -41,7 +41,7 @@ export interface THarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLeftDelayMs' | 'presenceCheckMs' | 'uploadMaxBytes'>> = {}): Promise<THarness> {
+export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLeftDelayMs' | 'presenceCheckMs' | 'uploadMaxBytes' | 'trustProxyHops' | 'connectionLimits' | 'orphanUploads' | 'widgetDistDir'>> = {}): Promise<THarness> {
   const database = await createTestDatabase('pp_rt');
   const db = createDb(database.url, { poolSize: 5 });
   const redisConfig = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
@@ -103,10 +103,10 @@ export interface TWidgetClient {
 }
 
 /** A visitor tab on the official socket.io-client (websocket only, no automatic reconnection: tests drive it). */
-export async function connectWidget(url: string, opts: { projectKey: string; origin: string; visitorToken?: string }): Promise<TWidgetClient> {
+export async function connectWidget(url: string, opts: { projectKey: string; origin: string; visitorToken?: string; headers?: Record<string, string> }): Promise<TWidgetClient> {
   const socket = io(`${url}/widget`, {
     auth: { projectKey: opts.projectKey, ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}) },
-    extraHeaders: { origin: opts.origin },
+    extraHeaders: { ...opts.headers, origin: opts.origin },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,

@@ -52,6 +52,15 @@ describe('handshake (the widget tenant wrapper)', () => {
     expect(a.events.find((e) => e.event === 'presence')?.payload).toEqual({ status: 'away', replyTimeMinutes: 15 });
     a.close();
   });
+  it("sends the owner's away message but not the office hours, and is away without a reply time outside them", async () => {
+    const t = await h.tenant({ settings: { replyTimeMinutes: 10, awayMessage: 'Back Monday <b>9:00</b>', officeHours: { timezone: 'UTC', days: [] } } });
+    const a = await connectWidget(h.url, t);
+    expect(a.session.settings.awayMessage).toBe('Back Monday <b>9:00</b>');
+    expect(a.session.settings).not.toHaveProperty('officeHours');
+    await waitFor(() => a.events.some((e) => e.event === 'presence'), { what: 'presence on connect' });
+    expect(a.events.find((e) => e.event === 'presence')?.payload).toEqual({ status: 'away', replyTimeMinutes: null });
+    a.close();
+  });
 });
 
 describe('message:send and history', () => {

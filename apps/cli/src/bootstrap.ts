@@ -68,32 +68,44 @@ export async function runBootstrap(source: NodeJS.ProcessEnv, rawArgs: unknown):
     discord: { apiUrl: env.data.DISCORD_API_URL, botToken: env.data.DISCORD_BOT_TOKEN, applicationId: env.data.DISCORD_APPLICATION_ID },
   });
   const discord = a['discord-guild'] && a['discord-channel'] ? { guildId: a['discord-guild'], channelId: a['discord-channel'] } : undefined;
-  if (discord && !a['skip-validation']) {
+  // The checks also read the names the dashboard shows (group title, server and channel names).
+  const discordCheck = discord && !a['skip-validation']
     // The bot must already be in that server and able to open threads in that channel (the error names what is missing).
-    await getBridge(bridges, 'discord').validateCredentials({ connectionId: 'new', credentials: discord, targetId: discord.channelId, targetScope: discord.guildId });
-  }
-  const telegram = a['telegram-token'] && a['telegram-chat'] ? { botToken: a['telegram-token'], chatId: a['telegram-chat'] } : undefined;
-  if (telegram && !a['skip-validation']) {
+    ? await getBridge(bridges, 'discord').validateCredentials({ connectionId: 'new', credentials: discord, targetId: discord.channelId, targetScope: discord.guildId })
+    : null;
+  const telegramInput = a['telegram-token'] && a['telegram-chat'] ? { botToken: a['telegram-token'], chatId: a['telegram-chat'] } : undefined;
+  const telegramCheck = telegramInput && !a['skip-validation']
     // Fail before writing anything if the bot cannot work in that group.
-    await getBridge(bridges, 'telegram').validateCredentials({ connectionId: 'new', credentials: { botToken: telegram.botToken }, targetId: telegram.chatId, targetScope: null });
-  }
+    ? await getBridge(bridges, 'telegram').validateCredentials({ connectionId: 'new', credentials: { botToken: telegramInput.botToken }, targetId: telegramInput.chatId, targetScope: null })
+    : null;
+  const telegram = telegramInput ? { ...telegramInput, chatTitle: telegramCheck?.targetName ?? null } : undefined;
   const origins = (a.origin ?? [env.data.WEB_PUBLIC_URL]).map((o) => new URL(o).origin);
   const db = createDb(env.data.DATABASE_URL, { poolSize: 2 });
   try {
     const result = await bootstrapTenant(db, ring, { email: a.email, orgName: a.org, projectName: a.project, allowedOrigins: origins, ...(telegram ? { telegram } : {}) });
     const discordConnection = discord
-      ? await createConnection(db, result.organization.id, { projectId: result.project.id, kind: 'discord', sealedCredentials: encryptSecret(ring, JSON.stringify(discord)), targetId: discord.channelId, targetScope: discord.guildId })
+      ? await createConnection(db, result.organization.id, { projectId: result.project.id, kind: 'discord', sealedCredentials: encryptSecret(ring, JSON.stringify(discord)), targetId: discord.channelId, targetScope: discord.guildId, targetName: discordCheck?.targetName ?? null, scopeName: discordCheck?.scopeName ?? null })
       : null;
     const slackConnection = slack
-      ? await createConnection(db, result.organization.id, { projectId: result.project.id, kind: 'slack', sealedCredentials: encryptSecret(ring, JSON.stringify(slack.credentials)), targetId: slack.targetId, targetScope: slack.targetScope })
+      ? await createConnection(db, result.organization.id, { projectId: result.project.id, kind: 'slack', sealedCredentials: encryptSecret(ring, JSON.stringify(slack.credentials)), targetId: slack.targetId, targetScope: slack.targetScope, targetName: slack.channelName, scopeName: slack.teamName })
       : null;
     let webhookUrl: string | null = null;
+    let webhookWarning: string | null = null;
     if (result.telegram) {
-      webhookUrl = `${env.data.WEB_PUBLIC_URL.replace(/\/$/, '')}/api/webhooks/telegram/${result.telegram.connection.id}`;
-      await getBridge(bridges, 'telegram').registerWebhook?.(
-        { connectionId: result.telegram.connection.id, credentials: { botToken: telegram!.botToken }, targetId: telegram!.chatId, targetScope: null },
-        { url: webhookUrl, secret: result.telegram.webhookSecret },
-      );
+      const url = `${env.data.WEB_PUBLIC_URL.replace(/\/$/, '')}/api/webhooks/telegram/${result.telegram.connection.id}`;
+      try {
+        await getBridge(bridges, 'telegram').registerWebhook?.(
+          { connectionId: result.telegram.connection.id, credentials: { botToken: telegram!.botToken }, targetId: telegram!.chatId, targetScope: null },
+          { url, secret: result.telegram.webhookSecret },
+        );
+        webhookUrl = url;
+      } catch (err) {
+        // Telegram takes HTTPS webhooks only: a local http:// WEB_PUBLIC_URL is refused. The tenant exists by now
+        // and works without it — the worker fetches updates by long polling while a bot has no webhook
+        // (TELEGRAM_UPDATES_MODE=auto) — so this is said, not fatal.
+        webhookWarning = `Telegram refused the webhook ${url} (${err instanceof Error ? err.message : String(err)}); the worker will fetch replies by long polling (TELEGRAM_UPDATES_MODE=auto)`;
+        console.error(`warning: ${webhookWarning}`);
+      }
     }
     console.log(
       JSON.stringify(
@@ -105,7 +117,7 @@ export async function runBootstrap(source: NodeJS.ProcessEnv, rawArgs: unknown):
           ...(slackConnection && slack ? { slack: { connectionId: slackConnection.id, teamId: slack.targetScope, channelId: slack.targetId, summary: slack.summary } } : {}),
           ...(discordConnection ? { discord: { connectionId: discordConnection.id, guildId: discord!.guildId, channelId: discord!.channelId } } : {}),
           ...(env.data.DISCORD_APPLICATION_ID ? { discordInstallLink: discordInstallLink(env.data.DISCORD_APPLICATION_ID) } : {}),
-          ...(result.telegram ? { telegram: { connectionId: result.telegram.connection.id, chatId: result.telegram.connection.targetId, webhookUrl } } : {}),
+          ...(result.telegram ? { telegram: { connectionId: result.telegram.connection.id, chatId: result.telegram.connection.targetId, webhookUrl, updates: webhookUrl ? 'webhook' : 'long polling', ...(webhookWarning ? { warning: webhookWarning } : {}) } } : {}),
         },
         null,
         2,

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
 import type { TKeyRing, TLogger } from '@pocketping/core';
-import type { TDb, TProject } from '@pocketping/db';
-import type { TProducer, TVisitorConnections, TVisitorLeftScheduler, TWidgetPush } from '@pocketping/jobs';
+import type { TDb, TProject, TSql } from '@pocketping/db';
+import type { TProducer, TVisitorConnections, TVisitorJobs, TWidgetPush } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
 import type { TRateLimiter } from './rate-limit.js';
 import type { TPresenceWatcher } from './presence/presence-watcher.js';
@@ -10,6 +10,8 @@ import type { TPresenceWatcher } from './presence/presence-watcher.js';
 /** Everything a handler needs, built once per process in server.ts and passed down (no globals). */
 export interface TRealtimeContext {
   db: TDb;
+  /** Plain node-postgres pool for the send path (a query costs a fraction of the Prisma client's CPU). */
+  sql: TSql;
   redis: Redis;
   redisPrefix: string;
   producer: TProducer;
@@ -21,8 +23,10 @@ export interface TRealtimeContext {
   signer: TFileUrlSigner;
   storage: TStorage;
   connections: TVisitorConnections;
-  visitorLeft: TVisitorLeftScheduler;
+  visitorJobs: TVisitorJobs;
   visitorLeftDelayMs: number;
   presence: TPresenceWatcher;
   projectByKey(publicKey: string): Promise<TProject | null>;
+  /** Reverse proxies trusted to set X-Forwarded-For (see client-ip.ts). */
+  trustProxyHops: number;
 }

@@ -12,6 +12,8 @@ const ZRealtimeEnv = z
     REDIS_PREFIX: envFields.REDIS_PREFIX,
     /** Unseals project identity secrets; also the root of the file-URL signing keys. */
     ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
+    /** Same value as the web app's: verifies the dashboard's realtime tokens. Unset = the /dashboard namespace refuses all. */
+    AUTH_SECRET: envFields.AUTH_SECRET.optional(),
     /** Base of the signed attachment URLs handed to widgets. */
     REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL.default('http://localhost:3001'),
     REALTIME_PORT: port(3001),
@@ -35,7 +37,17 @@ const ZRealtimeEnv = z
     /** New widget connections allowed per minute from one IP / to one project (a big office NAT needs more per IP). */
     WIDGET_CONNECTIONS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(60),
     WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN: z.coerce.number().int().min(1).default(600),
+    /**
+     * How many reverse proxies of your own sit in front of realtime (load balancer, CDN). 0: the socket's address is
+     * the client's and X-Forwarded-For is ignored; N: the client is the address N entries from the right of
+     * X-Forwarded-For + socket address. Set it only when every request passes through those proxies.
+     */
+    TRUST_PROXY_HOPS: envFields.TRUST_PROXY_HOPS,
     WIDGET_EVENT_LIMIT_SCALE: z.coerce.number().min(0.01).max(1_000_000).default(1),
+    /** Uploads never attached to a message are deleted (row + bytes) once this old… */
+    ORPHAN_UPLOAD_MAX_AGE_MS: z.coerce.number().int().min(60_000).default(3_600_000),
+    /** …by a pass that runs this often on every node (0 turns it off, e.g. when another service does it). */
+    ORPHAN_UPLOAD_SWEEP_MS: z.coerce.number().int().min(0).default(600_000),
     /** How often each node re-checks operator presence for the projects it serves (the switch to "away"). */
     PRESENCE_CHECK_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   })

@@ -16,6 +16,7 @@ const server = await startRealtimeServer({
   host: env.REALTIME_HOST,
   widgetDistDir,
   keyRing: parseKeyRing(env.ENCRYPTION_KEY),
+  authSecret: env.AUTH_SECRET,
   publicUrl: env.REALTIME_PUBLIC_URL,
   storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'realtime'),
   fileUrlTtlSeconds: env.FILE_URL_TTL_SECONDS,
@@ -23,6 +24,8 @@ const server = await startRealtimeServer({
   presenceCheckMs: env.PRESENCE_CHECK_MS,
   connectionLimits: { perIp: env.WIDGET_CONNECTIONS_PER_IP_PER_MIN, perProject: env.WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN },
   eventLimitScale: env.WIDGET_EVENT_LIMIT_SCALE,
+  trustProxyHops: env.TRUST_PROXY_HOPS,
+  orphanUploads: { intervalMs: env.ORPHAN_UPLOAD_SWEEP_MS, olderThanMs: env.ORPHAN_UPLOAD_MAX_AGE_MS },
   log,
 });
 log.info({ port: server.port, storage: env.STORAGE_DRIVER }, 'realtime listening');

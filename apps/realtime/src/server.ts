@@ -5,29 +5,33 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { TKeyRing, TLogger } from '@pocketping/core';
-import { createDb } from '@pocketping/db';
+import { createDb, createSqlPool } from '@pocketping/db';
 import {
   createProducer,
   createRedis,
   createVisitorConnections,
-  createVisitorLeftScheduler,
+  createVisitorJobs,
   createWidgetPush,
   socketIoKey,
   type TRedisConfig,
 } from '@pocketping/jobs';
-import { UPLOAD_LIMITS, WIDGET_NAMESPACE } from '@pocketping/protocol';
+import { UPLOAD_LIMITS, WIDGET_BOOT_PATH, WIDGET_NAMESPACE } from '@pocketping/protocol';
 import { createFileUrlSigner, type TStorage } from '@pocketping/storage';
 import type { TRealtimeContext } from './context.js';
+import { createBootRoute } from './http/boot-route.js';
 import { createFilesRoute } from './http/files-route.js';
 import { sendJson } from './http/respond.js';
 import { createUploadRoute } from './http/upload-route.js';
 import { createPresenceWatcher } from './presence/presence-watcher.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createWidgetStatic } from './static-widget.js';
+import { startOrphanUploadSweeper } from './uploads/orphan-uploads.js';
 import { authenticateWidget, createProjectCache } from './widget/authenticate.js';
+import { createInstallationRecorder } from './widget/record-installation.js';
 import type { TWidgetSocket } from './widget/handle.js';
 import { registerWidgetHandlers } from './widget/handlers.js';
 import { startWidgetSession } from './widget/session.js';
+import { registerDashboardNamespace } from './dashboard/register-dashboard.js';
 
 export interface TRealtimeDeps {
   databaseUrl: string;
@@ -50,6 +54,12 @@ export interface TRealtimeDeps {
   connectionLimits?: { perIp: number; perProject: number };
   /** Multiplies every per-event rate limit (WIDGET_EVENT_LIMIT_SCALE); only load tests change it. */
   eventLimitScale?: number;
+  /** Trusted reverse proxies in front of this service (TRUST_PROXY_HOPS): X-Forwarded-For is read only when > 0. */
+  trustProxyHops?: number;
+  /** The periodic removal of uploads never attached to a message; intervalMs 0 (or absent) = off. */
+  orphanUploads?: { intervalMs: number; olderThanMs: number };
+  /** AUTH_SECRET shared with the web app: verifies dashboard tokens. Without it `/dashboard` refuses every connection. */
+  authSecret?: string | undefined;
   log: TLogger;
 }
 
@@ -62,6 +72,7 @@ export interface TRealtimeServer {
 
 export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtimeServer> {
   const db = createDb(deps.databaseUrl, { poolSize: deps.dbPoolSize ?? 10 });
+  const sql = createSqlPool(deps.databaseUrl, { poolSize: deps.dbPoolSize ?? 10, onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error') });
   const producer = createProducer(deps.redis);
   const pub = createRedis(deps.redis.url, 'pubsub');
   const sub = pub.duplicate();
@@ -92,6 +103,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   const connections = createVisitorConnections(redis, deps.redis.prefix, nodeId);
   const ctx: TRealtimeContext = {
     db,
+    sql,
     redis,
     redisPrefix: deps.redis.prefix,
     producer,
@@ -103,10 +115,11 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     signer: createFileUrlSigner(deps.keyRing, { baseUrl: deps.publicUrl, ttlSeconds: deps.fileUrlTtlSeconds ?? 3600 }),
     storage: deps.storage,
     connections,
-    visitorLeft: createVisitorLeftScheduler(queueRedis, deps.redis),
+    visitorJobs: createVisitorJobs(queueRedis, deps.redis),
     visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,
     presence: createPresenceWatcher({ redis, prefix: deps.redis.prefix, widget, intervalMs: deps.presenceCheckMs ?? 15_000, log: deps.log }),
     projectByKey: createProjectCache(db, deps.projectCacheMs ?? 5_000),
+    trustProxyHops: deps.trustProxyHops ?? 0,
   };
   // This connection fails fast instead of queueing while Redis is away (limits, tracking); wait for it once at
   // start so the node's heartbeat is in place before the first socket is counted.
@@ -114,8 +127,14 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   await connections.heartbeat().catch((err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'node heartbeat failed'));
   const heartbeat = setInterval(() => void connections.heartbeat().catch(() => undefined), 10_000);
   heartbeat.unref();
+  const orphanSweeper = deps.orphanUploads && deps.orphanUploads.intervalMs > 0
+    ? startOrphanUploadSweeper({ sql, storage: deps.storage, log: deps.log }, deps.orphanUploads)
+    : null;
 
   const upload = createUploadRoute(ctx, deps.uploadMaxBytes ?? UPLOAD_LIMITS.maxBytes);
+  // One recorder for the handshake and the loader's boot call: at most one write per project and minute per node.
+  const recordInstallation = createInstallationRecorder(db, deps.log);
+  const boot = createBootRoute(ctx, recordInstallation);
   const files = createFilesRoute(ctx);
   const http = createServer((req, res) => {
     void (async () => {
@@ -125,6 +144,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
         return;
       }
       if (path === '/widget/uploads') return upload(req, res);
+      if (path === WIDGET_BOOT_PATH) return boot(req, res);
       const file = /^\/widget\/files\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(path);
       if (file) return files(req, res, file[1]!);
       if (await serveWidget(req, res)) return;
@@ -137,12 +157,13 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   });
   io.attach(http);
 
-  widget.use(authenticateWidget({ db, limiter, log: deps.log, projectByKey: ctx.projectByKey, ...(deps.connectionLimits ? { connectionLimits: deps.connectionLimits } : {}) }));
+  widget.use(authenticateWidget({ db, limiter, log: deps.log, recordInstallation, projectByKey: ctx.projectByKey, trustProxyHops: ctx.trustProxyHops, ...(deps.connectionLimits ? { connectionLimits: deps.connectionLimits } : {}) }));
   widget.on('connection', (socket) => {
     const s = socket as TWidgetSocket;
     startWidgetSession(s, ctx);
     registerWidgetHandlers(s, ctx);
   });
+  registerDashboardNamespace(io, { db, authSecret: deps.authSecret, limiter, log: deps.log, trustProxyHops: ctx.trustProxyHops });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -157,17 +178,19 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     async close() {
       ctx.presence.stop();
       clearInterval(heartbeat);
+      orphanSweeper?.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Disconnect handlers (visitor-left scheduling) run on the way out; give them a moment before Redis goes.
       await new Promise((r) => setTimeout(r, 200));
       await connections.stop().catch(() => undefined);
-      await ctx.visitorLeft.close();
+      await ctx.visitorJobs.close();
       await producer.close();
       pub.disconnect();
       sub.disconnect();
       redis.disconnect();
       queueRedis.disconnect();
       await db.$disconnect();
+      await sql.end();
     },
   };
 }

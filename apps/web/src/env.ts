@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFields, withoutEmpty } from '@pocketping/core';
+import { envFields, storageEnvFields, withoutEmpty } from '@pocketping/core';
 
 /**
  * The web app's configuration. Nothing else in apps/web reads `process.env`.
@@ -29,6 +29,25 @@ export const ZWebEnv = z.object({
   STRIPE_API_PROTOCOL: envFields.STRIPE_API_PROTOCOL,
   OPENAI_BASE_URL: envFields.OPENAI_BASE_URL,
   SMTP_URL: envFields.SMTP_URL,
+  TRUST_PROXY_HOPS: envFields.TRUST_PROXY_HOPS,
+  MAIL_FROM: z.string().min(3).default('PocketPing <no-reply@pocketping.local>'),
+  /** OAuth sign-in: each provider is offered only when both of its variables are set. */
+  AUTH_GITHUB_ID: z.string().optional(),
+  AUTH_GITHUB_SECRET: z.string().optional(),
+  AUTH_GOOGLE_ID: z.string().optional(),
+  AUTH_GOOGLE_SECRET: z.string().optional(),
+  /** Discord application (one shared bot for every tenant): used for the install link and the setup pickers. */
+  DISCORD_APPLICATION_ID: envFields.DISCORD_APPLICATION_ID,
+  DISCORD_BOT_TOKEN: envFields.DISCORD_BOT_TOKEN,
+  /** OAuth2 client secret of the same application: the bot-install callback exchanges its code to learn which server was chosen. */
+  DISCORD_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The Discord application's public key (hex, Developer Portal → General Information): signs interaction requests. */
+  DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit application public key').optional(),
+  /**
+   * Attachment storage, the same variables as realtime and worker (the inbox serves the files they stored). The
+   * local folder defaults to .data/uploads at the repository root, like theirs.
+   */
+  ...storageEnvFields,
   /** Written by `npm start` after it bootstraps the demo project; /demo falls back to it. */
   DEMO_PROJECT_KEY: z.preprocess(
     (v) => (v === '' ? undefined : v),

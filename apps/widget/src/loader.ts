@@ -5,14 +5,14 @@ import { APP_GLOBAL } from './shared/app-contract.js';
 import type {
   TAppController, TAppModule, TIdentifyInput, TInitOptions, TPocketPingApi, TPocketPingStub, TPublicEvent,
 } from './shared/app-contract.js';
-import { parseAppearance, readableTextColor } from './shared/appearance.js';
+import { parseAppearance, readableTextColor, sanitizeAppearance } from './shared/appearance.js';
 import { APP_FILES, LAZY_ASSETS, resolveAssetUrl } from './shared/app-url.js';
 import type { TLazyAsset } from './shared/app-url.js';
 import { parseWidgetConfig, readSnippetAttributes } from './shared/parse-config.js';
 import type { TWidgetConfig } from './shared/parse-config.js';
 import { appendStyle, applyTheme, createShadowHost } from './shared/shadow-host.js';
-import { readStorage, storageKeys } from './shared/storage.js';
-import { DEFAULT_SETTINGS } from './transport/protocol.js';
+import { readStorage, storageKeys, writeStorage } from './shared/storage.js';
+import { DEFAULT_SETTINGS, WIDGET_BOOT_PATH } from './transport/protocol.js';
 import { CHAT_ICON } from './ui/icons.js';
 import { OPEN_CHAT_LABELS, pickLanguage } from './ui/i18n.js';
 import type { TLanguage } from './ui/i18n.js';
@@ -209,8 +209,34 @@ function attach(inst: TInstance) {
   inst.root = root;
   const keys = storageKeys(inst.config.projectKey);
   renderLauncher(inst, root, parseAppearance(readStorage('localStorage', keys.appearance), DEFAULT_SETTINGS));
-  // A known conversation may hold unread replies: load the app now so the launcher can show them.
+  // A known conversation may hold unread replies: load the app now so the launcher can show them. Otherwise ask
+  // the server for the project's current look (the app's handshake brings it when the app loads).
   if (inst.wantOpen || readStorage('localStorage', keys.conversation)) ensureApp(inst);
+  else if (readStorage('sessionStorage', keys.booted) !== '1') boot(inst, keys);
+}
+
+/**
+ * Once per browser session: GET /widget/boot → the owner's colour, side and language for the launcher (a first
+ * visit otherwise shows the defaults until the chat is opened), and the server records the installation. Failures
+ * are silent: the launcher keeps what it has, the next page tries again.
+ */
+function boot(inst: TInstance, keys: ReturnType<typeof storageKeys>) {
+  fetch(`${inst.config.realtimeUrl}${WIDGET_BOOT_PATH}?key=${encodeURIComponent(inst.config.projectKey)}`, { credentials: 'omit' })
+    .then((r) => (r.ok ? (r.json() as Promise<{ appearance?: Record<string, unknown> }>) : null))
+    .then((b) => {
+      if (!b?.appearance || instance !== inst) return;
+      const next = sanitizeAppearance(b.appearance, DEFAULT_SETTINGS);
+      const cached = JSON.stringify({ ...next, language: b.appearance.language });
+      writeStorage('localStorage', keys.appearance, cached);
+      writeStorage('sessionStorage', keys.booted, '1');
+      const wrap = inst.launcher?.parentElement;
+      if (inst.app || !wrap || !inst.launcher) return; // the app draws its own launcher from the handshake
+      wrap.className = `pp pp-${next.position}`;
+      applyTheme(wrap, next.color, readableTextColor(next.color));
+      inst.language = guessLanguage(inst.config.language, cached);
+      inst.launcher.setAttribute('aria-label', OPEN_CHAT_LABELS[inst.language]);
+    })
+    .catch(() => undefined);
 }
 
 /** The placeholder launcher, in plain DOM; the app replaces it with an identical one when it mounts. */

@@ -19,6 +19,17 @@ const ZWorkerEnv = z.object({
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
   /** Posts per minute per Telegram group (Telegram allows 20); 0 turns the token bucket off (benchmarks only). */
   TELEGRAM_GROUP_POSTS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(20),
+  /** Posts per 10 s per Slack channel (Slack allows about 1/s with short bursts); 0 turns the bucket off (tests only). */
+  SLACK_CHANNEL_POSTS_PER_10S: z.coerce.number().int().min(0).max(10_000).default(10),
+  /**
+   * How Telegram updates reach us: auto = long polling for every bot that has no webhook (the web app sets one when
+   * WEB_PUBLIC_URL is reachable by Telegram), polling = always poll (removes webhooks), webhook = never poll.
+   */
+  TELEGRAM_UPDATES_MODE: z.enum(['auto', 'polling', 'webhook']).default('auto'),
+  /** How long Telegram holds an idle getUpdates open (seconds). */
+  TELEGRAM_POLL_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(50).default(25),
+  /** How often the worker looks for new or removed Telegram connections to poll (ms). */
+  TELEGRAM_POLL_RESCAN_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   /** Largest platform file taken in either direction (bytes). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Attachment storage: the same settings as apps/realtime (both must point at the same place). */

@@ -13,7 +13,7 @@ const worker = await startWorker({
   databaseUrl: env.DATABASE_URL,
   redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
   keyRing,
-  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE }, slack: { apiUrl: env.SLACK_API_URL, appToken: env.SLACK_APP_TOKEN }, discord: { apiUrl: env.DISCORD_API_URL, botToken: env.DISCORD_BOT_TOKEN } },
+  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE }, slack: { apiUrl: env.SLACK_API_URL, appToken: env.SLACK_APP_TOKEN, channelPostsPer10s: env.SLACK_CHANNEL_POSTS_PER_10S }, discord: { apiUrl: env.DISCORD_API_URL, botToken: env.DISCORD_BOT_TOKEN } },
   concurrency: env.WORKER_CONCURRENCY,
   sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   log,
@@ -21,6 +21,7 @@ const worker = await startWorker({
   storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'worker'),
   fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
   maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
+  telegramPolling: { mode: env.TELEGRAM_UPDATES_MODE, pollTimeoutSeconds: env.TELEGRAM_POLL_TIMEOUT_SECONDS, rescanMs: env.TELEGRAM_POLL_RESCAN_MS },
 });
 log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
 

@@ -6,13 +6,14 @@ import { QUEUES, bullPrefix, cappedBackoff, createPairLock, createProducer, crea
 import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
-import { processInboundJob } from './inbound/process-inbound.js';
+import { RetryLaterError, processInboundJob } from './inbound/process-inbound.js';
 import { createRealtimePublisher } from './publisher.js';
 import { sweepOnce } from './sweeper.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
 import { startVisitorWorker } from './visitor/start-visitor-worker.js';
 import { startDiscordGateway } from './discord/start-discord-gateway.js';
 import { startSlackSocket } from './slack-socket/start-slack-socket.js';
+import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -28,6 +29,8 @@ export interface TWorkerDeps {
   fileUrls?: TFileUrlSigner | null;
   /** Largest platform file taken in either direction (default 10 MB). */
   maxAttachmentBytes?: number;
+  /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
+  telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
 }
 
 export interface TWorkerRuntime {
@@ -41,7 +44,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const db = createDb(deps.databaseUrl, { poolSize: Math.min(20, deps.concurrency) });
   const ctx: TWorkerContext = {
     db,
-    sql: createSqlPool(deps.databaseUrl, { poolSize: Math.min(10, deps.concurrency) }),
+    sql: createSqlPool(deps.databaseUrl, { poolSize: Math.min(10, deps.concurrency), onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error (idle connection dropped)') }),
     redis,
     producer: createProducer(deps.redis),
     bridges: createBridgeRegistry(deps.bridges),
@@ -65,7 +68,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     stalledInterval: 5_000,
   };
   const onFailed = (queue: string) => (job: Job | undefined, err: Error) =>
-    deps.log.warn({ queue, jobId: job?.id, tenantId: (job?.data as { organizationId?: string } | undefined)?.organizationId, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+    deps.log[err instanceof RetryLaterError ? 'debug' : 'warn']({ queue, jobId: job?.id, tenantId: (job?.data as { organizationId?: string } | undefined)?.organizationId, attempts: job?.attemptsMade, err: err.message }, 'job failed');
 
   const delivery = new Worker(QUEUES.delivery, (job, token) => processDeliverJob(ctx, job, token), { ...common, connection: createRedis(deps.redis.url, 'worker') });
   const inbound = new Worker(QUEUES.inbound, (job) => processInboundJob(ctx, job), { ...common, connection: createRedis(deps.redis.url, 'worker') });
@@ -84,9 +87,10 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const timer = setInterval(() => void runSweep(), deps.sweepIntervalMs);
 
   await Promise.all([delivery.waitUntilReady(), inbound.waitUntilReady()]);
-  const visitorWorker = await startVisitorWorker({ db: ctx.db, redis, redisConfig: deps.redis, producer: ctx.producer, concurrency: deps.concurrency, log: deps.log });
+  const visitorWorker = await startVisitorWorker({ ctx, db: ctx.db, redis, redisConfig: deps.redis, producer: ctx.producer, concurrency: deps.concurrency, log: deps.log });
   // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
   const slackSocket = deps.bridges.slack?.appToken ? startSlackSocket({ db: ctx.db, producer: ctx.producer, log: deps.log, appToken: deps.bridges.slack.appToken, apiUrl: deps.bridges.slack.apiUrl }) : null;
+  const telegramPolling = deps.telegramPolling ? startTelegramPolling(ctx, { ...deps.telegramPolling, apiRoot: deps.bridges.telegram.apiRoot, redisPrefix: deps.redis.prefix }) : null;
   const discord = deps.bridges.discord?.botToken ? startDiscordGateway({ db: ctx.db, producer: ctx.producer, log: deps.log, botToken: deps.bridges.discord.botToken, apiUrl: deps.bridges.discord.apiUrl }) : null;
 
   return {
@@ -96,6 +100,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       clearInterval(timer);
       await discord?.close();
       await slackSocket?.close();
+      await telegramPolling?.close();
       await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close()]);
       await ctx.producer.close();
       redis.disconnect();

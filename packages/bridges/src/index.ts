@@ -6,3 +6,8 @@ export { createTelegramBridge, TELEGRAM_GROUP_POSTS_PER_MINUTE, ZTelegramCredent
 export * from './commands.js';
 export * from './slack/index.js';
 export * from './discord/index.js';
+export { createTelegramUpdatesClient, isPollConflict, isWebhookConflict, TELEGRAM_ALLOWED_UPDATES, type TTelegramUpdatesClient } from './telegram/index.js';
+// Dashboard setup helpers (token checks, pickers, link code, permission check) — apps/web/src/server/bridge-setup.
+export * from './telegram/link-telegram.js';
+export * from './slack/setup-slack.js';
+export * from './discord/setup-discord.js';

@@ -7,7 +7,8 @@ export interface TBridgesConfig {
   /** groupPostsPerMinute: the per-group token bucket (default 20, Telegram's limit; 0 = off for benchmarks). */
   telegram: TTelegramBridgeConfig;
   /** Optional so callers that never talk to Slack need not pass it; apiUrl defaults to https://slack.com/api/. */
-  slack?: { apiUrl: string; clientId?: string; clientSecret?: string; signingSecret?: string; appToken?: string | undefined };
+  /** channelPostsPer10s: the per-channel token bucket (default 10 per 10 s, about Slack's 1/s; 0 = off for tests). */
+  slack?: { apiUrl: string; clientId?: string; clientSecret?: string; signingSecret?: string; appToken?: string | undefined; channelPostsPer10s?: number };
   /** One shared bot for every tenant: its token is the server's (DISCORD_BOT_TOKEN), never a connection's. */
   discord?: { apiUrl: string; botToken?: string | undefined; applicationId?: string | undefined };
 }
@@ -18,7 +19,10 @@ export type TBridgeRegistry = Partial<Record<TBridgeKind, TBridge>>;
 export function createBridgeRegistry(config: TBridgesConfig): TBridgeRegistry {
   return {
     telegram: createTelegramBridge(config.telegram),
-    slack: createSlackBridge({ apiUrl: config.slack?.apiUrl }),
+    slack: createSlackBridge({
+      apiUrl: config.slack?.apiUrl,
+      ...(config.slack?.channelPostsPer10s === undefined ? {} : { channelPostLimit: config.slack.channelPostsPer10s > 0 ? { scope: 'target', capacity: config.slack.channelPostsPer10s, perMs: 10_000 } : null }),
+    }),
     discord: createDiscordBridge(config.discord ?? { apiUrl: 'https://discord.com/api' }),
   };
 }

@@ -99,12 +99,20 @@ export type TInboundAction =
   | { type: 'delete'; thread: TThreadRef; externalMessageId: string }
   /** A command already parsed by the platform (e.g. a Discord interaction). */
   | { type: 'command'; thread: TThreadRef; externalMessageId: string; authorName: string; command: TOperatorCommand }
+  /**
+   * The platform says the install itself is gone (Slack app_uninstalled / tokens_revoked): the connection turns
+   * broken with `reason` (for a person) at once, before a delivery fails on it.
+   */
+  | { type: 'connection_lost'; reason: string }
   | { type: 'ignore'; reason: string };
 
 export interface TCredentialCheck {
   /** A human-readable description of what was validated, e.g. the bot's @username and the group title. */
   summary: string;
   botId: string;
+  /** Display names for the dashboard (group title / channel name; workspace / server name), where the check read them. */
+  targetName?: string;
+  scopeName?: string;
 }
 
 /**
@@ -152,6 +160,14 @@ export interface TBridge {
   validateCredentials(target: TBridgeTarget): Promise<TCredentialCheck>;
   ensureThread(target: TBridgeTarget, card: TConversationCard): Promise<TThreadRef>;
   send(target: TBridgeTarget, thread: TThreadRef, message: TOutgoingMessage): Promise<{ externalMessageId: string }>;
+  /**
+   * Looks in the thread for a post of `message` sent since `sinceMs` (minus a margin) — the post of a worker killed
+   * before it could record it — so that it is recorded instead of posted twice. Only for platforms whose posts carry
+   * our id and can be read back (Slack: message metadata); Discord dedupes by nonce, Telegram cannot be asked.
+   */
+  findPost?(target: TBridgeTarget, thread: TThreadRef, message: TOutgoingMessage, sinceMs: number): Promise<{ externalMessageId: string } | null>;
+  /** The same for the post that opens a conversation's thread (ensureThread): the thread a killed worker opened. */
+  findThread?(target: TBridgeTarget, card: TConversationCard, sinceMs: number): Promise<TThreadRef | null>;
   sendCoalesced?(target: TBridgeTarget, thread: TThreadRef, messages: readonly TOutgoingMessage[]): Promise<{ externalMessageId: string; count: number }>;
   edit(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string, message: TOutgoingMessage): Promise<void>;
   remove(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string): Promise<void>;
@@ -159,6 +175,8 @@ export interface TBridge {
   replyInThread?(target: TBridgeTarget, thread: TThreadRef, text: string): Promise<{ externalMessageId: string }>;
   postAlert?(target: TBridgeTarget, text: string): Promise<void>;
   downloadFile?(target: TBridgeTarget, file: TInboundFile, maxBytes: number): Promise<{ data: Uint8Array; name: string; contentType: string }>;
+  /** The app's own "typing…" in the thread, for a few seconds (the visitor is writing). Ephemeral, best effort. */
+  showTyping?(target: TBridgeTarget, thread: TThreadRef): Promise<void>;
   /** Display name of a platform user (Slack users.info), cached by the bridge; used for `authorId` messages. */
   resolveUserName?(target: TBridgeTarget, userId: string): Promise<string>;
   /** Point the platform's inbound deliveries at us (webhook with a secret), where the platform pushes. */

@@ -35,6 +35,26 @@ export const envFields = {
   STRIPE_API_PROTOCOL: z.enum(['http', 'https']).default('https'),
   OPENAI_BASE_URL: url(['http', 'https']).default('https://api.openai.com/v1'),
   SMTP_URL: url(['smtp', 'smtps']).default('smtp://127.0.0.1:1025'),
+  /** How many proxies of ours sit in front of the service; 0 = ignore X-Forwarded-For (anyone can send one). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 } as const;
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+/**
+ * Attachment storage (`packages/storage`'s TStorageConfig): every app that reads or writes files parses the same
+ * variables, so they all point at the same folder or bucket. Spread into an app's env schema.
+ */
+export const storageEnvFields = {
+  /** local = a folder (dev, single node); s3 = any S3-compatible store. */
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  /** Folder for STORAGE_DRIVER=local (default: .data/uploads at the repository root). */
+  STORAGE_LOCAL_DIR: z.string().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  S3_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+} as const;

@@ -5,3 +5,4 @@ export * from './tokens.js';
 export * from './logger.js';
 export * from './env-fields.js';
 export * from './graceful-shutdown.js';
+export * from './client-ip.js';

@@ -22,3 +22,6 @@ export * from './repositories/attachments.js';
 export * from './repositories/read-receipts.js';
 export * from './repositories/identity.js';
 export * from './repositories/conversation-lifecycle.js';
+export * from './repositories/telegram-polling.js';
+export * from './repositories/connections-by-team.js';
+export * from './repositories/connections-setup.js';

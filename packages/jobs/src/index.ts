@@ -7,4 +7,6 @@ export * from './rate-limiter.js';
 export * from './widget-push.js';
 export * from './operator-presence.js';
 export * from './visitor-connections.js';
-export * from './visitor-left.js';
+export * from './visitor-jobs.js';
+export * from './dashboard-push.js';
+export * from './dashboard-token.js';

@@ -11,4 +11,5 @@ export const JOBS = {
   inbound: 'bridge.inbound',
   sweep: 'outbox.sweep',
   visitorLeft: 'visitor.left',
+  visitorTyping: 'visitor.typing',
 } as const;

@@ -29,6 +29,14 @@ export interface TPairLock {
   generation(): number;
   extend(key: string, token: string): Promise<boolean>;
   release(key: string, token: string): Promise<void>;
+  /**
+   * "A post of this row is about to be sent" (kept a day). A worker killed during that call leaves it behind, so the
+   * pair's next drain knows which post may exist unrecorded and can look for it on a platform that can be asked.
+   */
+  markPosting(key: string, outboxId: string): Promise<void>;
+  /** The marker of the pair, if it names this row: when its post was started (ms since the epoch). */
+  postingSince(key: string, outboxId: string): Promise<number | null>;
+  clearPosting(key: string): Promise<void>;
 }
 
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -42,11 +50,13 @@ if redis.call('del', KEYS[2]) == 1 then redis.call('pexpire', KEYS[1], ARGV[2]) 
 redis.call('del', KEYS[1])
 return 1`;
 const DONE_TTL_MS = 10 * 60_000;
+const POSTING_TTL_MS = 24 * 3_600_000;
 
 export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TPairLock {
   const k = (key: string) => `${prefix}:lock:${key}`;
   const d = (outboxId: string) => `${prefix}:obdone:${outboxId}`;
   const f = (key: string) => `${prefix}:lockflag:${key}`;
+  const posting = (key: string) => `${prefix}:posting:${key}`;
   let gen = 0;
   redis.on('ready', () => {
     gen += 1;
@@ -77,6 +87,17 @@ export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TP
     },
     async release(key, token) {
       await redis.eval(RELEASE, 1, k(key), token);
+    },
+    async markPosting(key, outboxId) {
+      await redis.set(posting(key), `${outboxId}|${Date.now()}`, 'PX', POSTING_TTL_MS);
+    },
+    async clearPosting(key) {
+      await redis.del(posting(key));
+    },
+    async postingSince(key, outboxId) {
+      const v = await redis.get(posting(key));
+      const [id, at] = v?.split('|') ?? [];
+      return id === outboxId && at && Number.isFinite(Number(at)) ? Number(at) : null;
     },
   };
 }

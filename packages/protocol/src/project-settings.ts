@@ -37,8 +37,52 @@ export const ZProjectSettings = z.object({
   /** Expected reply time shown while nobody is online. */
   replyTimeMinutes: z.number().int().min(1).max(10_080).nullable().default(null).catch(null),
   officeHours: ZOfficeHours.nullable().default(null).catch(null),
+  /** Shown to visitors while nobody is online (null: the widget's built-in "we'll reply soon" text). */
+  awayMessage: z.string().max(500).nullable().default(null).catch(null),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
+
+/** Is `tz` an IANA time zone this runtime knows? */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Office hours as the dashboard submits them: a known time zone, and each range ends after it starts. */
+export const ZOfficeHoursInput = ZOfficeHours.superRefine((h, ctx) => {
+  if (!isValidTimeZone(h.timezone)) ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${h.timezone}"` });
+  h.days.forEach((d, i) => {
+    if (d.from >= d.to) ctx.addIssue({ code: 'custom', path: ['days', i, 'to'], message: 'must be later than "from"' });
+  });
+});
+
+/**
+ * The strict twin of ZProjectSettings for writes (the dashboard's PATCH): no `.catch`, so a bad value is a 400
+ * naming the field instead of silently becoming the default; unknown keys are refused. Every key is optional:
+ * a PATCH merges into the stored settings.
+ */
+export const ZProjectSettingsPatch = z
+  .object({
+    color: ZWidgetSettings.shape.color.unwrap(),
+    position: ZWidgetSettings.shape.position.unwrap(),
+    greeting: ZWidgetSettings.shape.greeting.unwrap(),
+    operatorName: z.string().trim().min(1).max(80),
+    language: ZWidgetSettings.shape.language.unwrap(),
+    avatarUrl: z.string().max(2000).url().refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) only').nullable(),
+    identity: ZIdentityMode,
+    preChat: ZPreChatConfig.refine((c) => new Set(c.fields.map((f) => f.name)).size === c.fields.length, { message: 'field names must be unique', path: ['fields'] }),
+    csatEnabled: z.boolean(),
+    replyTimeMinutes: z.number().int().min(1).max(10_080).nullable(),
+    officeHours: ZOfficeHoursInput.nullable(),
+    awayMessage: z.string().max(500).nullable(),
+  })
+  .partial()
+  .strict();
+export type TProjectSettingsPatch = z.infer<typeof ZProjectSettingsPatch>;
 
 /** Reads Project.settings (any JSON) into a complete settings object; never throws. */
 export function parseProjectSettings(raw: unknown): TProjectSettings {
@@ -58,6 +102,7 @@ export function toWidgetSettings(s: TProjectSettings): TWidgetSettings {
     avatarUrl: s.avatarUrl,
     replyTimeMinutes: s.replyTimeMinutes,
     identityMode: s.identity,
+    awayMessage: s.awayMessage,
   };
 }
 

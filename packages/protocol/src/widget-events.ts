@@ -36,6 +36,8 @@ export const ZWidgetSettings = z.object({
   replyTimeMinutes: z.number().int().positive().nullable().optional(),
   /** 'enforce': the visitor must identify() with a valid hash before anything else succeeds. */
   identityMode: z.enum(['off', 'optional', 'enforce']).optional(),
+  /** Shown while nobody is online (the project's away message); null/absent: the widget's built-in text. */
+  awayMessage: z.string().max(500).nullable().optional(),
 });
 export type TWidgetSettings = z.infer<typeof ZWidgetSettings>;
 
@@ -69,6 +71,13 @@ export type TSendMessage = z.infer<typeof ZSendMessage>;
 
 /** Headers of the upload endpoint, checked exactly like the socket handshake (plus the Origin header). */
 export const UPLOAD_HEADERS = { projectKey: 'x-project-key', visitorToken: 'x-visitor-token' } as const;
+
+/** GET /widget/boot?key=… (the loader, once per browser session): the launcher's look, before any chat is opened. */
+export const WIDGET_BOOT_PATH = '/widget/boot';
+export interface TWidgetBoot {
+  ok: true;
+  appearance: { color: string; position: 'right' | 'left'; language: 'auto' | 'en' | 'fr' | 'de' | 'es' };
+}
 
 export const ZHistoryRequest = z.object({
   afterSeq: z.number().int().min(0).default(0),

@@ -51,8 +51,13 @@ describe('fake Discord', () => {
     await expect(tooLong).rejects.toMatchObject({ code: 50035, status: 400 });
     await expect(rest().get(Routes.channel('1234567890123456789'))).rejects.toMatchObject({ code: 10003, status: 404 });
 
+    // Trigger Typing Indicator: 204 with no body; needs the same right as posting there.
+    await rest().post(Routes.channelTyping(thread.id));
+    expect(fake.callsOf('POST /channels/:id/typing').map((c) => [c.path, c.status])).toEqual([[`/channels/${thread.id}/typing`, 204]]);
+
     fake.removePermission(channelId, 'SendMessagesInThreads');
     await expect(rest().post(Routes.channelMessages(thread.id), { body: { content: 'x' } })).rejects.toMatchObject({ code: 50013, status: 403 });
+    await expect(rest().post(Routes.channelTyping(thread.id))).rejects.toMatchObject({ code: 50013, status: 403 });
     fake.kickBot(guildId);
     const err = await rest().get(Routes.channel(channelId)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiscordAPIError);

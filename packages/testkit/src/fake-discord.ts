@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import busboy from 'busboy';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -46,6 +47,25 @@ export interface TFakeDiscordCall {
   body: Record<string, unknown> | null;
   status: number;
   at: number;
+  /** Multipart uploads of the request (`files[n]` parts). */
+  files?: { part: string; filename: string; size: number; mimeType: string }[];
+}
+
+interface TUpload {
+  part: string;
+  filename: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
+/** A file of a message, as Discord describes it; `url` serves the bytes (the fake's stand-in for its CDN). */
+export interface TFakeDiscordAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type?: string;
 }
 
 export interface TFakeDiscordMessage {
@@ -57,6 +77,8 @@ export interface TFakeDiscordMessage {
   nonce?: string | number;
   allowed_mentions?: unknown;
   embeds: unknown[];
+  /** Uploaded files (multipart `files[n]` + `payload_json`), absent when none. */
+  attachments?: TFakeDiscordAttachment[];
   edited_timestamp: string | null;
   deleted: boolean;
 }
@@ -90,6 +112,13 @@ export interface TFakeDiscord {
   token: string;
   bot: { id: string; username: string };
   applicationId: string;
+  /** OAuth2 client secret of the application (POST /oauth2/token checks it). */
+  clientSecret: string;
+  /**
+   * The user approves the bot install on Discord's consent screen for a guild: the bot joins it (created when no
+   * guildId is given) and a one-use code bound to `redirectUri` is returned, as Discord appends it to the redirect.
+   */
+  consentBotInstall(opts: { redirectUri: string; guildId?: string; guildName?: string }): { code: string; guildId: string };
   calls: TFakeDiscordCall[];
   callsOf(route: string): TFakeDiscordCall[];
   addGuild(opts?: { name?: string; botInGuild?: boolean; permissions?: TDiscordPermission[] }): { id: string };
@@ -98,7 +127,9 @@ export interface TFakeDiscord {
   /** Messages of a channel or thread, oldest first (deleted ones included, flagged). */
   messages(channelId: string): TFakeDiscordMessage[];
   /** A human writes in a thread: stored, and MESSAGE_CREATE is dispatched to every gateway session. */
-  operatorWrites(opts: { guildId: string; threadId: string; content: string; author?: { id?: string; username?: string; global_name?: string | null; bot?: boolean } }): TFakeDiscordMessage;
+  operatorWrites(opts: { guildId: string; threadId: string; content: string; author?: { id?: string; username?: string; global_name?: string | null; bot?: boolean }; files?: { filename: string; contentType?: string; data: Uint8Array }[] }): TFakeDiscordMessage;
+  /** The bytes behind an attachment url (null when unknown). */
+  fileBytes(url: string): Buffer | null;
   edit(opts: { threadId: string; messageId: string; content: string }): TFakeDiscordMessage;
   delete(opts: { threadId: string; messageId: string }): void;
   archiveThread(threadId: string, opts?: { locked?: boolean }): void;
@@ -127,6 +158,7 @@ export interface TFakeDiscord {
 
 export interface TFakeDiscordOptions {
   token?: string;
+  clientSecret?: string;
   /** Whether the bot application has the Message Content privileged intent enabled (IDENTIFY with it fails with 4014 otherwise). */
   messageContentIntent?: boolean;
   heartbeatIntervalMs?: number;
@@ -140,6 +172,9 @@ export interface TFakeDiscordOptions {
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const THREAD_NAME_MAX = 100;
 const CONTENT_MAX = 2000;
+/** Discord's upload limit for a bot in a server without boosts: 10 MiB per request (then 413, code 40005). */
+const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+const MAX_FILES = 10;
 const NONCE_MAX = 25;
 /** Discord keeps enforced nonces "for a few minutes"; the fake uses 5. */
 const NONCE_TTL_MS = 5 * 60_000;
@@ -201,11 +236,24 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   const snowflake = (): string => (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (counter++ & 0xfffn)).toString();
   const bot = { id: snowflake(), username: 'PocketPing' };
   const applicationId = bot.id; // a bot user's id equals its application's id on Discord
+  const clientSecret = opts.clientSecret ?? randomBytes(24).toString('base64url');
+  const oauthCodes = new Map<string, { guildId: string; redirectUri: string; expiresAt: number }>();
   const guilds = new Map<string, TGuild>();
   const channels = new Map<string, TChannel>();
   const threads = new Map<string, TFakeDiscordThread>();
   const messages = new Map<string, TFakeDiscordMessage[]>();
   const nonces = new Map<string, { messageId: string; at: number }>();
+  /** Attachment bytes by url path (/attachments/<channel>/<attachment>/<filename>). */
+  const files = new Map<string, { bytes: Buffer; contentType: string }>();
+  const storeAttachment = (channelId: string, f: { filename: string; contentType?: string | undefined; data: Uint8Array }): TFakeDiscordAttachment => {
+    const id = snowflake();
+    const path = `/attachments/${channelId}/${id}/${encodeURIComponent(f.filename)}`;
+    const bytes = Buffer.from(f.data);
+    files.set(path, { bytes, contentType: f.contentType ?? 'application/octet-stream' });
+    // Like the CDN's signed links: query parameters the client must keep (ex = expiry, hm = signature).
+    const url = `http://127.0.0.1:${port}${path}?ex=${Math.floor(Date.now() / 1000 + 86_400).toString(16)}&hm=${randomBytes(8).toString('hex')}`;
+    return { id, filename: f.filename, size: bytes.length, url, proxy_url: url, ...(f.contentType ? { content_type: f.contentType } : {}) };
+  };
   const failures: { route: string; failure: TFakeDiscordFailure; left: number }[] = [];
   const calls: TFakeDiscordCall[] = [];
   const sessions = new Map<string, TSession>();
@@ -256,7 +304,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   const messageJson = (m: TFakeDiscordMessage) => {
     const { deleted: _deleted, ...rest } = m;
     void _deleted;
-    return { ...rest, type: 0, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], pinned: false, timestamp: timestampOf(m.id), flags: 0, components: [] };
+    return { ...rest, type: 0, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: m.attachments ?? [], pinned: false, timestamp: timestampOf(m.id), flags: 0, components: [] };
   };
   const timestampOf = (id: string) => new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();
   const botAuthor = () => ({ id: bot.id, username: bot.username, global_name: null, bot: true, discriminator: '0', avatar: null });
@@ -289,7 +337,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   });
 
   // ---- REST routes --------------------------------------------------------------------------------------------
-  type THandler = (params: string[], body: Record<string, unknown> | null, query: URLSearchParams) => { status?: number; json: unknown };
+  type THandler = (params: string[], body: Record<string, unknown> | null, query: URLSearchParams, uploads: TUpload[]) => { status?: number; json: unknown };
   const routes: { method: string; pattern: RegExp; route: string; handler: THandler }[] = [];
   const on = (method: string, route: string, handler: THandler) => {
     const pattern = new RegExp(`^${route.replace(/:[a-z_]+/g, '([^/]+)')}$`);
@@ -301,6 +349,13 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   }));
   on('GET', '/gateway', () => ({ json: { url: `ws://127.0.0.1:${port}/gateway` } }));
   on('GET', '/users/@me', () => ({ json: { ...botAuthor(), verified: true, flags: 0, mfa_enabled: false } }));
+  // Partial guilds the bot is in, by id; `limit` (1–200) and `after` page like Discord's.
+  on('GET', '/users/@me/guilds', (_p, _b, query) => {
+    const limit = Math.min(200, Math.max(1, Number(query.get('limit') ?? 200) || 200));
+    const after = BigInt(query.get('after') ?? '0');
+    const list = [...guilds.values()].filter((g) => g.botInGuild && BigInt(g.id) > after).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).slice(0, limit);
+    return { json: list.map((g) => ({ id: g.id, name: g.name, icon: null, banner: null, owner: false, permissions: g.everyonePermissions.toString(), features: [] })) };
+  });
   on('GET', '/guilds/:id', ([id]) => ({ json: guildJson(guildOf(id!)) }));
   on('GET', '/guilds/:id/channels', ([id]) => {
     guildOf(id!);
@@ -343,13 +398,23 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     dispatchAll('THREAD_CREATE', { ...threadJson(thread), newly_created: true });
     return { status: 201, json: threadJson(thread) };
   });
-  on('POST', '/channels/:id/messages', ([id], body) => {
+  on('POST', '/channels/:id/messages', ([id], body, _query, uploads) => {
     const { channel, thread, perms } = resolveChannel(id!);
     need(perms, thread ? DISCORD_PERMISSIONS.SendMessagesInThreads : DISCORD_PERMISSIONS.SendMessages);
+    if (uploads.length > 0) need(perms, DISCORD_PERMISSIONS.AttachFiles);
     const b = body ?? {};
     const content = typeof b.content === 'string' ? b.content : '';
     const embeds = Array.isArray(b.embeds) ? (b.embeds as unknown[]) : [];
-    if (!content && embeds.length === 0) throw new DiscordApiError(400, 50006, 'Cannot send an empty message');
+    if (!content && embeds.length === 0 && uploads.length === 0) throw new DiscordApiError(400, 50006, 'Cannot send an empty message');
+    if (uploads.length > MAX_FILES) throw errors.invalidBody('files', `Must be ${MAX_FILES} or fewer in length.`);
+    // Files are the multipart parts `files[n]`; `attachments[].id` in payload_json refers to n (filename may be renamed there).
+    const described = Array.isArray(b.attachments) ? (b.attachments as { id?: unknown; filename?: unknown }[]) : [];
+    const uploaded = uploads.map((u) => {
+      const n = /^files\[(\d+)\]$/.exec(u.part)?.[1];
+      if (n === undefined) throw errors.invalidBody('files', `Unexpected form part "${u.part}" (files go in files[n]).`);
+      const named = described.find((a) => String(a.id) === n)?.filename;
+      return { filename: typeof named === 'string' && named ? named : u.filename, contentType: u.mimeType, data: u.bytes };
+    });
     if (content.length > CONTENT_MAX) throw errors.invalidBody('content', `Must be ${CONTENT_MAX} or fewer in length.`);
     const nonce = b.nonce;
     if (nonce !== undefined && (typeof nonce === 'string' ? nonce.length > NONCE_MAX : typeof nonce !== 'number')) throw errors.invalidBody('nonce', 'Must be 25 or fewer in length.');
@@ -371,6 +436,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     const m: TFakeDiscordMessage = {
       id: snowflake(), channel_id: id!, guild_id: channel.guildId, author: botAuthor(), content, embeds, edited_timestamp: null, deleted: false,
       ...(nonce !== undefined ? { nonce: nonce as string | number } : {}), ...(b.allowed_mentions !== undefined ? { allowed_mentions: b.allowed_mentions } : {}),
+      ...(uploaded.length > 0 ? { attachments: uploaded.map((f) => storeAttachment(id!, f)) } : {}),
     };
     const list = messages.get(id!) ?? [];
     list.push(m);
@@ -424,6 +490,13 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     return { status: 204, json: null };
   });
 
+  // Trigger Typing Indicator: 204, needs the right to post where it shows (in a thread: Send Messages in Threads).
+  on('POST', '/channels/:id/typing', ([id]) => {
+    const { thread, perms } = resolveChannel(id!);
+    need(perms, thread ? DISCORD_PERMISSIONS.SendMessagesInThreads : DISCORD_PERMISSIONS.SendMessages);
+    return { status: 204, json: null };
+  });
+
   // ---- HTTP server --------------------------------------------------------------------------------------------
   const reply = (res: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}) => {
     const body = json === null ? '' : JSON.stringify(json);
@@ -438,18 +511,84 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       req.on('end', () => resolve(data));
       req.on('error', reject);
     });
+  /** multipart/form-data (a message with files): `payload_json` is the JSON body, `files[n]` the files. */
+  const readMultipart = (req: IncomingMessage): Promise<{ raw: string; uploads: TUpload[]; tooBig: boolean }> =>
+    new Promise((resolve, reject) => {
+      const bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: UPLOAD_MAX_BYTES } });
+      let raw = '';
+      let total = 0;
+      let tooBig = false;
+      const uploads: TUpload[] = [];
+      const reading: Promise<void>[] = [];
+      bb.on('field', (name, value) => {
+        if (name === 'payload_json') raw = value;
+      });
+      bb.on('file', (part, stream, info) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => {
+          total += c.length;
+          chunks.push(c);
+        });
+        stream.on('limit', () => (tooBig = true));
+        reading.push(new Promise((done) => stream.on('close', () => {
+          uploads.push({ part, filename: info.filename || part, mimeType: info.mimeType, bytes: Buffer.concat(chunks) });
+          done();
+        })));
+      });
+      bb.on('close', () => void Promise.all(reading).then(() => resolve({ raw, uploads, tooBig: tooBig || total > UPLOAD_MAX_BYTES })));
+      bb.on('error', reject);
+      req.pipe(bb);
+    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/health') return reply(res, 200, { ok: true });
+    if (req.method === 'GET' && url.pathname.startsWith('/attachments/')) {
+      // The CDN: no Authorization needed, the link itself is the capability.
+      const f = files.get(url.pathname);
+      if (!f) return reply(res, 404, { message: '404: Not Found', code: 0 });
+      res.writeHead(200, { 'content-type': f.contentType, 'content-length': String(f.bytes.length) });
+      return res.end(f.bytes);
+    }
+    if (req.method === 'POST' && /^\/api(\/v10)?\/oauth2\/token$/.test(url.pathname)) {
+      // OAuth2 code exchange (x-www-form-urlencoded). A bot install's answer carries the chosen guild.
+      const form = new URLSearchParams(await readBody(req));
+      const record = (status: number) => calls.push({ method: 'POST', path: '/oauth2/token', route: 'POST /oauth2/token', body: null, status, at: Date.now() });
+      if (form.get('client_id') !== applicationId || form.get('client_secret') !== clientSecret) {
+        record(401);
+        return reply(res, 401, { error: 'invalid_client' });
+      }
+      const code = form.get('code') ?? '';
+      const grant = oauthCodes.get(code);
+      oauthCodes.delete(code);
+      if (form.get('grant_type') !== 'authorization_code' || !grant || grant.expiresAt < Date.now() || grant.redirectUri !== form.get('redirect_uri')) {
+        record(400);
+        return reply(res, 400, { error: 'invalid_grant', error_description: 'Invalid "code" in request.' });
+      }
+      record(200);
+      const g = guilds.get(grant.guildId)!;
+      return reply(res, 200, { access_token: randomBytes(20).toString('base64url'), token_type: 'Bearer', expires_in: 604800, refresh_token: randomBytes(20).toString('base64url'), scope: 'bot', guild: guildJson(g) });
+    }
     const m = /^\/api\/v10(\/.*)$/.exec(url.pathname);
     if (!m) return reply(res, 404, { message: '404: Not Found', code: 0 });
     const path = decodeURIComponent(m[1]!); // discord.js sends /users/%40me
     const method = (req.method ?? 'GET').toUpperCase();
-    const raw = await readBody(req);
+    const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    const form = multipart ? await readMultipart(req).catch(() => null) : null;
+    const raw = form ? form.raw : await readBody(req);
+    const uploads = form?.uploads ?? [];
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     let body: Record<string, unknown> | null = null;
-    const record = (route: string, status: number) => calls.push({ method, path, route, body, status, at: Date.now() });
+    const record = (route: string, status: number) =>
+      calls.push({ method, path, route, body, status, at: Date.now(), ...(uploads.length ? { files: uploads.map((u) => ({ part: u.part, filename: u.filename, size: u.bytes.length, mimeType: u.mimeType })) } : {}) });
+    if (multipart && !form) {
+      record(`${method} ?`, 400);
+      return reply(res, 400, { message: '400: Bad Request', code: 50109 });
+    }
+    if (form?.tooBig) {
+      record(`${method} ?`, 413);
+      return reply(res, 413, { message: 'Request entity too large', code: 40005 });
+    }
     if (raw) {
       try {
         const parsed = JSON.parse(raw) as unknown;
@@ -488,7 +627,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       return reply(res, f.status, { message: f.message ?? 'failure', code: f.code ?? 0 });
     }
     try {
-      const out = r.handler(match.params.slice(1), body, url.searchParams);
+      const out = r.handler(match.params.slice(1), body, url.searchParams, uploads);
       const status = out.status ?? 200;
       record(r.route, status);
       // Only bucket headers that say "plenty left": the fake does not simulate buckets (failNext does the 429s).
@@ -594,6 +733,22 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     token,
     bot,
     applicationId,
+    clientSecret,
+    consentBotInstall(o) {
+      let g = o.guildId ? guilds.get(o.guildId) : undefined;
+      if (o.guildId && !g) throw new Error(`fake discord: no guild ${o.guildId}`);
+      if (!g) {
+        g = { id: snowflake(), name: o.guildName ?? 'Acme Support', botInGuild: false, ownerId: snowflake(), everyonePermissions: allPermissions };
+        guilds.set(g.id, g);
+      }
+      if (!g.botInGuild) {
+        g.botInGuild = true;
+        dispatchAll('GUILD_CREATE', guildCreatePayload(g));
+      }
+      const code = randomBytes(15).toString('base64url');
+      oauthCodes.set(code, { guildId: g.id, redirectUri: o.redirectUri, expiresAt: Date.now() + 10 * 60_000 });
+      return { code, guildId: g.id };
+    },
     calls,
     callsOf: (route) => calls.filter((c) => c.route === route && c.status < 300),
     addGuild(o = {}) {
@@ -615,11 +770,18 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     },
     threads: (parentId) => [...threads.values()].filter((t) => !parentId || t.parentId === parentId).map((t) => ({ ...t })),
     messages: (channelId) => (messages.get(channelId) ?? []).map((m) => ({ ...m })),
+    fileBytes(u) {
+      const f = files.get(new URL(u, 'http://127.0.0.1').pathname);
+      return f ? Buffer.from(f.bytes) : null;
+    },
     operatorWrites(o) {
       const t = getThread(o.threadId);
       if (t.guildId !== o.guildId) throw new Error('fake discord: thread is in another guild');
       const author = { id: o.author?.id ?? '80351110224678912', username: o.author?.username ?? 'sarah', global_name: o.author?.global_name ?? 'Sarah', ...(o.author?.bot ? { bot: true } : {}) };
-      const m: TFakeDiscordMessage = { id: snowflake(), channel_id: t.id, guild_id: t.guildId, author, content: o.content, embeds: [], edited_timestamp: null, deleted: false };
+      const m: TFakeDiscordMessage = {
+        id: snowflake(), channel_id: t.id, guild_id: t.guildId, author, content: o.content, embeds: [], edited_timestamp: null, deleted: false,
+        ...(o.files?.length ? { attachments: o.files.map((f) => storeAttachment(t.id, f)) } : {}),
+      };
       messages.get(t.id)!.push(m);
       t.archived = false;
       dispatchAll('MESSAGE_CREATE', { ...messageJson(m), guild_id: t.guildId, member: { roles: [], joined_at: new Date().toISOString(), nick: null, deaf: false, mute: false, flags: 0 } });

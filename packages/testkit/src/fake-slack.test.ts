@@ -79,6 +79,29 @@ describe('fake Slack Web API', () => {
     await expect(wc.chat.postMessage({ channel, text: '' })).rejects.toMatchObject({ data: { error: 'no_text' } });
   });
 
+  it('message metadata is stored; conversations.replies pages a thread, bounded by oldest, metadata only when asked', async () => {
+    const parent = await wc.chat.postMessage({ channel, text: 'card' });
+    const metadata = { event_type: 'pocketping_message', event_payload: { message_id: 'm1' } };
+    const a = await wc.chat.postMessage({ channel, thread_ts: parent.ts!, text: 'a', metadata });
+    const b = await wc.chat.postMessage({ channel, thread_ts: parent.ts!, text: 'b' });
+    const all = await wc.conversations.replies({ channel, ts: parent.ts!, include_all_metadata: true });
+    expect(all.messages?.map((m) => [m.text, m.metadata?.event_payload])).toEqual([['card', undefined], ['a', { message_id: 'm1' }], ['b', undefined]]);
+    expect((await wc.conversations.replies({ channel, ts: parent.ts! })).messages?.[1]?.metadata).toBeUndefined();
+    // oldest is exclusive unless inclusive=true; limit + cursor page through the rest.
+    expect((await wc.conversations.replies({ channel, ts: parent.ts!, oldest: a.ts! })).messages?.map((m) => m.text)).toEqual(['b']);
+    const first = await wc.conversations.replies({ channel, ts: parent.ts!, oldest: a.ts!, inclusive: true, limit: 1 });
+    expect([first.messages?.map((m) => m.text), first.has_more]).toEqual([['a'], true]);
+    const second = await wc.conversations.replies({ channel, ts: parent.ts!, oldest: a.ts!, inclusive: true, limit: 1, cursor: first.response_metadata!.next_cursor! });
+    expect([second.messages?.map((m) => m.ts), second.has_more]).toEqual([[b.ts], false]);
+    await expect(wc.conversations.replies({ channel, ts: '1.000001' })).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+    // conversations.history: top-level messages only, newest first, same bounds and metadata rule.
+    const top = await wc.chat.postMessage({ channel, text: 'card 2', metadata: { event_type: 'pocketping_conversation', event_payload: { conversation_id: 'c1' } } });
+    const history = await wc.conversations.history({ channel, oldest: parent.ts!, inclusive: true, include_all_metadata: true });
+    expect(history.messages?.map((m) => [m.text, m.metadata?.event_payload])).toEqual([['card 2', { conversation_id: 'c1' }], ['card', undefined]]);
+    expect((await wc.conversations.history({ channel, oldest: parent.ts! })).messages?.map((m) => m.ts)).toEqual([top.ts]);
+    await expect(wc.chat.postMessage({ channel, text: 'x', metadata: { event_type: '', event_payload: {} } })).rejects.toMatchObject({ data: { error: 'invalid_metadata_schema' } });
+  });
+
   it('failNext: 429 with a Retry-After header, or a platform error', async () => {
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 12 });
     const raw = await fetch(`${slack.apiUrl}chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${bot.token}` }, body: new URLSearchParams({ channel, text: 'x' }) });
@@ -168,5 +191,54 @@ describe('fake Slack Events API', () => {
     // Socket Mode replaces the Request URL.
     expect(received).toHaveLength(0);
     ws.close();
+  });
+});
+
+describe('fake Slack files and uninstall', () => {
+  it('files.getUploadURLExternal → upload_url (raw bytes) → files.completeUploadExternal shares into a thread', async () => {
+    const parent = await wc.chat.postMessage({ channel, text: 'card' });
+    const bytes = Buffer.from('%PDF-1.4 fake pdf bytes');
+    const up = await wc.files.getUploadURLExternal({ filename: 'quote.pdf', length: bytes.length });
+    expect(up).toMatchObject({ ok: true, upload_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\//), file_id: expect.stringMatching(/^F/) });
+    // Completing before the bytes arrived is refused; a wrong length is refused at the upload.
+    await expect(wc.files.completeUploadExternal({ files: [{ id: up.file_id! }], channel_id: channel, thread_ts: parent.ts! })).rejects.toMatchObject({ data: { error: 'file_not_found' } });
+    expect((await fetch(up.upload_url!, { method: 'POST', body: bytes.subarray(1) })).status).toBe(400);
+    const res = await fetch(up.upload_url!, { method: 'POST', body: bytes });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(`OK - ${bytes.length}`);
+    const done = await wc.files.completeUploadExternal({ files: [{ id: up.file_id!, title: 'Quote' }], channel_id: channel, thread_ts: parent.ts!, initial_comment: 'here it is' });
+    expect(done.files).toEqual([{ id: up.file_id, title: 'Quote' }]);
+    const f = slack.files().find((x) => x.id === up.file_id)!;
+    expect(f).toMatchObject({ name: 'quote.pdf', mimetype: 'application/pdf', channel, threadTs: parent.ts, initialComment: 'here it is', user: bot.botUserId });
+    expect(f.data.equals(bytes)).toBe(true);
+    expect(slack.messages(channel, parent.ts).find((m) => m.files?.includes(up.file_id!))).toMatchObject({ threadTs: parent.ts, text: 'here it is' });
+    await wc.files.delete({ file: up.file_id! });
+    expect(slack.files().find((x) => x.id === up.file_id)!.deleted).toBe(true);
+    await expect(wc.files.delete({ file: up.file_id! })).rejects.toMatchObject({ data: { error: 'file_deleted' } });
+  });
+
+  it('an operator file is a file_share event whose url_private answers only with a bot token', async () => {
+    const parent = await wc.chat.postMessage({ channel, text: 'card' });
+    const u = slack.addUser({ teamId, name: 'filer' });
+    received.length = 0;
+    await slack.operatorWrites({ channel, thread_ts: parent.ts!, text: 'see attached', user: u.id, files: [{ name: 'shot.png', mimetype: 'image/png', data: Buffer.from('png-bytes') }] });
+    const event = (JSON.parse(received[0]!.body) as { event: { subtype: string; files: { url_private: string; url_private_download: string; name: string; size: number; mode: string }[] } }).event;
+    expect(event.subtype).toBe('file_share');
+    expect(event.files[0]).toMatchObject({ name: 'shot.png', size: 9, mode: 'hosted' });
+    const withToken = await fetch(event.files[0]!.url_private_download, { headers: { authorization: `Bearer ${bot.token}` } });
+    expect(withToken.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await withToken.arrayBuffer()).toString()).toBe('png-bytes');
+    const without = await fetch(event.files[0]!.url_private);
+    expect(without.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('uninstallApp revokes the team\'s bot tokens and sends tokens_revoked then app_uninstalled', async () => {
+    const team2 = slack.addTeam({ name: 'Gone' }).id;
+    const b2 = slack.addBot({ teamId: team2 });
+    received.length = 0;
+    const deliveries = await slack.uninstallApp(team2);
+    expect(deliveries.map((d) => (d.payload.event as { type: string }).type)).toEqual(['tokens_revoked', 'app_uninstalled']);
+    expect(deliveries[0]!.payload).toMatchObject({ team_id: team2, event: { tokens: { bot: [b2.botUserId] } } });
+    await expect(new WebClient(b2.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }).auth.test()).rejects.toMatchObject({ data: { error: 'token_revoked' } });
   });
 });

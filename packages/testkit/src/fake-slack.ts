@@ -9,11 +9,16 @@
 // the events URL — or, once a Socket Mode client has connected (apps.connections.open → ws URL), sent over the
 // WebSocket as an `events_api` envelope that the client must ack with its envelope_id.
 //
+// Files: files.getUploadURLExternal → POST the bytes (raw or multipart) to the upload_url it returns →
+// files.completeUploadExternal shares them in a channel/thread; operators' files are served at their url_private
+// (bot token required, as on files.slack.com); files.delete removes one.
+//
 // Shapes follow docs.slack.dev (chat.postMessage, oauth.v2.access, message events, Socket Mode). Where the fake
 // knowingly simplifies, the comment at that spot says so. Test tool only: state lives in memory.
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import busboy from 'busboy';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -44,6 +49,26 @@ export interface TFakeSlackMessage {
   edited: boolean;
   /** Post options as received (unfurl_links, link_names, …), for assertions. */
   options: Record<string, unknown>;
+  /** File ids shared with the message. */
+  files?: string[];
+  /** Message metadata as posted (`{ event_type, event_payload }`); returned by reads only with include_all_metadata. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+export interface TFakeSlackFile {
+  id: string;
+  teamId: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  data: Buffer;
+  /** Who uploaded it: the bot's user id for app uploads, the human's for operatorWrites. */
+  user: string;
+  /** Where it was shared (completeUploadExternal / a human's post); absent while only uploaded. */
+  channel?: string;
+  threadTs?: string;
+  initialComment?: string;
+  deleted: boolean;
 }
 
 export interface TFakeSlackDelivery {
@@ -56,6 +81,11 @@ export interface TFakeSlackDelivery {
 
 export interface TFakeSlackOptions {
   port?: number;
+  /**
+   * Delay (ms) between carrying out a Web API call and answering it: the call is done (a post is stored) while its
+   * answer is still on the way, the window in which a killed client leaves a post it does not know about.
+   */
+  latencyMs?: number;
   /** The app's signing secret (Events API signatures). A random one by default. */
   signingSecret?: string;
   /** The app's OAuth client credentials (oauth.v2.access). Random by default. */
@@ -106,7 +136,23 @@ export interface TFakeSlack {
   failNext(method: string, failure: { error?: string; status?: number; retryAfter?: number }, times?: number): void;
   messages(channel: string, threadTs?: string): TFakeSlackMessage[];
   /** A human writes in a thread: stored, then delivered as a message event (and again for each retry, with X-Slack-Retry-Num). */
-  operatorWrites(opts: { channel: string; thread_ts: string; text: string; user: string; retries?: number; eventId?: string }): Promise<{ ts: string; eventId: string; deliveries: TFakeSlackDelivery[] }>;
+  operatorWrites(opts: {
+    channel: string;
+    thread_ts: string;
+    text: string;
+    user: string;
+    retries?: number;
+    eventId?: string;
+    /** Files shared with the message (a file_share message event with url_private / url_private_download). */
+    files?: { name: string; mimetype: string; data: Uint8Array }[];
+  }): Promise<{ ts: string; eventId: string; deliveries: TFakeSlackDelivery[] }>;
+  /** Files uploaded by the app or shared by humans (for assertions). */
+  files(): TFakeSlackFile[];
+  /**
+   * A workspace admin removes the app: every bot token of the team is revoked, then Slack sends tokens_revoked
+   * (with the bot user ids) and app_uninstalled, as it does on a real uninstall.
+   */
+  uninstallApp(teamId: string): Promise<TFakeSlackDelivery[]>;
   /** The author edits a message: message_changed event. */
   edit(opts: { channel: string; ts: string; text: string }): Promise<TFakeSlackDelivery>;
   /** A human deletes a message (a reply, or a thread's parent): message_deleted event. */
@@ -128,12 +174,20 @@ interface TCode { code: string; teamId: string; redirectUri?: string; scope: str
 
 const TEXT_MAX = 40_000;
 const BLOCKS_MAX = 50;
+/** Slack's per-file limit is 1 GB; the fake keeps files in memory, so it stops far earlier. */
+const FILE_MAX = 50 * 1024 * 1024;
 const SCOPES = 'chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history';
 /** Socket Mode: Slack retries an unacknowledged envelope; the fake does it quickly so tests stay fast. */
 const SOCKET_ACK_TIMEOUT_MS = 3_000;
 const SOCKET_ATTEMPTS = 3;
 /** Slack pings Socket Mode clients; the SDK disconnects when it hears nothing for 30 s. */
 const SOCKET_PING_MS = 10_000;
+
+/** Slack derives a file's type from its name; the fake knows the common ones. */
+function mimeFromName(name: string): string | undefined {
+  const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
+  return ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv' } as Record<string, string>)[ext];
+}
 
 const upperId = (prefix: string, n = 10) => prefix + randomBytes(n).toString('hex').toUpperCase().slice(0, n);
 
@@ -175,6 +229,9 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
   const tickets = new Set<string>();
   const sockets = new Set<WebSocket>();
   const pendingAcks = new Map<string, () => void>();
+  const files = new Map<string, TFakeSlackFile>();
+  /** files.getUploadURLExternal tickets: upload id → file id, announced length, and whether the bytes came. */
+  const uploads = new Map<string, { fileId: string; teamId: string; user: string; filename: string; length: number; received: boolean }>();
   let lastTsMicros = 0;
 
   /** Slack ts: "<unix seconds>.<6 digits>", unique per channel and increasing; the fake makes it globally unique. */
@@ -217,6 +274,39 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       ...(m.threadTs !== undefined ? { thread_ts: m.threadTs, parent_user_id: messages.find((p) => p.ts === m.threadTs)?.user } : {}),
       ...(replies.length > 0 ? { thread_ts: m.ts, reply_count: replies.length, latest_reply: replies.at(-1)?.ts } : {}),
       ...(m.edited ? { edited: { user: m.user, ts: nextTs() } } : {}),
+    };
+  };
+
+  /** A Slack file object (the fields a client reads); url_private needs the bot token, like files.slack.com. */
+  const fileObject = (f: TFakeSlackFile) => {
+    const path = `files-pri/${f.teamId}-${f.id}/${encodeURIComponent(f.name)}`;
+    return {
+      id: f.id,
+      created: Math.floor(Date.now() / 1000),
+      timestamp: Math.floor(Date.now() / 1000),
+      name: f.name,
+      title: f.title,
+      mimetype: f.mimetype,
+      filetype: f.name.includes('.') ? f.name.split('.').pop()!.toLowerCase() : 'binary',
+      pretty_type: f.mimetype,
+      user: f.user,
+      user_team: f.teamId,
+      editable: false,
+      size: f.data.length,
+      mode: f.deleted ? 'tombstone' : 'hosted',
+      is_external: false,
+      external_type: '',
+      is_public: f.channel !== undefined,
+      public_url_shared: false,
+      display_as_bot: false,
+      username: '',
+      url_private: `http://127.0.0.1:${port}/${path}`,
+      url_private_download: `http://127.0.0.1:${port}/${path}?download=1`,
+      permalink: `http://127.0.0.1:${port}/files/${f.user}/${f.id}/${encodeURIComponent(f.name)}`,
+      channels: f.channel ? [f.channel] : [],
+      groups: [],
+      ims: [],
+      comments_count: 0,
     };
   };
 
@@ -303,6 +393,7 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
 
   const messageEvent = (m: TFakeSlackMessage, ch: TChannel) => ({
     type: 'message',
+    ...(m.files?.length ? { subtype: 'file_share', upload: true, display_as_bot: false, files: m.files.map((id) => fileObject(files.get(id)!)) } : {}),
     ...(m.botId ? { bot_id: m.botId, app_id: appId } : { client_msg_id: randomBytes(16).toString('hex') }),
     user: m.user,
     text: m.text,
@@ -338,6 +429,32 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     const ch = typeof id === 'string' ? channels.get(id) : undefined;
     if (!ch || ch.deleted || ch.teamId !== bot.teamId || (ch.isPrivate && !ch.members.has(bot.botUserId))) return fail('channel_not_found');
     return ch;
+  };
+
+  const flag = (v: unknown) => v === true || v === 'true' || v === '1';
+  /** oldest/latest bounds of history reads, exclusive unless `inclusive`. */
+  const timeWindow = (p: Record<string, unknown>) => {
+    const inclusive = flag(p.inclusive);
+    const oldest = str(p.oldest) ?? '';
+    const latest = str(p.latest) ?? '';
+    return (m: TFakeSlackMessage) =>
+      (!oldest || (inclusive ? Number(m.ts) >= Number(oldest) : Number(m.ts) > Number(oldest))) &&
+      (!latest || (inclusive ? Number(m.ts) <= Number(latest) : Number(m.ts) < Number(latest)));
+  };
+  /** One page of a history read: `limit` (default `defaultLimit`) from the cursor; metadata only with include_all_metadata. */
+  const messagePage = (list: TFakeSlackMessage[], p: Record<string, unknown>, defaultLimit: number): TAnswer => {
+    const limit = Math.min(1000, Math.max(1, Number(p.limit ?? defaultLimit) || defaultLimit));
+    const start = Number(str(p.cursor) ?? 0) || 0;
+    const more = start + limit < list.length;
+    const withMetadata = flag(p.include_all_metadata);
+    return {
+      body: {
+        ok: true,
+        messages: list.slice(start, start + limit).map((m) => ({ ...messageObject(m), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+        has_more: more,
+        response_metadata: { next_cursor: more ? String(start + limit) : '' },
+      },
+    };
   };
 
   const methods: Record<string, (p: Record<string, unknown>, token: string, auth: { basic?: { id: string; secret: string } }) => TAnswer> = {
@@ -440,6 +557,32 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       };
     },
 
+    // The channel's top-level messages, NEWEST first (as Slack pages history), within oldest/latest (exclusive
+    // unless `inclusive`), `limit` per page with a cursor; metadata only with include_all_metadata.
+    'conversations.history': (p, token) => {
+      const bot = botFor(token);
+      if (isAnswer(bot)) return bot;
+      const ch = visibleChannel(bot, p.channel);
+      if (isAnswer(ch)) return ch;
+      const within = timeWindow(p);
+      return messagePage(messages.filter((m) => m.channel === ch.id && m.threadTs === undefined && !m.deleted && within(m)).reverse(), p, 100);
+    },
+
+    // The parent and its replies, oldest first, within oldest/latest (exclusive unless `inclusive`), `limit` per page
+    // with a cursor; metadata only with include_all_metadata. Needs channels:history (the fake does not model scopes).
+    'conversations.replies': (p, token) => {
+      const bot = botFor(token);
+      if (isAnswer(bot)) return bot;
+      const ch = visibleChannel(bot, p.channel);
+      if (isAnswer(ch)) return ch;
+      const ts = str(p.ts);
+      if (!ts) return fail('invalid_arguments');
+      const parent = messages.find((m) => m.channel === ch.id && m.ts === ts && !m.deleted);
+      if (!parent) return fail('thread_not_found');
+      const within = timeWindow(p);
+      return messagePage([parent, ...messages.filter((m) => m.channel === ch.id && m.threadTs === parent.ts && !m.deleted)].filter(within), p, 1000);
+    },
+
     'chat.postMessage': (p, token) => {
       const bot = botFor(token);
       if (isAnswer(bot)) return bot;
@@ -468,9 +611,21 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
         if (!parent || parent.deleted) return fail('thread_not_found');
         if (parent.threadTs !== undefined) return fail('thread_not_found');
       }
+      let metadata: TFakeSlackMessage['metadata'];
+      if (p.metadata !== undefined) {
+        let raw: unknown;
+        try {
+          raw = typeof p.metadata === 'string' ? JSON.parse(p.metadata) : p.metadata;
+        } catch {
+          return fail('invalid_metadata_format');
+        }
+        const md = raw as { event_type?: unknown; event_payload?: unknown } | null;
+        if (!md || typeof md.event_type !== 'string' || !md.event_type || typeof md.event_payload !== 'object' || md.event_payload === null || Array.isArray(md.event_payload)) return fail('invalid_metadata_schema');
+        metadata = { event_type: md.event_type, event_payload: md.event_payload as Record<string, unknown> };
+      }
       const options: Record<string, unknown> = {};
       for (const k of ['unfurl_links', 'unfurl_media', 'link_names', 'parse', 'mrkdwn', 'reply_broadcast']) if (p[k] !== undefined) options[k] = p[k];
-      const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, ...(threadTs !== undefined ? { threadTs } : {}), user: bot.botUserId, botId: bot.botId, text, ...(blocks !== undefined ? { blocks } : {}), deleted: false, edited: false, options };
+      const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, ...(threadTs !== undefined ? { threadTs } : {}), user: bot.botUserId, botId: bot.botId, text, ...(blocks !== undefined ? { blocks } : {}), ...(metadata ? { metadata } : {}), deleted: false, edited: false, options };
       messages.push(m);
       if (opts.echoBotMessages) void deliver(ch.teamId, messageEvent(m, ch));
       return { body: { ok: true, channel: ch.id, ts: m.ts, message: messageObject(m) } };
@@ -504,6 +659,86 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       if (m.user !== bot.botUserId) return fail('cant_delete_message');
       m.deleted = true;
       return { body: { ok: true, channel: ch.id, ts: m.ts } };
+    },
+
+    'files.getUploadURLExternal': (p, token) => {
+      const bot = botFor(token);
+      if (isAnswer(bot)) return bot;
+      const filename = str(p.filename);
+      const length = Number(str(p.length));
+      if (!filename) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: filename'] } });
+      if (!Number.isInteger(length) || length < 1) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: length'] } });
+      if (length > FILE_MAX) return fail('file_too_large');
+      const fileId = upperId('F');
+      const uploadId = randomBytes(12).toString('hex');
+      uploads.set(uploadId, { fileId, teamId: bot.teamId, user: bot.botUserId, filename, length, received: false });
+      return { body: { ok: true, upload_url: `http://127.0.0.1:${port}/upload/v1/${uploadId}`, file_id: fileId } };
+    },
+
+    'files.completeUploadExternal': (p, token) => {
+      const bot = botFor(token);
+      if (isAnswer(bot)) return bot;
+      let list: unknown = p.files;
+      if (typeof list === 'string') {
+        try {
+          list = JSON.parse(list);
+        } catch {
+          return fail('invalid_arguments');
+        }
+      }
+      if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof (f as { id?: unknown })?.id !== 'string')) return fail('invalid_arguments');
+      const wanted = (list as { id: string; title?: string }[]).map((f) => ({ entry: [...uploads.entries()].find(([, u]) => u.fileId === f.id), title: f.title }));
+      // A file id that was never issued or whose bytes never arrived cannot be completed.
+      if (wanted.some((w) => !w.entry || !w.entry[1].received || w.entry[1].teamId !== bot.teamId)) return fail('file_not_found');
+      const channelId = str(p.channel_id);
+      const threadTs = str(p.thread_ts);
+      const comment = str(p.initial_comment);
+      let ch: TChannel | undefined;
+      if (channelId !== undefined) {
+        const visible = visibleChannel(bot, channelId);
+        if (isAnswer(visible)) return visible;
+        if (visible.isArchived) return fail('is_archived');
+        if (!visible.members.has(bot.botUserId)) return fail('not_in_channel');
+        if (threadTs !== undefined) {
+          const parent = messages.find((m) => m.channel === visible.id && m.ts === threadTs);
+          // Simplification (as chat.postMessage): a vanished parent answers thread_not_found.
+          if (!parent || parent.deleted || parent.threadTs !== undefined) return fail('thread_not_found');
+        }
+        ch = visible;
+      } else if (threadTs !== undefined) {
+        return fail('invalid_arguments');
+      }
+      const done: TFakeSlackFile[] = [];
+      for (const w of wanted) {
+        const [uploadId, u] = w.entry!;
+        const f = files.get(u.fileId)!;
+        if (w.title) f.title = w.title;
+        if (ch) {
+          f.channel = ch.id;
+          if (threadTs !== undefined) f.threadTs = threadTs;
+          if (comment !== undefined) f.initialComment = comment;
+        }
+        uploads.delete(uploadId);
+        done.push(f);
+      }
+      if (ch) {
+        // The share is a bot message in the channel/thread carrying the files (and the comment as its text).
+        const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, ...(threadTs !== undefined ? { threadTs } : {}), user: bot.botUserId, botId: bot.botId, text: comment ?? '', deleted: false, edited: false, options: {}, files: done.map((f) => f.id) };
+        messages.push(m);
+      }
+      return { body: { ok: true, files: done.map((f) => ({ id: f.id, title: f.title })) } };
+    },
+
+    'files.delete': (p, token) => {
+      const bot = botFor(token);
+      if (isAnswer(bot)) return bot;
+      const f = files.get(str(p.file) ?? '');
+      if (!f || f.teamId !== bot.teamId) return fail('file_not_found');
+      if (f.deleted) return fail('file_deleted');
+      if (f.user !== bot.botUserId) return fail('cant_delete_file');
+      f.deleted = true;
+      for (const m of messages) if (m.files?.includes(f.id) && m.files.every((id) => files.get(id)?.deleted)) m.deleted = true;
+      return { body: { ok: true } };
     },
 
     'apps.connections.open': (_p, token) => {
@@ -565,6 +800,7 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     }
     const answer = fn(params, token, { ...(basic && basic.length === 2 ? { basic: { id: basic[0]!, secret: basic[1]! } } : {}) });
     if (answer.body.ok === false) call.error = String(answer.body.error);
+    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     call.status = answer.status ?? 200;
     return send(res, call.status, answer.body, answer.headers);
   };
@@ -597,6 +833,77 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     res.end();
   };
 
+  /** The upload_url step: the raw bytes (or a multipart form with one file), exactly `length` of them. */
+  const handleUpload = async (req: IncomingMessage, res: ServerResponse, uploadId: string) => {
+    const u = uploads.get(uploadId);
+    if (!u) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('upload not found');
+      return;
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    let data: Buffer;
+    let mimetype = 'application/octet-stream';
+    if (type === 'multipart/form-data') {
+      const got = await new Promise<{ data: Buffer; mimetype: string } | null>((resolve, reject) => {
+        const bb = busboy({ headers: req.headers, limits: { fileSize: FILE_MAX, files: 1 } });
+        let found: { data: Buffer; mimetype: string } | null = null;
+        bb.on('file', (_field, stream, info) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => (found = { data: Buffer.concat(chunks), mimetype: info.mimeType }));
+        });
+        bb.on('close', () => resolve(found));
+        bb.on('error', reject);
+        req.pipe(bb);
+      });
+      if (!got) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('no file in the form');
+        return;
+      }
+      data = got.data;
+      mimetype = got.mimetype;
+    } else {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req as AsyncIterable<Buffer>) {
+        size += c.length;
+        if (size > FILE_MAX) {
+          res.writeHead(413, { 'content-type': 'text/plain' }).end('too large');
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      }
+      data = Buffer.concat(chunks);
+      if (type && type !== 'application/octet-stream') mimetype = type;
+    }
+    // Slack refuses the completion of an upload whose size differs from the announced length.
+    if (data.length !== u.length) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(`expected ${u.length} bytes, got ${data.length}`);
+      return;
+    }
+    u.received = true;
+    files.set(u.fileId, { id: u.fileId, teamId: u.teamId, name: u.filename, title: u.filename, mimetype: mimeFromName(u.filename) ?? mimetype, data, user: u.user, deleted: false });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${data.length}`);
+  };
+
+  /** url_private: only with a valid bot token of the file's team, as files.slack.com does. */
+  const handleDownload = (req: IncomingMessage, res: ServerResponse, teamId: string, fileId: string) => {
+    const authz = req.headers.authorization ?? '';
+    const bot = bots.get(authz.startsWith('Bearer ') ? authz.slice(7) : '');
+    const f = files.get(fileId);
+    if (!bot || bot.revoked || bot.teamId !== teamId) {
+      // Slack answers its sign-in page rather than an error status.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+      return;
+    }
+    if (!f || f.deleted || f.teamId !== teamId) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('file not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': f.mimetype, 'content-length': String(f.data.length) }).end(f.data);
+  };
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const m = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
@@ -607,6 +914,15 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       return;
     }
     if (url.pathname === '/oauth/v2/authorize' && req.method === 'GET') return handleAuthorize(res, url);
+    const upload = /^\/upload\/v1\/([a-f0-9]+)$/.exec(url.pathname);
+    if (upload && req.method === 'POST') {
+      handleUpload(req, res, upload[1]!).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(err instanceof Error ? err.message : String(err));
+      });
+      return;
+    }
+    const download = /^\/files-pri\/([A-Z0-9]+)-(F[A-Z0-9]+)\/[^/]+$/.exec(url.pathname);
+    if (download && req.method === 'GET') return handleDownload(req, res, download[1]!, download[2]!);
     if (url.pathname === '/health') return send(res, 200, { ok: true });
     send(res, 404, { ok: false, error: 'not_found' });
   });
@@ -727,7 +1043,12 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     },
     async operatorWrites(o) {
       const ch = channelOrThrow(o.channel);
-      const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, threadTs: o.thread_ts, user: o.user, text: o.text, deleted: false, edited: false, options: {} };
+      const shared = (o.files ?? []).map((f) => {
+        const file: TFakeSlackFile = { id: upperId('F'), teamId: ch.teamId, name: f.name, title: f.name, mimetype: f.mimetype, data: Buffer.from(f.data), user: o.user, channel: ch.id, threadTs: o.thread_ts, deleted: false };
+        files.set(file.id, file);
+        return file.id;
+      });
+      const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, threadTs: o.thread_ts, user: o.user, text: o.text, deleted: false, edited: false, options: {}, ...(shared.length > 0 ? { files: shared } : {}) };
       messages.push(m);
       const event = messageEvent(m, ch);
       const eventId = o.eventId ?? upperId('Ev', 10);
@@ -753,9 +1074,21 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       return deliver(ch.teamId, { type: 'message', subtype: 'message_deleted', hidden: true, deleted_ts: m.ts, channel: ch.id, previous_message: previous, event_ts: ts, ts, channel_type: ch.isPrivate ? 'group' : 'channel' });
     },
     deliverEvent: (teamId, event, o = {}) => deliver(teamId, event, o),
+    files: () => [...files.values()],
+    async uninstallApp(teamId) {
+      const teamBots = [...bots.values()].filter((b) => b.teamId === teamId);
+      for (const b of teamBots) b.revoked = true;
+      const eventTs = () => String(Date.now() / 1000);
+      return [
+        await deliver(teamId, { type: 'tokens_revoked', tokens: { oauth: [], bot: teamBots.map((b) => b.botUserId) }, event_ts: eventTs() }),
+        await deliver(teamId, { type: 'app_uninstalled', event_ts: eventTs() }),
+      ];
+    },
     reset() {
       calls.length = 0;
       messages.length = 0;
+      files.clear();
+      uploads.clear();
       failures.clear();
     },
     async close() {

@@ -148,6 +148,17 @@ describe('fake Telegram Bot API', () => {
     expect(await res.json()).toEqual({ ok: false, error_code: 404, description: 'Not Found' });
   });
 
+  it('sendChatAction: "typing" in a topic; a wrong action or a deleted topic is refused', async () => {
+    const topic = await api.createForumTopic(chatId, 'Visitor #2');
+    expect(await api.sendChatAction(chatId, 'typing', { message_thread_id: topic.message_thread_id })).toBe(true);
+    expect(fake.callsOf('sendChatAction').map((c) => [c.params.action, Number(c.params.message_thread_id)])).toEqual([['typing', topic.message_thread_id]]);
+    const wrong = await grammyError(api.raw.sendChatAction({ chat_id: chatId, action: 'dancing' as 'typing' }));
+    expect(wrong.description).toBe('Bad Request: wrong parameter action in request');
+    fake.deleteTopic(chatId, topic.message_thread_id);
+    const gone = await grammyError(api.sendChatAction(chatId, 'typing', { message_thread_id: topic.message_thread_id }));
+    expect(gone.description).toBe('Bad Request: message thread not found');
+  });
+
   it('fails with "message thread not found" after the topic is deleted', async () => {
     const topic = await api.createForumTopic(chatId, 'Visitor #1');
     await api.sendMessage(chatId, 'first', { message_thread_id: topic.message_thread_id });

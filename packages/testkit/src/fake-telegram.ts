@@ -153,6 +153,9 @@ const UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 const DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
 /** The only icon colours createForumTopic accepts (docs: "Currently, must be one of ..."). */
 const TOPIC_COLORS = [0x6fb9f0, 0xffd67e, 0xcb86db, 0x8eee98, 0xff93b2, 0xfb6f5f];
+/** sendChatAction's `action` values (docs). */
+const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
+
 /** In a forum the "General" topic has thread id 1; messages there carry no message_thread_id. */
 const GENERAL_THREAD_ID = 1;
 /** Update types Telegram leaves out unless a bot asks for them explicitly in allowed_updates. */
@@ -1232,6 +1235,14 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
         body,
       });
       return msg.json;
+    },
+
+    sendchataction: ({ params }) => {
+      const chat = chatOrThrow(params);
+      threadForSend(chat, params);
+      const action = optStr(params, 'action');
+      if (!action || !CHAT_ACTIONS.has(action)) throw badRequest('wrong parameter action in request');
+      return true;
     },
 
     editmessagetext: ({ bot, params }) => {

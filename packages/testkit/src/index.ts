@@ -3,3 +3,4 @@ export * from './fake-discord.js';
 export * from './fake-slack.js';
 export * from './stack.js';
 export * from './chromium.js';
+export * from './fake-smtp.js';

@@ -15,7 +15,9 @@ import { Api } from 'grammy';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../../..'); // /work/main
-const TSX = path.join(REPO, 'node_modules/.bin/tsx');
+// As `npm start` runs it: one node process with tsx as a loader. (The `tsx` CLI would add a parent process that
+// relays signals and force-kills the script if it does not answer within ~30 ms — a flake on a busy machine.)
+const NODE_ARGS = ['--import', 'tsx'];
 const SCRIPT = path.join(HERE, 'serve-fake-telegram.ts');
 const TOKEN = '6200000001:AAHserveModeTokenForPocketPing_0123';
 const CHAT_ID = -1001987654321;
@@ -25,10 +27,7 @@ const TITLE = 'Fake Telegram — operator console (local demo only)';
 const children = new Set<ChildProcess>();
 const tempDirs: string[] = [];
 
-/**
- * tsx runs the script in a child node process. Each serve process gets its own process group (detached) and
- * signals go to the whole group, as Ctrl-C in a terminal does, so both tsx and the script see them.
- */
+/** Each serve process gets its own process group (detached) and signals go to the whole group, as Ctrl-C does. */
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (child.pid !== undefined) process.kill(-child.pid, signal);
@@ -69,7 +68,7 @@ interface TServed {
 
 /** Starts the serve script and waits for its "listening" line. */
 function serve(args: string[]): Promise<TServed> {
-  const child = spawn(TSX, [SCRIPT, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...NODE_ARGS, SCRIPT, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
   let out = '';
   let err = '';
@@ -106,7 +105,7 @@ function serve(args: string[]): Promise<TServed> {
 
 /** Runs the serve script expecting it to exit by itself (bad arguments, bad state file). */
 function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(TSX, [SCRIPT, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...NODE_ARGS, SCRIPT, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
   let stdout = '';
   let stderr = '';

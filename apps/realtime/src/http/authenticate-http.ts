@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError, sha256 } from '@pocketping/core';
+import { AppError, clientIp, sha256 } from '@pocketping/core';
 import { getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
 import { UPLOAD_HEADERS, ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import { isOriginAllowed } from '../widget/origin.js';
@@ -18,7 +18,7 @@ export interface THttpWidgetCaller {
  * organization, Origin in the project's allowlist, and the visitor token must resume an existing visitor of that
  * project (an upload never creates a visitor).
  */
-export async function authenticateHttpWidget(req: IncomingMessage, deps: { db: TDb; projectByKey: (key: string) => Promise<TProject | null> }): Promise<THttpWidgetCaller> {
+export async function authenticateHttpWidget(req: IncomingMessage, deps: { db: TDb; projectByKey: (key: string) => Promise<TProject | null>; trustProxyHops: number }): Promise<THttpWidgetCaller> {
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -38,6 +38,6 @@ export async function authenticateHttpWidget(req: IncomingMessage, deps: { db: T
     visitorId: visitor.id,
     settings: parseProjectSettings(project.settings),
     identityVerified: identity?.identityVerified ?? false,
-    ip: req.socket.remoteAddress ?? 'unknown',
+    ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxyHops),
   };
 }

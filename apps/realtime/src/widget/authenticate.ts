@@ -1,9 +1,10 @@
 import type { Socket } from 'socket.io';
-import { randomToken, sha256, type TLogger } from '@pocketping/core';
+import { clientIp, randomToken, sha256, type TLogger } from '@pocketping/core';
 import { createVisitor, getProjectByPublicKey, getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
 import { ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
 import { isOriginAllowed } from './origin.js';
+import { createInstallationRecorder } from './record-installation.js';
 
 /** What the handshake establishes; handlers read the tenant from here and nowhere else. */
 export interface TWidgetSocketData {
@@ -16,6 +17,10 @@ export interface TWidgetSocketData {
   /** Cached: a later verified identify() on another tab is picked up from the database when it matters. */
   identityVerified: boolean;
   ip: string;
+  /** The visitor's open conversation as this socket last knew it (send path cache; a closed one is noticed at write). */
+  openConversationId: string | null;
+  /** The conversation room this socket's visitor was last told to join (joins go through Redis: once per conversation). */
+  joinedConversationId: string | null;
 }
 
 export function refuse(code: string, message: string): Error {
@@ -41,6 +46,23 @@ export function createProjectCache(db: TDb, ttlMs = 5_000, max = 5_000) {
 }
 
 /**
+ * Parsed project settings, shared by every socket of a project while the settings are unchanged: an idle socket
+ * then holds a reference instead of its own copy (idle sockets are most of realtime's memory). Read-only.
+ */
+function createSettingsCache(max = 5_000) {
+  const cache = new Map<string, { raw: string; parsed: TProjectSettings }>();
+  return (projectId: string, settings: unknown): TProjectSettings => {
+    const raw = JSON.stringify(settings ?? null);
+    const hit = cache.get(projectId);
+    if (hit && hit.raw === raw) return hit.parsed;
+    const parsed = parseProjectSettings(settings);
+    if (cache.size >= max) cache.clear();
+    cache.set(projectId, { raw, parsed });
+    return parsed;
+  };
+}
+
+/**
  * The widget namespace's tenant wrapper: project key → project → organization, the Origin must be in the
  * project's allowlist, the visitor token resumes a visitor of that project only (another project's token
  * creates a new visitor instead).
@@ -50,13 +72,19 @@ export function authenticateWidget(deps: {
   limiter: TRateLimiter;
   log: TLogger;
   projectByKey: (key: string) => Promise<TProject | null>;
+  /** Onboarding's "installation detected" (record-installation.ts); shared with the loader's boot route. */
+  recordInstallation?: (organizationId: string, projectId: string) => void;
+  /** Trusted reverse proxies: X-Forwarded-For is read only when > 0 (client-ip.ts). */
+  trustProxyHops?: number;
   /** New connections per minute, per IP and per project (raise per IP for visitors behind a big NAT). */
   connectionLimits?: { perIp: number; perProject: number };
 }) {
   const limits = deps.connectionLimits ?? { perIp: 60, perProject: 600 };
+  const recordInstallation = deps.recordInstallation ?? createInstallationRecorder(deps.db, deps.log);
+  const settingsOf = createSettingsCache();
   return (socket: Socket, next: (err?: Error) => void): void => {
     void (async () => {
-      const ip = socket.handshake.address;
+      const ip = clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops ?? 0);
       if (!(await deps.limiter.hit(`conn:ip:${ip}`, limits.perIp, 60))) return next(refuse('rate_limited', 'Too many connections from this address; retry in a minute'));
 
       const auth = ZWidgetAuth.safeParse(socket.handshake.auth);
@@ -71,6 +99,7 @@ export function authenticateWidget(deps: {
         return next(refuse('forbidden', `Origin ${origin ?? '(none)'} is not allowed for this project`));
       }
       if (!(await deps.limiter.hit(`conn:project:${project.id}`, limits.perProject, 60))) return next(refuse('rate_limited', 'Too many connections for this project; retry shortly'));
+      recordInstallation(project.organizationId, project.id); // onboarding's "installation detected"; never blocks
 
       let visitor = auth.data.visitorToken
         ? await getVisitorByTokenHash(deps.db, project.organizationId, project.id, sha256(auth.data.visitorToken))
@@ -97,9 +126,11 @@ export function authenticateWidget(deps: {
         projectId: project.id,
         visitorId: visitor.id,
         newVisitorToken,
-        settings: parseProjectSettings(project.settings),
+        settings: settingsOf(project.id, project.settings),
         identityVerified,
         ip,
+        openConversationId: null,
+        joinedConversationId: null,
       };
       socket.data = data;
       next();

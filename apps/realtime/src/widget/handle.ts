@@ -14,15 +14,16 @@ export function ackError(err: unknown): { ok: false; error: TAckError } {
   return { ok: false, error: { code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } };
 }
 
-/** Counts one hit on each scope of an event; throws rate_limited naming the scope that is exhausted. */
+/** Counts one hit on each scope of an event (one Redis round trip); throws rate_limited naming the scope that is exhausted. */
 export async function enforceLimits(limiter: TRateLimiter, name: string, limits: TEventLimits, who: { visitorId: string; projectId: string; ip: string }, ipLimit = IP_EVENT_LIMIT): Promise<void> {
-  if (!(await limiter.hit(`ev:ip:${who.ip}`, ipLimit[0], ipLimit[1]))) throw new AppError('rate_limited', 'Too many requests from this address; slow down');
-  if (!(await limiter.hit(`${name}:visitor:${who.visitorId}`, limits.visitor[0], limits.visitor[1]))) {
-    throw new AppError('rate_limited', `Too many ${name} requests; wait a few seconds`, { retryAfterSec: limits.visitor[1] });
-  }
-  if (limits.project && !(await limiter.hit(`${name}:project:${who.projectId}`, limits.project[0], limits.project[1]))) {
-    throw new AppError('rate_limited', 'This site is receiving too many requests; retry shortly', { retryAfterSec: limits.project[1] });
-  }
+  const exhausted = await limiter.hitAll([
+    { key: `ev:ip:${who.ip}`, limit: ipLimit[0], windowSec: ipLimit[1] },
+    { key: `${name}:visitor:${who.visitorId}`, limit: limits.visitor[0], windowSec: limits.visitor[1] },
+    ...(limits.project ? [{ key: `${name}:project:${who.projectId}`, limit: limits.project[0], windowSec: limits.project[1] }] : []),
+  ]);
+  if (exhausted === 0) throw new AppError('rate_limited', 'Too many requests from this address; slow down');
+  if (exhausted === 1) throw new AppError('rate_limited', `Too many ${name} requests; wait a few seconds`, { retryAfterSec: limits.visitor[1] });
+  if (exhausted === 2) throw new AppError('rate_limited', 'This site is receiving too many requests; retry shortly', { retryAfterSec: limits.project?.[1] ?? 60 });
 }
 
 /**

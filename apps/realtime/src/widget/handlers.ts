@@ -1,17 +1,19 @@
 import { AppError, decryptSecret } from '@pocketping/core';
 import {
   appendMessage,
+  appendWidgetMessage,
   applyVisitorIdentity,
   getConversationState,
   getLatestConversationForVisitor,
-  getOrCreateOpenConversation,
+  getOrCreateOpenConversationSql,
   getProjectIdentitySecret,
   getVisitorIdentity,
   listVisibleMessagesAfter,
   markVisitorRead,
   saveCsat,
   savePreChat,
-  type TAppendMessageInput,
+  type TAppendMessageResult,
+  type TAppendWidgetMessageInput,
 } from '@pocketping/db';
 import { widgetRooms } from '@pocketping/jobs';
 import {
@@ -33,6 +35,7 @@ import type { TRealtimeContext } from '../context.js';
 import { EVENT_LIMITS } from './event-limits.js';
 import { handle, type TWidgetSocket } from './handle.js';
 import { signMessage } from './sign-message.js';
+import { dashboardPushOf } from '../dashboard/register-dashboard.js';
 import { isValidIdentityHash } from './verify-identity.js';
 
 /** How long a visitor "is typing" flag lives without a refresh (the widget re-sends while typing). */
@@ -62,26 +65,57 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
   const { organizationId, projectId, visitorId } = socket.data;
   const opts = <S>(schema: S, limits: (typeof EVENT_LIMITS)[keyof typeof EVENT_LIMITS]) => ({ schema, limits, limiter, log });
 
-  /** Appends a message, hands its outbox rows to the queue, and makes sure every tab of the visitor is in the room. */
-  async function append(conversationId: string, input: Omit<TAppendMessageInput, 'conversationId'>) {
-    const result = await appendMessage(db, organizationId, { conversationId, ...input });
-    if (!result.duplicate) {
-      // After commit. If Redis is down the rows stay pending and the worker's sweeper enqueues them.
+  /** After commit: hand the outbox rows to the queue and make sure every tab of the visitor follows the conversation. */
+  function afterAppend(conversationId: string, result: TAppendMessageResult): void {
+    if (result.duplicate) return;
+    // The team's open dashboards (every node, through the adapter): the inbox reloads what it shows.
+    const dashboard = dashboardPushOf(ctx.widget.server);
+    if (result.message.seq === 1) dashboard.event({ type: 'conversation', organizationId, projectId, conversationId, change: 'opened' });
+    dashboard.event({ type: 'message', organizationId, projectId, conversationId, seq: result.message.seq, change: 'created', sender: result.message.sender });
+    // If Redis is down the rows stay pending and the worker's sweeper enqueues them.
+    if (result.outbox.length > 0) {
       producer.enqueueDeliveries(result.outbox).catch((err: unknown) => log.warn({ err, tenantId: organizationId, conversationId }, 'enqueue failed; the sweeper will deliver'));
-      joinConversation(ctx, visitorId, conversationId);
     }
-    return result;
+    // Once per conversation and socket: the join goes to every node through Redis, so not on every message.
+    if (socket.data.joinedConversationId !== conversationId) {
+      joinConversation(ctx, visitorId, conversationId);
+      socket.data.joinedConversationId = conversationId;
+    }
   }
 
-  /** An operator-only note (custom events, forms, ratings): to the bridges through the outbox, never to the widget. */
-  const internalNote = (conversationId: string, body: string) =>
-    append(conversationId, { sender: 'system', body, source: 'widget', visibility: 'internal' });
+  /** The visitor's open conversation: cached on the socket once known, created on first use. */
+  async function openConversationId(): Promise<string> {
+    if (socket.data.openConversationId) return socket.data.openConversationId;
+    const conversation = await getOrCreateOpenConversationSql(ctx.sql, organizationId, { projectId, visitorId });
+    socket.data.openConversationId = conversation.id;
+    return conversation.id;
+  }
+
+  /**
+   * Appends to the visitor's open conversation over the plain-SQL path (one statement with the cached conversation).
+   * If that conversation was closed meanwhile, the open one is resolved again (a new one is created) and it retries once.
+   */
+  async function appendToOpen(input: Omit<TAppendWidgetMessageInput, 'conversationId' | 'visitorId'>): Promise<TAppendMessageResult> {
+    for (let attempt = 0; ; attempt++) {
+      const conversationId = await openConversationId();
+      const result = await appendWidgetMessage(ctx.sql, organizationId, { conversationId, visitorId, ...input });
+      if (!('conversationGone' in result)) {
+        afterAppend(conversationId, result);
+        return result;
+      }
+      socket.data.openConversationId = null;
+      if (attempt >= 1) throw new AppError('internal', 'The conversation changed while sending; retry');
+    }
+  }
+
+  /** An operator-only note (custom events, forms): to the bridges through the outbox, never to the widget. */
+  const internalNote = (body: string) => appendToOpen({ sender: 'system', body, source: 'widget', visibility: 'internal' });
 
   handle(socket, WidgetEvents.send, opts(ZSendMessage, EVENT_LIMITS['message:send']), async (input): Promise<TSendAck> => {
     await requireIdentity(ctx, socket);
-    const conversation = await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId });
-    const result = await append(conversation.id, {
+    const result = await appendToOpen({
       sender: 'visitor',
+      visibility: 'public',
       body: input.body,
       clientId: input.clientId,
       source: 'widget',
@@ -111,6 +145,12 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     const key = `${ctx.redisPrefix}:typing:visitor:${conversation.id}`;
     if (input.isTyping) await ctx.redis.set(key, '1', 'EX', TYPING_TTL_S);
     else await ctx.redis.del(key);
+    // The apps' own "typing…" (Telegram's chat action, Discord's indicator) in the conversation's thread, through the
+    // worker, at most once per few seconds per conversation. Best effort: a failure never fails the visitor's event.
+    if (input.isTyping && conversation.status === 'open') {
+      await ctx.visitorJobs.typing({ organizationId, conversationId: conversation.id }).catch((err: unknown) =>
+        log.debug({ err: err instanceof Error ? err.message : String(err), tenantId: organizationId }, 'typing signal not queued'));
+    }
     return { ok: true };
   });
 
@@ -147,23 +187,23 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
 
   handle(socket, WidgetEvents.event, opts(ZCustomEvent, EVENT_LIMITS.event), async (input): Promise<TOkAck> => {
     await requireIdentity(ctx, socket);
-    const conversation = await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId });
     const data = input.data && Object.keys(input.data).length > 0 ? `\n${Object.entries(input.data).map(([k, v]) => `${k}: ${String(v)}`).join('\n')}` : '';
-    await internalNote(conversation.id, `Event: ${input.name}${data}`);
+    await internalNote(`Event: ${input.name}${data}`);
     return { ok: true };
   });
 
   handle(socket, WidgetEvents.preChat, opts(ZPreChat, EVENT_LIMITS.prechat), async (input): Promise<TOkAck> => {
     await requireIdentity(ctx, socket);
     if (!input.email && !input.name && !input.fields) throw new AppError('bad_request', 'The pre-chat form is empty');
-    const conversation = await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId });
-    await savePreChat(db, organizationId, { conversationId: conversation.id, visitorId, email: input.email, name: input.name, fields: input.fields });
     const lines = [
       input.name ? `name: ${input.name}` : null,
       input.email ? `email: ${input.email}` : null,
       ...Object.entries(input.fields ?? {}).map(([k, v]) => `${k}: ${v}`),
     ].filter((l): l is string => l !== null);
-    await internalNote(conversation.id, `Pre-chat form\n${lines.join('\n')}`);
+    // The note first: the answers are then saved on the conversation it landed in (if the cached one was closed
+    // meanwhile, that is the new open one).
+    const note = await internalNote(`Pre-chat form\n${lines.join('\n')}`);
+    await savePreChat(db, organizationId, { conversationId: note.message.conversationId, visitorId, email: input.email, name: input.name, fields: input.fields });
     return { ok: true };
   });
 
@@ -173,7 +213,8 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     const state = await getConversationState(db, organizationId, latest.id);
     if (state?.status !== 'closed') throw new AppError('bad_request', 'Only a closed conversation can be rated');
     await saveCsat(db, organizationId, { conversationId: latest.id, visitorId, score: input.score, comment: input.comment });
-    await internalNote(latest.id, `Rating: ${'★'.repeat(input.score)}${'☆'.repeat(5 - input.score)} (${input.score}/5)${input.comment ? `\n${input.comment}` : ''}`);
+    const rated = await appendMessage(db, organizationId, { conversationId: latest.id, sender: 'system', source: 'widget', visibility: 'internal', body: `Rating: ${'★'.repeat(input.score)}${'☆'.repeat(5 - input.score)} (${input.score}/5)${input.comment ? `\n${input.comment}` : ''}` });
+    afterAppend(latest.id, rated);
     return { ok: true };
   });
 }

@@ -3,6 +3,7 @@ import { widgetRooms } from '@pocketping/jobs';
 import { WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
 import type { TRealtimeContext } from '../context.js';
 import type { TWidgetSocket } from './handle.js';
+import { dashboardPushOf } from '../dashboard/register-dashboard.js';
 
 /**
  * A widget socket's life: rooms and the `session` + `presence` events on connect; on disconnect, the cross-node
@@ -17,6 +18,12 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
     log.warn({ err: err instanceof Error ? err.message : String(err) }, 'connection tracking failed');
     return null;
   });
+  // The inbox shows whether the visitor is on the site: tell the organization's dashboards (every connect; the
+  // offline below only when the visitor's last socket anywhere closed).
+  const visitorOnline = (online: boolean) => dashboardPushOf(ctx.widget.server).event({ type: 'visitor', organizationId, projectId, visitorId, online });
+  void tracked.then((t) => {
+    if (t !== null) visitorOnline(true);
+  });
   const presence = ctx.presence.add(projectId, settings);
 
   socket.on('disconnect', () => {
@@ -25,7 +32,8 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
       if ((await tracked) === null) return;
       const { generation, connected } = await ctx.connections.disconnected(visitorId);
       if (connected) return;
-      await ctx.visitorLeft.schedule({ organizationId, projectId, visitorId, generation }, ctx.visitorLeftDelayMs);
+      visitorOnline(false);
+      await ctx.visitorJobs.scheduleLeft({ organizationId, projectId, visitorId, generation }, ctx.visitorLeftDelayMs);
     })().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor-left scheduling failed'));
   });
 
@@ -33,7 +41,11 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
     await socket.join([widgetRooms.visitor(visitorId), widgetRooms.project(projectId)]);
     const conversation = await getLatestConversationForVisitor(ctx.db, organizationId, visitorId);
     const state = conversation ? await getConversationState(ctx.db, organizationId, conversation.id) : null;
-    if (conversation) await socket.join(widgetRooms.conversation(conversation.id));
+    if (conversation) {
+      await socket.join(widgetRooms.conversation(conversation.id));
+      socket.data.joinedConversationId ??= conversation.id;
+      if (conversation.status === 'open') socket.data.openConversationId ??= conversation.id;
+    }
     const session: TSessionEvent = {
       visitorId,
       ...(socket.data.newVisitorToken ? { visitorToken: socket.data.newVisitorToken } : {}),

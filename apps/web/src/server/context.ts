@@ -2,7 +2,11 @@ import { createLogger, parseKeyRing, type TKeyRing, type TLogger } from '@pocket
 import { createDb, type TDb } from '@pocketping/db';
 import { createProducer, type TProducer } from '@pocketping/jobs';
 import { createBridgeRegistry, type TBridgeRegistry } from '@pocketping/bridges';
+import { createStorageFromConfig, type TStorage } from '@pocketping/storage';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { getEnv, type TWebEnv } from '../env';
+import { createMailer, type TMailer } from './mail/mailer';
 
 /** Everything a request handler may need. Built once per process, on first use, never at build time. */
 export interface TWebContext {
@@ -12,11 +16,28 @@ export interface TWebContext {
   producer: TProducer;
   keyRing: TKeyRing;
   bridges: TBridgeRegistry;
+  mailer: TMailer;
+  /** Attachment bytes (local folder or S3), read by the inbox's download route. */
+  storage: TStorage;
 }
 
 // Kept on globalThis: `next dev` re-evaluates modules on every edit, and each evaluation would otherwise open
 // another Postgres pool and Redis connection.
 const holder = globalThis as typeof globalThis & { __pocketpingWebContext?: TWebContext };
+
+/**
+ * The checkout's root (the folder with pnpm-workspace.yaml), found from the working directory: `next start` runs in
+ * apps/web, tests at the root, and a bundled server file has no stable import.meta.url to start from.
+ */
+function repoRoot(): string {
+  let dir = process.cwd();
+  for (;;) {
+    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
 
 export function getContext(): TWebContext {
   if (holder.__pocketpingWebContext) return holder.__pocketpingWebContext;
@@ -32,6 +53,8 @@ export function getContext(): TWebContext {
     producer,
     keyRing: parseKeyRing(env.ENCRYPTION_KEY),
     bridges: createBridgeRegistry({ telegram: { apiRoot: env.TELEGRAM_API_ROOT }, slack: { apiUrl: env.SLACK_API_URL } }),
+    mailer: createMailer(env.SMTP_URL, env.MAIL_FROM),
+    storage: createStorageFromConfig(env, path.join(repoRoot(), '.data/uploads'), 'web'),
   };
   holder.__pocketpingWebContext = ctx;
   return ctx;

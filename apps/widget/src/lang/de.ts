@@ -50,6 +50,7 @@ export const DE_FORMS: TFormStrings = {
   save: 'Speichern',
   skip: 'Später',
   awayTitle: 'Wir sind gerade nicht da. Hinterlassen Sie Ihre E-Mail, wir antworten dorthin:',
+  awayEmail: 'Hinterlassen Sie Ihre E-Mail, wir antworten dorthin:',
   emailSaved: 'Danke! Wir melden uns per E-Mail.',
   csatTitle: 'Wie bewerten Sie dieses Gespräch?',
   csatScore: (n) => `${n} von 5`,

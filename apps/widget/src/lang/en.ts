@@ -49,6 +49,7 @@ export const EN_FORMS = {
   save: 'Save',
   skip: 'Not now',
   awayTitle: 'We are away right now. Leave your email and we will reply there:',
+  awayEmail: 'Leave your email and we will reply there:',
   emailSaved: 'Thanks! We will get back to you by email.',
   csatTitle: 'How would you rate this conversation?',
   csatScore: (n: number) => `${n} out of 5`,

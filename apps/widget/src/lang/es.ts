@@ -50,6 +50,7 @@ export const ES_FORMS: TFormStrings = {
   save: 'Guardar',
   skip: 'Ahora no',
   awayTitle: 'Ahora no estamos. Déjanos tu correo y te responderemos allí:',
+  awayEmail: 'Déjanos tu correo y te responderemos allí:',
   emailSaved: '¡Gracias! Te responderemos por correo.',
   csatTitle: '¿Cómo valoras esta conversación?',
   csatScore: (n) => `${n} de 5`,

@@ -50,6 +50,7 @@ export const FR_FORMS: TFormStrings = {
   save: 'Enregistrer',
   skip: 'Plus tard',
   awayTitle: 'Nous sommes absents. Laissez votre e-mail, nous vous répondrons par ce biais :',
+  awayEmail: 'Laissez votre e-mail, nous vous répondrons par ce biais :',
   emailSaved: 'Merci ! Nous vous répondrons par e-mail.',
   csatTitle: 'Comment évaluez-vous cette conversation ?',
   csatScore: (n) => `${n} sur 5`,

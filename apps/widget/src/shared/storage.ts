@@ -23,6 +23,8 @@ export function storageKeys(projectKey: string) {
     preChat: `${prefix}prechat`,
     /** sessionStorage: the panel was open, reopen it on the next page of this tab. */
     open: `${prefix}open`,
+    /** sessionStorage: '1' once the loader's boot call answered in this tab (appearance fresh, installation seen). */
+    booted: `${prefix}booted`,
   };
 }
 
@@ -79,7 +81,16 @@ export function createBrowserStore(kind: 'localStorage' | 'sessionStorage'): TKe
   };
 }
 
-/** One read, for the loader: it never writes, so it skips the wrapper above and stays small. */
+/** One write, for the loader (its boot call); a blocked or full storage only loses the cache. */
+export function writeStorage(kind: 'localStorage' | 'sessionStorage', key: string, value: string): void {
+  try {
+    window[kind].setItem(key, value);
+  } catch {
+    // see createBrowserStore
+  }
+}
+
+/** One read, for the loader: it skips the wrapper above and stays small. */
 export function readStorage(kind: 'localStorage' | 'sessionStorage', key: string): string | null {
   try {
     return window[kind].getItem(key);

@@ -109,6 +109,11 @@ describe('event payloads', () => {
     expect(parseSettings({ avatarUrl: 'https://cdn.example.com/a.png' }).avatarUrl).toBe('https://cdn.example.com/a.png');
     expect([s.csatEnabled, s.replyTimeMinutes, s.identityMode]).toEqual([true, 30, 'enforce']);
   });
+
+  it("keeps the owner's away message when it is a non-blank string of at most 500 characters", () => {
+    expect(parseSettings({ awayMessage: 'Back at 9 <b>CET</b>' }).awayMessage).toBe('Back at 9 <b>CET</b>');
+    for (const bad of [42, null, '   ', 'x'.repeat(501), { html: 'x' }]) expect(parseSettings({ awayMessage: bad }).awayMessage).toBeUndefined();
+  });
 });
 
 describe('resolveSocketTarget', () => {

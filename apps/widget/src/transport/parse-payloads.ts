@@ -100,6 +100,8 @@ export function parseSettings(payload: unknown): TWidgetSettings {
   if (isCount(s.replyTimeMinutes) && s.replyTimeMinutes) settings.replyTimeMinutes = s.replyTimeMinutes;
   const identityMode = oneOf(s.identityMode, ['off', 'optional', 'enforce'] as const);
   if (identityMode) settings.identityMode = identityMode;
+  // The owner's away message: plain text (the UI renders it as a text node), dropped when not a short string.
+  if (isStr(s.awayMessage) && s.awayMessage.trim() && s.awayMessage.length <= 500) settings.awayMessage = s.awayMessage;
   return settings;
 }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as protocol from '@pocketping/protocol';
 import {
-  DEFAULT_SETTINGS, LIMITS, PROJECT_KEY_MAX, UPLOAD_MAX_BYTES, PROJECT_KEY_MIN, VISITOR_TOKEN_MAX, VISITOR_TOKEN_MIN, WIDGET_NAMESPACE,
+  DEFAULT_SETTINGS, LIMITS, PROJECT_KEY_MAX, UPLOAD_MAX_BYTES, PROJECT_KEY_MIN, VISITOR_TOKEN_MAX, VISITOR_TOKEN_MIN, WIDGET_NAMESPACE, WIDGET_BOOT_PATH,
   WidgetEvents,
 } from './protocol.js';
 
 describe('protocol mirror', () => {
   it('matches the constants of @pocketping/protocol', () => {
     expect(WIDGET_NAMESPACE).toBe(protocol.WIDGET_NAMESPACE);
+    expect(WIDGET_BOOT_PATH).toBe(protocol.WIDGET_BOOT_PATH);
     expect(WidgetEvents).toEqual(protocol.WidgetEvents);
     expect(LIMITS).toEqual(protocol.LIMITS);
     expect(UPLOAD_MAX_BYTES).toBe(protocol.UPLOAD_LIMITS.maxBytes);

@@ -6,11 +6,15 @@ import type {
   LIMITS as TProtocolLimits,
   UPLOAD_LIMITS as TProtocolUploadLimits,
   TWidgetSettings,
+  WIDGET_BOOT_PATH as TProtocolBootPath,
   WIDGET_NAMESPACE as TProtocolNamespace,
   WidgetEvents as TProtocolEvents,
 } from '@pocketping/protocol';
 
 export const WIDGET_NAMESPACE: typeof TProtocolNamespace = '/widget';
+
+/** The loader's once-per-session GET (appearance + installation), see apps/realtime/src/http/boot-route.ts. */
+export const WIDGET_BOOT_PATH: typeof TProtocolBootPath = '/widget/boot';
 
 export const WidgetEvents: typeof TProtocolEvents = {
   session: 'session',

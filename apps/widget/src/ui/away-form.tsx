@@ -3,8 +3,11 @@ import type { TFormState } from '../app/widget-state.js';
 import { isEmail } from '../shared/is-email.js';
 import type { TFormStrings } from './i18n.js';
 
-/** Nobody is online: offer to continue by email (stored through `prechat`). */
-export function AwayForm({ state, t, onSubmit }: { state: TFormState; t: TFormStrings; onSubmit: (email: string) => void }) {
+/**
+ * Nobody is online: the project's away message (plain text — rendered as a text node, never as HTML), then the
+ * offer to continue by email (stored through `prechat`). Without an away message the built-in text says both.
+ */
+export function AwayForm({ state, t, message, onSubmit }: { state: TFormState; t: TFormStrings; message?: string | null | undefined; onSubmit: (email: string) => void }) {
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (state.status === 'done') {
@@ -27,8 +30,13 @@ export function AwayForm({ state, t, onSubmit }: { state: TFormState; t: TFormSt
         if (ok) onSubmit(email.trim());
       }}
     >
+      {message && (
+        <p class="pp-away" data-pp="away-message">
+          {message}
+        </p>
+      )}
       <label>
-        {t.awayTitle}
+        {message ? t.awayEmail : t.awayTitle}
         <input type="email" autoComplete="email" maxLength={320} value={email} aria-invalid={shown ? true : undefined} onInput={(e) => setEmail(e.currentTarget.value)} />
       </label>
       {shown && (

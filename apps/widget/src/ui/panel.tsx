@@ -65,7 +65,7 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
         {cards.preChatCard && preChat && x && ft && (
           <x.PreChatForm config={preChat} mode="after" state={state.forms.preChat} t={ft} onSubmit={(a) => void controller.submitPreChat(a)} onSkip={controller.dismissPreChat} />
         )}
-        {cards.away && x && ft && <x.AwayForm state={state.forms.away} t={ft} onSubmit={(email) => void controller.submitAwayEmail(email)} />}
+        {cards.away && x && ft && <x.AwayForm state={state.forms.away} t={ft} message={state.settings.awayMessage} onSubmit={(email) => void controller.submitAwayEmail(email)} />}
       </MessageList>
       {cards.gate && preChat ? (
         x && ft && <x.PreChatForm config={preChat} mode="before" state={state.forms.preChat} t={ft} onSubmit={(a) => void controller.submitPreChat(a)} />

@@ -74,6 +74,7 @@ export const FORMS_CSS = `
 .pp-card input,.pp-card textarea{margin:0;padding:7px 10px;border:1px solid #d1d5db;border-radius:8px;font:inherit}
 .pp-card [aria-invalid=true]{border-color:#dc2626}
 .pp-err{font-size:12px;color:#b91c1c}
+.pp-card .pp-away{white-space:pre-line;font-weight:400}
 .pp-row{display:flex;justify-content:flex-end;align-items:center;gap:12px}
 .pp-button{padding:7px 14px;border:0;border-radius:8px;background:var(--pp-color);color:var(--pp-fg);font-weight:600;cursor:pointer}
 .pp-stars{display:flex;gap:4px;margin:0;padding:0;border:0}

@@ -2,9 +2,9 @@ import { DelayedError, type Job } from 'bullmq';
 import { BridgeError, getBridge, isBridgeError, type TBridge, type TBridgeTarget, type TOutgoingMessage, type TThreadRef } from '@pocketping/bridges';
 import {
   completeOutboxRows,
-  getPairContext,
   listMessageMappings,
   listPendingOutbox,
+  loadPairDrain,
   markOutboxDead,
   recordDeliveryAttempt,
   saveBridgeThread,
@@ -22,6 +22,8 @@ const BATCH = 50;
 const EXTEND_EVERY_MS = 2_000;
 /** A message the platform refuses this many times (too long, malformed…) is set aside as dead, visibly. */
 const REJECTED_ATTEMPTS = 3;
+/** The pair's "posting" marker while its thread is being opened (outbox ids are cuids: no clash). */
+const THREAD_MARK = 'thread';
 
 /**
  * bridge.deliver — one job per outbox row, but whoever holds the (connection, conversation) lease drains every
@@ -61,6 +63,8 @@ class PairDrain {
   private loaded = false;
   /** The pair waited for the target's rate limit: coalesce its backlog of visitor messages into one post. */
   private waited = false;
+  /** The interrupted-post check (findUnrecordedPost) ran for this drain. */
+  private postingChecked = false;
   private lastExtend = Date.now();
   private leaseGeneration: number;
   private delivered = 0;
@@ -84,16 +88,21 @@ class PairDrain {
   /** Drains until the pair has no pending row; returns how many messages it delivered. Can be called again. */
   async run(): Promise<number> {
     const { organizationId, connectionId, conversationId } = this.data;
-    let rows = await listPendingOutbox(this.ctx.sql, organizationId, { connectionId, conversationId, limit: BATCH });
-    if (rows.length === 0) return 0;
+    let rows: TPendingOutboxRow[];
     if (!this.loaded) {
-      const pair = await getPairContext(this.ctx.sql, organizationId, { connectionId, conversationId });
-      if (!pair || pair.connection.status === 'disabled') return 0; // deleted connections cascade their rows
-      this.pair = pair;
-      this.bridge = getBridge(this.ctx.bridges, pair.connection.kind);
-      this.target = toBridgeTarget(this.ctx, pair.connection);
-      this.thread = pair.thread;
+      // The first read of a drain brings the connection, the thread and the first rows in one statement.
+      const start = await loadPairDrain(this.ctx.sql, organizationId, { connectionId, conversationId, limit: BATCH });
+      if (!start || start.pair.connection.status === 'disabled') return 0; // deleted connections cascade their rows
+      if (start.rows.length === 0) return 0;
+      this.pair = start.pair;
+      this.bridge = getBridge(this.ctx.bridges, start.pair.connection.kind);
+      this.target = toBridgeTarget(this.ctx, start.pair.connection);
+      this.thread = start.pair.thread;
       this.loaded = true;
+      rows = start.rows;
+    } else {
+      rows = await listPendingOutbox(this.ctx.sql, organizationId, { connectionId, conversationId, limit: BATCH });
+      if (rows.length === 0) return 0;
     }
     const before = this.delivered;
     for (const r of rows) this.seqOf.set(r.id, r.seq);
@@ -110,6 +119,9 @@ class PairDrain {
           }
         }
         await this.flushDone();
+        // A short batch was everything pending when it was read. A row committed since has its own job, which
+        // finds this lease held and flags the pair: releaseIfClean then says "drain again" (no re-read needed here).
+        if (rows.length < BATCH) break;
         rows = await listPendingOutbox(this.ctx.sql, organizationId, { connectionId, conversationId, limit: BATCH });
         for (const r of rows) this.seqOf.set(r.id, r.seq);
       }
@@ -181,9 +193,40 @@ class PairDrain {
       }
     }
     await this.keepLease();
+    if (this.bridge.findPost) {
+      const found = await this.findUnrecordedPost(row);
+      if (found) {
+        await this.complete([row.id], { messageId: row.messageId, externalChatId: found.thread.externalChatId, externalMessageId: found.externalMessageId });
+        return 1;
+      }
+      await this.ctx.lock.markPosting(this.pairKey, row.id);
+    }
     const { sent, thread } = await this.withThread((t) => this.bridge.send(this.target, t, toOutgoing(row)));
     await this.complete([row.id], { messageId: row.messageId, externalChatId: thread.externalChatId, externalMessageId: sent.externalMessageId });
     return 1;
+  }
+
+  /**
+   * The first message a drain posts may be one whose post a killed worker sent without recording it: the pair's
+   * "posting" marker names it. On a platform that can be asked (findPost), look for that post before sending again.
+   * Checked once per drain: rows go out in order, so only the first one can have been in flight.
+   */
+  private async findUnrecordedPost(row: TPendingOutboxRow): Promise<{ thread: TThreadRef; externalMessageId: string } | null> {
+    if (this.postingChecked || !this.thread || !this.bridge.findPost) return null;
+    this.postingChecked = true;
+    const since = await this.ctx.lock.postingSince(this.pairKey, row.id);
+    if (since === null) return null;
+    let found: { externalMessageId: string } | null = null;
+    try {
+      found = await this.bridge.findPost(this.target, this.thread, toOutgoing(row), since);
+    } catch (err) {
+      // Busy or down: try again later (the marker stays). Anything else (an install without the history scope…)
+      // must not stop delivery: post, accepting that this one message may show twice.
+      if (isBridgeError(err) && (err.kind === 'rate_limited' || err.kind === 'transient')) throw err;
+      this.log.warn({ bridge: this.pair.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'could not look for the post of an interrupted delivery; posting');
+    }
+    if (found) this.log.warn({ bridge: this.pair.connection.kind, outboxId: row.id }, 'found the post of an interrupted delivery; recorded instead of posting again');
+    return found ? { thread: this.thread, externalMessageId: found.externalMessageId } : null;
   }
 
   /** An operator edited or deleted a message elsewhere: change every copy this connection posted of it. */
@@ -219,9 +262,35 @@ class PairDrain {
   private async createThread(): Promise<TThreadRef> {
     await this.keepLease();
     const card = await buildCard(this.ctx.db, this.data.organizationId, this.data.conversationId);
-    const thread = await this.bridge.ensureThread(this.target, card);
+    let thread = await this.findInterruptedThread(card);
+    if (!thread) {
+      // Where the platform can be asked afterwards, say first that a thread is being opened (see findInterruptedThread).
+      if (this.bridge.findThread) await this.ctx.lock.markPosting(this.pairKey, THREAD_MARK);
+      thread = await this.bridge.ensureThread(this.target, card);
+    }
     await saveBridgeThread(this.ctx.db, this.data.organizationId, { conversationId: this.data.conversationId, connectionId: this.data.connectionId, ...thread });
+    if (this.bridge.findThread) await this.ctx.lock.clearPosting(this.pairKey);
     return thread;
+  }
+
+  /**
+   * A worker killed while opening this conversation's thread may have left the opening post on the platform,
+   * unrecorded: the pair's marker says so. Look for it (findThread) before opening a second one. Same rules as
+   * findUnrecordedPost: busy/down → retry later, any other refusal → open a new thread.
+   */
+  private async findInterruptedThread(card: Awaited<ReturnType<typeof buildCard>>): Promise<TThreadRef | null> {
+    if (!this.bridge.findThread) return null;
+    const since = await this.ctx.lock.postingSince(this.pairKey, THREAD_MARK);
+    if (since === null) return null;
+    try {
+      const found = await this.bridge.findThread(this.target, card, since);
+      if (found) this.log.warn({ bridge: this.pair.connection.kind }, 'found the thread of an interrupted delivery; recorded instead of opening another');
+      return found;
+    } catch (err) {
+      if (isBridgeError(err) && (err.kind === 'rate_limited' || err.kind === 'transient')) throw err;
+      this.log.warn({ bridge: this.pair.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'could not look for the thread of an interrupted delivery; opening one');
+      return null;
+    }
   }
 
   /** Checks the target's token buckets; an empty one moves this job to delayed for exactly the refill time. */

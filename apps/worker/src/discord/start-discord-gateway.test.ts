@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Routes, REST } from 'discord.js';
 import { createLogger, encryptSecret, parseKeyRing, randomToken, sha256 } from '@pocketping/core';
 import { createDiscordBridge } from '@pocketping/bridges';
-import { createConnection, createDb, createOrganizationWithOwner, createProject, createVisitor, getOrCreateOpenConversation, saveBridgeThread, type TDb } from '@pocketping/db';
+import { appendMessage, createConnection, createDb, createOrganizationWithOwner, createProject, createVisitor, getOrCreateOpenConversation, saveBridgeThread, type TDb } from '@pocketping/db';
 import { QUEUES, bullPrefix, createProducer, type TProducer } from '@pocketping/jobs';
 import { TEST_REDIS_URL, createTestDatabase, startFakeDiscord, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeDiscord, type TTestDatabase } from '@pocketping/testkit';
 import { startDiscordGateway, type TDiscordGateway } from './start-discord-gateway.js';
@@ -24,6 +24,7 @@ describe('Discord gateway consumer', () => {
   let threadId: string;
   let organizationId: string;
   let connectionId: string;
+  let conversationId: string;
 
   const start = async (backfill = false) => {
     const g = startDiscordGateway({ db, producer, log, botToken: fake.token, apiUrl: fake.apiUrl, ...(backfill ? {} : { backfill: false }) });
@@ -50,6 +51,7 @@ describe('Discord gateway consumer', () => {
     connectionId = conn.id;
     const visitor = await createVisitor(db, organizationId, { projectId: project.id, tokenHash: sha256(randomToken('vt_', 24)) });
     const conversation = await getOrCreateOpenConversation(db, organizationId, { projectId: project.id, visitorId: visitor.id });
+    conversationId = conversation.id;
     const bridge = createDiscordBridge({ apiUrl: fake.apiUrl, botToken: fake.token });
     const thread = await bridge.ensureThread({ connectionId, credentials: { guildId, channelId }, targetId: channelId, targetScope: guildId }, {
       conversationId: conversation.id, visitorName: 'Ada', visitorEmail: null, pageUrl: null, referrer: null, userAgent: null, location: null,
@@ -121,5 +123,38 @@ describe('Discord gateway consumer', () => {
     await gateway.idle();
     // Only the missing one is new: everything else fetched by the backfill was already stored.
     expect((await events()).length).toBe(count + 1);
+  });
+
+  it('after a restart, an operator message deleted while disconnected becomes one MESSAGE_DELETE event; the others stay', async () => {
+    const keep = fake.operatorWrites({ guildId, threadId, content: 'keep me' });
+    const gone = fake.operatorWrites({ guildId, threadId, content: 'delete me' });
+    // As the inbound job stores them: operator messages mapped to their Discord ids.
+    for (const m of [keep, gone]) {
+      await appendMessage(db, organizationId, { conversationId, sender: 'operator', authorName: 'Sarah', body: m.content, source: 'discord', inbound: { connectionId, externalChatId: channelId, externalMessageId: m.id } });
+    }
+    await gateway!.idle();
+    await gateway!.close();
+    gateway = null;
+    const deletes = async () => (await events()).filter((e) => e.externalId.startsWith('MESSAGE_DELETE:')).map((e) => e.externalId);
+    const before = await deletes();
+    fake.delete({ threadId, messageId: gone.id });
+    gateway = await start(true);
+    await waitFor(async () => (await events()).some((e) => e.externalId === `MESSAGE_DELETE:${gone.id}:`), { what: 'missed delete inferred', timeoutMs: 15_000 });
+    await gateway.idle();
+    expect(await deletes()).toEqual([...before, `MESSAGE_DELETE:${gone.id}:`]);
+    expect(gateway.stats.missedDeletes).toBe(1);
+    // Its payload is what the bridge parses as a delete in that thread (guild + channel + thread checked).
+    const ev = (await events()).find((e) => e.externalId === `MESSAGE_DELETE:${gone.id}:`)!;
+    const bridge = createDiscordBridge({ apiUrl: fake.apiUrl, botToken: fake.token });
+    expect(bridge.parseInbound({ connectionId, credentials: { guildId, channelId }, targetId: channelId, targetScope: guildId }, ev.payload)).toEqual({
+      type: 'delete', thread: { externalChatId: channelId, externalThreadId: threadId }, externalMessageId: gone.id,
+    });
+    // A second fresh session finds nothing new to delete (the message is still shown until the inbound job runs, but
+    // the event's dedupe key makes the repeat a no-op).
+    await gateway.close();
+    gateway = await start(true);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await gateway.idle();
+    expect(await deletes()).toEqual([...before, `MESSAGE_DELETE:${gone.id}:`]);
   });
 });

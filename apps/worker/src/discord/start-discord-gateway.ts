@@ -3,7 +3,7 @@
 import { Client, Events, GatewayIntentBits, Options, Routes, type GatewayDispatchPayload } from 'discord.js';
 import type { TLogger } from '@pocketping/core';
 import { DISCORD_MESSAGE_EVENTS, ZDiscordGatewayEvent, discordInboundExternalId, type TDiscordGatewayEvent } from '@pocketping/bridges';
-import { findDiscordThreadOwners, getInboundEvent, listDiscordThreadsForBackfill, recordInboundEvent, type Prisma, type TDb } from '@pocketping/db';
+import { findDiscordThreadOwners, getInboundEvent, listDiscordThreadsForBackfill, listLiveInboundMessageIds, recordInboundEvent, type Prisma, type TDb, type TDiscordBackfillThread } from '@pocketping/db';
 import type { TProducer } from '@pocketping/jobs';
 
 export interface TDiscordGatewayDeps {
@@ -17,7 +17,7 @@ export interface TDiscordGatewayDeps {
   backfill?: { sinceMs: number; maxThreads: number; perThread: number } | false;
 }
 
-export interface TDiscordGatewayStats { dispatches: number; stored: number; duplicates: number; skipped: number; failed: number; backfilled: number }
+export interface TDiscordGatewayStats { dispatches: number; stored: number; duplicates: number; skipped: number; failed: number; backfilled: number; missedDeletes: number }
 
 export interface TDiscordGateway {
   client: Client;
@@ -28,6 +28,9 @@ export interface TDiscordGateway {
 }
 
 const THREAD_TYPES = new Set([10, 11, 12]);
+const DISCORD_EPOCH_MS = 1_420_070_400_000;
+/** When a Discord id (snowflake) was created, in ms since 1970. */
+const snowflakeTime = (id: string): number => Number(BigInt(id) >> 22n) + DISCORD_EPOCH_MS;
 const PARENT_CACHE_MAX = 20_000;
 const STORE_ATTEMPTS = 8;
 const LOGIN_RETRY_MS = [5_000, 15_000, 60_000];
@@ -41,7 +44,7 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
     // Channels (threads and their parents) are what we need cached; messages never are.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, ReactionManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0 }),
   });
-  const stats: TDiscordGatewayStats = { dispatches: 0, stored: 0, duplicates: 0, skipped: 0, failed: 0, backfilled: 0 };
+  const stats: TDiscordGatewayStats = { dispatches: 0, stored: 0, duplicates: 0, skipped: 0, failed: 0, backfilled: 0, missedDeletes: 0 };
   /** thread/channel id → parent channel id (null: not a thread). Learned from the cache or GET /channels/:id. */
   const parents = new Map<string, string | null>();
   /** One promise chain per channel: a thread's create/edit/delete are stored in the order they arrived. */
@@ -138,7 +141,11 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
 
   /**
    * Discord does not replay across sessions: what was written while no session existed (worker restarted, token
-   * fixed, session invalidated) is fetched from recent threads and stored through the same dedupe keys.
+   * fixed, session invalidated) is fetched from recent threads and stored through the same dedupe keys. Deletes
+   * leave nothing to fetch, so they are inferred: an operator message we show that was written before the fetch,
+   * lies within the fetched window, and is no longer in the thread was deleted meanwhile → a MESSAGE_DELETE event
+   * (the same dedupe key as a live one). Bounded: open conversations active in `sinceMs`, `maxThreads` threads, the
+   * last `perThread` messages of each; older deletes are not seen (an operator message older than the window stays).
    */
   const backfill = async () => {
     const cfg = deps.backfill || { sinceMs: 7 * 24 * 3_600_000, maxThreads: 500, perThread: 50 };
@@ -147,6 +154,7 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
       for (const th of threads) {
         if (closed) return;
         let list: { id: string; author?: { bot?: boolean }; edited_timestamp?: string | null }[];
+        const fetchedAt = Date.now();
         try {
           list = (await client.rest.get(Routes.channelMessages(th.threadId), { query: new URLSearchParams({ limit: String(cfg.perThread) }) })) as typeof list;
         } catch (err) {
@@ -160,9 +168,24 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
           if (m.edited_timestamp) enqueueOrdered(th.threadId, () => storeWithRetry('MESSAGE_UPDATE', null, d, th.channelId));
           stats.backfilled++;
         }
+        await reconcileDeletes(th, list, cfg.perThread, fetchedAt);
       }
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'discord backfill failed');
+    }
+  };
+
+  const reconcileDeletes = async (th: TDiscordBackfillThread, list: readonly { id: string }[], perThread: number, fetchedAt: number) => {
+    const present = new Set(list.map((m) => m.id));
+    // A full page may not reach back to every stored message: only ids at or after its oldest one can be judged.
+    const oldest = list.length >= perThread ? list.reduce((min, m) => (BigInt(m.id) < min ? BigInt(m.id) : min), BigInt(list[0]!.id)) : 0n;
+    const live = await listLiveInboundMessageIds(deps.db, th.organizationId, { connectionId: th.connectionId, externalChatId: th.channelId, externalThreadId: th.threadId, limit: perThread * 2 });
+    for (const id of live) {
+      // Written after the fetch started (arrived meanwhile through the live session): not judged.
+      if (present.has(id) || !/^\d{1,20}$/.test(id) || BigInt(id) < oldest || snowflakeTime(id) >= fetchedAt) continue;
+      stats.missedDeletes++;
+      log.info({ tenantId: th.organizationId, connectionId: th.connectionId, threadId: th.threadId, messageId: id }, 'discord backfill: a message deleted while disconnected');
+      enqueueOrdered(th.threadId, () => storeWithRetry('MESSAGE_DELETE', null, { id, channel_id: th.threadId, guild_id: th.guildId }, th.channelId));
     }
   };
 

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { getBridge, parseOperatorCommand, type TBridge, type TBridgeTarget, type TInboundAction, type TThreadRef } from '@pocketping/bridges';
+import { BridgeError, getBridge, parseOperatorCommand, type TBridge, type TBridgeTarget, type TInboundAction, type TThreadRef } from '@pocketping/bridges';
 import {
   appendMessage,
   changeMessage,
@@ -13,8 +13,17 @@ import {
 import { LIMITS, type TMessage } from '@pocketping/protocol';
 import { ZInboundJob } from '@pocketping/jobs';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
+import { recordFailure } from '../delivery/connection-health.js';
 import { runCommand } from './run-command.js';
 import { storeInboundFiles } from './store-inbound-files.js';
+
+/** How long an inbound event about an unknown thread is retried before it is ignored (see processInboundJob). */
+export const UNKNOWN_THREAD_GRACE_MS = 20_000;
+
+/** A job that will succeed later with nothing wrong now: retried with the usual backoff, logged quietly. */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}
 
 /** Everything a step of inbound processing needs about where the event came from. */
 export interface TInboundScope {
@@ -48,16 +57,32 @@ export async function processInboundJob(ctx: TWorkerContext, job: Job): Promise<
   const target = toBridgeTarget(ctx, connection);
   const action = bridge.parseInbound(target, event.payload);
   if (action.type === 'ignore') return finish('ignored', `ignored: ${action.reason}`, action.reason);
+  if (action.type === 'connection_lost') {
+    // The platform itself says the install is gone: broken now (readable reason, owner alerted on the other apps),
+    // rather than at the next failed delivery. Queued messages wait for the fix as with any broken connection.
+    if (connection.status !== 'disabled') {
+      const err = new BridgeError({ kind: 'unauthorized', platform: connection.kind, method: 'events', message: action.reason });
+      await recordFailure(ctx, { ...connection, consecutiveFailures: 0, lastSuccessAt: null, brokenAlertedAt: null }, err);
+      log.warn({ bridge: connection.kind, reason: action.reason }, 'the platform reported the install gone; connection broken');
+    }
+    return finish('done', 'connection broken');
+  }
 
   const conversationId = await findConversationIdByThread(ctx.db, organizationId, { connectionId: connection.id, ...action.thread });
-  if (!conversationId) return finish('ignored', 'ignored: unknown thread', 'thread of no known conversation');
+  if (!conversationId) {
+    // The worker records a thread only after the platform has answered the post that opened it, so a reply written
+    // at once can arrive before that row commits. A young event waits for it (the job is retried with backoff);
+    // only an event older than the grace period is about a thread of no conversation of ours.
+    if (Date.now() - event.createdAt.getTime() < UNKNOWN_THREAD_GRACE_MS) throw new RetryLaterError('thread not recorded yet');
+    return finish('ignored', 'ignored: unknown thread', 'thread of no known conversation');
+  }
   const scope: TInboundScope = { organizationId, connection, bridge, target, thread: action.thread, conversationId, log: log.child({ conversationId }) };
 
   const outcome = await dispatch(ctx, scope, action);
   return finish(outcome.startsWith('ignored') ? 'ignored' : 'done', outcome, outcome.startsWith('ignored') ? outcome : undefined);
 }
 
-async function dispatch(ctx: TWorkerContext, scope: TInboundScope, action: Exclude<TInboundAction, { type: 'ignore' }>): Promise<string> {
+async function dispatch(ctx: TWorkerContext, scope: TInboundScope, action: Exclude<TInboundAction, { type: 'ignore' | 'connection_lost' }>): Promise<string> {
   switch (action.type) {
     case 'command':
       return runCommand(ctx, scope, { command: action.command, authorName: action.authorName, externalMessageId: action.externalMessageId, prefix: '/' });
@@ -92,6 +117,7 @@ async function storeOperatorMessage(ctx: TWorkerContext, scope: TInboundScope, a
   });
   // Publish even for a duplicate: the first attempt may have died before pushing; the widget dedupes by seq.
   ctx.publisher.messageToConversation(conversationId, signFiles(ctx, organizationId, result.message));
+  ctx.publisher.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: result.message.seq, change: 'created', sender: 'operator', visibility: 'public' });
   if (!result.duplicate) {
     await enqueue(ctx, scope, result.outbox);
     // Presence (operator online) and the read receipt the reply implies.
@@ -137,6 +163,7 @@ async function applyChange(ctx: TWorkerContext, scope: TInboundScope, action: Ex
   if (!result) return 'ignored: message gone';
   if (!result.changed) return `duplicate ${action.type}`;
   if (found.visibility === 'public') ctx.publisher.messageToConversation(conversationId, signFiles(ctx, organizationId, result.message));
+  ctx.publisher.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: result.message.seq, change: action.type === 'edit' ? 'edited' : 'deleted', sender: 'operator', visibility: found.visibility ?? undefined });
   await enqueue(ctx, scope, result.outbox);
   return action.type === 'edit' ? 'edited' : 'deleted';
 }

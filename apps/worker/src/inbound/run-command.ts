@@ -30,6 +30,7 @@ export async function runCommand(
       inbound: { connectionId: connection.id, externalChatId: scope.thread.externalChatId, externalMessageId: input.externalMessageId },
     });
     if (!r.duplicate) await enqueue(ctx, scope, r.outbox);
+    if (!r.duplicate) ctx.publisher.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: r.message.seq, change: 'created', sender: 'operator', visibility: 'internal' });
     return r.duplicate;
   };
 
@@ -47,6 +48,7 @@ export async function runCommand(
       await ctx.signals.conversationStatus({ organizationId, conversationId, status }).catch((err: unknown) =>
         scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'conversation status push failed'));
       if (changed) await internalNote(status === 'closed' ? 'closed the conversation' : 'reopened the conversation');
+      if (changed) ctx.publisher.dashboard?.event({ type: 'conversation', organizationId, projectId: connection.projectId, conversationId, change: status === 'closed' ? 'closed' : 'reopened' });
       reply = changed
         ? status === 'closed'
           ? `Conversation closed by ${authorName} (via ${via}). The visitor is asked for a rating; ${prefix}reopen to reopen.`

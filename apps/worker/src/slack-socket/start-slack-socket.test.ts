@@ -80,4 +80,13 @@ describe('Slack Socket Mode runner', () => {
     expect(deliveries[0]).toMatchObject({ status: 'socket', body: '' });
     expect(await db.inboundEvent.count()).toBe(before);
   });
+
+  it('app_uninstalled / tokens_revoked (no channel) are stored for the connections of the team', async () => {
+    const deliveries = await slack.uninstallApp(teamId);
+    expect(deliveries.map((d) => d.status)).toEqual(['socket', 'socket']);
+    await runner.idle();
+    const rows = await db.inboundEvent.findMany({ where: { organizationId, connectionId, externalId: { in: deliveries.map((d) => d.eventId) } } });
+    expect(rows.map((r) => (r.payload as { event: { type: string } }).event.type).sort()).toEqual(['app_uninstalled', 'tokens_revoked']);
+    for (const r of rows) expect(enqueued).toContainEqual({ organizationId, inboundEventId: r.id });
+  });
 });

@@ -2,8 +2,8 @@
 // events_api envelope is stored as an InboundEvent for the connection(s) of its (team, channel) and handed to the
 // bridge.inbound job — the same path as POST /api/webhooks/slack — and acked only once stored.
 import type { TLogger } from '@pocketping/core';
-import { startSlackSocketMode, ZSlackEventCallback, type TSlackSocketMode } from '@pocketping/bridges';
-import { getInboundEvent, recordInboundEvent, resolveConnectionsByTarget, type Prisma, type TDb } from '@pocketping/db';
+import { SLACK_INSTALL_EVENTS, startSlackSocketMode, ZSlackEventCallback, type TSlackSocketMode } from '@pocketping/bridges';
+import { getInboundEvent, recordInboundEvent, resolveConnectionsByScope, resolveConnectionsByTarget, type Prisma, type TDb } from '@pocketping/db';
 import type { TProducer } from '@pocketping/jobs';
 
 export interface TSlackSocketDeps {
@@ -38,13 +38,17 @@ export function startSlackSocket(deps: TSlackSocketDeps): TSlackSocket {
 
   const store = async (body: unknown, retryNum: number): Promise<void> => {
     const parsed = ZSlackEventCallback.safeParse(body);
-    if (!parsed.success || !parsed.data.event.channel) {
+    // app_uninstalled / tokens_revoked concern every connection of the workspace; they name no channel.
+    const isInstallEvent = parsed.success && SLACK_INSTALL_EVENTS.has(parsed.data.event.type);
+    if (!parsed.success || (!parsed.data.event.channel && !isInstallEvent)) {
       stats.skipped += 1;
       return;
     }
     const envelope = parsed.data;
-    const channel = envelope.event.channel!;
-    const connections = await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: envelope.team_id, targetId: channel });
+    const channel = envelope.event.channel;
+    const connections = isInstallEvent || !channel
+      ? await resolveConnectionsByScope(deps.db, { kind: 'slack', targetScope: envelope.team_id })
+      : await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: envelope.team_id, targetId: channel });
     if (connections.length === 0) stats.skipped += 1;
     for (const connection of connections) {
       const organizationId = connection.organizationId;

@@ -1,15 +1,28 @@
 import { Worker } from 'bullmq';
 import type { TLogger } from '@pocketping/core';
-import { QUEUES, bullPrefix, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import { JOBS, QUEUES, bullPrefix, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import type { TWorkerContext } from '../context.js';
 import { processVisitorLeftJob, type TVisitorJobDeps } from './process-visitor-left.js';
+import { processVisitorTypingJob } from './process-visitor-typing.js';
 
-/** The `visitor-events` queue (visitor.left). Registered by runtime.ts; shares the worker's db, Redis and producer. */
-export async function startVisitorWorker(deps: Omit<TVisitorJobDeps, 'redisPrefix'> & { redisConfig: TRedisConfig; concurrency: number; log: TLogger }) {
-  const worker = new Worker(QUEUES.visitor, (job) => processVisitorLeftJob({ ...deps, redisPrefix: deps.redisConfig.prefix }, job), {
-    prefix: bullPrefix(deps.redisConfig),
-    concurrency: Math.min(deps.concurrency, 20),
-    connection: createRedis(deps.redisConfig.url, 'worker'),
-  });
+/**
+ * The `visitor-events` queue (visitor.left, visitor.typing). Registered by runtime.ts, which passes its context
+ * (`ctx`: the bridges typing goes through); without one — a test of visitor.left alone — typing jobs do nothing.
+ */
+export async function startVisitorWorker(deps: Omit<TVisitorJobDeps, 'redisPrefix'> & { ctx?: TWorkerContext; redisConfig: TRedisConfig; concurrency: number; log: TLogger }) {
+  const leftDeps = { ...deps, redisPrefix: deps.redisConfig.prefix };
+  const worker = new Worker(
+    QUEUES.visitor,
+    async (job) => {
+      if (job.name !== JOBS.visitorTyping) return processVisitorLeftJob(leftDeps, job);
+      return deps.ctx ? processVisitorTypingJob(deps.ctx, job) : { outcome: 'no bridges in this worker', shown: 0 };
+    },
+    {
+      prefix: bullPrefix(deps.redisConfig),
+      concurrency: Math.min(deps.concurrency, 20),
+      connection: createRedis(deps.redisConfig.url, 'worker'),
+    },
+  );
   worker.on('failed', (job, err) => deps.log.warn({ queue: QUEUES.visitor, jobId: job?.id, err: err.message }, 'job failed'));
   worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
   await worker.waitUntilReady();

@@ -50,6 +50,42 @@ describe('Discord bridge', () => {
     }
   });
 
+  it('uploads a file as multipart (files[0] + payload_json) with the sender label as caption; a retry returns the first upload', async () => {
+    const thread = await bridge.ensureThread(target, card);
+    const data = Buffer.from('%PDF-1.4 fake pdf bytes');
+    const file = { name: 'invoice.pdf', contentType: 'application/pdf', size: data.length, data };
+    const reply: TOutgoingMessage = { ...msg('', 'cmfile0000000000000000001'), sender: 'operator', authorName: 'Sam', source: 'slack' };
+    const a = await bridge.sendAttachment!(target, thread, file, reply);
+    const b = await bridge.sendAttachment!(target, thread, file, reply);
+    expect(b.externalMessageId).toBe(a.externalMessageId);
+    const posted = fake.messages(thread.externalThreadId).filter((m) => m.attachments?.length);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.content).toBe('**Sam (via Slack)**:');
+    expect(posted[0]!.attachments![0]).toMatchObject({ filename: 'invoice.pdf', size: data.length, content_type: 'application/pdf' });
+    expect(fake.fileBytes(posted[0]!.attachments![0]!.url)?.equals(data)).toBe(true);
+    const call = fake.callsOf('POST /channels/:id/messages').find((c) => c.files)!;
+    expect(call.files).toEqual([{ part: 'files[0]', filename: 'invoice.pdf', size: data.length, mimeType: 'application/pdf' }]);
+    expect(call.body).toMatchObject({ allowed_mentions: { parse: [] }, enforce_nonce: true, attachments: [{ id: 0, filename: 'invoice.pdf' }] });
+  });
+
+  it('reads attachments of an operator message and downloads them only from the CDN, within the size limit', async () => {
+    const thread = await bridge.ensureThread(target, card);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000, 1)]);
+    const m = fake.operatorWrites({ guildId, threadId: thread.externalThreadId, content: '', files: [{ filename: 'screen.png', contentType: 'image/png', data: png }] });
+    const event = { t: 'MESSAGE_CREATE', s: 1, d: { id: m.id, channel_id: m.channel_id, guild_id: guildId, type: 0, content: '', author: m.author, attachments: m.attachments }, parent_id: channelId };
+    const action = bridge.parseInbound(target, event);
+    expect(action).toMatchObject({ type: 'message', text: '', files: [{ name: 'screen.png', contentType: 'image/png', size: png.length }] });
+    if (action.type !== 'message') throw new Error('expected a message');
+    const file = action.files![0]!;
+    const got = await bridge.downloadFile!(target, file, 1024 * 1024);
+    expect(Buffer.from(got.data).equals(png)).toBe(true);
+    // Past the limit: by the announced size, and while reading when the announcement lies.
+    await expect(bridge.downloadFile!(target, file, 1000)).rejects.toMatchObject({ kind: 'rejected' });
+    await expect(bridge.downloadFile!(target, { ...file, size: null }, 1000)).rejects.toMatchObject({ kind: 'rejected' });
+    // A url that is not Discord's CDN (nor the configured API host) is never fetched.
+    await expect(bridge.downloadFile!(target, { ...file, ref: 'http://169.254.169.254/latest/meta-data' }, 1024 * 1024)).rejects.toThrow(/not on Discord's CDN/);
+  });
+
   it('a retried send (same message) returns the first post: nonce + enforce_nonce', async () => {
     const thread = await bridge.ensureThread(target, card);
     const m = msg('only once');

@@ -1,5 +1,5 @@
 import { REST, Routes, PermissionFlagsBits, ChannelType } from 'discord.js';
-import type { TBridge, TBridgeTarget, TInboundAction, TThreadRef } from '../types.js';
+import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingFile, TThreadRef } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { truncate } from '../format.js';
 import { ZDiscordCredentials, type TDiscordCredentials } from './credentials.js';
@@ -40,6 +40,8 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     rejectOnRateLimit: (info) => Math.max(info.retryAfter, info.timeToReset) > maxWait,
   });
 
+  // Attachment urls come from the gateway: fetch them only from Discord's CDN (or the API's own host, for a fake).
+  const allowedFileOrigins = new Set([...DISCORD_CDN_ORIGINS, new URL(config.apiUrl).origin]);
   const creds = (target: TBridgeTarget): TDiscordCredentials => {
     const parsed = ZDiscordCredentials.safeParse(target.credentials);
     if (!parsed.success) throw new BridgeError({ kind: 'unauthorized', platform: 'discord', method: 'credentials', message: 'stored credentials do not name a Discord server and channel' });
@@ -62,18 +64,21 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     }
   };
 
-  const postMessage = async (threadId: string, content: string, nonce: string): Promise<string> => {
-    const body = { content, allowed_mentions: NO_MENTIONS, nonce, enforce_nonce: true };
+  /** A post in a thread, with its nonce; with `file` it is a multipart upload (`files[0]` + `payload_json`). */
+  const postMessage = async (threadId: string, content: string, nonce: string, file?: TOutgoingFile): Promise<string> => {
+    const body = { content, allowed_mentions: NO_MENTIONS, nonce, enforce_nonce: true, ...(file ? { attachments: [{ id: 0, filename: file.name }] } : {}) };
+    const files = file ? [{ name: file.name, data: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), contentType: file.contentType }] : undefined;
     const on = { kind: 'thread' as const, channelId: threadId };
+    const post = (r: REST) => r.post(Routes.channelMessages(threadId), files ? { body, files } : { body });
     try {
-      const m = await call<{ id: string }>('createMessage', on, (r) => r.post(Routes.channelMessages(threadId), { body }));
+      const m = await call<{ id: string }>('createMessage', on, post);
       return m.id;
     } catch (err) {
       if (!(err instanceof BridgeError && err.platformCode === DISCORD_CODES.threadArchived)) throw err;
       // Archived and locked (an unlocked thread is unarchived by the post itself): reopen it with Manage Threads and
       // post again. If that fails too, the pipeline opens a new thread (thread_gone).
       await call('unarchiveThread', on, (r) => r.patch(Routes.channel(threadId), { body: { archived: false, locked: false } }));
-      const m = await call<{ id: string }>('createMessage', on, (r) => r.post(Routes.channelMessages(threadId), { body }));
+      const m = await call<{ id: string }>('createMessage', on, post);
       return m.id;
     }
   };
@@ -108,7 +113,7 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       if (missing.length > 0) {
         throw new BridgeError({ kind: 'forbidden', platform: 'discord', method: 'permissions', message: `The bot lacks ${missing.join(', ')} in #${channel.name ?? c.channelId}` });
       }
-      return { summary: `@${me.username} in "${guild.name}" #${channel.name ?? c.channelId}`, botId: me.id };
+      return { summary: `@${me.username} in "${guild.name}" #${channel.name ?? c.channelId}`, botId: me.id, scopeName: guild.name, ...(channel.name ? { targetName: channel.name } : {}) };
     },
 
     async ensureThread(target, card) {
@@ -161,9 +166,25 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       }
     },
 
+    async sendAttachment(_target, thread, file, message) {
+      // The caption is the message rendered like a post (the sender label for a mirrored reply; empty for a visitor).
+      const caption = (renderDiscordParts(message)[0] ?? '').trimEnd();
+      const nonce = discordNonce('file', message.messageId, file.name, String(file.size));
+      return { externalMessageId: await postMessage(thread.externalThreadId, caption, nonce, file) };
+    },
+
+    async downloadFile(_target, file, maxBytes) {
+      return downloadAttachment(file, maxBytes, allowedFileOrigins);
+    },
+
     async replyInThread(_target, thread, text) {
       const id = await postMessage(thread.externalThreadId, truncate(escapeDiscordMarkdown(text), DISCORD_CONTENT_MAX), discordNonce('reply', thread.externalThreadId, text, String(Date.now())));
       return { externalMessageId: id };
+    },
+
+    async showTyping(_target, thread) {
+      // "<bot> is typing…" in the thread for up to 10 s, or until the bot's next message.
+      await call('triggerTypingIndicator', { kind: 'thread', channelId: thread.externalThreadId }, (r) => r.post(Routes.channelTyping(thread.externalThreadId)));
     },
 
     async postAlert(target, text) {
@@ -194,15 +215,61 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       // 0 = DEFAULT, 19 = REPLY; everything else is a system message (thread renamed, pin, …).
       if (d.type !== undefined && d.type !== 0 && d.type !== 19) return { type: 'ignore', reason: `system message type ${d.type}` };
       const text = d.content ?? '';
-      if (!text.trim()) return { type: 'ignore', reason: 'no text (attachment-only, or the Message Content intent is off)' };
+      const files: TInboundFile[] = t === 'MESSAGE_CREATE'
+        ? (d.attachments ?? []).map((a) => ({ ref: a.url, name: a.filename, contentType: a.content_type ?? 'application/octet-stream', size: a.size ?? null }))
+        : [];
+      if (!text.trim() && files.length === 0) return { type: 'ignore', reason: 'no text (or the Message Content intent is off)' };
       if (t === 'MESSAGE_UPDATE') {
+        if (!text.trim()) return { type: 'ignore', reason: 'edit without text' };
         if (!d.edited_timestamp) return { type: 'ignore', reason: 'update without an edit (embed resolved)' };
         return { type: 'edit', thread, externalMessageId: d.id, text };
       }
       const authorName = d.member?.nick ?? d.author.global_name ?? d.author.username;
-      return { type: 'message', thread, externalMessageId: d.id, authorName: authorName || 'Operator', text };
+      return { type: 'message', thread, externalMessageId: d.id, authorName: authorName || 'Operator', text, ...(files.length > 0 ? { files } : {}) };
     },
   };
+}
+
+/** Where Discord serves attachments (the `url` / `proxy_url` of a message's attachments). */
+const DISCORD_CDN_ORIGINS = ['https://cdn.discordapp.com', 'https://media.discordapp.net'];
+
+/**
+ * Fetches an operator's attachment from its url, refusing anything past `maxBytes` — by the size Discord announced
+ * and again while reading — and any url outside Discord's CDN (the url comes from a gateway event: never fetch an
+ * arbitrary host on its say-so).
+ */
+async function downloadAttachment(file: TInboundFile, maxBytes: number, allowed: ReadonlySet<string>): Promise<{ data: Uint8Array; name: string; contentType: string }> {
+  const rejected = (message: string) => new BridgeError({ kind: 'rejected', platform: 'discord', method: 'downloadFile', message });
+  let url: URL;
+  try {
+    url = new URL(file.ref);
+  } catch {
+    throw rejected('not a file link');
+  }
+  if (!allowed.has(url.origin)) throw rejected('the file is not on Discord\'s CDN');
+  if (file.size !== null && file.size > maxBytes) throw rejected(`larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+  let res: Response;
+  try {
+    res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+  } catch (err) {
+    throw new BridgeError({ kind: 'transient', platform: 'discord', method: 'downloadFile', message: err instanceof Error ? err.message : String(err) });
+  }
+  if (res.status === 404 || res.status === 403) throw rejected('the file is no longer available on Discord');
+  if (!res.ok || !res.body) throw new BridgeError({ kind: 'transient', platform: 'discord', method: 'downloadFile', message: `HTTP ${res.status}` });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw rejected(`larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+    }
+    chunks.push(value);
+  }
+  return { data: Buffer.concat(chunks, total), name: file.name, contentType: file.contentType };
 }
 
 /** New text for a post that already has `n` parts: extra parts are folded into the last one (cut at the limit). */

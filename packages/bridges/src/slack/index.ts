@@ -2,7 +2,7 @@ export { createSlackBridge, type TSlackBridge, type TSlackBridgeConfig } from '.
 export { ZSlackCredentials, type TSlackCredentials } from './credentials.js';
 export { escapeSlackText } from './escape-mrkdwn.js';
 export { verifySlackSignature, computeSlackSignature, SLACK_SIGNATURE_MAX_AGE_SECONDS, type TSlackSignatureResult } from './verify-signature.js';
-export { ZSlackEventCallback, ZSlackUrlVerification, type TSlackEventCallback } from './event-schema.js';
+export { SLACK_INSTALL_EVENTS, ZSlackEventCallback, ZSlackUrlVerification, type TSlackEventCallback } from './event-schema.js';
 export { connectSlackWithToken, exchangeSlackOAuthCode, type TSlackConnectionDraft } from './connect-slack.js';
 export { DEFAULT_SLACK_API_URL } from './create-slack-client.js';
 export { startSlackSocketMode, type TSlackSocketMode } from './socket-mode.js';

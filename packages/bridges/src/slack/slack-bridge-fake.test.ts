@@ -134,4 +134,58 @@ describe('slack bridge against the fake', () => {
     const action = bridge.parseInbound(target, deliveries[0]!.payload);
     expect(action).toMatchObject({ type: 'message', thread, externalMessageId: ts, text: 'On it @bob & done' });
   });
+
+  it('sendAttachment uploads into the thread (getUploadURLExternal → upload_url → completeUploadExternal); remove deletes the file', async () => {
+    const thread = await bridge.ensureThread(target, card);
+    const data = Buffer.from('%PDF-1.4 quote');
+    const file = { name: 'quote.pdf', contentType: 'application/pdf', size: data.length, data };
+    const { externalMessageId } = await bridge.sendAttachment(target, thread, file, msg('', { sender: 'operator', authorName: 'Sam <!here>', source: 'telegram' }));
+    expect(externalMessageId).toMatch(/^F/);
+    const stored = slack.files().find((f) => f.id === externalMessageId)!;
+    expect(stored).toMatchObject({ name: 'quote.pdf', channel, threadTs: thread.externalThreadId });
+    expect(stored.data.equals(data)).toBe(true);
+    // The caption is the escaped sender label, never a mention.
+    expect(stored.initialComment).toBe('*Sam &lt;!here&gt; (via Telegram)*: ');
+    expect(slack.callsOf('files.getUploadURLExternal').at(-1)!.params).toMatchObject({ filename: 'quote.pdf', length: String(data.length) });
+
+    // A bare visitor file has no caption.
+    const visitorFile = await bridge.sendAttachment(target, thread, { ...file, name: 'v.pdf' }, msg(''));
+    expect(slack.files().find((f) => f.id === visitorFile.externalMessageId)!.initialComment).toBeUndefined();
+
+    await bridge.edit(target, thread, externalMessageId, msg('caption edits are a no-op'));
+    await bridge.remove(target, thread, externalMessageId);
+    expect(slack.files().find((f) => f.id === externalMessageId)!.deleted).toBe(true);
+    await expect(bridge.remove(target, thread, externalMessageId)).resolves.toBeUndefined();
+  });
+
+  it('sendAttachment into a deleted parent is thread_gone; a 429 on the upload steps is rate_limited', async () => {
+    const thread = await bridge.ensureThread(target, card);
+    const file = { name: 'a.txt', contentType: 'text/plain', size: 2, data: Buffer.from('hi') };
+    slack.failNext('files.getUploadURLExternal', { status: 429, retryAfter: 3 });
+    expect(await failure(bridge.sendAttachment(target, thread, file, msg('')))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000 });
+    await slack.delete({ channel, ts: thread.externalThreadId });
+    expect((await failure(bridge.sendAttachment(target, thread, file, msg('')))).kind).toBe('thread_gone');
+  });
+
+  it('downloadFile fetches an operator file with the bot token, stops past maxBytes, never sends the token elsewhere', async () => {
+    const thread = await bridge.ensureThread(target, card);
+    const u = slack.addUser({ teamId, name: 'filer' });
+    const { deliveries } = await slack.operatorWrites({ channel, thread_ts: thread.externalThreadId, text: 'see', user: u.id, files: [{ name: 'shot.png', mimetype: 'image/png', data: Buffer.alloc(2048, 7) }] });
+    const action = bridge.parseInbound(target, deliveries[0]!.payload);
+    if (action.type !== 'message' || !action.files) throw new Error('expected a message with files');
+    expect(action.files).toHaveLength(1);
+    const got = await bridge.downloadFile(target, action.files[0]!, 10_000);
+    expect(got).toMatchObject({ name: 'shot.png', contentType: 'image/png' });
+    expect(Buffer.from(got.data).equals(Buffer.alloc(2048, 7))).toBe(true);
+
+    expect(await failure(bridge.downloadFile(target, action.files[0]!, 1_000))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('larger than') });
+    // Announced size unknown: the limit still holds while streaming.
+    expect((await failure(bridge.downloadFile(target, { ...action.files[0]!, size: null }, 1_000))).kind).toBe('rejected');
+    expect(await failure(bridge.downloadFile(target, { ...action.files[0]!, ref: 'https://evil.example/steal' }, 10_000))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('not hosted by Slack') });
+    // A token without access gets Slack's sign-in page: refused, not stored as the file.
+    const b3 = slack.addBot({ teamId });
+    slack.revokeToken(b3.token);
+    const t3: TBridgeTarget = { ...target, connectionId: 'c3', credentials: { botToken: b3.token, teamId, botUserId: b3.botUserId } };
+    expect(await failure(bridge.downloadFile(t3, action.files[0]!, 10_000))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('files:read') });
+  });
 });

@@ -30,8 +30,34 @@ describe('slack parseInbound', () => {
       thread: { externalChatId: 'C0001', externalThreadId: '1700000000.000100' },
       externalMessageId: '1700000001.000200',
       authorName: 'Slack user U0042',
+      // The pipeline resolves the display name with users.info from this id; authorName is only the fallback.
+      authorId: 'U0042',
       text: 'On it & fixed <3 @bob',
     });
+  });
+
+  it('a file_share reply carries its hosted files (url_private_download as the ref) and may have no text', () => {
+    const files = [
+      { id: 'F01', name: 'shot.png', mimetype: 'image/png', size: 1234, mode: 'hosted', url_private: 'https://files.slack.com/files-pri/T0001-F01/shot.png', url_private_download: 'https://files.slack.com/files-pri/T0001-F01/download/shot.png' },
+      { id: 'F02', name: 'gone.pdf', mode: 'tombstone' },
+      { id: 'F03', title: 'Doc', mode: 'hosted', url_private: 'https://files.slack.com/files-pri/T0001-F03/x' },
+    ];
+    expect(bridge.parseInbound(target, envelope({ ...reply, subtype: 'file_share', text: '', files }))).toMatchObject({
+      type: 'message',
+      text: '',
+      files: [
+        { ref: 'https://files.slack.com/files-pri/T0001-F01/download/shot.png', name: 'shot.png', contentType: 'image/png', size: 1234 },
+        { ref: 'https://files.slack.com/files-pri/T0001-F03/x', name: 'Doc', contentType: 'application/octet-stream', size: null },
+      ],
+    });
+    expect(bridge.parseInbound(target, envelope({ ...reply, subtype: 'file_share', text: '', files: [files[1]] }))).toMatchObject({ type: 'ignore' });
+  });
+
+  it('app_uninstalled and tokens_revoked (of this bot) end the connection; other teams and users do not', () => {
+    expect(bridge.parseInbound(target, envelope({ type: 'app_uninstalled', event_ts: '1.1' }))).toMatchObject({ type: 'connection_lost', reason: expect.stringMatching(/uninstalled/) });
+    expect(bridge.parseInbound(target, envelope({ type: 'tokens_revoked', tokens: { oauth: [], bot: ['UBOT1'] } }))).toMatchObject({ type: 'connection_lost', reason: expect.stringMatching(/revoked.*reinstall/) });
+    expect(bridge.parseInbound(target, envelope({ type: 'tokens_revoked', tokens: { oauth: ['U0042'] } }))).toMatchObject({ type: 'ignore' });
+    expect(bridge.parseInbound(target, envelope({ type: 'app_uninstalled' }, { team_id: 'T0OTHER' }))).toMatchObject({ type: 'ignore' });
   });
 
   it('uses the user_profile name when the event carries one', () => {

@@ -1,12 +1,13 @@
 import type { WebClient } from '@slack/web-api';
-import type { TBridge, TBridgeTarget, TInboundAction, TPostRateLimit } from '../types.js';
+import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from './create-slack-client.js';
 import { ZSlackCredentials, type TSlackCredentials } from './credentials.js';
-import { ZSlackEventCallback } from './event-schema.js';
+import { SLACK_INSTALL_EVENTS, ZSlackEventCallback, type TSlackFile } from './event-schema.js';
 import { escapeSlackText } from './escape-mrkdwn.js';
 import { mrkdwnToPlain } from './mrkdwn-to-plain.js';
 import { renderCard, renderMessage } from './render.js';
+import { downloadSlackFile, uploadSlackFile } from './slack-files.js';
 import { toBridgeError } from './to-bridge-error.js';
 
 /** Operator names change rarely; a few minutes of staleness saves a users.info call per reply. */
@@ -27,13 +28,46 @@ export interface TSlackBridgeConfig {
 
 const DEFAULT_CHANNEL_POST_LIMIT: TPostRateLimit = { scope: 'target', capacity: 10, perMs: 10_000 };
 
-/** The Slack bridge: TBridge plus the operator-name lookup the inbound pipeline may use (users.info, cached). */
+/** The Slack bridge: TBridge with its optional parts present (users.info names, file uploads and downloads). */
 export interface TSlackBridge extends TBridge {
   resolveUserName(target: TBridgeTarget, userId: string): Promise<string>;
+  sendAttachment: NonNullable<TBridge['sendAttachment']>;
+  downloadFile: NonNullable<TBridge['downloadFile']>;
 }
+
+/** Hosted files of a file_share message, as the pipeline's inbound files (ref = the private download URL). */
+export function inboundSlackFiles(files: readonly TSlackFile[] | undefined): TInboundFile[] {
+  const out: TInboundFile[] = [];
+  for (const f of files ?? []) {
+    const url = f.url_private_download ?? f.url_private;
+    // Tombstones (deleted files), files hidden by the plan's limit and external links have nothing to fetch.
+    if (!url || (f.mode !== undefined && f.mode !== 'hosted' && f.mode !== 'snippet' && f.mode !== 'post')) continue;
+    out.push({ ref: url, name: f.name || f.title || `file-${f.id}`, contentType: f.mimetype || 'application/octet-stream', size: f.size ?? null });
+  }
+  return out;
+}
+
+/** File ids (uploads) are recorded as the platform id of an attachment post; message ts look like "1712345678.000100". */
+const isFileId = (id: string) => /^F[A-Z0-9]{2,}$/.test(id);
 
 /** No options that make Slack post differently than it is told: no unfurls, no name linking, no auto-parsing. */
 const POST_OPTIONS = { unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' } as const;
+
+/** Metadata on every message post: our message id, so a post whose answer was lost can be found again (findPost). */
+const POST_EVENT_TYPE = 'pocketping_message';
+const FIND_POST_MARGIN_MS = 60_000;
+const FIND_POST_PAGES = 5;
+const postMetadata = (message: TOutgoingMessage) => ({ event_type: POST_EVENT_TYPE, event_payload: { message_id: message.messageId } });
+const THREAD_EVENT_TYPE = 'pocketping_conversation';
+const threadMetadata = (conversationId: string) => ({ event_type: THREAD_EVENT_TYPE, event_payload: { conversation_id: conversationId } });
+const isThreadOf = (metadata: unknown, conversationId: string): boolean => {
+  const m = metadata as { event_type?: unknown; event_payload?: { conversation_id?: unknown } } | undefined;
+  return m?.event_type === THREAD_EVENT_TYPE && m.event_payload?.conversation_id === conversationId;
+};
+const isPostOf = (metadata: unknown, messageId: string): boolean => {
+  const m = metadata as { event_type?: unknown; event_payload?: { message_id?: unknown } } | undefined;
+  return m?.event_type === POST_EVENT_TYPE && m.event_payload?.message_id === messageId;
+};
 
 /** Slack through @slack/web-api's WebClient: one parent message per conversation, its thread for the rest. */
 export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge {
@@ -87,7 +121,7 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
     async ensureThread(target, card) {
       const c = creds(target);
       const { text, blocks } = renderCard(card);
-      const res = await call('chat.postMessage', () => client(c).chat.postMessage({ channel: target.targetId, text, blocks, ...POST_OPTIONS }));
+      const res = await call('chat.postMessage', () => client(c).chat.postMessage({ channel: target.targetId, text, blocks, metadata: threadMetadata(card.conversationId), ...POST_OPTIONS }));
       if (!res.ts) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'chat.postMessage', message: 'Slack answered without a ts' });
       return { externalChatId: res.channel ?? target.targetId, externalThreadId: res.ts };
     },
@@ -96,20 +130,68 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const c = creds(target);
       const res = await call(
         'chat.postMessage',
-        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: renderMessage(message), ...POST_OPTIONS }),
+        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: renderMessage(message), metadata: postMetadata(message), ...POST_OPTIONS }),
         { threaded: true },
       );
       if (!res.ts) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'chat.postMessage', message: 'Slack answered without a ts' });
       return { externalMessageId: res.ts };
     },
 
+    async findThread(target, card, sinceMs) {
+      const c = creds(target);
+      const oldest = ((sinceMs - FIND_POST_MARGIN_MS) / 1000).toFixed(6);
+      let cursor: string | undefined;
+      for (let page = 0; page < FIND_POST_PAGES; page += 1) {
+        const res = await call('conversations.history', () =>
+          client(c).conversations.history({ channel: target.targetId, oldest, inclusive: true, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
+        );
+        const found = (res.messages ?? []).find((m) => m.bot_id && isThreadOf(m.metadata, card.conversationId));
+        if (found?.ts) return { externalChatId: target.targetId, externalThreadId: found.ts };
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!res.has_more || !cursor) return null;
+      }
+      return null;
+    },
+
+    async findPost(target, thread, message, sinceMs) {
+      const c = creds(target);
+      // Our posts carry the message id as metadata (send above); read the thread back from a little before the
+      // interrupted call started, a few pages at most (a thread rarely gets more in that time).
+      const oldest = ((sinceMs - FIND_POST_MARGIN_MS) / 1000).toFixed(6);
+      let cursor: string | undefined;
+      for (let page = 0; page < FIND_POST_PAGES; page += 1) {
+        const res = await call(
+          'conversations.replies',
+          () => client(c).conversations.replies({ channel: thread.externalChatId, ts: thread.externalThreadId, oldest, inclusive: true, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
+          { threaded: true },
+        );
+        const found = (res.messages ?? []).find((m) => m.bot_id && isPostOf(m.metadata, message.messageId));
+        if (found?.ts) return { externalMessageId: found.ts };
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!res.has_more || !cursor) return null;
+      }
+      return null;
+    },
+
     async edit(target, thread, externalMessageId, message) {
+      // An uploaded file's caption cannot be changed through chat.update; the text part of the message carries the edit.
+      if (isFileId(externalMessageId)) return;
       const c = creds(target);
       await call('chat.update', () => client(c).chat.update({ channel: thread.externalChatId, ts: externalMessageId, text: renderMessage(message), link_names: false, parse: 'none' }));
     },
 
     async remove(target, thread, externalMessageId) {
       const c = creds(target);
+      if (isFileId(externalMessageId)) {
+        try {
+          await client(c).files.delete({ file: externalMessageId });
+        } catch (err) {
+          const e = toBridgeError('files.delete', err);
+          if (e.platformCode === 'file_not_found' || e.platformCode === 'file_deleted') return;
+          throw e;
+        }
+        return;
+      }
       try {
         await client(c).chat.delete({ channel: thread.externalChatId, ts: externalMessageId });
       } catch (err) {
@@ -118,6 +200,19 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
         if (e.platformCode === 'message_not_found') return;
         throw e;
       }
+    },
+
+    async sendAttachment(target, thread, file, message) {
+      const c = creds(target);
+      // Like Telegram's caption: the sender label (and text, if any) for everything but a bare visitor file.
+      const comment = message.body || message.sender !== 'visitor' ? renderMessage(message) : undefined;
+      const fileId = await uploadSlackFile({ client: client(c), call, channel: thread.externalChatId, threadTs: thread.externalThreadId, file, ...(comment ? { comment } : {}) });
+      return { externalMessageId: fileId };
+    },
+
+    async downloadFile(target, file, maxBytes) {
+      const c = creds(target);
+      return downloadSlackFile({ apiUrl, botToken: c.botToken, file, maxBytes });
     },
 
     async replyInThread(target, thread, text) {
@@ -145,8 +240,13 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       if (!parsed.success) return { type: 'ignore', reason: 'not a Slack event_callback' };
       const c = creds(target);
       const { team_id: teamId, event } = parsed.data;
-      if (event.type !== 'message') return { type: 'ignore', reason: `event type ${event.type} not handled` };
       if (teamId !== c.teamId) return { type: 'ignore', reason: 'event from another workspace' };
+      if (SLACK_INSTALL_EVENTS.has(event.type)) {
+        if (event.type === 'app_uninstalled') return { type: 'connection_lost', reason: 'The PocketPing app was uninstalled from the Slack workspace; add it to Slack again to resume' };
+        if (!event.tokens?.bot?.includes(c.botUserId)) return { type: 'ignore', reason: 'tokens revoked for another user' };
+        return { type: 'connection_lost', reason: 'The Slack bot token was revoked (tokens_revoked); reinstall the Slack app' };
+      }
+      if (event.type !== 'message') return { type: 'ignore', reason: `event type ${event.type} not handled` };
       if (event.channel !== target.targetId) return { type: 'ignore', reason: 'message from another channel' };
       const channel = event.channel;
       const isBot = (m: { bot_id?: string | undefined; subtype?: string | undefined; user?: string | undefined }) =>
@@ -171,10 +271,20 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       if (!event.user || !event.ts) return { type: 'ignore', reason: 'message without a user' };
       if (!event.thread_ts || event.thread_ts === event.ts) return { type: 'ignore', reason: 'message outside a thread' };
       const text = mrkdwnToPlain(event.text ?? '').trim();
-      if (!text) return { type: 'ignore', reason: 'no text' };
+      const files = inboundSlackFiles(event.files);
+      if (!text && files.length === 0) return { type: 'ignore', reason: 'no text' };
       const profile = event.user_profile;
       const authorName = profile?.display_name || profile?.real_name || profile?.name || `Slack user ${event.user}`;
-      return { type: 'message', thread: { externalChatId: channel, externalThreadId: event.thread_ts }, externalMessageId: event.ts, authorName, text };
+      // authorId: the pipeline asks users.info (cached) for the display name; the profile above is only the fallback.
+      return {
+        type: 'message',
+        thread: { externalChatId: channel, externalThreadId: event.thread_ts },
+        externalMessageId: event.ts,
+        authorName,
+        authorId: event.user,
+        text,
+        ...(files.length > 0 ? { files } : {}),
+      };
     },
 
     async resolveUserName(target, userId) {

@@ -1,4 +1,7 @@
-import { Api, InputFile } from 'grammy';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { Api, InputFile, type ApiClientOptions } from 'grammy';
+import { createBotApiFetch } from './bot-api-fetch.js';
 import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { conversationTitle, escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
@@ -102,16 +105,31 @@ export function inboundFiles(msg: { message_id: number; photo?: { file_id: strin
   return files;
 }
 
+/** One keep-alive agent per process and scheme, shared by every bot token's Api client. */
+const agents = new Map<string, HttpAgent | HttpsAgent>();
+function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
+  const https = apiRoot.startsWith('https:');
+  const key = https ? 'https' : 'http';
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 /** Telegram through grammY's Api class (no Bot runtime: the worker and the webhook route drive it). */
 export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
   const perMinute = config.groupPostsPerMinute ?? TELEGRAM_GROUP_POSTS_PER_MINUTE;
   const postRateLimits: TPostRateLimit[] = perMinute > 0 ? [{ scope: 'target', capacity: perMinute, perMs: 60_000 }] : [];
   const apis = new Map<string, Api>();
+  const botApiFetch = createBotApiFetch(keepAliveAgent(config.apiRoot));
   const api = (creds: TTelegramCredentials): Api => {
     let a = apis.get(creds.botToken);
     if (!a) {
       // Bounded below the pipeline's pair lease (15 s), so a hung call cannot outlive the lease that orders it.
-      a = new Api(creds.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 10 });
+      // Keep-alive agent, requests made by createBotApiFetch (lighter than grammY's default node-fetch).
+      a = new Api(creds.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 10, fetch: botApiFetch as unknown as ApiClientOptions['fetch'] });
       apis.set(creds.botToken, a);
     }
     return a;
@@ -166,7 +184,7 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
       if (member.status === 'administrator' && !member.can_manage_topics) {
         throw new BridgeError({ kind: 'forbidden', platform: 'telegram', method: 'getChatMember', message: `@${me.username} needs the "Manage topics" admin right` });
       }
-      return { summary: `@${me.username} in "${chat.title}"`, botId: String(me.id) };
+      return { summary: `@${me.username} in "${chat.title}"`, botId: String(me.id), ...(chat.title ? { targetName: chat.title } : {}) };
     },
 
     async ensureThread(target, card) {
@@ -220,6 +238,12 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     async replyInThread(target, thread, text) {
       const sent = await post(creds(target), thread, escapeTelegramHtml(truncate(text, TEXT_MAX - 200)));
       return { externalMessageId: String(sent.message_id) };
+    },
+
+    async showTyping(target, thread) {
+      // Shown as "<bot> is typing…" in the topic for 5 s, or until the bot's next message.
+      const c = creds(target);
+      await call('sendChatAction', () => api(c).sendChatAction(Number(thread.externalChatId), 'typing', { message_thread_id: Number(thread.externalThreadId) }));
     },
 
     async postAlert(target, text) {

@@ -27,3 +27,25 @@ export async function resolveApiKey(db: TDb, key: string): Promise<{ organizatio
   await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   return { organizationId: row.organizationId, apiKeyId: row.id };
 }
+
+function toPublic(row: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): TApiKeyPublic {
+  return {
+    id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** The organization's API keys, newest first (prefix only — the key itself is never stored). */
+export async function listApiKeys(db: TDb, organizationId: string): Promise<TApiKeyPublic[]> {
+  const rows = await db.apiKey.findMany({ where: { organizationId }, orderBy: { createdAt: 'desc' } });
+  return rows.map(toPublic);
+}
+
+/** Revokes a key of this organization (idempotent). Null when the organization has no such key. */
+export async function revokeApiKey(db: TDb, organizationId: string, apiKeyId: string): Promise<TApiKeyPublic | null> {
+  const row = await db.apiKey.findUnique({ where: { organizationId_id: { organizationId, id: apiKeyId } } });
+  if (!row) return null;
+  if (row.revokedAt) return toPublic(row);
+  const updated = await db.apiKey.update({ where: { organizationId_id: { organizationId, id: apiKeyId } }, data: { revokedAt: new Date() } });
+  return toPublic(updated);
+}

@@ -11,7 +11,7 @@ export interface TBootstrapInput {
   orgName: string;
   projectName?: string;
   allowedOrigins: string[];
-  telegram?: { botToken: string; chatId: string };
+  telegram?: { botToken: string; chatId: string; chatTitle?: string | null };
 }
 
 export interface TBootstrapResult {
@@ -40,6 +40,7 @@ export async function bootstrapTenant(db: TDb, ring: TKeyRing, input: TBootstrap
       sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: input.telegram.botToken, webhookSecret })),
       webhookSecretHash: sha256(webhookSecret),
       targetId: input.telegram.chatId,
+      targetName: input.telegram.chatTitle ?? null,
     });
     telegram = { connection, webhookSecret };
   }

@@ -13,12 +13,21 @@ import type { TOutboxRef } from './messages.js';
 /** Outbox kinds the delivery drain understands; all of a pair's rows are processed in (seq, createdAt) order. */
 export type TOutboxKind = 'bridge.deliver' | 'bridge.edit' | 'bridge.delete';
 
+const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const ID_RANDOM = 24;
+/** Random bytes for 256 ids at a time: one getrandom call instead of one per delivery (a hot-path cost). */
+let idPool = Buffer.alloc(0);
+let idPoolAt = 0;
+
 /** A cuid-shaped id (25 chars, starts with a letter) for rows inserted by raw SQL; random, never sequential. */
-function newId(): string {
-  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
-  const bytes = randomBytes(24);
+export function newId(): string {
+  if (idPoolAt + ID_RANDOM > idPool.length) {
+    idPool = randomBytes(ID_RANDOM * 256);
+    idPoolAt = 0;
+  }
   let s = 'c';
-  for (const b of bytes) s += alphabet[b % 36];
+  for (let i = idPoolAt; i < idPoolAt + ID_RANDOM; i += 1) s += ID_ALPHABET[(idPool[i] as number) % 36];
+  idPoolAt += ID_RANDOM;
   return s;
 }
 
@@ -34,8 +43,14 @@ export interface TPairContext {
  */
 export type TSql = pg.Pool;
 
-export function createSqlPool(databaseUrl: string, opts: { poolSize?: number } = {}): TSql {
-  return new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
+/**
+ * A plain node-postgres pool. `onError` is required: an idle client the server drops (a restart, an administrator's
+ * terminate) is reported on the pool, and with no listener node-postgres's 'error' event would end the process.
+ */
+export function createSqlPool(databaseUrl: string, opts: { poolSize?: number; onError: (err: Error) => void }): TSql {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
+  pool.on('error', opts.onError);
+  return pool;
 }
 
 /** The connection and the pair's thread in one query (the first thing every drain needs). */
@@ -104,11 +119,89 @@ export async function listPendingOutbox(
 }
 
 /**
+ * The start of a drain in ONE statement: the connection, the pair's thread and its first pending rows (oldest seq
+ * first). Null when the connection is gone. Saves a round trip per drain against getPairContext + listPendingOutbox
+ * (in steady state a drain is one message, so this is a statement per delivery).
+ */
+export async function loadPairDrain(
+  sql: TSql,
+  organizationId: string,
+  input: { connectionId: string; conversationId: string; limit: number },
+): Promise<{ pair: TPairContext; rows: TPendingOutboxRow[] } | null> {
+  const { rows } = await sql.query<{
+    c_id: string; c_org: string; projectId: string; c_kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
+    targetId: string; targetScope: string | null; c_status: ConnectionStatus; statusReason: string | null; consecutiveFailures: number;
+    lastSuccessAt: Date | null; brokenAlertedAt: Date | null; externalChatId: string | null; externalThreadId: string | null;
+    id: string | null; kind: string | null; seq: number | null; attempts: number | null; messageId: string | null; sender: SenderKind | null;
+    authorName: string | null; body: string | null; source: string | null; visibility: 'public' | 'internal' | null; deletedAt: Date | null;
+    attachmentCount: string | number | null;
+  }>({
+    name: 'pp_pair_drain',
+    text: `SELECT c.id AS c_id, c."organizationId" AS c_org, c."projectId", c.kind::text AS c_kind, c.credentials, c."webhookSecretHash", c."targetId",
+             c."targetScope", c.status::text AS c_status, c."statusReason", c."consecutiveFailures", c."lastSuccessAt", c."brokenAlertedAt",
+             t."externalChatId", t."externalThreadId", r.*
+      FROM "BridgeConnection" c
+      LEFT JOIN "BridgeThread" t ON t."organizationId" = c."organizationId" AND t."connectionId" = c.id AND t."conversationId" = $3
+      LEFT JOIN LATERAL (
+        SELECT o.id, o.kind, o.seq, o.attempts, o."messageId", m.sender::text AS sender, m."authorName", m.body, m.source,
+               m.visibility::text AS visibility, m."deletedAt", o."createdAt" AS o_created,
+               (SELECT count(*) FROM "Attachment" a WHERE a."organizationId" = o."organizationId" AND a."messageId" = o."messageId") AS "attachmentCount"
+        FROM "OutboxEvent" o
+        LEFT JOIN "Message" m ON m."organizationId" = o."organizationId" AND m.id = o."messageId"
+        WHERE o."organizationId" = c."organizationId" AND o."connectionId" = c.id AND o."conversationId" = $3 AND o.status = 'pending'
+        ORDER BY o.seq ASC, o."createdAt" ASC
+        LIMIT $4
+      ) r ON true
+      WHERE c."organizationId" = $1 AND c.id = $2
+      ORDER BY r.seq ASC, r.o_created ASC`,
+    values: [organizationId, input.connectionId, input.conversationId, input.limit],
+  });
+  const r = rows[0];
+  if (!r) return null;
+  const pair: TPairContext = {
+    connection: {
+      id: r.c_id, organizationId: r.c_org, projectId: r.projectId, kind: r.c_kind, sealedCredentials: r.credentials,
+      webhookSecretHash: r.webhookSecretHash, targetId: r.targetId, targetScope: r.targetScope, status: r.c_status, statusReason: r.statusReason,
+      consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt,
+    },
+    thread: r.externalChatId !== null && r.externalThreadId !== null ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId } : null,
+  };
+  const pending: TPendingOutboxRow[] = [];
+  for (const x of rows) {
+    if (x.id === null || x.kind === null || x.seq === null) continue;
+    pending.push({
+      id: x.id, kind: x.kind, seq: x.seq, attempts: x.attempts ?? 0, messageId: x.messageId, sender: x.sender, authorName: x.authorName,
+      body: x.body, source: x.source, visibility: x.visibility, deleted: x.deletedAt !== null, attachmentCount: Number(x.attachmentCount ?? 0),
+    });
+  }
+  return { pair, rows: pending };
+}
+
+/** The statements of completeOutboxRows, exported for the plan regression test (tests/integration/outbox-plans.test.ts). */
+export const COMPLETE_OUTBOX_SQL = `UPDATE "OutboxEvent" SET status = 'done', "processedAt" = now(), attempts = attempts + 1, "lastError" = NULL
+        WHERE id = ANY($2::text[]) AND ("organizationId" || '') = $1 AND (status::text) = 'pending'`;
+export const COMPLETE_OUTBOX_MAPPED_SQL = `WITH done AS (
+        UPDATE "OutboxEvent" SET status = 'done', "processedAt" = now(), attempts = attempts + 1, "lastError" = NULL
+        WHERE id = ANY($2::text[]) AND ("organizationId" || '') = $1 AND (status::text) = 'pending'
+        RETURNING id
+      ), mapped AS (
+        INSERT INTO "BridgeMessage" (id, "organizationId", "messageId", "connectionId", direction, "externalChatId", "externalMessageId")
+        VALUES ($3, $1, $4, $5, 'outbound', $6, $7)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      )
+      SELECT (SELECT count(*) FROM done) AS n`;
+
+/**
  * Marks outbox rows done and, when the platform returned a message id, records it for the first message — in ONE
  * statement (atomic without a transaction round trip), right after the platform call (../shared/design-notes.md §3).
  * Several rows with one platform id is a coalesced post; BridgeMessage (unique per platform message) maps it to
  * the first message of the batch only. Returns how many rows were still pending (0 = someone else recorded them).
  */
+// The rows are found by primary key ONLY: the tenant and status predicates are wrapped so that no index can serve
+// them. Otherwise the generic plan of these prepared statements (PostgreSQL switches to it after five executions)
+// may pick the (organizationId, connectionId, conversationId, status, seq) index and filter every pending row of the
+// tenant by id — 4 ms per call at a 10,000-row backlog, O(backlog) per delivery (bench/README.md, "Bridge delivery").
 export async function completeOutboxRows(
   sql: TSql,
   organizationId: string,
@@ -118,8 +211,7 @@ export async function completeOutboxRows(
   if (!input.mapping) {
     const r = await sql.query({
       name: 'pp_complete_outbox',
-      text: `UPDATE "OutboxEvent" SET status = 'done', "processedAt" = now(), attempts = attempts + 1, "lastError" = NULL
-        WHERE "organizationId" = $1 AND id = ANY($2::text[]) AND status = 'pending'`,
+      text: COMPLETE_OUTBOX_SQL,
       values: [organizationId, input.outboxIds],
     });
     return r.rowCount ?? 0;
@@ -127,17 +219,7 @@ export async function completeOutboxRows(
   const m = input.mapping;
   const { rows } = await sql.query<{ n: string }>({
     name: 'pp_complete_outbox_mapped',
-    text: `WITH done AS (
-        UPDATE "OutboxEvent" SET status = 'done', "processedAt" = now(), attempts = attempts + 1, "lastError" = NULL
-        WHERE "organizationId" = $1 AND id = ANY($2::text[]) AND status = 'pending'
-        RETURNING id
-      ), mapped AS (
-        INSERT INTO "BridgeMessage" (id, "organizationId", "messageId", "connectionId", direction, "externalChatId", "externalMessageId")
-        VALUES ($3, $1, $4, $5, 'outbound', $6, $7)
-        ON CONFLICT DO NOTHING
-        RETURNING id
-      )
-      SELECT (SELECT count(*) FROM done) AS n`,
+    text: COMPLETE_OUTBOX_MAPPED_SQL,
     values: [organizationId, input.outboxIds, newId(), m.messageId, m.connectionId, m.externalChatId, m.externalMessageId],
   });
   return Number(rows[0]?.n ?? 0);

@@ -32,22 +32,33 @@ type Row = {
   id: string; organizationId: string; projectId: string; kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
   targetId: string; targetScope: string | null; status: ConnectionStatus; statusReason: string | null;
 };
-function toConnection(c: Row): TConnection {
+export function toConnection(c: Row): TConnection {
   return {
     id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
     webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
   };
 }
 
+/** Platform names are free text: stored trimmed and capped so a hostile title cannot bloat every card. */
+export const clipName = (name: string | null | undefined): string | null => {
+  const t = name?.trim();
+  return t ? t.slice(0, 200) : null;
+};
+
 export async function createConnection(
   db: TDb,
   organizationId: string,
-  input: { projectId: string; kind: BridgeKind; sealedCredentials: string; webhookSecretHash?: string | null; targetId: string; targetScope?: string | null },
+  input: {
+    projectId: string; kind: BridgeKind; sealedCredentials: string; webhookSecretHash?: string | null; targetId: string; targetScope?: string | null;
+    /** Display names (group title / channel name, workspace / server name), shown by the dashboard instead of ids. */
+    targetName?: string | null; scopeName?: string | null;
+  },
 ): Promise<TConnection> {
   const c = await db.bridgeConnection.create({
     data: {
       organizationId, projectId: input.projectId, kind: input.kind, credentials: input.sealedCredentials,
       webhookSecretHash: input.webhookSecretHash ?? null, targetId: input.targetId, targetScope: input.targetScope ?? null,
+      targetName: clipName(input.targetName), scopeName: clipName(input.scopeName),
     },
   });
   return toConnection(c);

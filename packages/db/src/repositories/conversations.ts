@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '@pocketping/core';
 import type { TDb, TTx } from '../client.js';
+import type { TSql } from './bridge-pipeline.js';
 
 export interface TConversation {
   id: string;
@@ -45,4 +48,56 @@ export async function getConversation(db: TDb | TTx, organizationId: string, con
 export async function getLatestConversationForVisitor(db: TDb, organizationId: string, visitorId: string): Promise<TConversation | null> {
   const c = await db.conversation.findFirst({ where: { organizationId, visitorId }, orderBy: { createdAt: 'desc' } });
   return c ? toConversation(c) : null;
+}
+
+/**
+ * `getOrCreateOpenConversation` over plain SQL (realtime's send path): same rule, the visitor row is locked first
+ * so two tabs sending their first message at once end up in one conversation. Four round trips (BEGIN, lock,
+ * find-or-insert, COMMIT); realtime then caches the id per socket. not_found when the visitor is not this tenant's.
+ */
+export async function getOrCreateOpenConversationSql(
+  sql: TSql,
+  organizationId: string,
+  input: { projectId: string; visitorId: string },
+): Promise<TConversation> {
+  const client = await sql.connect();
+  try {
+    await client.query('BEGIN');
+    const locked = await client.query({
+      name: 'pp_lock_visitor',
+      text: `SELECT id FROM "Visitor" WHERE "organizationId" = $1 AND id = $2 FOR UPDATE`,
+      values: [organizationId, input.visitorId],
+    });
+    if (locked.rowCount === 0) throw new AppError('not_found', 'Visitor not found');
+    // A new statement after the lock: its snapshot sees a conversation another tab committed while we waited.
+    const { rows } = await client.query<{ id: string; projectId: string; visitorId: string; nextSeq: number }>({
+      name: 'pp_find_or_create_conversation',
+      text: `WITH existing AS (
+          SELECT id, "projectId", "visitorId", "nextSeq" FROM "Conversation"
+          WHERE "organizationId" = $1 AND "visitorId" = $2 AND status = 'open' ORDER BY "createdAt" DESC LIMIT 1
+        ), created AS (
+          INSERT INTO "Conversation" (id, "organizationId", "projectId", "visitorId", "createdAt", "updatedAt")
+          SELECT $3, $1, $4, $2, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' WHERE NOT EXISTS (SELECT 1 FROM existing)
+          RETURNING id, "projectId", "visitorId", "nextSeq"
+        )
+        SELECT * FROM existing UNION ALL SELECT * FROM created`,
+      values: [organizationId, input.visitorId, newConversationId(), input.projectId],
+    });
+    await client.query('COMMIT');
+    const c = rows[0];
+    if (!c) throw new Error('conversation find-or-create returned no row');
+    return { id: c.id, organizationId, projectId: c.projectId, visitorId: c.visitorId, status: 'open', lastSeq: c.nextSeq - 1 };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function newConversationId(): string {
+  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+  let s = 'c';
+  for (const b of randomBytes(24)) s += alphabet[b % 36];
+  return s;
 }

@@ -1,7 +1,7 @@
 import type { Prisma } from '@prisma/client';
 import { isUniqueViolation, type TDb } from '../client.js';
 
-export interface TInboundEvent { id: string; organizationId: string; connectionId: string; externalId: string; payload: unknown; status: string }
+export interface TInboundEvent { id: string; organizationId: string; connectionId: string; externalId: string; payload: unknown; status: string; createdAt: Date }
 
 /**
  * Stores an inbound platform delivery before it is acknowledged. The unique key (tenant, connection, platform id)
@@ -28,7 +28,7 @@ export async function recordInboundEvent(
 
 export async function getInboundEvent(db: TDb, organizationId: string, id: string): Promise<TInboundEvent | null> {
   const row = await db.inboundEvent.findFirst({ where: { id, organizationId } });
-  return row ? { id: row.id, organizationId: row.organizationId, connectionId: row.connectionId, externalId: row.externalId, payload: row.payload, status: row.status } : null;
+  return row ? { id: row.id, organizationId: row.organizationId, connectionId: row.connectionId, externalId: row.externalId, payload: row.payload, status: row.status, createdAt: row.createdAt } : null;
 }
 
 export async function finishInboundEvent(

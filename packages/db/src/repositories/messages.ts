@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Attachment, SenderKind } from '@prisma/client';
 import type { TMessage } from '@pocketping/protocol';
 import { AppError } from '@pocketping/core';
 import { isUniqueViolation, type TDb } from '../client.js';
 import { toMessageDto } from '../dto.js';
+import type { TSql } from './bridge-pipeline.js';
 
 export interface TAppendMessageInput {
   conversationId: string;
@@ -36,6 +38,12 @@ export interface TAppendMessageResult {
 }
 
 class Duplicate extends Error {}
+
+/**
+ * Writers of one conversation queue on its row lock: under a burst (and a busy machine) the wait for a pooled
+ * connection can pass Prisma's 2 s default, which would fail a write that only had to wait its turn.
+ */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
 /**
  * Stores a message and its deliveries atomically (transactional outbox, ../shared/design-notes.md §1):
@@ -132,7 +140,7 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
         }
       }
       return { message: toMessageDto({ ...message, attachments }), duplicate: false, outbox };
-    });
+    }, TX_OPTIONS);
   } catch (err) {
     if (err instanceof Duplicate || isUniqueViolation(err)) {
       const existing = await findDuplicate(db, organizationId, input);
@@ -210,4 +218,192 @@ export async function listVisibleMessagesAfter(
   const lastReturned = page[page.length - 1]?.seq ?? afterSeq;
   const throughSeq = hasMore ? lastReturned : Math.max(lastReturned, conv.nextSeq - 1, afterSeq);
   return { messages: page.map(toMessageDto), hasMore, throughSeq };
+}
+
+// ───────────── The widget's send path over plain node-postgres (realtime's hot path) ─────────────
+
+/** A cuid-shaped id (25 chars, starts with a letter) for rows inserted by hand-written SQL; random, never sequential. */
+function newRowId(): string {
+  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+  const bytes = randomBytes(24);
+  let s = 'c';
+  for (const b of bytes) s += alphabet[b % 36];
+  return s;
+}
+
+export interface TAppendWidgetMessageInput {
+  /** The visitor's open conversation (realtime caches it per socket). */
+  conversationId: string;
+  /** The conversation must belong to this visitor and still be open, else nothing is written (`conversationGone`). */
+  visitorId: string;
+  /** 'visitor' for what the visitor writes; 'system' for operator-only notes (custom events, forms). */
+  sender: 'visitor' | 'system';
+  visibility: 'public' | 'internal';
+  body: string;
+  source: string;
+  clientId?: string | null;
+  /** Visitor uploads of this conversation, not linked yet; all or nothing (AppError forbidden). */
+  attachmentIds?: readonly string[];
+}
+
+export type TAppendWidgetMessageResult = TAppendMessageResult | { conversationGone: true };
+
+/*
+ * ONE statement does it all, atomically (a statement is its own transaction): the clientId check, the seq (UPDATE …
+ * RETURNING takes the conversation's row lock, which serialises writers), the message, the links to its uploads and
+ * one outbox row per connected bridge. A clientId already stored skips the UPDATE, so a duplicate consumes no seq.
+ * Two sends of one clientId racing: the second waits on the row lock; its snapshot predates the first's commit, so
+ * its INSERT hits the unique key (23505), the whole statement rolls back, and the stored message is returned.
+ */
+export const APPEND_WIDGET_SQL = `
+WITH dup AS (
+  SELECT id FROM "Message" WHERE "organizationId" = $1 AND "conversationId" = $2 AND $4::text IS NOT NULL AND "clientId" = $4::text
+),
+conv AS (
+  UPDATE "Conversation" SET "nextSeq" = "nextSeq" + 1, "lastMessageAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
+  WHERE "organizationId" = $1 AND id = $2 AND "visitorId" = $3 AND status = 'open' AND NOT EXISTS (SELECT 1 FROM dup)
+  RETURNING "nextSeq" - 1 AS seq, "projectId"
+),
+msg AS (
+  INSERT INTO "Message" (id, "organizationId", "conversationId", seq, "clientId", sender, visibility, body, source, "createdAt")
+  SELECT $5, $1, $2, conv.seq, $4::text, $6::"SenderKind", $7::"Visibility", $8, $9, now() AT TIME ZONE 'UTC' FROM conv
+  RETURNING id, seq, "createdAt"
+),
+att AS (
+  UPDATE "Attachment" SET "messageId" = msg.id FROM msg
+  WHERE "Attachment"."organizationId" = $1 AND "Attachment"."conversationId" = $2 AND "Attachment".id = ANY($10::text[])
+    AND "Attachment"."messageId" IS NULL AND "Attachment"."uploadedBy" = 'visitor'
+    -- A one-time filter: a send without attachments (nearly all) never touches the table. Without it the generic plan
+    -- of this prepared statement scanned the tenant's attachments on every send.
+    AND cardinality($10::text[]) > 0
+  RETURNING "Attachment".id, "Attachment".name, "Attachment"."contentType", "Attachment".size, "Attachment"."createdAt"
+),
+ob AS (
+  INSERT INTO "OutboxEvent" (id, "organizationId", kind, "connectionId", "conversationId", "messageId", seq, "createdAt")
+  SELECT 'c' || substr(md5(gen_random_uuid()::text), 1, 24), $1, 'bridge.deliver', c.id, $2, msg.id, msg.seq, now() AT TIME ZONE 'UTC'
+  FROM msg JOIN conv ON true
+  JOIN "BridgeConnection" c ON c."organizationId" = $1 AND c."projectId" = conv."projectId" AND c.status <> 'disabled'
+  RETURNING id, "connectionId"
+)
+SELECT (SELECT id FROM dup LIMIT 1) AS "dupId",
+       msg.id, msg.seq, msg."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
+       (SELECT coalesce(json_agg(json_build_object('id', ob.id, 'connectionId', ob."connectionId")), '[]'::json) FROM ob) AS outbox,
+       (SELECT coalesce(json_agg(json_build_object('id', att.id, 'name', att.name, 'contentType', att."contentType", 'size', att.size)
+                                 ORDER BY att."createdAt", att.id), '[]'::json) FROM att) AS attachments
+FROM (SELECT 1) AS one LEFT JOIN msg ON true`;
+
+interface TAppendWidgetRow {
+  dupId: string | null;
+  id: string | null;
+  seq: number | null;
+  createdAt: Date | null;
+  outbox: { id: string; connectionId: string }[];
+  attachments: { id: string; name: string; contentType: string; size: number }[];
+}
+
+/**
+ * The widget's append (visitor messages and operator-only notes) in one round trip over plain SQL; the same
+ * transactional-outbox and idempotency rules as `appendMessage`. With attachments the statement runs inside an
+ * explicit transaction so a foreign, reused or unknown upload refuses the whole message (nothing is stored, no seq
+ * taken). `{ conversationGone: true }` when the conversation is no longer this visitor's open one (closed meanwhile):
+ * the caller resolves the open conversation again and retries.
+ */
+export async function appendWidgetMessage(sql: TSql, organizationId: string, input: TAppendWidgetMessageInput): Promise<TAppendWidgetMessageResult> {
+  const attachmentIds = [...new Set(input.attachmentIds ?? [])];
+  const messageId = newRowId();
+  const values = [
+    organizationId, input.conversationId, input.visitorId, input.clientId ?? null, messageId,
+    input.sender, input.visibility, input.body, input.source, attachmentIds,
+  ];
+  let row: TAppendWidgetRow | undefined;
+  try {
+    if (attachmentIds.length === 0) {
+      row = (await sql.query<TAppendWidgetRow>({ name: 'pp_append_widget', text: APPEND_WIDGET_SQL, values })).rows[0];
+    } else {
+      const client = await sql.connect();
+      try {
+        await client.query('BEGIN');
+        row = (await client.query<TAppendWidgetRow>({ name: 'pp_append_widget', text: APPEND_WIDGET_SQL, values })).rows[0];
+        if (row?.id && row.attachments.length !== attachmentIds.length) {
+          await client.query('ROLLBACK');
+          throw new AppError('forbidden', 'An attachment is unknown, already sent, or not yours');
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        if (!(err instanceof AppError)) await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+  } catch (err) {
+    if (isPgUniqueViolation(err) && input.clientId) {
+      const existing = await findByClientIdSql(sql, organizationId, input.conversationId, input.clientId);
+      if (existing) return { message: existing, duplicate: true, outbox: [] };
+    }
+    throw err;
+  }
+  if (!row) throw new Error('append statement returned no row');
+  if (row.dupId && input.clientId) {
+    const existing = await findByClientIdSql(sql, organizationId, input.conversationId, input.clientId);
+    if (existing) return { message: existing, duplicate: true, outbox: [] };
+  }
+  if (row.id === null || row.seq === null || row.createdAt === null) return { conversationGone: true };
+  const seq = Number(row.seq);
+  return {
+    message: {
+      id: row.id,
+      conversationId: input.conversationId,
+      seq,
+      clientId: input.clientId ?? null,
+      sender: input.sender,
+      authorName: null,
+      body: input.body,
+      source: input.source,
+      createdAt: row.createdAt.toISOString(),
+      editedAt: null,
+      deletedAt: null,
+      attachments: row.attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size, url: null })),
+    },
+    duplicate: false,
+    outbox: row.outbox.map((o) => ({ id: o.id, organizationId, connectionId: o.connectionId, conversationId: input.conversationId, seq })),
+  };
+}
+
+function isPgUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
+
+/** The stored message of a clientId, with its attachments (a duplicate send answers exactly what was stored). */
+async function findByClientIdSql(sql: TSql, organizationId: string, conversationId: string, clientId: string): Promise<TMessage | null> {
+  const { rows } = await sql.query<{
+    id: string; seq: number; clientId: string | null; sender: SenderKind; authorName: string | null; body: string; source: string;
+    createdAt: Date; editedAt: Date | null; deletedAt: Date | null;
+    attachments: { id: string; name: string; contentType: string; size: number }[];
+  }>({
+    name: 'pp_message_by_client_id',
+    text: `SELECT m.id, m.seq, m."clientId", m.sender::text AS sender, m."authorName", m.body, m.source,
+             m."createdAt" AT TIME ZONE 'UTC' AS "createdAt", m."editedAt" AT TIME ZONE 'UTC' AS "editedAt", m."deletedAt" AT TIME ZONE 'UTC' AS "deletedAt",
+             (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'contentType', a."contentType", 'size', a.size)
+                                       ORDER BY a."createdAt", a.id), '[]'::json)
+                FROM "Attachment" a WHERE a."organizationId" = m."organizationId" AND a."messageId" = m.id) AS attachments
+      FROM "Message" m WHERE m."organizationId" = $1 AND m."conversationId" = $2 AND m."clientId" = $3`,
+    values: [organizationId, conversationId, clientId],
+  });
+  const m = rows[0];
+  if (!m) return null;
+  return {
+    id: m.id,
+    conversationId,
+    seq: m.seq,
+    clientId: m.clientId,
+    sender: m.sender,
+    authorName: m.authorName,
+    body: m.deletedAt ? '' : m.body,
+    source: m.source,
+    createdAt: m.createdAt.toISOString(),
+    editedAt: m.editedAt?.toISOString() ?? null,
+    deletedAt: m.deletedAt?.toISOString() ?? null,
+    attachments: m.deletedAt ? [] : m.attachments.map((a) => ({ ...a, url: null })),
+  };
 }

@@ -1,4 +1,5 @@
 import type { TDb } from '../client.js';
+import { toConnection, type TConnection } from './connections.js';
 
 export interface TBridgeThread { id: string; conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string }
 
@@ -7,6 +8,19 @@ export async function getBridgeThread(db: TDb, organizationId: string, conversat
     where: { organizationId_conversationId_connectionId: { organizationId, conversationId, connectionId } },
   });
   return t ? { id: t.id, conversationId: t.conversationId, connectionId: t.connectionId, externalChatId: t.externalChatId, externalThreadId: t.externalThreadId } : null;
+}
+
+/** The threads a conversation has on its project's active connections, each with its connection (for ephemeral calls). */
+export async function listActiveThreadsOfConversation(db: TDb, organizationId: string, conversationId: string): Promise<{ thread: TBridgeThread; connection: TConnection }[]> {
+  const rows = await db.bridgeThread.findMany({
+    where: { organizationId, conversationId, connection: { status: 'active' } },
+    include: { connection: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  return rows.map((t) => ({
+    thread: { id: t.id, conversationId: t.conversationId, connectionId: t.connectionId, externalChatId: t.externalChatId, externalThreadId: t.externalThreadId },
+    connection: toConnection(t.connection),
+  }));
 }
 
 /** Saves (or replaces, when a topic was deleted and recreated) the thread of a conversation on a connection. */
@@ -34,4 +48,25 @@ export async function findConversationIdByThread(
     select: { conversationId: true },
   });
   return t?.conversationId ?? null;
+}
+
+/**
+ * Platform ids of the messages operators wrote in one platform thread that are still shown (inbound, not deleted),
+ * newest first, at most `limit`: the Discord gateway compares them with the thread's recent history after a fresh
+ * session, to apply the deletes it missed while disconnected.
+ */
+export async function listLiveInboundMessageIds(
+  db: TDb,
+  organizationId: string,
+  input: { connectionId: string; externalChatId: string; externalThreadId: string; limit: number },
+): Promise<string[]> {
+  const conversationId = await findConversationIdByThread(db, organizationId, { connectionId: input.connectionId, externalChatId: input.externalChatId, externalThreadId: input.externalThreadId });
+  if (!conversationId) return [];
+  const rows = await db.bridgeMessage.findMany({
+    where: { organizationId, connectionId: input.connectionId, direction: 'inbound', message: { conversationId, deletedAt: null } },
+    orderBy: { createdAt: 'desc' },
+    take: input.limit,
+    select: { externalMessageId: true },
+  });
+  return rows.map((r) => r.externalMessageId);
 }

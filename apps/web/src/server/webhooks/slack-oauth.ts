@@ -10,15 +10,17 @@ export const SLACK_BOT_SCOPES = ['chat:write', 'channels:read', 'channels:join',
 /** How long an "Add to Slack" link stays valid: long enough to pick a workspace, short enough to be useless if leaked. */
 const STATE_TTL_SECONDS = 10 * 60;
 
-const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), c: z.string().max(40).nullable(), e: z.number().int(), n: z.string() });
-type TInstallState = { organizationId: string; projectId: string; channelId: string | null };
+// `u`: the dashboard user who started the install (absent for API-key installs); the callback then requires that
+// user's session and admin role, and hands the install to the dashboard's channel picker.
+const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), c: z.string().max(40).nullable(), u: z.string().min(1).max(40).optional(), e: z.number().int(), n: z.string() });
+export type TInstallState = { organizationId: string; projectId: string; channelId: string | null; userId?: string };
 
 const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(`slack-install:${payload}`).digest('base64url');
 
 /** An expiring, HMAC-signed (AUTH_SECRET) state naming the tenant and project the install is for. */
 export function signInstallState(secret: string, state: TInstallState, nowMs = Date.now()): string {
   const payload = Buffer.from(
-    JSON.stringify({ o: state.organizationId, p: state.projectId, c: state.channelId, e: Math.floor(nowMs / 1000) + STATE_TTL_SECONDS, n: randomBytes(8).toString('base64url') }),
+    JSON.stringify({ o: state.organizationId, p: state.projectId, c: state.channelId, ...(state.userId ? { u: state.userId } : {}), e: Math.floor(nowMs / 1000) + STATE_TTL_SECONDS, n: randomBytes(8).toString('base64url') }),
   ).toString('base64url');
   return `${payload}.${mac(secret, payload)}`;
 }
@@ -35,7 +37,7 @@ export function verifyInstallState(secret: string, state: string, nowMs = Date.n
   }
   const parsed = ZState.safeParse(decoded);
   if (!parsed.success || parsed.data.e < Math.floor(nowMs / 1000)) return null;
-  return { organizationId: parsed.data.o, projectId: parsed.data.p, channelId: parsed.data.c };
+  return { organizationId: parsed.data.o, projectId: parsed.data.p, channelId: parsed.data.c, ...(parsed.data.u ? { userId: parsed.data.u } : {}) };
 }
 
 export interface TSlackOAuthConfig {
@@ -111,6 +113,8 @@ export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: 
     if (input.query.error) throw new AppError('bad_request', `Slack install was not completed (${input.query.error.slice(0, 100)})`);
     const state = input.query.state ? verifyInstallState(deps.config.authSecret, input.query.state) : null;
     if (!state) throw new AppError('unauthorized', 'The install link is invalid or expired; start again');
+    // A dashboard install (state names a user) is finished by the dashboard's callback, which checks that user's session.
+    if (state.userId) throw new AppError('bad_request', 'This install was started from the dashboard; finish it there');
     organizationId = state.organizationId;
     const code = input.query.code;
     if (!code || code.length > 500) throw new AppError('bad_request', 'Missing code');
@@ -125,15 +129,16 @@ export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: 
       throw err;
     }
     const sealed = encryptSecret(deps.keyRing, JSON.stringify(draft.credentials));
+    const names = { targetName: draft.channelName, scopeName: draft.teamName };
     const existing = (await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: draft.targetScope, targetId: draft.targetId })).find(
       (c) => c.organizationId === state.organizationId && c.projectId === project.id,
     );
     let connectionId: string;
     if (existing) {
-      await replaceConnectionCredentials(deps.db, state.organizationId, existing.id, sealed);
+      await replaceConnectionCredentials(deps.db, state.organizationId, existing.id, sealed, names);
       connectionId = existing.id;
     } else {
-      const created = await createConnection(deps.db, state.organizationId, { projectId: project.id, kind: 'slack', sealedCredentials: sealed, targetId: draft.targetId, targetScope: draft.targetScope });
+      const created = await createConnection(deps.db, state.organizationId, { projectId: project.id, kind: 'slack', sealedCredentials: sealed, targetId: draft.targetId, targetScope: draft.targetScope, ...names });
       connectionId = created.id;
     }
     await writeAuditLog(deps.db, state.organizationId, {

@@ -182,6 +182,23 @@ describe('handleSlackEvents', () => {
     expect(await queue.getJob(jobIds.inbound(row.id))).toBeDefined();
   });
 
+  it('app_uninstalled (no channel) is stored for every connection of the workspace, and only there', async () => {
+    const other = await seedTenant('Tenant C', 'T0CCCC', 'C0CCCC');
+    const body = JSON.stringify({ token: 'legacy', team_id: 'T0AAAA', api_app_id: 'A0APP', type: 'event_callback', event_id: 'Ev0600', event_time: 1_764_000_000, event: { type: 'app_uninstalled', event_ts: '1764000002.000100' } });
+    expect(await handleSlackEvents(deps, signed(body))).toEqual({ status: 200, body: { ok: true } });
+    for (const t of [tenantA, tenantB]) {
+      const row = await db.inboundEvent.findFirstOrThrow({ where: { organizationId: t.organizationId, connectionId: t.connectionId, externalId: 'Ev0600' } });
+      expect(await queue.getJob(jobIds.inbound(row.id))).toBeDefined();
+    }
+    expect(await db.inboundEvent.count({ where: { connectionId: other.connectionId } })).toBe(0);
+    // tokens_revoked too; a channel-less event of another type is still only acknowledged.
+    const revoked = JSON.stringify({ token: 'legacy', team_id: 'T0CCCC', api_app_id: 'A0APP', type: 'event_callback', event_id: 'Ev0601', event_time: 1, event: { type: 'tokens_revoked', tokens: { bot: ['UBOT0001'] } } });
+    expect(await handleSlackEvents(deps, signed(revoked))).toEqual({ status: 200, body: { ok: true } });
+    expect(await db.inboundEvent.count({ where: { connectionId: other.connectionId, externalId: 'Ev0601' } })).toBe(1);
+    const teamJoin = JSON.stringify({ token: 'legacy', team_id: 'T0CCCC', api_app_id: 'A0APP', type: 'event_callback', event_id: 'Ev0602', event_time: 1, event: { type: 'team_join' } });
+    expect(await handleSlackEvents(deps, signed(teamJoin))).toMatchObject({ status: 200, body: { ignored: 'event without a channel' } });
+  });
+
   it('acknowledges events of channels nobody connected, and envelope types it does not handle, without storing', async () => {
     const before = await db.inboundEvent.count();
     expect(await handleSlackEvents(deps, signed(eventBody({ teamId: 'T0OTHER', channel: 'C0AAAA' }, 'Ev0400')))).toMatchObject({ status: 200, body: { ignored: 'no connection for this channel' } });

@@ -1,6 +1,6 @@
 import { AppError, toAppError, type TLogger } from '@pocketping/core';
-import { getInboundEvent, recordInboundEvent, resolveConnectionsByTarget, type Prisma, type TDb } from '@pocketping/db';
-import { verifySlackSignature, ZSlackEventCallback, ZSlackUrlVerification } from '@pocketping/bridges';
+import { getInboundEvent, recordInboundEvent, resolveConnectionsByScope, resolveConnectionsByTarget, type Prisma, type TDb } from '@pocketping/db';
+import { SLACK_INSTALL_EVENTS, verifySlackSignature, ZSlackEventCallback, ZSlackUrlVerification } from '@pocketping/bridges';
 import type { TProducer } from '@pocketping/jobs';
 import { withTimeout } from '../with-timeout';
 
@@ -80,9 +80,13 @@ export async function handleSlackEvents(deps: TSlackWebhookDeps, input: TSlackWe
     const envelope = parsed.data;
     const channel = envelope.event.channel;
     logCtx = { ...logCtx, teamId: envelope.team_id, eventId: envelope.event_id, retryNum: input.retryNumHeader };
-    if (!channel) return { status: 200, body: { ok: true, ignored: 'event without a channel' } };
+    // app_uninstalled / tokens_revoked concern every connection of the workspace; they name no channel.
+    const isInstallEvent = SLACK_INSTALL_EVENTS.has(envelope.event.type);
+    if (!channel && !isInstallEvent) return { status: 200, body: { ok: true, ignored: 'event without a channel' } };
 
-    const connections = await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: envelope.team_id, targetId: channel });
+    const connections = isInstallEvent
+      ? await resolveConnectionsByScope(deps.db, { kind: 'slack', targetScope: envelope.team_id })
+      : await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: envelope.team_id, targetId: channel! });
     if (connections.length === 0) {
       log.debug(logCtx, 'slack events: no connection for this channel');
       return { status: 200, body: { ok: true, ignored: 'no connection for this channel' } };

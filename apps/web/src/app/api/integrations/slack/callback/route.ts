@@ -1,7 +1,8 @@
 // GET /api/integrations/slack/callback?code=…&state=… — Slack's OAuth v2 redirect: stores the Slack connection
 import { NextResponse, type NextRequest } from 'next/server';
-import { getContext, type TWebContext } from '~/server/context';
-import { finishSlackInstall } from '~/server/webhooks/slack-oauth';
+import { getContext, type TWebContext } from '../../../../../server/context';
+import { finishSlackInstall, verifyInstallState } from '../../../../../server/webhooks/slack-oauth';
+import { finishDashboardSlackInstall } from '../../../../../server/bridge-setup/slack-setup';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,14 @@ export async function GET(req: NextRequest): Promise<NextResponse> {
   } catch {
     return NextResponse.json({ error: { code: 'unavailable', message: 'Server is not configured' } }, { status: 503 });
   }
-  // Until the dashboard exists, the outcome is JSON; the dashboard will redirect to its integrations page instead.
+  // Started from the dashboard (the signed state names the user): back to the project's bridges page, channel picker next.
+  const q = Object.fromEntries(req.nextUrl.searchParams);
+  const state = q.state ? verifyInstallState(ctx.env.AUTH_SECRET, q.state) : null;
+  if (state?.userId) {
+    const location = await finishDashboardSlackInstall(ctx, { state: { ...state, userId: state.userId }, code: q.code, error: q.error, cookie: req.headers.get('cookie') });
+    return NextResponse.redirect(location, 302);
+  }
+  // Installs started with an API key get JSON.
   const result = await finishSlackInstall(
     {
       db: ctx.db,

@@ -1,0 +1,82 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { useRouter } from 'next/navigation';
+import { api, ApiError } from '../../../../../../lib/api-client';
+import { CopyButton } from '../p/[projectId]/install/_components/copy-button';
+
+export function CreateApiKey({ orgId }: { orgId: string }) {
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api<{ key: string; apiKey: { name: string } }>(`/api/app/orgs/${orgId}/api-keys`, { body: { name } });
+      setCreated({ key: res.key, name: res.apiKey.name });
+      setName('');
+      router.refresh();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'Could not create the key. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="stack">
+      <form className="row" style={{ alignItems: 'end' }} onSubmit={(e) => void submit(e)} aria-label="Create an API key">
+        <label className="field" style={{ flex: '1 1 16rem' }}>
+          <span>Name</span>
+          <input type="text" required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. CRM sync" />
+        </label>
+        <button type="submit" className="btn" disabled={busy}>
+          {busy ? 'Creating…' : 'Create key'}
+        </button>
+      </form>
+      {error ? <p className="alert error" role="alert">{error}</p> : null}
+      {created ? (
+        <div className="alert success stack" role="status" data-testid="new-api-key">
+          <strong>Your new key “{created.name}”. Copy it now: it will not be shown again.</strong>
+          <div className="row">
+            <code style={{ wordBreak: 'break-all', flex: '1 1 16rem', background: '#fff', padding: '0.4rem', borderRadius: 6 }}>{created.key}</code>
+            <CopyButton text={created.key} />
+            <button type="button" className="btn secondary" onClick={() => setCreated(null)}>
+              Done
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function RevokeApiKey({ orgId, keyId, name }: { orgId: string; keyId: string; name: string }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function revoke() {
+    if (!window.confirm(`Revoke “${name}”? Programs using it stop working at once.`)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/api/app/orgs/${orgId}/api-keys/${keyId}`, { method: 'DELETE', body: {} });
+      router.refresh();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'Could not revoke the key.');
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <span className="row">
+      <button type="button" className="btn danger" disabled={busy} onClick={() => void revoke()}>
+        Revoke
+      </button>
+      {error ? <span className="alert error" role="alert">{error}</span> : null}
+    </span>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Metadata } from 'next';
+import { listApiKeys } from '@pocketping/db';
+import { getContext } from '../../../../../../server/context';
+import { requirePageMember } from '../../../../../../server/page-guard';
+import { CreateApiKey, RevokeApiKey } from './api-keys-client';
+import '../team/lists.css';
+
+export const metadata: Metadata = { title: 'API keys' };
+export const dynamic = 'force-dynamic';
+
+const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+const fmt = (iso: string | null) => (iso ? dateFmt.format(new Date(iso)) : null);
+
+/** API keys of the organization (admins and owners): create (shown once), list by prefix, revoke. */
+export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { orgId } = await params;
+  await requirePageMember(orgId, 'admin');
+  const keys = await listApiKeys(getContext().db, orgId);
+  return (
+    <>
+      <h1>API keys</h1>
+      <section className="card stack">
+        <p className="muted" style={{ margin: 0 }}>
+          Keys let your own code call the PocketPing REST API for this organization. Treat them like passwords: a key is shown only once, when you create it.
+        </p>
+        <CreateApiKey orgId={orgId} />
+      </section>
+      <section className="card" aria-labelledby="keys-title">
+        <h2 id="keys-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>Keys</h2>
+        {keys.length === 0 ? (
+          <p className="muted">No API keys yet.</p>
+        ) : (
+          <div style={{ overflowX: 'auto' }}>
+            <table className="list stacked" data-testid="api-keys">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Key</th>
+                  <th>Created</th>
+                  <th>Last used</th>
+                  <th>Status</th>
+                  <th><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((k) => (
+                  <tr key={k.id}>
+                    <td>{k.name}</td>
+                    <td data-label="Key"><code>{k.prefix}…</code></td>
+                    <td data-label="Created">{fmt(k.createdAt)}</td>
+                    <td data-label="Last used">{fmt(k.lastUsedAt) ?? <span className="muted">never</span>}</td>
+                    <td data-label="Status">{k.revokedAt ? <span className="badge bad" title={fmt(k.revokedAt) ?? ''}>revoked</span> : <span className="badge ok">active</span>}</td>
+                    <td className="actions">{k.revokedAt ? null : <RevokeApiKey orgId={orgId} keyId={k.id} name={k.name} />}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

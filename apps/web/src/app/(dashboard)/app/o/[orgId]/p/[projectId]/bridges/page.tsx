@@ -1,0 +1,51 @@
+import { getContext } from '~/server/context';
+import { requirePageProject } from '~/server/page-guard';
+import { listProjectConnections } from '~/server/bridge-setup/connections';
+import { ConnectionCards } from './_components/connection-cards';
+import { TelegramSetup } from './_components/telegram-setup';
+import { SlackSetup } from './_components/slack-setup';
+import { DiscordSetup } from './_components/discord-setup';
+import './_components/bridges.css';
+
+export const dynamic = 'force-dynamic';
+
+/** /bridges: the project's chat apps (health, test message, disconnect) and the setup of a new one. Admin+. */
+export default async function BridgesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orgId: string; projectId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { orgId, projectId } = await params;
+  const sp = await searchParams;
+  const { project } = await requirePageProject(orgId, projectId, 'admin');
+  const app = getContext();
+  const connections = await listProjectConnections(app, orgId, project.id);
+  const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
+  const slackSetupId = one(sp.slackSetup);
+  const slackError = one(sp.slackError);
+  const apiBase = `/api/app/orgs/${orgId}/projects/${project.id}/bridges`;
+  return (
+    <div className="stack">
+      <h1>Chat apps for {project.name}</h1>
+      <p className="muted" style={{ margin: 0 }}>
+        Visitor messages go to every connected app; answer from whichever is on your phone. Each conversation gets its own topic or thread.
+      </p>
+
+      <ConnectionCards apiBase={apiBase} initial={connections} />
+
+      <h2 style={{ fontSize: '1.15rem', marginBottom: 0 }}>Connect a chat app</h2>
+      <div className="bridge-grid">
+        <TelegramSetup apiBase={apiBase} />
+        <SlackSetup
+          apiBase={apiBase}
+          oauthAvailable={Boolean(app.env.SLACK_CLIENT_ID && app.env.SLACK_CLIENT_SECRET)}
+          {...(slackSetupId ? { initialSetupId: slackSetupId } : {})}
+          {...(slackError ? { initialError: slackError } : {})}
+        />
+        <DiscordSetup apiBase={apiBase} available={Boolean(app.env.DISCORD_BOT_TOKEN && app.env.DISCORD_APPLICATION_ID && app.env.DISCORD_CLIENT_SECRET)} />
+      </div>
+    </div>
+  );
+}

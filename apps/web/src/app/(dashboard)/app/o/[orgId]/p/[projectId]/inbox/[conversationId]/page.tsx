@@ -1,0 +1,216 @@
+import type { ReactNode } from 'react';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AppError } from '@pocketping/core';
+import { isVisitorConnected } from '@pocketping/jobs';
+import { getContext } from '~/server/context';
+import { requirePageProject } from '~/server/page-guard';
+import { getConversationView, type TConversationView, type TInboxMessage } from '~/server/inbox/conversations';
+import { attachmentPath, INLINE_IMAGE_TYPES } from '~/server/inbox/attachment-download';
+import { Composer } from '../_components/composer';
+import { InboxLive } from '../_components/inbox-live';
+import { LocalTime } from '../_components/local-time';
+import { MarkRead } from '../_components/mark-read';
+import { ScrollToEnd } from '../_components/scroll-to-end';
+import { StatusButton } from '../_components/status-button';
+import '../_components/inbox.css';
+
+export const dynamic = 'force-dynamic';
+
+const SOURCE_LABELS: Record<string, string> = { telegram: 'Telegram', slack: 'Slack', discord: 'Discord', web: 'the dashboard', widget: 'the widget' };
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function who(m: TInboxMessage, visitorLabel: string): string {
+  const via = SOURCE_LABELS[m.source] ? ` (via ${SOURCE_LABELS[m.source]})` : '';
+  switch (m.sender) {
+    case 'visitor':
+      return visitorLabel;
+    case 'operator':
+      return `${m.authorName ?? 'Operator'}${via}`;
+    case 'ai':
+      return 'AI assistant';
+    case 'system':
+      return 'System';
+  }
+}
+
+/** The trace a close/reopen leaves (from here or a chat app's /close): shown as an event line, not as a note. */
+const STATUS_TRACES = new Set(['closed the conversation', 'reopened the conversation']);
+
+type TFileScope = { organizationId: string; projectId: string; conversationId: string };
+
+/** A file of a message: a download link through the tenancy-checked route; images also as a thumbnail. */
+function FileLink({ a, scope }: { a: TInboxMessage['attachments'][number]; scope: TFileScope }) {
+  const href = attachmentPath(scope, a.id);
+  return (
+    <li data-testid="attachment">
+      {INLINE_IMAGE_TYPES.has(a.contentType) ? (
+        <a href={href} target="_blank" rel="noopener noreferrer" className="thumb">
+          {/* A plain img: the file is private and session-checked; next/image would fetch it server-side without the cookie. */}
+          <img src={href} alt={a.name} loading="lazy" />
+        </a>
+      ) : null}
+      📎 <a href={`${href}?download=1`} download={a.name}>{a.name}</a> <span className="muted">({formatSize(a.size)})</span>
+    </li>
+  );
+}
+
+function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: string; scope: TFileScope }) {
+  const note = m.visibility === 'internal';
+  if (note && m.sender === 'operator' && STATUS_TRACES.has(m.body)) {
+    return (
+      <li className="msg system" data-seq={m.seq} data-sender={m.sender} data-visibility={m.visibility}>
+        <span className="bubble">
+          {who(m, visitorLabel)} {m.body} · <LocalTime iso={m.createdAt} />
+        </span>
+      </li>
+    );
+  }
+  const classes = ['msg', m.sender, note && m.sender !== 'system' ? 'note' : '', m.deletedAt ? 'deleted' : ''].filter(Boolean).join(' ');
+  return (
+    <li className={classes} data-seq={m.seq} data-sender={m.sender} data-visibility={m.visibility}>
+      <span className="who">
+        {note ? (m.sender === 'system' ? 'Internal · ' : 'Internal note · ') : null}
+        {who(m, visitorLabel)} · <LocalTime iso={m.createdAt} />
+        {m.editedAt && !m.deletedAt ? ' · edited' : null}
+      </span>
+      <div className="bubble">{m.deletedAt ? 'Message deleted' : m.body || null}
+        {m.attachments.length > 0 ? (
+          <ul className="files">
+            {m.attachments.map((a) => (
+              <FileLink key={a.id} a={a} scope={scope} />
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) {
+  const v = c.visitor;
+  const device = [v.browser, v.os, v.mobile ? 'mobile' : null].filter(Boolean).join(' · ');
+  const rows: [string, ReactNode][] = [];
+  if (v.name) rows.push(['Name', v.name]);
+  if (v.email) rows.push(['Email', <a key="e" href={`mailto:${v.email}`}>{v.email}</a>]);
+  if (v.externalId) rows.push(['User id', v.externalId]);
+  rows.push(['Status', <span key="o" data-testid="visitor-online" data-online={online ? 'true' : 'false'} className={online ? 'badge ok' : 'muted'}>{online ? 'online now' : 'offline'}</span>]);
+  rows.push(['Identity', v.identityVerified ? <span key="i" className="badge ok">verified</span> : <span key="i" className="muted">not verified</span>]);
+  if (v.pageUrl) rows.push(['Page', <a key="p" href={v.pageUrl} target="_blank" rel="noreferrer noopener">{v.pageUrl}</a>]);
+  if (v.referrer) rows.push(['Referrer', v.referrer]);
+  if (device) rows.push(['Device', device]);
+  if (v.location) rows.push(['Location', v.location]);
+  rows.push(['First seen', <LocalTime key="f" iso={v.firstSeenAt} full />]);
+  rows.push(['Last seen', <LocalTime key="l" iso={v.lastSeenAt} full />]);
+  return (
+    <aside className="card visitor-panel" aria-label="Visitor details">
+      <h2>{v.label}</h2>
+      <dl>
+        {rows.map(([k, val]) => (
+          <div key={k} style={{ display: 'contents' }}>
+            <dt>{k}</dt>
+            <dd>{val}</dd>
+          </div>
+        ))}
+      </dl>
+      {v.pages.length > 0 ? (
+        <>
+          <h3>Pages visited</h3>
+          <ol>
+            {v.pages.map((p, i) => (
+              <li key={`${i}-${p}`}>{p}</li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+      {c.preChat ? (
+        <>
+          <h3>Pre-chat answers</h3>
+          <dl>
+            {c.preChat.name ? (<><dt>Name</dt><dd>{c.preChat.name}</dd></>) : null}
+            {c.preChat.email ? (<><dt>Email</dt><dd>{c.preChat.email}</dd></>) : null}
+            {Object.entries(c.preChat.fields).map(([k, val]) => (
+              <div key={k} style={{ display: 'contents' }}>
+                <dt>{k}</dt>
+                <dd>{val}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      ) : null}
+      {Object.keys(v.traits).length > 0 ? (
+        <>
+          <h3>Traits</h3>
+          <dl>
+            {Object.entries(v.traits).map(([k, val]) => (
+              <div key={k} style={{ display: 'contents' }}>
+                <dt>{k}</dt>
+                <dd>{val}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
+      ) : null}
+      {c.csat ? (
+        <>
+          <h3>Rating</h3>
+          <p style={{ margin: 0 }}>
+            {'★'.repeat(c.csat.score)}
+            {'☆'.repeat(5 - c.csat.score)} ({c.csat.score}/5){c.csat.comment ? ` — “${c.csat.comment}”` : ''}
+          </p>
+        </>
+      ) : null}
+    </aside>
+  );
+}
+
+/** One conversation: the thread (visitor, team with its source, AI, system, internal notes), reply box, visitor details. */
+export default async function ConversationPage({ params }: { params: Promise<{ orgId: string; projectId: string; conversationId: string }> }) {
+  const { orgId, projectId, conversationId } = await params;
+  await requirePageProject(orgId, projectId, 'agent');
+  let c: TConversationView;
+  try {
+    c = await getConversationView(getContext().db, orgId, projectId, conversationId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') notFound();
+    throw err;
+  }
+  const base = `/app/o/${orgId}/p/${projectId}/inbox`;
+  const { producer, env } = getContext();
+  // Best effort: the widget's connection tracking in Redis (refreshed whenever the page re-renders).
+  const online = await isVisitorConnected(producer.redis, env.REDIS_PREFIX, c.visitor.id).catch(() => false);
+  return (
+    <div className="conv">
+      <div className="conv-main">
+        <div className="conv-title">
+          <div className="stack" style={{ gap: '0.2rem' }}>
+            <Link href={base}>← Inbox</Link>
+            <h1>
+              {c.visitor.label} {c.status === 'closed' ? <span className="badge">closed</span> : <span className="badge ok">open</span>}
+            </h1>
+          </div>
+          <div className="row">
+            <InboxLive orgId={orgId} projectId={projectId} conversationId={c.id} visitorId={c.visitor.id} />
+            <StatusButton orgId={orgId} projectId={projectId} conversationId={c.id} status={c.status} />
+          </div>
+        </div>
+        {c.truncated ? <p className="alert info">Only the latest messages are shown.</p> : null}
+        <ol id="thread" className="thread" aria-label="Messages" data-testid="thread">
+          {c.messages.length === 0 ? <li className="msg system"><span className="bubble">No messages yet.</span></li> : null}
+          {c.messages.map((m) => (
+            <Message key={m.id} m={m} visitorLabel={c.visitor.label} scope={{ organizationId: orgId, projectId, conversationId: c.id }} />
+          ))}
+        </ol>
+        <ScrollToEnd targetId="thread" marker={c.lastSeq} />
+        <Composer orgId={orgId} projectId={projectId} conversationId={c.id} closed={c.status === 'closed'} />
+        <MarkRead orgId={orgId} projectId={projectId} conversationId={c.id} lastSeq={c.lastSeq} readSeq={c.operatorLastReadSeq} />
+      </div>
+      <VisitorPanel c={c} online={online} />
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+
+/** The part of a realtime `inbox` event this component reads (the full contract is @pocketping/jobs dashboard-push.ts). */
+interface TInboxEvent {
+  type: 'message' | 'conversation' | 'visitor';
+  projectId: string;
+  conversationId?: string;
+  visitorId?: string;
+}
+
+type TState = 'connecting' | 'live' | 'offline';
+
+async function fetchToken(orgId: string): Promise<{ token: string; url: string }> {
+  const res = await fetch(`/api/app/orgs/${orgId}/realtime-token`, { credentials: 'same-origin', cache: 'no-store' });
+  if (!res.ok) throw new Error(`realtime token: ${res.status}`);
+  return (await res.json()) as { token: string; url: string };
+}
+
+/**
+ * Keeps a server-rendered inbox page live: connects to realtime's /dashboard namespace with a short-lived token
+ * (fetched again for every (re)connection), and on an event for this project — or this conversation, when given —
+ * re-renders the page from the server (`router.refresh()`, debounced). A visitor coming online or going offline
+ * (`type: 'visitor'`) refreshes the list, and the conversation view of that visitor. After a reconnect or when the tab becomes
+ * visible again it refreshes too, so an event missed while offline changes nothing.
+ */
+export function InboxLive({ orgId, projectId, conversationId, visitorId }: { orgId: string; projectId: string; conversationId?: string; visitorId?: string }) {
+  const router = useRouter();
+  const [state, setState] = useState<TState>('connecting');
+
+  useEffect(() => {
+    let socket: Socket | null = null;
+    let stopped = false;
+    let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let retries = 0;
+    const refresh = () => {
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => router.refresh(), 250);
+    };
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') refresh();
+    };
+    const retryLater = () => {
+      clearTimeout(retryTimer);
+      retries += 1;
+      retryTimer = setTimeout(() => {
+        if (!stopped) socket?.connect();
+      }, Math.min(30_000, 1_000 * 2 ** Math.min(retries, 5)));
+    };
+
+    void (async () => {
+      let first: { token: string; url: string };
+      try {
+        first = await fetchToken(orgId);
+      } catch {
+        if (!stopped) setState('offline');
+        return;
+      }
+      if (stopped) return;
+      let pending: string | null = first.token;
+      let connectedBefore = false;
+      socket = io(`${first.url.replace(/\/+$/, '')}/dashboard`, {
+        transports: ['websocket'],
+        auth: (cb) => {
+          if (pending) {
+            cb({ token: pending });
+            pending = null;
+            return;
+          }
+          fetchToken(orgId).then((t) => cb({ token: t.token }), () => cb({ token: '' }));
+        },
+      });
+      socket.on('connect', () => {
+        retries = 0;
+        setState('live');
+        if (connectedBefore) refresh();
+        connectedBefore = true;
+      });
+      socket.on('disconnect', (reason) => {
+        setState('offline');
+        // The server closes a socket when its token expires: come back with a fresh one.
+        if (reason === 'io server disconnect') socket?.connect();
+      });
+      socket.on('connect_error', () => {
+        setState('offline');
+        // A refused handshake is not retried by the client itself.
+        if (!socket?.active) retryLater();
+      });
+      socket.on('inbox', (event: TInboxEvent) => {
+        if (event.projectId !== projectId) return;
+        if (event.type === 'visitor') {
+          if (conversationId && event.visitorId !== visitorId) return;
+        } else if (conversationId && event.conversationId !== conversationId) return;
+        refresh();
+      });
+    })();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      stopped = true;
+      clearTimeout(refreshTimer);
+      clearTimeout(retryTimer);
+      document.removeEventListener('visibilitychange', onVisible);
+      socket?.close();
+    };
+  }, [orgId, projectId, conversationId, visitorId, router]);
+
+  const label = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline — reload to update';
+  return (
+    <span className={`inbox-live ${state}`} role="status" aria-live="polite" data-state={state}>
+      <span className="dot" aria-hidden="true" /> {label}
+    </span>
+  );
+}

@@ -1,0 +1,147 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { useRouter } from 'next/navigation';
+import { api, ApiError } from '../../../../../../lib/api-client';
+
+function message(err: unknown): string {
+  return err instanceof ApiError ? err.message : 'Something went wrong. Try again.';
+}
+
+/** Runs one API call at a time, shows its error, refreshes the server-rendered page when it succeeds. */
+function useAction() {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run(fn: () => Promise<unknown>, after?: () => void): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      after?.();
+      router.refresh();
+      return true;
+    } catch (err) {
+      setError(message(err));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, run };
+}
+
+export function InviteForm({ orgId }: { orgId: string }) {
+  const { busy, error, run } = useAction();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<'agent' | 'admin'>('agent');
+  const [sent, setSent] = useState<string | null>(null);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSent(null);
+    const to = email.trim();
+    await run(() => api(`/api/app/orgs/${orgId}/invitations`, { body: { email: to, role } }), () => {
+      setSent(to);
+      setEmail('');
+    });
+  }
+  return (
+    <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Invite a teammate">
+      <div className="row" style={{ alignItems: 'end' }}>
+        <label className="field" style={{ flex: '1 1 16rem' }}>
+          <span>Email</span>
+          <input type="email" required autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="teammate@company.com" />
+        </label>
+        <label className="field" style={{ flex: '0 1 9rem' }}>
+          <span>Role</span>
+          <select value={role} onChange={(e) => setRole(e.target.value === 'admin' ? 'admin' : 'agent')}>
+            <option value="agent">Agent</option>
+            <option value="admin">Admin</option>
+          </select>
+        </label>
+        <button type="submit" className="btn" disabled={busy}>
+          {busy ? 'Sending…' : 'Send invitation'}
+        </button>
+      </div>
+      {error ? <p className="alert error" role="alert">{error}</p> : null}
+      {sent ? <p className="alert success" role="status">Invitation sent to {sent}.</p> : null}
+    </form>
+  );
+}
+
+export function InvitationActions({ orgId, invitationId, email, role }: { orgId: string; invitationId: string; email: string; role: 'agent' | 'admin' }) {
+  const { busy, error, run } = useAction();
+  const [note, setNote] = useState<string | null>(null);
+  return (
+    <div className="row">
+      <button type="button" className="btn secondary" disabled={busy} onClick={() => void run(() => api(`/api/app/orgs/${orgId}/invitations`, { body: { email, role } }), () => setNote('New link sent.'))}>
+        Resend
+      </button>
+      <button
+        type="button"
+        className="btn danger"
+        disabled={busy}
+        onClick={() => {
+          if (window.confirm(`Revoke the invitation of ${email}? Its link stops working.`)) void run(() => api(`/api/app/orgs/${orgId}/invitations/${invitationId}`, { method: 'DELETE', body: {} }));
+        }}
+      >
+        Revoke
+      </button>
+      {note ? <span className="muted" role="status">{note}</span> : null}
+      {error ? <span className="alert error" role="alert">{error}</span> : null}
+    </div>
+  );
+}
+
+interface TMemberActionsProps {
+  orgId: string;
+  memberId: string;
+  label: string;
+  isSelf: boolean;
+  roleChoices: ('agent' | 'admin')[];
+  canRemove: boolean;
+  canTransfer: boolean;
+  lastOwnerSelf: boolean;
+}
+
+export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, canRemove, canTransfer, lastOwnerSelf }: TMemberActionsProps) {
+  const router = useRouter();
+  const { busy, error, run } = useAction();
+  const base = `/api/app/orgs/${orgId}/members/${memberId}`;
+  return (
+    <div className="row">
+      {roleChoices.map((r) => (
+        <button key={r} type="button" className="btn secondary" disabled={busy} onClick={() => void run(() => api(base, { method: 'PATCH', body: { role: r } }))}>
+          {isSelf ? `Step down to ${r}` : r === 'admin' ? 'Make admin' : 'Make agent'}
+        </button>
+      ))}
+      {canTransfer ? (
+        <button
+          type="button"
+          className="btn secondary"
+          disabled={busy}
+          onClick={() => {
+            if (window.confirm(`Make ${label} the owner? You become an admin.`)) void run(() => api(`${base}/transfer-ownership`, { body: {} }));
+          }}
+        >
+          Transfer ownership
+        </button>
+      ) : null}
+      {canRemove ? (
+        <button
+          type="button"
+          className="btn danger"
+          disabled={busy}
+          onClick={() => {
+            if (!window.confirm(isSelf ? 'Leave this organization? You lose access to its conversations.' : `Remove ${label} from the team?`)) return;
+            void run(() => api(base, { method: 'DELETE', body: {} }), isSelf ? () => router.push('/app') : undefined);
+          }}
+        >
+          {isSelf ? 'Leave' : 'Remove'}
+        </button>
+      ) : null}
+      {lastOwnerSelf ? <span className="muted">Transfer ownership to leave</span> : null}
+      {error ? <span className="alert error" role="alert">{error}</span> : null}
+    </div>
+  );
+}

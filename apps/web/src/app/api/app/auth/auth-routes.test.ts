@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { startFakeSmtp, type TFakeSmtp, type TCapturedMail } from '@pocketping/testkit';
+import { setupWebTestEnv, TEST_AUTH_SECRET, TEST_WEB_URL, type TWebTestEnv } from '../../../../server/testing/web-test-env';
+import { getSessionUserFromCookies } from '../../../../server/auth/session';
+import { verifyPassword } from '../../../../server/auth/password';
+import { POST as signup } from './signup/route';
+import { POST as verifyEmail } from './verify-email/route';
+import { POST as resend } from './resend-verification/route';
+import { POST as forgot } from './forgot-password/route';
+import { POST as reset } from './reset-password/route';
+
+// The public account routes against real Postgres + Redis, with every mail going over SMTP to the fake server.
+let env: TWebTestEnv;
+let smtp: TFakeSmtp;
+beforeAll(async () => {
+  smtp = await startFakeSmtp({ viewerPort: false });
+  env = await setupWebTestEnv({ SMTP_URL: smtp.url });
+});
+afterAll(async () => {
+  await env?.close();
+  await smtp?.close();
+});
+beforeEach(() => smtp.clear());
+
+let n = 0;
+const freshEmail = () => `acct${++n}-${randomBytes(4).toString('hex')}@example.test`;
+/** Each test calls from its own address, so the per-IP limits of one test do not leak into another. */
+const freshIp = () => `10.${n % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+function tokenOf(mail: TCapturedMail, path: string): string {
+  const link = mail.links.find((l) => new URL(l).pathname === path);
+  expect(link, `a ${path} link in "${mail.subject}"`).toBeDefined();
+  const url = new URL(link!);
+  expect(url.origin).toBe(TEST_WEB_URL);
+  return url.searchParams.get('token')!;
+}
+
+function cookieFrom(headers: Headers): string {
+  const set = headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
+  expect(set, 'a session cookie').toBeDefined();
+  expect(set).toMatch(/HttpOnly/i);
+  expect(set).toMatch(/SameSite=lax/i);
+  return set!.split(';')[0]!;
+}
+
+async function sessionUser(cookie: string) {
+  const { db } = await env.app();
+  return getSessionUserFromCookies(db, cookie, TEST_AUTH_SECRET);
+}
+
+describe('sign up and confirm the email', () => {
+  it('creates an unconfirmed account, mails a link that signs the user in once', async () => {
+    const email = freshEmail();
+    const ip = freshIp();
+    const res = await env.call(signup, { body: { email: email.toUpperCase(), password: 'correct horse battery', name: 'Ada' }, headers: from(ip) });
+    expect(res.json).toEqual({ ok: true });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ok: true });
+    const { db } = await env.app();
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(user.emailVerified).toBeNull();
+    expect(user.name).toBe('Ada');
+    expect(await verifyPassword('correct horse battery', user.passwordHash!)).toBe(true);
+
+    const mail = await smtp.waitForMail(email, (m) => m.subject.includes('Confirm'));
+    const token = tokenOf(mail, '/verify-email');
+    // Only the hash is stored, valid ~24 h.
+    const row = await db.userToken.findFirstOrThrow({ where: { userId: user.id, purpose: 'verify_email' } });
+    expect(row.tokenHash).not.toContain(token);
+    expect(row.expiresAt.getTime() - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+    expect(row.expiresAt.getTime() - Date.now()).toBeLessThan(24.1 * 3600_000);
+
+    const ok = await env.call(verifyEmail, { body: { token }, headers: from(ip) });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ ok: true, next: '/app' });
+    const signedIn = await sessionUser(cookieFrom(ok.headers));
+    expect(signedIn).toMatchObject({ id: user.id, email, emailVerified: true });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).emailVerified).not.toBeNull();
+
+    // The link works once: a second click says "already confirmed", and signs nobody in.
+    const again = await env.call(verifyEmail, { body: { token }, headers: from(ip) });
+    expect(again.status).toBe(409);
+    expect(again.json.error.details.reason).toBe('already_verified');
+    expect(again.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('carries a same-site `next` through the mail and drops a foreign one', async () => {
+    const email = freshEmail();
+    await env.call(signup, { body: { email, password: 'correct horse battery', next: '/invite/abc?x=1' }, headers: from(freshIp()) });
+    const mail = await smtp.waitForMail(email);
+    const link = new URL(mail.links.find((l) => l.includes('/verify-email'))!);
+    expect(link.searchParams.get('next')).toBe('/invite/abc?x=1');
+    const res = await env.call(verifyEmail, { body: { token: link.searchParams.get('token'), next: 'https://evil.example/x' } });
+    expect(res.json.next).toBe('/app');
+
+    const other = freshEmail();
+    await env.call(signup, { body: { email: other, password: 'correct horse battery', next: '//evil.example' }, headers: from(freshIp()) });
+    const otherLink = new URL((await smtp.waitForMail(other)).links[0]!);
+    expect(otherLink.searchParams.has('next')).toBe(false);
+  });
+
+  it('refuses an expired or unknown link', async () => {
+    const email = freshEmail();
+    await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) });
+    const token = tokenOf(await smtp.waitForMail(email), '/verify-email');
+    const { db } = await env.app();
+    await db.userToken.updateMany({ where: { user: { email } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await env.call(verifyEmail, { body: { token } });
+    expect(expired.status).toBe(400);
+    expect(expired.json.error.details.reason).toBe('expired');
+    expect(expired.headers.getSetCookie()).toEqual([]);
+    expect((await db.user.findUniqueOrThrow({ where: { email } })).emailVerified).toBeNull();
+    const unknown = await env.call(verifyEmail, { body: { token: randomBytes(32).toString('base64url') } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.details.reason).toBe('invalid');
+    expect((await env.call(verifyEmail, { body: { token: 'short' } })).status).toBe(400);
+  });
+
+  it('validates the input: a short password and a bad address are 400 with the field named', async () => {
+    const short = await env.call(signup, { body: { email: freshEmail(), password: 'short' }, headers: from(freshIp()) });
+    expect(short.status).toBe(400);
+    expect(short.json.error.details.issues[0]).toEqual({ path: 'password', message: 'must be at least 10 characters' });
+    const bad = await env.call(signup, { body: { email: 'not-an-email', password: 'correct horse battery' }, headers: from(freshIp()) });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details.issues[0].path).toBe('email');
+    expect(smtp.mails()).toEqual([]);
+  });
+
+  it('never reveals a registered address: same answer, and only the owner learns about it by mail', async () => {
+    const owner = await env.createUser({ password: 'the real password!' });
+    const res = await env.call(signup, { body: { email: owner.email, password: 'attacker password', name: 'Mallory' }, headers: from(freshIp()) });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ok: true });
+    const mail = await smtp.waitForMail(owner.email);
+    expect(mail.subject).toBe('You already have a PocketPing account');
+    expect(mail.links.some((l) => l.includes('/forgot-password'))).toBe(true);
+    const { db } = await env.app();
+    const row = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
+    expect(await verifyPassword('the real password!', row.passwordHash!)).toBe(true);
+    expect(row.name).toBeNull();
+
+    // An account that signed up but never confirmed gets a new confirmation mail; its password stays the first one.
+    const pending = await env.createUser({ verified: false, password: 'first password 1' });
+    const again = await env.call(signup, { body: { email: pending.email, password: 'second password 2' }, headers: from(freshIp()) });
+    expect(again.json).toEqual({ ok: true });
+    expect((await smtp.waitForMail(pending.email)).subject).toBe('Confirm your email for PocketPing');
+    const pendingRow = await db.user.findUniqueOrThrow({ where: { id: pending.id } });
+    expect(await verifyPassword('first password 1', pendingRow.passwordHash!)).toBe(true);
+  });
+
+  it('limits sign-ups per address: the 11th in an hour is 429 with Retry-After', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) {
+      expect((await env.call(signup, { body: { email: freshEmail(), password: 'correct horse battery' }, headers: from(ip) })).status).toBe(200);
+    }
+    const limited = await env.call(signup, { body: { email: freshEmail(), password: 'correct horse battery' }, headers: from(ip) });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe('rate_limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect((await env.call(signup, { body: { email: freshEmail(), password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
+  });
+});
+
+describe('resend the confirmation mail', () => {
+  it('mails an unconfirmed account, answers the same for unknown and confirmed ones, and is limited per email', async () => {
+    const pending = await env.createUser({ verified: false, password: 'first password 1' });
+    const ip = freshIp();
+    const res = await env.call(resend, { body: { email: pending.email }, headers: from(ip) });
+    expect(res.json).toEqual({ ok: true });
+    const token = tokenOf(await smtp.waitForMail(pending.email), '/verify-email');
+    expect((await env.call(verifyEmail, { body: { token } })).status).toBe(200);
+
+    const confirmed = await env.createUser();
+    const unknown = freshEmail();
+    expect((await env.call(resend, { body: { email: confirmed.email }, headers: from(ip) })).json).toEqual({ ok: true });
+    expect((await env.call(resend, { body: { email: unknown }, headers: from(ip) })).json).toEqual({ ok: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.mails().filter((m) => m.to.includes(confirmed.email) || m.to.includes(unknown))).toEqual([]);
+
+    const other = await env.createUser({ verified: false });
+    for (let i = 0; i < 3; i++) expect((await env.call(resend, { body: { email: other.email }, headers: from(freshIp()) })).status).toBe(200);
+    const limited = await env.call(resend, { body: { email: other.email }, headers: from(freshIp()) });
+    expect(limited.status).toBe(429);
+  });
+});
+
+describe('forgot and reset the password', () => {
+  it('mails a one-hour link that sets the password once, logs out every old session and signs this one in', async () => {
+    const user = await env.createUser({ password: 'old password 123', verified: false });
+    const oldCookie = await env.sessionCookie(user.id, 0);
+    expect(await sessionUser(oldCookie)).not.toBeNull();
+
+    const res = await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) });
+    expect(res.json).toEqual({ ok: true });
+    const mail = await smtp.waitForMail(user.email, (m) => m.subject.includes('Reset'));
+    const token = tokenOf(mail, '/reset-password');
+    const { db } = await env.app();
+    const row = await db.userToken.findFirstOrThrow({ where: { userId: user.id, purpose: 'reset_password' } });
+    expect(Math.abs(row.expiresAt.getTime() - Date.now() - 3600_000)).toBeLessThan(60_000);
+
+    const short = await env.call(reset, { body: { token, password: 'short' } });
+    expect(short.status).toBe(400);
+    const done = await env.call(reset, { body: { token, password: 'brand new password' } });
+    expect(done.status).toBe(200);
+    const newCookie = cookieFrom(done.headers);
+    expect(await sessionUser(newCookie)).toMatchObject({ id: user.id, emailVerified: true });
+    // The old cookie (sessionVersion 0) is dead: logged out everywhere.
+    expect(await sessionUser(oldCookie)).toBeNull();
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after.sessionVersion).toBe(1);
+    expect(after.emailVerified).not.toBeNull();
+    expect(await verifyPassword('brand new password', after.passwordHash!)).toBe(true);
+    expect(await verifyPassword('old password 123', after.passwordHash!)).toBe(false);
+
+    const twice = await env.call(reset, { body: { token, password: 'another password!' } });
+    expect(twice.status).toBe(400);
+    expect(twice.json.error.details.reason).toBe('used');
+    expect(await verifyPassword('brand new password', (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!)).toBe(true);
+  });
+
+  it('a reset kills the other pending reset links; an expired link is refused', async () => {
+    const user = await env.createUser({ password: 'old password 123' });
+    await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) });
+    await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) });
+    await smtp.waitForMail(user.email, () => smtp.mails().filter((m) => m.to.includes(user.email)).length === 2);
+    const [first, second] = smtp
+      .mails()
+      .filter((m) => m.to.includes(user.email))
+      .map((m) => tokenOf(m, '/reset-password'));
+    expect((await env.call(reset, { body: { token: second, password: 'brand new password' } })).status).toBe(200);
+    expect((await env.call(reset, { body: { token: first, password: 'sneaky password!' } })).json.error.details.reason).toBe('used');
+
+    await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) });
+    const mine = () => smtp.mails().filter((m) => m.to.includes(user.email));
+    await smtp.waitForMail(user.email, () => mine().length === 3);
+    const third = tokenOf(mine()[2]!, '/reset-password');
+    const { db } = await env.app();
+    await db.userToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { expiresAt: new Date(Date.now() - 1) } });
+    const expired = await env.call(reset, { body: { token: third, password: 'brand new password 2' } });
+    expect(expired.status).toBe(400);
+    expect(expired.json.error.details.reason).toBe('expired');
+  });
+
+  it('answers the same for an unknown address, mails nothing, and limits per email and per client', async () => {
+    const unknown = freshEmail();
+    const res = await env.call(forgot, { body: { email: unknown }, headers: from(freshIp()) });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ok: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.mails()).toEqual([]);
+
+    const user = await env.createUser({ password: 'old password 123' });
+    for (let i = 0; i < 3; i++) expect((await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) })).status).toBe(200);
+    expect((await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) })).status).toBe(429);
+
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(ip) })).status).toBe(200);
+    expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(ip) })).status).toBe(429);
+  });
+});

@@ -1,0 +1,6 @@
+// POST /api/app/invitations/accept — join the organization of an invitation (signed in with the invited, confirmed email)
+import { z } from 'zod';
+import { userRoute } from '../../../../../server/tenancy';
+import { acceptInvitation } from '../../../../../server/team/invitations';
+
+export const POST = userRoute({ body: z.object({ token: z.string().min(1).max(200) }) }, async ({ app, user, body }) => acceptInvitation(app.db, user, body.token));

@@ -1,0 +1,12 @@
+// DELETE /api/app/orgs/:orgId/projects/:projectId/bridges/:connectionId — disconnect a chat app (admin+)
+import { orgRoute, scopedProject } from '../../../../../../../../../server/tenancy';
+import { ZConnectionParams } from '../../../../../../../../../server/bridge-setup/params';
+import { disconnect } from '../../../../../../../../../server/bridge-setup/connections';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const DELETE = orgRoute({ role: 'admin', params: ZConnectionParams }, async ({ app, organizationId, params, user }) => {
+  const project = await scopedProject(app, organizationId, params.projectId);
+  return disconnect(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
+});

@@ -1,0 +1,14 @@
+// POST /api/app/orgs/:orgId/projects/:projectId/bridges/:connectionId/test — post a test message in the chat (admin+)
+import { orgRoute, scopedProject } from '../../../../../../../../../../server/tenancy';
+import { hitRateLimit } from '../../../../../../../../../../server/rate-limit';
+import { ZConnectionParams } from '../../../../../../../../../../server/bridge-setup/params';
+import { sendTestMessage } from '../../../../../../../../../../server/bridge-setup/connections';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const POST = orgRoute({ role: 'admin', params: ZConnectionParams }, async ({ app, organizationId, params, user }) => {
+  const project = await scopedProject(app, organizationId, params.projectId);
+  await hitRateLimit('bridge-test', params.connectionId, 10, 60);
+  return sendTestMessage(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
+});

@@ -1,0 +1,18 @@
+// POST /api/app/orgs/:orgId/projects/:projectId/bridges/telegram — check a bot token, get a one-time /link code (admin+)
+import { z } from 'zod';
+import { orgRoute, scopedProject } from '../../../../../../../../../server/tenancy';
+import { hitRateLimit } from '../../../../../../../../../server/rate-limit';
+import { ZProjectParams } from '../../../../../../../../../server/bridge-setup/params';
+import { startTelegramSetup } from '../../../../../../../../../server/bridge-setup/telegram-setup';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const POST = orgRoute(
+  { role: 'admin', params: ZProjectParams, body: z.object({ botToken: z.string().min(1).max(200) }) },
+  async ({ app, organizationId, params, user, body }) => {
+    const project = await scopedProject(app, organizationId, params.projectId);
+    await hitRateLimit('bridge-token', user.id, 30, 600);
+    return startTelegramSetup(app, { organizationId, projectId: project.id, userId: user.id, botToken: body.botToken });
+  },
+);

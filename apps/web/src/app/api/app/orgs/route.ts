@@ -1,0 +1,19 @@
+// GET/POST /api/app/orgs — the caller's organizations; create one (the creator becomes its owner)
+import { userRoute } from '../../../../server/tenancy';
+import { hitRateLimit } from '../../../../server/rate-limit';
+import { ZCreateOrganization, createOrganization } from '../../../../server/projects/create-organization';
+
+export const GET = userRoute({}, async ({ app, user }) => {
+  const memberships = await app.db.membership.findMany({
+    where: { userId: user.id },
+    orderBy: { createdAt: 'asc' },
+    include: { organization: { select: { id: true, name: true, slug: true } } },
+  });
+  return { organizations: memberships.map((m) => ({ ...m.organization, role: m.role })) };
+});
+
+export const POST = userRoute({ body: ZCreateOrganization }, async ({ app, user, body }) => {
+  await hitRateLimit('org-create', user.id, 10, 3600);
+  const organization = await createOrganization(app.db, user.id, body);
+  return { organization: { ...organization, role: 'owner' } };
+});

@@ -1,0 +1,107 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
+import Credentials from 'next-auth/providers/credentials';
+import Nodemailer from 'next-auth/providers/nodemailer';
+import GitHub from 'next-auth/providers/github';
+import Google from 'next-auth/providers/google';
+import { PrismaAdapter } from '@auth/prisma-adapter';
+import { z } from 'zod';
+import { getContext } from './server/context';
+import { verifyPassword, dummyPasswordHash, PASSWORD_MAX_LENGTH } from './server/auth/password';
+import { magicLinkMail } from './server/mail/templates';
+import { clientIp, hitRateLimit } from './server/rate-limit';
+import { ACCOUNT_LIMITS } from './server/accounts/limits';
+import { SESSION_MAX_AGE_SECONDS } from './server/accounts/session-cookie';
+
+/**
+ * Auth.js (next-auth v5). Sessions are JWTs (required by the Credentials provider) carrying the user id (`sub`) and
+ * the user's `sessionVersion` (`sv`); server code never trusts the token alone — `server/auth/session.ts` re-reads
+ * the user on every request. The Prisma adapter stores users, OAuth accounts and magic-link tokens.
+ */
+
+export class EmailNotVerified extends CredentialsSignin {
+  override code = 'email_not_verified';
+}
+
+/** Too many password attempts for this account from this address (the login form says so, with no guessing). */
+export class LoginRateLimited extends CredentialsSignin {
+  override code = 'rate_limited';
+}
+
+async function isRateLimited(bucket: string, key: string, limit: { limit: number; windowSeconds: number }): Promise<boolean> {
+  try {
+    await hitRateLimit(bucket, key, limit.limit, limit.windowSeconds);
+    return false;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'rate_limited') return true;
+    throw err;
+  }
+}
+
+const ZCredentials = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
+
+function buildConfig(): NextAuthConfig {
+  const ctx = getContext();
+  const { env, db } = ctx;
+  // Auth.js takes its canonical URL only from process.env.AUTH_URL; without it, it builds magic links and redirects
+  // from the URL Next hands the route (http://localhost:<port> behind `next start`). Pin it to our public URL so
+  // mailed links always point at WEB_PUBLIC_URL, whatever the request's Host says.
+  process.env.AUTH_URL ??= env.WEB_PUBLIC_URL;
+  const providers: NextAuthConfig['providers'] = [
+    Credentials({
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(raw, request) {
+        const parsed = ZCredentials.safeParse(raw);
+        if (!parsed.success) return null;
+        const ip = clientIp(request.headers);
+        if (await isRateLimited('login', `${ip}|${parsed.data.email}`, ACCOUNT_LIMITS.loginPerIpEmail)) throw new LoginRateLimited();
+        const user = await db.user.findUnique({ where: { email: parsed.data.email } });
+        // Same work whether or not the account exists: timing must not reveal registered emails.
+        const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
+        if (!user || !user.passwordHash || !ok) return null;
+        if (!user.emailVerified) throw new EmailNotVerified();
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+    Nodemailer({
+      server: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      maxAge: 15 * 60,
+      async sendVerificationRequest({ identifier, url }) {
+        // Over the limit: no mail, and Auth.js answers the form with an error (the page says "try again later").
+        const { magicLinkPerEmail } = ACCOUNT_LIMITS;
+        await hitRateLimit('magic-link', identifier, magicLinkPerEmail.limit, magicLinkPerEmail.windowSeconds);
+        await ctx.mailer.send(magicLinkMail(identifier, url));
+      },
+    }),
+  ];
+  if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) providers.push(GitHub({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET }));
+  if (env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET) providers.push(Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET }));
+
+  return {
+    adapter: PrismaAdapter(db),
+    secret: env.AUTH_SECRET,
+    trustHost: true,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/login', verifyRequest: '/check-email', error: '/login' },
+    providers,
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user?.id) {
+          const row = await db.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
+          token.sub = user.id;
+          token.sv = row?.sessionVersion ?? 0;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => buildConfig());

@@ -1,0 +1,84 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { signOut } from 'next-auth/react';
+import type { Role } from '@pocketping/db';
+
+interface TProps {
+  orgId: string;
+  orgName: string;
+  role: Role;
+  userEmail: string;
+  projects: { id: string; name: string }[];
+  organizations: { id: string; name: string }[];
+}
+
+/** Sidebar of the signed-in app. Items an agent cannot use are not shown (the server refuses them anyway). */
+export function DashboardNav({ orgId, orgName, role, userEmail, projects, organizations }: TProps) {
+  const pathname = usePathname() ?? '';
+  const router = useRouter();
+  const match = /\/app\/o\/[^/]+\/p\/([^/]+)/.exec(pathname);
+  const projectId = match?.[1] ?? projects[0]?.id;
+  const base = `/app/o/${orgId}`;
+  const isAdmin = role === 'owner' || role === 'admin';
+  const link = (href: string, label: string, opts: { soon?: boolean } = {}) => (
+    <li key={href}>
+      <Link href={href} className={pathname.startsWith(href) ? 'active' : undefined} aria-current={pathname.startsWith(href) ? 'page' : undefined}>
+        {label}
+        {opts.soon ? <span className="badge soon">soon</span> : null}
+      </Link>
+    </li>
+  );
+  return (
+    <nav className="dash-nav" aria-label="Dashboard">
+      <div className="dash-brand">
+        <Link href="/app">PocketPing</Link>
+      </div>
+      <label className="dash-switch">
+        <span className="sr-only">Organization</span>
+        <select value={orgId} onChange={(e) => router.push(`/app/o/${e.target.value}`)} aria-label="Organization">
+          {organizations.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {projects.length > 0 ? (
+        <label className="dash-switch">
+          <span className="sr-only">Project</span>
+          <select value={projectId} onChange={(e) => router.push(`${base}/p/${e.target.value}/inbox`)} aria-label="Project">
+            {projects.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {projectId ? (
+        <ul>
+          {link(`${base}/p/${projectId}/inbox`, 'Inbox')}
+          {link(`${base}/p/${projectId}/install`, 'Install')}
+          {isAdmin ? link(`${base}/p/${projectId}/bridges`, 'Chat apps') : null}
+          {isAdmin ? link(`${base}/p/${projectId}/settings`, 'Settings') : null}
+          {link(`${base}/p/${projectId}/ai`, 'AI assistant', { soon: true })}
+        </ul>
+      ) : null}
+      <ul>
+        {isAdmin ? link(`/app/onboarding?org=${orgId}`, '+ New project') : null}
+        {link(`${base}/team`, 'Team')}
+        {isAdmin ? link(`${base}/api-keys`, 'API keys') : null}
+        {role === 'owner' ? link(`${base}/billing`, 'Billing', { soon: true }) : null}
+      </ul>
+      <div className="dash-user">
+        <span title={`${userEmail} · ${orgName}`}>{userEmail}</span>
+        <span className="badge">{role}</span>
+        <button type="button" className="btn-link" onClick={() => void signOut({ redirectTo: '/login' })}>
+          Log out
+        </button>
+      </div>
+    </nav>
+  );
+}

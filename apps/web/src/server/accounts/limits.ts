@@ -1,0 +1,22 @@
+/**
+ * Rate limits of the account entry points (fixed windows in Redis, `server/rate-limit.ts`). Generous enough for a
+ * person who mistypes, tight enough to stop password guessing and mail bombing.
+ */
+export const ACCOUNT_LIMITS = {
+  /** Sign-ups from one address. */
+  signupPerIp: { limit: 10, windowSeconds: 3600 },
+  /** Password attempts for one account from one address (Credentials `authorize`). */
+  loginPerIpEmail: { limit: 10, windowSeconds: 15 * 60 },
+  /** Password-reset mails to one address, and requests from one client. */
+  resetPerEmail: { limit: 3, windowSeconds: 3600 },
+  resetPerIp: { limit: 10, windowSeconds: 3600 },
+  /** "Resend the confirmation mail". */
+  resendPerEmail: { limit: 3, windowSeconds: 15 * 60 },
+  resendPerIp: { limit: 20, windowSeconds: 3600 },
+  /** Magic sign-in links to one address. */
+  magicLinkPerEmail: { limit: 5, windowSeconds: 15 * 60 },
+} as const;
+
+/** Lifetimes of the one-time links we mail. */
+export const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
+export const RESET_PASSWORD_TTL_SECONDS = 3600;

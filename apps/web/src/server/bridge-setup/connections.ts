@@ -1,0 +1,90 @@
+import { AppError, decryptSecret } from '@pocketping/core';
+import {
+  deleteConnection, getConnection, getConnectionCard, listConnectionCards, recordConnectionFailure, recordConnectionSuccess, writeAuditLog, type TConnectionCard,
+} from '@pocketping/db';
+import {
+  createDiscordSetupClient, createTelegramSetupClient, isBridgeError, postSlackText, ZDiscordCredentials, ZSlackCredentials, ZTelegramCredentials,
+} from '@pocketping/bridges';
+import type { TWebContext } from '../context';
+import { platformMessage, toSetupError } from './bridge-errors';
+
+/** What a connection card shows: the stored health plus one word for it. Never credentials. */
+export type TConnectionView = TConnectionCard & { health: 'healthy' | 'broken' | 'failing' | 'disabled' | 'new' };
+
+export function healthOf(c: TConnectionCard): TConnectionView['health'] {
+  if (c.status === 'broken') return 'broken';
+  if (c.status === 'disabled') return 'disabled';
+  if (c.consecutiveFailures > 0) return 'failing';
+  return c.lastSuccessAt ? 'healthy' : 'new';
+}
+
+export async function listProjectConnections(app: TWebContext, organizationId: string, projectId: string): Promise<TConnectionView[]> {
+  const cards = await listConnectionCards(app.db, organizationId, projectId);
+  return cards.map((c) => ({ ...c, health: healthOf(c) }));
+}
+
+async function connectionOrThrow(app: TWebContext, organizationId: string, projectId: string, connectionId: string) {
+  const c = await getConnection(app.db, organizationId, connectionId);
+  if (!c || c.projectId !== projectId) throw new AppError('not_found', 'Connection not found.');
+  return c;
+}
+
+/** Posts a short message in the connection's chat/channel with the bridge code; a failure updates its health. */
+export async function sendTestMessage(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }, connectionId: string): Promise<{ ok: true; connection: TConnectionView }> {
+  const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
+  const project = await app.db.project.findFirst({ where: { organizationId: scope.organizationId, id: scope.projectId }, select: { name: true } });
+  const text = `Test message from PocketPing: this chat is connected to "${project?.name ?? 'your project'}". Website conversations will show up here.`;
+  const creds: unknown = JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials));
+  try {
+    switch (c.kind) {
+      case 'telegram': {
+        const t = ZTelegramCredentials.parse(creds);
+        await createTelegramSetupClient({ apiRoot: app.env.TELEGRAM_API_ROOT }, t.botToken).sendText(Number(c.targetId), text);
+        break;
+      }
+      case 'slack': {
+        const s = ZSlackCredentials.parse(creds);
+        await postSlackText({ apiUrl: app.env.SLACK_API_URL, botToken: s.botToken, channelId: c.targetId, text });
+        break;
+      }
+      case 'discord': {
+        const d = ZDiscordCredentials.parse(creds);
+        if (!app.env.DISCORD_BOT_TOKEN) throw new AppError('unavailable', 'Discord is not configured on this server (DISCORD_BOT_TOKEN).');
+        await createDiscordSetupClient({ apiUrl: app.env.DISCORD_API_URL, botToken: app.env.DISCORD_BOT_TOKEN }).postText(d.channelId, text);
+        break;
+      }
+    }
+  } catch (err) {
+    if (isBridgeError(err)) {
+      // The same rule as deliveries: a refusal that needs a person marks the connection broken with the reason.
+      await recordConnectionFailure(app.db, scope.organizationId, c.id, { error: platformMessage(err), broken: err.isBreaking });
+    }
+    throw toSetupError(err);
+  }
+  await recordConnectionSuccess(app.db, scope.organizationId, c.id);
+  await writeAuditLog(app.db, scope.organizationId, { actorType: 'user', actorId: scope.userId, action: 'connection.test_message', targetType: 'bridge_connection', targetId: c.id });
+  const card = await getConnectionCard(app.db, scope.organizationId, scope.projectId, c.id);
+  if (!card) throw new AppError('not_found', 'Connection not found.');
+  return { ok: true, connection: { ...card, health: healthOf(card) } };
+}
+
+/** Deletes the connection (threads, message map and queued deliveries cascade); Telegram's webhook is removed too. */
+export async function disconnect(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }, connectionId: string): Promise<{ ok: true }> {
+  const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
+  if (c.kind === 'telegram' && c.webhookSecretHash) {
+    try {
+      const t = ZTelegramCredentials.parse(JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials)));
+      // Best effort: otherwise Telegram keeps posting to a URL that now answers 404.
+      await createTelegramSetupClient({ apiRoot: app.env.TELEGRAM_API_ROOT }, t.botToken).deleteWebhook();
+    } catch (err) {
+      app.log.warn({ organizationId: scope.organizationId, connectionId: c.id, bridge: 'telegram', err }, 'deleteWebhook on disconnect failed');
+    }
+  }
+  const deleted = await deleteConnection(app.db, scope.organizationId, scope.projectId, c.id);
+  if (!deleted) throw new AppError('not_found', 'Connection not found.');
+  await writeAuditLog(app.db, scope.organizationId, {
+    actorType: 'user', actorId: scope.userId, action: `connection.${c.kind}.disconnect`, targetType: 'bridge_connection', targetId: c.id, metadata: { projectId: scope.projectId },
+  });
+  app.log.info({ organizationId: scope.organizationId, connectionId: c.id, bridge: c.kind }, 'connection disconnected');
+  return { ok: true };
+}

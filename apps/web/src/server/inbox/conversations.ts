@@ -1,0 +1,272 @@
+import { z } from 'zod';
+import { AppError } from '@pocketping/core';
+import { Prisma, type TDb } from '@pocketping/db';
+import { describeUserAgent } from './user-agent';
+
+/**
+ * Inbox reads, always scoped by organization AND project (the caller passed the tenancy wrapper for the
+ * organization; the project must be one of its own, which every query re-states).
+ */
+
+export const INBOX_TABS = ['open', 'unanswered', 'closed'] as const;
+export type TInboxTab = (typeof INBOX_TABS)[number];
+
+export const ZInboxQuery = z.object({
+  tab: z.enum(INBOX_TABS).default('open'),
+  q: z.string().trim().max(100).optional().transform((v) => (v ? v : undefined)),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+export type TInboxQuery = z.input<typeof ZInboxQuery>;
+
+export interface TInboxRow {
+  id: string;
+  status: 'open' | 'closed';
+  visitorId: string;
+  visitorLabel: string;
+  visitorEmail: string | null;
+  lastSeq: number;
+  operatorLastReadSeq: number;
+  /** Messages not from the team after the operators' read watermark (capped at 99). */
+  unread: number;
+  /** Whose public message is last: 'visitor' means the conversation waits for an answer. */
+  lastPublicSender: string | null;
+  preview: string | null;
+  previewSender: string | null;
+  previewInternal: boolean;
+  at: string;
+}
+
+const ZCursor = z.object({ t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/), id: z.string().min(1).max(64) });
+
+function encodeCursor(t: string, id: string): string {
+  return Buffer.from(JSON.stringify({ t, id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): z.infer<typeof ZCursor> {
+  try {
+    return ZCursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new AppError('bad_request', 'Invalid cursor.');
+  }
+}
+
+/** A LIKE pattern matching `text` literally anywhere (\, % and _ escaped). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** "Visitor #1a2b" — a stable short handle for an anonymous visitor. */
+export function visitorHandle(visitorId: string): string {
+  return `Visitor #${visitorId.slice(-4)}`;
+}
+
+export async function listInbox(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  input: TInboxQuery,
+): Promise<{ rows: TInboxRow[]; nextCursor: string | null }> {
+  const query = ZInboxQuery.parse(input);
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  const sortKey = Prisma.sql`COALESCE(c."lastMessageAt", c."createdAt")`;
+  const tab =
+    query.tab === 'closed'
+      ? Prisma.sql`AND c.status = 'closed'`
+      : query.tab === 'unanswered'
+        ? Prisma.sql`AND c.status = 'open' AND lp.sender = 'visitor'`
+        : Prisma.sql`AND c.status = 'open'`;
+  const pattern = query.q ? containsPattern(query.q) : null;
+  const search = pattern
+    ? Prisma.sql`AND (v.email ILIKE ${pattern} ESCAPE '\\' OR v.name ILIKE ${pattern} ESCAPE '\\' OR EXISTS (
+        SELECT 1 FROM "Message" sm WHERE sm."organizationId" = c."organizationId" AND sm."conversationId" = c.id
+          AND sm."deletedAt" IS NULL AND sm.body ILIKE ${pattern} ESCAPE '\\'))`
+    : Prisma.empty;
+  const after = cursor ? Prisma.sql`AND (${sortKey}, c.id) < (${cursor.t}::timestamp, ${cursor.id})` : Prisma.empty;
+
+  const sql = Prisma.sql`
+    SELECT c.id, c.status::text AS status, c."visitorId", c."nextSeq" - 1 AS "lastSeq", c."operatorLastReadSeq",
+      to_char(${sortKey}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at,
+      v.name AS "visitorName", v.email AS "visitorEmail",
+      lm.body AS "lastBody", lm.sender::text AS "lastSender", lm.visibility::text AS "lastVisibility", lm."deletedAt" IS NOT NULL AS "lastDeleted",
+      lp.sender::text AS "lastPublicSender",
+      (SELECT count(*) FROM (SELECT 1 FROM "Message" um WHERE um."organizationId" = c."organizationId" AND um."conversationId" = c.id
+         AND um.seq > c."operatorLastReadSeq" AND um.sender <> 'operator' LIMIT 99) u)::int AS unread
+    FROM "Conversation" c
+    JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
+    LEFT JOIN LATERAL (
+      SELECT body, sender, visibility, "deletedAt" FROM "Message" m
+      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id ORDER BY m.seq DESC LIMIT 1
+    ) lm ON true
+    LEFT JOIN LATERAL (
+      SELECT sender FROM "Message" m
+      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.visibility = 'public' AND m."deletedAt" IS NULL
+      ORDER BY m.seq DESC LIMIT 1
+    ) lp ON true
+    WHERE c."organizationId" = ${organizationId} AND c."projectId" = ${projectId}
+      ${tab} ${search} ${after}
+    ORDER BY ${sortKey} DESC, c.id DESC
+    LIMIT ${query.limit + 1}`;
+
+  type TRaw = {
+    id: string; status: 'open' | 'closed'; visitorId: string; lastSeq: number; operatorLastReadSeq: number; at: string;
+    visitorName: string | null; visitorEmail: string | null; lastBody: string | null; lastSender: string | null;
+    lastVisibility: string | null; lastDeleted: boolean | null; lastPublicSender: string | null; unread: number;
+  };
+  // A text search scans message bodies: bounded in time so one search cannot hold a connection for long.
+  const raw = await db.$transaction(async (tx) => {
+    if (pattern) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = 5000`);
+    return tx.$queryRaw<TRaw[]>(sql);
+  });
+  const page = raw.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map((r) => ({
+      id: r.id,
+      status: r.status,
+      visitorId: r.visitorId,
+      visitorLabel: r.visitorName?.trim() || r.visitorEmail || visitorHandle(r.visitorId),
+      visitorEmail: r.visitorEmail,
+      lastSeq: Number(r.lastSeq),
+      operatorLastReadSeq: Number(r.operatorLastReadSeq),
+      unread: Number(r.unread),
+      lastPublicSender: r.lastPublicSender,
+      preview: r.lastDeleted ? 'Message deleted' : r.lastBody === null ? null : r.lastBody.slice(0, 140),
+      previewSender: r.lastSender,
+      previewInternal: r.lastVisibility === 'internal',
+      at: `${r.at}Z`,
+    })),
+    nextCursor: raw.length > query.limit && last ? encodeCursor(last.at, last.id) : null,
+  };
+}
+
+export interface TInboxMessage {
+  id: string;
+  seq: number;
+  sender: 'visitor' | 'operator' | 'ai' | 'system';
+  visibility: 'public' | 'internal';
+  authorName: string | null;
+  body: string;
+  source: string;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  attachments: { id: string; name: string; contentType: string; size: number }[];
+}
+
+export interface TConversationView {
+  id: string;
+  projectId: string;
+  status: 'open' | 'closed';
+  lastSeq: number;
+  operatorLastReadSeq: number;
+  visitorLastReadSeq: number;
+  createdAt: string;
+  closedAt: string | null;
+  aiState: string;
+  csat: { score: number; comment: string | null; at: string | null } | null;
+  preChat: { name: string | null; email: string | null; fields: Record<string, string> } | null;
+  visitor: {
+    id: string;
+    label: string;
+    name: string | null;
+    email: string | null;
+    externalId: string | null;
+    identityVerified: boolean;
+    firstSeenAt: string;
+    lastSeenAt: string;
+    pageUrl: string | null;
+    referrer: string | null;
+    origin: string | null;
+    location: string | null;
+    browser: string | null;
+    os: string | null;
+    mobile: boolean;
+    pages: string[];
+    traits: Record<string, string>;
+  };
+  messages: TInboxMessage[];
+  /** Older messages were left out (the view shows the latest MAX_MESSAGES). */
+  truncated: boolean;
+}
+
+export const MAX_MESSAGES = 500;
+
+const str = (v: unknown, max = 500): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null);
+
+function stringRecord(v: unknown, maxEntries = 30): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
+  for (const [k, value] of Object.entries(v as Record<string, unknown>).slice(0, maxEntries)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[k.slice(0, 64)] = String(value).slice(0, 500);
+  }
+  return out;
+}
+
+/** One conversation of the project with its visitor and messages (internal notes included), or not_found. */
+export async function getConversationView(db: TDb, organizationId: string, projectId: string, conversationId: string): Promise<TConversationView> {
+  const c = await db.conversation.findFirst({
+    where: { organizationId, projectId, id: conversationId },
+    include: { visitor: true },
+  });
+  if (!c) throw new AppError('not_found', 'Conversation not found.');
+  const rows = await db.message.findMany({
+    where: { organizationId, conversationId: c.id },
+    orderBy: { seq: 'desc' },
+    take: MAX_MESSAGES + 1,
+    include: { attachments: { orderBy: { createdAt: 'asc' }, select: { id: true, name: true, contentType: true, size: true } } },
+  });
+  const meta = (typeof c.visitor.metadata === 'object' && c.visitor.metadata !== null ? c.visitor.metadata : {}) as Record<string, unknown>;
+  const ua = describeUserAgent(str(meta.userAgent));
+  const pages = Array.isArray(meta.pages) ? meta.pages.map((p) => str(p)).filter((p): p is string => p !== null).slice(-20) : [];
+  const preChatRaw = (c.preChat ?? null) as { name?: unknown; email?: unknown; fields?: unknown } | null;
+  return {
+    id: c.id,
+    projectId: c.projectId,
+    status: c.status,
+    lastSeq: c.nextSeq - 1,
+    operatorLastReadSeq: c.operatorLastReadSeq,
+    visitorLastReadSeq: c.visitorLastReadSeq,
+    createdAt: c.createdAt.toISOString(),
+    closedAt: c.closedAt?.toISOString() ?? null,
+    aiState: c.aiState,
+    csat: c.csatScore === null ? null : { score: c.csatScore, comment: c.csatComment, at: c.csatAt?.toISOString() ?? null },
+    preChat: preChatRaw ? { name: str(preChatRaw.name), email: str(preChatRaw.email), fields: stringRecord(preChatRaw.fields) } : null,
+    visitor: {
+      id: c.visitor.id,
+      label: c.visitor.name?.trim() || c.visitor.email || visitorHandle(c.visitor.id),
+      name: c.visitor.name,
+      email: c.visitor.email,
+      externalId: c.visitor.externalId,
+      identityVerified: c.visitor.identityVerified,
+      firstSeenAt: c.visitor.createdAt.toISOString(),
+      lastSeenAt: c.visitor.lastSeenAt.toISOString(),
+      pageUrl: str(meta.pageUrl) ?? str(meta.currentPage),
+      referrer: str(meta.referrer),
+      origin: str(meta.origin),
+      location: str(meta.location) ?? ([str(meta.city), str(meta.country)].filter(Boolean).join(', ') || null),
+      browser: ua.browser,
+      os: ua.os,
+      mobile: ua.mobile,
+      pages,
+      traits: stringRecord(meta.traits),
+    },
+    messages: rows
+      .slice(0, MAX_MESSAGES)
+      .reverse()
+      .map((m) => ({
+        id: m.id,
+        seq: m.seq,
+        sender: m.sender,
+        visibility: m.visibility,
+        authorName: m.authorName,
+        body: m.deletedAt ? '' : m.body,
+        source: m.source,
+        createdAt: m.createdAt.toISOString(),
+        editedAt: m.editedAt?.toISOString() ?? null,
+        deletedAt: m.deletedAt?.toISOString() ?? null,
+        attachments: m.deletedAt ? [] : m.attachments,
+      })),
+    truncated: rows.length > MAX_MESSAGES,
+  };
+}

@@ -1,0 +1,33 @@
+import { AppError, encryptSecret, randomToken, type TKeyRing } from '@pocketping/core';
+import { setProjectIdentitySecret, writeAuditLog, type TDb } from '@pocketping/db';
+import { parseProjectSettings } from '@pocketping/protocol';
+import { IDENTITY_SECRET_SET_ACTION } from './project-dto';
+
+/**
+ * Generates (or rotates) the project's identity-verification secret. The plain value is returned to the caller
+ * ONCE, to show it on screen; only its AES-GCM sealed form is stored, and no API ever returns it again.
+ */
+export async function rotateIdentitySecret(
+  db: TDb,
+  keyRing: TKeyRing,
+  ctx: { organizationId: string; projectId: string; userId: string },
+): Promise<{ secret: string; setAt: string }> {
+  const secret = randomToken('is_', 32);
+  await setProjectIdentitySecret(db, ctx.organizationId, ctx.projectId, encryptSecret(keyRing, secret));
+  const at = new Date();
+  await db.auditLog.create({
+    data: { organizationId: ctx.organizationId, actorType: 'user', actorId: ctx.userId, action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: ctx.projectId, createdAt: at },
+  });
+  return { secret, setAt: at.toISOString() };
+}
+
+/** Removes the secret; refused while identity verification is enforced (every visitor would be locked out). */
+export async function removeIdentitySecret(db: TDb, ctx: { organizationId: string; projectId: string; userId: string }): Promise<void> {
+  const p = await db.project.findFirst({ where: { id: ctx.projectId, organizationId: ctx.organizationId }, select: { settings: true } });
+  if (!p) throw new AppError('not_found', 'Project not found.');
+  if (parseProjectSettings(p.settings).identity === 'enforce') {
+    throw new AppError('conflict', 'Identity verification is enforced: switch it to optional or off before removing the secret.');
+  }
+  await setProjectIdentitySecret(db, ctx.organizationId, ctx.projectId, null);
+  await writeAuditLog(db, ctx.organizationId, { actorType: 'user', actorId: ctx.userId, action: 'project.identity_secret.removed', targetType: 'project', targetId: ctx.projectId });
+}

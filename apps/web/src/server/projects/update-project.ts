@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { AppError } from '@pocketping/core';
+import { writeAuditLog, type TDb } from '@pocketping/db';
+import { ZProjectSettingsPatch, parseProjectSettings } from '@pocketping/protocol';
+import { ZAllowedOrigins, ZSiteUrl } from './origins';
+import { loadProjectDto, type TProjectDto } from './project-dto';
+
+export const ZUpdateProject = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    siteUrl: ZSiteUrl.nullable(),
+    allowedOrigins: ZAllowedOrigins,
+    /** Merged into the stored settings, key by key. */
+    settings: ZProjectSettingsPatch,
+  })
+  .partial()
+  .strict();
+
+/** Applies a settings PATCH (admin). Validation is the protocol's strict schema; the merge keeps untouched keys. */
+export async function updateProject(
+  db: TDb,
+  ctx: { organizationId: string; userId: string; projectId: string },
+  input: z.output<typeof ZUpdateProject>,
+): Promise<TProjectDto> {
+  const current = await db.project.findFirst({ where: { id: ctx.projectId, organizationId: ctx.organizationId } });
+  if (!current) throw new AppError('not_found', 'Project not found.');
+  const data: { name?: string; siteUrl?: string | null; allowedOrigins?: string[]; settings?: object } = {};
+  if (input.name !== undefined) data.name = input.name;
+  if (input.siteUrl !== undefined) data.siteUrl = input.siteUrl;
+  if (input.allowedOrigins !== undefined) data.allowedOrigins = input.allowedOrigins;
+  if (input.settings !== undefined) {
+    const merged = { ...parseProjectSettings(current.settings), ...input.settings };
+    if (merged.identity === 'enforce' && current.identitySecret === null) {
+      throw new AppError('conflict', 'Generate an identity secret before enforcing identity verification.', { issues: [{ path: 'settings.identity', message: 'needs an identity secret' }] });
+    }
+    data.settings = merged;
+  }
+  await db.project.update({ where: { organizationId_id: { organizationId: ctx.organizationId, id: ctx.projectId } }, data });
+  await writeAuditLog(db, ctx.organizationId, {
+    actorType: 'user',
+    actorId: ctx.userId,
+    action: 'project.updated',
+    targetType: 'project',
+    targetId: ctx.projectId,
+    metadata: { fields: Object.keys(input), settings: Object.keys(input.settings ?? {}) },
+  });
+  const dto = await loadProjectDto(db, ctx.organizationId, ctx.projectId);
+  if (!dto) throw new AppError('not_found', 'Project not found.');
+  return dto;
+}

@@ -1,0 +1,147 @@
+import { AppError, randomToken, sha256 } from '@pocketping/core';
+import { writeAuditLog, type Role, type TDb } from '@pocketping/db';
+import type { TWebContext } from '../context';
+import { invitationMail } from '../mail/templates';
+import { hitRateLimit } from '../rate-limit';
+import { canInvite, type TInvitableRole } from './roles';
+import type { TActor } from './members';
+
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Invitations one organization may send per hour (each one is a mail to an address we do not know yet). */
+export const INVITATIONS_PER_HOUR = 30;
+
+export interface TInvitationPublic {
+  id: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  createdAt: string;
+  expired: boolean;
+}
+
+export type TInvitationStatus = 'valid' | 'expired' | 'revoked' | 'accepted';
+
+export interface TInvitationView {
+  id: string;
+  organization: { id: string; name: string };
+  email: string;
+  role: Role;
+  expiresAt: Date;
+  inviter: { name: string | null; email: string } | null;
+  status: TInvitationStatus;
+}
+
+function toPublic(row: { id: string; email: string; role: Role; expiresAt: Date; createdAt: Date }, now = new Date()): TInvitationPublic {
+  return { id: row.id, email: row.email, role: row.role, expiresAt: row.expiresAt.toISOString(), createdAt: row.createdAt.toISOString(), expired: row.expiresAt <= now };
+}
+
+export function invitationUrl(webPublicUrl: string, token: string): string {
+  return `${webPublicUrl.replace(/\/+$/, '')}/invite/${encodeURIComponent(token)}`;
+}
+
+/** Invitations not yet accepted nor revoked (expired ones included, flagged, so an admin can send a new one). */
+export async function listPendingInvitations(db: TDb, organizationId: string): Promise<TInvitationPublic[]> {
+  const rows = await db.invitation.findMany({ where: { organizationId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: 'desc' } });
+  const now = new Date();
+  return rows.map((r) => toPublic(r, now));
+}
+
+/**
+ * Invites an email address: a random token (only its SHA-256 stored), valid 7 days, mailed as a link to
+ * /invite/<token>. Re-inviting the same address replaces its pending invitation (the old link stops working).
+ */
+export async function createInvitation(
+  app: TWebContext,
+  actor: TActor & { name: string | null; email: string },
+  input: { email: string; role: TInvitableRole },
+): Promise<TInvitationPublic> {
+  if (!canInvite(actor.role)) throw new AppError('forbidden', 'Only an admin or owner can invite.');
+  const email = input.email.trim().toLowerCase();
+  const { db } = app;
+  const already = await db.membership.findFirst({ where: { organizationId: actor.organizationId, user: { email } }, select: { id: true } });
+  if (already) throw new AppError('conflict', `${email} is already a member of this organization.`);
+  await hitRateLimit('invite', actor.organizationId, INVITATIONS_PER_HOUR, 3600);
+
+  const token = randomToken('', 32);
+  const org = await db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { name: true } });
+  const row = await db.$transaction(async (tx) => {
+    await tx.invitation.updateMany({
+      where: { organizationId: actor.organizationId, email, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    const created = await tx.invitation.create({
+      data: {
+        organizationId: actor.organizationId, email, role: input.role, tokenHash: sha256(token), invitedById: actor.userId,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      },
+    });
+    await writeAuditLog(tx as unknown as TDb, actor.organizationId, {
+      actorType: 'user', actorId: actor.userId, action: 'invitation.created', targetType: 'invitation', targetId: created.id, metadata: { email, role: input.role },
+    });
+    return created;
+  });
+
+  try {
+    await app.mailer.send(invitationMail(email, invitationUrl(app.env.WEB_PUBLIC_URL, token), org.name, actor.name?.trim() || actor.email));
+  } catch (err) {
+    app.log.warn({ organizationId: actor.organizationId, invitationId: row.id, err: err instanceof Error ? err.message : String(err) }, 'invitation mail failed');
+    await db.invitation.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    throw new AppError('unprocessable', 'The invitation mail could not be sent. Check the address and try again.');
+  }
+  return toPublic(row);
+}
+
+export async function revokeInvitation(db: TDb, actor: TActor, invitationId: string): Promise<void> {
+  const row = await db.invitation.findUnique({ where: { organizationId_id: { organizationId: actor.organizationId, id: invitationId } } });
+  if (!row) throw new AppError('not_found', 'Invitation not found.');
+  if (row.acceptedAt) throw new AppError('conflict', 'This invitation was already accepted: remove the member instead.');
+  if (row.revokedAt) return;
+  await db.invitation.update({ where: { organizationId_id: { organizationId: actor.organizationId, id: invitationId } }, data: { revokedAt: new Date() } });
+  await writeAuditLog(db, actor.organizationId, {
+    actorType: 'user', actorId: actor.userId, action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, metadata: { email: row.email },
+  });
+}
+
+/** What the /invite/<token> page shows. Null when no invitation has this token. */
+export async function getInvitationByToken(db: TDb, token: string): Promise<TInvitationView | null> {
+  if (!token || token.length > 200) return null;
+  const row = await db.invitation.findUnique({ where: { tokenHash: sha256(token) }, include: { organization: { select: { id: true, name: true } } } });
+  if (!row) return null;
+  const inviter = row.invitedById ? await db.user.findUnique({ where: { id: row.invitedById }, select: { name: true, email: true } }) : null;
+  const status: TInvitationStatus = row.acceptedAt ? 'accepted' : row.revokedAt ? 'revoked' : row.expiresAt <= new Date() ? 'expired' : 'valid';
+  return { id: row.id, organization: row.organization, email: row.email, role: row.role, expiresAt: row.expiresAt, inviter, status };
+}
+
+export const INVITATION_STATUS_MESSAGES: Record<Exclude<TInvitationStatus, 'valid'>, string> = {
+  expired: 'This invitation has expired. Ask the person who invited you to send a new one.',
+  revoked: 'This invitation was withdrawn (or replaced by a newer one). Use the latest invitation mail, or ask for a new one.',
+  accepted: 'This invitation was already used.',
+};
+
+/** Joins the organization of the invitation as the signed-in user, whose email must be the invited one. */
+export async function acceptInvitation(db: TDb, user: { id: string; email: string }, token: string): Promise<{ organizationId: string; role: Role }> {
+  const inv = await getInvitationByToken(db, token);
+  if (!inv) throw new AppError('not_found', 'This invitation link is not valid. Check that you copied the whole link, or ask for a new invitation.');
+  if (inv.email !== user.email.toLowerCase()) {
+    throw new AppError('forbidden', `This invitation was sent to ${inv.email}. Sign in with that address to accept it.`);
+  }
+  if (inv.status === 'accepted') {
+    const member = await db.membership.findUnique({ where: { organizationId_userId: { organizationId: inv.organization.id, userId: user.id } } });
+    if (member) return { organizationId: inv.organization.id, role: member.role };
+  }
+  if (inv.status !== 'valid') throw new AppError('conflict', INVITATION_STATUS_MESSAGES[inv.status], { reason: inv.status });
+
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.invitation.updateMany({
+      where: { id: inv.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+      data: { acceptedAt: new Date() },
+    });
+    if (claimed.count !== 1) throw new AppError('conflict', 'This invitation is no longer valid.', { reason: 'used' });
+    const existing = await tx.membership.findUnique({ where: { organizationId_userId: { organizationId: inv.organization.id, userId: user.id } } });
+    const member = existing ?? (await tx.membership.create({ data: { organizationId: inv.organization.id, userId: user.id, role: inv.role } }));
+    await writeAuditLog(tx as unknown as TDb, inv.organization.id, {
+      actorType: 'user', actorId: user.id, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, metadata: { role: member.role },
+    });
+    return { organizationId: inv.organization.id, role: member.role };
+  });
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "BridgeConnection" ADD COLUMN     "scopeName" TEXT,
+ADD COLUMN     "targetName" TEXT;
