@@ -44,7 +44,9 @@ export interface TDashboardStack {
  * `host: 'localhost'` for tests of Auth.js links: Next normalises loopback hosts to "localhost" in the URL it hands
  * route handlers, so magic links and redirects say localhost and the public URL must match (as with `npm start`).
  */
-export async function bootDashboardStack(opts: { smtp?: 'with-viewer' | 'no-viewer'; realtime?: boolean; host?: 'localhost' | '127.0.0.1' } = {}): Promise<TDashboardStack> {
+export async function bootDashboardStack(
+  opts: { smtp?: 'with-viewer' | 'no-viewer'; realtime?: boolean; host?: 'localhost' | '127.0.0.1'; webEnv?: Record<string, string> } = {},
+): Promise<TDashboardStack> {
   const smtp = opts.smtp ? await startFakeSmtp(opts.smtp === 'no-viewer' ? { viewerPort: false } : {}) : null;
   const database = await createTestDatabase('pp_e2e');
   const db = createDb(database.url);
@@ -79,7 +81,7 @@ export async function bootDashboardStack(opts: { smtp?: 'with-viewer' | 'no-view
     apps.push(
       ...(await Promise.all([
         spawnApp('web', {
-          env: { ...env, PORT: String(webPort), ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}) },
+          env: { ...env, ...opts.webEnv, PORT: String(webPort), ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}) },
           readyUrl: `${webUrl}/api/health`,
           timeoutMs: 90_000,
         }),

@@ -1,8 +1,6 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import Nodemailer from 'next-auth/providers/nodemailer';
-import GitHub from 'next-auth/providers/github';
-import Google from 'next-auth/providers/google';
 import { PrismaAdapter } from '@auth/prisma-adapter';
 import { z } from 'zod';
 import { getContext } from './server/context';
@@ -11,6 +9,7 @@ import { magicLinkMail } from './server/mail/templates';
 import { clientIp, hitRateLimit } from './server/rate-limit';
 import { ACCOUNT_LIMITS } from './server/accounts/limits';
 import { SESSION_MAX_AGE_SECONDS } from './server/accounts/session-cookie';
+import { oauthProviderConfigs, oauthSignInCheck, withoutProviderTokens } from './server/auth/oauth';
 
 /**
  * Auth.js (next-auth v5). Sessions are JWTs (required by the Credentials provider) carrying the user id (`sub`) and
@@ -77,17 +76,26 @@ function buildConfig(): NextAuthConfig {
       },
     }),
   ];
-  if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) providers.push(GitHub({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET }));
-  if (env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET) providers.push(Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET }));
+  providers.push(...oauthProviderConfigs(env));
 
   return {
-    adapter: PrismaAdapter(db),
+    adapter: withoutProviderTokens(PrismaAdapter(db)),
     secret: env.AUTH_SECRET,
     trustHost: true,
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/login', verifyRequest: '/check-email', error: '/login' },
     providers,
+    events: {
+      // An OAuth account is linked only after signIn accepted it, i.e. the provider vouched for the email: the
+      // address counts as confirmed (a new OAuth user goes straight to onboarding, no verification mail).
+      async linkAccount({ user }) {
+        if (user.id) await db.user.updateMany({ where: { id: user.id, emailVerified: null }, data: { emailVerified: new Date() } });
+      },
+    },
     callbacks: {
+      signIn({ account, profile }) {
+        return oauthSignInCheck(account, profile);
+      },
       async jwt({ token, user }) {
         if (user?.id) {
           const row = await db.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });

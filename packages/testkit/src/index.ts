@@ -4,3 +4,4 @@ export * from './fake-slack.js';
 export * from './stack.js';
 export * from './chromium.js';
 export * from './fake-smtp.js';
+export * from './fake-oauth.js';

@@ -18,6 +18,8 @@ const AUTH_ERRORS: Record<string, string> = {
   Verification: 'That sign-in link has expired or was already used. Ask for a new one below.',
   OAuthAccountNotLinked: 'This email already has an account with another sign-in method. Log in with your password or a sign-in link.',
   AccessDenied: 'Sign-in was refused.',
+  OAuthCallbackError: 'Sign-in with that provider was cancelled or did not complete. Try again, or use your email below.',
+  OAuthEmailUnverified: 'That account has no verified email address. Verify one with the provider, or sign up with your email below.',
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: TSearchParams }) {
