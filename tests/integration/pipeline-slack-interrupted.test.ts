@@ -3,11 +3,15 @@
 // looks for that post (conversations.replies) and records it instead of posting again. The crash is staged exactly:
 // the post is sent through the worker's own bridge and the marker set, the outbox row left pending.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, bootstrapTenant, createConnection, createDb, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
+import { appendMessage, bootstrapTenant, createAttachment, createConnection, createDb, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
 import { getBridge } from '@pocketping/bridges';
 import { createProducer, type TProducer } from '@pocketping/jobs';
+import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
 import { TEST_REDIS_URL, createTestDatabase, startFakeSlack, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeSlack, type TTestDatabase } from '@pocketping/testkit';
 import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
 
@@ -22,6 +26,8 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
   let connectionId: string;
   let channel: string;
   let credentials: Record<string, string>;
+  let storage: TStorage;
+  let storageDir: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -38,6 +44,8 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
     projectId = tenant.project.id;
     connectionId = (await createConnection(db, organizationId, { projectId, kind: 'slack', sealedCredentials: encryptSecret(ring, JSON.stringify(credentials)), targetId: channel, targetScope: teamId })).id;
     producer = createProducer(redis);
+    storageDir = mkdtempSync(path.join(tmpdir(), 'pp-slack-interrupted-'));
+    storage = createLocalStorage(storageDir);
     worker = await startWorker({
       databaseUrl: database.url,
       redis,
@@ -46,6 +54,9 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
       concurrency: 5,
       sweepIntervalMs: 60_000,
       log: createLogger('worker-test', 'silent'),
+      storage,
+      fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
+      maxAttachmentBytes: 1024 * 1024,
     });
   });
   afterAll(async () => {
@@ -54,6 +65,7 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
     await db?.$disconnect();
     await slack?.close();
     await database?.drop();
+    if (storageDir) rmSync(storageDir, { recursive: true, force: true });
   });
 
   /** A conversation whose Slack thread exists (its first message delivered normally). */
@@ -147,5 +159,77 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
     await producer.enqueueDeliveries(plain.outbox);
     await done(plain.outbox[0]!.id);
     expect(slack.callsOf('conversations.replies').length).toBe(lookups);
+  });
+
+  /** A committed visitor message carrying one stored file and no text (a single upload step). */
+  async function pendingFileMessage(conversationId: string, name: string) {
+    const bytes = Buffer.from(`%PDF-1.4\n% ${name} ${randomBytes(8).toString('hex')}\n`);
+    const key = `att/${organizationId}/${conversationId}/${randomBytes(8).toString('hex')}`;
+    await storage.put(key, bytes, { contentType: 'application/pdf', sha256: createHash('sha256').update(bytes).digest('hex') });
+    const att = await createAttachment(db, organizationId, { conversationId, uploadedBy: 'visitor', name, contentType: 'application/pdf', size: bytes.length, sha256: 'x', storageKey: key });
+    const m = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body: '', source: 'widget', clientId: `f-${randomBytes(6).toString('hex')}`, attachmentIds: [att.id] });
+    return { m, file: { name, contentType: 'application/pdf', size: bytes.length, data: bytes } };
+  }
+  const shares = (threadTs: string, name: string) =>
+    slack.messages(channel, threadTs).filter((x) => x.botId && x.threadTs === threadTs && (x.files ?? []).some((id) => slack.files().find((f) => f.id === id)?.name === name));
+
+  it('a file shared before the kill: the next drain finds the upload (files.info) and uploads nothing', async () => {
+    const { conversationId, threadTs } = await conversationWithThread();
+    const { m, file } = await pendingFileMessage(conversationId, 'shared-before-kill.pdf');
+    const partId = `${m.outbox[0]!.id}#0`;
+    // What the dead worker did: marker, upload (the file id kept in the marker), share — its answer lost.
+    await worker.ctx.lock.markPosting(pairKey(conversationId), partId);
+    const bridge = getBridge(worker.ctx.bridges, 'slack');
+    const target = { connectionId, credentials, targetId: channel, targetScope: null };
+    const sent = await bridge.sendAttachment!(
+      target,
+      { externalChatId: channel, externalThreadId: threadTs },
+      file,
+      { messageId: m.message.id, seq: m.message.seq, sender: 'visitor', authorName: null, body: '', source: 'widget', visibility: 'public' },
+      { onPending: (ref) => worker.ctx.lock.markPosting(pairKey(conversationId), partId, ref) },
+    );
+    expect(shares(threadTs, 'shared-before-kill.pdf')).toHaveLength(1);
+    const uploads = slack.callsOf('files.getUploadURLExternal').length;
+
+    await producer.enqueueDeliveries(m.outbox);
+    await done(m.outbox[0]!.id);
+    expect(shares(threadTs, 'shared-before-kill.pdf')).toHaveLength(1);
+    expect(slack.callsOf('files.getUploadURLExternal').length).toBe(uploads);
+    expect(slack.callsOf('files.info').at(-1)?.params).toMatchObject({ file: sent.externalMessageId });
+    const mapping = await db.bridgeMessage.findFirst({ where: { organizationId, messageId: m.message.id, connectionId } });
+    expect(mapping?.externalMessageId).toBe(sent.externalMessageId);
+  });
+
+  it('killed between the upload and its share: the file is uploaded again and shared once', async () => {
+    const { conversationId, threadTs } = await conversationWithThread();
+    const { m, file } = await pendingFileMessage(conversationId, 'never-shared.pdf');
+    const partId = `${m.outbox[0]!.id}#0`;
+    await worker.ctx.lock.markPosting(pairKey(conversationId), partId);
+    const bridge = getBridge(worker.ctx.bridges, 'slack');
+    const target = { connectionId, credentials, targetId: channel, targetScope: null };
+    // The process "dies" right after Slack issued the file id: no bytes, no share.
+    await expect(
+      bridge.sendAttachment!(
+        target,
+        { externalChatId: channel, externalThreadId: threadTs },
+        file,
+        { messageId: m.message.id, seq: m.message.seq, sender: 'visitor', authorName: null, body: '', source: 'widget', visibility: 'public' },
+        {
+          onPending: async (ref) => {
+            await worker.ctx.lock.markPosting(pairKey(conversationId), partId, ref);
+            throw new Error('killed');
+          },
+        },
+      ),
+    ).rejects.toThrow('killed');
+    const abandoned = (await worker.ctx.lock.postingMark(pairKey(conversationId), partId))?.ref;
+    expect(abandoned).toMatch(/^F/);
+
+    await producer.enqueueDeliveries(m.outbox);
+    await done(m.outbox[0]!.id);
+    expect(shares(threadTs, 'never-shared.pdf')).toHaveLength(1);
+    expect(slack.callsOf('files.info').at(-1)?.params).toMatchObject({ file: abandoned });
+    const mapping = await db.bridgeMessage.findFirst({ where: { organizationId, messageId: m.message.id, connectionId } });
+    expect(mapping?.externalMessageId).not.toBe(abandoned);
   });
 });

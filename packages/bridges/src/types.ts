@@ -154,6 +154,12 @@ export interface TPostRateLimit { scope: 'target' | 'thread'; capacity: number; 
  *   event_id, Discord message id + event type).
  * - postRateLimits (optional): limits the pipeline enforces before `send`/`sendCoalesced`/`sendAttachment`.
  */
+/** What the pipeline hears from sendAttachment while it runs. */
+export interface TUploadHooks {
+  /** The platform's id of the upload, before the call that shares it in the thread (kept in the pair's marker). */
+  onPending?(ref: string): Promise<void>;
+}
+
 export interface TBridge {
   readonly kind: TBridgeKind;
   readonly postRateLimits?: readonly TPostRateLimit[];
@@ -171,7 +177,13 @@ export interface TBridge {
   sendCoalesced?(target: TBridgeTarget, thread: TThreadRef, messages: readonly TOutgoingMessage[]): Promise<{ externalMessageId: string; count: number }>;
   edit(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string, message: TOutgoingMessage): Promise<void>;
   remove(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string): Promise<void>;
-  sendAttachment?(target: TBridgeTarget, thread: TThreadRef, file: TOutgoingFile, message: TOutgoingMessage): Promise<{ externalMessageId: string }>;
+  sendAttachment?(target: TBridgeTarget, thread: TThreadRef, file: TOutgoingFile, message: TOutgoingMessage, hooks?: TUploadHooks): Promise<{ externalMessageId: string }>;
+  /**
+   * For an upload interrupted by a crash: was the upload that `onPending` named shared into the thread? Only where
+   * an upload gets an id before the call that posts it (Slack: files.getUploadURLExternal, then
+   * files.completeUploadExternal), so the pipeline can record that share instead of uploading the file twice.
+   */
+  findUpload?(target: TBridgeTarget, thread: TThreadRef, ref: string): Promise<{ externalMessageId: string } | null>;
   replyInThread?(target: TBridgeTarget, thread: TThreadRef, text: string): Promise<{ externalMessageId: string }>;
   postAlert?(target: TBridgeTarget, text: string): Promise<void>;
   downloadFile?(target: TBridgeTarget, file: TInboundFile, maxBytes: number): Promise<{ data: Uint8Array; name: string; contentType: string }>;

@@ -33,9 +33,14 @@ export interface TPairLock {
    * "A post of this row is about to be sent" (kept a day). A worker killed during that call leaves it behind, so the
    * pair's next drain knows which post may exist unrecorded and can look for it on a platform that can be asked.
    */
-  markPosting(key: string, outboxId: string): Promise<void>;
+  markPosting(key: string, outboxId: string, ref?: string): Promise<void>;
   /** The marker of the pair, if it names this row: when its post was started (ms since the epoch). */
   postingSince(key: string, outboxId: string): Promise<number | null>;
+  /**
+   * The same, with the platform's reference the post had been given before the call that could not be answered
+   * (a Slack file id between the upload and its share), if any.
+   */
+  postingMark(key: string, outboxId: string): Promise<{ since: number; ref: string | null } | null>;
   clearPosting(key: string): Promise<void>;
 }
 
@@ -57,6 +62,12 @@ export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TP
   const d = (outboxId: string) => `${prefix}:obdone:${outboxId}`;
   const f = (key: string) => `${prefix}:lockflag:${key}`;
   const posting = (key: string) => `${prefix}:posting:${key}`;
+  const postingMark = async (key: string, outboxId: string): Promise<{ since: number; ref: string | null } | null> => {
+    const v = await redis.get(posting(key));
+    const [id, at, ...ref] = v?.split('|') ?? [];
+    if (id !== outboxId || !at || !Number.isFinite(Number(at))) return null;
+    return { since: Number(at), ref: ref.join('|') || null };
+  };
   let gen = 0;
   redis.on('ready', () => {
     gen += 1;
@@ -88,16 +99,15 @@ export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TP
     async release(key, token) {
       await redis.eval(RELEASE, 1, k(key), token);
     },
-    async markPosting(key, outboxId) {
-      await redis.set(posting(key), `${outboxId}|${Date.now()}`, 'PX', POSTING_TTL_MS);
+    async markPosting(key, outboxId, ref) {
+      await redis.set(posting(key), `${outboxId}|${Date.now()}|${ref ?? ''}`, 'PX', POSTING_TTL_MS);
     },
     async clearPosting(key) {
       await redis.del(posting(key));
     },
     async postingSince(key, outboxId) {
-      const v = await redis.get(posting(key));
-      const [id, at] = v?.split('|') ?? [];
-      return id === outboxId && at && Number.isFinite(Number(at)) ? Number(at) : null;
+      return (await postingMark(key, outboxId))?.since ?? null;
     },
+    postingMark,
   };
 }

@@ -729,6 +729,26 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       return { body: { ok: true, files: done.map((f) => ({ id: f.id, title: f.title })) } };
     },
 
+    // files.info: the file object with `shares` — per channel, the messages that share it (ts, and thread_ts for a
+    // share inside a thread), under `public` or `private` after the channel's kind. An uploaded file never
+    // completed has no shares.
+    'files.info': (p, token) => {
+      const bot = botFor(token);
+      if (isAnswer(bot)) return bot;
+      const f = files.get(str(p.file) ?? '');
+      if (!f || f.teamId !== bot.teamId) return fail('file_not_found');
+      if (f.deleted) return fail('file_deleted');
+      const shares: { public?: Record<string, unknown[]>; private?: Record<string, unknown[]> } = {};
+      for (const m of messages) {
+        if (m.deleted || !m.files?.includes(f.id)) continue;
+        const ch = channels.get(m.channel);
+        const kind = ch?.isPrivate ? 'private' : 'public';
+        const entry = { reply_users: [], reply_users_count: 0, reply_count: 0, ts: m.ts, channel_name: ch?.name ?? '', team_id: f.teamId, share_user_id: m.user, ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}) };
+        ((shares[kind] ??= {})[m.channel] ??= []).push(entry);
+      }
+      return { body: { ok: true, file: { ...fileObject(f), ...(Object.keys(shares).length > 0 ? { shares } : {}) }, comments: [], response_metadata: { next_cursor: '' } } };
+    },
+
     'files.delete': (p, token) => {
       const bot = botFor(token);
       if (isAnswer(bot)) return bot;

@@ -175,6 +175,7 @@ class PairDrain {
         message: toOutgoing(row),
         withThread: (fn) => this.withThread(fn),
         beforeCall: () => this.keepLease(),
+        pairKey: this.pairKey,
       });
       await this.complete([row.id]);
       return 1;

@@ -7,7 +7,7 @@ import { SLACK_INSTALL_EVENTS, ZSlackEventCallback, type TSlackFile } from './ev
 import { escapeSlackText } from './escape-mrkdwn.js';
 import { mrkdwnToPlain } from './mrkdwn-to-plain.js';
 import { renderCard, renderMessage } from './render.js';
-import { downloadSlackFile, uploadSlackFile } from './slack-files.js';
+import { downloadSlackFile, findSlackUpload, uploadSlackFile } from './slack-files.js';
 import { toBridgeError } from './to-bridge-error.js';
 
 /** Operator names change rarely; a few minutes of staleness saves a users.info call per reply. */
@@ -202,12 +202,27 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       }
     },
 
-    async sendAttachment(target, thread, file, message) {
+    async sendAttachment(target, thread, file, message, hooks) {
       const c = creds(target);
       // Like Telegram's caption: the sender label (and text, if any) for everything but a bare visitor file.
       const comment = message.body || message.sender !== 'visitor' ? renderMessage(message) : undefined;
-      const fileId = await uploadSlackFile({ client: client(c), call, channel: thread.externalChatId, threadTs: thread.externalThreadId, file, ...(comment ? { comment } : {}) });
+      const onPending = hooks?.onPending?.bind(hooks);
+      const fileId = await uploadSlackFile({
+        client: client(c),
+        call,
+        channel: thread.externalChatId,
+        threadTs: thread.externalThreadId,
+        file,
+        ...(comment ? { comment } : {}),
+        ...(onPending ? { onPending } : {}),
+      });
       return { externalMessageId: fileId };
+    },
+
+    async findUpload(target, thread, ref) {
+      const c = creds(target);
+      const shared = await findSlackUpload({ client: client(c), call, channel: thread.externalChatId, threadTs: thread.externalThreadId, fileId: ref });
+      return shared ? { externalMessageId: ref } : null;
     },
 
     async downloadFile(target, file, maxBytes) {

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import { BridgeError } from '../bridge-error.js';
 import type { TInboundFile, TOutgoingFile } from '../types.js';
 
@@ -14,11 +15,21 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
  * initial_comment. Returns the file id: the share's message ts is not in the answer (Slack shares asynchronously),
  * and the id is what files.delete takes.
  */
-export async function uploadSlackFile(input: { client: WebClient; call: TCall; channel: string; threadTs: string; file: TOutgoingFile; comment?: string }): Promise<string> {
+export async function uploadSlackFile(input: {
+  client: WebClient;
+  call: TCall;
+  channel: string;
+  threadTs: string;
+  file: TOutgoingFile;
+  comment?: string;
+  /** Told the file id before the share: a crash after it leaves an id that findSlackUpload can look up. */
+  onPending?: (fileId: string) => Promise<void>;
+}): Promise<string> {
   const { client, call, file } = input;
   const length = file.data.byteLength;
   const up = await call('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: file.name, length }));
   if (!up.upload_url || !up.file_id) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'files.getUploadURLExternal', message: 'Slack answered without an upload URL' });
+  await input.onPending?.(up.file_id);
   let res: Response;
   try {
     res = await fetch(up.upload_url, {
@@ -47,6 +58,37 @@ export async function uploadSlackFile(input: { client: WebClient; call: TCall; c
     { threaded: true },
   );
   return done.files?.[0]?.id ?? up.file_id;
+}
+
+const ZFileShares = z.object({
+  file: z.object({
+    id: z.string(),
+    shares: z
+      .object({
+        public: z.record(z.string(), z.array(z.object({ ts: z.string(), thread_ts: z.string().optional() }))).optional(),
+        private: z.record(z.string(), z.array(z.object({ ts: z.string(), thread_ts: z.string().optional() }))).optional(),
+      })
+      .optional(),
+  }),
+});
+
+/**
+ * Was this uploaded file shared into the thread (files.info → file.shares)? A file uploaded but never completed is
+ * not shared (Slack discards it); a deleted or unknown file is not there either. Either way: upload again.
+ */
+export async function findSlackUpload(input: { client: WebClient; call: TCall; channel: string; threadTs: string; fileId: string }): Promise<boolean> {
+  let res: unknown;
+  try {
+    res = await input.call('files.info', () => input.client.files.info({ file: input.fileId }));
+  } catch (err) {
+    if (err instanceof BridgeError && (err.platformCode === 'file_not_found' || err.platformCode === 'file_deleted')) return false;
+    throw err;
+  }
+  const parsed = ZFileShares.safeParse(res);
+  if (!parsed.success) return false;
+  const shares = parsed.data.file.shares;
+  const inChannel = [...(shares?.public?.[input.channel] ?? []), ...(shares?.private?.[input.channel] ?? [])];
+  return inChannel.some((s) => s.thread_ts === input.threadTs);
 }
 
 /** Hosts that may receive the bot token with a file request: Slack's own file hosts, or the configured API host (tests, proxies). */
