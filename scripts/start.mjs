@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start` — on a fresh machine: installs, makes sure Postgres and Redis run, writes a local .env, migrates,
-// builds, bootstraps a demo project, and starts web, realtime and worker (plus a local fake Telegram with an
-// operator console, so the round trip can be tried without a real bot). Ctrl-C stops everything.
+// builds, bootstraps a demo project, and starts web, realtime and worker (plus a local fake Telegram, Slack and
+// Discord with operator consoles, so the round trip can be tried without real apps). Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -53,6 +53,35 @@ if (!existsSync(ENV_FILE)) {
   );
 }
 if (!('SMTP_URL' in readEnvFile())) appendEnv({ SMTP_URL: 'smtp://127.0.0.1:1025' }, 'Local fake SMTP server (mail viewer on http://127.0.0.1:8025/)');
+// Slack and Discord: unless configured already, the local run gets a demo app on each, served by the fake Slack and
+// Discord from packages/testkit (their consent screens approve at once; answer visitors in their operator console).
+// Replace these with a real app's values (.env.example says where they come from) to use the real platforms.
+{
+  const current = readEnvFile();
+  if (!('SLACK_API_URL' in current) && !('SLACK_CLIENT_ID' in current)) {
+    appendEnv(
+      {
+        SLACK_API_URL: 'http://127.0.0.1:8082/api/',
+        SLACK_CLIENT_ID: `${1000000000 + Math.floor(Math.random() * 8e9)}.${1000000000 + Math.floor(Math.random() * 8e9)}`,
+        SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'),
+        SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
+        DEMO_SLACK_BOT_TOKEN: `xoxb-demo-${randomBytes(16).toString('hex')}`,
+      },
+      'Local fake Slack (demo workspace; operator console on http://127.0.0.1:8084/)',
+    );
+  }
+  if (!('DISCORD_API_URL' in current) && !('DISCORD_BOT_TOKEN' in current)) {
+    appendEnv(
+      {
+        DISCORD_API_URL: 'http://127.0.0.1:8083/api',
+        DISCORD_BOT_TOKEN: `${randomBytes(18).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`,
+        DISCORD_APPLICATION_ID: `11${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+        DISCORD_CLIENT_SECRET: randomBytes(16).toString('hex'),
+      },
+      'Local fake Discord (demo server; operator console on http://127.0.0.1:8084/)',
+    );
+  }
+}
 const fileEnv = readEnvFile();
 const env = { ...fileEnv, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k in fileEnv || k.startsWith('POCKETPING_'))) };
 const childEnv = { ...process.env, ...env, NODE_ENV: 'production' };
@@ -68,6 +97,11 @@ const childEnv = { ...process.env, ...env, NODE_ENV: 'production' };
     });
   const wanted = [['web', env.PORT ?? '3000'], ['realtime', env.REALTIME_PORT ?? '3001']];
   if (/^http:\/\/(127\.0\.0\.1|localhost)/.test(env.TELEGRAM_API_ROOT ?? '')) wanted.push(['fake Telegram', new URL(env.TELEGRAM_API_ROOT).port || '8081']);
+  const slackLocal = /^http:\/\/(127\.0\.0\.1|localhost)/.test(env.SLACK_API_URL ?? '');
+  const discordLocal = /^http:\/\/(127\.0\.0\.1|localhost)/.test(env.DISCORD_API_URL ?? '');
+  if (slackLocal) wanted.push(['fake Slack', new URL(env.SLACK_API_URL).port || '80']);
+  if (discordLocal) wanted.push(['fake Discord', new URL(env.DISCORD_API_URL).port || '80']);
+  if (slackLocal || discordLocal) wanted.push(['chat apps console', env.CHAT_APPS_CONSOLE_PORT ?? '8084']);
   if (/^smtp:\/\/(127\.0\.0\.1|localhost)/.test(env.SMTP_URL ?? '')) wanted.push(['fake SMTP', new URL(env.SMTP_URL).port || '25'], ['mail viewer', env.MAIL_VIEWER_PORT ?? '8025']);
   for (const [what, port] of wanted) {
     if (!(await portFree(Number(port)))) fail(`port ${port} (${what}) is already in use — is PocketPing already running? Stop it, or change the port in .env.`);
@@ -84,7 +118,7 @@ run(pnpmBin('turbo'), ['run', 'build', '--filter=@pocketping/widget', '--filter=
 
 // 4. Processes.
 const children = [];
-const colors = { web: 35, realtime: 32, worker: 33, telegram: 34, mail: 36 };
+const colors = { web: 35, realtime: 32, worker: 33, telegram: 34, mail: 36, chatapps: 94 };
 function start(name, cmd, args, cwd) {
   const child = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.on('error', (err) => {
@@ -162,6 +196,15 @@ if (useFakeSmtp) {
   if (!(await waitHttp(`${mailViewerUrl}health`, 30))) fail('the local fake SMTP server did not start');
 }
 
+// The local fake Slack and Discord, and their operator console (answer as Sam in Slack, Dora in Discord).
+const useFakeSlack = /^http:\/\/(127\.0\.0\.1|localhost)/.test(env.SLACK_API_URL ?? '');
+const useFakeDiscord = /^http:\/\/(127\.0\.0\.1|localhost)/.test(env.DISCORD_API_URL ?? '');
+const chatAppsConsoleUrl = `http://127.0.0.1:${env.CHAT_APPS_CONSOLE_PORT ?? '8084'}/`;
+if (useFakeSlack || useFakeDiscord) {
+  start('chatapps', process.execPath, ['--import', 'tsx', path.join(ROOT, 'packages/testkit/src/serve-fake-chat-apps.ts')], ROOT);
+  if (!(await waitHttp(`${chatAppsConsoleUrl}health`, 30))) fail('the local fake Slack/Discord did not start');
+}
+
 // 5. Demo project, once.
 if (!env.DEMO_PROJECT_KEY) {
   log('bootstrapping the demo organization and project (pnpm pocketping bootstrap)');
@@ -190,7 +233,7 @@ if (!webOk || !rtOk) {
     Dashboard / web     ${env.WEB_PUBLIC_URL}   (sign up: ${env.WEB_PUBLIC_URL}/signup)
     Demo page (widget)  ${env.WEB_PUBLIC_URL}/demo
     Realtime            ${env.REALTIME_PUBLIC_URL}
-${useFakeTelegram ? `    Fake Telegram       ${env.TELEGRAM_API_ROOT}/   (operator console: answer the demo visitor here)\n` : ''}${useFakeSmtp ? `    Mail viewer         ${mailViewerUrl}   (sign-up confirmations and sign-in links land here)\n` : ''}    Health              ${env.WEB_PUBLIC_URL}/api/health
+${useFakeTelegram ? `    Fake Telegram       ${env.TELEGRAM_API_ROOT}/   (operator console: answer the demo visitor here)\n` : ''}${useFakeSlack || useFakeDiscord ? `    Fake Slack/Discord  ${chatAppsConsoleUrl}   (operator console: connect them in the dashboard, then answer here)\n` : ''}${useFakeSmtp ? `    Mail viewer         ${mailViewerUrl}   (sign-up confirmations and sign-in links land here)\n` : ''}    Health              ${env.WEB_PUBLIC_URL}/api/health
   Ctrl-C stops everything.
 `);
 }

@@ -116,7 +116,7 @@ export async function runBootstrap(source: NodeJS.ProcessEnv, rawArgs: unknown):
           apiKey: { id: result.apiKey.id, key: result.apiKey.key, prefix: result.apiKey.prefix, note: 'shown once; store it now' },
           ...(slackConnection && slack ? { slack: { connectionId: slackConnection.id, teamId: slack.targetScope, channelId: slack.targetId, summary: slack.summary } } : {}),
           ...(discordConnection ? { discord: { connectionId: discordConnection.id, guildId: discord!.guildId, channelId: discord!.channelId } } : {}),
-          ...(env.data.DISCORD_APPLICATION_ID ? { discordInstallLink: discordInstallLink(env.data.DISCORD_APPLICATION_ID) } : {}),
+          ...(env.data.DISCORD_APPLICATION_ID ? { discordInstallLink: discordInstallLink(env.data.DISCORD_APPLICATION_ID, env.data.DISCORD_API_URL) } : {}),
           ...(result.telegram ? { telegram: { connectionId: result.telegram.connection.id, chatId: result.telegram.connection.targetId, webhookUrl, updates: webhookUrl ? 'webhook' : 'long polling', ...(webhookWarning ? { warning: webhookWarning } : {}) } } : {}),
         },
         null,

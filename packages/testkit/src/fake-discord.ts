@@ -121,8 +121,8 @@ export interface TFakeDiscord {
   consentBotInstall(opts: { redirectUri: string; guildId?: string; guildName?: string }): { code: string; guildId: string };
   calls: TFakeDiscordCall[];
   callsOf(route: string): TFakeDiscordCall[];
-  addGuild(opts?: { name?: string; botInGuild?: boolean; permissions?: TDiscordPermission[] }): { id: string };
-  addTextChannel(guildId: string, opts?: { name?: string; type?: number }): { id: string };
+  addGuild(opts?: { id?: string; name?: string; botInGuild?: boolean; permissions?: TDiscordPermission[] }): { id: string };
+  addTextChannel(guildId: string, opts?: { id?: string; name?: string; type?: number }): { id: string };
   threads(parentId?: string): TFakeDiscordThread[];
   /** Messages of a channel or thread, oldest first (deleted ones included, flagged). */
   messages(channelId: string): TFakeDiscordMessage[];
@@ -157,7 +157,11 @@ export interface TFakeDiscord {
 }
 
 export interface TFakeDiscordOptions {
+  /** Listening port on 127.0.0.1 (0 = any free port, the default). */
+  port?: number;
   token?: string;
+  /** The application id (= the bot user's id); a fresh snowflake by default. */
+  applicationId?: string;
   clientSecret?: string;
   /** Whether the bot application has the Message Content privileged intent enabled (IDENTIFY with it fails with 4014 otherwise). */
   messageContentIntent?: boolean;
@@ -234,7 +238,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   let revoked = false;
   let counter = 0n;
   const snowflake = (): string => (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (counter++ & 0xfffn)).toString();
-  const bot = { id: snowflake(), username: 'PocketPing' };
+  const bot = { id: opts.applicationId ?? snowflake(), username: 'PocketPing' };
   const applicationId = bot.id; // a bot user's id equals its application's id on Discord
   const clientSecret = opts.clientSecret ?? randomBytes(24).toString('base64url');
   const oauthCodes = new Map<string, { guildId: string; redirectUri: string; expiresAt: number }>();
@@ -550,6 +554,28 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       res.writeHead(200, { 'content-type': f.contentType, 'content-length': String(f.bytes.length) });
       return res.end(f.bytes);
     }
+    if (req.method === 'GET' && url.pathname === '/oauth2/authorize') {
+      // Discord's consent screen, approved at once: the bot joins the server named by guild_id (else the first
+      // one), then the browser goes back to redirect_uri with code, state and guild_id, as Discord does.
+      if (url.searchParams.get('client_id') !== applicationId) return reply(res, 400, { message: 'Invalid OAuth2 application', code: 0 });
+      const guildId = url.searchParams.get('guild_id') ?? [...guilds.keys()][0];
+      const redirectUri = url.searchParams.get('redirect_uri');
+      if (!redirectUri) {
+        // The plain bot link: no redirect, Discord shows "Authorized".
+        if (guildId) fake.consentBotInstall({ redirectUri: '', guildId });
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        return res.end(`fake Discord: the bot was added to ${guildId ? guilds.get(guildId)?.name : 'a new server'}\n`);
+      }
+      const grant = fake.consentBotInstall({ redirectUri, ...(guildId ? { guildId } : {}) });
+      const back = new URL(redirectUri);
+      back.searchParams.set('code', grant.code);
+      const state = url.searchParams.get('state');
+      if (state !== null) back.searchParams.set('state', state);
+      back.searchParams.set('guild_id', grant.guildId);
+      back.searchParams.set('permissions', url.searchParams.get('permissions') ?? '0');
+      res.writeHead(302, { location: back.toString() });
+      return res.end();
+    }
     if (req.method === 'POST' && /^\/api(\/v10)?\/oauth2\/token$/.test(url.pathname)) {
       // OAuth2 code exchange (x-www-form-urlencoded). A bot install's answer carries the chosen guild.
       const form = new URLSearchParams(await readBody(req));
@@ -717,7 +743,10 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     });
   };
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
   const port = (server.address() as AddressInfo).port;
 
   const getThread = (id: string) => {
@@ -753,7 +782,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     callsOf: (route) => calls.filter((c) => c.route === route && c.status < 300),
     addGuild(o = {}) {
       const g: TGuild = {
-        id: snowflake(), name: o.name ?? 'Acme Support', botInGuild: o.botInGuild ?? true, ownerId: snowflake(),
+        id: o.id ?? snowflake(), name: o.name ?? 'Acme Support', botInGuild: o.botInGuild ?? true, ownerId: snowflake(),
         everyonePermissions: o.permissions ? o.permissions.reduce((a, p) => a | DISCORD_PERMISSIONS[p], 0n) : allPermissions,
       };
       guilds.set(g.id, g);
@@ -762,7 +791,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     },
     addTextChannel(guildId, o = {}) {
       if (!guilds.has(guildId)) throw new Error(`fake discord: no guild ${guildId}`);
-      const c: TChannel = { id: snowflake(), guildId, name: o.name ?? 'support', type: o.type ?? TEXT_CHANNEL, deleted: false, botDeny: 0n };
+      const c: TChannel = { id: o.id ?? snowflake(), guildId, name: o.name ?? 'support', type: o.type ?? TEXT_CHANNEL, deleted: false, botDeny: 0n };
       channels.set(c.id, c);
       messages.set(c.id, []);
       dispatchAll('CHANNEL_CREATE', channelJson(c));

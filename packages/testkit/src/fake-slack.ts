@@ -117,7 +117,7 @@ export interface TFakeSlack {
   /** A bot install in a team (what oauth.v2.access creates). */
   addBot(opts: { teamId: string; token?: string; name?: string }): { token: string; botUserId: string; botId: string };
   addUser(opts: { teamId: string; name: string; displayName?: string; realName?: string }): { id: string };
-  addChannel(opts: { teamId: string; name: string; isPrivate?: boolean; isArchived?: boolean; members?: string[] }): { id: string };
+  addChannel(opts: { teamId: string; name: string; id?: string; isPrivate?: boolean; isArchived?: boolean; members?: string[] }): { id: string };
   archiveChannel(channelId: string): void;
   deleteChannel(channelId: string): void;
   removeFromChannel(channelId: string, userId: string): void;
@@ -974,7 +974,10 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
   const port = (server.address() as AddressInfo).port;
 
   const findMessage = (channel: string, ts: string) => {
@@ -1021,7 +1024,7 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       return { id };
     },
     addChannel(o) {
-      const id = upperId(o.isPrivate ? 'G' : 'C');
+      const id = o.id ?? upperId(o.isPrivate ? 'G' : 'C');
       channels.set(id, { id, teamId: o.teamId, name: o.name, isPrivate: o.isPrivate ?? false, isArchived: o.isArchived ?? false, deleted: false, members: new Set(o.members ?? []), created: Math.floor(Date.now() / 1000) });
       return { id };
     },

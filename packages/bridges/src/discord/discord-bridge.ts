@@ -93,7 +93,7 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       const notInGuild = () =>
         new BridgeError({
           kind: 'forbidden', platform: 'discord', method: 'getGuild',
-          message: `The bot is not in that Discord server${config.applicationId ? ` — add it with ${discordInstallLink(config.applicationId)}` : ''}`,
+          message: `The bot is not in that Discord server${config.applicationId ? ` — add it with ${discordInstallLink(config.applicationId, config.apiUrl)}` : ''}`,
         });
       let guild: { id: string; name: string; owner_id: string; roles: { id: string; permissions: string }[] };
       try {

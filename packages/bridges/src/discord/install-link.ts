@@ -16,9 +16,13 @@ export const DISCORD_BOT_PERMISSIONS: readonly { name: string; bit: bigint }[] =
 
 export const DISCORD_BOT_PERMISSION_BITS: bigint = DISCORD_BOT_PERMISSIONS.reduce((acc, p) => acc | p.bit, 0n);
 
-/** The link a server admin opens to add the shared bot to their server with exactly those permissions. */
-export function discordInstallLink(applicationId: string): string {
+/**
+ * The link a server admin opens to add the shared bot to their server with exactly those permissions. The consent
+ * screen lives on the host of the API (https://discord.com/api → https://discord.com/oauth2/authorize), so a
+ * DISCORD_API_URL pointing at a fake (local demo, tests) moves it too.
+ */
+export function discordInstallLink(applicationId: string, apiUrl = 'https://discord.com/api'): string {
   if (!/^\d{17,20}$/.test(applicationId)) throw new Error('DISCORD_APPLICATION_ID must be the numeric application id');
   const q = new URLSearchParams({ client_id: applicationId, scope: 'bot', permissions: DISCORD_BOT_PERMISSION_BITS.toString() });
-  return `https://discord.com/oauth2/authorize?${q.toString()}`;
+  return `${new URL('/oauth2/authorize', apiUrl).toString()}?${q.toString()}`;
 }

@@ -77,7 +77,7 @@ async function requireGrant(app: TWebContext, organizationId: string, projectId:
 export async function discordOverview(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }) {
   const configured = Boolean(app.env.DISCORD_BOT_TOKEN && app.env.DISCORD_APPLICATION_ID && app.env.DISCORD_CLIENT_SECRET);
   if (!configured) return { configured: false as const, installUrl: null, guild: null };
-  const q = new URL(discordInstallLink(app.env.DISCORD_APPLICATION_ID!));
+  const q = new URL(discordInstallLink(app.env.DISCORD_APPLICATION_ID!, app.env.DISCORD_API_URL));
   q.searchParams.set('response_type', 'code');
   q.searchParams.set('redirect_uri', discordRedirectUri(app));
   q.searchParams.set('state', signDiscordState(app.env.AUTH_SECRET, scope));
