@@ -89,8 +89,9 @@ async function main(): Promise<void> {
         applicationId: discordEnv.DISCORD_APPLICATION_ID,
         clientSecret: discordEnv.DISCORD_CLIENT_SECRET,
       });
-      // The bot joins when the owner approves the install from the dashboard (the consent screen approves at once).
-      discord.addGuild({ id: DEMO_DISCORD.guildId, name: DEMO_DISCORD.guildName, botInGuild: false });
+      // The bot is already a member, so a connection made in the dashboard survives a restart of this process (the
+      // dashboard's "Add the bot to your server" still goes through the consent screen, which approves at once).
+      discord.addGuild({ id: DEMO_DISCORD.guildId, name: DEMO_DISCORD.guildName, botInGuild: true });
       discord.addTextChannel(DEMO_DISCORD.guildId, { id: DEMO_DISCORD.channelId, name: DEMO_DISCORD.channelName });
       consoleOpts.discord = { fake: discord, guildId: DEMO_DISCORD.guildId, channelId: DEMO_DISCORD.channelId, operator: DEMO_DISCORD.operator };
     }

@@ -31,7 +31,7 @@ describe('Discord bridge', () => {
     fake.removePermission(channelId, 'CreatePublicThreads');
     await expect(bridge.validateCredentials(target)).rejects.toThrow(/lacks Create Public Threads in #support/);
     const other = fake.addGuild({ botInGuild: false }).id;
-    await expect(bridge.validateCredentials({ ...target, credentials: { guildId: other, channelId } })).rejects.toThrow(/not in that Discord server — add it with https:\/\/discord\.com\/oauth2\/authorize/);
+    await expect(bridge.validateCredentials({ ...target, credentials: { guildId: other, channelId } })).rejects.toThrow(`not in that Discord server — add it with ${new URL('/oauth2/authorize', fake.apiUrl).toString()}?client_id=${fake.applicationId}`);
   });
 
   it('opens a public thread without a starter message, posts the card first, every post with empty allowed_mentions', async () => {
@@ -167,6 +167,10 @@ describe('Discord bridge', () => {
     const link = new URL(discordInstallLink('1234567890123456789'));
     expect(link.origin + link.pathname).toBe('https://discord.com/oauth2/authorize');
     expect(link.searchParams.get('scope')).toBe('bot');
+    // The consent screen is on the API's host: a DISCORD_API_URL moved to a fake (local demo) moves it too.
+    const local = new URL(discordInstallLink('1234567890123456789', 'http://127.0.0.1:8083/api'));
+    expect(local.origin + local.pathname).toBe('http://127.0.0.1:8083/oauth2/authorize');
+    expect(local.search).toBe(link.search);
     // View Channel, Send Messages, Manage Threads, Create Public Threads, Send Messages in Threads, Attach Files, Read Message History.
     expect(link.searchParams.get('permissions')).toBe(String((1n << 10n) | (1n << 11n) | (1n << 15n) | (1n << 16n) | (1n << 34n) | (1n << 35n) | (1n << 38n)));
   });

@@ -365,7 +365,8 @@ describe('discord setup', () => {
     expect((await call(discordChannelsRoute.GET, { params, cookie, path: `/x?guildId=${elsewhere.id}` })).status).toBe(403);
 
     const { location, link } = await installDiscord({ params, cookie }, guild.id);
-    expect(`${link.origin}${link.pathname}`).toBe('https://discord.com/oauth2/authorize');
+    // Discord's consent screen, on the host of DISCORD_API_URL (here the fake's).
+    expect(`${link.origin}${link.pathname}`).toBe(new URL('/oauth2/authorize', discord.apiUrl).toString());
     expect(link.searchParams.get('client_id')).toBe(discord.applicationId);
     expect(link.searchParams.get('scope')).toBe('bot');
     expect(link.searchParams.get('response_type')).toBe('code');
