@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { envFields, parseEnv, port } from '@pocketping/core';
-
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+import { envFields, parseEnv, port, storageEnvFields } from '@pocketping/core';
 
 const ZRealtimeEnv = z
   .object({
@@ -20,16 +18,8 @@ const ZRealtimeEnv = z
     REALTIME_HOST: z.string().default('0.0.0.0'),
     /** Folder of the built widget (loader.js + chunks), served at /widget/*. */
     WIDGET_DIST_DIR: z.string().optional(),
-    /** Where attachment bytes go: a local folder (dev, single node) or S3-compatible object storage. */
-    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
-    STORAGE_LOCAL_DIR: z.string().optional(),
-    S3_BUCKET: z.string().min(3).max(63).optional(),
-    S3_REGION: z.string().default('us-east-1'),
-    S3_ENDPOINT: z.string().url().optional(),
-    S3_ACCESS_KEY_ID: z.string().optional(),
-    S3_SECRET_ACCESS_KEY: z.string().optional(),
-    S3_FORCE_PATH_STYLE: flag.optional(),
-    S3_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    /** Attachment storage: the same variables as web, realtime and worker (all must point at the same place). */
+    ...storageEnvFields,
     /** Lifetime of a signed attachment URL (history re-signs them, so short is fine). */
     FILE_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
     /** How long a visitor's last socket must stay closed before the team gets a "Visitor left" note. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFields, parseEnv } from '@pocketping/core';
+import { envFields, parseEnv, storageEnvFields } from '@pocketping/core';
 
 const ZWorkerEnv = z.object({
   NODE_ENV: envFields.NODE_ENV,
@@ -32,16 +32,8 @@ const ZWorkerEnv = z.object({
   TELEGRAM_POLL_RESCAN_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   /** Largest platform file taken in either direction (bytes). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
-  /** Attachment storage: the same settings as apps/realtime (both must point at the same place). */
-  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
-  STORAGE_LOCAL_DIR: z.string().optional(),
-  S3_BUCKET: z.string().min(3).max(63).optional(),
-  S3_REGION: z.string().default('us-east-1'),
-  S3_ENDPOINT: z.string().url().optional(),
-  S3_ACCESS_KEY_ID: z.string().optional(),
-  S3_SECRET_ACCESS_KEY: z.string().optional(),
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
-  S3_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  /** Attachment storage: the same variables as web, realtime and worker (all must point at the same place). */
+  ...storageEnvFields,
   /** Base of the signed attachment URLs in messages the worker pushes to widgets (realtime serves them). */
   REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL.default('http://localhost:3001'),
   FILE_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
