@@ -160,22 +160,22 @@ describe('the customer path', () => {
     await expect.poll(() => sl.getByRole('status').innerText().catch(() => ''), { timeout: T }).toContain('Connected to #support');
     await expect.poll(() => page.locator('[data-testid=connections] [data-kind=slack]').count(), { timeout: T }).toBe(1);
 
-    // Discord: "Add the bot to your server" is Discord's OAuth2 bot install. The browser cannot reach discord.com, so
-    // the test plays Discord's consent screen on the fake (the bot joins "Acme", a one-use code is issued) and
-    // follows the redirect Discord would send back, with the state from the page's own link.
+    // Discord: "Add the bot to your server" is Discord's OAuth2 bot install. DISCORD_API_URL points at the fake, and
+    // the install link follows it to the fake's consent screen, which approves for the server named by guild_id (as
+    // an admin choosing "Acme" would) and sends the browser back with code, state and guild_id.
     const dc = page.getByTestId('discord-setup');
     await dc.getByRole('button', { name: 'Set up Discord' }).click();
-    const installHref = await dc.getByTestId('discord-install-link').getAttribute('href', { timeout: T });
-    const install = new URL(installHref ?? '');
-    const redirectUri = install.searchParams.get('redirect_uri') ?? '';
-    expect(redirectUri).toBe(`${stack.webUrl}/api/integrations/discord/callback`);
+    const installLink = dc.getByTestId('discord-install-link');
+    const install = new URL((await installLink.getAttribute('href', { timeout: T })) ?? '');
+    expect(`${install.origin}${install.pathname}`).toBe(new URL('/oauth2/authorize', stack.discord.fake.apiUrl).toString());
+    expect(install.searchParams.get('redirect_uri')).toBe(`${stack.webUrl}/api/integrations/discord/callback`);
     expect(install.searchParams.get('scope')).toContain('bot');
-    const consent = stack.discord.fake.consentBotInstall({ redirectUri, guildId: stack.discord.guildId });
-    const back = new URL(redirectUri);
-    back.searchParams.set('code', consent.code);
-    back.searchParams.set('state', install.searchParams.get('state') ?? '');
-    back.searchParams.set('guild_id', consent.guildId);
-    await page.goto(back.toString());
+    await installLink.evaluate((a, guildId) => {
+      const url = new URL((a as HTMLAnchorElement).href);
+      url.searchParams.set('guild_id', guildId);
+      (a as HTMLAnchorElement).href = url.toString();
+    }, stack.discord.guildId);
+    await installLink.click();
     await expect.poll(() => new URL(page.url()).searchParams.get('discordGuild'), { timeout: T }).toBe(stack.discord.guildId);
     const dcBack = page.getByTestId('discord-setup');
     await expect.poll(() => dcBack.getByTestId('discord-guild').innerText().catch(() => ''), { timeout: T }).toContain('Acme');
