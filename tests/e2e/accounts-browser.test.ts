@@ -92,6 +92,21 @@ describe('password log-in through Auth.js (HTTP)', () => {
     // The guesser does not lock the owner out from another address.
     expect((await credentialsLogin(email, 'correct horse battery', '198.51.100.8')).session).toBeDefined();
   });
+
+  it('a guesser rotating addresses gets at most 50 tries per account in 15 minutes', async () => {
+    const email = freshEmail('rotating');
+    await createUser(email, 'correct horse battery');
+    // Ten addresses, five guesses each: under the per-address limit every time, 50 in all.
+    for (let a = 0; a < 10; a++) {
+      const codes = await Promise.all(Array.from({ length: 5 }, (_, i) => credentialsLogin(email, `guess ${a}-${i}`, `203.0.113.${a + 1}`).then((r) => r.code)));
+      expect(codes).toEqual(Array(5).fill('credentials'));
+    }
+    expect(await credentialsLogin(email, 'correct horse battery', '203.0.113.99')).toMatchObject({ code: 'rate_limited', session: undefined });
+    // Another account is not affected.
+    const other = freshEmail('bystander');
+    await createUser(other, 'correct horse battery');
+    expect((await credentialsLogin(other, 'correct horse battery', '203.0.113.99')).session).toBeDefined();
+  });
 });
 
 // ------------------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ function buildConfig(): NextAuthConfig {
         if (!parsed.success) return null;
         const ip = clientIp(request.headers);
         if (await isRateLimited('login', `${ip}|${parsed.data.email}`, ACCOUNT_LIMITS.loginPerIpEmail)) throw new LoginRateLimited();
+        if (await isRateLimited('login-account', parsed.data.email, ACCOUNT_LIMITS.loginPerEmail)) throw new LoginRateLimited();
         const user = await db.user.findUnique({ where: { email: parsed.data.email } });
         // Same work whether or not the account exists: timing must not reveal registered emails.
         const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));

@@ -7,6 +7,11 @@ export const ACCOUNT_LIMITS = {
   signupPerIp: { limit: 10, windowSeconds: 3600 },
   /** Password attempts for one account from one address (Credentials `authorize`). */
   loginPerIpEmail: { limit: 10, windowSeconds: 15 * 60 },
+  /**
+   * Password attempts for one account from anywhere: a guesser rotating addresses (or forging X-Forwarded-For where
+   * no trusted proxy sets it) still gets at most this many tries. The owner keeps the sign-in link meanwhile.
+   */
+  loginPerEmail: { limit: 50, windowSeconds: 15 * 60 },
   /** Password-reset mails to one address, and requests from one client. */
   resetPerEmail: { limit: 3, windowSeconds: 3600 },
   resetPerIp: { limit: 10, windowSeconds: 3600 },
