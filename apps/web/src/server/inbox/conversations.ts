@@ -84,29 +84,41 @@ export async function listInbox(
     : Prisma.empty;
   const after = cursor ? Prisma.sql`AND (${sortKey}, c.id) < (${cursor.t}::timestamp, ${cursor.id})` : Prisma.empty;
 
+  // The page is chosen first (filter, sort, limit), and only its rows get the per-conversation lookups (last
+  // message, last public sender, unread count): on a project with many conversations the lookups would otherwise run
+  // for every open conversation before the sort. The unanswered tab filters on the last public sender, so there
+  // that one lookup runs inside the page query.
+  const lastPublic = Prisma.sql`LEFT JOIN LATERAL (
+      SELECT sender FROM "Message" m
+      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.visibility = 'public' AND m."deletedAt" IS NULL
+      ORDER BY m.seq DESC LIMIT 1
+    ) lp ON true`;
   const sql = Prisma.sql`
+    WITH page AS (
+      SELECT c.id, c."organizationId", c.status, c."visitorId", c."nextSeq", c."operatorLastReadSeq", ${sortKey} AS "sortAt"
+      FROM "Conversation" c
+      JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
+      ${query.tab === 'unanswered' ? lastPublic : Prisma.empty}
+      WHERE c."organizationId" = ${organizationId} AND c."projectId" = ${projectId}
+        ${tab} ${search} ${after}
+      ORDER BY ${sortKey} DESC, c.id DESC
+      LIMIT ${query.limit + 1}
+    )
     SELECT c.id, c.status::text AS status, c."visitorId", c."nextSeq" - 1 AS "lastSeq", c."operatorLastReadSeq",
-      to_char(${sortKey}, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at,
+      to_char(c."sortAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at,
       v.name AS "visitorName", v.email AS "visitorEmail",
       lm.body AS "lastBody", lm.sender::text AS "lastSender", lm.visibility::text AS "lastVisibility", lm."deletedAt" IS NOT NULL AS "lastDeleted",
       lp.sender::text AS "lastPublicSender",
       (SELECT count(*) FROM (SELECT 1 FROM "Message" um WHERE um."organizationId" = c."organizationId" AND um."conversationId" = c.id
          AND um.seq > c."operatorLastReadSeq" AND um.sender <> 'operator' LIMIT 99) u)::int AS unread
-    FROM "Conversation" c
+    FROM page c
     JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
     LEFT JOIN LATERAL (
       SELECT body, sender, visibility, "deletedAt" FROM "Message" m
       WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id ORDER BY m.seq DESC LIMIT 1
     ) lm ON true
-    LEFT JOIN LATERAL (
-      SELECT sender FROM "Message" m
-      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.visibility = 'public' AND m."deletedAt" IS NULL
-      ORDER BY m.seq DESC LIMIT 1
-    ) lp ON true
-    WHERE c."organizationId" = ${organizationId} AND c."projectId" = ${projectId}
-      ${tab} ${search} ${after}
-    ORDER BY ${sortKey} DESC, c.id DESC
-    LIMIT ${query.limit + 1}`;
+    ${lastPublic}
+    ORDER BY c."sortAt" DESC, c.id DESC`;
 
   type TRaw = {
     id: string; status: 'open' | 'closed'; visitorId: string; lastSeq: number; operatorLastReadSeq: number; at: string;
