@@ -78,8 +78,10 @@ export async function listInbox(
         : Prisma.sql`AND c.status = 'open'`;
   const pattern = query.q ? containsPattern(query.q) : null;
   const search = pattern
-    ? Prisma.sql`AND (v.email ILIKE ${pattern} ESCAPE '\\' OR v.name ILIKE ${pattern} ESCAPE '\\' OR EXISTS (
-        SELECT 1 FROM "Message" sm WHERE sm."organizationId" = c."organizationId" AND sm."conversationId" = c.id
+    ? // The message part is one uncorrelated set (hashed once, read through the trigram index on Message.body),
+      // not a lookup per conversation.
+      Prisma.sql`AND (v.email ILIKE ${pattern} ESCAPE '\\' OR v.name ILIKE ${pattern} ESCAPE '\\' OR c.id IN (
+        SELECT sm."conversationId" FROM "Message" sm WHERE sm."organizationId" = ${organizationId}
           AND sm."deletedAt" IS NULL AND sm.body ILIKE ${pattern} ESCAPE '\\'))`
     : Prisma.empty;
   const after = cursor ? Prisma.sql`AND (${sortKey}, c.id) < (${cursor.t}::timestamp, ${cursor.id})` : Prisma.empty;
