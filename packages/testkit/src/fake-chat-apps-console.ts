@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { TFakeDiscord } from './fake-discord.js';
 import type { TFakeSlack } from './fake-slack.js';
+import { CONSOLE_PAGE_CSP, HttpError, readJsonBody, send, sendJson } from './console-http.js';
 
 /** The demo workspace and server the serve script creates, the same on every start. */
 export const DEMO_SLACK = { teamId: 'T0PPDEMO01', teamName: 'PocketPing demo', channelId: 'C0PPSUPPORT', channelName: 'support', operator: { name: 'sam', displayName: 'Sam', realName: 'Sam Rivera' } } as const;
@@ -51,42 +52,8 @@ export interface TConsoleThreadMessage {
 }
 
 const TEXT_MAX = 4000;
-const BODY_MAX_BYTES = 64 * 1024;
 const PREVIEW_CHARS = 90;
 const DISCORD_EPOCH = 1_420_070_400_000n;
-
-const PAGE_CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self' data:", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...extra });
-  res.end(body);
-}
-
-const sendJson = (res: ServerResponse, status: number, body: unknown): void => send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_MAX_BYTES) throw new HttpError(413, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    throw new HttpError(400, 'the body is not valid JSON');
-  }
-}
 
 const preview = (text: string): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -181,7 +148,7 @@ export async function startChatAppsConsole(opts: TChatAppsConsoleOptions): Promi
       if (path === '/console.js') return send(res, 200, 'text/javascript; charset=utf-8', asset('./fake-chat-apps-console.browser.js'));
       if (path === '/console.css') return send(res, 200, 'text/css; charset=utf-8', asset('./fake-chat-apps-console.css'));
       const apps = [opts.slack ? 'Slack (you are Sam)' : '', opts.discord ? 'Discord (you are Dora)' : ''].filter(Boolean).join(' · ');
-      return send(res, 200, 'text/html; charset=utf-8', renderShell(apps), { 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY' });
+      return send(res, 200, 'text/html; charset=utf-8', renderShell(apps), { 'content-security-policy': CONSOLE_PAGE_CSP, 'x-frame-options': 'DENY' });
     }
     if (path === '/console/api/threads') {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed');
@@ -202,7 +169,7 @@ export async function startChatAppsConsole(opts: TChatAppsConsoleOptions): Promi
     const origin = req.headers.origin;
     if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) throw new HttpError(403, 'cross-origin writes are not allowed');
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'send the reply as application/json: {"text": "..."}');
-    const body = await readJson(req);
+    const body = await readJsonBody(req);
     const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
     if (typeof text !== 'string' || text.trim() === '') throw new HttpError(400, 'text must be a non-empty string');
     if (text.length > TEXT_MAX) throw new HttpError(400, `text is longer than ${TEXT_MAX} characters`);

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TFakeTelegram } from './fake-telegram.js';
+import { CONSOLE_PAGE_CSP, HttpError, readJsonBody, send, sendJson } from './console-http.js';
 
 export interface TOperatorConsoleOptions {
   /** The bot whose forum group the console shows (the token passed to the fake's addBot). */
@@ -36,7 +37,6 @@ export const DEFAULT_CONSOLE_OPERATOR: TConsoleOperator = { id: 5_000_000_042, f
 
 const GENERAL_THREAD_ID = 1;
 const TEXT_MAX = 4096;
-const BODY_MAX_BYTES = 64 * 1024;
 const PREVIEW_CHARS = 90;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -211,57 +211,6 @@ function findTopic(fake: TFakeTelegram, chatId: number, threadId: number): TCons
 // HTTP helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    ...extra,
-  });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
-}
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_MAX_BYTES) throw new HttpError(413, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    throw new HttpError(400, 'the body is not valid JSON');
-  }
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Static assets next to this file, read once. */
 const assetCache = new Map<string, string>();
 function asset(name: string): string {
@@ -411,7 +360,7 @@ export function operatorConsole(opts: TOperatorConsoleOptions): TConsoleRoutes {
           ...(opts.botUsername ? { botUsername: opts.botUsername } : {}),
           ...(fake.webhookOf(token) ? { webhookUrl: fake.webhookOf(token)?.url } : {}),
         });
-        send(res, 200, 'text/html; charset=utf-8', page, { 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY' });
+        send(res, 200, 'text/html; charset=utf-8', page, { 'content-security-policy': CONSOLE_PAGE_CSP, 'x-frame-options': 'DENY' });
         return true;
       }
 
