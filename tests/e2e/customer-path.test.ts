@@ -171,9 +171,10 @@ describe('the customer path', () => {
     expect(install.searchParams.get('redirect_uri')).toBe(`${stack.webUrl}/api/integrations/discord/callback`);
     expect(install.searchParams.get('scope')).toContain('bot');
     await installLink.evaluate((a, guildId) => {
-      const url = new URL((a as HTMLAnchorElement).href);
+      const link = a as unknown as { href: string }; // the <a> (no DOM types in the tests' tsconfig)
+      const url = new URL(link.href);
       url.searchParams.set('guild_id', guildId);
-      (a as HTMLAnchorElement).href = url.toString();
+      link.href = url.toString();
     }, stack.discord.guildId);
     await installLink.click();
     await expect.poll(() => new URL(page.url()).searchParams.get('discordGuild'), { timeout: T }).toBe(stack.discord.guildId);
