@@ -37,9 +37,17 @@ export const ZWebEnv = z.object({
   AUTH_GOOGLE_ID: z.string().optional(),
   AUTH_GOOGLE_SECRET: z.string().optional(),
   /** GitHub Enterprise Server base URL (https://github.example.com); github.com when unset. Tests: the fake provider. */
-  AUTH_GITHUB_URL: z.string().url().optional(),
+  AUTH_GITHUB_URL: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** OpenID issuer for Google sign-in; https://accounts.google.com when unset. Tests: the fake provider. */
-  AUTH_GOOGLE_ISSUER: z.string().url().optional(),
+  AUTH_GOOGLE_ISSUER: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** Discord application (one shared bot for every tenant): used for the install link and the setup pickers. */
   DISCORD_APPLICATION_ID: envFields.DISCORD_APPLICATION_ID,
   DISCORD_BOT_TOKEN: envFields.DISCORD_BOT_TOKEN,
