@@ -1,6 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, encryptSecret, safeEqual } from '@pocketping/core';
+import { AppError, encryptSecret } from '@pocketping/core';
 import { createConnection, getConnectionCard, replaceConnectionCredentials, resolveConnectionsByScope, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import { createDiscordSetupClient, discordInstallLink, isBridgeError, type TDiscordSetupClient } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
@@ -8,6 +7,7 @@ import { toSetupError } from './bridge-errors';
 import { loadPending, savePending } from './pending';
 import { getSessionUserFromCookies } from '../auth/session';
 import { roleAtLeast } from '../tenancy';
+import { signState, verifyState } from '../signed-state';
 
 /**
  * Discord setup with the one shared bot. The bot sits in every customer's server, so the dashboard never lists the
@@ -28,28 +28,17 @@ function client(app: TWebContext): TDiscordSetupClient {
 const notInServer = () => new AppError('unprocessable', 'The bot is not in that Discord server (any more). Add it with the "Add the bot to your server" button, then pick a channel again.');
 const notGranted = () => new AppError('forbidden', 'Add the bot to that Discord server from this page first ("Add the bot to your server"); the choice is kept for one hour.');
 
-const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), u: z.string().min(1).max(40), e: z.number().int(), n: z.string() });
+const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), u: z.string().min(1).max(40) });
 type TDiscordState = { organizationId: string; projectId: string; userId: string };
-const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(`discord-install:${payload}`).digest('base64url');
+const STATE_PURPOSE = 'discord-install';
 
 export function signDiscordState(secret: string, s: TDiscordState, nowMs = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ o: s.organizationId, p: s.projectId, u: s.userId, e: Math.floor(nowMs / 1000) + STATE_TTL_SECONDS, n: randomBytes(8).toString('base64url') })).toString('base64url');
-  return `${payload}.${mac(secret, payload)}`;
+  return signState(secret, STATE_PURPOSE, { o: s.organizationId, p: s.projectId, u: s.userId }, STATE_TTL_SECONDS, nowMs);
 }
 
 export function verifyDiscordState(secret: string, state: string, nowMs = Date.now()): TDiscordState | null {
-  if (state.length > 1000) return null;
-  const [payload, sig, ...rest] = state.split('.');
-  if (!payload || !sig || rest.length > 0 || !safeEqual(sig, mac(secret, payload))) return null;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = ZState.safeParse(decoded);
-  if (!parsed.success || parsed.data.e < Math.floor(nowMs / 1000)) return null;
-  return { organizationId: parsed.data.o, projectId: parsed.data.p, userId: parsed.data.u };
+  const s = verifyState(secret, STATE_PURPOSE, state, ZState, nowMs);
+  return s ? { organizationId: s.o, projectId: s.p, userId: s.u } : null;
 }
 
 export const discordRedirectUri = (app: TWebContext) => `${app.env.WEB_PUBLIC_URL.replace(/\/$/, '')}/api/integrations/discord/callback`;

@@ -1,8 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, encryptSecret, safeEqual, toAppError, type TKeyRing, type TLogger } from '@pocketping/core';
+import { AppError, encryptSecret, toAppError, type TKeyRing, type TLogger } from '@pocketping/core';
 import { createConnection, getProject, replaceConnectionCredentials, resolveApiKey, resolveConnectionsByTarget, writeAuditLog, type TDb } from '@pocketping/db';
 import { exchangeSlackOAuthCode, isBridgeError } from '@pocketping/bridges';
+import { signState, verifyState } from '../signed-state';
 
 /** Bot scopes the shared app asks for at install (posting, channel picker/join, operator names, files, thread history). */
 export const SLACK_BOT_SCOPES = ['chat:write', 'channels:read', 'channels:join', 'users:read', 'files:write', 'files:read', 'channels:history', 'groups:history'];
@@ -12,32 +12,18 @@ const STATE_TTL_SECONDS = 10 * 60;
 
 // `u`: the dashboard user who started the install (absent for API-key installs); the callback then requires that
 // user's session and admin role, and hands the install to the dashboard's channel picker.
-const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), c: z.string().max(40).nullable(), u: z.string().min(1).max(40).optional(), e: z.number().int(), n: z.string() });
+const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), c: z.string().max(40).nullable(), u: z.string().min(1).max(40).optional() });
 export type TInstallState = { organizationId: string; projectId: string; channelId: string | null; userId?: string };
-
-const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(`slack-install:${payload}`).digest('base64url');
+const STATE_PURPOSE = 'slack-install';
 
 /** An expiring, HMAC-signed (AUTH_SECRET) state naming the tenant and project the install is for. */
 export function signInstallState(secret: string, state: TInstallState, nowMs = Date.now()): string {
-  const payload = Buffer.from(
-    JSON.stringify({ o: state.organizationId, p: state.projectId, c: state.channelId, ...(state.userId ? { u: state.userId } : {}), e: Math.floor(nowMs / 1000) + STATE_TTL_SECONDS, n: randomBytes(8).toString('base64url') }),
-  ).toString('base64url');
-  return `${payload}.${mac(secret, payload)}`;
+  return signState(secret, STATE_PURPOSE, { o: state.organizationId, p: state.projectId, c: state.channelId, ...(state.userId ? { u: state.userId } : {}) }, STATE_TTL_SECONDS, nowMs);
 }
 
 export function verifyInstallState(secret: string, state: string, nowMs = Date.now()): TInstallState | null {
-  if (state.length > 1000) return null;
-  const [payload, sig, ...rest] = state.split('.');
-  if (!payload || !sig || rest.length > 0 || !safeEqual(sig, mac(secret, payload))) return null;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = ZState.safeParse(decoded);
-  if (!parsed.success || parsed.data.e < Math.floor(nowMs / 1000)) return null;
-  return { organizationId: parsed.data.o, projectId: parsed.data.p, channelId: parsed.data.c, ...(parsed.data.u ? { userId: parsed.data.u } : {}) };
+  const s = verifyState(secret, STATE_PURPOSE, state, ZState, nowMs);
+  return s ? { organizationId: s.o, projectId: s.p, channelId: s.c, ...(s.u ? { userId: s.u } : {}) } : null;
 }
 
 export interface TSlackOAuthConfig {
