@@ -1,27 +1,10 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { api } from '../../../lib/api-client';
-import { errorMessage } from './error-message';
+import { useEmailRequest } from './use-email-request';
 import { FormError } from './form-error';
 
 export function ForgotPasswordForm({ initialEmail }: { initialEmail: string }) {
-  const [sentTo, setSentTo] = useState('');
-  const [error, setError] = useState('');
-  const [pending, setPending] = useState(false);
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const email = String(new FormData(e.currentTarget).get('email') ?? '').trim();
-    setError('');
-    setPending(true);
-    try {
-      await api('/api/app/auth/forgot-password', { body: { email } });
-      setSentTo(email);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-    setPending(false);
-  }
+  const { sentTo, error, pending, onSubmit } = useEmailRequest('/api/app/auth/forgot-password');
   if (sentTo)
     return (
       <div className="alert success" role="status">

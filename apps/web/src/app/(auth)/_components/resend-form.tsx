@@ -1,28 +1,11 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { api } from '../../../lib/api-client';
-import { errorMessage } from './error-message';
+import { useEmailRequest } from './use-email-request';
 import { FormError } from './form-error';
 
 /** Asks for a new confirmation mail for a typed address (the answer never says whether the account exists). */
 export function ResendForm({ initialEmail = '' }: { initialEmail?: string }) {
-  const [sentTo, setSentTo] = useState('');
-  const [error, setError] = useState('');
-  const [pending, setPending] = useState(false);
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const email = String(new FormData(e.currentTarget).get('email') ?? '').trim();
-    setError('');
-    setPending(true);
-    try {
-      await api('/api/app/auth/resend-verification', { body: { email } });
-      setSentTo(email);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-    setPending(false);
-  }
+  const { sentTo, error, pending, onSubmit } = useEmailRequest('/api/app/auth/resend-verification');
   return (
     <form className="stack" onSubmit={onSubmit}>
       <FormError>{error}</FormError>
