@@ -87,7 +87,8 @@ describe('Slack: operator names, files, uninstall', () => {
     if (!uploaded.ok) throw new Error(`upload refused: ${JSON.stringify(uploaded.error)}`);
     const ack = (await visitor.socket.timeout(10_000).emitWithAck('message:send', { body: 'My brief', clientId: 'c-brief-0001', attachmentIds: [uploaded.attachment.id] })) as TSendAck;
     expect(ack.ok).toBe(true);
-    const file = await waitFor(() => s().fake.files().find((f) => f.name === 'brief.pdf'), { what: 'file in Slack', timeoutMs: 30_000 });
+    // The fake keeps a file from the moment its bytes arrive; it is in the thread once completeUploadExternal ran.
+    const file = await waitFor(() => s().fake.files().find((f) => f.name === 'brief.pdf' && f.channel !== undefined), { what: 'file shared in Slack', timeoutMs: 30_000 });
     expect(file).toMatchObject({ channel: s().supportChannel, threadTs });
     expect(file.data.equals(bytes)).toBe(true);
     // The text went first, as its own reply; the file follows in the same thread.
