@@ -94,7 +94,14 @@ describe('Slack: operator names, files, uninstall', () => {
     // The text went first, as its own reply; the file follows in the same thread.
     const texts = s().fake.messages(s().supportChannel, threadTs).filter((m) => m.botId && m.threadTs === threadTs).map((m) => (m.files?.length ? 'FILE' : m.text));
     expect(texts.slice(-2)).toEqual(['My brief', 'FILE']);
-    const recorded = await sql<{ externalMessageId: string }>(`SELECT "externalMessageId" FROM "BridgeMessage" WHERE "connectionId" = $1 AND "externalMessageId" = $2`, [connectionId, file.id]);
+    // Recorded once the worker has Slack's answer (just after the share).
+    const recorded = await waitFor(
+      async () => {
+        const rows = await sql<{ externalMessageId: string }>(`SELECT "externalMessageId" FROM "BridgeMessage" WHERE "connectionId" = $1 AND "externalMessageId" = $2`, [connectionId, file.id]);
+        return rows.length > 0 && rows;
+      },
+      { what: 'upload recorded' },
+    );
     expect(recorded).toHaveLength(1);
   });
 
