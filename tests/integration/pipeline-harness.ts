@@ -13,11 +13,11 @@ import {
   createDb,
   createVisitor,
   getOrCreateOpenConversation,
-  recordInboundEvent,
   type TConnection,
   type TDb,
 } from '@pocketping/db';
 import { createProducer, type TProducer } from '@pocketping/jobs';
+import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TConversationEvent, TMessage } from '@pocketping/protocol';
 import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
 import { TEST_REDIS_URL, createTestDatabase, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
@@ -43,8 +43,12 @@ export interface THarness {
   /** A human writes in a topic; the update goes through the same path as the webhook (stored event + job). */
   operatorWrites(side: TTelegramSide, threadId: number, opts: { text?: string; editOf?: number; photo?: boolean; from?: { id: number; first_name: string } }): Promise<{ messageId: number; eventId: string }>;
   botPosts(side: TTelegramSide, threadId: number): { messageId: number; text?: string; deleted: boolean; edited: boolean }[];
+  /** Another worker process's runtime on the same database and Redis (stopped by close()). */
+  startExtraWorker(): Promise<TWorkerRuntime>;
   close(): Promise<void>;
 }
+
+const silent = createLogger('harness', 'silent');
 
 export async function startHarness(opts: { groupPostsPerMinute?: number } = {}): Promise<THarness> {
   const database: TTestDatabase = await createTestDatabase();
@@ -68,7 +72,7 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
   const storageDir = mkdtempSync(path.join(tmpdir(), 'pp-pipeline-'));
   const storage = createLocalStorage(storageDir);
   const producer = createProducer(redis);
-  const worker = await startWorker({
+  const workerDeps = {
     databaseUrl: database.url,
     redis,
     keyRing: ring,
@@ -79,7 +83,9 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
     storage,
     fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
     maxAttachmentBytes: 10 * 1024 * 1024,
-  });
+  };
+  const worker = await startWorker(workerDeps);
+  const extraWorkers: TWorkerRuntime[] = [];
   // Records what the worker pushes to widgets and still forwards it (the Redis emitter stays in the path).
   const pushed: THarness['pushed'] = { messages: [], conversations: [] };
   const real = worker.ctx.publisher;
@@ -117,15 +123,20 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
     async operatorWrites(side, threadId, o) {
       const { update } = await telegram.operatorWrites({ token: side.botToken, chatId: side.chatId, threadId, ...o });
       const u = update as { update_id: number; message?: { message_id: number }; edited_message?: { message_id: number } };
-      const ev = await recordInboundEvent(db, organizationId, { connectionId: side.connection.id, externalId: String(u.update_id), payload: update as object });
-      await producer.enqueueInbound({ organizationId, inboundEventId: ev.id });
+      const ev = await ingestInboundEvent({ db, producer, log: silent }, { organizationId, connectionId: side.connection.id, kind: 'telegram', externalId: String(u.update_id), payload: update });
       await waitFor(async () => (await db.inboundEvent.findUnique({ where: { id: ev.id } }))?.status !== 'pending', { what: 'inbound processed' });
       return { messageId: (u.message ?? u.edited_message)?.message_id ?? 0, eventId: ev.id };
     },
     botPosts(side, threadId) {
       return telegram.messages(side.chatId, threadId).filter((m) => m.fromBot && !m.text?.startsWith('New conversation'));
     },
+    async startExtraWorker() {
+      const w = await startWorker(workerDeps);
+      extraWorkers.push(w);
+      return w;
+    },
     async close() {
+      for (const w of extraWorkers) await w.close();
       await worker.close();
       await producer.close();
       await db.$disconnect();

@@ -30,6 +30,11 @@ export const ZWebEnv = z.object({
   OPENAI_BASE_URL: envFields.OPENAI_BASE_URL,
   SMTP_URL: envFields.SMTP_URL,
   TRUST_PROXY_HOPS: envFields.TRUST_PROXY_HOPS,
+  /**
+   * How long a webhook delivery (Telegram, Slack) that may have overtaken an earlier one of the same thread waits
+   * for it before it is applied: platforms deliver concurrently, and replies must keep the order they were written in.
+   */
+  INBOUND_REORDER_WINDOW_MS: z.coerce.number().int().min(0).max(5_000).default(250),
   MAIL_FROM: z.string().min(3).default('PocketPing <no-reply@pocketping.local>'),
   /** OAuth sign-in: each provider is offered only when both of its variables are set. */
   AUTH_GITHUB_ID: z.string().optional(),

@@ -17,6 +17,8 @@ export interface TWorkerContext {
   bridges: TBridgeRegistry;
   keyRing: TKeyRing;
   lock: TPairLock;
+  /** Lease per platform thread for inbound events (apps/worker/src/inbound/drain-inbound.ts). */
+  inboundLock: TPairLock;
   /** Token buckets per posting target (Telegram group, Slack channel), shared by all worker processes. */
   limiter: TRateLimiter;
   publisher: TRealtimePublisher;

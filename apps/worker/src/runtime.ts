@@ -6,7 +6,8 @@ import { QUEUES, bullPrefix, cappedBackoff, createPairLock, createProducer, crea
 import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
-import { RetryLaterError, processInboundJob } from './inbound/process-inbound.js';
+import { RetryLaterError } from './inbound/process-inbound.js';
+import { processInboundJob } from './inbound/drain-inbound.js';
 import { createRealtimePublisher } from './publisher.js';
 import { sweepOnce } from './sweeper.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
@@ -50,6 +51,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     bridges: createBridgeRegistry(deps.bridges),
     keyRing: deps.keyRing,
     lock: createPairLock(redis, deps.redis.prefix),
+    // Longer than the slowest single event (a 30 s file download), so a live holder keeps its thread.
+    inboundLock: createPairLock(redis, `${deps.redis.prefix}:in`, 45_000),
     limiter: createRateLimiter(redis, deps.redis.prefix),
     publisher: createRealtimePublisher(redis, socketIoKey(deps.redis)),
     signals: createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log }),
@@ -71,7 +74,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     deps.log[err instanceof RetryLaterError ? 'debug' : 'warn']({ queue, jobId: job?.id, tenantId: (job?.data as { organizationId?: string } | undefined)?.organizationId, attempts: job?.attemptsMade, err: err.message }, 'job failed');
 
   const delivery = new Worker(QUEUES.delivery, (job, token) => processDeliverJob(ctx, job, token), { ...common, connection: createRedis(deps.redis.url, 'worker') });
-  const inbound = new Worker(QUEUES.inbound, (job) => processInboundJob(ctx, job), { ...common, connection: createRedis(deps.redis.url, 'worker') });
+  const inbound = new Worker(QUEUES.inbound, (job, token) => processInboundJob(ctx, job, token), { ...common, connection: createRedis(deps.redis.url, 'worker') });
   delivery.on('failed', onFailed(QUEUES.delivery));
   inbound.on('failed', onFailed(QUEUES.inbound));
   for (const w of [delivery, inbound]) w.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));

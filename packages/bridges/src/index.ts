@@ -11,3 +11,4 @@ export { createTelegramUpdatesClient, isPollConflict, isWebhookConflict, TELEGRA
 export * from './telegram/link-telegram.js';
 export * from './slack/setup-slack.js';
 export * from './discord/setup-discord.js';
+export * from './inbound-order.js';

@@ -1,7 +1,10 @@
 import type { TBridge, TBridgeKind } from './types.js';
 import { createTelegramBridge, type TTelegramBridgeConfig } from './telegram/index.js';
 import { createSlackBridge } from './slack/index.js';
-import { createDiscordBridge } from './discord/index.js';
+import { createDiscordBridge, discordInboundOrdering } from './discord/index.js';
+import { slackInboundOrdering } from './slack/index.js';
+import { telegramInboundOrdering } from './telegram/index.js';
+import type { TInboundOrdering } from './inbound-order.js';
 
 export interface TBridgesConfig {
   /** groupPostsPerMinute: the per-group token bucket (default 20, Telegram's limit; 0 = off for benchmarks). */
@@ -32,3 +35,13 @@ export function getBridge(registry: TBridgeRegistry, kind: string): TBridge {
   if (!bridge) throw new Error(`No bridge registered for "${kind}"`);
   return bridge;
 }
+
+/**
+ * Which platform thread an inbound delivery is about and where it stands in the platform's order, per platform:
+ * pure functions of the payload, so every inbound transport can order what it stores without a bridge instance.
+ */
+export const INBOUND_ORDERING: Record<TBridgeKind, (payload: unknown) => TInboundOrdering> = {
+  telegram: telegramInboundOrdering,
+  slack: slackInboundOrdering,
+  discord: discordInboundOrdering,
+};

@@ -129,8 +129,12 @@ export interface TPostRateLimit { scope: 'target' | 'thread'; capacity: number; 
  * Contracts:
  * - validateCredentials: read-only checks that the token works and the target is usable; throws a BridgeError
  *   whose message a person understands ("the bot must be an administrator of the group").
- * - ensureThread: opens a NEW thread for the conversation (Telegram topic, Slack parent message, Discord thread)
- *   and posts the visitor card as its first message. Called once per conversation and again after `thread_gone`.
+ * - ensureThread: opens a NEW thread for the conversation (Telegram topic, Slack parent message, Discord thread).
+ *   Where the thread and the card are two platform calls, the bridge has `postCard` and ensureThread only opens the
+ *   thread: the pipeline records it at once, then posts the card (a failed card post — a 429 — never loses the
+ *   thread; the card is the thread's next post). Without `postCard` the thread's opening post is the card (Slack).
+ *   Called once per conversation and again after `thread_gone`.
+ * - postCard (optional): posts the visitor card as the first message of a thread ensureThread opened.
  * - send: posts one message in the thread, returns the platform's message id (recorded in BridgeMessage right
  *   after). Must escape the body so visitor text never formats or mentions anything. One platform call if
  *   possible: the pipeline's exactly-once window is the time between the call and the record.
@@ -165,6 +169,7 @@ export interface TBridge {
   readonly postRateLimits?: readonly TPostRateLimit[];
   validateCredentials(target: TBridgeTarget): Promise<TCredentialCheck>;
   ensureThread(target: TBridgeTarget, card: TConversationCard): Promise<TThreadRef>;
+  postCard?(target: TBridgeTarget, thread: TThreadRef, card: TConversationCard): Promise<void>;
   send(target: TBridgeTarget, thread: TThreadRef, message: TOutgoingMessage): Promise<{ externalMessageId: string }>;
   /**
    * Looks in the thread for a post of `message` sent since `sinceMs` (minus a margin) — the post of a worker killed

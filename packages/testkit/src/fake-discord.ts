@@ -365,6 +365,12 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     guildOf(id!);
     return { json: [...channels.values()].filter((c) => c.guildId === id && !c.deleted).map(channelJson) };
   });
+  // List Active Guild Threads: every unarchived thread of the server the bot can see, and the bot's memberships.
+  on('GET', '/guilds/:id/threads/active', ([id]) => {
+    const g = guildOf(id!);
+    const list = [...threads.values()].filter((t) => t.guildId === g.id && !t.deleted && !t.archived);
+    return { json: { threads: list.map(threadJson), members: list.map((t) => ({ id: t.id, user_id: bot.id, join_timestamp: new Date().toISOString(), flags: 1 })) } };
+  });
   on('GET', '/guilds/:id/members/:uid', ([id, uid]) => {
     const g = guildOf(id!);
     if (uid !== bot.id) throw errors.unknownMember();

@@ -7,6 +7,8 @@ import {
   loadPairDrain,
   markOutboxDead,
   recordDeliveryAttempt,
+  claimBridgeThread,
+  markThreadCardPosted,
   saveBridgeThread,
   type TPairContext,
   type TPendingOutboxRow,
@@ -60,6 +62,8 @@ class PairDrain {
   private bridge!: TBridge;
   private target!: TBridgeTarget;
   private thread: TThreadRef | null = null;
+  /** The thread exists, its visitor card does not yet (a card post failed): the card goes before anything else. */
+  private cardPending = false;
   private loaded = false;
   /** The pair waited for the target's rate limit: coalesce its backlog of visitor messages into one post. */
   private waited = false;
@@ -98,6 +102,7 @@ class PairDrain {
       this.bridge = getBridge(this.ctx.bridges, start.pair.connection.kind);
       this.target = toBridgeTarget(this.ctx, start.pair.connection);
       this.thread = start.pair.thread;
+      this.cardPending = start.pair.thread !== null && start.pair.cardPending;
       this.loaded = true;
       rows = start.rows;
     } else {
@@ -163,6 +168,9 @@ class PairDrain {
     if (!this.thread) {
       await this.takeToken();
       this.thread = await this.createThread();
+    } else if (this.cardPending) {
+      await this.takeToken();
+      await this.postPendingCard(this.thread);
     }
     await this.takeToken();
     if (row.attachmentCount > 0) {
@@ -260,18 +268,48 @@ class PairDrain {
     }
   }
 
+  /**
+   * Opens the conversation's thread and records it the moment it exists, before anything else can fail: where the
+   * card is a post of its own (postCard), it goes after the record, so a refused card (a 429) leaves a recorded
+   * thread whose card is simply the next post — never a second thread on retry.
+   */
   private async createThread(): Promise<TThreadRef> {
     await this.keepLease();
-    const card = await buildCard(this.ctx.db, this.data.organizationId, this.data.conversationId);
-    let thread = await this.findInterruptedThread(card);
+    const { organizationId, conversationId, connectionId } = this.data;
+    const card = await buildCard(this.ctx.db, organizationId, conversationId);
+    const cardPending = Boolean(this.bridge.postCard);
+    let thread: TThreadRef | null = null;
+    const found = await this.findInterruptedThread(card);
+    // A found thread may have been opened by another conversation at the same moment (same name): then it is not ours.
+    if (found && (await claimBridgeThread(this.ctx.db, organizationId, { conversationId, connectionId, ...found, cardPending }))) thread = found;
     if (!thread) {
       // Where the platform can be asked afterwards, say first that a thread is being opened (see findInterruptedThread).
       if (this.bridge.findThread) await this.ctx.lock.markPosting(this.pairKey, THREAD_MARK);
       thread = await this.bridge.ensureThread(this.target, card);
+      await saveBridgeThread(this.ctx.db, organizationId, { conversationId, connectionId, ...thread, cardPending });
     }
-    await saveBridgeThread(this.ctx.db, this.data.organizationId, { conversationId: this.data.conversationId, connectionId: this.data.connectionId, ...thread });
     if (this.bridge.findThread) await this.ctx.lock.clearPosting(this.pairKey);
+    this.thread = thread;
+    this.cardPending = cardPending;
+    if (cardPending) await this.postPendingCard(thread, card);
     return thread;
+  }
+
+  /** Posts the visitor card of a thread opened without it (postCard bridges), then records that it is there. */
+  private async postPendingCard(thread: TThreadRef, card?: Awaited<ReturnType<typeof buildCard>>): Promise<void> {
+    const postCard = this.bridge.postCard?.bind(this.bridge);
+    if (postCard) {
+      await this.keepLease();
+      try {
+        await postCard(this.target, thread, card ?? (await buildCard(this.ctx.db, this.data.organizationId, this.data.conversationId)));
+      } catch (err) {
+        // A card the platform refuses outright must not hold the conversation's messages back: they go without it.
+        if (!(isBridgeError(err) && err.kind === 'rejected')) throw err;
+        this.log.warn({ bridge: this.pair.connection.kind, err: err.message }, 'the platform refused the visitor card; the thread goes on without it');
+      }
+    }
+    await markThreadCardPosted(this.ctx.db, this.data.organizationId, { conversationId: this.data.conversationId, connectionId: this.data.connectionId });
+    this.cardPending = false;
   }
 
   /**

@@ -3,7 +3,8 @@
 import { Client, Events, GatewayIntentBits, Options, Routes, type GatewayDispatchPayload } from 'discord.js';
 import type { TLogger } from '@pocketping/core';
 import { DISCORD_MESSAGE_EVENTS, ZDiscordGatewayEvent, discordInboundExternalId, type TDiscordGatewayEvent } from '@pocketping/bridges';
-import { findDiscordThreadOwners, getInboundEvent, listDiscordThreadsForBackfill, listLiveInboundMessageIds, recordInboundEvent, type Prisma, type TDb, type TDiscordBackfillThread } from '@pocketping/db';
+import { findDiscordThreadOwners, listDiscordThreadsForBackfill, listLiveInboundMessageIds, type TDb, type TDiscordBackfillThread } from '@pocketping/db';
+import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TProducer } from '@pocketping/jobs';
 
 export interface TDiscordGatewayDeps {
@@ -83,17 +84,10 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
     const event: TDiscordGatewayEvent = { t, s, d, parent_id: parentId };
     const externalId = discordInboundExternalId(event);
     for (const owner of owners) {
-      const row = await recordInboundEvent(deps.db, owner.organizationId, { connectionId: owner.connectionId, externalId, payload: event as unknown as Prisma.InputJsonValue });
-      const logCtx = { tenantId: owner.organizationId, connectionId: owner.connectionId, inboundEventId: row.id, externalId };
-      if (row.duplicate) {
-        stats.duplicates++;
-        // A replay after RESUME lands here; if the first copy's enqueue failed, the row is still pending: enqueue again.
-        const stored = await getInboundEvent(deps.db, owner.organizationId, row.id);
-        if (stored?.status !== 'pending') continue;
-      } else stats.stored++;
-      await deps.producer.enqueueInbound({ organizationId: owner.organizationId, inboundEventId: row.id }).catch((err: unknown) => {
-        log.warn({ ...logCtx, err: err instanceof Error ? err.message : String(err) }, 'discord gateway: enqueue failed, the sweeper will pick the event up');
-      });
+      // One gateway connection, and one store chain per thread: dispatches are stored in the order Discord sent them.
+      const row = await ingestInboundEvent({ db: deps.db, producer: deps.producer, log }, { organizationId: owner.organizationId, connectionId: owner.connectionId, kind: 'discord', externalId, payload: event });
+      if (row.outcome === 'stored') stats.stored++;
+      else stats.duplicates++;
     }
   };
 

@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { BridgeError, getBridge, parseOperatorCommand, type TBridge, type TBridgeTarget, type TInboundAction, type TThreadRef } from '@pocketping/bridges';
 import {
   appendMessage,
@@ -7,11 +6,10 @@ import {
   findMessageByExternalId,
   finishInboundEvent,
   getConnection,
-  getInboundEvent,
   type TConnection,
+  type TInboundEvent,
 } from '@pocketping/db';
 import { LIMITS, type TMessage } from '@pocketping/protocol';
-import { ZInboundJob } from '@pocketping/jobs';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
 import { recordFailure } from '../delivery/connection-health.js';
 import { runCommand } from './run-command.js';
@@ -37,15 +35,14 @@ export interface TInboundScope {
 }
 
 /**
- * bridge.inbound — a stored platform delivery becomes what it means: an operator message (stored with its seq; the
- * platform message id is unique per connection, so a redelivery finds the first copy), a command, an edit or a
- * delete. Messages and changes are mirrored to the other bridges through the outbox and pushed to the widget.
+ * One stored platform delivery becomes what it means: an operator message (stored with its seq; the platform
+ * message id is unique per connection, so a redelivery finds the first copy), a command, an edit or a delete.
+ * Messages and changes are mirrored to the other bridges through the outbox and pushed to the widget. Called by the
+ * inbound drain (drain-inbound.ts), one event of a platform thread at a time, in the platform's order.
  */
-export async function processInboundJob(ctx: TWorkerContext, job: Job): Promise<{ outcome: string }> {
-  const { organizationId, inboundEventId } = ZInboundJob.parse(job.data);
-  const event = await getInboundEvent(ctx.db, organizationId, inboundEventId);
-  if (!event || event.status !== 'pending') return { outcome: 'already processed' };
-  const log = ctx.log.child({ tenantId: organizationId, connectionId: event.connectionId, inboundEventId });
+export async function processInboundEvent(ctx: TWorkerContext, event: TInboundEvent): Promise<{ outcome: string }> {
+  const { organizationId } = event;
+  const log = ctx.log.child({ tenantId: organizationId, connectionId: event.connectionId, inboundEventId: event.id });
   const finish = async (status: 'done' | 'ignored', outcome: string, error?: string) => {
     await finishInboundEvent(ctx.db, organizationId, event.id, { status, ...(error ? { error } : {}) });
     return { outcome };

@@ -3,7 +3,8 @@
 // bridge.inbound job — the same path as POST /api/webhooks/slack — and acked only once stored.
 import type { TLogger } from '@pocketping/core';
 import { SLACK_INSTALL_EVENTS, startSlackSocketMode, ZSlackEventCallback, type TSlackSocketMode } from '@pocketping/bridges';
-import { getInboundEvent, recordInboundEvent, resolveConnectionsByScope, resolveConnectionsByTarget, type Prisma, type TDb } from '@pocketping/db';
+import { resolveConnectionsByScope, resolveConnectionsByTarget, type TDb } from '@pocketping/db';
+import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TProducer } from '@pocketping/jobs';
 
 export interface TSlackSocketDeps {
@@ -52,17 +53,9 @@ export function startSlackSocket(deps: TSlackSocketDeps): TSlackSocket {
     if (connections.length === 0) stats.skipped += 1;
     for (const connection of connections) {
       const organizationId = connection.organizationId;
-      const event = await recordInboundEvent(deps.db, organizationId, { connectionId: connection.id, externalId: envelope.event_id, payload: body as Prisma.InputJsonValue });
-      const ctx = { organizationId, connectionId: connection.id, inboundEventId: event.id, eventId: envelope.event_id, retryNum };
-      if (event.duplicate) {
-        stats.duplicates += 1;
-        const row = await getInboundEvent(deps.db, organizationId, event.id);
-        if (row?.status !== 'pending') continue;
-      } else {
-        stats.stored += 1;
-      }
-      // The row is committed: if Redis is down the sweeper enqueues it later, so the envelope can be acked anyway.
-      await deps.producer.enqueueInbound({ organizationId, inboundEventId: event.id }).catch((err: unknown) => log.warn({ ...ctx, err }, 'enqueue failed; the sweeper will pick the event up'));
+      const event = await ingestInboundEvent({ db: deps.db, producer: deps.producer, log }, { organizationId, connectionId: connection.id, kind: 'slack', externalId: envelope.event_id, payload: body, logContext: { eventId: envelope.event_id, retryNum } });
+      if (event.outcome === 'stored') stats.stored += 1;
+      else stats.duplicates += 1;
     }
   };
 

@@ -15,7 +15,8 @@ import {
   type TTelegramUpdatesClient,
 } from '@pocketping/bridges';
 import { decryptSecret } from '@pocketping/core';
-import { getInboundEvent, listTelegramConnectionsForPolling, recordInboundEvent, type Prisma, type TConnection } from '@pocketping/db';
+import { listTelegramConnectionsForPolling, type TConnection } from '@pocketping/db';
+import { ingestInboundEvent } from '@pocketping/inbound';
 import { createPairLock } from '@pocketping/jobs';
 import type { TWorkerContext } from '../context.js';
 import { recordFailure } from '../delivery/connection-health.js';
@@ -130,17 +131,11 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
       }
       for (const connection of targets) {
         const organizationId = connection.organizationId;
-        const event = await recordInboundEvent(ctx.db, organizationId, { connectionId: connection.id, externalId: String(u.update_id), payload: update as Prisma.InputJsonValue });
-        if (event.duplicate) {
-          status.duplicates += 1;
-          const row = await getInboundEvent(ctx.db, organizationId, event.id);
-          if (row?.status !== 'pending') continue;
-        } else {
-          status.stored += 1;
-        }
-        // The row is committed: if Redis is down the sweeper enqueues it later.
-        await ctx.producer.enqueueInbound({ organizationId, inboundEventId: event.id }).catch((err: unknown) =>
-          plog.warn({ tenantId: organizationId, connectionId: connection.id, inboundEventId: event.id, err: err instanceof Error ? err.message : String(err) }, 'enqueue failed; the sweeper will pick the update up'));
+        // Long polling hands updates over one batch at a time, in update_id order, stored one after another: nothing
+        // can overtake, so nothing is held back.
+        const event = await ingestInboundEvent({ db: ctx.db, producer: ctx.producer, log: plog }, { organizationId, connectionId: connection.id, kind: 'telegram', externalId: String(u.update_id), payload: update });
+        if (event.outcome === 'stored') status.stored += 1;
+        else status.duplicates += 1;
       }
     };
 

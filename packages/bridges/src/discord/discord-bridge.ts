@@ -1,4 +1,5 @@
 import { REST, Routes, PermissionFlagsBits, ChannelType } from 'discord.js';
+import { NO_ORDERING, orderKeyFromDigits, type TInboundOrdering } from '../inbound-order.js';
 import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingFile, TThreadRef } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { truncate } from '../format.js';
@@ -27,6 +28,11 @@ export interface TDiscordBridgeConfig {
 const NO_MENTIONS = { parse: [] as string[] };
 /** 7 days: the longest auto-archive (no longer boost-locked); an archived thread is unarchived on the next post. */
 const AUTO_ARCHIVE_MINUTES = 10080;
+/** Discord's epoch (2015-01-01) in ms: a snowflake's top bits count ms since it. */
+const DISCORD_EPOCH_MS = 1_420_070_400_000;
+/** Clock difference allowed between this worker and Discord when dating a thread by its snowflake. */
+const FIND_THREAD_MARGIN_MS = 60_000;
+
 /** Separates the ids of a message posted in several parts (content > 2000). Never appears in a snowflake. */
 const PART_SEPARATOR = '+';
 
@@ -121,15 +127,31 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       const thread = await call<{ id: string }>('startThreadWithoutMessage', { kind: 'channel', channelId: c.channelId }, (r) =>
         r.post(Routes.threads(c.channelId), { body: { name: discordThreadName(card), type: ChannelType.PublicThread, auto_archive_duration: AUTO_ARCHIVE_MINUTES } }),
       );
-      const ref: TThreadRef = { externalChatId: c.channelId, externalThreadId: thread.id };
-      try {
-        await postMessage(thread.id, renderDiscordCard(card), discordNonce('card', thread.id));
-      } catch (err) {
-        // The thread exists now: returning it keeps the pipeline from opening a second one on retry. Only when the
-        // card cannot be posted for a reason the next send would hit too (the bot lost access) is it worth failing.
-        if (err instanceof BridgeError && (err.isBreaking || err.kind === 'thread_gone')) throw err;
-      }
-      return ref;
+      return { externalChatId: c.channelId, externalThreadId: thread.id };
+    },
+
+    async postCard(_target, thread, card) {
+      // The nonce makes a repeated card post (a retry after a crash) return the first one.
+      await postMessage(thread.externalThreadId, renderDiscordCard(card), discordNonce('card', thread.externalThreadId));
+    },
+
+    /**
+     * The thread a worker killed mid-creation opened: an active thread of the connection's channel with this
+     * conversation's name, created since the attempt began. Threads carry no metadata, so a same-named thread of
+     * another conversation opened in the same moment could match: the pipeline refuses a thread already recorded
+     * for another conversation (unique per connection) and then opens a new one.
+     */
+    async findThread(target, card, sinceMs) {
+      const c = creds(target);
+      const res = await call<{ threads?: { id: string; parent_id?: string | null; name?: string }[] }>('listActiveThreads', { kind: 'guild', channelId: c.channelId }, (r) =>
+        r.get(Routes.guildActiveThreads(c.guildId)),
+      );
+      const name = discordThreadName(card);
+      const from = BigInt(Math.max(0, sinceMs - FIND_THREAD_MARGIN_MS) - DISCORD_EPOCH_MS) << 22n;
+      const match = (res.threads ?? [])
+        .filter((t) => t.parent_id === c.channelId && t.name === name && /^\d{1,20}$/.test(t.id) && BigInt(t.id) >= from)
+        .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1))[0];
+      return match ? { externalChatId: c.channelId, externalThreadId: match.id } : null;
     },
 
     async send(_target, thread, message) {
@@ -312,3 +334,12 @@ export function channelPermissions(input: {
   return perms;
 }
 
+/** Where an inbound delivery stands in its thread's order (see TInboundOrdering). Pure. */
+export function discordInboundOrdering(payload: unknown): TInboundOrdering {
+  const parsed = ZDiscordGatewayEvent.safeParse(payload);
+  if (!parsed.success) return NO_ORDERING;
+  const { d } = parsed.data;
+  // Snowflakes grow with time: a message's id is its place in the thread; its edits and delete carry the same
+  // id and follow it by arrival.
+  return { threadKey: `${parsed.data.parent_id}/${d.channel_id}`, orderKey: orderKeyFromDigits(d.id) };
+}

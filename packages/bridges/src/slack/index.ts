@@ -1,4 +1,4 @@
-export { createSlackBridge, type TSlackBridge, type TSlackBridgeConfig } from './slack-bridge.js';
+export { createSlackBridge, slackInboundOrdering, type TSlackBridge, type TSlackBridgeConfig } from './slack-bridge.js';
 export { ZSlackCredentials, type TSlackCredentials } from './credentials.js';
 export { escapeSlackText } from './escape-mrkdwn.js';
 export { verifySlackSignature, computeSlackSignature, SLACK_SIGNATURE_MAX_AGE_SECONDS, type TSlackSignatureResult } from './verify-signature.js';

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { NO_ORDERING, orderKeyFromSlackTs, type TInboundOrdering } from '../inbound-order.js';
 import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from './create-slack-client.js';
@@ -315,4 +316,16 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       return name;
     },
   };
+}
+
+/** Where an inbound delivery stands in its thread's order (see TInboundOrdering). Pure. */
+export function slackInboundOrdering(payload: unknown): TInboundOrdering {
+  const parsed = ZSlackEventCallback.safeParse(payload);
+  if (!parsed.success) return NO_ORDERING;
+  const e = parsed.data.event;
+  if (e.type !== 'message' || !e.channel) return NO_ORDERING;
+  // The thread is named by its parent's ts; an edit or delete names it in the message it changes.
+  const threadTs = e.thread_ts ?? e.message?.thread_ts ?? e.previous_message?.thread_ts;
+  // ts of an event is Slack's per-channel order; an edit's or delete's own ts comes after its message's.
+  return { threadKey: threadTs ? `${e.channel}/${threadTs}` : null, orderKey: orderKeyFromSlackTs(e.event_ts ?? e.ts) };
 }

@@ -5,6 +5,7 @@ import { createBotApiFetch } from './bot-api-fetch.js';
 import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { conversationTitle, escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
+import { NO_ORDERING, orderKeyFromDigits, type TInboundOrdering } from '../inbound-order.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
 import { toBridgeError } from './to-bridge-error.js';
 import { ZTelegramUpdate } from './update-schema.js';
@@ -190,11 +191,14 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     async ensureThread(target, card) {
       const c = creds(target);
       const topic = await call('createForumTopic', () => api(c).createForumTopic(chatId(target), topicName(card)));
-      const thread = { externalChatId: target.targetId, externalThreadId: String(topic.message_thread_id) };
+      return { externalChatId: target.targetId, externalThreadId: String(topic.message_thread_id) };
+    },
+
+    async postCard(target, thread, card) {
+      const c = creds(target);
       await call('sendMessage', () =>
-        api(c).sendMessage(chatId(target), renderCard(card), { message_thread_id: topic.message_thread_id, parse_mode: 'HTML', link_preview_options: { is_disabled: true } }),
+        api(c).sendMessage(chatId(target), renderCard(card), { message_thread_id: Number(thread.externalThreadId), parse_mode: 'HTML', link_preview_options: { is_disabled: true } }),
       );
-      return thread;
     },
 
     async send(target, thread, message) {
@@ -307,4 +311,14 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
       return { type: 'message', thread, externalMessageId: String(msg.message_id), authorName, text, ...(files.length > 0 ? { files } : {}) };
     },
   };
+}
+
+/** Where an inbound delivery stands in its thread's order (see TInboundOrdering). Pure. */
+export function telegramInboundOrdering(payload: unknown): TInboundOrdering {
+  const parsed = ZTelegramUpdate.safeParse(payload);
+  if (!parsed.success) return NO_ORDERING;
+  const msg = parsed.data.message ?? parsed.data.edited_message;
+  // update_id grows by one per update of the bot: the platform's own order of everything it delivers.
+  const orderKey = orderKeyFromDigits(String(parsed.data.update_id));
+  return { threadKey: msg?.message_thread_id ? `${msg.chat.id}/${msg.message_thread_id}` : null, orderKey };
 }

@@ -34,6 +34,8 @@ export function newId(): string {
 export interface TPairContext {
   connection: TConnection & { consecutiveFailures: number; lastSuccessAt: Date | null; brokenAlertedAt: Date | null };
   thread: { externalChatId: string; externalThreadId: string } | null;
+  /** The thread exists but its visitor card was not posted yet: the card is its next post. */
+  cardPending: boolean;
 }
 
 /**
@@ -58,12 +60,12 @@ export async function getPairContext(sql: TSql, organizationId: string, input: {
   const { rows } = await sql.query<{
     id: string; organizationId: string; projectId: string; kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
     targetId: string; targetScope: string | null; status: ConnectionStatus; statusReason: string | null; consecutiveFailures: number;
-    lastSuccessAt: Date | null; brokenAlertedAt: Date | null; externalChatId: string | null; externalThreadId: string | null;
+    lastSuccessAt: Date | null; brokenAlertedAt: Date | null; externalChatId: string | null; externalThreadId: string | null; cardPending: boolean | null;
   }>({
     name: 'pp_pair_context',
     text: `SELECT c.id, c."organizationId", c."projectId", c.kind::text AS kind, c.credentials, c."webhookSecretHash", c."targetId", c."targetScope",
              c.status::text AS status, c."statusReason", c."consecutiveFailures", c."lastSuccessAt", c."brokenAlertedAt",
-             t."externalChatId", t."externalThreadId"
+             t."externalChatId", t."externalThreadId", t."cardPending"
       FROM "BridgeConnection" c
       LEFT JOIN "BridgeThread" t ON t."organizationId" = c."organizationId" AND t."connectionId" = c.id AND t."conversationId" = $3
       WHERE c."organizationId" = $1 AND c.id = $2`,
@@ -78,6 +80,7 @@ export async function getPairContext(sql: TSql, organizationId: string, input: {
       consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt,
     },
     thread: r.externalChatId !== null && r.externalThreadId !== null ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId } : null,
+    cardPending: r.cardPending === true,
   };
 }
 
@@ -131,7 +134,7 @@ export async function loadPairDrain(
   const { rows } = await sql.query<{
     c_id: string; c_org: string; projectId: string; c_kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
     targetId: string; targetScope: string | null; c_status: ConnectionStatus; statusReason: string | null; consecutiveFailures: number;
-    lastSuccessAt: Date | null; brokenAlertedAt: Date | null; externalChatId: string | null; externalThreadId: string | null;
+    lastSuccessAt: Date | null; brokenAlertedAt: Date | null; externalChatId: string | null; externalThreadId: string | null; cardPending: boolean | null;
     id: string | null; kind: string | null; seq: number | null; attempts: number | null; messageId: string | null; sender: SenderKind | null;
     authorName: string | null; body: string | null; source: string | null; visibility: 'public' | 'internal' | null; deletedAt: Date | null;
     attachmentCount: string | number | null;
@@ -139,7 +142,7 @@ export async function loadPairDrain(
     name: 'pp_pair_drain',
     text: `SELECT c.id AS c_id, c."organizationId" AS c_org, c."projectId", c.kind::text AS c_kind, c.credentials, c."webhookSecretHash", c."targetId",
              c."targetScope", c.status::text AS c_status, c."statusReason", c."consecutiveFailures", c."lastSuccessAt", c."brokenAlertedAt",
-             t."externalChatId", t."externalThreadId", r.*
+             t."externalChatId", t."externalThreadId", t."cardPending", r.*
       FROM "BridgeConnection" c
       LEFT JOIN "BridgeThread" t ON t."organizationId" = c."organizationId" AND t."connectionId" = c.id AND t."conversationId" = $3
       LEFT JOIN LATERAL (
@@ -165,6 +168,7 @@ export async function loadPairDrain(
       consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt,
     },
     thread: r.externalChatId !== null && r.externalThreadId !== null ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId } : null,
+    cardPending: r.cardPending === true,
   };
   const pending: TPendingOutboxRow[] = [];
   for (const x of rows) {

@@ -1,19 +1,48 @@
 import type { Prisma } from '@prisma/client';
 import { isUniqueViolation, type TDb } from '../client.js';
 
-export interface TInboundEvent { id: string; organizationId: string; connectionId: string; externalId: string; payload: unknown; status: string; createdAt: Date }
+export interface TInboundEvent {
+  id: string;
+  organizationId: string;
+  connectionId: string;
+  externalId: string;
+  payload: unknown;
+  status: string;
+  /** The platform thread it is about (per connection); null = no thread, applied on its own. */
+  groupKey: string | null;
+  orderKey: string;
+  readyAt: Date;
+  attempts: number;
+  createdAt: Date;
+}
+
+export interface TRecordInboundInput {
+  connectionId: string;
+  externalId: string;
+  payload: Prisma.InputJsonValue;
+  groupKey?: string | null;
+  orderKey?: string;
+  /** Not applied before this instant (default: now). */
+  readyAt?: Date;
+}
 
 /**
  * Stores an inbound platform delivery before it is acknowledged. The unique key (tenant, connection, platform id)
- * turns a redelivery into `duplicate: true` (../shared/design-notes.md §4).
+ * turns a redelivery into `duplicate: true`: the platform's own id is the dedupe key (docs/design.md, inbound).
  */
-export async function recordInboundEvent(
-  db: TDb,
-  organizationId: string,
-  input: { connectionId: string; externalId: string; payload: Prisma.InputJsonValue },
-): Promise<{ id: string; duplicate: boolean }> {
+export async function recordInboundEvent(db: TDb, organizationId: string, input: TRecordInboundInput): Promise<{ id: string; duplicate: boolean }> {
   try {
-    const row = await db.inboundEvent.create({ data: { organizationId, ...input } });
+    const row = await db.inboundEvent.create({
+      data: {
+        organizationId,
+        connectionId: input.connectionId,
+        externalId: input.externalId,
+        payload: input.payload,
+        groupKey: input.groupKey ?? null,
+        ...(input.orderKey !== undefined ? { orderKey: input.orderKey } : {}),
+        ...(input.readyAt ? { readyAt: input.readyAt } : {}),
+      },
+    });
     return { id: row.id, duplicate: false };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -26,9 +55,49 @@ export async function recordInboundEvent(
   }
 }
 
+/** Whether a delivery with this platform id is stored for the connection (Telegram: is update N−1 here?). */
+export async function hasInboundEvent(db: TDb, organizationId: string, input: { connectionId: string; externalId: string }): Promise<boolean> {
+  const row = await db.inboundEvent.findUnique({
+    where: { organizationId_connectionId_externalId: { organizationId, ...input } },
+    select: { id: true },
+  });
+  return row !== null;
+}
+
+const toEvent = (row: Prisma.InboundEventGetPayload<object>): TInboundEvent => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  connectionId: row.connectionId,
+  externalId: row.externalId,
+  payload: row.payload,
+  status: row.status,
+  groupKey: row.groupKey,
+  orderKey: row.orderKey,
+  readyAt: row.readyAt,
+  attempts: row.attempts,
+  createdAt: row.createdAt,
+});
+
 export async function getInboundEvent(db: TDb, organizationId: string, id: string): Promise<TInboundEvent | null> {
   const row = await db.inboundEvent.findFirst({ where: { id, organizationId } });
-  return row ? { id: row.id, organizationId: row.organizationId, connectionId: row.connectionId, externalId: row.externalId, payload: row.payload, status: row.status, createdAt: row.createdAt } : null;
+  return row ? toEvent(row) : null;
+}
+
+/**
+ * The pending events of one platform thread in the order they must be applied: the platform's order, then arrival
+ * (a Discord edit carries its message's id and follows it by arrival).
+ */
+export async function listPendingInboundOfGroup(
+  db: TDb,
+  organizationId: string,
+  input: { connectionId: string; groupKey: string; limit: number },
+): Promise<TInboundEvent[]> {
+  const rows = await db.inboundEvent.findMany({
+    where: { organizationId, connectionId: input.connectionId, groupKey: input.groupKey, status: 'pending' },
+    orderBy: [{ orderKey: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+    take: input.limit,
+  });
+  return rows.map(toEvent);
 }
 
 export async function finishInboundEvent(
@@ -41,6 +110,16 @@ export async function finishInboundEvent(
     where: { id, organizationId },
     data: { status: input.status, processedAt: new Date(), attempts: { increment: 1 }, lastError: input.error?.slice(0, 500) ?? null },
   });
+}
+
+/** A failed attempt at applying an event that stays pending; returns how many attempts it has had. */
+export async function recordInboundAttempt(db: TDb, organizationId: string, id: string, error: string): Promise<number> {
+  const row = await db.inboundEvent.update({
+    where: { id, organizationId },
+    data: { attempts: { increment: 1 }, lastError: error.slice(0, 500) },
+    select: { attempts: true },
+  });
+  return row.attempts;
 }
 
 /** System sweep: inbound events still pending after `olderThanMs` (their job was never enqueued, or was lost). */

@@ -1,4 +1,4 @@
-import type { TDb } from '../client.js';
+import { isUniqueViolation, type TDb } from '../client.js';
 import { toConnection, type TConnection } from './connections.js';
 
 export interface TBridgeThread { id: string; conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string }
@@ -23,18 +23,44 @@ export async function listActiveThreadsOfConversation(db: TDb, organizationId: s
   }));
 }
 
-/** Saves (or replaces, when a topic was deleted and recreated) the thread of a conversation on a connection. */
+/**
+ * Saves (or replaces, when a topic was deleted and recreated) the thread of a conversation on a connection.
+ * `cardPending`: the thread was just opened and its visitor card is still to be posted.
+ */
 export async function saveBridgeThread(
   db: TDb,
   organizationId: string,
-  input: { conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string },
+  input: { conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string; cardPending?: boolean },
 ): Promise<TBridgeThread> {
+  const cardPending = input.cardPending ?? false;
   const t = await db.bridgeThread.upsert({
     where: { organizationId_conversationId_connectionId: { organizationId, conversationId: input.conversationId, connectionId: input.connectionId } },
-    create: { organizationId, ...input },
-    update: { externalChatId: input.externalChatId, externalThreadId: input.externalThreadId },
+    create: { organizationId, ...input, cardPending },
+    update: { externalChatId: input.externalChatId, externalThreadId: input.externalThreadId, cardPending },
   });
   return { id: t.id, conversationId: t.conversationId, connectionId: t.connectionId, externalChatId: t.externalChatId, externalThreadId: t.externalThreadId };
+}
+
+/**
+ * saveBridgeThread for a thread found on the platform rather than created by this call: null when that platform
+ * thread is already the thread of another conversation (a same-named thread opened at the same moment).
+ */
+export async function claimBridgeThread(
+  db: TDb,
+  organizationId: string,
+  input: { conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string; cardPending?: boolean },
+): Promise<TBridgeThread | null> {
+  try {
+    return await saveBridgeThread(db, organizationId, input);
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+/** The visitor card of the conversation's thread on this connection is posted. */
+export async function markThreadCardPosted(db: TDb, organizationId: string, input: { conversationId: string; connectionId: string }): Promise<void> {
+  await db.bridgeThread.updateMany({ where: { organizationId, conversationId: input.conversationId, connectionId: input.connectionId }, data: { cardPending: false } });
 }
 
 /** Platform thread → conversation, always scoped by tenant and connection (a topic id is only unique in its chat). */

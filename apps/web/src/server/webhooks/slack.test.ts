@@ -93,7 +93,7 @@ beforeAll(async () => {
   db = createDb(databaseUrl, { poolSize: 4 });
   producer = createProducer({ url: REDIS_URL, prefix: redisPrefix });
   queue = new Queue(QUEUES.inbound, { connection: producer.redis, prefix: bullPrefix({ url: REDIS_URL, prefix: redisPrefix }) });
-  deps = { db, producer, log: createLogger('web-test', 'silent'), signingSecret: SIGNING_SECRET };
+  deps = { db, producer, log: createLogger('web-test', 'silent'), signingSecret: SIGNING_SECRET, reorderWindowMs: 250 };
   tenantA = await seedTenant('Tenant A', 'T0AAAA', 'C0AAAA');
   // Same workspace, another channel, another tenant: events must land with the channel's owner only.
   tenantB = await seedTenant('Tenant B', 'T0AAAA', 'C0BBBB');

@@ -1,6 +1,7 @@
 import { AppError, toAppError, type TLogger } from '@pocketping/core';
-import { getInboundEvent, recordInboundEvent, resolveConnectionsByScope, resolveConnectionsByTarget, type Prisma, type TDb } from '@pocketping/db';
+import { resolveConnectionsByScope, resolveConnectionsByTarget, type TDb } from '@pocketping/db';
 import { SLACK_INSTALL_EVENTS, verifySlackSignature, ZSlackEventCallback, ZSlackUrlVerification } from '@pocketping/bridges';
+import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TProducer } from '@pocketping/jobs';
 import { withTimeout } from '../with-timeout';
 
@@ -16,6 +17,11 @@ export interface TSlackWebhookDeps {
   log: TLogger;
   /** SLACK_SIGNING_SECRET of the one shared app; without it nothing can be verified, so nothing is accepted. */
   signingSecret: string | undefined;
+  /**
+   * INBOUND_REORDER_WINDOW_MS: Slack may deliver events concurrently and numbers them with no sequence, so every
+   * event of a thread is held this long for an earlier one still in flight.
+   */
+  reorderWindowMs: number;
 }
 
 export interface TSlackWebhookInput {
@@ -93,22 +99,16 @@ export async function handleSlackEvents(deps: TSlackWebhookDeps, input: TSlackWe
     }
 
     let stored = 0;
+    const ingestDeps = { db: deps.db, log, producer: { enqueueInbound: (job: Parameters<TSlackWebhookDeps['producer']['enqueueInbound']>[0]) => withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue') } };
     for (const connection of connections) {
-      const organizationId = connection.organizationId;
       // Insert first: the unique (tenant, connection, event_id) turns a retry into a duplicate, whatever the
       // retry header says — a retry whose first attempt never got stored is the only copy and must be kept.
-      const event = await recordInboundEvent(deps.db, organizationId, { connectionId: connection.id, externalId: envelope.event_id, payload: payload as Prisma.InputJsonValue });
-      const ctx = { ...logCtx, organizationId, connectionId: connection.id, inboundEventId: event.id };
-      if (event.duplicate) {
-        // If the first delivery's enqueue failed, the row is still pending: enqueue again (same jobId, no double).
-        const row = await getInboundEvent(deps.db, organizationId, event.id);
-        if (row?.status === 'pending') await enqueueOrWarn(deps, organizationId, event.id, ctx);
-        log.debug(ctx, 'slack events: duplicate event');
-        continue;
-      }
-      stored += 1;
-      await enqueueOrWarn(deps, organizationId, event.id, ctx);
-      log.debug(ctx, 'slack events: event stored');
+      const event = await ingestInboundEvent(ingestDeps, {
+        organizationId: connection.organizationId, connectionId: connection.id, kind: 'slack', externalId: envelope.event_id, payload,
+        reorderWindowMs: deps.reorderWindowMs, logContext: logCtx,
+      });
+      if (event.outcome === 'stored') stored += 1;
+      log.debug({ ...logCtx, organizationId: connection.organizationId, connectionId: connection.id, inboundEventId: event.id, outcome: event.outcome }, 'slack events: event received');
     }
     return { status: 200, body: stored > 0 ? { ok: true } : { ok: true, duplicate: true } };
   } catch (err) {
@@ -118,14 +118,5 @@ export async function handleSlackEvents(deps: TSlackWebhookDeps, input: TSlackWe
       log.error({ ...logCtx, err }, 'slack events failed');
     }
     return { status: appError.status, body: { error: appError.toJSON() } };
-  }
-}
-
-/** The row is committed; a failed enqueue is not Slack's problem: answer 200, the worker's sweeper picks it up. */
-async function enqueueOrWarn(deps: TSlackWebhookDeps, organizationId: string, inboundEventId: string, logCtx: Record<string, unknown>): Promise<void> {
-  try {
-    await withTimeout(deps.producer.enqueueInbound({ organizationId, inboundEventId }), ENQUEUE_TIMEOUT_MS, 'enqueue');
-  } catch (err) {
-    deps.log.warn({ ...logCtx, err }, 'slack events: enqueue failed, the sweeper will pick the event up');
   }
 }

@@ -92,6 +92,7 @@ beforeAll(async () => {
     producer,
     bridges: createBridgeRegistry({ telegram: { apiRoot: 'http://127.0.0.1:9' } }),
     log: createLogger('web-test', 'silent'),
+    reorderWindowMs: 250,
   };
   tenantA = await seedTenant('Tenant A');
   tenantB = await seedTenant('Tenant B');
@@ -189,6 +190,24 @@ describe('handleTelegramWebhook', () => {
     const again = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(1000) });
     expect(again).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     expect(await countEvents(tenantA.connectionId)).toBe(1);
+  });
+
+  it("stores each update with its topic and update_id order; holds one back only while the update before it is missing", async () => {
+    const at = Date.now();
+    // 3001 arrives first (3000 is still in flight): held back for the reorder window.
+    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(3001) });
+    // 3000 then arrives, and so does 3002 whose predecessor is already here: neither waits.
+    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(3000) });
+    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(3002) });
+    const rows = await db.inboundEvent.findMany({ where: { connectionId: tenantA.connectionId, externalId: { in: ['3000', '3001', '3002'] } } });
+    const by = new Map(rows.map((r) => [r.externalId, r]));
+    for (const r of rows) expect(r.groupKey).toBe('-1001234567890/42');
+    // Fixed-width keys: '3002' sorts after '3001' and before '10000' as text too.
+    expect(by.get('3001')!.orderKey < by.get('3002')!.orderKey).toBe(true);
+    expect(by.get('3001')!.orderKey.length).toBe(24);
+    expect(by.get('3001')!.readyAt.getTime()).toBeGreaterThanOrEqual(at + 250);
+    expect(by.get('3002')!.readyAt.getTime()).toBeLessThan(by.get('3001')!.readyAt.getTime());
+    expect(by.get('3002')!.readyAt.getTime() - by.get('3002')!.createdAt.getTime()).toBeLessThan(50);
   });
 
   it('re-enqueues a duplicate whose stored event is still pending (its first enqueue was lost)', async () => {

@@ -1,6 +1,7 @@
 import { AppError, safeEqual, sha256, toAppError, type TLogger } from '@pocketping/core';
-import { getInboundEvent, recordInboundEvent, resolveConnectionForWebhook, type Prisma, type TDb } from '@pocketping/db';
+import { resolveConnectionForWebhook, type TDb } from '@pocketping/db';
 import { getBridge, type TBridgeRegistry } from '@pocketping/bridges';
+import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TProducer } from '@pocketping/jobs';
 import { withTimeout } from '../with-timeout';
 
@@ -18,6 +19,8 @@ export interface TTelegramWebhookDeps {
   producer: Pick<TProducer, 'enqueueInbound'>;
   bridges: TBridgeRegistry;
   log: TLogger;
+  /** INBOUND_REORDER_WINDOW_MS: how long an update is held when the one before it has not arrived yet. */
+  reorderWindowMs: number;
 }
 
 export interface TTelegramWebhookInput {
@@ -69,24 +72,19 @@ export async function handleTelegramWebhook(deps: TTelegramWebhookDeps, input: T
     const externalId = getBridge(deps.bridges, 'telegram').inboundDeliveryId(payload);
     if (externalId === null) throw new AppError('bad_request', 'Body is not a Telegram update (no update_id)');
 
-    const event = await recordInboundEvent(deps.db, organizationId, {
-      connectionId: connection.id,
-      externalId,
-      payload: payload as Prisma.InputJsonValue,
-    });
-    const logCtx = { organizationId, connectionId: connection.id, bridge: 'telegram', inboundEventId: event.id, updateId: externalId };
-
-    if (event.duplicate) {
-      // Telegram redelivers after any non-2xx or timeout. If the first delivery's enqueue failed, the row is still
-      // pending: enqueue again now (same jobId, so a job that does exist is not doubled) instead of waiting for the sweeper.
-      const stored = await getInboundEvent(deps.db, organizationId, event.id);
-      if (stored?.status === 'pending') await enqueueOrWarn(deps, organizationId, event.id, logCtx);
-      log.debug(logCtx, 'telegram webhook: duplicate update');
+    // Telegram delivers webhooks concurrently; update_id counts the bot's updates one by one, so when the previous
+    // one is already here nothing earlier is in flight and the update is not held back.
+    const logContext = { bridge: 'telegram', updateId: externalId };
+    const event = await ingestInboundEvent(
+      { db: deps.db, log, producer: { enqueueInbound: (job) => withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue') } },
+      { organizationId, connectionId: connection.id, kind: 'telegram', externalId, payload, reorderWindowMs: deps.reorderWindowMs, previousExternalId: String(Number(externalId) - 1), logContext },
+    );
+    if (event.outcome !== 'stored') {
+      // Telegram redelivers after any non-2xx or timeout; a still-pending first copy was enqueued again.
+      log.debug({ ...logContext, organizationId, inboundEventId: event.id, outcome: event.outcome }, 'telegram webhook: duplicate update');
       return { status: 200, body: { ok: true, duplicate: true } };
     }
-
-    await enqueueOrWarn(deps, organizationId, event.id, logCtx);
-    log.debug(logCtx, 'telegram webhook: update stored');
+    log.debug({ ...logContext, organizationId, inboundEventId: event.id }, 'telegram webhook: update stored');
     return { status: 200, body: { ok: true } };
   } catch (err) {
     const appError = toAppError(err);
@@ -95,17 +93,5 @@ export async function handleTelegramWebhook(deps: TTelegramWebhookDeps, input: T
       log.error({ organizationId, connectionId: input.connectionId, bridge: 'telegram', err }, 'telegram webhook failed');
     }
     return { status: appError.status, body: { error: appError.toJSON() } };
-  }
-}
-
-/**
- * The row is already committed, so a failed enqueue (Redis down or slow) is not the platform's problem: answer 200
- * and let the worker's sweeper pick the pending row up.
- */
-async function enqueueOrWarn(deps: TTelegramWebhookDeps, organizationId: string, inboundEventId: string, logCtx: Record<string, unknown>): Promise<void> {
-  try {
-    await withTimeout(deps.producer.enqueueInbound({ organizationId, inboundEventId }), ENQUEUE_TIMEOUT_MS, 'enqueue');
-  } catch (err) {
-    deps.log.warn({ ...logCtx, err }, 'telegram webhook: enqueue failed, the sweeper will pick the event up');
   }
 }

@@ -27,7 +27,7 @@ export async function POST(req: NextRequest): Promise<NextResponse> {
   if (rawBody === null) return tooLarge();
 
   const result = await handleSlackEvents(
-    { db: ctx.db, producer: ctx.producer, log: ctx.log, signingSecret: ctx.env.SLACK_SIGNING_SECRET },
+    { db: ctx.db, producer: ctx.producer, log: ctx.log, signingSecret: ctx.env.SLACK_SIGNING_SECRET, reorderWindowMs: ctx.env.INBOUND_REORDER_WINDOW_MS },
     {
       rawBody,
       timestampHeader: req.headers.get('x-slack-request-timestamp'),

@@ -28,7 +28,7 @@ export async function POST(req: NextRequest, { params }: { params: Promise<{ con
   const rawBody = await readBodyWithLimit(req, MAX_WEBHOOK_BODY_BYTES);
   if (rawBody === null) return tooLarge();
 
-  const result = await handleTelegramWebhook(ctx, {
+  const result = await handleTelegramWebhook({ ...ctx, reorderWindowMs: ctx.env.INBOUND_REORDER_WINDOW_MS }, {
     connectionId,
     secretHeader: req.headers.get('x-telegram-bot-api-secret-token'),
     rawBody,
