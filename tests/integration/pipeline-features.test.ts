@@ -73,7 +73,8 @@ describe('bridge pipeline features (worker in-process, two Telegram connections)
     const { c, ta, tb } = await conversationWithTopics();
     const answers = () => h.botPosts(h.a, ta).slice(1).map((m) => m.text ?? '');
     await h.operatorWrites(h.a, ta, { text: '/info' });
-    await waitFor(() => answers().some((t) => t.startsWith('Visitor card') && t.includes('Page: https://site.test/pricing')), { what: '/info answer' });
+    // Presence is told on request only (no widget is connected in this harness).
+    await waitFor(() => answers().some((t) => t.startsWith('Visitor card') && t.includes('Page: https://site.test/pricing') && t.includes('Visitor: not on the site')), { what: '/info answer' });
     await h.operatorWrites(h.a, ta, { text: '/close@pocketping_test_bot' });
     expect((await h.db.conversation.findUnique({ where: { id: c.id } }))?.status).toBe('closed');
     // csatRequested follows the project's CSAT setting (off by default).

@@ -1,5 +1,5 @@
 // "Visitor left": the last socket of a visitor closes, a delayed job (the worker's processor, in-process) adds an
-// internal note for the bridges, unless the visitor came back in time.
+// internal note to the inbox (never posted to the chat apps), unless the visitor came back in time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@pocketping/core';
 import { createProducer, type TProducer } from '@pocketping/jobs';
@@ -29,7 +29,7 @@ afterAll(async () => {
 const notes = (conversationId: string) => h.db.message.findMany({ where: { conversationId, body: 'Visitor left' } });
 
 describe('visitor left', () => {
-  it('after the last tab closes and stays closed, the bridges get one internal note; the widget never sees it', async () => {
+  it('after the last tab closes and stays closed, the inbox gets one internal note — no chat-app post; the widget never sees it', async () => {
     const a = await connectWidget(h.url, t);
     const a2 = await connectWidget(h.url, { ...t, visitorToken: a.session.visitorToken! });
     const sent = await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'bye soon' });
@@ -41,7 +41,8 @@ describe('visitor left', () => {
     a2.close();
     const [note] = await waitFor(async () => ((await notes(cid)).length > 0 ? notes(cid) : null), { what: 'visitor left note', timeoutMs: 10_000 });
     expect(note).toMatchObject({ sender: 'system', visibility: 'internal' });
-    expect(await h.db.outboxEvent.count({ where: { messageId: note!.id, connectionId: t.connectionId! } })).toBe(1);
+    // In the inbox's history only: nothing is posted to the chat apps (a phone buzzes for what a person must read).
+    expect(await h.db.outboxEvent.count({ where: { messageId: note!.id } })).toBe(0);
     const back = await connectWidget(h.url, { ...t, visitorToken: a.session.visitorToken! });
     const page = await back.ack<THistoryAck>('history', { afterSeq: 0 });
     expect(page.ok && page.messages.map((m) => m.body)).toEqual(['bye soon']);

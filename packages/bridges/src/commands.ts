@@ -58,5 +58,6 @@ export function cardText(card: TConversationCard): string {
   add('Browser', card.userAgent);
   for (const [k, v] of Object.entries(card.extra ?? {})) add(k, v);
   if (card.status) lines.push(`Status: ${card.status}`);
+  if (card.visitorOnline !== undefined) lines.push(`Visitor: ${card.visitorOnline ? 'on the site now' : 'not on the site'}`);
   return lines.join('\n');
 }

@@ -25,6 +25,8 @@ export interface TConversationCard {
   extra?: Record<string, string>;
   /** Conversation status, for /info (optional). */
   status?: 'open' | 'closed';
+  /** Whether the visitor has the site open right now, for /info (presence is never posted by itself). */
+  visitorOnline?: boolean;
 }
 
 /**

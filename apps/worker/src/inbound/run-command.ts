@@ -1,5 +1,5 @@
 import { cardText, commandHelp, sourceLabel, type TOperatorCommand } from '@pocketping/bridges';
-import { appendMessage, setConversationAiState, setConversationStatus } from '@pocketping/db';
+import { appendMessage, getConversation, setConversationAiState, setConversationStatus } from '@pocketping/db';
 import { LIMITS } from '@pocketping/protocol';
 import type { TWorkerContext } from '../context.js';
 import { buildCard } from '../delivery/build-card.js';
@@ -36,9 +36,12 @@ export async function runCommand(
 
   let reply: string;
   switch (command.name) {
-    case 'info':
-      reply = cardText(await buildCard(ctx.db, organizationId, conversationId));
+    case 'info': {
+      const conversation = await getConversation(ctx.db, organizationId, conversationId);
+      const visitorOnline = conversation ? await ctx.signals.visitorOnline(conversation.visitorId).catch(() => undefined) : undefined;
+      reply = cardText({ ...(await buildCard(ctx.db, organizationId, conversationId)), ...(visitorOnline !== undefined ? { visitorOnline } : {}) });
       break;
+    }
     case 'close':
     case 'reopen': {
       const status = command.name === 'close' ? 'closed' : 'open';

@@ -16,8 +16,10 @@ export interface TVisitorJobDeps {
 
 /**
  * visitor.left — the visitor's last socket closed a while ago. Void if they connected since (the generation moved
- * on) or a socket is open on a live node; otherwise the open conversation gets an internal "Visitor left" note,
- * delivered to the bridges through the outbox like any message and never shown to the widget.
+ * on) or a socket is open on a live node; otherwise the open conversation gets an internal "Visitor left" note in
+ * its history (the inbox shows it; never the widget). It is NOT posted to the chat apps: a phone should buzz only
+ * for what a person must read, and the group's post budget (Telegram: 20 a minute) belongs to real replies.
+ * Presence in the chat apps is what /info says ("on the site now" / "not on the site").
  */
 export async function processVisitorLeftJob(deps: TVisitorJobDeps, job: Job): Promise<{ outcome: string }> {
   const data = ZVisitorLeftJob.parse(job.data);
@@ -37,13 +39,9 @@ export async function processVisitorLeftJob(deps: TVisitorJobDeps, job: Job): Pr
     body: VISITOR_LEFT_NOTE,
     source: 'system',
     visibility: 'internal',
+    deliver: false,
     // The job id is per visitor and generation: a retried job finds its own note instead of adding a second one.
     clientId: `vl-${data.generation}-${job.timestamp}`,
   });
-  if (!result.duplicate) {
-    await deps.producer.enqueueDeliveries(result.outbox).catch((err: unknown) =>
-      deps.log.warn({ err, tenantId: organizationId, conversationId: conversation.id }, 'enqueue failed; the sweeper will deliver'),
-    );
-  }
   return { outcome: result.duplicate ? 'duplicate' : 'noted' };
 }

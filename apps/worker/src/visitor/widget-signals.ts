@@ -2,7 +2,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { TLogger } from '@pocketping/core';
 import { getConversationState, getProject, markOperatorRead, type TDb } from '@pocketping/db';
-import { createWidgetPush, socketIoKey, touchOperatorPresence, type TRedisConfig, type TWidgetPush } from '@pocketping/jobs';
+import { createWidgetPush, isVisitorConnected, socketIoKey, touchOperatorPresence, type TRedisConfig, type TWidgetPush } from '@pocketping/jobs';
 import { WIDGET_NAMESPACE, computePresence, parseProjectSettings, type TTypingEvent } from '@pocketping/protocol';
 
 /**
@@ -11,6 +11,8 @@ import { WIDGET_NAMESPACE, computePresence, parseProjectSettings, type TTypingEv
  */
 export interface TWidgetSignals {
   readonly push: TWidgetPush;
+  /** Whether the visitor has a widget connected on a live realtime node right now (for /info). */
+  visitorOnline(visitorId: string): Promise<boolean>;
   /** A visitor message (everything up to `seq`) reached the operator's apps: call after a bridge delivery. */
   delivered(input: { conversationId: string; seq: number }): void;
   /**
@@ -48,6 +50,7 @@ export function createWidgetSignals(deps: { db: TDb; redis: Redis; redisConfig: 
     delivered({ conversationId, seq }) {
       push.receipt({ conversationId, kind: 'delivered', seq });
     },
+    visitorOnline: (visitorId) => isVisitorConnected(deps.redis, deps.redisConfig.prefix, visitorId),
     async operatorMessage(input) {
       const projectId = input.projectId ?? (await getConversationState(deps.db, input.organizationId, input.conversationId))?.projectId;
       if (projectId) await operatorActive({ organizationId: input.organizationId, projectId });

@@ -1,0 +1,134 @@
+// One topic or thread per conversation, through 429s and crashes (the worker in-process, one project connected to
+// Telegram and Discord through their fakes):
+// - a 429 on the Telegram card post after the topic was created keeps that topic: the card is its next post;
+// - a worker killed between opening a Discord thread and recording it: the next drain finds that thread by its
+//   name among the channel's active threads and carries on there instead of opening a second one;
+// - a same-named thread that belongs to another conversation is never taken.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
+import { appendMessage, bootstrapTenant, createConnection, createDb, createVisitor, getOrCreateOpenConversation, getConnection, type TDb } from '@pocketping/db';
+import { createProducer, type TProducer } from '@pocketping/jobs';
+import { TEST_REDIS_URL, createTestDatabase, startFakeDiscord, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeDiscord, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
+import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import { toBridgeTarget } from '../../apps/worker/src/context.js';
+import { buildCard } from '../../apps/worker/src/delivery/build-card.js';
+
+describe('threads through 429s and crashes', () => {
+  let database: TTestDatabase;
+  let db: TDb;
+  let telegram: TFakeTelegram;
+  let discord: TFakeDiscord;
+  let worker: TWorkerRuntime;
+  let producer: TProducer;
+  let organizationId: string;
+  let projectId: string;
+  const ids = { tgConn: '', discordConn: '', chatId: 0, guildId: '', channelId: '' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDb(database.url, { poolSize: 5 });
+    const ring = parseKeyRing(testEncryptionKey());
+    const redis = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
+    [telegram, discord] = await Promise.all([startFakeTelegram(), startFakeDiscord({ heartbeatIntervalMs: 2_000 })]);
+    const tgToken = `559201:${randomBytes(24).toString('base64url')}`;
+    telegram.addBot(tgToken);
+    ids.chatId = telegram.addForumChat({ title: 'Support' }).id;
+    const tenant = await bootstrapTenant(db, ring, { email: 't@threads.test', orgName: 'Threads', allowedOrigins: ['https://t.test'], telegram: { botToken: tgToken, chatId: String(ids.chatId) } });
+    organizationId = tenant.organization.id;
+    projectId = tenant.project.id;
+    ids.tgConn = tenant.telegram!.connection.id;
+    ids.guildId = discord.addGuild({ name: 'Acme' }).id;
+    ids.channelId = discord.addTextChannel(ids.guildId, { name: 'support' }).id;
+    ids.discordConn = (await createConnection(db, organizationId, { projectId, kind: 'discord', sealedCredentials: encryptSecret(ring, JSON.stringify({ guildId: ids.guildId, channelId: ids.channelId })), targetId: ids.channelId, targetScope: ids.guildId })).id;
+    producer = createProducer(redis);
+    worker = await startWorker({
+      databaseUrl: database.url,
+      redis,
+      keyRing: ring,
+      bridges: { telegram: { apiRoot: telegram.apiRoot, groupPostsPerMinute: 100_000 }, discord: { apiUrl: discord.apiUrl, botToken: discord.token, applicationId: discord.applicationId } },
+      concurrency: 10,
+      sweepIntervalMs: 1_000,
+      log: createLogger('worker-test', 'silent'),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await producer?.close();
+    await db?.$disconnect();
+    await Promise.allSettled([telegram?.close(), discord?.close()]);
+    await database?.drop();
+  });
+
+  const newConversation = async (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`) => {
+    const visitor = await createVisitor(db, organizationId, { projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: { pageUrl } });
+    return getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id });
+  };
+  const visitorSays = async (conversationId: string, body: string) => {
+    const r = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body, source: 'widget', clientId: `c-${randomBytes(6).toString('hex')}` });
+    await producer.enqueueDeliveries(r.outbox);
+  };
+  const threadOf = (conversationId: string, connectionId: string) =>
+    waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), { what: 'thread', timeoutMs: 20_000 });
+  const allDone = (conversationId: string) =>
+    waitFor(async () => (await db.outboxEvent.count({ where: { organizationId, conversationId, status: 'pending' } })) === 0, { what: 'outbox done', timeoutMs: 20_000 });
+  const discordThreadsNamed = (name: string) => discord.threads(ids.channelId).filter((t) => t.name === name);
+
+  it('a 429 on the Telegram card post keeps the topic: one topic, its card, then the message', async () => {
+    const c = await newConversation();
+    const topicsBefore = telegram.callsOf('createForumTopic').length;
+    // The first sendMessage after the topic is created is the card.
+    telegram.failNext('sendMessage', { errorCode: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
+    await visitorSays(c.id, 'hello after a 429');
+    await allDone(c.id);
+    const tg = await threadOf(c.id, ids.tgConn);
+    expect(telegram.callsOf('createForumTopic').length - topicsBefore).toBe(1);
+    const posts = telegram.messages(ids.chatId, Number(tg.externalThreadId)).filter((m) => m.fromBot).map((m) => m.text ?? '');
+    expect(posts).toHaveLength(2);
+    expect(posts[0]).toMatch(/^New conversation/);
+    expect(posts[1]).toContain('hello after a 429');
+    expect(tg.cardPending).toBe(false);
+  });
+
+  it('a worker killed between opening a Discord thread and recording it: the next drain finds and uses that thread', async () => {
+    const c = await newConversation();
+    // What the killed worker did: the "opening a thread" marker, then the thread on Discord, then nothing.
+    const pairKey = `${ids.discordConn}:${c.id}`;
+    await worker.ctx.lock.markPosting(pairKey, 'thread');
+    const connection = (await getConnection(db, organizationId, ids.discordConn))!;
+    const card = await buildCard(db, organizationId, c.id);
+    const orphan = await worker.ctx.bridges.discord!.ensureThread(toBridgeTarget(worker.ctx, connection), card);
+    const name = discord.threads(ids.channelId).find((t) => t.id === orphan.externalThreadId)!.name;
+
+    await visitorSays(c.id, 'hello after a crash');
+    await allDone(c.id);
+    const dc = await threadOf(c.id, ids.discordConn);
+    expect(dc.externalThreadId).toBe(orphan.externalThreadId);
+    expect(discordThreadsNamed(name)).toHaveLength(1);
+    // The card the killed worker never posted comes first, then the message.
+    const posts = discord.messages(orphan.externalThreadId).filter((m) => m.author.bot).map((m) => m.content);
+    expect(posts[0]).toMatch(/^\*\*New conversation\*\*/);
+    expect(posts.slice(1).join('\n')).toContain('hello after a crash');
+  });
+
+  it("never takes a same-named thread that is another conversation's", async () => {
+    const page = `https://t.test/same-${randomBytes(3).toString('hex')}`;
+    const first = await newConversation(page);
+    await visitorSays(first.id, 'first visitor');
+    await allDone(first.id);
+    const taken = await threadOf(first.id, ids.discordConn);
+    const name = discord.threads(ids.channelId).find((t) => t.id === taken.externalThreadId)!.name;
+
+    // A second conversation with the same title whose worker "died" while opening its thread (nothing was created).
+    const second = await newConversation(page);
+    await worker.ctx.lock.markPosting(`${ids.discordConn}:${second.id}`, 'thread');
+    await visitorSays(second.id, 'second visitor');
+    await allDone(second.id);
+    const own = await threadOf(second.id, ids.discordConn);
+    expect(own.externalThreadId).not.toBe(taken.externalThreadId);
+    expect(discordThreadsNamed(name)).toHaveLength(2);
+    expect((await threadOf(first.id, ids.discordConn)).externalThreadId).toBe(taken.externalThreadId);
+    expect(discord.messages(taken.externalThreadId).some((m) => m.content.includes('second visitor'))).toBe(false);
+  });
+});
