@@ -1,5 +1,5 @@
 // Prisma CLI configuration: the WebAssembly schema engine over the pg driver adapter, so migrate/generate work
-// without Prisma's native engine download (unreachable here). See ../shared/prisma-notes.md.
+// without Prisma's native engine download (unreachable here). See docs/prisma.md.
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 

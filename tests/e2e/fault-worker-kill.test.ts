@@ -1,7 +1,7 @@
 // kill -9 of the worker PROCESS in the middle of a delivery burst, twice; a fresh worker takes over. Zero messages
 // may be lost and order must hold, on Telegram and on Discord at once.
 //
-// Duplicates, honestly (../shared/design-notes.md §3): a post is recorded (BridgeMessage + outbox row done, one SQL
+// Duplicates, honestly (docs/design.md §4): a post is recorded (BridgeMessage + outbox row done, one SQL
 // statement) right after the platform answers. A kill between "the platform accepted the call" and that statement
 // leaves a post the platform has and we do not know about: an AMBIGUOUS post. The window is one platform call (the
 // fake takes 3 ms here) plus the response and the one statement, and a pair has at most one call in flight, so a

@@ -29,7 +29,7 @@ const THREAD_MARK = 'thread';
 
 /**
  * bridge.deliver — one job per outbox row, but whoever holds the (connection, conversation) lease drains every
- * pending row of that pair in (seq, created) order: posts, edits and deletes (../shared/design-notes.md §2). A job
+ * pending row of that pair in (seq, created) order: posts, edits and deletes (docs/design.md §2). A job
  * whose row was already delivered ends at once; one that finds the pair being drained flags it and ends too: the
  * holder drains again before it lets go (atomic flag/release in Redis), so the row is never left behind. If the
  * holder dies instead, the row is still pending in Postgres and the sweeper re-enqueues it.

@@ -104,7 +104,7 @@ function splitEscaped(s: string): string[] {
 
 /**
  * The `nonce` of a post (≤ 25 chars), derived from our own ids: a retry of the same post within Discord's window
- * (with enforce_nonce) returns the first message instead of creating a second one (../shared/design-notes.md §3).
+ * (with enforce_nonce) returns the first message instead of creating a second one (docs/design.md §4).
  */
 export function discordNonce(...key: string[]): string {
   return createHash('sha256').update(key.join(':')).digest('base64url').slice(0, NONCE_MAX);

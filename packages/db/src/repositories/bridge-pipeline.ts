@@ -198,7 +198,7 @@ export const COMPLETE_OUTBOX_MAPPED_SQL = `WITH done AS (
 
 /**
  * Marks outbox rows done and, when the platform returned a message id, records it for the first message — in ONE
- * statement (atomic without a transaction round trip), right after the platform call (../shared/design-notes.md §3).
+ * statement (atomic without a transaction round trip), right after the platform call (docs/design.md §4).
  * Several rows with one platform id is a coalesced post; BridgeMessage (unique per platform message) maps it to
  * the first message of the batch only. Returns how many rows were still pending (0 = someone else recorded them).
  */

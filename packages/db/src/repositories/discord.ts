@@ -6,7 +6,7 @@ export interface TDiscordThreadOwner { organizationId: string; connectionId: str
  * The Discord gateway's tenant lookup: one bot connection serves every tenant, so a dispatch names no tenant.
  * A thread belongs to a connection only when all three match — the guild (connection.targetScope), the parent
  * channel (connection.targetId and the thread's externalChatId) and the thread id — never by thread id alone
- * (../shared/design-notes.md §7). Like resolveConnectionForWebhook, this is the one read without a tenant id on
+ * (docs/design.md §9). Like resolveConnectionForWebhook, this is the one read without a tenant id on
  * that transport; everything after it is scoped by the organizationId it returns.
  */
 export async function findDiscordThreadOwners(db: TDb, input: { guildId: string; channelId: string; threadId: string }): Promise<TDiscordThreadOwner[]> {

@@ -28,7 +28,7 @@ export interface TRecordInboundInput {
 
 /**
  * Stores an inbound platform delivery before it is acknowledged. The unique key (tenant, connection, platform id)
- * turns a redelivery into `duplicate: true`: the platform's own id is the dedupe key (docs/design.md, inbound).
+ * turns a redelivery into `duplicate: true`: the platform's own id is the dedupe key (docs/design.md §6).
  */
 export async function recordInboundEvent(db: TDb, organizationId: string, input: TRecordInboundInput): Promise<{ id: string; duplicate: boolean }> {
   try {

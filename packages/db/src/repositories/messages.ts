@@ -46,7 +46,7 @@ class Duplicate extends Error {}
 const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
 /**
- * Stores a message and its deliveries atomically (transactional outbox, ../shared/design-notes.md §1):
+ * Stores a message and its deliveries atomically (transactional outbox, docs/design.md §1):
  * take the next seq with UPDATE … RETURNING (the row lock serialises writers of a conversation), insert the
  * message, insert one outbox row per connection. A repeated clientId or inbound platform id is a duplicate:
  * the transaction rolls back (the seq is not consumed) and the stored message is returned.

@@ -25,7 +25,7 @@ export async function listPendingDeliveries(
 
 /**
  * Marks a delivery done and records the platform's message id in the same transaction, right after the platform
- * call returned (../shared/design-notes.md §3): a retry then sees `done` and never posts twice.
+ * call returned (docs/design.md §4): a retry then sees `done` and never posts twice.
  */
 export async function completeDelivery(
   db: TDb,
