@@ -9,7 +9,7 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   // Workspace packages export their TypeScript source (create-t3-turbo style); Next compiles them with the app.
-  transpilePackages: ['@pocketping/core', '@pocketping/db', '@pocketping/jobs', '@pocketping/protocol', '@pocketping/bridges', '@pocketping/storage', '@pocketping/inbound'],
+  transpilePackages: ['@pocketping/core', '@pocketping/db', '@pocketping/jobs', '@pocketping/protocol', '@pocketping/bridges', '@pocketping/storage', '@pocketping/inbound', '@pocketping/conversations'],
   // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query
   // compiler from disk, and the others are Node-only libraries with dynamic requires.
   serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis', 'pino', 'grammy', 'discord.js'],

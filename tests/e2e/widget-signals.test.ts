@@ -11,6 +11,7 @@ import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT, freePort, waitFor } from '@pocketping/testkit';
 import { appendMessage } from '@pocketping/db';
+import { markConversationRead } from '@pocketping/conversations';
 import { startHarness, type THarness, type TTenant } from '../integration/realtime-harness.js';
 
 describe('widget signals in headless Chromium', () => {
@@ -91,7 +92,7 @@ describe('widget signals in headless Chromium', () => {
     h.signals.typing(m.conversationId, { sender: 'operator', authorName: 'Sarah', isTyping: true });
     await expect.poll(() => pp(p, 'typing').count(), { timeout: 10_000 }).toBe(1);
     const reply = await appendMessage(h.db, t.organizationId, { conversationId: m.conversationId, sender: 'operator', authorName: 'Sarah', body: 'Here I am', source: 'telegram' });
-    h.publisher.messageToConversation(m.conversationId, reply.message);
+    h.conversations.widget.message(m.conversationId, reply.message);
     await expect.poll(() => p.locator('[data-pp="message"][data-sender="operator"]').count(), { timeout: 10_000 }).toBe(1);
     expect(await pp(p, 'typing').count()).toBe(0);
     // A lost "false" never leaves it on: it goes by itself (6 s without a refresh).
@@ -148,7 +149,7 @@ describe('widget signals in headless Chromium', () => {
     await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
     expect(await bubble.locator('[data-pp="receipt"]').innerText()).toContain('Delivered');
     // An operator read it (dashboard): the watermark moves and the widget shows "Read".
-    await h.signals.operatorRead({ organizationId: t.organizationId, conversationId: first.conversationId, seq });
+    await markConversationRead(h.conversations, t.organizationId, { conversationId: first.conversationId, projectId: t.projectId, seq });
     await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('read');
     expect(await bubble.locator('[data-pp="receipt"]').innerText()).toContain('Read');
     // Both messages are read now (watermarks), and a reload keeps it (from the session's operatorReadSeq).
@@ -218,7 +219,7 @@ describe('widget signals in headless Chromium', () => {
     expect(visitor.email).toBe('away@example.com');
 
     // An operator becomes active (a reply from a bridge, the dashboard): presence goes online, the card goes.
-    await h.signals.operatorActive({ organizationId: t.organizationId, projectId: t.projectId });
+    await h.conversations.operatorActive({ organizationId: t.organizationId, projectId: t.projectId });
     await expect.poll(() => p.locator('[data-pp="presence"]').getAttribute('data-state'), { timeout: 10_000 }).toBe('online');
     await expect.poll(() => away.count(), { timeout: 10_000 }).toBe(0);
     expect(errors).toEqual([]);

@@ -65,8 +65,10 @@ describe('Discord attachments through the pipeline', () => {
       fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
       maxAttachmentBytes: MAX_BYTES,
     });
-    const real = worker.ctx.publisher;
-    worker.ctx.publisher = { messageToConversation: (conversationId, m) => { pushed.push({ conversationId, message: m }); real.messageToConversation(conversationId, m); } };
+    // Records what the worker pushes to widgets (the conversation actions' widget port) and still forwards it.
+    const widget = worker.ctx.conversations.widget;
+    const real = widget.message.bind(widget);
+    widget.message = (conversationId, m) => { pushed.push({ conversationId, message: m }); real(conversationId, m); };
     await waitFor(() => discord.gateway.identifies >= 1 && discord.gateway.openSockets() >= 1, { what: 'worker gateway connected', timeoutMs: 20_000 });
   }, 120_000);
 

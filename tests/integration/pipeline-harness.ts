@@ -88,19 +88,22 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
   const extraWorkers: TWorkerRuntime[] = [];
   // Records what the worker pushes to widgets and still forwards it (the Redis emitter stays in the path).
   const pushed: THarness['pushed'] = { messages: [], conversations: [] };
-  const real = worker.ctx.publisher;
-  worker.ctx.publisher = {
-    messageToConversation(conversationId, message) {
+  // Records what every worker pushes to widgets and still forwards it: the conversation actions push through this
+  // object (ctx.conversations.widget is ctx.signals.push).
+  const record = (w: TWorkerRuntime) => {
+    const widget = w.ctx.conversations.widget;
+    const realMessage = widget.message.bind(widget);
+    widget.message = (conversationId, message) => {
       pushed.messages.push({ conversationId, message });
-      real.messageToConversation(conversationId, message);
-    },
+      realMessage(conversationId, message);
+    };
+    const realConversation = widget.conversation.bind(widget);
+    widget.conversation = (event) => {
+      pushed.conversations.push(event);
+      realConversation(event);
+    };
   };
-  const realPush = worker.ctx.signals.push;
-  const realConversation = realPush.conversation.bind(realPush);
-  realPush.conversation = (event) => {
-    pushed.conversations.push(event);
-    realConversation(event);
-  };
+  record(worker);
 
   const h: THarness = {
     db, telegram, worker, producer, storage, organizationId, projectId, a, b, pushed,
@@ -132,6 +135,7 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
     },
     async startExtraWorker() {
       const w = await startWorker(workerDeps);
+      record(w);
       extraWorkers.push(w);
       return w;
     },

@@ -100,8 +100,12 @@ describe('inbound order per conversation (two workers)', () => {
     }, { what: 'the edit applied', timeoutMs: 15_000 });
     expect(row.editedAt).not.toBeNull();
     // Both events went through (none ignored as "an edit of a message we did not store").
-    const events = await h.db.inboundEvent.findMany({ where: { organizationId: h.organizationId, externalId: { in: [String(original.update.update_id), String(edit.update.update_id)] } } });
-    expect(events.map((e) => e.status).sort()).toEqual(['done', 'done']);
+    // The event is marked done just after its change is applied: wait for both records.
+    const statuses = await waitFor(async () => {
+      const events = await h.db.inboundEvent.findMany({ where: { organizationId: h.organizationId, connectionId: h.a.connection.id, externalId: { in: [String(original.update.update_id), String(edit.update.update_id)] } } });
+      return events.every((e) => e.status !== 'pending') ? events.map((e) => e.status) : undefined;
+    }, { what: 'both events processed' });
+    expect(statuses).toEqual(['done', 'done']);
   });
 
   it('runs different conversations side by side: a thread held back does not hold up another', async () => {

@@ -85,8 +85,9 @@ describe('mirroring across Telegram, Slack and Discord at once', () => {
       sweepIntervalMs: 1_000,
       log: createLogger('worker-test', (process.env.MIRROR_LOG as 'warn' | undefined) ?? 'silent'),
     });
-    const real = worker.ctx.publisher;
-    worker.ctx.publisher = { messageToConversation: (conversationId, m) => { pushed.push(m); real.messageToConversation(conversationId, m); } };
+    const widget = worker.ctx.conversations.widget;
+    const real = widget.message.bind(widget);
+    widget.message = (conversationId, m) => { pushed.push(m); real(conversationId, m); };
   }, 120_000);
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { Emitter } from '@socket.io/redis-emitter';
 import { createLogger, parseKeyRing } from '@pocketping/core';
 import { appendMessage, bootstrapTenant, createDb, type TDb } from '@pocketping/db';
 import {
@@ -22,7 +23,6 @@ import type { TMessage, TSendAck } from '@pocketping/protocol';
 import { createLocalStorage } from '@pocketping/storage';
 import { TEST_REDIS_URL, createTestDatabase, freePort, testEncryptionKey, uniqueRedisPrefix, waitFor, type TTestDatabase } from '@pocketping/testkit';
 import { startRealtimeServer, type TRealtimeServer } from '../../apps/realtime/src/server.js';
-import { createRealtimePublisher } from '../../apps/worker/src/publisher.js';
 import { clientId, connectWidget } from './realtime-harness.js';
 
 const AUTH_SECRET = `dash-secret-${randomBytes(16).toString('hex')}`;
@@ -107,7 +107,7 @@ describe('realtime /dashboard namespace', () => {
       ]);
 
       // 2. The worker's emitter (bridge reply / command), internal notes included.
-      createRealtimePublisher(redis, socketIoKey(redisConfig)).dashboard?.event({ type: 'message', organizationId: a.organizationId, projectId: a.projectId, conversationId, seq: 2, change: 'created', sender: 'operator', visibility: 'internal' });
+      createDashboardPush(new Emitter(redis, { key: socketIoKey(redisConfig) }).of(DASHBOARD_NAMESPACE)).event({ type: 'message', organizationId: a.organizationId, projectId: a.projectId, conversationId, seq: 2, change: 'created', sender: 'operator', visibility: 'internal' });
       await waitFor(() => memberA.events.find((e) => e.type === 'message' && e.seq === 2 && e.visibility === 'internal'), { what: 'worker event', timeoutMs: 5_000 });
 
       // 3. The web app's relay: a dashboard event and a widget message, each delivered once.

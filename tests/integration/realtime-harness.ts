@@ -12,10 +12,11 @@ import type { TMessage, TSessionEvent } from '@pocketping/protocol';
 import { createLocalStorage } from '@pocketping/storage';
 import { TEST_REDIS_URL, createTestDatabase, freePort, testEncryptionKey, uniqueRedisPrefix, type TTestDatabase } from '@pocketping/testkit';
 import { startRealtimeServer, type TRealtimeDeps, type TRealtimeServer } from '../../apps/realtime/src/server.js';
-import { createRealtimePublisher, type TRealtimePublisher } from '../../apps/worker/src/publisher.js';
 import { createWidgetSignals, type TWidgetSignals } from '../../apps/worker/src/visitor/widget-signals.js';
 import type { Redis } from 'ioredis';
-import { socketIoKey } from '@pocketping/jobs';
+import { DASHBOARD_NAMESPACE, createDashboardPush, createProducer, socketIoKey } from '@pocketping/jobs';
+import { Emitter } from '@socket.io/redis-emitter';
+import { createConversationPorts, type TConversationPorts } from '@pocketping/conversations';
 
 export interface TTenant {
   organizationId: string;
@@ -35,7 +36,8 @@ export interface THarness {
   server: TRealtimeServer;
   url: string;
   storageDir: string;
-  publisher: TRealtimePublisher;
+  /** The conversation actions' ports wired like the worker's (pushes through the Redis adapter). */
+  conversations: TConversationPorts;
   signals: TWidgetSignals;
   tenant(opts?: { settings?: Record<string, unknown>; identitySecret?: string; withBridge?: boolean }): Promise<TTenant>;
   close(): Promise<void>;
@@ -64,11 +66,15 @@ export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLef
     ...opts,
   });
   const redis = createRedis(redisConfig.url, 'worker');
-  const publisher = createRealtimePublisher(redis, socketIoKey(redisConfig));
   const signals = createWidgetSignals({ db, redis, redisConfig, log: createLogger('signals-test', 'silent') });
+  const producer = createProducer(redisConfig);
+  const conversations = createConversationPorts({
+    db, redis, redisPrefix: redisConfig.prefix, widget: signals.push, producer, log: createLogger('conversations-test', 'silent'),
+    dashboard: createDashboardPush(new Emitter(redis, { key: socketIoKey(redisConfig) }).of(DASHBOARD_NAMESPACE)),
+  });
   let n = 0;
   return {
-    database, db, redisConfig, redis, encryptionKey, keyRing, server, url, storageDir, publisher, signals,
+    database, db, redisConfig, redis, encryptionKey, keyRing, server, url, storageDir, conversations, signals,
     async tenant(t = {}) {
       n += 1;
       const origin = `https://site-${n}-${randomBytes(3).toString('hex')}.test`;
@@ -84,6 +90,7 @@ export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLef
     },
     async close() {
       await server.close();
+      await producer.close();
       redis.disconnect();
       await db.$disconnect();
       await database.drop();

@@ -3,7 +3,8 @@
 // identity verification, receipts, presence, and internal messages that never reach the widget.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { appendMessage, setConversationStatus, listMessagesAfter } from '@pocketping/db';
+import { appendMessage, listMessagesAfter } from '@pocketping/db';
+import { changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
 import { touchOperatorPresence } from '@pocketping/jobs';
 import type { THistoryAck, TIdentifyAck, TOkAck, TSendAck, TMessage, TPresenceEvent, TReceiptEvent, TConversationEvent } from '@pocketping/protocol';
 import { waitFor } from '@pocketping/testkit';
@@ -86,7 +87,7 @@ describe('message:send and history', () => {
     const conversationId = sent.message.conversationId;
     const operatorSays = async (body: string) => {
       const r = await appendMessage(h.db, tenantA.organizationId, { conversationId, sender: 'operator', authorName: 'Sarah', body, source: 'telegram' });
-      h.publisher.messageToConversation(conversationId, r.message); // exactly what the worker does
+      h.conversations.widget.message(conversationId, r.message); // exactly what the worker does
       return r.message;
     };
     await operatorSays('live 1');
@@ -193,7 +194,7 @@ describe('internal messages never reach the widget', () => {
 
     // An operator reply after it: the widget sees the reply, never the note, and history accounts for the gap.
     const reply = await appendMessage(h.db, tenantA.organizationId, { conversationId: sent.message.conversationId, sender: 'operator', authorName: 'Op', body: 'reply', source: 'telegram' });
-    h.publisher.messageToConversation(sent.message.conversationId, reply.message);
+    h.conversations.widget.message(sent.message.conversationId, reply.message);
     await waitFor(() => a2.messages().some((m) => m.body === 'reply'));
     expect([...a.messages(), ...a2.messages()].some((m) => m.body.startsWith('Event:'))).toBe(false);
     const page = await a.ack<THistoryAck>('history', { afterSeq: 0 });
@@ -254,10 +255,10 @@ describe('typing, read, receipts, presence, conversation status', () => {
     await waitFor(() => a.events.some((e) => e.event === 'receipt'), { what: 'delivered receipt' });
     expect(a.events.find((e) => e.event === 'receipt')?.payload).toEqual({ conversationId: cid, kind: 'delivered', seq: s2.message.seq } satisfies TReceiptEvent);
 
-    const reply = await appendMessage(h.db, tenantA.organizationId, { conversationId: cid, sender: 'operator', body: 'answer', source: 'telegram' });
-    expect((await h.db.conversation.findUniqueOrThrow({ where: { id: cid } })).operatorLastReadSeq).toBe(s2.message.seq);
     await h.redis.del(`${h.redisConfig.prefix}:presence:${tenantA.projectId}`);
-    await h.signals.operatorMessage({ organizationId: tenantA.organizationId, conversationId: cid, seq: reply.message.seq });
+    // An operator reply from a chat app, through the same conversation action the worker runs.
+    await postOperatorMessage(h.conversations, tenantA.organizationId, { conversationId: cid, projectId: tenantA.projectId, authorName: 'Sam', body: 'answer', visibility: 'public', source: 'telegram' });
+    expect((await h.db.conversation.findUniqueOrThrow({ where: { id: cid } })).operatorLastReadSeq).toBe(s2.message.seq);
     await waitFor(() => a.events.some((e) => e.event === 'receipt' && (e.payload as TReceiptEvent).kind === 'read'), { what: 'read receipt' });
     expect(a.events.filter((e) => e.event === 'receipt').map((e) => e.payload)).toContainEqual({ conversationId: cid, kind: 'read', seq: s2.message.seq });
     await waitFor(() => a.events.some((e) => e.event === 'presence' && (e.payload as TPresenceEvent).status === 'online'), { what: 'presence online' });
@@ -294,8 +295,7 @@ describe('typing, read, receipts, presence, conversation status', () => {
     if (!sent.ok) throw new Error('send failed');
     const cid = sent.message.conversationId;
     expect(errCode(await a.ack('csat', { score: 5 }))).toBe('bad_request');
-    expect(await setConversationStatus(h.db, tenantA.organizationId, cid, 'closed')).toBe(true);
-    await h.signals.conversationStatus({ organizationId: tenantA.organizationId, conversationId: cid, status: 'closed' });
+    expect((await changeConversationStatus(h.conversations, tenantA.organizationId, { conversationId: cid, status: 'closed', actor: { authorName: 'Sam', source: 'web' } })).changed).toBe(true);
     await waitFor(() => a.events.some((e) => e.event === 'conversation'), { what: 'conversation event' });
     expect(a.events.find((e) => e.event === 'conversation')?.payload).toEqual({ conversationId: cid, status: 'closed', csatRequested: true } satisfies TConversationEvent);
     // A reload shows the prompt too.

@@ -69,7 +69,7 @@ describe('message:send over the plain-SQL path', () => {
     const old = await h.db.conversation.findUniqueOrThrow({ where: { id: first.message.conversationId } });
     expect(old).toMatchObject({ status: 'closed', nextSeq: first.message.seq + 1 });
     // A reply pushed to the new conversation reaches this socket (it joined the new room).
-    h.publisher.messageToConversation(second.message.conversationId, { ...second.message, id: 'op1', seq: 2, sender: 'operator', body: 'reply', clientId: null });
+    h.conversations.widget.message(second.message.conversationId, { ...second.message, id: 'op1', seq: 2, sender: 'operator', body: 'reply', clientId: null });
     await expect.poll(() => v.messages().some((m) => m.id === 'op1'), { timeout: 5_000 }).toBe(true);
     v.close();
   });

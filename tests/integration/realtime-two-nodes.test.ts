@@ -7,10 +7,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseKeyRing } from '@pocketping/core';
 import { appendMessage, bootstrapTenant, createDb, type TDb } from '@pocketping/db';
-import { createRedis, socketIoKey } from '@pocketping/jobs';
+import { createRedis } from '@pocketping/jobs';
 import type { TSendAck } from '@pocketping/protocol';
 import { TEST_REDIS_URL, createTestDatabase, freePort, spawnApp, testEncryptionKey, uniqueRedisPrefix, waitFor, type TAppProcess, type TTestDatabase } from '@pocketping/testkit';
-import { createRealtimePublisher } from '../../apps/worker/src/publisher.js';
+import { createWidgetPushFromRedis } from '../../apps/worker/src/visitor/widget-signals.js';
 import { clientId, connectWidget } from './realtime-harness.js';
 
 let database: TTestDatabase;
@@ -58,7 +58,7 @@ describe('two realtime nodes', () => {
     await waitFor(() => onA.messages().some((m) => m.body === 'sent on node B'), { what: 'B → A', timeoutMs: 5_000 });
 
     const reply = await appendMessage(db, t.organization.id, { conversationId: sent.message.conversationId, sender: 'operator', authorName: 'Op', body: 'from the worker', source: 'telegram' });
-    createRealtimePublisher(redis, socketIoKey(redisConfig)).messageToConversation(sent.message.conversationId, reply.message);
+    createWidgetPushFromRedis(redis, redisConfig).message(sent.message.conversationId, reply.message);
     await waitFor(() => onA.messages().some((m) => m.body === 'from the worker') && onB.messages().some((m) => m.body === 'from the worker'), { what: 'worker push on both nodes', timeoutMs: 5_000 });
     await new Promise((r) => setTimeout(r, 200));
     expect(onA.messages().map((m) => m.body)).toEqual(['sent on node B', 'from the worker']);

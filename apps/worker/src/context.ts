@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { decryptSecret, type TKeyRing, type TLogger } from '@pocketping/core';
 import type { TBridgeRegistry, TBridgeTarget } from '@pocketping/bridges';
+import type { TConversationPorts } from '@pocketping/conversations';
 import type { TConnection, TDb, TSql } from '@pocketping/db';
 import type { TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
-import type { TRealtimePublisher } from './publisher.js';
 import type { TWidgetSignals } from './visitor/widget-signals.js';
 
 /** What every job processor receives: built once per process, passed down (no globals). */
@@ -21,8 +21,9 @@ export interface TWorkerContext {
   inboundLock: TPairLock;
   /** Token buckets per posting target (Telegram group, Slack channel), shared by all worker processes. */
   limiter: TRateLimiter;
-  publisher: TRealtimePublisher;
-  /** Receipts, presence and conversation status for widgets (apps/worker/src/visitor/widget-signals.ts). */
+  /** Ports of the conversation actions (@pocketping/conversations): pushes to widgets and dashboards, queue, presence. */
+  conversations: TConversationPorts;
+  /** Delivery receipts, typing and visitor presence for widgets (apps/worker/src/visitor/widget-signals.ts). */
   signals: TWidgetSignals;
   log: TLogger;
   /** Platform files larger than this are refused (inbound and outbound). */

@@ -2,13 +2,14 @@ import { Worker, type Job } from 'bullmq';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createBridgeRegistry, type TBridgesConfig } from '@pocketping/bridges';
 import { createDb, createSqlPool } from '@pocketping/db';
-import { QUEUES, bullPrefix, cappedBackoff, createPairLock, createProducer, createRateLimiter, createRedis, socketIoKey, type TRedisConfig } from '@pocketping/jobs';
+import { DASHBOARD_NAMESPACE, QUEUES, bullPrefix, cappedBackoff, createDashboardPush, createPairLock, createProducer, createRateLimiter, createRedis, socketIoKey, type TRedisConfig } from '@pocketping/jobs';
+import { Emitter } from '@socket.io/redis-emitter';
+import { createConversationPorts } from '@pocketping/conversations';
 import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
-import { RetryLaterError } from './inbound/process-inbound.js';
+import { RetryLaterError, signMessageFiles } from './inbound/process-inbound.js';
 import { processInboundJob } from './inbound/drain-inbound.js';
-import { createRealtimePublisher } from './publisher.js';
 import { sweepOnce } from './sweeper.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
 import { startVisitorWorker } from './visitor/start-visitor-worker.js';
@@ -43,23 +44,35 @@ export interface TWorkerRuntime {
 export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const redis = createRedis(deps.redis.url, 'worker');
   const db = createDb(deps.databaseUrl, { poolSize: Math.min(20, deps.concurrency) });
+  const producer = createProducer(deps.redis);
+  const signals = createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log });
+  const fileUrls = deps.fileUrls ?? null;
   const ctx: TWorkerContext = {
     db,
     sql: createSqlPool(deps.databaseUrl, { poolSize: Math.min(10, deps.concurrency), onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error (idle connection dropped)') }),
     redis,
-    producer: createProducer(deps.redis),
+    producer,
     bridges: createBridgeRegistry(deps.bridges),
     keyRing: deps.keyRing,
     lock: createPairLock(redis, deps.redis.prefix),
     // Longer than the slowest single event (a 30 s file download), so a live holder keeps its thread.
     inboundLock: createPairLock(redis, `${deps.redis.prefix}:in`, 45_000),
     limiter: createRateLimiter(redis, deps.redis.prefix),
-    publisher: createRealtimePublisher(redis, socketIoKey(deps.redis)),
-    signals: createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log }),
+    conversations: createConversationPorts({
+      db,
+      redis,
+      redisPrefix: deps.redis.prefix,
+      widget: signals.push,
+      dashboard: createDashboardPush(new Emitter(redis, { key: socketIoKey(deps.redis) }).of(DASHBOARD_NAMESPACE)),
+      producer,
+      log: deps.log,
+      signFiles: (organizationId, message) => signMessageFiles(fileUrls, organizationId, message),
+    }),
+    signals,
     log: deps.log,
     maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024,
     storage: deps.storage ?? null,
-    fileUrls: deps.fileUrls ?? null,
+    fileUrls,
   };
   const common = {
     prefix: bullPrefix(deps.redis),

@@ -1,6 +1,5 @@
 import { BridgeError, getBridge, parseOperatorCommand, type TBridge, type TBridgeTarget, type TInboundAction, type TThreadRef } from '@pocketping/bridges';
 import {
-  appendMessage,
   changeMessage,
   findConversationIdByThread,
   findMessageByExternalId,
@@ -10,6 +9,8 @@ import {
   type TInboundEvent,
 } from '@pocketping/db';
 import { LIMITS, type TMessage } from '@pocketping/protocol';
+import { postOperatorMessage } from '@pocketping/conversations';
+import type { TFileUrlSigner } from '@pocketping/storage';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
 import { recordFailure } from '../delivery/connection-health.js';
 import { runCommand } from './run-command.js';
@@ -103,24 +104,16 @@ async function storeOperatorMessage(ctx: TWorkerContext, scope: TInboundScope, a
   const attachmentIds = action.files?.length ? await storeInboundFiles(ctx, scope, action.files) : [];
   if (!body && attachmentIds.length === 0) return 'ignored: empty';
   const authorName = await resolveAuthor(scope, action);
-  const result = await appendMessage(ctx.db, organizationId, {
+  const result = await postOperatorMessage(ctx.conversations, organizationId, {
     conversationId,
-    sender: 'operator',
+    projectId: connection.projectId,
     authorName: authorName.slice(0, LIMITS.authorNameMax),
     body,
+    visibility: 'public',
     source: connection.kind,
     inbound: { connectionId: connection.id, externalChatId: action.thread.externalChatId, externalMessageId: action.externalMessageId },
     ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
   });
-  // Publish even for a duplicate: the first attempt may have died before pushing; the widget dedupes by seq.
-  ctx.publisher.messageToConversation(conversationId, signFiles(ctx, organizationId, result.message));
-  ctx.publisher.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: result.message.seq, change: 'created', sender: 'operator', visibility: 'public' });
-  if (!result.duplicate) {
-    await enqueue(ctx, scope, result.outbox);
-    // Presence (operator online) and the read receipt the reply implies.
-    await ctx.signals.operatorMessage({ organizationId, conversationId, seq: result.message.seq, projectId: connection.projectId }).catch((err: unknown) =>
-      scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'operator signals failed'));
-  }
   return result.duplicate ? 'duplicate' : 'stored';
 }
 
@@ -159,20 +152,14 @@ async function applyChange(ctx: TWorkerContext, scope: TInboundScope, action: Ex
   const result = await changeMessage(ctx.db, organizationId, { messageId: found.message.id, change, excludeConnectionId: connection.id });
   if (!result) return 'ignored: message gone';
   if (!result.changed) return `duplicate ${action.type}`;
-  if (found.visibility === 'public') ctx.publisher.messageToConversation(conversationId, signFiles(ctx, organizationId, result.message));
-  ctx.publisher.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: result.message.seq, change: action.type === 'edit' ? 'edited' : 'deleted', sender: 'operator', visibility: found.visibility ?? undefined });
-  await enqueue(ctx, scope, result.outbox);
+  if (found.visibility === 'public') ctx.conversations.widget.message(conversationId, signMessageFiles(ctx.fileUrls, organizationId, result.message));
+  ctx.conversations.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: result.message.seq, change: action.type === 'edit' ? 'edited' : 'deleted', sender: 'operator', visibility: found.visibility ?? undefined });
+  await ctx.conversations.enqueueDeliveries(result.outbox);
   return action.type === 'edit' ? 'edited' : 'deleted';
 }
 
-/** Hands outbox rows to the delivery queue; a failure is only logged because the sweeper re-enqueues. */
-export async function enqueue(ctx: TWorkerContext, scope: TInboundScope, rows: Parameters<TWorkerContext['producer']['enqueueDeliveries']>[0]): Promise<void> {
-  await ctx.producer.enqueueDeliveries(rows).catch((err: unknown) => scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'mirror enqueue failed; the sweeper will deliver'));
-}
-
 /** Attachment URLs in a pushed message are signed for the message's conversation (as realtime does for history). */
-export function signFiles(ctx: TWorkerContext, organizationId: string, message: TMessage): TMessage {
-  const signer = ctx.fileUrls;
+export function signMessageFiles(signer: TFileUrlSigner | null, organizationId: string, message: TMessage): TMessage {
   if (!signer || message.attachments.length === 0) return message;
   return { ...message, attachments: message.attachments.map((a) => ({ ...a, url: signer.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }) })) };
 }

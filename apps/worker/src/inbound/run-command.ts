@@ -1,9 +1,10 @@
 import { cardText, commandHelp, sourceLabel, type TOperatorCommand } from '@pocketping/bridges';
-import { appendMessage, getConversation, setConversationAiState, setConversationStatus } from '@pocketping/db';
+import { changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
+import { getConversation, setConversationAiState } from '@pocketping/db';
 import { LIMITS } from '@pocketping/protocol';
 import type { TWorkerContext } from '../context.js';
 import { buildCard } from '../delivery/build-card.js';
-import { enqueue, type TInboundScope } from './process-inbound.js';
+import type { TInboundScope } from './process-inbound.js';
 
 /**
  * Operator commands from any thread. The answer goes only to the operator's own thread (never stored as a visitor-
@@ -19,18 +20,14 @@ export async function runCommand(
   const { organizationId, conversationId, connection } = scope;
   const { command, authorName, prefix } = input;
   const via = sourceLabel(connection.kind);
+  const actor = {
+    authorName: authorName.slice(0, LIMITS.authorNameMax),
+    source: connection.kind,
+    // Keyed by the command's platform message: a redelivered command stores its note once.
+    inbound: { connectionId: connection.id, externalChatId: scope.thread.externalChatId, externalMessageId: input.externalMessageId },
+  };
   const internalNote = async (body: string) => {
-    const r = await appendMessage(ctx.db, organizationId, {
-      conversationId,
-      sender: 'operator',
-      visibility: 'internal',
-      authorName: authorName.slice(0, LIMITS.authorNameMax),
-      body: body.slice(0, LIMITS.messageBodyMax),
-      source: connection.kind,
-      inbound: { connectionId: connection.id, externalChatId: scope.thread.externalChatId, externalMessageId: input.externalMessageId },
-    });
-    if (!r.duplicate) await enqueue(ctx, scope, r.outbox);
-    if (!r.duplicate) ctx.publisher.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: r.message.seq, change: 'created', sender: 'operator', visibility: 'internal' });
+    const r = await postOperatorMessage(ctx.conversations, organizationId, { conversationId, projectId: connection.projectId, ...actor, body: body.slice(0, LIMITS.messageBodyMax), visibility: 'internal' });
     return r.duplicate;
   };
 
@@ -45,13 +42,7 @@ export async function runCommand(
     case 'close':
     case 'reopen': {
       const status = command.name === 'close' ? 'closed' : 'open';
-      const changed = await setConversationStatus(ctx.db, organizationId, conversationId, status);
-      // Pushed even when unchanged: a first attempt may have died before pushing; the widget applies it idempotently.
-      // The signal decides csatRequested from the project's settings and whether the visitor already rated.
-      await ctx.signals.conversationStatus({ organizationId, conversationId, status }).catch((err: unknown) =>
-        scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'conversation status push failed'));
-      if (changed) await internalNote(status === 'closed' ? 'closed the conversation' : 'reopened the conversation');
-      if (changed) ctx.publisher.dashboard?.event({ type: 'conversation', organizationId, projectId: connection.projectId, conversationId, change: status === 'closed' ? 'closed' : 'reopened' });
+      const { changed } = await changeConversationStatus(ctx.conversations, organizationId, { conversationId, status, actor });
       reply = changed
         ? status === 'closed'
           ? `Conversation closed by ${authorName} (via ${via}). The visitor is asked for a rating; ${prefix}reopen to reopen.`

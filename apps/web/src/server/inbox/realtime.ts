@@ -1,14 +1,6 @@
-import {
-  DASHBOARD_NAMESPACE,
-  createDashboardPush,
-  createRelayEmitter,
-  createWidgetPush,
-  socketIoKey,
-  touchOperatorPresence,
-  type TDashboardPush,
-  type TWidgetPush,
-} from '@pocketping/jobs';
-import { WIDGET_NAMESPACE, computePresence, parseProjectSettings } from '@pocketping/protocol';
+import { createConversationPorts, type TConversationPorts } from '@pocketping/conversations';
+import { DASHBOARD_NAMESPACE, createDashboardPush, createRelayEmitter, createWidgetPush, socketIoKey, type TDashboardPush, type TWidgetPush } from '@pocketping/jobs';
+import { WIDGET_NAMESPACE } from '@pocketping/protocol';
 import type { TWebContext } from '../context';
 
 export interface TInboxPush {
@@ -37,8 +29,15 @@ export function inboxPush(app: TWebContext): TInboxPush {
   return push;
 }
 
-/** An operator is active on the project (a reply from the dashboard): presence "online" for its widgets. */
-export async function markOperatorActive(app: TWebContext, projectId: string, settings: unknown): Promise<void> {
-  const cameOnline = await touchOperatorPresence(app.producer.redis, app.env.REDIS_PREFIX, projectId);
-  if (cameOnline) inboxPush(app).widget.presence(projectId, computePresence(parseProjectSettings(settings), true, new Date()));
+const ports = new WeakMap<TWebContext, TConversationPorts>();
+
+/** The conversation actions' ports for the web app: pushes through realtime's relay, the producer's queue. */
+export function conversationPorts(app: TWebContext): TConversationPorts {
+  let p = ports.get(app);
+  if (!p) {
+    const push = inboxPush(app);
+    p = createConversationPorts({ db: app.db, redis: app.producer.redis, redisPrefix: app.env.REDIS_PREFIX, widget: push.widget, dashboard: push.dashboard, producer: app.producer, log: app.log });
+    ports.set(app, p);
+  }
+  return p;
 }

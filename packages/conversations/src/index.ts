@@ -1,0 +1,6 @@
+// Conversation actions: one file per verb, each the one place where that change happens, whoever asks for it
+// (dashboard, chat apps, commands, and later the AI and the API). Apps wire the ports once.
+export * from './ports.js';
+export * from './post-operator-message.js';
+export * from './change-conversation-status.js';
+export * from './mark-conversation-read.js';
