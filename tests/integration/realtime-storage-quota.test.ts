@@ -142,4 +142,23 @@ describe('streamed uploads', () => {
     expect(await filesOf(t.organizationId)).toEqual([{ name: expect.not.stringMatching(/\.tmp$/) as string, size: file.length }]);
     v.close();
   });
+
+  it('a client that goes away mid-upload leaves no partial file behind', async () => {
+    const t = await h.tenant();
+    const v = await connectWidget(h.url, t);
+    const boundary = 'pp-abort-boundary';
+    const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="cut.png"\r\ncontent-type: image/png\r\n\r\n`);
+    const req = request(`${h.url}/widget/uploads`, {
+      method: 'POST',
+      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': v.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+    });
+    req.on('error', () => undefined);
+    req.write(Buffer.concat([head, png(2 * 1024 * KB)]));
+    await expect.poll(async () => (await filesOf(t.organizationId)).some((f) => f.size >= 1024 * KB), { timeout: 10_000 }).toBe(true);
+    req.destroy();
+    await expect.poll(() => filesOf(t.organizationId), { timeout: 10_000 }).toEqual([]);
+    expect(await h.db.attachment.count({ where: { organizationId: t.organizationId } })).toBe(0);
+    expect(await getStorageUsage(h.db, t.organizationId)).toBe(0);
+    v.close();
+  });
 });

@@ -66,7 +66,10 @@ export function readMultipartFile<T>(req: IncomingMessage, maxFileBytes: number,
     });
     counted.on('error', fail);
     req.on('error', () => fail(new AppError('bad_request', 'The upload was interrupted')));
-    req.on('aborted', () => fail(new AppError('bad_request', 'The upload was interrupted')));
+    // The client went away mid-body: the file's consumer must not wait for bytes that will never come.
+    req.on('close', () => {
+      if (!req.complete) fail(new AppError('bad_request', 'The upload was interrupted'));
+    });
     req.pipe(counted).pipe(bb);
   });
 }

@@ -63,7 +63,7 @@ export function createUploadRoute(ctx: TRealtimeContext, maxBytes: number = UPLO
         }
       });
       if (!stored.file.ok) {
-        sendError(res, new AppError('bad_request', 'This file type is not accepted (images, PDF, office documents, plain text)'), cors, 415);
+        sendError(res, new AppError('bad_request', 'This file type is not accepted (images, PDF, office documents, plain text)'), req.complete ? cors : { ...cors, connection: 'close' }, 415);
         discardRestOfBody(req, res);
         return;
       }
