@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import path from 'node:path';
 import { sendChunkedUntilAnswered } from '@pocketping/testkit';
 import { UPLOAD_LIMITS, type TSendAck, type THistoryAck, type TUploadResponse } from '@pocketping/protocol';
@@ -139,6 +140,49 @@ describe('POST /widget/uploads — bodies without Content-Length', () => {
     expect(await h.db.attachment.count({ where: { organizationId: t.organizationId } })).toBe(rowsBefore);
     // The partial object is removed as the upload fails.
     await expect.poll(() => storedFiles(), { timeout: 5_000 }).toEqual(filesBefore);
+    sender.close();
+  });
+});
+
+describe('POST /widget/uploads — a client that ignores the refusal', () => {
+  it('is cut off shortly after its 413 instead of being read to the end', async () => {
+    const sender = await connectWidget(h.url, t);
+    const boundary = 'pp-hostile-boundary';
+    const req = request(`${h.url}/widget/uploads`, {
+      method: 'POST',
+      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': sender.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+    });
+    let status = 0;
+    req.on('response', (res) => {
+      status = res.statusCode ?? 0;
+      res.resume();
+    });
+    const total = 50 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    // Keeps writing whatever the server says, until the connection is gone or everything went out.
+    const outcome = await new Promise<{ sent: number; cut: boolean }>((resolve) => {
+      let sent = 0;
+      let done = false;
+      const finish = (cut: boolean) => {
+        if (done) return;
+        done = true;
+        resolve({ sent, cut });
+      };
+      req.on('error', () => finish(true));
+      req.on('close', () => finish(sent < total));
+      const write = () => {
+        while (!done && sent < total) {
+          const next = sent === 0 ? Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\n`) : chunk;
+          sent += next.length;
+          if (!req.write(next)) return void req.once('drain', write);
+        }
+        if (!done) req.end(() => finish(false));
+      };
+      write();
+    });
+    expect(status).toBe(413);
+    expect(outcome.cut).toBe(true);
+    expect(outcome.sent).toBeLessThan(total);
     sender.close();
   });
 });

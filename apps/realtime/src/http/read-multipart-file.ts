@@ -81,13 +81,10 @@ export function readMultipartFile<T>(req: IncomingMessage, maxFileBytes: number,
  */
 export function discardRestOfBody(req: IncomingMessage, res: ServerResponse, graceBytes = 256 * 1024): void {
   if (req.complete) return;
-  let discarded = 0;
-  const cut = () => req.socket.destroy();
   res.once('finish', () => {
-    req.on('data', (c: Buffer) => {
-      discarded += c.length;
-      if (discarded > graceBytes) cut();
-    });
-    req.resume();
+    const rest = limitBytes(graceBytes);
+    rest.on('error', () => req.socket.destroy());
+    // Read and dropped: only the count matters.
+    req.pipe(rest).resume();
   });
 }
