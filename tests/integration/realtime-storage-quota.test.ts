@@ -67,6 +67,57 @@ describe('storage quota', () => {
     v.close();
   });
 
+  it('a client still sending a large file when its organization is full gets the quota message, not a broken connection', async () => {
+    const t = await h.tenant();
+    quotas.set(t.organizationId, 10 * KB);
+    const v = await connectWidget(h.url, t);
+    expect((await upload(t, v, png(10 * KB))).status).toBe(201);
+    const boundary = 'pp-full-boundary';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.png"\r\ncontent-type: image/png\r\n\r\n`),
+      png(3 * 1024 * KB),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    // Sent in full, chunk by chunk, the way a browser's upload goes on until its last byte before it reads the answer.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${h.url}/widget/uploads`, {
+        method: 'POST',
+        headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': v.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+      });
+      // Done only when the answer arrived AND every byte went out on the same connection.
+      let answer: { status: number; body: string } | null = null;
+      let sentAll = false;
+      const settle = () => {
+        if (answer && sentAll) resolve(answer);
+      };
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          answer = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() };
+          settle();
+        });
+      });
+      let at = 0;
+      const write = () => {
+        while (at < body.length) {
+          const next = body.subarray(at, at + 64 * KB);
+          at += next.length;
+          if (!req.write(next)) return void req.once('drain', write);
+        }
+        req.end(() => {
+          sentAll = true;
+          settle();
+        });
+      };
+      write();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: 'payload_too_large', details: { reason: 'storage_quota' } } });
+    v.close();
+  });
+
   it('parallel uploads cannot both take the last free space: exactly as many pass as fit', async () => {
     const t = await h.tenant();
     quotas.set(t.organizationId, 100 * KB);

@@ -4,7 +4,7 @@ import busboy from 'busboy';
 import { AppError, limitBytes } from '@pocketping/core';
 
 /** Multipart framing around the file (boundaries, part headers, a few small fields) on top of the file's own cap. */
-const FRAMING_BYTES = 64 * 1024;
+export const FRAMING_BYTES = 64 * 1024;
 
 /** A file name safe to store and to put in a Content-Disposition header: no path, no control characters, bounded. */
 export function cleanFileName(raw: string | undefined, max: number): string {
@@ -18,7 +18,7 @@ export function cleanFileName(raw: string | undefined, max: number): string {
  * goes through the shared size-limited reader (`limitBytes`: the file's cap plus framing, counted as it streams,
  * whatever Content-Length says); `onFile` enforces the file's own cap. Other fields and extra files are discarded.
  * Settles with `onFile`'s answer, or with the first failure (over a limit, malformed, no `file` field), after which
- * the request is no longer read — the caller answers and closes the connection (`discardRestOfBody`).
+ * the request is no longer read here — the caller answers and then `discardRestOfBody`.
  */
 export function readMultipartFile<T>(req: IncomingMessage, maxFileBytes: number, onFile: (name: string, stream: Readable) => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -75,11 +75,11 @@ export function readMultipartFile<T>(req: IncomingMessage, maxFileBytes: number,
 }
 
 /**
- * After an early answer (413, 415…) the rest of the body is not wanted. A client that stops sending gets its answer
- * and a clean close; one that keeps sending is cut off after a little more, so a refused upload never costs more
- * than its limit.
+ * After an early answer (401, 413, 415…) the rest of the body is read and dropped, at most `graceBytes` more: a
+ * browser shows the answer only once it has sent its upload, so an honest client within the cap gets it on a clean
+ * connection, and one that keeps sending past `graceBytes` is cut off. Nothing of it is kept in memory.
  */
-export function discardRestOfBody(req: IncomingMessage, res: ServerResponse, graceBytes = 256 * 1024): void {
+export function discardRestOfBody(req: IncomingMessage, res: ServerResponse, graceBytes: number): void {
   if (req.complete) return;
   res.once('finish', () => {
     const rest = limitBytes(graceBytes);

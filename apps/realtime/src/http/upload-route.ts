@@ -9,7 +9,7 @@ import { EVENT_LIMITS, IP_UPLOAD_LIMIT } from '../widget/event-limits.js';
 import { enforceLimits } from '../widget/handle.js';
 import { joinConversation } from '../widget/handlers.js';
 import { authenticateHttpWidget } from './authenticate-http.js';
-import { cleanFileName, discardRestOfBody, readMultipartFile } from './read-multipart-file.js';
+import { FRAMING_BYTES, cleanFileName, discardRestOfBody, readMultipartFile } from './read-multipart-file.js';
 import { corsHeaders, sendError, sendJson } from './respond.js';
 
 const fileTooLarge = (maxBytes: number) => new AppError('payload_too_large', `Files are limited to ${formatBytes(maxBytes)}`, { limitBytes: maxBytes });
@@ -23,6 +23,17 @@ function storageFull(organizationId: string, ctx: Pick<TRealtimeContext, 'log'>)
 /** Bytes stored for an upload that ends up refused: removed now (the orphan sweep only knows rows). */
 async function deleteStored(ctx: Pick<TRealtimeContext, 'storage' | 'log'>, organizationId: string, storageKey: string): Promise<void> {
   await ctx.storage.delete(storageKey).catch((err: unknown) => ctx.log.warn({ err, tenantId: organizationId, storageKey }, 'refused upload: bytes not deleted'));
+}
+
+/**
+ * Answers a refusal that may come before the body was read to its end. A body already past the cap is cut off (the
+ * connection closes after the answer); any other refusal (quota, type, auth, rate limit) lets the client finish
+ * sending within the cap on a live connection, since browsers show the answer only after their upload.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, err: unknown, cors: Record<string, string>, maxBytes: number, status?: number): void {
+  const overLimit = err instanceof AppError && err.code === 'payload_too_large' && (err.details as { limitBytes?: number } | undefined)?.limitBytes !== undefined;
+  sendError(res, err, overLimit && !req.complete ? { ...cors, connection: 'close' } : cors, status);
+  discardRestOfBody(req, res, overLimit ? 256 * 1024 : maxBytes + FRAMING_BYTES);
 }
 
 export function createUploadRoute(ctx: TRealtimeContext, maxBytes: number = UPLOAD_LIMITS.maxBytes) {
@@ -63,8 +74,7 @@ export function createUploadRoute(ctx: TRealtimeContext, maxBytes: number = UPLO
         }
       });
       if (!stored.file.ok) {
-        sendError(res, new AppError('bad_request', 'This file type is not accepted (images, PDF, office documents, plain text)'), req.complete ? cors : { ...cors, connection: 'close' }, 415);
-        discardRestOfBody(req, res);
+        refuse(req, res, new AppError('bad_request', 'This file type is not accepted (images, PDF, office documents, plain text)'), cors, maxBytes, 415);
         return;
       }
       let conversationId: string;
@@ -100,9 +110,7 @@ export function createUploadRoute(ctx: TRealtimeContext, maxBytes: number = UPLO
       sendJson(res, 201, body, cors);
     } catch (err) {
       if (!(err instanceof AppError)) ctx.log.error({ err }, 'upload failed');
-      // After a refusal the rest of the body is not wanted: the connection is closed instead of reading it all.
-      sendError(res, err, req.complete ? cors : { ...cors, connection: 'close' });
-      discardRestOfBody(req, res);
+      refuse(req, res, err, cors, maxBytes);
     }
   };
 }
