@@ -20,6 +20,18 @@ export default tseslint.config(
     },
   },
   {
+    // Request bodies are read only through @pocketping/core's size-limited reader (readBodyWithLimit, limitBytes):
+    // req.text()/json()/formData() and 'data' listeners buffer whatever a client sends, however large.
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx', 'apps/realtime/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'CallExpression[callee.object.name=/^(req|request)$/][callee.property.name=/^(text|json|formData|arrayBuffer|blob)$/]', message: 'Read request bodies with readBodyWithLimit (@pocketping/core): counted as they stream, 413 past the limit.' },
+        { selector: "CallExpression[callee.object.name=/^(req|request)$/][callee.property.name=/^(on|once|addListener)$/][arguments.0.value='data']", message: 'Read request bodies with readBodyWithLimit or limitBytes (@pocketping/core).' },
+      ],
+    },
+  },
+  {
     files: ['scripts/**', 'bench/**', 'apps/cli/**', 'packages/testkit/src/serve-*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -51,6 +51,12 @@ describe('migrations', () => {
       await expect(c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orgb','ca',1,'visitor','x','widget')`)).rejects.toThrow(/foreign key/);
       await c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orga','ca',1,'visitor','x','widget')`);
       await expect(c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m2','orga','ca',1,'visitor','y','widget')`)).rejects.toThrow(/unique/);
+      // The storage meter's trigger came through `migrate deploy` whole: it follows inserts and deletes.
+      const meter = async () => (await c.query<{ usedBytes: string }>(`SELECT "usedBytes" FROM "OrganizationStorage" WHERE "organizationId" = 'orga'`)).rows[0]?.usedBytes;
+      await c.query(`INSERT INTO "Attachment"(id,"organizationId","conversationId","uploadedBy",name,"contentType",size,sha256,"storageKey") VALUES ('a1','orga','ca','visitor','f','text/plain',700,'x','k1'),('a2','orga','ca','visitor','g','text/plain',300,'y','k2')`);
+      expect(await meter()).toBe('1000');
+      await c.query(`DELETE FROM "Attachment" WHERE id = 'a1'`);
+      expect(await meter()).toBe('300');
     } finally {
       await c.end();
     }

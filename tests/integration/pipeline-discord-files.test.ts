@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, bootstrapTenant, createAttachment, createConnection, createDb, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
+import { appendMessage, bootstrapTenant, createAttachment, createConnection, createDb, createVisitor, getOrCreateOpenConversation, getStorageUsage, type TDb } from '@pocketping/db';
 import { createProducer, type TProducer } from '@pocketping/jobs';
 import type { TMessage } from '@pocketping/protocol';
 import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
@@ -134,5 +134,33 @@ describe('Discord attachments through the pipeline', () => {
     discord.operatorWrites({ guildId: ids.guildId, threadId: dc.externalThreadId, content: '', author: { username: 'dora', global_name: 'Dora' }, files: [{ filename: 'huge.png', contentType: 'image/png', data: Buffer.concat([png, Buffer.alloc(MAX_BYTES)]) }] });
     await waitFor(() => botPosts(dc.externalThreadId).some((m) => m.content.includes('huge.png')), { what: 'refusal note in the thread', timeoutMs: 20_000 });
     expect(await db.attachment.count({ where: { organizationId, conversationId: c.id } })).toBe(1);
+  }, 60_000);
+
+  it('an operator file over the storage quota is named in the message instead of stored; the text still arrives', async () => {
+    const c = await newConversation();
+    const r = await appendMessage(db, organizationId, { conversationId: c.id, sender: 'visitor', body: 'send me the form', source: 'widget', clientId: `f-${randomBytes(6).toString('hex')}` });
+    await producer.enqueueDeliveries(r.outbox);
+    const dc = await threadOf(c.id, ids.discordConn);
+    await waitFor(() => botPosts(dc.externalThreadId).length === 1, { what: 'visitor message on Discord' });
+    const used = await getStorageUsage(db, organizationId);
+    const quotaFor = worker.ctx.storageQuotaFor;
+    // 1000 bytes left: the 2 KB file does not fit.
+    worker.ctx.storageQuotaFor = () => Promise.resolve(used + 1000);
+    try {
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2000)]);
+      discord.operatorWrites({ guildId: ids.guildId, threadId: dc.externalThreadId, content: 'the form', author: { username: 'dora', global_name: 'Dora' }, files: [{ filename: 'form.png', contentType: 'image/png', data: png }] });
+      const push = await waitFor(() => pushed.find((p) => p.conversationId === c.id && p.message.sender === 'operator'), { what: 'operator message pushed', timeoutMs: 20_000 });
+      expect(push.message.body).toBe('the form\n[File not available: form.png]');
+      expect(push.message.attachments).toEqual([]);
+      await waitFor(() => botPosts(dc.externalThreadId).some((m) => m.content.includes('form.png') && m.content.includes('storage is full')), { what: 'quota note in the thread', timeoutMs: 20_000 });
+      expect(await db.attachment.count({ where: { organizationId, conversationId: c.id } })).toBe(0);
+      expect(await getStorageUsage(db, organizationId)).toBe(used);
+      // A file-only message still arrives: the name is the message.
+      discord.operatorWrites({ guildId: ids.guildId, threadId: dc.externalThreadId, content: '', author: { username: 'dora', global_name: 'Dora' }, files: [{ filename: 'second.png', contentType: 'image/png', data: png }] });
+      const second = await waitFor(() => pushed.find((p) => p.conversationId === c.id && p.message.body.includes('second.png')), { what: 'file-only message pushed', timeoutMs: 20_000 });
+      expect(second.message.body).toBe('[File not available: second.png]');
+    } finally {
+      worker.ctx.storageQuotaFor = quotaFor;
+    }
   }, 60_000);
 });

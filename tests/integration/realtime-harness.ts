@@ -43,7 +43,7 @@ export interface THarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLeftDelayMs' | 'presenceCheckMs' | 'uploadMaxBytes' | 'trustProxyHops' | 'connectionLimits' | 'orphanUploads' | 'widgetDistDir'>> = {}): Promise<THarness> {
+export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLeftDelayMs' | 'presenceCheckMs' | 'uploadMaxBytes' | 'trustProxyHops' | 'connectionLimits' | 'orphanUploads' | 'widgetDistDir' | 'storageQuotaFor'>> = {}): Promise<THarness> {
   const database = await createTestDatabase('pp_rt');
   const db = createDb(database.url, { poolSize: 5 });
   const redisConfig = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };

@@ -2,6 +2,10 @@
 // socket handshake, the 10 MB cap, type sniffing, linking to a message, and signed URLs that expire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
+import path from 'node:path';
+import { sendChunkedUntilAnswered } from '@pocketping/testkit';
 import { UPLOAD_LIMITS, type TSendAck, type THistoryAck, type TUploadResponse } from '@pocketping/protocol';
 import { clientId, connectWidget, startHarness, type THarness, type TTenant, type TWidgetClient } from './realtime-harness.js';
 
@@ -115,7 +119,95 @@ describe('POST /widget/uploads', () => {
   });
 });
 
+describe('POST /widget/uploads — bodies without Content-Length', () => {
+  it('answers 413 to a 50 MB chunked upload long before the client has sent it, and keeps nothing of it', async () => {
+    // A visitor of its own: uploads are rate-limited per visitor.
+    const sender = await connectWidget(h.url, t);
+    const token = sender.session.visitorToken!;
+    const rowsBefore = await h.db.attachment.count({ where: { organizationId: t.organizationId } });
+    const filesBefore = await storedFiles();
+    const boundary = 'pp-boundary-7f3a';
+    const prefix = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="huge.png"\r\ncontent-type: image/png\r\n\r\n`);
+    const result = await sendChunkedUntilAnswered(`${h.url}/widget/uploads`, {
+      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': token, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      prefix: Buffer.concat([prefix, PNG]),
+      totalBytes: 50 * 1024 * 1024,
+    });
+    expect(result.status).toBe(413);
+    expect(JSON.parse(result.body)).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
+    expect(result.finishedSending).toBe(false);
+    expect(result.bytesSent).toBeLessThan(50 * 1024 * 1024);
+    expect(await h.db.attachment.count({ where: { organizationId: t.organizationId } })).toBe(rowsBefore);
+    // The partial object is removed as the upload fails.
+    await expect.poll(() => storedFiles(), { timeout: 5_000 }).toEqual(filesBefore);
+    sender.close();
+  });
+});
+
+describe('POST /widget/uploads — a client that ignores the refusal', () => {
+  it('is cut off shortly after its 413 instead of being read to the end', async () => {
+    const sender = await connectWidget(h.url, t);
+    const boundary = 'pp-hostile-boundary';
+    const req = request(`${h.url}/widget/uploads`, {
+      method: 'POST',
+      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': sender.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+    });
+    let status = 0;
+    req.on('response', (res) => {
+      status = res.statusCode ?? 0;
+      res.resume();
+    });
+    const total = 50 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    // Keeps writing whatever the server says, until the connection is gone or everything went out.
+    const outcome = await new Promise<{ sent: number; cut: boolean }>((resolve) => {
+      let sent = 0;
+      let done = false;
+      const finish = (cut: boolean) => {
+        if (done) return;
+        done = true;
+        resolve({ sent, cut });
+      };
+      req.on('error', () => finish(true));
+      req.on('close', () => finish(sent < total));
+      const write = () => {
+        while (!done && sent < total) {
+          const next = sent === 0 ? Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\n`) : chunk;
+          sent += next.length;
+          if (!req.write(next)) return void req.once('drain', write);
+        }
+        if (!done) req.end(() => finish(false));
+      };
+      write();
+    });
+    expect(status).toBe(413);
+    expect(outcome.cut).toBe(true);
+    expect(outcome.sent).toBeLessThan(total);
+    sender.close();
+  });
+});
+
+async function storedFiles(): Promise<string[]> {
+  return (await readdir(h.storageDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name)).sort();
+}
+
 describe('GET /widget/files/:token', () => {
+  it('stops serving the file of a message once the message is deleted', async () => {
+    const author = await connectWidget(h.url, t);
+    const res = await upload({ tenant: t, token: author.session.visitorToken! });
+    const body = (await res.json()) as TUploadResponse;
+    if (!body.ok) throw new Error(JSON.stringify(body));
+    const sent = await author.ack<TSendAck>('message:send', { clientId: clientId(), body: 'see file', attachmentIds: [body.attachment.id] });
+    if (!sent.ok) throw new Error(JSON.stringify(sent));
+    const url = sent.message.attachments[0]!.url!;
+    expect((await fetch(url)).status).toBe(200);
+    await h.db.message.update({ where: { id: sent.message.id }, data: { deletedAt: new Date() } });
+    const gone = await fetch(url);
+    expect(gone.status).toBe(404);
+    expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    author.close();
+  });
+
   it('refuses an expired or tampered signature and a file of another conversation', async () => {
     const res = await upload({ tenant: t, token: visitor.session.visitorToken! });
     const body = (await res.json()) as TUploadResponse;

@@ -3,7 +3,7 @@ import type { Namespace } from 'socket.io';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import type { TDb, TProject, TSql } from '@pocketping/db';
 import type { TProducer, TVisitorConnections, TVisitorJobs, TWidgetPush } from '@pocketping/jobs';
-import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
+import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TRateLimiter } from './rate-limit.js';
 import type { TPresenceWatcher } from './presence/presence-watcher.js';
 
@@ -22,6 +22,8 @@ export interface TRealtimeContext {
   keyRing: TKeyRing;
   signer: TFileUrlSigner;
   storage: TStorage;
+  /** Attachment bytes an organization may store (uploads are refused past it). */
+  storageQuotaFor: TStorageQuotaFor;
   connections: TVisitorConnections;
   visitorJobs: TVisitorJobs;
   visitorLeftDelayMs: number;

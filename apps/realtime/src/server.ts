@@ -16,7 +16,7 @@ import {
   type TRedisConfig,
 } from '@pocketping/jobs';
 import { UPLOAD_LIMITS, WIDGET_BOOT_PATH, WIDGET_NAMESPACE } from '@pocketping/protocol';
-import { createFileUrlSigner, type TStorage } from '@pocketping/storage';
+import { createFileUrlSigner, flatStorageQuota, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
 import type { TRealtimeContext } from './context.js';
 import { createBootRoute } from './http/boot-route.js';
 import { createFilesRoute } from './http/files-route.js';
@@ -44,6 +44,8 @@ export interface TRealtimeDeps {
   /** Public base URL of this service: signed file URLs are built on it. */
   publicUrl: string;
   storage: TStorage;
+  /** Attachment bytes an organization may store; default 1 GiB each (billing may pass a per-plan answer). */
+  storageQuotaFor?: TStorageQuotaFor;
   fileUrlTtlSeconds?: number;
   visitorLeftDelayMs?: number;
   presenceCheckMs?: number;
@@ -114,6 +116,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     keyRing: deps.keyRing,
     signer: createFileUrlSigner(deps.keyRing, { baseUrl: deps.publicUrl, ttlSeconds: deps.fileUrlTtlSeconds ?? 3600 }),
     storage: deps.storage,
+    storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
     connections,
     visitorJobs: createVisitorJobs(queueRedis, deps.redis),
     visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,

@@ -4,7 +4,7 @@ import type { TBridgeRegistry, TBridgeTarget } from '@pocketping/bridges';
 import type { TConversationPorts } from '@pocketping/conversations';
 import type { TConnection, TDb, TSql } from '@pocketping/db';
 import type { TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
-import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
+import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TWidgetSignals } from './visitor/widget-signals.js';
 
 /** What every job processor receives: built once per process, passed down (no globals). */
@@ -30,6 +30,8 @@ export interface TWorkerContext {
   maxAttachmentBytes: number;
   /** Attachment bytes (same storage as realtime's uploads); without it files are announced by name only. */
   storage: TStorage | null;
+  /** Attachment bytes an organization may store; a platform file past it is announced by name instead. */
+  storageQuotaFor: TStorageQuotaFor;
   /** Signs attachment URLs in messages pushed to the widget (same keys as realtime). */
   fileUrls: TFileUrlSigner | null;
 }

@@ -5,7 +5,7 @@ import { createDb, createSqlPool } from '@pocketping/db';
 import { DASHBOARD_NAMESPACE, QUEUES, bullPrefix, cappedBackoff, createDashboardPush, createPairLock, createProducer, createRateLimiter, createRedis, socketIoKey, type TRedisConfig } from '@pocketping/jobs';
 import { Emitter } from '@socket.io/redis-emitter';
 import { createConversationPorts } from '@pocketping/conversations';
-import type { TFileUrlSigner, TStorage } from '@pocketping/storage';
+import { flatStorageQuota, type TFileUrlSigner, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
 import { RetryLaterError, signMessageFiles } from './inbound/process-inbound.js';
@@ -27,6 +27,8 @@ export interface TWorkerDeps {
   log: TLogger;
   /** Attachment storage shared with realtime; null/absent = files are announced by name only. */
   storage?: TStorage | null;
+  /** Attachment bytes an organization may store; default 1 GiB each (billing may pass a per-plan answer). */
+  storageQuotaFor?: TStorageQuotaFor;
   /** Signs attachment URLs in messages pushed to widgets. */
   fileUrls?: TFileUrlSigner | null;
   /** Largest platform file taken in either direction (default 10 MB). */
@@ -72,6 +74,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     log: deps.log,
     maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024,
     storage: deps.storage ?? null,
+    storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
     fileUrls,
   };
   const common = {

@@ -57,4 +57,6 @@ export const storageEnvFields = {
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   S3_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  /** Attachment bytes one organization may store (uploads + platform files); default 1 GiB. */
+  STORAGE_QUOTA_BYTES_PER_ORG: z.coerce.number().int().min(0).default(1024 * 1024 * 1024),
 } as const;

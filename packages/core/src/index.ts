@@ -6,3 +6,4 @@ export * from './logger.js';
 export * from './env-fields.js';
 export * from './graceful-shutdown.js';
 export * from './client-ip.js';
+export * from './read-body-with-limit.js';

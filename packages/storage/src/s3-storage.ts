@@ -1,5 +1,15 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { assertStorageKey, type TStorage } from './storage.js';
 
 export interface TS3StorageConfig {
@@ -13,7 +23,12 @@ export interface TS3StorageConfig {
   forcePathStyle?: boolean | undefined;
   /** Prefix of every key in the bucket, e.g. "attachments". */
   keyPrefix?: string | undefined;
+  /** Part size of streamed uploads (the memory one upload holds); S3 requires at least 5 MiB for all parts but the last. */
+  partBytes?: number | undefined;
 }
+
+/** S3's smallest part (all parts of a multipart upload but the last). */
+export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
 
 /** Attachment bytes in S3-compatible object storage through the official SDK (endpoint override for non-AWS stores). */
 export function createS3Storage(cfg: TS3StorageConfig): TStorage {
@@ -43,6 +58,53 @@ export function createS3Storage(cfg: TS3StorageConfig): TStorage {
         // Served only through our signed route: the object itself is never public.
         Metadata: { sha256: meta.sha256 },
       }));
+    },
+    async putStream(key, body, meta) {
+      const Key = full(key);
+      const partBytes = Math.max(cfg.partBytes ?? S3_MIN_PART_BYTES, S3_MIN_PART_BYTES);
+      // A stream has no length up front and aws-chunked uploads do not work on every S3-compatible store: the body
+      // is cut into parts of known length. A body that fits in one part is one plain PUT; a longer one a multipart
+      // upload, aborted (parts dropped by the store) if the stream fails.
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let size = 0;
+      let uploadId: string | undefined;
+      const parts: { ETag: string; PartNumber: number }[] = [];
+      const flushPart = async () => {
+        const part = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        if (!uploadId) {
+          const created = await client.send(new CreateMultipartUploadCommand({ Bucket: cfg.bucket, Key, ContentType: meta.contentType }));
+          if (!created.UploadId) throw new Error('S3 CreateMultipartUpload answered no UploadId');
+          uploadId = created.UploadId;
+        }
+        const PartNumber = parts.length + 1;
+        const out = await client.send(new UploadPartCommand({ Bucket: cfg.bucket, Key, UploadId: uploadId, PartNumber, Body: part, ContentLength: part.length }));
+        parts.push({ ETag: out.ETag ?? '', PartNumber });
+      };
+      try {
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= partBytes) await flushPart();
+        }
+        if (!uploadId) {
+          const whole = Buffer.concat(pending, pendingBytes);
+          await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key, Body: whole, ContentLength: whole.length, ContentType: meta.contentType }));
+          return { size };
+        }
+        if (pendingBytes > 0) await flushPart();
+        await client.send(new CompleteMultipartUploadCommand({ Bucket: cfg.bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+        return { size };
+      } catch (err) {
+        if (uploadId) {
+          await client.send(new AbortMultipartUploadCommand({ Bucket: cfg.bucket, Key, UploadId: uploadId })).catch(() => undefined);
+        }
+        body.destroy();
+        throw err;
+      }
     },
     async get(key) {
       try {

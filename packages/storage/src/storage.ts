@@ -13,6 +13,12 @@ export interface TStoredObject {
 export interface TStorage {
   readonly kind: 'local' | 's3';
   put(key: string, body: Buffer, meta: { contentType: string; sha256: string }): Promise<void>;
+  /**
+   * Stores a stream without holding it in memory whole (the local folder writes as it reads; S3 uploads parts of
+   * `S3_PART_BYTES`). If the stream fails — a size limit passed, the client went away — the call rejects with that
+   * error and nothing is left under `key`, not even a partial object. Resolves with the number of bytes stored.
+   */
+  putStream(key: string, body: Readable, meta: { contentType: string }): Promise<{ size: number }>;
   /** null when the object does not exist. */
   get(key: string): Promise<TStoredObject | null>;
   delete(key: string): Promise<void>;

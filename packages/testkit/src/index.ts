@@ -5,3 +5,4 @@ export * from './stack.js';
 export * from './chromium.js';
 export * from './fake-smtp.js';
 export * from './fake-oauth.js';
+export * from './oversized-body.js';

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '@pocketping/core';
-import { getAttachment } from '@pocketping/db';
+import { getWidgetServableAttachment } from '@pocketping/db';
 import type { TRealtimeContext } from '../context.js';
 import { sendError } from './respond.js';
 
@@ -21,7 +21,8 @@ export function createFilesRoute(ctx: Pick<TRealtimeContext, 'db' | 'signer' | '
       return;
     }
     const { organizationId, conversationId, attachmentId, expiresAt } = verified.claims;
-    const attachment = await getAttachment(ctx.db, organizationId, attachmentId);
+    // A link signed before its message was deleted serves nothing any more (nor does one of an internal note).
+    const attachment = await getWidgetServableAttachment(ctx.db, organizationId, attachmentId);
     // The signature names the conversation too: a link can never serve a file that moved or belongs elsewhere.
     if (!attachment || attachment.conversationId !== conversationId) {
       sendError(res, new AppError('not_found', 'File not found'), cors);

@@ -1,11 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { AppError } from '@pocketping/core';
+import { AppError, limitBytes } from '@pocketping/core';
 
-export interface TUploadedFile {
-  name: string;
-  bytes: Buffer;
-}
+/** Multipart framing around the file (boundaries, part headers, a few small fields) on top of the file's own cap. */
+export const FRAMING_BYTES = 64 * 1024;
 
 /** A file name safe to store and to put in a Content-Disposition header: no path, no control characters, bounded. */
 export function cleanFileName(raw: string | undefined, max: number): string {
@@ -15,63 +14,77 @@ export function cleanFileName(raw: string | undefined, max: number): string {
 }
 
 /**
- * Reads the multipart field `file` into memory, refusing more than `maxBytes` (payload_too_large) — the cap is
- * enforced while streaming, never after buffering everything. Other fields and extra files are ignored. A body
- * that keeps coming far beyond the cap (no Content-Length, a hostile client) is cut off.
+ * Hands the multipart field `file` to `onFile` as a stream, as it arrives — nothing is buffered here. The whole body
+ * goes through the shared size-limited reader (`limitBytes`: the file's cap plus framing, counted as it streams,
+ * whatever Content-Length says); `onFile` enforces the file's own cap. Other fields and extra files are discarded.
+ * Settles with `onFile`'s answer, or with the first failure (over a limit, malformed, no `file` field), after which
+ * the request is no longer read here — the caller answers and then `discardRestOfBody`.
  */
-export function readMultipartFile(req: IncomingMessage, maxBytes: number): Promise<TUploadedFile> {
+export function readMultipartFile<T>(req: IncomingMessage, maxFileBytes: number, onFile: (name: string, stream: Readable) => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 50 } });
+      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 50 } });
     } catch {
       reject(new AppError('bad_request', 'Expected a multipart/form-data body with a `file` field'));
       return;
     }
-    // busboy flags a file as truncated when it *reaches* fileSize, so the limit is one byte above the cap: a file
-    // of exactly maxBytes passes, one byte more is refused.
-    let file: TUploadedFile | null = null;
-    let tooLarge = false;
+    const counted = limitBytes(maxFileBytes + FRAMING_BYTES, 'The upload');
+    let fileStream: Readable | null = null;
+    let handled: Promise<T> | null = null;
     let settled = false;
-    const fail = (err: AppError) => {
+    const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
-      req.unpipe(bb);
+      req.unpipe(counted);
+      counted.unpipe(bb);
+      req.pause();
+      // The file's consumer (storage) sees the same failure and removes what it wrote.
+      if (fileStream && !fileStream.destroyed) fileStream.destroy(err instanceof Error ? err : new Error(String(err)));
       reject(err);
     };
 
-    let received = 0;
-    const hardCap = maxBytes + 1024 * 1024;
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > hardCap && !settled) {
-        fail(new AppError('payload_too_large', `Files are limited to ${Math.round(maxBytes / 1024 / 1024)} MB`));
-      }
-    });
-
     bb.on('file', (field, stream, info) => {
-      if (field !== 'file' || file !== null) {
+      if (field !== 'file' || handled !== null) {
         stream.resume();
         return;
       }
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('limit', () => {
-        tooLarge = true;
-        chunks.length = 0;
-      });
-      stream.on('close', () => {
-        if (!tooLarge) file = { name: info.filename ?? '', bytes: Buffer.concat(chunks) };
-      });
+      fileStream = stream;
+      handled = onFile(info.filename ?? '', stream);
+      handled.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          resolve(value);
+        },
+        fail,
+      );
     });
     bb.on('error', () => fail(new AppError('bad_request', 'Malformed multipart body')));
     bb.on('close', () => {
-      if (settled) return;
-      settled = true;
-      if (tooLarge) reject(new AppError('payload_too_large', `Files are limited to ${Math.round(maxBytes / 1024 / 1024)} MB`));
-      else if (!file) reject(new AppError('bad_request', 'No `file` field in the upload'));
-      else resolve(file);
+      if (!handled) fail(new AppError('bad_request', 'No `file` field in the upload'));
     });
-    req.pipe(bb);
+    counted.on('error', fail);
+    req.on('error', () => fail(new AppError('bad_request', 'The upload was interrupted')));
+    // The client went away mid-body: the file's consumer must not wait for bytes that will never come.
+    req.on('close', () => {
+      if (!req.complete) fail(new AppError('bad_request', 'The upload was interrupted'));
+    });
+    req.pipe(counted).pipe(bb);
+  });
+}
+
+/**
+ * After an early answer (401, 413, 415…) the rest of the body is read and dropped, at most `graceBytes` more: a
+ * browser shows the answer only once it has sent its upload, so an honest client within the cap gets it on a clean
+ * connection, and one that keeps sending past `graceBytes` is cut off. Nothing of it is kept in memory.
+ */
+export function discardRestOfBody(req: IncomingMessage, res: ServerResponse, graceBytes: number): void {
+  if (req.complete) return;
+  res.once('finish', () => {
+    const rest = limitBytes(graceBytes);
+    rest.on('error', () => req.socket.destroy());
+    // Read and dropped: only the count matters.
+    req.pipe(rest).resume();
   });
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { setupWebTestEnv, type TWebTestEnv } from './testing/web-test-env';
-import { orgRoute, userRoute } from './tenancy';
+import { pulledBody } from '@pocketping/testkit';
+import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from './testing/web-test-env';
+import { MAX_JSON_BODY_BYTES, orgRoute, publicRoute, userRoute } from './tenancy';
 
 // The wrapper itself, with a probe route: who gets in, who gets 401/403/404, and what reaches the handler.
 let env: TWebTestEnv;
@@ -56,5 +57,30 @@ describe('tenancy wrapper', () => {
     expect(form.status).toBe(400);
     const huge = await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1, pad: 'x'.repeat(70_000) }, cookie });
     expect(huge.status).toBe(413);
+  });
+
+  it('cuts off a chunked body without Content-Length at the limit: 413 before the rest is even produced', async () => {
+    const owner = await env.createUser();
+    const org = await env.createOrg(owner.id);
+    const cookie = await env.sessionCookie(owner.id);
+    const publicProbe = publicRoute({ body: z.object({ n: z.number() }) }, async ({ body }) => ({ n: body.n }));
+    const cases: [typeof adminProbe, Record<string, string>, Record<string, string>][] = [
+      [adminProbe, { orgId: org.id }, { cookie }],
+      [publicProbe, {}, {}],
+    ];
+    for (const [handler, params, headers] of cases) {
+      const body = pulledBody(50 * 1024 * 1024);
+      const req = new Request(`${TEST_WEB_URL}/api/app/test`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body.stream,
+        duplex: 'half',
+      } as RequestInit);
+      const res = await handler(req, { params: Promise.resolve(params) });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+      // Read up to the limit and one chunk more, never the 50 MB the client had to send.
+      expect(body.pulled()).toBeLessThanOrEqual(MAX_JSON_BODY_BYTES + 64 * 1024);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { z, type ZodType } from 'zod';
-import { AppError, toAppError } from '@pocketping/core';
+import { AppError, readTextWithLimit, toAppError } from '@pocketping/core';
 import type { Role } from '@pocketping/db';
 import { getContext, type TWebContext } from './context';
 import { getSessionUserFromCookies, type TSessionUser } from './auth/session';
@@ -90,10 +90,7 @@ function assertSameOrigin(req: Request, webPublicUrl: string): void {
 
 async function readJson(req: Request): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', `Body over ${MAX_JSON_BODY_BYTES} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', `Body over ${MAX_JSON_BODY_BYTES} bytes.`);
+  const text = await readTextWithLimit(req, MAX_JSON_BODY_BYTES);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;

@@ -14,7 +14,7 @@ import type { TFileUrlSigner } from '@pocketping/storage';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
 import { recordFailure } from '../delivery/connection-health.js';
 import { runCommand } from './run-command.js';
-import { storeInboundFiles } from './store-inbound-files.js';
+import { overQuotaNotice, storeInboundFiles } from './store-inbound-files.js';
 
 /** How long an inbound event about an unknown thread is retried before it is ignored (see processInboundJob). */
 export const UNKNOWN_THREAD_GRACE_MS = 20_000;
@@ -100,8 +100,10 @@ async function dispatch(ctx: TWorkerContext, scope: TInboundScope, action: Exclu
 
 async function storeOperatorMessage(ctx: TWorkerContext, scope: TInboundScope, action: Extract<TInboundAction, { type: 'message' }>): Promise<string> {
   const { organizationId, connection, conversationId } = scope;
-  const body = action.text.trim().slice(0, LIMITS.messageBodyMax);
-  const attachmentIds = action.files?.length ? await storeInboundFiles(ctx, scope, action.files) : [];
+  const files = action.files?.length ? await storeInboundFiles(ctx, scope, action.files) : { attachmentIds: [], overQuota: [] };
+  const { attachmentIds } = files;
+  const text = files.overQuota.length > 0 ? [action.text.trim(), overQuotaNotice(files.overQuota)].filter(Boolean).join('\n') : action.text.trim();
+  const body = text.slice(0, LIMITS.messageBodyMax);
   if (!body && attachmentIds.length === 0) return 'ignored: empty';
   const authorName = await resolveAuthor(scope, action);
   const result = await postOperatorMessage(ctx.conversations, organizationId, {

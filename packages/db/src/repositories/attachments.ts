@@ -31,8 +31,54 @@ export async function createAttachment(
   return toAttachment(a);
 }
 
+class OverQuota extends Error {}
+
+/**
+ * `createAttachment` within the organization's storage quota: the row is written only if the organization's stored
+ * bytes, this file included, stay within `quotaBytes`; otherwise nothing is written and the answer is null (the
+ * caller deletes the bytes it stored). Safe under concurrency: the insert's trigger adds the size to the meter
+ * ("OrganizationStorage") and holds that row locked until commit, so parallel uploads of one organization pass the
+ * check one after the other, each seeing the others' bytes — two can never both squeeze into the last free space.
+ */
+export async function createAttachmentWithinQuota(
+  db: TDb,
+  organizationId: string,
+  input: { conversationId: string; uploadedBy: 'visitor' | 'operator'; name: string; contentType: string; size: number; sha256: string; storageKey: string },
+  quotaBytes: number,
+): Promise<TAttachment | null> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const a = await tx.attachment.create({ data: { organizationId, ...input } });
+      const meter = await tx.organizationStorage.findUnique({ where: { organizationId }, select: { usedBytes: true } });
+      if (Number(meter?.usedBytes ?? 0) > quotaBytes) throw new OverQuota();
+      return toAttachment(a);
+    });
+  } catch (err) {
+    if (err instanceof OverQuota) return null;
+    throw err;
+  }
+}
+
+/** Bytes the organization stores now (what the quota is checked against). */
+export async function getStorageUsage(db: TDb, organizationId: string): Promise<number> {
+  const meter = await db.organizationStorage.findUnique({ where: { organizationId }, select: { usedBytes: true } });
+  return Number(meter?.usedBytes ?? 0);
+}
+
 export async function getAttachment(db: TDb, organizationId: string, attachmentId: string): Promise<TAttachment | null> {
   const a = await db.attachment.findUnique({ where: { organizationId_id: { organizationId, id: attachmentId } } });
+  return a ? toAttachment(a) : null;
+}
+
+/**
+ * An attachment the widget may still serve: a pending upload (not yet in a message: its signed link went to the
+ * visitor who uploaded it) or a file of a public message that was not deleted. A deleted message's files, and an
+ * internal note's, are null like a missing one.
+ */
+export async function getWidgetServableAttachment(db: TDb, organizationId: string, attachmentId: string): Promise<TAttachment | null> {
+  const a = await db.attachment.findFirst({
+    where: { organizationId, id: attachmentId, OR: [{ messageId: null }, { message: { is: { deletedAt: null, visibility: 'public' } } }] },
+  });
   return a ? toAttachment(a) : null;
 }
 
