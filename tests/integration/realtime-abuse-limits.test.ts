@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { createRedis } from '@pocketping/jobs';
 import { TEST_REDIS_URL, uniqueRedisPrefix } from '@pocketping/testkit';
-import type { TSendAck } from '@pocketping/protocol';
+import type { TOkAck, TSendAck } from '@pocketping/protocol';
 import { createRateLimiter } from '../../apps/realtime/src/rate-limit.js';
 import { clientId, connectWidget, startHarness, type THarness } from './realtime-harness.js';
 
@@ -75,6 +75,28 @@ describe('limits key on the abuser, not on everyone', () => {
     const more = await again.ack<TSendAck>('message:send', { clientId: clientId(), body: 'still here' });
     expect(more.ok).toBe(true);
     again.close();
+  });
+
+  it('a trigger() / pre-chat note is capped to one post; records with too many entries are refused', async () => {
+    h = await startHarness();
+    const t = await h.tenant({ withBridge: true });
+    const c = await connectWidget(h.url, t);
+    const big = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`key${i}`, 'x'.repeat(500)]));
+    expect(await c.ack<TOkAck>('event', { name: 'flood', data: big })).toEqual({ ok: true });
+    expect(await c.ack<TOkAck>('prechat', { name: 'Eve', fields: Object.fromEntries(Object.entries(big).map(([k, v]) => [k, v + v])) })).toEqual({ ok: true });
+    const notes = await h.db.message.findMany({ where: { organizationId: t.organizationId, visibility: 'internal' }, orderBy: { seq: 'asc' } });
+    expect(notes).toHaveLength(2);
+    for (const n of notes) {
+      expect(n.body.length).toBeLessThanOrEqual(1_500);
+      expect(n.body.endsWith('… (cut)')).toBe(true);
+    }
+    expect(notes[0]!.body.startsWith('Event: flood\nkey0: xxx')).toBe(true);
+    // The pre-chat answers themselves are kept in full on the conversation.
+    const conversation = await h.db.conversation.findFirstOrThrow({ where: { organizationId: t.organizationId } });
+    expect(Object.keys((conversation.preChat as { fields: Record<string, string> }).fields)).toHaveLength(50);
+    const tooMany = { ...big, key50: 'one more' };
+    expect(await c.ack<TOkAck>('event', { name: 'flood', data: tooMany })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    c.close();
   });
 
   it('the root namespace refuses every connection', async () => {

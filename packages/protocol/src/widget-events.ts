@@ -115,6 +115,12 @@ export const ZTypingUpdate = z.object({ isTyping: z.boolean() });
 /** widget → server: the visitor has seen everything up to `seq`. */
 export const ZReadUpdate = z.object({ seq: z.number().int().min(0) });
 
+/** Entries a trait / event-data / pre-chat record may hold (the widget sends at most this many). */
+export const RECORD_ENTRIES_MAX = 50;
+const ZBoundedRecord = <V extends z.ZodType>(value: V) =>
+  z.record(z.string().max(64), value).refine((r) => Object.keys(r).length <= RECORD_ENTRIES_MAX, `at most ${RECORD_ENTRIES_MAX} entries`);
+const ZScalar = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+
 /**
  * widget → server: who the visitor is, from the customer's own login. `hash` = hex HMAC-SHA256(id, identity
  * secret). In "enforce" mode an identity without a valid hash is refused; a verified identity can only be replaced
@@ -125,21 +131,21 @@ export const ZIdentify = z.object({
   email: z.string().email().max(320).optional(),
   name: z.string().min(1).max(120).optional(),
   hash: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
-  traits: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+  traits: ZBoundedRecord(ZScalar).optional(),
 });
 export type TIdentify = z.infer<typeof ZIdentify>;
 
 /** widget → server: PocketPing.trigger(name, data) — shown in the operator's thread, never to the visitor. */
 export const ZCustomEvent = z.object({
   name: z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'event names are letters, digits, _ . : -'),
-  data: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+  data: ZBoundedRecord(ZScalar).optional(),
 });
 
 /** widget → server: pre-chat form answers. */
 export const ZPreChat = z.object({
   email: z.string().email().max(320).optional(),
   name: z.string().min(1).max(120).optional(),
-  fields: z.record(z.string().max(64), z.string().max(1000)).optional(),
+  fields: ZBoundedRecord(z.string().max(1000)).optional(),
 });
 
 /** widget → server: satisfaction rating of a closed conversation. */

@@ -40,6 +40,20 @@ import { isValidIdentityHash } from './verify-identity.js';
 
 /** How long a visitor "is typing" flag lives without a refresh (the widget re-sends while typing). */
 const TYPING_TTL_S = 6;
+/**
+ * Longest note the widget can cause (trigger() data, pre-chat answers, a rating's comment): one post on every app
+ * (Discord's 2,000 characters with its label). Uncapped, one call could become dozens of posts on a bot that every
+ * tenant shares.
+ */
+export const WIDGET_NOTE_MAX = 1_500;
+
+function capNote(body: string): string {
+  if (body.length <= WIDGET_NOTE_MAX) return body;
+  const cut = Array.from(body.slice(0, WIDGET_NOTE_MAX - 12));
+  // slice() may have split a surrogate pair: drop the lone half.
+  if (cut.length > 0 && /[\uD800-\uDBFF]/.test(cut[cut.length - 1]!)) cut.pop();
+  return `${cut.join('')}… (cut)`;
+}
 
 /** "enforce" identity mode: nothing but identify/history/typing/read works before a verified identify(). */
 /**
@@ -109,7 +123,7 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
   }
 
   /** An operator-only note (custom events, forms): to the bridges through the outbox, never to the widget. */
-  const internalNote = (body: string) => appendToOpen({ sender: 'system', body, source: 'widget', visibility: 'internal' });
+  const internalNote = (body: string) => appendToOpen({ sender: 'system', body: capNote(body), source: 'widget', visibility: 'internal' });
 
   handle(socket, WidgetEvents.send, opts(ZSendMessage, EVENT_LIMITS['message:send']), async (input): Promise<TSendAck> => {
     await requireIdentity(ctx, socket);
@@ -213,7 +227,7 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     const state = await getConversationState(db, organizationId, latest.id);
     if (state?.status !== 'closed') throw new AppError('bad_request', 'Only a closed conversation can be rated');
     await saveCsat(db, organizationId, { conversationId: latest.id, visitorId, score: input.score, comment: input.comment });
-    const rated = await appendMessage(db, organizationId, { conversationId: latest.id, sender: 'system', source: 'widget', visibility: 'internal', body: `Rating: ${'★'.repeat(input.score)}${'☆'.repeat(5 - input.score)} (${input.score}/5)${input.comment ? `\n${input.comment}` : ''}` });
+    const rated = await appendMessage(db, organizationId, { conversationId: latest.id, sender: 'system', source: 'widget', visibility: 'internal', body: capNote(`Rating: ${'★'.repeat(input.score)}${'☆'.repeat(5 - input.score)} (${input.score}/5)${input.comment ? `\n${input.comment}` : ''}`) });
     afterAppend(latest.id, rated);
     return { ok: true };
   });

@@ -24,9 +24,16 @@ export interface TSlackBridgeConfig {
    * (benchmarks against the fake). It is also what makes a 429's Retry-After hold every job of the channel.
    */
   channelPostLimit?: TPostRateLimit | null;
+  /**
+   * Posts per organization across all its channels: every tenant shares this one app and the workers that drive
+   * it, so one tenant's flood is paced (its jobs delayed) while the others' messages go out. null turns it off.
+   */
+  tenantPostLimit?: TPostRateLimit | null;
 }
 
 const DEFAULT_CHANNEL_POST_LIMIT: TPostRateLimit = { scope: 'target', capacity: 10, perMs: 10_000 };
+/** About three channels' worth of Slack's per-channel pace, for one organization. */
+export const DEFAULT_SLACK_TENANT_POST_LIMIT: TPostRateLimit = { scope: 'tenant', capacity: 30, perMs: 10_000 };
 
 /** The Slack bridge: TBridge with its optional parts present (users.info names, file uploads and downloads). */
 export interface TSlackBridge extends TBridge {
@@ -97,10 +104,14 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
   };
 
   const channelPostLimit = config.channelPostLimit === undefined ? DEFAULT_CHANNEL_POST_LIMIT : config.channelPostLimit;
+  const tenantPostLimit = config.tenantPostLimit === undefined ? DEFAULT_SLACK_TENANT_POST_LIMIT : config.tenantPostLimit;
 
   return {
     kind: 'slack',
-    postRateLimits: channelPostLimit ? [{ ...channelPostLimit, scope: 'target' }] : [],
+    postRateLimits: [
+      ...(channelPostLimit ? [{ ...channelPostLimit, scope: 'target' as const }] : []),
+      ...(tenantPostLimit ? [{ ...tenantPostLimit, scope: 'tenant' as const }] : []),
+    ],
 
     async validateCredentials(target) {
       const c = creds(target);
