@@ -4,7 +4,7 @@ import { Api, InputFile, type ApiClientOptions } from 'grammy';
 import { createBotApiFetch } from './bot-api-fetch.js';
 import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
-import { conversationTitle, escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
+import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
 import { toBridgeError } from './to-bridge-error.js';
 import { ZTelegramUpdate } from './update-schema.js';
@@ -36,8 +36,8 @@ export function renderCard(card: TConversationCard): string {
   };
   add('Name', card.visitorName);
   add('Email', card.visitorEmail);
-  add('Page', card.pageUrl);
-  add('Referrer', card.referrer);
+  add('Page', card.pageUrl && cardUrl(card.pageUrl));
+  add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
   lines.push('', 'Reply in this topic to answer the visitor.');
@@ -50,7 +50,9 @@ export function renderMessage(m: TOutgoingMessage, max = TEXT_MAX): string {
   if (m.visibility === 'internal') {
     // Operator notes (/note) are never seen by the visitor; the other apps show them as notes, not replies.
     const who = m.authorName ? `${escapeTelegramHtml(m.authorName)} (via ${escapeTelegramHtml(sourceLabel(m.source))})` : escapeTelegramHtml(sourceLabel(m.source));
-    text = `📝 <b>Note by ${who}</b>: ${body}`;
+    // Visitor text is escaped HTML and cannot be bold: the labels cannot be imitated. A note the widget wrote from the
+    // visitor's input says so instead of "Note by".
+    text = m.source === 'widget' ? `📝 <b>${WIDGET_NOTE_LABEL}</b>: ${body}` : `📝 <b>Note by ${who}</b>: ${body}`;
     return text.length > max ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max) : text;
   }
   switch (m.sender) {

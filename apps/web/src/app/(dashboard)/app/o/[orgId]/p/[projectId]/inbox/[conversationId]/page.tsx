@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppError } from '@pocketping/core';
+import { isWebUrl } from '@pocketping/protocol';
 import { isVisitorConnected } from '@pocketping/jobs';
 import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
@@ -101,7 +102,8 @@ function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) 
   if (v.externalId) rows.push(['User id', v.externalId]);
   rows.push(['Status', <span key="o" data-testid="visitor-online" data-online={online ? 'true' : 'false'} className={online ? 'badge ok' : 'muted'}>{online ? 'online now' : 'offline'}</span>]);
   rows.push(['Identity', v.identityVerified ? <span key="i" className="badge ok">verified</span> : <span key="i" className="muted">not verified</span>]);
-  if (v.pageUrl) rows.push(['Page', <a key="p" href={v.pageUrl} target="_blank" rel="noreferrer noopener">{v.pageUrl}</a>]);
+  // The page URL is the visitor's claim: only an http(s) one becomes a link (never javascript: or data:).
+  if (v.pageUrl) rows.push(['Page', isWebUrl(v.pageUrl) ? <a key="p" href={v.pageUrl} target="_blank" rel="noreferrer noopener">{v.pageUrl}</a> : <span key="p" data-testid="page-url-text">{v.pageUrl}</span>]);
   if (v.referrer) rows.push(['Referrer', v.referrer]);
   if (device) rows.push(['Device', device]);
   if (v.location) rows.push(['Location', v.location]);
