@@ -56,3 +56,8 @@ export const WIDGET_NOTE_LABEL = 'From the widget';
 export function cardUrl(value: string): string {
   return isWebUrl(value) ? value : value.replace(/:/g, ':\u200B');
 }
+
+/** A name or email for a visitor card: marked "(unverified)" when the card says the customer did not sign it. */
+export function shownClaim(value: string | null, verified: boolean | undefined): string | null {
+  return value && verified === false ? `${value} (unverified)` : value;
+}

@@ -25,6 +25,11 @@ export interface TConversationCard {
   extra?: Record<string, string>;
   /** Conversation status, for /info (optional). */
   status?: 'open' | 'closed';
+  /**
+   * Whether the customer's signature covered the shown name / email (identify() with a signed token). A false one is
+   * the visitor's own claim and is shown as "(unverified)". Absent: not known (older callers), shown as it is.
+   */
+  verified?: { name: boolean; email: boolean };
 }
 
 /**

@@ -36,7 +36,7 @@ import { EVENT_LIMITS } from './event-limits.js';
 import { handle, type TWidgetSocket } from './handle.js';
 import { signMessage } from './sign-message.js';
 import { dashboardPushOf } from '../dashboard/register-dashboard.js';
-import { isValidIdentityHash } from './verify-identity.js';
+import { isValidIdentityHash, verifiedFieldsOf, verifyIdentityToken } from './verify-identity.js';
 
 /** How long a visitor "is typing" flag lives without a refresh (the widget re-sends while typing). */
 const TYPING_TTL_S = 6;
@@ -178,25 +178,35 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
   handle(socket, WidgetEvents.identify, opts(ZIdentify, EVENT_LIMITS.identify), async (input): Promise<TIdentifyAck> => {
     const mode = socket.data.settings.identity;
     let verified = false;
-    if (mode !== 'off' && input.hash) {
+    let verifiedFields: string[] = [];
+    let { email, name, traits } = input;
+    if (mode !== 'off' && (input.hash || input.token)) {
       const sealed = await getProjectIdentitySecret(db, organizationId, projectId);
       if (!sealed) {
         log.warn({ tenantId: organizationId, projectId }, 'identify() with a hash but the project has no identity secret');
         throw new AppError('bad_request', 'Identity verification is not configured for this project');
       }
-      verified = isValidIdentityHash(decryptSecret(ctx.keyRing, sealed), input.id, input.hash);
-      if (!verified) throw new AppError('unauthorized', 'Invalid identity hash');
+      const secret = decryptSecret(ctx.keyRing, sealed);
+      if (input.token) {
+        const checked = verifyIdentityToken(secret, input.token);
+        if (!checked.ok) throw new AppError('unauthorized', `Invalid identity token (${checked.reason})`);
+        if (checked.claims.sub !== input.id) throw new AppError('unauthorized', 'The identity token is for another user id');
+        // The signed values are the ones shown; a clear value the token does not cover is kept as the visitor's claim.
+        email = checked.claims.email ?? email;
+        name = checked.claims.name ?? name;
+        traits = checked.claims.traits || traits ? { ...traits, ...checked.claims.traits } : undefined;
+        verifiedFields = verifiedFieldsOf(checked.claims);
+        verified = true;
+      } else {
+        // The id-only hash: the id is verified, every shown field stays the visitor's own claim.
+        verified = isValidIdentityHash(secret, input.id, input.hash!);
+        if (!verified) throw new AppError('unauthorized', 'Invalid identity hash');
+      }
     }
-    if (mode === 'enforce' && !verified) throw new AppError('unauthorized', 'This site requires a verified identity: identify() needs a valid hash');
-    const identity = await applyVisitorIdentity(db, organizationId, visitorId, {
-      externalId: input.id,
-      verified,
-      email: input.email,
-      name: input.name,
-      traits: input.traits,
-    });
+    if (mode === 'enforce' && !verified) throw new AppError('unauthorized', 'This site requires a verified identity: identify() needs a valid token or hash');
+    const identity = await applyVisitorIdentity(db, organizationId, visitorId, { externalId: input.id, verified, verifiedFields, email, name, traits });
     socket.data.identityVerified = identity.identityVerified;
-    return { ok: true, verified: identity.identityVerified };
+    return { ok: true, verified: identity.identityVerified, ...(identity.verifiedFields.length > 0 ? { verifiedFields: identity.verifiedFields } : {}) };
   });
 
   handle(socket, WidgetEvents.event, opts(ZCustomEvent, EVENT_LIMITS.event), async (input): Promise<TOkAck> => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, sourceLabel, truncate } from '../format.js';
+import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, shownClaim, sourceLabel, truncate } from '../format.js';
 
 export const DISCORD_CONTENT_MAX = 2000;
 export const DISCORD_THREAD_NAME_MAX = 100;
@@ -33,8 +33,8 @@ export function renderDiscordCard(card: TConversationCard): string {
   const add = (label: string, value: string | null) => {
     if (value) lines.push(`**${label}:** ${escapeDiscordMarkdown(truncate(value.replace(/\s+/g, ' '), 300))}`);
   };
-  add('Name', card.visitorName);
-  add('Email', card.visitorEmail);
+  add('Name', shownClaim(card.visitorName, card.verified?.name));
+  add('Email', shownClaim(card.visitorEmail, card.verified?.email));
   add('Page', card.pageUrl && cardUrl(card.pageUrl));
   add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);

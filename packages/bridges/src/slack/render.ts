@@ -1,6 +1,6 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/web-api';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, isVisitorText, sourceLabel, truncate } from '../format.js';
+import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, isVisitorText, shownClaim, sourceLabel, truncate } from '../format.js';
 import { escapeSlackText, escapeSlackVisitorText } from './escape-mrkdwn.js';
 
 /** chat.postMessage truncates `text` past 40,000 characters; stay well below so a cut is ours and marked. */
@@ -23,8 +23,8 @@ export function renderCard(card: TConversationCard): { text: string; blocks: Kno
   const add = (label: string, value: string | null) => {
     if (value) fields.push({ type: 'mrkdwn', text: `*${label}*\n${escapeSlackText(truncate(value, FIELD_VALUE_MAX))}` });
   };
-  add('Name', card.visitorName);
-  add('Email', card.visitorEmail);
+  add('Name', shownClaim(card.visitorName, card.verified?.name));
+  add('Email', shownClaim(card.visitorEmail, card.verified?.email));
   add('Page', card.pageUrl && cardUrl(card.pageUrl));
   add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);

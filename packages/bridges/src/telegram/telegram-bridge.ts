@@ -4,7 +4,7 @@ import { Api, InputFile, type ApiClientOptions } from 'grammy';
 import { createBotApiFetch } from './bot-api-fetch.js';
 import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
-import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
+import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, escapeTelegramHtml, shownClaim, sourceLabel, truncate } from '../format.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
 import { toBridgeError } from './to-bridge-error.js';
 import { ZTelegramUpdate } from './update-schema.js';
@@ -34,8 +34,8 @@ export function renderCard(card: TConversationCard): string {
   const add = (label: string, value: string | null) => {
     if (value) lines.push(`${label}: ${escapeTelegramHtml(truncate(value, 300))}`);
   };
-  add('Name', card.visitorName);
-  add('Email', card.visitorEmail);
+  add('Name', shownClaim(card.visitorName, card.verified?.name));
+  add('Email', shownClaim(card.visitorEmail, card.verified?.email));
   add('Page', card.pageUrl && cardUrl(card.pageUrl));
   add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
