@@ -5,6 +5,7 @@ import { createRedis } from '@pocketping/jobs';
 import { TEST_REDIS_URL, uniqueRedisPrefix } from '@pocketping/testkit';
 import type { TOkAck, TSendAck } from '@pocketping/protocol';
 import { createRateLimiter } from '../../apps/realtime/src/rate-limit.js';
+import { enforceLimits } from '../../apps/realtime/src/widget/handle.js';
 import { clientId, connectWidget, startHarness, type THarness } from './realtime-harness.js';
 
 let h: THarness | undefined;
@@ -35,6 +36,25 @@ describe('limits key on the abuser, not on everyone', () => {
       // The project's budget holds the abuser's 2 accepted hits only: others still have 3.
       for (const v of ['a', 'b', 'c']) expect(await limiter.hitAll([{ key: `visitor:${v}`, limit: 2, windowSec: 60 }, shared])).toBe(-1);
       expect(await limiter.hitAll([{ key: 'visitor:d', limit: 2, windowSec: 60 }, shared])).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('the project cap on events counts only visitors without a conversation: ongoing conversations keep working', async () => {
+    const redis = createRedis(TEST_REDIS_URL, 'worker');
+    try {
+      const limiter = createRateLimiter(redis, uniqueRedisPrefix());
+      await insideOneWindow();
+      const limits = { visitor: [20, 10], project: [3, 60] } as const;
+      const send = (visitorId: string, established: boolean) =>
+        enforceLimits(limiter, 'message:send', limits, { visitorId, projectId: 'p1', ip: `203.0.113.${visitorId.length}`, established }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error');
+      // A flood of fresh visitors trips the breaker…
+      const fresh = [];
+      for (let i = 0; i < 6; i++) fresh.push(await send(`new-${i}`, false));
+      expect(fresh).toEqual(['ok', 'ok', 'ok', 'rate_limited', 'rate_limited', 'rate_limited']);
+      // …while a visitor already in a conversation still sends (their own budget only).
+      for (let i = 0; i < 5; i++) expect(await send('talking', true)).toBe('ok');
     } finally {
       redis.disconnect();
     }
