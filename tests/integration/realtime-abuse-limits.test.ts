@@ -119,6 +119,19 @@ describe('limits key on the abuser, not on everyone', () => {
     c.close();
   });
 
+  it('transport handshakes that never reach a namespace are limited per address (/64) too', async () => {
+    h = await startHarness({ trustProxyHops: 1 });
+    await insideOneWindow();
+    const handshake = (ip: string) => fetch(`${h!.url}/socket.io/?EIO=4&transport=polling`, { headers: { 'x-forwarded-for': ip } }).then(async (r) => (await r.arrayBuffer(), r.status));
+    const statuses: number[] = [];
+    // 240 a minute per address (twice the widget's per-address connection limit, at least 240).
+    for (let i = 0; i < 245; i++) statuses.push(await handshake(`2001:db8:99:1::${(i + 1).toString(16)}`));
+    expect(statuses.slice(0, 240).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(240).every((s) => s === 403)).toBe(true);
+    // Another address is not affected.
+    expect(await handshake('203.0.113.99')).toBe(200);
+  });
+
   it('the root namespace refuses every connection', async () => {
     h = await startHarness();
     const socket = io(`${h.url}/`, { transports: ['websocket'], reconnection: false, forceNew: true });
