@@ -4,7 +4,7 @@ import { BridgeError } from '../bridge-error.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from './create-slack-client.js';
 import { ZSlackCredentials, type TSlackCredentials } from './credentials.js';
 import { SLACK_INSTALL_EVENTS, ZSlackEventCallback, type TSlackFile } from './event-schema.js';
-import { escapeSlackText } from './escape-mrkdwn.js';
+import { escapeSlackText, escapeSlackVisitorText } from './escape-mrkdwn.js';
 import { mrkdwnToPlain } from './mrkdwn-to-plain.js';
 import { renderCard, renderMessage } from './render.js';
 import { downloadSlackFile, findSlackUpload, uploadSlackFile } from './slack-files.js';
@@ -245,7 +245,8 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const c = creds(target);
       const res = await call(
         'chat.postMessage',
-        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: escapeSlackText(text), ...POST_OPTIONS }),
+        // Plain text by contract, and it may quote the visitor (/info's card): no formatting at all.
+        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: escapeSlackVisitorText(text), ...POST_OPTIONS }),
         { threaded: true },
       );
       return { externalMessageId: res.ts ?? '' };
