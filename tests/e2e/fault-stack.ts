@@ -74,7 +74,7 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
     WORKER_CONCURRENCY: '20',
     SWEEP_INTERVAL_MS: '1000',
     LOG_LEVEL: 'info',
-    ...(slack ? { SLACK_API_URL: slack.fake.apiUrl, SLACK_CHANNEL_POSTS_PER_10S: '0' } : {}),
+    ...(slack ? { SLACK_API_URL: slack.fake.apiUrl, SLACK_CHANNEL_POSTS_PER_10S: '0', SLACK_TENANT_POSTS_PER_10S: '0' } : {}),
     ...(discord ? { DISCORD_API_URL: discord.fake.apiUrl, DISCORD_BOT_TOKEN: discord.fake.token, DISCORD_APPLICATION_ID: discord.fake.applicationId } : {}),
   };
   const conversations: string[] = [];

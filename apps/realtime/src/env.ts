@@ -24,7 +24,10 @@ const ZRealtimeEnv = z
     FILE_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
     /** How long a visitor's last socket must stay closed before the inbox notes "Visitor left" (never posted to the chat apps). */
     VISITOR_LEFT_DELAY_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
-    /** New widget connections allowed per minute from one IP / to one project (a big office NAT needs more per IP). */
+    /**
+     * New widget connections allowed per minute from one address (IPv6: one /64; a big office NAT needs more) / of NEW
+     * visitors to one project (a circuit breaker: returning visitors are never refused by it).
+     */
     WIDGET_CONNECTIONS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(60),
     WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN: z.coerce.number().int().min(1).default(600),
     /**

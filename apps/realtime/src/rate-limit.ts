@@ -7,14 +7,29 @@ export interface TRateLimitHit {
 }
 
 export interface TRateLimiter {
-  /** Counts one hit on `key`; false when more than `limit` hits happened in the current `windowSec` window. */
+  /** Counts one hit on `key`; false (and nothing counted) when `limit` hits already happened in the current window. */
   hit(key: string, limit: number, windowSec: number): Promise<boolean>;
   /**
-   * Counts one hit on each key in ONE Redis round trip; answers the index of the first exhausted one, or -1 when all
-   * are within their limits. (Every key is counted, also those after an exhausted one.)
+   * All or nothing, in ONE atomic Redis call: when every key is below its limit, one hit is counted on each and the
+   * answer is -1; otherwise NOTHING is counted and the answer is the index of the first exhausted key. A refused
+   * attempt therefore never spends a budget it shares with others (a project's, an address's): an abuser who
+   * exhausted their own visitor or address budget cannot drain the project's by hammering on.
    */
   hitAll(hits: readonly TRateLimitHit[]): Promise<number>;
 }
+
+// KEYS: the counters. ARGV: limit, ttl (s) per key, in order.
+const HIT_ALL = `
+for i = 1, #KEYS do
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if count >= tonumber(ARGV[i * 2 - 1]) then return i - 1 end
+end
+for i = 1, #KEYS do
+  redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], tonumber(ARGV[i * 2]))
+end
+return -1
+`;
 
 /**
  * Fixed-window counters in Redis, shared by every realtime node. If Redis is unreachable the limiter lets the
@@ -30,18 +45,10 @@ export function createRateLimiter(redis: Redis, prefix: string, opts: { scale?: 
     },
     async hitAll(hits) {
       if (hits.length === 0) return -1;
-      const multi = redis.multi();
-      for (const h of hits) {
-        const k = keyOf(h.key, h.windowSec);
-        multi.incr(k).expire(k, h.windowSec + 1);
-      }
+      const keys = hits.map((h) => keyOf(h.key, h.windowSec));
+      const args = hits.flatMap((h) => [String(h.limit * scale), String(h.windowSec + 1)]);
       try {
-        const res = await multi.exec();
-        for (let i = 0; i < hits.length; i++) {
-          const count = Number(res?.[i * 2]?.[1] ?? 0);
-          if (count > hits[i]!.limit * scale) return i;
-        }
-        return -1;
+        return Number(await redis.eval(HIT_ALL, keys.length, ...keys, ...args));
       } catch {
         return -1;
       }

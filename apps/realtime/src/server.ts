@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { TKeyRing, TLogger } from '@pocketping/core';
+import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
 import { createDb, createSqlPool } from '@pocketping/db';
 import {
   createProducer,
@@ -26,12 +26,19 @@ import { createPresenceWatcher } from './presence/presence-watcher.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createWidgetStatic } from './static-widget.js';
 import { startOrphanUploadSweeper } from './uploads/orphan-uploads.js';
-import { authenticateWidget, createProjectCache } from './widget/authenticate.js';
+import { authenticateWidget, createProjectCache, refuse } from './widget/authenticate.js';
 import { createInstallationRecorder } from './widget/record-installation.js';
 import type { TWidgetSocket } from './widget/handle.js';
 import { registerWidgetHandlers } from './widget/handlers.js';
 import { startWidgetSession } from './widget/session.js';
 import { registerDashboardNamespace } from './dashboard/register-dashboard.js';
+
+/**
+ * Transport handshakes per minute from one address, whatever namespace follows: twice the widget's per-address
+ * connection limit (a widget connection is one handshake) and at least the dashboard's, so it only bites clients
+ * that never get as far as a namespace.
+ */
+const transportHandshakesPerIp = (perIp: number) => Math.max(240, 2 * perIp);
 
 export interface TRealtimeDeps {
   databaseUrl: string;
@@ -53,7 +60,7 @@ export interface TRealtimeDeps {
   /** Project lookups are cached this long (ms); tests that change a project mid-way set 0. */
   projectCacheMs?: number;
   dbPoolSize?: number;
-  connectionLimits?: { perIp: number; perProject: number };
+  connectionLimits?: { perIp: number; perProject: number; perVisitor?: number };
   /** Multiplies every per-event rate limit (WIDGET_EVENT_LIMIT_SCALE); only load tests change it. */
   eventLimitScale?: number;
   /** Trusted reverse proxies in front of this service (TRUST_PROXY_HOPS): X-Forwarded-For is read only when > 0. */
@@ -83,6 +90,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   for (const r of [pub, sub, redis, queueRedis]) r.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'redis connection error'));
   const limiter = createRateLimiter(redis, `${deps.redis.prefix}:rl`, { scale: deps.eventLimitScale ?? 1 });
   const serveWidget = createWidgetStatic(deps.widgetDistDir, { cache: deps.cacheWidget ?? false });
+  const handshakesPerIp = transportHandshakesPerIp(deps.connectionLimits?.perIp ?? 60);
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
   const io = new Server({
@@ -98,8 +106,21 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     // upgrade buffers stay small.
     perMessageDeflate: false,
     httpCompression: false,
+    // A transport connection that joins no namespace is closed after this long (Socket.IO's default is 45 s).
+    connectTimeout: 10_000,
+    // Every transport handshake, before any namespace, counts against the client address (IPv6 by /64): without
+    // it, connections that never authenticate anywhere would be free.
+    allowRequest: (req, done) => {
+      const ip = rateLimitAddress(clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxyHops ?? 0));
+      limiter.hit(`eio:ip:${ip}`, handshakesPerIp, 60).then(
+        (ok) => done(ok ? null : 'Too many connections from this address', ok),
+        () => done(null, true),
+      );
+    },
   });
   io.adapter(createAdapter(pub, sub, { key: socketIoKey(deps.redis) }));
+  // The root namespace serves nobody: the widget and the dashboard have their own, each with its tenant wrapper.
+  io.use((_socket, next) => next(refuse('forbidden', `Connect to ${WIDGET_NAMESPACE} or /dashboard`)));
   const widget = io.of(WIDGET_NAMESPACE);
 
   const connections = createVisitorConnections(redis, deps.redis.prefix, nodeId);

@@ -22,6 +22,12 @@ const ZWorkerEnv = z.object({
   /** Posts per 10 s per Slack channel (Slack allows about 1/s with short bursts); 0 turns the bucket off (tests only). */
   SLACK_CHANNEL_POSTS_PER_10S: z.coerce.number().int().min(0).max(10_000).default(10),
   /**
+   * One organization's share of the apps every tenant shares, posts per 10 s across all its channels: past it that
+   * tenant's deliveries wait (delayed jobs) and the others' go first. 0 turns the bucket off (benchmarks only).
+   */
+  SLACK_TENANT_POSTS_PER_10S: z.coerce.number().int().min(0).max(100_000).default(30),
+  DISCORD_TENANT_POSTS_PER_10S: z.coerce.number().int().min(0).max(100_000).default(50),
+  /**
    * How Telegram updates reach us: auto = long polling for every bot that has no webhook (the web app sets one when
    * WEB_PUBLIC_URL is reachable by Telegram), polling = always poll (removes webhooks), webhook = never poll.
    */

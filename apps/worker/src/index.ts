@@ -13,7 +13,7 @@ const worker = await startWorker({
   databaseUrl: env.DATABASE_URL,
   redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
   keyRing,
-  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE }, slack: { apiUrl: env.SLACK_API_URL, appToken: env.SLACK_APP_TOKEN, channelPostsPer10s: env.SLACK_CHANNEL_POSTS_PER_10S }, discord: { apiUrl: env.DISCORD_API_URL, botToken: env.DISCORD_BOT_TOKEN } },
+  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE }, slack: { apiUrl: env.SLACK_API_URL, appToken: env.SLACK_APP_TOKEN, channelPostsPer10s: env.SLACK_CHANNEL_POSTS_PER_10S, tenantPostsPer10s: env.SLACK_TENANT_POSTS_PER_10S }, discord: { apiUrl: env.DISCORD_API_URL, botToken: env.DISCORD_BOT_TOKEN, tenantPostsPer10s: env.DISCORD_TENANT_POSTS_PER_10S } },
   concurrency: env.WORKER_CONCURRENCY,
   sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   log,

@@ -1,3 +1,4 @@
+import { shownClaim } from './format.js';
 import type { TConversationCard, TOperatorCommand } from './types.js';
 
 /**
@@ -50,8 +51,8 @@ export function cardText(card: TConversationCard): string {
   const add = (label: string, value: string | null | undefined) => {
     if (value) lines.push(`${label}: ${value.length > 300 ? `${value.slice(0, 299)}…` : value}`);
   };
-  add('Name', card.visitorName);
-  add('Email', card.visitorEmail);
+  add('Name', shownClaim(card.visitorName, card.verified?.name));
+  add('Email', shownClaim(card.visitorEmail, card.verified?.email));
   add('Page', card.pageUrl);
   add('Referrer', card.referrer);
   add('Location', card.location);

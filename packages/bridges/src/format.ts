@@ -1,4 +1,5 @@
-import type { TConversationCard } from './types.js';
+import { isWebUrl } from '@pocketping/protocol';
+import type { TConversationCard, TOutgoingMessage } from './types.js';
 
 /** Escapes text for Telegram's HTML parse mode (only & < > are special there). */
 export function escapeTelegramHtml(text: string): string {
@@ -34,4 +35,29 @@ export function conversationTitle(card: TConversationCard): string {
     }
   }
   return (name ?? '').replace(/\s+/g, ' ').trim() || `Visitor ${card.conversationId.slice(-6)}`;
+}
+
+/**
+ * Text the visitor controls, in whole or in part: their own messages, and the notes the widget writes from what they
+ * send (trigger() data, pre-chat answers, ratings). Renderers make such text unable to format itself, so it can
+ * never look like a team member's reply or note.
+ */
+export function isVisitorText(m: TOutgoingMessage): boolean {
+  return m.sender === 'visitor' || m.source === 'widget';
+}
+
+/** How a note the widget wrote from the visitor's input is labelled: never "Note by …", which is the team's. */
+export const WIDGET_NOTE_LABEL = 'From the widget';
+
+/**
+ * A page URL or referrer for a visitor card: an http(s) URL as it is (the platform links it); anything else with a
+ * zero-width space after each colon, so no platform turns a javascript:, data: or app-scheme address into a link.
+ */
+export function cardUrl(value: string): string {
+  return isWebUrl(value) ? value : value.replace(/:/g, ':\u200B');
+}
+
+/** A name or email for a visitor card: marked "(unverified)" when the card says the customer did not sign it. */
+export function shownClaim(value: string | null, verified: boolean | undefined): string | null {
+  return value && verified === false ? `${value} (unverified)` : value;
 }

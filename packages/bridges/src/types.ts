@@ -27,6 +27,11 @@ export interface TConversationCard {
   status?: 'open' | 'closed';
   /** Whether the visitor has the site open right now, for /info (presence is never posted by itself). */
   visitorOnline?: boolean;
+  /**
+   * Whether the customer's signature covered the shown name / email (identify() with a signed token). A false one is
+   * the visitor's own claim and is shown as "(unverified)". Absent: not known (older callers), shown as it is.
+   */
+  verified?: { name: boolean; email: boolean };
 }
 
 /**
@@ -120,9 +125,12 @@ export interface TCredentialCheck {
 /**
  * A posting limit the pipeline enforces with a token bucket in Redis before each platform call (no sleeping:
  * the drain job is moved to delayed when the bucket is empty). `scope` says what shares the bucket: 'target'
- * = the connection's chat/channel (Telegram: 20 posts/min for the whole group), 'thread' = one thread.
+ * = the connection's chat/channel (Telegram: 20 posts/min for the whole group), 'thread' = one thread, 'tenant' =
+ * every connection of one organization on this platform — for apps shared by all tenants (the one Discord bot, the
+ * one Slack app), so a tenant posting thousands of messages has its jobs delayed, which frees the workers and the
+ * shared bot for the other tenants' messages.
  */
-export interface TPostRateLimit { scope: 'target' | 'thread'; capacity: number; perMs: number }
+export interface TPostRateLimit { scope: 'target' | 'thread' | 'tenant'; capacity: number; perMs: number }
 
 /**
  * One interface for every platform. Adding a platform is adding a folder under src/ and a line in the registry.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientIp } from './client-ip.js';
+import { clientIp, rateLimitAddress } from './client-ip.js';
 
 describe('clientIp', () => {
   it('ignores X-Forwarded-For unless proxies are trusted', () => {
@@ -18,5 +18,23 @@ describe('clientIp', () => {
     expect(clientIp('10.0.0.5', 'not-an-ip', 1)).toBe('10.0.0.5');
     expect(clientIp('10.0.0.5', '', 1)).toBe('10.0.0.5');
     expect(clientIp('2001:db8::1', '2001:db8::2', 1)).toBe('2001:db8::2');
+  });
+});
+
+describe('rateLimitAddress', () => {
+  it('keeps IPv4 addresses as they are', () => {
+    expect(rateLimitAddress('203.0.113.9')).toBe('203.0.113.9');
+  });
+  it('groups IPv6 addresses by their /64: one subscriber network is one budget', () => {
+    const a = rateLimitAddress('2001:db8:aa:bb::1');
+    expect(a).toBe('2001:db8:aa:bb::/64');
+    expect(rateLimitAddress('2001:0db8:00aa:00bb:ffff:1234:5678:9abc')).toBe(a);
+    expect(rateLimitAddress('2001:db8:aa:bb:1::')).toBe(a);
+    expect(rateLimitAddress('2001:db8:aa:bc::1')).not.toBe(a);
+    expect(rateLimitAddress('::1')).toBe('0:0:0:0::/64');
+    expect(rateLimitAddress('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+  });
+  it('leaves anything that is not an address alone', () => {
+    expect(rateLimitAddress('unknown')).toBe('unknown');
   });
 });

@@ -4,3 +4,4 @@ export * from './widget-events.js';
 export * from './errors.js';
 export * from './pre-chat-config.js';
 export * from './project-settings.js';
+export * from './web-url.js';

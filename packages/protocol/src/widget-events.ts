@@ -115,31 +115,40 @@ export const ZTypingUpdate = z.object({ isTyping: z.boolean() });
 /** widget → server: the visitor has seen everything up to `seq`. */
 export const ZReadUpdate = z.object({ seq: z.number().int().min(0) });
 
+/** Entries a trait / event-data / pre-chat record may hold (the widget sends at most this many). */
+export const RECORD_ENTRIES_MAX = 50;
+const ZBoundedRecord = <V extends z.ZodType>(value: V) =>
+  z.record(z.string().max(64), value).refine((r) => Object.keys(r).length <= RECORD_ENTRIES_MAX, `at most ${RECORD_ENTRIES_MAX} entries`);
+const ZScalar = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+
 /**
- * widget → server: who the visitor is, from the customer's own login. `hash` = hex HMAC-SHA256(id, identity
- * secret). In "enforce" mode an identity without a valid hash is refused; a verified identity can only be replaced
- * by another valid one.
+ * widget → server: who the visitor is, from the customer's own login. Two ways to prove it, both keyed with the
+ * project's identity secret: `token` = a JWT (HS256) whose claims carry `sub` (= id), `exp` and the shown fields it
+ * vouches for (`email`, `name`, `traits`) — those are verified; or the older `hash` = hex HMAC-SHA256(id), which
+ * verifies the id only (email, name and traits are then shown as unverified). In "enforce" mode an identity without
+ * a valid proof is refused; a verified identity can only be replaced by another verified one.
  */
 export const ZIdentify = z.object({
   id: z.string().min(1).max(200),
   email: z.string().email().max(320).optional(),
   name: z.string().min(1).max(120).optional(),
   hash: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
-  traits: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+  token: z.string().max(8192).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT: header.payload.signature').optional(),
+  traits: ZBoundedRecord(ZScalar).optional(),
 });
 export type TIdentify = z.infer<typeof ZIdentify>;
 
 /** widget → server: PocketPing.trigger(name, data) — shown in the operator's thread, never to the visitor. */
 export const ZCustomEvent = z.object({
   name: z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'event names are letters, digits, _ . : -'),
-  data: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+  data: ZBoundedRecord(ZScalar).optional(),
 });
 
 /** widget → server: pre-chat form answers. */
 export const ZPreChat = z.object({
   email: z.string().email().max(320).optional(),
   name: z.string().min(1).max(120).optional(),
-  fields: z.record(z.string().max(64), z.string().max(1000)).optional(),
+  fields: ZBoundedRecord(z.string().max(1000)).optional(),
 });
 
 /** widget → server: satisfaction rating of a closed conversation. */
@@ -152,7 +161,8 @@ export interface TPresenceEvent { status: 'online' | 'away'; replyTimeMinutes: n
 
 export type TSendAck = TAck<{ message: TMessage; duplicate: boolean }>;
 export type TOkAck = TAck<Record<never, never>>;
-export type TIdentifyAck = TAck<{ verified: boolean }>;
+/** `verified`: the user id; `verifiedFields`: the shown fields a signed token covered ('email', 'name', 'traits.<key>'). */
+export type TIdentifyAck = TAck<{ verified: boolean; verifiedFields?: string[] }>;
 /**
  * `throughSeq`: every seq ≤ throughSeq is accounted for by this page. Operator-only (internal) messages take a seq
  * but are never sent to the widget, so the page can skip seqs; the widget may treat everything up to throughSeq as

@@ -1,5 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import { clientIp, type TLogger } from '@pocketping/core';
+import { clientIp, rateLimitAddress, type TLogger } from '@pocketping/core';
 import type { TDb } from '@pocketping/db';
 import {
   DASHBOARD_NAMESPACE,
@@ -32,7 +32,7 @@ const CONNECTIONS_PER_IP_PER_MIN = 120;
 export function authenticateDashboard(deps: { db: TDb; authSecret: string | undefined; limiter: TRateLimiter; log: TLogger; trustProxyHops: number }) {
   return (socket: Socket, next: (err?: Error) => void): void => {
     (async () => {
-      const ip = clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops);
+      const ip = rateLimitAddress(clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops));
       if (!(await deps.limiter.hit(`dash:conn:ip:${ip}`, CONNECTIONS_PER_IP_PER_MIN, 60))) throw refuse('rate_limited', 'Too many connections; retry in a minute');
       if (!deps.authSecret) throw refuse('unauthorized', 'The dashboard channel is not configured (AUTH_SECRET)');
       const auth = socket.handshake.auth as { token?: unknown } | undefined;

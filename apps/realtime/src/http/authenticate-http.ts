@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError, clientIp, sha256 } from '@pocketping/core';
-import { getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
+import { AppError, clientIp, rateLimitAddress, sha256 } from '@pocketping/core';
+import { getLatestConversationForVisitor, getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
 import { UPLOAD_HEADERS, ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import { isOriginAllowed } from '../widget/origin.js';
 
@@ -10,7 +10,10 @@ export interface THttpWidgetCaller {
   visitorId: string;
   settings: TProjectSettings;
   identityVerified: boolean;
+  /** The rate-limit address (IPv6 grouped by /64). */
   ip: string;
+  /** The visitor has a conversation: the project's circuit breaker does not apply to them. */
+  established: boolean;
 }
 
 /**
@@ -31,13 +34,17 @@ export async function authenticateHttpWidget(req: IncomingMessage, deps: { db: T
   if (!isOriginAllowed(origin, project.allowedOrigins)) throw new AppError('forbidden', `Origin ${origin ?? '(none)'} is not allowed for this project`);
   const visitor = await getVisitorByTokenHash(deps.db, project.organizationId, project.id, sha256(auth.data.visitorToken));
   if (!visitor) throw new AppError('unauthorized', 'Unknown visitor token');
-  const identity = await getVisitorIdentity(deps.db, project.organizationId, visitor.id);
+  const [identity, conversation] = await Promise.all([
+    getVisitorIdentity(deps.db, project.organizationId, visitor.id),
+    getLatestConversationForVisitor(deps.db, project.organizationId, visitor.id),
+  ]);
   return {
     organizationId: project.organizationId,
     projectId: project.id,
     visitorId: visitor.id,
     settings: parseProjectSettings(project.settings),
     identityVerified: identity?.identityVerified ?? false,
-    ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxyHops),
+    ip: rateLimitAddress(clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxyHops)),
+    established: conversation !== null,
   };
 }

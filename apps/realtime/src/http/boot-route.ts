@@ -2,7 +2,7 @@
 // is opened: the launcher's appearance (so a first visit shows the owner's colour and side, not the defaults) and,
 // on the way, onboarding's "installation detected" (a page with the snippet was viewed on an allowed origin).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, clientIp } from '@pocketping/core';
+import { AppError, clientIp, rateLimitAddress } from '@pocketping/core';
 import { ZWidgetAuth, parseProjectSettings, type TWidgetBoot } from '@pocketping/protocol';
 import type { TRealtimeContext } from '../context.js';
 import { isOriginAllowed } from '../widget/origin.js';
@@ -21,7 +21,7 @@ export function createBootRoute(ctx: TRealtimeContext, recordInstallation: (orga
       return;
     }
     try {
-      const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], ctx.trustProxyHops);
+      const ip = rateLimitAddress(clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], ctx.trustProxyHops));
       if ((await ctx.limiter.hitAll([{ key: `boot:ip:${ip}`, limit: IP_BOOT_LIMIT.limit, windowSec: IP_BOOT_LIMIT.windowSec }])) === 0) {
         throw new AppError('rate_limited', 'Too many requests from this address; slow down', { retryAfterSec: IP_BOOT_LIMIT.windowSec });
       }

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import { clientIp, randomToken, sha256, type TLogger } from '@pocketping/core';
+import { clientIp, rateLimitAddress, randomToken, sha256, type TLogger } from '@pocketping/core';
 import { createVisitor, getProjectByPublicKey, getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
 import { ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
@@ -16,6 +16,7 @@ export interface TWidgetSocketData {
   settings: TProjectSettings;
   /** Cached: a later verified identify() on another tab is picked up from the database when it matters. */
   identityVerified: boolean;
+  /** The rate-limit address (IPv6 grouped by /64, core's rateLimitAddress). */
   ip: string;
   /** The visitor's open conversation as this socket last knew it (send path cache; a closed one is noticed at write). */
   openConversationId: string | null;
@@ -76,15 +77,29 @@ export function authenticateWidget(deps: {
   recordInstallation?: (organizationId: string, projectId: string) => void;
   /** Trusted reverse proxies: X-Forwarded-For is read only when > 0 (client-ip.ts). */
   trustProxyHops?: number;
-  /** New connections per minute, per IP and per project (raise per IP for visitors behind a big NAT). */
-  connectionLimits?: { perIp: number; perProject: number };
+  /**
+   * New connections per minute: per address (raise it for visitors behind a big NAT), per returning visitor, and
+   * per project for NEW visitors only — the project's circuit breaker against a flood of fresh visitors, which
+   * never refuses a returning visitor (their conversations keep working while it is tripped).
+   */
+  connectionLimits?: { perIp: number; perProject: number; perVisitor?: number };
 }) {
-  const limits = deps.connectionLimits ?? { perIp: 60, perProject: 600 };
+  const limits = { perVisitor: 60, ...(deps.connectionLimits ?? { perIp: 60, perProject: 600 }) };
   const recordInstallation = deps.recordInstallation ?? createInstallationRecorder(deps.db, deps.log);
   const settingsOf = createSettingsCache();
+  // A tripped breaker is logged once a minute per project and node, not once per refused attempt.
+  const breakerLogged = new Map<string, number>();
+  const logBreaker = (organizationId: string, projectId: string) => {
+    const last = breakerLogged.get(projectId) ?? 0;
+    if (Date.now() - last < 60_000) return;
+    if (breakerLogged.size > 1_000) breakerLogged.clear();
+    breakerLogged.set(projectId, Date.now());
+    deps.log.warn({ tenantId: organizationId, projectId }, 'new-visitor circuit breaker tripped; returning visitors still connect');
+  };
   return (socket: Socket, next: (err?: Error) => void): void => {
     void (async () => {
-      const ip = clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops ?? 0);
+      const ip = rateLimitAddress(clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops ?? 0));
+      // The address's own budget first: past it, nothing else is looked up or counted.
       if (!(await deps.limiter.hit(`conn:ip:${ip}`, limits.perIp, 60))) return next(refuse('rate_limited', 'Too many connections from this address; retry in a minute'));
 
       const auth = ZWidgetAuth.safeParse(socket.handshake.auth);
@@ -98,7 +113,6 @@ export function authenticateWidget(deps: {
         deps.log.info({ tenantId: project.organizationId, projectId: project.id, origin }, 'widget origin refused');
         return next(refuse('forbidden', `Origin ${origin ?? '(none)'} is not allowed for this project`));
       }
-      if (!(await deps.limiter.hit(`conn:project:${project.id}`, limits.perProject, 60))) return next(refuse('rate_limited', 'Too many connections for this project; retry shortly'));
       recordInstallation(project.organizationId, project.id); // onboarding's "installation detected"; never blocks
 
       let visitor = auth.data.visitorToken
@@ -107,8 +121,13 @@ export function authenticateWidget(deps: {
       let newVisitorToken: string | null = null;
       let identityVerified = false;
       if (visitor) {
+        if (!(await deps.limiter.hit(`conn:visitor:${visitor.id}`, limits.perVisitor, 60))) return next(refuse('rate_limited', 'Too many connections for this visitor; retry in a minute'));
         identityVerified = (await getVisitorIdentity(deps.db, project.organizationId, visitor.id))?.identityVerified ?? false;
       } else {
+        if (!(await deps.limiter.hit(`conn:project:${project.id}`, limits.perProject, 60))) {
+          logBreaker(project.organizationId, project.id);
+          return next(refuse('rate_limited', 'Too many new visitors for this site right now; retry shortly'));
+        }
         newVisitorToken = randomToken('vt_', 24);
         visitor = await createVisitor(deps.db, project.organizationId, {
           projectId: project.id,

@@ -3,12 +3,18 @@ export type TLimit = readonly [number, number];
 
 export interface TEventLimits {
   visitor: TLimit;
+  /**
+   * The project's circuit breaker: counted only for visitors with no conversation yet (a flood of fresh visitors),
+   * so a tripped breaker never stops a conversation that is already going. Abusers meet their own visitor and
+   * address budgets long before it.
+   */
   project?: TLimit;
 }
 
 /**
  * Per-event limits. The widget debounces typing and batches reads, so these sit well above what a real visitor
- * does and well below what a script hammering the key can do. Every event also counts against the per-IP budget.
+ * does and well below what a script hammering the key can do. Every event also counts against the per-address
+ * budget (IPv6 grouped by /64). A refused event counts against nothing (rate-limit.ts: all or nothing).
  */
 export const EVENT_LIMITS = {
   'message:send': { visitor: [20, 10], project: [2_000, 60] },

@@ -14,12 +14,24 @@ export function ackError(err: unknown): { ok: false; error: TAckError } {
   return { ok: false, error: { code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } };
 }
 
-/** Counts one hit on each scope of an event (one Redis round trip); throws rate_limited naming the scope that is exhausted. */
-export async function enforceLimits(limiter: TRateLimiter, name: string, limits: TEventLimits, who: { visitorId: string; projectId: string; ip: string }, ipLimit = IP_EVENT_LIMIT): Promise<void> {
+/** Who an event is counted for. `ip` is already the rate-limit address (IPv6 /64, core's rateLimitAddress). */
+export interface TLimitSubject {
+  visitorId: string;
+  projectId: string;
+  ip: string;
+  /** The visitor already has a conversation: the project's circuit breaker does not apply (event-limits.ts). */
+  established: boolean;
+}
+
+/**
+ * Counts one hit on each scope of an event (one atomic Redis call, all or nothing); throws rate_limited naming the
+ * scope that is exhausted.
+ */
+export async function enforceLimits(limiter: TRateLimiter, name: string, limits: TEventLimits, who: TLimitSubject, ipLimit = IP_EVENT_LIMIT): Promise<void> {
   const exhausted = await limiter.hitAll([
     { key: `ev:ip:${who.ip}`, limit: ipLimit[0], windowSec: ipLimit[1] },
     { key: `${name}:visitor:${who.visitorId}`, limit: limits.visitor[0], windowSec: limits.visitor[1] },
-    ...(limits.project ? [{ key: `${name}:project:${who.projectId}`, limit: limits.project[0], windowSec: limits.project[1] }] : []),
+    ...(limits.project && !who.established ? [{ key: `${name}:project:${who.projectId}`, limit: limits.project[0], windowSec: limits.project[1] }] : []),
   ]);
   if (exhausted === 0) throw new AppError('rate_limited', 'Too many requests from this address; slow down');
   if (exhausted === 1) throw new AppError('rate_limited', `Too many ${name} requests; wait a few seconds`, { retryAfterSec: limits.visitor[1] });
@@ -40,7 +52,9 @@ export function handle<S extends z.ZodType, R>(
     const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
     const { visitorId, projectId, ip, organizationId } = socket.data;
     (async () => {
-      await enforceLimits(opts.limiter, event, opts.limits, { visitorId, projectId, ip });
+      // A conversation this socket knows of (from the session or its own sends) makes the visitor established.
+      const established = socket.data.joinedConversationId !== null || socket.data.openConversationId !== null;
+      await enforceLimits(opts.limiter, event, opts.limits, { visitorId, projectId, ip, established });
       const parsed = opts.schema.safeParse(payload ?? {});
       if (!parsed.success) {
         throw new AppError('bad_request', 'Invalid payload', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));

@@ -36,10 +36,24 @@ import { EVENT_LIMITS } from './event-limits.js';
 import { handle, type TWidgetSocket } from './handle.js';
 import { signMessage } from './sign-message.js';
 import { dashboardPushOf } from '../dashboard/register-dashboard.js';
-import { isValidIdentityHash } from './verify-identity.js';
+import { isValidIdentityHash, verifiedFieldsOf, verifyIdentityToken } from './verify-identity.js';
 
 /** How long a visitor "is typing" flag lives without a refresh (the widget re-sends while typing). */
 const TYPING_TTL_S = 6;
+/**
+ * Longest note the widget can cause (trigger() data, pre-chat answers, a rating's comment): one post on every app
+ * (Discord's 2,000 characters with its label). Uncapped, one call could become dozens of posts on a bot that every
+ * tenant shares.
+ */
+export const WIDGET_NOTE_MAX = 1_500;
+
+function capNote(body: string): string {
+  if (body.length <= WIDGET_NOTE_MAX) return body;
+  const cut = Array.from(body.slice(0, WIDGET_NOTE_MAX - 12));
+  // slice() may have split a surrogate pair: drop the lone half.
+  if (cut.length > 0 && /[\uD800-\uDBFF]/.test(cut[cut.length - 1]!)) cut.pop();
+  return `${cut.join('')}… (cut)`;
+}
 
 /** "enforce" identity mode: nothing but identify/history/typing/read works before a verified identify(). */
 /**
@@ -109,7 +123,7 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
   }
 
   /** An operator-only note (custom events, forms): to the bridges through the outbox, never to the widget. */
-  const internalNote = (body: string) => appendToOpen({ sender: 'system', body, source: 'widget', visibility: 'internal' });
+  const internalNote = (body: string) => appendToOpen({ sender: 'system', body: capNote(body), source: 'widget', visibility: 'internal' });
 
   handle(socket, WidgetEvents.send, opts(ZSendMessage, EVENT_LIMITS['message:send']), async (input): Promise<TSendAck> => {
     await requireIdentity(ctx, socket);
@@ -164,25 +178,35 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
   handle(socket, WidgetEvents.identify, opts(ZIdentify, EVENT_LIMITS.identify), async (input): Promise<TIdentifyAck> => {
     const mode = socket.data.settings.identity;
     let verified = false;
-    if (mode !== 'off' && input.hash) {
+    let verifiedFields: string[] = [];
+    let { email, name, traits } = input;
+    if (mode !== 'off' && (input.hash || input.token)) {
       const sealed = await getProjectIdentitySecret(db, organizationId, projectId);
       if (!sealed) {
         log.warn({ tenantId: organizationId, projectId }, 'identify() with a hash but the project has no identity secret');
         throw new AppError('bad_request', 'Identity verification is not configured for this project');
       }
-      verified = isValidIdentityHash(decryptSecret(ctx.keyRing, sealed), input.id, input.hash);
-      if (!verified) throw new AppError('unauthorized', 'Invalid identity hash');
+      const secret = decryptSecret(ctx.keyRing, sealed);
+      if (input.token) {
+        const checked = verifyIdentityToken(secret, input.token);
+        if (!checked.ok) throw new AppError('unauthorized', `Invalid identity token (${checked.reason})`);
+        if (checked.claims.sub !== input.id) throw new AppError('unauthorized', 'The identity token is for another user id');
+        // The signed values are the ones shown; a clear value the token does not cover is kept as the visitor's claim.
+        email = checked.claims.email ?? email;
+        name = checked.claims.name ?? name;
+        traits = checked.claims.traits || traits ? { ...traits, ...checked.claims.traits } : undefined;
+        verifiedFields = verifiedFieldsOf(checked.claims);
+        verified = true;
+      } else {
+        // The id-only hash: the id is verified, every shown field stays the visitor's own claim.
+        verified = isValidIdentityHash(secret, input.id, input.hash!);
+        if (!verified) throw new AppError('unauthorized', 'Invalid identity hash');
+      }
     }
-    if (mode === 'enforce' && !verified) throw new AppError('unauthorized', 'This site requires a verified identity: identify() needs a valid hash');
-    const identity = await applyVisitorIdentity(db, organizationId, visitorId, {
-      externalId: input.id,
-      verified,
-      email: input.email,
-      name: input.name,
-      traits: input.traits,
-    });
+    if (mode === 'enforce' && !verified) throw new AppError('unauthorized', 'This site requires a verified identity: identify() needs a valid token or hash');
+    const identity = await applyVisitorIdentity(db, organizationId, visitorId, { externalId: input.id, verified, verifiedFields, email, name, traits });
     socket.data.identityVerified = identity.identityVerified;
-    return { ok: true, verified: identity.identityVerified };
+    return { ok: true, verified: identity.identityVerified, ...(identity.verifiedFields.length > 0 ? { verifiedFields: identity.verifiedFields } : {}) };
   });
 
   handle(socket, WidgetEvents.event, opts(ZCustomEvent, EVENT_LIMITS.event), async (input): Promise<TOkAck> => {
@@ -213,7 +237,7 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     const state = await getConversationState(db, organizationId, latest.id);
     if (state?.status !== 'closed') throw new AppError('bad_request', 'Only a closed conversation can be rated');
     await saveCsat(db, organizationId, { conversationId: latest.id, visitorId, score: input.score, comment: input.comment });
-    const rated = await appendMessage(db, organizationId, { conversationId: latest.id, sender: 'system', source: 'widget', visibility: 'internal', body: `Rating: ${'★'.repeat(input.score)}${'☆'.repeat(5 - input.score)} (${input.score}/5)${input.comment ? `\n${input.comment}` : ''}` });
+    const rated = await appendMessage(db, organizationId, { conversationId: latest.id, sender: 'system', source: 'widget', visibility: 'internal', body: capNote(`Rating: ${'★'.repeat(input.score)}${'☆'.repeat(5 - input.score)} (${input.score}/5)${input.comment ? `\n${input.comment}` : ''}`) });
     afterAppend(latest.id, rated);
     return { ok: true };
   });

@@ -426,6 +426,15 @@ describe('identify, trigger and forms', () => {
     expect(t.sent('event')).toHaveLength(1); // events are sent once
   });
 
+  it('passes a signed identity token through as the token, never as a trait', () => {
+    const t = setup();
+    const token = `eyJhbGciOiJIUzI1NiJ9.${'e'.repeat(600)}.sig_-0`;
+    t.controller.identify({ id: 'u_2', email: 'bo@example.com', token, plan: 'pro' });
+    t.server.connect();
+    t.server.session();
+    expect(t.sent('identify')).toEqual([{ id: 'u_2', email: 'bo@example.com', token, traits: { plan: 'pro' } }]);
+  });
+
   it('submits the pre-chat form, remembers it, and shows the server error otherwise', async () => {
     const t = setup();
     t.server.connect();

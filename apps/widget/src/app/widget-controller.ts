@@ -111,7 +111,7 @@ function scalars(input: Record<string, unknown> | undefined): TScalars | null {
 
 /** `identify()` input → the ZIdentify payload (invalid optional fields are left out); null without an id. */
 export function toIdentifyPayload(identity: TIdentifyInput): Record<string, unknown> | null {
-  const { id, email, name, hash, ...rest } = identity ?? ({} as TIdentifyInput);
+  const { id, email, name, hash, token, ...rest } = identity ?? ({} as TIdentifyInput);
   const userId = typeof id === 'number' ? String(id) : id;
   if (typeof userId !== 'string' || !userId || userId.length > 200) return null;
   const traits = scalars(rest);
@@ -120,6 +120,7 @@ export function toIdentifyPayload(identity: TIdentifyInput): Record<string, unkn
     ...(typeof email === 'string' && isEmail(email) ? { email } : {}),
     ...(typeof name === 'string' && name.trim() ? { name: name.trim().slice(0, 120) } : {}),
     ...(typeof hash === 'string' && /^[0-9a-f]{64}$/i.test(hash) ? { hash } : {}),
+    ...(typeof token === 'string' && token.length <= 8192 && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token) ? { token } : {}),
     ...(traits ? { traits } : {}),
   };
 }

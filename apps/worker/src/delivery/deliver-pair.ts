@@ -335,15 +335,20 @@ class PairDrain {
   /** Checks the target's token buckets; an empty one moves this job to delayed for exactly the refill time. */
   private async takeToken(): Promise<void> {
     for (const rule of this.bridge.postRateLimits ?? []) {
-      const bucket = rule.scope === 'target' ? `${this.pair.connection.kind}:${this.pair.connection.targetId}` : `${this.pair.connection.kind}:${this.pairKey}`;
+      const { kind, targetId } = this.pair.connection;
+      // 'tenant': one bucket per organization on an app every tenant shares (one tenant's flood waits, not the others).
+      const bucket = rule.scope === 'target' ? `${kind}:${targetId}` : rule.scope === 'tenant' ? `${kind}:org:${this.data.organizationId}` : `${kind}:${this.pairKey}`;
       const r = await this.ctx.limiter.take(bucket, this.pairKey, rule);
       if (r.ok) {
         if (r.pairWaited) this.waited = true;
         continue;
       }
-      this.log.debug({ bridge: this.pair.connection.kind, waitMs: r.waitMs }, 'target rate limit; delaying');
+      // A tenant over its share of a shared app has many jobs waiting: spread their returns over the bucket's window
+      // rather than waking them all for the next single token.
+      const waitMs = rule.scope === 'tenant' ? r.waitMs + Math.floor(Math.random() * rule.perMs) : r.waitMs;
+      this.log.debug({ bridge: kind, scope: rule.scope, waitMs }, 'post rate limit; delaying');
       await this.flushDone();
-      await this.job.moveToDelayed(Date.now() + r.waitMs, this.token);
+      await this.job.moveToDelayed(Date.now() + waitMs, this.token);
       throw new DelayedError();
     }
   }

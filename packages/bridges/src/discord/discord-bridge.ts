@@ -1,6 +1,6 @@
 import { REST, Routes, PermissionFlagsBits, ChannelType } from 'discord.js';
 import { NO_ORDERING, orderKeyFromDigits, type TInboundOrdering } from '../inbound-order.js';
-import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingFile, TThreadRef } from '../types.js';
+import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingFile, TPostRateLimit, TThreadRef } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { truncate } from '../format.js';
 import { ZDiscordCredentials, type TDiscordCredentials } from './credentials.js';
@@ -22,7 +22,16 @@ export interface TDiscordBridgeConfig {
   maxInlineRateLimitWaitMs?: number;
   /** REST timeout per request (discord.js default 15 s). */
   timeoutMs?: number;
+  /**
+   * Posts per organization across all its channels. The bot's REST budget (about 50 requests/s) and the workers are
+   * shared by every tenant: past its share a tenant's jobs are delayed, so the others' messages still go out within
+   * seconds. null turns it off.
+   */
+  tenantPostLimit?: TPostRateLimit | null;
 }
+
+/** A tenth of the bot's global REST budget per organization, with a burst of 50. */
+export const DEFAULT_DISCORD_TENANT_POST_LIMIT: TPostRateLimit = { scope: 'tenant', capacity: 50, perMs: 10_000 };
 
 /** Every post is sent like this: visitor text can never ping anyone, whatever it contains. */
 const NO_MENTIONS = { parse: [] as string[] };
@@ -89,8 +98,11 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     }
   };
 
+  const tenantPostLimit = config.tenantPostLimit === undefined ? DEFAULT_DISCORD_TENANT_POST_LIMIT : config.tenantPostLimit;
+
   return {
     kind: 'discord',
+    postRateLimits: tenantPostLimit ? [{ ...tenantPostLimit, scope: 'tenant' }] : [],
 
     async validateCredentials(target) {
       const c = creds(target);

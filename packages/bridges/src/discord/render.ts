@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { conversationTitle, sourceLabel, truncate } from '../format.js';
+import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, shownClaim, sourceLabel, truncate } from '../format.js';
 
 export const DISCORD_CONTENT_MAX = 2000;
 export const DISCORD_THREAD_NAME_MAX = 100;
@@ -33,10 +33,10 @@ export function renderDiscordCard(card: TConversationCard): string {
   const add = (label: string, value: string | null) => {
     if (value) lines.push(`**${label}:** ${escapeDiscordMarkdown(truncate(value.replace(/\s+/g, ' '), 300))}`);
   };
-  add('Name', card.visitorName);
-  add('Email', card.visitorEmail);
-  add('Page', card.pageUrl);
-  add('Referrer', card.referrer);
+  add('Name', shownClaim(card.visitorName, card.verified?.name));
+  add('Email', shownClaim(card.visitorEmail, card.verified?.email));
+  add('Page', card.pageUrl && cardUrl(card.pageUrl));
+  add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
   lines.push('', 'Reply in this thread to answer the visitor.');
@@ -44,6 +44,13 @@ export function renderDiscordCard(card: TConversationCard): string {
 }
 
 function prefixOf(m: TOutgoingMessage): string {
+  // A note (never seen by the visitor) is labelled as one, like on the other apps — not as a reply. Visitor text is
+  // markdown-escaped, so it cannot produce these bold labels.
+  if (m.visibility === 'internal') {
+    if (m.source === 'widget') return `📝 **${WIDGET_NOTE_LABEL}**: `;
+    const who = m.authorName ? `${escapeDiscordMarkdown(m.authorName)} (via ${escapeDiscordMarkdown(sourceLabel(m.source))})` : escapeDiscordMarkdown(sourceLabel(m.source));
+    return `📝 **Note by ${who}**: `;
+  }
   switch (m.sender) {
     case 'visitor':
       return '';
@@ -63,7 +70,7 @@ function prefixOf(m: TOutgoingMessage): string {
  */
 export function renderDiscordParts(m: TOutgoingMessage, max = DISCORD_CONTENT_MAX): string[] {
   const prefix = prefixOf(m);
-  const italic = m.sender === 'system';
+  const italic = m.sender === 'system' && m.visibility !== 'internal';
   const units = splitEscaped(escapeDiscordMarkdown(m.body));
   const parts: string[] = [];
   let current = prefix;

@@ -1,7 +1,7 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/web-api';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { conversationTitle, sourceLabel, truncate } from '../format.js';
-import { escapeSlackText } from './escape-mrkdwn.js';
+import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, isVisitorText, shownClaim, sourceLabel, truncate } from '../format.js';
+import { escapeSlackText, escapeSlackVisitorText } from './escape-mrkdwn.js';
 
 /** chat.postMessage truncates `text` past 40,000 characters; stay well below so a cut is ours and marked. */
 const TEXT_MAX = 39_000;
@@ -23,10 +23,10 @@ export function renderCard(card: TConversationCard): { text: string; blocks: Kno
   const add = (label: string, value: string | null) => {
     if (value) fields.push({ type: 'mrkdwn', text: `*${label}*\n${escapeSlackText(truncate(value, FIELD_VALUE_MAX))}` });
   };
-  add('Name', card.visitorName);
-  add('Email', card.visitorEmail);
-  add('Page', card.pageUrl);
-  add('Referrer', card.referrer);
+  add('Name', shownClaim(card.visitorName, card.verified?.name));
+  add('Email', shownClaim(card.visitorEmail, card.verified?.email));
+  add('Page', card.pageUrl && cardUrl(card.pageUrl));
+  add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(`New conversation: ${title}`, HEADER_MAX), emoji: false } }];
@@ -36,14 +36,18 @@ export function renderCard(card: TConversationCard): { text: string; blocks: Kno
   return { text: `New conversation: ${escapeSlackText(truncate(title, 200))}`, blocks };
 }
 
-/** One pipeline message as mrkdwn: visitor text as is (escaped), others labelled. */
+/**
+ * One pipeline message as mrkdwn: visitor text as is (escaped, and unable to format itself, so it can never imitate
+ * the bold labels below), others labelled.
+ */
 export function renderMessage(m: TOutgoingMessage): string {
-  const body = escapeSlackText(m.body);
+  const body = isVisitorText(m) ? escapeSlackVisitorText(m.body) : escapeSlackText(m.body);
   let text: string;
   if (m.visibility === 'internal') {
     // Operator notes (/note, !note) are never seen by the visitor; the other apps show them as notes, not replies.
+    // A note the widget wrote from the visitor's input says so instead of "Note by".
     const who = m.authorName ? `${escapeSlackText(m.authorName)} (via ${escapeSlackText(sourceLabel(m.source))})` : escapeSlackText(sourceLabel(m.source));
-    text = `:memo: *Note by ${who}*: ${body}`;
+    text = m.source === 'widget' ? `:memo: *${WIDGET_NOTE_LABEL}*: ${body}` : `:memo: *Note by ${who}*: ${body}`;
     return text.length > TEXT_MAX ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - TEXT_MAX) - 16)) }) : text;
   }
   switch (m.sender) {

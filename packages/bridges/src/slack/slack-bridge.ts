@@ -5,7 +5,7 @@ import { BridgeError } from '../bridge-error.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from './create-slack-client.js';
 import { ZSlackCredentials, type TSlackCredentials } from './credentials.js';
 import { SLACK_INSTALL_EVENTS, ZSlackEventCallback, type TSlackFile } from './event-schema.js';
-import { escapeSlackText } from './escape-mrkdwn.js';
+import { escapeSlackText, escapeSlackVisitorText } from './escape-mrkdwn.js';
 import { mrkdwnToPlain } from './mrkdwn-to-plain.js';
 import { renderCard, renderMessage } from './render.js';
 import { downloadSlackFile, findSlackUpload, uploadSlackFile } from './slack-files.js';
@@ -25,9 +25,16 @@ export interface TSlackBridgeConfig {
    * (benchmarks against the fake). It is also what makes a 429's Retry-After hold every job of the channel.
    */
   channelPostLimit?: TPostRateLimit | null;
+  /**
+   * Posts per organization across all its channels: every tenant shares this one app and the workers that drive
+   * it, so one tenant's flood is paced (its jobs delayed) while the others' messages go out. null turns it off.
+   */
+  tenantPostLimit?: TPostRateLimit | null;
 }
 
 const DEFAULT_CHANNEL_POST_LIMIT: TPostRateLimit = { scope: 'target', capacity: 10, perMs: 10_000 };
+/** About three channels' worth of Slack's per-channel pace, for one organization. */
+export const DEFAULT_SLACK_TENANT_POST_LIMIT: TPostRateLimit = { scope: 'tenant', capacity: 30, perMs: 10_000 };
 
 /** The Slack bridge: TBridge with its optional parts present (users.info names, file uploads and downloads). */
 export interface TSlackBridge extends TBridge {
@@ -98,10 +105,14 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
   };
 
   const channelPostLimit = config.channelPostLimit === undefined ? DEFAULT_CHANNEL_POST_LIMIT : config.channelPostLimit;
+  const tenantPostLimit = config.tenantPostLimit === undefined ? DEFAULT_SLACK_TENANT_POST_LIMIT : config.tenantPostLimit;
 
   return {
     kind: 'slack',
-    postRateLimits: channelPostLimit ? [{ ...channelPostLimit, scope: 'target' }] : [],
+    postRateLimits: [
+      ...(channelPostLimit ? [{ ...channelPostLimit, scope: 'target' as const }] : []),
+      ...(tenantPostLimit ? [{ ...tenantPostLimit, scope: 'tenant' as const }] : []),
+    ],
 
     async validateCredentials(target) {
       const c = creds(target);
@@ -235,7 +246,8 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const c = creds(target);
       const res = await call(
         'chat.postMessage',
-        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: escapeSlackText(text), ...POST_OPTIONS }),
+        // Plain text by contract, and it may quote the visitor (/info's card): no formatting at all.
+        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: escapeSlackVisitorText(text), ...POST_OPTIONS }),
         { threaded: true },
       );
       return { externalMessageId: res.ts ?? '' };

@@ -4,7 +4,7 @@ import { Api, InputFile, type ApiClientOptions } from 'grammy';
 import { createBotApiFetch } from './bot-api-fetch.js';
 import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
-import { conversationTitle, escapeTelegramHtml, sourceLabel, truncate } from '../format.js';
+import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, escapeTelegramHtml, shownClaim, sourceLabel, truncate } from '../format.js';
 import { NO_ORDERING, orderKeyFromDigits, type TInboundOrdering } from '../inbound-order.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
 import { toBridgeError } from './to-bridge-error.js';
@@ -35,10 +35,10 @@ export function renderCard(card: TConversationCard): string {
   const add = (label: string, value: string | null) => {
     if (value) lines.push(`${label}: ${escapeTelegramHtml(truncate(value, 300))}`);
   };
-  add('Name', card.visitorName);
-  add('Email', card.visitorEmail);
-  add('Page', card.pageUrl);
-  add('Referrer', card.referrer);
+  add('Name', shownClaim(card.visitorName, card.verified?.name));
+  add('Email', shownClaim(card.visitorEmail, card.verified?.email));
+  add('Page', card.pageUrl && cardUrl(card.pageUrl));
+  add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
   lines.push('', 'Reply in this topic to answer the visitor.');
@@ -51,7 +51,9 @@ export function renderMessage(m: TOutgoingMessage, max = TEXT_MAX): string {
   if (m.visibility === 'internal') {
     // Operator notes (/note) are never seen by the visitor; the other apps show them as notes, not replies.
     const who = m.authorName ? `${escapeTelegramHtml(m.authorName)} (via ${escapeTelegramHtml(sourceLabel(m.source))})` : escapeTelegramHtml(sourceLabel(m.source));
-    text = `📝 <b>Note by ${who}</b>: ${body}`;
+    // Visitor text is escaped HTML and cannot be bold: the labels cannot be imitated. A note the widget wrote from the
+    // visitor's input says so instead of "Note by".
+    text = m.source === 'widget' ? `📝 <b>${WIDGET_NOTE_LABEL}</b>: ${body}` : `📝 <b>Note by ${who}</b>: ${body}`;
     return text.length > max ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max) : text;
   }
   switch (m.sender) {

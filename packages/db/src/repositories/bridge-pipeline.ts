@@ -340,14 +340,14 @@ export interface TConversationDetails {
   status: 'open' | 'closed';
   aiState: 'off' | 'standby' | 'active';
   preChat: unknown;
-  visitor: { id: string; name: string | null; email: string | null; externalId: string | null; identityVerified: boolean; metadata: unknown } | null;
+  visitor: { id: string; name: string | null; email: string | null; externalId: string | null; identityVerified: boolean; verifiedFields: string[]; metadata: unknown } | null;
 }
 
 /** Conversation and visitor in one call: the visitor card and /info. */
 export async function getConversationDetails(db: TDb, organizationId: string, conversationId: string): Promise<TConversationDetails | null> {
   const c = await db.conversation.findUnique({
     where: { organizationId_id: { organizationId, id: conversationId } },
-    include: { visitor: { select: { id: true, name: true, email: true, externalId: true, identityVerified: true, metadata: true } } },
+    include: { visitor: { select: { id: true, name: true, email: true, externalId: true, identityVerified: true, verifiedFields: true, metadata: true } } },
   });
   if (!c) return null;
   return { id: c.id, projectId: c.projectId, status: c.status, aiState: c.aiState, preChat: c.preChat, visitor: c.visitor };

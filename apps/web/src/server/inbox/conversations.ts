@@ -186,7 +186,10 @@ export interface TConversationView {
     name: string | null;
     email: string | null;
     externalId: string | null;
+    /** The user id came with a valid signature. */
     identityVerified: boolean;
+    /** Shown fields the customer signed ('email', 'name', 'traits.<key>'); every other one is the visitor's claim. */
+    verifiedFields: string[];
     firstSeenAt: string;
     lastSeenAt: string;
     pageUrl: string | null;
@@ -253,6 +256,7 @@ export async function getConversationView(db: TDb, organizationId: string, proje
       email: c.visitor.email,
       externalId: c.visitor.externalId,
       identityVerified: c.visitor.identityVerified,
+      verifiedFields: c.visitor.identityVerified ? c.visitor.verifiedFields : [],
       firstSeenAt: c.visitor.createdAt.toISOString(),
       lastSeenAt: c.visitor.lastSeenAt.toISOString(),
       pageUrl: str(meta.pageUrl) ?? str(meta.currentPage),

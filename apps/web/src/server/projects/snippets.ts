@@ -7,7 +7,7 @@ export interface TSnippetVariants {
   tagWithLanguage: string;
   /** The JS API form: a queueing stub, init(), identify(). */
   jsApi: string;
-  /** How the customer's server computes the identify() hash. */
+  /** How the customer's server makes the identify() token (a JWT, HS256, signed with the identity secret). */
   identityHashNode: string;
   identityHashPython: string;
   identityHashPhp: string;
@@ -32,8 +32,8 @@ export function snippetVariants(realtimePublicUrl: string, projectKey: string): 
       '    PocketPing[m] = PocketPing[m] || function () { PocketPing.q.push([m].concat([].slice.call(arguments))); };',
       '  });',
       `  PocketPing.init({ projectKey: ${js(embed.projectKey)}, realtimeUrl: ${js(embed.realtimeUrl)} });`,
-      '  // Optional: tell us who the visitor is (hash = HMAC-SHA256 of the id with your identity secret, computed on your server).',
-      "  // PocketPing.identify({ id: 'user-42', email: 'ann@example.com', name: 'Ann', hash: '…' });",
+      '  // Optional: tell us who the visitor is (token = a JWT your server signs with the identity secret; its fields show as verified).',
+      "  // PocketPing.identify({ id: 'user-42', email: 'ann@example.com', name: 'Ann', token: '…' });",
       "  // PocketPing.on('message', function (m) { console.log('reply from', m.authorName); });",
       '</script>',
       `<script async src="${attr(embed.loaderUrl)}"></script>`,
@@ -41,13 +41,22 @@ export function snippetVariants(realtimePublicUrl: string, projectKey: string): 
     identityHashNode: [
       "import { createHmac } from 'node:crypto';",
       '// POCKETPING_IDENTITY_SECRET: the secret from Project settings → Identity verification (keep it server-side).',
-      "const hash = createHmac('sha256', process.env.POCKETPING_IDENTITY_SECRET).update(String(user.id)).digest('hex');",
+      "const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');",
+      "const claims = { sub: String(user.id), email: user.email, name: user.name, exp: Math.floor(Date.now() / 1000) + 3600 };",
+      "const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;",
+      "const token = `${unsigned}.${createHmac('sha256', process.env.POCKETPING_IDENTITY_SECRET).update(unsigned).digest('base64url')}`;",
     ].join('\n'),
     identityHashPython: [
-      'import hmac, hashlib, os',
-      "hash = hmac.new(os.environ['POCKETPING_IDENTITY_SECRET'].encode(), str(user.id).encode(), hashlib.sha256).hexdigest()",
+      'import jwt, os, time  # PyJWT',
+      "claims = {'sub': str(user.id), 'email': user.email, 'name': user.name, 'exp': int(time.time()) + 3600}",
+      "token = jwt.encode(claims, os.environ['POCKETPING_IDENTITY_SECRET'], algorithm='HS256')",
     ].join('\n'),
-    identityHashPhp: "$hash = hash_hmac('sha256', (string) $user->id, getenv('POCKETPING_IDENTITY_SECRET'));",
+    identityHashPhp: [
+      "$b64 = fn($s) => rtrim(strtr(base64_encode($s), '+/', '-_'), '=');",
+      "$claims = ['sub' => (string) $user->id, 'email' => $user->email, 'name' => $user->name, 'exp' => time() + 3600];",
+      "$unsigned = $b64(json_encode(['alg' => 'HS256', 'typ' => 'JWT'])) . '.' . $b64(json_encode($claims));",
+      "$token = $unsigned . '.' . $b64(hash_hmac('sha256', $unsigned, getenv('POCKETPING_IDENTITY_SECRET'), true));",
+    ].join('\n'),
     loaderUrl: embed.loaderUrl,
     realtimeUrl: embed.realtimeUrl,
   };

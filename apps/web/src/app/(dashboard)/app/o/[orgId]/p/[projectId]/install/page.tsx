@@ -72,8 +72,10 @@ export default async function InstallPage({ params }: { params: Promise<{ orgId:
       <section className="card stack">
         <h2 style={{ margin: 0, fontSize: '1.1rem' }}>Identify signed-in users (optional)</h2>
         <p style={{ margin: 0 }}>
-          Call <code className="code-inline">PocketPing.identify({'{'} id, email, name, hash {'}'})</code> and compute <code className="code-inline">hash</code>{' '}
-          on your server with the project’s identity secret, so nobody can pose as one of your users.
+          Call <code className="code-inline">PocketPing.identify({'{'} id, email, name, token {'}'})</code> with a <code className="code-inline">token</code>{' '}
+          your server signs with the project’s identity secret (a JWT, HS256, with an expiry), so nobody can pose as one of your users: the
+          email, name and traits in the token are shown as verified, anything else as the visitor’s own claim. The older{' '}
+          <code className="code-inline">hash</code> (HMAC-SHA256 of the id) still works and verifies the id only.
           {isAdmin ? (
             <>
               {' '}

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppError } from '@pocketping/core';
+import { isWebUrl } from '@pocketping/protocol';
 import { isVisitorConnected } from '@pocketping/jobs';
 import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
@@ -96,12 +97,20 @@ function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) 
   const v = c.visitor;
   const device = [v.browser, v.os, v.mobile ? 'mobile' : null].filter(Boolean).join(' · ');
   const rows: [string, ReactNode][] = [];
-  if (v.name) rows.push(['Name', v.name]);
-  if (v.email) rows.push(['Email', <a key="e" href={`mailto:${v.email}`}>{v.email}</a>]);
+  // Only what the customer signed is verified; anything else is the visitor's own claim and says so.
+  const claim = (field: string, shown: ReactNode): ReactNode =>
+    v.verifiedFields.includes(field) ? (
+      <>{shown} <span className="badge ok" data-testid={`verified-${field}`}>verified</span></>
+    ) : (
+      <>{shown} <span className="muted" data-testid={`unverified-${field}`}>unverified</span></>
+    );
+  if (v.name) rows.push(['Name', claim('name', v.name)]);
+  if (v.email) rows.push(['Email', claim('email', <a key="e" href={`mailto:${v.email}`}>{v.email}</a>)]);
   if (v.externalId) rows.push(['User id', v.externalId]);
   rows.push(['Status', <span key="o" data-testid="visitor-online" data-online={online ? 'true' : 'false'} className={online ? 'badge ok' : 'muted'}>{online ? 'online now' : 'offline'}</span>]);
-  rows.push(['Identity', v.identityVerified ? <span key="i" className="badge ok">verified</span> : <span key="i" className="muted">not verified</span>]);
-  if (v.pageUrl) rows.push(['Page', <a key="p" href={v.pageUrl} target="_blank" rel="noreferrer noopener">{v.pageUrl}</a>]);
+  rows.push(['Identity', v.identityVerified ? <span key="i" className="badge ok">user id verified</span> : <span key="i" className="muted">not verified</span>]);
+  // The page URL is the visitor's claim: only an http(s) one becomes a link (never javascript: or data:).
+  if (v.pageUrl) rows.push(['Page', isWebUrl(v.pageUrl) ? <a key="p" href={v.pageUrl} target="_blank" rel="noreferrer noopener">{v.pageUrl}</a> : <span key="p" data-testid="page-url-text">{v.pageUrl}</span>]);
   if (v.referrer) rows.push(['Referrer', v.referrer]);
   if (device) rows.push(['Device', device]);
   if (v.location) rows.push(['Location', v.location]);
@@ -150,7 +159,7 @@ function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) 
             {Object.entries(v.traits).map(([k, val]) => (
               <div key={k} style={{ display: 'contents' }}>
                 <dt>{k}</dt>
-                <dd>{val}</dd>
+                <dd>{claim(`traits.${k}`, val)}</dd>
               </div>
             ))}
           </dl>
