@@ -34,8 +34,15 @@ describe('Discord bridge', () => {
     await expect(bridge.validateCredentials({ ...target, credentials: { guildId: other, channelId } })).rejects.toThrow(`not in that Discord server — add it with ${new URL('/oauth2/authorize', fake.apiUrl).toString()}?client_id=${fake.applicationId}`);
   });
 
-  it('opens a public thread without a starter message, posts the card first, every post with empty allowed_mentions', async () => {
+  /** What the pipeline does: open the thread (recorded at once), then post its card. */
+  const openWithCard = async () => {
     const thread = await bridge.ensureThread(target, card);
+    await bridge.postCard!(target, thread, card);
+    return thread;
+  };
+
+  it('opens a public thread without a starter message, then the card as its first post; every post with empty allowed_mentions', async () => {
+    const thread = await openWithCard();
     expect(thread.externalChatId).toBe(channelId);
     const created = fake.callsOf('POST /channels/:id/threads')[0]!;
     expect(created.body).toEqual({ name: 'Ada @everyone', type: 11, auto_archive_duration: 10080 });
@@ -96,7 +103,7 @@ describe('Discord bridge', () => {
   });
 
   it('splits content over 2000 characters; edit and remove cover every part', async () => {
-    const thread = await bridge.ensureThread(target, card);
+    const thread = await openWithCard();
     const m = msg('a'.repeat(2500));
     const { externalMessageId } = await bridge.send(target, thread, m);
     const ids = externalMessageId.split('+');
