@@ -31,7 +31,13 @@ afterAll(async () => stack?.stop());
 const freshEmail = (tag: string) => `${tag}-${randomBytes(4).toString('hex')}@example.test`;
 
 async function createUser(email: string, password: string, verified = true) {
-  return db.user.create({ data: { email, passwordHash: await hashPassword(password), emailVerified: verified ? new Date() : null } });
+  if (verified) return db.user.create({ data: { email, passwordHash: await hashPassword(password), emailVerified: new Date() } });
+  // As a sign-up leaves it: no password on the account yet, the chosen one waits on the confirmation link.
+  const user = await db.user.create({ data: { email } });
+  await db.userToken.create({
+    data: { userId: user.id, purpose: 'verify_email', tokenHash: randomBytes(32).toString('hex'), expiresAt: new Date(Date.now() + 3600_000), passwordHash: await hashPassword(password) },
+  });
+  return user;
 }
 
 // ------------------------------------------------------------------------------------------------------------

@@ -77,3 +77,12 @@ export async function loadSessionUser(db: TDb, claims: TSessionClaims | null): P
 export async function getSessionUserFromCookies(db: TDb, cookieHeader: string | null | undefined, secret: string): Promise<TSessionUser | null> {
   return loadSessionUser(db, await readSessionClaims(cookieHeader, secret));
 }
+
+/**
+ * Server-side sign-out: every session token of the user minted before now stops working (they carry the old
+ * `sessionVersion`). Only a token that is still current can do it, so a stale cookie cannot sign anyone out.
+ */
+export async function endSessions(db: TDb, userId: string, sessionVersion: number): Promise<boolean> {
+  const ended = await db.user.updateMany({ where: { id: userId, sessionVersion }, data: { sessionVersion: { increment: 1 } } });
+  return ended.count === 1;
+}

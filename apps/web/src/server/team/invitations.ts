@@ -3,6 +3,7 @@ import { writeAuditLog, type Role, type TDb } from '@pocketping/db';
 import type { TWebContext } from '../context';
 import { invitationMail } from '../mail/templates';
 import { hitRateLimit } from '../rate-limit';
+import { hitMailBudget } from '../accounts/accounts';
 import { canInvite, type TInvitableRole } from './roles';
 import type { TActor } from './members';
 
@@ -61,6 +62,7 @@ export async function createInvitation(
   const already = await db.membership.findFirst({ where: { organizationId: actor.organizationId, user: { email } }, select: { id: true } });
   if (already) throw new AppError('conflict', `${email} is already a member of this organization.`);
   await hitRateLimit('invite', actor.organizationId, INVITATIONS_PER_HOUR, 3600);
+  await hitMailBudget(email);
 
   const token = randomToken('', 32);
   const org = await db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { name: true } });
