@@ -79,6 +79,23 @@ describe('password log-in through Auth.js (HTTP)', () => {
     expect(await appRedirect(session)).toBe('/login');
   });
 
+  it('log out ends the session on the server: a copy of the cookie no longer signs anyone in', async () => {
+    const email = freshEmail('logout');
+    await createUser(email, 'correct horse battery');
+    const { session } = await credentialsLogin(email, 'correct horse battery', '192.0.2.3');
+    expect(await appRedirect(session)).toBe('/app/onboarding');
+    const csrfRes = await fetch(`${webUrl}/api/auth/csrf`, { headers: { cookie: session! } });
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    const out = await fetch(`${webUrl}/api/auth/signout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', cookie: [session!, ...setCookies(csrfRes)].join('; ') },
+      body: new URLSearchParams({ csrfToken, callbackUrl: `${webUrl}/login` }),
+    });
+    expect(out.status).toBe(200);
+    expect(await appRedirect(session)).toBe('/login');
+  });
+
   it('wrong password and unknown email answer alike; an unconfirmed email says so only with the right password', async () => {
     const email = freshEmail('codes');
     await createUser(email, 'correct horse battery');
@@ -193,6 +210,27 @@ describe('accounts in headless Chromium', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${webUrl}/app/onboarding`);
+  });
+
+  it("someone else's confirmation link does not switch a signed-in browser without asking (login CSRF)", async () => {
+    const attacker = freshEmail('attacker');
+    const res = await fetch(`${webUrl}/api/app/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.18.0.9' },
+      body: JSON.stringify({ email: attacker, password: 'attacker password 1' }),
+    });
+    expect(res.status).toBe(200);
+    const link = (await smtp.waitForMail(attacker)).links.find((l) => l.includes('/verify-email'))!;
+    await page.goto(link);
+    await expect.poll(() => alertOf(page).innerText()).toContain(`You are signed in as ${email}`);
+    expect(await alertOf(page).innerText()).toContain(attacker);
+    await page.screenshot({ path: path.join(SHOTS, 'accounts-confirm-switch.png') });
+    await page.getByRole('link', { name: `Stay signed in as ${email}` }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+    // Still the same account, and the other account was not confirmed behind the person's back.
+    const me = (await page.evaluate(async () => (await fetch('/api/app/me')).json())) as { user: { email: string } };
+    expect(me.user.email).toBe(email);
+    expect((await db.user.findUniqueOrThrow({ where: { email: attacker } })).emailVerified).toBeNull();
   });
 
   it('an unconfirmed account is told to confirm, and can resend the mail from the login form', async () => {

@@ -60,12 +60,12 @@ export function VerifyEmailRunner({ token, next }: { token: string; next?: strin
           You are signed in as <strong>{state.signedInAs}</strong>. This link confirms another account, <strong>{state.linkFor}</strong>. Only continue if you
           created that account yourself.
         </p>
-        <button type="button" className="btn" onClick={() => confirm(true)}>
-          Confirm and switch to {state.linkFor}
-        </button>
-        <Link className="btn secondary" href="/app">
+        <Link className="btn" href="/app">
           Stay signed in as {state.signedInAs}
         </Link>
+        <button type="button" className="btn secondary" onClick={() => confirm(true)}>
+          Confirm and switch to {state.linkFor}
+        </button>
       </div>
     );
   if (state.status === 'done')
