@@ -233,6 +233,42 @@ describe('accounts in headless Chromium', () => {
     expect((await db.user.findUniqueOrThrow({ where: { email: attacker } })).emailVerified).toBeNull();
   });
 
+  it("someone else's magic link does not switch a signed-in browser without asking (login CSRF)", async () => {
+    const attacker = freshEmail('magic-attacker');
+    // The attacker asks for a sign-in link to their own account (what the login form does)…
+    const csrfRes = await fetch(`${webUrl}/api/auth/csrf`);
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    await fetch(`${webUrl}/api/auth/signin/nodemailer`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', cookie: setCookies(csrfRes).join('; ') },
+      body: new URLSearchParams({ email: attacker, csrfToken, callbackUrl: `${webUrl}/app` }),
+    });
+    const link = (await smtp.waitForMail(attacker, (m) => m.subject === 'Your PocketPing sign-in link')).links[0]!;
+    // …and gets the signed-in person to open it.
+    await page.goto(link);
+    await page.waitForURL(/\/switch-account\?/);
+    expect(await alertOf(page).innerText()).toContain(`You are signed in as ${email}`);
+    await page.getByRole('link', { name: `Stay signed in as ${email}` }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+    const me = (await page.evaluate(async () => (await fetch('/api/app/me')).json())) as { user: { email: string } };
+    expect(me.user.email).toBe(email);
+
+    // Someone who does mean to switch (their own second account) can, from the same page.
+    await page.goto(link);
+    await page.getByRole('link', { name: `Sign in as ${attacker}` }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+    const now = (await page.evaluate(async () => (await fetch('/api/app/me')).json())) as { user: { email: string } };
+    expect(now.user.email).toBe(attacker);
+    // Back to the test's account for the next tests.
+    await logOut(page);
+    await page.goto(`${webUrl}/login`);
+    await page.getByLabel('Email', { exact: true }).first().fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+  });
+
   it('an unconfirmed account is told to confirm, and can resend the mail from the login form', async () => {
     const ctx = await browser.newContext();
     const p = await ctx.newPage();

@@ -20,6 +20,8 @@ export const SESSION_COOKIE_NAMES = ['__Secure-authjs.session-token', 'authjs.se
 export interface TSessionClaims {
   sub: string;
   sv: number;
+  /** The address the token was minted for (display only: the user row is the truth). */
+  email?: string;
 }
 
 function parseCookieHeader(header: string | null | undefined): Map<string, string> {
@@ -58,7 +60,7 @@ export async function readSessionClaims(cookieHeader: string | null | undefined,
     const token = await decode({ token: cookie.value, secret, salt: cookie.name });
     if (!token || typeof token.sub !== 'string') return null;
     const sv = typeof token.sv === 'number' ? token.sv : 0;
-    return { sub: token.sub, sv };
+    return { sub: token.sub, sv, ...(typeof token.email === 'string' ? { email: token.email } : {}) };
   } catch {
     return null; // expired, tampered or encrypted with another secret
   }
