@@ -13,6 +13,9 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          // next-auth's ESM imports 'next/server' without an extension, which Node alone cannot resolve: let Vite
+          // resolve it, so tests can drive Auth.js's own handlers in-process.
+          server: { deps: { inline: ['next-auth'] } },
         },
       },
       {

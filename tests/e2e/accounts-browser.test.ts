@@ -31,7 +31,13 @@ afterAll(async () => stack?.stop());
 const freshEmail = (tag: string) => `${tag}-${randomBytes(4).toString('hex')}@example.test`;
 
 async function createUser(email: string, password: string, verified = true) {
-  return db.user.create({ data: { email, passwordHash: await hashPassword(password), emailVerified: verified ? new Date() : null } });
+  if (verified) return db.user.create({ data: { email, passwordHash: await hashPassword(password), emailVerified: new Date() } });
+  // As a sign-up leaves it: no password on the account yet, the chosen one waits on the confirmation link.
+  const user = await db.user.create({ data: { email } });
+  await db.userToken.create({
+    data: { userId: user.id, purpose: 'verify_email', tokenHash: randomBytes(32).toString('hex'), expiresAt: new Date(Date.now() + 3600_000), passwordHash: await hashPassword(password) },
+  });
+  return user;
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -70,6 +76,23 @@ describe('password log-in through Auth.js (HTTP)', () => {
     expect(session).toBeDefined();
     expect(await appRedirect(session)).toBe('/app/onboarding');
     await db.user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+    expect(await appRedirect(session)).toBe('/login');
+  });
+
+  it('log out ends the session on the server: a copy of the cookie no longer signs anyone in', async () => {
+    const email = freshEmail('logout');
+    await createUser(email, 'correct horse battery');
+    const { session } = await credentialsLogin(email, 'correct horse battery', '192.0.2.3');
+    expect(await appRedirect(session)).toBe('/app/onboarding');
+    const csrfRes = await fetch(`${webUrl}/api/auth/csrf`, { headers: { cookie: session! } });
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    const out = await fetch(`${webUrl}/api/auth/signout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', cookie: [session!, ...setCookies(csrfRes)].join('; ') },
+      body: new URLSearchParams({ csrfToken, callbackUrl: `${webUrl}/login` }),
+    });
+    expect(out.status).toBe(200);
     expect(await appRedirect(session)).toBe('/login');
   });
 
@@ -183,6 +206,63 @@ describe('accounts in headless Chromium', () => {
     // A foreign `next` is ignored.
     await logOut(page);
     await page.goto(`${webUrl}/login?next=${encodeURIComponent('https://evil.example/')}`);
+    await page.getByLabel('Email', { exact: true }).first().fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+  });
+
+  it("someone else's confirmation link does not switch a signed-in browser without asking (login CSRF)", async () => {
+    const attacker = freshEmail('attacker');
+    const res = await fetch(`${webUrl}/api/app/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.18.0.9' },
+      body: JSON.stringify({ email: attacker, password: 'attacker password 1' }),
+    });
+    expect(res.status).toBe(200);
+    const link = (await smtp.waitForMail(attacker)).links.find((l) => l.includes('/verify-email'))!;
+    await page.goto(link);
+    await expect.poll(() => alertOf(page).innerText()).toContain(`You are signed in as ${email}`);
+    expect(await alertOf(page).innerText()).toContain(attacker);
+    await page.screenshot({ path: path.join(SHOTS, 'accounts-confirm-switch.png') });
+    await page.getByRole('link', { name: `Stay signed in as ${email}` }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+    // Still the same account, and the other account was not confirmed behind the person's back.
+    const me = (await page.evaluate(async () => (await fetch('/api/app/me')).json())) as { user: { email: string } };
+    expect(me.user.email).toBe(email);
+    expect((await db.user.findUniqueOrThrow({ where: { email: attacker } })).emailVerified).toBeNull();
+  });
+
+  it("someone else's magic link does not switch a signed-in browser without asking (login CSRF)", async () => {
+    const attacker = freshEmail('magic-attacker');
+    // The attacker asks for a sign-in link to their own account (what the login form does)…
+    const csrfRes = await fetch(`${webUrl}/api/auth/csrf`);
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    await fetch(`${webUrl}/api/auth/signin/nodemailer`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', cookie: setCookies(csrfRes).join('; ') },
+      body: new URLSearchParams({ email: attacker, csrfToken, callbackUrl: `${webUrl}/app` }),
+    });
+    const link = (await smtp.waitForMail(attacker, (m) => m.subject === 'Your PocketPing sign-in link')).links[0]!;
+    // …and gets the signed-in person to open it.
+    await page.goto(link);
+    await page.waitForURL(/\/switch-account\?/);
+    expect(await alertOf(page).innerText()).toContain(`You are signed in as ${email}`);
+    await page.getByRole('link', { name: `Stay signed in as ${email}` }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+    const me = (await page.evaluate(async () => (await fetch('/api/app/me')).json())) as { user: { email: string } };
+    expect(me.user.email).toBe(email);
+
+    // Someone who does mean to switch (their own second account) can, from the same page.
+    await page.goto(link);
+    await page.getByRole('link', { name: `Sign in as ${attacker}` }).click();
+    await page.waitForURL(`${webUrl}/app/onboarding`);
+    const now = (await page.evaluate(async () => (await fetch('/api/app/me')).json())) as { user: { email: string } };
+    expect(now.user.email).toBe(attacker);
+    // Back to the test's account for the next tests.
+    await logOut(page);
+    await page.goto(`${webUrl}/login`);
     await page.getByLabel('Email', { exact: true }).first().fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();

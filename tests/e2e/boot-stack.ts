@@ -111,7 +111,8 @@ export async function bootStack(opts: { discord?: boolean; slack?: boolean; slac
 
   const startWorker = () => spawnApp('worker', { env, readyWhen: (s) => s.includes('worker started') });
   const [web, realtime, worker] = await Promise.all([
-    spawnApp('web', { env, readyUrl: `${webUrl}/api/health`, timeoutMs: 90_000 }),
+    // Outside development /demo shows only the demo project: tenant A's.
+    spawnApp('web', { env: { ...env, DEMO_PROJECT_KEY: o.project.publicKey }, readyUrl: `${webUrl}/api/health`, timeoutMs: 90_000 }),
     spawnApp('realtime', { env, readyUrl: `${realtimeUrl}/health` }),
     startWorker(),
   ]);

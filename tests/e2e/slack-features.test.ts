@@ -34,7 +34,9 @@ describe('Slack: operator names, files, uninstall', () => {
     sarah = s().fake.addUser({ teamId: s().teamId, name: 'sarah.k', displayName: 'Sarah', realName: 'Sarah Kim' }).id;
     const start = await fetch(`${stack.webUrl}/api/integrations/slack/install?projectId=${s().projectId}&channel=${s().supportChannel}`, { headers: { authorization: `Bearer ${s().apiKey}` }, redirect: 'manual' });
     const consent = await fetch(new URL(start.headers.get('location')!), { redirect: 'manual' });
-    const callback = await fetch(consent.headers.get('location')!);
+    // The install is bound to the client that started it by a cookie (as a browser would send it back).
+    const binding = start.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+    const callback = await fetch(consent.headers.get('location')!, { headers: { cookie: binding } });
     expect(callback.status).toBe(200);
     connectionId = ((await callback.json()) as { connection: { id: string } }).connection.id;
 

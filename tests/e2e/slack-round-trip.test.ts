@@ -44,7 +44,11 @@ describe('Slack round trip', () => {
     const authorize = new URL(start.headers.get('location')!);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(s().fake.authorizeUrl);
     const consent = await fetch(authorize, { redirect: 'manual' });
-    const callback = await fetch(consent.headers.get('location')!);
+    // Without the cookie the start set (a consent link forwarded to someone else), the callback refuses.
+    expect((await fetch(consent.headers.get('location')!)).status).toBe(403);
+    const binding = start.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('pp_slack_install='));
+    expect(binding).toBeDefined();
+    const callback = await fetch(consent.headers.get('location')!, { headers: { cookie: binding! } });
     expect(callback.status).toBe(200);
     const body = (await callback.json()) as { connection: { id: string; channelId: string; teamId: string } };
     expect(body.connection).toMatchObject({ channelId: s().supportChannel, teamId: s().teamId });

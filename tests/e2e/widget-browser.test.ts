@@ -34,7 +34,10 @@ describe('widget in headless Chromium', () => {
     page.on('console', (m) => (m.type() === 'error' && !m.text().startsWith('Failed to load resource') ? consoleErrors.push(m.text()) : undefined));
     const badResponses: string[] = [];
     page.on('response', (r) => (r.status() >= 400 && !r.url().endsWith('/favicon.ico') ? badResponses.push(`${r.status()} ${r.url()}`) : undefined));
-    await page.goto(`${stack.webUrl}/demo?key=${stack.tenantA.projectKey}`);
+    const demo = await page.goto(`${stack.webUrl}/demo?key=${stack.tenantA.projectKey}`);
+    // The page runs under its CSP (a violation would be a console error, asserted below) and cannot be framed.
+    expect(demo!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(demo!.headers()['x-frame-options']).toBe('DENY');
 
     await pp('launcher').click();
     await pp('input').fill('Hello from <script>alert(1)</script> Chromium');
@@ -67,6 +70,27 @@ describe('widget in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
     expect(badResponses).toEqual([]);
     await context.close();
+  });
+
+  it('/demo shows only the demo project outside development; pages and API answers carry the security headers', async () => {
+    const other = await fetch(`${stack.webUrl}/demo?key=pk_someone_elses_project_key`);
+    expect(other.status).toBe(404);
+    for (const p of ['/login', '/demo', '/api/health', '/api/app/me']) {
+      const res = await fetch(`${stack.webUrl}${p}`, { redirect: 'manual' });
+      expect(res.headers.get('x-frame-options'), p).toBe('DENY');
+      expect(res.headers.get('content-security-policy'), p).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('referrer-policy'), p).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
+    }
+    // Framing is refused by the browser itself.
+    const ctx = await browser.newContext();
+    const framer = await ctx.newPage();
+    await framer.route('http://framer.test/', (r) => r.fulfill({ contentType: 'text/html', body: `<iframe id="f" src="${stack.webUrl}/login"></iframe>` }));
+    await framer.goto('http://framer.test/');
+    await expect.poll(async () => framer.frames().length).toBe(2);
+    // Chromium swaps a refused frame for its error page (unframed, the frame would be at /login).
+    await expect.poll(() => framer.frames()[1]!.url()).toMatch(/^chrome-error:/);
+    await ctx.close();
   });
 
   it('a page on an origin that is not allowed gets no chat', async () => {

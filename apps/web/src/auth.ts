@@ -4,12 +4,15 @@ import Nodemailer from 'next-auth/providers/nodemailer';
 import { PrismaAdapter } from '@auth/prisma-adapter';
 import { z } from 'zod';
 import { getContext } from './server/context';
-import { verifyPassword, dummyPasswordHash, PASSWORD_MAX_LENGTH } from './server/auth/password';
+import { PASSWORD_MAX_LENGTH } from './server/auth/password';
 import { magicLinkMail } from './server/mail/templates';
 import { clientIp, hitRateLimit } from './server/rate-limit';
 import { ACCOUNT_LIMITS } from './server/accounts/limits';
 import { SESSION_MAX_AGE_SECONDS } from './server/accounts/session-cookie';
 import { oauthProviderConfigs, oauthSignInCheck, withoutProviderTokens } from './server/auth/oauth';
+import { checkPassword, markMailboxProven, withMailboxProof } from './server/accounts/mailbox-proof';
+import { hitMailBudget } from './server/accounts/accounts';
+import { endSessions } from './server/auth/session';
 
 /**
  * Auth.js (next-auth v5). Sessions are JWTs (required by the Credentials provider) carrying the user id (`sub`) and
@@ -57,12 +60,10 @@ function buildConfig(): NextAuthConfig {
         const ip = clientIp(request.headers);
         if (await isRateLimited('login', `${ip}|${parsed.data.email}`, ACCOUNT_LIMITS.loginPerIpEmail)) throw new LoginRateLimited();
         if (await isRateLimited('login-account', parsed.data.email, ACCOUNT_LIMITS.loginPerEmail)) throw new LoginRateLimited();
-        const user = await db.user.findUnique({ where: { email: parsed.data.email } });
-        // Same work whether or not the account exists: timing must not reveal registered emails.
-        const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
-        if (!user || !user.passwordHash || !ok) return null;
-        if (!user.emailVerified) throw new EmailNotVerified();
-        return { id: user.id, email: user.email, name: user.name };
+        const check = await checkPassword(db, parsed.data.email, parsed.data.password);
+        if (check.ok) return check.user;
+        if (check.reason === 'unverified') throw new EmailNotVerified();
+        return null;
       },
     }),
     Nodemailer({
@@ -73,6 +74,7 @@ function buildConfig(): NextAuthConfig {
         // Over the limit: no mail, and Auth.js answers the form with an error (the page says "try again later").
         const { magicLinkPerEmail } = ACCOUNT_LIMITS;
         await hitRateLimit('magic-link', identifier, magicLinkPerEmail.limit, magicLinkPerEmail.windowSeconds);
+        await hitMailBudget(identifier);
         await ctx.mailer.send(magicLinkMail(identifier, url));
       },
     }),
@@ -80,7 +82,7 @@ function buildConfig(): NextAuthConfig {
   providers.push(...oauthProviderConfigs(env));
 
   return {
-    adapter: withoutProviderTokens(PrismaAdapter(db)),
+    adapter: withMailboxProof(withoutProviderTokens(PrismaAdapter(db)), db),
     secret: env.AUTH_SECRET,
     trustHost: true,
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
@@ -90,7 +92,15 @@ function buildConfig(): NextAuthConfig {
       // An OAuth account is linked only after signIn accepted it, i.e. the provider vouched for the email: the
       // address counts as confirmed (a new OAuth user goes straight to onboarding, no verification mail).
       async linkAccount({ user }) {
-        if (user.id) await db.user.updateMany({ where: { id: user.id, emailVerified: null }, data: { emailVerified: new Date() } });
+        if (!user.id) return;
+        await markMailboxProven(db, user.id);
+        await db.user.updateMany({ where: { id: user.id, emailVerified: null }, data: { emailVerified: new Date() } });
+      },
+      // Sessions are JWTs: clearing the cookie alone would leave a copied cookie valid until it expires. Bumping the
+      // user's sessionVersion (checked on every request) ends this session — and the account's other sessions.
+      async signOut(message) {
+        const token = 'token' in message ? message.token : null;
+        if (token && typeof token.sub === 'string') await endSessions(db, token.sub, typeof token.sv === 'number' ? token.sv : 0);
       },
     },
     callbacks: {

@@ -32,3 +32,22 @@ describe('web env: OAuth providers', () => {
     expect((caught as EnvError).variables).toEqual(['AUTH_GITHUB_URL']);
   });
 });
+
+describe('web env: AUTH_SECRET', () => {
+  it('refuses the placeholder of .env.example (it is public: anyone could mint session cookies with it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const placeholder = /^AUTH_SECRET=(.*)$/m.exec(example)?.[1]?.trim();
+    expect(placeholder).toBeTruthy();
+    let caught: unknown;
+    try {
+      parseWebEnv({ ...base, AUTH_SECRET: placeholder });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(EnvError);
+    expect((caught as EnvError).variables).toEqual(['AUTH_SECRET']);
+    expect((caught as EnvError).message).toContain('placeholder');
+    expect(parseWebEnv({ ...base, AUTH_SECRET: 'f3a9'.repeat(16) }).AUTH_SECRET).toBe('f3a9'.repeat(16));
+  });
+});

@@ -14,7 +14,12 @@ export const envFields = {
   REDIS_URL: url(['redis', 'rediss']),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('pp'),
   ENCRYPTION_KEY: z.string().refine(isValidKeyRing, { message: 'must be "<id>:<base64 of 32 bytes>[,…]" — generate with `pnpm pocketping gen-key`' }),
-  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  // The placeholder of .env.example is long enough to pass a length check, and public: whoever knows it can mint
+  // session cookies. Refused, as is anything that still reads like a placeholder.
+  AUTH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .refine((v) => !/REPLACE|CHANGE_?ME|PLACEHOLDER|YOUR_SECRET/i.test(v), { message: 'is still the placeholder of .env.example: generate one with `openssl rand -hex 32`' }),
   WEB_PUBLIC_URL: url(['http', 'https']),
   REALTIME_PUBLIC_URL: url(['http', 'https']),
   TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
 import { getProjectByPublicKey } from '@pocketping/db';
 import { getContext } from '~/server/context';
 import { isProjectKey, widgetEmbed, widgetSnippet } from '~/lib/widget-snippet';
+import { demoProjectKey } from '~/server/demo-access';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: { absolute: 'PocketPing demo' } };
@@ -34,7 +36,9 @@ function mayAllowOrigin(allowed: readonly string[], origin: string): boolean {
 export default async function DemoPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { key } = await searchParams;
   const env = getContext().env;
-  const projectKey = isProjectKey(key) ? key : env.DEMO_PROJECT_KEY;
+  const access = demoProjectKey(env, key === undefined ? undefined : isProjectKey(key) ? key : '');
+  if (access.key === null && access.reason === 'not_found') notFound();
+  const projectKey = access.key;
 
   if (!projectKey) {
     return (
@@ -44,8 +48,8 @@ export default async function DemoPage({ searchParams }: { searchParams: Promise
           <p>There is no demo project yet.</p>
           <p>
             Run <code>npm start</code> at the root of the repository: it bootstraps a demo project and sets{' '}
-            <code>DEMO_PROJECT_KEY</code>. You can also open this page with <code>/demo?key=pk_…</code> and the public key of any
-            project.
+            <code>DEMO_PROJECT_KEY</code>. In development you can also open this page with <code>/demo?key=pk_…</code> and the
+            public key of any project.
           </p>
         </div>
       </main>
@@ -59,8 +63,8 @@ export default async function DemoPage({ searchParams }: { searchParams: Promise
         <h1>PocketPing demo</h1>
         <div className="notice">
           <p>
-            No project has the key <code>{projectKey}</code>. Run <code>npm start</code> to bootstrap the demo project again, or
-            pass the key of an existing project as <code>/demo?key=pk_…</code>.
+            No project has the key <code>{projectKey}</code>. Run <code>npm start</code> to bootstrap the demo project again (in
+            development, <code>/demo?key=pk_…</code> takes the key of an existing project).
           </p>
         </div>
       </main>

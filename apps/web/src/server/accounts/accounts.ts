@@ -1,4 +1,4 @@
-import { AppError } from '@pocketping/core';
+import { AppError, sha256 } from '@pocketping/core';
 import type { TWebContext } from '../context';
 import { hashPassword } from '../auth/password';
 import { hitRateLimit } from '../rate-limit';
@@ -9,8 +9,9 @@ import { safeNext } from './safe-next';
 
 /**
  * Account flows behind the public /api/app/auth routes. None of them tells the caller whether an email is
- * registered: sign-up, resend and forgot-password answer the same whatever the address, and the difference only
- * shows in the mailbox of the address's owner.
+ * registered: sign-up, resend and forgot-password answer the same whatever the address, and take the same time —
+ * the expensive part (scrypt, rate limits) runs for every request, and whatever depends on the account (token,
+ * mail) runs after the answer, in the background. The difference only shows in the mailbox of the address's owner.
  */
 
 export interface TAccountUser {
@@ -28,8 +29,22 @@ function link(app: TWebContext, path: string, params: Record<string, string>): s
   return url.toString();
 }
 
-async function sendVerification(app: TWebContext, user: { id: string; email: string }, next?: string): Promise<void> {
-  const token = await issueUserToken(app.db, user.id, 'verify_email', VERIFY_EMAIL_TTL_SECONDS);
+/**
+ * Work whose duration would tell a registered address from an unknown one (a token row, an SMTP conversation):
+ * started, not awaited. A failure is logged (never with the address) — the person asks for a new mail.
+ */
+function afterAnswer(app: TWebContext, what: string, work: () => Promise<void>): void {
+  void work().catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`));
+}
+
+/** Every mail the app sends to an address someone typed counts here, whatever its kind: no mail bombing. */
+export async function hitMailBudget(email: string): Promise<void> {
+  const { mailsPerAddress } = ACCOUNT_LIMITS;
+  await hitRateLimit('mail-to', email, mailsPerAddress.limit, mailsPerAddress.windowSeconds);
+}
+
+async function sendVerification(app: TWebContext, user: { id: string; email: string }, passwordHash: string | null, next?: string): Promise<void> {
+  const token = await issueUserToken(app.db, user.id, 'verify_email', VERIFY_EMAIL_TTL_SECONDS, passwordHash ?? undefined);
   const dest = next ? safeNext(next, '') : '';
   await app.mailer.send(verifyEmailMail(user.email, link(app, '/verify-email', dest ? { token, next: dest } : { token })));
 }
@@ -38,42 +53,70 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
+/**
+ * The chosen password is stored on the confirmation link, not on the user: it starts to work when that link is
+ * used. Signing up again with an unconfirmed address mails a new link carrying the new password; whichever link
+ * the mailbox's owner uses decides, and the others die with it.
+ */
 export async function signUp(app: TWebContext, input: { email: string; password: string; name?: string; next?: string }, ip: string): Promise<void> {
-  const { signupPerIp } = ACCOUNT_LIMITS;
+  const { signupPerIp, signupPerEmail } = ACCOUNT_LIMITS;
   await hitRateLimit('signup-ip', ip, signupPerIp.limit, signupPerIp.windowSeconds);
+  await hitRateLimit('signup-email', input.email, signupPerEmail.limit, signupPerEmail.windowSeconds);
+  await hitMailBudget(input.email);
   // Hash first, whatever happens next: the answer takes as long for a registered address as for a new one.
   const passwordHash = await hashPassword(input.password);
-  let existing = await app.db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, emailVerified: true } });
-  if (!existing) {
-    try {
-      const user = await app.db.user.create({ data: { email: input.email, name: input.name ?? null, passwordHash }, select: { id: true, email: true } });
-      app.log.info({ userId: user.id }, 'account created');
-      await sendVerification(app, user, input.next);
-      return;
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      existing = await app.db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, emailVerified: true } });
-      if (!existing) throw err;
+  afterAnswer(app, 'sign-up', async () => {
+    const select = { id: true, email: true, emailVerified: true } as const;
+    let existing = await app.db.user.findUnique({ where: { email: input.email }, select });
+    if (!existing) {
+      try {
+        const user = await app.db.user.create({ data: { email: input.email, name: input.name ?? null }, select: { id: true, email: true } });
+        app.log.info({ userId: user.id }, 'account created');
+        await sendVerification(app, user, passwordHash, input.next);
+        return;
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        existing = await app.db.user.findUnique({ where: { email: input.email }, select });
+        if (!existing) throw err;
+      }
     }
-  }
-  if (!existing.emailVerified) {
-    // Signed up before and never confirmed: confirm again. The password is NOT replaced — otherwise whoever typed
-    // this address could choose the password of an account its real owner is about to confirm.
-    await sendVerification(app, existing, input.next);
-    return;
-  }
-  await app.mailer.send(accountExistsMail(existing.email, link(app, '/login', { email: existing.email }), link(app, '/forgot-password', { email: existing.email })));
+    if (!existing.emailVerified) {
+      await sendVerification(app, existing, passwordHash, input.next);
+      return;
+    }
+    await app.mailer.send(accountExistsMail(existing.email, link(app, '/login', { email: existing.email }), link(app, '/forgot-password', { email: existing.email })));
+  });
 }
 
 export async function resendVerification(app: TWebContext, email: string, ip: string): Promise<void> {
   const { resendPerIp, resendPerEmail } = ACCOUNT_LIMITS;
   await hitRateLimit('resend-ip', ip, resendPerIp.limit, resendPerIp.windowSeconds);
   await hitRateLimit('resend-email', email, resendPerEmail.limit, resendPerEmail.windowSeconds);
-  const user = await app.db.user.findUnique({ where: { email }, select: { id: true, email: true, emailVerified: true } });
-  if (user && !user.emailVerified) await sendVerification(app, user);
+  await hitMailBudget(email);
+  afterAnswer(app, 'resend confirmation', async () => {
+    const user = await app.db.user.findUnique({ where: { email }, select: { id: true, email: true, emailVerified: true } });
+    if (!user || user.emailVerified) return;
+    // The new link carries the password of the latest sign-up, so "send it again" does not lose it.
+    const pending = await app.db.userToken.findFirst({
+      where: { userId: user.id, purpose: 'verify_email', usedAt: null, expiresAt: { gt: new Date() }, passwordHash: { not: null } },
+      orderBy: { createdAt: 'desc' },
+      select: { passwordHash: true },
+    });
+    await sendVerification(app, user, pending?.passwordHash ?? null);
+  });
 }
 
-/** Confirms the address behind a verification link. Returns the user to sign in. */
+/** Whose account a confirmation link is for, without using it up (the page asks before switching accounts). */
+export async function peekVerifyEmailToken(app: TWebContext, token: string): Promise<{ userId: string; email: string } | null> {
+  const row = await app.db.userToken.findUnique({ where: { tokenHash: sha256(token) }, select: { purpose: true, user: { select: { id: true, email: true } } } });
+  return row && row.purpose === 'verify_email' ? { userId: row.user.id, email: row.user.email } : null;
+}
+
+/**
+ * Confirms the address behind a verification link and returns the user to sign in. The link's password (the one
+ * chosen at that sign-up) becomes the account's password; every other pending confirmation link dies. On an
+ * account confirmed meanwhile (magic link, another link) the password of an older link is not applied.
+ */
 export async function verifyEmail(app: TWebContext, token: string): Promise<TAccountUser> {
   const result = await consumeUserToken(app.db, token, 'verify_email');
   if (!result.ok) {
@@ -83,18 +126,31 @@ export async function verifyEmail(app: TWebContext, token: string): Promise<TAcc
     }
     throw new AppError('bad_request', result.reason === 'expired' ? 'This link has expired.' : 'This link is not valid (anymore).', { reason: result.reason });
   }
-  const current = await app.db.user.findUniqueOrThrow({ where: { id: result.userId }, select: { emailVerified: true } });
-  return app.db.user.update({ where: { id: result.userId }, data: { emailVerified: current.emailVerified ?? new Date() }, select: USER_SELECT });
+  const { userId, passwordHash } = result;
+  return app.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+    const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { emailVerified: true } });
+    await tx.userToken.updateMany({ where: { userId, purpose: 'verify_email', usedAt: null }, data: { usedAt: new Date() } });
+    const firstProof = current.emailVerified === null;
+    return tx.user.update({
+      where: { id: userId },
+      data: { emailVerified: current.emailVerified ?? new Date(), ...(firstProof ? { passwordHash } : {}) },
+      select: USER_SELECT,
+    });
+  });
 }
 
 export async function requestPasswordReset(app: TWebContext, email: string, ip: string): Promise<void> {
   const { resetPerIp, resetPerEmail } = ACCOUNT_LIMITS;
   await hitRateLimit('reset-ip', ip, resetPerIp.limit, resetPerIp.windowSeconds);
   await hitRateLimit('reset-email', email, resetPerEmail.limit, resetPerEmail.windowSeconds);
-  const user = await app.db.user.findUnique({ where: { email }, select: { id: true, email: true } });
-  if (!user) return;
-  const token = await issueUserToken(app.db, user.id, 'reset_password', RESET_PASSWORD_TTL_SECONDS);
-  await app.mailer.send(resetPasswordMail(user.email, link(app, '/reset-password', { token })));
+  await hitMailBudget(email);
+  afterAnswer(app, 'password reset mail', async () => {
+    const user = await app.db.user.findUnique({ where: { email }, select: { id: true, email: true } });
+    if (!user) return;
+    const token = await issueUserToken(app.db, user.id, 'reset_password', RESET_PASSWORD_TTL_SECONDS);
+    await app.mailer.send(resetPasswordMail(user.email, link(app, '/reset-password', { token })));
+  });
 }
 
 /**
@@ -110,7 +166,8 @@ export async function resetPassword(app: TWebContext, token: string, password: s
   const userId = result.userId;
   return app.db.$transaction(async (tx) => {
     const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { emailVerified: true } });
-    await tx.userToken.updateMany({ where: { userId, purpose: 'reset_password', usedAt: null }, data: { usedAt: new Date() } });
+    // Pending confirmation links die too: they carry passwords chosen before this one.
+    await tx.userToken.updateMany({ where: { userId, purpose: { in: ['reset_password', 'verify_email'] }, usedAt: null }, data: { usedAt: new Date() } });
     const user = await tx.user.update({
       where: { id: userId },
       data: { passwordHash, sessionVersion: { increment: 1 }, emailVerified: current.emailVerified ?? new Date() },

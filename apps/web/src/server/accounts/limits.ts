@@ -5,6 +5,8 @@
 export const ACCOUNT_LIMITS = {
   /** Sign-ups from one address. */
   signupPerIp: { limit: 10, windowSeconds: 3600 },
+  /** Sign-ups (each one a confirmation mail) for one address. */
+  signupPerEmail: { limit: 3, windowSeconds: 15 * 60 },
   /** Password attempts for one account from one address (Credentials `authorize`). */
   loginPerIpEmail: { limit: 10, windowSeconds: 15 * 60 },
   /**
@@ -20,6 +22,12 @@ export const ACCOUNT_LIMITS = {
   resendPerIp: { limit: 20, windowSeconds: 3600 },
   /** Magic sign-in links to one address. */
   magicLinkPerEmail: { limit: 5, windowSeconds: 15 * 60 },
+  /**
+   * Every mail sent on request to one address, whatever its kind (confirmation, resend, reset, magic link,
+   * invitation), counted whether or not a mail actually goes out. The per-IP limits cannot stop mail bombing on
+   * their own: without a trusted proxy the client chooses the address they see.
+   */
+  mailsPerAddress: { limit: 10, windowSeconds: 3600 },
 } as const;
 
 /** Lifetimes of the one-time links we mail. */

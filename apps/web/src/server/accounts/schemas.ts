@@ -15,5 +15,5 @@ export const ZSignupBody = z.object({
   next: z.string().max(512).optional(),
 });
 export const ZEmailBody = z.object({ email: ZEmail });
-export const ZTokenBody = z.object({ token: ZLinkToken, next: z.string().max(512).optional() });
+export const ZTokenBody = z.object({ token: ZLinkToken, next: z.string().max(512).optional(), switchAccount: z.boolean().optional() });
 export const ZResetBody = z.object({ token: ZLinkToken, password: ZNewPassword });

@@ -8,23 +8,23 @@ export type TUserTokenPurpose = 'verify_email' | 'reset_password';
  * mail; the database keeps its SHA-256. Consuming is one conditional UPDATE, so two clicks racing each other cannot
  * both succeed.
  */
-export async function issueUserToken(db: TDb, userId: string, purpose: TUserTokenPurpose, ttlSeconds: number): Promise<string> {
+export async function issueUserToken(db: TDb, userId: string, purpose: TUserTokenPurpose, ttlSeconds: number, passwordHash?: string): Promise<string> {
   const token = randomToken('', 32);
-  await db.userToken.create({ data: { userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlSeconds * 1000) } });
+  await db.userToken.create({ data: { userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlSeconds * 1000), passwordHash: passwordHash ?? null } });
   return token;
 }
 
 export type TConsumeResult =
-  | { ok: true; userId: string }
+  | { ok: true; userId: string; passwordHash: string | null }
   | { ok: false; reason: 'invalid' | 'expired' | 'used'; userId?: string };
 
 export async function consumeUserToken(db: TDb, token: string, purpose: TUserTokenPurpose): Promise<TConsumeResult> {
   const tokenHash = sha256(token);
   const now = new Date();
   const taken = await db.userToken.updateMany({ where: { tokenHash, purpose, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-  const row = await db.userToken.findUnique({ where: { tokenHash }, select: { userId: true, purpose: true, usedAt: true, expiresAt: true } });
+  const row = await db.userToken.findUnique({ where: { tokenHash }, select: { userId: true, purpose: true, usedAt: true, expiresAt: true, passwordHash: true } });
   if (!row || row.purpose !== purpose) return { ok: false, reason: 'invalid' };
-  if (taken.count === 1) return { ok: true, userId: row.userId };
+  if (taken.count === 1) return { ok: true, userId: row.userId, passwordHash: row.passwordHash };
   if (row.expiresAt <= now) return { ok: false, reason: 'expired', userId: row.userId };
   return { ok: false, reason: 'used', userId: row.userId };
 }

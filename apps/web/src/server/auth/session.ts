@@ -20,6 +20,8 @@ export const SESSION_COOKIE_NAMES = ['__Secure-authjs.session-token', 'authjs.se
 export interface TSessionClaims {
   sub: string;
   sv: number;
+  /** The address the token was minted for (display only: the user row is the truth). */
+  email?: string;
 }
 
 function parseCookieHeader(header: string | null | undefined): Map<string, string> {
@@ -58,7 +60,7 @@ export async function readSessionClaims(cookieHeader: string | null | undefined,
     const token = await decode({ token: cookie.value, secret, salt: cookie.name });
     if (!token || typeof token.sub !== 'string') return null;
     const sv = typeof token.sv === 'number' ? token.sv : 0;
-    return { sub: token.sub, sv };
+    return { sub: token.sub, sv, ...(typeof token.email === 'string' ? { email: token.email } : {}) };
   } catch {
     return null; // expired, tampered or encrypted with another secret
   }
@@ -76,4 +78,13 @@ export async function loadSessionUser(db: TDb, claims: TSessionClaims | null): P
 
 export async function getSessionUserFromCookies(db: TDb, cookieHeader: string | null | undefined, secret: string): Promise<TSessionUser | null> {
   return loadSessionUser(db, await readSessionClaims(cookieHeader, secret));
+}
+
+/**
+ * Server-side sign-out: every session token of the user minted before now stops working (they carry the old
+ * `sessionVersion`). Only a token that is still current can do it, so a stale cookie cannot sign anyone out.
+ */
+export async function endSessions(db: TDb, userId: string, sessionVersion: number): Promise<boolean> {
+  const ended = await db.user.updateMany({ where: { id: userId, sessionVersion }, data: { sessionVersion: { increment: 1 } } });
+  return ended.count === 1;
 }

@@ -1,8 +1,9 @@
 import { AppError, randomToken, sha256 } from '@pocketping/core';
-import { writeAuditLog, type Role, type TDb } from '@pocketping/db';
+import { writeAuditLog, type Role, type TDb, type TTx } from '@pocketping/db';
 import type { TWebContext } from '../context';
 import { invitationMail } from '../mail/templates';
 import { hitRateLimit } from '../rate-limit';
+import { hitMailBudget } from '../accounts/accounts';
 import { canInvite, type TInvitableRole } from './roles';
 import type { TActor } from './members';
 
@@ -23,6 +24,7 @@ export type TInvitationStatus = 'valid' | 'expired' | 'revoked' | 'accepted';
 
 export interface TInvitationView {
   id: string;
+  invitedById: string | null;
   organization: { id: string; name: string };
   email: string;
   role: Role;
@@ -61,6 +63,7 @@ export async function createInvitation(
   const already = await db.membership.findFirst({ where: { organizationId: actor.organizationId, user: { email } }, select: { id: true } });
   if (already) throw new AppError('conflict', `${email} is already a member of this organization.`);
   await hitRateLimit('invite', actor.organizationId, INVITATIONS_PER_HOUR, 3600);
+  await hitMailBudget(email);
 
   const token = randomToken('', 32);
   const org = await db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { name: true } });
@@ -102,14 +105,21 @@ export async function revokeInvitation(db: TDb, actor: TActor, invitationId: str
   });
 }
 
+async function inviterMayInvite(db: TDb | TTx, organizationId: string, invitedById: string | null): Promise<boolean> {
+  if (!invitedById) return false;
+  const m = await db.membership.findUnique({ where: { organizationId_userId: { organizationId, userId: invitedById } }, select: { role: true } });
+  return m !== null && canInvite(m.role);
+}
+
 /** What the /invite/<token> page shows. Null when no invitation has this token. */
 export async function getInvitationByToken(db: TDb, token: string): Promise<TInvitationView | null> {
   if (!token || token.length > 200) return null;
   const row = await db.invitation.findUnique({ where: { tokenHash: sha256(token) }, include: { organization: { select: { id: true, name: true } } } });
   if (!row) return null;
   const inviter = row.invitedById ? await db.user.findUnique({ where: { id: row.invitedById }, select: { name: true, email: true } }) : null;
-  const status: TInvitationStatus = row.acceptedAt ? 'accepted' : row.revokedAt ? 'revoked' : row.expiresAt <= new Date() ? 'expired' : 'valid';
-  return { id: row.id, organization: row.organization, email: row.email, role: row.role, expiresAt: row.expiresAt, inviter, status };
+  let status: TInvitationStatus = row.acceptedAt ? 'accepted' : row.revokedAt ? 'revoked' : row.expiresAt <= new Date() ? 'expired' : 'valid';
+  if (status === 'valid' && !(await inviterMayInvite(db, row.organizationId, row.invitedById))) status = 'revoked';
+  return { id: row.id, invitedById: row.invitedById, organization: row.organization, email: row.email, role: row.role, expiresAt: row.expiresAt, inviter, status };
 }
 
 export const INVITATION_STATUS_MESSAGES: Record<Exclude<TInvitationStatus, 'valid'>, string> = {
@@ -132,6 +142,13 @@ export async function acceptInvitation(db: TDb, user: { id: string; email: strin
   if (inv.status !== 'valid') throw new AppError('conflict', INVITATION_STATUS_MESSAGES[inv.status], { reason: inv.status });
 
   return db.$transaction(async (tx) => {
+    // An invitation is only as good as its sender's right to invite, now: a removed or demoted admin's invitations
+    // are withdrawn when that happens, and this re-check (under the organization's lock, which membership changes
+    // also take) closes the gap between the two.
+    await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${inv.organization.id} FOR UPDATE`;
+    if (!(await inviterMayInvite(tx, inv.organization.id, inv.invitedById))) {
+      throw new AppError('conflict', INVITATION_STATUS_MESSAGES.revoked, { reason: 'revoked' });
+    }
     const claimed = await tx.invitation.updateMany({
       where: { id: inv.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
       data: { acceptedAt: new Date() },

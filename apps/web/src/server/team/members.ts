@@ -1,6 +1,6 @@
 import { AppError } from '@pocketping/core';
 import { writeAuditLog, type Role, type TDb, type TTx } from '@pocketping/db';
-import { canChangeRole, canRemove, canTransferOwnership, type TInvitableRole } from './roles';
+import { canChangeRole, canInvite, canRemove, canTransferOwnership, type TInvitableRole } from './roles';
 
 export interface TMemberPublic {
   id: string;
@@ -54,8 +54,10 @@ export async function changeMemberRole(db: TDb, actor: TActor, membershipId: str
       throw new AppError('conflict', 'The last owner cannot be demoted. Transfer ownership first.');
     }
     await tx.membership.update({ where: { organizationId_id: { organizationId: actor.organizationId, id: target.id } }, data: { role: next } });
+    const withdrawn = canInvite(next) ? [] : await withdrawInvitationsBy(tx, actor.organizationId, target.userId);
     await writeAuditLog(tx as unknown as TDb, actor.organizationId, {
-      actorType: 'user', actorId: actor.userId, action: 'member.role_changed', targetType: 'membership', targetId: target.id, metadata: { from: target.role, to: next },
+      actorType: 'user', actorId: actor.userId, action: 'member.role_changed', targetType: 'membership', targetId: target.id,
+      metadata: { from: target.role, to: next, ...(withdrawn.length ? { invitationsWithdrawn: withdrawn } : {}) },
     });
   });
   const member = (await listMembers(db, actor.organizationId)).find((m) => m.id === membershipId);
@@ -63,8 +65,28 @@ export async function changeMemberRole(db: TDb, actor: TActor, membershipId: str
   return member;
 }
 
+/**
+ * Pending invitations sent by someone who can no longer invite (removed, left, demoted to agent) are withdrawn:
+ * they were issued on a right that is gone. Returns their ids for the audit log.
+ */
+async function withdrawInvitationsBy(tx: TTx, organizationId: string, userId: string): Promise<string[]> {
+  const pending = await tx.invitation.findMany({ where: { organizationId, invitedById: userId, acceptedAt: null, revokedAt: null }, select: { id: true } });
+  if (pending.length === 0) return [];
+  await tx.invitation.updateMany({ where: { organizationId, id: { in: pending.map((p) => p.id) } }, data: { revokedAt: new Date() } });
+  return pending.map((p) => p.id);
+}
+
+export type TRemovedMember = {
+  left: boolean;
+  /**
+   * Active API keys the member created. They keep working: a key belongs to the organization (integrations must
+   * not break when a person leaves). The answer names them so the dashboard can offer to revoke them.
+   */
+  apiKeysKept: { id: string; name: string; prefix: string }[];
+};
+
 /** Removes a member, or lets a member leave (membershipId = their own). */
-export async function removeMember(db: TDb, actor: TActor, membershipId: string): Promise<{ left: boolean }> {
+export async function removeMember(db: TDb, actor: TActor, membershipId: string): Promise<TRemovedMember> {
   return db.$transaction(async (tx) => {
     const target = await lockedMembership(tx, actor.organizationId, membershipId);
     const isSelf = target.id === actor.membershipId;
@@ -75,11 +97,17 @@ export async function removeMember(db: TDb, actor: TActor, membershipId: string)
       throw new AppError('conflict', isSelf ? 'You are the last owner: transfer ownership before leaving.' : 'The last owner cannot be removed.');
     }
     await tx.membership.delete({ where: { organizationId_id: { organizationId: actor.organizationId, id: target.id } } });
+    const withdrawn = await withdrawInvitationsBy(tx, actor.organizationId, target.userId);
+    const apiKeysKept = await tx.apiKey.findMany({
+      where: { organizationId: actor.organizationId, createdById: target.userId, revokedAt: null },
+      select: { id: true, name: true, prefix: true },
+      orderBy: { createdAt: 'asc' },
+    });
     await writeAuditLog(tx as unknown as TDb, actor.organizationId, {
       actorType: 'user', actorId: actor.userId, action: isSelf ? 'member.left' : 'member.removed', targetType: 'membership', targetId: target.id,
-      metadata: { userId: target.userId, role: target.role },
+      metadata: { userId: target.userId, role: target.role, invitationsWithdrawn: withdrawn, apiKeysKept: apiKeysKept.map((k) => k.id) },
     });
-    return { left: isSelf };
+    return { left: isSelf, apiKeysKept };
   });
 }
 

@@ -236,7 +236,7 @@ describe('members and roles', () => {
     expect(await roleOf(t.org.id, agent2.id)).toBeNull();
     const left = await del(t.agent.cookie, t.agent.mid);
     expect(left.status).toBe(200);
-    expect(left.json).toEqual({ left: true });
+    expect(left.json).toEqual({ left: true, apiKeysKept: [] });
     expect(await roleOf(t.org.id, t.agent.id)).toBeNull();
     // the removed agent's session no longer opens the organization
     expect((await env.call(membersRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(404);
@@ -317,7 +317,8 @@ describe('API keys', () => {
     expect(list.json.apiKeys).toHaveLength(1);
     expect(list.json.apiKeys[0].lastUsedAt).not.toBeNull();
     expect(JSON.stringify(list.json)).not.toContain(key);
-    expect(Object.keys(list.json.apiKeys[0]).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+    expect(Object.keys(list.json.apiKeys[0]).sort()).toEqual(['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+    expect(list.json.apiKeys[0].createdBy).toEqual({ name: null, email: t.admin.email, isMember: true });
 
     expect((await env.call(apiKeysRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(403);
     expect((await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: 'x' }, cookie: t.agent.cookie })).status).toBe(403);
@@ -335,5 +336,72 @@ describe('API keys', () => {
     expect(await resolveApiKey(db, key)).toBeNull();
     const after = await env.call(apiKeysRoute.GET, { params: { orgId: t.org.id }, cookie: t.owner.cookie });
     expect(after.json.apiKeys[0].revokedAt).not.toBeNull();
+  });
+});
+
+describe('team changes take effect everywhere', () => {
+  async function auditOf(orgId: string, action: string) {
+    const { db } = await env.app();
+    return db.auditLog.findFirstOrThrow({ where: { organizationId: orgId, action }, orderBy: { createdAt: 'desc' } });
+  }
+
+  it("removing an admin withdraws their pending invitations: the link no longer lets anyone in", async () => {
+    const t = await team();
+    const email = `by-removed-${Date.now()}@example.test`;
+    const { token, res } = await invite(t.org.id, t.admin.cookie, email, 'admin');
+    const ownersInvite = await invite(t.org.id, t.owner.cookie, `by-owner-${Date.now()}@example.test`);
+    expect((await env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId: t.admin.mid }, body: {}, cookie: t.owner.cookie })).status).toBe(200);
+
+    const invitee = await env.createUser({ email });
+    const accepted = await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) });
+    expect(accepted.status).toBe(409);
+    expect(accepted.json.error.details.reason).toBe('revoked');
+    expect(await roleOf(t.org.id, invitee.id)).toBeNull();
+    const { db } = await env.app();
+    expect((await getInvitationByToken(db, token!))?.status).toBe('revoked');
+    // The owner's own invitation is untouched.
+    expect((await getInvitationByToken(db, ownersInvite.token!))?.status).toBe('valid');
+    expect((await auditOf(t.org.id, 'member.removed')).metadata).toMatchObject({ invitationsWithdrawn: [res.json.invitation.id] });
+  });
+
+  it('demoting an admin to agent withdraws their pending invitations', async () => {
+    const t = await team();
+    const email = `by-demoted-${Date.now()}@example.test`;
+    const { token } = await invite(t.org.id, t.admin.cookie, email);
+    expect((await env.call(memberRoute.PATCH, { method: 'PATCH', params: { orgId: t.org.id, memberId: t.admin.mid }, body: { role: 'agent' }, cookie: t.owner.cookie })).status).toBe(200);
+    const invitee = await env.createUser({ email });
+    const accepted = await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) });
+    expect(accepted.status).toBe(409);
+    expect(await roleOf(t.org.id, invitee.id)).toBeNull();
+  });
+
+  it("accepting re-checks the inviter's right at that moment (an invitation that slipped through is refused)", async () => {
+    const t = await team();
+    const email = `recheck-${Date.now()}@example.test`;
+    const { token } = await invite(t.org.id, t.admin.cookie, email, 'admin');
+    const { db } = await env.app();
+    // The role changes without going through removeMember/changeMemberRole (a concurrent change, an older row).
+    await db.membership.update({ where: { organizationId_id: { organizationId: t.org.id, id: t.admin.mid } }, data: { role: 'agent' } });
+    const invitee = await env.createUser({ email });
+    const accepted = await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) });
+    expect(accepted.status).toBe(409);
+    expect(await roleOf(t.org.id, invitee.id)).toBeNull();
+    // Back to admin: the same invitation works again (it was never withdrawn).
+    await db.membership.update({ where: { organizationId_id: { organizationId: t.org.id, id: t.admin.mid } }, data: { role: 'admin' } });
+    expect((await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) })).status).toBe(200);
+  });
+
+  it("a removed member's API keys keep working; the removal names them, the audit log records them, the list flags them", async () => {
+    const t = await team();
+    const created = await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: 'CRM sync' }, cookie: t.admin.cookie });
+    const key = created.json.key as string;
+    const removed = await env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId: t.admin.mid }, body: {}, cookie: t.owner.cookie });
+    expect(removed.status).toBe(200);
+    expect(removed.json).toEqual({ left: false, apiKeysKept: [{ id: created.json.apiKey.id, name: 'CRM sync', prefix: key.slice(0, 12) }] });
+    const { db } = await env.app();
+    expect(await resolveApiKey(db, key)).toMatchObject({ organizationId: t.org.id });
+    expect((await auditOf(t.org.id, 'member.removed')).metadata).toMatchObject({ userId: t.admin.id, apiKeysKept: [created.json.apiKey.id] });
+    const list = await env.call(apiKeysRoute.GET, { params: { orgId: t.org.id }, cookie: t.owner.cookie });
+    expect(list.json.apiKeys[0].createdBy).toEqual({ name: null, email: t.admin.email, isMember: false });
   });
 });

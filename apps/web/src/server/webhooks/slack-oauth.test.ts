@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, decryptSecret, generateEncryptionKey, parseKeyRing } from '@pocketping/core';
+import { createLogger, decryptSecret, generateEncryptionKey, parseKeyRing, sha256 } from '@pocketping/core';
 import { bootstrapTenant, createDb, getConnection, recordConnectionFailure, type TDb } from '@pocketping/db';
 // apps/web does not depend on the testkit package; the fake is a plain module with no workspace imports.
 import { startFakeSlack, type TFakeSlack } from '../../../../../packages/testkit/src/fake-slack.js';
-import { finishSlackInstall, signInstallState, startSlackInstall, verifyInstallState, type TSlackOAuthDeps } from './slack-oauth';
+import { finishSlackInstall, signInstallState, SLACK_INSTALL_COOKIE, startSlackInstall, verifyInstallState, type TSlackOAuthDeps } from './slack-oauth';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -72,7 +72,13 @@ async function install(apiKey: string, query: Record<string, string>) {
   expect(consent.status).toBe(302);
   const back = new URL(consent.headers.get('location')!);
   expect(back.pathname).toBe('/api/integrations/slack/callback');
-  return finishSlackInstall(deps, { query: Object.fromEntries(back.searchParams) });
+  return finishSlackInstall(deps, { query: Object.fromEntries(back.searchParams), cookie: `${start.cookie!.name}=${start.cookie!.value}` });
+}
+
+/** A state bound to a client, and that client's cookie (what startSlackInstall hands out). */
+function boundState(fields: { organizationId: string; projectId: string; channelId: string | null }) {
+  const binding = randomBytes(32).toString('hex');
+  return { state: signInstallState(AUTH_SECRET, { ...fields, browserHash: sha256(binding) }), cookie: `other=1; ${SLACK_INSTALL_COOKIE}=${binding}` };
 }
 
 describe('install state', () => {
@@ -97,7 +103,11 @@ describe('Slack OAuth install', () => {
     expect(url.searchParams.get('client_id')).toBe(slack.clientId);
     expect(url.searchParams.get('scope')).toBe('chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history');
     expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3999/api/integrations/slack/callback');
-    expect(verifyInstallState(AUTH_SECRET, url.searchParams.get('state')!)).toEqual({ organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: null });
+    const state = verifyInstallState(AUTH_SECRET, url.searchParams.get('state')!);
+    expect(state).toEqual({ organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: null, browserHash: sha256(res.cookie!.value) });
+    // The binding cookie: random, HttpOnly, sent back only to the callback, for as long as the state lives.
+    expect(res.cookie).toMatchObject({ name: SLACK_INSTALL_COOKIE, options: { httpOnly: true, sameSite: 'lax', path: '/api/integrations/slack/callback', maxAge: 600 } });
+    expect(url.toString()).not.toContain(res.cookie!.value);
   });
 
   it("start: refuses a missing/wrong API key (401), another tenant's project (404), a bad query (400)", async () => {
@@ -146,20 +156,40 @@ describe('Slack OAuth install', () => {
 
   it('callback: refuses a forged or missing state (401), a reused code (422), a denied install (400)', async () => {
     const code = slack.issueOAuthCode({ teamId });
-    expect((await finishSlackInstall(deps, { query: { code, state: 'forged.state' } })).status).toBe(401);
-    expect((await finishSlackInstall(deps, { query: { code } })).status).toBe(401);
-    expect((await finishSlackInstall(deps, { query: { error: 'access_denied', state: 'x' } })).status).toBe(400);
+    expect((await finishSlackInstall(deps, { query: { code, state: 'forged.state' }, cookie: null })).status).toBe(401);
+    expect((await finishSlackInstall(deps, { query: { code }, cookie: null })).status).toBe(401);
+    expect((await finishSlackInstall(deps, { query: { error: 'access_denied', state: 'x' }, cookie: null })).status).toBe(400);
 
-    const state = signInstallState(AUTH_SECRET, { organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: supportChannel });
+    const { state, cookie } = boundState({ organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: supportChannel });
     const used = slack.issueOAuthCode({ teamId, redirectUri: 'http://127.0.0.1:3999/api/integrations/slack/callback' });
-    expect((await finishSlackInstall(deps, { query: { code: used, state } })).status).toBe(200);
-    const reuse = await finishSlackInstall(deps, { query: { code: used, state } });
+    expect((await finishSlackInstall(deps, { query: { code: used, state }, cookie })).status).toBe(200);
+    const reuse = await finishSlackInstall(deps, { query: { code: used, state }, cookie });
     expect(reuse.status).toBe(422);
     expect(reuse.body).toMatchObject({ error: { code: 'unprocessable' } });
   });
 
   it("callback: a state naming a project that is not the organization's is refused", async () => {
-    const state = signInstallState(AUTH_SECRET, { organizationId: other.organizationId, projectId: tenant.projectId, channelId: null });
-    expect((await finishSlackInstall(deps, { query: { code: slack.issueOAuthCode({ teamId }), state } })).status).toBe(404);
+    const { state, cookie } = boundState({ organizationId: other.organizationId, projectId: tenant.projectId, channelId: null });
+    expect((await finishSlackInstall(deps, { query: { code: slack.issueOAuthCode({ teamId }), state }, cookie })).status).toBe(404);
+  });
+
+  it('a consent link sent to someone else is refused: the install finishes only in the client that started it', async () => {
+    // The API-key holder starts an install for their project and sends the consent link to a victim, whose Slack
+    // admin approves it: the victim's browser comes back without the starter's cookie.
+    const start = await startSlackInstall(deps, { authorization: `Bearer ${other.apiKey}`, query: { projectId: other.projectId } });
+    const consent = await fetch(start.location!, { redirect: 'manual' });
+    const back = Object.fromEntries(new URL(consent.headers.get('location')!).searchParams);
+    const before = await db.bridgeConnection.count({ where: { organizationId: other.organizationId } });
+    const stranger = await finishSlackInstall(deps, { query: back, cookie: 'authjs.session-token=whatever' });
+    expect(stranger.status).toBe(403);
+    expect(stranger.body).toMatchObject({ error: { code: 'forbidden' } });
+    // Another install's cookie does not fit either, nor does a state minted without a binding.
+    const another = await startSlackInstall(deps, { authorization: `Bearer ${other.apiKey}`, query: { projectId: other.projectId } });
+    expect((await finishSlackInstall(deps, { query: back, cookie: `${SLACK_INSTALL_COOKIE}=${another.cookie!.value}` })).status).toBe(403);
+    const unbound = signInstallState(AUTH_SECRET, { organizationId: other.organizationId, projectId: other.projectId, channelId: null });
+    expect((await finishSlackInstall(deps, { query: { ...back, state: unbound }, cookie: `${SLACK_INSTALL_COOKIE}=${start.cookie!.value}` })).status).toBe(403);
+    expect(await db.bridgeConnection.count({ where: { organizationId: other.organizationId } })).toBe(before);
+    // The starter's own client finishes it.
+    expect((await finishSlackInstall(deps, { query: back, cookie: `${SLACK_INSTALL_COOKIE}=${start.cookie!.value}` })).status).toBe(200);
   });
 });

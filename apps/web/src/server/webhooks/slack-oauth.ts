@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, encryptSecret, toAppError, type TKeyRing, type TLogger } from '@pocketping/core';
+import { AppError, encryptSecret, randomToken, safeEqual, sha256, toAppError, type TKeyRing, type TLogger } from '@pocketping/core';
 import { createConnection, getProject, replaceConnectionCredentials, resolveApiKey, resolveConnectionsByTarget, writeAuditLog, type TDb } from '@pocketping/db';
 import { exchangeSlackOAuthCode, isBridgeError } from '@pocketping/bridges';
 import { signState, verifyState } from '../signed-state';
@@ -12,18 +12,43 @@ const STATE_TTL_SECONDS = 10 * 60;
 
 // `u`: the dashboard user who started the install (absent for API-key installs); the callback then requires that
 // user's session and admin role, and hands the install to the dashboard's channel picker.
-const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), c: z.string().max(40).nullable(), u: z.string().min(1).max(40).optional() });
-export type TInstallState = { organizationId: string; projectId: string; channelId: string | null; userId?: string };
+// `b`: for API-key installs, the SHA-256 of a random value set as a cookie on the client that started the install;
+// the callback requires that cookie (see startSlackInstall).
+const ZState = z.object({
+  o: z.string().min(1).max(40),
+  p: z.string().min(1).max(40),
+  c: z.string().max(40).nullable(),
+  u: z.string().min(1).max(40).optional(),
+  b: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+export type TInstallState = { organizationId: string; projectId: string; channelId: string | null; userId?: string; browserHash?: string };
 const STATE_PURPOSE = 'slack-install';
+
+/** The cookie that binds an API-key install to the client that started it (sent back only to the callback). */
+export const SLACK_INSTALL_COOKIE = 'pp_slack_install';
 
 /** An expiring, HMAC-signed (AUTH_SECRET) state naming the tenant and project the install is for. */
 export function signInstallState(secret: string, state: TInstallState, nowMs = Date.now()): string {
-  return signState(secret, STATE_PURPOSE, { o: state.organizationId, p: state.projectId, c: state.channelId, ...(state.userId ? { u: state.userId } : {}) }, STATE_TTL_SECONDS, nowMs);
+  return signState(
+    secret,
+    STATE_PURPOSE,
+    { o: state.organizationId, p: state.projectId, c: state.channelId, ...(state.userId ? { u: state.userId } : {}), ...(state.browserHash ? { b: state.browserHash } : {}) },
+    STATE_TTL_SECONDS,
+    nowMs,
+  );
 }
 
 export function verifyInstallState(secret: string, state: string, nowMs = Date.now()): TInstallState | null {
   const s = verifyState(secret, STATE_PURPOSE, state, ZState, nowMs);
-  return s ? { organizationId: s.o, projectId: s.p, channelId: s.c, ...(s.u ? { userId: s.u } : {}) } : null;
+  return s ? { organizationId: s.o, projectId: s.p, channelId: s.c, ...(s.u ? { userId: s.u } : {}), ...(s.b ? { browserHash: s.b } : {}) } : null;
+}
+
+function readCookie(header: string | null | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const idx = part.indexOf('=');
+    if (idx > 0 && part.slice(0, idx).trim() === name) return part.slice(idx + 1).trim() || null;
+  }
+  return null;
 }
 
 export interface TSlackOAuthConfig {
@@ -41,7 +66,13 @@ export interface TSlackOAuthDeps {
   config: TSlackOAuthConfig;
 }
 
-export type TSlackOAuthResult = { status: number; body: unknown; location?: string };
+export interface TInstallCookie {
+  name: string;
+  value: string;
+  options: { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; maxAge: number };
+}
+
+export type TSlackOAuthResult = { status: number; body: unknown; location?: string; cookie?: TInstallCookie };
 
 export const slackRedirectUri = (c: Pick<TSlackOAuthConfig, 'webPublicUrl'>) => `${c.webPublicUrl.replace(/\/$/, '')}/api/integrations/slack/callback`;
 
@@ -54,9 +85,14 @@ const ZStartQuery = z.object({
 });
 
 /**
- * GET /api/integrations/slack/install — the "Add to Slack" start. Until the dashboard exists the caller proves its
- * tenant with an API key (Authorization: Bearer ppk_…): that is this route's tenancy wrapper. The project must be
- * the key's organization's; the answer is a redirect to Slack's consent screen with a signed state.
+ * GET /api/integrations/slack/install — the "Add to Slack" start for API clients. The caller proves its tenant with
+ * an API key (Authorization: Bearer ppk_…): that is this route's tenancy wrapper. The project must be the key's
+ * organization's; the answer is a redirect to Slack's consent screen with a signed state.
+ *
+ * The state alone would let whoever holds the API key send the consent link to someone else: a Slack admin who
+ * approves it would connect *their* workspace to the key holder's project. So the start also sets a random cookie
+ * (its hash is in the state) and the callback requires it: the install is finished only by the client that
+ * started it.
  */
 export async function startSlackInstall(deps: TSlackOAuthDeps, input: { authorization: string | null; query: Record<string, string> }): Promise<TSlackOAuthResult> {
   try {
@@ -75,8 +111,16 @@ export async function startSlackInstall(deps: TSlackOAuthDeps, input: { authoriz
     url.searchParams.set('client_id', clientId);
     url.searchParams.set('scope', SLACK_BOT_SCOPES.join(','));
     url.searchParams.set('redirect_uri', slackRedirectUri(deps.config));
-    url.searchParams.set('state', signInstallState(deps.config.authSecret, { organizationId: tenant.organizationId, projectId: project.id, channelId: q.data.channel ?? null }));
-    return { status: 302, body: { url: url.toString() }, location: url.toString() };
+    const binding = randomToken('', 32);
+    const state = signInstallState(deps.config.authSecret, { organizationId: tenant.organizationId, projectId: project.id, channelId: q.data.channel ?? null, browserHash: sha256(binding) });
+    url.searchParams.set('state', state);
+    const cookie: TInstallCookie = {
+      name: SLACK_INSTALL_COOKIE,
+      value: binding,
+      // Lax: Slack's redirect back to the callback is a top-level GET navigation, which carries Lax cookies.
+      options: { httpOnly: true, sameSite: 'lax', secure: deps.config.webPublicUrl.startsWith('https:'), path: '/api/integrations/slack/callback', maxAge: STATE_TTL_SECONDS },
+    };
+    return { status: 302, body: { url: url.toString() }, location: url.toString(), cookie };
   } catch (err) {
     const e = toAppError(err);
     if (e.code === 'internal') deps.log.error({ bridge: 'slack', err }, 'slack install start failed');
@@ -91,7 +135,7 @@ export async function startSlackInstall(deps: TSlackOAuthDeps, input: { authoriz
  * credentials — or, on a reinstall into the same channel, the existing connection gets the new token and is
  * active again (its queued messages then go out).
  */
-export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: Record<string, string> }): Promise<TSlackOAuthResult> {
+export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: Record<string, string>; cookie: string | null }): Promise<TSlackOAuthResult> {
   let organizationId: string | undefined;
   try {
     const { clientId, clientSecret } = deps.config;
@@ -101,6 +145,10 @@ export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: 
     if (!state) throw new AppError('unauthorized', 'The install link is invalid or expired; start again');
     // A dashboard install (state names a user) is finished by the dashboard's callback, which checks that user's session.
     if (state.userId) throw new AppError('bad_request', 'This install was started from the dashboard; finish it there');
+    const binding = readCookie(input.cookie, SLACK_INSTALL_COOKIE);
+    if (!state.browserHash || !binding || !safeEqual(sha256(binding), state.browserHash)) {
+      throw new AppError('forbidden', 'This install must be finished in the browser that started it; start again from there');
+    }
     organizationId = state.organizationId;
     const code = input.query.code;
     if (!code || code.length > 500) throw new AppError('bad_request', 'Missing code');

@@ -9,6 +9,7 @@ import { POST as verifyEmail } from './verify-email/route';
 import { POST as resend } from './resend-verification/route';
 import { POST as forgot } from './forgot-password/route';
 import { POST as reset } from './reset-password/route';
+import * as invitationsRoute from '../orgs/[orgId]/invitations/route';
 
 // The public account routes against real Postgres + Redis, with every mail going over SMTP to the fake server.
 let env: TWebTestEnv;
@@ -58,16 +59,17 @@ describe('sign up and confirm the email', () => {
     expect(res.json).toEqual({ ok: true });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ ok: true });
+    const mail = await smtp.waitForMail(email, (m) => m.subject.includes('Confirm'));
+    const token = tokenOf(mail, '/verify-email');
     const { db } = await env.app();
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(user.emailVerified).toBeNull();
     expect(user.name).toBe('Ada');
-    expect(await verifyPassword('correct horse battery', user.passwordHash!)).toBe(true);
-
-    const mail = await smtp.waitForMail(email, (m) => m.subject.includes('Confirm'));
-    const token = tokenOf(mail, '/verify-email');
+    // The password waits on the link: the account has none until the link is used.
+    expect(user.passwordHash).toBeNull();
     // Only the hash is stored, valid ~24 h.
     const row = await db.userToken.findFirstOrThrow({ where: { userId: user.id, purpose: 'verify_email' } });
+    expect(await verifyPassword('correct horse battery', row.passwordHash!)).toBe(true);
     expect(row.tokenHash).not.toContain(token);
     expect(row.expiresAt.getTime() - Date.now()).toBeGreaterThan(23.9 * 3600_000);
     expect(row.expiresAt.getTime() - Date.now()).toBeLessThan(24.1 * 3600_000);
@@ -77,7 +79,9 @@ describe('sign up and confirm the email', () => {
     expect(ok.json).toEqual({ ok: true, next: '/app' });
     const signedIn = await sessionUser(cookieFrom(ok.headers));
     expect(signedIn).toMatchObject({ id: user.id, email, emailVerified: true });
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).emailVerified).not.toBeNull();
+    const confirmed = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(confirmed.emailVerified).not.toBeNull();
+    expect(await verifyPassword('correct horse battery', confirmed.passwordHash!)).toBe(true);
 
     // The link works once: a second click says "already confirmed", and signs nobody in.
     const again = await env.call(verifyEmail, { body: { token }, headers: from(ip) });
@@ -141,13 +145,20 @@ describe('sign up and confirm the email', () => {
     expect(await verifyPassword('the real password!', row.passwordHash!)).toBe(true);
     expect(row.name).toBeNull();
 
-    // An account that signed up but never confirmed gets a new confirmation mail; its password stays the first one.
-    const pending = await env.createUser({ verified: false, password: 'first password 1' });
-    const again = await env.call(signup, { body: { email: pending.email, password: 'second password 2' }, headers: from(freshIp()) });
+    // An account that signed up but never confirmed gets a new confirmation mail, carrying the new password: each
+    // link sets its own password, and only when used (account-takeover.test.ts has the takeover cases).
+    const pending = freshEmail();
+    await env.call(signup, { body: { email: pending, password: 'first password 1' }, headers: from(freshIp()) });
+    const firstLink = tokenOf(await smtp.waitForMail(pending), '/verify-email');
+    const again = await env.call(signup, { body: { email: pending, password: 'second password 2' }, headers: from(freshIp()) });
     expect(again.json).toEqual({ ok: true });
-    expect((await smtp.waitForMail(pending.email)).subject).toBe('Confirm your email for PocketPing');
-    const pendingRow = await db.user.findUniqueOrThrow({ where: { id: pending.id } });
-    expect(await verifyPassword('first password 1', pendingRow.passwordHash!)).toBe(true);
+    const second = await smtp.waitForMail(pending, (m) => tokenOf(m, '/verify-email') !== firstLink);
+    expect(second.subject).toBe('Confirm your email for PocketPing');
+    expect((await env.call(verifyEmail, { body: { token: tokenOf(second, '/verify-email') } })).status).toBe(200);
+    const pendingRow = await db.user.findUniqueOrThrow({ where: { email: pending } });
+    expect(await verifyPassword('second password 2', pendingRow.passwordHash!)).toBe(true);
+    expect(await verifyPassword('first password 1', pendingRow.passwordHash!)).toBe(false);
+    expect((await env.call(verifyEmail, { body: { token: firstLink } })).status).toBe(409);
   });
 
   it('limits sign-ups per address: the 11th in an hour is 429 with Retry-After', async () => {
@@ -258,5 +269,68 @@ describe('forgot and reset the password', () => {
     const ip = freshIp();
     for (let i = 0; i < 10; i++) expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(ip) })).status).toBe(200);
     expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(ip) })).status).toBe(429);
+  });
+});
+
+describe('mail bombing: every mail sent on request is limited per target address', () => {
+  it('sign-up mails one address at most 3 times in 15 minutes, whatever the client address says', async () => {
+    const email = freshEmail();
+    for (let i = 0; i < 3; i++) expect((await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
+    const limited = await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe('rate_limited');
+    // The same answer for an address that has an account.
+    const owner = await env.createUser();
+    for (let i = 0; i < 3; i++) expect((await env.call(signup, { body: { email: owner.email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
+    expect((await env.call(signup, { body: { email: owner.email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(429);
+  });
+
+  it('all kinds together (sign-up, resend, reset, invitation) stop at 10 mails an hour to one address', async () => {
+    const email = freshEmail();
+    for (let i = 0; i < 3; i++) expect((await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await env.call(resend, { body: { email }, headers: from(freshIp()) })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await env.call(forgot, { body: { email }, headers: from(freshIp()) })).status).toBe(200);
+    const owner = await env.createUser();
+    const org = await env.createOrg(owner.id, 'Bomb Co');
+    const cookie = await env.sessionCookie(owner.id);
+    expect((await env.call(invitationsRoute.POST, { params: { orgId: org.id }, body: { email }, cookie })).status).toBe(200);
+    const eleventh = await env.call(invitationsRoute.POST, { params: { orgId: org.id }, body: { email }, cookie });
+    expect(eleventh.status).toBe(429);
+    expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(freshIp()) })).status).toBe(200);
+  });
+});
+
+describe('login CSRF through the confirmation page', () => {
+  it('a browser signed in to another account is not switched without asking; the link stays usable', async () => {
+    const victim = await env.createUser();
+    const victimCookie = await env.sessionCookie(victim.id);
+    const attacker = freshEmail();
+    await env.call(signup, { body: { email: attacker, password: 'attacker password' }, headers: from(freshIp()) });
+    const token = tokenOf(await smtp.waitForMail(attacker), '/verify-email');
+
+    const asked = await env.call(verifyEmail, { body: { token }, cookie: victimCookie });
+    expect(asked.status).toBe(409);
+    expect(asked.json.error.details).toEqual({ reason: 'signed_in_as_other', signedInAs: victim.email, linkFor: attacker });
+    expect(asked.headers.getSetCookie()).toEqual([]);
+    const { db } = await env.app();
+    expect((await db.user.findUniqueOrThrow({ where: { email: attacker } })).emailVerified).toBeNull();
+
+    // The person says yes (it is their other account): switched.
+    const switched = await env.call(verifyEmail, { body: { token, switchAccount: true }, cookie: victimCookie });
+    expect(switched.status).toBe(200);
+    expect(await sessionUser(cookieFrom(switched.headers))).toMatchObject({ email: attacker });
+  });
+
+  it('the same account, or no session, confirms at once', async () => {
+    const email = freshEmail();
+    await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) });
+    const token = tokenOf(await smtp.waitForMail(email), '/verify-email');
+    const { db } = await env.app();
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    // Unconfirmed accounts have no session in practice; a cookie naming the same user must not be asked anything.
+    const same = await env.call(verifyEmail, { body: { token }, cookie: await env.sessionCookie(user.id) });
+    expect(same.status).toBe(200);
+    const dead = await env.call(verifyEmail, { body: { token: randomBytes(32).toString('base64url') }, cookie: await env.sessionCookie((await env.createUser()).id) });
+    expect(dead.status).toBe(400);
   });
 });

@@ -1,7 +1,7 @@
 // GET /api/integrations/slack/callback?code=…&state=… — Slack's OAuth v2 redirect: stores the Slack connection
 import { NextResponse, type NextRequest } from 'next/server';
 import { getContext, type TWebContext } from '../../../../../server/context';
-import { finishSlackInstall, verifyInstallState } from '../../../../../server/webhooks/slack-oauth';
+import { finishSlackInstall, SLACK_INSTALL_COOKIE, verifyInstallState } from '../../../../../server/webhooks/slack-oauth';
 import { finishDashboardSlackInstall } from '../../../../../server/bridge-setup/slack-setup';
 
 export const runtime = 'nodejs';
@@ -29,7 +29,10 @@ export async function GET(req: NextRequest): Promise<NextResponse> {
       log: ctx.log,
       config: { apiUrl: ctx.env.SLACK_API_URL, clientId: ctx.env.SLACK_CLIENT_ID, clientSecret: ctx.env.SLACK_CLIENT_SECRET, authSecret: ctx.env.AUTH_SECRET, webPublicUrl: ctx.env.WEB_PUBLIC_URL },
     },
-    { query: Object.fromEntries(req.nextUrl.searchParams) },
+    { query: Object.fromEntries(req.nextUrl.searchParams), cookie: req.headers.get('cookie') },
   );
-  return NextResponse.json(result.body, { status: result.status });
+  const res = NextResponse.json(result.body, { status: result.status });
+  // One use: the binding cookie goes once the install is done.
+  if (result.status === 200) res.cookies.set(SLACK_INSTALL_COOKIE, '', { path: '/api/integrations/slack/callback', maxAge: 0 });
+  return res;
 }

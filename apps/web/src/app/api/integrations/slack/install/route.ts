@@ -22,6 +22,10 @@ export async function GET(req: NextRequest): Promise<NextResponse> {
     },
     { authorization: req.headers.get('authorization'), query: Object.fromEntries(req.nextUrl.searchParams) },
   );
-  if (result.location) return NextResponse.redirect(result.location, 302);
+  if (result.location) {
+    const res = NextResponse.redirect(result.location, 302);
+    if (result.cookie) res.cookies.set(result.cookie.name, result.cookie.value, result.cookie.options);
+    return res;
+  }
   return NextResponse.json(result.body, { status: result.status });
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import { listApiKeys } from '@pocketping/db';
 import { getContext } from '../../../../../../server/context';
 import { requirePageMember } from '../../../../../../server/page-guard';
+import { listApiKeysWithCreators } from '../../../../../../server/team/api-key-creators';
 import { CreateApiKey, RevokeApiKey } from './api-keys-client';
 import '../team/lists.css';
 
@@ -15,13 +15,14 @@ const fmt = (iso: string | null) => (iso ? dateFmt.format(new Date(iso)) : null)
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
   await requirePageMember(orgId, 'admin');
-  const keys = await listApiKeys(getContext().db, orgId);
+  const keys = await listApiKeysWithCreators(getContext().db, orgId);
   return (
     <>
       <h1>API keys</h1>
       <section className="card stack">
         <p className="muted" style={{ margin: 0 }}>
           Keys let your own code call the PocketPing REST API for this organization. Treat them like passwords: a key is shown only once, when you create it.
+          A key belongs to the organization: it keeps working when the person who created it leaves the team — revoke it here if it should stop.
         </p>
         <CreateApiKey orgId={orgId} />
       </section>
@@ -37,6 +38,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                   <th>Name</th>
                   <th>Key</th>
                   <th>Created</th>
+                  <th>Created by</th>
                   <th>Last used</th>
                   <th>Status</th>
                   <th><span className="sr-only">Actions</span></th>
@@ -48,6 +50,21 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                     <td>{k.name}</td>
                     <td data-label="Key"><code>{k.prefix}…</code></td>
                     <td data-label="Created">{fmt(k.createdAt)}</td>
+                    <td data-label="Created by">
+                      {k.createdBy ? (
+                        <>
+                          {k.createdBy.name ?? k.createdBy.email}
+                          {k.createdBy.isMember ? null : (
+                            <>
+                              {' '}
+                              <span className="badge warn">no longer a member</span>
+                            </>
+                          )}
+                        </>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                     <td data-label="Last used">{fmt(k.lastUsedAt) ?? <span className="muted">never</span>}</td>
                     <td data-label="Status">{k.revokedAt ? <span className="badge bad" title={fmt(k.revokedAt) ?? ''}>revoked</span> : <span className="badge ok">active</span>}</td>
                     <td className="actions">{k.revokedAt ? null : <RevokeApiKey orgId={orgId} keyId={k.id} name={k.name} />}</td>

@@ -18,7 +18,12 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
   const me = await requirePageMember(orgId);
   const { db } = getContext();
   const isAdmin = me.role === 'owner' || me.role === 'admin';
-  const [members, invitations] = await Promise.all([listMembers(db, orgId), isAdmin ? listPendingInvitations(db, orgId) : Promise.resolve([])]);
+  const [members, invitations, keyCounts] = await Promise.all([
+    listMembers(db, orgId),
+    isAdmin ? listPendingInvitations(db, orgId) : Promise.resolve([]),
+    isAdmin ? db.apiKey.groupBy({ by: ['createdById'], where: { organizationId: orgId, revokedAt: null }, _count: { _all: true } }) : Promise.resolve([]),
+  ]);
+  const activeKeysBy = new Map(keyCounts.map((k) => [k.createdById, k._count._all]));
   const owners = members.filter((m) => m.role === 'owner').length;
 
   return (
@@ -68,6 +73,7 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
                         canRemove={!lastOwner && canRemove(me.role, m.role, isSelf)}
                         canTransfer={!isSelf && canTransferOwnership(me.role)}
                         lastOwnerSelf={isSelf && lastOwner}
+                        apiKeysCreated={activeKeysBy.get(m.userId) ?? 0}
                       />
                     </td>
                   </tr>

@@ -102,9 +102,11 @@ interface TMemberActionsProps {
   canRemove: boolean;
   canTransfer: boolean;
   lastOwnerSelf: boolean;
+  /** Active API keys this member created: they keep working after the member leaves (keys belong to the organization). */
+  apiKeysCreated: number;
 }
 
-export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, canRemove, canTransfer, lastOwnerSelf }: TMemberActionsProps) {
+export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, canRemove, canTransfer, lastOwnerSelf, apiKeysCreated }: TMemberActionsProps) {
   const router = useRouter();
   const { busy, error, run } = useAction();
   const base = `/api/app/orgs/${orgId}/members/${memberId}`;
@@ -133,7 +135,11 @@ export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, can
           className="btn danger"
           disabled={busy}
           onClick={() => {
-            if (!window.confirm(isSelf ? 'Leave this organization? You lose access to its conversations.' : `Remove ${label} from the team?`)) return;
+            const keys =
+              apiKeysCreated > 0
+                ? ` The ${apiKeysCreated === 1 ? 'API key' : `${apiKeysCreated} API keys`} ${isSelf ? 'you' : 'they'} created keep${apiKeysCreated === 1 ? 's' : ''} working: revoke ${apiKeysCreated === 1 ? 'it' : 'them'} on the API keys page if ${apiKeysCreated === 1 ? 'it' : 'they'} should stop.`
+                : '';
+            if (!window.confirm((isSelf ? 'Leave this organization? You lose access to its conversations.' : `Remove ${label} from the team? Their pending invitations are withdrawn.`) + keys)) return;
             void run(() => api(base, { method: 'DELETE', body: {} }), isSelf ? () => router.push('/app') : undefined);
           }}
         >
