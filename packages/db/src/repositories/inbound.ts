@@ -1,5 +1,6 @@
 import type { Prisma } from '@prisma/client';
 import { isUniqueViolation, type TDb } from '../client.js';
+import { toStorableJson, toStorableText } from '../storable.js';
 
 export interface TInboundEvent { id: string; organizationId: string; connectionId: string; externalId: string; payload: unknown; status: string; createdAt: Date }
 
@@ -12,13 +13,17 @@ export async function recordInboundEvent(
   organizationId: string,
   input: { connectionId: string; externalId: string; payload: Prisma.InputJsonValue },
 ): Promise<{ id: string; duplicate: boolean }> {
+  // A platform delivery is stored even when it carries what Postgres cannot hold (NUL, a lone surrogate, absurd
+  // nesting): refusing it would make the platform redeliver it forever, or drop a real message.
+  const externalId = toStorableText(input.externalId);
+  const payload = toStorableJson(input.payload) ?? {};
   try {
-    const row = await db.inboundEvent.create({ data: { organizationId, ...input } });
+    const row = await db.inboundEvent.create({ data: { organizationId, connectionId: input.connectionId, externalId, payload } });
     return { id: row.id, duplicate: false };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const row = await db.inboundEvent.findUnique({
-      where: { organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId: input.externalId } },
+      where: { organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId } },
       select: { id: true },
     });
     if (!row) throw err;
