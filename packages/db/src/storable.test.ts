@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, fuzzParams, hostileJson, hostileString } from '@pocketping/testkit/fuzz';
-import { findUnstorableChar, MAX_STORED_JSON_DEPTH, toStorableJson, toStorableText, TOO_DEEP } from './storable.js';
+import { findUnstorableChar, findUnstorableString, MAX_STORED_JSON_DEPTH, toStorableJson, toStorableText, TOO_DEEP } from './storable.js';
 
 /** Every string of a document, keys included (JSON.stringify would hide a NUL behind its escape). */
 const stringsOf = (v: unknown): string[] =>
@@ -44,5 +44,20 @@ describe('storable text and JSON', () => {
     const poisoned = toStorableJson(JSON.parse('{"__proto__":{"polluted":1}}')) as Record<string, unknown>;
     expect(Object.getPrototypeOf(poisoned)).toBe(Object.prototype);
     expect(Object.keys(poisoned)).toEqual(['__proto__']);
+  });
+
+  it('findUnstorableString names the first bad string or key, and walks any depth without recursion', () => {
+    expect(findUnstorableString({ a: ['ok', { b: 'x\u0000' }] })).toBe('a.1.b');
+    expect(findUnstorableString({ ['k\uDC00']: 1 })).toBe('k\uDC00');
+    expect(findUnstorableString('\uD800')).toBe('');
+    expect(findUnstorableString({ a: ['fine \u{1F600}'] })).toBeNull();
+    const deep = JSON.parse(`${'['.repeat(30_000)}"\\u0000"${']'.repeat(30_000)}`) as unknown;
+    expect(findUnstorableString(deep)).toMatch(/^0(\.0)*$/);
+    fc.assert(
+      fc.property(hostileJson(), (v) => {
+        expect(findUnstorableString(v) === null).toBe(isStorable(v));
+      }),
+      fuzzParams(300),
+    );
   });
 });

@@ -67,3 +67,38 @@ export function toStorableJson(value: unknown, depth = 0): Prisma.InputJsonValue
   if (Array.isArray(value)) return value.map((v) => toStorableJson(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorableText(k), toStorableJson(v, depth + 1)])) as Prisma.InputJsonObject;
 }
+
+/**
+ * Where a parsed JSON document (a request body, a socket payload) holds a string or key Postgres cannot store:
+ * the dotted path of the first one ('' for the root), or null when everything is storable. Entry points refuse such
+ * input with a 400 naming the field, rather than failing at the write.
+ */
+export function findUnstorableString(value: unknown): string | null {
+  // An explicit stack, not recursion: a 64 KB body can nest thirty thousand levels deep. Paths are built only for
+  // the hit (each node points at its parent), so a deep document costs linear time.
+  interface TNode { v: unknown; key: string; parent: TNode | null }
+  const pathOf = (n: TNode): string => {
+    const keys: string[] = [];
+    for (let at: TNode | null = n; at && at.parent; at = at.parent) keys.push(at.key);
+    return keys.reverse().join('.');
+  };
+  const stack: TNode[] = [{ v: value, key: '', parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const v = node.v;
+    if (typeof v === 'string') {
+      if (findUnstorableChar(v) !== -1) return pathOf(node);
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    const isArray = Array.isArray(v);
+    const entries: [string, unknown][] = isArray ? v.map((x, i) => [String(i), x]) : Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, x] = entries[i]!;
+      const child = { v: x, key, parent: node };
+      if (!isArray && findUnstorableChar(key) !== -1) return pathOf(child);
+      stack.push(child);
+    }
+  }
+  return null;
+}

@@ -8,9 +8,12 @@ export { fc };
 /** The seed of every fuzz property; override with FUZZ_SEED to explore, the failing seed is printed either way. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_261_207);
 
+/** Multiplies every run count (FUZZ_SCALE=20 for a long exploration run; CI keeps 1). */
+const FUZZ_SCALE = Math.max(1, Number(process.env.FUZZ_SCALE ?? 1));
+
 /** fast-check parameters: fixed seed, a modest run count (the whole fuzz suite must stay cheap in CI). */
 export function fuzzParams(numRuns: number): fc.Parameters<unknown> {
-  return { seed: FUZZ_SEED, numRuns, endOnFailure: false };
+  return { seed: FUZZ_SEED, numRuns: Math.round(numRuns * FUZZ_SCALE), endOnFailure: false };
 }
 
 /** Keys that poison a naive merge or a prototype lookup. */

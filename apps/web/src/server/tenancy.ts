@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { AppError, toAppError } from '@pocketping/core';
-import type { Role } from '@pocketping/db';
+import { findUnstorableString, type Role } from '@pocketping/db';
 import { getContext, type TWebContext } from './context';
 import { getSessionUserFromCookies, type TSessionUser } from './auth/session';
 
@@ -95,11 +95,19 @@ async function readJson(req: Request): Promise<unknown> {
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', `Body over ${MAX_JSON_BODY_BYTES} bytes.`);
   if (text.trim() === '') return {};
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON.');
   }
+  // Postgres cannot store NUL or a lone surrogate: refuse them here, naming the field, not with a 500 at the write.
+  const unstorable = findUnstorableString(body);
+  if (unstorable !== null) {
+    const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
+    throw new AppError('bad_request', `Invalid body: ${unstorable || 'body'} ${message}`, { issues: [{ path: unstorable, message }] });
+  }
+  return body;
 }
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
