@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { waitFor } from '@pocketping/testkit';
-import { fc, fuzzParams, hostileJson, mutationsOf } from '@pocketping/testkit/fuzz';
+import { fc, fuzzParams, hostileJson, hostileString, mutationsOf } from '@pocketping/testkit/fuzz';
 import type { TSendAck } from '@pocketping/protocol';
 import { clientId, connectWidget, startHarness, type THarness, type TTenant, type TWidgetClient } from './realtime-harness.js';
 
@@ -113,7 +113,7 @@ describe('widget socket under hostile payloads', () => {
         expect(await stored(visitorId), `${event} refused (${JSON.stringify(ack.error)}) but stored something`).toBe(before);
         expect(s.socket.connected).toBe(true);
       }),
-      fuzzParams(200),
+      fuzzParams(150),
     );
     (socket as TWidgetClient | null)?.close();
     // The bystander of the same project noticed nothing and is still served.
@@ -150,6 +150,20 @@ describe('widget socket under hostile payloads', () => {
   });
 });
 
+describe('loader boot route under hostile input', () => {
+  it('GET /widget/boot?key=…: any key and origin get 2xx/4xx, never 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileString(120), fc.constant(tenant.projectKey)), fc.option(fc.string({ maxLength: 80 })), async (key, origin) => {
+        const headers: Record<string, string> = { 'x-forwarded-for': `192.0.2.${++ipCounter % 250}` };
+        if (origin !== null) headers.origin = origin;
+        const res = await fetch(`${h.url}/widget/boot?key=${encodeURIComponent(key.replace(/[\uD800-\uDFFF]/g, ''))}`, { headers });
+        expect(res.status, `boot answered ${res.status}: ${await res.text()}`).toBeLessThan(500);
+      }),
+      fuzzParams(100),
+    );
+  });
+});
+
 // Counterexamples the fuzzers found, kept as plain regression tests.
 describe('regressions found by fuzzing', () => {
   it('text Postgres cannot store (NUL, a lone surrogate) is a bad_request naming the field, never internal, and stores nothing', async () => {
@@ -176,5 +190,10 @@ describe('regressions found by fuzzing', () => {
     const ack = (await v.socket.timeout(5_000).emitWithAck('history', { afterSeq: 0, limit: 1 }, 'extra')) as { ok: boolean };
     expect(ack.ok).toBe(true);
     v.close();
+  });
+
+  it('GET /widget/boot with a NUL in the key is a 400, not a 500', async () => {
+    const res = await fetch(`${h.url}/widget/boot?key=${encodeURIComponent('pk_\u0000\u0000\u0000\u0000\u0000\u0000')}`, { headers: { origin: tenant.origin } });
+    expect(res.status).toBe(400);
   });
 });

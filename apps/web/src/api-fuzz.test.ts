@@ -175,4 +175,13 @@ describe('regressions found by fuzzing', () => {
     expect(lone.status).toBe(400);
     expect(await rowCounts()).toEqual(before);
   });
+
+  it('a NUL in a query string or a path param is a 400, not a 500', async () => {
+    const mod = (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/route')) as { GET: THandler };
+    const search = await env.call(mod.GET, { path: '/api/app/x?q=%00', params: { orgId: ids.orgId!, projectId: ids.projectId! }, cookie });
+    expect(search.status).toBe(400);
+    const conv = (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/route')) as { GET: THandler };
+    const byId = await env.call(conv.GET, { path: '/api/app/x', params: { orgId: ids.orgId!, projectId: ids.projectId!, conversationId: 'c\u0000' }, cookie });
+    expect(byId.status).toBe(400);
+  });
 });

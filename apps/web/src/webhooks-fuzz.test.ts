@@ -11,7 +11,7 @@ import { testEncryptionKey } from '@pocketping/testkit';
 import { fc, fuzzParams, hostileJson, hostileString, mutationsOf } from '@pocketping/testkit/fuzz';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from './server/testing/web-test-env';
 
-const RUNS = 150;
+const RUNS = 100;
 
 const SLACK_SIGNING_SECRET = randomBytes(16).toString('hex');
 const discordKeys = generateKeyPairSync('ed25519');
@@ -129,7 +129,7 @@ describe('POST /api/webhooks/telegram/:connectionId', () => {
         );
         expect([401, 404]).toContain(status);
       }),
-      fuzzParams(100),
+      fuzzParams(50),
     );
   });
 });
@@ -166,7 +166,7 @@ describe('POST /api/webhooks/slack', () => {
         if (sig !== null) headers['x-slack-signature'] = sig;
         expect(await expectHandled(() => post(JSON.stringify(sample), headers), 'slack (hostile signature)')).toBe(401);
       }),
-      fuzzParams(100),
+      fuzzParams(50),
     );
   });
 });
@@ -200,7 +200,7 @@ describe('POST /api/webhooks/discord', () => {
         if (ts !== null) headers['x-signature-timestamp'] = ts;
         expect(await expectHandled(() => post(JSON.stringify(sample), headers), 'discord (hostile signature)')).toBe(401);
       }),
-      fuzzParams(100),
+      fuzzParams(50),
     );
   });
 });

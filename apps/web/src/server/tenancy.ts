@@ -95,23 +95,22 @@ async function readJson(req: Request): Promise<unknown> {
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw new AppError('payload_too_large', `Body over ${MAX_JSON_BODY_BYTES} bytes.`);
   if (text.trim() === '') return {};
-  let body: unknown;
   try {
-    body = JSON.parse(text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new AppError('bad_request', 'The body is not valid JSON.');
   }
-  // Postgres cannot store NUL or a lone surrogate: refuse them here, naming the field, not with a 500 at the write.
-  const unstorable = findUnstorableString(body);
-  if (unstorable !== null) {
-    const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
-    throw new AppError('bad_request', `Invalid body: ${unstorable || 'body'} ${message}`, { issues: [{ path: unstorable, message }] });
-  }
-  return body;
 }
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
   if (!schema) return undefined as T;
+  // Postgres can neither store nor compare NUL or a lone surrogate: refuse them here, naming the field, instead of
+  // a 500 at the query. Covers path params, query strings and bodies alike.
+  const unstorable = findUnstorableString(value);
+  if (unstorable !== null) {
+    const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
+    throw new AppError('bad_request', `Invalid ${what}: ${unstorable || what} ${message}`, { issues: [{ path: unstorable, message }] });
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new AppError('bad_request', `Invalid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || what} ${i.message}`).join('; ')}`, {
