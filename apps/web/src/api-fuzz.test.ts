@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken, sha256 } from '@pocketping/core';
 import { appendMessage, createApiKey, createConnection, createVisitor, getOrCreateOpenConversation } from '@pocketping/db';
-import { startFakeSmtp, type TFakeSmtp } from '@pocketping/testkit';
+import { freePort, startFakeSmtp, type TFakeSmtp } from '@pocketping/testkit';
 import { fc, fuzzParams, hostileJson, hostileString, mutationsOf, oversizeString } from '@pocketping/testkit/fuzz';
 import { setupWebTestEnv, type TWebTestEnv } from './server/testing/web-test-env';
 
@@ -62,7 +62,7 @@ let ids: Record<string, string>;
 
 beforeAll(async () => {
   // Every platform API points at a closed local port: a body valid enough to reach one fails fast.
-  const closed = 'http://127.0.0.1:9';
+  const closed = `http://127.0.0.1:${await freePort()}`;
   smtp = await startFakeSmtp({ viewerPort: false });
   env = await setupWebTestEnv({ SMTP_URL: smtp.url, TELEGRAM_API_ROOT: closed, SLACK_API_URL: `${closed}/api/`, DISCORD_API_URL: `${closed}/api` });
   const { db } = await env.app();

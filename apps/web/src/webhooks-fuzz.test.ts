@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptSecret, parseKeyRing, randomToken, sha256 } from '@pocketping/core';
 import { createConnection, createProject, TOO_DEEP } from '@pocketping/db';
 import { computeSlackSignature } from '@pocketping/bridges';
-import { testEncryptionKey } from '@pocketping/testkit';
+import { freePort, testEncryptionKey } from '@pocketping/testkit';
 import { fc, fuzzParams, hostileJson, hostileString, mutationsOf } from '@pocketping/testkit/fuzz';
-import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from './server/testing/web-test-env';
+import { setupWebTestEnv, TEST_AUTH_SECRET, TEST_WEB_URL, type TWebTestEnv } from './server/testing/web-test-env';
 
 const RUNS = 100;
 
@@ -24,6 +24,7 @@ const SLACK_CHANNEL = 'C0FUZZ01';
 
 let env: TWebTestEnv;
 let telegram: { connectionId: string; secret: string };
+let fuzzOrg: { organizationId: string; projectId: string; userId: string; cookie: string };
 let routes: {
   telegram: (req: Request, ctx: { params: Promise<{ connectionId: string }> }) => Promise<Response>;
   slack: (req: Request) => Promise<Response>;
@@ -31,7 +32,13 @@ let routes: {
 };
 
 beforeAll(async () => {
-  env = await setupWebTestEnv({ SLACK_SIGNING_SECRET, DISCORD_PUBLIC_KEY, TELEGRAM_API_ROOT: 'http://127.0.0.1:9' });
+  // Every platform API points at a closed port: a callback that gets as far as a platform call fails fast.
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  env = await setupWebTestEnv({
+    SLACK_SIGNING_SECRET, DISCORD_PUBLIC_KEY, TELEGRAM_API_ROOT: closed, SLACK_API_URL: `${closed}/api/`, DISCORD_API_URL: `${closed}/api`,
+    SLACK_CLIENT_ID: '1234567890.1234567890', SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'),
+    DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_BOT_TOKEN: randomBytes(40).toString('base64url'), DISCORD_CLIENT_SECRET: 'discord-client-secret',
+  });
   const { db } = await env.app();
   const owner = await env.createUser();
   const org = await env.createOrg(owner.id, 'Fuzz');
@@ -53,6 +60,7 @@ beforeAll(async () => {
     targetScope: SLACK_TEAM,
   });
   telegram = { connectionId: tg.id, secret };
+  fuzzOrg = { organizationId: org.id, projectId: project.id, userId: owner.id, cookie: await env.sessionCookie(owner.id) };
   routes = {
     telegram: (await import('./app/api/webhooks/telegram/[connectionId]/route')).POST as never,
     slack: (await import('./app/api/webhooks/slack/route')).POST as never,
@@ -79,12 +87,16 @@ function bodies(samples: unknown[]): fc.Arbitrary<string> {
   return fc.oneof({ arbitrary: json, weight: 4 }, { arbitrary: broken, weight: 1 });
 }
 
-/** Calls a route and checks the two invariants; returns the status for further checks. */
-async function expectHandled(call: () => Promise<Response>, what: string): Promise<number> {
+/**
+ * Calls a route and checks the two invariants; returns the status for further checks. `platformCalls`: the route may
+ * reach a chat platform (here a closed port), and a 503 `unavailable` saying so is an answer, not a crash.
+ */
+async function expectHandled(call: () => Promise<Response>, what: string, platformCalls = false): Promise<number> {
   const before = await storedRows();
   const res = await call();
   const text = await res.text();
-  expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
+  const platformDown = platformCalls && res.status === 503 && (JSON.parse(text) as { error?: { code?: string } }).error?.code === 'unavailable';
+  if (!platformDown) expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
   if (res.status >= 400) expect(await storedRows(), `${what} refused (${res.status}) but stored something`).toEqual(before);
   expect(Object.prototype).not.toHaveProperty('polluted');
   return res.status;
@@ -205,6 +217,33 @@ describe('POST /api/webhooks/discord', () => {
   });
 });
 
+describe('OAuth callbacks (Slack, Discord) under hostile query strings', () => {
+  it('any code/state/error: an answer or a redirect, never 5xx, nothing stored', async () => {
+    const { NextRequest } = await import('next/server');
+    const slack = (await import('./app/api/integrations/slack/callback/route')).GET;
+    const discord = (await import('./app/api/integrations/discord/callback/route')).GET;
+    const { signInstallState } = await import('./server/webhooks/slack-oauth');
+    const { signDiscordState } = await import('./server/bridge-setup/discord-setup');
+    // Validly signed states too, so the flows get past the state check and meet the hostile code.
+    const signed = [
+      signInstallState(TEST_AUTH_SECRET, { organizationId: fuzzOrg.organizationId, projectId: fuzzOrg.projectId, channelId: null }),
+      signInstallState(TEST_AUTH_SECRET, { organizationId: fuzzOrg.organizationId, projectId: fuzzOrg.projectId, channelId: SLACK_CHANNEL, userId: fuzzOrg.userId }),
+      signDiscordState(TEST_AUTH_SECRET, { organizationId: fuzzOrg.organizationId, projectId: fuzzOrg.projectId, userId: fuzzOrg.userId }),
+    ];
+    const param = fc.option(fc.oneof(hostileString(200), fc.constant('x'.repeat(5_000))), { nil: undefined });
+    const stateParam = fc.oneof(param, fc.constantFrom(...signed));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('slack', 'discord'), param, stateParam, param, async (which, code, state, error) => {
+        const url = new URL(`${TEST_WEB_URL}/api/integrations/${which}/callback`);
+        // URLSearchParams cannot carry a lone surrogate; the browser would have percent-encoded bytes instead.
+        for (const [k, v] of Object.entries({ code, state, error })) if (v !== undefined) url.searchParams.set(k, v.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
+        await expectHandled(() => (which === 'slack' ? slack : discord)(new NextRequest(url, { headers: { cookie: fuzzOrg.cookie } })), `${which} callback`, true);
+      }),
+      fuzzParams(60),
+    );
+  });
+});
+
 // Counterexamples the fuzzers found, kept as plain regression tests.
 describe('regressions found by fuzzing', () => {
   it('a signed Slack event nested a thousand levels deep is stored (cut at the depth limit), not a 500', async () => {
@@ -235,5 +274,20 @@ describe('regressions found by fuzzing', () => {
     const { db } = await env.app();
     const row = await db.inboundEvent.findFirstOrThrow({ where: { externalId: '777001' } });
     expect((row.payload as { message: { text: string } }).message.text).toBe('a\uFFFDb\uFFFDc');
+  });
+
+  it('a signed Slack event whose team_id is a lone surrogate or holds NUL is answered 200 (no such workspace), not a 500', async () => {
+    for (const teamId of ['\uD800', 'T\u0000']) {
+      const body = JSON.stringify({ ...slackSamples[1], team_id: teamId, event_id: `EvBadTeam${teamId.length}` });
+      const ts = String(Math.floor(Date.now() / 1000));
+      const res = await routes.slack(
+        new Request(`${TEST_WEB_URL}/api/webhooks/slack`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SLACK_SIGNING_SECRET, ts, body) },
+          body,
+        }),
+      );
+      expect(res.status).toBe(200);
+    }
   });
 });

@@ -3,8 +3,11 @@ import { fc, fuzzParams, hostileJson, hostileString } from '@pocketping/testkit/
 import { findUnstorableChar, findUnstorableString, MAX_STORED_JSON_DEPTH, toStorableJson, toStorableText, TOO_DEEP } from './storable.js';
 
 /** Every string of a document, keys included (JSON.stringify would hide a NUL behind its escape). */
-const stringsOf = (v: unknown): string[] =>
-  typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsOf(x)]) : [];
+function stringsOf(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) stringsOf(x, out).push(k);
+  return out;
+}
 const isStorable = (v: unknown) => stringsOf(v).every((s) => findUnstorableChar(s) === -1);
 const depthOf = (v: unknown): number => (v && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
 
