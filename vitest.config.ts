@@ -1,11 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: fast unit/integration tests run in parallel; end-to-end tests (real processes, Chromium) run one
 // file at a time because each boots a whole stack on a 2-core machine.
+// apps/web's `~/…` import alias (its tsconfig paths), so tests can load its route modules as Next does.
+const resolve = { alias: [{ find: /^~\//, replacement: fileURLToPath(new URL('./apps/web/src/', import.meta.url)) }] };
+
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: 'unit',
           include: ['apps/**/src/**/*.test.ts', 'packages/**/src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
@@ -19,6 +24,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],

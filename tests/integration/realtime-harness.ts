@@ -110,9 +110,9 @@ export interface TWidgetClient {
 }
 
 /** A visitor tab on the official socket.io-client (websocket only, no automatic reconnection: tests drive it). */
-export async function connectWidget(url: string, opts: { projectKey: string; origin: string; visitorToken?: string; headers?: Record<string, string> }): Promise<TWidgetClient> {
+export async function connectWidget(url: string, opts: { projectKey: string; origin: string; visitorToken?: string; headers?: Record<string, string>; auth?: Record<string, unknown> }): Promise<TWidgetClient> {
   const socket = io(`${url}/widget`, {
-    auth: { projectKey: opts.projectKey, ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}) },
+    auth: { projectKey: opts.projectKey, ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}), ...opts.auth },
     extraHeaders: { ...opts.headers, origin: opts.origin },
     transports: ['websocket'],
     reconnection: false,

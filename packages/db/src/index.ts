@@ -2,6 +2,7 @@ export { createDb, type TDb, type TTx } from './client.js';
 export { Prisma } from '@prisma/client';
 export type { BridgeKind, ConnectionStatus, SenderKind, Role } from '@prisma/client';
 export * from './dto.js';
+export * from './storable.js';
 export * from './repositories/organizations.js';
 export * from './repositories/projects.js';
 export * from './repositories/visitors.js';

@@ -3,6 +3,7 @@
 // on the way, onboarding's "installation detected" (a page with the snippet was viewed on an allowed origin).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, clientIp, rateLimitAddress } from '@pocketping/core';
+import { findUnstorableString } from '@pocketping/db';
 import { ZWidgetAuth, parseProjectSettings, type TWidgetBoot } from '@pocketping/protocol';
 import type { TRealtimeContext } from '../context.js';
 import { isOriginAllowed } from '../widget/origin.js';
@@ -26,7 +27,8 @@ export function createBootRoute(ctx: TRealtimeContext, recordInstallation: (orga
         throw new AppError('rate_limited', 'Too many requests from this address; slow down', { retryAfterSec: IP_BOOT_LIMIT.windowSec });
       }
       const key = ZWidgetAuth.shape.projectKey.safeParse(new URL(req.url ?? '/', 'http://x').searchParams.get('key'));
-      if (!key.success) throw new AppError('bad_request', 'The key parameter (the project key of the snippet) is required');
+      // A NUL cannot even be compared by Postgres (a 500 at the lookup): such a key is malformed, like a missing one.
+      if (!key.success || findUnstorableString(key.data) !== null) throw new AppError('bad_request', 'The key parameter (the project key of the snippet) is required');
       const project = await ctx.projectByKey(key.data);
       if (!project) throw new AppError('unauthorized', 'Unknown project key');
       const origin = req.headers.origin;

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import { clientIp, rateLimitAddress, randomToken, sha256, type TLogger } from '@pocketping/core';
-import { createVisitor, getProjectByPublicKey, getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
+import { createVisitor, findUnstorableString, getProjectByPublicKey, getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
 import { ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
 import { isOriginAllowed } from './origin.js';
@@ -104,6 +104,9 @@ export function authenticateWidget(deps: {
 
       const auth = ZWidgetAuth.safeParse(socket.handshake.auth);
       if (!auth.success) return next(refuse('bad_request', 'Invalid handshake: projectKey is required'));
+      // pageUrl/referrer end up in the visitor's metadata (jsonb): NUL or a lone surrogate would fail that write.
+      const unstorable = findUnstorableString(auth.data);
+      if (unstorable !== null) return next(refuse('bad_request', `Invalid handshake: ${unstorable} contains a character that cannot be stored`));
 
       const project = await deps.projectByKey(auth.data.projectKey);
       if (!project) return next(refuse('unauthorized', 'Unknown project key'));

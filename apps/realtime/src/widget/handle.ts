@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError, toAppError, type TLogger } from '@pocketping/core';
+import { findUnstorableString } from '@pocketping/db';
 import type { TAckError } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
 import type { TWidgetSocketData } from './authenticate.js';
@@ -48,8 +49,11 @@ export function handle<S extends z.ZodType, R>(
   opts: { schema: S; limits: TEventLimits; limiter: TRateLimiter; log: TLogger },
   fn: (input: z.infer<S>) => Promise<R>,
 ): void {
-  socket.on(event, (payload: unknown, ack?: unknown) => {
+  socket.on(event, (...args: unknown[]) => {
+    // Socket.IO hands the ack over as the LAST argument: a client sending extra arguments still gets its answer.
+    const ack = args[args.length - 1];
     const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
+    const payload = typeof args[0] === 'function' ? undefined : args[0];
     const { visitorId, projectId, ip, organizationId } = socket.data;
     (async () => {
       // A conversation this socket knows of (from the session or its own sends) makes the visitor established.
@@ -58,6 +62,12 @@ export function handle<S extends z.ZodType, R>(
       const parsed = opts.schema.safeParse(payload ?? {});
       if (!parsed.success) {
         throw new AppError('bad_request', 'Invalid payload', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      }
+      // Postgres cannot store NUL or a lone surrogate: refuse them here, naming the field, not with `internal` at the write.
+      const unstorable = findUnstorableString(parsed.data);
+      if (unstorable !== null) {
+        const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
+        throw new AppError('bad_request', `Invalid payload: ${unstorable || 'payload'} ${message}`, [{ path: unstorable, message }]);
       }
       return fn(parsed.data);
     })().then(

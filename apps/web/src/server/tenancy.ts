@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { AppError, readTextWithLimit, toAppError } from '@pocketping/core';
-import type { Role } from '@pocketping/db';
+import { findUnstorableString, type Role } from '@pocketping/db';
 import { getContext, type TWebContext } from './context';
 import { getSessionUserFromCookies, type TSessionUser } from './auth/session';
 
@@ -101,6 +101,13 @@ async function readJson(req: Request): Promise<unknown> {
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
   if (!schema) return undefined as T;
+  // Postgres can neither store nor compare NUL or a lone surrogate: refuse them here, naming the field, instead of
+  // a 500 at the query. Covers path params, query strings and bodies alike.
+  const unstorable = findUnstorableString(value);
+  if (unstorable !== null) {
+    const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
+    throw new AppError('bad_request', `Invalid ${what}: ${unstorable || what} ${message}`, { issues: [{ path: unstorable, message }] });
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new AppError('bad_request', `Invalid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || what} ${i.message}`).join('; ')}`, {

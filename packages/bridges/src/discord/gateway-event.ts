@@ -12,7 +12,8 @@ const ZDispatchData = z.looseObject({
   guild_id: ZId.optional(),
   type: z.number().int().optional(),
   content: z.string().max(10_000).optional(),
-  edited_timestamp: z.string().nullable().optional(),
+  /** Part of the dedupe key (InboundEvent.externalId, a unique index): an ISO timestamp, so bounded. */
+  edited_timestamp: z.string().max(64).nullable().optional(),
   webhook_id: ZId.optional(),
   author: z.looseObject({ id: ZId, username: z.string().max(100), global_name: z.string().max(100).nullable().optional(), bot: z.boolean().optional() }).optional(),
   member: z.looseObject({ nick: z.string().max(100).nullable().optional() }).optional(),

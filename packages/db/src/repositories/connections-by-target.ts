@@ -1,6 +1,7 @@
 import type { BridgeKind } from '@prisma/client';
 import type { TDb } from '../client.js';
 import type { TConnection } from './connections.js';
+import { findUnstorableChar } from '../storable.js';
 
 /**
  * Resolves a shared app's inbound event (Slack: team_id + channel) to the connections it may belong to — the
@@ -13,7 +14,9 @@ export async function resolveConnectionsByTarget(
   db: TDb,
   input: { kind: BridgeKind; targetScope: string; targetId: string },
 ): Promise<TConnection[]> {
+  // No stored id holds NUL or a lone surrogate, and Prisma cannot even send one in a query (it would be a 5xx).
   if (input.targetScope.length > 100 || input.targetId.length > 100) return [];
+  if (findUnstorableChar(input.targetScope) !== -1 || findUnstorableChar(input.targetId) !== -1) return [];
   const rows = await db.bridgeConnection.findMany({
     where: { kind: input.kind, targetScope: input.targetScope, targetId: input.targetId, status: { not: 'disabled' } },
     orderBy: { createdAt: 'asc' },

@@ -1,5 +1,6 @@
 import type { Prisma } from '@prisma/client';
 import { isUniqueViolation, type TDb } from '../client.js';
+import { toStorableJson, toStorableText } from '../storable.js';
 
 export interface TInboundEvent {
   id: string;
@@ -31,15 +32,19 @@ export interface TRecordInboundInput {
  * turns a redelivery into `duplicate: true`: the platform's own id is the dedupe key (docs/design.md §6).
  */
 export async function recordInboundEvent(db: TDb, organizationId: string, input: TRecordInboundInput): Promise<{ id: string; duplicate: boolean }> {
+  // A platform delivery is stored even when it carries what Postgres cannot hold (NUL, a lone surrogate, absurd
+  // nesting): refusing it would make the platform redeliver it forever, or drop a real message.
+  const externalId = toStorableText(input.externalId);
+  const payload = toStorableJson(input.payload) ?? {};
   try {
     const row = await db.inboundEvent.create({
       data: {
         organizationId,
         connectionId: input.connectionId,
-        externalId: input.externalId,
-        payload: input.payload,
-        groupKey: input.groupKey ?? null,
-        ...(input.orderKey !== undefined ? { orderKey: input.orderKey } : {}),
+        externalId,
+        payload,
+        groupKey: input.groupKey === undefined || input.groupKey === null ? null : toStorableText(input.groupKey),
+        ...(input.orderKey !== undefined ? { orderKey: toStorableText(input.orderKey) } : {}),
         ...(input.readyAt ? { readyAt: input.readyAt } : {}),
       },
     });
@@ -47,7 +52,7 @@ export async function recordInboundEvent(db: TDb, organizationId: string, input:
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const row = await db.inboundEvent.findUnique({
-      where: { organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId: input.externalId } },
+      where: { organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId } },
       select: { id: true },
     });
     if (!row) throw err;
@@ -58,7 +63,7 @@ export async function recordInboundEvent(db: TDb, organizationId: string, input:
 /** Whether a delivery with this platform id is stored for the connection (Telegram: is update N−1 here?). */
 export async function hasInboundEvent(db: TDb, organizationId: string, input: { connectionId: string; externalId: string }): Promise<boolean> {
   const row = await db.inboundEvent.findUnique({
-    where: { organizationId_connectionId_externalId: { organizationId, ...input } },
+    where: { organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId: toStorableText(input.externalId) } },
     select: { id: true },
   });
   return row !== null;
