@@ -32,6 +32,15 @@ export default tseslint.config(
     },
   },
   {
+    // Configuration is read in one place per app: its env.ts parses process.env with zod at boot; everything else
+    // receives config as arguments. Tests, the testkit, benches and scripts set up environments and are exempt.
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'packages/**/*.ts'],
+    ignores: ['**/env.ts', '**/*.test.ts', '**/testing/**', 'packages/testkit/**', 'packages/core/src/parse-env.ts', 'apps/web/next.config.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: "Read configuration in the app's env.ts (zod) and pass it down." }],
+    },
+  },
+  {
     files: ['scripts/**', 'bench/**', 'apps/cli/**', 'packages/testkit/src/serve-*.ts'],
     rules: { 'no-console': 'off' },
   },

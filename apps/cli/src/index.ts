@@ -1,14 +1,12 @@
 // pocketping — operator CLI: doctor, bootstrap, gen-key.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateEncryptionKey } from '@pocketping/core';
+import { loadCliEnv } from './env.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-// The repo's .env (what `npm start` writes), or POCKETPING_ENV_FILE (a path, or "none"). Variables already set win.
-const envFile = process.env.POCKETPING_ENV_FILE ?? path.join(ROOT, '.env');
-if (envFile !== 'none' && existsSync(envFile)) process.loadEnvFile(envFile);
+const env = loadCliEnv(ROOT);
 
 const USAGE = `Usage: pnpm pocketping <command> [options]
 
@@ -25,7 +23,7 @@ try {
     case 'doctor':
       // Loaded on demand: importing the Prisma client makes it read the repo's .env by itself, which would hide
       // from `doctor` what is really configured.
-      process.exitCode = await (await import('./doctor.js')).runDoctor(process.env, ROOT);
+      process.exitCode = await (await import('./doctor.js')).runDoctor(env, ROOT);
       break;
     case 'bootstrap': {
       const { values } = parseArgs({
@@ -45,7 +43,7 @@ try {
         },
         strict: true,
       });
-      process.exitCode = await (await import('./bootstrap.js')).runBootstrap(process.env, values);
+      process.exitCode = await (await import('./bootstrap.js')).runBootstrap(env, values);
       break;
     }
     case 'gen-key':

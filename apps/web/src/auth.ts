@@ -3,6 +3,7 @@ import Credentials from 'next-auth/providers/credentials';
 import Nodemailer from 'next-auth/providers/nodemailer';
 import { PrismaAdapter } from '@auth/prisma-adapter';
 import { z } from 'zod';
+import { pinAuthJsUrl } from './env';
 import { getContext } from './server/context';
 import { PASSWORD_MAX_LENGTH } from './server/auth/password';
 import { magicLinkMail } from './server/mail/templates';
@@ -47,10 +48,7 @@ const ZCredentials = z.object({
 function buildConfig(): NextAuthConfig {
   const ctx = getContext();
   const { env, db } = ctx;
-  // Auth.js takes its canonical URL only from process.env.AUTH_URL; without it, it builds magic links and redirects
-  // from the URL Next hands the route (http://localhost:<port> behind `next start`). Pin it to our public URL so
-  // mailed links always point at WEB_PUBLIC_URL, whatever the request's Host says.
-  process.env.AUTH_URL ??= env.WEB_PUBLIC_URL;
+  pinAuthJsUrl(env);
   const providers: NextAuthConfig['providers'] = [
     Credentials({
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },

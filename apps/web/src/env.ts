@@ -115,3 +115,12 @@ export function getEnv(): TWebEnv {
     throw err;
   }
 }
+
+/**
+ * Auth.js takes its canonical URL only from process.env.AUTH_URL; without it, it builds magic links and redirects
+ * from the URL Next hands the route (http://localhost:<port> behind `next start`). Pinned to our public URL so mailed
+ * links always point at WEB_PUBLIC_URL, whatever the request's Host says. (Here because only env.ts touches process.env.)
+ */
+export function pinAuthJsUrl(env: Pick<TWebEnv, 'WEB_PUBLIC_URL'>): void {
+  process.env.AUTH_URL ??= env.WEB_PUBLIC_URL;
+}

@@ -8,7 +8,7 @@ import { createConversationPorts } from '@pocketping/conversations';
 import { flatStorageQuota, type TFileUrlSigner, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
-import { RetryLaterError, signMessageFiles } from './inbound/process-inbound.js';
+import { RetryLaterError, signMessageFiles } from './inbound/inbound-scope.js';
 import { processInboundJob } from './inbound/drain-inbound.js';
 import { sweepOnce } from './sweeper.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';

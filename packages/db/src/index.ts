@@ -18,6 +18,7 @@ export * from './repositories/api-keys.js';
 export * from './repositories/audit.js';
 export * from './repositories/bootstrap.js';
 export * from './repositories/discord.js';
+export * from './repositories/sql-pool.js';
 export * from './repositories/bridge-pipeline.js';
 export * from './repositories/attachments.js';
 export * from './repositories/read-receipts.js';

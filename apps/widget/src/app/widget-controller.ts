@@ -47,11 +47,9 @@ export interface TWidgetControllerDeps {
   typingTimeoutMs?: number;
 }
 
-export interface TPreChatAnswers {
-  email?: string;
-  name?: string;
-  fields?: Record<string, string>;
-}
+import type { TPreChatAnswers } from './form-types.js';
+
+export type { TPreChatAnswers };
 
 export interface TWidgetController {
   start(): void;

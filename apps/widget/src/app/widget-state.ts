@@ -1,4 +1,5 @@
-import type { TAttachmentRef, TPresenceEvent, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
+import type { TPresenceEvent, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
+import type { TFormState, TUpload } from './form-types.js';
 import type { TExtras } from '../extras/contract.js';
 import type { TLanguage, TStrings } from '../ui/i18n.js';
 import type { TChatState } from './chat-state.js';
@@ -12,23 +13,7 @@ export interface TConnectionState {
   willRetry: boolean;
 }
 
-/** A file the visitor picked, on its way to the upload endpoint or ready to go with the next message. */
-export interface TUpload {
-  id: string;
-  name: string;
-  size: number;
-  /** 0…1 */
-  progress: number;
-  status: 'uploading' | 'done' | 'failed';
-  error: string | null;
-  attachment: TAttachmentRef | null;
-}
-
-/** A small form (pre-chat, away email, CSAT): idle until submitted, `done` once the server took it. */
-export interface TFormState {
-  status: 'idle' | 'sending' | 'done';
-  error: string | null;
-}
+export type { TFormState, TUpload } from './form-types.js';
 
 export interface TWidgetState {
   isOpen: boolean;

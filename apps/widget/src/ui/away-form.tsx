@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { TFormState } from '../app/widget-state.js';
+import type { TFormState } from '../app/form-types.js';
 import { isEmail } from '../shared/is-email.js';
 import type { TFormStrings } from './i18n.js';
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRef, h, render } from 'preact';
 import { createTypingNotifier } from '../app/typing-notifier.js';
-import type { TUpload } from '../app/widget-state.js';
+import type { TUpload } from '../app/form-types.js';
 import { Composer } from './composer.js';
 import { EN } from '../lang/en.js';
 import { UploadList } from './upload-list.js';

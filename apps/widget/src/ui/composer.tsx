@@ -1,5 +1,5 @@
 import type { Ref } from 'preact';
-import type { TUpload } from '../app/widget-state.js';
+import type { TUpload } from '../app/form-types.js';
 import type { TExtras } from '../extras/contract.js';
 import { LIMITS } from '../transport/protocol.js';
 import type { TStrings } from './i18n.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { TFormState } from '../app/widget-state.js';
+import type { TFormState } from '../app/form-types.js';
 import type { TFormStrings } from './i18n.js';
 
 /** The conversation was closed: a 1–5 rating (a radio group: arrow keys work natively) and an optional comment. */

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { TPreChatConfig } from '@pocketping/protocol';
-import type { TPreChatAnswers } from '../app/widget-controller.js';
-import type { TFormState } from '../app/widget-state.js';
+import type { TPreChatAnswers } from '../app/form-types.js';
+import type { TFormState } from '../app/form-types.js';
 import { isEmail } from '../shared/is-email.js';
 import type { TFormStrings } from './i18n.js';
 

@@ -1,4 +1,4 @@
-import type { TUpload } from '../app/widget-state.js';
+import type { TUpload } from '../app/form-types.js';
 import { formatSize } from './format.js';
 import type { TStrings } from './i18n.js';
 import { CLOSE_ICON } from './icons.js';

@@ -2,7 +2,8 @@ import { DelayedError, type Job } from 'bullmq';
 import { finishInboundEvent, getInboundEvent, listPendingInboundOfGroup, recordInboundAttempt, type TInboundEvent } from '@pocketping/db';
 import { ZInboundJob } from '@pocketping/jobs';
 import type { TWorkerContext } from '../context.js';
-import { RetryLaterError, processInboundEvent } from './process-inbound.js';
+import { RetryLaterError } from './inbound-scope.js';
+import { processInboundEvent } from './process-inbound.js';
 
 const BATCH = 20;
 /** An event that fails this many times for no known reason is set aside (status failed) so its thread moves on. */

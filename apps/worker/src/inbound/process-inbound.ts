@@ -1,39 +1,22 @@
-import { BridgeError, getBridge, parseOperatorCommand, type TBridge, type TBridgeTarget, type TInboundAction, type TThreadRef } from '@pocketping/bridges';
+import { BridgeError, getBridge, parseOperatorCommand, type TInboundAction } from '@pocketping/bridges';
 import {
   changeMessage,
   findConversationIdByThread,
   findMessageByExternalId,
   finishInboundEvent,
   getConnection,
-  type TConnection,
   type TInboundEvent,
 } from '@pocketping/db';
-import { LIMITS, type TMessage } from '@pocketping/protocol';
+import { LIMITS } from '@pocketping/protocol';
 import { postOperatorMessage } from '@pocketping/conversations';
-import type { TFileUrlSigner } from '@pocketping/storage';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
+import { RetryLaterError, signMessageFiles, type TInboundScope } from './inbound-scope.js';
 import { recordFailure } from '../delivery/connection-health.js';
 import { runCommand } from './run-command.js';
 import { overQuotaNotice, storeInboundFiles } from './store-inbound-files.js';
 
 /** How long an inbound event about an unknown thread is retried before it is ignored (see processInboundJob). */
 export const UNKNOWN_THREAD_GRACE_MS = 20_000;
-
-/** A job that will succeed later with nothing wrong now: retried with the usual backoff, logged quietly. */
-export class RetryLaterError extends Error {
-  override readonly name = 'RetryLaterError';
-}
-
-/** Everything a step of inbound processing needs about where the event came from. */
-export interface TInboundScope {
-  organizationId: string;
-  connection: TConnection;
-  bridge: TBridge;
-  target: TBridgeTarget;
-  thread: TThreadRef;
-  conversationId: string;
-  log: TWorkerContext['log'];
-}
 
 /**
  * One stored platform delivery becomes what it means: an operator message (stored with its seq; the platform
@@ -158,10 +141,4 @@ async function applyChange(ctx: TWorkerContext, scope: TInboundScope, action: Ex
   ctx.conversations.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: result.message.seq, change: action.type === 'edit' ? 'edited' : 'deleted', sender: 'operator', visibility: found.visibility ?? undefined });
   await ctx.conversations.enqueueDeliveries(result.outbox);
   return action.type === 'edit' ? 'edited' : 'deleted';
-}
-
-/** Attachment URLs in a pushed message are signed for the message's conversation (as realtime does for history). */
-export function signMessageFiles(signer: TFileUrlSigner | null, organizationId: string, message: TMessage): TMessage {
-  if (!signer || message.attachments.length === 0) return message;
-  return { ...message, attachments: message.attachments.map((a) => ({ ...a, url: signer.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }) })) };
 }

@@ -4,7 +4,7 @@ import { getConversation, setConversationAiState } from '@pocketping/db';
 import { LIMITS } from '@pocketping/protocol';
 import type { TWorkerContext } from '../context.js';
 import { buildCard } from '../delivery/build-card.js';
-import type { TInboundScope } from './process-inbound.js';
+import type { TInboundScope } from './inbound-scope.js';
 
 /**
  * Operator commands from any thread. The answer goes only to the operator's own thread (never stored as a visitor-

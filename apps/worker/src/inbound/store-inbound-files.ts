@@ -3,7 +3,7 @@ import { isBridgeError, type TInboundFile } from '@pocketping/bridges';
 import { createAttachmentWithinQuota, getStorageUsage } from '@pocketping/db';
 import { sniffContentType } from '@pocketping/storage';
 import type { TWorkerContext } from '../context.js';
-import type { TInboundScope } from './process-inbound.js';
+import type { TInboundScope } from './inbound-scope.js';
 
 const MAX_FILES = 10;
 

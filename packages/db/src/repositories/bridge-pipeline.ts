@@ -2,7 +2,7 @@
 // The delivery hot path uses a few hand-written statements: one read for the pair's context, one for its pending
 // rows with their messages, one atomic statement to record a delivery — fewer round trips per message.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type { TSql } from './sql-pool.js';
 import type { BridgeKind, ConnectionStatus, SenderKind } from '@prisma/client';
 import type { TMessage } from '@pocketping/protocol';
 import type { TDb } from '../client.js';
@@ -36,23 +36,6 @@ export interface TPairContext {
   thread: { externalChatId: string; externalThreadId: string } | null;
   /** The thread exists but its visitor card was not posted yet: the card is its next post. */
   cardPending: boolean;
-}
-
-/**
- * The delivery hot path's own connection pool: three statements per drained message run here as plain SQL over
- * node-postgres (a trivial query costs ~0.3 ms of CPU this way against ~1.1 ms through the Prisma client, measured
- * in bench/README.md). Every statement still takes the tenant id and puts it in its WHERE.
- */
-export type TSql = pg.Pool;
-
-/**
- * A plain node-postgres pool. `onError` is required: an idle client the server drops (a restart, an administrator's
- * terminate) is reported on the pool, and with no listener node-postgres's 'error' event would end the process.
- */
-export function createSqlPool(databaseUrl: string, opts: { poolSize?: number; onError: (err: Error) => void }): TSql {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
-  pool.on('error', opts.onError);
-  return pool;
 }
 
 /** The connection and the pair's thread in one query (the first thing every drain needs). */

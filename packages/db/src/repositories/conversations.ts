@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '@pocketping/core';
 import type { TDb, TTx } from '../client.js';
-import type { TSql } from './bridge-pipeline.js';
+import type { TSql } from './sql-pool.js';
 
 export interface TConversation {
   id: string;

@@ -4,7 +4,7 @@ import type { TMessage } from '@pocketping/protocol';
 import { AppError } from '@pocketping/core';
 import { isUniqueViolation, type TDb } from '../client.js';
 import { toMessageDto } from '../dto.js';
-import type { TSql } from './bridge-pipeline.js';
+import type { TSql } from './sql-pool.js';
 
 export interface TAppendMessageInput {
   conversationId: string;
