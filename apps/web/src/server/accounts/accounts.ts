@@ -34,7 +34,19 @@ function link(app: TWebContext, path: string, params: Record<string, string>): s
  * started, not awaited. A failure is logged (never with the address) — the person asks for a new mail.
  */
 function afterAnswer(app: TWebContext, what: string, work: () => Promise<void>): void {
-  void work().catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`));
+  const running = work().catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`));
+  inFlight.add(running);
+  void running.finally(() => inFlight.delete(running));
+}
+
+const inFlight = new Set<Promise<void>>();
+
+/**
+ * Resolves once every piece of after-the-answer work started so far has finished: for a graceful shutdown, and for
+ * tests that compare the database before and after a request (work of an earlier request must not land in between).
+ */
+export async function afterAnswerSettled(): Promise<void> {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
 }
 
 /** Every mail the app sends to an address someone typed counts here, whatever its kind: no mail bombing. */
