@@ -6,85 +6,52 @@
 //   refused with a note in the operator's thread, never silently dropped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, bootstrapTenant, createAttachment, createConnection, createDb, createVisitor, getOrCreateOpenConversation, getStorageUsage, type TDb } from '@pocketping/db';
-import { createProducer, type TProducer } from '@pocketping/jobs';
+import { appendMessage, createAttachment, getStorageUsage, type TDb } from '@pocketping/db';
+import type { TProducer } from '@pocketping/jobs';
 import type { TMessage } from '@pocketping/protocol';
-import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
-import { TEST_REDIS_URL, createTestDatabase, startFakeDiscord, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeDiscord, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
-import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import type { TStorage } from '@pocketping/storage';
+import { waitFor, type TFakeDiscord, type TFakeTelegram } from '@pocketping/testkit';
+import type { TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import { startDiscordPipelineStack, type TDiscordPipelineStack } from './discord-pipeline-stack.js';
 
 const MAX_BYTES = 64 * 1024;
 
 describe('Discord attachments through the pipeline', () => {
-  let database: TTestDatabase;
+  let stack: TDiscordPipelineStack;
   let db: TDb;
   let telegram: TFakeTelegram;
   let discord: TFakeDiscord;
   let worker: TWorkerRuntime;
   let producer: TProducer;
   let storage: TStorage;
-  let storageDir: string;
+  let tenant: { organizationId: string; projectId: string };
   let organizationId: string;
-  let projectId: string;
   const ids = { tgConn: '', discordConn: '', chatId: 0, guildId: '', channelId: '' };
   const pushed: { conversationId: string; message: TMessage }[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDb(database.url, { poolSize: 5 });
-    const ring = parseKeyRing(testEncryptionKey());
-    const redis = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
-    [telegram, discord] = await Promise.all([startFakeTelegram(), startFakeDiscord({ heartbeatIntervalMs: 2_000 })]);
-    const tgToken = `559101:${randomBytes(24).toString('base64url')}`;
-    telegram.addBot(tgToken);
-    ids.chatId = telegram.addForumChat({ title: 'Support' }).id;
-    const tenant = await bootstrapTenant(db, ring, { email: 'f@files.test', orgName: 'Files', allowedOrigins: ['https://f.test'], telegram: { botToken: tgToken, chatId: String(ids.chatId) } });
-    organizationId = tenant.organization.id;
-    projectId = tenant.project.id;
-    ids.tgConn = tenant.telegram!.connection.id;
-    ids.guildId = discord.addGuild({ name: 'Acme' }).id;
-    ids.channelId = discord.addTextChannel(ids.guildId, { name: 'support' }).id;
-    ids.discordConn = (await createConnection(db, organizationId, { projectId, kind: 'discord', sealedCredentials: encryptSecret(ring, JSON.stringify({ guildId: ids.guildId, channelId: ids.channelId })), targetId: ids.channelId, targetScope: ids.guildId })).id;
-
-    storageDir = mkdtempSync(path.join(tmpdir(), 'pp-discord-files-'));
-    storage = createLocalStorage(storageDir);
-    producer = createProducer(redis);
-    worker = await startWorker({
-      databaseUrl: database.url,
-      redis,
-      keyRing: ring,
-      bridges: { telegram: { apiRoot: telegram.apiRoot, groupPostsPerMinute: 100_000 }, discord: { apiUrl: discord.apiUrl, botToken: discord.token, applicationId: discord.applicationId } },
-      concurrency: 10,
-      sweepIntervalMs: 1_000,
-      log: createLogger('worker-test', 'silent'),
-      storage,
-      fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
-      maxAttachmentBytes: MAX_BYTES,
-    });
+    stack = await startDiscordPipelineStack({ maxAttachmentBytes: MAX_BYTES });
+    ({ db, telegram, discord, worker, producer, storage } = stack);
+    const t = await stack.tenant('files', { telegram: true });
+    tenant = t;
+    organizationId = t.organizationId;
+    ids.tgConn = t.telegram!.connectionId;
+    ids.chatId = t.telegram!.chatId;
+    const dc = await stack.connectDiscord(tenant);
+    ids.discordConn = dc.connectionId;
+    ids.guildId = dc.guildId;
+    ids.channelId = dc.channelId;
     // Records what the worker pushes to widgets (the conversation actions' widget port) and still forwards it.
     const widget = worker.ctx.conversations.widget;
     const real = widget.message.bind(widget);
     widget.message = (conversationId, m) => { pushed.push({ conversationId, message: m }); real(conversationId, m); };
-    await waitFor(() => discord.gateway.identifies >= 1 && discord.gateway.openSockets() >= 1, { what: 'worker gateway connected', timeoutMs: 20_000 });
   }, 120_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await producer?.close();
-    await db?.$disconnect();
-    await Promise.allSettled([telegram?.close(), discord?.close()]);
-    await database?.drop();
-    if (storageDir) rmSync(storageDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
-  const newConversation = async () => {
-    const visitor = await createVisitor(db, organizationId, { projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: { pageUrl: 'https://f.test/' } });
-    return getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id });
-  };
+  const newConversation = () => stack.newConversation(tenant, { pageUrl: 'https://f.test/' });
   const threadOf = (conversationId: string, connectionId: string) =>
     waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), { what: 'thread', timeoutMs: 20_000 });
   const botPosts = (threadId: string) => discord.messages(threadId).filter((m) => m.author.bot && !m.deleted && !m.content.startsWith('**New conversation**'));

@@ -2,75 +2,38 @@
 // tenant B's single message, sent after all of them, still goes out within seconds while A's backlog is mostly
 // pending. A per-organization token bucket (postRateLimits scope 'tenant') delays A's jobs past its share, which
 // frees the workers — and the bot's REST budget — for everyone else.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, appendWidgetMessage, bootstrapTenant, createConnection, createDb, createSqlPool, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
-import { createProducer, type TOutboxRow, type TProducer } from '@pocketping/jobs';
-import { createFileUrlSigner, createLocalStorage } from '@pocketping/storage';
-import { TEST_REDIS_URL, createTestDatabase, startFakeDiscord, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeDiscord, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import { appendMessage, appendWidgetMessage, createSqlPool, type TDb } from '@pocketping/db';
+import type { TOutboxRow, TProducer } from '@pocketping/jobs';
+import { waitFor, type TFakeDiscord } from '@pocketping/testkit';
+import { startDiscordPipelineStack, type TDiscordPipelineStack } from './discord-pipeline-stack.js';
 
 const CONVERSATIONS = 20;
 const PER_CONVERSATION = 100;
 
 describe('shared Discord bot: one tenant cannot hold up the others', () => {
-  let database: TTestDatabase;
+  let stack: TDiscordPipelineStack;
   let db: TDb;
-  let telegram: TFakeTelegram;
   let discord: TFakeDiscord;
   let producer: TProducer;
-  let worker: TWorkerRuntime;
-  let storageDir: string;
-  const ring = parseKeyRing(testEncryptionKey());
 
   async function tenantWithDiscord(name: string) {
-    const t = await bootstrapTenant(db, ring, { email: `${name}-${randomBytes(3).toString('hex')}@fair.test`, orgName: name, allowedOrigins: [`https://${name}.test`] });
-    const guildId = discord.addGuild({ name }).id;
-    const channelId = discord.addTextChannel(guildId, { name: 'support' }).id;
-    const connection = await createConnection(db, t.organization.id, { projectId: t.project.id, kind: 'discord', sealedCredentials: encryptSecret(ring, JSON.stringify({ guildId, channelId })), targetId: channelId, targetScope: guildId });
-    return { organizationId: t.organization.id, projectId: t.project.id, connectionId: connection.id };
+    const t = await stack.tenant(name);
+    const { connectionId } = await stack.connectDiscord(t, name);
+    return { organizationId: t.organizationId, projectId: t.projectId, connectionId };
   }
 
-  async function conversationOf(t: { organizationId: string; projectId: string }) {
-    const visitor = await createVisitor(db, t.organizationId, { projectId: t.projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: {} });
-    const c = await getOrCreateOpenConversation(db, t.organizationId, { projectId: t.projectId, visitorId: visitor.id });
-    return { id: c.id, visitorId: visitor.id };
-  }
+  const conversationOf = (t: { organizationId: string; projectId: string }) => stack.newConversation(t);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDb(database.url, { poolSize: 8 });
-    const redis = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
-    // Every platform call takes a little while, as on the real one: a drain holds its worker slot meanwhile.
-    [telegram, discord] = await Promise.all([startFakeTelegram(), startFakeDiscord({ heartbeatIntervalMs: 2_000, latencyMs: 15 })]);
-    storageDir = mkdtempSync(path.join(tmpdir(), 'pp-fairness-'));
-    producer = createProducer(redis);
-    worker = await startWorker({
-      databaseUrl: database.url,
-      redis,
-      keyRing: ring,
-      bridges: { telegram: { apiRoot: telegram.apiRoot, groupPostsPerMinute: 100_000 }, discord: { apiUrl: discord.apiUrl, botToken: discord.token, applicationId: discord.applicationId, tenantPostsPer10s: 20 } },
-      concurrency: 4,
-      // The test enqueues itself, in a known order; the sweeper would enqueue rows while they are being written.
-      sweepIntervalMs: 600_000,
-      log: createLogger('worker-test', 'silent'),
-      storage: createLocalStorage(storageDir),
-      fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
-      maxAttachmentBytes: 1024 * 1024,
-    });
+    // Every platform call takes a little while, as on the real one: a drain holds its worker slot meanwhile. The test
+    // enqueues itself, in a known order; the sweeper would enqueue rows while they are being written.
+    stack = await startDiscordPipelineStack({ discordLatencyMs: 15, concurrency: 4, sweepIntervalMs: 600_000, maxAttachmentBytes: 1024 * 1024, discordTenantPostsPer10s: 20 });
+    ({ db, discord, producer } = stack);
   }, 120_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await producer?.close();
-    await db?.$disconnect();
-    await Promise.allSettled([telegram?.close(), discord?.close()]);
-    await database?.drop();
-    if (storageDir) rmSync(storageDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('tenant B’s message is posted within seconds while tenant A’s 2,000 are still mostly waiting', async () => {
@@ -78,7 +41,7 @@ describe('shared Discord bot: one tenant cannot hold up the others', () => {
     const b = await tenantWithDiscord('bystander');
     // A's 2,000 messages in 20 conversations, all written before anything is queued.
     const floodRows: TOutboxRow[] = [];
-    const sql = createSqlPool(database.url, { poolSize: 8, onError: () => undefined });
+    const sql = createSqlPool(stack.database.url, { poolSize: 8, onError: () => undefined });
     try {
       await Promise.all(Array.from({ length: CONVERSATIONS }, async () => {
         const c = await conversationOf(a);

@@ -6,68 +6,44 @@
 // - a same-named thread that belongs to another conversation is never taken.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, bootstrapTenant, createConnection, createDb, createVisitor, getOrCreateOpenConversation, getConnection, type TDb } from '@pocketping/db';
-import { createProducer, type TProducer } from '@pocketping/jobs';
-import { TEST_REDIS_URL, createTestDatabase, startFakeDiscord, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeDiscord, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
-import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import { appendMessage, getConnection, type TDb } from '@pocketping/db';
+import { waitFor, type TFakeDiscord, type TFakeTelegram } from '@pocketping/testkit';
 import { toBridgeTarget } from '../../apps/worker/src/context.js';
 import { buildCard } from '../../apps/worker/src/delivery/build-card.js';
+import type { TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import { startDiscordPipelineStack, type TDiscordPipelineStack } from './discord-pipeline-stack.js';
 
 describe('threads through 429s and crashes', () => {
-  let database: TTestDatabase;
+  let stack: TDiscordPipelineStack;
   let db: TDb;
   let telegram: TFakeTelegram;
   let discord: TFakeDiscord;
   let worker: TWorkerRuntime;
-  let producer: TProducer;
+  let tenant: { organizationId: string; projectId: string };
   let organizationId: string;
-  let projectId: string;
-  const ids = { tgConn: '', discordConn: '', chatId: 0, guildId: '', channelId: '' };
+  const ids = { tgConn: '', discordConn: '', chatId: 0, channelId: '' };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDb(database.url, { poolSize: 5 });
-    const ring = parseKeyRing(testEncryptionKey());
-    const redis = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
-    [telegram, discord] = await Promise.all([startFakeTelegram(), startFakeDiscord({ heartbeatIntervalMs: 2_000 })]);
-    const tgToken = `559201:${randomBytes(24).toString('base64url')}`;
-    telegram.addBot(tgToken);
-    ids.chatId = telegram.addForumChat({ title: 'Support' }).id;
-    const tenant = await bootstrapTenant(db, ring, { email: 't@threads.test', orgName: 'Threads', allowedOrigins: ['https://t.test'], telegram: { botToken: tgToken, chatId: String(ids.chatId) } });
-    organizationId = tenant.organization.id;
-    projectId = tenant.project.id;
-    ids.tgConn = tenant.telegram!.connection.id;
-    ids.guildId = discord.addGuild({ name: 'Acme' }).id;
-    ids.channelId = discord.addTextChannel(ids.guildId, { name: 'support' }).id;
-    ids.discordConn = (await createConnection(db, organizationId, { projectId, kind: 'discord', sealedCredentials: encryptSecret(ring, JSON.stringify({ guildId: ids.guildId, channelId: ids.channelId })), targetId: ids.channelId, targetScope: ids.guildId })).id;
-    producer = createProducer(redis);
-    worker = await startWorker({
-      databaseUrl: database.url,
-      redis,
-      keyRing: ring,
-      bridges: { telegram: { apiRoot: telegram.apiRoot, groupPostsPerMinute: 100_000 }, discord: { apiUrl: discord.apiUrl, botToken: discord.token, applicationId: discord.applicationId } },
-      concurrency: 10,
-      sweepIntervalMs: 1_000,
-      log: createLogger('worker-test', 'silent'),
-    });
+    stack = await startDiscordPipelineStack();
+    ({ db, telegram, discord, worker } = stack);
+    const t = await stack.tenant('threads', { telegram: true });
+    tenant = t;
+    organizationId = t.organizationId;
+    ids.tgConn = t.telegram!.connectionId;
+    ids.chatId = t.telegram!.chatId;
+    const dc = await stack.connectDiscord(t);
+    ids.discordConn = dc.connectionId;
+    ids.channelId = dc.channelId;
   }, 120_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await producer?.close();
-    await db?.$disconnect();
-    await Promise.allSettled([telegram?.close(), discord?.close()]);
-    await database?.drop();
+    await stack?.close();
   });
 
-  const newConversation = async (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`) => {
-    const visitor = await createVisitor(db, organizationId, { projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: { pageUrl } });
-    return getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id });
-  };
+  const newConversation = (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`) => stack.newConversation(tenant, { pageUrl });
   const visitorSays = async (conversationId: string, body: string) => {
     const r = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body, source: 'widget', clientId: `c-${randomBytes(6).toString('hex')}` });
-    await producer.enqueueDeliveries(r.outbox);
+    await stack.producer.enqueueDeliveries(r.outbox);
   };
   const threadOf = (conversationId: string, connectionId: string) =>
     waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), { what: 'thread', timeoutMs: 20_000 });
