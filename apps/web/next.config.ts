@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
+import { API_CSP, STATIC_SECURITY_HEADERS } from './src/server/security-headers';
 
 const monorepoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -8,6 +9,15 @@ const nextConfig: NextConfig = {
   // Lets several builds of the same checkout coexist (parallel test runs); `next start` must get the same value.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // Answers the proxy does not see (requests with a body skip it, see src/proxy.ts) still carry the headers that do
+  // not depend on the environment; the proxy sets the same ones, and the page CSP, on everything else.
+  async headers() {
+    const list = (h: Record<string, string>) => Object.entries(h).map(([key, value]) => ({ key, value }));
+    return [
+      { source: '/:path*', headers: list(STATIC_SECURITY_HEADERS) },
+      { source: '/api/:path*', headers: list({ 'Content-Security-Policy': API_CSP }) },
+    ];
+  },
   // Workspace packages export their TypeScript source (create-t3-turbo style); Next compiles them with the app.
   transpilePackages: ['@pocketping/core', '@pocketping/db', '@pocketping/jobs', '@pocketping/protocol', '@pocketping/bridges', '@pocketping/storage', '@pocketping/inbound', '@pocketping/conversations'],
   // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query

@@ -14,5 +14,18 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   return res;
 }
 
-// Build assets are immutable files of our own; everything else (pages, RSC requests, API) gets the headers.
-export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
+// Build assets are immutable files of our own; everything else (pages, RSC requests, API) gets the headers — but
+// only requests WITHOUT a body: while a proxy runs, Next.js clones the request body and buffers up to 10 MB of it in
+// memory for every request, before any route's size-limited reader sees a byte. Requests with a body (webhooks, API
+// mutations, Auth.js forms) skip the proxy; next.config.ts gives their answers the static security headers.
+export const config = {
+  matcher: [
+    {
+      source: '/((?!_next/static|_next/image|favicon.ico).*)',
+      missing: [
+        { type: 'header', key: 'content-length' },
+        { type: 'header', key: 'transfer-encoding' },
+      ],
+    },
+  ],
+};

@@ -42,11 +42,16 @@ export function pageCsp({ realtimeUrl, dev }: TSecurityHeaderOptions): string {
 
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
+/** The headers that do not depend on the environment (next.config.ts sets them on answers the proxy skips). */
+export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+};
+
 export function securityHeaders(pathname: string, opts: TSecurityHeaderOptions): Record<string, string> {
   return {
     'Content-Security-Policy': pathname === '/api' || pathname.startsWith('/api/') ? API_CSP : pageCsp(opts),
-    'X-Frame-Options': 'DENY',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'strict-origin-when-cross-origin',
+    ...STATIC_SECURITY_HEADERS,
   };
 }
