@@ -172,8 +172,48 @@ describe('fake OpenAI through the official SDK', () => {
     expect(fake.completions()).toHaveLength(0);
   });
 
-  it('refuses streaming explicitly (the fake does not stream)', async () => {
-    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+  it('streams text as chat.completion.chunk deltas, with usage last when asked', async () => {
+    fake.enqueue({ text: 'We open at nine every weekday.', chunkChars: 5, usage: { prompt_tokens: 11, completion_tokens: 6 } });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hours?' }] });
+    const pieces: string[] = [];
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      expect(chunk.object).toBe('chat.completion.chunk');
+      const c = chunk.choices[0];
+      if (c?.delta.content) pieces.push(c.delta.content);
+      if (c?.finish_reason) finish = c.finish_reason;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.join('')).toBe('We open at nine every weekday.');
+    expect(finish).toBe('stop');
+    expect(usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 6, total_tokens: 17 });
+  });
+
+  it('streams a tool call in deltas that the SDK stream helper assembles', async () => {
+    fake.enqueue({ toolCall: { name: 'handoff_to_human', arguments: { reason: 'wants to cancel the order' } }, chunkChars: 4 });
+    const stream = client.chat.completions.stream({ model: 'gpt-4o-mini', tools: [handoffTool], tool_choice: 'auto', messages: [{ role: 'user', content: 'cancel my order' }] });
+    const final = await stream.finalChatCompletion();
+    const call = final.choices[0]!.message.tool_calls![0]!;
+    expect(final.choices[0]!.finish_reason).toBe('tool_calls');
+    if (call.type !== 'function') throw new Error('expected a function call');
+    expect(call.function.name).toBe('handoff_to_human');
+    expect(JSON.parse(call.function.arguments)).toEqual({ reason: 'wants to cancel the order' });
+  });
+
+  it('stops streaming when the client aborts', async () => {
+    fake.enqueue({ text: 'x'.repeat(2000), chunkChars: 1, chunkDelayMs: 5 });
+    const ac = new AbortController();
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'long' }] }, { signal: ac.signal });
+    let got = 0;
+    // The SDK ends the iteration quietly on abort.
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) got++;
+      if (got === 3) ac.abort();
+    }
+    expect(got).toBeLessThan(2000);
+    await expect.poll(() => fake.calls.at(-1)?.error).toBe('client went away');
   });
 
   it('lists and retrieves models', async () => {

@@ -15,8 +15,14 @@
 // declares a `handoff_to_human` tool and the visitor asks for a person — a call of that tool. The fake is a stand-in
 // for a model, so the word matching here is deliberate; the product itself must never decide a handoff that way.
 //
-// Knowing simplifications: no streaming (`stream: true` is refused with a 400 that says so), one choice (`n` must be
-// 1), token counts are estimated (≈ 4 characters a token) rather than tokenised. Test tool only: state lives in memory.
+// Streaming (`stream: true`) answers as the real API does: server-sent events, one `chat.completion.chunk` per piece
+// (the first carries the role; text arrives as `delta.content` pieces, a tool call as `delta.tool_calls` with its id
+// and name first and its arguments in pieces), a last chunk with the finish_reason, a usage-only chunk when
+// `stream_options.include_usage` is set, then `data: [DONE]`.
+//
+// Knowing simplifications: one choice (`n` must be 1), token counts are estimated (≈ 4 characters a token) rather
+// than tokenised, text is split into pieces of a few characters rather than tokens. Test tool only: state lives in
+// memory.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -35,6 +41,9 @@ export type TFakeOpenAiReply =
       usage?: Partial<TFakeOpenAiUsage>;
       /** Answer only after this many ms (to test timeouts and aborts). */
       delayMs?: number;
+      /** Streaming: pause between chunks, and the characters per text piece (default 0 ms, 8 characters). */
+      chunkDelayMs?: number;
+      chunkChars?: number;
     }
   | {
       toolCall: { name: string; arguments: Record<string, unknown> | string };
@@ -42,6 +51,8 @@ export type TFakeOpenAiReply =
       text?: string;
       usage?: Partial<TFakeOpenAiUsage>;
       delayMs?: number;
+      chunkDelayMs?: number;
+      chunkChars?: number;
     };
 
 export interface TFakeOpenAiUsage {
@@ -167,7 +178,8 @@ const ZChatCompletionRequest = z.strictObject({
   max_tokens: z.number().int().min(1).nullable().optional(),
   max_completion_tokens: z.number().int().min(1).nullable().optional(),
   n: z.literal(1, 'the fake answers one choice: n must be 1').nullable().optional(),
-  stream: z.literal(false, 'the fake does not stream: stream must be false or absent').nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).nullable().optional(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
@@ -460,6 +472,10 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
     };
     answered.push(req);
+    if (req.stream) {
+      await streamCompletion(res, call, req, reply, message, finishReason, usage);
+      return;
+    }
     send(res, call, 200, {
       id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
       object: 'chat.completion',
@@ -470,6 +486,50 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
     });
+  };
+
+  const streamCompletion = async (
+    res: ServerResponse,
+    call: TFakeOpenAiCall,
+    req: TChatCompletionRequest,
+    reply: TFakeOpenAiReply,
+    message: Record<string, unknown>,
+    finishReason: string,
+    usage: Record<string, unknown>,
+  ): Promise<void> => {
+    call.status = 200;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_${randomBytes(12).toString('hex')}` });
+    const base = { id: `chatcmpl-${randomBytes(15).toString('base64url')}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: req.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
+    const pieceChars = Math.max(1, reply.chunkChars ?? 8);
+    const pieces = (text: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < text.length; i += pieceChars) out.push(text.slice(i, i + pieceChars));
+      return out;
+    };
+    const write = async (chunk: unknown): Promise<boolean> => {
+      if (res.destroyed) return false;
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
+      return !res.destroyed;
+    };
+    const delta = (d: Record<string, unknown>, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }] });
+    const frames: unknown[] = [delta({ role: 'assistant', content: '', refusal: null })];
+    const content = typeof message.content === 'string' ? message.content : '';
+    for (const p of pieces(content)) frames.push(delta({ content: p }));
+    const toolCalls = (message.tool_calls as { id: string; function: { name: string; arguments: string } }[] | undefined) ?? [];
+    for (const [index, tc] of toolCalls.entries()) {
+      frames.push(delta({ tool_calls: [{ index, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: '' } }] }));
+      for (const p of pieces(tc.function.arguments)) frames.push(delta({ tool_calls: [{ index, function: { arguments: p } }] }));
+    }
+    frames.push(delta({}, finishReason));
+    if (req.stream_options?.include_usage) frames.push({ ...base, choices: [], usage });
+    for (const f of frames) {
+      if (!(await write(f))) {
+        call.error = 'client went away';
+        return;
+      }
+    }
+    res.end('data: [DONE]\n\n');
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
