@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AI_SETTINGS } from './ai-settings.js';
 import { buildPrompt } from './build-prompt.js';
 import { createOpenAiClient } from './create-openai-client.js';
-import { extractSources, generateAiReply, HANDOFF_TOOL_NAME } from './generate-ai-reply.js';
+import { extractSources, generateAiReply, HANDOFF_TOOL_NAME, streamAiReply, visiblePartialText } from './generate-ai-reply.js';
 
 // Through the official openai SDK against the fake OpenAI server: nothing of the SDK is mocked.
 let fake: TFakeOpenAi;
@@ -131,5 +131,70 @@ describe('extractSources', () => {
   });
   it('leaves a text without markers alone', () => {
     expect(extractSources('Plain answer.', sources)).toEqual({ text: 'Plain answer.', sources: [] });
+  });
+});
+
+describe('streamAiReply', () => {
+  it('streams the visible text (markers out, a half-written marker held back) and ends with the same answer as generateAiReply', async () => {
+    fake.enqueue({ text: 'We ship in 3 days [2] and open at 9am [1].', chunkChars: 3, usage: { prompt_tokens: 50, completion_tokens: 12 } });
+    const seen: string[] = [];
+    const reply = await streamAiReply({ client: client(), settings, prompt, onText: (t) => seen.push(t) });
+    expect(reply).toEqual({
+      kind: 'answer',
+      text: 'We ship in 3 days and open at 9am.',
+      sources: [{ title: 'Shipping', url: 'https://shop.example/shipping' }, { title: 'Opening hours', url: 'https://shop.example/hours' }],
+      usage: { promptTokens: 50, completionTokens: 12, totalTokens: 62, model: 'gpt-4o-mini' },
+    });
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.at(-1)).toBe('We ship in 3 days and open at 9am.');
+    for (const t of seen) expect(t).not.toMatch(/\[/);
+    // Each update extends the previous one (one growing bubble).
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.startsWith(seen[i - 1]!.trimEnd())).toBe(true);
+    expect(fake.completions()[0]).toMatchObject({ stream: true, stream_options: { include_usage: true }, tool_choice: 'auto' });
+  });
+
+  it('a streamed handoff_to_human tool call is a handoff', async () => {
+    fake.enqueue({ toolCall: { name: 'handoff_to_human', arguments: { reason: 'billing dispute' } }, chunkChars: 2 });
+    const seen: string[] = [];
+    expect(await streamAiReply({ client: client(), settings, prompt, onText: (t) => seen.push(t) })).toMatchObject({ kind: 'handoff', reason: 'billing dispute' });
+    expect(seen).toEqual([]);
+  });
+
+  it('a streamed text about handing over, without the tool call, is an answer', async () => {
+    fake.enqueue({ text: 'I will hand you over to a human now.' });
+    expect(await streamAiReply({ client: client(), settings, prompt })).toMatchObject({ kind: 'answer', text: 'I will hand you over to a human now.' });
+  });
+
+  it('an abort mid-stream (a human wrote) is "aborted", never the partial text as an answer', async () => {
+    fake.enqueue({ text: 'y'.repeat(500), chunkChars: 1, chunkDelayMs: 5 });
+    const ac = new AbortController();
+    let updates = 0;
+    const reply = await streamAiReply({
+      client: client(),
+      settings,
+      prompt,
+      signal: ac.signal,
+      onText: () => {
+        if (++updates === 3) ac.abort();
+      },
+    });
+    expect(reply).toEqual({ kind: 'error', retryable: false, message: 'aborted' });
+  });
+
+  it('classifies errors before the stream like generateAiReply', async () => {
+    fake.failNext('chat.completions', { status: 429, retryAfter: 3 });
+    expect(await streamAiReply({ client: client(), settings, prompt })).toMatchObject({ kind: 'error', retryable: true, status: 429, retryAfterMs: 3000 });
+    const bad = createOpenAiClient({ apiKey: 'sk-wrong-0123456789', baseURL: fake.baseUrl });
+    expect(await streamAiReply({ client: bad, settings, prompt })).toMatchObject({ kind: 'error', retryable: false, status: 401 });
+  });
+});
+
+describe('visiblePartialText', () => {
+  it('holds back a marker still being written', () => {
+    const sources = [{ title: 'A', url: null }];
+    expect(visiblePartialText('Open at 9 [', sources)).toBe('Open at 9');
+    expect(visiblePartialText('Open at 9 [1', sources)).toBe('Open at 9');
+    expect(visiblePartialText('Open at 9 [1]', sources)).toBe('Open at 9');
+    expect(visiblePartialText('Open at 9 [1] and', sources)).toBe('Open at 9 and');
   });
 });

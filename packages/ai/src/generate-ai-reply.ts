@@ -63,15 +63,58 @@ export function extractSources(text: string, sources: readonly TPromptSource[]):
   return { text: stripped.replace(/[ \t]+([.,;:!?])/g, '$1').replace(/[ \t]{2,}/g, ' ').trim(), sources: cited.map((n) => sources[n - 1]!) };
 }
 
-function usageOf(res: OpenAI.Chat.ChatCompletion): TAiUsage {
-  const u = res.usage;
+/** Usage as the provider reports it; a compatible server that reports none counts as 0 (budgets then count replies). */
+function usageOf(u: OpenAI.CompletionUsage | null | undefined, model: string): TAiUsage {
   return {
     promptTokens: u?.prompt_tokens ?? 0,
     completionTokens: u?.completion_tokens ?? 0,
     totalTokens: u?.total_tokens ?? (u?.prompt_tokens ?? 0) + (u?.completion_tokens ?? 0),
-    model: res.model,
+    model,
   };
 }
+
+/** What came back, whether as one completion or assembled from a stream. */
+interface TRawTurn {
+  content: string;
+  refusal: string | null;
+  toolCalls: { name: string; arguments: string }[];
+  finishReason: string | null;
+  usage: TAiUsage;
+}
+
+/** The one place that turns a model turn into a reply: a handoff only by the tool call, sources from [n] markers. */
+function interpret(turn: TRawTurn, prompt: TPrompt): TAiReply {
+  const { usage } = turn;
+  const handoff = turn.toolCalls.find((c) => c.name === HANDOFF_TOOL_NAME);
+  if (handoff) {
+    let reason = '';
+    try {
+      const args = ZHandoffArgs.safeParse(JSON.parse(handoff.arguments));
+      if (args.success) reason = args.data.reason.replace(/\s+/g, ' ').trim();
+    } catch {
+      // Malformed arguments still mean the model chose to hand over; the reason is just unknown.
+    }
+    return { kind: 'handoff', reason: clip(reason || 'no reason given', REASON_MAX), usage };
+  }
+  if (turn.finishReason === 'content_filter') return { kind: 'error', retryable: false, message: 'the provider filtered the answer', usage };
+  const { text, sources } = extractSources(turn.content.trim(), prompt.sources);
+  if (!text) return { kind: 'error', retryable: true, message: turn.refusal ? 'the model refused to answer' : 'the model returned no text', usage };
+  return { kind: 'answer', text: clip(text, LIMITS.messageBodyMax), sources, usage };
+}
+
+/** The text of a partial answer as the visitor may see it: markers out, and a marker still being written held back. */
+export function visiblePartialText(raw: string, sources: readonly TPromptSource[]): string {
+  const held = raw.replace(/\s?\[[\d,\s]*$/, '');
+  return extractSources(held, sources).text;
+}
+
+const requestOf = (settings: Pick<TAiSettings, 'model' | 'maxOutputTokens'>, prompt: TPrompt) => ({
+  model: settings.model,
+  messages: prompt.messages,
+  tools: [HANDOFF_TOOL],
+  tool_choice: 'auto' as const,
+  max_completion_tokens: settings.maxOutputTokens,
+});
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -113,38 +156,81 @@ export async function generateAiReply({
 }): Promise<TAiReply> {
   let res: OpenAI.Chat.ChatCompletion;
   try {
-    res = await client.chat.completions.create(
-      {
-        model: settings.model,
-        messages: prompt.messages,
-        tools: [HANDOFF_TOOL],
-        tool_choice: 'auto',
-        max_completion_tokens: settings.maxOutputTokens,
-      },
-      signal ? { signal } : undefined,
-    );
+    res = await client.chat.completions.create(requestOf(settings, prompt), signal ? { signal } : undefined);
   } catch (err) {
     return classifyAiError(err);
   }
-  const usage = usageOf(res);
+  const usage = usageOf(res.usage, res.model);
   const choice = res.choices[0];
   if (!choice) return { kind: 'error', retryable: true, message: 'the provider returned no choice', usage };
+  return interpret(
+    {
+      content: choice.message.content ?? '',
+      refusal: choice.message.refusal,
+      toolCalls: (choice.message.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ name: c.function.name, arguments: c.function.arguments }] : [])),
+      finishReason: choice.finish_reason,
+      usage,
+    },
+    prompt,
+  );
+}
 
-  const handoff = choice.message.tool_calls?.find((c) => c.type === 'function' && c.function.name === HANDOFF_TOOL_NAME);
-  if (handoff && handoff.type === 'function') {
-    let reason = '';
-    try {
-      const args = ZHandoffArgs.safeParse(JSON.parse(handoff.function.arguments));
-      if (args.success) reason = args.data.reason.replace(/\s+/g, ' ').trim();
-    } catch {
-      // Malformed arguments still mean the model chose to hand over; the reason is just unknown.
+/**
+ * The same turn, streamed: `onText` gets the visible answer so far (citation markers taken out) as the provider sends
+ * it, for the widget's growing bubble. The result is what `generateAiReply` would return; when the model hands over,
+ * text it wrote before the tool call may already have been shown, and the caller replaces it. An abort (a human
+ * wrote) ends it with `aborted`, never with the partial text as an answer. Never throws (onText's own errors aside).
+ */
+export async function streamAiReply({
+  client,
+  settings,
+  prompt,
+  signal,
+  onText,
+}: {
+  client: OpenAI;
+  settings: Pick<TAiSettings, 'model' | 'maxOutputTokens'>;
+  prompt: TPrompt;
+  signal?: AbortSignal;
+  onText?: (visibleText: string) => void;
+}): Promise<TAiReply> {
+  const aborted: TAiReply = { kind: 'error', retryable: false, message: 'aborted' };
+  let content = '';
+  let refusal: string | null = null;
+  let finishReason: string | null = null;
+  let model = settings.model;
+  let reported: OpenAI.CompletionUsage | undefined;
+  const toolCalls = new Map<number, { name: string; arguments: string }>();
+  let shown = '';
+  try {
+    const stream = await client.chat.completions.create({ ...requestOf(settings, prompt), stream: true, stream_options: { include_usage: true } }, signal ? { signal } : undefined);
+    for await (const chunk of stream) {
+      if (chunk.model) model = chunk.model;
+      if (chunk.usage) reported = chunk.usage;
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      for (const tc of choice.delta.tool_calls ?? []) {
+        const acc = toolCalls.get(tc.index) ?? { name: '', arguments: '' };
+        acc.name += tc.function?.name ?? '';
+        acc.arguments += tc.function?.arguments ?? '';
+        toolCalls.set(tc.index, acc);
+      }
+      if (choice.delta.refusal) refusal = (refusal ?? '') + choice.delta.refusal;
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+      if (choice.delta.content) {
+        content += choice.delta.content;
+        const visible = visiblePartialText(content, prompt.sources);
+        if (onText && visible !== shown && toolCalls.size === 0) {
+          shown = visible;
+          onText(visible);
+        }
+      }
     }
-    return { kind: 'handoff', reason: clip(reason || 'no reason given', REASON_MAX), usage };
+  } catch (err) {
+    return classifyAiError(err);
   }
-
-  if (choice.finish_reason === 'content_filter') return { kind: 'error', retryable: false, message: 'the provider filtered the answer', usage };
-  const raw = choice.message.content?.trim() ?? '';
-  const { text, sources } = extractSources(raw, prompt.sources);
-  if (!text) return { kind: 'error', retryable: true, message: choice.message.refusal ? 'the model refused to answer' : 'the model returned no text', usage };
-  return { kind: 'answer', text: clip(text, LIMITS.messageBodyMax), sources, usage };
+  // The SDK ends the iteration quietly when the signal fires: what arrived so far is not an answer.
+  if (signal?.aborted) return aborted;
+  if (finishReason === null) return { kind: 'error', retryable: true, message: 'the stream ended before the answer was complete', usage: usageOf(reported, model) };
+  return interpret({ content, refusal, toolCalls: [...toolCalls.values()], finishReason, usage: usageOf(reported, model) }, prompt);
 }
