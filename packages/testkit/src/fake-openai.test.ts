@@ -232,3 +232,30 @@ describe('fake OpenAI through the official SDK', () => {
     expect(fake.completions()).toHaveLength(0);
   });
 });
+
+describe('fake OpenAI embeddings through the official SDK', () => {
+  const cosine = (a: number[], b: number[]) => a.reduce((n, x, i) => n + x * b[i]!, 0);
+
+  it('answers floats (decoded by the SDK from base64, its default) with usage; similar texts are closer', async () => {
+    const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['shipping takes three days', 'how many days does shipping take', 'reset my password'] });
+    expect(res.object).toBe('list');
+    expect(res.model).toBe('text-embedding-3-small');
+    expect(res.data.map((d) => d.index)).toEqual([0, 1, 2]);
+    expect(res.data[0]!.embedding).toHaveLength(1536);
+    expect(res.usage.prompt_tokens).toBeGreaterThan(0);
+    const [ship, askShip, password] = res.data.map((d) => d.embedding);
+    expect(Math.abs(cosine(ship!, ship!) - 1)).toBeLessThan(1e-5);
+    expect(cosine(ship!, askShip!)).toBeGreaterThan(cosine(ship!, password!));
+    expect((fake.calls.at(-1)!.body as { encoding_format?: string }).encoding_format).toBe('base64');
+    const floats = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'shipping takes three days', encoding_format: 'float', dimensions: 64 });
+    expect(floats.data[0]!.embedding).toHaveLength(64);
+  });
+
+  it('refuses an empty input, a chat model and an unknown model; failNext works', async () => {
+    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: '' })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(client.embeddings.create({ model: 'gpt-4o-mini', input: 'x' })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(client.embeddings.create({ model: 'embed-nope', input: 'x' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    fake.failNext('embeddings', { status: 429, retryAfter: 1 });
+    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: 'x' })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+  });
+});

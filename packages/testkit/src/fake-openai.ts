@@ -4,6 +4,8 @@
 //   POST /v1/chat/completions  (JSON body, `Authorization: Bearer <key>`) → a `chat.completion` object with
 //                              `choices[].message` (text, or `tool_calls` with JSON-string arguments),
 //                              `finish_reason` and `usage`;
+//   POST /v1/embeddings        → `{ object: 'list', data: [{ embedding }], usage }`, floats or base64 (the SDK asks
+//                              for base64 and decodes it);
 //   GET  /v1/models, GET /v1/models/<id>;
 //   errors as `{ error: { message, type, param, code } }` with the HTTP status: 400 for a malformed body (validated
 //   like the real API: unknown parameters and bad shapes refused, the offending field named in `param`), 401 for a
@@ -19,6 +21,9 @@
 // (the first carries the role; text arrives as `delta.content` pieces, a tool call as `delta.tool_calls` with its id
 // and name first and its arguments in pieces), a last chunk with the finish_reason, a usage-only chunk when
 // `stream_options.include_usage` is set, then `data: [DONE]`.
+//
+// Embeddings are deterministic and meaningful enough for retrieval tests: words are hashed into the vector (feature
+// hashing) and the vector normalised, so texts that share words have a higher cosine similarity. Not semantic.
 //
 // Knowing simplifications: one choice (`n` must be 1), token counts are estimated (≈ 4 characters a token) rather
 // than tokenised, text is split into pieces of a few characters rather than tokens. Test tool only: state lives in
@@ -93,7 +98,7 @@ export interface TFakeOpenAiOptions {
   models?: string[];
 }
 
-export type TFakeOpenAiEndpoint = 'chat.completions' | 'models';
+export type TFakeOpenAiEndpoint = 'chat.completions' | 'embeddings' | 'models';
 
 /** The request the fake received, as the real API reads it (zod-validated). */
 export type TChatCompletionRequest = z.infer<typeof ZChatCompletionRequest>;
@@ -196,7 +201,30 @@ const ZChatCompletionRequest = z.strictObject({
   service_tier: z.enum(['auto', 'default', 'flex', 'scale', 'priority']).nullable().optional(),
 });
 
-const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-5-mini', 'text-embedding-3-small'];
+/** Embedding models and their default dimensions. */
+const EMBEDDING_MODELS: Record<string, number> = { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 };
+const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-5-mini', ...Object.keys(EMBEDDING_MODELS)];
+const EMBEDDING_INPUT_MAX_TOKENS = 8192;
+
+const ZEmbeddingRequest = z.strictObject({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(z.string()).min(1).max(2048)]),
+  dimensions: z.number().int().min(1).max(3072).optional(),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+  user: z.string().optional(),
+});
+
+/** A unit vector from the words of `text`: same words → same direction (FNV-1a hashed into `dims` buckets). */
+export function fakeEmbedding(text: string, dims: number): number[] {
+  const v = new Array<number>(dims).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193) >>> 0;
+    v[h % dims]! += (h & 0x80000000) !== 0 ? -1 : 1;
+  }
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
 /** Far above any prompt the product builds; the real API refuses oversized bodies too. */
 const BODY_MAX = 2 * 1024 * 1024;
 const CHARS_PER_TOKEN = 4;
@@ -532,6 +560,59 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     res.end('data: [DONE]\n\n');
   };
 
+  const embeddings = (res: ServerResponse, call: TFakeOpenAiCall, raw: string): void => {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      sendError(res, call, 400, { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', code: null });
+      return;
+    }
+    call.body = json;
+    const parsed = ZEmbeddingRequest.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      sendError(res, call, 400, { message: `Invalid value for '${paramOf(issue.path) ?? 'body'}': ${issue.message}`, type: 'invalid_request_error', code: issue.code === 'unrecognized_keys' ? 'unknown_parameter' : 'invalid_value', param: paramOf(issue.path) });
+      return;
+    }
+    const req = parsed.data;
+    if (!models.includes(req.model)) {
+      sendError(res, call, 404, { message: `The model \`${req.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', code: 'model_not_found' });
+      return;
+    }
+    const defaultDims = EMBEDDING_MODELS[req.model];
+    if (defaultDims === undefined) {
+      sendError(res, call, 400, { message: `This model does not support embeddings: ${req.model}`, type: 'invalid_request_error', code: null, param: 'model' });
+      return;
+    }
+    const inputs = typeof req.input === 'string' ? [req.input] : req.input;
+    for (const [i, text] of inputs.entries()) {
+      if (text === '') {
+        sendError(res, call, 400, { message: "'$.input' is invalid: an input is empty.", type: 'invalid_request_error', code: null, param: typeof req.input === 'string' ? 'input' : `input[${i}]` });
+        return;
+      }
+      if (estimateTokens(text.length) > EMBEDDING_INPUT_MAX_TOKENS) {
+        sendError(res, call, 400, { message: `This model's maximum context length is ${EMBEDDING_INPUT_MAX_TOKENS} tokens; input ${i} is longer.`, type: 'invalid_request_error', code: null, param: 'input' });
+        return;
+      }
+    }
+    const dims = Math.min(req.dimensions ?? defaultDims, defaultDims);
+    const tokens = inputs.reduce((n, t) => n + estimateTokens(t.length), 0);
+    send(res, call, 200, {
+      object: 'list',
+      data: inputs.map((text, index) => {
+        const vector = fakeEmbedding(text, dims);
+        return {
+          object: 'embedding',
+          index,
+          embedding: req.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+        };
+      }),
+      model: req.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const auth = req.headers.authorization ?? '';
@@ -566,6 +647,11 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       }
       if (injectedFailure(res, call, 'chat.completions') || !authorized(res, call)) return;
       await chatCompletion(res, call, raw);
+      return;
+    }
+    if (url.pathname === '/v1/embeddings' && call.method === 'POST') {
+      if (injectedFailure(res, call, 'embeddings') || !authorized(res, call)) return;
+      embeddings(res, call, raw);
       return;
     }
     const modelPath = /^\/v1\/models(?:\/(.+))?$/.exec(url.pathname);
