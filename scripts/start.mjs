@@ -81,6 +81,11 @@ if (!('SMTP_URL' in readEnvFile())) appendEnv({ SMTP_URL: 'smtp://127.0.0.1:1025
       'Local fake Discord (demo server; operator console on http://127.0.0.1:8084/)',
     );
   }
+  // The AI fallback talks to a local fake OpenAI unless a provider is configured (set OPENAI_BASE_URL and
+  // OPENAI_API_KEY to a real key, or to any OpenAI-compatible server, to use it).
+  if (!('OPENAI_BASE_URL' in current) && !('OPENAI_API_KEY' in current)) {
+    appendEnv({ OPENAI_BASE_URL: 'http://127.0.0.1:8085/v1', OPENAI_API_KEY: `sk-local-${randomBytes(16).toString('hex')}` }, 'Local fake OpenAI (deterministic answers; no real model)');
+  }
 }
 const fileEnv = readEnvFile();
 const env = { ...fileEnv, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k in fileEnv || k.startsWith('POCKETPING_'))) };
@@ -102,6 +107,7 @@ const childEnv = { ...process.env, ...env, NODE_ENV: 'production' };
   if (slackLocal) wanted.push(['fake Slack', new URL(env.SLACK_API_URL).port || '80']);
   if (discordLocal) wanted.push(['fake Discord', new URL(env.DISCORD_API_URL).port || '80']);
   if (slackLocal || discordLocal) wanted.push(['chat apps console', env.CHAT_APPS_CONSOLE_PORT ?? '8084']);
+  if (/^http:\/\/(127\.0\.0\.1|localhost)/.test(env.OPENAI_BASE_URL ?? '')) wanted.push(['fake OpenAI', new URL(env.OPENAI_BASE_URL).port || '80']);
   if (/^smtp:\/\/(127\.0\.0\.1|localhost)/.test(env.SMTP_URL ?? '')) wanted.push(['fake SMTP', new URL(env.SMTP_URL).port || '25'], ['mail viewer', env.MAIL_VIEWER_PORT ?? '8025']);
   for (const [what, port] of wanted) {
     if (!(await portFree(Number(port)))) fail(`port ${port} (${what}) is already in use — is PocketPing already running? Stop it, or change the port in .env.`);
@@ -118,7 +124,7 @@ run(pnpmBin('turbo'), ['run', 'build', '--filter=@pocketping/widget', '--filter=
 
 // 4. Processes.
 const children = [];
-const colors = { web: 35, realtime: 32, worker: 33, telegram: 34, mail: 36, chatapps: 94 };
+const colors = { web: 35, realtime: 32, worker: 33, telegram: 34, mail: 36, chatapps: 94, openai: 95 };
 function start(name, cmd, args, cwd) {
   const child = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.on('error', (err) => {
@@ -205,6 +211,14 @@ if (useFakeSlack || useFakeDiscord) {
   if (!(await waitHttp(`${chatAppsConsoleUrl}health`, 30))) fail('the local fake Slack/Discord did not start');
 }
 
+// The local fake OpenAI, for the AI fallback (its key is the generated OPENAI_API_KEY).
+const useFakeOpenAi = /^http:\/\/(127\.0\.0\.1|localhost)/.test(env.OPENAI_BASE_URL ?? '') && Boolean(env.OPENAI_API_KEY);
+if (useFakeOpenAi) {
+  const openAiUrl = new URL(env.OPENAI_BASE_URL);
+  start('openai', process.execPath, ['--import', 'tsx', path.join(ROOT, 'packages/testkit/src/serve-fake-openai.ts'), '--port', openAiUrl.port || '80', '--key', env.OPENAI_API_KEY], ROOT);
+  if (!(await waitHttp(`${openAiUrl.origin}/health`, 30))) fail('the local fake OpenAI did not start');
+}
+
 // 5. Demo project, once.
 if (!env.DEMO_PROJECT_KEY) {
   log('bootstrapping the demo organization and project (pnpm pocketping bootstrap)');
@@ -233,7 +247,7 @@ if (!webOk || !rtOk) {
     Dashboard / web     ${env.WEB_PUBLIC_URL}   (sign up: ${env.WEB_PUBLIC_URL}/signup)
     Demo page (widget)  ${env.WEB_PUBLIC_URL}/demo
     Realtime            ${env.REALTIME_PUBLIC_URL}
-${useFakeTelegram ? `    Fake Telegram       ${env.TELEGRAM_API_ROOT}/   (operator console: answer the demo visitor here)\n` : ''}${useFakeSlack || useFakeDiscord ? `    Fake Slack/Discord  ${chatAppsConsoleUrl}   (operator console: connect them in the dashboard, then answer here)\n` : ''}${useFakeSmtp ? `    Mail viewer         ${mailViewerUrl}   (sign-up confirmations and sign-in links land here)\n` : ''}    Health              ${env.WEB_PUBLIC_URL}/api/health
+${useFakeTelegram ? `    Fake Telegram       ${env.TELEGRAM_API_ROOT}/   (operator console: answer the demo visitor here)\n` : ''}${useFakeSlack || useFakeDiscord ? `    Fake Slack/Discord  ${chatAppsConsoleUrl}   (operator console: connect them in the dashboard, then answer here)\n` : ''}${useFakeOpenAi ? `    Fake OpenAI         ${env.OPENAI_BASE_URL}   (the AI fallback's provider for this local run)\n` : ''}${useFakeSmtp ? `    Mail viewer         ${mailViewerUrl}   (sign-up confirmations and sign-in links land here)\n` : ''}    Health              ${env.WEB_PUBLIC_URL}/api/health
   Ctrl-C stops everything.
 `);
 }

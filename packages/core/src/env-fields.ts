@@ -39,6 +39,10 @@ export const envFields = {
   STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).default(443),
   STRIPE_API_PROTOCOL: z.enum(['http', 'https']).default('https'),
   OPENAI_BASE_URL: url(['http', 'https']).default('https://api.openai.com/v1'),
+  /** The platform's provider key (platform.openai.com → API keys, or a compatible server's). Optional: AI stays off without it. */
+  OPENAI_API_KEY: z.string().regex(/^[\x21-\x7e]{8,300}$/, 'must be an API key (8+ printable characters, no spaces)').optional(),
+  /** The model a project gets unless its AI settings name another. */
+  OPENAI_MODEL: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'must be a model id such as gpt-4o-mini').default('gpt-4o-mini'),
   SMTP_URL: url(['smtp', 'smtps']).default('smtp://127.0.0.1:1025'),
   /** How many proxies of ours sit in front of the service; 0 = ignore X-Forwarded-For (anyone can send one). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

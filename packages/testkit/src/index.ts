@@ -6,3 +6,4 @@ export * from './chromium.js';
 export * from './fake-smtp.js';
 export * from './fake-oauth.js';
 export * from './oversized-body.js';
+export * from './fake-openai.js';

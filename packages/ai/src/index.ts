@@ -1,0 +1,5 @@
+export * from './ai-settings.js';
+export * from './build-prompt.js';
+export * from './check-budget.js';
+export * from './create-openai-client.js';
+export * from './generate-ai-reply.js';
