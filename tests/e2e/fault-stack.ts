@@ -22,6 +22,12 @@ export interface TFaultStack {
   chatId: number;
   conversations: string[];
   startWorker(): Promise<TAppProcess>;
+  /**
+   * After a worker was killed: resolves once the calls it had already written to a socket had time to land at the
+   * fakes, AND Postgres has finished every statement it had sent (its connections are gone) — a post recorded by the
+   * dead worker's last statement is not "unrecorded", and counting before that statement ran would say it is.
+   */
+  settleAfterKill(): Promise<void>;
   /** Commit + enqueue; an enqueue failure (Redis down) is ignored like realtime does: the sweeper covers it. */
   send(conversationId: string, body: string): Promise<void>;
   pending(): Promise<number>;
@@ -33,6 +39,8 @@ export interface TFaultStack {
   auditSlack(): Promise<{ lost: number; duplicates: number; outOfOrder: number; posted: number; stored: number }>;
   close(): Promise<void>;
 }
+
+const WORKER_APP_NAME = 'pp_fault_worker';
 
 export async function startFaultStack(opts: { redisUrl: string; conversations: number; telegramLatencyMs?: number; groupPostsPerMinute?: number; discord?: boolean; slack?: boolean }): Promise<TFaultStack> {
   const database: TTestDatabase = await createTestDatabase('pp_fault');
@@ -65,7 +73,8 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
   const prefix = uniqueRedisPrefix();
   const producer = createProducer({ url: opts.redisUrl, prefix }, { timeoutMs: 500 });
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
+    // Named, so that after a kill the test can wait for Postgres to finish what the dead worker had already sent.
+    DATABASE_URL: `${database.url}?application_name=${WORKER_APP_NAME}`,
     REDIS_URL: opts.redisUrl,
     REDIS_PREFIX: prefix,
     ENCRYPTION_KEY: key,
@@ -75,7 +84,8 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
     SWEEP_INTERVAL_MS: '1000',
     LOG_LEVEL: 'info',
     ...(slack ? { SLACK_API_URL: slack.fake.apiUrl, SLACK_CHANNEL_POSTS_PER_10S: '0', SLACK_TENANT_POSTS_PER_10S: '0' } : {}),
-    ...(discord ? { DISCORD_API_URL: discord.fake.apiUrl, DISCORD_BOT_TOKEN: discord.fake.token, DISCORD_APPLICATION_ID: discord.fake.applicationId } : {}),
+    // The per-tenant buckets on the shared apps (fairness) are off here, like the per-channel one: this is about crashes.
+    ...(discord ? { DISCORD_API_URL: discord.fake.apiUrl, DISCORD_BOT_TOKEN: discord.fake.token, DISCORD_APPLICATION_ID: discord.fake.applicationId, DISCORD_TENANT_POSTS_PER_10S: '0' } : {}),
   };
   const conversations: string[] = [];
   for (let i = 0; i < opts.conversations; i++) {
@@ -111,6 +121,13 @@ export async function startFaultStack(opts: { redisUrl: string; conversations: n
   };
   const stack: TFaultStack = {
     db, telegram, discord, slack, producer, organizationId, chatId, conversations,
+    async settleAfterKill() {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await waitFor(async () => {
+        const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = ${WORKER_APP_NAME}`;
+        return Number(rows[0]?.n ?? 0) === 0;
+      }, { timeoutMs: 30_000, intervalMs: 100, what: "the killed worker's database connections gone" });
+    },
     async startWorker() {
       const w = await spawnApp('worker', { env, readyWhen: (s) => s.includes('worker started') });
       workers.push(w);

@@ -34,7 +34,7 @@ describe('fault: worker killed with SIGKILL while opening threads', () => {
     await Promise.all(stack.conversations.map((c, i) => stack.send(c, `first c${i}`)));
     await waitFor(() => topics() >= 12, { what: 'some topics opened', timeoutMs: 60_000 });
     await worker.kill();
-    await new Promise((r) => setTimeout(r, 1_000)); // calls already on the wire land at the fakes
+    await stack.settleAfterKill();
     const tgRecorded = await recorded(tgConn);
     const unrecordedTopics = stack.telegram.topics(stack.chatId).filter((t) => !tgRecorded.has(String(t.threadId))).length;
     // Telegram posts the kill left unrecorded (a visitor message posted, its outbox row not marked done): Telegram has

@@ -66,8 +66,9 @@ describe('fault: worker killed with SIGKILL during delivery', () => {
     for (const threshold of [80, 200]) {
       await waitFor(() => botPosts() >= threshold, { what: `${threshold} posts`, timeoutMs: 60_000 });
       await worker.kill();
-      // Let calls already written to a socket before the kill land at the fakes, then count what the kill left.
-      await new Promise((r) => setTimeout(r, 1_000));
+      // Let calls already written to a socket before the kill land at the fakes and Postgres finish the dead worker's
+      // last statements, then count what the kill left.
+      await stack.settleAfterKill();
       ambiguous.push(await ambiguousPosts());
       worker = await stack.startWorker();
       workers.push(worker);
