@@ -14,6 +14,7 @@ import { oauthProviderConfigs, oauthSignInCheck, withoutProviderTokens } from '.
 import { checkPassword, markMailboxProven, withMailboxProof } from './server/accounts/mailbox-proof';
 import { hitMailBudget } from './server/accounts/accounts';
 import { endSessions } from './server/auth/session';
+import { getUserById, markEmailVerified } from '@pocketping/db';
 
 /**
  * Auth.js (next-auth v5). Sessions are JWTs (required by the Credentials provider) carrying the user id (`sub`) and
@@ -92,7 +93,7 @@ function buildConfig(): NextAuthConfig {
       async linkAccount({ user }) {
         if (!user.id) return;
         await markMailboxProven(db, user.id);
-        await db.user.updateMany({ where: { id: user.id, emailVerified: null }, data: { emailVerified: new Date() } });
+        await markEmailVerified(db, user.id);
       },
       // Sessions are JWTs: clearing the cookie alone would leave a copied cookie valid until it expires. Bumping the
       // user's sessionVersion (checked on every request) ends this session — and the account's other sessions.
@@ -107,7 +108,7 @@ function buildConfig(): NextAuthConfig {
       },
       async jwt({ token, user }) {
         if (user?.id) {
-          const row = await db.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
+          const row = await getUserById(db, user.id);
           token.sub = user.id;
           token.sv = row?.sessionVersion ?? 0;
         }

@@ -10,7 +10,7 @@ import type { TWidgetSignals } from './visitor/widget-signals.js';
 /** What every job processor receives: built once per process, passed down (no globals). */
 export interface TWorkerContext {
   db: TDb;
-  /** Plain node-postgres pool for the delivery hot path's few statements (see bridge-pipeline.ts in @pocketping/db). */
+  /** Plain node-postgres pool for the delivery hot path's few statements (see outbox-drain.ts in @pocketping/db). */
   sql: TSql;
   redis: Redis;
   producer: TProducer;

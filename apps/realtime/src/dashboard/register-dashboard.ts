@@ -1,6 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { clientIp, rateLimitAddress, type TLogger } from '@pocketping/core';
-import type { TDb } from '@pocketping/db';
+import { getMembership, type TDb } from '@pocketping/db';
 import {
   DASHBOARD_NAMESPACE,
   RELAY_EVENT,
@@ -38,10 +38,7 @@ export function authenticateDashboard(deps: { db: TDb; authSecret: string | unde
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const claims = verifyDashboardToken(deps.authSecret, auth?.token);
       if (!claims) throw refuse('unauthorized', 'Invalid or expired token');
-      const membership = await deps.db.membership.findUnique({
-        where: { organizationId_userId: { organizationId: claims.organizationId, userId: claims.userId } },
-        select: { role: true },
-      });
+      const membership = await getMembership(deps.db, claims.organizationId, claims.userId);
       if (!membership) throw refuse('forbidden', 'Not a member of this organization');
       const data: TDashboardSocketData = { userId: claims.userId, organizationId: claims.organizationId, role: membership.role };
       socket.data = data;

@@ -1,5 +1,5 @@
 import type { TLogger } from '@pocketping/core';
-import type { TDb } from '@pocketping/db';
+import { recordWidgetSeen, type TDb } from '@pocketping/db';
 
 /**
  * Records that the widget is installed (onboarding's "installation detected"): the first accepted handshake of a
@@ -19,8 +19,7 @@ export function createInstallationRecorder(db: TDb, log: TLogger, throttleMs = 6
       log.warn({ err, tenantId: organizationId, projectId }, 'could not record widget installation');
     };
     try {
-      db.$executeRaw`UPDATE "Project" SET "widgetFirstSeenAt" = COALESCE("widgetFirstSeenAt", now()), "widgetLastSeenAt" = now()
-        WHERE "organizationId" = ${organizationId} AND id = ${projectId}`.catch(failed);
+      recordWidgetSeen(db, organizationId, projectId).catch(failed);
     } catch (err) {
       failed(err); // a synchronous throw must not reach the handshake either
     }

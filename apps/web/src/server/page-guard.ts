@@ -1,6 +1,6 @@
 import { cookies } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
-import type { Role } from '@pocketping/db';
+import { getMembershipWithOrganization, getProjectRecord, type Role } from '@pocketping/db';
 import { getContext } from './context';
 import { getSessionUserFromCookies, type TSessionUser } from './auth/session';
 import { roleAtLeast } from './tenancy';
@@ -37,10 +37,7 @@ export interface TPageMember {
 export async function requirePageMember(orgId: string, minRole: Role = 'agent'): Promise<TPageMember> {
   const user = await requirePageUser({ next: `/app/o/${orgId}` });
   const { db } = getContext();
-  const membership = await db.membership.findUnique({
-    where: { organizationId_userId: { organizationId: orgId, userId: user.id } },
-    include: { organization: { select: { id: true, name: true, slug: true } } },
-  });
+  const membership = await getMembershipWithOrganization(db, orgId, user.id);
   if (!membership) notFound();
   if (!roleAtLeast(membership.role, minRole)) redirect(`/app/o/${orgId}/forbidden?need=${minRole}`);
   return { user, organization: membership.organization, role: membership.role };
@@ -49,7 +46,7 @@ export async function requirePageMember(orgId: string, minRole: Role = 'agent'):
 /** A project of that organization, or 404. */
 export async function requirePageProject(orgId: string, projectId: string, minRole: Role = 'agent') {
   const member = await requirePageMember(orgId, minRole);
-  const project = await getContext().db.project.findFirst({ where: { id: projectId, organizationId: orgId } });
+  const project = await getProjectRecord(getContext().db, orgId, projectId);
   if (!project) notFound();
   return { ...member, project };
 }

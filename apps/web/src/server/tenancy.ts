@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { AppError, readTextWithLimit, toAppError } from '@pocketping/core';
-import { findUnstorableString, type Role } from '@pocketping/db';
+import { findUnstorableString, getMembership, getProjectRecord, type Role } from '@pocketping/db';
 import { getContext, type TWebContext } from './context';
 import { getSessionUserFromCookies, type TSessionUser } from './auth/session';
 
@@ -181,10 +181,7 @@ export function orgRoute<TBody = undefined, TParams extends { orgId: string } = 
       const user = await resolveUser(req, app, false);
       const rawParams = await segment.params;
       const { orgId } = parseWith(ZOrgParams, rawParams, 'path');
-      const membership = await app.db.membership.findUnique({
-        where: { organizationId_userId: { organizationId: orgId, userId: user.id } },
-        select: { id: true, role: true },
-      });
+      const membership = await getMembership(app.db, orgId, user.id);
       if (!membership) throw new AppError('not_found', 'Not found.');
       if (!roleAtLeast(membership.role, opts.role)) throw new AppError('forbidden', `This needs the ${opts.role} role or higher.`);
       const params = opts.params ? parseWith(opts.params, rawParams, 'path') : (rawParams as unknown as TParams);
@@ -201,7 +198,7 @@ export function orgRoute<TBody = undefined, TParams extends { orgId: string } = 
 
 /** Loads a project of the caller's organization, or 404 (also when it belongs to another organization). */
 export async function scopedProject(app: TWebContext, organizationId: string, projectId: string) {
-  const project = await app.db.project.findFirst({ where: { id: projectId, organizationId } });
+  const project = await getProjectRecord(app.db, organizationId, projectId);
   if (!project) throw new AppError('not_found', 'Project not found.');
   return project;
 }

@@ -1,5 +1,5 @@
 import { randomToken, sha256 } from '@pocketping/core';
-import type { TDb } from '../client.js';
+import type { TDb, TDbOrTx } from '../client.js';
 
 export interface TApiKeyPublic { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 
@@ -48,4 +48,24 @@ export async function revokeApiKey(db: TDb, organizationId: string, apiKeyId: st
   if (row.revokedAt) return toPublic(row);
   const updated = await db.apiKey.update({ where: { organizationId_id: { organizationId, id: apiKeyId } }, data: { revokedAt: new Date() } });
   return toPublic(updated);
+}
+
+/** Who created each key of the organization (null for keys made by the CLI or a deleted user). */
+export async function listApiKeyCreatorIds(db: TDbOrTx, organizationId: string): Promise<{ id: string; createdById: string | null }[]> {
+  return db.apiKey.findMany({ where: { organizationId }, select: { id: true, createdById: true } });
+}
+
+/** How many active keys each creator has in the organization. */
+export async function countActiveApiKeysByCreator(db: TDbOrTx, organizationId: string): Promise<Map<string | null, number>> {
+  const rows = await db.apiKey.groupBy({ by: ['createdById'], where: { organizationId, revokedAt: null }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.createdById, r._count._all]));
+}
+
+/** The active keys a user created in the organization, oldest first. */
+export async function listActiveApiKeysCreatedBy(db: TDbOrTx, organizationId: string, userId: string): Promise<{ id: string; name: string; prefix: string }[]> {
+  return db.apiKey.findMany({
+    where: { organizationId, createdById: userId, revokedAt: null },
+    select: { id: true, name: true, prefix: true },
+    orderBy: { createdAt: 'asc' },
+  });
 }

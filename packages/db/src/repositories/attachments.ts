@@ -95,3 +95,37 @@ export async function listOrphanAttachments(db: TDb, organizationId: string, inp
 export async function deleteAttachment(db: TDb, organizationId: string, attachmentId: string): Promise<void> {
   await db.attachment.deleteMany({ where: { organizationId, id: attachmentId } });
 }
+
+/**
+ * An attachment of a live (not deleted) message of this conversation of this project, with what a download needs;
+ * null otherwise — an upload never sent, a deleted message's file and another tenant's id look the same.
+ */
+export async function findDownloadableAttachment(
+  db: TDb,
+  scope: { organizationId: string; projectId: string; conversationId: string },
+  attachmentId: string,
+): Promise<{ id: string; name: string; contentType: string; sha256: string; storageKey: string } | null> {
+  return db.attachment.findFirst({
+    where: {
+      organizationId: scope.organizationId,
+      id: attachmentId,
+      conversationId: scope.conversationId,
+      conversation: { projectId: scope.projectId },
+      message: { is: { deletedAt: null } },
+    },
+    select: { id: true, name: true, contentType: true, sha256: true, storageKey: true },
+  });
+}
+
+/** A message's files in upload order, with their storage keys (for uploading them to the platforms). */
+export async function listMessageAttachments(
+  db: TDb,
+  organizationId: string,
+  messageId: string,
+): Promise<{ id: string; name: string; contentType: string; size: number; storageKey: string }[]> {
+  return db.attachment.findMany({
+    where: { organizationId, messageId },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, name: true, contentType: true, size: true, storageKey: true },
+  });
+}

@@ -1,6 +1,6 @@
 import type { BridgeKind } from '@prisma/client';
 import type { TDb } from '../client.js';
-import type { TConnection } from './connections.js';
+import { toConnection, type TConnection } from './connections.js';
 import { findUnstorableChar } from '../storable.js';
 
 /**
@@ -22,8 +22,5 @@ export async function resolveConnectionsByTarget(
     orderBy: { createdAt: 'asc' },
     take: 10,
   });
-  return rows.map((c) => ({
-    id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
-    webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
-  }));
+  return rows.map(toConnection);
 }

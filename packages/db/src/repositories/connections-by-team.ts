@@ -1,6 +1,6 @@
 import type { BridgeKind } from '@prisma/client';
 import type { TDb } from '../client.js';
-import type { TConnection } from './connections.js';
+import { toConnection, type TConnection } from './connections.js';
 import { findUnstorableChar } from '../storable.js';
 
 /**
@@ -17,8 +17,5 @@ export async function resolveConnectionsByScope(db: TDb, input: { kind: BridgeKi
     orderBy: { createdAt: 'asc' },
     take: 100,
   });
-  return rows.map((c) => ({
-    id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
-    webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
-  }));
+  return rows.map(toConnection);
 }

@@ -32,6 +32,7 @@ type Row = {
   id: string; organizationId: string; projectId: string; kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
   targetId: string; targetScope: string | null; status: ConnectionStatus; statusReason: string | null;
 };
+/** THE row → TConnection mapping: every repository that reads connections goes through it (credentials stay sealed). */
 export function toConnection(c: Row): TConnection {
   return {
     id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
@@ -110,4 +111,28 @@ export async function recordConnectionFailure(
       ...(input.broken ? { status: 'broken' as const, statusReason: input.error.slice(0, 500) } : {}),
     },
   });
+}
+
+export async function countProjectConnections(db: TDb, organizationId: string, projectId: string): Promise<number> {
+  return db.bridgeConnection.count({ where: { organizationId, projectId } });
+}
+
+/** The id of the project's connection of this kind to this chat/channel, or null. */
+export async function findProjectConnectionIdByTarget(
+  db: TDb,
+  scope: { organizationId: string; projectId: string },
+  kind: BridgeKind,
+  targetId: string,
+): Promise<string | null> {
+  const row = await db.bridgeConnection.findFirst({ where: { organizationId: scope.organizationId, projectId: scope.projectId, kind, targetId }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+/**
+ * A system scan (across tenants, each row keeps its organization) of live Telegram connections made before the
+ * bot id was recorded: the only way to find which project such a bot serves is to unseal their credentials.
+ */
+export async function listTelegramConnectionsWithoutBotId(db: TDb, limit = 1000): Promise<{ organizationId: string; projectId: string; sealedCredentials: string }[]> {
+  const rows = await db.bridgeConnection.findMany({ where: { kind: 'telegram', targetScope: null, status: { not: 'disabled' } }, select: { organizationId: true, projectId: true, credentials: true }, take: limit });
+  return rows.map((r) => ({ organizationId: r.organizationId, projectId: r.projectId, sealedCredentials: r.credentials }));
 }

@@ -79,3 +79,36 @@ export async function getLastMessageSummary(
   });
   return m;
 }
+
+export interface TConversationDetails {
+  id: string;
+  projectId: string;
+  status: 'open' | 'closed';
+  aiState: 'off' | 'standby' | 'active';
+  preChat: unknown;
+  visitor: { id: string; name: string | null; email: string | null; externalId: string | null; identityVerified: boolean; verifiedFields: string[]; metadata: unknown } | null;
+}
+
+/** Conversation and visitor in one call: the visitor card and /info. */
+export async function getConversationDetails(db: TDb, organizationId: string, conversationId: string): Promise<TConversationDetails | null> {
+  const c = await db.conversation.findUnique({
+    where: { organizationId_id: { organizationId, id: conversationId } },
+    include: { visitor: { select: { id: true, name: true, email: true, externalId: true, identityVerified: true, verifiedFields: true, metadata: true } } },
+  });
+  if (!c) return null;
+  return { id: c.id, projectId: c.projectId, status: c.status, aiState: c.aiState, preChat: c.preChat, visitor: c.visitor };
+}
+
+/** /close and /reopen. Returns false when the conversation already had that status (nothing to announce). */
+export async function setConversationStatus(db: TDb, organizationId: string, conversationId: string, status: 'open' | 'closed'): Promise<boolean> {
+  const r = await db.conversation.updateMany({
+    where: { organizationId, id: conversationId, status: { not: status } },
+    data: { status, closedAt: status === 'closed' ? new Date() : null },
+  });
+  return r.count > 0;
+}
+
+/** /ai on|off. */
+export async function setConversationAiState(db: TDb, organizationId: string, conversationId: string, aiState: 'off' | 'active'): Promise<void> {
+  await db.conversation.updateMany({ where: { organizationId, id: conversationId }, data: { aiState } });
+}

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { AppError } from '@pocketping/core';
-import type { TDb, TTx } from '../client.js';
+import type { TDb, TDbOrTx, TTx } from '../client.js';
 import type { TSql } from './sql-pool.js';
+import { newId } from './ids.js';
 
 export interface TConversation {
   id: string;
@@ -81,7 +81,7 @@ export async function getOrCreateOpenConversationSql(
           RETURNING id, "projectId", "visitorId", "nextSeq"
         )
         SELECT * FROM existing UNION ALL SELECT * FROM created`,
-      values: [organizationId, input.visitorId, newConversationId(), input.projectId],
+      values: [organizationId, input.visitorId, newId(), input.projectId],
     });
     await client.query('COMMIT');
     const c = rows[0];
@@ -95,9 +95,8 @@ export async function getOrCreateOpenConversationSql(
   }
 }
 
-function newConversationId(): string {
-  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
-  let s = 'c';
-  for (const b of randomBytes(24)) s += alphabet[b % 36];
-  return s;
+/** True when the conversation exists in this project of this organization. */
+export async function conversationExists(db: TDbOrTx, scope: { organizationId: string; projectId: string }, conversationId: string): Promise<boolean> {
+  const c = await db.conversation.findFirst({ where: { organizationId: scope.organizationId, projectId: scope.projectId, id: conversationId }, select: { id: true } });
+  return c !== null;
 }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Attachment, SenderKind } from '@prisma/client';
 import type { TMessage } from '@pocketping/protocol';
 import { AppError } from '@pocketping/core';
 import { isUniqueViolation, type TDb } from '../client.js';
 import { toMessageDto } from '../dto.js';
 import type { TSql } from './sql-pool.js';
+import { newId } from './ids.js';
 
 export interface TAppendMessageInput {
   conversationId: string;
@@ -222,15 +222,6 @@ export async function listVisibleMessagesAfter(
 
 // ───────────── The widget's send path over plain node-postgres (realtime's hot path) ─────────────
 
-/** A cuid-shaped id (25 chars, starts with a letter) for rows inserted by hand-written SQL; random, never sequential. */
-function newRowId(): string {
-  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
-  const bytes = randomBytes(24);
-  let s = 'c';
-  for (const b of bytes) s += alphabet[b % 36];
-  return s;
-}
-
 export interface TAppendWidgetMessageInput {
   /** The visitor's open conversation (realtime caches it per socket). */
   conversationId: string;
@@ -310,7 +301,7 @@ interface TAppendWidgetRow {
  */
 export async function appendWidgetMessage(sql: TSql, organizationId: string, input: TAppendWidgetMessageInput): Promise<TAppendWidgetMessageResult> {
   const attachmentIds = [...new Set(input.attachmentIds ?? [])];
-  const messageId = newRowId();
+  const messageId = newId();
   const values = [
     organizationId, input.conversationId, input.visitorId, input.clientId ?? null, messageId,
     input.sender, input.visibility, input.body, input.source, attachmentIds,

@@ -1,5 +1,6 @@
 import type { Role } from '@prisma/client';
-import type { TDb } from '../client.js';
+import type { TDb, TDbOrTx } from '../client.js';
+import { writeAuditLog } from './audit.js';
 
 export interface TOrganization { id: string; name: string; slug: string }
 
@@ -29,4 +30,25 @@ export async function createOrganizationWithOwner(
 export async function getOrganization(db: TDb, organizationId: string): Promise<TOrganization | null> {
   const org = await db.organization.findUnique({ where: { id: organizationId } });
   return org ? { id: org.id, name: org.name, slug: org.slug } : null;
+}
+
+/** A new organization with the user as its owner and the audit entry, in one transaction. */
+export async function createOrganizationOwnedBy(db: TDb, userId: string, name: string): Promise<TOrganization> {
+  return db.$transaction(async (tx) => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const org = await tx.organization.create({ data: { name, slug: `${slugify(name)}-${suffix}` } });
+    await tx.membership.create({ data: { organizationId: org.id, userId, role: 'owner' } });
+    await writeAuditLog(tx, org.id, { actorType: 'user', actorId: userId, action: 'organization.created', targetType: 'organization', targetId: org.id });
+    return { id: org.id, name: org.name, slug: org.slug };
+  });
+}
+
+export async function getOrganizationName(db: TDbOrTx, organizationId: string): Promise<string> {
+  const org = await db.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { name: true } });
+  return org.name;
+}
+
+/** Answers when the database does (the health check). */
+export async function pingDatabase(db: TDb): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
 }

@@ -1,5 +1,5 @@
 import { randomToken } from '@pocketping/core';
-import type { TDb } from '../client.js';
+import type { TDb, TDbOrTx } from '../client.js';
 
 export interface TProject {
   id: string;
@@ -47,4 +47,87 @@ export async function getProject(db: TDb, organizationId: string, projectId: str
 
 export async function updateProjectOrigins(db: TDb, organizationId: string, projectId: string, allowedOrigins: string[]): Promise<void> {
   await db.project.update({ where: { organizationId_id: { organizationId, id: projectId } }, data: { allowedOrigins } });
+}
+
+/** Every column of a project. `identitySecret` is sealed: callers never return it past the server. */
+export interface TProjectRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  siteUrl: string | null;
+  publicKey: string;
+  allowedOrigins: string[];
+  settings: unknown;
+  widgetFirstSeenAt: Date | null;
+  widgetLastSeenAt: Date | null;
+  identitySecret: string | null;
+  createdAt: Date;
+}
+
+/** The full record of a project of this organization, or null (also when it belongs to another organization). */
+export async function getProjectRecord(db: TDbOrTx, organizationId: string, projectId: string): Promise<TProjectRecord | null> {
+  return db.project.findFirst({
+    where: { id: projectId, organizationId },
+    select: {
+      id: true, organizationId: true, name: true, siteUrl: true, publicKey: true, allowedOrigins: true, settings: true,
+      widgetFirstSeenAt: true, widgetLastSeenAt: true, identitySecret: true, createdAt: true,
+    },
+  });
+}
+
+export interface TProjectSummary {
+  id: string;
+  name: string;
+  siteUrl: string | null;
+  publicKey: string;
+  widgetFirstSeenAt: Date | null;
+  createdAt: Date;
+}
+
+/** The organization's projects, oldest first. */
+export async function listProjectSummaries(db: TDbOrTx, organizationId: string): Promise<TProjectSummary[]> {
+  return db.project.findMany({
+    where: { organizationId },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, name: true, siteUrl: true, publicKey: true, widgetFirstSeenAt: true, createdAt: true },
+  });
+}
+
+/** Ids and names of the organization's projects, oldest first (navigation). */
+export async function listProjectNames(db: TDbOrTx, organizationId: string): Promise<{ id: string; name: string }[]> {
+  return db.project.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' }, select: { id: true, name: true } });
+}
+
+/** The id of the organization's oldest (or newest) project, or null when it has none. */
+export async function getFirstProjectId(db: TDbOrTx, organizationId: string, order: 'oldest' | 'newest' = 'oldest'): Promise<string | null> {
+  const p = await db.project.findFirst({ where: { organizationId }, orderBy: { createdAt: order === 'oldest' ? 'asc' : 'desc' }, select: { id: true } });
+  return p?.id ?? null;
+}
+
+export async function countProjects(db: TDbOrTx, organizationId: string): Promise<number> {
+  return db.project.count({ where: { organizationId } });
+}
+
+/** Changes some of a project's editable fields. */
+export async function updateProjectFields(
+  db: TDbOrTx,
+  organizationId: string,
+  projectId: string,
+  data: { name?: string; siteUrl?: string | null; allowedOrigins?: string[]; settings?: object },
+): Promise<void> {
+  await db.project.update({ where: { organizationId_id: { organizationId, id: projectId } }, data });
+}
+
+/** Deletes a project and, through the schema's cascades, everything it owns. */
+export async function deleteProject(db: TDbOrTx, organizationId: string, projectId: string): Promise<void> {
+  await db.project.delete({ where: { organizationId_id: { organizationId, id: projectId } } });
+}
+
+/**
+ * Records a widget handshake: the first sets widgetFirstSeenAt, every one refreshes widgetLastSeenAt. Returns the
+ * query's promise (callers fire and forget; it may also throw synchronously).
+ */
+export function recordWidgetSeen(db: TDb, organizationId: string, projectId: string): Promise<number> {
+  return db.$executeRaw`UPDATE "Project" SET "widgetFirstSeenAt" = COALESCE("widgetFirstSeenAt", now()), "widgetLastSeenAt" = now()
+        WHERE "organizationId" = ${organizationId} AND id = ${projectId}`;
 }

@@ -1,5 +1,5 @@
 import type { TDb } from '../client.js';
-import type { TConnection } from './connections.js';
+import { toConnection, type TConnection } from './connections.js';
 
 /**
  * System scan for the worker's Telegram long polling (installs without a public URL): every Telegram connection
@@ -13,8 +13,5 @@ export async function listTelegramConnectionsForPolling(db: TDb, input: { limit:
     orderBy: { createdAt: 'asc' },
     take: input.limit,
   });
-  return rows.map((c) => ({
-    id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
-    webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
-  }));
+  return rows.map(toConnection);
 }

@@ -1,4 +1,8 @@
 import { AppError, sha256 } from '@pocketping/core';
+import {
+  confirmUserEmail, createUser, getPendingPasswordHashOfUser, getUserByEmail, getUserById, isUniqueViolation, peekUserToken, resetUserPassword,
+  type TAccountUser,
+} from '@pocketping/db';
 import type { TWebContext } from '../context';
 import { hashPassword } from '../auth/password';
 import { hitRateLimit } from '../rate-limit';
@@ -14,14 +18,7 @@ import { safeNext } from './safe-next';
  * mail) runs after the answer, in the background. The difference only shows in the mailbox of the address's owner.
  */
 
-export interface TAccountUser {
-  id: string;
-  email: string;
-  name: string | null;
-  sessionVersion: number;
-}
-
-const USER_SELECT = { id: true, email: true, name: true, sessionVersion: true } as const;
+export type { TAccountUser };
 
 function link(app: TWebContext, path: string, params: Record<string, string>): string {
   const url = new URL(path, app.env.WEB_PUBLIC_URL);
@@ -61,10 +58,6 @@ async function sendVerification(app: TWebContext, user: { id: string; email: str
   await app.mailer.send(verifyEmailMail(user.email, link(app, '/verify-email', dest ? { token, next: dest } : { token })));
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-}
-
 /**
  * The chosen password is stored on the confirmation link, not on the user: it starts to work when that link is
  * used. Signing up again with an unconfirmed address mails a new link carrying the new password; whichever link
@@ -78,22 +71,21 @@ export async function signUp(app: TWebContext, input: { email: string; password:
   // Hash first, whatever happens next: the answer takes as long for a registered address as for a new one.
   const passwordHash = await hashPassword(input.password);
   afterAnswer(app, 'sign-up', async () => {
-    const select = { id: true, email: true, emailVerified: true } as const;
-    let existing = await app.db.user.findUnique({ where: { email: input.email }, select });
+    let existing = await getUserByEmail(app.db, input.email);
     if (!existing) {
       try {
-        const user = await app.db.user.create({ data: { email: input.email, name: input.name ?? null }, select: { id: true, email: true } });
+        const user = await createUser(app.db, { email: input.email, name: input.name ?? null });
         app.log.info({ userId: user.id }, 'account created');
         await sendVerification(app, user, passwordHash, input.next);
         return;
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
-        existing = await app.db.user.findUnique({ where: { email: input.email }, select });
+        existing = await getUserByEmail(app.db, input.email);
         if (!existing) throw err;
       }
     }
     if (!existing.emailVerified) {
-      await sendVerification(app, existing, passwordHash, input.next);
+      await sendVerification(app, { id: existing.id, email: existing.email }, passwordHash, input.next);
       return;
     }
     await app.mailer.send(accountExistsMail(existing.email, link(app, '/login', { email: existing.email }), link(app, '/forgot-password', { email: existing.email })));
@@ -106,21 +98,17 @@ export async function resendVerification(app: TWebContext, email: string, ip: st
   await hitRateLimit('resend-email', email, resendPerEmail.limit, resendPerEmail.windowSeconds);
   await hitMailBudget(email);
   afterAnswer(app, 'resend confirmation', async () => {
-    const user = await app.db.user.findUnique({ where: { email }, select: { id: true, email: true, emailVerified: true } });
+    const user = await getUserByEmail(app.db, email);
     if (!user || user.emailVerified) return;
     // The new link carries the password of the latest sign-up, so "send it again" does not lose it.
-    const pending = await app.db.userToken.findFirst({
-      where: { userId: user.id, purpose: 'verify_email', usedAt: null, expiresAt: { gt: new Date() }, passwordHash: { not: null } },
-      orderBy: { createdAt: 'desc' },
-      select: { passwordHash: true },
-    });
-    await sendVerification(app, user, pending?.passwordHash ?? null);
+    const pending = await getPendingPasswordHashOfUser(app.db, user.id);
+    await sendVerification(app, { id: user.id, email: user.email }, pending);
   });
 }
 
 /** Whose account a confirmation link is for, without using it up (the page asks before switching accounts). */
 export async function peekVerifyEmailToken(app: TWebContext, token: string): Promise<{ userId: string; email: string } | null> {
-  const row = await app.db.userToken.findUnique({ where: { tokenHash: sha256(token) }, select: { purpose: true, user: { select: { id: true, email: true } } } });
+  const row = await peekUserToken(app.db, sha256(token));
   return row && row.purpose === 'verify_email' ? { userId: row.user.id, email: row.user.email } : null;
 }
 
@@ -133,23 +121,13 @@ export async function verifyEmail(app: TWebContext, token: string): Promise<TAcc
   const result = await consumeUserToken(app.db, token, 'verify_email');
   if (!result.ok) {
     if (result.reason === 'used' && result.userId) {
-      const user = await app.db.user.findUnique({ where: { id: result.userId }, select: { emailVerified: true } });
+      const user = await getUserById(app.db, result.userId);
       if (user?.emailVerified) throw new AppError('conflict', 'Your email is already confirmed. Log in to continue.', { reason: 'already_verified' });
     }
     throw new AppError('bad_request', result.reason === 'expired' ? 'This link has expired.' : 'This link is not valid (anymore).', { reason: result.reason });
   }
   const { userId, passwordHash } = result;
-  return app.db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
-    const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { emailVerified: true } });
-    await tx.userToken.updateMany({ where: { userId, purpose: 'verify_email', usedAt: null }, data: { usedAt: new Date() } });
-    const firstProof = current.emailVerified === null;
-    return tx.user.update({
-      where: { id: userId },
-      data: { emailVerified: current.emailVerified ?? new Date(), ...(firstProof ? { passwordHash } : {}) },
-      select: USER_SELECT,
-    });
-  });
+  return confirmUserEmail(app.db, userId, passwordHash);
 }
 
 export async function requestPasswordReset(app: TWebContext, email: string, ip: string): Promise<void> {
@@ -158,7 +136,7 @@ export async function requestPasswordReset(app: TWebContext, email: string, ip: 
   await hitRateLimit('reset-email', email, resetPerEmail.limit, resetPerEmail.windowSeconds);
   await hitMailBudget(email);
   afterAnswer(app, 'password reset mail', async () => {
-    const user = await app.db.user.findUnique({ where: { email }, select: { id: true, email: true } });
+    const user = await getUserByEmail(app.db, email);
     if (!user) return;
     const token = await issueUserToken(app.db, user.id, 'reset_password', RESET_PASSWORD_TTL_SECONDS);
     await app.mailer.send(resetPasswordMail(user.email, link(app, '/reset-password', { token })));
@@ -176,16 +154,7 @@ export async function resetPassword(app: TWebContext, token: string, password: s
     throw new AppError('bad_request', result.reason === 'expired' ? 'This reset link has expired. Ask for a new one.' : 'This reset link is not valid (anymore). Ask for a new one.', { reason: result.reason });
   }
   const userId = result.userId;
-  return app.db.$transaction(async (tx) => {
-    const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { emailVerified: true } });
-    // Pending confirmation links die too: they carry passwords chosen before this one.
-    await tx.userToken.updateMany({ where: { userId, purpose: { in: ['reset_password', 'verify_email'] }, usedAt: null }, data: { usedAt: new Date() } });
-    const user = await tx.user.update({
-      where: { id: userId },
-      data: { passwordHash, sessionVersion: { increment: 1 }, emailVerified: current.emailVerified ?? new Date() },
-      select: USER_SELECT,
-    });
-    app.log.info({ userId }, 'password reset; every session ended');
-    return user;
-  });
+  const user = await resetUserPassword(app.db, userId, passwordHash);
+  app.log.info({ userId }, 'password reset; every session ended');
+  return user;
 }

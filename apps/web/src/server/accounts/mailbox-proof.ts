@@ -1,5 +1,5 @@
 import type { Adapter } from 'next-auth/adapters';
-import type { TDb } from '@pocketping/db';
+import { dropUnprovenPasswords, getPendingPasswordHashOfEmail, getUserWithPasswordByEmail, type TDb } from '@pocketping/db';
 import { dummyPasswordHash, verifyPassword } from '../auth/password';
 
 /**
@@ -10,11 +10,7 @@ import { dummyPasswordHash, verifyPassword } from '../auth/password';
  * on an unconfirmed row by older code — is thrown away.
  */
 export async function markMailboxProven(db: TDb, userId: string): Promise<void> {
-  const now = new Date();
-  await db.$transaction([
-    db.user.updateMany({ where: { id: userId, emailVerified: null }, data: { passwordHash: null } }),
-    db.userToken.updateMany({ where: { userId, purpose: 'verify_email', usedAt: null }, data: { usedAt: now } }),
-  ]);
+  await dropUnprovenPasswords(db, userId);
 }
 
 /**
@@ -23,12 +19,7 @@ export async function markMailboxProven(db: TDb, userId: string): Promise<void> 
  * so the query costs every login the same.
  */
 export async function pendingPasswordHash(db: TDb, email: string): Promise<string | null> {
-  const row = await db.userToken.findFirst({
-    where: { user: { email, emailVerified: null }, purpose: 'verify_email', usedAt: null, expiresAt: { gt: new Date() }, passwordHash: { not: null } },
-    orderBy: { createdAt: 'desc' },
-    select: { passwordHash: true },
-  });
-  return row?.passwordHash ?? null;
+  return getPendingPasswordHashOfEmail(db, email);
 }
 
 /**
@@ -54,7 +45,7 @@ export type TPasswordCheck = { ok: true; user: { id: string; email: string; name
  * waiting on its confirmation link: typing that one earns "confirm your email first", never a session.
  */
 export async function checkPassword(db: TDb, email: string, password: string): Promise<TPasswordCheck> {
-  const [user, pending] = await Promise.all([db.user.findUnique({ where: { email } }), pendingPasswordHash(db, email)]);
+  const [user, pending] = await Promise.all([getUserWithPasswordByEmail(db, email), pendingPasswordHash(db, email)]);
   const stored = user?.emailVerified ? user.passwordHash : pending;
   const ok = await verifyPassword(password, stored ?? (await dummyPasswordHash()));
   if (!user || !stored || !ok) return { ok: false, reason: 'wrong' };

@@ -1,7 +1,7 @@
 import { randomToken, sha256 } from '@pocketping/core';
-import type { TDb } from '@pocketping/db';
+import { createUserToken, takeUserToken, type TDb, type TUserTokenPurpose } from '@pocketping/db';
 
-export type TUserTokenPurpose = 'verify_email' | 'reset_password';
+export type { TUserTokenPurpose };
 
 /**
  * One-time tokens mailed to a user (email verification, password reset). The raw token only ever exists in the
@@ -10,7 +10,7 @@ export type TUserTokenPurpose = 'verify_email' | 'reset_password';
  */
 export async function issueUserToken(db: TDb, userId: string, purpose: TUserTokenPurpose, ttlSeconds: number, passwordHash?: string): Promise<string> {
   const token = randomToken('', 32);
-  await db.userToken.create({ data: { userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlSeconds * 1000), passwordHash: passwordHash ?? null } });
+  await createUserToken(db, { userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlSeconds * 1000), passwordHash: passwordHash ?? null });
   return token;
 }
 
@@ -21,10 +21,9 @@ export type TConsumeResult =
 export async function consumeUserToken(db: TDb, token: string, purpose: TUserTokenPurpose): Promise<TConsumeResult> {
   const tokenHash = sha256(token);
   const now = new Date();
-  const taken = await db.userToken.updateMany({ where: { tokenHash, purpose, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-  const row = await db.userToken.findUnique({ where: { tokenHash }, select: { userId: true, purpose: true, usedAt: true, expiresAt: true, passwordHash: true } });
+  const { taken, row } = await takeUserToken(db, tokenHash, purpose, now);
   if (!row || row.purpose !== purpose) return { ok: false, reason: 'invalid' };
-  if (taken.count === 1) return { ok: true, userId: row.userId, passwordHash: row.passwordHash };
+  if (taken) return { ok: true, userId: row.userId, passwordHash: row.passwordHash };
   if (row.expiresAt <= now) return { ok: false, reason: 'expired', userId: row.userId };
   return { ok: false, reason: 'used', userId: row.userId };
 }

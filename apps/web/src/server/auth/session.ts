@@ -1,5 +1,5 @@
 import { decode } from 'next-auth/jwt';
-import type { TDb } from '@pocketping/db';
+import { endUserSessions, getUserById, type TDb } from '@pocketping/db';
 
 /**
  * The signed-in user behind a request, resolved from the Auth.js session cookie (a JWE encrypted with AUTH_SECRET).
@@ -68,10 +68,7 @@ export async function readSessionClaims(cookieHeader: string | null | undefined,
 
 export async function loadSessionUser(db: TDb, claims: TSessionClaims | null): Promise<TSessionUser | null> {
   if (!claims) return null;
-  const user = await db.user.findUnique({
-    where: { id: claims.sub },
-    select: { id: true, email: true, name: true, emailVerified: true, sessionVersion: true },
-  });
+  const user = await getUserById(db, claims.sub);
   if (!user || user.sessionVersion !== claims.sv) return null;
   return { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified !== null };
 }
@@ -85,6 +82,5 @@ export async function getSessionUserFromCookies(db: TDb, cookieHeader: string | 
  * `sessionVersion`). Only a token that is still current can do it, so a stale cookie cannot sign anyone out.
  */
 export async function endSessions(db: TDb, userId: string, sessionVersion: number): Promise<boolean> {
-  const ended = await db.user.updateMany({ where: { id: userId, sessionVersion }, data: { sessionVersion: { increment: 1 } } });
-  return ended.count === 1;
+  return endUserSessions(db, userId, sessionVersion);
 }

@@ -1,7 +1,5 @@
 import { AppError, decryptSecret } from '@pocketping/core';
-import {
-  deleteConnection, getConnection, getConnectionCard, listConnectionCards, recordConnectionFailure, recordConnectionSuccess, writeAuditLog, type TConnectionCard,
-} from '@pocketping/db';
+import { deleteConnection, getConnection, getConnectionCard, getProject, listConnectionCards, recordConnectionFailure, recordConnectionSuccess, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import {
   createDiscordSetupClient, createTelegramSetupClient, isBridgeError, postSlackText, ZDiscordCredentials, ZSlackCredentials, ZTelegramCredentials,
 } from '@pocketping/bridges';
@@ -32,7 +30,7 @@ async function connectionOrThrow(app: TWebContext, organizationId: string, proje
 /** Posts a short message in the connection's chat/channel with the bridge code; a failure updates its health. */
 export async function sendTestMessage(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }, connectionId: string): Promise<{ ok: true; connection: TConnectionView }> {
   const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
-  const project = await app.db.project.findFirst({ where: { organizationId: scope.organizationId, id: scope.projectId }, select: { name: true } });
+  const project = await getProject(app.db, scope.organizationId, scope.projectId);
   const text = `Test message from PocketPing: this chat is connected to "${project?.name ?? 'your project'}". Website conversations will show up here.`;
   const creds: unknown = JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials));
   try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, encryptSecret } from '@pocketping/core';
-import { createConnection, getConnectionCard, replaceConnectionCredentials, resolveConnectionsByScope, writeAuditLog, type TConnectionCard } from '@pocketping/db';
+import { createConnection, findProjectConnectionIdByTarget, getConnectionCard, getMembership, getProject, replaceConnectionCredentials, resolveConnectionsByScope, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import { createDiscordSetupClient, discordInstallLink, isBridgeError, type TDiscordSetupClient } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
 import { toSetupError } from './bridge-errors';
@@ -102,9 +102,9 @@ export async function finishDashboardDiscordInstall(
     if (input.error) return fail(`The Discord install was not completed (${input.error.slice(0, 100)}).`);
     const user = await getSessionUserFromCookies(app.db, input.cookie, app.env.AUTH_SECRET);
     if (!user || user.id !== userId) return fail('Sign in as the person who started the install, then try "Add the bot to your server" again.');
-    const membership = await app.db.membership.findUnique({ where: { organizationId_userId: { organizationId, userId } }, select: { role: true } });
+    const membership = await getMembership(app.db, organizationId, userId);
     if (!membership || !roleAtLeast(membership.role, 'admin')) return fail('Only an owner or admin of the organization can connect Discord.');
-    const project = await app.db.project.findFirst({ where: { organizationId, id: projectId }, select: { id: true } });
+    const project = await getProject(app.db, organizationId, projectId);
     if (!project) return fail('The project of this install no longer exists.');
     const { DISCORD_APPLICATION_ID: clientId, DISCORD_CLIENT_SECRET: clientSecret } = app.env;
     if (!clientId || !clientSecret) return fail('Discord is not configured on this server.');
@@ -149,19 +149,16 @@ export async function connectDiscordChannel(
   if (check.missing.length > 0) throw new AppError('unprocessable', fixIt(check.missing, check.channel.name), { missing: check.missing });
   const sealed = encryptSecret(app.keyRing, JSON.stringify({ guildId: check.guild.id, channelId: check.channel.id }));
   const names = { targetName: check.channel.name, scopeName: check.guild.name };
-  const existing = await app.db.bridgeConnection.findFirst({
-    where: { organizationId: scope.organizationId, projectId: scope.projectId, kind: 'discord', targetId: check.channel.id },
-    select: { id: true },
-  });
+  const existingId = await findProjectConnectionIdByTarget(app.db, scope, 'discord', check.channel.id);
   let connectionId: string;
-  if (existing) {
-    await replaceConnectionCredentials(app.db, scope.organizationId, existing.id, sealed, names);
-    connectionId = existing.id;
+  if (existingId) {
+    await replaceConnectionCredentials(app.db, scope.organizationId, existingId, sealed, names);
+    connectionId = existingId;
   } else {
     connectionId = (await createConnection(app.db, scope.organizationId, { projectId: scope.projectId, kind: 'discord', sealedCredentials: sealed, targetId: check.channel.id, targetScope: check.guild.id, ...names })).id;
   }
   await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user', actorId: scope.userId, action: existing ? 'connection.discord.reconnect' : 'connection.discord.connect',
+    actorType: 'user', actorId: scope.userId, action: existingId ? 'connection.discord.reconnect' : 'connection.discord.connect',
     targetType: 'bridge_connection', targetId: connectionId, metadata: { projectId: scope.projectId, guildId: check.guild.id, channelId: check.channel.id },
   });
   const card = await getConnectionCard(app.db, scope.organizationId, scope.projectId, connectionId);

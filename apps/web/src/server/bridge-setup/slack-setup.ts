@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, decryptSecret, encryptSecret } from '@pocketping/core';
-import { createConnection, getConnectionCard, replaceConnectionCredentials, resolveConnectionsByTarget, writeAuditLog, type TConnectionCard } from '@pocketping/db';
+import { createConnection, getConnectionCard, getMembership, getProject, replaceConnectionCredentials, resolveConnectionsByTarget, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import {
   checkSlackBotToken, connectSlackWithToken, exchangeSlackOAuthIdentity, listSlackPublicChannels, ZSlackCredentials, type TSlackBotIdentity, type TSlackChannelChoice,
 } from '@pocketping/bridges';
@@ -150,9 +150,9 @@ export async function finishDashboardSlackInstall(
     if (input.error) return fail(`The Slack install was not completed (${input.error.slice(0, 100)}).`);
     const user = await getSessionUserFromCookies(app.db, input.cookie, app.env.AUTH_SECRET);
     if (!user || user.id !== userId) return fail('Sign in as the person who started the install, then try "Add to Slack" again.');
-    const membership = await app.db.membership.findUnique({ where: { organizationId_userId: { organizationId, userId } }, select: { role: true } });
+    const membership = await getMembership(app.db, organizationId, userId);
     if (!membership || !roleAtLeast(membership.role, 'admin')) return fail('Only an owner or admin of the organization can connect Slack.');
-    const project = await app.db.project.findFirst({ where: { organizationId, id: projectId }, select: { id: true } });
+    const project = await getProject(app.db, organizationId, projectId);
     if (!project) return fail('The project of this install no longer exists.');
     const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret } = app.env;
     if (!clientId || !clientSecret) return fail('Slack is not configured on this server.');

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { AppError, decryptSecret, encryptSecret, randomToken, sha256 } from '@pocketping/core';
-import {
-  createConnection, getConnectionCard, recordConnectionFailure, resolveConnectionsByScope, writeAuditLog, type TConnectionCard,
-} from '@pocketping/db';
+import { createConnection, getConnectionCard, getProject, listTelegramConnectionsWithoutBotId, recordConnectionFailure, resolveConnectionsByScope, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import {
   createTelegramSetupClient, findLinkCommand, getBridge, isBridgeError, isPollConflict, isTelegramBotToken, isWebhookConflict, lastUpdateId, ZTelegramCredentials, type TTelegramSetupClient,
 } from '@pocketping/bridges';
@@ -56,10 +54,10 @@ async function assertBotFree(app: TWebContext, organizationId: string, projectId
   let used: { organizationId: string; projectId: string } | null = byScope[0] ?? null;
   if (!used) {
     // System scan of the few connections without a bot id (made before the dashboard); each row keeps its tenant.
-    const legacy = await app.db.bridgeConnection.findMany({ where: { kind: 'telegram', targetScope: null, status: { not: 'disabled' } }, select: { organizationId: true, projectId: true, credentials: true }, take: 1000 });
+    const legacy = await listTelegramConnectionsWithoutBotId(app.db, 1000);
     const hit = legacy.find((c) => {
       try {
-        return botIdOf(ZTelegramCredentials.parse(JSON.parse(decryptSecret(app.keyRing, c.credentials))).botToken) === botId;
+        return botIdOf(ZTelegramCredentials.parse(JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials))).botToken) === botId;
       } catch {
         return false;
       }
@@ -73,7 +71,7 @@ async function assertBotFree(app: TWebContext, organizationId: string, projectId
   if (used.projectId === projectId) {
     throw new AppError('conflict', 'This bot is already connected to this project. To move it to another group, disconnect it above first; to fix a broken connection, fix the group and use "Send a test message".');
   }
-  const project = await app.db.project.findFirst({ where: { organizationId, id: used.projectId }, select: { name: true } });
+  const project = await getProject(app.db, organizationId, used.projectId);
   throw new AppError('conflict', `This bot is already connected to your project "${project?.name ?? 'another project'}". Use a separate bot per project (@BotFather → /newbot), or disconnect it there first.`);
 }
 
@@ -195,7 +193,7 @@ export async function checkTelegramLink(app: TWebContext, input: { organizationI
 async function connect(app: TWebContext, p: TPending, botToken: string, chat: { id: number; title: string }, client: TTelegramSetupClient): Promise<TTelegramLinkStatus> {
   const chatId = chat.id;
   await assertBotFree(app, p.organizationId, p.projectId, p.botId);
-  const project = await app.db.project.findFirst({ where: { organizationId: p.organizationId, id: p.projectId }, select: { id: true, name: true } });
+  const project = await getProject(app.db, p.organizationId, p.projectId);
   if (!project) throw new AppError('not_found', 'Project not found.');
   const webhookSecret = randomToken('', 32);
   const sealedCredentials = encryptSecret(app.keyRing, JSON.stringify({ botToken, webhookSecret }));

@@ -4,6 +4,7 @@ import { LIMITS, type TMessage } from '@pocketping/protocol';
 import type { TWebContext } from '../context';
 import type { TSessionUser } from '../auth/session';
 import { conversationPorts } from './realtime';
+import { conversationExists } from '@pocketping/db';
 
 /**
  * What the dashboard does to a conversation: the conversation actions of @pocketping/conversations (the same ones a
@@ -20,12 +21,8 @@ interface TScope {
 
 /** The conversation of this project (read inside the tenant), or not_found. */
 async function loadConversation(s: TScope): Promise<{ id: string }> {
-  const c = await s.app.db.conversation.findFirst({
-    where: { organizationId: s.organizationId, projectId: s.projectId, id: s.conversationId },
-    select: { id: true },
-  });
-  if (!c) throw new AppError('not_found', 'Conversation not found.');
-  return c;
+  if (!(await conversationExists(s.app.db, s, s.conversationId))) throw new AppError('not_found', 'Conversation not found.');
+  return { id: s.conversationId };
 }
 
 export function operatorName(user: TSessionUser): string {

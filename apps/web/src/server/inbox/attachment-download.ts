@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { AppError } from '@pocketping/core';
 import type { TWebContext } from '../context';
+import { findDownloadableAttachment } from '@pocketping/db';
 
 /** Types a browser may show inline (thumbnails in the inbox); everything else is always a download. */
 export const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -21,16 +22,7 @@ export async function downloadAttachment(
   scope: { organizationId: string; projectId: string; conversationId: string; attachmentId: string },
   opts: { download: boolean; head: boolean },
 ): Promise<Response> {
-  const row = await app.db.attachment.findFirst({
-    where: {
-      organizationId: scope.organizationId,
-      id: scope.attachmentId,
-      conversationId: scope.conversationId,
-      conversation: { projectId: scope.projectId },
-      message: { is: { deletedAt: null } },
-    },
-    select: { id: true, name: true, contentType: true, sha256: true, storageKey: true },
-  });
+  const row = await findDownloadableAttachment(app.db, scope, scope.attachmentId);
   if (!row) throw new AppError('not_found', 'File not found.');
   const object = await app.storage.get(row.storageKey);
   if (!object) {

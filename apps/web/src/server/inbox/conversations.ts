@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { Prisma, type TDb } from '@pocketping/db';
+import { getConversationWithVisitor, listLatestMessagesWithAttachments, queryInboxPage, type TDb } from '@pocketping/db';
 import { describeUserAgent } from './user-agent';
 
 /**
@@ -69,69 +69,8 @@ export async function listInbox(
 ): Promise<{ rows: TInboxRow[]; nextCursor: string | null }> {
   const query = ZInboxQuery.parse(input);
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-  const sortKey = Prisma.sql`COALESCE(c."lastMessageAt", c."createdAt")`;
-  const tab =
-    query.tab === 'closed'
-      ? Prisma.sql`AND c.status = 'closed'`
-      : query.tab === 'unanswered'
-        ? Prisma.sql`AND c.status = 'open' AND lp.sender = 'visitor'`
-        : Prisma.sql`AND c.status = 'open'`;
   const pattern = query.q ? containsPattern(query.q) : null;
-  const search = pattern
-    ? // The message part is one uncorrelated set (hashed once, read through the trigram index on Message.body),
-      // not a lookup per conversation.
-      Prisma.sql`AND (v.email ILIKE ${pattern} ESCAPE '\\' OR v.name ILIKE ${pattern} ESCAPE '\\' OR c.id IN (
-        SELECT sm."conversationId" FROM "Message" sm WHERE sm."organizationId" = ${organizationId}
-          AND sm."deletedAt" IS NULL AND sm.body ILIKE ${pattern} ESCAPE '\\'))`
-    : Prisma.empty;
-  const after = cursor ? Prisma.sql`AND (${sortKey}, c.id) < (${cursor.t}::timestamp, ${cursor.id})` : Prisma.empty;
-
-  // The page is chosen first (filter, sort, limit), and only its rows get the per-conversation lookups (last
-  // message, last public sender, unread count): on a project with many conversations the lookups would otherwise run
-  // for every open conversation before the sort. The unanswered tab filters on the last public sender, so there
-  // that one lookup runs inside the page query.
-  const lastPublic = Prisma.sql`LEFT JOIN LATERAL (
-      SELECT sender FROM "Message" m
-      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.visibility = 'public' AND m."deletedAt" IS NULL
-      ORDER BY m.seq DESC LIMIT 1
-    ) lp ON true`;
-  const sql = Prisma.sql`
-    WITH page AS (
-      SELECT c.id, c."organizationId", c.status, c."visitorId", c."nextSeq", c."operatorLastReadSeq", ${sortKey} AS "sortAt"
-      FROM "Conversation" c
-      JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
-      ${query.tab === 'unanswered' ? lastPublic : Prisma.empty}
-      WHERE c."organizationId" = ${organizationId} AND c."projectId" = ${projectId}
-        ${tab} ${search} ${after}
-      ORDER BY ${sortKey} DESC, c.id DESC
-      LIMIT ${query.limit + 1}
-    )
-    SELECT c.id, c.status::text AS status, c."visitorId", c."nextSeq" - 1 AS "lastSeq", c."operatorLastReadSeq",
-      to_char(c."sortAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS at,
-      v.name AS "visitorName", v.email AS "visitorEmail",
-      lm.body AS "lastBody", lm.sender::text AS "lastSender", lm.visibility::text AS "lastVisibility", lm."deletedAt" IS NOT NULL AS "lastDeleted",
-      lp.sender::text AS "lastPublicSender",
-      (SELECT count(*) FROM (SELECT 1 FROM "Message" um WHERE um."organizationId" = c."organizationId" AND um."conversationId" = c.id
-         AND um.seq > c."operatorLastReadSeq" AND um.sender <> 'operator' LIMIT 99) u)::int AS unread
-    FROM page c
-    JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
-    LEFT JOIN LATERAL (
-      SELECT body, sender, visibility, "deletedAt" FROM "Message" m
-      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id ORDER BY m.seq DESC LIMIT 1
-    ) lm ON true
-    ${lastPublic}
-    ORDER BY c."sortAt" DESC, c.id DESC`;
-
-  type TRaw = {
-    id: string; status: 'open' | 'closed'; visitorId: string; lastSeq: number; operatorLastReadSeq: number; at: string;
-    visitorName: string | null; visitorEmail: string | null; lastBody: string | null; lastSender: string | null;
-    lastVisibility: string | null; lastDeleted: boolean | null; lastPublicSender: string | null; unread: number;
-  };
-  // A text search scans message bodies: bounded in time so one search cannot hold a connection for long.
-  const raw = await db.$transaction(async (tx) => {
-    if (pattern) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = 5000`);
-    return tx.$queryRaw<TRaw[]>(sql);
-  });
+  const raw = await queryInboxPage(db, organizationId, projectId, { tab: query.tab, pattern, after: cursor, limit: query.limit });
   const page = raw.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
@@ -222,17 +161,9 @@ function stringRecord(v: unknown, maxEntries = 30): Record<string, string> {
 
 /** One conversation of the project with its visitor and messages (internal notes included), or not_found. */
 export async function getConversationView(db: TDb, organizationId: string, projectId: string, conversationId: string): Promise<TConversationView> {
-  const c = await db.conversation.findFirst({
-    where: { organizationId, projectId, id: conversationId },
-    include: { visitor: true },
-  });
+  const c = await getConversationWithVisitor(db, { organizationId, projectId }, conversationId);
   if (!c) throw new AppError('not_found', 'Conversation not found.');
-  const rows = await db.message.findMany({
-    where: { organizationId, conversationId: c.id },
-    orderBy: { seq: 'desc' },
-    take: MAX_MESSAGES + 1,
-    include: { attachments: { orderBy: { createdAt: 'asc' }, select: { id: true, name: true, contentType: true, size: true } } },
-  });
+  const rows = await listLatestMessagesWithAttachments(db, organizationId, c.id, MAX_MESSAGES + 1);
   const meta = (typeof c.visitor.metadata === 'object' && c.visitor.metadata !== null ? c.visitor.metadata : {}) as Record<string, unknown>;
   const ua = describeUserAgent(str(meta.userAgent));
   const pages = Array.isArray(meta.pages) ? meta.pages.map((p) => str(p)).filter((p): p is string => p !== null).slice(-20) : [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { createProject as createProjectRow, writeAuditLog, type TDb } from '@pocketping/db';
+import { createProject as createProjectRow, updateProjectFields, writeAuditLog, type TDb } from '@pocketping/db';
 import { MAX_ALLOWED_ORIGINS, ZAllowedOrigins, ZSiteUrl, dashboardOrigin } from './origins';
 import { loadProjectDto, type TProjectDto } from './project-dto';
 
@@ -23,7 +23,7 @@ export async function createProject(
   if (input.allowTestPage) origins.add(dashboardOrigin(ctx.webPublicUrl));
   if (origins.size > MAX_ALLOWED_ORIGINS) throw new AppError('bad_request', `At most ${MAX_ALLOWED_ORIGINS} allowed origins (the test page counts as one).`);
   const row = await createProjectRow(db, ctx.organizationId, { name: input.name, allowedOrigins: Array.from(origins) });
-  await db.project.update({ where: { organizationId_id: { organizationId: ctx.organizationId, id: row.id } }, data: { siteUrl: input.siteUrl } });
+  await updateProjectFields(db, ctx.organizationId, row.id, { siteUrl: input.siteUrl });
   await writeAuditLog(db, ctx.organizationId, { actorType: 'user', actorId: ctx.userId, action: 'project.created', targetType: 'project', targetId: row.id });
   const dto = await loadProjectDto(db, ctx.organizationId, row.id);
   if (!dto) throw new AppError('internal', 'Project vanished right after creation.');

@@ -1,5 +1,5 @@
 import { AppError, encryptSecret, randomToken, type TKeyRing } from '@pocketping/core';
-import { setProjectIdentitySecret, writeAuditLog, type TDb } from '@pocketping/db';
+import { getProjectRecord, setProjectIdentitySecret, writeAuditLog, type TDb } from '@pocketping/db';
 import { parseProjectSettings } from '@pocketping/protocol';
 import { IDENTITY_SECRET_SET_ACTION } from './project-dto';
 
@@ -15,15 +15,13 @@ export async function rotateIdentitySecret(
   const secret = randomToken('is_', 32);
   await setProjectIdentitySecret(db, ctx.organizationId, ctx.projectId, encryptSecret(keyRing, secret));
   const at = new Date();
-  await db.auditLog.create({
-    data: { organizationId: ctx.organizationId, actorType: 'user', actorId: ctx.userId, action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: ctx.projectId, createdAt: at },
-  });
+  await writeAuditLog(db, ctx.organizationId, { actorType: 'user', actorId: ctx.userId, action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: ctx.projectId, createdAt: at });
   return { secret, setAt: at.toISOString() };
 }
 
 /** Removes the secret; refused while identity verification is enforced (every visitor would be locked out). */
 export async function removeIdentitySecret(db: TDb, ctx: { organizationId: string; projectId: string; userId: string }): Promise<void> {
-  const p = await db.project.findFirst({ where: { id: ctx.projectId, organizationId: ctx.organizationId }, select: { settings: true } });
+  const p = await getProjectRecord(db, ctx.organizationId, ctx.projectId);
   if (!p) throw new AppError('not_found', 'Project not found.');
   if (parseProjectSettings(p.settings).identity === 'enforce') {
     throw new AppError('conflict', 'Identity verification is enforced: switch it to optional or off before removing the secret.');

@@ -1,4 +1,4 @@
-import type { TDb } from '@pocketping/db';
+import { countProjectConnections, type TDb } from '@pocketping/db';
 
 export type TOnboardingStep = 1 | 2 | 3 | 4 | 5;
 
@@ -12,7 +12,7 @@ export async function onboardingStepFor(
   project: { id: string; widgetFirstSeenAt: Date | null },
   requested?: number,
 ): Promise<{ step: TOnboardingStep; bridgeCount: number }> {
-  const bridgeCount = await db.bridgeConnection.count({ where: { organizationId, projectId: project.id } });
+  const bridgeCount = await countProjectConnections(db, organizationId, project.id);
   if (requested !== undefined && requested >= 3 && requested <= 5) return { step: requested as TOnboardingStep, bridgeCount };
   if (!project.widgetFirstSeenAt) return { step: 3, bridgeCount };
   return { step: bridgeCount === 0 ? 4 : 5, bridgeCount };

@@ -1,5 +1,5 @@
 import { parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
-import type { TDb } from '@pocketping/db';
+import { getLatestAuditEntryAt, getProjectRecord, type TDb } from '@pocketping/db';
 
 /** Audit action recorded whenever the identity secret is generated or rotated ("set on <date>" reads it back). */
 export const IDENTITY_SECRET_SET_ACTION = 'project.identity_secret.set';
@@ -34,12 +34,7 @@ interface TProjectRow {
 
 /** When the current identity secret was set (from the audit log), or null if unknown / not set. */
 export async function identitySecretSetAt(db: TDb, organizationId: string, projectId: string): Promise<Date | null> {
-  const entry = await db.auditLog.findFirst({
-    where: { organizationId, action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: projectId },
-    orderBy: { createdAt: 'desc' },
-    select: { createdAt: true },
-  });
-  return entry?.createdAt ?? null;
+  return getLatestAuditEntryAt(db, organizationId, { action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: projectId });
 }
 
 export function toProjectDto(p: TProjectRow, secretSetAt: Date | null): TProjectDto {
@@ -59,7 +54,7 @@ export function toProjectDto(p: TProjectRow, secretSetAt: Date | null): TProject
 
 /** Loads the DTO of a project of this organization (null when it is not one of theirs). */
 export async function loadProjectDto(db: TDb, organizationId: string, projectId: string): Promise<TProjectDto | null> {
-  const p = await db.project.findFirst({ where: { id: projectId, organizationId } });
+  const p = await getProjectRecord(db, organizationId, projectId);
   if (!p) return null;
   return toProjectDto(p, p.identitySecret ? await identitySecretSetAt(db, organizationId, projectId) : null);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { writeAuditLog, type TDb } from '@pocketping/db';
+import { getProjectRecord, updateProjectFields, writeAuditLog, type TDb } from '@pocketping/db';
 import { ZProjectSettingsPatch, parseProjectSettings } from '@pocketping/protocol';
 import { ZAllowedOrigins, ZSiteUrl } from './origins';
 import { loadProjectDto, type TProjectDto } from './project-dto';
@@ -22,7 +22,7 @@ export async function updateProject(
   ctx: { organizationId: string; userId: string; projectId: string },
   input: z.output<typeof ZUpdateProject>,
 ): Promise<TProjectDto> {
-  const current = await db.project.findFirst({ where: { id: ctx.projectId, organizationId: ctx.organizationId } });
+  const current = await getProjectRecord(db, ctx.organizationId, ctx.projectId);
   if (!current) throw new AppError('not_found', 'Project not found.');
   const data: { name?: string; siteUrl?: string | null; allowedOrigins?: string[]; settings?: object } = {};
   if (input.name !== undefined) data.name = input.name;
@@ -35,7 +35,7 @@ export async function updateProject(
     }
     data.settings = merged;
   }
-  await db.project.update({ where: { organizationId_id: { organizationId: ctx.organizationId, id: ctx.projectId } }, data });
+  await updateProjectFields(db, ctx.organizationId, ctx.projectId, data);
   await writeAuditLog(db, ctx.organizationId, {
     actorType: 'user',
     actorId: ctx.userId,

@@ -1,4 +1,4 @@
-import { listApiKeys, type TApiKeyPublic, type TDb } from '@pocketping/db';
+import { listApiKeyCreatorIds, listApiKeys, listMemberUserIds, listUsersByIds, type TApiKeyPublic, type TDb } from '@pocketping/db';
 
 /**
  * Who created each key, and whether they are still on the team. The rule for a member who leaves: their keys keep
@@ -11,14 +11,11 @@ export interface TApiKeyWithCreator extends TApiKeyPublic {
 
 export async function listApiKeysWithCreators(db: TDb, organizationId: string): Promise<TApiKeyWithCreator[]> {
   const keys = await listApiKeys(db, organizationId);
-  const rows = await db.apiKey.findMany({ where: { organizationId }, select: { id: true, createdById: true } });
+  const rows = await listApiKeyCreatorIds(db, organizationId);
   const creatorOf = new Map(rows.map((r) => [r.id, r.createdById]));
   const userIds = [...new Set(rows.map((r) => r.createdById).filter((id): id is string => id !== null))];
-  const [users, members] = await Promise.all([
-    db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }),
-    db.membership.findMany({ where: { organizationId, userId: { in: userIds } }, select: { userId: true } }),
-  ]);
-  const memberIds = new Set(members.map((m) => m.userId));
+  const [users, members] = await Promise.all([listUsersByIds(db, userIds), listMemberUserIds(db, organizationId, userIds)]);
+  const memberIds = new Set(members);
   const userById = new Map(users.map((u) => [u.id, u]));
   return keys.map((k) => {
     const user = userById.get(creatorOf.get(k.id) ?? '');

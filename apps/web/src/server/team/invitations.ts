@@ -1,5 +1,9 @@
 import { AppError, randomToken, sha256 } from '@pocketping/core';
-import { writeAuditLog, type Role, type TDb, type TTx } from '@pocketping/db';
+import {
+  claimInvitation, createInvitationRow, createMembership, getInvitation, getInvitationByTokenHash, getMembership, getOrganizationName,
+  getUserById, inTransaction, isMemberEmail, listPendingInvitationRows, revokeInvitationRow, revokePendingInvitationsTo,
+  withOrganizationLock, writeAuditLog, type Role, type TDb, type TDbOrTx,
+} from '@pocketping/db';
 import type { TWebContext } from '../context';
 import { invitationMail } from '../mail/templates';
 import { hitRateLimit } from '../rate-limit';
@@ -43,7 +47,7 @@ export function invitationUrl(webPublicUrl: string, token: string): string {
 
 /** Invitations not yet accepted nor revoked (expired ones included, flagged, so an admin can send a new one). */
 export async function listPendingInvitations(db: TDb, organizationId: string): Promise<TInvitationPublic[]> {
-  const rows = await db.invitation.findMany({ where: { organizationId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: 'desc' } });
+  const rows = await listPendingInvitationRows(db, organizationId);
   const now = new Date();
   return rows.map((r) => toPublic(r, now));
 }
@@ -60,63 +64,57 @@ export async function createInvitation(
   if (!canInvite(actor.role)) throw new AppError('forbidden', 'Only an admin or owner can invite.');
   const email = input.email.trim().toLowerCase();
   const { db } = app;
-  const already = await db.membership.findFirst({ where: { organizationId: actor.organizationId, user: { email } }, select: { id: true } });
-  if (already) throw new AppError('conflict', `${email} is already a member of this organization.`);
+  if (await isMemberEmail(db, actor.organizationId, email)) throw new AppError('conflict', `${email} is already a member of this organization.`);
   await hitRateLimit('invite', actor.organizationId, INVITATIONS_PER_HOUR, 3600);
   await hitMailBudget(email);
 
   const token = randomToken('', 32);
-  const org = await db.organization.findUniqueOrThrow({ where: { id: actor.organizationId }, select: { name: true } });
-  const row = await db.$transaction(async (tx) => {
-    await tx.invitation.updateMany({
-      where: { organizationId: actor.organizationId, email, acceptedAt: null, revokedAt: null },
-      data: { revokedAt: new Date() },
+  const orgName = await getOrganizationName(db, actor.organizationId);
+  const row = await inTransaction(db, async (tx) => {
+    await revokePendingInvitationsTo(tx, actor.organizationId, email);
+    const created = await createInvitationRow(tx, actor.organizationId, {
+      email, role: input.role, tokenHash: sha256(token), invitedById: actor.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
     });
-    const created = await tx.invitation.create({
-      data: {
-        organizationId: actor.organizationId, email, role: input.role, tokenHash: sha256(token), invitedById: actor.userId,
-        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-      },
-    });
-    await writeAuditLog(tx as unknown as TDb, actor.organizationId, {
+    await writeAuditLog(tx, actor.organizationId, {
       actorType: 'user', actorId: actor.userId, action: 'invitation.created', targetType: 'invitation', targetId: created.id, metadata: { email, role: input.role },
     });
     return created;
   });
 
   try {
-    await app.mailer.send(invitationMail(email, invitationUrl(app.env.WEB_PUBLIC_URL, token), org.name, actor.name?.trim() || actor.email));
+    await app.mailer.send(invitationMail(email, invitationUrl(app.env.WEB_PUBLIC_URL, token), orgName, actor.name?.trim() || actor.email));
   } catch (err) {
     app.log.warn({ organizationId: actor.organizationId, invitationId: row.id, err: err instanceof Error ? err.message : String(err) }, 'invitation mail failed');
-    await db.invitation.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    await revokeInvitationRow(db, actor.organizationId, row.id);
     throw new AppError('unprocessable', 'The invitation mail could not be sent. Check the address and try again.');
   }
   return toPublic(row);
 }
 
 export async function revokeInvitation(db: TDb, actor: TActor, invitationId: string): Promise<void> {
-  const row = await db.invitation.findUnique({ where: { organizationId_id: { organizationId: actor.organizationId, id: invitationId } } });
+  const row = await getInvitation(db, actor.organizationId, invitationId);
   if (!row) throw new AppError('not_found', 'Invitation not found.');
   if (row.acceptedAt) throw new AppError('conflict', 'This invitation was already accepted: remove the member instead.');
   if (row.revokedAt) return;
-  await db.invitation.update({ where: { organizationId_id: { organizationId: actor.organizationId, id: invitationId } }, data: { revokedAt: new Date() } });
+  await revokeInvitationRow(db, actor.organizationId, invitationId);
   await writeAuditLog(db, actor.organizationId, {
     actorType: 'user', actorId: actor.userId, action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, metadata: { email: row.email },
   });
 }
 
-async function inviterMayInvite(db: TDb | TTx, organizationId: string, invitedById: string | null): Promise<boolean> {
+async function inviterMayInvite(db: TDbOrTx, organizationId: string, invitedById: string | null): Promise<boolean> {
   if (!invitedById) return false;
-  const m = await db.membership.findUnique({ where: { organizationId_userId: { organizationId, userId: invitedById } }, select: { role: true } });
+  const m = await getMembership(db, organizationId, invitedById);
   return m !== null && canInvite(m.role);
 }
 
 /** What the /invite/<token> page shows. Null when no invitation has this token. */
 export async function getInvitationByToken(db: TDb, token: string): Promise<TInvitationView | null> {
   if (!token || token.length > 200) return null;
-  const row = await db.invitation.findUnique({ where: { tokenHash: sha256(token) }, include: { organization: { select: { id: true, name: true } } } });
+  const row = await getInvitationByTokenHash(db, sha256(token));
   if (!row) return null;
-  const inviter = row.invitedById ? await db.user.findUnique({ where: { id: row.invitedById }, select: { name: true, email: true } }) : null;
+  const inviterUser = row.invitedById ? await getUserById(db, row.invitedById) : null;
+  const inviter = inviterUser ? { name: inviterUser.name, email: inviterUser.email } : null;
   let status: TInvitationStatus = row.acceptedAt ? 'accepted' : row.revokedAt ? 'revoked' : row.expiresAt <= new Date() ? 'expired' : 'valid';
   if (status === 'valid' && !(await inviterMayInvite(db, row.organizationId, row.invitedById))) status = 'revoked';
   return { id: row.id, invitedById: row.invitedById, organization: row.organization, email: row.email, role: row.role, expiresAt: row.expiresAt, inviter, status };
@@ -136,27 +134,22 @@ export async function acceptInvitation(db: TDb, user: { id: string; email: strin
     throw new AppError('forbidden', `This invitation was sent to ${inv.email}. Sign in with that address to accept it.`);
   }
   if (inv.status === 'accepted') {
-    const member = await db.membership.findUnique({ where: { organizationId_userId: { organizationId: inv.organization.id, userId: user.id } } });
+    const member = await getMembership(db, inv.organization.id, user.id);
     if (member) return { organizationId: inv.organization.id, role: member.role };
   }
   if (inv.status !== 'valid') throw new AppError('conflict', INVITATION_STATUS_MESSAGES[inv.status], { reason: inv.status });
 
-  return db.$transaction(async (tx) => {
-    // An invitation is only as good as its sender's right to invite, now: a removed or demoted admin's invitations
-    // are withdrawn when that happens, and this re-check (under the organization's lock, which membership changes
-    // also take) closes the gap between the two.
-    await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${inv.organization.id} FOR UPDATE`;
+  // An invitation is only as good as its sender's right to invite, now: a removed or demoted admin's invitations
+  // are withdrawn when that happens, and this re-check (under the organization's lock, which membership changes
+  // also take) closes the gap between the two.
+  return withOrganizationLock(db, inv.organization.id, async (tx) => {
     if (!(await inviterMayInvite(tx, inv.organization.id, inv.invitedById))) {
       throw new AppError('conflict', INVITATION_STATUS_MESSAGES.revoked, { reason: 'revoked' });
     }
-    const claimed = await tx.invitation.updateMany({
-      where: { id: inv.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-      data: { acceptedAt: new Date() },
-    });
-    if (claimed.count !== 1) throw new AppError('conflict', 'This invitation is no longer valid.', { reason: 'used' });
-    const existing = await tx.membership.findUnique({ where: { organizationId_userId: { organizationId: inv.organization.id, userId: user.id } } });
-    const member = existing ?? (await tx.membership.create({ data: { organizationId: inv.organization.id, userId: user.id, role: inv.role } }));
-    await writeAuditLog(tx as unknown as TDb, inv.organization.id, {
+    if (!(await claimInvitation(tx, inv.organization.id, inv.id))) throw new AppError('conflict', 'This invitation is no longer valid.', { reason: 'used' });
+    const existing = await getMembership(tx, inv.organization.id, user.id);
+    const member = existing ?? (await createMembership(tx, inv.organization.id, user.id, inv.role));
+    await writeAuditLog(tx, inv.organization.id, {
       actorType: 'user', actorId: user.id, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, metadata: { role: member.role },
     });
     return { organizationId: inv.organization.id, role: member.role };

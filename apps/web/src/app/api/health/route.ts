@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { NextResponse } from 'next/server';
 import { getContext, type TWebContext } from '~/server/context';
 import { withTimeout } from '~/server/with-timeout';
+import { pingDatabase } from '@pocketping/db';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -24,7 +25,7 @@ export async function GET(): Promise<NextResponse> {
     return NextResponse.json({ ok: false, db: false, redis: false, error: 'configuration' }, { status: 503, headers: { 'cache-control': 'no-store' } });
   }
   const [db, redis] = await Promise.all([
-    withTimeout(ctx.db.$queryRaw`SELECT 1`, CHECK_TIMEOUT_MS, 'postgres').then(
+    withTimeout(pingDatabase(ctx.db), CHECK_TIMEOUT_MS, 'postgres').then(
       () => true,
       (err: unknown) => (ctx.log.warn({ err }, 'health: postgres check failed'), false),
     ),

@@ -13,6 +13,7 @@ import { CreateOrgForm } from './create-org-form';
 import { CreateProjectForm } from './create-project-form';
 import '../o/[orgId]/p/[projectId]/install/_components/install.css';
 import './onboarding.css';
+import { countProjects, getFirstProjectId, getProjectRecord, listMembershipsOfUser } from '@pocketping/db';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Get started' };
@@ -37,11 +38,7 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
   const sp = await searchParams;
   const user = await requirePageUser({ next: '/app/onboarding' });
   const { db, env } = getContext();
-  const memberships = await db.membership.findMany({
-    where: { userId: user.id },
-    orderBy: { createdAt: 'asc' },
-    include: { organization: { select: { id: true, name: true } } },
-  });
+  const memberships = await listMembershipsOfUser(db, user.id);
 
   let orgId = one(sp.org);
   const projectParam = one(sp.project);
@@ -52,8 +49,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     // Resume: the first organization where the user may create projects, and its latest project.
     const m = memberships.find((x) => roleAtLeast(x.role, 'admin'));
     if (!m) redirect('/app');
-    const latest = await db.project.findFirst({ where: { organizationId: m.organizationId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
-    redirect(latest ? `/app/onboarding?org=${m.organizationId}&project=${latest.id}` : `/app/onboarding?org=${m.organizationId}`);
+    const latestId = await getFirstProjectId(db, m.organizationId, 'newest');
+    redirect(latestId ? `/app/onboarding?org=${m.organizationId}&project=${latestId}` : `/app/onboarding?org=${m.organizationId}`);
   }
 
   let step: TOnboardingStep = 1;
@@ -67,12 +64,9 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     if (!membership) notFound();
     if (!roleAtLeast(membership.role, 'admin')) redirect(`/app/o/${orgId}/forbidden?need=admin`);
     step = 2;
-    orgProjectCount = await db.project.count({ where: { organizationId: orgId } });
+    orgProjectCount = await countProjects(db, orgId);
     if (projectParam) {
-      project = await db.project.findFirst({
-        where: { id: projectParam, organizationId: orgId },
-        select: { id: true, name: true, publicKey: true, widgetFirstSeenAt: true, widgetLastSeenAt: true, allowedOrigins: true },
-      });
+      project = await getProjectRecord(db, orgId, projectParam);
       if (!project) notFound();
       const r = await onboardingStepFor(db, orgId, project, Number.isFinite(requestedStep) ? requestedStep : undefined);
       step = r.step;

@@ -2,13 +2,10 @@
 import { userRoute } from '../../../../server/tenancy';
 import { hitRateLimit } from '../../../../server/rate-limit';
 import { ZCreateOrganization, createOrganization } from '../../../../server/projects/create-organization';
+import { listMembershipsOfUser } from '@pocketping/db';
 
 export const GET = userRoute({}, async ({ app, user }) => {
-  const memberships = await app.db.membership.findMany({
-    where: { userId: user.id },
-    orderBy: { createdAt: 'asc' },
-    include: { organization: { select: { id: true, name: true, slug: true } } },
-  });
+  const memberships = await listMembershipsOfUser(app.db, user.id);
   return { organizations: memberships.map((m) => ({ ...m.organization, role: m.role })) };
 });
 

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { getContext } from '../../../../../server/context';
 import { requirePageMember } from '../../../../../server/page-guard';
 import { DashboardNav } from '../../../../../components/dashboard-nav';
+import { listMembershipsOfUser, listProjectNames } from '@pocketping/db';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,8 +11,8 @@ export default async function OrgLayout({ children, params }: { children: ReactN
   const { orgId } = await params;
   const member = await requirePageMember(orgId);
   const [projects, orgs] = await Promise.all([
-    getContext().db.project.findMany({ where: { organizationId: orgId }, orderBy: { createdAt: 'asc' }, select: { id: true, name: true } }),
-    getContext().db.membership.findMany({ where: { userId: member.user.id }, include: { organization: { select: { id: true, name: true } } }, orderBy: { createdAt: 'asc' } }),
+    listProjectNames(getContext().db, orgId),
+    listMembershipsOfUser(getContext().db, member.user.id),
   ]);
   return (
     <div className="dash">
@@ -21,7 +22,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
         role={member.role}
         userEmail={member.user.email}
         projects={projects}
-        organizations={orgs.map((m) => m.organization)}
+        organizations={orgs.map((m) => ({ id: m.organization.id, name: m.organization.name }))}
       />
       <main className="dash-main">{children}</main>
     </div>

@@ -6,6 +6,7 @@ import { listPendingInvitations } from '../../../../../../server/team/invitation
 import { canChangeRole, canRemove, canTransferOwnership } from '../../../../../../server/team/roles';
 import { InviteForm, InvitationActions, MemberActions } from './team-client';
 import './lists.css';
+import { countActiveApiKeysByCreator } from '@pocketping/db';
 
 export const metadata: Metadata = { title: 'Team' };
 export const dynamic = 'force-dynamic';
@@ -21,9 +22,9 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
   const [members, invitations, keyCounts] = await Promise.all([
     listMembers(db, orgId),
     isAdmin ? listPendingInvitations(db, orgId) : Promise.resolve([]),
-    isAdmin ? db.apiKey.groupBy({ by: ['createdById'], where: { organizationId: orgId, revokedAt: null }, _count: { _all: true } }) : Promise.resolve([]),
+    isAdmin ? countActiveApiKeysByCreator(db, orgId) : Promise.resolve(new Map<string | null, number>()),
   ]);
-  const activeKeysBy = new Map(keyCounts.map((k) => [k.createdById, k._count._all]));
+  const activeKeysBy = keyCounts;
   const owners = members.filter((m) => m.role === 'owner').length;
 
   return (

@@ -1,13 +1,10 @@
 // GET/POST /api/app/orgs/:orgId/projects — list the organization's projects; create one (admin)
 import { orgRoute } from '../../../../../../server/tenancy';
 import { ZCreateProject, createProject } from '../../../../../../server/projects/create-project';
+import { listProjectSummaries } from '@pocketping/db';
 
 export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) => {
-  const projects = await app.db.project.findMany({
-    where: { organizationId },
-    orderBy: { createdAt: 'asc' },
-    select: { id: true, name: true, siteUrl: true, publicKey: true, widgetFirstSeenAt: true, createdAt: true },
-  });
+  const projects = await listProjectSummaries(app.db, organizationId);
   return { projects };
 });
 

@@ -1,7 +1,7 @@
 // GET/PATCH/DELETE /api/app/orgs/:orgId/projects/:projectId — read (agent), change settings (admin), delete (owner)
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { writeAuditLog } from '@pocketping/db';
+import { deleteProject, writeAuditLog } from '@pocketping/db';
 import { orgRoute, scopedProject } from '../../../../../../../server/tenancy';
 import { loadProjectDto } from '../../../../../../../server/projects/project-dto';
 import { ZUpdateProject, updateProject } from '../../../../../../../server/projects/update-project';
@@ -24,7 +24,7 @@ export const DELETE = orgRoute(
   async ({ app, organizationId, user, params, body }) => {
     const project = await scopedProject(app, organizationId, params.projectId);
     if (body.confirmName.trim() !== project.name) throw new AppError('bad_request', 'Type the project name exactly to confirm.');
-    await app.db.project.delete({ where: { organizationId_id: { organizationId, id: project.id } } });
+    await deleteProject(app.db, organizationId, project.id);
     await writeAuditLog(app.db, organizationId, { actorType: 'user', actorId: user.id, action: 'project.deleted', targetType: 'project', targetId: project.id, metadata: { name: project.name } });
     return { ok: true };
   },

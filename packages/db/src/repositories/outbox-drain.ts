@@ -1,35 +1,15 @@
-// Repository functions of the bridge pipeline (delivery drain, inbound edits/deletes/commands, connection health).
-// The delivery hot path uses a few hand-written statements: one read for the pair's context, one for its pending
-// rows with their messages, one atomic statement to record a delivery — fewer round trips per message.
-import { randomBytes } from 'node:crypto';
-import type { TSql } from './sql-pool.js';
+// The bridge delivery drain: a (connection, conversation) pair's context and pending outbox rows, and recording a
+// delivery. The hot path uses a few hand-written statements over node-postgres: one read for the pair's context and
+// its pending rows with their messages, one atomic statement to record a delivery — fewer round trips per message.
 import type { BridgeKind, ConnectionStatus, SenderKind } from '@prisma/client';
-import type { TMessage } from '@pocketping/protocol';
 import type { TDb } from '../client.js';
-import { toMessageDto } from '../dto.js';
-import type { TConnection } from './connections.js';
+import { toConnection, type TConnection } from './connections.js';
+import { newId } from './ids.js';
 import type { TOutboxRef } from './messages.js';
+import type { TSql } from './sql-pool.js';
 
 /** Outbox kinds the delivery drain understands; all of a pair's rows are processed in (seq, createdAt) order. */
 export type TOutboxKind = 'bridge.deliver' | 'bridge.edit' | 'bridge.delete';
-
-const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
-const ID_RANDOM = 24;
-/** Random bytes for 256 ids at a time: one getrandom call instead of one per delivery (a hot-path cost). */
-let idPool = Buffer.alloc(0);
-let idPoolAt = 0;
-
-/** A cuid-shaped id (25 chars, starts with a letter) for rows inserted by raw SQL; random, never sequential. */
-export function newId(): string {
-  if (idPoolAt + ID_RANDOM > idPool.length) {
-    idPool = randomBytes(ID_RANDOM * 256);
-    idPoolAt = 0;
-  }
-  let s = 'c';
-  for (let i = idPoolAt; i < idPoolAt + ID_RANDOM; i += 1) s += ID_ALPHABET[(idPool[i] as number) % 36];
-  idPoolAt += ID_RANDOM;
-  return s;
-}
 
 export interface TPairContext {
   connection: TConnection & { consecutiveFailures: number; lastSuccessAt: Date | null; brokenAlertedAt: Date | null };
@@ -57,11 +37,7 @@ export async function getPairContext(sql: TSql, organizationId: string, input: {
   const r = rows[0];
   if (!r) return null;
   return {
-    connection: {
-      id: r.id, organizationId: r.organizationId, projectId: r.projectId, kind: r.kind, sealedCredentials: r.credentials,
-      webhookSecretHash: r.webhookSecretHash, targetId: r.targetId, targetScope: r.targetScope, status: r.status, statusReason: r.statusReason,
-      consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt,
-    },
+    connection: { ...toConnection(r), consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt },
     thread: r.externalChatId !== null && r.externalThreadId !== null ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId } : null,
     cardPending: r.cardPending === true,
   };
@@ -146,8 +122,10 @@ export async function loadPairDrain(
   if (!r) return null;
   const pair: TPairContext = {
     connection: {
-      id: r.c_id, organizationId: r.c_org, projectId: r.projectId, kind: r.c_kind, sealedCredentials: r.credentials,
-      webhookSecretHash: r.webhookSecretHash, targetId: r.targetId, targetScope: r.targetScope, status: r.c_status, statusReason: r.statusReason,
+      ...toConnection({
+        id: r.c_id, organizationId: r.c_org, projectId: r.projectId, kind: r.c_kind, credentials: r.credentials, webhookSecretHash: r.webhookSecretHash,
+        targetId: r.targetId, targetScope: r.targetScope, status: r.c_status, statusReason: r.statusReason,
+      }),
       consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt,
     },
     thread: r.externalChatId !== null && r.externalThreadId !== null ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId } : null,
@@ -212,31 +190,6 @@ export async function completeOutboxRows(
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Records one platform message of a multi-part delivery (text + files) without finishing the outbox row. */
-export async function recordOutboundPart(
-  db: TDb,
-  organizationId: string,
-  input: { messageId: string; connectionId: string; externalChatId: string; externalMessageId: string },
-): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "BridgeMessage" (id, "organizationId", "messageId", "connectionId", direction, "externalChatId", "externalMessageId")
-    VALUES (${newId()}, ${organizationId}, ${input.messageId}, ${input.connectionId}, 'outbound', ${input.externalChatId}, ${input.externalMessageId})
-    ON CONFLICT DO NOTHING`;
-}
-
-/** The platform copies of a message on one connection (outbound), oldest first: edits/deletes target them. */
-export async function listMessageMappings(
-  db: TDb,
-  organizationId: string,
-  input: { messageId: string; connectionId: string },
-): Promise<{ externalChatId: string; externalMessageId: string; direction: 'inbound' | 'outbound' }[]> {
-  return db.bridgeMessage.findMany({
-    where: { organizationId, messageId: input.messageId, connectionId: input.connectionId },
-    orderBy: { createdAt: 'asc' },
-    select: { externalChatId: true, externalMessageId: true, direction: true },
-  });
-}
-
 /** Gives up on a row that can never succeed (the platform rejects it); it stays visible with its error. */
 export async function markOutboxDead(db: TDb, organizationId: string, outboxId: string, error: string): Promise<void> {
   await db.outboxEvent.updateMany({
@@ -254,143 +207,4 @@ export async function listStaleOutbox(db: TDb, input: { olderThanMs: number; lim
     select: { id: true, organizationId: true, connectionId: true, conversationId: true, seq: true },
   });
   return rows.filter((r): r is typeof r & { connectionId: string } => r.connectionId !== null);
-}
-
-/** The stored message a platform message became (inbound) or was posted as (outbound), on one connection. */
-export async function findMessageByExternalId(
-  db: TDb,
-  organizationId: string,
-  input: { connectionId: string; externalChatId: string; externalMessageId: string },
-): Promise<{ message: TMessage; direction: 'inbound' | 'outbound'; visibility: 'public' | 'internal' } | null> {
-  const bm = await db.bridgeMessage.findUnique({
-    where: { organizationId_connectionId_externalChatId_externalMessageId: { organizationId, ...input } },
-    include: { message: true },
-  });
-  if (!bm) return null;
-  return { message: toMessageDto(bm.message), direction: bm.direction, visibility: bm.message.visibility };
-}
-
-/**
- * Applies an operator's edit (new body) or delete (soft: deletedAt) to a stored message and queues the same change
- * for every other bridge of the project, in one transaction. Idempotent: an edit to the same text or a second
- * delete changes nothing and queues nothing (`changed: false`).
- */
-export async function changeMessage(
-  db: TDb,
-  organizationId: string,
-  input: { messageId: string; change: { kind: 'edit'; body: string } | { kind: 'delete' }; excludeConnectionId: string | null },
-): Promise<{ message: TMessage; changed: boolean; outbox: TOutboxRef[] } | null> {
-  return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "Message" WHERE "organizationId" = ${organizationId} AND id = ${input.messageId} FOR UPDATE`;
-    if (rows.length === 0) return null;
-    const current = await tx.message.findUniqueOrThrow({ where: { organizationId_id: { organizationId, id: input.messageId } } });
-    const unchanged = current.deletedAt !== null || (input.change.kind === 'edit' && current.body === input.change.body);
-    if (unchanged) return { message: toMessageDto(current), changed: false, outbox: [] };
-    const updated = await tx.message.update({
-      where: { organizationId_id: { organizationId, id: input.messageId } },
-      data: input.change.kind === 'edit' ? { body: input.change.body, editedAt: new Date() } : { deletedAt: new Date() },
-    });
-    const conversation = await tx.conversation.findUniqueOrThrow({
-      where: { organizationId_id: { organizationId, id: current.conversationId } },
-      select: { projectId: true },
-    });
-    const connections = await tx.bridgeConnection.findMany({
-      where: {
-        organizationId,
-        projectId: conversation.projectId,
-        status: { not: 'disabled' },
-        ...(input.excludeConnectionId ? { id: { not: input.excludeConnectionId } } : {}),
-      },
-      select: { id: true },
-      orderBy: { createdAt: 'asc' },
-    });
-    const kind: TOutboxKind = input.change.kind === 'edit' ? 'bridge.edit' : 'bridge.delete';
-    const outbox: TOutboxRef[] = [];
-    for (const c of connections) {
-      const row = await tx.outboxEvent.create({
-        data: { organizationId, kind, connectionId: c.id, conversationId: current.conversationId, messageId: current.id, seq: current.seq },
-      });
-      outbox.push({ id: row.id, organizationId, connectionId: c.id, conversationId: current.conversationId, seq: current.seq });
-    }
-    return { message: toMessageDto(updated), changed: true, outbox };
-  });
-}
-
-export interface TConversationDetails {
-  id: string;
-  projectId: string;
-  status: 'open' | 'closed';
-  aiState: 'off' | 'standby' | 'active';
-  preChat: unknown;
-  visitor: { id: string; name: string | null; email: string | null; externalId: string | null; identityVerified: boolean; verifiedFields: string[]; metadata: unknown } | null;
-}
-
-/** Conversation and visitor in one call: the visitor card and /info. */
-export async function getConversationDetails(db: TDb, organizationId: string, conversationId: string): Promise<TConversationDetails | null> {
-  const c = await db.conversation.findUnique({
-    where: { organizationId_id: { organizationId, id: conversationId } },
-    include: { visitor: { select: { id: true, name: true, email: true, externalId: true, identityVerified: true, verifiedFields: true, metadata: true } } },
-  });
-  if (!c) return null;
-  return { id: c.id, projectId: c.projectId, status: c.status, aiState: c.aiState, preChat: c.preChat, visitor: c.visitor };
-}
-
-/** /close and /reopen. Returns false when the conversation already had that status (nothing to announce). */
-export async function setConversationStatus(db: TDb, organizationId: string, conversationId: string, status: 'open' | 'closed'): Promise<boolean> {
-  const r = await db.conversation.updateMany({
-    where: { organizationId, id: conversationId, status: { not: status } },
-    data: { status, closedAt: status === 'closed' ? new Date() : null },
-  });
-  return r.count > 0;
-}
-
-/** /ai on|off. */
-export async function setConversationAiState(db: TDb, organizationId: string, conversationId: string, aiState: 'off' | 'active'): Promise<void> {
-  await db.conversation.updateMany({ where: { organizationId, id: conversationId }, data: { aiState } });
-}
-
-/** A delivery went through: the connection is healthy again and a future outage will be alerted anew. */
-export async function markConnectionHealthy(db: TDb, organizationId: string, connectionId: string): Promise<void> {
-  await db.bridgeConnection.updateMany({
-    where: { organizationId, id: connectionId },
-    data: { lastSuccessAt: new Date(), consecutiveFailures: 0, status: 'active', statusReason: null, brokenAlertedAt: null },
-  });
-}
-
-/**
- * Claims the right to alert the owner about this outage: true exactly once per outage (brokenAlertedAt is set
- * atomically; markConnectionHealthy clears it), so several workers failing at once alert once.
- */
-export async function claimBrokenAlert(db: TDb, organizationId: string, connectionId: string): Promise<boolean> {
-  const r = await db.bridgeConnection.updateMany({
-    where: { organizationId, id: connectionId, status: 'broken', brokenAlertedAt: null },
-    data: { brokenAlertedAt: new Date() },
-  });
-  return r.count > 0;
-}
-
-/** Active connections of a project other than `excludeId`: where to post an alert about a broken one. */
-export async function listHealthyConnections(db: TDb, organizationId: string, projectId: string, excludeId: string): Promise<TConnection[]> {
-  const rows = await db.bridgeConnection.findMany({
-    where: { organizationId, projectId, status: 'active', id: { not: excludeId } },
-    orderBy: { createdAt: 'asc' },
-  });
-  return rows.map((c) => ({
-    id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
-    webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
-  }));
-}
-
-/** A message's files in upload order, with their storage keys (for uploading them to the platforms). */
-export async function listMessageAttachments(
-  db: TDb,
-  organizationId: string,
-  messageId: string,
-): Promise<{ id: string; name: string; contentType: string; size: number; storageKey: string }[]> {
-  return db.attachment.findMany({
-    where: { organizationId, messageId },
-    orderBy: { createdAt: 'asc' },
-    select: { id: true, name: true, contentType: true, size: true, storageKey: true },
-  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from './bridge-pipeline.js';
+import { newId } from './ids.js';
 
 describe('newId', () => {
   it('gives cuid-shaped ids, all distinct across several refills of its random pool', () => {
