@@ -18,6 +18,8 @@ export interface TBenchStack {
   env: Record<string, string>;
   organizationId: string;
   chatId: number;
+  /** The tenant's bot on the fake Telegram (to write as an operator in its group). */
+  botToken: string;
   conversations: string[];
   worker: TAppProcess | null;
   startWorker(): Promise<TAppProcess>;
@@ -63,7 +65,7 @@ export async function startBenchStack(opts: { conversations: number; concurrency
   }
   const sql = createSqlPool(database.url, { poolSize: 20, onError: (err) => console.warn(`[bench] postgres pool: ${err.message}`) });
   const stack: TBenchStack = {
-    db, database, telegram, producer, env, organizationId, chatId, conversations, worker: null,
+    db, database, telegram, producer, env, organizationId, chatId, botToken, conversations, worker: null,
     async startWorker() {
       if (process.env.BENCH_CPU_PROF_DIR) {
         // Profiling run: the same worker, started with --cpu-prof (not allowed in NODE_OPTIONS, so spawned here).
