@@ -4,3 +4,4 @@ export * from './ports.js';
 export * from './post-operator-message.js';
 export * from './change-conversation-status.js';
 export * from './mark-conversation-read.js';
+export * from './change-operator-message.js';

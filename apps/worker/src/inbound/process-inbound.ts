@@ -1,6 +1,5 @@
 import { BridgeError, getBridge, parseOperatorCommand, type TInboundAction } from '@pocketping/bridges';
 import {
-  changeMessage,
   findConversationIdByThread,
   findMessageByExternalId,
   finishInboundEvent,
@@ -8,9 +7,9 @@ import {
   type TInboundEvent,
 } from '@pocketping/db';
 import { LIMITS } from '@pocketping/protocol';
-import { postOperatorMessage } from '@pocketping/conversations';
+import { changeOperatorMessage, postOperatorMessage } from '@pocketping/conversations';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
-import { RetryLaterError, signMessageFiles, type TInboundScope } from './inbound-scope.js';
+import { RetryLaterError, type TInboundScope } from './inbound-scope.js';
 import { recordFailure } from '../delivery/connection-health.js';
 import { runCommand } from './run-command.js';
 import { overQuotaNotice, storeInboundFiles } from './store-inbound-files.js';
@@ -134,11 +133,10 @@ async function applyChange(ctx: TWorkerContext, scope: TInboundScope, action: Ex
     if (!text) return 'ignored: edit to empty text';
     change = { kind: 'edit', body: text.slice(0, LIMITS.messageBodyMax) };
   }
-  const result = await changeMessage(ctx.db, organizationId, { messageId: found.message.id, change, excludeConnectionId: connection.id });
+  const result = await changeOperatorMessage(ctx.conversations, organizationId, {
+    conversationId, projectId: connection.projectId, messageId: found.message.id, visibility: found.visibility ?? 'internal', change, excludeConnectionId: connection.id,
+  });
   if (!result) return 'ignored: message gone';
   if (!result.changed) return `duplicate ${action.type}`;
-  if (found.visibility === 'public') ctx.conversations.widget.message(conversationId, signMessageFiles(ctx.fileUrls, organizationId, result.message));
-  ctx.conversations.dashboard?.event({ type: 'message', organizationId, projectId: connection.projectId, conversationId, seq: result.message.seq, change: action.type === 'edit' ? 'edited' : 'deleted', sender: 'operator', visibility: found.visibility ?? undefined });
-  await ctx.conversations.enqueueDeliveries(result.outbox);
   return action.type === 'edit' ? 'edited' : 'deleted';
 }
