@@ -1,5 +1,5 @@
 import { parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
-import { getLatestAuditEntryAt, getProjectRecord, type TDb } from '@pocketping/db';
+import { getLatestAuditEntryAt, getProjectRecord, type TDb, type TProjectRecord } from '@pocketping/db';
 
 /** Audit action recorded whenever the identity secret is generated or rotated ("set on <date>" reads it back). */
 export const IDENTITY_SECRET_SET_ACTION = 'project.identity_secret.set';
@@ -18,26 +18,12 @@ export interface TProjectDto {
   createdAt: string;
 }
 
-interface TProjectRow {
-  id: string;
-  organizationId: string;
-  name: string;
-  siteUrl: string | null;
-  publicKey: string;
-  allowedOrigins: string[];
-  settings: unknown;
-  widgetFirstSeenAt: Date | null;
-  widgetLastSeenAt: Date | null;
-  identitySecret: string | null;
-  createdAt: Date;
-}
-
 /** When the current identity secret was set (from the audit log), or null if unknown / not set. */
 export async function identitySecretSetAt(db: TDb, organizationId: string, projectId: string): Promise<Date | null> {
   return getLatestAuditEntryAt(db, organizationId, { action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: projectId });
 }
 
-export function toProjectDto(p: TProjectRow, secretSetAt: Date | null): TProjectDto {
+export function toProjectDto(p: TProjectRecord, secretSetAt: Date | null): TProjectDto {
   return {
     id: p.id,
     name: p.name,
