@@ -22,7 +22,9 @@ try {
     void stack.pending().then((p) => {
       const w = stack.worker;
       const dead = w && (w.child.exitCode !== null || w.child.signalCode !== null);
-      console.error(`[latency] sent ${sentAt.size}, pending ${p}${dead ? `, WORKER DIED:\n${w.output().slice(-3000)}` : ''}`);
+      console.error(
+        `[latency] sent ${sentAt.size}, pending ${p}${dead ? `, WORKER DIED:\n${w.output().slice(-3000)}` : ''}`,
+      );
     });
   }, 5_000);
   await warmUp(stack);
@@ -31,19 +33,25 @@ try {
   const committedAt = new Map<string, number>();
   const until = Date.now() + seconds * 1000;
   let n = 0;
-  await Promise.all(stack.conversations.map(async (c) => {
-    await new Promise((r) => setTimeout(r, Math.random() * meanGapMs)); // spread the starts
-    while (Date.now() < until) {
-      const text = `lat ${n++}`;
-      const t0 = Date.now();
-      sentAt.set(text, t0);
-      await stack.send(c, text);
-      committedAt.set(text, Date.now());
-      commitMs.push(Date.now() - t0);
-      await new Promise((r) => setTimeout(r, meanGapMs * (0.5 + Math.random())));
-    }
-  }));
-  await waitFor(async () => (await stack.pending()) === 0, { timeoutMs: 120_000, intervalMs: 200, what: 'all deliveries' });
+  await Promise.all(
+    stack.conversations.map(async (c) => {
+      await new Promise((r) => setTimeout(r, Math.random() * meanGapMs)); // spread the starts
+      while (Date.now() < until) {
+        const text = `lat ${n++}`;
+        const t0 = Date.now();
+        sentAt.set(text, t0);
+        await stack.send(c, text);
+        committedAt.set(text, Date.now());
+        commitMs.push(Date.now() - t0);
+        await new Promise((r) => setTimeout(r, meanGapMs * (0.5 + Math.random())));
+      }
+    }),
+  );
+  await waitFor(async () => (await stack.pending()) === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    what: 'all deliveries',
+  });
   clearInterval(progress);
   const latencies: number[] = [];
   const pipeline: number[] = [];
@@ -59,14 +67,35 @@ try {
   }
   latencies.sort((a, b) => a - b);
   pipeline.sort((a, b) => a - b);
-  console.log(JSON.stringify({
-    bench: 'delivery-latency', conversations: conversationCount, seconds, messages: sentAt.size, delivered: latencies.length,
-    ratePerSecond: Math.round(sentAt.size / seconds),
-    commitP50Ms: percentile(commitMs.sort((a, b) => a - b), 50), commitP99Ms: percentile(commitMs, 99),
-    sendToApiCall: { p50Ms: percentile(latencies, 50), p90Ms: percentile(latencies, 90), p99Ms: percentile(latencies, 99), maxMs: latencies[latencies.length - 1] },
-    commitToApiCall: { p50Ms: percentile(pipeline, 50), p90Ms: percentile(pipeline, 90), p99Ms: percentile(pipeline, 99), maxMs: pipeline[pipeline.length - 1] },
-    loadAverage1m: Number(loadavg()[0]?.toFixed(2)), cpus: cpus().length,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'delivery-latency',
+      conversations: conversationCount,
+      seconds,
+      messages: sentAt.size,
+      delivered: latencies.length,
+      ratePerSecond: Math.round(sentAt.size / seconds),
+      commitP50Ms: percentile(
+        commitMs.sort((a, b) => a - b),
+        50,
+      ),
+      commitP99Ms: percentile(commitMs, 99),
+      sendToApiCall: {
+        p50Ms: percentile(latencies, 50),
+        p90Ms: percentile(latencies, 90),
+        p99Ms: percentile(latencies, 99),
+        maxMs: latencies[latencies.length - 1],
+      },
+      commitToApiCall: {
+        p50Ms: percentile(pipeline, 50),
+        p90Ms: percentile(pipeline, 90),
+        p99Ms: percentile(pipeline, 99),
+        maxMs: pipeline[pipeline.length - 1],
+      },
+      loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
+      cpus: cpus().length,
+    }),
+  );
   if (latencies.length !== sentAt.size) throw new Error(`expected ${sentAt.size} deliveries, saw ${latencies.length}`);
 } finally {
   await stack.close();

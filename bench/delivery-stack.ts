@@ -6,8 +6,28 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseKeyRing, sha256 } from '@pocketping/core';
-import { appendWidgetMessage, bootstrapTenant, createDb, createSqlPool, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
-import { REPO_ROOT, TEST_REDIS_URL, createTestDatabase, spawnApp, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TAppProcess, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
+import {
+  appendWidgetMessage,
+  bootstrapTenant,
+  createDb,
+  createSqlPool,
+  createVisitor,
+  getOrCreateOpenConversation,
+  type TDb,
+} from '@pocketping/db';
+import {
+  REPO_ROOT,
+  TEST_REDIS_URL,
+  createTestDatabase,
+  spawnApp,
+  startFakeTelegram,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  waitFor,
+  type TAppProcess,
+  type TFakeTelegram,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import { createProducer, type TProducer } from '../packages/jobs/src/index.js';
 
 export interface TBenchStack {
@@ -40,7 +60,12 @@ export async function startBenchStack(opts: { conversations: number; concurrency
   const botToken = `557001:${randomBytes(24).toString('base64url')}`;
   telegram.addBot(botToken);
   const chatId = telegram.addForumChat({ title: 'Bench' }).id;
-  const tenant = await bootstrapTenant(db, parseKeyRing(key), { email: 'bench@bench.test', orgName: 'Bench', allowedOrigins: ['https://bench.test'], telegram: { botToken, chatId: String(chatId) } });
+  const tenant = await bootstrapTenant(db, parseKeyRing(key), {
+    email: 'bench@bench.test',
+    orgName: 'Bench',
+    allowedOrigins: ['https://bench.test'],
+    telegram: { botToken, chatId: String(chatId) },
+  });
   const organizationId = tenant.organization.id;
   const prefix = uniqueRedisPrefix();
   const producer = createProducer({ url: TEST_REDIS_URL, prefix });
@@ -58,29 +83,76 @@ export async function startBenchStack(opts: { conversations: number; concurrency
   const conversations: string[] = [];
   const visitorOf = new Map<string, string>();
   for (let i = 0; i < opts.conversations; i++) {
-    const v = await createVisitor(db, organizationId, { projectId: tenant.project.id, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: { pageUrl: 'https://bench.test/' } });
-    const c = (await getOrCreateOpenConversation(db, organizationId, { projectId: tenant.project.id, visitorId: v.id })).id;
+    const v = await createVisitor(db, organizationId, {
+      projectId: tenant.project.id,
+      tokenHash: sha256(randomBytes(8).toString('hex')),
+      metadata: { pageUrl: 'https://bench.test/' },
+    });
+    const c = (await getOrCreateOpenConversation(db, organizationId, { projectId: tenant.project.id, visitorId: v.id }))
+      .id;
     conversations.push(c);
     visitorOf.set(c, v.id);
   }
-  const sql = createSqlPool(database.url, { poolSize: 20, onError: (err) => console.warn(`[bench] postgres pool: ${err.message}`) });
+  const sql = createSqlPool(database.url, {
+    poolSize: 20,
+    onError: (err) => console.warn(`[bench] postgres pool: ${err.message}`),
+  });
   const stack: TBenchStack = {
-    db, database, telegram, producer, env, organizationId, chatId, botToken, conversations, worker: null,
+    db,
+    database,
+    telegram,
+    producer,
+    env,
+    organizationId,
+    chatId,
+    botToken,
+    conversations,
+    worker: null,
     async startWorker() {
       if (process.env.BENCH_CPU_PROF_DIR) {
         // Profiling run: the same worker, started with --cpu-prof (not allowed in NODE_OPTIONS, so spawned here).
-        const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`, '--import', 'tsx', 'src/index.ts'], { cwd: path.join(REPO_ROOT, 'apps/worker'), env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env }, stdio: 'ignore' });
+        const child = spawn(
+          process.execPath,
+          ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`, '--import', 'tsx', 'src/index.ts'],
+          {
+            cwd: path.join(REPO_ROOT, 'apps/worker'),
+            env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
+            stdio: 'ignore',
+          },
+        );
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         await new Promise((r) => setTimeout(r, 4_000));
-        stack.worker = { name: 'worker', child, output: () => '', stop: async () => { child.kill('SIGTERM'); await exited; }, kill: async () => { child.kill('SIGKILL'); await exited; } };
+        stack.worker = {
+          name: 'worker',
+          child,
+          output: () => '',
+          stop: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+          kill: async () => {
+            child.kill('SIGKILL');
+            await exited;
+          },
+        };
         return stack.worker;
       }
-      stack.worker = await spawnApp('worker', { env, readyWhen: (s) => s.includes('worker started'), timeoutMs: 60_000 });
+      stack.worker = await spawnApp('worker', {
+        env,
+        readyWhen: (s) => s.includes('worker started'),
+        timeoutMs: 60_000,
+      });
       return stack.worker;
     },
     async send(conversationId, body, enqueue = true) {
       const r = await appendWidgetMessage(sql, organizationId, {
-        conversationId, visitorId: visitorOf.get(conversationId) ?? '', sender: 'visitor', visibility: 'public', body, source: 'widget', clientId: `b-${randomBytes(8).toString('hex')}`,
+        conversationId,
+        visitorId: visitorOf.get(conversationId) ?? '',
+        sender: 'visitor',
+        visibility: 'public',
+        body,
+        source: 'widget',
+        clientId: `b-${randomBytes(8).toString('hex')}`,
       });
       if ('conversationGone' in r) throw new Error(`conversation ${conversationId} is gone`);
       if (enqueue) await producer.enqueueDeliveries(r.outbox);
@@ -100,8 +172,13 @@ export async function startBenchStack(opts: { conversations: number; concurrency
 
 /** Opens every conversation's topic (first message + visitor card) so the measured messages are steady-state posts. */
 export async function warmUp(stack: TBenchStack): Promise<void> {
-  for (let i = 0; i < stack.conversations.length; i += 20) await Promise.all(stack.conversations.slice(i, i + 20).map((c) => stack.send(c, `warm-up ${c}`)));
-  await waitFor(async () => (await stack.pending()) === 0, { timeoutMs: 120_000, intervalMs: 200, what: 'warm-up deliveries' });
+  for (let i = 0; i < stack.conversations.length; i += 20)
+    await Promise.all(stack.conversations.slice(i, i + 20).map((c) => stack.send(c, `warm-up ${c}`)));
+  await waitFor(async () => (await stack.pending()) === 0, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    what: 'warm-up deliveries',
+  });
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

@@ -26,15 +26,28 @@ try {
     if (sends.length >= 20) await Promise.all(sends.splice(0));
   }
   await Promise.all(sends);
-  console.log(`committed ${total} messages (+ jobs) in ${((performance.now() - t0) / 1000).toFixed(1)} s; starting one worker process (concurrency ${concurrency})`);
+  console.log(
+    `committed ${total} messages (+ jobs) in ${((performance.now() - t0) / 1000).toFixed(1)} s; starting one worker process (concurrency ${concurrency})`,
+  );
   const callsBefore = stack.telegram.callsOf('sendMessage').length;
   const worker = await stack.startWorker();
   const cpu0 = cpuMsOf(worker.child.pid);
   // The rest of the machine's share: Postgres (every backend), Redis, and this process (the fake Telegram).
   const others0 = { postgres: cpuMsOfAll('postgres'), redis: cpuMsOfAll('redis-server'), fake: process.cpuUsage() };
-  const commits = async () => Number((await stack.db.$queryRaw<{ n: bigint }[]>`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`)[0]?.n ?? 0);
+  const commits = async () =>
+    Number(
+      (
+        await stack.db.$queryRaw<
+          { n: bigint }[]
+        >`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`
+      )[0]?.n ?? 0,
+    );
   const commits0 = await commits();
-  await waitFor(async () => (await stack.pending()) === 0, { timeoutMs: 600_000, intervalMs: 250, what: 'all deliveries' });
+  await waitFor(async () => (await stack.pending()) === 0, {
+    timeoutMs: 600_000,
+    intervalMs: 250,
+    what: 'all deliveries',
+  });
   const workerCpuSeconds = (cpuMsOf(worker.child.pid) - cpu0) / 1000;
   const fakeUsage = process.cpuUsage(others0.fake);
   const otherCpuSeconds = {
@@ -44,13 +57,39 @@ try {
   };
   // Statements the database committed during the drain (the bench's own polling adds about 4 per second).
   const dbCommits = (await commits()) - commits0;
-  const calls = stack.telegram.callsOf('sendMessage').slice(callsBefore).filter((c) => String(c.params.text ?? '').startsWith('tp '));
+  const calls = stack.telegram
+    .callsOf('sendMessage')
+    .slice(callsBefore)
+    .filter((c) => String(c.params.text ?? '').startsWith('tp '));
   const first = calls[0]?.at ?? 0;
   const last = calls[calls.length - 1]?.at ?? 0;
   const texts = new Set(calls.map((c) => String(c.params.text)));
   const seconds = (last - first) / 1000;
   const ms = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / calls.length).toFixed(3));
-  console.log(JSON.stringify({ bench: 'delivery-throughput', messages: total, conversations: conversationCount, concurrency, posts: calls.length, distinct: texts.size, duplicates: calls.length - texts.size, seconds: Number(seconds.toFixed(2)), deliveriesPerSecond: Math.round(calls.length / seconds), workerCpuSeconds: Number(workerCpuSeconds.toFixed(2)), deliveriesPerWorkerCpuSecond: Math.round(calls.length / workerCpuSeconds), cpuMsPerDelivery: { worker: ms(workerCpuSeconds), postgres: ms(otherCpuSeconds.postgres), redis: ms(otherCpuSeconds.redis), fakeAndBench: ms(otherCpuSeconds.fakeAndBench) }, dbCommitsPerDelivery: Number((dbCommits / calls.length).toFixed(2)), loadAverage1m: Number(loadavg()[0]?.toFixed(2)), cpus: cpus().length }));
+  console.log(
+    JSON.stringify({
+      bench: 'delivery-throughput',
+      messages: total,
+      conversations: conversationCount,
+      concurrency,
+      posts: calls.length,
+      distinct: texts.size,
+      duplicates: calls.length - texts.size,
+      seconds: Number(seconds.toFixed(2)),
+      deliveriesPerSecond: Math.round(calls.length / seconds),
+      workerCpuSeconds: Number(workerCpuSeconds.toFixed(2)),
+      deliveriesPerWorkerCpuSecond: Math.round(calls.length / workerCpuSeconds),
+      cpuMsPerDelivery: {
+        worker: ms(workerCpuSeconds),
+        postgres: ms(otherCpuSeconds.postgres),
+        redis: ms(otherCpuSeconds.redis),
+        fakeAndBench: ms(otherCpuSeconds.fakeAndBench),
+      },
+      dbCommitsPerDelivery: Number((dbCommits / calls.length).toFixed(2)),
+      loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
+      cpus: cpus().length,
+    }),
+  );
   if (texts.size !== total) throw new Error(`expected ${total} distinct posts, got ${texts.size}`);
 } finally {
   await stack.close();

@@ -18,28 +18,48 @@ const runs = Number(process.argv[4] ?? 30);
 const database = await createTestDatabase('pp_bench_inbox');
 const db = createDb(database.url, { poolSize: 4 });
 try {
-  const tenant = await bootstrapTenant(db, parseKeyRing(testEncryptionKey()), { email: 'bench@inbox.test', orgName: 'Bench', allowedOrigins: ['https://bench.test'] });
+  const tenant = await bootstrapTenant(db, parseKeyRing(testEncryptionKey()), {
+    email: 'bench@inbox.test',
+    orgName: 'Bench',
+    allowedOrigins: ['https://bench.test'],
+  });
   const org = tenant.organization.id;
   const project = tenant.project.id;
   const t0 = performance.now();
-  await db.$executeRawUnsafe(`
+  await db.$executeRawUnsafe(
+    `
     INSERT INTO "Visitor" (id, "organizationId", "projectId", "tokenHash", email, name, metadata, "createdAt", "lastSeenAt")
     SELECT 'v' || g, $1, $2, md5('t' || g), CASE WHEN g % 3 = 0 THEN 'visitor' || g || '@example.test' END,
       CASE WHEN g % 2 = 0 THEN 'Visitor ' || g END, '{}', now() - g * interval '1 minute', now()
-    FROM generate_series(1, $3::int) g`, org, project, conversations);
-  await db.$executeRawUnsafe(`
+    FROM generate_series(1, $3::int) g`,
+    org,
+    project,
+    conversations,
+  );
+  await db.$executeRawUnsafe(
+    `
     INSERT INTO "Conversation" (id, "organizationId", "projectId", "visitorId", status, "nextSeq", "lastMessageAt", "createdAt", "updatedAt", "closedAt")
     SELECT 'c' || g, $1, $2, 'v' || g, (CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'open' END)::"ConversationStatus", $3::int + 1,
       now() - g * interval '1 minute', now() - g * interval '1 minute' - interval '1 hour', now(), CASE WHEN g % 3 = 0 THEN now() END
-    FROM generate_series(1, $4::int) g`, org, project, perConversation, conversations);
+    FROM generate_series(1, $4::int) g`,
+    org,
+    project,
+    perConversation,
+    conversations,
+  );
   // Alternating visitor/operator messages; in every other conversation the visitor wrote last (unanswered).
-  await db.$executeRawUnsafe(`
+  await db.$executeRawUnsafe(
+    `
     INSERT INTO "Message" (id, "organizationId", "conversationId", seq, sender, body, source, "createdAt")
     SELECT 'm' || g || '-' || s, $1, 'c' || g, s,
       (CASE WHEN (s + g) % 2 = 0 THEN 'visitor' ELSE 'operator' END)::"SenderKind",
       'message ' || s || ' of conversation ' || g || ' about invoices, shipping and refunds ' || md5(g::text || s::text), 'widget',
       now() - g * interval '1 minute' - (${perConversation} - s) * interval '10 seconds'
-    FROM generate_series(1, $2::int) g, generate_series(1, $3::int) s`, org, conversations, perConversation);
+    FROM generate_series(1, $2::int) g, generate_series(1, $3::int) s`,
+    org,
+    conversations,
+    perConversation,
+  );
   await db.$executeRawUnsafe('ANALYZE "Visitor", "Conversation", "Message"');
   const seedMs = performance.now() - t0;
 
@@ -58,14 +78,33 @@ try {
   const first = await listInbox(db, org, project, { tab: 'open' });
   const results = [
     await time('open tab, first page', () => listInbox(db, org, project, { tab: 'open' })),
-    await time('open tab, second page (cursor)', () => listInbox(db, org, project, { tab: 'open', cursor: first.nextCursor ?? undefined })),
+    await time('open tab, second page (cursor)', () =>
+      listInbox(db, org, project, { tab: 'open', cursor: first.nextCursor ?? undefined }),
+    ),
     await time('unanswered tab', () => listInbox(db, org, project, { tab: 'unanswered' })),
     await time('closed tab', () => listInbox(db, org, project, { tab: 'closed' })),
-    await time('search: visitor email', () => listInbox(db, org, project, { tab: 'closed', q: `visitor${conversations - 3}@example` })),
-    await time('search: message text (no match)', () => listInbox(db, org, project, { tab: 'open', q: 'no such words anywhere' })),
+    await time('search: visitor email', () =>
+      listInbox(db, org, project, { tab: 'closed', q: `visitor${conversations - 3}@example` }),
+    ),
+    await time('search: message text (no match)', () =>
+      listInbox(db, org, project, { tab: 'open', q: 'no such words anywhere' }),
+    ),
     await time('conversation view', () => getConversationView(db, org, project, 'c2')),
   ];
-  console.log(JSON.stringify({ conversations, messagesPerConversation: perConversation, messages: conversations * perConversation, runs, seedMs: Math.round(seedMs), results }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        conversations,
+        messagesPerConversation: perConversation,
+        messages: conversations * perConversation,
+        runs,
+        seedMs: Math.round(seedMs),
+        results,
+      },
+      null,
+      1,
+    ),
+  );
 } finally {
   await db.$disconnect();
   await database.drop();

@@ -6,7 +6,16 @@ import path from 'node:path';
 import { parseKeyRing } from '@pocketping/core';
 import { bootstrapTenant, createDb } from '@pocketping/db';
 import { createRedis } from '@pocketping/jobs';
-import { TEST_REDIS_URL, createTestDatabase, freePort, spawnApp, testEncryptionKey, uniqueRedisPrefix, type TAppProcess, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  freePort,
+  spawnApp,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  type TAppProcess,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 
 export interface TBenchStack {
   url: string;
@@ -23,25 +32,43 @@ export async function bootBenchStack(opts: { withBridge?: boolean } = {}): Promi
   const db = createDb(database.url, { poolSize: 2 });
   const key = testEncryptionKey();
   const origin = 'https://bench.test';
-  const t = await bootstrapTenant(db, parseKeyRing(key), { email: 'bench@bench.test', orgName: 'Bench', allowedOrigins: [origin],
+  const t = await bootstrapTenant(db, parseKeyRing(key), {
+    email: 'bench@bench.test',
+    orgName: 'Bench',
+    allowedOrigins: [origin],
     // A connection makes every send write an outbox row and enqueue a delivery job (no worker runs: they wait).
-    ...(opts.withBridge ? { telegram: { botToken: '123:bench-token-bench-token-bench-token', chatId: '-100123' } } : {}) });
+    ...(opts.withBridge
+      ? { telegram: { botToken: '123:bench-token-bench-token-bench-token', chatId: '-100123' } }
+      : {}),
+  });
   await db.$disconnect();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const redisPrefix = uniqueRedisPrefix();
   const realtime = await spawnApp('realtime', {
     env: {
-      DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, ENCRYPTION_KEY: key,
-      REALTIME_PORT: String(port), REALTIME_HOST: '0.0.0.0', REALTIME_PUBLIC_URL: url, LOG_LEVEL: 'warn',
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      ENCRYPTION_KEY: key,
+      REALTIME_PORT: String(port),
+      REALTIME_HOST: '0.0.0.0',
+      REALTIME_PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
       STORAGE_LOCAL_DIR: await mkdtemp(path.join(tmpdir(), 'pp-bench-')),
       // The bench connects from a handful of loopback addresses, far above the per-IP default meant for the web.
-      WIDGET_CONNECTIONS_PER_IP_PER_MIN: '1000000', WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN: '1000000', WIDGET_EVENT_LIMIT_SCALE: '100000',
+      WIDGET_CONNECTIONS_PER_IP_PER_MIN: '1000000',
+      WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN: '1000000',
+      WIDGET_EVENT_LIMIT_SCALE: '100000',
     },
     readyUrl: `${url}/health`,
   });
   return {
-    url, origin, projectKey: t.project.publicKey, realtime, database,
+    url,
+    origin,
+    projectKey: t.project.publicKey,
+    realtime,
+    database,
     rssMb() {
       const status = require_('/proc/' + realtime.child.pid + '/status');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

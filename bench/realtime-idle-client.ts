@@ -11,7 +11,10 @@ interface TRawWs {
   close(): void;
   terminate(): void;
 }
-const WebSocket = createRequire(import.meta.url)('ws') as new (url: string, opts: { headers: Record<string, string>; localAddress?: string | undefined; perMessageDeflate: boolean }) => TRawWs;
+const WebSocket = createRequire(import.meta.url)('ws') as new (
+  url: string,
+  opts: { headers: Record<string, string>; localAddress?: string | undefined; perMessageDeflate: boolean },
+) => TRawWs;
 
 const [url, projectKey, origin, countArg, localAddress] = process.argv.slice(2);
 const count = Number(countArg);
@@ -40,7 +43,10 @@ function open(): void {
     if (s.startsWith('0{')) ws.send(`40/widget,${JSON.stringify({ projectKey })}`);
     else if (s === '2') ws.send('3');
     else if (s.startsWith('40/widget,')) finish(true);
-    else if (s.startsWith('44/widget,')) { finish(false); ws.close(); }
+    else if (s.startsWith('44/widget,')) {
+      finish(false);
+      ws.close();
+    }
   });
   ws.on('error', () => finish(false));
   ws.on('close', () => finish(false));

@@ -20,14 +20,31 @@ try {
   const progress = new Map<number, { connected: number; failed: number }>();
   const children = Array.from({ length: procs }, (_, i) => {
     const n = Math.floor(total / procs) + (i < total % procs ? 1 : 0);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'realtime-idle-client.ts'), stack.url, stack.projectKey, stack.origin, String(n), `127.0.0.${i + 2}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(here, 'realtime-idle-client.ts'),
+        stack.url,
+        stack.projectKey,
+        stack.origin,
+        String(n),
+        `127.0.0.${i + 2}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     child.stdout.on('data', (d: Buffer) => {
       const last = d.toString().trim().split('\n').pop();
       if (last) progress.set(i, JSON.parse(last) as { connected: number; failed: number });
     });
     return child;
   });
-  const sum = () => [...progress.values()].reduce((a, p) => ({ connected: a.connected + p.connected, failed: a.failed + p.failed }), { connected: 0, failed: 0 });
+  const sum = () =>
+    [...progress.values()].reduce((a, p) => ({ connected: a.connected + p.connected, failed: a.failed + p.failed }), {
+      connected: 0,
+      failed: 0,
+    });
   let lastPrint = 0;
   while (sum().connected + sum().failed < total && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 500));
@@ -43,12 +60,16 @@ try {
   const rss = stack.rssMb();
   const perSocketKb = ((rss - baseline) * 1024) / Math.max(1, connected);
   console.log('\nrealtime idle sockets (one process, after one ping interval)');
-  console.log(`  sockets connected:   ${connected} (failed ${failed}) in ${connectSecs.toFixed(1)} s (${(connected / connectSecs).toFixed(0)} handshakes/s)`);
+  console.log(
+    `  sockets connected:   ${connected} (failed ${failed}) in ${connectSecs.toFixed(1)} s (${(connected / connectSecs).toFixed(0)} handshakes/s)`,
+  );
   console.log(`  RSS baseline:        ${baseline.toFixed(0)} MB`);
   console.log(`  RSS with sockets:    ${rss.toFixed(0)} MB`);
   console.log(`  per socket:          ${perSocketKb.toFixed(1)} KB`);
   console.log(`  projected 20,000:    ${(baseline + (perSocketKb * 20_000) / 1024).toFixed(0)} MB`);
-  console.log(`  how: ${procs} client processes with raw Engine.IO/Socket.IO websockets from 127.0.0.2-${procs + 1}; RSS = VmRSS of the realtime process`);
+  console.log(
+    `  how: ${procs} client processes with raw Engine.IO/Socket.IO websockets from 127.0.0.2-${procs + 1}; RSS = VmRSS of the realtime process`,
+  );
   for (const c of children) c.kill('SIGTERM');
 } finally {
   await stack.stop();

@@ -34,10 +34,12 @@ const known = new Set(files);
 const workspace = new Map();
 for (const pkg of readdirSync(path.join(ROOT, 'packages'))) {
   const pj = path.join(ROOT, 'packages', pkg, 'package.json');
-  if (existsSync(pj)) workspace.set(JSON.parse(readFileSync(pj, 'utf8')).name, path.join(ROOT, 'packages', pkg, 'src/index.ts'));
+  if (existsSync(pj))
+    workspace.set(JSON.parse(readFileSync(pj, 'utf8')).name, path.join(ROOT, 'packages', pkg, 'src/index.ts'));
 }
 
-const SPEC = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const SPEC =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function resolve(from, spec) {
   if (workspace.has(spec)) return workspace.get(spec);
@@ -62,7 +64,9 @@ const area = (f) => {
 const problems = [];
 const graph = new Map();
 for (const f of files) {
-  const text = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = readFileSync(f, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const deps = [];
   for (const m of text.matchAll(SPEC)) {
     const spec = m[1] ?? m[2];
@@ -72,7 +76,8 @@ for (const f of files) {
       if (spec.includes('/apps/') || (target && area(target).top === 'apps' && area(target).name !== a.name)) {
         problems.push(`${path.relative(ROOT, f)}: imports another app (${spec})`);
       }
-      if (a.top === 'packages' && target && area(target).top === 'apps') problems.push(`${path.relative(ROOT, f)}: a package imports an app (${spec})`);
+      if (a.top === 'packages' && target && area(target).top === 'apps')
+        problems.push(`${path.relative(ROOT, f)}: a package imports an app (${spec})`);
       if (a.top === 'packages' && a.name === 'bridges' && (spec === '@pocketping/db' || spec.startsWith('@prisma/'))) {
         problems.push(`${path.relative(ROOT, f)}: bridges never touch the database (${spec})`);
       }
@@ -111,7 +116,13 @@ function strongConnect(v) {
   }
 }
 for (const v of graph.keys()) if (!state.has(v)) strongConnect(v);
-for (const comp of components) problems.push(`import circle: ${comp.map((f) => path.relative(ROOT, f)).sort().join(' ↔ ')}`);
+for (const comp of components)
+  problems.push(
+    `import circle: ${comp
+      .map((f) => path.relative(ROOT, f))
+      .sort()
+      .join(' ↔ ')}`,
+  );
 
 if (problems.length > 0) {
   for (const p of problems) console.error(p);

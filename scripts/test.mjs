@@ -11,25 +11,39 @@ import { ensureChromium } from './lib/chromium.mjs';
 
 const args = process.argv.slice(2);
 ensureInstalled();
-await ensureServices({ databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', redisUrl: 'redis://127.0.0.1:6379' });
+await ensureServices({
+  databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  redisUrl: 'redis://127.0.0.1:6379',
+});
 ensureChromium();
 
 if (!process.env.SKIP_BUILD) {
   log('building the widget and the web app (turbo)');
-  run(pnpmBin('turbo'), ['run', 'build', '--filter=@pocketping/widget', '--filter=@pocketping/web', '--output-logs=errors-only']);
+  run(pnpmBin('turbo'), [
+    'run',
+    'build',
+    '--filter=@pocketping/widget',
+    '--filter=@pocketping/web',
+    '--output-logs=errors-only',
+  ]);
 }
 
 mkdirSync(path.join(ROOT, 'artifacts'), { recursive: true });
 const report = path.join(ROOT, 'artifacts/vitest-report.json');
 log('running the tests (vitest)');
-const r = spawnSync(pnpmBin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], { cwd: ROOT, stdio: 'inherit' });
+const r = spawnSync(
+  pnpmBin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+  { cwd: ROOT, stdio: 'inherit' },
+);
 
 let passed = 0;
 let failed = 0;
 if (existsSync(report)) {
   const json = JSON.parse(readFileSync(report, 'utf8'));
   passed = json.numPassedTests ?? 0;
-  failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites && !json.numFailedTests ? json.numFailedTestSuites : 0);
+  failed =
+    (json.numFailedTests ?? 0) + (json.numFailedTestSuites && !json.numFailedTests ? json.numFailedTestSuites : 0);
 } else if (r.status !== 0) {
   failed = 1;
 }

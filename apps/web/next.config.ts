@@ -19,15 +19,37 @@ const nextConfig: NextConfig = {
     ];
   },
   // Workspace packages export their TypeScript source (create-t3-turbo style); Next compiles them with the app.
-  transpilePackages: ['@pocketping/core', '@pocketping/db', '@pocketping/jobs', '@pocketping/protocol', '@pocketping/bridges', '@pocketping/storage', '@pocketping/inbound', '@pocketping/conversations'],
+  transpilePackages: [
+    '@pocketping/core',
+    '@pocketping/db',
+    '@pocketping/jobs',
+    '@pocketping/protocol',
+    '@pocketping/bridges',
+    '@pocketping/storage',
+    '@pocketping/inbound',
+    '@pocketping/conversations',
+  ],
   // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query
   // compiler from disk, and the others are Node-only libraries with dynamic requires.
-  serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg', 'bullmq', 'ioredis', 'pino', 'grammy', 'discord.js'],
+  serverExternalPackages: [
+    '@prisma/client',
+    '@prisma/adapter-pg',
+    'pg',
+    'bullmq',
+    'ioredis',
+    'pino',
+    'grammy',
+    'discord.js',
+  ],
   outputFileTracingRoot: monorepoRoot,
   turbopack: { root: monorepoRoot },
   webpack(config: { resolve: { extensionAlias?: Record<string, string[]> } }) {
     // Workspace sources import './x.js' for './x.ts' (TypeScript's ESM convention); let webpack find the .ts file.
-    config.resolve.extensionAlias = { ...config.resolve.extensionAlias, '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'] };
+    config.resolve.extensionAlias = {
+      ...config.resolve.extensionAlias,
+      '.js': ['.ts', '.tsx', '.js'],
+      '.mjs': ['.mts', '.mjs'],
+    };
     return config;
   },
 };

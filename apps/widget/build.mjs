@@ -65,16 +65,44 @@ const builtInStrings = (language) => ({
 
 const app = await build({
   ...common,
-  entryPoints: { app: 'src/app/index.ts', 'lang-en': 'src/lang/pack-en.ts', 'lang-fr': 'src/lang/pack-fr.ts', 'lang-de': 'src/lang/pack-de.ts', 'lang-es': 'src/lang/pack-es.ts' },
+  entryPoints: {
+    app: 'src/app/index.ts',
+    'lang-en': 'src/lang/pack-en.ts',
+    'lang-fr': 'src/lang/pack-fr.ts',
+    'lang-de': 'src/lang/pack-de.ts',
+    'lang-es': 'src/lang/pack-es.ts',
+  },
   outdir: dist,
 });
 const variants = [];
 for (const language of ['fr', 'de', 'es']) {
-  variants.push(await build({ ...common, entryPoints: { [`app-${language}`]: 'src/app/index.ts' }, outdir: dist, plugins: [builtInStrings(language)] }));
+  variants.push(
+    await build({
+      ...common,
+      entryPoints: { [`app-${language}`]: 'src/app/index.ts' },
+      outdir: dist,
+      plugins: [builtInStrings(language)],
+    }),
+  );
 }
-const extras = await build({ ...common, entryPoints: { extras: 'src/extras/index.ts' }, outdir: dist, plugins: [sharedPreact] });
+const extras = await build({
+  ...common,
+  entryPoints: { extras: 'src/extras/index.ts' },
+  outdir: dist,
+  plugins: [sharedPreact],
+});
 // One version for every lazily loaded file: the loader asks for all of them with the same cache-buster.
-const LAZY = ['app.js', 'app-fr.js', 'app-de.js', 'app-es.js', 'lang-en.js', 'lang-fr.js', 'lang-de.js', 'lang-es.js', 'extras.js'];
+const LAZY = [
+  'app.js',
+  'app-fr.js',
+  'app-de.js',
+  'app-es.js',
+  'lang-en.js',
+  'lang-fr.js',
+  'lang-de.js',
+  'lang-es.js',
+  'extras.js',
+];
 const hash = createHash('sha256');
 for (const name of LAZY) hash.update(await readFile(join(dist, name)));
 const appVersion = hash.digest('hex').slice(0, 12);
@@ -87,7 +115,12 @@ const loader = await build({
 });
 
 const problems = [];
-for (const [name, result] of [['app.js + lang-*.js', app], ...variants.map((v, i) => [`app variant ${i}`, v]), ['extras.js', extras], ['loader.js', loader]]) {
+for (const [name, result] of [
+  ['app.js + lang-*.js', app],
+  ...variants.map((v, i) => [`app variant ${i}`, v]),
+  ['extras.js', extras],
+  ['loader.js', loader],
+]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     if (FORBIDDEN_INPUTS.some((re) => re.test(input))) problems.push(`${name} bundles ${input}`);
   }
@@ -99,10 +132,16 @@ for (const name of ['loader.js', ...LAZY]) {
   if (/\beval\(|new Function\(/.test(text)) problems.push(`${name} uses eval/new Function, which a strict CSP blocks`);
 }
 const report = await measureWidget(dist);
-if (report.pageView.gzip > BUDGETS.pageView) problems.push(`every page view costs ${kb(report.pageView.gzip)} gzipped, over its ${kb(BUDGETS.pageView)} budget`);
-if (report.afterOpening.gzip > BUDGETS.afterOpening) problems.push(`the opened widget costs ${kb(report.afterOpening.gzip)} gzipped, over its ${kb(BUDGETS.afterOpening)} budget`);
-if (/preact\/dist\/preact/.test(Object.keys(extras.metafile.inputs).join(' '))) problems.push('extras.js bundles its own Preact');
-if (/preact\/hooks/.test(Object.keys(app.metafile.inputs).join(' '))) problems.push('app.js bundles preact/hooks (see src/ui/widget.tsx)');
+if (report.pageView.gzip > BUDGETS.pageView)
+  problems.push(`every page view costs ${kb(report.pageView.gzip)} gzipped, over its ${kb(BUDGETS.pageView)} budget`);
+if (report.afterOpening.gzip > BUDGETS.afterOpening)
+  problems.push(
+    `the opened widget costs ${kb(report.afterOpening.gzip)} gzipped, over its ${kb(BUDGETS.afterOpening)} budget`,
+  );
+if (/preact\/dist\/preact/.test(Object.keys(extras.metafile.inputs).join(' ')))
+  problems.push('extras.js bundles its own Preact');
+if (/preact\/hooks/.test(Object.keys(app.metafile.inputs).join(' ')))
+  problems.push('app.js bundles preact/hooks (see src/ui/widget.tsx)');
 
 process.stdout.write(`widget build (app version ${appVersion})\n${formatReport(report)}\n`);
 if (problems.length > 0) {

@@ -17,9 +17,16 @@ export async function measureWidget(dist) {
   const files = {};
   for (const name of names) {
     const code = await readFile(join(dist, name));
-    files[name] = { raw: code.length, gzip: gzipSync(code, { level: 6 }).length, gzip9: gzipSync(code, { level: 9 }).length };
+    files[name] = {
+      raw: code.length,
+      gzip: gzipSync(code, { level: 6 }).length,
+      gzip9: gzipSync(code, { level: 9 }).length,
+    };
   }
-  const largest = (re) => names.filter((n) => re.test(n)).reduce((best, n) => (best === null || files[n].gzip > files[best].gzip ? n : best), null);
+  const largest = (re) =>
+    names
+      .filter((n) => re.test(n))
+      .reduce((best, n) => (best === null || files[n].gzip > files[best].gzip ? n : best), null);
   const app = largest(/^app(-[a-z]{2})?\.js$/);
   const pack = largest(/^lang-[a-z]{2}\.js$/);
   if (!files['loader.js'] || !app) throw new Error(`${dist} has no loader.js/app.js: build the widget first`);
@@ -43,9 +50,15 @@ export function formatReport(report) {
     lines.push(`${name.padEnd(14)} ${kb(f.raw).padStart(9)}  ${kb(f.gzip).padStart(9)}  ${kb(f.gzip9).padStart(9)}`);
   }
   lines.push('');
-  lines.push(`every page view (${report.pageView.files.join(' + ')}, launcher included): ${kb(report.pageView.gzip)} gzipped — budget ${kb(BUDGETS.pageView)}`);
-  lines.push(`after opening   (${report.afterOpening.files.join(' + ')}): ${kb(report.afterOpening.gzip)} gzipped — budget ${kb(BUDGETS.afterOpening)}`);
-  lines.push(`  + language switch on a first visit (${report.switching.files.join(' + ')}): ${kb(report.switching.gzip)}`);
+  lines.push(
+    `every page view (${report.pageView.files.join(' + ')}, launcher included): ${kb(report.pageView.gzip)} gzipped — budget ${kb(BUDGETS.pageView)}`,
+  );
+  lines.push(
+    `after opening   (${report.afterOpening.files.join(' + ')}): ${kb(report.afterOpening.gzip)} gzipped — budget ${kb(BUDGETS.afterOpening)}`,
+  );
+  lines.push(
+    `  + language switch on a first visit (${report.switching.files.join(' + ')}): ${kb(report.switching.gzip)}`,
+  );
   lines.push(`  + forms/upload on first use (${report.extras.files.join(' + ')}): ${kb(report.extras.gzip)}`);
   return lines.join('\n');
 }

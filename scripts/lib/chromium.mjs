@@ -11,8 +11,13 @@ export function ensureChromium() {
   if (isRoot && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0) {
     log('installing Chromium for the browser tests (apt-get install -y chromium)');
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (r.status === 0 && existsSync(CHROMIUM_PATH)) return;
   }
-  fail(`Chromium is needed for the browser tests and was not found at ${CHROMIUM_PATH}.\n  Install it: sudo apt-get install -y chromium   (or set CHROMIUM_PATH)`);
+  fail(
+    `Chromium is needed for the browser tests and was not found at ${CHROMIUM_PATH}.\n  Install it: sudo apt-get install -y chromium   (or set CHROMIUM_PATH)`,
+  );
 }

@@ -26,14 +26,16 @@ export function run(cmd, args, opts = {}) {
 
 export function ensureNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js >= 20.19 is required (this is ${process.versions.node}).`);
+  if (major < 20 || (major === 20 && minor < 19))
+    fail(`Node.js >= 20.19 is required (this is ${process.versions.node}).`);
 }
 
 export function ensurePnpm() {
   if (has('pnpm')) return;
   log(`installing pnpm ${PNPM_VERSION} (npm install -g pnpm@${PNPM_VERSION})`);
   const r = spawnSync('npm', ['install', '-g', `pnpm@${PNPM_VERSION}`], { stdio: 'inherit' });
-  if (r.status !== 0 || !has('pnpm')) fail(`could not install pnpm; run \`npm install -g pnpm@${PNPM_VERSION}\` yourself and retry.`);
+  if (r.status !== 0 || !has('pnpm'))
+    fail(`could not install pnpm; run \`npm install -g pnpm@${PNPM_VERSION}\` yourself and retry.`);
 }
 
 /** `pnpm install --frozen-lockfile` when node_modules is missing or older than the lockfile. */
@@ -54,5 +56,7 @@ export function pnpmBin(name) {
 }
 
 export function sh(cmd) {
-  return execSync(cmd, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+  return execSync(cmd, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
 }

@@ -58,7 +58,27 @@ async function ensureRedis(url) {
   if (await reachable(host, port)) return;
   if (isLocal(host) && which('redis-server')) {
     log(`Redis is not answering on ${host}:${port}; starting it (redis-server --daemonize yes)`);
-    spawnSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', '/tmp', '--logfile', '/tmp/pocketping-redis.log'], { stdio: 'inherit' });
+    spawnSync(
+      'redis-server',
+      [
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1',
+        '-::1',
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        '/tmp',
+        '--logfile',
+        '/tmp/pocketping-redis.log',
+      ],
+      { stdio: 'inherit' },
+    );
     if (await waitReachable(host, port, 10)) return;
   }
   fail(

@@ -31,11 +31,18 @@ afterAll(async () => stack?.stop());
 const freshEmail = (tag: string) => `${tag}-${randomBytes(4).toString('hex')}@example.test`;
 
 async function createUser(email: string, password: string, verified = true) {
-  if (verified) return db.user.create({ data: { email, passwordHash: await hashPassword(password), emailVerified: new Date() } });
+  if (verified)
+    return db.user.create({ data: { email, passwordHash: await hashPassword(password), emailVerified: new Date() } });
   // As a sign-up leaves it: no password on the account yet, the chosen one waits on the confirmation link.
   const user = await db.user.create({ data: { email } });
   await db.userToken.create({
-    data: { userId: user.id, purpose: 'verify_email', tokenHash: randomBytes(32).toString('hex'), expiresAt: new Date(Date.now() + 3600_000), passwordHash: await hashPassword(password) },
+    data: {
+      userId: user.id,
+      purpose: 'verify_email',
+      tokenHash: randomBytes(32).toString('hex'),
+      expiresAt: new Date(Date.now() + 3600_000),
+      passwordHash: await hashPassword(password),
+    },
   });
   return user;
 }
@@ -48,17 +55,30 @@ function setCookies(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(';')[0]!);
 }
 
-async function credentialsLogin(email: string, password: string, ip: string): Promise<{ code: string | null; error: string | null; session: string | undefined }> {
+async function credentialsLogin(
+  email: string,
+  password: string,
+  ip: string,
+): Promise<{ code: string | null; error: string | null; session: string | undefined }> {
   const csrfRes = await fetch(`${webUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const res = await fetch(`${webUrl}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', 'x-forwarded-for': ip, cookie: setCookies(csrfRes).join('; ') },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-auth-return-redirect': '1',
+      'x-forwarded-for': ip,
+      cookie: setCookies(csrfRes).join('; '),
+    },
     body: new URLSearchParams({ email, password, csrfToken, callbackUrl: `${webUrl}/app` }),
   });
   const url = new URL(((await res.json()) as { url: string }).url);
-  return { code: url.searchParams.get('code'), error: url.searchParams.get('error'), session: setCookies(res).find((c) => c.startsWith('authjs.session-token=')) };
+  return {
+    code: url.searchParams.get('code'),
+    error: url.searchParams.get('error'),
+    session: setCookies(res).find((c) => c.startsWith('authjs.session-token=')),
+  };
 }
 
 /** Where GET /app sends this cookie: /app/onboarding when signed in (no organization yet), /login otherwise. */
@@ -89,7 +109,11 @@ describe('password log-in through Auth.js (HTTP)', () => {
     const out = await fetch(`${webUrl}/api/auth/signout`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', cookie: [session!, ...setCookies(csrfRes)].join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-auth-return-redirect': '1',
+        cookie: [session!, ...setCookies(csrfRes)].join('; '),
+      },
       body: new URLSearchParams({ csrfToken, callbackUrl: `${webUrl}/login` }),
     });
     expect(out.status).toBe(200);
@@ -99,19 +123,33 @@ describe('password log-in through Auth.js (HTTP)', () => {
   it('wrong password and unknown email answer alike; an unconfirmed email says so only with the right password', async () => {
     const email = freshEmail('codes');
     await createUser(email, 'correct horse battery');
-    expect(await credentialsLogin(email, 'not the password', '192.0.2.2')).toMatchObject({ error: 'CredentialsSignin', code: 'credentials', session: undefined });
-    expect(await credentialsLogin(freshEmail('nobody'), 'not the password', '192.0.2.2')).toMatchObject({ error: 'CredentialsSignin', code: 'credentials' });
+    expect(await credentialsLogin(email, 'not the password', '192.0.2.2')).toMatchObject({
+      error: 'CredentialsSignin',
+      code: 'credentials',
+      session: undefined,
+    });
+    expect(await credentialsLogin(freshEmail('nobody'), 'not the password', '192.0.2.2')).toMatchObject({
+      error: 'CredentialsSignin',
+      code: 'credentials',
+    });
     const pending = freshEmail('pending');
     await createUser(pending, 'correct horse battery', false);
-    expect(await credentialsLogin(pending, 'correct horse battery', '192.0.2.2')).toMatchObject({ code: 'email_not_verified', session: undefined });
+    expect(await credentialsLogin(pending, 'correct horse battery', '192.0.2.2')).toMatchObject({
+      code: 'email_not_verified',
+      session: undefined,
+    });
     expect(await credentialsLogin(pending, 'wrong one', '192.0.2.2')).toMatchObject({ code: 'credentials' });
   });
 
   it('refuses the 11th attempt in 15 minutes for one account from one address, even with the right password', async () => {
     const email = freshEmail('limit');
     await createUser(email, 'correct horse battery');
-    for (let i = 0; i < 10; i++) expect((await credentialsLogin(email, `guess number ${i}`, '198.51.100.7')).code).toBe('credentials');
-    expect(await credentialsLogin(email, 'correct horse battery', '198.51.100.7')).toMatchObject({ code: 'rate_limited', session: undefined });
+    for (let i = 0; i < 10; i++)
+      expect((await credentialsLogin(email, `guess number ${i}`, '198.51.100.7')).code).toBe('credentials');
+    expect(await credentialsLogin(email, 'correct horse battery', '198.51.100.7')).toMatchObject({
+      code: 'rate_limited',
+      session: undefined,
+    });
     // The guesser does not lock the owner out from another address.
     expect((await credentialsLogin(email, 'correct horse battery', '198.51.100.8')).session).toBeDefined();
   });
@@ -121,10 +159,17 @@ describe('password log-in through Auth.js (HTTP)', () => {
     await createUser(email, 'correct horse battery');
     // Ten addresses, five guesses each: under the per-address limit every time, 50 in all.
     for (let a = 0; a < 10; a++) {
-      const codes = await Promise.all(Array.from({ length: 5 }, (_, i) => credentialsLogin(email, `guess ${a}-${i}`, `203.0.113.${a + 1}`).then((r) => r.code)));
+      const codes = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          credentialsLogin(email, `guess ${a}-${i}`, `203.0.113.${a + 1}`).then((r) => r.code),
+        ),
+      );
       expect(codes).toEqual(Array(5).fill('credentials'));
     }
-    expect(await credentialsLogin(email, 'correct horse battery', '203.0.113.99')).toMatchObject({ code: 'rate_limited', session: undefined });
+    expect(await credentialsLogin(email, 'correct horse battery', '203.0.113.99')).toMatchObject({
+      code: 'rate_limited',
+      session: undefined,
+    });
     // Another account is not affected.
     const other = freshEmail('bystander');
     await createUser(other, 'correct horse battery');
@@ -241,7 +286,11 @@ describe('accounts in headless Chromium', () => {
     await fetch(`${webUrl}/api/auth/signin/nodemailer`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', cookie: setCookies(csrfRes).join('; ') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-auth-return-redirect': '1',
+        cookie: setCookies(csrfRes).join('; '),
+      },
       body: new URLSearchParams({ email: attacker, csrfToken, callbackUrl: `${webUrl}/app` }),
     });
     const link = (await smtp.waitForMail(attacker, (m) => m.subject === 'Your PocketPing sign-in link')).links[0]!;
@@ -314,7 +363,9 @@ describe('accounts in headless Chromium', () => {
     await p.waitForURL(/\/forgot-password/);
     expect(await p.getByLabel('Email').inputValue()).toBe(email);
     await p.getByRole('button', { name: 'Send me a reset link' }).click();
-    await expect.poll(() => p.getByRole('main').getByRole('status').first().innerText()).toContain('If an account exists');
+    await expect
+      .poll(() => p.getByRole('main').getByRole('status').first().innerText())
+      .toContain('If an account exists');
     const mail = await smtp.waitForMail(email, (m) => m.subject === 'Reset your PocketPing password');
     await p.goto(mail.links[0]!);
     await p.getByLabel('New password', { exact: true }).fill('my brand new password');

@@ -26,18 +26,43 @@ describe('request body limits on the running apps', () => {
   };
 
   it('web: Telegram webhook, dashboard API (public route) and Auth.js sign-in', async () => {
-    expect413(await sendChunkedUntilAnswered(`${stack.webUrl}/api/webhooks/telegram/${stack.tenantA.connectionId}`, { headers: { 'content-type': 'application/json' }, totalBytes: FIFTY_MB }));
-    expect413(await sendChunkedUntilAnswered(`${stack.webUrl}/api/app/auth/signup`, { headers: { 'content-type': 'application/json' }, totalBytes: FIFTY_MB }));
-    expect413(await sendChunkedUntilAnswered(`${stack.webUrl}/api/auth/callback/credentials`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, totalBytes: FIFTY_MB }));
+    expect413(
+      await sendChunkedUntilAnswered(`${stack.webUrl}/api/webhooks/telegram/${stack.tenantA.connectionId}`, {
+        headers: { 'content-type': 'application/json' },
+        totalBytes: FIFTY_MB,
+      }),
+    );
+    expect413(
+      await sendChunkedUntilAnswered(`${stack.webUrl}/api/app/auth/signup`, {
+        headers: { 'content-type': 'application/json' },
+        totalBytes: FIFTY_MB,
+      }),
+    );
+    expect413(
+      await sendChunkedUntilAnswered(`${stack.webUrl}/api/auth/callback/credentials`, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        totalBytes: FIFTY_MB,
+      }),
+    );
     expect((await fetch(`${stack.webUrl}/api/health`)).status).toBe(200);
   });
 
   it('realtime: widget upload of a real visitor', async () => {
-    const visitor = await connectVisitor(stack.realtimeUrl, { projectKey: stack.tenantA.projectKey, origin: stack.tenantA.origin });
+    const visitor = await connectVisitor(stack.realtimeUrl, {
+      projectKey: stack.tenantA.projectKey,
+      origin: stack.tenantA.origin,
+    });
     const boundary = 'pp-e2e-boundary';
-    const prefix = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\ncontent-type: text/plain\r\n\r\nhello`);
+    const prefix = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\ncontent-type: text/plain\r\n\r\nhello`,
+    );
     const r = await sendChunkedUntilAnswered(`${stack.realtimeUrl}/widget/uploads`, {
-      headers: { origin: stack.tenantA.origin, 'x-project-key': stack.tenantA.projectKey, 'x-visitor-token': visitor.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: {
+        origin: stack.tenantA.origin,
+        'x-project-key': stack.tenantA.projectKey,
+        'x-visitor-token': visitor.session.visitorToken!,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
       prefix,
       totalBytes: FIFTY_MB,
     });
@@ -52,13 +77,19 @@ describe('request body limits on the running apps', () => {
     const c = new pg.Client({ connectionString: stack.db.url });
     await c.connect();
     try {
-      await c.query(`INSERT INTO "User"(id, email, "emailVerified", "passwordHash", "updatedAt") VALUES ('ulimits', $1, now(), $2, now())`, [email, await hashPassword(password)]);
+      await c.query(
+        `INSERT INTO "User"(id, email, "emailVerified", "passwordHash", "updatedAt") VALUES ('ulimits', $1, now(), $2, now())`,
+        [email, await hashPassword(password)],
+      );
     } finally {
       await c.end();
     }
     const csrf = await fetch(`${stack.webUrl}/api/auth/csrf`);
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookie = csrf.headers.getSetCookie().map((x) => x.split(';')[0]).join('; ');
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((x) => x.split(';')[0])
+      .join('; ');
     const res = await fetch(`${stack.webUrl}/api/auth/callback/credentials`, {
       method: 'POST',
       redirect: 'manual',

@@ -44,7 +44,15 @@ export interface TStack {
    * #support; events go to web's /api/webhooks/slack) and what a test needs to install it for tenant A through
    * the OAuth routes. No Slack connection exists until a test creates one.
    */
-  slack?: { fake: TFakeSlack; teamId: string; supportChannel: string; generalChannel: string; apiKey: string; projectId: string; appToken?: string };
+  slack?: {
+    fake: TFakeSlack;
+    teamId: string;
+    supportChannel: string;
+    generalChannel: string;
+    apiKey: string;
+    projectId: string;
+    appToken?: string;
+  };
   env: Record<string, string>;
   webUrl: string;
   realtimeUrl: string;
@@ -58,7 +66,9 @@ export interface TStack {
 }
 
 /** slackSocketMode: the worker gets SLACK_APP_TOKEN and Slack events go through Socket Mode instead of web. */
-export async function bootStack(opts: { discord?: boolean; slack?: boolean; slackSocketMode?: boolean } = {}): Promise<TStack> {
+export async function bootStack(
+  opts: { discord?: boolean; slack?: boolean; slackSocketMode?: boolean } = {},
+): Promise<TStack> {
   const slackFake = opts.slack || opts.slackSocketMode ? await startFakeSlack() : null;
   const slackAppToken = opts.slackSocketMode ? slackFake!.enableSocketMode() : undefined;
   const slackTeam = slackFake?.addTeam({ name: 'Acme' }).id;
@@ -92,27 +102,67 @@ export async function bootStack(opts: { discord?: boolean; slack?: boolean; slac
     LOG_LEVEL: 'info',
     // A web build in its own folder (parallel runs share the checkout): `next start` must get the same NEXT_DIST_DIR.
     ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
-    ...(slackFake ? { SLACK_API_URL: slackFake.apiUrl, SLACK_CLIENT_ID: slackFake.clientId, SLACK_CLIENT_SECRET: slackFake.clientSecret, SLACK_SIGNING_SECRET: slackFake.signingSecret, ...(slackAppToken ? { SLACK_APP_TOKEN: slackAppToken } : {}) } : {}),
-    ...(discordFake ? { DISCORD_API_URL: discordFake.apiUrl, DISCORD_BOT_TOKEN: discordFake.token, DISCORD_APPLICATION_ID: discordFake.applicationId } : {}),
+    ...(slackFake
+      ? {
+          SLACK_API_URL: slackFake.apiUrl,
+          SLACK_CLIENT_ID: slackFake.clientId,
+          SLACK_CLIENT_SECRET: slackFake.clientSecret,
+          SLACK_SIGNING_SECRET: slackFake.signingSecret,
+          ...(slackAppToken ? { SLACK_APP_TOKEN: slackAppToken } : {}),
+        }
+      : {}),
+    ...(discordFake
+      ? {
+          DISCORD_API_URL: discordFake.apiUrl,
+          DISCORD_BOT_TOKEN: discordFake.token,
+          DISCORD_APPLICATION_ID: discordFake.applicationId,
+        }
+      : {}),
   };
 
   const bootstrap = async (args: string[]) => {
-    const { stdout } = await exec(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'apps/cli/src/index.ts'), 'bootstrap', ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
+    const { stdout } = await exec(
+      path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      [path.join(REPO_ROOT, 'apps/cli/src/index.ts'), 'bootstrap', ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env },
+      },
+    );
     return JSON.parse(stdout) as Record<string, unknown>;
   };
 
-  const out = await bootstrap(['--email', 'owner@a.example', '--org', 'Tenant A', '--origin', webUrl, '--telegram-token', botToken, `--telegram-chat=${chat.id}`, ...(discordFake ? ['--discord-guild', discordGuild!, '--discord-channel', discordChannel!] : [])]);
+  const out = await bootstrap([
+    '--email',
+    'owner@a.example',
+    '--org',
+    'Tenant A',
+    '--origin',
+    webUrl,
+    '--telegram-token',
+    botToken,
+    `--telegram-chat=${chat.id}`,
+    ...(discordFake ? ['--discord-guild', discordGuild!, '--discord-channel', discordChannel!] : []),
+  ]);
   const discordConnectionId = (out as { discord?: { connectionId: string } }).discord?.connectionId;
   const o = out as { organization: { id: string }; project: { publicKey: string }; telegram: { connectionId: string } };
-  const tenantA: TTenantInfo = { organizationId: o.organization.id, projectKey: o.project.publicKey, origin: webUrl, connectionId: o.telegram.connectionId, chatId: chat.id, botToken };
+  const tenantA: TTenantInfo = {
+    organizationId: o.organization.id,
+    projectKey: o.project.publicKey,
+    origin: webUrl,
+    connectionId: o.telegram.connectionId,
+    chatId: chat.id,
+    botToken,
+  };
 
   const startWorker = () => spawnApp('worker', { env, readyWhen: (s) => s.includes('worker started') });
   const [web, realtime, worker] = await Promise.all([
     // Outside development /demo shows only the demo project: tenant A's.
-    spawnApp('web', { env: { ...env, DEMO_PROJECT_KEY: o.project.publicKey }, readyUrl: `${webUrl}/api/health`, timeoutMs: 90_000 }),
+    spawnApp('web', {
+      env: { ...env, DEMO_PROJECT_KEY: o.project.publicKey },
+      readyUrl: `${webUrl}/api/health`,
+      timeoutMs: 90_000,
+    }),
     spawnApp('realtime', { env, readyUrl: `${realtimeUrl}/health` }),
     startWorker(),
   ]);
@@ -123,8 +173,29 @@ export async function bootStack(opts: { discord?: boolean; slack?: boolean; slac
   return {
     db,
     telegram,
-    ...(slackFake ? { slack: { fake: slackFake, teamId: slackTeam!, supportChannel: slackSupport!, generalChannel: slackGeneral!, apiKey: bootOut.apiKey.key, projectId: bootOut.project.id, ...(slackAppToken ? { appToken: slackAppToken } : {}) } } : {}),
-    ...(discordFake && discordConnectionId ? { discord: { fake: discordFake, guildId: discordGuild!, channelId: discordChannel!, connectionId: discordConnectionId } } : {}),
+    ...(slackFake
+      ? {
+          slack: {
+            fake: slackFake,
+            teamId: slackTeam!,
+            supportChannel: slackSupport!,
+            generalChannel: slackGeneral!,
+            apiKey: bootOut.apiKey.key,
+            projectId: bootOut.project.id,
+            ...(slackAppToken ? { appToken: slackAppToken } : {}),
+          },
+        }
+      : {}),
+    ...(discordFake && discordConnectionId
+      ? {
+          discord: {
+            fake: discordFake,
+            guildId: discordGuild!,
+            channelId: discordChannel!,
+            connectionId: discordConnectionId,
+          },
+        }
+      : {}),
     env,
     webUrl,
     realtimeUrl,

@@ -57,7 +57,12 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHO
 function slackThreadReplies(channel: string): { parentTs: string; text: string }[] {
   const fake = stack.slack.fake;
   const parents = fake.messages(channel).filter((m) => !m.threadTs || m.threadTs === m.ts);
-  return parents.flatMap((p) => fake.messages(channel, p.ts).filter((m) => m.ts !== p.ts).map((m) => ({ parentTs: p.ts, text: m.text })));
+  return parents.flatMap((p) =>
+    fake
+      .messages(channel, p.ts)
+      .filter((m) => m.ts !== p.ts)
+      .map((m) => ({ parentTs: p.ts, text: m.text })),
+  );
 }
 
 describe('the customer path', () => {
@@ -105,7 +110,9 @@ describe('the customer path', () => {
     const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(project.organizationId).toBe(orgId);
     expect(project.allowedOrigins).toContain(siteUrl);
-    expect((await db.membership.findFirstOrThrow({ where: { organizationId: orgId, userId: user.id } })).role).toBe('owner');
+    expect((await db.membership.findFirstOrThrow({ where: { organizationId: orgId, userId: user.id } })).role).toBe(
+      'owner',
+    );
     const projectBase = `${stack.webUrl}/app/o/${orgId}/p/${projectId}`;
 
     // ---- Copy the snippet, put it on the customer's site (another origin), the visitor opens the widget. ----
@@ -144,9 +151,26 @@ describe('the customer path', () => {
     expect(command).toMatch(/^\/link [A-Z2-9]{8}$/);
     expect(await tg.innerText()).toContain(`@${stack.telegram.botUsername}`);
     await shot(page, '08-bridges-telegram-link.png');
-    await stack.telegram.fake.operatorWrites({ token: stack.telegram.botToken, chatId: stack.telegram.chatId, threadId: 1, text: command, from: { id: 4242, first_name: 'Ada' } });
-    await expect.poll(() => tg.getByRole('status').innerText().catch(() => ''), { timeout: T }).toContain('Linked');
-    await expect.poll(() => page.locator('[data-testid=connections] [data-kind=telegram]').count(), { timeout: T }).toBe(1);
+    await stack.telegram.fake.operatorWrites({
+      token: stack.telegram.botToken,
+      chatId: stack.telegram.chatId,
+      threadId: 1,
+      text: command,
+      from: { id: 4242, first_name: 'Ada' },
+    });
+    await expect
+      .poll(
+        () =>
+          tg
+            .getByRole('status')
+            .innerText()
+            .catch(() => ''),
+        { timeout: T },
+      )
+      .toContain('Linked');
+    await expect
+      .poll(() => page.locator('[data-testid=connections] [data-kind=telegram]').count(), { timeout: T })
+      .toBe(1);
 
     // Slack: a bot token of the customer's own app, then the channel picker (#support is preselected).
     const sl = page.getByTestId('slack-setup');
@@ -157,8 +181,19 @@ describe('the customer path', () => {
     await channelSelect.waitFor({ timeout: T });
     expect(await channelSelect.inputValue()).toBe(stack.slack.supportChannel);
     await sl.getByRole('button', { name: 'Connect channel' }).click();
-    await expect.poll(() => sl.getByRole('status').innerText().catch(() => ''), { timeout: T }).toContain('Connected to #support');
-    await expect.poll(() => page.locator('[data-testid=connections] [data-kind=slack]').count(), { timeout: T }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          sl
+            .getByRole('status')
+            .innerText()
+            .catch(() => ''),
+        { timeout: T },
+      )
+      .toContain('Connected to #support');
+    await expect
+      .poll(() => page.locator('[data-testid=connections] [data-kind=slack]').count(), { timeout: T })
+      .toBe(1);
 
     // Discord: "Add the bot to your server" is Discord's OAuth2 bot install. DISCORD_API_URL points at the fake, and
     // the install link follows it to the fake's consent screen, which approves for the server named by guild_id (as
@@ -167,7 +202,9 @@ describe('the customer path', () => {
     await dc.getByRole('button', { name: 'Set up Discord' }).click();
     const installLink = dc.getByTestId('discord-install-link');
     const install = new URL((await installLink.getAttribute('href', { timeout: T })) ?? '');
-    expect(`${install.origin}${install.pathname}`).toBe(new URL('/oauth2/authorize', stack.discord.fake.apiUrl).toString());
+    expect(`${install.origin}${install.pathname}`).toBe(
+      new URL('/oauth2/authorize', stack.discord.fake.apiUrl).toString(),
+    );
     expect(install.searchParams.get('redirect_uri')).toBe(`${stack.webUrl}/api/integrations/discord/callback`);
     expect(install.searchParams.get('scope')).toContain('bot');
     await installLink.evaluate((a, guildId) => {
@@ -177,15 +214,37 @@ describe('the customer path', () => {
       link.href = url.toString();
     }, stack.discord.guildId);
     await installLink.click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('discordGuild'), { timeout: T }).toBe(stack.discord.guildId);
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('discordGuild'), { timeout: T })
+      .toBe(stack.discord.guildId);
     const dcBack = page.getByTestId('discord-setup');
-    await expect.poll(() => dcBack.getByTestId('discord-guild').innerText().catch(() => ''), { timeout: T }).toContain('Acme');
+    await expect
+      .poll(
+        () =>
+          dcBack
+            .getByTestId('discord-guild')
+            .innerText()
+            .catch(() => ''),
+        { timeout: T },
+      )
+      .toContain('Acme');
     const dcChannel = dcBack.getByLabel('Text channel');
     await dcChannel.waitFor({ timeout: T });
     expect(await dcChannel.inputValue()).toBe(stack.discord.channelId);
     await dcBack.getByRole('button', { name: 'Connect channel' }).click();
-    await expect.poll(() => dcBack.getByRole('status').innerText().catch(() => ''), { timeout: T }).toContain('Connected to #support');
-    await expect.poll(() => page.locator('[data-testid=connections] [data-kind=discord]').count(), { timeout: T }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          dcBack
+            .getByRole('status')
+            .innerText()
+            .catch(() => ''),
+        { timeout: T },
+      )
+      .toContain('Connected to #support');
+    await expect
+      .poll(() => page.locator('[data-testid=connections] [data-kind=discord]').count(), { timeout: T })
+      .toBe(1);
     // The cards name what was connected (stored when connecting), not the platforms' ids.
     const card = (kind: string) => page.locator(`[data-testid=connections] [data-kind=${kind}]`).innerText();
     await expect.poll(() => card('telegram'), { timeout: T }).toContain('Group "Acme support"');
@@ -213,22 +272,44 @@ describe('the customer path', () => {
     const question = 'Hi! Is the blue mug back in stock?';
     await visitor.locator('[data-pp="input"]').fill(question);
     await visitor.locator('[data-pp="input"]').press('Enter');
-    const stored = await waitFor(() => db.message.findFirst({ where: { organizationId: orgId, body: question } }), { what: 'visitor message stored', timeoutMs: T });
+    const stored = await waitFor(() => db.message.findFirst({ where: { organizationId: orgId, body: question } }), {
+      what: 'visitor message stored',
+      timeoutMs: T,
+    });
     const row = page.locator(`[data-conversation-id="${stored.conversationId}"]`);
     await row.waitFor({ timeout: T });
     expect(await row.innerText()).toContain('blue mug');
     await shot(page, '11-inbox-list.png');
 
     // The visitor's message reached every bridge (a topic, a thread, a thread).
-    const topic = await waitFor(() => stack.telegram.fake.topics(stack.telegram.chatId)[0], { what: 'telegram topic', timeoutMs: T });
-    await waitFor(() => stack.telegram.fake.messages(stack.telegram.chatId, topic.threadId).some((m) => m.text?.includes(question)), { what: 'question in the topic', timeoutMs: T });
-    await waitFor(() => stack.slack.fake.messages(stack.slack.supportChannel).some((m) => m.text.includes('blue mug')) || slackThreadReplies(stack.slack.supportChannel).some((m) => m.text.includes('blue mug')), { what: 'question in slack', timeoutMs: T });
-    const dThread = await waitFor(() => stack.discord.fake.threads(stack.discord.channelId)[0], { what: 'discord thread', timeoutMs: T });
-    await waitFor(() => stack.discord.fake.messages(dThread.id).some((m) => m.content.includes('blue mug')), { what: 'question in the discord thread', timeoutMs: T });
+    const topic = await waitFor(() => stack.telegram.fake.topics(stack.telegram.chatId)[0], {
+      what: 'telegram topic',
+      timeoutMs: T,
+    });
+    await waitFor(
+      () => stack.telegram.fake.messages(stack.telegram.chatId, topic.threadId).some((m) => m.text?.includes(question)),
+      { what: 'question in the topic', timeoutMs: T },
+    );
+    await waitFor(
+      () =>
+        stack.slack.fake.messages(stack.slack.supportChannel).some((m) => m.text.includes('blue mug')) ||
+        slackThreadReplies(stack.slack.supportChannel).some((m) => m.text.includes('blue mug')),
+      { what: 'question in slack', timeoutMs: T },
+    );
+    const dThread = await waitFor(() => stack.discord.fake.threads(stack.discord.channelId)[0], {
+      what: 'discord thread',
+      timeoutMs: T,
+    });
+    await waitFor(() => stack.discord.fake.messages(dThread.id).some((m) => m.content.includes('blue mug')), {
+      what: 'question in the discord thread',
+      timeoutMs: T,
+    });
 
     // ---- The owner replies from the web. ----
     await row.click();
-    await page.waitForURL((u) => u.pathname === `/app/o/${orgId}/p/${projectId}/inbox/${stored.conversationId}`, { timeout: T });
+    await page.waitForURL((u) => u.pathname === `/app/o/${orgId}/p/${projectId}/inbox/${stored.conversationId}`, {
+      timeout: T,
+    });
     await page.locator('.inbox-live[data-state=live]').waitFor({ timeout: T });
     expect(await page.getByTestId('thread').innerText()).toContain(question);
     const answer = 'Yes! It is back since Monday.';
@@ -242,10 +323,22 @@ describe('the customer path', () => {
     await expect.poll(() => reply.count(), { timeout: T }).toBe(1);
     await visitor.screenshot({ path: path.join(SHOTS, '13-widget-on-customer-site.png') });
     // …the Telegram topic, the Slack thread and the Discord thread.
-    await waitFor(() => stack.telegram.fake.messages(stack.telegram.chatId, topic.threadId).some((m) => m.fromBot && m.text?.includes(answer)), { what: 'reply in the telegram topic', timeoutMs: T });
-    const slackReply = await waitFor(() => slackThreadReplies(stack.slack.supportChannel).find((m) => m.text.includes(answer)), { what: 'reply in the slack thread', timeoutMs: T });
+    await waitFor(
+      () =>
+        stack.telegram.fake
+          .messages(stack.telegram.chatId, topic.threadId)
+          .some((m) => m.fromBot && m.text?.includes(answer)),
+      { what: 'reply in the telegram topic', timeoutMs: T },
+    );
+    const slackReply = await waitFor(
+      () => slackThreadReplies(stack.slack.supportChannel).find((m) => m.text.includes(answer)),
+      { what: 'reply in the slack thread', timeoutMs: T },
+    );
     expect(slackReply.parentTs).toBeTruthy();
-    await waitFor(() => stack.discord.fake.messages(dThread.id).some((m) => m.content.includes(answer)), { what: 'reply in the discord thread', timeoutMs: T });
+    await waitFor(() => stack.discord.fake.messages(dThread.id).some((m) => m.content.includes(answer)), {
+      what: 'reply in the discord thread',
+      timeoutMs: T,
+    });
     expect(stack.telegram.fake.topics(stack.telegram.chatId)).toHaveLength(1);
     expect(stack.discord.fake.threads(stack.discord.channelId)).toHaveLength(1);
 

@@ -45,7 +45,12 @@ export interface TDashboardStack {
  * route handlers, so magic links and redirects say localhost and the public URL must match (as with `npm start`).
  */
 export async function bootDashboardStack(
-  opts: { smtp?: 'with-viewer' | 'no-viewer'; realtime?: boolean; host?: 'localhost' | '127.0.0.1'; webEnv?: Record<string, string> } = {},
+  opts: {
+    smtp?: 'with-viewer' | 'no-viewer';
+    realtime?: boolean;
+    host?: 'localhost' | '127.0.0.1';
+    webEnv?: Record<string, string>;
+  } = {},
 ): Promise<TDashboardStack> {
   const smtp = opts.smtp ? await startFakeSmtp(opts.smtp === 'no-viewer' ? { viewerPort: false } : {}) : null;
   const database = await createTestDatabase('pp_e2e');
@@ -81,12 +86,22 @@ export async function bootDashboardStack(
     apps.push(
       ...(await Promise.all([
         spawnApp('web', {
-          env: { ...env, ...opts.webEnv, PORT: String(webPort), ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}) },
+          env: {
+            ...env,
+            ...opts.webEnv,
+            PORT: String(webPort),
+            ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
+          },
           readyUrl: `${webUrl}/api/health`,
           timeoutMs: 90_000,
         }),
         ...(realtimeUrl
-          ? [spawnApp('realtime', { env: { ...env, REALTIME_PORT: String(realtimePort), REALTIME_HOST: '127.0.0.1' }, readyUrl: `${realtimeUrl}/health` })]
+          ? [
+              spawnApp('realtime', {
+                env: { ...env, REALTIME_PORT: String(realtimePort), REALTIME_HOST: '127.0.0.1' },
+                readyUrl: `${realtimeUrl}/health`,
+              }),
+            ]
           : []),
       ])),
     );

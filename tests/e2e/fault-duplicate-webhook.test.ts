@@ -17,14 +17,23 @@ describe('fault: duplicate webhook deliveries', () => {
   });
 
   it('the same update delivered 7 times (3 in a row, 4 at once) stores and shows one operator message', async () => {
-    const visitor = await connectVisitor(stack.realtimeUrl, { projectKey: stack.tenantA.projectKey, origin: stack.tenantA.origin });
+    const visitor = await connectVisitor(stack.realtimeUrl, {
+      projectKey: stack.tenantA.projectKey,
+      origin: stack.tenantA.origin,
+    });
     const conversationEvents: TConversationEvent[] = [];
     visitor.socket.on('conversation', (e: TConversationEvent) => conversationEvents.push(e));
     const ack = await visitor.send('Is anyone there?');
     expect(ack.ok).toBe(true);
     const topic = await waitFor(() => stack.telegram.topics(stack.tenantA.chatId!)[0], { what: 'topic' });
     const token = stack.tenantA.botToken!;
-    const { update, webhookStatus } = await stack.telegram.operatorWrites({ token, chatId: stack.tenantA.chatId!, threadId: topic.threadId, text: 'Yes, Sam here', from: { id: 99, first_name: 'Sam' } });
+    const { update, webhookStatus } = await stack.telegram.operatorWrites({
+      token,
+      chatId: stack.tenantA.chatId!,
+      threadId: topic.threadId,
+      text: 'Yes, Sam here',
+      from: { id: 99, first_name: 'Sam' },
+    });
     expect(webhookStatus).toBe(200);
     const raw = update as Record<string, unknown>;
     for (let i = 0; i < 3; i++) expect((await stack.telegram.deliverUpdate(token, raw)).webhookStatus).toBe(200);
@@ -38,12 +47,25 @@ describe('fault: duplicate webhook deliveries', () => {
     expect(history.ok && history.messages.map((m) => m.body)).toEqual(['Is anyone there?', 'Yes, Sam here']);
 
     // A command, redelivered: applied once, answered once in the topic, and the widget learns the conversation closed.
-    const close = await stack.telegram.operatorWrites({ token, chatId: stack.tenantA.chatId!, threadId: topic.threadId, text: '/close', from: { id: 99, first_name: 'Sam' } });
+    const close = await stack.telegram.operatorWrites({
+      token,
+      chatId: stack.tenantA.chatId!,
+      threadId: topic.threadId,
+      text: '/close',
+      from: { id: 99, first_name: 'Sam' },
+    });
     expect(close.webhookStatus).toBe(200);
-    await Promise.all([1, 2, 3].map(() => stack.telegram.deliverUpdate(token, close.update as Record<string, unknown>)));
-    await waitFor(() => conversationEvents.find((e) => e.status === 'closed'), { what: 'conversation event on the socket' });
+    await Promise.all(
+      [1, 2, 3].map(() => stack.telegram.deliverUpdate(token, close.update as Record<string, unknown>)),
+    );
+    await waitFor(() => conversationEvents.find((e) => e.status === 'closed'), {
+      what: 'conversation event on the socket',
+    });
     expect(conversationEvents[0]).toMatchObject({ status: 'closed' });
-    const answers = () => stack.telegram.messages(stack.tenantA.chatId!, topic.threadId).filter((m) => m.fromBot && m.text?.startsWith('Conversation closed by Sam'));
+    const answers = () =>
+      stack.telegram
+        .messages(stack.tenantA.chatId!, topic.threadId)
+        .filter((m) => m.fromBot && m.text?.startsWith('Conversation closed by Sam'));
     await waitFor(() => answers().length === 1, { what: 'one /close answer' });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(answers()).toHaveLength(1);

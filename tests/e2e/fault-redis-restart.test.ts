@@ -8,7 +8,11 @@ import { freePort, waitFor } from '@pocketping/testkit';
 import { burst, drained, startFaultStack, type TFaultStack } from './fault-stack.js';
 
 function startRedis(port: number): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    '/usr/bin/redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const ready = new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -45,7 +49,8 @@ describe('fault: Redis killed and restarted mid-burst', () => {
   it('delivers every message exactly once and in order', async () => {
     await stack.startWorker();
     const sending = burst(stack, 30, 'redis');
-    const posts = () => stack.telegram.callsOf('sendMessage').filter((c) => String(c.params.text ?? '').startsWith('redis ')).length;
+    const posts = () =>
+      stack.telegram.callsOf('sendMessage').filter((c) => String(c.params.text ?? '').startsWith('redis ')).length;
     await waitFor(() => posts() >= 60, { what: 'burst under way', timeoutMs: 60_000 });
     await killHard(redis.child);
     const whileDown = posts();

@@ -24,7 +24,13 @@ describe('fault: worker killed with SIGKILL during delivery', () => {
   let stack: TFaultStack;
   beforeAll(async () => {
     // A little platform latency makes it likely that a kill lands while a call is in flight.
-    stack = await startFaultStack({ redisUrl: TEST_REDIS_URL, conversations: CONVERSATIONS, telegramLatencyMs: 3, discord: true, slack: true });
+    stack = await startFaultStack({
+      redisUrl: TEST_REDIS_URL,
+      conversations: CONVERSATIONS,
+      telegramLatencyMs: 3,
+      discord: true,
+      slack: true,
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -33,23 +39,40 @@ describe('fault: worker killed with SIGKILL during delivery', () => {
   /** Per platform: posts the platform received whose outbox row is still pending (the kill left them unrecorded). */
   async function ambiguousPosts(): Promise<{ telegram: string[]; discord: string[]; slack: string[] }> {
     const done = new Set(
-      (await stack.db.$queryRaw<{ kind: string; body: string }[]>`
+      (
+        await stack.db.$queryRaw<{ kind: string; body: string }[]>`
         SELECT c.kind::text AS kind, m.body FROM "OutboxEvent" o
         JOIN "Message" m ON m."organizationId" = o."organizationId" AND m.id = o."messageId"
         JOIN "BridgeConnection" c ON c."organizationId" = o."organizationId" AND c.id = o."connectionId"
-        WHERE o."organizationId" = ${stack.organizationId} AND o.kind = 'bridge.deliver' AND o.status = 'done'`).map((r) => `${r.kind}|${r.body}`),
+        WHERE o."organizationId" = ${stack.organizationId} AND o.kind = 'bridge.deliver' AND o.status = 'done'`
+      ).map((r) => `${r.kind}|${r.body}`),
     );
     // What the platform HAS (not the calls it saw: a call cut off by the kill may have posted nothing), with
     // coalesced posts split back into their messages.
     const telegram = new Set(
-      stack.telegram.messages(stack.chatId).filter((m) => m.fromBot && !m.deleted).flatMap((m) => (m.text ?? '').split('\n\n')).filter((t) => t.startsWith('kill ')),
+      stack.telegram
+        .messages(stack.chatId)
+        .filter((m) => m.fromBot && !m.deleted)
+        .flatMap((m) => (m.text ?? '').split('\n\n'))
+        .filter((t) => t.startsWith('kill ')),
     );
     const d = stack.discord!;
     const discord = new Set(
-      d.fake.threads(d.channelId).flatMap((t) => d.fake.messages(t.id)).filter((m) => m.author.bot).map((m) => m.content.replace(/\\(.)/g, '$1')).filter((t) => t.startsWith('kill ')),
+      d.fake
+        .threads(d.channelId)
+        .flatMap((t) => d.fake.messages(t.id))
+        .filter((m) => m.author.bot)
+        .map((m) => m.content.replace(/\\(.)/g, '$1'))
+        .filter((t) => t.startsWith('kill ')),
     );
     const s = stack.slack!;
-    const slack = new Set(s.fake.messages(s.channelId).filter((m) => m.botId && m.threadTs !== undefined && !m.deleted).map((m) => m.text).filter((t) => t.startsWith('kill ')));
+    const slack = new Set(
+      s.fake
+        .messages(s.channelId)
+        .filter((m) => m.botId && m.threadTs !== undefined && !m.deleted)
+        .map((m) => m.text)
+        .filter((t) => t.startsWith('kill ')),
+    );
     return {
       telegram: [...telegram].filter((t) => !done.has(`telegram|${t}`)),
       discord: [...discord].filter((t) => !done.has(`discord|${t}`)),
@@ -60,7 +83,8 @@ describe('fault: worker killed with SIGKILL during delivery', () => {
   it('loses nothing and keeps order across two kills; Telegram duplicates = posts left unrecorded by a kill, Discord and Slack none', async () => {
     let worker = await stack.startWorker();
     const sending = burst(stack, 40, 'kill');
-    const botPosts = () => stack.telegram.callsOf('sendMessage').filter((c) => String(c.params.text ?? '').startsWith('kill ')).length;
+    const botPosts = () =>
+      stack.telegram.callsOf('sendMessage').filter((c) => String(c.params.text ?? '').startsWith('kill ')).length;
     const ambiguous: { telegram: string[]; discord: string[]; slack: string[] }[] = [];
     const workers = [worker];
     for (const threshold of [80, 200]) {
@@ -80,17 +104,26 @@ describe('fault: worker killed with SIGKILL during delivery', () => {
     const slack = await stack.auditSlack();
     const ambiguousSlack = new Set(ambiguous.flatMap((a) => a.slack)).size;
     // Each interrupted Slack post the next drain found and recorded instead of posting again (the worker says so).
-    const slackFound = workers.map((w) => w.output().split('found the post of an interrupted delivery').length - 1).reduce((a, b) => a + b, 0);
+    const slackFound = workers
+      .map((w) => w.output().split('found the post of an interrupted delivery').length - 1)
+      .reduce((a, b) => a + b, 0);
     // A post left ambiguous by the first kill may still be pending at the second (its job was not picked up again
     // in between), so the posts repeated once are the UNION of both counts, not their sum.
     const ambiguousTelegram = new Set(ambiguous.flatMap((a) => a.telegram)).size;
     const ambiguousDiscord = new Set(ambiguous.flatMap((a) => a.discord)).size;
     const d = stack.discord!;
     // Successful post calls minus messages the bot has: calls the nonce answered with an existing message.
-    const discordPostCalls = d.fake.calls.filter((c) => c.route === 'POST /channels/:id/messages' && c.status === 200).length;
-    const discordBotMessages = d.fake.threads(d.channelId).flatMap((t) => d.fake.messages(t.id)).filter((m) => m.author.bot).length;
+    const discordPostCalls = d.fake.calls.filter(
+      (c) => c.route === 'POST /channels/:id/messages' && c.status === 200,
+    ).length;
+    const discordBotMessages = d.fake
+      .threads(d.channelId)
+      .flatMap((t) => d.fake.messages(t.id))
+      .filter((m) => m.author.bot).length;
     // The figures are the point of the test: printed for the report (console.warn is what the lint allows).
-    console.warn(`[fault-worker-kill] ${JSON.stringify({ kills: 2, ambiguousPerKill: ambiguous.map((a) => ({ telegram: a.telegram.length, discord: a.discord.length, slack: a.slack.length })), ambiguousTelegram, ambiguousDiscord, ambiguousSlack, slackFound, telegram, discord, slack, discordNonceReplays: discordPostCalls - discordBotMessages })}`);
+    console.warn(
+      `[fault-worker-kill] ${JSON.stringify({ kills: 2, ambiguousPerKill: ambiguous.map((a) => ({ telegram: a.telegram.length, discord: a.discord.length, slack: a.slack.length })), ambiguousTelegram, ambiguousDiscord, ambiguousSlack, slackFound, telegram, discord, slack, discordNonceReplays: discordPostCalls - discordBotMessages })}`,
+    );
     for (const audit of [telegram, discord, slack]) {
       expect(audit.stored).toBe(400);
       expect(audit.lost).toBe(0);

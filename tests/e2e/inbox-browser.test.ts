@@ -18,7 +18,10 @@ import { SHOTS, bootDashboardStack, type TDashboardStack } from './dashboard-sta
 const PASSWORD = 'correct horse battery';
 const ORIGIN = 'https://inbox-shop.example.test';
 /** A 1×1 PNG: a real image, so the upload's type sniffing accepts it. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let stack: TDashboardStack;
 let db: TDb;
@@ -37,8 +40,15 @@ afterAll(async () => stack?.stop());
 describe('inbox in the browser', () => {
   it('shows visitor messages live, replies to the widget, keeps notes internal, closes', async () => {
     const email = `ines-${randomBytes(3).toString('hex')}@example.test`;
-    const { organization, userId } = await createOrganizationWithOwner(db, { email, orgName: 'Inbox Co', userName: 'Ines Operator' });
-    await db.user.update({ where: { id: userId }, data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) } });
+    const { organization, userId } = await createOrganizationWithOwner(db, {
+      email,
+      orgName: 'Inbox Co',
+      userName: 'Ines Operator',
+    });
+    await db.user.update({
+      where: { id: userId },
+      data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
+    });
     const project = await createProject(db, organization.id, { name: 'Inbox Shop', allowedOrigins: [ORIGIN] });
     const inbox = `/app/o/${organization.id}/p/${project.id}/inbox`;
 
@@ -70,8 +80,15 @@ describe('inbox in the browser', () => {
     await page.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
     await page.getByLabel('Reply to the visitor').fill('Yes! It is back since Monday.');
     await page.getByRole('button', { name: 'Send reply' }).click();
-    await waitFor(() => visitor.received.find((m) => m.body === 'Yes! It is back since Monday.'), { what: 'reply at the widget', timeoutMs: 15_000 });
-    expect(visitor.received.find((m) => m.body === 'Yes! It is back since Monday.')).toMatchObject({ sender: 'operator', authorName: 'Ines Operator', source: 'web' });
+    await waitFor(() => visitor.received.find((m) => m.body === 'Yes! It is back since Monday.'), {
+      what: 'reply at the widget',
+      timeoutMs: 15_000,
+    });
+    expect(visitor.received.find((m) => m.body === 'Yes! It is back since Monday.')).toMatchObject({
+      sender: 'operator',
+      authorName: 'Ines Operator',
+      source: 'web',
+    });
 
     // The visitor's presence is shown, and a file they send is a link through the web app (session + tenant check).
     const presence = page.locator('[data-testid=visitor-online]');
@@ -80,29 +97,49 @@ describe('inbox in the browser', () => {
     form.append('file', new Blob([PNG], { type: 'image/png' }), 'mug photo.png');
     const up = await fetch(`${realtimeUrl}/widget/uploads`, {
       method: 'POST',
-      headers: { origin: ORIGIN, [UPLOAD_HEADERS.projectKey]: project.publicKey, [UPLOAD_HEADERS.visitorToken]: visitor.session.visitorToken ?? '' },
+      headers: {
+        origin: ORIGIN,
+        [UPLOAD_HEADERS.projectKey]: project.publicKey,
+        [UPLOAD_HEADERS.visitorToken]: visitor.session.visitorToken ?? '',
+      },
       body: form,
     });
     const uploaded = (await up.json()) as TUploadResponse;
     if (!uploaded.ok) throw new Error(`upload refused: ${JSON.stringify(uploaded.error)}`);
-    const withFile = await visitor.socket.timeout(10_000).emitWithAck('message:send', { body: 'This one', clientId: 'c-inbox-file-0001', attachmentIds: [uploaded.attachment.id] });
+    const withFile = await visitor.socket.timeout(10_000).emitWithAck('message:send', {
+      body: 'This one',
+      clientId: 'c-inbox-file-0001',
+      attachmentIds: [uploaded.attachment.id],
+    });
     expect(withFile).toMatchObject({ ok: true });
     const link = page.locator('[data-testid=attachment] a[download]');
     await link.waitFor({ timeout: 15_000 });
     expect(await link.textContent()).toBe('mug photo.png');
     const href = (await link.getAttribute('href'))!;
-    expect(href).toBe(`/api/app/orgs/${organization.id}/projects/${project.id}/conversations/${sent.message.conversationId}/attachments/${uploaded.attachment.id}?download=1`);
+    expect(href).toBe(
+      `/api/app/orgs/${organization.id}/projects/${project.id}/conversations/${sent.message.conversationId}/attachments/${uploaded.attachment.id}?download=1`,
+    );
     const download = await page.request.get(`${webUrl}${href}`);
     expect(download.status()).toBe(200);
     expect(download.headers()['content-disposition']).toBe(`attachment; filename*=UTF-8''mug%20photo.png`);
     expect(Buffer.from(await download.body()).equals(PNG)).toBe(true);
     // The thumbnail loaded through the same route; without the session cookie the route refuses.
-    await expect.poll(() => page.locator('[data-testid=attachment] img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('[data-testid=attachment] img')
+            .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     expect((await fetch(`${webUrl}${href}`)).status).toBe(401);
 
     // The visitor answers: it shows in the open view without a reload.
     await visitor.send('Great, thanks!');
-    await expect.poll(() => page.locator('[data-testid=thread]').textContent(), { timeout: 15_000 }).toContain('Great, thanks!');
+    await expect
+      .poll(() => page.locator('[data-testid=thread]').textContent(), { timeout: 15_000 })
+      .toContain('Great, thanks!');
 
     // An internal note: shown as a note here, never sent to the widget.
     await page.getByRole('tab', { name: 'Internal note' }).click();

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { sha256 } from '@pocketping/core';
-import { appendMessage, createOrganizationWithOwner, createProject, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
+import {
+  appendMessage,
+  createOrganizationWithOwner,
+  createProject,
+  createVisitor,
+  getOrCreateOpenConversation,
+  type TDb,
+} from '@pocketping/db';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 import { bootDashboardStack, type TDashboardStack } from './dashboard-stack.js';
 
@@ -28,14 +35,46 @@ afterAll(async () => stack?.stop());
 describe('visitor details in the inbox', () => {
   it('marks unsigned fields unverified and never links a javascript: page URL', async () => {
     const email = `vera-${randomBytes(3).toString('hex')}@example.test`;
-    const { organization, userId } = await createOrganizationWithOwner(db, { email, orgName: 'Claims Co', userName: 'Vera Operator' });
-    await db.user.update({ where: { id: userId }, data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) } });
-    const project = await createProject(db, organization.id, { name: 'Claims Shop', allowedOrigins: ['https://claims.example.test'] });
-    const visitor = await createVisitor(db, organization.id, { projectId: project.id, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: { pageUrl: 'javascript:alert(document.cookie)', traits: { plan: 'pro', team: 'ops' } } });
+    const { organization, userId } = await createOrganizationWithOwner(db, {
+      email,
+      orgName: 'Claims Co',
+      userName: 'Vera Operator',
+    });
+    await db.user.update({
+      where: { id: userId },
+      data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
+    });
+    const project = await createProject(db, organization.id, {
+      name: 'Claims Shop',
+      allowedOrigins: ['https://claims.example.test'],
+    });
+    const visitor = await createVisitor(db, organization.id, {
+      projectId: project.id,
+      tokenHash: sha256(randomBytes(8).toString('hex')),
+      metadata: { pageUrl: 'javascript:alert(document.cookie)', traits: { plan: 'pro', team: 'ops' } },
+    });
     // As identify() with a token that signed the email and the plan leaves it; the name was only claimed.
-    await db.visitor.update({ where: { id: visitor.id }, data: { externalId: 'user-5', identityVerified: true, email: 'signed@example.com', name: 'Claimed Name', verifiedFields: ['email', 'traits.plan'] } });
-    const conversation = await getOrCreateOpenConversation(db, organization.id, { projectId: project.id, visitorId: visitor.id });
-    await appendMessage(db, organization.id, { conversationId: conversation.id, sender: 'visitor', body: 'hello', source: 'widget', clientId: 'c-claims-1' });
+    await db.visitor.update({
+      where: { id: visitor.id },
+      data: {
+        externalId: 'user-5',
+        identityVerified: true,
+        email: 'signed@example.com',
+        name: 'Claimed Name',
+        verifiedFields: ['email', 'traits.plan'],
+      },
+    });
+    const conversation = await getOrCreateOpenConversation(db, organization.id, {
+      projectId: project.id,
+      visitorId: visitor.id,
+    });
+    await appendMessage(db, organization.id, {
+      conversationId: conversation.id,
+      sender: 'visitor',
+      body: 'hello',
+      source: 'widget',
+      clientId: 'c-claims-1',
+    });
     const view = `/app/o/${organization.id}/p/${project.id}/inbox/${conversation.id}`;
 
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -54,7 +93,11 @@ describe('visitor details in the inbox', () => {
     expect(await panel.locator('[data-testid="unverified-traits.team"]').count()).toBe(1);
     // The page URL is shown, as text: no link with a non-http(s) target anywhere on the page.
     expect(await panel.locator('[data-testid=page-url-text]').textContent()).toBe('javascript:alert(document.cookie)');
-    const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as unknown as { getAttribute(n: string): string | null }).getAttribute('href') ?? ''));
+    const hrefs = await page
+      .locator('a[href]')
+      .evaluateAll((as) =>
+        as.map((a) => (a as unknown as { getAttribute(n: string): string | null }).getAttribute('href') ?? ''),
+      );
     expect(hrefs.filter((h) => /^\s*(javascript|data|vbscript):/i.test(h))).toEqual([]);
     await ctx.close();
   });

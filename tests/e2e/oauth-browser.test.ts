@@ -74,20 +74,30 @@ describe('OAuth sign-in against the fake providers', () => {
     expect(new URL(page.url()).pathname).toBe('/app/onboarding');
     await page.screenshot({ path: path.join(SHOTS, 'accounts-oauth-github.png') });
 
-    const user = await db.user.findUniqueOrThrow({ where: { email: primary.toLowerCase() }, include: { accounts: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { email: primary.toLowerCase() },
+      include: { accounts: true },
+    });
     expect(user.name).toBe('Octo Cat');
     expect(user.emailVerified).not.toBeNull();
     expect(user.accounts.map((a) => [a.provider, a.providerAccountId])).toEqual([['github', String(id)]]);
     expect(user.accounts[0]).toMatchObject({ access_token: null, refresh_token: null, id_token: null }); // not kept
     // The code was exchanged (PKCE checked by the fake) and the emails were read with the access token.
     expect(oauth.github.requests).toEqual(
-      expect.arrayContaining(['GET /github/login/oauth/authorize', 'POST /github/login/oauth/access_token', 'GET /github/api/v3/user', 'GET /github/api/v3/user/emails']),
+      expect.arrayContaining([
+        'GET /github/login/oauth/authorize',
+        'POST /github/login/oauth/access_token',
+        'GET /github/api/v3/user',
+        'GET /github/api/v3/user/emails',
+      ]),
     );
     await page.context().close();
 
     const again = await continueWith('GitHub');
     expect(new URL(again.url()).pathname).toBe('/app/onboarding');
-    expect(await db.user.count({ where: { accounts: { some: { provider: 'github', providerAccountId: String(id) } } } })).toBe(1);
+    expect(
+      await db.user.count({ where: { accounts: { some: { provider: 'github', providerAccountId: String(id) } } } }),
+    ).toBe(1);
     expect(await db.account.count({ where: { userId: user.id } })).toBe(1);
     await again.context().close();
   });
@@ -95,7 +105,13 @@ describe('OAuth sign-in against the fake providers', () => {
   it('GitHub: an account whose addresses are all unverified is refused, with the reason, and nothing is created', async () => {
     const email = `unverified-${tag()}@example.test`;
     // GitHub never lets an unverified address be public; the fake is told to anyway, to show we do not trust it.
-    oauth.github.signInAs({ id: nextGitHubId++, login: `nov-${tag()}`, name: null, publicEmail: email, emails: [{ email, primary: true, verified: false }] });
+    oauth.github.signInAs({
+      id: nextGitHubId++,
+      login: `nov-${tag()}`,
+      name: null,
+      publicEmail: email,
+      emails: [{ email, primary: true, verified: false }],
+    });
     const page = await continueWith('GitHub');
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await alertText(page)).toContain('no verified email address');
@@ -117,11 +133,16 @@ describe('OAuth sign-in against the fake providers', () => {
     oauth.google.signInAs({ sub, email, emailVerified: true, name: 'Grace Hopper' });
     const page = await continueWith('Google');
     expect(new URL(page.url()).pathname).toBe('/app/onboarding');
-    const user = await db.user.findUniqueOrThrow({ where: { email: email.toLowerCase() }, include: { accounts: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { email: email.toLowerCase() },
+      include: { accounts: true },
+    });
     expect(user.emailVerified).not.toBeNull();
     expect(user.accounts.map((a) => [a.provider, a.providerAccountId])).toEqual([['google', sub]]);
     expect(user.accounts[0]).toMatchObject({ access_token: null, id_token: null });
-    expect(oauth.google.requests).toEqual(expect.arrayContaining(['GET /google/.well-known/openid-configuration', 'POST /google/token']));
+    expect(oauth.google.requests).toEqual(
+      expect.arrayContaining(['GET /google/.well-known/openid-configuration', 'POST /google/token']),
+    );
     await page.context().close();
 
     const unverified = `unverified-${tag()}@example.test`;
@@ -135,8 +156,15 @@ describe('OAuth sign-in against the fake providers', () => {
 
   it('an email that already has a password account is not taken over by an OAuth sign-in', async () => {
     const email = `owner-${tag()}@example.test`;
-    const owner = await db.user.create({ data: { email, passwordHash: await hashPassword('correct horse battery'), emailVerified: new Date() } });
-    oauth.google.signInAs({ sub: `12${Date.now()}`, email: email.toUpperCase(), emailVerified: true, name: 'Intruder' });
+    const owner = await db.user.create({
+      data: { email, passwordHash: await hashPassword('correct horse battery'), emailVerified: new Date() },
+    });
+    oauth.google.signInAs({
+      sub: `12${Date.now()}`,
+      email: email.toUpperCase(),
+      emailVerified: true,
+      name: 'Intruder',
+    });
     const page = await continueWith('Google');
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await alertText(page)).toContain('already has an account with another sign-in method');

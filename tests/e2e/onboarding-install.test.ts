@@ -55,7 +55,9 @@ describe('onboarding → snippet → installation detected → settings', () => 
   });
 
   it('walks the onboarding, detects the installation, and saves settings', async () => {
-    const user = await db.user.create({ data: { email: `onboard-${Date.now()}@example.test`, name: 'Ann', emailVerified: new Date() } });
+    const user = await db.user.create({
+      data: { email: `onboard-${Date.now()}@example.test`, name: 'Ann', emailVerified: new Date() },
+    });
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.webUrl });
     await context.addCookies([{ ...(await sessionCookie(stack.env.AUTH_SECRET!, user.id)), url: stack.webUrl }]);
@@ -83,7 +85,9 @@ describe('onboarding → snippet → installation detected → settings', () => 
     const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(project.organizationId).toBe(orgId);
     expect(project.allowedOrigins).toEqual([siteUrl, stack.webUrl]);
-    expect((await db.membership.findFirstOrThrow({ where: { organizationId: orgId, userId: user.id } })).role).toBe('owner');
+    expect((await db.membership.findFirstOrThrow({ where: { organizationId: orgId, userId: user.id } })).role).toBe(
+      'owner',
+    );
 
     // Step 3: copy the snippet, paste it on the customer's site, and just view a page there (nobody opens the chat).
     const status = page.getByTestId('installation-status');
@@ -107,11 +111,15 @@ describe('onboarding → snippet → installation detected → settings', () => 
     // Re-entrant: coming back without parameters resumes at "connect a chat app".
     await page.goto(`${stack.webUrl}/app/onboarding`);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Answer from your chat app');
-    expect(await page.locator('a.choice').first().getAttribute('href')).toBe(`/app/o/${orgId}/p/${projectId}/bridges?connect=telegram&from=onboarding`);
+    expect(await page.locator('a.choice').first().getAttribute('href')).toBe(
+      `/app/o/${orgId}/p/${projectId}/bridges?connect=telegram&from=onboarding`,
+    );
     await page.screenshot({ path: path.join(SHOTS, 'onboarding-4-chat-app.png') });
     await page.getByRole('link', { name: 'Skip for now' }).click();
     await expect.poll(() => page.locator('h1').innerText()).toBe('Send a test message');
-    expect(await page.getByRole('link', { name: 'Go to the inbox' }).getAttribute('href')).toBe(`/app/o/${orgId}/p/${projectId}/inbox`);
+    expect(await page.getByRole('link', { name: 'Go to the inbox' }).getAttribute('href')).toBe(
+      `/app/o/${orgId}/p/${projectId}/inbox`,
+    );
     await page.screenshot({ path: path.join(SHOTS, 'onboarding-5-test.png') });
 
     // Step 5: the test page on the dashboard's origin loads the widget and a message goes through.
@@ -120,7 +128,10 @@ describe('onboarding → snippet → installation detected → settings', () => 
     await tryPage.locator('[data-pp="launcher"]').click();
     await tryPage.locator('[data-pp="input"]').fill('Hello from the test page');
     await tryPage.locator('[data-pp="input"]').press('Enter');
-    await waitFor(() => db.message.findFirst({ where: { organizationId: orgId, body: 'Hello from the test page' } }), { what: 'test message stored', timeoutMs: 15_000 });
+    await waitFor(() => db.message.findFirst({ where: { organizationId: orgId, body: 'Hello from the test page' } }), {
+      what: 'test message stored',
+      timeoutMs: 15_000,
+    });
     await tryPage.close();
 
     // Install page: first/last seen.
@@ -136,13 +147,32 @@ describe('onboarding → snippet → installation detected → settings', () => 
     await page.getByLabel('Operator name').fill('Sarah');
     await page.getByLabel('Bottom left').check();
     await page.getByLabel('Language').selectOption('fr');
-    await expect.poll(() => preview.locator('.wp-launcher').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).toBe('rgb(255, 0, 102)');
+    await expect
+      .poll(() =>
+        preview
+          .locator('.wp-launcher')
+          .evaluate(
+            (el) =>
+              (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(
+                el,
+              ).backgroundColor,
+          ),
+      )
+      .toBe('rgb(255, 0, 102)');
     expect(await preview.getAttribute('data-position')).toBe('left');
     expect(await preview.locator('.wp-title').innerText()).toBe('Sarah');
     expect(await preview.locator('.wp-composer').innerText()).toContain('Écrivez un message');
     await page.getByRole('button', { name: 'Save appearance' }).click();
-    await waitFor(async () => ((await db.project.findUniqueOrThrow({ where: { id: projectId } })).settings as { color?: string }).color === '#ff0066', { what: 'settings saved' });
-    const settings = (await db.project.findUniqueOrThrow({ where: { id: projectId } })).settings as Record<string, unknown>;
+    await waitFor(
+      async () =>
+        ((await db.project.findUniqueOrThrow({ where: { id: projectId } })).settings as { color?: string }).color ===
+        '#ff0066',
+      { what: 'settings saved' },
+    );
+    const settings = (await db.project.findUniqueOrThrow({ where: { id: projectId } })).settings as Record<
+      string,
+      unknown
+    >;
     expect(settings).toMatchObject({ color: '#ff0066', operatorName: 'Sarah', position: 'left', language: 'fr' });
     // A first-time visitor of the customer's site (fresh browser profile) sees the new look on the launcher at once,
     // without opening the chat and without the snippet being pasted again.
@@ -151,7 +181,16 @@ describe('onboarding → snippet → installation detected → settings', () => 
       const visit = await fresh.newPage();
       await visit.goto(`${siteUrl}/shop/index.html`);
       const launcher = visit.locator('[data-pp="launcher"]');
-      await expect.poll(() => launcher.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).toBe('rgb(255, 0, 102)');
+      await expect
+        .poll(() =>
+          launcher.evaluate(
+            (el) =>
+              (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(
+                el,
+              ).backgroundColor,
+          ),
+        )
+        .toBe('rgb(255, 0, 102)');
       expect(await visit.locator('[data-pp="root"]').getAttribute('class')).toContain('pp-left');
       expect(await launcher.getAttribute('aria-label')).toBe('Ouvrir le chat');
     } finally {

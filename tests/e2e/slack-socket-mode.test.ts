@@ -10,14 +10,32 @@ describe('Slack with the CLI token option and Socket Mode', () => {
   let stack: TStack;
   let visitor: TVisitor;
   let bot: { token: string; botUserId: string };
-  let out: { organization: { id: string }; project: { publicKey: string }; slack?: { connectionId: string; channelId: string; teamId: string; summary: string } };
+  let out: {
+    organization: { id: string };
+    project: { publicKey: string };
+    slack?: { connectionId: string; channelId: string; teamId: string; summary: string };
+  };
   const s = () => stack.slack!;
 
   beforeAll(async () => {
     stack = await bootStack({ slackSocketMode: true });
     bot = s().fake.addBot({ teamId: s().teamId, name: 'pocketping' });
-    out = (await stack.bootstrap(['--email', 'owner@b.example', '--org', 'Tenant B', '--origin', stack.webUrl, '--slack-token', bot.token, '--slack-channel', s().supportChannel])) as typeof out;
-    await waitFor(() => s().fake.socketConnections() === 1, { what: 'worker socket mode connection', timeoutMs: 20_000 });
+    out = (await stack.bootstrap([
+      '--email',
+      'owner@b.example',
+      '--org',
+      'Tenant B',
+      '--origin',
+      stack.webUrl,
+      '--slack-token',
+      bot.token,
+      '--slack-channel',
+      s().supportChannel,
+    ])) as typeof out;
+    await waitFor(() => s().fake.socketConnections() === 1, {
+      what: 'worker socket mode connection',
+      timeoutMs: 20_000,
+    });
     visitor = await connectVisitor(stack.realtimeUrl, { projectKey: out.project.publicKey, origin: stack.webUrl });
   });
   afterAll(async () => {
@@ -26,22 +44,51 @@ describe('Slack with the CLI token option and Socket Mode', () => {
   });
 
   it('bootstrap validated the token (auth.test + conversations.info), joined the channel and printed the connection', () => {
-    expect(out.slack).toMatchObject({ channelId: s().supportChannel, teamId: s().teamId, summary: '@pocketping in #support (Acme)' });
+    expect(out.slack).toMatchObject({
+      channelId: s().supportChannel,
+      teamId: s().teamId,
+      summary: '@pocketping in #support (Acme)',
+    });
     expect(JSON.stringify(out)).not.toContain(bot.token);
-    const calls = s().fake.calls.filter((c) => c.token === bot.token).map((c) => c.method);
+    const calls = s()
+      .fake.calls.filter((c) => c.token === bot.token)
+      .map((c) => c.method);
     expect(calls.slice(0, 3)).toEqual(['auth.test', 'conversations.info', 'conversations.join']);
   });
 
   it('visitor → parent + thread; operator reply over Socket Mode → widget; a redelivered envelope stores once', async () => {
     expect((await visitor.send('Hello from a site with no public URL')).ok).toBe(true);
-    const parent = await waitFor(() => s().fake.messages(s().supportChannel).find((m) => m.threadTs === undefined && m.botId), { what: 'parent' });
-    await waitFor(() => s().fake.messages(s().supportChannel, parent.ts).find((m) => m.text === 'Hello from a site with no public URL'), { what: 'reply in thread' });
+    const parent = await waitFor(
+      () =>
+        s()
+          .fake.messages(s().supportChannel)
+          .find((m) => m.threadTs === undefined && m.botId),
+      { what: 'parent' },
+    );
+    await waitFor(
+      () =>
+        s()
+          .fake.messages(s().supportChannel, parent.ts)
+          .find((m) => m.text === 'Hello from a site with no public URL'),
+      { what: 'reply in thread' },
+    );
 
     const sarah = s().fake.addUser({ teamId: s().teamId, name: 'sarah' }).id;
-    const { deliveries } = await s().fake.operatorWrites({ channel: s().supportChannel, thread_ts: parent.ts, text: 'Answered over the socket', user: sarah, retries: 1 });
+    const { deliveries } = await s().fake.operatorWrites({
+      channel: s().supportChannel,
+      thread_ts: parent.ts,
+      text: 'Answered over the socket',
+      user: sarah,
+      retries: 1,
+    });
     // Both envelopes (the event and its redelivery) were acked by the worker.
-    expect(deliveries.map((d) => [d.status, d.body])).toEqual([['socket', ''], ['socket', '']]);
-    const reply = await waitFor(() => visitor.received.find((m) => m.body === 'Answered over the socket'), { what: 'operator reply' });
+    expect(deliveries.map((d) => [d.status, d.body])).toEqual([
+      ['socket', ''],
+      ['socket', ''],
+    ]);
+    const reply = await waitFor(() => visitor.received.find((m) => m.body === 'Answered over the socket'), {
+      what: 'operator reply',
+    });
     expect(reply).toMatchObject({ sender: 'operator', source: 'slack' });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(visitor.received.filter((m) => m.body === 'Answered over the socket')).toHaveLength(1);

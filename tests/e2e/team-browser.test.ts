@@ -48,11 +48,25 @@ describe('team, invitations and API keys in the browser', () => {
   const inviteeEmail = `ivy-${randomBytes(3).toString('hex')}@example.test`;
 
   it('an owner invites by email; the invited person logs in from the mailed link and joins as an agent', async () => {
-    const { organization, userId } = await createOrganizationWithOwner(db, { email: ownerEmail, orgName: 'Browser Co', userName: 'Olive Owner' });
+    const { organization, userId } = await createOrganizationWithOwner(db, {
+      email: ownerEmail,
+      orgName: 'Browser Co',
+      userName: 'Olive Owner',
+    });
     orgId = organization.id;
-    await db.user.update({ where: { id: userId }, data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) } });
+    await db.user.update({
+      where: { id: userId },
+      data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
+    });
     await createProject(db, orgId, { name: 'Browser Site', allowedOrigins: ['https://example.test'] });
-    await db.user.create({ data: { email: inviteeEmail, name: 'Ivy Invitee', passwordHash: await hashPassword(PASSWORD), emailVerified: new Date() } });
+    await db.user.create({
+      data: {
+        email: inviteeEmail,
+        name: 'Ivy Invitee',
+        passwordHash: await hashPassword(PASSWORD),
+        emailVerified: new Date(),
+      },
+    });
 
     const { ctx: owner, page } = await signedIn(ownerEmail, `/app/o/${orgId}/team`);
     await page.getByLabel('Email').fill(inviteeEmail);
@@ -80,7 +94,9 @@ describe('team, invitations and API keys in the browser', () => {
     await v.waitForURL((u) => u.pathname.startsWith('/invite/'));
     await v.getByRole('button', { name: 'Join Browser Co' }).click();
     await v.waitForURL((u) => u.pathname.startsWith(`/app/o/${orgId}`) || u.pathname.startsWith('/app/onboarding'));
-    const membership = await db.membership.findFirst({ where: { organizationId: orgId, user: { email: inviteeEmail } } });
+    const membership = await db.membership.findFirst({
+      where: { organizationId: orgId, user: { email: inviteeEmail } },
+    });
     expect(membership?.role).toBe('agent');
 
     // an agent sees the team but not API keys nor billing, and cannot open them by URL
@@ -154,15 +170,32 @@ describe('team, invitations and API keys in the browser', () => {
     const expiredToken = randomBytes(24).toString('base64url');
     const revokedToken = randomBytes(24).toString('base64url');
     const base = { organizationId: orgId, role: 'agent' as const, invitedById: null };
-    await db.invitation.create({ data: { ...base, email: `late-${randomBytes(3).toString('hex')}@example.test`, tokenHash: sha256(expiredToken), expiresAt: new Date(Date.now() - 60_000) } });
-    await db.invitation.create({ data: { ...base, email: `gone-${randomBytes(3).toString('hex')}@example.test`, tokenHash: sha256(revokedToken), expiresAt: new Date(Date.now() + 86_400_000), revokedAt: new Date() } });
+    await db.invitation.create({
+      data: {
+        ...base,
+        email: `late-${randomBytes(3).toString('hex')}@example.test`,
+        tokenHash: sha256(expiredToken),
+        expiresAt: new Date(Date.now() - 60_000),
+      },
+    });
+    await db.invitation.create({
+      data: {
+        ...base,
+        email: `gone-${randomBytes(3).toString('hex')}@example.test`,
+        tokenHash: sha256(revokedToken),
+        expiresAt: new Date(Date.now() + 86_400_000),
+        revokedAt: new Date(),
+      },
+    });
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     for (const token of ['not-a-real-invitation-token', expiredToken, revokedToken]) {
       const res = await page.goto(`${webUrl}/invite/${token}`);
       expect(res?.status()).toBe(404);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Invitation not found');
-      expect(await page.locator('.card[role=alert]').textContent()).toContain('ask the person who invited you to send a new invitation');
+      expect(await page.locator('.card[role=alert]').textContent()).toContain(
+        'ask the person who invited you to send a new invitation',
+      );
       // Nothing about the organization behind the link.
       expect(await page.content()).not.toContain('Browser Co');
     }

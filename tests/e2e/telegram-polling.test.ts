@@ -21,13 +21,21 @@ describe('Telegram through long polling', () => {
     }
   };
   const operatorWrites = (text: string) =>
-    stack.telegram.operatorWrites({ token: stack.tenantA.botToken!, chatId: stack.tenantA.chatId!, threadId, text, from: { id: 4242, first_name: 'Sarah' } });
+    stack.telegram.operatorWrites({
+      token: stack.tenantA.botToken!,
+      chatId: stack.tenantA.chatId!,
+      threadId,
+      text,
+      from: { id: 4242, first_name: 'Sarah' },
+    });
 
   beforeAll(async () => {
     stack = await bootStack();
     // The CLI registered a webhook (it had WEB_PUBLIC_URL); a self-hosted install without a public URL has none.
     await stack.apps.worker.stop();
-    const res = await fetch(`${stack.telegram.apiRoot}/bot${stack.tenantA.botToken!}/deleteWebhook`, { method: 'POST' });
+    const res = await fetch(`${stack.telegram.apiRoot}/bot${stack.tenantA.botToken!}/deleteWebhook`, {
+      method: 'POST',
+    });
     expect(res.status).toBe(200);
     stack.env.TELEGRAM_POLL_TIMEOUT_SECONDS = '2';
     stack.apps.worker = await stack.startWorker();
@@ -38,16 +46,24 @@ describe('Telegram through long polling', () => {
   });
 
   it('an operator reply fetched with getUpdates reaches the widget and is stored once', async () => {
-    visitor = await connectVisitor(stack.realtimeUrl, { projectKey: stack.tenantA.projectKey, origin: stack.tenantA.origin });
+    visitor = await connectVisitor(stack.realtimeUrl, {
+      projectKey: stack.tenantA.projectKey,
+      origin: stack.tenantA.origin,
+    });
     expect((await visitor.send('Anyone there?')).ok).toBe(true);
     threadId = (await waitFor(() => stack.telegram.topics(stack.tenantA.chatId!)[0], { what: 'forum topic' })).threadId;
 
     const { webhookStatus } = await operatorWrites('Hi, Sarah here (polled).');
     // Not pushed anywhere: it waits in Telegram until the worker's getUpdates takes it.
     expect(webhookStatus).toBeUndefined();
-    const reply = await waitFor(() => visitor.received.find((m) => m.sender === 'operator'), { what: 'operator reply on the socket' });
+    const reply = await waitFor(() => visitor.received.find((m) => m.sender === 'operator'), {
+      what: 'operator reply on the socket',
+    });
     expect(reply).toMatchObject({ body: 'Hi, Sarah here (polled).', authorName: 'Sarah', source: 'telegram' });
-    const rows = await sql<{ n: string }>(`SELECT count(*)::text AS n FROM "Message" WHERE body = $1 AND sender = 'operator'`, ['Hi, Sarah here (polled).']);
+    const rows = await sql<{ n: string }>(
+      `SELECT count(*)::text AS n FROM "Message" WHERE body = $1 AND sender = 'operator'`,
+      ['Hi, Sarah here (polled).'],
+    );
     expect(rows[0]!.n).toBe('1');
     expect(stack.telegram.callsOf('getUpdates').length).toBeGreaterThan(0);
     expect(stack.telegram.callsOf('setWebhook')).toHaveLength(1);
@@ -57,7 +73,10 @@ describe('Telegram through long polling', () => {
     await stack.apps.worker.stop();
     await operatorWrites('Written while the worker was down');
     stack.apps.worker = await stack.startWorker();
-    await waitFor(() => visitor.received.find((m) => m.body === 'Written while the worker was down'), { what: 'reply after restart', timeoutMs: 30_000 });
+    await waitFor(() => visitor.received.find((m) => m.body === 'Written while the worker was down'), {
+      what: 'reply after restart',
+      timeoutMs: 30_000,
+    });
     await operatorWrites('And one more');
     await waitFor(() => visitor.received.find((m) => m.body === 'And one more'), { what: 'next reply' });
     const counts = await sql<{ body: string; n: string }>(
@@ -69,7 +88,10 @@ describe('Telegram through long polling', () => {
       { body: 'Hi, Sarah here (polled).', n: '1' },
       { body: 'Written while the worker was down', n: '1' },
     ]);
-    const events = await sql<{ n: string }>(`SELECT count(*)::text AS n FROM "InboundEvent" WHERE "connectionId" = $1`, [stack.tenantA.connectionId]);
+    const events = await sql<{ n: string }>(
+      `SELECT count(*)::text AS n FROM "InboundEvent" WHERE "connectionId" = $1`,
+      [stack.tenantA.connectionId],
+    );
     expect(events[0]!.n).toBe('3');
   });
 });

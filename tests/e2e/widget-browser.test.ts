@@ -31,9 +31,17 @@ describe('widget in headless Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     page = await context.newPage();
     const consoleErrors: string[] = [];
-    page.on('console', (m) => (m.type() === 'error' && !m.text().startsWith('Failed to load resource') ? consoleErrors.push(m.text()) : undefined));
+    page.on('console', (m) =>
+      m.type() === 'error' && !m.text().startsWith('Failed to load resource')
+        ? consoleErrors.push(m.text())
+        : undefined,
+    );
     const badResponses: string[] = [];
-    page.on('response', (r) => (r.status() >= 400 && !r.url().endsWith('/favicon.ico') ? badResponses.push(`${r.status()} ${r.url()}`) : undefined));
+    page.on('response', (r) =>
+      r.status() >= 400 && !r.url().endsWith('/favicon.ico')
+        ? badResponses.push(`${r.status()} ${r.url()}`)
+        : undefined,
+    );
     const demo = await page.goto(`${stack.webUrl}/demo?key=${stack.tenantA.projectKey}`);
     // The page runs under its CSP (a violation would be a console error, asserted below) and cannot be framed.
     expect(demo!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -50,13 +58,24 @@ describe('widget in headless Chromium', () => {
     expect(await page.locator('[data-pp="message"] script').count()).toBe(0);
 
     const topic = await waitFor(() => stack.telegram.topics(stack.tenantA.chatId!)[0], { what: 'topic' });
-    await waitFor(() => stack.telegram.messages(stack.tenantA.chatId!, topic.threadId).some((m) => m.text?.includes('Chromium')), { what: 'post in topic' });
+    await waitFor(
+      () => stack.telegram.messages(stack.tenantA.chatId!, topic.threadId).some((m) => m.text?.includes('Chromium')),
+      { what: 'post in topic' },
+    );
     // The topic opens with a visitor card naming the page the visitor is on.
     const card = stack.telegram.messages(stack.tenantA.chatId!, topic.threadId)[0]!;
     expect(card.text).toContain(`Page: ${stack.webUrl}/demo?key=${stack.tenantA.projectKey}`);
-    await stack.telegram.operatorWrites({ token: stack.tenantA.botToken!, chatId: stack.tenantA.chatId!, threadId: topic.threadId, text: 'Welcome, browser visitor!', from: { id: 77, first_name: 'Sarah' } });
+    await stack.telegram.operatorWrites({
+      token: stack.tenantA.botToken!,
+      chatId: stack.tenantA.chatId!,
+      threadId: topic.threadId,
+      text: 'Welcome, browser visitor!',
+      from: { id: 77, first_name: 'Sarah' },
+    });
 
-    const reply = page.locator('[data-pp="message"][data-sender="operator"]').filter({ hasText: 'Welcome, browser visitor!' });
+    const reply = page
+      .locator('[data-pp="message"][data-sender="operator"]')
+      .filter({ hasText: 'Welcome, browser visitor!' });
     await expect.poll(() => reply.count(), { timeout: 15_000 }).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, 'widget-round-trip.png') });
 
@@ -64,7 +83,11 @@ describe('widget in headless Chromium', () => {
     await page.reload();
     // The panel was open before the reload, so the widget reopens it by itself (no click: that would toggle it).
     await expect.poll(() => pp('panel').isVisible(), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => page.locator('[data-pp="message"]').filter({ hasText: 'Welcome, browser visitor!' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-pp="message"]').filter({ hasText: 'Welcome, browser visitor!' }).count(), {
+        timeout: 15_000,
+      })
+      .toBe(1);
     await expect.poll(() => page.locator('[data-pp="message"]').filter({ hasText: 'Chromium' }).count()).toBe(1);
     expect(stack.telegram.callsOf('createForumTopic')).toHaveLength(1);
     expect(consoleErrors).toEqual([]);
@@ -85,7 +108,9 @@ describe('widget in headless Chromium', () => {
     // Framing is refused by the browser itself.
     const ctx = await browser.newContext();
     const framer = await ctx.newPage();
-    await framer.route('http://framer.test/', (r) => r.fulfill({ contentType: 'text/html', body: `<iframe id="f" src="${stack.webUrl}/login"></iframe>` }));
+    await framer.route('http://framer.test/', (r) =>
+      r.fulfill({ contentType: 'text/html', body: `<iframe id="f" src="${stack.webUrl}/login"></iframe>` }),
+    );
     await framer.goto('http://framer.test/');
     await expect.poll(async () => framer.frames().length).toBe(2);
     // Chromium swaps a refused frame for its error page (unframed, the frame would be at /login).

@@ -11,7 +11,10 @@ export interface TVisitor {
   close(): void;
 }
 
-export async function connectVisitor(realtimeUrl: string, opts: { projectKey: string; origin: string; visitorToken?: string }): Promise<TVisitor> {
+export async function connectVisitor(
+  realtimeUrl: string,
+  opts: { projectKey: string; origin: string; visitorToken?: string },
+): Promise<TVisitor> {
   const socket = io(`${realtimeUrl}/widget`, {
     auth: { projectKey: opts.projectKey, ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}) },
     extraHeaders: { origin: opts.origin },
@@ -23,14 +26,17 @@ export async function connectVisitor(realtimeUrl: string, opts: { projectKey: st
   socket.on('message', (m: TMessage) => received.push(m));
   const session = await new Promise<TSessionEvent>((resolve, reject) => {
     socket.once('session', resolve);
-    socket.once('connect_error', (err: Error & { data?: unknown }) => reject(Object.assign(new Error(err.message), { data: err.data })));
+    socket.once('connect_error', (err: Error & { data?: unknown }) =>
+      reject(Object.assign(new Error(err.message), { data: err.data })),
+    );
   });
   let n = 0;
   return {
     socket,
     session,
     received,
-    send: (body, clientId) => socket.timeout(10_000).emitWithAck('message:send', { body, clientId: clientId ?? `c${Date.now()}${n++}xyz` }),
+    send: (body, clientId) =>
+      socket.timeout(10_000).emitWithAck('message:send', { body, clientId: clientId ?? `c${Date.now()}${n++}xyz` }),
     history: (afterSeq) => socket.timeout(10_000).emitWithAck('history', { afterSeq }),
     close: () => socket.close(),
   };

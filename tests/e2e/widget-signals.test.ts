@@ -33,7 +33,8 @@ describe('widget signals in headless Chromium', () => {
     pageOrigin = `http://127.0.0.1:${port}`;
     page = createServer((req, res) => {
       const key = new URL(req.url ?? '/', pageOrigin).searchParams.get('key') ?? '';
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><title>Shop</title></head><body><h1>A shop</h1>
+      res.writeHead(200, { 'content-type': 'text/html' })
+        .end(`<!doctype html><html><head><title>Shop</title></head><body><h1>A shop</h1>
         <script async src="${h.url}/widget/loader.js" data-project-key="${key.replace(/[^A-Za-z0-9_-]/g, '')}"></script></body></html>`);
     });
     await new Promise<void>((r) => page.listen(port, '127.0.0.1', r));
@@ -58,11 +59,15 @@ describe('widget signals in headless Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'en-US' });
     const p = await context.newPage();
     const errors: string[] = [];
-    p.on('console', (m) => (m.type() === 'error' && !m.text().startsWith('Failed to load resource') ? errors.push(m.text()) : undefined));
+    p.on('console', (m) =>
+      m.type() === 'error' && !m.text().startsWith('Failed to load resource') ? errors.push(m.text()) : undefined,
+    );
     p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(`${pageOrigin}/?key=${t.projectKey}`);
     await p.locator('[data-pp="launcher"]').click();
-    await expect.poll(() => p.locator('[data-pp="status"]').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    await expect
+      .poll(() => p.locator('[data-pp="status"]').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('connected');
     return { context, page: p, errors };
   }
   const pp = (p: Page, hook: string) => p.locator(`[data-pp="${hook}"]`);
@@ -73,9 +78,11 @@ describe('widget signals in headless Chromium', () => {
   }
   /** The stored visitor message with this body (the widget confirmed it). */
   const storedMessage = (t: TTenant, body: string) =>
-    waitFor(() => h.db.message.findFirst({ where: { organizationId: t.organizationId, body } }), { what: `message "${body}"` });
+    waitFor(() => h.db.message.findFirst({ where: { organizationId: t.organizationId, body } }), {
+      what: `message "${body}"`,
+    });
 
-  it('typing both ways: the operator\'s shows and is cleared (explicitly, by a reply, by timeout); the visitor\'s reaches the operator side', async () => {
+  it("typing both ways: the operator's shows and is cleared (explicitly, by a reply, by timeout); the visitor's reaches the operator side", async () => {
     const t = await tenant();
     const { context, page: p, errors } = await openWidget(t);
     await send(p, 'Typing test');
@@ -91,9 +98,17 @@ describe('widget signals in headless Chromium', () => {
     // A reply ends it.
     h.signals.typing(m.conversationId, { sender: 'operator', authorName: 'Sarah', isTyping: true });
     await expect.poll(() => pp(p, 'typing').count(), { timeout: 10_000 }).toBe(1);
-    const reply = await appendMessage(h.db, t.organizationId, { conversationId: m.conversationId, sender: 'operator', authorName: 'Sarah', body: 'Here I am', source: 'telegram' });
+    const reply = await appendMessage(h.db, t.organizationId, {
+      conversationId: m.conversationId,
+      sender: 'operator',
+      authorName: 'Sarah',
+      body: 'Here I am',
+      source: 'telegram',
+    });
     h.conversations.widget.message(m.conversationId, reply.message);
-    await expect.poll(() => p.locator('[data-pp="message"][data-sender="operator"]').count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => p.locator('[data-pp="message"][data-sender="operator"]').count(), { timeout: 10_000 })
+      .toBe(1);
     expect(await pp(p, 'typing').count()).toBe(0);
     // A lost "false" never leaves it on: it goes by itself (6 s without a refresh).
     h.signals.typing(m.conversationId, { sender: 'operator', authorName: 'Sarah', isTyping: true });
@@ -149,7 +164,11 @@ describe('widget signals in headless Chromium', () => {
     await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
     expect(await bubble.locator('[data-pp="receipt"]').innerText()).toContain('Delivered');
     // An operator read it (dashboard): the watermark moves and the widget shows "Read".
-    await markConversationRead(h.conversations, t.organizationId, { conversationId: first.conversationId, projectId: t.projectId, seq });
+    await markConversationRead(h.conversations, t.organizationId, {
+      conversationId: first.conversationId,
+      projectId: t.projectId,
+      seq,
+    });
     await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('read');
     expect(await bubble.locator('[data-pp="receipt"]').innerText()).toContain('Read');
     // Both messages are read now (watermarks), and a reload keeps it (from the session's operatorReadSeq).
@@ -161,7 +180,9 @@ describe('widget signals in headless Chromium', () => {
   });
 
   it('pre-chat form after the first message: the visitor writes first, then leaves an email, which is stored', async () => {
-    const t = await tenant({ preChat: { enabled: true, mode: 'after', emailRequired: true, askName: false, fields: [] } });
+    const t = await tenant({
+      preChat: { enabled: true, mode: 'after', emailRequired: true, askName: false, fields: [] },
+    });
     const { context, page: p, errors } = await openWidget(t);
     // Not a gate: the composer is there and no form yet.
     expect(await pp(p, 'input').count()).toBe(1);
@@ -179,12 +200,17 @@ describe('widget signals in headless Chromium', () => {
     await expect.poll(() => pp(p, 'prechat').count(), { timeout: 10_000 }).toBe(0);
 
     const m = await storedMessage(t, 'Question before any form');
-    const conv = await waitFor(async () => {
-      const c = await h.db.conversation.findUniqueOrThrow({ where: { id: m.conversationId } });
-      return c.preChat ? c : null;
-    }, { what: 'preChat stored' });
+    const conv = await waitFor(
+      async () => {
+        const c = await h.db.conversation.findUniqueOrThrow({ where: { id: m.conversationId } });
+        return c.preChat ? c : null;
+      },
+      { what: 'preChat stored' },
+    );
     expect(conv.preChat).toMatchObject({ email: 'late@example.com' });
-    expect(await h.db.visitor.findFirst({ where: { organizationId: t.organizationId, email: 'late@example.com' } })).not.toBeNull();
+    expect(
+      await h.db.visitor.findFirst({ where: { organizationId: t.organizationId, email: 'late@example.com' } }),
+    ).not.toBeNull();
     // The note for the team is internal and took the next seq; the widget never shows it.
     const note = await h.db.message.findFirstOrThrow({ where: { conversationId: m.conversationId, sender: 'system' } });
     expect(note).toMatchObject({ visibility: 'internal', seq: m.seq + 1 });
@@ -193,7 +219,9 @@ describe('widget signals in headless Chromium', () => {
     // The email is known now: neither the pre-chat nor the away form comes back after a reload.
     await p.reload();
     await expect.poll(() => pp(p, 'input').count(), { timeout: 15_000 }).toBe(1);
-    await expect.poll(() => p.locator('[data-pp="message"][data-sender="visitor"]').count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => p.locator('[data-pp="message"][data-sender="visitor"]').count(), { timeout: 15_000 })
+      .toBe(1);
     expect(await pp(p, 'prechat').count()).toBe(0);
     expect(await pp(p, 'away').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -203,7 +231,16 @@ describe('widget signals in headless Chromium', () => {
   it('away: nobody online → the header says so and, after the first message, offers "leave your email"; an operator coming online removes it', async () => {
     const t = await tenant();
     const { context, page: p, errors } = await openWidget(t);
-    await expect.poll(() => p.locator('[data-pp="presence"]').getAttribute('data-state').catch(() => null), { timeout: 10_000 }).toBe('away');
+    await expect
+      .poll(
+        () =>
+          p
+            .locator('[data-pp="presence"]')
+            .getAttribute('data-state')
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe('away');
     expect(await pp(p, 'away').count()).toBe(0); // nothing to follow up by email before the visitor wrote
     await send(p, 'Anyone there?');
     const away = pp(p, 'away');
@@ -215,12 +252,17 @@ describe('widget signals in headless Chromium', () => {
     await away.locator('input[type="email"]').fill('away@example.com');
     await away.locator('button[type="submit"]').click();
     await expect.poll(() => away.getAttribute('data-state'), { timeout: 10_000 }).toBe('done');
-    const visitor = await waitFor(() => h.db.visitor.findFirst({ where: { organizationId: t.organizationId, email: 'away@example.com' } }), { what: 'visitor email' });
+    const visitor = await waitFor(
+      () => h.db.visitor.findFirst({ where: { organizationId: t.organizationId, email: 'away@example.com' } }),
+      { what: 'visitor email' },
+    );
     expect(visitor.email).toBe('away@example.com');
 
     // An operator becomes active (a reply from a bridge, the dashboard): presence goes online, the card goes.
     await h.conversations.operatorActive({ organizationId: t.organizationId, projectId: t.projectId });
-    await expect.poll(() => p.locator('[data-pp="presence"]').getAttribute('data-state'), { timeout: 10_000 }).toBe('online');
+    await expect
+      .poll(() => p.locator('[data-pp="presence"]').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('online');
     await expect.poll(() => away.count(), { timeout: 10_000 }).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
@@ -230,7 +272,16 @@ describe('widget signals in headless Chromium', () => {
     const message = 'Closed for the weekend.\n<img src=x onerror="window.__pwned=1"><b>Back Monday</b>';
     const t = await tenant({ awayMessage: message, replyTimeMinutes: 10, officeHours: { timezone: 'UTC', days: [] } });
     const { context, page: p, errors } = await openWidget(t);
-    await expect.poll(() => p.locator('[data-pp="presence"]').getAttribute('data-state').catch(() => null), { timeout: 10_000 }).toBe('away');
+    await expect
+      .poll(
+        () =>
+          p
+            .locator('[data-pp="presence"]')
+            .getAttribute('data-state')
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe('away');
     expect(await pp(p, 'presence').innerText()).toBe('Away'); // outside office hours: no reply time promised
     await send(p, 'Hello?');
     const shown = pp(p, 'away-message');

@@ -6,10 +6,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createLogger, encryptSecret, parseKeyRing, sha256, type TKeyRing } from '@pocketping/core';
-import { bootstrapTenant, createConnection, createDb, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
+import {
+  bootstrapTenant,
+  createConnection,
+  createDb,
+  createVisitor,
+  getOrCreateOpenConversation,
+  type TDb,
+} from '@pocketping/db';
 import { createProducer, type TProducer } from '@pocketping/jobs';
 import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
-import { TEST_REDIS_URL, createTestDatabase, startFakeDiscord, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeDiscord, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  startFakeDiscord,
+  startFakeTelegram,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  waitFor,
+  type TFakeDiscord,
+  type TFakeTelegram,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import { startWorker, type TWorkerDeps, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
 
 export interface TDiscordPipelineStack {
@@ -22,25 +40,46 @@ export interface TDiscordPipelineStack {
   storage: TStorage;
   worker: TWorkerRuntime;
   /** An organization with one project; with `telegram`, the project is connected to a new forum group of a new bot. */
-  tenant(name: string, opts?: { telegram?: boolean }): Promise<{ organizationId: string; projectId: string; telegram: { connectionId: string; chatId: number; botToken: string } | null }>;
+  tenant(
+    name: string,
+    opts?: { telegram?: boolean },
+  ): Promise<{
+    organizationId: string;
+    projectId: string;
+    telegram: { connectionId: string; chatId: number; botToken: string } | null;
+  }>;
   /** Connects a project to a new Discord server's #support channel (the shared bot). */
-  connectDiscord(t: { organizationId: string; projectId: string }, serverName?: string): Promise<{ connectionId: string; guildId: string; channelId: string }>;
-  newConversation(t: { organizationId: string; projectId: string }, metadata?: Record<string, unknown>): Promise<{ id: string; visitorId: string }>;
+  connectDiscord(
+    t: { organizationId: string; projectId: string },
+    serverName?: string,
+  ): Promise<{ connectionId: string; guildId: string; channelId: string }>;
+  newConversation(
+    t: { organizationId: string; projectId: string },
+    metadata?: Record<string, unknown>,
+  ): Promise<{ id: string; visitorId: string }>;
   close(): Promise<void>;
 }
 
-export async function startDiscordPipelineStack(opts: {
-  discordLatencyMs?: number;
-  concurrency?: number;
-  sweepIntervalMs?: number;
-  maxAttachmentBytes?: number;
-  discordTenantPostsPer10s?: number;
-} = {}): Promise<TDiscordPipelineStack> {
+export async function startDiscordPipelineStack(
+  opts: {
+    discordLatencyMs?: number;
+    concurrency?: number;
+    sweepIntervalMs?: number;
+    maxAttachmentBytes?: number;
+    discordTenantPostsPer10s?: number;
+  } = {},
+): Promise<TDiscordPipelineStack> {
   const database = await createTestDatabase();
   const db = createDb(database.url, { poolSize: 8 });
   const ring = parseKeyRing(testEncryptionKey());
   const redis = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
-  const [telegram, discord] = await Promise.all([startFakeTelegram(), startFakeDiscord({ heartbeatIntervalMs: 2_000, ...(opts.discordLatencyMs ? { latencyMs: opts.discordLatencyMs } : {}) })]);
+  const [telegram, discord] = await Promise.all([
+    startFakeTelegram(),
+    startFakeDiscord({
+      heartbeatIntervalMs: 2_000,
+      ...(opts.discordLatencyMs ? { latencyMs: opts.discordLatencyMs } : {}),
+    }),
+  ]);
   const storageDir = mkdtempSync(path.join(tmpdir(), 'pp-discord-stack-'));
   const storage = createLocalStorage(storageDir);
   const producer = createProducer(redis);
@@ -50,7 +89,12 @@ export async function startDiscordPipelineStack(opts: {
     keyRing: ring,
     bridges: {
       telegram: { apiRoot: telegram.apiRoot, groupPostsPerMinute: 100_000 },
-      discord: { apiUrl: discord.apiUrl, botToken: discord.token, applicationId: discord.applicationId, ...(opts.discordTenantPostsPer10s !== undefined ? { tenantPostsPer10s: opts.discordTenantPostsPer10s } : {}) },
+      discord: {
+        apiUrl: discord.apiUrl,
+        botToken: discord.token,
+        applicationId: discord.applicationId,
+        ...(opts.discordTenantPostsPer10s !== undefined ? { tenantPostsPer10s: opts.discordTenantPostsPer10s } : {}),
+      },
     },
     concurrency: opts.concurrency ?? 10,
     sweepIntervalMs: opts.sweepIntervalMs ?? 1_000,
@@ -60,10 +104,20 @@ export async function startDiscordPipelineStack(opts: {
     maxAttachmentBytes: opts.maxAttachmentBytes ?? 10 * 1024 * 1024,
   };
   const worker = await startWorker(deps);
-  await waitFor(() => discord.gateway.identifies >= 1 && discord.gateway.openSockets() >= 1, { what: 'worker gateway connected', timeoutMs: 20_000 });
+  await waitFor(() => discord.gateway.identifies >= 1 && discord.gateway.openSockets() >= 1, {
+    what: 'worker gateway connected',
+    timeoutMs: 20_000,
+  });
   let bots = 0;
   return {
-    database, db, ring, telegram, discord, producer, storage, worker,
+    database,
+    db,
+    ring,
+    telegram,
+    discord,
+    producer,
+    storage,
+    worker,
     async tenant(name, o = {}) {
       let tg: { connectionId: string; chatId: number; botToken: string } | null = null;
       let telegramInput: { botToken: string; chatId: string } | undefined;
@@ -75,19 +129,37 @@ export async function startDiscordPipelineStack(opts: {
         telegramInput = { botToken, chatId: String(chatId) };
         tg = { connectionId: '', chatId, botToken };
       }
-      const t = await bootstrapTenant(db, ring, { email: `${name}-${randomBytes(3).toString('hex')}@stack.test`, orgName: name, allowedOrigins: [`https://${name}.test`], ...(telegramInput ? { telegram: telegramInput } : {}) });
+      const t = await bootstrapTenant(db, ring, {
+        email: `${name}-${randomBytes(3).toString('hex')}@stack.test`,
+        orgName: name,
+        allowedOrigins: [`https://${name}.test`],
+        ...(telegramInput ? { telegram: telegramInput } : {}),
+      });
       if (tg) tg.connectionId = t.telegram!.connection.id;
       return { organizationId: t.organization.id, projectId: t.project.id, telegram: tg };
     },
     async connectDiscord(t, serverName = 'Acme') {
       const guildId = discord.addGuild({ name: serverName }).id;
       const channelId = discord.addTextChannel(guildId, { name: 'support' }).id;
-      const connection = await createConnection(db, t.organizationId, { projectId: t.projectId, kind: 'discord', sealedCredentials: encryptSecret(ring, JSON.stringify({ guildId, channelId })), targetId: channelId, targetScope: guildId });
+      const connection = await createConnection(db, t.organizationId, {
+        projectId: t.projectId,
+        kind: 'discord',
+        sealedCredentials: encryptSecret(ring, JSON.stringify({ guildId, channelId })),
+        targetId: channelId,
+        targetScope: guildId,
+      });
       return { connectionId: connection.id, guildId, channelId };
     },
     async newConversation(t, metadata = {}) {
-      const visitor = await createVisitor(db, t.organizationId, { projectId: t.projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata });
-      const c = await getOrCreateOpenConversation(db, t.organizationId, { projectId: t.projectId, visitorId: visitor.id });
+      const visitor = await createVisitor(db, t.organizationId, {
+        projectId: t.projectId,
+        tokenHash: sha256(randomBytes(8).toString('hex')),
+        metadata,
+      });
+      const c = await getOrCreateOpenConversation(db, t.organizationId, {
+        projectId: t.projectId,
+        visitorId: visitor.id,
+      });
       return { id: c.id, visitorId: visitor.id };
     },
     async close() {

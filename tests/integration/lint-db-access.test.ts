@@ -29,18 +29,30 @@ async function dbViolations(filePath: string): Promise<number> {
 
 describe('lint: no Prisma call in the apps', () => {
   it('refuses every model call, raw query and transaction in any app, pages included', async () => {
-    for (const file of ['apps/web/src/server/probe.ts', 'apps/web/src/app/probe/page.tsx', 'apps/realtime/src/probe.ts', 'apps/worker/src/probe.ts', 'apps/cli/src/probe.ts']) {
+    for (const file of [
+      'apps/web/src/server/probe.ts',
+      'apps/web/src/app/probe/page.tsx',
+      'apps/realtime/src/probe.ts',
+      'apps/worker/src/probe.ts',
+      'apps/cli/src/probe.ts',
+    ]) {
       expect(await dbViolations(file), file).toBe(9);
     }
   });
 
   it('keeps the request-body rule where both apply (one rule, two lists of selectors)', async () => {
-    const [result] = await eslint.lintText('export function f(req: Request) { return req.text(); }\n', { filePath: `${root}/apps/web/src/server/probe.ts` });
+    const [result] = await eslint.lintText('export function f(req: Request) { return req.text(); }\n', {
+      filePath: `${root}/apps/web/src/server/probe.ts`,
+    });
     expect(result?.messages.map((m) => m.message)).toEqual([expect.stringContaining('readBodyWithLimit')]);
   });
 
   it('leaves tests, test helpers and the repositories themselves alone', async () => {
-    for (const file of ['apps/web/src/server/probe.test.ts', 'apps/web/src/server/testing/probe.ts', 'packages/db/src/repositories/probe.ts']) {
+    for (const file of [
+      'apps/web/src/server/probe.test.ts',
+      'apps/web/src/server/testing/probe.ts',
+      'packages/db/src/repositories/probe.ts',
+    ]) {
       expect(await dbViolations(file), file).toBe(0);
     }
   });

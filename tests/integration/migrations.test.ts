@@ -28,32 +28,98 @@ describe('migrations', () => {
 
   it('migrate deploy on an empty database creates every table, with tenant-scoped keys', async () => {
     await admin(`CREATE DATABASE "${name}"`);
-    const { stdout } = await exec(path.join(REPO_ROOT, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: url }, timeout: 150_000 });
+    const { stdout } = await exec(path.join(REPO_ROOT, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: url },
+      timeout: 150_000,
+    });
     expect(stdout).toMatch(/successfully applied|No pending migrations/i);
 
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
-      const tables = (await c.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).rows.map((r) => r.table_name);
-      for (const t of ['User', 'Account', 'Session', 'VerificationToken', 'Organization', 'Membership', 'Project', 'BridgeConnection', 'Visitor', 'Conversation', 'Message', 'BridgeThread', 'BridgeMessage', 'OutboxEvent', 'InboundEvent', 'ApiKey', 'AuditLog']) {
+      const tables = (
+        await c.query<{ table_name: string }>(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+        )
+      ).rows.map((r) => r.table_name);
+      for (const t of [
+        'User',
+        'Account',
+        'Session',
+        'VerificationToken',
+        'Organization',
+        'Membership',
+        'Project',
+        'BridgeConnection',
+        'Visitor',
+        'Conversation',
+        'Message',
+        'BridgeThread',
+        'BridgeMessage',
+        'OutboxEvent',
+        'InboundEvent',
+        'ApiKey',
+        'AuditLog',
+      ]) {
         expect(tables).toContain(t);
       }
       // Every tenant table carries organizationId itself.
-      const withOrg = (await c.query<{ table_name: string }>(`SELECT table_name FROM information_schema.columns WHERE table_schema='public' AND column_name='organizationId'`)).rows.map((r) => r.table_name);
-      for (const t of ['Membership', 'Project', 'BridgeConnection', 'Visitor', 'Conversation', 'Message', 'BridgeThread', 'BridgeMessage', 'OutboxEvent', 'InboundEvent', 'ApiKey', 'AuditLog']) {
+      const withOrg = (
+        await c.query<{ table_name: string }>(
+          `SELECT table_name FROM information_schema.columns WHERE table_schema='public' AND column_name='organizationId'`,
+        )
+      ).rows.map((r) => r.table_name);
+      for (const t of [
+        'Membership',
+        'Project',
+        'BridgeConnection',
+        'Visitor',
+        'Conversation',
+        'Message',
+        'BridgeThread',
+        'BridgeMessage',
+        'OutboxEvent',
+        'InboundEvent',
+        'ApiKey',
+        'AuditLog',
+      ]) {
         expect(withOrg).toContain(t);
       }
       // The database refuses a message whose tenant differs from its conversation's (compound foreign key).
-      await c.query(`INSERT INTO "Organization"(id,name,slug,"updatedAt") VALUES ('orga','A','a',now()),('orgb','B','b',now())`);
-      await c.query(`INSERT INTO "Project"(id,"organizationId",name,"publicKey","allowedOrigins","updatedAt") VALUES ('pa','orga','P','pk_a','{}',now())`);
+      await c.query(
+        `INSERT INTO "Organization"(id,name,slug,"updatedAt") VALUES ('orga','A','a',now()),('orgb','B','b',now())`,
+      );
+      await c.query(
+        `INSERT INTO "Project"(id,"organizationId",name,"publicKey","allowedOrigins","updatedAt") VALUES ('pa','orga','P','pk_a','{}',now())`,
+      );
       await c.query(`INSERT INTO "Visitor"(id,"organizationId","projectId","tokenHash") VALUES ('va','orga','pa','h')`);
-      await c.query(`INSERT INTO "Conversation"(id,"organizationId","projectId","visitorId","updatedAt") VALUES ('ca','orga','pa','va',now())`);
-      await expect(c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orgb','ca',1,'visitor','x','widget')`)).rejects.toThrow(/foreign key/);
-      await c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orga','ca',1,'visitor','x','widget')`);
-      await expect(c.query(`INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m2','orga','ca',1,'visitor','y','widget')`)).rejects.toThrow(/unique/);
+      await c.query(
+        `INSERT INTO "Conversation"(id,"organizationId","projectId","visitorId","updatedAt") VALUES ('ca','orga','pa','va',now())`,
+      );
+      await expect(
+        c.query(
+          `INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orgb','ca',1,'visitor','x','widget')`,
+        ),
+      ).rejects.toThrow(/foreign key/);
+      await c.query(
+        `INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m1','orga','ca',1,'visitor','x','widget')`,
+      );
+      await expect(
+        c.query(
+          `INSERT INTO "Message"(id,"organizationId","conversationId",seq,sender,body,source) VALUES ('m2','orga','ca',1,'visitor','y','widget')`,
+        ),
+      ).rejects.toThrow(/unique/);
       // The storage meter's trigger came through `migrate deploy` whole: it follows inserts and deletes.
-      const meter = async () => (await c.query<{ usedBytes: string }>(`SELECT "usedBytes" FROM "OrganizationStorage" WHERE "organizationId" = 'orga'`)).rows[0]?.usedBytes;
-      await c.query(`INSERT INTO "Attachment"(id,"organizationId","conversationId","uploadedBy",name,"contentType",size,sha256,"storageKey") VALUES ('a1','orga','ca','visitor','f','text/plain',700,'x','k1'),('a2','orga','ca','visitor','g','text/plain',300,'y','k2')`);
+      const meter = async () =>
+        (
+          await c.query<{ usedBytes: string }>(
+            `SELECT "usedBytes" FROM "OrganizationStorage" WHERE "organizationId" = 'orga'`,
+          )
+        ).rows[0]?.usedBytes;
+      await c.query(
+        `INSERT INTO "Attachment"(id,"organizationId","conversationId","uploadedBy",name,"contentType",size,sha256,"storageKey") VALUES ('a1','orga','ca','visitor','f','text/plain',700,'x','k1'),('a2','orga','ca','visitor','g','text/plain',300,'y','k2')`,
+      );
       expect(await meter()).toBe('1000');
       await c.query(`DELETE FROM "Attachment" WHERE id = 'a1'`);
       expect(await meter()).toBe('300');

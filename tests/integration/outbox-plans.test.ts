@@ -7,7 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { parseKeyRing } from '@pocketping/core';
-import { APPEND_WIDGET_SQL, bootstrapTenant, COMPLETE_OUTBOX_MAPPED_SQL, COMPLETE_OUTBOX_SQL, createDb, createSqlPool, type TDb, type TSql } from '@pocketping/db';
+import {
+  APPEND_WIDGET_SQL,
+  bootstrapTenant,
+  COMPLETE_OUTBOX_MAPPED_SQL,
+  COMPLETE_OUTBOX_SQL,
+  createDb,
+  createSqlPool,
+  type TDb,
+  type TSql,
+} from '@pocketping/db';
 import { createTestDatabase, testEncryptionKey, type TTestDatabase } from '@pocketping/testkit';
 
 describe('outbox statement plans (generic plan, realistic backlog)', () => {
@@ -22,8 +31,18 @@ describe('outbox statement plans (generic plan, realistic backlog)', () => {
     db = createDb(database.url, { poolSize: 2 });
     sql = createSqlPool(database.url, { poolSize: 2, onError: () => undefined });
     const ring = parseKeyRing(testEncryptionKey());
-    const a = await bootstrapTenant(db, ring, { email: 'a@a.test', orgName: 'A', allowedOrigins: ['https://a.test'], telegram: { botToken: '1:aaaaaaaaaaaaaaaaaaaaaaaa', chatId: '-100111' } });
-    const b = await bootstrapTenant(db, ring, { email: 'b@b.test', orgName: 'B', allowedOrigins: ['https://b.test'], telegram: { botToken: '2:bbbbbbbbbbbbbbbbbbbbbbbb', chatId: '-100222' } });
+    const a = await bootstrapTenant(db, ring, {
+      email: 'a@a.test',
+      orgName: 'A',
+      allowedOrigins: ['https://a.test'],
+      telegram: { botToken: '1:aaaaaaaaaaaaaaaaaaaaaaaa', chatId: '-100111' },
+    });
+    const b = await bootstrapTenant(db, ring, {
+      email: 'b@b.test',
+      orgName: 'B',
+      allowedOrigins: ['https://b.test'],
+      telegram: { botToken: '2:bbbbbbbbbbbbbbbbbbbbbbbb', chatId: '-100222' },
+    });
     orgId = a.organization.id;
     // No statistics yet, as on a table that grew faster than autovacuum analyzes it (the bench's case): the first
     // checks run on planner defaults, the second set after ANALYZE.
@@ -66,7 +85,9 @@ describe('outbox statement plans (generic plan, realistic backlog)', () => {
     const plans = [
       await genericPlan('t_complete', ['text', 'text[]'], COMPLETE_OUTBOX_SQL, `'${orgId}', ARRAY['x']`),
       await genericPlan(
-        't_complete_mapped', ['text', 'text[]', 'text', 'text', 'text', 'text', 'text'], COMPLETE_OUTBOX_MAPPED_SQL,
+        't_complete_mapped',
+        ['text', 'text[]', 'text', 'text', 'text', 'text', 'text'],
+        COMPLETE_OUTBOX_MAPPED_SQL,
         `'${orgId}', ARRAY['x'], 'cid', 'mid', 'conn', 'chat', 'ext'`,
       ),
     ];
@@ -84,7 +105,9 @@ describe('outbox statement plans (generic plan, realistic backlog)', () => {
 
   it("the widget send's generic plan never touches Attachment when the message has no attachments", async () => {
     const plan = await genericPlan(
-      't_append_widget', ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text[]'], APPEND_WIDGET_SQL,
+      't_append_widget',
+      ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text[]'],
+      APPEND_WIDGET_SQL,
       `'${orgId}', 'conv-1', 'v', NULL, 'm', 'visitor', 'public', 'hello', 'widget', ARRAY[]::text[]`,
     );
     // The attachment step sits behind a one-time filter on the id list, so an empty list skips its scan entirely.

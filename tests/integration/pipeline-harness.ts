@@ -20,10 +20,23 @@ import { createProducer, type TProducer } from '@pocketping/jobs';
 import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TConversationEvent, TMessage } from '@pocketping/protocol';
 import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
-import { TEST_REDIS_URL, createTestDatabase, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  startFakeTelegram,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  waitFor,
+  type TFakeTelegram,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
 
-export interface TTelegramSide { connection: TConnection; botToken: string; chatId: number }
+export interface TTelegramSide {
+  connection: TConnection;
+  botToken: string;
+  chatId: number;
+}
 
 export interface THarness {
   db: TDb;
@@ -37,12 +50,23 @@ export interface THarness {
   b: TTelegramSide;
   pushed: { messages: { conversationId: string; message: TMessage }[]; conversations: TConversationEvent[] };
   newConversation(metadata?: Record<string, unknown>): Promise<{ id: string; visitorId: string }>;
-  visitorSays(conversationId: string, body: string, attachmentIds?: string[]): Promise<Awaited<ReturnType<typeof appendMessage>>>;
+  visitorSays(
+    conversationId: string,
+    body: string,
+    attachmentIds?: string[],
+  ): Promise<Awaited<ReturnType<typeof appendMessage>>>;
   /** The topic of a conversation in a side's group, once the bridge opened it. */
   topicOf(side: TTelegramSide, conversationId: string): Promise<number>;
   /** A human writes in a topic; the update goes through the same path as the webhook (stored event + job). */
-  operatorWrites(side: TTelegramSide, threadId: number, opts: { text?: string; editOf?: number; photo?: boolean; from?: { id: number; first_name: string } }): Promise<{ messageId: number; eventId: string }>;
-  botPosts(side: TTelegramSide, threadId: number): { messageId: number; text?: string; deleted: boolean; edited: boolean }[];
+  operatorWrites(
+    side: TTelegramSide,
+    threadId: number,
+    opts: { text?: string; editOf?: number; photo?: boolean; from?: { id: number; first_name: string } },
+  ): Promise<{ messageId: number; eventId: string }>;
+  botPosts(
+    side: TTelegramSide,
+    threadId: number,
+  ): { messageId: number; text?: string; deleted: boolean; edited: boolean }[];
   /** Another worker process's runtime on the same database and Redis (stopped by close()). */
   startExtraWorker(): Promise<TWorkerRuntime>;
   close(): Promise<void>;
@@ -62,10 +86,20 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
   telegram.addBot(tokenB);
   const chatA = telegram.addForumChat({ title: 'Support A' }).id;
   const chatB = telegram.addForumChat({ title: 'Support B' }).id;
-  const tenant = await bootstrapTenant(db, ring, { email: 'o@harness.test', orgName: 'Harness', allowedOrigins: ['https://site.test'], telegram: { botToken: tokenA, chatId: String(chatA) } });
+  const tenant = await bootstrapTenant(db, ring, {
+    email: 'o@harness.test',
+    orgName: 'Harness',
+    allowedOrigins: ['https://site.test'],
+    telegram: { botToken: tokenA, chatId: String(chatA) },
+  });
   const organizationId = tenant.organization.id;
   const projectId = tenant.project.id;
-  const connB = await createConnection(db, organizationId, { projectId, kind: 'telegram', sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: tokenB })), targetId: String(chatB) });
+  const connB = await createConnection(db, organizationId, {
+    projectId,
+    kind: 'telegram',
+    sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: tokenB })),
+    targetId: String(chatB),
+  });
   const a: TTelegramSide = { connection: tenant.telegram!.connection, botToken: tokenA, chatId: chatA };
   const b: TTelegramSide = { connection: connB, botToken: tokenB, chatId: chatB };
 
@@ -106,32 +140,74 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
   record(worker);
 
   const h: THarness = {
-    db, telegram, worker, producer, storage, organizationId, projectId, a, b, pushed,
+    db,
+    telegram,
+    worker,
+    producer,
+    storage,
+    organizationId,
+    projectId,
+    a,
+    b,
+    pushed,
     async newConversation(metadata = { pageUrl: 'https://site.test/pricing' }) {
-      const visitor = await createVisitor(db, organizationId, { projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata });
+      const visitor = await createVisitor(db, organizationId, {
+        projectId,
+        tokenHash: sha256(randomBytes(8).toString('hex')),
+        metadata,
+      });
       const c = await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id });
       return { id: c.id, visitorId: visitor.id };
     },
     async visitorSays(conversationId, body, attachmentIds) {
-      const r = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body, source: 'widget', clientId: `c-${randomBytes(6).toString('hex')}`, ...(attachmentIds ? { attachmentIds } : {}) });
+      const r = await appendMessage(db, organizationId, {
+        conversationId,
+        sender: 'visitor',
+        body,
+        source: 'widget',
+        clientId: `c-${randomBytes(6).toString('hex')}`,
+        ...(attachmentIds ? { attachmentIds } : {}),
+      });
       await producer.enqueueDeliveries(r.outbox);
       return r;
     },
     async topicOf(side, conversationId) {
-      return waitFor(async () => {
-        const t = await db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId: side.connection.id } });
-        return t ? Number(t.externalThreadId) : undefined;
-      }, { what: `topic of ${conversationId}`, timeoutMs: 15_000 });
+      return waitFor(
+        async () => {
+          const t = await db.bridgeThread.findFirst({
+            where: { organizationId, conversationId, connectionId: side.connection.id },
+          });
+          return t ? Number(t.externalThreadId) : undefined;
+        },
+        { what: `topic of ${conversationId}`, timeoutMs: 15_000 },
+      );
     },
     async operatorWrites(side, threadId, o) {
       const { update } = await telegram.operatorWrites({ token: side.botToken, chatId: side.chatId, threadId, ...o });
-      const u = update as { update_id: number; message?: { message_id: number }; edited_message?: { message_id: number } };
-      const ev = await ingestInboundEvent({ db, producer, log: silent }, { organizationId, connectionId: side.connection.id, kind: 'telegram', externalId: String(u.update_id), payload: update });
-      await waitFor(async () => (await db.inboundEvent.findUnique({ where: { id: ev.id } }))?.status !== 'pending', { what: 'inbound processed' });
+      const u = update as {
+        update_id: number;
+        message?: { message_id: number };
+        edited_message?: { message_id: number };
+      };
+      const ev = await ingestInboundEvent(
+        { db, producer, log: silent },
+        {
+          organizationId,
+          connectionId: side.connection.id,
+          kind: 'telegram',
+          externalId: String(u.update_id),
+          payload: update,
+        },
+      );
+      await waitFor(async () => (await db.inboundEvent.findUnique({ where: { id: ev.id } }))?.status !== 'pending', {
+        what: 'inbound processed',
+      });
       return { messageId: (u.message ?? u.edited_message)?.message_id ?? 0, eventId: ev.id };
     },
     botPosts(side, threadId) {
-      return telegram.messages(side.chatId, threadId).filter((m) => m.fromBot && !m.text?.startsWith('New conversation'));
+      return telegram
+        .messages(side.chatId, threadId)
+        .filter((m) => m.fromBot && !m.text?.startsWith('New conversation'));
     },
     async startExtraWorker() {
       const w = await startWorker(workerDeps);

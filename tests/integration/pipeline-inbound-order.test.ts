@@ -28,34 +28,71 @@ async function conversationWithTopic(): Promise<{ id: string; topic: number }> {
 }
 
 /** A human writes in the topic on the fake Telegram; the update is returned, not yet delivered to us. */
-async function written(side: TTelegramSide, topic: number, text: string, editOf?: number): Promise<{ update: { update_id: number; message?: { message_id: number } }; text: string }> {
-  const { update } = await h.telegram.operatorWrites({ token: side.botToken, chatId: side.chatId, threadId: topic, text, from: { id: 31, first_name: 'Olga' }, ...(editOf !== undefined ? { editOf } : {}) });
+async function written(
+  side: TTelegramSide,
+  topic: number,
+  text: string,
+  editOf?: number,
+): Promise<{ update: { update_id: number; message?: { message_id: number } }; text: string }> {
+  const { update } = await h.telegram.operatorWrites({
+    token: side.botToken,
+    chatId: side.chatId,
+    threadId: topic,
+    text,
+    from: { id: 31, first_name: 'Olga' },
+    ...(editOf !== undefined ? { editOf } : {}),
+  });
   return { update: update as { update_id: number; message?: { message_id: number } }, text };
 }
 
 /** What POST /api/webhooks/telegram/:id does with an update (apps/web/src/server/webhooks/telegram.ts). */
-function deliver(side: TTelegramSide, update: { update_id: number }, reorderWindowMs = WINDOW_MS): Promise<{ id: string }> {
+function deliver(
+  side: TTelegramSide,
+  update: { update_id: number },
+  reorderWindowMs = WINDOW_MS,
+): Promise<{ id: string }> {
   return ingestInboundEvent(
     { db: h.db, producer: h.producer, log: silent },
-    { organizationId: h.organizationId, connectionId: side.connection.id, kind: 'telegram', externalId: String(update.update_id), payload: update, reorderWindowMs, previousExternalId: String(update.update_id - 1) },
+    {
+      organizationId: h.organizationId,
+      connectionId: side.connection.id,
+      kind: 'telegram',
+      externalId: String(update.update_id),
+      payload: update,
+      reorderWindowMs,
+      previousExternalId: String(update.update_id - 1),
+    },
   );
 }
 
 async function operatorBodies(conversationId: string, count: number): Promise<string[]> {
-  return waitFor(async () => {
-    const { messages } = await listMessagesAfter(h.db, h.organizationId, conversationId, 0, 200);
-    const ops = messages.filter((m) => m.sender === 'operator').sort((a, b) => a.seq - b.seq).map((m) => m.body);
-    return ops.length >= count ? ops : undefined;
-  }, { what: `${count} operator messages`, timeoutMs: 30_000 });
+  return waitFor(
+    async () => {
+      const { messages } = await listMessagesAfter(h.db, h.organizationId, conversationId, 0, 200);
+      const ops = messages
+        .filter((m) => m.sender === 'operator')
+        .sort((a, b) => a.seq - b.seq)
+        .map((m) => m.body);
+      return ops.length >= count ? ops : undefined;
+    },
+    { what: `${count} operator messages`, timeoutMs: 30_000 },
+  );
 }
 
 /** Mirrored copies on the other Telegram group, in the order they were posted there. */
 async function mirroredBodies(conversationId: string, count: number): Promise<string[]> {
   const tb = await h.topicOf(h.b, conversationId);
-  return waitFor(() => {
-    const texts = h.botPosts(h.b, tb).map((m) => m.text ?? '').filter((t) => t.includes('(via Telegram)')).map((t) => t.replace(/^.*\(via Telegram\): /s, ''));
-    return texts.length >= count ? texts : undefined;
-  }, { what: `${count} mirrored copies`, timeoutMs: 30_000 });
+  return waitFor(
+    () => {
+      const texts = h
+        .botPosts(h.b, tb)
+        .map((m) => m.text ?? '')
+        .filter((t) => t.includes('(via Telegram)'))
+        .map((t) => t.replace(/^.*\(via Telegram\): /s, ''));
+      return texts.length >= count ? texts : undefined;
+    },
+    { what: `${count} mirrored copies`, timeoutMs: 30_000 },
+  );
 }
 
 describe('inbound order per conversation (two workers)', () => {
@@ -69,7 +106,11 @@ describe('inbound order per conversation (two workers)', () => {
     }
     expect(await operatorBodies(c.id, 12)).toEqual(replies);
     const pushed = h.pushed.messages.filter((p) => p.conversationId === c.id && p.message.sender === 'operator');
-    expect([...new Map(pushed.map((p) => [p.message.seq, p.message.body])).entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b)).toEqual(replies);
+    expect(
+      [...new Map(pushed.map((p) => [p.message.seq, p.message.body])).entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([, b]) => b),
+    ).toEqual(replies);
     expect(await mirroredBodies(c.id, 12)).toEqual(replies);
   });
 
@@ -93,18 +134,30 @@ describe('inbound order per conversation (two workers)', () => {
     await deliver(h.a, edit.update, 3_000);
     await new Promise((r) => setTimeout(r, 100));
     await deliver(h.a, original.update, 3_000);
-    const row = await waitFor(async () => {
-      const { messages } = await listMessagesAfter(h.db, h.organizationId, c.id, 0, 50);
-      const m = messages.find((x) => x.sender === 'operator');
-      return m?.body === 'typo here' ? m : undefined;
-    }, { what: 'the edit applied', timeoutMs: 15_000 });
+    const row = await waitFor(
+      async () => {
+        const { messages } = await listMessagesAfter(h.db, h.organizationId, c.id, 0, 50);
+        const m = messages.find((x) => x.sender === 'operator');
+        return m?.body === 'typo here' ? m : undefined;
+      },
+      { what: 'the edit applied', timeoutMs: 15_000 },
+    );
     expect(row.editedAt).not.toBeNull();
     // Both events went through (none ignored as "an edit of a message we did not store").
     // The event is marked done just after its change is applied: wait for both records.
-    const statuses = await waitFor(async () => {
-      const events = await h.db.inboundEvent.findMany({ where: { organizationId: h.organizationId, connectionId: h.a.connection.id, externalId: { in: [String(original.update.update_id), String(edit.update.update_id)] } } });
-      return events.every((e) => e.status !== 'pending') ? events.map((e) => e.status) : undefined;
-    }, { what: 'both events processed' });
+    const statuses = await waitFor(
+      async () => {
+        const events = await h.db.inboundEvent.findMany({
+          where: {
+            organizationId: h.organizationId,
+            connectionId: h.a.connection.id,
+            externalId: { in: [String(original.update.update_id), String(edit.update.update_id)] },
+          },
+        });
+        return events.every((e) => e.status !== 'pending') ? events.map((e) => e.status) : undefined;
+      },
+      { what: 'both events processed' },
+    );
     expect(statuses).toEqual(['done', 'done']);
   });
 

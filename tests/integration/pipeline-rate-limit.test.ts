@@ -21,7 +21,8 @@ describe('per-group rate limit with coalescing (Telegram default 20/min)', () =>
     const convs = [await h.newConversation(), await h.newConversation(), await h.newConversation()];
     const t0 = Date.now();
     for (let i = 1; i <= 15; i++) for (const c of convs) await h.visitorSays(c.id, `${c.id.slice(-4)} message ${i}`);
-    const postsTo = () => h.telegram.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(h.a.chatId));
+    const postsTo = () =>
+      h.telegram.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(h.a.chatId));
     for (const c of convs) {
       const stored = (await listMessagesAfter(h.db, h.organizationId, c.id, 0, 100)).messages.map((m) => m.body);
       const topic = await h.topicOf(h.a, c.id);
@@ -36,7 +37,9 @@ describe('per-group rate limit with coalescing (Telegram default 20/min)', () =>
     expect(posts.length).toBeLessThanOrEqual(20 + Math.ceil(elapsed / 3_000) + 1);
     // 3 visitor cards + 45 messages went out in far fewer posts: the backlogs were coalesced.
     expect(posts.length).toBeLessThan(3 + 45);
-    const coalesced = h.telegram.messages(h.a.chatId).filter((m) => m.fromBot && (m.text ?? '').includes('\n\n') && !m.text?.startsWith('New conversation'));
+    const coalesced = h.telegram
+      .messages(h.a.chatId)
+      .filter((m) => m.fromBot && (m.text ?? '').includes('\n\n') && !m.text?.startsWith('New conversation'));
     expect(coalesced.length).toBeGreaterThanOrEqual(1);
     expect(coalesced.length).toBeLessThanOrEqual(6);
     for (const m of coalesced) expect((m.text ?? '').length).toBeLessThanOrEqual(4096);
@@ -44,7 +47,9 @@ describe('per-group rate limit with coalescing (Telegram default 20/min)', () =>
     expect(elapsed).toBeLessThan(20_000);
     // Coalesced rows are all done; the platform message is mapped once (to the first message of each post).
     expect(await h.db.outboxEvent.count({ where: { organizationId: h.organizationId, status: 'pending' } })).toBe(0);
-    const mapped = await h.db.bridgeMessage.count({ where: { organizationId: h.organizationId, connectionId: h.a.connection.id, direction: 'outbound' } });
+    const mapped = await h.db.bridgeMessage.count({
+      where: { organizationId: h.organizationId, connectionId: h.a.connection.id, direction: 'outbound' },
+    });
     expect(mapped).toBe(posts.length - 3);
   }, 45_000);
 });

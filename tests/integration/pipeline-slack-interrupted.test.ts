@@ -8,11 +8,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
-import { appendMessage, bootstrapTenant, createAttachment, createConnection, createDb, createVisitor, getOrCreateOpenConversation, type TDb } from '@pocketping/db';
+import {
+  appendMessage,
+  bootstrapTenant,
+  createAttachment,
+  createConnection,
+  createDb,
+  createVisitor,
+  getOrCreateOpenConversation,
+  type TDb,
+} from '@pocketping/db';
 import { getBridge } from '@pocketping/bridges';
 import { createProducer, type TProducer } from '@pocketping/jobs';
 import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
-import { TEST_REDIS_URL, createTestDatabase, startFakeSlack, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeSlack, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  startFakeSlack,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  waitFor,
+  type TFakeSlack,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
 
 describe('Slack: the post of an interrupted delivery is found, not posted twice', () => {
@@ -39,10 +57,22 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
     const bot = slack.addBot({ teamId });
     channel = slack.addChannel({ teamId, name: 'support', members: [bot.botUserId] }).id;
     credentials = { botToken: bot.token, teamId, botUserId: bot.botUserId, botId: bot.botId };
-    const tenant = await bootstrapTenant(db, ring, { email: 's@interrupted.test', orgName: 'Interrupted', allowedOrigins: ['https://i.test'] });
+    const tenant = await bootstrapTenant(db, ring, {
+      email: 's@interrupted.test',
+      orgName: 'Interrupted',
+      allowedOrigins: ['https://i.test'],
+    });
     organizationId = tenant.organization.id;
     projectId = tenant.project.id;
-    connectionId = (await createConnection(db, organizationId, { projectId, kind: 'slack', sealedCredentials: encryptSecret(ring, JSON.stringify(credentials)), targetId: channel, targetScope: teamId })).id;
+    connectionId = (
+      await createConnection(db, organizationId, {
+        projectId,
+        kind: 'slack',
+        sealedCredentials: encryptSecret(ring, JSON.stringify(credentials)),
+        targetId: channel,
+        targetScope: teamId,
+      })
+    ).id;
     producer = createProducer(redis);
     storageDir = mkdtempSync(path.join(tmpdir(), 'pp-slack-interrupted-'));
     storage = createLocalStorage(storageDir);
@@ -70,22 +100,49 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
 
   /** A conversation whose Slack thread exists (its first message delivered normally). */
   async function conversationWithThread(): Promise<{ conversationId: string; threadTs: string }> {
-    const visitor = await createVisitor(db, organizationId, { projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: {} });
-    const conversationId = (await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id })).id;
-    const first = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body: 'hello', source: 'widget', clientId: `c-${randomBytes(6).toString('hex')}` });
+    const visitor = await createVisitor(db, organizationId, {
+      projectId,
+      tokenHash: sha256(randomBytes(8).toString('hex')),
+      metadata: {},
+    });
+    const conversationId = (await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id }))
+      .id;
+    const first = await appendMessage(db, organizationId, {
+      conversationId,
+      sender: 'visitor',
+      body: 'hello',
+      source: 'widget',
+      clientId: `c-${randomBytes(6).toString('hex')}`,
+    });
     await producer.enqueueDeliveries(first.outbox);
-    const thread = await waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), { what: 'slack thread' });
-    await waitFor(async () => (await db.outboxEvent.findUnique({ where: { id: first.outbox[0]!.id } }))?.status === 'done', { what: 'first delivered' });
+    const thread = await waitFor(
+      () => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }),
+      { what: 'slack thread' },
+    );
+    await waitFor(
+      async () => (await db.outboxEvent.findUnique({ where: { id: first.outbox[0]!.id } }))?.status === 'done',
+      { what: 'first delivered' },
+    );
     return { conversationId, threadTs: thread.externalThreadId };
   }
 
   /** A committed message whose job has not run yet (the dead worker had taken it). */
   async function pendingMessage(conversationId: string, body: string) {
-    return appendMessage(db, organizationId, { conversationId, sender: 'visitor', body, source: 'widget', clientId: `c-${randomBytes(6).toString('hex')}` });
+    return appendMessage(db, organizationId, {
+      conversationId,
+      sender: 'visitor',
+      body,
+      source: 'widget',
+      clientId: `c-${randomBytes(6).toString('hex')}`,
+    });
   }
 
-  const posts = (threadTs: string, body: string) => slack.messages(channel, threadTs).filter((m) => m.botId && m.threadTs === threadTs && m.text === body);
-  const done = async (outboxId: string) => waitFor(async () => (await db.outboxEvent.findUnique({ where: { id: outboxId } }))?.status === 'done', { what: 'outbox row done' });
+  const posts = (threadTs: string, body: string) =>
+    slack.messages(channel, threadTs).filter((m) => m.botId && m.threadTs === threadTs && m.text === body);
+  const done = async (outboxId: string) =>
+    waitFor(async () => (await db.outboxEvent.findUnique({ where: { id: outboxId } }))?.status === 'done', {
+      what: 'outbox row done',
+    });
   const pairKey = (conversationId: string) => `${connectionId}:${conversationId}`;
 
   it('the post reached Slack before the kill: the next drain records it and posts nothing', async () => {
@@ -96,12 +153,26 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
     await worker.ctx.lock.markPosting(pairKey(conversationId), outboxId);
     const bridge = getBridge(worker.ctx.bridges, 'slack');
     const target = { connectionId, credentials, targetId: channel, targetScope: null };
-    const sent = await bridge.send(target, { externalChatId: channel, externalThreadId: threadTs }, { messageId: m.message.id, seq: m.message.seq, sender: 'visitor', authorName: null, body: 'sent just before the crash', source: 'widget', visibility: 'public' });
+    const sent = await bridge.send(
+      target,
+      { externalChatId: channel, externalThreadId: threadTs },
+      {
+        messageId: m.message.id,
+        seq: m.message.seq,
+        sender: 'visitor',
+        authorName: null,
+        body: 'sent just before the crash',
+        source: 'widget',
+        visibility: 'public',
+      },
+    );
 
     await producer.enqueueDeliveries(m.outbox);
     await done(outboxId);
     expect(posts(threadTs, 'sent just before the crash')).toHaveLength(1);
-    const mapping = await db.bridgeMessage.findFirst({ where: { organizationId, messageId: m.message.id, connectionId } });
+    const mapping = await db.bridgeMessage.findFirst({
+      where: { organizationId, messageId: m.message.id, connectionId },
+    });
     expect(mapping?.externalMessageId).toBe(sent.externalMessageId);
     const lookup = slack.callsOf('conversations.replies').at(-1)?.params;
     expect(lookup).toMatchObject({ channel, ts: threadTs });
@@ -126,20 +197,43 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
   });
 
   it('the kill came while the thread was being opened: the next drain finds the parent post and opens no second one', async () => {
-    const visitor = await createVisitor(db, organizationId, { projectId, tokenHash: sha256(randomBytes(8).toString('hex')), metadata: {} });
-    const conversationId = (await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id })).id;
+    const visitor = await createVisitor(db, organizationId, {
+      projectId,
+      tokenHash: sha256(randomBytes(8).toString('hex')),
+      metadata: {},
+    });
+    const conversationId = (await getOrCreateOpenConversation(db, organizationId, { projectId, visitorId: visitor.id }))
+      .id;
     const m = await pendingMessage(conversationId, 'first words');
     // What the dead worker did: marker, then the parent post (its answer, and the thread row, lost with it).
     await worker.ctx.lock.markPosting(pairKey(conversationId), 'thread');
     const bridge = getBridge(worker.ctx.bridges, 'slack');
-    const opened = await bridge.ensureThread({ connectionId, credentials, targetId: channel, targetScope: null }, { conversationId, visitorName: null, visitorEmail: null, pageUrl: null, referrer: null, userAgent: null, location: null });
-    const parents = () => slack.messages(channel).filter((x) => x.botId && x.threadTs === undefined && x.metadata?.event_payload.conversation_id === conversationId);
+    const opened = await bridge.ensureThread(
+      { connectionId, credentials, targetId: channel, targetScope: null },
+      {
+        conversationId,
+        visitorName: null,
+        visitorEmail: null,
+        pageUrl: null,
+        referrer: null,
+        userAgent: null,
+        location: null,
+      },
+    );
+    const parents = () =>
+      slack
+        .messages(channel)
+        .filter(
+          (x) => x.botId && x.threadTs === undefined && x.metadata?.event_payload.conversation_id === conversationId,
+        );
     expect(parents()).toHaveLength(1);
 
     await producer.enqueueDeliveries(m.outbox);
     await done(m.outbox[0]!.id);
     expect(parents()).toHaveLength(1);
-    expect((await db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }))?.externalThreadId).toBe(opened.externalThreadId);
+    expect(
+      (await db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }))?.externalThreadId,
+    ).toBe(opened.externalThreadId);
     expect(posts(opened.externalThreadId, 'first words')).toHaveLength(1);
   });
 
@@ -165,13 +259,38 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
   async function pendingFileMessage(conversationId: string, name: string) {
     const bytes = Buffer.from(`%PDF-1.4\n% ${name} ${randomBytes(8).toString('hex')}\n`);
     const key = `att/${organizationId}/${conversationId}/${randomBytes(8).toString('hex')}`;
-    await storage.put(key, bytes, { contentType: 'application/pdf', sha256: createHash('sha256').update(bytes).digest('hex') });
-    const att = await createAttachment(db, organizationId, { conversationId, uploadedBy: 'visitor', name, contentType: 'application/pdf', size: bytes.length, sha256: 'x', storageKey: key });
-    const m = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body: '', source: 'widget', clientId: `f-${randomBytes(6).toString('hex')}`, attachmentIds: [att.id] });
+    await storage.put(key, bytes, {
+      contentType: 'application/pdf',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    const att = await createAttachment(db, organizationId, {
+      conversationId,
+      uploadedBy: 'visitor',
+      name,
+      contentType: 'application/pdf',
+      size: bytes.length,
+      sha256: 'x',
+      storageKey: key,
+    });
+    const m = await appendMessage(db, organizationId, {
+      conversationId,
+      sender: 'visitor',
+      body: '',
+      source: 'widget',
+      clientId: `f-${randomBytes(6).toString('hex')}`,
+      attachmentIds: [att.id],
+    });
     return { m, file: { name, contentType: 'application/pdf', size: bytes.length, data: bytes } };
   }
   const shares = (threadTs: string, name: string) =>
-    slack.messages(channel, threadTs).filter((x) => x.botId && x.threadTs === threadTs && (x.files ?? []).some((id) => slack.files().find((f) => f.id === id)?.name === name));
+    slack
+      .messages(channel, threadTs)
+      .filter(
+        (x) =>
+          x.botId &&
+          x.threadTs === threadTs &&
+          (x.files ?? []).some((id) => slack.files().find((f) => f.id === id)?.name === name),
+      );
 
   it('a file shared before the kill: the next drain finds the upload (files.info) and uploads nothing', async () => {
     const { conversationId, threadTs } = await conversationWithThread();
@@ -185,7 +304,15 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
       target,
       { externalChatId: channel, externalThreadId: threadTs },
       file,
-      { messageId: m.message.id, seq: m.message.seq, sender: 'visitor', authorName: null, body: '', source: 'widget', visibility: 'public' },
+      {
+        messageId: m.message.id,
+        seq: m.message.seq,
+        sender: 'visitor',
+        authorName: null,
+        body: '',
+        source: 'widget',
+        visibility: 'public',
+      },
       { onPending: (ref) => worker.ctx.lock.markPosting(pairKey(conversationId), partId, ref) },
     );
     expect(shares(threadTs, 'shared-before-kill.pdf')).toHaveLength(1);
@@ -196,7 +323,9 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
     expect(shares(threadTs, 'shared-before-kill.pdf')).toHaveLength(1);
     expect(slack.callsOf('files.getUploadURLExternal').length).toBe(uploads);
     expect(slack.callsOf('files.info').at(-1)?.params).toMatchObject({ file: sent.externalMessageId });
-    const mapping = await db.bridgeMessage.findFirst({ where: { organizationId, messageId: m.message.id, connectionId } });
+    const mapping = await db.bridgeMessage.findFirst({
+      where: { organizationId, messageId: m.message.id, connectionId },
+    });
     expect(mapping?.externalMessageId).toBe(sent.externalMessageId);
   });
 
@@ -213,7 +342,15 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
         target,
         { externalChatId: channel, externalThreadId: threadTs },
         file,
-        { messageId: m.message.id, seq: m.message.seq, sender: 'visitor', authorName: null, body: '', source: 'widget', visibility: 'public' },
+        {
+          messageId: m.message.id,
+          seq: m.message.seq,
+          sender: 'visitor',
+          authorName: null,
+          body: '',
+          source: 'widget',
+          visibility: 'public',
+        },
         {
           onPending: async (ref) => {
             await worker.ctx.lock.markPosting(pairKey(conversationId), partId, ref);
@@ -229,7 +366,9 @@ describe('Slack: the post of an interrupted delivery is found, not posted twice'
     await done(m.outbox[0]!.id);
     expect(shares(threadTs, 'never-shared.pdf')).toHaveLength(1);
     expect(slack.callsOf('files.info').at(-1)?.params).toMatchObject({ file: abandoned });
-    const mapping = await db.bridgeMessage.findFirst({ where: { organizationId, messageId: m.message.id, connectionId } });
+    const mapping = await db.bridgeMessage.findFirst({
+      where: { organizationId, messageId: m.message.id, connectionId },
+    });
     expect(mapping?.externalMessageId).not.toBe(abandoned);
   });
 });

@@ -28,7 +28,13 @@ describe('shared Discord bot: one tenant cannot hold up the others', () => {
   beforeAll(async () => {
     // Every platform call takes a little while, as on the real one: a drain holds its worker slot meanwhile. The test
     // enqueues itself, in a known order; the sweeper would enqueue rows while they are being written.
-    stack = await startDiscordPipelineStack({ discordLatencyMs: 15, concurrency: 4, sweepIntervalMs: 600_000, maxAttachmentBytes: 1024 * 1024, discordTenantPostsPer10s: 20 });
+    stack = await startDiscordPipelineStack({
+      discordLatencyMs: 15,
+      concurrency: 4,
+      sweepIntervalMs: 600_000,
+      maxAttachmentBytes: 1024 * 1024,
+      discordTenantPostsPer10s: 20,
+    });
     ({ db, discord, producer } = stack);
   }, 120_000);
 
@@ -43,27 +49,51 @@ describe('shared Discord bot: one tenant cannot hold up the others', () => {
     const floodRows: TOutboxRow[] = [];
     const sql = createSqlPool(stack.database.url, { poolSize: 8, onError: () => undefined });
     try {
-      await Promise.all(Array.from({ length: CONVERSATIONS }, async () => {
-        const c = await conversationOf(a);
-        for (let i = 1; i <= PER_CONVERSATION; i++) {
-          const r = await appendWidgetMessage(sql, a.organizationId, { conversationId: c.id, visitorId: c.visitorId, sender: 'visitor', visibility: 'public', body: `flood ${i}`, source: 'widget', clientId: `f-${i}` });
-          if ('conversationGone' in r) throw new Error('conversation gone');
-          floodRows.push(...r.outbox);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: CONVERSATIONS }, async () => {
+          const c = await conversationOf(a);
+          for (let i = 1; i <= PER_CONVERSATION; i++) {
+            const r = await appendWidgetMessage(sql, a.organizationId, {
+              conversationId: c.id,
+              visitorId: c.visitorId,
+              sender: 'visitor',
+              visibility: 'public',
+              body: `flood ${i}`,
+              source: 'widget',
+              clientId: `f-${i}`,
+            });
+            if ('conversationGone' in r) throw new Error('conversation gone');
+            floodRows.push(...r.outbox);
+          }
+        }),
+      );
     } finally {
       await sql.end();
     }
     expect(floodRows).toHaveLength(CONVERSATIONS * PER_CONVERSATION);
     const cb = await conversationOf(b);
-    const mine = await appendMessage(db, b.organizationId, { conversationId: cb.id, sender: 'visitor', body: 'hello from B', source: 'widget', clientId: 'b-1' });
+    const mine = await appendMessage(db, b.organizationId, {
+      conversationId: cb.id,
+      sender: 'visitor',
+      body: 'hello from B',
+      source: 'widget',
+      clientId: 'b-1',
+    });
 
     // A's jobs first, then B's one: B's job is at the back of the queue.
     await producer.enqueueDeliveries(floodRows);
     await producer.enqueueDeliveries(mine.outbox);
 
-    const thread = await waitFor(async () => (await db.bridgeThread.findFirst({ where: { organizationId: b.organizationId, conversationId: cb.id } })) ?? undefined, { what: 'B’s thread', timeoutMs: 60_000 });
-    await waitFor(() => discord.messages(thread.externalThreadId).some((m) => m.author.bot && m.content === 'hello from B'), { what: 'B’s message on Discord', timeoutMs: 60_000 });
+    const thread = await waitFor(
+      async () =>
+        (await db.bridgeThread.findFirst({ where: { organizationId: b.organizationId, conversationId: cb.id } })) ??
+        undefined,
+      { what: 'B’s thread', timeoutMs: 60_000 },
+    );
+    await waitFor(
+      () => discord.messages(thread.externalThreadId).some((m) => m.author.bot && m.content === 'hello from B'),
+      { what: 'B’s message on Discord', timeoutMs: 60_000 },
+    );
     const aPending = await db.outboxEvent.count({ where: { organizationId: a.organizationId, status: 'pending' } });
     // A's share is 20 posts per 10 s: by the time B is served, most of A's backlog must still be waiting (even a
     // minute later A could have posted ~140). Without the bucket B waits behind A's whole queue.

@@ -40,27 +40,47 @@ describe('threads through 429s and crashes', () => {
     await stack?.close();
   });
 
-  const newConversation = (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`) => stack.newConversation(tenant, { pageUrl });
+  const newConversation = (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`) =>
+    stack.newConversation(tenant, { pageUrl });
   const visitorSays = async (conversationId: string, body: string) => {
-    const r = await appendMessage(db, organizationId, { conversationId, sender: 'visitor', body, source: 'widget', clientId: `c-${randomBytes(6).toString('hex')}` });
+    const r = await appendMessage(db, organizationId, {
+      conversationId,
+      sender: 'visitor',
+      body,
+      source: 'widget',
+      clientId: `c-${randomBytes(6).toString('hex')}`,
+    });
     await stack.producer.enqueueDeliveries(r.outbox);
   };
   const threadOf = (conversationId: string, connectionId: string) =>
-    waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), { what: 'thread', timeoutMs: 20_000 });
+    waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), {
+      what: 'thread',
+      timeoutMs: 20_000,
+    });
   const allDone = (conversationId: string) =>
-    waitFor(async () => (await db.outboxEvent.count({ where: { organizationId, conversationId, status: 'pending' } })) === 0, { what: 'outbox done', timeoutMs: 20_000 });
+    waitFor(
+      async () => (await db.outboxEvent.count({ where: { organizationId, conversationId, status: 'pending' } })) === 0,
+      { what: 'outbox done', timeoutMs: 20_000 },
+    );
   const discordThreadsNamed = (name: string) => discord.threads(ids.channelId).filter((t) => t.name === name);
 
   it('a 429 on the Telegram card post keeps the topic: one topic, its card, then the message', async () => {
     const c = await newConversation();
     const topicsBefore = telegram.callsOf('createForumTopic').length;
     // The first sendMessage after the topic is created is the card.
-    telegram.failNext('sendMessage', { errorCode: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
+    telegram.failNext('sendMessage', {
+      errorCode: 429,
+      description: 'Too Many Requests: retry after 1',
+      retryAfter: 1,
+    });
     await visitorSays(c.id, 'hello after a 429');
     await allDone(c.id);
     const tg = await threadOf(c.id, ids.tgConn);
     expect(telegram.callsOf('createForumTopic').length - topicsBefore).toBe(1);
-    const posts = telegram.messages(ids.chatId, Number(tg.externalThreadId)).filter((m) => m.fromBot).map((m) => m.text ?? '');
+    const posts = telegram
+      .messages(ids.chatId, Number(tg.externalThreadId))
+      .filter((m) => m.fromBot)
+      .map((m) => m.text ?? '');
     expect(posts).toHaveLength(2);
     expect(posts[0]).toMatch(/^New conversation/);
     expect(posts[1]).toContain('hello after a 429');
@@ -83,7 +103,10 @@ describe('threads through 429s and crashes', () => {
     expect(dc.externalThreadId).toBe(orphan.externalThreadId);
     expect(discordThreadsNamed(name)).toHaveLength(1);
     // The card the killed worker never posted comes first, then the message.
-    const posts = discord.messages(orphan.externalThreadId).filter((m) => m.author.bot).map((m) => m.content);
+    const posts = discord
+      .messages(orphan.externalThreadId)
+      .filter((m) => m.author.bot)
+      .map((m) => m.content);
     expect(posts[0]).toMatch(/^\*\*New conversation\*\*/);
     expect(posts.slice(1).join('\n')).toContain('hello after a crash');
   });

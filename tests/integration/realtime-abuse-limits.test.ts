@@ -20,7 +20,11 @@ async function insideOneWindow(): Promise<void> {
   if (left < 10_000) await new Promise((r) => setTimeout(r, left + 50));
 }
 
-const outcome = (p: Promise<{ close(): void }>) => p.then((c) => (c.close(), 'connected'), (err: { data?: { code?: string } }) => err.data?.code ?? 'error');
+const outcome = (p: Promise<{ close(): void }>) =>
+  p.then(
+    (c) => (c.close(), 'connected'),
+    (err: { data?: { code?: string } }) => err.data?.code ?? 'error',
+  );
 
 describe('limits key on the abuser, not on everyone', () => {
   it('a refused attempt spends nobody else’s budget (all-or-nothing counters)', async () => {
@@ -30,11 +34,13 @@ describe('limits key on the abuser, not on everyone', () => {
       await insideOneWindow();
       const shared = { key: 'project:p1', limit: 5, windowSec: 60 };
       const results: number[] = [];
-      for (let i = 0; i < 20; i++) results.push(await limiter.hitAll([{ key: 'visitor:abuser', limit: 2, windowSec: 60 }, shared]));
+      for (let i = 0; i < 20; i++)
+        results.push(await limiter.hitAll([{ key: 'visitor:abuser', limit: 2, windowSec: 60 }, shared]));
       expect(results.filter((r) => r === -1)).toHaveLength(2);
       expect(results.filter((r) => r === 0)).toHaveLength(18);
       // The project's budget holds the abuser's 2 accepted hits only: others still have 3.
-      for (const v of ['a', 'b', 'c']) expect(await limiter.hitAll([{ key: `visitor:${v}`, limit: 2, windowSec: 60 }, shared])).toBe(-1);
+      for (const v of ['a', 'b', 'c'])
+        expect(await limiter.hitAll([{ key: `visitor:${v}`, limit: 2, windowSec: 60 }, shared])).toBe(-1);
       expect(await limiter.hitAll([{ key: 'visitor:d', limit: 2, windowSec: 60 }, shared])).toBe(1);
     } finally {
       redis.disconnect();
@@ -48,7 +54,15 @@ describe('limits key on the abuser, not on everyone', () => {
       await insideOneWindow();
       const limits = { visitor: [20, 10], project: [3, 60] } as const;
       const send = (visitorId: string, established: boolean) =>
-        enforceLimits(limiter, 'message:send', limits, { visitorId, projectId: 'p1', ip: `203.0.113.${visitorId.length}`, established }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error');
+        enforceLimits(limiter, 'message:send', limits, {
+          visitorId,
+          projectId: 'p1',
+          ip: `203.0.113.${visitorId.length}`,
+          established,
+        }).then(
+          () => 'ok',
+          (e: { code?: string }) => e.code ?? 'error',
+        );
       // A flood of fresh visitors trips the breaker…
       const fresh = [];
       for (let i = 0; i < 6; i++) fresh.push(await send(`new-${i}`, false));
@@ -86,11 +100,16 @@ describe('limits key on the abuser, not on everyone', () => {
     first.close();
     // A flood of fresh visitors from many addresses trips the breaker.
     const flood: string[] = [];
-    for (let i = 2; i <= 10; i++) flood.push(await outcome(connectWidget(h.url, { ...t, headers: { 'x-forwarded-for': `198.51.100.${i}` } })));
+    for (let i = 2; i <= 10; i++)
+      flood.push(await outcome(connectWidget(h.url, { ...t, headers: { 'x-forwarded-for': `198.51.100.${i}` } })));
     expect(flood.filter((r) => r === 'connected')).toHaveLength(2);
     expect(flood.slice(-1)).toEqual(['rate_limited']);
     // The visitor who was already talking comes back (new tab, reconnect) and sends.
-    const again = await connectWidget(h.url, { ...t, visitorToken: first.session.visitorToken!, headers: { 'x-forwarded-for': '203.0.113.1' } });
+    const again = await connectWidget(h.url, {
+      ...t,
+      visitorToken: first.session.visitorToken!,
+      headers: { 'x-forwarded-for': '203.0.113.1' },
+    });
     expect(again.session.conversationId).toBe(sent.ok ? sent.message.conversationId : null);
     const more = await again.ack<TSendAck>('message:send', { clientId: clientId(), body: 'still here' });
     expect(more.ok).toBe(true);
@@ -103,8 +122,16 @@ describe('limits key on the abuser, not on everyone', () => {
     const c = await connectWidget(h.url, t);
     const big = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`key${i}`, 'x'.repeat(500)]));
     expect(await c.ack<TOkAck>('event', { name: 'flood', data: big })).toEqual({ ok: true });
-    expect(await c.ack<TOkAck>('prechat', { name: 'Eve', fields: Object.fromEntries(Object.entries(big).map(([k, v]) => [k, v + v])) })).toEqual({ ok: true });
-    const notes = await h.db.message.findMany({ where: { organizationId: t.organizationId, visibility: 'internal' }, orderBy: { seq: 'asc' } });
+    expect(
+      await c.ack<TOkAck>('prechat', {
+        name: 'Eve',
+        fields: Object.fromEntries(Object.entries(big).map(([k, v]) => [k, v + v])),
+      }),
+    ).toEqual({ ok: true });
+    const notes = await h.db.message.findMany({
+      where: { organizationId: t.organizationId, visibility: 'internal' },
+      orderBy: { seq: 'asc' },
+    });
     expect(notes).toHaveLength(2);
     for (const n of notes) {
       expect(n.body.length).toBeLessThanOrEqual(1_500);
@@ -115,14 +142,20 @@ describe('limits key on the abuser, not on everyone', () => {
     const conversation = await h.db.conversation.findFirstOrThrow({ where: { organizationId: t.organizationId } });
     expect(Object.keys((conversation.preChat as { fields: Record<string, string> }).fields)).toHaveLength(50);
     const tooMany = { ...big, key50: 'one more' };
-    expect(await c.ack<TOkAck>('event', { name: 'flood', data: tooMany })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await c.ack<TOkAck>('event', { name: 'flood', data: tooMany })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
     c.close();
   });
 
   it('transport handshakes that never reach a namespace are limited per address (/64) too', async () => {
     h = await startHarness({ trustProxyHops: 1 });
     await insideOneWindow();
-    const handshake = (ip: string) => fetch(`${h!.url}/socket.io/?EIO=4&transport=polling`, { headers: { 'x-forwarded-for': ip } }).then(async (r) => (await r.arrayBuffer(), r.status));
+    const handshake = (ip: string) =>
+      fetch(`${h!.url}/socket.io/?EIO=4&transport=polling`, { headers: { 'x-forwarded-for': ip } }).then(
+        async (r) => (await r.arrayBuffer(), r.status),
+      );
     const statuses: number[] = [];
     // 240 a minute per address (twice the widget's per-address connection limit, at least 240).
     for (let i = 0; i < 245; i++) statuses.push(await handshake(`2001:db8:99:1::${(i + 1).toString(16)}`));

@@ -21,7 +21,15 @@ import {
 } from '@pocketping/jobs';
 import type { TMessage, TSendAck } from '@pocketping/protocol';
 import { createLocalStorage } from '@pocketping/storage';
-import { TEST_REDIS_URL, createTestDatabase, freePort, testEncryptionKey, uniqueRedisPrefix, waitFor, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  freePort,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  waitFor,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import { startRealtimeServer, type TRealtimeServer } from '../../apps/realtime/src/server.js';
 import { clientId, connectWidget } from './realtime-harness.js';
 
@@ -67,14 +75,33 @@ let n = 0;
 async function tenant() {
   n += 1;
   const origin = `https://dash-${n}-${randomBytes(3).toString('hex')}.test`;
-  const t = await bootstrapTenant(db, keyRing, { email: `owner${n}-${randomBytes(3).toString('hex')}@dash.test`, orgName: `Dash ${n}`, allowedOrigins: [origin] });
-  return { userId: t.userId, organizationId: t.organization.id, projectId: t.project.id, projectKey: t.project.publicKey, origin };
+  const t = await bootstrapTenant(db, keyRing, {
+    email: `owner${n}-${randomBytes(3).toString('hex')}@dash.test`,
+    orgName: `Dash ${n}`,
+    allowedOrigins: [origin],
+  });
+  return {
+    userId: t.userId,
+    organizationId: t.organization.id,
+    projectId: t.project.id,
+    projectKey: t.project.publicKey,
+    origin,
+  };
 }
 
-interface TDashClient { socket: Socket; events: TDashboardEvent[]; close(): void }
+interface TDashClient {
+  socket: Socket;
+  events: TDashboardEvent[];
+  close(): void;
+}
 
 function connectDashboard(token: string): Promise<TDashClient> {
-  const socket = io(`${url}${DASHBOARD_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = io(`${url}${DASHBOARD_NAMESPACE}`, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   const events: TDashboardEvent[] = [];
   socket.on('inbox', (e: TDashboardEvent) => events.push(e));
   return new Promise((resolve, reject) => {
@@ -86,36 +113,96 @@ function connectDashboard(token: string): Promise<TDashClient> {
   });
 }
 
-const refusal = (p: Promise<unknown>) => p.then(() => 'connected', (err: { code?: string }) => err.code ?? 'no code');
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => 'connected',
+    (err: { code?: string }) => err.code ?? 'no code',
+  );
 
 describe('realtime /dashboard namespace', () => {
-  it('delivers an organization\'s events to its members only, from realtime, the worker and the web relay', async () => {
+  it("delivers an organization's events to its members only, from realtime, the worker and the web relay", async () => {
     const a = await tenant();
     const b = await tenant();
-    const memberA = await connectDashboard(signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }).token);
-    const memberB = await connectDashboard(signDashboardToken(AUTH_SECRET, { userId: b.userId, organizationId: b.organizationId }).token);
+    const memberA = await connectDashboard(
+      signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }).token,
+    );
+    const memberB = await connectDashboard(
+      signDashboardToken(AUTH_SECRET, { userId: b.userId, organizationId: b.organizationId }).token,
+    );
     try {
       // 1. A visitor of A writes through the widget: realtime pushes to A's room.
       const visitor = await connectWidget(url, { projectKey: a.projectKey, origin: a.origin });
       const sent = await visitor.ack<TSendAck>('message:send', { clientId: clientId(), body: 'hello team' });
       if (!sent.ok) throw new Error('send failed');
       const conversationId = sent.message.conversationId;
-      await waitFor(() => memberA.events.find((e) => e.type === 'message' && e.conversationId === conversationId && e.sender === 'visitor'), { what: 'widget message event', timeoutMs: 5_000 });
+      await waitFor(
+        () =>
+          memberA.events.find(
+            (e) => e.type === 'message' && e.conversationId === conversationId && e.sender === 'visitor',
+          ),
+        { what: 'widget message event', timeoutMs: 5_000 },
+      );
       expect(memberA.events.filter((e) => e.type !== 'visitor').slice(0, 2)).toEqual([
-        { type: 'conversation', organizationId: a.organizationId, projectId: a.projectId, conversationId, change: 'opened' },
-        { type: 'message', organizationId: a.organizationId, projectId: a.projectId, conversationId, seq: 1, change: 'created', sender: 'visitor' },
+        {
+          type: 'conversation',
+          organizationId: a.organizationId,
+          projectId: a.projectId,
+          conversationId,
+          change: 'opened',
+        },
+        {
+          type: 'message',
+          organizationId: a.organizationId,
+          projectId: a.projectId,
+          conversationId,
+          seq: 1,
+          change: 'created',
+          sender: 'visitor',
+        },
       ]);
 
       // 2. The worker's emitter (bridge reply / command), internal notes included.
-      createDashboardPush(new Emitter(redis, { key: socketIoKey(redisConfig) }).of(DASHBOARD_NAMESPACE)).event({ type: 'message', organizationId: a.organizationId, projectId: a.projectId, conversationId, seq: 2, change: 'created', sender: 'operator', visibility: 'internal' });
-      await waitFor(() => memberA.events.find((e) => e.type === 'message' && e.seq === 2 && e.visibility === 'internal'), { what: 'worker event', timeoutMs: 5_000 });
+      createDashboardPush(new Emitter(redis, { key: socketIoKey(redisConfig) }).of(DASHBOARD_NAMESPACE)).event({
+        type: 'message',
+        organizationId: a.organizationId,
+        projectId: a.projectId,
+        conversationId,
+        seq: 2,
+        change: 'created',
+        sender: 'operator',
+        visibility: 'internal',
+      });
+      await waitFor(
+        () => memberA.events.find((e) => e.type === 'message' && e.seq === 2 && e.visibility === 'internal'),
+        { what: 'worker event', timeoutMs: 5_000 },
+      );
 
       // 3. The web app's relay: a dashboard event and a widget message, each delivered once.
-      createDashboardPush(createRelayEmitter(redis, socketIoKey(redisConfig), DASHBOARD_NAMESPACE)).event({ type: 'conversation', organizationId: a.organizationId, projectId: a.projectId, conversationId, change: 'closed' });
-      await waitFor(() => memberA.events.find((e) => e.type === 'conversation' && e.change === 'closed'), { what: 'relayed event', timeoutMs: 5_000 });
-      const reply = await appendMessage(db, a.organizationId, { conversationId, sender: 'operator', authorName: 'Web op', body: 'from the dashboard', source: 'web' });
-      createRelayEmitter(redis, socketIoKey(redisConfig), '/widget').to(`conv:${conversationId}`).emit('message', reply.message);
-      await waitFor(() => visitor.messages().find((m: TMessage) => m.body === 'from the dashboard'), { what: 'relayed widget message', timeoutMs: 5_000 });
+      createDashboardPush(createRelayEmitter(redis, socketIoKey(redisConfig), DASHBOARD_NAMESPACE)).event({
+        type: 'conversation',
+        organizationId: a.organizationId,
+        projectId: a.projectId,
+        conversationId,
+        change: 'closed',
+      });
+      await waitFor(() => memberA.events.find((e) => e.type === 'conversation' && e.change === 'closed'), {
+        what: 'relayed event',
+        timeoutMs: 5_000,
+      });
+      const reply = await appendMessage(db, a.organizationId, {
+        conversationId,
+        sender: 'operator',
+        authorName: 'Web op',
+        body: 'from the dashboard',
+        source: 'web',
+      });
+      createRelayEmitter(redis, socketIoKey(redisConfig), '/widget')
+        .to(`conv:${conversationId}`)
+        .emit('message', reply.message);
+      await waitFor(() => visitor.messages().find((m: TMessage) => m.body === 'from the dashboard'), {
+        what: 'relayed widget message',
+        timeoutMs: 5_000,
+      });
 
       await new Promise((r) => setTimeout(r, 300));
       expect(memberA.events.filter((e) => e.type === 'conversation' && e.change === 'closed')).toHaveLength(1);
@@ -129,24 +216,45 @@ describe('realtime /dashboard namespace', () => {
     }
   });
 
-  it('tells the organization\'s dashboards when a visitor comes online and when their last tab closes', async () => {
+  it("tells the organization's dashboards when a visitor comes online and when their last tab closes", async () => {
     const a = await tenant();
     const b = await tenant();
-    const memberA = await connectDashboard(signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }).token);
-    const memberB = await connectDashboard(signDashboardToken(AUTH_SECRET, { userId: b.userId, organizationId: b.organizationId }).token);
+    const memberA = await connectDashboard(
+      signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }).token,
+    );
+    const memberB = await connectDashboard(
+      signDashboardToken(AUTH_SECRET, { userId: b.userId, organizationId: b.organizationId }).token,
+    );
     try {
       const first = await connectWidget(url, { projectKey: a.projectKey, origin: a.origin });
-      const online = await waitFor(() => memberA.events.find((e) => e.type === 'visitor' && e.online), { what: 'visitor online event', timeoutMs: 5_000 });
-      expect(online).toMatchObject({ type: 'visitor', organizationId: a.organizationId, projectId: a.projectId, online: true });
+      const online = await waitFor(() => memberA.events.find((e) => e.type === 'visitor' && e.online), {
+        what: 'visitor online event',
+        timeoutMs: 5_000,
+      });
+      expect(online).toMatchObject({
+        type: 'visitor',
+        organizationId: a.organizationId,
+        projectId: a.projectId,
+        online: true,
+      });
       const visitorId = (online as { visitorId: string }).visitorId;
       // A second tab of the same visitor, then the first closes: still online, so no offline event.
-      const second = await connectWidget(url, { projectKey: a.projectKey, origin: a.origin, visitorToken: first.session.visitorToken! });
+      const second = await connectWidget(url, {
+        projectKey: a.projectKey,
+        origin: a.origin,
+        visitorToken: first.session.visitorToken!,
+      });
       first.close();
       await new Promise((r) => setTimeout(r, 400));
       expect(memberA.events.filter((e) => e.type === 'visitor' && !e.online)).toEqual([]);
       second.close();
-      await waitFor(() => memberA.events.find((e) => e.type === 'visitor' && !e.online), { what: 'visitor offline event', timeoutMs: 5_000 });
-      expect(memberA.events.filter((e) => e.type === 'visitor' && !e.online)).toEqual([{ type: 'visitor', organizationId: a.organizationId, projectId: a.projectId, visitorId, online: false }]);
+      await waitFor(() => memberA.events.find((e) => e.type === 'visitor' && !e.online), {
+        what: 'visitor offline event',
+        timeoutMs: 5_000,
+      });
+      expect(memberA.events.filter((e) => e.type === 'visitor' && !e.online)).toEqual([
+        { type: 'visitor', organizationId: a.organizationId, projectId: a.projectId, visitorId, online: false },
+      ]);
       expect(memberB.events).toEqual([]);
     } finally {
       memberA.close();
@@ -159,14 +267,37 @@ describe('realtime /dashboard namespace', () => {
     const b = await tenant();
     const good = signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }).token;
     expect(await refusal(connectDashboard('not-a-token'))).toBe('unauthorized');
-    expect(await refusal(connectDashboard(signDashboardToken('another-secret-0123456789abcdef0123456789', { userId: a.userId, organizationId: a.organizationId }).token))).toBe('unauthorized');
+    expect(
+      await refusal(
+        connectDashboard(
+          signDashboardToken('another-secret-0123456789abcdef0123456789', {
+            userId: a.userId,
+            organizationId: a.organizationId,
+          }).token,
+        ),
+      ),
+    ).toBe('unauthorized');
     // Same signature, another organization in the payload.
     const [, sig] = good.split('.');
     const tampered = `${Buffer.from(JSON.stringify({ u: a.userId, o: b.organizationId, exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url')}.${sig}`;
     expect(await refusal(connectDashboard(tampered))).toBe('unauthorized');
-    expect(await refusal(connectDashboard(signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }, { nowMs: Date.now() - 10 * 60_000 }).token))).toBe('unauthorized');
+    expect(
+      await refusal(
+        connectDashboard(
+          signDashboardToken(
+            AUTH_SECRET,
+            { userId: a.userId, organizationId: a.organizationId },
+            { nowMs: Date.now() - 10 * 60_000 },
+          ).token,
+        ),
+      ),
+    ).toBe('unauthorized');
     // A correctly signed token for an organization the user is not (or no longer) a member of.
-    expect(await refusal(connectDashboard(signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: b.organizationId }).token))).toBe('forbidden');
+    expect(
+      await refusal(
+        connectDashboard(signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: b.organizationId }).token),
+      ),
+    ).toBe('forbidden');
     expect(await refusal(connectDashboard(good))).toBe('connected');
   });
 });

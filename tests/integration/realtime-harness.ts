@@ -10,7 +10,14 @@ import { bootstrapTenant, createDb, setProjectIdentitySecret, type TDb } from '@
 import { createRedis, type TRedisConfig } from '@pocketping/jobs';
 import type { TMessage, TSessionEvent } from '@pocketping/protocol';
 import { createLocalStorage } from '@pocketping/storage';
-import { TEST_REDIS_URL, createTestDatabase, freePort, testEncryptionKey, uniqueRedisPrefix, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  freePort,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import { startRealtimeServer, type TRealtimeDeps, type TRealtimeServer } from '../../apps/realtime/src/server.js';
 import { createWidgetSignals, type TWidgetSignals } from '../../apps/worker/src/visitor/widget-signals.js';
 import type { Redis } from 'ioredis';
@@ -39,11 +46,29 @@ export interface THarness {
   /** The conversation actions' ports wired like the worker's (pushes through the Redis adapter). */
   conversations: TConversationPorts;
   signals: TWidgetSignals;
-  tenant(opts?: { settings?: Record<string, unknown>; identitySecret?: string; withBridge?: boolean }): Promise<TTenant>;
+  tenant(opts?: {
+    settings?: Record<string, unknown>;
+    identitySecret?: string;
+    withBridge?: boolean;
+  }): Promise<TTenant>;
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLeftDelayMs' | 'presenceCheckMs' | 'uploadMaxBytes' | 'trustProxyHops' | 'connectionLimits' | 'orphanUploads' | 'widgetDistDir' | 'storageQuotaFor'>> = {}): Promise<THarness> {
+export async function startHarness(
+  opts: Partial<
+    Pick<
+      TRealtimeDeps,
+      | 'visitorLeftDelayMs'
+      | 'presenceCheckMs'
+      | 'uploadMaxBytes'
+      | 'trustProxyHops'
+      | 'connectionLimits'
+      | 'orphanUploads'
+      | 'widgetDistDir'
+      | 'storageQuotaFor'
+    >
+  > = {},
+): Promise<THarness> {
   const database = await createTestDatabase('pp_rt');
   const db = createDb(database.url, { poolSize: 5 });
   const redisConfig = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
@@ -69,12 +94,27 @@ export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLef
   const signals = createWidgetSignals({ db, redis, redisConfig, log: createLogger('signals-test', 'silent') });
   const producer = createProducer(redisConfig);
   const conversations = createConversationPorts({
-    db, redis, redisPrefix: redisConfig.prefix, widget: signals.push, producer, log: createLogger('conversations-test', 'silent'),
+    db,
+    redis,
+    redisPrefix: redisConfig.prefix,
+    widget: signals.push,
+    producer,
+    log: createLogger('conversations-test', 'silent'),
     dashboard: createDashboardPush(new Emitter(redis, { key: socketIoKey(redisConfig) }).of(DASHBOARD_NAMESPACE)),
   });
   let n = 0;
   return {
-    database, db, redisConfig, redis, encryptionKey, keyRing, server, url, storageDir, conversations, signals,
+    database,
+    db,
+    redisConfig,
+    redis,
+    encryptionKey,
+    keyRing,
+    server,
+    url,
+    storageDir,
+    conversations,
+    signals,
     async tenant(t = {}) {
       n += 1;
       const origin = `https://site-${n}-${randomBytes(3).toString('hex')}.test`;
@@ -82,11 +122,21 @@ export async function startHarness(opts: Partial<Pick<TRealtimeDeps, 'visitorLef
         email: `owner${n}-${randomBytes(3).toString('hex')}@rt.test`,
         orgName: `Tenant ${n}`,
         allowedOrigins: [origin],
-        ...(t.withBridge ? { telegram: { botToken: `1${n}:${randomBytes(20).toString('base64url')}`, chatId: '-100123' } } : {}),
+        ...(t.withBridge
+          ? { telegram: { botToken: `1${n}:${randomBytes(20).toString('base64url')}`, chatId: '-100123' } }
+          : {}),
       });
-      if (t.settings) await db.project.update({ where: { id: r.project.id }, data: { settings: t.settings as object } });
-      if (t.identitySecret) await setProjectIdentitySecret(db, r.organization.id, r.project.id, encryptSecret(keyRing, t.identitySecret));
-      return { organizationId: r.organization.id, projectId: r.project.id, projectKey: r.project.publicKey, origin, connectionId: r.telegram?.connection.id ?? null };
+      if (t.settings)
+        await db.project.update({ where: { id: r.project.id }, data: { settings: t.settings as object } });
+      if (t.identitySecret)
+        await setProjectIdentitySecret(db, r.organization.id, r.project.id, encryptSecret(keyRing, t.identitySecret));
+      return {
+        organizationId: r.organization.id,
+        projectId: r.project.id,
+        projectKey: r.project.publicKey,
+        origin,
+        connectionId: r.telegram?.connection.id ?? null,
+      };
     },
     async close() {
       await server.close();
@@ -110,9 +160,22 @@ export interface TWidgetClient {
 }
 
 /** A visitor tab on the official socket.io-client (websocket only, no automatic reconnection: tests drive it). */
-export async function connectWidget(url: string, opts: { projectKey: string; origin: string; visitorToken?: string; headers?: Record<string, string>; auth?: Record<string, unknown> }): Promise<TWidgetClient> {
+export async function connectWidget(
+  url: string,
+  opts: {
+    projectKey: string;
+    origin: string;
+    visitorToken?: string;
+    headers?: Record<string, string>;
+    auth?: Record<string, unknown>;
+  },
+): Promise<TWidgetClient> {
   const socket = io(`${url}/widget`, {
-    auth: { projectKey: opts.projectKey, ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}), ...opts.auth },
+    auth: {
+      projectKey: opts.projectKey,
+      ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}),
+      ...opts.auth,
+    },
     extraHeaders: { ...opts.headers, origin: opts.origin },
     transports: ['websocket'],
     reconnection: false,
@@ -122,7 +185,9 @@ export async function connectWidget(url: string, opts: { projectKey: string; ori
   socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
   const session = await new Promise<TSessionEvent>((resolve, reject) => {
     socket.once('session', resolve);
-    socket.once('connect_error', (err: Error & { data?: unknown }) => reject(Object.assign(new Error(err.message), { data: err.data })));
+    socket.once('connect_error', (err: Error & { data?: unknown }) =>
+      reject(Object.assign(new Error(err.message), { data: err.data })),
+    );
   });
   return {
     socket,

@@ -13,7 +13,9 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 function jwt(claims: Record<string, unknown>, opts: { key?: string; alg?: string } = {}): string {
   const head = b64({ alg: opts.alg ?? 'HS256', typ: 'JWT' });
   const body = b64(claims);
-  const sig = createHmac('sha256', opts.key ?? secret).update(`${head}.${body}`).digest('base64url');
+  const sig = createHmac('sha256', opts.key ?? secret)
+    .update(`${head}.${body}`)
+    .digest('base64url');
   return `${head}.${body}.${sig}`;
 }
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
@@ -31,12 +33,29 @@ describe('identity: signed fields are verified, the rest is marked unverified', 
   it('a signed token verifies the email, name and traits it carries; a clear value it does not cover stays unverified', async () => {
     const t = await h.tenant({ identitySecret: secret, withBridge: true });
     const a = await connectWidget(h.url, t);
-    const token = jwt({ sub: 'user-7', exp: inAnHour(), email: 'ann@example.com', name: 'Ann', traits: { plan: 'pro' } });
-    const ack = await a.ack<TIdentifyAck>('identify', { id: 'user-7', email: 'spoof@example.com', token, traits: { plan: 'free', team: 'x' } });
+    const token = jwt({
+      sub: 'user-7',
+      exp: inAnHour(),
+      email: 'ann@example.com',
+      name: 'Ann',
+      traits: { plan: 'pro' },
+    });
+    const ack = await a.ack<TIdentifyAck>('identify', {
+      id: 'user-7',
+      email: 'spoof@example.com',
+      token,
+      traits: { plan: 'free', team: 'x' },
+    });
     expect(ack).toEqual({ ok: true, verified: true, verifiedFields: ['email', 'name', 'traits.plan'] });
     const v = await h.db.visitor.findUniqueOrThrow({ where: { id: a.session.visitorId } });
     // The signed values win over the clear ones; the extra trait is kept as a claim.
-    expect(v).toMatchObject({ externalId: 'user-7', identityVerified: true, email: 'ann@example.com', name: 'Ann', verifiedFields: ['email', 'name', 'traits.plan'] });
+    expect(v).toMatchObject({
+      externalId: 'user-7',
+      identityVerified: true,
+      email: 'ann@example.com',
+      name: 'Ann',
+      verifiedFields: ['email', 'name', 'traits.plan'],
+    });
     expect((v.metadata as { traits: unknown }).traits).toEqual({ plan: 'pro', team: 'x' });
 
     const sent = await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'hi' });
@@ -52,7 +71,9 @@ describe('identity: signed fields are verified, the rest is marked unverified', 
     const t = await h.tenant({ identitySecret: secret, withBridge: true });
     const a = await connectWidget(h.url, t);
     const hash = createHmac('sha256', secret).update('user-8').digest('hex');
-    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-8', email: 'claimed@example.com', name: 'Claimed', hash })).toEqual({ ok: true, verified: true });
+    expect(
+      await a.ack<TIdentifyAck>('identify', { id: 'user-8', email: 'claimed@example.com', name: 'Claimed', hash }),
+    ).toEqual({ ok: true, verified: true });
     const v = await h.db.visitor.findUniqueOrThrow({ where: { id: a.session.visitorId } });
     expect(v).toMatchObject({ identityVerified: true, email: 'claimed@example.com', verifiedFields: [] });
     const sent = await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'hi' });
@@ -82,7 +103,10 @@ describe('identity: signed fields are verified, the rest is marked unverified', 
     const v = await h.db.visitor.findUniqueOrThrow({ where: { id: a.session.visitorId } });
     expect(v).toMatchObject({ externalId: null, identityVerified: false, email: null, verifiedFields: [] });
     // Not a JWT at all: a validation error naming the field.
-    expect(await a.ack('identify', { id: 'user-9', token: 'not a token' })).toMatchObject({ ok: false, error: { code: 'bad_request', details: [{ path: 'token' }] } });
+    expect(await a.ack('identify', { id: 'user-9', token: 'not a token' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', details: [{ path: 'token' }] },
+    });
     a.close();
   });
 
@@ -90,7 +114,9 @@ describe('identity: signed fields are verified, the rest is marked unverified', 
     const t = await h.tenant({ identitySecret: secret, settings: { identity: 'enforce' } });
     const a = await connectWidget(h.url, t);
     expect(errCode(await a.ack('message:send', { clientId: clientId(), body: 'hi' }))).toBe('unauthorized');
-    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-10', token: jwt({ sub: 'user-10', exp: inAnHour() }) })).toEqual({ ok: true, verified: true });
+    expect(
+      await a.ack<TIdentifyAck>('identify', { id: 'user-10', token: jwt({ sub: 'user-10', exp: inAnHour() }) }),
+    ).toEqual({ ok: true, verified: true });
     expect((await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'hi' })).ok).toBe(true);
     a.close();
   });

@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const seen = (projectId: string) => h.db.project.findUniqueOrThrow({ where: { id: projectId }, select: { widgetFirstSeenAt: true, widgetLastSeenAt: true } });
+const seen = (projectId: string) =>
+  h.db.project.findUniqueOrThrow({
+    where: { id: projectId },
+    select: { widgetFirstSeenAt: true, widgetLastSeenAt: true },
+  });
 
 describe('widget installation tracking', () => {
   it('the first accepted handshake sets widgetFirstSeenAt and widgetLastSeenAt', async () => {
@@ -36,7 +40,9 @@ describe('widget installation tracking', () => {
 
   it('a handshake refused for its origin records nothing', async () => {
     const t = await h.tenant();
-    await expect(connectWidget(h.url, { ...t, origin: 'https://not-allowed.test' })).rejects.toMatchObject({ data: { code: 'forbidden' } });
+    await expect(connectWidget(h.url, { ...t, origin: 'https://not-allowed.test' })).rejects.toMatchObject({
+      data: { code: 'forbidden' },
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect((await seen(t.projectId)).widgetFirstSeenAt).toBeNull();
   });
@@ -49,7 +55,10 @@ describe('widget installation tracking', () => {
     const first = await seen(t.projectId);
     await new Promise((r) => setTimeout(r, 80));
     record(t.organizationId, t.projectId);
-    await waitFor(async () => (await seen(t.projectId)).widgetLastSeenAt!.getTime() > first.widgetLastSeenAt!.getTime(), { timeoutMs: 5_000 });
+    await waitFor(
+      async () => (await seen(t.projectId)).widgetLastSeenAt!.getTime() > first.widgetLastSeenAt!.getTime(),
+      { timeoutMs: 5_000 },
+    );
     expect((await seen(t.projectId)).widgetFirstSeenAt!.getTime()).toBe(first.widgetFirstSeenAt!.getTime());
     // Another organization's id never touches this project.
     const other = await h.tenant();
@@ -65,23 +74,33 @@ describe('widget installation tracking', () => {
     const t = await h.tenant({ settings: { color: '#0f766e', position: 'left', language: 'fr' } });
     const boot = (init: { origin?: string; key?: string | null; method?: string } = {}) => {
       const key = init.key === undefined ? t.projectKey : init.key;
-      return fetch(`${h.url}${WIDGET_BOOT_PATH}${key === null ? '' : `?key=${encodeURIComponent(key)}`}`, { method: init.method ?? 'GET', headers: { origin: init.origin ?? t.origin } });
+      return fetch(`${h.url}${WIDGET_BOOT_PATH}${key === null ? '' : `?key=${encodeURIComponent(key)}`}`, {
+        method: init.method ?? 'GET',
+        headers: { origin: init.origin ?? t.origin },
+      });
     };
     const res = await boot();
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(t.origin);
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
     expect(await res.json()).toEqual({ ok: true, appearance: { color: '#0f766e', position: 'left', language: 'fr' } });
-    await waitFor(async () => (await seen(t.projectId)).widgetFirstSeenAt !== null, { what: 'installation recorded', timeoutMs: 5_000 });
+    await waitFor(async () => (await seen(t.projectId)).widgetFirstSeenAt !== null, {
+      what: 'installation recorded',
+      timeoutMs: 5_000,
+    });
 
     const other = await h.tenant();
-    const refused = await fetch(`${h.url}${WIDGET_BOOT_PATH}?key=${encodeURIComponent(other.projectKey)}`, { headers: { origin: 'https://not-allowed.test' } });
+    const refused = await fetch(`${h.url}${WIDGET_BOOT_PATH}?key=${encodeURIComponent(other.projectKey)}`, {
+      headers: { origin: 'https://not-allowed.test' },
+    });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect((await boot({ key: 'pk_unknown_key_000000' })).status).toBe(401);
     const missing = await boot({ key: null });
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ error: { code: 'bad_request', message: expect.stringMatching(/key parameter/) } });
+    expect(await missing.json()).toMatchObject({
+      error: { code: 'bad_request', message: expect.stringMatching(/key parameter/) },
+    });
     expect((await boot({ method: 'POST' })).status).toBe(405);
     await new Promise((r) => setTimeout(r, 200));
     expect((await seen(other.projectId)).widgetFirstSeenAt).toBeNull();

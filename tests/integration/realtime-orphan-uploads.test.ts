@@ -6,7 +6,14 @@ import { createLogger } from '@pocketping/core';
 import { createLocalStorage } from '@pocketping/storage';
 import type { TSendAck, TUploadResponse } from '@pocketping/protocol';
 import { sweepOrphanUploads } from '../../apps/realtime/src/uploads/orphan-uploads.js';
-import { clientId, connectWidget, startHarness, type THarness, type TTenant, type TWidgetClient } from './realtime-harness.js';
+import {
+  clientId,
+  connectWidget,
+  startHarness,
+  type THarness,
+  type TTenant,
+  type TWidgetClient,
+} from './realtime-harness.js';
 
 let h: THarness;
 let t: TTenant;
@@ -28,7 +35,8 @@ async function upload(): Promise<{ id: string; storageKey: string; file: string 
   return { id: row.id, storageKey: row.storageKey, file: path.join(h.storageDir, ...row.storageKey.split('/')) };
 }
 
-const backdate = (id: string, ms: number) => h.db.attachment.update({ where: { id }, data: { createdAt: new Date(Date.now() - ms) } });
+const backdate = (id: string, ms: number) =>
+  h.db.attachment.update({ where: { id }, data: { createdAt: new Date(Date.now() - ms) } });
 
 beforeAll(async () => {
   // The periodic pass runs every 300 ms here and removes what is older than one hour.
@@ -46,7 +54,11 @@ describe('orphan uploads', () => {
     const orphan = await upload();
     const sent = await upload();
     const recent = await upload();
-    const ack = await visitor.ack<TSendAck>('message:send', { clientId: clientId(), body: 'with file', attachmentIds: [sent.id] });
+    const ack = await visitor.ack<TSendAck>('message:send', {
+      clientId: clientId(),
+      body: 'with file',
+      attachmentIds: [sent.id],
+    });
     expect(ack.ok).toBe(true);
     expect(existsSync(orphan.file)).toBe(true);
     await backdate(orphan.id, 2 * HOUR);
@@ -62,7 +74,11 @@ describe('orphan uploads', () => {
     expect(existsSync(sent.file)).toBe(true);
     expect(existsSync(recent.file)).toBe(true);
     // The swept id can no longer be attached.
-    const late = await visitor.ack<{ ok: boolean; error?: { code: string } }>('message:send', { clientId: clientId(), body: 'late', attachmentIds: [orphan.id] });
+    const late = await visitor.ack<{ ok: boolean; error?: { code: string } }>('message:send', {
+      clientId: clientId(),
+      body: 'late',
+      attachmentIds: [orphan.id],
+    });
     expect(late.error?.code).toBe('forbidden');
   });
 
@@ -74,14 +90,25 @@ describe('orphan uploads', () => {
     await backdate(a.id, 50 * 60_000);
     await backdate(b.id, 50 * 60_000);
     await backdate(young.id, 10 * 60_000);
-    const failing = { ...createLocalStorage(h.storageDir), delete: async () => { throw new Error('storage down'); } };
-    const r = await sweepOrphanUploads({ sql: h.server.ctx.sql, storage: failing, log: createLogger('orphan-test', 'silent') }, { olderThanMs: 30 * 60_000, limit: 10 });
+    const failing = {
+      ...createLocalStorage(h.storageDir),
+      delete: async () => {
+        throw new Error('storage down');
+      },
+    };
+    const r = await sweepOrphanUploads(
+      { sql: h.server.ctx.sql, storage: failing, log: createLogger('orphan-test', 'silent') },
+      { olderThanMs: 30 * 60_000, limit: 10 },
+    );
     expect(r).toEqual({ rows: 2, storageFailures: 2 });
     expect(await h.db.attachment.count({ where: { id: { in: [a.id, b.id] } } })).toBe(0);
     expect(existsSync(a.file)).toBe(true);
     expect(await h.db.attachment.count({ where: { id: young.id } })).toBe(1);
     // With working storage the next pass finds nothing more of this age.
-    const again = await sweepOrphanUploads({ sql: h.server.ctx.sql, storage: createLocalStorage(h.storageDir), log: createLogger('orphan-test', 'silent') }, { olderThanMs: 30 * 60_000 });
+    const again = await sweepOrphanUploads(
+      { sql: h.server.ctx.sql, storage: createLocalStorage(h.storageDir), log: createLogger('orphan-test', 'silent') },
+      { olderThanMs: 30 * 60_000 },
+    );
     expect(again.rows).toBe(0);
   });
 });

@@ -6,7 +6,16 @@ import { createHmac } from 'node:crypto';
 import { appendMessage, listMessagesAfter } from '@pocketping/db';
 import { changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
 import { touchOperatorPresence } from '@pocketping/jobs';
-import type { THistoryAck, TIdentifyAck, TOkAck, TSendAck, TMessage, TPresenceEvent, TReceiptEvent, TConversationEvent } from '@pocketping/protocol';
+import type {
+  THistoryAck,
+  TIdentifyAck,
+  TOkAck,
+  TSendAck,
+  TMessage,
+  TPresenceEvent,
+  TReceiptEvent,
+  TConversationEvent,
+} from '@pocketping/protocol';
 import { waitFor } from '@pocketping/testkit';
 import { clientId, connectWidget, startHarness, type THarness, type TTenant } from './realtime-harness.js';
 
@@ -18,7 +27,14 @@ beforeAll(async () => {
   h = await startHarness();
   tenantA = await h.tenant({
     withBridge: true,
-    settings: { color: '#112233', greeting: 'Hello!', csatEnabled: true, replyTimeMinutes: 15, preChat: { enabled: true, mode: 'after' }, avatarUrl: 'javascript:alert(1)' },
+    settings: {
+      color: '#112233',
+      greeting: 'Hello!',
+      csatEnabled: true,
+      replyTimeMinutes: 15,
+      preChat: { enabled: true, mode: 'after' },
+      avatarUrl: 'javascript:alert(1)',
+    },
   });
   tenantB = await h.tenant();
 });
@@ -30,12 +46,20 @@ const errCode = (ack: unknown) => (ack as { ok: false; error: { code: string } }
 
 describe('handshake (the widget tenant wrapper)', () => {
   it('refuses an origin outside the project allowlist', async () => {
-    await expect(connectWidget(h.url, { projectKey: tenantA.projectKey, origin: 'https://evil.test' })).rejects.toMatchObject({ data: { code: 'forbidden' } });
+    await expect(
+      connectWidget(h.url, { projectKey: tenantA.projectKey, origin: 'https://evil.test' }),
+    ).rejects.toMatchObject({ data: { code: 'forbidden' } });
   });
-  it('refuses another project\'s key from this origin, and an unknown key', async () => {
-    await expect(connectWidget(h.url, { projectKey: tenantB.projectKey, origin: tenantA.origin })).rejects.toMatchObject({ data: { code: 'forbidden' } });
-    await expect(connectWidget(h.url, { projectKey: 'pk_doesnotexist000', origin: tenantA.origin })).rejects.toMatchObject({ data: { code: 'unauthorized' } });
-    await expect(connectWidget(h.url, { projectKey: 'x', origin: tenantA.origin })).rejects.toMatchObject({ data: { code: 'bad_request' } });
+  it("refuses another project's key from this origin, and an unknown key", async () => {
+    await expect(
+      connectWidget(h.url, { projectKey: tenantB.projectKey, origin: tenantA.origin }),
+    ).rejects.toMatchObject({ data: { code: 'forbidden' } });
+    await expect(
+      connectWidget(h.url, { projectKey: 'pk_doesnotexist000', origin: tenantA.origin }),
+    ).rejects.toMatchObject({ data: { code: 'unauthorized' } });
+    await expect(connectWidget(h.url, { projectKey: 'x', origin: tenantA.origin })).rejects.toMatchObject({
+      data: { code: 'bad_request' },
+    });
   });
   it('a visitor token of project A does not resume anything in project B', async () => {
     const a = await connectWidget(h.url, tenantA);
@@ -47,14 +71,27 @@ describe('handshake (the widget tenant wrapper)', () => {
   });
   it('sends the public settings (unsafe avatar URL dropped) and the presence at once', async () => {
     const a = await connectWidget(h.url, tenantA);
-    expect(a.session.settings).toMatchObject({ color: '#112233', greeting: 'Hello!', csatEnabled: true, replyTimeMinutes: 15, avatarUrl: null, identityMode: 'optional' });
+    expect(a.session.settings).toMatchObject({
+      color: '#112233',
+      greeting: 'Hello!',
+      csatEnabled: true,
+      replyTimeMinutes: 15,
+      avatarUrl: null,
+      identityMode: 'optional',
+    });
     expect(a.session.settings.preChat).toMatchObject({ enabled: true, mode: 'after', emailRequired: true });
     await waitFor(() => a.events.some((e) => e.event === 'presence'), { what: 'presence on connect' });
     expect(a.events.find((e) => e.event === 'presence')?.payload).toEqual({ status: 'away', replyTimeMinutes: 15 });
     a.close();
   });
   it("sends the owner's away message but not the office hours, and is away without a reply time outside them", async () => {
-    const t = await h.tenant({ settings: { replyTimeMinutes: 10, awayMessage: 'Back Monday <b>9:00</b>', officeHours: { timezone: 'UTC', days: [] } } });
+    const t = await h.tenant({
+      settings: {
+        replyTimeMinutes: 10,
+        awayMessage: 'Back Monday <b>9:00</b>',
+        officeHours: { timezone: 'UTC', days: [] },
+      },
+    });
     const a = await connectWidget(h.url, t);
     expect(a.session.settings.awayMessage).toBe('Back Monday <b>9:00</b>');
     expect(a.session.settings).not.toHaveProperty('officeHours');
@@ -86,7 +123,13 @@ describe('message:send and history', () => {
     if (!sent.ok) throw new Error('send failed');
     const conversationId = sent.message.conversationId;
     const operatorSays = async (body: string) => {
-      const r = await appendMessage(h.db, tenantA.organizationId, { conversationId, sender: 'operator', authorName: 'Sarah', body, source: 'telegram' });
+      const r = await appendMessage(h.db, tenantA.organizationId, {
+        conversationId,
+        sender: 'operator',
+        authorName: 'Sarah',
+        body,
+        source: 'telegram',
+      });
       h.conversations.widget.message(conversationId, r.message); // exactly what the worker does
       return r.message;
     };
@@ -119,7 +162,9 @@ describe('message:send and history', () => {
     for (const m of b.messages()) seen.set(m.seq, m);
     // What the widget holds, keyed by seq: every stored message exactly once, in order, no gap.
     const stored = await listMessagesAfter(h.db, tenantA.organizationId, conversationId, 0, 100);
-    expect([...seen.values()].sort((x, y) => x.seq - y.seq).map((m) => m.body)).toEqual(stored.messages.map((m) => m.body));
+    expect([...seen.values()].sort((x, y) => x.seq - y.seq).map((m) => m.body)).toEqual(
+      stored.messages.map((m) => m.body),
+    );
     b.close();
   });
 
@@ -145,7 +190,11 @@ describe('message:send and history', () => {
       ['message:send', { clientId: 'short', body: 'x' }, 'clientId'],
       ['message:send', { clientId: clientId(), body: 'x'.repeat(4001) }, 'body'],
       ['message:send', 'not an object', ''],
-      ['message:send', { clientId: clientId(), body: 'x', attachmentIds: Array.from({ length: 11 }, (_, i) => `a${i}`) }, 'attachmentIds'],
+      [
+        'message:send',
+        { clientId: clientId(), body: 'x', attachmentIds: Array.from({ length: 11 }, (_, i) => `a${i}`) },
+        'attachmentIds',
+      ],
       ['history', { afterSeq: -1 }, 'afterSeq'],
       ['history', { afterSeq: 0, limit: 1000 }, 'limit'],
       ['typing:update', { isTyping: 'yes' }, 'isTyping'],
@@ -170,10 +219,15 @@ describe('message:send and history', () => {
 
   it('rate-limits per visitor with a clear error', async () => {
     const a = await connectWidget(h.url, tenantA);
-    const acks = await Promise.all(Array.from({ length: 45 }, (_, i) => a.ack<TOkAck>('typing:update', { isTyping: i % 2 === 0 })));
+    const acks = await Promise.all(
+      Array.from({ length: 45 }, (_, i) => a.ack<TOkAck>('typing:update', { isTyping: i % 2 === 0 })),
+    );
     const limited = acks.filter((x) => !x.ok);
     expect(limited.length).toBeGreaterThanOrEqual(5);
-    expect(limited[0]).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/too many/i) } });
+    expect(limited[0]).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', message: expect.stringMatching(/too many/i) },
+    });
     a.close();
   });
 });
@@ -186,14 +240,31 @@ describe('internal messages never reach the widget', () => {
     if (!sent.ok) throw new Error('send failed');
     const ev = await a.ack<TOkAck>('event', { name: 'checkout.started', data: { plan: 'pro', seats: 3 } });
     expect(ev).toEqual({ ok: true });
-    const all = await h.db.message.findMany({ where: { organizationId: tenantA.organizationId, conversationId: sent.message.conversationId }, orderBy: { seq: 'asc' } });
+    const all = await h.db.message.findMany({
+      where: { organizationId: tenantA.organizationId, conversationId: sent.message.conversationId },
+      orderBy: { seq: 'asc' },
+    });
     const note = all.find((m) => m.body.startsWith('Event: checkout.started'));
-    expect(note).toMatchObject({ sender: 'system', visibility: 'internal', body: 'Event: checkout.started\nplan: pro\nseats: 3' });
+    expect(note).toMatchObject({
+      sender: 'system',
+      visibility: 'internal',
+      body: 'Event: checkout.started\nplan: pro\nseats: 3',
+    });
     // Delivered to the operator's apps like any message: one outbox row per connected bridge.
-    expect(await h.db.outboxEvent.count({ where: { organizationId: tenantA.organizationId, messageId: note!.id, connectionId: tenantA.connectionId! } })).toBe(1);
+    expect(
+      await h.db.outboxEvent.count({
+        where: { organizationId: tenantA.organizationId, messageId: note!.id, connectionId: tenantA.connectionId! },
+      }),
+    ).toBe(1);
 
     // An operator reply after it: the widget sees the reply, never the note, and history accounts for the gap.
-    const reply = await appendMessage(h.db, tenantA.organizationId, { conversationId: sent.message.conversationId, sender: 'operator', authorName: 'Op', body: 'reply', source: 'telegram' });
+    const reply = await appendMessage(h.db, tenantA.organizationId, {
+      conversationId: sent.message.conversationId,
+      sender: 'operator',
+      authorName: 'Op',
+      body: 'reply',
+      source: 'telegram',
+    });
     h.conversations.widget.message(sent.message.conversationId, reply.message);
     await waitFor(() => a2.messages().some((m) => m.body === 'reply'));
     expect([...a.messages(), ...a2.messages()].some((m) => m.body.startsWith('Event:'))).toBe(false);
@@ -224,7 +295,11 @@ describe('typing, read, receipts, presence, conversation status', () => {
     // operator typing reaches the widget through the emitter path
     h.signals.typing(sent.message.conversationId, { sender: 'operator', authorName: 'Sarah', isTyping: true });
     await waitFor(() => a.events.some((e) => e.event === 'typing'), { what: 'typing event' });
-    expect(a.events.find((e) => e.event === 'typing')?.payload).toEqual({ sender: 'operator', authorName: 'Sarah', isTyping: true });
+    expect(a.events.find((e) => e.event === 'typing')?.payload).toEqual({
+      sender: 'operator',
+      authorName: 'Sarah',
+      isTyping: true,
+    });
     a.close();
   });
 
@@ -234,8 +309,15 @@ describe('typing, read, receipts, presence, conversation status', () => {
     const sent = await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'one' });
     if (!sent.ok) throw new Error('send failed');
     const cid = sent.message.conversationId;
-    for (let i = 0; i < 3; i++) await appendMessage(h.db, tenantA.organizationId, { conversationId: cid, sender: 'operator', body: `r${i}`, source: 'telegram' });
-    const watermark = async () => (await h.db.conversation.findUniqueOrThrow({ where: { id: cid } })).visitorLastReadSeq;
+    for (let i = 0; i < 3; i++)
+      await appendMessage(h.db, tenantA.organizationId, {
+        conversationId: cid,
+        sender: 'operator',
+        body: `r${i}`,
+        source: 'telegram',
+      });
+    const watermark = async () =>
+      (await h.db.conversation.findUniqueOrThrow({ where: { id: cid } })).visitorLastReadSeq;
     expect(await a.ack('read', { seq: 3 })).toEqual({ ok: true });
     expect(await watermark()).toBe(3);
     await a.ack('read', { seq: 2 });
@@ -253,16 +335,41 @@ describe('typing, read, receipts, presence, conversation status', () => {
     const cid = s1.message.conversationId;
     h.signals.delivered({ conversationId: cid, seq: s2.message.seq });
     await waitFor(() => a.events.some((e) => e.event === 'receipt'), { what: 'delivered receipt' });
-    expect(a.events.find((e) => e.event === 'receipt')?.payload).toEqual({ conversationId: cid, kind: 'delivered', seq: s2.message.seq } satisfies TReceiptEvent);
+    expect(a.events.find((e) => e.event === 'receipt')?.payload).toEqual({
+      conversationId: cid,
+      kind: 'delivered',
+      seq: s2.message.seq,
+    } satisfies TReceiptEvent);
 
     await h.redis.del(`${h.redisConfig.prefix}:presence:${tenantA.projectId}`);
     // An operator reply from a chat app, through the same conversation action the worker runs.
-    await postOperatorMessage(h.conversations, tenantA.organizationId, { conversationId: cid, projectId: tenantA.projectId, authorName: 'Sam', body: 'answer', visibility: 'public', source: 'telegram' });
-    expect((await h.db.conversation.findUniqueOrThrow({ where: { id: cid } })).operatorLastReadSeq).toBe(s2.message.seq);
-    await waitFor(() => a.events.some((e) => e.event === 'receipt' && (e.payload as TReceiptEvent).kind === 'read'), { what: 'read receipt' });
-    expect(a.events.filter((e) => e.event === 'receipt').map((e) => e.payload)).toContainEqual({ conversationId: cid, kind: 'read', seq: s2.message.seq });
-    await waitFor(() => a.events.some((e) => e.event === 'presence' && (e.payload as TPresenceEvent).status === 'online'), { what: 'presence online' });
-    expect(a.events.filter((e) => e.event === 'presence').at(-1)?.payload).toEqual({ status: 'online', replyTimeMinutes: 15 });
+    await postOperatorMessage(h.conversations, tenantA.organizationId, {
+      conversationId: cid,
+      projectId: tenantA.projectId,
+      authorName: 'Sam',
+      body: 'answer',
+      visibility: 'public',
+      source: 'telegram',
+    });
+    expect((await h.db.conversation.findUniqueOrThrow({ where: { id: cid } })).operatorLastReadSeq).toBe(
+      s2.message.seq,
+    );
+    await waitFor(() => a.events.some((e) => e.event === 'receipt' && (e.payload as TReceiptEvent).kind === 'read'), {
+      what: 'read receipt',
+    });
+    expect(a.events.filter((e) => e.event === 'receipt').map((e) => e.payload)).toContainEqual({
+      conversationId: cid,
+      kind: 'read',
+      seq: s2.message.seq,
+    });
+    await waitFor(
+      () => a.events.some((e) => e.event === 'presence' && (e.payload as TPresenceEvent).status === 'online'),
+      { what: 'presence online' },
+    );
+    expect(a.events.filter((e) => e.event === 'presence').at(-1)?.payload).toEqual({
+      status: 'online',
+      replyTimeMinutes: 15,
+    });
     // A new tab of the project sees "online" straight away; a tab of another project does not.
     const other = await connectWidget(h.url, tenantA);
     await waitFor(() => other.events.some((e) => e.event === 'presence'));
@@ -282,7 +389,10 @@ describe('typing, read, receipts, presence, conversation status', () => {
       await waitFor(() => a.events.some((e) => e.event === 'presence'));
       expect(a.events.find((e) => e.event === 'presence')?.payload).toEqual({ status: 'online', replyTimeMinutes: 30 });
       await h2.redis.pexpire(`${h2.redisConfig.prefix}:presence:${t.projectId}`, 1);
-      await waitFor(() => a.events.some((e) => e.event === 'presence' && (e.payload as TPresenceEvent).status === 'away'), { what: 'away' });
+      await waitFor(
+        () => a.events.some((e) => e.event === 'presence' && (e.payload as TPresenceEvent).status === 'away'),
+        { what: 'away' },
+      );
       a.close();
     } finally {
       await h2.close();
@@ -295,9 +405,21 @@ describe('typing, read, receipts, presence, conversation status', () => {
     if (!sent.ok) throw new Error('send failed');
     const cid = sent.message.conversationId;
     expect(errCode(await a.ack('csat', { score: 5 }))).toBe('bad_request');
-    expect((await changeConversationStatus(h.conversations, tenantA.organizationId, { conversationId: cid, status: 'closed', actor: { authorName: 'Sam', source: 'web' } })).changed).toBe(true);
+    expect(
+      (
+        await changeConversationStatus(h.conversations, tenantA.organizationId, {
+          conversationId: cid,
+          status: 'closed',
+          actor: { authorName: 'Sam', source: 'web' },
+        })
+      ).changed,
+    ).toBe(true);
     await waitFor(() => a.events.some((e) => e.event === 'conversation'), { what: 'conversation event' });
-    expect(a.events.find((e) => e.event === 'conversation')?.payload).toEqual({ conversationId: cid, status: 'closed', csatRequested: true } satisfies TConversationEvent);
+    expect(a.events.find((e) => e.event === 'conversation')?.payload).toEqual({
+      conversationId: cid,
+      status: 'closed',
+      csatRequested: true,
+    } satisfies TConversationEvent);
     // A reload shows the prompt too.
     const again = await connectWidget(h.url, { ...tenantA, visitorToken: a.session.visitorToken! });
     expect(again.session).toMatchObject({ conversationStatus: 'closed', csatRequested: true });
@@ -314,7 +436,9 @@ describe('typing, read, receipts, presence, conversation status', () => {
   it('prechat stores the answers on the conversation and the email/name on the visitor', async () => {
     const a = await connectWidget(h.url, tenantA);
     expect(errCode(await a.ack('prechat', {}))).toBe('bad_request');
-    expect(await a.ack('prechat', { email: 'ann@example.com', name: 'Ann', fields: { company: 'ACME' } })).toEqual({ ok: true });
+    expect(await a.ack('prechat', { email: 'ann@example.com', name: 'Ann', fields: { company: 'ACME' } })).toEqual({
+      ok: true,
+    });
     const visitor = await h.db.visitor.findUniqueOrThrow({ where: { id: a.session.visitorId } });
     expect(visitor).toMatchObject({ email: 'ann@example.com', name: 'Ann' });
     const conv = await h.db.conversation.findFirstOrThrow({ where: { visitorId: a.session.visitorId } });
@@ -330,18 +454,29 @@ describe('identity verification', () => {
   it('optional mode: unverified without a hash, verified with a valid one, refused with an invalid one; no swap without a new hash', async () => {
     const t = await h.tenant({ identitySecret: secret });
     const a = await connectWidget(h.url, t);
-    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-1', email: 'u1@example.com' })).toEqual({ ok: true, verified: false });
+    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-1', email: 'u1@example.com' })).toEqual({
+      ok: true,
+      verified: false,
+    });
     expect(errCode(await a.ack('identify', { id: 'user-1', hash: sign('user-2') }))).toBe('unauthorized');
     expect(errCode(await a.ack('identify', { id: 'user-1', hash: 'f'.repeat(64) }))).toBe('unauthorized');
-    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-1', hash: sign('user-1').toUpperCase(), name: 'Una' })).toEqual({ ok: true, verified: true });
+    expect(
+      await a.ack<TIdentifyAck>('identify', { id: 'user-1', hash: sign('user-1').toUpperCase(), name: 'Una' }),
+    ).toEqual({ ok: true, verified: true });
     // Swap attempt: another id without a valid hash is refused and changes nothing.
     expect(errCode(await a.ack('identify', { id: 'admin', email: 'admin@example.com' }))).toBe('forbidden');
     // The same id without the hash (a page that forgot it) keeps the verified identity untouched.
-    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-1', email: 'spoof@example.com' })).toEqual({ ok: true, verified: true });
+    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-1', email: 'spoof@example.com' })).toEqual({
+      ok: true,
+      verified: true,
+    });
     let v = await h.db.visitor.findUniqueOrThrow({ where: { id: a.session.visitorId } });
     expect(v).toMatchObject({ externalId: 'user-1', identityVerified: true, email: 'u1@example.com', name: 'Una' });
     // A new valid hash may change the identity.
-    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-2', hash: sign('user-2') })).toEqual({ ok: true, verified: true });
+    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-2', hash: sign('user-2') })).toEqual({
+      ok: true,
+      verified: true,
+    });
     v = await h.db.visitor.findUniqueOrThrow({ where: { id: a.session.visitorId } });
     expect(v.externalId).toBe('user-2');
     // The resumed session knows it is verified.
@@ -359,7 +494,10 @@ describe('identity verification', () => {
     expect(errCode(await a.ack('event', { name: 'x' }))).toBe('unauthorized');
     expect(errCode(await a.ack('identify', { id: 'user-9' }))).toBe('unauthorized');
     expect(errCode(await a.ack('identify', { id: 'user-9', hash: sign('user-8') }))).toBe('unauthorized');
-    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-9', hash: sign('user-9') })).toEqual({ ok: true, verified: true });
+    expect(await a.ack<TIdentifyAck>('identify', { id: 'user-9', hash: sign('user-9') })).toEqual({
+      ok: true,
+      verified: true,
+    });
     expect((await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'hi' })).ok).toBe(true);
     // Another tab of the same visitor, connected before identify on the first one, is let through too.
     a.close();
@@ -367,7 +505,10 @@ describe('identity verification', () => {
 
   it('a hash for a project without an identity secret is a clear configuration error', async () => {
     const a = await connectWidget(h.url, tenantB);
-    const ack = await a.ack<{ ok: false; error: { code: string; message: string } }>('identify', { id: 'u', hash: sign('u') });
+    const ack = await a.ack<{ ok: false; error: { code: string; message: string } }>('identify', {
+      id: 'u',
+      hash: sign('u'),
+    });
     expect(ack.error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/not configured/) });
     a.close();
   });

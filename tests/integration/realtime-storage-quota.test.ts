@@ -28,19 +28,27 @@ async function upload(t: TTenant, visitor: TWidgetClient, bytes: Buffer) {
     headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': visitor.session.visitorToken! },
     body: form,
   });
-  return { status: res.status, body: (await res.json()) as TUploadResponse & { error?: { code: string; message: string; details?: { reason?: string } } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as TUploadResponse & {
+      error?: { code: string; message: string; details?: { reason?: string } };
+    },
+  };
 }
 
 async function filesOf(organizationId: string): Promise<{ name: string; size: number }[]> {
   const dir = path.join(h.storageDir, organizationId);
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   const out: { name: string; size: number }[] = [];
-  for (const d of entries) if (d.isFile()) out.push({ name: d.name, size: (await stat(path.join(d.parentPath, d.name))).size });
+  for (const d of entries)
+    if (d.isFile()) out.push({ name: d.name, size: (await stat(path.join(d.parentPath, d.name))).size });
   return out;
 }
 
 beforeAll(async () => {
-  h = await startHarness({ storageQuotaFor: (organizationId) => Promise.resolve(quotas.get(organizationId) ?? 1024 * 1024 * 1024) });
+  h = await startHarness({
+    storageQuotaFor: (organizationId) => Promise.resolve(quotas.get(organizationId) ?? 1024 * 1024 * 1024),
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -74,7 +82,9 @@ describe('storage quota', () => {
     expect((await upload(t, v, png(10 * KB))).status).toBe(201);
     const boundary = 'pp-full-boundary';
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.png"\r\ncontent-type: image/png\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.png"\r\ncontent-type: image/png\r\n\r\n`,
+      ),
       png(3 * 1024 * KB),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
@@ -82,7 +92,13 @@ describe('storage quota', () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(`${h.url}/widget/uploads`, {
         method: 'POST',
-        headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': v.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+        headers: {
+          origin: t.origin,
+          'x-project-key': t.projectKey,
+          'x-visitor-token': v.session.visitorToken!,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'transfer-encoding': 'chunked',
+        },
       });
       // Done only when the answer arrived AND every byte went out on the same connection.
       let answer: { status: number; body: string } | null = null;
@@ -114,7 +130,10 @@ describe('storage quota', () => {
       write();
     });
     expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: 'payload_too_large', details: { reason: 'storage_quota' } } });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      ok: false,
+      error: { code: 'payload_too_large', details: { reason: 'storage_quota' } },
+    });
     v.close();
   });
 
@@ -126,7 +145,11 @@ describe('storage quota', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
     expect(results.filter((r) => r.status === 413)).toHaveLength(4);
     expect(await getStorageUsage(h.db, t.organizationId)).toBe(80 * KB);
-    const rows = await h.db.attachment.aggregate({ where: { organizationId: t.organizationId }, _sum: { size: true }, _count: true });
+    const rows = await h.db.attachment.aggregate({
+      where: { organizationId: t.organizationId },
+      _sum: { size: true },
+      _count: true,
+    });
     expect(rows).toMatchObject({ _count: 2, _sum: { size: 80 * KB } });
     await expect.poll(() => filesOf(t.organizationId).then((f) => f.length)).toBe(2);
     for (const v of visitors) v.close();
@@ -138,8 +161,14 @@ describe('storage quota', () => {
     const v = await connectWidget(h.url, t);
     expect((await upload(t, v, png(40 * KB))).status).toBe(201);
     expect((await upload(t, v, png(40 * KB))).status).toBe(413);
-    await h.db.attachment.updateMany({ where: { organizationId: t.organizationId }, data: { createdAt: new Date(Date.now() - 2 * 3_600_000) } });
-    const swept = await sweepOrphanUploads({ sql: h.server.ctx.sql, storage: h.server.ctx.storage, log: createLogger('t', 'silent') }, { olderThanMs: 3_600_000 });
+    await h.db.attachment.updateMany({
+      where: { organizationId: t.organizationId },
+      data: { createdAt: new Date(Date.now() - 2 * 3_600_000) },
+    });
+    const swept = await sweepOrphanUploads(
+      { sql: h.server.ctx.sql, storage: h.server.ctx.storage, log: createLogger('t', 'silent') },
+      { olderThanMs: 3_600_000 },
+    );
     expect(swept.rows).toBeGreaterThanOrEqual(1);
     expect(await h.db.attachment.count({ where: { organizationId: t.organizationId } })).toBe(0);
     expect(await filesOf(t.organizationId)).toEqual([]);
@@ -165,11 +194,19 @@ describe('streamed uploads', () => {
     const v = await connectWidget(h.url, t);
     const boundary = 'pp-stream-boundary';
     const file = png(3 * 1024 * KB);
-    const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.png"\r\ncontent-type: image/png\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.png"\r\ncontent-type: image/png\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const req = request(`${h.url}/widget/uploads`, {
       method: 'POST',
-      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': v.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+      headers: {
+        origin: t.origin,
+        'x-project-key': t.projectKey,
+        'x-visitor-token': v.session.visitorToken!,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'transfer-encoding': 'chunked',
+      },
     });
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       req.on('response', (res) => {
@@ -182,7 +219,9 @@ describe('streamed uploads', () => {
     // The first 2 MB go out; the rest is held back until storage shows a partly written file of this upload.
     req.write(Buffer.concat([head, file.subarray(0, 2 * 1024 * KB)]));
     await expect
-      .poll(async () => (await filesOf(t.organizationId)).some((f) => f.name.endsWith('.tmp') && f.size >= 1024 * KB), { timeout: 10_000 })
+      .poll(async () => (await filesOf(t.organizationId)).some((f) => f.name.endsWith('.tmp') && f.size >= 1024 * KB), {
+        timeout: 10_000,
+      })
       .toBe(true);
     req.end(Buffer.concat([file.subarray(2 * 1024 * KB), tail]));
     const res = await answer;
@@ -190,7 +229,9 @@ describe('streamed uploads', () => {
     const body = JSON.parse(res.body) as TUploadResponse;
     if (!body.ok) throw new Error(res.body);
     expect(body.attachment.size).toBe(file.length);
-    expect(await filesOf(t.organizationId)).toEqual([{ name: expect.not.stringMatching(/\.tmp$/) as string, size: file.length }]);
+    expect(await filesOf(t.organizationId)).toEqual([
+      { name: expect.not.stringMatching(/\.tmp$/) as string, size: file.length },
+    ]);
     v.close();
   });
 
@@ -198,14 +239,24 @@ describe('streamed uploads', () => {
     const t = await h.tenant();
     const v = await connectWidget(h.url, t);
     const boundary = 'pp-abort-boundary';
-    const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="cut.png"\r\ncontent-type: image/png\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="cut.png"\r\ncontent-type: image/png\r\n\r\n`,
+    );
     const req = request(`${h.url}/widget/uploads`, {
       method: 'POST',
-      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': v.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+      headers: {
+        origin: t.origin,
+        'x-project-key': t.projectKey,
+        'x-visitor-token': v.session.visitorToken!,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'transfer-encoding': 'chunked',
+      },
     });
     req.on('error', () => undefined);
     req.write(Buffer.concat([head, png(2 * 1024 * KB)]));
-    await expect.poll(async () => (await filesOf(t.organizationId)).some((f) => f.size >= 1024 * KB), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => (await filesOf(t.organizationId)).some((f) => f.size >= 1024 * KB), { timeout: 10_000 })
+      .toBe(true);
     req.destroy();
     await expect.poll(() => filesOf(t.organizationId), { timeout: 10_000 }).toEqual([]);
     expect(await h.db.attachment.count({ where: { organizationId: t.organizationId } })).toBe(0);

@@ -14,7 +14,11 @@ async function insideOneWindow(): Promise<void> {
   if (left < 5_000) await new Promise((r) => setTimeout(r, left + 50));
 }
 
-const refusedCode = (p: Promise<unknown>) => p.then(() => 'connected', (err: { data?: { code?: string } }) => err.data?.code ?? 'error');
+const refusedCode = (p: Promise<unknown>) =>
+  p.then(
+    () => 'connected',
+    (err: { data?: { code?: string } }) => err.data?.code ?? 'error',
+  );
 
 describe('client address behind proxies', () => {
   it('TRUST_PROXY_HOPS=0 (default): a forged X-Forwarded-For does not escape the per-IP connection limit', async () => {
@@ -23,7 +27,9 @@ describe('client address behind proxies', () => {
     await insideOneWindow();
     const results = [];
     for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) {
-      results.push(await refusedCode(connectWidget(h.url, { ...t, headers: { 'x-forwarded-for': ip } }).then((c) => c.close())));
+      results.push(
+        await refusedCode(connectWidget(h.url, { ...t, headers: { 'x-forwarded-for': ip } }).then((c) => c.close())),
+      );
     }
     expect(results).toEqual(['connected', 'connected', 'rate_limited']);
   });
@@ -32,7 +38,8 @@ describe('client address behind proxies', () => {
     h = await startHarness({ connectionLimits: { perIp: 2, perProject: 1000 }, trustProxyHops: 1 });
     const t = await h.tenant();
     await insideOneWindow();
-    const connect = (xff: string) => refusedCode(connectWidget(h!.url, { ...t, headers: { 'x-forwarded-for': xff } }).then((c) => c.close()));
+    const connect = (xff: string) =>
+      refusedCode(connectWidget(h!.url, { ...t, headers: { 'x-forwarded-for': xff } }).then((c) => c.close()));
     // Same client (203.0.113.7) three times, each time with a different forged left-hand entry.
     expect(await connect('1.1.1.1, 203.0.113.7')).toBe('connected');
     expect(await connect('2.2.2.2, 203.0.113.7')).toBe('connected');

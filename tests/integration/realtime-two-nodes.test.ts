@@ -9,7 +9,17 @@ import { parseKeyRing } from '@pocketping/core';
 import { appendMessage, bootstrapTenant, createDb, type TDb } from '@pocketping/db';
 import { createRedis } from '@pocketping/jobs';
 import type { TSendAck } from '@pocketping/protocol';
-import { TEST_REDIS_URL, createTestDatabase, freePort, spawnApp, testEncryptionKey, uniqueRedisPrefix, waitFor, type TAppProcess, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  freePort,
+  spawnApp,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  waitFor,
+  type TAppProcess,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import { createWidgetPushFromRedis } from '../../apps/worker/src/visitor/widget-signals.js';
 import { clientId, connectWidget } from './realtime-harness.js';
 
@@ -28,13 +38,24 @@ beforeAll(async () => {
   const key = testEncryptionKey();
   const ports = [await freePort(), await freePort()];
   urls = ports.map((p) => `http://127.0.0.1:${p}`);
-  nodes = await Promise.all(ports.map((p, i) => spawnApp('realtime', {
-    env: {
-      DATABASE_URL: database.url, REDIS_URL: redisConfig.url, REDIS_PREFIX: redisConfig.prefix, ENCRYPTION_KEY: key,
-      REALTIME_PORT: String(p), REALTIME_HOST: '127.0.0.1', REALTIME_PUBLIC_URL: urls[i]!, STORAGE_LOCAL_DIR: dir, LOG_LEVEL: 'warn',
-    },
-    readyUrl: `${urls[i]}/health`,
-  })));
+  nodes = await Promise.all(
+    ports.map((p, i) =>
+      spawnApp('realtime', {
+        env: {
+          DATABASE_URL: database.url,
+          REDIS_URL: redisConfig.url,
+          REDIS_PREFIX: redisConfig.prefix,
+          ENCRYPTION_KEY: key,
+          REALTIME_PORT: String(p),
+          REALTIME_HOST: '127.0.0.1',
+          REALTIME_PUBLIC_URL: urls[i]!,
+          STORAGE_LOCAL_DIR: dir,
+          LOG_LEVEL: 'warn',
+        },
+        readyUrl: `${urls[i]}/health`,
+      }),
+    ),
+  );
   void parseKeyRing(key);
 });
 afterAll(async () => {
@@ -46,20 +67,39 @@ afterAll(async () => {
 });
 
 describe('two realtime nodes', () => {
-  it('tab on A gets what tab on B sends, and the worker\'s emitter push reaches both', async () => {
+  it("tab on A gets what tab on B sends, and the worker's emitter push reaches both", async () => {
     const origin = `https://two-nodes-${randomBytes(3).toString('hex')}.test`;
-    const t = await bootstrapTenant(db, parseKeyRing(testEncryptionKey()), { email: 'o@two.test', orgName: 'Two', allowedOrigins: [origin] });
+    const t = await bootstrapTenant(db, parseKeyRing(testEncryptionKey()), {
+      email: 'o@two.test',
+      orgName: 'Two',
+      allowedOrigins: [origin],
+    });
     const onA = await connectWidget(urls[0]!, { projectKey: t.project.publicKey, origin });
-    const onB = await connectWidget(urls[1]!, { projectKey: t.project.publicKey, origin, visitorToken: onA.session.visitorToken! });
+    const onB = await connectWidget(urls[1]!, {
+      projectKey: t.project.publicKey,
+      origin,
+      visitorToken: onA.session.visitorToken!,
+    });
     expect(onB.session.visitorId).toBe(onA.session.visitorId);
 
     const sent = await onB.ack<TSendAck>('message:send', { clientId: clientId(), body: 'sent on node B' });
     if (!sent.ok) throw new Error('send');
     await waitFor(() => onA.messages().some((m) => m.body === 'sent on node B'), { what: 'B → A', timeoutMs: 5_000 });
 
-    const reply = await appendMessage(db, t.organization.id, { conversationId: sent.message.conversationId, sender: 'operator', authorName: 'Op', body: 'from the worker', source: 'telegram' });
+    const reply = await appendMessage(db, t.organization.id, {
+      conversationId: sent.message.conversationId,
+      sender: 'operator',
+      authorName: 'Op',
+      body: 'from the worker',
+      source: 'telegram',
+    });
     createWidgetPushFromRedis(redis, redisConfig).message(sent.message.conversationId, reply.message);
-    await waitFor(() => onA.messages().some((m) => m.body === 'from the worker') && onB.messages().some((m) => m.body === 'from the worker'), { what: 'worker push on both nodes', timeoutMs: 5_000 });
+    await waitFor(
+      () =>
+        onA.messages().some((m) => m.body === 'from the worker') &&
+        onB.messages().some((m) => m.body === 'from the worker'),
+      { what: 'worker push on both nodes', timeoutMs: 5_000 },
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(onA.messages().map((m) => m.body)).toEqual(['sent on node B', 'from the worker']);
     expect(onB.messages().map((m) => m.body)).toEqual(['from the worker']);

@@ -7,21 +7,42 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { sendChunkedUntilAnswered } from '@pocketping/testkit';
 import { UPLOAD_LIMITS, type TSendAck, type THistoryAck, type TUploadResponse } from '@pocketping/protocol';
-import { clientId, connectWidget, startHarness, type THarness, type TTenant, type TWidgetClient } from './realtime-harness.js';
+import {
+  clientId,
+  connectWidget,
+  startHarness,
+  type THarness,
+  type TTenant,
+  type TWidgetClient,
+} from './realtime-harness.js';
 
 let h: THarness;
 let t: TTenant;
 let other: TTenant;
 let visitor: TWidgetClient;
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body')]);
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.from('fake png body'),
+]);
 
-function upload(opts: { tenant: TTenant; token?: string; origin?: string; bytes?: Buffer; name?: string; field?: string }) {
+function upload(opts: {
+  tenant: TTenant;
+  token?: string;
+  origin?: string;
+  bytes?: Buffer;
+  name?: string;
+  field?: string;
+}) {
   const form = new FormData();
   form.append(opts.field ?? 'file', new Blob([opts.bytes ?? PNG]), opts.name ?? 'shot.png');
   return fetch(`${h.url}/widget/uploads`, {
     method: 'POST',
-    headers: { origin: opts.origin ?? opts.tenant.origin, 'x-project-key': opts.tenant.projectKey, ...(opts.token === undefined ? {} : { 'x-visitor-token': opts.token }) },
+    headers: {
+      origin: opts.origin ?? opts.tenant.origin,
+      'x-project-key': opts.tenant.projectKey,
+      ...(opts.token === undefined ? {} : { 'x-visitor-token': opts.token }),
+    },
     body: form,
   });
 }
@@ -55,11 +76,21 @@ describe('POST /widget/uploads', () => {
     expect(file.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
 
-    const sent = await visitor.ack<TSendAck>('message:send', { clientId: clientId(), body: '', attachmentIds: [body.attachment.id] });
+    const sent = await visitor.ack<TSendAck>('message:send', {
+      clientId: clientId(),
+      body: '',
+      attachmentIds: [body.attachment.id],
+    });
     if (!sent.ok) throw new Error(JSON.stringify(sent));
     expect(sent.message.attachments).toHaveLength(1);
-    expect(sent.message.attachments[0]).toMatchObject({ id: body.attachment.id, name: 'shot.png', url: expect.stringContaining('/widget/files/') });
-    expect((await h.db.attachment.findUniqueOrThrow({ where: { id: body.attachment.id } })).messageId).toBe(sent.message.id);
+    expect(sent.message.attachments[0]).toMatchObject({
+      id: body.attachment.id,
+      name: 'shot.png',
+      url: expect.stringContaining('/widget/files/'),
+    });
+    expect((await h.db.attachment.findUniqueOrThrow({ where: { id: body.attachment.id } })).messageId).toBe(
+      sent.message.id,
+    );
     const page = await visitor.ack<THistoryAck>('history', { afterSeq: 0 });
     if (!page.ok) throw new Error('history');
     const fromHistory = page.messages.find((m) => m.id === sent.message.id)!;
@@ -67,19 +98,31 @@ describe('POST /widget/uploads', () => {
 
     // The same attachment cannot be sent twice, and a failed link stores nothing (the seq is not consumed).
     const before = await h.db.message.count({ where: { conversationId: sent.message.conversationId } });
-    const reuse = await visitor.ack<{ ok: boolean; error?: { code: string } }>('message:send', { clientId: clientId(), body: 'again', attachmentIds: [body.attachment.id] });
+    const reuse = await visitor.ack<{ ok: boolean; error?: { code: string } }>('message:send', {
+      clientId: clientId(),
+      body: 'again',
+      attachmentIds: [body.attachment.id],
+    });
     expect(reuse.error?.code).toBe('forbidden');
     expect(await h.db.message.count({ where: { conversationId: sent.message.conversationId } })).toBe(before);
   });
 
-  it('another visitor cannot attach someone else\'s upload', async () => {
+  it("another visitor cannot attach someone else's upload", async () => {
     const res = await upload({ tenant: t, token: visitor.session.visitorToken! });
     const body = (await res.json()) as TUploadResponse;
     if (!body.ok) throw new Error('upload');
     const intruder = await connectWidget(h.url, t);
-    const ack = await intruder.ack<{ ok: boolean; error?: { code: string } }>('message:send', { clientId: clientId(), body: 'mine now', attachmentIds: [body.attachment.id] });
+    const ack = await intruder.ack<{ ok: boolean; error?: { code: string } }>('message:send', {
+      clientId: clientId(),
+      body: 'mine now',
+      attachmentIds: [body.attachment.id],
+    });
     expect(ack.error?.code).toBe('forbidden');
-    const unknown = await intruder.ack<{ ok: boolean; error?: { code: string } }>('message:send', { clientId: clientId(), body: 'x', attachmentIds: ['nonexistent123'] });
+    const unknown = await intruder.ack<{ ok: boolean; error?: { code: string } }>('message:send', {
+      clientId: clientId(),
+      body: 'x',
+      attachmentIds: ['nonexistent123'],
+    });
     expect(unknown.error?.code).toBe('forbidden');
     intruder.close();
   });
@@ -91,20 +134,42 @@ describe('POST /widget/uploads', () => {
     expect((await upload({ tenant: t, token: 'vt_not_a_real_token_at_all' })).status).toBe(401);
     // The token is valid, but for another project: nothing.
     expect((await upload({ tenant: other, token })).status).toBe(401);
-    const bad = await fetch(`${h.url}/widget/uploads`, { method: 'POST', headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': token, 'content-type': 'application/json' }, body: '{}' });
+    const bad = await fetch(`${h.url}/widget/uploads`, {
+      method: 'POST',
+      headers: {
+        origin: t.origin,
+        'x-project-key': t.projectKey,
+        'x-visitor-token': token,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad_request');
     expect((await upload({ tenant: t, token, field: 'other' })).status).toBe(400);
-    const pre = await fetch(`${h.url}/widget/uploads`, { method: 'OPTIONS', headers: { origin: t.origin, 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${h.url}/widget/uploads`, {
+      method: 'OPTIONS',
+      headers: { origin: t.origin, 'access-control-request-method': 'POST' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-headers')).toContain('x-visitor-token');
   });
 
   it('refuses types outside the allowlist, whatever the name says', async () => {
     const token = visitor.session.visitorToken!;
-    const svg = await upload({ tenant: t, token, bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), name: 'cute.png' });
+    const svg = await upload({
+      tenant: t,
+      token,
+      bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      name: 'cute.png',
+    });
     expect(svg.status).toBe(415);
-    const exe = await upload({ tenant: t, token, bytes: Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]), name: 'invoice.pdf' });
+    const exe = await upload({
+      tenant: t,
+      token,
+      bytes: Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]),
+      name: 'invoice.pdf',
+    });
     expect(exe.status).toBe(415);
   });
 
@@ -127,9 +192,16 @@ describe('POST /widget/uploads — bodies without Content-Length', () => {
     const rowsBefore = await h.db.attachment.count({ where: { organizationId: t.organizationId } });
     const filesBefore = await storedFiles();
     const boundary = 'pp-boundary-7f3a';
-    const prefix = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="huge.png"\r\ncontent-type: image/png\r\n\r\n`);
+    const prefix = Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="huge.png"\r\ncontent-type: image/png\r\n\r\n`,
+    );
     const result = await sendChunkedUntilAnswered(`${h.url}/widget/uploads`, {
-      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': token, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: {
+        origin: t.origin,
+        'x-project-key': t.projectKey,
+        'x-visitor-token': token,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
       prefix: Buffer.concat([prefix, PNG]),
       totalBytes: 50 * 1024 * 1024,
     });
@@ -150,7 +222,13 @@ describe('POST /widget/uploads — a client that ignores the refusal', () => {
     const boundary = 'pp-hostile-boundary';
     const req = request(`${h.url}/widget/uploads`, {
       method: 'POST',
-      headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': sender.session.visitorToken!, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+      headers: {
+        origin: t.origin,
+        'x-project-key': t.projectKey,
+        'x-visitor-token': sender.session.visitorToken!,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'transfer-encoding': 'chunked',
+      },
     });
     let status = 0;
     req.on('response', (res) => {
@@ -172,7 +250,10 @@ describe('POST /widget/uploads — a client that ignores the refusal', () => {
       req.on('close', () => finish(sent < total));
       const write = () => {
         while (!done && sent < total) {
-          const next = sent === 0 ? Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\n`) : chunk;
+          const next =
+            sent === 0
+              ? Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\n`)
+              : chunk;
           sent += next.length;
           if (!req.write(next)) return void req.once('drain', write);
         }
@@ -188,7 +269,10 @@ describe('POST /widget/uploads — a client that ignores the refusal', () => {
 });
 
 async function storedFiles(): Promise<string[]> {
-  return (await readdir(h.storageDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name)).sort();
+  return (await readdir(h.storageDir, { recursive: true, withFileTypes: true }))
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort();
 }
 
 describe('GET /widget/files/:token', () => {
@@ -197,7 +281,11 @@ describe('GET /widget/files/:token', () => {
     const res = await upload({ tenant: t, token: author.session.visitorToken! });
     const body = (await res.json()) as TUploadResponse;
     if (!body.ok) throw new Error(JSON.stringify(body));
-    const sent = await author.ack<TSendAck>('message:send', { clientId: clientId(), body: 'see file', attachmentIds: [body.attachment.id] });
+    const sent = await author.ack<TSendAck>('message:send', {
+      clientId: clientId(),
+      body: 'see file',
+      attachmentIds: [body.attachment.id],
+    });
     if (!sent.ok) throw new Error(JSON.stringify(sent));
     const url = sent.message.attachments[0]!.url!;
     expect((await fetch(url)).status).toBe(200);

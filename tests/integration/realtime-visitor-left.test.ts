@@ -18,7 +18,14 @@ beforeAll(async () => {
   h = await startHarness({ visitorLeftDelayMs: DELAY });
   t = await h.tenant({ withBridge: true });
   producer = createProducer(h.redisConfig);
-  worker = await startVisitorWorker({ db: h.db, redis: h.redis, redisConfig: h.redisConfig, producer, concurrency: 5, log: createLogger('visitor-test', 'silent') });
+  worker = await startVisitorWorker({
+    db: h.db,
+    redis: h.redis,
+    redisConfig: h.redisConfig,
+    producer,
+    concurrency: 5,
+    log: createLogger('visitor-test', 'silent'),
+  });
 });
 afterAll(async () => {
   await worker?.close();
@@ -39,7 +46,10 @@ describe('visitor left', () => {
     await new Promise((r) => setTimeout(r, DELAY * 2));
     expect(await notes(cid)).toHaveLength(0); // the second tab is still open
     a2.close();
-    const [note] = await waitFor(async () => ((await notes(cid)).length > 0 ? notes(cid) : null), { what: 'visitor left note', timeoutMs: 10_000 });
+    const [note] = await waitFor(async () => ((await notes(cid)).length > 0 ? notes(cid) : null), {
+      what: 'visitor left note',
+      timeoutMs: 10_000,
+    });
     expect(note).toMatchObject({ sender: 'system', visibility: 'internal' });
     // In the inbox's history only: nothing is posted to the chat apps (a phone buzzes for what a person must read).
     expect(await h.db.outboxEvent.count({ where: { messageId: note!.id } })).toBe(0);

@@ -47,7 +47,12 @@ describe('repositories: tenant scoping of what the apps call', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     db = createDb(database.url, { poolSize: 5 });
-    a = await bootstrapTenant(db, ring, { email: 'a@a.test', orgName: 'A', allowedOrigins: ['https://a.test'], telegram: { botToken: '1:aaaaaaaaaaaaaaaaaaaaaaaa', chatId: '-100111' } });
+    a = await bootstrapTenant(db, ring, {
+      email: 'a@a.test',
+      orgName: 'A',
+      allowedOrigins: ['https://a.test'],
+      telegram: { botToken: '1:aaaaaaaaaaaaaaaaaaaaaaaa', chatId: '-100111' },
+    });
     b = await bootstrapTenant(db, ring, { email: 'b@b.test', orgName: 'B', allowedOrigins: ['https://b.test'] });
   });
   afterAll(async () => {
@@ -79,7 +84,13 @@ describe('repositories: tenant scoping of what the apps call', () => {
   });
 
   it('invitations: another tenant can neither read, revoke, claim nor withdraw them', async () => {
-    const inv = await createInvitationRow(db, a.organization.id, { email: 'new@a.test', role: 'agent', tokenHash: sha256(newId()), invitedById: a.userId, expiresAt: new Date(Date.now() + 60_000) });
+    const inv = await createInvitationRow(db, a.organization.id, {
+      email: 'new@a.test',
+      role: 'agent',
+      tokenHash: sha256(newId()),
+      invitedById: a.userId,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     expect(await getInvitation(db, b.organization.id, inv.id)).toBeNull();
     await expect(revokeInvitationRow(db, b.organization.id, inv.id)).rejects.toThrow();
     expect(await claimInvitation(db, b.organization.id, inv.id)).toBe(false);
@@ -98,31 +109,69 @@ describe('repositories: tenant scoping of what the apps call', () => {
     expect(await countProjectConnections(db, a.organization.id, a.project.id)).toBe(1);
     const scopeB = { organizationId: b.organization.id, projectId: a.project.id };
     expect(await findProjectConnectionIdByTarget(db, scopeB, 'telegram', '-100111')).toBeNull();
-    expect(await findProjectConnectionIdByTarget(db, { organizationId: a.organization.id, projectId: a.project.id }, 'telegram', '-100111')).toBe(a.telegram!.connection.id);
+    expect(
+      await findProjectConnectionIdByTarget(
+        db,
+        { organizationId: a.organization.id, projectId: a.project.id },
+        'telegram',
+        '-100111',
+      ),
+    ).toBe(a.telegram!.connection.id);
   });
 
   it('inbox reads and downloads: another tenant (or another project) sees nothing', async () => {
-    const v = await createVisitor(db, a.organization.id, { projectId: a.project.id, tokenHash: sha256('inbox-visitor') });
+    const v = await createVisitor(db, a.organization.id, {
+      projectId: a.project.id,
+      tokenHash: sha256('inbox-visitor'),
+    });
     const c = await getOrCreateOpenConversation(db, a.organization.id, { projectId: a.project.id, visitorId: v.id });
-    const sent = await appendMessage(db, a.organization.id, { conversationId: c.id, sender: 'visitor', body: 'hello there', source: 'widget', clientId: 'inbox-client-1' });
-    const file = await createAttachment(db, a.organization.id, { conversationId: c.id, uploadedBy: 'visitor', name: 'a.txt', contentType: 'text/plain', size: 1, sha256: sha256('x'), storageKey: `k/${newId()}` });
-    await db.attachment.update({ where: { organizationId_id: { organizationId: a.organization.id, id: file.id } }, data: { messageId: sent.message.id } });
+    const sent = await appendMessage(db, a.organization.id, {
+      conversationId: c.id,
+      sender: 'visitor',
+      body: 'hello there',
+      source: 'widget',
+      clientId: 'inbox-client-1',
+    });
+    const file = await createAttachment(db, a.organization.id, {
+      conversationId: c.id,
+      uploadedBy: 'visitor',
+      name: 'a.txt',
+      contentType: 'text/plain',
+      size: 1,
+      sha256: sha256('x'),
+      storageKey: `k/${newId()}`,
+    });
+    await db.attachment.update({
+      where: { organizationId_id: { organizationId: a.organization.id, id: file.id } },
+      data: { messageId: sent.message.id },
+    });
 
     const mineScope = { organizationId: a.organization.id, projectId: a.project.id };
     const theirs = { organizationId: b.organization.id, projectId: a.project.id };
     expect(await conversationExists(db, mineScope, c.id)).toBe(true);
     expect(await conversationExists(db, theirs, c.id)).toBe(false);
-    expect(await conversationExists(db, { organizationId: b.organization.id, projectId: b.project.id }, c.id)).toBe(false);
+    expect(await conversationExists(db, { organizationId: b.organization.id, projectId: b.project.id }, c.id)).toBe(
+      false,
+    );
     expect(await getConversationWithVisitor(db, theirs, c.id)).toBeNull();
     expect((await getConversationWithVisitor(db, mineScope, c.id))?.visitor.id).toBe(v.id);
     expect(await listLatestMessagesWithAttachments(db, b.organization.id, c.id, 10)).toEqual([]);
     const mine = await listLatestMessagesWithAttachments(db, a.organization.id, c.id, 10);
     expect(mine.map((m) => [m.body, m.attachments.map((x) => x.id)])).toEqual([['hello there', [file.id]]]);
     expect(await findDownloadableAttachment(db, { ...theirs, conversationId: c.id }, file.id)).toBeNull();
-    expect((await findDownloadableAttachment(db, { ...mineScope, conversationId: c.id }, file.id))?.storageKey).toBe(file.storageKey);
+    expect((await findDownloadableAttachment(db, { ...mineScope, conversationId: c.id }, file.id))?.storageKey).toBe(
+      file.storageKey,
+    );
 
-    const page = await queryInboxPage(db, a.organization.id, a.project.id, { tab: 'open', pattern: '%hello%', after: null, limit: 10 });
+    const page = await queryInboxPage(db, a.organization.id, a.project.id, {
+      tab: 'open',
+      pattern: '%hello%',
+      after: null,
+      limit: 10,
+    });
     expect(page.map((r) => r.id)).toContain(c.id);
-    expect(await queryInboxPage(db, b.organization.id, a.project.id, { tab: 'open', pattern: null, after: null, limit: 10 })).toEqual([]);
+    expect(
+      await queryInboxPage(db, b.organization.id, a.project.id, { tab: 'open', pattern: null, after: null, limit: 10 }),
+    ).toEqual([]);
   });
 });

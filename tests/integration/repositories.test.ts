@@ -35,7 +35,12 @@ describe('repositories', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     db = createDb(database.url, { poolSize: 20 });
-    a = await bootstrapTenant(db, ring, { email: 'a@a.test', orgName: 'A', allowedOrigins: ['https://a.test'], telegram: { botToken: '1:aaaaaaaaaaaaaaaaaaaaaaaa', chatId: '-100111' } });
+    a = await bootstrapTenant(db, ring, {
+      email: 'a@a.test',
+      orgName: 'A',
+      allowedOrigins: ['https://a.test'],
+      telegram: { botToken: '1:aaaaaaaaaaaaaaaaaaaaaaaa', chatId: '-100111' },
+    });
     b = await bootstrapTenant(db, ring, { email: 'b@b.test', orgName: 'B', allowedOrigins: ['https://b.test'] });
   });
   afterAll(async () => {
@@ -44,26 +49,61 @@ describe('repositories', () => {
   });
 
   async function conversationOf(t: typeof a) {
-    const v = await createVisitor(db, t.organization.id, { projectId: t.project.id, tokenHash: sha256(randomBytes(8).toString('hex')) });
+    const v = await createVisitor(db, t.organization.id, {
+      projectId: t.project.id,
+      tokenHash: sha256(randomBytes(8).toString('hex')),
+    });
     return getOrCreateOpenConversation(db, t.organization.id, { projectId: t.project.id, visitorId: v.id });
   }
 
   it('50 concurrent appends get seq 1..50 with no gap and no duplicate, each with its outbox row', async () => {
     const c = await conversationOf(a);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => appendMessage(db, a.organization.id, { conversationId: c.id, sender: 'visitor', body: `m${i}`, source: 'widget', clientId: `client-${i}-xxxx` })));
-    expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        appendMessage(db, a.organization.id, {
+          conversationId: c.id,
+          sender: 'visitor',
+          body: `m${i}`,
+          source: 'widget',
+          clientId: `client-${i}-xxxx`,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
     expect(results.every((r) => r.outbox.length === 1 && r.outbox[0]!.seq === r.message.seq)).toBe(true);
-    const pending = await listPendingDeliveries(db, a.organization.id, { connectionId: a.telegram!.connection.id, conversationId: c.id, limit: 100 });
+    const pending = await listPendingDeliveries(db, a.organization.id, {
+      connectionId: a.telegram!.connection.id,
+      conversationId: c.id,
+      limit: 100,
+    });
     expect(pending.map((p) => p.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
   it('a resent clientId returns the stored message, consumes no seq and writes no outbox row', async () => {
     const c = await conversationOf(a);
-    const sends = await Promise.all(Array.from({ length: 5 }, () => appendMessage(db, a.organization.id, { conversationId: c.id, sender: 'visitor', body: 'hello', source: 'widget', clientId: 'same-client-id' })));
+    const sends = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        appendMessage(db, a.organization.id, {
+          conversationId: c.id,
+          sender: 'visitor',
+          body: 'hello',
+          source: 'widget',
+          clientId: 'same-client-id',
+        }),
+      ),
+    );
     expect(new Set(sends.map((s) => s.message.id)).size).toBe(1);
     expect(sends.filter((s) => !s.duplicate)).toHaveLength(1);
     expect(sends.flatMap((s) => s.outbox)).toHaveLength(1);
-    const next = await appendMessage(db, a.organization.id, { conversationId: c.id, sender: 'visitor', body: 'next', source: 'widget', clientId: 'another-client' });
+    const next = await appendMessage(db, a.organization.id, {
+      conversationId: c.id,
+      sender: 'visitor',
+      body: 'next',
+      source: 'widget',
+      clientId: 'another-client',
+    });
     expect(next.message.seq).toBe(2);
   });
 
@@ -76,10 +116,20 @@ describe('repositories', () => {
     expect(c1.id).toBe(c2.id);
   });
 
-  it('every lookup is scoped by tenant: B\'s id finds nothing of A\'s', async () => {
+  it("every lookup is scoped by tenant: B's id finds nothing of A's", async () => {
     const c = await conversationOf(a);
-    const m = await appendMessage(db, a.organization.id, { conversationId: c.id, sender: 'visitor', body: 'secret', source: 'widget' });
-    await saveBridgeThread(db, a.organization.id, { conversationId: c.id, connectionId: a.telegram!.connection.id, externalChatId: '-100111', externalThreadId: '42' });
+    const m = await appendMessage(db, a.organization.id, {
+      conversationId: c.id,
+      sender: 'visitor',
+      body: 'secret',
+      source: 'widget',
+    });
+    await saveBridgeThread(db, a.organization.id, {
+      conversationId: c.id,
+      connectionId: a.telegram!.connection.id,
+      externalChatId: '-100111',
+      externalThreadId: '42',
+    });
     const B = b.organization.id;
     expect(await getConversation(db, B, c.id)).toBeNull();
     expect(await getMessage(db, B, m.message.id)).toBeNull();
@@ -87,10 +137,20 @@ describe('repositories', () => {
     expect(await getConnection(db, B, a.telegram!.connection.id)).toBeNull();
     expect(await getVisitor(db, B, c.visitorId)).toBeNull();
     expect(await getBridgeThread(db, B, c.id, a.telegram!.connection.id)).toBeNull();
-    expect(await findConversationIdByThread(db, B, { connectionId: a.telegram!.connection.id, externalChatId: '-100111', externalThreadId: '42' })).toBeNull();
+    expect(
+      await findConversationIdByThread(db, B, {
+        connectionId: a.telegram!.connection.id,
+        externalChatId: '-100111',
+        externalThreadId: '42',
+      }),
+    ).toBeNull();
     expect((await listMessagesAfter(db, B, c.id, 0, 10)).messages).toEqual([]);
-    await expect(appendMessage(db, B, { conversationId: c.id, sender: 'visitor', body: 'intrusion', source: 'widget' })).rejects.toMatchObject({ code: 'not_found' });
-    expect((await listMessagesAfter(db, a.organization.id, c.id, 0, 10)).messages.map((x) => x.body)).toEqual(['secret']);
+    await expect(
+      appendMessage(db, B, { conversationId: c.id, sender: 'visitor', body: 'intrusion', source: 'widget' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect((await listMessagesAfter(db, a.organization.id, c.id, 0, 10)).messages.map((x) => x.body)).toEqual([
+      'secret',
+    ]);
   });
 
   it('a visitor token resolves only within its own project', async () => {

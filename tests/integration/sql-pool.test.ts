@@ -25,7 +25,9 @@ describe('createSqlPool', () => {
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     try {
-      expect((await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [before])).rows[0]!.ok).toBe(true);
+      expect((await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [before])).rows[0]!.ok).toBe(
+        true,
+      );
     } finally {
       await admin.end();
     }

@@ -7,9 +7,20 @@ import { Redis } from 'ioredis';
 import { envFields } from '@pocketping/core';
 
 type TStatus = 'ok' | 'fail' | 'warn';
-interface TCheck { name: string; status: TStatus; detail: string }
+interface TCheck {
+  name: string;
+  status: TStatus;
+  detail: string;
+}
 
-const REQUIRED = ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEY', 'AUTH_SECRET', 'WEB_PUBLIC_URL', 'REALTIME_PUBLIC_URL'] as const;
+const REQUIRED = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ENCRYPTION_KEY',
+  'AUTH_SECRET',
+  'WEB_PUBLIC_URL',
+  'REALTIME_PUBLIC_URL',
+] as const;
 
 async function reachable(url: string): Promise<string> {
   const ctrl = new AbortController();
@@ -43,7 +54,11 @@ export async function runDoctor(source: NodeJS.ProcessEnv, root: string): Promis
 
   for (const name of REQUIRED) {
     const r = (envFields[name] as z.ZodType).safeParse(source[name]);
-    add(`env ${name}`, r.success ? 'ok' : 'fail', r.success ? 'set' : source[name] ? `invalid: ${r.error.issues[0]?.message}` : 'missing');
+    add(
+      `env ${name}`,
+      r.success ? 'ok' : 'fail',
+      r.success ? 'set' : source[name] ? `invalid: ${r.error.issues[0]?.message}` : 'missing',
+    );
   }
 
   const dbUrl = source.DATABASE_URL;
@@ -52,12 +67,25 @@ export async function runDoctor(source: NodeJS.ProcessEnv, root: string): Promis
     try {
       await client.connect();
       add('postgres', 'ok', 'connected');
-      const expected = readdirSync(path.join(root, 'prisma/migrations')).filter((d) => /^\d+_/.test(d)).sort();
+      const expected = readdirSync(path.join(root, 'prisma/migrations'))
+        .filter((d) => /^\d+_/.test(d))
+        .sort();
       const applied = await client
-        .query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
-        .then((r) => new Set(r.rows.map((x) => x.migration_name)), () => new Set<string>());
+        .query<{ migration_name: string }>(
+          'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+        )
+        .then(
+          (r) => new Set(r.rows.map((x) => x.migration_name)),
+          () => new Set<string>(),
+        );
       const missing = expected.filter((m) => !applied.has(m));
-      add('migrations', missing.length ? 'fail' : 'ok', missing.length ? `${missing.length} pending: run \`pnpm db:migrate\` (${missing.join(', ')})` : `${expected.length} applied`);
+      add(
+        'migrations',
+        missing.length ? 'fail' : 'ok',
+        missing.length
+          ? `${missing.length} pending: run \`pnpm db:migrate\` (${missing.join(', ')})`
+          : `${expected.length} applied`,
+      );
     } catch (err) {
       add('postgres', 'fail', `cannot connect: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -67,7 +95,12 @@ export async function runDoctor(source: NodeJS.ProcessEnv, root: string): Promis
 
   const redisUrl = source.REDIS_URL;
   if (redisUrl) {
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, enableOfflineQueue: false });
+    const redis = new Redis(redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 3_000,
+      enableOfflineQueue: false,
+    });
     redis.on('error', () => undefined);
     try {
       await redis.connect();
@@ -94,7 +127,8 @@ export async function runDoctor(source: NodeJS.ProcessEnv, root: string): Promis
       try {
         add(`${name} API`, 'ok', `${url} ${await reachable(url)}`);
       } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err instanceof Error ? err.message : String(err));
+        const cause =
+          (err as { cause?: { code?: string } }).cause?.code ?? (err instanceof Error ? err.message : String(err));
         add(`${name} API`, 'warn', `${url} unreachable (${cause}); the ${name} features will not work until it is`);
       }
     }),
@@ -102,7 +136,8 @@ export async function runDoctor(source: NodeJS.ProcessEnv, root: string): Promis
   const smtp = new URL(envFields.SMTP_URL.parse(source.SMTP_URL));
   await tcp(smtp.hostname, Number(smtp.port || 25)).then(
     () => add('smtp', 'ok', `${smtp.host} accepts connections`),
-    (err: unknown) => add('smtp', 'warn', `${smtp.host} unreachable (${err instanceof Error ? err.message : String(err)})`),
+    (err: unknown) =>
+      add('smtp', 'warn', `${smtp.host} unreachable (${err instanceof Error ? err.message : String(err)})`),
   );
 
   const icon: Record<TStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };

@@ -21,9 +21,19 @@ const ZRealtimeEnv = z
     /** Attachment storage: the same variables as web, realtime and worker (all must point at the same place). */
     ...storageEnvFields,
     /** Lifetime of a signed attachment URL (history re-signs them, so short is fine). */
-    FILE_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
+    FILE_URL_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(30)
+      .max(7 * 24 * 3600)
+      .default(3600),
     /** How long a visitor's last socket must stay closed before the inbox notes "Visitor left" (never posted to the chat apps). */
-    VISITOR_LEFT_DELAY_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
+    VISITOR_LEFT_DELAY_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(24 * 3600_000)
+      .default(60_000),
     /**
      * New widget connections allowed per minute from one address (IPv6: one /64; a big office NAT needs more) / of NEW
      * visitors to one project (a circuit breaker: returning visitors are never refused by it).

@@ -23,7 +23,10 @@ const server = await startRealtimeServer({
   fileUrlTtlSeconds: env.FILE_URL_TTL_SECONDS,
   visitorLeftDelayMs: env.VISITOR_LEFT_DELAY_MS,
   presenceCheckMs: env.PRESENCE_CHECK_MS,
-  connectionLimits: { perIp: env.WIDGET_CONNECTIONS_PER_IP_PER_MIN, perProject: env.WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN },
+  connectionLimits: {
+    perIp: env.WIDGET_CONNECTIONS_PER_IP_PER_MIN,
+    perProject: env.WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN,
+  },
   eventLimitScale: env.WIDGET_EVENT_LIMIT_SCALE,
   trustProxyHops: env.TRUST_PROXY_HOPS,
   orphanUploads: { intervalMs: env.ORPHAN_UPLOAD_SWEEP_MS, olderThanMs: env.ORPHAN_UPLOAD_MAX_AGE_MS },

@@ -81,13 +81,17 @@ export interface TRealtimeServer {
 
 export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtimeServer> {
   const db = createDb(deps.databaseUrl, { poolSize: deps.dbPoolSize ?? 10 });
-  const sql = createSqlPool(deps.databaseUrl, { poolSize: deps.dbPoolSize ?? 10, onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error') });
+  const sql = createSqlPool(deps.databaseUrl, {
+    poolSize: deps.dbPoolSize ?? 10,
+    onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error'),
+  });
   const producer = createProducer(deps.redis);
   const pub = createRedis(deps.redis.url, 'pubsub');
   const sub = pub.duplicate();
   const redis = createRedis(deps.redis.url, 'producer');
   const queueRedis = createRedis(deps.redis.url, 'producer');
-  for (const r of [pub, sub, redis, queueRedis]) r.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'redis connection error'));
+  for (const r of [pub, sub, redis, queueRedis])
+    r.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'redis connection error'));
   const limiter = createRateLimiter(redis, `${deps.redis.prefix}:rl`, { scale: deps.eventLimitScale ?? 1 });
   const serveWidget = createWidgetStatic(deps.widgetDistDir, { cache: deps.cacheWidget ?? false });
   const handshakesPerIp = transportHandshakesPerIp(deps.connectionLimits?.perIp ?? 60);
@@ -111,7 +115,9 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     // Every transport handshake, before any namespace, counts against the client address (IPv6 by /64): without
     // it, connections that never authenticate anywhere would be free.
     allowRequest: (req, done) => {
-      const ip = rateLimitAddress(clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxyHops ?? 0));
+      const ip = rateLimitAddress(
+        clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxyHops ?? 0),
+      );
       limiter.hit(`eio:ip:${ip}`, handshakesPerIp, 60).then(
         (ok) => done(ok ? null : 'Too many connections from this address', ok),
         () => done(null, true),
@@ -141,19 +147,30 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     connections,
     visitorJobs: createVisitorJobs(queueRedis, deps.redis),
     visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,
-    presence: createPresenceWatcher({ redis, prefix: deps.redis.prefix, widget, intervalMs: deps.presenceCheckMs ?? 15_000, log: deps.log }),
+    presence: createPresenceWatcher({
+      redis,
+      prefix: deps.redis.prefix,
+      widget,
+      intervalMs: deps.presenceCheckMs ?? 15_000,
+      log: deps.log,
+    }),
     projectByKey: createProjectCache(db, deps.projectCacheMs ?? 5_000),
     trustProxyHops: deps.trustProxyHops ?? 0,
   };
   // This connection fails fast instead of queueing while Redis is away (limits, tracking); wait for it once at
   // start so the node's heartbeat is in place before the first socket is counted.
   await waitUntilReady(redis, 5_000);
-  await connections.heartbeat().catch((err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'node heartbeat failed'));
+  await connections
+    .heartbeat()
+    .catch((err: unknown) =>
+      deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'node heartbeat failed'),
+    );
   const heartbeat = setInterval(() => void connections.heartbeat().catch(() => undefined), 10_000);
   heartbeat.unref();
-  const orphanSweeper = deps.orphanUploads && deps.orphanUploads.intervalMs > 0
-    ? startOrphanUploadSweeper({ sql, storage: deps.storage, log: deps.log }, deps.orphanUploads)
-    : null;
+  const orphanSweeper =
+    deps.orphanUploads && deps.orphanUploads.intervalMs > 0
+      ? startOrphanUploadSweeper({ sql, storage: deps.storage, log: deps.log }, deps.orphanUploads)
+      : null;
 
   const upload = createUploadRoute(ctx, deps.uploadMaxBytes ?? UPLOAD_LIMITS.maxBytes);
   // One recorder for the handshake and the loader's boot call: at most one write per project and minute per node.
@@ -181,13 +198,29 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   });
   io.attach(http);
 
-  widget.use(authenticateWidget({ db, limiter, log: deps.log, recordInstallation, projectByKey: ctx.projectByKey, trustProxyHops: ctx.trustProxyHops, ...(deps.connectionLimits ? { connectionLimits: deps.connectionLimits } : {}) }));
+  widget.use(
+    authenticateWidget({
+      db,
+      limiter,
+      log: deps.log,
+      recordInstallation,
+      projectByKey: ctx.projectByKey,
+      trustProxyHops: ctx.trustProxyHops,
+      ...(deps.connectionLimits ? { connectionLimits: deps.connectionLimits } : {}),
+    }),
+  );
   widget.on('connection', (socket) => {
     const s = socket as TWidgetSocket;
     startWidgetSession(s, ctx);
     registerWidgetHandlers(s, ctx);
   });
-  registerDashboardNamespace(io, { db, authSecret: deps.authSecret, limiter, log: deps.log, trustProxyHops: ctx.trustProxyHops });
+  registerDashboardNamespace(io, {
+    db,
+    authSecret: deps.authSecret,
+    limiter,
+    log: deps.log,
+    trustProxyHops: ctx.trustProxyHops,
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -219,7 +252,10 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   };
 }
 
-function waitUntilReady(redis: { status: string; once(event: 'ready', fn: () => void): unknown }, timeoutMs: number): Promise<void> {
+function waitUntilReady(
+  redis: { status: string; once(event: 'ready', fn: () => void): unknown },
+  timeoutMs: number,
+): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(resolve, timeoutMs); // start anyway: a Redis outage must not keep the service down

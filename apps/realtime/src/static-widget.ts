@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+};
 
 /**
  * Serves the built widget at /widget/<file>. Only plain file names from the dist folder: no traversal, no listing.
@@ -23,7 +27,9 @@ export function createWidgetStatic(distDir: string, opts: { cache: boolean }) {
       try {
         body = await readFile(path.join(distDir, name));
       } catch {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('widget file not found — build it with `pnpm --filter @pocketping/widget build`');
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end('widget file not found — build it with `pnpm --filter @pocketping/widget build`');
         return true;
       }
       if (opts.cache) cache.set(name, body);

@@ -7,7 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken, sha256 } from '@pocketping/core';
-import { appendMessage, createApiKey, createConnection, createVisitor, getOrCreateOpenConversation } from '@pocketping/db';
+import {
+  appendMessage,
+  createApiKey,
+  createConnection,
+  createVisitor,
+  getOrCreateOpenConversation,
+} from '@pocketping/db';
 import { freePort, startFakeSmtp, type TFakeSmtp } from '@pocketping/testkit';
 import { fc, fuzzParams, hostileJson, hostileString, mutationsOf, oversizeString } from '@pocketping/testkit/fuzz';
 import { setupWebTestEnv, type TWebTestEnv } from './server/testing/web-test-env';
@@ -42,19 +48,47 @@ const SAMPLES: Record<string, unknown> = {
   'POST orgs/[orgId]/invitations': { email: 'new@example.test', role: 'agent' },
   'PATCH orgs/[orgId]/members/[memberId]': { role: 'agent' },
   'POST orgs/[orgId]/projects': { name: 'Shop', siteUrl: 'https://shop.test', allowedOrigins: ['https://shop.test'] },
-  'PATCH orgs/[orgId]/projects/[projectId]': { name: 'Shop', allowedOrigins: ['https://shop.test'], settings: { color: '#112233', greeting: 'Hi', officeHours: { timezone: 'UTC', days: [{ day: 1, from: '09:00', to: '17:00' }] } } },
+  'PATCH orgs/[orgId]/projects/[projectId]': {
+    name: 'Shop',
+    allowedOrigins: ['https://shop.test'],
+    settings: {
+      color: '#112233',
+      greeting: 'Hi',
+      officeHours: { timezone: 'UTC', days: [{ day: 1, from: '09:00', to: '17:00' }] },
+    },
+  },
   'DELETE orgs/[orgId]/projects/[projectId]': { confirmName: 'not the name' },
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages': { body: 'Hello', internal: false },
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/status': { status: 'open' },
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/read': { seq: 1 },
-  'POST orgs/[orgId]/projects/[projectId]/bridges/telegram': { botToken: '123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+  'POST orgs/[orgId]/projects/[projectId]/bridges/telegram': {
+    botToken: '123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  },
   'POST orgs/[orgId]/projects/[projectId]/bridges/telegram/status': { setupId: 'x'.repeat(20) },
   'POST orgs/[orgId]/projects/[projectId]/bridges/slack/token': { botToken: 'xoxb-0000000000-abcdefghij' },
   'POST orgs/[orgId]/projects/[projectId]/bridges/slack/connect': { setupId: 'x'.repeat(20), channelId: 'C0CHAN01' },
-  'POST orgs/[orgId]/projects/[projectId]/bridges/discord/connect': { guildId: '111111111111111111', channelId: '222222222222222222' },
+  'POST orgs/[orgId]/projects/[projectId]/bridges/discord/connect': {
+    guildId: '111111111111111111',
+    channelId: '222222222222222222',
+  },
 };
 
-const TABLES = ['User', 'UserToken', 'Organization', 'Membership', 'Invitation', 'Project', 'BridgeConnection', 'Visitor', 'Conversation', 'Message', 'OutboxEvent', 'Attachment', 'ApiKey', 'AuditLog'];
+const TABLES = [
+  'User',
+  'UserToken',
+  'Organization',
+  'Membership',
+  'Invitation',
+  'Project',
+  'BridgeConnection',
+  'Visitor',
+  'Conversation',
+  'Message',
+  'OutboxEvent',
+  'Attachment',
+  'ApiKey',
+  'AuditLog',
+];
 
 let env: TWebTestEnv;
 let smtp: TFakeSmtp;
@@ -65,7 +99,12 @@ beforeAll(async () => {
   // Every platform API points at a closed local port: a body valid enough to reach one fails fast.
   const closed = `http://127.0.0.1:${await freePort()}`;
   smtp = await startFakeSmtp({ viewerPort: false });
-  env = await setupWebTestEnv({ SMTP_URL: smtp.url, TELEGRAM_API_ROOT: closed, SLACK_API_URL: `${closed}/api/`, DISCORD_API_URL: `${closed}/api` });
+  env = await setupWebTestEnv({
+    SMTP_URL: smtp.url,
+    TELEGRAM_API_ROOT: closed,
+    SLACK_API_URL: `${closed}/api/`,
+    DISCORD_API_URL: `${closed}/api`,
+  });
   const { db } = await env.app();
   const owner = await env.createUser({ name: 'Owner' });
   const agent = await env.createUser({ name: 'Agent' });
@@ -74,19 +113,55 @@ beforeAll(async () => {
   const project = await env.createProject(org.id, 'Fuzz site');
   const visitor = await createVisitor(db, org.id, { projectId: project.id, tokenHash: sha256(randomToken('vt_')) });
   const conversation = await getOrCreateOpenConversation(db, org.id, { projectId: project.id, visitorId: visitor.id });
-  const { message } = await appendMessage(db, org.id, { conversationId: conversation.id, sender: 'visitor', body: 'hello', source: 'widget', deliver: false });
-  const connection = await createConnection(db, org.id, { projectId: project.id, kind: 'telegram', sealedCredentials: 'v1:fake:fuzz', targetId: '-1001' });
+  const { message } = await appendMessage(db, org.id, {
+    conversationId: conversation.id,
+    sender: 'visitor',
+    body: 'hello',
+    source: 'widget',
+    deliver: false,
+  });
+  const connection = await createConnection(db, org.id, {
+    projectId: project.id,
+    kind: 'telegram',
+    sealedCredentials: 'v1:fake:fuzz',
+    targetId: '-1001',
+  });
   const attachment = await db.attachment.create({
-    data: { organizationId: org.id, conversationId: conversation.id, messageId: message.id, uploadedBy: 'visitor', name: 'f.pdf', contentType: 'application/pdf', size: 1, sha256: sha256('f'), storageKey: `${org.id}/f` },
+    data: {
+      organizationId: org.id,
+      conversationId: conversation.id,
+      messageId: message.id,
+      uploadedBy: 'visitor',
+      name: 'f.pdf',
+      contentType: 'application/pdf',
+      size: 1,
+      sha256: sha256('f'),
+      storageKey: `${org.id}/f`,
+    },
   });
   const invitation = await db.invitation.create({
-    data: { organizationId: org.id, email: 'invitee@example.test', role: 'agent', tokenHash: sha256(randomToken()), invitedById: owner.id, expiresAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      organizationId: org.id,
+      email: 'invitee@example.test',
+      role: 'agent',
+      tokenHash: sha256(randomToken()),
+      invitedById: owner.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
   });
   const { apiKey } = await createApiKey(db, org.id, { name: 'key', createdById: owner.id });
-  const membership = await db.membership.findUniqueOrThrow({ where: { organizationId_userId: { organizationId: org.id, userId: agent.id } } });
+  const membership = await db.membership.findUniqueOrThrow({
+    where: { organizationId_userId: { organizationId: org.id, userId: agent.id } },
+  });
   ids = {
-    orgId: org.id, projectId: project.id, conversationId: conversation.id, connectionId: connection.id, attachmentId: attachment.id,
-    invitationId: invitation.id, keyId: apiKey.id, memberId: membership.id,
+    orgId: org.id,
+    projectId: project.id,
+    conversationId: conversation.id,
+    connectionId: connection.id,
+    attachmentId: attachment.id,
+    invitationId: invitation.id,
+    keyId: apiKey.id,
+    memberId: membership.id,
   };
   cookie = await env.sessionCookie(owner.id);
 }, 180_000);
@@ -98,7 +173,9 @@ afterAll(async () => {
 
 async function rowCounts(): Promise<Record<string, number>> {
   const { db } = await env.app();
-  const rows = await db.$queryRawUnsafe<{ t: string; n: bigint }[]>(TABLES.map((t) => `SELECT '${t}' AS t, count(*) AS n FROM "${t}"`).join(' UNION ALL '));
+  const rows = await db.$queryRawUnsafe<{ t: string; n: bigint }[]>(
+    TABLES.map((t) => `SELECT '${t}' AS t, count(*) AS n FROM "${t}"`).join(' UNION ALL '),
+  );
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
 }
 
@@ -115,7 +192,8 @@ async function discoverMethods(): Promise<{ route: string; method: string; handl
     const route = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
     const mod = (await import(/* @vite-ignore */ path.join(API_ROOT, file))) as Record<string, unknown>;
     for (const method of BODY_METHODS) {
-      if (typeof mod[method] === 'function' && !NO_BODY.has(`${method} ${route}`)) found.push({ route, method, handler: mod[method] as THandler });
+      if (typeof mod[method] === 'function' && !NO_BODY.has(`${method} ${route}`))
+        found.push({ route, method, handler: mod[method] as THandler });
     }
   }
   return found;
@@ -123,11 +201,16 @@ async function discoverMethods(): Promise<{ route: string; method: string; handl
 
 /** Raw request bodies: JSON of hostile or near-valid values, or bytes that are not JSON, or far too many. */
 function bodies(sample: unknown): fc.Arbitrary<string> {
-  const json = fc.oneof(hostileJson(), mutationsOf(sample), mutationsOf(sample)).map((v) => JSON.stringify(v) ?? 'null');
+  const json = fc
+    .oneof(hostileJson(), mutationsOf(sample), mutationsOf(sample))
+    .map((v) => JSON.stringify(v) ?? 'null');
   return fc.oneof(
     { arbitrary: json, weight: 6 },
     { arbitrary: hostileString(100), weight: 1 },
-    { arbitrary: fc.constantFrom('{', '{"a":', '\u0000', '{"__proto__":{"polluted":true}}', '[]', 'null', '1e999'), weight: 1 },
+    {
+      arbitrary: fc.constantFrom('{', '{"a":', '\u0000', '{"__proto__":{"polluted":true}}', '[]', 'null', '1e999'),
+      weight: 1,
+    },
     { arbitrary: oversizeString([70_000]).map((s) => JSON.stringify({ name: s })), weight: 1 },
   );
 }
@@ -138,8 +221,15 @@ const METHODS = await discoverMethods();
  * A body valid enough to reach a chat platform meets a closed port here: the route answers 503 `unavailable` naming
  * the platform ("did not answer, try again") — an answer about the platform, not a crash of ours.
  */
-function isPlatformUnavailable(res: { status: number; json: { error?: { code?: string; details?: { platform?: string } } } | null }): boolean {
-  return res.status === 503 && res.json?.error?.code === 'unavailable' && typeof res.json.error.details?.platform === 'string';
+function isPlatformUnavailable(res: {
+  status: number;
+  json: { error?: { code?: string; details?: { platform?: string } } } | null;
+}): boolean {
+  return (
+    res.status === 503 &&
+    res.json?.error?.code === 'unavailable' &&
+    typeof res.json.error.details?.platform === 'string'
+  );
 }
 
 describe('dashboard API bodies under hostile input', () => {
@@ -148,17 +238,31 @@ describe('dashboard API bodies under hostile input', () => {
   });
 
   it.each(METHODS)('$method /api/app/$route', async ({ route, method, handler }) => {
-    const params = Object.fromEntries([...route.matchAll(/\[([^\]]+)\]/g)].map((m) => [m[1]!, ids[m[1]!] ?? 'unknown']));
+    const params = Object.fromEntries(
+      [...route.matchAll(/\[([^\]]+)\]/g)].map((m) => [m[1]!, ids[m[1]!] ?? 'unknown']),
+    );
     const url = `/api/app/${route.replace(/\[([^\]]+)\]/g, (_, name: string) => params[name] ?? '')}`;
     await fc.assert(
       fc.asyncProperty(bodies(SAMPLES[`${method} ${route}`] ?? {}), async (body) => {
         // Sign-up and the mail routes finish their work after answering: an earlier run's must not land in between.
         await afterAnswerSettled();
         const before = await rowCounts();
-        const res = await env.call(handler, { method, path: url, params, body, cookie, headers: { 'content-type': 'application/json' } });
-        if (!isPlatformUnavailable(res)) expect(res.status, `${method} ${url} answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`).toBeLessThan(500);
+        const res = await env.call(handler, {
+          method,
+          path: url,
+          params,
+          body,
+          cookie,
+          headers: { 'content-type': 'application/json' },
+        });
+        if (!isPlatformUnavailable(res))
+          expect(
+            res.status,
+            `${method} ${url} answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`,
+          ).toBeLessThan(500);
         await afterAnswerSettled();
-        if (res.status >= 400) expect(await rowCounts(), `${method} ${url} refused (${res.status}) but stored something`).toEqual(before);
+        if (res.status >= 400)
+          expect(await rowCounts(), `${method} ${url} refused (${res.status}) but stored something`).toEqual(before);
         expect(Object.prototype).not.toHaveProperty('polluted');
       }),
       fuzzParams(RUNS),
@@ -169,23 +273,51 @@ describe('dashboard API bodies under hostile input', () => {
 // Counterexamples the fuzzer found, kept as plain regression tests.
 describe('regressions found by fuzzing', () => {
   it('a reply whose text holds NUL is a 400 naming the field, not a 500, and stores nothing', async () => {
-    const mod = (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages/route')) as { POST: THandler };
+    const mod =
+      (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages/route')) as {
+        POST: THandler;
+      };
     const params = { orgId: ids.orgId!, projectId: ids.projectId!, conversationId: ids.conversationId! };
     const before = await rowCounts();
-    const res = await env.call(mod.POST, { method: 'POST', path: '/api/app/x', params, body: JSON.stringify({ body: 'a\u0000b' }), cookie });
+    const res = await env.call(mod.POST, {
+      method: 'POST',
+      path: '/api/app/x',
+      params,
+      body: JSON.stringify({ body: 'a\u0000b' }),
+      cookie,
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.details.issues[0].path).toBe('body');
-    const lone = await env.call(mod.POST, { method: 'POST', path: '/api/app/x', params, body: JSON.stringify({ body: 'x\uD800' }), cookie });
+    const lone = await env.call(mod.POST, {
+      method: 'POST',
+      path: '/api/app/x',
+      params,
+      body: JSON.stringify({ body: 'x\uD800' }),
+      cookie,
+    });
     expect(lone.status).toBe(400);
     expect(await rowCounts()).toEqual(before);
   });
 
   it('a NUL in a query string or a path param is a 400, not a 500', async () => {
-    const mod = (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/route')) as { GET: THandler };
-    const search = await env.call(mod.GET, { path: '/api/app/x?q=%00', params: { orgId: ids.orgId!, projectId: ids.projectId! }, cookie });
+    const mod = (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/route')) as {
+      GET: THandler;
+    };
+    const search = await env.call(mod.GET, {
+      path: '/api/app/x?q=%00',
+      params: { orgId: ids.orgId!, projectId: ids.projectId! },
+      cookie,
+    });
     expect(search.status).toBe(400);
-    const conv = (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/route')) as { GET: THandler };
-    const byId = await env.call(conv.GET, { path: '/api/app/x', params: { orgId: ids.orgId!, projectId: ids.projectId!, conversationId: 'c\u0000' }, cookie });
+    const conv =
+      (await import('./app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/route')) as {
+        GET: THandler;
+      };
+    const byId = await env.call(conv.GET, {
+      path: '/api/app/x',
+      params: { orgId: ids.orgId!, projectId: ids.projectId!, conversationId: 'c\u0000' },
+      cookie,
+    });
     expect(byId.status).toBe(400);
   });
 });

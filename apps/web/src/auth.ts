@@ -31,7 +31,11 @@ export class LoginRateLimited extends CredentialsSignin {
   override code = 'rate_limited';
 }
 
-async function isRateLimited(bucket: string, key: string, limit: { limit: number; windowSeconds: number }): Promise<boolean> {
+async function isRateLimited(
+  bucket: string,
+  key: string,
+  limit: { limit: number; windowSeconds: number },
+): Promise<boolean> {
   try {
     await hitRateLimit(bucket, key, limit.limit, limit.windowSeconds);
     return false;
@@ -57,8 +61,10 @@ function buildConfig(): NextAuthConfig {
         const parsed = ZCredentials.safeParse(raw);
         if (!parsed.success) return null;
         const ip = clientIp(request.headers);
-        if (await isRateLimited('login', `${ip}|${parsed.data.email}`, ACCOUNT_LIMITS.loginPerIpEmail)) throw new LoginRateLimited();
-        if (await isRateLimited('login-account', parsed.data.email, ACCOUNT_LIMITS.loginPerEmail)) throw new LoginRateLimited();
+        if (await isRateLimited('login', `${ip}|${parsed.data.email}`, ACCOUNT_LIMITS.loginPerIpEmail))
+          throw new LoginRateLimited();
+        if (await isRateLimited('login-account', parsed.data.email, ACCOUNT_LIMITS.loginPerEmail))
+          throw new LoginRateLimited();
         const check = await checkPassword(db, parsed.data.email, parsed.data.password);
         if (check.ok) return check.user;
         if (check.reason === 'unverified') throw new EmailNotVerified();
@@ -99,7 +105,8 @@ function buildConfig(): NextAuthConfig {
       // user's sessionVersion (checked on every request) ends this session — and the account's other sessions.
       async signOut(message) {
         const token = 'token' in message ? message.token : null;
-        if (token && typeof token.sub === 'string') await endSessions(db, token.sub, typeof token.sv === 'number' ? token.sv : 0);
+        if (token && typeof token.sub === 'string')
+          await endSessions(db, token.sub, typeof token.sv === 'number' ? token.sv : 0);
       },
     },
     callbacks: {

@@ -13,7 +13,11 @@ const base = {
 
 describe('web env: OAuth providers', () => {
   it('takes the GitHub Enterprise URL and the Google issuer without a trailing slash (the providers append paths)', () => {
-    const env = parseWebEnv({ ...base, AUTH_GITHUB_URL: 'https://github.example.com/', AUTH_GOOGLE_ISSUER: 'https://accounts.example.com//' });
+    const env = parseWebEnv({
+      ...base,
+      AUTH_GITHUB_URL: 'https://github.example.com/',
+      AUTH_GOOGLE_ISSUER: 'https://accounts.example.com//',
+    });
     expect(env.AUTH_GITHUB_URL).toBe('https://github.example.com');
     expect(env.AUTH_GOOGLE_ISSUER).toBe('https://accounts.example.com');
   });

@@ -59,7 +59,10 @@ export const ZWebEnv = z.object({
   /** OAuth2 client secret of the same application: the bot-install callback exchanges its code to learn which server was chosen. */
   DISCORD_CLIENT_SECRET: z.string().min(1).optional(),
   /** The Discord application's public key (hex, Developer Portal → General Information): signs interaction requests. */
-  DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit application public key').optional(),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit application public key')
+    .optional(),
   /**
    * Attachment storage, the same variables as realtime and worker (the inbox serves the files they stored). The
    * local folder defaults to .data/uploads at the repository root, like theirs.
@@ -68,7 +71,10 @@ export const ZWebEnv = z.object({
   /** Written by `npm start` after it bootstraps the demo project; /demo falls back to it. */
   DEMO_PROJECT_KEY: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^pk_[A-Za-z0-9_-]{10,60}$/, 'must look like "pk_…"').optional(),
+    z
+      .string()
+      .regex(/^pk_[A-Za-z0-9_-]{10,60}$/, 'must look like "pk_…"')
+      .optional(),
   ),
 });
 export type TWebEnv = z.infer<typeof ZWebEnv>;

@@ -13,7 +13,12 @@ afterAll(async () => env?.close());
 
 async function cookieOf(email: string): Promise<string> {
   const user = await env.createUser({ email });
-  const c = await mintSessionCookie(TEST_WEB_URL, TEST_AUTH_SECRET, { id: user.id, email, name: null, sessionVersion: 0 });
+  const c = await mintSessionCookie(TEST_WEB_URL, TEST_AUTH_SECRET, {
+    id: user.id,
+    email,
+    name: null,
+    sessionVersion: 0,
+  });
   return `${c.name}=${c.value}`;
 }
 
@@ -37,10 +42,22 @@ describe('proxy: a magic link does not switch a signed-in browser silently (logi
     const own = await cookieOf(email);
     const passes = (r: Response) => r.headers.get('x-middleware-next') === '1' && r.headers.get('location') === null;
     expect(passes(await proxy(new NextRequest(magicLink('someone@example.test'))))).toBe(true);
-    expect(passes(await proxy(new NextRequest(magicLink(email.toUpperCase()), { headers: { cookie: own } })))).toBe(true);
-    expect(passes(await proxy(new NextRequest(magicLink('someone@example.test', '&switch=1'), { headers: { cookie: own } })))).toBe(true);
+    expect(passes(await proxy(new NextRequest(magicLink(email.toUpperCase()), { headers: { cookie: own } })))).toBe(
+      true,
+    );
+    expect(
+      passes(
+        await proxy(new NextRequest(magicLink('someone@example.test', '&switch=1'), { headers: { cookie: own } })),
+      ),
+    ).toBe(true);
     // Other Auth.js callbacks (OAuth) are not concerned.
-    expect(passes(await proxy(new NextRequest(`${TEST_WEB_URL}/api/auth/callback/github?code=x&state=y`, { headers: { cookie: own } })))).toBe(true);
+    expect(
+      passes(
+        await proxy(
+          new NextRequest(`${TEST_WEB_URL}/api/auth/callback/github?code=x&state=y`, { headers: { cookie: own } }),
+        ),
+      ),
+    ).toBe(true);
   });
 });
 

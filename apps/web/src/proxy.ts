@@ -9,7 +9,10 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const env = getEnv();
   const ask = await magicLinkSwitchPage(request.nextUrl, request.headers.get('cookie'), env.AUTH_SECRET);
   const res = ask ? NextResponse.redirect(new URL(ask, env.WEB_PUBLIC_URL)) : NextResponse.next();
-  const headers = securityHeaders(request.nextUrl.pathname, { realtimeUrl: env.REALTIME_PUBLIC_URL, dev: env.NODE_ENV === 'development' });
+  const headers = securityHeaders(request.nextUrl.pathname, {
+    realtimeUrl: env.REALTIME_PUBLIC_URL,
+    dev: env.NODE_ENV === 'development',
+  });
   for (const [name, value] of Object.entries(headers)) res.headers.set(name, value);
   return res;
 }

@@ -14,7 +14,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken, sha256 } from '@pocketping/core';
-import { appendMessage, createApiKey, createConnection, createVisitor, getOrCreateOpenConversation, type Role } from '@pocketping/db';
+import {
+  appendMessage,
+  createApiKey,
+  createConnection,
+  createVisitor,
+  getOrCreateOpenConversation,
+  type Role,
+} from '@pocketping/db';
 import { setupWebTestEnv, type TWebTestEnv } from './server/testing/web-test-env';
 import { orgRoute, publicRoute, ROLE_RANK, userRoute, type TTenancyMeta } from './server/tenancy';
 
@@ -22,12 +29,7 @@ const API_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'app', 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** Routes any signed-in user may call (no organization in the URL). "METHOD path" relative to /api/app. */
-const USER_ROUTES = new Set<string>([
-  'GET me',
-  'GET orgs',
-  'POST orgs',
-  'POST invitations/accept',
-]);
+const USER_ROUTES = new Set<string>(['GET me', 'GET orgs', 'POST orgs', 'POST invitations/accept']);
 
 /** Routes anyone may call, signed in or not. Each one must rate-limit what it does. */
 const PUBLIC_ROUTES = new Set<string>([
@@ -48,8 +50,16 @@ const ROLE_FLOORS: { match: RegExp; role: Role; why: string }[] = [
   { match: /^\w+ orgs\/\[orgId\]\/.*\bbilling\b/, role: 'owner', why: 'billing' },
   { match: /^\w+ orgs\/\[orgId\]\/invitations\b/, role: 'admin', why: 'invitations' },
   { match: /^\w+ orgs\/\[orgId\]\/.*\btransfer-ownership\b/, role: 'owner', why: 'ownership' },
-  { match: /^(POST|PUT|PATCH|DELETE) orgs\/\[orgId\]\/projects(\/\[projectId\])?$/, role: 'admin', why: 'creating, changing or deleting a project' },
-  { match: /^(POST|PUT|PATCH|DELETE) orgs\/\[orgId\]\/.*\b(settings|identity-secret)\b/, role: 'admin', why: 'project settings' },
+  {
+    match: /^(POST|PUT|PATCH|DELETE) orgs\/\[orgId\]\/projects(\/\[projectId\])?$/,
+    role: 'admin',
+    why: 'creating, changing or deleting a project',
+  },
+  {
+    match: /^(POST|PUT|PATCH|DELETE) orgs\/\[orgId\]\/.*\b(settings|identity-secret)\b/,
+    role: 'admin',
+    why: 'project settings',
+  },
 ];
 
 /**
@@ -58,7 +68,9 @@ const ROLE_FLOORS: { match: RegExp; role: Role; why: string }[] = [
  * must be 404; a 400 means the sample went stale.
  */
 const SAMPLE_BODIES: Record<string, (victim: { projectName: string }) => unknown> = {
-  'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages': () => ({ body: 'written by the tenancy suite' }),
+  'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages': () => ({
+    body: 'written by the tenancy suite',
+  }),
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/status': () => ({ status: 'closed' }),
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/read': () => ({ seq: 1 }),
   'PATCH orgs/[orgId]/projects/[projectId]': () => ({ name: 'Renamed by the tenancy suite' }),
@@ -73,11 +85,17 @@ function discoverRouteFiles(): string[] {
   } catch {
     return [];
   }
-  return entries
-    .map((rel) => rel.split(path.sep).join('/'))
-    // private folders (_lib/…) are not routes in the App Router
-    .filter((rel) => /^route\.(ts|tsx|js|mjs)$/.test(path.posix.basename(rel)) && !rel.split('/').some((seg) => seg.startsWith('_')))
-    .sort();
+  return (
+    entries
+      .map((rel) => rel.split(path.sep).join('/'))
+      // private folders (_lib/…) are not routes in the App Router
+      .filter(
+        (rel) =>
+          /^route\.(ts|tsx|js|mjs)$/.test(path.posix.basename(rel)) &&
+          !rel.split('/').some((seg) => seg.startsWith('_')),
+      )
+      .sort()
+  );
 }
 
 const ROUTE_FILES = discoverRouteFiles();
@@ -85,12 +103,22 @@ const ROUTE_FILES = discoverRouteFiles();
 /** 'orgs/[orgId]/members/[memberId]/route.ts' → 'orgs/[orgId]/members/[memberId]' and its params. */
 function describeRoute(file: string): { route: string; params: { name: string; catchAll: boolean }[] } {
   // route groups, (name)/, are not part of the URL
-  const route = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file).split('/').filter((seg) => !/^\(.*\)$/.test(seg)).join('/');
+  const route =
+    path.posix.dirname(file) === '.'
+      ? ''
+      : path.posix
+          .dirname(file)
+          .split('/')
+          .filter((seg) => !/^\(.*\)$/.test(seg))
+          .join('/');
   const params = [...route.matchAll(/\[(\.\.\.)?([^\]]+)\]/g)].map((m) => ({ name: m[2]!, catchAll: Boolean(m[1]) }));
   return { route, params };
 }
 
-type TRouteFn = ((req: Request, segment: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
+type TRouteFn = ((
+  req: Request,
+  segment: { params: Promise<Record<string, string | string[]>> },
+) => Promise<Response>) & {
   tenancy?: TTenancyMeta;
 };
 
@@ -111,22 +139,35 @@ let snapshotBefore: string;
 async function snapshotVictim(): Promise<string> {
   const { db } = await env.app();
   const where = { organizationId: victim.orgId };
-  const [org, memberships, projects, connections, invitations, apiKeys, conversations, messages, visitors] = await Promise.all([
-    db.organization.findUnique({ where: { id: victim.orgId } }),
-    db.membership.findMany({ where, orderBy: { id: 'asc' } }),
-    db.project.findMany({ where, orderBy: { id: 'asc' } }),
-    db.bridgeConnection.findMany({ where, orderBy: { id: 'asc' } }),
-    db.invitation.findMany({ where, orderBy: { id: 'asc' } }),
-    db.apiKey.findMany({ where, orderBy: { id: 'asc' } }),
-    db.conversation.findMany({ where, orderBy: { id: 'asc' } }),
-    db.message.findMany({ where, orderBy: { id: 'asc' } }),
-    db.visitor.findMany({ where, orderBy: { id: 'asc' } }),
-  ]);
-  return JSON.stringify({ org, memberships, projects, connections, invitations, apiKeys, conversations, messages, visitors });
+  const [org, memberships, projects, connections, invitations, apiKeys, conversations, messages, visitors] =
+    await Promise.all([
+      db.organization.findUnique({ where: { id: victim.orgId } }),
+      db.membership.findMany({ where, orderBy: { id: 'asc' } }),
+      db.project.findMany({ where, orderBy: { id: 'asc' } }),
+      db.bridgeConnection.findMany({ where, orderBy: { id: 'asc' } }),
+      db.invitation.findMany({ where, orderBy: { id: 'asc' } }),
+      db.apiKey.findMany({ where, orderBy: { id: 'asc' } }),
+      db.conversation.findMany({ where, orderBy: { id: 'asc' } }),
+      db.message.findMany({ where, orderBy: { id: 'asc' } }),
+      db.visitor.findMany({ where, orderBy: { id: 'asc' } }),
+    ]);
+  return JSON.stringify({
+    org,
+    memberships,
+    projects,
+    connections,
+    invitations,
+    apiKeys,
+    conversations,
+    messages,
+    visitors,
+  });
 }
 
 /** One tenant with a row of every kind a path param can name. */
-async function buildTenant(label: string): Promise<{ side: TSide; secrets: string[]; users: Record<'owner' | 'admin' | 'agent', string> }> {
+async function buildTenant(
+  label: string,
+): Promise<{ side: TSide; secrets: string[]; users: Record<'owner' | 'admin' | 'agent', string> }> {
   const { db } = await env.app();
   const tag = `${label}${Math.random().toString(36).slice(2, 8)}`;
   const owner = await env.createUser({ email: `${tag}-owner@${label}.test`, name: `${tag} Owner` });
@@ -138,19 +179,52 @@ async function buildTenant(label: string): Promise<{ side: TSide; secrets: strin
   await env.addMember(org.id, agent.id, 'agent');
   const project = await env.createProject(org.id, `${tag} Site`);
   const visitor = await createVisitor(db, org.id, { projectId: project.id, tokenHash: sha256(randomToken('vt_')) });
-  await db.visitor.update({ where: { id: visitor.id }, data: { email: `${tag}-visitor@${label}.test`, name: `${tag} Visitor` } });
+  await db.visitor.update({
+    where: { id: visitor.id },
+    data: { email: `${tag}-visitor@${label}.test`, name: `${tag} Visitor` },
+  });
   const conversation = await getOrCreateOpenConversation(db, org.id, { projectId: project.id, visitorId: visitor.id });
-  const { message } = await appendMessage(db, org.id, { conversationId: conversation.id, sender: 'visitor', body: `${tag} secret message`, source: 'widget', deliver: false });
-  const connection = await createConnection(db, org.id, { projectId: project.id, kind: 'telegram', sealedCredentials: `v1:fake:${tag}`, targetId: `-100${Date.now()}` });
+  const { message } = await appendMessage(db, org.id, {
+    conversationId: conversation.id,
+    sender: 'visitor',
+    body: `${tag} secret message`,
+    source: 'widget',
+    deliver: false,
+  });
+  const connection = await createConnection(db, org.id, {
+    projectId: project.id,
+    kind: 'telegram',
+    sealedCredentials: `v1:fake:${tag}`,
+    targetId: `-100${Date.now()}`,
+  });
   // A file of that message (the row is enough: every refusal happens before the bytes are read).
   const attachment = await db.attachment.create({
-    data: { organizationId: org.id, conversationId: conversation.id, messageId: message.id, uploadedBy: 'visitor', name: `${tag}-file.pdf`, contentType: 'application/pdf', size: 10, sha256: sha256(tag), storageKey: `${org.id}/${tag}` },
+    data: {
+      organizationId: org.id,
+      conversationId: conversation.id,
+      messageId: message.id,
+      uploadedBy: 'visitor',
+      name: `${tag}-file.pdf`,
+      contentType: 'application/pdf',
+      size: 10,
+      sha256: sha256(tag),
+      storageKey: `${org.id}/${tag}`,
+    },
   });
   const invitation = await db.invitation.create({
-    data: { organizationId: org.id, email: `${tag}-invitee@${label}.test`, role: 'agent', tokenHash: sha256(randomToken()), invitedById: owner.id, expiresAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      organizationId: org.id,
+      email: `${tag}-invitee@${label}.test`,
+      role: 'agent',
+      tokenHash: sha256(randomToken()),
+      invitedById: owner.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
   });
   const { apiKey } = await createApiKey(db, org.id, { name: `${tag} key`, createdById: owner.id });
-  const agentMembership = await db.membership.findUniqueOrThrow({ where: { organizationId_userId: { organizationId: org.id, userId: agent.id } } });
+  const agentMembership = await db.membership.findUniqueOrThrow({
+    where: { organizationId_userId: { organizationId: org.id, userId: agent.id } },
+  });
   const ids: Record<string, string> = {
     orgId: org.id,
     organizationId: org.id,
@@ -170,10 +244,27 @@ async function buildTenant(label: string): Promise<{ side: TSide; secrets: strin
   };
   const secrets = [
     ...new Set(Object.values(ids)),
-    orgName, `${tag} Site`, project.publicKey, `${tag}-visitor@${label}.test`, `${tag} Visitor`, `${tag} secret message`,
-    connection.targetId, attachment.name, invitation.email, apiKey.prefix, owner.email, admin.email, agent.email, owner.id, admin.id,
+    orgName,
+    `${tag} Site`,
+    project.publicKey,
+    `${tag}-visitor@${label}.test`,
+    `${tag} Visitor`,
+    `${tag} secret message`,
+    connection.targetId,
+    attachment.name,
+    invitation.email,
+    apiKey.prefix,
+    owner.email,
+    admin.email,
+    agent.email,
+    owner.id,
+    admin.id,
   ];
-  return { side: { orgId: org.id, ids, projectName: `${tag} Site` }, secrets, users: { owner: owner.id, admin: admin.id, agent: agent.id } };
+  return {
+    side: { orgId: org.id, ids, projectName: `${tag} Site` },
+    secrets,
+    users: { owner: owner.id, admin: admin.id, agent: agent.id },
+  };
 }
 
 beforeAll(async () => {
@@ -192,7 +283,11 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-const LOWER_ROLE: Record<Role, 'victimAdmin' | 'victimAgent' | null> = { owner: 'victimAdmin', admin: 'victimAgent', agent: null };
+const LOWER_ROLE: Record<Role, 'victimAdmin' | 'victimAgent' | null> = {
+  owner: 'victimAdmin',
+  admin: 'victimAgent',
+  agent: null,
+};
 
 function leaks(body: unknown): string[] {
   const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
@@ -213,12 +308,23 @@ async function checkMethod(route: string, params: TParam[], method: string, hand
     }
     return p.catchAll ? [v] : v;
   };
-  const paramsOf = (pick: (p: TParam) => string | string[]) => Object.fromEntries(params.map((p) => [p.name, pick(p)])) as Record<string, string | string[]>;
+  const paramsOf = (pick: (p: TParam) => string | string[]) =>
+    Object.fromEntries(params.map((p) => [p.name, pick(p)])) as Record<string, string | string[]>;
   const urlOf = (values: Record<string, string | string[]>) =>
     `/api/app/${route.replace(/\[(\.\.\.)?([^\]]+)\]/g, (_, __, name: string) => [values[name] ?? ''].flat().join('/'))}`;
   const body = method === 'GET' || method === 'HEAD' ? undefined : {};
-  const call = async (cookie: string | undefined, values: Record<string, string | string[]>, withBody: unknown = body) =>
-    env.call(handler, { method, path: urlOf(values), params: values as Record<string, string>, body: withBody, cookie });
+  const call = async (
+    cookie: string | undefined,
+    values: Record<string, string | string[]>,
+    withBody: unknown = body,
+  ) =>
+    env.call(handler, {
+      method,
+      path: urlOf(values),
+      params: values as Record<string, string>,
+      body: withBody,
+      cookie,
+    });
 
   const meta = handler.tenancy;
   if (!meta) return [`${id}: not wrapped (no .tenancy) — use orgRoute/userRoute/publicRoute from server/tenancy.ts`];
@@ -227,9 +333,13 @@ async function checkMethod(route: string, params: TParam[], method: string, hand
   if (meta.kind !== 'org') {
     if (hasOrgParam) failures.push(`${id}: has [orgId] in its path but is a '${meta.kind}' route — use orgRoute`);
     const allow = meta.kind === 'user' ? USER_ROUTES : PUBLIC_ROUTES;
-    if (!allow.has(`${method} ${route}`)) failures.push(`${id}: '${meta.kind}' route not on the ${meta.kind} allowlist of tenancy-suite.test.ts`);
+    if (!allow.has(`${method} ${route}`))
+      failures.push(`${id}: '${meta.kind}' route not on the ${meta.kind} allowlist of tenancy-suite.test.ts`);
     if (meta.kind === 'user') {
-      const anon = await call(undefined, paramsOf((p) => valueFor(victim, p)));
+      const anon = await call(
+        undefined,
+        paramsOf((p) => valueFor(victim, p)),
+      );
       if (anon.status !== 401) failures.push(`${id}: without a session answered ${anon.status}, expected 401`);
     }
     return failures;
@@ -247,23 +357,32 @@ async function checkMethod(route: string, params: TParam[], method: string, hand
   if (leaks(anon.json).length) failures.push(`${id}: without a session leaked ${leaks(anon.json).join(', ')}`);
 
   const stranger = await call(cookies.attackerOwner, victimParams);
-  if (stranger.status !== 404) failures.push(`${id}: another organization's owner got ${stranger.status}, expected 404`);
-  if (leaks(stranger.json).length) failures.push(`${id}: another organization's owner saw ${leaks(stranger.json).join(', ')}`);
+  if (stranger.status !== 404)
+    failures.push(`${id}: another organization's owner got ${stranger.status}, expected 404`);
+  if (leaks(stranger.json).length)
+    failures.push(`${id}: another organization's owner saw ${leaks(stranger.json).join(', ')}`);
 
   // The stranger in their own organization, naming the victim's rows: only the handler's own scoping stops this.
   if (params.length > 1) {
     const mixed = paramsOf((p) => (p.name === 'orgId' ? attacker.orgId : valueFor(victim, p)));
     const sample = SAMPLE_BODIES[`${method} ${route}`];
     const res = await call(cookies.attackerOwner, mixed, sample ? sample(victim) : body);
-    if (res.status >= 200 && res.status < 300) failures.push(`${id}: own orgId + victim's ids answered ${res.status} (handler not scoped by organizationId)`);
-    else if (sample && res.status !== 404) failures.push(`${id}: own orgId + victim's ids with the sample body answered ${res.status}, expected 404 (stale sample in SAMPLE_BODIES?)`);
+    if (res.status >= 200 && res.status < 300)
+      failures.push(`${id}: own orgId + victim's ids answered ${res.status} (handler not scoped by organizationId)`);
+    else if (sample && res.status !== 404)
+      failures.push(
+        `${id}: own orgId + victim's ids with the sample body answered ${res.status}, expected 404 (stale sample in SAMPLE_BODIES?)`,
+      );
     if (leaks(res.json).length) failures.push(`${id}: own orgId + victim's ids leaked ${leaks(res.json).join(', ')}`);
   }
 
   const lower = LOWER_ROLE[meta.role];
   if (lower) {
     const res = await call(cookies[lower], victimParams);
-    if (res.status !== 403) failures.push(`${id}: a victim ${lower === 'victimAdmin' ? 'admin' : 'agent'} (below ${meta.role}) got ${res.status}, expected 403`);
+    if (res.status !== 403)
+      failures.push(
+        `${id}: a victim ${lower === 'victimAdmin' ? 'admin' : 'agent'} (below ${meta.role}) got ${res.status}, expected 403`,
+      );
   }
   return [...new Set(failures)];
 }
@@ -290,16 +409,31 @@ describe('tenancy suite: every /api/app route', () => {
 
   it('has no server actions (the suite cannot reach them: use a route under /api/app)', () => {
     const src = path.dirname(fileURLToPath(import.meta.url));
-    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|tsx)$/.test(f) && !f.includes('node_modules'));
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => /\.(ts|tsx)$/.test(f) && !f.includes('node_modules'),
+    );
     const actions = files.filter((f) => /^\s*['"]use server['"]/m.test(readFileSync(path.join(src, f), 'utf8')));
     expect(actions).toEqual([]);
   });
 
   it('guards every page of an organization with requirePageMember / requirePageProject', () => {
-    const orgPages = path.join(path.dirname(fileURLToPath(import.meta.url)), 'app', '(dashboard)', 'app', 'o', '[orgId]');
-    const pages = readdirSync(orgPages, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)(page|layout)\.tsx$/.test(f.split(path.sep).join('/')));
+    const orgPages = path.join(
+      path.dirname(fileURLToPath(import.meta.url)),
+      'app',
+      '(dashboard)',
+      'app',
+      'o',
+      '[orgId]',
+    );
+    const pages = readdirSync(orgPages, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      /(^|\/)(page|layout)\.tsx$/.test(f.split(path.sep).join('/')),
+    );
     expect(pages.length).toBeGreaterThan(0);
-    const unguarded = pages.filter((f) => f !== path.join('forbidden', 'page.tsx') && !/requirePage(Member|Project)\(/.test(readFileSync(path.join(orgPages, f), 'utf8')));
+    const unguarded = pages.filter(
+      (f) =>
+        f !== path.join('forbidden', 'page.tsx') &&
+        !/requirePage(Member|Project)\(/.test(readFileSync(path.join(orgPages, f), 'utf8')),
+    );
     expect(unguarded).toEqual([]);
   });
 
@@ -310,7 +444,10 @@ describe('tenancy suite: every /api/app route', () => {
 
 // The suite must fail on the mistakes it exists for: probes with those mistakes, checked the same way.
 describe('tenancy suite: catches broken routes', () => {
-  const memberParams: TParam[] = [{ name: 'orgId', catchAll: false }, { name: 'memberId', catchAll: false }];
+  const memberParams: TParam[] = [
+    { name: 'orgId', catchAll: false },
+    { name: 'memberId', catchAll: false },
+  ];
   const route = 'orgs/[orgId]/members/[memberId]/probe';
 
   it('an unwrapped handler', async () => {
@@ -319,10 +456,13 @@ describe('tenancy suite: catches broken routes', () => {
   });
 
   it('a handler that forgets to scope by organizationId', async () => {
-    const unscoped = orgRoute<undefined, { orgId: string; memberId: string }>({ role: 'agent' }, async ({ app, params }) => {
-      const m = await app.db.membership.findUnique({ where: { id: params.memberId }, include: { user: true } });
-      return { email: m?.user.email ?? null };
-    });
+    const unscoped = orgRoute<undefined, { orgId: string; memberId: string }>(
+      { role: 'agent' },
+      async ({ app, params }) => {
+        const m = await app.db.membership.findUnique({ where: { id: params.memberId }, include: { user: true } });
+        return { email: m?.user.email ?? null };
+      },
+    );
     const failures = await checkMethod(route, memberParams, 'GET', unscoped);
     expect(failures.some((f) => f.includes('handler not scoped'))).toBe(true);
     expect(failures.some((f) => f.includes('leaked'))).toBe(true);
@@ -330,22 +470,41 @@ describe('tenancy suite: catches broken routes', () => {
 
   it('a user-level route under [orgId], and user/public routes nobody allowlisted', async () => {
     const me = userRoute({}, async ({ user }) => ({ id: user.id }));
-    expect(await checkMethod(route, memberParams, 'GET', me)).toEqual(expect.arrayContaining([expect.stringContaining("use orgRoute")]));
+    expect(await checkMethod(route, memberParams, 'GET', me)).toEqual(
+      expect.arrayContaining([expect.stringContaining('use orgRoute')]),
+    );
     const open = publicRoute({}, async () => ({ ok: true }));
-    expect(await checkMethod('probe/public', [], 'POST', open)).toEqual([expect.stringContaining('not on the public allowlist')]);
+    expect(await checkMethod('probe/public', [], 'POST', open)).toEqual([
+      expect.stringContaining('not on the public allowlist'),
+    ]);
   });
 
   it('an agent-level route that touches bridges or API keys', async () => {
     const lax = orgRoute({ role: 'agent' }, async () => ({ ok: true }));
-    const failures = await checkMethod('orgs/[orgId]/projects/[projectId]/bridges/probe', [{ name: 'orgId', catchAll: false }, { name: 'projectId', catchAll: false }], 'POST', lax);
+    const failures = await checkMethod(
+      'orgs/[orgId]/projects/[projectId]/bridges/probe',
+      [
+        { name: 'orgId', catchAll: false },
+        { name: 'projectId', catchAll: false },
+      ],
+      'POST',
+      lax,
+    );
     expect(failures).toEqual(expect.arrayContaining([expect.stringContaining("bridges (chat apps) need 'admin'")]));
   });
 
   it('a well-scoped probe passes', async () => {
-    const scoped = orgRoute<undefined, { orgId: string; memberId: string }>({ role: 'admin' }, async ({ app, organizationId, params }) => {
-      const m = await app.db.membership.findUnique({ where: { organizationId_id: { organizationId, id: params.memberId } } });
-      return m ? { id: m.id } : Response.json({ error: { code: 'not_found', message: 'Not found.' } }, { status: 404 });
-    });
+    const scoped = orgRoute<undefined, { orgId: string; memberId: string }>(
+      { role: 'admin' },
+      async ({ app, organizationId, params }) => {
+        const m = await app.db.membership.findUnique({
+          where: { organizationId_id: { organizationId, id: params.memberId } },
+        });
+        return m
+          ? { id: m.id }
+          : Response.json({ error: { code: 'not_found', message: 'Not found.' } }, { status: 404 });
+      },
+    );
     expect(await checkMethod(route, memberParams, 'GET', scoped)).toEqual([]);
   });
 });

@@ -35,9 +35,16 @@ beforeAll(async () => {
   // Every platform API points at a closed port: a callback that gets as far as a platform call fails fast.
   const closed = `http://127.0.0.1:${await freePort()}`;
   env = await setupWebTestEnv({
-    SLACK_SIGNING_SECRET, DISCORD_PUBLIC_KEY, TELEGRAM_API_ROOT: closed, SLACK_API_URL: `${closed}/api/`, DISCORD_API_URL: `${closed}/api`,
-    SLACK_CLIENT_ID: '1234567890.1234567890', SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'),
-    DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_BOT_TOKEN: randomBytes(40).toString('base64url'), DISCORD_CLIENT_SECRET: 'discord-client-secret',
+    SLACK_SIGNING_SECRET,
+    DISCORD_PUBLIC_KEY,
+    TELEGRAM_API_ROOT: closed,
+    SLACK_API_URL: `${closed}/api/`,
+    DISCORD_API_URL: `${closed}/api`,
+    SLACK_CLIENT_ID: '1234567890.1234567890',
+    SLACK_CLIENT_SECRET: randomBytes(16).toString('hex'),
+    DISCORD_APPLICATION_ID: '123456789012345678',
+    DISCORD_BOT_TOKEN: randomBytes(40).toString('base64url'),
+    DISCORD_CLIENT_SECRET: 'discord-client-secret',
   });
   const { db } = await env.app();
   const owner = await env.createUser();
@@ -48,19 +55,30 @@ beforeAll(async () => {
   const tg = await createConnection(db, org.id, {
     projectId: project.id,
     kind: 'telegram',
-    sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: `123456789:${randomToken('', 27)}`, webhookSecret: secret })),
+    sealedCredentials: encryptSecret(
+      ring,
+      JSON.stringify({ botToken: `123456789:${randomToken('', 27)}`, webhookSecret: secret }),
+    ),
     webhookSecretHash: sha256(secret),
     targetId: String(TG_CHAT),
   });
   await createConnection(db, org.id, {
     projectId: project.id,
     kind: 'slack',
-    sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: 'xoxb-1-2-abcdefghijkl', teamId: SLACK_TEAM, botUserId: 'U0BOT001' })),
+    sealedCredentials: encryptSecret(
+      ring,
+      JSON.stringify({ botToken: 'xoxb-1-2-abcdefghijkl', teamId: SLACK_TEAM, botUserId: 'U0BOT001' }),
+    ),
     targetId: SLACK_CHANNEL,
     targetScope: SLACK_TEAM,
   });
   telegram = { connectionId: tg.id, secret };
-  fuzzOrg = { organizationId: org.id, projectId: project.id, userId: owner.id, cookie: await env.sessionCookie(owner.id) };
+  fuzzOrg = {
+    organizationId: org.id,
+    projectId: project.id,
+    userId: owner.id,
+    cookie: await env.sessionCookie(owner.id),
+  };
   routes = {
     telegram: (await import('./app/api/webhooks/telegram/[connectionId]/route')).POST as never,
     slack: (await import('./app/api/webhooks/slack/route')).POST as never,
@@ -72,13 +90,22 @@ afterAll(async () => env?.close());
 
 const storedRows = async () => {
   const { db } = await env.app();
-  const [inbound, messages, outbox] = await Promise.all([db.inboundEvent.count(), db.message.count(), db.outboxEvent.count()]);
+  const [inbound, messages, outbox] = await Promise.all([
+    db.inboundEvent.count(),
+    db.message.count(),
+    db.outboxEvent.count(),
+  ]);
   return { inbound, messages, outbox };
 };
 
 /** A body as the platform would send it: mostly JSON, sometimes bytes that are not JSON at all. */
 function bodies(samples: unknown[]): fc.Arbitrary<string> {
-  const json = fc.oneof({ arbitrary: hostileJson(), weight: 1 }, { arbitrary: fc.oneof(...samples.map((s) => mutationsOf(s))), weight: 3 }).map((v) => JSON.stringify(v) ?? 'null');
+  const json = fc
+    .oneof(
+      { arbitrary: hostileJson(), weight: 1 },
+      { arbitrary: fc.oneof(...samples.map((s) => mutationsOf(s))), weight: 3 },
+    )
+    .map((v) => JSON.stringify(v) ?? 'null');
   const broken = fc.oneof(
     hostileString(200),
     json.chain((s) => fc.nat({ max: Math.max(0, s.length - 1) }).map((n) => s.slice(0, n))), // truncated
@@ -95,9 +122,13 @@ async function expectHandled(call: () => Promise<Response>, what: string, platfo
   const before = await storedRows();
   const res = await call();
   const text = await res.text();
-  const platformDown = platformCalls && res.status === 503 && (JSON.parse(text) as { error?: { code?: string } }).error?.code === 'unavailable';
+  const platformDown =
+    platformCalls &&
+    res.status === 503 &&
+    (JSON.parse(text) as { error?: { code?: string } }).error?.code === 'unavailable';
   if (!platformDown) expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
-  if (res.status >= 400) expect(await storedRows(), `${what} refused (${res.status}) but stored something`).toEqual(before);
+  if (res.status >= 400)
+    expect(await storedRows(), `${what} refused (${res.status}) but stored something`).toEqual(before);
   expect(Object.prototype).not.toHaveProperty('polluted');
   return res.status;
 }
@@ -112,14 +143,24 @@ const tgMessage = {
   text: 'Hello from Telegram',
   photo: [{ file_id: 'ph1', file_size: 10, width: 90, height: 90 }],
 };
-const telegramSamples = [{ update_id: 1, message: tgMessage }, { update_id: 2, edited_message: tgMessage }];
+const telegramSamples = [
+  { update_id: 1, message: tgMessage },
+  { update_id: 2, edited_message: tgMessage },
+];
 
 describe('POST /api/webhooks/telegram/:connectionId', () => {
   const post = (body: string, headers: Record<string, string>, connectionId = telegram.connectionId) =>
     // The hostile id goes where Next puts the decoded path segment: the params.
-    routes.telegram(new Request(`${TEST_WEB_URL}/api/webhooks/telegram/id`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }), {
-      params: Promise.resolve({ connectionId }),
-    });
+    routes.telegram(
+      new Request(`${TEST_WEB_URL}/api/webhooks/telegram/id`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }),
+      {
+        params: Promise.resolve({ connectionId }),
+      },
+    );
 
   it('with the right secret: any body is answered 2xx/4xx, a refused one stores nothing', async () => {
     await fc.assert(
@@ -132,11 +173,19 @@ describe('POST /api/webhooks/telegram/:connectionId', () => {
 
   it('with a hostile secret header or connection id: never 5xx, never stored', async () => {
     const header = fc.option(fc.string({ maxLength: 300 }), { nil: undefined });
-    const connectionId = fc.oneof(fc.constant('CONN'), hostileString(60).filter((s) => s.length > 0));
+    const connectionId = fc.oneof(
+      fc.constant('CONN'),
+      hostileString(60).filter((s) => s.length > 0),
+    );
     await fc.assert(
       fc.asyncProperty(header, connectionId, fc.constantFrom(...telegramSamples), async (secret, id, sample) => {
         const status = await expectHandled(
-          () => post(JSON.stringify(sample), secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret }, id === 'CONN' ? telegram.connectionId : id),
+          () =>
+            post(
+              JSON.stringify(sample),
+              secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret },
+              id === 'CONN' ? telegram.connectionId : id,
+            ),
           'telegram (hostile secret)',
         );
         expect([401, 404]).toContain(status);
@@ -146,7 +195,15 @@ describe('POST /api/webhooks/telegram/:connectionId', () => {
   });
 });
 
-const slackMessage = { type: 'message', channel: SLACK_CHANNEL, user: 'U0OPER01', ts: '1700000001.000200', thread_ts: '1700000000.000100', text: 'Hi', user_profile: { display_name: 'Sam' } };
+const slackMessage = {
+  type: 'message',
+  channel: SLACK_CHANNEL,
+  user: 'U0OPER01',
+  ts: '1700000001.000200',
+  thread_ts: '1700000000.000100',
+  text: 'Hi',
+  user_profile: { display_name: 'Sam' },
+};
 const slackSamples = [
   { type: 'event_callback', team_id: SLACK_TEAM, event_id: 'Ev0001', event_time: 1_700_000_000, event: slackMessage },
   { type: 'event_callback', team_id: SLACK_TEAM, event_id: 'Ev0002', event: { type: 'app_uninstalled' } },
@@ -155,10 +212,19 @@ const slackSamples = [
 
 describe('POST /api/webhooks/slack', () => {
   const post = (body: string, headers: Record<string, string>) =>
-    routes.slack(new Request(`${TEST_WEB_URL}/api/webhooks/slack`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }));
+    routes.slack(
+      new Request(`${TEST_WEB_URL}/api/webhooks/slack`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }),
+    );
   const signed = (body: string) => {
     const ts = String(Math.floor(Date.now() / 1000));
-    return { 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SLACK_SIGNING_SECRET, ts, body) };
+    return {
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': computeSlackSignature(SLACK_SIGNING_SECRET, ts, body),
+    };
   };
 
   it('validly signed: any body is answered 2xx/4xx, a refused one stores nothing', async () => {
@@ -172,25 +238,45 @@ describe('POST /api/webhooks/slack', () => {
 
   it('hostile signature headers: 401, nothing stored', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...slackSamples), fc.option(fc.string({ maxLength: 100 })), fc.option(fc.string({ maxLength: 100 })), async (sample, ts, sig) => {
-        const headers: Record<string, string> = {};
-        if (ts !== null) headers['x-slack-request-timestamp'] = ts;
-        if (sig !== null) headers['x-slack-signature'] = sig;
-        expect(await expectHandled(() => post(JSON.stringify(sample), headers), 'slack (hostile signature)')).toBe(401);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...slackSamples),
+        fc.option(fc.string({ maxLength: 100 })),
+        fc.option(fc.string({ maxLength: 100 })),
+        async (sample, ts, sig) => {
+          const headers: Record<string, string> = {};
+          if (ts !== null) headers['x-slack-request-timestamp'] = ts;
+          if (sig !== null) headers['x-slack-signature'] = sig;
+          expect(await expectHandled(() => post(JSON.stringify(sample), headers), 'slack (hostile signature)')).toBe(
+            401,
+          );
+        },
+      ),
       fuzzParams(50),
     );
   });
 });
 
-const discordSamples = [{ type: 1 }, { type: 2, id: '123456789012345678', data: { name: 'x' } }, { type: 3, id: '1', data: { custom_id: 'c' } }];
+const discordSamples = [
+  { type: 1 },
+  { type: 2, id: '123456789012345678', data: { name: 'x' } },
+  { type: 3, id: '1', data: { custom_id: 'c' } },
+];
 
 describe('POST /api/webhooks/discord', () => {
   const post = (body: string, headers: Record<string, string>) =>
-    routes.discord(new Request(`${TEST_WEB_URL}/api/webhooks/discord`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }));
+    routes.discord(
+      new Request(`${TEST_WEB_URL}/api/webhooks/discord`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }),
+    );
   const signed = (body: string) => {
     const ts = String(Math.floor(Date.now() / 1000));
-    return { 'x-signature-timestamp': ts, 'x-signature-ed25519': sign(null, Buffer.from(ts + body, 'utf8'), discordKeys.privateKey).toString('hex') };
+    return {
+      'x-signature-timestamp': ts,
+      'x-signature-ed25519': sign(null, Buffer.from(ts + body, 'utf8'), discordKeys.privateKey).toString('hex'),
+    };
   };
 
   it('validly signed: any body is answered 2xx/4xx and nothing is stored', async () => {
@@ -206,12 +292,19 @@ describe('POST /api/webhooks/discord', () => {
 
   it('hostile signature headers: 401', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...discordSamples), fc.option(fc.string({ maxLength: 140 })), fc.option(fc.string({ maxLength: 20 })), async (sample, sig, ts) => {
-        const headers: Record<string, string> = {};
-        if (sig !== null) headers['x-signature-ed25519'] = sig;
-        if (ts !== null) headers['x-signature-timestamp'] = ts;
-        expect(await expectHandled(() => post(JSON.stringify(sample), headers), 'discord (hostile signature)')).toBe(401);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...discordSamples),
+        fc.option(fc.string({ maxLength: 140 })),
+        fc.option(fc.string({ maxLength: 20 })),
+        async (sample, sig, ts) => {
+          const headers: Record<string, string> = {};
+          if (sig !== null) headers['x-signature-ed25519'] = sig;
+          if (ts !== null) headers['x-signature-timestamp'] = ts;
+          expect(await expectHandled(() => post(JSON.stringify(sample), headers), 'discord (hostile signature)')).toBe(
+            401,
+          );
+        },
+      ),
       fuzzParams(50),
     );
   });
@@ -226,19 +319,43 @@ describe('OAuth callbacks (Slack, Discord) under hostile query strings', () => {
     const { signDiscordState } = await import('./server/bridge-setup/discord-setup');
     // Validly signed states too, so the flows get past the state check and meet the hostile code.
     const signed = [
-      signInstallState(TEST_AUTH_SECRET, { organizationId: fuzzOrg.organizationId, projectId: fuzzOrg.projectId, channelId: null }),
-      signInstallState(TEST_AUTH_SECRET, { organizationId: fuzzOrg.organizationId, projectId: fuzzOrg.projectId, channelId: SLACK_CHANNEL, userId: fuzzOrg.userId }),
-      signDiscordState(TEST_AUTH_SECRET, { organizationId: fuzzOrg.organizationId, projectId: fuzzOrg.projectId, userId: fuzzOrg.userId }),
+      signInstallState(TEST_AUTH_SECRET, {
+        organizationId: fuzzOrg.organizationId,
+        projectId: fuzzOrg.projectId,
+        channelId: null,
+      }),
+      signInstallState(TEST_AUTH_SECRET, {
+        organizationId: fuzzOrg.organizationId,
+        projectId: fuzzOrg.projectId,
+        channelId: SLACK_CHANNEL,
+        userId: fuzzOrg.userId,
+      }),
+      signDiscordState(TEST_AUTH_SECRET, {
+        organizationId: fuzzOrg.organizationId,
+        projectId: fuzzOrg.projectId,
+        userId: fuzzOrg.userId,
+      }),
     ];
     const param = fc.option(fc.oneof(hostileString(200), fc.constant('x'.repeat(5_000))), { nil: undefined });
     const stateParam = fc.oneof(param, fc.constantFrom(...signed));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('slack', 'discord'), param, stateParam, param, async (which, code, state, error) => {
-        const url = new URL(`${TEST_WEB_URL}/api/integrations/${which}/callback`);
-        // URLSearchParams cannot carry a lone surrogate; the browser would have percent-encoded bytes instead.
-        for (const [k, v] of Object.entries({ code, state, error })) if (v !== undefined) url.searchParams.set(k, v.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
-        await expectHandled(() => (which === 'slack' ? slack : discord)(new NextRequest(url, { headers: { cookie: fuzzOrg.cookie } })), `${which} callback`, true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('slack', 'discord'),
+        param,
+        stateParam,
+        param,
+        async (which, code, state, error) => {
+          const url = new URL(`${TEST_WEB_URL}/api/integrations/${which}/callback`);
+          // URLSearchParams cannot carry a lone surrogate; the browser would have percent-encoded bytes instead.
+          for (const [k, v] of Object.entries({ code, state, error }))
+            if (v !== undefined) url.searchParams.set(k, v.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
+          await expectHandled(
+            () => (which === 'slack' ? slack : discord)(new NextRequest(url, { headers: { cookie: fuzzOrg.cookie } })),
+            `${which} callback`,
+            true,
+          );
+        },
+      ),
       fuzzParams(60),
     );
   });
@@ -254,7 +371,11 @@ describe('regressions found by fuzzing', () => {
     const res = await routes.slack(
       new Request(`${TEST_WEB_URL}/api/webhooks/slack`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SLACK_SIGNING_SECRET, ts, body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-slack-request-timestamp': ts,
+          'x-slack-signature': computeSlackSignature(SLACK_SIGNING_SECRET, ts, body),
+        },
         body,
       }),
     );
@@ -265,9 +386,16 @@ describe('regressions found by fuzzing', () => {
   });
 
   it('a Telegram update whose text holds NUL and a lone surrogate is stored with U+FFFD instead, not a 500', async () => {
-    const body = JSON.stringify({ update_id: 777_001, message: { ...tgMessage, text: 'a\u0000b\uD800c', from: { ...tgMessage.from, first_name: 'x\uDC00' } } });
+    const body = JSON.stringify({
+      update_id: 777_001,
+      message: { ...tgMessage, text: 'a\u0000b\uD800c', from: { ...tgMessage.from, first_name: 'x\uDC00' } },
+    });
     const res = await routes.telegram(
-      new Request(`${TEST_WEB_URL}/api/webhooks/telegram/id`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': telegram.secret }, body }),
+      new Request(`${TEST_WEB_URL}/api/webhooks/telegram/id`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': telegram.secret },
+        body,
+      }),
       { params: Promise.resolve({ connectionId: telegram.connectionId }) },
     );
     expect(res.status).toBe(200);
@@ -283,7 +411,11 @@ describe('regressions found by fuzzing', () => {
       const res = await routes.slack(
         new Request(`${TEST_WEB_URL}/api/webhooks/slack`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SLACK_SIGNING_SECRET, ts, body) },
+          headers: {
+            'content-type': 'application/json',
+            'x-slack-request-timestamp': ts,
+            'x-slack-signature': computeSlackSignature(SLACK_SIGNING_SECRET, ts, body),
+          },
           body,
         }),
       );

@@ -3,7 +3,13 @@
 // opens it or has a conversation to resume.
 import { APP_GLOBAL } from './shared/app-contract.js';
 import type {
-  TAppController, TAppModule, TIdentifyInput, TInitOptions, TPocketPingApi, TPocketPingStub, TPublicEvent,
+  TAppController,
+  TAppModule,
+  TIdentifyInput,
+  TInitOptions,
+  TPocketPingApi,
+  TPocketPingStub,
+  TPublicEvent,
 } from './shared/app-contract.js';
 import { parseAppearance, readableTextColor, sanitizeAppearance } from './shared/appearance.js';
 import { APP_FILES, LAZY_ASSETS, resolveAssetUrl } from './shared/app-url.js';
@@ -41,7 +47,10 @@ interface TInstance {
 }
 
 interface TTrustedTypes {
-  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): { createScriptURL(url: string): unknown };
 }
 
 const LOG_PREFIX = '[PocketPing]';
@@ -88,7 +97,13 @@ const api: TPocketPingApi = {
     const keys = storageKeys(parsed.config.projectKey);
     const isRestoredOpen = readStorage('sessionStorage', keys.open) === '1';
     const inst: TInstance = {
-      config: parsed.config, root: null, host: null, launcher: null, app: null, isLoading: false, language: guessLanguage(parsed.config.language, readStorage('localStorage', keys.appearance)),
+      config: parsed.config,
+      root: null,
+      host: null,
+      launcher: null,
+      app: null,
+      isLoading: false,
+      language: guessLanguage(parsed.config.language, readStorage('localStorage', keys.appearance)),
       wantOpen: openBeforeInit ?? isRestoredOpen,
       focusInput: openBeforeInit === true,
     };
@@ -186,7 +201,10 @@ function guessLanguage(option: TLanguage | undefined, cachedAppearance: string |
   } catch {
     // a broken cache only loses the hint
   }
-  return pickLanguage([option, typeof setting === 'string' && setting !== 'auto' ? setting : undefined], navigator.languages ?? [navigator.language]);
+  return pickLanguage(
+    [option, typeof setting === 'string' && setting !== 'auto' ? setting : undefined],
+    navigator.languages ?? [navigator.language],
+  );
 }
 
 function findLoaderScript(): HTMLScriptElement | null {
@@ -221,7 +239,9 @@ function attach(inst: TInstance) {
  * are silent: the launcher keeps what it has, the next page tries again.
  */
 function boot(inst: TInstance, keys: ReturnType<typeof storageKeys>) {
-  fetch(`${inst.config.realtimeUrl}${WIDGET_BOOT_PATH}?key=${encodeURIComponent(inst.config.projectKey)}`, { credentials: 'omit' })
+  fetch(`${inst.config.realtimeUrl}${WIDGET_BOOT_PATH}?key=${encodeURIComponent(inst.config.projectKey)}`, {
+    credentials: 'omit',
+  })
     .then((r) => (r.ok ? (r.json() as Promise<{ appearance?: Record<string, unknown> }>) : null))
     .then((b) => {
       if (!b?.appearance || instance !== inst) return;
@@ -280,7 +300,18 @@ function ensureApp(inst: TInstance) {
     .then((mod) => {
       inst.isLoading = false;
       if (instance !== inst) return; // destroyed while loading
-      inst.app = mod.mount({ root, config: inst.config, language: inst.language, isOpen: inst.wantOpen, focusInput: inst.focusInput, nonce, notify, identity: pendingIdentity, events: pendingEvents, loadAsset });
+      inst.app = mod.mount({
+        root,
+        config: inst.config,
+        language: inst.language,
+        isOpen: inst.wantOpen,
+        focusInput: inst.focusInput,
+        nonce,
+        notify,
+        identity: pendingIdentity,
+        events: pendingEvents,
+        loadAsset,
+      });
       pendingIdentity = null;
       pendingEvents = [];
       inst.launcher = null;
@@ -340,7 +371,11 @@ function setScriptSrc(tag: HTMLScriptElement, url: string) {
       scriptUrlPolicy ??= trustedTypes.createPolicy('pocketping', {
         createScriptURL(value) {
           const src = loaderSrc;
-          if (!src || ![...Object.values(APP_FILES), ...LAZY_ASSETS].some((file) => value === resolveAssetUrl(src, file, VERSION))) throw new TypeError('unexpected script URL');
+          if (
+            !src ||
+            ![...Object.values(APP_FILES), ...LAZY_ASSETS].some((file) => value === resolveAssetUrl(src, file, VERSION))
+          )
+            throw new TypeError('unexpected script URL');
           return value;
         },
       });

@@ -37,12 +37,22 @@ const ZWorkerEnv = z.object({
   /** How often the worker looks for new or removed Telegram connections to poll (ms). */
   TELEGRAM_POLL_RESCAN_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   /** Largest platform file taken in either direction (bytes). */
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** Attachment storage: the same variables as web, realtime and worker (all must point at the same place). */
   ...storageEnvFields,
   /** Base of the signed attachment URLs in messages the worker pushes to widgets (realtime serves them). */
   REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL.default('http://localhost:3001'),
-  FILE_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
+  FILE_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(7 * 24 * 3600)
+    .default(3600),
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;
 

@@ -13,7 +13,20 @@ const worker = await startWorker({
   databaseUrl: env.DATABASE_URL,
   redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
   keyRing,
-  bridges: { telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE }, slack: { apiUrl: env.SLACK_API_URL, appToken: env.SLACK_APP_TOKEN, channelPostsPer10s: env.SLACK_CHANNEL_POSTS_PER_10S, tenantPostsPer10s: env.SLACK_TENANT_POSTS_PER_10S }, discord: { apiUrl: env.DISCORD_API_URL, botToken: env.DISCORD_BOT_TOKEN, tenantPostsPer10s: env.DISCORD_TENANT_POSTS_PER_10S } },
+  bridges: {
+    telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE },
+    slack: {
+      apiUrl: env.SLACK_API_URL,
+      appToken: env.SLACK_APP_TOKEN,
+      channelPostsPer10s: env.SLACK_CHANNEL_POSTS_PER_10S,
+      tenantPostsPer10s: env.SLACK_TENANT_POSTS_PER_10S,
+    },
+    discord: {
+      apiUrl: env.DISCORD_API_URL,
+      botToken: env.DISCORD_BOT_TOKEN,
+      tenantPostsPer10s: env.DISCORD_TENANT_POSTS_PER_10S,
+    },
+  },
   concurrency: env.WORKER_CONCURRENCY,
   sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   log,
@@ -22,7 +35,11 @@ const worker = await startWorker({
   storageQuotaFor: flatStorageQuota(env.STORAGE_QUOTA_BYTES_PER_ORG),
   fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
   maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
-  telegramPolling: { mode: env.TELEGRAM_UPDATES_MODE, pollTimeoutSeconds: env.TELEGRAM_POLL_TIMEOUT_SECONDS, rescanMs: env.TELEGRAM_POLL_RESCAN_MS },
+  telegramPolling: {
+    mode: env.TELEGRAM_UPDATES_MODE,
+    pollTimeoutSeconds: env.TELEGRAM_POLL_TIMEOUT_SECONDS,
+    rescanMs: env.TELEGRAM_POLL_RESCAN_MS,
+  },
 });
 log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
 

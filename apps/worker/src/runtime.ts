@@ -2,7 +2,19 @@ import { Worker, type Job } from 'bullmq';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createBridgeRegistry, type TBridgesConfig } from '@pocketping/bridges';
 import { createDb, createSqlPool } from '@pocketping/db';
-import { DASHBOARD_NAMESPACE, QUEUES, bullPrefix, cappedBackoff, createDashboardPush, createPairLock, createProducer, createRateLimiter, createRedis, socketIoKey, type TRedisConfig } from '@pocketping/jobs';
+import {
+  DASHBOARD_NAMESPACE,
+  QUEUES,
+  bullPrefix,
+  cappedBackoff,
+  createDashboardPush,
+  createPairLock,
+  createProducer,
+  createRateLimiter,
+  createRedis,
+  socketIoKey,
+  type TRedisConfig,
+} from '@pocketping/jobs';
 import { Emitter } from '@socket.io/redis-emitter';
 import { createConversationPorts } from '@pocketping/conversations';
 import { flatStorageQuota, type TFileUrlSigner, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
@@ -51,7 +63,10 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const fileUrls = deps.fileUrls ?? null;
   const ctx: TWorkerContext = {
     db,
-    sql: createSqlPool(deps.databaseUrl, { poolSize: Math.min(10, deps.concurrency), onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error (idle connection dropped)') }),
+    sql: createSqlPool(deps.databaseUrl, {
+      poolSize: Math.min(10, deps.concurrency),
+      onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error (idle connection dropped)'),
+    }),
     redis,
     producer,
     bridges: createBridgeRegistry(deps.bridges),
@@ -87,13 +102,29 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     stalledInterval: 5_000,
   };
   const onFailed = (queue: string) => (job: Job | undefined, err: Error) =>
-    deps.log[err instanceof RetryLaterError ? 'debug' : 'warn']({ queue, jobId: job?.id, tenantId: (job?.data as { organizationId?: string } | undefined)?.organizationId, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+    deps.log[err instanceof RetryLaterError ? 'debug' : 'warn'](
+      {
+        queue,
+        jobId: job?.id,
+        tenantId: (job?.data as { organizationId?: string } | undefined)?.organizationId,
+        attempts: job?.attemptsMade,
+        err: err.message,
+      },
+      'job failed',
+    );
 
-  const delivery = new Worker(QUEUES.delivery, (job, token) => processDeliverJob(ctx, job, token), { ...common, connection: createRedis(deps.redis.url, 'worker') });
-  const inbound = new Worker(QUEUES.inbound, (job, token) => processInboundJob(ctx, job, token), { ...common, connection: createRedis(deps.redis.url, 'worker') });
+  const delivery = new Worker(QUEUES.delivery, (job, token) => processDeliverJob(ctx, job, token), {
+    ...common,
+    connection: createRedis(deps.redis.url, 'worker'),
+  });
+  const inbound = new Worker(QUEUES.inbound, (job, token) => processInboundJob(ctx, job, token), {
+    ...common,
+    connection: createRedis(deps.redis.url, 'worker'),
+  });
   delivery.on('failed', onFailed(QUEUES.delivery));
   inbound.on('failed', onFailed(QUEUES.inbound));
-  for (const w of [delivery, inbound]) w.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
+  for (const w of [delivery, inbound])
+    w.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
 
   const sweep = () => sweepOnce(ctx, Math.max(1_000, deps.sweepIntervalMs));
   // First sweep right away: after a crash, whatever was pending is picked up at once.
@@ -106,11 +137,41 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const timer = setInterval(() => void runSweep(), deps.sweepIntervalMs);
 
   await Promise.all([delivery.waitUntilReady(), inbound.waitUntilReady()]);
-  const visitorWorker = await startVisitorWorker({ ctx, db: ctx.db, redis, redisConfig: deps.redis, producer: ctx.producer, concurrency: deps.concurrency, log: deps.log });
+  const visitorWorker = await startVisitorWorker({
+    ctx,
+    db: ctx.db,
+    redis,
+    redisConfig: deps.redis,
+    producer: ctx.producer,
+    concurrency: deps.concurrency,
+    log: deps.log,
+  });
   // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
-  const slackSocket = deps.bridges.slack?.appToken ? startSlackSocket({ db: ctx.db, producer: ctx.producer, log: deps.log, appToken: deps.bridges.slack.appToken, apiUrl: deps.bridges.slack.apiUrl }) : null;
-  const telegramPolling = deps.telegramPolling ? startTelegramPolling(ctx, { ...deps.telegramPolling, apiRoot: deps.bridges.telegram.apiRoot, redisPrefix: deps.redis.prefix }) : null;
-  const discord = deps.bridges.discord?.botToken ? startDiscordGateway({ db: ctx.db, producer: ctx.producer, log: deps.log, botToken: deps.bridges.discord.botToken, apiUrl: deps.bridges.discord.apiUrl }) : null;
+  const slackSocket = deps.bridges.slack?.appToken
+    ? startSlackSocket({
+        db: ctx.db,
+        producer: ctx.producer,
+        log: deps.log,
+        appToken: deps.bridges.slack.appToken,
+        apiUrl: deps.bridges.slack.apiUrl,
+      })
+    : null;
+  const telegramPolling = deps.telegramPolling
+    ? startTelegramPolling(ctx, {
+        ...deps.telegramPolling,
+        apiRoot: deps.bridges.telegram.apiRoot,
+        redisPrefix: deps.redis.prefix,
+      })
+    : null;
+  const discord = deps.bridges.discord?.botToken
+    ? startDiscordGateway({
+        db: ctx.db,
+        producer: ctx.producer,
+        log: deps.log,
+        botToken: deps.bridges.discord.botToken,
+        apiUrl: deps.bridges.discord.apiUrl,
+      })
+    : null;
 
   return {
     ctx,

@@ -29,7 +29,10 @@ describe('buildPrompt', () => {
     expect(system).toContain('handoff_to_human');
     expect(system).toContain('<source id="1" title="Opening hours" url="https://shop.example/hours">\nWe open 9am');
     expect(system).toContain('<source id="2" title="Shipping">');
-    expect(p.sources).toEqual([{ title: 'Opening hours', url: 'https://shop.example/hours' }, { title: 'Shipping', url: null }]);
+    expect(p.sources).toEqual([
+      { title: 'Opening hours', url: 'https://shop.example/hours' },
+      { title: 'Shipping', url: null },
+    ]);
     expect(p.messages.slice(1)).toEqual([
       { role: 'user', content: 'Hello' },
       { role: 'assistant', content: 'Hi, how can I help?', name: 'team_member' },
@@ -56,12 +59,18 @@ describe('buildPrompt', () => {
     expect(all).not.toContain('owes us money');
     expect(all).not.toContain('removed text');
     expect(all).not.toContain('reopened');
-    expect(p.messages.slice(1)).toEqual([{ role: 'user', content: 'Question' }, { role: 'user', content: 'Still there?' }]);
+    expect(p.messages.slice(1)).toEqual([
+      { role: 'user', content: 'Question' },
+      { role: 'user', content: 'Still there?' },
+    ]);
     expect(systemOf(p)).toContain('no knowledge was found');
   });
 
   it('keeps at most maxMessages, dropping the oldest', () => {
-    const history: TPromptTurn[] = Array.from({ length: 30 }, (_, i) => ({ sender: i % 2 ? 'operator' : 'visitor', body: `m${i}` }));
+    const history: TPromptTurn[] = Array.from({ length: 30 }, (_, i) => ({
+      sender: i % 2 ? 'operator' : 'visitor',
+      body: `m${i}`,
+    }));
     const p = buildPrompt({ settings, knowledge: [], history, limits: { maxMessages: 5 } });
     expect(p.messages.slice(1).map((m) => m.content)).toEqual(['m25', 'm26', 'm27', 'm28', 'm29']);
     expect(p.droppedMessages).toBe(25);
@@ -78,15 +87,29 @@ describe('buildPrompt', () => {
     const chars = p.messages.slice(1).reduce((n, m) => n + String(m.content).length, 0);
     expect(chars).toBeLessThanOrEqual(120);
 
-    const huge = buildPrompt({ settings, knowledge: [], history: [{ sender: 'visitor', body: `${'x'.repeat(500)} END?` }], limits: { maxHistoryChars: 100 } });
+    const huge = buildPrompt({
+      settings,
+      knowledge: [],
+      history: [{ sender: 'visitor', body: `${'x'.repeat(500)} END?` }],
+      limits: { maxHistoryChars: 100 },
+    });
     const only = huge.messages[1]!.content as string;
     expect(only.length).toBe(100);
     expect(only.endsWith('END?')).toBe(true);
   });
 
   it('bounds the knowledge: later snippets dropped, one cut short, sources only for what is in the prompt', () => {
-    const many = Array.from({ length: 10 }, (_, i) => ({ title: `T${i}`, url: `https://s.example/${i}`, text: 'k'.repeat(100) }));
-    const p = buildPrompt({ settings, knowledge: many, history: [{ sender: 'visitor', body: 'q' }], limits: { maxKnowledgeChars: 250 } });
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      title: `T${i}`,
+      url: `https://s.example/${i}`,
+      text: 'k'.repeat(100),
+    }));
+    const p = buildPrompt({
+      settings,
+      knowledge: many,
+      history: [{ sender: 'visitor', body: 'q' }],
+      limits: { maxKnowledgeChars: 250 },
+    });
     expect(p.sources.map((s) => s.title)).toEqual(['T0', 'T1', 'T2']);
     expect(systemOf(p)).not.toContain('T3');
   });

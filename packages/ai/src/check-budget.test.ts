@@ -6,19 +6,34 @@ describe('checkBudget', () => {
   const settings = ZAiSettings.parse({ monthlyBudget: { maxReplies: 10, maxTokens: 1000 } });
 
   it('allows under both limits and says what is left', () => {
-    expect(checkBudget({ settings, usedThisMonth: { replies: 3, tokens: 400 } })).toEqual({ allowed: true, remaining: { replies: 7, tokens: 600 } });
+    expect(checkBudget({ settings, usedThisMonth: { replies: 3, tokens: 400 } })).toEqual({
+      allowed: true,
+      remaining: { replies: 7, tokens: 600 },
+    });
   });
   it('refuses at the reply limit', () => {
-    expect(checkBudget({ settings, usedThisMonth: { replies: 10, tokens: 0 } })).toEqual({ allowed: false, reason: 'replies_exhausted' });
+    expect(checkBudget({ settings, usedThisMonth: { replies: 10, tokens: 0 } })).toEqual({
+      allowed: false,
+      reason: 'replies_exhausted',
+    });
   });
   it('refuses at the token limit', () => {
-    expect(checkBudget({ settings, usedThisMonth: { replies: 0, tokens: 1000 } })).toEqual({ allowed: false, reason: 'tokens_exhausted' });
-    expect(checkBudget({ settings, usedThisMonth: { replies: 0, tokens: 5000 } })).toEqual({ allowed: false, reason: 'tokens_exhausted' });
+    expect(checkBudget({ settings, usedThisMonth: { replies: 0, tokens: 1000 } })).toEqual({
+      allowed: false,
+      reason: 'tokens_exhausted',
+    });
+    expect(checkBudget({ settings, usedThisMonth: { replies: 0, tokens: 5000 } })).toEqual({
+      allowed: false,
+      reason: 'tokens_exhausted',
+    });
   });
   it('a zero budget allows nothing', () => {
     const zero = ZAiSettings.parse({ monthlyBudget: { maxReplies: 0 } });
     expect(zero.monthlyBudget.maxTokens).toBe(DEFAULT_AI_SETTINGS.monthlyBudget.maxTokens);
-    expect(checkBudget({ settings: zero, usedThisMonth: { replies: 0, tokens: 0 } })).toEqual({ allowed: false, reason: 'replies_exhausted' });
+    expect(checkBudget({ settings: zero, usedThisMonth: { replies: 0, tokens: 0 } })).toEqual({
+      allowed: false,
+      reason: 'replies_exhausted',
+    });
   });
 });
 
@@ -46,6 +61,9 @@ describe('ZAiSettings', () => {
     expect(bad({ assistantName: '   ' })).toBe('assistantName');
     expect(bad({ monthlyBudget: { maxTokens: -5 } })).toBe('monthlyBudget.maxTokens');
     expect(bad({ surprise: true })).toBe('');
-    expect(ZAiSettings.parse({ avatarUrl: 'https://cdn.example.com/pip.png', takeoverDelaySeconds: 0 })).toMatchObject({ avatarUrl: 'https://cdn.example.com/pip.png', takeoverDelaySeconds: 0 });
+    expect(ZAiSettings.parse({ avatarUrl: 'https://cdn.example.com/pip.png', takeoverDelaySeconds: 0 })).toMatchObject({
+      avatarUrl: 'https://cdn.example.com/pip.png',
+      takeoverDelaySeconds: 0,
+    });
   });
 });

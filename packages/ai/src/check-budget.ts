@@ -13,7 +13,13 @@ export type TBudgetCheck =
  * Whether one more AI reply fits the project's monthly budget. Checked before each completion, so the reply that
  * crosses the token line still goes out (its size is only known afterwards) and the next one is refused.
  */
-export function checkBudget({ settings, usedThisMonth }: { settings: Pick<TAiSettings, 'monthlyBudget'>; usedThisMonth: TAiUsageThisMonth }): TBudgetCheck {
+export function checkBudget({
+  settings,
+  usedThisMonth,
+}: {
+  settings: Pick<TAiSettings, 'monthlyBudget'>;
+  usedThisMonth: TAiUsageThisMonth;
+}): TBudgetCheck {
   const { maxReplies, maxTokens } = settings.monthlyBudget;
   const replies = Math.max(0, usedThisMonth.replies);
   const tokens = Math.max(0, usedThisMonth.tokens);

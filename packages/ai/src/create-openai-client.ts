@@ -13,6 +13,11 @@ export interface TOpenAiClientConfig {
   maxRetries?: number;
 }
 
-export function createOpenAiClient({ apiKey, baseURL, timeoutMs = 30_000, maxRetries = 0 }: TOpenAiClientConfig): OpenAI {
+export function createOpenAiClient({
+  apiKey,
+  baseURL,
+  timeoutMs = 30_000,
+  maxRetries = 0,
+}: TOpenAiClientConfig): OpenAI {
   return new OpenAI({ apiKey, baseURL, timeout: timeoutMs, maxRetries });
 }

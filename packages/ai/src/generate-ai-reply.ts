@@ -11,10 +11,13 @@ export const HANDOFF_TOOL: OpenAI.Chat.ChatCompletionFunctionTool = {
   type: 'function',
   function: {
     name: HANDOFF_TOOL_NAME,
-    description: 'Hand the conversation over to a human team member. Use it when the visitor asks for a person or the knowledge cannot answer.',
+    description:
+      'Hand the conversation over to a human team member. Use it when the visitor asks for a person or the knowledge cannot answer.',
     parameters: {
       type: 'object',
-      properties: { reason: { type: 'string', description: 'One short sentence for the team: why a human is needed.' } },
+      properties: {
+        reason: { type: 'string', description: 'One short sentence for the team: why a human is needed.' },
+      },
       required: ['reason'],
       additionalProperties: false,
     },
@@ -52,7 +55,10 @@ const ZHandoffArgs = z.object({ reason: z.string() });
 const MARKER = /\s?\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
 
 /** Maps the model's [n] markers to the prompt's sources (first citation first), and takes the markers out of the text. */
-export function extractSources(text: string, sources: readonly TPromptSource[]): { text: string; sources: TPromptSource[] } {
+export function extractSources(
+  text: string,
+  sources: readonly TPromptSource[],
+): { text: string; sources: TPromptSource[] } {
   const cited: number[] = [];
   const stripped = text.replace(MARKER, (_m, list: string) => {
     for (const n of list.split(',').map((s) => Number(s.trim()))) {
@@ -60,7 +66,13 @@ export function extractSources(text: string, sources: readonly TPromptSource[]):
     }
     return '';
   });
-  return { text: stripped.replace(/[ \t]+([.,;:!?])/g, '$1').replace(/[ \t]{2,}/g, ' ').trim(), sources: cited.map((n) => sources[n - 1]!) };
+  return {
+    text: stripped
+      .replace(/[ \t]+([.,;:!?])/g, '$1')
+      .replace(/[ \t]{2,}/g, ' ')
+      .trim(),
+    sources: cited.map((n) => sources[n - 1]!),
+  };
 }
 
 /** Usage as the provider reports it; a compatible server that reports none counts as 0 (budgets then count replies). */
@@ -96,9 +108,16 @@ function interpret(turn: TRawTurn, prompt: TPrompt): TAiReply {
     }
     return { kind: 'handoff', reason: clip(reason || 'no reason given', REASON_MAX), usage };
   }
-  if (turn.finishReason === 'content_filter') return { kind: 'error', retryable: false, message: 'the provider filtered the answer', usage };
+  if (turn.finishReason === 'content_filter')
+    return { kind: 'error', retryable: false, message: 'the provider filtered the answer', usage };
   const { text, sources } = extractSources(turn.content.trim(), prompt.sources);
-  if (!text) return { kind: 'error', retryable: true, message: turn.refusal ? 'the model refused to answer' : 'the model returned no text', usage };
+  if (!text)
+    return {
+      kind: 'error',
+      retryable: true,
+      message: turn.refusal ? 'the model refused to answer' : 'the model returned no text',
+      usage,
+    };
   return { kind: 'answer', text: clip(text, LIMITS.messageBodyMax), sources, usage };
 }
 
@@ -129,14 +148,25 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 /** 429, 408, 409 and 5xx, and anything that never got an answer, may work later; the rest will not without a change. */
 export function classifyAiError(err: unknown): Extract<TAiReply, { kind: 'error' }> {
   if (err instanceof OpenAI.APIUserAbortError) return { kind: 'error', retryable: false, message: 'aborted' };
-  if (err instanceof OpenAI.APIConnectionError) return { kind: 'error', retryable: true, message: clip(`provider unreachable: ${err.message}`, ERROR_MESSAGE_MAX) };
+  if (err instanceof OpenAI.APIConnectionError)
+    return { kind: 'error', retryable: true, message: clip(`provider unreachable: ${err.message}`, ERROR_MESSAGE_MAX) };
   if (err instanceof OpenAI.APIError) {
     const status = typeof err.status === 'number' ? err.status : undefined;
     const retryable = status === undefined || status === 408 || status === 409 || status === 429 || status >= 500;
     const after = retryAfterMs(err.headers);
-    return { kind: 'error', retryable, message: clip(err.message, ERROR_MESSAGE_MAX), ...(status !== undefined ? { status } : {}), ...(after !== undefined ? { retryAfterMs: after } : {}) };
+    return {
+      kind: 'error',
+      retryable,
+      message: clip(err.message, ERROR_MESSAGE_MAX),
+      ...(status !== undefined ? { status } : {}),
+      ...(after !== undefined ? { retryAfterMs: after } : {}),
+    };
   }
-  return { kind: 'error', retryable: false, message: clip(err instanceof Error ? err.message : String(err), ERROR_MESSAGE_MAX) };
+  return {
+    kind: 'error',
+    retryable: false,
+    message: clip(err instanceof Error ? err.message : String(err), ERROR_MESSAGE_MAX),
+  };
 }
 
 /**
@@ -167,7 +197,9 @@ export async function generateAiReply({
     {
       content: choice.message.content ?? '',
       refusal: choice.message.refusal,
-      toolCalls: (choice.message.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [{ name: c.function.name, arguments: c.function.arguments }] : [])),
+      toolCalls: (choice.message.tool_calls ?? []).flatMap((c) =>
+        c.type === 'function' ? [{ name: c.function.name, arguments: c.function.arguments }] : [],
+      ),
       finishReason: choice.finish_reason,
       usage,
     },
@@ -203,7 +235,10 @@ export async function streamAiReply({
   const toolCalls = new Map<number, { name: string; arguments: string }>();
   let shown = '';
   try {
-    const stream = await client.chat.completions.create({ ...requestOf(settings, prompt), stream: true, stream_options: { include_usage: true } }, signal ? { signal } : undefined);
+    const stream = await client.chat.completions.create(
+      { ...requestOf(settings, prompt), stream: true, stream_options: { include_usage: true } },
+      signal ? { signal } : undefined,
+    );
     for await (const chunk of stream) {
       if (chunk.model) model = chunk.model;
       if (chunk.usage) reported = chunk.usage;
@@ -231,6 +266,15 @@ export async function streamAiReply({
   }
   // The SDK ends the iteration quietly when the signal fires: what arrived so far is not an answer.
   if (signal?.aborted) return aborted;
-  if (finishReason === null) return { kind: 'error', retryable: true, message: 'the stream ended before the answer was complete', usage: usageOf(reported, model) };
-  return interpret({ content, refusal, toolCalls: [...toolCalls.values()], finishReason, usage: usageOf(reported, model) }, prompt);
+  if (finishReason === null)
+    return {
+      kind: 'error',
+      retryable: true,
+      message: 'the stream ended before the answer was complete',
+      usage: usageOf(reported, model),
+    };
+  return interpret(
+    { content, refusal, toolCalls: [...toolCalls.values()], finishReason, usage: usageOf(reported, model) },
+    prompt,
+  );
 }

@@ -16,7 +16,8 @@
  * unauthorized, 50001 Missing Access / 50013 Missing Permissions → forbidden, 10003 Unknown Channel on the
  * target channel → target_gone and on a thread → thread_gone, 429 → rate_limited.
  */
-export type TBridgeErrorKind = 'rate_limited' | 'thread_gone' | 'unauthorized' | 'forbidden' | 'target_gone' | 'transient' | 'rejected';
+export type TBridgeErrorKind =
+  'rate_limited' | 'thread_gone' | 'unauthorized' | 'forbidden' | 'target_gone' | 'transient' | 'rejected';
 
 export class BridgeError extends Error {
   readonly kind: TBridgeErrorKind;
@@ -25,7 +26,14 @@ export class BridgeError extends Error {
   readonly platformCode: number | string | null;
   readonly retryAfterMs: number | null;
 
-  constructor(input: { kind: TBridgeErrorKind; platform: string; method: string; message: string; platformCode?: number | string | null; retryAfterMs?: number | null }) {
+  constructor(input: {
+    kind: TBridgeErrorKind;
+    platform: string;
+    method: string;
+    message: string;
+    platformCode?: number | string | null;
+    retryAfterMs?: number | null;
+  }) {
     super(`${input.platform}.${input.method}: ${input.message}`);
     this.name = 'BridgeError';
     this.kind = input.kind;

@@ -8,7 +8,10 @@ describe('parseOperatorCommand', () => {
     expect(parseOperatorCommand('/reopen')).toEqual({ name: 'reopen' });
     expect(parseOperatorCommand('!INFO')).toEqual({ name: 'info' });
     expect(parseOperatorCommand('/help')).toEqual({ name: 'help' });
-    expect(parseOperatorCommand('/note called them back\nsecond line')).toEqual({ name: 'note', text: 'called them back\nsecond line' });
+    expect(parseOperatorCommand('/note called them back\nsecond line')).toEqual({
+      name: 'note',
+      text: 'called them back\nsecond line',
+    });
     expect(parseOperatorCommand('!ai on')).toEqual({ name: 'ai', on: true });
     expect(parseOperatorCommand('/ai off')).toEqual({ name: 'ai', on: false });
   });
@@ -30,7 +33,17 @@ describe('parseOperatorCommand', () => {
 
 describe('cardText', () => {
   it('lists what is known, skips what is not', () => {
-    const t = cardText({ conversationId: 'c1', visitorName: 'Ann', visitorEmail: null, pageUrl: 'https://a.test/p', referrer: null, userAgent: null, location: null, extra: { Plan: 'pro' }, status: 'open' });
+    const t = cardText({
+      conversationId: 'c1',
+      visitorName: 'Ann',
+      visitorEmail: null,
+      pageUrl: 'https://a.test/p',
+      referrer: null,
+      userAgent: null,
+      location: null,
+      extra: { Plan: 'pro' },
+      status: 'open',
+    });
     expect(t).toBe('Visitor card\nName: Ann\nPage: https://a.test/p\nPlan: pro\nStatus: open');
   });
 });

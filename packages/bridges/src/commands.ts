@@ -59,6 +59,7 @@ export function cardText(card: TConversationCard): string {
   add('Browser', card.userAgent);
   for (const [k, v] of Object.entries(card.extra ?? {})) add(k, v);
   if (card.status) lines.push(`Status: ${card.status}`);
-  if (card.visitorOnline !== undefined) lines.push(`Visitor: ${card.visitorOnline ? 'on the site now' : 'not on the site'}`);
+  if (card.visitorOnline !== undefined)
+    lines.push(`Visitor: ${card.visitorOnline ? 'on the site now' : 'not on the site'}`);
   return lines.join('\n');
 }

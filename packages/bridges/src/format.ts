@@ -14,7 +14,12 @@ export function truncate(text: string, max: number): string {
   return `${cut.join('')}…`;
 }
 
-const SOURCE_LABELS: Record<string, string> = { telegram: 'Telegram', discord: 'Discord', slack: 'Slack', web: 'the dashboard' };
+const SOURCE_LABELS: Record<string, string> = {
+  telegram: 'Telegram',
+  discord: 'Discord',
+  slack: 'Slack',
+  web: 'the dashboard',
+};
 
 export function sourceLabel(source: string): string {
   return SOURCE_LABELS[source] ?? source;

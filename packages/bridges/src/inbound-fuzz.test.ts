@@ -21,9 +21,24 @@ const TELEGRAM_CHAT = '-1001234567890';
 const SLACK = { team: 'T0TEAM01', channel: 'C0CHAN01', botUser: 'U0BOT001' };
 const DISCORD = { guild: '111111111111111111', channel: '222222222222222222' };
 
-const telegramTarget: TBridgeTarget = { connectionId: 'conn_tg', credentials: { botToken: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789' }, targetId: TELEGRAM_CHAT, targetScope: null };
-const slackTarget: TBridgeTarget = { connectionId: 'conn_sl', credentials: { botToken: 'xoxb-0000000000-abcdefghij', teamId: SLACK.team, botUserId: SLACK.botUser }, targetId: SLACK.channel, targetScope: SLACK.team };
-const discordTarget: TBridgeTarget = { connectionId: 'conn_dc', credentials: { guildId: DISCORD.guild, channelId: DISCORD.channel }, targetId: DISCORD.channel, targetScope: DISCORD.guild };
+const telegramTarget: TBridgeTarget = {
+  connectionId: 'conn_tg',
+  credentials: { botToken: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789' },
+  targetId: TELEGRAM_CHAT,
+  targetScope: null,
+};
+const slackTarget: TBridgeTarget = {
+  connectionId: 'conn_sl',
+  credentials: { botToken: 'xoxb-0000000000-abcdefghij', teamId: SLACK.team, botUserId: SLACK.botUser },
+  targetId: SLACK.channel,
+  targetScope: SLACK.team,
+};
+const discordTarget: TBridgeTarget = {
+  connectionId: 'conn_dc',
+  credentials: { guildId: DISCORD.guild, channelId: DISCORD.channel },
+  targetId: DISCORD.channel,
+  targetScope: DISCORD.guild,
+};
 
 const tgMessage = {
   message_id: 7,
@@ -37,7 +52,10 @@ const tgMessage = {
   photo: [{ file_id: 'ph1', file_size: 10, width: 90, height: 90 }],
   document: { file_id: 'doc1', file_name: 'a.pdf', mime_type: 'application/pdf', file_size: 100 },
 };
-const telegramSamples = [{ update_id: 9001, message: tgMessage }, { update_id: 9002, edited_message: { ...tgMessage, edit_date: 1_764_000_100 } }];
+const telegramSamples = [
+  { update_id: 9001, message: tgMessage },
+  { update_id: 9002, edited_message: { ...tgMessage, edit_date: 1_764_000_100 } },
+];
 
 const slackMessage = {
   type: 'message',
@@ -47,13 +65,41 @@ const slackMessage = {
   thread_ts: '1700000000.000100',
   text: 'Hi <@U0OPER01|sam> see <https://x.test|x> &amp; <!here>',
   user_profile: { display_name: 'Sam', real_name: 'Sam Doe', name: 'sam' },
-  files: [{ id: 'F0001', name: 'a.png', mimetype: 'image/png', size: 3, url_private: 'https://files.slack.test/a.png', mode: 'hosted' }],
+  files: [
+    {
+      id: 'F0001',
+      name: 'a.png',
+      mimetype: 'image/png',
+      size: 3,
+      url_private: 'https://files.slack.test/a.png',
+      mode: 'hosted',
+    },
+  ],
 };
-const slackEnvelope = (event: unknown) => ({ type: 'event_callback', team_id: SLACK.team, api_app_id: 'A0APP', event_id: 'Ev0001', event_time: 1_700_000_000, event });
+const slackEnvelope = (event: unknown) => ({
+  type: 'event_callback',
+  team_id: SLACK.team,
+  api_app_id: 'A0APP',
+  event_id: 'Ev0001',
+  event_time: 1_700_000_000,
+  event,
+});
 const slackSamples = [
   slackEnvelope(slackMessage),
-  slackEnvelope({ type: 'message', subtype: 'message_changed', channel: SLACK.channel, message: { ...slackMessage, text: 'edited' }, previous_message: slackMessage }),
-  slackEnvelope({ type: 'message', subtype: 'message_deleted', channel: SLACK.channel, deleted_ts: slackMessage.ts, previous_message: slackMessage }),
+  slackEnvelope({
+    type: 'message',
+    subtype: 'message_changed',
+    channel: SLACK.channel,
+    message: { ...slackMessage, text: 'edited' },
+    previous_message: slackMessage,
+  }),
+  slackEnvelope({
+    type: 'message',
+    subtype: 'message_deleted',
+    channel: SLACK.channel,
+    deleted_ts: slackMessage.ts,
+    previous_message: slackMessage,
+  }),
   slackEnvelope({ type: 'app_uninstalled' }),
   slackEnvelope({ type: 'tokens_revoked', tokens: { bot: [SLACK.botUser], oauth: [] } }),
 ];
@@ -70,16 +116,42 @@ const discordSample = (t: string) => ({
     edited_timestamp: t === 'MESSAGE_UPDATE' ? '2026-01-01T00:00:00.000Z' : null,
     author: { id: '555555555555555555', username: 'dora', global_name: 'Dora', bot: false },
     member: { nick: 'Dora M' },
-    attachments: [{ id: '666666666666666666', filename: 'a.png', size: 3, url: 'https://cdn.discordapp.com/attachments/a.png', content_type: 'image/png' }],
+    attachments: [
+      {
+        id: '666666666666666666',
+        filename: 'a.png',
+        size: 3,
+        url: 'https://cdn.discordapp.com/attachments/a.png',
+        content_type: 'image/png',
+      },
+    ],
   },
   parent_id: DISCORD.channel,
 });
 const discordSamples = ['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE'].map(discordSample);
 
 const bridges: { name: string; bridge: TBridge; target: TBridgeTarget; chat: string; samples: unknown[] }[] = [
-  { name: 'telegram', bridge: createTelegramBridge({ apiRoot: 'http://127.0.0.1:9' }), target: telegramTarget, chat: TELEGRAM_CHAT, samples: telegramSamples },
-  { name: 'slack', bridge: createSlackBridge({ apiUrl: 'http://127.0.0.1:9/api/' }), target: slackTarget, chat: SLACK.channel, samples: slackSamples },
-  { name: 'discord', bridge: createDiscordBridge({ apiUrl: 'http://127.0.0.1:9/api' }), target: discordTarget, chat: DISCORD.channel, samples: discordSamples },
+  {
+    name: 'telegram',
+    bridge: createTelegramBridge({ apiRoot: 'http://127.0.0.1:9' }),
+    target: telegramTarget,
+    chat: TELEGRAM_CHAT,
+    samples: telegramSamples,
+  },
+  {
+    name: 'slack',
+    bridge: createSlackBridge({ apiUrl: 'http://127.0.0.1:9/api/' }),
+    target: slackTarget,
+    chat: SLACK.channel,
+    samples: slackSamples,
+  },
+  {
+    name: 'discord',
+    bridge: createDiscordBridge({ apiUrl: 'http://127.0.0.1:9/api' }),
+    target: discordTarget,
+    chat: DISCORD.channel,
+    samples: discordSamples,
+  },
 ];
 
 /** The action is well-formed, and whatever names a thread names one in the connection's own chat/channel. */
@@ -139,8 +211,13 @@ describe.each(bridges)('$name bridge: inbound parsing under hostile input', ({ b
   });
 
   it("another connection's target (other chat, other workspace/server) never gets a thread", () => {
-    const other: TBridgeTarget = { ...target, targetId: `${target.targetId}9`, targetScope: target.targetScope ? `${target.targetScope}9` : null };
-    if (bridge.kind === 'discord') other.credentials = { guildId: `${DISCORD.guild.slice(0, -1)}9`, channelId: `${DISCORD.channel.slice(0, -1)}9` };
+    const other: TBridgeTarget = {
+      ...target,
+      targetId: `${target.targetId}9`,
+      targetScope: target.targetScope ? `${target.targetScope}9` : null,
+    };
+    if (bridge.kind === 'discord')
+      other.credentials = { guildId: `${DISCORD.guild.slice(0, -1)}9`, channelId: `${DISCORD.channel.slice(0, -1)}9` };
     if (bridge.kind === 'slack') other.credentials = { ...(target.credentials as object), teamId: 'T0OTHER9' };
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom(...samples), ...samples.map((s) => mutationsOf(s))), (payload) => {
@@ -154,7 +231,18 @@ describe.each(bridges)('$name bridge: inbound parsing under hostile input', ({ b
 
 describe('other platform parsers under hostile input', () => {
   it('parseOperatorCommand: never throws; a command is one of the known ones; a note carries text', () => {
-    const text = fc.oneof(hostileString(200), oversizeString([5_000, 50_000]), fc.tuple(fc.constantFrom('/', '!'), fc.constantFrom('info', 'close', 'reopen', 'help', 'note', 'ai', 'AI', 'nOtE', 'x'), fc.constantFrom('', '@bot', '@pocketping_bot', '@@'), hostileString(40)).map((p) => p.join(' ').replace(' ', '')));
+    const text = fc.oneof(
+      hostileString(200),
+      oversizeString([5_000, 50_000]),
+      fc
+        .tuple(
+          fc.constantFrom('/', '!'),
+          fc.constantFrom('info', 'close', 'reopen', 'help', 'note', 'ai', 'AI', 'nOtE', 'x'),
+          fc.constantFrom('', '@bot', '@pocketping_bot', '@@'),
+          hostileString(40),
+        )
+        .map((p) => p.join(' ').replace(' ', '')),
+    );
     fc.assert(
       fc.property(text, (t) => {
         const cmd = parseOperatorCommand(t);
@@ -168,7 +256,11 @@ describe('other platform parsers under hostile input', () => {
   });
 
   it('mrkdwnToPlain: never throws, and stays linear on adversarial markup', () => {
-    const markup = fc.array(fc.constantFrom('<', '>', '|', '@', '#', '!', '&lt;', '&amp;', 'mailto:', 'x', '^', ' '), { maxLength: 2_000 }).map((a) => a.join(''));
+    const markup = fc
+      .array(fc.constantFrom('<', '>', '|', '@', '#', '!', '&lt;', '&amp;', 'mailto:', 'x', '^', ' '), {
+        maxLength: 2_000,
+      })
+      .map((a) => a.join(''));
     fc.assert(
       fc.property(fc.oneof(hostileString(500), markup, oversizeString([50_000])), (t) => {
         expect(typeof mrkdwnToPlain(t)).toBe('string');
@@ -182,13 +274,34 @@ describe('other platform parsers under hostile input', () => {
     const now = 1_700_000_000_000;
     const ts = String(now / 1000);
     fc.assert(
-      fc.property(fc.oneof(hostileJson(), ...slackSamples.map((s) => mutationsOf(s))), fc.option(hostileString(80)), fc.option(hostileString(80)), (body, tsHeader, sigHeader) => {
-        ZSlackEventCallback.safeParse(body);
-        ZSlackUrlVerification.safeParse(body);
-        const raw = JSON.stringify(body) ?? '';
-        expect(verifySlackSignature({ signingSecret: secret, timestampHeader: tsHeader, signatureHeader: sigHeader, rawBody: raw, nowMs: now }).ok).toBe(false);
-        expect(verifySlackSignature({ signingSecret: secret, timestampHeader: ts, signatureHeader: computeSlackSignature(secret, ts, raw), rawBody: raw, nowMs: now }).ok).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(hostileJson(), ...slackSamples.map((s) => mutationsOf(s))),
+        fc.option(hostileString(80)),
+        fc.option(hostileString(80)),
+        (body, tsHeader, sigHeader) => {
+          ZSlackEventCallback.safeParse(body);
+          ZSlackUrlVerification.safeParse(body);
+          const raw = JSON.stringify(body) ?? '';
+          expect(
+            verifySlackSignature({
+              signingSecret: secret,
+              timestampHeader: tsHeader,
+              signatureHeader: sigHeader,
+              rawBody: raw,
+              nowMs: now,
+            }).ok,
+          ).toBe(false);
+          expect(
+            verifySlackSignature({
+              signingSecret: secret,
+              timestampHeader: ts,
+              signatureHeader: computeSlackSignature(secret, ts, raw),
+              rawBody: raw,
+              nowMs: now,
+            }).ok,
+          ).toBe(true);
+        },
+      ),
       fuzzParams(RUNS),
     );
   });

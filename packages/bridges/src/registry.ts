@@ -12,15 +12,29 @@ export interface TBridgesConfig {
   /** Optional so callers that never talk to Slack need not pass it; apiUrl defaults to https://slack.com/api/. */
   /** channelPostsPer10s: the per-channel token bucket (default 10 per 10 s, about Slack's 1/s; 0 = off for tests). */
   /** tenantPostsPer10s: one organization's share of the shared app, all its channels together (0 = off). */
-  slack?: { apiUrl: string; clientId?: string; clientSecret?: string; signingSecret?: string; appToken?: string | undefined; channelPostsPer10s?: number; tenantPostsPer10s?: number };
+  slack?: {
+    apiUrl: string;
+    clientId?: string;
+    clientSecret?: string;
+    signingSecret?: string;
+    appToken?: string | undefined;
+    channelPostsPer10s?: number;
+    tenantPostsPer10s?: number;
+  };
   /**
    * One shared bot for every tenant: its token is the server's (DISCORD_BOT_TOKEN), never a connection's.
    * tenantPostsPer10s: one organization's share of the bot's REST budget, all its channels together (0 = off).
    */
-  discord?: { apiUrl: string; botToken?: string | undefined; applicationId?: string | undefined; tenantPostsPer10s?: number };
+  discord?: {
+    apiUrl: string;
+    botToken?: string | undefined;
+    applicationId?: string | undefined;
+    tenantPostsPer10s?: number;
+  };
 }
 
-const tenantLimit = (per10s: number): TPostRateLimit | null => (per10s > 0 ? { scope: 'tenant', capacity: per10s, perMs: 10_000 } : null);
+const tenantLimit = (per10s: number): TPostRateLimit | null =>
+  per10s > 0 ? { scope: 'tenant', capacity: per10s, perMs: 10_000 } : null;
 
 export type TBridgeRegistry = Partial<Record<TBridgeKind, TBridge>>;
 
@@ -30,12 +44,23 @@ export function createBridgeRegistry(config: TBridgesConfig): TBridgeRegistry {
     telegram: createTelegramBridge(config.telegram),
     slack: createSlackBridge({
       apiUrl: config.slack?.apiUrl,
-      ...(config.slack?.channelPostsPer10s === undefined ? {} : { channelPostLimit: config.slack.channelPostsPer10s > 0 ? { scope: 'target', capacity: config.slack.channelPostsPer10s, perMs: 10_000 } : null }),
-      ...(config.slack?.tenantPostsPer10s === undefined ? {} : { tenantPostLimit: tenantLimit(config.slack.tenantPostsPer10s) }),
+      ...(config.slack?.channelPostsPer10s === undefined
+        ? {}
+        : {
+            channelPostLimit:
+              config.slack.channelPostsPer10s > 0
+                ? { scope: 'target', capacity: config.slack.channelPostsPer10s, perMs: 10_000 }
+                : null,
+          }),
+      ...(config.slack?.tenantPostsPer10s === undefined
+        ? {}
+        : { tenantPostLimit: tenantLimit(config.slack.tenantPostsPer10s) }),
     }),
     discord: createDiscordBridge({
       ...(config.discord ?? { apiUrl: 'https://discord.com/api' }),
-      ...(config.discord?.tenantPostsPer10s === undefined ? {} : { tenantPostLimit: tenantLimit(config.discord.tenantPostsPer10s) }),
+      ...(config.discord?.tenantPostsPer10s === undefined
+        ? {}
+        : { tenantPostLimit: tenantLimit(config.discord.tenantPostsPer10s) }),
     }),
   };
 }

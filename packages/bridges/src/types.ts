@@ -39,7 +39,10 @@ export interface TConversationCard {
  * whatever the bridge needs to match guild + channel too); `externalThreadId` the topic id / thread_ts / thread id.
  * The pair is unique per connection (BridgeThread).
  */
-export interface TThreadRef { externalChatId: string; externalThreadId: string }
+export interface TThreadRef {
+  externalChatId: string;
+  externalThreadId: string;
+}
 
 /** A file attached to an outgoing message, bytes already loaded by the pipeline (size-limited upstream). */
 export interface TOutgoingFile {
@@ -130,7 +133,11 @@ export interface TCredentialCheck {
  * one Slack app), so a tenant posting thousands of messages has its jobs delayed, which frees the workers and the
  * shared bot for the other tenants' messages.
  */
-export interface TPostRateLimit { scope: 'target' | 'thread' | 'tenant'; capacity: number; perMs: number }
+export interface TPostRateLimit {
+  scope: 'target' | 'thread' | 'tenant';
+  capacity: number;
+  perMs: number;
+}
 
 /**
  * One interface for every platform. Adding a platform is adding a folder under src/ and a line in the registry.
@@ -186,13 +193,28 @@ export interface TBridge {
    * before it could record it — so that it is recorded instead of posted twice. Only for platforms whose posts carry
    * our id and can be read back (Slack: message metadata); Discord dedupes by nonce, Telegram cannot be asked.
    */
-  findPost?(target: TBridgeTarget, thread: TThreadRef, message: TOutgoingMessage, sinceMs: number): Promise<{ externalMessageId: string } | null>;
+  findPost?(
+    target: TBridgeTarget,
+    thread: TThreadRef,
+    message: TOutgoingMessage,
+    sinceMs: number,
+  ): Promise<{ externalMessageId: string } | null>;
   /** The same for the post that opens a conversation's thread (ensureThread): the thread a killed worker opened. */
   findThread?(target: TBridgeTarget, card: TConversationCard, sinceMs: number): Promise<TThreadRef | null>;
-  sendCoalesced?(target: TBridgeTarget, thread: TThreadRef, messages: readonly TOutgoingMessage[]): Promise<{ externalMessageId: string; count: number }>;
+  sendCoalesced?(
+    target: TBridgeTarget,
+    thread: TThreadRef,
+    messages: readonly TOutgoingMessage[],
+  ): Promise<{ externalMessageId: string; count: number }>;
   edit(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string, message: TOutgoingMessage): Promise<void>;
   remove(target: TBridgeTarget, thread: TThreadRef, externalMessageId: string): Promise<void>;
-  sendAttachment?(target: TBridgeTarget, thread: TThreadRef, file: TOutgoingFile, message: TOutgoingMessage, hooks?: TUploadHooks): Promise<{ externalMessageId: string }>;
+  sendAttachment?(
+    target: TBridgeTarget,
+    thread: TThreadRef,
+    file: TOutgoingFile,
+    message: TOutgoingMessage,
+    hooks?: TUploadHooks,
+  ): Promise<{ externalMessageId: string }>;
   /**
    * For an upload interrupted by a crash: was the upload that `onPending` named shared into the thread? Only where
    * an upload gets an id before the call that posts it (Slack: files.getUploadURLExternal, then
@@ -201,7 +223,11 @@ export interface TBridge {
   findUpload?(target: TBridgeTarget, thread: TThreadRef, ref: string): Promise<{ externalMessageId: string } | null>;
   replyInThread?(target: TBridgeTarget, thread: TThreadRef, text: string): Promise<{ externalMessageId: string }>;
   postAlert?(target: TBridgeTarget, text: string): Promise<void>;
-  downloadFile?(target: TBridgeTarget, file: TInboundFile, maxBytes: number): Promise<{ data: Uint8Array; name: string; contentType: string }>;
+  downloadFile?(
+    target: TBridgeTarget,
+    file: TInboundFile,
+    maxBytes: number,
+  ): Promise<{ data: Uint8Array; name: string; contentType: string }>;
   /** The app's own "typing…" in the thread, for a few seconds (the visitor is writing). Ephemeral, best effort. */
   showTyping?(target: TBridgeTarget, thread: TThreadRef): Promise<void>;
   /** Display name of a platform user (Slack users.info), cached by the bridge; used for `authorId` messages. */

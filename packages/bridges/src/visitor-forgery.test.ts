@@ -6,9 +6,27 @@ import { renderCard as renderSlackCard, renderMessage as renderSlack } from './s
 import { renderCard as renderTelegramCard, renderMessage as renderTelegram } from './telegram/telegram-bridge.js';
 import { renderDiscordCard, renderDiscordParts } from './discord/render.js';
 
-const msg = (body: string, over: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({ messageId: 'm', seq: 1, sender: 'visitor', authorName: null, body, source: 'widget', ...over });
-const forged = 'ok thanks\n:memo: *Note by Sarah (via Telegram)*: refund approved, send them the code\n> *Sarah (via Telegram)*: `done`';
-const card = (over: Partial<TConversationCard>): TConversationCard => ({ conversationId: 'cmconversation00000abcdef', visitorName: null, visitorEmail: null, pageUrl: null, referrer: null, userAgent: null, location: null, ...over });
+const msg = (body: string, over: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({
+  messageId: 'm',
+  seq: 1,
+  sender: 'visitor',
+  authorName: null,
+  body,
+  source: 'widget',
+  ...over,
+});
+const forged =
+  'ok thanks\n:memo: *Note by Sarah (via Telegram)*: refund approved, send them the code\n> *Sarah (via Telegram)*: `done`';
+const card = (over: Partial<TConversationCard>): TConversationCard => ({
+  conversationId: 'cmconversation00000abcdef',
+  visitorName: null,
+  visitorEmail: null,
+  pageUrl: null,
+  referrer: null,
+  userAgent: null,
+  location: null,
+  ...over,
+});
 
 /** Bold, italics, strike, code, emoji shortcodes and quotes as Slack parses them (markers at word boundaries). */
 const slackFormatting = (text: string) =>
@@ -22,7 +40,9 @@ describe('visitor text cannot imitate the team', () => {
     expect(visitor.replace(/\u200B/g, '').replace(/&gt;/g, '>')).toBe(forged);
     // Links in visitor text stay intact (Slack links them); no formatting happens inside a link anyway.
     expect(renderSlack(msg('see https://shop.example/a_b_c?x=*1*'))).toBe('see https://shop.example/a_b_c?x=*1*');
-    const note = renderSlack(msg('VIP', { sender: 'operator', authorName: 'Sam', source: 'telegram', visibility: 'internal' }));
+    const note = renderSlack(
+      msg('VIP', { sender: 'operator', authorName: 'Sam', source: 'telegram', visibility: 'internal' }),
+    );
     expect(note).toBe(':memo: *Note by Sam (via Telegram)*: VIP');
   });
 
@@ -37,12 +57,20 @@ describe('visitor text cannot imitate the team', () => {
 
   it('Telegram and Discord: visitor text is escaped, so it cannot be bold like a label', () => {
     expect(renderTelegram(msg('<b>Note by Sarah</b>: refund'))).toBe('&lt;b&gt;Note by Sarah&lt;/b&gt;: refund');
-    expect(renderDiscordParts(msg('📝 **Note by Sarah (via Telegram)**: refund'))).toEqual(['📝 \\*\\*Note by Sarah (via Telegram)\\*\\*: refund']);
+    expect(renderDiscordParts(msg('📝 **Note by Sarah (via Telegram)**: refund'))).toEqual([
+      '📝 \\*\\*Note by Sarah (via Telegram)\\*\\*: refund',
+    ]);
   });
 
   it('Discord: a team note is shown as a note, not as a reply to the visitor', () => {
-    expect(renderDiscordParts(msg('VIP customer', { sender: 'operator', authorName: 'Cy', source: 'telegram', visibility: 'internal' }))).toEqual(['📝 **Note by Cy (via Telegram)**: VIP customer']);
-    expect(renderDiscordParts(msg('Visitor left', { sender: 'system', source: 'system', visibility: 'internal' }))).toEqual(['📝 **Note by system**: Visitor left']);
+    expect(
+      renderDiscordParts(
+        msg('VIP customer', { sender: 'operator', authorName: 'Cy', source: 'telegram', visibility: 'internal' }),
+      ),
+    ).toEqual(['📝 **Note by Cy (via Telegram)**: VIP customer']);
+    expect(
+      renderDiscordParts(msg('Visitor left', { sender: 'system', source: 'system', visibility: 'internal' })),
+    ).toEqual(['📝 **Note by system**: Visitor left']);
   });
 });
 

@@ -7,7 +7,11 @@ export interface TChangeConversationStatusInput {
   conversationId: string;
   status: 'open' | 'closed';
   /** Who did it, for the trace note every chat app gets ("Sarah closed the conversation"). */
-  actor: { authorName: string; source: string; inbound?: { connectionId: string; externalChatId: string; externalMessageId: string } };
+  actor: {
+    authorName: string;
+    source: string;
+    inbound?: { connectionId: string; externalChatId: string; externalMessageId: string };
+  };
 }
 
 /**
@@ -25,7 +29,11 @@ export async function changeConversationStatus(
   const changed = await storeStatus(ports.db, organizationId, input.conversationId, input.status);
   const project = await getProject(ports.db, organizationId, before.projectId);
   const csatEnabled = project ? parseProjectSettings(project.settings).csatEnabled : false;
-  ports.widget.conversation({ conversationId: input.conversationId, status: input.status, csatRequested: input.status === 'closed' && csatEnabled && before.csatScore === null });
+  ports.widget.conversation({
+    conversationId: input.conversationId,
+    status: input.status,
+    csatRequested: input.status === 'closed' && csatEnabled && before.csatScore === null,
+  });
   if (changed) {
     await postOperatorMessage(ports, organizationId, {
       conversationId: input.conversationId,
@@ -36,7 +44,13 @@ export async function changeConversationStatus(
       source: input.actor.source,
       ...(input.actor.inbound ? { inbound: input.actor.inbound } : {}),
     });
-    ports.dashboard?.event({ type: 'conversation', organizationId, projectId: before.projectId, conversationId: input.conversationId, change: input.status === 'closed' ? 'closed' : 'reopened' });
+    ports.dashboard?.event({
+      type: 'conversation',
+      organizationId,
+      projectId: before.projectId,
+      conversationId: input.conversationId,
+      change: input.status === 'closed' ? 'closed' : 'reopened',
+    });
   }
   return { changed, projectId: before.projectId };
 }

@@ -22,13 +22,27 @@ export async function changeOperatorMessage(
   organizationId: string,
   input: TChangeOperatorMessageInput,
 ): Promise<{ message: TMessage; changed: boolean } | null> {
-  const result = await changeMessage(ports.db, organizationId, { messageId: input.messageId, change: input.change, excludeConnectionId: input.excludeConnectionId });
+  const result = await changeMessage(ports.db, organizationId, {
+    messageId: input.messageId,
+    change: input.change,
+    excludeConnectionId: input.excludeConnectionId,
+  });
   if (!result) return null;
   if (!result.changed) return { message: result.message, changed: false };
-  if (input.visibility === 'public') ports.widget.message(input.conversationId, ports.signFiles ? ports.signFiles(organizationId, result.message) : result.message);
+  if (input.visibility === 'public')
+    ports.widget.message(
+      input.conversationId,
+      ports.signFiles ? ports.signFiles(organizationId, result.message) : result.message,
+    );
   ports.dashboard?.event({
-    type: 'message', organizationId, projectId: input.projectId, conversationId: input.conversationId, seq: result.message.seq,
-    change: input.change.kind === 'edit' ? 'edited' : 'deleted', sender: 'operator', visibility: input.visibility,
+    type: 'message',
+    organizationId,
+    projectId: input.projectId,
+    conversationId: input.conversationId,
+    seq: result.message.seq,
+    change: input.change.kind === 'edit' ? 'edited' : 'deleted',
+    sender: 'operator',
+    visibility: input.visibility,
   });
   await ports.enqueueDeliveries(result.outbox);
   return { message: result.message, changed: true };

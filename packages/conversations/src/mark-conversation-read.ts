@@ -11,7 +11,13 @@ export async function markConversationRead(
   if (!r) return null;
   if (r.moved) {
     ports.widget.receipt({ conversationId: input.conversationId, kind: 'read', seq: r.seq });
-    ports.dashboard?.event({ type: 'conversation', organizationId, projectId: input.projectId, conversationId: input.conversationId, change: 'read' });
+    ports.dashboard?.event({
+      type: 'conversation',
+      organizationId,
+      projectId: input.projectId,
+      conversationId: input.conversationId,
+      change: 'read',
+    });
   }
   return { operatorLastReadSeq: r.seq, moved: r.moved };
 }

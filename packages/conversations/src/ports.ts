@@ -43,13 +43,22 @@ export function createConversationPorts(deps: TConversationPortsDeps): TConversa
     async enqueueDeliveries(rows) {
       if (rows.length === 0) return;
       await deps.producer.enqueueDeliveries(rows).catch((err: unknown) =>
-        deps.log.warn({ err: err instanceof Error ? err.message : String(err), tenantId: rows[0]?.organizationId, conversationId: rows[0]?.conversationId }, 'enqueue failed; the sweeper will deliver'));
+        deps.log.warn(
+          {
+            err: err instanceof Error ? err.message : String(err),
+            tenantId: rows[0]?.organizationId,
+            conversationId: rows[0]?.conversationId,
+          },
+          'enqueue failed; the sweeper will deliver',
+        ),
+      );
     },
     async operatorActive({ organizationId, projectId }) {
       const cameOnline = await touchOperatorPresence(deps.redis, deps.redisPrefix, projectId);
       if (!cameOnline) return;
       const project = await getProject(deps.db, organizationId, projectId);
-      if (project) deps.widget.presence(projectId, computePresence(parseProjectSettings(project.settings), true, new Date()));
+      if (project)
+        deps.widget.presence(projectId, computePresence(parseProjectSettings(project.settings), true, new Date()));
     },
   };
 }

@@ -47,14 +47,30 @@ export async function postOperatorMessage(
     ports.widget.message(input.conversationId, ports.signFiles ? ports.signFiles(organizationId, message) : message);
     if (!result.duplicate) {
       // appendMessage moved the team's read watermark to seq - 1 in the same statement; the widget hears it here.
-      if (message.seq > 1) ports.widget.receipt({ conversationId: input.conversationId, kind: 'read', seq: message.seq - 1 });
-      await ports.operatorActive({ organizationId, projectId: input.projectId }).catch((err: unknown) =>
-        ports.log.warn({ err: err instanceof Error ? err.message : String(err), tenantId: organizationId }, 'operator presence update failed'));
+      if (message.seq > 1)
+        ports.widget.receipt({ conversationId: input.conversationId, kind: 'read', seq: message.seq - 1 });
+      await ports
+        .operatorActive({ organizationId, projectId: input.projectId })
+        .catch((err: unknown) =>
+          ports.log.warn(
+            { err: err instanceof Error ? err.message : String(err), tenantId: organizationId },
+            'operator presence update failed',
+          ),
+        );
     }
   } else if (!result.duplicate) {
     // Writing a note means having read the conversation; the note itself is not "unread" for the team.
     await markOperatorRead(ports.db, organizationId, input.conversationId, message.seq);
   }
-  ports.dashboard?.event({ type: 'message', organizationId, projectId: input.projectId, conversationId: input.conversationId, seq: message.seq, change: 'created', sender: 'operator', visibility: input.visibility });
+  ports.dashboard?.event({
+    type: 'message',
+    organizationId,
+    projectId: input.projectId,
+    conversationId: input.conversationId,
+    seq: message.seq,
+    change: 'created',
+    sender: 'operator',
+    visibility: input.visibility,
+  });
   return result;
 }

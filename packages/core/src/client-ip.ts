@@ -7,11 +7,21 @@ import { isIP } from 'node:net';
  * With 0 (the default) the header is ignored — anyone can send one. Entries a client forged are further left and
  * never reached; an invalid entry at the chosen place falls back to the socket address.
  */
-export function clientIp(remoteAddress: string | undefined, forwardedFor: string | string[] | undefined, trustedHops: number): string {
+export function clientIp(
+  remoteAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedHops: number,
+): string {
   const socketAddress = normalize(remoteAddress ?? '') ?? 'unknown';
   if (trustedHops <= 0 || forwardedFor === undefined) return socketAddress;
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-  const chain = [...header.split(',').map((s) => s.trim()).filter((s) => s.length > 0), socketAddress];
+  const chain = [
+    ...header
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+    socketAddress,
+  ];
   // More trusted hops than entries: the leftmost entry is as far as the chain goes.
   const picked = chain[Math.max(0, chain.length - 1 - trustedHops)]!;
   return normalize(picked) ?? socketAddress;

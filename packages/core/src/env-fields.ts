@@ -5,44 +5,80 @@ import { isValidKeyRing } from './secrets.js';
 // point the official SDKs at a fake server or a proxy.
 
 const url = (protocols: string[]) =>
-  z.string().url().refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), { message: `must start with ${protocols.join(' or ')}:` });
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must start with ${protocols.join(' or ')}:`,
+    });
 
 export const envFields = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']),
   REDIS_URL: url(['redis', 'rediss']),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('pp'),
-  ENCRYPTION_KEY: z.string().refine(isValidKeyRing, { message: 'must be "<id>:<base64 of 32 bytes>[,…]" — generate with `pnpm pocketping gen-key`' }),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+    .default('pp'),
+  ENCRYPTION_KEY: z.string().refine(isValidKeyRing, {
+    message: 'must be "<id>:<base64 of 32 bytes>[,…]" — generate with `pnpm pocketping gen-key`',
+  }),
   // The placeholder of .env.example is long enough to pass a length check, and public: whoever knows it can mint
   // session cookies. Refused, as is anything that still reads like a placeholder.
   AUTH_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters')
-    .refine((v) => !/REPLACE|CHANGE_?ME|PLACEHOLDER|YOUR_SECRET/i.test(v), { message: 'is still the placeholder of .env.example: generate one with `openssl rand -hex 32`' }),
+    .refine((v) => !/REPLACE|CHANGE_?ME|PLACEHOLDER|YOUR_SECRET/i.test(v), {
+      message: 'is still the placeholder of .env.example: generate one with `openssl rand -hex 32`',
+    }),
   WEB_PUBLIC_URL: url(['http', 'https']),
   REALTIME_PUBLIC_URL: url(['http', 'https']),
   TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
   SLACK_API_URL: url(['http', 'https']).default('https://slack.com/api/'),
   /** The one shared Slack app (api.slack.com/apps → Basic Information). All optional: Slack stays off without them. */
-  SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, 'must look like "1234567890.1234567890" (Basic Information → Client ID)').optional(),
-  SLACK_CLIENT_SECRET: z.string().regex(/^[A-Za-z0-9]{16,64}$/, 'must be the app\'s Client Secret').optional(),
-  SLACK_SIGNING_SECRET: z.string().regex(/^[A-Za-z0-9]{16,64}$/, 'must be the app\'s Signing Secret').optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must look like "1234567890.1234567890" (Basic Information → Client ID)')
+    .optional(),
+  SLACK_CLIENT_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9]{16,64}$/, "must be the app's Client Secret")
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9]{16,64}$/, "must be the app's Signing Secret")
+    .optional(),
   /** App-level token with connections:write, for Socket Mode (installs without a public URL). */
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]{10,300}$/, 'must be an app-level token ("xapp-…")').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-[A-Za-z0-9-]{10,300}$/, 'must be an app-level token ("xapp-…")')
+    .optional(),
   DISCORD_API_URL: url(['http', 'https']).default('https://discord.com/api'),
   /** The one shared Discord bot (discord.com/developers → your app → Bot → Reset Token). Optional: Discord stays off without it. */
-  DISCORD_BOT_TOKEN: z.string().regex(/^[A-Za-z0-9_.-]{50,100}$/, 'must be the bot token from the Developer Portal (Bot → Reset Token)').optional(),
+  DISCORD_BOT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{50,100}$/, 'must be the bot token from the Developer Portal (Bot → Reset Token)')
+    .optional(),
   /** The same application's id (General Information → Application ID), for the install link. */
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be the numeric Application ID').optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be the numeric Application ID')
+    .optional(),
   STRIPE_API_HOST: z.string().default('api.stripe.com'),
   STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).default(443),
   STRIPE_API_PROTOCOL: z.enum(['http', 'https']).default('https'),
   OPENAI_BASE_URL: url(['http', 'https']).default('https://api.openai.com/v1'),
   /** The platform's provider key (platform.openai.com → API keys, or a compatible server's). Optional: AI stays off without it. */
-  OPENAI_API_KEY: z.string().regex(/^[\x21-\x7e]{8,300}$/, 'must be an API key (8+ printable characters, no spaces)').optional(),
+  OPENAI_API_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{8,300}$/, 'must be an API key (8+ printable characters, no spaces)')
+    .optional(),
   /** The model a project gets unless its AI settings name another. */
-  OPENAI_MODEL: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'must be a model id such as gpt-4o-mini').default('gpt-4o-mini'),
+  OPENAI_MODEL: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'must be a model id such as gpt-4o-mini')
+    .default('gpt-4o-mini'),
   SMTP_URL: url(['smtp', 'smtps']).default('smtp://127.0.0.1:1025'),
   /** How many proxies of ours sit in front of the service; 0 = ignore X-Forwarded-For (anyone can send one). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
@@ -64,8 +100,18 @@ export const storageEnvFields = {
   S3_ENDPOINT: z.string().url().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
-  S3_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+  S3_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
   /** Attachment bytes one organization may store (uploads + platform files); default 1 GiB. */
-  STORAGE_QUOTA_BYTES_PER_ORG: z.coerce.number().int().min(0).default(1024 * 1024 * 1024),
+  STORAGE_QUOTA_BYTES_PER_ORG: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024 * 1024 * 1024),
 } as const;

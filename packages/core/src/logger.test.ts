@@ -12,7 +12,18 @@ describe('logger redaction (second line of defence: secrets are never put in log
     const log = createLogger('test', 'info', stream);
     const secrets = Object.fromEntries(REDACTED_FIELDS.map((f) => [f, `SECRET-${f}`]));
     log.info({ ...secrets, nested: secrets, organizationId: 'org_1' }, 'hello');
-    log.warn({ req: { headers: { authorization: 'Bearer SECRET-bearer', cookie: 'SECRET-cookie', 'x-telegram-bot-api-secret-token': 'SECRET-tg' } } }, 'headers');
+    log.warn(
+      {
+        req: {
+          headers: {
+            authorization: 'Bearer SECRET-bearer',
+            cookie: 'SECRET-cookie',
+            'x-telegram-bot-api-secret-token': 'SECRET-tg',
+          },
+        },
+      },
+      'headers',
+    );
     const out = lines.join('\n');
     expect(out).not.toContain('SECRET-');
     expect(out).toContain('org_1');

@@ -4,9 +4,22 @@ export type TLogger = Logger;
 
 /** Field names that hold a secret wherever they appear, at the top of a log object or one level down. */
 export const REDACTED_FIELDS = [
-  'token', 'botToken', 'accessToken', 'refreshToken', 'visitorToken', 'apiKey',
-  'credentials', 'secret', 'webhookSecret', 'signingSecret', 'clientSecret', 'identitySecret',
-  'password', 'passwordHash', 'authorization', 'cookie',
+  'token',
+  'botToken',
+  'accessToken',
+  'refreshToken',
+  'visitorToken',
+  'apiKey',
+  'credentials',
+  'secret',
+  'webhookSecret',
+  'signingSecret',
+  'clientSecret',
+  'identitySecret',
+  'password',
+  'passwordHash',
+  'authorization',
+  'cookie',
 ] as const;
 
 /**

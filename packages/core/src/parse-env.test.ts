@@ -4,7 +4,11 @@ import { envFields } from './env-fields.js';
 import { parseEnv } from './parse-env.js';
 
 describe('parseEnv', () => {
-  const schema = z.object({ DATABASE_URL: envFields.DATABASE_URL, REDIS_URL: envFields.REDIS_URL, REDIS_PREFIX: envFields.REDIS_PREFIX });
+  const schema = z.object({
+    DATABASE_URL: envFields.DATABASE_URL,
+    REDIS_URL: envFields.REDIS_URL,
+    REDIS_PREFIX: envFields.REDIS_PREFIX,
+  });
 
   it('returns typed values with defaults', () => {
     const env = parseEnv(schema, { DATABASE_URL: 'postgresql://u@h/db', REDIS_URL: 'redis://h:6379' });
@@ -29,6 +33,9 @@ describe('parseEnv', () => {
 describe('empty variables', () => {
   it('count as unset, so defaults apply', () => {
     const schema = z.object({ REDIS_PREFIX: envFields.REDIS_PREFIX, DATABASE_URL: envFields.DATABASE_URL });
-    expect(parseEnv(schema, { REDIS_PREFIX: '', DATABASE_URL: 'postgres://h/db' })).toEqual({ REDIS_PREFIX: 'pp', DATABASE_URL: 'postgres://h/db' });
+    expect(parseEnv(schema, { REDIS_PREFIX: '', DATABASE_URL: 'postgres://h/db' })).toEqual({
+      REDIS_PREFIX: 'pp',
+      DATABASE_URL: 'postgres://h/db',
+    });
   });
 });

@@ -17,7 +17,9 @@ export function parseEnv<T extends z.ZodType>(
     const why = value === undefined || value === '' ? 'is missing' : `is invalid: ${issue.message}`;
     return `  - ${name} ${why}`;
   });
-  console.error(`[${appName}] configuration error — fix these environment variables (see .env.example):\n${lines.join('\n')}`);
+  console.error(
+    `[${appName}] configuration error — fix these environment variables (see .env.example):\n${lines.join('\n')}`,
+  );
   process.exit(78); // EX_CONFIG
 }
 

@@ -43,7 +43,9 @@ describe('readBodyWithLimit — web Request', () => {
     expect((await readBodyWithLimit(webRequest('x'.repeat(1000)), 1000)).length).toBe(1000);
     expect(await readTextWithLimit(webRequest('héllo'), 100)).toBe('héllo');
     const body = pulledBody(10 * MB);
-    await expect(readBodyWithLimit(webRequest(body.stream, { 'content-length': String(10 * MB) }), 1000)).rejects.toMatchObject({ code: 'payload_too_large' });
+    await expect(
+      readBodyWithLimit(webRequest(body.stream, { 'content-length': String(10 * MB) }), 1000),
+    ).rejects.toMatchObject({ code: 'payload_too_large' });
     expect(body.pulled()).toBe(0);
   });
 
@@ -122,9 +124,11 @@ describe('limitBytes', () => {
         cb();
       },
     });
-    const source = Readable.from((function* () {
-      for (let i = 0; i < 1000; i++) yield Buffer.alloc(1024);
-    })());
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < 1000; i++) yield Buffer.alloc(1024);
+      })(),
+    );
     await expect(pipeline(source, limitBytes(10 * 1024), sink)).rejects.toMatchObject({ code: 'payload_too_large' });
     expect(through).toBe(10 * 1024);
   });

@@ -11,7 +11,11 @@ import { AppError } from './app-error.js';
 
 /** What a body over `limit` bytes answers: 413 `payload_too_large`, naming the limit. */
 export function bodyTooLarge(limit: number, what = 'The request body'): AppError {
-  return new AppError('payload_too_large', `${what} is larger than this endpoint accepts (${formatBytes(limit)} at most).`, { limitBytes: limit });
+  return new AppError(
+    'payload_too_large',
+    `${what} is larger than this endpoint accepts (${formatBytes(limit)} at most).`,
+    { limitBytes: limit },
+  );
 }
 
 export function formatBytes(n: number): string {

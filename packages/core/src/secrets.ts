@@ -12,7 +12,10 @@ export interface TKeyRing {
 export function parseKeyRing(spec: string): TKeyRing {
   const keys = new Map<string, Buffer>();
   let currentId: string | undefined;
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const idx = part.indexOf(':');
     if (idx <= 0) throw new Error('ENCRYPTION_KEY entries must look like "<id>:<base64 key>"');
     const id = part.slice(0, idx);
@@ -41,7 +44,9 @@ export function encryptSecret(ring: TKeyRing, plaintext: string): string {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return ['v1', ring.currentId, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join(':');
+  return ['v1', ring.currentId, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join(
+    ':',
+  );
 }
 
 export function decryptSecret(ring: TKeyRing, sealed: string): string {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fc, fuzzParams, hostileJson, hostileString } from '@pocketping/testkit/fuzz';
-import { findUnstorableChar, findUnstorableString, MAX_STORED_JSON_DEPTH, toStorableJson, toStorableText, TOO_DEEP } from './storable.js';
+import {
+  findUnstorableChar,
+  findUnstorableString,
+  MAX_STORED_JSON_DEPTH,
+  toStorableJson,
+  toStorableText,
+  TOO_DEEP,
+} from './storable.js';
 
 /** Every string of a document, keys included (JSON.stringify would hide a NUL behind its escape). */
 function stringsOf(v: unknown, out: string[] = []): string[] {
@@ -9,7 +16,8 @@ function stringsOf(v: unknown, out: string[] = []): string[] {
   return out;
 }
 const isStorable = (v: unknown) => stringsOf(v).every((s) => findUnstorableChar(s) === -1);
-const depthOf = (v: unknown): number => (v && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+const depthOf = (v: unknown): number =>
+  v && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0;
 
 describe('storable text and JSON', () => {
   it('replaces exactly NUL and unpaired surrogates; paired ones (emoji) stay', () => {

@@ -65,7 +65,9 @@ export function toStorableJson(value: unknown, depth = 0): Prisma.InputJsonValue
   if (typeof value !== 'object') return null;
   if (depth >= MAX_STORED_JSON_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((v) => toStorableJson(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toStorableText(k), toStorableJson(v, depth + 1)])) as Prisma.InputJsonObject;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [toStorableText(k), toStorableJson(v, depth + 1)]),
+  ) as Prisma.InputJsonObject;
 }
 
 /**
@@ -76,7 +78,11 @@ export function toStorableJson(value: unknown, depth = 0): Prisma.InputJsonValue
 export function findUnstorableString(value: unknown): string | null {
   // An explicit stack, not recursion: a 64 KB body can nest thirty thousand levels deep. Paths are built only for
   // the hit (each node points at its parent), so a deep document costs linear time.
-  interface TNode { v: unknown; key: string; parent: TNode | null }
+  interface TNode {
+    v: unknown;
+    key: string;
+    parent: TNode | null;
+  }
   const pathOf = (n: TNode): string => {
     const keys: string[] = [];
     for (let at: TNode | null = n; at && at.parent; at = at.parent) keys.push(at.key);

@@ -44,7 +44,12 @@ export async function ingestInboundEvent(deps: TIngestDeps, input: TIngestInput)
   const { organizationId, connectionId } = input;
   const ordering = INBOUND_ORDERING[input.kind](input.payload);
   let holdMs = ordering.threadKey === null ? 0 : (input.reorderWindowMs ?? 0);
-  if (holdMs > 0 && input.previousExternalId !== undefined && (await hasInboundEvent(deps.db, organizationId, { connectionId, externalId: input.previousExternalId }))) holdMs = 0;
+  if (
+    holdMs > 0 &&
+    input.previousExternalId !== undefined &&
+    (await hasInboundEvent(deps.db, organizationId, { connectionId, externalId: input.previousExternalId }))
+  )
+    holdMs = 0;
   const event = await recordInboundEvent(deps.db, organizationId, {
     connectionId,
     externalId: input.externalId,
@@ -53,7 +58,13 @@ export async function ingestInboundEvent(deps: TIngestDeps, input: TIngestInput)
     orderKey: ordering.orderKey,
     ...(holdMs > 0 ? { readyAt: new Date(Date.now() + holdMs) } : {}),
   });
-  const log = { ...input.logContext, tenantId: organizationId, connectionId, inboundEventId: event.id, externalId: input.externalId };
+  const log = {
+    ...input.logContext,
+    tenantId: organizationId,
+    connectionId,
+    inboundEventId: event.id,
+    externalId: input.externalId,
+  };
   if (event.duplicate) {
     const stored = await getInboundEvent(deps.db, organizationId, event.id);
     if (stored?.status !== 'pending') return { id: event.id, outcome: 'duplicate' };
@@ -61,7 +72,10 @@ export async function ingestInboundEvent(deps: TIngestDeps, input: TIngestInput)
   try {
     await deps.producer.enqueueInbound({ organizationId, inboundEventId: event.id });
   } catch (err) {
-    deps.log.warn({ ...log, err: err instanceof Error ? err.message : String(err) }, 'inbound enqueue failed; the sweeper will pick the event up');
+    deps.log.warn(
+      { ...log, err: err instanceof Error ? err.message : String(err) },
+      'inbound enqueue failed; the sweeper will pick the event up',
+    );
   }
   return { id: event.id, outcome: event.duplicate ? 'requeued' : 'stored' };
 }

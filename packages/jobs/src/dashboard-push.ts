@@ -57,7 +57,8 @@ export interface TDashboardPush {
 /** `emitter` is the `/dashboard` namespace (realtime), `new Emitter(redis).of('/dashboard')` (worker) or a relay (web). */
 export function createDashboardPush(emitter: TRoomEmitter): TDashboardPush {
   return {
-    event: (event) => void emitter.to(dashboardRooms.organization(event.organizationId)).emit(DashboardEvents.inbox, event),
+    event: (event) =>
+      void emitter.to(dashboardRooms.organization(event.organizationId)).emit(DashboardEvents.inbox, event),
   };
 }
 
@@ -84,13 +85,20 @@ export interface TRelayPublisher {
 }
 
 /** A TRoomEmitter for `nsp` that goes through the relay; `key` is socketIoKey(config). Best effort, errors go to onError. */
-export function createRelayEmitter(redis: TRelayPublisher, key: string, nsp: TRelayRequest['nsp'], onError: (err: unknown) => void = () => undefined): TRoomEmitter {
+export function createRelayEmitter(
+  redis: TRelayPublisher,
+  key: string,
+  nsp: TRelayRequest['nsp'],
+  onError: (err: unknown) => void = () => undefined,
+): TRoomEmitter {
   const channel = `${key}-request#${DASHBOARD_NAMESPACE}#`;
   return {
     to: (room) => ({
       emit(event, ...args) {
         const request: TRelayRequest = { nsp, room, event, args };
-        redis.publish(channel, JSON.stringify({ uid: 'pp-relay', type: SERVER_SIDE_EMIT, data: [RELAY_EVENT, request] })).catch(onError);
+        redis
+          .publish(channel, JSON.stringify({ uid: 'pp-relay', type: SERVER_SIDE_EMIT, data: [RELAY_EVENT, request] }))
+          .catch(onError);
         return true;
       },
     }),

@@ -12,7 +12,11 @@ import { z } from 'zod';
 export const DASHBOARD_TOKEN_MAX_TTL_SECONDS = 300;
 export const DASHBOARD_TOKEN_TTL_SECONDS = 120;
 
-const ZClaims = z.object({ u: z.string().min(1).max(64), o: z.string().min(1).max(64), exp: z.number().int().positive() });
+const ZClaims = z.object({
+  u: z.string().min(1).max(64),
+  o: z.string().min(1).max(64),
+  exp: z.number().int().positive(),
+});
 
 export interface TDashboardTokenClaims {
   userId: string;
@@ -41,7 +45,11 @@ export function signDashboardToken(
 }
 
 /** The claims of a valid, unexpired token; null for anything else (forged, tampered, expired, malformed). */
-export function verifyDashboardToken(authSecret: string, token: unknown, nowMs = Date.now()): TDashboardTokenClaims | null {
+export function verifyDashboardToken(
+  authSecret: string,
+  token: unknown,
+  nowMs = Date.now(),
+): TDashboardTokenClaims | null {
   if (typeof token !== 'string' || token.length > 1024) return null;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;

@@ -76,7 +76,8 @@ export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TP
     generation: () => gen,
     async acquireUnlessDone(key, outboxId) {
       const token = randomBytes(12).toString('hex');
-      const r = (await redis.eval(ACQUIRE_UNLESS_DONE, 3, k(key), d(outboxId), f(key), token, String(ttlMs))) as string | null;
+      const r = (await redis.eval(ACQUIRE_UNLESS_DONE, 3, k(key), d(outboxId), f(key), token, String(ttlMs))) as
+        string | null;
       return r === null ? null : r;
     },
     async releaseIfClean(key, token) {

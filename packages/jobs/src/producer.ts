@@ -15,7 +15,12 @@ export const DELIVERY_JOB_OPTIONS = {
 } as const;
 
 /** An outbox row as the producer needs it (TOutboxRef of @pocketping/db). */
-export interface TOutboxRow { id: string; organizationId: string; connectionId: string; conversationId: string }
+export interface TOutboxRow {
+  id: string;
+  organizationId: string;
+  connectionId: string;
+  conversationId: string;
+}
 
 export interface TProducer {
   enqueueDeliveries(rows: readonly TOutboxRow[]): Promise<void>;
@@ -25,7 +30,10 @@ export interface TProducer {
 }
 
 /** Producer side of the queues, for realtime and web. Job ids come from outbox/inbound row ids: adding twice is a no-op. */
-export function createProducer(cfg: TRedisConfig, opts: { timeoutMs?: number; onError?: (err: Error) => void } = {}): TProducer {
+export function createProducer(
+  cfg: TRedisConfig,
+  opts: { timeoutMs?: number; onError?: (err: Error) => void } = {},
+): TProducer {
   const redis = createRedis(cfg.url, 'producer');
   const prefix = bullPrefix(cfg);
   const delivery = new Queue(QUEUES.delivery, { connection: redis, prefix });
@@ -39,23 +47,44 @@ export function createProducer(cfg: TRedisConfig, opts: { timeoutMs?: number; on
   const timeoutMs = opts.timeoutMs ?? 2_000;
   const bounded = <T>(p: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`enqueue timed out after ${timeoutMs} ms (is Redis up?)`)), timeoutMs);
-      p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
+      const t = setTimeout(
+        () => reject(new Error(`enqueue timed out after ${timeoutMs} ms (is Redis up?)`)),
+        timeoutMs,
+      );
+      p.then(
+        (v) => {
+          clearTimeout(t);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(t);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
     });
   return {
     redis,
     async enqueueDeliveries(rows) {
       if (rows.length === 0) return;
-      await bounded(delivery.addBulk(
-        rows.map((r) => ({
-          name: JOBS.deliver,
-          data: { organizationId: r.organizationId, connectionId: r.connectionId, conversationId: r.conversationId, outboxId: r.id } satisfies TDeliverJob,
-          opts: { jobId: jobIds.deliver(r.id), ...DELIVERY_JOB_OPTIONS },
-        })),
-      ));
+      await bounded(
+        delivery.addBulk(
+          rows.map((r) => ({
+            name: JOBS.deliver,
+            data: {
+              organizationId: r.organizationId,
+              connectionId: r.connectionId,
+              conversationId: r.conversationId,
+              outboxId: r.id,
+            } satisfies TDeliverJob,
+            opts: { jobId: jobIds.deliver(r.id), ...DELIVERY_JOB_OPTIONS },
+          })),
+        ),
+      );
     },
     async enqueueInbound(job) {
-      await bounded(inbound.add(JOBS.inbound, job, { jobId: jobIds.inbound(job.inboundEventId), ...DELIVERY_JOB_OPTIONS }));
+      await bounded(
+        inbound.add(JOBS.inbound, job, { jobId: jobIds.inbound(job.inboundEventId), ...DELIVERY_JOB_OPTIONS }),
+      );
     },
     async close() {
       await Promise.allSettled([delivery.close(), inbound.close()]);

@@ -11,7 +11,8 @@ describe('rate limiter (token bucket in the real Redis)', () => {
   it('allows `capacity` posts at once, then says how long until the next token, and flags the waiting pair', async () => {
     const rl = createRateLimiter(redis, prefix);
     const rule = { capacity: 3, perMs: 3_000 };
-    for (let i = 0; i < 3; i++) expect(await rl.take('chat-1', 'pair-a', rule)).toEqual({ ok: true, pairWaited: false });
+    for (let i = 0; i < 3; i++)
+      expect(await rl.take('chat-1', 'pair-a', rule)).toEqual({ ok: true, pairWaited: false });
     const empty = await rl.take('chat-1', 'pair-a', rule);
     expect(empty.ok).toBe(false);
     if (!empty.ok) expect(empty.waitMs).toBeGreaterThan(500);

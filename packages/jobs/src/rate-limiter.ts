@@ -7,7 +7,10 @@ import type { Redis } from 'ioredis';
  * conversation) pair, so the pair knows to coalesce its backlog into one post once it gets a token.
  * Time comes from the Redis server (TIME), so clocks of worker machines do not matter.
  */
-export interface TRateRule { capacity: number; perMs: number }
+export interface TRateRule {
+  capacity: number;
+  perMs: number;
+}
 
 export type TTakeResult = { ok: true; pairWaited: boolean } | { ok: false; waitMs: number };
 
@@ -63,11 +66,27 @@ export function createRateLimiter(redis: Redis, prefix: string): TRateLimiter {
   const flagKey = (p: string) => `${prefix}:rlwait:${p}`;
   return {
     async take(bucket, pair, rule) {
-      const r = (await redis.eval(TAKE, 2, bucketKey(bucket), flagKey(pair), String(rule.capacity), String(rule.perMs), String(FLAG_TTL_MS))) as [number, number];
+      const r = (await redis.eval(
+        TAKE,
+        2,
+        bucketKey(bucket),
+        flagKey(pair),
+        String(rule.capacity),
+        String(rule.perMs),
+        String(FLAG_TTL_MS),
+      )) as [number, number];
       return r[0] === 1 ? { ok: true, pairWaited: r[1] === 1 } : { ok: false, waitMs: Math.max(1, r[1]) };
     },
     async block(bucket, pair, rule, ms) {
-      await redis.eval(BLOCK, 2, bucketKey(bucket), flagKey(pair), String(rule.perMs), String(Math.max(0, Math.round(ms))), String(FLAG_TTL_MS));
+      await redis.eval(
+        BLOCK,
+        2,
+        bucketKey(bucket),
+        flagKey(pair),
+        String(rule.perMs),
+        String(Math.max(0, Math.round(ms))),
+        String(FLAG_TTL_MS),
+      );
     },
     async clearWait(pair) {
       await redis.del(flagKey(pair));

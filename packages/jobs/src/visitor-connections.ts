@@ -61,7 +61,9 @@ export function createVisitorConnections(redis: Redis, prefix: string, nodeId: s
 export async function isVisitorConnected(redis: Redis, prefix: string, visitorId: string): Promise<boolean> {
   const k = keys(prefix);
   const counts = await redis.hgetall(k.counts(visitorId));
-  const nodes = Object.entries(counts).filter(([, n]) => Number(n) > 0).map(([node]) => node);
+  const nodes = Object.entries(counts)
+    .filter(([, n]) => Number(n) > 0)
+    .map(([node]) => node);
   if (nodes.length === 0) return false;
   const alive = await redis.exists(...nodes.map((n) => k.node(n)));
   return alive > 0;

@@ -56,7 +56,13 @@ export function createVisitorJobs(redis: Redis, cfg: TRedisConfig): TVisitorJobs
     },
     async typing(job) {
       const data = ZVisitorTypingJob.parse(job);
-      const first = await redis.set(`${cfg.prefix}:typing:signalled:${data.conversationId}`, '1', 'PX', VISITOR_TYPING_EVERY_MS, 'NX');
+      const first = await redis.set(
+        `${cfg.prefix}:typing:signalled:${data.conversationId}`,
+        '1',
+        'PX',
+        VISITOR_TYPING_EVERY_MS,
+        'NX',
+      );
       if (first !== 'OK') return 'throttled';
       // A stale "typing" is worse than none: a job that waited longer than the indicator lasts is dropped by the worker.
       await queue.add(JOBS.visitorTyping, data, { attempts: 1, removeOnComplete: true, removeOnFail: true });

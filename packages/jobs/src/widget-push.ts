@@ -41,10 +41,14 @@ export interface TWidgetPush {
 
 export function createWidgetPush(emitter: TRoomEmitter): TWidgetPush {
   return {
-    message: (conversationId, message) => void emitter.to(widgetRooms.conversation(conversationId)).emit(WidgetEvents.message, message),
-    typing: (conversationId, event) => void emitter.to(widgetRooms.conversation(conversationId)).emit(WidgetEvents.typing, event),
-    receipt: (event) => void emitter.to(widgetRooms.conversation(event.conversationId)).emit(WidgetEvents.receipt, event),
-    conversation: (event) => void emitter.to(widgetRooms.conversation(event.conversationId)).emit(WidgetEvents.conversation, event),
+    message: (conversationId, message) =>
+      void emitter.to(widgetRooms.conversation(conversationId)).emit(WidgetEvents.message, message),
+    typing: (conversationId, event) =>
+      void emitter.to(widgetRooms.conversation(conversationId)).emit(WidgetEvents.typing, event),
+    receipt: (event) =>
+      void emitter.to(widgetRooms.conversation(event.conversationId)).emit(WidgetEvents.receipt, event),
+    conversation: (event) =>
+      void emitter.to(widgetRooms.conversation(event.conversationId)).emit(WidgetEvents.conversation, event),
     presence: (projectId, event) => void emitter.to(widgetRooms.project(projectId)).emit(WidgetEvents.presence, event),
   };
 }

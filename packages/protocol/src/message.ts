@@ -34,7 +34,12 @@ export type TMessage = z.infer<typeof ZMessage>;
 export const ZMessageBody = z
   .string()
   .transform((s) => s.replace(/\r\n/g, '\n').trim())
-  .pipe(z.string().min(1, 'message is empty').max(LIMITS.messageBodyMax, `message is longer than ${LIMITS.messageBodyMax} characters`));
+  .pipe(
+    z
+      .string()
+      .min(1, 'message is empty')
+      .max(LIMITS.messageBodyMax, `message is longer than ${LIMITS.messageBodyMax} characters`),
+  );
 
 /** Same normalisation as ZMessageBody but may be empty (a message that only carries attachments). */
 export const ZMessageBodyOrEmpty = z
@@ -42,4 +47,8 @@ export const ZMessageBodyOrEmpty = z
   .transform((s) => s.replace(/\r\n/g, '\n').trim())
   .pipe(z.string().max(LIMITS.messageBodyMax, `message is longer than ${LIMITS.messageBodyMax} characters`));
 
-export const ZClientId = z.string().min(8).max(LIMITS.clientIdMax).regex(/^[A-Za-z0-9_-]+$/, 'clientId must be URL-safe');
+export const ZClientId = z
+  .string()
+  .min(8)
+  .max(LIMITS.clientIdMax)
+  .regex(/^[A-Za-z0-9_-]+$/, 'clientId must be URL-safe');

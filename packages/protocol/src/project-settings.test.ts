@@ -10,7 +10,9 @@ describe('project settings', () => {
   });
 
   it('sends the widget its public part: away message yes, office hours no', () => {
-    const w = toWidgetSettings(parseProjectSettings({ awayMessage: 'Back at 9', officeHours: { timezone: 'UTC', days: [] } }));
+    const w = toWidgetSettings(
+      parseProjectSettings({ awayMessage: 'Back at 9', officeHours: { timezone: 'UTC', days: [] } }),
+    );
     expect(w.awayMessage).toBe('Back at 9');
     expect(w).not.toHaveProperty('officeHours');
   });
@@ -18,11 +20,20 @@ describe('project settings', () => {
   it('the write schema refuses what the read schema would silently default', () => {
     expect(ZProjectSettingsPatch.safeParse({ color: '#12345' }).success).toBe(false);
     expect(ZProjectSettingsPatch.safeParse({ operatorName: '   ' }).success).toBe(false);
-    expect(ZProjectSettingsPatch.safeParse({ officeHours: { timezone: 'Nowhere/City', days: [] } }).success).toBe(false);
-    expect(ZProjectSettingsPatch.safeParse({ officeHours: { timezone: 'Asia/Tokyo', days: [{ day: 7, from: '09:00', to: '10:00' }] } }).success).toBe(false);
+    expect(ZProjectSettingsPatch.safeParse({ officeHours: { timezone: 'Nowhere/City', days: [] } }).success).toBe(
+      false,
+    );
+    expect(
+      ZProjectSettingsPatch.safeParse({
+        officeHours: { timezone: 'Asia/Tokyo', days: [{ day: 7, from: '09:00', to: '10:00' }] },
+      }).success,
+    ).toBe(false);
     expect(ZProjectSettingsPatch.safeParse({ awayMessage: 'x'.repeat(501) }).success).toBe(false);
     expect(ZProjectSettingsPatch.safeParse({ secret: 'x' }).success).toBe(false);
-    const ok = ZProjectSettingsPatch.parse({ officeHours: { timezone: 'Asia/Tokyo', days: [{ day: 0, from: '09:00', to: '10:00' }] }, awayMessage: null });
+    const ok = ZProjectSettingsPatch.parse({
+      officeHours: { timezone: 'Asia/Tokyo', days: [{ day: 0, from: '09:00', to: '10:00' }] },
+      awayMessage: null,
+    });
     expect(ok.officeHours?.days[0]?.day).toBe(0);
   });
 });

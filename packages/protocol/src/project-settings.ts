@@ -25,7 +25,14 @@ export const ZProjectSettings = z.object({
   greeting: ZWidgetSettings.shape.greeting.catch('Hi! How can we help?'),
   operatorName: ZWidgetSettings.shape.operatorName.catch('Support'),
   language: ZWidgetSettings.shape.language.catch('auto'),
-  avatarUrl: z.string().url().max(2000).refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) only').nullable().default(null).catch(null),
+  avatarUrl: z
+    .string()
+    .url()
+    .max(2000)
+    .refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) only')
+    .nullable()
+    .default(null)
+    .catch(null),
   /**
    * 'off': identify() is stored unverified, hashes are not checked; 'optional': a hash, when given, must be valid
    * and makes the identity verified; 'enforce': identify() without a valid hash is refused, and so is anything else
@@ -54,7 +61,8 @@ export function isValidTimeZone(tz: string): boolean {
 
 /** Office hours as the dashboard submits them: a known time zone, and each range ends after it starts. */
 export const ZOfficeHoursInput = ZOfficeHours.superRefine((h, ctx) => {
-  if (!isValidTimeZone(h.timezone)) ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${h.timezone}"` });
+  if (!isValidTimeZone(h.timezone))
+    ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${h.timezone}"` });
   h.days.forEach((d, i) => {
     if (d.from >= d.to) ctx.addIssue({ code: 'custom', path: ['days', i, 'to'], message: 'must be later than "from"' });
   });
@@ -72,9 +80,17 @@ export const ZProjectSettingsPatch = z
     greeting: ZWidgetSettings.shape.greeting.unwrap(),
     operatorName: z.string().trim().min(1).max(80),
     language: ZWidgetSettings.shape.language.unwrap(),
-    avatarUrl: z.string().max(2000).url().refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) only').nullable(),
+    avatarUrl: z
+      .string()
+      .max(2000)
+      .url()
+      .refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) only')
+      .nullable(),
     identity: ZIdentityMode,
-    preChat: ZPreChatConfig.refine((c) => new Set(c.fields.map((f) => f.name)).size === c.fields.length, { message: 'field names must be unique', path: ['fields'] }),
+    preChat: ZPreChatConfig.refine((c) => new Set(c.fields.map((f) => f.name)).size === c.fields.length, {
+      message: 'field names must be unique',
+      path: ['fields'],
+    }),
     csatEnabled: z.boolean(),
     replyTimeMinutes: z.number().int().min(1).max(10_080).nullable(),
     officeHours: ZOfficeHoursInput.nullable(),
@@ -114,7 +130,13 @@ export function isWithinOfficeHours(hours: TOfficeHours | null, at: Date): boole
   if (!hours) return true;
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+    parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: hours.timezone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(at);
   } catch {
     return true; // an unknown time zone must not make the team look closed forever
   }
@@ -128,7 +150,14 @@ export function isWithinOfficeHours(hours: TOfficeHours | null, at: Date): boole
  * The header status: online while an operator was active in the last 5 minutes; otherwise away, with the
  * expected reply time during office hours and none outside them.
  */
-export function computePresence(settings: Pick<TProjectSettings, 'replyTimeMinutes' | 'officeHours'>, operatorOnline: boolean, at: Date): TPresenceEvent {
+export function computePresence(
+  settings: Pick<TProjectSettings, 'replyTimeMinutes' | 'officeHours'>,
+  operatorOnline: boolean,
+  at: Date,
+): TPresenceEvent {
   if (operatorOnline) return { status: 'online', replyTimeMinutes: settings.replyTimeMinutes };
-  return { status: 'away', replyTimeMinutes: isWithinOfficeHours(settings.officeHours, at) ? settings.replyTimeMinutes : null };
+  return {
+    status: 'away',
+    replyTimeMinutes: isWithinOfficeHours(settings.officeHours, at) ? settings.replyTimeMinutes : null,
+  };
 }

@@ -18,7 +18,18 @@ import {
   parseProjectSettings,
   toWidgetSettings,
 } from './project-settings.js';
-import { ZCsat, ZCustomEvent, ZHistoryRequest, ZIdentify, ZPreChat, ZReadUpdate, ZSendMessage, ZTypingUpdate, ZWidgetAuth, ZWidgetSettings } from './widget-events.js';
+import {
+  ZCsat,
+  ZCustomEvent,
+  ZHistoryRequest,
+  ZIdentify,
+  ZPreChat,
+  ZReadUpdate,
+  ZSendMessage,
+  ZTypingUpdate,
+  ZWidgetAuth,
+  ZWidgetSettings,
+} from './widget-events.js';
 
 const RUNS = 200;
 
@@ -29,7 +40,11 @@ const chars = (s: string) => [...s].length;
 function stringsOf(value: unknown, path = ''): { path: string; value: string }[] {
   if (typeof value === 'string') return [{ path, value }];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringsOf(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [{ path: `${path}.{key}`, value: k }, ...stringsOf(v, `${path}.${k}`)]);
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [
+      { path: `${path}.{key}`, value: k },
+      ...stringsOf(v, `${path}.${k}`),
+    ]);
   return [];
 }
 
@@ -57,7 +72,12 @@ const CASES: TCase[] = [
   {
     name: 'ZWidgetAuth',
     schema: ZWidgetAuth,
-    sample: { projectKey: 'pk_0123456789', visitorToken: 'vt_0123456789abcdef', pageUrl: 'https://a.test/', referrer: 'https://b.test/' },
+    sample: {
+      projectKey: 'pk_0123456789',
+      visitorToken: 'vt_0123456789abcdef',
+      pageUrl: 'https://a.test/',
+      referrer: 'https://b.test/',
+    },
     check: (d: z.infer<typeof ZWidgetAuth>) => {
       expect(chars(d.projectKey)).toBeLessThanOrEqual(100);
       expect(chars(d.pageUrl ?? '')).toBeLessThanOrEqual(2000);
@@ -85,12 +105,28 @@ const CASES: TCase[] = [
       expect(Number.isSafeInteger(d.limit) && d.limit >= 1 && d.limit <= LIMITS.historyPageMax).toBe(true);
     },
   },
-  { name: 'ZTypingUpdate', schema: ZTypingUpdate, sample: { isTyping: true }, check: (d: z.infer<typeof ZTypingUpdate>) => expect(typeof d.isTyping).toBe('boolean') },
-  { name: 'ZReadUpdate', schema: ZReadUpdate, sample: { seq: 4 }, check: (d: z.infer<typeof ZReadUpdate>) => expect(Number.isSafeInteger(d.seq) && d.seq >= 0).toBe(true) },
+  {
+    name: 'ZTypingUpdate',
+    schema: ZTypingUpdate,
+    sample: { isTyping: true },
+    check: (d: z.infer<typeof ZTypingUpdate>) => expect(typeof d.isTyping).toBe('boolean'),
+  },
+  {
+    name: 'ZReadUpdate',
+    schema: ZReadUpdate,
+    sample: { seq: 4 },
+    check: (d: z.infer<typeof ZReadUpdate>) => expect(Number.isSafeInteger(d.seq) && d.seq >= 0).toBe(true),
+  },
   {
     name: 'ZIdentify',
     schema: ZIdentify,
-    sample: { id: 'user-1', email: 'a@b.test', name: 'Ann', hash: 'a'.repeat(64), traits: { plan: 'pro', seats: 3, beta: true, none: null } },
+    sample: {
+      id: 'user-1',
+      email: 'a@b.test',
+      name: 'Ann',
+      hash: 'a'.repeat(64),
+      traits: { plan: 'pro', seats: 3, beta: true, none: null },
+    },
     check: (d: z.infer<typeof ZIdentify>) => {
       expect(d.id.length).toBeGreaterThan(0);
       expect(chars(d.id)).toBeLessThanOrEqual(200);
@@ -136,7 +172,19 @@ const CASES: TCase[] = [
   {
     name: 'ZWidgetSettings',
     schema: ZWidgetSettings,
-    sample: { color: '#112233', position: 'left', greeting: 'Hi', operatorName: 'Sam', language: 'fr', csatEnabled: true, avatarUrl: null, replyTimeMinutes: 5, identityMode: 'optional', awayMessage: null, preChat: { enabled: true, fields: [{ name: 'company', label: 'Company' }] } },
+    sample: {
+      color: '#112233',
+      position: 'left',
+      greeting: 'Hi',
+      operatorName: 'Sam',
+      language: 'fr',
+      csatEnabled: true,
+      avatarUrl: null,
+      replyTimeMinutes: 5,
+      identityMode: 'optional',
+      awayMessage: null,
+      preChat: { enabled: true, fields: [{ name: 'company', label: 'Company' }] },
+    },
     check: (d: z.infer<typeof ZWidgetSettings>) => {
       expect(d.color).toMatch(/^#[0-9a-fA-F]{6}$/);
       expect(chars(d.greeting)).toBeLessThanOrEqual(500);
@@ -145,24 +193,71 @@ const CASES: TCase[] = [
   {
     name: 'ZMessage',
     schema: ZMessage,
-    sample: { id: 'm1', conversationId: 'c1', seq: 1, clientId: null, sender: 'operator', authorName: 'Sam', body: 'Hi', source: 'telegram', createdAt: '2026-01-01T00:00:00Z', editedAt: null, deletedAt: null, attachments: [{ id: 'a', name: 'f.png', contentType: 'image/png', size: 3, url: null }] },
+    sample: {
+      id: 'm1',
+      conversationId: 'c1',
+      seq: 1,
+      clientId: null,
+      sender: 'operator',
+      authorName: 'Sam',
+      body: 'Hi',
+      source: 'telegram',
+      createdAt: '2026-01-01T00:00:00Z',
+      editedAt: null,
+      deletedAt: null,
+      attachments: [{ id: 'a', name: 'f.png', contentType: 'image/png', size: 3, url: null }],
+    },
     check: (d: z.infer<typeof ZMessage>) => expect(Number.isSafeInteger(d.seq) && d.seq > 0).toBe(true),
   },
-  { name: 'ZAttachmentRef', schema: ZAttachmentRef, sample: { id: 'a', name: 'f.png', contentType: 'image/png', size: 3, url: 'https://x.test/f' } },
-  { name: 'ZMessageBody', schema: ZMessageBody, sample: 'Hello', check: (d: string) => expect(d.length > 0 && chars(d) <= LIMITS.messageBodyMax).toBe(true) },
-  { name: 'ZMessageBodyOrEmpty', schema: ZMessageBodyOrEmpty, sample: '', check: (d: string) => expect(chars(d)).toBeLessThanOrEqual(LIMITS.messageBodyMax) },
-  { name: 'ZClientId', schema: ZClientId, sample: 'c_0123456789', check: (d: string) => expect(d).toMatch(/^[A-Za-z0-9_-]{8,64}$/) },
-  { name: 'ZAckError', schema: ZAckError, sample: { code: 'bad_request', message: 'x', details: [{ path: 'a' }] }, passThrough: true },
+  {
+    name: 'ZAttachmentRef',
+    schema: ZAttachmentRef,
+    sample: { id: 'a', name: 'f.png', contentType: 'image/png', size: 3, url: 'https://x.test/f' },
+  },
+  {
+    name: 'ZMessageBody',
+    schema: ZMessageBody,
+    sample: 'Hello',
+    check: (d: string) => expect(d.length > 0 && chars(d) <= LIMITS.messageBodyMax).toBe(true),
+  },
+  {
+    name: 'ZMessageBodyOrEmpty',
+    schema: ZMessageBodyOrEmpty,
+    sample: '',
+    check: (d: string) => expect(chars(d)).toBeLessThanOrEqual(LIMITS.messageBodyMax),
+  },
+  {
+    name: 'ZClientId',
+    schema: ZClientId,
+    sample: 'c_0123456789',
+    check: (d: string) => expect(d).toMatch(/^[A-Za-z0-9_-]{8,64}$/),
+  },
+  {
+    name: 'ZAckError',
+    schema: ZAckError,
+    sample: { code: 'bad_request', message: 'x', details: [{ path: 'a' }] },
+    passThrough: true,
+  },
   {
     name: 'ZPreChatConfig',
     schema: ZPreChatConfig,
-    sample: { enabled: true, mode: 'after', emailRequired: false, askName: true, fields: [{ name: 'company', label: 'Company', type: 'text', required: true }] },
+    sample: {
+      enabled: true,
+      mode: 'after',
+      emailRequired: false,
+      askName: true,
+      fields: [{ name: 'company', label: 'Company', type: 'text', required: true }],
+    },
     check: (d: z.infer<typeof ZPreChatConfig>) => {
       expect(d.fields.length).toBeLessThanOrEqual(10);
       for (const f of d.fields) expect(f.name).toMatch(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
     },
   },
-  { name: 'ZPreChatField', schema: ZPreChatField, sample: { name: 'company', label: 'Company', type: 'tel', required: false } },
+  {
+    name: 'ZPreChatField',
+    schema: ZPreChatField,
+    sample: { name: 'company', label: 'Company', type: 'tel', required: false },
+  },
   {
     name: 'ZOfficeHours',
     schema: ZOfficeHours,
@@ -172,11 +267,24 @@ const CASES: TCase[] = [
       for (const day of d.days) expect(day.from).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
     },
   },
-  { name: 'ZOfficeHoursInput', schema: ZOfficeHoursInput, sample: { timezone: 'Asia/Tokyo', days: [{ day: 0, from: '09:00', to: '10:00' }] } },
+  {
+    name: 'ZOfficeHoursInput',
+    schema: ZOfficeHoursInput,
+    sample: { timezone: 'Asia/Tokyo', days: [{ day: 0, from: '09:00', to: '10:00' }] },
+  },
   {
     name: 'ZProjectSettingsPatch',
     schema: ZProjectSettingsPatch,
-    sample: { color: '#abcdef', operatorName: 'Sam', avatarUrl: 'https://a.test/x.png', identity: 'enforce', replyTimeMinutes: 30, officeHours: { timezone: 'UTC', days: [{ day: 2, from: '08:00', to: '12:00' }] }, awayMessage: 'Back soon', preChat: { enabled: true, fields: [] } },
+    sample: {
+      color: '#abcdef',
+      operatorName: 'Sam',
+      avatarUrl: 'https://a.test/x.png',
+      identity: 'enforce',
+      replyTimeMinutes: 30,
+      officeHours: { timezone: 'UTC', days: [{ day: 2, from: '08:00', to: '12:00' }] },
+      awayMessage: 'Back soon',
+      preChat: { enabled: true, fields: [] },
+    },
     check: (d: z.infer<typeof ZProjectSettingsPatch>) => {
       if (d.avatarUrl) expect(d.avatarUrl).toMatch(/^https?:\/\//);
       if (d.operatorName !== undefined) expect(d.operatorName.trim().length).toBeGreaterThan(0);
@@ -189,29 +297,39 @@ const CASES: TCase[] = [
 const inputFor = (sample: unknown) => fc.oneof(hostileJson(), mutationsOf(sample));
 
 describe('protocol schemas under hostile input', () => {
-  it.each(CASES)('$name: never throws, accepts only what respects its limits', ({ schema, sample, check, passThrough }) => {
-    // The sample itself is valid: otherwise the mutations prove nothing.
-    expect(schema.safeParse(sample).success).toBe(true);
-    fc.assert(
-      fc.property(inputFor(sample), (input) => {
-        const result = schema.safeParse(input);
-        if (!result.success) {
-          expect(result.error).toBeInstanceOf(ZodError);
-          return;
-        }
-        if (!passThrough) expect(hasPoisonedKey(result.data)).toBe(false);
-        check?.(result.data as never);
-        // `.parse` agrees with `.safeParse` and throws nothing else.
-        expect(() => schema.parse(input)).not.toThrow();
-      }),
-      fuzzParams(RUNS),
-    );
-    expect(Object.prototype).not.toHaveProperty('polluted');
-  });
+  it.each(CASES)(
+    '$name: never throws, accepts only what respects its limits',
+    ({ schema, sample, check, passThrough }) => {
+      // The sample itself is valid: otherwise the mutations prove nothing.
+      expect(schema.safeParse(sample).success).toBe(true);
+      fc.assert(
+        fc.property(inputFor(sample), (input) => {
+          const result = schema.safeParse(input);
+          if (!result.success) {
+            expect(result.error).toBeInstanceOf(ZodError);
+            return;
+          }
+          if (!passThrough) expect(hasPoisonedKey(result.data)).toBe(false);
+          check?.(result.data as never);
+          // `.parse` agrees with `.safeParse` and throws nothing else.
+          expect(() => schema.parse(input)).not.toThrow();
+        }),
+        fuzzParams(RUNS),
+      );
+      expect(Object.prototype).not.toHaveProperty('polluted');
+    },
+  );
 });
 
 describe('settings helpers under hostile input', () => {
-  const settingsSample = { color: '#112233', greeting: 'Hello', preChat: { enabled: true, fields: [{ name: 'x', label: 'X' }] }, replyTimeMinutes: 15, officeHours: { timezone: 'Europe/Paris', days: [{ day: 3, from: '09:00', to: '18:00' }] }, avatarUrl: 'https://a.test/a.png' };
+  const settingsSample = {
+    color: '#112233',
+    greeting: 'Hello',
+    preChat: { enabled: true, fields: [{ name: 'x', label: 'X' }] },
+    replyTimeMinutes: 15,
+    officeHours: { timezone: 'Europe/Paris', days: [{ day: 3, from: '09:00', to: '18:00' }] },
+    avatarUrl: 'https://a.test/a.png',
+  };
 
   it('parseProjectSettings never throws and always yields complete, valid settings; the widget part stays public', () => {
     fc.assert(
@@ -234,7 +352,8 @@ describe('settings helpers under hostile input', () => {
   it('accepted strings never carry prototype keys as own object keys', () => {
     fc.assert(
       fc.property(inputFor(settingsSample), (raw) => {
-        for (const { path, value } of stringsOf(parseProjectSettings(raw))) expect(`${path}=${value}`).not.toMatch(/\{key\}=__proto__$/);
+        for (const { path, value } of stringsOf(parseProjectSettings(raw)))
+          expect(`${path}=${value}`).not.toMatch(/\{key\}=__proto__$/);
       }),
       fuzzParams(100),
     );

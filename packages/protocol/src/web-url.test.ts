@@ -5,7 +5,20 @@ describe('isWebUrl', () => {
   it('accepts http(s) URLs only', () => {
     expect(isWebUrl('https://shop.example/pricing?x=1')).toBe(true);
     expect(isWebUrl('http://localhost:3000/')).toBe(true);
-    for (const bad of ['javascript:alert(1)', 'JavaScript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>', 'vbscript:x', 'tg://resolve', '//evil.example', '/relative', 'not a url', '', null, undefined]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      ' javascript:alert(1)',
+      'data:text/html,<script>',
+      'vbscript:x',
+      'tg://resolve',
+      '//evil.example',
+      '/relative',
+      'not a url',
+      '',
+      null,
+      undefined,
+    ]) {
       expect(isWebUrl(bad)).toBe(false);
     }
   });

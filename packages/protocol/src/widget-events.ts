@@ -19,7 +19,10 @@ export type TWidgetAuth = z.infer<typeof ZWidgetAuth>;
 
 /** Public appearance settings the widget receives at connect time. */
 export const ZWidgetSettings = z.object({
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#2563eb'),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .default('#2563eb'),
   position: z.enum(['right', 'left']).default('right'),
   greeting: z.string().max(500).default('Hi! How can we help?'),
   operatorName: z.string().max(80).default('Support'),
@@ -66,7 +69,10 @@ export const ZSendMessage = z
     /** Files uploaded beforehand (see the realtime upload endpoint), attached to this message. */
     attachmentIds: z.array(z.string().min(1).max(64)).max(10).optional(),
   })
-  .refine((m) => m.body.length > 0 || (m.attachmentIds?.length ?? 0) > 0, { message: 'message is empty', path: ['body'] });
+  .refine((m) => m.body.length > 0 || (m.attachmentIds?.length ?? 0) > 0, {
+    message: 'message is empty',
+    path: ['body'],
+  });
 export type TSendMessage = z.infer<typeof ZSendMessage>;
 
 /** Headers of the upload endpoint, checked exactly like the socket handshake (plus the Origin header). */
@@ -118,7 +124,9 @@ export const ZReadUpdate = z.object({ seq: z.number().int().min(0) });
 /** Entries a trait / event-data / pre-chat record may hold (the widget sends at most this many). */
 export const RECORD_ENTRIES_MAX = 50;
 const ZBoundedRecord = <V extends z.ZodType>(value: V) =>
-  z.record(z.string().max(64), value).refine((r) => Object.keys(r).length <= RECORD_ENTRIES_MAX, `at most ${RECORD_ENTRIES_MAX} entries`);
+  z
+    .record(z.string().max(64), value)
+    .refine((r) => Object.keys(r).length <= RECORD_ENTRIES_MAX, `at most ${RECORD_ENTRIES_MAX} entries`);
 const ZScalar = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 
 /**
@@ -132,15 +140,26 @@ export const ZIdentify = z.object({
   id: z.string().min(1).max(200),
   email: z.string().email().max(320).optional(),
   name: z.string().min(1).max(120).optional(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
-  token: z.string().max(8192).regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT: header.payload.signature').optional(),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i)
+    .optional(),
+  token: z
+    .string()
+    .max(8192)
+    .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT: header.payload.signature')
+    .optional(),
   traits: ZBoundedRecord(ZScalar).optional(),
 });
 export type TIdentify = z.infer<typeof ZIdentify>;
 
 /** widget → server: PocketPing.trigger(name, data) — shown in the operator's thread, never to the visitor. */
 export const ZCustomEvent = z.object({
-  name: z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'event names are letters, digits, _ . : -'),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\w.:-]+$/, 'event names are letters, digits, _ . : -'),
   data: ZBoundedRecord(ZScalar).optional(),
 });
 
@@ -154,10 +173,25 @@ export const ZPreChat = z.object({
 /** widget → server: satisfaction rating of a closed conversation. */
 export const ZCsat = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() });
 
-export interface TTypingEvent { sender: 'operator' | 'ai'; authorName: string | null; isTyping: boolean }
-export interface TReceiptEvent { conversationId: string; kind: 'delivered' | 'read'; seq: number }
-export interface TConversationEvent { conversationId: string; status: 'open' | 'closed'; csatRequested: boolean }
-export interface TPresenceEvent { status: 'online' | 'away'; replyTimeMinutes: number | null }
+export interface TTypingEvent {
+  sender: 'operator' | 'ai';
+  authorName: string | null;
+  isTyping: boolean;
+}
+export interface TReceiptEvent {
+  conversationId: string;
+  kind: 'delivered' | 'read';
+  seq: number;
+}
+export interface TConversationEvent {
+  conversationId: string;
+  status: 'open' | 'closed';
+  csatRequested: boolean;
+}
+export interface TPresenceEvent {
+  status: 'online' | 'away';
+  replyTimeMinutes: number | null;
+}
 
 export type TSendAck = TAck<{ message: TMessage; duplicate: boolean }>;
 export type TOkAck = TAck<Record<never, never>>;

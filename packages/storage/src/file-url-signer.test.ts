@@ -34,17 +34,30 @@ describe('createFileUrlSigner', () => {
   });
 
   it('refuses garbage', () => {
-    for (const t of ['', 'abc', 'a.b.c', 'eyJ9.x', `${Buffer.from('{"k":1}').toString('base64url')}.x`, 'x'.repeat(2000)]) {
+    for (const t of [
+      '',
+      'abc',
+      'a.b.c',
+      'eyJ9.x',
+      `${Buffer.from('{"k":1}').toString('base64url')}.x`,
+      'x'.repeat(2000),
+    ]) {
       expect(signer.verify(t).ok).toBe(false);
     }
   });
 
-  it('keeps verifying after a key rotation, and another deployment\'s keys verify nothing', () => {
+  it("keeps verifying after a key rotation, and another deployment's keys verify nothing", () => {
     const token = signer.sign(claims);
-    const rotated = createFileUrlSigner(parseKeyRing(`${generateEncryptionKey('k2')},${k1}`), { baseUrl: 'https://rt.example.com', ttlSeconds: 60 });
+    const rotated = createFileUrlSigner(parseKeyRing(`${generateEncryptionKey('k2')},${k1}`), {
+      baseUrl: 'https://rt.example.com',
+      ttlSeconds: 60,
+    });
     expect(rotated.verify(token).ok).toBe(true);
     expect(rotated.sign(claims).startsWith(Buffer.from('{"k":"k2"').toString('base64url').slice(0, 8))).toBe(true);
-    const other = createFileUrlSigner(parseKeyRing(generateEncryptionKey('k1')), { baseUrl: 'https://rt.example.com', ttlSeconds: 60 });
+    const other = createFileUrlSigner(parseKeyRing(generateEncryptionKey('k1')), {
+      baseUrl: 'https://rt.example.com',
+      ttlSeconds: 60,
+    });
     expect(other.verify(token)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 });

@@ -10,7 +10,8 @@ export interface TFileClaims {
   expiresAt: number;
 }
 
-export type TVerifyResult = { ok: true; claims: TFileClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+export type TVerifyResult =
+  { ok: true; claims: TFileClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export interface TFileUrlSigner {
   /** A token for `/widget/files/<token>`. */
@@ -36,7 +37,15 @@ export function createFileUrlSigner(ring: TKeyRing, opts: { baseUrl: string; ttl
 
   const sign: TFileUrlSigner['sign'] = (claims, nowMs = Date.now()) => {
     const exp = Math.floor(nowMs / 1000) + opts.ttlSeconds;
-    const payload = Buffer.from(JSON.stringify({ k: ring.currentId, o: claims.organizationId, c: claims.conversationId, a: claims.attachmentId, e: exp })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        k: ring.currentId,
+        o: claims.organizationId,
+        c: claims.conversationId,
+        a: claims.attachmentId,
+        e: exp,
+      }),
+    ).toString('base64url');
     return `${payload}.${mac(keys.get(ring.currentId)!, payload).toString('base64url')}`;
   };
 
@@ -54,13 +63,21 @@ export function createFileUrlSigner(ring: TKeyRing, opts: { baseUrl: string; ttl
         return { ok: false, reason: 'malformed' };
       }
       const p = parsed as { k?: unknown; o?: unknown; c?: unknown; a?: unknown; e?: unknown };
-      if (typeof p.k !== 'string' || typeof p.o !== 'string' || typeof p.c !== 'string' || typeof p.a !== 'string' || typeof p.e !== 'number') return { ok: false, reason: 'malformed' };
+      if (
+        typeof p.k !== 'string' ||
+        typeof p.o !== 'string' ||
+        typeof p.c !== 'string' ||
+        typeof p.a !== 'string' ||
+        typeof p.e !== 'number'
+      )
+        return { ok: false, reason: 'malformed' };
       if (![p.o, p.c, p.a].every((v) => ID.test(v))) return { ok: false, reason: 'malformed' };
       const key = keys.get(p.k);
       const given = Buffer.from(sig, 'base64url');
       const expected = key ? mac(key, payload) : Buffer.alloc(32);
       // Constant time; an unknown key id still costs one comparison.
-      if (!key || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+      if (!key || given.length !== expected.length || !timingSafeEqual(given, expected))
+        return { ok: false, reason: 'bad_signature' };
       if (p.e * 1000 <= nowMs) return { ok: false, reason: 'expired' };
       return { ok: true, claims: { organizationId: p.o, conversationId: p.c, attachmentId: p.a, expiresAt: p.e } };
     },

@@ -49,15 +49,17 @@ export function createS3Storage(cfg: TS3StorageConfig): TStorage {
   return {
     kind: 's3',
     async put(key, body, meta) {
-      await client.send(new PutObjectCommand({
-        Bucket: cfg.bucket,
-        Key: full(key),
-        Body: body,
-        ContentLength: body.length,
-        ContentType: meta.contentType,
-        // Served only through our signed route: the object itself is never public.
-        Metadata: { sha256: meta.sha256 },
-      }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: cfg.bucket,
+          Key: full(key),
+          Body: body,
+          ContentLength: body.length,
+          ContentType: meta.contentType,
+          // Served only through our signed route: the object itself is never public.
+          Metadata: { sha256: meta.sha256 },
+        }),
+      );
     },
     async putStream(key, body, meta) {
       const Key = full(key);
@@ -75,12 +77,23 @@ export function createS3Storage(cfg: TS3StorageConfig): TStorage {
         pending = [];
         pendingBytes = 0;
         if (!uploadId) {
-          const created = await client.send(new CreateMultipartUploadCommand({ Bucket: cfg.bucket, Key, ContentType: meta.contentType }));
+          const created = await client.send(
+            new CreateMultipartUploadCommand({ Bucket: cfg.bucket, Key, ContentType: meta.contentType }),
+          );
           if (!created.UploadId) throw new Error('S3 CreateMultipartUpload answered no UploadId');
           uploadId = created.UploadId;
         }
         const PartNumber = parts.length + 1;
-        const out = await client.send(new UploadPartCommand({ Bucket: cfg.bucket, Key, UploadId: uploadId, PartNumber, Body: part, ContentLength: part.length }));
+        const out = await client.send(
+          new UploadPartCommand({
+            Bucket: cfg.bucket,
+            Key,
+            UploadId: uploadId,
+            PartNumber,
+            Body: part,
+            ContentLength: part.length,
+          }),
+        );
         parts.push({ ETag: out.ETag ?? '', PartNumber });
       };
       try {
@@ -92,15 +105,32 @@ export function createS3Storage(cfg: TS3StorageConfig): TStorage {
         }
         if (!uploadId) {
           const whole = Buffer.concat(pending, pendingBytes);
-          await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key, Body: whole, ContentLength: whole.length, ContentType: meta.contentType }));
+          await client.send(
+            new PutObjectCommand({
+              Bucket: cfg.bucket,
+              Key,
+              Body: whole,
+              ContentLength: whole.length,
+              ContentType: meta.contentType,
+            }),
+          );
           return { size };
         }
         if (pendingBytes > 0) await flushPart();
-        await client.send(new CompleteMultipartUploadCommand({ Bucket: cfg.bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+        await client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: cfg.bucket,
+            Key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts },
+          }),
+        );
         return { size };
       } catch (err) {
         if (uploadId) {
-          await client.send(new AbortMultipartUploadCommand({ Bucket: cfg.bucket, Key, UploadId: uploadId })).catch(() => undefined);
+          await client
+            .send(new AbortMultipartUploadCommand({ Bucket: cfg.bucket, Key, UploadId: uploadId }))
+            .catch(() => undefined);
         }
         body.destroy();
         throw err;
@@ -113,7 +143,8 @@ export function createS3Storage(cfg: TS3StorageConfig): TStorage {
         const body = out.Body instanceof Readable ? out.Body : Readable.from(await out.Body.transformToByteArray());
         return { body, size: Number(out.ContentLength ?? 0) };
       } catch (err) {
-        if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404)) return null;
+        if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404))
+          return null;
         throw err;
       }
     },

@@ -5,7 +5,8 @@ export interface TSniffedType {
   inline: boolean;
 }
 
-const starts = (b: Buffer, sig: number[], at = 0) => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
+const starts = (b: Buffer, sig: number[], at = 0) =>
+  b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
 
 const ZIP_EXT: Record<string, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -18,11 +19,18 @@ const ZIP_EXT: Record<string, string> = {
  * The allowlist: PNG, JPEG, GIF, WebP, PDF, ZIP-based office files, and plain text (valid UTF-8 without control
  * bytes). SVG and HTML are refused on purpose: they can carry script. Returns null for anything else.
  */
-export function sniffContentType(bytes: Buffer, fileName: string, opts: { complete?: boolean } = {}): TSniffedType | null {
-  if (starts(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { contentType: 'image/png', inline: true };
+export function sniffContentType(
+  bytes: Buffer,
+  fileName: string,
+  opts: { complete?: boolean } = {},
+): TSniffedType | null {
+  if (starts(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    return { contentType: 'image/png', inline: true };
   if (starts(bytes, [0xff, 0xd8, 0xff])) return { contentType: 'image/jpeg', inline: true };
-  if (starts(bytes, [0x47, 0x49, 0x46, 0x38]) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61) return { contentType: 'image/gif', inline: true };
-  if (starts(bytes, [0x52, 0x49, 0x46, 0x46]) && starts(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return { contentType: 'image/webp', inline: true };
+  if (starts(bytes, [0x47, 0x49, 0x46, 0x38]) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61)
+    return { contentType: 'image/gif', inline: true };
+  if (starts(bytes, [0x52, 0x49, 0x46, 0x46]) && starts(bytes, [0x57, 0x45, 0x42, 0x50], 8))
+    return { contentType: 'image/webp', inline: true };
   if (starts(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return { contentType: 'application/pdf', inline: false };
   if (starts(bytes, [0x50, 0x4b, 0x03, 0x04])) {
     const ext = fileName.toLowerCase().split('.').pop() ?? '';

@@ -19,7 +19,14 @@ async function readAll(r: Readable): Promise<Buffer> {
  * A minimal S3 endpoint on 127.0.0.1 speaking the REST wire format the SDK uses with path-style URLs:
  * PUT/GET/DELETE /<bucket>/<key>, a 404 `NoSuchKey` XML error, SigV4 Authorization required.
  */
-function startFakeS3(): Promise<{ server: Server; url: string; objects: Map<string, { body: Buffer; type: string; meta: Record<string, string> }>; auth: string[]; uploads: Map<string, { key: string; type: string; parts: Map<number, Buffer> }>; partSizes: number[] }> {
+function startFakeS3(): Promise<{
+  server: Server;
+  url: string;
+  objects: Map<string, { body: Buffer; type: string; meta: Record<string, string> }>;
+  auth: string[];
+  uploads: Map<string, { key: string; type: string; parts: Map<number, Buffer> }>;
+  partSizes: number[];
+}> {
   const objects = new Map<string, { body: Buffer; type: string; meta: Record<string, string> }>();
   // Multipart uploads in progress: CreateMultipartUpload (POST ?uploads), UploadPart (PUT ?partNumber&uploadId),
   // CompleteMultipartUpload (POST ?uploadId), AbortMultipartUpload (DELETE ?uploadId).
@@ -30,7 +37,9 @@ function startFakeS3(): Promise<{ server: Server; url: string; objects: Map<stri
   const server = createServer((req, res) => {
     auth.push(String(req.headers.authorization ?? ''));
     if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential=AKIDTEST/')) {
-      res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code><Message>no</Message></Error>');
+      res
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end('<Error><Code>AccessDenied</Code><Message>no</Message></Error>');
       return;
     }
     const u = new URL(req.url ?? '/', 'http://x');
@@ -39,37 +48,53 @@ function startFakeS3(): Promise<{ server: Server; url: string; objects: Map<stri
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const xml = (body: string) => res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
+      const xml = (body: string) =>
+        res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
       if (req.method === 'POST' && u.searchParams.has('uploads')) {
         const id = `up${++nextUpload}`;
         uploads.set(id, { key, type: String(req.headers['content-type']), parts: new Map() });
-        xml(`<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
+        xml(
+          `<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+        );
       } else if (req.method === 'PUT' && uploadId) {
         const up = uploads.get(uploadId);
-        if (!up) return void res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchUpload</Code><Message>no</Message></Error>');
+        if (!up)
+          return void res
+            .writeHead(404, { 'content-type': 'application/xml' })
+            .end('<Error><Code>NoSuchUpload</Code><Message>no</Message></Error>');
         const body = Buffer.concat(chunks);
         partSizes.push(body.length);
         up.parts.set(Number(u.searchParams.get('partNumber')), body);
         res.writeHead(200, { etag: `"p${u.searchParams.get('partNumber')}"` }).end();
       } else if (req.method === 'POST' && uploadId) {
         const up = uploads.get(uploadId);
-        if (!up) return void res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchUpload</Code><Message>no</Message></Error>');
+        if (!up)
+          return void res
+            .writeHead(404, { 'content-type': 'application/xml' })
+            .end('<Error><Code>NoSuchUpload</Code><Message>no</Message></Error>');
         const order = [...up.parts.keys()].sort((a, b) => a - b);
         objects.set(up.key, { body: Buffer.concat(order.map((n) => up.parts.get(n)!)), type: up.type, meta: {} });
         uploads.delete(uploadId);
-        xml(`<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>${up.key}</Key><ETag>"done"</ETag></CompleteMultipartUploadResult>`);
+        xml(
+          `<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>${up.key}</Key><ETag>"done"</ETag></CompleteMultipartUploadResult>`,
+        );
       } else if (req.method === 'DELETE' && uploadId) {
         uploads.delete(uploadId);
         res.writeHead(204).end();
       } else if (req.method === 'PUT') {
         const meta: Record<string, string> = {};
-        for (const [h, v] of Object.entries(req.headers)) if (h.startsWith('x-amz-meta-')) meta[h.slice(11)] = String(v);
+        for (const [h, v] of Object.entries(req.headers))
+          if (h.startsWith('x-amz-meta-')) meta[h.slice(11)] = String(v);
         objects.set(key, { body: Buffer.concat(chunks), type: String(req.headers['content-type']), meta });
         res.writeHead(200, { etag: '"x"' }).end();
       } else if (req.method === 'GET') {
         const o = objects.get(key);
         if (!o) {
-          res.writeHead(404, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+          res
+            .writeHead(404, { 'content-type': 'application/xml' })
+            .end(
+              '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+            );
           return;
         }
         res.writeHead(200, { 'content-type': o.type, 'content-length': o.body.length }).end(o.body);
@@ -79,16 +104,32 @@ function startFakeS3(): Promise<{ server: Server; url: string; objects: Map<stri
       } else res.writeHead(405).end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, objects, auth, uploads, partSizes })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        objects,
+        auth,
+        uploads,
+        partSizes,
+      }),
+    ),
+  );
 }
 
 /** `total` bytes in chunks of `chunk`, with byte i = i % 251 (so order and completeness are checked). */
 function patterned(total: number, chunk = 64 * 1024): { stream: Readable; bytes: Buffer } {
   const bytes = Buffer.alloc(total);
   for (let i = 0; i < total; i++) bytes[i] = i % 251;
-  return { stream: Readable.from((function* () {
-    for (let at = 0; at < total; at += chunk) yield bytes.subarray(at, Math.min(total, at + chunk));
-  })()), bytes };
+  return {
+    stream: Readable.from(
+      (function* () {
+        for (let at = 0; at < total; at += chunk) yield bytes.subarray(at, Math.min(total, at + chunk));
+      })(),
+    ),
+    bytes,
+  };
 }
 
 /** A stream that fails after `after` bytes (a client gone, a limit passed upstream). */
@@ -122,14 +163,18 @@ function behavesLikeStorage(name: string, make: () => TStorage) {
     it('stores a stream (several S3 parts long) and reads back the same bytes', async () => {
       const s = make();
       const { stream, bytes } = patterned(12 * 1024 * 1024 + 123);
-      expect(await s.putStream('org1/conv1/streamed', stream, { contentType: 'application/pdf' })).toEqual({ size: bytes.length });
+      expect(await s.putStream('org1/conv1/streamed', stream, { contentType: 'application/pdf' })).toEqual({
+        size: bytes.length,
+      });
       const got = await s.get('org1/conv1/streamed');
       expect((await readAll(got!.body)).equals(bytes)).toBe(true);
       await s.delete('org1/conv1/streamed');
     });
     it('leaves nothing behind when the stream fails half-way', async () => {
       const s = make();
-      await expect(s.putStream('org1/conv1/broken', failingAfter(7 * 1024 * 1024), { contentType: 'application/pdf' })).rejects.toThrow(/client went away/);
+      await expect(
+        s.putStream('org1/conv1/broken', failingAfter(7 * 1024 * 1024), { contentType: 'application/pdf' }),
+      ).rejects.toThrow(/client went away/);
       expect(await s.get('org1/conv1/broken')).toBeNull();
     });
     it('answers null for a missing key', async () => {
@@ -138,7 +183,9 @@ function behavesLikeStorage(name: string, make: () => TStorage) {
     it('refuses keys that could escape their folder', async () => {
       const s = make();
       for (const bad of ['../etc/passwd', 'a/../../b', '/abs', 'a//b', 'a/b.c', '']) {
-        await expect(s.put(bad, Buffer.from('x'), { contentType: 'text/plain', sha256: 'x' })).rejects.toThrow(/invalid storage key/);
+        await expect(s.put(bad, Buffer.from('x'), { contentType: 'text/plain', sha256: 'x' })).rejects.toThrow(
+          /invalid storage key/,
+        );
       }
     });
   });
@@ -157,12 +204,26 @@ afterAll(async () => {
 
 behavesLikeStorage('local storage', () => createLocalStorage(dir));
 behavesLikeStorage('S3 storage (official SDK against an S3-compatible endpoint)', () =>
-  createS3Storage({ bucket: 'pp-files', region: 'us-east-1', endpoint: s3.url, accessKeyId: 'AKIDTEST', secretAccessKey: 'secret', keyPrefix: 'attachments' }),
+  createS3Storage({
+    bucket: 'pp-files',
+    region: 'us-east-1',
+    endpoint: s3.url,
+    accessKeyId: 'AKIDTEST',
+    secretAccessKey: 'secret',
+    keyPrefix: 'attachments',
+  }),
 );
 
 describe('S3 storage wire details', () => {
   it('puts objects path-style under the key prefix with content type and checksum metadata, signed with SigV4', async () => {
-    const s = createS3Storage({ bucket: 'pp-files', region: 'us-east-1', endpoint: s3.url, accessKeyId: 'AKIDTEST', secretAccessKey: 'secret', keyPrefix: 'attachments' });
+    const s = createS3Storage({
+      bucket: 'pp-files',
+      region: 'us-east-1',
+      endpoint: s3.url,
+      accessKeyId: 'AKIDTEST',
+      secretAccessKey: 'secret',
+      keyPrefix: 'attachments',
+    });
     await s.put('o/c/k', Buffer.from('%PDF-1.4'), { contentType: 'application/pdf', sha256: 'deadbeef' });
     const o = s3.objects.get('/pp-files/attachments/o/c/k');
     expect(o?.type).toBe('application/pdf');
@@ -170,26 +231,46 @@ describe('S3 storage wire details', () => {
     expect(s3.auth.at(-1)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/us-east-1\/s3\/aws4_request/);
   });
   it('surfaces a refused request as an error, not as a missing file', async () => {
-    const s = createS3Storage({ bucket: 'pp-files', region: 'us-east-1', endpoint: s3.url, accessKeyId: 'WRONG', secretAccessKey: 'secret' });
+    const s = createS3Storage({
+      bucket: 'pp-files',
+      region: 'us-east-1',
+      endpoint: s3.url,
+      accessKeyId: 'WRONG',
+      secretAccessKey: 'secret',
+    });
     await expect(s.get('o/c/k')).rejects.toThrow();
   });
 });
 
 describe('S3 streamed uploads', () => {
   it('sends a long stream as parts of the configured size, never the whole body at once, and aborts a failed one', async () => {
-    const s = createS3Storage({ bucket: 'pp-files', region: 'us-east-1', endpoint: s3.url, accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' });
+    const s = createS3Storage({
+      bucket: 'pp-files',
+      region: 'us-east-1',
+      endpoint: s3.url,
+      accessKeyId: 'AKIDTEST',
+      secretAccessKey: 'secret',
+    });
     s3.partSizes.length = 0;
     const { stream, bytes } = patterned(11 * 1024 * 1024);
     await s.putStream('o/c/parts', stream, { contentType: 'application/pdf' });
     expect(s3.partSizes).toEqual([5 * 1024 * 1024, 5 * 1024 * 1024, 1024 * 1024]);
     expect(s3.objects.get('/pp-files/o/c/parts')?.body.equals(bytes)).toBe(true);
     expect(s3.objects.get('/pp-files/o/c/parts')?.type).toBe('application/pdf');
-    await expect(s.putStream('o/c/aborted', failingAfter(6 * 1024 * 1024), { contentType: 'application/pdf' })).rejects.toThrow();
+    await expect(
+      s.putStream('o/c/aborted', failingAfter(6 * 1024 * 1024), { contentType: 'application/pdf' }),
+    ).rejects.toThrow();
     expect(s3.uploads.size).toBe(0);
     expect(s3.objects.has('/pp-files/o/c/aborted')).toBe(false);
   });
   it('sends a short stream as one plain PUT', async () => {
-    const s = createS3Storage({ bucket: 'pp-files', region: 'us-east-1', endpoint: s3.url, accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' });
+    const s = createS3Storage({
+      bucket: 'pp-files',
+      region: 'us-east-1',
+      endpoint: s3.url,
+      accessKeyId: 'AKIDTEST',
+      secretAccessKey: 'secret',
+    });
     s3.partSizes.length = 0;
     await s.putStream('o/c/small', Readable.from([Buffer.from('%PDF-1.4 small')]), { contentType: 'application/pdf' });
     expect(s3.partSizes).toEqual([]);

@@ -7,7 +7,8 @@ import type { TStorage } from './storage.js';
 /** Enough for every signature the allowlist knows, and for the start of a text file. */
 const SNIFF_BYTES = 4096;
 
-export type TStoredUpload = { ok: true; size: number; sha256: string; contentType: string } | { ok: false; reason: 'type' };
+export type TStoredUpload =
+  { ok: true; size: number; sha256: string; contentType: string } | { ok: false; reason: 'type' };
 
 class NotPlainText extends Error {}
 

@@ -25,7 +25,13 @@ export class HttpError extends Error {
   }
 }
 
-export function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': type,
     'content-length': Buffer.byteLength(body),

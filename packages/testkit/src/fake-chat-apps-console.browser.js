@@ -32,11 +32,18 @@
     list.replaceChildren(
       ...threads.map((t) => {
         const li = el('li');
-        const a = el('a', `thread-link app-${t.app}${selected && selected.app === t.app && selected.id === t.id ? ' selected' : ''}`);
+        const a = el(
+          'a',
+          `thread-link app-${t.app}${selected && selected.app === t.app && selected.id === t.id ? ' selected' : ''}`,
+        );
         a.href = `#${t.app}/${t.id}`;
         a.dataset.app = t.app;
         a.dataset.id = t.id;
-        a.append(el('span', 'badge', APP_LABEL[t.app]), el('span', 'thread-name', t.title), el('span', 'thread-sub', t.lastPreview || 'No messages yet'));
+        a.append(
+          el('span', 'badge', APP_LABEL[t.app]),
+          el('span', 'thread-name', t.title),
+          el('span', 'thread-sub', t.lastPreview || 'No messages yet'),
+        );
         a.addEventListener('click', (e) => {
           e.preventDefault();
           select(t.app, t.id);
@@ -55,7 +62,11 @@
         const li = el('li', `msg ${m.fromBot ? 'from-bot' : 'from-human'}${m.deleted ? ' deleted' : ''}`);
         li.dataset.id = m.id;
         const head = el('div', 'msg-head');
-        head.append(el('span', 'sender', m.author), el('time', '', time(m.at)), el('span', 'flags', `${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted' : ''}`));
+        head.append(
+          el('span', 'sender', m.author),
+          el('time', '', time(m.at)),
+          el('span', 'flags', `${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted' : ''}`),
+        );
         const body = el('div', 'msg-body', m.text);
         for (const f of m.files) body.append(el('span', 'file', `📎 ${f}`));
         li.append(head, body);
@@ -103,7 +114,11 @@
     const text = input.value;
     if (!text.trim()) return;
     replyStatus.textContent = 'sending…';
-    const res = await fetch(`/console/api/threads/${selected.app}/${selected.id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const res = await fetch(`/console/api/threads/${selected.app}/${selected.id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
     const data = await res.json().catch(() => ({}));
     if (res.ok) {
       input.value = '';

@@ -19,15 +19,32 @@ import type { TFakeSlack } from './fake-slack.js';
 import { CONSOLE_PAGE_CSP, HttpError, readJsonBody, send, sendJson } from './console-http.js';
 
 /** The demo workspace and server the serve script creates, the same on every start. */
-export const DEMO_SLACK = { teamId: 'T0PPDEMO01', teamName: 'PocketPing demo', channelId: 'C0PPSUPPORT', channelName: 'support', operator: { name: 'sam', displayName: 'Sam', realName: 'Sam Rivera' } } as const;
-export const DEMO_DISCORD = { guildId: '1180000000000000001', guildName: 'PocketPing demo', channelId: '1180000000000000002', channelName: 'support', operator: { id: '1180000000000000042', username: 'dora', globalName: 'Dora' } } as const;
+export const DEMO_SLACK = {
+  teamId: 'T0PPDEMO01',
+  teamName: 'PocketPing demo',
+  channelId: 'C0PPSUPPORT',
+  channelName: 'support',
+  operator: { name: 'sam', displayName: 'Sam', realName: 'Sam Rivera' },
+} as const;
+export const DEMO_DISCORD = {
+  guildId: '1180000000000000001',
+  guildName: 'PocketPing demo',
+  channelId: '1180000000000000002',
+  channelName: 'support',
+  operator: { id: '1180000000000000042', username: 'dora', globalName: 'Dora' },
+} as const;
 
 export type TChatApp = 'slack' | 'discord';
 
 export interface TChatAppsConsoleOptions {
   port: number;
   slack?: { fake: TFakeSlack; channel: string; operator: { id: string; name: string } };
-  discord?: { fake: TFakeDiscord; guildId: string; channelId: string; operator: { id: string; username: string; globalName: string } };
+  discord?: {
+    fake: TFakeDiscord;
+    guildId: string;
+    channelId: string;
+    operator: { id: string; username: string; globalName: string };
+  };
 }
 
 export interface TConsoleThread {
@@ -69,7 +86,9 @@ const snowflakeMs = (id: string): number => {
   }
 };
 
-function slackThreads(o: NonNullable<TChatAppsConsoleOptions['slack']>): { thread: TConsoleThread; messages: TConsoleThreadMessage[] }[] {
+function slackThreads(
+  o: NonNullable<TChatAppsConsoleOptions['slack']>,
+): { thread: TConsoleThread; messages: TConsoleThreadMessage[] }[] {
   const all = o.fake.messages(o.channel);
   const files = new Map(o.fake.files().map((f) => [f.id, f.name]));
   const toMessage = (m: (typeof all)[number]): TConsoleThreadMessage => ({
@@ -88,11 +107,23 @@ function slackThreads(o: NonNullable<TChatAppsConsoleOptions['slack']>): { threa
     .map((parent) => {
       const messages = all.filter((m) => m.ts === parent.ts || m.threadTs === parent.ts).map(toMessage);
       const last = messages.filter((m) => !m.deleted).at(-1);
-      return { thread: { app: 'slack' as const, id: parent.ts, title: firstLine(parent.text), messageCount: messages.length, lastAt: last?.at ?? slackMs(parent.ts), lastPreview: last ? preview(last.text || last.files.join(', ')) : '' }, messages };
+      return {
+        thread: {
+          app: 'slack' as const,
+          id: parent.ts,
+          title: firstLine(parent.text),
+          messageCount: messages.length,
+          lastAt: last?.at ?? slackMs(parent.ts),
+          lastPreview: last ? preview(last.text || last.files.join(', ')) : '',
+        },
+        messages,
+      };
     });
 }
 
-function discordThreads(o: NonNullable<TChatAppsConsoleOptions['discord']>): { thread: TConsoleThread; messages: TConsoleThreadMessage[] }[] {
+function discordThreads(
+  o: NonNullable<TChatAppsConsoleOptions['discord']>,
+): { thread: TConsoleThread; messages: TConsoleThreadMessage[] }[] {
   const starters = new Map(o.fake.messages(o.channelId).map((m) => [m.id, m]));
   return o.fake
     .threads(o.channelId)
@@ -111,12 +142,24 @@ function discordThreads(o: NonNullable<TChatAppsConsoleOptions['discord']>): { t
         deleted: m.deleted,
       }));
       const last = messages.filter((m) => !m.deleted).at(-1);
-      return { thread: { app: 'discord' as const, id: t.id, title: t.name, messageCount: messages.length, lastAt: last?.at ?? snowflakeMs(t.id), lastPreview: last ? preview(last.text || last.files.join(', ')) : '' }, messages };
+      return {
+        thread: {
+          app: 'discord' as const,
+          id: t.id,
+          title: t.name,
+          messageCount: messages.length,
+          lastAt: last?.at ?? snowflakeMs(t.id),
+          lastPreview: last ? preview(last.text || last.files.join(', ')) : '',
+        },
+        messages,
+      };
     });
 }
 
 /** Starts the console's HTTP server on 127.0.0.1. */
-export async function startChatAppsConsole(opts: TChatAppsConsoleOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
+export async function startChatAppsConsole(
+  opts: TChatAppsConsoleOptions,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const assets = new Map<string, string>();
   const asset = (name: string): string => {
     let body = assets.get(name);
@@ -126,13 +169,21 @@ export async function startChatAppsConsole(opts: TChatAppsConsoleOptions): Promi
     }
     return body;
   };
-  const everything = () => [...(opts.slack ? slackThreads(opts.slack) : []), ...(opts.discord ? discordThreads(opts.discord) : [])];
+  const everything = () => [
+    ...(opts.slack ? slackThreads(opts.slack) : []),
+    ...(opts.discord ? discordThreads(opts.discord) : []),
+  ];
   let port = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
     if (!hosts.includes((req.headers.host ?? '').toLowerCase())) {
-      send(res, 421, 'text/plain; charset=utf-8', 'The operator console only answers on http://127.0.0.1 or http://localhost.\n');
+      send(
+        res,
+        421,
+        'text/plain; charset=utf-8',
+        'The operator console only answers on http://127.0.0.1 or http://localhost.\n',
+      );
       return;
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
@@ -145,15 +196,28 @@ export async function startChatAppsConsole(opts: TChatAppsConsoleOptions): Promi
     }
     if (path === '/' || path === '/console.js' || path === '/console.css') {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
-      if (path === '/console.js') return send(res, 200, 'text/javascript; charset=utf-8', asset('./fake-chat-apps-console.browser.js'));
-      if (path === '/console.css') return send(res, 200, 'text/css; charset=utf-8', asset('./fake-chat-apps-console.css'));
-      const apps = [opts.slack ? 'Slack (you are Sam)' : '', opts.discord ? 'Discord (you are Dora)' : ''].filter(Boolean).join(' · ');
-      return send(res, 200, 'text/html; charset=utf-8', renderShell(apps), { 'content-security-policy': CONSOLE_PAGE_CSP, 'x-frame-options': 'DENY' });
+      if (path === '/console.js')
+        return send(res, 200, 'text/javascript; charset=utf-8', asset('./fake-chat-apps-console.browser.js'));
+      if (path === '/console.css')
+        return send(res, 200, 'text/css; charset=utf-8', asset('./fake-chat-apps-console.css'));
+      const apps = [opts.slack ? 'Slack (you are Sam)' : '', opts.discord ? 'Discord (you are Dora)' : '']
+        .filter(Boolean)
+        .join(' · ');
+      return send(res, 200, 'text/html; charset=utf-8', renderShell(apps), {
+        'content-security-policy': CONSOLE_PAGE_CSP,
+        'x-frame-options': 'DENY',
+      });
     }
     if (path === '/console/api/threads') {
       if (method !== 'GET') throw new HttpError(405, 'method not allowed');
-      const threads = everything().map((t) => t.thread).sort((a, b) => b.lastAt - a.lastAt);
-      return sendJson(res, 200, { ok: true, apps: { slack: Boolean(opts.slack), discord: Boolean(opts.discord) }, threads });
+      const threads = everything()
+        .map((t) => t.thread)
+        .sort((a, b) => b.lastAt - a.lastAt);
+      return sendJson(res, 200, {
+        ok: true,
+        apps: { slack: Boolean(opts.slack), discord: Boolean(opts.discord) },
+        threads,
+      });
     }
     const m = /^\/console\/api\/threads\/(slack|discord)\/([0-9.]{1,40})(\/messages)?$/.exec(path);
     if (!m) throw new HttpError(404, 'not found');
@@ -167,20 +231,32 @@ export async function startChatAppsConsole(opts: TChatAppsConsoleOptions): Promi
     }
     if (method !== 'POST') throw new HttpError(405, 'method not allowed');
     const origin = req.headers.origin;
-    if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) throw new HttpError(403, 'cross-origin writes are not allowed');
-    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'send the reply as application/json: {"text": "..."}');
+    if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`))
+      throw new HttpError(403, 'cross-origin writes are not allowed');
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
+      throw new HttpError(415, 'send the reply as application/json: {"text": "..."}');
     const body = await readJsonBody(req);
     const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
     if (typeof text !== 'string' || text.trim() === '') throw new HttpError(400, 'text must be a non-empty string');
     if (text.length > TEXT_MAX) throw new HttpError(400, `text is longer than ${TEXT_MAX} characters`);
     if (!found) throw new HttpError(404, `no ${app} thread ${id} (deleted?)`);
     if (app === 'slack' && opts.slack) {
-      const r = await opts.slack.fake.operatorWrites({ channel: opts.slack.channel, thread_ts: id, text, user: opts.slack.operator.id });
+      const r = await opts.slack.fake.operatorWrites({
+        channel: opts.slack.channel,
+        thread_ts: id,
+        text,
+        user: opts.slack.operator.id,
+      });
       return sendJson(res, 200, { ok: true, id: r.ts, delivery: r.deliveries.at(-1)?.status ?? null });
     }
     if (app === 'discord' && opts.discord) {
       const d = opts.discord;
-      const msg = d.fake.operatorWrites({ guildId: d.guildId, threadId: id, content: text, author: { id: d.operator.id, username: d.operator.username, global_name: d.operator.globalName } });
+      const msg = d.fake.operatorWrites({
+        guildId: d.guildId,
+        threadId: id,
+        content: text,
+        author: { id: d.operator.id, username: d.operator.username, global_name: d.operator.globalName },
+      });
       return sendJson(res, 200, { ok: true, id: msg.id, delivery: 'gateway' });
     }
     throw new HttpError(404, `${app} is not served here`);

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, DiscordAPIError, Events, GatewayIntentBits, REST, Routes, type GatewayDispatchPayload } from 'discord.js';
+import {
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  REST,
+  Routes,
+  type GatewayDispatchPayload,
+} from 'discord.js';
 import { startFakeDiscord, type TFakeDiscord } from './fake-discord.js';
 import { waitFor } from './stack.js';
 
@@ -22,7 +30,9 @@ describe('fake Discord', () => {
   });
 
   const rest = (token = fake.token) => new REST({ api: fake.apiUrl }).setToken(token);
-  const startClient = async (intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]) => {
+  const startClient = async (
+    intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+  ) => {
     const client = new Client({ intents, rest: { api: fake.apiUrl } });
     clients.push(client);
     const raw: GatewayDispatchPayload[] = [];
@@ -38,7 +48,9 @@ describe('fake Discord', () => {
     const me = (await rest().get(Routes.user('@me'))) as { id: string; bot: boolean };
     expect(me).toMatchObject({ id: fake.bot.id, bot: true });
 
-    const thread = (await rest().post(Routes.threads(channelId), { body: { name: 'Visitor', type: 11, auto_archive_duration: 10080 } })) as { id: string; parent_id: string; type: number };
+    const thread = (await rest().post(Routes.threads(channelId), {
+      body: { name: 'Visitor', type: 11, auto_archive_duration: 10080 },
+    })) as { id: string; parent_id: string; type: number };
     expect(thread).toMatchObject({ parent_id: channelId, type: 11 });
     const body = { content: 'hi @everyone', allowed_mentions: { parse: [] }, nonce: 'n-1', enforce_nonce: true };
     const a = (await rest().post(Routes.channelMessages(thread.id), { body })) as { id: string };
@@ -53,13 +65,20 @@ describe('fake Discord', () => {
 
     // Trigger Typing Indicator: 204 with no body; needs the same right as posting there.
     await rest().post(Routes.channelTyping(thread.id));
-    expect(fake.callsOf('POST /channels/:id/typing').map((c) => [c.path, c.status])).toEqual([[`/channels/${thread.id}/typing`, 204]]);
+    expect(fake.callsOf('POST /channels/:id/typing').map((c) => [c.path, c.status])).toEqual([
+      [`/channels/${thread.id}/typing`, 204],
+    ]);
 
     fake.removePermission(channelId, 'SendMessagesInThreads');
-    await expect(rest().post(Routes.channelMessages(thread.id), { body: { content: 'x' } })).rejects.toMatchObject({ code: 50013, status: 403 });
+    await expect(rest().post(Routes.channelMessages(thread.id), { body: { content: 'x' } })).rejects.toMatchObject({
+      code: 50013,
+      status: 403,
+    });
     await expect(rest().post(Routes.channelTyping(thread.id))).rejects.toMatchObject({ code: 50013, status: 403 });
     fake.kickBot(guildId);
-    const err = await rest().get(Routes.channel(channelId)).catch((e: unknown) => e);
+    const err = await rest()
+      .get(Routes.channel(channelId))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiscordAPIError);
     expect(err).toMatchObject({ code: 50001, status: 403 });
   });
@@ -82,7 +101,12 @@ describe('fake Discord', () => {
     expect(client.channels.cache.get(thread.id)?.isThread()).toBe(true);
     const m = fake.operatorWrites({ guildId, threadId: thread.id, content: 'hello from Sarah' });
     const got = await waitFor(() => raw.find((p) => p.t === 'MESSAGE_CREATE' && p.d.id === m.id));
-    expect(got.d).toMatchObject({ channel_id: thread.id, guild_id: guildId, content: 'hello from Sarah', author: { username: 'sarah' } });
+    expect(got.d).toMatchObject({
+      channel_id: thread.id,
+      guild_id: guildId,
+      content: 'hello from Sarah',
+      author: { username: 'sarah' },
+    });
   });
 
   it('a dropped connection resumes and replays the dispatches it missed, once each', async () => {
@@ -113,7 +137,10 @@ describe('fake Discord', () => {
 
     const strict = await startFakeDiscord({ messageContentIntent: false });
     try {
-      const c = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent], rest: { api: strict.apiUrl } });
+      const c = new Client({
+        intents: [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent],
+        rest: { api: strict.apiUrl },
+      });
       clients.push(c);
       await expect(c.login(strict.token)).rejects.toThrow(/disallowed intents/i);
     } finally {

@@ -118,16 +118,27 @@ export interface TFakeDiscord {
    * The user approves the bot install on Discord's consent screen for a guild: the bot joins it (created when no
    * guildId is given) and a one-use code bound to `redirectUri` is returned, as Discord appends it to the redirect.
    */
-  consentBotInstall(opts: { redirectUri: string; guildId?: string; guildName?: string }): { code: string; guildId: string };
+  consentBotInstall(opts: { redirectUri: string; guildId?: string; guildName?: string }): {
+    code: string;
+    guildId: string;
+  };
   calls: TFakeDiscordCall[];
   callsOf(route: string): TFakeDiscordCall[];
-  addGuild(opts?: { id?: string; name?: string; botInGuild?: boolean; permissions?: TDiscordPermission[] }): { id: string };
+  addGuild(opts?: { id?: string; name?: string; botInGuild?: boolean; permissions?: TDiscordPermission[] }): {
+    id: string;
+  };
   addTextChannel(guildId: string, opts?: { id?: string; name?: string; type?: number }): { id: string };
   threads(parentId?: string): TFakeDiscordThread[];
   /** Messages of a channel or thread, oldest first (deleted ones included, flagged). */
   messages(channelId: string): TFakeDiscordMessage[];
   /** A human writes in a thread: stored, and MESSAGE_CREATE is dispatched to every gateway session. */
-  operatorWrites(opts: { guildId: string; threadId: string; content: string; author?: { id?: string; username?: string; global_name?: string | null; bot?: boolean }; files?: { filename: string; contentType?: string; data: Uint8Array }[] }): TFakeDiscordMessage;
+  operatorWrites(opts: {
+    guildId: string;
+    threadId: string;
+    content: string;
+    author?: { id?: string; username?: string; global_name?: string | null; bot?: boolean };
+    files?: { filename: string; contentType?: string; data: Uint8Array }[];
+  }): TFakeDiscordMessage;
   /** The bytes behind an attachment url (null when unknown). */
   fileBytes(url: string): Buffer | null;
   edit(opts: { threadId: string; messageId: string; content: string }): TFakeDiscordMessage;
@@ -230,11 +241,14 @@ const errors = {
   unknownMember: () => new DiscordApiError(404, 10007, 'Unknown Member'),
   archived: () => new DiscordApiError(400, 50083, 'Thread is archived'),
   notAuthor: () => new DiscordApiError(403, 50005, 'Cannot edit a message authored by another user'),
-  invalidBody: (field: string, what: string) => Object.assign(new DiscordApiError(400, 50035, 'Invalid Form Body'), { field, what }),
+  invalidBody: (field: string, what: string) =>
+    Object.assign(new DiscordApiError(400, 50035, 'Invalid Form Body'), { field, what }),
 };
 
 export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<TFakeDiscord> {
-  const token = opts.token ?? `${randomBytes(18).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`;
+  const token =
+    opts.token ??
+    `${randomBytes(18).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`;
   let revoked = false;
   let counter = 0n;
   const snowflake = (): string => (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (counter++ & 0xfffn)).toString();
@@ -249,14 +263,24 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   const nonces = new Map<string, { messageId: string; at: number }>();
   /** Attachment bytes by url path (/attachments/<channel>/<attachment>/<filename>). */
   const files = new Map<string, { bytes: Buffer; contentType: string }>();
-  const storeAttachment = (channelId: string, f: { filename: string; contentType?: string | undefined; data: Uint8Array }): TFakeDiscordAttachment => {
+  const storeAttachment = (
+    channelId: string,
+    f: { filename: string; contentType?: string | undefined; data: Uint8Array },
+  ): TFakeDiscordAttachment => {
     const id = snowflake();
     const path = `/attachments/${channelId}/${id}/${encodeURIComponent(f.filename)}`;
     const bytes = Buffer.from(f.data);
     files.set(path, { bytes, contentType: f.contentType ?? 'application/octet-stream' });
     // Like the CDN's signed links: query parameters the client must keep (ex = expiry, hm = signature).
     const url = `http://127.0.0.1:${port}${path}?ex=${Math.floor(Date.now() / 1000 + 86_400).toString(16)}&hm=${randomBytes(8).toString('hex')}`;
-    return { id, filename: f.filename, size: bytes.length, url, proxy_url: url, ...(f.contentType ? { content_type: f.contentType } : {}) };
+    return {
+      id,
+      filename: f.filename,
+      size: bytes.length,
+      url,
+      proxy_url: url,
+      ...(f.contentType ? { content_type: f.contentType } : {}),
+    };
   };
   const failures: { route: string; failure: TFakeDiscordFailure; left: number }[] = [];
   const calls: TFakeDiscordCall[] = [];
@@ -264,7 +288,8 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   const sockets = new Set<WebSocket>();
   const gatewayStats = { identifies: 0, resumes: 0, lastIdentify: null as Record<string, unknown> | null };
   const heartbeatInterval = opts.heartbeatIntervalMs ?? 41_250;
-  const allPermissions = Object.values(DISCORD_PERMISSIONS).reduce((a, b) => a | b, 0n) & ~DISCORD_PERMISSIONS.Administrator;
+  const allPermissions =
+    Object.values(DISCORD_PERMISSIONS).reduce((a, b) => a | b, 0n) & ~DISCORD_PERMISSIONS.Administrator;
 
   // ---- permission & lookup helpers ----------------------------------------------------------------------------
   const guildOf = (id: string): TGuild => {
@@ -288,30 +313,107 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     if (!(perms & p)) throw errors.missingPermissions();
   };
   const channelJson = (c: TChannel) => ({
-    id: c.id, type: c.type, guild_id: c.guildId, name: c.name, position: 0, parent_id: null, topic: null, nsfw: false,
-    last_message_id: null, rate_limit_per_user: 0, permission_overwrites: c.botDeny ? [{ id: bot.id, type: 1, allow: '0', deny: c.botDeny.toString() }] : [],
+    id: c.id,
+    type: c.type,
+    guild_id: c.guildId,
+    name: c.name,
+    position: 0,
+    parent_id: null,
+    topic: null,
+    nsfw: false,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    permission_overwrites: c.botDeny ? [{ id: bot.id, type: 1, allow: '0', deny: c.botDeny.toString() }] : [],
     flags: 0,
   });
   const threadJson = (t: TFakeDiscordThread) => ({
-    id: t.id, type: PUBLIC_THREAD, guild_id: t.guildId, parent_id: t.parentId, name: t.name, owner_id: bot.id, last_message_id: null,
-    rate_limit_per_user: 0, flags: 0, message_count: (messages.get(t.id) ?? []).filter((m) => !m.deleted).length, member_count: 1,
-    thread_metadata: { archived: t.archived, locked: t.locked, auto_archive_duration: t.autoArchiveDuration, archive_timestamp: new Date().toISOString(), create_timestamp: new Date().toISOString() },
+    id: t.id,
+    type: PUBLIC_THREAD,
+    guild_id: t.guildId,
+    parent_id: t.parentId,
+    name: t.name,
+    owner_id: bot.id,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    flags: 0,
+    message_count: (messages.get(t.id) ?? []).filter((m) => !m.deleted).length,
+    member_count: 1,
+    thread_metadata: {
+      archived: t.archived,
+      locked: t.locked,
+      auto_archive_duration: t.autoArchiveDuration,
+      archive_timestamp: new Date().toISOString(),
+      create_timestamp: new Date().toISOString(),
+    },
     total_message_sent: (messages.get(t.id) ?? []).length,
   });
   const guildJson = (g: TGuild) => ({
-    id: g.id, name: g.name, icon: null, splash: null, discovery_splash: null, owner_id: g.ownerId, afk_channel_id: null, afk_timeout: 300,
-    verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, system_channel_id: null,
-    system_channel_flags: 0, rules_channel_id: null, vanity_url_code: null, description: null, banner: null, premium_tier: 0,
-    preferred_locale: 'en-US', public_updates_channel_id: null, nsfw_level: 0, premium_progress_bar_enabled: false, features: [], emojis: [], stickers: [],
-    roles: [{ id: g.id, name: '@everyone', permissions: g.everyonePermissions.toString(), position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    id: g.id,
+    name: g.name,
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: g.ownerId,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    mfa_level: 0,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    preferred_locale: 'en-US',
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+    features: [],
+    emojis: [],
+    stickers: [],
+    roles: [
+      {
+        id: g.id,
+        name: '@everyone',
+        permissions: g.everyonePermissions.toString(),
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
   });
   const messageJson = (m: TFakeDiscordMessage) => {
     const { deleted: _deleted, ...rest } = m;
     void _deleted;
-    return { ...rest, type: 0, tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: m.attachments ?? [], pinned: false, timestamp: timestampOf(m.id), flags: 0, components: [] };
+    return {
+      ...rest,
+      type: 0,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: m.attachments ?? [],
+      pinned: false,
+      timestamp: timestampOf(m.id),
+      flags: 0,
+      components: [],
+    };
   };
   const timestampOf = (id: string) => new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();
-  const botAuthor = () => ({ id: bot.id, username: bot.username, global_name: null, bot: true, discriminator: '0', avatar: null });
+  const botAuthor = () => ({
+    id: bot.id,
+    username: bot.username,
+    global_name: null,
+    bot: true,
+    discriminator: '0',
+    avatar: null,
+  });
 
   // ---- gateway dispatch ---------------------------------------------------------------------------------------
   const send = (ws: WebSocket, payload: unknown) => {
@@ -327,21 +429,37 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     for (const s of sessions.values()) {
       if (t.startsWith('MESSAGE_') && !wantsMessages(s)) continue;
       // Without MESSAGE_CONTENT, Discord blanks content of messages that do not mention the bot.
-      const data = t.startsWith('MESSAGE_') && !(s.intents & INTENT_MESSAGE_CONTENT) && 'content' in d ? { ...d, content: '' } : d;
+      const data =
+        t.startsWith('MESSAGE_') && !(s.intents & INTENT_MESSAGE_CONTENT) && 'content' in d ? { ...d, content: '' } : d;
       dispatchTo(s, t, data);
     }
   };
 
   const guildCreatePayload = (g: TGuild) => ({
-    ...guildJson(g), unavailable: false, large: false, member_count: 2, joined_at: new Date().toISOString(), voice_states: [], presences: [],
-    members: [{ user: botAuthor(), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 }],
+    ...guildJson(g),
+    unavailable: false,
+    large: false,
+    member_count: 2,
+    joined_at: new Date().toISOString(),
+    voice_states: [],
+    presences: [],
+    members: [
+      { user: botAuthor(), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+    ],
     channels: [...channels.values()].filter((c) => c.guildId === g.id && !c.deleted).map(channelJson),
     threads: [...threads.values()].filter((t) => t.guildId === g.id && !t.deleted && !t.archived).map(threadJson),
-    stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
   });
 
   // ---- REST routes --------------------------------------------------------------------------------------------
-  type THandler = (params: string[], body: Record<string, unknown> | null, query: URLSearchParams, uploads: TUpload[]) => { status?: number; json: unknown };
+  type THandler = (
+    params: string[],
+    body: Record<string, unknown> | null,
+    query: URLSearchParams,
+    uploads: TUpload[],
+  ) => { status?: number; json: unknown };
   const routes: { method: string; pattern: RegExp; route: string; handler: THandler }[] = [];
   const on = (method: string, route: string, handler: THandler) => {
     const pattern = new RegExp(`^${route.replace(/:[a-z_]+/g, '([^/]+)')}$`);
@@ -349,7 +467,11 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   };
 
   on('GET', '/gateway/bot', () => ({
-    json: { url: `ws://127.0.0.1:${port}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } },
+    json: {
+      url: `ws://127.0.0.1:${port}/gateway`,
+      shards: 1,
+      session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+    },
   }));
   on('GET', '/gateway', () => ({ json: { url: `ws://127.0.0.1:${port}/gateway` } }));
   on('GET', '/users/@me', () => ({ json: { ...botAuthor(), verified: true, flags: 0, mfa_enabled: false } }));
@@ -357,8 +479,21 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   on('GET', '/users/@me/guilds', (_p, _b, query) => {
     const limit = Math.min(200, Math.max(1, Number(query.get('limit') ?? 200) || 200));
     const after = BigInt(query.get('after') ?? '0');
-    const list = [...guilds.values()].filter((g) => g.botInGuild && BigInt(g.id) > after).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).slice(0, limit);
-    return { json: list.map((g) => ({ id: g.id, name: g.name, icon: null, banner: null, owner: false, permissions: g.everyonePermissions.toString(), features: [] })) };
+    const list = [...guilds.values()]
+      .filter((g) => g.botInGuild && BigInt(g.id) > after)
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+      .slice(0, limit);
+    return {
+      json: list.map((g) => ({
+        id: g.id,
+        name: g.name,
+        icon: null,
+        banner: null,
+        owner: false,
+        permissions: g.everyonePermissions.toString(),
+        features: [],
+      })),
+    };
   });
   on('GET', '/guilds/:id', ([id]) => ({ json: guildJson(guildOf(id!)) }));
   on('GET', '/guilds/:id/channels', ([id]) => {
@@ -369,12 +504,28 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   on('GET', '/guilds/:id/threads/active', ([id]) => {
     const g = guildOf(id!);
     const list = [...threads.values()].filter((t) => t.guildId === g.id && !t.deleted && !t.archived);
-    return { json: { threads: list.map(threadJson), members: list.map((t) => ({ id: t.id, user_id: bot.id, join_timestamp: new Date().toISOString(), flags: 1 })) } };
+    return {
+      json: {
+        threads: list.map(threadJson),
+        members: list.map((t) => ({ id: t.id, user_id: bot.id, join_timestamp: new Date().toISOString(), flags: 1 })),
+      },
+    };
   });
   on('GET', '/guilds/:id/members/:uid', ([id, uid]) => {
     const g = guildOf(id!);
     if (uid !== bot.id) throw errors.unknownMember();
-    return { json: { user: botAuthor(), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, guild_id: g.id } };
+    return {
+      json: {
+        user: botAuthor(),
+        roles: [],
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+        nick: null,
+        guild_id: g.id,
+      },
+    };
   });
   on('GET', '/channels/:id', ([id]) => {
     const { channel, thread } = resolveChannel(id!);
@@ -384,7 +535,8 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     const { thread, perms } = resolveChannel(id!);
     if (!thread) throw errors.missingPermissions(); // the fake only edits threads
     const b = body ?? {};
-    if ((b.locked !== undefined || thread.locked) && !(perms & DISCORD_PERMISSIONS.ManageThreads)) throw errors.missingPermissions();
+    if ((b.locked !== undefined || thread.locked) && !(perms & DISCORD_PERMISSIONS.ManageThreads))
+      throw errors.missingPermissions();
     if (typeof b.archived === 'boolean') thread.archived = b.archived;
     if (typeof b.locked === 'boolean') thread.locked = b.locked;
     if (typeof b.name === 'string') thread.name = b.name.slice(0, THREAD_NAME_MAX);
@@ -393,16 +545,28 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   });
   on('POST', '/channels/:id/threads', ([id], body) => {
     const { channel, thread: isThread, perms } = resolveChannel(id!);
-    if (isThread || channel.type !== TEXT_CHANNEL) throw new DiscordApiError(400, 50024, 'Cannot execute action on this channel type');
+    if (isThread || channel.type !== TEXT_CHANNEL)
+      throw new DiscordApiError(400, 50024, 'Cannot execute action on this channel type');
     need(perms, DISCORD_PERMISSIONS.CreatePublicThreads);
     const b = body ?? {};
     const name = b.name;
-    if (typeof name !== 'string' || name.length < 1 || name.length > THREAD_NAME_MAX) throw errors.invalidBody('name', `Must be between 1 and ${THREAD_NAME_MAX} in length.`);
+    if (typeof name !== 'string' || name.length < 1 || name.length > THREAD_NAME_MAX)
+      throw errors.invalidBody('name', `Must be between 1 and ${THREAD_NAME_MAX} in length.`);
     const type = b.type ?? PUBLIC_THREAD; // without a starter message Discord defaults to a private thread; the fake only does public ones
     if (type !== PUBLIC_THREAD) throw errors.invalidBody('type', 'The fake only creates public threads (11).');
     const duration = b.auto_archive_duration ?? 4320;
-    if (typeof duration !== 'number' || !ALLOWED_ARCHIVE_DURATIONS.has(duration)) throw errors.invalidBody('auto_archive_duration', 'Value must be one of {60, 1440, 4320, 10080}.');
-    const thread: TFakeDiscordThread = { id: snowflake(), parentId: channel.id, guildId: channel.guildId, name, archived: false, locked: false, deleted: false, autoArchiveDuration: duration };
+    if (typeof duration !== 'number' || !ALLOWED_ARCHIVE_DURATIONS.has(duration))
+      throw errors.invalidBody('auto_archive_duration', 'Value must be one of {60, 1440, 4320, 10080}.');
+    const thread: TFakeDiscordThread = {
+      id: snowflake(),
+      parentId: channel.id,
+      guildId: channel.guildId,
+      name,
+      archived: false,
+      locked: false,
+      deleted: false,
+      autoArchiveDuration: duration,
+    };
     threads.set(thread.id, thread);
     messages.set(thread.id, []);
     dispatchAll('THREAD_CREATE', { ...threadJson(thread), newly_created: true });
@@ -415,19 +579,26 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     const b = body ?? {};
     const content = typeof b.content === 'string' ? b.content : '';
     const embeds = Array.isArray(b.embeds) ? (b.embeds as unknown[]) : [];
-    if (!content && embeds.length === 0 && uploads.length === 0) throw new DiscordApiError(400, 50006, 'Cannot send an empty message');
+    if (!content && embeds.length === 0 && uploads.length === 0)
+      throw new DiscordApiError(400, 50006, 'Cannot send an empty message');
     if (uploads.length > MAX_FILES) throw errors.invalidBody('files', `Must be ${MAX_FILES} or fewer in length.`);
     // Files are the multipart parts `files[n]`; `attachments[].id` in payload_json refers to n (filename may be renamed there).
     const described = Array.isArray(b.attachments) ? (b.attachments as { id?: unknown; filename?: unknown }[]) : [];
     const uploaded = uploads.map((u) => {
       const n = /^files\[(\d+)\]$/.exec(u.part)?.[1];
-      if (n === undefined) throw errors.invalidBody('files', `Unexpected form part "${u.part}" (files go in files[n]).`);
+      if (n === undefined)
+        throw errors.invalidBody('files', `Unexpected form part "${u.part}" (files go in files[n]).`);
       const named = described.find((a) => String(a.id) === n)?.filename;
-      return { filename: typeof named === 'string' && named ? named : u.filename, contentType: u.mimeType, data: u.bytes };
+      return {
+        filename: typeof named === 'string' && named ? named : u.filename,
+        contentType: u.mimeType,
+        data: u.bytes,
+      };
     });
     if (content.length > CONTENT_MAX) throw errors.invalidBody('content', `Must be ${CONTENT_MAX} or fewer in length.`);
     const nonce = b.nonce;
-    if (nonce !== undefined && (typeof nonce === 'string' ? nonce.length > NONCE_MAX : typeof nonce !== 'number')) throw errors.invalidBody('nonce', 'Must be 25 or fewer in length.');
+    if (nonce !== undefined && (typeof nonce === 'string' ? nonce.length > NONCE_MAX : typeof nonce !== 'number'))
+      throw errors.invalidBody('nonce', 'Must be 25 or fewer in length.');
     if (b.enforce_nonce === true && nonce !== undefined) {
       // Same author + same nonce within a few minutes → the first message, nothing new (across channels too).
       const seen = nonces.get(String(nonce));
@@ -444,8 +615,16 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       dispatchAll('THREAD_UPDATE', threadJson(thread));
     }
     const m: TFakeDiscordMessage = {
-      id: snowflake(), channel_id: id!, guild_id: channel.guildId, author: botAuthor(), content, embeds, edited_timestamp: null, deleted: false,
-      ...(nonce !== undefined ? { nonce: nonce as string | number } : {}), ...(b.allowed_mentions !== undefined ? { allowed_mentions: b.allowed_mentions } : {}),
+      id: snowflake(),
+      channel_id: id!,
+      guild_id: channel.guildId,
+      author: botAuthor(),
+      content,
+      embeds,
+      edited_timestamp: null,
+      deleted: false,
+      ...(nonce !== undefined ? { nonce: nonce as string | number } : {}),
+      ...(b.allowed_mentions !== undefined ? { allowed_mentions: b.allowed_mentions } : {}),
       ...(uploaded.length > 0 ? { attachments: uploaded.map((f) => storeAttachment(id!, f)) } : {}),
     };
     const list = messages.get(id!) ?? [];
@@ -482,7 +661,8 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     if (m.author.id !== bot.id) throw errors.notAuthor();
     const content = body?.content;
     if (typeof content === 'string') {
-      if (content.length > CONTENT_MAX) throw errors.invalidBody('content', `Must be ${CONTENT_MAX} or fewer in length.`);
+      if (content.length > CONTENT_MAX)
+        throw errors.invalidBody('content', `Must be ${CONTENT_MAX} or fewer in length.`);
       m.content = content;
     }
     if (body?.allowed_mentions !== undefined) m.allowed_mentions = body.allowed_mentions;
@@ -540,12 +720,25 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
           chunks.push(c);
         });
         stream.on('limit', () => (tooBig = true));
-        reading.push(new Promise((done) => stream.on('close', () => {
-          uploads.push({ part, filename: info.filename || part, mimeType: info.mimeType, bytes: Buffer.concat(chunks) });
-          done();
-        })));
+        reading.push(
+          new Promise((done) =>
+            stream.on('close', () => {
+              uploads.push({
+                part,
+                filename: info.filename || part,
+                mimeType: info.mimeType,
+                bytes: Buffer.concat(chunks),
+              });
+              done();
+            }),
+          ),
+        );
       });
-      bb.on('close', () => void Promise.all(reading).then(() => resolve({ raw, uploads, tooBig: tooBig || total > UPLOAD_MAX_BYTES })));
+      bb.on(
+        'close',
+        () =>
+          void Promise.all(reading).then(() => resolve({ raw, uploads, tooBig: tooBig || total > UPLOAD_MAX_BYTES })),
+      );
       bb.on('error', reject);
       req.pipe(bb);
     });
@@ -563,7 +756,8 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     if (req.method === 'GET' && url.pathname === '/oauth2/authorize') {
       // Discord's consent screen, approved at once: the bot joins the server named by guild_id (else the first
       // one), then the browser goes back to redirect_uri with code, state and guild_id, as Discord does.
-      if (url.searchParams.get('client_id') !== applicationId) return reply(res, 400, { message: 'Invalid OAuth2 application', code: 0 });
+      if (url.searchParams.get('client_id') !== applicationId)
+        return reply(res, 400, { message: 'Invalid OAuth2 application', code: 0 });
       const guildId = url.searchParams.get('guild_id') ?? [...guilds.keys()][0];
       const redirectUri = url.searchParams.get('redirect_uri');
       if (!redirectUri) {
@@ -585,7 +779,15 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     if (req.method === 'POST' && /^\/api(\/v10)?\/oauth2\/token$/.test(url.pathname)) {
       // OAuth2 code exchange (x-www-form-urlencoded). A bot install's answer carries the chosen guild.
       const form = new URLSearchParams(await readBody(req));
-      const record = (status: number) => calls.push({ method: 'POST', path: '/oauth2/token', route: 'POST /oauth2/token', body: null, status, at: Date.now() });
+      const record = (status: number) =>
+        calls.push({
+          method: 'POST',
+          path: '/oauth2/token',
+          route: 'POST /oauth2/token',
+          body: null,
+          status,
+          at: Date.now(),
+        });
       if (form.get('client_id') !== applicationId || form.get('client_secret') !== clientSecret) {
         record(401);
         return reply(res, 401, { error: 'invalid_client' });
@@ -593,13 +795,25 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       const code = form.get('code') ?? '';
       const grant = oauthCodes.get(code);
       oauthCodes.delete(code);
-      if (form.get('grant_type') !== 'authorization_code' || !grant || grant.expiresAt < Date.now() || grant.redirectUri !== form.get('redirect_uri')) {
+      if (
+        form.get('grant_type') !== 'authorization_code' ||
+        !grant ||
+        grant.expiresAt < Date.now() ||
+        grant.redirectUri !== form.get('redirect_uri')
+      ) {
         record(400);
         return reply(res, 400, { error: 'invalid_grant', error_description: 'Invalid "code" in request.' });
       }
       record(200);
       const g = guilds.get(grant.guildId)!;
-      return reply(res, 200, { access_token: randomBytes(20).toString('base64url'), token_type: 'Bearer', expires_in: 604800, refresh_token: randomBytes(20).toString('base64url'), scope: 'bot', guild: guildJson(g) });
+      return reply(res, 200, {
+        access_token: randomBytes(20).toString('base64url'),
+        token_type: 'Bearer',
+        expires_in: 604800,
+        refresh_token: randomBytes(20).toString('base64url'),
+        scope: 'bot',
+        guild: guildJson(g),
+      });
     }
     const m = /^\/api\/v10(\/.*)$/.exec(url.pathname);
     if (!m) return reply(res, 404, { message: '404: Not Found', code: 0 });
@@ -612,7 +826,24 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     let body: Record<string, unknown> | null = null;
     const record = (route: string, status: number) =>
-      calls.push({ method, path, route, body, status, at: Date.now(), ...(uploads.length ? { files: uploads.map((u) => ({ part: u.part, filename: u.filename, size: u.bytes.length, mimeType: u.mimeType })) } : {}) });
+      calls.push({
+        method,
+        path,
+        route,
+        body,
+        status,
+        at: Date.now(),
+        ...(uploads.length
+          ? {
+              files: uploads.map((u) => ({
+                part: u.part,
+                filename: u.filename,
+                size: u.bytes.length,
+                mimeType: u.mimeType,
+              })),
+            }
+          : {}),
+      });
     if (multipart && !form) {
       record(`${method} ?`, 400);
       return reply(res, 400, { message: '400: Bad Request', code: 50109 });
@@ -624,13 +855,18 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     if (raw) {
       try {
         const parsed = JSON.parse(raw) as unknown;
-        body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+        body =
+          typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+            ? (parsed as Record<string, unknown>)
+            : null;
       } catch {
         record(`${method} ?`, 400);
         return reply(res, 400, { message: '400: Bad Request', code: 50109 });
       }
     }
-    const match = routes.map((r) => ({ r, params: r.method === method ? r.pattern.exec(path) : null })).find((x) => x.params);
+    const match = routes
+      .map((r) => ({ r, params: r.method === method ? r.pattern.exec(path) : null }))
+      .find((x) => x.params);
     if (!match?.params) {
       record(`${method} ?`, 404);
       return reply(res, 404, { message: '404: Not Found', code: 0 });
@@ -649,12 +885,26 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       if (f.status === 429) {
         const retryAfter = f.retryAfter ?? 1;
         const headers: Record<string, string> = {
-          'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0',
-          'x-ratelimit-reset-after': String(retryAfter), 'x-ratelimit-reset': String(Date.now() / 1000 + retryAfter),
-          'x-ratelimit-bucket': 'fakebucket', 'x-ratelimit-scope': f.global ? 'global' : 'user',
+          'retry-after': String(Math.ceil(retryAfter)),
+          'x-ratelimit-limit': '5',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': String(retryAfter),
+          'x-ratelimit-reset': String(Date.now() / 1000 + retryAfter),
+          'x-ratelimit-bucket': 'fakebucket',
+          'x-ratelimit-scope': f.global ? 'global' : 'user',
         };
         if (f.global) headers['x-ratelimit-global'] = 'true';
-        return reply(res, 429, { message: f.message ?? 'You are being rate limited.', retry_after: retryAfter, global: f.global ?? false, ...(f.code ? { code: f.code } : {}) }, headers);
+        return reply(
+          res,
+          429,
+          {
+            message: f.message ?? 'You are being rate limited.',
+            retry_after: retryAfter,
+            global: f.global ?? false,
+            ...(f.code ? { code: f.code } : {}),
+          },
+          headers,
+        );
       }
       return reply(res, f.status, { message: f.message ?? 'failure', code: f.code ?? 0 });
     }
@@ -663,11 +913,27 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       const status = out.status ?? 200;
       record(r.route, status);
       // Only bucket headers that say "plenty left": the fake does not simulate buckets (failNext does the 429s).
-      reply(res, status, status === 204 ? null : out.json, { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '49', 'x-ratelimit-reset-after': '1', 'x-ratelimit-bucket': 'fakebucket' });
+      reply(res, status, status === 204 ? null : out.json, {
+        'x-ratelimit-limit': '50',
+        'x-ratelimit-remaining': '49',
+        'x-ratelimit-reset-after': '1',
+        'x-ratelimit-bucket': 'fakebucket',
+      });
     } catch (err) {
       if (!(err instanceof DiscordApiError)) throw err;
       record(r.route, err.status);
-      const extra = 'field' in err ? { errors: { [String(err.field)]: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: String((err as unknown as { what: string }).what) }] } } } : {};
+      const extra =
+        'field' in err
+          ? {
+              errors: {
+                [String(err.field)]: {
+                  _errors: [
+                    { code: 'BASE_TYPE_BAD_LENGTH', message: String((err as unknown as { what: string }).what) },
+                  ],
+                },
+              },
+            }
+          : {};
       reply(res, err.status, { message: err.message, code: err.code, ...extra });
     }
   };
@@ -717,7 +983,13 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
           gatewayStats.lastIdentify = { ...d, token: '<redacted>' };
           if (revoked || d.token !== token) return ws.close(4004, 'Authentication failed');
           const intents = d.intents;
-          if (typeof intents !== 'number' || !Number.isInteger(intents) || intents < 0 || (intents & ~ALL_KNOWN_INTENTS) !== 0) return ws.close(4013, 'Invalid intent(s)');
+          if (
+            typeof intents !== 'number' ||
+            !Number.isInteger(intents) ||
+            intents < 0 ||
+            (intents & ~ALL_KNOWN_INTENTS) !== 0
+          )
+            return ws.close(4013, 'Invalid intent(s)');
           const privileged = intents & PRIVILEGED_INTENTS;
           const allowed = opts.messageContentIntent === false ? 0 : INTENT_MESSAGE_CONTENT;
           if ((privileged & ~allowed) !== 0) return ws.close(4014, 'Disallowed intent(s)');
@@ -725,10 +997,16 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
           sessions.set(session.id, session);
           const joined = [...guilds.values()].filter((g) => g.botInGuild);
           dispatchTo(session, 'READY', {
-            v: 10, user: { ...botAuthor(), verified: true, flags: 0, mfa_enabled: false }, guilds: joined.map((g) => ({ id: g.id, unavailable: true })),
-            session_id: session.id, resume_gateway_url: `ws://127.0.0.1:${port}/gateway`, shard: [0, 1], application: { id: applicationId, flags: 0 },
+            v: 10,
+            user: { ...botAuthor(), verified: true, flags: 0, mfa_enabled: false },
+            guilds: joined.map((g) => ({ id: g.id, unavailable: true })),
+            session_id: session.id,
+            resume_gateway_url: `ws://127.0.0.1:${port}/gateway`,
+            shard: [0, 1],
+            application: { id: applicationId, flags: 0 },
           });
-          if (intents & INTENT_GUILDS) for (const g of joined) dispatchTo(session, 'GUILD_CREATE', guildCreatePayload(g));
+          if (intents & INTENT_GUILDS)
+            for (const g of joined) dispatchTo(session, 'GUILD_CREATE', guildCreatePayload(g));
           return;
         }
         case 6: {
@@ -773,7 +1051,13 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       let g = o.guildId ? guilds.get(o.guildId) : undefined;
       if (o.guildId && !g) throw new Error(`fake discord: no guild ${o.guildId}`);
       if (!g) {
-        g = { id: snowflake(), name: o.guildName ?? 'Acme Support', botInGuild: false, ownerId: snowflake(), everyonePermissions: allPermissions };
+        g = {
+          id: snowflake(),
+          name: o.guildName ?? 'Acme Support',
+          botInGuild: false,
+          ownerId: snowflake(),
+          everyonePermissions: allPermissions,
+        };
         guilds.set(g.id, g);
       }
       if (!g.botInGuild) {
@@ -788,8 +1072,13 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     callsOf: (route) => calls.filter((c) => c.route === route && c.status < 300),
     addGuild(o = {}) {
       const g: TGuild = {
-        id: o.id ?? snowflake(), name: o.name ?? 'Acme Support', botInGuild: o.botInGuild ?? true, ownerId: snowflake(),
-        everyonePermissions: o.permissions ? o.permissions.reduce((a, p) => a | DISCORD_PERMISSIONS[p], 0n) : allPermissions,
+        id: o.id ?? snowflake(),
+        name: o.name ?? 'Acme Support',
+        botInGuild: o.botInGuild ?? true,
+        ownerId: snowflake(),
+        everyonePermissions: o.permissions
+          ? o.permissions.reduce((a, p) => a | DISCORD_PERMISSIONS[p], 0n)
+          : allPermissions,
       };
       guilds.set(g.id, g);
       if (g.botInGuild) dispatchAll('GUILD_CREATE', guildCreatePayload(g));
@@ -797,13 +1086,21 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     },
     addTextChannel(guildId, o = {}) {
       if (!guilds.has(guildId)) throw new Error(`fake discord: no guild ${guildId}`);
-      const c: TChannel = { id: o.id ?? snowflake(), guildId, name: o.name ?? 'support', type: o.type ?? TEXT_CHANNEL, deleted: false, botDeny: 0n };
+      const c: TChannel = {
+        id: o.id ?? snowflake(),
+        guildId,
+        name: o.name ?? 'support',
+        type: o.type ?? TEXT_CHANNEL,
+        deleted: false,
+        botDeny: 0n,
+      };
       channels.set(c.id, c);
       messages.set(c.id, []);
       dispatchAll('CHANNEL_CREATE', channelJson(c));
       return { id: c.id };
     },
-    threads: (parentId) => [...threads.values()].filter((t) => !parentId || t.parentId === parentId).map((t) => ({ ...t })),
+    threads: (parentId) =>
+      [...threads.values()].filter((t) => !parentId || t.parentId === parentId).map((t) => ({ ...t })),
     messages: (channelId) => (messages.get(channelId) ?? []).map((m) => ({ ...m })),
     fileBytes(u) {
       const f = files.get(new URL(u, 'http://127.0.0.1').pathname);
@@ -812,14 +1109,30 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
     operatorWrites(o) {
       const t = getThread(o.threadId);
       if (t.guildId !== o.guildId) throw new Error('fake discord: thread is in another guild');
-      const author = { id: o.author?.id ?? '80351110224678912', username: o.author?.username ?? 'sarah', global_name: o.author?.global_name ?? 'Sarah', ...(o.author?.bot ? { bot: true } : {}) };
+      const author = {
+        id: o.author?.id ?? '80351110224678912',
+        username: o.author?.username ?? 'sarah',
+        global_name: o.author?.global_name ?? 'Sarah',
+        ...(o.author?.bot ? { bot: true } : {}),
+      };
       const m: TFakeDiscordMessage = {
-        id: snowflake(), channel_id: t.id, guild_id: t.guildId, author, content: o.content, embeds: [], edited_timestamp: null, deleted: false,
+        id: snowflake(),
+        channel_id: t.id,
+        guild_id: t.guildId,
+        author,
+        content: o.content,
+        embeds: [],
+        edited_timestamp: null,
+        deleted: false,
         ...(o.files?.length ? { attachments: o.files.map((f) => storeAttachment(t.id, f)) } : {}),
       };
       messages.get(t.id)!.push(m);
       t.archived = false;
-      dispatchAll('MESSAGE_CREATE', { ...messageJson(m), guild_id: t.guildId, member: { roles: [], joined_at: new Date().toISOString(), nick: null, deaf: false, mute: false, flags: 0 } });
+      dispatchAll('MESSAGE_CREATE', {
+        ...messageJson(m),
+        guild_id: t.guildId,
+        member: { roles: [], joined_at: new Date().toISOString(), nick: null, deaf: false, mute: false, flags: 0 },
+      });
       return { ...m };
     },
     edit(o) {

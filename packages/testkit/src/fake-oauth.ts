@@ -109,7 +109,9 @@ function pkceMatches(challenge: string | null, verifier: string | null): boolean
   return base64url(createHash('sha256').update(verifier).digest()) === challenge;
 }
 
-function createProvider<TUser>(name: string): TProviderState<TUser> & { codes: Map<string, TIssuedCode<TUser>>; tokens: Map<string, TUser>; requests: string[] } {
+function createProvider<TUser>(
+  name: string,
+): TProviderState<TUser> & { codes: Map<string, TIssuedCode<TUser>>; tokens: Map<string, TUser>; requests: string[] } {
   return {
     clientId: `${name}-client-${randomBytes(4).toString('hex')}`,
     clientSecret: `${name}-secret-${randomBytes(12).toString('hex')}`,
@@ -131,7 +133,9 @@ function authorize<TUser>(p: TProvider<TUser>, url: URL, res: ServerResponse, op
   const q = url.searchParams;
   const redirectUri = q.get('redirect_uri');
   if (q.get('client_id') !== p.clientId || !redirectUri) {
-    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('unknown client_id or missing redirect_uri');
+    res
+      .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('unknown client_id or missing redirect_uri');
     return;
   }
   const back = new URL(redirectUri);
@@ -142,16 +146,21 @@ function authorize<TUser>(p: TProvider<TUser>, url: URL, res: ServerResponse, op
     back.searchParams.set('error_description', description);
     res.writeHead(302, { location: back.toString() }).end();
   };
-  if (q.get('response_type') !== null && q.get('response_type') !== 'code') return refuse('unsupported_response_type', 'only the code flow');
-  if (opts.requireOpenId && !(q.get('scope') ?? '').split(' ').includes('openid')) return refuse('invalid_scope', 'openid scope required');
+  if (q.get('response_type') !== null && q.get('response_type') !== 'code')
+    return refuse('unsupported_response_type', 'only the code flow');
+  if (opts.requireOpenId && !(q.get('scope') ?? '').split(' ').includes('openid'))
+    return refuse('invalid_scope', 'openid scope required');
   const method = q.get('code_challenge_method');
-  if (q.get('code_challenge') !== null && method !== 'S256') return refuse('invalid_request', 'code_challenge_method must be S256');
+  if (q.get('code_challenge') !== null && method !== 'S256')
+    return refuse('invalid_request', 'code_challenge_method must be S256');
   if (p.denyNext) {
     p.denyNext = false;
     return refuse('access_denied', 'The user has denied your application access.');
   }
   if (p.current === null) {
-    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('fake provider: nobody is signed in (call signInAs first)');
+    res
+      .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('fake provider: nobody is signed in (call signInAs first)');
     return;
   }
   const code = randomBytes(16).toString('hex');
@@ -183,7 +192,12 @@ async function redeemCode<TUser>(
   const code = form.get('code') ?? '';
   const issued = p.codes.get(code);
   p.codes.delete(code); // single use, even when the exchange fails below
-  if (form.get('grant_type') !== 'authorization_code' || !issued || issued.expiresAt < Date.now() || issued.clientId !== client.id) {
+  if (
+    form.get('grant_type') !== 'authorization_code' ||
+    !issued ||
+    issued.expiresAt < Date.now() ||
+    issued.clientId !== client.id
+  ) {
     fail(res, 'bad_verification_code', 'The code passed is incorrect or expired.');
     return null;
   }
@@ -220,9 +234,17 @@ export async function startFakeOAuth(): Promise<TFakeOAuth> {
 
   const githubFail = (res: ServerResponse, error: string, description: string): void =>
     // GitHub answers a failed exchange with 200 and an error body.
-    json(res, 200, { error, error_description: description, error_uri: 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors' });
+    json(res, 200, {
+      error,
+      error_description: description,
+      error_uri:
+        'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors',
+    });
   const googleFail = (res: ServerResponse, error: string, description: string): void =>
-    json(res, error === 'invalid_client' ? 401 : 400, { error: error === 'bad_verification_code' ? 'invalid_grant' : error, error_description: description });
+    json(res, error === 'invalid_client' ? 401 : 400, {
+      error: error === 'bad_verification_code' ? 'invalid_grant' : error,
+      error_description: description,
+    });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', base);
@@ -239,19 +261,39 @@ export async function startFakeOAuth(): Promise<TFakeOAuth> {
         const token = `gho_${randomBytes(18).toString('hex')}`;
         github.tokens.set(token, issued.user);
         // JSON when asked (Accept: application/json), form-encoded otherwise, as GitHub does.
-        if ((req.headers.accept ?? '').includes('application/json')) return json(res, 200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
-        res.writeHead(200, { 'content-type': 'application/x-www-form-urlencoded' }).end(new URLSearchParams({ access_token: token, token_type: 'bearer', scope: 'read:user,user:email' }).toString());
+        if ((req.headers.accept ?? '').includes('application/json'))
+          return json(res, 200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
+        res.writeHead(200, { 'content-type': 'application/x-www-form-urlencoded' }).end(
+          new URLSearchParams({
+            access_token: token,
+            token_type: 'bearer',
+            scope: 'read:user,user:email',
+          }).toString(),
+        );
         return;
       }
       case 'GET /github/api/v3/user': {
         const user = bearer(github, req);
-        if (!user) return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
-        return json(res, 200, { login: user.login, id: user.id, name: user.name, email: user.publicEmail, avatar_url: `${base}/github/avatars/${user.id}`, type: 'User' });
+        if (!user)
+          return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+        return json(res, 200, {
+          login: user.login,
+          id: user.id,
+          name: user.name,
+          email: user.publicEmail,
+          avatar_url: `${base}/github/avatars/${user.id}`,
+          type: 'User',
+        });
       }
       case 'GET /github/api/v3/user/emails': {
         const user = bearer(github, req);
-        if (!user) return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
-        return json(res, 200, user.emails.map((e) => ({ ...e, visibility: e.email === user.publicEmail ? 'public' : 'private' })));
+        if (!user)
+          return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+        return json(
+          res,
+          200,
+          user.emails.map((e) => ({ ...e, visibility: e.email === user.publicEmail ? 'public' : 'private' })),
+        );
       }
       // --- Google (OpenID Connect issuer) ----------------------------------------------------------------------
       case 'GET /google/.well-known/openid-configuration':
@@ -292,12 +334,23 @@ export async function startFakeOAuth(): Promise<TFakeOAuth> {
           exp: now + 3600,
           ...(issued.nonce !== null ? { nonce: issued.nonce } : {}),
         });
-        return json(res, 200, { access_token: token, expires_in: 3599, scope: 'openid email profile', token_type: 'Bearer', id_token: idToken });
+        return json(res, 200, {
+          access_token: token,
+          expires_in: 3599,
+          scope: 'openid email profile',
+          token_type: 'Bearer',
+          id_token: idToken,
+        });
       }
       case 'GET /google/v1/userinfo': {
         const user = bearer(google, req);
         if (!user) return json(res, 401, { error: 'invalid_token' });
-        return json(res, 200, { sub: user.sub, email: user.email, email_verified: user.emailVerified, name: user.name });
+        return json(res, 200, {
+          sub: user.sub,
+          email: user.email,
+          email_verified: user.emailVerified,
+          name: user.name,
+        });
       }
       default:
         return json(res, 404, { message: 'Not Found' });

@@ -142,9 +142,21 @@ const ZToolCall = z.strictObject({
 });
 
 const ZChatMessage = z.discriminatedUnion('role', [
-  z.strictObject({ role: z.literal('system'), content: z.union([z.string(), z.array(ZTextPart)]), name: ZName.optional() }),
-  z.strictObject({ role: z.literal('developer'), content: z.union([z.string(), z.array(ZTextPart)]), name: ZName.optional() }),
-  z.strictObject({ role: z.literal('user'), content: z.union([z.string(), z.array(z.union([ZTextPart, ZImagePart]))]), name: ZName.optional() }),
+  z.strictObject({
+    role: z.literal('system'),
+    content: z.union([z.string(), z.array(ZTextPart)]),
+    name: ZName.optional(),
+  }),
+  z.strictObject({
+    role: z.literal('developer'),
+    content: z.union([z.string(), z.array(ZTextPart)]),
+    name: ZName.optional(),
+  }),
+  z.strictObject({
+    role: z.literal('user'),
+    content: z.union([z.string(), z.array(z.union([ZTextPart, ZImagePart]))]),
+    name: ZName.optional(),
+  }),
   z.strictObject({
     role: z.literal('assistant'),
     content: z.union([z.string(), z.array(ZTextPart), z.null()]).optional(),
@@ -157,7 +169,11 @@ const ZChatMessage = z.discriminatedUnion('role', [
     audio: z.unknown().nullable().optional(),
     function_call: z.unknown().nullable().optional(),
   }),
-  z.strictObject({ role: z.literal('tool'), content: z.union([z.string(), z.array(ZTextPart)]), tool_call_id: z.string().min(1) }),
+  z.strictObject({
+    role: z.literal('tool'),
+    content: z.union([z.string(), z.array(ZTextPart)]),
+    tool_call_id: z.string().min(1),
+  }),
 ]);
 
 const ZTool = z.strictObject({
@@ -175,7 +191,10 @@ const ZChatCompletionRequest = z.strictObject({
   messages: z.array(ZChatMessage).min(1, "'messages' must contain at least one message"),
   tools: z.array(ZTool).max(128).optional(),
   tool_choice: z
-    .union([z.enum(['none', 'auto', 'required']), z.strictObject({ type: z.literal('function'), function: z.strictObject({ name: z.string() }) })])
+    .union([
+      z.enum(['none', 'auto', 'required']),
+      z.strictObject({ type: z.literal('function'), function: z.strictObject({ name: z.string() }) }),
+    ])
     .optional(),
   parallel_tool_calls: z.boolean().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
@@ -184,8 +203,14 @@ const ZChatCompletionRequest = z.strictObject({
   max_completion_tokens: z.number().int().min(1).nullable().optional(),
   n: z.literal(1, 'the fake answers one choice: n must be 1').nullable().optional(),
   stream: z.boolean().nullable().optional(),
-  stream_options: z.strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).nullable().optional(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  stream_options: z
+    .strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
+    .nullable()
+    .optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4)])
+    .nullable()
+    .optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   seed: z.number().int().nullable().optional(),
@@ -194,7 +219,11 @@ const ZChatCompletionRequest = z.strictObject({
   metadata: z.record(z.string(), z.string()).nullable().optional(),
   store: z.boolean().nullable().optional(),
   response_format: z
-    .union([z.strictObject({ type: z.literal('text') }), z.strictObject({ type: z.literal('json_object') }), z.strictObject({ type: z.literal('json_schema'), json_schema: z.record(z.string(), z.unknown()) })])
+    .union([
+      z.strictObject({ type: z.literal('text') }),
+      z.strictObject({ type: z.literal('json_object') }),
+      z.strictObject({ type: z.literal('json_schema'), json_schema: z.record(z.string(), z.unknown()) }),
+    ])
     .optional(),
   logprobs: z.boolean().nullable().optional(),
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
@@ -202,8 +231,19 @@ const ZChatCompletionRequest = z.strictObject({
 });
 
 /** Embedding models and their default dimensions. */
-const EMBEDDING_MODELS: Record<string, number> = { 'text-embedding-3-small': 1536, 'text-embedding-3-large': 3072, 'text-embedding-ada-002': 1536 };
-const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-5-mini', ...Object.keys(EMBEDDING_MODELS)];
+const EMBEDDING_MODELS: Record<string, number> = {
+  'text-embedding-3-small': 1536,
+  'text-embedding-3-large': 3072,
+  'text-embedding-ada-002': 1536,
+};
+const DEFAULT_MODELS = [
+  'gpt-4o-mini',
+  'gpt-4o',
+  'gpt-4.1-mini',
+  'gpt-4.1-nano',
+  'gpt-5-mini',
+  ...Object.keys(EMBEDDING_MODELS),
+];
 const EMBEDDING_INPUT_MAX_TOKENS = 8192;
 
 const ZEmbeddingRequest = z.strictObject({
@@ -253,14 +293,20 @@ const estimateTokens = (chars: number) => Math.max(1, Math.ceil(chars / CHARS_PE
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && 'text' in p ? String((p as { text: unknown }).text) : '')).join('');
+  if (Array.isArray(content))
+    return content
+      .map((p) => (p && typeof p === 'object' && 'text' in p ? String((p as { text: unknown }).text) : ''))
+      .join('');
   return '';
 }
 
 /** The path of a zod issue the way OpenAI names a parameter: `messages[0].role`. */
 function paramOf(path: readonly PropertyKey[]): string | null {
   if (path.length === 0) return null;
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 }
 
 /** The deterministic answer of the unscripted "model". */
@@ -274,10 +320,15 @@ function defaultReply(req: TChatCompletionRequest): TFakeOpenAiReply {
   if (toolsAllowed && hasHandoff && /\b(human|person|agent|someone|operator)\b/i.test(question)) {
     return { toolCall: { name: 'handoff_to_human', arguments: { reason: 'The visitor asked for a person.' } } };
   }
-  const system = req.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content)).join('\n');
+  const system = req.messages
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .map((m) => contentText(m.content))
+    .join('\n');
   const cite = /\[1\]/.test(system) ? ' [1]' : '';
   const quoted = question.length > 120 ? `${question.slice(0, 117)}...` : question;
-  return { text: `This is the local fake OpenAI model. You asked: "${quoted}". A real model would answer from your knowledge here.${cite}` };
+  return {
+    text: `This is the local fake OpenAI model. You asked: "${quoted}". A real model would answer from your knowledge here.${cite}`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -296,7 +347,13 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
   const sockets = new Set<Socket>();
   let closed = false;
 
-  const send = (res: ServerResponse, call: TFakeOpenAiCall, status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+  const send = (
+    res: ServerResponse,
+    call: TFakeOpenAiCall,
+    status: number,
+    payload: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     call.status = status;
     if (status >= 400 && payload && typeof payload === 'object' && 'error' in payload) {
       const e = (payload as { error: { code: string | null; type: string } }).error;
@@ -319,7 +376,14 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     status: number,
     error: { message: string; type: string; code: string | null; param?: string | null },
     headers?: Record<string, string>,
-  ): void => send(res, call, status, { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } }, headers);
+  ): void =>
+    send(
+      res,
+      call,
+      status,
+      { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } },
+      headers,
+    );
 
   const injectedFailure = (res: ServerResponse, call: TFakeOpenAiCall, endpoint: TFakeOpenAiEndpoint): boolean => {
     const queue = failures.get(endpoint);
@@ -343,20 +407,39 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     }
     const defaults =
       f.status === 429
-        ? { message: 'Rate limit reached for requests. Please try again later.', type: 'requests', code: 'rate_limit_exceeded' }
+        ? {
+            message: 'Rate limit reached for requests. Please try again later.',
+            type: 'requests',
+            code: 'rate_limit_exceeded',
+          }
         : f.status === 401
           ? { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' }
           : f.status >= 500
-            ? { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: null }
+            ? {
+                message: 'The server had an error while processing your request. Sorry about that!',
+                type: 'server_error',
+                code: null,
+              }
             : { message: 'Bad request.', type: 'invalid_request_error', code: null };
-    sendError(res, call, f.status, { message: f.message ?? defaults.message, type: f.type ?? defaults.type, code: f.code === undefined ? defaults.code : f.code }, headers);
+    sendError(
+      res,
+      call,
+      f.status,
+      {
+        message: f.message ?? defaults.message,
+        type: f.type ?? defaults.type,
+        code: f.code === undefined ? defaults.code : f.code,
+      },
+      headers,
+    );
     return true;
   };
 
   const authorized = (res: ServerResponse, call: TFakeOpenAiCall): boolean => {
     if (!call.apiKey) {
       sendError(res, call, 401, {
-        message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+        message:
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
         type: 'invalid_request_error',
         code: null,
       });
@@ -365,7 +448,11 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     if (!keys.has(call.apiKey)) {
       // The real API shows only the ends of a wrong key.
       const masked = call.apiKey.length > 8 ? `${call.apiKey.slice(0, 3)}*****${call.apiKey.slice(-4)}` : '*****';
-      sendError(res, call, 401, { message: `Incorrect API key provided: ${masked}.`, type: 'invalid_request_error', code: 'invalid_api_key' });
+      sendError(res, call, 401, {
+        message: `Incorrect API key provided: ${masked}.`,
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+      });
       return false;
     }
     return true;
@@ -379,7 +466,8 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       json = JSON.parse(raw);
     } catch {
       sendError(res, call, 400, {
-        message: "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
+        message:
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
         type: 'invalid_request_error',
         code: null,
       });
@@ -406,15 +494,32 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     }
     const req = parsed.data;
     if (!models.includes(req.model)) {
-      sendError(res, call, 404, { message: `The model \`${req.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', code: 'model_not_found' });
+      sendError(res, call, 404, {
+        message: `The model \`${req.model}\` does not exist or you do not have access to it.`,
+        type: 'invalid_request_error',
+        code: 'model_not_found',
+      });
       return;
     }
     if (req.tool_choice !== undefined && !req.tools?.length) {
-      sendError(res, call, 400, { message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", type: 'invalid_request_error', code: null, param: 'tool_choice' });
+      sendError(res, call, 400, {
+        message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+        type: 'invalid_request_error',
+        code: null,
+        param: 'tool_choice',
+      });
       return;
     }
-    if (typeof req.tool_choice === 'object' && !req.tools?.some((t) => t.function.name === (req.tool_choice as { function: { name: string } }).function.name)) {
-      sendError(res, call, 400, { message: `Invalid value for 'tool_choice': no function named '${req.tool_choice.function.name}' was specified in the 'tools' parameter.`, type: 'invalid_request_error', code: null, param: 'tool_choice' });
+    if (
+      typeof req.tool_choice === 'object' &&
+      !req.tools?.some((t) => t.function.name === (req.tool_choice as { function: { name: string } }).function.name)
+    ) {
+      sendError(res, call, 400, {
+        message: `Invalid value for 'tool_choice': no function named '${req.tool_choice.function.name}' was specified in the 'tools' parameter.`,
+        type: 'invalid_request_error',
+        code: null,
+        param: 'tool_choice',
+      });
       return;
     }
     // Every tool call of an assistant message must be answered by a tool message right after it, and a tool message
@@ -424,20 +529,38 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       for (const [i, m] of req.messages.entries()) {
         if (m.role === 'tool') {
           if (!open.has(m.tool_call_id)) {
-            sendError(res, call, 400, { message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", type: 'invalid_request_error', code: null, param: `messages.[${i}].role` });
+            sendError(res, call, 400, {
+              message:
+                "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+              type: 'invalid_request_error',
+              code: null,
+              param: `messages.[${i}].role`,
+            });
             return;
           }
           open.delete(m.tool_call_id);
           continue;
         }
         if (open.size > 0) {
-          sendError(res, call, 400, { message: "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'.", type: 'invalid_request_error', code: null, param: 'messages' });
+          sendError(res, call, 400, {
+            message:
+              "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'.",
+            type: 'invalid_request_error',
+            code: null,
+            param: 'messages',
+          });
           return;
         }
         open = new Set(m.role === 'assistant' ? (m.tool_calls ?? []).map((t) => t.id) : []);
       }
       if (open.size > 0) {
-        sendError(res, call, 400, { message: "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'.", type: 'invalid_request_error', code: null, param: 'messages' });
+        sendError(res, call, 400, {
+          message:
+            "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'.",
+          type: 'invalid_request_error',
+          code: null,
+          param: 'messages',
+        });
         return;
       }
     }
@@ -458,7 +581,9 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
         return;
       }
     }
-    const promptChars = req.messages.reduce((n, m) => n + contentText(m.content).length, 0) + (req.tools ? JSON.stringify(req.tools).length : 0);
+    const promptChars =
+      req.messages.reduce((n, m) => n + contentText(m.content).length, 0) +
+      (req.tools ? JSON.stringify(req.tools).length : 0);
     const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? null;
     let message: Record<string, unknown>;
     let finishReason: string;
@@ -467,7 +592,11 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       const tc = reply.toolCall;
       if (req.tool_choice === 'none' || !req.tools?.some((t) => t.function.name === tc.name)) {
         // A model cannot call a function it was not offered: a script that does so is a broken test.
-        sendError(res, call, 500, { message: `fake OpenAI: the script calls '${tc.name}', which this request did not offer (tools / tool_choice)`, type: 'server_error', code: null });
+        sendError(res, call, 500, {
+          message: `fake OpenAI: the script calls '${tc.name}', which this request did not offer (tools / tool_choice)`,
+          type: 'server_error',
+          code: null,
+        });
         return;
       }
       const args = typeof tc.arguments === 'string' ? tc.arguments : JSON.stringify(tc.arguments);
@@ -476,7 +605,13 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
         content: reply.text ?? null,
         refusal: null,
         annotations: [],
-        tool_calls: [{ id: `call_${randomBytes(12).toString('base64url')}`, type: 'function', function: { name: tc.name, arguments: args } }],
+        tool_calls: [
+          {
+            id: `call_${randomBytes(12).toString('base64url')}`,
+            type: 'function',
+            function: { name: tc.name, arguments: args },
+          },
+        ],
       };
       finishReason = 'tool_calls';
       completionChars = args.length + tc.name.length + (reply.text?.length ?? 0);
@@ -497,7 +632,12 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       completion_tokens,
       total_tokens: reply.usage?.total_tokens ?? prompt_tokens + completion_tokens,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     };
     answered.push(req);
     if (req.stream) {
@@ -526,8 +666,19 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     usage: Record<string, unknown>,
   ): Promise<void> => {
     call.status = 200;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_${randomBytes(12).toString('hex')}` });
-    const base = { id: `chatcmpl-${randomBytes(15).toString('base64url')}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: req.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-request-id': `req_${randomBytes(12).toString('hex')}`,
+    });
+    const base = {
+      id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: req.model,
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake',
+    };
     const pieceChars = Math.max(1, reply.chunkChars ?? 8);
     const pieces = (text: string) => {
       const out: string[] = [];
@@ -540,14 +691,23 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
       return !res.destroyed;
     };
-    const delta = (d: Record<string, unknown>, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }] });
+    const delta = (d: Record<string, unknown>, finish: string | null = null) => ({
+      ...base,
+      choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }],
+    });
     const frames: unknown[] = [delta({ role: 'assistant', content: '', refusal: null })];
     const content = typeof message.content === 'string' ? message.content : '';
     for (const p of pieces(content)) frames.push(delta({ content: p }));
-    const toolCalls = (message.tool_calls as { id: string; function: { name: string; arguments: string } }[] | undefined) ?? [];
+    const toolCalls =
+      (message.tool_calls as { id: string; function: { name: string; arguments: string } }[] | undefined) ?? [];
     for (const [index, tc] of toolCalls.entries()) {
-      frames.push(delta({ tool_calls: [{ index, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: '' } }] }));
-      for (const p of pieces(tc.function.arguments)) frames.push(delta({ tool_calls: [{ index, function: { arguments: p } }] }));
+      frames.push(
+        delta({
+          tool_calls: [{ index, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: '' } }],
+        }),
+      );
+      for (const p of pieces(tc.function.arguments))
+        frames.push(delta({ tool_calls: [{ index, function: { arguments: p } }] }));
     }
     frames.push(delta({}, finishReason));
     if (req.stream_options?.include_usage) frames.push({ ...base, choices: [], usage });
@@ -565,34 +725,62 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     try {
       json = JSON.parse(raw);
     } catch {
-      sendError(res, call, 400, { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', code: null });
+      sendError(res, call, 400, {
+        message: 'We could not parse the JSON body of your request.',
+        type: 'invalid_request_error',
+        code: null,
+      });
       return;
     }
     call.body = json;
     const parsed = ZEmbeddingRequest.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      sendError(res, call, 400, { message: `Invalid value for '${paramOf(issue.path) ?? 'body'}': ${issue.message}`, type: 'invalid_request_error', code: issue.code === 'unrecognized_keys' ? 'unknown_parameter' : 'invalid_value', param: paramOf(issue.path) });
+      sendError(res, call, 400, {
+        message: `Invalid value for '${paramOf(issue.path) ?? 'body'}': ${issue.message}`,
+        type: 'invalid_request_error',
+        code: issue.code === 'unrecognized_keys' ? 'unknown_parameter' : 'invalid_value',
+        param: paramOf(issue.path),
+      });
       return;
     }
     const req = parsed.data;
     if (!models.includes(req.model)) {
-      sendError(res, call, 404, { message: `The model \`${req.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', code: 'model_not_found' });
+      sendError(res, call, 404, {
+        message: `The model \`${req.model}\` does not exist or you do not have access to it.`,
+        type: 'invalid_request_error',
+        code: 'model_not_found',
+      });
       return;
     }
     const defaultDims = EMBEDDING_MODELS[req.model];
     if (defaultDims === undefined) {
-      sendError(res, call, 400, { message: `This model does not support embeddings: ${req.model}`, type: 'invalid_request_error', code: null, param: 'model' });
+      sendError(res, call, 400, {
+        message: `This model does not support embeddings: ${req.model}`,
+        type: 'invalid_request_error',
+        code: null,
+        param: 'model',
+      });
       return;
     }
     const inputs = typeof req.input === 'string' ? [req.input] : req.input;
     for (const [i, text] of inputs.entries()) {
       if (text === '') {
-        sendError(res, call, 400, { message: "'$.input' is invalid: an input is empty.", type: 'invalid_request_error', code: null, param: typeof req.input === 'string' ? 'input' : `input[${i}]` });
+        sendError(res, call, 400, {
+          message: "'$.input' is invalid: an input is empty.",
+          type: 'invalid_request_error',
+          code: null,
+          param: typeof req.input === 'string' ? 'input' : `input[${i}]`,
+        });
         return;
       }
       if (estimateTokens(text.length) > EMBEDDING_INPUT_MAX_TOKENS) {
-        sendError(res, call, 400, { message: `This model's maximum context length is ${EMBEDDING_INPUT_MAX_TOKENS} tokens; input ${i} is longer.`, type: 'invalid_request_error', code: null, param: 'input' });
+        sendError(res, call, 400, {
+          message: `This model's maximum context length is ${EMBEDDING_INPUT_MAX_TOKENS} tokens; input ${i} is longer.`,
+          type: 'invalid_request_error',
+          code: null,
+          param: 'input',
+        });
         return;
       }
     }
@@ -605,7 +793,8 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
         return {
           object: 'embedding',
           index,
-          embedding: req.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+          embedding:
+            req.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
         };
       }),
       model: req.model,
@@ -642,7 +831,11 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
     }
     if (url.pathname === '/v1/chat/completions') {
       if (call.method !== 'POST') {
-        sendError(res, call, 405, { message: `Invalid method for URL (${call.method} /v1/chat/completions)`, type: 'invalid_request_error', code: null });
+        sendError(res, call, 405, {
+          message: `Invalid method for URL (${call.method} /v1/chat/completions)`,
+          type: 'invalid_request_error',
+          code: null,
+        });
         return;
       }
       if (injectedFailure(res, call, 'chat.completions') || !authorized(res, call)) return;
@@ -660,15 +853,35 @@ export async function startFakeOpenAi(opts: TFakeOpenAiOptions = {}): Promise<TF
       const id = modelPath[1] ? decodeURIComponent(modelPath[1]) : undefined;
       if (id === undefined) send(res, call, 200, { object: 'list', data: models.map(modelObject) });
       else if (models.includes(id)) send(res, call, 200, modelObject(id));
-      else sendError(res, call, 404, { message: `The model '${id}' does not exist`, type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
+      else
+        sendError(res, call, 404, {
+          message: `The model '${id}' does not exist`,
+          type: 'invalid_request_error',
+          code: 'model_not_found',
+          param: 'model',
+        });
       return;
     }
-    sendError(res, call, 404, { message: `Invalid URL (${call.method} ${url.pathname})`, type: 'invalid_request_error', code: null });
+    sendError(res, call, 404, {
+      message: `Invalid URL (${call.method} ${url.pathname})`,
+      type: 'invalid_request_error',
+      code: null,
+    });
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `fake OpenAI: ${(err as Error).message}`, type: 'server_error', param: null, code: null } }));
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            error: {
+              message: `fake OpenAI: ${(err as Error).message}`,
+              type: 'server_error',
+              param: null,
+              code: null,
+            },
+          }),
+        );
     });
   });
   server.on('connection', (s) => {

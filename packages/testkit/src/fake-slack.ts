@@ -117,7 +117,14 @@ export interface TFakeSlack {
   /** A bot install in a team (what oauth.v2.access creates). */
   addBot(opts: { teamId: string; token?: string; name?: string }): { token: string; botUserId: string; botId: string };
   addUser(opts: { teamId: string; name: string; displayName?: string; realName?: string }): { id: string };
-  addChannel(opts: { teamId: string; name: string; id?: string; isPrivate?: boolean; isArchived?: boolean; members?: string[] }): { id: string };
+  addChannel(opts: {
+    teamId: string;
+    name: string;
+    id?: string;
+    isPrivate?: boolean;
+    isArchived?: boolean;
+    members?: string[];
+  }): { id: string };
   archiveChannel(channelId: string): void;
   deleteChannel(channelId: string): void;
   removeFromChannel(channelId: string, userId: string): void;
@@ -158,7 +165,11 @@ export interface TFakeSlack {
   /** A human deletes a message (a reply, or a thread's parent): message_deleted event. */
   delete(opts: { channel: string; ts: string }): Promise<TFakeSlackDelivery>;
   /** Delivers an arbitrary event of a team, wrapped and signed like Slack does. */
-  deliverEvent(teamId: string, event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number; signingSecret?: string; timestamp?: number }): Promise<TFakeSlackDelivery>;
+  deliverEvent(
+    teamId: string,
+    event: Record<string, unknown>,
+    opts?: { eventId?: string; retryNum?: number; signingSecret?: string; timestamp?: number },
+  ): Promise<TFakeSlackDelivery>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -167,16 +178,48 @@ export interface TFakeSlack {
 // Internal model
 // ---------------------------------------------------------------------------------------------------------------
 
-interface TBot { token: string; teamId: string; botUserId: string; botId: string; name: string; revoked: boolean; scope: string }
-interface TUser { id: string; teamId: string; name: string; displayName: string; realName: string; isBot: boolean; botId?: string }
-interface TChannel { id: string; teamId: string; name: string; isPrivate: boolean; isArchived: boolean; deleted: boolean; members: Set<string>; created: number }
-interface TCode { code: string; teamId: string; redirectUri?: string; scope: string; used: boolean }
+interface TBot {
+  token: string;
+  teamId: string;
+  botUserId: string;
+  botId: string;
+  name: string;
+  revoked: boolean;
+  scope: string;
+}
+interface TUser {
+  id: string;
+  teamId: string;
+  name: string;
+  displayName: string;
+  realName: string;
+  isBot: boolean;
+  botId?: string;
+}
+interface TChannel {
+  id: string;
+  teamId: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  deleted: boolean;
+  members: Set<string>;
+  created: number;
+}
+interface TCode {
+  code: string;
+  teamId: string;
+  redirectUri?: string;
+  scope: string;
+  used: boolean;
+}
 
 const TEXT_MAX = 40_000;
 const BLOCKS_MAX = 50;
 /** Slack's per-file limit is 1 GB; the fake keeps files in memory, so it stops far earlier. */
 const FILE_MAX = 50 * 1024 * 1024;
-const SCOPES = 'chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history';
+const SCOPES =
+  'chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history';
 /** Socket Mode: Slack retries an unacknowledged envelope; the fake does it quickly so tests stay fast. */
 const SOCKET_ACK_TIMEOUT_MS = 3_000;
 const SOCKET_ATTEMPTS = 3;
@@ -186,7 +229,18 @@ const SOCKET_PING_MS = 10_000;
 /** Slack derives a file's type from its name; the fake knows the common ones. */
 function mimeFromName(name: string): string | undefined {
   const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
-  return ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv' } as Record<string, string>)[ext];
+  return (
+    {
+      png: 'image/png',
+      jpg: 'image/jpeg',
+      jpeg: 'image/jpeg',
+      gif: 'image/gif',
+      webp: 'image/webp',
+      pdf: 'application/pdf',
+      txt: 'text/plain',
+      csv: 'text/csv',
+    } as Record<string, string>
+  )[ext];
 }
 
 const upperId = (prefix: string, n = 10) => prefix + randomBytes(n).toString('hex').toUpperCase().slice(0, n);
@@ -231,7 +285,10 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
   const pendingAcks = new Map<string, () => void>();
   const files = new Map<string, TFakeSlackFile>();
   /** files.getUploadURLExternal tickets: upload id → file id, announced length, and whether the bytes came. */
-  const uploads = new Map<string, { fileId: string; teamId: string; user: string; filename: string; length: number; received: boolean }>();
+  const uploads = new Map<
+    string,
+    { fileId: string; teamId: string; user: string; filename: string; length: number; received: boolean }
+  >();
   let lastTsMicros = 0;
 
   /** Slack ts: "<unix seconds>.<6 digits>", unique per channel and increasing; the fake makes it globally unique. */
@@ -262,7 +319,10 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
   });
 
   const messageObject = (m: TFakeSlackMessage) => {
-    const replies = m.threadTs === undefined ? messages.filter((r) => r.channel === m.channel && r.threadTs === m.ts && !r.deleted) : [];
+    const replies =
+      m.threadTs === undefined
+        ? messages.filter((r) => r.channel === m.channel && r.threadTs === m.ts && !r.deleted)
+        : [];
     return {
       type: 'message',
       ...(m.botId ? { bot_id: m.botId, app_id: appId } : {}),
@@ -271,7 +331,9 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       ts: m.ts,
       team: channels.get(m.channel)?.teamId,
       ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
-      ...(m.threadTs !== undefined ? { thread_ts: m.threadTs, parent_user_id: messages.find((p) => p.ts === m.threadTs)?.user } : {}),
+      ...(m.threadTs !== undefined
+        ? { thread_ts: m.threadTs, parent_user_id: messages.find((p) => p.ts === m.threadTs)?.user }
+        : {}),
       ...(replies.length > 0 ? { thread_ts: m.ts, reply_count: replies.length, latest_reply: replies.at(-1)?.ts } : {}),
       ...(m.edited ? { edited: { user: m.user, ts: nextTs() } } : {}),
     };
@@ -326,13 +388,18 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       type: 'event_callback',
       event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: bot ? [{ enterprise_id: null, team_id: teamId, user_id: bot.botUserId, is_bot: true, is_enterprise_install: false }] : [],
+      authorizations: bot
+        ? [{ enterprise_id: null, team_id: teamId, user_id: bot.botUserId, is_bot: true, is_enterprise_install: false }]
+        : [],
       is_ext_shared_channel: false,
       event_context: `4-${randomBytes(24).toString('base64url')}`,
     };
   };
 
-  const sendOverSocket = async (payload: Record<string, unknown>, retryNum: number): Promise<TFakeSlackDelivery | null> => {
+  const sendOverSocket = async (
+    payload: Record<string, unknown>,
+    retryNum: number,
+  ): Promise<TFakeSlackDelivery | null> => {
     const socket = [...sockets][0];
     if (!socket) return null;
     const eventId = String(payload.event_id);
@@ -349,19 +416,31 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
         });
       });
       socket.send(
-        JSON.stringify({ envelope_id: envelopeId, payload, type: 'events_api', accepts_response_payload: false, retry_attempt: attempt, retry_reason: attempt > 0 ? 'timeout' : '' }),
+        JSON.stringify({
+          envelope_id: envelopeId,
+          payload,
+          type: 'events_api',
+          accepts_response_payload: false,
+          retry_attempt: attempt,
+          retry_reason: attempt > 0 ? 'timeout' : '',
+        }),
       );
       if (await acked) return { status: 'socket', body: '', eventId, payload };
     }
     return { status: 'socket', body: 'not acknowledged', eventId, payload };
   };
 
-  const postToEventsUrl = async (payload: Record<string, unknown>, o: { retryNum?: number; signingSecret?: string; timestamp?: number }): Promise<TFakeSlackDelivery> => {
+  const postToEventsUrl = async (
+    payload: Record<string, unknown>,
+    o: { retryNum?: number; signingSecret?: string; timestamp?: number },
+  ): Promise<TFakeSlackDelivery> => {
     const eventId = String(payload.event_id);
     if (!eventsUrl) return { status: 0, body: 'no events URL configured', eventId, payload };
     const body = JSON.stringify(payload);
     const ts = String(o.timestamp ?? Math.floor(Date.now() / 1000));
-    const sig = `v0=${createHmac('sha256', o.signingSecret ?? signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const sig = `v0=${createHmac('sha256', o.signingSecret ?? signingSecret)
+      .update(`v0:${ts}:${body}`)
+      .digest('hex')}`;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
@@ -381,7 +460,11 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     }
   };
 
-  const deliver = async (teamId: string, event: Record<string, unknown>, o: { eventId?: string; retryNum?: number; signingSecret?: string; timestamp?: number } = {}) => {
+  const deliver = async (
+    teamId: string,
+    event: Record<string, unknown>,
+    o: { eventId?: string; retryNum?: number; signingSecret?: string; timestamp?: number } = {},
+  ) => {
     const payload = envelope(teamId, event, o.eventId ?? upperId('Ev', 10));
     // Slack uses one mode per app: Socket Mode when it is on (and a client is connected), the Request URL otherwise.
     if (appTokens.size > 0) {
@@ -393,12 +476,24 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
 
   const messageEvent = (m: TFakeSlackMessage, ch: TChannel) => ({
     type: 'message',
-    ...(m.files?.length ? { subtype: 'file_share', upload: true, display_as_bot: false, files: m.files.map((id) => fileObject(files.get(id)!)) } : {}),
+    ...(m.files?.length
+      ? {
+          subtype: 'file_share',
+          upload: true,
+          display_as_bot: false,
+          files: m.files.map((id) => fileObject(files.get(id)!)),
+        }
+      : {}),
     ...(m.botId ? { bot_id: m.botId, app_id: appId } : { client_msg_id: randomBytes(16).toString('hex') }),
     user: m.user,
     text: m.text,
     ts: m.ts,
-    ...(m.threadTs !== undefined ? { thread_ts: m.threadTs, parent_user_id: messages.find((p) => p.channel === m.channel && p.ts === m.threadTs)?.user } : {}),
+    ...(m.threadTs !== undefined
+      ? {
+          thread_ts: m.threadTs,
+          parent_user_id: messages.find((p) => p.channel === m.channel && p.ts === m.threadTs)?.user,
+        }
+      : {}),
     team: ch.teamId,
     channel: ch.id,
     event_ts: m.ts,
@@ -410,10 +505,18 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
   // -------------------------------------------------------------------------------------------------------------
 
   type TAnswer = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
-  const fail = (error: string, extra: Record<string, unknown> = {}): TAnswer => ({ body: { ok: false, error, ...extra } });
+  const fail = (error: string, extra: Record<string, unknown> = {}): TAnswer => ({
+    body: { ok: false, error, ...extra },
+  });
 
-  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-  const bool = (v: unknown): boolean | undefined => (v === true || v === 'true' || v === '1' || v === 1 ? true : v === false || v === 'false' || v === '0' || v === 0 ? false : undefined);
+  const str = (v: unknown): string | undefined =>
+    typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+  const bool = (v: unknown): boolean | undefined =>
+    v === true || v === 'true' || v === '1' || v === 1
+      ? true
+      : v === false || v === 'false' || v === '0' || v === 0
+        ? false
+        : undefined;
 
   const botFor = (token: string): TBot | TAnswer => {
     if (!token) return fail('not_authed');
@@ -427,7 +530,8 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
   /** A channel the bot can see: public ones of its team, private ones it is in. */
   const visibleChannel = (bot: TBot, id: unknown): TChannel | TAnswer => {
     const ch = typeof id === 'string' ? channels.get(id) : undefined;
-    if (!ch || ch.deleted || ch.teamId !== bot.teamId || (ch.isPrivate && !ch.members.has(bot.botUserId))) return fail('channel_not_found');
+    if (!ch || ch.deleted || ch.teamId !== bot.teamId || (ch.isPrivate && !ch.members.has(bot.botUserId)))
+      return fail('channel_not_found');
     return ch;
   };
 
@@ -450,21 +554,37 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     return {
       body: {
         ok: true,
-        messages: list.slice(start, start + limit).map((m) => ({ ...messageObject(m), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+        messages: list
+          .slice(start, start + limit)
+          .map((m) => ({ ...messageObject(m), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
         has_more: more,
         response_metadata: { next_cursor: more ? String(start + limit) : '' },
       },
     };
   };
 
-  const methods: Record<string, (p: Record<string, unknown>, token: string, auth: { basic?: { id: string; secret: string } }) => TAnswer> = {
+  const methods: Record<
+    string,
+    (p: Record<string, unknown>, token: string, auth: { basic?: { id: string; secret: string } }) => TAnswer
+  > = {
     'api.test': (p) => ({ body: { ok: true, args: p } }),
 
     'auth.test': (_p, token) => {
       const bot = botFor(token);
       if (isAnswer(bot)) return bot;
       const team = teams.get(bot.teamId)!;
-      return { body: { ok: true, url: `https://${team.domain}.slack.com/`, team: team.name, user: bot.name, team_id: team.id, user_id: bot.botUserId, bot_id: bot.botId, is_enterprise_install: false } };
+      return {
+        body: {
+          ok: true,
+          url: `https://${team.domain}.slack.com/`,
+          team: team.name,
+          user: bot.name,
+          team_id: team.id,
+          user_id: bot.botUserId,
+          bot_id: bot.botId,
+          is_enterprise_install: false,
+        },
+      };
     },
 
     'oauth.v2.access': (p, _token, auth) => {
@@ -508,10 +628,18 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
         (ch) =>
           ch.teamId === bot.teamId &&
           !ch.deleted &&
-          (ch.isPrivate ? types.includes('private_channel') && ch.members.has(bot.botUserId) : types.includes('public_channel')) &&
+          (ch.isPrivate
+            ? types.includes('private_channel') && ch.members.has(bot.botUserId)
+            : types.includes('public_channel')) &&
           !(excludeArchived && ch.isArchived),
       );
-      return { body: { ok: true, channels: list.map((ch) => channelObject(ch, bot.botUserId)), response_metadata: { next_cursor: '' } } };
+      return {
+        body: {
+          ok: true,
+          channels: list.map((ch) => channelObject(ch, bot.botUserId)),
+          response_metadata: { next_cursor: '' },
+        },
+      };
     },
 
     'conversations.info': (p, token) => {
@@ -531,7 +659,15 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       if (ch.isPrivate && !ch.members.has(bot.botUserId)) return fail('method_not_supported_for_channel_type');
       const already = ch.members.has(bot.botUserId);
       ch.members.add(bot.botUserId);
-      return { body: { ok: true, channel: channelObject(ch, bot.botUserId), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) } };
+      return {
+        body: {
+          ok: true,
+          channel: channelObject(ch, bot.botUserId),
+          ...(already
+            ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } }
+            : {}),
+        },
+      };
     },
 
     'users.info': (p, token) => {
@@ -551,7 +687,14 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
             is_bot: u.isBot,
             is_admin: false,
             tz: 'Europe/Paris',
-            profile: { display_name: u.displayName, display_name_normalized: u.displayName, real_name: u.realName, real_name_normalized: u.realName, team: u.teamId, ...(u.botId ? { bot_id: u.botId } : {}) },
+            profile: {
+              display_name: u.displayName,
+              display_name_normalized: u.displayName,
+              real_name: u.realName,
+              real_name_normalized: u.realName,
+              team: u.teamId,
+              ...(u.botId ? { bot_id: u.botId } : {}),
+            },
           },
         },
       };
@@ -565,7 +708,11 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       const ch = visibleChannel(bot, p.channel);
       if (isAnswer(ch)) return ch;
       const within = timeWindow(p);
-      return messagePage(messages.filter((m) => m.channel === ch.id && m.threadTs === undefined && !m.deleted && within(m)).reverse(), p, 100);
+      return messagePage(
+        messages.filter((m) => m.channel === ch.id && m.threadTs === undefined && !m.deleted && within(m)).reverse(),
+        p,
+        100,
+      );
     },
 
     // The parent and its replies, oldest first, within oldest/latest (exclusive unless `inclusive`), `limit` per page
@@ -580,7 +727,13 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       const parent = messages.find((m) => m.channel === ch.id && m.ts === ts && !m.deleted);
       if (!parent) return fail('thread_not_found');
       const within = timeWindow(p);
-      return messagePage([parent, ...messages.filter((m) => m.channel === ch.id && m.threadTs === parent.ts && !m.deleted)].filter(within), p, 1000);
+      return messagePage(
+        [parent, ...messages.filter((m) => m.channel === ch.id && m.threadTs === parent.ts && !m.deleted)].filter(
+          within,
+        ),
+        p,
+        1000,
+      );
     },
 
     'chat.postMessage': (p, token) => {
@@ -599,7 +752,12 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
         } catch {
           return fail('invalid_blocks_format');
         }
-        if (!Array.isArray(blocks) || blocks.length > BLOCKS_MAX || blocks.some((b) => typeof b !== 'object' || b === null || typeof (b as { type?: unknown }).type !== 'string')) return fail('invalid_blocks');
+        if (
+          !Array.isArray(blocks) ||
+          blocks.length > BLOCKS_MAX ||
+          blocks.some((b) => typeof b !== 'object' || b === null || typeof (b as { type?: unknown }).type !== 'string')
+        )
+          return fail('invalid_blocks');
       }
       if (!text && blocks === undefined) return fail('no_text');
       if (text.length > TEXT_MAX) return fail('msg_too_long');
@@ -620,12 +778,33 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
           return fail('invalid_metadata_format');
         }
         const md = raw as { event_type?: unknown; event_payload?: unknown } | null;
-        if (!md || typeof md.event_type !== 'string' || !md.event_type || typeof md.event_payload !== 'object' || md.event_payload === null || Array.isArray(md.event_payload)) return fail('invalid_metadata_schema');
+        if (
+          !md ||
+          typeof md.event_type !== 'string' ||
+          !md.event_type ||
+          typeof md.event_payload !== 'object' ||
+          md.event_payload === null ||
+          Array.isArray(md.event_payload)
+        )
+          return fail('invalid_metadata_schema');
         metadata = { event_type: md.event_type, event_payload: md.event_payload as Record<string, unknown> };
       }
       const options: Record<string, unknown> = {};
-      for (const k of ['unfurl_links', 'unfurl_media', 'link_names', 'parse', 'mrkdwn', 'reply_broadcast']) if (p[k] !== undefined) options[k] = p[k];
-      const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, ...(threadTs !== undefined ? { threadTs } : {}), user: bot.botUserId, botId: bot.botId, text, ...(blocks !== undefined ? { blocks } : {}), ...(metadata ? { metadata } : {}), deleted: false, edited: false, options };
+      for (const k of ['unfurl_links', 'unfurl_media', 'link_names', 'parse', 'mrkdwn', 'reply_broadcast'])
+        if (p[k] !== undefined) options[k] = p[k];
+      const m: TFakeSlackMessage = {
+        ts: nextTs(),
+        channel: ch.id,
+        ...(threadTs !== undefined ? { threadTs } : {}),
+        user: bot.botUserId,
+        botId: bot.botId,
+        text,
+        ...(blocks !== undefined ? { blocks } : {}),
+        ...(metadata ? { metadata } : {}),
+        deleted: false,
+        edited: false,
+        options,
+      };
       messages.push(m);
       if (opts.echoBotMessages) void deliver(ch.teamId, messageEvent(m, ch));
       return { body: { ok: true, channel: ch.id, ts: m.ts, message: messageObject(m) } };
@@ -644,7 +823,8 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
         if (text.length > TEXT_MAX) return fail('msg_too_long');
         m.text = text;
       }
-      if (p.blocks !== undefined) m.blocks = typeof p.blocks === 'string' ? (JSON.parse(p.blocks) as unknown) : p.blocks;
+      if (p.blocks !== undefined)
+        m.blocks = typeof p.blocks === 'string' ? (JSON.parse(p.blocks) as unknown) : p.blocks;
       m.edited = true;
       return { body: { ok: true, channel: ch.id, ts: m.ts, text: m.text, message: messageObject(m) } };
     },
@@ -666,8 +846,14 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       if (isAnswer(bot)) return bot;
       const filename = str(p.filename);
       const length = Number(str(p.length));
-      if (!filename) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: filename'] } });
-      if (!Number.isInteger(length) || length < 1) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: length'] } });
+      if (!filename)
+        return fail('invalid_arguments', {
+          response_metadata: { messages: ['[ERROR] missing required field: filename'] },
+        });
+      if (!Number.isInteger(length) || length < 1)
+        return fail('invalid_arguments', {
+          response_metadata: { messages: ['[ERROR] missing required field: length'] },
+        });
       if (length > FILE_MAX) return fail('file_too_large');
       const fileId = upperId('F');
       const uploadId = randomBytes(12).toString('hex');
@@ -686,10 +872,19 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
           return fail('invalid_arguments');
         }
       }
-      if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof (f as { id?: unknown })?.id !== 'string')) return fail('invalid_arguments');
-      const wanted = (list as { id: string; title?: string }[]).map((f) => ({ entry: [...uploads.entries()].find(([, u]) => u.fileId === f.id), title: f.title }));
+      if (
+        !Array.isArray(list) ||
+        list.length === 0 ||
+        list.some((f) => typeof (f as { id?: unknown })?.id !== 'string')
+      )
+        return fail('invalid_arguments');
+      const wanted = (list as { id: string; title?: string }[]).map((f) => ({
+        entry: [...uploads.entries()].find(([, u]) => u.fileId === f.id),
+        title: f.title,
+      }));
       // A file id that was never issued or whose bytes never arrived cannot be completed.
-      if (wanted.some((w) => !w.entry || !w.entry[1].received || w.entry[1].teamId !== bot.teamId)) return fail('file_not_found');
+      if (wanted.some((w) => !w.entry || !w.entry[1].received || w.entry[1].teamId !== bot.teamId))
+        return fail('file_not_found');
       const channelId = str(p.channel_id);
       const threadTs = str(p.thread_ts);
       const comment = str(p.initial_comment);
@@ -723,7 +918,18 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       }
       if (ch) {
         // The share is a bot message in the channel/thread carrying the files (and the comment as its text).
-        const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, ...(threadTs !== undefined ? { threadTs } : {}), user: bot.botUserId, botId: bot.botId, text: comment ?? '', deleted: false, edited: false, options: {}, files: done.map((f) => f.id) };
+        const m: TFakeSlackMessage = {
+          ts: nextTs(),
+          channel: ch.id,
+          ...(threadTs !== undefined ? { threadTs } : {}),
+          user: bot.botUserId,
+          botId: bot.botId,
+          text: comment ?? '',
+          deleted: false,
+          edited: false,
+          options: {},
+          files: done.map((f) => f.id),
+        };
         messages.push(m);
       }
       return { body: { ok: true, files: done.map((f) => ({ id: f.id, title: f.title })) } };
@@ -743,10 +949,26 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
         if (m.deleted || !m.files?.includes(f.id)) continue;
         const ch = channels.get(m.channel);
         const kind = ch?.isPrivate ? 'private' : 'public';
-        const entry = { reply_users: [], reply_users_count: 0, reply_count: 0, ts: m.ts, channel_name: ch?.name ?? '', team_id: f.teamId, share_user_id: m.user, ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}) };
+        const entry = {
+          reply_users: [],
+          reply_users_count: 0,
+          reply_count: 0,
+          ts: m.ts,
+          channel_name: ch?.name ?? '',
+          team_id: f.teamId,
+          share_user_id: m.user,
+          ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
+        };
         ((shares[kind] ??= {})[m.channel] ??= []).push(entry);
       }
-      return { body: { ok: true, file: { ...fileObject(f), ...(Object.keys(shares).length > 0 ? { shares } : {}) }, comments: [], response_metadata: { next_cursor: '' } } };
+      return {
+        body: {
+          ok: true,
+          file: { ...fileObject(f), ...(Object.keys(shares).length > 0 ? { shares } : {}) },
+          comments: [],
+          response_metadata: { next_cursor: '' },
+        },
+      };
     },
 
     'files.delete': (p, token) => {
@@ -757,7 +979,8 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       if (f.deleted) return fail('file_deleted');
       if (f.user !== bot.botUserId) return fail('cant_delete_file');
       f.deleted = true;
-      for (const m of messages) if (m.files?.includes(f.id) && m.files.every((id) => files.get(id)?.deleted)) m.deleted = true;
+      for (const m of messages)
+        if (m.files?.includes(f.id) && m.files.every((id) => files.get(id)?.deleted)) m.deleted = true;
       return { body: { ok: true } };
     },
 
@@ -818,7 +1041,9 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       call.error = 'unknown_method';
       return send(res, 200, { ok: false, error: 'unknown_method' });
     }
-    const answer = fn(params, token, { ...(basic && basic.length === 2 ? { basic: { id: basic[0]!, secret: basic[1]! } } : {}) });
+    const answer = fn(params, token, {
+      ...(basic && basic.length === 2 ? { basic: { id: basic[0]!, secret: basic[1]! } } : {}),
+    });
     if (answer.body.ok === false) call.error = String(answer.body.error);
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     call.status = answer.status ?? 200;
@@ -903,7 +1128,16 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       return;
     }
     u.received = true;
-    files.set(u.fileId, { id: u.fileId, teamId: u.teamId, name: u.filename, title: u.filename, mimetype: mimeFromName(u.filename) ?? mimetype, data, user: u.user, deleted: false });
+    files.set(u.fileId, {
+      id: u.fileId,
+      teamId: u.teamId,
+      name: u.filename,
+      title: u.filename,
+      mimetype: mimeFromName(u.filename) ?? mimetype,
+      data,
+      user: u.user,
+      deleted: false,
+    });
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${data.length}`);
   };
 
@@ -914,7 +1148,9 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     const f = files.get(fileId);
     if (!bot || bot.revoked || bot.teamId !== teamId) {
       // Slack answers its sign-in page rather than an error status.
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
       return;
     }
     if (!f || f.deleted || f.teamId !== teamId) {
@@ -929,7 +1165,8 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     const m = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     if (m && (req.method === 'POST' || req.method === 'GET')) {
       handleApi(req, res, url, m[1]!).catch((err: unknown) => {
-        if (!res.headersSent) send(res, 500, { ok: false, error: 'fatal_error', detail: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent)
+          send(res, 500, { ok: false, error: 'fatal_error', detail: err instanceof Error ? err.message : String(err) });
       });
       return;
     }
@@ -970,7 +1207,14 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
           // Slack ignores what it cannot parse; so does the fake.
         }
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'fake-slack', build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: appId } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: sockets.size,
+          debug_info: { host: 'fake-slack', build_number: 1, approximate_connection_time: 18060 },
+          connection_info: { app_id: appId },
+        }),
+      );
     });
   });
 
@@ -1012,20 +1256,56 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     },
     addBot(o) {
       if (!teams.has(o.teamId)) throw new Error(`fake slack: no team ${o.teamId}`);
-      const token = o.token ?? `xoxb-${Math.floor(Math.random() * 1e12)}-${Math.floor(Math.random() * 1e12)}-${randomBytes(12).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}`;
-      const bot: TBot = { token, teamId: o.teamId, botUserId: upperId('U'), botId: upperId('B'), name: o.name ?? 'pocketping', revoked: false, scope: SCOPES };
+      const token =
+        o.token ??
+        `xoxb-${Math.floor(Math.random() * 1e12)}-${Math.floor(Math.random() * 1e12)}-${randomBytes(12)
+          .toString('base64url')
+          .replace(/[^A-Za-z0-9]/g, 'x')}`;
+      const bot: TBot = {
+        token,
+        teamId: o.teamId,
+        botUserId: upperId('U'),
+        botId: upperId('B'),
+        name: o.name ?? 'pocketping',
+        revoked: false,
+        scope: SCOPES,
+      };
       bots.set(token, bot);
-      users.set(bot.botUserId, { id: bot.botUserId, teamId: o.teamId, name: bot.name, displayName: bot.name, realName: 'PocketPing', isBot: true, botId: bot.botId });
+      users.set(bot.botUserId, {
+        id: bot.botUserId,
+        teamId: o.teamId,
+        name: bot.name,
+        displayName: bot.name,
+        realName: 'PocketPing',
+        isBot: true,
+        botId: bot.botId,
+      });
       return { token, botUserId: bot.botUserId, botId: bot.botId };
     },
     addUser(o) {
       const id = upperId('U');
-      users.set(id, { id, teamId: o.teamId, name: o.name, displayName: o.displayName ?? o.name, realName: o.realName ?? o.name, isBot: false });
+      users.set(id, {
+        id,
+        teamId: o.teamId,
+        name: o.name,
+        displayName: o.displayName ?? o.name,
+        realName: o.realName ?? o.name,
+        isBot: false,
+      });
       return { id };
     },
     addChannel(o) {
       const id = o.id ?? upperId(o.isPrivate ? 'G' : 'C');
-      channels.set(id, { id, teamId: o.teamId, name: o.name, isPrivate: o.isPrivate ?? false, isArchived: o.isArchived ?? false, deleted: false, members: new Set(o.members ?? []), created: Math.floor(Date.now() / 1000) });
+      channels.set(id, {
+        id,
+        teamId: o.teamId,
+        name: o.name,
+        isPrivate: o.isPrivate ?? false,
+        isArchived: o.isArchived ?? false,
+        deleted: false,
+        members: new Set(o.members ?? []),
+        created: Math.floor(Date.now() / 1000),
+      });
       return { id };
     },
     archiveChannel(id) {
@@ -1045,7 +1325,13 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     socketConnections: () => sockets.size,
     issueOAuthCode(o) {
       const code = `${Date.now()}.${randomBytes(12).toString('hex')}`;
-      codes.set(code, { code, teamId: o.teamId, ...(o.redirectUri !== undefined ? { redirectUri: o.redirectUri } : {}), scope: o.scope ?? SCOPES, used: false });
+      codes.set(code, {
+        code,
+        teamId: o.teamId,
+        ...(o.redirectUri !== undefined ? { redirectUri: o.redirectUri } : {}),
+        scope: o.scope ?? SCOPES,
+        used: false,
+      });
       return code;
     },
     revokeToken(token) {
@@ -1062,21 +1348,47 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       failures.set(method, q);
     },
     messages(channel, threadTs) {
-      return messages.filter((m) => m.channel === channel && (threadTs === undefined || m.threadTs === threadTs || (m.ts === threadTs && m.threadTs === undefined)));
+      return messages.filter(
+        (m) =>
+          m.channel === channel &&
+          (threadTs === undefined || m.threadTs === threadTs || (m.ts === threadTs && m.threadTs === undefined)),
+      );
     },
     async operatorWrites(o) {
       const ch = channelOrThrow(o.channel);
       const shared = (o.files ?? []).map((f) => {
-        const file: TFakeSlackFile = { id: upperId('F'), teamId: ch.teamId, name: f.name, title: f.name, mimetype: f.mimetype, data: Buffer.from(f.data), user: o.user, channel: ch.id, threadTs: o.thread_ts, deleted: false };
+        const file: TFakeSlackFile = {
+          id: upperId('F'),
+          teamId: ch.teamId,
+          name: f.name,
+          title: f.name,
+          mimetype: f.mimetype,
+          data: Buffer.from(f.data),
+          user: o.user,
+          channel: ch.id,
+          threadTs: o.thread_ts,
+          deleted: false,
+        };
         files.set(file.id, file);
         return file.id;
       });
-      const m: TFakeSlackMessage = { ts: nextTs(), channel: ch.id, threadTs: o.thread_ts, user: o.user, text: o.text, deleted: false, edited: false, options: {}, ...(shared.length > 0 ? { files: shared } : {}) };
+      const m: TFakeSlackMessage = {
+        ts: nextTs(),
+        channel: ch.id,
+        threadTs: o.thread_ts,
+        user: o.user,
+        text: o.text,
+        deleted: false,
+        edited: false,
+        options: {},
+        ...(shared.length > 0 ? { files: shared } : {}),
+      };
       messages.push(m);
       const event = messageEvent(m, ch);
       const eventId = o.eventId ?? upperId('Ev', 10);
       const deliveries = [await deliver(ch.teamId, event, { eventId })];
-      for (let i = 1; i <= (o.retries ?? 0); i++) deliveries.push(await deliver(ch.teamId, event, { eventId, retryNum: i }));
+      for (let i = 1; i <= (o.retries ?? 0); i++)
+        deliveries.push(await deliver(ch.teamId, event, { eventId, retryNum: i }));
       return { ts: m.ts, eventId, deliveries };
     },
     async edit(o) {
@@ -1086,7 +1398,17 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       m.text = o.text;
       m.edited = true;
       const ts = nextTs();
-      return deliver(ch.teamId, { type: 'message', subtype: 'message_changed', hidden: true, message: { ...messageObject(m), edited: { user: m.user, ts } }, channel: ch.id, previous_message: previous, event_ts: ts, ts, channel_type: ch.isPrivate ? 'group' : 'channel' });
+      return deliver(ch.teamId, {
+        type: 'message',
+        subtype: 'message_changed',
+        hidden: true,
+        message: { ...messageObject(m), edited: { user: m.user, ts } },
+        channel: ch.id,
+        previous_message: previous,
+        event_ts: ts,
+        ts,
+        channel_type: ch.isPrivate ? 'group' : 'channel',
+      });
     },
     async delete(o) {
       const ch = channelOrThrow(o.channel);
@@ -1094,7 +1416,17 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       const previous = messageObject(m);
       m.deleted = true;
       const ts = nextTs();
-      return deliver(ch.teamId, { type: 'message', subtype: 'message_deleted', hidden: true, deleted_ts: m.ts, channel: ch.id, previous_message: previous, event_ts: ts, ts, channel_type: ch.isPrivate ? 'group' : 'channel' });
+      return deliver(ch.teamId, {
+        type: 'message',
+        subtype: 'message_deleted',
+        hidden: true,
+        deleted_ts: m.ts,
+        channel: ch.id,
+        previous_message: previous,
+        event_ts: ts,
+        ts,
+        channel_type: ch.isPrivate ? 'group' : 'channel',
+      });
     },
     deliverEvent: (teamId, event, o = {}) => deliver(teamId, event, o),
     files: () => [...files.values()],
@@ -1103,7 +1435,11 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       for (const b of teamBots) b.revoked = true;
       const eventTs = () => String(Date.now() / 1000);
       return [
-        await deliver(teamId, { type: 'tokens_revoked', tokens: { oauth: [], bot: teamBots.map((b) => b.botUserId) }, event_ts: eventTs() }),
+        await deliver(teamId, {
+          type: 'tokens_revoked',
+          tokens: { oauth: [], bot: teamBots.map((b) => b.botUserId) },
+          event_ts: eventTs(),
+        }),
         await deliver(teamId, { type: 'app_uninstalled', event_ts: eventTs() }),
       ];
     },

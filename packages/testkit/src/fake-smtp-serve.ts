@@ -8,7 +8,9 @@
 import { parseArgs } from 'node:util';
 import { startFakeSmtp } from './fake-smtp.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '1025' }, 'viewer-port': { type: 'string', default: '8025' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '1025' }, 'viewer-port': { type: 'string', default: '8025' } },
+});
 const port = Number(values.port);
 const viewerPort = Number(values['viewer-port']);
 if (!Number.isInteger(port) || !Number.isInteger(viewerPort)) {

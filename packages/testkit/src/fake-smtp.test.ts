@@ -5,10 +5,12 @@ import { extractLinks, startFakeSmtp } from './fake-smtp.js';
 // The mailer side (nodemailer) is tested in apps/web/src/server/mail/mailer.test.ts; here, the raw protocol.
 describe('fake SMTP', () => {
   it('extracts http(s) links from HTML hrefs and text, decoded and without duplicates', () => {
-    expect(extractLinks('See https://a.example/x?y=1&z=2, then http://b.example/.', '<a href="https://a.example/x?y=1&amp;z=2">x</a><a href="mailto:x@y">m</a>')).toEqual([
-      'https://a.example/x?y=1&z=2',
-      'http://b.example/',
-    ]);
+    expect(
+      extractLinks(
+        'See https://a.example/x?y=1&z=2, then http://b.example/.',
+        '<a href="https://a.example/x?y=1&amp;z=2">x</a><a href="mailto:x@y">m</a>',
+      ),
+    ).toEqual(['https://a.example/x?y=1&z=2', 'http://b.example/']);
   });
 
   it('accepts a hand-written SMTP conversation and captures the mail', async () => {
@@ -19,7 +21,8 @@ describe('fake SMTP', () => {
       let received = '';
       socket.on('data', (d: Buffer) => (received += d.toString()));
       const expectReply = async (code: string) => {
-        for (let i = 0; i < 100 && !new RegExp(`^${code} `, 'm').test(received); i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && !new RegExp(`^${code} `, 'm').test(received); i++)
+          await new Promise((r) => setTimeout(r, 20));
         expect(received).toMatch(new RegExp(`^${code} `, 'm'));
         received = '';
       };

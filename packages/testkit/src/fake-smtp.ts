@@ -54,7 +54,10 @@ const LINK_IN_TEXT = /https?:\/\/[^\s<>"'()]+/g;
 const HREF = /href\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
 
 function decodeEntities(s: string): string {
-  return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? '');
+  return s.replace(
+    /&(amp|lt|gt|quot|#39|#x27);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? '',
+  );
 }
 
 /** The links a person could click: http(s) hrefs of the HTML part, then bare links of the text part. */
@@ -81,7 +84,11 @@ function escapeHtml(s: string): string {
 export async function startFakeSmtp(opts: TFakeSmtpOptions = {}): Promise<TFakeSmtp> {
   const host = opts.host ?? '127.0.0.1';
   const captured: TCapturedMail[] = [];
-  const waiters = new Set<{ to: string; predicate: (m: TCapturedMail) => boolean; resolve: (m: TCapturedMail) => void }>();
+  const waiters = new Set<{
+    to: string;
+    predicate: (m: TCapturedMail) => boolean;
+    resolve: (m: TCapturedMail) => void;
+  }>();
   let seq = 0;
 
   const record = (mail: TCapturedMail) => {
@@ -227,7 +234,12 @@ ${mails.length ? `<table><thead><tr><th>Subject</th><th>To</th><th>Received</th>
   }
   const match = /^\/mail\/(\d+)$/.exec(url.pathname);
   const mail = match ? mails.find((m) => m.id === match[1]) : undefined;
-  if (!mail) return send(404, 'text/html; charset=utf-8', page('Not found', '<p>No such mail. <a href="/">Back to the list</a></p>'));
+  if (!mail)
+    return send(
+      404,
+      'text/html; charset=utf-8',
+      page('Not found', '<p>No such mail. <a href="/">Back to the list</a></p>'),
+    );
   const links = mail.links.map((l) => `<li><a href="${escapeHtml(l)}">${escapeHtml(l)}</a></li>`).join('');
   const body = `<p><a href="/">← All mail</a></p><h1>${escapeHtml(mail.subject || '(no subject)')}</h1>
 <p class="muted">From ${escapeHtml(mail.from)} · to ${escapeHtml(mail.to.join(', '))} · ${mail.receivedAt.toISOString()}</p>

@@ -86,7 +86,11 @@
               'data-thread-id': t.threadId,
               'aria-current': isSelected ? 'true' : null,
             },
-            [el('span', { className: 'topic-name' }, [t.name]), t.closed ? el('span', { className: 'badge' }, ['closed']) : null, el('span', { className: 'topic-sub' }, [sub])],
+            [
+              el('span', { className: 'topic-name' }, [t.name]),
+              t.closed ? el('span', { className: 'badge' }, ['closed']) : null,
+              el('span', { className: 'topic-sub' }, [sub]),
+            ],
           ),
         ]),
       );
@@ -96,17 +100,25 @@
 
   function renderMessage(m) {
     const flags = (m.edited ? ' · edited' : '') + (m.deleted ? ' · deleted' : '');
-    const media = m.kind === 'photo' ? '[photo] ' : m.kind === 'document' ? '[file: ' + (m.fileName || 'document') + '] ' : '';
+    const media =
+      m.kind === 'photo' ? '[photo] ' : m.kind === 'document' ? '[file: ' + (m.fileName || 'document') + '] ' : '';
     return el(
       'li',
-      { className: 'msg ' + (m.fromBot ? 'from-bot' : 'from-human') + (m.deleted ? ' deleted' : ''), 'data-tg': 'message', 'data-message-id': m.messageId },
+      {
+        className: 'msg ' + (m.fromBot ? 'from-bot' : 'from-human') + (m.deleted ? ' deleted' : ''),
+        'data-tg': 'message',
+        'data-message-id': m.messageId,
+      },
       [
         el('div', { className: 'msg-head' }, [
           el('span', { className: 'sender' }, [m.sender]),
           el('time', { datetime: new Date(m.date * 1000).toISOString() }, [timeOf(m.date)]),
           el('span', { className: 'flags' }, [flags]),
         ]),
-        el('div', { className: 'msg-body' }, [media ? el('span', { className: 'media' }, [media]) : null, renderSegments(m.segments)]),
+        el('div', { className: 'msg-body' }, [
+          media ? el('span', { className: 'media' }, [media]) : null,
+          renderSegments(m.segments),
+        ]),
       ],
     );
   }
@@ -208,7 +220,8 @@
 
   function describeDelivery(r) {
     if (r.delivery === 'webhook') {
-      if (r.webhookStatus >= 200 && r.webhookStatus < 300) return 'Delivered to the webhook (HTTP ' + r.webhookStatus + ').';
+      if (r.webhookStatus >= 200 && r.webhookStatus < 300)
+        return 'Delivered to the webhook (HTTP ' + r.webhookStatus + ').';
       if (r.webhookStatus === 0) return 'Saved, but the webhook could not be reached. Is the web app running?';
       return 'Saved, but the webhook answered HTTP ' + r.webhookStatus + '.';
     }

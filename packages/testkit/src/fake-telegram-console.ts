@@ -29,11 +29,20 @@ export interface TOperatorConsoleOptions {
   refreshMs?: number;
 }
 
-export type TConsoleRoutes = (req: IncomingMessage, res: ServerResponse, url: URL, fake: TFakeTelegram) => Promise<boolean>;
+export type TConsoleRoutes = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  fake: TFakeTelegram,
+) => Promise<boolean>;
 
 export const CONSOLE_TITLE = 'Fake Telegram — operator console (local demo only)';
 export type TConsoleOperator = { id: number; first_name: string; last_name?: string; username?: string };
-export const DEFAULT_CONSOLE_OPERATOR: TConsoleOperator = { id: 5_000_000_042, first_name: 'Sarah', username: 'sarah_pocketping' };
+export const DEFAULT_CONSOLE_OPERATOR: TConsoleOperator = {
+  id: 5_000_000_042,
+  first_name: 'Sarah',
+  username: 'sarah_pocketping',
+};
 
 const GENERAL_THREAD_ID = 1;
 const TEXT_MAX = 4096;
@@ -58,7 +67,14 @@ export interface TConsoleSegment {
   href?: string;
 }
 
-const MARK_OF_ENTITY: Record<string, TConsoleMark> = { bold: 'b', italic: 'i', underline: 'u', strikethrough: 's', code: 'code', pre: 'pre' };
+const MARK_OF_ENTITY: Record<string, TConsoleMark> = {
+  bold: 'b',
+  italic: 'i',
+  underline: 'u',
+  strikethrough: 's',
+  code: 'code',
+  pre: 'pre',
+};
 /** Outermost first, so that e.g. bold text inside a <pre> block becomes <pre><b>…</b></pre>. */
 const MARK_ORDER: TConsoleMark[] = ['pre', 'code', 'b', 'i', 'u', 's'];
 
@@ -117,7 +133,8 @@ function renderSegments(segments: TConsoleSegment[]): string {
     .map((seg) => {
       let html = escapeHtml(seg.text);
       for (const mark of [...seg.marks].reverse()) html = `<${mark}>${html}</${mark}>`;
-      if (seg.href) html = `<a href="${escapeHtml(seg.href)}" target="_blank" rel="noopener noreferrer nofollow">${html}</a>`;
+      if (seg.href)
+        html = `<a href="${escapeHtml(seg.href)}" target="_blank" rel="noopener noreferrer nofollow">${html}</a>`;
       return html;
     })
     .join('');
@@ -154,7 +171,12 @@ interface TConsoleTopic {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function toConsoleMessage(row: { message: TJson; fromBot: boolean; deleted: boolean; edited: boolean }): TConsoleMessage {
+function toConsoleMessage(row: {
+  message: TJson;
+  fromBot: boolean;
+  deleted: boolean;
+  edited: boolean;
+}): TConsoleMessage {
   const m = row.message;
   const from = (typeof m.from === 'object' && m.from !== null ? m.from : {}) as TJson;
   const sender = row.fromBot
@@ -185,9 +207,23 @@ function preview(msg: TConsoleMessage): string {
   return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
 }
 
-function topicRow(fake: TFakeTelegram, chatId: number, t: { threadId: number; name: string; closed: boolean }, general: boolean): TConsoleTopic {
-  const msgs = fake.messageObjects(chatId, t.threadId).filter((m) => !m.deleted).map(toConsoleMessage);
-  const row: TConsoleTopic = { threadId: t.threadId, name: t.name, closed: t.closed, general, messageCount: msgs.length };
+function topicRow(
+  fake: TFakeTelegram,
+  chatId: number,
+  t: { threadId: number; name: string; closed: boolean },
+  general: boolean,
+): TConsoleTopic {
+  const msgs = fake
+    .messageObjects(chatId, t.threadId)
+    .filter((m) => !m.deleted)
+    .map(toConsoleMessage);
+  const row: TConsoleTopic = {
+    threadId: t.threadId,
+    name: t.name,
+    closed: t.closed,
+    general,
+    messageCount: msgs.length,
+  };
   const last = msgs[msgs.length - 1];
   if (last) row.last = { preview: preview(last), date: last.date, fromBot: last.fromBot };
   return row;
@@ -244,7 +280,12 @@ function renderTopicItem(t: TConsoleTopic, selected: boolean): string {
 
 function renderMessage(m: TConsoleMessage): string {
   const cls = ['msg', m.fromBot ? 'from-bot' : 'from-human', m.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
-  const media = m.kind === 'photo' ? '<span class="media">[photo]</span> ' : m.kind === 'document' ? `<span class="media">[file: ${escapeHtml(m.fileName ?? 'document')}]</span> ` : '';
+  const media =
+    m.kind === 'photo'
+      ? '<span class="media">[photo]</span> '
+      : m.kind === 'document'
+        ? `<span class="media">[file: ${escapeHtml(m.fileName ?? 'document')}]</span> `
+        : '';
   const flags = `${m.edited ? ' · edited' : ''}${m.deleted ? ' · deleted' : ''}`;
   return (
     `<li class="${cls}" data-tg="message" data-message-id="${m.messageId}">` +
@@ -325,11 +366,21 @@ export function operatorConsole(opts: TOperatorConsoleOptions): TConsoleRoutes {
 
   return async (req, res, url, fake) => {
     const path = url.pathname;
-    const isConsole = path === '/' || path === '/console.js' || path === '/console.css' || path === '/favicon.ico' || path.startsWith('/console/');
+    const isConsole =
+      path === '/' ||
+      path === '/console.js' ||
+      path === '/console.css' ||
+      path === '/favicon.ico' ||
+      path.startsWith('/console/');
     if (!isConsole) return false;
     const hosts = allowedHosts(fake.port);
     if (!hosts.includes((req.headers.host ?? '').toLowerCase())) {
-      send(res, 421, 'text/plain; charset=utf-8', 'The operator console only answers on http://127.0.0.1 or http://localhost.\n');
+      send(
+        res,
+        421,
+        'text/plain; charset=utf-8',
+        'The operator console only answers on http://127.0.0.1 or http://localhost.\n',
+      );
       return true;
     }
     const method = req.method ?? 'GET';
@@ -341,7 +392,12 @@ export function operatorConsole(opts: TOperatorConsoleOptions): TConsoleRoutes {
       if (path === '/console.js' || path === '/console.css') {
         if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
         const isJs = path === '/console.js';
-        send(res, 200, isJs ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', asset(isJs ? './fake-telegram-console.browser.js' : './fake-telegram-console.css'));
+        send(
+          res,
+          200,
+          isJs ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
+          asset(isJs ? './fake-telegram-console.browser.js' : './fake-telegram-console.css'),
+        );
         return true;
       }
       if (path === '/') {
@@ -360,7 +416,10 @@ export function operatorConsole(opts: TOperatorConsoleOptions): TConsoleRoutes {
           ...(opts.botUsername ? { botUsername: opts.botUsername } : {}),
           ...(fake.webhookOf(token) ? { webhookUrl: fake.webhookOf(token)?.url } : {}),
         });
-        send(res, 200, 'text/html; charset=utf-8', page, { 'content-security-policy': CONSOLE_PAGE_CSP, 'x-frame-options': 'DENY' });
+        send(res, 200, 'text/html; charset=utf-8', page, {
+          'content-security-policy': CONSOLE_PAGE_CSP,
+          'x-frame-options': 'DENY',
+        });
         return true;
       }
 
@@ -394,8 +453,10 @@ export function operatorConsole(opts: TOperatorConsoleOptions): TConsoleRoutes {
 
       if (method !== 'POST') throw new HttpError(405, 'method not allowed');
       const origin = req.headers.origin;
-      if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`)) throw new HttpError(403, 'cross-origin writes are not allowed');
-      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) throw new HttpError(415, 'send the reply as application/json: {"text": "..."}');
+      if (origin !== undefined && !hosts.some((h) => origin.toLowerCase() === `http://${h}`))
+        throw new HttpError(403, 'cross-origin writes are not allowed');
+      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
+        throw new HttpError(415, 'send the reply as application/json: {"text": "..."}');
       const body = await readJsonBody(req);
       const text = typeof body === 'object' && body !== null ? (body as TJson).text : undefined;
       if (typeof text !== 'string' || text.trim() === '') throw new HttpError(400, 'text must be a non-empty string');

@@ -32,7 +32,10 @@ async function startReceiver(statuses: number[] = []): Promise<{
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      hits.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      hits.push({
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
       res.statusCode = statuses.shift() ?? 200;
       res.end();
     });
@@ -67,19 +70,31 @@ describe('fake Telegram Bot API', () => {
     const chat = await api.getChat(chatId);
     expect(chat).toMatchObject({ id: chatId, type: 'supergroup', title: 'Acme support', is_forum: true });
     const member = await api.getChatMember(chatId, me.id);
-    expect(member).toMatchObject({ status: 'administrator', can_manage_topics: true, user: { id: me.id, is_bot: true } });
+    expect(member).toMatchObject({
+      status: 'administrator',
+      can_manage_topics: true,
+      user: { id: me.id, is_bot: true },
+    });
     expect((await grammyError(api.getChat(-100999))).description).toBe('Bad Request: chat not found');
     expect(fake.callsOf('getMe')).toHaveLength(1);
   });
 
   it('creates a topic and posts HTML into it', async () => {
     const topic = await api.createForumTopic(chatId, 'Visitor #42 — pricing');
-    expect(topic).toEqual({ message_thread_id: expect.any(Number), name: 'Visitor #42 — pricing', icon_color: 0x6fb9f0 });
-
-    const sent = await api.sendMessage(chatId, '<b>Visitor</b>: 2 &lt; 3 &amp; <a href="https://x.test/?a=1&amp;b=2">link</a>', {
-      message_thread_id: topic.message_thread_id,
-      parse_mode: 'HTML',
+    expect(topic).toEqual({
+      message_thread_id: expect.any(Number),
+      name: 'Visitor #42 — pricing',
+      icon_color: 0x6fb9f0,
     });
+
+    const sent = await api.sendMessage(
+      chatId,
+      '<b>Visitor</b>: 2 &lt; 3 &amp; <a href="https://x.test/?a=1&amp;b=2">link</a>',
+      {
+        message_thread_id: topic.message_thread_id,
+        parse_mode: 'HTML',
+      },
+    );
     expect(sent).toMatchObject({
       message_thread_id: topic.message_thread_id,
       is_topic_message: true,
@@ -94,34 +109,59 @@ describe('fake Telegram Bot API', () => {
       reply_to_message: { message_id: topic.message_thread_id, forum_topic_created: { name: 'Visitor #42 — pricing' } },
     });
     expect(sent.message_id).toBeGreaterThan(topic.message_thread_id);
-    expect(fake.topics(chatId)).toEqual([{ threadId: topic.message_thread_id, name: 'Visitor #42 — pricing', closed: false }]);
+    expect(fake.topics(chatId)).toEqual([
+      { threadId: topic.message_thread_id, name: 'Visitor #42 — pricing', closed: false },
+    ]);
     expect(fake.messages(chatId, topic.message_thread_id)).toEqual([
-      { messageId: sent.message_id, threadId: topic.message_thread_id, text: 'Visitor: 2 < 3 & link', fromBot: true, deleted: false, edited: false },
+      {
+        messageId: sent.message_id,
+        threadId: topic.message_thread_id,
+        text: 'Visitor: 2 < 3 & link',
+        fromBot: true,
+        deleted: false,
+        edited: false,
+      },
     ]);
 
     // Unescaped visitor text and unknown tags are refused the way Telegram refuses them.
-    const bareLt = await grammyError(api.sendMessage(chatId, 'if a < b', { message_thread_id: topic.message_thread_id, parse_mode: 'HTML' }));
+    const bareLt = await grammyError(
+      api.sendMessage(chatId, 'if a < b', { message_thread_id: topic.message_thread_id, parse_mode: 'HTML' }),
+    );
     expect(bareLt.error_code).toBe(400);
     expect(bareLt.description).toMatch(/^Bad Request: can't parse entities: /);
-    const bareAmp = await grammyError(api.sendMessage(chatId, 'Q&A', { message_thread_id: topic.message_thread_id, parse_mode: 'HTML' }));
+    const bareAmp = await grammyError(
+      api.sendMessage(chatId, 'Q&A', { message_thread_id: topic.message_thread_id, parse_mode: 'HTML' }),
+    );
     expect(bareAmp.description).toMatch(/^Bad Request: can't parse entities: /);
     const unclosed = await grammyError(api.sendMessage(chatId, '<b>hi', { parse_mode: 'HTML' }));
-    expect(unclosed.description).toBe(`Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"`);
-    expect((await grammyError(api.sendMessage(chatId, 'x'.repeat(4097)))).description).toBe('Bad Request: message is too long');
-    expect((await grammyError(api.createForumTopic(chatId, 'n'.repeat(129)))).description).toBe('Bad Request: TOPIC_NAME_INVALID');
+    expect(unclosed.description).toBe(
+      `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"`,
+    );
+    expect((await grammyError(api.sendMessage(chatId, 'x'.repeat(4097)))).description).toBe(
+      'Bad Request: message is too long',
+    );
+    expect((await grammyError(api.createForumTopic(chatId, 'n'.repeat(129)))).description).toBe(
+      'Bad Request: TOPIC_NAME_INVALID',
+    );
 
     const edited = await api.editMessageText(chatId, sent.message_id, 'changed');
     expect(edited).toMatchObject({ text: 'changed', edit_date: expect.any(Number) });
-    expect((await grammyError(api.editMessageText(chatId, sent.message_id, 'changed'))).description).toMatch(/^Bad Request: message is not modified/);
+    expect((await grammyError(api.editMessageText(chatId, sent.message_id, 'changed'))).description).toMatch(
+      /^Bad Request: message is not modified/,
+    );
     expect(await api.deleteMessage(chatId, sent.message_id)).toBe(true);
     expect(fake.messages(chatId, topic.message_thread_id)[0]).toMatchObject({ deleted: true, edited: true });
   });
 
   it('refuses topics in a non-forum chat or without rights', async () => {
     const plain = fake.addForumChat({ isForum: false }).id;
-    expect((await grammyError(api.createForumTopic(plain, 't'))).description).toBe('Bad Request: the chat is not a forum');
+    expect((await grammyError(api.createForumTopic(plain, 't'))).description).toBe(
+      'Bad Request: the chat is not a forum',
+    );
     const noRights = fake.addForumChat({ canManageTopics: false }).id;
-    expect((await grammyError(api.createForumTopic(noRights, 't'))).description).toBe('Bad Request: not enough rights to create a topic');
+    expect((await grammyError(api.createForumTopic(noRights, 't'))).description).toBe(
+      'Bad Request: not enough rights to create a topic',
+    );
   });
 
   it('surfaces an injected 429 with parameters.retry_after, then recovers', async () => {
@@ -151,11 +191,15 @@ describe('fake Telegram Bot API', () => {
   it('sendChatAction: "typing" in a topic; a wrong action or a deleted topic is refused', async () => {
     const topic = await api.createForumTopic(chatId, 'Visitor #2');
     expect(await api.sendChatAction(chatId, 'typing', { message_thread_id: topic.message_thread_id })).toBe(true);
-    expect(fake.callsOf('sendChatAction').map((c) => [c.params.action, Number(c.params.message_thread_id)])).toEqual([['typing', topic.message_thread_id]]);
+    expect(fake.callsOf('sendChatAction').map((c) => [c.params.action, Number(c.params.message_thread_id)])).toEqual([
+      ['typing', topic.message_thread_id],
+    ]);
     const wrong = await grammyError(api.raw.sendChatAction({ chat_id: chatId, action: 'dancing' as 'typing' }));
     expect(wrong.description).toBe('Bad Request: wrong parameter action in request');
     fake.deleteTopic(chatId, topic.message_thread_id);
-    const gone = await grammyError(api.sendChatAction(chatId, 'typing', { message_thread_id: topic.message_thread_id }));
+    const gone = await grammyError(
+      api.sendChatAction(chatId, 'typing', { message_thread_id: topic.message_thread_id }),
+    );
     expect(gone.description).toBe('Bad Request: message thread not found');
   });
 
@@ -173,16 +217,31 @@ describe('fake Telegram Bot API', () => {
     const receiver = await startReceiver();
     try {
       const topic = await api.createForumTopic(chatId, 'Visitor #7');
-      expect(await api.setWebhook(receiver.url, { secret_token: 's3cr3t_Token-1', allowed_updates: ['message', 'edited_message'] })).toBe(true);
+      expect(
+        await api.setWebhook(receiver.url, {
+          secret_token: 's3cr3t_Token-1',
+          allowed_updates: ['message', 'edited_message'],
+        }),
+      ).toBe(true);
       expect((await grammyError(api.setWebhook(receiver.url, { secret_token: 'not allowed!' }))).description).toBe(
         'Bad Request: secret token contains unallowed characters',
       );
-      expect(await api.getWebhookInfo()).toMatchObject({ url: receiver.url, pending_update_count: 0, allowed_updates: ['message', 'edited_message'] });
+      expect(await api.getWebhookInfo()).toMatchObject({
+        url: receiver.url,
+        pending_update_count: 0,
+        allowed_updates: ['message', 'edited_message'],
+      });
       const conflict = await grammyError(api.getUpdates({ timeout: 0 }));
       expect(conflict.error_code).toBe(409);
 
       const from = { id: 9001, first_name: 'Ann', last_name: 'Agent', username: 'ann' };
-      const { update, webhookStatus } = await fake.operatorWrites({ token: TOKEN, chatId, threadId: topic.message_thread_id, text: 'On it!', from });
+      const { update, webhookStatus } = await fake.operatorWrites({
+        token: TOKEN,
+        chatId,
+        threadId: topic.message_thread_id,
+        text: 'On it!',
+        from,
+      });
       expect(webhookStatus).toBe(200);
       expect(receiver.hits).toHaveLength(1);
       const hit = receiver.hits[0]!;
@@ -202,8 +261,17 @@ describe('fake Telegram Bot API', () => {
 
       // An edit arrives as edited_message with the same message_id and a later update_id.
       const messageId = (hit.body.message as { message_id: number }).message_id;
-      const edit = await fake.operatorWrites({ token: TOKEN, chatId, threadId: topic.message_thread_id, text: 'On it now!', editOf: messageId });
-      expect(edit.update).toMatchObject({ update_id: (update as { update_id: number }).update_id + 1, edited_message: { message_id: messageId, text: 'On it now!' } });
+      const edit = await fake.operatorWrites({
+        token: TOKEN,
+        chatId,
+        threadId: topic.message_thread_id,
+        text: 'On it now!',
+        editOf: messageId,
+      });
+      expect(edit.update).toMatchObject({
+        update_id: (update as { update_id: number }).update_id + 1,
+        edited_message: { message_id: messageId, text: 'On it now!' },
+      });
 
       // Redelivery of the same update (what Telegram does after a failed answer) keeps its update_id.
       const failing = await startReceiver([500, 200]);
@@ -211,8 +279,13 @@ describe('fake Telegram Bot API', () => {
         await api.setWebhook(failing.url, { secret_token: 'other' });
         const again = await fake.deliverUpdate(TOKEN, update as Record<string, unknown>);
         expect(again.webhookStatus).toBe(500);
-        expect(failing.hits.map((h) => h.body.update_id)).toEqual([(update as { update_id: number }).update_id, (update as { update_id: number }).update_id]);
-        expect((await api.getWebhookInfo()).last_error_message).toBe('Wrong response from the webhook: 500 Internal Server Error');
+        expect(failing.hits.map((h) => h.body.update_id)).toEqual([
+          (update as { update_id: number }).update_id,
+          (update as { update_id: number }).update_id,
+        ]);
+        expect((await api.getWebhookInfo()).last_error_message).toBe(
+          'Wrong response from the webhook: 500 Internal Server Error',
+        );
       } finally {
         await failing.close();
       }
@@ -226,14 +299,23 @@ describe('fake Telegram Bot API', () => {
     const started = Date.now();
     const poll = api.getUpdates({ timeout: 5, allowed_updates: ['message'] });
     setTimeout(() => {
-      void fake.operatorWrites({ token: TOKEN, chatId, threadId: topic.message_thread_id, text: 'hello from Telegram' });
+      void fake.operatorWrites({
+        token: TOKEN,
+        chatId,
+        threadId: topic.message_thread_id,
+        text: 'hello from Telegram',
+      });
     }, 150);
     const updates = await poll;
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     expect(Date.now() - started).toBeLessThan(4000);
     expect(updates).toHaveLength(1);
     const first = updates[0]!;
-    expect(first.message).toMatchObject({ text: 'hello from Telegram', message_thread_id: topic.message_thread_id, from: { is_bot: false } });
+    expect(first.message).toMatchObject({
+      text: 'hello from Telegram',
+      message_thread_id: topic.message_thread_id,
+      from: { is_bot: false },
+    });
 
     // Not confirmed yet: the same update comes back; offset = update_id + 1 confirms it.
     expect((await api.getUpdates({ timeout: 0 })).map((u) => u.update_id)).toEqual([first.update_id]);
@@ -271,15 +353,29 @@ describe('fake Telegram Bot API', () => {
       caption: '<i>Transcript</i>',
       parse_mode: 'HTML',
     });
-    expect(sent.document).toMatchObject({ file_name: 'transcript.txt', mime_type: 'text/plain', file_size: bytes.length });
-    expect(sent).toMatchObject({ caption: 'Transcript', caption_entities: [{ type: 'italic', offset: 0, length: 10 }], message_thread_id: topic.message_thread_id });
+    expect(sent.document).toMatchObject({
+      file_name: 'transcript.txt',
+      mime_type: 'text/plain',
+      file_size: bytes.length,
+    });
+    expect(sent).toMatchObject({
+      caption: 'Transcript',
+      caption_entities: [{ type: 'italic', offset: 0, length: 10 }],
+      message_thread_id: topic.message_thread_id,
+    });
 
     const call = fake.callsOf('sendDocument')[0]!;
-    expect(call.files).toEqual([{ field: 'document', filename: 'transcript.txt', size: bytes.length, mimeType: 'application/octet-stream' }]);
+    expect(call.files).toEqual([
+      { field: 'document', filename: 'transcript.txt', size: bytes.length, mimeType: 'application/octet-stream' },
+    ]);
     expect(call.params.chat_id).toBe(String(chatId)); // multipart fields arrive as strings
 
     const file = await api.getFile(sent.document!.file_id);
-    expect(file).toMatchObject({ file_id: sent.document!.file_id, file_size: bytes.length, file_path: expect.stringMatching(/^documents\/file_\d+\.txt$/) });
+    expect(file).toMatchObject({
+      file_id: sent.document!.file_id,
+      file_size: bytes.length,
+      file_path: expect.stringMatching(/^documents\/file_\d+\.txt$/),
+    });
     const res = await fetch(`${fake.apiRoot}/file/bot${TOKEN}/${file.file_path!}`);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
@@ -287,14 +383,20 @@ describe('fake Telegram Bot API', () => {
     // Re-sending by file_id reuses the file; a photo that is not an image is refused like Telegram does.
     const again = await api.sendDocument(chatId, sent.document!.file_id);
     expect(again.document?.file_id).toBe(sent.document!.file_id);
-    expect((await grammyError(api.sendPhoto(chatId, new InputFile(Buffer.from('not an image'), 'x.jpg')))).description).toBe(
-      'Bad Request: IMAGE_PROCESS_FAILED',
-    );
+    expect(
+      (await grammyError(api.sendPhoto(chatId, new InputFile(Buffer.from('not an image'), 'x.jpg')))).description,
+    ).toBe('Bad Request: IMAGE_PROCESS_FAILED');
   });
 
   it('delivers operator photos with a downloadable JPEG', async () => {
     const topic = await api.createForumTopic(chatId, 'Visitor #12');
-    const { update } = await fake.operatorWrites({ token: TOKEN, chatId, threadId: topic.message_thread_id, photo: true, text: 'see screenshot' });
+    const { update } = await fake.operatorWrites({
+      token: TOKEN,
+      chatId,
+      threadId: topic.message_thread_id,
+      photo: true,
+      text: 'see screenshot',
+    });
     const [u] = await api.getUpdates({ timeout: 0 });
     expect(u).toEqual(update);
     const photo = u!.message!.photo!;
@@ -312,7 +414,10 @@ describe('fake Telegram Bot API', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ chat_id: String(chatId), text: '<b>form</b>', parse_mode: 'HTML' }),
     });
-    expect(await form.json()).toMatchObject({ ok: true, result: { text: 'form', entities: [{ type: 'bold', offset: 0, length: 4 }] } });
+    expect(await form.json()).toMatchObject({
+      ok: true,
+      result: { text: 'form', entities: [{ type: 'bold', offset: 0, length: 4 }] },
+    });
     const query = await fetch(`${fake.apiRoot}/bot${TOKEN}/getChat?chat_id=${chatId}`);
     expect(await query.json()).toMatchObject({ ok: true, result: { id: chatId, is_forum: true } });
   });

@@ -40,15 +40,31 @@ export interface TFakeTelegram {
   port: number;
   calls: TFakeTelegramCall[];
   callsOf(method: string): TFakeTelegramCall[];
-  addBot(token: string, opts?: { id?: number; username?: string; firstName?: string }): { id: number; username: string; token: string };
-  addForumChat(opts?: { id?: number; title?: string; isForum?: boolean; botIsAdmin?: boolean; canManageTopics?: boolean }): { id: number };
+  addBot(
+    token: string,
+    opts?: { id?: number; username?: string; firstName?: string },
+  ): { id: number; username: string; token: string };
+  addForumChat(opts?: {
+    id?: number;
+    title?: string;
+    isForum?: boolean;
+    botIsAdmin?: boolean;
+    canManageTopics?: boolean;
+  }): { id: number };
   revokeToken(token: string): void;
   /** Undoes revokeToken: the owner fixed the bot. */
   restoreToken(token: string): void;
-  failNext(method: string, failure: { errorCode: number; description: string; retryAfter?: number }, times?: number): void;
+  failNext(
+    method: string,
+    failure: { errorCode: number; description: string; retryAfter?: number },
+    times?: number,
+  ): void;
   deleteTopic(chatId: number, threadId: number): void;
   topics(chatId: number): { threadId: number; name: string; closed: boolean }[];
-  messages(chatId: number, threadId?: number): { messageId: number; threadId?: number; text?: string; fromBot: boolean; deleted: boolean; edited: boolean }[];
+  messages(
+    chatId: number,
+    threadId?: number,
+  ): { messageId: number; threadId?: number; text?: string; fromBot: boolean; deleted: boolean; edited: boolean }[];
   /** Builds a realistic Update for a human writing in a topic and delivers it: POST to the webhook set with setWebhook for that bot (with the X-Telegram-Bot-Api-Secret-Token header; returns the HTTP status), or queue it for getUpdates when no webhook is set. */
   operatorWrites(opts: {
     token: string;
@@ -65,7 +81,10 @@ export interface TFakeTelegram {
    * Copies of the Telegram Message objects stored for a chat (or one topic of it; in a forum, thread 1 = the General
    * topic = messages without a thread), in id order, service messages left out. For viewers such as the console.
    */
-  messageObjects(chatId: number, threadId?: number): { message: Record<string, unknown>; fromBot: boolean; deleted: boolean; edited: boolean }[];
+  messageObjects(
+    chatId: number,
+    threadId?: number,
+  ): { message: Record<string, unknown>; fromBot: boolean; deleted: boolean; edited: boolean }[];
   /** The webhook currently set for the bot (setWebhook), if any. */
   webhookOf(token: string): { url: string; secretToken?: string } | undefined;
   /** A JSON-serialisable snapshot of everything a restart should keep (not the call log, failNext queue or held long polls). */
@@ -92,7 +111,12 @@ export interface TFakeTelegramOptions {
    * Serves extra HTTP routes next to the Bot API; resolve true when the request was answered. Never called for
    * `/bot…` or `/file/bot…` paths (the Bot API) nor for `/health`.
    */
-  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL, fake: TFakeTelegram) => boolean | Promise<boolean>;
+  extraRoutes?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    fake: TFakeTelegram,
+  ) => boolean | Promise<boolean>;
 }
 
 /** Format of exportState()/importState(); `version` changes when the shape does. */
@@ -121,7 +145,14 @@ export interface TFakeTelegramState {
     botIsAdmin: boolean;
     canManageTopics: boolean;
     nextMessageId: number;
-    topics: { threadId: number; name: string; iconColor: number; iconCustomEmojiId?: string; closed: boolean; deleted: boolean }[];
+    topics: {
+      threadId: number;
+      name: string;
+      iconColor: number;
+      iconCustomEmojiId?: string;
+      closed: boolean;
+      deleted: boolean;
+    }[];
     messages: {
       messageId: number;
       threadId?: number;
@@ -138,7 +169,16 @@ export interface TFakeTelegramState {
     }[];
     humans: Record<string, unknown>[];
   }[];
-  files: { fileId: string; fileUniqueId: string; filePath: string; fileName?: string; mimeType: string; width?: number; height?: number; base64: string }[];
+  files: {
+    fileId: string;
+    fileUniqueId: string;
+    filePath: string;
+    fileName?: string;
+    mimeType: string;
+    width?: number;
+    height?: number;
+    base64: string;
+  }[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -154,7 +194,19 @@ const DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
 /** The only icon colours createForumTopic accepts (docs: "Currently, must be one of ..."). */
 const TOPIC_COLORS = [0x6fb9f0, 0xffd67e, 0xcb86db, 0x8eee98, 0xff93b2, 0xfb6f5f];
 /** sendChatAction's `action` values (docs). */
-const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
+const CHAT_ACTIONS = new Set([
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
+]);
 
 /** In a forum the "General" topic has thread id 1; messages there carry no message_thread_id. */
 const GENERAL_THREAD_ID = 1;
@@ -167,10 +219,12 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 const SECRET_TOKEN_RE = /^[A-Za-z0-9_-]{1,256}$/;
 const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
-const POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
+const POLL_CONFLICT =
+  'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running';
 /** Methods that never change what exportState() covers (every other successful call triggers onChange). */
 const READ_ONLY_METHODS = new Set(['getme', 'getchat', 'getchatmember', 'getfile', 'getwebhookinfo']);
-const WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
+const WEBHOOK_CONFLICT =
+  "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
 const DEFAULT_OPERATOR = { id: 5_000_000_001, first_name: 'Olivia', last_name: 'Operator', username: 'olivia_support' };
 
@@ -422,7 +476,7 @@ function parseTelegramHtml(src: string): THtmlResult {
 
   const readAttrValue = (raw: string): string | undefined => {
     let value = '';
-    for (let k = 0; k < raw.length; ) {
+    for (let k = 0; k < raw.length;) {
       if (raw[k] === '&') {
         const decoded = decodeEntityAt(raw, k);
         if (!decoded) return undefined;
@@ -455,10 +509,14 @@ function parseTelegramHtml(src: string): THtmlResult {
     if (src[i + 1] === '/') {
       const end = src.indexOf('>', i + 2);
       if (end < 0) return fail(`Unclosed end tag at byte offset ${tagAt}`);
-      const name = src.slice(i + 2, end).trim().toLowerCase();
+      const name = src
+        .slice(i + 2, end)
+        .trim()
+        .toLowerCase();
       const open = stack.pop();
       if (!open) return fail(`Unexpected end tag at byte offset ${tagAt}`);
-      if (open.tag !== name) return fail(`Unmatched end tag at byte offset ${tagAt}, expected "</${open.tag}>", found "</${name}>"`);
+      if (open.tag !== name)
+        return fail(`Unmatched end tag at byte offset ${tagAt}, expected "</${open.tag}>", found "</${name}>"`);
       const length = out.length - open.start;
       const parent = stack[stack.length - 1];
       const cls = open.attrs.get('class');
@@ -467,7 +525,10 @@ function parseTelegramHtml(src: string): THtmlResult {
         parent.language = cls.slice('language-'.length);
       } else if (length > 0) {
         // Telegram drops entities that cover no text.
-        const type = open.tag === 'blockquote' && open.attrs.has('expandable') ? 'expandable_blockquote' : (HTML_TAGS[open.tag] ?? 'bold');
+        const type =
+          open.tag === 'blockquote' && open.attrs.has('expandable')
+            ? 'expandable_blockquote'
+            : (HTML_TAGS[open.tag] ?? 'bold');
         const entity: TEntity = { type, offset: open.start, length };
         if (type === 'text_link') {
           const href = open.attrs.get('href');
@@ -516,10 +577,12 @@ function parseTelegramHtml(src: string): THtmlResult {
         raw = src.slice(valueStart, j);
       }
       const value = readAttrValue(raw);
-      if (value === undefined) return fail(`Unescaped "&" in an attribute value of the tag "${name}" at byte offset ${tagAt}`);
+      if (value === undefined)
+        return fail(`Unescaped "&" in an attribute value of the tag "${name}" at byte offset ${tagAt}`);
       attrs.set(attrName, value);
     }
-    if (name === 'span' && attrs.get('class') !== 'tg-spoiler') return fail(`Tag "span" must have class "tg-spoiler" at byte offset ${tagAt}`);
+    if (name === 'span' && attrs.get('class') !== 'tg-spoiler')
+      return fail(`Tag "span" must have class "tg-spoiler" at byte offset ${tagAt}`);
     stack.push({ tag: name, start: out.length, attrs });
     i = j;
   }
@@ -561,7 +624,8 @@ function readFormatted(
     if (emptyError) throw badRequest(emptyError);
     return {};
   }
-  if (text.length > opts.max) throw badRequest(field === 'text' ? 'message is too long' : 'message caption is too long');
+  if (text.length > opts.max)
+    throw badRequest(field === 'text' ? 'message is too long' : 'message caption is too long');
   return entities && entities.length > 0 ? { text, entities } : { text };
 }
 
@@ -571,8 +635,10 @@ function readFormatted(
 
 /** Width/height of PNG, GIF, JPEG or WebP bytes; undefined when the bytes are not one of those (→ sendPhoto fails). */
 function sniffImage(b: Buffer): { width: number; height: number } | undefined {
-  if (b.length >= 24 && b.readUInt32BE(0) === 0x89504e47) return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
-  if (b.length >= 10 && b.toString('latin1', 0, 3) === 'GIF') return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
+  if (b.length >= 24 && b.readUInt32BE(0) === 0x89504e47)
+    return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+  if (b.length >= 10 && b.toString('latin1', 0, 3) === 'GIF')
+    return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
     // Walk the segments up to the first SOFn, which holds the frame size.
     let i = 2;
@@ -679,7 +745,12 @@ function parseMultipart(req: IncomingMessage): Promise<{ fields: TJson; uploads:
       fields[name] = value;
     });
     bb.on('file', (part, stream, info) => {
-      const upload: TUpload = { part, filename: info.filename ?? part, mimeType: info.mimeType, bytes: Buffer.alloc(0) };
+      const upload: TUpload = {
+        part,
+        filename: info.filename ?? part,
+        mimeType: info.mimeType,
+        bytes: Buffer.alloc(0),
+      };
       uploads.push(upload);
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -696,7 +767,9 @@ function parseMultipart(req: IncomingMessage): Promise<{ fields: TJson; uploads:
       );
     });
     bb.on('close', () => {
-      void Promise.all(reading).then(() => (tooBig ? reject(new ApiError(413, 'Request Entity Too Large')) : resolve({ fields, uploads })));
+      void Promise.all(reading).then(() =>
+        tooBig ? reject(new ApiError(413, 'Request Entity Too Large')) : resolve({ fields, uploads }),
+      );
     });
     bb.on('error', () => reject(badRequest('invalid multipart/form-data request')));
     // A client that gives up mid-upload would otherwise leave this promise (and busboy) waiting forever.
@@ -731,7 +804,12 @@ async function parseParams(req: IncomingMessage, url: URL): Promise<{ params: TJ
 }
 
 /** One webhook POST; resolves with the HTTP status, or 0 when the connection failed or timed out. */
-function postUpdate(target: string, body: string, headers: Record<string, string>, inflight: Set<ClientRequest>): Promise<number> {
+function postUpdate(
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+  inflight: Set<ClientRequest>,
+): Promise<number> {
   return new Promise((resolve) => {
     let url: URL;
     try {
@@ -774,12 +852,27 @@ const now = (): number => Math.floor(Date.now() / 1000);
 
 class StateError extends Error {}
 
-function stateField(o: TJson, key: string, where: string, type: 'number' | 'string' | 'boolean' | 'object' | 'array', optional = false): unknown {
+function stateField(
+  o: TJson,
+  key: string,
+  where: string,
+  type: 'number' | 'string' | 'boolean' | 'object' | 'array',
+  optional = false,
+): unknown {
   const v = o[key];
   if (v === undefined && optional) return undefined;
   const ok =
-    type === 'number' ? typeof v === 'number' && Number.isFinite(v) : type === 'array' ? Array.isArray(v) : type === 'object' ? isObject(v) : typeof v === type;
-  if (!ok) throw new StateError(`${where}.${key} must be ${type === 'array' ? 'an array' : type === 'object' ? 'an object' : `a ${type}`}`);
+    type === 'number'
+      ? typeof v === 'number' && Number.isFinite(v)
+      : type === 'array'
+        ? Array.isArray(v)
+        : type === 'object'
+          ? isObject(v)
+          : typeof v === type;
+  if (!ok)
+    throw new StateError(
+      `${where}.${key} must be ${type === 'array' ? 'an array' : type === 'object' ? 'an object' : `a ${type}`}`,
+    );
   return v;
 }
 
@@ -794,7 +887,8 @@ function stateItems(o: TJson, key: string, where: string): { item: TJson; at: st
 
 /** Validates an exportState() snapshot (typically parsed from a file); throws StateError naming the bad field. */
 function checkState(raw: unknown): TFakeTelegramState {
-  if (!isObject(raw) || raw.format !== 'pocketping-fake-telegram') throw new StateError('not a fake Telegram state (format is not "pocketping-fake-telegram")');
+  if (!isObject(raw) || raw.format !== 'pocketping-fake-telegram')
+    throw new StateError('not a fake Telegram state (format is not "pocketping-fake-telegram")');
   if (raw.version !== 1) throw new StateError(`unsupported state version ${JSON.stringify(raw.version)} (expected 1)`);
   const counters = stateField(raw, 'counters', 'state', 'object') as TJson;
   for (const k of ['nextBotId', 'nextChatSeq', 'nextFileSeq']) stateField(counters, k, 'state.counters', 'number');
@@ -802,7 +896,8 @@ function checkState(raw: unknown): TFakeTelegramState {
     for (const k of ['token', 'username', 'firstName']) stateField(item, k, at, 'string');
     for (const k of ['id', 'nextUpdateId']) stateField(item, k, at, 'number');
     stateField(item, 'revoked', at, 'boolean');
-    for (const { item: u, at: uAt } of stateItems(item, 'pendingUpdates', at)) stateField(u, 'update_id', uAt, 'number');
+    for (const { item: u, at: uAt } of stateItems(item, 'pendingUpdates', at))
+      stateField(u, 'update_id', uAt, 'number');
     const hook = stateField(item, 'webhook', at, 'object', true) as TJson | undefined;
     if (hook) {
       stateField(hook, 'url', `${at}.webhook`, 'string');
@@ -903,10 +998,17 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
     return topic.threadId;
   };
 
-  const userJson = (bot: TBot): TJson => ({ id: bot.id, is_bot: true, first_name: bot.firstName, username: bot.username });
+  const userJson = (bot: TBot): TJson => ({
+    id: bot.id,
+    is_bot: true,
+    first_name: bot.firstName,
+    username: bot.username,
+  });
 
   const chatJson = (chat: TChat): TJson =>
-    chat.isForum ? { id: chat.id, title: chat.title, is_forum: true, type: 'supergroup' } : { id: chat.id, title: chat.title, type: 'supergroup' };
+    chat.isForum
+      ? { id: chat.id, title: chat.title, is_forum: true, type: 'supergroup' }
+      : { id: chat.id, title: chat.title, type: 'supergroup' };
 
   /** reply_to_message is one level deep on the real API: the quoted message carries no reply of its own. */
   const quoted = (m: TStoredMessage): TJson => {
@@ -921,7 +1023,16 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
    */
   const storeMessage = (
     chat: TChat,
-    m: { threadId?: number; from: TJson; fromBot: boolean; replyTo?: TStoredMessage; body: TJson; text?: string; entities?: TEntity[]; isService?: boolean },
+    m: {
+      threadId?: number;
+      from: TJson;
+      fromBot: boolean;
+      replyTo?: TStoredMessage;
+      body: TJson;
+      text?: string;
+      entities?: TEntity[];
+      isService?: boolean;
+    },
   ): TStoredMessage => {
     const messageId = chat.nextMessageId++;
     const json: TJson = { message_id: messageId, from: m.from, chat: chatJson(chat), date: now() };
@@ -955,13 +1066,18 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
     if (id === undefined) return undefined;
     const target = chat.messages.get(id);
     if (target && !target.deleted) return target;
-    if ((rp && optBool(rp, 'allow_sending_without_reply')) || optBool(p, 'allow_sending_without_reply')) return undefined;
+    if ((rp && optBool(rp, 'allow_sending_without_reply')) || optBool(p, 'allow_sending_without_reply'))
+      return undefined;
     throw badRequest('message to be replied not found');
   };
 
-  const registerFile = (f: Omit<TStoredFile, 'fileId' | 'fileUniqueId' | 'filePath'>, folder: 'photos' | 'documents'): TStoredFile => {
+  const registerFile = (
+    f: Omit<TStoredFile, 'fileId' | 'fileUniqueId' | 'filePath'>,
+    folder: 'photos' | 'documents',
+  ): TStoredFile => {
     const seq = nextFileSeq++;
-    const ext = folder === 'photos' ? 'jpg' : (f.fileName?.includes('.') ? f.fileName.split('.').pop() : undefined) ?? 'dat';
+    const ext =
+      folder === 'photos' ? 'jpg' : ((f.fileName?.includes('.') ? f.fileName.split('.').pop() : undefined) ?? 'dat');
     // Shapes only: real ids are opaque base64url strings whose prefix encodes the file type.
     const stored: TStoredFile = {
       ...f,
@@ -975,11 +1091,22 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
   };
 
   const photoSizes = (f: TStoredFile): TJson[] => [
-    { file_id: f.fileId, file_unique_id: f.fileUniqueId, file_size: f.bytes.length, width: f.width ?? 0, height: f.height ?? 0 },
+    {
+      file_id: f.fileId,
+      file_unique_id: f.fileUniqueId,
+      file_size: f.bytes.length,
+      width: f.width ?? 0,
+      height: f.height ?? 0,
+    },
   ];
 
   const documentJson = (f: TStoredFile): TJson => {
-    const doc: TJson = { file_id: f.fileId, file_unique_id: f.fileUniqueId, file_size: f.bytes.length, mime_type: f.mimeType };
+    const doc: TJson = {
+      file_id: f.fileId,
+      file_unique_id: f.fileUniqueId,
+      file_size: f.bytes.length,
+      mime_type: f.mimeType,
+    };
     if (f.fileName) doc.file_name = f.fileName;
     return doc;
   };
@@ -1000,7 +1127,10 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       if (!upload) throw badRequest(`wrong file identifier/HTTP URL specified`);
     } else if (/^https?:\/\//i.test(v)) {
       const name = decodeURIComponent(new URL(v).pathname.split('/').pop() || `${field}.dat`);
-      return registerFile({ bytes: Buffer.alloc(0), fileName: name, mimeType: guessMime(name, '') }, field === 'photo' ? 'photos' : 'documents');
+      return registerFile(
+        { bytes: Buffer.alloc(0), fileName: name, mimeType: guessMime(name, '') },
+        field === 'photo' ? 'photos' : 'documents',
+      );
     } else {
       const existing = filesById.get(v);
       if (!existing) throw badRequest('wrong file identifier/HTTP URL specified');
@@ -1009,9 +1139,15 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
     if (field === 'photo') {
       const size = sniffImage(upload.bytes);
       if (!size) throw badRequest('IMAGE_PROCESS_FAILED');
-      return registerFile({ bytes: upload.bytes, mimeType: 'image/jpeg', width: size.width, height: size.height }, 'photos');
+      return registerFile(
+        { bytes: upload.bytes, mimeType: 'image/jpeg', width: size.width, height: size.height },
+        'photos',
+      );
     }
-    return registerFile({ bytes: upload.bytes, fileName: upload.filename, mimeType: guessMime(upload.filename, upload.mimeType) }, 'documents');
+    return registerFile(
+      { bytes: upload.bytes, fileName: upload.filename, mimeType: guessMime(upload.filename, upload.mimeType) },
+      'documents',
+    );
   };
 
   // --- update delivery -----------------------------------------------------------------------------------------
@@ -1021,13 +1157,17 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
   const wantsUpdate = (bot: TBot, u: TJson): boolean => {
     const type = updateType(u);
     if (type === undefined) return false;
-    return bot.allowedUpdates && bot.allowedUpdates.length > 0 ? bot.allowedUpdates.includes(type) : !OPT_IN_UPDATES.has(type);
+    return bot.allowedUpdates && bot.allowedUpdates.length > 0
+      ? bot.allowedUpdates.includes(type)
+      : !OPT_IN_UPDATES.has(type);
   };
 
   /** POSTs one update, retrying non-2xx answers a few times like Telegram; returns the first status seen. */
   const deliverToWebhook = async (bot: TBot, hook: TWebhook, update: TUpdate): Promise<number> => {
     const body = JSON.stringify(update);
-    const headers: Record<string, string> = hook.secretToken ? { 'X-Telegram-Bot-Api-Secret-Token': hook.secretToken } : {};
+    const headers: Record<string, string> = hook.secretToken
+      ? { 'X-Telegram-Bot-Api-Secret-Token': hook.secretToken }
+      : {};
     let first: number | undefined;
     for (let attempt = 0; attempt < WEBHOOK_ATTEMPTS; attempt++) {
       if (attempt > 0) await sleep(WEBHOOK_RETRY_DELAY_MS * attempt);
@@ -1037,7 +1177,10 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       first ??= status;
       if (status >= 200 && status < 300) break;
       bot.lastErrorDate = now();
-      bot.lastErrorMessage = status === 0 ? 'Connection refused' : `Wrong response from the webhook: ${status} ${STATUS_CODES[status] ?? ''}`.trim();
+      bot.lastErrorMessage =
+        status === 0
+          ? 'Connection refused'
+          : `Wrong response from the webhook: ${status} ${STATUS_CODES[status] ?? ''}`.trim();
       changed();
     }
     return first ?? 0;
@@ -1059,25 +1202,27 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
 
   // --- methods ---------------------------------------------------------------------------------------------------
 
-  const sendMedia = (field: 'photo' | 'document'): THandler => ({ bot, params, uploads }) => {
-    const chat = chatOrThrow(params);
-    const threadId = threadForSend(chat, params);
-    const caption = readFormatted(params, 'caption', { max: CAPTION_MAX, required: false });
-    const replyTo = replyTarget(chat, params);
-    const file = inputFile(params, uploads, field);
-    const body: TJson = field === 'photo' ? { photo: photoSizes(file) } : { document: documentJson(file) };
-    if (caption.text !== undefined) body.caption = caption.text;
-    if (caption.entities) body.caption_entities = caption.entities;
-    const msg = storeMessage(chat, {
-      ...(threadId !== undefined ? { threadId } : {}),
-      ...(replyTo ? { replyTo } : {}),
-      ...(caption.text !== undefined ? { text: caption.text } : {}),
-      from: userJson(bot),
-      fromBot: true,
-      body,
-    });
-    return msg.json;
-  };
+  const sendMedia =
+    (field: 'photo' | 'document'): THandler =>
+    ({ bot, params, uploads }) => {
+      const chat = chatOrThrow(params);
+      const threadId = threadForSend(chat, params);
+      const caption = readFormatted(params, 'caption', { max: CAPTION_MAX, required: false });
+      const replyTo = replyTarget(chat, params);
+      const file = inputFile(params, uploads, field);
+      const body: TJson = field === 'photo' ? { photo: photoSizes(file) } : { document: documentJson(file) };
+      if (caption.text !== undefined) body.caption = caption.text;
+      if (caption.entities) body.caption_entities = caption.entities;
+      const msg = storeMessage(chat, {
+        ...(threadId !== undefined ? { threadId } : {}),
+        ...(replyTo ? { replyTo } : {}),
+        ...(caption.text !== undefined ? { text: caption.text } : {}),
+        from: userJson(bot),
+        fromBot: true,
+        body,
+      });
+      return msg.json;
+    };
 
   const handlers: Record<string, THandler> = {
     getme: ({ bot }) => ({
@@ -1101,7 +1246,13 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
         ...info,
         accent_color_id: 0,
         max_reaction_count: 11,
-        accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false, gifts_from_channels: false },
+        accepted_gift_types: {
+          unlimited_gifts: false,
+          limited_gifts: false,
+          unique_gifts: false,
+          premium_subscription: false,
+          gifts_from_channels: false,
+        },
         permissions: {
           can_send_messages: true,
           can_send_audios: true,
@@ -1168,7 +1319,13 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       const threadId = chat.nextMessageId;
       const created: TJson = { name, icon_color: iconColor };
       if (emoji) created.icon_custom_emoji_id = emoji;
-      storeMessage(chat, { threadId, from: userJson(bot), fromBot: true, isService: true, body: { forum_topic_created: created } });
+      storeMessage(chat, {
+        threadId,
+        from: userJson(bot),
+        fromBot: true,
+        isService: true,
+        body: { forum_topic_created: created },
+      });
       const topic: TTopic = { threadId, name, iconColor, closed: false, deleted: false };
       if (emoji) topic.iconCustomEmojiId = emoji;
       chat.topics.set(threadId, topic);
@@ -1255,7 +1412,8 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       if (!msg.fromBot || msg.senderId !== bot.id) throw badRequest("message can't be edited");
       if (msg.isMedia) throw badRequest('there is no text in the message to edit');
       const { text, entities } = readFormatted(params, 'text', { max: TEXT_MAX, required: true });
-      if (text === msg.text && JSON.stringify(entities ?? []) === JSON.stringify(msg.entities ?? [])) throw badRequest(NOT_MODIFIED);
+      if (text === msg.text && JSON.stringify(entities ?? []) === JSON.stringify(msg.entities ?? []))
+        throw badRequest(NOT_MODIFIED);
       if (text !== undefined) msg.text = text;
       msg.json.text = text;
       if (entities) {
@@ -1290,7 +1448,12 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       const file = filesById.get(id);
       if (!file) throw badRequest('invalid file_id');
       if (file.bytes.length > DOWNLOAD_MAX_BYTES) throw badRequest('file is too big');
-      return { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.length, file_path: file.filePath };
+      return {
+        file_id: file.fileId,
+        file_unique_id: file.fileUniqueId,
+        file_size: file.bytes.length,
+        file_path: file.filePath,
+      };
     },
 
     setwebhook: ({ bot, params }) => {
@@ -1303,9 +1466,11 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
         throw badRequest('invalid webhook URL specified');
       }
       // Telegram only accepts HTTPS on ports 443/80/88/8443; the fake also takes http:// so tests can use 127.0.0.1.
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
       const secret = optStr(params, 'secret_token');
-      if (secret !== undefined && secret !== '' && !SECRET_TOKEN_RE.test(secret)) throw badRequest('secret token contains unallowed characters');
+      if (secret !== undefined && secret !== '' && !SECRET_TOKEN_RE.test(secret))
+        throw badRequest('secret token contains unallowed characters');
       const allowed = optJson(params, 'allowed_updates');
       if (allowed !== undefined) {
         if (!Array.isArray(allowed)) throw badRequest("can't parse allowed_updates JSON array");
@@ -1332,7 +1497,11 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
     deletewebhook: ({ bot, params }) => removeWebhook(bot, optBool(params, 'drop_pending_updates')),
 
     getwebhookinfo: ({ bot }) => {
-      const info: TJson = { url: bot.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: bot.pending.length };
+      const info: TJson = {
+        url: bot.webhook?.url ?? '',
+        has_custom_certificate: false,
+        pending_update_count: bot.pending.length,
+      };
       if (bot.webhook) {
         info.max_connections = bot.webhook.maxConnections;
         info.ip_address = '127.0.0.1';
@@ -1353,7 +1522,8 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       const allowed = optJson(params, 'allowed_updates');
       if (Array.isArray(allowed)) bot.allowedUpdates = allowed.map(String);
       // offset confirms every update below it; a negative offset keeps only the last |offset| updates.
-      if (offset !== undefined) bot.pending = offset < 0 ? bot.pending.slice(offset) : bot.pending.filter((u) => u.update_id >= offset);
+      if (offset !== undefined)
+        bot.pending = offset < 0 ? bot.pending.slice(offset) : bot.pending.filter((u) => u.update_id >= offset);
       const batch = (): TUpdate[] => bot.pending.slice(0, limit);
       if (batch().length > 0 || timeout === 0) return batch();
 
@@ -1507,7 +1677,10 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       try {
         if (await opts.extraRoutes(req, res, url, fake)) return;
       } catch (err) {
-        return sendJson(res, 500, { ok: false, error: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}` });
+        return sendJson(res, 500, {
+          ok: false,
+          error: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`,
+        });
       }
     }
     return sendError(res, new ApiError(404, 'Not Found'));
@@ -1552,11 +1725,13 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
 
       const result = await handler({ bot, params, uploads, signal: aborter.signal });
       if (!READ_ONLY_METHODS.has(key)) changed();
-      if (result instanceof Described) sendJson(res, 200, { ok: true, result: result.result, description: result.description });
+      if (result instanceof Described)
+        sendJson(res, 200, { ok: true, result: result.result, description: result.description });
       else sendJson(res, 200, { ok: true, result });
     } catch (err) {
       if (err instanceof ApiError) sendError(res, err);
-      else sendError(res, new ApiError(500, `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`));
+      else
+        sendError(res, new ApiError(500, `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`));
     }
   };
 
@@ -1599,7 +1774,15 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       const fromToken = /^(\d+):/.exec(token)?.[1];
       const id = o.id ?? (fromToken ? Number(fromToken) : nextBotId++);
       const username = o.username ?? `pocketping_test_${id}_bot`;
-      bots.set(token, { token, id, username, firstName: o.firstName ?? 'PocketPing Test Bot', revoked: false, nextUpdateId: 700_000_001, pending: [] });
+      bots.set(token, {
+        token,
+        id,
+        username,
+        firstName: o.firstName ?? 'PocketPing Test Bot',
+        revoked: false,
+        nextUpdateId: 700_000_001,
+        pending: [],
+      });
       changed();
       return { id, username, token };
     },
@@ -1649,13 +1832,22 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
     },
 
     topics: (chatId) =>
-      [...chatForTest(chatId).topics.values()].filter((t) => !t.deleted).map((t) => ({ threadId: t.threadId, name: t.name, closed: t.closed })),
+      [...chatForTest(chatId).topics.values()]
+        .filter((t) => !t.deleted)
+        .map((t) => ({ threadId: t.threadId, name: t.name, closed: t.closed })),
 
     messages(chatId, threadId) {
       return [...chatForTest(chatId).messages.values()]
         .filter((m) => !m.isService && (threadId === undefined || m.threadId === threadId))
         .map((m) => {
-          const row: { messageId: number; threadId?: number; text?: string; fromBot: boolean; deleted: boolean; edited: boolean } = {
+          const row: {
+            messageId: number;
+            threadId?: number;
+            text?: string;
+            fromBot: boolean;
+            deleted: boolean;
+            edited: boolean;
+          } = {
             messageId: m.messageId,
             fromBot: m.fromBot,
             deleted: m.deleted,
@@ -1681,7 +1873,8 @@ export async function startFakeTelegram(opts: TFakeTelegramOptions = {}): Promis
       let update: TUpdate;
       if (o.editOf !== undefined) {
         const msg = chat.messages.get(o.editOf);
-        if (!msg || msg.deleted || msg.fromBot || msg.isService) throw new Error(`fake-telegram: no human message ${o.editOf} to edit`);
+        if (!msg || msg.deleted || msg.fromBot || msg.isService)
+          throw new Error(`fake-telegram: no human message ${o.editOf} to edit`);
         if (o.text === undefined) throw new Error('fake-telegram: an edit needs text');
         msg.text = o.text;
         if (msg.isMedia) msg.json.caption = o.text;

@@ -21,10 +21,35 @@ export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toStrin
 
 /** Strings that break naive code: NUL, lone surrogates, bidi overrides, CRLF, markup, injections, path tricks. */
 const NASTY_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\uD800', 'x\uDC00y', '\uDBFF\uDBFF', '\u202Etxt.exe', '\r\n\r\n', '\n', '\t',
-  '__proto__', 'constructor', '<script>alert(1)</script>', "'; DROP TABLE \"Message\"; --", '${process.exit()}',
-  '../../etc/passwd', '%00', '\\u0000', '\u{1F600}', '\u0301\u0301\u0301', 'null', 'undefined', 'NaN', '-1', '1e309',
-  '@everyone', '<!channel>', 'javascript:alert(1)',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  'x\uDC00y',
+  '\uDBFF\uDBFF',
+  '\u202Etxt.exe',
+  '\r\n\r\n',
+  '\n',
+  '\t',
+  '__proto__',
+  'constructor',
+  '<script>alert(1)</script>',
+  '\'; DROP TABLE "Message"; --',
+  '${process.exit()}',
+  '../../etc/passwd',
+  '%00',
+  '\\u0000',
+  '\u{1F600}',
+  '\u0301\u0301\u0301',
+  'null',
+  'undefined',
+  'NaN',
+  '-1',
+  '1e309',
+  '@everyone',
+  '<!channel>',
+  'javascript:alert(1)',
 ] as const;
 
 /** Any string: printable, full unicode (including lone surrogates and NUL), or one of the known nasty ones. */
@@ -39,7 +64,9 @@ export function hostileString(maxLength = 80): fc.Arbitrary<string> {
 
 /** Strings just past a limit, or much longer: `lengths` are picked among and filled with a repeated unit. */
 export function oversizeString(lengths: readonly number[]): fc.Arbitrary<string> {
-  return fc.tuple(fc.constantFrom(...lengths), fc.constantFrom('x', ' ', '\u00e9', '\u{1F600}', '\u0000')).map(([n, unit]) => unit.repeat(Math.ceil(n / unit.length)));
+  return fc
+    .tuple(fc.constantFrom(...lengths), fc.constantFrom('x', ' ', '\u00e9', '\u{1F600}', '\u0000'))
+    .map(([n, unit]) => unit.repeat(Math.ceil(n / unit.length)));
 }
 
 /** Numbers a JSON parser hands over (and the ones JavaScript makes of them). */
@@ -66,7 +93,12 @@ export function hostileJson(opts: { maxDepth?: number; deep?: readonly number[] 
   const tree = fc.jsonValue({ maxDepth: opts.maxDepth ?? 4, stringUnit: 'binary' });
   const poisoned = fc
     .tuple(fc.subarray([...PROTOTYPE_KEYS], { minLength: 1 }), leaf, tree)
-    .map(([keys, a, b]) => JSON.parse(`{${keys.map((k, i) => `${JSON.stringify(k)}:${JSON.stringify(i % 2 ? a : b) ?? 'null'}`).join(',')}}`) as unknown);
+    .map(
+      ([keys, a, b]) =>
+        JSON.parse(
+          `{${keys.map((k, i) => `${JSON.stringify(k)}:${JSON.stringify(i % 2 ? a : b) ?? 'null'}`).join(',')}}`,
+        ) as unknown,
+    );
   return fc.oneof(
     { arbitrary: tree, weight: 4 },
     { arbitrary: leaf, weight: 2 },
@@ -81,7 +113,8 @@ type TPath = (string | number)[];
 function pathsOf(value: unknown, prefix: TPath = []): TPath[] {
   const out: TPath[] = [prefix];
   if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
   return out;
 }
 
@@ -101,22 +134,37 @@ function setAt(root: unknown, path: TPath, replacement: unknown, remove: boolean
  * string, deep nesting, prototype keys), removed, or an extra hostile key added. These reach far deeper into a
  * parser than random JSON does.
  */
-export function mutationsOf(sample: unknown, extra: fc.Arbitrary<unknown> = fc.constant(undefined)): fc.Arbitrary<unknown> {
+export function mutationsOf(
+  sample: unknown,
+  extra: fc.Arbitrary<unknown> = fc.constant(undefined),
+): fc.Arbitrary<unknown> {
   const paths = pathsOf(sample);
   const replacement = fc.oneof(
     { arbitrary: hostileJson({ maxDepth: 2 }), weight: 4 },
     { arbitrary: oversizeString([129, 501, 1_001, 4_001, 10_001, 50_001]), weight: 1 },
     { arbitrary: extra, weight: 1 },
   );
-  const one = fc.tuple(fc.nat({ max: paths.length - 1 }), replacement, fc.nat({ max: 9 }), fc.constantFrom(...PROTOTYPE_KEYS, 'extra'));
+  const one = fc.tuple(
+    fc.nat({ max: paths.length - 1 }),
+    replacement,
+    fc.nat({ max: 9 }),
+    fc.constantFrom(...PROTOTYPE_KEYS, 'extra'),
+  );
   return fc.array(one, { minLength: 1, maxLength: 3 }).map((edits) => {
     let out: unknown = structuredClone(sample);
     for (const [i, value, how, key] of edits) {
       const path = paths[i]!;
-      const target = path.length === 0 ? out : path.reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string | number, unknown>)[k] : undefined), out);
+      const target =
+        path.length === 0
+          ? out
+          : path.reduce<unknown>(
+              (n, k) => (n && typeof n === 'object' ? (n as Record<string | number, unknown>)[k] : undefined),
+              out,
+            );
       if (target === undefined && path.length > 0) continue; // an earlier edit replaced the parent
       if (how === 0) out = setAt(out, path, undefined, true);
-      else if (how === 1 && target && typeof target === 'object' && !Array.isArray(target)) out = setAt(out, [...path, key], value, false);
+      else if (how === 1 && target && typeof target === 'object' && !Array.isArray(target))
+        out = setAt(out, [...path, key], value, false);
       else out = setAt(out, path, value, false);
     }
     return out;

@@ -5,7 +5,10 @@ import { request } from 'node:http';
  * Content-Length. `pulled()` says how many bytes the server asked for: a size-limited reader stops after the limit,
  * a buffering one pulls everything.
  */
-export function pulledBody(totalBytes: number, chunkBytes = 64 * 1024): { stream: ReadableStream<Uint8Array>; pulled(): number } {
+export function pulledBody(
+  totalBytes: number,
+  chunkBytes = 64 * 1024,
+): { stream: ReadableStream<Uint8Array>; pulled(): number } {
   let pulled = 0;
   const chunk = new Uint8Array(chunkBytes).fill(0x7b);
   const stream = new ReadableStream<Uint8Array>(
@@ -45,7 +48,12 @@ export function sendChunkedUntilAnswered(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), bytesSent, finishedSending });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          bytesSent,
+          finishedSending,
+        });
         req.destroy();
       });
     });

@@ -23,9 +23,17 @@ afterEach(() => {
   children.clear();
 });
 
-
-function run(env: Record<string, string>): { child: ChildProcess; out: () => string; err: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], { cwd: REPO, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(env: Record<string, string>): {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let out = '';
   let err = '';
@@ -35,7 +43,11 @@ function run(env: Record<string, string>): { child: ChildProcess; out: () => str
   return { child, out: () => out, err: () => err, exited };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -50,7 +62,11 @@ describe('serve-fake-chat-apps (the local demo process)', () => {
     const none = run({});
     expect(await none.exited).toBe(2);
     expect(none.err()).toContain('neither SLACK_API_URL nor DISCORD_API_URL points at 127.0.0.1');
-    const badSlack = run({ SLACK_API_URL: 'http://127.0.0.1:1/api/', SLACK_CLIENT_ID: '1234.5678', WEB_PUBLIC_URL: 'http://localhost:3000' });
+    const badSlack = run({
+      SLACK_API_URL: 'http://127.0.0.1:1/api/',
+      SLACK_CLIENT_ID: '1234.5678',
+      WEB_PUBLIC_URL: 'http://localhost:3000',
+    });
     expect(await badSlack.exited).toBe(2);
     expect(badSlack.err()).toContain('SLACK_CLIENT_SECRET is missing');
     expect(badSlack.err()).toContain('DEMO_SLACK_BOT_TOKEN is missing');
@@ -89,37 +105,68 @@ describe('serve-fake-chat-apps (the local demo process)', () => {
 
       // --- Slack: "Add to Slack" approves at once; the code gives the configured bot token ------------------------
       const redirect = `${webUrl}/api/integrations/slack/callback`;
-      const auth = await fetch(`http://127.0.0.1:${slackPort}/oauth/v2/authorize?client_id=${env.SLACK_CLIENT_ID}&redirect_uri=${encodeURIComponent(redirect)}&state=st1&scope=chat:write`, { redirect: 'manual' });
+      const auth = await fetch(
+        `http://127.0.0.1:${slackPort}/oauth/v2/authorize?client_id=${env.SLACK_CLIENT_ID}&redirect_uri=${encodeURIComponent(redirect)}&state=st1&scope=chat:write`,
+        { redirect: 'manual' },
+      );
       expect(auth.status).toBe(302);
       const back = new URL(auth.headers.get('location')!);
       expect(back.searchParams.get('state')).toBe('st1');
       const slack = new WebClient(undefined, { slackApiUrl: env.SLACK_API_URL });
-      const access = await slack.oauth.v2.access({ client_id: env.SLACK_CLIENT_ID, client_secret: env.SLACK_CLIENT_SECRET, code: back.searchParams.get('code')!, redirect_uri: redirect });
+      const access = await slack.oauth.v2.access({
+        client_id: env.SLACK_CLIENT_ID,
+        client_secret: env.SLACK_CLIENT_SECRET,
+        code: back.searchParams.get('code')!,
+        redirect_uri: redirect,
+      });
       expect(access).toMatchObject({ access_token: env.DEMO_SLACK_BOT_TOKEN, team: { id: DEMO_SLACK.teamId } });
 
       const bot = new WebClient(env.DEMO_SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL });
       const list = await bot.conversations.list({ types: 'public_channel' });
       expect(list.channels?.map((c) => c.name)).toContain('support');
-      const parent = await bot.chat.postMessage({ channel: DEMO_SLACK.channelId, text: 'New conversation — <img src=x onerror=alert(1)>' });
-      await bot.chat.postMessage({ channel: DEMO_SLACK.channelId, thread_ts: parent.ts!, text: '<script>alert(1)</script>' });
+      const parent = await bot.chat.postMessage({
+        channel: DEMO_SLACK.channelId,
+        text: 'New conversation — <img src=x onerror=alert(1)>',
+      });
+      await bot.chat.postMessage({
+        channel: DEMO_SLACK.channelId,
+        thread_ts: parent.ts!,
+        text: '<script>alert(1)</script>',
+      });
 
-      const threads = (await (await fetch(`${consoleUrl}/console/api/threads`)).json()) as { threads: { app: string; id: string; title: string }[] };
+      const threads = (await (await fetch(`${consoleUrl}/console/api/threads`)).json()) as {
+        threads: { app: string; id: string; title: string }[];
+      };
       const st = threads.threads.find((t) => t.app === 'slack' && t.id === parent.ts);
       expect(st?.title).toBe('New conversation — <img src=x onerror=alert(1)>'); // data, not markup
-      const thread = (await (await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}`)).json()) as { messages: { text: string; fromBot: boolean }[] };
-      expect(thread.messages.map((m) => m.text)).toEqual(['New conversation — <img src=x onerror=alert(1)>', '<script>alert(1)</script>']);
+      const thread = (await (await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}`)).json()) as {
+        messages: { text: string; fromBot: boolean }[];
+      };
+      expect(thread.messages.map((m) => m.text)).toEqual([
+        'New conversation — <img src=x onerror=alert(1)>',
+        '<script>alert(1)</script>',
+      ]);
 
-      const reply = await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', origin: consoleUrl }, body: JSON.stringify({ text: 'Hi, Sam here' }) });
+      const reply = await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: consoleUrl },
+        body: JSON.stringify({ text: 'Hi, Sam here' }),
+      });
       expect(reply.status).toBe(200);
       const hit = await waitFor('the Slack event', () => hits.find((h) => h.raw.includes('Hi, Sam here')));
-      const sig = `v0=${createHmac('sha256', env.SLACK_SIGNING_SECRET).update(`v0:${String(hit.headers['x-slack-request-timestamp'])}:${hit.raw}`).digest('hex')}`;
+      const sig = `v0=${createHmac('sha256', env.SLACK_SIGNING_SECRET)
+        .update(`v0:${String(hit.headers['x-slack-request-timestamp'])}:${hit.raw}`)
+        .digest('hex')}`;
       expect(hit.headers['x-slack-signature']).toBe(sig);
       const event = (JSON.parse(hit.raw) as { event: { thread_ts: string; user: string; channel: string } }).event;
       expect(event).toMatchObject({ thread_ts: parent.ts, channel: DEMO_SLACK.channelId });
 
       // --- Discord: the bot's consent screen adds it to the demo server and goes back with code + guild_id ---------
       const dRedirect = `${webUrl}/api/integrations/discord/callback`;
-      const dAuth = await fetch(`http://127.0.0.1:${discordPort}/oauth2/authorize?client_id=${env.DISCORD_APPLICATION_ID}&scope=bot&response_type=code&redirect_uri=${encodeURIComponent(dRedirect)}&state=st2`, { redirect: 'manual' });
+      const dAuth = await fetch(
+        `http://127.0.0.1:${discordPort}/oauth2/authorize?client_id=${env.DISCORD_APPLICATION_ID}&scope=bot&response_type=code&redirect_uri=${encodeURIComponent(dRedirect)}&state=st2`,
+        { redirect: 'manual' },
+      );
       expect(dAuth.status).toBe(302);
       const dBack = new URL(dAuth.headers.get('location')!);
       expect(dBack.searchParams.get('guild_id')).toBe(DEMO_DISCORD.guildId);
@@ -127,21 +174,38 @@ describe('serve-fake-chat-apps (the local demo process)', () => {
       const token = await fetch(`${env.DISCORD_API_URL}/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: env.DISCORD_APPLICATION_ID, client_secret: env.DISCORD_CLIENT_SECRET, grant_type: 'authorization_code', code: dBack.searchParams.get('code')!, redirect_uri: dRedirect }),
+        body: new URLSearchParams({
+          client_id: env.DISCORD_APPLICATION_ID,
+          client_secret: env.DISCORD_CLIENT_SECRET,
+          grant_type: 'authorization_code',
+          code: dBack.searchParams.get('code')!,
+          redirect_uri: dRedirect,
+        }),
       });
       expect(((await token.json()) as { guild: { id: string } }).guild.id).toBe(DEMO_DISCORD.guildId);
       const rest = (p: string, body?: unknown) =>
-        fetch(`${env.DISCORD_API_URL}/v10${p}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bot ${env.DISCORD_BOT_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).then(
-          async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }),
-        );
+        fetch(`${env.DISCORD_API_URL}/v10${p}`, {
+          method: body ? 'POST' : 'GET',
+          headers: { authorization: `Bot ${env.DISCORD_BOT_TOKEN}`, 'content-type': 'application/json' },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
       expect((await rest('/users/@me')).json.id).toBe(env.DISCORD_APPLICATION_ID);
-      const created = await rest(`/channels/${DEMO_DISCORD.channelId}/threads`, { name: 'Visitor from /pricing', type: 11 });
+      const created = await rest(`/channels/${DEMO_DISCORD.channelId}/threads`, {
+        name: 'Visitor from /pricing',
+        type: 11,
+      });
       expect(created.status).toBe(201);
       const threadId = String(created.json.id);
       await rest(`/channels/${threadId}/messages`, { content: 'hello from the bot', allowed_mentions: { parse: [] } });
-      const dReply = await fetch(`${consoleUrl}/console/api/threads/discord/${threadId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Dora here' }) });
+      const dReply = await fetch(`${consoleUrl}/console/api/threads/discord/${threadId}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Dora here' }),
+      });
       expect(dReply.status).toBe(200);
-      const dThread = (await (await fetch(`${consoleUrl}/console/api/threads/discord/${threadId}`)).json()) as { messages: { text: string; author: string; fromBot: boolean }[] };
+      const dThread = (await (await fetch(`${consoleUrl}/console/api/threads/discord/${threadId}`)).json()) as {
+        messages: { text: string; author: string; fromBot: boolean }[];
+      };
       expect(dThread.messages.map((m) => [m.author, m.text])).toEqual([
         ['PocketPing (bot)', 'hello from the bot'],
         ['Dora', 'Dora here'],
@@ -150,19 +214,43 @@ describe('serve-fake-chat-apps (the local demo process)', () => {
       // --- The console's guards ------------------------------------------------------------------------------------
       // DNS rebinding: a page on another name resolving to 127.0.0.1 gets nothing (fetch cannot set Host: raw http).
       const rebound = await new Promise<number>((resolve, reject) =>
-        request({ host: '127.0.0.1', port: consolePort, path: '/console/api/threads', headers: { host: `evil.example:${consolePort}` } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        })
+        request(
+          {
+            host: '127.0.0.1',
+            port: consolePort,
+            path: '/console/api/threads',
+            headers: { host: `evil.example:${consolePort}` },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
           .on('error', reject)
           .end(),
       );
       expect(rebound).toBe(421);
-      const cross = await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: JSON.stringify({ text: 'x' }) });
+      const cross = await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+        body: JSON.stringify({ text: 'x' }),
+      });
       expect(cross.status).toBe(403);
-      const empty = await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '  ' }) });
+      const empty = await fetch(`${consoleUrl}/console/api/threads/slack/${parent.ts}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: '  ' }),
+      });
       expect(empty.status).toBe(400);
-      expect((await fetch(`${consoleUrl}/console/api/threads/slack/1.2/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x' }) })).status).toBe(404);
+      expect(
+        (
+          await fetch(`${consoleUrl}/console/api/threads/slack/1.2/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ text: 'x' }),
+          })
+        ).status,
+      ).toBe(404);
       const page = await fetch(`${consoleUrl}/`);
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
 

@@ -16,12 +16,20 @@
 import { z } from 'zod';
 import { startFakeSlack, type TFakeSlack } from './fake-slack.js';
 import { startFakeDiscord, type TFakeDiscord } from './fake-discord.js';
-import { DEMO_DISCORD, DEMO_SLACK, startChatAppsConsole, type TChatAppsConsoleOptions } from './fake-chat-apps-console.js';
+import {
+  DEMO_DISCORD,
+  DEMO_SLACK,
+  startChatAppsConsole,
+  type TChatAppsConsoleOptions,
+} from './fake-chat-apps-console.js';
 
 const localUrl = z
   .string()
   .url()
-  .refine((u) => /^http:\/\/(127\.0\.0\.1|localhost):\d+(\/|$)/.test(u), 'must be http://127.0.0.1:<port>/… (a local fake)');
+  .refine(
+    (u) => /^http:\/\/(127\.0\.0\.1|localhost):\d+(\/|$)/.test(u),
+    'must be http://127.0.0.1:<port>/… (a local fake)',
+  );
 const secret = z.string().min(8);
 
 const ZSlackEnv = z.object({
@@ -44,7 +52,10 @@ const isLocal = (v: string | undefined) => v !== undefined && /^http:\/\/(127\.0
 function parsePart<T>(schema: z.ZodType<T>, what: string): T {
   const r = schema.safeParse(process.env);
   if (r.success) return r.data;
-  for (const issue of r.error.issues) console.error(`fake chat apps (${what}): ${issue.path.join('.')} ${process.env[String(issue.path[0])] ? `is invalid: ${issue.message}` : 'is missing'}`);
+  for (const issue of r.error.issues)
+    console.error(
+      `fake chat apps (${what}): ${issue.path.join('.')} ${process.env[String(issue.path[0])] ? `is invalid: ${issue.message}` : 'is missing'}`,
+    );
   process.exit(2);
 }
 
@@ -59,7 +70,9 @@ async function main(): Promise<void> {
   const discordEnv = wantDiscord ? parsePart(ZDiscordEnv, 'Discord') : null;
   const consolePort = Number(process.env.CHAT_APPS_CONSOLE_PORT ?? '8084');
   if (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65535) {
-    console.error(`fake chat apps: CHAT_APPS_CONSOLE_PORT must be a port number (got "${process.env.CHAT_APPS_CONSOLE_PORT}")`);
+    console.error(
+      `fake chat apps: CHAT_APPS_CONSOLE_PORT must be a port number (got "${process.env.CHAT_APPS_CONSOLE_PORT}")`,
+    );
     process.exit(2);
   }
 
@@ -79,8 +92,17 @@ async function main(): Promise<void> {
       // The install "Add to Slack" finds (oauth.v2.access answers this bot's token): the same token every start.
       const bot = slack.addBot({ teamId: DEMO_SLACK.teamId, token: slackEnv.DEMO_SLACK_BOT_TOKEN, name: 'PocketPing' });
       const operator = slack.addUser({ teamId: DEMO_SLACK.teamId, ...DEMO_SLACK.operator });
-      slack.addChannel({ teamId: DEMO_SLACK.teamId, id: DEMO_SLACK.channelId, name: DEMO_SLACK.channelName, members: [bot.botUserId, operator.id] });
-      consoleOpts.slack = { fake: slack, channel: DEMO_SLACK.channelId, operator: { id: operator.id, name: DEMO_SLACK.operator.displayName } };
+      slack.addChannel({
+        teamId: DEMO_SLACK.teamId,
+        id: DEMO_SLACK.channelId,
+        name: DEMO_SLACK.channelName,
+        members: [bot.botUserId, operator.id],
+      });
+      consoleOpts.slack = {
+        fake: slack,
+        channel: DEMO_SLACK.channelId,
+        operator: { id: operator.id, name: DEMO_SLACK.operator.displayName },
+      };
     }
     if (discordEnv) {
       discord = await startFakeDiscord({
@@ -93,11 +115,20 @@ async function main(): Promise<void> {
       // dashboard's "Add the bot to your server" still goes through the consent screen, which approves at once).
       discord.addGuild({ id: DEMO_DISCORD.guildId, name: DEMO_DISCORD.guildName, botInGuild: true });
       discord.addTextChannel(DEMO_DISCORD.guildId, { id: DEMO_DISCORD.channelId, name: DEMO_DISCORD.channelName });
-      consoleOpts.discord = { fake: discord, guildId: DEMO_DISCORD.guildId, channelId: DEMO_DISCORD.channelId, operator: DEMO_DISCORD.operator };
+      consoleOpts.discord = {
+        fake: discord,
+        guildId: DEMO_DISCORD.guildId,
+        channelId: DEMO_DISCORD.channelId,
+        operator: DEMO_DISCORD.operator,
+      };
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    console.error(e.code === 'EADDRINUSE' ? `fake chat apps: a port is already in use (${e.message}) — another demo still running?` : `fake chat apps: failed to start: ${e.message}`);
+    console.error(
+      e.code === 'EADDRINUSE'
+        ? `fake chat apps: a port is already in use (${e.message}) — another demo still running?`
+        : `fake chat apps: failed to start: ${e.message}`,
+    );
     process.exit(1);
   }
   const consoleServer = await startChatAppsConsole(consoleOpts).catch((err: unknown) => {
@@ -115,8 +146,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  if (slack) console.log(`fake Slack listening on ${slack.apiUrl} (workspace ${DEMO_SLACK.teamName}, #${DEMO_SLACK.channelName})`);
-  if (discord) console.log(`fake Discord listening on ${discord.apiUrl} (server ${DEMO_DISCORD.guildName}, #${DEMO_DISCORD.channelName})`);
+  if (slack)
+    console.log(
+      `fake Slack listening on ${slack.apiUrl} (workspace ${DEMO_SLACK.teamName}, #${DEMO_SLACK.channelName})`,
+    );
+  if (discord)
+    console.log(
+      `fake Discord listening on ${discord.apiUrl} (server ${DEMO_DISCORD.guildName}, #${DEMO_DISCORD.channelName})`,
+    );
   console.log(`operator console on ${consoleServer.url}`);
 }
 

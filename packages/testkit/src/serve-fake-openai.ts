@@ -12,11 +12,17 @@ import { startFakeOpenAi } from './fake-openai.js';
 const { values } = parseArgs({ options: { port: { type: 'string', default: '8085' }, key: { type: 'string' } } });
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 1 || port > 65535 || !values.key || values.key.length < 8) {
-  console.error('usage: node --import tsx packages/testkit/src/serve-fake-openai.ts [--port 8085] --key <api key, 8+ characters>');
+  console.error(
+    'usage: node --import tsx packages/testkit/src/serve-fake-openai.ts [--port 8085] --key <api key, 8+ characters>',
+  );
   process.exit(2);
 }
 const fake = await startFakeOpenAi({ port, apiKeys: [values.key] }).catch((err: NodeJS.ErrnoException) => {
-  console.error(err.code === 'EADDRINUSE' ? `fake OpenAI: port ${port} is already in use — another demo still running?` : `fake OpenAI: failed to start: ${err.message}`);
+  console.error(
+    err.code === 'EADDRINUSE'
+      ? `fake OpenAI: port ${port} is already in use — another demo still running?`
+      : `fake OpenAI: failed to start: ${err.message}`,
+  );
   process.exit(1);
 });
 process.stdout.write(`fake OpenAI listening on ${fake.baseUrl}\n`);

@@ -50,7 +50,6 @@ function tempDir(): string {
   return dir;
 }
 
-
 interface TServed {
   apiRoot: string;
   stdout: () => string;
@@ -61,7 +60,11 @@ interface TServed {
 
 /** Starts the serve script and waits for its "listening" line. */
 function serve(args: string[]): Promise<TServed> {
-  const child = spawn(process.execPath, [...NODE_ARGS, SCRIPT, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...NODE_ARGS, SCRIPT, ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   children.add(child);
   let out = '';
   let err = '';
@@ -69,9 +72,15 @@ function serve(args: string[]): Promise<TServed> {
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line after 20 s\nstdout: ${out}\nstderr: ${err}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening" line after 20 s\nstdout: ${out}\nstderr: ${err}`)),
+      20_000,
+    );
     const onData = (): void => {
-      const m = /^fake Telegram listening on (http:\/\/127\.0\.0\.1:\d+) \(console: (http:\/\/127\.0\.0\.1:\d+)\/\)$/m.exec(out);
+      const m =
+        /^fake Telegram listening on (http:\/\/127\.0\.0\.1:\d+) \(console: (http:\/\/127\.0\.0\.1:\d+)\/\)$/m.exec(
+          out,
+        );
       if (!m) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);
@@ -98,7 +107,11 @@ function serve(args: string[]): Promise<TServed> {
 
 /** Runs the serve script expecting it to exit by itself (bad arguments, bad state file). */
 function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...NODE_ARGS, SCRIPT, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...NODE_ARGS, SCRIPT, ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -112,19 +125,30 @@ function runToExit(args: string[]): Promise<{ code: number | null; stdout: strin
   );
 }
 
-async function startReceiver(): Promise<{ url: string; hits: { headers: IncomingHttpHeaders; body: Record<string, unknown> }[]; close(): Promise<void> }> {
+async function startReceiver(): Promise<{
+  url: string;
+  hits: { headers: IncomingHttpHeaders; body: Record<string, unknown> }[];
+  close(): Promise<void>;
+}> {
   const hits: { headers: IncomingHttpHeaders; body: Record<string, unknown> }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      hits.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      hits.push({
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
       res.end('ok');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/api/webhooks/telegram/demo`, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/api/webhooks/telegram/demo`,
+    hits,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false, ms = 5000): Promise<T> {
@@ -137,7 +161,10 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, ms =
   }
 }
 
-type TStateFile = { chats: { id: number; topics: { threadId: number }[]; messages: { text?: string }[] }[]; bots: { token: string; webhook?: { url: string } }[] };
+type TStateFile = {
+  chats: { id: number; topics: { threadId: number }[]; messages: { text?: string }[] }[];
+  bots: { token: string; webhook?: { url: string } }[];
+};
 function readStateFile(file: string): TStateFile | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as TStateFile;
@@ -146,7 +173,12 @@ function readStateFile(file: string): TStateFile | undefined {
   }
 }
 
-function postReply(apiRoot: string, threadId: number, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+function postReply(
+  apiRoot: string,
+  threadId: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${apiRoot}/console/api/topics/${threadId}/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -154,7 +186,13 @@ function postReply(apiRoot: string, threadId: number, body: unknown, headers: Re
   });
 }
 
-type TConsoleMessage = { messageId: number; fromBot: boolean; sender: string; text: string; segments: { text: string; marks: string[]; href?: string }[] };
+type TConsoleMessage = {
+  messageId: number;
+  fromBot: boolean;
+  sender: string;
+  text: string;
+  segments: { text: string; marks: string[]; href?: string }[];
+};
 
 describe('serve-fake-telegram (the local demo process)', () => {
   it('rejects bad arguments with a clear message and exit code 2', async () => {
@@ -180,7 +218,17 @@ describe('serve-fake-telegram (the local demo process)', () => {
     const notJson = path.join(dir, 'broken.json');
     writeFileSync(notJson, '{"format": "pocketping-fake-telegram", "vers');
     const wrongShape = path.join(dir, 'wrong.json');
-    writeFileSync(wrongShape, JSON.stringify({ format: 'pocketping-fake-telegram', version: 1, counters: { nextBotId: 1, nextChatSeq: 1, nextFileSeq: 1 }, bots: [{ token: 5 }], chats: [], files: [] }));
+    writeFileSync(
+      wrongShape,
+      JSON.stringify({
+        format: 'pocketping-fake-telegram',
+        version: 1,
+        counters: { nextBotId: 1, nextChatSeq: 1, nextFileSeq: 1 },
+        bots: [{ token: 5 }],
+        chats: [],
+        files: [],
+      }),
+    );
     const [a, b] = await Promise.all([
       runToExit(['--port', '0', '--state', notJson, '--bot', TOKEN, '--chat', String(CHAT_ID)]),
       runToExit(['--port', '0', '--state', wrongShape, '--bot', TOKEN, '--chat', String(CHAT_ID)]),
@@ -202,20 +250,29 @@ describe('serve-fake-telegram (the local demo process)', () => {
       // --- first run: the bridge's view (grammY) ------------------------------------------------------------
       let fake = await serve(args);
       expect(fake.apiRoot).toBe(`http://127.0.0.1:${port}`);
-      expect(fake.stdout()).toBe(`fake Telegram listening on http://127.0.0.1:${port} (console: http://127.0.0.1:${port}/)\n`);
+      expect(fake.stdout()).toBe(
+        `fake Telegram listening on http://127.0.0.1:${port} (console: http://127.0.0.1:${port}/)\n`,
+      );
 
       const health = await fetch(`${fake.apiRoot}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ ok: true });
       // /health is not a Bot API method and the Bot API still answers like Telegram next to it.
-      expect(await (await fetch(`${fake.apiRoot}/bot${TOKEN}/health`)).json()).toEqual({ ok: false, error_code: 404, description: 'Not Found' });
+      expect(await (await fetch(`${fake.apiRoot}/bot${TOKEN}/health`)).json()).toEqual({
+        ok: false,
+        error_code: 404,
+        description: 'Not Found',
+      });
       expect((await fetch(`${fake.apiRoot}/health`, { method: 'POST' })).status).toBe(405);
 
       let api = new Api(TOKEN, { apiRoot: fake.apiRoot });
       const me = await api.getMe();
       expect(me).toMatchObject({ id: 6200000001, is_bot: true, username: 'pocketping_demo_bot' });
       expect(await api.getChat(CHAT_ID)).toMatchObject({ id: CHAT_ID, type: 'supergroup', is_forum: true });
-      expect(await api.getChatMember(CHAT_ID, me.id)).toMatchObject({ status: 'administrator', can_manage_topics: true });
+      expect(await api.getChatMember(CHAT_ID, me.id)).toMatchObject({
+        status: 'administrator',
+        can_manage_topics: true,
+      });
 
       expect(await api.setWebhook(receiver.url, { secret_token: SECRET })).toBe(true);
       const topic = await api.createForumTopic(CHAT_ID, 'Visitor <img src=x onerror=alert(1)> — pricing');
@@ -232,12 +289,22 @@ describe('serve-fake-telegram (the local demo process)', () => {
 
       const first = await postReply(fake.apiRoot, threadId, { text: 'Hello from Sarah (1)' });
       expect(first.status).toBe(200);
-      const firstBody = (await first.json()) as { ok: boolean; delivery: string; webhookStatus: number; updateId: number; messageId: number };
+      const firstBody = (await first.json()) as {
+        ok: boolean;
+        delivery: string;
+        webhookStatus: number;
+        updateId: number;
+        messageId: number;
+      };
       expect(firstBody).toMatchObject({ ok: true, delivery: 'webhook', webhookStatus: 200 });
       expect(receiver.hits).toHaveLength(1);
 
       // Saved within ~100 ms of the changes, atomically (no temp file left behind).
-      await waitFor('the state file', () => readStateFile(statePath)?.chats.find((c) => c.id === CHAT_ID)?.messages.some((m) => m.text === 'Hello from Sarah (1)'));
+      await waitFor('the state file', () =>
+        readStateFile(statePath)
+          ?.chats.find((c) => c.id === CHAT_ID)
+          ?.messages.some((m) => m.text === 'Hello from Sarah (1)'),
+      );
       expect(readdirSync(path.dirname(statePath))).toEqual(['fake-telegram.json']);
 
       expect(await fake.stop('SIGTERM')).toBe(0);
@@ -253,18 +320,33 @@ describe('serve-fake-telegram (the local demo process)', () => {
         topics: { threadId: number; name: string; messageCount: number }[];
       };
       expect(list.webhook).toEqual({ url: receiver.url, hasSecret: true });
-      expect(list.topics).toEqual([expect.objectContaining({ threadId, name: 'Visitor <img src=x onerror=alert(1)> — pricing', messageCount: 4 })]);
+      expect(list.topics).toEqual([
+        expect.objectContaining({ threadId, name: 'Visitor <img src=x onerror=alert(1)> — pricing', messageCount: 4 }),
+      ]);
 
       // Counters survived: a new topic and message get ids after the old ones, newest topic listed first.
       const second = await api.createForumTopic(CHAT_ID, 'Visitor #2');
       expect(second.message_thread_id).toBeGreaterThan(firstBody.messageId);
-      const topicsNow = (await (await fetch(`${fake.apiRoot}/console/api/topics`)).json()) as { topics: { threadId: number }[] };
+      const topicsNow = (await (await fetch(`${fake.apiRoot}/console/api/topics`)).json()) as {
+        topics: { threadId: number }[];
+      };
       expect(topicsNow.topics.map((t) => t.threadId)).toEqual([second.message_thread_id, threadId]);
 
       // Sarah answers from the console → the registered webhook gets a real Telegram update with the secret header.
       const reply = await postReply(fake.apiRoot, threadId, { text: 'Hi! Sarah here <b>not bold</b>' });
-      const replyBody = (await reply.json()) as { ok: boolean; delivery: string; webhookStatus: number; updateId: number; messageId: number };
-      expect(replyBody).toMatchObject({ ok: true, delivery: 'webhook', webhookStatus: 200, updateId: firstBody.updateId + 1 });
+      const replyBody = (await reply.json()) as {
+        ok: boolean;
+        delivery: string;
+        webhookStatus: number;
+        updateId: number;
+        messageId: number;
+      };
+      expect(replyBody).toMatchObject({
+        ok: true,
+        delivery: 'webhook',
+        webhookStatus: 200,
+        updateId: firstBody.updateId + 1,
+      });
       expect(replyBody.messageId).toBeGreaterThan(second.message_thread_id);
       expect(receiver.hits).toHaveLength(2);
       const hit = receiver.hits[1]!;
@@ -282,7 +364,9 @@ describe('serve-fake-telegram (the local demo process)', () => {
       });
 
       // The JSON API is data: raw text, nothing escaped; formatting comes as segments from the entities.
-      const detail = (await (await fetch(`${fake.apiRoot}/console/api/topics/${threadId}`)).json()) as { messages: TConsoleMessage[] };
+      const detail = (await (await fetch(`${fake.apiRoot}/console/api/topics/${threadId}`)).json()) as {
+        messages: TConsoleMessage[];
+      };
       expect(detail.messages.map((m) => m.text)).toEqual([
         'Visitor wrote: hi docs x<y',
         '<script>alert(1)</script>',
@@ -290,8 +374,16 @@ describe('serve-fake-telegram (the local demo process)', () => {
         'Hello from Sarah (1)',
         'Hi! Sarah here <b>not bold</b>',
       ]);
-      expect(detail.messages[0]).toMatchObject({ messageId: formatted.message_id, fromBot: true, sender: '@pocketping_demo_bot' });
-      expect(detail.messages[0]!.segments).toContainEqual({ text: 'docs', marks: [], href: 'https://example.com/?a=1&b=2' });
+      expect(detail.messages[0]).toMatchObject({
+        messageId: formatted.message_id,
+        fromBot: true,
+        sender: '@pocketping_demo_bot',
+      });
+      expect(detail.messages[0]!.segments).toContainEqual({
+        text: 'docs',
+        marks: [],
+        href: 'https://example.com/?a=1&b=2',
+      });
       expect(detail.messages[2]!.segments).toEqual([{ text: 'click me', marks: [] }]); // javascript: link dropped
       expect(detail.messages[4]).toMatchObject({ fromBot: false, sender: 'Sarah' });
 
@@ -312,7 +404,9 @@ describe('serve-fake-telegram (the local demo process)', () => {
       expect(html).not.toMatch(/\sstyle\s*=/i);
       expect(html).not.toMatch(/href="javascript:/i);
       expect(html).toContain('Hi! Sarah here &lt;b&gt;not bold&lt;/b&gt;');
-      expect(html).toContain('<b>Visitor</b> wrote: <i>hi</i> <a href="https://example.com/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer nofollow">docs</a> <code>x&lt;y</code>');
+      expect(html).toContain(
+        '<b>Visitor</b> wrote: <i>hi</i> <a href="https://example.com/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer nofollow">docs</a> <code>x&lt;y</code>',
+      );
       // Stable hooks for browser tests.
       expect(html).toContain(`data-tg="topic" data-thread-id="${threadId}" aria-current="true"`);
       expect(html).toContain(`data-tg="topic" data-thread-id="${second.message_thread_id}"`);
@@ -320,7 +414,9 @@ describe('serve-fake-telegram (the local demo process)', () => {
       expect(html).toContain('data-tg="reply-input"');
       expect(html).toContain('data-tg="reply-send"');
       // Newest topic first in the list.
-      expect(html.indexOf(`data-thread-id="${second.message_thread_id}"`)).toBeLessThan(html.indexOf(`data-thread-id="${threadId}"`));
+      expect(html.indexOf(`data-thread-id="${second.message_thread_id}"`)).toBeLessThan(
+        html.indexOf(`data-thread-id="${threadId}"`),
+      );
 
       const js = await fetch(`${fake.apiRoot}/console.js`);
       expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -331,14 +427,21 @@ describe('serve-fake-telegram (the local demo process)', () => {
 
       // --- the write endpoint refuses what a browser on another site could send ------------------------------
       expect((await postReply(fake.apiRoot, threadId, { text: 'x' }, { origin: 'http://evil.test' })).status).toBe(403);
-      expect((await postReply(fake.apiRoot, threadId, 'text=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+      expect(
+        (await postReply(fake.apiRoot, threadId, 'text=x', { 'content-type': 'application/x-www-form-urlencoded' }))
+          .status,
+      ).toBe(415);
       expect((await postReply(fake.apiRoot, threadId, { text: '   ' })).status).toBe(400);
       expect((await postReply(fake.apiRoot, 999_999, { text: 'x' })).status).toBe(404);
       const rebound = await new Promise<number>((resolve, reject) => {
-        const req = request(`${fake.apiRoot}/console/api/topics`, { headers: { host: `attacker.test:${port}` } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          `${fake.apiRoot}/console/api/topics`,
+          { headers: { host: `attacker.test:${port}` } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -348,7 +451,9 @@ describe('serve-fake-telegram (the local demo process)', () => {
       // SIGINT flushes right away: Sarah's last message is on disk when the process is gone.
       expect(await fake.stop('SIGINT')).toBe(0);
       const saved = readStateFile(statePath);
-      expect(saved?.chats.find((c) => c.id === CHAT_ID)?.messages.some((m) => m.text === 'Hi! Sarah here <b>not bold</b>')).toBe(true);
+      expect(
+        saved?.chats.find((c) => c.id === CHAT_ID)?.messages.some((m) => m.text === 'Hi! Sarah here <b>not bold</b>'),
+      ).toBe(true);
       expect(saved?.bots.find((b) => b.token === TOKEN)?.webhook?.url).toBe(receiver.url);
       expect(fake.stderr()).toBe('');
     } finally {

@@ -75,19 +75,24 @@ function parseCli(argv: string[]): TServeArgs | 'help' {
 
   const portText = (values.port ?? '').trim();
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
-  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be an integer between 0 and 65535 (got "${values.port ?? ''}")`);
+  if (!(port >= 0 && port <= 65535))
+    throw new UsageError(`--port must be an integer between 0 and 65535 (got "${values.port ?? ''}")`);
 
   const token = values.bot?.trim();
   if (!token) throw new UsageError('--bot <token> is required');
   if (!/^\d{1,20}:[A-Za-z0-9_-]{1,200}$/.test(token)) {
-    throw new UsageError('--bot must look like a Telegram bot token: <bot id digits>:<letters, digits, _ or -> (e.g. 123456789:AAHdemo_token)');
+    throw new UsageError(
+      '--bot must look like a Telegram bot token: <bot id digits>:<letters, digits, _ or -> (e.g. 123456789:AAHdemo_token)',
+    );
   }
 
   const chatText = values.chat?.trim();
   if (!chatText) throw new UsageError('--chat <chatId> is required');
   const chatId = /^-100\d{1,13}$/.test(chatText) ? Number(chatText) : Number.NaN;
   if (!Number.isSafeInteger(chatId)) {
-    throw new UsageError(`--chat must be a supergroup id: -100 followed by digits, e.g. -1001234567890 (got "${values.chat ?? ''}")`);
+    throw new UsageError(
+      `--chat must be a supergroup id: -100 followed by digits, e.g. -1001234567890 (got "${values.chat ?? ''}")`,
+    );
   }
 
   if (values.state !== undefined && values.state.trim() === '') throw new UsageError('--state needs a file path');
@@ -108,7 +113,9 @@ function readState(file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new Error(`the state file ${file} is not valid JSON (${(err as Error).message}); fix it or delete it to start fresh`);
+    throw new Error(
+      `the state file ${file} is not valid JSON (${(err as Error).message}); fix it or delete it to start fresh`,
+    );
   }
 }
 
@@ -202,10 +209,15 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') console.error(`fake Telegram: port ${port} on 127.0.0.1 is already in use (another fake Telegram still running?)`);
+    if (e.code === 'EADDRINUSE')
+      console.error(
+        `fake Telegram: port ${port} on 127.0.0.1 is already in use (another fake Telegram still running?)`,
+      );
     else if (e.code === 'EACCES') console.error(`fake Telegram: not allowed to listen on port ${port}`);
     else if (initialState !== undefined && e.message.startsWith('fake-telegram: invalid state')) {
-      console.error(`fake Telegram: cannot restore ${statePath}: ${e.message.replace(/^fake-telegram: /, '')}; fix it or delete it to start fresh`);
+      console.error(
+        `fake Telegram: cannot restore ${statePath}: ${e.message.replace(/^fake-telegram: /, '')}; fix it or delete it to start fresh`,
+      );
     } else console.error(`fake Telegram: failed to start: ${e.message}`);
     process.exit(1);
   }
@@ -215,7 +227,8 @@ async function main(): Promise<void> {
   // Registered once; after a restart they come back from the state file with their topics, history and webhook.
   server.addBot(token, { username: BOT_USERNAME, firstName: BOT_FIRST_NAME });
   const restored = (initialState as TFakeTelegramState | undefined)?.chats.some((c) => c.id === chatId) ?? false;
-  if (!restored) server.addForumChat({ id: chatId, title: CHAT_TITLE, isForum: true, botIsAdmin: true, canManageTopics: true });
+  if (!restored)
+    server.addForumChat({ id: chatId, title: CHAT_TITLE, isForum: true, botIsAdmin: true, canManageTopics: true });
   saver?.schedule();
 
   let stopping = false;
@@ -232,7 +245,9 @@ async function main(): Promise<void> {
       hardStop.unref();
       void server
         .close()
-        .catch((err: unknown) => console.error(`fake Telegram: error while closing (${signal}): ${(err as Error).message}`))
+        .catch((err: unknown) =>
+          console.error(`fake Telegram: error while closing (${signal}): ${(err as Error).message}`),
+        )
         .finally(() => {
           saver?.flush();
           process.exit(0);

@@ -37,7 +37,9 @@ export async function createTestDatabase(prefix = 'pp_test'): Promise<TTestDatab
     await client.query(`CREATE TABLE "_prisma_migrations" (id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL,
       finished_at TIMESTAMPTZ, migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ,
       started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0)`);
-    for (const m of readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort()) {
+    for (const m of readdirSync(dir)
+      .filter((d) => /^\d+_/.test(d))
+      .sort()) {
       const sql = readFileSync(path.join(dir, m, 'migration.sql'), 'utf8');
       await client.query(sql);
       await client.query(
@@ -104,10 +106,17 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
   // realtime/worker run as ONE node process (tsx as a loader, not the tsx CLI, which forks a child): a SIGKILL in a
   // crash test must really kill the app.
   const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : process.execPath;
-  const args = name === 'web' ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000'] : ['--import', 'tsx', 'src/index.ts'];
+  const args =
+    name === 'web' ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000'] : ['--import', 'tsx', 'src/index.ts'];
   const child = spawn(bin, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', LOG_LEVEL: 'info', ...opts.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -120,7 +129,10 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready:\n${out}`);
     if (opts.readyWhen?.(out)) break;
     if (opts.readyUrl) {
-      const ok = await fetch(opts.readyUrl).then((r) => r.ok, () => false);
+      const ok = await fetch(opts.readyUrl).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
     }
     if (Date.now() > deadline) {
@@ -149,7 +161,10 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
 }
 
 /** Polls `fn` until it returns a truthy value or the timeout passes. */
-export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   let last: unknown;
   for (;;) {
@@ -159,7 +174,8 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: n
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }

@@ -29,18 +29,31 @@ const CONNECTIONS_PER_IP_PER_MIN = 120;
  * organization and a ≤ 5 min expiry), then the membership re-read from Postgres — a member removed since the token
  * was minted is refused. Refusals are `connect_error` with `data.code` (unauthorized / forbidden / rate_limited).
  */
-export function authenticateDashboard(deps: { db: TDb; authSecret: string | undefined; limiter: TRateLimiter; log: TLogger; trustProxyHops: number }) {
+export function authenticateDashboard(deps: {
+  db: TDb;
+  authSecret: string | undefined;
+  limiter: TRateLimiter;
+  log: TLogger;
+  trustProxyHops: number;
+}) {
   return (socket: Socket, next: (err?: Error) => void): void => {
     (async () => {
-      const ip = rateLimitAddress(clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops));
-      if (!(await deps.limiter.hit(`dash:conn:ip:${ip}`, CONNECTIONS_PER_IP_PER_MIN, 60))) throw refuse('rate_limited', 'Too many connections; retry in a minute');
+      const ip = rateLimitAddress(
+        clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops),
+      );
+      if (!(await deps.limiter.hit(`dash:conn:ip:${ip}`, CONNECTIONS_PER_IP_PER_MIN, 60)))
+        throw refuse('rate_limited', 'Too many connections; retry in a minute');
       if (!deps.authSecret) throw refuse('unauthorized', 'The dashboard channel is not configured (AUTH_SECRET)');
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const claims = verifyDashboardToken(deps.authSecret, auth?.token);
       if (!claims) throw refuse('unauthorized', 'Invalid or expired token');
       const membership = await getMembership(deps.db, claims.organizationId, claims.userId);
       if (!membership) throw refuse('forbidden', 'Not a member of this organization');
-      const data: TDashboardSocketData = { userId: claims.userId, organizationId: claims.organizationId, role: membership.role };
+      const data: TDashboardSocketData = {
+        userId: claims.userId,
+        organizationId: claims.organizationId,
+        role: membership.role,
+      };
       socket.data = data;
       // The token proves membership only for its lifetime: the socket is closed when it expires and the client
       // reconnects with a fresh one (and the membership is checked again).
@@ -81,7 +94,9 @@ export function registerDashboardNamespace(
       return;
     }
     const { nsp, room, event, args } = parsed.data;
-    io.of(nsp).local.to(room).emit(event, ...args);
+    io.of(nsp)
+      .local.to(room)
+      .emit(event, ...args);
   });
   return { namespace, push: createDashboardPush(namespace) };
 }

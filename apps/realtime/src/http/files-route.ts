@@ -17,7 +17,16 @@ export function createFilesRoute(ctx: Pick<TRealtimeContext, 'db' | 'signer' | '
     }
     const verified = ctx.signer.verify(token);
     if (!verified.ok) {
-      sendError(res, new AppError('forbidden', verified.reason === 'expired' ? 'This link has expired; reopen the conversation for a fresh one' : 'Invalid file link'), cors);
+      sendError(
+        res,
+        new AppError(
+          'forbidden',
+          verified.reason === 'expired'
+            ? 'This link has expired; reopen the conversation for a fresh one'
+            : 'Invalid file link',
+        ),
+        cors,
+      );
       return;
     }
     const { organizationId, conversationId, attachmentId, expiresAt } = verified.claims;

@@ -8,8 +8,12 @@ export const FRAMING_BYTES = 64 * 1024;
 
 /** A file name safe to store and to put in a Content-Disposition header: no path, no control characters, bounded. */
 export function cleanFileName(raw: string | undefined, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const base = (raw ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const base = (raw ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim();
   return (base || 'file').slice(0, max);
 }
 
@@ -20,11 +24,18 @@ export function cleanFileName(raw: string | undefined, max: number): string {
  * Settles with `onFile`'s answer, or with the first failure (over a limit, malformed, no `file` field), after which
  * the request is no longer read here — the caller answers and then `discardRestOfBody`.
  */
-export function readMultipartFile<T>(req: IncomingMessage, maxFileBytes: number, onFile: (name: string, stream: Readable) => Promise<T>): Promise<T> {
+export function readMultipartFile<T>(
+  req: IncomingMessage,
+  maxFileBytes: number,
+  onFile: (name: string, stream: Readable) => Promise<T>,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 50 } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 50 },
+      });
     } catch {
       reject(new AppError('bad_request', 'Expected a multipart/form-data body with a `file` field'));
       return;
@@ -51,14 +62,11 @@ export function readMultipartFile<T>(req: IncomingMessage, maxFileBytes: number,
       }
       fileStream = stream;
       handled = onFile(info.filename ?? '', stream);
-      handled.then(
-        (value) => {
-          if (settled) return;
-          settled = true;
-          resolve(value);
-        },
-        fail,
-      );
+      handled.then((value) => {
+        if (settled) return;
+        settled = true;
+        resolve(value);
+      }, fail);
     });
     bb.on('error', () => fail(new AppError('bad_request', 'Malformed multipart body')));
     bb.on('close', () => {

@@ -12,17 +12,30 @@ import { authenticateHttpWidget } from './authenticate-http.js';
 import { FRAMING_BYTES, cleanFileName, discardRestOfBody, readMultipartFile } from './read-multipart-file.js';
 import { corsHeaders, sendError, sendJson } from './respond.js';
 
-const fileTooLarge = (maxBytes: number) => new AppError('payload_too_large', `Files are limited to ${formatBytes(maxBytes)}`, { limitBytes: maxBytes });
+const fileTooLarge = (maxBytes: number) =>
+  new AppError('payload_too_large', `Files are limited to ${formatBytes(maxBytes)}`, { limitBytes: maxBytes });
 
 /** The organization's file storage is full: the widget shows this message next to the file. */
 function storageFull(organizationId: string, ctx: Pick<TRealtimeContext, 'log'>): AppError {
   ctx.log.info({ tenantId: organizationId }, 'upload refused: storage quota reached');
-  return new AppError('payload_too_large', "This site's file storage is full, so the file could not be sent. Try again later or describe it in a message.", { reason: 'storage_quota' });
+  return new AppError(
+    'payload_too_large',
+    "This site's file storage is full, so the file could not be sent. Try again later or describe it in a message.",
+    { reason: 'storage_quota' },
+  );
 }
 
 /** Bytes stored for an upload that ends up refused: removed now (the orphan sweep only knows rows). */
-async function deleteStored(ctx: Pick<TRealtimeContext, 'storage' | 'log'>, organizationId: string, storageKey: string): Promise<void> {
-  await ctx.storage.delete(storageKey).catch((err: unknown) => ctx.log.warn({ err, tenantId: organizationId, storageKey }, 'refused upload: bytes not deleted'));
+async function deleteStored(
+  ctx: Pick<TRealtimeContext, 'storage' | 'log'>,
+  organizationId: string,
+  storageKey: string,
+): Promise<void> {
+  await ctx.storage
+    .delete(storageKey)
+    .catch((err: unknown) =>
+      ctx.log.warn({ err, tenantId: organizationId, storageKey }, 'refused upload: bytes not deleted'),
+    );
 }
 
 /**
@@ -30,8 +43,18 @@ async function deleteStored(ctx: Pick<TRealtimeContext, 'storage' | 'log'>, orga
  * connection closes after the answer); any other refusal (quota, type, auth, rate limit) lets the client finish
  * sending within the cap on a live connection, since browsers show the answer only after their upload.
  */
-function refuse(req: IncomingMessage, res: ServerResponse, err: unknown, cors: Record<string, string>, maxBytes: number, status?: number): void {
-  const overLimit = err instanceof AppError && err.code === 'payload_too_large' && (err.details as { limitBytes?: number } | undefined)?.limitBytes !== undefined;
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  err: unknown,
+  cors: Record<string, string>,
+  maxBytes: number,
+  status?: number,
+): void {
+  const overLimit =
+    err instanceof AppError &&
+    err.code === 'payload_too_large' &&
+    (err.details as { limitBytes?: number } | undefined)?.limitBytes !== undefined;
   sendError(res, err, overLimit && !req.complete ? { ...cors, connection: 'close' } : cors, status);
   discardRestOfBody(req, res, overLimit ? 256 * 1024 : maxBytes + FRAMING_BYTES);
 }
@@ -41,27 +64,39 @@ export function createUploadRoute(ctx: TRealtimeContext, maxBytes: number = UPLO
     const cors = corsHeaders(req);
     if (req.method === 'OPTIONS') {
       // Preflight carries no key or token values; the real request is checked in full.
-      res.writeHead(204, {
-        ...cors,
-        'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': `content-type, ${UPLOAD_HEADERS.projectKey}, ${UPLOAD_HEADERS.visitorToken}`,
-        'access-control-max-age': '600',
-      }).end();
+      res
+        .writeHead(204, {
+          ...cors,
+          'access-control-allow-methods': 'POST, OPTIONS',
+          'access-control-allow-headers': `content-type, ${UPLOAD_HEADERS.projectKey}, ${UPLOAD_HEADERS.visitorToken}`,
+          'access-control-max-age': '600',
+        })
+        .end();
       return;
     }
     if (req.method !== 'POST') {
-      sendJson(res, 405, { ok: false, error: { code: 'bad_request', message: 'Use POST' } }, { ...cors, allow: 'POST, OPTIONS' });
+      sendJson(
+        res,
+        405,
+        { ok: false, error: { code: 'bad_request', message: 'Use POST' } },
+        { ...cors, allow: 'POST, OPTIONS' },
+      );
       return;
     }
     try {
       // A declared length far above the cap is refused before anything else; a chunked body is counted as it streams.
       if (declaresTooLarge(req.headers['content-length'], maxBytes + 64 * 1024)) throw fileTooLarge(maxBytes);
       const caller = await authenticateHttpWidget(req, ctx);
-      if (caller.settings.identity === 'enforce' && !caller.identityVerified) throw new AppError('unauthorized', 'This site requires a verified identity: call identify() with a valid hash first');
+      if (caller.settings.identity === 'enforce' && !caller.identityVerified)
+        throw new AppError(
+          'unauthorized',
+          'This site requires a verified identity: call identify() with a valid hash first',
+        );
       await enforceLimits(ctx.limiter, 'upload', EVENT_LIMITS.upload, caller, IP_UPLOAD_LIMIT);
       const quotaBytes = await ctx.storageQuotaFor(caller.organizationId);
       // Nothing fits any more: refused before a byte is read. The exact check is the one at the end, under a lock.
-      if ((await getStorageUsage(ctx.db, caller.organizationId)) >= quotaBytes) throw storageFull(caller.organizationId, ctx);
+      if ((await getStorageUsage(ctx.db, caller.organizationId)) >= quotaBytes)
+        throw storageFull(caller.organizationId, ctx);
 
       // Keyed by visitor, not conversation: the conversation is opened only once a file was taken.
       const storageKey = `${caller.organizationId}/v/${caller.visitorId}/${randomToken('', 18)}`;
@@ -74,17 +109,37 @@ export function createUploadRoute(ctx: TRealtimeContext, maxBytes: number = UPLO
         }
       });
       if (!stored.file.ok) {
-        refuse(req, res, new AppError('bad_request', 'This file type is not accepted (images, PDF, office documents, plain text)'), cors, maxBytes, 415);
+        refuse(
+          req,
+          res,
+          new AppError('bad_request', 'This file type is not accepted (images, PDF, office documents, plain text)'),
+          cors,
+          maxBytes,
+          415,
+        );
         return;
       }
       let conversationId: string;
       let attachment: Awaited<ReturnType<typeof createAttachmentWithinQuota>>;
       try {
-        conversationId = (await getOrCreateOpenConversation(ctx.db, caller.organizationId, { projectId: caller.projectId, visitorId: caller.visitorId })).id;
+        conversationId = (
+          await getOrCreateOpenConversation(ctx.db, caller.organizationId, {
+            projectId: caller.projectId,
+            visitorId: caller.visitorId,
+          })
+        ).id;
         attachment = await createAttachmentWithinQuota(
           ctx.db,
           caller.organizationId,
-          { conversationId, uploadedBy: 'visitor', name: stored.name, contentType: stored.file.contentType, size: stored.file.size, sha256: stored.file.sha256, storageKey },
+          {
+            conversationId,
+            uploadedBy: 'visitor',
+            name: stored.name,
+            contentType: stored.file.contentType,
+            size: stored.file.size,
+            sha256: stored.file.sha256,
+            storageKey,
+          },
           quotaBytes,
         );
       } catch (err) {

@@ -19,9 +19,16 @@ export interface TPresenceWatcher {
  * key expires), so each node re-reads the keys of the projects it serves every `intervalMs` and tells its own
  * sockets (`local`) when a status changed. One MGET per pass, whatever the number of sockets.
  */
-export function createPresenceWatcher(deps: { redis: Redis; prefix: string; widget: Namespace; intervalMs: number; log: TLogger }): TPresenceWatcher {
+export function createPresenceWatcher(deps: {
+  redis: Redis;
+  prefix: string;
+  widget: Namespace;
+  intervalMs: number;
+  log: TLogger;
+}): TPresenceWatcher {
   const projects = new Map<string, { sockets: number; settings: TProjectSettings; last: TPresenceEvent | null }>();
-  const same = (a: TPresenceEvent | null, b: TPresenceEvent) => a !== null && a.status === b.status && a.replyTimeMinutes === b.replyTimeMinutes;
+  const same = (a: TPresenceEvent | null, b: TPresenceEvent) =>
+    a !== null && a.status === b.status && a.replyTimeMinutes === b.replyTimeMinutes;
 
   async function check(): Promise<void> {
     const ids = [...projects.keys()];
@@ -42,7 +49,9 @@ export function createPresenceWatcher(deps: { redis: Redis; prefix: string; widg
   }
 
   const timer = setInterval(() => {
-    check().catch((err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'presence check failed'));
+    check().catch((err: unknown) =>
+      deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'presence check failed'),
+    );
   }, deps.intervalMs);
   timer.unref();
 

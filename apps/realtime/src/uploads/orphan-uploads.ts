@@ -41,7 +41,15 @@ export async function sweepOrphanUploads(
       await deps.storage.delete(r.storageKey);
     } catch (err) {
       storageFailures += 1;
-      deps.log.warn({ err: err instanceof Error ? err.message : String(err), tenantId: r.organizationId, attachmentId: r.id, storageKey: r.storageKey }, 'orphan upload: row deleted, bytes not');
+      deps.log.warn(
+        {
+          err: err instanceof Error ? err.message : String(err),
+          tenantId: r.organizationId,
+          attachmentId: r.id,
+          storageKey: r.storageKey,
+        },
+        'orphan upload: row deleted, bytes not',
+      );
     }
   }
   if (rows.length > 0) deps.log.info({ rows: rows.length, storageFailures }, 'orphan uploads removed');
@@ -64,7 +72,9 @@ export function startOrphanUploadSweeper(
         if (r.rows < 500) break;
       }
     })()
-      .catch((err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'orphan upload sweep failed'))
+      .catch((err: unknown) =>
+        deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'orphan upload sweep failed'),
+      )
       .finally(() => {
         running = false;
       });

@@ -1,6 +1,14 @@
 import type { Socket } from 'socket.io';
 import { clientIp, rateLimitAddress, randomToken, sha256, type TLogger } from '@pocketping/core';
-import { createVisitor, findUnstorableString, getProjectByPublicKey, getVisitorByTokenHash, getVisitorIdentity, type TDb, type TProject } from '@pocketping/db';
+import {
+  createVisitor,
+  findUnstorableString,
+  getProjectByPublicKey,
+  getVisitorByTokenHash,
+  getVisitorIdentity,
+  type TDb,
+  type TProject,
+} from '@pocketping/db';
 import { ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
 import { isOriginAllowed } from './origin.js';
@@ -94,19 +102,28 @@ export function authenticateWidget(deps: {
     if (Date.now() - last < 60_000) return;
     if (breakerLogged.size > 1_000) breakerLogged.clear();
     breakerLogged.set(projectId, Date.now());
-    deps.log.warn({ tenantId: organizationId, projectId }, 'new-visitor circuit breaker tripped; returning visitors still connect');
+    deps.log.warn(
+      { tenantId: organizationId, projectId },
+      'new-visitor circuit breaker tripped; returning visitors still connect',
+    );
   };
   return (socket: Socket, next: (err?: Error) => void): void => {
     void (async () => {
-      const ip = rateLimitAddress(clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops ?? 0));
+      const ip = rateLimitAddress(
+        clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxyHops ?? 0),
+      );
       // The address's own budget first: past it, nothing else is looked up or counted.
-      if (!(await deps.limiter.hit(`conn:ip:${ip}`, limits.perIp, 60))) return next(refuse('rate_limited', 'Too many connections from this address; retry in a minute'));
+      if (!(await deps.limiter.hit(`conn:ip:${ip}`, limits.perIp, 60)))
+        return next(refuse('rate_limited', 'Too many connections from this address; retry in a minute'));
 
       const auth = ZWidgetAuth.safeParse(socket.handshake.auth);
       if (!auth.success) return next(refuse('bad_request', 'Invalid handshake: projectKey is required'));
       // pageUrl/referrer end up in the visitor's metadata (jsonb): NUL or a lone surrogate would fail that write.
       const unstorable = findUnstorableString(auth.data);
-      if (unstorable !== null) return next(refuse('bad_request', `Invalid handshake: ${unstorable} contains a character that cannot be stored`));
+      if (unstorable !== null)
+        return next(
+          refuse('bad_request', `Invalid handshake: ${unstorable} contains a character that cannot be stored`),
+        );
 
       const project = await deps.projectByKey(auth.data.projectKey);
       if (!project) return next(refuse('unauthorized', 'Unknown project key'));
@@ -124,8 +141,10 @@ export function authenticateWidget(deps: {
       let newVisitorToken: string | null = null;
       let identityVerified = false;
       if (visitor) {
-        if (!(await deps.limiter.hit(`conn:visitor:${visitor.id}`, limits.perVisitor, 60))) return next(refuse('rate_limited', 'Too many connections for this visitor; retry in a minute'));
-        identityVerified = (await getVisitorIdentity(deps.db, project.organizationId, visitor.id))?.identityVerified ?? false;
+        if (!(await deps.limiter.hit(`conn:visitor:${visitor.id}`, limits.perVisitor, 60)))
+          return next(refuse('rate_limited', 'Too many connections for this visitor; retry in a minute'));
+        identityVerified =
+          (await getVisitorIdentity(deps.db, project.organizationId, visitor.id))?.identityVerified ?? false;
       } else {
         if (!(await deps.limiter.hit(`conn:project:${project.id}`, limits.perProject, 60))) {
           logBreaker(project.organizationId, project.id);

@@ -11,7 +11,12 @@ export type TWidgetSocket = Socket & { data: TWidgetSocketData };
 
 export function ackError(err: unknown): { ok: false; error: TAckError } {
   const e = toAppError(err);
-  const code = e.code === 'conflict' || e.code === 'unprocessable' ? 'bad_request' : e.code === 'unavailable' ? 'internal' : e.code;
+  const code =
+    e.code === 'conflict' || e.code === 'unprocessable'
+      ? 'bad_request'
+      : e.code === 'unavailable'
+        ? 'internal'
+        : e.code;
   return { ok: false, error: { code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } };
 }
 
@@ -28,15 +33,29 @@ export interface TLimitSubject {
  * Counts one hit on each scope of an event (one atomic Redis call, all or nothing); throws rate_limited naming the
  * scope that is exhausted.
  */
-export async function enforceLimits(limiter: TRateLimiter, name: string, limits: TEventLimits, who: TLimitSubject, ipLimit = IP_EVENT_LIMIT): Promise<void> {
+export async function enforceLimits(
+  limiter: TRateLimiter,
+  name: string,
+  limits: TEventLimits,
+  who: TLimitSubject,
+  ipLimit = IP_EVENT_LIMIT,
+): Promise<void> {
   const exhausted = await limiter.hitAll([
     { key: `ev:ip:${who.ip}`, limit: ipLimit[0], windowSec: ipLimit[1] },
     { key: `${name}:visitor:${who.visitorId}`, limit: limits.visitor[0], windowSec: limits.visitor[1] },
-    ...(limits.project && !who.established ? [{ key: `${name}:project:${who.projectId}`, limit: limits.project[0], windowSec: limits.project[1] }] : []),
+    ...(limits.project && !who.established
+      ? [{ key: `${name}:project:${who.projectId}`, limit: limits.project[0], windowSec: limits.project[1] }]
+      : []),
   ]);
   if (exhausted === 0) throw new AppError('rate_limited', 'Too many requests from this address; slow down');
-  if (exhausted === 1) throw new AppError('rate_limited', `Too many ${name} requests; wait a few seconds`, { retryAfterSec: limits.visitor[1] });
-  if (exhausted === 2) throw new AppError('rate_limited', 'This site is receiving too many requests; retry shortly', { retryAfterSec: limits.project?.[1] ?? 60 });
+  if (exhausted === 1)
+    throw new AppError('rate_limited', `Too many ${name} requests; wait a few seconds`, {
+      retryAfterSec: limits.visitor[1],
+    });
+  if (exhausted === 2)
+    throw new AppError('rate_limited', 'This site is receiving too many requests; retry shortly', {
+      retryAfterSec: limits.project?.[1] ?? 60,
+    });
 }
 
 /**
@@ -61,19 +80,26 @@ export function handle<S extends z.ZodType, R>(
       await enforceLimits(opts.limiter, event, opts.limits, { visitorId, projectId, ip, established });
       const parsed = opts.schema.safeParse(payload ?? {});
       if (!parsed.success) {
-        throw new AppError('bad_request', 'Invalid payload', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+        throw new AppError(
+          'bad_request',
+          'Invalid payload',
+          parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
       }
       // Postgres cannot store NUL or a lone surrogate: refuse them here, naming the field, not with `internal` at the write.
       const unstorable = findUnstorableString(parsed.data);
       if (unstorable !== null) {
         const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
-        throw new AppError('bad_request', `Invalid payload: ${unstorable || 'payload'} ${message}`, [{ path: unstorable, message }]);
+        throw new AppError('bad_request', `Invalid payload: ${unstorable || 'payload'} ${message}`, [
+          { path: unstorable, message },
+        ]);
       }
       return fn(parsed.data);
     })().then(
       (result) => reply(result),
       (err: unknown) => {
-        if (!(err instanceof AppError)) opts.log.error({ err, tenantId: organizationId, event }, 'widget handler failed');
+        if (!(err instanceof AppError))
+          opts.log.error({ err, tenantId: organizationId, event }, 'widget handler failed');
         reply(ackError(err));
       },
     );

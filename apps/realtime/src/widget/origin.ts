@@ -16,7 +16,13 @@ export function isOriginAllowed(origin: string | undefined, allowed: readonly st
     if (e === '*') return true;
     if (e === parsed.origin) return true;
     const m = /^(https?):\/\/\*\.([a-z0-9.-]+)(:\d+)?$/.exec(e);
-    if (m && parsed.protocol === `${m[1]}:` && parsed.hostname.endsWith(`.${m[2]}`) && (m[3] ?? '') === (parsed.port ? `:${parsed.port}` : '')) return true;
+    if (
+      m &&
+      parsed.protocol === `${m[1]}:` &&
+      parsed.hostname.endsWith(`.${m[2]}`) &&
+      (m[3] ?? '') === (parsed.port ? `:${parsed.port}` : '')
+    )
+      return true;
   }
   return false;
 }

@@ -20,7 +20,8 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
   });
   // The inbox shows whether the visitor is on the site: tell the organization's dashboards (every connect; the
   // offline below only when the visitor's last socket anywhere closed).
-  const visitorOnline = (online: boolean) => dashboardPushOf(ctx.widget.server).event({ type: 'visitor', organizationId, projectId, visitorId, online });
+  const visitorOnline = (online: boolean) =>
+    dashboardPushOf(ctx.widget.server).event({ type: 'visitor', organizationId, projectId, visitorId, online });
   void tracked.then((t) => {
     if (t !== null) visitorOnline(true);
   });
@@ -34,7 +35,9 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
       if (connected) return;
       visitorOnline(false);
       await ctx.visitorJobs.scheduleLeft({ organizationId, projectId, visitorId, generation }, ctx.visitorLeftDelayMs);
-    })().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor-left scheduling failed'));
+    })().catch((err: unknown) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor-left scheduling failed'),
+    );
   });
 
   void (async () => {

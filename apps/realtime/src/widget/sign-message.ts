@@ -6,6 +6,9 @@ export function signMessage(signer: TFileUrlSigner, organizationId: string, mess
   if (message.attachments.length === 0) return message;
   return {
     ...message,
-    attachments: message.attachments.map((a) => ({ ...a, url: signer.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }) })),
+    attachments: message.attachments.map((a) => ({
+      ...a,
+      url: signer.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }),
+    })),
   };
 }

@@ -39,7 +39,11 @@ const b64json = (part: string): unknown => {
  * `name`, `traits`. The signature covers the exact bytes sent, so no canonical form is needed. Answers the claims,
  * or why the token is refused.
  */
-export function verifyIdentityToken(secret: string, token: string, nowSec = Math.floor(Date.now() / 1000)): { ok: true; claims: TIdentityClaims } | { ok: false; reason: string } {
+export function verifyIdentityToken(
+  secret: string,
+  token: string,
+  nowSec = Math.floor(Date.now() / 1000),
+): { ok: true; claims: TIdentityClaims } | { ok: false; reason: string } {
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'malformed' };
   const [header, payload, signature] = parts as [string, string, string];
@@ -49,9 +53,11 @@ export function verifyIdentityToken(secret: string, token: string, nowSec = Math
   const expected = createHmac('sha256', secret).update(`${header}.${payload}`, 'utf8').digest('base64url');
   if (!safeEqual(expected, signature)) return { ok: false, reason: 'bad signature' };
   const claims = ZClaims.safeParse(b64json(payload));
-  if (!claims.success) return { ok: false, reason: 'claims: sub and exp are required; email, name, traits must be valid' };
+  if (!claims.success)
+    return { ok: false, reason: 'claims: sub and exp are required; email, name, traits must be valid' };
   if (claims.data.exp <= nowSec) return { ok: false, reason: 'expired' };
-  if (claims.data.exp > nowSec + IDENTITY_TOKEN_MAX_LIFETIME_S) return { ok: false, reason: 'exp is more than 31 days ahead' };
+  if (claims.data.exp > nowSec + IDENTITY_TOKEN_MAX_LIFETIME_S)
+    return { ok: false, reason: 'exp is more than 31 days ahead' };
   return { ok: true, claims: claims.data };
 }
 

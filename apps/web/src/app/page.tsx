@@ -9,7 +9,18 @@ export default function HomePage() {
         use; visitors get the reply in the widget, live.
       </p>
       <p>
-        <Link href="/signup" style={{ display: 'inline-block', background: 'var(--accent)', color: '#fff', padding: '0.55rem 1rem', borderRadius: 6, textDecoration: 'none', marginRight: '1rem' }}>
+        <Link
+          href="/signup"
+          style={{
+            display: 'inline-block',
+            background: 'var(--accent)',
+            color: '#fff',
+            padding: '0.55rem 1rem',
+            borderRadius: 6,
+            textDecoration: 'none',
+            marginRight: '1rem',
+          }}
+        >
           Sign up free
         </Link>
         <Link href="/login">Log in</Link> · <Link href="/demo">Try the demo →</Link>

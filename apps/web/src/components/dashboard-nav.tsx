@@ -24,7 +24,11 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
   const isAdmin = role === 'owner' || role === 'admin';
   const link = (href: string, label: string, opts: { soon?: boolean } = {}) => (
     <li key={href}>
-      <Link href={href} className={pathname.startsWith(href) ? 'active' : undefined} aria-current={pathname.startsWith(href) ? 'page' : undefined}>
+      <Link
+        href={href}
+        className={pathname.startsWith(href) ? 'active' : undefined}
+        aria-current={pathname.startsWith(href) ? 'page' : undefined}
+      >
         {label}
         {opts.soon ? <span className="badge soon">soon</span> : null}
       </Link>
@@ -48,7 +52,11 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
       {projects.length > 0 ? (
         <label className="dash-switch">
           <span className="sr-only">Project</span>
-          <select value={projectId} onChange={(e) => router.push(`${base}/p/${e.target.value}/inbox`)} aria-label="Project">
+          <select
+            value={projectId}
+            onChange={(e) => router.push(`${base}/p/${e.target.value}/inbox`)}
+            aria-label="Project"
+          >
             {projects.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}

@@ -17,7 +17,8 @@ export function widgetEmbed(realtimePublicUrl: string, projectKey: string): TWid
   return { loaderUrl: `${realtimeUrl}/widget/loader.js`, realtimeUrl, projectKey };
 }
 
-const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The exact tag a customer pastes before </body>. */
 export function widgetSnippet(embed: TWidgetEmbed): string {

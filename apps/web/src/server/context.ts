@@ -52,7 +52,10 @@ export function getContext(): TWebContext {
     db: createDb(env.DATABASE_URL),
     producer,
     keyRing: parseKeyRing(env.ENCRYPTION_KEY),
-    bridges: createBridgeRegistry({ telegram: { apiRoot: env.TELEGRAM_API_ROOT }, slack: { apiUrl: env.SLACK_API_URL } }),
+    bridges: createBridgeRegistry({
+      telegram: { apiRoot: env.TELEGRAM_API_ROOT },
+      slack: { apiUrl: env.SLACK_API_URL },
+    }),
     mailer: createMailer(env.SMTP_URL, env.MAIL_FROM),
     storage: createStorageFromConfig(env, path.join(repoRoot(), '.data/uploads'), 'web'),
   };

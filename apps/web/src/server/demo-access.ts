@@ -6,7 +6,10 @@ import type { TWebEnv } from '../env';
  * visitors' sessions — on our origin). Outside development it shows only DEMO_PROJECT_KEY, the project `npm start`
  * bootstraps; without one the page does not exist. In development any key may be previewed.
  */
-export function demoProjectKey(env: Pick<TWebEnv, 'NODE_ENV' | 'DEMO_PROJECT_KEY'>, requested: string | undefined): { key: string } | { key: null; reason: 'not_found' | 'no_demo' } {
+export function demoProjectKey(
+  env: Pick<TWebEnv, 'NODE_ENV' | 'DEMO_PROJECT_KEY'>,
+  requested: string | undefined,
+): { key: string } | { key: null; reason: 'not_found' | 'no_demo' } {
   if (env.NODE_ENV === 'development') {
     const key = requested || env.DEMO_PROJECT_KEY;
     return key ? { key } : { key: null, reason: 'no_demo' };

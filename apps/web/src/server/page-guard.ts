@@ -12,7 +12,10 @@ import { roleAtLeast } from './tenancy';
 
 async function cookieHeader(): Promise<string> {
   const jar = await cookies();
-  return jar.getAll().map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join('; ');
+  return jar
+    .getAll()
+    .map((c) => `${c.name}=${encodeURIComponent(c.value)}`)
+    .join('; ');
 }
 
 export async function currentUser(): Promise<TSessionUser | null> {

@@ -9,11 +9,18 @@ export async function hitRateLimit(bucket: string, key: string, limit: number, w
   const { producer, env } = getContext();
   await whenReady(producer.redis);
   const redisKey = `${env.REDIS_PREFIX}:rl:web:${bucket}:${key.toLowerCase().slice(0, 200)}`;
-  const [[, count], [, ttl]] = (await producer.redis.multi().incr(redisKey).ttl(redisKey).exec()) as [[null, number], [null, number]];
+  const [[, count], [, ttl]] = (await producer.redis.multi().incr(redisKey).ttl(redisKey).exec()) as [
+    [null, number],
+    [null, number],
+  ];
   if (ttl < 0) await producer.redis.expire(redisKey, windowSeconds);
   if (count > limit) {
     const wait = ttl > 0 ? ttl : windowSeconds;
-    throw new AppError('rate_limited', `Too many attempts. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, { retryAfterSeconds: wait });
+    throw new AppError(
+      'rate_limited',
+      `Too many attempts. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+      { retryAfterSeconds: wait },
+    );
   }
 }
 
@@ -44,7 +51,10 @@ async function whenReady(redis: ReturnType<typeof getContext>['producer']['redis
  * best effort; the per-email limits (login, reset, resend, magic link) do not depend on the address.
  */
 export function clientIp(headers: Headers): string {
-  const chain = (headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const chain = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const hops = getContext().env.TRUST_PROXY_HOPS;
   const picked = chain[Math.max(0, chain.length - Math.max(1, hops))] ?? headers.get('x-real-ip') ?? 'local';
   return picked.slice(0, 64);

@@ -9,15 +9,30 @@ import { safeEqual } from '@pocketping/core';
  */
 const MAX_STATE_CHARS = 1000;
 
-const mac = (secret: string, purpose: string, payload: string) => createHmac('sha256', secret).update(`${purpose}:${payload}`).digest('base64url');
+const mac = (secret: string, purpose: string, payload: string) =>
+  createHmac('sha256', secret).update(`${purpose}:${payload}`).digest('base64url');
 
-export function signState(secret: string, purpose: string, fields: Record<string, unknown>, ttlSeconds: number, nowMs = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ ...fields, e: Math.floor(nowMs / 1000) + ttlSeconds, n: randomBytes(8).toString('base64url') })).toString('base64url');
+export function signState(
+  secret: string,
+  purpose: string,
+  fields: Record<string, unknown>,
+  ttlSeconds: number,
+  nowMs = Date.now(),
+): string {
+  const payload = Buffer.from(
+    JSON.stringify({ ...fields, e: Math.floor(nowMs / 1000) + ttlSeconds, n: randomBytes(8).toString('base64url') }),
+  ).toString('base64url');
   return `${payload}.${mac(secret, purpose, payload)}`;
 }
 
 /** The fields, if the state is well-formed, signed for this purpose, unexpired and matches `schema`; else null. */
-export function verifyState<T extends z.ZodTypeAny>(secret: string, purpose: string, state: string, schema: T, nowMs = Date.now()): z.infer<T> | null {
+export function verifyState<T extends z.ZodTypeAny>(
+  secret: string,
+  purpose: string,
+  state: string,
+  schema: T,
+  nowMs = Date.now(),
+): z.infer<T> | null {
   if (state.length > MAX_STATE_CHARS) return null;
   const [payload, sig, ...rest] = state.split('.');
   if (!payload || !sig || rest.length > 0 || !safeEqual(sig, mac(secret, purpose, payload))) return null;

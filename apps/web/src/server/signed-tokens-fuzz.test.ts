@@ -16,7 +16,9 @@ const NOW = 1_800_000_000_000;
 const tokenish = fc.oneof(
   hostileString(300),
   oversizeString([1_025, 5_000]),
-  fc.tuple(fc.base64String({ maxLength: 200 }), fc.base64String({ maxLength: 60 })).map(([a, b]) => `${a.replace(/=+$/, '')}.${b.replace(/=+$/, '')}`),
+  fc
+    .tuple(fc.base64String({ maxLength: 200 }), fc.base64String({ maxLength: 60 }))
+    .map(([a, b]) => `${a.replace(/=+$/, '')}.${b.replace(/=+$/, '')}`),
 );
 
 /** `token` with the character at `i` replaced by another one of the same alphabet. */
@@ -36,7 +38,10 @@ describe('signed tokens under hostile input', () => {
         expect(verifyDashboardToken(SECRET, garbage, NOW)).toBeNull();
         const forged = tamper(token, i, c);
         // base64url's last character may carry unused bits: a change there can decode to the same bytes.
-        if (forged !== null && Buffer.from(forged.split('.')[1] ?? '', 'base64url').toString('base64url') !== token.split('.')[1]) {
+        if (
+          forged !== null &&
+          Buffer.from(forged.split('.')[1] ?? '', 'base64url').toString('base64url') !== token.split('.')[1]
+        ) {
           expect(verifyDashboardToken(SECRET, forged, NOW)).toBeNull();
         }
       }),
@@ -45,7 +50,10 @@ describe('signed tokens under hostile input', () => {
   });
 
   it('widget file URL token: garbage is refused, a valid token verifies, a changed one is refused', () => {
-    const signer = createFileUrlSigner(parseKeyRing(generateEncryptionKey()), { baseUrl: 'http://rt.test', ttlSeconds: 60 });
+    const signer = createFileUrlSigner(parseKeyRing(generateEncryptionKey()), {
+      baseUrl: 'http://rt.test',
+      ttlSeconds: 60,
+    });
     const token = signer.sign({ organizationId: 'org_1', conversationId: 'conv_1', attachmentId: 'att_1' }, NOW);
     expect(signer.verify(token, NOW).ok).toBe(true);
     fc.assert(

@@ -11,14 +11,21 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-const adminProbe = orgRoute({ role: 'admin', body: z.object({ n: z.number().int() }) }, async ({ organizationId, role, body }) => ({ organizationId, role, n: body.n }));
+const adminProbe = orgRoute(
+  { role: 'admin', body: z.object({ n: z.number().int() }) },
+  async ({ organizationId, role, body }) => ({ organizationId, role, n: body.n }),
+);
 const meProbe = userRoute({}, async ({ user }) => ({ email: user.email }));
 
 describe('tenancy wrapper', () => {
   it('lets an admin of the organization in and hands the handler the validated body', async () => {
     const owner = await env.createUser();
     const org = await env.createOrg(owner.id);
-    const res = await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 3 }, cookie: await env.sessionCookie(owner.id) });
+    const res = await env.call(adminProbe, {
+      params: { orgId: org.id },
+      body: { n: 3 },
+      cookie: await env.sessionCookie(owner.id),
+    });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ organizationId: org.id, role: 'owner', n: 3 });
   });
@@ -30,10 +37,18 @@ describe('tenancy wrapper', () => {
     await env.createOrg(stranger.id, 'Other');
     const agent = await env.createUser();
     await env.addMember(org.id, agent.id, 'agent');
-    const foreign = await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1 }, cookie: await env.sessionCookie(stranger.id) });
+    const foreign = await env.call(adminProbe, {
+      params: { orgId: org.id },
+      body: { n: 1 },
+      cookie: await env.sessionCookie(stranger.id),
+    });
     expect(foreign.status).toBe(404);
     expect(JSON.stringify(foreign.json)).not.toContain(org.id);
-    const low = await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1 }, cookie: await env.sessionCookie(agent.id) });
+    const low = await env.call(adminProbe, {
+      params: { orgId: org.id },
+      body: { n: 1 },
+      cookie: await env.sessionCookie(agent.id),
+    });
     expect(low.status).toBe(403);
     expect(low.json.error.code).toBe('forbidden');
   });
@@ -43,19 +58,44 @@ describe('tenancy wrapper', () => {
     const org = await env.createOrg(owner.id);
     const cookie = await env.sessionCookie(owner.id);
     expect((await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1 } })).status).toBe(401);
-    expect((await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1 }, cookie: await env.sessionCookie(owner.id, 7) })).status).toBe(401);
-    expect((await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1 }, cookie: 'authjs.session-token=forged' })).status).toBe(401);
+    expect(
+      (
+        await env.call(adminProbe, {
+          params: { orgId: org.id },
+          body: { n: 1 },
+          cookie: await env.sessionCookie(owner.id, 7),
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1 }, cookie: 'authjs.session-token=forged' }))
+        .status,
+    ).toBe(401);
     const unverified = await env.createUser({ verified: false });
     expect((await env.call(meProbe, { cookie: await env.sessionCookie(unverified.id) })).status).toBe(403);
     expect((await env.call(adminProbe, { params: { orgId: org.id }, body: '{nope', cookie })).status).toBe(400);
     const bad = await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 'x' }, cookie });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.issues[0].path).toBe('n');
-    const cross = await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1 }, cookie, headers: { origin: 'https://evil.example' } });
+    const cross = await env.call(adminProbe, {
+      params: { orgId: org.id },
+      body: { n: 1 },
+      cookie,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(cross.status).toBe(403);
-    const form = await env.call(adminProbe, { params: { orgId: org.id }, body: 'n=1', cookie, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await env.call(adminProbe, {
+      params: { orgId: org.id },
+      body: 'n=1',
+      cookie,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(400);
-    const huge = await env.call(adminProbe, { params: { orgId: org.id }, body: { n: 1, pad: 'x'.repeat(70_000) }, cookie });
+    const huge = await env.call(adminProbe, {
+      params: { orgId: org.id },
+      body: { n: 1, pad: 'x'.repeat(70_000) },
+      cookie,
+    });
     expect(huge.status).toBe(413);
   });
 

@@ -81,7 +81,8 @@ function toResponse(result: THandlerResult): Response {
 function assertSameOrigin(req: Request, webPublicUrl: string): void {
   if (req.method === 'GET' || req.method === 'HEAD') return;
   const type = req.headers.get('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('application/json')) throw new AppError('bad_request', 'Send JSON (Content-Type: application/json).');
+  if (!type.toLowerCase().startsWith('application/json'))
+    throw new AppError('bad_request', 'Send JSON (Content-Type: application/json).');
   const origin = req.headers.get('origin');
   if (origin && origin !== new URL(webPublicUrl).origin && origin !== new URL(req.url).origin) {
     throw new AppError('forbidden', 'Cross-site request refused.');
@@ -106,13 +107,19 @@ function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: stri
   const unstorable = findUnstorableString(value);
   if (unstorable !== null) {
     const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
-    throw new AppError('bad_request', `Invalid ${what}: ${unstorable || what} ${message}`, { issues: [{ path: unstorable, message }] });
+    throw new AppError('bad_request', `Invalid ${what}: ${unstorable || what} ${message}`, {
+      issues: [{ path: unstorable, message }],
+    });
   }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new AppError('bad_request', `Invalid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || what} ${i.message}`).join('; ')}`, {
-    issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-  });
+  throw new AppError(
+    'bad_request',
+    `Invalid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || what} ${i.message}`).join('; ')}`,
+    {
+      issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    },
+  );
 }
 
 async function resolveUser(req: Request, app: TWebContext, allowUnverified: boolean): Promise<TSessionUser> {
@@ -135,18 +142,21 @@ export function publicRoute<TBody = undefined, TParams = undefined, TQuery = und
   opts: Omit<TRouteOptions<TBody, TParams, TQuery>, 'allowUnverified'>,
   handler: (ctx: TPublicRouteContext<TBody, TParams, TQuery>) => Promise<THandlerResult>,
 ): TRouteHandler {
-  return tag(async (req, segment) => {
-    try {
-      const app = getContext();
-      assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
-      const params = parseWith(opts.params, await segment.params, 'path');
-      const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
-      const body = parseWith(opts.body, await readJson(req), 'body');
-      return toResponse(await handler({ req, app, body, params, query }));
-    } catch (err) {
-      return errorResponse(err);
-    }
-  }, { kind: 'public' });
+  return tag(
+    async (req, segment) => {
+      try {
+        const app = getContext();
+        assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
+        const params = parseWith(opts.params, await segment.params, 'path');
+        const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
+        const body = parseWith(opts.body, await readJson(req), 'body');
+        return toResponse(await handler({ req, app, body, params, query }));
+      } catch (err) {
+        return errorResponse(err);
+      }
+    },
+    { kind: 'public' },
+  );
 }
 
 /** A route for any signed-in user (no organization in the URL). */
@@ -154,19 +164,22 @@ export function userRoute<TBody = undefined, TParams = undefined, TQuery = undef
   opts: TRouteOptions<TBody, TParams, TQuery>,
   handler: (ctx: TUserRouteContext<TBody, TParams, TQuery>) => Promise<THandlerResult>,
 ): TRouteHandler {
-  return tag(async (req, segment) => {
-    try {
-      const app = getContext();
-      assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
-      const user = await resolveUser(req, app, opts.allowUnverified ?? false);
-      const params = parseWith(opts.params, await segment.params, 'path');
-      const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
-      const body = parseWith(opts.body, await readJson(req), 'body');
-      return toResponse(await handler({ req, app, user, body, params, query }));
-    } catch (err) {
-      return errorResponse(err);
-    }
-  }, { kind: 'user' });
+  return tag(
+    async (req, segment) => {
+      try {
+        const app = getContext();
+        assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
+        const user = await resolveUser(req, app, opts.allowUnverified ?? false);
+        const params = parseWith(opts.params, await segment.params, 'path');
+        const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
+        const body = parseWith(opts.body, await readJson(req), 'body');
+        return toResponse(await handler({ req, app, user, body, params, query }));
+      } catch (err) {
+        return errorResponse(err);
+      }
+    },
+    { kind: 'user' },
+  );
 }
 
 /** A route under /api/app/orgs/[orgId]/…: the caller must be a member with at least `role`. */
@@ -174,26 +187,40 @@ export function orgRoute<TBody = undefined, TParams extends { orgId: string } = 
   opts: TRouteOptions<TBody, TParams, TQuery> & { role: Role },
   handler: (ctx: TOrgRouteContext<TBody, TParams, TQuery>) => Promise<THandlerResult>,
 ): TRouteHandler {
-  return tag(async (req, segment) => {
-    try {
-      const app = getContext();
-      assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
-      const user = await resolveUser(req, app, false);
-      const rawParams = await segment.params;
-      const { orgId } = parseWith(ZOrgParams, rawParams, 'path');
-      const membership = await getMembership(app.db, orgId, user.id);
-      if (!membership) throw new AppError('not_found', 'Not found.');
-      if (!roleAtLeast(membership.role, opts.role)) throw new AppError('forbidden', `This needs the ${opts.role} role or higher.`);
-      const params = opts.params ? parseWith(opts.params, rawParams, 'path') : (rawParams as unknown as TParams);
-      const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
-      const body = parseWith(opts.body, await readJson(req), 'body');
-      return toResponse(
-        await handler({ req, app, user, body, params, query, organizationId: orgId, role: membership.role, membershipId: membership.id }),
-      );
-    } catch (err) {
-      return errorResponse(err);
-    }
-  }, { kind: 'org', role: opts.role });
+  return tag(
+    async (req, segment) => {
+      try {
+        const app = getContext();
+        assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
+        const user = await resolveUser(req, app, false);
+        const rawParams = await segment.params;
+        const { orgId } = parseWith(ZOrgParams, rawParams, 'path');
+        const membership = await getMembership(app.db, orgId, user.id);
+        if (!membership) throw new AppError('not_found', 'Not found.');
+        if (!roleAtLeast(membership.role, opts.role))
+          throw new AppError('forbidden', `This needs the ${opts.role} role or higher.`);
+        const params = opts.params ? parseWith(opts.params, rawParams, 'path') : (rawParams as unknown as TParams);
+        const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
+        const body = parseWith(opts.body, await readJson(req), 'body');
+        return toResponse(
+          await handler({
+            req,
+            app,
+            user,
+            body,
+            params,
+            query,
+            organizationId: orgId,
+            role: membership.role,
+            membershipId: membership.id,
+          }),
+        );
+      } catch (err) {
+        return errorResponse(err);
+      }
+    },
+    { kind: 'org', role: opts.role },
+  );
 }
 
 /** Loads a project of the caller's organization, or 404 (also when it belongs to another organization). */

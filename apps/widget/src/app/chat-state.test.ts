@@ -1,14 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { TMessage } from '@pocketping/protocol';
 import {
-  addPending, confirmPending, countUnread, EMPTY_CHAT, hasGap, highestSeq, mergeMessages, setPendingStatus, switchConversation,
+  addPending,
+  confirmPending,
+  countUnread,
+  EMPTY_CHAT,
+  hasGap,
+  highestSeq,
+  mergeMessages,
+  setPendingStatus,
+  switchConversation,
 } from './chat-state.js';
 import type { TChatState } from './chat-state.js';
 
 function msg(seq: number, over: Partial<TMessage> = {}): TMessage {
   return {
-    id: `m${seq}`, conversationId: 'c1', seq, clientId: null, sender: 'operator', authorName: 'Ann', body: `body ${seq}`,
-    source: 'telegram', createdAt: `2025-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`, editedAt: null, deletedAt: null, attachments: [], ...over,
+    id: `m${seq}`,
+    conversationId: 'c1',
+    seq,
+    clientId: null,
+    sender: 'operator',
+    authorName: 'Ann',
+    body: `body ${seq}`,
+    source: 'telegram',
+    createdAt: `2025-01-01T00:00:${String(seq).padStart(2, '0')}.000Z`,
+    editedAt: null,
+    deletedAt: null,
+    attachments: [],
+    ...over,
   };
 }
 
@@ -106,7 +125,11 @@ describe('pending sends', () => {
   });
 
   it('confirmPending replaces by the request clientId even if the echo lacks it', () => {
-    const s = confirmPending(addPending(inConversation, pending), pending.clientId, msg(1, { sender: 'visitor', clientId: null }));
+    const s = confirmPending(
+      addPending(inConversation, pending),
+      pending.clientId,
+      msg(1, { sender: 'visitor', clientId: null }),
+    );
     expect(s.pending).toEqual([]);
     expect(seqs(s)).toEqual([1]);
   });
@@ -121,7 +144,11 @@ describe('pending sends', () => {
   });
 
   it('the first send adopts the conversation the server created', () => {
-    const s = confirmPending(addPending(EMPTY_CHAT, pending), pending.clientId, msg(1, { conversationId: 'new', clientId: pending.clientId }));
+    const s = confirmPending(
+      addPending(EMPTY_CHAT, pending),
+      pending.clientId,
+      msg(1, { conversationId: 'new', clientId: pending.clientId }),
+    );
     expect(s.conversationId).toBe('new');
     expect(seqs(s)).toEqual([1]);
   });
@@ -140,9 +167,17 @@ describe('switchConversation', () => {
 
 describe('countUnread', () => {
   it('counts non-visitor, non-deleted messages after the last read seq', () => {
-    const s = mergeMessages(inConversation, [
-      msg(1), msg(2, { sender: 'visitor' }), msg(3, { sender: 'ai' }), msg(4, { deletedAt: '2025-01-01T00:00:00.000Z' }), msg(5, { sender: 'system' }),
-    ], 'history');
+    const s = mergeMessages(
+      inConversation,
+      [
+        msg(1),
+        msg(2, { sender: 'visitor' }),
+        msg(3, { sender: 'ai' }),
+        msg(4, { deletedAt: '2025-01-01T00:00:00.000Z' }),
+        msg(5, { sender: 'system' }),
+      ],
+      'history',
+    );
     expect(countUnread(s, 0)).toBe(3);
     expect(countUnread(s, 3)).toBe(1);
     expect(countUnread(s, 5)).toBe(0);

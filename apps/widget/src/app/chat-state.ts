@@ -36,7 +36,12 @@ export function switchConversation(state: TChatState, conversationId: string | n
   if (state.conversationId === conversationId) return state;
   if (state.conversationId === null) {
     const messages = state.messages.filter((m) => m.conversationId === conversationId);
-    return { ...state, conversationId, messages, syncedSeq: messages.length === state.messages.length ? state.syncedSeq : 0 };
+    return {
+      ...state,
+      conversationId,
+      messages,
+      syncedSeq: messages.length === state.messages.length ? state.syncedSeq : 0,
+    };
   }
   return { conversationId, messages: [], pending: state.pending, syncedSeq: 0 };
 }
@@ -47,7 +52,11 @@ export function switchConversation(state: TChatState, conversationId: string | n
  * changed, so subscribers can skip a render. Messages of another conversation are ignored: call
  * switchConversation first.
  */
-export function mergeMessages(state: TChatState, incoming: readonly TMessage[], source: 'history' | 'live'): TChatState {
+export function mergeMessages(
+  state: TChatState,
+  incoming: readonly TMessage[],
+  source: 'history' | 'live',
+): TChatState {
   const conversationId = state.conversationId ?? incoming[0]?.conversationId ?? null;
   const relevant = incoming.filter((m) => m.conversationId === conversationId);
   if (relevant.length === 0) return state;
@@ -75,7 +84,12 @@ export function mergeMessages(state: TChatState, incoming: readonly TMessage[], 
   if (source === 'history') for (const m of relevant) if (m.seq > syncedSeq) syncedSeq = m.seq;
   syncedSeq = advanceContiguous(messages, syncedSeq);
 
-  if (messages === state.messages && pending === state.pending && syncedSeq === state.syncedSeq && conversationId === state.conversationId) {
+  if (
+    messages === state.messages &&
+    pending === state.pending &&
+    syncedSeq === state.syncedSeq &&
+    conversationId === state.conversationId
+  ) {
     return state;
   }
   return { conversationId, messages, pending, syncedSeq };
@@ -91,7 +105,10 @@ export function highestSeq(state: TChatState): number {
   return state.messages[state.messages.length - 1]?.seq ?? 0;
 }
 
-export function addPending(state: TChatState, message: Pick<TPendingMessage, 'clientId' | 'body' | 'createdAt'> & { attachments?: readonly TAttachmentRef[] }): TChatState {
+export function addPending(
+  state: TChatState,
+  message: Pick<TPendingMessage, 'clientId' | 'body' | 'createdAt'> & { attachments?: readonly TAttachmentRef[] },
+): TChatState {
   const entry: TPendingMessage = { attachments: [], ...message, status: 'sending', error: null };
   return { ...state, pending: [...state.pending.filter((p) => p.clientId !== message.clientId), entry] };
 }
@@ -105,7 +122,12 @@ export function markSyncedThrough(state: TChatState, seq: number): TChatState {
   return { ...state, syncedSeq: advanceContiguous(state.messages, seq) };
 }
 
-export function setPendingStatus(state: TChatState, clientId: string, status: TPendingMessage['status'], error: string | null = null): TChatState {
+export function setPendingStatus(
+  state: TChatState,
+  clientId: string,
+  status: TPendingMessage['status'],
+  error: string | null = null,
+): TChatState {
   if (!state.pending.some((p) => p.clientId === clientId)) return state;
   return { ...state, pending: state.pending.map((p) => (p.clientId === clientId ? { ...p, status, error } : p)) };
 }

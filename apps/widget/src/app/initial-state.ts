@@ -6,7 +6,11 @@ import { EMPTY_CHAT } from './chat-state.js';
 import type { TWidgetState } from './widget-state.js';
 
 /** The state before the server has said anything: what this browser remembers, else the defaults. */
-export function initialState(local: { get(key: string): string | null }, keys: ReturnType<typeof storageKeys>, language: TWidgetState['language']): TWidgetState {
+export function initialState(
+  local: { get(key: string): string | null },
+  keys: ReturnType<typeof storageKeys>,
+  language: TWidgetState['language'],
+): TWidgetState {
   const lastRead = Number(local.get(keys.lastRead));
   const idle = { status: 'idle' as const, error: null };
   return {
@@ -24,7 +28,11 @@ export function initialState(local: { get(key: string): string | null }, keys: R
     conversationStatus: 'open',
     isCsatRequested: false,
     hasEmail: local.get(keys.email) === '1',
-    forms: { preChat: local.get(keys.preChat) === '1' ? { status: 'done', error: null } : idle, away: idle, csat: idle },
+    forms: {
+      preChat: local.get(keys.preChat) === '1' ? { status: 'done', error: null } : idle,
+      away: idle,
+      csat: idle,
+    },
     uploads: [],
     notice: null,
     extras: null,

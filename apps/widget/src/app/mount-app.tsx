@@ -20,7 +20,18 @@ import type { TWidgetState } from './widget-state.js';
 const packs: Partial<Record<TLanguage, TStrings>> = { [BUILT_IN.language]: BUILT_IN.strings };
 
 /** Takes over the shadow root the loader prepared, connects, and renders the chat. */
-export function mountApp({ root, config, language, isOpen, focusInput, nonce, notify, identity, events, loadAsset }: TMountOptions): TAppController {
+export function mountApp({
+  root,
+  config,
+  language,
+  isOpen,
+  focusInput,
+  nonce,
+  notify,
+  identity,
+  events,
+  loadAsset,
+}: TMountOptions): TAppController {
   window[LANG_GLOBAL] = (language, strings) => void (packs[language] = strings);
   const loadStrings = async (language: TLanguage): Promise<TStrings> => {
     if (!packs[language]) await loadAsset(`lang-${language}.js`);
@@ -59,7 +70,10 @@ export function mountApp({ root, config, language, isOpen, focusInput, nonce, no
       let inner: TUploadHandle | null = null;
       let isAborted = false;
       const done = loadExtras().then(
-        (x) => (isAborted ? { ok: false as const, error: { code: 'aborted', message: 'Upload cancelled' } } : (inner = x.uploadFile({ ...options, realtimeUrl: config.realtimeUrl })).done),
+        (x) =>
+          isAborted
+            ? { ok: false as const, error: { code: 'aborted', message: 'Upload cancelled' } }
+            : (inner = x.uploadFile({ ...options, realtimeUrl: config.realtimeUrl })).done,
         () => ({ ok: false as const, error: { code: 'network', message: 'Upload failed: network error' } }),
       );
       return {

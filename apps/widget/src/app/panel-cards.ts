@@ -8,7 +8,12 @@ export function panelCards(state: TWidgetState) {
   const gate = wantsPreChat && preChat.mode === 'before' && !hasWritten;
   const preChatCard = wantsPreChat && preChat.mode === 'after' && hasWritten;
   // Not on a closed conversation: the rating is what matters there.
-  const away = !preChatCard && hasWritten && state.conversationStatus === 'open' && state.presence?.status === 'away' && (!state.hasEmail || state.forms.away.status === 'done');
+  const away =
+    !preChatCard &&
+    hasWritten &&
+    state.conversationStatus === 'open' &&
+    state.presence?.status === 'away' &&
+    (!state.hasEmail || state.forms.away.status === 'done');
   const csat = state.isCsatRequested || (state.forms.csat.status === 'done' && state.conversationStatus === 'closed');
   return { gate, preChatCard, away, csat };
 }

@@ -10,7 +10,10 @@ export interface TTypingNotifier {
  * server forgets a typing state after 6 s), and always one `false` at the end — after `idleMs` without input,
  * or at once on stop().
  */
-export function createTypingNotifier(send: (isTyping: boolean) => void, opts: { refreshMs?: number; idleMs?: number } = {}): TTypingNotifier {
+export function createTypingNotifier(
+  send: (isTyping: boolean) => void,
+  opts: { refreshMs?: number; idleMs?: number } = {},
+): TTypingNotifier {
   const refreshMs = opts.refreshMs ?? 3000;
   const idleMs = opts.idleMs ?? 4000;
   let isTyping = false;

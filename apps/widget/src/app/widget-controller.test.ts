@@ -14,8 +14,19 @@ import { DEFAULT_SETTINGS } from '../transport/protocol.js';
 // (The real socket.io path is exercised by the browser tests against the realtime service.)
 function msg(seq: number, over: Partial<TMessage> = {}): TMessage {
   return {
-    id: `m${seq}`, conversationId: 'c1', seq, clientId: null, sender: 'operator', authorName: 'Ann', body: `body ${seq}`,
-    source: 'telegram', createdAt: '2025-01-01T00:00:00.000Z', editedAt: null, deletedAt: null, attachments: [], ...over,
+    id: `m${seq}`,
+    conversationId: 'c1',
+    seq,
+    clientId: null,
+    sender: 'operator',
+    authorName: 'Ann',
+    body: `body ${seq}`,
+    source: 'telegram',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    editedAt: null,
+    deletedAt: null,
+    attachments: [],
+    ...over,
   };
 }
 
@@ -52,7 +63,9 @@ function setup(options: { storedToken?: string; visible?: boolean; deps?: Partia
   let ids = 0;
   const controller = createWidgetController({
     config: { projectKey: 'pk_test_123', realtimeUrl: 'http://rt.test' },
-    store, local, session,
+    store,
+    local,
+    session,
     isPageVisible: () => options.visible ?? true,
     createClientId: () => `client_id_${++ids}`.padEnd(22, 'x'),
     notify: (event, data) => void notified.push([event, data]),
@@ -98,7 +111,22 @@ function setup(options: { storedToken?: string; visible?: boolean; deps?: Partia
   const flush = () => new Promise((r) => setTimeout(r, 0));
   const seqs = () => store.get().chat.messages.map((m) => m.seq);
   const sent = (event: string) => requests.filter((r) => r.event === event).map((r) => r.payload);
-  return { controller, store, local, session, history, sends, requests, sent, notified, server, flush, seqs, auth: () => getAuth(), retries: () => retries };
+  return {
+    controller,
+    store,
+    local,
+    session,
+    history,
+    sends,
+    requests,
+    sent,
+    notified,
+    server,
+    flush,
+    seqs,
+    auth: () => getAuth(),
+    retries: () => retries,
+  };
 }
 
 describe('session and visitor token', () => {
@@ -124,7 +152,11 @@ describe('session and visitor token', () => {
     t.server.connect();
     t.server.session({ settings: { ...DEFAULT_SETTINGS, color: '#000000', position: 'left' } });
     expect(t.store.get().settings.color).toBe('#000000');
-    expect(JSON.parse(t.local.get('pocketping:pk_test_123:appearance') ?? '')).toEqual({ color: '#000000', position: 'left', language: 'auto' });
+    expect(JSON.parse(t.local.get('pocketping:pk_test_123:appearance') ?? '')).toEqual({
+      color: '#000000',
+      position: 'left',
+      language: 'auto',
+    });
   });
 });
 
@@ -206,7 +238,11 @@ describe('sending', () => {
     const [send] = t.sends;
     expect(send!.payload).toEqual({ clientId: expect.stringMatching(/^client_id_1/), body: 'hello\nthere' });
     expect(t.store.get().chat.pending).toMatchObject([{ status: 'sending', body: 'hello\nthere' }]);
-    send!.reply({ ok: true, duplicate: false, message: msg(1, { sender: 'visitor', clientId: send!.payload.clientId, body: 'hello\nthere' }) });
+    send!.reply({
+      ok: true,
+      duplicate: false,
+      message: msg(1, { sender: 'visitor', clientId: send!.payload.clientId, body: 'hello\nthere' }),
+    });
     await t.flush();
     expect(t.store.get().chat.pending).toEqual([]);
     expect(t.seqs()).toEqual([1]);
@@ -222,7 +258,8 @@ describe('sending', () => {
     t.sends[1]!.reply({ ok: false, error: { code: 'timeout', message: 'No answer from the server' } });
     await t.flush();
     expect(t.store.get().chat.pending.map((p) => [p.body, p.status, p.error])).toEqual([
-      ['one', 'failed', 'Too many messages'], ['two', 'failed', 'No answer from the server'],
+      ['one', 'failed', 'Too many messages'],
+      ['two', 'failed', 'No answer from the server'],
     ]);
     const clientId = t.store.get().chat.pending[1]!.clientId;
     t.controller.retry(clientId);
@@ -255,7 +292,11 @@ describe('sending while (re)connecting', () => {
     t.server.session();
     await t.flush();
     expect(t.sends.map((s) => s.payload.body)).toEqual(['first']); // one at a time: the server keeps their order
-    t.sends[0]!.reply({ ok: true, message: msg(1, { sender: 'visitor', clientId: t.sends[0]!.payload.clientId, body: 'first' }), duplicate: false });
+    t.sends[0]!.reply({
+      ok: true,
+      message: msg(1, { sender: 'visitor', clientId: t.sends[0]!.payload.clientId, body: 'first' }),
+      duplicate: false,
+    });
     await t.flush();
     expect(t.sends.map((s) => s.payload.body)).toEqual(['first', 'second']);
   });
@@ -357,7 +398,12 @@ describe('receipts, typing and read', () => {
       expect(t.sent('typingUpdate')).toEqual([{ isTyping: true }, { isTyping: false }]);
       t.controller.onInput('x');
       t.controller.onBlur();
-      expect(t.sent('typingUpdate')).toEqual([{ isTyping: true }, { isTyping: false }, { isTyping: true }, { isTyping: false }]);
+      expect(t.sent('typingUpdate')).toEqual([
+        { isTyping: true },
+        { isTyping: false },
+        { isTyping: true },
+        { isTyping: false },
+      ]);
     } finally {
       vi.useRealTimers();
     }
@@ -388,7 +434,12 @@ describe('receipts, typing and read', () => {
     t.controller.open();
     t.controller.close();
     expect(t.notified).toEqual([
-      ['unread', 0], ['unread', 1], ['message', { sender: 'operator', authorName: 'Ann', body: 'hello there' }], ['open', undefined], ['unread', 0], ['close', undefined],
+      ['unread', 0],
+      ['unread', 1],
+      ['message', { sender: 'operator', authorName: 'Ann', body: 'hello there' }],
+      ['open', undefined],
+      ['unread', 0],
+      ['close', undefined],
     ]);
   });
 });
@@ -409,13 +460,23 @@ describe('history throughSeq', () => {
 describe('identify, trigger and forms', () => {
   it('keeps identify and trigger until the session, then sends them; identify again on reconnect', async () => {
     const t = setup();
-    t.controller.identify({ id: 'u_1', email: 'ann@example.com', name: ' Ann ', hash: 'a'.repeat(64), plan: 'pro', seats: 3, nested: { no: 1 } });
+    t.controller.identify({
+      id: 'u_1',
+      email: 'ann@example.com',
+      name: ' Ann ',
+      hash: 'a'.repeat(64),
+      plan: 'pro',
+      seats: 3,
+      nested: { no: 1 },
+    });
     t.controller.track('checkout.started', { total: 42, items: ['x'] });
     t.controller.track('bad name!');
     expect(t.requests).toEqual([]);
     t.server.connect();
     t.server.session();
-    expect(t.sent('identify')).toEqual([{ id: 'u_1', email: 'ann@example.com', name: 'Ann', hash: 'a'.repeat(64), traits: { plan: 'pro', seats: 3 } }]);
+    expect(t.sent('identify')).toEqual([
+      { id: 'u_1', email: 'ann@example.com', name: 'Ann', hash: 'a'.repeat(64), traits: { plan: 'pro', seats: 3 } },
+    ]);
     expect(t.sent('event')).toEqual([{ name: 'checkout.started', data: { total: 42 } }]);
     t.requests.find((r) => r.event === 'identify')!.reply({ ok: true, verified: true });
     await t.flush();
@@ -470,12 +531,20 @@ describe('identify, trigger and forms', () => {
 
 describe('attachments', () => {
   function fakeUpload() {
-    const calls: { name: string; progress: (f: number) => void; resolve: (r: Awaited<TUploadHandle['done']>) => void; aborted: boolean }[] = [];
+    const calls: {
+      name: string;
+      progress: (f: number) => void;
+      resolve: (r: Awaited<TUploadHandle['done']>) => void;
+      aborted: boolean;
+    }[] = [];
     const upload: TWidgetControllerDeps['upload'] = (o) => {
       const d = deferred<Awaited<TUploadHandle['done']>>();
       const call = { name: o.file.name ?? '', progress: o.onProgress, resolve: d.resolve, aborted: false };
       calls.push(call);
-      return { done: d.promise, abort: () => ((call.aborted = true), d.resolve({ ok: false, error: { code: 'aborted', message: 'x' } })) };
+      return {
+        done: d.promise,
+        abort: () => ((call.aborted = true), d.resolve({ ok: false, error: { code: 'aborted', message: 'x' } })),
+      };
     };
     return { calls, upload };
   }

@@ -13,7 +13,15 @@ import type { TUploadHandle, TUploadOptions } from '../transport/upload-file.js'
 import { pickLanguage } from '../ui/i18n.js';
 import type { TLanguage, TStrings } from '../ui/i18n.js';
 import {
-  addPending, confirmPending, countUnread, hasGap, highestSeq, markSyncedThrough, mergeMessages, setPendingStatus, switchConversation,
+  addPending,
+  confirmPending,
+  countUnread,
+  hasGap,
+  highestSeq,
+  markSyncedThrough,
+  mergeMessages,
+  setPendingStatus,
+  switchConversation,
 } from './chat-state.js';
 import { createClientId as defaultCreateClientId } from './create-client-id.js';
 import type { TStore } from './create-store.js';
@@ -95,7 +103,6 @@ export function normalizeBody(text: string): string | null {
   return body.length > LIMITS.messageBodyMax ? null : body;
 }
 
-
 /** Scalar values with short keys (what ZIdentify.traits and ZCustomEvent.data accept); null when none. */
 function scalars(input: Record<string, unknown> | undefined): TScalars | null {
   const out: TScalars = {};
@@ -147,13 +154,17 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
   let isLoadingExtras = false;
 
   const isConnected = () => !!transport?.isConnected();
-  const request = (event: TSimpleRequest, payload: object) => (transport ? transport.request(event, payload) : Promise.resolve(OFFLINE));
-  const warn = (what: string, error: { code: string; message: string }) => console.warn(`[PocketPing] ${what}: ${error.code} ${error.message}`);
+  const request = (event: TSimpleRequest, payload: object) =>
+    transport ? transport.request(event, payload) : Promise.resolve(OFFLINE);
+  const warn = (what: string, error: { code: string; message: string }) =>
+    console.warn(`[PocketPing] ${what}: ${error.code} ${error.message}`);
   const typing = createTypingNotifier((isTyping) => {
     if (isConnected()) void request('typingUpdate', { isTyping });
   });
-  const setChat = (fn: (chat: TWidgetState['chat']) => TWidgetState['chat']) => store.update((s) => ({ ...s, chat: fn(s.chat) }));
-  const setForm = (form: keyof TWidgetState['forms'], value: TFormState) => set({ forms: { ...get().forms, [form]: value } });
+  const setChat = (fn: (chat: TWidgetState['chat']) => TWidgetState['chat']) =>
+    store.update((s) => ({ ...s, chat: fn(s.chat) }));
+  const setForm = (form: keyof TWidgetState['forms'], value: TFormState) =>
+    set({ forms: { ...get().forms, [form]: value } });
   const setConnection = (phase: TWidgetState['connection']['phase'], error?: string | null, willRetry = false) =>
     set({ connection: { phase, error: error === undefined ? get().connection.error : error, willRetry } });
 
@@ -219,11 +230,14 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
       chat,
       // Their message ends their typing; a new conversation starts with fresh receipts.
       ...(replies.length ? { typing: null } : {}),
-      ...(chat.conversationId !== before.conversationId && before.conversationId ? { receipts: { delivered: 0, read: 0 }, conversationStatus: 'open', isCsatRequested: false } : {}),
+      ...(chat.conversationId !== before.conversationId && before.conversationId
+        ? { receipts: { delivered: 0, read: 0 }, conversationStatus: 'open', isCsatRequested: false }
+        : {}),
     });
     rememberConversation();
     markReadIfSeen();
-    if (source === 'live') for (const m of replies) notify('message', { sender: m.sender, authorName: m.authorName, body: m.body });
+    if (source === 'live')
+      for (const m of replies) notify('message', { sender: m.sender, authorName: m.authorName, body: m.body });
   }
 
   /** Fetches every message after syncedSeq, page by page. Calls made while a sync runs trigger one more pass. */
@@ -258,7 +272,10 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
     const { settings } = event;
     if (event.visitorToken) local.set(keys.visitor, event.visitorToken);
     // The loader draws the launcher and picks the app's language build from this before any connection.
-    local.set(keys.appearance, JSON.stringify({ color: settings.color, position: settings.position, language: settings.language }));
+    local.set(
+      keys.appearance,
+      JSON.stringify({ color: settings.color, position: settings.position, language: settings.language }),
+    );
     const s = get();
     const chat = switchConversation(s.chat, event.conversationId);
     const isSame = chat === s.chat;
@@ -272,7 +289,7 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
     });
     rememberConversation();
     if (!config.language) {
-      const browser = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language];
+      const browser = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
       setLanguage(pickLanguage(settings.language === 'auto' ? [] : [settings.language], browser));
     }
     // The server knows the visitor now: identity, events and messages waiting for a connection go out.
@@ -292,7 +309,9 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
   function flushEvents() {
     while (queuedEvents.length && isConnected()) {
       const event = queuedEvents.shift()!;
-      void request('event', event).then((res) => (res.ok ? undefined : warn(`trigger(${event.name}) refused`, res.error)));
+      void request('event', event).then((res) =>
+        res.ok ? undefined : warn(`trigger(${event.name}) refused`, res.error),
+      );
     }
   }
 
@@ -305,14 +324,17 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
   const waiting: string[] = [];
 
   async function deliver(clientId: string, body: string, attachments: readonly TAttachmentRef[]) {
-    const payload = attachments.length ? { clientId, body, attachmentIds: attachments.map((a) => a.id) } : { clientId, body };
+    const payload = attachments.length
+      ? { clientId, body, attachmentIds: attachments.map((a) => a.id) }
+      : { clientId, body };
     const res = isConnected() && transport ? await transport.sendMessage(payload) : OFFLINE;
     if (destroyed) return;
     if (!res.ok) {
       // Not connected (or dropped mid-flight) but a connection is coming: wait for it instead of failing. The same
       // clientId makes the resend safe even if the first attempt did reach the server.
       const { phase, willRetry } = get().connection;
-      if (!isConnected() && (phase === 'connecting' || phase === 'reconnecting' || willRetry)) return void waiting.push(clientId);
+      if (!isConnected() && (phase === 'connecting' || phase === 'reconnecting' || willRetry))
+        return void waiting.push(clientId);
       return setChat((c) => setPendingStatus(c, clientId, 'failed', res.error.message));
     }
     setChat((c) => confirmPending(c, clientId, res.message));
@@ -343,7 +365,11 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
   const patchUpload = (id: string, patch: Partial<TWidgetState['uploads'][number]>) =>
     set({ uploads: get().uploads.map((u) => (u.id === id ? { ...u, ...patch } : u)) });
 
-  async function submitForm(form: keyof TWidgetState['forms'], event: TSimpleRequest, payload: object): Promise<boolean> {
+  async function submitForm(
+    form: keyof TWidgetState['forms'],
+    event: TSimpleRequest,
+    payload: object,
+  ): Promise<boolean> {
     setForm(form, { status: 'sending', error: null });
     const res = await request(event, payload);
     if (!destroyed) setForm(form, res.ok ? DONE : { status: 'idle', error: res.error.message });
@@ -377,12 +403,15 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
             typing.stop();
             set({ typing: null });
             // 'io server disconnect' (kicked by the server) is the case where the client will not reconnect by itself.
-            if (reason !== 'io client disconnect') setConnection(willReconnect ? 'reconnecting' : 'disconnected', undefined, willReconnect);
+            if (reason !== 'io client disconnect')
+              setConnection(willReconnect ? 'reconnecting' : 'disconnected', undefined, willReconnect);
           },
           onConnectError(message, willRetry) {
             setConnection('error', message, willRetry);
             // A final refusal: what waited for the connection fails, with Retry (which reconnects).
-            if (!willRetry) for (const clientId of waiting.splice(0)) setChat((c) => setPendingStatus(c, clientId, 'failed', message));
+            if (!willRetry)
+              for (const clientId of waiting.splice(0))
+                setChat((c) => setPendingStatus(c, clientId, 'failed', message));
           },
           onSession,
           onMessage(message) {
@@ -426,7 +455,16 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
       if (!body && !attachments.length) return false;
       typing.stop();
       const clientId = (deps.createClientId ?? defaultCreateClientId)();
-      set({ uploads: [], notice: null, chat: addPending(state.chat, { clientId, body, createdAt: (deps.now?.() ?? new Date()).toISOString(), attachments }) });
+      set({
+        uploads: [],
+        notice: null,
+        chat: addPending(state.chat, {
+          clientId,
+          body,
+          createdAt: (deps.now?.() ?? new Date()).toISOString(),
+          attachments,
+        }),
+      });
       void deliver(clientId, body, attachments);
       return true;
     },
@@ -457,8 +495,18 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
           continue;
         }
         const id = `u${++uploadIds}`;
-        set({ uploads: [...get().uploads, { id, name: file.name, size: file.size, progress: 0, status: 'uploading', error: null, attachment: null }] });
-        const handle = upload({ projectKey: config.projectKey, visitorToken: visitorToken(), file, onProgress: (progress) => patchUpload(id, { progress }) });
+        set({
+          uploads: [
+            ...get().uploads,
+            { id, name: file.name, size: file.size, progress: 0, status: 'uploading', error: null, attachment: null },
+          ],
+        });
+        const handle = upload({
+          projectKey: config.projectKey,
+          visitorToken: visitorToken(),
+          file,
+          onProgress: (progress) => patchUpload(id, { progress }),
+        });
         uploads.set(id, handle);
         void handle.done.then((res) => {
           uploads.delete(id);
@@ -481,7 +529,8 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
     },
 
     track(name, data) {
-      if (typeof name !== 'string' || !/^[\w.:-]{1,100}$/.test(name)) return console.error('[PocketPing] trigger() needs a name of letters, digits, _ . : -');
+      if (typeof name !== 'string' || !/^[\w.:-]{1,100}$/.test(name))
+        return console.error('[PocketPing] trigger() needs a name of letters, digits, _ . : -');
       const fields = scalars(data);
       queuedEvents.push(fields ? { name, data: fields } : { name });
       if (queuedEvents.length > MAX_QUEUED_EVENTS) queuedEvents.shift();

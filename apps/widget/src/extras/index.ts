@@ -11,4 +11,12 @@ import { ES_FORMS } from '../lang/es.js';
 import { FR_FORMS } from '../lang/fr.js';
 import { EXTRAS_GLOBAL } from './contract.js';
 
-window[EXTRAS_GLOBAL] = { PreChatForm, AwayForm, CsatPrompt, UploadList, uploadFile, strings: { en: EN_FORMS, fr: FR_FORMS, de: DE_FORMS, es: ES_FORMS }, css: FORMS_CSS };
+window[EXTRAS_GLOBAL] = {
+  PreChatForm,
+  AwayForm,
+  CsatPrompt,
+  UploadList,
+  uploadFile,
+  strings: { en: EN_FORMS, fr: FR_FORMS, de: DE_FORMS, es: ES_FORMS },
+  css: FORMS_CSS,
+};

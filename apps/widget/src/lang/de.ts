@@ -27,7 +27,10 @@ export const DE: TStrings = {
   yesterday: 'Gestern',
   online: 'Online',
   away: 'Abwesend',
-  repliesIn: (m) => (m < 60 ? `Antwortet in etwa ${m} Minute${m === 1 ? '' : 'n'}` : `Antwortet in etwa ${Math.round(m / 60)} Stunde${Math.round(m / 60) === 1 ? '' : 'n'}`),
+  repliesIn: (m) =>
+    m < 60
+      ? `Antwortet in etwa ${m} Minute${m === 1 ? '' : 'n'}`
+      : `Antwortet in etwa ${Math.round(m / 60)} Stunde${Math.round(m / 60) === 1 ? '' : 'n'}`,
   typing: (name) => `${name} schreibt…`,
   connecting: 'Verbinden…',
   connected: 'Verbunden',

@@ -25,7 +25,10 @@ export const EN = {
   yesterday: 'Yesterday',
   online: 'Online',
   away: 'Away',
-  repliesIn: (m: number) => (m < 60 ? `Replies in about ${m} minute${m === 1 ? '' : 's'}` : `Replies in about ${Math.round(m / 60)} hour${Math.round(m / 60) === 1 ? '' : 's'}`),
+  repliesIn: (m: number) =>
+    m < 60
+      ? `Replies in about ${m} minute${m === 1 ? '' : 's'}`
+      : `Replies in about ${Math.round(m / 60)} hour${Math.round(m / 60) === 1 ? '' : 's'}`,
   typing: (name: string) => `${name} is typing…`,
   connecting: 'Connecting…',
   connected: 'Connected',

@@ -27,7 +27,10 @@ export const ES: TStrings = {
   yesterday: 'Ayer',
   online: 'En línea',
   away: 'Ausente',
-  repliesIn: (m) => (m < 60 ? `Responde en unos ${m} minuto${m === 1 ? '' : 's'}` : `Responde en unas ${Math.round(m / 60)} hora${Math.round(m / 60) === 1 ? '' : 's'}`),
+  repliesIn: (m) =>
+    m < 60
+      ? `Responde en unos ${m} minuto${m === 1 ? '' : 's'}`
+      : `Responde en unas ${Math.round(m / 60)} hora${Math.round(m / 60) === 1 ? '' : 's'}`,
   typing: (name) => `${name} está escribiendo…`,
   connecting: 'Conectando…',
   connected: 'Conectado',

@@ -27,7 +27,10 @@ export const FR: TStrings = {
   yesterday: 'Hier',
   online: 'En ligne',
   away: 'Absent',
-  repliesIn: (m) => (m < 60 ? `Répond en ${m} minute${m === 1 ? '' : 's'} environ` : `Répond en ${Math.round(m / 60)} heure${Math.round(m / 60) === 1 ? '' : 's'} environ`),
+  repliesIn: (m) =>
+    m < 60
+      ? `Répond en ${m} minute${m === 1 ? '' : 's'} environ`
+      : `Répond en ${Math.round(m / 60)} heure${Math.round(m / 60) === 1 ? '' : 's'} environ`,
   typing: (name) => `${name} écrit…`,
   connecting: 'Connexion…',
   connected: 'Connecté',

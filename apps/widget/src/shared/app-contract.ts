@@ -12,7 +12,10 @@ export type TPublicEvent = 'open' | 'close' | 'message' | 'unread';
  * `PocketPing.identify()` input: the customer's user; keys other than id/email/name/hash/token become traits.
  * `token`: a JWT signed on the customer's server (verifies the fields it carries); `hash`: the id-only HMAC.
  */
-export type TIdentifyInput = { id: string; email?: string; name?: string; hash?: string; token?: string } & Record<string, unknown>;
+export type TIdentifyInput = { id: string; email?: string; name?: string; hash?: string; token?: string } & Record<
+  string,
+  unknown
+>;
 
 export interface TMountOptions {
   /** The open shadow root of `#pocketping-root`; the app replaces what the loader put there. */

@@ -5,7 +5,10 @@ const FALLBACK = { color: '#2563eb', position: 'right' as const };
 
 describe('parseAppearance', () => {
   it('reads a cached appearance', () => {
-    expect(parseAppearance('{"color":"#10b981","position":"left"}', FALLBACK)).toEqual({ color: '#10b981', position: 'left' });
+    expect(parseAppearance('{"color":"#10b981","position":"left"}', FALLBACK)).toEqual({
+      color: '#10b981',
+      position: 'left',
+    });
   });
 
   it('falls back on missing, malformed or hostile values', () => {
@@ -13,7 +16,10 @@ describe('parseAppearance', () => {
     expect(parseAppearance('{', FALLBACK)).toEqual(FALLBACK);
     expect(parseAppearance('"x"', FALLBACK)).toEqual(FALLBACK);
     expect(parseAppearance('{"color":"red;}body{display:none","position":"top"}', FALLBACK)).toEqual(FALLBACK);
-    expect(sanitizeAppearance({ color: '#12345', position: 'left' }, FALLBACK)).toEqual({ color: '#2563eb', position: 'left' });
+    expect(sanitizeAppearance({ color: '#12345', position: 'left' }, FALLBACK)).toEqual({
+      color: '#2563eb',
+      position: 'left',
+    });
   });
 });
 

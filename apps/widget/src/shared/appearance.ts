@@ -18,7 +18,10 @@ export function parseAppearance(raw: string | null, fallback: TAppearance): TApp
 }
 
 /** The colour ends up in CSS, so only a plain #rrggbb value is ever accepted. */
-export function sanitizeAppearance(value: Partial<Record<keyof TAppearance, unknown>>, fallback: TAppearance): TAppearance {
+export function sanitizeAppearance(
+  value: Partial<Record<keyof TAppearance, unknown>>,
+  fallback: TAppearance,
+): TAppearance {
   return {
     color: typeof value.color === 'string' && HEX_COLOR.test(value.color) ? value.color : fallback.color,
     position: value.position === 'left' || value.position === 'right' ? value.position : fallback.position,

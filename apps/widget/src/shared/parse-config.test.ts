@@ -10,10 +10,12 @@ function attrs(values: Record<string, string>) {
 describe('readSnippetAttributes', () => {
   it('reads the project key and the optional realtime url', () => {
     expect(readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh' }))).toEqual({ projectKey: 'pk_abcdefgh' });
-    expect(readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh', 'data-realtime-url': 'https://x.io' })))
-      .toEqual({ projectKey: 'pk_abcdefgh', realtimeUrl: 'https://x.io' });
-    expect(readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh', 'data-realtime-url': ' ' })))
-      .toEqual({ projectKey: 'pk_abcdefgh' });
+    expect(
+      readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh', 'data-realtime-url': 'https://x.io' })),
+    ).toEqual({ projectKey: 'pk_abcdefgh', realtimeUrl: 'https://x.io' });
+    expect(readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh', 'data-realtime-url': ' ' }))).toEqual({
+      projectKey: 'pk_abcdefgh',
+    });
   });
 
   it('returns null without a project key (the init() form)', () => {
@@ -32,12 +34,17 @@ describe('parseWidgetConfig', () => {
     expect(lang(undefined)).toBeUndefined();
     expect(lang('it')).toMatch(/language must be one of en, fr, de, es/);
     expect(lang(42)).toMatch(/language must be/);
-    expect(readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh', 'data-language': 'es' }))).toEqual({ projectKey: 'pk_abcdefgh', language: 'es' });
+    expect(readSnippetAttributes(attrs({ 'data-project-key': 'pk_abcdefgh', 'data-language': 'es' }))).toEqual({
+      projectKey: 'pk_abcdefgh',
+      language: 'es',
+    });
   });
 
   it('defaults the realtime url to the origin of the loader src', () => {
-    expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh' }, SRC))
-      .toEqual({ ok: true, config: { projectKey: 'pk_abcdefgh', realtimeUrl: 'https://rt.example.com' } });
+    expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh' }, SRC)).toEqual({
+      ok: true,
+      config: { projectKey: 'pk_abcdefgh', realtimeUrl: 'https://rt.example.com' },
+    });
   });
 
   it('trims the project key', () => {
@@ -72,9 +79,14 @@ describe('parseWidgetConfig', () => {
   });
 
   it('needs an explicit realtime url when the loader src is unknown', () => {
-    expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh' }, null)).toEqual({ ok: false, error: expect.stringContaining('realtimeUrl') });
-    expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh', realtimeUrl: 'https://x.io' }, null))
-      .toEqual({ ok: true, config: { projectKey: 'pk_abcdefgh', realtimeUrl: 'https://x.io' } });
+    expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh' }, null)).toEqual({
+      ok: false,
+      error: expect.stringContaining('realtimeUrl'),
+    });
+    expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh', realtimeUrl: 'https://x.io' }, null)).toEqual({
+      ok: true,
+      config: { projectKey: 'pk_abcdefgh', realtimeUrl: 'https://x.io' },
+    });
     expect(parseWidgetConfig({ projectKey: 'pk_abcdefgh', realtimeUrl: '/rt' }, null).ok).toBe(false);
   });
 });

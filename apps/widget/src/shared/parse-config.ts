@@ -18,7 +18,9 @@ export interface TAttributeSource {
 }
 
 /** Reads the `data-*` attributes of the snippet. Returns null when the tag carries no project key (init() form). */
-export function readSnippetAttributes(el: TAttributeSource): { projectKey: string; realtimeUrl?: string; language?: string } | null {
+export function readSnippetAttributes(
+  el: TAttributeSource,
+): { projectKey: string; realtimeUrl?: string; language?: string } | null {
   const projectKey = el.getAttribute('data-project-key');
   if (projectKey === null) return null;
   const out: { projectKey: string; realtimeUrl?: string; language?: string } = { projectKey };
@@ -34,11 +36,13 @@ export function readSnippetAttributes(el: TAttributeSource): { projectKey: strin
  * origin and the base a relative `realtimeUrl` is resolved against.
  */
 export function parseWidgetConfig(input: unknown, scriptSrc: string | null): TParseConfigResult {
-  if (typeof input !== 'object' || input === null) return fail('init() expects an object: { projectKey, realtimeUrl? }');
+  if (typeof input !== 'object' || input === null)
+    return fail('init() expects an object: { projectKey, realtimeUrl? }');
   const { projectKey, realtimeUrl, language } = input as Record<string, unknown>;
   // 'fr-CA' and 'FR' mean French; anything else is a mistake worth a clear error.
   const lang = typeof language === 'string' ? (language.toLowerCase().split(/[-_]/)[0] as TLanguage) : undefined;
-  if (language !== undefined && (!lang || !LANGUAGES.includes(lang))) return fail(`language must be one of ${LANGUAGES.join(', ')}`);
+  if (language !== undefined && (!lang || !LANGUAGES.includes(lang)))
+    return fail(`language must be one of ${LANGUAGES.join(', ')}`);
 
   if (typeof projectKey !== 'string') return fail('projectKey is required');
   const key = projectKey.trim();

@@ -1,10 +1,26 @@
 import type {
-  TAttachmentRef, TConversationEvent, TMessage, TPresenceEvent, TReceiptEvent, TSendMessage, TSessionEvent, TTypingEvent, TWidgetAuth,
+  TAttachmentRef,
+  TConversationEvent,
+  TMessage,
+  TPresenceEvent,
+  TReceiptEvent,
+  TSendMessage,
+  TSessionEvent,
+  TTypingEvent,
+  TWidgetAuth,
 } from '@pocketping/protocol';
 import { createMiniSocket } from './mini-socket.js';
 import type { TConnectError, TWebSocketCtor } from './mini-socket.js';
 import {
-  parseAck, parseConversation, parseMessage, parsePresence, parseReceipt, parseSessionEvent, parseTyping, pickHistoryAck, pickOkAck,
+  parseAck,
+  parseConversation,
+  parseMessage,
+  parsePresence,
+  parseReceipt,
+  parseSessionEvent,
+  parseTyping,
+  pickHistoryAck,
+  pickOkAck,
   pickSendAck,
 } from './parse-payloads.js';
 import type { TTransportResult } from './parse-payloads.js';
@@ -30,7 +46,10 @@ export type TSimpleRequest = 'typingUpdate' | 'read' | 'identify' | 'event' | 'p
 
 export interface TWidgetTransport {
   sendMessage(payload: TSendMessage): Promise<TTransportResult<{ message: TMessage; duplicate: boolean }>>;
-  requestHistory(afterSeq: number, limit: number): Promise<TTransportResult<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number }>>;
+  requestHistory(
+    afterSeq: number,
+    limit: number,
+  ): Promise<TTransportResult<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number }>>;
   request(event: TSimpleRequest, payload: object): Promise<TTransportResult<{ verified?: boolean }>>;
   isConnected(): boolean;
   /** Connects again after the server refused us (a final refusal is not retried by itself). */
@@ -51,7 +70,13 @@ export type TConnectTransport = (options: Omit<TConnectOptions, 'realtimeUrl'>) 
 
 export type { TAttachmentRef };
 
-export function connectWidgetSocket({ realtimeUrl, getAuth, handlers, ackTimeoutMs, WebSocket }: TConnectOptions): TWidgetTransport {
+export function connectWidgetSocket({
+  realtimeUrl,
+  getAuth,
+  handlers,
+  ackTimeoutMs,
+  WebSocket,
+}: TConnectOptions): TWidgetTransport {
   const target = resolveSocketTarget(realtimeUrl);
   const socket = createMiniSocket({
     url: new URL(target.url).origin,
@@ -68,7 +93,9 @@ export function connectWidgetSocket({ realtimeUrl, getAuth, handlers, ackTimeout
     hasConnected = true;
   });
   socket.on('disconnect', (reason) => handlers.onDisconnect(String(reason), socket.active));
-  socket.on('connect_error', (err) => handlers.onConnectError((err as TConnectError).message || 'connection failed', socket.active));
+  socket.on('connect_error', (err) =>
+    handlers.onConnectError((err as TConnectError).message || 'connection failed', socket.active),
+  );
 
   /** Every server → widget event goes through its shape check; a malformed one is dropped with a warning. */
   function listen<T>(event: string, parse: (raw: unknown) => T | null, handle: (value: T) => void) {
@@ -85,7 +112,11 @@ export function connectWidgetSocket({ realtimeUrl, getAuth, handlers, ackTimeout
   listen(WidgetEvents.conversation, parseConversation, handlers.onConversation);
   listen(WidgetEvents.presence, parsePresence, handlers.onPresence);
 
-  async function call<T>(event: string, payload: unknown, pick: (ack: Record<string, unknown>) => T | null): Promise<TTransportResult<T>> {
+  async function call<T>(
+    event: string,
+    payload: unknown,
+    pick: (ack: Record<string, unknown>) => T | null,
+  ): Promise<TTransportResult<T>> {
     try {
       return parseAck(await socket.emitWithAck(event, payload, ackTimeoutMs), pick);
     } catch {

@@ -4,7 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type Server as THttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket as TServerSocket } from 'socket.io';
-import { createMiniSocket, decodePacket, encodePacket, type TConnectError, type TMiniSocket, type TWebSocketCtor, type TWebSocketLike } from './mini-socket.js';
+import {
+  createMiniSocket,
+  decodePacket,
+  encodePacket,
+  type TConnectError,
+  type TMiniSocket,
+  type TWebSocketCtor,
+  type TWebSocketLike,
+} from './mini-socket.js';
 
 // Node 20 has no global WebSocket; `ws` (a root devDependency, socket.io's own transport) has the browser API.
 // The specifier is a variable so tsc does not look for its (absent) type declarations.
@@ -51,7 +59,12 @@ async function until<T>(fn: () => T, what: string, timeoutMs = 5000): Promise<No
 describe('packet codec', () => {
   it('round-trips namespace, ack id and payload, and rejects garbage', () => {
     expect(encodePacket(2, '/widget', 12, ['m', { a: 1 }])).toBe('2/widget,12["m",{"a":1}]');
-    expect(decodePacket('2/widget,12["m",{"a":1}]')).toEqual({ type: 2, nsp: '/widget', id: 12, data: ['m', { a: 1 }] });
+    expect(decodePacket('2/widget,12["m",{"a":1}]')).toEqual({
+      type: 2,
+      nsp: '/widget',
+      id: 12,
+      data: ['m', { a: 1 }],
+    });
     expect(decodePacket('3/widget,7[{"ok":true}]')).toEqual({ type: 3, nsp: '/widget', id: 7, data: [{ ok: true }] });
     expect(decodePacket('1/widget,')).toEqual({ type: 1, nsp: '/widget', id: null, data: undefined });
     expect(decodePacket('2["x"]')).toEqual({ type: 2, nsp: '/', id: null, data: ['x'] });
@@ -68,20 +81,29 @@ describe('mini socket against socket.io 4.8.4', () => {
 
   async function start(opts: { pingInterval?: number; pingTimeout?: number } = {}) {
     http = createServer();
-    io = new Server(http, { pingInterval: opts.pingInterval ?? 25_000, pingTimeout: opts.pingTimeout ?? 20_000, serveClient: false });
+    io = new Server(http, {
+      pingInterval: opts.pingInterval ?? 25_000,
+      pingTimeout: opts.pingTimeout ?? 20_000,
+      serveClient: false,
+    });
     serverSockets = [];
     const widget = io.of('/widget');
     widget.use((socket, next) => {
       const auth = socket.handshake.auth as { projectKey?: string };
-      if (auth.projectKey === 'pk_busy' && (auth as { attempt?: number }).attempt === 1) return next(Object.assign(new Error('Too many connections'), { data: { code: 'rate_limited' } }));
+      if (auth.projectKey === 'pk_busy' && (auth as { attempt?: number }).attempt === 1)
+        return next(Object.assign(new Error('Too many connections'), { data: { code: 'rate_limited' } }));
       if (auth.projectKey === 'pk_busy') return next();
-      if (auth.projectKey === 'pk_refused') return next(Object.assign(new Error('Origin x is not allowed'), { data: { code: 'forbidden' } }));
-      if (auth.projectKey !== 'pk_good_key') return next(Object.assign(new Error('Unknown project key'), { data: { code: 'unauthorized' } }));
+      if (auth.projectKey === 'pk_refused')
+        return next(Object.assign(new Error('Origin x is not allowed'), { data: { code: 'forbidden' } }));
+      if (auth.projectKey !== 'pk_good_key')
+        return next(Object.assign(new Error('Unknown project key'), { data: { code: 'unauthorized' } }));
       next();
     });
     widget.on('connection', (socket) => {
       serverSockets.push(socket);
-      socket.on('echo', (payload: unknown, ack: (r: unknown) => void) => ack({ ok: true, payload, auth: socket.handshake.auth }));
+      socket.on('echo', (payload: unknown, ack: (r: unknown) => void) =>
+        ack({ ok: true, payload, auth: socket.handshake.auth }),
+      );
       socket.on('note', (payload: unknown) => socket.emit('noted', payload));
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -101,12 +123,18 @@ describe('mini socket against socket.io 4.8.4', () => {
     const events: string[] = [];
     const errors: TConnectError[] = [];
     const socket = createMiniSocket({
-      url, namespace: '/widget', WebSocket: NodeWebSocket, reconnectionDelay: 50, reconnectionDelayMax: 200,
+      url,
+      namespace: '/widget',
+      WebSocket: NodeWebSocket,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
       auth: () => ({ projectKey, attempt: ++n }),
       ...extra,
     });
     socket.on('connect', () => events.push('connect'));
-    socket.on('disconnect', (reason, willReconnect) => events.push(`disconnect:${String(reason)}:${String(willReconnect)}`));
+    socket.on('disconnect', (reason, willReconnect) =>
+      events.push(`disconnect:${String(reason)}:${String(willReconnect)}`),
+    );
     socket.on('connect_error', (err) => errors.push(err as TConnectError));
     client = socket;
     socket.connect();
@@ -120,7 +148,11 @@ describe('mini socket against socket.io 4.8.4', () => {
     expect(events).toEqual(['connect']);
 
     // client → server with ack; the server saw the auth payload
-    expect(await socket.emitWithAck('echo', { x: 'é"\\n' }, 2000)).toEqual({ ok: true, payload: { x: 'é"\\n' }, auth: { projectKey: 'pk_good_key', attempt: 1 } });
+    expect(await socket.emitWithAck('echo', { x: 'é"\\n' }, 2000)).toEqual({
+      ok: true,
+      payload: { x: 'é"\\n' },
+      auth: { projectKey: 'pk_good_key', attempt: 1 },
+    });
     // client → server without ack, server → client event
     const noted: unknown[] = [];
     socket.on('noted', (p) => noted.push(p));

@@ -122,7 +122,10 @@ export function createMiniSocket(options: TMiniSocketOptions): TMiniSocket {
   const wsUrl = `${options.url.replace(/^http/, 'ws')}${(options.path ?? '/socket.io').replace(/\/?$/, '/')}?EIO=4&transport=websocket`;
 
   const listeners = new Map<string, TListener[]>();
-  const acks = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  const acks = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   let ws: TWebSocketLike | null = null;
   let connected = false;
   let active = false;
@@ -236,8 +239,14 @@ export function createMiniSocket(options: TMiniSocketOptions): TMiniSocket {
       attempts = 0;
       fire('connect', []);
     } else if (p.type === SIO_CONNECT_ERROR) {
-      const body = (typeof p.data === 'object' && p.data !== null ? p.data : {}) as { message?: unknown; data?: unknown };
-      const err: TConnectError = { message: typeof body.message === 'string' ? body.message : 'connection refused', data: body.data };
+      const body = (typeof p.data === 'object' && p.data !== null ? p.data : {}) as {
+        message?: unknown;
+        data?: unknown;
+      };
+      const err: TConnectError = {
+        message: typeof body.message === 'string' ? body.message : 'connection refused',
+        data: body.data,
+      };
       const code = (body.data as { code?: unknown } | undefined)?.code;
       const willRetry = typeof code === 'string' && TRANSIENT_CODES.includes(code);
       if (!willRetry) active = false;
@@ -281,7 +290,10 @@ export function createMiniSocket(options: TMiniSocketOptions): TMiniSocket {
       listeners.set(event, [...(listeners.get(event) ?? []), fn]);
     },
     off(event, fn) {
-      listeners.set(event, (listeners.get(event) ?? []).filter((l) => l !== fn));
+      listeners.set(
+        event,
+        (listeners.get(event) ?? []).filter((l) => l !== fn),
+      );
     },
     emit(event, ...args) {
       return connected && write(EIO_MESSAGE + encodePacket(SIO_EVENT, namespace, null, [event, ...args]));

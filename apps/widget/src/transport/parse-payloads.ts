@@ -2,14 +2,23 @@
 // payload must not break rendering: each check is small and hand-written, and drops what it does not recognise.
 // Written compactly on purpose: this is part of the size-budgeted app.js.
 import type {
-  TAttachmentRef, TConversationEvent, TMessage, TPreChatConfig, TPresenceEvent, TReceiptEvent, TSenderKind, TSessionEvent,
-  TTypingEvent, TWidgetSettings,
+  TAttachmentRef,
+  TConversationEvent,
+  TMessage,
+  TPreChatConfig,
+  TPresenceEvent,
+  TReceiptEvent,
+  TSenderKind,
+  TSessionEvent,
+  TTypingEvent,
+  TWidgetSettings,
 } from '@pocketping/protocol';
 import { sanitizeAppearance } from '../shared/appearance.js';
 import { DEFAULT_SETTINGS } from './protocol.js';
 
 export type TTransportErrorCode = string;
-export type TTransportResult<T> = ({ ok: true } & T) | { ok: false; error: { code: TTransportErrorCode; message: string } };
+export type TTransportResult<T> =
+  ({ ok: true } & T) | { ok: false; error: { code: TTransportErrorCode; message: string } };
 
 type TRecord = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- every field is checked before use
 
@@ -18,7 +27,8 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 /** A non-negative integer (seq, size, watermark). */
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 /** `v` when it is one of `options`, else undefined. */
-const oneOf = <T extends string>(v: unknown, options: readonly T[]): T | undefined => (options.includes(v as T) ? (v as T) : undefined);
+const oneOf = <T extends string>(v: unknown, options: readonly T[]): T | undefined =>
+  options.includes(v as T) ? (v as T) : undefined;
 /** string | null, with undefined (absent) read as null; `false` when it is anything else. */
 const nullable = (v: unknown): string | null | false => (v == null ? null : isStr(v) ? v : false);
 
@@ -32,15 +42,32 @@ export function parseMessage(payload: unknown): TMessage | null {
   const sender = oneOf(m.sender, SENDERS);
   const [clientId, authorName, editedAt, deletedAt] = [m.clientId, m.authorName, m.editedAt, m.deletedAt].map(nullable);
   if (
-    !isStr(m.id) || !isStr(m.conversationId) || !isCount(m.seq) || !m.seq || !sender || !isStr(m.body) ||
-    clientId === false || authorName === false || editedAt === false || deletedAt === false ||
+    !isStr(m.id) ||
+    !isStr(m.conversationId) ||
+    !isCount(m.seq) ||
+    !m.seq ||
+    !sender ||
+    !isStr(m.body) ||
+    clientId === false ||
+    authorName === false ||
+    editedAt === false ||
+    deletedAt === false ||
     (m.attachments !== undefined && !Array.isArray(m.attachments))
   ) {
     return null;
   }
   return {
-    id: m.id, conversationId: m.conversationId, seq: m.seq, clientId: clientId ?? null, sender, authorName: authorName ?? null, body: m.body,
-    source: isStr(m.source) ? m.source : '', createdAt: isStr(m.createdAt) ? m.createdAt : '', editedAt: editedAt ?? null, deletedAt: deletedAt ?? null,
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    clientId: clientId ?? null,
+    sender,
+    authorName: authorName ?? null,
+    body: m.body,
+    source: isStr(m.source) ? m.source : '',
+    createdAt: isStr(m.createdAt) ? m.createdAt : '',
+    editedAt: editedAt ?? null,
+    deletedAt: deletedAt ?? null,
     attachments: parseAttachments(m.attachments),
   };
 }
@@ -50,7 +77,13 @@ export function parseAttachments(raw: unknown): TAttachmentRef[] {
   const out: TAttachmentRef[] = [];
   for (const a of Array.isArray(raw) ? raw.slice(0, 10) : []) {
     if (isRecord(a) && isStr(a.id) && isStr(a.name) && isStr(a.contentType) && isCount(a.size)) {
-      out.push({ id: a.id, name: a.name.slice(0, 200), contentType: a.contentType.slice(0, 100), size: a.size, url: isStr(a.url) ? a.url : null });
+      out.push({
+        id: a.id,
+        name: a.name.slice(0, 200),
+        contentType: a.contentType.slice(0, 100),
+        size: a.size,
+        url: isStr(a.url) ? a.url : null,
+      });
     }
   }
   return out;
@@ -58,22 +91,36 @@ export function parseAttachments(raw: unknown): TAttachmentRef[] {
 
 export function parseTyping(r: unknown): TTypingEvent | null {
   const sender = isRecord(r) && typeof r.isTyping === 'boolean' && oneOf(r.sender, ['operator', 'ai'] as const);
-  return sender ? { sender, isTyping: (r as TRecord).isTyping, authorName: isStr((r as TRecord).authorName) ? (r as TRecord).authorName.slice(0, 120) : null } : null;
+  return sender
+    ? {
+        sender,
+        isTyping: (r as TRecord).isTyping,
+        authorName: isStr((r as TRecord).authorName) ? (r as TRecord).authorName.slice(0, 120) : null,
+      }
+    : null;
 }
 
 export function parseReceipt(r: unknown): TReceiptEvent | null {
-  const kind = isRecord(r) && isStr(r.conversationId) && isCount(r.seq) && oneOf(r.kind, ['delivered', 'read'] as const);
+  const kind =
+    isRecord(r) && isStr(r.conversationId) && isCount(r.seq) && oneOf(r.kind, ['delivered', 'read'] as const);
   return kind ? { conversationId: (r as TRecord).conversationId, kind, seq: (r as TRecord).seq } : null;
 }
 
 export function parseConversation(r: unknown): TConversationEvent | null {
   const status = isRecord(r) && isStr(r.conversationId) && oneOf(r.status, ['open', 'closed'] as const);
-  return status ? { conversationId: (r as TRecord).conversationId, status, csatRequested: (r as TRecord).csatRequested === true } : null;
+  return status
+    ? { conversationId: (r as TRecord).conversationId, status, csatRequested: (r as TRecord).csatRequested === true }
+    : null;
 }
 
 export function parsePresence(r: unknown): TPresenceEvent | null {
   const status = isRecord(r) && oneOf(r.status, ['online', 'away'] as const);
-  return status ? { status, replyTimeMinutes: isCount((r as TRecord).replyTimeMinutes) && (r as TRecord).replyTimeMinutes || null } : null;
+  return status
+    ? {
+        status,
+        replyTimeMinutes: (isCount((r as TRecord).replyTimeMinutes) && (r as TRecord).replyTimeMinutes) || null,
+      }
+    : null;
 }
 
 /**
@@ -81,7 +128,13 @@ export function parsePresence(r: unknown): TPresenceEvent | null {
  * pre-chat-form.tsx, part of extras.js): app.js only needs to know whether and when to show it.
  */
 function parsePreChat(r: TRecord): TPreChatConfig {
-  return { enabled: r.enabled === true, mode: r.mode === 'after' ? 'after' : 'before', emailRequired: r.emailRequired !== false, askName: r.askName !== false, fields: Array.isArray(r.fields) ? r.fields : [] };
+  return {
+    enabled: r.enabled === true,
+    mode: r.mode === 'after' ? 'after' : 'before',
+    emailRequired: r.emailRequired !== false,
+    askName: r.askName !== false,
+    fields: Array.isArray(r.fields) ? r.fields : [],
+  };
 }
 
 export function parseSettings(payload: unknown): TWidgetSettings {
@@ -96,7 +149,8 @@ export function parseSettings(payload: unknown): TWidgetSettings {
   if (isRecord(s.preChat)) settings.preChat = parsePreChat(s.preChat);
   if (typeof s.csatEnabled === 'boolean') settings.csatEnabled = s.csatEnabled;
   // Only an absolute http(s) URL may become an <img src>.
-  if (isStr(s.avatarUrl) && s.avatarUrl.length <= 2000 && /^https?:\/\//i.test(s.avatarUrl)) settings.avatarUrl = s.avatarUrl;
+  if (isStr(s.avatarUrl) && s.avatarUrl.length <= 2000 && /^https?:\/\//i.test(s.avatarUrl))
+    settings.avatarUrl = s.avatarUrl;
   if (isCount(s.replyTimeMinutes) && s.replyTimeMinutes) settings.replyTimeMinutes = s.replyTimeMinutes;
   const identityMode = oneOf(s.identityMode, ['off', 'optional', 'enforce'] as const);
   if (identityMode) settings.identityMode = identityMode;
@@ -125,11 +179,15 @@ export function parseSessionEvent(p: unknown): TSessionEvent | null {
 export function parseAck<T>(raw: unknown, pick: (ack: TRecord) => T | null): TTransportResult<T> {
   const value = isRecord(raw) && raw.ok === true ? pick(raw) : null;
   if (value) return { ok: true, ...value };
-  if (!isRecord(raw) || raw.ok !== false) return { ok: false, error: { code: 'bad_response', message: 'Unexpected answer from the server' } };
+  if (!isRecord(raw) || raw.ok !== false)
+    return { ok: false, error: { code: 'bad_response', message: 'Unexpected answer from the server' } };
   const error = isRecord(raw.error) ? raw.error : {};
   return {
     ok: false,
-    error: { code: isStr(error.code) ? error.code : 'internal', message: isStr(error.message) && error.message ? error.message : 'The server refused the request' },
+    error: {
+      code: isStr(error.code) ? error.code : 'internal',
+      message: isStr(error.message) && error.message ? error.message : 'The server refused the request',
+    },
   };
 }
 
@@ -141,7 +199,11 @@ export function pickSendAck(ack: TRecord): { message: TMessage; duplicate: boole
 export function pickHistoryAck(ack: TRecord): { messages: TMessage[]; hasMore: boolean; throughSeq?: number } | null {
   if (!Array.isArray(ack.messages)) return null;
   const messages = ack.messages.map(parseMessage).filter((m): m is TMessage => m !== null);
-  return { messages, hasMore: ack.hasMore === true, ...(isCount(ack.throughSeq) ? { throughSeq: ack.throughSeq } : {}) };
+  return {
+    messages,
+    hasMore: ack.hasMore === true,
+    ...(isCount(ack.throughSeq) ? { throughSeq: ack.throughSeq } : {}),
+  };
 }
 
 /** Acks that carry nothing but ok (typing, read, event, prechat, csat); identify adds `verified`. */

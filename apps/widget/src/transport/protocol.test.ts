@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as protocol from '@pocketping/protocol';
 import {
-  DEFAULT_SETTINGS, LIMITS, PROJECT_KEY_MAX, UPLOAD_MAX_BYTES, PROJECT_KEY_MIN, VISITOR_TOKEN_MAX, VISITOR_TOKEN_MIN, WIDGET_NAMESPACE, WIDGET_BOOT_PATH,
+  DEFAULT_SETTINGS,
+  LIMITS,
+  PROJECT_KEY_MAX,
+  UPLOAD_MAX_BYTES,
+  PROJECT_KEY_MIN,
+  VISITOR_TOKEN_MAX,
+  VISITOR_TOKEN_MIN,
+  WIDGET_NAMESPACE,
+  WIDGET_BOOT_PATH,
   WidgetEvents,
 } from './protocol.js';
 
@@ -19,7 +27,8 @@ describe('protocol mirror', () => {
   });
 
   it('uses the ZWidgetAuth bounds', () => {
-    const auth = (projectKey: string, visitorToken?: string) => protocol.ZWidgetAuth.safeParse({ projectKey, visitorToken }).success;
+    const auth = (projectKey: string, visitorToken?: string) =>
+      protocol.ZWidgetAuth.safeParse({ projectKey, visitorToken }).success;
     expect(auth('k'.repeat(PROJECT_KEY_MIN))).toBe(true);
     expect(auth('k'.repeat(PROJECT_KEY_MIN - 1))).toBe(false);
     expect(auth('k'.repeat(PROJECT_KEY_MAX))).toBe(true);

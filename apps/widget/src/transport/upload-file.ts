@@ -36,7 +36,8 @@ export function uploadFile({ realtimeUrl, projectKey, visitorToken, file, onProg
       } catch {
         // not JSON (a proxy's error page): reported below by status
       }
-      if (body === null) fail(xhr.status === 413 ? 'payload_too_large' : 'bad_response', `Upload failed (HTTP ${xhr.status})`);
+      if (body === null)
+        fail(xhr.status === 413 ? 'payload_too_large' : 'bad_response', `Upload failed (HTTP ${xhr.status})`);
       else resolve(parseAck(body, pickUploadAck));
     };
     xhr.onerror = () => fail('network', 'Upload failed: network error');

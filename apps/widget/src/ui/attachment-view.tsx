@@ -28,7 +28,15 @@ export function AttachmentView({ file, t }: { file: TAttachmentRef; t: TStrings 
     );
   }
   return (
-    <a class="pp-file" data-pp="attachment" href={href} target="_blank" rel="noopener noreferrer" download={file.name} aria-label={`${t.download} ${label}`}>
+    <a
+      class="pp-file"
+      data-pp="attachment"
+      href={href}
+      target="_blank"
+      rel="noopener noreferrer"
+      download={file.name}
+      aria-label={`${t.download} ${label}`}
+    >
       <span class="pp-name">{file.name}</span>
       <span class="pp-size">{formatSize(file.size)}</span>
     </a>

@@ -7,7 +7,17 @@ import type { TFormStrings } from './i18n.js';
  * Nobody is online: the project's away message (plain text — rendered as a text node, never as HTML), then the
  * offer to continue by email (stored through `prechat`). Without an away message the built-in text says both.
  */
-export function AwayForm({ state, t, message, onSubmit }: { state: TFormState; t: TFormStrings; message?: string | null | undefined; onSubmit: (email: string) => void }) {
+export function AwayForm({
+  state,
+  t,
+  message,
+  onSubmit,
+}: {
+  state: TFormState;
+  t: TFormStrings;
+  message?: string | null | undefined;
+  onSubmit: (email: string) => void;
+}) {
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (state.status === 'done') {
@@ -37,7 +47,14 @@ export function AwayForm({ state, t, message, onSubmit }: { state: TFormState; t
       )}
       <label>
         {message ? t.awayEmail : t.awayTitle}
-        <input type="email" autoComplete="email" maxLength={320} value={email} aria-invalid={shown ? true : undefined} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <input
+          type="email"
+          autoComplete="email"
+          maxLength={320}
+          value={email}
+          aria-invalid={shown ? true : undefined}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
       </label>
       {shown && (
         <div class="pp-err" role="alert">

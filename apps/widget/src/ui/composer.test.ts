@@ -76,7 +76,9 @@ describe('Composer', () => {
   });
 
   it('shows the file notice, upload progress, and blocks send while uploading', () => {
-    const uploads: TUpload[] = [{ id: 'u1', name: 'cat.png', size: 2048, progress: 0.42, status: 'uploading', error: null, attachment: null }];
+    const uploads: TUpload[] = [
+      { id: 'u1', name: 'cat.png', size: 2048, progress: 0.42, status: 'uploading', error: null, attachment: null },
+    ];
     mount({ uploads, notice: 'huge.zip is too large (max 10 MB)' });
     expect(host.querySelector('[data-pp="notice"]')?.getAttribute('role')).toBe('alert');
     expect(host.querySelector('[data-pp="notice"]')?.textContent).toBe('huge.zip is too large (max 10 MB)');

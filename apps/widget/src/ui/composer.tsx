@@ -22,7 +22,18 @@ interface TComposerProps {
   UploadList: TExtras['UploadList'] | undefined;
 }
 
-export function Composer({ t, onSend, onInput, onBlur, onFiles, onRemoveUpload, uploads, notice, inputRef, UploadList }: TComposerProps) {
+export function Composer({
+  t,
+  onSend,
+  onInput,
+  onBlur,
+  onFiles,
+  onRemoveUpload,
+  uploads,
+  notice,
+  inputRef,
+  UploadList,
+}: TComposerProps) {
   const isUploading = uploads.some((u) => u.status === 'uploading');
 
   // The textarea is uncontrolled: its value is read when sending (no state, no re-render per keystroke).
@@ -55,7 +66,13 @@ export function Composer({ t, onSend, onInput, onBlur, onFiles, onRemoveUpload, 
             e.currentTarget.value = ''; // picking the same file again must fire change
           }}
         />
-        <button type="button" class="pp-btn" data-pp="attach" aria-label={t.attach} onClick={(e) => e.currentTarget.parentElement?.querySelector<HTMLInputElement>('input[type=file]')?.click()}>
+        <button
+          type="button"
+          class="pp-btn"
+          data-pp="attach"
+          aria-label={t.attach}
+          onClick={(e) => e.currentTarget.parentElement?.querySelector<HTMLInputElement>('input[type=file]')?.click()}
+        >
           <Icon path={ATTACH_ICON} />
         </button>
         <textarea

@@ -5,9 +5,13 @@ import { Icon } from './icon.js';
 import { safeHref } from './markdown.js';
 
 /** The header status line, from the `presence` event; the project's reply time until it arrives. */
-export function presenceText(presence: TPresenceEvent | null, settings: TWidgetSettings, t: TStrings): { state: 'online' | 'away' | 'unknown'; text: string } {
+export function presenceText(
+  presence: TPresenceEvent | null,
+  settings: TWidgetSettings,
+  t: TStrings,
+): { state: 'online' | 'away' | 'unknown'; text: string } {
   if (presence?.status === 'online') return { state: 'online', text: t.online };
-  const minutes = presence ? presence.replyTimeMinutes : settings.replyTimeMinutes ?? null;
+  const minutes = presence ? presence.replyTimeMinutes : (settings.replyTimeMinutes ?? null);
   if (minutes) return { state: presence ? 'away' : 'unknown', text: t.repliesIn(minutes) };
   return presence ? { state: 'away', text: t.away } : { state: 'unknown', text: '' };
 }
@@ -26,7 +30,11 @@ export function Header({ settings, presence, t, titleId, onClose }: THeaderProps
   return (
     <div class="pp-header">
       <div class="pp-avatar" aria-hidden="true">
-        {avatar ? <img src={avatar} alt="" referrerpolicy="no-referrer" /> : (settings.operatorName.trim().charAt(0) || '?').toUpperCase()}
+        {avatar ? (
+          <img src={avatar} alt="" referrerpolicy="no-referrer" />
+        ) : (
+          (settings.operatorName.trim().charAt(0) || '?').toUpperCase()
+        )}
         {status.state !== 'unknown' && <span class={`pp-dot pp-${status.state}`} />}
       </div>
       <div class="pp-heading">

@@ -19,7 +19,12 @@ export function pickLanguage(explicit: readonly (string | undefined)[], browser:
 }
 
 /** The loader's launcher label, kept apart so loader.js does not carry the tables. */
-export const OPEN_CHAT_LABELS: Record<TLanguage, string> = { en: 'Open chat', fr: 'Ouvrir le chat', de: 'Chat öffnen', es: 'Abrir chat' };
+export const OPEN_CHAT_LABELS: Record<TLanguage, string> = {
+  en: 'Open chat',
+  fr: 'Ouvrir le chat',
+  de: 'Chat öffnen',
+  es: 'Abrir chat',
+};
 
 import type { EN, EN_FORMS } from '../lang/en.js';
 

@@ -15,7 +15,16 @@ function mount(props: { isOpen: boolean; unread: number; t?: typeof EN }) {
   host = document.createElement('div');
   document.body.appendChild(host);
   let toggles = 0;
-  render(h(Launcher, { isOpen: props.isOpen, unread: props.unread, t: props.t ?? EN, onToggle: () => void toggles++, buttonRef: createRef() }), host);
+  render(
+    h(Launcher, {
+      isOpen: props.isOpen,
+      unread: props.unread,
+      t: props.t ?? EN,
+      onToggle: () => void toggles++,
+      buttonRef: createRef(),
+    }),
+    host,
+  );
   const button = host.querySelector<HTMLButtonElement>('[data-pp="launcher"]')!;
   return { button, badge: () => host.querySelector('[data-pp="unread"]'), toggles: () => toggles };
 }
@@ -42,6 +51,8 @@ describe('Launcher', () => {
   });
 
   it('speaks the widget language', () => {
-    expect(mount({ isOpen: false, unread: 1, t: DE }).button.getAttribute('aria-label')).toBe('Chat öffnen (1 ungelesene Nachricht)');
+    expect(mount({ isOpen: false, unread: 1, t: DE }).button.getAttribute('aria-label')).toBe(
+      'Chat öffnen (1 ungelesene Nachricht)',
+    );
   });
 });

@@ -15,7 +15,16 @@ export function Launcher({ isOpen, unread, t, onToggle, buttonRef }: TLauncherPr
   const showBadge = !isOpen && unread > 0;
   const label = isOpen ? t.closeChat : showBadge ? `${t.openChat} (${t.unread(unread)})` : t.openChat;
   return (
-    <button ref={buttonRef} type="button" class="pp-launcher" data-pp="launcher" aria-label={label} aria-expanded={isOpen} aria-controls="pp-panel" onClick={onToggle}>
+    <button
+      ref={buttonRef}
+      type="button"
+      class="pp-launcher"
+      data-pp="launcher"
+      aria-label={label}
+      aria-expanded={isOpen}
+      aria-controls="pp-panel"
+      onClick={onToggle}
+    >
       <Icon path={isOpen ? CLOSE_ICON : CHAT_ICON} />
       {showBadge && (
         <span class="pp-badge" data-pp="unread" aria-hidden="true">

@@ -58,7 +58,10 @@ export function parseMarkdown(text: string, depth = 0): TInline[] {
       }
       if (end !== -1) {
         flush();
-        out.push({ kind: marker === '**' ? 'strong' : 'em', children: parseMarkdown(text.slice(i + marker.length, end), depth + 1) });
+        out.push({
+          kind: marker === '**' ? 'strong' : 'em',
+          children: parseMarkdown(text.slice(i + marker.length, end), depth + 1),
+        });
         i = end + marker.length;
         continue;
       }

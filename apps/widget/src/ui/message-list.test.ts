@@ -11,8 +11,19 @@ import type { TMessageListProps } from './message-list.js';
 
 function msg(seq: number, over: Partial<TMessage> = {}): TMessage {
   return {
-    id: `m${seq}`, conversationId: 'c1', seq, clientId: null, sender: 'operator', authorName: 'Ann', body: `body ${seq}`,
-    source: 'telegram', createdAt: '2025-03-10T10:00:00.000Z', editedAt: null, deletedAt: null, attachments: [], ...over,
+    id: `m${seq}`,
+    conversationId: 'c1',
+    seq,
+    clientId: null,
+    sender: 'operator',
+    authorName: 'Ann',
+    body: `body ${seq}`,
+    source: 'telegram',
+    createdAt: '2025-03-10T10:00:00.000Z',
+    editedAt: null,
+    deletedAt: null,
+    attachments: [],
+    ...over,
   };
 }
 
@@ -23,7 +34,18 @@ function show(props: Partial<TMessageListProps> = {}) {
   host = document.createElement('div');
   document.body.appendChild(host);
   render(
-    h(MessageList, { messages: [], pending: [], settings: DEFAULT_SETTINGS, receipts: { delivered: 0, read: 0 }, typing: null, lang: 'en', t: EN, onRetry: () => undefined, now: () => NOW, ...props }),
+    h(MessageList, {
+      messages: [],
+      pending: [],
+      settings: DEFAULT_SETTINGS,
+      receipts: { delivered: 0, read: 0 },
+      typing: null,
+      lang: 'en',
+      t: EN,
+      onRetry: () => undefined,
+      now: () => NOW,
+      ...props,
+    }),
     host,
   );
   return host;
@@ -44,7 +66,11 @@ describe('MessageList', () => {
   });
 
   it('renders the markdown subset as elements, links only http(s), opening safely', () => {
-    show({ messages: [msg(1, { body: '**bold** *it* `code` [docs](https://ex.com/d) [bad](javascript:alert(1)) https://ex.com/x' })] });
+    show({
+      messages: [
+        msg(1, { body: '**bold** *it* `code` [docs](https://ex.com/d) [bad](javascript:alert(1)) https://ex.com/x' }),
+      ],
+    });
     const body = q('[data-pp="body"]')[0]!;
     expect(body.querySelector('strong')?.textContent).toBe('bold');
     expect(body.querySelector('em')?.textContent).toBe('it');
@@ -69,7 +95,11 @@ describe('MessageList', () => {
     expect(q('[data-pp="day"]').map((d) => d.textContent)).toEqual(['March 1, 2025', 'Yesterday', 'Today']);
     render(null, host);
     show({ messages, lang: 'fr', t: FR });
-    expect(q('[data-pp="day"]').map((d) => d.textContent).slice(1)).toEqual(['Hier', "Aujourd'hui"]);
+    expect(
+      q('[data-pp="day"]')
+        .map((d) => d.textContent)
+        .slice(1),
+    ).toEqual(['Hier', "Aujourd'hui"]);
   });
 
   it('tells sender kinds apart: operator name, AI badge, system note, visitor', () => {
@@ -93,12 +123,37 @@ describe('MessageList', () => {
   it('shows sending → sent → delivered → read, and a retry button on failure', () => {
     let retried = '';
     const pending: TPendingMessage[] = [
-      { clientId: 'cid_sending_123', body: 'a', createdAt: NOW.toISOString(), status: 'sending', error: null, attachments: [] },
-      { clientId: 'cid_failed_1234', body: 'b', createdAt: NOW.toISOString(), status: 'failed', error: 'No answer from the server', attachments: [] },
+      {
+        clientId: 'cid_sending_123',
+        body: 'a',
+        createdAt: NOW.toISOString(),
+        status: 'sending',
+        error: null,
+        attachments: [],
+      },
+      {
+        clientId: 'cid_failed_1234',
+        body: 'b',
+        createdAt: NOW.toISOString(),
+        status: 'failed',
+        error: 'No answer from the server',
+        attachments: [],
+      },
     ];
     const visitor = (seq: number) => msg(seq, { sender: 'visitor', authorName: null });
-    show({ messages: [visitor(1), visitor(2), visitor(3)], pending, receipts: { delivered: 2, read: 1 }, onRetry: (id) => (retried = id) });
-    expect(q('[data-pp="message"]').map((r) => r.dataset.status)).toEqual(['read', 'delivered', 'sent', 'sending', 'failed']);
+    show({
+      messages: [visitor(1), visitor(2), visitor(3)],
+      pending,
+      receipts: { delivered: 2, read: 1 },
+      onRetry: (id) => (retried = id),
+    });
+    expect(q('[data-pp="message"]').map((r) => r.dataset.status)).toEqual([
+      'read',
+      'delivered',
+      'sent',
+      'sending',
+      'failed',
+    ]);
     // Only the latest confirmed message spells its state out.
     expect(q('[data-pp="receipt"]').map((r) => r.dataset.receipt)).toEqual(['sent']);
     expect(q('[data-pp="message"]')[4]!.textContent).toContain('Not sent (No answer from the server)');
@@ -108,8 +163,20 @@ describe('MessageList', () => {
 
   it('renders images inline from their signed URL and other files as a download link', () => {
     const attachments = [
-      { id: 'a1', name: 'cat.png', contentType: 'image/png', size: 2048, url: 'https://rt.example.com/widget/files/t1' },
-      { id: 'a2', name: 'report <b>.pdf', contentType: 'application/pdf', size: 3 * 1024 * 1024, url: 'https://rt.example.com/widget/files/t2' },
+      {
+        id: 'a1',
+        name: 'cat.png',
+        contentType: 'image/png',
+        size: 2048,
+        url: 'https://rt.example.com/widget/files/t1',
+      },
+      {
+        id: 'a2',
+        name: 'report <b>.pdf',
+        contentType: 'application/pdf',
+        size: 3 * 1024 * 1024,
+        url: 'https://rt.example.com/widget/files/t2',
+      },
       { id: 'a3', name: 'evil.svg', contentType: 'image/png', size: 1, url: 'javascript:alert(1)' },
     ];
     show({ messages: [msg(1, { body: '', attachments })] });
@@ -128,7 +195,10 @@ describe('MessageList', () => {
   });
 
   it('shows the greeting, the operator typing, and announces messages politely', () => {
-    show({ settings: { ...DEFAULT_SETTINGS, greeting: 'Hello <there>' }, typing: { sender: 'operator', authorName: 'Sarah', isTyping: true } });
+    show({
+      settings: { ...DEFAULT_SETTINGS, greeting: 'Hello <there>' },
+      typing: { sender: 'operator', authorName: 'Sarah', isTyping: true },
+    });
     expect(q('[data-pp="greeting"]')[0]!.textContent).toContain('Hello <there>');
     expect(q('[data-pp="typing"]')[0]!.textContent).toBe('Sarah is typing…');
     expect(host.querySelector('[role="log"]')?.getAttribute('aria-live')).toBe('polite');

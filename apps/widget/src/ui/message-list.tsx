@@ -75,7 +75,17 @@ export class MessageList extends Component<TMessageListProps> {
     for (const m of messages) {
       separator(m.createdAt);
       const status = m.sender === 'visitor' ? deliveryStatus(m.seq, receipts) : null;
-      rows.push(<ServerMessage key={`s${m.seq}`} message={m} settings={settings} lang={lang} t={t} status={status} showStatus={m.seq === lastVisitorSeq} />);
+      rows.push(
+        <ServerMessage
+          key={`s${m.seq}`}
+          message={m}
+          settings={settings}
+          lang={lang}
+          t={t}
+          status={status}
+          showStatus={m.seq === lastVisitorSeq}
+        />,
+      );
     }
     for (const p of pending) {
       separator(p.createdAt);
@@ -117,10 +127,22 @@ interface TServerMessageProps {
 
 function ServerMessage({ message, settings, lang, t, status, showStatus }: TServerMessageProps) {
   const isDeleted = message.deletedAt !== null;
-  const author = message.sender === 'operator' ? message.authorName || settings.operatorName : message.sender === 'ai' ? message.authorName || t.ai : null;
+  const author =
+    message.sender === 'operator'
+      ? message.authorName || settings.operatorName
+      : message.sender === 'ai'
+        ? message.authorName || t.ai
+        : null;
   const time = formatTime(message.createdAt, lang);
   return (
-    <div class="pp-msg" data-pp="message" data-sender={message.sender} data-seq={message.seq} data-status={status ?? 'sent'} data-client-id={message.clientId ?? undefined}>
+    <div
+      class="pp-msg"
+      data-pp="message"
+      data-sender={message.sender}
+      data-seq={message.seq}
+      data-status={status ?? 'sent'}
+      data-client-id={message.clientId ?? undefined}
+    >
       {author !== null && (
         <div class="pp-author">
           {author}
@@ -162,10 +184,24 @@ function ServerMessage({ message, settings, lang, t, status, showStatus }: TServ
   );
 }
 
-function PendingMessage({ message, t, onRetry }: { message: TPendingMessage; t: TStrings; onRetry: (clientId: string) => void }) {
+function PendingMessage({
+  message,
+  t,
+  onRetry,
+}: {
+  message: TPendingMessage;
+  t: TStrings;
+  onRetry: (clientId: string) => void;
+}) {
   const isFailed = message.status === 'failed';
   return (
-    <div class="pp-msg" data-pp="message" data-sender="visitor" data-status={message.status} data-client-id={message.clientId}>
+    <div
+      class="pp-msg"
+      data-pp="message"
+      data-sender="visitor"
+      data-status={message.status}
+      data-client-id={message.clientId}
+    >
       {message.body !== '' && (
         <div class="pp-bubble" data-pp="body">
           <RichText text={message.body} />

@@ -61,14 +61,43 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
             {t.closedNote}
           </div>
         )}
-        {cards.csat && x && ft && <x.CsatPrompt state={state.forms.csat} t={ft} onSubmit={(score, comment) => void controller.submitCsat(score, comment)} />}
-        {cards.preChatCard && preChat && x && ft && (
-          <x.PreChatForm config={preChat} mode="after" state={state.forms.preChat} t={ft} onSubmit={(a) => void controller.submitPreChat(a)} onSkip={controller.dismissPreChat} />
+        {cards.csat && x && ft && (
+          <x.CsatPrompt
+            state={state.forms.csat}
+            t={ft}
+            onSubmit={(score, comment) => void controller.submitCsat(score, comment)}
+          />
         )}
-        {cards.away && x && ft && <x.AwayForm state={state.forms.away} t={ft} message={state.settings.awayMessage} onSubmit={(email) => void controller.submitAwayEmail(email)} />}
+        {cards.preChatCard && preChat && x && ft && (
+          <x.PreChatForm
+            config={preChat}
+            mode="after"
+            state={state.forms.preChat}
+            t={ft}
+            onSubmit={(a) => void controller.submitPreChat(a)}
+            onSkip={controller.dismissPreChat}
+          />
+        )}
+        {cards.away && x && ft && (
+          <x.AwayForm
+            state={state.forms.away}
+            t={ft}
+            message={state.settings.awayMessage}
+            onSubmit={(email) => void controller.submitAwayEmail(email)}
+          />
+        )}
       </MessageList>
       {cards.gate && preChat ? (
-        x && ft && <x.PreChatForm config={preChat} mode="before" state={state.forms.preChat} t={ft} onSubmit={(a) => void controller.submitPreChat(a)} />
+        x &&
+        ft && (
+          <x.PreChatForm
+            config={preChat}
+            mode="before"
+            state={state.forms.preChat}
+            t={ft}
+            onSubmit={(a) => void controller.submitPreChat(a)}
+          />
+        )
       ) : (
         <Composer
           t={t}

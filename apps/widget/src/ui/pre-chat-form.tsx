@@ -19,7 +19,14 @@ interface TPreChatFormProps {
 export function cleanFields(raw: readonly unknown[]): TPreChatConfig['fields'] {
   const out: TPreChatConfig['fields'] = [];
   for (const f of raw.slice(0, 10) as Partial<Record<string, unknown>>[]) {
-    if (typeof f !== 'object' || !f || typeof f.name !== 'string' || !/^[A-Za-z]\w{0,63}$/.test(f.name) || typeof f.label !== 'string') continue;
+    if (
+      typeof f !== 'object' ||
+      !f ||
+      typeof f.name !== 'string' ||
+      !/^[A-Za-z]\w{0,63}$/.test(f.name) ||
+      typeof f.label !== 'string'
+    )
+      continue;
     const type = f.type === 'email' || f.type === 'tel' || f.type === 'textarea' ? f.type : 'text';
     out.push({ name: f.name, label: f.label.slice(0, 120), type, required: f.required === true });
   }
@@ -69,7 +76,11 @@ export function PreChatForm({ config, mode, state, t, onSubmit, onSkip }: TPreCh
         return (
           <label key={name}>
             {required ? label : `${label} ${t.optional}`}
-            {type === 'textarea' ? <textarea rows={2} {...props} /> : <input type={type} autoComplete={name === 'email' || name === 'name' ? name : undefined} {...props} />}
+            {type === 'textarea' ? (
+              <textarea rows={2} {...props} />
+            ) : (
+              <input type={type} autoComplete={name === 'email' || name === 'name' ? name : undefined} {...props} />
+            )}
             {error && (
               <span class="pp-err" role="alert">
                 {error}

@@ -51,9 +51,19 @@ export class Widget extends Component<TWidgetProps, { s: TWidgetState }> {
     const { controller } = this.props;
     const { color, position } = s.settings;
     return (
-      <div class={`pp pp-${position}${s.isOpen ? ' pp-open' : ''}`} style={{ '--pp-color': color, '--pp-fg': readableTextColor(color) }} data-pp="root">
+      <div
+        class={`pp pp-${position}${s.isOpen ? ' pp-open' : ''}`}
+        style={{ '--pp-color': color, '--pp-fg': readableTextColor(color) }}
+        data-pp="root"
+      >
         {s.isOpen && <Panel state={s} controller={controller} inputRef={this.inputRef} onClose={controller.close} />}
-        <Launcher isOpen={s.isOpen} unread={countUnread(s.chat, s.lastReadSeq)} t={s.t} onToggle={controller.toggle} buttonRef={this.launcherRef} />
+        <Launcher
+          isOpen={s.isOpen}
+          unread={countUnread(s.chat, s.lastReadSeq)}
+          t={s.t}
+          onToggle={controller.toggle}
+          buttonRef={this.launcherRef}
+        />
       </div>
     );
   }

@@ -1,7 +1,8 @@
 import type { TConversationCard } from '@pocketping/bridges';
 import { getConversationDetails, type TDb } from '@pocketping/db';
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim().length > 0 ? v.trim().slice(0, 500) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim().length > 0 ? v.trim().slice(0, 500) : null;
 
 /**
  * The visitor card of a conversation (first post of a thread, and /info): what the widget recorded about the page
@@ -12,7 +13,8 @@ function traitsOf(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
   for (const [k, value] of Object.entries(v as Record<string, unknown>).slice(0, 20)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[k.slice(0, 64)] = String(value).slice(0, 300);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      out[k.slice(0, 64)] = String(value).slice(0, 300);
   }
   return out;
 }
@@ -28,10 +30,12 @@ export async function buildCard(db: TDb, organizationId: string, conversationId:
       if (value) extra[k.slice(0, 64)] = value;
     }
   }
-  if (c?.visitor?.externalId) extra['User id'] = `${c.visitor.externalId}${c.visitor.identityVerified ? ' (verified)' : ' (unverified)'}`;
+  if (c?.visitor?.externalId)
+    extra['User id'] = `${c.visitor.externalId}${c.visitor.identityVerified ? ' (verified)' : ' (unverified)'}`;
   // Only what the customer signed is verified (a signed identity token); the rest is the visitor's own claim.
   const signed = new Set(c?.visitor?.identityVerified ? c.visitor.verifiedFields : []);
-  for (const [k, v] of Object.entries(traitsOf(meta.traits))) extra[k] = signed.has(`traits.${k}`) ? v : `${v} (unverified)`;
+  for (const [k, v] of Object.entries(traitsOf(meta.traits)))
+    extra[k] = signed.has(`traits.${k}`) ? v : `${v} (unverified)`;
   const card: TConversationCard = {
     conversationId,
     visitorName: c?.visitor?.name ?? null,

@@ -1,5 +1,17 @@
-import { isBridgeError, type TBridge, type TBridgeTarget, type TOutgoingFile, type TOutgoingMessage, type TThreadRef } from '@pocketping/bridges';
-import { listMessageAttachments, listMessageMappings, recordOutboundPart, type TPendingOutboxRow } from '@pocketping/db';
+import {
+  isBridgeError,
+  type TBridge,
+  type TBridgeTarget,
+  type TOutgoingFile,
+  type TOutgoingMessage,
+  type TThreadRef,
+} from '@pocketping/bridges';
+import {
+  listMessageAttachments,
+  listMessageMappings,
+  recordOutboundPart,
+  type TPendingOutboxRow,
+} from '@pocketping/db';
 import type { TWorkerContext } from '../context.js';
 
 /**
@@ -32,7 +44,10 @@ export async function deliverWithAttachments(
   const files = await listMessageAttachments(ctx.db, organizationId, messageId);
   type TPosted = { sent: { externalMessageId: string }; thread: TThreadRef };
   /** One post of the message; `find` looks for it after a crash (null: this platform cannot be asked). */
-  type TStep = { post: (partId: string) => Promise<TPosted>; find: ((partId: string) => Promise<TPosted | null>) | null };
+  type TStep = {
+    post: (partId: string) => Promise<TPosted>;
+    find: ((partId: string) => Promise<TPosted | null>) | null;
+  };
   const steps: TStep[] = [];
   const { lock } = ctx;
   const pairKey = input.pairKey;
@@ -42,7 +57,10 @@ export async function deliverWithAttachments(
     fn().catch((err: unknown) => {
       // Busy or down: retry later (the marker stays). A refusal (missing scope…) must not stop delivery: post.
       if (isBridgeError(err) && (err.kind === 'rate_limited' || err.kind === 'transient')) throw err;
-      ctx.log.warn({ bridge: bridge.kind, err: err instanceof Error ? err.message : String(err) }, `could not look for the ${what} of an interrupted delivery; posting`);
+      ctx.log.warn(
+        { bridge: bridge.kind, err: err instanceof Error ? err.message : String(err) },
+        `could not look for the ${what} of an interrupted delivery; posting`,
+      );
       return null;
     });
   const textStep = (body: string): TStep => ({
@@ -96,20 +114,34 @@ export async function deliverWithAttachments(
       });
     }
   }
-  const already = (await listMessageMappings(ctx.db, organizationId, { messageId, connectionId })).filter((m) => m.direction === 'outbound').length;
+  const already = (await listMessageMappings(ctx.db, organizationId, { messageId, connectionId })).filter(
+    (m) => m.direction === 'outbound',
+  ).length;
   for (let k = already; k < steps.length; k++) {
     const step = steps[k] as TStep;
     const partId = `${row.id}#${k}`;
     await input.beforeCall();
     // Only the first part this drain posts can have been in flight when a worker died.
     const found = k === already && step.find ? await step.find(partId) : null;
-    if (found) ctx.log.warn({ bridge: bridge.kind, outboxId: row.id, part: k }, 'found the post of an interrupted delivery; recorded instead of posting again');
+    if (found)
+      ctx.log.warn(
+        { bridge: bridge.kind, outboxId: row.id, part: k },
+        'found the post of an interrupted delivery; recorded instead of posting again',
+      );
     const { sent, thread } = found ?? (await step.post(partId));
-    await recordOutboundPart(ctx.db, organizationId, { messageId, connectionId, externalChatId: thread.externalChatId, externalMessageId: sent.externalMessageId });
+    await recordOutboundPart(ctx.db, organizationId, {
+      messageId,
+      connectionId,
+      externalChatId: thread.externalChatId,
+      externalMessageId: sent.externalMessageId,
+    });
   }
 }
 
-async function loadFile(ctx: TWorkerContext, f: { name: string; contentType: string; size: number; storageKey: string }): Promise<TOutgoingFile | null> {
+async function loadFile(
+  ctx: TWorkerContext,
+  f: { name: string; contentType: string; size: number; storageKey: string },
+): Promise<TOutgoingFile | null> {
   if (!ctx.storage || f.size > ctx.maxAttachmentBytes) return null;
   const obj = await ctx.storage.get(f.storageKey);
   if (!obj) return null;

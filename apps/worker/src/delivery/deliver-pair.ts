@@ -1,5 +1,13 @@
 import { DelayedError, type Job } from 'bullmq';
-import { BridgeError, getBridge, isBridgeError, type TBridge, type TBridgeTarget, type TOutgoingMessage, type TThreadRef } from '@pocketping/bridges';
+import {
+  BridgeError,
+  getBridge,
+  isBridgeError,
+  type TBridge,
+  type TBridgeTarget,
+  type TOutgoingMessage,
+  type TThreadRef,
+} from '@pocketping/bridges';
 import {
   completeOutboxRows,
   listMessageMappings,
@@ -34,7 +42,11 @@ const THREAD_MARK = 'thread';
  * holder drains again before it lets go (atomic flag/release in Redis), so the row is never left behind. If the
  * holder dies instead, the row is still pending in Postgres and the sweeper re-enqueues it.
  */
-export async function processDeliverJob(ctx: TWorkerContext, job: Job, token: string | undefined): Promise<{ delivered: number }> {
+export async function processDeliverJob(
+  ctx: TWorkerContext,
+  job: Job,
+  token: string | undefined,
+): Promise<{ delivered: number }> {
   const data = ZDeliverJob.parse(job.data);
   const pairKey = `${data.connectionId}:${data.conversationId}`;
   const lease = await ctx.lock.acquireUnlessDone(pairKey, data.outboxId);
@@ -86,7 +98,11 @@ class PairDrain {
   ) {
     this.pairKey = `${data.connectionId}:${data.conversationId}`;
     this.leaseGeneration = ctx.lock.generation();
-    this.log = ctx.log.child({ tenantId: data.organizationId, connectionId: data.connectionId, conversationId: data.conversationId });
+    this.log = ctx.log.child({
+      tenantId: data.organizationId,
+      connectionId: data.connectionId,
+      conversationId: data.conversationId,
+    });
   }
 
   /** Drains until the pair has no pending row; returns how many messages it delivered. Can be called again. */
@@ -113,7 +129,7 @@ class PairDrain {
     for (const r of rows) this.seqOf.set(r.id, r.seq);
     try {
       while (rows.length > 0) {
-        for (let i = 0; i < rows.length; ) {
+        for (let i = 0; i < rows.length;) {
           const row = rows[i] as TPendingOutboxRow;
           try {
             i += await this.processRow(rows, i);
@@ -190,14 +206,25 @@ class PairDrain {
     }
     if (this.waited && this.bridge.sendCoalesced) {
       const run: TPendingOutboxRow[] = [];
-      for (let j = i; j < rows.length && isCoalescible(rows[j] as TPendingOutboxRow); j++) run.push(rows[j] as TPendingOutboxRow);
+      for (let j = i; j < rows.length && isCoalescible(rows[j] as TPendingOutboxRow); j++)
+        run.push(rows[j] as TPendingOutboxRow);
       if (run.length >= 2) {
         await this.keepLease();
         const sendCoalesced = this.bridge.sendCoalesced.bind(this.bridge);
         const { sent, thread } = await this.withThread((t) => sendCoalesced(this.target, t, run.map(toOutgoing)));
         const taken = run.slice(0, Math.max(1, Math.min(sent.count, run.length)));
-        await this.complete(taken.map((r) => r.id), { messageId: taken[0]?.messageId ?? row.messageId, externalChatId: thread.externalChatId, externalMessageId: sent.externalMessageId });
-        this.log.info({ bridge: this.pair.connection.kind, coalesced: taken.length }, 'rate-limited backlog coalesced into one post');
+        await this.complete(
+          taken.map((r) => r.id),
+          {
+            messageId: taken[0]?.messageId ?? row.messageId,
+            externalChatId: thread.externalChatId,
+            externalMessageId: sent.externalMessageId,
+          },
+        );
+        this.log.info(
+          { bridge: this.pair.connection.kind, coalesced: taken.length },
+          'rate-limited backlog coalesced into one post',
+        );
         return taken.length;
       }
     }
@@ -205,13 +232,21 @@ class PairDrain {
     if (this.bridge.findPost) {
       const found = await this.findUnrecordedPost(row);
       if (found) {
-        await this.complete([row.id], { messageId: row.messageId, externalChatId: found.thread.externalChatId, externalMessageId: found.externalMessageId });
+        await this.complete([row.id], {
+          messageId: row.messageId,
+          externalChatId: found.thread.externalChatId,
+          externalMessageId: found.externalMessageId,
+        });
         return 1;
       }
       await this.ctx.lock.markPosting(this.pairKey, row.id);
     }
     const { sent, thread } = await this.withThread((t) => this.bridge.send(this.target, t, toOutgoing(row)));
-    await this.complete([row.id], { messageId: row.messageId, externalChatId: thread.externalChatId, externalMessageId: sent.externalMessageId });
+    await this.complete([row.id], {
+      messageId: row.messageId,
+      externalChatId: thread.externalChatId,
+      externalMessageId: sent.externalMessageId,
+    });
     return 1;
   }
 
@@ -220,7 +255,9 @@ class PairDrain {
    * "posting" marker names it. On a platform that can be asked (findPost), look for that post before sending again.
    * Checked once per drain: rows go out in order, so only the first one can have been in flight.
    */
-  private async findUnrecordedPost(row: TPendingOutboxRow): Promise<{ thread: TThreadRef; externalMessageId: string } | null> {
+  private async findUnrecordedPost(
+    row: TPendingOutboxRow,
+  ): Promise<{ thread: TThreadRef; externalMessageId: string } | null> {
     if (this.postingChecked || !this.thread || !this.bridge.findPost) return null;
     this.postingChecked = true;
     const since = await this.ctx.lock.postingSince(this.pairKey, row.id);
@@ -232,21 +269,33 @@ class PairDrain {
       // Busy or down: try again later (the marker stays). Anything else (an install without the history scope…)
       // must not stop delivery: post, accepting that this one message may show twice.
       if (isBridgeError(err) && (err.kind === 'rate_limited' || err.kind === 'transient')) throw err;
-      this.log.warn({ bridge: this.pair.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'could not look for the post of an interrupted delivery; posting');
+      this.log.warn(
+        { bridge: this.pair.connection.kind, err: err instanceof Error ? err.message : String(err) },
+        'could not look for the post of an interrupted delivery; posting',
+      );
     }
-    if (found) this.log.warn({ bridge: this.pair.connection.kind, outboxId: row.id }, 'found the post of an interrupted delivery; recorded instead of posting again');
+    if (found)
+      this.log.warn(
+        { bridge: this.pair.connection.kind, outboxId: row.id },
+        'found the post of an interrupted delivery; recorded instead of posting again',
+      );
     return found ? { thread: this.thread, externalMessageId: found.externalMessageId } : null;
   }
 
   /** An operator edited or deleted a message elsewhere: change every copy this connection posted of it. */
   private async applyChange(row: TPendingOutboxRow): Promise<void> {
     if (row.messageId && row.body !== null) {
-      const copies = (await listMessageMappings(this.ctx.db, this.data.organizationId, { messageId: row.messageId, connectionId: this.data.connectionId }))
-        .filter((m) => m.direction === 'outbound');
+      const copies = (
+        await listMessageMappings(this.ctx.db, this.data.organizationId, {
+          messageId: row.messageId,
+          connectionId: this.data.connectionId,
+        })
+      ).filter((m) => m.direction === 'outbound');
       for (const copy of copies) {
         await this.keepLease();
         const where = { externalChatId: copy.externalChatId, externalThreadId: this.thread?.externalThreadId ?? '' };
-        if (row.kind === 'bridge.delete' || row.deleted) await this.bridge.remove(this.target, where, copy.externalMessageId);
+        if (row.kind === 'bridge.delete' || row.deleted)
+          await this.bridge.remove(this.target, where, copy.externalMessageId);
         else await this.bridge.edit(this.target, where, copy.externalMessageId, toOutgoing(row));
       }
     }
@@ -281,7 +330,11 @@ class PairDrain {
     let thread: TThreadRef | null = null;
     const found = await this.findInterruptedThread(card);
     // A found thread may have been opened by another conversation at the same moment (same name): then it is not ours.
-    if (found && (await claimBridgeThread(this.ctx.db, organizationId, { conversationId, connectionId, ...found, cardPending }))) thread = found;
+    if (
+      found &&
+      (await claimBridgeThread(this.ctx.db, organizationId, { conversationId, connectionId, ...found, cardPending }))
+    )
+      thread = found;
     if (!thread) {
       // Where the platform can be asked afterwards, say first that a thread is being opened (see findInterruptedThread).
       if (this.bridge.findThread) await this.ctx.lock.markPosting(this.pairKey, THREAD_MARK);
@@ -301,14 +354,24 @@ class PairDrain {
     if (postCard) {
       await this.keepLease();
       try {
-        await postCard(this.target, thread, card ?? (await buildCard(this.ctx.db, this.data.organizationId, this.data.conversationId)));
+        await postCard(
+          this.target,
+          thread,
+          card ?? (await buildCard(this.ctx.db, this.data.organizationId, this.data.conversationId)),
+        );
       } catch (err) {
         // A card the platform refuses outright must not hold the conversation's messages back: they go without it.
         if (!(isBridgeError(err) && err.kind === 'rejected')) throw err;
-        this.log.warn({ bridge: this.pair.connection.kind, err: err.message }, 'the platform refused the visitor card; the thread goes on without it');
+        this.log.warn(
+          { bridge: this.pair.connection.kind, err: err.message },
+          'the platform refused the visitor card; the thread goes on without it',
+        );
       }
     }
-    await markThreadCardPosted(this.ctx.db, this.data.organizationId, { conversationId: this.data.conversationId, connectionId: this.data.connectionId });
+    await markThreadCardPosted(this.ctx.db, this.data.organizationId, {
+      conversationId: this.data.conversationId,
+      connectionId: this.data.connectionId,
+    });
     this.cardPending = false;
   }
 
@@ -323,11 +386,18 @@ class PairDrain {
     if (since === null) return null;
     try {
       const found = await this.bridge.findThread(this.target, card, since);
-      if (found) this.log.warn({ bridge: this.pair.connection.kind }, 'found the thread of an interrupted delivery; recorded instead of opening another');
+      if (found)
+        this.log.warn(
+          { bridge: this.pair.connection.kind },
+          'found the thread of an interrupted delivery; recorded instead of opening another',
+        );
       return found;
     } catch (err) {
       if (isBridgeError(err) && (err.kind === 'rate_limited' || err.kind === 'transient')) throw err;
-      this.log.warn({ bridge: this.pair.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'could not look for the thread of an interrupted delivery; opening one');
+      this.log.warn(
+        { bridge: this.pair.connection.kind, err: err instanceof Error ? err.message : String(err) },
+        'could not look for the thread of an interrupted delivery; opening one',
+      );
       return null;
     }
   }
@@ -337,7 +407,12 @@ class PairDrain {
     for (const rule of this.bridge.postRateLimits ?? []) {
       const { kind, targetId } = this.pair.connection;
       // 'tenant': one bucket per organization on an app every tenant shares (one tenant's flood waits, not the others).
-      const bucket = rule.scope === 'target' ? `${kind}:${targetId}` : rule.scope === 'tenant' ? `${kind}:org:${this.data.organizationId}` : `${kind}:${this.pairKey}`;
+      const bucket =
+        rule.scope === 'target'
+          ? `${kind}:${targetId}`
+          : rule.scope === 'tenant'
+            ? `${kind}:org:${this.data.organizationId}`
+            : `${kind}:${this.pairKey}`;
       const r = await this.ctx.limiter.take(bucket, this.pairKey, rule);
       if (r.ok) {
         if (r.pairWaited) this.waited = true;
@@ -364,7 +439,10 @@ class PairDrain {
     this.leaseGeneration = this.ctx.lock.generation();
   }
 
-  private async complete(ids: string[], mapping?: { messageId: string; externalChatId: string; externalMessageId: string }): Promise<void> {
+  private async complete(
+    ids: string[],
+    mapping?: { messageId: string; externalChatId: string; externalMessageId: string },
+  ): Promise<void> {
     await completeOutboxRows(this.ctx.sql, this.data.organizationId, {
       outboxIds: ids,
       ...(mapping ? { mapping: { ...mapping, connectionId: this.data.connectionId } } : {}),
@@ -391,12 +469,20 @@ class PairDrain {
   private async onRowError(row: TPendingOutboxRow, err: unknown): Promise<void> {
     const { organizationId } = this.data;
     const connection = this.pair.connection;
-    const e = isBridgeError(err) ? err : new BridgeError({ kind: 'transient', platform: connection.kind, method: 'deliver', message: err instanceof Error ? err.message : String(err) });
+    const e = isBridgeError(err)
+      ? err
+      : new BridgeError({
+          kind: 'transient',
+          platform: connection.kind,
+          method: 'deliver',
+          message: err instanceof Error ? err.message : String(err),
+        });
     await recordDeliveryAttempt(this.ctx.db, organizationId, row.id, e.message);
     if (e.kind === 'rate_limited') {
       const waitMs = e.retryAfterMs ?? 1_000;
       for (const rule of this.bridge.postRateLimits ?? []) {
-        if (rule.scope === 'target') await this.ctx.limiter.block(`${connection.kind}:${connection.targetId}`, this.pairKey, rule, waitMs);
+        if (rule.scope === 'target')
+          await this.ctx.limiter.block(`${connection.kind}:${connection.targetId}`, this.pairKey, rule, waitMs);
       }
       this.log.info({ bridge: connection.kind, retryAfterMs: waitMs }, 'rate limited by the platform; delaying');
       await this.flushDone();
@@ -405,21 +491,36 @@ class PairDrain {
     }
     if (e.kind === 'rejected' && row.attempts + 1 >= REJECTED_ATTEMPTS) {
       await markOutboxDead(this.ctx.db, organizationId, row.id, e.message);
-      this.log.error({ bridge: connection.kind, outboxId: row.id, kind: row.kind, err: e.message }, 'platform keeps rejecting this message; set aside as dead');
+      this.log.error(
+        { bridge: connection.kind, outboxId: row.id, kind: row.kind, err: e.message },
+        'platform keeps rejecting this message; set aside as dead',
+      );
       if (row.kind === 'bridge.deliver' && this.thread && this.bridge.replyInThread) {
-        await this.bridge.replyInThread(this.target, this.thread, `PocketPing could not post message #${row.seq} here: ${e.message}`).catch(() => undefined);
+        await this.bridge
+          .replyInThread(this.target, this.thread, `PocketPing could not post message #${row.seq} here: ${e.message}`)
+          .catch(() => undefined);
       }
       return;
     }
     await recordFailure(this.ctx, connection, e);
-    this.log.warn({ bridge: connection.kind, kind: e.kind, method: e.method, platformCode: e.platformCode, err: e.message }, 'delivery failed; will retry');
+    this.log.warn(
+      { bridge: connection.kind, kind: e.kind, method: e.method, platformCode: e.platformCode, err: e.message },
+      'delivery failed; will retry',
+    );
     throw e;
   }
 }
 
 function isCoalescible(r: TPendingOutboxRow): boolean {
   // Only visitor text: operator/AI copies stay one post each so their edits and deletes can follow them.
-  return r.kind === 'bridge.deliver' && r.sender === 'visitor' && r.visibility !== 'internal' && !r.deleted && r.body !== null && r.attachmentCount === 0;
+  return (
+    r.kind === 'bridge.deliver' &&
+    r.sender === 'visitor' &&
+    r.visibility !== 'internal' &&
+    !r.deleted &&
+    r.body !== null &&
+    r.attachmentCount === 0
+  );
 }
 
 function toOutgoing(r: TPendingOutboxRow): TOutgoingMessage {

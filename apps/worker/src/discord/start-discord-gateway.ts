@@ -2,8 +2,19 @@
 // thread are stored as InboundEvents and handed to the bridge.inbound job — the same path as a Telegram webhook.
 import { Client, Events, GatewayIntentBits, Options, Routes, type GatewayDispatchPayload } from 'discord.js';
 import type { TLogger } from '@pocketping/core';
-import { DISCORD_MESSAGE_EVENTS, ZDiscordGatewayEvent, discordInboundExternalId, type TDiscordGatewayEvent } from '@pocketping/bridges';
-import { findDiscordThreadOwners, listDiscordThreadsForBackfill, listLiveInboundMessageIds, type TDb, type TDiscordBackfillThread } from '@pocketping/db';
+import {
+  DISCORD_MESSAGE_EVENTS,
+  ZDiscordGatewayEvent,
+  discordInboundExternalId,
+  type TDiscordGatewayEvent,
+} from '@pocketping/bridges';
+import {
+  findDiscordThreadOwners,
+  listDiscordThreadsForBackfill,
+  listLiveInboundMessageIds,
+  type TDb,
+  type TDiscordBackfillThread,
+} from '@pocketping/db';
 import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TProducer } from '@pocketping/jobs';
 
@@ -18,7 +29,15 @@ export interface TDiscordGatewayDeps {
   backfill?: { sinceMs: number; maxThreads: number; perThread: number } | false;
 }
 
-export interface TDiscordGatewayStats { dispatches: number; stored: number; duplicates: number; skipped: number; failed: number; backfilled: number; missedDeletes: number }
+export interface TDiscordGatewayStats {
+  dispatches: number;
+  stored: number;
+  duplicates: number;
+  skipped: number;
+  failed: number;
+  backfilled: number;
+  missedDeletes: number;
+}
 
 export interface TDiscordGateway {
   client: Client;
@@ -43,9 +62,24 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
     rest: { api: deps.apiUrl },
     // Channels (threads and their parents) are what we need cached; messages never are.
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0, ReactionManager: 0, GuildMemberManager: 0, UserManager: 0, PresenceManager: 0 }),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      ReactionManager: 0,
+      GuildMemberManager: 0,
+      UserManager: 0,
+      PresenceManager: 0,
+    }),
   });
-  const stats: TDiscordGatewayStats = { dispatches: 0, stored: 0, duplicates: 0, skipped: 0, failed: 0, backfilled: 0, missedDeletes: 0 };
+  const stats: TDiscordGatewayStats = {
+    dispatches: 0,
+    stored: 0,
+    duplicates: 0,
+    skipped: 0,
+    failed: 0,
+    backfilled: 0,
+    missedDeletes: 0,
+  };
   /** thread/channel id → parent channel id (null: not a thread). Learned from the cache or GET /channels/:id. */
   const parents = new Map<string, string | null>();
   /** One promise chain per channel: a thread's create/edit/delete are stored in the order they arrived. */
@@ -66,33 +100,59 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
       remember(channelId, parent);
       return parent;
     } catch (err) {
-      log.debug({ channelId, err: err instanceof Error ? err.message : String(err) }, 'discord gateway: channel not readable; dispatch skipped');
+      log.debug(
+        { channelId, err: err instanceof Error ? err.message : String(err) },
+        'discord gateway: channel not readable; dispatch skipped',
+      );
       return null;
     }
   };
 
   /** Stores one dispatch for every connection that owns its thread and enqueues the inbound job. */
-  const store = async (t: TDiscordGatewayEvent['t'], s: number | null, data: unknown, knownParent?: string): Promise<void> => {
+  const store = async (
+    t: TDiscordGatewayEvent['t'],
+    s: number | null,
+    data: unknown,
+    knownParent?: string,
+  ): Promise<void> => {
     const probe = ZDiscordGatewayEvent.safeParse({ t, s, d: data, parent_id: knownParent ?? '0' });
     if (!probe.success) return void stats.skipped++;
     const d = probe.data.d;
     if (!d.guild_id || (t !== 'MESSAGE_DELETE' && (d.author?.bot || d.webhook_id))) return void stats.skipped++; // DMs, bots (ourselves included)
     const parentId = knownParent ?? (await resolveParent(d.channel_id));
     if (!parentId) return void stats.skipped++;
-    const owners = await findDiscordThreadOwners(deps.db, { guildId: d.guild_id, channelId: parentId, threadId: d.channel_id });
+    const owners = await findDiscordThreadOwners(deps.db, {
+      guildId: d.guild_id,
+      channelId: parentId,
+      threadId: d.channel_id,
+    });
     if (owners.length === 0) return void stats.skipped++;
     const event: TDiscordGatewayEvent = { t, s, d, parent_id: parentId };
     const externalId = discordInboundExternalId(event);
     for (const owner of owners) {
       // One gateway connection, and one store chain per thread: dispatches are stored in the order Discord sent them.
-      const row = await ingestInboundEvent({ db: deps.db, producer: deps.producer, log }, { organizationId: owner.organizationId, connectionId: owner.connectionId, kind: 'discord', externalId, payload: event });
+      const row = await ingestInboundEvent(
+        { db: deps.db, producer: deps.producer, log },
+        {
+          organizationId: owner.organizationId,
+          connectionId: owner.connectionId,
+          kind: 'discord',
+          externalId,
+          payload: event,
+        },
+      );
       if (row.outcome === 'stored') stats.stored++;
       else stats.duplicates++;
     }
   };
 
   /** The gateway never redelivers what we fail to store, so storing is retried here (database restarts, …). */
-  const storeWithRetry = async (t: TDiscordGatewayEvent['t'], s: number | null, data: unknown, knownParent?: string): Promise<void> => {
+  const storeWithRetry = async (
+    t: TDiscordGatewayEvent['t'],
+    s: number | null,
+    data: unknown,
+    knownParent?: string,
+  ): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await store(t, s, data, knownParent);
@@ -101,7 +161,10 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
         const ids = data as { id?: string; channel_id?: string };
         if (attempt >= STORE_ATTEMPTS || closed) {
           stats.failed++;
-          log.error({ t, messageId: ids.id, channelId: ids.channel_id, err: msg }, 'discord gateway: could not store a dispatch; the next backfill fetches it again');
+          log.error(
+            { t, messageId: ids.id, channelId: ids.channel_id, err: msg },
+            'discord gateway: could not store a dispatch; the next backfill fetches it again',
+          );
           return;
         }
         log.warn({ t, messageId: ids.id, attempt, err: msg }, 'discord gateway: storing a dispatch failed; retrying');
@@ -144,22 +207,36 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
   const backfill = async () => {
     const cfg = deps.backfill || { sinceMs: 7 * 24 * 3_600_000, maxThreads: 500, perThread: 50 };
     try {
-      const threads = await listDiscordThreadsForBackfill(deps.db, { since: new Date(Date.now() - cfg.sinceMs), limit: cfg.maxThreads });
+      const threads = await listDiscordThreadsForBackfill(deps.db, {
+        since: new Date(Date.now() - cfg.sinceMs),
+        limit: cfg.maxThreads,
+      });
       for (const th of threads) {
         if (closed) return;
         let list: { id: string; author?: { bot?: boolean }; edited_timestamp?: string | null }[];
         const fetchedAt = Date.now();
         try {
-          list = (await client.rest.get(Routes.channelMessages(th.threadId), { query: new URLSearchParams({ limit: String(cfg.perThread) }) })) as typeof list;
+          list = (await client.rest.get(Routes.channelMessages(th.threadId), {
+            query: new URLSearchParams({ limit: String(cfg.perThread) }),
+          })) as typeof list;
         } catch (err) {
-          log.debug({ tenantId: th.organizationId, connectionId: th.connectionId, threadId: th.threadId, err: err instanceof Error ? err.message : String(err) }, 'discord backfill: thread not readable');
+          log.debug(
+            {
+              tenantId: th.organizationId,
+              connectionId: th.connectionId,
+              threadId: th.threadId,
+              err: err instanceof Error ? err.message : String(err),
+            },
+            'discord backfill: thread not readable',
+          );
           continue;
         }
         for (const m of list.reverse()) {
           if (m.author?.bot) continue;
           const d = { ...m, guild_id: th.guildId };
           enqueueOrdered(th.threadId, () => storeWithRetry('MESSAGE_CREATE', null, d, th.channelId));
-          if (m.edited_timestamp) enqueueOrdered(th.threadId, () => storeWithRetry('MESSAGE_UPDATE', null, d, th.channelId));
+          if (m.edited_timestamp)
+            enqueueOrdered(th.threadId, () => storeWithRetry('MESSAGE_UPDATE', null, d, th.channelId));
           stats.backfilled++;
         }
         await reconcileDeletes(th, list, cfg.perThread, fetchedAt);
@@ -169,23 +246,44 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
     }
   };
 
-  const reconcileDeletes = async (th: TDiscordBackfillThread, list: readonly { id: string }[], perThread: number, fetchedAt: number) => {
+  const reconcileDeletes = async (
+    th: TDiscordBackfillThread,
+    list: readonly { id: string }[],
+    perThread: number,
+    fetchedAt: number,
+  ) => {
     const present = new Set(list.map((m) => m.id));
     // A full page may not reach back to every stored message: only ids at or after its oldest one can be judged.
-    const oldest = list.length >= perThread ? list.reduce((min, m) => (BigInt(m.id) < min ? BigInt(m.id) : min), BigInt(list[0]!.id)) : 0n;
-    const live = await listLiveInboundMessageIds(deps.db, th.organizationId, { connectionId: th.connectionId, externalChatId: th.channelId, externalThreadId: th.threadId, limit: perThread * 2 });
+    const oldest =
+      list.length >= perThread
+        ? list.reduce((min, m) => (BigInt(m.id) < min ? BigInt(m.id) : min), BigInt(list[0]!.id))
+        : 0n;
+    const live = await listLiveInboundMessageIds(deps.db, th.organizationId, {
+      connectionId: th.connectionId,
+      externalChatId: th.channelId,
+      externalThreadId: th.threadId,
+      limit: perThread * 2,
+    });
     for (const id of live) {
       // Written after the fetch started (arrived meanwhile through the live session): not judged.
       if (present.has(id) || !/^\d{1,20}$/.test(id) || BigInt(id) < oldest || snowflakeTime(id) >= fetchedAt) continue;
       stats.missedDeletes++;
-      log.info({ tenantId: th.organizationId, connectionId: th.connectionId, threadId: th.threadId, messageId: id }, 'discord backfill: a message deleted while disconnected');
-      enqueueOrdered(th.threadId, () => storeWithRetry('MESSAGE_DELETE', null, { id, channel_id: th.threadId, guild_id: th.guildId }, th.channelId));
+      log.info(
+        { tenantId: th.organizationId, connectionId: th.connectionId, threadId: th.threadId, messageId: id },
+        'discord backfill: a message deleted while disconnected',
+      );
+      enqueueOrdered(th.threadId, () =>
+        storeWithRetry('MESSAGE_DELETE', null, { id, channel_id: th.threadId, guild_id: th.guildId }, th.channelId),
+      );
     }
   };
 
   client.on(Events.ShardDisconnect, (event, shardId) => {
     // Only unrecoverable closes arrive here (4004 revoked token, 4014 intents): a person must act.
-    log.error({ shardId, code: event.code }, 'discord gateway closed for good (token revoked or intents not enabled?); retrying login later');
+    log.error(
+      { shardId, code: event.code },
+      'discord gateway closed for good (token revoked or intents not enabled?); retrying login later',
+    );
     scheduleLogin();
   });
   client.on(Events.ShardReconnecting, (shardId) => log.info({ shardId }, 'discord gateway: reconnecting'));

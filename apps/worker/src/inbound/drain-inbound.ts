@@ -1,5 +1,11 @@
 import { DelayedError, type Job } from 'bullmq';
-import { finishInboundEvent, getInboundEvent, listPendingInboundOfGroup, recordInboundAttempt, type TInboundEvent } from '@pocketping/db';
+import {
+  finishInboundEvent,
+  getInboundEvent,
+  listPendingInboundOfGroup,
+  recordInboundAttempt,
+  type TInboundEvent,
+} from '@pocketping/db';
 import { ZInboundJob } from '@pocketping/jobs';
 import type { TWorkerContext } from '../context.js';
 import { RetryLaterError } from './inbound-scope.js';
@@ -17,7 +23,11 @@ const MAX_ATTEMPTS = 8;
  * event not ready yet (held back for an earlier delivery that may still be in flight) stops the drain, and the job
  * comes back when it is ready: nothing overtakes it. Different threads run in parallel.
  */
-export async function processInboundJob(ctx: TWorkerContext, job: Job, token: string | undefined): Promise<{ outcome: string }> {
+export async function processInboundJob(
+  ctx: TWorkerContext,
+  job: Job,
+  token: string | undefined,
+): Promise<{ outcome: string }> {
   const { organizationId, inboundEventId } = ZInboundJob.parse(job.data);
   const event = await getInboundEvent(ctx.db, organizationId, inboundEventId);
   if (!event || event.status !== 'pending') return { outcome: 'already processed' };
@@ -31,7 +41,11 @@ export async function processInboundJob(ctx: TWorkerContext, job: Job, token: st
   try {
     let applied = 0;
     for (;;) {
-      const r = await drainGroup(ctx, { organizationId, connectionId: event.connectionId, groupKey: event.groupKey }, () => ctx.inboundLock.extend(lockKey, lease));
+      const r = await drainGroup(
+        ctx,
+        { organizationId, connectionId: event.connectionId, groupKey: event.groupKey },
+        () => ctx.inboundLock.extend(lockKey, lease),
+      );
       applied += r.applied;
       if (r.readyAt !== null) {
         await ctx.inboundLock.release(lockKey, lease);
@@ -55,7 +69,11 @@ async function drainGroup(
 ): Promise<{ applied: number; readyAt: number | null }> {
   let applied = 0;
   for (;;) {
-    const events = await listPendingInboundOfGroup(ctx.db, group.organizationId, { connectionId: group.connectionId, groupKey: group.groupKey, limit: BATCH });
+    const events = await listPendingInboundOfGroup(ctx.db, group.organizationId, {
+      connectionId: group.connectionId,
+      groupKey: group.groupKey,
+      limit: BATCH,
+    });
     for (const ev of events) {
       if (ev.readyAt.getTime() > Date.now()) return { applied, readyAt: ev.readyAt.getTime() };
       if (!(await extendLease())) throw new Error('lost the inbound thread lease; another worker continues');
@@ -79,7 +97,16 @@ async function applyOne(ctx: TWorkerContext, event: TInboundEvent): Promise<{ ou
     const message = err instanceof Error ? err.message : String(err);
     const attempts = await recordInboundAttempt(ctx.db, event.organizationId, event.id, message);
     if (attempts < MAX_ATTEMPTS) throw err;
-    ctx.log.error({ tenantId: event.organizationId, connectionId: event.connectionId, inboundEventId: event.id, attempts, err: message }, 'inbound event keeps failing; set aside');
+    ctx.log.error(
+      {
+        tenantId: event.organizationId,
+        connectionId: event.connectionId,
+        inboundEventId: event.id,
+        attempts,
+        err: message,
+      },
+      'inbound event keeps failing; set aside',
+    );
     await finishInboundEvent(ctx.db, event.organizationId, event.id, { status: 'failed', error: message });
     return { outcome: 'failed' };
   }

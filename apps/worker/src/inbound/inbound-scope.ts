@@ -23,5 +23,11 @@ export interface TInboundScope {
 /** Attachment URLs in a pushed message are signed for the message's conversation (as realtime does for history). */
 export function signMessageFiles(signer: TFileUrlSigner | null, organizationId: string, message: TMessage): TMessage {
   if (!signer || message.attachments.length === 0) return message;
-  return { ...message, attachments: message.attachments.map((a) => ({ ...a, url: signer.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }) })) };
+  return {
+    ...message,
+    attachments: message.attachments.map((a) => ({
+      ...a,
+      url: signer.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }),
+    })),
+  };
 }

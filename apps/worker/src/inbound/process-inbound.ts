@@ -41,36 +41,78 @@ export async function processInboundEvent(ctx: TWorkerContext, event: TInboundEv
     // The platform itself says the install is gone: broken now (readable reason, owner alerted on the other apps),
     // rather than at the next failed delivery. Queued messages wait for the fix as with any broken connection.
     if (connection.status !== 'disabled') {
-      const err = new BridgeError({ kind: 'unauthorized', platform: connection.kind, method: 'events', message: action.reason });
-      await recordFailure(ctx, { ...connection, consecutiveFailures: 0, lastSuccessAt: null, brokenAlertedAt: null }, err);
-      log.warn({ bridge: connection.kind, reason: action.reason }, 'the platform reported the install gone; connection broken');
+      const err = new BridgeError({
+        kind: 'unauthorized',
+        platform: connection.kind,
+        method: 'events',
+        message: action.reason,
+      });
+      await recordFailure(
+        ctx,
+        { ...connection, consecutiveFailures: 0, lastSuccessAt: null, brokenAlertedAt: null },
+        err,
+      );
+      log.warn(
+        { bridge: connection.kind, reason: action.reason },
+        'the platform reported the install gone; connection broken',
+      );
     }
     return finish('done', 'connection broken');
   }
 
-  const conversationId = await findConversationIdByThread(ctx.db, organizationId, { connectionId: connection.id, ...action.thread });
+  const conversationId = await findConversationIdByThread(ctx.db, organizationId, {
+    connectionId: connection.id,
+    ...action.thread,
+  });
   if (!conversationId) {
     // The worker records a thread only after the platform has answered the post that opened it, so a reply written
     // at once can arrive before that row commits. A young event waits for it (the job is retried with backoff);
     // only an event older than the grace period is about a thread of no conversation of ours.
-    if (Date.now() - event.createdAt.getTime() < UNKNOWN_THREAD_GRACE_MS) throw new RetryLaterError('thread not recorded yet');
+    if (Date.now() - event.createdAt.getTime() < UNKNOWN_THREAD_GRACE_MS)
+      throw new RetryLaterError('thread not recorded yet');
     return finish('ignored', 'ignored: unknown thread', 'thread of no known conversation');
   }
-  const scope: TInboundScope = { organizationId, connection, bridge, target, thread: action.thread, conversationId, log: log.child({ conversationId }) };
+  const scope: TInboundScope = {
+    organizationId,
+    connection,
+    bridge,
+    target,
+    thread: action.thread,
+    conversationId,
+    log: log.child({ conversationId }),
+  };
 
   const outcome = await dispatch(ctx, scope, action);
-  return finish(outcome.startsWith('ignored') ? 'ignored' : 'done', outcome, outcome.startsWith('ignored') ? outcome : undefined);
+  return finish(
+    outcome.startsWith('ignored') ? 'ignored' : 'done',
+    outcome,
+    outcome.startsWith('ignored') ? outcome : undefined,
+  );
 }
 
-async function dispatch(ctx: TWorkerContext, scope: TInboundScope, action: Exclude<TInboundAction, { type: 'ignore' | 'connection_lost' }>): Promise<string> {
+async function dispatch(
+  ctx: TWorkerContext,
+  scope: TInboundScope,
+  action: Exclude<TInboundAction, { type: 'ignore' | 'connection_lost' }>,
+): Promise<string> {
   switch (action.type) {
     case 'command':
-      return runCommand(ctx, scope, { command: action.command, authorName: action.authorName, externalMessageId: action.externalMessageId, prefix: '/' });
+      return runCommand(ctx, scope, {
+        command: action.command,
+        authorName: action.authorName,
+        externalMessageId: action.externalMessageId,
+        prefix: '/',
+      });
     case 'message': {
       const command = action.files?.length ? null : parseOperatorCommand(action.text);
       if (command) {
         const prefix = action.text.trim().startsWith('!') ? '!' : '/';
-        return runCommand(ctx, scope, { command, authorName: action.authorName, externalMessageId: action.externalMessageId, prefix });
+        return runCommand(ctx, scope, {
+          command,
+          authorName: action.authorName,
+          externalMessageId: action.externalMessageId,
+          prefix,
+        });
       }
       return storeOperatorMessage(ctx, scope, action);
     }
@@ -80,11 +122,20 @@ async function dispatch(ctx: TWorkerContext, scope: TInboundScope, action: Exclu
   }
 }
 
-async function storeOperatorMessage(ctx: TWorkerContext, scope: TInboundScope, action: Extract<TInboundAction, { type: 'message' }>): Promise<string> {
+async function storeOperatorMessage(
+  ctx: TWorkerContext,
+  scope: TInboundScope,
+  action: Extract<TInboundAction, { type: 'message' }>,
+): Promise<string> {
   const { organizationId, connection, conversationId } = scope;
-  const files = action.files?.length ? await storeInboundFiles(ctx, scope, action.files) : { attachmentIds: [], overQuota: [] };
+  const files = action.files?.length
+    ? await storeInboundFiles(ctx, scope, action.files)
+    : { attachmentIds: [], overQuota: [] };
   const { attachmentIds } = files;
-  const text = files.overQuota.length > 0 ? [action.text.trim(), overQuotaNotice(files.overQuota)].filter(Boolean).join('\n') : action.text.trim();
+  const text =
+    files.overQuota.length > 0
+      ? [action.text.trim(), overQuotaNotice(files.overQuota)].filter(Boolean).join('\n')
+      : action.text.trim();
   const body = text.slice(0, LIMITS.messageBodyMax);
   if (!body && attachmentIds.length === 0) return 'ignored: empty';
   const authorName = await resolveAuthor(scope, action);
@@ -95,19 +146,29 @@ async function storeOperatorMessage(ctx: TWorkerContext, scope: TInboundScope, a
     body,
     visibility: 'public',
     source: connection.kind,
-    inbound: { connectionId: connection.id, externalChatId: action.thread.externalChatId, externalMessageId: action.externalMessageId },
+    inbound: {
+      connectionId: connection.id,
+      externalChatId: action.thread.externalChatId,
+      externalMessageId: action.externalMessageId,
+    },
     ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
   });
   return result.duplicate ? 'duplicate' : 'stored';
 }
 
 /** The operator's display name: from the event itself, else looked up on the platform (best effort). */
-async function resolveAuthor(scope: TInboundScope, action: Extract<TInboundAction, { type: 'message' }>): Promise<string> {
+async function resolveAuthor(
+  scope: TInboundScope,
+  action: Extract<TInboundAction, { type: 'message' }>,
+): Promise<string> {
   if (!action.authorId || !scope.bridge.resolveUserName) return action.authorName;
   try {
     return (await scope.bridge.resolveUserName(scope.target, action.authorId)) || action.authorName;
   } catch (err) {
-    scope.log.warn({ bridge: scope.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'operator name lookup failed; using the fallback');
+    scope.log.warn(
+      { bridge: scope.connection.kind, err: err instanceof Error ? err.message : String(err) },
+      'operator name lookup failed; using the fallback',
+    );
     return action.authorName;
   }
 }
@@ -116,10 +177,19 @@ async function resolveAuthor(scope: TInboundScope, action: Extract<TInboundActio
  * An operator edited or deleted their message on the platform: the stored message follows (editedAt / deletedAt,
  * same seq), the widget gets the new version, and the copies on the other bridges are changed through the outbox.
  */
-async function applyChange(ctx: TWorkerContext, scope: TInboundScope, action: Extract<TInboundAction, { type: 'edit' | 'delete' }>): Promise<string> {
+async function applyChange(
+  ctx: TWorkerContext,
+  scope: TInboundScope,
+  action: Extract<TInboundAction, { type: 'edit' | 'delete' }>,
+): Promise<string> {
   const { organizationId, connection, conversationId } = scope;
-  const found = await findMessageByExternalId(ctx.db, organizationId, { connectionId: connection.id, externalChatId: action.thread.externalChatId, externalMessageId: action.externalMessageId });
-  if (!found || found.direction !== 'inbound' || found.message.conversationId !== conversationId) return `ignored: ${action.type} of a message we did not store`;
+  const found = await findMessageByExternalId(ctx.db, organizationId, {
+    connectionId: connection.id,
+    externalChatId: action.thread.externalChatId,
+    externalMessageId: action.externalMessageId,
+  });
+  if (!found || found.direction !== 'inbound' || found.message.conversationId !== conversationId)
+    return `ignored: ${action.type} of a message we did not store`;
   if (found.message.sender !== 'operator') return `ignored: ${action.type} of a non-operator message`;
   let change: { kind: 'edit'; body: string } | { kind: 'delete' } = { kind: 'delete' };
   if (action.type === 'edit') {
@@ -134,7 +204,12 @@ async function applyChange(ctx: TWorkerContext, scope: TInboundScope, action: Ex
     change = { kind: 'edit', body: text.slice(0, LIMITS.messageBodyMax) };
   }
   const result = await changeOperatorMessage(ctx.conversations, organizationId, {
-    conversationId, projectId: connection.projectId, messageId: found.message.id, visibility: found.visibility ?? 'internal', change, excludeConnectionId: connection.id,
+    conversationId,
+    projectId: connection.projectId,
+    messageId: found.message.id,
+    visibility: found.visibility ?? 'internal',
+    change,
+    excludeConnectionId: connection.id,
   });
   if (!result) return 'ignored: message gone';
   if (!result.changed) return `duplicate ${action.type}`;

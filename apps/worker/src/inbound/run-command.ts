@@ -24,10 +24,20 @@ export async function runCommand(
     authorName: authorName.slice(0, LIMITS.authorNameMax),
     source: connection.kind,
     // Keyed by the command's platform message: a redelivered command stores its note once.
-    inbound: { connectionId: connection.id, externalChatId: scope.thread.externalChatId, externalMessageId: input.externalMessageId },
+    inbound: {
+      connectionId: connection.id,
+      externalChatId: scope.thread.externalChatId,
+      externalMessageId: input.externalMessageId,
+    },
   };
   const internalNote = async (body: string) => {
-    const r = await postOperatorMessage(ctx.conversations, organizationId, { conversationId, projectId: connection.projectId, ...actor, body: body.slice(0, LIMITS.messageBodyMax), visibility: 'internal' });
+    const r = await postOperatorMessage(ctx.conversations, organizationId, {
+      conversationId,
+      projectId: connection.projectId,
+      ...actor,
+      body: body.slice(0, LIMITS.messageBodyMax),
+      visibility: 'internal',
+    });
     return r.duplicate;
   };
 
@@ -35,14 +45,23 @@ export async function runCommand(
   switch (command.name) {
     case 'info': {
       const conversation = await getConversation(ctx.db, organizationId, conversationId);
-      const visitorOnline = conversation ? await ctx.signals.visitorOnline(conversation.visitorId).catch(() => undefined) : undefined;
-      reply = cardText({ ...(await buildCard(ctx.db, organizationId, conversationId)), ...(visitorOnline !== undefined ? { visitorOnline } : {}) });
+      const visitorOnline = conversation
+        ? await ctx.signals.visitorOnline(conversation.visitorId).catch(() => undefined)
+        : undefined;
+      reply = cardText({
+        ...(await buildCard(ctx.db, organizationId, conversationId)),
+        ...(visitorOnline !== undefined ? { visitorOnline } : {}),
+      });
       break;
     }
     case 'close':
     case 'reopen': {
       const status = command.name === 'close' ? 'closed' : 'open';
-      const { changed } = await changeConversationStatus(ctx.conversations, organizationId, { conversationId, status, actor });
+      const { changed } = await changeConversationStatus(ctx.conversations, organizationId, {
+        conversationId,
+        status,
+        actor,
+      });
       reply = changed
         ? status === 'closed'
           ? `Conversation closed by ${authorName} (via ${via}). The visitor is asked for a rating; ${prefix}reopen to reopen.`
@@ -79,6 +98,9 @@ async function answer(scope: TInboundScope, text: string): Promise<void> {
   try {
     await scope.bridge.replyInThread(scope.target, scope.thread, text);
   } catch (err) {
-    scope.log.warn({ bridge: scope.connection.kind, err: err instanceof Error ? err.message : String(err) }, 'command answer not posted');
+    scope.log.warn(
+      { bridge: scope.connection.kind, err: err instanceof Error ? err.message : String(err) },
+      'command answer not posted',
+    );
   }
 }

@@ -20,14 +20,21 @@ export interface TStoredInboundFiles {
  * vanishing (and one refused for the quota is also named in the message, see `overQuotaNotice`); a
  * platform/network failure is thrown so the job retries.
  */
-export async function storeInboundFiles(ctx: TWorkerContext, scope: TInboundScope, files: readonly TInboundFile[]): Promise<TStoredInboundFiles> {
+export async function storeInboundFiles(
+  ctx: TWorkerContext,
+  scope: TInboundScope,
+  files: readonly TInboundFile[],
+): Promise<TStoredInboundFiles> {
   const refused: string[] = [];
   const ids: string[] = [];
   const overQuota: string[] = [];
   const storage = ctx.storage;
   const download = scope.bridge.downloadFile?.bind(scope.bridge);
   if (!storage || !download) {
-    await tell(scope, `Files are not forwarded to the visitor on this server (no file storage configured): ${files.map((f) => f.name).join(', ')}`);
+    await tell(
+      scope,
+      `Files are not forwarded to the visitor on this server (no file storage configured): ${files.map((f) => f.name).join(', ')}`,
+    );
     return { attachmentIds: [], overQuota: [] };
   }
   const quotaBytes = await ctx.storageQuotaFor(scope.organizationId);
@@ -59,12 +66,26 @@ export async function storeInboundFiles(ctx: TWorkerContext, scope: TInboundScop
     const row = await createAttachmentWithinQuota(
       ctx.db,
       scope.organizationId,
-      { conversationId: scope.conversationId, uploadedBy: 'operator', name: safeName(got.name), contentType: sniffed.contentType, size: bytes.length, sha256, storageKey },
+      {
+        conversationId: scope.conversationId,
+        uploadedBy: 'operator',
+        name: safeName(got.name),
+        contentType: sniffed.contentType,
+        size: bytes.length,
+        sha256,
+        storageKey,
+      },
       quotaBytes,
     );
     if (!row) {
-      await storage.delete(storageKey).catch((err: unknown) =>
-        scope.log.warn({ err: err instanceof Error ? err.message : String(err), storageKey }, 'file over the storage quota: bytes not deleted'));
+      await storage
+        .delete(storageKey)
+        .catch((err: unknown) =>
+          scope.log.warn(
+            { err: err instanceof Error ? err.message : String(err), storageKey },
+            'file over the storage quota: bytes not deleted',
+          ),
+        );
       overQuota.push(safeName(got.name));
       continue;
     }
@@ -72,7 +93,11 @@ export async function storeInboundFiles(ctx: TWorkerContext, scope: TInboundScop
   }
   if (overQuota.length > 0) {
     scope.log.info({ files: overQuota.length }, 'inbound files over the storage quota: named, not stored');
-    refused.push(...overQuota.map((name) => `${name}: this organization's file storage is full (its name is shown to the visitor instead)`));
+    refused.push(
+      ...overQuota.map(
+        (name) => `${name}: this organization's file storage is full (its name is shown to the visitor instead)`,
+      ),
+    );
   }
   if (files.length > MAX_FILES) refused.push(`only the first ${MAX_FILES} files of a message are forwarded`);
   if (refused.length > 0) await tell(scope, `Not sent to the visitor:\n${refused.join('\n')}`);
@@ -86,11 +111,19 @@ export function overQuotaNotice(names: readonly string[]): string {
 
 function safeName(name: string): string {
   // Control characters and path separators have no place in a file name shown to visitors.
-  return Array.from(name, (ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 200) || 'file';
+  return (
+    Array.from(name, (ch) =>
+      ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === '/' || ch === '\\' ? '_' : ch,
+    )
+      .join('')
+      .slice(0, 200) || 'file'
+  );
 }
 
 async function tell(scope: TInboundScope, text: string): Promise<void> {
-  await scope.bridge.replyInThread?.(scope.target, scope.thread, text).catch((err: unknown) =>
-    scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not post file notice'),
-  );
+  await scope.bridge
+    .replyInThread?.(scope.target, scope.thread, text)
+    .catch((err: unknown) =>
+      scope.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not post file notice'),
+    );
 }

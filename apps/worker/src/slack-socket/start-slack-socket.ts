@@ -2,7 +2,12 @@
 // events_api envelope is stored as an InboundEvent for the connection(s) of its (team, channel) and handed to the
 // bridge.inbound job — the same path as POST /api/webhooks/slack — and acked only once stored.
 import type { TLogger } from '@pocketping/core';
-import { SLACK_INSTALL_EVENTS, startSlackSocketMode, ZSlackEventCallback, type TSlackSocketMode } from '@pocketping/bridges';
+import {
+  SLACK_INSTALL_EVENTS,
+  startSlackSocketMode,
+  ZSlackEventCallback,
+  type TSlackSocketMode,
+} from '@pocketping/bridges';
 import { resolveConnectionsByScope, resolveConnectionsByTarget, type TDb } from '@pocketping/db';
 import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TProducer } from '@pocketping/jobs';
@@ -15,7 +20,13 @@ export interface TSlackSocketDeps {
   apiUrl: string;
 }
 
-export interface TSlackSocketStats { envelopes: number; stored: number; duplicates: number; skipped: number; failed: number }
+export interface TSlackSocketStats {
+  envelopes: number;
+  stored: number;
+  duplicates: number;
+  skipped: number;
+  failed: number;
+}
 
 export interface TSlackSocket {
   stats: TSlackSocketStats;
@@ -47,13 +58,28 @@ export function startSlackSocket(deps: TSlackSocketDeps): TSlackSocket {
     }
     const envelope = parsed.data;
     const channel = envelope.event.channel;
-    const connections = isInstallEvent || !channel
-      ? await resolveConnectionsByScope(deps.db, { kind: 'slack', targetScope: envelope.team_id })
-      : await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: envelope.team_id, targetId: channel });
+    const connections =
+      isInstallEvent || !channel
+        ? await resolveConnectionsByScope(deps.db, { kind: 'slack', targetScope: envelope.team_id })
+        : await resolveConnectionsByTarget(deps.db, {
+            kind: 'slack',
+            targetScope: envelope.team_id,
+            targetId: channel,
+          });
     if (connections.length === 0) stats.skipped += 1;
     for (const connection of connections) {
       const organizationId = connection.organizationId;
-      const event = await ingestInboundEvent({ db: deps.db, producer: deps.producer, log }, { organizationId, connectionId: connection.id, kind: 'slack', externalId: envelope.event_id, payload: body, logContext: { eventId: envelope.event_id, retryNum } });
+      const event = await ingestInboundEvent(
+        { db: deps.db, producer: deps.producer, log },
+        {
+          organizationId,
+          connectionId: connection.id,
+          kind: 'slack',
+          externalId: envelope.event_id,
+          payload: body,
+          logContext: { eventId: envelope.event_id, retryNum },
+        },
+      );
       if (event.outcome === 'stored') stats.stored += 1;
       else stats.duplicates += 1;
     }
@@ -82,15 +108,25 @@ export function startSlackSocket(deps: TSlackSocketDeps): TSlackSocket {
         appToken: deps.appToken,
         apiUrl: deps.apiUrl,
         onEvent,
-        onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'slack socket: envelope not stored; Slack will redeliver'),
+        onError: (err) =>
+          log.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            'slack socket: envelope not stored; Slack will redeliver',
+          ),
         onStateChange: (state) => log.info({ state }, 'slack socket mode'),
       });
       if (closed) await socket.close();
     } catch (err) {
       // The app token is never logged; the SDK's error names the API error (invalid_auth, …).
-      log.error({ err: err instanceof Error ? err.message : String(err), attempt }, 'slack socket mode could not start; retrying');
+      log.error(
+        { err: err instanceof Error ? err.message : String(err), attempt },
+        'slack socket mode could not start; retrying',
+      );
       if (closed) return;
-      retryTimer = setTimeout(() => void start(attempt + 1), START_RETRY_MS[Math.min(attempt, START_RETRY_MS.length - 1)]);
+      retryTimer = setTimeout(
+        () => void start(attempt + 1),
+        START_RETRY_MS[Math.min(attempt, START_RETRY_MS.length - 1)],
+      );
     }
   };
   void start(0);

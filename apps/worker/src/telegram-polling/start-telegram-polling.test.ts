@@ -5,7 +5,16 @@ import { createBridgeRegistry } from '@pocketping/bridges';
 import { createLogger, encryptSecret, parseKeyRing } from '@pocketping/core';
 import { createConnection, createDb, createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
 import { createRedis } from '@pocketping/jobs';
-import { TEST_REDIS_URL, createTestDatabase, startFakeTelegram, testEncryptionKey, uniqueRedisPrefix, waitFor, type TFakeTelegram, type TTestDatabase } from '@pocketping/testkit';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  startFakeTelegram,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  waitFor,
+  type TFakeTelegram,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import type { TWorkerContext } from '../context.js';
 import { startTelegramPolling, type TTelegramPolling, type TTelegramPollingConfig } from './start-telegram-polling.js';
 
@@ -31,9 +40,21 @@ const newBot = () => {
   return { token, chatId };
 };
 const connect = async (bot: { token: string; chatId: number }) =>
-  createConnection(db, organizationId, { projectId, kind: 'telegram', sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: bot.token })), targetId: String(bot.chatId) });
+  createConnection(db, organizationId, {
+    projectId,
+    kind: 'telegram',
+    sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: bot.token })),
+    targetId: String(bot.chatId),
+  });
 const start = (cfg: Partial<TTelegramPollingConfig> = {}) => {
-  const p = startTelegramPolling(ctx, { mode: 'auto', apiRoot: telegram.apiRoot, redisPrefix: prefix, pollTimeoutSeconds: 2, rescanMs: 60_000, ...cfg });
+  const p = startTelegramPolling(ctx, {
+    mode: 'auto',
+    apiRoot: telegram.apiRoot,
+    redisPrefix: prefix,
+    pollTimeoutSeconds: 2,
+    rescanMs: 60_000,
+    ...cfg,
+  });
   running.push(p);
   return p;
 };
@@ -43,11 +64,17 @@ const stop = async (p: TTelegramPolling) => {
 };
 /** What the web app does when it has a public URL (setWebhook), straight over the Bot API. */
 const setWebhook = async (token: string, url: string) => {
-  const res = await fetch(`${telegram.apiRoot}/bot${token}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, secret_token: 'abc' }) });
+  const res = await fetch(`${telegram.apiRoot}/bot${token}/setWebhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url, secret_token: 'abc' }),
+  });
   expect(res.status).toBe(200);
 };
-const stateOf = (p: TTelegramPolling, connectionId: string) => p.status().find((s) => s.connectionIds.includes(connectionId))?.state;
-const eventsOf = (connectionId: string) => db.inboundEvent.findMany({ where: { organizationId, connectionId }, orderBy: { createdAt: 'asc' } });
+const stateOf = (p: TTelegramPolling, connectionId: string) =>
+  p.status().find((s) => s.connectionIds.includes(connectionId))?.state;
+const eventsOf = (connectionId: string) =>
+  db.inboundEvent.findMany({ where: { organizationId, connectionId }, orderBy: { createdAt: 'asc' } });
 const pollsOf = (token: string) => telegram.callsOf('getUpdates').filter((c) => c.token === token);
 
 beforeAll(async () => {
@@ -63,7 +90,9 @@ beforeAll(async () => {
     redis,
     keyRing: ring,
     bridges: createBridgeRegistry({ telegram: { apiRoot: telegram.apiRoot } }),
-    producer: { enqueueInbound: async (job: { organizationId: string; inboundEventId: string }) => void enqueued.push(job) },
+    producer: {
+      enqueueInbound: async (job: { organizationId: string; inboundEventId: string }) => void enqueued.push(job),
+    },
     log: createLogger('worker-test', (process.env.TGPOLL_LOG ?? 'silent') as 'silent'),
   } as unknown as TWorkerContext;
 }, 60_000);
@@ -82,9 +111,17 @@ describe('Telegram long polling', () => {
     const connection = await connect(bot);
     const polling = start();
     await waitFor(() => polling.status().find((s) => s.state === 'polling'), { what: 'polling' });
-    const { update } = await telegram.operatorWrites({ token: bot.token, chatId: bot.chatId, threadId: 1, text: 'hello by polling' });
+    const { update } = await telegram.operatorWrites({
+      token: bot.token,
+      chatId: bot.chatId,
+      threadId: 1,
+      text: 'hello by polling',
+    });
     const updateId = (update as { update_id: number }).update_id;
-    const [event] = await waitFor(async () => ((await eventsOf(connection.id)).length > 0 ? eventsOf(connection.id) : undefined), { what: 'stored event' });
+    const [event] = await waitFor(
+      async () => ((await eventsOf(connection.id)).length > 0 ? eventsOf(connection.id) : undefined),
+      { what: 'stored event' },
+    );
     expect(event).toMatchObject({ externalId: String(updateId), status: 'pending' });
     expect(event!.payload).toMatchObject({ message: { text: 'hello by polling', chat: { id: bot.chatId } } });
     expect(enqueued).toContainEqual({ organizationId, inboundEventId: event!.id });
@@ -101,10 +138,18 @@ describe('Telegram long polling', () => {
     const connection = await connect(bot);
     const first = start();
     await waitFor(() => stateOf(first, connection.id) === 'polling' || undefined, { what: 'polling' });
-    const { update } = await telegram.operatorWrites({ token: bot.token, chatId: bot.chatId, threadId: 1, text: 'before restart' });
+    const { update } = await telegram.operatorWrites({
+      token: bot.token,
+      chatId: bot.chatId,
+      threadId: 1,
+      text: 'before restart',
+    });
     const updateId = (update as { update_id: number }).update_id;
     await waitFor(async () => (await eventsOf(connection.id)).length === 1 || undefined, { what: 'first event' });
-    await waitFor(() => first.status().find((s) => s.connectionIds.includes(connection.id))?.offset === updateId + 1 || undefined, { what: 'offset' });
+    await waitFor(
+      () => first.status().find((s) => s.connectionIds.includes(connection.id))?.offset === updateId + 1 || undefined,
+      { what: 'offset' },
+    );
     await stop(first);
 
     const pollsBefore = pollsOf(bot.token).length;
@@ -120,9 +165,15 @@ describe('Telegram long polling', () => {
     const third = start();
     await telegram.operatorWrites({ token: bot.token, chatId: bot.chatId, threadId: 1, text: 'after restart' });
     await waitFor(async () => (await eventsOf(connection.id)).length === 2 || undefined, { what: 'second event' });
-    await waitFor(() => (third.status().find((s) => s.connectionIds.includes(connection.id))?.duplicates ?? 0) >= 1 || undefined, { what: 'duplicate counted' });
+    await waitFor(
+      () => (third.status().find((s) => s.connectionIds.includes(connection.id))?.duplicates ?? 0) >= 1 || undefined,
+      { what: 'duplicate counted' },
+    );
     const events = await eventsOf(connection.id);
-    expect(events.map((e) => (e.payload as { message: { text: string } }).message.text)).toEqual(['before restart', 'after restart']);
+    expect(events.map((e) => (e.payload as { message: { text: string } }).message.text)).toEqual([
+      'before restart',
+      'after restart',
+    ]);
     await stop(third);
   });
 
@@ -135,7 +186,10 @@ describe('Telegram long polling', () => {
     const hookedId = (await db.bridgeConnection.findFirstOrThrow({ where: { targetId: String(hooked.chatId) } })).id;
     const freeId = (await db.bridgeConnection.findFirstOrThrow({ where: { targetId: String(free.chatId) } })).id;
     const polling = start();
-    await waitFor(() => (stateOf(polling, hookedId) === 'webhook' && stateOf(polling, freeId) === 'polling') || undefined, { what: 'one webhook, one polling' });
+    await waitFor(
+      () => (stateOf(polling, hookedId) === 'webhook' && stateOf(polling, freeId) === 'polling') || undefined,
+      { what: 'one webhook, one polling' },
+    );
     expect(pollsOf(hooked.token)).toHaveLength(0);
 
     // The web app registers a webhook for the free bot while its poll is held open: Telegram ends the poll with 409.
@@ -154,7 +208,12 @@ describe('Telegram long polling', () => {
     await setWebhook(bot.token, 'http://127.0.0.1:9/hook');
     const polling = start({ mode: 'polling' });
     await waitFor(() => telegram.webhookOf(bot.token) === undefined || undefined, { what: 'webhook deleted' });
-    await telegram.operatorWrites({ token: bot.token, chatId: bot.chatId, threadId: 1, text: 'polled after deleteWebhook' });
+    await telegram.operatorWrites({
+      token: bot.token,
+      chatId: bot.chatId,
+      threadId: 1,
+      text: 'polled after deleteWebhook',
+    });
     await waitFor(async () => (await eventsOf(connection.id)).length === 1 || undefined, { what: 'event' });
     await stop(polling);
   });
@@ -165,10 +224,13 @@ describe('Telegram long polling', () => {
     const polling = start();
     await waitFor(() => pollsOf(bot.token).length > 0 || undefined, { what: 'polled' });
     telegram.revokeToken(bot.token);
-    const row = await waitFor(async () => {
-      const c = await db.bridgeConnection.findFirst({ where: { organizationId, id: connection.id } });
-      return c?.status === 'broken' ? c : undefined;
-    }, { what: 'broken connection' });
+    const row = await waitFor(
+      async () => {
+        const c = await db.bridgeConnection.findFirst({ where: { organizationId, id: connection.id } });
+        return c?.status === 'broken' ? c : undefined;
+      },
+      { what: 'broken connection' },
+    );
     expect(row.statusReason).toMatch(/revoked/i);
     expect(polling.status().find((s) => s.connectionIds.includes(connection.id))?.state).toBe('unauthorized');
     await stop(polling);
@@ -180,7 +242,10 @@ describe('Telegram long polling', () => {
     const a = start();
     const b = start();
     const mine = (p: TTelegramPolling) => p.status().find((s) => s.connectionIds.includes(connection.id));
-    await waitFor(() => (mine(a) && mine(b) && [mine(a)!.state, mine(b)!.state].sort().join() === 'polling,standby') || undefined, { what: 'one polls, one stands by' });
+    await waitFor(
+      () => (mine(a) && mine(b) && [mine(a)!.state, mine(b)!.state].sort().join() === 'polling,standby') || undefined,
+      { what: 'one polls, one stands by' },
+    );
     await new Promise((r) => setTimeout(r, 2_500));
     // Never two getUpdates at once: the fake would have ended one with 409 "terminated by other getUpdates request".
     expect([mine(a)!.state, mine(b)!.state].sort().join()).toBe('polling,standby');

@@ -85,9 +85,19 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
   let closed = false;
 
   const startPoller = (botKey: string, token: string, connections: TConnection[]): TPoller => {
-    const client: TTelegramUpdatesClient = createTelegramUpdatesClient({ apiRoot: config.apiRoot }, token, { maxPollSeconds: pollTimeoutSeconds });
+    const client: TTelegramUpdatesClient = createTelegramUpdatesClient({ apiRoot: config.apiRoot }, token, {
+      maxPollSeconds: pollTimeoutSeconds,
+    });
     const abort = new AbortController();
-    const status: TTelegramPollerStatus = { botKey, state: 'starting', connectionIds: connections.map((c) => c.id), offset: null, stored: 0, duplicates: 0, skipped: 0 };
+    const status: TTelegramPollerStatus = {
+      botKey,
+      state: 'starting',
+      connectionIds: connections.map((c) => c.id),
+      offset: null,
+      stored: 0,
+      duplicates: 0,
+      skipped: 0,
+    };
     const plog = log.child({ botKey });
     let leaseToken: string | null = null;
     let failures = 0;
@@ -121,7 +131,11 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
 
     /** Stores one update for every connection of this bot whose group it came from. */
     const store = async (update: unknown): Promise<void> => {
-      const u = update as { update_id?: unknown; message?: { chat?: { id?: unknown } }; edited_message?: { chat?: { id?: unknown } } };
+      const u = update as {
+        update_id?: unknown;
+        message?: { chat?: { id?: unknown } };
+        edited_message?: { chat?: { id?: unknown } };
+      };
       const chatId = (u.message ?? u.edited_message)?.chat?.id;
       const targets = poller.connections.filter((c) => chatId !== undefined && c.targetId === String(chatId));
       if (typeof u.update_id !== 'number' || targets.length === 0) {
@@ -133,7 +147,16 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
         const organizationId = connection.organizationId;
         // Long polling hands updates over one batch at a time, in update_id order, stored one after another: nothing
         // can overtake, so nothing is held back.
-        const event = await ingestInboundEvent({ db: ctx.db, producer: ctx.producer, log: plog }, { organizationId, connectionId: connection.id, kind: 'telegram', externalId: String(u.update_id), payload: update });
+        const event = await ingestInboundEvent(
+          { db: ctx.db, producer: ctx.producer, log: plog },
+          {
+            organizationId,
+            connectionId: connection.id,
+            kind: 'telegram',
+            externalId: String(u.update_id),
+            payload: update,
+          },
+        );
         if (event.outcome === 'stored') status.stored += 1;
         else status.duplicates += 1;
       }
@@ -143,8 +166,20 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
       // The token was revoked: the same "broken" path as a failed delivery (readable reason, owner alerted once).
       for (const connection of poller.connections) {
         if (connection.status === 'broken') continue;
-        await recordFailure(ctx, { ...connection, consecutiveFailures: 0, lastSuccessAt: null, brokenAlertedAt: null }, err).catch((e: unknown) =>
-          plog.warn({ tenantId: connection.organizationId, connectionId: connection.id, err: e instanceof Error ? e.message : String(e) }, 'could not record the broken connection'));
+        await recordFailure(
+          ctx,
+          { ...connection, consecutiveFailures: 0, lastSuccessAt: null, brokenAlertedAt: null },
+          err,
+        ).catch((e: unknown) =>
+          plog.warn(
+            {
+              tenantId: connection.organizationId,
+              connectionId: connection.id,
+              err: e instanceof Error ? e.message : String(e),
+            },
+            'could not record the broken connection',
+          ),
+        );
         connection.status = 'broken';
       }
     };
@@ -182,7 +217,11 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
       status.state = 'polling';
       const offset = await readOffset();
       status.offset = offset ?? null;
-      const updates = await client.getUpdates({ ...(offset !== undefined ? { offset } : {}), timeoutSeconds: pollTimeoutSeconds, signal: abort.signal });
+      const updates = await client.getUpdates({
+        ...(offset !== undefined ? { offset } : {}),
+        timeoutSeconds: pollTimeoutSeconds,
+        signal: abort.signal,
+      });
       let next = offset;
       for (const update of updates) {
         await store(update);
@@ -259,11 +298,16 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
       for (const connection of await listTelegramConnectionsForPolling(ctx.db, { limit: MAX_CONNECTIONS })) {
         let token: string;
         try {
-          const parsed = ZTelegramCredentials.safeParse(JSON.parse(decryptSecret(ctx.keyRing, connection.sealedCredentials)));
+          const parsed = ZTelegramCredentials.safeParse(
+            JSON.parse(decryptSecret(ctx.keyRing, connection.sealedCredentials)),
+          );
           if (!parsed.success) continue;
           token = parsed.data.botToken;
         } catch {
-          log.warn({ tenantId: connection.organizationId, connectionId: connection.id }, 'credentials cannot be unsealed; not polling');
+          log.warn(
+            { tenantId: connection.organizationId, connectionId: connection.id },
+            'credentials cannot be unsealed; not polling',
+          );
           continue;
         }
         const key = botKeyOf(token);
@@ -293,7 +337,10 @@ export function startTelegramPolling(ctx: TWorkerContext, config: TTelegramPolli
 
   // One scan at a time: overlapping scans could start two loops for one bot.
   let scanning: Promise<void> | null = null;
-  const runRescan = () => (scanning ??= rescan().finally(() => (scanning = null))).catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'telegram polling rescan failed'));
+  const runRescan = () =>
+    (scanning ??= rescan().finally(() => (scanning = null))).catch((err: unknown) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'telegram polling rescan failed'),
+    );
   void runRescan();
   const timer = setInterval(() => void runRescan(), rescanMs);
 

@@ -24,14 +24,16 @@ export interface TVisitorJobDeps {
 export async function processVisitorLeftJob(deps: TVisitorJobDeps, job: Job): Promise<{ outcome: string }> {
   const data = ZVisitorLeftJob.parse(job.data);
   const { organizationId, visitorId } = data;
-  if ((await getVisitorGeneration(deps.redis, deps.redisPrefix, visitorId)) !== data.generation) return { outcome: 'came back' };
+  if ((await getVisitorGeneration(deps.redis, deps.redisPrefix, visitorId)) !== data.generation)
+    return { outcome: 'came back' };
   if (await isVisitorConnected(deps.redis, deps.redisPrefix, visitorId)) return { outcome: 'still connected' };
 
   const conversation = await getOpenConversationForVisitor(deps.db, organizationId, visitorId);
   if (!conversation) return { outcome: 'no open conversation' };
   // A visitor who comes and goes without writing anything must not fill the thread with notes.
   const last = await getLastMessageSummary(deps.db, organizationId, conversation.id);
-  if (!last || (last.sender === 'system' && last.body === VISITOR_LEFT_NOTE)) return { outcome: 'nothing new since the last note' };
+  if (!last || (last.sender === 'system' && last.body === VISITOR_LEFT_NOTE))
+    return { outcome: 'nothing new since the last note' };
 
   const result = await appendMessage(deps.db, organizationId, {
     conversationId: conversation.id,

@@ -10,7 +10,10 @@ import { toBridgeTarget, type TWorkerContext } from '../context.js';
  * best effort: a job that waited longer than one signal period is stale and dropped, failures are logged and
  * never retried, and nothing here counts toward a connection's health.
  */
-export async function processVisitorTypingJob(ctx: TWorkerContext, job: Job): Promise<{ outcome: string; shown: number }> {
+export async function processVisitorTypingJob(
+  ctx: TWorkerContext,
+  job: Job,
+): Promise<{ outcome: string; shown: number }> {
   const data = ZVisitorTypingJob.parse(job.data);
   if (Date.now() - job.timestamp > VISITOR_TYPING_EVERY_MS) return { outcome: 'stale', shown: 0 };
   const threads = await listActiveThreadsOfConversation(ctx.db, data.organizationId, data.conversationId);
@@ -23,7 +26,14 @@ export async function processVisitorTypingJob(ctx: TWorkerContext, job: Job): Pr
         await bridge.showTyping(toBridgeTarget(ctx, connection), thread);
         shown += 1;
       } catch (err) {
-        ctx.log.debug({ tenantId: data.organizationId, connectionId: connection.id, err: err instanceof Error ? err.message : String(err) }, 'typing signal failed');
+        ctx.log.debug(
+          {
+            tenantId: data.organizationId,
+            connectionId: connection.id,
+            err: err instanceof Error ? err.message : String(err),
+          },
+          'typing signal failed',
+        );
       }
     }),
   );

@@ -9,7 +9,14 @@ import { processVisitorTypingJob } from './process-visitor-typing.js';
  * The `visitor-events` queue (visitor.left, visitor.typing). Registered by runtime.ts, which passes its context
  * (`ctx`: the bridges typing goes through); without one — a test of visitor.left alone — typing jobs do nothing.
  */
-export async function startVisitorWorker(deps: Omit<TVisitorJobDeps, 'redisPrefix'> & { ctx?: TWorkerContext; redisConfig: TRedisConfig; concurrency: number; log: TLogger }) {
+export async function startVisitorWorker(
+  deps: Omit<TVisitorJobDeps, 'redisPrefix'> & {
+    ctx?: TWorkerContext;
+    redisConfig: TRedisConfig;
+    concurrency: number;
+    log: TLogger;
+  },
+) {
   const leftDeps = { ...deps, redisPrefix: deps.redisConfig.prefix };
   const worker = new Worker(
     QUEUES.visitor,
@@ -23,7 +30,9 @@ export async function startVisitorWorker(deps: Omit<TVisitorJobDeps, 'redisPrefi
       connection: createRedis(deps.redisConfig.url, 'worker'),
     },
   );
-  worker.on('failed', (job, err) => deps.log.warn({ queue: QUEUES.visitor, jobId: job?.id, err: err.message }, 'job failed'));
+  worker.on('failed', (job, err) =>
+    deps.log.warn({ queue: QUEUES.visitor, jobId: job?.id, err: err.message }, 'job failed'),
+  );
   worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
   await worker.waitUntilReady();
   return { close: () => worker.close() };

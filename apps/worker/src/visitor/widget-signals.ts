@@ -2,7 +2,13 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { TLogger } from '@pocketping/core';
 import type { TDb } from '@pocketping/db';
-import { createWidgetPush, isVisitorConnected, socketIoKey, type TRedisConfig, type TWidgetPush } from '@pocketping/jobs';
+import {
+  createWidgetPush,
+  isVisitorConnected,
+  socketIoKey,
+  type TRedisConfig,
+  type TWidgetPush,
+} from '@pocketping/jobs';
 import { WIDGET_NAMESPACE, type TTypingEvent } from '@pocketping/protocol';
 
 /**
@@ -24,7 +30,13 @@ export function createWidgetPushFromRedis(redis: Redis, cfg: TRedisConfig): TWid
   return createWidgetPush(new Emitter(redis, { key: socketIoKey(cfg) }).of(WIDGET_NAMESPACE));
 }
 
-export function createWidgetSignals(deps: { db: TDb; redis: Redis; redisConfig: TRedisConfig; log: TLogger; push?: TWidgetPush }): TWidgetSignals {
+export function createWidgetSignals(deps: {
+  db: TDb;
+  redis: Redis;
+  redisConfig: TRedisConfig;
+  log: TLogger;
+  push?: TWidgetPush;
+}): TWidgetSignals {
   const push = deps.push ?? createWidgetPushFromRedis(deps.redis, deps.redisConfig);
 
   return {

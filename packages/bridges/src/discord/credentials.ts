@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** A Discord id: a snowflake, 17–20 digits today. */
-export const ZSnowflake = z.string().regex(/^\d{17,20}$/, 'not a Discord id (17–20 digits; turn on Developer Mode and use "Copy ID")');
+export const ZSnowflake = z
+  .string()
+  .regex(/^\d{17,20}$/, 'not a Discord id (17–20 digits; turn on Developer Mode and use "Copy ID")');
 
 /**
  * Sealed at rest inside BridgeConnection.credentials like every platform's, although nothing here is secret: the

@@ -1,12 +1,27 @@
 import { REST, Routes, PermissionFlagsBits, ChannelType } from 'discord.js';
 import { NO_ORDERING, orderKeyFromDigits, type TInboundOrdering } from '../inbound-order.js';
-import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingFile, TPostRateLimit, TThreadRef } from '../types.js';
+import type {
+  TBridge,
+  TBridgeTarget,
+  TInboundAction,
+  TInboundFile,
+  TOutgoingFile,
+  TPostRateLimit,
+  TThreadRef,
+} from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { truncate } from '../format.js';
 import { ZDiscordCredentials, type TDiscordCredentials } from './credentials.js';
 import { DISCORD_BOT_PERMISSIONS, discordInstallLink } from './install-link.js';
 import { DISCORD_CODES, toBridgeError } from './to-bridge-error.js';
-import { discordNonce, discordThreadName, escapeDiscordMarkdown, renderDiscordCard, renderDiscordParts, DISCORD_CONTENT_MAX } from './render.js';
+import {
+  discordNonce,
+  discordThreadName,
+  escapeDiscordMarkdown,
+  renderDiscordCard,
+  renderDiscordParts,
+  DISCORD_CONTENT_MAX,
+} from './render.js';
 import { ZDiscordGatewayEvent, discordInboundExternalId } from './gateway-event.js';
 
 export interface TDiscordBridgeConfig {
@@ -59,18 +74,33 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
   const allowedFileOrigins = new Set([...DISCORD_CDN_ORIGINS, new URL(config.apiUrl).origin]);
   const creds = (target: TBridgeTarget): TDiscordCredentials => {
     const parsed = ZDiscordCredentials.safeParse(target.credentials);
-    if (!parsed.success) throw new BridgeError({ kind: 'unauthorized', platform: 'discord', method: 'credentials', message: 'stored credentials do not name a Discord server and channel' });
+    if (!parsed.success)
+      throw new BridgeError({
+        kind: 'unauthorized',
+        platform: 'discord',
+        method: 'credentials',
+        message: 'stored credentials do not name a Discord server and channel',
+      });
     return parsed.data;
   };
   const client = (): REST => {
     if (!config.botToken) {
-      throw new BridgeError({ kind: 'unauthorized', platform: 'discord', method: 'config', message: 'Discord is not configured on this server (DISCORD_BOT_TOKEN is not set)' });
+      throw new BridgeError({
+        kind: 'unauthorized',
+        platform: 'discord',
+        method: 'config',
+        message: 'Discord is not configured on this server (DISCORD_BOT_TOKEN is not set)',
+      });
     }
     // discord.js forgets the token after a 401; the shared token may have been fixed since, so set it every time.
     rest.setToken(config.botToken);
     return rest;
   };
-  const call = async <T>(method: string, on: Parameters<typeof toBridgeError>[2], fn: (r: REST) => Promise<unknown>): Promise<T> => {
+  const call = async <T>(
+    method: string,
+    on: Parameters<typeof toBridgeError>[2],
+    fn: (r: REST) => Promise<unknown>,
+  ): Promise<T> => {
     const r = client();
     try {
       return (await fn(r)) as T;
@@ -80,9 +110,28 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
   };
 
   /** A post in a thread, with its nonce; with `file` it is a multipart upload (`files[0]` + `payload_json`). */
-  const postMessage = async (threadId: string, content: string, nonce: string, file?: TOutgoingFile): Promise<string> => {
-    const body = { content, allowed_mentions: NO_MENTIONS, nonce, enforce_nonce: true, ...(file ? { attachments: [{ id: 0, filename: file.name }] } : {}) };
-    const files = file ? [{ name: file.name, data: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), contentType: file.contentType }] : undefined;
+  const postMessage = async (
+    threadId: string,
+    content: string,
+    nonce: string,
+    file?: TOutgoingFile,
+  ): Promise<string> => {
+    const body = {
+      content,
+      allowed_mentions: NO_MENTIONS,
+      nonce,
+      enforce_nonce: true,
+      ...(file ? { attachments: [{ id: 0, filename: file.name }] } : {}),
+    };
+    const files = file
+      ? [
+          {
+            name: file.name,
+            data: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+            contentType: file.contentType,
+          },
+        ]
+      : undefined;
     const on = { kind: 'thread' as const, channelId: threadId };
     const post = (r: REST) => r.post(Routes.channelMessages(threadId), files ? { body, files } : { body });
     try {
@@ -92,13 +141,16 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       if (!(err instanceof BridgeError && err.platformCode === DISCORD_CODES.threadArchived)) throw err;
       // Archived and locked (an unlocked thread is unarchived by the post itself): reopen it with Manage Threads and
       // post again. If that fails too, the pipeline opens a new thread (thread_gone).
-      await call('unarchiveThread', on, (r) => r.patch(Routes.channel(threadId), { body: { archived: false, locked: false } }));
+      await call('unarchiveThread', on, (r) =>
+        r.patch(Routes.channel(threadId), { body: { archived: false, locked: false } }),
+      );
       const m = await call<{ id: string }>('createMessage', on, post);
       return m.id;
     }
   };
 
-  const tenantPostLimit = config.tenantPostLimit === undefined ? DEFAULT_DISCORD_TENANT_POST_LIMIT : config.tenantPostLimit;
+  const tenantPostLimit =
+    config.tenantPostLimit === undefined ? DEFAULT_DISCORD_TENANT_POST_LIMIT : config.tenantPostLimit;
 
   return {
     kind: 'discord',
@@ -107,44 +159,100 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     async validateCredentials(target) {
       const c = creds(target);
       const guildOn = { kind: 'guild' as const, channelId: c.channelId };
-      const me = await call<{ id: string; username: string }>('getCurrentUser', guildOn, (r) => r.get(Routes.user('@me')));
+      const me = await call<{ id: string; username: string }>('getCurrentUser', guildOn, (r) =>
+        r.get(Routes.user('@me')),
+      );
       const notInGuild = () =>
         new BridgeError({
-          kind: 'forbidden', platform: 'discord', method: 'getGuild',
+          kind: 'forbidden',
+          platform: 'discord',
+          method: 'getGuild',
           message: `The bot is not in that Discord server${config.applicationId ? ` — add it with ${discordInstallLink(config.applicationId, config.apiUrl)}` : ''}`,
         });
       let guild: { id: string; name: string; owner_id: string; roles: { id: string; permissions: string }[] };
       try {
         guild = await call('getGuild', guildOn, (r) => r.get(Routes.guild(c.guildId)));
       } catch (err) {
-        if (err instanceof BridgeError && (err.platformCode === DISCORD_CODES.missingAccess || err.platformCode === DISCORD_CODES.unknownGuild)) throw notInGuild();
+        if (
+          err instanceof BridgeError &&
+          (err.platformCode === DISCORD_CODES.missingAccess || err.platformCode === DISCORD_CODES.unknownGuild)
+        )
+          throw notInGuild();
         throw err;
       }
-      const channel = await call<{ id: string; guild_id?: string; type: number; name?: string; permission_overwrites?: { id: string; type: number; allow: string; deny: string }[] }>(
-        'getChannel', { kind: 'channel', channelId: c.channelId }, (r) => r.get(Routes.channel(c.channelId)),
+      const channel = await call<{
+        id: string;
+        guild_id?: string;
+        type: number;
+        name?: string;
+        permission_overwrites?: { id: string; type: number; allow: string; deny: string }[];
+      }>('getChannel', { kind: 'channel', channelId: c.channelId }, (r) => r.get(Routes.channel(c.channelId)));
+      if (channel.guild_id !== c.guildId)
+        throw new BridgeError({
+          kind: 'forbidden',
+          platform: 'discord',
+          method: 'getChannel',
+          message: `channel ${c.channelId} is not in server "${guild.name}"`,
+        });
+      if (channel.type !== ChannelType.GuildText)
+        throw new BridgeError({
+          kind: 'forbidden',
+          platform: 'discord',
+          method: 'getChannel',
+          message: `#${channel.name ?? c.channelId} is not a text channel (threads need a text channel)`,
+        });
+      const member = await call<{ roles: string[] }>('getGuildMember', guildOn, (r) =>
+        r.get(Routes.guildMember(c.guildId, me.id)),
       );
-      if (channel.guild_id !== c.guildId) throw new BridgeError({ kind: 'forbidden', platform: 'discord', method: 'getChannel', message: `channel ${c.channelId} is not in server "${guild.name}"` });
-      if (channel.type !== ChannelType.GuildText) throw new BridgeError({ kind: 'forbidden', platform: 'discord', method: 'getChannel', message: `#${channel.name ?? c.channelId} is not a text channel (threads need a text channel)` });
-      const member = await call<{ roles: string[] }>('getGuildMember', guildOn, (r) => r.get(Routes.guildMember(c.guildId, me.id)));
-      const perms = channelPermissions({ guildId: c.guildId, ownerId: guild.owner_id, userId: me.id, roles: guild.roles, memberRoles: member.roles, overwrites: channel.permission_overwrites ?? [] });
+      const perms = channelPermissions({
+        guildId: c.guildId,
+        ownerId: guild.owner_id,
+        userId: me.id,
+        roles: guild.roles,
+        memberRoles: member.roles,
+        overwrites: channel.permission_overwrites ?? [],
+      });
       const missing = DISCORD_BOT_PERMISSIONS.filter((p) => (perms & p.bit) !== p.bit).map((p) => p.name);
       if (missing.length > 0) {
-        throw new BridgeError({ kind: 'forbidden', platform: 'discord', method: 'permissions', message: `The bot lacks ${missing.join(', ')} in #${channel.name ?? c.channelId}` });
+        throw new BridgeError({
+          kind: 'forbidden',
+          platform: 'discord',
+          method: 'permissions',
+          message: `The bot lacks ${missing.join(', ')} in #${channel.name ?? c.channelId}`,
+        });
       }
-      return { summary: `@${me.username} in "${guild.name}" #${channel.name ?? c.channelId}`, botId: me.id, scopeName: guild.name, ...(channel.name ? { targetName: channel.name } : {}) };
+      return {
+        summary: `@${me.username} in "${guild.name}" #${channel.name ?? c.channelId}`,
+        botId: me.id,
+        scopeName: guild.name,
+        ...(channel.name ? { targetName: channel.name } : {}),
+      };
     },
 
     async ensureThread(target, card) {
       const c = creds(target);
-      const thread = await call<{ id: string }>('startThreadWithoutMessage', { kind: 'channel', channelId: c.channelId }, (r) =>
-        r.post(Routes.threads(c.channelId), { body: { name: discordThreadName(card), type: ChannelType.PublicThread, auto_archive_duration: AUTO_ARCHIVE_MINUTES } }),
+      const thread = await call<{ id: string }>(
+        'startThreadWithoutMessage',
+        { kind: 'channel', channelId: c.channelId },
+        (r) =>
+          r.post(Routes.threads(c.channelId), {
+            body: {
+              name: discordThreadName(card),
+              type: ChannelType.PublicThread,
+              auto_archive_duration: AUTO_ARCHIVE_MINUTES,
+            },
+          }),
       );
       return { externalChatId: c.channelId, externalThreadId: thread.id };
     },
 
     async postCard(_target, thread, card) {
       // The nonce makes a repeated card post (a retry after a crash) return the first one.
-      await postMessage(thread.externalThreadId, renderDiscordCard(card), discordNonce('card', thread.externalThreadId));
+      await postMessage(
+        thread.externalThreadId,
+        renderDiscordCard(card),
+        discordNonce('card', thread.externalThreadId),
+      );
     },
 
     /**
@@ -155,13 +263,17 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
      */
     async findThread(target, card, sinceMs) {
       const c = creds(target);
-      const res = await call<{ threads?: { id: string; parent_id?: string | null; name?: string }[] }>('listActiveThreads', { kind: 'guild', channelId: c.channelId }, (r) =>
-        r.get(Routes.guildActiveThreads(c.guildId)),
+      const res = await call<{ threads?: { id: string; parent_id?: string | null; name?: string }[] }>(
+        'listActiveThreads',
+        { kind: 'guild', channelId: c.channelId },
+        (r) => r.get(Routes.guildActiveThreads(c.guildId)),
       );
       const name = discordThreadName(card);
       const from = BigInt(Math.max(0, sinceMs - FIND_THREAD_MARGIN_MS) - DISCORD_EPOCH_MS) << 22n;
       const match = (res.threads ?? [])
-        .filter((t) => t.parent_id === c.channelId && t.name === name && /^\d{1,20}$/.test(t.id) && BigInt(t.id) >= from)
+        .filter(
+          (t) => t.parent_id === c.channelId && t.name === name && /^\d{1,20}$/.test(t.id) && BigInt(t.id) >= from,
+        )
         .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1))[0];
       return match ? { externalChatId: c.channelId, externalThreadId: match.id } : null;
     },
@@ -169,7 +281,10 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     async send(_target, thread, message) {
       const parts = renderDiscordParts(message);
       const ids: string[] = [];
-      for (const [i, content] of parts.entries()) ids.push(await postMessage(thread.externalThreadId, content, discordNonce('msg', message.messageId, String(i))));
+      for (const [i, content] of parts.entries())
+        ids.push(
+          await postMessage(thread.externalThreadId, content, discordNonce('msg', message.messageId, String(i))),
+        );
       return { externalMessageId: ids.join(PART_SEPARATOR) };
     },
 
@@ -180,8 +295,14 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       for (const [i, id] of ids.entries()) {
         const content = parts[i];
         try {
-          if (content === undefined) await call('deleteMessage', on, (r) => r.delete(Routes.channelMessage(thread.externalThreadId, id)));
-          else await call('editMessage', on, (r) => r.patch(Routes.channelMessage(thread.externalThreadId, id), { body: { content, allowed_mentions: NO_MENTIONS } }));
+          if (content === undefined)
+            await call('deleteMessage', on, (r) => r.delete(Routes.channelMessage(thread.externalThreadId, id)));
+          else
+            await call('editMessage', on, (r) =>
+              r.patch(Routes.channelMessage(thread.externalThreadId, id), {
+                body: { content, allowed_mentions: NO_MENTIONS },
+              }),
+            );
         } catch (err) {
           // Someone deleted that post on Discord: there is nothing left to edit.
           if (!(err instanceof BridgeError && err.platformCode === DISCORD_CODES.unknownMessage)) throw err;
@@ -212,19 +333,30 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     },
 
     async replyInThread(_target, thread, text) {
-      const id = await postMessage(thread.externalThreadId, truncate(escapeDiscordMarkdown(text), DISCORD_CONTENT_MAX), discordNonce('reply', thread.externalThreadId, text, String(Date.now())));
+      const id = await postMessage(
+        thread.externalThreadId,
+        truncate(escapeDiscordMarkdown(text), DISCORD_CONTENT_MAX),
+        discordNonce('reply', thread.externalThreadId, text, String(Date.now())),
+      );
       return { externalMessageId: id };
     },
 
     async showTyping(_target, thread) {
       // "<bot> is typing…" in the thread for up to 10 s, or until the bot's next message.
-      await call('triggerTypingIndicator', { kind: 'thread', channelId: thread.externalThreadId }, (r) => r.post(Routes.channelTyping(thread.externalThreadId)));
+      await call('triggerTypingIndicator', { kind: 'thread', channelId: thread.externalThreadId }, (r) =>
+        r.post(Routes.channelTyping(thread.externalThreadId)),
+      );
     },
 
     async postAlert(target, text) {
       const c = creds(target);
-      const body = { content: truncate(`⚠️ ${escapeDiscordMarkdown(text)}`, DISCORD_CONTENT_MAX), allowed_mentions: NO_MENTIONS };
-      await call('createMessage', { kind: 'channel', channelId: c.channelId }, (r) => r.post(Routes.channelMessages(c.channelId), { body }));
+      const body = {
+        content: truncate(`⚠️ ${escapeDiscordMarkdown(text)}`, DISCORD_CONTENT_MAX),
+        allowed_mentions: NO_MENTIONS,
+      };
+      await call('createMessage', { kind: 'channel', channelId: c.channelId }, (r) =>
+        r.post(Routes.channelMessages(c.channelId), { body }),
+      );
     },
 
     inboundDeliveryId(payload) {
@@ -240,26 +372,42 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       const guildId = c.success ? c.data.guildId : target.targetScope;
       const channelId = c.success ? c.data.channelId : target.targetId;
       // A thread id alone proves nothing: the dispatch must come from this connection's server and channel.
-      if (!d.guild_id || d.guild_id !== guildId) return { type: 'ignore', reason: 'message from another Discord server' };
+      if (!d.guild_id || d.guild_id !== guildId)
+        return { type: 'ignore', reason: 'message from another Discord server' };
       if (parent_id !== channelId) return { type: 'ignore', reason: 'message outside the connection channel' };
       const thread: TThreadRef = { externalChatId: parent_id, externalThreadId: d.channel_id };
       // A delete carries no author: the pipeline only acts on ids it stored as operator messages.
       if (t === 'MESSAGE_DELETE') return { type: 'delete', thread, externalMessageId: d.id };
       if (d.webhook_id || !d.author || d.author.bot === true) return { type: 'ignore', reason: 'message from a bot' };
       // 0 = DEFAULT, 19 = REPLY; everything else is a system message (thread renamed, pin, …).
-      if (d.type !== undefined && d.type !== 0 && d.type !== 19) return { type: 'ignore', reason: `system message type ${d.type}` };
+      if (d.type !== undefined && d.type !== 0 && d.type !== 19)
+        return { type: 'ignore', reason: `system message type ${d.type}` };
       const text = d.content ?? '';
-      const files: TInboundFile[] = t === 'MESSAGE_CREATE'
-        ? (d.attachments ?? []).map((a) => ({ ref: a.url, name: a.filename, contentType: a.content_type ?? 'application/octet-stream', size: a.size ?? null }))
-        : [];
-      if (!text.trim() && files.length === 0) return { type: 'ignore', reason: 'no text (or the Message Content intent is off)' };
+      const files: TInboundFile[] =
+        t === 'MESSAGE_CREATE'
+          ? (d.attachments ?? []).map((a) => ({
+              ref: a.url,
+              name: a.filename,
+              contentType: a.content_type ?? 'application/octet-stream',
+              size: a.size ?? null,
+            }))
+          : [];
+      if (!text.trim() && files.length === 0)
+        return { type: 'ignore', reason: 'no text (or the Message Content intent is off)' };
       if (t === 'MESSAGE_UPDATE') {
         if (!text.trim()) return { type: 'ignore', reason: 'edit without text' };
         if (!d.edited_timestamp) return { type: 'ignore', reason: 'update without an edit (embed resolved)' };
         return { type: 'edit', thread, externalMessageId: d.id, text };
       }
       const authorName = d.member?.nick ?? d.author.global_name ?? d.author.username;
-      return { type: 'message', thread, externalMessageId: d.id, authorName: authorName || 'Operator', text, ...(files.length > 0 ? { files } : {}) };
+      return {
+        type: 'message',
+        thread,
+        externalMessageId: d.id,
+        authorName: authorName || 'Operator',
+        text,
+        ...(files.length > 0 ? { files } : {}),
+      };
     },
   };
 }
@@ -272,24 +420,41 @@ const DISCORD_CDN_ORIGINS = ['https://cdn.discordapp.com', 'https://media.discor
  * and again while reading — and any url outside Discord's CDN (the url comes from a gateway event: never fetch an
  * arbitrary host on its say-so).
  */
-async function downloadAttachment(file: TInboundFile, maxBytes: number, allowed: ReadonlySet<string>): Promise<{ data: Uint8Array; name: string; contentType: string }> {
-  const rejected = (message: string) => new BridgeError({ kind: 'rejected', platform: 'discord', method: 'downloadFile', message });
+async function downloadAttachment(
+  file: TInboundFile,
+  maxBytes: number,
+  allowed: ReadonlySet<string>,
+): Promise<{ data: Uint8Array; name: string; contentType: string }> {
+  const rejected = (message: string) =>
+    new BridgeError({ kind: 'rejected', platform: 'discord', method: 'downloadFile', message });
   let url: URL;
   try {
     url = new URL(file.ref);
   } catch {
     throw rejected('not a file link');
   }
-  if (!allowed.has(url.origin)) throw rejected('the file is not on Discord\'s CDN');
-  if (file.size !== null && file.size > maxBytes) throw rejected(`larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+  if (!allowed.has(url.origin)) throw rejected("the file is not on Discord's CDN");
+  if (file.size !== null && file.size > maxBytes)
+    throw rejected(`larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
   let res: Response;
   try {
     res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
   } catch (err) {
-    throw new BridgeError({ kind: 'transient', platform: 'discord', method: 'downloadFile', message: err instanceof Error ? err.message : String(err) });
+    throw new BridgeError({
+      kind: 'transient',
+      platform: 'discord',
+      method: 'downloadFile',
+      message: err instanceof Error ? err.message : String(err),
+    });
   }
   if (res.status === 404 || res.status === 403) throw rejected('the file is no longer available on Discord');
-  if (!res.ok || !res.body) throw new BridgeError({ kind: 'transient', platform: 'discord', method: 'downloadFile', message: `HTTP ${res.status}` });
+  if (!res.ok || !res.body)
+    throw new BridgeError({
+      kind: 'transient',
+      platform: 'discord',
+      method: 'downloadFile',
+      message: `HTTP ${res.status}`,
+    });
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = res.body.getReader();

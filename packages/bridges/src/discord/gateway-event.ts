@@ -15,11 +15,26 @@ const ZDispatchData = z.looseObject({
   /** Part of the dedupe key (InboundEvent.externalId, a unique index): an ISO timestamp, so bounded. */
   edited_timestamp: z.string().max(64).nullable().optional(),
   webhook_id: ZId.optional(),
-  author: z.looseObject({ id: ZId, username: z.string().max(100), global_name: z.string().max(100).nullable().optional(), bot: z.boolean().optional() }).optional(),
+  author: z
+    .looseObject({
+      id: ZId,
+      username: z.string().max(100),
+      global_name: z.string().max(100).nullable().optional(),
+      bot: z.boolean().optional(),
+    })
+    .optional(),
   member: z.looseObject({ nick: z.string().max(100).nullable().optional() }).optional(),
   /** Files of the message (MESSAGE_CREATE): fetched from `url` (Discord's CDN), size-checked again on download. */
   attachments: z
-    .array(z.looseObject({ id: ZId, filename: z.string().min(1).max(1024), size: z.number().int().nonnegative().optional(), url: z.string().url().max(2048), content_type: z.string().max(255).optional() }))
+    .array(
+      z.looseObject({
+        id: ZId,
+        filename: z.string().min(1).max(1024),
+        size: z.number().int().nonnegative().optional(),
+        url: z.string().url().max(2048),
+        content_type: z.string().max(255).optional(),
+      }),
+    )
     .max(10)
     .optional(),
 });

@@ -23,6 +23,10 @@ export const DISCORD_BOT_PERMISSION_BITS: bigint = DISCORD_BOT_PERMISSIONS.reduc
  */
 export function discordInstallLink(applicationId: string, apiUrl = 'https://discord.com/api'): string {
   if (!/^\d{17,20}$/.test(applicationId)) throw new Error('DISCORD_APPLICATION_ID must be the numeric application id');
-  const q = new URLSearchParams({ client_id: applicationId, scope: 'bot', permissions: DISCORD_BOT_PERMISSION_BITS.toString() });
+  const q = new URLSearchParams({
+    client_id: applicationId,
+    scope: 'bot',
+    permissions: DISCORD_BOT_PERMISSION_BITS.toString(),
+  });
   return `${new URL('/oauth2/authorize', apiUrl).toString()}?${q.toString()}`;
 }

@@ -2,13 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { discordNonce, discordThreadName, escapeDiscordMarkdown, renderDiscordParts } from './render.js';
 import type { TOutgoingMessage } from '../types.js';
 
-const msg = (body: string, over: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({ messageId: 'cm0000000000000000000000a', seq: 1, sender: 'visitor', authorName: null, body, source: 'widget', ...over });
-const base = { conversationId: 'cmconversation00000abcdef', visitorName: null, visitorEmail: null, pageUrl: null, referrer: null, userAgent: null, location: null };
+const msg = (body: string, over: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({
+  messageId: 'cm0000000000000000000000a',
+  seq: 1,
+  sender: 'visitor',
+  authorName: null,
+  body,
+  source: 'widget',
+  ...over,
+});
+const base = {
+  conversationId: 'cmconversation00000abcdef',
+  visitorName: null,
+  visitorEmail: null,
+  pageUrl: null,
+  referrer: null,
+  userAgent: null,
+  location: null,
+};
 
 describe('Discord rendering', () => {
   it('escapes markdown and mention syntax so visitor text renders literally', () => {
-    expect(escapeDiscordMarkdown('**bold** <@123> [x](https://evil) `c`')).toBe('\\*\\*bold\\*\\* \\<@123> \\[x\\](https://evil) \\`c\\`');
-    expect(escapeDiscordMarkdown('# title\n> quote\n- item\n1. first')).toBe('\\# title\n\\> quote\n\\- item\n1\\. first');
+    expect(escapeDiscordMarkdown('**bold** <@123> [x](https://evil) `c`')).toBe(
+      '\\*\\*bold\\*\\* \\<@123> \\[x\\](https://evil) \\`c\\`',
+    );
+    expect(escapeDiscordMarkdown('# title\n> quote\n- item\n1. first')).toBe(
+      '\\# title\n\\> quote\n\\- item\n1\\. first',
+    );
     expect(escapeDiscordMarkdown('a-b 3.5 #tag')).toBe('a-b 3.5 #tag');
   });
 
@@ -24,7 +44,9 @@ describe('Discord rendering', () => {
   });
 
   it('prefixes operator replies with name and source; emoji are never split', () => {
-    expect(renderDiscordParts(msg('hi', { sender: 'operator', authorName: 'Sarah_x', source: 'telegram' }))).toEqual(['**Sarah\\_x (via Telegram)**: hi']);
+    expect(renderDiscordParts(msg('hi', { sender: 'operator', authorName: 'Sarah_x', source: 'telegram' }))).toEqual([
+      '**Sarah\\_x (via Telegram)**: hi',
+    ]);
     const parts = renderDiscordParts(msg('😀'.repeat(1500)));
     expect(parts.join('')).toBe('😀'.repeat(1500));
   });

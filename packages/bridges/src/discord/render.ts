@@ -17,10 +17,12 @@ const LINE_START_SPECIAL = /^([ \t]*)([#>-]|\d+\.)/gm;
  * anyway (allowed_mentions is always empty); this keeps `**`, masked links and `<@id>` from rendering at all.
  */
 export function escapeDiscordMarkdown(text: string): string {
-  return text.replace(INLINE_SPECIAL, (c) => `\\${c}`).replace(LINE_START_SPECIAL, (_m, ws: string, mark: string) =>
-    // "1." must become "1\." — a backslash before a digit is shown as is.
-    mark.endsWith('.') ? `${ws}${mark.slice(0, -1)}\\.` : `${ws}\\${mark}`,
-  );
+  return text
+    .replace(INLINE_SPECIAL, (c) => `\\${c}`)
+    .replace(LINE_START_SPECIAL, (_m, ws: string, mark: string) =>
+      // "1." must become "1\." — a backslash before a digit is shown as is.
+      mark.endsWith('.') ? `${ws}${mark.slice(0, -1)}\\.` : `${ws}\\${mark}`,
+    );
 }
 
 /** The thread's title: who the visitor is, else where they are, else a stable fallback; one line, ≤ 100 chars. */
@@ -48,7 +50,9 @@ function prefixOf(m: TOutgoingMessage): string {
   // markdown-escaped, so it cannot produce these bold labels.
   if (m.visibility === 'internal') {
     if (m.source === 'widget') return `📝 **${WIDGET_NOTE_LABEL}**: `;
-    const who = m.authorName ? `${escapeDiscordMarkdown(m.authorName)} (via ${escapeDiscordMarkdown(sourceLabel(m.source))})` : escapeDiscordMarkdown(sourceLabel(m.source));
+    const who = m.authorName
+      ? `${escapeDiscordMarkdown(m.authorName)} (via ${escapeDiscordMarkdown(sourceLabel(m.source))})`
+      : escapeDiscordMarkdown(sourceLabel(m.source));
     return `📝 **Note by ${who}**: `;
   }
   switch (m.sender) {

@@ -6,6 +6,9 @@ export const ZSlackCredentials = z.object({
   teamId: z.string().regex(/^[TE][A-Z0-9]{2,30}$/, 'not a Slack team id'),
   /** The bot's own user id: its messages come back as events and must not become operator messages. */
   botUserId: z.string().regex(/^[UW][A-Z0-9]{2,30}$/, 'not a Slack user id'),
-  botId: z.string().regex(/^B[A-Z0-9]{2,30}$/).optional(),
+  botId: z
+    .string()
+    .regex(/^B[A-Z0-9]{2,30}$/)
+    .optional(),
 });
 export type TSlackCredentials = z.infer<typeof ZSlackCredentials>;

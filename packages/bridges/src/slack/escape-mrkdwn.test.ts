@@ -37,12 +37,25 @@ describe('renderMessage', () => {
   });
 
   it('labels a mirrored operator reply and escapes the name too', () => {
-    const text = renderMessage({ ...base, sender: 'operator', authorName: 'Sarah <!here>', source: 'telegram', body: 'Hi' });
+    const text = renderMessage({
+      ...base,
+      sender: 'operator',
+      authorName: 'Sarah <!here>',
+      source: 'telegram',
+      body: 'Hi',
+    });
     expect(text).toBe('*Sarah &lt;!here&gt; (via Telegram)*: Hi');
   });
 
   it('renders an operator note as a note, escaped', () => {
-    const text = renderMessage({ ...base, sender: 'operator', authorName: 'Sam', source: 'telegram', visibility: 'internal', body: 'VIP <!here>' });
+    const text = renderMessage({
+      ...base,
+      sender: 'operator',
+      authorName: 'Sam',
+      source: 'telegram',
+      visibility: 'internal',
+      body: 'VIP <!here>',
+    });
     expect(text).toBe(':memo: *Note by Sam (via Telegram)*: VIP &lt;!here&gt;');
   });
 
@@ -68,12 +81,16 @@ describe('renderCard', () => {
     // Slack parses mentions in mrkdwn only; plain_text (the header) is shown literally.
     const mrkdwn: string[] = [];
     JSON.stringify(card.blocks, (_k, v: unknown) => {
-      if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'mrkdwn') mrkdwn.push(String((v as { text?: unknown }).text));
+      if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'mrkdwn')
+        mrkdwn.push(String((v as { text?: unknown }).text));
       return v;
     });
     expect(mrkdwn.length).toBeGreaterThan(2);
     for (const t of mrkdwn) expect(hasSlackToken(t)).toBe(false);
     expect(mrkdwn.join('\n')).toContain('&lt;@U1&gt;');
-    expect(card.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: 'New conversation: <!channel> Mallory' } });
+    expect(card.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { type: 'plain_text', text: 'New conversation: <!channel> Mallory' },
+    });
   });
 });

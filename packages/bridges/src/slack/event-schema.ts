@@ -23,7 +23,9 @@ const ZSlackMessage = z.looseObject({
   text: z.string().max(50_000).optional(),
   ts: z.string().max(40).optional(),
   thread_ts: z.string().max(40).optional(),
-  user_profile: z.looseObject({ display_name: z.string().optional(), real_name: z.string().optional(), name: z.string().optional() }).optional(),
+  user_profile: z
+    .looseObject({ display_name: z.string().optional(), real_name: z.string().optional(), name: z.string().optional() })
+    .optional(),
   files: z.array(ZSlackFile).max(50).optional(),
 });
 
@@ -38,7 +40,9 @@ const ZSlackEvent = ZSlackMessage.extend({
   /** message_deleted: the ts of the message that was deleted. */
   deleted_ts: z.string().max(40).optional(),
   /** tokens_revoked: the user ids whose OAuth / bot tokens were revoked. */
-  tokens: z.looseObject({ oauth: z.array(z.string().max(40)).optional(), bot: z.array(z.string().max(40)).optional() }).optional(),
+  tokens: z
+    .looseObject({ oauth: z.array(z.string().max(40)).optional(), bot: z.array(z.string().max(40)).optional() })
+    .optional(),
 });
 
 /**
@@ -58,4 +62,7 @@ export const ZSlackEventCallback = z.looseObject({
 });
 export type TSlackEventCallback = z.infer<typeof ZSlackEventCallback>;
 
-export const ZSlackUrlVerification = z.object({ type: z.literal('url_verification'), challenge: z.string().min(1).max(500) });
+export const ZSlackUrlVerification = z.object({
+  type: z.literal('url_verification'),
+  challenge: z.string().min(1).max(500),
+});

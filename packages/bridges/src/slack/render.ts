@@ -1,6 +1,14 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/web-api';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, isVisitorText, shownClaim, sourceLabel, truncate } from '../format.js';
+import {
+  WIDGET_NOTE_LABEL,
+  cardUrl,
+  conversationTitle,
+  isVisitorText,
+  shownClaim,
+  sourceLabel,
+  truncate,
+} from '../format.js';
 import { escapeSlackText, escapeSlackVisitorText } from './escape-mrkdwn.js';
 
 /** chat.postMessage truncates `text` past 40,000 characters; stay well below so a cut is ours and marked. */
@@ -21,7 +29,8 @@ export function renderCard(card: TConversationCard): { text: string; blocks: Kno
   const title = threadTitle(card);
   const fields: MrkdwnElement[] = [];
   const add = (label: string, value: string | null) => {
-    if (value) fields.push({ type: 'mrkdwn', text: `*${label}*\n${escapeSlackText(truncate(value, FIELD_VALUE_MAX))}` });
+    if (value)
+      fields.push({ type: 'mrkdwn', text: `*${label}*\n${escapeSlackText(truncate(value, FIELD_VALUE_MAX))}` });
   };
   add('Name', shownClaim(card.visitorName, card.verified?.name));
   add('Email', shownClaim(card.visitorEmail, card.verified?.email));
@@ -29,10 +38,23 @@ export function renderCard(card: TConversationCard): { text: string; blocks: Kno
   add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(`New conversation: ${title}`, HEADER_MAX), emoji: false } }];
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(`New conversation: ${title}`, HEADER_MAX), emoji: false },
+    },
+  ];
   // A section takes at most 10 fields; we have 6.
   if (fields.length > 0) blocks.push({ type: 'section', fields });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Reply in this thread to answer the visitor. Commands work as plain replies: `!close`, `!note text`, `!info`, `!help`.' }] });
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: 'Reply in this thread to answer the visitor. Commands work as plain replies: `!close`, `!note text`, `!info`, `!help`.',
+      },
+    ],
+  });
   return { text: `New conversation: ${escapeSlackText(truncate(title, 200))}`, blocks };
 }
 
@@ -46,9 +68,13 @@ export function renderMessage(m: TOutgoingMessage): string {
   if (m.visibility === 'internal') {
     // Operator notes (/note, !note) are never seen by the visitor; the other apps show them as notes, not replies.
     // A note the widget wrote from the visitor's input says so instead of "Note by".
-    const who = m.authorName ? `${escapeSlackText(m.authorName)} (via ${escapeSlackText(sourceLabel(m.source))})` : escapeSlackText(sourceLabel(m.source));
+    const who = m.authorName
+      ? `${escapeSlackText(m.authorName)} (via ${escapeSlackText(sourceLabel(m.source))})`
+      : escapeSlackText(sourceLabel(m.source));
     text = m.source === 'widget' ? `:memo: *${WIDGET_NOTE_LABEL}*: ${body}` : `:memo: *Note by ${who}*: ${body}`;
-    return text.length > TEXT_MAX ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - TEXT_MAX) - 16)) }) : text;
+    return text.length > TEXT_MAX
+      ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - TEXT_MAX) - 16)) })
+      : text;
   }
   switch (m.sender) {
     case 'visitor':
@@ -65,6 +91,7 @@ export function renderMessage(m: TOutgoingMessage): string {
       break;
   }
   // Cutting escaped text could split an entity such as &amp;; cut the raw body instead.
-  if (text.length > TEXT_MAX) return renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - TEXT_MAX) - 16)) });
+  if (text.length > TEXT_MAX)
+    return renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - TEXT_MAX) - 16)) });
   return text;
 }

@@ -14,10 +14,29 @@ let teamId: string;
 let channel: string;
 let bot: { token: string; botUserId: string; botId: string };
 
-const card = { conversationId: 'conv_abcdef', visitorName: 'Ada <!here>', visitorEmail: 'ada@example.test', pageUrl: 'https://shop.example/pricing', referrer: null, userAgent: 'Firefox', location: 'Paris' };
-const msg = (body: string, extra: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({ messageId: 'm1', seq: 1, sender: 'visitor', authorName: null, body, source: 'widget', ...extra });
+const card = {
+  conversationId: 'conv_abcdef',
+  visitorName: 'Ada <!here>',
+  visitorEmail: 'ada@example.test',
+  pageUrl: 'https://shop.example/pricing',
+  referrer: null,
+  userAgent: 'Firefox',
+  location: 'Paris',
+};
+const msg = (body: string, extra: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({
+  messageId: 'm1',
+  seq: 1,
+  sender: 'visitor',
+  authorName: null,
+  body,
+  source: 'widget',
+  ...extra,
+});
 const failure = async (p: Promise<unknown>): Promise<BridgeError> => {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!isBridgeError(err)) throw new Error(`expected a BridgeError, got ${String(err)}`);
   return err;
 };
@@ -29,7 +48,12 @@ beforeAll(async () => {
   channel = slack.addChannel({ teamId, name: 'support' }).id;
   bridge = createSlackBridge({ apiUrl: slack.apiUrl });
   const draft = await connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: bot.token, channelId: channel });
-  target = { connectionId: 'conn_test', credentials: draft.credentials, targetId: draft.targetId, targetScope: draft.targetScope };
+  target = {
+    connectionId: 'conn_test',
+    credentials: draft.credentials,
+    targetId: draft.targetId,
+    targetScope: draft.targetScope,
+  };
 });
 afterAll(async () => {
   await slack?.close();
@@ -43,17 +67,37 @@ describe('connectSlackWithToken', () => {
   });
 
   it('refuses a non-bot token, an unknown token, a missing channel and a private channel it is not in', async () => {
-    expect((await failure(connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: 'xoxp-user-token', channelId: channel }))).kind).toBe('unauthorized');
-    expect((await failure(connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: 'xoxb-0000-0000-nottherightone', channelId: channel }))).kind).toBe('unauthorized');
-    expect((await failure(connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: bot.token, channelId: 'C0NOPE' }))).kind).toBe('target_gone');
+    expect(
+      (await failure(connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: 'xoxp-user-token', channelId: channel })))
+        .kind,
+    ).toBe('unauthorized');
+    expect(
+      (
+        await failure(
+          connectSlackWithToken({
+            apiUrl: slack.apiUrl,
+            botToken: 'xoxb-0000-0000-nottherightone',
+            channelId: channel,
+          }),
+        )
+      ).kind,
+    ).toBe('unauthorized');
+    expect(
+      (await failure(connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: bot.token, channelId: 'C0NOPE' }))).kind,
+    ).toBe('target_gone');
     const secret = slack.addChannel({ teamId, name: 'secret', isPrivate: true }).id;
-    expect((await failure(connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: bot.token, channelId: secret }))).kind).toBe('target_gone');
+    expect(
+      (await failure(connectSlackWithToken({ apiUrl: slack.apiUrl, botToken: bot.token, channelId: secret }))).kind,
+    ).toBe('target_gone');
   });
 });
 
 describe('slack bridge against the fake', () => {
   it('validateCredentials describes the bot and channel', async () => {
-    await expect(bridge.validateCredentials(target)).resolves.toEqual({ summary: `@pocketping in #support (Acme)`, botId: bot.botUserId });
+    await expect(bridge.validateCredentials(target)).resolves.toEqual({
+      summary: `@pocketping in #support (Acme)`,
+      botId: bot.botUserId,
+    });
   });
 
   it('ensureThread posts the visitor card as the parent; send replies in its thread, escaped, without unfurls', async () => {
@@ -64,7 +108,11 @@ describe('slack bridge against the fake', () => {
     expect(parent.text).toBe('New conversation: Ada &lt;!here&gt;');
     expect(JSON.stringify(parent.blocks)).toContain('ada@example.test');
 
-    const { externalMessageId } = await bridge.send(target, thread, msg('<!channel> ping <@U123> <https://evil.example|click> & co'));
+    const { externalMessageId } = await bridge.send(
+      target,
+      thread,
+      msg('<!channel> ping <@U123> <https://evil.example|click> & co'),
+    );
     const reply = slack.messages(channel, thread.externalThreadId).find((m) => m.ts === externalMessageId)!;
     expect(reply.threadTs).toBe(thread.externalThreadId);
     expect(reply.text).toBe('&lt;!channel&gt; ping &lt;@U123&gt; &lt;https://evil.example|click&gt; &amp; co');
@@ -76,7 +124,10 @@ describe('slack bridge against the fake', () => {
     const thread = await bridge.ensureThread(target, card);
     const { externalMessageId } = await bridge.send(target, thread, msg('first'));
     await bridge.edit(target, thread, externalMessageId, msg('second & last'));
-    expect(slack.messages(channel).find((m) => m.ts === externalMessageId)).toMatchObject({ text: 'second &amp; last', edited: true });
+    expect(slack.messages(channel).find((m) => m.ts === externalMessageId)).toMatchObject({
+      text: 'second &amp; last',
+      edited: true,
+    });
     await bridge.remove(target, thread, externalMessageId);
     expect(slack.messages(channel).find((m) => m.ts === externalMessageId)!.deleted).toBe(true);
     await expect(bridge.remove(target, thread, externalMessageId)).resolves.toBeUndefined();
@@ -101,7 +152,12 @@ describe('slack bridge against the fake', () => {
   it('revoked token → unauthorized; kicked bot → forbidden; archived channel → target_gone; each with a readable reason', async () => {
     const b2 = slack.addBot({ teamId });
     const ch2 = slack.addChannel({ teamId, name: 'sales', members: [b2.botUserId] }).id;
-    const t2: TBridgeTarget = { connectionId: 'c2', credentials: { botToken: b2.token, teamId, botUserId: b2.botUserId }, targetId: ch2, targetScope: teamId };
+    const t2: TBridgeTarget = {
+      connectionId: 'c2',
+      credentials: { botToken: b2.token, teamId, botUserId: b2.botUserId },
+      targetId: ch2,
+      targetScope: teamId,
+    };
     const thread = await bridge.ensureThread(t2, card);
 
     slack.removeFromChannel(ch2, b2.botUserId);
@@ -130,7 +186,12 @@ describe('slack bridge against the fake', () => {
     const thread = await bridge.ensureThread(target, card);
     const sarah = slack.addUser({ teamId, name: 'sarah2' });
     // No events URL: the delivery fails, but the payload it built is what Slack would send.
-    const { deliveries, ts } = await slack.operatorWrites({ channel, thread_ts: thread.externalThreadId, text: 'On it <@U0X|bob> &amp; done', user: sarah.id });
+    const { deliveries, ts } = await slack.operatorWrites({
+      channel,
+      thread_ts: thread.externalThreadId,
+      text: 'On it <@U0X|bob> &amp; done',
+      user: sarah.id,
+    });
     const action = bridge.parseInbound(target, deliveries[0]!.payload);
     expect(action).toMatchObject({ type: 'message', thread, externalMessageId: ts, text: 'On it @bob & done' });
   });
@@ -139,14 +200,22 @@ describe('slack bridge against the fake', () => {
     const thread = await bridge.ensureThread(target, card);
     const data = Buffer.from('%PDF-1.4 quote');
     const file = { name: 'quote.pdf', contentType: 'application/pdf', size: data.length, data };
-    const { externalMessageId } = await bridge.sendAttachment(target, thread, file, msg('', { sender: 'operator', authorName: 'Sam <!here>', source: 'telegram' }));
+    const { externalMessageId } = await bridge.sendAttachment(
+      target,
+      thread,
+      file,
+      msg('', { sender: 'operator', authorName: 'Sam <!here>', source: 'telegram' }),
+    );
     expect(externalMessageId).toMatch(/^F/);
     const stored = slack.files().find((f) => f.id === externalMessageId)!;
     expect(stored).toMatchObject({ name: 'quote.pdf', channel, threadTs: thread.externalThreadId });
     expect(stored.data.equals(data)).toBe(true);
     // The caption is the escaped sender label, never a mention.
     expect(stored.initialComment).toBe('*Sam &lt;!here&gt; (via Telegram)*: ');
-    expect(slack.callsOf('files.getUploadURLExternal').at(-1)!.params).toMatchObject({ filename: 'quote.pdf', length: String(data.length) });
+    expect(slack.callsOf('files.getUploadURLExternal').at(-1)!.params).toMatchObject({
+      filename: 'quote.pdf',
+      length: String(data.length),
+    });
 
     // A bare visitor file has no caption.
     const visitorFile = await bridge.sendAttachment(target, thread, { ...file, name: 'v.pdf' }, msg(''));
@@ -162,7 +231,10 @@ describe('slack bridge against the fake', () => {
     const thread = await bridge.ensureThread(target, card);
     const file = { name: 'a.txt', contentType: 'text/plain', size: 2, data: Buffer.from('hi') };
     slack.failNext('files.getUploadURLExternal', { status: 429, retryAfter: 3 });
-    expect(await failure(bridge.sendAttachment(target, thread, file, msg('')))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3_000 });
+    expect(await failure(bridge.sendAttachment(target, thread, file, msg('')))).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 3_000,
+    });
     await slack.delete({ channel, ts: thread.externalThreadId });
     expect((await failure(bridge.sendAttachment(target, thread, file, msg('')))).kind).toBe('thread_gone');
   });
@@ -170,7 +242,13 @@ describe('slack bridge against the fake', () => {
   it('downloadFile fetches an operator file with the bot token, stops past maxBytes, never sends the token elsewhere', async () => {
     const thread = await bridge.ensureThread(target, card);
     const u = slack.addUser({ teamId, name: 'filer' });
-    const { deliveries } = await slack.operatorWrites({ channel, thread_ts: thread.externalThreadId, text: 'see', user: u.id, files: [{ name: 'shot.png', mimetype: 'image/png', data: Buffer.alloc(2048, 7) }] });
+    const { deliveries } = await slack.operatorWrites({
+      channel,
+      thread_ts: thread.externalThreadId,
+      text: 'see',
+      user: u.id,
+      files: [{ name: 'shot.png', mimetype: 'image/png', data: Buffer.alloc(2048, 7) }],
+    });
     const action = bridge.parseInbound(target, deliveries[0]!.payload);
     if (action.type !== 'message' || !action.files) throw new Error('expected a message with files');
     expect(action.files).toHaveLength(1);
@@ -178,14 +256,28 @@ describe('slack bridge against the fake', () => {
     expect(got).toMatchObject({ name: 'shot.png', contentType: 'image/png' });
     expect(Buffer.from(got.data).equals(Buffer.alloc(2048, 7))).toBe(true);
 
-    expect(await failure(bridge.downloadFile(target, action.files[0]!, 1_000))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('larger than') });
+    expect(await failure(bridge.downloadFile(target, action.files[0]!, 1_000))).toMatchObject({
+      kind: 'rejected',
+      message: expect.stringContaining('larger than'),
+    });
     // Announced size unknown: the limit still holds while streaming.
-    expect((await failure(bridge.downloadFile(target, { ...action.files[0]!, size: null }, 1_000))).kind).toBe('rejected');
-    expect(await failure(bridge.downloadFile(target, { ...action.files[0]!, ref: 'https://evil.example/steal' }, 10_000))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('not hosted by Slack') });
+    expect((await failure(bridge.downloadFile(target, { ...action.files[0]!, size: null }, 1_000))).kind).toBe(
+      'rejected',
+    );
+    expect(
+      await failure(bridge.downloadFile(target, { ...action.files[0]!, ref: 'https://evil.example/steal' }, 10_000)),
+    ).toMatchObject({ kind: 'rejected', message: expect.stringContaining('not hosted by Slack') });
     // A token without access gets Slack's sign-in page: refused, not stored as the file.
     const b3 = slack.addBot({ teamId });
     slack.revokeToken(b3.token);
-    const t3: TBridgeTarget = { ...target, connectionId: 'c3', credentials: { botToken: b3.token, teamId, botUserId: b3.botUserId } };
-    expect(await failure(bridge.downloadFile(t3, action.files[0]!, 10_000))).toMatchObject({ kind: 'rejected', message: expect.stringContaining('files:read') });
+    const t3: TBridgeTarget = {
+      ...target,
+      connectionId: 'c3',
+      credentials: { botToken: b3.token, teamId, botUserId: b3.botUserId },
+    };
+    expect(await failure(bridge.downloadFile(t3, action.files[0]!, 10_000))).toMatchObject({
+      kind: 'rejected',
+      message: expect.stringContaining('files:read'),
+    });
   });
 });

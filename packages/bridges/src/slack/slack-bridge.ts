@@ -1,6 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { NO_ORDERING, orderKeyFromSlackTs, type TInboundOrdering } from '../inbound-order.js';
-import type { TBridge, TBridgeTarget, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
+import type {
+  TBridge,
+  TBridgeTarget,
+  TInboundAction,
+  TInboundFile,
+  TOutgoingMessage,
+  TPostRateLimit,
+} from '../types.js';
 import { BridgeError } from '../bridge-error.js';
 import { createSlackClient, DEFAULT_SLACK_API_URL } from './create-slack-client.js';
 import { ZSlackCredentials, type TSlackCredentials } from './credentials.js';
@@ -50,7 +57,12 @@ export function inboundSlackFiles(files: readonly TSlackFile[] | undefined): TIn
     const url = f.url_private_download ?? f.url_private;
     // Tombstones (deleted files), files hidden by the plan's limit and external links have nothing to fetch.
     if (!url || (f.mode !== undefined && f.mode !== 'hosted' && f.mode !== 'snippet' && f.mode !== 'post')) continue;
-    out.push({ ref: url, name: f.name || f.title || `file-${f.id}`, contentType: f.mimetype || 'application/octet-stream', size: f.size ?? null });
+    out.push({
+      ref: url,
+      name: f.name || f.title || `file-${f.id}`,
+      contentType: f.mimetype || 'application/octet-stream',
+      size: f.size ?? null,
+    });
   }
   return out;
 }
@@ -65,9 +77,15 @@ const POST_OPTIONS = { unfurl_links: false, unfurl_media: false, link_names: fal
 const POST_EVENT_TYPE = 'pocketping_message';
 const FIND_POST_MARGIN_MS = 60_000;
 const FIND_POST_PAGES = 5;
-const postMetadata = (message: TOutgoingMessage) => ({ event_type: POST_EVENT_TYPE, event_payload: { message_id: message.messageId } });
+const postMetadata = (message: TOutgoingMessage) => ({
+  event_type: POST_EVENT_TYPE,
+  event_payload: { message_id: message.messageId },
+});
 const THREAD_EVENT_TYPE = 'pocketping_conversation';
-const threadMetadata = (conversationId: string) => ({ event_type: THREAD_EVENT_TYPE, event_payload: { conversation_id: conversationId } });
+const threadMetadata = (conversationId: string) => ({
+  event_type: THREAD_EVENT_TYPE,
+  event_payload: { conversation_id: conversationId },
+});
 const isThreadOf = (metadata: unknown, conversationId: string): boolean => {
   const m = metadata as { event_type?: unknown; event_payload?: { conversation_id?: unknown } } | undefined;
   return m?.event_type === THREAD_EVENT_TYPE && m.event_payload?.conversation_id === conversationId;
@@ -93,7 +111,13 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
   };
   const creds = (target: TBridgeTarget): TSlackCredentials => {
     const parsed = ZSlackCredentials.safeParse(target.credentials);
-    if (!parsed.success) throw new BridgeError({ kind: 'unauthorized', platform: 'slack', method: 'credentials', message: 'stored credentials are not a valid Slack bot token' });
+    if (!parsed.success)
+      throw new BridgeError({
+        kind: 'unauthorized',
+        platform: 'slack',
+        method: 'credentials',
+        message: 'stored credentials are not a valid Slack bot token',
+      });
     return parsed.data;
   };
   const call = async <T>(method: string, fn: () => Promise<T>, opts: { threaded?: boolean } = {}): Promise<T> => {
@@ -105,7 +129,8 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
   };
 
   const channelPostLimit = config.channelPostLimit === undefined ? DEFAULT_CHANNEL_POST_LIMIT : config.channelPostLimit;
-  const tenantPostLimit = config.tenantPostLimit === undefined ? DEFAULT_SLACK_TENANT_POST_LIMIT : config.tenantPostLimit;
+  const tenantPostLimit =
+    config.tenantPostLimit === undefined ? DEFAULT_SLACK_TENANT_POST_LIMIT : config.tenantPostLimit;
 
   return {
     kind: 'slack',
@@ -118,23 +143,62 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const c = creds(target);
       const auth = await call('auth.test', () => client(c).auth.test());
       if (auth.team_id !== c.teamId) {
-        throw new BridgeError({ kind: 'unauthorized', platform: 'slack', method: 'auth.test', message: `The token belongs to another Slack workspace (${auth.team ?? auth.team_id ?? 'unknown'})` });
+        throw new BridgeError({
+          kind: 'unauthorized',
+          platform: 'slack',
+          method: 'auth.test',
+          message: `The token belongs to another Slack workspace (${auth.team ?? auth.team_id ?? 'unknown'})`,
+        });
       }
       const info = await call('conversations.info', () => client(c).conversations.info({ channel: target.targetId }));
       const channel = info.channel;
-      if (!channel) throw new BridgeError({ kind: 'target_gone', platform: 'slack', method: 'conversations.info', message: 'The Slack channel was not found' });
-      if (channel.is_archived) throw new BridgeError({ kind: 'target_gone', platform: 'slack', method: 'conversations.info', message: `#${channel.name ?? target.targetId} is archived` });
+      if (!channel)
+        throw new BridgeError({
+          kind: 'target_gone',
+          platform: 'slack',
+          method: 'conversations.info',
+          message: 'The Slack channel was not found',
+        });
+      if (channel.is_archived)
+        throw new BridgeError({
+          kind: 'target_gone',
+          platform: 'slack',
+          method: 'conversations.info',
+          message: `#${channel.name ?? target.targetId} is archived`,
+        });
       if (channel.is_member === false) {
-        throw new BridgeError({ kind: 'forbidden', platform: 'slack', method: 'conversations.info', message: `The app is not a member of #${channel.name ?? target.targetId}; invite it with /invite` });
+        throw new BridgeError({
+          kind: 'forbidden',
+          platform: 'slack',
+          method: 'conversations.info',
+          message: `The app is not a member of #${channel.name ?? target.targetId}; invite it with /invite`,
+        });
       }
-      return { summary: `@${auth.user ?? 'bot'} in #${channel.name ?? target.targetId} (${auth.team ?? c.teamId})`, botId: auth.user_id ?? c.botUserId };
+      return {
+        summary: `@${auth.user ?? 'bot'} in #${channel.name ?? target.targetId} (${auth.team ?? c.teamId})`,
+        botId: auth.user_id ?? c.botUserId,
+      };
     },
 
     async ensureThread(target, card) {
       const c = creds(target);
       const { text, blocks } = renderCard(card);
-      const res = await call('chat.postMessage', () => client(c).chat.postMessage({ channel: target.targetId, text, blocks, metadata: threadMetadata(card.conversationId), ...POST_OPTIONS }));
-      if (!res.ts) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'chat.postMessage', message: 'Slack answered without a ts' });
+      const res = await call('chat.postMessage', () =>
+        client(c).chat.postMessage({
+          channel: target.targetId,
+          text,
+          blocks,
+          metadata: threadMetadata(card.conversationId),
+          ...POST_OPTIONS,
+        }),
+      );
+      if (!res.ts)
+        throw new BridgeError({
+          kind: 'transient',
+          platform: 'slack',
+          method: 'chat.postMessage',
+          message: 'Slack answered without a ts',
+        });
       return { externalChatId: res.channel ?? target.targetId, externalThreadId: res.ts };
     },
 
@@ -142,10 +206,23 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const c = creds(target);
       const res = await call(
         'chat.postMessage',
-        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: renderMessage(message), metadata: postMetadata(message), ...POST_OPTIONS }),
+        () =>
+          client(c).chat.postMessage({
+            channel: thread.externalChatId,
+            thread_ts: thread.externalThreadId,
+            text: renderMessage(message),
+            metadata: postMetadata(message),
+            ...POST_OPTIONS,
+          }),
         { threaded: true },
       );
-      if (!res.ts) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'chat.postMessage', message: 'Slack answered without a ts' });
+      if (!res.ts)
+        throw new BridgeError({
+          kind: 'transient',
+          platform: 'slack',
+          method: 'chat.postMessage',
+          message: 'Slack answered without a ts',
+        });
       return { externalMessageId: res.ts };
     },
 
@@ -155,7 +232,14 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       let cursor: string | undefined;
       for (let page = 0; page < FIND_POST_PAGES; page += 1) {
         const res = await call('conversations.history', () =>
-          client(c).conversations.history({ channel: target.targetId, oldest, inclusive: true, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
+          client(c).conversations.history({
+            channel: target.targetId,
+            oldest,
+            inclusive: true,
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          }),
         );
         const found = (res.messages ?? []).find((m) => m.bot_id && isThreadOf(m.metadata, card.conversationId));
         if (found?.ts) return { externalChatId: target.targetId, externalThreadId: found.ts };
@@ -174,7 +258,16 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       for (let page = 0; page < FIND_POST_PAGES; page += 1) {
         const res = await call(
           'conversations.replies',
-          () => client(c).conversations.replies({ channel: thread.externalChatId, ts: thread.externalThreadId, oldest, inclusive: true, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }),
+          () =>
+            client(c).conversations.replies({
+              channel: thread.externalChatId,
+              ts: thread.externalThreadId,
+              oldest,
+              inclusive: true,
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            }),
           { threaded: true },
         );
         const found = (res.messages ?? []).find((m) => m.bot_id && isPostOf(m.metadata, message.messageId));
@@ -189,7 +282,15 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       // An uploaded file's caption cannot be changed through chat.update; the text part of the message carries the edit.
       if (isFileId(externalMessageId)) return;
       const c = creds(target);
-      await call('chat.update', () => client(c).chat.update({ channel: thread.externalChatId, ts: externalMessageId, text: renderMessage(message), link_names: false, parse: 'none' }));
+      await call('chat.update', () =>
+        client(c).chat.update({
+          channel: thread.externalChatId,
+          ts: externalMessageId,
+          text: renderMessage(message),
+          link_names: false,
+          parse: 'none',
+        }),
+      );
     },
 
     async remove(target, thread, externalMessageId) {
@@ -233,7 +334,13 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
 
     async findUpload(target, thread, ref) {
       const c = creds(target);
-      const shared = await findSlackUpload({ client: client(c), call, channel: thread.externalChatId, threadTs: thread.externalThreadId, fileId: ref });
+      const shared = await findSlackUpload({
+        client: client(c),
+        call,
+        channel: thread.externalChatId,
+        threadTs: thread.externalThreadId,
+        fileId: ref,
+      });
       return shared ? { externalMessageId: ref } : null;
     },
 
@@ -247,7 +354,13 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const res = await call(
         'chat.postMessage',
         // Plain text by contract, and it may quote the visitor (/info's card): no formatting at all.
-        () => client(c).chat.postMessage({ channel: thread.externalChatId, thread_ts: thread.externalThreadId, text: escapeSlackVisitorText(text), ...POST_OPTIONS }),
+        () =>
+          client(c).chat.postMessage({
+            channel: thread.externalChatId,
+            thread_ts: thread.externalThreadId,
+            text: escapeSlackVisitorText(text),
+            ...POST_OPTIONS,
+          }),
         { threaded: true },
       );
       return { externalMessageId: res.ts ?? '' };
@@ -255,7 +368,13 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
 
     async postAlert(target, text) {
       const c = creds(target);
-      await call('chat.postMessage', () => client(c).chat.postMessage({ channel: target.targetId, text: `:warning: ${escapeSlackText(text)}`, ...POST_OPTIONS }));
+      await call('chat.postMessage', () =>
+        client(c).chat.postMessage({
+          channel: target.targetId,
+          text: `:warning: ${escapeSlackText(text)}`,
+          ...POST_OPTIONS,
+        }),
+      );
     },
 
     inboundDeliveryId(payload) {
@@ -270,9 +389,17 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const { team_id: teamId, event } = parsed.data;
       if (teamId !== c.teamId) return { type: 'ignore', reason: 'event from another workspace' };
       if (SLACK_INSTALL_EVENTS.has(event.type)) {
-        if (event.type === 'app_uninstalled') return { type: 'connection_lost', reason: 'The PocketPing app was uninstalled from the Slack workspace; add it to Slack again to resume' };
-        if (!event.tokens?.bot?.includes(c.botUserId)) return { type: 'ignore', reason: 'tokens revoked for another user' };
-        return { type: 'connection_lost', reason: 'The Slack bot token was revoked (tokens_revoked); reinstall the Slack app' };
+        if (event.type === 'app_uninstalled')
+          return {
+            type: 'connection_lost',
+            reason: 'The PocketPing app was uninstalled from the Slack workspace; add it to Slack again to resume',
+          };
+        if (!event.tokens?.bot?.includes(c.botUserId))
+          return { type: 'ignore', reason: 'tokens revoked for another user' };
+        return {
+          type: 'connection_lost',
+          reason: 'The Slack bot token was revoked (tokens_revoked); reinstall the Slack app',
+        };
       }
       if (event.type !== 'message') return { type: 'ignore', reason: `event type ${event.type} not handled` };
       if (event.channel !== target.targetId) return { type: 'ignore', reason: 'message from another channel' };
@@ -282,22 +409,35 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
 
       if (event.subtype === 'message_changed') {
         const m = event.message;
-        if (!m?.ts || !m.thread_ts || m.thread_ts === m.ts) return { type: 'ignore', reason: 'edit outside a thread (or of the parent)' };
+        if (!m?.ts || !m.thread_ts || m.thread_ts === m.ts)
+          return { type: 'ignore', reason: 'edit outside a thread (or of the parent)' };
         if (isBot(m)) return { type: 'ignore', reason: 'edit of a bot message' };
         if (m.text === undefined) return { type: 'ignore', reason: 'edit without text' };
         // Slack also sends message_changed when it adds an unfurl; the text is the same then, and applying it again is harmless.
-        return { type: 'edit', thread: { externalChatId: channel, externalThreadId: m.thread_ts }, externalMessageId: m.ts, text: mrkdwnToPlain(m.text) };
+        return {
+          type: 'edit',
+          thread: { externalChatId: channel, externalThreadId: m.thread_ts },
+          externalMessageId: m.ts,
+          text: mrkdwnToPlain(m.text),
+        };
       }
       if (event.subtype === 'message_deleted') {
         const prev = event.previous_message;
-        if (!event.deleted_ts || !prev?.thread_ts || prev.thread_ts === event.deleted_ts) return { type: 'ignore', reason: 'delete outside a thread (or of the parent)' };
+        if (!event.deleted_ts || !prev?.thread_ts || prev.thread_ts === event.deleted_ts)
+          return { type: 'ignore', reason: 'delete outside a thread (or of the parent)' };
         if (isBot(prev)) return { type: 'ignore', reason: 'delete of a bot message' };
-        return { type: 'delete', thread: { externalChatId: channel, externalThreadId: prev.thread_ts }, externalMessageId: event.deleted_ts };
+        return {
+          type: 'delete',
+          thread: { externalChatId: channel, externalThreadId: prev.thread_ts },
+          externalMessageId: event.deleted_ts,
+        };
       }
-      if (!HUMAN_SUBTYPES.has(event.subtype)) return { type: 'ignore', reason: `subtype ${event.subtype ?? ''} not handled` };
+      if (!HUMAN_SUBTYPES.has(event.subtype))
+        return { type: 'ignore', reason: `subtype ${event.subtype ?? ''} not handled` };
       if (isBot(event)) return { type: 'ignore', reason: 'message from a bot' };
       if (!event.user || !event.ts) return { type: 'ignore', reason: 'message without a user' };
-      if (!event.thread_ts || event.thread_ts === event.ts) return { type: 'ignore', reason: 'message outside a thread' };
+      if (!event.thread_ts || event.thread_ts === event.ts)
+        return { type: 'ignore', reason: 'message outside a thread' };
       const text = mrkdwnToPlain(event.text ?? '').trim();
       const files = inboundSlackFiles(event.files);
       if (!text && files.length === 0) return { type: 'ignore', reason: 'no text' };
@@ -322,7 +462,8 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       const c = creds(target);
       const res = await call('users.info', () => client(c).users.info({ user: userId }));
       const u = res.user;
-      const name = u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || `Slack user ${userId}`;
+      const name =
+        u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || `Slack user ${userId}`;
       if (names.size >= USER_NAME_CACHE_MAX) names.delete(names.keys().next().value as string);
       names.set(key, { name, expiresAt: Date.now() + USER_NAME_TTL_MS });
       return name;

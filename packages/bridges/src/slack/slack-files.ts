@@ -27,8 +27,16 @@ export async function uploadSlackFile(input: {
 }): Promise<string> {
   const { client, call, file } = input;
   const length = file.data.byteLength;
-  const up = await call('files.getUploadURLExternal', () => client.files.getUploadURLExternal({ filename: file.name, length }));
-  if (!up.upload_url || !up.file_id) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'files.getUploadURLExternal', message: 'Slack answered without an upload URL' });
+  const up = await call('files.getUploadURLExternal', () =>
+    client.files.getUploadURLExternal({ filename: file.name, length }),
+  );
+  if (!up.upload_url || !up.file_id)
+    throw new BridgeError({
+      kind: 'transient',
+      platform: 'slack',
+      method: 'files.getUploadURLExternal',
+      message: 'Slack answered without an upload URL',
+    });
   await input.onPending?.(up.file_id);
   let res: Response;
   try {
@@ -41,10 +49,21 @@ export async function uploadSlackFile(input: {
     });
     await res.arrayBuffer();
   } catch (err) {
-    throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'files.upload', message: `network error: ${err instanceof Error ? err.message : String(err)}` });
+    throw new BridgeError({
+      kind: 'transient',
+      platform: 'slack',
+      method: 'files.upload',
+      message: `network error: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
   if (!res.ok) {
-    throw new BridgeError({ kind: res.status >= 500 || res.status === 429 ? 'transient' : 'rejected', platform: 'slack', method: 'files.upload', platformCode: res.status, message: `upload failed (HTTP ${res.status})` });
+    throw new BridgeError({
+      kind: res.status >= 500 || res.status === 429 ? 'transient' : 'rejected',
+      platform: 'slack',
+      method: 'files.upload',
+      platformCode: res.status,
+      message: `upload failed (HTTP ${res.status})`,
+    });
   }
   const done = await call(
     'files.completeUploadExternal',
@@ -65,8 +84,12 @@ const ZFileShares = z.object({
     id: z.string(),
     shares: z
       .object({
-        public: z.record(z.string(), z.array(z.object({ ts: z.string(), thread_ts: z.string().optional() }))).optional(),
-        private: z.record(z.string(), z.array(z.object({ ts: z.string(), thread_ts: z.string().optional() }))).optional(),
+        public: z
+          .record(z.string(), z.array(z.object({ ts: z.string(), thread_ts: z.string().optional() })))
+          .optional(),
+        private: z
+          .record(z.string(), z.array(z.object({ ts: z.string(), thread_ts: z.string().optional() })))
+          .optional(),
       })
       .optional(),
   }),
@@ -76,12 +99,19 @@ const ZFileShares = z.object({
  * Was this uploaded file shared into the thread (files.info → file.shares)? A file uploaded but never completed is
  * not shared (Slack discards it); a deleted or unknown file is not there either. Either way: upload again.
  */
-export async function findSlackUpload(input: { client: WebClient; call: TCall; channel: string; threadTs: string; fileId: string }): Promise<boolean> {
+export async function findSlackUpload(input: {
+  client: WebClient;
+  call: TCall;
+  channel: string;
+  threadTs: string;
+  fileId: string;
+}): Promise<boolean> {
   let res: unknown;
   try {
     res = await input.call('files.info', () => input.client.files.info({ file: input.fileId }));
   } catch (err) {
-    if (err instanceof BridgeError && (err.platformCode === 'file_not_found' || err.platformCode === 'file_deleted')) return false;
+    if (err instanceof BridgeError && (err.platformCode === 'file_not_found' || err.platformCode === 'file_deleted'))
+      return false;
     throw err;
   }
   const parsed = ZFileShares.safeParse(res);
@@ -94,7 +124,12 @@ export async function findSlackUpload(input: { client: WebClient; call: TCall; c
 /** Hosts that may receive the bot token with a file request: Slack's own file hosts, or the configured API host (tests, proxies). */
 function isSlackFileUrl(url: URL, apiUrl: string): boolean {
   if (url.origin === new URL(apiUrl).origin) return true;
-  return url.protocol === 'https:' && (url.hostname === 'files.slack.com' || url.hostname.endsWith('.slack.com') || url.hostname.endsWith('.slack-edge.com'));
+  return (
+    url.protocol === 'https:' &&
+    (url.hostname === 'files.slack.com' ||
+      url.hostname.endsWith('.slack.com') ||
+      url.hostname.endsWith('.slack-edge.com'))
+  );
 }
 
 /**
@@ -102,9 +137,21 @@ function isSlackFileUrl(url: URL, apiUrl: string): boolean {
  * wrong or missing Content-Length cannot make us buffer more than `maxBytes`; the token is only ever sent to a
  * Slack host.
  */
-export async function downloadSlackFile(input: { apiUrl: string; botToken: string; file: TInboundFile; maxBytes: number }): Promise<{ data: Uint8Array; name: string; contentType: string }> {
+export async function downloadSlackFile(input: {
+  apiUrl: string;
+  botToken: string;
+  file: TInboundFile;
+  maxBytes: number;
+}): Promise<{ data: Uint8Array; name: string; contentType: string }> {
   const { file, maxBytes } = input;
-  const rejected = (message: string, platformCode?: number) => new BridgeError({ kind: 'rejected', platform: 'slack', method: 'downloadFile', message, ...(platformCode !== undefined ? { platformCode } : {}) });
+  const rejected = (message: string, platformCode?: number) =>
+    new BridgeError({
+      kind: 'rejected',
+      platform: 'slack',
+      method: 'downloadFile',
+      message,
+      ...(platformCode !== undefined ? { platformCode } : {}),
+    });
   const tooBig = () => rejected(`file "${file.name}" is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
   if (file.size !== null && file.size > maxBytes) throw tooBig();
   let url: URL;
@@ -116,12 +163,27 @@ export async function downloadSlackFile(input: { apiUrl: string; botToken: strin
   if (!isSlackFileUrl(url, input.apiUrl)) throw rejected('the file is not hosted by Slack');
   let res: Response;
   try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${input.botToken}` }, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    res = await fetch(url, {
+      headers: { authorization: `Bearer ${input.botToken}` },
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
   } catch (err) {
-    throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'downloadFile', message: `network error: ${err instanceof Error ? err.message : String(err)}` });
+    throw new BridgeError({
+      kind: 'transient',
+      platform: 'slack',
+      method: 'downloadFile',
+      message: `network error: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
   if (!res.ok || !res.body) {
-    if (res.status >= 500 || res.status === 429) throw new BridgeError({ kind: 'transient', platform: 'slack', method: 'downloadFile', platformCode: res.status, message: `download failed (HTTP ${res.status})` });
+    if (res.status >= 500 || res.status === 429)
+      throw new BridgeError({
+        kind: 'transient',
+        platform: 'slack',
+        method: 'downloadFile',
+        platformCode: res.status,
+        message: `download failed (HTTP ${res.status})`,
+      });
     throw rejected(`download failed (HTTP ${res.status})`, res.status);
   }
   // Without files:read Slack answers its sign-in page (HTML, 200) instead of the file.

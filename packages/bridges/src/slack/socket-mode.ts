@@ -22,7 +22,9 @@ export async function startSlackSocketMode(input: {
 }): Promise<TSlackSocketMode> {
   // Loaded on demand and hidden from bundlers: apps/web imports this package too, and must not bundle a WebSocket
   // client (undici) it never uses; only the worker ever calls this function.
-  const { LogLevel, SocketModeClient } = (await import(/* webpackIgnore: true */ '@slack/socket-mode')) as typeof TSocketModeModule;
+  const { LogLevel, SocketModeClient } = (await import(
+    /* webpackIgnore: true */ '@slack/socket-mode'
+  )) as typeof TSocketModeModule;
   const client = new SocketModeClient({
     appToken: input.appToken,
     logLevel: LogLevel.ERROR,

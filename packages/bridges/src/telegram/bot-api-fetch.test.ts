@@ -14,7 +14,8 @@ describe('createBotApiFetch', () => {
   const sockets = new Map<unknown, number>();
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const fetch = createBotApiFetch(agent);
-  const api = (timeoutSeconds = 5) => new Api('123:abc', { apiRoot: base, timeoutSeconds, fetch: fetch as unknown as ApiClientOptions['fetch'] });
+  const api = (timeoutSeconds = 5) =>
+    new Api('123:abc', { apiRoot: base, timeoutSeconds, fetch: fetch as unknown as ApiClientOptions['fetch'] });
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -22,11 +23,27 @@ describe('createBotApiFetch', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         if (!sockets.has(req.socket)) sockets.set(req.socket, sockets.size + 1);
-        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), socket: sockets.get(req.socket)! });
-        if (req.url?.endsWith('/getMe')) return res.end(JSON.stringify({ ok: true, result: { id: 1, is_bot: true, first_name: 'B', username: 'b_bot' } }));
-        if (req.url?.endsWith('/sendMessage')) return res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: chat not found' }));
-        if (req.url?.endsWith('/sendDocument')) return res.end(JSON.stringify({ ok: true, result: { message_id: 7, date: 1, chat: { id: 1, type: 'private' } } }));
-        if (req.url?.endsWith('/getChat')) return res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+        seen.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          socket: sockets.get(req.socket)!,
+        });
+        if (req.url?.endsWith('/getMe'))
+          return res.end(
+            JSON.stringify({ ok: true, result: { id: 1, is_bot: true, first_name: 'B', username: 'b_bot' } }),
+          );
+        if (req.url?.endsWith('/sendMessage'))
+          return res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: chat not found' }));
+        if (req.url?.endsWith('/sendDocument'))
+          return res.end(
+            JSON.stringify({ ok: true, result: { message_id: 7, date: 1, chat: { id: 1, type: 'private' } } }),
+          );
+        if (req.url?.endsWith('/getChat'))
+          return res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
         if (req.url?.endsWith('/close')) return req.socket.destroy();
         // getUpdates: never answers (the timeout test).
       });
@@ -44,7 +61,9 @@ describe('createBotApiFetch', () => {
     seen.length = 0;
     expect(await api().getMe()).toMatchObject({ username: 'b_bot' });
     expect(await api().getMe()).toMatchObject({ id: 1 });
-    const err = await api().sendMessage(42, 'hé <b>x</b>').catch((e: unknown) => e);
+    const err = await api()
+      .sendMessage(42, 'hé <b>x</b>')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GrammyError);
     expect(err).toMatchObject({ error_code: 400, description: 'Bad Request: chat not found' });
     const send = seen.find((s) => s.url.endsWith('/sendMessage'))!;
@@ -70,7 +89,9 @@ describe('createBotApiFetch', () => {
     await expect(api().getChat(1)).rejects.toBeInstanceOf(HttpError);
     await expect(api().raw.close()).rejects.toBeInstanceOf(HttpError);
     const started = Date.now();
-    const timedOut = await api(1).getUpdates().catch((e: unknown) => e);
+    const timedOut = await api(1)
+      .getUpdates()
+      .catch((e: unknown) => e);
     expect(timedOut).toBeInstanceOf(HttpError);
     expect(String((timedOut as HttpError).error)).toMatch(/timed out|abort/i);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);

@@ -27,7 +27,9 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
  * client-side cost per delivery in the worker's CPU profile (bench/README.md). Honours grammY's abort signal (its
  * timeout) and fails like a network error on a broken connection, which grammY turns into an HttpError.
  */
-export function createBotApiFetch(agent: HttpAgent | HttpsAgent): (url: string | URL, init?: TBotApiRequestInit) => Promise<TBotApiResponse> {
+export function createBotApiFetch(
+  agent: HttpAgent | HttpsAgent,
+): (url: string | URL, init?: TBotApiRequestInit) => Promise<TBotApiResponse> {
   return (url, init = {}) =>
     new Promise<TBotApiResponse>((resolve, reject) => {
       const target = typeof url === 'string' ? new URL(url) : url;
@@ -50,7 +52,8 @@ export function createBotApiFetch(agent: HttpAgent | HttpsAgent): (url: string |
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > MAX_RESPONSE_BYTES) return req.destroy(new Error(`Bot API answer larger than ${MAX_RESPONSE_BYTES} bytes`));
+          if (size > MAX_RESPONSE_BYTES)
+            return req.destroy(new Error(`Bot API answer larger than ${MAX_RESPONSE_BYTES} bytes`));
           chunks.push(c);
         });
         res.once('error', (err) => {
@@ -61,7 +64,12 @@ export function createBotApiFetch(agent: HttpAgent | HttpsAgent): (url: string |
           done();
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          resolve({ status, ok: status >= 200 && status < 300, json: async () => JSON.parse(text) as unknown, text: async () => text });
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            json: async () => JSON.parse(text) as unknown,
+            text: async () => text,
+          });
         });
       });
       if (body instanceof Readable) {

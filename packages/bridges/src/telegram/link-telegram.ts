@@ -40,7 +40,12 @@ export function createTelegramSetupClient(config: { apiRoot: string }, botToken:
     },
     async getUpdates(input) {
       const updates = await call('getUpdates', () =>
-        api.getUpdates({ ...(input.offset !== undefined ? { offset: input.offset } : {}), timeout: input.timeoutSeconds, limit: 100, allowed_updates: ['message'] }),
+        api.getUpdates({
+          ...(input.offset !== undefined ? { offset: input.offset } : {}),
+          timeout: input.timeoutSeconds,
+          limit: 100,
+          allowed_updates: ['message'],
+        }),
       );
       return updates as unknown[];
     },
@@ -51,10 +56,15 @@ export function createTelegramSetupClient(config: { apiRoot: string }, botToken:
     },
     async getBotMember(chatId, botId) {
       const m = await call('getChatMember', () => api.getChatMember(chatId, botId));
-      return { status: m.status, canManageTopics: m.status === 'creator' || (m.status === 'administrator' && m.can_manage_topics === true) };
+      return {
+        status: m.status,
+        canManageTopics: m.status === 'creator' || (m.status === 'administrator' && m.can_manage_topics === true),
+      };
     },
     async sendText(chatId, text) {
-      const sent = await call('sendMessage', () => api.sendMessage(chatId, truncate(text, 4000), { link_preview_options: { is_disabled: true } }));
+      const sent = await call('sendMessage', () =>
+        api.sendMessage(chatId, truncate(text, 4000), { link_preview_options: { is_disabled: true } }),
+      );
       return { messageId: sent.message_id };
     },
     async deleteWebhook() {
@@ -80,7 +90,10 @@ interface TRawUpdate {
  * Finds `/link CODE` (or `/link@botname CODE`) in a batch of updates — the last match wins, so a person who sent the
  * command again after fixing the group is seen in that group. A command addressed to another bot is ignored. Pure.
  */
-export function findLinkCommand(updates: readonly unknown[], input: { code: string; botUsername: string }): TLinkCommandMatch | null {
+export function findLinkCommand(
+  updates: readonly unknown[],
+  input: { code: string; botUsername: string },
+): TLinkCommandMatch | null {
   let found: TLinkCommandMatch | null = null;
   for (const raw of updates) {
     const u = raw as TRawUpdate;
@@ -91,7 +104,12 @@ export function findLinkCommand(updates: readonly unknown[], input: { code: stri
     if ((m[2] ?? '').toUpperCase() !== input.code.toUpperCase()) continue;
     const chat = u.message?.chat;
     if (typeof chat?.id !== 'number' || typeof u.update_id !== 'number') continue;
-    found = { updateId: u.update_id, chatId: chat.id, chatType: typeof chat.type === 'string' ? chat.type : 'unknown', chatTitle: typeof chat.title === 'string' ? chat.title : null };
+    found = {
+      updateId: u.update_id,
+      chatId: chat.id,
+      chatType: typeof chat.type === 'string' ? chat.type : 'unknown',
+      chatTitle: typeof chat.title === 'string' ? chat.title : null,
+    };
   }
   return found;
 }

@@ -2,12 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { TOutgoingMessage } from '../types.js';
 import { renderCoalesced, renderMessage } from './telegram-bridge.js';
 
-const msg = (body: string, over: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({ messageId: 'm', seq: 1, sender: 'visitor', authorName: null, body, source: 'widget', ...over });
+const msg = (body: string, over: Partial<TOutgoingMessage> = {}): TOutgoingMessage => ({
+  messageId: 'm',
+  seq: 1,
+  sender: 'visitor',
+  authorName: null,
+  body,
+  source: 'widget',
+  ...over,
+});
 
 describe('telegram rendering', () => {
   it('labels mirrored operator replies and notes with the author and the app, escaping HTML', () => {
-    expect(renderMessage(msg('a < b', { sender: 'operator', authorName: 'Sarah & co', source: 'slack' }))).toBe('<b>Sarah &amp; co (via Slack)</b>: a &lt; b');
-    expect(renderMessage(msg('vip', { sender: 'operator', authorName: 'Sam', source: 'discord', visibility: 'internal' }))).toBe('📝 <b>Note by Sam (via Discord)</b>: vip');
+    expect(renderMessage(msg('a < b', { sender: 'operator', authorName: 'Sarah & co', source: 'slack' }))).toBe(
+      '<b>Sarah &amp; co (via Slack)</b>: a &lt; b',
+    );
+    expect(
+      renderMessage(msg('vip', { sender: 'operator', authorName: 'Sam', source: 'discord', visibility: 'internal' })),
+    ).toBe('📝 <b>Note by Sam (via Discord)</b>: vip');
   });
 
   it('coalesces in order with blank lines and never exceeds 4096 characters (the rest waits for the next post)', () => {

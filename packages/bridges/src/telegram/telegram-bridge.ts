@@ -2,9 +2,25 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Api, InputFile, type ApiClientOptions } from 'grammy';
 import { createBotApiFetch } from './bot-api-fetch.js';
-import type { TBridge, TBridgeTarget, TConversationCard, TInboundAction, TInboundFile, TOutgoingMessage, TPostRateLimit } from '../types.js';
+import type {
+  TBridge,
+  TBridgeTarget,
+  TConversationCard,
+  TInboundAction,
+  TInboundFile,
+  TOutgoingMessage,
+  TPostRateLimit,
+} from '../types.js';
 import { BridgeError } from '../bridge-error.js';
-import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, escapeTelegramHtml, shownClaim, sourceLabel, truncate } from '../format.js';
+import {
+  WIDGET_NOTE_LABEL,
+  cardUrl,
+  conversationTitle,
+  escapeTelegramHtml,
+  shownClaim,
+  sourceLabel,
+  truncate,
+} from '../format.js';
 import { NO_ORDERING, orderKeyFromDigits, type TInboundOrdering } from '../inbound-order.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
 import { toBridgeError } from './to-bridge-error.js';
@@ -50,11 +66,15 @@ export function renderMessage(m: TOutgoingMessage, max = TEXT_MAX): string {
   let text: string;
   if (m.visibility === 'internal') {
     // Operator notes (/note) are never seen by the visitor; the other apps show them as notes, not replies.
-    const who = m.authorName ? `${escapeTelegramHtml(m.authorName)} (via ${escapeTelegramHtml(sourceLabel(m.source))})` : escapeTelegramHtml(sourceLabel(m.source));
+    const who = m.authorName
+      ? `${escapeTelegramHtml(m.authorName)} (via ${escapeTelegramHtml(sourceLabel(m.source))})`
+      : escapeTelegramHtml(sourceLabel(m.source));
     // Visitor text is escaped HTML and cannot be bold: the labels cannot be imitated. A note the widget wrote from the
     // visitor's input says so instead of "Note by".
     text = m.source === 'widget' ? `📝 <b>${WIDGET_NOTE_LABEL}</b>: ${body}` : `📝 <b>Note by ${who}</b>: ${body}`;
-    return text.length > max ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max) : text;
+    return text.length > max
+      ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max)
+      : text;
   }
   switch (m.sender) {
     case 'visitor':
@@ -71,7 +91,8 @@ export function renderMessage(m: TOutgoingMessage, max = TEXT_MAX): string {
       break;
   }
   // Truncating may cut an entity; the escaped body is the only variable part, so cut the raw body instead.
-  if (text.length > max) return renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max);
+  if (text.length > max)
+    return renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - max) - 16)) }, max);
   return text;
 }
 
@@ -93,10 +114,27 @@ export function renderCoalesced(messages: readonly TOutgoingMessage[]): { text: 
 }
 
 /** The file an operator posted: the original size of a photo, or the document. */
-export function inboundFiles(msg: { message_id: number; photo?: { file_id: string; file_size?: number | undefined }[] | undefined; document?: { file_id: string; file_name?: string | undefined; mime_type?: string | undefined; file_size?: number | undefined } | undefined }): TInboundFile[] {
+export function inboundFiles(msg: {
+  message_id: number;
+  photo?: { file_id: string; file_size?: number | undefined }[] | undefined;
+  document?:
+    | {
+        file_id: string;
+        file_name?: string | undefined;
+        mime_type?: string | undefined;
+        file_size?: number | undefined;
+      }
+    | undefined;
+}): TInboundFile[] {
   const files: TInboundFile[] = [];
   const photo = msg.photo?.[msg.photo.length - 1];
-  if (photo) files.push({ ref: photo.file_id, name: `photo-${msg.message_id}.jpg`, contentType: 'image/jpeg', size: photo.file_size ?? null });
+  if (photo)
+    files.push({
+      ref: photo.file_id,
+      name: `photo-${msg.message_id}.jpg`,
+      contentType: 'image/jpeg',
+      size: photo.file_size ?? null,
+    });
   if (msg.document) {
     files.push({
       ref: msg.document.file_id,
@@ -115,7 +153,9 @@ function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
   const key = https ? 'https' : 'http';
   let agent = agents.get(key);
   if (!agent) {
-    agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+    agent = https
+      ? new HttpsAgent({ keepAlive: true, maxSockets: 64 })
+      : new HttpAgent({ keepAlive: true, maxSockets: 64 });
     agents.set(key, agent);
   }
   return agent;
@@ -124,7 +164,8 @@ function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
 /** Telegram through grammY's Api class (no Bot runtime: the worker and the webhook route drive it). */
 export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
   const perMinute = config.groupPostsPerMinute ?? TELEGRAM_GROUP_POSTS_PER_MINUTE;
-  const postRateLimits: TPostRateLimit[] = perMinute > 0 ? [{ scope: 'target', capacity: perMinute, perMs: 60_000 }] : [];
+  const postRateLimits: TPostRateLimit[] =
+    perMinute > 0 ? [{ scope: 'target', capacity: perMinute, perMs: 60_000 }] : [];
   const apis = new Map<string, Api>();
   const botApiFetch = createBotApiFetch(keepAliveAgent(config.apiRoot));
   const api = (creds: TTelegramCredentials): Api => {
@@ -132,14 +173,24 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     if (!a) {
       // Bounded below the pipeline's pair lease (15 s), so a hung call cannot outlive the lease that orders it.
       // Keep-alive agent, requests made by createBotApiFetch (lighter than grammY's default node-fetch).
-      a = new Api(creds.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 10, fetch: botApiFetch as unknown as ApiClientOptions['fetch'] });
+      a = new Api(creds.botToken, {
+        apiRoot: config.apiRoot,
+        timeoutSeconds: 10,
+        fetch: botApiFetch as unknown as ApiClientOptions['fetch'],
+      });
       apis.set(creds.botToken, a);
     }
     return a;
   };
   const creds = (target: TBridgeTarget): TTelegramCredentials => {
     const parsed = ZTelegramCredentials.safeParse(target.credentials);
-    if (!parsed.success) throw new BridgeError({ kind: 'unauthorized', platform: 'telegram', method: 'credentials', message: 'stored credentials are not a valid Telegram bot token' });
+    if (!parsed.success)
+      throw new BridgeError({
+        kind: 'unauthorized',
+        platform: 'telegram',
+        method: 'credentials',
+        message: 'stored credentials are not a valid Telegram bot token',
+      });
     return parsed.data;
   };
   const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {
@@ -178,16 +229,35 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
       const me = await call('getMe', () => api(c).getMe());
       const chat = await call('getChat', () => api(c).getChat(chatId(target)));
       if (chat.type !== 'supergroup' || !('is_forum' in chat) || !chat.is_forum) {
-        throw new BridgeError({ kind: 'forbidden', platform: 'telegram', method: 'getChat', message: 'The group must be a supergroup with Topics turned on (Group settings → Topics)' });
+        throw new BridgeError({
+          kind: 'forbidden',
+          platform: 'telegram',
+          method: 'getChat',
+          message: 'The group must be a supergroup with Topics turned on (Group settings → Topics)',
+        });
       }
       const member = await call('getChatMember', () => api(c).getChatMember(chatId(target), me.id));
       if (member.status !== 'administrator' && member.status !== 'creator') {
-        throw new BridgeError({ kind: 'forbidden', platform: 'telegram', method: 'getChatMember', message: `@${me.username} must be an administrator of the group` });
+        throw new BridgeError({
+          kind: 'forbidden',
+          platform: 'telegram',
+          method: 'getChatMember',
+          message: `@${me.username} must be an administrator of the group`,
+        });
       }
       if (member.status === 'administrator' && !member.can_manage_topics) {
-        throw new BridgeError({ kind: 'forbidden', platform: 'telegram', method: 'getChatMember', message: `@${me.username} needs the "Manage topics" admin right` });
+        throw new BridgeError({
+          kind: 'forbidden',
+          platform: 'telegram',
+          method: 'getChatMember',
+          message: `@${me.username} needs the "Manage topics" admin right`,
+        });
       }
-      return { summary: `@${me.username} in "${chat.title}"`, botId: String(me.id), ...(chat.title ? { targetName: chat.title } : {}) };
+      return {
+        summary: `@${me.username} in "${chat.title}"`,
+        botId: String(me.id),
+        ...(chat.title ? { targetName: chat.title } : {}),
+      };
     },
 
     async ensureThread(target, card) {
@@ -199,7 +269,11 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     async postCard(target, thread, card) {
       const c = creds(target);
       await call('sendMessage', () =>
-        api(c).sendMessage(chatId(target), renderCard(card), { message_thread_id: Number(thread.externalThreadId), parse_mode: 'HTML', link_preview_options: { is_disabled: true } }),
+        api(c).sendMessage(chatId(target), renderCard(card), {
+          message_thread_id: Number(thread.externalThreadId),
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+        }),
       );
     },
 
@@ -217,7 +291,12 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     async edit(target, thread, externalMessageId, message) {
       const c = creds(target);
       await idempotent(
-        () => call('editMessageText', () => api(c).editMessageText(Number(thread.externalChatId), Number(externalMessageId), renderMessage(message), { parse_mode: 'HTML' })),
+        () =>
+          call('editMessageText', () =>
+            api(c).editMessageText(Number(thread.externalChatId), Number(externalMessageId), renderMessage(message), {
+              parse_mode: 'HTML',
+            }),
+          ),
         /message is not modified/i,
       );
     },
@@ -225,7 +304,8 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     async remove(target, thread, externalMessageId) {
       const c = creds(target);
       await idempotent(
-        () => call('deleteMessage', () => api(c).deleteMessage(Number(thread.externalChatId), Number(externalMessageId))),
+        () =>
+          call('deleteMessage', () => api(c).deleteMessage(Number(thread.externalChatId), Number(externalMessageId))),
         /message to delete not found/i,
       );
     },
@@ -234,10 +314,14 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
       const c = creds(target);
       const caption = message.body || message.sender !== 'visitor' ? renderMessage(message, CAPTION_MAX) : undefined;
       const input = new InputFile(file.data, file.name);
-      const opts = { message_thread_id: Number(thread.externalThreadId), ...(caption ? { caption, parse_mode: 'HTML' as const } : {}) };
-      const sent = PHOTO_TYPES.has(file.contentType) && file.size <= PHOTO_MAX_BYTES
-        ? await call('sendPhoto', () => api(c).sendPhoto(Number(thread.externalChatId), input, opts))
-        : await call('sendDocument', () => api(c).sendDocument(Number(thread.externalChatId), input, opts));
+      const opts = {
+        message_thread_id: Number(thread.externalThreadId),
+        ...(caption ? { caption, parse_mode: 'HTML' as const } : {}),
+      };
+      const sent =
+        PHOTO_TYPES.has(file.contentType) && file.size <= PHOTO_MAX_BYTES
+          ? await call('sendPhoto', () => api(c).sendPhoto(Number(thread.externalChatId), input, opts))
+          : await call('sendDocument', () => api(c).sendDocument(Number(thread.externalChatId), input, opts));
       return { externalMessageId: String(sent.message_id) };
     },
 
@@ -249,29 +333,64 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     async showTyping(target, thread) {
       // Shown as "<bot> is typing…" in the topic for 5 s, or until the bot's next message.
       const c = creds(target);
-      await call('sendChatAction', () => api(c).sendChatAction(Number(thread.externalChatId), 'typing', { message_thread_id: Number(thread.externalThreadId) }));
+      await call('sendChatAction', () =>
+        api(c).sendChatAction(Number(thread.externalChatId), 'typing', {
+          message_thread_id: Number(thread.externalThreadId),
+        }),
+      );
     },
 
     async postAlert(target, text) {
       // No message_thread_id: in a forum that is the General topic, where the owner sees it outside any conversation.
       const c = creds(target);
-      await call('sendMessage', () => api(c).sendMessage(chatId(target), `⚠️ ${escapeTelegramHtml(truncate(text, TEXT_MAX - 200))}`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }));
+      await call('sendMessage', () =>
+        api(c).sendMessage(chatId(target), `⚠️ ${escapeTelegramHtml(truncate(text, TEXT_MAX - 200))}`, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+        }),
+      );
     },
 
     async downloadFile(target, file, maxBytes) {
       const c = creds(target);
-      const tooBig = () => new BridgeError({ kind: 'rejected', platform: 'telegram', method: 'getFile', message: `file "${file.name}" is larger than ${Math.round(maxBytes / 1024 / 1024)} MB` });
+      const tooBig = () =>
+        new BridgeError({
+          kind: 'rejected',
+          platform: 'telegram',
+          method: 'getFile',
+          message: `file "${file.name}" is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`,
+        });
       if (file.size !== null && file.size > maxBytes) throw tooBig();
       const info = await call('getFile', () => api(c).getFile(file.ref));
-      if (!info.file_path) throw new BridgeError({ kind: 'rejected', platform: 'telegram', method: 'getFile', message: 'Telegram gave no file path (file too big for bots?)' });
+      if (!info.file_path)
+        throw new BridgeError({
+          kind: 'rejected',
+          platform: 'telegram',
+          method: 'getFile',
+          message: 'Telegram gave no file path (file too big for bots?)',
+        });
       if (info.file_size !== undefined && info.file_size > maxBytes) throw tooBig();
       let res: Response;
       try {
-        res = await fetch(`${config.apiRoot}/file/bot${c.botToken}/${info.file_path}`, { signal: AbortSignal.timeout(30_000) });
+        res = await fetch(`${config.apiRoot}/file/bot${c.botToken}/${info.file_path}`, {
+          signal: AbortSignal.timeout(30_000),
+        });
       } catch (err) {
-        throw new BridgeError({ kind: 'transient', platform: 'telegram', method: 'downloadFile', message: `network error: ${err instanceof Error ? err.message : String(err)}` });
+        throw new BridgeError({
+          kind: 'transient',
+          platform: 'telegram',
+          method: 'downloadFile',
+          message: `network error: ${err instanceof Error ? err.message : String(err)}`,
+        });
       }
-      if (!res.ok || !res.body) throw new BridgeError({ kind: res.status >= 500 ? 'transient' : 'rejected', platform: 'telegram', method: 'downloadFile', platformCode: res.status, message: `download failed (HTTP ${res.status})` });
+      if (!res.ok || !res.body)
+        throw new BridgeError({
+          kind: res.status >= 500 ? 'transient' : 'rejected',
+          platform: 'telegram',
+          method: 'downloadFile',
+          platformCode: res.status,
+          message: `download failed (HTTP ${res.status})`,
+        });
       // Counted while streaming: a wrong or missing Content-Length cannot make us buffer more than the limit.
       const chunks: Uint8Array[] = [];
       let total = 0;
@@ -286,7 +405,11 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
     async registerWebhook(target, input) {
       const c = creds(target);
       await call('setWebhook', () =>
-        api(c).setWebhook(input.url, { secret_token: input.secret, allowed_updates: ['message', 'edited_message'], drop_pending_updates: false }),
+        api(c).setWebhook(input.url, {
+          secret_token: input.secret,
+          allowed_updates: ['message', 'edited_message'],
+          drop_pending_updates: false,
+        }),
       );
     },
 
@@ -302,15 +425,27 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
       const msg = update.message ?? update.edited_message;
       if (!msg) return { type: 'ignore', reason: 'update kind not handled' };
       if (String(msg.chat.id) !== target.targetId) return { type: 'ignore', reason: 'message from another chat' };
-      if (!msg.message_thread_id || msg.is_topic_message !== true) return { type: 'ignore', reason: 'message outside a topic' };
+      if (!msg.message_thread_id || msg.is_topic_message !== true)
+        return { type: 'ignore', reason: 'message outside a topic' };
       if (!msg.from || msg.from.is_bot) return { type: 'ignore', reason: 'message from a bot' };
       const text = msg.text ?? msg.caption ?? '';
       const files = inboundFiles(msg);
       if (!text.trim() && files.length === 0) return { type: 'ignore', reason: 'no text' };
       const thread = { externalChatId: String(msg.chat.id), externalThreadId: String(msg.message_thread_id) };
-      if (update.edited_message) return text.trim() ? { type: 'edit', thread, externalMessageId: String(msg.message_id), text } : { type: 'ignore', reason: 'edit without text' };
-      const authorName = [msg.from.first_name, msg.from.last_name].filter(Boolean).join(' ') || msg.from.username || 'Operator';
-      return { type: 'message', thread, externalMessageId: String(msg.message_id), authorName, text, ...(files.length > 0 ? { files } : {}) };
+      if (update.edited_message)
+        return text.trim()
+          ? { type: 'edit', thread, externalMessageId: String(msg.message_id), text }
+          : { type: 'ignore', reason: 'edit without text' };
+      const authorName =
+        [msg.from.first_name, msg.from.last_name].filter(Boolean).join(' ') || msg.from.username || 'Operator';
+      return {
+        type: 'message',
+        thread,
+        externalMessageId: String(msg.message_id),
+        authorName,
+        text,
+        ...(files.length > 0 ? { files } : {}),
+      };
     },
   };
 }

@@ -5,14 +5,39 @@ const ZTelegramMessage = z.looseObject({
   message_id: z.number().int(),
   message_thread_id: z.number().int().optional(),
   is_topic_message: z.boolean().optional(),
-  from: z.looseObject({ id: z.number(), is_bot: z.boolean(), first_name: z.string(), last_name: z.string().optional(), username: z.string().optional() }).optional(),
+  from: z
+    .looseObject({
+      id: z.number(),
+      is_bot: z.boolean(),
+      first_name: z.string(),
+      last_name: z.string().optional(),
+      username: z.string().optional(),
+    })
+    .optional(),
   chat: z.looseObject({ id: z.number(), type: z.string() }),
   date: z.number().int(),
   text: z.string().max(10_000).optional(),
   caption: z.string().max(10_000).optional(),
   /** Sizes of one photo, smallest first; the last is the original. */
-  photo: z.array(z.looseObject({ file_id: z.string().max(300), file_size: z.number().int().optional(), width: z.number(), height: z.number() })).max(20).optional(),
-  document: z.looseObject({ file_id: z.string().max(300), file_name: z.string().max(300).optional(), mime_type: z.string().max(200).optional(), file_size: z.number().int().optional() }).optional(),
+  photo: z
+    .array(
+      z.looseObject({
+        file_id: z.string().max(300),
+        file_size: z.number().int().optional(),
+        width: z.number(),
+        height: z.number(),
+      }),
+    )
+    .max(20)
+    .optional(),
+  document: z
+    .looseObject({
+      file_id: z.string().max(300),
+      file_name: z.string().max(300).optional(),
+      mime_type: z.string().max(200).optional(),
+      file_size: z.number().int().optional(),
+    })
+    .optional(),
 });
 
 export const ZTelegramUpdate = z.looseObject({

@@ -11,7 +11,12 @@ export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message'] as const;
  */
 export interface TTelegramUpdatesClient {
   /** getUpdates{offset, timeout}: held open by Telegram up to `timeoutSeconds` when nothing is waiting. */
-  getUpdates(input: { offset?: number; timeoutSeconds: number; limit?: number; signal?: AbortSignal }): Promise<unknown[]>;
+  getUpdates(input: {
+    offset?: number;
+    timeoutSeconds: number;
+    limit?: number;
+    signal?: AbortSignal;
+  }): Promise<unknown[]>;
   /** The webhook URL currently set for the bot ('' when none): polling and a webhook exclude each other. */
   webhookUrl(signal?: AbortSignal): Promise<string>;
   /** Removes the webhook (pending updates are kept, so switching to polling loses nothing). */
@@ -33,7 +38,11 @@ export function isPollConflict(err: unknown): boolean {
 /** grammY types its signal parameter with the abort-controller shim; the runtime takes a standard AbortSignal. */
 type TGrammySignal = Parameters<Api['getUpdates']>[1];
 
-export function createTelegramUpdatesClient(config: { apiRoot: string }, botToken: string, opts: { maxPollSeconds?: number } = {}): TTelegramUpdatesClient {
+export function createTelegramUpdatesClient(
+  config: { apiRoot: string },
+  botToken: string,
+  opts: { maxPollSeconds?: number } = {},
+): TTelegramUpdatesClient {
   // The HTTP timeout must outlast the long poll Telegram holds open, or every idle poll would end as an error.
   const api = new Api(botToken, { apiRoot: config.apiRoot, timeoutSeconds: (opts.maxPollSeconds ?? 50) + 15 });
   const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {

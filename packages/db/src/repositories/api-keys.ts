@@ -1,7 +1,14 @@
 import { randomToken, sha256 } from '@pocketping/core';
 import type { TDb, TDbOrTx } from '../client.js';
 
-export interface TApiKeyPublic { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+export interface TApiKeyPublic {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
 
 /** Creates an API key. The plain key is returned once; only its SHA-256 is stored. */
 export async function createApiKey(
@@ -11,16 +18,32 @@ export async function createApiKey(
 ): Promise<{ key: string; apiKey: TApiKeyPublic }> {
   const key = randomToken('ppk_', 30);
   const row = await db.apiKey.create({
-    data: { organizationId, name: input.name, prefix: key.slice(0, 12), hash: sha256(key), createdById: input.createdById ?? null },
+    data: {
+      organizationId,
+      name: input.name,
+      prefix: key.slice(0, 12),
+      hash: sha256(key),
+      createdById: input.createdById ?? null,
+    },
   });
   return {
     key,
-    apiKey: { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt.toISOString(), lastUsedAt: null, revokedAt: null },
+    apiKey: {
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      createdAt: row.createdAt.toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+    },
   };
 }
 
 /** Resolves an API key to its organization (the REST wrapper's tenant lookup). Revoked keys resolve to nothing. */
-export async function resolveApiKey(db: TDb, key: string): Promise<{ organizationId: string; apiKeyId: string } | null> {
+export async function resolveApiKey(
+  db: TDb,
+  key: string,
+): Promise<{ organizationId: string; apiKeyId: string } | null> {
   if (!key.startsWith('ppk_') || key.length > 100) return null;
   const row = await db.apiKey.findUnique({ where: { hash: sha256(key) } });
   if (!row || row.revokedAt) return null;
@@ -28,10 +51,21 @@ export async function resolveApiKey(db: TDb, key: string): Promise<{ organizatio
   return { organizationId: row.organizationId, apiKeyId: row.id };
 }
 
-function toPublic(row: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): TApiKeyPublic {
+function toPublic(row: {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}): TApiKeyPublic {
   return {
-    id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt.toISOString(),
-    lastUsedAt: row.lastUsedAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null,
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
   };
 }
 
@@ -46,23 +80,40 @@ export async function revokeApiKey(db: TDb, organizationId: string, apiKeyId: st
   const row = await db.apiKey.findUnique({ where: { organizationId_id: { organizationId, id: apiKeyId } } });
   if (!row) return null;
   if (row.revokedAt) return toPublic(row);
-  const updated = await db.apiKey.update({ where: { organizationId_id: { organizationId, id: apiKeyId } }, data: { revokedAt: new Date() } });
+  const updated = await db.apiKey.update({
+    where: { organizationId_id: { organizationId, id: apiKeyId } },
+    data: { revokedAt: new Date() },
+  });
   return toPublic(updated);
 }
 
 /** Who created each key of the organization (null for keys made by the CLI or a deleted user). */
-export async function listApiKeyCreatorIds(db: TDbOrTx, organizationId: string): Promise<{ id: string; createdById: string | null }[]> {
+export async function listApiKeyCreatorIds(
+  db: TDbOrTx,
+  organizationId: string,
+): Promise<{ id: string; createdById: string | null }[]> {
   return db.apiKey.findMany({ where: { organizationId }, select: { id: true, createdById: true } });
 }
 
 /** How many active keys each creator has in the organization. */
-export async function countActiveApiKeysByCreator(db: TDbOrTx, organizationId: string): Promise<Map<string | null, number>> {
-  const rows = await db.apiKey.groupBy({ by: ['createdById'], where: { organizationId, revokedAt: null }, _count: { _all: true } });
+export async function countActiveApiKeysByCreator(
+  db: TDbOrTx,
+  organizationId: string,
+): Promise<Map<string | null, number>> {
+  const rows = await db.apiKey.groupBy({
+    by: ['createdById'],
+    where: { organizationId, revokedAt: null },
+    _count: { _all: true },
+  });
   return new Map(rows.map((r) => [r.createdById, r._count._all]));
 }
 
 /** The active keys a user created in the organization, oldest first. */
-export async function listActiveApiKeysCreatedBy(db: TDbOrTx, organizationId: string, userId: string): Promise<{ id: string; name: string; prefix: string }[]> {
+export async function listActiveApiKeysCreatedBy(
+  db: TDbOrTx,
+  organizationId: string,
+  userId: string,
+): Promise<{ id: string; name: string; prefix: string }[]> {
   return db.apiKey.findMany({
     where: { organizationId, createdById: userId, revokedAt: null },
     select: { id: true, name: true, prefix: true },

@@ -15,17 +15,38 @@ export interface TAttachment {
 }
 
 function toAttachment(a: {
-  id: string; organizationId: string; conversationId: string; messageId: string | null; uploadedBy: string; name: string;
-  contentType: string; size: number; sha256: string; storageKey: string; createdAt: Date;
+  id: string;
+  organizationId: string;
+  conversationId: string;
+  messageId: string | null;
+  uploadedBy: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  createdAt: Date;
 }): TAttachment {
-  return { ...a, uploadedBy: a.uploadedBy === 'operator' ? 'operator' : 'visitor', createdAt: a.createdAt.toISOString() };
+  return {
+    ...a,
+    uploadedBy: a.uploadedBy === 'operator' ? 'operator' : 'visitor',
+    createdAt: a.createdAt.toISOString(),
+  };
 }
 
 /** Records an uploaded file's metadata (the bytes are already in storage under `storageKey`). Unlinked until a message claims it. */
 export async function createAttachment(
   db: TDb,
   organizationId: string,
-  input: { conversationId: string; uploadedBy: 'visitor' | 'operator'; name: string; contentType: string; size: number; sha256: string; storageKey: string },
+  input: {
+    conversationId: string;
+    uploadedBy: 'visitor' | 'operator';
+    name: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    storageKey: string;
+  },
 ): Promise<TAttachment> {
   const a = await db.attachment.create({ data: { organizationId, ...input } });
   return toAttachment(a);
@@ -43,7 +64,15 @@ class OverQuota extends Error {}
 export async function createAttachmentWithinQuota(
   db: TDb,
   organizationId: string,
-  input: { conversationId: string; uploadedBy: 'visitor' | 'operator'; name: string; contentType: string; size: number; sha256: string; storageKey: string },
+  input: {
+    conversationId: string;
+    uploadedBy: 'visitor' | 'operator';
+    name: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    storageKey: string;
+  },
   quotaBytes: number,
 ): Promise<TAttachment | null> {
   try {
@@ -65,7 +94,11 @@ export async function getStorageUsage(db: TDb, organizationId: string): Promise<
   return Number(meter?.usedBytes ?? 0);
 }
 
-export async function getAttachment(db: TDb, organizationId: string, attachmentId: string): Promise<TAttachment | null> {
+export async function getAttachment(
+  db: TDb,
+  organizationId: string,
+  attachmentId: string,
+): Promise<TAttachment | null> {
   const a = await db.attachment.findUnique({ where: { organizationId_id: { organizationId, id: attachmentId } } });
   return a ? toAttachment(a) : null;
 }
@@ -75,15 +108,27 @@ export async function getAttachment(db: TDb, organizationId: string, attachmentI
  * visitor who uploaded it) or a file of a public message that was not deleted. A deleted message's files, and an
  * internal note's, are null like a missing one.
  */
-export async function getWidgetServableAttachment(db: TDb, organizationId: string, attachmentId: string): Promise<TAttachment | null> {
+export async function getWidgetServableAttachment(
+  db: TDb,
+  organizationId: string,
+  attachmentId: string,
+): Promise<TAttachment | null> {
   const a = await db.attachment.findFirst({
-    where: { organizationId, id: attachmentId, OR: [{ messageId: null }, { message: { is: { deletedAt: null, visibility: 'public' } } }] },
+    where: {
+      organizationId,
+      id: attachmentId,
+      OR: [{ messageId: null }, { message: { is: { deletedAt: null, visibility: 'public' } } }],
+    },
   });
   return a ? toAttachment(a) : null;
 }
 
 /** Unlinked attachments older than `olderThanMs` (uploaded, never sent), for a cleanup job. */
-export async function listOrphanAttachments(db: TDb, organizationId: string, input: { olderThanMs: number; limit: number }): Promise<TAttachment[]> {
+export async function listOrphanAttachments(
+  db: TDb,
+  organizationId: string,
+  input: { olderThanMs: number; limit: number },
+): Promise<TAttachment[]> {
   const rows = await db.attachment.findMany({
     where: { organizationId, messageId: null, createdAt: { lt: new Date(Date.now() - input.olderThanMs) } },
     orderBy: { createdAt: 'asc' },

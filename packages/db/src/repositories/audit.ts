@@ -4,19 +4,36 @@ import type { TDbOrTx } from '../client.js';
 export async function writeAuditLog(
   db: TDbOrTx,
   organizationId: string,
-  entry: { actorType: 'user' | 'api_key' | 'system' | 'cli'; actorId?: string | null; action: string; targetType?: string; targetId?: string; metadata?: Prisma.InputJsonValue; createdAt?: Date },
+  entry: {
+    actorType: 'user' | 'api_key' | 'system' | 'cli';
+    actorId?: string | null;
+    action: string;
+    targetType?: string;
+    targetId?: string;
+    metadata?: Prisma.InputJsonValue;
+    createdAt?: Date;
+  },
 ): Promise<void> {
   await db.auditLog.create({
     data: {
-      organizationId, actorType: entry.actorType, actorId: entry.actorId ?? null, action: entry.action,
-      targetType: entry.targetType ?? null, targetId: entry.targetId ?? null, metadata: entry.metadata ?? {},
+      organizationId,
+      actorType: entry.actorType,
+      actorId: entry.actorId ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      metadata: entry.metadata ?? {},
       ...(entry.createdAt ? { createdAt: entry.createdAt } : {}),
     },
   });
 }
 
 /** When the latest audit entry with this action on this target was written, or null. */
-export async function getLatestAuditEntryAt(db: TDbOrTx, organizationId: string, entry: { action: string; targetType: string; targetId: string }): Promise<Date | null> {
+export async function getLatestAuditEntryAt(
+  db: TDbOrTx,
+  organizationId: string,
+  entry: { action: string; targetType: string; targetId: string },
+): Promise<Date | null> {
   const row = await db.auditLog.findFirst({
     where: { organizationId, action: entry.action, targetType: entry.targetType, targetId: entry.targetId },
     orderBy: { createdAt: 'desc' },

@@ -28,8 +28,14 @@ export interface TBootstrapResult {
  * check, sealed with the token so the worker can re-register the webhook).
  */
 export async function bootstrapTenant(db: TDb, ring: TKeyRing, input: TBootstrapInput): Promise<TBootstrapResult> {
-  const { organization, userId } = await createOrganizationWithOwner(db, { email: input.email, orgName: input.orgName });
-  const project = await createProject(db, organization.id, { name: input.projectName ?? input.orgName, allowedOrigins: input.allowedOrigins });
+  const { organization, userId } = await createOrganizationWithOwner(db, {
+    email: input.email,
+    orgName: input.orgName,
+  });
+  const project = await createProject(db, organization.id, {
+    name: input.projectName ?? input.orgName,
+    allowedOrigins: input.allowedOrigins,
+  });
   const { key, apiKey } = await createApiKey(db, organization.id, { name: 'bootstrap', createdById: userId });
   let telegram: TBootstrapResult['telegram'];
   if (input.telegram) {
@@ -44,6 +50,18 @@ export async function bootstrapTenant(db: TDb, ring: TKeyRing, input: TBootstrap
     });
     telegram = { connection, webhookSecret };
   }
-  await writeAuditLog(db, organization.id, { actorType: 'cli', actorId: userId, action: 'tenant.bootstrap', targetType: 'project', targetId: project.id });
-  return { userId, organization, project, apiKey: { id: apiKey.id, key, prefix: apiKey.prefix }, ...(telegram ? { telegram } : {}) };
+  await writeAuditLog(db, organization.id, {
+    actorType: 'cli',
+    actorId: userId,
+    action: 'tenant.bootstrap',
+    targetType: 'project',
+    targetId: project.id,
+  });
+  return {
+    userId,
+    organization,
+    project,
+    apiKey: { id: apiKey.id, key, prefix: apiKey.prefix },
+    ...(telegram ? { telegram } : {}),
+  };
 }

@@ -12,18 +12,26 @@ import type { TOutboxKind } from './outbox-drain.js';
 export async function changeMessage(
   db: TDb,
   organizationId: string,
-  input: { messageId: string; change: { kind: 'edit'; body: string } | { kind: 'delete' }; excludeConnectionId: string | null },
+  input: {
+    messageId: string;
+    change: { kind: 'edit'; body: string } | { kind: 'delete' };
+    excludeConnectionId: string | null;
+  },
 ): Promise<{ message: TMessage; changed: boolean; outbox: TOutboxRef[] } | null> {
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Message" WHERE "organizationId" = ${organizationId} AND id = ${input.messageId} FOR UPDATE`;
     if (rows.length === 0) return null;
-    const current = await tx.message.findUniqueOrThrow({ where: { organizationId_id: { organizationId, id: input.messageId } } });
-    const unchanged = current.deletedAt !== null || (input.change.kind === 'edit' && current.body === input.change.body);
+    const current = await tx.message.findUniqueOrThrow({
+      where: { organizationId_id: { organizationId, id: input.messageId } },
+    });
+    const unchanged =
+      current.deletedAt !== null || (input.change.kind === 'edit' && current.body === input.change.body);
     if (unchanged) return { message: toMessageDto(current), changed: false, outbox: [] };
     const updated = await tx.message.update({
       where: { organizationId_id: { organizationId, id: input.messageId } },
-      data: input.change.kind === 'edit' ? { body: input.change.body, editedAt: new Date() } : { deletedAt: new Date() },
+      data:
+        input.change.kind === 'edit' ? { body: input.change.body, editedAt: new Date() } : { deletedAt: new Date() },
     });
     const conversation = await tx.conversation.findUniqueOrThrow({
       where: { organizationId_id: { organizationId, id: current.conversationId } },
@@ -43,9 +51,22 @@ export async function changeMessage(
     const outbox: TOutboxRef[] = [];
     for (const c of connections) {
       const row = await tx.outboxEvent.create({
-        data: { organizationId, kind, connectionId: c.id, conversationId: current.conversationId, messageId: current.id, seq: current.seq },
+        data: {
+          organizationId,
+          kind,
+          connectionId: c.id,
+          conversationId: current.conversationId,
+          messageId: current.id,
+          seq: current.seq,
+        },
       });
-      outbox.push({ id: row.id, organizationId, connectionId: c.id, conversationId: current.conversationId, seq: current.seq });
+      outbox.push({
+        id: row.id,
+        organizationId,
+        connectionId: c.id,
+        conversationId: current.conversationId,
+        seq: current.seq,
+      });
     }
     return { message: toMessageDto(updated), changed: true, outbox };
   });

@@ -19,6 +19,13 @@ export async function replaceConnectionCredentials(
   };
   await db.bridgeConnection.update({
     where: { organizationId_id: { organizationId, id: connectionId } },
-    data: { credentials: sealedCredentials, status: 'active', statusReason: null, consecutiveFailures: 0, brokenAlertedAt: null, ...nameData },
+    data: {
+      credentials: sealedCredentials,
+      status: 'active',
+      statusReason: null,
+      consecutiveFailures: 0,
+      brokenAlertedAt: null,
+      ...nameData,
+    },
   });
 }

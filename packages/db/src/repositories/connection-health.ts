@@ -6,7 +6,13 @@ import { toConnection, type TConnection } from './connections.js';
 export async function markConnectionHealthy(db: TDb, organizationId: string, connectionId: string): Promise<void> {
   await db.bridgeConnection.updateMany({
     where: { organizationId, id: connectionId },
-    data: { lastSuccessAt: new Date(), consecutiveFailures: 0, status: 'active', statusReason: null, brokenAlertedAt: null },
+    data: {
+      lastSuccessAt: new Date(),
+      consecutiveFailures: 0,
+      status: 'active',
+      statusReason: null,
+      brokenAlertedAt: null,
+    },
   });
 }
 
@@ -23,7 +29,12 @@ export async function claimBrokenAlert(db: TDb, organizationId: string, connecti
 }
 
 /** Active connections of a project other than `excludeId`: where to post an alert about a broken one. */
-export async function listHealthyConnections(db: TDb, organizationId: string, projectId: string, excludeId: string): Promise<TConnection[]> {
+export async function listHealthyConnections(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  excludeId: string,
+): Promise<TConnection[]> {
   const rows = await db.bridgeConnection.findMany({
     where: { organizationId, projectId, status: 'active', id: { not: excludeId } },
     orderBy: { createdAt: 'asc' },

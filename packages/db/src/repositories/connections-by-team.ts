@@ -9,7 +9,10 @@ import { findUnstorableChar } from '../storable.js';
  * transport with one URL for every tenant — no tenant id by design; the caller must have verified the request's
  * signature first, and everything after is scoped by each row's organizationId.
  */
-export async function resolveConnectionsByScope(db: TDb, input: { kind: BridgeKind; targetScope: string }): Promise<TConnection[]> {
+export async function resolveConnectionsByScope(
+  db: TDb,
+  input: { kind: BridgeKind; targetScope: string },
+): Promise<TConnection[]> {
   // No stored id holds NUL or a lone surrogate, and Prisma cannot even send one in a query (it would be a 5xx).
   if (input.targetScope.length > 100 || findUnstorableChar(input.targetScope) !== -1) return [];
   const rows = await db.bridgeConnection.findMany({

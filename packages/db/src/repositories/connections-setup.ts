@@ -22,13 +22,37 @@ export interface TConnectionCard {
 }
 
 const CARD_SELECT = {
-  id: true, projectId: true, kind: true, targetId: true, targetScope: true, targetName: true, scopeName: true, status: true, statusReason: true,
-  lastSuccessAt: true, lastErrorAt: true, lastError: true, consecutiveFailures: true, createdAt: true,
+  id: true,
+  projectId: true,
+  kind: true,
+  targetId: true,
+  targetScope: true,
+  targetName: true,
+  scopeName: true,
+  status: true,
+  statusReason: true,
+  lastSuccessAt: true,
+  lastErrorAt: true,
+  lastError: true,
+  consecutiveFailures: true,
+  createdAt: true,
 } as const;
 
 type TCardRow = {
-  id: string; projectId: string; kind: BridgeKind; targetId: string; targetScope: string | null; targetName: string | null; scopeName: string | null; status: ConnectionStatus; statusReason: string | null;
-  lastSuccessAt: Date | null; lastErrorAt: Date | null; lastError: string | null; consecutiveFailures: number; createdAt: Date;
+  id: string;
+  projectId: string;
+  kind: BridgeKind;
+  targetId: string;
+  targetScope: string | null;
+  targetName: string | null;
+  scopeName: string | null;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  lastSuccessAt: Date | null;
+  lastErrorAt: Date | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  createdAt: Date;
 };
 const toCard = (c: TCardRow): TConnectionCard => ({
   ...c,
@@ -37,18 +61,39 @@ const toCard = (c: TCardRow): TConnectionCard => ({
   createdAt: c.createdAt.toISOString(),
 });
 
-export async function listConnectionCards(db: TDb, organizationId: string, projectId: string): Promise<TConnectionCard[]> {
-  const rows = await db.bridgeConnection.findMany({ where: { organizationId, projectId }, orderBy: { createdAt: 'asc' }, select: CARD_SELECT });
+export async function listConnectionCards(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+): Promise<TConnectionCard[]> {
+  const rows = await db.bridgeConnection.findMany({
+    where: { organizationId, projectId },
+    orderBy: { createdAt: 'asc' },
+    select: CARD_SELECT,
+  });
   return rows.map(toCard);
 }
 
-export async function getConnectionCard(db: TDb, organizationId: string, projectId: string, connectionId: string): Promise<TConnectionCard | null> {
-  const row = await db.bridgeConnection.findFirst({ where: { organizationId, projectId, id: connectionId }, select: CARD_SELECT });
+export async function getConnectionCard(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  connectionId: string,
+): Promise<TConnectionCard | null> {
+  const row = await db.bridgeConnection.findFirst({
+    where: { organizationId, projectId, id: connectionId },
+    select: CARD_SELECT,
+  });
   return row ? toCard(row) : null;
 }
 
 /** Deletes a connection of that project (its threads, message map, outbox and inbound rows cascade). False if none. */
-export async function deleteConnection(db: TDb, organizationId: string, projectId: string, connectionId: string): Promise<boolean> {
+export async function deleteConnection(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  connectionId: string,
+): Promise<boolean> {
   const res = await db.bridgeConnection.deleteMany({ where: { organizationId, projectId, id: connectionId } });
   return res.count > 0;
 }

@@ -29,14 +29,30 @@ export interface TConnectionPublic {
 }
 
 type Row = {
-  id: string; organizationId: string; projectId: string; kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
-  targetId: string; targetScope: string | null; status: ConnectionStatus; statusReason: string | null;
+  id: string;
+  organizationId: string;
+  projectId: string;
+  kind: BridgeKind;
+  credentials: string;
+  webhookSecretHash: string | null;
+  targetId: string;
+  targetScope: string | null;
+  status: ConnectionStatus;
+  statusReason: string | null;
 };
 /** THE row → TConnection mapping: every repository that reads connections goes through it (credentials stay sealed). */
 export function toConnection(c: Row): TConnection {
   return {
-    id: c.id, organizationId: c.organizationId, projectId: c.projectId, kind: c.kind, sealedCredentials: c.credentials,
-    webhookSecretHash: c.webhookSecretHash, targetId: c.targetId, targetScope: c.targetScope, status: c.status, statusReason: c.statusReason,
+    id: c.id,
+    organizationId: c.organizationId,
+    projectId: c.projectId,
+    kind: c.kind,
+    sealedCredentials: c.credentials,
+    webhookSecretHash: c.webhookSecretHash,
+    targetId: c.targetId,
+    targetScope: c.targetScope,
+    status: c.status,
+    statusReason: c.statusReason,
   };
 }
 
@@ -50,23 +66,41 @@ export async function createConnection(
   db: TDb,
   organizationId: string,
   input: {
-    projectId: string; kind: BridgeKind; sealedCredentials: string; webhookSecretHash?: string | null; targetId: string; targetScope?: string | null;
+    projectId: string;
+    kind: BridgeKind;
+    sealedCredentials: string;
+    webhookSecretHash?: string | null;
+    targetId: string;
+    targetScope?: string | null;
     /** Display names (group title / channel name, workspace / server name), shown by the dashboard instead of ids. */
-    targetName?: string | null; scopeName?: string | null;
+    targetName?: string | null;
+    scopeName?: string | null;
   },
 ): Promise<TConnection> {
   const c = await db.bridgeConnection.create({
     data: {
-      organizationId, projectId: input.projectId, kind: input.kind, credentials: input.sealedCredentials,
-      webhookSecretHash: input.webhookSecretHash ?? null, targetId: input.targetId, targetScope: input.targetScope ?? null,
-      targetName: clipName(input.targetName), scopeName: clipName(input.scopeName),
+      organizationId,
+      projectId: input.projectId,
+      kind: input.kind,
+      credentials: input.sealedCredentials,
+      webhookSecretHash: input.webhookSecretHash ?? null,
+      targetId: input.targetId,
+      targetScope: input.targetScope ?? null,
+      targetName: clipName(input.targetName),
+      scopeName: clipName(input.scopeName),
     },
   });
   return toConnection(c);
 }
 
-export async function getConnection(db: TDb, organizationId: string, connectionId: string): Promise<TConnection | null> {
-  const c = await db.bridgeConnection.findUnique({ where: { organizationId_id: { organizationId, id: connectionId } } });
+export async function getConnection(
+  db: TDb,
+  organizationId: string,
+  connectionId: string,
+): Promise<TConnection | null> {
+  const c = await db.bridgeConnection.findUnique({
+    where: { organizationId_id: { organizationId, id: connectionId } },
+  });
   return c ? toConnection(c) : null;
 }
 
@@ -80,11 +114,25 @@ export async function resolveConnectionForWebhook(db: TDb, connectionId: string)
   return c ? toConnection(c) : null;
 }
 
-export async function listConnections(db: TDb, organizationId: string, projectId: string): Promise<TConnectionPublic[]> {
-  const rows = await db.bridgeConnection.findMany({ where: { organizationId, projectId }, orderBy: { createdAt: 'asc' } });
+export async function listConnections(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+): Promise<TConnectionPublic[]> {
+  const rows = await db.bridgeConnection.findMany({
+    where: { organizationId, projectId },
+    orderBy: { createdAt: 'asc' },
+  });
   return rows.map((c) => ({
-    id: c.id, projectId: c.projectId, kind: c.kind, targetId: c.targetId, status: c.status, statusReason: c.statusReason,
-    lastSuccessAt: c.lastSuccessAt?.toISOString() ?? null, lastError: c.lastError, consecutiveFailures: c.consecutiveFailures,
+    id: c.id,
+    projectId: c.projectId,
+    kind: c.kind,
+    targetId: c.targetId,
+    status: c.status,
+    statusReason: c.statusReason,
+    lastSuccessAt: c.lastSuccessAt?.toISOString() ?? null,
+    lastError: c.lastError,
+    consecutiveFailures: c.consecutiveFailures,
   }));
 }
 
@@ -124,7 +172,10 @@ export async function findProjectConnectionIdByTarget(
   kind: BridgeKind,
   targetId: string,
 ): Promise<string | null> {
-  const row = await db.bridgeConnection.findFirst({ where: { organizationId: scope.organizationId, projectId: scope.projectId, kind, targetId }, select: { id: true } });
+  const row = await db.bridgeConnection.findFirst({
+    where: { organizationId: scope.organizationId, projectId: scope.projectId, kind, targetId },
+    select: { id: true },
+  });
   return row?.id ?? null;
 }
 
@@ -132,7 +183,18 @@ export async function findProjectConnectionIdByTarget(
  * A system scan (across tenants, each row keeps its organization) of live Telegram connections made before the
  * bot id was recorded: the only way to find which project such a bot serves is to unseal their credentials.
  */
-export async function listTelegramConnectionsWithoutBotId(db: TDb, limit = 1000): Promise<{ organizationId: string; projectId: string; sealedCredentials: string }[]> {
-  const rows = await db.bridgeConnection.findMany({ where: { kind: 'telegram', targetScope: null, status: { not: 'disabled' } }, select: { organizationId: true, projectId: true, credentials: true }, take: limit });
-  return rows.map((r) => ({ organizationId: r.organizationId, projectId: r.projectId, sealedCredentials: r.credentials }));
+export async function listTelegramConnectionsWithoutBotId(
+  db: TDb,
+  limit = 1000,
+): Promise<{ organizationId: string; projectId: string; sealedCredentials: string }[]> {
+  const rows = await db.bridgeConnection.findMany({
+    where: { kind: 'telegram', targetScope: null, status: { not: 'disabled' } },
+    select: { organizationId: true, projectId: true, credentials: true },
+    take: limit,
+  });
+  return rows.map((r) => ({
+    organizationId: r.organizationId,
+    projectId: r.projectId,
+    sealedCredentials: r.credentials,
+  }));
 }

@@ -14,7 +14,11 @@ export interface TConversationState {
   closedAt: string | null;
 }
 
-export async function getConversationState(db: TDb, organizationId: string, conversationId: string): Promise<TConversationState | null> {
+export async function getConversationState(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+): Promise<TConversationState | null> {
   const c = await db.conversation.findUnique({ where: { organizationId_id: { organizationId, id: conversationId } } });
   if (!c) return null;
   return {
@@ -38,17 +42,33 @@ export async function getConversationState(db: TDb, organizationId: string, conv
 export async function savePreChat(
   db: TDb,
   organizationId: string,
-  input: { conversationId: string; visitorId: string; email?: string | undefined; name?: string | undefined; fields?: Record<string, string> | undefined },
+  input: {
+    conversationId: string;
+    visitorId: string;
+    email?: string | undefined;
+    name?: string | undefined;
+    fields?: Record<string, string> | undefined;
+  },
 ): Promise<void> {
   await db.$transaction(async (tx) => {
     const conv = await tx.conversation.updateMany({
       where: { organizationId, id: input.conversationId, visitorId: input.visitorId },
-      data: { preChat: { email: input.email ?? null, name: input.name ?? null, fields: input.fields ?? {}, at: new Date().toISOString() } },
+      data: {
+        preChat: {
+          email: input.email ?? null,
+          name: input.name ?? null,
+          fields: input.fields ?? {},
+          at: new Date().toISOString(),
+        },
+      },
     });
     if (conv.count !== 1) throw new AppError('not_found', 'Conversation not found');
     await tx.visitor.updateMany({
       where: { organizationId, id: input.visitorId, identityVerified: false },
-      data: { ...(input.email === undefined ? {} : { email: input.email }), ...(input.name === undefined ? {} : { name: input.name }) },
+      data: {
+        ...(input.email === undefined ? {} : { email: input.email }),
+        ...(input.name === undefined ? {} : { name: input.name }),
+      },
     });
   });
 }
@@ -86,21 +106,57 @@ export interface TConversationDetails {
   status: 'open' | 'closed';
   aiState: 'off' | 'standby' | 'active';
   preChat: unknown;
-  visitor: { id: string; name: string | null; email: string | null; externalId: string | null; identityVerified: boolean; verifiedFields: string[]; metadata: unknown } | null;
+  visitor: {
+    id: string;
+    name: string | null;
+    email: string | null;
+    externalId: string | null;
+    identityVerified: boolean;
+    verifiedFields: string[];
+    metadata: unknown;
+  } | null;
 }
 
 /** Conversation and visitor in one call: the visitor card and /info. */
-export async function getConversationDetails(db: TDb, organizationId: string, conversationId: string): Promise<TConversationDetails | null> {
+export async function getConversationDetails(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+): Promise<TConversationDetails | null> {
   const c = await db.conversation.findUnique({
     where: { organizationId_id: { organizationId, id: conversationId } },
-    include: { visitor: { select: { id: true, name: true, email: true, externalId: true, identityVerified: true, verifiedFields: true, metadata: true } } },
+    include: {
+      visitor: {
+        select: {
+          id: true,
+          name: true,
+          email: true,
+          externalId: true,
+          identityVerified: true,
+          verifiedFields: true,
+          metadata: true,
+        },
+      },
+    },
   });
   if (!c) return null;
-  return { id: c.id, projectId: c.projectId, status: c.status, aiState: c.aiState, preChat: c.preChat, visitor: c.visitor };
+  return {
+    id: c.id,
+    projectId: c.projectId,
+    status: c.status,
+    aiState: c.aiState,
+    preChat: c.preChat,
+    visitor: c.visitor,
+  };
 }
 
 /** /close and /reopen. Returns false when the conversation already had that status (nothing to announce). */
-export async function setConversationStatus(db: TDb, organizationId: string, conversationId: string, status: 'open' | 'closed'): Promise<boolean> {
+export async function setConversationStatus(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+  status: 'open' | 'closed',
+): Promise<boolean> {
   const r = await db.conversation.updateMany({
     where: { organizationId, id: conversationId, status: { not: status } },
     data: { status, closedAt: status === 'closed' ? new Date() : null },
@@ -109,6 +165,11 @@ export async function setConversationStatus(db: TDb, organizationId: string, con
 }
 
 /** /ai on|off. */
-export async function setConversationAiState(db: TDb, organizationId: string, conversationId: string, aiState: 'off' | 'active'): Promise<void> {
+export async function setConversationAiState(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+  aiState: 'off' | 'active',
+): Promise<void> {
   await db.conversation.updateMany({ where: { organizationId, id: conversationId }, data: { aiState } });
 }

@@ -12,12 +12,33 @@ export interface TConversation {
   lastSeq: number;
 }
 
-function toConversation(c: { id: string; organizationId: string; projectId: string; visitorId: string; status: 'open' | 'closed'; nextSeq: number }): TConversation {
-  return { id: c.id, organizationId: c.organizationId, projectId: c.projectId, visitorId: c.visitorId, status: c.status, lastSeq: c.nextSeq - 1 };
+function toConversation(c: {
+  id: string;
+  organizationId: string;
+  projectId: string;
+  visitorId: string;
+  status: 'open' | 'closed';
+  nextSeq: number;
+}): TConversation {
+  return {
+    id: c.id,
+    organizationId: c.organizationId,
+    projectId: c.projectId,
+    visitorId: c.visitorId,
+    status: c.status,
+    lastSeq: c.nextSeq - 1,
+  };
 }
 
-export async function getOpenConversationForVisitor(db: TDb | TTx, organizationId: string, visitorId: string): Promise<TConversation | null> {
-  const c = await db.conversation.findFirst({ where: { organizationId, visitorId, status: 'open' }, orderBy: { createdAt: 'desc' } });
+export async function getOpenConversationForVisitor(
+  db: TDb | TTx,
+  organizationId: string,
+  visitorId: string,
+): Promise<TConversation | null> {
+  const c = await db.conversation.findFirst({
+    where: { organizationId, visitorId, status: 'open' },
+    orderBy: { createdAt: 'desc' },
+  });
   return c ? toConversation(c) : null;
 }
 
@@ -34,18 +55,28 @@ export async function getOrCreateOpenConversation(
     await tx.$queryRaw`SELECT id FROM "Visitor" WHERE "organizationId" = ${organizationId} AND id = ${input.visitorId} FOR UPDATE`;
     const existing = await getOpenConversationForVisitor(tx, organizationId, input.visitorId);
     if (existing) return existing;
-    const c = await tx.conversation.create({ data: { organizationId, projectId: input.projectId, visitorId: input.visitorId } });
+    const c = await tx.conversation.create({
+      data: { organizationId, projectId: input.projectId, visitorId: input.visitorId },
+    });
     return toConversation(c);
   });
 }
 
-export async function getConversation(db: TDb | TTx, organizationId: string, conversationId: string): Promise<TConversation | null> {
+export async function getConversation(
+  db: TDb | TTx,
+  organizationId: string,
+  conversationId: string,
+): Promise<TConversation | null> {
   const c = await db.conversation.findUnique({ where: { organizationId_id: { organizationId, id: conversationId } } });
   return c ? toConversation(c) : null;
 }
 
 /** The visitor's most recent conversation, open or closed: what the widget shows on return. */
-export async function getLatestConversationForVisitor(db: TDb, organizationId: string, visitorId: string): Promise<TConversation | null> {
+export async function getLatestConversationForVisitor(
+  db: TDb,
+  organizationId: string,
+  visitorId: string,
+): Promise<TConversation | null> {
   const c = await db.conversation.findFirst({ where: { organizationId, visitorId }, orderBy: { createdAt: 'desc' } });
   return c ? toConversation(c) : null;
 }
@@ -86,7 +117,14 @@ export async function getOrCreateOpenConversationSql(
     await client.query('COMMIT');
     const c = rows[0];
     if (!c) throw new Error('conversation find-or-create returned no row');
-    return { id: c.id, organizationId, projectId: c.projectId, visitorId: c.visitorId, status: 'open', lastSeq: c.nextSeq - 1 };
+    return {
+      id: c.id,
+      organizationId,
+      projectId: c.projectId,
+      visitorId: c.visitorId,
+      status: 'open',
+      lastSeq: c.nextSeq - 1,
+    };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
@@ -96,7 +134,14 @@ export async function getOrCreateOpenConversationSql(
 }
 
 /** True when the conversation exists in this project of this organization. */
-export async function conversationExists(db: TDbOrTx, scope: { organizationId: string; projectId: string }, conversationId: string): Promise<boolean> {
-  const c = await db.conversation.findFirst({ where: { organizationId: scope.organizationId, projectId: scope.projectId, id: conversationId }, select: { id: true } });
+export async function conversationExists(
+  db: TDbOrTx,
+  scope: { organizationId: string; projectId: string },
+  conversationId: string,
+): Promise<boolean> {
+  const c = await db.conversation.findFirst({
+    where: { organizationId: scope.organizationId, projectId: scope.projectId, id: conversationId },
+    select: { id: true },
+  });
   return c !== null;
 }

@@ -2,14 +2,29 @@ import { AppError } from '@pocketping/core';
 import type { TDb } from '../client.js';
 
 /** The project's identity secret, sealed (AES-GCM, see @pocketping/core secrets); null when none is set. */
-export async function getProjectIdentitySecret(db: TDb, organizationId: string, projectId: string): Promise<string | null> {
-  const p = await db.project.findUnique({ where: { organizationId_id: { organizationId, id: projectId } }, select: { identitySecret: true } });
+export async function getProjectIdentitySecret(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+): Promise<string | null> {
+  const p = await db.project.findUnique({
+    where: { organizationId_id: { organizationId, id: projectId } },
+    select: { identitySecret: true },
+  });
   return p?.identitySecret ?? null;
 }
 
 /** Stores an already sealed identity secret (the caller seals it; this package never sees the plain value). */
-export async function setProjectIdentitySecret(db: TDb, organizationId: string, projectId: string, sealedSecret: string | null): Promise<void> {
-  await db.project.update({ where: { organizationId_id: { organizationId, id: projectId } }, data: { identitySecret: sealedSecret } });
+export async function setProjectIdentitySecret(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  sealedSecret: string | null,
+): Promise<void> {
+  await db.project.update({
+    where: { organizationId_id: { organizationId, id: projectId } },
+    data: { identitySecret: sealedSecret },
+  });
 }
 
 export interface TVisitorIdentity {
@@ -21,7 +36,11 @@ export interface TVisitorIdentity {
   verifiedFields: string[];
 }
 
-export async function getVisitorIdentity(db: TDb, organizationId: string, visitorId: string): Promise<TVisitorIdentity | null> {
+export async function getVisitorIdentity(
+  db: TDb,
+  organizationId: string,
+  visitorId: string,
+): Promise<TVisitorIdentity | null> {
   const v = await db.visitor.findUnique({
     where: { organizationId_id: { organizationId, id: visitorId } },
     select: { externalId: true, identityVerified: true, email: true, name: true, verifiedFields: true },
@@ -41,19 +60,45 @@ export async function applyVisitorIdentity(
   db: TDb,
   organizationId: string,
   visitorId: string,
-  input: { externalId: string; verified: boolean; verifiedFields?: readonly string[]; email?: string | undefined; name?: string | undefined; traits?: Record<string, unknown> | undefined },
+  input: {
+    externalId: string;
+    verified: boolean;
+    verifiedFields?: readonly string[];
+    email?: string | undefined;
+    name?: string | undefined;
+    traits?: Record<string, unknown> | undefined;
+  },
 ): Promise<TVisitorIdentity> {
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ externalId: string | null; identityVerified: boolean; email: string | null; name: string | null; metadata: unknown; verifiedFields: string[] | null }[]>`
+    const rows = await tx.$queryRaw<
+      {
+        externalId: string | null;
+        identityVerified: boolean;
+        email: string | null;
+        name: string | null;
+        metadata: unknown;
+        verifiedFields: string[] | null;
+      }[]
+    >`
       SELECT "externalId", "identityVerified", email, name, metadata, "verifiedFields" FROM "Visitor"
       WHERE "organizationId" = ${organizationId} AND id = ${visitorId} FOR UPDATE`;
     const current = rows[0];
     if (!current) throw new AppError('not_found', 'Visitor not found');
     if (current.identityVerified && !input.verified) {
-      if (current.externalId !== input.externalId) throw new AppError('forbidden', 'This visitor has a verified identity; another identity needs a valid hash');
-      return { externalId: current.externalId, identityVerified: true, email: current.email, name: current.name, verifiedFields: current.verifiedFields ?? [] };
+      if (current.externalId !== input.externalId)
+        throw new AppError('forbidden', 'This visitor has a verified identity; another identity needs a valid hash');
+      return {
+        externalId: current.externalId,
+        identityVerified: true,
+        email: current.email,
+        name: current.name,
+        verifiedFields: current.verifiedFields ?? [],
+      };
     }
-    const metadata = typeof current.metadata === 'object' && current.metadata !== null ? (current.metadata as Record<string, unknown>) : {};
+    const metadata =
+      typeof current.metadata === 'object' && current.metadata !== null
+        ? (current.metadata as Record<string, unknown>)
+        : {};
     const v = await tx.visitor.update({
       where: { organizationId_id: { organizationId, id: visitorId } },
       data: {

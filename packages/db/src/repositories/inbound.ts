@@ -31,7 +31,11 @@ export interface TRecordInboundInput {
  * Stores an inbound platform delivery before it is acknowledged. The unique key (tenant, connection, platform id)
  * turns a redelivery into `duplicate: true`: the platform's own id is the dedupe key (docs/design.md §6).
  */
-export async function recordInboundEvent(db: TDb, organizationId: string, input: TRecordInboundInput): Promise<{ id: string; duplicate: boolean }> {
+export async function recordInboundEvent(
+  db: TDb,
+  organizationId: string,
+  input: TRecordInboundInput,
+): Promise<{ id: string; duplicate: boolean }> {
   // A platform delivery is stored even when it carries what Postgres cannot hold (NUL, a lone surrogate, absurd
   // nesting): refusing it would make the platform redeliver it forever, or drop a real message.
   const externalId = toStorableText(input.externalId);
@@ -52,7 +56,9 @@ export async function recordInboundEvent(db: TDb, organizationId: string, input:
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const row = await db.inboundEvent.findUnique({
-      where: { organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId } },
+      where: {
+        organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId },
+      },
       select: { id: true },
     });
     if (!row) throw err;
@@ -61,9 +67,19 @@ export async function recordInboundEvent(db: TDb, organizationId: string, input:
 }
 
 /** Whether a delivery with this platform id is stored for the connection (Telegram: is update N−1 here?). */
-export async function hasInboundEvent(db: TDb, organizationId: string, input: { connectionId: string; externalId: string }): Promise<boolean> {
+export async function hasInboundEvent(
+  db: TDb,
+  organizationId: string,
+  input: { connectionId: string; externalId: string },
+): Promise<boolean> {
   const row = await db.inboundEvent.findUnique({
-    where: { organizationId_connectionId_externalId: { organizationId, connectionId: input.connectionId, externalId: toStorableText(input.externalId) } },
+    where: {
+      organizationId_connectionId_externalId: {
+        organizationId,
+        connectionId: input.connectionId,
+        externalId: toStorableText(input.externalId),
+      },
+    },
     select: { id: true },
   });
   return row !== null;
@@ -113,12 +129,22 @@ export async function finishInboundEvent(
 ): Promise<void> {
   await db.inboundEvent.update({
     where: { id, organizationId },
-    data: { status: input.status, processedAt: new Date(), attempts: { increment: 1 }, lastError: input.error?.slice(0, 500) ?? null },
+    data: {
+      status: input.status,
+      processedAt: new Date(),
+      attempts: { increment: 1 },
+      lastError: input.error?.slice(0, 500) ?? null,
+    },
   });
 }
 
 /** A failed attempt at applying an event that stays pending; returns how many attempts it has had. */
-export async function recordInboundAttempt(db: TDb, organizationId: string, id: string, error: string): Promise<number> {
+export async function recordInboundAttempt(
+  db: TDb,
+  organizationId: string,
+  id: string,
+  error: string,
+): Promise<number> {
   const row = await db.inboundEvent.update({
     where: { id, organizationId },
     data: { attempts: { increment: 1 }, lastError: error.slice(0, 500) },
@@ -128,7 +154,10 @@ export async function recordInboundAttempt(db: TDb, organizationId: string, id: 
 }
 
 /** System sweep: inbound events still pending after `olderThanMs` (their job was never enqueued, or was lost). */
-export async function listStaleInboundEvents(db: TDb, input: { olderThanMs: number; limit: number }): Promise<{ id: string; organizationId: string }[]> {
+export async function listStaleInboundEvents(
+  db: TDb,
+  input: { olderThanMs: number; limit: number },
+): Promise<{ id: string; organizationId: string }[]> {
   return db.inboundEvent.findMany({
     where: { status: 'pending', createdAt: { lt: new Date(Date.now() - input.olderThanMs) } },
     orderBy: { createdAt: 'asc' },

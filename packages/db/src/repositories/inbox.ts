@@ -17,12 +17,28 @@ export interface TInboxPageQuery {
 }
 
 export type TInboxPageRow = {
-  id: string; status: 'open' | 'closed'; visitorId: string; lastSeq: number; operatorLastReadSeq: number; at: string;
-  visitorName: string | null; visitorEmail: string | null; lastBody: string | null; lastSender: string | null;
-  lastVisibility: string | null; lastDeleted: boolean | null; lastPublicSender: string | null; unread: number;
+  id: string;
+  status: 'open' | 'closed';
+  visitorId: string;
+  lastSeq: number;
+  operatorLastReadSeq: number;
+  at: string;
+  visitorName: string | null;
+  visitorEmail: string | null;
+  lastBody: string | null;
+  lastSender: string | null;
+  lastVisibility: string | null;
+  lastDeleted: boolean | null;
+  lastPublicSender: string | null;
+  unread: number;
 };
 
-export async function queryInboxPage(db: TDb, organizationId: string, projectId: string, query: TInboxPageQuery): Promise<TInboxPageRow[]> {
+export async function queryInboxPage(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  query: TInboxPageQuery,
+): Promise<TInboxPageRow[]> {
   const cursor = query.after;
   const sortKey = Prisma.sql`COALESCE(c."lastMessageAt", c."createdAt")`;
   const tab =
@@ -90,17 +106,29 @@ export async function getConversationWithVisitor(
   scope: { organizationId: string; projectId: string },
   conversationId: string,
 ): Promise<(Conversation & { visitor: Visitor }) | null> {
-  return db.conversation.findFirst({ where: { organizationId: scope.organizationId, projectId: scope.projectId, id: conversationId }, include: { visitor: true } });
+  return db.conversation.findFirst({
+    where: { organizationId: scope.organizationId, projectId: scope.projectId, id: conversationId },
+    include: { visitor: true },
+  });
 }
 
-export type TInboxMessageRow = Message & { attachments: { id: string; name: string; contentType: string; size: number }[] };
+export type TInboxMessageRow = Message & {
+  attachments: { id: string; name: string; contentType: string; size: number }[];
+};
 
 /** The latest `take` messages of a conversation (internal notes included), newest first, with their attachments. */
-export async function listLatestMessagesWithAttachments(db: TDb, organizationId: string, conversationId: string, take: number): Promise<TInboxMessageRow[]> {
+export async function listLatestMessagesWithAttachments(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+  take: number,
+): Promise<TInboxMessageRow[]> {
   return db.message.findMany({
     where: { organizationId, conversationId },
     orderBy: { seq: 'desc' },
     take,
-    include: { attachments: { orderBy: { createdAt: 'asc' }, select: { id: true, name: true, contentType: true, size: true } } },
+    include: {
+      attachments: { orderBy: { createdAt: 'asc' }, select: { id: true, name: true, contentType: true, size: true } },
+    },
   });
 }

@@ -16,29 +16,57 @@ export interface TInvitationRow {
 }
 
 const SELECT = {
-  id: true, organizationId: true, email: true, role: true, invitedById: true, expiresAt: true, createdAt: true, acceptedAt: true, revokedAt: true,
+  id: true,
+  organizationId: true,
+  email: true,
+  role: true,
+  invitedById: true,
+  expiresAt: true,
+  createdAt: true,
+  acceptedAt: true,
+  revokedAt: true,
 } as const;
 
 /** Invitations not yet accepted nor revoked (expired ones included), newest first. */
 export async function listPendingInvitationRows(db: TDbOrTx, organizationId: string): Promise<TInvitationRow[]> {
-  return db.invitation.findMany({ where: { organizationId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: 'desc' }, select: SELECT });
+  return db.invitation.findMany({
+    where: { organizationId, acceptedAt: null, revokedAt: null },
+    orderBy: { createdAt: 'desc' },
+    select: SELECT,
+  });
 }
 
-export async function getInvitation(db: TDbOrTx, organizationId: string, invitationId: string): Promise<TInvitationRow | null> {
-  return db.invitation.findUnique({ where: { organizationId_id: { organizationId, id: invitationId } }, select: SELECT });
+export async function getInvitation(
+  db: TDbOrTx,
+  organizationId: string,
+  invitationId: string,
+): Promise<TInvitationRow | null> {
+  return db.invitation.findUnique({
+    where: { organizationId_id: { organizationId, id: invitationId } },
+    select: SELECT,
+  });
 }
 
 /**
  * The invitation behind a token hash, with its organization's name. Like a project's public key, the token is the
  * one value an invitee holds, so this lookup starts from it; everything after is scoped by the organization found.
  */
-export async function getInvitationByTokenHash(db: TDbOrTx, tokenHash: string): Promise<(TInvitationRow & { organization: { id: string; name: string } }) | null> {
-  return db.invitation.findUnique({ where: { tokenHash }, select: { ...SELECT, organization: { select: { id: true, name: true } } } });
+export async function getInvitationByTokenHash(
+  db: TDbOrTx,
+  tokenHash: string,
+): Promise<(TInvitationRow & { organization: { id: string; name: string } }) | null> {
+  return db.invitation.findUnique({
+    where: { tokenHash },
+    select: { ...SELECT, organization: { select: { id: true, name: true } } },
+  });
 }
 
 /** Revokes the pending invitations of an address in the organization (a new one replaces them). */
 export async function revokePendingInvitationsTo(db: TDbOrTx, organizationId: string, email: string): Promise<void> {
-  await db.invitation.updateMany({ where: { organizationId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
+  await db.invitation.updateMany({
+    where: { organizationId, email, acceptedAt: null, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
 }
 
 export async function createInvitationRow(
@@ -50,16 +78,29 @@ export async function createInvitationRow(
 }
 
 export async function revokeInvitationRow(db: TDbOrTx, organizationId: string, invitationId: string): Promise<void> {
-  await db.invitation.update({ where: { organizationId_id: { organizationId, id: invitationId } }, data: { revokedAt: new Date() } });
+  await db.invitation.update({
+    where: { organizationId_id: { organizationId, id: invitationId } },
+    data: { revokedAt: new Date() },
+  });
 }
 
 /**
  * Revokes the pending invitations sent by a user (who can no longer invite). Returns their ids.
  */
-export async function revokePendingInvitationsBy(db: TDbOrTx, organizationId: string, userId: string): Promise<string[]> {
-  const pending = await db.invitation.findMany({ where: { organizationId, invitedById: userId, acceptedAt: null, revokedAt: null }, select: { id: true } });
+export async function revokePendingInvitationsBy(
+  db: TDbOrTx,
+  organizationId: string,
+  userId: string,
+): Promise<string[]> {
+  const pending = await db.invitation.findMany({
+    where: { organizationId, invitedById: userId, acceptedAt: null, revokedAt: null },
+    select: { id: true },
+  });
   if (pending.length === 0) return [];
-  await db.invitation.updateMany({ where: { organizationId, id: { in: pending.map((p) => p.id) } }, data: { revokedAt: new Date() } });
+  await db.invitation.updateMany({
+    where: { organizationId, id: { in: pending.map((p) => p.id) } },
+    data: { revokedAt: new Date() },
+  });
   return pending.map((p) => p.id);
 }
 

@@ -43,12 +43,22 @@ export async function getMembershipWithOrganization(
 ): Promise<(TMembership & { organization: { id: string; name: string; slug: string } }) | null> {
   return db.membership.findUnique({
     where: { organizationId_userId: { organizationId, userId } },
-    select: { id: true, organizationId: true, userId: true, role: true, organization: { select: { id: true, name: true, slug: true } } },
+    select: {
+      id: true,
+      organizationId: true,
+      userId: true,
+      role: true,
+      organization: { select: { id: true, name: true, slug: true } },
+    },
   });
 }
 
 /** A membership by its own id, inside its organization. */
-export async function getMembershipById(db: TDbOrTx, organizationId: string, membershipId: string): Promise<TMembership | null> {
+export async function getMembershipById(
+  db: TDbOrTx,
+  organizationId: string,
+  membershipId: string,
+): Promise<TMembership | null> {
   return db.membership.findUnique({
     where: { organizationId_id: { organizationId, id: membershipId } },
     select: { id: true, organizationId: true, userId: true, role: true },
@@ -60,16 +70,26 @@ export async function listMembershipsOfUser(db: TDbOrTx, userId: string): Promis
   return db.membership.findMany({
     where: { userId },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, organizationId: true, role: true, organization: { select: { id: true, name: true, slug: true } } },
+    select: {
+      id: true,
+      organizationId: true,
+      role: true,
+      organization: { select: { id: true, name: true, slug: true } },
+    },
   });
 }
 
 /** The user's oldest membership and that organization's oldest project id (null when it has none yet). */
-export async function getFirstMembershipWithFirstProject(db: TDbOrTx, userId: string): Promise<{ organizationId: string; firstProjectId: string | null } | null> {
+export async function getFirstMembershipWithFirstProject(
+  db: TDbOrTx,
+  userId: string,
+): Promise<{ organizationId: string; firstProjectId: string | null } | null> {
   const m = await db.membership.findFirst({
     where: { userId },
     orderBy: { createdAt: 'asc' },
-    include: { organization: { include: { projects: { orderBy: { createdAt: 'asc' }, take: 1, select: { id: true } } } } },
+    include: {
+      organization: { include: { projects: { orderBy: { createdAt: 'asc' }, take: 1, select: { id: true } } } },
+    },
   });
   return m ? { organizationId: m.organizationId, firstProjectId: m.organization.projects[0]?.id ?? null } : null;
 }
@@ -81,12 +101,23 @@ export async function listOrganizationMembers(db: TDbOrTx, organizationId: strin
     include: { user: { select: { name: true, email: true } } },
     orderBy: { createdAt: 'asc' },
   });
-  return rows.map((m) => ({ id: m.id, organizationId: m.organizationId, userId: m.userId, role: m.role, name: m.user.name, email: m.user.email, createdAt: m.createdAt }));
+  return rows.map((m) => ({
+    id: m.id,
+    organizationId: m.organizationId,
+    userId: m.userId,
+    role: m.role,
+    name: m.user.name,
+    email: m.user.email,
+    createdAt: m.createdAt,
+  }));
 }
 
 /** Which of these users are members of the organization. */
 export async function listMemberUserIds(db: TDbOrTx, organizationId: string, userIds: string[]): Promise<string[]> {
-  const rows = await db.membership.findMany({ where: { organizationId, userId: { in: userIds } }, select: { userId: true } });
+  const rows = await db.membership.findMany({
+    where: { organizationId, userId: { in: userIds } },
+    select: { userId: true },
+  });
   return rows.map((r) => r.userId);
 }
 
@@ -100,11 +131,24 @@ export async function countOwners(db: TDbOrTx, organizationId: string): Promise<
   return db.membership.count({ where: { organizationId, role: 'owner' } });
 }
 
-export async function createMembership(db: TDbOrTx, organizationId: string, userId: string, role: Role): Promise<TMembership> {
-  return db.membership.create({ data: { organizationId, userId, role }, select: { id: true, organizationId: true, userId: true, role: true } });
+export async function createMembership(
+  db: TDbOrTx,
+  organizationId: string,
+  userId: string,
+  role: Role,
+): Promise<TMembership> {
+  return db.membership.create({
+    data: { organizationId, userId, role },
+    select: { id: true, organizationId: true, userId: true, role: true },
+  });
 }
 
-export async function setMembershipRole(db: TDbOrTx, organizationId: string, membershipId: string, role: Role): Promise<void> {
+export async function setMembershipRole(
+  db: TDbOrTx,
+  organizationId: string,
+  membershipId: string,
+  role: Role,
+): Promise<void> {
   await db.membership.update({ where: { organizationId_id: { organizationId, id: membershipId } }, data: { role } });
 }
 
@@ -117,7 +161,11 @@ export async function deleteMembership(db: TDbOrTx, organizationId: string, memb
  * acceptance, which depends on the inviter's membership) of one organization thus run one at a time: two owners
  * demoting each other at once cannot leave it without an owner.
  */
-export async function withOrganizationLock<T>(db: TDb, organizationId: string, fn: (tx: TTx) => Promise<T>): Promise<T> {
+export async function withOrganizationLock<T>(
+  db: TDb,
+  organizationId: string,
+  fn: (tx: TTx) => Promise<T>,
+): Promise<T> {
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${organizationId} FOR UPDATE`;
     return fn(tx);

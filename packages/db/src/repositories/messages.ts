@@ -27,7 +27,13 @@ export interface TAppendMessageInput {
   attachmentIds?: readonly string[];
 }
 
-export interface TOutboxRef { id: string; organizationId: string; connectionId: string; conversationId: string; seq: number }
+export interface TOutboxRef {
+  id: string;
+  organizationId: string;
+  connectionId: string;
+  conversationId: string;
+  seq: number;
+}
 
 export interface TAppendMessageResult {
   message: TMessage;
@@ -51,7 +57,11 @@ const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
  * message, insert one outbox row per connection. A repeated clientId or inbound platform id is a duplicate:
  * the transaction rolls back (the seq is not consumed) and the stored message is returned.
  */
-export async function appendMessage(db: TDb, organizationId: string, input: TAppendMessageInput): Promise<TAppendMessageResult> {
+export async function appendMessage(
+  db: TDb,
+  organizationId: string,
+  input: TAppendMessageInput,
+): Promise<TAppendMessageResult> {
   try {
     return await db.$transaction(async (tx) => {
       // An operator (or AI) reply implies everything before it was read by the team: the read watermark moves to
@@ -68,7 +78,13 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
       // Checked after taking the row lock: a concurrent send of the same clientId has committed by now.
       if (input.clientId) {
         const existing = await tx.message.findUnique({
-          where: { organizationId_conversationId_clientId: { organizationId, conversationId: input.conversationId, clientId: input.clientId } },
+          where: {
+            organizationId_conversationId_clientId: {
+              organizationId,
+              conversationId: input.conversationId,
+              clientId: input.clientId,
+            },
+          },
         });
         if (existing) throw new Duplicate();
       }
@@ -108,8 +124,12 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
           data: { messageId: message.id },
         });
         // All or nothing: one foreign, reused or unknown id refuses the whole message (and rolls back the seq).
-        if (linked.count !== attachmentIds.length) throw new AppError('forbidden', 'An attachment is unknown, already sent, or not yours');
-        attachments = await tx.attachment.findMany({ where: { organizationId, messageId: message.id }, orderBy: { createdAt: 'asc' } });
+        if (linked.count !== attachmentIds.length)
+          throw new AppError('forbidden', 'An attachment is unknown, already sent, or not yours');
+        attachments = await tx.attachment.findMany({
+          where: { organizationId, messageId: message.id },
+          orderBy: { createdAt: 'asc' },
+        });
       }
       if (input.inbound) {
         await tx.bridgeMessage.create({
@@ -117,7 +137,10 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
         });
       }
       if (input.sender === 'visitor' && conv.status === 'closed') {
-        await tx.conversation.update({ where: { organizationId_id: { organizationId, id: input.conversationId } }, data: { status: 'open' } });
+        await tx.conversation.update({
+          where: { organizationId_id: { organizationId, id: input.conversationId } },
+          data: { status: 'open' },
+        });
       }
 
       const outbox: TOutboxRef[] = [];
@@ -134,9 +157,22 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
         });
         for (const c of connections) {
           const row = await tx.outboxEvent.create({
-            data: { organizationId, kind: 'bridge.deliver', connectionId: c.id, conversationId: input.conversationId, messageId: message.id, seq: message.seq },
+            data: {
+              organizationId,
+              kind: 'bridge.deliver',
+              connectionId: c.id,
+              conversationId: input.conversationId,
+              messageId: message.id,
+              seq: message.seq,
+            },
           });
-          outbox.push({ id: row.id, organizationId, connectionId: c.id, conversationId: input.conversationId, seq: message.seq });
+          outbox.push({
+            id: row.id,
+            organizationId,
+            connectionId: c.id,
+            conversationId: input.conversationId,
+            seq: message.seq,
+          });
         }
       }
       return { message: toMessageDto({ ...message, attachments }), duplicate: false, outbox };
@@ -153,7 +189,13 @@ export async function appendMessage(db: TDb, organizationId: string, input: TApp
 async function findDuplicate(db: TDb, organizationId: string, input: TAppendMessageInput): Promise<TMessage | null> {
   if (input.clientId) {
     const m = await db.message.findUnique({
-      where: { organizationId_conversationId_clientId: { organizationId, conversationId: input.conversationId, clientId: input.clientId } },
+      where: {
+        organizationId_conversationId_clientId: {
+          organizationId,
+          conversationId: input.conversationId,
+          clientId: input.clientId,
+        },
+      },
       include: { attachments: { orderBy: { createdAt: 'asc' } } },
     });
     if (m) return toMessageDto(m);
@@ -205,7 +247,10 @@ export async function listVisibleMessagesAfter(
 ): Promise<{ messages: TMessage[]; hasMore: boolean; throughSeq: number }> {
   // Read the watermark first: every seq below a committed nextSeq is committed (seq and message share a
   // transaction), so the page read next cannot miss one of them.
-  const conv = await db.conversation.findUnique({ where: { organizationId_id: { organizationId, id: conversationId } }, select: { nextSeq: true } });
+  const conv = await db.conversation.findUnique({
+    where: { organizationId_id: { organizationId, id: conversationId } },
+    select: { nextSeq: true },
+  });
   if (!conv) return { messages: [], hasMore: false, throughSeq: afterSeq };
   const rows = await db.message.findMany({
     where: { organizationId, conversationId, seq: { gt: afterSeq }, visibility: 'public' },
@@ -299,12 +344,24 @@ interface TAppendWidgetRow {
  * taken). `{ conversationGone: true }` when the conversation is no longer this visitor's open one (closed meanwhile):
  * the caller resolves the open conversation again and retries.
  */
-export async function appendWidgetMessage(sql: TSql, organizationId: string, input: TAppendWidgetMessageInput): Promise<TAppendWidgetMessageResult> {
+export async function appendWidgetMessage(
+  sql: TSql,
+  organizationId: string,
+  input: TAppendWidgetMessageInput,
+): Promise<TAppendWidgetMessageResult> {
   const attachmentIds = [...new Set(input.attachmentIds ?? [])];
   const messageId = newId();
   const values = [
-    organizationId, input.conversationId, input.visitorId, input.clientId ?? null, messageId,
-    input.sender, input.visibility, input.body, input.source, attachmentIds,
+    organizationId,
+    input.conversationId,
+    input.visitorId,
+    input.clientId ?? null,
+    messageId,
+    input.sender,
+    input.visibility,
+    input.body,
+    input.source,
+    attachmentIds,
   ];
   let row: TAppendWidgetRow | undefined;
   try {
@@ -314,7 +371,8 @@ export async function appendWidgetMessage(sql: TSql, organizationId: string, inp
       const client = await sql.connect();
       try {
         await client.query('BEGIN');
-        row = (await client.query<TAppendWidgetRow>({ name: 'pp_append_widget', text: APPEND_WIDGET_SQL, values })).rows[0];
+        row = (await client.query<TAppendWidgetRow>({ name: 'pp_append_widget', text: APPEND_WIDGET_SQL, values }))
+          .rows[0];
         if (row?.id && row.attachments.length !== attachmentIds.length) {
           await client.query('ROLLBACK');
           throw new AppError('forbidden', 'An attachment is unknown, already sent, or not yours');
@@ -354,10 +412,22 @@ export async function appendWidgetMessage(sql: TSql, organizationId: string, inp
       createdAt: row.createdAt.toISOString(),
       editedAt: null,
       deletedAt: null,
-      attachments: row.attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size, url: null })),
+      attachments: row.attachments.map((a) => ({
+        id: a.id,
+        name: a.name,
+        contentType: a.contentType,
+        size: a.size,
+        url: null,
+      })),
     },
     duplicate: false,
-    outbox: row.outbox.map((o) => ({ id: o.id, organizationId, connectionId: o.connectionId, conversationId: input.conversationId, seq })),
+    outbox: row.outbox.map((o) => ({
+      id: o.id,
+      organizationId,
+      connectionId: o.connectionId,
+      conversationId: input.conversationId,
+      seq,
+    })),
   };
 }
 
@@ -366,10 +436,23 @@ function isPgUniqueViolation(err: unknown): boolean {
 }
 
 /** The stored message of a clientId, with its attachments (a duplicate send answers exactly what was stored). */
-async function findByClientIdSql(sql: TSql, organizationId: string, conversationId: string, clientId: string): Promise<TMessage | null> {
+async function findByClientIdSql(
+  sql: TSql,
+  organizationId: string,
+  conversationId: string,
+  clientId: string,
+): Promise<TMessage | null> {
   const { rows } = await sql.query<{
-    id: string; seq: number; clientId: string | null; sender: SenderKind; authorName: string | null; body: string; source: string;
-    createdAt: Date; editedAt: Date | null; deletedAt: Date | null;
+    id: string;
+    seq: number;
+    clientId: string | null;
+    sender: SenderKind;
+    authorName: string | null;
+    body: string;
+    source: string;
+    createdAt: Date;
+    editedAt: Date | null;
+    deletedAt: Date | null;
     attachments: { id: string; name: string; contentType: string; size: number }[];
   }>({
     name: 'pp_message_by_client_id',

@@ -2,10 +2,19 @@ import type { Role } from '@prisma/client';
 import type { TDb, TDbOrTx } from '../client.js';
 import { writeAuditLog } from './audit.js';
 
-export interface TOrganization { id: string; name: string; slug: string }
+export interface TOrganization {
+  id: string;
+  name: string;
+  slug: string;
+}
 
 function slugify(name: string): string {
-  const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const base = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
   return base || 'org';
 }
 
@@ -21,7 +30,9 @@ export async function createOrganizationWithOwner(
       update: {},
     });
     const suffix = Math.random().toString(36).slice(2, 8);
-    const org = await tx.organization.create({ data: { name: input.orgName, slug: `${slugify(input.orgName)}-${suffix}` } });
+    const org = await tx.organization.create({
+      data: { name: input.orgName, slug: `${slugify(input.orgName)}-${suffix}` },
+    });
     await tx.membership.create({ data: { organizationId: org.id, userId: user.id, role: input.role ?? 'owner' } });
     return { organization: { id: org.id, name: org.name, slug: org.slug }, userId: user.id };
   });
@@ -38,7 +49,13 @@ export async function createOrganizationOwnedBy(db: TDb, userId: string, name: s
     const suffix = Math.random().toString(36).slice(2, 8);
     const org = await tx.organization.create({ data: { name, slug: `${slugify(name)}-${suffix}` } });
     await tx.membership.create({ data: { organizationId: org.id, userId, role: 'owner' } });
-    await writeAuditLog(tx, org.id, { actorType: 'user', actorId: userId, action: 'organization.created', targetType: 'organization', targetId: org.id });
+    await writeAuditLog(tx, org.id, {
+      actorType: 'user',
+      actorId: userId,
+      action: 'organization.created',
+      targetType: 'organization',
+      targetId: org.id,
+    });
     return { id: org.id, name: org.name, slug: org.slug };
   });
 }

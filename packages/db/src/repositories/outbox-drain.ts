@@ -19,11 +19,28 @@ export interface TPairContext {
 }
 
 /** The connection and the pair's thread in one query (the first thing every drain needs). */
-export async function getPairContext(sql: TSql, organizationId: string, input: { connectionId: string; conversationId: string }): Promise<TPairContext | null> {
+export async function getPairContext(
+  sql: TSql,
+  organizationId: string,
+  input: { connectionId: string; conversationId: string },
+): Promise<TPairContext | null> {
   const { rows } = await sql.query<{
-    id: string; organizationId: string; projectId: string; kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
-    targetId: string; targetScope: string | null; status: ConnectionStatus; statusReason: string | null; consecutiveFailures: number;
-    lastSuccessAt: Date | null; brokenAlertedAt: Date | null; externalChatId: string | null; externalThreadId: string | null; cardPending: boolean | null;
+    id: string;
+    organizationId: string;
+    projectId: string;
+    kind: BridgeKind;
+    credentials: string;
+    webhookSecretHash: string | null;
+    targetId: string;
+    targetScope: string | null;
+    status: ConnectionStatus;
+    statusReason: string | null;
+    consecutiveFailures: number;
+    lastSuccessAt: Date | null;
+    brokenAlertedAt: Date | null;
+    externalChatId: string | null;
+    externalThreadId: string | null;
+    cardPending: boolean | null;
   }>({
     name: 'pp_pair_context',
     text: `SELECT c.id, c."organizationId", c."projectId", c.kind::text AS kind, c.credentials, c."webhookSecretHash", c."targetId", c."targetScope",
@@ -37,8 +54,16 @@ export async function getPairContext(sql: TSql, organizationId: string, input: {
   const r = rows[0];
   if (!r) return null;
   return {
-    connection: { ...toConnection(r), consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt },
-    thread: r.externalChatId !== null && r.externalThreadId !== null ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId } : null,
+    connection: {
+      ...toConnection(r),
+      consecutiveFailures: r.consecutiveFailures,
+      lastSuccessAt: r.lastSuccessAt,
+      brokenAlertedAt: r.brokenAlertedAt,
+    },
+    thread:
+      r.externalChatId !== null && r.externalThreadId !== null
+        ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId }
+        : null,
     cardPending: r.cardPending === true,
   };
 }
@@ -65,7 +90,12 @@ export async function listPendingOutbox(
   organizationId: string,
   input: { connectionId: string; conversationId: string; limit: number },
 ): Promise<TPendingOutboxRow[]> {
-  const { rows } = await sql.query<Omit<TPendingOutboxRow, 'attachmentCount' | 'deleted'> & { attachmentCount: string | number; deletedAt: Date | null }>({
+  const { rows } = await sql.query<
+    Omit<TPendingOutboxRow, 'attachmentCount' | 'deleted'> & {
+      attachmentCount: string | number;
+      deletedAt: Date | null;
+    }
+  >({
     name: 'pp_pending_outbox',
     text: `SELECT o.id, o.kind, o.seq, o.attempts, o."messageId", m.sender::text AS sender, m."authorName", m.body, m.source,
              m.visibility::text AS visibility, m."deletedAt",
@@ -77,7 +107,11 @@ export async function listPendingOutbox(
       LIMIT $4`,
     values: [organizationId, input.connectionId, input.conversationId, input.limit],
   });
-  return rows.map(({ deletedAt, attachmentCount, ...r }) => ({ ...r, deleted: deletedAt !== null, attachmentCount: Number(attachmentCount) }));
+  return rows.map(({ deletedAt, attachmentCount, ...r }) => ({
+    ...r,
+    deleted: deletedAt !== null,
+    attachmentCount: Number(attachmentCount),
+  }));
 }
 
 /**
@@ -91,11 +125,33 @@ export async function loadPairDrain(
   input: { connectionId: string; conversationId: string; limit: number },
 ): Promise<{ pair: TPairContext; rows: TPendingOutboxRow[] } | null> {
   const { rows } = await sql.query<{
-    c_id: string; c_org: string; projectId: string; c_kind: BridgeKind; credentials: string; webhookSecretHash: string | null;
-    targetId: string; targetScope: string | null; c_status: ConnectionStatus; statusReason: string | null; consecutiveFailures: number;
-    lastSuccessAt: Date | null; brokenAlertedAt: Date | null; externalChatId: string | null; externalThreadId: string | null; cardPending: boolean | null;
-    id: string | null; kind: string | null; seq: number | null; attempts: number | null; messageId: string | null; sender: SenderKind | null;
-    authorName: string | null; body: string | null; source: string | null; visibility: 'public' | 'internal' | null; deletedAt: Date | null;
+    c_id: string;
+    c_org: string;
+    projectId: string;
+    c_kind: BridgeKind;
+    credentials: string;
+    webhookSecretHash: string | null;
+    targetId: string;
+    targetScope: string | null;
+    c_status: ConnectionStatus;
+    statusReason: string | null;
+    consecutiveFailures: number;
+    lastSuccessAt: Date | null;
+    brokenAlertedAt: Date | null;
+    externalChatId: string | null;
+    externalThreadId: string | null;
+    cardPending: boolean | null;
+    id: string | null;
+    kind: string | null;
+    seq: number | null;
+    attempts: number | null;
+    messageId: string | null;
+    sender: SenderKind | null;
+    authorName: string | null;
+    body: string | null;
+    source: string | null;
+    visibility: 'public' | 'internal' | null;
+    deletedAt: Date | null;
     attachmentCount: string | number | null;
   }>({
     name: 'pp_pair_drain',
@@ -123,20 +179,43 @@ export async function loadPairDrain(
   const pair: TPairContext = {
     connection: {
       ...toConnection({
-        id: r.c_id, organizationId: r.c_org, projectId: r.projectId, kind: r.c_kind, credentials: r.credentials, webhookSecretHash: r.webhookSecretHash,
-        targetId: r.targetId, targetScope: r.targetScope, status: r.c_status, statusReason: r.statusReason,
+        id: r.c_id,
+        organizationId: r.c_org,
+        projectId: r.projectId,
+        kind: r.c_kind,
+        credentials: r.credentials,
+        webhookSecretHash: r.webhookSecretHash,
+        targetId: r.targetId,
+        targetScope: r.targetScope,
+        status: r.c_status,
+        statusReason: r.statusReason,
       }),
-      consecutiveFailures: r.consecutiveFailures, lastSuccessAt: r.lastSuccessAt, brokenAlertedAt: r.brokenAlertedAt,
+      consecutiveFailures: r.consecutiveFailures,
+      lastSuccessAt: r.lastSuccessAt,
+      brokenAlertedAt: r.brokenAlertedAt,
     },
-    thread: r.externalChatId !== null && r.externalThreadId !== null ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId } : null,
+    thread:
+      r.externalChatId !== null && r.externalThreadId !== null
+        ? { externalChatId: r.externalChatId, externalThreadId: r.externalThreadId }
+        : null,
     cardPending: r.cardPending === true,
   };
   const pending: TPendingOutboxRow[] = [];
   for (const x of rows) {
     if (x.id === null || x.kind === null || x.seq === null) continue;
     pending.push({
-      id: x.id, kind: x.kind, seq: x.seq, attempts: x.attempts ?? 0, messageId: x.messageId, sender: x.sender, authorName: x.authorName,
-      body: x.body, source: x.source, visibility: x.visibility, deleted: x.deletedAt !== null, attachmentCount: Number(x.attachmentCount ?? 0),
+      id: x.id,
+      kind: x.kind,
+      seq: x.seq,
+      attempts: x.attempts ?? 0,
+      messageId: x.messageId,
+      sender: x.sender,
+      authorName: x.authorName,
+      body: x.body,
+      source: x.source,
+      visibility: x.visibility,
+      deleted: x.deletedAt !== null,
+      attachmentCount: Number(x.attachmentCount ?? 0),
     });
   }
   return { pair, rows: pending };
@@ -170,7 +249,10 @@ export const COMPLETE_OUTBOX_MAPPED_SQL = `WITH done AS (
 export async function completeOutboxRows(
   sql: TSql,
   organizationId: string,
-  input: { outboxIds: string[]; mapping?: { messageId: string; connectionId: string; externalChatId: string; externalMessageId: string } },
+  input: {
+    outboxIds: string[];
+    mapping?: { messageId: string; connectionId: string; externalChatId: string; externalMessageId: string };
+  },
 ): Promise<number> {
   if (input.outboxIds.length === 0) return 0;
   if (!input.mapping) {
@@ -185,7 +267,15 @@ export async function completeOutboxRows(
   const { rows } = await sql.query<{ n: string }>({
     name: 'pp_complete_outbox_mapped',
     text: COMPLETE_OUTBOX_MAPPED_SQL,
-    values: [organizationId, input.outboxIds, newId(), m.messageId, m.connectionId, m.externalChatId, m.externalMessageId],
+    values: [
+      organizationId,
+      input.outboxIds,
+      newId(),
+      m.messageId,
+      m.connectionId,
+      m.externalChatId,
+      m.externalMessageId,
+    ],
   });
   return Number(rows[0]?.n ?? 0);
 }
@@ -201,7 +291,11 @@ export async function markOutboxDead(db: TDb, organizationId: string, outboxId: 
 /** System sweep (no tenant id, by design): pending outbox rows of every kind older than `olderThanMs`. */
 export async function listStaleOutbox(db: TDb, input: { olderThanMs: number; limit: number }): Promise<TOutboxRef[]> {
   const rows = await db.outboxEvent.findMany({
-    where: { status: 'pending', createdAt: { lt: new Date(Date.now() - input.olderThanMs) }, connectionId: { not: null } },
+    where: {
+      status: 'pending',
+      createdAt: { lt: new Date(Date.now() - input.olderThanMs) },
+      connectionId: { not: null },
+    },
     orderBy: { createdAt: 'asc' },
     take: input.limit,
     select: { id: true, organizationId: true, connectionId: true, conversationId: true, seq: true },

@@ -10,8 +10,22 @@ export interface TProject {
   settings: unknown;
 }
 
-function toProject(p: { id: string; organizationId: string; name: string; publicKey: string; allowedOrigins: string[]; settings: unknown }): TProject {
-  return { id: p.id, organizationId: p.organizationId, name: p.name, publicKey: p.publicKey, allowedOrigins: p.allowedOrigins, settings: p.settings };
+function toProject(p: {
+  id: string;
+  organizationId: string;
+  name: string;
+  publicKey: string;
+  allowedOrigins: string[];
+  settings: unknown;
+}): TProject {
+  return {
+    id: p.id,
+    organizationId: p.organizationId,
+    name: p.name,
+    publicKey: p.publicKey,
+    allowedOrigins: p.allowedOrigins,
+    settings: p.settings,
+  };
 }
 
 export async function createProject(
@@ -45,8 +59,16 @@ export async function getProject(db: TDb, organizationId: string, projectId: str
   return p ? toProject(p) : null;
 }
 
-export async function updateProjectOrigins(db: TDb, organizationId: string, projectId: string, allowedOrigins: string[]): Promise<void> {
-  await db.project.update({ where: { organizationId_id: { organizationId, id: projectId } }, data: { allowedOrigins } });
+export async function updateProjectOrigins(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  allowedOrigins: string[],
+): Promise<void> {
+  await db.project.update({
+    where: { organizationId_id: { organizationId, id: projectId } },
+    data: { allowedOrigins },
+  });
 }
 
 /** Every column of a project. `identitySecret` is sealed: callers never return it past the server. */
@@ -65,12 +87,25 @@ export interface TProjectRecord {
 }
 
 /** The full record of a project of this organization, or null (also when it belongs to another organization). */
-export async function getProjectRecord(db: TDbOrTx, organizationId: string, projectId: string): Promise<TProjectRecord | null> {
+export async function getProjectRecord(
+  db: TDbOrTx,
+  organizationId: string,
+  projectId: string,
+): Promise<TProjectRecord | null> {
   return db.project.findFirst({
     where: { id: projectId, organizationId },
     select: {
-      id: true, organizationId: true, name: true, siteUrl: true, publicKey: true, allowedOrigins: true, settings: true,
-      widgetFirstSeenAt: true, widgetLastSeenAt: true, identitySecret: true, createdAt: true,
+      id: true,
+      organizationId: true,
+      name: true,
+      siteUrl: true,
+      publicKey: true,
+      allowedOrigins: true,
+      settings: true,
+      widgetFirstSeenAt: true,
+      widgetLastSeenAt: true,
+      identitySecret: true,
+      createdAt: true,
     },
   });
 }
@@ -95,12 +130,24 @@ export async function listProjectSummaries(db: TDbOrTx, organizationId: string):
 
 /** Ids and names of the organization's projects, oldest first (navigation). */
 export async function listProjectNames(db: TDbOrTx, organizationId: string): Promise<{ id: string; name: string }[]> {
-  return db.project.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' }, select: { id: true, name: true } });
+  return db.project.findMany({
+    where: { organizationId },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, name: true },
+  });
 }
 
 /** The id of the organization's oldest (or newest) project, or null when it has none. */
-export async function getFirstProjectId(db: TDbOrTx, organizationId: string, order: 'oldest' | 'newest' = 'oldest'): Promise<string | null> {
-  const p = await db.project.findFirst({ where: { organizationId }, orderBy: { createdAt: order === 'oldest' ? 'asc' : 'desc' }, select: { id: true } });
+export async function getFirstProjectId(
+  db: TDbOrTx,
+  organizationId: string,
+  order: 'oldest' | 'newest' = 'oldest',
+): Promise<string | null> {
+  const p = await db.project.findFirst({
+    where: { organizationId },
+    orderBy: { createdAt: order === 'oldest' ? 'asc' : 'desc' },
+    select: { id: true },
+  });
   return p?.id ?? null;
 }
 

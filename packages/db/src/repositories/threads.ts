@@ -1,24 +1,53 @@
 import { isUniqueViolation, type TDb } from '../client.js';
 import { toConnection, type TConnection } from './connections.js';
 
-export interface TBridgeThread { id: string; conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string }
+export interface TBridgeThread {
+  id: string;
+  conversationId: string;
+  connectionId: string;
+  externalChatId: string;
+  externalThreadId: string;
+}
 
-export async function getBridgeThread(db: TDb, organizationId: string, conversationId: string, connectionId: string): Promise<TBridgeThread | null> {
+export async function getBridgeThread(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+  connectionId: string,
+): Promise<TBridgeThread | null> {
   const t = await db.bridgeThread.findUnique({
     where: { organizationId_conversationId_connectionId: { organizationId, conversationId, connectionId } },
   });
-  return t ? { id: t.id, conversationId: t.conversationId, connectionId: t.connectionId, externalChatId: t.externalChatId, externalThreadId: t.externalThreadId } : null;
+  return t
+    ? {
+        id: t.id,
+        conversationId: t.conversationId,
+        connectionId: t.connectionId,
+        externalChatId: t.externalChatId,
+        externalThreadId: t.externalThreadId,
+      }
+    : null;
 }
 
 /** The threads a conversation has on its project's active connections, each with its connection (for ephemeral calls). */
-export async function listActiveThreadsOfConversation(db: TDb, organizationId: string, conversationId: string): Promise<{ thread: TBridgeThread; connection: TConnection }[]> {
+export async function listActiveThreadsOfConversation(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+): Promise<{ thread: TBridgeThread; connection: TConnection }[]> {
   const rows = await db.bridgeThread.findMany({
     where: { organizationId, conversationId, connection: { status: 'active' } },
     include: { connection: true },
     orderBy: { createdAt: 'asc' },
   });
   return rows.map((t) => ({
-    thread: { id: t.id, conversationId: t.conversationId, connectionId: t.connectionId, externalChatId: t.externalChatId, externalThreadId: t.externalThreadId },
+    thread: {
+      id: t.id,
+      conversationId: t.conversationId,
+      connectionId: t.connectionId,
+      externalChatId: t.externalChatId,
+      externalThreadId: t.externalThreadId,
+    },
     connection: toConnection(t.connection),
   }));
 }
@@ -30,15 +59,33 @@ export async function listActiveThreadsOfConversation(db: TDb, organizationId: s
 export async function saveBridgeThread(
   db: TDb,
   organizationId: string,
-  input: { conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string; cardPending?: boolean },
+  input: {
+    conversationId: string;
+    connectionId: string;
+    externalChatId: string;
+    externalThreadId: string;
+    cardPending?: boolean;
+  },
 ): Promise<TBridgeThread> {
   const cardPending = input.cardPending ?? false;
   const t = await db.bridgeThread.upsert({
-    where: { organizationId_conversationId_connectionId: { organizationId, conversationId: input.conversationId, connectionId: input.connectionId } },
+    where: {
+      organizationId_conversationId_connectionId: {
+        organizationId,
+        conversationId: input.conversationId,
+        connectionId: input.connectionId,
+      },
+    },
     create: { organizationId, ...input, cardPending },
     update: { externalChatId: input.externalChatId, externalThreadId: input.externalThreadId, cardPending },
   });
-  return { id: t.id, conversationId: t.conversationId, connectionId: t.connectionId, externalChatId: t.externalChatId, externalThreadId: t.externalThreadId };
+  return {
+    id: t.id,
+    conversationId: t.conversationId,
+    connectionId: t.connectionId,
+    externalChatId: t.externalChatId,
+    externalThreadId: t.externalThreadId,
+  };
 }
 
 /**
@@ -48,7 +95,13 @@ export async function saveBridgeThread(
 export async function claimBridgeThread(
   db: TDb,
   organizationId: string,
-  input: { conversationId: string; connectionId: string; externalChatId: string; externalThreadId: string; cardPending?: boolean },
+  input: {
+    conversationId: string;
+    connectionId: string;
+    externalChatId: string;
+    externalThreadId: string;
+    cardPending?: boolean;
+  },
 ): Promise<TBridgeThread | null> {
   try {
     return await saveBridgeThread(db, organizationId, input);
@@ -59,8 +112,15 @@ export async function claimBridgeThread(
 }
 
 /** The visitor card of the conversation's thread on this connection is posted. */
-export async function markThreadCardPosted(db: TDb, organizationId: string, input: { conversationId: string; connectionId: string }): Promise<void> {
-  await db.bridgeThread.updateMany({ where: { organizationId, conversationId: input.conversationId, connectionId: input.connectionId }, data: { cardPending: false } });
+export async function markThreadCardPosted(
+  db: TDb,
+  organizationId: string,
+  input: { conversationId: string; connectionId: string },
+): Promise<void> {
+  await db.bridgeThread.updateMany({
+    where: { organizationId, conversationId: input.conversationId, connectionId: input.connectionId },
+    data: { cardPending: false },
+  });
 }
 
 /** Platform thread → conversation, always scoped by tenant and connection (a topic id is only unique in its chat). */
@@ -86,10 +146,19 @@ export async function listLiveInboundMessageIds(
   organizationId: string,
   input: { connectionId: string; externalChatId: string; externalThreadId: string; limit: number },
 ): Promise<string[]> {
-  const conversationId = await findConversationIdByThread(db, organizationId, { connectionId: input.connectionId, externalChatId: input.externalChatId, externalThreadId: input.externalThreadId });
+  const conversationId = await findConversationIdByThread(db, organizationId, {
+    connectionId: input.connectionId,
+    externalChatId: input.externalChatId,
+    externalThreadId: input.externalThreadId,
+  });
   if (!conversationId) return [];
   const rows = await db.bridgeMessage.findMany({
-    where: { organizationId, connectionId: input.connectionId, direction: 'inbound', message: { conversationId, deletedAt: null } },
+    where: {
+      organizationId,
+      connectionId: input.connectionId,
+      direction: 'inbound',
+      message: { conversationId, deletedAt: null },
+    },
     orderBy: { createdAt: 'desc' },
     take: input.limit,
     select: { externalMessageId: true },

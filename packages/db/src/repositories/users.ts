@@ -33,16 +33,25 @@ export async function getUserByEmail(db: TDbOrTx, email: string): Promise<TUser 
 }
 
 /** The user with their stored password hash: for the password sign-in check only. */
-export async function getUserWithPasswordByEmail(db: TDbOrTx, email: string): Promise<(TUser & { passwordHash: string | null }) | null> {
+export async function getUserWithPasswordByEmail(
+  db: TDbOrTx,
+  email: string,
+): Promise<(TUser & { passwordHash: string | null }) | null> {
   return db.user.findUnique({ where: { email }, select: { ...USER_SELECT, passwordHash: true } });
 }
 
-export async function listUsersByIds(db: TDbOrTx, userIds: string[]): Promise<{ id: string; name: string | null; email: string }[]> {
+export async function listUsersByIds(
+  db: TDbOrTx,
+  userIds: string[],
+): Promise<{ id: string; name: string | null; email: string }[]> {
   return db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } });
 }
 
 /** Creates an account (no password: one becomes usable only through a confirmation link). Throws on a taken email. */
-export async function createUser(db: TDbOrTx, input: { email: string; name: string | null }): Promise<{ id: string; email: string }> {
+export async function createUser(
+  db: TDbOrTx,
+  input: { email: string; name: string | null },
+): Promise<{ id: string; email: string }> {
   return db.user.create({ data: { email: input.email, name: input.name }, select: { id: true, email: true } });
 }
 
@@ -65,7 +74,10 @@ export async function dropUnprovenPasswords(db: TDb, userId: string): Promise<vo
 
 /** Ends every session minted with this session version; false when the version is no longer current. */
 export async function endUserSessions(db: TDbOrTx, userId: string, sessionVersion: number): Promise<boolean> {
-  const ended = await db.user.updateMany({ where: { id: userId, sessionVersion }, data: { sessionVersion: { increment: 1 } } });
+  const ended = await db.user.updateMany({
+    where: { id: userId, sessionVersion },
+    data: { sessionVersion: { increment: 1 } },
+  });
   return ended.count === 1;
 }
 
@@ -78,7 +90,10 @@ export async function confirmUserEmail(db: TDb, userId: string, passwordHash: st
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
     const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { emailVerified: true } });
-    await tx.userToken.updateMany({ where: { userId, purpose: 'verify_email', usedAt: null }, data: { usedAt: new Date() } });
+    await tx.userToken.updateMany({
+      where: { userId, purpose: 'verify_email', usedAt: null },
+      data: { usedAt: new Date() },
+    });
     const firstProof = current.emailVerified === null;
     return tx.user.update({
       where: { id: userId },
@@ -96,7 +111,10 @@ export async function resetUserPassword(db: TDb, userId: string, passwordHash: s
   return db.$transaction(async (tx) => {
     const current = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { emailVerified: true } });
     // Pending confirmation links die too: they carry passwords chosen before this one.
-    await tx.userToken.updateMany({ where: { userId, purpose: { in: ['reset_password', 'verify_email'] }, usedAt: null }, data: { usedAt: new Date() } });
+    await tx.userToken.updateMany({
+      where: { userId, purpose: { in: ['reset_password', 'verify_email'] }, usedAt: null },
+      data: { usedAt: new Date() },
+    });
     return tx.user.update({
       where: { id: userId },
       data: { passwordHash, sessionVersion: { increment: 1 }, emailVerified: current.emailVerified ?? new Date() },

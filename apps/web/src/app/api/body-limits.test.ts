@@ -15,14 +15,22 @@ const FIFTY_MB = 50 * 1024 * 1024;
 
 function chunkedPost(path: string, headers: Record<string, string> = {}) {
   const body = pulledBody(FIFTY_MB);
-  const req = new NextRequest(`${TEST_WEB_URL}${path}`, { method: 'POST', headers, body: body.stream, duplex: 'half' } as ConstructorParameters<typeof NextRequest>[1]);
+  const req = new NextRequest(`${TEST_WEB_URL}${path}`, {
+    method: 'POST',
+    headers,
+    body: body.stream,
+    duplex: 'half',
+  } as ConstructorParameters<typeof NextRequest>[1]);
   return { req, pulled: body.pulled };
 }
 
 describe('body limits outside the tenancy wrapper', () => {
   it('Telegram webhook: 413 after at most its 1 MB limit (and a chunk) was read', async () => {
     const { POST } = await import('./webhooks/telegram/[connectionId]/route');
-    const { req, pulled } = chunkedPost('/api/webhooks/telegram/cxxxxxxxxxxxxxxxxxxxxxxxx', { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'x' });
+    const { req, pulled } = chunkedPost('/api/webhooks/telegram/cxxxxxxxxxxxxxxxxxxxxxxxx', {
+      'content-type': 'application/json',
+      'x-telegram-bot-api-secret-token': 'x',
+    });
     const res = await POST(req, { params: Promise.resolve({ connectionId: 'cxxxxxxxxxxxxxxxxxxxxxxxx' }) });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
@@ -47,13 +55,21 @@ describe('body limits outside the tenancy wrapper', () => {
       seen.push(await req.text());
       return new Response('ok');
     }, 16 * 1024);
-    const { req, pulled } = chunkedPost('/api/auth/callback/credentials', { 'content-type': 'application/x-www-form-urlencoded' });
+    const { req, pulled } = chunkedPost('/api/auth/callback/credentials', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     const res = await handler(req);
     expect(res.status).toBe(413);
     expect(pulled()).toBeLessThanOrEqual(16 * 1024 + 64 * 1024);
     expect(seen).toEqual([]);
     const form = new URLSearchParams({ email: 'a@b.test', password: 'p'.repeat(100) }).toString();
-    const ok = await handler(new NextRequest(`${TEST_WEB_URL}/api/auth/callback/credentials`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }));
+    const ok = await handler(
+      new NextRequest(`${TEST_WEB_URL}/api/auth/callback/credentials`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      }),
+    );
     expect(ok.status).toBe(200);
     expect(seen).toEqual([form]);
   });

@@ -33,7 +33,11 @@ function mayAllowOrigin(allowed: readonly string[], origin: string): boolean {
   });
 }
 
-export default async function DemoPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DemoPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { key } = await searchParams;
   const env = getContext().env;
   const access = demoProjectKey(env, key === undefined ? undefined : isProjectKey(key) ? key : '');
@@ -48,8 +52,8 @@ export default async function DemoPage({ searchParams }: { searchParams: Promise
           <p>There is no demo project yet.</p>
           <p>
             Run <code>npm start</code> at the root of the repository: it bootstraps a demo project and sets{' '}
-            <code>DEMO_PROJECT_KEY</code>. In development you can also open this page with <code>/demo?key=pk_…</code> and the
-            public key of any project.
+            <code>DEMO_PROJECT_KEY</code>. In development you can also open this page with <code>/demo?key=pk_…</code>{' '}
+            and the public key of any project.
           </p>
         </div>
       </main>
@@ -63,8 +67,8 @@ export default async function DemoPage({ searchParams }: { searchParams: Promise
         <h1>PocketPing demo</h1>
         <div className="notice">
           <p>
-            No project has the key <code>{projectKey}</code>. Run <code>npm start</code> to bootstrap the demo project again (in
-            development, <code>/demo?key=pk_…</code> takes the key of an existing project).
+            No project has the key <code>{projectKey}</code>. Run <code>npm start</code> to bootstrap the demo project
+            again (in development, <code>/demo?key=pk_…</code> takes the key of an existing project).
           </p>
         </div>
       </main>
@@ -79,13 +83,15 @@ export default async function DemoPage({ searchParams }: { searchParams: Promise
     <main className="container">
       <h1>PocketPing demo</h1>
       <p className="lead">
-        This page embeds the chat widget exactly as a customer&apos;s site would. Open the bubble in the corner and send a
-        message: it arrives in the project&apos;s connected Telegram group, and replies from there come back here live.
+        This page embeds the chat widget exactly as a customer&apos;s site would. Open the bubble in the corner and send
+        a message: it arrives in the project&apos;s connected Telegram group, and replies from there come back here
+        live.
       </p>
       {!isOriginAllowed && (
         <div className="notice">
           <p>
-            This project&apos;s allowed origins ({lookup.state === 'found' && lookup.allowedOrigins.length > 0 ? lookup.allowedOrigins.join(', ') : 'none'})
+            This project&apos;s allowed origins (
+            {lookup.state === 'found' && lookup.allowedOrigins.length > 0 ? lookup.allowedOrigins.join(', ') : 'none'})
             do not include <code>{webOrigin}</code>: add it for the widget on this page to connect.
           </p>
         </div>

@@ -57,7 +57,12 @@ class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       headers['x-auth-return-redirect'] = '1';
     }
-    const req = new NextRequest(`${TEST_WEB_URL}${path}`, { method, headers, body: form ? new URLSearchParams(form) : undefined, redirect: 'manual' });
+    const req = new NextRequest(`${TEST_WEB_URL}${path}`, {
+      method,
+      headers,
+      body: form ? new URLSearchParams(form) : undefined,
+      redirect: 'manual',
+    });
     const res = await (method === 'GET' ? handlers.GET(req) : handlers.POST(req));
     this.take(res);
     return res;
@@ -69,7 +74,12 @@ class Browser {
   /** What the login form does: Credentials sign-in; the error code of the answer, or null when signed in. */
   async logIn(email: string, password: string): Promise<string | null> {
     const csrfToken = await this.csrf();
-    const res = await this.auth('POST', '/api/auth/callback/credentials', { email, password, csrfToken, callbackUrl: `${TEST_WEB_URL}/app` });
+    const res = await this.auth('POST', '/api/auth/callback/credentials', {
+      email,
+      password,
+      csrfToken,
+      callbackUrl: `${TEST_WEB_URL}/app`,
+    });
     const url = new URL(((await res.json()) as { url: string }).url);
     return url.searchParams.get('code') ?? url.searchParams.get('error');
   }
@@ -138,7 +148,11 @@ describe('a password chosen by someone who does not own the address never starts
     await signUp(email, 'squatter password 1');
     const admin = await env.createUser();
     const org = await env.createOrg(admin.id, 'Hiring Co');
-    const invited = await env.call(routes.invite, { params: { orgId: org.id }, body: { email, role: 'admin' }, cookie: await env.sessionCookie(admin.id) });
+    const invited = await env.call(routes.invite, {
+      params: { orgId: org.id },
+      body: { email, role: 'admin' },
+      cookie: await env.sessionCookie(admin.id),
+    });
     expect(invited.status).toBe(200);
     const inviteMail = await smtp.waitForMail(email, (m) => m.links.some((l) => l.includes('/invite/')));
     const inviteToken = decodeURIComponent(inviteMail.links.find((l) => l.includes('/invite/'))!.split('/invite/')[1]!);
@@ -147,7 +161,10 @@ describe('a password chosen by someone who does not own the address never starts
     const hireLink = await signUp(email, 'new hire password');
     const confirmed = await env.call(routes.verifyEmail, { body: { token: hireLink } });
     const cookie = confirmed.headers.getSetCookie()[0]!.split(';')[0]!;
-    expect((await env.call(routes.accept, { body: { token: inviteToken }, cookie })).json).toEqual({ organizationId: org.id, role: 'admin' });
+    expect((await env.call(routes.accept, { body: { token: inviteToken }, cookie })).json).toEqual({
+      organizationId: org.id,
+      role: 'admin',
+    });
 
     expect(await new Browser().logIn(email, 'squatter password 1')).toBe('credentials');
     expect(await new Browser().logIn(email, 'new hire password')).toBeNull();

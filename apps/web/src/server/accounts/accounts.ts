@@ -1,6 +1,13 @@
 import { AppError, sha256 } from '@pocketping/core';
 import {
-  confirmUserEmail, createUser, getPendingPasswordHashOfUser, getUserByEmail, getUserById, isUniqueViolation, peekUserToken, resetUserPassword,
+  confirmUserEmail,
+  createUser,
+  getPendingPasswordHashOfUser,
+  getUserByEmail,
+  getUserById,
+  isUniqueViolation,
+  peekUserToken,
+  resetUserPassword,
   type TAccountUser,
 } from '@pocketping/db';
 import type { TWebContext } from '../context';
@@ -31,7 +38,9 @@ function link(app: TWebContext, path: string, params: Record<string, string>): s
  * started, not awaited. A failure is logged (never with the address) — the person asks for a new mail.
  */
 function afterAnswer(app: TWebContext, what: string, work: () => Promise<void>): void {
-  const running = work().catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`));
+  const running = work().catch((err: unknown) =>
+    app.log.warn({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`),
+  );
   inFlight.add(running);
   void running.finally(() => inFlight.delete(running));
 }
@@ -52,10 +61,23 @@ export async function hitMailBudget(email: string): Promise<void> {
   await hitRateLimit('mail-to', email, mailsPerAddress.limit, mailsPerAddress.windowSeconds);
 }
 
-async function sendVerification(app: TWebContext, user: { id: string; email: string }, passwordHash: string | null, next?: string): Promise<void> {
-  const token = await issueUserToken(app.db, user.id, 'verify_email', VERIFY_EMAIL_TTL_SECONDS, passwordHash ?? undefined);
+async function sendVerification(
+  app: TWebContext,
+  user: { id: string; email: string },
+  passwordHash: string | null,
+  next?: string,
+): Promise<void> {
+  const token = await issueUserToken(
+    app.db,
+    user.id,
+    'verify_email',
+    VERIFY_EMAIL_TTL_SECONDS,
+    passwordHash ?? undefined,
+  );
   const dest = next ? safeNext(next, '') : '';
-  await app.mailer.send(verifyEmailMail(user.email, link(app, '/verify-email', dest ? { token, next: dest } : { token })));
+  await app.mailer.send(
+    verifyEmailMail(user.email, link(app, '/verify-email', dest ? { token, next: dest } : { token })),
+  );
 }
 
 /**
@@ -63,7 +85,11 @@ async function sendVerification(app: TWebContext, user: { id: string; email: str
  * used. Signing up again with an unconfirmed address mails a new link carrying the new password; whichever link
  * the mailbox's owner uses decides, and the others die with it.
  */
-export async function signUp(app: TWebContext, input: { email: string; password: string; name?: string; next?: string }, ip: string): Promise<void> {
+export async function signUp(
+  app: TWebContext,
+  input: { email: string; password: string; name?: string; next?: string },
+  ip: string,
+): Promise<void> {
   const { signupPerIp, signupPerEmail } = ACCOUNT_LIMITS;
   await hitRateLimit('signup-ip', ip, signupPerIp.limit, signupPerIp.windowSeconds);
   await hitRateLimit('signup-email', input.email, signupPerEmail.limit, signupPerEmail.windowSeconds);
@@ -88,7 +114,13 @@ export async function signUp(app: TWebContext, input: { email: string; password:
       await sendVerification(app, { id: existing.id, email: existing.email }, passwordHash, input.next);
       return;
     }
-    await app.mailer.send(accountExistsMail(existing.email, link(app, '/login', { email: existing.email }), link(app, '/forgot-password', { email: existing.email })));
+    await app.mailer.send(
+      accountExistsMail(
+        existing.email,
+        link(app, '/login', { email: existing.email }),
+        link(app, '/forgot-password', { email: existing.email }),
+      ),
+    );
   });
 }
 
@@ -107,7 +139,10 @@ export async function resendVerification(app: TWebContext, email: string, ip: st
 }
 
 /** Whose account a confirmation link is for, without using it up (the page asks before switching accounts). */
-export async function peekVerifyEmailToken(app: TWebContext, token: string): Promise<{ userId: string; email: string } | null> {
+export async function peekVerifyEmailToken(
+  app: TWebContext,
+  token: string,
+): Promise<{ userId: string; email: string } | null> {
   const row = await peekUserToken(app.db, sha256(token));
   return row && row.purpose === 'verify_email' ? { userId: row.user.id, email: row.user.email } : null;
 }
@@ -122,9 +157,16 @@ export async function verifyEmail(app: TWebContext, token: string): Promise<TAcc
   if (!result.ok) {
     if (result.reason === 'used' && result.userId) {
       const user = await getUserById(app.db, result.userId);
-      if (user?.emailVerified) throw new AppError('conflict', 'Your email is already confirmed. Log in to continue.', { reason: 'already_verified' });
+      if (user?.emailVerified)
+        throw new AppError('conflict', 'Your email is already confirmed. Log in to continue.', {
+          reason: 'already_verified',
+        });
     }
-    throw new AppError('bad_request', result.reason === 'expired' ? 'This link has expired.' : 'This link is not valid (anymore).', { reason: result.reason });
+    throw new AppError(
+      'bad_request',
+      result.reason === 'expired' ? 'This link has expired.' : 'This link is not valid (anymore).',
+      { reason: result.reason },
+    );
   }
   const { userId, passwordHash } = result;
   return confirmUserEmail(app.db, userId, passwordHash);
@@ -151,7 +193,13 @@ export async function resetPassword(app: TWebContext, token: string, password: s
   const passwordHash = await hashPassword(password);
   const result = await consumeUserToken(app.db, token, 'reset_password');
   if (!result.ok) {
-    throw new AppError('bad_request', result.reason === 'expired' ? 'This reset link has expired. Ask for a new one.' : 'This reset link is not valid (anymore). Ask for a new one.', { reason: result.reason });
+    throw new AppError(
+      'bad_request',
+      result.reason === 'expired'
+        ? 'This reset link has expired. Ask for a new one.'
+        : 'This reset link is not valid (anymore). Ask for a new one.',
+      { reason: result.reason },
+    );
   }
   const userId = result.userId;
   const user = await resetUserPassword(app.db, userId, passwordHash);

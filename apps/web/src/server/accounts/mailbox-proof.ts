@@ -1,5 +1,10 @@
 import type { Adapter } from 'next-auth/adapters';
-import { dropUnprovenPasswords, getPendingPasswordHashOfEmail, getUserWithPasswordByEmail, type TDb } from '@pocketping/db';
+import {
+  dropUnprovenPasswords,
+  getPendingPasswordHashOfEmail,
+  getUserWithPasswordByEmail,
+  type TDb,
+} from '@pocketping/db';
 import { dummyPasswordHash, verifyPassword } from '../auth/password';
 
 /**
@@ -37,7 +42,9 @@ export function withMailboxProof(adapter: Adapter, db: TDb): Adapter {
   };
 }
 
-export type TPasswordCheck = { ok: true; user: { id: string; email: string; name: string | null } } | { ok: false; reason: 'wrong' | 'unverified' };
+export type TPasswordCheck =
+  | { ok: true; user: { id: string; email: string; name: string | null } }
+  | { ok: false; reason: 'wrong' | 'unverified' };
 
 /**
  * The password sign-in check (Credentials `authorize`). Same queries and one scrypt whether or not the account

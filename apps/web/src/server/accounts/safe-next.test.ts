@@ -8,7 +8,19 @@ describe('safeNext (where to go after signing in)', () => {
   });
 
   it('refuses anything that could leave the site', () => {
-    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', '\\\\evil', 'javascript:alert(1)', 'app', '/a\nb', '', null, undefined, `/${'a'.repeat(600)}`]) {
+    for (const bad of [
+      'https://evil.example/',
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil',
+      'javascript:alert(1)',
+      'app',
+      '/a\nb',
+      '',
+      null,
+      undefined,
+      `/${'a'.repeat(600)}`,
+    ]) {
       expect(safeNext(bad)).toBe('/app');
     }
     expect(safeNext('//evil', '/x')).toBe('/x');

@@ -6,14 +6,28 @@ export const ZNewPassword = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
-export const ZLinkToken = z.string().trim().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/);
+export const ZLinkToken = z
+  .string()
+  .trim()
+  .min(20)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 export const ZSignupBody = z.object({
   email: ZEmail,
   password: ZNewPassword,
-  name: z.string().trim().max(100).optional().transform((v) => (v ? v : undefined)),
+  name: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   next: z.string().max(512).optional(),
 });
 export const ZEmailBody = z.object({ email: ZEmail });
-export const ZTokenBody = z.object({ token: ZLinkToken, next: z.string().max(512).optional(), switchAccount: z.boolean().optional() });
+export const ZTokenBody = z.object({
+  token: ZLinkToken,
+  next: z.string().max(512).optional(),
+  switchAccount: z.boolean().optional(),
+});
 export const ZResetBody = z.object({ token: ZLinkToken, password: ZNewPassword });

@@ -28,5 +28,9 @@ export async function mintSessionCookie(
     salt: name,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
-  return { name, value, options: { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: SESSION_MAX_AGE_SECONDS } };
+  return {
+    name,
+    value,
+    options: { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: SESSION_MAX_AGE_SECONDS },
+  };
 }

@@ -8,9 +8,21 @@ export type { TUserTokenPurpose };
  * mail; the database keeps its SHA-256. Consuming is one conditional UPDATE, so two clicks racing each other cannot
  * both succeed.
  */
-export async function issueUserToken(db: TDb, userId: string, purpose: TUserTokenPurpose, ttlSeconds: number, passwordHash?: string): Promise<string> {
+export async function issueUserToken(
+  db: TDb,
+  userId: string,
+  purpose: TUserTokenPurpose,
+  ttlSeconds: number,
+  passwordHash?: string,
+): Promise<string> {
   const token = randomToken('', 32);
-  await createUserToken(db, { userId, purpose, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ttlSeconds * 1000), passwordHash: passwordHash ?? null });
+  await createUserToken(db, {
+    userId,
+    purpose,
+    tokenHash: sha256(token),
+    expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+    passwordHash: passwordHash ?? null,
+  });
   return token;
 }
 

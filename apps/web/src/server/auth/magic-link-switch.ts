@@ -10,7 +10,11 @@ export const SWITCH_ACCOUNT_PAGE = '/switch-account';
  * that holds a session for another address opens one, it is sent to /switch-account first, which asks; the
  * link goes on to Auth.js only with `switch=1` (or when the session is the link's own address).
  */
-export async function magicLinkSwitchPage(url: URL, cookieHeader: string | null, secret: string): Promise<string | null> {
+export async function magicLinkSwitchPage(
+  url: URL,
+  cookieHeader: string | null,
+  secret: string,
+): Promise<string | null> {
   if (url.pathname !== MAGIC_LINK_CALLBACK || url.searchParams.get('switch') === '1') return null;
   const claims = await readSessionClaims(cookieHeader, secret);
   if (!claims) return null;

@@ -30,10 +30,18 @@ describe('oauthSignInCheck', () => {
   });
 
   it('accepts an OAuth profile only with an email the provider says is verified', () => {
-    expect(oauthSignInCheck({ type: 'oidc', provider: 'google' }, { email: 'a@example.test', email_verified: true })).toBe(true);
-    expect(oauthSignInCheck({ type: 'oidc', provider: 'google' }, { email: 'a@example.test', email_verified: false })).toBe(OAUTH_EMAIL_UNVERIFIED_URL);
-    expect(oauthSignInCheck({ type: 'oauth', provider: 'github' }, { email: null, email_verified: false })).toBe(OAUTH_EMAIL_UNVERIFIED_URL);
+    expect(
+      oauthSignInCheck({ type: 'oidc', provider: 'google' }, { email: 'a@example.test', email_verified: true }),
+    ).toBe(true);
+    expect(
+      oauthSignInCheck({ type: 'oidc', provider: 'google' }, { email: 'a@example.test', email_verified: false }),
+    ).toBe(OAUTH_EMAIL_UNVERIFIED_URL);
+    expect(oauthSignInCheck({ type: 'oauth', provider: 'github' }, { email: null, email_verified: false })).toBe(
+      OAUTH_EMAIL_UNVERIFIED_URL,
+    );
     // A truthy string is not a verification.
-    expect(oauthSignInCheck({ type: 'oauth', provider: 'github' }, { email: 'a@example.test', email_verified: 'true' })).toBe(OAUTH_EMAIL_UNVERIFIED_URL);
+    expect(
+      oauthSignInCheck({ type: 'oauth', provider: 'github' }, { email: 'a@example.test', email_verified: 'true' }),
+    ).toBe(OAUTH_EMAIL_UNVERIFIED_URL);
   });
 });

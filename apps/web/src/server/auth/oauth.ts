@@ -23,7 +23,9 @@ const ZGitHubUser = z.object({
   email: z.string().max(254).nullable().optional(),
   avatar_url: z.string().max(2048).nullable().optional(),
 });
-const ZGitHubEmails = z.array(z.object({ email: z.string().max(254), primary: z.boolean(), verified: z.boolean() })).max(100);
+const ZGitHubEmails = z
+  .array(z.object({ email: z.string().max(254), primary: z.boolean(), verified: z.boolean() }))
+  .max(100);
 
 /** The profile Auth.js receives for GitHub: `/user` plus the verified address chosen from `/user/emails`. */
 export interface TGitHubProfile extends z.infer<typeof ZGitHubUser> {
@@ -41,7 +43,11 @@ export function pickGitHubEmail(emails: z.infer<typeof ZGitHubEmails>): string |
 }
 
 async function fetchGitHubProfile(apiBaseUrl: string, accessToken: string): Promise<TGitHubProfile> {
-  const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/vnd.github+json', 'user-agent': 'PocketPing' };
+  const headers = {
+    authorization: `Bearer ${accessToken}`,
+    accept: 'application/vnd.github+json',
+    'user-agent': 'PocketPing',
+  };
   const userRes = await fetch(`${apiBaseUrl}/user`, { headers, signal: AbortSignal.timeout(10_000) });
   if (!userRes.ok) throw new Error(`GitHub /user answered ${userRes.status}`);
   const user = ZGitHubUser.parse(await userRes.json());
@@ -64,7 +70,8 @@ export function oauthProviderConfigs(env: TWebEnv): NextAuthConfig['providers'] 
         ...(env.AUTH_GITHUB_URL ? { enterprise: { baseUrl: env.AUTH_GITHUB_URL } } : {}),
         userinfo: {
           url: `${apiBaseUrl}/user`,
-          request: ({ tokens }: { tokens: { access_token?: string } }) => fetchGitHubProfile(apiBaseUrl, tokens.access_token ?? ''),
+          request: ({ tokens }: { tokens: { access_token?: string } }) =>
+            fetchGitHubProfile(apiBaseUrl, tokens.access_token ?? ''),
         },
       }),
     );
@@ -90,7 +97,10 @@ export const OAUTH_EMAIL_UNVERIFIED_URL = '/login?error=OAuthEmailUnverified';
  * The signIn callback's rule for OAuth: the provider must vouch for the email. Returns true to continue, or the URL
  * of the explanation. Password and magic-link sign-ins are not concerned (they prove the address themselves).
  */
-export function oauthSignInCheck(account: { type: string; provider: string } | null | undefined, profile: Record<string, unknown> | undefined): true | string {
+export function oauthSignInCheck(
+  account: { type: string; provider: string } | null | undefined,
+  profile: Record<string, unknown> | undefined,
+): true | string {
   if (!account || (account.type !== 'oauth' && account.type !== 'oidc')) return true;
   const email = profile?.email;
   const verified = profile?.email_verified === true;

@@ -53,7 +53,10 @@ function readSessionCookie(cookies: Map<string, string>): { name: string; value:
   return null;
 }
 
-export async function readSessionClaims(cookieHeader: string | null | undefined, secret: string): Promise<TSessionClaims | null> {
+export async function readSessionClaims(
+  cookieHeader: string | null | undefined,
+  secret: string,
+): Promise<TSessionClaims | null> {
   const cookie = readSessionCookie(parseCookieHeader(cookieHeader));
   if (!cookie || cookie.value.length > 16_000) return null;
   try {
@@ -73,7 +76,11 @@ export async function loadSessionUser(db: TDb, claims: TSessionClaims | null): P
   return { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified !== null };
 }
 
-export async function getSessionUserFromCookies(db: TDb, cookieHeader: string | null | undefined, secret: string): Promise<TSessionUser | null> {
+export async function getSessionUserFromCookies(
+  db: TDb,
+  cookieHeader: string | null | undefined,
+  secret: string,
+): Promise<TSessionUser | null> {
   return loadSessionUser(db, await readSessionClaims(cookieHeader, secret));
 }
 

@@ -11,7 +11,10 @@ export function platformMessage(err: BridgeError): string {
  * A platform failure during setup as an AppError: the platform refusing (bad token, missing rights, gone channel)
  * is 422 with a message for a person, the platform being down or rate limiting is 503 "try again".
  */
-export function toSetupError(err: unknown, messages: { unauthorized?: string; forbidden?: string; target_gone?: string } = {}): unknown {
+export function toSetupError(
+  err: unknown,
+  messages: { unauthorized?: string; forbidden?: string; target_gone?: string } = {},
+): unknown {
   if (!isBridgeError(err)) return err;
   const text = platformMessage(err);
   switch (err.kind) {
@@ -23,7 +26,11 @@ export function toSetupError(err: unknown, messages: { unauthorized?: string; fo
       return new AppError('unprocessable', messages.target_gone ?? text, { platform: err.platform, kind: err.kind });
     case 'rate_limited':
     case 'transient':
-      return new AppError('unavailable', `${capitalize(err.platform)} did not answer in time (${text}). Try again in a moment.`, { platform: err.platform, kind: err.kind });
+      return new AppError(
+        'unavailable',
+        `${capitalize(err.platform)} did not answer in time (${text}). Try again in a moment.`,
+        { platform: err.platform, kind: err.kind },
+      );
     default:
       return new AppError('unprocessable', text, { platform: err.platform, kind: err.kind });
   }
@@ -31,7 +38,10 @@ export function toSetupError(err: unknown, messages: { unauthorized?: string; fo
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export async function mapSetupErrors<T>(fn: () => Promise<T>, messages?: Parameters<typeof toSetupError>[1]): Promise<T> {
+export async function mapSetupErrors<T>(
+  fn: () => Promise<T>,
+  messages?: Parameters<typeof toSetupError>[1],
+): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptSecret, sha256 } from '@pocketping/core';
 import { createVisitor, getOrCreateOpenConversation } from '@pocketping/db';
-import { startFakeDiscord, startFakeSlack, startFakeTelegram, type TFakeDiscord, type TFakeSlack, type TFakeTelegram } from '@pocketping/testkit';
+import {
+  startFakeDiscord,
+  startFakeSlack,
+  startFakeTelegram,
+  type TFakeDiscord,
+  type TFakeSlack,
+  type TFakeTelegram,
+} from '@pocketping/testkit';
 import { setupWebTestEnv, type TWebTestEnv } from '../testing/web-test-env';
 import * as listRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/route';
 import * as connectionRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/[connectionId]/route';
@@ -73,7 +80,11 @@ async function grantDiscordGuild(params: Record<string, string>, cookie: string,
   const redirectUri = link.searchParams.get('redirect_uri')!;
   const { code } = discord.consentBotInstall({ guildId, redirectUri });
   const { NextRequest } = await import('next/server');
-  const res = await discordCallback(new NextRequest(`${redirectUri}?code=${code}&state=${encodeURIComponent(link.searchParams.get('state')!)}`, { headers: { cookie } }));
+  const res = await discordCallback(
+    new NextRequest(`${redirectUri}?code=${code}&state=${encodeURIComponent(link.searchParams.get('state')!)}`, {
+      headers: { cookie },
+    }),
+  );
   expect(new URL(res.headers.get('location')!).searchParams.get('discordGuild')).toBe(guildId);
 }
 
@@ -87,8 +98,15 @@ function newBotToken(): string {
 async function sendLink(token: string, chat: { id: number; type?: string; title?: string }, text: string) {
   await telegram.deliverUpdate(token, {
     message: {
-      message_id: 1000 + ++seq, date: Math.floor(Date.now() / 1000), text,
-      chat: { id: chat.id, type: chat.type ?? 'supergroup', title: chat.title ?? 'Support', ...(chat.type === 'group' ? {} : { is_forum: true }) },
+      message_id: 1000 + ++seq,
+      date: Math.floor(Date.now() / 1000),
+      text,
+      chat: {
+        id: chat.id,
+        type: chat.type ?? 'supergroup',
+        title: chat.title ?? 'Support',
+        ...(chat.type === 'group' ? {} : { is_forum: true }),
+      },
       from: { id: 42, is_bot: false, first_name: 'Ann' },
       entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }],
     },
@@ -123,10 +141,19 @@ describe('telegram setup', () => {
     expect(linked.status).toBe(200);
     expect(linked.json.status).toBe('linked');
     expect(linked.json.webhook).toBe('polling'); // WEB_PUBLIC_URL is http in tests: the worker long-polls
-    expect(linked.json.connection).toMatchObject({ kind: 'telegram', targetId: String(chat.id), status: 'active', projectId: project.id, targetName: 'Acme support', scopeName: null });
+    expect(linked.json.connection).toMatchObject({
+      kind: 'telegram',
+      targetId: String(chat.id),
+      status: 'active',
+      projectId: project.id,
+      targetName: 'Acme support',
+      scopeName: null,
+    });
 
     const { db, keyRing } = await env.app();
-    const row = await db.bridgeConnection.findFirstOrThrow({ where: { organizationId: org.id, id: linked.json.connection.id } });
+    const row = await db.bridgeConnection.findFirstOrThrow({
+      where: { organizationId: org.id, id: linked.json.connection.id },
+    });
     const creds = JSON.parse(decryptSecret(keyRing, row.credentials)) as { botToken: string; webhookSecret: string };
     expect(creds.botToken).toBe(token);
     expect(row.webhookSecretHash).toBe(sha256(creds.webhookSecret));
@@ -139,11 +166,19 @@ describe('telegram setup', () => {
     // The setup is spent; and the same bot for another project is a conflict with a clear message.
     expect((await call(telegramStatusRoute.POST, { params, cookie, body: { setupId } })).status).toBe(404);
     const other = await env.createProject(org.id, 'Blog');
-    const conflict = await call(telegramRoute.POST, { params: { orgId: org.id, projectId: other.id }, cookie, body: { botToken: token } });
+    const conflict = await call(telegramRoute.POST, {
+      params: { orgId: org.id, projectId: other.id },
+      cookie,
+      body: { botToken: token },
+    });
     expect(conflict.status).toBe(409);
     expect(conflict.json.error.message).toContain('already connected to your project "Acme Shop"');
     const stranger = await adminWithProject();
-    const foreign = await call(telegramRoute.POST, { params: stranger.params, cookie: stranger.cookie, body: { botToken: token } });
+    const foreign = await call(telegramRoute.POST, {
+      params: stranger.params,
+      cookie: stranger.cookie,
+      body: { botToken: token },
+    });
     expect(foreign.status).toBe(409);
     expect(foreign.json.error.message).toContain('another organization');
     expect(foreign.json.error.message).not.toContain('Acme Shop');
@@ -161,14 +196,24 @@ describe('telegram setup', () => {
     const { db, keyRing } = await env.app();
     const { encryptSecret } = await import('@pocketping/core');
     await db.bridgeConnection.create({
-      data: { organizationId: other.org.id, projectId: other.project.id, kind: 'telegram', credentials: encryptSecret(keyRing, JSON.stringify({ botToken: legacyToken, webhookSecret: 'abc' })), targetId: '-100777' },
+      data: {
+        organizationId: other.org.id,
+        projectId: other.project.id,
+        kind: 'telegram',
+        credentials: encryptSecret(keyRing, JSON.stringify({ botToken: legacyToken, webhookSecret: 'abc' })),
+        targetId: '-100777',
+      },
     });
     const legacy = await call(telegramRoute.POST, { params, cookie, body: { botToken: legacyToken } });
     expect(legacy.status).toBe(409);
 
     const hooked = newBotToken();
     telegram.addBot(hooked);
-    const set = await fetch(`${telegram.apiRoot}/bot${hooked}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://elsewhere.example/hook' }) });
+    const set = await fetch(`${telegram.apiRoot}/bot${hooked}/setWebhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://elsewhere.example/hook' }),
+    });
     expect(set.status).toBe(200);
     const started = await call(telegramRoute.POST, { params, cookie, body: { botToken: hooked } });
     expect(started.status).toBe(200);
@@ -194,7 +239,9 @@ describe('telegram setup', () => {
       expect(linked.json.webhook).toBe('registered');
       const hook = telegram.webhookOf(token);
       expect(hook?.url).toBe(`https://chat.example.com/api/webhooks/telegram/${linked.json.connection.id}`);
-      const row = await app.db.bridgeConnection.findFirstOrThrow({ where: { organizationId: org.id, id: linked.json.connection.id } });
+      const row = await app.db.bridgeConnection.findFirstOrThrow({
+        where: { organizationId: org.id, id: linked.json.connection.id },
+      });
       expect(row.webhookSecretHash).toBe(sha256(hook!.secretToken!));
       secrets.push(hook!.secretToken!);
     } finally {
@@ -258,8 +305,14 @@ describe('telegram setup', () => {
     const other = await adminWithProject();
     const token = newBotToken();
     telegram.addBot(token);
-    const started = await call(telegramRoute.POST, { params: other.params, cookie: other.cookie, body: { botToken: token } });
-    expect((await call(telegramStatusRoute.POST, { params, cookie, body: { setupId: started.json.setupId } })).status).toBe(404);
+    const started = await call(telegramRoute.POST, {
+      params: other.params,
+      cookie: other.cookie,
+      body: { botToken: token },
+    });
+    expect(
+      (await call(telegramStatusRoute.POST, { params, cookie, body: { setupId: started.json.setupId } })).status,
+    ).toBe(404);
   });
 });
 
@@ -286,16 +339,35 @@ describe('slack setup', () => {
     expect(picker.json.channels.map((c: { name: string }) => c.name)).toEqual(['general', 'support']);
     expect(picker.json.channels.find((c: { id: string }) => c.id === general.id).isMember).toBe(false);
 
-    const connected = await call(slackConnectRoute.POST, { params, cookie, body: { setupId: started.json.setupId, channelId: support.id } });
+    const connected = await call(slackConnectRoute.POST, {
+      params,
+      cookie,
+      body: { setupId: started.json.setupId, channelId: support.id },
+    });
     expect(connected.status).toBe(200);
     expect(connected.json.channel).toBe('support');
-    expect(connected.json.connection).toMatchObject({ kind: 'slack', targetId: support.id, targetScope: team.id, status: 'active', targetName: 'support', scopeName: 'Acme HQ' });
+    expect(connected.json.connection).toMatchObject({
+      kind: 'slack',
+      targetId: support.id,
+      targetScope: team.id,
+      status: 'active',
+      targetName: 'support',
+      scopeName: 'Acme HQ',
+    });
     expect(slack.callsOf('conversations.join').some((c) => c.params.channel === support.id)).toBe(true);
     const { db, keyRing } = await env.app();
-    const row = await db.bridgeConnection.findFirstOrThrow({ where: { organizationId: org.id, id: connected.json.connection.id } });
-    expect(JSON.parse(decryptSecret(keyRing, row.credentials))).toMatchObject({ botToken: bot.token, teamId: team.id, botUserId: bot.botUserId });
+    const row = await db.bridgeConnection.findFirstOrThrow({
+      where: { organizationId: org.id, id: connected.json.connection.id },
+    });
+    expect(JSON.parse(decryptSecret(keyRing, row.credentials))).toMatchObject({
+      botToken: bot.token,
+      teamId: team.id,
+      botUserId: bot.botUserId,
+    });
     // The pending setup is spent.
-    expect((await call(slackChannelsRoute.GET, { params, cookie, path: `/x?setupId=${started.json.setupId}` })).status).toBe(404);
+    expect(
+      (await call(slackChannelsRoute.GET, { params, cookie, path: `/x?setupId=${started.json.setupId}` })).status,
+    ).toBe(404);
   });
 
   it('"Add to Slack" from the dashboard: signed state → callback checks the session user → channel picker', async () => {
@@ -307,16 +379,25 @@ describe('slack setup', () => {
     const consent = new URL(start.headers.get('location')!);
     const state = consent.searchParams.get('state')!;
     const redirectUri = consent.searchParams.get('redirect_uri')!;
-    const callbackUrl = (code: string) => `${redirectUri}?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`;
+    const callbackUrl = (code: string) =>
+      `${redirectUri}?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`;
     const { NextRequest } = await import('next/server');
 
     // Another signed-in user cannot finish it.
     const intruder = await env.createUser();
-    const stolen = await slackCallback(new NextRequest(callbackUrl(slack.issueOAuthCode({ teamId: team.id, redirectUri })), { headers: { cookie: await env.sessionCookie(intruder.id) } }));
+    const stolen = await slackCallback(
+      new NextRequest(callbackUrl(slack.issueOAuthCode({ teamId: team.id, redirectUri })), {
+        headers: { cookie: await env.sessionCookie(intruder.id) },
+      }),
+    );
     expect(stolen.status).toBe(302);
-    expect(new URL(stolen.headers.get('location')!).searchParams.get('slackError')).toContain('Sign in as the person who started');
+    expect(new URL(stolen.headers.get('location')!).searchParams.get('slackError')).toContain(
+      'Sign in as the person who started',
+    );
 
-    const done = await slackCallback(new NextRequest(callbackUrl(slack.issueOAuthCode({ teamId: team.id, redirectUri })), { headers: { cookie } }));
+    const done = await slackCallback(
+      new NextRequest(callbackUrl(slack.issueOAuthCode({ teamId: team.id, redirectUri })), { headers: { cookie } }),
+    );
     expect(done.status).toBe(302);
     const back = new URL(done.headers.get('location')!);
     expect(back.pathname).toBe(`/app/o/${org.id}/p/${params.projectId}/bridges`);
@@ -325,16 +406,26 @@ describe('slack setup', () => {
     const picker = await call(slackChannelsRoute.GET, { params, cookie, path: `/x?setupId=${setupId}` });
     expect(picker.json.team.name).toBe('OAuth Co');
     const connected = await call(slackConnectRoute.POST, { params, cookie, body: { setupId, channelId: channel.id } });
-    expect(connected.json.connection).toMatchObject({ targetId: channel.id, targetName: 'help', scopeName: 'OAuth Co' });
+    expect(connected.json.connection).toMatchObject({
+      targetId: channel.id,
+      targetName: 'help',
+      scopeName: 'OAuth Co',
+    });
     const { db, keyRing } = await env.app();
-    const row = await db.bridgeConnection.findFirstOrThrow({ where: { organizationId: org.id, id: connected.json.connection.id } });
+    const row = await db.bridgeConnection.findFirstOrThrow({
+      where: { organizationId: org.id, id: connected.json.connection.id },
+    });
     secrets.push((JSON.parse(decryptSecret(keyRing, row.credentials)) as { botToken: string }).botToken);
   });
 });
 
 describe('discord setup', () => {
   /** The admin opens the install link, approves `guild` on Discord, and Discord redirects to our callback. */
-  async function installDiscord(ctx: { params: Record<string, string>; cookie: string }, guildId: string, opts: { callbackCookie?: string; state?: string; code?: string } = {}) {
+  async function installDiscord(
+    ctx: { params: Record<string, string>; cookie: string },
+    guildId: string,
+    opts: { callbackCookie?: string; state?: string; code?: string } = {},
+  ) {
     const overview = await call(discordRoute.GET, { params: ctx.params, cookie: ctx.cookie });
     expect(overview.status).toBe(200);
     const link = new URL(overview.json.installUrl);
@@ -342,9 +433,22 @@ describe('discord setup', () => {
     const state = opts.state ?? link.searchParams.get('state')!;
     const code = opts.code ?? discord.consentBotInstall({ guildId, redirectUri }).code;
     const { NextRequest } = await import('next/server');
-    const res = await discordCallback(new NextRequest(`${redirectUri}?code=${encodeURIComponent(code)}&guild_id=${guildId}&permissions=1&state=${encodeURIComponent(state)}`, { headers: { cookie: opts.callbackCookie ?? ctx.cookie } }));
+    const res = await discordCallback(
+      new NextRequest(
+        `${redirectUri}?code=${encodeURIComponent(code)}&guild_id=${guildId}&permissions=1&state=${encodeURIComponent(state)}`,
+        { headers: { cookie: opts.callbackCookie ?? ctx.cookie } },
+      ),
+    );
     const location = res.headers.get('location');
-    answers.push(location ?? JSON.stringify(await res.clone().json().catch(() => null)));
+    answers.push(
+      location ??
+        JSON.stringify(
+          await res
+            .clone()
+            .json()
+            .catch(() => null),
+        ),
+    );
     return { res, location: location ? new URL(location) : null, link, overview };
   }
 
@@ -362,7 +466,9 @@ describe('discord setup', () => {
     const before = await call(discordRoute.GET, { params, cookie });
     expect(before.json.guild).toBeNull();
     expect(before.json).not.toHaveProperty('guilds');
-    expect((await call(discordChannelsRoute.GET, { params, cookie, path: `/x?guildId=${elsewhere.id}` })).status).toBe(403);
+    expect((await call(discordChannelsRoute.GET, { params, cookie, path: `/x?guildId=${elsewhere.id}` })).status).toBe(
+      403,
+    );
 
     const { location, link } = await installDiscord({ params, cookie }, guild.id);
     // Discord's consent screen, on the host of DISCORD_API_URL (here the fake's).
@@ -382,37 +488,84 @@ describe('discord setup', () => {
     const channels = await call(discordChannelsRoute.GET, { params, cookie, path: `/x?guildId=${guild.id}` });
     expect(channels.status).toBe(200);
     expect(channels.json.channels.map((c: { name: string }) => c.name).sort()).toEqual(['announcements', 'support']);
-    expect(channels.json.channels.find((c: { name: string }) => c.name === 'announcements').missing).toEqual(['Send Messages in Threads']);
+    expect(channels.json.channels.find((c: { name: string }) => c.name === 'announcements').missing).toEqual([
+      'Send Messages in Threads',
+    ]);
     // Another server the bot is in: not granted to this project.
-    expect((await call(discordChannelsRoute.GET, { params, cookie, path: `/x?guildId=${elsewhere.id}` })).status).toBe(403);
+    expect((await call(discordChannelsRoute.GET, { params, cookie, path: `/x?guildId=${elsewhere.id}` })).status).toBe(
+      403,
+    );
 
-    const refused = await call(discordConnectRoute.POST, { params, cookie, body: { guildId: guild.id, channelId: locked.id } });
+    const refused = await call(discordConnectRoute.POST, {
+      params,
+      cookie,
+      body: { guildId: guild.id, channelId: locked.id },
+    });
     expect(refused.status).toBe(422);
     expect(refused.json.error.message).toContain('"Send Messages in Threads"');
     expect(refused.json.error.message).toContain('#announcements');
 
     discord.removePermission(channel.id, 'ManageThreads');
-    const ok = await call(discordConnectRoute.POST, { params, cookie, body: { guildId: guild.id, channelId: channel.id } });
+    const ok = await call(discordConnectRoute.POST, {
+      params,
+      cookie,
+      body: { guildId: guild.id, channelId: channel.id },
+    });
     expect(ok.status).toBe(200);
-    expect(ok.json.connection).toMatchObject({ kind: 'discord', targetId: channel.id, targetScope: guild.id, targetName: 'support', scopeName: 'Acme Discord' });
+    expect(ok.json.connection).toMatchObject({
+      kind: 'discord',
+      targetId: channel.id,
+      targetScope: guild.id,
+      targetName: 'support',
+      scopeName: 'Acme Discord',
+    });
     expect(ok.json.warning).toContain('Manage Threads');
     const { db, keyRing } = await env.app();
-    const row = await db.bridgeConnection.findFirstOrThrow({ where: { organizationId: org.id, id: ok.json.connection.id } });
+    const row = await db.bridgeConnection.findFirstOrThrow({
+      where: { organizationId: org.id, id: ok.json.connection.id },
+    });
     expect(JSON.parse(decryptSecret(keyRing, row.credentials))).toEqual({ guildId: guild.id, channelId: channel.id });
 
     // Another project of the same org, and another organization: not granted, refused.
     const sibling = await env.createProject(org.id, 'Sibling');
     const sp = { orgId: org.id, projectId: sibling.id };
-    expect((await call(discordConnectRoute.POST, { params: sp, cookie, body: { guildId: guild.id, channelId: channel.id } })).status).toBe(403);
+    expect(
+      (await call(discordConnectRoute.POST, { params: sp, cookie, body: { guildId: guild.id, channelId: channel.id } }))
+        .status,
+    ).toBe(403);
     const other = await adminWithProject();
     expect((await call(discordRoute.GET, { params: other.params, cookie: other.cookie })).json.guild).toBeNull();
-    expect((await call(discordConnectRoute.POST, { params: other.params, cookie: other.cookie, body: { guildId: guild.id, channelId: channel.id } })).status).toBe(403);
-    expect((await call(discordChannelsRoute.GET, { params: other.params, cookie: other.cookie, path: `/x?guildId=${guild.id}` })).status).toBe(403);
+    expect(
+      (
+        await call(discordConnectRoute.POST, {
+          params: other.params,
+          cookie: other.cookie,
+          body: { guildId: guild.id, channelId: channel.id },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(discordChannelsRoute.GET, {
+          params: other.params,
+          cookie: other.cookie,
+          path: `/x?guildId=${guild.id}`,
+        })
+      ).status,
+    ).toBe(403);
     // Even after "installing" into that server (already connected by us), the other organization is refused.
     const taken = await installDiscord(other, guild.id);
     expect(taken.location?.searchParams.get('discordError')).toContain('another organization');
     expect(taken.location?.searchParams.get('discordGuild')).toBeNull();
-    expect((await call(discordConnectRoute.POST, { params: other.params, cookie: other.cookie, body: { guildId: guild.id, channelId: channel.id } })).status).toBe(403);
+    expect(
+      (
+        await call(discordConnectRoute.POST, {
+          params: other.params,
+          cookie: other.cookie,
+          body: { guildId: guild.id, channelId: channel.id },
+        })
+      ).status,
+    ).toBe(403);
 
     expect(answers.join('\n')).not.toContain('Secret Other Customer');
     expect(answers.join('\n')).not.toContain('other-support');
@@ -425,29 +578,45 @@ describe('discord setup', () => {
     const tokenCalls = () => discord.callsOf('POST /oauth2/token').length;
 
     // Forged: signed with another secret.
-    const forged = signDiscordState('x'.repeat(40), { organizationId: org.id, projectId: params.projectId!, userId: owner.id });
+    const forged = signDiscordState('x'.repeat(40), {
+      organizationId: org.id,
+      projectId: params.projectId!,
+      userId: owner.id,
+    });
     const f = await installDiscord({ params, cookie }, guild.id, { state: forged });
     expect(f.res.status).toBe(400);
     // Tampered payload.
     const good = new URL((await call(discordRoute.GET, { params, cookie })).json.installUrl).searchParams.get('state')!;
-    const t = await installDiscord({ params, cookie }, guild.id, { state: `${Buffer.from(JSON.stringify({ o: org.id, p: params.projectId, u: 'someone', e: 9e9, n: 'x' })).toString('base64url')}.${good.split('.')[1]}` });
+    const t = await installDiscord({ params, cookie }, guild.id, {
+      state: `${Buffer.from(JSON.stringify({ o: org.id, p: params.projectId, u: 'someone', e: 9e9, n: 'x' })).toString('base64url')}.${good.split('.')[1]}`,
+    });
     expect(t.res.status).toBe(400);
     // Expired (signed 11 minutes ago).
-    const expired = signDiscordState(AUTH_SECRET, { organizationId: org.id, projectId: params.projectId!, userId: owner.id }, Date.now() - 11 * 60_000);
+    const expired = signDiscordState(
+      AUTH_SECRET,
+      { organizationId: org.id, projectId: params.projectId!, userId: owner.id },
+      Date.now() - 11 * 60_000,
+    );
     expect((await installDiscord({ params, cookie }, guild.id, { state: expired })).res.status).toBe(400);
 
     const before = tokenCalls();
     // Another signed-in user (even an admin of the same org) cannot finish it.
     const intruder = await env.createUser();
     await env.addMember(org.id, intruder.id, 'admin');
-    const stolen = await installDiscord({ params, cookie }, guild.id, { callbackCookie: await env.sessionCookie(intruder.id) });
+    const stolen = await installDiscord({ params, cookie }, guild.id, {
+      callbackCookie: await env.sessionCookie(intruder.id),
+    });
     expect(stolen.location?.searchParams.get('discordError')).toContain('Sign in as the person who started');
     // Demoted to agent since: refused.
     const agentOwner = await adminWithProject();
     const demoted = await env.createUser();
     await env.addMember(agentOwner.org.id, demoted.id, 'agent');
     const dc = await env.sessionCookie(demoted.id);
-    const agentState = signDiscordState(AUTH_SECRET, { organizationId: agentOwner.org.id, projectId: agentOwner.project.id, userId: demoted.id });
+    const agentState = signDiscordState(AUTH_SECRET, {
+      organizationId: agentOwner.org.id,
+      projectId: agentOwner.project.id,
+      userId: demoted.id,
+    });
     const byAgent = await installDiscord({ params, cookie }, guild.id, { state: agentState, callbackCookie: dc });
     expect(byAgent.location?.searchParams.get('discordError')).toContain('owner or admin');
     expect(tokenCalls()).toBe(before); // none of them reached the code exchange
@@ -460,9 +629,16 @@ describe('discord setup', () => {
     expect((await call(discordChannelsRoute.GET, { params, cookie, path: `/x?guildId=${guild.id}` })).status).toBe(403);
     // A code is single-use.
     const link = new URL((await call(discordRoute.GET, { params, cookie })).json.installUrl);
-    const { code } = discord.consentBotInstall({ guildId: guild.id, redirectUri: link.searchParams.get('redirect_uri')! });
-    expect((await installDiscord({ params, cookie }, guild.id, { code })).location?.searchParams.get('discordGuild')).toBe(guild.id);
-    expect((await installDiscord({ params, cookie }, guild.id, { code })).location?.searchParams.get('discordError')).toContain('refused');
+    const { code } = discord.consentBotInstall({
+      guildId: guild.id,
+      redirectUri: link.searchParams.get('redirect_uri')!,
+    });
+    expect(
+      (await installDiscord({ params, cookie }, guild.id, { code })).location?.searchParams.get('discordGuild'),
+    ).toBe(guild.id);
+    expect(
+      (await installDiscord({ params, cookie }, guild.id, { code })).location?.searchParams.get('discordError'),
+    ).toContain('refused');
   });
 });
 
@@ -475,19 +651,24 @@ describe('connection cards', () => {
     const chat = telegram.addForumChat();
     const started = await call(telegramRoute.POST, { params, cookie, body: { botToken: token } });
     await sendLink(token, { id: chat.id }, `/link ${started.json.code}`);
-    const tg = (await call(telegramStatusRoute.POST, { params, cookie, body: { setupId: started.json.setupId } })).json.connection;
+    const tg = (await call(telegramStatusRoute.POST, { params, cookie, body: { setupId: started.json.setupId } })).json
+      .connection;
     // Discord
     const guild = discord.addGuild({ name: 'Cards guild' });
     const dch = discord.addTextChannel(guild.id, { name: 'cards' });
     await grantDiscordGuild(params, cookie, guild.id);
-    const dc = (await call(discordConnectRoute.POST, { params, cookie, body: { guildId: guild.id, channelId: dch.id } })).json.connection;
+    const dc = (
+      await call(discordConnectRoute.POST, { params, cookie, body: { guildId: guild.id, channelId: dch.id } })
+    ).json.connection;
     // Slack
     const team = slack.addTeam({ name: 'Cards team' });
     const sbot = slack.addBot({ teamId: team.id });
     secrets.push(sbot.token);
     const sch = slack.addChannel({ teamId: team.id, name: 'cards' });
     const sstart = await call(slackTokenRoute.POST, { params, cookie, body: { botToken: sbot.token } });
-    const sc = (await call(slackConnectRoute.POST, { params, cookie, body: { setupId: sstart.json.setupId, channelId: sch.id } })).json.connection;
+    const sc = (
+      await call(slackConnectRoute.POST, { params, cookie, body: { setupId: sstart.json.setupId, channelId: sch.id } })
+    ).json.connection;
 
     const list = await call(listRoute.GET, { params, cookie });
     expect(list.status).toBe(200);
@@ -510,22 +691,49 @@ describe('connection cards', () => {
     const failed = await call(testRoute.POST, { params: { ...params, connectionId: tg.id }, cookie, body: {} });
     expect(failed.status).toBe(422);
     expect(failed.json.error.message).toContain('revoked');
-    const after = (await call(listRoute.GET, { params, cookie })).json.connections.find((c: { id: string }) => c.id === tg.id);
+    const after = (await call(listRoute.GET, { params, cookie })).json.connections.find(
+      (c: { id: string }) => c.id === tg.id,
+    );
     expect(after).toMatchObject({ health: 'broken', status: 'broken' });
     expect(after.statusReason).toContain('revoked');
     telegram.restoreToken(token);
 
     // Disconnect: gone, with its threads.
     const { db } = await env.app();
-    const visitor = await createVisitor(db, org.id, { projectId: params.projectId, tokenHash: sha256(`vt-${Date.now()}`) });
+    const visitor = await createVisitor(db, org.id, {
+      projectId: params.projectId,
+      tokenHash: sha256(`vt-${Date.now()}`),
+    });
     const conv = await getOrCreateOpenConversation(db, org.id, { projectId: params.projectId, visitorId: visitor.id });
-    await db.bridgeThread.create({ data: { organizationId: org.id, conversationId: conv.id, connectionId: dc.id, externalChatId: dch.id, externalThreadId: '123456789012345678' } });
-    const del = await call(connectionRoute.DELETE, { method: 'DELETE', params: { ...params, connectionId: dc.id }, cookie, body: {} });
+    await db.bridgeThread.create({
+      data: {
+        organizationId: org.id,
+        conversationId: conv.id,
+        connectionId: dc.id,
+        externalChatId: dch.id,
+        externalThreadId: '123456789012345678',
+      },
+    });
+    const del = await call(connectionRoute.DELETE, {
+      method: 'DELETE',
+      params: { ...params, connectionId: dc.id },
+      cookie,
+      body: {},
+    });
     expect(del.status).toBe(200);
     expect(await db.bridgeConnection.count({ where: { organizationId: org.id, id: dc.id } })).toBe(0);
     expect(await db.bridgeThread.count({ where: { organizationId: org.id, connectionId: dc.id } })).toBe(0);
     expect(await db.conversation.count({ where: { organizationId: org.id, id: conv.id } })).toBe(1);
-    expect((await call(connectionRoute.DELETE, { method: 'DELETE', params: { ...params, connectionId: dc.id }, cookie, body: {} })).status).toBe(404);
+    expect(
+      (
+        await call(connectionRoute.DELETE, {
+          method: 'DELETE',
+          params: { ...params, connectionId: dc.id },
+          cookie,
+          body: {},
+        })
+      ).status,
+    ).toBe(404);
     const left = (await call(listRoute.GET, { params, cookie })).json.connections.map((c: { id: string }) => c.id);
     expect(left).toEqual([tg.id, sc.id]);
   });
@@ -533,7 +741,15 @@ describe('connection cards', () => {
   it('agents get 403, other organizations 404, and no answer ever carries a credential', async () => {
     const { params, org, project } = await adminWithProject();
     const { db } = await env.app();
-    const conn = await db.bridgeConnection.create({ data: { organizationId: org.id, projectId: project.id, kind: 'telegram', credentials: 'v1:sealed', targetId: '-1001' } });
+    const conn = await db.bridgeConnection.create({
+      data: {
+        organizationId: org.id,
+        projectId: project.id,
+        kind: 'telegram',
+        credentials: 'v1:sealed',
+        targetId: '-1001',
+      },
+    });
     const agent = await env.createUser();
     await env.addMember(org.id, agent.id, 'agent');
     const agentCookie = await env.sessionCookie(agent.id);
@@ -548,11 +764,18 @@ describe('connection cards', () => {
     ];
     for (const [handler, p, body] of cases) {
       const method = handler === connectionRoute.DELETE ? 'DELETE' : undefined;
-      expect((await call(handler, { params: p, cookie: agentCookie, body, ...(method ? { method } : {}) })).status).toBe(403);
+      expect(
+        (await call(handler, { params: p, cookie: agentCookie, body, ...(method ? { method } : {}) })).status,
+      ).toBe(403);
       const foreign = await call(handler, { params: p, cookie: stranger.cookie, body, ...(method ? { method } : {}) });
       expect(foreign.status).toBe(404);
       // Their own org id with our project/connection ids: still not found.
-      const mixed = await call(handler, { params: { ...p, orgId: stranger.org.id }, cookie: stranger.cookie, body, ...(method ? { method } : {}) });
+      const mixed = await call(handler, {
+        params: { ...p, orgId: stranger.org.id },
+        cookie: stranger.cookie,
+        body,
+        ...(method ? { method } : {}),
+      });
       expect(mixed.status).toBe(404);
     }
     expect(await db.bridgeConnection.count({ where: { id: conn.id } })).toBe(1);

@@ -1,7 +1,23 @@
 import { AppError, decryptSecret } from '@pocketping/core';
-import { deleteConnection, getConnection, getConnectionCard, getProject, listConnectionCards, recordConnectionFailure, recordConnectionSuccess, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import {
-  createDiscordSetupClient, createTelegramSetupClient, isBridgeError, postSlackText, ZDiscordCredentials, ZSlackCredentials, ZTelegramCredentials,
+  deleteConnection,
+  getConnection,
+  getConnectionCard,
+  getProject,
+  listConnectionCards,
+  recordConnectionFailure,
+  recordConnectionSuccess,
+  writeAuditLog,
+  type TConnectionCard,
+} from '@pocketping/db';
+import {
+  createDiscordSetupClient,
+  createTelegramSetupClient,
+  isBridgeError,
+  postSlackText,
+  ZDiscordCredentials,
+  ZSlackCredentials,
+  ZTelegramCredentials,
 } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
 import { platformMessage, toSetupError } from './bridge-errors';
@@ -16,7 +32,11 @@ export function healthOf(c: TConnectionCard): TConnectionView['health'] {
   return c.lastSuccessAt ? 'healthy' : 'new';
 }
 
-export async function listProjectConnections(app: TWebContext, organizationId: string, projectId: string): Promise<TConnectionView[]> {
+export async function listProjectConnections(
+  app: TWebContext,
+  organizationId: string,
+  projectId: string,
+): Promise<TConnectionView[]> {
   const cards = await listConnectionCards(app.db, organizationId, projectId);
   return cards.map((c) => ({ ...c, health: healthOf(c) }));
 }
@@ -28,7 +48,11 @@ async function connectionOrThrow(app: TWebContext, organizationId: string, proje
 }
 
 /** Posts a short message in the connection's chat/channel with the bridge code; a failure updates its health. */
-export async function sendTestMessage(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }, connectionId: string): Promise<{ ok: true; connection: TConnectionView }> {
+export async function sendTestMessage(
+  app: TWebContext,
+  scope: { organizationId: string; projectId: string; userId: string },
+  connectionId: string,
+): Promise<{ ok: true; connection: TConnectionView }> {
   const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
   const project = await getProject(app.db, scope.organizationId, scope.projectId);
   const text = `Test message from PocketPing: this chat is connected to "${project?.name ?? 'your project'}". Website conversations will show up here.`;
@@ -37,7 +61,10 @@ export async function sendTestMessage(app: TWebContext, scope: { organizationId:
     switch (c.kind) {
       case 'telegram': {
         const t = ZTelegramCredentials.parse(creds);
-        await createTelegramSetupClient({ apiRoot: app.env.TELEGRAM_API_ROOT }, t.botToken).sendText(Number(c.targetId), text);
+        await createTelegramSetupClient({ apiRoot: app.env.TELEGRAM_API_ROOT }, t.botToken).sendText(
+          Number(c.targetId),
+          text,
+        );
         break;
       }
       case 'slack': {
@@ -47,27 +74,44 @@ export async function sendTestMessage(app: TWebContext, scope: { organizationId:
       }
       case 'discord': {
         const d = ZDiscordCredentials.parse(creds);
-        if (!app.env.DISCORD_BOT_TOKEN) throw new AppError('unavailable', 'Discord is not configured on this server (DISCORD_BOT_TOKEN).');
-        await createDiscordSetupClient({ apiUrl: app.env.DISCORD_API_URL, botToken: app.env.DISCORD_BOT_TOKEN }).postText(d.channelId, text);
+        if (!app.env.DISCORD_BOT_TOKEN)
+          throw new AppError('unavailable', 'Discord is not configured on this server (DISCORD_BOT_TOKEN).');
+        await createDiscordSetupClient({
+          apiUrl: app.env.DISCORD_API_URL,
+          botToken: app.env.DISCORD_BOT_TOKEN,
+        }).postText(d.channelId, text);
         break;
       }
     }
   } catch (err) {
     if (isBridgeError(err)) {
       // The same rule as deliveries: a refusal that needs a person marks the connection broken with the reason.
-      await recordConnectionFailure(app.db, scope.organizationId, c.id, { error: platformMessage(err), broken: err.isBreaking });
+      await recordConnectionFailure(app.db, scope.organizationId, c.id, {
+        error: platformMessage(err),
+        broken: err.isBreaking,
+      });
     }
     throw toSetupError(err);
   }
   await recordConnectionSuccess(app.db, scope.organizationId, c.id);
-  await writeAuditLog(app.db, scope.organizationId, { actorType: 'user', actorId: scope.userId, action: 'connection.test_message', targetType: 'bridge_connection', targetId: c.id });
+  await writeAuditLog(app.db, scope.organizationId, {
+    actorType: 'user',
+    actorId: scope.userId,
+    action: 'connection.test_message',
+    targetType: 'bridge_connection',
+    targetId: c.id,
+  });
   const card = await getConnectionCard(app.db, scope.organizationId, scope.projectId, c.id);
   if (!card) throw new AppError('not_found', 'Connection not found.');
   return { ok: true, connection: { ...card, health: healthOf(card) } };
 }
 
 /** Deletes the connection (threads, message map and queued deliveries cascade); Telegram's webhook is removed too. */
-export async function disconnect(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }, connectionId: string): Promise<{ ok: true }> {
+export async function disconnect(
+  app: TWebContext,
+  scope: { organizationId: string; projectId: string; userId: string },
+  connectionId: string,
+): Promise<{ ok: true }> {
   const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
   if (c.kind === 'telegram' && c.webhookSecretHash) {
     try {
@@ -75,13 +119,21 @@ export async function disconnect(app: TWebContext, scope: { organizationId: stri
       // Best effort: otherwise Telegram keeps posting to a URL that now answers 404.
       await createTelegramSetupClient({ apiRoot: app.env.TELEGRAM_API_ROOT }, t.botToken).deleteWebhook();
     } catch (err) {
-      app.log.warn({ organizationId: scope.organizationId, connectionId: c.id, bridge: 'telegram', err }, 'deleteWebhook on disconnect failed');
+      app.log.warn(
+        { organizationId: scope.organizationId, connectionId: c.id, bridge: 'telegram', err },
+        'deleteWebhook on disconnect failed',
+      );
     }
   }
   const deleted = await deleteConnection(app.db, scope.organizationId, scope.projectId, c.id);
   if (!deleted) throw new AppError('not_found', 'Connection not found.');
   await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user', actorId: scope.userId, action: `connection.${c.kind}.disconnect`, targetType: 'bridge_connection', targetId: c.id, metadata: { projectId: scope.projectId },
+    actorType: 'user',
+    actorId: scope.userId,
+    action: `connection.${c.kind}.disconnect`,
+    targetType: 'bridge_connection',
+    targetId: c.id,
+    metadata: { projectId: scope.projectId },
   });
   app.log.info({ organizationId: scope.organizationId, connectionId: c.id, bridge: c.kind }, 'connection disconnected');
   return { ok: true };

@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { AppError, encryptSecret } from '@pocketping/core';
-import { createConnection, findProjectConnectionIdByTarget, getConnectionCard, getMembership, getProject, replaceConnectionCredentials, resolveConnectionsByScope, writeAuditLog, type TConnectionCard } from '@pocketping/db';
-import { createDiscordSetupClient, discordInstallLink, isBridgeError, type TDiscordSetupClient } from '@pocketping/bridges';
+import {
+  createConnection,
+  findProjectConnectionIdByTarget,
+  getConnectionCard,
+  getMembership,
+  getProject,
+  replaceConnectionCredentials,
+  resolveConnectionsByScope,
+  writeAuditLog,
+  type TConnectionCard,
+} from '@pocketping/db';
+import {
+  createDiscordSetupClient,
+  discordInstallLink,
+  isBridgeError,
+  type TDiscordSetupClient,
+} from '@pocketping/bridges';
 import type { TWebContext } from '../context';
 import { toSetupError } from './bridge-errors';
 import { loadPending, savePending } from './pending';
@@ -21,19 +36,37 @@ export const DISCORD_GRANT_TTL_SECONDS = 60 * 60;
 const GRANT_KIND = 'discord-grant';
 
 function client(app: TWebContext): TDiscordSetupClient {
-  if (!app.env.DISCORD_BOT_TOKEN) throw new AppError('unavailable', 'Discord is not configured on this server (DISCORD_BOT_TOKEN / DISCORD_APPLICATION_ID).');
+  if (!app.env.DISCORD_BOT_TOKEN)
+    throw new AppError(
+      'unavailable',
+      'Discord is not configured on this server (DISCORD_BOT_TOKEN / DISCORD_APPLICATION_ID).',
+    );
   return createDiscordSetupClient({ apiUrl: app.env.DISCORD_API_URL, botToken: app.env.DISCORD_BOT_TOKEN });
 }
 
-const notInServer = () => new AppError('unprocessable', 'The bot is not in that Discord server (any more). Add it with the "Add the bot to your server" button, then pick a channel again.');
-const notGranted = () => new AppError('forbidden', 'Add the bot to that Discord server from this page first ("Add the bot to your server"); the choice is kept for one hour.');
+const notInServer = () =>
+  new AppError(
+    'unprocessable',
+    'The bot is not in that Discord server (any more). Add it with the "Add the bot to your server" button, then pick a channel again.',
+  );
+const notGranted = () =>
+  new AppError(
+    'forbidden',
+    'Add the bot to that Discord server from this page first ("Add the bot to your server"); the choice is kept for one hour.',
+  );
 
 const ZState = z.object({ o: z.string().min(1).max(40), p: z.string().min(1).max(40), u: z.string().min(1).max(40) });
 type TDiscordState = { organizationId: string; projectId: string; userId: string };
 const STATE_PURPOSE = 'discord-install';
 
 export function signDiscordState(secret: string, s: TDiscordState, nowMs = Date.now()): string {
-  return signState(secret, STATE_PURPOSE, { o: s.organizationId, p: s.projectId, u: s.userId }, STATE_TTL_SECONDS, nowMs);
+  return signState(
+    secret,
+    STATE_PURPOSE,
+    { o: s.organizationId, p: s.projectId, u: s.userId },
+    STATE_TTL_SECONDS,
+    nowMs,
+  );
 }
 
 export function verifyDiscordState(secret: string, state: string, nowMs = Date.now()): TDiscordState | null {
@@ -41,7 +74,8 @@ export function verifyDiscordState(secret: string, state: string, nowMs = Date.n
   return s ? { organizationId: s.o, projectId: s.p, userId: s.u } : null;
 }
 
-export const discordRedirectUri = (app: TWebContext) => `${app.env.WEB_PUBLIC_URL.replace(/\/$/, '')}/api/integrations/discord/callback`;
+export const discordRedirectUri = (app: TWebContext) =>
+  `${app.env.WEB_PUBLIC_URL.replace(/\/$/, '')}/api/integrations/discord/callback`;
 
 const ZGrant = z.object({ guildId: z.string(), guildName: z.string() });
 const grantId = (organizationId: string, projectId: string) => `${organizationId}_${projectId}`;
@@ -63,15 +97,24 @@ async function requireGrant(app: TWebContext, organizationId: string, projectId:
   return grant;
 }
 
-export async function discordOverview(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }) {
-  const configured = Boolean(app.env.DISCORD_BOT_TOKEN && app.env.DISCORD_APPLICATION_ID && app.env.DISCORD_CLIENT_SECRET);
+export async function discordOverview(
+  app: TWebContext,
+  scope: { organizationId: string; projectId: string; userId: string },
+) {
+  const configured = Boolean(
+    app.env.DISCORD_BOT_TOKEN && app.env.DISCORD_APPLICATION_ID && app.env.DISCORD_CLIENT_SECRET,
+  );
   if (!configured) return { configured: false as const, installUrl: null, guild: null };
   const q = new URL(discordInstallLink(app.env.DISCORD_APPLICATION_ID!, app.env.DISCORD_API_URL));
   q.searchParams.set('response_type', 'code');
   q.searchParams.set('redirect_uri', discordRedirectUri(app));
   q.searchParams.set('state', signDiscordState(app.env.AUTH_SECRET, scope));
   const grant = await grantedGuild(app, scope.organizationId, scope.projectId);
-  return { configured: true as const, installUrl: q.toString(), guild: grant ? { id: grant.guildId, name: grant.guildName } : null };
+  return {
+    configured: true as const,
+    installUrl: q.toString(),
+    guild: grant ? { id: grant.guildId, name: grant.guildName } : null,
+  };
 }
 
 export async function discordChannels(app: TWebContext, organizationId: string, projectId: string, guildId: string) {
@@ -80,7 +123,8 @@ export async function discordChannels(app: TWebContext, organizationId: string, 
     const channels = await client(app).listTextChannels(guildId);
     return { channels };
   } catch (err) {
-    if (isBridgeError(err) && (err.platformCode === 50001 || err.platformCode === 10004 || err.platformCode === 10007)) throw notInServer();
+    if (isBridgeError(err) && (err.platformCode === 50001 || err.platformCode === 10004 || err.platformCode === 10007))
+      throw notInServer();
     throw toSetupError(err);
   }
 }
@@ -93,7 +137,10 @@ export async function finishDashboardDiscordInstall(
   input: { state: TDiscordState; code: string | undefined; error: string | undefined; cookie: string | null },
 ): Promise<string> {
   const { organizationId, projectId, userId } = input.state;
-  const page = new URL(`/app/o/${encodeURIComponent(organizationId)}/p/${encodeURIComponent(projectId)}/bridges`, app.env.WEB_PUBLIC_URL);
+  const page = new URL(
+    `/app/o/${encodeURIComponent(organizationId)}/p/${encodeURIComponent(projectId)}/bridges`,
+    app.env.WEB_PUBLIC_URL,
+  );
   const fail = (message: string) => {
     page.searchParams.set('discordError', message.slice(0, 300));
     return page.toString();
@@ -101,9 +148,11 @@ export async function finishDashboardDiscordInstall(
   try {
     if (input.error) return fail(`The Discord install was not completed (${input.error.slice(0, 100)}).`);
     const user = await getSessionUserFromCookies(app.db, input.cookie, app.env.AUTH_SECRET);
-    if (!user || user.id !== userId) return fail('Sign in as the person who started the install, then try "Add the bot to your server" again.');
+    if (!user || user.id !== userId)
+      return fail('Sign in as the person who started the install, then try "Add the bot to your server" again.');
     const membership = await getMembership(app.db, organizationId, userId);
-    if (!membership || !roleAtLeast(membership.role, 'admin')) return fail('Only an owner or admin of the organization can connect Discord.');
+    if (!membership || !roleAtLeast(membership.role, 'admin'))
+      return fail('Only an owner or admin of the organization can connect Discord.');
     const project = await getProject(app.db, organizationId, projectId);
     if (!project) return fail('The project of this install no longer exists.');
     const { DISCORD_APPLICATION_ID: clientId, DISCORD_CLIENT_SECRET: clientSecret } = app.env;
@@ -112,14 +161,27 @@ export async function finishDashboardDiscordInstall(
     const res = await fetch(`${app.env.DISCORD_API_URL.replace(/\/$/, '')}/v10/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, grant_type: 'authorization_code', code: input.code, redirect_uri: discordRedirectUri(app) }).toString(),
+      body: new URLSearchParams({
+        client_id: clientId,
+        client_secret: clientSecret,
+        grant_type: 'authorization_code',
+        code: input.code,
+        redirect_uri: discordRedirectUri(app),
+      }).toString(),
       signal: AbortSignal.timeout(10_000),
     });
     const parsed = ZTokenAnswer.safeParse(res.ok ? await res.json().catch(() => null) : null);
     if (!parsed.success) return fail('Discord refused the install code; try "Add the bot to your server" again.');
     const guild = parsed.data.guild;
-    if (await guildTakenElsewhere(app, organizationId, guild.id)) return fail('That Discord server is already connected by another organization.');
-    await savePending(app, GRANT_KIND, grantId(organizationId, projectId), { guildId: guild.id, guildName: guild.name }, DISCORD_GRANT_TTL_SECONDS);
+    if (await guildTakenElsewhere(app, organizationId, guild.id))
+      return fail('That Discord server is already connected by another organization.');
+    await savePending(
+      app,
+      GRANT_KIND,
+      grantId(organizationId, projectId),
+      { guildId: guild.id, guildName: guild.name },
+      DISCORD_GRANT_TTL_SECONDS,
+    );
     page.searchParams.set('discordGuild', guild.id);
     return page.toString();
   } catch (err) {
@@ -142,11 +204,14 @@ export async function connectDiscordChannel(
   try {
     check = await client(app).checkChannel(input.guildId, input.channelId);
   } catch (err) {
-    if (isBridgeError(err) && (err.platformCode === 50001 || err.platformCode === 10004 || err.platformCode === 10007)) throw notInServer();
-    if (isBridgeError(err) && err.platformCode === 10003) throw new AppError('unprocessable', 'That channel no longer exists; pick another one.');
+    if (isBridgeError(err) && (err.platformCode === 50001 || err.platformCode === 10004 || err.platformCode === 10007))
+      throw notInServer();
+    if (isBridgeError(err) && err.platformCode === 10003)
+      throw new AppError('unprocessable', 'That channel no longer exists; pick another one.');
     throw toSetupError(err);
   }
-  if (check.missing.length > 0) throw new AppError('unprocessable', fixIt(check.missing, check.channel.name), { missing: check.missing });
+  if (check.missing.length > 0)
+    throw new AppError('unprocessable', fixIt(check.missing, check.channel.name), { missing: check.missing });
   const sealed = encryptSecret(app.keyRing, JSON.stringify({ guildId: check.guild.id, channelId: check.channel.id }));
   const names = { targetName: check.channel.name, scopeName: check.guild.name };
   const existingId = await findProjectConnectionIdByTarget(app.db, scope, 'discord', check.channel.id);
@@ -155,16 +220,30 @@ export async function connectDiscordChannel(
     await replaceConnectionCredentials(app.db, scope.organizationId, existingId, sealed, names);
     connectionId = existingId;
   } else {
-    connectionId = (await createConnection(app.db, scope.organizationId, { projectId: scope.projectId, kind: 'discord', sealedCredentials: sealed, targetId: check.channel.id, targetScope: check.guild.id, ...names })).id;
+    connectionId = (
+      await createConnection(app.db, scope.organizationId, {
+        projectId: scope.projectId,
+        kind: 'discord',
+        sealedCredentials: sealed,
+        targetId: check.channel.id,
+        targetScope: check.guild.id,
+        ...names,
+      })
+    ).id;
   }
   await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user', actorId: scope.userId, action: existingId ? 'connection.discord.reconnect' : 'connection.discord.connect',
-    targetType: 'bridge_connection', targetId: connectionId, metadata: { projectId: scope.projectId, guildId: check.guild.id, channelId: check.channel.id },
+    actorType: 'user',
+    actorId: scope.userId,
+    action: existingId ? 'connection.discord.reconnect' : 'connection.discord.connect',
+    targetType: 'bridge_connection',
+    targetId: connectionId,
+    metadata: { projectId: scope.projectId, guildId: check.guild.id, channelId: check.channel.id },
   });
   const card = await getConnectionCard(app.db, scope.organizationId, scope.projectId, connectionId);
   if (!card) throw new AppError('internal', 'Connection vanished after connecting.');
-  const warning = check.missingOptional.length > 0
-    ? `Connected. Optional: allow "${check.missingOptional.join('", "')}" in #${check.channel.name} so the bot can reopen archived, locked threads.`
-    : undefined;
+  const warning =
+    check.missingOptional.length > 0
+      ? `Connected. Optional: allow "${check.missingOptional.join('", "')}" in #${check.channel.name} so the bot can reopen archived, locked threads.`
+      : undefined;
   return { connection: card, ...(warning ? { warning } : {}) };
 }

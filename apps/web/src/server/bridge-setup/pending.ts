@@ -20,7 +20,13 @@ export function newLinkCode(length = 8): string {
   return out;
 }
 
-export async function savePending(app: TWebContext, kind: string, id: string, value: unknown, ttlSeconds: number): Promise<void> {
+export async function savePending(
+  app: TWebContext,
+  kind: string,
+  id: string,
+  value: unknown,
+  ttlSeconds: number,
+): Promise<void> {
   await app.producer.redis.set(key(app, kind, id), JSON.stringify(value), 'EX', ttlSeconds);
 }
 
@@ -29,9 +35,18 @@ export async function updatePending(app: TWebContext, kind: string, id: string, 
   await app.producer.redis.set(key(app, kind, id), JSON.stringify(value), 'KEEPTTL');
 }
 
-export async function loadPending<T>(app: TWebContext, kind: string, id: string, schema: ZodType<T>): Promise<{ value: T; ttlSeconds: number } | null> {
+export async function loadPending<T>(
+  app: TWebContext,
+  kind: string,
+  id: string,
+  schema: ZodType<T>,
+): Promise<{ value: T; ttlSeconds: number } | null> {
   if (!/^[A-Za-z0-9_-]{10,64}$/.test(id)) return null;
-  const [[, raw], [, ttl]] = (await app.producer.redis.multi().get(key(app, kind, id)).ttl(key(app, kind, id)).exec()) as [[null, string | null], [null, number]];
+  const [[, raw], [, ttl]] = (await app.producer.redis
+    .multi()
+    .get(key(app, kind, id))
+    .ttl(key(app, kind, id))
+    .exec()) as [[null, string | null], [null, number]];
   if (!raw) return null;
   let parsed: unknown;
   try {
@@ -48,7 +63,13 @@ export async function deletePending(app: TWebContext, kind: string, id: string):
 }
 
 /** A short lock so two polls of the same setup (two tabs) never run getUpdates at once (Telegram answers 409). */
-export async function withPendingLock<T>(app: TWebContext, kind: string, id: string, ms: number, fn: () => Promise<T>): Promise<T | null> {
+export async function withPendingLock<T>(
+  app: TWebContext,
+  kind: string,
+  id: string,
+  ms: number,
+  fn: () => Promise<T>,
+): Promise<T | null> {
   const lockKey = `${key(app, kind, id)}:lock`;
   const token = randomBytes(8).toString('hex');
   const ok = await app.producer.redis.set(lockKey, token, 'PX', ms, 'NX');
@@ -57,6 +78,11 @@ export async function withPendingLock<T>(app: TWebContext, kind: string, id: str
     return await fn();
   } finally {
     // Release only our own lock (it may have expired and been taken by another poll).
-    await app.producer.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, lockKey, token);
+    await app.producer.redis.eval(
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+      1,
+      lockKey,
+      token,
+    );
   }
 }

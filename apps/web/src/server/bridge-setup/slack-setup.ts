@@ -1,13 +1,34 @@
 import { z } from 'zod';
 import { AppError, decryptSecret, encryptSecret } from '@pocketping/core';
-import { createConnection, getConnectionCard, getMembership, getProject, replaceConnectionCredentials, resolveConnectionsByTarget, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import {
-  checkSlackBotToken, connectSlackWithToken, exchangeSlackOAuthIdentity, listSlackPublicChannels, ZSlackCredentials, type TSlackBotIdentity, type TSlackChannelChoice,
+  createConnection,
+  getConnectionCard,
+  getMembership,
+  getProject,
+  replaceConnectionCredentials,
+  resolveConnectionsByTarget,
+  writeAuditLog,
+  type TConnectionCard,
+} from '@pocketping/db';
+import {
+  checkSlackBotToken,
+  connectSlackWithToken,
+  exchangeSlackOAuthIdentity,
+  listSlackPublicChannels,
+  ZSlackCredentials,
+  type TSlackBotIdentity,
+  type TSlackChannelChoice,
 } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
 import { getSessionUserFromCookies } from '../auth/session';
 import { roleAtLeast } from '../tenancy';
-import { SLACK_BOT_SCOPES, signInstallState, slackAuthorizeUrl, slackRedirectUri, type TInstallState } from '../webhooks/slack-oauth';
+import {
+  SLACK_BOT_SCOPES,
+  signInstallState,
+  slackAuthorizeUrl,
+  slackRedirectUri,
+  type TInstallState,
+} from '../webhooks/slack-oauth';
 import { deletePending, loadPending, newSetupId, savePending } from './pending';
 import { toSetupError } from './bridge-errors';
 
@@ -39,28 +60,50 @@ export type TSlackSetup = {
   expiresInSeconds: number;
 };
 
-async function stash(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }, identity: TSlackBotIdentity): Promise<TSlackSetup> {
+async function stash(
+  app: TWebContext,
+  scope: { organizationId: string; projectId: string; userId: string },
+  identity: TSlackBotIdentity,
+): Promise<TSlackSetup> {
   const setupId = newSetupId();
   const pending: TPending = {
-    ...scope, sealedCredentials: encryptSecret(app.keyRing, JSON.stringify(identity.credentials)),
-    teamId: identity.credentials.teamId, teamName: identity.teamName, botName: identity.botName,
+    ...scope,
+    sealedCredentials: encryptSecret(app.keyRing, JSON.stringify(identity.credentials)),
+    teamId: identity.credentials.teamId,
+    teamName: identity.teamName,
+    botName: identity.botName,
   };
   await savePending(app, KIND, setupId, pending, SLACK_SETUP_TTL_SECONDS);
-  return { setupId, team: { id: pending.teamId, name: pending.teamName }, bot: pending.botName, expiresInSeconds: SLACK_SETUP_TTL_SECONDS };
+  return {
+    setupId,
+    team: { id: pending.teamId, name: pending.teamName },
+    bot: pending.botName,
+    expiresInSeconds: SLACK_SETUP_TTL_SECONDS,
+  };
 }
 
 /** The manual option: a pasted bot token (self-hosters with their own Slack app). */
-export async function startSlackWithToken(app: TWebContext, input: { organizationId: string; projectId: string; userId: string; botToken: string }): Promise<TSlackSetup> {
+export async function startSlackWithToken(
+  app: TWebContext,
+  input: { organizationId: string; projectId: string; userId: string; botToken: string },
+): Promise<TSlackSetup> {
   let identity: TSlackBotIdentity;
   try {
     identity = await checkSlackBotToken({ apiUrl: app.env.SLACK_API_URL, botToken: input.botToken.trim() });
   } catch (err) {
-    throw toSetupError(err, { unauthorized: 'Slack does not accept this token. Use the "Bot User OAuth Token" (xoxb-…) from your app\'s OAuth & Permissions page, and make sure the app is installed in the workspace.' });
+    throw toSetupError(err, {
+      unauthorized:
+        'Slack does not accept this token. Use the "Bot User OAuth Token" (xoxb-…) from your app\'s OAuth & Permissions page, and make sure the app is installed in the workspace.',
+    });
   }
   return stash(app, input, identity);
 }
 
-async function pendingOrThrow(app: TWebContext, scope: { organizationId: string; projectId: string }, setupId: string): Promise<TPending> {
+async function pendingOrThrow(
+  app: TWebContext,
+  scope: { organizationId: string; projectId: string },
+  setupId: string,
+): Promise<TPending> {
   const loaded = await loadPending(app, KIND, setupId, ZPending);
   if (!loaded || loaded.value.organizationId !== scope.organizationId || loaded.value.projectId !== scope.projectId) {
     throw new AppError('not_found', 'This Slack setup expired. Start again with "Add to Slack" or a bot token.');
@@ -72,14 +115,20 @@ function credentialsOf(app: TWebContext, p: TPending) {
   return ZSlackCredentials.parse(JSON.parse(decryptSecret(app.keyRing, p.sealedCredentials)));
 }
 
-export async function describeSlackSetup(app: TWebContext, scope: { organizationId: string; projectId: string }, setupId: string): Promise<{ team: { id: string; name: string | null }; bot: string | null; channels: TSlackChannelChoice[] }> {
+export async function describeSlackSetup(
+  app: TWebContext,
+  scope: { organizationId: string; projectId: string },
+  setupId: string,
+): Promise<{ team: { id: string; name: string | null }; bot: string | null; channels: TSlackChannelChoice[] }> {
   const p = await pendingOrThrow(app, scope, setupId);
   const creds = credentialsOf(app, p);
   try {
     const channels = await listSlackPublicChannels({ apiUrl: app.env.SLACK_API_URL, botToken: creds.botToken });
     return { team: { id: p.teamId, name: p.teamName }, bot: p.botName, channels };
   } catch (err) {
-    throw toSetupError(err, { forbidden: 'The Slack app may not list channels: reinstall it with the channels:read scope.' });
+    throw toSetupError(err, {
+      forbidden: 'The Slack app may not list channels: reinstall it with the channels:read scope.',
+    });
   }
 }
 
@@ -92,42 +141,87 @@ export async function connectSlackChannel(
   const creds = credentialsOf(app, p);
   let draft;
   try {
-    draft = await connectSlackWithToken({ apiUrl: app.env.SLACK_API_URL, botToken: creds.botToken, channelId: input.channelId });
+    draft = await connectSlackWithToken({
+      apiUrl: app.env.SLACK_API_URL,
+      botToken: creds.botToken,
+      channelId: input.channelId,
+    });
   } catch (err) {
     throw toSetupError(err, { forbidden: undefined });
   }
   const sealed = encryptSecret(app.keyRing, JSON.stringify(draft.credentials));
   const names = { targetName: draft.channelName, scopeName: draft.teamName ?? p.teamName };
-  const existing = (await resolveConnectionsByTarget(app.db, { kind: 'slack', targetScope: draft.targetScope, targetId: draft.targetId })).find(
-    (c) => c.organizationId === scope.organizationId && c.projectId === scope.projectId,
-  );
+  const existing = (
+    await resolveConnectionsByTarget(app.db, {
+      kind: 'slack',
+      targetScope: draft.targetScope,
+      targetId: draft.targetId,
+    })
+  ).find((c) => c.organizationId === scope.organizationId && c.projectId === scope.projectId);
   let connectionId: string;
   if (existing) {
     await replaceConnectionCredentials(app.db, scope.organizationId, existing.id, sealed, names);
     connectionId = existing.id;
   } else {
-    connectionId = (await createConnection(app.db, scope.organizationId, { projectId: scope.projectId, kind: 'slack', sealedCredentials: sealed, targetId: draft.targetId, targetScope: draft.targetScope, ...names })).id;
+    connectionId = (
+      await createConnection(app.db, scope.organizationId, {
+        projectId: scope.projectId,
+        kind: 'slack',
+        sealedCredentials: sealed,
+        targetId: draft.targetId,
+        targetScope: draft.targetScope,
+        ...names,
+      })
+    ).id;
   }
   await deletePending(app, KIND, input.setupId);
   await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user', actorId: scope.userId, action: existing ? 'connection.slack.reinstall' : 'connection.slack.install',
-    targetType: 'bridge_connection', targetId: connectionId, metadata: { projectId: scope.projectId, teamId: draft.targetScope, channelId: draft.targetId },
+    actorType: 'user',
+    actorId: scope.userId,
+    action: existing ? 'connection.slack.reinstall' : 'connection.slack.install',
+    targetType: 'bridge_connection',
+    targetId: connectionId,
+    metadata: { projectId: scope.projectId, teamId: draft.targetScope, channelId: draft.targetId },
   });
-  app.log.info({ organizationId: scope.organizationId, connectionId, bridge: 'slack', teamId: draft.targetScope, channelId: draft.targetId }, 'slack connected from dashboard');
+  app.log.info(
+    {
+      organizationId: scope.organizationId,
+      connectionId,
+      bridge: 'slack',
+      teamId: draft.targetScope,
+      channelId: draft.targetId,
+    },
+    'slack connected from dashboard',
+  );
   const card = await getConnectionCard(app.db, scope.organizationId, scope.projectId, connectionId);
   if (!card) throw new AppError('internal', 'Connection vanished after connecting.');
   return { connection: card, channel: draft.channelName, reinstalled: Boolean(existing) };
 }
 
 /** "Add to Slack" from the dashboard: the consent screen URL, with a signed state naming org, project and user. */
-export function slackInstallUrl(app: TWebContext, scope: { organizationId: string; projectId: string; userId: string }): string {
+export function slackInstallUrl(
+  app: TWebContext,
+  scope: { organizationId: string; projectId: string; userId: string },
+): string {
   const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret } = app.env;
-  if (!clientId || !clientSecret) throw new AppError('unavailable', '"Add to Slack" is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET). Use a bot token instead.');
+  if (!clientId || !clientSecret)
+    throw new AppError(
+      'unavailable',
+      '"Add to Slack" is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET). Use a bot token instead.',
+    );
   const url = new URL(slackAuthorizeUrl(app.env.SLACK_API_URL));
   url.searchParams.set('client_id', clientId);
   url.searchParams.set('scope', SLACK_BOT_SCOPES.join(','));
   url.searchParams.set('redirect_uri', slackRedirectUri({ webPublicUrl: app.env.WEB_PUBLIC_URL }));
-  url.searchParams.set('state', signInstallState(app.env.AUTH_SECRET, { organizationId: scope.organizationId, projectId: scope.projectId, channelId: null, userId: scope.userId }));
+  url.searchParams.set(
+    'state',
+    signInstallState(app.env.AUTH_SECRET, {
+      organizationId: scope.organizationId,
+      projectId: scope.projectId,
+      channelId: null,
+      userId: scope.userId,
+    }),
+  );
   return url.toString();
 }
 
@@ -138,10 +232,18 @@ export function slackInstallUrl(app: TWebContext, scope: { organizationId: strin
  */
 export async function finishDashboardSlackInstall(
   app: TWebContext,
-  input: { state: TInstallState & { userId: string }; code: string | undefined; error: string | undefined; cookie: string | null },
+  input: {
+    state: TInstallState & { userId: string };
+    code: string | undefined;
+    error: string | undefined;
+    cookie: string | null;
+  },
 ): Promise<string> {
   const { organizationId, projectId, userId } = input.state;
-  const page = new URL(`/app/o/${encodeURIComponent(organizationId)}/p/${encodeURIComponent(projectId)}/bridges`, app.env.WEB_PUBLIC_URL);
+  const page = new URL(
+    `/app/o/${encodeURIComponent(organizationId)}/p/${encodeURIComponent(projectId)}/bridges`,
+    app.env.WEB_PUBLIC_URL,
+  );
   const fail = (message: string) => {
     page.searchParams.set('slackError', message.slice(0, 300));
     return page.toString();
@@ -149,9 +251,11 @@ export async function finishDashboardSlackInstall(
   try {
     if (input.error) return fail(`The Slack install was not completed (${input.error.slice(0, 100)}).`);
     const user = await getSessionUserFromCookies(app.db, input.cookie, app.env.AUTH_SECRET);
-    if (!user || user.id !== userId) return fail('Sign in as the person who started the install, then try "Add to Slack" again.');
+    if (!user || user.id !== userId)
+      return fail('Sign in as the person who started the install, then try "Add to Slack" again.');
     const membership = await getMembership(app.db, organizationId, userId);
-    if (!membership || !roleAtLeast(membership.role, 'admin')) return fail('Only an owner or admin of the organization can connect Slack.');
+    if (!membership || !roleAtLeast(membership.role, 'admin'))
+      return fail('Only an owner or admin of the organization can connect Slack.');
     const project = await getProject(app.db, organizationId, projectId);
     if (!project) return fail('The project of this install no longer exists.');
     const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret } = app.env;
@@ -159,7 +263,13 @@ export async function finishDashboardSlackInstall(
     if (!input.code || input.code.length > 500) return fail('Slack sent no authorization code; try again.');
     let identity: TSlackBotIdentity;
     try {
-      identity = await exchangeSlackOAuthIdentity({ apiUrl: app.env.SLACK_API_URL, clientId, clientSecret, code: input.code, redirectUri: slackRedirectUri({ webPublicUrl: app.env.WEB_PUBLIC_URL }) });
+      identity = await exchangeSlackOAuthIdentity({
+        apiUrl: app.env.SLACK_API_URL,
+        clientId,
+        clientSecret,
+        code: input.code,
+        redirectUri: slackRedirectUri({ webPublicUrl: app.env.WEB_PUBLIC_URL }),
+      });
     } catch (err) {
       const e = toSetupError(err);
       return fail(e instanceof AppError ? e.message : 'Slack refused the install; try again.');

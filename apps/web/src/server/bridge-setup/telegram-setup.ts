@@ -1,11 +1,37 @@
 import { z } from 'zod';
 import { AppError, decryptSecret, encryptSecret, randomToken, sha256 } from '@pocketping/core';
-import { createConnection, getConnectionCard, getProject, listTelegramConnectionsWithoutBotId, recordConnectionFailure, resolveConnectionsByScope, writeAuditLog, type TConnectionCard } from '@pocketping/db';
 import {
-  createTelegramSetupClient, findLinkCommand, getBridge, isBridgeError, isPollConflict, isTelegramBotToken, isWebhookConflict, lastUpdateId, ZTelegramCredentials, type TTelegramSetupClient,
+  createConnection,
+  getConnectionCard,
+  getProject,
+  listTelegramConnectionsWithoutBotId,
+  recordConnectionFailure,
+  resolveConnectionsByScope,
+  writeAuditLog,
+  type TConnectionCard,
+} from '@pocketping/db';
+import {
+  createTelegramSetupClient,
+  findLinkCommand,
+  getBridge,
+  isBridgeError,
+  isPollConflict,
+  isTelegramBotToken,
+  isWebhookConflict,
+  lastUpdateId,
+  ZTelegramCredentials,
+  type TTelegramSetupClient,
 } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
-import { deletePending, loadPending, newLinkCode, newSetupId, savePending, updatePending, withPendingLock } from './pending';
+import {
+  deletePending,
+  loadPending,
+  newLinkCode,
+  newSetupId,
+  savePending,
+  updatePending,
+  withPendingLock,
+} from './pending';
 import { platformMessage, toSetupError } from './bridge-errors';
 
 /**
@@ -38,7 +64,12 @@ type TPending = z.infer<typeof ZPending>;
 
 export type TTelegramLinkStatus =
   | { status: 'waiting'; expiresInSeconds: number }
-  | { status: 'fix'; problem: 'basic_group' | 'not_forum' | 'bot_not_admin' | 'no_topic_right' | 'not_a_group' | 'bot_in_use'; message: string; expiresInSeconds: number }
+  | {
+      status: 'fix';
+      problem: 'basic_group' | 'not_forum' | 'bot_not_admin' | 'no_topic_right' | 'not_a_group' | 'bot_in_use';
+      message: string;
+      expiresInSeconds: number;
+    }
   | { status: 'linked'; connection: TConnectionCard; webhook: 'registered' | 'polling' | 'failed'; warning?: string };
 
 const apiRoot = (app: TWebContext) => app.env.TELEGRAM_API_ROOT;
@@ -49,7 +80,12 @@ const botIdOf = (token: string) => Number(token.split(':')[0]);
  * while it is live would take them from that connection. So a bot already connected anywhere is refused, with where.
  * Connections made here carry the bot id in targetScope; older ones (CLI bootstrap) are recognised by their token.
  */
-async function assertBotFree(app: TWebContext, organizationId: string, projectId: string, botId: number): Promise<void> {
+async function assertBotFree(
+  app: TWebContext,
+  organizationId: string,
+  projectId: string,
+  botId: number,
+): Promise<void> {
   const byScope = await resolveConnectionsByScope(app.db, { kind: 'telegram', targetScope: String(botId) });
   let used: { organizationId: string; projectId: string } | null = byScope[0] ?? null;
   if (!used) {
@@ -57,7 +93,10 @@ async function assertBotFree(app: TWebContext, organizationId: string, projectId
     const legacy = await listTelegramConnectionsWithoutBotId(app.db, 1000);
     const hit = legacy.find((c) => {
       try {
-        return botIdOf(ZTelegramCredentials.parse(JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials))).botToken) === botId;
+        return (
+          botIdOf(ZTelegramCredentials.parse(JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials))).botToken) ===
+          botId
+        );
       } catch {
         return false;
       }
@@ -66,33 +105,58 @@ async function assertBotFree(app: TWebContext, organizationId: string, projectId
   }
   if (!used) return;
   if (used.organizationId !== organizationId) {
-    throw new AppError('conflict', 'This bot is already connected to a project of another organization. Create a new bot with @BotFather (/newbot) for this project, or disconnect it there first.');
+    throw new AppError(
+      'conflict',
+      'This bot is already connected to a project of another organization. Create a new bot with @BotFather (/newbot) for this project, or disconnect it there first.',
+    );
   }
   if (used.projectId === projectId) {
-    throw new AppError('conflict', 'This bot is already connected to this project. To move it to another group, disconnect it above first; to fix a broken connection, fix the group and use "Send a test message".');
+    throw new AppError(
+      'conflict',
+      'This bot is already connected to this project. To move it to another group, disconnect it above first; to fix a broken connection, fix the group and use "Send a test message".',
+    );
   }
   const project = await getProject(app.db, organizationId, used.projectId);
-  throw new AppError('conflict', `This bot is already connected to your project "${project?.name ?? 'another project'}". Use a separate bot per project (@BotFather → /newbot), or disconnect it there first.`);
+  throw new AppError(
+    'conflict',
+    `This bot is already connected to your project "${project?.name ?? 'another project'}". Use a separate bot per project (@BotFather → /newbot), or disconnect it there first.`,
+  );
 }
 
-export async function startTelegramSetup(app: TWebContext, input: { organizationId: string; projectId: string; userId: string; botToken: string }) {
+export async function startTelegramSetup(
+  app: TWebContext,
+  input: { organizationId: string; projectId: string; userId: string; botToken: string },
+) {
   const botToken = input.botToken.trim();
   if (!isTelegramBotToken(botToken)) {
-    throw new AppError('unprocessable', 'That does not look like a bot token. It looks like "123456789:AA…" — copy it from @BotFather (/mybots → your bot → API Token).');
+    throw new AppError(
+      'unprocessable',
+      'That does not look like a bot token. It looks like "123456789:AA…" — copy it from @BotFather (/mybots → your bot → API Token).',
+    );
   }
   const client = createTelegramSetupClient({ apiRoot: apiRoot(app) }, botToken);
   let me: { id: number; username: string };
   try {
     me = await client.getMe();
   } catch (err) {
-    throw toSetupError(err, { unauthorized: 'Telegram does not accept this token (it is mistyped or was revoked). Copy it again from @BotFather → /mybots → API Token.' });
+    throw toSetupError(err, {
+      unauthorized:
+        'Telegram does not accept this token (it is mistyped or was revoked). Copy it again from @BotFather → /mybots → API Token.',
+    });
   }
   await assertBotFree(app, input.organizationId, input.projectId, me.id);
   const setupId = newSetupId();
   const code = newLinkCode();
   const pending: TPending = {
-    organizationId: input.organizationId, projectId: input.projectId, userId: input.userId, sealedToken: encryptSecret(app.keyRing, botToken),
-    botId: me.id, botUsername: me.username, code, offset: null, chatId: null,
+    organizationId: input.organizationId,
+    projectId: input.projectId,
+    userId: input.userId,
+    sealedToken: encryptSecret(app.keyRing, botToken),
+    botId: me.id,
+    botUsername: me.username,
+    code,
+    offset: null,
+    chatId: null,
   };
   await savePending(app, KIND, setupId, pending, TELEGRAM_LINK_TTL_SECONDS);
   return {
@@ -104,29 +168,68 @@ export async function startTelegramSetup(app: TWebContext, input: { organization
   };
 }
 
-const fix = (problem: Extract<TTelegramLinkStatus, { status: 'fix' }>['problem'], message: string, ttl: number): TTelegramLinkStatus => ({ status: 'fix', problem, message, expiresInSeconds: ttl });
+const fix = (
+  problem: Extract<TTelegramLinkStatus, { status: 'fix' }>['problem'],
+  message: string,
+  ttl: number,
+): TTelegramLinkStatus => ({ status: 'fix', problem, message, expiresInSeconds: ttl });
 
 /** /link sent somewhere that can never be a forum group as it is. */
 function wrongChatKind(p: TPending, seenType: string | null, ttl: number): TTelegramLinkStatus {
   if (seenType === 'group') {
-    return fix('basic_group', `This is a basic group. Turn on Topics (group settings → Topics), which upgrades it to a forum supergroup, then send /link ${p.code} there again.`, ttl);
+    return fix(
+      'basic_group',
+      `This is a basic group. Turn on Topics (group settings → Topics), which upgrades it to a forum supergroup, then send /link ${p.code} there again.`,
+      ttl,
+    );
   }
-  const where = seenType === 'private' ? 'a private chat with the bot' : seenType === 'channel' ? 'a channel' : 'that chat';
-  return fix('not_a_group', `Send /link ${p.code} in your support group (a forum group with Topics turned on), not in ${where}.`, ttl);
+  const where =
+    seenType === 'private' ? 'a private chat with the bot' : seenType === 'channel' ? 'a channel' : 'that chat';
+  return fix(
+    'not_a_group',
+    `Send /link ${p.code} in your support group (a forum group with Topics turned on), not in ${where}.`,
+    ttl,
+  );
 }
 
 /** The group and the bot's rights, in the order a person fixes them. Null when everything is right. */
-async function checkGroup(client: TTelegramSetupClient, p: TPending, chatId: number, ttl: number): Promise<{ problem: TTelegramLinkStatus | null; title: string }> {
+async function checkGroup(
+  client: TTelegramSetupClient,
+  p: TPending,
+  chatId: number,
+  ttl: number,
+): Promise<{ problem: TTelegramLinkStatus | null; title: string }> {
   const chat = await client.getChat(chatId);
   if (chat.type !== 'supergroup' || !chat.isForum) {
-    return { problem: fix('not_forum', `"${chat.title}" has Topics turned off. Enable Topics in the group settings (Edit → Topics), then wait a few seconds here.`, ttl), title: chat.title };
+    return {
+      problem: fix(
+        'not_forum',
+        `"${chat.title}" has Topics turned off. Enable Topics in the group settings (Edit → Topics), then wait a few seconds here.`,
+        ttl,
+      ),
+      title: chat.title,
+    };
   }
   const member = await client.getBotMember(chatId, p.botId);
   if (member.status !== 'administrator' && member.status !== 'creator') {
-    return { problem: fix('bot_not_admin', `@${p.botUsername} is in "${chat.title}" but not an admin. Make it an administrator (group → Administrators → Add Admin) with "Manage topics" on.`, ttl), title: chat.title };
+    return {
+      problem: fix(
+        'bot_not_admin',
+        `@${p.botUsername} is in "${chat.title}" but not an admin. Make it an administrator (group → Administrators → Add Admin) with "Manage topics" on.`,
+        ttl,
+      ),
+      title: chat.title,
+    };
   }
   if (!member.canManageTopics) {
-    return { problem: fix('no_topic_right', `@${p.botUsername} is an admin of "${chat.title}" but cannot manage topics. Edit its admin rights and turn on "Manage topics".`, ttl), title: chat.title };
+    return {
+      problem: fix(
+        'no_topic_right',
+        `@${p.botUsername} is an admin of "${chat.title}" but cannot manage topics. Edit its admin rights and turn on "Manage topics".`,
+        ttl,
+      ),
+      title: chat.title,
+    };
   }
   return { problem: null, title: chat.title };
 }
@@ -135,7 +238,10 @@ async function checkGroup(client: TTelegramSetupClient, p: TPending, chatId: num
  * One poll of the link status. Reads the bot's pending updates (Telegram keeps them while no webhook is set),
  * looks for the code, checks the group, and connects when everything is right.
  */
-export async function checkTelegramLink(app: TWebContext, input: { organizationId: string; projectId: string; setupId: string }): Promise<TTelegramLinkStatus> {
+export async function checkTelegramLink(
+  app: TWebContext,
+  input: { organizationId: string; projectId: string; setupId: string },
+): Promise<TTelegramLinkStatus> {
   const loaded = await loadPending(app, KIND, input.setupId, ZPending);
   // Another tenant's setup id gets the same answer as an expired one.
   if (!loaded || loaded.value.organizationId !== input.organizationId || loaded.value.projectId !== input.projectId) {
@@ -148,17 +254,31 @@ export async function checkTelegramLink(app: TWebContext, input: { organizationI
     const client = createTelegramSetupClient({ apiRoot: apiRoot(app) }, botToken);
     let updates: unknown[];
     try {
-      updates = await client.getUpdates({ ...(p.offset !== null ? { offset: p.offset } : {}), timeoutSeconds: POLL_SECONDS });
+      updates = await client.getUpdates({
+        ...(p.offset !== null ? { offset: p.offset } : {}),
+        timeoutSeconds: POLL_SECONDS,
+      });
     } catch (err) {
       // Someone else uses this bot (a webhook of another app, or another program polling it): reading its updates
       // here would take them from that program, so say so instead of fighting over them.
       if (isWebhookConflict(err)) {
-        return fix('bot_in_use', 'This bot already sends its updates to another app (a webhook is set). Create a new bot with @BotFather for PocketPing, or remove that webhook first.', ttl);
+        return fix(
+          'bot_in_use',
+          'This bot already sends its updates to another app (a webhook is set). Create a new bot with @BotFather for PocketPing, or remove that webhook first.',
+          ttl,
+        );
       }
       if (isPollConflict(err)) {
-        return fix('bot_in_use', 'Another program is reading this bot\'s updates right now. Create a new bot with @BotFather for PocketPing, or stop that program first.', ttl);
+        return fix(
+          'bot_in_use',
+          "Another program is reading this bot's updates right now. Create a new bot with @BotFather for PocketPing, or stop that program first.",
+          ttl,
+        );
       }
-      throw toSetupError(err, { unauthorized: 'Telegram no longer accepts this bot token (it was revoked). Paste the new token from @BotFather.' });
+      throw toSetupError(err, {
+        unauthorized:
+          'Telegram no longer accepts this bot token (it was revoked). Paste the new token from @BotFather.',
+      });
     }
     const last = lastUpdateId(updates);
     const match = findLinkCommand(updates, { code: p.code, botUsername: p.botUsername });
@@ -177,9 +297,18 @@ export async function checkTelegramLink(app: TWebContext, input: { organizationI
       // A group upgraded to a supergroup changes id; the remembered one is then "not found": wait for a new /link.
       if (isBridgeError(err) && err.kind === 'target_gone') {
         await updatePending(app, KIND, input.setupId, { ...next, chatId: null });
-        return fix('not_a_group', `The group changed (for example it was upgraded to a supergroup). Send /link ${p.code} in it again.`, ttl);
+        return fix(
+          'not_a_group',
+          `The group changed (for example it was upgraded to a supergroup). Send /link ${p.code} in it again.`,
+          ttl,
+        );
       }
-      if (isBridgeError(err) && err.kind === 'forbidden') return fix('bot_not_admin', `@${p.botUsername} was removed from the group. Add it back as an admin, then send /link ${p.code} again.`, ttl);
+      if (isBridgeError(err) && err.kind === 'forbidden')
+        return fix(
+          'bot_not_admin',
+          `@${p.botUsername} was removed from the group. Add it back as an admin, then send /link ${p.code} again.`,
+          ttl,
+        );
       throw toSetupError(err);
     }
     if (checked.problem) return checked.problem;
@@ -190,18 +319,40 @@ export async function checkTelegramLink(app: TWebContext, input: { organizationI
   return result ?? { status: 'waiting', expiresInSeconds: loaded.ttlSeconds };
 }
 
-async function connect(app: TWebContext, p: TPending, botToken: string, chat: { id: number; title: string }, client: TTelegramSetupClient): Promise<TTelegramLinkStatus> {
+async function connect(
+  app: TWebContext,
+  p: TPending,
+  botToken: string,
+  chat: { id: number; title: string },
+  client: TTelegramSetupClient,
+): Promise<TTelegramLinkStatus> {
   const chatId = chat.id;
   await assertBotFree(app, p.organizationId, p.projectId, p.botId);
   const project = await getProject(app.db, p.organizationId, p.projectId);
   if (!project) throw new AppError('not_found', 'Project not found.');
   const webhookSecret = randomToken('', 32);
   const sealedCredentials = encryptSecret(app.keyRing, JSON.stringify({ botToken, webhookSecret }));
-  const target = { sealedCredentials, webhookSecretHash: sha256(webhookSecret), targetId: String(chatId), targetScope: String(botIdOf(botToken)) };
-  const connectionId = (await createConnection(app.db, p.organizationId, { projectId: project.id, kind: 'telegram', ...target, targetName: chat.title })).id;
+  const target = {
+    sealedCredentials,
+    webhookSecretHash: sha256(webhookSecret),
+    targetId: String(chatId),
+    targetScope: String(botIdOf(botToken)),
+  };
+  const connectionId = (
+    await createConnection(app.db, p.organizationId, {
+      projectId: project.id,
+      kind: 'telegram',
+      ...target,
+      targetName: chat.title,
+    })
+  ).id;
   await writeAuditLog(app.db, p.organizationId, {
-    actorType: 'user', actorId: p.userId, action: 'connection.telegram.link',
-    targetType: 'bridge_connection', targetId: connectionId, metadata: { projectId: project.id, chatId: String(chatId), bot: p.botUsername },
+    actorType: 'user',
+    actorId: p.userId,
+    action: 'connection.telegram.link',
+    targetType: 'bridge_connection',
+    targetId: connectionId,
+    metadata: { projectId: project.id, chatId: String(chatId), bot: p.botUsername },
   });
 
   let webhook: 'registered' | 'polling' | 'failed' = 'polling';
@@ -210,7 +361,12 @@ async function connect(app: TWebContext, p: TPending, botToken: string, chat: { 
   if (base.startsWith('https://')) {
     try {
       await getBridge(app.bridges, 'telegram').registerWebhook?.(
-        { connectionId, credentials: { botToken, webhookSecret }, targetId: String(chatId), targetScope: target.targetScope },
+        {
+          connectionId,
+          credentials: { botToken, webhookSecret },
+          targetId: String(chatId),
+          targetScope: target.targetScope,
+        },
         { url: `${base}/api/webhooks/telegram/${connectionId}`, secret: webhookSecret },
       );
       webhook = 'registered';
@@ -218,13 +374,22 @@ async function connect(app: TWebContext, p: TPending, botToken: string, chat: { 
       webhook = 'failed';
       warning = `Connected, but Telegram refused the webhook: ${isBridgeError(err) ? platformMessage(err) : 'unknown error'}. Replies from Telegram will not arrive until this is fixed.`;
       await recordConnectionFailure(app.db, p.organizationId, connectionId, { error: warning });
-      app.log.warn({ organizationId: p.organizationId, connectionId, bridge: 'telegram', err }, 'telegram setWebhook failed at link');
+      app.log.warn(
+        { organizationId: p.organizationId, connectionId, bridge: 'telegram', err },
+        'telegram setWebhook failed at link',
+      );
     }
   }
   try {
-    await client.sendText(chatId, `Linked to ${project.name} ✅\nNew website conversations will appear here as topics. Reply in a topic to answer the visitor.`);
+    await client.sendText(
+      chatId,
+      `Linked to ${project.name} ✅\nNew website conversations will appear here as topics. Reply in a topic to answer the visitor.`,
+    );
   } catch (err) {
-    app.log.warn({ organizationId: p.organizationId, connectionId, bridge: 'telegram', err }, 'telegram link confirmation not sent');
+    app.log.warn(
+      { organizationId: p.organizationId, connectionId, bridge: 'telegram', err },
+      'telegram link confirmation not sent',
+    );
   }
   app.log.info({ organizationId: p.organizationId, connectionId, bridge: 'telegram', webhook }, 'telegram linked');
   const card = await getConnectionCard(app.db, p.organizationId, project.id, connectionId);

@@ -21,7 +21,8 @@ interface TScope {
 
 /** The conversation of this project (read inside the tenant), or not_found. */
 async function loadConversation(s: TScope): Promise<{ id: string }> {
-  if (!(await conversationExists(s.app.db, s, s.conversationId))) throw new AppError('not_found', 'Conversation not found.');
+  if (!(await conversationExists(s.app.db, s, s.conversationId)))
+    throw new AppError('not_found', 'Conversation not found.');
   return { id: s.conversationId };
 }
 
@@ -48,7 +49,10 @@ export async function postOperatorMessage(
 }
 
 /** Close or reopen, with the same effects as /close and /reopen from a chat app. */
-export async function setStatus(s: TScope, status: 'open' | 'closed'): Promise<{ status: 'open' | 'closed'; changed: boolean }> {
+export async function setStatus(
+  s: TScope,
+  status: 'open' | 'closed',
+): Promise<{ status: 'open' | 'closed'; changed: boolean }> {
   const conversation = await loadConversation(s);
   const { changed } = await changeConversationStatus(conversationPorts(s.app), s.organizationId, {
     conversationId: conversation.id,
@@ -61,7 +65,11 @@ export async function setStatus(s: TScope, status: 'open' | 'closed'): Promise<{
 /** The team read everything up to `seq`: the watermark moves forward only, and the widget gets a read receipt. */
 export async function markRead(s: TScope, seq: number): Promise<{ operatorLastReadSeq: number; moved: boolean }> {
   const conversation = await loadConversation(s);
-  const r = await markConversationRead(conversationPorts(s.app), s.organizationId, { conversationId: conversation.id, projectId: s.projectId, seq });
+  const r = await markConversationRead(conversationPorts(s.app), s.organizationId, {
+    conversationId: conversation.id,
+    projectId: s.projectId,
+    seq,
+  });
   if (!r) throw new AppError('not_found', 'Conversation not found.');
   return r;
 }

@@ -7,7 +7,10 @@ import { findDownloadableAttachment } from '@pocketping/db';
 export const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 /** Where the inbox links an attachment: the tenancy-wrapped download route of its conversation. */
-export function attachmentPath(scope: { organizationId: string; projectId: string; conversationId: string }, attachmentId: string): string {
+export function attachmentPath(
+  scope: { organizationId: string; projectId: string; conversationId: string },
+  attachmentId: string,
+): string {
   const e = encodeURIComponent;
   return `/api/app/orgs/${e(scope.organizationId)}/projects/${e(scope.projectId)}/conversations/${e(scope.conversationId)}/attachments/${e(attachmentId)}`;
 }
@@ -26,7 +29,10 @@ export async function downloadAttachment(
   if (!row) throw new AppError('not_found', 'File not found.');
   const object = await app.storage.get(row.storageKey);
   if (!object) {
-    app.log.warn({ organizationId: scope.organizationId, attachmentId: row.id }, 'attachment bytes missing from storage');
+    app.log.warn(
+      { organizationId: scope.organizationId, attachmentId: row.id },
+      'attachment bytes missing from storage',
+    );
     throw new AppError('not_found', 'File not found.');
   }
   const inline = !opts.download && INLINE_IMAGE_TYPES.has(row.contentType);

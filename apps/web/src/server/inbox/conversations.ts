@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { getConversationWithVisitor, listLatestMessagesWithAttachments, queryInboxPage, type TDb } from '@pocketping/db';
+import {
+  getConversationWithVisitor,
+  listLatestMessagesWithAttachments,
+  queryInboxPage,
+  type TDb,
+} from '@pocketping/db';
 import { describeUserAgent } from './user-agent';
 
 /**
@@ -13,7 +18,12 @@ export type TInboxTab = (typeof INBOX_TABS)[number];
 
 export const ZInboxQuery = z.object({
   tab: z.enum(INBOX_TABS).default('open'),
-  q: z.string().trim().max(100).optional().transform((v) => (v ? v : undefined)),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
@@ -37,7 +47,10 @@ export interface TInboxRow {
   at: string;
 }
 
-const ZCursor = z.object({ t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/), id: z.string().min(1).max(64) });
+const ZCursor = z.object({
+  t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/),
+  id: z.string().min(1).max(64),
+});
 
 function encodeCursor(t: string, id: string): string {
   return Buffer.from(JSON.stringify({ t, id })).toString('base64url');
@@ -70,7 +83,12 @@ export async function listInbox(
   const query = ZInboxQuery.parse(input);
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
   const pattern = query.q ? containsPattern(query.q) : null;
-  const raw = await queryInboxPage(db, organizationId, projectId, { tab: query.tab, pattern, after: cursor, limit: query.limit });
+  const raw = await queryInboxPage(db, organizationId, projectId, {
+    tab: query.tab,
+    pattern,
+    after: cursor,
+    limit: query.limit,
+  });
   const page = raw.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
@@ -148,25 +166,39 @@ export interface TConversationView {
 
 export const MAX_MESSAGES = 500;
 
-const str = (v: unknown, max = 500): string | null => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null);
+const str = (v: unknown, max = 500): string | null =>
+  typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null;
 
 function stringRecord(v: unknown, maxEntries = 30): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
   for (const [k, value] of Object.entries(v as Record<string, unknown>).slice(0, maxEntries)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[k.slice(0, 64)] = String(value).slice(0, 500);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      out[k.slice(0, 64)] = String(value).slice(0, 500);
   }
   return out;
 }
 
 /** One conversation of the project with its visitor and messages (internal notes included), or not_found. */
-export async function getConversationView(db: TDb, organizationId: string, projectId: string, conversationId: string): Promise<TConversationView> {
+export async function getConversationView(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  conversationId: string,
+): Promise<TConversationView> {
   const c = await getConversationWithVisitor(db, { organizationId, projectId }, conversationId);
   if (!c) throw new AppError('not_found', 'Conversation not found.');
   const rows = await listLatestMessagesWithAttachments(db, organizationId, c.id, MAX_MESSAGES + 1);
-  const meta = (typeof c.visitor.metadata === 'object' && c.visitor.metadata !== null ? c.visitor.metadata : {}) as Record<string, unknown>;
+  const meta = (
+    typeof c.visitor.metadata === 'object' && c.visitor.metadata !== null ? c.visitor.metadata : {}
+  ) as Record<string, unknown>;
   const ua = describeUserAgent(str(meta.userAgent));
-  const pages = Array.isArray(meta.pages) ? meta.pages.map((p) => str(p)).filter((p): p is string => p !== null).slice(-20) : [];
+  const pages = Array.isArray(meta.pages)
+    ? meta.pages
+        .map((p) => str(p))
+        .filter((p): p is string => p !== null)
+        .slice(-20)
+    : [];
   const preChatRaw = (c.preChat ?? null) as { name?: unknown; email?: unknown; fields?: unknown } | null;
   return {
     id: c.id,
@@ -178,8 +210,11 @@ export async function getConversationView(db: TDb, organizationId: string, proje
     createdAt: c.createdAt.toISOString(),
     closedAt: c.closedAt?.toISOString() ?? null,
     aiState: c.aiState,
-    csat: c.csatScore === null ? null : { score: c.csatScore, comment: c.csatComment, at: c.csatAt?.toISOString() ?? null },
-    preChat: preChatRaw ? { name: str(preChatRaw.name), email: str(preChatRaw.email), fields: stringRecord(preChatRaw.fields) } : null,
+    csat:
+      c.csatScore === null ? null : { score: c.csatScore, comment: c.csatComment, at: c.csatAt?.toISOString() ?? null },
+    preChat: preChatRaw
+      ? { name: str(preChatRaw.name), email: str(preChatRaw.email), fields: stringRecord(preChatRaw.fields) }
+      : null,
     visitor: {
       id: c.visitor.id,
       label: c.visitor.name?.trim() || c.visitor.email || visitorHandle(c.visitor.id),

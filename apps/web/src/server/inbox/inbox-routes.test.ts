@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { randomToken, sha256 } from '@pocketping/core';
-import { appendMessage, createAttachment, createConnection, createVisitor, getOrCreateOpenConversation, setConversationStatus } from '@pocketping/db';
+import {
+  appendMessage,
+  createAttachment,
+  createConnection,
+  createVisitor,
+  getOrCreateOpenConversation,
+  setConversationStatus,
+} from '@pocketping/db';
 import { createRedis, socketIoKey, verifyDashboardToken } from '@pocketping/jobs';
 import { setupWebTestEnv, TEST_AUTH_SECRET, type TWebTestEnv } from '../testing/web-test-env';
 import * as listRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/route';
@@ -46,18 +53,59 @@ async function world(label: string): Promise<TWorld> {
   const project = await env.createProject(org.id, `${label} site`);
   const other = await env.createProject(org.id, `${label} other`);
   const { db } = await env.app();
-  const connection = await createConnection(db, org.id, { projectId: project.id, kind: 'telegram', sealedCredentials: `v1:fake:${label}`, targetId: `-100${Date.now()}${label.length}` });
-  return { orgId: org.id, projectId: project.id, otherProjectId: other.id, ownerCookie: await env.sessionCookie(owner.id), agentCookie: await env.sessionCookie(agent.id), agentName, connectionId: connection.id };
+  const connection = await createConnection(db, org.id, {
+    projectId: project.id,
+    kind: 'telegram',
+    sealedCredentials: `v1:fake:${label}`,
+    targetId: `-100${Date.now()}${label.length}`,
+  });
+  return {
+    orgId: org.id,
+    projectId: project.id,
+    otherProjectId: other.id,
+    ownerCookie: await env.sessionCookie(owner.id),
+    agentCookie: await env.sessionCookie(agent.id),
+    agentName,
+    connectionId: connection.id,
+  };
 }
 
 /** A visitor with a conversation and messages, straight through the repositories (as the widget would). */
-async function conversation(w: TWorld, opts: { name?: string; email?: string; messages: [sender: 'visitor' | 'operator' | 'system', body: string, internal?: boolean][]; projectId?: string; metadata?: Record<string, unknown> }) {
+async function conversation(
+  w: TWorld,
+  opts: {
+    name?: string;
+    email?: string;
+    messages: [sender: 'visitor' | 'operator' | 'system', body: string, internal?: boolean][];
+    projectId?: string;
+    metadata?: Record<string, unknown>;
+  },
+) {
   const { db } = await env.app();
-  const visitor = await createVisitor(db, w.orgId, { projectId: opts.projectId ?? w.projectId, tokenHash: sha256(randomToken('vt_')), metadata: opts.metadata ?? {} });
-  if (opts.name || opts.email) await db.visitor.update({ where: { id: visitor.id }, data: { name: opts.name ?? null, email: opts.email ?? null } });
-  const c = await getOrCreateOpenConversation(db, w.orgId, { projectId: opts.projectId ?? w.projectId, visitorId: visitor.id });
+  const visitor = await createVisitor(db, w.orgId, {
+    projectId: opts.projectId ?? w.projectId,
+    tokenHash: sha256(randomToken('vt_')),
+    metadata: opts.metadata ?? {},
+  });
+  if (opts.name || opts.email)
+    await db.visitor.update({
+      where: { id: visitor.id },
+      data: { name: opts.name ?? null, email: opts.email ?? null },
+    });
+  const c = await getOrCreateOpenConversation(db, w.orgId, {
+    projectId: opts.projectId ?? w.projectId,
+    visitorId: visitor.id,
+  });
   for (const [sender, body, internal] of opts.messages) {
-    await appendMessage(db, w.orgId, { conversationId: c.id, sender, body, source: sender === 'visitor' ? 'widget' : 'telegram', authorName: sender === 'operator' ? 'Sam' : null, visibility: internal ? 'internal' : 'public', deliver: false });
+    await appendMessage(db, w.orgId, {
+      conversationId: c.id,
+      sender,
+      body,
+      source: sender === 'visitor' ? 'widget' : 'telegram',
+      authorName: sender === 'operator' ? 'Sam' : null,
+      visibility: internal ? 'internal' : 'public',
+      deliver: false,
+    });
   }
   return { id: c.id, visitorId: visitor.id };
 }
@@ -65,7 +113,11 @@ async function conversation(w: TWorld, opts: { name?: string; email?: string; me
 const listPath = (w: TWorld) => ({ orgId: w.orgId, projectId: w.projectId });
 async function list(w: TWorld, query: Record<string, string> = {}, cookie = w.agentCookie, params = listPath(w)) {
   const qs = new URLSearchParams(query).toString();
-  return env.call(listRoute.GET, { params, cookie, path: `/api/app/orgs/${params.orgId}/projects/${params.projectId}/conversations${qs ? `?${qs}` : ''}` });
+  return env.call(listRoute.GET, {
+    params,
+    cookie,
+    path: `/api/app/orgs/${params.orgId}/projects/${params.projectId}/conversations${qs ? `?${qs}` : ''}`,
+  });
 }
 const convParams = (w: TWorld, conversationId: string) => ({ orgId: w.orgId, projectId: w.projectId, conversationId });
 
@@ -76,7 +128,10 @@ beforeAll(async () => {
   const channel = `${socketIoKey({ url: process.env.REDIS_URL!, prefix: process.env.REDIS_PREFIX! })}-request#/dashboard#`;
   await sub.subscribe(channel);
   sub.on('message', (_channel: string, message: string) => {
-    const parsed = JSON.parse(message) as { type: number; data: [string, { nsp: string; room: string; event: string; args: unknown[] }] };
+    const parsed = JSON.parse(message) as {
+      type: number;
+      data: [string, { nsp: string; room: string; event: string; args: unknown[] }];
+    };
     if (parsed.type === 6 && parsed.data[0] === 'pp:relay') relayed.push(parsed.data[1]);
   });
   a = await world('Alpha');
@@ -98,13 +153,24 @@ async function waitForRelay(pred: (r: (typeof relayed)[number]) => boolean) {
 }
 
 describe('inbox list', () => {
-  it('lists the project\'s conversations only, by tab, with previews, unread counts and visitor labels', async () => {
+  it("lists the project's conversations only, by tab, with previews, unread counts and visitor labels", async () => {
     const waiting = await conversation(a, { name: 'Wendy Waiting', messages: [['visitor', 'Is anyone there?']] });
-    const answered = await conversation(a, { email: 'ann@answered.test', messages: [['visitor', 'hi'], ['operator', 'Hello, how can I help?'], ['system', 'Visitor left', true]] });
+    const answered = await conversation(a, {
+      email: 'ann@answered.test',
+      messages: [
+        ['visitor', 'hi'],
+        ['operator', 'Hello, how can I help?'],
+        ['system', 'Visitor left', true],
+      ],
+    });
     const closed = await conversation(a, { messages: [['visitor', 'bye']] });
     const { db } = await env.app();
     await setConversationStatus(db, a.orgId, closed.id, 'closed');
-    const otherProject = await conversation(a, { projectId: a.otherProjectId, name: 'Other Project Person', messages: [['visitor', 'elsewhere']] });
+    const otherProject = await conversation(a, {
+      projectId: a.otherProjectId,
+      name: 'Other Project Person',
+      messages: [['visitor', 'elsewhere']],
+    });
     const foreign = await conversation(b, { name: 'Beta Person', messages: [['visitor', 'Is anyone there? (beta)']] });
 
     const open = await list(a);
@@ -115,10 +181,21 @@ describe('inbox list', () => {
     expect(ids).not.toContain(otherProject.id);
     expect(ids).not.toContain(foreign.id);
     const w = open.json.rows.find((r: { id: string }) => r.id === waiting.id);
-    expect(w).toMatchObject({ visitorLabel: 'Wendy Waiting', preview: 'Is anyone there?', previewSender: 'visitor', unread: 1, status: 'open' });
+    expect(w).toMatchObject({
+      visitorLabel: 'Wendy Waiting',
+      preview: 'Is anyone there?',
+      previewSender: 'visitor',
+      unread: 1,
+      status: 'open',
+    });
     const an = open.json.rows.find((r: { id: string }) => r.id === answered.id);
     // The operator's reply implied reading the visitor's message; the internal note is from the system → unread 1.
-    expect(an).toMatchObject({ visitorLabel: 'ann@answered.test', preview: 'Visitor left', previewInternal: true, lastPublicSender: 'operator' });
+    expect(an).toMatchObject({
+      visitorLabel: 'ann@answered.test',
+      preview: 'Visitor left',
+      previewInternal: true,
+      lastPublicSender: 'operator',
+    });
 
     const unanswered = await list(a, { tab: 'unanswered' });
     expect(unanswered.json.rows.map((r: { id: string }) => r.id)).toContain(waiting.id);
@@ -133,7 +210,11 @@ describe('inbox list', () => {
     const decoy = await conversation(a, { messages: [['visitor', 'My invoice says 1000 discountXcode']] });
     const byEmail = await conversation(a, { email: 'zoe@searchable.test', messages: [['visitor', 'x']] });
     const byName = await conversation(a, { name: 'Quentin Searchable', messages: [['visitor', 'y']] });
-    await conversation(b, { email: 'zoe@searchable.test', name: 'Quentin Searchable', messages: [['visitor', '100% discount_code']] });
+    await conversation(b, {
+      email: 'zoe@searchable.test',
+      name: 'Quentin Searchable',
+      messages: [['visitor', '100% discount_code']],
+    });
 
     const ids = async (q: string) => (await list(a, { q })).json.rows.map((r: { id: string }) => r.id);
     expect(await ids('100% discount_code')).toEqual([byText.id]);
@@ -161,7 +242,7 @@ describe('inbox list', () => {
     expect((await list(w, { cursor: 'garbage' })).status).toBe(400);
   });
 
-  it('refuses strangers and other organizations\' projects', async () => {
+  it("refuses strangers and other organizations' projects", async () => {
     expect((await list(a, {}, b.ownerCookie)).status).toBe(404);
     // The stranger's own organization with the victim's project id.
     const cross = await list(b, {}, b.ownerCookie, { orgId: b.orgId, projectId: a.projectId });
@@ -171,17 +252,38 @@ describe('inbox list', () => {
 });
 
 describe('conversation view and actions', () => {
-  it('shows messages in order with notes and the visitor details; another org\'s conversation is 404', async () => {
+  it("shows messages in order with notes and the visitor details; another org's conversation is 404", async () => {
     const c = await conversation(a, {
       name: 'Vera Visitor',
-      metadata: { userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36', pageUrl: 'https://example.test/pricing', referrer: 'https://google.com/' },
-      messages: [['visitor', 'question'], ['operator', 'answer'], ['system', 'Event: clicked', true]],
+      metadata: {
+        userAgent:
+          'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+        pageUrl: 'https://example.test/pricing',
+        referrer: 'https://google.com/',
+      },
+      messages: [
+        ['visitor', 'question'],
+        ['operator', 'answer'],
+        ['system', 'Event: clicked', true],
+      ],
     });
     const res = await env.call(viewRoute.GET, { params: convParams(a, c.id), cookie: a.agentCookie });
     expect(res.status).toBe(200);
     const view = res.json.conversation;
-    expect(view.messages.map((m: { seq: number; sender: string; visibility: string }) => [m.seq, m.sender, m.visibility])).toEqual([[1, 'visitor', 'public'], [2, 'operator', 'public'], [3, 'system', 'internal']]);
-    expect(view.visitor).toMatchObject({ label: 'Vera Visitor', browser: 'Chrome 126', os: 'macOS', pageUrl: 'https://example.test/pricing', referrer: 'https://google.com/' });
+    expect(
+      view.messages.map((m: { seq: number; sender: string; visibility: string }) => [m.seq, m.sender, m.visibility]),
+    ).toEqual([
+      [1, 'visitor', 'public'],
+      [2, 'operator', 'public'],
+      [3, 'system', 'internal'],
+    ]);
+    expect(view.visitor).toMatchObject({
+      label: 'Vera Visitor',
+      browser: 'Chrome 126',
+      os: 'macOS',
+      pageUrl: 'https://example.test/pricing',
+      referrer: 'https://google.com/',
+    });
 
     const foreign = await conversation(b, { messages: [['visitor', 'beta secret']] });
     const leak = await env.call(viewRoute.GET, { params: convParams(a, foreign.id), cookie: a.agentCookie });
@@ -189,48 +291,109 @@ describe('conversation view and actions', () => {
     expect(JSON.stringify(leak.json)).not.toContain('beta secret');
     // A conversation of another project of the same organization is not reachable through this project either.
     const sibling = await conversation(a, { projectId: a.otherProjectId, messages: [['visitor', 'sibling']] });
-    expect((await env.call(viewRoute.GET, { params: convParams(a, sibling.id), cookie: a.agentCookie })).status).toBe(404);
+    expect((await env.call(viewRoute.GET, { params: convParams(a, sibling.id), cookie: a.agentCookie })).status).toBe(
+      404,
+    );
     expect((await env.call(viewRoute.GET, { params: convParams(a, c.id), cookie: b.ownerCookie })).status).toBe(404);
   });
 
   it('a reply from the web is stored once per clientId, queued for every bridge and pushed to widget and dashboards', async () => {
     const c = await conversation(a, { messages: [['visitor', 'need help']] });
     const clientId = `web_${randomBytes(6).toString('hex')}`;
-    const first = await env.call(messagesRoute.POST, { params: convParams(a, c.id), cookie: a.agentCookie, body: { body: '  On it!  ', clientId } });
+    const first = await env.call(messagesRoute.POST, {
+      params: convParams(a, c.id),
+      cookie: a.agentCookie,
+      body: { body: '  On it!  ', clientId },
+    });
     expect(first.status).toBe(200);
     expect(first.json.duplicate).toBe(false);
-    expect(first.json.message).toMatchObject({ sender: 'operator', source: 'web', authorName: a.agentName, body: 'On it!', seq: 2 });
-    const again = await env.call(messagesRoute.POST, { params: convParams(a, c.id), cookie: a.agentCookie, body: { body: 'On it!', clientId } });
+    expect(first.json.message).toMatchObject({
+      sender: 'operator',
+      source: 'web',
+      authorName: a.agentName,
+      body: 'On it!',
+      seq: 2,
+    });
+    const again = await env.call(messagesRoute.POST, {
+      params: convParams(a, c.id),
+      cookie: a.agentCookie,
+      body: { body: 'On it!', clientId },
+    });
     expect(again.json).toMatchObject({ duplicate: true, message: { id: first.json.message.id } });
 
     const { db } = await env.app();
-    expect(await db.message.count({ where: { organizationId: a.orgId, conversationId: c.id, sender: 'operator' } })).toBe(1);
-    const outbox = await db.outboxEvent.findMany({ where: { organizationId: a.orgId, messageId: first.json.message.id } });
+    expect(
+      await db.message.count({ where: { organizationId: a.orgId, conversationId: c.id, sender: 'operator' } }),
+    ).toBe(1);
+    const outbox = await db.outboxEvent.findMany({
+      where: { organizationId: a.orgId, messageId: first.json.message.id },
+    });
     expect(outbox.map((o) => [o.connectionId, o.kind])).toEqual([[a.connectionId, 'bridge.deliver']]);
     // The reply implies the team read the visitor's message.
     expect((await db.conversation.findUniqueOrThrow({ where: { id: c.id } })).operatorLastReadSeq).toBe(1);
 
     const widget = await waitForRelay((r) => r.nsp === '/widget' && r.room === `conv:${c.id}` && r.event === 'message');
     expect(widget.args[0]).toMatchObject({ id: first.json.message.id, body: 'On it!' });
-    const dash = await waitForRelay((r) => r.nsp === '/dashboard' && r.room === `dash:org:${a.orgId}` && (r.args[0] as { conversationId?: string }).conversationId === c.id);
-    expect(dash.args[0]).toMatchObject({ type: 'message', projectId: a.projectId, seq: 2, change: 'created', sender: 'operator' });
+    const dash = await waitForRelay(
+      (r) =>
+        r.nsp === '/dashboard' &&
+        r.room === `dash:org:${a.orgId}` &&
+        (r.args[0] as { conversationId?: string }).conversationId === c.id,
+    );
+    expect(dash.args[0]).toMatchObject({
+      type: 'message',
+      projectId: a.projectId,
+      seq: 2,
+      change: 'created',
+      sender: 'operator',
+    });
 
-    expect((await env.call(messagesRoute.POST, { params: convParams(a, c.id), cookie: a.agentCookie, body: { body: '   ' } })).status).toBe(400);
-    expect((await env.call(messagesRoute.POST, { params: convParams(a, c.id), cookie: b.ownerCookie, body: { body: 'intruder' } })).status).toBe(404);
+    expect(
+      (
+        await env.call(messagesRoute.POST, {
+          params: convParams(a, c.id),
+          cookie: a.agentCookie,
+          body: { body: '   ' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await env.call(messagesRoute.POST, {
+          params: convParams(a, c.id),
+          cookie: b.ownerCookie,
+          body: { body: 'intruder' },
+        })
+      ).status,
+    ).toBe(404);
     const foreign = await conversation(b, { messages: [['visitor', 'x']] });
-    expect((await env.call(messagesRoute.POST, { params: convParams(a, foreign.id), cookie: a.agentCookie, body: { body: 'wrong org' } })).status).toBe(404);
+    expect(
+      (
+        await env.call(messagesRoute.POST, {
+          params: convParams(a, foreign.id),
+          cookie: a.agentCookie,
+          body: { body: 'wrong org' },
+        })
+      ).status,
+    ).toBe(404);
     expect(await db.message.count({ where: { conversationId: foreign.id, sender: 'operator' } })).toBe(0);
   });
 
   it('an internal note is stored internal, mirrored to the bridges as a note and never pushed to the widget', async () => {
     const c = await conversation(a, { messages: [['visitor', 'hello']] });
-    const res = await env.call(messagesRoute.POST, { params: convParams(a, c.id), cookie: a.agentCookie, body: { body: 'VIP customer, be nice', visibility: 'internal' } });
+    const res = await env.call(messagesRoute.POST, {
+      params: convParams(a, c.id),
+      cookie: a.agentCookie,
+      body: { body: 'VIP customer, be nice', visibility: 'internal' },
+    });
     expect(res.status).toBe(200);
     const { db } = await env.app();
     const stored = await db.message.findUniqueOrThrow({ where: { id: res.json.message.id } });
     expect(stored).toMatchObject({ visibility: 'internal', sender: 'operator', source: 'web' });
     expect(await db.outboxEvent.count({ where: { messageId: stored.id, connectionId: a.connectionId } })).toBe(1);
-    await waitForRelay((r) => r.nsp === '/dashboard' && (r.args[0] as { conversationId?: string }).conversationId === c.id);
+    await waitForRelay(
+      (r) => r.nsp === '/dashboard' && (r.args[0] as { conversationId?: string }).conversationId === c.id,
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(relayed.some((r) => r.nsp === '/widget' && r.room === `conv:${c.id}`)).toBe(false);
     // Writing the note read the conversation.
@@ -238,31 +401,82 @@ describe('conversation view and actions', () => {
   });
 
   it('close and reopen work like /close and /reopen; read moves the watermark forward only', async () => {
-    const c = await conversation(a, { messages: [['visitor', 'one'], ['visitor', 'two']] });
+    const c = await conversation(a, {
+      messages: [
+        ['visitor', 'one'],
+        ['visitor', 'two'],
+      ],
+    });
     const { db } = await env.app();
-    const close = await env.call(statusRoute.POST, { params: convParams(a, c.id), cookie: a.agentCookie, body: { status: 'closed' } });
+    const close = await env.call(statusRoute.POST, {
+      params: convParams(a, c.id),
+      cookie: a.agentCookie,
+      body: { status: 'closed' },
+    });
     expect(close.json).toEqual({ status: 'closed', changed: true });
     expect((await db.conversation.findUniqueOrThrow({ where: { id: c.id } })).status).toBe('closed');
-    const note = await db.message.findFirstOrThrow({ where: { conversationId: c.id, body: 'closed the conversation' } });
+    const note = await db.message.findFirstOrThrow({
+      where: { conversationId: c.id, body: 'closed the conversation' },
+    });
     expect(note).toMatchObject({ visibility: 'internal', authorName: a.agentName });
     expect(await db.outboxEvent.count({ where: { messageId: note.id } })).toBe(1);
-    const widget = await waitForRelay((r) => r.nsp === '/widget' && r.event === 'conversation' && (r.args[0] as { conversationId?: string }).conversationId === c.id);
+    const widget = await waitForRelay(
+      (r) =>
+        r.nsp === '/widget' &&
+        r.event === 'conversation' &&
+        (r.args[0] as { conversationId?: string }).conversationId === c.id,
+    );
     expect(widget.args[0]).toMatchObject({ status: 'closed', csatRequested: false });
-    expect((await env.call(statusRoute.POST, { params: convParams(a, c.id), cookie: a.agentCookie, body: { status: 'closed' } })).json.changed).toBe(false);
+    expect(
+      (
+        await env.call(statusRoute.POST, {
+          params: convParams(a, c.id),
+          cookie: a.agentCookie,
+          body: { status: 'closed' },
+        })
+      ).json.changed,
+    ).toBe(false);
     expect((await list(a, { tab: 'closed' })).json.rows.map((r: { id: string }) => r.id)).toContain(c.id);
 
-    const reopen = await env.call(statusRoute.POST, { params: convParams(a, c.id), cookie: a.agentCookie, body: { status: 'open' } });
+    const reopen = await env.call(statusRoute.POST, {
+      params: convParams(a, c.id),
+      cookie: a.agentCookie,
+      body: { status: 'open' },
+    });
     expect(reopen.json).toEqual({ status: 'open', changed: true });
     expect(await db.message.count({ where: { conversationId: c.id, body: 'reopened the conversation' } })).toBe(1);
-    expect((await env.call(statusRoute.POST, { params: convParams(a, c.id), cookie: b.ownerCookie, body: { status: 'closed' } })).status).toBe(404);
+    expect(
+      (
+        await env.call(statusRoute.POST, {
+          params: convParams(a, c.id),
+          cookie: b.ownerCookie,
+          body: { status: 'closed' },
+        })
+      ).status,
+    ).toBe(404);
 
-    const fresh = await conversation(a, { messages: [['visitor', 'one'], ['visitor', 'two']] });
+    const fresh = await conversation(a, {
+      messages: [
+        ['visitor', 'one'],
+        ['visitor', 'two'],
+      ],
+    });
     expect((await list(a)).json.rows.find((r: { id: string }) => r.id === fresh.id).unread).toBe(2);
-    const read = await env.call(readRoute.POST, { params: convParams(a, fresh.id), cookie: a.agentCookie, body: { seq: 99 } });
+    const read = await env.call(readRoute.POST, {
+      params: convParams(a, fresh.id),
+      cookie: a.agentCookie,
+      body: { seq: 99 },
+    });
     expect(read.json).toEqual({ operatorLastReadSeq: 2, moved: true });
-    expect((await env.call(readRoute.POST, { params: convParams(a, fresh.id), cookie: a.agentCookie, body: { seq: 1 } })).json).toEqual({ operatorLastReadSeq: 2, moved: false });
+    expect(
+      (await env.call(readRoute.POST, { params: convParams(a, fresh.id), cookie: a.agentCookie, body: { seq: 1 } }))
+        .json,
+    ).toEqual({ operatorLastReadSeq: 2, moved: false });
     expect((await list(a)).json.rows.find((r: { id: string }) => r.id === fresh.id).unread).toBe(0);
-    expect((await env.call(readRoute.POST, { params: convParams(a, fresh.id), cookie: b.ownerCookie, body: { seq: 1 } })).status).toBe(404);
+    expect(
+      (await env.call(readRoute.POST, { params: convParams(a, fresh.id), cookie: b.ownerCookie, body: { seq: 1 } }))
+        .status,
+    ).toBe(404);
   });
 });
 
@@ -282,26 +496,64 @@ describe('realtime token', () => {
 
 describe('inbox attachments', () => {
   /** A file as the widget or a bridge stores it: bytes in storage, an Attachment row, linked to a message. */
-  async function fileIn(w: TWorld, conversationId: string, file: { name: string; contentType: string; bytes: Buffer }, opts: { send?: boolean } = {}) {
+  async function fileIn(
+    w: TWorld,
+    conversationId: string,
+    file: { name: string; contentType: string; bytes: Buffer },
+    opts: { send?: boolean } = {},
+  ) {
     const { db, storage } = await env.app();
     const key = `${w.orgId}/${conversationId}/${randomBytes(8).toString('hex')}`;
-    await storage.put(key, file.bytes, { contentType: file.contentType, sha256: sha256(file.bytes.toString('binary')) });
-    const att = await createAttachment(db, w.orgId, { conversationId, uploadedBy: 'visitor', name: file.name, contentType: file.contentType, size: file.bytes.length, sha256: 'x'.repeat(64), storageKey: key });
-    if (opts.send !== false) await appendMessage(db, w.orgId, { conversationId, sender: 'visitor', body: '', source: 'widget', attachmentIds: [att.id], deliver: false });
+    await storage.put(key, file.bytes, {
+      contentType: file.contentType,
+      sha256: sha256(file.bytes.toString('binary')),
+    });
+    const att = await createAttachment(db, w.orgId, {
+      conversationId,
+      uploadedBy: 'visitor',
+      name: file.name,
+      contentType: file.contentType,
+      size: file.bytes.length,
+      sha256: 'x'.repeat(64),
+      storageKey: key,
+    });
+    if (opts.send !== false)
+      await appendMessage(db, w.orgId, {
+        conversationId,
+        sender: 'visitor',
+        body: '',
+        source: 'widget',
+        attachmentIds: [att.id],
+        deliver: false,
+      });
     return att;
   }
-  const fileParams = (w: TWorld, conversationId: string, attachmentId: string) => ({ ...convParams(w, conversationId), attachmentId });
+  const fileParams = (w: TWorld, conversationId: string, attachmentId: string) => ({
+    ...convParams(w, conversationId),
+    attachmentId,
+  });
 
   it('the conversation view links each file to the download route, which serves the bytes to members only', async () => {
     const c = await conversation(a, { messages: [['visitor', 'see attached']] });
-    const pdf = await fileIn(a, c.id, { name: 'invoice 2026.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 alpha invoice bytes') });
-    const png = await fileIn(a, c.id, { name: 'shot.png', contentType: 'image/png', bytes: Buffer.from('\x89PNG fake image bytes') });
+    const pdf = await fileIn(a, c.id, {
+      name: 'invoice 2026.pdf',
+      contentType: 'application/pdf',
+      bytes: Buffer.from('%PDF-1.4 alpha invoice bytes'),
+    });
+    const png = await fileIn(a, c.id, {
+      name: 'shot.png',
+      contentType: 'image/png',
+      bytes: Buffer.from('\x89PNG fake image bytes'),
+    });
 
     const view = await env.call(viewRoute.GET, { params: convParams(a, c.id), cookie: a.agentCookie });
-    const files = view.json.conversation.messages.flatMap((m: { attachments: { id: string }[] }) => m.attachments.map((x) => x.id));
+    const files = view.json.conversation.messages.flatMap((m: { attachments: { id: string }[] }) =>
+      m.attachments.map((x) => x.id),
+    );
     expect(files).toEqual([pdf.id, png.id]);
-    expect(attachmentPath({ organizationId: a.orgId, projectId: a.projectId, conversationId: c.id }, pdf.id))
-      .toBe(`/api/app/orgs/${a.orgId}/projects/${a.projectId}/conversations/${c.id}/attachments/${pdf.id}`);
+    expect(attachmentPath({ organizationId: a.orgId, projectId: a.projectId, conversationId: c.id }, pdf.id)).toBe(
+      `/api/app/orgs/${a.orgId}/projects/${a.projectId}/conversations/${c.id}/attachments/${pdf.id}`,
+    );
 
     const got = await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, pdf.id), cookie: a.agentCookie });
     expect(got.status).toBe(200);
@@ -314,12 +566,19 @@ describe('inbox attachments', () => {
     // Images are shown inline (thumbnails) unless a download is asked for.
     const img = await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, png.id), cookie: a.agentCookie });
     expect(img.headers.get('content-disposition')).toMatch(/^inline;/);
-    const imgDl = await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, png.id), cookie: a.agentCookie, path: '/x?download=1' });
+    const imgDl = await env.call(attachmentRoute.GET, {
+      params: fileParams(a, c.id, png.id),
+      cookie: a.agentCookie,
+      path: '/x?download=1',
+    });
     expect(imgDl.headers.get('content-disposition')).toMatch(/^attachment;/);
 
     // Signed out: 401; another organization: 404 and no bytes.
     expect((await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, pdf.id) })).status).toBe(401);
-    const stranger = await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, pdf.id), cookie: b.ownerCookie });
+    const stranger = await env.call(attachmentRoute.GET, {
+      params: fileParams(a, c.id, pdf.id),
+      cookie: b.ownerCookie,
+    });
     expect(stranger.status).toBe(404);
     expect(String(stranger.json)).not.toContain('invoice');
   });
@@ -329,17 +588,45 @@ describe('inbox attachments', () => {
     const other = await conversation(a, { messages: [['visitor', 'two']] });
     const sibling = await conversation(a, { projectId: a.otherProjectId, messages: [['visitor', 'three']] });
     const file = await fileIn(a, c.id, { name: 'a.txt', contentType: 'text/plain', bytes: Buffer.from('alpha file') });
-    const unsent = await fileIn(a, c.id, { name: 'b.txt', contentType: 'text/plain', bytes: Buffer.from('never sent') }, { send: false });
+    const unsent = await fileIn(
+      a,
+      c.id,
+      { name: 'b.txt', contentType: 'text/plain', bytes: Buffer.from('never sent') },
+      { send: false },
+    );
     const foreign = await conversation(b, { messages: [['visitor', 'beta']] });
-    const betaFile = await fileIn(b, foreign.id, { name: 'beta.txt', contentType: 'text/plain', bytes: Buffer.from('beta secret file') });
+    const betaFile = await fileIn(b, foreign.id, {
+      name: 'beta.txt',
+      contentType: 'text/plain',
+      bytes: Buffer.from('beta secret file'),
+    });
 
-    expect((await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, file.id), cookie: a.agentCookie })).status).toBe(200);
+    expect(
+      (await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, file.id), cookie: a.agentCookie })).status,
+    ).toBe(200);
     // Another conversation's id in the path, another project's path, an unsent upload, another tenant's file: 404.
-    expect((await env.call(attachmentRoute.GET, { params: fileParams(a, other.id, file.id), cookie: a.agentCookie })).status).toBe(404);
-    expect((await env.call(attachmentRoute.GET, { params: { ...fileParams(a, c.id, file.id), projectId: a.otherProjectId }, cookie: a.agentCookie })).status).toBe(404);
-    expect((await env.call(attachmentRoute.GET, { params: fileParams(a, sibling.id, file.id), cookie: a.agentCookie })).status).toBe(404);
-    expect((await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, unsent.id), cookie: a.agentCookie })).status).toBe(404);
-    const cross = await env.call(attachmentRoute.GET, { params: fileParams(a, foreign.id, betaFile.id), cookie: a.agentCookie });
+    expect(
+      (await env.call(attachmentRoute.GET, { params: fileParams(a, other.id, file.id), cookie: a.agentCookie })).status,
+    ).toBe(404);
+    expect(
+      (
+        await env.call(attachmentRoute.GET, {
+          params: { ...fileParams(a, c.id, file.id), projectId: a.otherProjectId },
+          cookie: a.agentCookie,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await env.call(attachmentRoute.GET, { params: fileParams(a, sibling.id, file.id), cookie: a.agentCookie }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await env.call(attachmentRoute.GET, { params: fileParams(a, c.id, unsent.id), cookie: a.agentCookie })).status,
+    ).toBe(404);
+    const cross = await env.call(attachmentRoute.GET, {
+      params: fileParams(a, foreign.id, betaFile.id),
+      cookie: a.agentCookie,
+    });
     expect(cross.status).toBe(404);
     expect(String(cross.json)).not.toContain('beta secret');
   });

@@ -1,5 +1,13 @@
 import { createConversationPorts, type TConversationPorts } from '@pocketping/conversations';
-import { DASHBOARD_NAMESPACE, createDashboardPush, createRelayEmitter, createWidgetPush, socketIoKey, type TDashboardPush, type TWidgetPush } from '@pocketping/jobs';
+import {
+  DASHBOARD_NAMESPACE,
+  createDashboardPush,
+  createRelayEmitter,
+  createWidgetPush,
+  socketIoKey,
+  type TDashboardPush,
+  type TWidgetPush,
+} from '@pocketping/jobs';
 import { WIDGET_NAMESPACE } from '@pocketping/protocol';
 import type { TWebContext } from '../context';
 
@@ -19,7 +27,8 @@ export function inboxPush(app: TWebContext): TInboxPush {
   let push = cache.get(app);
   if (!push) {
     const key = socketIoKey({ url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX });
-    const onError = (err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime push failed');
+    const onError = (err: unknown) =>
+      app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime push failed');
     push = {
       widget: createWidgetPush(createRelayEmitter(app.producer.redis, key, WIDGET_NAMESPACE, onError)),
       dashboard: createDashboardPush(createRelayEmitter(app.producer.redis, key, DASHBOARD_NAMESPACE, onError)),
@@ -36,7 +45,15 @@ export function conversationPorts(app: TWebContext): TConversationPorts {
   let p = ports.get(app);
   if (!p) {
     const push = inboxPush(app);
-    p = createConversationPorts({ db: app.db, redis: app.producer.redis, redisPrefix: app.env.REDIS_PREFIX, widget: push.widget, dashboard: push.dashboard, producer: app.producer, log: app.log });
+    p = createConversationPorts({
+      db: app.db,
+      redis: app.producer.redis,
+      redisPrefix: app.env.REDIS_PREFIX,
+      widget: push.widget,
+      dashboard: push.dashboard,
+      producer: app.producer,
+      log: app.log,
+    });
     ports.set(app, p);
   }
   return p;

@@ -1,5 +1,9 @@
 /** "Chrome 126 on macOS" from a User-Agent string: enough for a human, no dependency. Unknown parts are null. */
-export function describeUserAgent(ua: string | null | undefined): { browser: string | null; os: string | null; mobile: boolean } {
+export function describeUserAgent(ua: string | null | undefined): {
+  browser: string | null;
+  os: string | null;
+  mobile: boolean;
+} {
   if (!ua) return { browser: null, os: null, mobile: false };
   const version = (re: RegExp) => re.exec(ua)?.[1]?.split('.')[0] ?? '';
   let browser: string | null = null;

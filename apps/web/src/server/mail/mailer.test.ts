@@ -33,13 +33,25 @@ describe('fake SMTP + mailer', () => {
     const transport = nodemailer.createTransport(smtp.url);
     const waiting = smtp.waitForMail('bob@example.test', (m) => m.subject === 'second', 5_000);
     await transport.sendMail({ from: 'a@example.test', to: 'bob@example.test', subject: 'first', text: 'one' });
-    await transport.sendMail({ from: 'a@example.test', to: 'carol@example.test', subject: 'second', text: 'not for bob' });
-    await transport.sendMail({ from: 'a@example.test', to: ['bob@example.test', 'dan@example.test'], subject: 'second', text: 'see https://x.example/a?b=1.' });
+    await transport.sendMail({
+      from: 'a@example.test',
+      to: 'carol@example.test',
+      subject: 'second',
+      text: 'not for bob',
+    });
+    await transport.sendMail({
+      from: 'a@example.test',
+      to: ['bob@example.test', 'dan@example.test'],
+      subject: 'second',
+      text: 'see https://x.example/a?b=1.',
+    });
     const mail = await waiting;
     expect(mail.to).toEqual(['bob@example.test', 'dan@example.test']);
     expect(mail.links).toEqual(['https://x.example/a?b=1']);
     expect(smtp.mails().map((m) => m.subject)).toEqual(['first', 'second', 'second']);
-    await expect(smtp.waitForMail('nobody@example.test', undefined, 200)).rejects.toThrow(/no matching mail to nobody@example.test/);
+    await expect(smtp.waitForMail('nobody@example.test', undefined, 200)).rejects.toThrow(
+      /no matching mail to nobody@example.test/,
+    );
     smtp.clear();
     expect(smtp.mails()).toEqual([]);
     transport.close();
@@ -47,7 +59,13 @@ describe('fake SMTP + mailer', () => {
 
   it('the viewer lists mails and shows one with clickable links and escaped content', async () => {
     const transport = nodemailer.createTransport(smtp.url);
-    await transport.sendMail({ from: 'a@example.test', to: 'eve@example.test', subject: '<b>Hi</b>', text: 'Go: http://127.0.0.1:1/reset?token=t1', html: '<p><a href="http://127.0.0.1:1/reset?token=t1">Reset</a></p>' });
+    await transport.sendMail({
+      from: 'a@example.test',
+      to: 'eve@example.test',
+      subject: '<b>Hi</b>',
+      text: 'Go: http://127.0.0.1:1/reset?token=t1',
+      html: '<p><a href="http://127.0.0.1:1/reset?token=t1">Reset</a></p>',
+    });
     transport.close();
     const id = smtp.mails()[0]!.id;
     const list = await fetch(smtp.viewerUrl!).then((r) => r.text());

@@ -17,19 +17,47 @@ function linkMail(to: string, subject: string, intro: string, cta: string, url: 
 }
 
 export function magicLinkMail(to: string, url: string): TMail {
-  return linkMail(to, 'Your PocketPing sign-in link', 'Use this link to sign in to PocketPing. It works once and expires in 15 minutes.', 'Sign in', url, 'If you did not ask for it, ignore this mail.');
+  return linkMail(
+    to,
+    'Your PocketPing sign-in link',
+    'Use this link to sign in to PocketPing. It works once and expires in 15 minutes.',
+    'Sign in',
+    url,
+    'If you did not ask for it, ignore this mail.',
+  );
 }
 
 export function verifyEmailMail(to: string, url: string): TMail {
-  return linkMail(to, 'Confirm your email for PocketPing', 'Welcome to PocketPing! Confirm your email address to finish creating your account. The link expires in 24 hours.', 'Confirm my email', url, 'If you did not sign up, ignore this mail.');
+  return linkMail(
+    to,
+    'Confirm your email for PocketPing',
+    'Welcome to PocketPing! Confirm your email address to finish creating your account. The link expires in 24 hours.',
+    'Confirm my email',
+    url,
+    'If you did not sign up, ignore this mail.',
+  );
 }
 
 export function resetPasswordMail(to: string, url: string): TMail {
-  return linkMail(to, 'Reset your PocketPing password', 'Someone (hopefully you) asked to reset your PocketPing password. The link works once and expires in 1 hour.', 'Choose a new password', url, 'If you did not ask for it, ignore this mail: your password stays the same.');
+  return linkMail(
+    to,
+    'Reset your PocketPing password',
+    'Someone (hopefully you) asked to reset your PocketPing password. The link works once and expires in 1 hour.',
+    'Choose a new password',
+    url,
+    'If you did not ask for it, ignore this mail: your password stays the same.',
+  );
 }
 
 export function invitationMail(to: string, url: string, orgName: string, inviter: string): TMail {
-  return linkMail(to, `${inviter} invited you to ${orgName} on PocketPing`, `${inviter} invited you to answer website visitors with the ${orgName} team on PocketPing. The invitation is valid for 7 days.`, 'Accept the invitation', url, 'If you were not expecting it, ignore this mail.');
+  return linkMail(
+    to,
+    `${inviter} invited you to ${orgName} on PocketPing`,
+    `${inviter} invited you to answer website visitors with the ${orgName} team on PocketPing. The invitation is valid for 7 days.`,
+    'Accept the invitation',
+    url,
+    'If you were not expecting it, ignore this mail.',
+  );
 }
 
 /** Sent instead of a confirmation mail when someone signs up with an address that already has an account. */

@@ -21,10 +21,17 @@ export async function createProject(
 ): Promise<TProjectDto> {
   const origins = new Set(input.allowedOrigins ?? [new URL(input.siteUrl).origin]);
   if (input.allowTestPage) origins.add(dashboardOrigin(ctx.webPublicUrl));
-  if (origins.size > MAX_ALLOWED_ORIGINS) throw new AppError('bad_request', `At most ${MAX_ALLOWED_ORIGINS} allowed origins (the test page counts as one).`);
+  if (origins.size > MAX_ALLOWED_ORIGINS)
+    throw new AppError('bad_request', `At most ${MAX_ALLOWED_ORIGINS} allowed origins (the test page counts as one).`);
   const row = await createProjectRow(db, ctx.organizationId, { name: input.name, allowedOrigins: Array.from(origins) });
   await updateProjectFields(db, ctx.organizationId, row.id, { siteUrl: input.siteUrl });
-  await writeAuditLog(db, ctx.organizationId, { actorType: 'user', actorId: ctx.userId, action: 'project.created', targetType: 'project', targetId: row.id });
+  await writeAuditLog(db, ctx.organizationId, {
+    actorType: 'user',
+    actorId: ctx.userId,
+    action: 'project.created',
+    targetType: 'project',
+    targetId: row.id,
+  });
   const dto = await loadProjectDto(db, ctx.organizationId, row.id);
   if (!dto) throw new AppError('internal', 'Project vanished right after creation.');
   return dto;

@@ -15,17 +15,36 @@ export async function rotateIdentitySecret(
   const secret = randomToken('is_', 32);
   await setProjectIdentitySecret(db, ctx.organizationId, ctx.projectId, encryptSecret(keyRing, secret));
   const at = new Date();
-  await writeAuditLog(db, ctx.organizationId, { actorType: 'user', actorId: ctx.userId, action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: ctx.projectId, createdAt: at });
+  await writeAuditLog(db, ctx.organizationId, {
+    actorType: 'user',
+    actorId: ctx.userId,
+    action: IDENTITY_SECRET_SET_ACTION,
+    targetType: 'project',
+    targetId: ctx.projectId,
+    createdAt: at,
+  });
   return { secret, setAt: at.toISOString() };
 }
 
 /** Removes the secret; refused while identity verification is enforced (every visitor would be locked out). */
-export async function removeIdentitySecret(db: TDb, ctx: { organizationId: string; projectId: string; userId: string }): Promise<void> {
+export async function removeIdentitySecret(
+  db: TDb,
+  ctx: { organizationId: string; projectId: string; userId: string },
+): Promise<void> {
   const p = await getProjectRecord(db, ctx.organizationId, ctx.projectId);
   if (!p) throw new AppError('not_found', 'Project not found.');
   if (parseProjectSettings(p.settings).identity === 'enforce') {
-    throw new AppError('conflict', 'Identity verification is enforced: switch it to optional or off before removing the secret.');
+    throw new AppError(
+      'conflict',
+      'Identity verification is enforced: switch it to optional or off before removing the secret.',
+    );
   }
   await setProjectIdentitySecret(db, ctx.organizationId, ctx.projectId, null);
-  await writeAuditLog(db, ctx.organizationId, { actorType: 'user', actorId: ctx.userId, action: 'project.identity_secret.removed', targetType: 'project', targetId: ctx.projectId });
+  await writeAuditLog(db, ctx.organizationId, {
+    actorType: 'user',
+    actorId: ctx.userId,
+    action: 'project.identity_secret.removed',
+    targetType: 'project',
+    targetId: ctx.projectId,
+  });
 }

@@ -13,7 +13,8 @@ export async function onboardingStepFor(
   requested?: number,
 ): Promise<{ step: TOnboardingStep; bridgeCount: number }> {
   const bridgeCount = await countProjectConnections(db, organizationId, project.id);
-  if (requested !== undefined && requested >= 3 && requested <= 5) return { step: requested as TOnboardingStep, bridgeCount };
+  if (requested !== undefined && requested >= 3 && requested <= 5)
+    return { step: requested as TOnboardingStep, bridgeCount };
   if (!project.widgetFirstSeenAt) return { step: 3, bridgeCount };
   return { step: bridgeCount === 0 ? 4 : 5, bridgeCount };
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** How many allowed origins a project may list (the widget handshake checks each one). */
 export const MAX_ALLOWED_ORIGINS = 20;
 
-const WILDCARD = /^(https?):\/\/\*\.((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(:\d{1,5})?\/?$/;
+const WILDCARD =
+  /^(https?):\/\/\*\.((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(:\d{1,5})?\/?$/;
 
 /**
  * An allowed origin as the widget handshake compares it: scheme + host [+ port], nothing else. Returns the
@@ -14,7 +15,11 @@ const WILDCARD = /^(https?):\/\/\*\.((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0
 export function normalizeOrigin(input: string): { ok: true; origin: string } | { ok: false; error: string } {
   const raw = input.trim();
   if (raw === '') return { ok: false, error: 'is empty' };
-  if (raw === '*') return { ok: false, error: 'a bare "*" would admit every site; list your sites (https://*.example.com works for subdomains)' };
+  if (raw === '*')
+    return {
+      ok: false,
+      error: 'a bare "*" would admit every site; list your sites (https://*.example.com works for subdomains)',
+    };
   const lower = raw.toLowerCase();
   const wild = WILDCARD.exec(lower);
   if (wild) {
@@ -23,19 +28,23 @@ export function normalizeOrigin(input: string): { ok: true; origin: string } | {
     const isDefault = (wild[1] === 'https' && port === ':443') || (wild[1] === 'http' && port === ':80');
     return { ok: true, origin: `${wild[1]}://*.${wild[2]}${isDefault ? '' : port}` };
   }
-  if (lower.includes('*')) return { ok: false, error: 'a wildcard is only allowed as the first label: https://*.example.com' };
+  if (lower.includes('*'))
+    return { ok: false, error: 'a wildcard is only allowed as the first label: https://*.example.com' };
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return { ok: false, error: 'is not a URL like https://example.com' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, error: 'must start with https:// or http://' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { ok: false, error: 'must start with https:// or http://' };
   if (url.username || url.password) return { ok: false, error: 'must not contain a user name or password' };
-  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) return { ok: false, error: 'must not contain a query or fragment' };
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#'))
+    return { ok: false, error: 'must not contain a query or fragment' };
   // `new URL` turns "https://a.com" into pathname "/": only that (or the same with a typed trailing slash) is allowed.
   const afterHost = raw.replace(/^[a-z]+:\/\/[^/]*/i, '');
-  if (afterHost !== '' && afterHost !== '/') return { ok: false, error: `must not contain a path ("${afterHost}"): an origin is scheme://host[:port]` };
+  if (afterHost !== '' && afterHost !== '/')
+    return { ok: false, error: `must not contain a path ("${afterHost}"): an origin is scheme://host[:port]` };
   if (!url.hostname) return { ok: false, error: 'has no host' };
   return { ok: true, origin: url.origin };
 }

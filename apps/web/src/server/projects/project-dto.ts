@@ -20,7 +20,11 @@ export interface TProjectDto {
 
 /** When the current identity secret was set (from the audit log), or null if unknown / not set. */
 export async function identitySecretSetAt(db: TDb, organizationId: string, projectId: string): Promise<Date | null> {
-  return getLatestAuditEntryAt(db, organizationId, { action: IDENTITY_SECRET_SET_ACTION, targetType: 'project', targetId: projectId });
+  return getLatestAuditEntryAt(db, organizationId, {
+    action: IDENTITY_SECRET_SET_ACTION,
+    targetType: 'project',
+    targetId: projectId,
+  });
 }
 
 export function toProjectDto(p: TProjectRecord, secretSetAt: Date | null): TProjectDto {
@@ -33,7 +37,10 @@ export function toProjectDto(p: TProjectRecord, secretSetAt: Date | null): TProj
     settings: parseProjectSettings(p.settings),
     widgetFirstSeenAt: p.widgetFirstSeenAt?.toISOString() ?? null,
     widgetLastSeenAt: p.widgetLastSeenAt?.toISOString() ?? null,
-    identitySecret: { isSet: p.identitySecret !== null, setAt: p.identitySecret !== null ? (secretSetAt?.toISOString() ?? null) : null },
+    identitySecret: {
+      isSet: p.identitySecret !== null,
+      setAt: p.identitySecret !== null ? (secretSetAt?.toISOString() ?? null) : null,
+    },
     createdAt: p.createdAt.toISOString(),
   };
 }

@@ -16,7 +16,8 @@ export interface TSnippetVariants {
 }
 
 const js = (v: string) => JSON.stringify(v).replace(/</g, '\\u003c');
-const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const attr = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Every way to embed the widget of one project, from REALTIME_PUBLIC_URL and the project's public key. */
 export function snippetVariants(realtimePublicUrl: string, projectKey: string): TSnippetVariants {
@@ -42,7 +43,7 @@ export function snippetVariants(realtimePublicUrl: string, projectKey: string): 
       "import { createHmac } from 'node:crypto';",
       '// POCKETPING_IDENTITY_SECRET: the secret from Project settings → Identity verification (keep it server-side).',
       "const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');",
-      "const claims = { sub: String(user.id), email: user.email, name: user.name, exp: Math.floor(Date.now() / 1000) + 3600 };",
+      'const claims = { sub: String(user.id), email: user.email, name: user.name, exp: Math.floor(Date.now() / 1000) + 3600 };',
       "const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;",
       "const token = `${unsigned}.${createHmac('sha256', process.env.POCKETPING_IDENTITY_SECRET).update(unsigned).digest('base64url')}`;",
     ].join('\n'),

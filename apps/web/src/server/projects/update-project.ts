@@ -31,7 +31,9 @@ export async function updateProject(
   if (input.settings !== undefined) {
     const merged = { ...parseProjectSettings(current.settings), ...input.settings };
     if (merged.identity === 'enforce' && current.identitySecret === null) {
-      throw new AppError('conflict', 'Generate an identity secret before enforcing identity verification.', { issues: [{ path: 'settings.identity', message: 'needs an identity secret' }] });
+      throw new AppError('conflict', 'Generate an identity secret before enforcing identity verification.', {
+        issues: [{ path: 'settings.identity', message: 'needs an identity secret' }],
+      });
     }
     data.settings = merged;
   }

@@ -1,4 +1,11 @@
-import { listApiKeyCreatorIds, listApiKeys, listMemberUserIds, listUsersByIds, type TApiKeyPublic, type TDb } from '@pocketping/db';
+import {
+  listApiKeyCreatorIds,
+  listApiKeys,
+  listMemberUserIds,
+  listUsersByIds,
+  type TApiKeyPublic,
+  type TDb,
+} from '@pocketping/db';
 
 /**
  * Who created each key, and whether they are still on the team. The rule for a member who leaves: their keys keep
@@ -14,7 +21,10 @@ export async function listApiKeysWithCreators(db: TDb, organizationId: string): 
   const rows = await listApiKeyCreatorIds(db, organizationId);
   const creatorOf = new Map(rows.map((r) => [r.id, r.createdById]));
   const userIds = [...new Set(rows.map((r) => r.createdById).filter((id): id is string => id !== null))];
-  const [users, members] = await Promise.all([listUsersByIds(db, userIds), listMemberUserIds(db, organizationId, userIds)]);
+  const [users, members] = await Promise.all([
+    listUsersByIds(db, userIds),
+    listMemberUserIds(db, organizationId, userIds),
+  ]);
   const memberIds = new Set(members);
   const userById = new Map(users.map((u) => [u.id, u]));
   return keys.map((k) => {

@@ -1,8 +1,23 @@
 import { AppError, randomToken, sha256 } from '@pocketping/core';
 import {
-  claimInvitation, createInvitationRow, createMembership, getInvitation, getInvitationByTokenHash, getMembership, getOrganizationName,
-  getUserById, inTransaction, isMemberEmail, listPendingInvitationRows, revokeInvitationRow, revokePendingInvitationsTo,
-  withOrganizationLock, writeAuditLog, type Role, type TDb, type TDbOrTx,
+  claimInvitation,
+  createInvitationRow,
+  createMembership,
+  getInvitation,
+  getInvitationByTokenHash,
+  getMembership,
+  getOrganizationName,
+  getUserById,
+  inTransaction,
+  isMemberEmail,
+  listPendingInvitationRows,
+  revokeInvitationRow,
+  revokePendingInvitationsTo,
+  withOrganizationLock,
+  writeAuditLog,
+  type Role,
+  type TDb,
+  type TDbOrTx,
 } from '@pocketping/db';
 import type { TWebContext } from '../context';
 import { invitationMail } from '../mail/templates';
@@ -37,8 +52,18 @@ export interface TInvitationView {
   status: TInvitationStatus;
 }
 
-function toPublic(row: { id: string; email: string; role: Role; expiresAt: Date; createdAt: Date }, now = new Date()): TInvitationPublic {
-  return { id: row.id, email: row.email, role: row.role, expiresAt: row.expiresAt.toISOString(), createdAt: row.createdAt.toISOString(), expired: row.expiresAt <= now };
+function toPublic(
+  row: { id: string; email: string; role: Role; expiresAt: Date; createdAt: Date },
+  now = new Date(),
+): TInvitationPublic {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    expiresAt: row.expiresAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    expired: row.expiresAt <= now,
+  };
 }
 
 export function invitationUrl(webPublicUrl: string, token: string): string {
@@ -64,7 +89,8 @@ export async function createInvitation(
   if (!canInvite(actor.role)) throw new AppError('forbidden', 'Only an admin or owner can invite.');
   const email = input.email.trim().toLowerCase();
   const { db } = app;
-  if (await isMemberEmail(db, actor.organizationId, email)) throw new AppError('conflict', `${email} is already a member of this organization.`);
+  if (await isMemberEmail(db, actor.organizationId, email))
+    throw new AppError('conflict', `${email} is already a member of this organization.`);
   await hitRateLimit('invite', actor.organizationId, INVITATIONS_PER_HOUR, 3600);
   await hitMailBudget(email);
 
@@ -73,18 +99,36 @@ export async function createInvitation(
   const row = await inTransaction(db, async (tx) => {
     await revokePendingInvitationsTo(tx, actor.organizationId, email);
     const created = await createInvitationRow(tx, actor.organizationId, {
-      email, role: input.role, tokenHash: sha256(token), invitedById: actor.userId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      email,
+      role: input.role,
+      tokenHash: sha256(token),
+      invitedById: actor.userId,
+      expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
     });
     await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user', actorId: actor.userId, action: 'invitation.created', targetType: 'invitation', targetId: created.id, metadata: { email, role: input.role },
+      actorType: 'user',
+      actorId: actor.userId,
+      action: 'invitation.created',
+      targetType: 'invitation',
+      targetId: created.id,
+      metadata: { email, role: input.role },
     });
     return created;
   });
 
   try {
-    await app.mailer.send(invitationMail(email, invitationUrl(app.env.WEB_PUBLIC_URL, token), orgName, actor.name?.trim() || actor.email));
+    await app.mailer.send(
+      invitationMail(email, invitationUrl(app.env.WEB_PUBLIC_URL, token), orgName, actor.name?.trim() || actor.email),
+    );
   } catch (err) {
-    app.log.warn({ organizationId: actor.organizationId, invitationId: row.id, err: err instanceof Error ? err.message : String(err) }, 'invitation mail failed');
+    app.log.warn(
+      {
+        organizationId: actor.organizationId,
+        invitationId: row.id,
+        err: err instanceof Error ? err.message : String(err),
+      },
+      'invitation mail failed',
+    );
     await revokeInvitationRow(db, actor.organizationId, row.id);
     throw new AppError('unprocessable', 'The invitation mail could not be sent. Check the address and try again.');
   }
@@ -94,11 +138,17 @@ export async function createInvitation(
 export async function revokeInvitation(db: TDb, actor: TActor, invitationId: string): Promise<void> {
   const row = await getInvitation(db, actor.organizationId, invitationId);
   if (!row) throw new AppError('not_found', 'Invitation not found.');
-  if (row.acceptedAt) throw new AppError('conflict', 'This invitation was already accepted: remove the member instead.');
+  if (row.acceptedAt)
+    throw new AppError('conflict', 'This invitation was already accepted: remove the member instead.');
   if (row.revokedAt) return;
   await revokeInvitationRow(db, actor.organizationId, invitationId);
   await writeAuditLog(db, actor.organizationId, {
-    actorType: 'user', actorId: actor.userId, action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId, metadata: { email: row.email },
+    actorType: 'user',
+    actorId: actor.userId,
+    action: 'invitation.revoked',
+    targetType: 'invitation',
+    targetId: invitationId,
+    metadata: { email: row.email },
   });
 }
 
@@ -115,29 +165,57 @@ export async function getInvitationByToken(db: TDb, token: string): Promise<TInv
   if (!row) return null;
   const inviterUser = row.invitedById ? await getUserById(db, row.invitedById) : null;
   const inviter = inviterUser ? { name: inviterUser.name, email: inviterUser.email } : null;
-  let status: TInvitationStatus = row.acceptedAt ? 'accepted' : row.revokedAt ? 'revoked' : row.expiresAt <= new Date() ? 'expired' : 'valid';
+  let status: TInvitationStatus = row.acceptedAt
+    ? 'accepted'
+    : row.revokedAt
+      ? 'revoked'
+      : row.expiresAt <= new Date()
+        ? 'expired'
+        : 'valid';
   if (status === 'valid' && !(await inviterMayInvite(db, row.organizationId, row.invitedById))) status = 'revoked';
-  return { id: row.id, invitedById: row.invitedById, organization: row.organization, email: row.email, role: row.role, expiresAt: row.expiresAt, inviter, status };
+  return {
+    id: row.id,
+    invitedById: row.invitedById,
+    organization: row.organization,
+    email: row.email,
+    role: row.role,
+    expiresAt: row.expiresAt,
+    inviter,
+    status,
+  };
 }
 
 export const INVITATION_STATUS_MESSAGES: Record<Exclude<TInvitationStatus, 'valid'>, string> = {
   expired: 'This invitation has expired. Ask the person who invited you to send a new one.',
-  revoked: 'This invitation was withdrawn (or replaced by a newer one). Use the latest invitation mail, or ask for a new one.',
+  revoked:
+    'This invitation was withdrawn (or replaced by a newer one). Use the latest invitation mail, or ask for a new one.',
   accepted: 'This invitation was already used.',
 };
 
 /** Joins the organization of the invitation as the signed-in user, whose email must be the invited one. */
-export async function acceptInvitation(db: TDb, user: { id: string; email: string }, token: string): Promise<{ organizationId: string; role: Role }> {
+export async function acceptInvitation(
+  db: TDb,
+  user: { id: string; email: string },
+  token: string,
+): Promise<{ organizationId: string; role: Role }> {
   const inv = await getInvitationByToken(db, token);
-  if (!inv) throw new AppError('not_found', 'This invitation link is not valid. Check that you copied the whole link, or ask for a new invitation.');
+  if (!inv)
+    throw new AppError(
+      'not_found',
+      'This invitation link is not valid. Check that you copied the whole link, or ask for a new invitation.',
+    );
   if (inv.email !== user.email.toLowerCase()) {
-    throw new AppError('forbidden', `This invitation was sent to ${inv.email}. Sign in with that address to accept it.`);
+    throw new AppError(
+      'forbidden',
+      `This invitation was sent to ${inv.email}. Sign in with that address to accept it.`,
+    );
   }
   if (inv.status === 'accepted') {
     const member = await getMembership(db, inv.organization.id, user.id);
     if (member) return { organizationId: inv.organization.id, role: member.role };
   }
-  if (inv.status !== 'valid') throw new AppError('conflict', INVITATION_STATUS_MESSAGES[inv.status], { reason: inv.status });
+  if (inv.status !== 'valid')
+    throw new AppError('conflict', INVITATION_STATUS_MESSAGES[inv.status], { reason: inv.status });
 
   // An invitation is only as good as its sender's right to invite, now: a removed or demoted admin's invitations
   // are withdrawn when that happens, and this re-check (under the organization's lock, which membership changes
@@ -146,11 +224,17 @@ export async function acceptInvitation(db: TDb, user: { id: string; email: strin
     if (!(await inviterMayInvite(tx, inv.organization.id, inv.invitedById))) {
       throw new AppError('conflict', INVITATION_STATUS_MESSAGES.revoked, { reason: 'revoked' });
     }
-    if (!(await claimInvitation(tx, inv.organization.id, inv.id))) throw new AppError('conflict', 'This invitation is no longer valid.', { reason: 'used' });
+    if (!(await claimInvitation(tx, inv.organization.id, inv.id)))
+      throw new AppError('conflict', 'This invitation is no longer valid.', { reason: 'used' });
     const existing = await getMembership(tx, inv.organization.id, user.id);
     const member = existing ?? (await createMembership(tx, inv.organization.id, user.id, inv.role));
     await writeAuditLog(tx, inv.organization.id, {
-      actorType: 'user', actorId: user.id, action: 'invitation.accepted', targetType: 'invitation', targetId: inv.id, metadata: { role: member.role },
+      actorType: 'user',
+      actorId: user.id,
+      action: 'invitation.accepted',
+      targetType: 'invitation',
+      targetId: inv.id,
+      metadata: { role: member.role },
     });
     return { organizationId: inv.organization.id, role: member.role };
   });

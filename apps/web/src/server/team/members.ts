@@ -1,7 +1,17 @@
 import { AppError } from '@pocketping/core';
 import {
-  countOwners, deleteMembership, getMembershipById, listActiveApiKeysCreatedBy, listOrganizationMembers, revokePendingInvitationsBy,
-  setMembershipRole, withOrganizationLock, writeAuditLog, type Role, type TDb, type TTx,
+  countOwners,
+  deleteMembership,
+  getMembershipById,
+  listActiveApiKeysCreatedBy,
+  listOrganizationMembers,
+  revokePendingInvitationsBy,
+  setMembershipRole,
+  withOrganizationLock,
+  writeAuditLog,
+  type Role,
+  type TDb,
+  type TTx,
 } from '@pocketping/db';
 import { canChangeRole, canInvite, canRemove, canTransferOwnership, type TInvitableRole } from './roles';
 
@@ -16,7 +26,14 @@ export interface TMemberPublic {
 
 export async function listMembers(db: TDb, organizationId: string): Promise<TMemberPublic[]> {
   const rows = await listOrganizationMembers(db, organizationId);
-  return rows.map((m) => ({ id: m.id, userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.createdAt.toISOString() }));
+  return rows.map((m) => ({
+    id: m.id,
+    userId: m.userId,
+    name: m.name,
+    email: m.email,
+    role: m.role,
+    joinedAt: m.createdAt.toISOString(),
+  }));
 }
 
 /** Inside withOrganizationLock: membership changes of one organization run one at a time. */
@@ -33,12 +50,22 @@ export interface TActor {
   role: Role;
 }
 
-export async function changeMemberRole(db: TDb, actor: TActor, membershipId: string, next: TInvitableRole): Promise<TMemberPublic> {
+export async function changeMemberRole(
+  db: TDb,
+  actor: TActor,
+  membershipId: string,
+  next: TInvitableRole,
+): Promise<TMemberPublic> {
   await withOrganizationLock(db, actor.organizationId, async (tx) => {
     const target = await lockedMembership(tx, actor.organizationId, membershipId);
     const isSelf = target.id === actor.membershipId;
     if (!canChangeRole(actor.role, target.role, next, isSelf)) {
-      throw new AppError('forbidden', target.role === 'owner' ? 'Only an owner can change an owner’s role.' : 'Only an owner can change an admin’s role.');
+      throw new AppError(
+        'forbidden',
+        target.role === 'owner'
+          ? 'Only an owner can change an owner’s role.'
+          : 'Only an owner can change an admin’s role.',
+      );
     }
     if (target.role === next) return;
     if (target.role === 'owner' && (await countOwners(tx, actor.organizationId)) <= 1) {
@@ -49,7 +76,11 @@ export async function changeMemberRole(db: TDb, actor: TActor, membershipId: str
     // is gone.
     const withdrawn = canInvite(next) ? [] : await revokePendingInvitationsBy(tx, actor.organizationId, target.userId);
     await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user', actorId: actor.userId, action: 'member.role_changed', targetType: 'membership', targetId: target.id,
+      actorType: 'user',
+      actorId: actor.userId,
+      action: 'member.role_changed',
+      targetType: 'membership',
+      targetId: target.id,
       metadata: { from: target.role, to: next, ...(withdrawn.length ? { invitationsWithdrawn: withdrawn } : {}) },
     });
   });
@@ -73,17 +104,34 @@ export async function removeMember(db: TDb, actor: TActor, membershipId: string)
     const target = await lockedMembership(tx, actor.organizationId, membershipId);
     const isSelf = target.id === actor.membershipId;
     if (!canRemove(actor.role, target.role, isSelf)) {
-      throw new AppError('forbidden', target.role === 'agent' ? 'Only an admin or owner can remove a member.' : `Only an owner can remove an ${target.role}.`);
+      throw new AppError(
+        'forbidden',
+        target.role === 'agent'
+          ? 'Only an admin or owner can remove a member.'
+          : `Only an owner can remove an ${target.role}.`,
+      );
     }
     if (target.role === 'owner' && (await countOwners(tx, actor.organizationId)) <= 1) {
-      throw new AppError('conflict', isSelf ? 'You are the last owner: transfer ownership before leaving.' : 'The last owner cannot be removed.');
+      throw new AppError(
+        'conflict',
+        isSelf ? 'You are the last owner: transfer ownership before leaving.' : 'The last owner cannot be removed.',
+      );
     }
     await deleteMembership(tx, actor.organizationId, target.id);
     const withdrawn = await revokePendingInvitationsBy(tx, actor.organizationId, target.userId);
     const apiKeysKept = await listActiveApiKeysCreatedBy(tx, actor.organizationId, target.userId);
     await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user', actorId: actor.userId, action: isSelf ? 'member.left' : 'member.removed', targetType: 'membership', targetId: target.id,
-      metadata: { userId: target.userId, role: target.role, invitationsWithdrawn: withdrawn, apiKeysKept: apiKeysKept.map((k) => k.id) },
+      actorType: 'user',
+      actorId: actor.userId,
+      action: isSelf ? 'member.left' : 'member.removed',
+      targetType: 'membership',
+      targetId: target.id,
+      metadata: {
+        userId: target.userId,
+        role: target.role,
+        invitationsWithdrawn: withdrawn,
+        apiKeysKept: apiKeysKept.map((k) => k.id),
+      },
     });
     return { left: isSelf, apiKeysKept };
   });
@@ -100,7 +148,12 @@ export async function transferOwnership(db: TDb, actor: TActor, membershipId: st
     await setMembershipRole(tx, actor.organizationId, target.id, 'owner');
     await setMembershipRole(tx, actor.organizationId, me.id, 'admin');
     await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user', actorId: actor.userId, action: 'ownership.transferred', targetType: 'membership', targetId: target.id, metadata: { fromUserId: actor.userId, toUserId: target.userId },
+      actorType: 'user',
+      actorId: actor.userId,
+      action: 'ownership.transferred',
+      targetType: 'membership',
+      targetId: target.id,
+      metadata: { fromUserId: actor.userId, toUserId: target.userId },
     });
   });
 }

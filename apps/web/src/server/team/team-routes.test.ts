@@ -45,13 +45,19 @@ async function team() {
 
 async function roleOf(orgId: string, userId: string) {
   const { db } = await env.app();
-  return (await db.membership.findUnique({ where: { organizationId_userId: { organizationId: orgId, userId } } }))?.role ?? null;
+  return (
+    (await db.membership.findUnique({ where: { organizationId_userId: { organizationId: orgId, userId } } }))?.role ??
+    null
+  );
 }
 
 async function invite(orgId: string, cookie: string, email: string, role: 'agent' | 'admin' = 'agent') {
   const res = await env.call(invitationsRoute.POST, { params: { orgId }, body: { email, role }, cookie });
   if (res.status !== 200) return { res, token: null };
-  const mail = await smtp.waitForMail(email.toLowerCase(), (m) => m.links.some((l) => l.includes('/invite/')) && !seenMailIds.has(m.id));
+  const mail = await smtp.waitForMail(
+    email.toLowerCase(),
+    (m) => m.links.some((l) => l.includes('/invite/')) && !seenMailIds.has(m.id),
+  );
   seenMailIds.add(mail.id);
   const link = mail.links.find((l) => l.includes('/invite/'))!;
   return { res, token: decodeURIComponent(link.split('/invite/')[1]!), mail };
@@ -78,7 +84,11 @@ describe('invitations', () => {
     expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
 
     const view = await getInvitationByToken(db, token!);
-    expect(view).toMatchObject({ status: 'valid', organization: { id: t.org.id, name: 'Team Co' }, inviter: { name: 'Olive Owner' } });
+    expect(view).toMatchObject({
+      status: 'valid',
+      organization: { id: t.org.id, name: 'Team Co' },
+      inviter: { name: 'Olive Owner' },
+    });
 
     const pending = await env.call(invitationsRoute.GET, { params: { orgId: t.org.id }, cookie: t.admin.cookie });
     expect(pending.json.invitations.map((i: { email: string }) => i.email)).toContain(email.toLowerCase());
@@ -94,7 +104,10 @@ describe('invitations', () => {
     const after = await env.call(invitationsRoute.GET, { params: { orgId: t.org.id }, cookie: t.admin.cookie });
     expect(after.json.invitations.map((i: { email: string }) => i.email)).not.toContain(email.toLowerCase());
     // and now that address is a member: inviting it again is a conflict
-    expect((await env.call(invitationsRoute.POST, { params: { orgId: t.org.id }, body: { email }, cookie: t.owner.cookie })).status).toBe(409);
+    expect(
+      (await env.call(invitationsRoute.POST, { params: { orgId: t.org.id }, body: { email }, cookie: t.owner.cookie }))
+        .status,
+    ).toBe(409);
 
     const me = await env.call(meRoute.GET, { cookie });
     expect(me.json.organizations).toEqual([{ id: t.org.id, name: 'Team Co', role: 'admin' }]);
@@ -105,13 +118,18 @@ describe('invitations', () => {
     const email = `invitee-${Date.now()}@example.test`;
     const { token } = await invite(t.org.id, t.admin.cookie, email);
     const someoneElse = await env.createUser();
-    const wrong = await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(someoneElse.id) });
+    const wrong = await env.call(acceptRoute.POST, {
+      body: { token },
+      cookie: await env.sessionCookie(someoneElse.id),
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.json.error.message).toContain(email);
     expect(await roleOf(t.org.id, someoneElse.id)).toBeNull();
 
     const unverified = await env.createUser({ email, verified: false });
-    expect((await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(unverified.id) })).status).toBe(403);
+    expect(
+      (await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(unverified.id) })).status,
+    ).toBe(403);
     expect((await env.call(acceptRoute.POST, { body: { token } })).status).toBe(401);
     const { db } = await env.app();
     await db.user.update({ where: { id: unverified.id }, data: { emailVerified: new Date() } });
@@ -120,7 +138,10 @@ describe('invitations', () => {
     const bogus = await env.call(acceptRoute.POST, { body: { token: 'not-a-real-token' }, cookie });
     expect(bogus.status).toBe(404);
 
-    await db.invitation.updateMany({ where: { organizationId: t.org.id, email }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db.invitation.updateMany({
+      where: { organizationId: t.org.id, email },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const expired = await env.call(acceptRoute.POST, { body: { token }, cookie });
     expect(expired.status).toBe(409);
     expect(expired.json.error.details.reason).toBe('expired');
@@ -130,14 +151,20 @@ describe('invitations', () => {
     // re-inviting replaces: the old link is dead, the new one works once
     const second = await invite(t.org.id, t.admin.cookie, email);
     const third = await invite(t.org.id, t.admin.cookie, email);
-    const pending = await db.invitation.findMany({ where: { organizationId: t.org.id, email, acceptedAt: null, revokedAt: null } });
+    const pending = await db.invitation.findMany({
+      where: { organizationId: t.org.id, email, acceptedAt: null, revokedAt: null },
+    });
     expect(pending).toHaveLength(1);
     const replaced = await env.call(acceptRoute.POST, { body: { token: second.token }, cookie });
     expect(replaced.status).toBe(409);
     expect(replaced.json.error.details.reason).toBe('revoked');
 
     // revoked by an admin
-    const revoke = await env.call(invitationRoute.DELETE, { params: { orgId: t.org.id, invitationId: third.res.json.invitation.id }, body: {}, cookie: t.admin.cookie });
+    const revoke = await env.call(invitationRoute.DELETE, {
+      params: { orgId: t.org.id, invitationId: third.res.json.invitation.id },
+      body: {},
+      cookie: t.admin.cookie,
+    });
     expect(revoke.status).toBe(200);
     const revoked = await env.call(acceptRoute.POST, { body: { token: third.token }, cookie });
     expect(revoked.status).toBe(409);
@@ -147,7 +174,10 @@ describe('invitations', () => {
     expect((await env.call(acceptRoute.POST, { body: { token: fourth.token }, cookie })).status).toBe(200);
     expect(await roleOf(t.org.id, unverified.id)).toBe('agent');
     // a used link cannot bring in anyone else (same address or not)
-    const used = await env.call(acceptRoute.POST, { body: { token: fourth.token }, cookie: await env.sessionCookie(someoneElse.id) });
+    const used = await env.call(acceptRoute.POST, {
+      body: { token: fourth.token },
+      cookie: await env.sessionCookie(someoneElse.id),
+    });
     expect(used.status).toBe(403);
     const view = await getInvitationByToken(db, fourth.token!);
     expect(view?.status).toBe('accepted');
@@ -155,19 +185,41 @@ describe('invitations', () => {
 
   it('lets admins invite agents and admins, never owners; agents cannot invite; an organization is rate-limited', async () => {
     const t = await team();
-    const asAgent = await env.call(invitationsRoute.POST, { params: { orgId: t.org.id }, body: { email: 'x@example.test' }, cookie: t.agent.cookie });
+    const asAgent = await env.call(invitationsRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { email: 'x@example.test' },
+      cookie: t.agent.cookie,
+    });
     expect(asAgent.status).toBe(403);
-    const asOwnerRole = await env.call(invitationsRoute.POST, { params: { orgId: t.org.id }, body: { email: 'x@example.test', role: 'owner' }, cookie: t.owner.cookie });
+    const asOwnerRole = await env.call(invitationsRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { email: 'x@example.test', role: 'owner' },
+      cookie: t.owner.cookie,
+    });
     expect(asOwnerRole.status).toBe(400);
-    expect((await env.call(invitationsRoute.POST, { params: { orgId: t.org.id }, body: { email: 'not-an-email' }, cookie: t.owner.cookie })).status).toBe(400);
+    expect(
+      (
+        await env.call(invitationsRoute.POST, {
+          params: { orgId: t.org.id },
+          body: { email: 'not-an-email' },
+          cookie: t.owner.cookie,
+        })
+      ).status,
+    ).toBe(400);
     const adminInvite = await invite(t.org.id, t.admin.cookie, `adm-${Date.now()}@example.test`, 'admin');
     expect(adminInvite.res.status).toBe(200);
     expect(adminInvite.res.json.invitation.role).toBe('admin');
-    expect((await env.call(invitationsRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(403);
+    expect((await env.call(invitationsRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(
+      403,
+    );
 
     let limited: { status: number; headers: Headers } | null = null;
     for (let i = 1; i <= INVITATIONS_PER_HOUR + 1 && !limited; i++) {
-      const res = await env.call(invitationsRoute.POST, { params: { orgId: t.org.id }, body: { email: `bulk${i}-${Date.now()}@example.test` }, cookie: t.owner.cookie });
+      const res = await env.call(invitationsRoute.POST, {
+        params: { orgId: t.org.id },
+        body: { email: `bulk${i}-${Date.now()}@example.test` },
+        cookie: t.owner.cookie,
+      });
       if (res.status === 429) limited = res;
       else expect(res.status).toBe(200);
     }
@@ -180,9 +232,17 @@ describe('invitations', () => {
     const other = await team();
     const { res } = await invite(other.org.id, other.owner.cookie, `o-${Date.now()}@example.test`);
     const id = res.json.invitation.id as string;
-    const cross = await env.call(invitationRoute.DELETE, { params: { orgId: t.org.id, invitationId: id }, body: {}, cookie: t.owner.cookie });
+    const cross = await env.call(invitationRoute.DELETE, {
+      params: { orgId: t.org.id, invitationId: id },
+      body: {},
+      cookie: t.owner.cookie,
+    });
     expect(cross.status).toBe(404);
-    const byAgent = await env.call(invitationRoute.DELETE, { params: { orgId: other.org.id, invitationId: id }, body: {}, cookie: other.agent.cookie });
+    const byAgent = await env.call(invitationRoute.DELETE, {
+      params: { orgId: other.org.id, invitationId: id },
+      body: {},
+      cookie: other.agent.cookie,
+    });
     expect(byAgent.status).toBe(403);
     const { db } = await env.app();
     expect((await db.invitation.findUniqueOrThrow({ where: { id } })).revokedAt).toBeNull();
@@ -195,13 +255,19 @@ describe('members and roles', () => {
     const res = await env.call(membersRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie });
     expect(res.status).toBe(200);
     expect(res.json.members).toHaveLength(3);
-    expect(res.json.members[0]).toMatchObject({ id: t.owner.mid, name: 'Olive Owner', email: t.owner.email, role: 'owner' });
+    expect(res.json.members[0]).toMatchObject({
+      id: t.owner.mid,
+      name: 'Olive Owner',
+      email: t.owner.email,
+      role: 'owner',
+    });
     expect(Date.parse(res.json.members[0].joinedAt)).not.toBeNaN();
   });
 
   it('admins promote agents but only an owner demotes an admin; nobody becomes owner by PATCH; the last owner stays owner', async () => {
     const t = await team();
-    const patch = (cookie: string, memberId: string, role: string) => env.call(memberRoute.PATCH, { method: 'PATCH', params: { orgId: t.org.id, memberId }, body: { role }, cookie });
+    const patch = (cookie: string, memberId: string, role: string) =>
+      env.call(memberRoute.PATCH, { method: 'PATCH', params: { orgId: t.org.id, memberId }, body: { role }, cookie });
     expect((await patch(t.agent.cookie, t.agent.mid, 'admin')).status).toBe(403);
     expect((await patch(t.admin.cookie, t.agent.mid, 'owner')).status).toBe(400);
     const promoted = await patch(t.admin.cookie, t.agent.mid, 'admin');
@@ -223,11 +289,16 @@ describe('members and roles', () => {
 
   it('admins remove agents, only owners remove admins, anyone leaves except the last owner', async () => {
     const t = await team();
-    const del = (cookie: string, memberId: string) => env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId }, body: {}, cookie });
+    const del = (cookie: string, memberId: string) =>
+      env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId }, body: {}, cookie });
     const agent2 = await env.createUser();
     await env.addMember(t.org.id, agent2.id, 'agent');
     const { db } = await env.app();
-    const agent2Mid = (await db.membership.findUniqueOrThrow({ where: { organizationId_userId: { organizationId: t.org.id, userId: agent2.id } } })).id;
+    const agent2Mid = (
+      await db.membership.findUniqueOrThrow({
+        where: { organizationId_userId: { organizationId: t.org.id, userId: agent2.id } },
+      })
+    ).id;
 
     expect((await del(t.agent.cookie, agent2Mid)).status).toBe(403);
     expect((await del(t.agent.cookie, t.admin.mid)).status).toBe(403);
@@ -239,7 +310,9 @@ describe('members and roles', () => {
     expect(left.json).toEqual({ left: true, apiKeysKept: [] });
     expect(await roleOf(t.org.id, t.agent.id)).toBeNull();
     // the removed agent's session no longer opens the organization
-    expect((await env.call(membersRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(404);
+    expect((await env.call(membersRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(
+      404,
+    );
 
     const lastOwner = await del(t.owner.cookie, t.owner.mid);
     expect(lastOwner.status).toBe(409);
@@ -262,7 +335,16 @@ describe('members and roles', () => {
     expect(await roleOf(t.org.id, t.owner.id)).toBe('admin');
     // the former owner is now an ordinary admin: no second transfer, and may leave
     expect((await transfer(t.owner.cookie, t.admin.mid)).status).toBe(403);
-    expect((await env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId: t.owner.mid }, body: {}, cookie: t.owner.cookie })).status).toBe(200);
+    expect(
+      (
+        await env.call(memberRoute.DELETE, {
+          method: 'DELETE',
+          params: { orgId: t.org.id, memberId: t.owner.mid },
+          body: {},
+          cookie: t.owner.cookie,
+        })
+      ).status,
+    ).toBe(200);
     const { db } = await env.app();
     expect(await db.membership.count({ where: { organizationId: t.org.id, role: 'owner' } })).toBe(1);
   });
@@ -271,7 +353,13 @@ describe('members and roles', () => {
     const t = await team();
     const { db } = await env.app();
     await db.membership.update({ where: { id: t.admin.mid }, data: { role: 'owner' } });
-    const demote = (cookie: string, memberId: string) => env.call(memberRoute.PATCH, { method: 'PATCH', params: { orgId: t.org.id, memberId }, body: { role: 'admin' }, cookie });
+    const demote = (cookie: string, memberId: string) =>
+      env.call(memberRoute.PATCH, {
+        method: 'PATCH',
+        params: { orgId: t.org.id, memberId },
+        body: { role: 'admin' },
+        cookie,
+      });
     const results = await Promise.all([demote(t.owner.cookie, t.admin.mid), demote(t.admin.cookie, t.owner.mid)]);
     // One demotion wins. The other is refused either as "the last owner" (409: both passed the role check, the
     // owner-count lock serialised them) or, when the winner committed before its role check ran, because its caller
@@ -284,7 +372,8 @@ describe('members and roles', () => {
     const [survivor] = await db.membership.findMany({ where: { organizationId: t.org.id, role: 'owner' } });
     const other = survivor!.id === t.owner.mid ? t.admin : t.owner;
     await db.membership.update({ where: { id: other.mid }, data: { role: 'owner' } });
-    const leave = (cookie: string, memberId: string) => env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId }, body: {}, cookie });
+    const leave = (cookie: string, memberId: string) =>
+      env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId }, body: {}, cookie });
     const leaving = await Promise.all([leave(t.owner.cookie, t.owner.mid), leave(t.admin.cookie, t.admin.mid)]);
     expect(leaving.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(await db.membership.count({ where: { organizationId: t.org.id, role: 'owner' } })).toBe(1);
@@ -293,9 +382,18 @@ describe('members and roles', () => {
   it("a member id of another organization is not found, even for an owner of one's own", async () => {
     const t = await team();
     const other = await team();
-    const res = await env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId: other.agent.mid }, body: {}, cookie: t.owner.cookie });
+    const res = await env.call(memberRoute.DELETE, {
+      method: 'DELETE',
+      params: { orgId: t.org.id, memberId: other.agent.mid },
+      body: {},
+      cookie: t.owner.cookie,
+    });
     expect(res.status).toBe(404);
-    const tr = await env.call(transferRoute.POST, { params: { orgId: t.org.id, memberId: other.agent.mid }, body: {}, cookie: t.owner.cookie });
+    const tr = await env.call(transferRoute.POST, {
+      params: { orgId: t.org.id, memberId: other.agent.mid },
+      body: {},
+      cookie: t.owner.cookie,
+    });
     expect(tr.status).toBe(404);
     expect(await roleOf(other.org.id, other.agent.id)).toBe('agent');
   });
@@ -304,7 +402,11 @@ describe('members and roles', () => {
 describe('API keys', () => {
   it('creates a key shown once, lists prefixes only, revokes it so it no longer resolves', async () => {
     const t = await team();
-    const created = await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: 'Zapier' }, cookie: t.admin.cookie });
+    const created = await env.call(apiKeysRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { name: 'Zapier' },
+      cookie: t.admin.cookie,
+    });
     expect(created.status).toBe(200);
     const key = created.json.key as string;
     expect(key).toMatch(/^ppk_/);
@@ -317,20 +419,46 @@ describe('API keys', () => {
     expect(list.json.apiKeys).toHaveLength(1);
     expect(list.json.apiKeys[0].lastUsedAt).not.toBeNull();
     expect(JSON.stringify(list.json)).not.toContain(key);
-    expect(Object.keys(list.json.apiKeys[0]).sort()).toEqual(['createdAt', 'createdBy', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+    expect(Object.keys(list.json.apiKeys[0]).sort()).toEqual([
+      'createdAt',
+      'createdBy',
+      'id',
+      'lastUsedAt',
+      'name',
+      'prefix',
+      'revokedAt',
+    ]);
     expect(list.json.apiKeys[0].createdBy).toEqual({ name: null, email: t.admin.email, isMember: true });
 
-    expect((await env.call(apiKeysRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(403);
-    expect((await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: 'x' }, cookie: t.agent.cookie })).status).toBe(403);
-    expect((await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: '  ' }, cookie: t.admin.cookie })).status).toBe(400);
+    expect((await env.call(apiKeysRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(
+      403,
+    );
+    expect(
+      (await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: 'x' }, cookie: t.agent.cookie }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: '  ' }, cookie: t.admin.cookie }))
+        .status,
+    ).toBe(400);
 
     const other = await team();
     const keyId = created.json.apiKey.id as string;
-    const cross = await env.call(apiKeyRoute.DELETE, { method: 'DELETE', params: { orgId: other.org.id, keyId }, body: {}, cookie: other.owner.cookie });
+    const cross = await env.call(apiKeyRoute.DELETE, {
+      method: 'DELETE',
+      params: { orgId: other.org.id, keyId },
+      body: {},
+      cookie: other.owner.cookie,
+    });
     expect(cross.status).toBe(404);
     expect(await resolveApiKey(db, key)).not.toBeNull();
 
-    const revoked = await env.call(apiKeyRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, keyId }, body: {}, cookie: t.admin.cookie });
+    const revoked = await env.call(apiKeyRoute.DELETE, {
+      method: 'DELETE',
+      params: { orgId: t.org.id, keyId },
+      body: {},
+      cookie: t.admin.cookie,
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.json.apiKey.revokedAt).not.toBeNull();
     expect(await resolveApiKey(db, key)).toBeNull();
@@ -345,12 +473,21 @@ describe('team changes take effect everywhere', () => {
     return db.auditLog.findFirstOrThrow({ where: { organizationId: orgId, action }, orderBy: { createdAt: 'desc' } });
   }
 
-  it("removing an admin withdraws their pending invitations: the link no longer lets anyone in", async () => {
+  it('removing an admin withdraws their pending invitations: the link no longer lets anyone in', async () => {
     const t = await team();
     const email = `by-removed-${Date.now()}@example.test`;
     const { token, res } = await invite(t.org.id, t.admin.cookie, email, 'admin');
     const ownersInvite = await invite(t.org.id, t.owner.cookie, `by-owner-${Date.now()}@example.test`);
-    expect((await env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId: t.admin.mid }, body: {}, cookie: t.owner.cookie })).status).toBe(200);
+    expect(
+      (
+        await env.call(memberRoute.DELETE, {
+          method: 'DELETE',
+          params: { orgId: t.org.id, memberId: t.admin.mid },
+          body: {},
+          cookie: t.owner.cookie,
+        })
+      ).status,
+    ).toBe(200);
 
     const invitee = await env.createUser({ email });
     const accepted = await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) });
@@ -361,14 +498,25 @@ describe('team changes take effect everywhere', () => {
     expect((await getInvitationByToken(db, token!))?.status).toBe('revoked');
     // The owner's own invitation is untouched.
     expect((await getInvitationByToken(db, ownersInvite.token!))?.status).toBe('valid');
-    expect((await auditOf(t.org.id, 'member.removed')).metadata).toMatchObject({ invitationsWithdrawn: [res.json.invitation.id] });
+    expect((await auditOf(t.org.id, 'member.removed')).metadata).toMatchObject({
+      invitationsWithdrawn: [res.json.invitation.id],
+    });
   });
 
   it('demoting an admin to agent withdraws their pending invitations', async () => {
     const t = await team();
     const email = `by-demoted-${Date.now()}@example.test`;
     const { token } = await invite(t.org.id, t.admin.cookie, email);
-    expect((await env.call(memberRoute.PATCH, { method: 'PATCH', params: { orgId: t.org.id, memberId: t.admin.mid }, body: { role: 'agent' }, cookie: t.owner.cookie })).status).toBe(200);
+    expect(
+      (
+        await env.call(memberRoute.PATCH, {
+          method: 'PATCH',
+          params: { orgId: t.org.id, memberId: t.admin.mid },
+          body: { role: 'agent' },
+          cookie: t.owner.cookie,
+        })
+      ).status,
+    ).toBe(200);
     const invitee = await env.createUser({ email });
     const accepted = await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) });
     expect(accepted.status).toBe(409);
@@ -381,26 +529,49 @@ describe('team changes take effect everywhere', () => {
     const { token } = await invite(t.org.id, t.admin.cookie, email, 'admin');
     const { db } = await env.app();
     // The role changes without going through removeMember/changeMemberRole (a concurrent change, an older row).
-    await db.membership.update({ where: { organizationId_id: { organizationId: t.org.id, id: t.admin.mid } }, data: { role: 'agent' } });
+    await db.membership.update({
+      where: { organizationId_id: { organizationId: t.org.id, id: t.admin.mid } },
+      data: { role: 'agent' },
+    });
     const invitee = await env.createUser({ email });
     const accepted = await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) });
     expect(accepted.status).toBe(409);
     expect(await roleOf(t.org.id, invitee.id)).toBeNull();
     // Back to admin: the same invitation works again (it was never withdrawn).
-    await db.membership.update({ where: { organizationId_id: { organizationId: t.org.id, id: t.admin.mid } }, data: { role: 'admin' } });
-    expect((await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) })).status).toBe(200);
+    await db.membership.update({
+      where: { organizationId_id: { organizationId: t.org.id, id: t.admin.mid } },
+      data: { role: 'admin' },
+    });
+    expect(
+      (await env.call(acceptRoute.POST, { body: { token }, cookie: await env.sessionCookie(invitee.id) })).status,
+    ).toBe(200);
   });
 
   it("a removed member's API keys keep working; the removal names them, the audit log records them, the list flags them", async () => {
     const t = await team();
-    const created = await env.call(apiKeysRoute.POST, { params: { orgId: t.org.id }, body: { name: 'CRM sync' }, cookie: t.admin.cookie });
+    const created = await env.call(apiKeysRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { name: 'CRM sync' },
+      cookie: t.admin.cookie,
+    });
     const key = created.json.key as string;
-    const removed = await env.call(memberRoute.DELETE, { method: 'DELETE', params: { orgId: t.org.id, memberId: t.admin.mid }, body: {}, cookie: t.owner.cookie });
+    const removed = await env.call(memberRoute.DELETE, {
+      method: 'DELETE',
+      params: { orgId: t.org.id, memberId: t.admin.mid },
+      body: {},
+      cookie: t.owner.cookie,
+    });
     expect(removed.status).toBe(200);
-    expect(removed.json).toEqual({ left: false, apiKeysKept: [{ id: created.json.apiKey.id, name: 'CRM sync', prefix: key.slice(0, 12) }] });
+    expect(removed.json).toEqual({
+      left: false,
+      apiKeysKept: [{ id: created.json.apiKey.id, name: 'CRM sync', prefix: key.slice(0, 12) }],
+    });
     const { db } = await env.app();
     expect(await resolveApiKey(db, key)).toMatchObject({ organizationId: t.org.id });
-    expect((await auditOf(t.org.id, 'member.removed')).metadata).toMatchObject({ userId: t.admin.id, apiKeysKept: [created.json.apiKey.id] });
+    expect((await auditOf(t.org.id, 'member.removed')).metadata).toMatchObject({
+      userId: t.admin.id,
+      apiKeysKept: [created.json.apiKey.id],
+    });
     const list = await env.call(apiKeysRoute.GET, { params: { orgId: t.org.id }, cookie: t.owner.cookie });
     expect(list.json.apiKeys[0].createdBy).toEqual({ name: null, email: t.admin.email, isMember: false });
   });

@@ -3,7 +3,13 @@
 // prefix, the web env pointing at them, real users/organizations, and session cookies minted exactly like
 // Auth.js mints them. Route handlers are called in-process as Next would call them.
 import { encode } from 'next-auth/jwt';
-import { createTestDatabase, testEncryptionKey, uniqueRedisPrefix, TEST_REDIS_URL, type TTestDatabase } from '@pocketping/testkit';
+import {
+  createTestDatabase,
+  testEncryptionKey,
+  uniqueRedisPrefix,
+  TEST_REDIS_URL,
+  type TTestDatabase,
+} from '@pocketping/testkit';
 import type { Role } from '@pocketping/db';
 import type { TWebContext } from '../context';
 
@@ -14,7 +20,12 @@ export interface TWebTestEnv {
   database: TTestDatabase;
   /** The web app's context (Prisma client, producer, mailer…), built from the test env. */
   app(): Promise<TWebContext>;
-  createUser(input?: { email?: string; verified?: boolean; password?: string; name?: string }): Promise<{ id: string; email: string }>;
+  createUser(input?: {
+    email?: string;
+    verified?: boolean;
+    password?: string;
+    name?: string;
+  }): Promise<{ id: string; email: string }>;
   createOrg(ownerId: string, name?: string): Promise<{ id: string }>;
   addMember(orgId: string, userId: string, role: Role): Promise<void>;
   createProject(orgId: string, name?: string): Promise<{ id: string; publicKey: string }>;
@@ -22,7 +33,14 @@ export interface TWebTestEnv {
   /** Calls an exported route handler (GET/POST/…) with a session cookie, JSON body and path params. */
   call(
     handler: (req: Request, segment: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>,
-    opts: { method?: string; path?: string; params?: Record<string, string>; body?: unknown; cookie?: string; headers?: Record<string, string> },
+    opts: {
+      method?: string;
+      path?: string;
+      params?: Record<string, string>;
+      body?: unknown;
+      cookie?: string;
+      headers?: Record<string, string>;
+    },
   ): Promise<{ status: number; json: any; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -66,7 +84,9 @@ export async function setupWebTestEnv(extraEnv: Record<string, string> = {}): Pr
     },
     async createOrg(ownerId, name = 'Acme') {
       const { db } = await app();
-      const org = await db.organization.create({ data: { name, slug: `${name.toLowerCase().replace(/\W+/g, '-')}-${++counter}-${Date.now()}` } });
+      const org = await db.organization.create({
+        data: { name, slug: `${name.toLowerCase().replace(/\W+/g, '-')}-${++counter}-${Date.now()}` },
+      });
       await db.membership.create({ data: { organizationId: org.id, userId: ownerId, role: 'owner' } });
       return { id: org.id };
     },
@@ -93,7 +113,8 @@ export async function setupWebTestEnv(extraEnv: Record<string, string> = {}): Pr
       const req = new Request(`${TEST_WEB_URL}${opts.path ?? '/api/app/test'}`, {
         method,
         headers,
-        body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+        body:
+          opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
       });
       const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
       const text = await res.text();

@@ -18,7 +18,10 @@ describe('Discord interactions endpoint', () => {
   };
 
   it('answers a signed PING with PONG (type 1)', () => {
-    const r = handleDiscordInteraction(deps, signed('{"type":1,"id":"1","application_id":"2","token":"t","version":1}'));
+    const r = handleDiscordInteraction(
+      deps,
+      signed('{"type":1,"id":"1","application_id":"2","token":"t","version":1}'),
+    );
     expect(r).toEqual({ status: 200, body: { type: 1 } });
   });
 
@@ -31,7 +34,10 @@ describe('Discord interactions endpoint', () => {
     const future = String(Math.floor(now / 1000) + 301);
     expect(handleDiscordInteraction(deps, signed(body, { timestamp: future })).status).toBe(401);
     // The signature covers the timestamp: a fresh timestamp on an old signature does not verify.
-    expect(handleDiscordInteraction(deps, { ...signed(body, { timestamp: old }), timestamp: String(Math.floor(now / 1000)) }).status).toBe(401);
+    expect(
+      handleDiscordInteraction(deps, { ...signed(body, { timestamp: old }), timestamp: String(Math.floor(now / 1000)) })
+        .status,
+    ).toBe(401);
     expect(handleDiscordInteraction(deps, { signature: null, timestamp: null, rawBody: body }).status).toBe(401);
     expect(handleDiscordInteraction(deps, { ...signed(body), signature: 'zz' }).status).toBe(401);
   });
@@ -39,7 +45,10 @@ describe('Discord interactions endpoint', () => {
   it('a signed slash command gets a private pointer to the thread commands, mentions disabled; unknown types 400', () => {
     const r = handleDiscordInteraction(deps, signed('{"type":2,"data":{"name":"close"}}'));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ type: 4, data: { flags: 64, allowed_mentions: { parse: [] }, content: expect.stringContaining('/close') as unknown } });
+    expect(r.body).toMatchObject({
+      type: 4,
+      data: { flags: 64, allowed_mentions: { parse: [] }, content: expect.stringContaining('/close') as unknown },
+    });
     expect(handleDiscordInteraction(deps, signed('{"type":99}')).status).toBe(400);
     expect(handleDiscordInteraction(deps, signed('not json')).status).toBe(400);
   });

@@ -34,7 +34,11 @@ const keys = new Map<string, KeyObject>();
 function publicKeyOf(hex: string): KeyObject {
   let key = keys.get(hex);
   if (!key) {
-    key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
+    key = createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]),
+      format: 'der',
+      type: 'spki',
+    });
     keys.set(hex, key);
   }
   return key;
@@ -47,8 +51,15 @@ function publicKeyOf(hex: string): KeyObject {
  * PocketPing's operator commands are plain messages in the conversation thread (read through the gateway), so any
  * other interaction gets a short private answer saying so. No tenant is involved: nothing is read or stored.
  */
-export function handleDiscordInteraction(deps: TDiscordInteractionDeps, input: TDiscordInteractionInput): TWebhookResult {
-  if (!deps.publicKeyHex) return { status: 503, body: { error: { code: 'unavailable', message: 'Discord interactions are not configured (DISCORD_PUBLIC_KEY)' } } };
+export function handleDiscordInteraction(
+  deps: TDiscordInteractionDeps,
+  input: TDiscordInteractionInput,
+): TWebhookResult {
+  if (!deps.publicKeyHex)
+    return {
+      status: 503,
+      body: { error: { code: 'unavailable', message: 'Discord interactions are not configured (DISCORD_PUBLIC_KEY)' } },
+    };
   const unauthorized = (why: string): TWebhookResult => {
     deps.log.warn({ bridge: 'discord', why }, 'discord interaction refused');
     return { status: 401, body: { error: { code: 'unauthorized', message: 'invalid request signature' } } };
@@ -57,8 +68,14 @@ export function handleDiscordInteraction(deps: TDiscordInteractionDeps, input: T
   if (!signature || !/^[0-9a-fA-F]{128}$/.test(signature)) return unauthorized('missing or malformed signature');
   if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return unauthorized('missing or malformed timestamp');
   const nowSeconds = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS) return unauthorized('timestamp outside the 5-minute window');
-  const ok = verify(null, Buffer.from(timestamp + rawBody, 'utf8'), publicKeyOf(deps.publicKeyHex), Buffer.from(signature, 'hex'));
+  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return unauthorized('timestamp outside the 5-minute window');
+  const ok = verify(
+    null,
+    Buffer.from(timestamp + rawBody, 'utf8'),
+    publicKeyOf(deps.publicKeyHex),
+    Buffer.from(signature, 'hex'),
+  );
   if (!ok) return unauthorized('signature does not verify');
 
   let json: unknown;
@@ -68,7 +85,8 @@ export function handleDiscordInteraction(deps: TDiscordInteractionDeps, input: T
     return { status: 400, body: { error: { code: 'bad_request', message: 'body is not JSON' } } };
   }
   const parsed = ZInteraction.safeParse(json);
-  if (!parsed.success) return { status: 400, body: { error: { code: 'bad_request', message: 'not a Discord interaction' } } };
+  if (!parsed.success)
+    return { status: 400, body: { error: { code: 'bad_request', message: 'not a Discord interaction' } } };
   switch (parsed.data.type) {
     case INTERACTION.ping:
       return { status: 200, body: { type: RESPONSE.pong } };
@@ -80,13 +98,17 @@ export function handleDiscordInteraction(deps: TDiscordInteractionDeps, input: T
         body: {
           type: RESPONSE.channelMessage,
           data: {
-            content: 'PocketPing commands are written as messages in a conversation thread: /info, /close, /reopen, /note text, /ai on|off, /help.',
+            content:
+              'PocketPing commands are written as messages in a conversation thread: /info, /close, /reopen, /note text, /ai on|off, /help.',
             flags: EPHEMERAL,
             allowed_mentions: { parse: [] },
           },
         },
       };
     default:
-      return { status: 400, body: { error: { code: 'bad_request', message: `unsupported interaction type ${parsed.data.type}` } } };
+      return {
+        status: 400,
+        body: { error: { code: 'bad_request', message: `unsupported interaction type ${parsed.data.type}` } },
+      };
   }
 }

@@ -8,7 +8,14 @@ import { createLogger, decryptSecret, generateEncryptionKey, parseKeyRing, sha25
 import { bootstrapTenant, createDb, getConnection, recordConnectionFailure, type TDb } from '@pocketping/db';
 // apps/web does not depend on the testkit package; the fake is a plain module with no workspace imports.
 import { startFakeSlack, type TFakeSlack } from '../../../../../packages/testkit/src/fake-slack.js';
-import { finishSlackInstall, signInstallState, SLACK_INSTALL_COOKIE, startSlackInstall, verifyInstallState, type TSlackOAuthDeps } from './slack-oauth';
+import {
+  finishSlackInstall,
+  signInstallState,
+  SLACK_INSTALL_COOKIE,
+  startSlackInstall,
+  verifyInstallState,
+  type TSlackOAuthDeps,
+} from './slack-oauth';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -34,12 +41,23 @@ beforeAll(async () => {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const dir = path.join(REPO_ROOT, 'prisma/migrations');
-  for (const m of readdirSync(dir).filter((d) => /^\d+_/.test(d)).sort()) await client.query(readFileSync(path.join(dir, m, 'migration.sql'), 'utf8'));
+  for (const m of readdirSync(dir)
+    .filter((d) => /^\d+_/.test(d))
+    .sort())
+    await client.query(readFileSync(path.join(dir, m, 'migration.sql'), 'utf8'));
   await client.end();
   db = createDb(url, { poolSize: 3 });
   const ring = parseKeyRing(generateEncryptionKey());
-  const a = await bootstrapTenant(db, ring, { email: `a-${suffix}@example.test`, orgName: 'A', allowedOrigins: ['http://localhost:3000'] });
-  const b = await bootstrapTenant(db, ring, { email: `b-${suffix}@example.test`, orgName: 'B', allowedOrigins: ['http://localhost:3000'] });
+  const a = await bootstrapTenant(db, ring, {
+    email: `a-${suffix}@example.test`,
+    orgName: 'A',
+    allowedOrigins: ['http://localhost:3000'],
+  });
+  const b = await bootstrapTenant(db, ring, {
+    email: `b-${suffix}@example.test`,
+    orgName: 'B',
+    allowedOrigins: ['http://localhost:3000'],
+  });
   tenant = { organizationId: a.organization.id, projectId: a.project.id, apiKey: a.apiKey.key };
   other = { organizationId: b.organization.id, projectId: b.project.id, apiKey: b.apiKey.key };
 
@@ -51,7 +69,13 @@ beforeAll(async () => {
     db,
     keyRing: ring,
     log: createLogger('web-test', 'silent'),
-    config: { apiUrl: slack.apiUrl, clientId: slack.clientId, clientSecret: slack.clientSecret, authSecret: AUTH_SECRET, webPublicUrl: 'http://127.0.0.1:3999' },
+    config: {
+      apiUrl: slack.apiUrl,
+      clientId: slack.clientId,
+      clientSecret: slack.clientSecret,
+      authSecret: AUTH_SECRET,
+      webPublicUrl: 'http://127.0.0.1:3999',
+    },
   };
 }, 60_000);
 
@@ -72,13 +96,19 @@ async function install(apiKey: string, query: Record<string, string>) {
   expect(consent.status).toBe(302);
   const back = new URL(consent.headers.get('location')!);
   expect(back.pathname).toBe('/api/integrations/slack/callback');
-  return finishSlackInstall(deps, { query: Object.fromEntries(back.searchParams), cookie: `${start.cookie!.name}=${start.cookie!.value}` });
+  return finishSlackInstall(deps, {
+    query: Object.fromEntries(back.searchParams),
+    cookie: `${start.cookie!.name}=${start.cookie!.value}`,
+  });
 }
 
 /** A state bound to a client, and that client's cookie (what startSlackInstall hands out). */
 function boundState(fields: { organizationId: string; projectId: string; channelId: string | null }) {
   const binding = randomBytes(32).toString('hex');
-  return { state: signInstallState(AUTH_SECRET, { ...fields, browserHash: sha256(binding) }), cookie: `other=1; ${SLACK_INSTALL_COOKIE}=${binding}` };
+  return {
+    state: signInstallState(AUTH_SECRET, { ...fields, browserHash: sha256(binding) }),
+    cookie: `other=1; ${SLACK_INSTALL_COOKIE}=${binding}`,
+  };
 }
 
 describe('install state', () => {
@@ -87,7 +117,9 @@ describe('install state', () => {
     expect(verifyInstallState(AUTH_SECRET, s)).toEqual({ organizationId: 'org1', projectId: 'p1', channelId: 'C1' });
     expect(verifyInstallState('x'.repeat(40), s)).toBeNull();
     const [payload, sig] = s.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), o: 'org2' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), o: 'org2' }),
+    ).toString('base64url');
     expect(verifyInstallState(AUTH_SECRET, `${forged}.${sig}`)).toBeNull();
     expect(verifyInstallState(AUTH_SECRET, s, Date.now() + 11 * 60_000)).toBeNull();
     expect(verifyInstallState(AUTH_SECRET, 'garbage')).toBeNull();
@@ -96,27 +128,66 @@ describe('install state', () => {
 
 describe('Slack OAuth install', () => {
   it('start: redirects to the consent screen with client id, scopes, redirect URI and a signed state', async () => {
-    const res = await startSlackInstall(deps, { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId } });
+    const res = await startSlackInstall(deps, {
+      authorization: `Bearer ${tenant.apiKey}`,
+      query: { projectId: tenant.projectId },
+    });
     expect(res.status).toBe(302);
     const url = new URL(res.location!);
     expect(`${url.origin}${url.pathname}`).toBe(slack.authorizeUrl);
     expect(url.searchParams.get('client_id')).toBe(slack.clientId);
-    expect(url.searchParams.get('scope')).toBe('chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history');
+    expect(url.searchParams.get('scope')).toBe(
+      'chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history',
+    );
     expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3999/api/integrations/slack/callback');
     const state = verifyInstallState(AUTH_SECRET, url.searchParams.get('state')!);
-    expect(state).toEqual({ organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: null, browserHash: sha256(res.cookie!.value) });
+    expect(state).toEqual({
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      channelId: null,
+      browserHash: sha256(res.cookie!.value),
+    });
     // The binding cookie: random, HttpOnly, sent back only to the callback, for as long as the state lives.
-    expect(res.cookie).toMatchObject({ name: SLACK_INSTALL_COOKIE, options: { httpOnly: true, sameSite: 'lax', path: '/api/integrations/slack/callback', maxAge: 600 } });
+    expect(res.cookie).toMatchObject({
+      name: SLACK_INSTALL_COOKIE,
+      options: { httpOnly: true, sameSite: 'lax', path: '/api/integrations/slack/callback', maxAge: 600 },
+    });
     expect(url.toString()).not.toContain(res.cookie!.value);
   });
 
   it("start: refuses a missing/wrong API key (401), another tenant's project (404), a bad query (400)", async () => {
-    expect((await startSlackInstall(deps, { authorization: null, query: { projectId: tenant.projectId } })).status).toBe(401);
-    expect((await startSlackInstall(deps, { authorization: 'Bearer ppk_nope', query: { projectId: tenant.projectId } })).status).toBe(401);
-    expect((await startSlackInstall(deps, { authorization: `Bearer ${other.apiKey}`, query: { projectId: tenant.projectId } })).status).toBe(404);
+    expect(
+      (await startSlackInstall(deps, { authorization: null, query: { projectId: tenant.projectId } })).status,
+    ).toBe(401);
+    expect(
+      (await startSlackInstall(deps, { authorization: 'Bearer ppk_nope', query: { projectId: tenant.projectId } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (
+        await startSlackInstall(deps, {
+          authorization: `Bearer ${other.apiKey}`,
+          query: { projectId: tenant.projectId },
+        })
+      ).status,
+    ).toBe(404);
     expect((await startSlackInstall(deps, { authorization: `Bearer ${tenant.apiKey}`, query: {} })).status).toBe(400);
-    expect((await startSlackInstall(deps, { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId, channel: '<!channel>' } })).status).toBe(400);
-    expect((await startSlackInstall({ ...deps, config: { ...deps.config, clientId: undefined } }, { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId } })).status).toBe(503);
+    expect(
+      (
+        await startSlackInstall(deps, {
+          authorization: `Bearer ${tenant.apiKey}`,
+          query: { projectId: tenant.projectId, channel: '<!channel>' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await startSlackInstall(
+          { ...deps, config: { ...deps.config, clientId: undefined } },
+          { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId } },
+        )
+      ).status,
+    ).toBe(503);
   });
 
   it('callback: exchanges the code, joins the chosen channel and stores a connection with sealed credentials', async () => {
@@ -127,14 +198,27 @@ describe('Slack OAuth install', () => {
     expect(JSON.stringify(body)).not.toContain('xoxb-');
 
     const conn = await getConnection(db, tenant.organizationId, body.connection.id);
-    expect(conn).toMatchObject({ kind: 'slack', targetId: supportChannel, targetScope: teamId, projectId: tenant.projectId, status: 'active' });
+    expect(conn).toMatchObject({
+      kind: 'slack',
+      targetId: supportChannel,
+      targetScope: teamId,
+      projectId: tenant.projectId,
+      status: 'active',
+    });
     expect(conn!.sealedCredentials).not.toContain('xoxb-');
-    const creds = JSON.parse(decryptSecret(deps.keyRing, conn!.sealedCredentials)) as { botToken: string; teamId: string; botUserId: string };
+    const creds = JSON.parse(decryptSecret(deps.keyRing, conn!.sealedCredentials)) as {
+      botToken: string;
+      teamId: string;
+      botUserId: string;
+    };
     expect(creds.botToken).toMatch(/^xoxb-/);
     expect(creds.teamId).toBe(teamId);
 
     const access = slack.callsOf('oauth.v2.access');
-    expect(access.at(-1)!.params).toMatchObject({ client_id: slack.clientId, redirect_uri: 'http://127.0.0.1:3999/api/integrations/slack/callback' });
+    expect(access.at(-1)!.params).toMatchObject({
+      client_id: slack.clientId,
+      redirect_uri: 'http://127.0.0.1:3999/api/integrations/slack/callback',
+    });
     expect(slack.callsOf('conversations.join').at(-1)!.params.channel).toBe(supportChannel);
   });
 
@@ -149,18 +233,29 @@ describe('Slack OAuth install', () => {
     const id = (first.body as { connection: { id: string } }).connection.id;
     await recordConnectionFailure(db, tenant.organizationId, id, { error: 'token revoked', broken: true });
     const again = await install(tenant.apiKey, { projectId: tenant.projectId, channel: supportChannel });
-    expect((again.body as { connection: { id: string; reinstalled: boolean } }).connection).toMatchObject({ id, reinstalled: true });
+    expect((again.body as { connection: { id: string; reinstalled: boolean } }).connection).toMatchObject({
+      id,
+      reinstalled: true,
+    });
     expect((await getConnection(db, tenant.organizationId, id))!.status).toBe('active');
-    expect(await db.bridgeConnection.count({ where: { organizationId: tenant.organizationId, kind: 'slack' } })).toBe(1);
+    expect(await db.bridgeConnection.count({ where: { organizationId: tenant.organizationId, kind: 'slack' } })).toBe(
+      1,
+    );
   });
 
   it('callback: refuses a forged or missing state (401), a reused code (422), a denied install (400)', async () => {
     const code = slack.issueOAuthCode({ teamId });
     expect((await finishSlackInstall(deps, { query: { code, state: 'forged.state' }, cookie: null })).status).toBe(401);
     expect((await finishSlackInstall(deps, { query: { code }, cookie: null })).status).toBe(401);
-    expect((await finishSlackInstall(deps, { query: { error: 'access_denied', state: 'x' }, cookie: null })).status).toBe(400);
+    expect(
+      (await finishSlackInstall(deps, { query: { error: 'access_denied', state: 'x' }, cookie: null })).status,
+    ).toBe(400);
 
-    const { state, cookie } = boundState({ organizationId: tenant.organizationId, projectId: tenant.projectId, channelId: supportChannel });
+    const { state, cookie } = boundState({
+      organizationId: tenant.organizationId,
+      projectId: tenant.projectId,
+      channelId: supportChannel,
+    });
     const used = slack.issueOAuthCode({ teamId, redirectUri: 'http://127.0.0.1:3999/api/integrations/slack/callback' });
     expect((await finishSlackInstall(deps, { query: { code: used, state }, cookie })).status).toBe(200);
     const reuse = await finishSlackInstall(deps, { query: { code: used, state }, cookie });
@@ -169,14 +264,23 @@ describe('Slack OAuth install', () => {
   });
 
   it("callback: a state naming a project that is not the organization's is refused", async () => {
-    const { state, cookie } = boundState({ organizationId: other.organizationId, projectId: tenant.projectId, channelId: null });
-    expect((await finishSlackInstall(deps, { query: { code: slack.issueOAuthCode({ teamId }), state }, cookie })).status).toBe(404);
+    const { state, cookie } = boundState({
+      organizationId: other.organizationId,
+      projectId: tenant.projectId,
+      channelId: null,
+    });
+    expect(
+      (await finishSlackInstall(deps, { query: { code: slack.issueOAuthCode({ teamId }), state }, cookie })).status,
+    ).toBe(404);
   });
 
   it('a consent link sent to someone else is refused: the install finishes only in the client that started it', async () => {
     // The API-key holder starts an install for their project and sends the consent link to a victim, whose Slack
     // admin approves it: the victim's browser comes back without the starter's cookie.
-    const start = await startSlackInstall(deps, { authorization: `Bearer ${other.apiKey}`, query: { projectId: other.projectId } });
+    const start = await startSlackInstall(deps, {
+      authorization: `Bearer ${other.apiKey}`,
+      query: { projectId: other.projectId },
+    });
     const consent = await fetch(start.location!, { redirect: 'manual' });
     const back = Object.fromEntries(new URL(consent.headers.get('location')!).searchParams);
     const before = await db.bridgeConnection.count({ where: { organizationId: other.organizationId } });
@@ -184,12 +288,32 @@ describe('Slack OAuth install', () => {
     expect(stranger.status).toBe(403);
     expect(stranger.body).toMatchObject({ error: { code: 'forbidden' } });
     // Another install's cookie does not fit either, nor does a state minted without a binding.
-    const another = await startSlackInstall(deps, { authorization: `Bearer ${other.apiKey}`, query: { projectId: other.projectId } });
-    expect((await finishSlackInstall(deps, { query: back, cookie: `${SLACK_INSTALL_COOKIE}=${another.cookie!.value}` })).status).toBe(403);
-    const unbound = signInstallState(AUTH_SECRET, { organizationId: other.organizationId, projectId: other.projectId, channelId: null });
-    expect((await finishSlackInstall(deps, { query: { ...back, state: unbound }, cookie: `${SLACK_INSTALL_COOKIE}=${start.cookie!.value}` })).status).toBe(403);
+    const another = await startSlackInstall(deps, {
+      authorization: `Bearer ${other.apiKey}`,
+      query: { projectId: other.projectId },
+    });
+    expect(
+      (await finishSlackInstall(deps, { query: back, cookie: `${SLACK_INSTALL_COOKIE}=${another.cookie!.value}` }))
+        .status,
+    ).toBe(403);
+    const unbound = signInstallState(AUTH_SECRET, {
+      organizationId: other.organizationId,
+      projectId: other.projectId,
+      channelId: null,
+    });
+    expect(
+      (
+        await finishSlackInstall(deps, {
+          query: { ...back, state: unbound },
+          cookie: `${SLACK_INSTALL_COOKIE}=${start.cookie!.value}`,
+        })
+      ).status,
+    ).toBe(403);
     expect(await db.bridgeConnection.count({ where: { organizationId: other.organizationId } })).toBe(before);
     // The starter's own client finishes it.
-    expect((await finishSlackInstall(deps, { query: back, cookie: `${SLACK_INSTALL_COOKIE}=${start.cookie!.value}` })).status).toBe(200);
+    expect(
+      (await finishSlackInstall(deps, { query: back, cookie: `${SLACK_INSTALL_COOKIE}=${start.cookie!.value}` }))
+        .status,
+    ).toBe(200);
   });
 });

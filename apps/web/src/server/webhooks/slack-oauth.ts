@@ -1,11 +1,37 @@
 import { z } from 'zod';
-import { AppError, encryptSecret, randomToken, safeEqual, sha256, toAppError, type TKeyRing, type TLogger } from '@pocketping/core';
-import { createConnection, getProject, replaceConnectionCredentials, resolveApiKey, resolveConnectionsByTarget, writeAuditLog, type TDb } from '@pocketping/db';
+import {
+  AppError,
+  encryptSecret,
+  randomToken,
+  safeEqual,
+  sha256,
+  toAppError,
+  type TKeyRing,
+  type TLogger,
+} from '@pocketping/core';
+import {
+  createConnection,
+  getProject,
+  replaceConnectionCredentials,
+  resolveApiKey,
+  resolveConnectionsByTarget,
+  writeAuditLog,
+  type TDb,
+} from '@pocketping/db';
 import { exchangeSlackOAuthCode, isBridgeError } from '@pocketping/bridges';
 import { signState, verifyState } from '../signed-state';
 
 /** Bot scopes the shared app asks for at install (posting, channel picker/join, operator names, files, thread history). */
-export const SLACK_BOT_SCOPES = ['chat:write', 'channels:read', 'channels:join', 'users:read', 'files:write', 'files:read', 'channels:history', 'groups:history'];
+export const SLACK_BOT_SCOPES = [
+  'chat:write',
+  'channels:read',
+  'channels:join',
+  'users:read',
+  'files:write',
+  'files:read',
+  'channels:history',
+  'groups:history',
+];
 
 /** How long an "Add to Slack" link stays valid: long enough to pick a workspace, short enough to be useless if leaked. */
 const STATE_TTL_SECONDS = 10 * 60;
@@ -19,9 +45,18 @@ const ZState = z.object({
   p: z.string().min(1).max(40),
   c: z.string().max(40).nullable(),
   u: z.string().min(1).max(40).optional(),
-  b: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  b: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
-export type TInstallState = { organizationId: string; projectId: string; channelId: string | null; userId?: string; browserHash?: string };
+export type TInstallState = {
+  organizationId: string;
+  projectId: string;
+  channelId: string | null;
+  userId?: string;
+  browserHash?: string;
+};
 const STATE_PURPOSE = 'slack-install';
 
 /** The cookie that binds an API-key install to the client that started it (sent back only to the callback). */
@@ -32,7 +67,13 @@ export function signInstallState(secret: string, state: TInstallState, nowMs = D
   return signState(
     secret,
     STATE_PURPOSE,
-    { o: state.organizationId, p: state.projectId, c: state.channelId, ...(state.userId ? { u: state.userId } : {}), ...(state.browserHash ? { b: state.browserHash } : {}) },
+    {
+      o: state.organizationId,
+      p: state.projectId,
+      c: state.channelId,
+      ...(state.userId ? { u: state.userId } : {}),
+      ...(state.browserHash ? { b: state.browserHash } : {}),
+    },
     STATE_TTL_SECONDS,
     nowMs,
   );
@@ -40,7 +81,15 @@ export function signInstallState(secret: string, state: TInstallState, nowMs = D
 
 export function verifyInstallState(secret: string, state: string, nowMs = Date.now()): TInstallState | null {
   const s = verifyState(secret, STATE_PURPOSE, state, ZState, nowMs);
-  return s ? { organizationId: s.o, projectId: s.p, channelId: s.c, ...(s.u ? { userId: s.u } : {}), ...(s.b ? { browserHash: s.b } : {}) } : null;
+  return s
+    ? {
+        organizationId: s.o,
+        projectId: s.p,
+        channelId: s.c,
+        ...(s.u ? { userId: s.u } : {}),
+        ...(s.b ? { browserHash: s.b } : {}),
+      }
+    : null;
 }
 
 function readCookie(header: string | null | undefined, name: string): string | null {
@@ -74,14 +123,19 @@ export interface TInstallCookie {
 
 export type TSlackOAuthResult = { status: number; body: unknown; location?: string; cookie?: TInstallCookie };
 
-export const slackRedirectUri = (c: Pick<TSlackOAuthConfig, 'webPublicUrl'>) => `${c.webPublicUrl.replace(/\/$/, '')}/api/integrations/slack/callback`;
+export const slackRedirectUri = (c: Pick<TSlackOAuthConfig, 'webPublicUrl'>) =>
+  `${c.webPublicUrl.replace(/\/$/, '')}/api/integrations/slack/callback`;
 
 /** Slack's consent screen lives next to its API root (https://slack.com/api/ → https://slack.com/oauth/v2/authorize). */
-export const slackAuthorizeUrl = (apiUrl: string) => new URL('../oauth/v2/authorize', apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
+export const slackAuthorizeUrl = (apiUrl: string) =>
+  new URL('../oauth/v2/authorize', apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
 
 const ZStartQuery = z.object({
   projectId: z.string({ error: 'projectId is required' }).regex(/^[a-z0-9]{20,40}$/, 'projectId is not a project id'),
-  channel: z.string().regex(/^[CG][A-Z0-9]{2,30}$/, 'channel must be a Slack channel id ("C…")').optional(),
+  channel: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,30}$/, 'channel must be a Slack channel id ("C…")')
+    .optional(),
 });
 
 /**
@@ -94,15 +148,27 @@ const ZStartQuery = z.object({
  * (its hash is in the state) and the callback requires it: the install is finished only by the client that
  * started it.
  */
-export async function startSlackInstall(deps: TSlackOAuthDeps, input: { authorization: string | null; query: Record<string, string> }): Promise<TSlackOAuthResult> {
+export async function startSlackInstall(
+  deps: TSlackOAuthDeps,
+  input: { authorization: string | null; query: Record<string, string> },
+): Promise<TSlackOAuthResult> {
   try {
     const { clientId } = deps.config;
-    if (!clientId || !deps.config.clientSecret) throw new AppError('unavailable', 'Slack is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)');
+    if (!clientId || !deps.config.clientSecret)
+      throw new AppError(
+        'unavailable',
+        'Slack is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)',
+      );
     const key = /^Bearer (\S+)$/.exec(input.authorization ?? '')?.[1];
     const tenant = key ? await resolveApiKey(deps.db, key) : null;
     if (!tenant) throw new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer ppk_…"');
     const q = ZStartQuery.safeParse(input.query);
-    if (!q.success) throw new AppError('bad_request', q.error.issues[0]?.message ?? 'bad query', q.error.issues.map((i) => i.path.join('.')));
+    if (!q.success)
+      throw new AppError(
+        'bad_request',
+        q.error.issues[0]?.message ?? 'bad query',
+        q.error.issues.map((i) => i.path.join('.')),
+      );
     // A project of another organization gets the same answer as one that does not exist.
     const project = await getProject(deps.db, tenant.organizationId, q.data.projectId);
     if (!project) throw new AppError('not_found', 'No such project');
@@ -112,13 +178,24 @@ export async function startSlackInstall(deps: TSlackOAuthDeps, input: { authoriz
     url.searchParams.set('scope', SLACK_BOT_SCOPES.join(','));
     url.searchParams.set('redirect_uri', slackRedirectUri(deps.config));
     const binding = randomToken('', 32);
-    const state = signInstallState(deps.config.authSecret, { organizationId: tenant.organizationId, projectId: project.id, channelId: q.data.channel ?? null, browserHash: sha256(binding) });
+    const state = signInstallState(deps.config.authSecret, {
+      organizationId: tenant.organizationId,
+      projectId: project.id,
+      channelId: q.data.channel ?? null,
+      browserHash: sha256(binding),
+    });
     url.searchParams.set('state', state);
     const cookie: TInstallCookie = {
       name: SLACK_INSTALL_COOKIE,
       value: binding,
       // Lax: Slack's redirect back to the callback is a top-level GET navigation, which carries Lax cookies.
-      options: { httpOnly: true, sameSite: 'lax', secure: deps.config.webPublicUrl.startsWith('https:'), path: '/api/integrations/slack/callback', maxAge: STATE_TTL_SECONDS },
+      options: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.config.webPublicUrl.startsWith('https:'),
+        path: '/api/integrations/slack/callback',
+        maxAge: STATE_TTL_SECONDS,
+      },
     };
     return { status: 302, body: { url: url.toString() }, location: url.toString(), cookie };
   } catch (err) {
@@ -135,19 +212,30 @@ export async function startSlackInstall(deps: TSlackOAuthDeps, input: { authoriz
  * credentials — or, on a reinstall into the same channel, the existing connection gets the new token and is
  * active again (its queued messages then go out).
  */
-export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: Record<string, string>; cookie: string | null }): Promise<TSlackOAuthResult> {
+export async function finishSlackInstall(
+  deps: TSlackOAuthDeps,
+  input: { query: Record<string, string>; cookie: string | null },
+): Promise<TSlackOAuthResult> {
   let organizationId: string | undefined;
   try {
     const { clientId, clientSecret } = deps.config;
-    if (!clientId || !clientSecret) throw new AppError('unavailable', 'Slack is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)');
-    if (input.query.error) throw new AppError('bad_request', `Slack install was not completed (${input.query.error.slice(0, 100)})`);
+    if (!clientId || !clientSecret)
+      throw new AppError(
+        'unavailable',
+        'Slack is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET)',
+      );
+    if (input.query.error)
+      throw new AppError('bad_request', `Slack install was not completed (${input.query.error.slice(0, 100)})`);
     const state = input.query.state ? verifyInstallState(deps.config.authSecret, input.query.state) : null;
     if (!state) throw new AppError('unauthorized', 'The install link is invalid or expired; start again');
     // A dashboard install (state names a user) is finished by the dashboard's callback, which checks that user's session.
     if (state.userId) throw new AppError('bad_request', 'This install was started from the dashboard; finish it there');
     const binding = readCookie(input.cookie, SLACK_INSTALL_COOKIE);
     if (!state.browserHash || !binding || !safeEqual(sha256(binding), state.browserHash)) {
-      throw new AppError('forbidden', 'This install must be finished in the browser that started it; start again from there');
+      throw new AppError(
+        'forbidden',
+        'This install must be finished in the browser that started it; start again from there',
+      );
     }
     organizationId = state.organizationId;
     const code = input.query.code;
@@ -157,22 +245,44 @@ export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: 
 
     let draft;
     try {
-      draft = await exchangeSlackOAuthCode({ apiUrl: deps.config.apiUrl, clientId, clientSecret, code, redirectUri: slackRedirectUri(deps.config), channelId: state.channelId });
+      draft = await exchangeSlackOAuthCode({
+        apiUrl: deps.config.apiUrl,
+        clientId,
+        clientSecret,
+        code,
+        redirectUri: slackRedirectUri(deps.config),
+        channelId: state.channelId,
+      });
     } catch (err) {
-      if (isBridgeError(err)) throw new AppError(err.kind === 'transient' || err.kind === 'rate_limited' ? 'unavailable' : 'unprocessable', err.message);
+      if (isBridgeError(err))
+        throw new AppError(
+          err.kind === 'transient' || err.kind === 'rate_limited' ? 'unavailable' : 'unprocessable',
+          err.message,
+        );
       throw err;
     }
     const sealed = encryptSecret(deps.keyRing, JSON.stringify(draft.credentials));
     const names = { targetName: draft.channelName, scopeName: draft.teamName };
-    const existing = (await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: draft.targetScope, targetId: draft.targetId })).find(
-      (c) => c.organizationId === state.organizationId && c.projectId === project.id,
-    );
+    const existing = (
+      await resolveConnectionsByTarget(deps.db, {
+        kind: 'slack',
+        targetScope: draft.targetScope,
+        targetId: draft.targetId,
+      })
+    ).find((c) => c.organizationId === state.organizationId && c.projectId === project.id);
     let connectionId: string;
     if (existing) {
       await replaceConnectionCredentials(deps.db, state.organizationId, existing.id, sealed, names);
       connectionId = existing.id;
     } else {
-      const created = await createConnection(deps.db, state.organizationId, { projectId: project.id, kind: 'slack', sealedCredentials: sealed, targetId: draft.targetId, targetScope: draft.targetScope, ...names });
+      const created = await createConnection(deps.db, state.organizationId, {
+        projectId: project.id,
+        kind: 'slack',
+        sealedCredentials: sealed,
+        targetId: draft.targetId,
+        targetScope: draft.targetScope,
+        ...names,
+      });
       connectionId = created.id;
     }
     await writeAuditLog(deps.db, state.organizationId, {
@@ -182,14 +292,38 @@ export async function finishSlackInstall(deps: TSlackOAuthDeps, input: { query: 
       targetId: connectionId,
       metadata: { teamId: draft.targetScope, channelId: draft.targetId },
     });
-    deps.log.info({ organizationId, connectionId, bridge: 'slack', teamId: draft.targetScope, channelId: draft.targetId, reinstall: Boolean(existing) }, 'slack installed');
+    deps.log.info(
+      {
+        organizationId,
+        connectionId,
+        bridge: 'slack',
+        teamId: draft.targetScope,
+        channelId: draft.targetId,
+        reinstall: Boolean(existing),
+      },
+      'slack installed',
+    );
     return {
       status: 200,
-      body: { ok: true, connection: { id: connectionId, projectId: project.id, kind: 'slack', teamId: draft.targetScope, team: draft.teamName, channelId: draft.targetId, channel: draft.channelName, reinstalled: Boolean(existing) }, summary: draft.summary },
+      body: {
+        ok: true,
+        connection: {
+          id: connectionId,
+          projectId: project.id,
+          kind: 'slack',
+          teamId: draft.targetScope,
+          team: draft.teamName,
+          channelId: draft.targetId,
+          channel: draft.channelName,
+          reinstalled: Boolean(existing),
+        },
+        summary: draft.summary,
+      },
     };
   } catch (err) {
     const e = toAppError(err);
-    if (e.code === 'internal') deps.log.error({ organizationId, bridge: 'slack', err }, 'slack install callback failed');
+    if (e.code === 'internal')
+      deps.log.error({ organizationId, bridge: 'slack', err }, 'slack install callback failed');
     return { status: e.status, body: { error: e.toJSON() } };
   }
 }

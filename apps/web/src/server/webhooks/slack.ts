@@ -1,6 +1,11 @@
 import { AppError, toAppError, type TLogger } from '@pocketping/core';
 import { resolveConnectionsByScope, resolveConnectionsByTarget, type TDb } from '@pocketping/db';
-import { SLACK_INSTALL_EVENTS, verifySlackSignature, ZSlackEventCallback, ZSlackUrlVerification } from '@pocketping/bridges';
+import {
+  SLACK_INSTALL_EVENTS,
+  verifySlackSignature,
+  ZSlackEventCallback,
+  ZSlackUrlVerification,
+} from '@pocketping/bridges';
 import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TProducer } from '@pocketping/jobs';
 import { withTimeout } from '../with-timeout';
@@ -46,12 +51,17 @@ export interface TSlackWebhookResult {
  * This is the Slack transport's single tenancy wrapper: there is one URL for every tenant, so the organization
  * comes from the connection that owns (team_id, channel), and only after the signature proves Slack sent it.
  */
-export async function handleSlackEvents(deps: TSlackWebhookDeps, input: TSlackWebhookInput): Promise<TSlackWebhookResult> {
+export async function handleSlackEvents(
+  deps: TSlackWebhookDeps,
+  input: TSlackWebhookInput,
+): Promise<TSlackWebhookResult> {
   const { log } = deps;
   let logCtx: Record<string, unknown> = { bridge: 'slack' };
   try {
-    if (!deps.signingSecret) throw new AppError('unavailable', 'Slack events are not configured on this server (SLACK_SIGNING_SECRET)');
-    if (Buffer.byteLength(input.rawBody, 'utf8') > MAX_SLACK_EVENT_BYTES) throw new AppError('payload_too_large', `Body exceeds ${MAX_SLACK_EVENT_BYTES} bytes`);
+    if (!deps.signingSecret)
+      throw new AppError('unavailable', 'Slack events are not configured on this server (SLACK_SIGNING_SECRET)');
+    if (Buffer.byteLength(input.rawBody, 'utf8') > MAX_SLACK_EVENT_BYTES)
+      throw new AppError('payload_too_large', `Body exceeds ${MAX_SLACK_EVENT_BYTES} bytes`);
 
     // Authenticate before looking at the body at all.
     const verified = verifySlackSignature({
@@ -63,7 +73,12 @@ export async function handleSlackEvents(deps: TSlackWebhookDeps, input: TSlackWe
     });
     if (!verified.ok) {
       log.warn({ ...logCtx, reason: verified.reason }, 'slack events: signature refused');
-      throw new AppError('unauthorized', verified.reason === 'stale_timestamp' ? 'X-Slack-Request-Timestamp is more than 5 minutes off' : 'Missing or wrong X-Slack-Signature');
+      throw new AppError(
+        'unauthorized',
+        verified.reason === 'stale_timestamp'
+          ? 'X-Slack-Request-Timestamp is more than 5 minutes off'
+          : 'Missing or wrong X-Slack-Signature',
+      );
     }
 
     let payload: unknown;
@@ -79,9 +94,15 @@ export async function handleSlackEvents(deps: TSlackWebhookDeps, input: TSlackWe
     const parsed = ZSlackEventCallback.safeParse(payload);
     if (!parsed.success) {
       // app_rate_limited and other envelope types: acknowledged (Slack disables apps that keep failing), not stored.
-      const type = typeof (payload as { type?: unknown } | null)?.type === 'string' ? (payload as { type: string }).type : null;
-      if (type && type !== 'event_callback') return { status: 200, body: { ok: true, ignored: `envelope type ${type}` } };
-      throw new AppError('bad_request', 'Body is not a Slack event_callback', parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')));
+      const type =
+        typeof (payload as { type?: unknown } | null)?.type === 'string' ? (payload as { type: string }).type : null;
+      if (type && type !== 'event_callback')
+        return { status: 200, body: { ok: true, ignored: `envelope type ${type}` } };
+      throw new AppError(
+        'bad_request',
+        'Body is not a Slack event_callback',
+        parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')),
+      );
     }
     const envelope = parsed.data;
     const channel = envelope.event.channel;
@@ -99,16 +120,37 @@ export async function handleSlackEvents(deps: TSlackWebhookDeps, input: TSlackWe
     }
 
     let stored = 0;
-    const ingestDeps = { db: deps.db, log, producer: { enqueueInbound: (job: Parameters<TSlackWebhookDeps['producer']['enqueueInbound']>[0]) => withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue') } };
+    const ingestDeps = {
+      db: deps.db,
+      log,
+      producer: {
+        enqueueInbound: (job: Parameters<TSlackWebhookDeps['producer']['enqueueInbound']>[0]) =>
+          withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue'),
+      },
+    };
     for (const connection of connections) {
       // Insert first: the unique (tenant, connection, event_id) turns a retry into a duplicate, whatever the
       // retry header says — a retry whose first attempt never got stored is the only copy and must be kept.
       const event = await ingestInboundEvent(ingestDeps, {
-        organizationId: connection.organizationId, connectionId: connection.id, kind: 'slack', externalId: envelope.event_id, payload,
-        reorderWindowMs: deps.reorderWindowMs, logContext: logCtx,
+        organizationId: connection.organizationId,
+        connectionId: connection.id,
+        kind: 'slack',
+        externalId: envelope.event_id,
+        payload,
+        reorderWindowMs: deps.reorderWindowMs,
+        logContext: logCtx,
       });
       if (event.outcome === 'stored') stored += 1;
-      log.debug({ ...logCtx, organizationId: connection.organizationId, connectionId: connection.id, inboundEventId: event.id, outcome: event.outcome }, 'slack events: event received');
+      log.debug(
+        {
+          ...logCtx,
+          organizationId: connection.organizationId,
+          connectionId: connection.id,
+          inboundEventId: event.id,
+          outcome: event.outcome,
+        },
+        'slack events: event received',
+      );
     }
     return { status: 200, body: stored > 0 ? { ok: true } : { ok: true, duplicate: true } };
   } catch (err) {

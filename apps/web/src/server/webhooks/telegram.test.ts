@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger, encryptSecret, generateEncryptionKey, parseKeyRing, randomToken, sha256 } from '@pocketping/core';
+import {
+  createLogger,
+  encryptSecret,
+  generateEncryptionKey,
+  parseKeyRing,
+  randomToken,
+  sha256,
+} from '@pocketping/core';
 import { createConnection, createDb, createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
 import { bullPrefix, createProducer, jobIds, QUEUES, type TProducer } from '@pocketping/jobs';
 import { createBridgeRegistry } from '@pocketping/bridges';
@@ -21,7 +28,9 @@ interface TQueueReader {
 }
 // bullmq is a dependency of @pocketping/jobs, not of apps/web: load the very copy the producer uses.
 const requireFromJobs = createRequire(new URL('../../../../../packages/jobs/package.json', import.meta.url));
-const { Queue } = requireFromJobs('bullmq') as { Queue: new (name: string, opts: { connection: unknown; prefix: string }) => TQueueReader };
+const { Queue } = requireFromJobs('bullmq') as {
+  Queue: new (name: string, opts: { connection: unknown; prefix: string }) => TQueueReader;
+};
 
 interface TTenant {
   organizationId: string;
@@ -43,13 +52,19 @@ let tenantB: TTenant;
 
 async function seedTenant(name: string): Promise<TTenant> {
   const ring = parseKeyRing(generateEncryptionKey());
-  const { organization } = await createOrganizationWithOwner(db, { email: `${name}-${suffix}@example.test`, orgName: name });
+  const { organization } = await createOrganizationWithOwner(db, {
+    email: `${name}-${suffix}@example.test`,
+    orgName: name,
+  });
   const project = await createProject(db, organization.id, { name, allowedOrigins: ['http://localhost:3000'] });
   const secret = randomToken('', 32);
   const connection = await createConnection(db, organization.id, {
     projectId: project.id,
     kind: 'telegram',
-    sealedCredentials: encryptSecret(ring, JSON.stringify({ botToken: `123456789:${randomToken('', 27)}`, webhookSecret: secret })),
+    sealedCredentials: encryptSecret(
+      ring,
+      JSON.stringify({ botToken: `123456789:${randomToken('', 27)}`, webhookSecret: secret }),
+    ),
     webhookSecretHash: sha256(secret),
     targetId: '-1001234567890',
   });
@@ -86,7 +101,10 @@ beforeAll(async () => {
   });
   db = createDb(databaseUrl, { poolSize: 4 });
   producer = createProducer({ url: REDIS_URL, prefix: redisPrefix });
-  queue = new Queue(QUEUES.inbound, { connection: producer.redis, prefix: bullPrefix({ url: REDIS_URL, prefix: redisPrefix }) });
+  queue = new Queue(QUEUES.inbound, {
+    connection: producer.redis,
+    prefix: bullPrefix({ url: REDIS_URL, prefix: redisPrefix }),
+  });
   deps = {
     db,
     producer,
@@ -114,29 +132,53 @@ afterAll(async () => {
 
 describe('handleTelegramWebhook', () => {
   it('refuses a missing or wrong secret with 401 and stores nothing', async () => {
-    const missing = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: null, rawBody: update(1) });
+    const missing = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: null,
+      rawBody: update(1),
+    });
     expect(missing.status).toBe(401);
     expect(missing.body).toMatchObject({ error: { code: 'unauthorized' } });
 
-    const wrong = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: 'not-the-secret', rawBody: update(1) });
+    const wrong = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: 'not-the-secret',
+      rawBody: update(1),
+    });
     expect(wrong.status).toBe(401);
 
-    const malformedSecret = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: 'bad secret!', rawBody: update(1) });
+    const malformedSecret = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: 'bad secret!',
+      rawBody: update(1),
+    });
     expect(malformedSecret.status).toBe(401);
 
     expect(await countEvents(tenantA.connectionId)).toBe(0);
   });
 
   it('checks the secret before the body: a wrong secret with a broken body is still 401', async () => {
-    const res = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: 'wrong', rawBody: '{not json' });
+    const res = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: 'wrong',
+      rawBody: '{not json',
+    });
     expect(res.status).toBe(401);
   });
 
   it('answers 404 for an unknown or malformed connection id', async () => {
-    const unknown = await handleTelegramWebhook(deps, { connectionId: 'cm0000000000000000000000', secretHeader: tenantA.secret, rawBody: update(1) });
+    const unknown = await handleTelegramWebhook(deps, {
+      connectionId: 'cm0000000000000000000000',
+      secretHeader: tenantA.secret,
+      rawBody: update(1),
+    });
     expect(unknown).toEqual({ status: 404, body: { error: { code: 'not_found', message: 'Unknown webhook' } } });
 
-    const malformed = await handleTelegramWebhook(deps, { connectionId: '../../etc/passwd', secretHeader: tenantA.secret, rawBody: update(1) });
+    const malformed = await handleTelegramWebhook(deps, {
+      connectionId: '../../etc/passwd',
+      secretHeader: tenantA.secret,
+      rawBody: update(1),
+    });
     expect(malformed.status).toBe(404);
   });
 
@@ -151,16 +193,28 @@ describe('handleTelegramWebhook', () => {
       webhookSecretHash: sha256(secret),
       targetId: '123',
     });
-    const res = await handleTelegramWebhook(deps, { connectionId: discord.id, secretHeader: secret, rawBody: update(1) });
+    const res = await handleTelegramWebhook(deps, {
+      connectionId: discord.id,
+      secretHeader: secret,
+      rawBody: update(1),
+    });
     expect(res.status).toBe(404);
   });
 
   it('answers 400 for a body that is not JSON or not a Telegram update', async () => {
-    const notJson = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: '{"update_id": 1,' });
+    const notJson = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: '{"update_id": 1,',
+    });
     expect(notJson.status).toBe(400);
     expect(notJson.body).toMatchObject({ error: { code: 'bad_request' } });
 
-    const notUpdate = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: '{"hello":"world"}' });
+    const notUpdate = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: '{"hello":"world"}',
+    });
     expect(notUpdate.status).toBe(400);
 
     expect(await countEvents(tenantA.connectionId)).toBe(0);
@@ -168,13 +222,21 @@ describe('handleTelegramWebhook', () => {
 
   it('answers 413 for a body over 1 MB', async () => {
     const rawBody = JSON.stringify({ update_id: 5, pad: 'x'.repeat(MAX_WEBHOOK_BODY_BYTES) });
-    const res = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody });
+    const res = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody,
+    });
     expect(res.status).toBe(413);
     expect(await countEvents(tenantA.connectionId)).toBe(0);
   });
 
   it('stores a valid update once, enqueues one job, and answers a redelivery as a duplicate', async () => {
-    const first = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(1000) });
+    const first = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(1000),
+    });
     expect(first).toEqual({ status: 200, body: { ok: true } });
 
     const rows = await db.inboundEvent.findMany({ where: { connectionId: tenantA.connectionId } });
@@ -187,19 +249,37 @@ describe('handleTelegramWebhook', () => {
     expect(job?.name).toBe('bridge.inbound');
     expect(job?.data).toEqual({ organizationId: tenantA.organizationId, inboundEventId: row.id });
 
-    const again = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(1000) });
+    const again = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(1000),
+    });
     expect(again).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     expect(await countEvents(tenantA.connectionId)).toBe(1);
   });
 
-  it("stores each update with its topic and update_id order; holds one back only while the update before it is missing", async () => {
+  it('stores each update with its topic and update_id order; holds one back only while the update before it is missing', async () => {
     const at = Date.now();
     // 3001 arrives first (3000 is still in flight): held back for the reorder window.
-    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(3001) });
+    await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(3001),
+    });
     // 3000 then arrives, and so does 3002 whose predecessor is already here: neither waits.
-    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(3000) });
-    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(3002) });
-    const rows = await db.inboundEvent.findMany({ where: { connectionId: tenantA.connectionId, externalId: { in: ['3000', '3001', '3002'] } } });
+    await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(3000),
+    });
+    await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(3002),
+    });
+    const rows = await db.inboundEvent.findMany({
+      where: { connectionId: tenantA.connectionId, externalId: { in: ['3000', '3001', '3002'] } },
+    });
     const by = new Map(rows.map((r) => [r.externalId, r]));
     for (const r of rows) expect(r.groupKey).toBe('-1001234567890/42');
     // Fixed-width keys: '3002' sorts after '3001' and before '10000' as text too.
@@ -211,35 +291,61 @@ describe('handleTelegramWebhook', () => {
   });
 
   it('re-enqueues a duplicate whose stored event is still pending (its first enqueue was lost)', async () => {
-    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(2000) });
-    const row = await db.inboundEvent.findFirstOrThrow({ where: { connectionId: tenantA.connectionId, externalId: '2000' } });
+    await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(2000),
+    });
+    const row = await db.inboundEvent.findFirstOrThrow({
+      where: { connectionId: tenantA.connectionId, externalId: '2000' },
+    });
     const jobId = jobIds.inbound(row.id);
     // Simulate the lost job: remove it from Redis.
     await (await queue.getJob(jobId))?.remove();
     expect(await queue.getJob(jobId)).toBeUndefined();
 
-    const redelivery = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(2000) });
+    const redelivery = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(2000),
+    });
     expect(redelivery).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     expect(await queue.getJob(jobId)).toBeDefined();
 
     // Once processed, a redelivery is acknowledged without a new job.
     await db.inboundEvent.update({ where: { id: row.id }, data: { status: 'done' } });
     await (await queue.getJob(jobId))?.remove();
-    await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(2000) });
+    await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(2000),
+    });
     expect(await queue.getJob(jobId)).toBeUndefined();
   });
 
   it("never accepts one tenant's secret for another tenant's connection", async () => {
     const before = await countEvents(tenantA.connectionId);
-    const aWithB = await handleTelegramWebhook(deps, { connectionId: tenantA.connectionId, secretHeader: tenantB.secret, rawBody: update(3000) });
+    const aWithB = await handleTelegramWebhook(deps, {
+      connectionId: tenantA.connectionId,
+      secretHeader: tenantB.secret,
+      rawBody: update(3000),
+    });
     expect(aWithB.status).toBe(401);
-    const bWithA = await handleTelegramWebhook(deps, { connectionId: tenantB.connectionId, secretHeader: tenantA.secret, rawBody: update(3000) });
+    const bWithA = await handleTelegramWebhook(deps, {
+      connectionId: tenantB.connectionId,
+      secretHeader: tenantA.secret,
+      rawBody: update(3000),
+    });
     expect(bWithA.status).toBe(401);
     expect(await countEvents(tenantA.connectionId)).toBe(before);
     expect(await countEvents(tenantB.connectionId)).toBe(0);
 
     // The same update_id on tenant B's own connection is B's event, not a duplicate of anything in A.
-    const bOwn = await handleTelegramWebhook(deps, { connectionId: tenantB.connectionId, secretHeader: tenantB.secret, rawBody: update(1000) });
+    const bOwn = await handleTelegramWebhook(deps, {
+      connectionId: tenantB.connectionId,
+      secretHeader: tenantB.secret,
+      rawBody: update(1000),
+    });
     expect(bOwn).toEqual({ status: 200, body: { ok: true } });
     const bRow = await db.inboundEvent.findFirstOrThrow({ where: { connectionId: tenantB.connectionId } });
     expect(bRow.organizationId).toBe(tenantB.organizationId);
@@ -253,10 +359,15 @@ describe('handleTelegramWebhook', () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const started = Date.now();
-      const res = await handleTelegramWebhook({ ...deps, producer: deadProducer }, { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(4000) });
+      const res = await handleTelegramWebhook(
+        { ...deps, producer: deadProducer },
+        { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(4000) },
+      );
       expect(res).toEqual({ status: 200, body: { ok: true } });
       expect(Date.now() - started).toBeLessThan(5_000);
-      const row = await db.inboundEvent.findFirstOrThrow({ where: { connectionId: tenantA.connectionId, externalId: '4000' } });
+      const row = await db.inboundEvent.findFirstOrThrow({
+        where: { connectionId: tenantA.connectionId, externalId: '4000' },
+      });
       expect(row.status).toBe('pending');
     } finally {
       await deadProducer.close();

@@ -42,7 +42,10 @@ export interface TWebhookResult {
  * This is the webhook transport's single tenancy wrapper: the organization comes from the connection in the URL,
  * and only after the secret proves the caller is that connection's bot.
  */
-export async function handleTelegramWebhook(deps: TTelegramWebhookDeps, input: TTelegramWebhookInput): Promise<TWebhookResult> {
+export async function handleTelegramWebhook(
+  deps: TTelegramWebhookDeps,
+  input: TTelegramWebhookInput,
+): Promise<TWebhookResult> {
   const { log } = deps;
   let organizationId: string | undefined;
   try {
@@ -54,9 +57,15 @@ export async function handleTelegramWebhook(deps: TTelegramWebhookDeps, input: T
     // Authenticate before looking at the body at all.
     const secret = input.secretHeader;
     const isAuthentic =
-      connection.webhookSecretHash !== null && secret !== null && SECRET_FORMAT.test(secret) && safeEqual(sha256(secret), connection.webhookSecretHash);
+      connection.webhookSecretHash !== null &&
+      secret !== null &&
+      SECRET_FORMAT.test(secret) &&
+      safeEqual(sha256(secret), connection.webhookSecretHash);
     if (!isAuthentic) {
-      log.warn({ organizationId, connectionId: connection.id, bridge: 'telegram', hasSecret: secret !== null }, 'telegram webhook: wrong or missing secret');
+      log.warn(
+        { organizationId, connectionId: connection.id, bridge: 'telegram', hasSecret: secret !== null },
+        'telegram webhook: wrong or missing secret',
+      );
       throw new AppError('unauthorized', 'Missing or wrong X-Telegram-Bot-Api-Secret-Token');
     }
 
@@ -76,12 +85,30 @@ export async function handleTelegramWebhook(deps: TTelegramWebhookDeps, input: T
     // one is already here nothing earlier is in flight and the update is not held back.
     const logContext = { bridge: 'telegram', updateId: externalId };
     const event = await ingestInboundEvent(
-      { db: deps.db, log, producer: { enqueueInbound: (job) => withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue') } },
-      { organizationId, connectionId: connection.id, kind: 'telegram', externalId, payload, reorderWindowMs: deps.reorderWindowMs, previousExternalId: String(Number(externalId) - 1), logContext },
+      {
+        db: deps.db,
+        log,
+        producer: {
+          enqueueInbound: (job) => withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue'),
+        },
+      },
+      {
+        organizationId,
+        connectionId: connection.id,
+        kind: 'telegram',
+        externalId,
+        payload,
+        reorderWindowMs: deps.reorderWindowMs,
+        previousExternalId: String(Number(externalId) - 1),
+        logContext,
+      },
     );
     if (event.outcome !== 'stored') {
       // Telegram redelivers after any non-2xx or timeout; a still-pending first copy was enqueued again.
-      log.debug({ ...logContext, organizationId, inboundEventId: event.id, outcome: event.outcome }, 'telegram webhook: duplicate update');
+      log.debug(
+        { ...logContext, organizationId, inboundEventId: event.id, outcome: event.outcome },
+        'telegram webhook: duplicate update',
+      );
       return { status: 200, body: { ok: true, duplicate: true } };
     }
     log.debug({ ...logContext, organizationId, inboundEventId: event.id }, 'telegram webhook: update stored');
@@ -90,7 +117,10 @@ export async function handleTelegramWebhook(deps: TTelegramWebhookDeps, input: T
     const appError = toAppError(err);
     if (appError.code === 'internal') {
       // Database down or similar: a 5xx makes Telegram redeliver later, which is what we want.
-      log.error({ organizationId, connectionId: input.connectionId, bridge: 'telegram', err }, 'telegram webhook failed');
+      log.error(
+        { organizationId, connectionId: input.connectionId, bridge: 'telegram', err },
+        'telegram webhook failed',
+      );
     }
     return { status: appError.status, body: { error: appError.toJSON() } };
   }

@@ -11,5 +11,9 @@ export function errorMessage(err: unknown): string {
 }
 
 function labelOf(path: string): string {
-  return ({ email: 'The email', password: 'The password', name: 'The name', token: 'The link' } as Record<string, string>)[path] ?? path;
+  return (
+    ({ email: 'The email', password: 'The password', name: 'The name', token: 'The link' } as Record<string, string>)[
+      path
+    ] ?? path
+  );
 }

@@ -39,11 +39,14 @@ export function LoginForm({ next, initialEmail }: { next: string; initialEmail: 
       {failure ? (
         <FormError id="login-error">
           {failure.kind === 'wrong' ? 'Wrong email or password.' : null}
-          {failure.kind === 'limited' ? 'Too many attempts for this account. Wait 15 minutes, sign in with an email link below, or reset your password.' : null}
+          {failure.kind === 'limited'
+            ? 'Too many attempts for this account. Wait 15 minutes, sign in with an email link below, or reset your password.'
+            : null}
           {failure.kind === 'other' ? 'Could not sign you in. Check your connection and try again.' : null}
           {failure.kind === 'unverified' ? (
             <>
-              Confirm your email first: open the link we mailed to {failure.email}. <ResendVerification email={failure.email} />
+              Confirm your email first: open the link we mailed to {failure.email}.{' '}
+              <ResendVerification email={failure.email} />
             </>
           ) : null}
         </FormError>

@@ -8,7 +8,13 @@ export function OAuthButtons({ providers, next }: { providers: { id: string; lab
   return (
     <div className="stack">
       {providers.map((p) => (
-        <button key={p.id} type="button" className="btn secondary" style={{ justifyContent: 'center' }} onClick={() => void signIn(p.id, { redirectTo: next })}>
+        <button
+          key={p.id}
+          type="button"
+          className="btn secondary"
+          style={{ justifyContent: 'center' }}
+          onClick={() => void signIn(p.id, { redirectTo: next })}
+        >
           Continue with {p.label}
         </button>
       ))}

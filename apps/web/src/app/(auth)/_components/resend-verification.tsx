@@ -6,7 +6,9 @@ import { errorMessage } from './error-message';
 
 /** "Send the link again" for the email-confirmation mail. The answer is the same whether or not the account exists. */
 export function ResendVerification({ email, label = 'Send the link again' }: { email: string; label?: string }) {
-  const [state, setState] = useState<{ status: 'idle' | 'sending' | 'sent' | 'error'; message?: string }>({ status: 'idle' });
+  const [state, setState] = useState<{ status: 'idle' | 'sending' | 'sent' | 'error'; message?: string }>({
+    status: 'idle',
+  });
   async function resend() {
     setState({ status: 'sending' });
     try {
@@ -18,7 +20,12 @@ export function ResendVerification({ email, label = 'Send the link again' }: { e
   }
   return (
     <span>
-      <button type="button" className="btn-link" onClick={() => void resend()} disabled={state.status === 'sending' || !email}>
+      <button
+        type="button"
+        className="btn-link"
+        onClick={() => void resend()}
+        disabled={state.status === 'sending' || !email}
+      >
         {state.status === 'sending' ? 'Sending…' : label}
       </button>
       <span role="status" aria-live="polite">

@@ -46,8 +46,18 @@ export function ResetPasswordForm({ token }: { token: string }) {
       ) : null}
       <div className="field">
         <label htmlFor="reset-password">New password</label>
-        <input id="reset-password" name="password" type="password" autoComplete="new-password" required minLength={MIN} aria-describedby="reset-hint" />
-        <small id="reset-hint">At least {MIN} characters. Every other session of your account will be logged out.</small>
+        <input
+          id="reset-password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN}
+          aria-describedby="reset-hint"
+        />
+        <small id="reset-hint">
+          At least {MIN} characters. Every other session of your account will be logged out.
+        </small>
       </div>
       <label className="field">
         <span>Repeat the new password</span>

@@ -23,7 +23,9 @@ export function SignupForm({ next, initialEmail }: { next: string; initialEmail:
     setError('');
     setPending(true);
     try {
-      await api('/api/app/auth/signup', { body: { email, password, name: name || undefined, next: next === '/app' ? undefined : next } });
+      await api('/api/app/auth/signup', {
+        body: { email, password, name: name || undefined, next: next === '/app' ? undefined : next },
+      });
       router.push(`/check-email?kind=verify&email=${encodeURIComponent(email)}`);
     } catch (err) {
       setError(errorMessage(err));
@@ -46,7 +48,15 @@ export function SignupForm({ next, initialEmail }: { next: string; initialEmail:
       </label>
       <div className="field">
         <label htmlFor="signup-password">Password</label>
-        <input id="signup-password" name="password" type="password" autoComplete="new-password" required minLength={MIN} aria-describedby="password-hint" />
+        <input
+          id="signup-password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN}
+          aria-describedby="password-hint"
+        />
         <small id="password-hint">At least {MIN} characters.</small>
       </div>
       <button className="btn" type="submit" disabled={pending}>

@@ -16,7 +16,9 @@ type TState =
 function switchDetails(err: unknown): { signedInAs: string; linkFor: string } | null {
   if (!(err instanceof ApiError) || err.code !== 'conflict') return null;
   const d = err.details as { reason?: unknown; signedInAs?: unknown; linkFor?: unknown } | undefined;
-  return d?.reason === 'signed_in_as_other' && typeof d.signedInAs === 'string' && typeof d.linkFor === 'string' ? { signedInAs: d.signedInAs, linkFor: d.linkFor } : null;
+  return d?.reason === 'signed_in_as_other' && typeof d.signedInAs === 'string' && typeof d.linkFor === 'string'
+    ? { signedInAs: d.signedInAs, linkFor: d.linkFor }
+    : null;
 }
 
 /**
@@ -31,7 +33,9 @@ export function VerifyEmailRunner({ token, next }: { token: string; next?: strin
   const confirm = useCallback(
     (switchAccount: boolean) => {
       setState({ status: 'working' });
-      api<{ next: string }>('/api/app/auth/verify-email', { body: { token, ...(next ? { next } : {}), ...(switchAccount ? { switchAccount } : {}) } })
+      api<{ next: string }>('/api/app/auth/verify-email', {
+        body: { token, ...(next ? { next } : {}), ...(switchAccount ? { switchAccount } : {}) },
+      })
         .then((res) => {
           setState({ status: 'done', next: res.next });
           window.location.assign(res.next);
@@ -57,8 +61,8 @@ export function VerifyEmailRunner({ token, next }: { token: string; next?: strin
     return (
       <div className="stack">
         <p className="alert info" role="alert">
-          You are signed in as <strong>{state.signedInAs}</strong>. This link confirms another account, <strong>{state.linkFor}</strong>. Only continue if you
-          created that account yourself.
+          You are signed in as <strong>{state.signedInAs}</strong>. This link confirms another account,{' '}
+          <strong>{state.linkFor}</strong>. Only continue if you created that account yourself.
         </p>
         <Link className="btn" href="/app">
           Stay signed in as {state.signedInAs}

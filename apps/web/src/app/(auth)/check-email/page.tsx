@@ -27,18 +27,20 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: T
           <>
             <p>We sent a sign-in link to {to}. It works once, for 15 minutes.</p>
             <p className="muted">
-              Nothing after a minute? Look in the spam folder, or <Link href={email ? `/login?email=${encodeURIComponent(email)}` : '/login'}>ask for another link</Link>.
+              Nothing after a minute? Look in the spam folder, or{' '}
+              <Link href={email ? `/login?email=${encodeURIComponent(email)}` : '/login'}>ask for another link</Link>.
             </p>
           </>
         ) : (
           <>
             <p>
-              {unverified ? 'Confirm your email address to continue. ' : null}We sent a confirmation link to {to}. Open it to finish
-              creating your account — it works for 24 hours.
+              {unverified ? 'Confirm your email address to continue. ' : null}We sent a confirmation link to {to}. Open
+              it to finish creating your account — it works for 24 hours.
             </p>
             {email ? (
               <p className="muted">
-                Nothing after a minute? Look in the spam folder, or <ResendVerification email={email} label="send the link again" />
+                Nothing after a minute? Look in the spam folder, or{' '}
+                <ResendVerification email={email} label="send the link again" />
               </p>
             ) : (
               <>

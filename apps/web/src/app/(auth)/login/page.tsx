@@ -16,10 +16,13 @@ export const dynamic = 'force-dynamic';
 // Auth.js sends its own failures here as ?error=<type> (pages.error = /login).
 const AUTH_ERRORS: Record<string, string> = {
   Verification: 'That sign-in link has expired or was already used. Ask for a new one below.',
-  OAuthAccountNotLinked: 'This email already has an account with another sign-in method. Log in with your password or a sign-in link.',
+  OAuthAccountNotLinked:
+    'This email already has an account with another sign-in method. Log in with your password or a sign-in link.',
   AccessDenied: 'Sign-in was refused.',
-  OAuthCallbackError: 'Sign-in with that provider was cancelled or did not complete. Try again, or use your email below.',
-  OAuthEmailUnverified: 'That account has no verified email address. Verify one with the provider, or sign up with your email below.',
+  OAuthCallbackError:
+    'Sign-in with that provider was cancelled or did not complete. Try again, or use your email below.',
+  OAuthEmailUnverified:
+    'That account has no verified email address. Verify one with the provider, or sign up with your email below.',
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: TSearchParams }) {
@@ -47,7 +50,9 @@ export default async function LoginPage({ searchParams }: { searchParams: TSearc
       <div className="card">
         <LoginForm next={next} initialEmail={email} />
         <div className="auth-links">
-          <Link href={email ? `/forgot-password?email=${encodeURIComponent(email)}` : '/forgot-password'}>Forgot your password?</Link>
+          <Link href={email ? `/forgot-password?email=${encodeURIComponent(email)}` : '/forgot-password'}>
+            Forgot your password?
+          </Link>
           <Link href={signupHref}>Create an account</Link>
         </div>
         <div className="auth-divider">or, without a password</div>

@@ -17,7 +17,8 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
           <ResetPasswordForm token={token} />
         ) : (
           <p className="alert error" role="alert">
-            This link is incomplete. Open the link from the mail again, or <Link href="/forgot-password">ask for a new one</Link>.
+            This link is incomplete. Open the link from the mail again, or{' '}
+            <Link href="/forgot-password">ask for a new one</Link>.
           </p>
         )}
       </div>

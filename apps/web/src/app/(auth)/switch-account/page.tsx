@@ -25,8 +25,13 @@ export default async function SwitchAccountPage({ searchParams }: { searchParams
       <h1>Switch account?</h1>
       <div className="card stack">
         <p className="alert info" role="alert">
-          You are signed in as <strong>{user.email}</strong>. This sign-in link is for another account{linkFor ? <>, <strong>{linkFor}</strong></> : null}. Only
-          continue if you asked for it yourself.
+          You are signed in as <strong>{user.email}</strong>. This sign-in link is for another account
+          {linkFor ? (
+            <>
+              , <strong>{linkFor}</strong>
+            </>
+          ) : null}
+          . Only continue if you asked for it yourself.
         </p>
         <Link className="btn" href="/app">
           Stay signed in as {user.email}

@@ -22,7 +22,10 @@ export async function GET(): Promise<NextResponse> {
   try {
     ctx = getContext();
   } catch {
-    return NextResponse.json({ ok: false, db: false, redis: false, error: 'configuration' }, { status: 503, headers: { 'cache-control': 'no-store' } });
+    return NextResponse.json(
+      { ok: false, db: false, redis: false, error: 'configuration' },
+      { status: 503, headers: { 'cache-control': 'no-store' } },
+    );
   }
   const [db, redis] = await Promise.all([
     withTimeout(pingDatabase(ctx.db), CHECK_TIMEOUT_MS, 'postgres').then(

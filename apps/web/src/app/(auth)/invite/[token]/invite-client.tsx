@@ -22,17 +22,32 @@ export function AcceptInvitation({ token, orgName }: { token: string; orgName: s
   }
   return (
     <>
-      <button type="button" className="btn" style={{ justifyContent: 'center' }} disabled={busy} onClick={() => void join()}>
+      <button
+        type="button"
+        className="btn"
+        style={{ justifyContent: 'center' }}
+        disabled={busy}
+        onClick={() => void join()}
+      >
         {busy ? 'Joining…' : `Join ${orgName}`}
       </button>
-      {error ? <p className="alert error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </>
   );
 }
 
 export function SwitchAccount({ loginUrl }: { loginUrl: string }) {
   return (
-    <button type="button" className="btn" style={{ justifyContent: 'center' }} onClick={() => void signOut({ redirectTo: loginUrl })}>
+    <button
+      type="button"
+      className="btn"
+      style={{ justifyContent: 'center' }}
+      onClick={() => void signOut({ redirectTo: loginUrl })}
+    >
       Log out and switch account
     </button>
   );

@@ -25,7 +25,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const inviter = invitation.inviter ? (invitation.inviter.name ?? invitation.inviter.email) : 'A teammate';
   const intro = (
     <p>
-      <strong>{inviter}</strong> invited <strong>{invitation.email}</strong> to join <strong>{invitation.organization.name}</strong> on PocketPing as{' '}
+      <strong>{inviter}</strong> invited <strong>{invitation.email}</strong> to join{' '}
+      <strong>{invitation.organization.name}</strong> on PocketPing as{' '}
       {invitation.role === 'admin' ? 'an admin' : 'an agent'}.
     </p>
   );
@@ -38,7 +39,13 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         <div className="card stack" role="alert">
           {intro}
           <p className="alert error">{INVITATION_STATUS_MESSAGES[invitation.status]}</p>
-          {isMember ? <p><Link className="btn" href={`/app/o/${invitation.organization.id}`}>Open {invitation.organization.name}</Link></p> : null}
+          {isMember ? (
+            <p>
+              <Link className="btn" href={`/app/o/${invitation.organization.id}`}>
+                Open {invitation.organization.name}
+              </Link>
+            </p>
+          ) : null}
         </div>
       </>
     );
@@ -52,26 +59,36 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         {intro}
         {!user ? (
           <>
-            <p className="muted">Create your account with {invitation.email} (or log in if you already have one), and you will come back here to join.</p>
-            <Link className="btn" href={`/signup?${withEmail}`} style={{ justifyContent: 'center' }}>Sign up</Link>
-            <Link className="btn secondary" href={`/login?${withEmail}`} style={{ justifyContent: 'center' }}>Log in</Link>
+            <p className="muted">
+              Create your account with {invitation.email} (or log in if you already have one), and you will come back
+              here to join.
+            </p>
+            <Link className="btn" href={`/signup?${withEmail}`} style={{ justifyContent: 'center' }}>
+              Sign up
+            </Link>
+            <Link className="btn secondary" href={`/login?${withEmail}`} style={{ justifyContent: 'center' }}>
+              Log in
+            </Link>
           </>
         ) : user.email !== invitation.email ? (
           <>
             <p className="alert info">
-              You are signed in as <strong>{user.email}</strong>, but this invitation is for <strong>{invitation.email}</strong>. Log out, then log in or sign up with{' '}
-              {invitation.email} to join.
+              You are signed in as <strong>{user.email}</strong>, but this invitation is for{' '}
+              <strong>{invitation.email}</strong>. Log out, then log in or sign up with {invitation.email} to join.
             </p>
             <SwitchAccount loginUrl={`/login?${withEmail}`} />
           </>
         ) : !user.emailVerified ? (
           <p className="alert info">
-            Confirm your email address first: open the confirmation link we sent to {user.email}, then come back to this page. <Link href="/check-email?reason=unverified">Send it again</Link>
+            Confirm your email address first: open the confirmation link we sent to {user.email}, then come back to this
+            page. <Link href="/check-email?reason=unverified">Send it again</Link>
           </p>
         ) : (
           <AcceptInvitation token={token} orgName={invitation.organization.name} />
         )}
-        <p className="muted" style={{ fontSize: '0.85rem' }}>The invitation is valid until {invitation.expiresAt.toUTCString().replace(/:\d\d GMT$/, ' UTC')}.</p>
+        <p className="muted" style={{ fontSize: '0.85rem' }}>
+          The invitation is valid until {invitation.expiresAt.toUTCString().replace(/:\d\d GMT$/, ' UTC')}.
+        </p>
       </div>
     </>
   );

@@ -26,7 +26,16 @@ export function CreateOrgForm({ suggestion }: { suggestion: string }) {
     <form className="card stack" onSubmit={(e) => void submit(e)}>
       <label className="field">
         <span>Organization name</span>
-        <input type="text" name="organization" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required autoFocus placeholder="Acme Inc." />
+        <input
+          type="text"
+          name="organization"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={80}
+          required
+          autoFocus
+          placeholder="Acme Inc."
+        />
         <small>Usually your company. You can invite your team to it later.</small>
       </label>
       {error ? <div className="alert error">{error}</div> : null}

@@ -27,9 +27,14 @@ export function CreateProjectForm({ orgId, testOrigin }: { orgId: string; testOr
 
   const derived = originOf(siteUrl);
   const text = originsTouched ? originsText : (derived ?? '');
-  const lines = text.split(/[\n,]/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/[\n,]/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const checks = lines.map((l) => ({ line: l, result: normalizeOrigin(l) }));
-  const originErrors = checks.filter((c) => !c.result.ok).map((c) => `"${c.line}" ${c.result.ok ? '' : c.result.error}`);
+  const originErrors = checks
+    .filter((c) => !c.result.ok)
+    .map((c) => `"${c.line}" ${c.result.ok ? '' : c.result.error}`);
   if (lines.length > MAX_ALLOWED_ORIGINS) originErrors.push(`At most ${MAX_ALLOWED_ORIGINS} origins.`);
   const siteUrlError = siteUrl.trim() !== '' && !derived ? 'Enter the full address, like https://example.com' : null;
   const canSubmit = name.trim() !== '' && derived !== null && lines.length > 0 && originErrors.length === 0 && !busy;
@@ -55,11 +60,28 @@ export function CreateProjectForm({ orgId, testOrigin }: { orgId: string; testOr
     <form className="card stack" onSubmit={(e) => void submit(e)}>
       <label className="field">
         <span>Site name</span>
-        <input type="text" name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required autoFocus placeholder="My shop" />
+        <input
+          type="text"
+          name="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={80}
+          required
+          autoFocus
+          placeholder="My shop"
+        />
       </label>
       <label className="field">
         <span>Site URL</span>
-        <input type="url" name="siteUrl" value={siteUrl} onChange={(e) => setSiteUrl(e.target.value)} required placeholder="https://example.com" inputMode="url" />
+        <input
+          type="url"
+          name="siteUrl"
+          value={siteUrl}
+          onChange={(e) => setSiteUrl(e.target.value)}
+          required
+          placeholder="https://example.com"
+          inputMode="url"
+        />
         {siteUrlError ? <span className="field-error">{siteUrlError}</span> : null}
       </label>
       <label className="field">
@@ -75,8 +97,9 @@ export function CreateProjectForm({ orgId, testOrigin }: { orgId: string; testOr
           placeholder="https://example.com"
         />
         <small>
-          One per line: scheme and host, with a port if not the default (https://shop.example.com, http://localhost:3000). https://*.example.com
-          allows every subdomain. The widget refuses to load anywhere else.
+          One per line: scheme and host, with a port if not the default (https://shop.example.com,
+          http://localhost:3000). https://*.example.com allows every subdomain. The widget refuses to load anywhere
+          else.
         </small>
         {originErrors.map((m) => (
           <span key={m} className="field-error">

@@ -50,12 +50,23 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     const m = memberships.find((x) => roleAtLeast(x.role, 'admin'));
     if (!m) redirect('/app');
     const latestId = await getFirstProjectId(db, m.organizationId, 'newest');
-    redirect(latestId ? `/app/onboarding?org=${m.organizationId}&project=${latestId}` : `/app/onboarding?org=${m.organizationId}`);
+    redirect(
+      latestId
+        ? `/app/onboarding?org=${m.organizationId}&project=${latestId}`
+        : `/app/onboarding?org=${m.organizationId}`,
+    );
   }
 
   let step: TOnboardingStep = 1;
   let membership: (typeof memberships)[number] | undefined;
-  let project: { id: string; name: string; publicKey: string; widgetFirstSeenAt: Date | null; widgetLastSeenAt: Date | null; allowedOrigins: string[] } | null = null;
+  let project: {
+    id: string;
+    name: string;
+    publicKey: string;
+    widgetFirstSeenAt: Date | null;
+    widgetLastSeenAt: Date | null;
+    allowedOrigins: string[];
+  } | null = null;
   let bridgeCount = 0;
   let orgProjectCount = 0;
 
@@ -118,7 +129,9 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
         <section className="stack">
           <div>
             <h1>Welcome to PocketPing</h1>
-            <p className="muted">Let’s get live chat on your site in a few minutes. First, a name for your team’s workspace.</p>
+            <p className="muted">
+              Let’s get live chat on your site in a few minutes. First, a name for your team’s workspace.
+            </p>
           </div>
           <CreateOrgForm suggestion={user.name ? `${user.name}’s team` : ''} />
         </section>
@@ -129,7 +142,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
           <div>
             <h1>Add your site</h1>
             <p className="muted">
-              Each site (project) in <strong>{membership?.organization.name}</strong> has its own widget, inbox and chat apps.
+              Each site (project) in <strong>{membership?.organization.name}</strong> has its own widget, inbox and chat
+              apps.
             </p>
           </div>
           <CreateProjectForm orgId={orgId} testOrigin={dashboardOrigin(env.WEB_PUBLIC_URL)} />
@@ -141,12 +155,16 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
           <div>
             <h1>Install the widget</h1>
             <p className="muted">
-              Paste this tag before <code className="code-inline">&lt;/body&gt;</code> on every page of {project.name}. Then open your site and click the chat
-              bubble: this page turns green as soon as the widget connects.
+              Paste this tag before <code className="code-inline">&lt;/body&gt;</code> on every page of {project.name}.
+              Then open your site and click the chat bubble: this page turns green as soon as the widget connects.
             </p>
           </div>
           <div className="card stack">
-            <SnippetBlock code={snippetVariants(env.REALTIME_PUBLIC_URL, project.publicKey).tag} label="Copy the snippet" testId="onboarding-snippet" />
+            <SnippetBlock
+              code={snippetVariants(env.REALTIME_PUBLIC_URL, project.publicKey).tag}
+              label="Copy the snippet"
+              testId="onboarding-snippet"
+            />
             <InstallationStatus
               orgId={orgId}
               projectId={project.id}
@@ -157,8 +175,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
               }}
             />
             <small className="muted">
-              Allowed origins: {project.allowedOrigins.join(', ')}. Other variants (JavaScript API, identity verification) are on the project’s{' '}
-              <Link href={`${projectBase}/install`}>Install</Link> page.
+              Allowed origins: {project.allowedOrigins.join(', ')}. Other variants (JavaScript API, identity
+              verification) are on the project’s <Link href={`${projectBase}/install`}>Install</Link> page.
             </small>
           </div>
           <div className="row">
@@ -177,8 +195,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
           <div>
             <h1>Answer from your chat app</h1>
             <p className="muted">
-              Connect Telegram, Slack or Discord: each visitor conversation becomes a thread there, and your replies go back to the widget. You can
-              also answer from the inbox here.
+              Connect Telegram, Slack or Discord: each visitor conversation becomes a thread there, and your replies go
+              back to the widget. You can also answer from the inbox here.
             </p>
           </div>
           {bridgeCount > 0 ? (
@@ -229,7 +247,13 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
               }}
             />
             <div className="row">
-              <a className="btn secondary" href={`${projectBase}/install/try`} target="_blank" rel="noreferrer" data-testid="open-test-page">
+              <a
+                className="btn secondary"
+                href={`${projectBase}/install/try`}
+                target="_blank"
+                rel="noreferrer"
+                data-testid="open-test-page"
+              >
                 Open the test page ↗
               </a>
               <Link className="btn" href={`${projectBase}/inbox`}>

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { startFakeSmtp, type TFakeSmtp, type TCapturedMail } from '@pocketping/testkit';
-import { setupWebTestEnv, TEST_AUTH_SECRET, TEST_WEB_URL, type TWebTestEnv } from '../../../../server/testing/web-test-env';
+import {
+  setupWebTestEnv,
+  TEST_AUTH_SECRET,
+  TEST_WEB_URL,
+  type TWebTestEnv,
+} from '../../../../server/testing/web-test-env';
 import { getSessionUserFromCookies } from '../../../../server/auth/session';
 import { verifyPassword } from '../../../../server/auth/password';
 import { POST as signup } from './signup/route';
@@ -55,7 +60,10 @@ describe('sign up and confirm the email', () => {
   it('creates an unconfirmed account, mails a link that signs the user in once', async () => {
     const email = freshEmail();
     const ip = freshIp();
-    const res = await env.call(signup, { body: { email: email.toUpperCase(), password: 'correct horse battery', name: 'Ada' }, headers: from(ip) });
+    const res = await env.call(signup, {
+      body: { email: email.toUpperCase(), password: 'correct horse battery', name: 'Ada' },
+      headers: from(ip),
+    });
     expect(res.json).toEqual({ ok: true });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ ok: true });
@@ -92,15 +100,23 @@ describe('sign up and confirm the email', () => {
 
   it('carries a same-site `next` through the mail and drops a foreign one', async () => {
     const email = freshEmail();
-    await env.call(signup, { body: { email, password: 'correct horse battery', next: '/invite/abc?x=1' }, headers: from(freshIp()) });
+    await env.call(signup, {
+      body: { email, password: 'correct horse battery', next: '/invite/abc?x=1' },
+      headers: from(freshIp()),
+    });
     const mail = await smtp.waitForMail(email);
     const link = new URL(mail.links.find((l) => l.includes('/verify-email'))!);
     expect(link.searchParams.get('next')).toBe('/invite/abc?x=1');
-    const res = await env.call(verifyEmail, { body: { token: link.searchParams.get('token'), next: 'https://evil.example/x' } });
+    const res = await env.call(verifyEmail, {
+      body: { token: link.searchParams.get('token'), next: 'https://evil.example/x' },
+    });
     expect(res.json.next).toBe('/app');
 
     const other = freshEmail();
-    await env.call(signup, { body: { email: other, password: 'correct horse battery', next: '//evil.example' }, headers: from(freshIp()) });
+    await env.call(signup, {
+      body: { email: other, password: 'correct horse battery', next: '//evil.example' },
+      headers: from(freshIp()),
+    });
     const otherLink = new URL((await smtp.waitForMail(other)).links[0]!);
     expect(otherLink.searchParams.has('next')).toBe(false);
   });
@@ -123,10 +139,16 @@ describe('sign up and confirm the email', () => {
   });
 
   it('validates the input: a short password and a bad address are 400 with the field named', async () => {
-    const short = await env.call(signup, { body: { email: freshEmail(), password: 'short' }, headers: from(freshIp()) });
+    const short = await env.call(signup, {
+      body: { email: freshEmail(), password: 'short' },
+      headers: from(freshIp()),
+    });
     expect(short.status).toBe(400);
     expect(short.json.error.details.issues[0]).toEqual({ path: 'password', message: 'must be at least 10 characters' });
-    const bad = await env.call(signup, { body: { email: 'not-an-email', password: 'correct horse battery' }, headers: from(freshIp()) });
+    const bad = await env.call(signup, {
+      body: { email: 'not-an-email', password: 'correct horse battery' },
+      headers: from(freshIp()),
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.issues[0].path).toBe('email');
     expect(smtp.mails()).toEqual([]);
@@ -134,7 +156,10 @@ describe('sign up and confirm the email', () => {
 
   it('never reveals a registered address: same answer, and only the owner learns about it by mail', async () => {
     const owner = await env.createUser({ password: 'the real password!' });
-    const res = await env.call(signup, { body: { email: owner.email, password: 'attacker password', name: 'Mallory' }, headers: from(freshIp()) });
+    const res = await env.call(signup, {
+      body: { email: owner.email, password: 'attacker password', name: 'Mallory' },
+      headers: from(freshIp()),
+    });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ ok: true });
     const mail = await smtp.waitForMail(owner.email);
@@ -150,7 +175,10 @@ describe('sign up and confirm the email', () => {
     const pending = freshEmail();
     await env.call(signup, { body: { email: pending, password: 'first password 1' }, headers: from(freshIp()) });
     const firstLink = tokenOf(await smtp.waitForMail(pending), '/verify-email');
-    const again = await env.call(signup, { body: { email: pending, password: 'second password 2' }, headers: from(freshIp()) });
+    const again = await env.call(signup, {
+      body: { email: pending, password: 'second password 2' },
+      headers: from(freshIp()),
+    });
     expect(again.json).toEqual({ ok: true });
     const second = await smtp.waitForMail(pending, (m) => tokenOf(m, '/verify-email') !== firstLink);
     expect(second.subject).toBe('Confirm your email for PocketPing');
@@ -164,13 +192,30 @@ describe('sign up and confirm the email', () => {
   it('limits sign-ups per address: the 11th in an hour is 429 with Retry-After', async () => {
     const ip = freshIp();
     for (let i = 0; i < 10; i++) {
-      expect((await env.call(signup, { body: { email: freshEmail(), password: 'correct horse battery' }, headers: from(ip) })).status).toBe(200);
+      expect(
+        (
+          await env.call(signup, {
+            body: { email: freshEmail(), password: 'correct horse battery' },
+            headers: from(ip),
+          })
+        ).status,
+      ).toBe(200);
     }
-    const limited = await env.call(signup, { body: { email: freshEmail(), password: 'correct horse battery' }, headers: from(ip) });
+    const limited = await env.call(signup, {
+      body: { email: freshEmail(), password: 'correct horse battery' },
+      headers: from(ip),
+    });
     expect(limited.status).toBe(429);
     expect(limited.json.error.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3000);
-    expect((await env.call(signup, { body: { email: freshEmail(), password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
+    expect(
+      (
+        await env.call(signup, {
+          body: { email: freshEmail(), password: 'correct horse battery' },
+          headers: from(freshIp()),
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -185,13 +230,16 @@ describe('resend the confirmation mail', () => {
 
     const confirmed = await env.createUser();
     const unknown = freshEmail();
-    expect((await env.call(resend, { body: { email: confirmed.email }, headers: from(ip) })).json).toEqual({ ok: true });
+    expect((await env.call(resend, { body: { email: confirmed.email }, headers: from(ip) })).json).toEqual({
+      ok: true,
+    });
     expect((await env.call(resend, { body: { email: unknown }, headers: from(ip) })).json).toEqual({ ok: true });
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.mails().filter((m) => m.to.includes(confirmed.email) || m.to.includes(unknown))).toEqual([]);
 
     const other = await env.createUser({ verified: false });
-    for (let i = 0; i < 3; i++) expect((await env.call(resend, { body: { email: other.email }, headers: from(freshIp()) })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await env.call(resend, { body: { email: other.email }, headers: from(freshIp()) })).status).toBe(200);
     const limited = await env.call(resend, { body: { email: other.email }, headers: from(freshIp()) });
     expect(limited.status).toBe(429);
   });
@@ -228,7 +276,12 @@ describe('forgot and reset the password', () => {
     const twice = await env.call(reset, { body: { token, password: 'another password!' } });
     expect(twice.status).toBe(400);
     expect(twice.json.error.details.reason).toBe('used');
-    expect(await verifyPassword('brand new password', (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!)).toBe(true);
+    expect(
+      await verifyPassword(
+        'brand new password',
+        (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!,
+      ),
+    ).toBe(true);
   });
 
   it('a reset kills the other pending reset links; an expired link is refused', async () => {
@@ -241,14 +294,19 @@ describe('forgot and reset the password', () => {
       .filter((m) => m.to.includes(user.email))
       .map((m) => tokenOf(m, '/reset-password'));
     expect((await env.call(reset, { body: { token: second, password: 'brand new password' } })).status).toBe(200);
-    expect((await env.call(reset, { body: { token: first, password: 'sneaky password!' } })).json.error.details.reason).toBe('used');
+    expect(
+      (await env.call(reset, { body: { token: first, password: 'sneaky password!' } })).json.error.details.reason,
+    ).toBe('used');
 
     await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) });
     const mine = () => smtp.mails().filter((m) => m.to.includes(user.email));
     await smtp.waitForMail(user.email, () => mine().length === 3);
     const third = tokenOf(mine()[2]!, '/reset-password');
     const { db } = await env.app();
-    await db.userToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await db.userToken.updateMany({
+      where: { userId: user.id, usedAt: null },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
     const expired = await env.call(reset, { body: { token: third, password: 'brand new password 2' } });
     expect(expired.status).toBe(400);
     expect(expired.json.error.details.reason).toBe('expired');
@@ -263,11 +321,13 @@ describe('forgot and reset the password', () => {
     expect(smtp.mails()).toEqual([]);
 
     const user = await env.createUser({ password: 'old password 123' });
-    for (let i = 0; i < 3; i++) expect((await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) })).status).toBe(200);
     expect((await env.call(forgot, { body: { email: user.email }, headers: from(freshIp()) })).status).toBe(429);
 
     const ip = freshIp();
-    for (let i = 0; i < 10; i++) expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(ip) })).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(ip) })).status).toBe(200);
     expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(ip) })).status).toBe(429);
   });
 });
@@ -275,25 +335,55 @@ describe('forgot and reset the password', () => {
 describe('mail bombing: every mail sent on request is limited per target address', () => {
   it('sign-up mails one address at most 3 times in 15 minutes, whatever the client address says', async () => {
     const email = freshEmail();
-    for (let i = 0; i < 3; i++) expect((await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
-    const limited = await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) });
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) }))
+          .status,
+      ).toBe(200);
+    const limited = await env.call(signup, {
+      body: { email, password: 'correct horse battery' },
+      headers: from(freshIp()),
+    });
     expect(limited.status).toBe(429);
     expect(limited.json.error.code).toBe('rate_limited');
     // The same answer for an address that has an account.
     const owner = await env.createUser();
-    for (let i = 0; i < 3; i++) expect((await env.call(signup, { body: { email: owner.email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
-    expect((await env.call(signup, { body: { email: owner.email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(429);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (
+          await env.call(signup, {
+            body: { email: owner.email, password: 'correct horse battery' },
+            headers: from(freshIp()),
+          })
+        ).status,
+      ).toBe(200);
+    expect(
+      (
+        await env.call(signup, {
+          body: { email: owner.email, password: 'correct horse battery' },
+          headers: from(freshIp()),
+        })
+      ).status,
+    ).toBe(429);
   });
 
   it('all kinds together (sign-up, resend, reset, invitation) stop at 10 mails an hour to one address', async () => {
     const email = freshEmail();
-    for (let i = 0; i < 3; i++) expect((await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) })).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await env.call(resend, { body: { email }, headers: from(freshIp()) })).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await env.call(forgot, { body: { email }, headers: from(freshIp()) })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await env.call(signup, { body: { email, password: 'correct horse battery' }, headers: from(freshIp()) }))
+          .status,
+      ).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await env.call(resend, { body: { email }, headers: from(freshIp()) })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await env.call(forgot, { body: { email }, headers: from(freshIp()) })).status).toBe(200);
     const owner = await env.createUser();
     const org = await env.createOrg(owner.id, 'Bomb Co');
     const cookie = await env.sessionCookie(owner.id);
-    expect((await env.call(invitationsRoute.POST, { params: { orgId: org.id }, body: { email }, cookie })).status).toBe(200);
+    expect((await env.call(invitationsRoute.POST, { params: { orgId: org.id }, body: { email }, cookie })).status).toBe(
+      200,
+    );
     const eleventh = await env.call(invitationsRoute.POST, { params: { orgId: org.id }, body: { email }, cookie });
     expect(eleventh.status).toBe(429);
     expect((await env.call(forgot, { body: { email: freshEmail() }, headers: from(freshIp()) })).status).toBe(200);
@@ -310,7 +400,11 @@ describe('login CSRF through the confirmation page', () => {
 
     const asked = await env.call(verifyEmail, { body: { token }, cookie: victimCookie });
     expect(asked.status).toBe(409);
-    expect(asked.json.error.details).toEqual({ reason: 'signed_in_as_other', signedInAs: victim.email, linkFor: attacker });
+    expect(asked.json.error.details).toEqual({
+      reason: 'signed_in_as_other',
+      signedInAs: victim.email,
+      linkFor: attacker,
+    });
     expect(asked.headers.getSetCookie()).toEqual([]);
     const { db } = await env.app();
     expect((await db.user.findUniqueOrThrow({ where: { email: attacker } })).emailVerified).toBeNull();
@@ -330,7 +424,10 @@ describe('login CSRF through the confirmation page', () => {
     // Unconfirmed accounts have no session in practice; a cookie naming the same user must not be asked anything.
     const same = await env.call(verifyEmail, { body: { token }, cookie: await env.sessionCookie(user.id) });
     expect(same.status).toBe(200);
-    const dead = await env.call(verifyEmail, { body: { token: randomBytes(32).toString('base64url') }, cookie: await env.sessionCookie((await env.createUser()).id) });
+    const dead = await env.call(verifyEmail, {
+      body: { token: randomBytes(32).toString('base64url') },
+      cookie: await env.sessionCookie((await env.createUser()).id),
+    });
     expect(dead.status).toBe(400);
   });
 });

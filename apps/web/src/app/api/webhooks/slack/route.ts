@@ -22,7 +22,13 @@ export async function POST(req: NextRequest): Promise<NextResponse> {
   const rawBody = read.body.toString('utf8');
 
   const result = await handleSlackEvents(
-    { db: ctx.db, producer: ctx.producer, log: ctx.log, signingSecret: ctx.env.SLACK_SIGNING_SECRET, reorderWindowMs: ctx.env.INBOUND_REORDER_WINDOW_MS },
+    {
+      db: ctx.db,
+      producer: ctx.producer,
+      log: ctx.log,
+      signingSecret: ctx.env.SLACK_SIGNING_SECRET,
+      reorderWindowMs: ctx.env.INBOUND_REORDER_WINDOW_MS,
+    },
     {
       rawBody,
       timestampHeader: req.headers.get('x-slack-request-timestamp'),

@@ -7,7 +7,13 @@ import { listMembershipsOfUser, listProjectNames } from '@pocketping/db';
 export const dynamic = 'force-dynamic';
 
 /** The signed-in shell of one organization: navigation (projects, inbox, bridges, settings, team…) and the page. */
-export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ orgId: string }> }) {
+export default async function OrgLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ orgId: string }>;
+}) {
   const { orgId } = await params;
   const member = await requirePageMember(orgId);
   const [projects, orgs] = await Promise.all([

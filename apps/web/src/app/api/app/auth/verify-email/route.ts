@@ -21,11 +21,15 @@ export const POST = publicRoute({ body: ZTokenBody }, async ({ app, req, body })
   if (current && !body.switchAccount) {
     const owner = await peekVerifyEmailToken(app, body.token);
     if (owner && owner.userId !== current.id) {
-      throw new AppError('conflict', `You are signed in as ${current.email}. This link confirms another account (${owner.email}).`, {
-        reason: 'signed_in_as_other',
-        signedInAs: current.email,
-        linkFor: owner.email,
-      });
+      throw new AppError(
+        'conflict',
+        `You are signed in as ${current.email}. This link confirms another account (${owner.email}).`,
+        {
+          reason: 'signed_in_as_other',
+          signedInAs: current.email,
+          linkFor: owner.email,
+        },
+      );
     }
   }
   const user = await verifyEmail(app, body.token);

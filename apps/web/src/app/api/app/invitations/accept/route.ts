@@ -3,4 +3,6 @@ import { z } from 'zod';
 import { userRoute } from '../../../../../server/tenancy';
 import { acceptInvitation } from '../../../../../server/team/invitations';
 
-export const POST = userRoute({ body: z.object({ token: z.string().min(1).max(200) }) }, async ({ app, user, body }) => acceptInvitation(app.db, user, body.token));
+export const POST = userRoute({ body: z.object({ token: z.string().min(1).max(200) }) }, async ({ app, user, body }) =>
+  acceptInvitation(app.db, user, body.token),
+);

@@ -16,8 +16,22 @@ export async function GET(req: NextRequest): Promise<NextResponse> {
   const q = req.nextUrl.searchParams;
   const raw = q.get('state');
   const state = raw ? verifyDiscordState(ctx.env.AUTH_SECRET, raw) : null;
-  if (!state) return NextResponse.json({ error: { code: 'bad_request', message: 'This install link is invalid or has expired; start again from the dashboard.' } }, { status: 400 });
+  if (!state)
+    return NextResponse.json(
+      {
+        error: {
+          code: 'bad_request',
+          message: 'This install link is invalid or has expired; start again from the dashboard.',
+        },
+      },
+      { status: 400 },
+    );
   // The guild is taken from the code exchange only (never from the guild_id query parameter, which anyone can edit).
-  const location = await finishDashboardDiscordInstall(ctx, { state, code: q.get('code') ?? undefined, error: q.get('error') ?? undefined, cookie: req.headers.get('cookie') });
+  const location = await finishDashboardDiscordInstall(ctx, {
+    state,
+    code: q.get('code') ?? undefined,
+    error: q.get('error') ?? undefined,
+    cookie: req.headers.get('cookie'),
+  });
   return NextResponse.redirect(location, 302);
 }

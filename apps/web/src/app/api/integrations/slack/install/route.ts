@@ -18,7 +18,13 @@ export async function GET(req: NextRequest): Promise<NextResponse> {
       db: ctx.db,
       keyRing: ctx.keyRing,
       log: ctx.log,
-      config: { apiUrl: ctx.env.SLACK_API_URL, clientId: ctx.env.SLACK_CLIENT_ID, clientSecret: ctx.env.SLACK_CLIENT_SECRET, authSecret: ctx.env.AUTH_SECRET, webPublicUrl: ctx.env.WEB_PUBLIC_URL },
+      config: {
+        apiUrl: ctx.env.SLACK_API_URL,
+        clientId: ctx.env.SLACK_CLIENT_ID,
+        clientSecret: ctx.env.SLACK_CLIENT_SECRET,
+        authSecret: ctx.env.AUTH_SECRET,
+        webPublicUrl: ctx.env.WEB_PUBLIC_URL,
+      },
     },
     { authorization: req.headers.get('authorization'), query: Object.fromEntries(req.nextUrl.searchParams) },
   );

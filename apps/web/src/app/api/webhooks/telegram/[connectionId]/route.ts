@@ -7,7 +7,10 @@ import { handleTelegramWebhook, MAX_WEBHOOK_BODY_BYTES } from '../../../../../se
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: NextRequest, { params }: { params: Promise<{ connectionId: string }> }): Promise<NextResponse> {
+export async function POST(
+  req: NextRequest,
+  { params }: { params: Promise<{ connectionId: string }> },
+): Promise<NextResponse> {
   const { connectionId } = await params;
 
   let ctx: TWebContext;
@@ -23,10 +26,13 @@ export async function POST(req: NextRequest, { params }: { params: Promise<{ con
   if (!read.ok) return read.response;
   const rawBody = read.body.toString('utf8');
 
-  const result = await handleTelegramWebhook({ ...ctx, reorderWindowMs: ctx.env.INBOUND_REORDER_WINDOW_MS }, {
-    connectionId,
-    secretHeader: req.headers.get('x-telegram-bot-api-secret-token'),
-    rawBody,
-  });
+  const result = await handleTelegramWebhook(
+    { ...ctx, reorderWindowMs: ctx.env.INBOUND_REORDER_WINDOW_MS },
+    {
+      connectionId,
+      secretHeader: req.headers.get('x-telegram-bot-api-secret-token'),
+      rawBody,
+    },
+  );
   return NextResponse.json(result.body, { status: result.status });
 }

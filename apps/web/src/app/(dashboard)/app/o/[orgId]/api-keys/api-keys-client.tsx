@@ -16,7 +16,9 @@ export function CreateApiKey({ orgId }: { orgId: string }) {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ key: string; apiKey: { name: string } }>(`/api/app/orgs/${orgId}/api-keys`, { body: { name } });
+      const res = await api<{ key: string; apiKey: { name: string } }>(`/api/app/orgs/${orgId}/api-keys`, {
+        body: { name },
+      });
       setCreated({ key: res.key, name: res.apiKey.name });
       setName('');
       router.refresh();
@@ -28,21 +30,47 @@ export function CreateApiKey({ orgId }: { orgId: string }) {
   }
   return (
     <div className="stack">
-      <form className="row" style={{ alignItems: 'end' }} onSubmit={(e) => void submit(e)} aria-label="Create an API key">
+      <form
+        className="row"
+        style={{ alignItems: 'end' }}
+        onSubmit={(e) => void submit(e)}
+        aria-label="Create an API key"
+      >
         <label className="field" style={{ flex: '1 1 16rem' }}>
           <span>Name</span>
-          <input type="text" required maxLength={80} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. CRM sync" />
+          <input
+            type="text"
+            required
+            maxLength={80}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. CRM sync"
+          />
         </label>
         <button type="submit" className="btn" disabled={busy}>
           {busy ? 'Creating…' : 'Create key'}
         </button>
       </form>
-      {error ? <p className="alert error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {created ? (
         <div className="alert success stack" role="status" data-testid="new-api-key">
           <strong>Your new key “{created.name}”. Copy it now: it will not be shown again.</strong>
           <div className="row">
-            <code style={{ wordBreak: 'break-all', flex: '1 1 16rem', background: '#fff', padding: '0.4rem', borderRadius: 6 }}>{created.key}</code>
+            <code
+              style={{
+                wordBreak: 'break-all',
+                flex: '1 1 16rem',
+                background: '#fff',
+                padding: '0.4rem',
+                borderRadius: 6,
+              }}
+            >
+              {created.key}
+            </code>
             <CopyButton text={created.key} />
             <button type="button" className="btn secondary" onClick={() => setCreated(null)}>
               Done
@@ -76,7 +104,11 @@ export function RevokeApiKey({ orgId, keyId, name }: { orgId: string; keyId: str
       <button type="button" className="btn danger" disabled={busy} onClick={() => void revoke()}>
         Revoke
       </button>
-      {error ? <span className="alert error" role="alert">{error}</span> : null}
+      {error ? (
+        <span className="alert error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </span>
   );
 }

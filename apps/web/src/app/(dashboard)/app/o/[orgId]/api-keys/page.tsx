@@ -21,13 +21,16 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
       <h1>API keys</h1>
       <section className="card stack">
         <p className="muted" style={{ margin: 0 }}>
-          Keys let your own code call the PocketPing REST API for this organization. Treat them like passwords: a key is shown only once, when you create it.
-          A key belongs to the organization: it keeps working when the person who created it leaves the team — revoke it here if it should stop.
+          Keys let your own code call the PocketPing REST API for this organization. Treat them like passwords: a key is
+          shown only once, when you create it. A key belongs to the organization: it keeps working when the person who
+          created it leaves the team — revoke it here if it should stop.
         </p>
         <CreateApiKey orgId={orgId} />
       </section>
       <section className="card" aria-labelledby="keys-title">
-        <h2 id="keys-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>Keys</h2>
+        <h2 id="keys-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>
+          Keys
+        </h2>
         {keys.length === 0 ? (
           <p className="muted">No API keys yet.</p>
         ) : (
@@ -41,14 +44,18 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                   <th>Created by</th>
                   <th>Last used</th>
                   <th>Status</th>
-                  <th><span className="sr-only">Actions</span></th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {keys.map((k) => (
                   <tr key={k.id}>
                     <td>{k.name}</td>
-                    <td data-label="Key"><code>{k.prefix}…</code></td>
+                    <td data-label="Key">
+                      <code>{k.prefix}…</code>
+                    </td>
                     <td data-label="Created">{fmt(k.createdAt)}</td>
                     <td data-label="Created by">
                       {k.createdBy ? (
@@ -66,8 +73,18 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                       )}
                     </td>
                     <td data-label="Last used">{fmt(k.lastUsedAt) ?? <span className="muted">never</span>}</td>
-                    <td data-label="Status">{k.revokedAt ? <span className="badge bad" title={fmt(k.revokedAt) ?? ''}>revoked</span> : <span className="badge ok">active</span>}</td>
-                    <td className="actions">{k.revokedAt ? null : <RevokeApiKey orgId={orgId} keyId={k.id} name={k.name} />}</td>
+                    <td data-label="Status">
+                      {k.revokedAt ? (
+                        <span className="badge bad" title={fmt(k.revokedAt) ?? ''}>
+                          revoked
+                        </span>
+                      ) : (
+                        <span className="badge ok">active</span>
+                      )}
+                    </td>
+                    <td className="actions">
+                      {k.revokedAt ? null : <RevokeApiKey orgId={orgId} keyId={k.id} name={k.name} />}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -10,7 +10,9 @@ export default async function BillingPage({ params }: { params: Promise<{ orgId:
   const { organization } = await requirePageMember(orgId, 'owner');
   return (
     <>
-      <h1>Billing <span className="badge soon">soon</span></h1>
+      <h1>
+        Billing <span className="badge soon">soon</span>
+      </h1>
       <section className="card">
         <p>Plans, invoices and payment details for {organization.name} will live here.</p>
         <p className="muted">Billing is coming soon — until then PocketPing is free to use.</p>

@@ -32,16 +32,21 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
       <h1>Team</h1>
       {isAdmin ? (
         <section className="card stack" aria-labelledby="invite-title">
-          <h2 id="invite-title" style={{ margin: 0, fontSize: '1.1rem' }}>Invite a teammate</h2>
+          <h2 id="invite-title" style={{ margin: 0, fontSize: '1.1rem' }}>
+            Invite a teammate
+          </h2>
           <p className="muted" style={{ margin: 0 }}>
-            They get a link by email, valid for 7 days. Agents answer conversations; admins also manage chat apps, settings, API keys and the team.
+            They get a link by email, valid for 7 days. Agents answer conversations; admins also manage chat apps,
+            settings, API keys and the team.
           </p>
           <InviteForm orgId={orgId} />
         </section>
       ) : null}
 
       <section className="card" aria-labelledby="members-title">
-        <h2 id="members-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>Members ({members.length})</h2>
+        <h2 id="members-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>
+          Members ({members.length})
+        </h2>
         <div style={{ overflowX: 'auto' }}>
           <table className="list stacked" data-testid="members">
             <thead>
@@ -50,19 +55,28 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
                 <th>Email</th>
                 <th>Role</th>
                 <th>Joined</th>
-                <th><span className="sr-only">Actions</span></th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {members.map((m) => {
                 const isSelf = m.userId === me.user.id;
                 const lastOwner = m.role === 'owner' && owners <= 1;
-                const roleChoices = (['agent', 'admin'] as const).filter((r) => r !== m.role && !lastOwner && canChangeRole(me.role, m.role, r, isSelf));
+                const roleChoices = (['agent', 'admin'] as const).filter(
+                  (r) => r !== m.role && !lastOwner && canChangeRole(me.role, m.role, r, isSelf),
+                );
                 return (
                   <tr key={m.id} data-member-email={m.email}>
-                    <td>{m.name ?? <span className="muted">—</span>}{isSelf ? <span className="muted"> (you)</span> : null}</td>
+                    <td>
+                      {m.name ?? <span className="muted">—</span>}
+                      {isSelf ? <span className="muted"> (you)</span> : null}
+                    </td>
                     <td className="email">{m.email}</td>
-                    <td data-label="Role"><span className="badge">{m.role}</span></td>
+                    <td data-label="Role">
+                      <span className="badge">{m.role}</span>
+                    </td>
                     <td data-label="Joined">{dateFmt.format(new Date(m.joinedAt))}</td>
                     <td className="actions">
                       <MemberActions
@@ -87,7 +101,9 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
 
       {isAdmin ? (
         <section className="card" aria-labelledby="invitations-title">
-          <h2 id="invitations-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>Pending invitations</h2>
+          <h2 id="invitations-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>
+            Pending invitations
+          </h2>
           {invitations.length === 0 ? (
             <p className="muted">No pending invitations.</p>
           ) : (
@@ -98,17 +114,28 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
                     <th>Email</th>
                     <th>Role</th>
                     <th>Expires</th>
-                    <th><span className="sr-only">Actions</span></th>
+                    <th>
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {invitations.map((i) => (
                     <tr key={i.id}>
                       <td className="email">{i.email}</td>
-                      <td data-label="Role"><span className="badge">{i.role}</span></td>
-                      <td data-label="Expires">{i.expired ? <span className="badge bad">expired</span> : dateFmt.format(new Date(i.expiresAt))}</td>
+                      <td data-label="Role">
+                        <span className="badge">{i.role}</span>
+                      </td>
+                      <td data-label="Expires">
+                        {i.expired ? <span className="badge bad">expired</span> : dateFmt.format(new Date(i.expiresAt))}
+                      </td>
                       <td className="actions">
-                        <InvitationActions orgId={orgId} invitationId={i.id} email={i.email} role={i.role === 'admin' ? 'admin' : 'agent'} />
+                        <InvitationActions
+                          orgId={orgId}
+                          invitationId={i.id}
+                          email={i.email}
+                          role={i.role === 'admin' ? 'admin' : 'agent'}
+                        />
                       </td>
                     </tr>
                   ))}

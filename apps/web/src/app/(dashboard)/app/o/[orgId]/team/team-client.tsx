@@ -40,17 +40,27 @@ export function InviteForm({ orgId }: { orgId: string }) {
     e.preventDefault();
     setSent(null);
     const to = email.trim();
-    await run(() => api(`/api/app/orgs/${orgId}/invitations`, { body: { email: to, role } }), () => {
-      setSent(to);
-      setEmail('');
-    });
+    await run(
+      () => api(`/api/app/orgs/${orgId}/invitations`, { body: { email: to, role } }),
+      () => {
+        setSent(to);
+        setEmail('');
+      },
+    );
   }
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Invite a teammate">
       <div className="row" style={{ alignItems: 'end' }}>
         <label className="field" style={{ flex: '1 1 16rem' }}>
           <span>Email</span>
-          <input type="email" required autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="teammate@company.com" />
+          <input
+            type="email"
+            required
+            autoComplete="off"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="teammate@company.com"
+          />
         </label>
         <label className="field" style={{ flex: '0 1 9rem' }}>
           <span>Role</span>
@@ -63,18 +73,46 @@ export function InviteForm({ orgId }: { orgId: string }) {
           {busy ? 'Sending…' : 'Send invitation'}
         </button>
       </div>
-      {error ? <p className="alert error" role="alert">{error}</p> : null}
-      {sent ? <p className="alert success" role="status">Invitation sent to {sent}.</p> : null}
+      {error ? (
+        <p className="alert error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {sent ? (
+        <p className="alert success" role="status">
+          Invitation sent to {sent}.
+        </p>
+      ) : null}
     </form>
   );
 }
 
-export function InvitationActions({ orgId, invitationId, email, role }: { orgId: string; invitationId: string; email: string; role: 'agent' | 'admin' }) {
+export function InvitationActions({
+  orgId,
+  invitationId,
+  email,
+  role,
+}: {
+  orgId: string;
+  invitationId: string;
+  email: string;
+  role: 'agent' | 'admin';
+}) {
   const { busy, error, run } = useAction();
   const [note, setNote] = useState<string | null>(null);
   return (
     <div className="row">
-      <button type="button" className="btn secondary" disabled={busy} onClick={() => void run(() => api(`/api/app/orgs/${orgId}/invitations`, { body: { email, role } }), () => setNote('New link sent.'))}>
+      <button
+        type="button"
+        className="btn secondary"
+        disabled={busy}
+        onClick={() =>
+          void run(
+            () => api(`/api/app/orgs/${orgId}/invitations`, { body: { email, role } }),
+            () => setNote('New link sent.'),
+          )
+        }
+      >
         Resend
       </button>
       <button
@@ -82,13 +120,22 @@ export function InvitationActions({ orgId, invitationId, email, role }: { orgId:
         className="btn danger"
         disabled={busy}
         onClick={() => {
-          if (window.confirm(`Revoke the invitation of ${email}? Its link stops working.`)) void run(() => api(`/api/app/orgs/${orgId}/invitations/${invitationId}`, { method: 'DELETE', body: {} }));
+          if (window.confirm(`Revoke the invitation of ${email}? Its link stops working.`))
+            void run(() => api(`/api/app/orgs/${orgId}/invitations/${invitationId}`, { method: 'DELETE', body: {} }));
         }}
       >
         Revoke
       </button>
-      {note ? <span className="muted" role="status">{note}</span> : null}
-      {error ? <span className="alert error" role="alert">{error}</span> : null}
+      {note ? (
+        <span className="muted" role="status">
+          {note}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="alert error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -106,14 +153,30 @@ interface TMemberActionsProps {
   apiKeysCreated: number;
 }
 
-export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, canRemove, canTransfer, lastOwnerSelf, apiKeysCreated }: TMemberActionsProps) {
+export function MemberActions({
+  orgId,
+  memberId,
+  label,
+  isSelf,
+  roleChoices,
+  canRemove,
+  canTransfer,
+  lastOwnerSelf,
+  apiKeysCreated,
+}: TMemberActionsProps) {
   const router = useRouter();
   const { busy, error, run } = useAction();
   const base = `/api/app/orgs/${orgId}/members/${memberId}`;
   return (
     <div className="row">
       {roleChoices.map((r) => (
-        <button key={r} type="button" className="btn secondary" disabled={busy} onClick={() => void run(() => api(base, { method: 'PATCH', body: { role: r } }))}>
+        <button
+          key={r}
+          type="button"
+          className="btn secondary"
+          disabled={busy}
+          onClick={() => void run(() => api(base, { method: 'PATCH', body: { role: r } }))}
+        >
           {isSelf ? `Step down to ${r}` : r === 'admin' ? 'Make admin' : 'Make agent'}
         </button>
       ))}
@@ -123,7 +186,8 @@ export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, can
           className="btn secondary"
           disabled={busy}
           onClick={() => {
-            if (window.confirm(`Make ${label} the owner? You become an admin.`)) void run(() => api(`${base}/transfer-ownership`, { body: {} }));
+            if (window.confirm(`Make ${label} the owner? You become an admin.`))
+              void run(() => api(`${base}/transfer-ownership`, { body: {} }));
           }}
         >
           Transfer ownership
@@ -139,7 +203,14 @@ export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, can
               apiKeysCreated > 0
                 ? ` The ${apiKeysCreated === 1 ? 'API key' : `${apiKeysCreated} API keys`} ${isSelf ? 'you' : 'they'} created keep${apiKeysCreated === 1 ? 's' : ''} working: revoke ${apiKeysCreated === 1 ? 'it' : 'them'} on the API keys page if ${apiKeysCreated === 1 ? 'it' : 'they'} should stop.`
                 : '';
-            if (!window.confirm((isSelf ? 'Leave this organization? You lose access to its conversations.' : `Remove ${label} from the team? Their pending invitations are withdrawn.`) + keys)) return;
+            if (
+              !window.confirm(
+                (isSelf
+                  ? 'Leave this organization? You lose access to its conversations.'
+                  : `Remove ${label} from the team? Their pending invitations are withdrawn.`) + keys,
+              )
+            )
+              return;
             void run(() => api(base, { method: 'DELETE', body: {} }), isSelf ? () => router.push('/app') : undefined);
           }}
         >
@@ -147,7 +218,11 @@ export function MemberActions({ orgId, memberId, label, isSelf, roleChoices, can
         </button>
       ) : null}
       {lastOwnerSelf ? <span className="muted">Transfer ownership to leave</span> : null}
-      {error ? <span className="alert error" role="alert">{error}</span> : null}
+      {error ? (
+        <span className="alert error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -2,4 +2,6 @@
 import { orgRoute } from '../../../../../../server/tenancy';
 import { listMembers } from '../../../../../../server/team/members';
 
-export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) => ({ members: await listMembers(app.db, organizationId) }));
+export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) => ({
+  members: await listMembers(app.db, organizationId),
+}));

@@ -9,6 +9,10 @@ export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) =
 });
 
 export const POST = orgRoute({ role: 'admin', body: ZCreateProject }, async ({ app, organizationId, user, body }) => {
-  const project = await createProject(app.db, { organizationId, userId: user.id, webPublicUrl: app.env.WEB_PUBLIC_URL }, body);
+  const project = await createProject(
+    app.db,
+    { organizationId, userId: user.id, webPublicUrl: app.env.WEB_PUBLIC_URL },
+    body,
+  );
   return { project };
 });

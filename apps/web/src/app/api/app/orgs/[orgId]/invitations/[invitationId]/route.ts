@@ -5,7 +5,10 @@ import { revokeInvitation } from '../../../../../../../server/team/invitations';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), invitationId: z.string().min(1).max(64) });
 
-export const DELETE = orgRoute({ role: 'admin', params: ZParams }, async ({ app, user, organizationId, membershipId, role, params }) => {
-  await revokeInvitation(app.db, { organizationId, userId: user.id, membershipId, role }, params.invitationId);
-  return { ok: true };
-});
+export const DELETE = orgRoute(
+  { role: 'admin', params: ZParams },
+  async ({ app, user, organizationId, membershipId, role, params }) => {
+    await revokeInvitation(app.db, { organizationId, userId: user.id, membershipId, role }, params.invitationId);
+    return { ok: true };
+  },
+);

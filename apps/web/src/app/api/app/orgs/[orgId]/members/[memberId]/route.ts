@@ -7,11 +7,21 @@ import { INVITABLE_ROLES } from '../../../../../../../server/team/roles';
 const ZParams = z.object({ orgId: z.string().min(1).max(64), memberId: z.string().min(1).max(64) });
 const ZBody = z.object({ role: z.enum(INVITABLE_ROLES) });
 
-export const PATCH = orgRoute({ role: 'admin', params: ZParams, body: ZBody }, async ({ app, user, organizationId, membershipId, role, params, body }) => ({
-  member: await changeMemberRole(app.db, { organizationId, userId: user.id, membershipId, role }, params.memberId, body.role),
-}));
+export const PATCH = orgRoute(
+  { role: 'admin', params: ZParams, body: ZBody },
+  async ({ app, user, organizationId, membershipId, role, params, body }) => ({
+    member: await changeMemberRole(
+      app.db,
+      { organizationId, userId: user.id, membershipId, role },
+      params.memberId,
+      body.role,
+    ),
+  }),
+);
 
 // Declared 'agent' because anyone may leave; who may remove whom is decided in removeMember (server/team/roles.ts).
-export const DELETE = orgRoute({ role: 'agent', params: ZParams }, async ({ app, user, organizationId, membershipId, role, params }) =>
-  removeMember(app.db, { organizationId, userId: user.id, membershipId, role }, params.memberId),
+export const DELETE = orgRoute(
+  { role: 'agent', params: ZParams },
+  async ({ app, user, organizationId, membershipId, role, params }) =>
+    removeMember(app.db, { organizationId, userId: user.id, membershipId, role }, params.memberId),
 );

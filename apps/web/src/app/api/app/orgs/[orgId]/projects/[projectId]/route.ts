@@ -14,18 +14,29 @@ export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, or
   return { project };
 });
 
-export const PATCH = orgRoute({ role: 'admin', params: ZParams, body: ZUpdateProject }, async ({ app, organizationId, user, params, body }) => {
-  const project = await updateProject(app.db, { organizationId, userId: user.id, projectId: params.projectId }, body);
-  return { project };
-});
+export const PATCH = orgRoute(
+  { role: 'admin', params: ZParams, body: ZUpdateProject },
+  async ({ app, organizationId, user, params, body }) => {
+    const project = await updateProject(app.db, { organizationId, userId: user.id, projectId: params.projectId }, body);
+    return { project };
+  },
+);
 
 export const DELETE = orgRoute(
   { role: 'owner', params: ZParams, body: z.object({ confirmName: z.string().max(200) }) },
   async ({ app, organizationId, user, params, body }) => {
     const project = await scopedProject(app, organizationId, params.projectId);
-    if (body.confirmName.trim() !== project.name) throw new AppError('bad_request', 'Type the project name exactly to confirm.');
+    if (body.confirmName.trim() !== project.name)
+      throw new AppError('bad_request', 'Type the project name exactly to confirm.');
     await deleteProject(app.db, organizationId, project.id);
-    await writeAuditLog(app.db, organizationId, { actorType: 'user', actorId: user.id, action: 'project.deleted', targetType: 'project', targetId: project.id, metadata: { name: project.name } });
+    await writeAuditLog(app.db, organizationId, {
+      actorType: 'user',
+      actorId: user.id,
+      action: 'project.deleted',
+      targetType: 'project',
+      targetId: project.id,
+      metadata: { name: project.name },
+    });
     return { ok: true };
   },
 );

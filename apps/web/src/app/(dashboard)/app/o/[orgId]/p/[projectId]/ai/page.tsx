@@ -12,7 +12,10 @@ export default async function AiPage({ params }: { params: Promise<{ orgId: stri
     <>
       <h1>AI assistant — coming soon</h1>
       <section className="card">
-        <p>An AI assistant that answers {project.name}’s visitors when nobody on the team is around, and hands over to a person when needed.</p>
+        <p>
+          An AI assistant that answers {project.name}’s visitors when nobody on the team is around, and hands over to a
+          person when needed.
+        </p>
         <p className="muted">It is not available yet. Conversations keep reaching your inbox and chat apps as usual.</p>
       </section>
     </>

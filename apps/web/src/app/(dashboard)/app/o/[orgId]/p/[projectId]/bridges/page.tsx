@@ -30,7 +30,8 @@ export default async function BridgesPage({
     <div className="stack">
       <h1>Chat apps for {project.name}</h1>
       <p className="muted" style={{ margin: 0 }}>
-        Visitor messages go to every connected app; answer from whichever is on your phone. Each conversation gets its own topic or thread.
+        Visitor messages go to every connected app; answer from whichever is on your phone. Each conversation gets its
+        own topic or thread.
       </p>
 
       <ConnectionCards apiBase={apiBase} initial={connections} />
@@ -44,7 +45,12 @@ export default async function BridgesPage({
           {...(slackSetupId ? { initialSetupId: slackSetupId } : {})}
           {...(slackError ? { initialError: slackError } : {})}
         />
-        <DiscordSetup apiBase={apiBase} available={Boolean(app.env.DISCORD_BOT_TOKEN && app.env.DISCORD_APPLICATION_ID && app.env.DISCORD_CLIENT_SECRET)} />
+        <DiscordSetup
+          apiBase={apiBase}
+          available={Boolean(
+            app.env.DISCORD_BOT_TOKEN && app.env.DISCORD_APPLICATION_ID && app.env.DISCORD_CLIENT_SECRET,
+          )}
+        />
       </div>
     </div>
   );

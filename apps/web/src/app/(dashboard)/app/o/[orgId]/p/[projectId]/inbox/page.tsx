@@ -50,7 +50,12 @@ export default async function InboxPage({
       </div>
       <nav className="inbox-tabs" aria-label="Conversations">
         {INBOX_TABS.map((t) => (
-          <Link key={t} href={href({ tab: t, cursor: undefined })} className={t === query.tab ? 'active' : undefined} aria-current={t === query.tab ? 'page' : undefined}>
+          <Link
+            key={t}
+            href={href({ tab: t, cursor: undefined })}
+            className={t === query.tab ? 'active' : undefined}
+            aria-current={t === query.tab ? 'page' : undefined}
+          >
             {TAB_LABELS[t]}
           </Link>
         ))}
@@ -60,12 +65,21 @@ export default async function InboxPage({
         <label className="sr-only" htmlFor="inbox-q">
           Search
         </label>
-        <input id="inbox-q" type="search" name="q" defaultValue={query.q ?? ''} placeholder="Search by visitor email, name or message text" maxLength={100} />
+        <input
+          id="inbox-q"
+          type="search"
+          name="q"
+          defaultValue={query.q ?? ''}
+          placeholder="Search by visitor email, name or message text"
+          maxLength={100}
+        />
         <button className="btn secondary" type="submit">
           Search
         </button>
       </form>
-      {!parsed.success ? <p className="alert error">That page link is no longer valid; showing the first page.</p> : null}
+      {!parsed.success ? (
+        <p className="alert error">That page link is no longer valid; showing the first page.</p>
+      ) : null}
 
       {rows.length === 0 ? (
         <div className="inbox-list inbox-empty">
@@ -81,14 +95,24 @@ export default async function InboxPage({
         <ul className="inbox-list" data-testid="inbox-list">
           {rows.map((r) => (
             <li key={r.id}>
-              <Link href={`${base}/${r.id}`} className={`inbox-row${r.unread > 0 ? ' unread' : ''}`} data-conversation-id={r.id}>
+              <Link
+                href={`${base}/${r.id}`}
+                className={`inbox-row${r.unread > 0 ? ' unread' : ''}`}
+                data-conversation-id={r.id}
+              >
                 <span className="inbox-who">
-                  {online.has(r.visitorId) ? <span className="online-dot" title="Online now" aria-label="online" data-testid="online-dot" /> : null}
+                  {online.has(r.visitorId) ? (
+                    <span className="online-dot" title="Online now" aria-label="online" data-testid="online-dot" />
+                  ) : null}
                   {r.visitorLabel}
-                  {r.visitorEmail && r.visitorEmail !== r.visitorLabel ? <span className="muted"> · {r.visitorEmail}</span> : null}
+                  {r.visitorEmail && r.visitorEmail !== r.visitorLabel ? (
+                    <span className="muted"> · {r.visitorEmail}</span>
+                  ) : null}
                 </span>
                 <span className="inbox-meta">
-                  {r.status === 'open' && r.lastPublicSender === 'visitor' ? <span className="badge warn">waiting</span> : null}
+                  {r.status === 'open' && r.lastPublicSender === 'visitor' ? (
+                    <span className="badge warn">waiting</span>
+                  ) : null}
                   {r.status === 'closed' ? <span className="badge">closed</span> : null}
                   {r.unread > 0 ? (
                     <span className="badge unread" aria-label={`${r.unread} unread`}>

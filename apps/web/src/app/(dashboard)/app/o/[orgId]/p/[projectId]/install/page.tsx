@@ -25,7 +25,12 @@ export default async function InstallPage({ params }: { params: Promise<{ orgId:
       <section className="card stack">
         <div className="row" style={{ justifyContent: 'space-between' }}>
           <h2 style={{ margin: 0, fontSize: '1.1rem' }}>Installation</h2>
-          <a className="btn secondary" href={`/app/o/${orgId}/p/${projectId}/install/try`} target="_blank" rel="noreferrer">
+          <a
+            className="btn secondary"
+            href={`/app/o/${orgId}/p/${projectId}/install/try`}
+            target="_blank"
+            rel="noreferrer"
+          >
             Open the test page ↗
           </a>
         </div>
@@ -48,11 +53,17 @@ export default async function InstallPage({ params }: { params: Promise<{ orgId:
       <section className="card stack">
         <h2 style={{ margin: 0, fontSize: '1.1rem' }}>Embed code</h2>
         <p style={{ margin: 0 }}>
-          Paste it before the closing <code className="code-inline">&lt;/body&gt;</code> tag of every page where the chat should appear.
+          Paste it before the closing <code className="code-inline">&lt;/body&gt;</code> tag of every page where the
+          chat should appear.
         </p>
         <SnippetTabs
           tabs={[
-            { id: 'tag', label: 'Script tag', code: v.tag, note: 'The simplest form: settings come from data attributes.' },
+            {
+              id: 'tag',
+              label: 'Script tag',
+              code: v.tag,
+              note: 'The simplest form: settings come from data attributes.',
+            },
             {
               id: 'language',
               label: 'Forced language',
@@ -72,14 +83,19 @@ export default async function InstallPage({ params }: { params: Promise<{ orgId:
       <section className="card stack">
         <h2 style={{ margin: 0, fontSize: '1.1rem' }}>Identify signed-in users (optional)</h2>
         <p style={{ margin: 0 }}>
-          Call <code className="code-inline">PocketPing.identify({'{'} id, email, name, token {'}'})</code> with a <code className="code-inline">token</code>{' '}
-          your server signs with the project’s identity secret (a JWT, HS256, with an expiry), so nobody can pose as one of your users: the
-          email, name and traits in the token are shown as verified, anything else as the visitor’s own claim. The older{' '}
+          Call{' '}
+          <code className="code-inline">
+            PocketPing.identify({'{'} id, email, name, token {'}'})
+          </code>{' '}
+          with a <code className="code-inline">token</code> your server signs with the project’s identity secret (a JWT,
+          HS256, with an expiry), so nobody can pose as one of your users: the email, name and traits in the token are
+          shown as verified, anything else as the visitor’s own claim. The older{' '}
           <code className="code-inline">hash</code> (HMAC-SHA256 of the id) still works and verifies the id only.
           {isAdmin ? (
             <>
               {' '}
-              The secret is generated in <Link href={`/app/o/${orgId}/p/${projectId}/settings#identity`}>Settings → Identity verification</Link>.
+              The secret is generated in{' '}
+              <Link href={`/app/o/${orgId}/p/${projectId}/settings#identity`}>Settings → Identity verification</Link>.
             </>
           ) : (
             ' An admin can generate the secret in the project settings.'

@@ -10,7 +10,11 @@ import '../install/_components/install.css';
 export const dynamic = 'force-dynamic';
 
 /** /settings (admin+): appearance with a live preview, origins, identity secret, pre-chat, CSAT, office hours, delete. */
-export default async function ProjectSettingsPage({ params }: { params: Promise<{ orgId: string; projectId: string }> }) {
+export default async function ProjectSettingsPage({
+  params,
+}: {
+  params: Promise<{ orgId: string; projectId: string }>;
+}) {
   const { orgId, projectId } = await params;
   const { role } = await requirePageProject(orgId, projectId, 'admin');
   const { db, env } = getContext();
@@ -19,7 +23,12 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
   return (
     <div className="stack">
       <h1>Settings · {project.name}</h1>
-      <SettingsClient orgId={orgId} project={project} isOwner={role === 'owner'} testOrigin={dashboardOrigin(env.WEB_PUBLIC_URL)} />
+      <SettingsClient
+        orgId={orgId}
+        project={project}
+        isOwner={role === 'owner'}
+        testOrigin={dashboardOrigin(env.WEB_PUBLIC_URL)}
+      />
     </div>
   );
 }

@@ -5,7 +5,10 @@ import { transferOwnership } from '../../../../../../../../server/team/members';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), memberId: z.string().min(1).max(64) });
 
-export const POST = orgRoute({ role: 'owner', params: ZParams, body: z.object({}).strict() }, async ({ app, user, organizationId, membershipId, role, params }) => {
-  await transferOwnership(app.db, { organizationId, userId: user.id, membershipId, role }, params.memberId);
-  return { ok: true };
-});
+export const POST = orgRoute(
+  { role: 'owner', params: ZParams, body: z.object({}).strict() },
+  async ({ app, user, organizationId, membershipId, role, params }) => {
+    await transferOwnership(app.db, { organizationId, userId: user.id, membershipId, role }, params.memberId);
+    return { ok: true };
+  },
+);

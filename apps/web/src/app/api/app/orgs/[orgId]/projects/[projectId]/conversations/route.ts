@@ -5,7 +5,10 @@ import { ZInboxQuery, listInbox } from '../../../../../../../../server/inbox/con
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 
-export const GET = orgRoute({ role: 'agent', params: ZParams, query: ZInboxQuery }, async ({ app, organizationId, params, query }) => {
-  await scopedProject(app, organizationId, params.projectId);
-  return listInbox(app.db, organizationId, params.projectId, query);
-});
+export const GET = orgRoute(
+  { role: 'agent', params: ZParams, query: ZInboxQuery },
+  async ({ app, organizationId, params, query }) => {
+    await scopedProject(app, organizationId, params.projectId);
+    return listInbox(app.db, organizationId, params.projectId, query);
+  },
+);

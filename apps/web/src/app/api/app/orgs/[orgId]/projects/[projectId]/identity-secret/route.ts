@@ -7,9 +7,15 @@ const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string
 
 export const POST = orgRoute({ role: 'admin', params: ZParams }, async ({ app, organizationId, user, params }) => {
   await scopedProject(app, organizationId, params.projectId);
-  const { secret, setAt } = await rotateIdentitySecret(app.db, app.keyRing, { organizationId, projectId: params.projectId, userId: user.id });
+  const { secret, setAt } = await rotateIdentitySecret(app.db, app.keyRing, {
+    organizationId,
+    projectId: params.projectId,
+    userId: user.id,
+  });
   // The only response that ever carries the secret; the client shows it once.
-  return new Response(JSON.stringify({ secret, setAt }), { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+  return new Response(JSON.stringify({ secret, setAt }), {
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
 });
 
 export const DELETE = orgRoute({ role: 'admin', params: ZParams }, async ({ app, organizationId, user, params }) => {

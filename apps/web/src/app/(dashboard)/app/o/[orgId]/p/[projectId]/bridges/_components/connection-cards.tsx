@@ -22,7 +22,11 @@ export interface TConnectionCardView {
   health: 'healthy' | 'broken' | 'failing' | 'disabled' | 'new';
 }
 
-const KIND_LABEL: Record<TConnectionCardView['kind'], string> = { telegram: 'Telegram', slack: 'Slack', discord: 'Discord' };
+const KIND_LABEL: Record<TConnectionCardView['kind'], string> = {
+  telegram: 'Telegram',
+  slack: 'Slack',
+  discord: 'Discord',
+};
 const HEALTH: Record<TConnectionCardView['health'], { label: string; className: string }> = {
   healthy: { label: 'Healthy', className: 'badge ok' },
   new: { label: 'Connected — no delivery yet', className: 'badge ok' },
@@ -43,7 +47,9 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
   useEffect(() => setConnections(initial), [initial]);
   useEffect(() => {
     const t = setInterval(() => {
-      api<{ connections: TConnectionCardView[] }>(apiBase).then((r) => setConnections(r.connections)).catch(() => undefined);
+      api<{ connections: TConnectionCardView[] }>(apiBase)
+        .then((r) => setConnections(r.connections))
+        .catch(() => undefined);
     }, 20_000);
     return () => clearInterval(t);
   }, [apiBase]);
@@ -54,19 +60,37 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
     setBusy(c.id);
     setNotice(null);
     try {
-      const res = await api<{ connection: TConnectionCardView }>(`${apiBase}/${c.id}/test`, { method: 'POST', body: {} });
+      const res = await api<{ connection: TConnectionCardView }>(`${apiBase}/${c.id}/test`, {
+        method: 'POST',
+        body: {},
+      });
       replace(res.connection);
-      setNotice({ id: c.id, kind: 'success', text: `Sent. Look in ${KIND_LABEL[c.kind]}: a test message from PocketPing should be there.` });
+      setNotice({
+        id: c.id,
+        kind: 'success',
+        text: `Sent. Look in ${KIND_LABEL[c.kind]}: a test message from PocketPing should be there.`,
+      });
     } catch (err) {
-      setNotice({ id: c.id, kind: 'error', text: err instanceof ApiError ? err.message : 'Could not send the test message.' });
-      api<{ connections: TConnectionCardView[] }>(apiBase).then((r) => setConnections(r.connections)).catch(() => undefined);
+      setNotice({
+        id: c.id,
+        kind: 'error',
+        text: err instanceof ApiError ? err.message : 'Could not send the test message.',
+      });
+      api<{ connections: TConnectionCardView[] }>(apiBase)
+        .then((r) => setConnections(r.connections))
+        .catch(() => undefined);
     } finally {
       setBusy(null);
     }
   }
 
   async function remove(c: TConnectionCardView) {
-    if (!window.confirm(`Disconnect ${KIND_LABEL[c.kind]} (${connectionLabel(c)})? Its conversation threads will no longer be linked, and nothing more is posted there.`)) return;
+    if (
+      !window.confirm(
+        `Disconnect ${KIND_LABEL[c.kind]} (${connectionLabel(c)})? Its conversation threads will no longer be linked, and nothing more is posted there.`,
+      )
+    )
+      return;
     setBusy(c.id);
     try {
       await api(`${apiBase}/${c.id}`, { method: 'DELETE', body: {} });
@@ -82,7 +106,10 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
   if (connections.length === 0) {
     return (
       <section className="card">
-        <p style={{ margin: 0 }}>No chat app is connected yet. Connect one below — visitors can already write, their messages wait until one is connected.</p>
+        <p style={{ margin: 0 }}>
+          No chat app is connected yet. Connect one below — visitors can already write, their messages wait until one is
+          connected.
+        </p>
       </section>
     );
   }
@@ -111,7 +138,11 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
               </>
             ) : null}
           </dl>
-          {notice?.id === c.id ? <div className={`alert ${notice.kind}`} role="status">{notice.text}</div> : null}
+          {notice?.id === c.id ? (
+            <div className={`alert ${notice.kind}`} role="status">
+              {notice.text}
+            </div>
+          ) : null}
           <div className="row">
             <button type="button" className="btn secondary" disabled={busy === c.id} onClick={() => void test(c)}>
               Send a test message

@@ -64,9 +64,15 @@ export function DiscordSetup({ apiBase, available }: { apiBase: string; availabl
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ warning?: string }>(`${apiBase}/discord/connect`, { method: 'POST', body: { guildId, channelId } });
+      const r = await api<{ warning?: string }>(`${apiBase}/discord/connect`, {
+        method: 'POST',
+        body: { guildId, channelId },
+      });
       const name = channels?.find((c) => c.id === channelId)?.name ?? channelId;
-      setDone({ text: `Connected to #${name}. Each conversation will open a thread there.`, ...(r.warning ? { warning: r.warning } : {}) });
+      setDone({
+        text: `Connected to #${name}. Each conversation will open a thread there.`,
+        ...(r.warning ? { warning: r.warning } : {}),
+      });
       setOverview(null);
       setChannels(null);
       router.refresh();
@@ -89,7 +95,8 @@ export function DiscordSetup({ apiBase, available }: { apiBase: string; availabl
       <h3>Discord</h3>
       {!available ? (
         <p className="muted" style={{ margin: 0 }}>
-          Discord is not configured on this server (DISCORD_APPLICATION_ID, DISCORD_CLIENT_SECRET and DISCORD_BOT_TOKEN).
+          Discord is not configured on this server (DISCORD_APPLICATION_ID, DISCORD_CLIENT_SECRET and
+          DISCORD_BOT_TOKEN).
         </p>
       ) : (
         <>
@@ -99,7 +106,11 @@ export function DiscordSetup({ apiBase, available }: { apiBase: string; availabl
               {done.warning ? <div style={{ marginTop: '0.35rem' }}>{done.warning}</div> : null}
             </div>
           ) : null}
-          {error ? <div className="alert error" role="alert">{error}</div> : null}
+          {error ? (
+            <div className="alert error" role="alert">
+              {error}
+            </div>
+          ) : null}
           {!overview ? (
             <button type="button" className="btn" disabled={busy} onClick={() => void loadServers()}>
               {busy ? 'Loading…' : 'Set up Discord'}
@@ -108,13 +119,19 @@ export function DiscordSetup({ apiBase, available }: { apiBase: string; availabl
             <div className="stack">
               {overview.installUrl ? (
                 <p style={{ margin: 0 }}>
-                  <a className={overview.guild ? 'btn secondary' : 'btn'} href={overview.installUrl} data-testid="discord-install-link">
+                  <a
+                    className={overview.guild ? 'btn secondary' : 'btn'}
+                    href={overview.installUrl}
+                    data-testid="discord-install-link"
+                  >
                     {overview.guild ? 'Add the bot to another server' : 'Add the bot to your server'}
                   </a>{' '}
                   <span className="muted">(you need “Manage Server” there; Discord brings you back here).</span>
                 </p>
               ) : (
-                <p className="muted" style={{ margin: 0 }}>Discord is not fully configured on this server (DISCORD_CLIENT_SECRET).</p>
+                <p className="muted" style={{ margin: 0 }}>
+                  Discord is not fully configured on this server (DISCORD_CLIENT_SECRET).
+                </p>
               )}
               {overview.guild ? (
                 <p style={{ margin: 0 }} data-testid="discord-guild">
@@ -136,12 +153,16 @@ export function DiscordSetup({ apiBase, available }: { apiBase: string; availabl
                   </label>
                   {selected && selected.missing.length > 0 ? (
                     <div className="alert error" role="alert">
-                      The bot is missing {selected.missing.map((m) => `“${m}”`).join(', ')} in #{selected.name}. In Discord: Edit Channel → Permissions → add the bot (or its
-                      role) and allow {selected.missing.length > 1 ? 'them' : 'it'}, then reload the channels.
+                      The bot is missing {selected.missing.map((m) => `“${m}”`).join(', ')} in #{selected.name}. In
+                      Discord: Edit Channel → Permissions → add the bot (or its role) and allow{' '}
+                      {selected.missing.length > 1 ? 'them' : 'it'}, then reload the channels.
                     </div>
                   ) : null}
                   {selected && selected.missing.length === 0 && selected.missingOptional.length > 0 ? (
-                    <div className="alert info">Optional: allow “{selected.missingOptional.join('”, “')}” so the bot can reopen archived, locked threads.</div>
+                    <div className="alert info">
+                      Optional: allow “{selected.missingOptional.join('”, “')}” so the bot can reopen archived, locked
+                      threads.
+                    </div>
                   ) : null}
                   <button className="btn" type="submit" disabled={busy || !channelId}>
                     {busy ? 'Checking…' : 'Connect channel'}

@@ -4,10 +4,24 @@ import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { api, ApiError } from '~/lib/api-client';
 
-type TChannels = { team: { id: string; name: string | null }; bot: string | null; channels: { id: string; name: string; isMember: boolean; members: number | null }[] };
+type TChannels = {
+  team: { id: string; name: string | null };
+  bot: string | null;
+  channels: { id: string; name: string; isMember: boolean; members: number | null }[];
+};
 
 /** Slack: "Add to Slack" (OAuth) or a bot token, then a public channel the bot joins. */
-export function SlackSetup({ apiBase, oauthAvailable, initialSetupId, initialError }: { apiBase: string; oauthAvailable: boolean; initialSetupId?: string; initialError?: string }) {
+export function SlackSetup({
+  apiBase,
+  oauthAvailable,
+  initialSetupId,
+  initialError,
+}: {
+  apiBase: string;
+  oauthAvailable: boolean;
+  initialSetupId?: string;
+  initialError?: string;
+}) {
   const router = useRouter();
   const [setupId, setSetupId] = useState<string | null>(initialSetupId ?? null);
   const [token, setToken] = useState('');
@@ -44,7 +58,10 @@ export function SlackSetup({ apiBase, oauthAvailable, initialSetupId, initialErr
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ setupId: string }>(`${apiBase}/slack/token`, { method: 'POST', body: { botToken: token.trim() } });
+      const r = await api<{ setupId: string }>(`${apiBase}/slack/token`, {
+        method: 'POST',
+        body: { botToken: token.trim() },
+      });
       setToken('');
       setSetupId(r.setupId);
       // Kept in the address so a reload comes back to the channel picker (as after "Add to Slack").
@@ -61,7 +78,10 @@ export function SlackSetup({ apiBase, oauthAvailable, initialSetupId, initialErr
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ channel: string }>(`${apiBase}/slack/connect`, { method: 'POST', body: { setupId, channelId } });
+      const r = await api<{ channel: string }>(`${apiBase}/slack/connect`, {
+        method: 'POST',
+        body: { setupId, channelId },
+      });
       setDone(`Connected to #${r.channel}. The bot joined the channel.`);
       setSetupId(null);
       setData(null);
@@ -78,15 +98,26 @@ export function SlackSetup({ apiBase, oauthAvailable, initialSetupId, initialErr
   return (
     <section className="card stack bridge-card" data-testid="slack-setup">
       <h3>Slack</h3>
-      {done ? <div className="alert success" role="status">{done}</div> : null}
-      {error ? <div className="alert error" role="alert">{error}</div> : null}
+      {done ? (
+        <div className="alert success" role="status">
+          {done}
+        </div>
+      ) : null}
+      {error ? (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      ) : null}
       {setupId && data ? (
         <form className="stack" onSubmit={(e) => void connect(e)}>
           <p style={{ margin: 0 }}>
-            Workspace <strong>{data.team.name ?? data.team.id}</strong>. Pick the channel where conversations should appear:
+            Workspace <strong>{data.team.name ?? data.team.id}</strong>. Pick the channel where conversations should
+            appear:
           </p>
           {data.channels.length === 0 ? (
-            <div className="alert info">No public channel found. Create one (for example #support) in Slack, then reload this page.</div>
+            <div className="alert info">
+              No public channel found. Create one (for example #support) in Slack, then reload this page.
+            </div>
           ) : (
             <label className="field">
               <span>Channel</span>
@@ -100,7 +131,9 @@ export function SlackSetup({ apiBase, oauthAvailable, initialSetupId, initialErr
               </select>
             </label>
           )}
-          <small className="muted">Private channels: invite the app there with /invite first; bots cannot join them alone.</small>
+          <small className="muted">
+            Private channels: invite the app there with /invite first; bots cannot join them alone.
+          </small>
           <button className="btn" type="submit" disabled={busy || !channelId}>
             {busy ? 'Connecting…' : 'Connect channel'}
           </button>
@@ -120,8 +153,19 @@ export function SlackSetup({ apiBase, oauthAvailable, initialSetupId, initialErr
             <form className="stack" onSubmit={(e) => void submitToken(e)}>
               <label className="field">
                 <span>Bot token</span>
-                <input type="password" autoComplete="off" spellCheck={false} placeholder="xoxb-…" value={token} onChange={(e) => setToken(e.target.value)} required />
-                <small>Your own Slack app: OAuth &amp; Permissions → Bot User OAuth Token (scopes chat:write, channels:read, channels:join, users:read).</small>
+                <input
+                  type="password"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="xoxb-…"
+                  value={token}
+                  onChange={(e) => setToken(e.target.value)}
+                  required
+                />
+                <small>
+                  Your own Slack app: OAuth &amp; Permissions → Bot User OAuth Token (scopes chat:write, channels:read,
+                  channels:join, users:read).
+                </small>
               </label>
               <button className="btn secondary" type="submit" disabled={busy || token.trim() === ''}>
                 {busy ? 'Checking…' : 'Check token'}

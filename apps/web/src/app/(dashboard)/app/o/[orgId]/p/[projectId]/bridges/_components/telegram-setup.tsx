@@ -29,7 +29,10 @@ export function TelegramSetup({ apiBase }: { apiBase: string }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const s = await api<TStatus>(`${apiBase}/telegram/status`, { method: 'POST', body: { setupId: setup.setupId } });
+        const s = await api<TStatus>(`${apiBase}/telegram/status`, {
+          method: 'POST',
+          body: { setupId: setup.setupId },
+        });
         if (stopped.current) return;
         setStatus(s);
         if (s.status === 'linked') {
@@ -84,10 +87,19 @@ export function TelegramSetup({ apiBase }: { apiBase: string }) {
         <div className="stack">
           <div className="alert success" role="status">
             Linked ✅ — new conversations will appear as topics in your group.
-            {linked.webhook === 'polling' ? ' (Updates are read by long polling: this server has no public https URL.)' : ''}
+            {linked.webhook === 'polling'
+              ? ' (Updates are read by long polling: this server has no public https URL.)'
+              : ''}
           </div>
           {linked.warning ? <div className="alert error">{linked.warning}</div> : null}
-          <button type="button" className="btn secondary" onClick={() => { setSetup(null); setStatus(null); }}>
+          <button
+            type="button"
+            className="btn secondary"
+            onClick={() => {
+              setSetup(null);
+              setStatus(null);
+            }}
+          >
             Connect another group
           </button>
         </div>
@@ -103,7 +115,9 @@ export function TelegramSetup({ apiBase }: { apiBase: string }) {
             <li>
               Send this in the group:
               <div className="row" style={{ marginTop: '0.35rem' }}>
-                <code className="bridge-code" data-testid="telegram-link-command">{command}</code>
+                <code className="bridge-code" data-testid="telegram-link-command">
+                  {command}
+                </code>
                 <button
                   type="button"
                   className="btn secondary"
@@ -114,7 +128,9 @@ export function TelegramSetup({ apiBase }: { apiBase: string }) {
                   {copied ? 'Copied' : 'Copy'}
                 </button>
               </div>
-              <small className="muted">If the bot does not react, send /link@{setup.bot.username} {setup.code}.</small>
+              <small className="muted">
+                If the bot does not react, send /link@{setup.bot.username} {setup.code}.
+              </small>
             </li>
           </ol>
           {status?.status === 'fix' ? (
@@ -123,18 +139,30 @@ export function TelegramSetup({ apiBase }: { apiBase: string }) {
             </div>
           ) : (
             <p className="row muted" style={{ margin: 0 }}>
-              <span className="bridge-spinner" aria-hidden /> Waiting for /link in your group… (the code is valid 10 minutes)
+              <span className="bridge-spinner" aria-hidden /> Waiting for /link in your group… (the code is valid 10
+              minutes)
             </p>
           )}
           {error ? <div className="alert error">{error}</div> : null}
-          <button type="button" className="btn-link" onClick={() => { setSetup(null); setStatus(null); }}>
+          <button
+            type="button"
+            className="btn-link"
+            onClick={() => {
+              setSetup(null);
+              setStatus(null);
+            }}
+          >
             Use another bot
           </button>
         </div>
       ) : (
         <form className="stack" onSubmit={(e) => void start(e)}>
           <p className="muted" style={{ margin: 0 }}>
-            Create a bot with <a href="https://t.me/BotFather" target="_blank" rel="noreferrer">@BotFather</a> (/newbot) and paste its token.
+            Create a bot with{' '}
+            <a href="https://t.me/BotFather" target="_blank" rel="noreferrer">
+              @BotFather
+            </a>{' '}
+            (/newbot) and paste its token.
           </p>
           <label className="field">
             <span>Bot token</span>
@@ -148,7 +176,11 @@ export function TelegramSetup({ apiBase }: { apiBase: string }) {
               required
             />
           </label>
-          {error ? <div className="alert error" role="alert">{error}</div> : null}
+          {error ? (
+            <div className="alert error" role="alert">
+              {error}
+            </div>
+          ) : null}
           <button className="btn" type="submit" disabled={busy || token.trim() === ''}>
             {busy ? 'Checking…' : 'Check token'}
           </button>

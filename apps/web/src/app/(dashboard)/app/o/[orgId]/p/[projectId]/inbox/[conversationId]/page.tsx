@@ -18,7 +18,13 @@ import '../_components/inbox.css';
 
 export const dynamic = 'force-dynamic';
 
-const SOURCE_LABELS: Record<string, string> = { telegram: 'Telegram', slack: 'Slack', discord: 'Discord', web: 'the dashboard', widget: 'the widget' };
+const SOURCE_LABELS: Record<string, string> = {
+  telegram: 'Telegram',
+  slack: 'Slack',
+  discord: 'Discord',
+  web: 'the dashboard',
+  widget: 'the widget',
+};
 
 function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -56,7 +62,11 @@ function FileLink({ a, scope }: { a: TInboxMessage['attachments'][number]; scope
           <img src={href} alt={a.name} loading="lazy" />
         </a>
       ) : null}
-      📎 <a href={`${href}?download=1`} download={a.name}>{a.name}</a> <span className="muted">({formatSize(a.size)})</span>
+      📎{' '}
+      <a href={`${href}?download=1`} download={a.name}>
+        {a.name}
+      </a>{' '}
+      <span className="muted">({formatSize(a.size)})</span>
     </li>
   );
 }
@@ -72,7 +82,9 @@ function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: s
       </li>
     );
   }
-  const classes = ['msg', m.sender, note && m.sender !== 'system' ? 'note' : '', m.deletedAt ? 'deleted' : ''].filter(Boolean).join(' ');
+  const classes = ['msg', m.sender, note && m.sender !== 'system' ? 'note' : '', m.deletedAt ? 'deleted' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <li className={classes} data-seq={m.seq} data-sender={m.sender} data-visibility={m.visibility}>
       <span className="who">
@@ -80,7 +92,8 @@ function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: s
         {who(m, visitorLabel)} · <LocalTime iso={m.createdAt} />
         {m.editedAt && !m.deletedAt ? ' · edited' : null}
       </span>
-      <div className="bubble">{m.deletedAt ? 'Message deleted' : m.body || null}
+      <div className="bubble">
+        {m.deletedAt ? 'Message deleted' : m.body || null}
         {m.attachments.length > 0 ? (
           <ul className="files">
             {m.attachments.map((a) => (
@@ -100,17 +113,69 @@ function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) 
   // Only what the customer signed is verified; anything else is the visitor's own claim and says so.
   const claim = (field: string, shown: ReactNode): ReactNode =>
     v.verifiedFields.includes(field) ? (
-      <>{shown} <span className="badge ok" data-testid={`verified-${field}`}>verified</span></>
+      <>
+        {shown}{' '}
+        <span className="badge ok" data-testid={`verified-${field}`}>
+          verified
+        </span>
+      </>
     ) : (
-      <>{shown} <span className="muted" data-testid={`unverified-${field}`}>unverified</span></>
+      <>
+        {shown}{' '}
+        <span className="muted" data-testid={`unverified-${field}`}>
+          unverified
+        </span>
+      </>
     );
   if (v.name) rows.push(['Name', claim('name', v.name)]);
-  if (v.email) rows.push(['Email', claim('email', <a key="e" href={`mailto:${v.email}`}>{v.email}</a>)]);
+  if (v.email)
+    rows.push([
+      'Email',
+      claim(
+        'email',
+        <a key="e" href={`mailto:${v.email}`}>
+          {v.email}
+        </a>,
+      ),
+    ]);
   if (v.externalId) rows.push(['User id', v.externalId]);
-  rows.push(['Status', <span key="o" data-testid="visitor-online" data-online={online ? 'true' : 'false'} className={online ? 'badge ok' : 'muted'}>{online ? 'online now' : 'offline'}</span>]);
-  rows.push(['Identity', v.identityVerified ? <span key="i" className="badge ok">user id verified</span> : <span key="i" className="muted">not verified</span>]);
+  rows.push([
+    'Status',
+    <span
+      key="o"
+      data-testid="visitor-online"
+      data-online={online ? 'true' : 'false'}
+      className={online ? 'badge ok' : 'muted'}
+    >
+      {online ? 'online now' : 'offline'}
+    </span>,
+  ]);
+  rows.push([
+    'Identity',
+    v.identityVerified ? (
+      <span key="i" className="badge ok">
+        user id verified
+      </span>
+    ) : (
+      <span key="i" className="muted">
+        not verified
+      </span>
+    ),
+  ]);
   // The page URL is the visitor's claim: only an http(s) one becomes a link (never javascript: or data:).
-  if (v.pageUrl) rows.push(['Page', isWebUrl(v.pageUrl) ? <a key="p" href={v.pageUrl} target="_blank" rel="noreferrer noopener">{v.pageUrl}</a> : <span key="p" data-testid="page-url-text">{v.pageUrl}</span>]);
+  if (v.pageUrl)
+    rows.push([
+      'Page',
+      isWebUrl(v.pageUrl) ? (
+        <a key="p" href={v.pageUrl} target="_blank" rel="noreferrer noopener">
+          {v.pageUrl}
+        </a>
+      ) : (
+        <span key="p" data-testid="page-url-text">
+          {v.pageUrl}
+        </span>
+      ),
+    ]);
   if (v.referrer) rows.push(['Referrer', v.referrer]);
   if (device) rows.push(['Device', device]);
   if (v.location) rows.push(['Location', v.location]);
@@ -141,8 +206,18 @@ function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) 
         <>
           <h3>Pre-chat answers</h3>
           <dl>
-            {c.preChat.name ? (<><dt>Name</dt><dd>{c.preChat.name}</dd></>) : null}
-            {c.preChat.email ? (<><dt>Email</dt><dd>{c.preChat.email}</dd></>) : null}
+            {c.preChat.name ? (
+              <>
+                <dt>Name</dt>
+                <dd>{c.preChat.name}</dd>
+              </>
+            ) : null}
+            {c.preChat.email ? (
+              <>
+                <dt>Email</dt>
+                <dd>{c.preChat.email}</dd>
+              </>
+            ) : null}
             {Object.entries(c.preChat.fields).map(([k, val]) => (
               <div key={k} style={{ display: 'contents' }}>
                 <dt>{k}</dt>
@@ -179,7 +254,11 @@ function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) 
 }
 
 /** One conversation: the thread (visitor, team with its source, AI, system, internal notes), reply box, visitor details. */
-export default async function ConversationPage({ params }: { params: Promise<{ orgId: string; projectId: string; conversationId: string }> }) {
+export default async function ConversationPage({
+  params,
+}: {
+  params: Promise<{ orgId: string; projectId: string; conversationId: string }>;
+}) {
   const { orgId, projectId, conversationId } = await params;
   await requirePageProject(orgId, projectId, 'agent');
   let c: TConversationView;
@@ -200,7 +279,8 @@ export default async function ConversationPage({ params }: { params: Promise<{ o
           <div className="stack" style={{ gap: '0.2rem' }}>
             <Link href={base}>← Inbox</Link>
             <h1>
-              {c.visitor.label} {c.status === 'closed' ? <span className="badge">closed</span> : <span className="badge ok">open</span>}
+              {c.visitor.label}{' '}
+              {c.status === 'closed' ? <span className="badge">closed</span> : <span className="badge ok">open</span>}
             </h1>
           </div>
           <div className="row">
@@ -210,14 +290,29 @@ export default async function ConversationPage({ params }: { params: Promise<{ o
         </div>
         {c.truncated ? <p className="alert info">Only the latest messages are shown.</p> : null}
         <ol id="thread" className="thread" aria-label="Messages" data-testid="thread">
-          {c.messages.length === 0 ? <li className="msg system"><span className="bubble">No messages yet.</span></li> : null}
+          {c.messages.length === 0 ? (
+            <li className="msg system">
+              <span className="bubble">No messages yet.</span>
+            </li>
+          ) : null}
           {c.messages.map((m) => (
-            <Message key={m.id} m={m} visitorLabel={c.visitor.label} scope={{ organizationId: orgId, projectId, conversationId: c.id }} />
+            <Message
+              key={m.id}
+              m={m}
+              visitorLabel={c.visitor.label}
+              scope={{ organizationId: orgId, projectId, conversationId: c.id }}
+            />
           ))}
         </ol>
         <ScrollToEnd targetId="thread" marker={c.lastSeq} />
         <Composer orgId={orgId} projectId={projectId} conversationId={c.id} closed={c.status === 'closed'} />
-        <MarkRead orgId={orgId} projectId={projectId} conversationId={c.id} lastSeq={c.lastSeq} readSeq={c.operatorLastReadSeq} />
+        <MarkRead
+          orgId={orgId}
+          projectId={projectId}
+          conversationId={c.id}
+          lastSeq={c.lastSeq}
+          readSeq={c.operatorLastReadSeq}
+        />
       </div>
       <VisitorPanel c={c} online={online} />
     </div>

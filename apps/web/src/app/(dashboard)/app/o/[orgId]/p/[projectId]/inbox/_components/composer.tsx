@@ -13,7 +13,17 @@ function newClientId(): string {
  * Reply (to the visitor and every connected chat app) or internal note (team only). One clientId per message: a
  * retry after a network error stores it once. Ctrl/⌘+Enter sends.
  */
-export function Composer({ orgId, projectId, conversationId, closed }: { orgId: string; projectId: string; conversationId: string; closed: boolean }) {
+export function Composer({
+  orgId,
+  projectId,
+  conversationId,
+  closed,
+}: {
+  orgId: string;
+  projectId: string;
+  conversationId: string;
+  closed: boolean;
+}) {
   const router = useRouter();
   const [body, setBody] = useState('');
   const [mode, setMode] = useState<'public' | 'internal'>('public');
@@ -47,10 +57,22 @@ export function Composer({ orgId, projectId, conversationId, closed }: { orgId: 
   return (
     <form className={`composer ${mode}`} onSubmit={(e) => void send(e)}>
       <div className="composer-tabs" role="tablist" aria-label="Message type">
-        <button type="button" role="tab" aria-selected={mode === 'public'} className={mode === 'public' ? 'active' : ''} onClick={() => setMode('public')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'public'}
+          className={mode === 'public' ? 'active' : ''}
+          onClick={() => setMode('public')}
+        >
           Reply
         </button>
-        <button type="button" role="tab" aria-selected={mode === 'internal'} className={mode === 'internal' ? 'active' : ''} onClick={() => setMode('internal')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'internal'}
+          className={mode === 'internal' ? 'active' : ''}
+          onClick={() => setMode('internal')}
+        >
           Internal note
         </button>
       </div>
@@ -63,11 +85,22 @@ export function Composer({ orgId, projectId, conversationId, closed }: { orgId: 
         onChange={(e) => setBody(e.target.value)}
         onKeyDown={onKey}
         maxLength={4000}
-        placeholder={mode === 'public' ? (closed ? 'Reply (the conversation is closed; the visitor still sees it)…' : 'Reply to the visitor…') : 'Note for your team — never shown to the visitor'}
+        placeholder={
+          mode === 'public'
+            ? closed
+              ? 'Reply (the conversation is closed; the visitor still sees it)…'
+              : 'Reply to the visitor…'
+            : 'Note for your team — never shown to the visitor'
+        }
       />
       {error ? <p className="alert error">{error}</p> : null}
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <small className="muted">{mode === 'public' ? 'Sent to the widget and your chat apps.' : 'Visible to your team here and in your chat apps.'} Ctrl+Enter to send.</small>
+        <small className="muted">
+          {mode === 'public'
+            ? 'Sent to the widget and your chat apps.'
+            : 'Visible to your team here and in your chat apps.'}{' '}
+          Ctrl+Enter to send.
+        </small>
         <button type="submit" className="btn" disabled={busy || !body.trim()}>
           {busy ? 'Sending…' : mode === 'public' ? 'Send reply' : 'Add note'}
         </button>

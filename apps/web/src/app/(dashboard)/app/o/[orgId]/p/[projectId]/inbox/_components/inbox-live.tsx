@@ -27,7 +27,17 @@ async function fetchToken(orgId: string): Promise<{ token: string; url: string }
  * (`type: 'visitor'`) refreshes the list, and the conversation view of that visitor. After a reconnect or when the tab becomes
  * visible again it refreshes too, so an event missed while offline changes nothing.
  */
-export function InboxLive({ orgId, projectId, conversationId, visitorId }: { orgId: string; projectId: string; conversationId?: string; visitorId?: string }) {
+export function InboxLive({
+  orgId,
+  projectId,
+  conversationId,
+  visitorId,
+}: {
+  orgId: string;
+  projectId: string;
+  conversationId?: string;
+  visitorId?: string;
+}) {
   const router = useRouter();
   const [state, setState] = useState<TState>('connecting');
 
@@ -47,9 +57,12 @@ export function InboxLive({ orgId, projectId, conversationId, visitorId }: { org
     const retryLater = () => {
       clearTimeout(retryTimer);
       retries += 1;
-      retryTimer = setTimeout(() => {
-        if (!stopped) socket?.connect();
-      }, Math.min(30_000, 1_000 * 2 ** Math.min(retries, 5)));
+      retryTimer = setTimeout(
+        () => {
+          if (!stopped) socket?.connect();
+        },
+        Math.min(30_000, 1_000 * 2 ** Math.min(retries, 5)),
+      );
     };
 
     void (async () => {
@@ -71,7 +84,10 @@ export function InboxLive({ orgId, projectId, conversationId, visitorId }: { org
             pending = null;
             return;
           }
-          fetchToken(orgId).then((t) => cb({ token: t.token }), () => cb({ token: '' }));
+          fetchToken(orgId).then(
+            (t) => cb({ token: t.token }),
+            () => cb({ token: '' }),
+          );
         },
       });
       socket.on('connect', () => {

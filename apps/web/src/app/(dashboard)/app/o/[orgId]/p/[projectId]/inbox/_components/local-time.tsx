@@ -8,7 +8,8 @@ export function LocalTime({ iso, full = false }: { iso: string; full?: boolean }
   let text: string;
   if (full) text = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   else if (d.toDateString() === now.toDateString()) text = time;
-  else if (d.getFullYear() === now.getFullYear()) text = `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}, ${time}`;
+  else if (d.getFullYear() === now.getFullYear())
+    text = `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}, ${time}`;
   else text = d.toLocaleDateString(undefined, { dateStyle: 'medium' });
   return (
     <time dateTime={iso} title={d.toLocaleString()} suppressHydrationWarning>

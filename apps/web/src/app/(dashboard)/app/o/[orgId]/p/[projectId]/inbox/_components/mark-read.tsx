@@ -3,7 +3,19 @@
 import { useEffect } from 'react';
 
 /** Marks the conversation read up to `lastSeq` while it is on screen (and again whenever new messages arrive). */
-export function MarkRead({ orgId, projectId, conversationId, lastSeq, readSeq }: { orgId: string; projectId: string; conversationId: string; lastSeq: number; readSeq: number }) {
+export function MarkRead({
+  orgId,
+  projectId,
+  conversationId,
+  lastSeq,
+  readSeq,
+}: {
+  orgId: string;
+  projectId: string;
+  conversationId: string;
+  lastSeq: number;
+  readSeq: number;
+}) {
   useEffect(() => {
     if (lastSeq <= readSeq) return;
     let done = false;

@@ -3,7 +3,15 @@
 import { useState } from 'react';
 
 /** Copies `text` to the clipboard; falls back to selecting a hidden textarea where the Clipboard API is missing (http). */
-export function CopyButton({ text, label = 'Copy', className = 'btn' }: { text: string; label?: string; className?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className = 'btn',
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   async function copy() {
     try {

@@ -38,7 +38,10 @@ export function InstallationStatus({
     async function tick() {
       if (document.visibilityState === 'visible') {
         try {
-          const res = await fetch(`/api/app/orgs/${orgId}/projects/${projectId}/installation`, { credentials: 'same-origin', cache: 'no-store' });
+          const res = await fetch(`/api/app/orgs/${orgId}/projects/${projectId}/installation`, {
+            credentials: 'same-origin',
+            cache: 'no-store',
+          });
           if (res.ok) {
             const next = (await res.json()) as TInstallation;
             if (!stopped) {
@@ -60,12 +63,18 @@ export function InstallationStatus({
   }, [orgId, projectId, intervalMs, installed]);
 
   return (
-    <div className="install-status" aria-live="polite" data-testid="installation-status" data-installed={installed ? 'yes' : 'no'}>
+    <div
+      className="install-status"
+      aria-live="polite"
+      data-testid="installation-status"
+      data-installed={installed ? 'yes' : 'no'}
+    >
       {installed ? (
         <span className="badge ok install-badge">Installation detected ✓</span>
       ) : (
         <span className="badge warn install-badge">
-          <span className="pulse" aria-hidden="true" /> Waiting for the widget to connect… (open your site and click the chat bubble)
+          <span className="pulse" aria-hidden="true" /> Waiting for the widget to connect… (open your site and click the
+          chat bubble)
         </span>
       )}
       {error ? <small className="muted"> (could not check just now, retrying)</small> : null}

@@ -25,7 +25,11 @@ export function SnippetTabs({ tabs }: { tabs: TSnippetTab[] }) {
         ))}
       </div>
       <div role="tabpanel" className="snippet-block">
-        {tab.note ? <p className="muted" style={{ margin: 0 }}>{tab.note}</p> : null}
+        {tab.note ? (
+          <p className="muted" style={{ margin: 0 }}>
+            {tab.note}
+          </p>
+        ) : null}
         <pre data-testid={`snippet-${tab.id}`}>
           <code>{tab.code}</code>
         </pre>

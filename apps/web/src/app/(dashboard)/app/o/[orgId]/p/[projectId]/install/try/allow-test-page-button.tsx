@@ -5,7 +5,17 @@ import { useState } from 'react';
 import { api, ApiError } from '~/lib/api-client';
 
 /** Adds the dashboard's origin to the project's allowed origins, so the widget can load on the test page. */
-export function AllowTestPageButton({ orgId, projectId, origins, testOrigin }: { orgId: string; projectId: string; origins: string[]; testOrigin: string }) {
+export function AllowTestPageButton({
+  orgId,
+  projectId,
+  origins,
+  testOrigin,
+}: {
+  orgId: string;
+  projectId: string;
+  origins: string[];
+  testOrigin: string;
+}) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -13,7 +23,10 @@ export function AllowTestPageButton({ orgId, projectId, origins, testOrigin }: {
     setBusy(true);
     setError(null);
     try {
-      await api(`/api/app/orgs/${orgId}/projects/${projectId}`, { method: 'PATCH', body: { allowedOrigins: [...origins, testOrigin] } });
+      await api(`/api/app/orgs/${orgId}/projects/${projectId}`, {
+        method: 'PATCH',
+        body: { allowedOrigins: [...origins, testOrigin] },
+      });
       // The realtime service caches project settings for a few seconds.
       setTimeout(() => router.refresh(), 5500);
     } catch (err) {

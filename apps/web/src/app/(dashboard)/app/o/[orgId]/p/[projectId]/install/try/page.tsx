@@ -26,8 +26,9 @@ export default async function TryWidgetPage({ params }: { params: Promise<{ orgI
       {isAllowed ? (
         <div className="card stack">
           <p style={{ margin: 0 }}>
-            This page loads your widget exactly as your site will. Open the chat bubble in the corner and send a message: it shows up in the{' '}
-            <Link href={`/app/o/${orgId}/p/${projectId}/inbox`}>inbox</Link> and in every connected chat app, and your replies come back here live.
+            This page loads your widget exactly as your site will. Open the chat bubble in the corner and send a
+            message: it shows up in the <Link href={`/app/o/${orgId}/p/${projectId}/inbox`}>inbox</Link> and in every
+            connected chat app, and your replies come back here live.
           </p>
           <div className="row">
             <Link className="btn" href={`/app/o/${orgId}/p/${projectId}/inbox`}>
@@ -38,17 +39,25 @@ export default async function TryWidgetPage({ params }: { params: Promise<{ orgI
       ) : (
         <div className="card stack">
           <div className="alert info">
-            The widget only connects from allowed origins, and this dashboard (<code>{origin}</code>) is not one of them for this project.
+            The widget only connects from allowed origins, and this dashboard (<code>{origin}</code>) is not one of them
+            for this project.
           </div>
           {roleAtLeast(role, 'admin') ? (
-            <AllowTestPageButton orgId={orgId} projectId={projectId} origins={project.allowedOrigins} testOrigin={origin} />
+            <AllowTestPageButton
+              orgId={orgId}
+              projectId={projectId}
+              origins={project.allowedOrigins}
+              testOrigin={origin}
+            />
           ) : (
             <p className="muted">Ask an admin to add it in the project settings, or try the widget on your own site.</p>
           )}
         </div>
       )}
       {/* A plain, server-rendered tag, so the loader finds its settings on document.currentScript like on any site. */}
-      {isAllowed ? <script async src={embed.loaderUrl} data-project-key={embed.projectKey} data-realtime-url={embed.realtimeUrl} /> : null}
+      {isAllowed ? (
+        <script async src={embed.loaderUrl} data-project-key={embed.projectKey} data-realtime-url={embed.realtimeUrl} />
+      ) : null}
     </div>
   );
 }

@@ -5,7 +5,15 @@ import { useState } from 'react';
 import { api, ApiError } from '~/lib/api-client';
 
 /** Owner only: deletes the project and everything in it, after typing its name. */
-export function DangerZone({ orgId, projectId, projectName }: { orgId: string; projectId: string; projectName: string }) {
+export function DangerZone({
+  orgId,
+  projectId,
+  projectName,
+}: {
+  orgId: string;
+  projectId: string;
+  projectName: string;
+}) {
   const router = useRouter();
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
@@ -25,15 +33,27 @@ export function DangerZone({ orgId, projectId, projectName }: { orgId: string; p
   return (
     <div className="stack">
       <p style={{ margin: 0 }}>
-        Deleting <strong>{projectName}</strong> removes its widget key, conversations, visitors and chat-app connections. This cannot be undone.
+        Deleting <strong>{projectName}</strong> removes its widget key, conversations, visitors and chat-app
+        connections. This cannot be undone.
       </p>
       <label className="field">
         <span>Type the project name to confirm</span>
-        <input type="text" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={projectName} autoComplete="off" />
+        <input
+          type="text"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          placeholder={projectName}
+          autoComplete="off"
+        />
       </label>
       {error ? <div className="alert error">{error}</div> : null}
       <div className="row">
-        <button type="button" className="btn danger" disabled={busy || typed.trim() !== projectName} onClick={() => void remove()}>
+        <button
+          type="button"
+          className="btn danger"
+          disabled={busy || typed.trim() !== projectName}
+          onClick={() => void remove()}
+        >
           {busy ? 'Deleting…' : 'Delete this project'}
         </button>
       </div>

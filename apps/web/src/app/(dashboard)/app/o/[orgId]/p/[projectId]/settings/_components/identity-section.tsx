@@ -34,11 +34,20 @@ export function IdentitySection({
   const [error, setError] = useState<string | null>(null);
 
   async function generate() {
-    if (info.isSet && !window.confirm('Rotate the secret? Hashes made with the current secret stop verifying as soon as you do: update your server right after.')) return;
+    if (
+      info.isSet &&
+      !window.confirm(
+        'Rotate the secret? Hashes made with the current secret stop verifying as soon as you do: update your server right after.',
+      )
+    )
+      return;
     setWorking(true);
     setError(null);
     try {
-      const res = await api<{ secret: string; setAt: string }>(`/api/app/orgs/${orgId}/projects/${projectId}/identity-secret`, { method: 'POST', body: {} });
+      const res = await api<{ secret: string; setAt: string }>(
+        `/api/app/orgs/${orgId}/projects/${projectId}/identity-secret`,
+        { method: 'POST', body: {} },
+      );
       setSecret(res.secret);
       setInfo({ isSet: true, setAt: res.setAt });
     } catch (err) {
@@ -66,8 +75,9 @@ export function IdentitySection({
   return (
     <div className="stack">
       <p className="muted" style={{ margin: 0 }}>
-        Your server signs the signed-in user’s id (HMAC-SHA256 with this secret) and passes it as <code className="code-inline">hash</code> to{' '}
-        <code className="code-inline">PocketPing.identify()</code>, so nobody can pose as one of your users in the chat.
+        Your server signs the signed-in user’s id (HMAC-SHA256 with this secret) and passes it as{' '}
+        <code className="code-inline">hash</code> to <code className="code-inline">PocketPing.identify()</code>, so
+        nobody can pose as one of your users in the chat.
       </p>
       <div className="row">
         <strong>Secret:</strong>
@@ -91,7 +101,9 @@ export function IdentitySection({
       </div>
       {secret ? (
         <div className="stack" data-testid="identity-secret-once">
-          <div className="alert info">Copy it now and store it on your server (e.g. POCKETPING_IDENTITY_SECRET). You will not see it again.</div>
+          <div className="alert info">
+            Copy it now and store it on your server (e.g. POCKETPING_IDENTITY_SECRET). You will not see it again.
+          </div>
           <div className="secret-box">{secret}</div>
           <div className="row">
             <CopyButton text={secret} label="Copy secret" />
@@ -111,12 +123,20 @@ export function IdentitySection({
           ] as const
         ).map(([m, label]) => (
           <label key={m}>
-            <input type="radio" name="identity-mode" checked={mode === m} disabled={m === 'enforce' && !info.isSet} onChange={() => onModeChange(m)} />
+            <input
+              type="radio"
+              name="identity-mode"
+              checked={mode === m}
+              disabled={m === 'enforce' && !info.isSet}
+              onChange={() => onModeChange(m)}
+            />
             {label}
           </label>
         ))}
       </div>
-      {mode === 'enforce' && !info.isSet ? <span className="field-error">Generate a secret before enforcing.</span> : null}
+      {mode === 'enforce' && !info.isSet ? (
+        <span className="field-error">Generate a secret before enforcing.</span>
+      ) : null}
       <div className="savebar">
         <button type="button" className="btn" disabled={busy || mode === savedMode} onClick={onSaveMode}>
           Save mode

@@ -18,7 +18,13 @@ export function defaultOfficeHours(): TOfficeHours {
 }
 
 /** Weekly opening hours: a time zone and any number of ranges per day (none = closed that day). */
-export function OfficeHoursEditor({ value, onChange }: { value: TOfficeHours; onChange: (next: TOfficeHours) => void }) {
+export function OfficeHoursEditor({
+  value,
+  onChange,
+}: {
+  value: TOfficeHours;
+  onChange: (next: TOfficeHours) => void;
+}) {
   const [zones, setZones] = useState<string[]>([]);
   useEffect(() => {
     try {
@@ -33,7 +39,13 @@ export function OfficeHoursEditor({ value, onChange }: { value: TOfficeHours; on
     <div className="stack">
       <label className="field">
         <span>Time zone</span>
-        <input type="text" list="pp-timezones" value={value.timezone} onChange={(e) => onChange({ ...value, timezone: e.target.value })} placeholder="Europe/Paris" />
+        <input
+          type="text"
+          list="pp-timezones"
+          value={value.timezone}
+          onChange={(e) => onChange({ ...value, timezone: e.target.value })}
+          placeholder="Europe/Paris"
+        />
         <datalist id="pp-timezones">
           {zones.map((z) => (
             <option key={z} value={z} />
@@ -50,17 +62,36 @@ export function OfficeHoursEditor({ value, onChange }: { value: TOfficeHours; on
                 {ranges.length === 0 ? <span className="muted">Closed</span> : null}
                 {ranges.map((r) => (
                   <div key={r.index} className="range">
-                    <input type="time" value={r.from} onChange={(e) => setRange(r.index, { from: e.target.value })} aria-label={`${DAYS[row]} from`} />
+                    <input
+                      type="time"
+                      value={r.from}
+                      onChange={(e) => setRange(r.index, { from: e.target.value })}
+                      aria-label={`${DAYS[row]} from`}
+                    />
                     <span>–</span>
-                    <input type="time" value={r.to} onChange={(e) => setRange(r.index, { to: e.target.value })} aria-label={`${DAYS[row]} to`} />
+                    <input
+                      type="time"
+                      value={r.to}
+                      onChange={(e) => setRange(r.index, { to: e.target.value })}
+                      aria-label={`${DAYS[row]} to`}
+                    />
                     {r.from >= r.to ? <span className="field-error">ends before it starts</span> : null}
-                    <button type="button" className="btn-link" onClick={() => onChange({ ...value, days: value.days.filter((_, i) => i !== r.index) })}>
+                    <button
+                      type="button"
+                      className="btn-link"
+                      onClick={() => onChange({ ...value, days: value.days.filter((_, i) => i !== r.index) })}
+                    >
                       Remove
                     </button>
                   </div>
                 ))}
                 {value.days.length < 21 ? (
-                  <button type="button" className="btn-link" style={{ justifySelf: 'start' }} onClick={() => onChange({ ...value, days: [...value.days, { day, from: '09:00', to: '18:00' }] })}>
+                  <button
+                    type="button"
+                    className="btn-link"
+                    style={{ justifySelf: 'start' }}
+                    onClick={() => onChange({ ...value, days: [...value.days, { day, from: '09:00', to: '18:00' }] })}
+                  >
                     + Add hours
                   </button>
                 ) : null}

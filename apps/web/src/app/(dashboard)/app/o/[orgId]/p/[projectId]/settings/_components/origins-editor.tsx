@@ -4,7 +4,15 @@ import { useState } from 'react';
 import { MAX_ALLOWED_ORIGINS, normalizeOrigin } from '~/server/projects/origins';
 
 /** The allowed-origins list: add, remove, each entry checked as you type with the server's own rule. */
-export function OriginsEditor({ value, onChange, testOrigin }: { value: string[]; onChange: (next: string[]) => void; testOrigin: string }) {
+export function OriginsEditor({
+  value,
+  onChange,
+  testOrigin,
+}: {
+  value: string[];
+  onChange: (next: string[]) => void;
+  testOrigin: string;
+}) {
   const [draft, setDraft] = useState('');
   const check = draft.trim() ? normalizeOrigin(draft) : null;
   const full = value.length >= MAX_ALLOWED_ORIGINS;
@@ -22,13 +30,20 @@ export function OriginsEditor({ value, onChange, testOrigin }: { value: string[]
             <code className="code-inline">{o}</code>
             {o === testOrigin ? <span className="muted">PocketPing test page</span> : null}
             {!r.ok ? <span className="field-error">{r.error}</span> : null}
-            <button type="button" className="btn-link" onClick={() => onChange(value.filter((x) => x !== o))} aria-label={`Remove ${o}`}>
+            <button
+              type="button"
+              className="btn-link"
+              onClick={() => onChange(value.filter((x) => x !== o))}
+              aria-label={`Remove ${o}`}
+            >
               Remove
             </button>
           </div>
         );
       })}
-      {value.length === 0 ? <div className="alert error">No origin: the widget will refuse to load anywhere.</div> : null}
+      {value.length === 0 ? (
+        <div className="alert error">No origin: the widget will refuse to load anywhere.</div>
+      ) : null}
       <div className="item">
         <input
           type="text"
@@ -53,7 +68,11 @@ export function OriginsEditor({ value, onChange, testOrigin }: { value: string[]
         ) : null}
       </div>
       {check && !check.ok ? <span className="field-error">{`"${draft.trim()}" ${check.error}`}</span> : null}
-      {full ? <small className="muted">That is the maximum of {MAX_ALLOWED_ORIGINS}; https://*.example.com covers every subdomain.</small> : null}
+      {full ? (
+        <small className="muted">
+          That is the maximum of {MAX_ALLOWED_ORIGINS}; https://*.example.com covers every subdomain.
+        </small>
+      ) : null}
     </div>
   );
 }

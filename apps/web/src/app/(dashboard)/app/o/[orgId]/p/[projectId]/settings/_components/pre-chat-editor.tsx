@@ -5,9 +5,16 @@ import type { TPreChatConfig, TPreChatField } from '@pocketping/protocol';
 const FIELD_TYPES: TPreChatField['type'][] = ['text', 'email', 'tel', 'textarea'];
 
 /** Pre-chat form: off, before the first message, or after it; email/name built in, up to 10 extra fields. */
-export function PreChatEditor({ value, onChange }: { value: TPreChatConfig; onChange: (next: TPreChatConfig) => void }) {
+export function PreChatEditor({
+  value,
+  onChange,
+}: {
+  value: TPreChatConfig;
+  onChange: (next: TPreChatConfig) => void;
+}) {
   const mode = value.enabled ? value.mode : 'off';
-  const setField = (i: number, patch: Partial<TPreChatField>) => onChange({ ...value, fields: value.fields.map((f, j) => (j === i ? { ...f, ...patch } : f)) });
+  const setField = (i: number, patch: Partial<TPreChatField>) =>
+    onChange({ ...value, fields: value.fields.map((f, j) => (j === i ? { ...f, ...patch } : f)) });
   return (
     <div className="stack">
       <div className="radio-row" role="radiogroup" aria-label="Pre-chat form">
@@ -23,7 +30,9 @@ export function PreChatEditor({ value, onChange }: { value: TPreChatConfig; onCh
               type="radio"
               name="prechat-mode"
               checked={mode === m}
-              onChange={() => onChange(m === 'off' ? { ...value, enabled: false } : { ...value, enabled: true, mode: m })}
+              onChange={() =>
+                onChange(m === 'off' ? { ...value, enabled: false } : { ...value, enabled: true, mode: m })
+              }
             />
             {label}
           </label>
@@ -33,10 +42,20 @@ export function PreChatEditor({ value, onChange }: { value: TPreChatConfig; onCh
         <>
           <div className="radio-row">
             <label>
-              <input type="checkbox" checked={value.emailRequired} onChange={(e) => onChange({ ...value, emailRequired: e.target.checked })} /> Email required
+              <input
+                type="checkbox"
+                checked={value.emailRequired}
+                onChange={(e) => onChange({ ...value, emailRequired: e.target.checked })}
+              />{' '}
+              Email required
             </label>
             <label>
-              <input type="checkbox" checked={value.askName} onChange={(e) => onChange({ ...value, askName: e.target.checked })} /> Ask for the name
+              <input
+                type="checkbox"
+                checked={value.askName}
+                onChange={(e) => onChange({ ...value, askName: e.target.checked })}
+              />{' '}
+              Ask for the name
             </label>
           </div>
           <div className="list-editor">
@@ -46,9 +65,27 @@ export function PreChatEditor({ value, onChange }: { value: TPreChatConfig; onCh
               const dup = value.fields.findIndex((x) => x.name === f.name) !== i;
               return (
                 <div key={i} className="item">
-                  <input type="text" value={f.label} onChange={(e) => setField(i, { label: e.target.value })} placeholder="Label (shown to visitors)" aria-label="Question label" maxLength={120} />
-                  <input type="text" value={f.name} onChange={(e) => setField(i, { name: e.target.value })} placeholder="key" aria-label="Question key" maxLength={64} />
-                  <select value={f.type} onChange={(e) => setField(i, { type: e.target.value as TPreChatField['type'] })} aria-label="Question type">
+                  <input
+                    type="text"
+                    value={f.label}
+                    onChange={(e) => setField(i, { label: e.target.value })}
+                    placeholder="Label (shown to visitors)"
+                    aria-label="Question label"
+                    maxLength={120}
+                  />
+                  <input
+                    type="text"
+                    value={f.name}
+                    onChange={(e) => setField(i, { name: e.target.value })}
+                    placeholder="key"
+                    aria-label="Question key"
+                    maxLength={64}
+                  />
+                  <select
+                    value={f.type}
+                    onChange={(e) => setField(i, { type: e.target.value as TPreChatField['type'] })}
+                    aria-label="Question type"
+                  >
                     {FIELD_TYPES.map((t) => (
                       <option key={t} value={t}>
                         {t}
@@ -56,12 +93,23 @@ export function PreChatEditor({ value, onChange }: { value: TPreChatConfig; onCh
                     ))}
                   </select>
                   <label>
-                    <input type="checkbox" checked={f.required} onChange={(e) => setField(i, { required: e.target.checked })} /> required
+                    <input
+                      type="checkbox"
+                      checked={f.required}
+                      onChange={(e) => setField(i, { required: e.target.checked })}
+                    />{' '}
+                    required
                   </label>
-                  <button type="button" className="btn-link" onClick={() => onChange({ ...value, fields: value.fields.filter((_, j) => j !== i) })}>
+                  <button
+                    type="button"
+                    className="btn-link"
+                    onClick={() => onChange({ ...value, fields: value.fields.filter((_, j) => j !== i) })}
+                  >
                     Remove
                   </button>
-                  {badName ? <span className="field-error">key: letters, digits and _, starting with a letter</span> : null}
+                  {badName ? (
+                    <span className="field-error">key: letters, digits and _, starting with a letter</span>
+                  ) : null}
                   {dup ? <span className="field-error">this key is already used</span> : null}
                 </div>
               );
@@ -71,7 +119,15 @@ export function PreChatEditor({ value, onChange }: { value: TPreChatConfig; onCh
                 type="button"
                 className="btn-link"
                 style={{ justifySelf: 'start' }}
-                onClick={() => onChange({ ...value, fields: [...value.fields, { name: `field${value.fields.length + 1}`, label: '', type: 'text', required: false }] })}
+                onClick={() =>
+                  onChange({
+                    ...value,
+                    fields: [
+                      ...value.fields,
+                      { name: `field${value.fields.length + 1}`, label: '', type: 'text', required: false },
+                    ],
+                  })
+                }
               >
                 + Add a question
               </button>

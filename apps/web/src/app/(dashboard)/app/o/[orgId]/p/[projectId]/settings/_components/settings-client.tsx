@@ -29,7 +29,17 @@ const pick = (s: TProjectSettings, keys: TKey[]) => Object.fromEntries(keys.map(
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Project settings (admin): every section saves through the PATCH route; the preview follows the draft live. */
-export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }: { orgId: string; project: TProjectDto; isOwner: boolean; testOrigin: string }) {
+export function SettingsClient({
+  orgId,
+  project: initial,
+  isOwner,
+  testOrigin,
+}: {
+  orgId: string;
+  project: TProjectDto;
+  isOwner: boolean;
+  testOrigin: string;
+}) {
   const [saved, setSaved] = useState(initial);
   const [s, setS] = useState<TProjectSettings>(initial.settings);
   const [name, setName] = useState(initial.name);
@@ -55,14 +65,21 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
           </label>
           <label className="field">
             <span>Site URL</span>
-            <input type="url" value={siteUrl} onChange={(e) => setSiteUrl(e.target.value)} placeholder="https://example.com" />
+            <input
+              type="url"
+              value={siteUrl}
+              onChange={(e) => setSiteUrl(e.target.value)}
+              placeholder="https://example.com"
+            />
           </label>
           <Notice notice={notices.general ?? null} />
           <div className="savebar">
             <button
               type="button"
               className="btn"
-              disabled={busy !== null || name.trim() === '' || (name === saved.name && siteUrl === (saved.siteUrl ?? ''))}
+              disabled={
+                busy !== null || name.trim() === '' || (name === saved.name && siteUrl === (saved.siteUrl ?? ''))
+              }
               onClick={() => void save('general', { name, siteUrl: siteUrl.trim() === '' ? null : siteUrl.trim() })}
             >
               Save
@@ -75,8 +92,20 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
           <div className="field">
             <span>Colour</span>
             <div className="color-field">
-              <input type="color" value={/^#[0-9a-fA-F]{6}$/.test(s.color) ? s.color : '#2563eb'} onChange={(e) => set('color', e.target.value)} aria-label="Colour picker" />
-              <input type="text" value={s.color} onChange={(e) => set('color', e.target.value)} maxLength={7} aria-label="Colour (hex)" style={{ maxWidth: '8rem' }} />
+              <input
+                type="color"
+                value={/^#[0-9a-fA-F]{6}$/.test(s.color) ? s.color : '#2563eb'}
+                onChange={(e) => set('color', e.target.value)}
+                aria-label="Colour picker"
+              />
+              <input
+                type="text"
+                value={s.color}
+                onChange={(e) => set('color', e.target.value)}
+                maxLength={7}
+                aria-label="Colour (hex)"
+                style={{ maxWidth: '8rem' }}
+              />
             </div>
           </div>
           <div className="field">
@@ -96,16 +125,29 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
           </label>
           <label className="field">
             <span>Operator name</span>
-            <input type="text" value={s.operatorName} onChange={(e) => set('operatorName', e.target.value)} maxLength={80} />
+            <input
+              type="text"
+              value={s.operatorName}
+              onChange={(e) => set('operatorName', e.target.value)}
+              maxLength={80}
+            />
             <small>Shown in the widget’s header.</small>
           </label>
           <label className="field">
             <span>Avatar URL</span>
-            <input type="url" value={s.avatarUrl ?? ''} onChange={(e) => set('avatarUrl', e.target.value.trim() === '' ? null : e.target.value.trim())} placeholder="https://… (empty: the name’s initial)" />
+            <input
+              type="url"
+              value={s.avatarUrl ?? ''}
+              onChange={(e) => set('avatarUrl', e.target.value.trim() === '' ? null : e.target.value.trim())}
+              placeholder="https://… (empty: the name’s initial)"
+            />
           </label>
           <label className="field">
             <span>Language</span>
-            <select value={s.language} onChange={(e) => set('language', e.target.value as TProjectSettings['language'])}>
+            <select
+              value={s.language}
+              onChange={(e) => set('language', e.target.value as TProjectSettings['language'])}
+            >
               {LANGUAGES.map((l) => (
                 <option key={l.value} value={l.value}>
                   {l.label}
@@ -115,7 +157,12 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
           </label>
           <Notice notice={notices.appearance ?? null} />
           <div className="savebar">
-            <button type="button" className="btn" disabled={busy !== null || !dirty(APPEARANCE)} onClick={() => void save('appearance', { settings: pick(s, APPEARANCE) })}>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy !== null || !dirty(APPEARANCE)}
+              onClick={() => void save('appearance', { settings: pick(s, APPEARANCE) })}
+            >
               Save appearance
             </button>
             {dirty(APPEARANCE) ? <span className="muted">Unsaved changes (the preview shows them)</span> : null}
@@ -130,7 +177,12 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
           <OriginsEditor value={origins} onChange={setOrigins} testOrigin={testOrigin} />
           <Notice notice={notices.origins ?? null} />
           <div className="savebar">
-            <button type="button" className="btn" disabled={busy !== null || originsInvalid || same(origins, saved.allowedOrigins)} onClick={() => void save('origins', { allowedOrigins: origins })}>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy !== null || originsInvalid || same(origins, saved.allowedOrigins)}
+              onClick={() => void save('origins', { allowedOrigins: origins })}
+            >
               Save origins
             </button>
           </div>
@@ -145,7 +197,12 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
           </label>
           <Notice notice={notices.conversation ?? null} />
           <div className="savebar">
-            <button type="button" className="btn" disabled={busy !== null || !dirty(CONVERSATION)} onClick={() => void save('conversation', { settings: pick(s, CONVERSATION) })}>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy !== null || !dirty(CONVERSATION)}
+              onClick={() => void save('conversation', { settings: pick(s, CONVERSATION) })}
+            >
               Save
             </button>
           </div>
@@ -154,7 +211,11 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
         <section className="card stack settings-section" id="availability">
           <h2>Office hours and away message</h2>
           <label className="check-row">
-            <input type="checkbox" checked={s.officeHours !== null} onChange={(e) => set('officeHours', e.target.checked ? defaultOfficeHours() : null)} />
+            <input
+              type="checkbox"
+              checked={s.officeHours !== null}
+              onChange={(e) => set('officeHours', e.target.checked ? defaultOfficeHours() : null)}
+            />
             <span>Set office hours (otherwise you count as open all the time)</span>
           </label>
           {s.officeHours ? <OfficeHoursEditor value={s.officeHours} onChange={(v) => set('officeHours', v)} /> : null}
@@ -166,7 +227,10 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
               value={s.replyTimeMinutes ?? ''}
               onChange={(e) => {
                 const n = Number.parseInt(e.target.value, 10);
-                set('replyTimeMinutes', e.target.value.trim() === '' || !Number.isFinite(n) ? null : Math.min(Math.max(n, 1), 10_080));
+                set(
+                  'replyTimeMinutes',
+                  e.target.value.trim() === '' || !Number.isFinite(n) ? null : Math.min(Math.max(n, 1), 10_080),
+                );
               }}
               placeholder="e.g. 15"
               style={{ maxWidth: '8rem' }}
@@ -175,11 +239,22 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
           </label>
           <label className="field">
             <span>Away message</span>
-            <textarea value={s.awayMessage ?? ''} onChange={(e) => set('awayMessage', e.target.value === '' ? null : e.target.value)} maxLength={500} rows={2} placeholder="We’re away right now — leave a message and we’ll get back to you by email." />
+            <textarea
+              value={s.awayMessage ?? ''}
+              onChange={(e) => set('awayMessage', e.target.value === '' ? null : e.target.value)}
+              maxLength={500}
+              rows={2}
+              placeholder="We’re away right now — leave a message and we’ll get back to you by email."
+            />
           </label>
           <Notice notice={notices.availability ?? null} />
           <div className="savebar">
-            <button type="button" className="btn" disabled={busy !== null || !dirty(AVAILABILITY)} onClick={() => void save('availability', { settings: pick(s, AVAILABILITY) })}>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy !== null || !dirty(AVAILABILITY)}
+              onClick={() => void save('availability', { settings: pick(s, AVAILABILITY) })}
+            >
               Save
             </button>
           </div>
@@ -211,7 +286,12 @@ export function SettingsClient({ orgId, project: initial, isOwner, testOrigin }:
       <aside className="settings-preview stack" aria-label="Live preview">
         <div className="row" style={{ justifyContent: 'space-between' }}>
           <strong>Preview</strong>
-          <select value={mode} onChange={(e) => setMode(e.target.value as TPreviewMode)} aria-label="Preview state" style={{ width: 'auto' }}>
+          <select
+            value={mode}
+            onChange={(e) => setMode(e.target.value as TPreviewMode)}
+            aria-label="Preview state"
+            style={{ width: 'auto' }}
+          >
             <option value="online">Online</option>
             <option value="away">Away</option>
             <option value="prechat">Pre-chat form</option>

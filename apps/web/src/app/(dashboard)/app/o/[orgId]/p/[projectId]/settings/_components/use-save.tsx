@@ -14,13 +14,21 @@ export function useProjectPatch(orgId: string, projectId: string, onSaved: (p: T
     setBusy(section);
     setNotices((n) => ({ ...n, [section]: null }));
     try {
-      const res = await api<{ project: TProjectDto }>(`/api/app/orgs/${orgId}/projects/${projectId}`, { method: 'PATCH', body });
+      const res = await api<{ project: TProjectDto }>(`/api/app/orgs/${orgId}/projects/${projectId}`, {
+        method: 'PATCH',
+        body,
+      });
       onSaved(res.project);
-      setNotices((n) => ({ ...n, [section]: { kind: 'success', text: 'Saved. Widgets pick it up on their next connection.' } }));
+      setNotices((n) => ({
+        ...n,
+        [section]: { kind: 'success', text: 'Saved. Widgets pick it up on their next connection.' },
+      }));
     } catch (err) {
       const text =
         err instanceof ApiError
-          ? ((err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') ?? err.message)
+          ? ((err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues
+              ?.map((i) => `${i.path}: ${i.message}`)
+              .join('; ') ?? err.message)
           : 'Could not save; try again.';
       setNotices((n) => ({ ...n, [section]: { kind: 'error', text } }));
     } finally {

@@ -5,11 +5,79 @@ import type { TProjectSettings } from '@pocketping/protocol';
 type TLang = 'en' | 'fr' | 'de' | 'es';
 
 // The widget's own texts (apps/widget/src/lang), the few the preview shows.
-const TEXTS: Record<TLang, { openChat: string; placeholder: string; send: string; online: string; away: string; email: string; name: string; optional: string; preChatTitle: string; preChatAfter: string; start: string; awayTitle: string }> = {
-  en: { openChat: 'Open chat', placeholder: 'Write a message…', send: 'Send', online: 'Online', away: 'Away', email: 'Email', name: 'Name', optional: '(optional)', preChatTitle: 'Before we start, how can we reach you?', preChatAfter: 'Leave your details so we can follow up:', start: 'Start chat', awayTitle: 'We are away right now. Leave your email and we will reply there:' },
-  fr: { openChat: 'Ouvrir le chat', placeholder: 'Écrivez un message…', send: 'Envoyer', online: 'En ligne', away: 'Absent', email: 'E-mail', name: 'Nom', optional: '(facultatif)', preChatTitle: 'Avant de commencer, comment vous joindre ?', preChatAfter: 'Laissez vos coordonnées pour que nous puissions vous recontacter :', start: 'Démarrer', awayTitle: 'Nous sommes absents. Laissez votre e-mail, nous vous répondrons par ce biais :' },
-  de: { openChat: 'Chat öffnen', placeholder: 'Nachricht schreiben…', send: 'Senden', online: 'Online', away: 'Abwesend', email: 'E-Mail', name: 'Name', optional: '(optional)', preChatTitle: 'Bevor es losgeht: Wie erreichen wir Sie?', preChatAfter: 'Hinterlassen Sie Ihre Daten, damit wir uns melden können:', start: 'Chat starten', awayTitle: 'Wir sind gerade nicht da. Hinterlassen Sie Ihre E-Mail, wir antworten dorthin:' },
-  es: { openChat: 'Abrir chat', placeholder: 'Escribe un mensaje…', send: 'Enviar', online: 'En línea', away: 'Ausente', email: 'Correo electrónico', name: 'Nombre', optional: '(opcional)', preChatTitle: 'Antes de empezar, ¿cómo podemos contactarte?', preChatAfter: 'Déjanos tus datos para que podamos responderte:', start: 'Empezar', awayTitle: 'Ahora no estamos. Déjanos tu correo y te responderemos allí:' },
+const TEXTS: Record<
+  TLang,
+  {
+    openChat: string;
+    placeholder: string;
+    send: string;
+    online: string;
+    away: string;
+    email: string;
+    name: string;
+    optional: string;
+    preChatTitle: string;
+    preChatAfter: string;
+    start: string;
+    awayTitle: string;
+  }
+> = {
+  en: {
+    openChat: 'Open chat',
+    placeholder: 'Write a message…',
+    send: 'Send',
+    online: 'Online',
+    away: 'Away',
+    email: 'Email',
+    name: 'Name',
+    optional: '(optional)',
+    preChatTitle: 'Before we start, how can we reach you?',
+    preChatAfter: 'Leave your details so we can follow up:',
+    start: 'Start chat',
+    awayTitle: 'We are away right now. Leave your email and we will reply there:',
+  },
+  fr: {
+    openChat: 'Ouvrir le chat',
+    placeholder: 'Écrivez un message…',
+    send: 'Envoyer',
+    online: 'En ligne',
+    away: 'Absent',
+    email: 'E-mail',
+    name: 'Nom',
+    optional: '(facultatif)',
+    preChatTitle: 'Avant de commencer, comment vous joindre ?',
+    preChatAfter: 'Laissez vos coordonnées pour que nous puissions vous recontacter :',
+    start: 'Démarrer',
+    awayTitle: 'Nous sommes absents. Laissez votre e-mail, nous vous répondrons par ce biais :',
+  },
+  de: {
+    openChat: 'Chat öffnen',
+    placeholder: 'Nachricht schreiben…',
+    send: 'Senden',
+    online: 'Online',
+    away: 'Abwesend',
+    email: 'E-Mail',
+    name: 'Name',
+    optional: '(optional)',
+    preChatTitle: 'Bevor es losgeht: Wie erreichen wir Sie?',
+    preChatAfter: 'Hinterlassen Sie Ihre Daten, damit wir uns melden können:',
+    start: 'Chat starten',
+    awayTitle: 'Wir sind gerade nicht da. Hinterlassen Sie Ihre E-Mail, wir antworten dorthin:',
+  },
+  es: {
+    openChat: 'Abrir chat',
+    placeholder: 'Escribe un mensaje…',
+    send: 'Enviar',
+    online: 'En línea',
+    away: 'Ausente',
+    email: 'Correo electrónico',
+    name: 'Nombre',
+    optional: '(opcional)',
+    preChatTitle: 'Antes de empezar, ¿cómo podemos contactarte?',
+    preChatAfter: 'Déjanos tus datos para que podamos responderte:',
+    start: 'Empezar',
+    awayTitle: 'Ahora no estamos. Déjanos tu correo y te responderemos allí:',
+  },
 };
 
 /** Same rule as the widget (apps/widget/src/shared/appearance.ts): dark text on light brand colours. */
@@ -39,16 +107,34 @@ export type TPreviewMode = 'online' | 'away' | 'prechat';
  * A React mock of the widget (launcher + open panel) driven by the draft settings, so every change shows at once.
  * It mirrors the real widget's layout and texts; the real thing is one click away on the test page.
  */
-export function WidgetPreview({ settings, mode, browserLanguage }: { settings: TProjectSettings; mode: TPreviewMode; browserLanguage: string }) {
-  const lang: TLang = settings.language === 'auto' ? ((['en', 'fr', 'de', 'es'] as const).find((l) => browserLanguage.toLowerCase().startsWith(l)) ?? 'en') : settings.language;
+export function WidgetPreview({
+  settings,
+  mode,
+  browserLanguage,
+}: {
+  settings: TProjectSettings;
+  mode: TPreviewMode;
+  browserLanguage: string;
+}) {
+  const lang: TLang =
+    settings.language === 'auto'
+      ? ((['en', 'fr', 'de', 'es'] as const).find((l) => browserLanguage.toLowerCase().startsWith(l)) ?? 'en')
+      : settings.language;
   const t = TEXTS[lang];
   const fg = readableTextColor(settings.color);
   const avatar = safeImage(settings.avatarUrl);
   const name = settings.operatorName.trim() || 'Support';
   const showPreChat = mode === 'prechat' && settings.preChat.enabled;
-  const status = mode === 'online' ? t.online : settings.replyTimeMinutes ? `~${settings.replyTimeMinutes} min` : t.away;
+  const status =
+    mode === 'online' ? t.online : settings.replyTimeMinutes ? `~${settings.replyTimeMinutes} min` : t.away;
   return (
-    <div className={`wp-stage wp-${settings.position}`} data-testid="widget-preview" data-position={settings.position} data-language={lang} style={{ ['--wp-color' as string]: settings.color, ['--wp-fg' as string]: fg }}>
+    <div
+      className={`wp-stage wp-${settings.position}`}
+      data-testid="widget-preview"
+      data-position={settings.position}
+      data-language={lang}
+      style={{ ['--wp-color' as string]: settings.color, ['--wp-fg' as string]: fg }}
+    >
       <div className="wp-panel" role="img" aria-label="Widget preview">
         <div className="wp-header">
           <div className="wp-avatar">
@@ -65,7 +151,9 @@ export function WidgetPreview({ settings, mode, browserLanguage }: { settings: T
         </div>
         <div className="wp-body">
           {settings.greeting.trim() ? <div className="wp-bubble op">{settings.greeting}</div> : null}
-          {mode === 'away' && settings.awayMessage ? <div className="wp-bubble op wp-away">{settings.awayMessage}</div> : null}
+          {mode === 'away' && settings.awayMessage ? (
+            <div className="wp-bubble op wp-away">{settings.awayMessage}</div>
+          ) : null}
           {mode === 'away' && !settings.awayMessage ? <div className="wp-note">{t.awayTitle}</div> : null}
           {showPreChat ? (
             <div className="wp-form">

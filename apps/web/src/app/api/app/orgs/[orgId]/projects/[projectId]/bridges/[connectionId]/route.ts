@@ -6,7 +6,10 @@ import { disconnect } from '../../../../../../../../../server/bridge-setup/conne
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const DELETE = orgRoute({ role: 'admin', params: ZConnectionParams }, async ({ app, organizationId, params, user }) => {
-  const project = await scopedProject(app, organizationId, params.projectId);
-  return disconnect(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
-});
+export const DELETE = orgRoute(
+  { role: 'admin', params: ZConnectionParams },
+  async ({ app, organizationId, params, user }) => {
+    const project = await scopedProject(app, organizationId, params.projectId);
+    return disconnect(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
+  },
+);

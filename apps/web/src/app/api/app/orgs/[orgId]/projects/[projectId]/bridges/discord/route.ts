@@ -6,7 +6,10 @@ import { discordOverview } from '../../../../../../../../../server/bridge-setup/
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = orgRoute({ role: 'admin', params: ZProjectParams }, async ({ app, organizationId, params, user }) => {
-  await scopedProject(app, organizationId, params.projectId);
-  return discordOverview(app, { organizationId, projectId: params.projectId, userId: user.id });
-});
+export const GET = orgRoute(
+  { role: 'admin', params: ZProjectParams },
+  async ({ app, organizationId, params, user }) => {
+    await scopedProject(app, organizationId, params.projectId);
+    return discordOverview(app, { organizationId, projectId: params.projectId, userId: user.id });
+  },
+);

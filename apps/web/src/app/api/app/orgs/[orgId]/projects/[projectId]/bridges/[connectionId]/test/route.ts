@@ -7,8 +7,11 @@ import { sendTestMessage } from '../../../../../../../../../../server/bridge-set
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const POST = orgRoute({ role: 'admin', params: ZConnectionParams }, async ({ app, organizationId, params, user }) => {
-  const project = await scopedProject(app, organizationId, params.projectId);
-  await hitRateLimit('bridge-test', params.connectionId, 10, 60);
-  return sendTestMessage(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
-});
+export const POST = orgRoute(
+  { role: 'admin', params: ZConnectionParams },
+  async ({ app, organizationId, params, user }) => {
+    const project = await scopedProject(app, organizationId, params.projectId);
+    await hitRateLimit('bridge-test', params.connectionId, 10, 60);
+    return sendTestMessage(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
+  },
+);

@@ -7,7 +7,10 @@ import { discordChannels } from '../../../../../../../../../../server/bridge-set
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = orgRoute({ role: 'admin', params: ZProjectParams, query: z.object({ guildId: ZDiscordId }) }, async ({ app, organizationId, params, query }) => {
-  await scopedProject(app, organizationId, params.projectId);
-  return discordChannels(app, organizationId, params.projectId, query.guildId);
-});
+export const GET = orgRoute(
+  { role: 'admin', params: ZProjectParams, query: z.object({ guildId: ZDiscordId }) },
+  async ({ app, organizationId, params, query }) => {
+    await scopedProject(app, organizationId, params.projectId);
+    return discordChannels(app, organizationId, params.projectId, query.guildId);
+  },
+);

@@ -7,7 +7,10 @@ import { describeSlackSetup } from '../../../../../../../../../../server/bridge-
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = orgRoute({ role: 'admin', params: ZProjectParams, query: z.object({ setupId: ZSetupId }) }, async ({ app, organizationId, params, query }) => {
-  const project = await scopedProject(app, organizationId, params.projectId);
-  return describeSlackSetup(app, { organizationId, projectId: project.id }, query.setupId);
-});
+export const GET = orgRoute(
+  { role: 'admin', params: ZProjectParams, query: z.object({ setupId: ZSetupId }) },
+  async ({ app, organizationId, params, query }) => {
+    const project = await scopedProject(app, organizationId, params.projectId);
+    return describeSlackSetup(app, { organizationId, projectId: project.id }, query.setupId);
+  },
+);

@@ -7,9 +7,15 @@ import { connectSlackChannel } from '../../../../../../../../../../server/bridge
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const ZBody = z.object({ setupId: ZSetupId, channelId: z.string().regex(/^[CG][A-Z0-9]{2,30}$/, 'not a Slack channel id') });
-
-export const POST = orgRoute({ role: 'admin', params: ZProjectParams, body: ZBody }, async ({ app, organizationId, params, user, body }) => {
-  const project = await scopedProject(app, organizationId, params.projectId);
-  return connectSlackChannel(app, { organizationId, projectId: project.id, userId: user.id }, body);
+const ZBody = z.object({
+  setupId: ZSetupId,
+  channelId: z.string().regex(/^[CG][A-Z0-9]{2,30}$/, 'not a Slack channel id'),
 });
+
+export const POST = orgRoute(
+  { role: 'admin', params: ZProjectParams, body: ZBody },
+  async ({ app, organizationId, params, user, body }) => {
+    const project = await scopedProject(app, organizationId, params.projectId);
+    return connectSlackChannel(app, { organizationId, projectId: project.id, userId: user.id }, body);
+  },
+);

@@ -7,7 +7,10 @@ import { slackInstallUrl } from '../../../../../../../../../../server/bridge-set
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = orgRoute({ role: 'admin', params: ZProjectParams }, async ({ app, organizationId, params, user }) => {
-  const project = await scopedProject(app, organizationId, params.projectId);
-  return NextResponse.redirect(slackInstallUrl(app, { organizationId, projectId: project.id, userId: user.id }), 302);
-});
+export const GET = orgRoute(
+  { role: 'admin', params: ZProjectParams },
+  async ({ app, organizationId, params, user }) => {
+    const project = await scopedProject(app, organizationId, params.projectId);
+    return NextResponse.redirect(slackInstallUrl(app, { organizationId, projectId: project.id, userId: user.id }), 302);
+  },
+);

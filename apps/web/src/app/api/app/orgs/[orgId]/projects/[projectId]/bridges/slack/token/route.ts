@@ -13,6 +13,11 @@ export const POST = orgRoute(
   async ({ app, organizationId, params, user, body }) => {
     const project = await scopedProject(app, organizationId, params.projectId);
     await hitRateLimit('bridge-token', user.id, 30, 600);
-    return startSlackWithToken(app, { organizationId, projectId: project.id, userId: user.id, botToken: body.botToken });
+    return startSlackWithToken(app, {
+      organizationId,
+      projectId: project.id,
+      userId: user.id,
+      botToken: body.botToken,
+    });
   },
 );

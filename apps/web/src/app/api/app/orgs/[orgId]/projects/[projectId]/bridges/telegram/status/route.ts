@@ -7,7 +7,10 @@ import { checkTelegramLink } from '../../../../../../../../../../server/bridge-s
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const POST = orgRoute({ role: 'admin', params: ZProjectParams, body: z.object({ setupId: ZSetupId }) }, async ({ app, organizationId, params, body }) => {
-  const project = await scopedProject(app, organizationId, params.projectId);
-  return checkTelegramLink(app, { organizationId, projectId: project.id, setupId: body.setupId });
-});
+export const POST = orgRoute(
+  { role: 'admin', params: ZProjectParams, body: z.object({ setupId: ZSetupId }) },
+  async ({ app, organizationId, params, body }) => {
+    const project = await scopedProject(app, organizationId, params.projectId);
+    return checkTelegramLink(app, { organizationId, projectId: project.id, setupId: body.setupId });
+  },
+);

@@ -4,7 +4,11 @@ import { ZClientId, ZMessageBody } from '@pocketping/protocol';
 import { orgRoute } from '../../../../../../../../../../server/tenancy';
 import { postOperatorMessage } from '../../../../../../../../../../server/inbox/actions';
 
-const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64), conversationId: z.string().min(1).max(64) });
+const ZParams = z.object({
+  orgId: z.string().min(1).max(64),
+  projectId: z.string().min(1).max(64),
+  conversationId: z.string().min(1).max(64),
+});
 const ZBody = z.object({
   body: ZMessageBody,
   /** internal = a note for the team: stored and mirrored to the chat apps as a note, never shown to the visitor. */
@@ -13,7 +17,10 @@ const ZBody = z.object({
   clientId: ZClientId.optional(),
 });
 
-export const POST = orgRoute({ role: 'agent', params: ZParams, body: ZBody }, async ({ app, user, organizationId, params, body }) => {
-  const scope = { app, user, organizationId, projectId: params.projectId, conversationId: params.conversationId };
-  return postOperatorMessage(scope, { body: body.body, visibility: body.visibility, clientId: body.clientId });
-});
+export const POST = orgRoute(
+  { role: 'agent', params: ZParams, body: ZBody },
+  async ({ app, user, organizationId, params, body }) => {
+    const scope = { app, user, organizationId, projectId: params.projectId, conversationId: params.conversationId };
+    return postOperatorMessage(scope, { body: body.body, visibility: body.visibility, clientId: body.clientId });
+  },
+);
