@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
+import type { TVisitorPorts } from '@pocketping/conversations';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import type { TDb, TProject, TSql } from '@pocketping/db';
 import type { TProducer, TVisitorConnections, TVisitorJobs, TWidgetPush } from '@pocketping/jobs';
@@ -19,6 +20,8 @@ export interface TRealtimeContext {
   log: TLogger;
   widget: Namespace;
   push: TWidgetPush;
+  /** Ports of the visitor-side conversation actions (@pocketping/conversations), wired once in server.ts. */
+  actions: TVisitorPorts;
   keyRing: TKeyRing;
   signer: TFileUrlSigner;
   storage: TStorage;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
 import { createDb, createSqlPool } from '@pocketping/db';
 import {
@@ -31,7 +32,8 @@ import { createInstallationRecorder } from './widget/record-installation.js';
 import type { TWidgetSocket } from './widget/handle.js';
 import { registerWidgetHandlers } from './widget/handlers.js';
 import { startWidgetSession } from './widget/session.js';
-import { registerDashboardNamespace } from './dashboard/register-dashboard.js';
+import { dashboardPushOf, registerDashboardNamespace } from './dashboard/register-dashboard.js';
+import { signMessage } from './widget/sign-message.js';
 
 /**
  * Transport handshakes per minute from one address, whatever namespace follows: twice the widget's per-address
@@ -130,6 +132,11 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   const widget = io.of(WIDGET_NAMESPACE);
 
   const connections = createVisitorConnections(redis, deps.redis.prefix, nodeId);
+  const push = createWidgetPush(widget);
+  const signer = createFileUrlSigner(deps.keyRing, {
+    baseUrl: deps.publicUrl,
+    ttlSeconds: deps.fileUrlTtlSeconds ?? 3600,
+  });
   const ctx: TRealtimeContext = {
     db,
     sql,
@@ -139,9 +146,20 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     limiter,
     log: deps.log,
     widget,
-    push: createWidgetPush(widget),
+    push,
+    actions: createVisitorPorts({
+      db,
+      sql,
+      redis,
+      redisPrefix: deps.redis.prefix,
+      widget: push,
+      dashboard: dashboardPushOf(io),
+      producer,
+      log: deps.log,
+      signFiles: (organizationId, message) => signMessage(signer, organizationId, message),
+    }),
     keyRing: deps.keyRing,
-    signer: createFileUrlSigner(deps.keyRing, { baseUrl: deps.publicUrl, ttlSeconds: deps.fileUrlTtlSeconds ?? 3600 }),
+    signer,
     storage: deps.storage,
     storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
     connections,

@@ -1,6 +1,7 @@
 import { getConversationState, getProject, setConversationStatus as storeStatus } from '@pocketping/db';
 import { parseProjectSettings } from '@pocketping/protocol';
 import type { TConversationPorts } from './ports.js';
+import { isRatingRequested } from './is-rating-requested.js';
 import { postOperatorMessage } from './post-operator-message.js';
 
 export interface TChangeConversationStatusInput {
@@ -32,7 +33,7 @@ export async function changeConversationStatus(
   ports.widget.conversation({
     conversationId: input.conversationId,
     status: input.status,
-    csatRequested: input.status === 'closed' && csatEnabled && before.csatScore === null,
+    csatRequested: isRatingRequested({ status: input.status, csatScore: before.csatScore }, csatEnabled),
   });
   if (changed) {
     await postOperatorMessage(ports, organizationId, {

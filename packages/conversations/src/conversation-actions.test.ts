@@ -4,14 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, encryptSecret, parseKeyRing, sha256 } from '@pocketping/core';
 import {
+  createAttachmentWithinQuota,
   createConnection,
   createDb,
+  createSqlPool,
   createOrganizationWithOwner,
   createProject,
   createVisitor,
   getOrCreateOpenConversation,
   appendMessage,
   type TDb,
+  type TSql,
 } from '@pocketping/db';
 import { createRedis, type TDashboardEvent } from '@pocketping/jobs';
 import type { TConversationEvent, TMessage, TPresenceEvent, TReceiptEvent } from '@pocketping/protocol';
@@ -25,16 +28,24 @@ import {
 import {
   changeConversationStatus,
   changeOperatorMessage,
-  createConversationPorts,
+  createVisitorPorts,
   markConversationRead,
+  markReadByVisitor,
   postOperatorMessage,
-  type TConversationPorts,
+  postVisitorMessage,
+  rateConversation,
+  recordVisitorEvent,
+  submitPreChat,
+  WIDGET_NOTE_MAX,
+  type TVisitorPorts,
+  type TVisitorSession,
 } from './index.js';
 
 let database: TTestDatabase;
 let db: TDb;
+let sql: TSql;
 let redis: ReturnType<typeof createRedis>;
-let ports: TConversationPorts;
+let ports: TVisitorPorts;
 const pushed = {
   messages: [] as TMessage[],
   receipts: [] as TReceiptEvent[],
@@ -46,10 +57,14 @@ const queued: string[] = [];
 let org = '';
 let projectId = '';
 let connectionId = '';
+/** Another tenant: its visitor and conversation must be out of reach of `org`'s sessions, and the reverse. */
+let otherOrg = '';
+let otherProjectId = '';
 
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb(database.url, { poolSize: 4 });
+  sql = createSqlPool(database.url, { poolSize: 4, onError: () => undefined });
   redis = createRedis(TEST_REDIS_URL, 'worker');
   const ring = parseKeyRing(testEncryptionKey());
   const { organization } = await createOrganizationWithOwner(db, {
@@ -72,18 +87,26 @@ beforeAll(async () => {
       targetId: '-100',
     })
   ).id;
+  const other = await createOrganizationWithOwner(db, {
+    email: `x-${randomBytes(3).toString('hex')}@actions.test`,
+    orgName: 'Other',
+  });
+  otherOrg = other.organization.id;
+  otherProjectId = (await createProject(db, otherOrg, { name: 'Other site', allowedOrigins: ['https://b.test'] })).id;
   ports = recordingPorts();
 }, 120_000);
 
 afterAll(async () => {
   redis?.disconnect();
+  await sql?.end();
   await db?.$disconnect();
   await database?.drop();
 });
 
-function recordingPorts(): TConversationPorts {
-  return createConversationPorts({
+function recordingPorts(): TVisitorPorts {
+  return createVisitorPorts({
     db,
+    sql,
     redis,
     redisPrefix: uniqueRedisPrefix(),
     widget: {
@@ -114,6 +137,15 @@ async function conversationWithVisitorMessage(): Promise<string> {
     clientId: `v-${randomBytes(4).toString('hex')}`,
   });
   return c.id;
+}
+
+async function newVisitorSession(organizationId = org, inProject = projectId): Promise<TVisitorSession> {
+  const v = await createVisitor(db, organizationId, {
+    projectId: inProject,
+    tokenHash: sha256(randomBytes(8).toString('hex')),
+    metadata: {},
+  });
+  return { organizationId, projectId: inProject, visitorId: v.id, openConversationId: null };
 }
 
 const reset = () => {
@@ -244,5 +276,232 @@ describe('conversation actions', () => {
     expect(await changeOperatorMessage(ports, org, edit)).toMatchObject({ changed: false });
     expect(pushed.messages).toHaveLength(0);
     expect(queued).toHaveLength(0);
+  });
+
+  it('postVisitorMessage: the first message opens the conversation; stored, queued, dashboards told; a repeat stores nothing', async () => {
+    const session = await newVisitorSession();
+    reset();
+    const first = await postVisitorMessage(ports, session, { clientId: 'w-1', body: 'Hello there' });
+    expect(first).toMatchObject({ duplicate: false, message: { seq: 1, sender: 'visitor', body: 'Hello there' } });
+    const cid = first.message.conversationId;
+    expect(session.openConversationId).toBe(cid);
+    expect(queued).toEqual(first.outbox.map((r) => r.id));
+    expect(first.outbox).toEqual([expect.objectContaining({ connectionId, conversationId: cid, seq: 1 })]);
+    expect(pushed.dashboard).toEqual([
+      { type: 'conversation', organizationId: org, projectId, conversationId: cid, change: 'opened' },
+      expect.objectContaining({ type: 'message', conversationId: cid, seq: 1, change: 'created', sender: 'visitor' }),
+    ]);
+    // The visitor's own message goes to their other tabs through the transport, never through the conversation push.
+    expect(pushed.messages).toHaveLength(0);
+    const second = await postVisitorMessage(ports, session, { clientId: 'w-2', body: 'Anyone?' });
+    expect(second.message).toMatchObject({ conversationId: cid, seq: 2 });
+    reset();
+    // The same client id again (a retry after a lost ack): the stored message, no seq taken, nothing queued or told.
+    const again = await postVisitorMessage(ports, session, { clientId: 'w-1', body: 'Hello there' });
+    expect(again).toMatchObject({ duplicate: true, message: { id: first.message.id, seq: 1 } });
+    expect(queued).toHaveLength(0);
+    expect(pushed.dashboard).toHaveLength(0);
+    expect(await db.message.count({ where: { conversationId: cid } })).toBe(2);
+    expect(await db.outboxEvent.count({ where: { conversationId: cid } })).toBe(2);
+    expect((await db.conversation.findUniqueOrThrow({ where: { id: cid } })).nextSeq).toBe(3);
+  });
+
+  it('postVisitorMessage: two first sends of one client id racing store one message in one conversation', async () => {
+    const session = await newVisitorSession();
+    const tab2: TVisitorSession = { ...session };
+    const [a, b] = await Promise.all([
+      postVisitorMessage(ports, session, { clientId: 'race', body: 'once' }),
+      postVisitorMessage(ports, tab2, { clientId: 'race', body: 'once' }),
+    ]);
+    expect(a.message.id).toBe(b.message.id);
+    expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+    expect(session.openConversationId).toBe(tab2.openConversationId);
+    expect(await db.message.count({ where: { conversationId: a.message.conversationId } })).toBe(1);
+  });
+
+  it('postVisitorMessage with files: linked all or nothing; a foreign or used upload stores nothing', async () => {
+    const session = await newVisitorSession();
+    await postVisitorMessage(ports, session, { clientId: 'f-0', body: 'hi' });
+    const cid = session.openConversationId!;
+    const upload = (conversationId: string, organizationId = org) =>
+      createAttachmentWithinQuota(
+        db,
+        organizationId,
+        {
+          conversationId,
+          uploadedBy: 'visitor',
+          name: 'a.png',
+          contentType: 'image/png',
+          size: 10,
+          sha256: 'x',
+          storageKey: `k/${randomBytes(4).toString('hex')}`,
+        },
+        1e9,
+      ).then((a) => a!.id);
+    const mine = await upload(cid);
+    const otherConversation = await conversationWithVisitorMessage();
+    const notMine = await upload(otherConversation);
+    reset();
+    const refused = postVisitorMessage(ports, session, { clientId: 'f-1', body: '', attachmentIds: [mine, notMine] });
+    await expect(refused).rejects.toMatchObject({ code: 'forbidden' });
+    expect(queued).toHaveLength(0);
+    expect(await db.message.count({ where: { conversationId: cid } })).toBe(1);
+    const sent = await postVisitorMessage(ports, session, { clientId: 'f-2', body: '', attachmentIds: [mine] });
+    expect(sent.message).toMatchObject({ seq: 2, attachments: [{ id: mine, name: 'a.png' }] });
+    expect(queued).toHaveLength(1);
+    // Already sent: the same upload cannot be sent again.
+    await expect(
+      postVisitorMessage(ports, session, { clientId: 'f-3', body: 'again', attachmentIds: [mine] }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('postVisitorMessage: a remembered conversation closed meanwhile → the message opens a new one', async () => {
+    const session = await newVisitorSession();
+    await postVisitorMessage(ports, session, { clientId: 'c-1', body: 'first' });
+    const closed = session.openConversationId!;
+    await changeConversationStatus(ports, org, {
+      conversationId: closed,
+      status: 'closed',
+      actor: { authorName: 'Sam', source: 'web' },
+    });
+    reset();
+    const next = await postVisitorMessage(ports, session, { clientId: 'c-2', body: 'me again' });
+    expect(next.message.conversationId).not.toBe(closed);
+    expect(next.message.seq).toBe(1);
+    expect(session.openConversationId).toBe(next.message.conversationId);
+    expect(pushed.dashboard.map((e) => e.type)).toEqual(['conversation', 'message']);
+    expect(await db.message.count({ where: { conversationId: closed, sender: 'visitor' } })).toBe(1);
+  });
+
+  it("visitor actions refuse another tenant's visitor and never write to another tenant's conversation", async () => {
+    const mine = await newVisitorSession();
+    await postVisitorMessage(ports, mine, { clientId: 't-1', body: 'mine' });
+    // A session claiming our visitor under another organization: the visitor is not that tenant's.
+    const crossed: TVisitorSession = {
+      organizationId: otherOrg,
+      projectId: otherProjectId,
+      visitorId: mine.visitorId,
+      openConversationId: null,
+    };
+    await expect(postVisitorMessage(ports, crossed, { clientId: 't-2', body: 'x' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(recordVisitorEvent(ports, crossed, { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(rateConversation(ports, crossed, { score: 1 })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(markReadByVisitor(ports, crossed, { seq: 1 })).rejects.toMatchObject({ code: 'not_found' });
+    // Another tenant's session remembering our conversation id: nothing lands there, its own conversation is used.
+    const theirs = await newVisitorSession(otherOrg, otherProjectId);
+    theirs.openConversationId = mine.openConversationId;
+    const written = await postVisitorMessage(ports, theirs, { clientId: 't-3', body: 'theirs' });
+    expect(written.message.conversationId).not.toBe(mine.openConversationId);
+    expect(theirs.openConversationId).toBe(written.message.conversationId);
+    expect(await db.message.count({ where: { conversationId: mine.openConversationId! } })).toBe(1);
+    expect(
+      (await db.conversation.findUniqueOrThrow({ where: { id: written.message.conversationId } })).organizationId,
+    ).toBe(otherOrg);
+  });
+
+  it('recordVisitorEvent: an internal note for every app (capped), never pushed to the widget', async () => {
+    const session = await newVisitorSession();
+    reset();
+    const note = await recordVisitorEvent(ports, session, { name: 'checkout', data: { plan: 'pro', seats: 3 } });
+    expect(note.message).toMatchObject({ seq: 1, sender: 'system', body: 'Event: checkout\nplan: pro\nseats: 3' });
+    const stored = await db.message.findUniqueOrThrow({ where: { id: note.message.id } });
+    expect(stored.visibility).toBe('internal');
+    expect(queued).toHaveLength(1);
+    expect(pushed.messages).toHaveLength(0);
+    expect(pushed.dashboard.at(-1)).toMatchObject({ type: 'message', seq: 1, sender: 'system' });
+    const long = await recordVisitorEvent(ports, session, { name: 'big', data: { blob: '😀'.repeat(2_000) } });
+    expect(long.message.body.length).toBeLessThanOrEqual(WIDGET_NOTE_MAX);
+    expect(long.message.body.endsWith('… (cut)')).toBe(true);
+    expect(long.message.body).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('submitPreChat: a note for every app, the answers on the conversation and the visitor; an empty form is refused', async () => {
+    const session = await newVisitorSession();
+    await expect(submitPreChat(ports, session, {})).rejects.toMatchObject({ code: 'bad_request' });
+    expect(session.openConversationId).toBeNull();
+    reset();
+    const { conversationId } = await submitPreChat(ports, session, {
+      email: 'ann@example.test',
+      name: 'Ann',
+      fields: { company: 'Acme' },
+    });
+    expect(queued).toHaveLength(1);
+    const conversation = await db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+    expect(conversation.preChat).toMatchObject({ email: 'ann@example.test', name: 'Ann', fields: { company: 'Acme' } });
+    expect(await db.visitor.findUniqueOrThrow({ where: { id: session.visitorId } })).toMatchObject({
+      email: 'ann@example.test',
+      name: 'Ann',
+    });
+    const notes = await db.message.findMany({ where: { conversationId }, select: { body: true, visibility: true } });
+    expect(notes).toEqual([
+      { body: 'Pre-chat form\nname: Ann\nemail: ann@example.test\ncompany: Acme', visibility: 'internal' },
+    ]);
+  });
+
+  it('rateConversation: closed only; saved with a note for every app; the same rating again stores nothing', async () => {
+    const session = await newVisitorSession();
+    await expect(rateConversation(ports, session, { score: 5 })).rejects.toMatchObject({ code: 'not_found' });
+    await postVisitorMessage(ports, session, { clientId: 'r-1', body: 'help' });
+    const cid = session.openConversationId!;
+    await expect(rateConversation(ports, session, { score: 5 })).rejects.toMatchObject({ code: 'bad_request' });
+    await changeConversationStatus(ports, org, {
+      conversationId: cid,
+      status: 'closed',
+      actor: { authorName: 'Sam', source: 'web' },
+    });
+    reset();
+    expect(await rateConversation(ports, session, { score: 4, comment: 'quick' })).toEqual({
+      conversationId: cid,
+      saved: true,
+    });
+    expect(queued).toHaveLength(1);
+    expect(pushed.dashboard).toEqual([
+      expect.objectContaining({ type: 'message', conversationId: cid, sender: 'system' }),
+    ]);
+    // A retry of the same rating (lost ack), also two at once: nothing new stored, queued or told.
+    reset();
+    const retries = await Promise.all([
+      rateConversation(ports, session, { score: 4, comment: 'quick' }),
+      rateConversation(ports, session, { score: 4, comment: 'quick' }),
+    ]);
+    expect(retries.map((r) => r.saved)).toEqual([false, false]);
+    expect(queued).toHaveLength(0);
+    // A changed mind replaces the rating, with its own note.
+    expect((await rateConversation(ports, session, { score: 2 })).saved).toBe(true);
+    const conversation = await db.conversation.findUniqueOrThrow({ where: { id: cid } });
+    expect(conversation).toMatchObject({ csatScore: 2, csatComment: null });
+    const ratings = await db.message.findMany({
+      where: { conversationId: cid, body: { startsWith: 'Rating:' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(ratings.map((m) => m.body)).toEqual(['Rating: ★★★★☆ (4/5)\nquick', 'Rating: ★★☆☆☆ (2/5)']);
+    // Rated: a later close asks for nothing more.
+    await changeConversationStatus(ports, org, {
+      conversationId: cid,
+      status: 'open',
+      actor: { authorName: 'Sam', source: 'web' },
+    });
+    await changeConversationStatus(ports, org, {
+      conversationId: cid,
+      status: 'closed',
+      actor: { authorName: 'Sam', source: 'web' },
+    });
+    expect(pushed.conversations.at(-1)).toMatchObject({ status: 'closed', csatRequested: false });
+  });
+
+  it('markReadByVisitor: the visitor watermark moves forward only, never past the last seq', async () => {
+    const session = await newVisitorSession();
+    await expect(markReadByVisitor(ports, session, { seq: 1 })).rejects.toMatchObject({ code: 'not_found' });
+    await postVisitorMessage(ports, session, { clientId: 'm-1', body: 'a' });
+    await postVisitorMessage(ports, session, { clientId: 'm-2', body: 'b' });
+    const cid = session.openConversationId!;
+    expect(await markReadByVisitor(ports, session, { seq: 99 })).toEqual({
+      conversationId: cid,
+      visitorLastReadSeq: 2,
+      moved: true,
+    });
+    expect(await markReadByVisitor(ports, session, { seq: 1 })).toMatchObject({ visitorLastReadSeq: 2, moved: false });
   });
 });

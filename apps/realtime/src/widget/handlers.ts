@@ -1,19 +1,17 @@
+import {
+  markReadByVisitor,
+  postVisitorMessage,
+  rateConversation,
+  recordVisitorEvent,
+  submitPreChat,
+} from '@pocketping/conversations';
 import { AppError, decryptSecret } from '@pocketping/core';
 import {
-  appendMessage,
-  appendWidgetMessage,
   applyVisitorIdentity,
-  getConversationState,
   getLatestConversationForVisitor,
-  getOrCreateOpenConversationSql,
   getProjectIdentitySecret,
   getVisitorIdentity,
   listVisibleMessagesAfter,
-  markVisitorRead,
-  saveCsat,
-  savePreChat,
-  type TAppendMessageResult,
-  type TAppendWidgetMessageInput,
 } from '@pocketping/db';
 import { widgetRooms } from '@pocketping/jobs';
 import {
@@ -35,27 +33,10 @@ import type { TRealtimeContext } from '../context.js';
 import { EVENT_LIMITS } from './event-limits.js';
 import { handle, type TWidgetSocket } from './handle.js';
 import { signMessage } from './sign-message.js';
-import { dashboardPushOf } from '../dashboard/register-dashboard.js';
 import { isValidIdentityHash, verifiedFieldsOf, verifyIdentityToken } from './verify-identity.js';
 
 /** How long a visitor "is typing" flag lives without a refresh (the widget re-sends while typing). */
 const TYPING_TTL_S = 6;
-/**
- * Longest note the widget can cause (trigger() data, pre-chat answers, a rating's comment): one post on every app
- * (Discord's 2,000 characters with its label). Uncapped, one call could become dozens of posts on a bot that every
- * tenant shares.
- */
-export const WIDGET_NOTE_MAX = 1_500;
-
-function capNote(body: string): string {
-  if (body.length <= WIDGET_NOTE_MAX) return body;
-  const cut = Array.from(body.slice(0, WIDGET_NOTE_MAX - 12));
-  // slice() may have split a surrogate pair: drop the lone half.
-  if (cut.length > 0 && /[\uD800-\uDBFF]/.test(cut[cut.length - 1]!)) cut.pop();
-  return `${cut.join('')}… (cut)`;
-}
-
-/** "enforce" identity mode: nothing but identify/history/typing/read works before a verified identify(). */
 /**
  * Every tab of this visitor, on every node, joins the conversation room so operator replies reach them all. The
  * Redis adapter applies a join through a Redis round trip, even on this node; the local join is done at once so a
@@ -70,6 +51,7 @@ export function joinConversation(
   ctx.widget.in(widgetRooms.visitor(visitorId)).socketsJoin(widgetRooms.conversation(conversationId));
 }
 
+/** "enforce" identity mode: nothing but identify/history/typing/read works before a verified identify(). */
 export async function requireIdentity(ctx: TRealtimeContext, socket: TWidgetSocket): Promise<void> {
   const data = socket.data;
   if (data.settings.identity !== 'enforce' || data.identityVerified) return;
@@ -84,7 +66,7 @@ export async function requireIdentity(ctx: TRealtimeContext, socket: TWidgetSock
 }
 
 export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeContext): void {
-  const { db, producer, limiter, log, signer } = ctx;
+  const { db, limiter, log, signer } = ctx;
   const { organizationId, projectId, visitorId } = socket.data;
   const opts = <S>(schema: S, limits: (typeof EVENT_LIMITS)[keyof typeof EVENT_LIMITS]) => ({
     schema,
@@ -93,67 +75,15 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     log,
   });
 
-  /** After commit: hand the outbox rows to the queue and make sure every tab of the visitor follows the conversation. */
-  function afterAppend(conversationId: string, result: TAppendMessageResult): void {
-    if (result.duplicate) return;
-    // The team's open dashboards (every node, through the adapter): the inbox reloads what it shows.
-    const dashboard = dashboardPushOf(ctx.widget.server);
-    if (result.message.seq === 1)
-      dashboard.event({ type: 'conversation', organizationId, projectId, conversationId, change: 'opened' });
-    dashboard.event({
-      type: 'message',
-      organizationId,
-      projectId,
-      conversationId,
-      seq: result.message.seq,
-      change: 'created',
-      sender: result.message.sender,
-    });
-    // If Redis is down the rows stay pending and the worker's sweeper enqueues them.
-    if (result.outbox.length > 0) {
-      producer
-        .enqueueDeliveries(result.outbox)
-        .catch((err: unknown) =>
-          log.warn({ err, tenantId: organizationId, conversationId }, 'enqueue failed; the sweeper will deliver'),
-        );
-    }
-    // Once per conversation and socket: the join goes to every node through Redis, so not on every message.
-    if (socket.data.joinedConversationId !== conversationId) {
-      joinConversation(ctx, visitorId, conversationId);
-      socket.data.joinedConversationId = conversationId;
-    }
-  }
-
-  /** The visitor's open conversation: cached on the socket once known, created on first use. */
-  async function openConversationId(): Promise<string> {
-    if (socket.data.openConversationId) return socket.data.openConversationId;
-    const conversation = await getOrCreateOpenConversationSql(ctx.sql, organizationId, { projectId, visitorId });
-    socket.data.openConversationId = conversation.id;
-    return conversation.id;
-  }
-
   /**
-   * Appends to the visitor's open conversation over the plain-SQL path (one statement with the cached conversation).
-   * If that conversation was closed meanwhile, the open one is resolved again (a new one is created) and it retries once.
+   * Every tab of the visitor follows the conversation it just wrote to. Once per conversation and socket: the join
+   * goes to every node through Redis, so not on every message.
    */
-  async function appendToOpen(
-    input: Omit<TAppendWidgetMessageInput, 'conversationId' | 'visitorId'>,
-  ): Promise<TAppendMessageResult> {
-    for (let attempt = 0; ; attempt++) {
-      const conversationId = await openConversationId();
-      const result = await appendWidgetMessage(ctx.sql, organizationId, { conversationId, visitorId, ...input });
-      if (!('conversationGone' in result)) {
-        afterAppend(conversationId, result);
-        return result;
-      }
-      socket.data.openConversationId = null;
-      if (attempt >= 1) throw new AppError('internal', 'The conversation changed while sending; retry');
-    }
+  function follow(conversationId: string): void {
+    if (socket.data.joinedConversationId === conversationId) return;
+    joinConversation(ctx, visitorId, conversationId);
+    socket.data.joinedConversationId = conversationId;
   }
-
-  /** An operator-only note (custom events, forms): to the bridges through the outbox, never to the widget. */
-  const internalNote = (body: string) =>
-    appendToOpen({ sender: 'system', body: capNote(body), source: 'widget', visibility: 'internal' });
 
   handle(
     socket,
@@ -161,14 +91,9 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     opts(ZSendMessage, EVENT_LIMITS['message:send']),
     async (input): Promise<TSendAck> => {
       await requireIdentity(ctx, socket);
-      const result = await appendToOpen({
-        sender: 'visitor',
-        visibility: 'public',
-        body: input.body,
-        clientId: input.clientId,
-        source: 'widget',
-        ...(input.attachmentIds?.length ? { attachmentIds: input.attachmentIds } : {}),
-      });
+      // socket.data is the action's session: it remembers the visitor's open conversation between sends.
+      const result = await postVisitorMessage(ctx.actions, socket.data, input);
+      if (!result.duplicate) follow(result.message.conversationId);
       const message = signMessage(signer, organizationId, result.message);
       // The visitor's own message goes to their other tabs through the visitor room, which they joined at connect:
       // the conversation room may be brand new and its remote joins still in flight.
@@ -225,9 +150,7 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
   );
 
   handle(socket, WidgetEvents.read, opts(ZReadUpdate, EVENT_LIMITS.read), async (input): Promise<TOkAck> => {
-    const conversation = await getLatestConversationForVisitor(db, organizationId, visitorId);
-    if (!conversation) throw new AppError('not_found', 'No conversation yet');
-    await markVisitorRead(db, organizationId, conversation.id, input.seq);
+    await markReadByVisitor(ctx.actions, socket.data, input);
     return { ok: true };
   });
 
@@ -291,58 +214,19 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
 
   handle(socket, WidgetEvents.event, opts(ZCustomEvent, EVENT_LIMITS.event), async (input): Promise<TOkAck> => {
     await requireIdentity(ctx, socket);
-    const data =
-      input.data && Object.keys(input.data).length > 0
-        ? `\n${Object.entries(input.data)
-            .map(([k, v]) => `${k}: ${String(v)}`)
-            .join('\n')}`
-        : '';
-    await internalNote(`Event: ${input.name}${data}`);
+    const note = await recordVisitorEvent(ctx.actions, socket.data, input);
+    if (!note.duplicate) follow(note.message.conversationId);
     return { ok: true };
   });
 
   handle(socket, WidgetEvents.preChat, opts(ZPreChat, EVENT_LIMITS.prechat), async (input): Promise<TOkAck> => {
     await requireIdentity(ctx, socket);
-    if (!input.email && !input.name && !input.fields) throw new AppError('bad_request', 'The pre-chat form is empty');
-    const lines = [
-      input.name ? `name: ${input.name}` : null,
-      input.email ? `email: ${input.email}` : null,
-      ...Object.entries(input.fields ?? {}).map(([k, v]) => `${k}: ${v}`),
-    ].filter((l): l is string => l !== null);
-    // The note first: the answers are then saved on the conversation it landed in (if the cached one was closed
-    // meanwhile, that is the new open one).
-    const note = await internalNote(`Pre-chat form\n${lines.join('\n')}`);
-    await savePreChat(db, organizationId, {
-      conversationId: note.message.conversationId,
-      visitorId,
-      email: input.email,
-      name: input.name,
-      fields: input.fields,
-    });
+    follow((await submitPreChat(ctx.actions, socket.data, input)).conversationId);
     return { ok: true };
   });
 
   handle(socket, WidgetEvents.csat, opts(ZCsat, EVENT_LIMITS.csat), async (input): Promise<TOkAck> => {
-    const latest = await getLatestConversationForVisitor(db, organizationId, visitorId);
-    if (!latest) throw new AppError('not_found', 'No conversation to rate');
-    const state = await getConversationState(db, organizationId, latest.id);
-    if (state?.status !== 'closed') throw new AppError('bad_request', 'Only a closed conversation can be rated');
-    await saveCsat(db, organizationId, {
-      conversationId: latest.id,
-      visitorId,
-      score: input.score,
-      comment: input.comment,
-    });
-    const rated = await appendMessage(db, organizationId, {
-      conversationId: latest.id,
-      sender: 'system',
-      source: 'widget',
-      visibility: 'internal',
-      body: capNote(
-        `Rating: ${'★'.repeat(input.score)}${'☆'.repeat(5 - input.score)} (${input.score}/5)${input.comment ? `\n${input.comment}` : ''}`,
-      ),
-    });
-    afterAppend(latest.id, rated);
+    follow((await rateConversation(ctx.actions, socket.data, input)).conversationId);
     return { ok: true };
   });
 }

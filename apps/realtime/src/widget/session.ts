@@ -1,3 +1,4 @@
+import { isRatingRequested } from '@pocketping/conversations';
 import { getConversationState, getLatestConversationForVisitor } from '@pocketping/db';
 import { widgetRooms } from '@pocketping/jobs';
 import { WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
@@ -60,7 +61,7 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
         ? {
             conversationStatus: state.status,
             operatorReadSeq: state.operatorLastReadSeq,
-            csatRequested: state.status === 'closed' && settings.csatEnabled && state.csatScore === null,
+            csatRequested: isRatingRequested(state, settings.csatEnabled),
           }
         : {}),
     };

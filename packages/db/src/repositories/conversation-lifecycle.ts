@@ -73,17 +73,33 @@ export async function savePreChat(
   });
 }
 
-/** Stores a satisfaction rating; only a closed conversation of this visitor can be rated (a retry overwrites). */
+/**
+ * Stores a satisfaction rating; only a closed conversation of this visitor can be rated. A different score or comment
+ * replaces the rating (`saved`); the same one again changes nothing (`unchanged`) — one statement, so two identical
+ * submissions racing save once (the second re-checks the row after the first commits).
+ */
 export async function saveCsat(
   db: TDb,
   organizationId: string,
   input: { conversationId: string; visitorId: string; score: number; comment?: string | undefined },
-): Promise<void> {
-  const r = await db.conversation.updateMany({
-    where: { organizationId, id: input.conversationId, visitorId: input.visitorId, status: 'closed' },
-    data: { csatScore: input.score, csatComment: input.comment ?? null, csatAt: new Date() },
-  });
-  if (r.count !== 1) throw new AppError('bad_request', 'Only a closed conversation can be rated');
+): Promise<'saved' | 'unchanged'> {
+  const comment = input.comment ?? null;
+  const rows = await db.$queryRaw<{ changed: boolean }[]>`
+    WITH target AS (
+      SELECT id FROM "Conversation"
+      WHERE "organizationId" = ${organizationId} AND id = ${input.conversationId} AND "visitorId" = ${input.visitorId}
+        AND status = 'closed'
+    ), upd AS (
+      UPDATE "Conversation" c SET "csatScore" = ${input.score}, "csatComment" = ${comment},
+        "csatAt" = now() AT TIME ZONE 'UTC'
+      FROM target WHERE c."organizationId" = ${organizationId} AND c.id = target.id AND c.status = 'closed'
+        AND (c."csatScore" IS DISTINCT FROM ${input.score}::int OR c."csatComment" IS DISTINCT FROM ${comment}::text)
+      RETURNING c.id
+    )
+    SELECT EXISTS (SELECT 1 FROM upd) AS changed FROM target`;
+  const row = rows[0];
+  if (!row) throw new AppError('bad_request', 'Only a closed conversation can be rated');
+  return row.changed ? 'saved' : 'unchanged';
 }
 
 /** The latest message of a conversation, any visibility (for "don't repeat the same system note" checks). */
