@@ -1,17 +1,13 @@
 // The widget's brain, between the transport and the Preact tree. Written for size as much as for clarity: it is
-// the largest part of app.js, whose gzipped weight is budgeted (see build.mjs).
+// the largest part of app.js, whose gzipped weight is budgeted (see build.mjs). Its contract (deps, public methods)
+// is in ./controller/types.ts, the payloads it sends are shaped in ./controller/payloads.ts.
 import type { TAttachmentRef, TMessage, TSessionEvent, TWidgetAuth } from '@pocketping/protocol';
-import type { TExtras } from '../extras/contract.js';
-import type { TIdentifyInput, TPublicEvent } from '../shared/app-contract.js';
-import type { TWidgetConfig } from '../shared/parse-config.js';
-import { isEmail } from '../shared/is-email.js';
 import { storageKeys } from '../shared/storage.js';
-import type { TKeyValueStore } from '../shared/storage.js';
-import type { TConnectTransport, TSimpleRequest, TWidgetTransport } from '../transport/connect-widget-socket.js';
+import type { TSimpleRequest, TWidgetTransport } from '../transport/connect-widget-socket.js';
 import { LIMITS, UPLOAD_MAX_BYTES, VISITOR_TOKEN_MAX, VISITOR_TOKEN_MIN } from '../transport/protocol.js';
-import type { TUploadHandle, TUploadOptions } from '../transport/upload-file.js';
+import type { TUploadHandle } from '../transport/upload-file.js';
 import { pickLanguage } from '../ui/i18n.js';
-import type { TLanguage, TStrings } from '../ui/i18n.js';
+import type { TLanguage } from '../ui/i18n.js';
 import {
   addPending,
   confirmPending,
@@ -23,71 +19,13 @@ import {
   setPendingStatus,
   switchConversation,
 } from './chat-state.js';
+import { normalizeBody, scalars, toIdentifyPayload, type TScalars } from './controller/payloads.js';
+import type { TWidgetController, TWidgetControllerDeps } from './controller/types.js';
 import { createClientId as defaultCreateClientId } from './create-client-id.js';
-import type { TStore } from './create-store.js';
+import type { TPreChatAnswers } from './form-types.js';
 import { panelCards } from './panel-cards.js';
 import { createTypingNotifier } from './typing-notifier.js';
 import type { TFormState, TWidgetState } from './widget-state.js';
-
-export interface TWidgetControllerDeps {
-  config: TWidgetConfig;
-  store: TStore<TWidgetState>;
-  /** localStorage (visitor token, conversation marker, read position, appearance, email/pre-chat flags). */
-  local: TKeyValueStore;
-  /** sessionStorage (panel open in this tab). */
-  session: TKeyValueStore;
-  connect: TConnectTransport;
-  isPageVisible: () => boolean;
-  /** Posts a file to the upload endpoint (XHR in the browser). */
-  upload?: (options: Omit<TUploadOptions, 'realtimeUrl'>) => TUploadHandle;
-  /** Tells the page (`PocketPing.on`) what happened. */
-  notify?: (event: TPublicEvent, data?: unknown) => void;
-  /** Fetches extras.js (forms, upload) on first use. */
-  loadExtras?: () => Promise<TExtras>;
-  /** The texts of a language (a pack fetched on demand); English is always there. */
-  loadStrings?: (language: TLanguage) => Promise<TStrings>;
-  /** Language of the texts the store starts with (this build's built-in language). */
-  textsLanguage?: TLanguage;
-  createClientId?: () => string;
-  now?: () => Date;
-  ackTimeoutMs?: number;
-  /** How long an operator's typing indicator stays without a refresh. */
-  typingTimeoutMs?: number;
-}
-
-import type { TPreChatAnswers } from './form-types.js';
-
-export type { TPreChatAnswers };
-
-export interface TWidgetController {
-  start(): void;
-  open(): void;
-  close(): void;
-  toggle(): void;
-  /** Returns false when there was nothing to send (empty, no file) or an upload is still running. */
-  send(text: string): boolean;
-  retry(clientId: string): void;
-  /** The composer's text changed (drives the debounced `typing:update`). */
-  onInput(text: string): void;
-  /** The composer lost focus: typing is over. */
-  onBlur(): void;
-  addFiles(files: ArrayLike<File>): void;
-  removeUpload(id: string): void;
-  identify(identity: TIdentifyInput): void;
-  track(name: string, data?: Record<string, unknown>): void;
-  submitPreChat(answers: TPreChatAnswers): Promise<boolean>;
-  /** "Not now" on the pre-chat card shown after the first message. */
-  dismissPreChat(): void;
-  submitAwayEmail(email: string): Promise<boolean>;
-  submitCsat(score: number, comment: string): Promise<boolean>;
-  /** A form is due: load extras.js if it is not there yet. */
-  needExtras(): void;
-  /** The tab became visible again: catch up on what was missed while it was throttled. */
-  onPageVisible(): void;
-  destroy(): void;
-}
-
-type TScalars = Record<string, string | number | boolean | null>;
 
 /** A safety net against a server that keeps answering hasMore: 50 pages of 100 is far beyond any chat. */
 const MAX_HISTORY_PAGES = 50;
@@ -97,38 +35,8 @@ const IDLE: TFormState = { status: 'idle', error: null };
 const DONE: TFormState = { status: 'done', error: null };
 const OFFLINE = { ok: false as const, error: { code: 'offline', message: 'Not connected' } };
 
-/** The body as the server will store it (ZMessageBody): CRLF → LF, trimmed; null when too long. */
-export function normalizeBody(text: string): string | null {
-  const body = text.replace(/\r\n/g, '\n').trim();
-  return body.length > LIMITS.messageBodyMax ? null : body;
-}
-
-/** Scalar values with short keys (what ZIdentify.traits and ZCustomEvent.data accept); null when none. */
-function scalars(input: Record<string, unknown> | undefined): TScalars | null {
-  const out: TScalars = {};
-  let n = 0;
-  for (const [key, v] of Object.entries(input ?? {})) {
-    const ok = typeof v === 'string' || typeof v === 'boolean' || v === null || (typeof v === 'number' && isFinite(v));
-    if (ok && key.length <= 64 && n++ < 50) out[key] = typeof v === 'string' ? v.slice(0, 500) : v;
-  }
-  return n ? out : null;
-}
-
-/** `identify()` input → the ZIdentify payload (invalid optional fields are left out); null without an id. */
-export function toIdentifyPayload(identity: TIdentifyInput): Record<string, unknown> | null {
-  const { id, email, name, hash, token, ...rest } = identity ?? ({} as TIdentifyInput);
-  const userId = typeof id === 'number' ? String(id) : id;
-  if (typeof userId !== 'string' || !userId || userId.length > 200) return null;
-  const traits = scalars(rest);
-  return {
-    id: userId,
-    ...(typeof email === 'string' && isEmail(email) ? { email } : {}),
-    ...(typeof name === 'string' && name.trim() ? { name: name.trim().slice(0, 120) } : {}),
-    ...(typeof hash === 'string' && /^[0-9a-f]{64}$/i.test(hash) ? { hash } : {}),
-    ...(typeof token === 'string' && token.length <= 8192 && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token) ? { token } : {}),
-    ...(traits ? { traits } : {}),
-  };
-}
+export type { TPreChatAnswers, TWidgetController, TWidgetControllerDeps };
+export { normalizeBody, toIdentifyPayload };
 
 /** Wires the transport to the store: session and resume, history sync by seq, sends, receipts, forms, uploads. */
 export function createWidgetController(deps: TWidgetControllerDeps): TWidgetController {
