@@ -37,6 +37,7 @@ import {
   recordVisitorEvent,
   submitPreChat,
   WIDGET_NOTE_MAX,
+  type TVisitorMessagePosted,
   type TVisitorPorts,
   type TVisitorSession,
 } from './index.js';
@@ -52,6 +53,8 @@ const pushed = {
   conversations: [] as TConversationEvent[],
   presence: [] as TPresenceEvent[],
   dashboard: [] as TDashboardEvent[],
+  /** The follow-up port (the AI fallback's hook). */
+  visitorMessages: [] as TVisitorMessagePosted[],
 };
 const queued: string[] = [];
 let org = '';
@@ -103,8 +106,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function recordingPorts(): TVisitorPorts {
+function recordingPorts(visitorMessagePosted?: TVisitorPorts['visitorMessagePosted']): TVisitorPorts {
   return createVisitorPorts({
+    visitorMessagePosted: visitorMessagePosted ?? ((e) => void pushed.visitorMessages.push(e)),
     db,
     sql,
     redis,
@@ -293,6 +297,9 @@ describe('conversation actions', () => {
     ]);
     // The visitor's own message goes to their other tabs through the transport, never through the conversation push.
     expect(pushed.messages).toHaveLength(0);
+    expect(pushed.visitorMessages).toEqual([
+      { organizationId: org, projectId, conversationId: cid, messageId: first.message.id, seq: 1 },
+    ]);
     const second = await postVisitorMessage(ports, session, { clientId: 'w-2', body: 'Anyone?' });
     expect(second.message).toMatchObject({ conversationId: cid, seq: 2 });
     reset();
@@ -301,9 +308,20 @@ describe('conversation actions', () => {
     expect(again).toMatchObject({ duplicate: true, message: { id: first.message.id, seq: 1 } });
     expect(queued).toHaveLength(0);
     expect(pushed.dashboard).toHaveLength(0);
+    expect(pushed.visitorMessages).toHaveLength(0);
     expect(await db.message.count({ where: { conversationId: cid } })).toBe(2);
     expect(await db.outboxEvent.count({ where: { conversationId: cid } })).toBe(2);
     expect((await db.conversation.findUniqueOrThrow({ where: { id: cid } })).nextSeq).toBe(3);
+  });
+
+  it('postVisitorMessage: a failing follow-up port (AI hook) neither fails the send nor loses the message', async () => {
+    const failing = recordingPorts(async () => {
+      throw new Error('AI queue down');
+    });
+    const session = await newVisitorSession();
+    const sent = await postVisitorMessage(failing, session, { clientId: 'h-1', body: 'still here' });
+    expect(sent.duplicate).toBe(false);
+    expect(await db.message.count({ where: { id: sent.message.id } })).toBe(1);
   });
 
   it('postVisitorMessage: two first sends of one client id racing store one message in one conversation', async () => {
@@ -410,6 +428,7 @@ describe('conversation actions', () => {
     expect(stored.visibility).toBe('internal');
     expect(queued).toHaveLength(1);
     expect(pushed.messages).toHaveLength(0);
+    expect(pushed.visitorMessages).toHaveLength(0);
     expect(pushed.dashboard.at(-1)).toMatchObject({ type: 'message', seq: 1, sender: 'system' });
     const long = await recordVisitorEvent(ports, session, { name: 'big', data: { blob: '😀'.repeat(2_000) } });
     expect(long.message.body.length).toBeLessThanOrEqual(WIDGET_NOTE_MAX);

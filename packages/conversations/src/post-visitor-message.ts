@@ -14,15 +14,16 @@ export interface TPostVisitorMessageInput {
 /**
  * A message the visitor wrote — the first one opens the conversation. Stored with its seq and one delivery per
  * connected chat app in one SQL statement (the hot path: nothing else touches the database), then the deliveries
- * are queued and dashboards told. A duplicate changes nothing and is returned as stored. The visitor's other tabs are
- * the transport's business (it knows which tab sent it).
+ * are queued, dashboards told and the app's follow-up port called (`visitorMessagePosted`: the AI fallback's hook). A
+ * duplicate changes nothing and is returned as stored. The visitor's other tabs are the transport's business (it
+ * knows which tab sent it).
  */
 export async function postVisitorMessage(
   ports: TVisitorPorts,
   session: TVisitorSession,
   input: TPostVisitorMessageInput,
 ): Promise<TAppendMessageResult> {
-  return appendToOpenConversation(ports, session, {
+  const result = await appendToOpenConversation(ports, session, {
     sender: 'visitor',
     visibility: 'public',
     body: input.body,
@@ -30,4 +31,17 @@ export async function postVisitorMessage(
     source: 'widget',
     ...(input.attachmentIds?.length ? { attachmentIds: input.attachmentIds } : {}),
   });
+  const hook = ports.visitorMessagePosted;
+  if (hook && !result.duplicate) {
+    const { organizationId, projectId } = session;
+    const { conversationId, id: messageId, seq } = result.message;
+    // Not awaited, like the enqueue: the ack never waits for what follows.
+    void (async () => hook({ organizationId, projectId, conversationId, messageId, seq }))().catch((err: unknown) =>
+      ports.log.warn(
+        { err: err instanceof Error ? err.message : String(err), tenantId: organizationId, conversationId },
+        'visitor message follow-up failed',
+      ),
+    );
+  }
+  return result;
 }
