@@ -399,7 +399,7 @@ describe('typing, read, receipts, presence, conversation status', () => {
     }
   });
 
-  it('closing a conversation pushes csatRequested; csat is refused while open and stored once closed', async () => {
+  it('closing a conversation pushes csatRequested; csat is refused while open, stored once closed, once per rating', async () => {
     const a = await connectWidget(h.url, tenantA);
     const sent = await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'rate me later' });
     if (!sent.ok) throw new Error('send failed');
@@ -428,6 +428,9 @@ describe('typing, read, receipts, presence, conversation status', () => {
     expect(conv).toMatchObject({ csatScore: 4, csatComment: 'quick and kind' });
     const note = await h.db.message.findFirst({ where: { conversationId: cid, body: { startsWith: 'Rating:' } } });
     expect(note).toMatchObject({ visibility: 'internal', sender: 'system' });
+    // The same rating again (a retry after a lost ack) is answered ok and stores nothing more.
+    expect(await a.ack('csat', { score: 4, comment: 'quick and kind' })).toEqual({ ok: true });
+    expect(await h.db.message.count({ where: { conversationId: cid, body: { startsWith: 'Rating:' } } })).toBe(1);
     const third = await connectWidget(h.url, { ...tenantA, visitorToken: a.session.visitorToken! });
     expect(third.session.csatRequested).toBe(false);
     for (const c of [a, again, third]) c.close();
