@@ -86,6 +86,22 @@ export function describeLimit(limit: TLimitKey, max: number): string {
   return `${max.toLocaleString('en-US')} ${max === 1 ? one : many}`;
 }
 
+/** The refusal for going over a limit: AppError forbidden with `TPlanLimitDetails`, in words an owner understands. */
+export function planLimitError(limit: TLimitKey, used: number, max: number, plan: TPlanId): AppError {
+  const details: TPlanLimitDetails = { reason: 'plan_limit', limit, used, max, plan };
+  return new AppError(
+    'forbidden',
+    `Your ${PLANS[plan].name} plan allows ${describeLimit(limit, max)}. Upgrade your plan to add more.`,
+    details,
+  );
+}
+
+/** Throws `planLimitError` unless `used + adding` fits the entitlements (for counts taken under a lock). */
+export function assertRoom(ent: TEntitlements, limit: TLimitKey, used: number, adding = 1): void {
+  const max = ent.limits[limit] as number | null;
+  if (max !== null && used + adding > max) throw planLimitError(limit, used, max, ent.plan);
+}
+
 export interface TLimitsDeps {
   store: TLimitsStore;
   redis: Redis;
@@ -233,7 +249,7 @@ export function createLimits(deps: TLimitsDeps) {
     return { limit, allowed: max === null || current + adding <= max, used: current, adding, max, plan: ent.plan };
   }
 
-  /** checkLimit that refuses: AppError forbidden with `TPlanLimitDetails`, in words an owner understands. */
+  /** checkLimit that refuses with `planLimitError`. Counts outside any lock: use `assertRoom` under one for writes. */
   async function assertWithinLimit(
     organizationId: string,
     limit: TLimitKey,
@@ -241,18 +257,7 @@ export function createLimits(deps: TLimitsDeps) {
   ): Promise<TLimitCheck> {
     const check = await checkLimit(organizationId, limit, opts);
     if (check.allowed || check.max === null) return check;
-    const details: TPlanLimitDetails = {
-      reason: 'plan_limit',
-      limit,
-      used: check.used,
-      max: check.max,
-      plan: check.plan,
-    };
-    throw new AppError(
-      'forbidden',
-      `Your ${PLANS[check.plan].name} plan allows ${describeLimit(limit, check.max)}. Upgrade your plan to add more.`,
-      details,
-    );
+    throw planLimitError(limit, check.used, check.max, check.plan);
   }
 
   async function getOrganizationAllowance(organizationId: string): Promise<TOrganizationAllowance> {
