@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
-import { createDb, createSqlPool } from '@pocketping/db';
+import { createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
+import { createLimits } from '@pocketping/billing';
 import {
   createProducer,
   createRedis,
@@ -16,7 +17,7 @@ import {
   type TRedisConfig,
 } from '@pocketping/jobs';
 import { UPLOAD_LIMITS, WIDGET_BOOT_PATH, WIDGET_NAMESPACE } from '@pocketping/protocol';
-import { createFileUrlSigner, flatStorageQuota, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
+import { createFileUrlSigner, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
 import type { TRealtimeContext } from './context.js';
 import { createBootRoute } from './http/boot-route.js';
 import { createFilesRoute } from './http/files-route.js';
@@ -51,7 +52,7 @@ export interface TRealtimeDeps {
   /** Public base URL of this service: signed file URLs are built on it. */
   publicUrl: string;
   storage: TStorage;
-  /** Attachment bytes an organization may store; default 1 GiB each (billing may pass a per-plan answer). */
+  /** Attachment bytes an organization may store; default: its plan's (`storageBytes`). */
   storageQuotaFor?: TStorageQuotaFor;
   fileUrlTtlSeconds?: number;
   visitorLeftDelayMs?: number;
@@ -130,6 +131,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   const widget = io.of(WIDGET_NAMESPACE);
 
   const connections = createVisitorConnections(redis, deps.redis.prefix, nodeId);
+  const limits = createLimits({ store: createLimitsStore(db), redis, prefix: deps.redis.prefix });
   const ctx: TRealtimeContext = {
     db,
     sql,
@@ -143,7 +145,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     keyRing: deps.keyRing,
     signer: createFileUrlSigner(deps.keyRing, { baseUrl: deps.publicUrl, ttlSeconds: deps.fileUrlTtlSeconds ?? 3600 }),
     storage: deps.storage,
-    storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
+    storageQuotaFor: deps.storageQuotaFor ?? limits.storageQuotaFor,
+    limits,
     connections,
     visitorJobs: createVisitorJobs(queueRedis, deps.redis),
     visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,

@@ -1,7 +1,8 @@
 import { Worker, type Job } from 'bullmq';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createBridgeRegistry, type TBridgesConfig } from '@pocketping/bridges';
-import { createDb, createSqlPool } from '@pocketping/db';
+import { createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
+import { createLimits } from '@pocketping/billing';
 import {
   DASHBOARD_NAMESPACE,
   QUEUES,
@@ -17,7 +18,7 @@ import {
 } from '@pocketping/jobs';
 import { Emitter } from '@socket.io/redis-emitter';
 import { createConversationPorts } from '@pocketping/conversations';
-import { flatStorageQuota, type TFileUrlSigner, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
+import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
 import { RetryLaterError, signMessageFiles } from './inbound/inbound-scope.js';
@@ -39,7 +40,7 @@ export interface TWorkerDeps {
   log: TLogger;
   /** Attachment storage shared with realtime; null/absent = files are announced by name only. */
   storage?: TStorage | null;
-  /** Attachment bytes an organization may store; default 1 GiB each (billing may pass a per-plan answer). */
+  /** Attachment bytes an organization may store; default: its plan's (`storageBytes`). */
   storageQuotaFor?: TStorageQuotaFor;
   /** Signs attachment URLs in messages pushed to widgets. */
   fileUrls?: TFileUrlSigner | null;
@@ -61,6 +62,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const producer = createProducer(deps.redis);
   const signals = createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log });
   const fileUrls = deps.fileUrls ?? null;
+  const limits = createLimits({ store: createLimitsStore(db), redis, prefix: deps.redis.prefix });
   const ctx: TWorkerContext = {
     db,
     sql: createSqlPool(deps.databaseUrl, {
@@ -89,7 +91,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     log: deps.log,
     maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024,
     storage: deps.storage ?? null,
-    storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
+    storageQuotaFor: deps.storageQuotaFor ?? limits.storageQuotaFor,
+    limits,
     fileUrls,
   };
   const common = {

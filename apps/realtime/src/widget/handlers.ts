@@ -5,7 +5,6 @@ import {
   applyVisitorIdentity,
   getConversationState,
   getLatestConversationForVisitor,
-  getOrCreateOpenConversationSql,
   getProjectIdentitySecret,
   getVisitorIdentity,
   listVisibleMessagesAfter,
@@ -35,6 +34,7 @@ import type { TRealtimeContext } from '../context.js';
 import { EVENT_LIMITS } from './event-limits.js';
 import { handle, type TWidgetSocket } from './handle.js';
 import { signMessage } from './sign-message.js';
+import { openVisitorConversation } from './conversation-start.js';
 import { dashboardPushOf } from '../dashboard/register-dashboard.js';
 import { isValidIdentityHash, verifiedFieldsOf, verifyIdentityToken } from './verify-identity.js';
 
@@ -124,11 +124,26 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     }
   }
 
-  /** The visitor's open conversation: cached on the socket once known, created on first use. */
+  /**
+   * The visitor's open conversation: cached on the socket once known, created on first use (where the plan's
+   * monthly quota is asked — conversation-start.ts).
+   */
   async function openConversationId(): Promise<string> {
     if (socket.data.openConversationId) return socket.data.openConversationId;
-    const conversation = await getOrCreateOpenConversationSql(ctx.sql, organizationId, { projectId, visitorId });
+    const conversation = await openVisitorConversation(ctx, { organizationId, projectId, visitorId });
     socket.data.openConversationId = conversation.id;
+    if (conversation.quotaNote) {
+      // For the team, in the inbox: why this one is not in their chat apps.
+      const note = await appendWidgetMessage(ctx.sql, organizationId, {
+        conversationId: conversation.id,
+        visitorId,
+        sender: 'system',
+        visibility: 'internal',
+        body: conversation.quotaNote,
+        source: 'billing',
+      });
+      if (!('conversationGone' in note)) afterAppend(conversation.id, note);
+    }
     return conversation.id;
   }
 
