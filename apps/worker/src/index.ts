@@ -4,6 +4,7 @@ import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
+import { createUsageMailer } from './usage/usage-mailer.js';
 
 const env = loadEnv();
 const log = createLogger('worker', env.LOG_LEVEL);
@@ -34,6 +35,11 @@ const worker = await startWorker({
   storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'worker'),
   fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
   maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
+  usage: {
+    intervalMs: env.USAGE_PASS_INTERVAL_MS,
+    mailer: createUsageMailer(env.SMTP_URL, env.MAIL_FROM),
+    webPublicUrl: env.WEB_PUBLIC_URL,
+  },
   telegramPolling: {
     mode: env.TELEGRAM_UPDATES_MODE,
     pollTimeoutSeconds: env.TELEGRAM_POLL_TIMEOUT_SECONDS,

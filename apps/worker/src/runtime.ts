@@ -24,6 +24,7 @@ import { processDeliverJob } from './delivery/deliver-pair.js';
 import { RetryLaterError, signMessageFiles } from './inbound/inbound-scope.js';
 import { processInboundJob } from './inbound/drain-inbound.js';
 import { sweepOnce } from './sweeper.js';
+import { runUsagePass, type TUsageMailer, type TUsagePassResult } from './usage/usage-pass.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
 import { startVisitorWorker } from './visitor/start-visitor-worker.js';
 import { startDiscordGateway } from './discord/start-discord-gateway.js';
@@ -46,6 +47,8 @@ export interface TWorkerDeps {
   fileUrls?: TFileUrlSigner | null;
   /** Largest platform file taken in either direction (default 10 MB). */
   maxAttachmentBytes?: number;
+  /** The periodic usage pass (usage/usage-pass.ts); absent or intervalMs 0 = off (tests call `usagePass`). */
+  usage?: { intervalMs: number; mailer: TUsageMailer | null; webPublicUrl: string };
   /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
   telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
 }
@@ -53,6 +56,8 @@ export interface TWorkerDeps {
 export interface TWorkerRuntime {
   ctx: TWorkerContext;
   sweep(): Promise<{ deliveries: number; inbound: number }>;
+  /** One usage pass now (counters, plan pauses, usage emails). */
+  usagePass(): Promise<TUsagePassResult>;
   close(): Promise<void>;
 }
 
@@ -138,6 +143,25 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     );
   void runSweep();
   const timer = setInterval(() => void runSweep(), deps.sweepIntervalMs);
+  const usagePass = () =>
+    runUsagePass({
+      db,
+      limits,
+      log: deps.log,
+      mailer: deps.usage?.mailer ?? null,
+      webPublicUrl: deps.usage?.webPublicUrl ?? 'http://localhost:3000',
+    });
+  const usageTimer =
+    deps.usage && deps.usage.intervalMs > 0
+      ? setInterval(
+          () =>
+            void usagePass().catch((err: unknown) =>
+              deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'usage pass failed'),
+            ),
+          deps.usage.intervalMs,
+        )
+      : null;
+  usageTimer?.unref();
 
   await Promise.all([delivery.waitUntilReady(), inbound.waitUntilReady()]);
   const visitorWorker = await startVisitorWorker({
@@ -179,8 +203,10 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   return {
     ctx,
     sweep,
+    usagePass,
     async close() {
       clearInterval(timer);
+      if (usageTimer) clearInterval(usageTimer);
       await discord?.close();
       await slackSocket?.close();
       await telegramPolling?.close();

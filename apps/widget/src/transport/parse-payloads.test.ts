@@ -189,6 +189,12 @@ describe('event payloads', () => {
     });
   });
 
+  it('shows "Powered by PocketPing" only when the server says so with a real boolean', () => {
+    expect(parseSettings({ showBranding: true }).showBranding).toBe(true);
+    expect(parseSettings({ showBranding: 'true' }).showBranding).toBeUndefined();
+    expect(parseSettings({}).showBranding).toBeUndefined();
+  });
+
   it('reads the extended settings, keeping only safe values', () => {
     const s = parseSettings({
       preChat: {

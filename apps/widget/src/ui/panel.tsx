@@ -112,6 +112,11 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
           UploadList={x?.UploadList}
         />
       )}
+      {state.settings.showBranding && (
+        <div class="pp-brand" data-pp="branding">
+          Powered by PocketPing
+        </div>
+      )}
     </div>
   );
 }

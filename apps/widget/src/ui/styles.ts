@@ -57,6 +57,7 @@ export const PANEL_CSS = `
 .pp-notice{padding:6px 12px}
 .pp-uploads{margin:0;padding:6px 12px 0;list-style:none;font-size:12px}
 .pp-uploads li{display:flex;align-items:center;gap:8px}
+.pp-brand{padding:0 0 6px;text-align:center;font-size:11px;color:#9ca3af}
 .pp-composer{display:flex;align-items:flex-end;gap:6px;padding:10px 12px;border-top:1px solid #e5e7eb}
 .pp-input{flex:1;min-height:40px;max-height:132px;margin:0;padding:9px 12px;resize:none;border:1px solid #d1d5db;border-radius:10px;color:#111827;font:inherit}
 .pp-input:focus{outline:2px solid var(--pp-color)}

@@ -6,6 +6,8 @@ import * as orgsRoute from '../../app/api/app/orgs/route';
 import * as projectsRoute from '../../app/api/app/orgs/[orgId]/projects/route';
 import * as invitationsRoute from '../../app/api/app/orgs/[orgId]/invitations/route';
 import * as invitationRoute from '../../app/api/app/orgs/[orgId]/invitations/[invitationId]/route';
+import * as usageRoute from '../../app/api/app/orgs/[orgId]/usage/route';
+import * as keepRoute from '../../app/api/app/orgs/[orgId]/usage/keep/route';
 import * as discordRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/route';
 import * as discordConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/connect/route';
 import { GET as discordCallback } from '../../app/api/integrations/discord/callback/route';
@@ -181,5 +183,71 @@ describe('chat apps', () => {
     expect((await connect(otherParams, sales.id)).status).toBe(200);
     const { db } = await env.app();
     expect(await db.bridgeConnection.count({ where: { organizationId: orgId } })).toBe(2);
+  });
+});
+
+describe('usage', () => {
+  it('shows the organization its own meters and reset date; another tenant gets 404; only owners choose what to keep', async () => {
+    const a = await ownerOrg();
+    const b = await ownerOrg();
+    await setPlan(a.orgId, 'free');
+    expect((await newProject(a.orgId, a.cookie, 'one')).status).toBe(200);
+    const usage = await env.call(usageRoute.GET, { params: { orgId: a.orgId }, cookie: a.cookie });
+    expect(usage.status).toBe(200);
+    expect(usage.json.usage).toMatchObject({ plan: 'free', planName: 'Free' });
+    expect(usage.json.usage.period.resetsAt).toMatch(/-01T00:00:00.000Z$/);
+    const meter = (u: { meters: { limit: string }[] }, limit: string) => u.meters.find((m) => m.limit === limit);
+    expect(meter(usage.json.usage, 'projects')).toMatchObject({ used: 1, max: 1, state: 'over' });
+    expect(meter(usage.json.usage, 'seats')).toMatchObject({ used: 1, max: 2 });
+
+    // b's own numbers, never a's; a's through b's session: 404 like any organization b is not in.
+    const mine = await env.call(usageRoute.GET, { params: { orgId: b.orgId }, cookie: b.cookie });
+    expect(meter(mine.json.usage, 'projects')).toMatchObject({ used: 0, max: 10 });
+    expect((await env.call(usageRoute.GET, { params: { orgId: a.orgId }, cookie: b.cookie })).status).toBe(404);
+    const projectId = usage.json.usage.projects[0].id as string;
+    expect(
+      (
+        await env.call(keepRoute.POST, {
+          params: { orgId: a.orgId },
+          body: { projectIds: [projectId] },
+          cookie: b.cookie,
+        })
+      ).status,
+    ).toBe(404);
+    // Another tenant's project id is refused, not paused.
+    const bProject = await env.createProject(b.orgId, 'theirs');
+    expect(
+      (
+        await env.call(keepRoute.POST, {
+          params: { orgId: a.orgId },
+          body: { projectIds: [bProject.id] },
+          cookie: a.cookie,
+        })
+      ).status,
+    ).toBe(400);
+    const { db } = await env.app();
+    expect((await db.project.findFirstOrThrow({ where: { id: bProject.id } })).pausedAt).toBeNull();
+    const agent = await env.createUser();
+    await env.addMember(a.orgId, agent.id, 'agent');
+    const agentCookie = await env.sessionCookie(agent.id);
+    expect((await env.call(usageRoute.GET, { params: { orgId: a.orgId }, cookie: agentCookie })).status).toBe(200);
+    expect(
+      (
+        await env.call(keepRoute.POST, {
+          params: { orgId: a.orgId },
+          body: { projectIds: [projectId] },
+          cookie: agentCookie,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await env.call(keepRoute.POST, {
+          params: { orgId: a.orgId },
+          body: { projectIds: [projectId] },
+          cookie: a.cookie,
+        })
+      ).status,
+    ).toBe(200);
   });
 });
