@@ -198,3 +198,17 @@ describe('storage by plan', () => {
     v.close();
   });
 });
+
+describe('branding', () => {
+  it('the session tells Free widgets to show "Powered by PocketPing", paid and trial ones not', async () => {
+    const free = await h.tenant();
+    await setPlan(free.organizationId, 'free');
+    const trial = await h.tenant();
+    const a = await visit(free);
+    const b = await visit(trial);
+    expect(a.session.settings.branding).toBe(true);
+    expect(b.session.settings.branding).toBeUndefined();
+    a.close();
+    b.close();
+  });
+});

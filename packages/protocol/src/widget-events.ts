@@ -42,7 +42,7 @@ export const ZWidgetSettings = z.object({
   /** Shown while nobody is online (the project's away message); null/absent: the widget's built-in text. */
   awayMessage: z.string().max(500).nullable().optional(),
   /** The organization's plan shows "Powered by PocketPing" under the composer (Free). */
-  showBranding: z.boolean().optional(),
+  branding: z.boolean().optional(),
 });
 export type TWidgetSettings = z.infer<typeof ZWidgetSettings>;
 

@@ -50,7 +50,7 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
       if (conversation.status === 'open') socket.data.openConversationId ??= conversation.id;
     }
     // The plan's "Powered by PocketPing" (cached billing state in Redis; without an answer the widget shows none).
-    const showBranding = await ctx.limits
+    const branding = await ctx.limits
       .entitlements(organizationId)
       .then((e) => e.limits.showBranding)
       .catch(() => false);
@@ -59,7 +59,7 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
       ...(socket.data.newVisitorToken ? { visitorToken: socket.data.newVisitorToken } : {}),
       conversationId: conversation?.id ?? null,
       lastSeq: conversation?.lastSeq ?? 0,
-      settings: { ...toWidgetSettings(settings), ...(showBranding ? { showBranding: true } : {}) },
+      settings: { ...toWidgetSettings(settings), ...(branding ? { branding: true } : {}) },
       identityVerified: socket.data.identityVerified,
       ...(state
         ? {

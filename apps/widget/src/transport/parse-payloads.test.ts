@@ -190,9 +190,9 @@ describe('event payloads', () => {
   });
 
   it('shows "Powered by PocketPing" only when the server says so with a real boolean', () => {
-    expect(parseSettings({ showBranding: true }).showBranding).toBe(true);
-    expect(parseSettings({ showBranding: 'true' }).showBranding).toBeUndefined();
-    expect(parseSettings({}).showBranding).toBeUndefined();
+    expect(parseSettings({ branding: true }).branding).toBe(true);
+    expect(parseSettings({ branding: 'true' }).branding).toBeUndefined();
+    expect(parseSettings({}).branding).toBeUndefined();
   });
 
   it('reads the extended settings, keeping only safe values', () => {

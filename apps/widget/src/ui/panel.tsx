@@ -112,11 +112,7 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
           UploadList={x?.UploadList}
         />
       )}
-      {state.settings.showBranding && (
-        <div class="pp-brand" data-pp="branding">
-          Powered by PocketPing
-        </div>
-      )}
+      {state.settings.branding && <div class="pp-note">Powered by PocketPing</div>}
     </div>
   );
 }
