@@ -5,6 +5,7 @@ import type { TKeyRing, TLogger } from '@pocketping/core';
 import type { TDb, TProject, TSql } from '@pocketping/db';
 import type { TProducer, TVisitorConnections, TVisitorJobs, TWidgetPush } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
+import type { TLimits } from '@pocketping/billing';
 import type { TRateLimiter } from './rate-limit.js';
 import type { TPresenceWatcher } from './presence/presence-watcher.js';
 
@@ -27,6 +28,8 @@ export interface TRealtimeContext {
   storage: TStorage;
   /** Attachment bytes an organization may store (uploads are refused past it). */
   storageQuotaFor: TStorageQuotaFor;
+  /** The plan's limits: the monthly conversation quota when a conversation starts (conversation-start.ts). */
+  limits: TLimits;
   connections: TVisitorConnections;
   visitorJobs: TVisitorJobs;
   visitorLeftDelayMs: number;

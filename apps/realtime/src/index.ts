@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
 import { loadEnv } from './env.js';
 import { startRealtimeServer } from './server.js';
-import { createStorageFromConfig, flatStorageQuota } from '@pocketping/storage';
+import { createStorageFromConfig } from '@pocketping/storage';
 
 const env = loadEnv();
 const log = createLogger('realtime', env.LOG_LEVEL);
@@ -19,7 +19,6 @@ const server = await startRealtimeServer({
   authSecret: env.AUTH_SECRET,
   publicUrl: env.REALTIME_PUBLIC_URL,
   storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'realtime'),
-  storageQuotaFor: flatStorageQuota(env.STORAGE_QUOTA_BYTES_PER_ORG),
   fileUrlTtlSeconds: env.FILE_URL_TTL_SECONDS,
   visitorLeftDelayMs: env.VISITOR_LEFT_DELAY_MS,
   presenceCheckMs: env.PRESENCE_CHECK_MS,

@@ -6,7 +6,8 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
-import { createDb, createSqlPool } from '@pocketping/db';
+import { createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
+import { createLimits } from '@pocketping/billing';
 import {
   createProducer,
   createRedis,
@@ -17,7 +18,7 @@ import {
   type TRedisConfig,
 } from '@pocketping/jobs';
 import { UPLOAD_LIMITS, WIDGET_BOOT_PATH, WIDGET_NAMESPACE } from '@pocketping/protocol';
-import { createFileUrlSigner, flatStorageQuota, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
+import { createFileUrlSigner, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
 import type { TRealtimeContext } from './context.js';
 import { createBootRoute } from './http/boot-route.js';
 import { createFilesRoute } from './http/files-route.js';
@@ -34,6 +35,7 @@ import { registerWidgetHandlers } from './widget/handlers.js';
 import { startWidgetSession } from './widget/session.js';
 import { dashboardPushOf, registerDashboardNamespace } from './dashboard/register-dashboard.js';
 import { signMessage } from './widget/sign-message.js';
+import { openVisitorConversation } from './widget/conversation-start.js';
 
 /**
  * Transport handshakes per minute from one address, whatever namespace follows: twice the widget's per-address
@@ -53,7 +55,7 @@ export interface TRealtimeDeps {
   /** Public base URL of this service: signed file URLs are built on it. */
   publicUrl: string;
   storage: TStorage;
-  /** Attachment bytes an organization may store; default 1 GiB each (billing may pass a per-plan answer). */
+  /** Attachment bytes an organization may store; default: its plan's (`storageBytes`). */
   storageQuotaFor?: TStorageQuotaFor;
   fileUrlTtlSeconds?: number;
   visitorLeftDelayMs?: number;
@@ -137,6 +139,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     baseUrl: deps.publicUrl,
     ttlSeconds: deps.fileUrlTtlSeconds ?? 3600,
   });
+  const limits = createLimits({ store: createLimitsStore(db), redis, prefix: deps.redis.prefix });
   const ctx: TRealtimeContext = {
     db,
     sql,
@@ -157,11 +160,13 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       producer,
       log: deps.log,
       signFiles: (organizationId, message) => signMessage(signer, organizationId, message),
+      startConversation: (scope) => openVisitorConversation({ sql, limits, widget, log: deps.log }, scope),
     }),
     keyRing: deps.keyRing,
     signer,
     storage: deps.storage,
-    storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
+    storageQuotaFor: deps.storageQuotaFor ?? limits.storageQuotaFor,
+    limits,
     connections,
     visitorJobs: createVisitorJobs(queueRedis, deps.redis),
     visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,

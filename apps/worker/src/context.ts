@@ -5,6 +5,7 @@ import type { TConversationPorts } from '@pocketping/conversations';
 import type { TConnection, TDb, TSql } from '@pocketping/db';
 import type { TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
+import type { TLimits } from '@pocketping/billing';
 import type { TWidgetSignals } from './visitor/widget-signals.js';
 
 /** What every job processor receives: built once per process, passed down (no globals). */
@@ -32,6 +33,11 @@ export interface TWorkerContext {
   storage: TStorage | null;
   /** Attachment bytes an organization may store; a platform file past it is announced by name instead. */
   storageQuotaFor: TStorageQuotaFor;
+  /**
+   * The plans' limits: storage above, the monthly usage pass (usage/usage-pass.ts), and `checkAiAllowance` /
+   * `recordAiUsage` for the AI replies.
+   */
+  limits: TLimits;
   /** Signs attachment URLs in messages pushed to the widget (same keys as realtime). */
   fileUrls: TFileUrlSigner | null;
 }

@@ -47,6 +47,13 @@ const ZWorkerEnv = z.object({
   ...storageEnvFields,
   /** Base of the signed attachment URLs in messages the worker pushes to widgets (realtime serves them). */
   REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL.default('http://localhost:3001'),
+  /** The dashboard, for the links in usage emails. */
+  WEB_PUBLIC_URL: envFields.WEB_PUBLIC_URL.default('http://localhost:3000'),
+  /** Usage emails (80 % / 100 % of a plan limit) go out through this SMTP server, like the web app's mail. */
+  SMTP_URL: envFields.SMTP_URL,
+  MAIL_FROM: z.string().min(3).default('PocketPing <no-reply@pocketping.local>'),
+  /** How often the usage pass runs (counters reconciled, plan pauses, usage emails), ms; 0 = never. */
+  USAGE_PASS_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   FILE_URL_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
-import { createFileUrlSigner, createStorageFromConfig, flatStorageQuota } from '@pocketping/storage';
+import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
+import { createUsageMailer } from './usage/usage-mailer.js';
 
 const env = loadEnv();
 const log = createLogger('worker', env.LOG_LEVEL);
@@ -32,9 +33,13 @@ const worker = await startWorker({
   log,
   // Same default folder as apps/realtime, so both processes see the same files in a local run.
   storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'worker'),
-  storageQuotaFor: flatStorageQuota(env.STORAGE_QUOTA_BYTES_PER_ORG),
   fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
   maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
+  usage: {
+    intervalMs: env.USAGE_PASS_INTERVAL_MS,
+    mailer: createUsageMailer(env.SMTP_URL, env.MAIL_FROM),
+    webPublicUrl: env.WEB_PUBLIC_URL,
+  },
   telegramPolling: {
     mode: env.TELEGRAM_UPDATES_MODE,
     pollTimeoutSeconds: env.TELEGRAM_POLL_TIMEOUT_SECONDS,

@@ -1,7 +1,8 @@
 import { Worker, type Job } from 'bullmq';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createBridgeRegistry, type TBridgesConfig } from '@pocketping/bridges';
-import { createDb, createSqlPool } from '@pocketping/db';
+import { createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
+import { createLimits } from '@pocketping/billing';
 import {
   DASHBOARD_NAMESPACE,
   QUEUES,
@@ -17,12 +18,13 @@ import {
 } from '@pocketping/jobs';
 import { Emitter } from '@socket.io/redis-emitter';
 import { createConversationPorts } from '@pocketping/conversations';
-import { flatStorageQuota, type TFileUrlSigner, type TStorage, type TStorageQuotaFor } from '@pocketping/storage';
+import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
 import { RetryLaterError, signMessageFiles } from './inbound/inbound-scope.js';
 import { processInboundJob } from './inbound/drain-inbound.js';
 import { sweepOnce } from './sweeper.js';
+import { runUsagePass, type TUsageMailer, type TUsagePassResult } from './usage/usage-pass.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
 import { startVisitorWorker } from './visitor/start-visitor-worker.js';
 import { startDiscordGateway } from './discord/start-discord-gateway.js';
@@ -39,12 +41,14 @@ export interface TWorkerDeps {
   log: TLogger;
   /** Attachment storage shared with realtime; null/absent = files are announced by name only. */
   storage?: TStorage | null;
-  /** Attachment bytes an organization may store; default 1 GiB each (billing may pass a per-plan answer). */
+  /** Attachment bytes an organization may store; default: its plan's (`storageBytes`). */
   storageQuotaFor?: TStorageQuotaFor;
   /** Signs attachment URLs in messages pushed to widgets. */
   fileUrls?: TFileUrlSigner | null;
   /** Largest platform file taken in either direction (default 10 MB). */
   maxAttachmentBytes?: number;
+  /** The periodic usage pass (usage/usage-pass.ts); absent or intervalMs 0 = off (tests call `usagePass`). */
+  usage?: { intervalMs: number; mailer: TUsageMailer | null; webPublicUrl: string };
   /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
   telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
 }
@@ -52,6 +56,8 @@ export interface TWorkerDeps {
 export interface TWorkerRuntime {
   ctx: TWorkerContext;
   sweep(): Promise<{ deliveries: number; inbound: number }>;
+  /** One usage pass now (counters, plan pauses, usage emails). */
+  usagePass(): Promise<TUsagePassResult>;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const producer = createProducer(deps.redis);
   const signals = createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log });
   const fileUrls = deps.fileUrls ?? null;
+  const limits = createLimits({ store: createLimitsStore(db), redis, prefix: deps.redis.prefix });
   const ctx: TWorkerContext = {
     db,
     sql: createSqlPool(deps.databaseUrl, {
@@ -89,7 +96,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     log: deps.log,
     maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024,
     storage: deps.storage ?? null,
-    storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
+    storageQuotaFor: deps.storageQuotaFor ?? limits.storageQuotaFor,
+    limits,
     fileUrls,
   };
   const common = {
@@ -135,6 +143,25 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     );
   void runSweep();
   const timer = setInterval(() => void runSweep(), deps.sweepIntervalMs);
+  const usagePass = () =>
+    runUsagePass({
+      db,
+      limits,
+      log: deps.log,
+      mailer: deps.usage?.mailer ?? null,
+      webPublicUrl: deps.usage?.webPublicUrl ?? 'http://localhost:3000',
+    });
+  const usageTimer =
+    deps.usage && deps.usage.intervalMs > 0
+      ? setInterval(
+          () =>
+            void usagePass().catch((err: unknown) =>
+              deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'usage pass failed'),
+            ),
+          deps.usage.intervalMs,
+        )
+      : null;
+  usageTimer?.unref();
 
   await Promise.all([delivery.waitUntilReady(), inbound.waitUntilReady()]);
   const visitorWorker = await startVisitorWorker({
@@ -176,8 +203,10 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   return {
     ctx,
     sweep,
+    usagePass,
     async close() {
       clearInterval(timer);
+      if (usageTimer) clearInterval(usageTimer);
       await discord?.close();
       await slackSocket?.close();
       await telegramPolling?.close();

@@ -22,9 +22,7 @@ export async function appendToOpenConversation(
 ): Promise<TAppendMessageResult> {
   const { organizationId, projectId, visitorId } = session;
   for (let attempt = 0; ; attempt++) {
-    session.openConversationId ??= (
-      await getOrCreateOpenConversationSql(ports.sql, organizationId, { projectId, visitorId })
-    ).id;
+    session.openConversationId ??= await startConversation(ports, session);
     const conversationId = session.openConversationId;
     const result = await appendWidgetMessage(ports.sql, organizationId, { conversationId, visitorId, ...input });
     if (!('conversationGone' in result)) {
@@ -34,6 +32,26 @@ export async function appendToOpenConversation(
     session.openConversationId = null;
     if (attempt >= 1) throw new AppError('internal', 'The conversation changed while sending; retry');
   }
+}
+
+/** The visitor's open conversation, found or created (through the transport's port when it has one). */
+async function startConversation(ports: TVisitorPorts, session: TVisitorSession): Promise<string> {
+  const { organizationId, projectId, visitorId } = session;
+  if (!ports.startConversation)
+    return (await getOrCreateOpenConversationSql(ports.sql, organizationId, { projectId, visitorId })).id;
+  const started = await ports.startConversation({ organizationId, projectId, visitorId });
+  if (started.quotaNote) {
+    const note = await appendWidgetMessage(ports.sql, organizationId, {
+      conversationId: started.id,
+      visitorId,
+      sender: 'system',
+      visibility: 'internal',
+      body: started.quotaNote,
+      source: 'billing',
+    });
+    if (!('conversationGone' in note) && !note.duplicate) afterVisitorAppend(ports, session, note);
+  }
+  return started.id;
 }
 
 /** After commit of something the visitor side wrote: dashboards told (a first message opens it there), deliveries queued. */

@@ -19,15 +19,38 @@ export interface TVisitorPorts extends TConversationPorts {
    * the message stays stored.
    */
   visitorMessagePosted?(event: TVisitorMessagePosted): Promise<void> | void;
+  /**
+   * Finds or creates the visitor's open conversation where the transport has more to decide than the database (the
+   * plan's monthly quota: realtime). Without it the open conversation is found or created directly. A `quotaNote`
+   * is stored first, as an internal note for the team.
+   */
+  startConversation?(scope: TConversationScope): Promise<TStartedConversation>;
+}
+
+export interface TConversationScope {
+  organizationId: string;
+  projectId: string;
+  visitorId: string;
+}
+
+export interface TStartedConversation {
+  id: string;
+  /** Set when the conversation started beyond the plan: why it is not in the team's chat apps. */
+  quotaNote: string | null;
 }
 
 export function createVisitorPorts(
-  deps: TConversationPortsDeps & { sql: TSql; visitorMessagePosted?: TVisitorPorts['visitorMessagePosted'] },
+  deps: TConversationPortsDeps & {
+    sql: TSql;
+    visitorMessagePosted?: TVisitorPorts['visitorMessagePosted'];
+    startConversation?: TVisitorPorts['startConversation'];
+  },
 ): TVisitorPorts {
   return {
     ...createConversationPorts(deps),
     sql: deps.sql,
     ...(deps.visitorMessagePosted ? { visitorMessagePosted: deps.visitorMessagePosted } : {}),
+    ...(deps.startConversation ? { startConversation: deps.startConversation } : {}),
   };
 }
 

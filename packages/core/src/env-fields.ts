@@ -108,10 +108,4 @@ export const storageEnvFields = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .optional(),
-  /** Attachment bytes one organization may store (uploads + platform files); default 1 GiB. */
-  STORAGE_QUOTA_BYTES_PER_ORG: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(1024 * 1024 * 1024),
 } as const;

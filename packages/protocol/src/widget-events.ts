@@ -41,6 +41,8 @@ export const ZWidgetSettings = z.object({
   identityMode: z.enum(['off', 'optional', 'enforce']).optional(),
   /** Shown while nobody is online (the project's away message); null/absent: the widget's built-in text. */
   awayMessage: z.string().max(500).nullable().optional(),
+  /** The organization's plan shows "Powered by PocketPing" under the composer (Free). */
+  branding: z.boolean().optional(),
 });
 export type TWidgetSettings = z.infer<typeof ZWidgetSettings>;
 

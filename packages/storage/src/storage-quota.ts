@@ -1,7 +1,7 @@
 /**
  * How many attachment bytes an organization may store. One question with one answer per organization, asked at every
- * upload: today every organization gets STORAGE_QUOTA_BYTES_PER_ORG (`flatStorageQuota`); a billing plan can answer
- * per organization later without touching the callers.
+ * upload: the organization's plan answers (`storageBytes`, @pocketping/billing's `storageQuotaFor`); tests may pass
+ * a flat answer (`flatStorageQuota`). The realtime and worker apps wire the plan's.
  */
 export type TStorageQuotaFor = (organizationId: string) => Promise<number>;
 

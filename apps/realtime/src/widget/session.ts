@@ -50,12 +50,17 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
       socket.data.joinedConversationId ??= conversation.id;
       if (conversation.status === 'open') socket.data.openConversationId ??= conversation.id;
     }
+    // The plan's "Powered by PocketPing" (cached billing state in Redis; without an answer the widget shows none).
+    const branding = await ctx.limits
+      .entitlements(organizationId)
+      .then((e) => e.limits.showBranding)
+      .catch(() => false);
     const session: TSessionEvent = {
       visitorId,
       ...(socket.data.newVisitorToken ? { visitorToken: socket.data.newVisitorToken } : {}),
       conversationId: conversation?.id ?? null,
       lastSeq: conversation?.lastSeq ?? 0,
-      settings: toWidgetSettings(settings),
+      settings: { ...toWidgetSettings(settings), ...(branding ? { branding: true } : {}) },
       identityVerified: socket.data.identityVerified,
       ...(state
         ? {

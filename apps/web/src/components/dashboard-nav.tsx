@@ -77,6 +77,7 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
       <ul>
         {isAdmin ? link(`/app/onboarding?org=${orgId}`, '+ New project') : null}
         {link(`${base}/team`, 'Team')}
+        {link(`${base}/usage`, 'Usage')}
         {isAdmin ? link(`${base}/api-keys`, 'API keys') : null}
         {role === 'owner' ? link(`${base}/billing`, 'Billing', { soon: true }) : null}
       </ul>

@@ -1,5 +1,6 @@
 import { createLogger, parseKeyRing, type TKeyRing, type TLogger } from '@pocketping/core';
-import { createDb, type TDb } from '@pocketping/db';
+import { createDb, createLimitsStore, type TDb } from '@pocketping/db';
+import { createLimits, type TLimits } from '@pocketping/billing';
 import { createProducer, type TProducer } from '@pocketping/jobs';
 import { createBridgeRegistry, type TBridgeRegistry } from '@pocketping/bridges';
 import { createStorageFromConfig, type TStorage } from '@pocketping/storage';
@@ -19,6 +20,8 @@ export interface TWebContext {
   mailer: TMailer;
   /** Attachment bytes (local folder or S3), read by the inbox's download route. */
   storage: TStorage;
+  /** What each organization may do (plan + billing state + usage): asked before creating what a plan limits. */
+  limits: TLimits;
 }
 
 // Kept on globalThis: `next dev` re-evaluates modules on every edit, and each evaluation would otherwise open
@@ -46,10 +49,11 @@ export function getContext(): TWebContext {
   const producer = createProducer({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX });
   // ioredis reconnects by itself; without a listener every failed attempt would be an unhandled 'error' event.
   producer.redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  const db = createDb(env.DATABASE_URL);
   const ctx: TWebContext = {
     env,
     log,
-    db: createDb(env.DATABASE_URL),
+    db,
     producer,
     keyRing: parseKeyRing(env.ENCRYPTION_KEY),
     bridges: createBridgeRegistry({
@@ -58,6 +62,7 @@ export function getContext(): TWebContext {
     }),
     mailer: createMailer(env.SMTP_URL, env.MAIL_FROM),
     storage: createStorageFromConfig(env, path.join(repoRoot(), '.data/uploads'), 'web'),
+    limits: createLimits({ store: createLimitsStore(db), redis: producer.redis, prefix: env.REDIS_PREFIX }),
   };
   holder.__pocketpingWebContext = ctx;
   return ctx;

@@ -189,6 +189,12 @@ describe('event payloads', () => {
     });
   });
 
+  it('shows "Powered by PocketPing" only when the server says so with a real boolean', () => {
+    expect(parseSettings({ branding: true }).branding).toBe(true);
+    expect(parseSettings({ branding: 'true' }).branding).toBeUndefined();
+    expect(parseSettings({}).branding).toBeUndefined();
+  });
+
   it('reads the extended settings, keeping only safe values', () => {
     const s = parseSettings({
       preChat: {

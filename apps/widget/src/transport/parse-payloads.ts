@@ -156,6 +156,7 @@ export function parseSettings(payload: unknown): TWidgetSettings {
   if (identityMode) settings.identityMode = identityMode;
   // The owner's away message: plain text (the UI renders it as a text node), dropped when not a short string.
   if (isStr(s.awayMessage) && s.awayMessage.trim() && s.awayMessage.length <= 500) settings.awayMessage = s.awayMessage;
+  if (s.branding === true) settings.branding = true;
   return settings;
 }
 

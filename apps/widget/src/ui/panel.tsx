@@ -112,6 +112,7 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
           UploadList={x?.UploadList}
         />
       )}
+      {state.settings.branding && <div class="pp-note">Powered by PocketPing</div>}
     </div>
   );
 }

@@ -22,7 +22,7 @@ export const PANEL_CSS = `
 .pp-panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:370px;height:580px;max-width:calc(100vw - 40px);max-height:calc(100vh - 108px);display:flex;flex-direction:column;overflow:hidden;background:#fff;border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.22)}
 .pp-left .pp-panel{right:auto;left:20px}
 .pp-header{display:flex;align-items:center;gap:10px;padding:12px;background:var(--pp-color);color:var(--pp-fg)}
-.pp-avatar{position:relative;flex:none;width:38px;height:38px;border-radius:50%;display:flex;align-items:center;justify-content:center;background:rgba(255,255,255,.25);font-weight:600}
+.pp-avatar{position:relative;flex:none;width:38px;height:38px;border-radius:50%;display:flex;align-items:center;justify-content:center;background:#ffffff40;font-weight:600}
 .pp-avatar img{width:100%;border-radius:50%}
 .pp-dot{position:absolute;right:0;bottom:0;width:10px;height:10px;border-radius:50%;background:#9ca3af;box-shadow:0 0 0 2px var(--pp-color)}
 .pp-online{background:#22c55e}
@@ -36,7 +36,7 @@ export const PANEL_CSS = `
 .pp-status[data-state=error],.pp-status[data-state=disconnected],.pp-notice{background:#fef2f2;color:#b91c1c}
 .pp-messages,.pp-log{flex:1;display:flex;flex-direction:column;gap:10px}
 .pp-messages{overflow-y:auto;overscroll-behavior:contain;padding:16px 14px;background:#f9fafb}
-.pp-day,.pp-meta,.pp-author,.pp-typing,.pp-note,.pp-day,.pp-note{text-align:center}
+.pp-day,.pp-meta,.pp-author,.pp-typing,.pp-note{text-align:center}
 .pp-msg{max-width:82%;display:flex;flex-direction:column;align-items:flex-start;gap:4px}
 .pp-msg[data-sender=visitor]{align-self:flex-end;align-items:flex-end}
 .pp-msg[data-sender=system]{align-self:center;align-items:center}

@@ -42,6 +42,7 @@ export async function changeMessage(
         organizationId,
         projectId: conversation.projectId,
         status: { not: 'disabled' },
+        pausedAt: null,
         ...(input.excludeConnectionId ? { id: { not: input.excludeConnectionId } } : {}),
       },
       select: { id: true },

@@ -19,6 +19,8 @@ export interface TConnectionCard {
   lastError: string | null;
   consecutiveFailures: number;
   createdAt: string;
+  /** Paused by the plan (a downgrade left more chat apps than it allows): nothing is delivered to it. */
+  pausedAt: string | null;
 }
 
 const CARD_SELECT = {
@@ -36,6 +38,7 @@ const CARD_SELECT = {
   lastError: true,
   consecutiveFailures: true,
   createdAt: true,
+  pausedAt: true,
 } as const;
 
 type TCardRow = {
@@ -53,12 +56,14 @@ type TCardRow = {
   lastError: string | null;
   consecutiveFailures: number;
   createdAt: Date;
+  pausedAt: Date | null;
 };
 const toCard = (c: TCardRow): TConnectionCard => ({
   ...c,
   lastSuccessAt: c.lastSuccessAt?.toISOString() ?? null,
   lastErrorAt: c.lastErrorAt?.toISOString() ?? null,
   createdAt: c.createdAt.toISOString(),
+  pausedAt: c.pausedAt?.toISOString() ?? null,
 });
 
 export async function listConnectionCards(

@@ -1,5 +1,5 @@
 import type { BridgeKind, ConnectionStatus } from '@prisma/client';
-import type { TDb } from '../client.js';
+import type { TDb, TDbOrTx } from '../client.js';
 
 /** A connection as the rest of the system sees it. `credentials` stays sealed; only bridge code unseals it. */
 export interface TConnection {
@@ -76,6 +76,33 @@ export async function createConnection(
     targetName?: string | null;
     scopeName?: string | null;
   },
+  opts: {
+    /**
+     * The plan's check, given the project's active chat apps counted under the organization's row lock (so two
+     * connects at once cannot both take the last place); it throws to refuse.
+     */
+    withinLimit?: (activeInProject: number) => void;
+  } = {},
+): Promise<TConnection> {
+  const { withinLimit } = opts;
+  if (withinLimit) {
+    return db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${organizationId} FOR UPDATE`;
+      withinLimit(
+        await tx.bridgeConnection.count({
+          where: { organizationId, projectId: input.projectId, pausedAt: null, status: { not: 'disabled' } },
+        }),
+      );
+      return insertConnection(tx, organizationId, input);
+    });
+  }
+  return insertConnection(db, organizationId, input);
+}
+
+async function insertConnection(
+  db: TDbOrTx,
+  organizationId: string,
+  input: Parameters<typeof createConnection>[2],
 ): Promise<TConnection> {
   const c = await db.bridgeConnection.create({
     data: {

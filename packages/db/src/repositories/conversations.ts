@@ -85,12 +85,14 @@ export async function getLatestConversationForVisitor(
  * `getOrCreateOpenConversation` over plain SQL (realtime's send path): same rule, the visitor row is locked first
  * so two tabs sending their first message at once end up in one conversation. Four round trips (BEGIN, lock,
  * find-or-insert, COMMIT); realtime then caches the id per socket. not_found when the visitor is not this tenant's.
+ * `overQuota` marks a conversation this call creates as started beyond the plan's monthly quota (`overQuotaAt`);
+ * `created` says whether it did create one.
  */
 export async function getOrCreateOpenConversationSql(
   sql: TSql,
   organizationId: string,
-  input: { projectId: string; visitorId: string },
-): Promise<TConversation> {
+  input: { projectId: string; visitorId: string; overQuota?: boolean },
+): Promise<TConversation & { created: boolean; overQuota: boolean }> {
   const client = await sql.connect();
   try {
     await client.query('BEGIN');
@@ -101,18 +103,27 @@ export async function getOrCreateOpenConversationSql(
     });
     if (locked.rowCount === 0) throw new AppError('not_found', 'Visitor not found');
     // A new statement after the lock: its snapshot sees a conversation another tab committed while we waited.
-    const { rows } = await client.query<{ id: string; projectId: string; visitorId: string; nextSeq: number }>({
+    const { rows } = await client.query<{
+      id: string;
+      projectId: string;
+      visitorId: string;
+      nextSeq: number;
+      overQuota: boolean;
+      created: boolean;
+    }>({
       name: 'pp_find_or_create_conversation',
       text: `WITH existing AS (
-          SELECT id, "projectId", "visitorId", "nextSeq" FROM "Conversation"
+          SELECT id, "projectId", "visitorId", "nextSeq", "overQuotaAt" IS NOT NULL AS "overQuota", false AS created
+          FROM "Conversation"
           WHERE "organizationId" = $1 AND "visitorId" = $2 AND status = 'open' ORDER BY "createdAt" DESC LIMIT 1
         ), created AS (
-          INSERT INTO "Conversation" (id, "organizationId", "projectId", "visitorId", "createdAt", "updatedAt")
-          SELECT $3, $1, $4, $2, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' WHERE NOT EXISTS (SELECT 1 FROM existing)
-          RETURNING id, "projectId", "visitorId", "nextSeq"
+          INSERT INTO "Conversation" (id, "organizationId", "projectId", "visitorId", "overQuotaAt", "createdAt", "updatedAt")
+          SELECT $3, $1, $4, $2, CASE WHEN $5::boolean THEN now() AT TIME ZONE 'UTC' END, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+          WHERE NOT EXISTS (SELECT 1 FROM existing)
+          RETURNING id, "projectId", "visitorId", "nextSeq", "overQuotaAt" IS NOT NULL AS "overQuota", true AS created
         )
         SELECT * FROM existing UNION ALL SELECT * FROM created`,
-      values: [organizationId, input.visitorId, newId(), input.projectId],
+      values: [organizationId, input.visitorId, newId(), input.projectId, input.overQuota ?? false],
     });
     await client.query('COMMIT');
     const c = rows[0];
@@ -124,6 +135,8 @@ export async function getOrCreateOpenConversationSql(
       visitorId: c.visitorId,
       status: 'open',
       lastSeq: c.nextSeq - 1,
+      created: c.created,
+      overQuota: c.overQuota,
     };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -67,11 +67,11 @@ export async function appendMessage(
       // An operator (or AI) reply implies everything before it was read by the team: the read watermark moves to
       // the previous seq in the same statement (on the right-hand side "nextSeq" is the old value = this seq).
       const impliesRead = (input.sender === 'operator' || input.sender === 'ai') && input.visibility !== 'internal';
-      const rows = await tx.$queryRaw<{ seq: number; projectId: string; status: string }[]>`
+      const rows = await tx.$queryRaw<{ seq: number; projectId: string; status: string; overQuotaAt: Date | null }[]>`
         UPDATE "Conversation" SET "nextSeq" = "nextSeq" + 1, "lastMessageAt" = now(), "updatedAt" = now(),
           "operatorLastReadSeq" = CASE WHEN ${impliesRead} THEN GREATEST("operatorLastReadSeq", "nextSeq" - 1) ELSE "operatorLastReadSeq" END
         WHERE "organizationId" = ${organizationId} AND id = ${input.conversationId}
-        RETURNING "nextSeq" - 1 AS seq, "projectId", status::text AS status`;
+        RETURNING "nextSeq" - 1 AS seq, "projectId", status::text AS status, "overQuotaAt"`;
       const conv = rows[0];
       if (!conv) throw new AppError('not_found', 'Conversation not found');
 
@@ -144,12 +144,14 @@ export async function appendMessage(
       }
 
       const outbox: TOutboxRef[] = [];
-      if (input.deliver !== false) {
+      // A conversation started beyond the plan's monthly quota stays in the inbox; paused chat apps get nothing.
+      if (input.deliver !== false && conv.overQuotaAt === null) {
         const connections = await tx.bridgeConnection.findMany({
           where: {
             organizationId,
             projectId: conv.projectId,
             status: { not: 'disabled' },
+            pausedAt: null,
             ...(input.inbound ? { id: { not: input.inbound.connectionId } } : {}),
           },
           select: { id: true },
@@ -298,7 +300,7 @@ WITH dup AS (
 conv AS (
   UPDATE "Conversation" SET "nextSeq" = "nextSeq" + 1, "lastMessageAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
   WHERE "organizationId" = $1 AND id = $2 AND "visitorId" = $3 AND status = 'open' AND NOT EXISTS (SELECT 1 FROM dup)
-  RETURNING "nextSeq" - 1 AS seq, "projectId"
+  RETURNING "nextSeq" - 1 AS seq, "projectId", "overQuotaAt"
 ),
 msg AS (
   INSERT INTO "Message" (id, "organizationId", "conversationId", seq, "clientId", sender, visibility, body, source, "createdAt")
@@ -319,6 +321,9 @@ ob AS (
   SELECT 'c' || substr(md5(gen_random_uuid()::text), 1, 24), $1, 'bridge.deliver', c.id, $2, msg.id, msg.seq, now() AT TIME ZONE 'UTC'
   FROM msg JOIN conv ON true
   JOIN "BridgeConnection" c ON c."organizationId" = $1 AND c."projectId" = conv."projectId" AND c.status <> 'disabled'
+    AND c."pausedAt" IS NULL
+  -- A conversation started beyond the plan's monthly quota stays in the inbox (billing limits).
+  WHERE conv."overQuotaAt" IS NULL
   RETURNING id, "connectionId"
 )
 SELECT (SELECT id FROM dup LIMIT 1) AS "dupId",

@@ -29,7 +29,7 @@ function toProject(p: {
 }
 
 export async function createProject(
-  db: TDb,
+  db: TDbOrTx,
   organizationId: string,
   input: { name: string; allowedOrigins: string[]; settings?: Record<string, unknown> },
 ): Promise<TProject> {

@@ -1,3 +1,4 @@
+import { chatAppGuard } from '../billing/chat-app-guard';
 import { z } from 'zod';
 import { AppError, encryptSecret } from '@pocketping/core';
 import {
@@ -221,14 +222,19 @@ export async function connectDiscordChannel(
     connectionId = existingId;
   } else {
     connectionId = (
-      await createConnection(app.db, scope.organizationId, {
-        projectId: scope.projectId,
-        kind: 'discord',
-        sealedCredentials: sealed,
-        targetId: check.channel.id,
-        targetScope: check.guild.id,
-        ...names,
-      })
+      await createConnection(
+        app.db,
+        scope.organizationId,
+        {
+          projectId: scope.projectId,
+          kind: 'discord',
+          sealedCredentials: sealed,
+          targetId: check.channel.id,
+          targetScope: check.guild.id,
+          ...names,
+        },
+        { withinLimit: await chatAppGuard(app.limits, scope.organizationId) },
+      )
     ).id;
   }
   await writeAuditLog(app.db, scope.organizationId, {

@@ -1,3 +1,4 @@
+import { chatAppGuard } from '../billing/chat-app-guard';
 import { z } from 'zod';
 import { AppError, decryptSecret, encryptSecret } from '@pocketping/core';
 import {
@@ -164,14 +165,19 @@ export async function connectSlackChannel(
     connectionId = existing.id;
   } else {
     connectionId = (
-      await createConnection(app.db, scope.organizationId, {
-        projectId: scope.projectId,
-        kind: 'slack',
-        sealedCredentials: sealed,
-        targetId: draft.targetId,
-        targetScope: draft.targetScope,
-        ...names,
-      })
+      await createConnection(
+        app.db,
+        scope.organizationId,
+        {
+          projectId: scope.projectId,
+          kind: 'slack',
+          sealedCredentials: sealed,
+          targetId: draft.targetId,
+          targetScope: draft.targetScope,
+          ...names,
+        },
+        { withinLimit: await chatAppGuard(app.limits, scope.organizationId) },
+      )
     ).id;
   }
   await deletePending(app, KIND, input.setupId);

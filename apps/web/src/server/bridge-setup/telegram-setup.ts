@@ -1,3 +1,4 @@
+import { chatAppGuard } from '../billing/chat-app-guard';
 import { z } from 'zod';
 import { AppError, decryptSecret, encryptSecret, randomToken, sha256 } from '@pocketping/core';
 import {
@@ -339,12 +340,12 @@ async function connect(
     targetScope: String(botIdOf(botToken)),
   };
   const connectionId = (
-    await createConnection(app.db, p.organizationId, {
-      projectId: project.id,
-      kind: 'telegram',
-      ...target,
-      targetName: chat.title,
-    })
+    await createConnection(
+      app.db,
+      p.organizationId,
+      { projectId: project.id, kind: 'telegram', ...target, targetName: chat.title },
+      { withinLimit: await chatAppGuard(app.limits, p.organizationId) },
+    )
   ).id;
   await writeAuditLog(app.db, p.organizationId, {
     actorType: 'user',

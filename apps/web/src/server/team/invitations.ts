@@ -1,14 +1,15 @@
 import { AppError, randomToken, sha256 } from '@pocketping/core';
+import { assertRoom } from '@pocketping/billing';
 import {
   claimInvitation,
   createInvitationRow,
+  countSeats,
   createMembership,
   getInvitation,
   getInvitationByTokenHash,
   getMembership,
   getOrganizationName,
   getUserById,
-  inTransaction,
   isMemberEmail,
   listPendingInvitationRows,
   revokeInvitationRow,
@@ -96,8 +97,12 @@ export async function createInvitation(
 
   const token = randomToken('', 32);
   const orgName = await getOrganizationName(db, actor.organizationId);
-  const row = await inTransaction(db, async (tx) => {
+  const entitlements = await app.limits.entitlements(actor.organizationId);
+  // Seats are members plus pending invitations, counted under the organization's lock (membership changes take it
+  // too), after this address's own pending invitation is replaced: re-inviting someone takes no extra seat.
+  const row = await withOrganizationLock(db, actor.organizationId, async (tx) => {
     await revokePendingInvitationsTo(tx, actor.organizationId, email);
+    assertRoom(entitlements, 'seats', await countSeats(tx, actor.organizationId));
     const created = await createInvitationRow(tx, actor.organizationId, {
       email,
       role: input.role,

@@ -213,6 +213,10 @@ describe('invitations', () => {
       403,
     );
 
+    // Past the trial's 15 seats the plan would refuse first: on Business (unlimited seats) the hourly limit shows.
+    const { db, limits } = await env.app();
+    await db.organizationBilling.create({ data: { organizationId: t.org.id, plan: 'business', status: 'active' } });
+    await limits.invalidate(t.org.id);
     let limited: { status: number; headers: Headers } | null = null;
     for (let i = 1; i <= INVITATIONS_PER_HOUR + 1 && !limited; i++) {
       const res = await env.call(invitationsRoute.POST, {

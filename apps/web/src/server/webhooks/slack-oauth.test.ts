@@ -5,7 +5,15 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, decryptSecret, generateEncryptionKey, parseKeyRing, sha256 } from '@pocketping/core';
-import { bootstrapTenant, createDb, getConnection, recordConnectionFailure, type TDb } from '@pocketping/db';
+import { entitlementsFor } from '@pocketping/billing';
+import {
+  bootstrapTenant,
+  createDb,
+  getConnection,
+  loadBillingState,
+  recordConnectionFailure,
+  type TDb,
+} from '@pocketping/db';
 // apps/web does not depend on the testkit package; the fake is a plain module with no workspace imports.
 import { startFakeSlack, type TFakeSlack } from '../../../../../packages/testkit/src/fake-slack.js';
 import {
@@ -76,6 +84,7 @@ beforeAll(async () => {
       authSecret: AUTH_SECRET,
       webPublicUrl: 'http://127.0.0.1:3999',
     },
+    limits: { entitlements: async (org) => entitlementsFor(await loadBillingState(db, org), new Date()) },
   };
 }, 60_000);
 

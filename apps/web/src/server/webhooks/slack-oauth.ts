@@ -1,3 +1,5 @@
+import type { TLimits } from '@pocketping/billing';
+import { chatAppGuard } from '../billing/chat-app-guard';
 import { z } from 'zod';
 import {
   AppError,
@@ -113,6 +115,8 @@ export interface TSlackOAuthDeps {
   keyRing: TKeyRing;
   log: TLogger;
   config: TSlackOAuthConfig;
+  /** The plan's chat-app count per project. */
+  limits: Pick<TLimits, 'entitlements'>;
 }
 
 export interface TInstallCookie {
@@ -275,14 +279,19 @@ export async function finishSlackInstall(
       await replaceConnectionCredentials(deps.db, state.organizationId, existing.id, sealed, names);
       connectionId = existing.id;
     } else {
-      const created = await createConnection(deps.db, state.organizationId, {
-        projectId: project.id,
-        kind: 'slack',
-        sealedCredentials: sealed,
-        targetId: draft.targetId,
-        targetScope: draft.targetScope,
-        ...names,
-      });
+      const created = await createConnection(
+        deps.db,
+        state.organizationId,
+        {
+          projectId: project.id,
+          kind: 'slack',
+          sealedCredentials: sealed,
+          targetId: draft.targetId,
+          targetScope: draft.targetScope,
+          ...names,
+        },
+        { withinLimit: await chatAppGuard(deps.limits, state.organizationId) },
+      );
       connectionId = created.id;
     }
     await writeAuditLog(deps.db, state.organizationId, {

@@ -36,6 +36,7 @@ export async function GET(req: NextRequest): Promise<NextResponse> {
       db: ctx.db,
       keyRing: ctx.keyRing,
       log: ctx.log,
+      limits: ctx.limits,
       config: {
         apiUrl: ctx.env.SLACK_API_URL,
         clientId: ctx.env.SLACK_CLIENT_ID,

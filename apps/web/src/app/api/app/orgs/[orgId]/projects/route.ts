@@ -11,7 +11,12 @@ export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) =
 export const POST = orgRoute({ role: 'admin', body: ZCreateProject }, async ({ app, organizationId, user, body }) => {
   const project = await createProject(
     app.db,
-    { organizationId, userId: user.id, webPublicUrl: app.env.WEB_PUBLIC_URL },
+    {
+      organizationId,
+      userId: user.id,
+      webPublicUrl: app.env.WEB_PUBLIC_URL,
+      entitlements: await app.limits.entitlements(organizationId),
+    },
     body,
   );
   return { project };

@@ -19,6 +19,7 @@ export interface TConnectionCardView {
   lastError: string | null;
   consecutiveFailures: number;
   createdAt: string;
+  pausedAt: string | null;
   health: 'healthy' | 'broken' | 'failing' | 'disabled' | 'new';
 }
 
@@ -124,6 +125,12 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
             </span>
           </div>
           {c.health === 'broken' && c.statusReason ? <div className="alert error">{c.statusReason}</div> : null}
+          {c.pausedAt ? (
+            <div className="alert info" data-paused="plan">
+              Paused: your plan allows fewer chat apps in this project, so nothing is delivered here. Nothing was
+              deleted — upgrade, or choose which chat apps to keep on the Usage page.
+            </div>
+          ) : null}
           <dl className="bridge-meta">
             <dt>Posts to</dt>
             <dd>{connectionLabel(c)}</dd>
