@@ -28,6 +28,8 @@ import { startVisitorWorker } from './visitor/start-visitor-worker.js';
 import { startDiscordGateway } from './discord/start-discord-gateway.js';
 import { startSlackSocket } from './slack-socket/start-slack-socket.js';
 import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
+import { startBillingWorker } from './billing/start-billing-worker.js';
+import type { TStripe } from '@pocketping/billing';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -47,6 +49,8 @@ export interface TWorkerDeps {
   maxAttachmentBytes?: number;
   /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
   telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
+  /** Stripe client for the billing queue (absent = billing off: Stripe events wait in their queue). */
+  stripe?: TStripe | null;
 }
 
 export interface TWorkerRuntime {
@@ -146,6 +150,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     concurrency: deps.concurrency,
     log: deps.log,
   });
+  const billingWorker = deps.stripe
+    ? await startBillingWorker({ db: ctx.db, stripe: deps.stripe, redisConfig: deps.redis, log: deps.log })
+    : null;
   // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
   const slackSocket = deps.bridges.slack?.appToken
     ? startSlackSocket({
@@ -181,7 +188,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       await discord?.close();
       await slackSocket?.close();
       await telegramPolling?.close();
-      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close()]);
+      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close(), billingWorker?.close()]);
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();

@@ -78,7 +78,7 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
         {isAdmin ? link(`/app/onboarding?org=${orgId}`, '+ New project') : null}
         {link(`${base}/team`, 'Team')}
         {isAdmin ? link(`${base}/api-keys`, 'API keys') : null}
-        {role === 'owner' ? link(`${base}/billing`, 'Billing', { soon: true }) : null}
+        {role === 'owner' ? link(`${base}/billing`, 'Billing') : null}
       </ul>
       <div className="dash-user">
         <span title={`${userEmail} · ${orgName}`}>{userEmail}</span>

@@ -40,7 +40,14 @@ export function verifyStripeEvent(
       undefined,
       input.nowSeconds,
     );
-    if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number')
+    if (
+      typeof event?.id !== 'string' ||
+      !/^evt_[A-Za-z0-9]{1,250}$/.test(event.id) ||
+      typeof event.type !== 'string' ||
+      typeof event.created !== 'number' ||
+      !event.data ||
+      typeof event.data.object !== 'object'
+    )
       return { ok: false, reason: 'malformed' };
     return { ok: true, event };
   } catch (err) {
