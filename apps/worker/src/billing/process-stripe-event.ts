@@ -37,7 +37,14 @@ const AUDITED: Record<string, string> = {
 async function resolveOrganization(deps: TStripeEventDeps, customerId: string): Promise<string | null> {
   const known = await findOrganizationByStripeCustomer(deps.db, customerId);
   if (known) return known;
-  const customer = await deps.stripe.customers.retrieve(customerId);
+  let customer;
+  try {
+    customer = await deps.stripe.customers.retrieve(customerId);
+  } catch (err) {
+    // A customer Stripe does not know (another account's, or removed) is a stranger; any other failure is retried.
+    if ((err as { statusCode?: unknown }).statusCode === 404) return null;
+    throw err;
+  }
   if ('deleted' in customer && customer.deleted) return null;
   const orgId = (customer as { metadata?: Record<string, string> }).metadata?.organizationId;
   if (!orgId || !(await getOrganization(deps.db, orgId))) return null;

@@ -51,9 +51,11 @@ export function verifyStripeEvent(
       return { ok: false, reason: 'malformed' };
     return { ok: true, event };
   } catch (err) {
-    const message = err instanceof Error ? err.message : '';
-    if (/tolerance/i.test(message)) return { ok: false, reason: 'stale_timestamp' };
-    if (/JSON|Unexpected token/i.test(message)) return { ok: false, reason: 'malformed' };
+    // The SDK throws StripeSignatureVerificationError for a header that does not verify (with "tolerance" in the
+    // message for a stale timestamp); anything else comes from parsing a body that did verify.
+    const e = err as { type?: unknown; message?: unknown };
+    if (e.type !== 'StripeSignatureVerificationError') return { ok: false, reason: 'malformed' };
+    if (/tolerance/i.test(String(e.message))) return { ok: false, reason: 'stale_timestamp' };
     return { ok: false, reason: 'bad_signature' };
   }
 }
