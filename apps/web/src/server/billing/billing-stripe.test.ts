@@ -304,6 +304,32 @@ describe('webhook refusals', () => {
     expect((await post(huge, signStripePayload(huge, fake.webhookSecret, now))).status).toBe(413);
   });
 
+  it('hostile but signed bodies: malformed shapes are 400, other event types are stored as ignored', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const signed = (body: string) => post(body, signStripePayload(body, fake.webhookSecret, now));
+    const shapes = [
+      { id: 'evt_bad1', object: 'event', type: 'customer.updated', created: 'yesterday', data: { object: {} } },
+      { id: 'evt_../../x', object: 'event', type: 'customer.updated', created: now, data: { object: {} } },
+      { id: 'evt_bad2', object: 'event', type: 'customer.updated', created: now, data: 'nope' },
+      { id: `evt_${'a'.repeat(300)}`, object: 'event', type: 'customer.updated', created: now, data: { object: {} } },
+      ['not', 'an', 'event'],
+    ];
+    for (const shape of shapes) expect((await signed(JSON.stringify(shape))).status).toBe(400);
+    const other = await signed(
+      JSON.stringify({
+        id: 'evt_other1',
+        object: 'event',
+        type: 'charge.succeeded',
+        created: now,
+        data: { object: {} },
+      }),
+    );
+    expect(other.status).toBe(200);
+    const { db } = await env.app();
+    expect(await db.stripeEvent.findUnique({ where: { id: 'evt_other1' } })).toMatchObject({ outcome: 'ignored' });
+    expect(await db.stripeEvent.count({ where: { id: { in: ['evt_bad1', 'evt_bad2'] } } })).toBe(0);
+  });
+
   it('an event about a customer of no organization is acknowledged and changes nothing', async () => {
     const body = event('evt_stranger1');
     const res = await post(body, signStripePayload(body, fake.webhookSecret, Math.floor(Date.now() / 1000)));
