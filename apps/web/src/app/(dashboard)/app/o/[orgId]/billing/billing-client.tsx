@@ -73,7 +73,9 @@ export function PricingTable({
               ))}
             </ul>
             {currentPlan === p.id ? (
-              <span className="badge ok">Current plan</span>
+              <span className="badge ok" style={{ alignSelf: 'flex-start' }}>
+                Current plan
+              </span>
             ) : (
               <button
                 type="button"
@@ -104,7 +106,7 @@ export function ManageBillingButton({ orgId, enabled }: { orgId: string; enabled
     setBusy(true);
     setError(null);
     try {
-      const { url } = await api<{ url: string }>(`/api/app/orgs/${orgId}/billing/portal`, { method: 'POST' });
+      const { url } = await api<{ url: string }>(`/api/app/orgs/${orgId}/billing/portal`, { body: {} });
       window.location.assign(url);
     } catch (err) {
       setError(message(err));
@@ -113,7 +115,13 @@ export function ManageBillingButton({ orgId, enabled }: { orgId: string; enabled
   }
   return (
     <div className="stack">
-      <button type="button" className="btn secondary" disabled={!enabled || busy} onClick={() => void open()}>
+      <button
+        type="button"
+        className="btn secondary"
+        style={{ alignSelf: 'flex-start' }}
+        disabled={!enabled || busy}
+        onClick={() => void open()}
+      >
         {busy ? 'Opening…' : 'Manage billing'}
       </button>
       {error ? (
