@@ -55,7 +55,7 @@ export interface TWorkerDeps {
 
 export interface TWorkerRuntime {
   ctx: TWorkerContext;
-  sweep(): Promise<{ deliveries: number; inbound: number }>;
+  sweep(): Promise<{ deliveries: number; inbound: number; billing: number }>;
   close(): Promise<void>;
 }
 
@@ -134,7 +134,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   // First sweep right away: after a crash, whatever was pending is picked up at once.
   const runSweep = () =>
     sweep().then(
-      (r) => (r.deliveries + r.inbound > 0 ? deps.log.info(r, 'sweeper re-enqueued rows') : undefined),
+      (r) => (r.deliveries + r.inbound + r.billing > 0 ? deps.log.info(r, 'sweeper re-enqueued rows') : undefined),
       (err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed'),
     );
   void runSweep();

@@ -13,3 +13,4 @@ CREATE TABLE "StripeEvent" (
 );
 CREATE INDEX "StripeEvent_customerId_idx" ON "StripeEvent"("customerId");
 CREATE INDEX "StripeEvent_organizationId_idx" ON "StripeEvent"("organizationId");
+CREATE INDEX "StripeEvent_processedAt_receivedAt_idx" ON "StripeEvent"("processedAt", "receivedAt");

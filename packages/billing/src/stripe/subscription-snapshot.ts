@@ -13,12 +13,16 @@ export interface TSubscriptionSnapshot {
   cancelAtPeriodEnd: boolean;
 }
 
-/** No subscription (never had one, or every one ended): Free. */
+/**
+ * A customer without any subscription (checkout started, or its first events arrive before the subscription exists):
+ * status `none`, which leaves an organization in its card-less trial. A subscription that ended is still listed by
+ * Stripe (status canceled), so this never hides an ended plan.
+ */
 export const NO_SUBSCRIPTION: TSubscriptionSnapshot = {
   stripeSubscriptionId: null,
   plan: 'free',
   interval: null,
-  status: 'canceled',
+  status: 'none',
   trialEndsAt: null,
   currentPeriodEnd: null,
   cancelAtPeriodEnd: false,

@@ -138,6 +138,19 @@ export async function getStripeEvent(db: TDb, id: string): Promise<TStripeEventR
   });
 }
 
+/** Stripe events whose job never ran (lost enqueue, retries exhausted while Stripe was down): the sweeper queues them again. */
+export async function listStaleStripeEvents(
+  db: TDb,
+  input: { olderThanMs: number; limit: number },
+): Promise<{ id: string }[]> {
+  return db.stripeEvent.findMany({
+    where: { processedAt: null, receivedAt: { lt: new Date(Date.now() - input.olderThanMs) } },
+    orderBy: { receivedAt: 'asc' },
+    take: input.limit,
+    select: { id: true },
+  });
+}
+
 export async function markStripeEventProcessed(
   db: TDb,
   id: string,

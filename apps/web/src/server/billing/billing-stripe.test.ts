@@ -5,10 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@pocketping/core';
-import { loadBillingState } from '@pocketping/db';
+import { loadBillingState, recordStripeEvent } from '@pocketping/db';
 import { createStripeClient, TRIAL_DAYS, type TStripe } from '@pocketping/billing';
 import { signStripePayload, startFakeStripe, TEST_REDIS_URL, waitFor, type TFakeStripe } from '@pocketping/testkit';
 import { startBillingWorker } from '../../../../worker/src/billing/start-billing-worker';
+import { sweepOnce } from '../../../../worker/src/sweeper';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
 import * as webhookRoute from '../../app/api/webhooks/stripe/route';
 import * as billingRoute from '../../app/api/app/orgs/[orgId]/billing/route';
@@ -243,6 +244,12 @@ describe('checkout → webhook → plan', () => {
       cookie: t.cookie,
     });
     const customerId = (await row(t.org.id)).stripeCustomerId!;
+    // A checkout started but not paid leaves the card-less trial as it was.
+    expect(await loadBillingState((await env.app()).db, t.org.id)).toMatchObject({
+      plan: 'pro',
+      status: 'trialing',
+      interval: null,
+    });
     const price = (await stripe.prices.list({ lookup_keys: ['pro_monthly'] })).data[0]!;
     const session = await stripe.checkout.sessions.create({
       mode: 'subscription',
@@ -261,6 +268,37 @@ describe('checkout → webhook → plan', () => {
     const { db } = await env.app();
     expect(await db.auditLog.count({ where: { organizationId: t.org.id, action: 'billing.trial_will_end' } })).toBe(1);
     expect((await row(t.org.id)).status).toBe('trialing');
+  });
+});
+
+describe('lost jobs', () => {
+  it('an event stored but never queued (crash, Redis down) is picked up by the worker’s sweeper', async () => {
+    const t = await ownerOrg('Swept');
+    await buy(t, 'pro');
+    const { db, producer } = await env.app();
+    const customerId = (await row(t.org.id)).stripeCustomerId!;
+    await stripe.subscriptions.cancel((await stripe.subscriptions.list({ customer: customerId })).data[0]!.id);
+    await settled();
+    // Put the organization back on Pro by hand, then let a stored-but-unqueued event bring Stripe's truth back.
+    await db.organizationBilling.update({
+      where: { organizationId: t.org.id },
+      data: { plan: 'pro', status: 'active', stripeEventCreatedAt: new Date(0) },
+    });
+    const id = `evt_lost${Date.now()}`;
+    await recordStripeEvent(db, {
+      id,
+      type: 'customer.subscription.updated',
+      eventCreatedAt: new Date(),
+      customerId,
+      subscriptionId: null,
+    });
+    await db.stripeEvent.update({ where: { id }, data: { receivedAt: new Date(Date.now() - 5 * 60_000) } });
+    const swept = await sweepOnce({ db, producer } as never, 5_000);
+    expect(swept.billing).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await db.stripeEvent.findUnique({ where: { id } }))?.processedAt, {
+      what: 'swept event',
+    });
+    expect(await row(t.org.id)).toMatchObject({ plan: 'free', status: 'canceled' });
   });
 });
 
