@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createLogger } from '@pocketping/core';
 import { createOrganizationWithOwner } from '@pocketping/db';
-import { createStripeClient } from '@pocketping/billing';
+import { createStripeClient } from '@pocketping/billing/stripe';
 import { startFakeStripe, TEST_REDIS_URL, uniqueRedisPrefix, waitFor, type TFakeStripe } from '@pocketping/testkit';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 import { startBillingWorker } from '../../apps/worker/src/billing/start-billing-worker';

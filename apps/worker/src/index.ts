@@ -4,7 +4,7 @@ import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 import { createFileUrlSigner, createStorageFromConfig, flatStorageQuota } from '@pocketping/storage';
-import { createStripeClient } from '@pocketping/billing';
+import { createStripeClient } from '@pocketping/billing/stripe';
 
 const env = loadEnv();
 const log = createLogger('worker', env.LOG_LEVEL);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STRIPE_API_VERSION } from '@pocketping/billing';
+import { STRIPE_API_VERSION } from '@pocketping/billing/stripe';
 import { parseStripeForm, signStripePayload, startFakeStripe, type TFakeStripe } from './fake-stripe.js';
 
 let fake: TFakeStripe;

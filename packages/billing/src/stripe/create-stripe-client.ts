@@ -1,3 +1,5 @@
+// The one file of @pocketping/billing that loads the Stripe SDK at run time, exported as `@pocketping/billing/stripe`
+// so that code reading plans and billing state (the database layer, pages, realtime) never pulls the SDK in.
 import Stripe from 'stripe';
 
 /**
@@ -16,8 +18,6 @@ export interface TStripeConfig {
   maxNetworkRetries?: number;
   timeoutMs?: number;
 }
-
-export type TStripe = Stripe;
 
 export function createStripeClient(cfg: TStripeConfig): Stripe {
   return new Stripe(cfg.secretKey, {

@@ -1,4 +1,5 @@
-import { createStripeClient, type TStripe } from '@pocketping/billing';
+import type { TStripe } from '@pocketping/billing';
+import { createStripeClient } from '@pocketping/billing/stripe';
 import type { TWebEnv } from '../../env';
 
 let cached: { key: string; client: TStripe } | undefined;
