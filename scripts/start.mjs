@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start` — on a fresh machine: installs, makes sure Postgres and Redis run, writes a local .env, migrates,
-// builds, bootstraps a demo project, and starts web, realtime and worker (plus a local fake Telegram, Slack and
-// Discord with operator consoles, so the round trip can be tried without real apps). Ctrl-C stops everything.
+// builds, bootstraps a demo project, and starts web, realtime and worker (plus a local fake Telegram, Slack, Discord,
+// OpenAI and Stripe with their consoles, so the round trip and billing work without real accounts). Ctrl-C stops
+// everything.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -90,6 +91,20 @@ if (!('SMTP_URL' in readEnvFile()))
       'Local fake OpenAI (deterministic answers; no real model)',
     );
   }
+  // Billing talks to a local fake Stripe (hosted Checkout and portal pages, signed webhooks) unless a Stripe key is
+  // configured: put your test-mode keys and webhook secret here to use Stripe itself (README, "Billing").
+  if (!('STRIPE_SECRET_KEY' in current) && !('STRIPE_API_HOST' in current)) {
+    appendEnv(
+      {
+        STRIPE_API_HOST: '127.0.0.1',
+        STRIPE_API_PORT: '8086',
+        STRIPE_API_PROTOCOL: 'http',
+        STRIPE_SECRET_KEY: `sk_test_${randomBytes(16).toString('hex')}`,
+        STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(16).toString('hex')}`,
+      },
+      'Local fake Stripe (test mode; clock and card console on http://127.0.0.1:8087/)',
+    );
+  }
 }
 const fileEnv = readEnvFile();
 const env = {
@@ -120,6 +135,11 @@ const childEnv = { ...process.env, ...env, NODE_ENV: 'production' };
   if (slackLocal || discordLocal) wanted.push(['chat apps console', env.CHAT_APPS_CONSOLE_PORT ?? '8084']);
   if (/^http:\/\/(127\.0\.0\.1|localhost)/.test(env.OPENAI_BASE_URL ?? ''))
     wanted.push(['fake OpenAI', new URL(env.OPENAI_BASE_URL).port || '80']);
+  if (env.STRIPE_API_PROTOCOL === 'http' && /^(127\.0\.0\.1|localhost)$/.test(env.STRIPE_API_HOST ?? ''))
+    wanted.push(
+      ['fake Stripe', env.STRIPE_API_PORT ?? '8086'],
+      ['fake Stripe console', env.STRIPE_CONSOLE_PORT ?? '8087'],
+    );
   if (/^smtp:\/\/(127\.0\.0\.1|localhost)/.test(env.SMTP_URL ?? ''))
     wanted.push(['fake SMTP', new URL(env.SMTP_URL).port || '25'], ['mail viewer', env.MAIL_VIEWER_PORT ?? '8025']);
   for (const [what, port] of wanted) {
@@ -144,7 +164,7 @@ run(
 
 // 4. Processes.
 const children = [];
-const colors = { web: 35, realtime: 32, worker: 33, telegram: 34, mail: 36, chatapps: 94, openai: 95 };
+const colors = { web: 35, realtime: 32, worker: 33, telegram: 34, mail: 36, chatapps: 94, openai: 95, stripe: 96 };
 function start(name, cmd, args, cwd) {
   const child = spawn(cmd, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.on('error', (err) => {
@@ -296,6 +316,37 @@ if (useFakeOpenAi) {
   if (!(await waitHttp(`${openAiUrl.origin}/health`, 30))) fail('the local fake OpenAI did not start');
 }
 
+// The local fake Stripe: Checkout and portal pages for the billing page, events signed and posted to the web app.
+const useFakeStripe =
+  env.STRIPE_API_PROTOCOL === 'http' &&
+  /^(127\.0\.0\.1|localhost)$/.test(env.STRIPE_API_HOST ?? '') &&
+  Boolean(env.STRIPE_SECRET_KEY) &&
+  Boolean(env.STRIPE_WEBHOOK_SECRET);
+const stripeConsoleUrl = `http://127.0.0.1:${env.STRIPE_CONSOLE_PORT ?? '8087'}/`;
+if (useFakeStripe) {
+  start(
+    'stripe',
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'packages/testkit/src/serve-fake-stripe.ts'),
+      '--port',
+      env.STRIPE_API_PORT ?? '8086',
+      '--console-port',
+      env.STRIPE_CONSOLE_PORT ?? '8087',
+      '--key',
+      env.STRIPE_SECRET_KEY,
+      '--webhook-url',
+      `${env.WEB_PUBLIC_URL}/api/webhooks/stripe`,
+      '--webhook-secret',
+      env.STRIPE_WEBHOOK_SECRET,
+    ],
+    ROOT,
+  );
+  if (!(await waitHttp(`${stripeConsoleUrl}health`, 30))) fail('the local fake Stripe did not start');
+}
+
 // 5. Demo project, once.
 if (!env.DEMO_PROJECT_KEY) {
   log('bootstrapping the demo organization and project (pnpm pocketping bootstrap)');
@@ -344,7 +395,7 @@ if (!webOk || !rtOk) {
     Dashboard / web     ${env.WEB_PUBLIC_URL}   (sign up: ${env.WEB_PUBLIC_URL}/signup)
     Demo page (widget)  ${env.WEB_PUBLIC_URL}/demo
     Realtime            ${env.REALTIME_PUBLIC_URL}
-${useFakeTelegram ? `    Fake Telegram       ${env.TELEGRAM_API_ROOT}/   (operator console: answer the demo visitor here)\n` : ''}${useFakeSlack || useFakeDiscord ? `    Fake Slack/Discord  ${chatAppsConsoleUrl}   (operator console: connect them in the dashboard, then answer here)\n` : ''}${useFakeOpenAi ? `    Fake OpenAI         ${env.OPENAI_BASE_URL}   (the AI fallback's provider for this local run)\n` : ''}${useFakeSmtp ? `    Mail viewer         ${mailViewerUrl}   (sign-up confirmations and sign-in links land here)\n` : ''}    Health              ${env.WEB_PUBLIC_URL}/api/health
+${useFakeTelegram ? `    Fake Telegram       ${env.TELEGRAM_API_ROOT}/   (operator console: answer the demo visitor here)\n` : ''}${useFakeSlack || useFakeDiscord ? `    Fake Slack/Discord  ${chatAppsConsoleUrl}   (operator console: connect them in the dashboard, then answer here)\n` : ''}${useFakeOpenAi ? `    Fake OpenAI         ${env.OPENAI_BASE_URL}   (the AI fallback's provider for this local run)\n` : ''}${useFakeStripe ? `    Fake Stripe         ${stripeConsoleUrl}   (billing: Checkout/portal pages; move its clock, fail a card)\n` : ''}${useFakeSmtp ? `    Mail viewer         ${mailViewerUrl}   (sign-up confirmations and sign-in links land here)\n` : ''}    Health              ${env.WEB_PUBLIC_URL}/api/health
   Ctrl-C stops everything.
 `);
 }

@@ -14,6 +14,11 @@ const ZWorkerEnv = z.object({
   DISCORD_API_URL: envFields.DISCORD_API_URL,
   DISCORD_BOT_TOKEN: envFields.DISCORD_BOT_TOKEN,
   OPENAI_BASE_URL: envFields.OPENAI_BASE_URL,
+  STRIPE_API_HOST: envFields.STRIPE_API_HOST,
+  STRIPE_API_PORT: envFields.STRIPE_API_PORT,
+  STRIPE_API_PROTOCOL: envFields.STRIPE_API_PROTOCOL,
+  /** The billing job re-reads subscriptions from Stripe with it; without it Stripe events wait in their queue. */
+  STRIPE_SECRET_KEY: envFields.STRIPE_SECRET_KEY,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** How often the outbox sweeper looks for rows whose job was lost (ms). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),

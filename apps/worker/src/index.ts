@@ -5,6 +5,7 @@ import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
 import { createUsageMailer } from './usage/usage-mailer.js';
+import { createStripeClient } from '@pocketping/billing/stripe';
 
 const env = loadEnv();
 const log = createLogger('worker', env.LOG_LEVEL);
@@ -45,6 +46,14 @@ const worker = await startWorker({
     pollTimeoutSeconds: env.TELEGRAM_POLL_TIMEOUT_SECONDS,
     rescanMs: env.TELEGRAM_POLL_RESCAN_MS,
   },
+  stripe: env.STRIPE_SECRET_KEY
+    ? createStripeClient({
+        secretKey: env.STRIPE_SECRET_KEY,
+        host: env.STRIPE_API_HOST,
+        port: env.STRIPE_API_PORT,
+        protocol: env.STRIPE_API_PROTOCOL,
+      })
+    : null,
 });
 log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
 

@@ -30,6 +30,8 @@ import { startVisitorWorker } from './visitor/start-visitor-worker.js';
 import { startDiscordGateway } from './discord/start-discord-gateway.js';
 import { startSlackSocket } from './slack-socket/start-slack-socket.js';
 import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
+import { startBillingWorker } from './billing/start-billing-worker.js';
+import type { TStripe } from '@pocketping/billing';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -51,11 +53,13 @@ export interface TWorkerDeps {
   usage?: { intervalMs: number; mailer: TUsageMailer | null; webPublicUrl: string };
   /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
   telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
+  /** Stripe client for the billing queue (absent = billing off: Stripe events wait in their queue). */
+  stripe?: TStripe | null;
 }
 
 export interface TWorkerRuntime {
   ctx: TWorkerContext;
-  sweep(): Promise<{ deliveries: number; inbound: number }>;
+  sweep(): Promise<{ deliveries: number; inbound: number; billing: number }>;
   /** One usage pass now (counters, plan pauses, usage emails). */
   usagePass(): Promise<TUsagePassResult>;
   close(): Promise<void>;
@@ -138,7 +142,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   // First sweep right away: after a crash, whatever was pending is picked up at once.
   const runSweep = () =>
     sweep().then(
-      (r) => (r.deliveries + r.inbound > 0 ? deps.log.info(r, 'sweeper re-enqueued rows') : undefined),
+      (r) => (r.deliveries + r.inbound + r.billing > 0 ? deps.log.info(r, 'sweeper re-enqueued rows') : undefined),
       (err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed'),
     );
   void runSweep();
@@ -173,6 +177,15 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     concurrency: deps.concurrency,
     log: deps.log,
   });
+  const billingWorker = deps.stripe
+    ? await startBillingWorker({
+        db: ctx.db,
+        stripe: deps.stripe,
+        redisConfig: deps.redis,
+        log: deps.log,
+        onBillingChanged: (organizationId) => limits.invalidate(organizationId),
+      })
+    : null;
   // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
   const slackSocket = deps.bridges.slack?.appToken
     ? startSlackSocket({
@@ -210,7 +223,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       await discord?.close();
       await slackSocket?.close();
       await telegramPolling?.close();
-      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close()]);
+      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close(), billingWorker?.close()]);
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();

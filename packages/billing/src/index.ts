@@ -4,3 +4,7 @@ export * from './entitlements.js';
 export * from './usage-period.js';
 export * from './limits.js';
 export * from './usage-alerts.js';
+export * from './stripe/types.js';
+export * from './stripe/subscription-snapshot.js';
+export * from './stripe/checkout.js';
+export * from './stripe/webhook-event.js';

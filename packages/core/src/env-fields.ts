@@ -68,6 +68,16 @@ export const envFields = {
   STRIPE_API_HOST: z.string().default('api.stripe.com'),
   STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).default(443),
   STRIPE_API_PROTOCOL: z.enum(['http', 'https']).default('https'),
+  /** Stripe secret (or restricted) key (dashboard → Developers → API keys). Optional: billing stays off without it. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,247}$/, 'must be a Stripe secret key ("sk_test_…" / "sk_live_…")')
+    .optional(),
+  /** Signing secret of the webhook endpoint <WEB_PUBLIC_URL>/api/webhooks/stripe (or of `stripe listen`). */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{8,200}$/, 'must be the endpoint\'s signing secret ("whsec_…")')
+    .optional(),
   OPENAI_BASE_URL: url(['http', 'https']).default('https://api.openai.com/v1'),
   /** The platform's provider key (platform.openai.com → API keys, or a compatible server's). Optional: AI stays off without it. */
   OPENAI_API_KEY: z

@@ -36,7 +36,7 @@ export * from './repositories/invitations.js';
 export * from './repositories/users.js';
 export * from './repositories/user-tokens.js';
 export * from './repositories/inbox.js';
-export * from './repositories/billing-state.js';
 export * from './repositories/usage.js';
 export * from './repositories/plan-pauses.js';
 export * from './repositories/limits-store.js';
+export * from './repositories/billing.js';

@@ -18,8 +18,18 @@ export const ZInboundJob = z.object({
 });
 export type TInboundJob = z.infer<typeof ZInboundJob>;
 
+/**
+ * Apply one stored Stripe webhook event (`StripeEvent` row). The organization is not known when the event arrives:
+ * the job resolves it from the event's customer, the webhook transport's tenant lookup.
+ */
+export const ZStripeEventJob = z.object({
+  stripeEventId: z.string().regex(/^evt_[A-Za-z0-9]{1,250}$/),
+});
+export type TStripeEventJob = z.infer<typeof ZStripeEventJob>;
+
 /** BullMQ custom job ids may not contain ':'; ids are cuids, so '-' separates safely. */
 export const jobIds = {
   deliver: (outboxId: string) => `ob-${outboxId}`,
   inbound: (inboundEventId: string) => `in-${inboundEventId}`,
+  stripeEvent: (stripeEventId: string) => `se-${stripeEventId}`,
 };

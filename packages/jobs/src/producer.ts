@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES, JOBS } from './names.js';
-import { jobIds, type TDeliverJob, type TInboundJob } from './contracts.js';
+import { jobIds, ZStripeEventJob, type TDeliverJob, type TInboundJob, type TStripeEventJob } from './contracts.js';
 import { bullPrefix, createRedis, type TRedisConfig } from './redis.js';
 
 export const DELIVERY_JOB_OPTIONS = {
@@ -25,6 +25,8 @@ export interface TOutboxRow {
 export interface TProducer {
   enqueueDeliveries(rows: readonly TOutboxRow[]): Promise<void>;
   enqueueInbound(job: TInboundJob): Promise<void>;
+  /** One job per Stripe event id (adding it again while it waits is a no-op); retried with capped backoff. */
+  enqueueStripeEvent(job: TStripeEventJob): Promise<void>;
   close(): Promise<void>;
   redis: Redis;
 }
@@ -38,10 +40,12 @@ export function createProducer(
   const prefix = bullPrefix(cfg);
   const delivery = new Queue(QUEUES.delivery, { connection: redis, prefix });
   const inbound = new Queue(QUEUES.inbound, { connection: redis, prefix });
+  const billing = new Queue(QUEUES.billing, { connection: redis, prefix });
   // Without listeners BullMQ prints every connection error; callers decide how loud a Redis outage is.
   const onError = opts.onError ?? (() => undefined);
   delivery.on('error', onError);
   inbound.on('error', onError);
+  billing.on('error', onError);
   redis.on('error', onError);
   // An enqueue must never hang a request: the outbox row is already committed, the sweeper covers a failure.
   const timeoutMs = opts.timeoutMs ?? 2_000;
@@ -86,8 +90,20 @@ export function createProducer(
         inbound.add(JOBS.inbound, job, { jobId: jobIds.inbound(job.inboundEventId), ...DELIVERY_JOB_OPTIONS }),
       );
     },
+    async enqueueStripeEvent(job) {
+      const data = ZStripeEventJob.parse(job);
+      await bounded(
+        billing.add(JOBS.stripeEvent, data, {
+          jobId: jobIds.stripeEvent(data.stripeEventId),
+          attempts: 20,
+          backoff: { type: 'capped' },
+          removeOnComplete: true,
+          removeOnFail: true,
+        }),
+      );
+    },
     async close() {
-      await Promise.allSettled([delivery.close(), inbound.close()]);
+      await Promise.allSettled([delivery.close(), inbound.close(), billing.close()]);
       redis.disconnect();
     },
   };

@@ -79,7 +79,7 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
         {link(`${base}/team`, 'Team')}
         {link(`${base}/usage`, 'Usage')}
         {isAdmin ? link(`${base}/api-keys`, 'API keys') : null}
-        {role === 'owner' ? link(`${base}/billing`, 'Billing', { soon: true }) : null}
+        {role === 'owner' ? link(`${base}/billing`, 'Billing') : null}
       </ul>
       <div className="dash-user">
         <span title={`${userEmail} · ${orgName}`}>{userEmail}</span>

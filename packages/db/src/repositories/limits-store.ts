@@ -1,7 +1,7 @@
 import type { TLimitsStore } from '@pocketping/billing';
 import type { TDb } from '../client.js';
 import { getStorageUsage } from './attachments.js';
-import { loadBillingState } from './billing-state.js';
+import { loadBillingState } from './billing.js';
 import {
   addAiUsage,
   countActiveChatApps,
@@ -14,7 +14,18 @@ import {
 /** The Postgres side of @pocketping/billing's limits, wired once per app: `createLimits({ store: createLimitsStore(db), … })`. */
 export function createLimitsStore(db: TDb): TLimitsStore {
   return {
-    loadBillingState: (org) => loadBillingState(db, org),
+    // An organization that does not exist (deleted meanwhile) gets nothing: Free, no trial.
+    loadBillingState: async (org) =>
+      (await loadBillingState(db, org)) ?? {
+        organizationId: org,
+        plan: 'free',
+        interval: null,
+        status: 'none',
+        trialEndsAt: null,
+        pastDueSince: null,
+        currentPeriodEnd: null,
+        cancelAtPeriodEnd: false,
+      },
     countActiveProjects: (org) => countActiveProjects(db, org),
     countSeats: (org, now) => countSeats(db, org, now),
     countActiveChatApps: (org, projectId) => countActiveChatApps(db, org, projectId),

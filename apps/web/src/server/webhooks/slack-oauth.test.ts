@@ -84,7 +84,7 @@ beforeAll(async () => {
       authSecret: AUTH_SECRET,
       webPublicUrl: 'http://127.0.0.1:3999',
     },
-    limits: { entitlements: async (org) => entitlementsFor(await loadBillingState(db, org), new Date()) },
+    limits: { entitlements: async (org) => entitlementsFor((await loadBillingState(db, org))!, new Date()) },
   };
 }, 60_000);
 
