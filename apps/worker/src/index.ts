@@ -1,4 +1,4 @@
-// apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper.
+// apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper, AI fallback.
 import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
 import { loadEnv } from './env.js';
@@ -35,6 +35,14 @@ const worker = await startWorker({
   storageQuotaFor: flatStorageQuota(env.STORAGE_QUOTA_BYTES_PER_ORG),
   fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
   maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
+  // The AI fallback: the platform key from env; an organization's own key (sealed in Postgres) wins when set.
+  ai: {
+    baseURL: env.OPENAI_BASE_URL,
+    apiKey: env.OPENAI_API_KEY ?? null,
+    defaultModel: env.OPENAI_MODEL,
+    streamThrottleMs: env.AI_STREAM_THROTTLE_MS,
+    requestTimeoutMs: env.AI_REQUEST_TIMEOUT_MS,
+  },
   telegramPolling: {
     mode: env.TELEGRAM_UPDATES_MODE,
     pollTimeoutSeconds: env.TELEGRAM_POLL_TIMEOUT_SECONDS,

@@ -10,6 +10,7 @@ import {
   createDashboardPush,
   createPairLock,
   createProducer,
+  createAiTimer,
   createRateLimiter,
   createRedis,
   socketIoKey,
@@ -28,6 +29,8 @@ import { startVisitorWorker } from './visitor/start-visitor-worker.js';
 import { startDiscordGateway } from './discord/start-discord-gateway.js';
 import { startSlackSocket } from './slack-socket/start-slack-socket.js';
 import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
+import { DEFAULT_AI_CONFIG, type TAiConfig } from './ai/ai-config.js';
+import { startAiWorker } from './ai/start-ai-worker.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -47,6 +50,11 @@ export interface TWorkerDeps {
   maxAttachmentBytes?: number;
   /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
   telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
+  /**
+   * The AI fallback (apps/worker/src/ai): provider base URL and platform key, optional ports (knowledge retrieval,
+   * the plan's allowance) and tuning. Absent = no AI timer, no AI answers.
+   */
+  ai?: Pick<TAiConfig, 'baseURL' | 'apiKey'> & Partial<TAiConfig>;
 }
 
 export interface TWorkerRuntime {
@@ -61,6 +69,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const producer = createProducer(deps.redis);
   const signals = createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log });
   const fileUrls = deps.fileUrls ?? null;
+  const ai: TAiConfig | null = deps.ai ? { ...DEFAULT_AI_CONFIG, ...deps.ai } : null;
+  const aiRedis = ai ? createRedis(deps.redis.url, 'producer') : null;
+  const aiTimer = aiRedis ? createAiTimer(aiRedis, deps.redis) : null;
   const ctx: TWorkerContext = {
     db,
     sql: createSqlPool(deps.databaseUrl, {
@@ -84,6 +95,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       producer,
       log: deps.log,
       signFiles: (organizationId, message) => signMessageFiles(fileUrls, organizationId, message),
+      ...(aiTimer ? { aiTimer } : {}),
     }),
     signals,
     log: deps.log,
@@ -91,6 +103,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     storage: deps.storage ?? null,
     storageQuotaFor: deps.storageQuotaFor ?? flatStorageQuota(1024 * 1024 * 1024),
     fileUrls,
+    aiTimer,
+    ai,
   };
   const common = {
     prefix: bullPrefix(deps.redis),
@@ -146,6 +160,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     concurrency: deps.concurrency,
     log: deps.log,
   });
+  const aiWorker = ai
+    ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
+    : null;
   // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
   const slackSocket = deps.bridges.slack?.appToken
     ? startSlackSocket({
@@ -181,7 +198,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       await discord?.close();
       await slackSocket?.close();
       await telegramPolling?.close();
-      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close()]);
+      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close(), aiWorker?.close()]);
+      await aiTimer?.close();
+      aiRedis?.disconnect();
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();

@@ -5,3 +5,7 @@ export * from './post-operator-message.js';
 export * from './change-conversation-status.js';
 export * from './mark-conversation-read.js';
 export * from './change-operator-message.js';
+export * from './post-ai-message.js';
+export * from './post-ai-note.js';
+export * from './change-conversation-ai.js';
+export * from './stop-ai-for-human.js';

@@ -4,6 +4,7 @@ export const QUEUES = {
   inbound: 'bridge-inbound',
   maintenance: 'maintenance',
   visitor: 'visitor-events',
+  ai: 'ai-takeover',
 } as const;
 
 export const JOBS = {
@@ -12,4 +13,5 @@ export const JOBS = {
   sweep: 'outbox.sweep',
   visitorLeft: 'visitor.left',
   visitorTyping: 'visitor.typing',
+  aiTakeover: 'ai.takeover',
 } as const;
