@@ -16,8 +16,9 @@ export async function startAiWorker(deps: {
   const ctx = { ...deps.ctx, ai: deps.ai, redisPrefix: deps.redisConfig.prefix };
   const worker = new Worker(QUEUES.ai, (job, token) => processAiTakeoverJob(ctx, job, token), {
     prefix: bullPrefix(deps.redisConfig),
-    // A provider call streams for seconds: a few dozen at once per process is plenty, and keeps the pool for delivery.
-    concurrency: Math.min(deps.concurrency, 20),
+    // A job mostly waits on the provider's stream (I/O): timers that fall due together must not queue behind each
+    // other's answers, so it takes the worker's full concurrency (bench/ai-timer.ts).
+    concurrency: deps.concurrency,
     connection: createRedis(deps.redisConfig.url, 'worker'),
     lockDuration: 30_000,
   });
