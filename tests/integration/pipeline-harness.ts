@@ -30,7 +30,7 @@ import {
   type TFakeTelegram,
   type TTestDatabase,
 } from '@pocketping/testkit';
-import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import { startWorker, type TWorkerDeps, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
 
 export interface TTelegramSide {
   connection: TConnection;
@@ -67,6 +67,8 @@ export interface THarness {
     side: TTelegramSide,
     threadId: number,
   ): { messageId: number; text?: string; deleted: boolean; edited: boolean }[];
+  /** The Redis config every worker of the harness shares (private prefix). */
+  redis: { url: string; prefix: string };
   /** Another worker process's runtime on the same database and Redis (stopped by close()). */
   startExtraWorker(): Promise<TWorkerRuntime>;
   close(): Promise<void>;
@@ -74,7 +76,9 @@ export interface THarness {
 
 const silent = createLogger('harness', 'silent');
 
-export async function startHarness(opts: { groupPostsPerMinute?: number } = {}): Promise<THarness> {
+export async function startHarness(
+  opts: { groupPostsPerMinute?: number; ai?: TWorkerDeps['ai'] } = {},
+): Promise<THarness> {
   const database: TTestDatabase = await createTestDatabase();
   const db = createDb(database.url, { poolSize: 5 });
   const ring = parseKeyRing(testEncryptionKey());
@@ -117,6 +121,7 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
     storage,
     fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
     maxAttachmentBytes: 10 * 1024 * 1024,
+    ...(opts.ai ? { ai: opts.ai } : {}),
   };
   const worker = await startWorker(workerDeps);
   const extraWorkers: TWorkerRuntime[] = [];
@@ -150,6 +155,7 @@ export async function startHarness(opts: { groupPostsPerMinute?: number } = {}):
     a,
     b,
     pushed,
+    redis,
     async newConversation(metadata = { pageUrl: 'https://site.test/pricing' }) {
       const visitor = await createVisitor(db, organizationId, {
         projectId,

@@ -3,10 +3,11 @@ import { decryptSecret, type TKeyRing, type TLogger } from '@pocketping/core';
 import type { TBridgeRegistry, TBridgeTarget } from '@pocketping/bridges';
 import type { TConversationPorts } from '@pocketping/conversations';
 import type { TConnection, TDb, TSql } from '@pocketping/db';
-import type { TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
+import type { TAiTimer, TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TLimits } from '@pocketping/billing';
 import type { TWidgetSignals } from './visitor/widget-signals.js';
+import type { TAiConfig } from './ai/ai-config.js';
 
 /** What every job processor receives: built once per process, passed down (no globals). */
 export interface TWorkerContext {
@@ -40,6 +41,10 @@ export interface TWorkerContext {
   limits: TLimits;
   /** Signs attachment URLs in messages pushed to the widget (same keys as realtime). */
   fileUrls: TFileUrlSigner | null;
+  /** The AI takeover timer (one delayed job per conversation); absent when the worker runs without the AI fallback. */
+  aiTimer?: TAiTimer | null;
+  /** The AI fallback's provider settings and ports (apps/worker/src/ai/ai-config.ts). */
+  ai?: TAiConfig | null;
 }
 
 /** Unseals a connection's credentials for the bridge call; the plain value never leaves this call chain. */

@@ -19,6 +19,12 @@ const ZWorkerEnv = z.object({
   STRIPE_API_PROTOCOL: envFields.STRIPE_API_PROTOCOL,
   /** The billing job re-reads subscriptions from Stripe with it; without it Stripe events wait in their queue. */
   STRIPE_SECRET_KEY: envFields.STRIPE_SECRET_KEY,
+  OPENAI_API_KEY: envFields.OPENAI_API_KEY,
+  OPENAI_MODEL: envFields.OPENAI_MODEL,
+  /** At most one streamed partial answer pushed to the widget per this many ms. */
+  AI_STREAM_THROTTLE_MS: z.coerce.number().int().min(0).max(2_000).default(50),
+  /** Per AI provider request (a visitor is waiting: a stuck provider must fail fast, then retry). */
+  AI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** How often the outbox sweeper looks for rows whose job was lost (ms). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),

@@ -1,4 +1,4 @@
-// apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper.
+// apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper, AI fallback.
 import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
 import { loadEnv } from './env.js';
@@ -40,6 +40,14 @@ const worker = await startWorker({
     intervalMs: env.USAGE_PASS_INTERVAL_MS,
     mailer: createUsageMailer(env.SMTP_URL, env.MAIL_FROM),
     webPublicUrl: env.WEB_PUBLIC_URL,
+  },
+  // The AI fallback: the platform key from env; an organization's own key (sealed in Postgres) wins when set.
+  ai: {
+    baseURL: env.OPENAI_BASE_URL,
+    apiKey: env.OPENAI_API_KEY ?? null,
+    defaultModel: env.OPENAI_MODEL,
+    streamThrottleMs: env.AI_STREAM_THROTTLE_MS,
+    requestTimeoutMs: env.AI_REQUEST_TIMEOUT_MS,
   },
   telegramPolling: {
     mode: env.TELEGRAM_UPDATES_MODE,

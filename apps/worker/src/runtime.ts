@@ -11,6 +11,7 @@ import {
   createDashboardPush,
   createPairLock,
   createProducer,
+  createAiTimer,
   createRateLimiter,
   createRedis,
   socketIoKey,
@@ -32,6 +33,8 @@ import { startSlackSocket } from './slack-socket/start-slack-socket.js';
 import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
 import { startBillingWorker } from './billing/start-billing-worker.js';
 import type { TStripe } from '@pocketping/billing';
+import { DEFAULT_AI_CONFIG, type TAiConfig } from './ai/ai-config.js';
+import { startAiWorker } from './ai/start-ai-worker.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -55,6 +58,11 @@ export interface TWorkerDeps {
   telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
   /** Stripe client for the billing queue (absent = billing off: Stripe events wait in their queue). */
   stripe?: TStripe | null;
+  /**
+   * The AI fallback (apps/worker/src/ai): provider base URL and platform key, optional ports (knowledge retrieval,
+   * the plan's allowance) and tuning. Absent = no AI timer, no AI answers.
+   */
+  ai?: Pick<TAiConfig, 'baseURL' | 'apiKey'> & Partial<TAiConfig>;
 }
 
 export interface TWorkerRuntime {
@@ -72,6 +80,14 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const signals = createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log });
   const fileUrls = deps.fileUrls ?? null;
   const limits = createLimits({ store: createLimitsStore(db), redis, prefix: deps.redis.prefix });
+  // The plan's monthly AI allowance comes from the plan limits unless a test passes its own.
+  const planAllowance: TAiConfig['aiAllowance'] = async (organizationId) => {
+    const { limits: plan } = await limits.entitlements(organizationId);
+    return { maxReplies: plan.aiRepliesPerMonth, maxTokens: plan.aiTokensPerMonth };
+  };
+  const ai: TAiConfig | null = deps.ai ? { ...DEFAULT_AI_CONFIG, aiAllowance: planAllowance, ...deps.ai } : null;
+  const aiRedis = ai ? createRedis(deps.redis.url, 'producer') : null;
+  const aiTimer = aiRedis ? createAiTimer(aiRedis, deps.redis) : null;
   const ctx: TWorkerContext = {
     db,
     sql: createSqlPool(deps.databaseUrl, {
@@ -95,6 +111,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       producer,
       log: deps.log,
       signFiles: (organizationId, message) => signMessageFiles(fileUrls, organizationId, message),
+      ...(aiTimer ? { aiTimer } : {}),
     }),
     signals,
     log: deps.log,
@@ -103,6 +120,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     storageQuotaFor: deps.storageQuotaFor ?? limits.storageQuotaFor,
     limits,
     fileUrls,
+    aiTimer,
+    ai,
   };
   const common = {
     prefix: bullPrefix(deps.redis),
@@ -186,6 +205,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         onBillingChanged: (organizationId) => limits.invalidate(organizationId),
       })
     : null;
+  const aiWorker = ai
+    ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
+    : null;
   // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
   const slackSocket = deps.bridges.slack?.appToken
     ? startSlackSocket({
@@ -223,7 +245,15 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       await discord?.close();
       await slackSocket?.close();
       await telegramPolling?.close();
-      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close(), billingWorker?.close()]);
+      await Promise.allSettled([
+        delivery.close(),
+        inbound.close(),
+        visitorWorker.close(),
+        billingWorker?.close(),
+        aiWorker?.close(),
+      ]);
+      await aiTimer?.close();
+      aiRedis?.disconnect();
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();

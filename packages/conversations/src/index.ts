@@ -13,3 +13,7 @@ export * from './rate-conversation.js';
 export * from './mark-read-by-visitor.js';
 export * from './is-rating-requested.js';
 export * from './widget-note.js';
+export * from './post-ai-message.js';
+export * from './post-ai-note.js';
+export * from './change-conversation-ai.js';
+export * from './stop-ai-for-human.js';

@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { TLogger } from '@pocketping/core';
 import { getProject, type TDb, type TOutboxRef } from '@pocketping/db';
-import { touchOperatorPresence, type TDashboardPush, type TProducer, type TWidgetPush } from '@pocketping/jobs';
+import {
+  touchOperatorPresence,
+  type TAiTimer,
+  type TDashboardPush,
+  type TProducer,
+  type TWidgetPush,
+} from '@pocketping/jobs';
 import { computePresence, parseProjectSettings, type TMessage } from '@pocketping/protocol';
 
 /**
@@ -19,6 +25,11 @@ export interface TConversationPorts {
   operatorActive(input: { organizationId: string; projectId: string }): Promise<void>;
   /** Attachment URLs of a pushed message, signed for its conversation (absent: pushed as stored). */
   signFiles?(organizationId: string, message: TMessage): TMessage;
+  /**
+   * The AI takeover timer (one delayed job per conversation): a human reply cancels it, a visitor message — through
+   * the visitor-message action — schedules or moves it. Absent: the app runs without the AI fallback.
+   */
+  aiTimer?: Pick<TAiTimer, 'schedule' | 'cancel'>;
   log: TLogger;
 }
 
@@ -31,6 +42,7 @@ export interface TConversationPortsDeps {
   producer: Pick<TProducer, 'enqueueDeliveries'>;
   log: TLogger;
   signFiles?: TConversationPorts['signFiles'];
+  aiTimer?: TConversationPorts['aiTimer'];
 }
 
 export function createConversationPorts(deps: TConversationPortsDeps): TConversationPorts {
@@ -40,6 +52,7 @@ export function createConversationPorts(deps: TConversationPortsDeps): TConversa
     dashboard: deps.dashboard,
     log: deps.log,
     ...(deps.signFiles ? { signFiles: deps.signFiles } : {}),
+    ...(deps.aiTimer ? { aiTimer: deps.aiTimer } : {}),
     async enqueueDeliveries(rows) {
       if (rows.length === 0) return;
       await deps.producer.enqueueDeliveries(rows).catch((err: unknown) =>

@@ -1,4 +1,5 @@
 import { appendMessage, markOperatorRead, type TOutboxRef } from '@pocketping/db';
+import { stopAiForHuman } from './stop-ai-for-human.js';
 import type { TMessage } from '@pocketping/protocol';
 import type { TConversationPorts } from './ports.js';
 
@@ -44,6 +45,8 @@ export async function postOperatorMessage(
   const { message } = result;
   if (!result.duplicate) await ports.enqueueDeliveries(result.outbox);
   if (input.visibility === 'public') {
+    // A person answered: the AI steps back at once (pending timer removed, a running answer stopped) until handed back.
+    if (!result.duplicate) await stopAiForHuman(ports, organizationId, input.conversationId);
     ports.widget.message(input.conversationId, ports.signFiles ? ports.signFiles(organizationId, message) : message);
     if (!result.duplicate) {
       // appendMessage moved the team's read watermark to seq - 1 in the same statement; the widget hears it here.

@@ -40,3 +40,4 @@ export * from './repositories/usage.js';
 export * from './repositories/plan-pauses.js';
 export * from './repositories/limits-store.js';
 export * from './repositories/billing.js';
+export * from './repositories/ai.js';

@@ -38,7 +38,7 @@ export const ZDashboardEvent = z.discriminatedUnion('type', [
     organizationId: id,
     projectId: id,
     conversationId: id,
-    change: z.enum(['opened', 'closed', 'reopened', 'read']),
+    change: z.enum(['opened', 'closed', 'reopened', 'read', 'ai']),
   }),
   z.object({
     type: z.literal('visitor'),

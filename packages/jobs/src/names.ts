@@ -5,6 +5,7 @@ export const QUEUES = {
   maintenance: 'maintenance',
   visitor: 'visitor-events',
   billing: 'billing-events',
+  ai: 'ai-takeover',
 } as const;
 
 export const JOBS = {
@@ -14,4 +15,5 @@ export const JOBS = {
   visitorLeft: 'visitor.left',
   visitorTyping: 'visitor.typing',
   stripeEvent: 'billing.stripe-event',
+  aiTakeover: 'ai.takeover',
 } as const;

@@ -1,5 +1,6 @@
 import {
   WidgetEvents,
+  type TAiStreamEvent,
   type TConversationEvent,
   type TMessage,
   type TPresenceEvent,
@@ -37,6 +38,8 @@ export interface TWidgetPush {
   /** Closed (with csatRequested when the project asks for a rating) or reopened. */
   conversation(event: TConversationEvent): void;
   presence(projectId: string, event: TPresenceEvent): void;
+  /** An AI answer being written (ephemeral: only the stored message that follows counts). */
+  aiStream?(event: TAiStreamEvent): void;
 }
 
 export function createWidgetPush(emitter: TRoomEmitter): TWidgetPush {
@@ -50,5 +53,7 @@ export function createWidgetPush(emitter: TRoomEmitter): TWidgetPush {
     conversation: (event) =>
       void emitter.to(widgetRooms.conversation(event.conversationId)).emit(WidgetEvents.conversation, event),
     presence: (projectId, event) => void emitter.to(widgetRooms.project(projectId)).emit(WidgetEvents.presence, event),
+    aiStream: (event) =>
+      void emitter.to(widgetRooms.conversation(event.conversationId)).emit(WidgetEvents.aiStream, event),
   };
 }

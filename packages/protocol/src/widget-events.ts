@@ -106,6 +106,8 @@ export const WidgetEvents = {
   conversation: 'conversation',
   /** operator presence for the header: TPresenceEvent */
   presence: 'presence',
+  /** an AI answer as it is written, then how it ended: TAiStreamEvent */
+  aiStream: 'ai:stream',
   // widget → server (all with an ack)
   send: 'message:send',
   history: 'history',
@@ -189,6 +191,25 @@ export interface TConversationEvent {
   conversationId: string;
   status: 'open' | 'closed';
   csatRequested: boolean;
+}
+/** A source an AI answer cites (a page or entry of the owner's knowledge). */
+export interface TAiSource {
+  title: string;
+  url: string | null;
+}
+/**
+ * An AI answer while the provider writes it (throttled), shown as one growing bubble with an "AI" badge. `state`:
+ * `streaming` more text follows; `done` the stored message (sender `ai`) follows and replaces the bubble;
+ * `cancelled` the bubble goes away (a human wrote, a retry starts over); `handoff` it goes away and the widget says a
+ * team member will answer here; `failed` the provider could not answer: the widget says the team will answer here.
+ */
+export interface TAiStreamEvent {
+  conversationId: string;
+  streamId: string;
+  authorName: string;
+  text: string;
+  sources: TAiSource[];
+  state: 'streaming' | 'done' | 'cancelled' | 'handoff' | 'failed';
 }
 export interface TPresenceEvent {
   status: 'online' | 'away';

@@ -24,6 +24,8 @@ export function initialState(
     lastReadSeq: Number.isFinite(lastRead) && lastRead > 0 ? lastRead : 0,
     presence: null,
     typing: null,
+    aiStream: null,
+    aiNotice: null,
     receipts: { delivered: 0, read: 0 },
     conversationStatus: 'open',
     isCsatRequested: false,

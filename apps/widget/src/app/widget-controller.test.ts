@@ -365,6 +365,37 @@ describe('receipts, typing and read', () => {
     expect(t.store.get().receipts).toEqual({ delivered: 4, read: 4 });
   });
 
+  it('grows one AI bubble as partial text arrives, replaces it with the stored AI message, shows handoff', () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session();
+    const ev = (text: string, state: 'streaming' | 'done' | 'cancelled' | 'handoff' | 'failed', streamId = 'c1-1') => ({
+      conversationId: 'c1',
+      streamId,
+      authorName: 'Pip',
+      text,
+      sources: [{ title: 'Hours', url: 'https://shop.example/hours' }],
+      state,
+    });
+    t.server.handlers.onAiStream!(ev('We', 'streaming'));
+    t.server.handlers.onAiStream!(ev('We open', 'streaming'));
+    expect(t.store.get().aiStream).toMatchObject({ text: 'We open', state: 'streaming' });
+    t.server.handlers.onAiStream!(ev('We open at 9.', 'done'));
+    t.server.handlers.onAiStream!(ev('We open at', 'streaming')); // late partial: ignored
+    expect(t.store.get().aiStream).toMatchObject({ text: 'We open at 9.', state: 'done' });
+    t.server.handlers.onAiStream!({ ...ev('other conversation', 'streaming'), conversationId: 'c2' });
+    expect(t.store.get().aiStream?.text).toBe('We open at 9.');
+    t.server.handlers.onMessage({ ...msg(2), sender: 'ai', authorName: 'Pip', body: 'We open at 9.' });
+    expect(t.store.get().aiStream).toBeNull();
+    expect(t.store.get().chat.messages.map((m) => m.sender)).toContain('ai');
+
+    t.server.handlers.onAiStream!(ev('Let me', 'streaming', 'c1-3'));
+    t.server.handlers.onAiStream!(ev('', 'handoff', 'c1-3'));
+    expect(t.store.get()).toMatchObject({ aiStream: null, aiNotice: 'handoff' });
+    t.server.handlers.onMessage({ ...msg(4), sender: 'operator', authorName: 'Ann', body: 'Hi, Ann here' });
+    expect(t.store.get().aiNotice).toBeNull();
+  });
+
   it('shows operator typing, clears it on their message and after the timeout', async () => {
     vi.useFakeTimers();
     try {

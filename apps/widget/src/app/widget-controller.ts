@@ -323,6 +323,9 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
           },
           onSession,
           onMessage(message) {
+            // The stored AI answer replaces its streamed bubble; a person's reply ends the "team will answer" notice.
+            if (message.sender === 'ai' && get().aiStream) set({ aiStream: null });
+            if (message.sender === 'operator' && get().aiNotice) set({ aiNotice: null });
             applyServerMessages([message], 'live');
             if (hasGap(get().chat)) void syncHistory();
           },
@@ -331,6 +334,16 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
             set({ typing: event.isTyping ? event : null });
             // Never trust a typing indicator to be cleared: a lost `false` must not leave it on forever.
             if (event.isTyping) typingTimer = setTimeout(() => set({ typing: null }), deps.typingTimeoutMs ?? 6000);
+          },
+          onAiStream(event) {
+            const current = get().chat.conversationId;
+            if (current && event.conversationId !== current) return;
+            if (event.state === 'streaming' || event.state === 'done') {
+              // A late partial never overwrites the final text of the same answer.
+              const shown = get().aiStream;
+              if (shown?.streamId === event.streamId && shown.state === 'done' && event.state === 'streaming') return;
+              set({ aiStream: event, aiNotice: null, typing: null });
+            } else set({ aiStream: null, aiNotice: event.state === 'cancelled' ? get().aiNotice : event.state });
           },
           onReceipt({ conversationId, kind, seq }) {
             const { chat, receipts } = get();

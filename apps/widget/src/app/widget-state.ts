@@ -1,4 +1,4 @@
-import type { TPresenceEvent, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
+import type { TAiStreamEvent, TPresenceEvent, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
 import type { TFormState, TUpload } from './form-types.js';
 import type { TExtras } from '../extras/contract.js';
 import type { TLanguage, TStrings } from '../ui/i18n.js';
@@ -29,6 +29,10 @@ export interface TWidgetState {
   presence: TPresenceEvent | null;
   /** The operator (or AI) is typing; cleared by their message or after a few seconds of silence. */
   typing: TTypingEvent | null;
+  /** An AI answer being written (one growing bubble), until its stored message arrives or it is called off. */
+  aiStream: TAiStreamEvent | null;
+  /** The AI handed over or could not answer: the widget says a team member will answer here. */
+  aiNotice: 'handoff' | 'failed' | null;
   /** Watermarks of the visitor's messages in the current conversation. */
   receipts: { delivered: number; read: number };
   conversationStatus: 'open' | 'closed';

@@ -23,6 +23,7 @@ export const DE: TStrings = {
   edited: 'bearbeitet',
   ai: 'KI-Assistent',
   aiBadge: 'KI',
+  aiHandoff: 'Ein Teammitglied antwortet Ihnen hier.',
   today: 'Heute',
   yesterday: 'Gestern',
   online: 'Online',

@@ -21,6 +21,7 @@ export const EN = {
   edited: 'edited',
   ai: 'AI assistant',
   aiBadge: 'AI',
+  aiHandoff: 'A team member will answer here.',
   today: 'Today',
   yesterday: 'Yesterday',
   online: 'Online',

@@ -23,6 +23,7 @@ export const ES: TStrings = {
   edited: 'editado',
   ai: 'Asistente IA',
   aiBadge: 'IA',
+  aiHandoff: 'Un miembro del equipo te responderá aquí.',
   today: 'Hoy',
   yesterday: 'Ayer',
   online: 'En línea',

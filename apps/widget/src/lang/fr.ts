@@ -23,6 +23,7 @@ export const FR: TStrings = {
   edited: 'modifié',
   ai: 'Assistant IA',
   aiBadge: 'IA',
+  aiHandoff: 'Un membre de l’équipe va vous répondre ici.',
   today: "Aujourd'hui",
   yesterday: 'Hier',
   online: 'En ligne',

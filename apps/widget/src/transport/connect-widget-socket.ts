@@ -1,4 +1,5 @@
 import type {
+  TAiStreamEvent,
   TAttachmentRef,
   TConversationEvent,
   TMessage,
@@ -13,6 +14,7 @@ import { createMiniSocket } from './mini-socket.js';
 import type { TConnectError, TWebSocketCtor } from './mini-socket.js';
 import {
   parseAck,
+  parseAiStream,
   parseConversation,
   parseMessage,
   parsePresence,
@@ -39,6 +41,8 @@ export interface TTransportHandlers {
   onReceipt(event: TReceiptEvent): void;
   onConversation(event: TConversationEvent): void;
   onPresence(event: TPresenceEvent): void;
+  /** An AI answer as it is written, and how it ended (optional: older hosts of the transport ignore it). */
+  onAiStream?(event: TAiStreamEvent): void;
 }
 
 /** Widget → server requests that answer with a plain ok ack (identify adds `verified`). */
@@ -111,6 +115,7 @@ export function connectWidgetSocket({
   listen(WidgetEvents.receipt, parseReceipt, handlers.onReceipt);
   listen(WidgetEvents.conversation, parseConversation, handlers.onConversation);
   listen(WidgetEvents.presence, parsePresence, handlers.onPresence);
+  listen(WidgetEvents.aiStream, parseAiStream, (e) => handlers.onAiStream?.(e));
 
   async function call<T>(
     event: string,

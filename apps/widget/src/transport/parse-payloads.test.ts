@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZMessage, ZWidgetSettings } from '@pocketping/protocol';
 import {
   parseAck,
+  parseAiStream,
   parseConversation,
   parseMessage,
   parsePresence,
@@ -248,5 +249,34 @@ describe('resolveSocketTarget', () => {
       url: 'https://example.com/widget',
       path: '/chat/socket.io',
     });
+  });
+});
+
+describe('parseAiStream', () => {
+  const ok = {
+    conversationId: 'c1',
+    streamId: 'c1-3',
+    authorName: 'Pip',
+    text: 'We open at 9',
+    sources: [
+      { title: 'Hours', url: 'https://shop.example/hours' },
+      { title: 'Evil', url: 'javascript:alert(1)' },
+      { nope: true },
+    ],
+    state: 'streaming',
+  };
+  it('keeps a well-formed event, drops malformed sources and any non-http(s) link', () => {
+    expect(parseAiStream(ok)).toEqual({
+      ...ok,
+      sources: [
+        { title: 'Hours', url: 'https://shop.example/hours' },
+        { title: 'Evil', url: null },
+      ],
+    });
+  });
+  it('refuses an unknown state or missing ids', () => {
+    expect(parseAiStream({ ...ok, state: 'exploded' })).toBeNull();
+    expect(parseAiStream({ ...ok, streamId: 5 })).toBeNull();
+    expect(parseAiStream('nope')).toBeNull();
   });
 });

@@ -2,6 +2,8 @@
 // payload must not break rendering: each check is small and hand-written, and drops what it does not recognise.
 // Written compactly on purpose: this is part of the size-budgeted app.js.
 import type {
+  TAiSource,
+  TAiStreamEvent,
   TAttachmentRef,
   TConversationEvent,
   TMessage,
@@ -98,6 +100,27 @@ export function parseTyping(r: unknown): TTypingEvent | null {
         authorName: isStr((r as TRecord).authorName) ? (r as TRecord).authorName.slice(0, 120) : null,
       }
     : null;
+}
+
+const AI_STATES: readonly TAiStreamEvent['state'][] = ['streaming', 'done', 'cancelled', 'handoff', 'failed'];
+
+/** Sources are links the widget renders: only http(s) URLs are kept, anything else shows as a title only. */
+const safeUrl = (v: unknown): string | null => (isStr(v) && /^https?:\/\//i.test(v) ? v.slice(0, 2000) : null);
+
+export function parseAiStream(r: unknown): TAiStreamEvent | null {
+  const state = isRecord(r) && oneOf(r.state, AI_STATES);
+  if (!state || !isStr(r.conversationId) || !isStr(r.streamId) || !isStr(r.text)) return null;
+  const sources: TAiSource[] = [];
+  for (const x of Array.isArray(r.sources) ? r.sources.slice(0, 10) : [])
+    if (isRecord(x) && isStr(x.title)) sources.push({ title: x.title.slice(0, 200), url: safeUrl(x.url) });
+  return {
+    conversationId: r.conversationId,
+    streamId: r.streamId,
+    authorName: isStr(r.authorName) ? r.authorName.slice(0, 120) : '',
+    text: r.text.slice(0, 8000),
+    sources,
+    state,
+  };
 }
 
 export function parseReceipt(r: unknown): TReceiptEvent | null {

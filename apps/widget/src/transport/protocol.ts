@@ -23,6 +23,7 @@ export const WidgetEvents: typeof TProtocolEvents = {
   receipt: 'receipt',
   conversation: 'conversation',
   presence: 'presence',
+  aiStream: 'ai:stream',
   send: 'message:send',
   history: 'history',
   typingUpdate: 'typing:update',

@@ -1,6 +1,6 @@
 import { Component, createRef } from 'preact';
 import type { ComponentChildren } from 'preact';
-import type { TMessage, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
+import type { TAiStreamEvent, TMessage, TTypingEvent, TWidgetSettings } from '@pocketping/protocol';
 import type { TPendingMessage } from '../app/chat-state.js';
 import { AttachmentView } from './attachment-view.js';
 import { dayKey, dayLabel, formatTime } from './format.js';
@@ -13,6 +13,9 @@ export interface TMessageListProps {
   settings: TWidgetSettings;
   receipts: { delivered: number; read: number };
   typing: TTypingEvent | null;
+  /** The AI answer being written: one growing bubble with the AI badge and its sources. */
+  aiStream?: TAiStreamEvent | null;
+  aiNotice?: 'handoff' | 'failed' | null;
   lang: TLanguage;
   t: TStrings;
   onRetry: (clientId: string) => void;
@@ -55,7 +58,8 @@ export class MessageList extends Component<TMessageListProps> {
   };
 
   render() {
-    const { messages, pending, settings, receipts, typing, lang, t, onRetry, now, children } = this.props;
+    const { messages, pending, settings, receipts, typing, lang, t, onRetry, now, children, aiStream, aiNotice } =
+      this.props;
     const today = (now ?? (() => new Date()))();
     // Only the last visitor message shows its status line ("Read"), as in most chat apps; failures always show.
     let lastVisitorSeq = 0;
@@ -103,6 +107,36 @@ export class MessageList extends Component<TMessageListProps> {
             </div>
           )}
           {rows}
+          {aiStream && aiStream.text && (
+            <div class="pp-msg" data-pp="ai-stream" data-sender="ai" data-state={aiStream.state} aria-busy="true">
+              <div class="pp-author">
+                {aiStream.authorName || t.ai}
+                <span class="pp-ai" data-pp="ai-badge">
+                  {t.aiBadge}
+                </span>
+              </div>
+              <div class="pp-bubble" data-pp="body">
+                {aiStream.text}
+              </div>
+              {aiStream.sources.map((src, i) => (
+                <a
+                  key={i}
+                  class="pp-sources"
+                  data-pp="ai-source"
+                  href={src.url ?? undefined}
+                  target="_blank"
+                  rel="noopener noreferrer nofollow"
+                >
+                  {src.title}
+                </a>
+              ))}
+            </div>
+          )}
+          {aiNotice && (
+            <div class="pp-note" data-pp="ai-notice" data-reason={aiNotice} role="status">
+              {t.aiHandoff}
+            </div>
+          )}
         </div>
         {typing && (
           <div class="pp-typing" data-pp="typing" role="status">

@@ -52,6 +52,8 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
         settings={state.settings}
         receipts={state.receipts}
         typing={state.typing}
+        aiStream={state.aiStream}
+        aiNotice={state.aiNotice}
         lang={state.language}
         t={t}
         onRetry={controller.retry}

@@ -37,6 +37,7 @@ export const PANEL_CSS = `
 .pp-messages,.pp-log{flex:1;display:flex;flex-direction:column;gap:10px}
 .pp-messages{overflow-y:auto;overscroll-behavior:contain;padding:16px 14px;background:#f9fafb}
 .pp-day,.pp-meta,.pp-author,.pp-typing,.pp-note{text-align:center}
+.pp-sources{font-size:12px;color:inherit}
 .pp-msg{max-width:82%;display:flex;flex-direction:column;align-items:flex-start;gap:4px}
 .pp-msg[data-sender=visitor]{align-self:flex-end;align-items:flex-end}
 .pp-msg[data-sender=system]{align-self:center;align-items:center}

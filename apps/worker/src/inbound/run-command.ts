@@ -1,6 +1,6 @@
 import { cardText, commandHelp, sourceLabel, type TOperatorCommand } from '@pocketping/bridges';
-import { changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
-import { getConversation, setConversationAiState } from '@pocketping/db';
+import { changeConversationAi, changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
+import { getConversation } from '@pocketping/db';
 import { LIMITS } from '@pocketping/protocol';
 import type { TWorkerContext } from '../context.js';
 import { buildCard } from '../delivery/build-card.js';
@@ -76,9 +76,13 @@ export async function runCommand(
       break;
     }
     case 'ai':
-      await setConversationAiState(ctx.db, organizationId, conversationId, command.on ? 'active' : 'off');
+      await changeConversationAi(ctx.conversations, organizationId, {
+        conversationId,
+        projectId: connection.projectId,
+        on: command.on,
+      });
       reply = command.on
-        ? 'AI answers turned on for this conversation (they start once the AI assistant is set up for the project).'
+        ? 'AI answers turned on for this conversation (when the AI assistant is on for the project). A visitor message still waiting is answered now.'
         : 'AI answers turned off for this conversation.';
       break;
     case 'help':

@@ -61,7 +61,7 @@ function prefixOf(m: TOutgoingMessage): string {
     case 'operator':
       return `**${escapeDiscordMarkdown(m.authorName ?? 'Operator')} (via ${escapeDiscordMarkdown(sourceLabel(m.source))})**: `;
     case 'ai':
-      return '**🤖 AI**: ';
+      return `**🤖 ${escapeDiscordMarkdown(m.authorName ?? 'AI')}**: `;
     case 'system':
       return '';
   }

@@ -84,7 +84,7 @@ export function renderMessage(m: TOutgoingMessage): string {
       text = `*${escapeSlackText(m.authorName ?? 'Operator')} (via ${escapeSlackText(sourceLabel(m.source))})*: ${body}`;
       break;
     case 'ai':
-      text = `*AI*: ${body}`;
+      text = `*🤖 ${escapeSlackText(m.authorName ?? 'AI')}*: ${body}`;
       break;
     case 'system':
       text = `_${body}_`;

@@ -84,7 +84,7 @@ export function renderMessage(m: TOutgoingMessage, max = TEXT_MAX): string {
       text = `<b>${escapeTelegramHtml(m.authorName ?? 'Operator')} (via ${escapeTelegramHtml(sourceLabel(m.source))})</b>: ${body}`;
       break;
     case 'ai':
-      text = `<b>🤖 AI</b>: ${body}`;
+      text = `<b>🤖 ${escapeTelegramHtml(m.authorName ?? 'AI')}</b>: ${body}`;
       break;
     case 'system':
       text = `<i>${body}</i>`;

@@ -1,5 +1,10 @@
 import { AppError } from '@pocketping/core';
-import { changeConversationStatus, markConversationRead, postOperatorMessage as post } from '@pocketping/conversations';
+import {
+  changeConversationAi,
+  changeConversationStatus,
+  markConversationRead,
+  postOperatorMessage as post,
+} from '@pocketping/conversations';
 import { LIMITS, type TMessage } from '@pocketping/protocol';
 import type { TWebContext } from '../context';
 import type { TSessionUser } from '../auth/session';
@@ -72,4 +77,15 @@ export async function markRead(s: TScope, seq: number): Promise<{ operatorLastRe
   });
   if (!r) throw new AppError('not_found', 'Conversation not found.');
   return r;
+}
+
+/** "AI off" / "hand back to AI" in the inbox, like `/ai off|on` from a chat app. */
+export async function setConversationAi(s: TScope, on: boolean): Promise<{ on: boolean; changed: boolean }> {
+  const conversation = await loadConversation(s);
+  const { changed } = await changeConversationAi(conversationPorts(s.app), s.organizationId, {
+    conversationId: conversation.id,
+    projectId: s.projectId,
+    on,
+  });
+  return { on, changed };
 }

@@ -1,6 +1,7 @@
 import { createConversationPorts, type TConversationPorts } from '@pocketping/conversations';
 import {
   DASHBOARD_NAMESPACE,
+  createAiTimer,
   createDashboardPush,
   createRelayEmitter,
   createWidgetPush,
@@ -53,6 +54,8 @@ export function conversationPorts(app: TWebContext): TConversationPorts {
       dashboard: push.dashboard,
       producer: app.producer,
       log: app.log,
+      // A dashboard reply cancels the conversation's AI timer; "hand back to AI" starts it.
+      aiTimer: createAiTimer(app.producer.redis, { url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX }),
     });
     ports.set(app, p);
   }

@@ -1,23 +1,30 @@
 import type { Metadata } from 'next';
 import { requirePageProject } from '../../../../../../../../server/page-guard';
+import { roleAtLeast } from '../../../../../../../../server/tenancy';
+import { getContext } from '../../../../../../../../server/context';
+import { loadAiPageData } from '../../../../../../../../server/ai/ai-settings';
+import { AiSettingsClient } from './_components/ai-settings-client';
 
 export const metadata: Metadata = { title: 'AI assistant' };
 export const dynamic = 'force-dynamic';
 
-/** Placeholder so the navigation has its place; the AI fallback settings come with their own issue. */
+/** The AI assistant: settings (owners and admins edit, agents read), the organization's own key, this month's usage. */
 export default async function AiPage({ params }: { params: Promise<{ orgId: string; projectId: string }> }) {
   const { orgId, projectId } = await params;
-  const { project } = await requirePageProject(orgId, projectId);
+  const { project, role } = await requirePageProject(orgId, projectId);
+  const data = await loadAiPageData(getContext(), orgId, projectId);
   return (
     <>
-      <h1>AI assistant — coming soon</h1>
-      <section className="card">
-        <p>
-          An AI assistant that answers {project.name}’s visitors when nobody on the team is around, and hands over to a
-          person when needed.
-        </p>
-        <p className="muted">It is not available yet. Conversations keep reaching your inbox and chat apps as usual.</p>
-      </section>
+      <h1>AI assistant</h1>
+      <nav className="row" aria-label="AI assistant sections" data-testid="ai-subnav">
+        <strong>Settings</strong>
+      </nav>
+      <p className="muted">
+        When nobody on the team answers {project.name}’s visitors within the delay, the assistant answers from your
+        knowledge, cites its sources and hands over to a person when it should. Any reply from the team — inbox,
+        Telegram, Slack or Discord — stops it for that conversation until you hand it back.
+      </p>
+      <AiSettingsClient orgId={orgId} projectId={projectId} initial={data} canEdit={roleAtLeast(role, 'admin')} />
     </>
   );
 }

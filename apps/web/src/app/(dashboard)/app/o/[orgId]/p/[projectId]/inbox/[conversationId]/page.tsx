@@ -14,6 +14,7 @@ import { LocalTime } from '../_components/local-time';
 import { MarkRead } from '../_components/mark-read';
 import { ScrollToEnd } from '../_components/scroll-to-end';
 import { StatusButton } from '../_components/status-button';
+import { AiButton } from '../_components/ai-button';
 import '../_components/inbox.css';
 
 export const dynamic = 'force-dynamic';
@@ -40,7 +41,7 @@ function who(m: TInboxMessage, visitorLabel: string): string {
     case 'operator':
       return `${m.authorName ?? 'Operator'}${via}`;
     case 'ai':
-      return 'AI assistant';
+      return `🤖 ${m.authorName ?? 'AI assistant'}`;
     case 'system':
       return 'System';
   }
@@ -89,7 +90,16 @@ function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: s
     <li className={classes} data-seq={m.seq} data-sender={m.sender} data-visibility={m.visibility}>
       <span className="who">
         {note ? (m.sender === 'system' ? 'Internal · ' : 'Internal note · ') : null}
-        {who(m, visitorLabel)} · <LocalTime iso={m.createdAt} />
+        {who(m, visitorLabel)}
+        {m.sender === 'ai' || m.source === 'ai' ? (
+          <>
+            {' '}
+            <span className="badge" data-testid="ai-badge">
+              AI
+            </span>
+          </>
+        ) : null}{' '}
+        · <LocalTime iso={m.createdAt} />
         {m.editedAt && !m.deletedAt ? ' · edited' : null}
       </span>
       <div className="bubble">
@@ -285,6 +295,7 @@ export default async function ConversationPage({
           </div>
           <div className="row">
             <InboxLive orgId={orgId} projectId={projectId} conversationId={c.id} visitorId={c.visitor.id} />
+            <AiButton orgId={orgId} projectId={projectId} conversationId={c.id} aiState={c.aiState} />
             <StatusButton orgId={orgId} projectId={projectId} conversationId={c.id} status={c.status} />
           </div>
         </div>

@@ -1,0 +1,34 @@
+import { getAiTurnState } from '@pocketping/db';
+import type { TAiScheduleOutcome } from '@pocketping/jobs';
+import type { TWorkerContext } from '../context.js';
+import { loadAiSettings, loadProjectSettings, takeoverDelayMs } from './ai-config.js';
+
+/**
+ * A visitor message reached the worker: start (or move) the conversation's AI timer so it fires once that message
+ * has waited the project's delay. Nothing is scheduled when the project's or the conversation's AI is off. The fire
+ * time is anchored on the message's own time, so a late call (a delivery that waited for a rate limit) or a repeat
+ * never pushes the answer back.
+ */
+export async function scheduleAiTimer(
+  ctx: Pick<TWorkerContext, 'db' | 'aiTimer' | 'ai'>,
+  organizationId: string,
+  input: { projectId: string; conversationId: string },
+): Promise<TAiScheduleOutcome | 'off' | 'nothing'> {
+  if (!ctx.aiTimer || !ctx.ai) return 'off';
+  const settings = await loadAiSettings(ctx.db, organizationId, input.projectId, ctx.ai.defaultModel);
+  if (!settings.enabled) return 'off';
+  const state = await getAiTurnState(ctx.db, organizationId, input.conversationId);
+  if (!state || state.aiState === 'off' || state.status !== 'open') return 'off';
+  if (!state.lastVisitor || state.humanSince) return 'nothing';
+  const projectSettings = await loadProjectSettings(ctx.db, organizationId, input.projectId);
+  const at = state.lastVisitor.createdAt;
+  return ctx.aiTimer.schedule(
+    {
+      organizationId,
+      projectId: input.projectId,
+      conversationId: input.conversationId,
+      visitorSeq: state.lastVisitor.seq,
+    },
+    at.getTime() + takeoverDelayMs(settings, projectSettings, at),
+  );
+}
