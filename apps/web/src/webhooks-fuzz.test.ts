@@ -79,10 +79,13 @@ beforeAll(async () => {
     userId: owner.id,
     cookie: await env.sessionCookie(owner.id),
   };
+  // The one catch-all webhook route, with the params Next gives it for each platform's URL.
+  const { POST } = await import('./app/api/webhooks/[kind]/[[...path]]/route');
   routes = {
-    telegram: (await import('./app/api/webhooks/telegram/[connectionId]/route')).POST as never,
-    slack: (await import('./app/api/webhooks/slack/route')).POST as never,
-    discord: (await import('./app/api/webhooks/discord/route')).POST as never,
+    telegram: (req, { params }) =>
+      POST(req as never, { params: params.then(({ connectionId }) => ({ kind: 'telegram', path: [connectionId] })) }),
+    slack: (req) => POST(req as never, { params: Promise.resolve({ kind: 'slack' }) }),
+    discord: (req) => POST(req as never, { params: Promise.resolve({ kind: 'discord' }) }),
   };
 }, 180_000);
 

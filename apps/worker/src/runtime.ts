@@ -25,9 +25,7 @@ import { processInboundJob } from './inbound/drain-inbound.js';
 import { sweepOnce } from './sweeper.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
 import { startVisitorWorker } from './visitor/start-visitor-worker.js';
-import { startDiscordGateway } from './discord/start-discord-gateway.js';
-import { startSlackSocket } from './slack-socket/start-slack-socket.js';
-import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
+import { startTransports } from './transports/start-transports.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -45,8 +43,8 @@ export interface TWorkerDeps {
   fileUrls?: TFileUrlSigner | null;
   /** Largest platform file taken in either direction (default 10 MB). */
   maxAttachmentBytes?: number;
-  /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
-  telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
+  /** Telegram long polling for bots without a webhook (absent = never poll; packages/bridges/src/telegram). */
+  telegramPolling?: TBridgesConfig['telegramUpdates'];
 }
 
 export interface TWorkerRuntime {
@@ -146,41 +144,20 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     concurrency: deps.concurrency,
     log: deps.log,
   });
-  // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
-  const slackSocket = deps.bridges.slack?.appToken
-    ? startSlackSocket({
-        db: ctx.db,
-        producer: ctx.producer,
-        log: deps.log,
-        appToken: deps.bridges.slack.appToken,
-        apiUrl: deps.bridges.slack.apiUrl,
-      })
-    : null;
-  const telegramPolling = deps.telegramPolling
-    ? startTelegramPolling(ctx, {
-        ...deps.telegramPolling,
-        apiRoot: deps.bridges.telegram.apiRoot,
-        redisPrefix: deps.redis.prefix,
-      })
-    : null;
-  const discord = deps.bridges.discord?.botToken
-    ? startDiscordGateway({
-        db: ctx.db,
-        producer: ctx.producer,
-        log: deps.log,
-        botToken: deps.bridges.discord.botToken,
-        apiUrl: deps.bridges.discord.apiUrl,
-      })
-    : null;
+  // Telegram long polling, Slack Socket Mode and the one Discord gateway connection, each only when configured and in
+  // the background (a platform outage never blocks the worker).
+  const transports = startTransports(
+    ctx,
+    { ...deps.bridges, ...(deps.telegramPolling ? { telegramUpdates: deps.telegramPolling } : {}) },
+    deps.redis.prefix,
+  );
 
   return {
     ctx,
     sweep,
     async close() {
       clearInterval(timer);
-      await discord?.close();
-      await slackSocket?.close();
-      await telegramPolling?.close();
+      await transports.close();
       await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close()]);
       await ctx.producer.close();
       redis.disconnect();

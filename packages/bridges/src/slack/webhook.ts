@@ -1,14 +1,7 @@
-import { AppError, toAppError, type TLogger } from '@pocketping/core';
-import { resolveConnectionsByScope, resolveConnectionsByTarget, type TDb } from '@pocketping/db';
-import {
-  SLACK_INSTALL_EVENTS,
-  verifySlackSignature,
-  ZSlackEventCallback,
-  ZSlackUrlVerification,
-} from '@pocketping/bridges';
-import { ingestInboundEvent } from '@pocketping/inbound';
-import type { TProducer } from '@pocketping/jobs';
-import { withTimeout } from '../with-timeout';
+import { AppError, toAppError } from '@pocketping/core';
+import type { TWebhookEndpoint, TWebhookPorts, TWebhookResult } from '../inbound-ports.js';
+import { SLACK_INSTALL_EVENTS, ZSlackEventCallback, ZSlackUrlVerification } from './event-schema.js';
+import { verifySlackSignature } from './verify-signature.js';
 
 /** Slack event payloads are small JSON documents; anything this big is not one. */
 export const MAX_SLACK_EVENT_BYTES = 1024 * 1024;
@@ -16,17 +9,13 @@ export const MAX_SLACK_EVENT_BYTES = 1024 * 1024;
 /** An enqueue must not hold Slack's request (3 s budget): past this the sweeper gets the row instead. */
 const ENQUEUE_TIMEOUT_MS = 1_500;
 
-export interface TSlackWebhookDeps {
-  db: TDb;
-  producer: Pick<TProducer, 'enqueueInbound'>;
-  log: TLogger;
+/**
+ * The web app's ports plus the shared app's signing secret. `reorderWindowMs`: Slack may deliver events concurrently
+ * and numbers them with no sequence, so every event of a thread is held this long for an earlier one still in flight.
+ */
+export interface TSlackWebhookDeps extends TWebhookPorts {
   /** SLACK_SIGNING_SECRET of the one shared app; without it nothing can be verified, so nothing is accepted. */
   signingSecret: string | undefined;
-  /**
-   * INBOUND_REORDER_WINDOW_MS: Slack may deliver events concurrently and numbers them with no sequence, so every
-   * event of a thread is held this long for an earlier one still in flight.
-   */
-  reorderWindowMs: number;
 }
 
 export interface TSlackWebhookInput {
@@ -38,10 +27,7 @@ export interface TSlackWebhookInput {
   nowMs?: number;
 }
 
-export interface TSlackWebhookResult {
-  status: number;
-  body: unknown;
-}
+export type TSlackWebhookResult = TWebhookResult;
 
 /**
  * Receives one Events API request for the shared Slack app: verify the signature, answer url_verification,
@@ -112,32 +98,25 @@ export async function handleSlackEvents(
     if (!channel && !isInstallEvent) return { status: 200, body: { ok: true, ignored: 'event without a channel' } };
 
     const connections = isInstallEvent
-      ? await resolveConnectionsByScope(deps.db, { kind: 'slack', targetScope: envelope.team_id })
-      : await resolveConnectionsByTarget(deps.db, { kind: 'slack', targetScope: envelope.team_id, targetId: channel! });
+      ? await deps.connectionsByScope({ kind: 'slack', targetScope: envelope.team_id })
+      : await deps.connectionsByTarget({ kind: 'slack', targetScope: envelope.team_id, targetId: channel! });
     if (connections.length === 0) {
       log.debug(logCtx, 'slack events: no connection for this channel');
       return { status: 200, body: { ok: true, ignored: 'no connection for this channel' } };
     }
 
     let stored = 0;
-    const ingestDeps = {
-      db: deps.db,
-      log,
-      producer: {
-        enqueueInbound: (job: Parameters<TSlackWebhookDeps['producer']['enqueueInbound']>[0]) =>
-          withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue'),
-      },
-    };
     for (const connection of connections) {
       // Insert first: the unique (tenant, connection, event_id) turns a retry into a duplicate, whatever the
       // retry header says — a retry whose first attempt never got stored is the only copy and must be kept.
-      const event = await ingestInboundEvent(ingestDeps, {
+      const event = await deps.ingest(log, {
         organizationId: connection.organizationId,
         connectionId: connection.id,
         kind: 'slack',
         externalId: envelope.event_id,
         payload,
         reorderWindowMs: deps.reorderWindowMs,
+        enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
         logContext: logCtx,
       });
       if (event.outcome === 'stored') stored += 1;
@@ -161,4 +140,22 @@ export async function handleSlackEvents(
     }
     return { status: appError.status, body: { error: appError.toJSON() } };
   }
+}
+
+/** POST /api/webhooks/slack — one URL for every tenant (the shared app's Events API request URL). */
+export function createSlackWebhook(config: { signingSecret: string | undefined }): TWebhookEndpoint {
+  return {
+    maxBodyBytes: MAX_SLACK_EVENT_BYTES,
+    pathSegments: 0,
+    handle: (ports, request) =>
+      handleSlackEvents(
+        { ...ports, signingSecret: config.signingSecret },
+        {
+          rawBody: request.rawBody,
+          timestampHeader: request.header('x-slack-request-timestamp'),
+          signatureHeader: request.header('x-slack-signature'),
+          retryNumHeader: request.header('x-slack-retry-num'),
+        },
+      ),
+  };
 }

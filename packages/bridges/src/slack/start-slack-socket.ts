@@ -2,19 +2,12 @@
 // events_api envelope is stored as an InboundEvent for the connection(s) of its (team, channel) and handed to the
 // bridge.inbound job — the same path as POST /api/webhooks/slack — and acked only once stored.
 import type { TLogger } from '@pocketping/core';
-import {
-  SLACK_INSTALL_EVENTS,
-  startSlackSocketMode,
-  ZSlackEventCallback,
-  type TSlackSocketMode,
-} from '@pocketping/bridges';
-import { resolveConnectionsByScope, resolveConnectionsByTarget, type TDb } from '@pocketping/db';
-import { ingestInboundEvent } from '@pocketping/inbound';
-import type { TProducer } from '@pocketping/jobs';
+import type { TInboundPorts } from '../inbound-ports.js';
+import { SLACK_INSTALL_EVENTS, ZSlackEventCallback } from './event-schema.js';
+import { startSlackSocketMode, type TSlackSocketMode } from './socket-mode.js';
 
 export interface TSlackSocketDeps {
-  db: TDb;
-  producer: Pick<TProducer, 'enqueueInbound'>;
+  ports: TInboundPorts;
   log: TLogger;
   appToken: string;
   apiUrl: string;
@@ -60,8 +53,8 @@ export function startSlackSocket(deps: TSlackSocketDeps): TSlackSocket {
     const channel = envelope.event.channel;
     const connections =
       isInstallEvent || !channel
-        ? await resolveConnectionsByScope(deps.db, { kind: 'slack', targetScope: envelope.team_id })
-        : await resolveConnectionsByTarget(deps.db, {
+        ? await deps.ports.connectionsByScope({ kind: 'slack', targetScope: envelope.team_id })
+        : await deps.ports.connectionsByTarget({
             kind: 'slack',
             targetScope: envelope.team_id,
             targetId: channel,
@@ -69,17 +62,14 @@ export function startSlackSocket(deps: TSlackSocketDeps): TSlackSocket {
     if (connections.length === 0) stats.skipped += 1;
     for (const connection of connections) {
       const organizationId = connection.organizationId;
-      const event = await ingestInboundEvent(
-        { db: deps.db, producer: deps.producer, log },
-        {
-          organizationId,
-          connectionId: connection.id,
-          kind: 'slack',
-          externalId: envelope.event_id,
-          payload: body,
-          logContext: { eventId: envelope.event_id, retryNum },
-        },
-      );
+      const event = await deps.ports.ingest(log, {
+        organizationId,
+        connectionId: connection.id,
+        kind: 'slack',
+        externalId: envelope.event_id,
+        payload: body,
+        logContext: { eventId: envelope.event_id, retryNum },
+      });
       if (event.outcome === 'stored') stats.stored += 1;
       else stats.duplicates += 1;
     }

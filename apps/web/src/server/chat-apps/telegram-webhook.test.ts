@@ -13,8 +13,8 @@ import {
 } from '@pocketping/core';
 import { createConnection, createDb, createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
 import { bullPrefix, createProducer, jobIds, QUEUES, type TProducer } from '@pocketping/jobs';
-import { createBridgeRegistry } from '@pocketping/bridges';
-import { handleTelegramWebhook, MAX_WEBHOOK_BODY_BYTES, type TTelegramWebhookDeps } from './telegram';
+import { handleTelegramWebhook, MAX_WEBHOOK_BODY_BYTES, type TWebhookPorts } from '@pocketping/bridges';
+import { createWebhookPorts } from './webhook-ports';
 
 // Real Postgres (a fresh database, migrated with the Prisma CLI) and real Redis (a unique key prefix).
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -46,7 +46,9 @@ let admin: TDb;
 let db: TDb;
 let producer: TProducer;
 let queue: TQueueReader;
-let deps: TTelegramWebhookDeps;
+let deps: TWebhookPorts;
+const portsWith = (p: Pick<TProducer, 'enqueueInbound'>) =>
+  createWebhookPorts({ db, producer: p, log: createLogger('web-test', 'silent'), reorderWindowMs: 250 });
 let tenantA: TTenant;
 let tenantB: TTenant;
 
@@ -105,13 +107,7 @@ beforeAll(async () => {
     connection: producer.redis,
     prefix: bullPrefix({ url: REDIS_URL, prefix: redisPrefix }),
   });
-  deps = {
-    db,
-    producer,
-    bridges: createBridgeRegistry({ telegram: { apiRoot: 'http://127.0.0.1:9' } }),
-    log: createLogger('web-test', 'silent'),
-    reorderWindowMs: 250,
-  };
+  deps = portsWith(producer);
   tenantA = await seedTenant('Tenant A');
   tenantB = await seedTenant('Tenant B');
 }, 180_000);
@@ -359,10 +355,11 @@ describe('handleTelegramWebhook', () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const started = Date.now();
-      const res = await handleTelegramWebhook(
-        { ...deps, producer: deadProducer },
-        { connectionId: tenantA.connectionId, secretHeader: tenantA.secret, rawBody: update(4000) },
-      );
+      const res = await handleTelegramWebhook(portsWith(deadProducer), {
+        connectionId: tenantA.connectionId,
+        secretHeader: tenantA.secret,
+        rawBody: update(4000),
+      });
       expect(res).toEqual({ status: 200, body: { ok: true } });
       expect(Date.now() - started).toBeLessThan(5_000);
       const row = await db.inboundEvent.findFirstOrThrow({

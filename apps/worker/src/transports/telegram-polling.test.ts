@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { createBridgeRegistry } from '@pocketping/bridges';
+import {
+  createBridgeRegistry,
+  startTelegramPolling,
+  type TTelegramPolling,
+  type TTelegramPollingConfig,
+} from '@pocketping/bridges';
 import { createLogger, encryptSecret, parseKeyRing } from '@pocketping/core';
 import { createConnection, createDb, createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
 import { createRedis } from '@pocketping/jobs';
@@ -16,7 +21,7 @@ import {
   type TTestDatabase,
 } from '@pocketping/testkit';
 import type { TWorkerContext } from '../context.js';
-import { startTelegramPolling, type TTelegramPolling, type TTelegramPollingConfig } from './start-telegram-polling.js';
+import { createTransportPorts } from './create-transport-ports.js';
 
 // Real Postgres and Redis, the fake Telegram (its getUpdates holds a long poll open and answers 409/401 like the
 // real API), the real grammY client. The producer is a recorder: what matters is which updates get stored as
@@ -47,10 +52,9 @@ const connect = async (bot: { token: string; chatId: number }) =>
     targetId: String(bot.chatId),
   });
 const start = (cfg: Partial<TTelegramPollingConfig> = {}) => {
-  const p = startTelegramPolling(ctx, {
+  const p = startTelegramPolling(createTransportPorts(ctx, prefix), ctx.log, {
     mode: 'auto',
     apiRoot: telegram.apiRoot,
-    redisPrefix: prefix,
     pollTimeoutSeconds: 2,
     rescanMs: 60_000,
     ...cfg,

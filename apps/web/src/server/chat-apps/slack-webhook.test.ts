@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, encryptSecret, generateEncryptionKey, parseKeyRing } from '@pocketping/core';
 import { createConnection, createDb, createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
 import { bullPrefix, createProducer, jobIds, QUEUES, type TProducer } from '@pocketping/jobs';
-import { handleSlackEvents, MAX_SLACK_EVENT_BYTES, type TSlackWebhookDeps } from './slack';
+import { handleSlackEvents, MAX_SLACK_EVENT_BYTES, type TSlackWebhookDeps } from '@pocketping/bridges';
+import { createWebhookPorts } from './webhook-ports';
 
 // Real Postgres (a fresh database with the committed migrations) and real Redis (a unique key prefix).
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -34,6 +35,8 @@ let db: TDb;
 let producer: TProducer;
 let queue: TQueueReader;
 let deps: TSlackWebhookDeps;
+const portsWith = (p: Pick<TProducer, 'enqueueInbound'>) =>
+  createWebhookPorts({ db, producer: p, log: createLogger('web-test', 'silent'), reorderWindowMs: 250 });
 
 interface TTenant {
   organizationId: string;
@@ -123,7 +126,7 @@ beforeAll(async () => {
     connection: producer.redis,
     prefix: bullPrefix({ url: REDIS_URL, prefix: redisPrefix }),
   });
-  deps = { db, producer, log: createLogger('web-test', 'silent'), signingSecret: SIGNING_SECRET, reorderWindowMs: 250 };
+  deps = { ...portsWith(producer), signingSecret: SIGNING_SECRET };
   tenantA = await seedTenant('Tenant A', 'T0AAAA', 'C0AAAA');
   // Same workspace, another channel, another tenant: events must land with the channel's owner only.
   tenantB = await seedTenant('Tenant B', 'T0AAAA', 'C0BBBB');
@@ -315,7 +318,10 @@ describe('handleSlackEvents', () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const started = Date.now();
-      const res = await handleSlackEvents({ ...deps, producer: deadProducer }, signed(eventBody(tenantA, 'Ev0500')));
+      const res = await handleSlackEvents(
+        { ...portsWith(deadProducer), signingSecret: SIGNING_SECRET },
+        signed(eventBody(tenantA, 'Ev0500')),
+      );
       expect(res).toEqual({ status: 200, body: { ok: true } });
       // Slack's budget is 3 s.
       expect(Date.now() - started).toBeLessThan(2_500);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Routes, REST } from 'discord.js';
 import { createLogger, encryptSecret, parseKeyRing, randomToken, sha256 } from '@pocketping/core';
-import { createDiscordBridge } from '@pocketping/bridges';
+import { createDiscordBridge, startDiscordGateway, type TDiscordGateway } from '@pocketping/bridges';
 import {
   appendMessage,
   createConnection,
@@ -25,7 +25,8 @@ import {
   type TFakeDiscord,
   type TTestDatabase,
 } from '@pocketping/testkit';
-import { startDiscordGateway, type TDiscordGateway } from './start-discord-gateway.js';
+import type { TWorkerContext } from '../context.js';
+import { createTransportPorts } from './create-transport-ports.js';
 
 // Gateway → InboundEvent → inbound job, with the real Postgres and Redis, discord.js against the fake gateway.
 describe('Discord gateway consumer', () => {
@@ -47,8 +48,7 @@ describe('Discord gateway consumer', () => {
 
   const start = async (backfill = false) => {
     const g = startDiscordGateway({
-      db,
-      producer,
+      ports: createTransportPorts({ db, producer, log } as unknown as TWorkerContext, redis.prefix),
       log,
       botToken: fake.token,
       apiUrl: fake.apiUrl,

@@ -9,7 +9,9 @@ import {
   type TFakeSlack,
   type TTestDatabase,
 } from '@pocketping/testkit';
-import { startSlackSocket, type TSlackSocket } from './start-slack-socket.js';
+import { startSlackSocket, type TSlackSocket } from '@pocketping/bridges';
+import type { TWorkerContext } from '../context.js';
+import { createTransportPorts } from './create-transport-ports.js';
 
 // Real Postgres, the fake Slack speaking Socket Mode, the real @slack/socket-mode client. The producer is a
 // recorder: what matters here is which inbound events get stored and handed on, and that envelopes are acked.
@@ -44,10 +46,15 @@ beforeAll(async () => {
     })
   ).id;
   const appToken = slack.enableSocketMode();
-  runner = startSlackSocket({
+  const log = createLogger('worker-test', 'silent');
+  const ctx = {
     db,
-    producer: { enqueueInbound: async (job) => void enqueued.push(job) },
-    log: createLogger('worker-test', 'silent'),
+    producer: { enqueueInbound: async (job: (typeof enqueued)[number]) => void enqueued.push(job) },
+    log,
+  } as unknown as TWorkerContext;
+  runner = startSlackSocket({
+    ports: createTransportPorts(ctx, 'unused'),
+    log,
     appToken,
     apiUrl: slack.apiUrl,
   });

@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { TLogger } from '@pocketping/core';
-import type { TWebhookResult } from './telegram';
+import type { TWebhookEndpoint, TWebhookResult } from '../inbound-ports.js';
 
 /** Interactions are small JSON documents; anything larger is not one. */
 export const MAX_INTERACTION_BODY_BYTES = 64 * 1024;
@@ -111,4 +111,21 @@ export function handleDiscordInteraction(
         body: { error: { code: 'bad_request', message: `unsupported interaction type ${parsed.data.type}` } },
       };
   }
+}
+
+/** POST /api/webhooks/discord — the application's interactions endpoint URL. */
+export function createDiscordWebhook(config: { publicKeyHex: string | undefined }): TWebhookEndpoint {
+  return {
+    maxBodyBytes: MAX_INTERACTION_BODY_BYTES,
+    pathSegments: 0,
+    handle: async (ports, request) =>
+      handleDiscordInteraction(
+        { publicKeyHex: config.publicKeyHex, log: ports.log },
+        {
+          signature: request.header('x-signature-ed25519'),
+          timestamp: request.header('x-signature-timestamp'),
+          rawBody: request.rawBody,
+        },
+      ),
+  };
 }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@pocketping/core';
-import { handleDiscordInteraction } from './discord';
+import { handleDiscordInteraction } from './webhook.js';
 
 // Discord's interactions endpoint with a generated Ed25519 key pair: only requests signed by the application's key
 // over timestamp + body, within 5 minutes, are answered.

@@ -2,25 +2,41 @@
 // thread are stored as InboundEvents and handed to the bridge.inbound job — the same path as a Telegram webhook.
 import { Client, Events, GatewayIntentBits, Options, Routes, type GatewayDispatchPayload } from 'discord.js';
 import type { TLogger } from '@pocketping/core';
+import type { TInboundPorts } from '../inbound-ports.js';
 import {
   DISCORD_MESSAGE_EVENTS,
   ZDiscordGatewayEvent,
   discordInboundExternalId,
   type TDiscordGatewayEvent,
-} from '@pocketping/bridges';
-import {
-  findDiscordThreadOwners,
-  listDiscordThreadsForBackfill,
-  listLiveInboundMessageIds,
-  type TDb,
-  type TDiscordBackfillThread,
-} from '@pocketping/db';
-import { ingestInboundEvent } from '@pocketping/inbound';
-import type { TProducer } from '@pocketping/jobs';
+} from './gateway-event.js';
+
+/** A recent thread of an open conversation, fetched again after a fresh session (messages written meanwhile). */
+export interface TDiscordBackfillThread {
+  organizationId: string;
+  connectionId: string;
+  guildId: string;
+  channelId: string;
+  threadId: string;
+}
+
+/** The gateway's reads, all by platform ids (the gateway serves every tenant), each row naming its tenant. */
+export interface TDiscordGatewayPorts extends TInboundPorts {
+  /** The connections (organization + connection) whose recorded thread this is, matched on guild and channel too. */
+  discordThreadOwners(input: {
+    guildId: string;
+    channelId: string;
+    threadId: string;
+  }): Promise<{ organizationId: string; connectionId: string }[]>;
+  discordThreadsForBackfill(input: { since: Date; limit: number }): Promise<TDiscordBackfillThread[]>;
+  /** Platform ids of the operator messages shown (not deleted) in one thread of one tenant. */
+  liveInboundMessageIds(
+    organizationId: string,
+    input: { connectionId: string; externalChatId: string; externalThreadId: string; limit: number },
+  ): Promise<string[]>;
+}
 
 export interface TDiscordGatewayDeps {
-  db: TDb;
-  producer: Pick<TProducer, 'enqueueInbound'>;
+  ports: TDiscordGatewayPorts;
   log: TLogger;
   botToken: string;
   /** DISCORD_API_URL; the gateway URL itself comes from GET /gateway/bot on that API. */
@@ -121,7 +137,7 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
     if (!d.guild_id || (t !== 'MESSAGE_DELETE' && (d.author?.bot || d.webhook_id))) return void stats.skipped++; // DMs, bots (ourselves included)
     const parentId = knownParent ?? (await resolveParent(d.channel_id));
     if (!parentId) return void stats.skipped++;
-    const owners = await findDiscordThreadOwners(deps.db, {
+    const owners = await deps.ports.discordThreadOwners({
       guildId: d.guild_id,
       channelId: parentId,
       threadId: d.channel_id,
@@ -131,16 +147,13 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
     const externalId = discordInboundExternalId(event);
     for (const owner of owners) {
       // One gateway connection, and one store chain per thread: dispatches are stored in the order Discord sent them.
-      const row = await ingestInboundEvent(
-        { db: deps.db, producer: deps.producer, log },
-        {
-          organizationId: owner.organizationId,
-          connectionId: owner.connectionId,
-          kind: 'discord',
-          externalId,
-          payload: event,
-        },
-      );
+      const row = await deps.ports.ingest(log, {
+        organizationId: owner.organizationId,
+        connectionId: owner.connectionId,
+        kind: 'discord',
+        externalId,
+        payload: event,
+      });
       if (row.outcome === 'stored') stats.stored++;
       else stats.duplicates++;
     }
@@ -207,7 +220,7 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
   const backfill = async () => {
     const cfg = deps.backfill || { sinceMs: 7 * 24 * 3_600_000, maxThreads: 500, perThread: 50 };
     try {
-      const threads = await listDiscordThreadsForBackfill(deps.db, {
+      const threads = await deps.ports.discordThreadsForBackfill({
         since: new Date(Date.now() - cfg.sinceMs),
         limit: cfg.maxThreads,
       });
@@ -258,7 +271,7 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
       list.length >= perThread
         ? list.reduce((min, m) => (BigInt(m.id) < min ? BigInt(m.id) : min), BigInt(list[0]!.id))
         : 0n;
-    const live = await listLiveInboundMessageIds(deps.db, th.organizationId, {
+    const live = await deps.ports.liveInboundMessageIds(th.organizationId, {
       connectionId: th.connectionId,
       externalChatId: th.channelId,
       externalThreadId: th.threadId,

@@ -1,9 +1,6 @@
-import { AppError, safeEqual, sha256, toAppError, type TLogger } from '@pocketping/core';
-import { resolveConnectionForWebhook, type TDb } from '@pocketping/db';
-import { getBridge, type TBridgeRegistry } from '@pocketping/bridges';
-import { ingestInboundEvent } from '@pocketping/inbound';
-import type { TProducer } from '@pocketping/jobs';
-import { withTimeout } from '../with-timeout';
+import { AppError, safeEqual, sha256, toAppError } from '@pocketping/core';
+import type { TWebhookEndpoint, TWebhookPorts, TWebhookResult } from '../inbound-ports.js';
+import { telegramUpdateId } from './update-schema.js';
 
 /** Telegram updates are small (a message with a caption); anything above this is not a Telegram update. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -14,25 +11,11 @@ const ENQUEUE_TIMEOUT_MS = 2_000;
 /** Telegram's own limits for secret_token: 1–256 characters of A-Z a-z 0-9 _ -. */
 const SECRET_FORMAT = /^[A-Za-z0-9_-]{1,256}$/;
 
-export interface TTelegramWebhookDeps {
-  db: TDb;
-  producer: Pick<TProducer, 'enqueueInbound'>;
-  bridges: TBridgeRegistry;
-  log: TLogger;
-  /** INBOUND_REORDER_WINDOW_MS: how long an update is held when the one before it has not arrived yet. */
-  reorderWindowMs: number;
-}
-
 export interface TTelegramWebhookInput {
   connectionId: string;
   /** The X-Telegram-Bot-Api-Secret-Token header, or null when absent. */
   secretHeader: string | null;
   rawBody: string;
-}
-
-export interface TWebhookResult {
-  status: number;
-  body: unknown;
 }
 
 /**
@@ -43,13 +26,13 @@ export interface TWebhookResult {
  * and only after the secret proves the caller is that connection's bot.
  */
 export async function handleTelegramWebhook(
-  deps: TTelegramWebhookDeps,
+  deps: TWebhookPorts,
   input: TTelegramWebhookInput,
 ): Promise<TWebhookResult> {
   const { log } = deps;
   let organizationId: string | undefined;
   try {
-    const connection = await resolveConnectionForWebhook(deps.db, input.connectionId);
+    const connection = await deps.connectionForWebhook(input.connectionId);
     // Another platform's connection id gets the same answer as an unknown one.
     if (!connection || connection.kind !== 'telegram') throw new AppError('not_found', 'Unknown webhook');
     organizationId = connection.organizationId;
@@ -78,31 +61,23 @@ export async function handleTelegramWebhook(
     } catch {
       throw new AppError('bad_request', 'Body is not valid JSON');
     }
-    const externalId = getBridge(deps.bridges, 'telegram').inboundDeliveryId(payload);
+    const externalId = telegramUpdateId(payload);
     if (externalId === null) throw new AppError('bad_request', 'Body is not a Telegram update (no update_id)');
 
     // Telegram delivers webhooks concurrently; update_id counts the bot's updates one by one, so when the previous
     // one is already here nothing earlier is in flight and the update is not held back.
     const logContext = { bridge: 'telegram', updateId: externalId };
-    const event = await ingestInboundEvent(
-      {
-        db: deps.db,
-        log,
-        producer: {
-          enqueueInbound: (job) => withTimeout(deps.producer.enqueueInbound(job), ENQUEUE_TIMEOUT_MS, 'enqueue'),
-        },
-      },
-      {
-        organizationId,
-        connectionId: connection.id,
-        kind: 'telegram',
-        externalId,
-        payload,
-        reorderWindowMs: deps.reorderWindowMs,
-        previousExternalId: String(Number(externalId) - 1),
-        logContext,
-      },
-    );
+    const event = await deps.ingest(log, {
+      organizationId,
+      connectionId: connection.id,
+      kind: 'telegram',
+      externalId,
+      payload,
+      reorderWindowMs: deps.reorderWindowMs,
+      previousExternalId: String(Number(externalId) - 1),
+      enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
+      logContext,
+    });
     if (event.outcome !== 'stored') {
       // Telegram redelivers after any non-2xx or timeout; a still-pending first copy was enqueued again.
       log.debug(
@@ -125,3 +100,15 @@ export async function handleTelegramWebhook(
     return { status: appError.status, body: { error: appError.toJSON() } };
   }
 }
+
+/** POST /api/webhooks/telegram/:connectionId — one URL per connection, registered with setWebhook. */
+export const telegramWebhook: TWebhookEndpoint = {
+  maxBodyBytes: MAX_WEBHOOK_BODY_BYTES,
+  pathSegments: 1,
+  handle: (ports, request) =>
+    handleTelegramWebhook(ports, {
+      connectionId: request.path[0] ?? '',
+      secretHeader: request.header('x-telegram-bot-api-secret-token'),
+      rawBody: request.rawBody,
+    }),
+};
