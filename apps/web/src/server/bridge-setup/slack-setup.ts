@@ -28,7 +28,7 @@ import {
   slackAuthorizeUrl,
   slackRedirectUri,
   type TInstallState,
-} from '../webhooks/slack-oauth';
+} from './slack-oauth';
 import { deletePending, loadPending, newSetupId, savePending } from './pending';
 import { toSetupError } from './bridge-errors';
 
