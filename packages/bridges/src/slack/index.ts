@@ -24,3 +24,4 @@ export {
   type TSlackSocketDeps,
   type TSlackSocketStats,
 } from './start-slack-socket.js';
+export { SLACK_BOT_SCOPES, slackAuthorizeUrl, slackConsentUrl, slackRedirectUri } from './consent-url.js';

@@ -18,20 +18,8 @@ import {
   writeAuditLog,
   type TDb,
 } from '@pocketping/db';
-import { exchangeSlackOAuthCode, isBridgeError } from '@pocketping/bridges';
+import { exchangeSlackOAuthCode, isBridgeError, slackConsentUrl, slackRedirectUri } from '@pocketping/bridges';
 import { signState, verifyState } from '../signed-state';
-
-/** Bot scopes the shared app asks for at install (posting, channel picker/join, operator names, files, thread history). */
-export const SLACK_BOT_SCOPES = [
-  'chat:write',
-  'channels:read',
-  'channels:join',
-  'users:read',
-  'files:write',
-  'files:read',
-  'channels:history',
-  'groups:history',
-];
 
 /** How long an "Add to Slack" link stays valid: long enough to pick a workspace, short enough to be useless if leaked. */
 const STATE_TTL_SECONDS = 10 * 60;
@@ -123,13 +111,6 @@ export interface TInstallCookie {
 
 export type TSlackOAuthResult = { status: number; body: unknown; location?: string; cookie?: TInstallCookie };
 
-export const slackRedirectUri = (c: Pick<TSlackOAuthConfig, 'webPublicUrl'>) =>
-  `${c.webPublicUrl.replace(/\/$/, '')}/api/integrations/slack/callback`;
-
-/** Slack's consent screen lives next to its API root (https://slack.com/api/ → https://slack.com/oauth/v2/authorize). */
-export const slackAuthorizeUrl = (apiUrl: string) =>
-  new URL('../oauth/v2/authorize', apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
-
 const ZStartQuery = z.object({
   projectId: z.string({ error: 'projectId is required' }).regex(/^[a-z0-9]{20,40}$/, 'projectId is not a project id'),
   channel: z
@@ -173,10 +154,6 @@ export async function startSlackInstall(
     const project = await getProject(deps.db, tenant.organizationId, q.data.projectId);
     if (!project) throw new AppError('not_found', 'No such project');
 
-    const url = new URL(slackAuthorizeUrl(deps.config.apiUrl));
-    url.searchParams.set('client_id', clientId);
-    url.searchParams.set('scope', SLACK_BOT_SCOPES.join(','));
-    url.searchParams.set('redirect_uri', slackRedirectUri(deps.config));
     const binding = randomToken('', 32);
     const state = signInstallState(deps.config.authSecret, {
       organizationId: tenant.organizationId,
@@ -184,7 +161,7 @@ export async function startSlackInstall(
       channelId: q.data.channel ?? null,
       browserHash: sha256(binding),
     });
-    url.searchParams.set('state', state);
+    const url = slackConsentUrl({ ...deps.config, clientId, state });
     const cookie: TInstallCookie = {
       name: SLACK_INSTALL_COOKIE,
       value: binding,
