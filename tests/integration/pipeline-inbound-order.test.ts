@@ -45,7 +45,7 @@ async function written(
   return { update: update as { update_id: number; message?: { message_id: number } }, text };
 }
 
-/** What POST /api/webhooks/telegram/:id does with an update (apps/web/src/server/webhooks/telegram.ts). */
+/** What POST /api/webhooks/telegram/:id does with an update (packages/bridges/src/telegram/webhook.ts). */
 function deliver(
   side: TTelegramSide,
   update: { update_id: number },

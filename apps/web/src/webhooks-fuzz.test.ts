@@ -79,10 +79,13 @@ beforeAll(async () => {
     userId: owner.id,
     cookie: await env.sessionCookie(owner.id),
   };
+  // The one catch-all webhook route, with the params Next gives it for each platform's URL.
+  const { POST } = await import('./app/api/webhooks/[kind]/[[...path]]/route');
   routes = {
-    telegram: (await import('./app/api/webhooks/telegram/[connectionId]/route')).POST as never,
-    slack: (await import('./app/api/webhooks/slack/route')).POST as never,
-    discord: (await import('./app/api/webhooks/discord/route')).POST as never,
+    telegram: (req, { params }) =>
+      POST(req as never, { params: params.then(({ connectionId }) => ({ kind: 'telegram', path: [connectionId] })) }),
+    slack: (req) => POST(req as never, { params: Promise.resolve({ kind: 'slack' }) }),
+    discord: (req) => POST(req as never, { params: Promise.resolve({ kind: 'discord' }) }),
   };
 }, 180_000);
 
@@ -313,9 +316,12 @@ describe('POST /api/webhooks/discord', () => {
 describe('OAuth callbacks (Slack, Discord) under hostile query strings', () => {
   it('any code/state/error: an answer or a redirect, never 5xx, nothing stored', async () => {
     const { NextRequest } = await import('next/server');
-    const slack = (await import('./app/api/integrations/slack/callback/route')).GET;
-    const discord = (await import('./app/api/integrations/discord/callback/route')).GET;
-    const { signInstallState } = await import('./server/webhooks/slack-oauth');
+    const { GET } = await import('./app/api/integrations/[kind]/[...action]/route');
+    const slack = (req: Parameters<typeof GET>[0]) =>
+      GET(req, { params: Promise.resolve({ kind: 'slack', action: ['callback'] }) });
+    const discord = (req: Parameters<typeof GET>[0]) =>
+      GET(req, { params: Promise.resolve({ kind: 'discord', action: ['callback'] }) });
+    const { signInstallState } = await import('./server/bridge-setup/slack-oauth');
     const { signDiscordState } = await import('./server/bridge-setup/discord-setup');
     // Validly signed states too, so the flows get past the state check and meet the hostile code.
     const signed = [

@@ -28,9 +28,7 @@ import { sweepOnce } from './sweeper.js';
 import { runUsagePass, type TUsageMailer, type TUsagePassResult } from './usage/usage-pass.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
 import { startVisitorWorker } from './visitor/start-visitor-worker.js';
-import { startDiscordGateway } from './discord/start-discord-gateway.js';
-import { startSlackSocket } from './slack-socket/start-slack-socket.js';
-import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
+import { startTransports } from './transports/start-transports.js';
 import { startBillingWorker } from './billing/start-billing-worker.js';
 import type { TStripe } from '@pocketping/billing';
 import { DEFAULT_AI_CONFIG, type TAiConfig } from './ai/ai-config.js';
@@ -54,8 +52,8 @@ export interface TWorkerDeps {
   maxAttachmentBytes?: number;
   /** The periodic usage pass (usage/usage-pass.ts); absent or intervalMs 0 = off (tests call `usagePass`). */
   usage?: { intervalMs: number; mailer: TUsageMailer | null; webPublicUrl: string };
-  /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
-  telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
+  /** Telegram long polling for bots without a webhook (absent = never poll; packages/bridges/src/telegram). */
+  telegramPolling?: TBridgesConfig['telegramUpdates'];
   /** Stripe client for the billing queue (absent = billing off: Stripe events wait in their queue). */
   stripe?: TStripe | null;
   /**
@@ -208,32 +206,13 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const aiWorker = ai
     ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
     : null;
-  // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
-  const slackSocket = deps.bridges.slack?.appToken
-    ? startSlackSocket({
-        db: ctx.db,
-        producer: ctx.producer,
-        log: deps.log,
-        appToken: deps.bridges.slack.appToken,
-        apiUrl: deps.bridges.slack.apiUrl,
-      })
-    : null;
-  const telegramPolling = deps.telegramPolling
-    ? startTelegramPolling(ctx, {
-        ...deps.telegramPolling,
-        apiRoot: deps.bridges.telegram.apiRoot,
-        redisPrefix: deps.redis.prefix,
-      })
-    : null;
-  const discord = deps.bridges.discord?.botToken
-    ? startDiscordGateway({
-        db: ctx.db,
-        producer: ctx.producer,
-        log: deps.log,
-        botToken: deps.bridges.discord.botToken,
-        apiUrl: deps.bridges.discord.apiUrl,
-      })
-    : null;
+  // Telegram long polling, Slack Socket Mode and the one Discord gateway connection, each only when configured and in
+  // the background (a platform outage never blocks the worker).
+  const transports = startTransports(
+    ctx,
+    { ...deps.bridges, ...(deps.telegramPolling ? { telegramUpdates: deps.telegramPolling } : {}) },
+    deps.redis.prefix,
+  );
 
   return {
     ctx,
@@ -242,9 +221,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     async close() {
       clearInterval(timer);
       if (usageTimer) clearInterval(usageTimer);
-      await discord?.close();
-      await slackSocket?.close();
-      await telegramPolling?.close();
+      await transports.close();
       await Promise.allSettled([
         delivery.close(),
         inbound.close(),

@@ -1,68 +1,29 @@
-import type { TBridge, TBridgeKind, TPostRateLimit } from './types.js';
-import { createTelegramBridge, type TTelegramBridgeConfig } from './telegram/index.js';
-import { createSlackBridge } from './slack/index.js';
-import { createDiscordBridge, discordInboundOrdering } from './discord/index.js';
-import { slackInboundOrdering } from './slack/index.js';
-import { telegramInboundOrdering } from './telegram/index.js';
+import type { TChatApp, TInboundTransport } from './chat-app.js';
+import type { TBridgesConfig } from './config.js';
+import { discordChatApp } from './discord/chat-app.js';
 import type { TInboundOrdering } from './inbound-order.js';
+import type { TWebhookEndpoint } from './inbound-ports.js';
+import { slackChatApp } from './slack/chat-app.js';
+import { telegramChatApp } from './telegram/chat-app.js';
+import type { TBridge, TBridgeKind } from './types.js';
 
-export interface TBridgesConfig {
-  /** groupPostsPerMinute: the per-group token bucket (default 20, Telegram's limit; 0 = off for benchmarks). */
-  telegram: TTelegramBridgeConfig;
-  /** Optional so callers that never talk to Slack need not pass it; apiUrl defaults to https://slack.com/api/. */
-  /** channelPostsPer10s: the per-channel token bucket (default 10 per 10 s, about Slack's 1/s; 0 = off for tests). */
-  /** tenantPostsPer10s: one organization's share of the shared app, all its channels together (0 = off). */
-  slack?: {
-    apiUrl: string;
-    clientId?: string;
-    clientSecret?: string;
-    signingSecret?: string;
-    appToken?: string | undefined;
-    channelPostsPer10s?: number;
-    tenantPostsPer10s?: number;
-  };
-  /**
-   * One shared bot for every tenant: its token is the server's (DISCORD_BOT_TOKEN), never a connection's.
-   * tenantPostsPer10s: one organization's share of the bot's REST budget, all its channels together (0 = off).
-   */
-  discord?: {
-    apiUrl: string;
-    botToken?: string | undefined;
-    applicationId?: string | undefined;
-    tenantPostsPer10s?: number;
-  };
-}
+export type { TBridgesConfig } from './config.js';
 
-const tenantLimit = (per10s: number): TPostRateLimit | null =>
-  per10s > 0 ? { scope: 'tenant', capacity: per10s, perMs: 10_000 } : null;
+/** The registry: one line per chat app folder. Everything else about a platform lives in its folder. */
+export const CHAT_APPS: Record<TBridgeKind, TChatApp> = {
+  telegram: telegramChatApp,
+  slack: slackChatApp,
+  discord: discordChatApp,
+};
 
 export type TBridgeRegistry = Partial<Record<TBridgeKind, TBridge>>;
 
-/** The registry: one entry per platform folder. Discord and Slack join here. */
+const isBridgeKind = (kind: string): kind is TBridgeKind => Object.hasOwn(CHAT_APPS, kind);
+
 export function createBridgeRegistry(config: TBridgesConfig): TBridgeRegistry {
-  return {
-    telegram: createTelegramBridge(config.telegram),
-    slack: createSlackBridge({
-      apiUrl: config.slack?.apiUrl,
-      ...(config.slack?.channelPostsPer10s === undefined
-        ? {}
-        : {
-            channelPostLimit:
-              config.slack.channelPostsPer10s > 0
-                ? { scope: 'target', capacity: config.slack.channelPostsPer10s, perMs: 10_000 }
-                : null,
-          }),
-      ...(config.slack?.tenantPostsPer10s === undefined
-        ? {}
-        : { tenantPostLimit: tenantLimit(config.slack.tenantPostsPer10s) }),
-    }),
-    discord: createDiscordBridge({
-      ...(config.discord ?? { apiUrl: 'https://discord.com/api' }),
-      ...(config.discord?.tenantPostsPer10s === undefined
-        ? {}
-        : { tenantPostLimit: tenantLimit(config.discord.tenantPostsPer10s) }),
-    }),
-  };
+  const registry: TBridgeRegistry = {};
+  for (const app of Object.values(CHAT_APPS)) registry[app.kind] = app.createBridge(config);
+  return registry;
 }
 
 export function getBridge(registry: TBridgeRegistry, kind: string): TBridge {
@@ -71,12 +32,21 @@ export function getBridge(registry: TBridgeRegistry, kind: string): TBridge {
   return bridge;
 }
 
+/** The webhook of the chat app named in /api/webhooks/<kind>, or null (unknown kind, or one that takes none). */
+export function findWebhook(config: TBridgesConfig, kind: string): TWebhookEndpoint | null {
+  if (!isBridgeKind(kind)) return null;
+  return CHAT_APPS[kind].createWebhook?.(config) ?? null;
+}
+
+/** The long-running inbound transports this server is configured for, one per chat app at most. */
+export function createInboundTransports(config: TBridgesConfig): TInboundTransport[] {
+  return Object.values(CHAT_APPS).flatMap((app) => app.createTransport?.(config) ?? []);
+}
+
 /**
  * Which platform thread an inbound delivery is about and where it stands in the platform's order, per platform:
  * pure functions of the payload, so every inbound transport can order what it stores without a bridge instance.
  */
-export const INBOUND_ORDERING: Record<TBridgeKind, (payload: unknown) => TInboundOrdering> = {
-  telegram: telegramInboundOrdering,
-  slack: slackInboundOrdering,
-  discord: discordInboundOrdering,
-};
+export const INBOUND_ORDERING = Object.fromEntries(
+  Object.values(CHAT_APPS).map((app) => [app.kind, app.inboundOrdering]),
+) as Record<TBridgeKind, (payload: unknown) => TInboundOrdering>;

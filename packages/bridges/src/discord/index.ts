@@ -14,3 +14,13 @@ export {
   type TDiscordMessageEvent,
 } from './gateway-event.js';
 export { escapeDiscordMarkdown, renderDiscordParts, discordThreadName, discordNonce } from './render.js';
+export { discordChatApp } from './chat-app.js';
+export { handleDiscordInteraction, MAX_INTERACTION_BODY_BYTES } from './webhook.js';
+export {
+  startDiscordGateway,
+  type TDiscordBackfillThread,
+  type TDiscordGateway,
+  type TDiscordGatewayDeps,
+  type TDiscordGatewayPorts,
+  type TDiscordGatewayStats,
+} from './start-discord-gateway.js';

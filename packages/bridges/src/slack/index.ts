@@ -16,3 +16,12 @@ export {
 export { connectSlackWithToken, exchangeSlackOAuthCode, type TSlackConnectionDraft } from './connect-slack.js';
 export { DEFAULT_SLACK_API_URL } from './create-slack-client.js';
 export { startSlackSocketMode, type TSlackSocketMode } from './socket-mode.js';
+export { slackChatApp } from './chat-app.js';
+export { handleSlackEvents, MAX_SLACK_EVENT_BYTES, type TSlackWebhookDeps } from './webhook.js';
+export {
+  startSlackSocket,
+  type TSlackSocket,
+  type TSlackSocketDeps,
+  type TSlackSocketStats,
+} from './start-slack-socket.js';
+export { SLACK_BOT_SCOPES, slackAuthorizeUrl, slackConsentUrl, slackRedirectUri } from './consent-url.js';

@@ -24,7 +24,7 @@ import {
 import { NO_ORDERING, orderKeyFromDigits, type TInboundOrdering } from '../inbound-order.js';
 import { ZTelegramCredentials, type TTelegramCredentials } from './credentials.js';
 import { toBridgeError } from './to-bridge-error.js';
-import { ZTelegramUpdate } from './update-schema.js';
+import { telegramUpdateId, ZTelegramUpdate } from './update-schema.js';
 
 const TEXT_MAX = 4096;
 const CAPTION_MAX = 1024;
@@ -413,10 +413,7 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
       );
     },
 
-    inboundDeliveryId(payload) {
-      const parsed = ZTelegramUpdate.safeParse(payload);
-      return parsed.success ? String(parsed.data.update_id) : null;
-    },
+    inboundDeliveryId: telegramUpdateId,
 
     parseInbound(target, payload): TInboundAction {
       const parsed = ZTelegramUpdate.safeParse(payload);

@@ -46,3 +46,9 @@ export const ZTelegramUpdate = z.looseObject({
   edited_message: ZTelegramMessage.optional(),
 });
 export type TTelegramUpdate = z.infer<typeof ZTelegramUpdate>;
+
+/** An update's update_id (the dedupe key of a delivery), or null when the payload is not a Telegram update. */
+export function telegramUpdateId(payload: unknown): string | null {
+  const parsed = ZTelegramUpdate.safeParse(payload);
+  return parsed.success ? String(parsed.data.update_id) : null;
+}

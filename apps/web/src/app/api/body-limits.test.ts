@@ -26,25 +26,26 @@ function chunkedPost(path: string, headers: Record<string, string> = {}) {
 
 describe('body limits outside the tenancy wrapper', () => {
   it('Telegram webhook: 413 after at most its 1 MB limit (and a chunk) was read', async () => {
-    const { POST } = await import('./webhooks/telegram/[connectionId]/route');
+    const { POST } = await import('./webhooks/[kind]/[[...path]]/route');
     const { req, pulled } = chunkedPost('/api/webhooks/telegram/cxxxxxxxxxxxxxxxxxxxxxxxx', {
       'content-type': 'application/json',
       'x-telegram-bot-api-secret-token': 'x',
     });
-    const res = await POST(req, { params: Promise.resolve({ connectionId: 'cxxxxxxxxxxxxxxxxxxxxxxxx' }) });
+    const res = await POST(req, {
+      params: Promise.resolve({ kind: 'telegram', path: ['cxxxxxxxxxxxxxxxxxxxxxxxx'] }),
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(pulled()).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
   });
 
   it('Slack events and Discord interactions: 413 at their limits', async () => {
-    const slack = await import('./webhooks/slack/route');
+    const { POST } = await import('./webhooks/[kind]/[[...path]]/route');
     const s = chunkedPost('/api/webhooks/slack', { 'content-type': 'application/json' });
-    expect((await slack.POST(s.req)).status).toBe(413);
+    expect((await POST(s.req, { params: Promise.resolve({ kind: 'slack' }) })).status).toBe(413);
     expect(s.pulled()).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
-    const discord = await import('./webhooks/discord/route');
     const d = chunkedPost('/api/webhooks/discord', { 'content-type': 'application/json' });
-    expect((await discord.POST(d.req)).status).toBe(413);
+    expect((await POST(d.req, { params: Promise.resolve({ kind: 'discord' }) })).status).toBe(413);
     expect(d.pulled()).toBeLessThanOrEqual(64 * 1024 + 64 * 1024);
   });
 

@@ -22,9 +22,15 @@ import * as slackConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[pro
 import * as discordRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/route';
 import * as discordChannelsRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/channels/route';
 import * as discordConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/connect/route';
-import { GET as slackCallback } from '../../app/api/integrations/slack/callback/route';
-import { GET as discordCallback } from '../../app/api/integrations/discord/callback/route';
+import { GET as integrationRoute } from '../../app/api/integrations/[kind]/[...action]/route';
 import { signDiscordState } from './discord-setup';
+
+// The catch-all integrations route, with the params Next gives it for each OAuth redirect URI.
+type TIntegrationRequest = Parameters<typeof integrationRoute>[0];
+const slackCallback = (req: TIntegrationRequest) =>
+  integrationRoute(req, { params: Promise.resolve({ kind: 'slack', action: ['callback'] }) });
+const discordCallback = (req: TIntegrationRequest) =>
+  integrationRoute(req, { params: Promise.resolve({ kind: 'discord', action: ['callback'] }) });
 
 // Bridge setup through the real route handlers, against the fake Telegram, Slack and Discord servers, with real
 // Postgres and Redis. Every JSON answer is also checked for the tokens it must never contain.

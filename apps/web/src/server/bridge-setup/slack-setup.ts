@@ -16,6 +16,8 @@ import {
   connectSlackWithToken,
   exchangeSlackOAuthIdentity,
   listSlackPublicChannels,
+  slackConsentUrl,
+  slackRedirectUri,
   ZSlackCredentials,
   type TSlackBotIdentity,
   type TSlackChannelChoice,
@@ -23,13 +25,7 @@ import {
 import type { TWebContext } from '../context';
 import { getSessionUserFromCookies } from '../auth/session';
 import { roleAtLeast } from '../tenancy';
-import {
-  SLACK_BOT_SCOPES,
-  signInstallState,
-  slackAuthorizeUrl,
-  slackRedirectUri,
-  type TInstallState,
-} from '../webhooks/slack-oauth';
+import { signInstallState, type TInstallState } from './slack-oauth';
 import { deletePending, loadPending, newSetupId, savePending } from './pending';
 import { toSetupError } from './bridge-errors';
 
@@ -215,20 +211,17 @@ export function slackInstallUrl(
       'unavailable',
       '"Add to Slack" is not configured on this server (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET). Use a bot token instead.',
     );
-  const url = new URL(slackAuthorizeUrl(app.env.SLACK_API_URL));
-  url.searchParams.set('client_id', clientId);
-  url.searchParams.set('scope', SLACK_BOT_SCOPES.join(','));
-  url.searchParams.set('redirect_uri', slackRedirectUri({ webPublicUrl: app.env.WEB_PUBLIC_URL }));
-  url.searchParams.set(
-    'state',
-    signInstallState(app.env.AUTH_SECRET, {
+  return slackConsentUrl({
+    apiUrl: app.env.SLACK_API_URL,
+    clientId,
+    webPublicUrl: app.env.WEB_PUBLIC_URL,
+    state: signInstallState(app.env.AUTH_SECRET, {
       organizationId: scope.organizationId,
       projectId: scope.projectId,
       channelId: null,
       userId: scope.userId,
     }),
-  );
-  return url.toString();
+  }).toString();
 }
 
 /**
