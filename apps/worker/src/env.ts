@@ -14,6 +14,11 @@ const ZWorkerEnv = z.object({
   DISCORD_API_URL: envFields.DISCORD_API_URL,
   DISCORD_BOT_TOKEN: envFields.DISCORD_BOT_TOKEN,
   OPENAI_BASE_URL: envFields.OPENAI_BASE_URL,
+  OPENAI_API_KEY: envFields.OPENAI_API_KEY,
+  OPENAI_EMBEDDING_MODEL: envFields.OPENAI_EMBEDDING_MODEL,
+  KNOWLEDGE_EMBEDDINGS: envFields.KNOWLEDGE_EMBEDDINGS,
+  KNOWLEDGE_FETCH_ALLOW: envFields.KNOWLEDGE_FETCH_ALLOW,
+  KNOWLEDGE_CRAWL_MAX_PAGES: envFields.KNOWLEDGE_CRAWL_MAX_PAGES,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** How often the outbox sweeper looks for rows whose job was lost (ms). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),

@@ -28,6 +28,7 @@ import { startVisitorWorker } from './visitor/start-visitor-worker.js';
 import { startDiscordGateway } from './discord/start-discord-gateway.js';
 import { startSlackSocket } from './slack-socket/start-slack-socket.js';
 import { startTelegramPolling, type TTelegramPollingConfig } from './telegram-polling/start-telegram-polling.js';
+import { startKnowledgeWorker, type TKnowledgeWorkerConfig } from './knowledge/start-knowledge-worker.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -47,6 +48,8 @@ export interface TWorkerDeps {
   maxAttachmentBytes?: number;
   /** Telegram long polling for bots without a webhook (absent = never poll; apps/worker/src/telegram-polling). */
   telegramPolling?: Omit<TTelegramPollingConfig, 'apiRoot' | 'redisPrefix'>;
+  /** The AI knowledge indexer (absent = this worker does not index). */
+  knowledge?: TKnowledgeWorkerConfig;
 }
 
 export interface TWorkerRuntime {
@@ -146,6 +149,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     concurrency: deps.concurrency,
     log: deps.log,
   });
+  const knowledgeWorker = deps.knowledge
+    ? await startKnowledgeWorker({ db: ctx.db, redisConfig: deps.redis, log: deps.log, config: deps.knowledge })
+    : null;
   // One gateway connection for the shared Discord bot, in the background (a Discord outage never blocks the worker).
   const slackSocket = deps.bridges.slack?.appToken
     ? startSlackSocket({
@@ -181,7 +187,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       await discord?.close();
       await slackSocket?.close();
       await telegramPolling?.close();
-      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close()]);
+      await Promise.allSettled([delivery.close(), inbound.close(), visitorWorker.close(), knowledgeWorker?.close()]);
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();

@@ -36,3 +36,4 @@ export * from './repositories/invitations.js';
 export * from './repositories/users.js';
 export * from './repositories/user-tokens.js';
 export * from './repositories/inbox.js';
+export * from './repositories/knowledge.js';

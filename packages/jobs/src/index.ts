@@ -10,3 +10,4 @@ export * from './visitor-connections.js';
 export * from './visitor-jobs.js';
 export * from './dashboard-push.js';
 export * from './dashboard-token.js';
+export * from './knowledge-jobs.js';

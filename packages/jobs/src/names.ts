@@ -4,6 +4,7 @@ export const QUEUES = {
   inbound: 'bridge-inbound',
   maintenance: 'maintenance',
   visitor: 'visitor-events',
+  knowledge: 'ai-knowledge',
 } as const;
 
 export const JOBS = {
@@ -12,4 +13,5 @@ export const JOBS = {
   sweep: 'outbox.sweep',
   visitorLeft: 'visitor.left',
   visitorTyping: 'visitor.typing',
+  knowledgeIndex: 'knowledge.index',
 } as const;
