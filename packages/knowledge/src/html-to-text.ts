@@ -119,7 +119,10 @@ export function htmlToText(html: string, baseUrl: string): THtmlPage {
         else if (name === 'td' || name === 'th') out.push(' | ');
       },
       ontext(text) {
-        if (inTitle) title += text;
+        if (inTitle) {
+          title += text;
+          return;
+        }
         if (skipDepth > 0) return;
         out.push(heading ? text.replace(/\s+/g, ' ') : text);
       },
