@@ -28,6 +28,8 @@ const nextConfig: NextConfig = {
     '@pocketping/storage',
     '@pocketping/inbound',
     '@pocketping/conversations',
+    '@pocketping/ai',
+    '@pocketping/knowledge',
   ],
   // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query
   // compiler from disk, and the others are Node-only libraries with dynamic requires.
