@@ -11,7 +11,7 @@ const ENGLISH = new Set(
 export function detectLanguage(text: string): TKnowledgeLanguage {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   // Too short to tell by frequencies: English unless it is written in another script.
-  if (words.length < 25) return /[^\u0000-\u024f\s\p{P}\p{N}\p{S}]/u.test(text) ? 'simple' : 'english';
+  if (words.length < 25) return /(?!\p{Script=Latin})\p{L}/u.test(text) ? 'simple' : 'english';
   const sample = words.slice(0, 2000);
   const hits = sample.filter((w) => ENGLISH.has(w)).length;
   return hits / sample.length >= 0.08 ? 'english' : 'simple';

@@ -9,16 +9,20 @@ import { indexKnowledgeSource } from '@pocketping/knowledge';
 import { startFakeOpenAi, type TFakeOpenAi } from '@pocketping/testkit';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
 
-type TRoute = typeof import('../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/route');
+import type * as TListRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/route';
+import type * as TFilesRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/files/route';
+import type * as TSourceRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/[sourceId]/route';
+import type * as TReindexRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/[sourceId]/reindex/route';
+import type * as TPlaygroundRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/ai/playground/route';
 
 describe('knowledge routes and the playground', () => {
   let env: TWebTestEnv;
   let fake: TFakeOpenAi;
-  let list: TRoute;
-  let files: typeof import('../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/files/route');
-  let one: typeof import('../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/[sourceId]/route');
-  let reindex: typeof import('../../app/api/app/orgs/[orgId]/projects/[projectId]/knowledge/[sourceId]/reindex/route');
-  let playground: typeof import('../../app/api/app/orgs/[orgId]/projects/[projectId]/ai/playground/route');
+  let list: typeof TListRoute;
+  let files: typeof TFilesRoute;
+  let one: typeof TSourceRoute;
+  let reindex: typeof TReindexRoute;
+  let playground: typeof TPlaygroundRoute;
   let orgId: string;
   let projectId: string;
   let admin: string;

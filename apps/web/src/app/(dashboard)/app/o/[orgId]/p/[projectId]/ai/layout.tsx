@@ -1,0 +1,20 @@
+import type { ReactNode } from 'react';
+import { AiTabs } from './_components/ai-tabs';
+import './_components/ai.css';
+
+/** The AI section's pages (settings, knowledge, playground) under one row of tabs. Each page guards itself. */
+export default async function AiLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ orgId: string; projectId: string }>;
+}) {
+  const { orgId, projectId } = await params;
+  return (
+    <>
+      <AiTabs base={`/app/o/${orgId}/p/${projectId}/ai`} />
+      {children}
+    </>
+  );
+}
