@@ -238,40 +238,62 @@ export interface TKnowledgeHit {
   score: number;
 }
 
-/** Words only (letters and digits), so the query text can be put in a tsquery as lexemes and nothing else. */
-function questionTerms(question: string): string[] {
-  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return [...new Set(words)].filter((w) => w.length <= 60).slice(0, 32);
-}
+const LANGUAGES: readonly TKnowledgeLanguage[] = ['english', 'simple'];
 
 /**
- * Full-text search: any word of the question may match (OR of its lexemes, so a long question still finds the
- * passage that shares its key words), ranked by cover density with length normalisation, and passages that match
- * the whole question (`websearch_to_tsquery`, AND) ranked up. English chunks are searched with English stemming,
- * the others with the `simple` configuration.
+ * Full-text search, ranked like BM25 without term frequencies: each word of the question (normalised by the chunk's
+ * text-search configuration: English stemming and stop words, or `simple`) counts by its rarity in this project's
+ * passages (idf), twice when it is in the passage's title, the sum damped for long passages; a cover-density term
+ * (`ts_rank_cd`, the words close together) breaks ties. `ts_rank_cd` alone has no idf: it ranks a passage that
+ * repeats a common word ("box") over the one with the rare word the question is about ("Wadden"). Chunks indexed as
+ * English are searched with the English configuration, the others with `simple`.
  */
 export async function searchKnowledgeFullText(
   db: TDb,
   q: { organizationId: string; projectId: string; question: string; limit: number },
 ): Promise<TKnowledgeHit[]> {
-  const terms = questionTerms(q.question);
-  if (terms.length === 0) return [];
-  const orQuery = terms.join(' | ');
-  const question = q.question.slice(0, 1000);
+  const question = q.question.slice(0, 2000);
+  if (!/[\p{L}\p{N}]/u.test(question)) return [];
+  const lists = await Promise.all(LANGUAGES.map((language) => searchOneLanguage(db, { ...q, question }, language)));
+  return lists
+    .flat()
+    .sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId))
+    .slice(0, q.limit);
+}
+
+function searchOneLanguage(
+  db: TDb,
+  q: { organizationId: string; projectId: string; question: string; limit: number },
+  language: TKnowledgeLanguage,
+): Promise<TKnowledgeHit[]> {
+  // Each lexeme becomes a quoted tsquery operand (lexemes of URLs or e-mail addresses hold characters tsquery parses),
+  // and a second one restricted to the title's weight (A).
   return db.$queryRaw<TKnowledgeHit[]>`
-    WITH qs AS (
-      SELECT to_tsquery('english', ${orQuery}) AS en_any, to_tsquery('simple', ${orQuery}) AS simple_any,
-             websearch_to_tsquery('english', ${question}) AS en_all, websearch_to_tsquery('simple', ${question}) AS simple_all
-    )
-    SELECT c.id AS "chunkId", c."sourceId", c.title, c.url, c.text,
-      (CASE WHEN c.language = 'english'
-        THEN ts_rank_cd(c.tsv, qs.en_any, 1) * (CASE WHEN c.tsv @@ qs.en_all THEN 2 ELSE 1 END)
-        ELSE ts_rank_cd(c.tsv, qs.simple_any, 1) * (CASE WHEN c.tsv @@ qs.simple_all THEN 2 ELSE 1 END)
-      END)::float8 AS score
-    FROM "KnowledgeChunk" c, qs
-    WHERE c."organizationId" = ${q.organizationId} AND c."projectId" = ${q.projectId}
-      AND ((c.language = 'english' AND c.tsv @@ qs.en_any) OR (c.language <> 'english' AND c.tsv @@ qs.simple_any))
-    ORDER BY score DESC, c.id
+    WITH words AS (
+      SELECT DISTINCT '''' || replace(replace(w, '\', '\\'), '''', '''''') || '''' AS lit
+      FROM unnest(tsvector_to_array(to_tsvector(${language}::regconfig, ${q.question}))) AS w
+      LIMIT 32
+    ),
+    terms AS (SELECT lit::tsquery AS tq, (lit || ':A')::tsquery AS tqa FROM words),
+    scope AS (
+      SELECT id, "sourceId", title, url, text, tsv FROM "KnowledgeChunk"
+      WHERE "organizationId" = ${q.organizationId} AND "projectId" = ${q.projectId} AND language = ${language}
+    ),
+    stats AS (SELECT count(*)::float8 AS n, GREATEST(avg(length(text)), 1)::float8 AS avglen FROM scope),
+    weighted AS (
+      SELECT t.tq, t.tqa, ln(1 + (st.n - d.df + 0.5) / (d.df + 0.5)) AS idf
+      FROM terms t CROSS JOIN stats st
+      CROSS JOIN LATERAL (SELECT count(*)::float8 AS df FROM scope s WHERE s.tsv @@ t.tq) d
+    ),
+    anyterm AS (SELECT string_agg(tq::text, ' | ')::tsquery AS q FROM terms)
+    SELECT s.id AS "chunkId", s."sourceId", s.title, s.url, s.text,
+      (sum(w.idf * CASE WHEN s.tsv @@ w.tqa THEN 2 ELSE 1 END) / (0.75 + 0.25 * length(s.text) / st.avglen)
+        + 0.5 * ts_rank_cd(s.tsv, a.q, 1))::float8 AS score
+    FROM scope s
+    JOIN weighted w ON s.tsv @@ w.tq
+    CROSS JOIN stats st CROSS JOIN anyterm a
+    GROUP BY s.id, s."sourceId", s.title, s.url, s.text, s.tsv, st.avglen, a.q
+    ORDER BY score DESC, s.id
     LIMIT ${q.limit}`;
 }
 
