@@ -72,6 +72,7 @@ export function htmlToText(html: string, baseUrl: string): THtmlPage {
   let skipDepth = 0;
   const skipStack: string[] = [];
   let heading = 0;
+  let preDepth = 0;
   let noindex = false;
   let nofollow = false;
   let baseSet = false;
@@ -111,6 +112,7 @@ export function htmlToText(html: string, baseUrl: string): THtmlPage {
           return;
         }
         if (skipDepth > 0) return;
+        if (name === 'pre') preDepth++;
         const h = /^h([1-6])$/.exec(name);
         if (h) {
           heading = Number(h[1]);
@@ -124,7 +126,8 @@ export function htmlToText(html: string, baseUrl: string): THtmlPage {
           return;
         }
         if (skipDepth > 0) return;
-        out.push(heading ? text.replace(/\s+/g, ' ') : text);
+        // Source line breaks are spaces, as a browser shows them; only block elements (and <pre>) break lines.
+        out.push(preDepth > 0 ? text : text.replace(/\s+/g, ' '));
       },
       onclosetag(name) {
         if (name === 'title') inTitle = false;
@@ -135,10 +138,14 @@ export function htmlToText(html: string, baseUrl: string): THtmlPage {
           }
           return;
         }
+        if (name === 'pre' && preDepth > 0) preDepth--;
         if (/^h[1-6]$/.test(name)) {
           heading = 0;
           out.push('\n\n');
-        } else if (BLOCK.has(name)) out.push('\n\n');
+        } else if (name === 'li') {
+          // the next item opens its own line
+        } else if (name === 'br') out.push('\n');
+        else if (BLOCK.has(name)) out.push('\n\n');
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
