@@ -1,5 +1,5 @@
 // The AI knowledge page and the playground in the built web app (`next start`), in headless Chromium: an owner adds
-// the customer's site (served on 127.0.0.1) and an FAQ entry; the knowledge worker (in this process, on the same
+// the customer's site (served on 127.0.0.1), an FAQ entry and a Markdown file; the knowledge worker (in this process, on the same
 // Redis prefix and database) crawls and indexes them and the page shows them ready with their page count; the
 // playground then shows the retrieved passages with scores and the answer of the (fake) OpenAI model citing them.
 // Screenshots: artifacts/screenshots/ai-knowledge-*.png.
@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('AI knowledge and playground in the browser', () => {
-  it('an owner adds a site and an FAQ entry, sees them indexed, then asks the playground', async () => {
+  it('an owner adds a site, an FAQ entry and a file, sees them indexed, then asks the playground', async () => {
     const email = `kate-${Date.now()}@example.test`;
     const { organization, userId } = await createOrganizationWithOwner(stack.db, {
       email,
@@ -97,10 +97,21 @@ describe('AI knowledge and playground in the browser', () => {
     await tab.getByRole('button', { name: 'FAQ entry' }).click();
     await tab.getByLabel('Question').fill('Do you sell descaling tablets?');
     await tab.getByLabel('Answer').fill('Yes, descaling tablets come in packs of 12 for 6 euros.');
-    await tab.getByRole('button', { name: 'Add faq entry' }).click();
+    await tab.getByRole('button', { name: 'Add FAQ entry' }).click();
     await expect
       .poll(() => sources.locator('tbody tr').first().textContent(), { timeout: 30_000 })
       .toMatch(/Do you sell descaling tablets\?.*FAQ entry.*ready/);
+    // A file, uploaded by the browser as the raw body (our Origin, size-limited reader).
+    await tab.getByRole('button', { name: 'File', exact: true }).click();
+    await tab.getByLabel(/^File/).setInputFiles({
+      name: 'warranty.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Warranty\n\nEvery kettle has a two-year warranty.'),
+    });
+    await tab.getByRole('button', { name: 'Upload file' }).click();
+    await expect
+      .poll(() => sources.locator('tbody tr').first().textContent(), { timeout: 30_000 })
+      .toMatch(/Warranty.*File.*ready/);
     await tab.screenshot({ path: path.join(SHOTS, 'ai-knowledge-sources.png'), fullPage: true });
 
     // The playground, through the AI tabs.

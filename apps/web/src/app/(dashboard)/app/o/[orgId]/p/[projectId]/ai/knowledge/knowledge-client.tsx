@@ -15,6 +15,14 @@ const KIND_LABELS: Record<TKind, string> = {
   file: 'File',
 };
 
+const ADD_LABELS: Record<TKind, string> = {
+  site: 'Add website',
+  sitemap: 'Add sitemap',
+  faq: 'Add FAQ entry',
+  text: 'Add text',
+  file: 'Upload file',
+};
+
 const STATUS_BADGE: Record<TKnowledgeSource['status'], string> = {
   pending: 'badge warn',
   indexing: 'badge warn',
@@ -151,7 +159,7 @@ function AddSource({ orgId, projectId }: { orgId: string; projectId: string }) {
         ) : null}
         <div className="row">
           <button type="submit" className="btn" disabled={busy}>
-            {busy ? 'Adding…' : `Add ${KIND_LABELS[kind].toLowerCase()}`}
+            {busy ? 'Adding…' : ADD_LABELS[kind]}
           </button>
         </div>
       </form>
