@@ -1,5 +1,5 @@
 // The AI knowledge page and the playground in the built web app (`next start`), in headless Chromium: an owner adds
-// the customer's site (served on 127.0.0.1), an FAQ entry and a Markdown file; the knowledge worker (in this process, on the same
+// the customer's site (served on 127.0.0.1), an FAQ entry and a PDF file; the knowledge worker (in this process, on the same
 // Redis prefix and database) crawls and indexes them and the page shows them ready with their page count; the
 // playground then shows the retrieved passages with scores and the answer of the (fake) OpenAI model citing them.
 // Screenshots: artifacts/screenshots/ai-knowledge-*.png.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@pocketping/core';
 import { createOrganizationWithOwner, createProject } from '@pocketping/db';
-import { TEST_REDIS_URL, startFakeOpenAi, uniqueRedisPrefix, type TFakeOpenAi } from '@pocketping/testkit';
+import { TEST_REDIS_URL, makeTextPdf, startFakeOpenAi, uniqueRedisPrefix, type TFakeOpenAi } from '@pocketping/testkit';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 import { startKnowledgeWorker } from '../../apps/worker/src/knowledge/start-knowledge-worker';
 import { SHOTS, bootDashboardStack, type TDashboardStack } from './dashboard-stack.js';
@@ -104,9 +104,9 @@ describe('AI knowledge and playground in the browser', () => {
     // A file, uploaded by the browser as the raw body (our Origin, size-limited reader).
     await tab.getByRole('button', { name: 'File', exact: true }).click();
     await tab.getByLabel(/^File/).setInputFiles({
-      name: 'warranty.md',
-      mimeType: 'text/markdown',
-      buffer: Buffer.from('# Warranty\n\nEvery kettle has a two-year warranty.'),
+      name: 'warranty.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(makeTextPdf('Every kettle has a two-year warranty.', 'Warranty')),
     });
     await tab.getByRole('button', { name: 'Upload file' }).click();
     await expect

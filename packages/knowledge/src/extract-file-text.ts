@@ -1,7 +1,8 @@
+import { extractPdfText, PdfTextError } from './extract-pdf-text.js';
 import { htmlToText } from './html-to-text.js';
 
 /** Files the knowledge page accepts: their text is extracted at upload and stored; the bytes are not kept. */
-export const KNOWLEDGE_FILE_TYPES = ['.txt', '.md', '.markdown', '.html', '.htm'] as const;
+export const KNOWLEDGE_FILE_TYPES = ['.txt', '.md', '.markdown', '.html', '.htm', '.pdf'] as const;
 
 export class UnsupportedFileError extends Error {
   override name = 'UnsupportedFileError';
@@ -9,14 +10,29 @@ export class UnsupportedFileError extends Error {
 
 /**
  * The text of an uploaded knowledge file, with `#` headings where the format has them (Markdown as is, HTML
- * converted). Refuses other types and anything that is not UTF-8 text (binary content, a PDF renamed .txt).
+ * converted, PDF one paragraph per page). Refuses other types, text files that are not UTF-8 text (binary content, a
+ * PDF renamed .txt) and PDFs that do not parse or have no text layer.
  */
-export function extractFileText(name: string, bytes: Uint8Array): { title: string; text: string } {
+export async function extractFileText(name: string, bytes: Uint8Array): Promise<{ title: string; text: string }> {
   const ext = /\.[a-z0-9]+$/i.exec(name)?.[0]?.toLowerCase() ?? '';
   if (!(KNOWLEDGE_FILE_TYPES as readonly string[]).includes(ext))
     throw new UnsupportedFileError(
       `Only ${KNOWLEDGE_FILE_TYPES.join(', ')} files can be added (got ${ext || 'no extension'})`,
     );
+  const base = name.replace(/\.[a-z0-9]+$/i, '');
+  if (ext === '.pdf') {
+    if (Buffer.from(bytes.subarray(0, 1024)).indexOf('%PDF-') < 0)
+      throw new UnsupportedFileError('The file is not a PDF');
+    let pdf;
+    try {
+      pdf = await extractPdfText(bytes);
+    } catch (err) {
+      if (err instanceof PdfTextError) throw new UnsupportedFileError(err.message);
+      throw err;
+    }
+    if (!pdf.text.trim()) throw new UnsupportedFileError('The PDF has no text layer (a scan?): nothing to index');
+    return { title: pdf.title ?? base, text: pdf.text };
+  }
   let raw: string;
   try {
     raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -25,7 +41,6 @@ export function extractFileText(name: string, bytes: Uint8Array): { title: strin
   }
   if (raw.includes('\u0000')) throw new UnsupportedFileError('The file is not text (it contains NUL bytes)');
   raw = raw.replace(/^\uFEFF/, '');
-  const base = name.replace(/\.[a-z0-9]+$/i, '');
   if (ext === '.html' || ext === '.htm') {
     const page = htmlToText(raw, 'https://file.invalid/');
     return { title: page.title || base, text: page.text };

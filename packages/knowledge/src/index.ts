@@ -8,3 +8,4 @@ export * from './index-source.js';
 export * from './retrieve-knowledge.js';
 export * from './robots.js';
 export * from './safe-fetch.js';
+export * from './extract-pdf-text.js';

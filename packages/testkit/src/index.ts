@@ -7,3 +7,4 @@ export * from './fake-smtp.js';
 export * from './fake-oauth.js';
 export * from './oversized-body.js';
 export * from './fake-openai.js';
+export * from './text-pdf.js';

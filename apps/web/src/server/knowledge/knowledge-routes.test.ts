@@ -122,9 +122,12 @@ describe('knowledge routes and the playground', () => {
     expect((await getKnowledgeSource(db, orgId, ok.json.source.id))?.content).toContain('within 30 days');
     expect((await upload('a.md', 'x', {})).status).toBe(403);
     expect((await upload('a.md', 'x', { origin: 'https://evil.example' })).status).toBe(403);
-    const pdf = await upload('manual.pdf', '%PDF-1.7');
-    expect(pdf.status).toBe(400);
-    expect(pdf.json.error.message).toMatch(/Only .txt/);
+    const docx = await upload('manual.docx', 'PK');
+    expect(docx.status).toBe(400);
+    expect(docx.json.error.message).toMatch(/Only .txt/);
+    const brokenPdf = await upload('manual.pdf', '%PDF-1.7 not really');
+    expect(brokenPdf.status).toBe(400);
+    expect(brokenPdf.json.error.message).toMatch(/readable PDF/);
     expect((await upload('empty.txt', '')).status).toBe(400);
     const big = await upload('big.txt', 'a'.repeat(2 * 1024 * 1024 + 1));
     expect(big.status).toBe(413);

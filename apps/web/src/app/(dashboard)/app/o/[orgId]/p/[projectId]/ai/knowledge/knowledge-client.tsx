@@ -149,10 +149,10 @@ function AddSource({ orgId, projectId }: { orgId: string; projectId: string }) {
         ) : null}
         {kind === 'file' ? (
           <label className="field">
-            <span>File (.txt, .md, .html — up to 2 MB)</span>
+            <span>File (.txt, .md, .html, .pdf — up to 2 MB)</span>
             <input
               type="file"
-              accept=".txt,.md,.markdown,.html,.htm,text/plain,text/markdown,text/html"
+              accept=".txt,.md,.markdown,.html,.htm,.pdf,text/plain,text/markdown,text/html,application/pdf"
               onChange={(e) => setFile(e.target.files?.[0] ?? null)}
             />
           </label>

@@ -19,7 +19,7 @@ export default async function KnowledgePage({ params }: { params: Promise<{ orgI
       <p className="muted">
         The assistant answers {project.name}’s visitors only from what you add here, and cites where each answer comes
         from. Add your help pages (a start URL or a sitemap: pages of that site only, robots.txt honoured), FAQ entries,
-        pasted text or files (.txt, .md, .html).
+        pasted text or files (.txt, .md, .html, or .pdf with a text layer).
       </p>
       <KnowledgeManager orgId={orgId} projectId={projectId} sources={sources} canEdit={roleAtLeast(role, 'admin')} />
     </>

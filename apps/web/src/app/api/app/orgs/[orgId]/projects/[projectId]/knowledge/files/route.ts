@@ -1,4 +1,4 @@
-// POST /api/app/orgs/:orgId/projects/:projectId/knowledge/files?name=… — upload a .txt/.md/.html file as a knowledge source (admin; raw body)
+// POST /api/app/orgs/:orgId/projects/:projectId/knowledge/files?name=… — upload a .txt/.md/.html/.pdf file as a knowledge source (admin; raw body)
 import { z } from 'zod';
 import { AppError, readBodyWithLimit } from '@pocketping/core';
 import { extractFileText, UnsupportedFileError } from '@pocketping/knowledge';
@@ -20,7 +20,7 @@ export const POST = orgRoute(
     if (bytes.length === 0) throw new AppError('bad_request', 'The file is empty.');
     let extracted: { title: string; text: string };
     try {
-      extracted = extractFileText(query.name, bytes);
+      extracted = await extractFileText(query.name, bytes);
     } catch (err) {
       if (err instanceof UnsupportedFileError) throw new AppError('bad_request', err.message);
       throw err;
