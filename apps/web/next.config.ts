@@ -28,11 +28,14 @@ const nextConfig: NextConfig = {
     '@pocketping/storage',
     '@pocketping/inbound',
     '@pocketping/conversations',
+    '@pocketping/ai',
     '@pocketping/billing',
+    '@pocketping/knowledge',
   ],
   // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query
   // compiler from disk, and the others are Node-only libraries with dynamic requires.
   serverExternalPackages: [
+    'pdfjs-dist',
     '@prisma/client',
     '@prisma/adapter-pg',
     'pg',

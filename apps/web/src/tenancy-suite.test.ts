@@ -45,6 +45,7 @@ const PUBLIC_ROUTES = new Set<string>([
  * project settings or deletion). Matched against "METHOD route"; a route declaring less fails the suite.
  */
 const ROLE_FLOORS: { match: RegExp; role: Role; why: string }[] = [
+  { match: /^(POST|PUT|PATCH|DELETE) orgs\/\[orgId\]\/.*\bknowledge\b/, role: 'admin', why: "the AI's knowledge" },
   { match: /^\w+ orgs\/\[orgId\]\/.*\bapi-keys\b/, role: 'admin', why: 'API keys' },
   { match: /^\w+ orgs\/\[orgId\]\/.*\bbridges\b/, role: 'admin', why: 'bridges (chat apps)' },
   { match: /^\w+ orgs\/\[orgId\]\/.*\bbilling\b/, role: 'owner', why: 'billing' },
@@ -139,7 +140,7 @@ let snapshotBefore: string;
 async function snapshotVictim(): Promise<string> {
   const { db } = await env.app();
   const where = { organizationId: victim.orgId };
-  const [org, memberships, projects, connections, invitations, apiKeys, conversations, messages, visitors] =
+  const [org, memberships, projects, connections, invitations, apiKeys, conversations, messages, visitors, knowledge] =
     await Promise.all([
       db.organization.findUnique({ where: { id: victim.orgId } }),
       db.membership.findMany({ where, orderBy: { id: 'asc' } }),
@@ -150,6 +151,7 @@ async function snapshotVictim(): Promise<string> {
       db.conversation.findMany({ where, orderBy: { id: 'asc' } }),
       db.message.findMany({ where, orderBy: { id: 'asc' } }),
       db.visitor.findMany({ where, orderBy: { id: 'asc' } }),
+      db.knowledgeSource.findMany({ where, orderBy: { id: 'asc' } }),
     ]);
   return JSON.stringify({
     org,
@@ -158,6 +160,7 @@ async function snapshotVictim(): Promise<string> {
     connections,
     invitations,
     apiKeys,
+    knowledge,
     conversations,
     messages,
     visitors,
@@ -222,6 +225,15 @@ async function buildTenant(
     },
   });
   const { apiKey } = await createApiKey(db, org.id, { name: `${tag} key`, createdById: owner.id });
+  const knowledgeSource = await db.knowledgeSource.create({
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      kind: 'text',
+      title: `${tag} knowledge`,
+      content: `${tag} secret knowledge`,
+    },
+  });
   const agentMembership = await db.membership.findUniqueOrThrow({
     where: { organizationId_userId: { organizationId: org.id, userId: agent.id } },
   });
@@ -241,6 +253,7 @@ async function buildTenant(
     keyId: apiKey.id,
     apiKeyId: apiKey.id,
     attachmentId: attachment.id,
+    sourceId: knowledgeSource.id,
   };
   const secrets = [
     ...new Set(Object.values(ids)),
@@ -250,6 +263,7 @@ async function buildTenant(
     `${tag}-visitor@${label}.test`,
     `${tag} Visitor`,
     `${tag} secret message`,
+    `${tag} secret knowledge`,
     connection.targetId,
     attachment.name,
     invitation.email,

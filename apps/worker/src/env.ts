@@ -25,6 +25,10 @@ const ZWorkerEnv = z.object({
   AI_STREAM_THROTTLE_MS: z.coerce.number().int().min(0).max(2_000).default(50),
   /** Per AI provider request (a visitor is waiting: a stuck provider must fail fast, then retry). */
   AI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(30_000),
+  OPENAI_EMBEDDING_MODEL: envFields.OPENAI_EMBEDDING_MODEL,
+  KNOWLEDGE_EMBEDDINGS: envFields.KNOWLEDGE_EMBEDDINGS,
+  KNOWLEDGE_FETCH_ALLOW: envFields.KNOWLEDGE_FETCH_ALLOW,
+  KNOWLEDGE_CRAWL_MAX_PAGES: envFields.KNOWLEDGE_CRAWL_MAX_PAGES,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** How often the outbox sweeper looks for rows whose job was lost (ms). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),

@@ -62,6 +62,14 @@ const worker = await startWorker({
         protocol: env.STRIPE_API_PROTOCOL,
       })
     : null,
+  knowledge: {
+    fetchAllow: env.KNOWLEDGE_FETCH_ALLOW,
+    maxPages: env.KNOWLEDGE_CRAWL_MAX_PAGES,
+    embeddings:
+      env.KNOWLEDGE_EMBEDDINGS === 'on' && env.OPENAI_API_KEY
+        ? { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_EMBEDDING_MODEL }
+        : null,
+  },
 });
 log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
 

@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createBridgeRegistry, type TBridgesConfig } from '@pocketping/bridges';
-import { createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
+import { createDb, createLimitsStore, createSqlPool, recordAiUsage } from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
 import {
   DASHBOARD_NAMESPACE,
@@ -33,6 +33,13 @@ import { startBillingWorker } from './billing/start-billing-worker.js';
 import type { TStripe } from '@pocketping/billing';
 import { DEFAULT_AI_CONFIG, type TAiConfig } from './ai/ai-config.js';
 import { startAiWorker } from './ai/start-ai-worker.js';
+import {
+  createKnowledgeEmbedder,
+  startKnowledgeWorker,
+  type TKnowledgeWorkerConfig,
+} from './knowledge/start-knowledge-worker.js';
+import { createKnowledgeRetriever } from '@pocketping/knowledge';
+import { estimateCostMicroUsd } from '@pocketping/ai';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -61,6 +68,8 @@ export interface TWorkerDeps {
    * the plan's allowance) and tuning. Absent = no AI timer, no AI answers.
    */
   ai?: Pick<TAiConfig, 'baseURL' | 'apiKey'> & Partial<TAiConfig>;
+  /** The AI knowledge indexer (absent = this worker does not index). */
+  knowledge?: TKnowledgeWorkerConfig;
 }
 
 export interface TWorkerRuntime {
@@ -83,7 +92,27 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     const { limits: plan } = await limits.entitlements(organizationId);
     return { maxReplies: plan.aiRepliesPerMonth, maxTokens: plan.aiTokensPerMonth };
   };
-  const ai: TAiConfig | null = deps.ai ? { ...DEFAULT_AI_CONFIG, aiAllowance: planAllowance, ...deps.ai } : null;
+  // Embeddings are metered like completions: in the AI meter and in the plan's monthly tokens.
+  const onEmbeddingUsage = async (u: { organizationId: string; model: string; tokensIn: number }) => {
+    await recordAiUsage(db, u.organizationId, {
+      kind: 'embedding',
+      model: u.model,
+      promptTokens: u.tokensIn,
+      completionTokens: 0,
+      costMicroUsd: estimateCostMicroUsd(u.model, u.tokensIn, 0),
+    });
+    await limits.recordAiUsage(u.organizationId, { replies: 0, tokens: u.tokensIn });
+  };
+  const knowledge: TKnowledgeWorkerConfig | null = deps.knowledge
+    ? { onUsage: onEmbeddingUsage, ...deps.knowledge }
+    : null;
+  // The AI answers from the project's knowledge (full text, plus embeddings when on) unless a test passes its own.
+  const retrieveKnowledge: TAiConfig['retrieveKnowledge'] = knowledge
+    ? createKnowledgeRetriever({ db, embedder: createKnowledgeEmbedder(knowledge), log: deps.log })
+    : DEFAULT_AI_CONFIG.retrieveKnowledge;
+  const ai: TAiConfig | null = deps.ai
+    ? { ...DEFAULT_AI_CONFIG, aiAllowance: planAllowance, retrieveKnowledge, ...deps.ai }
+    : null;
   const aiRedis = ai ? createRedis(deps.redis.url, 'producer') : null;
   const aiTimer = aiRedis ? createAiTimer(aiRedis, deps.redis) : null;
   const ctx: TWorkerContext = {
@@ -194,6 +223,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     concurrency: deps.concurrency,
     log: deps.log,
   });
+  const knowledgeWorker = knowledge
+    ? await startKnowledgeWorker({ db: ctx.db, redisConfig: deps.redis, log: deps.log, config: knowledge })
+    : null;
   const billingWorker = deps.stripe
     ? await startBillingWorker({
         db: ctx.db,
@@ -228,6 +260,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         visitorWorker.close(),
         billingWorker?.close(),
         aiWorker?.close(),
+        knowledgeWorker?.close(),
       ]);
       await aiTimer?.close();
       aiRedis?.disconnect();

@@ -89,6 +89,28 @@ export const envFields = {
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'must be a model id such as gpt-4o-mini')
     .default('gpt-4o-mini'),
+  /** Embeddings for the AI's knowledge (hybrid retrieval); off = full-text search only. Needs OPENAI_API_KEY. */
+  KNOWLEDGE_EMBEDDINGS: z.enum(['on', 'off']).default('off'),
+  /** The embeddings model of the provider at OPENAI_BASE_URL. */
+  OPENAI_EMBEDDING_MODEL: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'must be a model id such as text-embedding-3-small')
+    .default('text-embedding-3-small'),
+  /**
+   * Private addresses the knowledge crawler may fetch anyway: comma-separated IPs or CIDR subnets (127.0.0.1,
+   * 10.0.0.0/8, ::1). Empty in production; local development and tests list 127.0.0.1.
+   */
+  KNOWLEDGE_FETCH_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  /** Most pages one site or sitemap source crawls. */
+  KNOWLEDGE_CRAWL_MAX_PAGES: z.coerce.number().int().min(1).max(5000).default(200),
   SMTP_URL: url(['smtp', 'smtps']).default('smtp://127.0.0.1:1025'),
   /** How many proxies of ours sit in front of the service; 0 = ignore X-Forwarded-For (anyone can send one). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

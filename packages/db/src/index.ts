@@ -41,3 +41,4 @@ export * from './repositories/plan-pauses.js';
 export * from './repositories/limits-store.js';
 export * from './repositories/billing.js';
 export * from './repositories/ai.js';
+export * from './repositories/knowledge.js';

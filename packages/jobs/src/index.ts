@@ -11,3 +11,4 @@ export * from './visitor-jobs.js';
 export * from './dashboard-push.js';
 export * from './dashboard-token.js';
 export * from './ai-timer.js';
+export * from './knowledge-jobs.js';

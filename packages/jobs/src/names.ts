@@ -6,6 +6,7 @@ export const QUEUES = {
   visitor: 'visitor-events',
   billing: 'billing-events',
   ai: 'ai-takeover',
+  knowledge: 'ai-knowledge',
 } as const;
 
 export const JOBS = {
@@ -16,4 +17,5 @@ export const JOBS = {
   visitorTyping: 'visitor.typing',
   stripeEvent: 'billing.stripe-event',
   aiTakeover: 'ai.takeover',
+  knowledgeIndex: 'knowledge.index',
 } as const;

@@ -8,3 +8,4 @@ export * from './fake-oauth.js';
 export * from './oversized-body.js';
 export * from './fake-openai.js';
 export * from './fake-stripe.js';
+export * from './text-pdf.js';

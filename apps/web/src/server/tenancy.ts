@@ -45,6 +45,11 @@ interface TRouteOptions<TBody, TParams, TQuery> {
   query?: ZodType<TQuery>;
   /** Routes a signed-in user may call before confirming their email (default: false). */
   allowUnverified?: boolean;
+  /**
+   * The handler reads the body itself, through the size-limited reader (a file upload): not JSON, so the request must
+   * carry our own Origin instead (checked once the caller is known, so strangers still get 401/404 first).
+   */
+  rawBody?: boolean;
 }
 
 type TSegment = { params: Promise<Record<string, string | string[]>> };
@@ -78,8 +83,15 @@ function toResponse(result: THandlerResult): Response {
 }
 
 /** Mutations must come from our own pages: JSON only (a cross-site form cannot send it) and, if present, our Origin. */
-function assertSameOrigin(req: Request, webPublicUrl: string): void {
+function assertSameOrigin(req: Request, webPublicUrl: string, rawBody = false): void {
   if (req.method === 'GET' || req.method === 'HEAD') return;
+  if (rawBody) {
+    // A cross-site form can send any body; browsers always name the page's Origin on such a POST.
+    const origin = req.headers.get('origin');
+    if (!origin || (origin !== new URL(webPublicUrl).origin && origin !== new URL(req.url).origin))
+      throw new AppError('forbidden', 'Cross-site request refused.');
+    return;
+  }
   const type = req.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json'))
     throw new AppError('bad_request', 'Send JSON (Content-Type: application/json).');
@@ -191,7 +203,7 @@ export function orgRoute<TBody = undefined, TParams extends { orgId: string } = 
     async (req, segment) => {
       try {
         const app = getContext();
-        assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
+        if (!opts.rawBody) assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
         const user = await resolveUser(req, app, false);
         const rawParams = await segment.params;
         const { orgId } = parseWith(ZOrgParams, rawParams, 'path');
@@ -199,9 +211,10 @@ export function orgRoute<TBody = undefined, TParams extends { orgId: string } = 
         if (!membership) throw new AppError('not_found', 'Not found.');
         if (!roleAtLeast(membership.role, opts.role))
           throw new AppError('forbidden', `This needs the ${opts.role} role or higher.`);
+        if (opts.rawBody) assertSameOrigin(req, app.env.WEB_PUBLIC_URL, true);
         const params = opts.params ? parseWith(opts.params, rawParams, 'path') : (rawParams as unknown as TParams);
         const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
-        const body = parseWith(opts.body, await readJson(req), 'body');
+        const body = opts.rawBody ? (undefined as TBody) : parseWith(opts.body, await readJson(req), 'body');
         return toResponse(
           await handler({
             req,

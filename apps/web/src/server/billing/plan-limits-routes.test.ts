@@ -10,7 +10,10 @@ import * as usageRoute from '../../app/api/app/orgs/[orgId]/usage/route';
 import * as keepRoute from '../../app/api/app/orgs/[orgId]/usage/keep/route';
 import * as discordRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/route';
 import * as discordConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/connect/route';
-import { GET as discordCallback } from '../../app/api/integrations/discord/callback/route';
+import { GET as integrationRoute } from '../../app/api/integrations/[kind]/[...action]/route';
+
+const discordCallback = (req: Parameters<typeof integrationRoute>[0]) =>
+  integrationRoute(req, { params: Promise.resolve({ kind: 'discord', action: ['callback'] }) });
 
 // Each plan limit the dashboard enforces, at its boundary, through the real route handlers (real Postgres, Redis,
 // fake Discord and SMTP): the last place is given, the next one is refused with a clear 403 naming the limit, and

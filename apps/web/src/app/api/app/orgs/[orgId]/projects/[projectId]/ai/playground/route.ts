@@ -1,0 +1,17 @@
+// POST /api/app/orgs/:orgId/projects/:projectId/ai/playground — ask the assistant: retrieved passages with scores and its answer, no conversation created (agent)
+import { z } from 'zod';
+import { orgRoute, scopedProject } from '../../../../../../../../../server/tenancy';
+import { hitRateLimit } from '../../../../../../../../../server/rate-limit';
+import { runPlayground, ZPlaygroundInput } from '../../../../../../../../../server/knowledge/run-playground';
+
+const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
+
+export const POST = orgRoute(
+  { role: 'agent', params: ZParams, body: ZPlaygroundInput },
+  async ({ app, organizationId, user, params, body }) => {
+    await scopedProject(app, organizationId, params.projectId);
+    // Each question costs provider tokens: bounded per member.
+    await hitRateLimit('ai-playground', `${organizationId}:${user.id}`, 30, 60);
+    return { ...(await runPlayground(app, { organizationId, projectId: params.projectId }, body.question)) };
+  },
+);

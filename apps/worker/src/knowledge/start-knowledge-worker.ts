@@ -1,0 +1,80 @@
+import { Worker } from 'bullmq';
+import type { TLogger } from '@pocketping/core';
+import { createOpenAiClient } from '@pocketping/ai';
+import type { TDb } from '@pocketping/db';
+import { QUEUES, ZKnowledgeIndexJob, bullPrefix, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import {
+  createOpenAiEmbedder,
+  indexKnowledgeSource,
+  type TEmbedder,
+  type TOnEmbeddingUsage,
+} from '@pocketping/knowledge';
+
+export interface TKnowledgeWorkerConfig {
+  /** Private addresses the crawler may fetch anyway (KNOWLEDGE_FETCH_ALLOW; local development and tests). */
+  fetchAllow: readonly string[];
+  maxPages: number;
+  /** Embeddings provider, or null for full-text search only. */
+  embeddings: { apiKey: string; baseURL: string; model: string } | null;
+  /** Where embedding usage is recorded (the AI usage meter); absent = not recorded. */
+  onUsage?: TOnEmbeddingUsage;
+}
+
+/** The embeddings client of the knowledge (indexing and the AI's questions), or null for full-text search only. */
+export function createKnowledgeEmbedder(config: TKnowledgeWorkerConfig): TEmbedder | null {
+  return config.embeddings
+    ? createOpenAiEmbedder({
+        client: createOpenAiClient({
+          apiKey: config.embeddings.apiKey,
+          baseURL: config.embeddings.baseURL,
+          maxRetries: 2,
+        }),
+        model: config.embeddings.model,
+        ...(config.onUsage ? { onUsage: config.onUsage } : {}),
+      })
+    : null;
+}
+
+/** The `ai-knowledge` queue: (re)index a knowledge source — crawl, chunk, embed, replace its passages. */
+export async function startKnowledgeWorker(deps: {
+  db: TDb;
+  redisConfig: TRedisConfig;
+  log: TLogger;
+  config: TKnowledgeWorkerConfig;
+}) {
+  const { config } = deps;
+  const embedder = createKnowledgeEmbedder(config);
+  const worker = new Worker(
+    QUEUES.knowledge,
+    async (job) => {
+      const data = ZKnowledgeIndexJob.parse(job.data);
+      const result = await indexKnowledgeSource(
+        { db: deps.db, fetchPolicy: { allow: config.fetchAllow }, maxPages: config.maxPages, embedder, log: deps.log },
+        data,
+      );
+      deps.log.info({ tenantId: data.organizationId, sourceId: data.sourceId, ...result }, 'knowledge source indexed');
+      return result;
+    },
+    {
+      prefix: bullPrefix(deps.redisConfig),
+      // Crawls are long and mostly waiting on other sites; two at a time per worker keeps them polite and bounded.
+      concurrency: 2,
+      lockDuration: 60_000,
+      connection: createRedis(deps.redisConfig.url, 'worker'),
+    },
+  );
+  worker.on('failed', (job, err) =>
+    deps.log.warn(
+      {
+        queue: QUEUES.knowledge,
+        jobId: job?.id,
+        tenantId: (job?.data as { organizationId?: string })?.organizationId,
+        err: err.message,
+      },
+      'job failed',
+    ),
+  );
+  worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
+  await worker.waitUntilReady();
+  return { close: () => worker.close() };
+}
