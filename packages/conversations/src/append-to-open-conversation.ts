@@ -20,7 +20,7 @@ export async function appendToOpenConversation(
   session: TVisitorSession,
   input: Omit<TAppendWidgetMessageInput, 'conversationId' | 'visitorId'>,
 ): Promise<TAppendMessageResult> {
-  const { organizationId, projectId, visitorId } = session;
+  const { organizationId, visitorId } = session;
   for (let attempt = 0; ; attempt++) {
     session.openConversationId ??= await startConversation(ports, session);
     const conversationId = session.openConversationId;
