@@ -16,9 +16,6 @@ export default async function AiPage({ params }: { params: Promise<{ orgId: stri
   return (
     <>
       <h1>AI assistant</h1>
-      <nav className="row" aria-label="AI assistant sections" data-testid="ai-subnav">
-        <strong>Settings</strong>
-      </nav>
       <p className="muted">
         When nobody on the team answers {project.name}’s visitors within the delay, the assistant answers from your
         knowledge, cites its sources and hands over to a person when it should. Any reply from the team — inbox,
