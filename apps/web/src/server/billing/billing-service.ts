@@ -40,7 +40,10 @@ async function callStripe<T>(
 
 function stripeOrThrow(app: TWebContext): TStripe {
   const stripe = getStripe(app.env);
-  if (!stripe) throw new AppError('unavailable', 'Billing is not configured on this server (STRIPE_SECRET_KEY).');
+  if (!stripe)
+    throw new AppError('unavailable', 'Billing is not configured on this server (STRIPE_SECRET_KEY).', {
+      platform: 'stripe',
+    });
   return stripe;
 }
 

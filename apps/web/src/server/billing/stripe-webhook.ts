@@ -53,6 +53,7 @@ export async function handleStripeWebhook(
       throw new AppError(
         'unavailable',
         'Stripe webhooks are not configured on this server (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET)',
+        { platform: 'stripe' },
       );
     if (Buffer.byteLength(input.rawBody, 'utf8') > MAX_STRIPE_EVENT_BYTES)
       throw new AppError('payload_too_large', `Body exceeds ${MAX_STRIPE_EVENT_BYTES} bytes`);
