@@ -305,7 +305,15 @@ describe('delivery pipeline (worker in-process)', () => {
       { what: 'early reply stored' },
     );
     expect(stored).toMatchObject({ sender: 'operator', authorName: 'Sarah', source: 'telegram' });
-    expect((await db.inboundEvent.findUnique({ where: { id: early.id } }))?.status).toBe('done');
+    // The event is marked done after the message's follow-ups (pushes, the AI stop), so a moment after the message.
+    const finished = await waitFor(
+      async () => {
+        const r = await db.inboundEvent.findUnique({ where: { id: early.id } });
+        return r?.status === 'pending' ? undefined : r;
+      },
+      { what: 'early event finished', timeoutMs: 5_000 },
+    );
+    expect(finished.status).toBe('done');
 
     // Past the grace period, a message in a topic of no conversation (a human chat in the group) is ignored, once.
     const stray = await recordInboundEvent(db, org, {
