@@ -16,6 +16,7 @@ import {
 } from '@pocketping/db';
 import { freePort, startFakeSmtp, type TFakeSmtp } from '@pocketping/testkit';
 import { fc, fuzzParams, hostileJson, hostileString, mutationsOf, oversizeString } from '@pocketping/testkit/fuzz';
+import { CHAT_APPS } from '@pocketping/bridges';
 import { setupWebTestEnv, type TWebTestEnv } from './server/testing/web-test-env';
 import { afterAnswerSettled } from './server/accounts/accounts';
 
@@ -61,13 +62,16 @@ const SAMPLES: Record<string, unknown> = {
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages': { body: 'Hello', internal: false },
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/status': { status: 'open' },
   'POST orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/read': { seq: 1 },
-  'POST orgs/[orgId]/projects/[projectId]/bridges/telegram': {
+  'POST orgs/[orgId]/projects/[projectId]/bridges/setup/telegram': {
     botToken: '123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   },
-  'POST orgs/[orgId]/projects/[projectId]/bridges/telegram/status': { setupId: 'x'.repeat(20) },
-  'POST orgs/[orgId]/projects/[projectId]/bridges/slack/token': { botToken: 'xoxb-0000000000-abcdefghij' },
-  'POST orgs/[orgId]/projects/[projectId]/bridges/slack/connect': { setupId: 'x'.repeat(20), channelId: 'C0CHAN01' },
-  'POST orgs/[orgId]/projects/[projectId]/bridges/discord/connect': {
+  'POST orgs/[orgId]/projects/[projectId]/bridges/setup/telegram/status': { setupId: 'x'.repeat(20) },
+  'POST orgs/[orgId]/projects/[projectId]/bridges/setup/slack/token': { botToken: 'xoxb-0000000000-abcdefghij' },
+  'POST orgs/[orgId]/projects/[projectId]/bridges/setup/slack/connect': {
+    setupId: 'x'.repeat(20),
+    channelId: 'C0CHAN01',
+  },
+  'POST orgs/[orgId]/projects/[projectId]/bridges/setup/discord/connect': {
     guildId: '111111111111111111',
     channelId: '222222222222222222',
   },
@@ -179,6 +183,9 @@ async function rowCounts(): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
 }
 
+/** The chat apps' setup steps' catch-all, expanded into its steps by discoverMethods. */
+const SETUP_ROUTE = '[kind]/[[...step]]';
+
 type THandler = (req: Request, segment: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 
 /** Every exported method that takes a body, from every route module on disk. */
@@ -191,6 +198,21 @@ async function discoverMethods(): Promise<{ route: string; method: string; handl
   for (const file of files) {
     const route = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
     const mod = (await import(/* @vite-ignore */ path.join(API_ROOT, file))) as Record<string, unknown>;
+    if (route.endsWith(SETUP_ROUTE)) {
+      // The chat apps' setup catch-all: one entry per step that takes a body, as /bridges/setup/<kind>[/<step>].
+      for (const [kind, app] of Object.entries(CHAT_APPS))
+        for (const [step, def] of Object.entries(app.setup.steps)) {
+          if (def.method !== 'POST') continue;
+          const handler = mod.POST as THandler;
+          found.push({
+            route: `${route.slice(0, -SETUP_ROUTE.length)}${kind}${step ? `/${step}` : ''}`,
+            method: 'POST',
+            handler: (req, segment) =>
+              handler(req, { params: segment.params.then((p) => ({ ...p, kind, ...(step ? { step: [step] } : {}) })) }),
+          });
+        }
+      continue;
+    }
     for (const method of BODY_METHODS) {
       if (typeof mod[method] === 'function' && !NO_BODY.has(`${method} ${route}`))
         found.push({ route, method, handler: mod[method] as THandler });

@@ -321,22 +321,27 @@ describe('OAuth callbacks (Slack, Discord) under hostile query strings', () => {
       GET(req, { params: Promise.resolve({ kind: 'slack', action: ['callback'] }) });
     const discord = (req: Parameters<typeof GET>[0]) =>
       GET(req, { params: Promise.resolve({ kind: 'discord', action: ['callback'] }) });
-    const { signInstallState } = await import('./server/bridge-setup/slack-oauth');
-    const { signDiscordState } = await import('./server/bridge-setup/discord-setup');
+    const { signInstallState, signDiscordState } = await import('@pocketping/bridges');
+    const { signState } = await import('./server/signed-state');
+    // The chat apps sign their OAuth state through the web app's port: AUTH_SECRET's signed state.
+    const signer = {
+      signState: (purpose: string, fields: Record<string, unknown>, ttl: number, nowMs?: number) =>
+        signState(TEST_AUTH_SECRET, purpose, fields, ttl, nowMs),
+    };
     // Validly signed states too, so the flows get past the state check and meet the hostile code.
     const signed = [
-      signInstallState(TEST_AUTH_SECRET, {
+      signInstallState(signer, {
         organizationId: fuzzOrg.organizationId,
         projectId: fuzzOrg.projectId,
         channelId: null,
       }),
-      signInstallState(TEST_AUTH_SECRET, {
+      signInstallState(signer, {
         organizationId: fuzzOrg.organizationId,
         projectId: fuzzOrg.projectId,
         channelId: SLACK_CHANNEL,
         userId: fuzzOrg.userId,
       }),
-      signDiscordState(TEST_AUTH_SECRET, {
+      signDiscordState(signer, {
         organizationId: fuzzOrg.organizationId,
         projectId: fuzzOrg.projectId,
         userId: fuzzOrg.userId,

@@ -3,6 +3,7 @@ import type { TBridgesConfig } from './config.js';
 import type { TDiscordGatewayPorts } from './discord/start-discord-gateway.js';
 import type { TInboundOrdering } from './inbound-order.js';
 import type { TInboundPorts, TWebhookEndpoint } from './inbound-ports.js';
+import type { TChatAppSetup } from './setup-ports.js';
 import type { TTelegramPollingPorts } from './telegram/long-polling.js';
 import type { TTransportRuntimePorts } from './transport-ports.js';
 import type { TBridge, TBridgeKind } from './types.js';
@@ -27,14 +28,17 @@ export interface TInboundTransport {
 
 /**
  * One chat app, end to end, as its folder exports it: the bridge (render, send, inbound parsing), how its inbound
- * deliveries are ordered, and the inbound transports it has — a webhook the web app's catch-all route serves
- * (/api/webhooks/<kind>[/…]), a long-running transport the worker's runner starts. Setup and OAuth helpers live in
- * the same folder. The registry lists one of these per platform.
+ * deliveries are ordered, its setup from the dashboard and OAuth finishing (served by the web app's catch-all routes
+ * /api/app/…/bridges/setup/<kind>[/<step>] and /api/integrations/<kind>/<action>), and the inbound transports it has
+ * — a webhook the web app's catch-all route serves (/api/webhooks/<kind>[/…]), a long-running transport the
+ * worker's runner starts. The registry lists one of these per platform.
  */
 export interface TChatApp {
   readonly kind: TBridgeKind;
   createBridge(config: TBridgesConfig): TBridge;
   inboundOrdering(payload: unknown): TInboundOrdering;
+  /** Dashboard setup steps, browser install steps, the test message and what a disconnect undoes. */
+  setup: TChatAppSetup;
   createWebhook?(config: TBridgesConfig): TWebhookEndpoint;
   /** Null when this server is not configured for it (no app token, polling turned off…). */
   createTransport?(config: TBridgesConfig): TInboundTransport | null;

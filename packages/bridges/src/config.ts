@@ -13,8 +13,9 @@ export interface TBridgesConfig {
   /** appToken: Socket Mode (SLACK_APP_TOKEN), for installs without a public URL; signingSecret: the Events API. */
   slack?: {
     apiUrl: string;
-    clientId?: string;
-    clientSecret?: string;
+    /** SLACK_CLIENT_ID / SLACK_CLIENT_SECRET: "Add to Slack" (OAuth v2) for the shared app. */
+    clientId?: string | undefined;
+    clientSecret?: string | undefined;
     signingSecret?: string | undefined;
     appToken?: string | undefined;
     channelPostsPer10s?: number;
@@ -29,6 +30,8 @@ export interface TBridgesConfig {
     apiUrl: string;
     botToken?: string | undefined;
     applicationId?: string | undefined;
+    /** DISCORD_CLIENT_SECRET: trades the bot install's OAuth code for the server it was granted. */
+    clientSecret?: string | undefined;
     publicKey?: string | undefined;
     tenantPostsPer10s?: number;
   };

@@ -33,7 +33,18 @@ export {
   type TTelegramPollerStatus,
   type TTelegramUpdatesMode,
 } from './telegram/index.js';
-// Dashboard setup helpers (token checks, pickers, link code, permission check) — apps/web/src/server/bridge-setup.
+// Dashboard setup and OAuth finishing, behind the ports the web app wires (apps/web/src/server/chat-apps).
+export * from './setup-ports.js';
+export * from './setup-errors.js';
+export * from './setup-ids.js';
+export {
+  SLACK_INSTALL_COOKIE,
+  signInstallState,
+  verifyInstallState,
+  type TInstallState,
+} from './slack/install-state.js';
+export { finishSlackInstall, startSlackInstall, type TSlackOAuthResult } from './slack/install.js';
+export { signDiscordState, verifyDiscordState } from './discord/setup.js';
 export * from './telegram/link-telegram.js';
 export * from './slack/setup-slack.js';
 export * from './discord/setup-discord.js';

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { AppError, readTextWithLimit, toAppError } from '@pocketping/core';
-import { findUnstorableString, getMembership, getProjectRecord, type Role } from '@pocketping/db';
+import { findUnstorableString, getMembership, getProjectRecord, type Role, type TDb } from '@pocketping/db';
 import { getContext, type TWebContext } from './context';
 import { getSessionUserFromCookies, type TSessionUser } from './auth/session';
 
@@ -112,7 +112,8 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
-function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
+/** Validates params, a query or a body like the wrappers do (400 naming the field); for catch-all routes' own steps. */
+export function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
   if (!schema) return undefined as T;
   // Postgres can neither store nor compare NUL or a lone surrogate: refuse them here, naming the field, instead of
   // a 500 at the query. Covers path params, query strings and bodies alike.
@@ -234,6 +235,22 @@ export function orgRoute<TBody = undefined, TParams extends { orgId: string } = 
     },
     { kind: 'org', role: opts.role },
   );
+}
+
+/**
+ * The same membership rule for a browser coming back from a platform's OAuth consent screen (Slack, Discord): the
+ * session in its cookies must be the user the signed state names, still at least an admin of the organization.
+ */
+export async function checkInstaller(
+  db: TDb,
+  authSecret: string,
+  input: { organizationId: string; userId: string; cookie: string | null },
+): Promise<'ok' | 'signed_out' | 'not_admin'> {
+  const user = await getSessionUserFromCookies(db, input.cookie, authSecret);
+  if (!user || user.id !== input.userId) return 'signed_out';
+  const membership = await getMembership(db, input.organizationId, input.userId);
+  if (!membership || !roleAtLeast(membership.role, 'admin')) return 'not_admin';
+  return 'ok';
 }
 
 /** Loads a project of the caller's organization, or 404 (also when it belongs to another organization). */

@@ -1,4 +1,5 @@
 import type { TChatApp } from '../chat-app.js';
+import { discordSetup } from './setup.js';
 import type { TPostRateLimit } from '../types.js';
 import { createDiscordBridge, discordInboundOrdering } from './discord-bridge.js';
 import { startDiscordGateway } from './start-discord-gateway.js';
@@ -18,6 +19,7 @@ export const discordChatApp: TChatApp = {
         : { tenantPostLimit: tenantLimit(config.discord.tenantPostsPer10s) }),
     }),
   inboundOrdering: discordInboundOrdering,
+  setup: discordSetup,
   createWebhook: (config) => createDiscordWebhook({ publicKeyHex: config.discord?.publicKey }),
   createTransport: (config) => {
     const discord = config.discord;

@@ -1,4 +1,5 @@
 import type { TChatApp } from '../chat-app.js';
+import { slackSetup } from './chat-app-setup.js';
 import type { TPostRateLimit } from '../types.js';
 import { createSlackBridge, slackInboundOrdering } from './slack-bridge.js';
 import { startSlackSocket } from './start-slack-socket.js';
@@ -26,6 +27,7 @@ export const slackChatApp: TChatApp = {
         : { tenantPostLimit: tenantLimit(config.slack.tenantPostsPer10s) }),
     }),
   inboundOrdering: slackInboundOrdering,
+  setup: slackSetup,
   createWebhook: (config) => createSlackWebhook({ signingSecret: config.slack?.signingSecret }),
   createTransport: (config) => {
     const slack = config.slack;

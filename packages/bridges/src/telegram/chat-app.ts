@@ -1,4 +1,5 @@
 import type { TChatApp } from '../chat-app.js';
+import { telegramSetup } from './setup.js';
 import { startTelegramPolling } from './long-polling.js';
 import { createTelegramBridge, telegramInboundOrdering } from './telegram-bridge.js';
 import { telegramWebhook } from './webhook.js';
@@ -8,6 +9,7 @@ export const telegramChatApp: TChatApp = {
   kind: 'telegram',
   createBridge: (config) => createTelegramBridge(config.telegram),
   inboundOrdering: telegramInboundOrdering,
+  setup: telegramSetup,
   createWebhook: () => telegramWebhook,
   createTransport: (config) => {
     const updates = config.telegramUpdates;

@@ -8,9 +8,11 @@ import * as invitationsRoute from '../../app/api/app/orgs/[orgId]/invitations/ro
 import * as invitationRoute from '../../app/api/app/orgs/[orgId]/invitations/[invitationId]/route';
 import * as usageRoute from '../../app/api/app/orgs/[orgId]/usage/route';
 import * as keepRoute from '../../app/api/app/orgs/[orgId]/usage/keep/route';
-import * as discordRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/route';
-import * as discordConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/connect/route';
+import { setupRoute } from '../testing/setup-route';
 import { GET as integrationRoute } from '../../app/api/integrations/[kind]/[...action]/route';
+
+const discordRoute = setupRoute('discord');
+const discordConnectRoute = setupRoute('discord', 'connect');
 
 const discordCallback = (req: Parameters<typeof integrationRoute>[0]) =>
   integrationRoute(req, { params: Promise.resolve({ kind: 'discord', action: ['callback'] }) });

@@ -1,6 +1,6 @@
 import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
-import { listProjectConnections } from '~/server/bridge-setup/connections';
+import { listProjectConnections } from '~/server/chat-apps/connections';
 import { ConnectionCards } from './_components/connection-cards';
 import { TelegramSetup } from './_components/telegram-setup';
 import { SlackSetup } from './_components/slack-setup';
@@ -26,6 +26,8 @@ export default async function BridgesPage({
   const slackSetupId = one(sp.slackSetup);
   const slackError = one(sp.slackError);
   const apiBase = `/api/app/orgs/${orgId}/projects/${project.id}/bridges`;
+  // Each chat app's setup steps: /bridges/setup/<kind>[/<step>] (declared in packages/bridges/src/<kind>/).
+  const setupBase = `${apiBase}/setup`;
   return (
     <div className="stack">
       <h1>Chat apps for {project.name}</h1>
@@ -38,15 +40,15 @@ export default async function BridgesPage({
 
       <h2 style={{ fontSize: '1.15rem', marginBottom: 0 }}>Connect a chat app</h2>
       <div className="bridge-grid">
-        <TelegramSetup apiBase={apiBase} />
+        <TelegramSetup apiBase={setupBase} />
         <SlackSetup
-          apiBase={apiBase}
+          apiBase={setupBase}
           oauthAvailable={Boolean(app.env.SLACK_CLIENT_ID && app.env.SLACK_CLIENT_SECRET)}
           {...(slackSetupId ? { initialSetupId: slackSetupId } : {})}
           {...(slackError ? { initialError: slackError } : {})}
         />
         <DiscordSetup
-          apiBase={apiBase}
+          apiBase={setupBase}
           available={Boolean(
             app.env.DISCORD_BOT_TOKEN && app.env.DISCORD_APPLICATION_ID && app.env.DISCORD_CLIENT_SECRET,
           )}

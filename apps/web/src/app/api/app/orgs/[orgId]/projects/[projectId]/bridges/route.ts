@@ -1,7 +1,7 @@
 // GET /api/app/orgs/:orgId/projects/:projectId/bridges — the project's chat-app connections with their health (admin+)
-import { orgRoute, scopedProject } from '../../../../../../../../server/tenancy';
-import { ZProjectParams } from '../../../../../../../../server/bridge-setup/params';
-import { listProjectConnections } from '../../../../../../../../server/bridge-setup/connections';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { ZProjectParams } from '~/server/chat-apps/params';
+import { listProjectConnections } from '~/server/chat-apps/connections';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

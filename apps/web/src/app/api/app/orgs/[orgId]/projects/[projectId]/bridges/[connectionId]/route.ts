@@ -1,7 +1,7 @@
 // DELETE /api/app/orgs/:orgId/projects/:projectId/bridges/:connectionId — disconnect a chat app (admin+)
-import { orgRoute, scopedProject } from '../../../../../../../../../server/tenancy';
-import { ZConnectionParams } from '../../../../../../../../../server/bridge-setup/params';
-import { disconnect } from '../../../../../../../../../server/bridge-setup/connections';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { ZConnectionParams } from '~/server/chat-apps/params';
+import { disconnect } from '~/server/chat-apps/connections';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

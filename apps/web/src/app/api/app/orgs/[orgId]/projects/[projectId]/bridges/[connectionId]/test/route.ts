@@ -1,8 +1,8 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/bridges/:connectionId/test — post a test message in the chat (admin+)
-import { orgRoute, scopedProject } from '../../../../../../../../../../server/tenancy';
-import { hitRateLimit } from '../../../../../../../../../../server/rate-limit';
-import { ZConnectionParams } from '../../../../../../../../../../server/bridge-setup/params';
-import { sendTestMessage } from '../../../../../../../../../../server/bridge-setup/connections';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { hitRateLimit } from '~/server/rate-limit';
+import { ZConnectionParams } from '~/server/chat-apps/params';
+import { sendTestMessage } from '~/server/chat-apps/connections';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -13,17 +13,29 @@ import { setupWebTestEnv, type TWebTestEnv } from '../testing/web-test-env';
 import * as listRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/route';
 import * as connectionRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/[connectionId]/route';
 import * as testRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/[connectionId]/test/route';
-import * as telegramRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/telegram/route';
-import * as telegramStatusRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/telegram/status/route';
-import * as slackInstallRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/slack/install/route';
-import * as slackTokenRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/slack/token/route';
-import * as slackChannelsRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/slack/channels/route';
-import * as slackConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/slack/connect/route';
-import * as discordRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/route';
-import * as discordChannelsRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/channels/route';
-import * as discordConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/connect/route';
 import { GET as integrationRoute } from '../../app/api/integrations/[kind]/[...action]/route';
-import { signDiscordState } from './discord-setup';
+import { signDiscordState as signDiscordStateWith } from '@pocketping/bridges';
+import { setupRoute } from '../testing/setup-route';
+import { signState } from '../signed-state';
+
+// The chat apps' setup steps, through the one catch-all setup route (/bridges/setup/<kind>[/<step>]).
+const telegramRoute = setupRoute('telegram');
+const telegramStatusRoute = setupRoute('telegram', 'status');
+const slackInstallRoute = setupRoute('slack', 'install');
+const slackTokenRoute = setupRoute('slack', 'token');
+const slackChannelsRoute = setupRoute('slack', 'channels');
+const slackConnectRoute = setupRoute('slack', 'connect');
+const discordRoute = setupRoute('discord');
+const discordChannelsRoute = setupRoute('discord', 'channels');
+const discordConnectRoute = setupRoute('discord', 'connect');
+
+/** The Discord install state signed with `secret` (the web app's signed state, as its setup ports sign it). */
+const signDiscordState = (secret: string, s: Parameters<typeof signDiscordStateWith>[1], nowMs?: number) =>
+  signDiscordStateWith(
+    { signState: (purpose, fields, ttl, now) => signState(secret, purpose, fields, ttl, now) },
+    s,
+    nowMs,
+  );
 
 // The catch-all integrations route, with the params Next gives it for each OAuth redirect URI.
 type TIntegrationRequest = Parameters<typeof integrationRoute>[0];

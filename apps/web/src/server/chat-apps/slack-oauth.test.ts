@@ -16,14 +16,16 @@ import {
 } from '@pocketping/db';
 // apps/web does not depend on the testkit package; the fake is a plain module with no workspace imports.
 import { startFakeSlack, type TFakeSlack } from '../../../../../packages/testkit/src/fake-slack.js';
+import { Redis } from 'ioredis';
 import {
   finishSlackInstall,
   signInstallState,
   SLACK_INSTALL_COOKIE,
   startSlackInstall,
   verifyInstallState,
-  type TSlackOAuthDeps,
-} from './slack-oauth';
+  type TSetupPorts,
+} from '@pocketping/bridges';
+import { createSetupPorts, type TSetupPortsDeps } from './setup-ports';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -33,7 +35,10 @@ const AUTH_SECRET = randomBytes(32).toString('hex');
 
 let db: TDb;
 let slack: TFakeSlack;
-let deps: TSlackOAuthDeps;
+let deps: TSetupPorts;
+let portDeps: TSetupPortsDeps;
+let ring: ReturnType<typeof parseKeyRing>;
+let redis: Redis;
 let tenant: { organizationId: string; projectId: string; apiKey: string };
 let other: { organizationId: string; projectId: string; apiKey: string };
 let teamId: string;
@@ -55,7 +60,7 @@ beforeAll(async () => {
     await client.query(readFileSync(path.join(dir, m, 'migration.sql'), 'utf8'));
   await client.end();
   db = createDb(url, { poolSize: 3 });
-  const ring = parseKeyRing(generateEncryptionKey());
+  ring = parseKeyRing(generateEncryptionKey());
   const a = await bootstrapTenant(db, ring, {
     email: `a-${suffix}@example.test`,
     orgName: 'A',
@@ -73,22 +78,27 @@ beforeAll(async () => {
   teamId = slack.addTeam({ name: 'Acme' }).id;
   generalChannel = slack.addChannel({ teamId, name: 'general' }).id;
   supportChannel = slack.addChannel({ teamId, name: 'support' }).id;
-  deps = {
+  // The API-key install keeps nothing pending: Redis is never reached (lazy connection).
+  redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+  portDeps = {
     db,
     keyRing: ring,
     log: createLogger('web-test', 'silent'),
+    limits: { entitlements: async (org: string) => entitlementsFor((await loadBillingState(db, org))!, new Date()) },
+    redis,
+    redisPrefix: `pp-test-${suffix}`,
     config: {
-      apiUrl: slack.apiUrl,
-      clientId: slack.clientId,
-      clientSecret: slack.clientSecret,
-      authSecret: AUTH_SECRET,
-      webPublicUrl: 'http://127.0.0.1:3999',
+      telegram: { apiRoot: 'http://127.0.0.1:9' },
+      slack: { apiUrl: slack.apiUrl, clientId: slack.clientId, clientSecret: slack.clientSecret },
     },
-    limits: { entitlements: async (org) => entitlementsFor((await loadBillingState(db, org))!, new Date()) },
+    webPublicUrl: 'http://127.0.0.1:3999',
+    authSecret: AUTH_SECRET,
   };
+  deps = createSetupPorts(portDeps);
 }, 60_000);
 
 afterAll(async () => {
+  redis?.disconnect();
   await slack?.close();
   await db?.$disconnect();
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -115,23 +125,23 @@ async function install(apiKey: string, query: Record<string, string>) {
 function boundState(fields: { organizationId: string; projectId: string; channelId: string | null }) {
   const binding = randomBytes(32).toString('hex');
   return {
-    state: signInstallState(AUTH_SECRET, { ...fields, browserHash: sha256(binding) }),
+    state: signInstallState(deps, { ...fields, browserHash: sha256(binding) }),
     cookie: `other=1; ${SLACK_INSTALL_COOKIE}=${binding}`,
   };
 }
 
 describe('install state', () => {
   it('round-trips, refuses tampering, another secret and expiry', () => {
-    const s = signInstallState(AUTH_SECRET, { organizationId: 'org1', projectId: 'p1', channelId: 'C1' });
-    expect(verifyInstallState(AUTH_SECRET, s)).toEqual({ organizationId: 'org1', projectId: 'p1', channelId: 'C1' });
-    expect(verifyInstallState('x'.repeat(40), s)).toBeNull();
+    const s = signInstallState(deps, { organizationId: 'org1', projectId: 'p1', channelId: 'C1' });
+    expect(verifyInstallState(deps, s)).toEqual({ organizationId: 'org1', projectId: 'p1', channelId: 'C1' });
+    expect(verifyInstallState(createSetupPorts({ ...portDeps, authSecret: 'x'.repeat(40) }), s)).toBeNull();
     const [payload, sig] = s.split('.');
     const forged = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), o: 'org2' }),
     ).toString('base64url');
-    expect(verifyInstallState(AUTH_SECRET, `${forged}.${sig}`)).toBeNull();
-    expect(verifyInstallState(AUTH_SECRET, s, Date.now() + 11 * 60_000)).toBeNull();
-    expect(verifyInstallState(AUTH_SECRET, 'garbage')).toBeNull();
+    expect(verifyInstallState(deps, `${forged}.${sig}`)).toBeNull();
+    expect(verifyInstallState(deps, s, Date.now() + 11 * 60_000)).toBeNull();
+    expect(verifyInstallState(deps, 'garbage')).toBeNull();
   });
 });
 
@@ -149,7 +159,7 @@ describe('Slack OAuth install', () => {
       'chat:write,channels:read,channels:join,users:read,files:write,files:read,channels:history,groups:history',
     );
     expect(url.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3999/api/integrations/slack/callback');
-    const state = verifyInstallState(AUTH_SECRET, url.searchParams.get('state')!);
+    const state = verifyInstallState(deps, url.searchParams.get('state')!);
     expect(state).toEqual({
       organizationId: tenant.organizationId,
       projectId: tenant.projectId,
@@ -192,7 +202,7 @@ describe('Slack OAuth install', () => {
     expect(
       (
         await startSlackInstall(
-          { ...deps, config: { ...deps.config, clientId: undefined } },
+          { ...deps, config: { ...deps.config, slack: { ...deps.config.slack!, clientId: undefined } } },
           { authorization: `Bearer ${tenant.apiKey}`, query: { projectId: tenant.projectId } },
         )
       ).status,
@@ -215,7 +225,7 @@ describe('Slack OAuth install', () => {
       status: 'active',
     });
     expect(conn!.sealedCredentials).not.toContain('xoxb-');
-    const creds = JSON.parse(decryptSecret(deps.keyRing, conn!.sealedCredentials)) as {
+    const creds = JSON.parse(decryptSecret(ring, conn!.sealedCredentials)) as {
       botToken: string;
       teamId: string;
       botUserId: string;
@@ -305,7 +315,7 @@ describe('Slack OAuth install', () => {
       (await finishSlackInstall(deps, { query: back, cookie: `${SLACK_INSTALL_COOKIE}=${another.cookie!.value}` }))
         .status,
     ).toBe(403);
-    const unbound = signInstallState(AUTH_SECRET, {
+    const unbound = signInstallState(deps, {
       organizationId: other.organizationId,
       projectId: other.projectId,
       channelId: null,

@@ -1,39 +1,27 @@
-import { chatAppGuard } from '../billing/chat-app-guard';
 import { z } from 'zod';
-import { AppError, decryptSecret, encryptSecret, randomToken, sha256 } from '@pocketping/core';
+import { AppError, randomToken, sha256, type TLogger } from '@pocketping/core';
+import { isBridgeError } from '../bridge-error.js';
+import type { TBridgesConfig } from '../config.js';
+import { platformMessage, toSetupError } from '../setup-errors.js';
+import { newLinkCode, newSetupId, ZSetupId } from '../setup-ids.js';
 import {
-  createConnection,
-  getConnectionCard,
-  getProject,
-  listTelegramConnectionsWithoutBotId,
-  recordConnectionFailure,
-  resolveConnectionsByScope,
-  writeAuditLog,
-  type TConnectionCard,
-} from '@pocketping/db';
+  setupStep,
+  type TChatAppSetup,
+  type TSetupConnection,
+  type TSetupConnectionCard,
+  type TSetupPorts,
+  type TSetupScope,
+} from '../setup-ports.js';
+import { ZTelegramCredentials } from './credentials.js';
 import {
   createTelegramSetupClient,
   findLinkCommand,
-  getBridge,
-  isBridgeError,
-  isPollConflict,
   isTelegramBotToken,
-  isWebhookConflict,
   lastUpdateId,
-  ZTelegramCredentials,
   type TTelegramSetupClient,
-} from '@pocketping/bridges';
-import type { TWebContext } from '../context';
-import {
-  deletePending,
-  loadPending,
-  newLinkCode,
-  newSetupId,
-  savePending,
-  updatePending,
-  withPendingLock,
-} from './pending';
-import { platformMessage, toSetupError } from './bridge-errors';
+} from './link-telegram.js';
+import { createTelegramBridge } from './telegram-bridge.js';
+import { isPollConflict, isWebhookConflict } from './updates-client.js';
 
 /**
  * Telegram setup from the dashboard: 1) the admin pastes a bot token — checked with getMe, kept sealed in Redis
@@ -71,9 +59,15 @@ export type TTelegramLinkStatus =
       message: string;
       expiresInSeconds: number;
     }
-  | { status: 'linked'; connection: TConnectionCard; webhook: 'registered' | 'polling' | 'failed'; warning?: string };
+  | {
+      status: 'linked';
+      connection: TSetupConnectionCard;
+      webhook: 'registered' | 'polling' | 'failed';
+      warning?: string;
+    };
 
-const apiRoot = (app: TWebContext) => app.env.TELEGRAM_API_ROOT;
+const setupClient = (ports: TSetupPorts, botToken: string) =>
+  createTelegramSetupClient({ apiRoot: ports.config.telegram.apiRoot }, botToken);
 const botIdOf = (token: string) => Number(token.split(':')[0]);
 
 /**
@@ -82,22 +76,19 @@ const botIdOf = (token: string) => Number(token.split(':')[0]);
  * Connections made here carry the bot id in targetScope; older ones (CLI bootstrap) are recognised by their token.
  */
 async function assertBotFree(
-  app: TWebContext,
+  ports: TSetupPorts,
   organizationId: string,
   projectId: string,
   botId: number,
 ): Promise<void> {
-  const byScope = await resolveConnectionsByScope(app.db, { kind: 'telegram', targetScope: String(botId) });
+  const byScope = await ports.connections.byScope({ kind: 'telegram', targetScope: String(botId) });
   let used: { organizationId: string; projectId: string } | null = byScope[0] ?? null;
   if (!used) {
     // System scan of the few connections without a bot id (made before the dashboard); each row keeps its tenant.
-    const legacy = await listTelegramConnectionsWithoutBotId(app.db, 1000);
+    const legacy = await ports.connections.telegramWithoutBotId(1000);
     const hit = legacy.find((c) => {
       try {
-        return (
-          botIdOf(ZTelegramCredentials.parse(JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials))).botToken) ===
-          botId
-        );
+        return botIdOf(ZTelegramCredentials.parse(JSON.parse(ports.unseal(c.sealedCredentials))).botToken) === botId;
       } catch {
         return false;
       }
@@ -117,17 +108,14 @@ async function assertBotFree(
       'This bot is already connected to this project. To move it to another group, disconnect it above first; to fix a broken connection, fix the group and use "Send a test message".',
     );
   }
-  const project = await getProject(app.db, organizationId, used.projectId);
+  const project = await ports.project(organizationId, used.projectId);
   throw new AppError(
     'conflict',
     `This bot is already connected to your project "${project?.name ?? 'another project'}". Use a separate bot per project (@BotFather → /newbot), or disconnect it there first.`,
   );
 }
 
-export async function startTelegramSetup(
-  app: TWebContext,
-  input: { organizationId: string; projectId: string; userId: string; botToken: string },
-) {
+export async function startTelegramSetup(ports: TSetupPorts, input: TSetupScope & { botToken: string }) {
   const botToken = input.botToken.trim();
   if (!isTelegramBotToken(botToken)) {
     throw new AppError(
@@ -135,7 +123,7 @@ export async function startTelegramSetup(
       'That does not look like a bot token. It looks like "123456789:AA…" — copy it from @BotFather (/mybots → your bot → API Token).',
     );
   }
-  const client = createTelegramSetupClient({ apiRoot: apiRoot(app) }, botToken);
+  const client = setupClient(ports, botToken);
   let me: { id: number; username: string };
   try {
     me = await client.getMe();
@@ -145,21 +133,21 @@ export async function startTelegramSetup(
         'Telegram does not accept this token (it is mistyped or was revoked). Copy it again from @BotFather → /mybots → API Token.',
     });
   }
-  await assertBotFree(app, input.organizationId, input.projectId, me.id);
+  await assertBotFree(ports, input.organizationId, input.projectId, me.id);
   const setupId = newSetupId();
   const code = newLinkCode();
   const pending: TPending = {
     organizationId: input.organizationId,
     projectId: input.projectId,
     userId: input.userId,
-    sealedToken: encryptSecret(app.keyRing, botToken),
+    sealedToken: ports.seal(botToken),
     botId: me.id,
     botUsername: me.username,
     code,
     offset: null,
     chatId: null,
   };
-  await savePending(app, KIND, setupId, pending, TELEGRAM_LINK_TTL_SECONDS);
+  await ports.pending.save(KIND, setupId, pending, TELEGRAM_LINK_TTL_SECONDS);
   return {
     setupId,
     code,
@@ -240,19 +228,19 @@ async function checkGroup(
  * looks for the code, checks the group, and connects when everything is right.
  */
 export async function checkTelegramLink(
-  app: TWebContext,
+  ports: TSetupPorts,
   input: { organizationId: string; projectId: string; setupId: string },
 ): Promise<TTelegramLinkStatus> {
-  const loaded = await loadPending(app, KIND, input.setupId, ZPending);
+  const loaded = await ports.pending.load(KIND, input.setupId, ZPending);
   // Another tenant's setup id gets the same answer as an expired one.
   if (!loaded || loaded.value.organizationId !== input.organizationId || loaded.value.projectId !== input.projectId) {
     throw new AppError('not_found', 'This link code expired. Paste the bot token again to get a new one.');
   }
-  const result = await withPendingLock(app, KIND, input.setupId, (POLL_SECONDS + 15) * 1000, async () => {
+  const result = await ports.pending.withLock(KIND, input.setupId, (POLL_SECONDS + 15) * 1000, async () => {
     const p = loaded.value;
     const ttl = loaded.ttlSeconds;
-    const botToken = decryptSecret(app.keyRing, p.sealedToken);
-    const client = createTelegramSetupClient({ apiRoot: apiRoot(app) }, botToken);
+    const botToken = ports.unseal(p.sealedToken);
+    const client = setupClient(ports, botToken);
     let updates: unknown[];
     try {
       updates = await client.getUpdates({
@@ -287,7 +275,7 @@ export async function checkTelegramLink(
     const seen = match ? match.chatType : null;
     const chatId = match ? (seen === 'supergroup' ? match.chatId : null) : p.chatId;
     const next: TPending = { ...p, offset: last !== null ? last + 1 : p.offset, chatId };
-    if (next.offset !== p.offset || next.chatId !== p.chatId) await updatePending(app, KIND, input.setupId, next);
+    if (next.offset !== p.offset || next.chatId !== p.chatId) await ports.pending.update(KIND, input.setupId, next);
     if (match && seen !== 'supergroup') return wrongChatKind(next, seen, ttl);
     if (next.chatId === null) return { status: 'waiting', expiresInSeconds: ttl } satisfies TTelegramLinkStatus;
 
@@ -297,7 +285,7 @@ export async function checkTelegramLink(
     } catch (err) {
       // A group upgraded to a supergroup changes id; the remembered one is then "not found": wait for a new /link.
       if (isBridgeError(err) && err.kind === 'target_gone') {
-        await updatePending(app, KIND, input.setupId, { ...next, chatId: null });
+        await ports.pending.update(KIND, input.setupId, { ...next, chatId: null });
         return fix(
           'not_a_group',
           `The group changed (for example it was upgraded to a supergroup). Send /link ${p.code} in it again.`,
@@ -313,26 +301,26 @@ export async function checkTelegramLink(
       throw toSetupError(err);
     }
     if (checked.problem) return checked.problem;
-    const linked = await connect(app, next, botToken, { id: next.chatId, title: checked.title }, client);
-    await deletePending(app, KIND, input.setupId);
+    const linked = await connect(ports, next, botToken, { id: next.chatId, title: checked.title }, client);
+    await ports.pending.delete(KIND, input.setupId);
     return linked;
   });
   return result ?? { status: 'waiting', expiresInSeconds: loaded.ttlSeconds };
 }
 
 async function connect(
-  app: TWebContext,
+  ports: TSetupPorts,
   p: TPending,
   botToken: string,
   chat: { id: number; title: string },
   client: TTelegramSetupClient,
 ): Promise<TTelegramLinkStatus> {
   const chatId = chat.id;
-  await assertBotFree(app, p.organizationId, p.projectId, p.botId);
-  const project = await getProject(app.db, p.organizationId, p.projectId);
+  await assertBotFree(ports, p.organizationId, p.projectId, p.botId);
+  const project = await ports.project(p.organizationId, p.projectId);
   if (!project) throw new AppError('not_found', 'Project not found.');
   const webhookSecret = randomToken('', 32);
-  const sealedCredentials = encryptSecret(app.keyRing, JSON.stringify({ botToken, webhookSecret }));
+  const sealedCredentials = ports.seal(JSON.stringify({ botToken, webhookSecret }));
   const target = {
     sealedCredentials,
     webhookSecretHash: sha256(webhookSecret),
@@ -340,14 +328,14 @@ async function connect(
     targetScope: String(botIdOf(botToken)),
   };
   const connectionId = (
-    await createConnection(
-      app.db,
-      p.organizationId,
-      { projectId: project.id, kind: 'telegram', ...target, targetName: chat.title },
-      { withinLimit: await chatAppGuard(app.limits, p.organizationId) },
-    )
+    await ports.connections.create(p.organizationId, {
+      projectId: project.id,
+      kind: 'telegram',
+      ...target,
+      targetName: chat.title,
+    })
   ).id;
-  await writeAuditLog(app.db, p.organizationId, {
+  await ports.audit(p.organizationId, {
     actorType: 'user',
     actorId: p.userId,
     action: 'connection.telegram.link',
@@ -358,10 +346,10 @@ async function connect(
 
   let webhook: 'registered' | 'polling' | 'failed' = 'polling';
   let warning: string | undefined;
-  const base = app.env.WEB_PUBLIC_URL.replace(/\/$/, '');
+  const base = ports.webPublicUrl.replace(/\/$/, '');
   if (base.startsWith('https://')) {
     try {
-      await getBridge(app.bridges, 'telegram').registerWebhook?.(
+      await createTelegramBridge(ports.config.telegram).registerWebhook?.(
         {
           connectionId,
           credentials: { botToken, webhookSecret },
@@ -374,8 +362,8 @@ async function connect(
     } catch (err) {
       webhook = 'failed';
       warning = `Connected, but Telegram refused the webhook: ${isBridgeError(err) ? platformMessage(err) : 'unknown error'}. Replies from Telegram will not arrive until this is fixed.`;
-      await recordConnectionFailure(app.db, p.organizationId, connectionId, { error: warning });
-      app.log.warn(
+      await ports.connections.recordFailure(p.organizationId, connectionId, { error: warning });
+      ports.log.warn(
         { organizationId: p.organizationId, connectionId, bridge: 'telegram', err },
         'telegram setWebhook failed at link',
       );
@@ -387,13 +375,54 @@ async function connect(
       `Linked to ${project.name} ✅\nNew website conversations will appear here as topics. Reply in a topic to answer the visitor.`,
     );
   } catch (err) {
-    app.log.warn(
+    ports.log.warn(
       { organizationId: p.organizationId, connectionId, bridge: 'telegram', err },
       'telegram link confirmation not sent',
     );
   }
-  app.log.info({ organizationId: p.organizationId, connectionId, bridge: 'telegram', webhook }, 'telegram linked');
-  const card = await getConnectionCard(app.db, p.organizationId, project.id, connectionId);
+  ports.log.info({ organizationId: p.organizationId, connectionId, bridge: 'telegram', webhook }, 'telegram linked');
+  const card = await ports.connections.card(p.organizationId, project.id, connectionId);
   if (!card) throw new AppError('internal', 'Connection vanished after linking.');
   return { status: 'linked', connection: card, webhook, ...(warning ? { warning } : {}) };
 }
+
+/** The dashboard's Telegram setup: paste a bot token (→ a one-time /link code), then poll until the group is linked. */
+export const telegramSetup: TChatAppSetup = {
+  steps: {
+    '': setupStep({
+      method: 'POST',
+      input: z.object({ botToken: z.string().min(1).max(200) }),
+      rateLimit: { bucket: 'bridge-token', max: 30, windowSeconds: 600 },
+      run: async (ports, scope, body) => ({
+        json: await startTelegramSetup(ports, { ...scope, botToken: body.botToken }),
+      }),
+    }),
+    status: setupStep({
+      method: 'POST',
+      input: z.object({ setupId: ZSetupId }),
+      run: async (ports, scope, body) => ({
+        json: await checkTelegramLink(ports, { ...scope, setupId: body.setupId }),
+      }),
+    }),
+  },
+  async postTestMessage(config: TBridgesConfig, connection: TSetupConnection, text: string) {
+    const t = ZTelegramCredentials.parse(connection.credentials());
+    await createTelegramSetupClient({ apiRoot: config.telegram.apiRoot }, t.botToken).sendText(
+      Number(connection.targetId),
+      text,
+    );
+  },
+  async beforeDisconnect(config: TBridgesConfig, connection: TSetupConnection, log: TLogger) {
+    if (!connection.webhookSecretHash) return;
+    try {
+      const t = ZTelegramCredentials.parse(connection.credentials());
+      // Best effort: otherwise Telegram keeps posting to a URL that now answers 404.
+      await createTelegramSetupClient({ apiRoot: config.telegram.apiRoot }, t.botToken).deleteWebhook();
+    } catch (err) {
+      log.warn(
+        { organizationId: connection.organizationId, connectionId: connection.id, bridge: 'telegram', err },
+        'deleteWebhook on disconnect failed',
+      );
+    }
+  },
+};

@@ -1,5 +1,5 @@
 import { AppError } from '@pocketping/core';
-import { isBridgeError, type BridgeError } from '@pocketping/bridges';
+import { isBridgeError, type BridgeError } from './bridge-error.js';
 
 /** The part of a BridgeError a person should read ("telegram.getMe: Unauthorized" → "Unauthorized"). */
 export function platformMessage(err: BridgeError): string {

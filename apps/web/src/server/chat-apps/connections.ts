@@ -10,17 +10,9 @@ import {
   writeAuditLog,
   type TConnectionCard,
 } from '@pocketping/db';
-import {
-  createDiscordSetupClient,
-  createTelegramSetupClient,
-  isBridgeError,
-  postSlackText,
-  ZDiscordCredentials,
-  ZSlackCredentials,
-  ZTelegramCredentials,
-} from '@pocketping/bridges';
+import { CHAT_APPS, isBridgeError, platformMessage, toSetupError, type TSetupConnection } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
-import { platformMessage, toSetupError } from './bridge-errors';
+import { setupBridgesConfig } from './setup-ports';
 
 /** What a connection card shows: the stored health plus one word for it. Never credentials. */
 export type TConnectionView = TConnectionCard & { health: 'healthy' | 'broken' | 'failing' | 'disabled' | 'new' };
@@ -41,6 +33,26 @@ export async function listProjectConnections(
   return cards.map((c) => ({ ...c, health: healthOf(c) }));
 }
 
+/** A stored connection as its chat app's test message and disconnect see it; credentials unsealed only when read. */
+function setupConnection(
+  app: TWebContext,
+  c: {
+    id: string;
+    organizationId: string;
+    targetId: string;
+    webhookSecretHash: string | null;
+    sealedCredentials: string;
+  },
+): TSetupConnection {
+  return {
+    id: c.id,
+    organizationId: c.organizationId,
+    targetId: c.targetId,
+    webhookSecretHash: c.webhookSecretHash,
+    credentials: () => JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials)) as unknown,
+  };
+}
+
 async function connectionOrThrow(app: TWebContext, organizationId: string, projectId: string, connectionId: string) {
   const c = await getConnection(app.db, organizationId, connectionId);
   if (!c || c.projectId !== projectId) throw new AppError('not_found', 'Connection not found.');
@@ -56,33 +68,8 @@ export async function sendTestMessage(
   const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
   const project = await getProject(app.db, scope.organizationId, scope.projectId);
   const text = `Test message from PocketPing: this chat is connected to "${project?.name ?? 'your project'}". Website conversations will show up here.`;
-  const creds: unknown = JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials));
   try {
-    switch (c.kind) {
-      case 'telegram': {
-        const t = ZTelegramCredentials.parse(creds);
-        await createTelegramSetupClient({ apiRoot: app.env.TELEGRAM_API_ROOT }, t.botToken).sendText(
-          Number(c.targetId),
-          text,
-        );
-        break;
-      }
-      case 'slack': {
-        const s = ZSlackCredentials.parse(creds);
-        await postSlackText({ apiUrl: app.env.SLACK_API_URL, botToken: s.botToken, channelId: c.targetId, text });
-        break;
-      }
-      case 'discord': {
-        const d = ZDiscordCredentials.parse(creds);
-        if (!app.env.DISCORD_BOT_TOKEN)
-          throw new AppError('unavailable', 'Discord is not configured on this server (DISCORD_BOT_TOKEN).');
-        await createDiscordSetupClient({
-          apiUrl: app.env.DISCORD_API_URL,
-          botToken: app.env.DISCORD_BOT_TOKEN,
-        }).postText(d.channelId, text);
-        break;
-      }
-    }
+    await CHAT_APPS[c.kind].setup.postTestMessage(setupBridgesConfig(app.env), setupConnection(app, c), text);
   } catch (err) {
     if (isBridgeError(err)) {
       // The same rule as deliveries: a refusal that needs a person marks the connection broken with the reason.
@@ -113,18 +100,7 @@ export async function disconnect(
   connectionId: string,
 ): Promise<{ ok: true }> {
   const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
-  if (c.kind === 'telegram' && c.webhookSecretHash) {
-    try {
-      const t = ZTelegramCredentials.parse(JSON.parse(decryptSecret(app.keyRing, c.sealedCredentials)));
-      // Best effort: otherwise Telegram keeps posting to a URL that now answers 404.
-      await createTelegramSetupClient({ apiRoot: app.env.TELEGRAM_API_ROOT }, t.botToken).deleteWebhook();
-    } catch (err) {
-      app.log.warn(
-        { organizationId: scope.organizationId, connectionId: c.id, bridge: 'telegram', err },
-        'deleteWebhook on disconnect failed',
-      );
-    }
-  }
+  await CHAT_APPS[c.kind].setup.beforeDisconnect?.(setupBridgesConfig(app.env), setupConnection(app, c), app.log);
   const deleted = await deleteConnection(app.db, scope.organizationId, scope.projectId, c.id);
   if (!deleted) throw new AppError('not_found', 'Connection not found.');
   await writeAuditLog(app.db, scope.organizationId, {
