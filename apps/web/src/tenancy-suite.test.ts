@@ -112,7 +112,11 @@ function describeRoute(file: string): { route: string; params: { name: string; c
           .split('/')
           .filter((seg) => !/^\(.*\)$/.test(seg))
           .join('/');
-  const params = [...route.matchAll(/\[(\.\.\.)?([^\]]+)\]/g)].map((m) => ({ name: m[2]!, catchAll: Boolean(m[1]) }));
+  // [name], [...name] and the optional catch-all [[...name]]
+  const params = [...route.matchAll(/\[\[?(\.\.\.)?([^\]]+)\]\]?/g)].map((m) => ({
+    name: m[2]!,
+    catchAll: Boolean(m[1]),
+  }));
   return { route, params };
 }
 
@@ -254,9 +258,13 @@ async function buildTenant(
     apiKeyId: apiKey.id,
     attachmentId: attachment.id,
     sourceId: knowledgeSource.id,
+    // The chat apps' setup catch-all (/bridges/setup/<kind>[/<step>]): a real chat app and one of its steps.
+    kind: 'slack',
+    step: 'channels',
   };
   const secrets = [
-    ...new Set(Object.values(ids)),
+    // Path values that name no row (a chat app, a setup step) are not the tenant's secrets.
+    ...new Set(Object.entries(ids).flatMap(([k, v]) => (k === 'kind' || k === 'step' ? [] : [v]))),
     orgName,
     `${tag} Site`,
     project.publicKey,
@@ -325,7 +333,7 @@ async function checkMethod(route: string, params: TParam[], method: string, hand
   const paramsOf = (pick: (p: TParam) => string | string[]) =>
     Object.fromEntries(params.map((p) => [p.name, pick(p)])) as Record<string, string | string[]>;
   const urlOf = (values: Record<string, string | string[]>) =>
-    `/api/app/${route.replace(/\[(\.\.\.)?([^\]]+)\]/g, (_, __, name: string) => [values[name] ?? ''].flat().join('/'))}`;
+    `/api/app/${route.replace(/\[\[?(\.\.\.)?([^\]]+)\]\]?/g, (_, __, name: string) => [values[name] ?? ''].flat().join('/'))}`;
   const body = method === 'GET' || method === 'HEAD' ? undefined : {};
   const call = async (
     cookie: string | undefined,

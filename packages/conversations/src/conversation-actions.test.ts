@@ -31,11 +31,13 @@ import {
   createVisitorPorts,
   markConversationRead,
   markReadByVisitor,
+  noteVisitorLeft,
   postOperatorMessage,
   postVisitorMessage,
   rateConversation,
   recordVisitorEvent,
   submitPreChat,
+  VISITOR_LEFT_NOTE,
   WIDGET_NOTE_MAX,
   type TVisitorMessagePosted,
   type TVisitorPorts,
@@ -522,5 +524,30 @@ describe('conversation actions', () => {
       moved: true,
     });
     expect(await markReadByVisitor(ports, session, { seq: 1 })).toMatchObject({ visitorLastReadSeq: 2, moved: false });
+  });
+
+  it('noteVisitorLeft: one internal note after something new, never to the chat apps or the widget', async () => {
+    const session = await newVisitorSession();
+    expect(await noteVisitorLeft(ports, org, { visitorId: session.visitorId, key: 'vl-1-1' })).toBe(
+      'no open conversation',
+    );
+    await postVisitorMessage(ports, session, { clientId: 'm-1', body: 'hi' });
+    reset();
+    expect(await noteVisitorLeft(ports, org, { visitorId: session.visitorId, key: 'vl-2-1' })).toBe('noted');
+    // A retried job (same key) finds its note; a later one with nothing new since adds none.
+    expect(await noteVisitorLeft(ports, org, { visitorId: session.visitorId, key: 'vl-2-1' })).toBe(
+      'nothing new since the last note',
+    );
+    expect(await noteVisitorLeft(ports, org, { visitorId: session.visitorId, key: 'vl-3-1' })).toBe(
+      'nothing new since the last note',
+    );
+    const notes = await db.message.findMany({
+      where: { organizationId: org, conversationId: session.openConversationId!, body: VISITOR_LEFT_NOTE },
+    });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ sender: 'system', visibility: 'internal' });
+    expect(await db.outboxEvent.count({ where: { organizationId: org, messageId: notes[0]!.id } })).toBe(0);
+    expect(queued).toEqual([]);
+    expect(pushed.messages).toEqual([]);
   });
 });
