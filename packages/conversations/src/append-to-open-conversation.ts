@@ -22,7 +22,7 @@ export async function appendToOpenConversation(
 ): Promise<TAppendMessageResult> {
   const { organizationId, visitorId } = session;
   for (let attempt = 0; ; attempt++) {
-    session.openConversationId ??= await startConversation(ports, session);
+    session.openConversationId ??= await findOrStartConversation(ports, session);
     const conversationId = session.openConversationId;
     const result = await appendWidgetMessage(ports.sql, organizationId, { conversationId, visitorId, ...input });
     if (!('conversationGone' in result)) {
@@ -34,8 +34,11 @@ export async function appendToOpenConversation(
   }
 }
 
-/** The visitor's open conversation, found or created (through the transport's port when it has one). */
-async function startConversation(ports: TVisitorPorts, session: TVisitorSession): Promise<string> {
+/**
+ * The visitor's open conversation, found or created (through the transport's port when it has one: the plan's
+ * monthly quota), with the quota's note for the team when it started beyond the plan.
+ */
+export async function findOrStartConversation(ports: TVisitorPorts, session: TVisitorSession): Promise<string> {
   const { organizationId, projectId, visitorId } = session;
   if (!ports.startConversation)
     return (await getOrCreateOpenConversationSql(ports.sql, organizationId, { projectId, visitorId })).id;

@@ -26,6 +26,7 @@ import {
   type TTestDatabase,
 } from '@pocketping/testkit';
 import {
+  attachVisitorUpload,
   changeConversationStatus,
   changeOperatorMessage,
   createVisitorPorts,
@@ -549,5 +550,34 @@ describe('conversation actions', () => {
     expect(await db.outboxEvent.count({ where: { organizationId: org, messageId: notes[0]!.id } })).toBe(0);
     expect(queued).toEqual([]);
     expect(pushed.messages).toEqual([]);
+  });
+
+  it('attachVisitorUpload: opens the conversation like a first message, within the storage quota; the send links it', async () => {
+    const session = await newVisitorSession();
+    const file = (key: string, quotaBytes: number) => ({
+      name: 'a.png',
+      contentType: 'image/png',
+      size: 10,
+      sha256: sha256(key),
+      storageKey: `${org}/v/${session.visitorId}/${key}`,
+      quotaBytes,
+    });
+    // A full quota stores nothing (the caller deletes the bytes).
+    expect(await attachVisitorUpload(ports, session, file('full', 0))).toBeNull();
+    const tab = await newVisitorSession();
+    Object.assign(tab, { visitorId: session.visitorId });
+    const attached = await attachVisitorUpload(ports, tab, file('ok', 1_000_000));
+    expect(attached).not.toBeNull();
+    expect(tab.openConversationId).toBe(attached!.conversationId);
+    // The same visitor's first message lands in the conversation the upload opened, and carries the file.
+    const sent = await postVisitorMessage(ports, session, {
+      clientId: 'u-1',
+      body: '',
+      attachmentIds: [attached!.attachment.id],
+    });
+    expect(sent.message.conversationId).toBe(attached!.conversationId);
+    expect(
+      await db.conversation.count({ where: { organizationId: org, visitorId: session.visitorId, status: 'open' } }),
+    ).toBe(1);
   });
 });

@@ -18,3 +18,4 @@ export * from './post-ai-note.js';
 export * from './change-conversation-ai.js';
 export * from './stop-ai-for-human.js';
 export * from './note-visitor-left.js';
+export * from './attach-visitor-upload.js';

@@ -1,7 +1,8 @@
 // POST /widget/uploads — a visitor's attachment: multipart field `file`, at most UPLOAD_LIMITS.maxBytes, streamed to storage.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, declaresTooLarge, formatBytes, randomToken } from '@pocketping/core';
-import { createAttachmentWithinQuota, getOrCreateOpenConversation, getStorageUsage } from '@pocketping/db';
+import { attachVisitorUpload } from '@pocketping/conversations';
+import { getStorageUsage } from '@pocketping/db';
 import { UPLOAD_HEADERS, UPLOAD_LIMITS, type TUploadResponse } from '@pocketping/protocol';
 import { storeUploadStream } from '@pocketping/storage';
 import type { TRealtimeContext } from '../context.js';
@@ -119,37 +120,35 @@ export function createUploadRoute(ctx: TRealtimeContext, maxBytes: number = UPLO
         );
         return;
       }
-      let conversationId: string;
-      let attachment: Awaited<ReturnType<typeof createAttachmentWithinQuota>>;
+      let attached: Awaited<ReturnType<typeof attachVisitorUpload>>;
       try {
-        conversationId = (
-          await getOrCreateOpenConversation(ctx.db, caller.organizationId, {
+        // The conversation action: opens the visitor's conversation like a first message would, within the quota.
+        attached = await attachVisitorUpload(
+          ctx.actions,
+          {
+            organizationId: caller.organizationId,
             projectId: caller.projectId,
             visitorId: caller.visitorId,
-          })
-        ).id;
-        attachment = await createAttachmentWithinQuota(
-          ctx.db,
-          caller.organizationId,
+            openConversationId: null,
+          },
           {
-            conversationId,
-            uploadedBy: 'visitor',
             name: stored.name,
             contentType: stored.file.contentType,
             size: stored.file.size,
             sha256: stored.file.sha256,
             storageKey,
+            quotaBytes,
           },
-          quotaBytes,
         );
       } catch (err) {
         await deleteStored(ctx, caller.organizationId, storageKey);
         throw err;
       }
-      if (!attachment) {
+      if (!attached) {
         await deleteStored(ctx, caller.organizationId, storageKey);
         throw storageFull(caller.organizationId, ctx);
       }
+      const { conversationId, attachment } = attached;
       // The upload may have opened the conversation: every tab of the visitor follows it from now on.
       joinConversation(ctx, caller.visitorId, conversationId);
       const body: TUploadResponse = {
