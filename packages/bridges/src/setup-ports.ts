@@ -153,7 +153,10 @@ export interface TBrowserCookie {
 
 /** One browser-facing install step (GET /api/integrations/<kind>/<action>): "Add to Slack", an OAuth redirect. */
 export interface TBrowserRequest {
+  /** The query string as one value per name (the last one when a name repeats). */
   query: Record<string, string>;
+  /** One query parameter, its first value when it repeats. */
+  param(name: string): string | undefined;
   header(name: string): string | null;
 }
 export type TBrowserAnswer = ({ redirect: string } | { status: number; body: unknown }) & {

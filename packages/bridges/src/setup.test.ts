@@ -188,7 +188,7 @@ describe('slack setup through its ports', () => {
     const state = new URL(answer.redirect).searchParams.get('state')!;
     const refused = await CHAT_APPS.slack.setup.browser!.callback!(
       { ...ports, checkInstaller: async () => 'not_admin' },
-      { query: { state, code: 'x' }, header: () => null },
+      { query: { state, code: 'x' }, param: (n) => ({ state, code: 'x' })[n], header: () => null },
     );
     expect('redirect' in refused && new URL(refused.redirect).searchParams.get('slackError')).toContain(
       'owner or admin',

@@ -126,7 +126,7 @@ const ZTokenAnswer = z.object({ guild: z.object({ id: z.string().regex(/^\d{15,2
  * is taken from the code exchange only (never from the guild_id query parameter, which anyone can edit).
  */
 export const finishDiscordInstall: TBrowserAction = async (ports, req) => {
-  const raw = req.query.state;
+  const raw = req.param('state');
   const state = raw ? verifyDiscordState(ports, raw) : null;
   if (!state)
     return {
@@ -141,8 +141,8 @@ export const finishDiscordInstall: TBrowserAction = async (ports, req) => {
   return {
     redirect: await finishGrant(ports, {
       state,
-      code: req.query.code,
-      error: req.query.error,
+      code: req.param('code'),
+      error: req.param('error'),
       cookie: req.header('cookie'),
     }),
   };

@@ -18,6 +18,7 @@ export function findIntegrationAction(kind: string, action: readonly string[]): 
   return async (ctx, req) => {
     const answer = await browserAction(setupPortsOf(ctx), {
       query: Object.fromEntries(req.nextUrl.searchParams),
+      param: (name) => req.nextUrl.searchParams.get(name) ?? undefined,
       header: (name) => req.headers.get(name),
     });
     const res =
