@@ -15,15 +15,20 @@ export interface TBillingNotice {
 /**
  * The billing emails due for a billing state at `now`: `payment_failed` while the subscription is past_due (once per
  * episode: keyed on when it became past due), `trial_ending` in the last TRIAL_ENDING_NOTICE_DAYS of a trial, Stripe's
- * or the card-less one (once per trial end). Pure, so the worker's job and its periodic pass agree.
+ * or the card-less one (once per trial end); `trialWillEnd` = Stripe just said so (its trial_will_end event, sent that
+ * long before the end by Stripe's clock). Pure, so the worker's job and its periodic pass agree.
  */
-export function billingNoticesDue(state: TBillingState, now: Date): TBillingNotice[] {
+export function billingNoticesDue(
+  state: TBillingState,
+  now: Date,
+  opts: { trialWillEnd?: boolean } = {},
+): TBillingNotice[] {
   const due: TBillingNotice[] = [];
   if (state.status === 'past_due' && state.pastDueSince)
     due.push({ kind: 'payment_failed', occurrence: state.pastDueSince.toISOString() });
   if (state.status === 'trialing' && state.trialEndsAt) {
     const left = state.trialEndsAt.getTime() - now.getTime();
-    if (left > 0 && left <= TRIAL_ENDING_NOTICE_DAYS * DAY_MS)
+    if (opts.trialWillEnd || (left > 0 && left <= TRIAL_ENDING_NOTICE_DAYS * DAY_MS))
       due.push({ kind: 'trial_ending', occurrence: state.trialEndsAt.toISOString() });
   }
   return due;

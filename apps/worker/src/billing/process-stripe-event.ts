@@ -21,7 +21,7 @@ export interface TStripeEventDeps {
   /** After a write: the plan limits' cached state is dropped so the new plan applies at once. */
   onBillingChanged?(organizationId: string): Promise<void>;
   /** After the event is recorded: the billing emails it makes due (payment failed, trial ending) go out. */
-  onBillingApplied?(organizationId: string): Promise<void>;
+  onBillingApplied?(organizationId: string, eventType: string): Promise<void>;
 }
 
 export type TStripeEventOutcome = 'applied' | 'stale' | 'ignored' | 'already_processed' | 'unknown_event';
@@ -98,12 +98,14 @@ export async function processStripeEvent(deps: TStripeEventDeps, job: Pick<Job, 
   const { outcome, snapshot } = done;
   // Both outcomes wrote Stripe's current state: the cached state goes, and the emails it makes due are sent.
   await deps.onBillingChanged?.(organizationId);
-  await deps.onBillingApplied?.(organizationId).catch((err: unknown) =>
-    deps.log.warn(
-      { tenantId: organizationId, err: err instanceof Error ? err.message : String(err) },
-      'billing emails failed; the usage pass retries',
-    ),
-  );
+  await deps
+    .onBillingApplied?.(organizationId, row.type)
+    .catch((err: unknown) =>
+      deps.log.warn(
+        { tenantId: organizationId, err: err instanceof Error ? err.message : String(err) },
+        'billing emails failed; the usage pass retries',
+      ),
+    );
   deps.log.info(
     { ...logCtx, tenantId: organizationId, outcome, plan: snapshot.plan, status: snapshot.status },
     'stripe event processed',

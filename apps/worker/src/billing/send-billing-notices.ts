@@ -27,10 +27,14 @@ export interface TBillingNoticeDeps {
  * Called by the billing job right after a Stripe event is applied, and by the usage pass for what the clock brings
  * (a card-less trial's last days) or a send that failed. Returns how many emails went out.
  */
-export async function sendBillingNotices(deps: TBillingNoticeDeps, organizationId: string): Promise<number> {
+export async function sendBillingNotices(
+  deps: TBillingNoticeDeps,
+  organizationId: string,
+  opts: { trialWillEnd?: boolean } = {},
+): Promise<number> {
   const state = await loadBillingState(deps.db, organizationId);
   if (!state) return 0;
-  const due = billingNoticesDue(state, (deps.now ?? (() => new Date()))());
+  const due = billingNoticesDue(state, (deps.now ?? (() => new Date()))(), opts);
   if (due.length === 0) return 0;
   const [organizationName, owners, customerId] = await Promise.all([
     getOrganizationName(deps.db, organizationId),

@@ -25,8 +25,10 @@ export async function startBillingWorker(deps: {
     ...deps,
     ...(notices
       ? {
-          onBillingApplied: async (organizationId: string) => {
-            await sendBillingNotices({ db: deps.db, log: deps.log, ...notices }, organizationId);
+          onBillingApplied: async (organizationId: string, eventType: string) => {
+            await sendBillingNotices({ db: deps.db, log: deps.log, ...notices }, organizationId, {
+              trialWillEnd: eventType === 'customer.subscription.trial_will_end',
+            });
           },
         }
       : {}),

@@ -88,7 +88,13 @@ async function usageOfOne(
   let emails = 0;
   if (!deps.mailer) return { paused, resumed, emails };
   emails += await sendBillingNotices(
-    { db: deps.db, log: deps.log, mailer: deps.mailer, webPublicUrl: deps.webPublicUrl, ...(deps.now ? { now: deps.now } : {}) },
+    {
+      db: deps.db,
+      log: deps.log,
+      mailer: deps.mailer,
+      webPublicUrl: deps.webPublicUrl,
+      ...(deps.now ? { now: deps.now } : {}),
+    },
     organizationId,
   );
   const allowance = await deps.limits.getOrganizationAllowance(organizationId);
