@@ -6,6 +6,7 @@ import * as orgsRoute from '../../app/api/app/orgs/route';
 import * as projectsRoute from '../../app/api/app/orgs/[orgId]/projects/route';
 import * as invitationsRoute from '../../app/api/app/orgs/[orgId]/invitations/route';
 import * as invitationRoute from '../../app/api/app/orgs/[orgId]/invitations/[invitationId]/route';
+import * as acceptRoute from '../../app/api/app/invitations/accept/route';
 import * as usageRoute from '../../app/api/app/orgs/[orgId]/usage/route';
 import * as keepRoute from '../../app/api/app/orgs/[orgId]/usage/keep/route';
 import * as discordRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/route';
@@ -142,6 +143,58 @@ describe('seats', () => {
     const extra = await env.createUser();
     await env.addMember(orgId, extra.id, 'agent');
     expect((await invite('third@example.test')).status).toBe(403);
+  });
+});
+
+describe('seats after a downgrade', () => {
+  it('an invitation sent before the downgrade is refused while the members fill the plan; nothing is written', async () => {
+    const { orgId, cookie } = await ownerOrg();
+    await setPlan(orgId, 'starter'); // 5 seats
+    const invited = await Promise.all(
+      ['early', 'late'].map(async (name) => {
+        const user = await env.createUser({ email: `${name}-${Math.random().toString(36).slice(2)}@example.test` });
+        const res = await env.call(invitationsRoute.POST, {
+          params: { orgId },
+          body: { email: user.email, role: 'agent' },
+          cookie,
+        });
+        expect(res.status).toBe(200);
+        const mail = await smtp.waitForMail(user.email.toLowerCase(), (m) =>
+          m.links.some((l) => l.includes('/invite/')),
+        );
+        const link = mail.links.find((l) => l.includes('/invite/'))!;
+        return {
+          user,
+          token: decodeURIComponent(link.split('/invite/')[1]!),
+          cookie: await env.sessionCookie(user.id),
+        };
+      }),
+    );
+    await setPlan(orgId, 'free'); // 2 seats: the owner + one
+    const accept = (i: (typeof invited)[number]) =>
+      env.call(acceptRoute.POST, { body: { token: i.token }, cookie: i.cookie });
+    const [early, late] = invited as [(typeof invited)[number], (typeof invited)[number]];
+
+    expect((await accept(early)).status).toBe(200);
+    const { db } = await env.app();
+    const before = await db.auditLog.count({ where: { organizationId: orgId } });
+    const refused = await accept(late);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.details).toEqual({ reason: 'plan_limit', limit: 'seats', used: 2, max: 2, plan: 'free' });
+    expect(refused.json.error.message).toBe(
+      'Limits Co is on the Free plan, which allows 2 seats (members and pending invitations), and they are all taken. Ask an owner of Limits Co to upgrade the plan or free a seat, then open this invitation again.',
+    );
+    // Nothing written: no membership, the invitation still pending, no audit entry.
+    expect(await db.membership.count({ where: { organizationId: orgId, userId: late.user.id } })).toBe(0);
+    const row = await db.invitation.findFirstOrThrow({ where: { organizationId: orgId, email: late.user.email } });
+    expect(row.acceptedAt).toBeNull();
+    expect(row.revokedAt).toBeNull();
+    expect(await db.auditLog.count({ where: { organizationId: orgId } })).toBe(before);
+
+    // Once the plan has room again the same link works.
+    await setPlan(orgId, 'starter');
+    expect((await accept(late)).status).toBe(200);
+    expect(await db.membership.count({ where: { organizationId: orgId } })).toBe(3);
   });
 });
 
