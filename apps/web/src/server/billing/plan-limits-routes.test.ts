@@ -11,6 +11,9 @@ import * as usageRoute from '../../app/api/app/orgs/[orgId]/usage/route';
 import * as keepRoute from '../../app/api/app/orgs/[orgId]/usage/keep/route';
 import * as discordRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/route';
 import * as discordConnectRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/discord/connect/route';
+import * as telegramStartRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/telegram/route';
+import * as slackTokenRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/slack/token/route';
+import * as slackInstallRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/bridges/slack/install/route';
 import { GET as integrationRoute } from '../../app/api/integrations/[kind]/[...action]/route';
 
 const discordCallback = (req: Parameters<typeof integrationRoute>[0]) =>
@@ -232,6 +235,36 @@ describe('chat apps', () => {
     expect(refused.json.error.message).toBe(
       'Your Free plan allows 1 chat app per project. Upgrade your plan to add more.',
     );
+
+    // A full project refuses a new setup when it STARTS, before any platform is asked, with the way out.
+    const full =
+      'Your Free plan allows 1 chat app per project, and this project has 1. Upgrade your plan, or disconnect one first, to connect another.';
+    const callsBefore = discord.calls.length;
+    const starts = [
+      await env.call(discordRoute.GET, { params, cookie }),
+      await env.call(telegramStartRoute.POST, {
+        params,
+        cookie,
+        body: { botToken: '123456:AAbbccddeeffgghhiijjkkllmmnnooppqq' },
+      }),
+      await env.call(slackTokenRoute.POST, { params, cookie, body: { botToken: 'xoxb-1-2-abc' } }),
+    ];
+    for (const res of starts) {
+      expect(res.status).toBe(403);
+      expect(res.json.error.message).toBe(full);
+      expect(res.json.error.details).toMatchObject({
+        reason: 'plan_limit',
+        limit: 'chatAppsPerProject',
+        used: 1,
+        max: 1,
+      });
+    }
+    expect(discord.calls.length).toBe(callsBefore);
+    const install = await env.call(slackInstallRoute.GET, { params, cookie });
+    expect(install.status).toBe(302);
+    const back = new URL(install.headers.get('location')!);
+    expect(back.pathname).toBe(`/app/o/${orgId}/p/${project.id}/bridges`);
+    expect(back.searchParams.get('slackError')).toBe(full);
 
     // The limit is per project: the other project has its own place.
     const otherParams = { orgId, projectId: other.id };

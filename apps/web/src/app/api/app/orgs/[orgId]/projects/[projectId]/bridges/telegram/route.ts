@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { orgRoute, scopedProject } from '../../../../../../../../../server/tenancy';
 import { hitRateLimit } from '../../../../../../../../../server/rate-limit';
+import { assertChatAppRoom } from '../../../../../../../../../server/billing/chat-app-guard';
 import { ZProjectParams } from '../../../../../../../../../server/bridge-setup/params';
 import { startTelegramSetup } from '../../../../../../../../../server/bridge-setup/telegram-setup';
 
@@ -12,6 +13,7 @@ export const POST = orgRoute(
   { role: 'admin', params: ZProjectParams, body: z.object({ botToken: z.string().min(1).max(200) }) },
   async ({ app, organizationId, params, user, body }) => {
     const project = await scopedProject(app, organizationId, params.projectId);
+    await assertChatAppRoom(app, organizationId, project.id);
     await hitRateLimit('bridge-token', user.id, 30, 600);
     return startTelegramSetup(app, { organizationId, projectId: project.id, userId: user.id, botToken: body.botToken });
   },
