@@ -9,12 +9,12 @@ import {
   type TDb,
 } from '@pocketping/db';
 import type { TLogger } from '@pocketping/core';
-import type { TUsageMailer } from '../usage/usage-pass.js';
 
 export interface TBillingNoticeDeps {
   db: TDb;
   log: TLogger;
-  mailer: TUsageMailer;
+  /** The worker's SMTP transport (the usage emails' one). */
+  mailer: { send(mail: { to: string; subject: string; text: string }): Promise<void> };
   /** The dashboard's base URL, for the links in the emails. */
   webPublicUrl: string;
   now?: () => Date;
