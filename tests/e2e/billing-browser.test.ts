@@ -98,13 +98,13 @@ describe('billing in the browser', () => {
     expect(await page.getByLabel('Yearly (2 months free)').isChecked()).toBe(true);
     expect(await starter.getByTestId('current-plan-badge').isVisible()).toBe(true);
     await page.getByLabel('Monthly').check();
-    await expect.poll(() => starter.getByTestId('current-plan-badge').count()).toBe(0);
+    await expect.poll(() => starter.getByTestId('current-plan-badge').count(), { timeout: 10_000 }).toBe(0);
     expect(await starter.getByRole('button', { name: 'Switch to monthly billing' }).isVisible()).toBe(true);
     expect(await page.locator('[data-plan=pro]').getByRole('button', { name: 'Upgrade to Pro' }).isVisible()).toBe(
       true,
     );
     await page.getByLabel('Yearly (2 months free)').check();
-    await expect.poll(() => starter.getByTestId('current-plan-badge').count()).toBe(1);
+    await expect.poll(() => starter.getByTestId('current-plan-badge').count(), { timeout: 10_000 }).toBe(1);
 
     // The billing emails' link (`?manage=1`) opens the portal straight away; its Return comes back.
     await page.goto(`${stack.webUrl}${billingPath}?manage=1`);

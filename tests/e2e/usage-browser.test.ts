@@ -125,7 +125,7 @@ describe('usage page and over-quota banner', () => {
     await page.waitForURL((u) => u.pathname === next);
 
     const form = page.locator(`[data-keep-chat-apps="${project.id}"]`);
-    await expect.poll(() => form.isVisible()).toBe(true);
+    await expect.poll(() => form.isVisible(), { timeout: 15_000 }).toBe(true);
     const tgBox = form.getByLabel('Telegram — Group "Support group"');
     const slackBox = form.getByLabel('Slack — #support · workspace Keep Co');
     expect(await tgBox.isChecked()).toBe(true);
@@ -139,7 +139,12 @@ describe('usage page and over-quota banner', () => {
     expect(await keep.textContent()).toBe('Keep these 1 (plan allows 1)');
     await keep.click();
     await expect
-      .poll(async () => (await db.bridgeConnection.findUniqueOrThrow({ where: { id: telegram.id } })).pausedAt !== null)
+      .poll(
+        async () => (await db.bridgeConnection.findUniqueOrThrow({ where: { id: telegram.id } })).pausedAt !== null,
+        {
+          timeout: 15_000,
+        },
+      )
       .toBe(true);
     const rows = await db.bridgeConnection.findMany({ where: { organizationId: orgId } });
     expect(Object.fromEntries(rows.map((r) => [r.id, r.pausedAt === null ? 'active' : r.pausedReason]))).toEqual({
@@ -147,7 +152,7 @@ describe('usage page and over-quota banner', () => {
       [slack.id]: 'active',
     });
     // The page shows the choice: the Telegram group paused, kept.
-    await expect.poll(() => form.textContent()).toContain('Group "Support group" — paused');
+    await expect.poll(() => form.textContent(), { timeout: 15_000 }).toContain('Group "Support group" — paused');
     await page.screenshot({ path: path.join(SHOTS, 'usage-keep-chat-apps.png'), fullPage: true });
     await ctx.close();
   });
