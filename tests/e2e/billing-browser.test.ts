@@ -93,6 +93,25 @@ describe('billing in the browser', () => {
     expect(invoiceHref).toMatch(new RegExp(`^${fake.baseUrl}/invoice/in_`));
     expect((await fetch(invoiceHref!)).status).toBe(200);
 
+    // "Current plan" is the plan AND interval paid: the toggle starts on yearly; monthly Starter is a switch.
+    const starter = page.locator('[data-plan=starter]');
+    expect(await page.getByLabel('Yearly (2 months free)').isChecked()).toBe(true);
+    expect(await starter.getByTestId('current-plan-badge').isVisible()).toBe(true);
+    await page.getByLabel('Monthly').check();
+    await expect.poll(() => starter.getByTestId('current-plan-badge').count(), { timeout: 10_000 }).toBe(0);
+    expect(await starter.getByRole('button', { name: 'Switch to monthly billing' }).isVisible()).toBe(true);
+    expect(await page.locator('[data-plan=pro]').getByRole('button', { name: 'Upgrade to Pro' }).isVisible()).toBe(
+      true,
+    );
+    await page.getByLabel('Yearly (2 months free)').check();
+    await expect.poll(() => starter.getByTestId('current-plan-badge').count(), { timeout: 10_000 }).toBe(1);
+
+    // The billing emails' link (`?manage=1`) opens the portal straight away; its Return comes back.
+    await page.goto(`${stack.webUrl}${billingPath}?manage=1`);
+    await page.waitForURL((u) => u.origin === fake.baseUrl && u.pathname.startsWith('/portal/'));
+    await page.getByRole('link', { name: '← Return' }).click();
+    await page.waitForURL((u) => u.pathname === billingPath);
+
     // Manage billing → the portal → Return.
     await page.getByRole('button', { name: 'Manage billing' }).click();
     await page.waitForURL((u) => u.origin === fake.baseUrl && u.pathname.startsWith('/portal/'));

@@ -79,4 +79,81 @@ describe('usage page and over-quota banner', () => {
     await page.waitForURL((u) => u.pathname === next);
     await ctx.close();
   });
+
+  it('after a downgrade the owner picks which chat apps of a project stay active; the others are paused, not deleted', async () => {
+    const email = `kai-${randomBytes(3).toString('hex')}@example.test`;
+    const { organization, userId } = await createOrganizationWithOwner(db, { email, orgName: 'Keep Co' });
+    await db.user.update({
+      where: { id: userId },
+      data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
+    });
+    const orgId = organization.id;
+    await db.organizationBilling.create({ data: { organizationId: orgId, plan: 'free', status: 'active' } });
+    const project = await createProject(db, orgId, { name: 'Shop', allowedOrigins: ['https://shop.test'] });
+    // Two chat apps connected on the trial; Free allows one per project.
+    const [telegram, slack] = [
+      await db.bridgeConnection.create({
+        data: {
+          organizationId: orgId,
+          projectId: project.id,
+          kind: 'telegram',
+          credentials: 'sealed',
+          targetId: '-1001',
+          targetName: 'Support group',
+        },
+      }),
+      await db.bridgeConnection.create({
+        data: {
+          organizationId: orgId,
+          projectId: project.id,
+          kind: 'slack',
+          credentials: 'sealed',
+          targetId: 'C01',
+          targetName: 'support',
+          scopeName: 'Keep Co',
+        },
+      }),
+    ];
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    const next = `/app/o/${orgId}/usage`;
+    await page.goto(`${webUrl}/login?next=${encodeURIComponent(next)}`);
+    await page.getByLabel('Email', { exact: true }).first().fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((u) => u.pathname === next);
+
+    const form = page.locator(`[data-keep-chat-apps="${project.id}"]`);
+    await expect.poll(() => form.isVisible(), { timeout: 15_000 }).toBe(true);
+    const tgBox = form.getByLabel('Telegram — Group "Support group"');
+    const slackBox = form.getByLabel('Slack — #support · workspace Keep Co');
+    expect(await tgBox.isChecked()).toBe(true);
+    expect(await slackBox.isChecked()).toBe(true);
+    // Two kept on a plan of one: the button says why it cannot be pressed.
+    const keep = form.getByRole('button', { name: /^Keep these/ });
+    expect(await keep.textContent()).toBe('Keep these 2 (plan allows 1)');
+    expect(await keep.isDisabled()).toBe(true);
+
+    await tgBox.uncheck();
+    expect(await keep.textContent()).toBe('Keep these 1 (plan allows 1)');
+    await keep.click();
+    await expect
+      .poll(
+        async () => (await db.bridgeConnection.findUniqueOrThrow({ where: { id: telegram.id } })).pausedAt !== null,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(true);
+    const rows = await db.bridgeConnection.findMany({ where: { organizationId: orgId } });
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.pausedAt === null ? 'active' : r.pausedReason]))).toEqual({
+      [telegram.id]: 'plan_limit',
+      [slack.id]: 'active',
+    });
+    // The page shows the choice: the Telegram group paused, kept.
+    await expect.poll(() => form.textContent(), { timeout: 15_000 }).toContain('Group "Support group" — paused');
+    await page.screenshot({ path: path.join(SHOTS, 'usage-keep-chat-apps.png'), fullPage: true });
+    await ctx.close();
+  });
 });

@@ -4,6 +4,8 @@
 // apps, and the visitor is shown the team as away (the leave-your-email form); uploads are held to the plan's storage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLANS, usagePeriod, type TPlanId } from '@pocketping/billing';
+import { PROJECT_PAUSED_MESSAGE } from '@pocketping/db';
+import { touchOperatorPresence } from '@pocketping/jobs';
 import type { TPresenceEvent, TSendAck } from '@pocketping/protocol';
 import {
   clientId,
@@ -158,6 +160,101 @@ describe('monthly conversation quota', () => {
     expect(await counter(t)).toBe('1');
     a.close();
     b.close();
+  });
+});
+
+describe('over quota after a reload', () => {
+  let fast: THarness;
+  beforeAll(async () => {
+    fast = await startHarness({ presenceCheckMs: 100 });
+  });
+  afterAll(async () => {
+    await fast?.close();
+  });
+
+  it('a reloaded tab of a conversation beyond the quota is shown away, and later presence changes pass it by', async () => {
+    const t = await fast.tenant({ withBridge: true });
+    await fast.db.organizationBilling.create({
+      data: { organizationId: t.organizationId, plan: 'free', status: 'active' },
+    });
+    await fast.server.ctx.limits.invalidate(t.organizationId);
+    const visitor = await fast.db.visitor.create({
+      data: { organizationId: t.organizationId, projectId: t.projectId, tokenHash: `h_${clientId()}` },
+    });
+    await fast.db.conversation.createMany({
+      data: Array.from({ length: PLANS.free.limits.conversationsPerMonth! }, () => ({
+        organizationId: t.organizationId,
+        projectId: t.projectId,
+        visitorId: visitor.id,
+        status: 'closed' as const,
+      })),
+    });
+    await touchOperatorPresence(fast.redis, fast.redisConfig.prefix, t.projectId);
+    const open = { projectKey: t.projectKey, origin: t.origin };
+    const presences = (v: TWidgetClient) =>
+      v.events.filter((e) => e.event === 'presence').map((e) => (e.payload as TPresenceEvent).status);
+
+    const beyond = await connectWidget(fast.url, open);
+    const sent = await send(beyond, 'Hello beyond the quota');
+    if (!sent.ok) throw new Error(sent.error.message);
+    beyond.close();
+
+    // The reload: same visitor, the open conversation is beyond the quota → away, although an operator is online.
+    const reloaded = await connectWidget(fast.url, { ...open, visitorToken: beyond.session.visitorToken! });
+    expect(reloaded.session.conversationId).toBe(sent.message.conversationId);
+    await waitFor(() => (presences(reloaded).length > 0 ? true : undefined), 'presence after the reload');
+    expect(presences(reloaded)).toEqual(['away']);
+    // A visitor of the same project with no conversation sees the operator online.
+    const browsing = await connectWidget(fast.url, open);
+    await waitFor(() => (presences(browsing).length > 0 ? true : undefined), 'presence of another visitor');
+    expect(presences(browsing)).toEqual(['online']);
+
+    // The operator goes away and comes back: the project's tabs follow, the over-quota tab stays away.
+    await fast.redis.del(`${fast.redisConfig.prefix}:presence:${t.projectId}`);
+    await waitFor(() => (presences(browsing).length === 2 ? true : undefined), 'away pushed to the project');
+    await touchOperatorPresence(fast.redis, fast.redisConfig.prefix, t.projectId);
+    await waitFor(() => (presences(browsing).length === 3 ? true : undefined), 'online pushed to the project');
+    expect(presences(browsing)).toEqual(['online', 'away', 'online']);
+    expect(presences(reloaded)).toEqual(['away']);
+    reloaded.close();
+    browsing.close();
+  });
+});
+
+describe('paused project', () => {
+  it('starts no conversation (the visitor is told, nothing stored, no quota taken); a visitor already chatting continues', async () => {
+    const t = await h.tenant({ withBridge: true });
+    await setPlan(t.organizationId, 'free');
+    const chatting = await visit(t);
+    const first = await send(chatting, 'Hello before the pause');
+    if (!first.ok) throw new Error(first.error.message);
+    await h.db.project.update({
+      where: { id: t.projectId },
+      data: { pausedAt: new Date(), pausedReason: 'plan_limit' },
+    });
+    const countBefore = await counter(t);
+    const conversationsBefore = await h.db.conversation.count({ where: { organizationId: t.organizationId } });
+
+    const newcomer = await visit(t);
+    const refused = await send(newcomer, 'Hello, anyone?');
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: PROJECT_PAUSED_MESSAGE, details: { reason: 'project_paused' } },
+    });
+    expect((await newcomer.ack<{ ok: boolean }>('prechat', { email: 'x@example.test' })).ok).toBe(false);
+    expect(await h.db.conversation.count({ where: { organizationId: t.organizationId } })).toBe(conversationsBefore);
+    expect(await h.db.message.count({ where: { organizationId: t.organizationId, body: 'Hello, anyone?' } })).toBe(0);
+    expect(await counter(t)).toBe(countBefore);
+
+    const again = await send(chatting, 'Still here');
+    expect(again.ok && again.message.conversationId).toBe(first.message.conversationId);
+
+    // Resumed (an upgrade, or the owner's choice): conversations start again.
+    await h.db.project.update({ where: { id: t.projectId }, data: { pausedAt: null, pausedReason: null } });
+    const after = await send(newcomer, 'Hello after the pause');
+    expect(after.ok).toBe(true);
+    chatting.close();
+    newcomer.close();
   });
 });
 

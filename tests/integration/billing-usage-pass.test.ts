@@ -207,3 +207,29 @@ describe('usage emails', () => {
     await smtp.waitForMail(a.ownerEmail, (m) => m.subject.includes('reached'));
   });
 });
+
+describe('billing emails by the clock', () => {
+  it('the card-less trial: one "trial ends" email in its last three days, with the plans link; never twice', async () => {
+    const a = await tenant();
+    const created = (await db.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).createdAt;
+    const at = (days: number) => () => new Date(created.getTime() + days * 86_400_000);
+    const mine = () =>
+      smtp.mails().filter((m) => m.to.includes(a.ownerEmail.toLowerCase()) && m.subject.includes('trial ends'));
+
+    await runUsagePass({ ...deps, now: at(10) });
+    expect(mine()).toHaveLength(0);
+    await runUsagePass({ ...deps, now: at(11.5) });
+    const mail = await smtp.waitForMail(a.ownerEmail.toLowerCase(), (m) => m.subject.includes('trial ends'));
+    expect(mail.subject).toBe(
+      `Usage Co's Pro trial ends on ${new Date(created.getTime() + 14 * 86_400_000).toISOString().slice(0, 10)}`,
+    );
+    expect(mail.text).toContain(`https://app.test/app/o/${a.organizationId}/billing`);
+    expect(mail.text).not.toContain('manage=1');
+    await runUsagePass({ ...deps, now: at(12) });
+    await runUsagePass({ ...deps, now: at(13.9) });
+    expect(mine()).toHaveLength(1);
+    // After the trial: nothing more is due.
+    await runUsagePass({ ...deps, now: at(15) });
+    expect(mine()).toHaveLength(1);
+  });
+});

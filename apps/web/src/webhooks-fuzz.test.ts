@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptSecret, parseKeyRing, randomToken, sha256 } from '@pocketping/core';
 import { createConnection, createProject, TOO_DEEP } from '@pocketping/db';
 import { computeSlackSignature } from '@pocketping/bridges';
-import { freePort, testEncryptionKey } from '@pocketping/testkit';
+import { freePort, signStripePayload, testEncryptionKey } from '@pocketping/testkit';
 import { fc, fuzzParams, hostileJson, hostileString, mutationsOf } from '@pocketping/testkit/fuzz';
 import { setupWebTestEnv, TEST_AUTH_SECRET, TEST_WEB_URL, type TWebTestEnv } from './server/testing/web-test-env';
 
 const RUNS = 100;
 
 const SLACK_SIGNING_SECRET = randomBytes(16).toString('hex');
+const STRIPE_WEBHOOK_SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const discordKeys = generateKeyPairSync('ed25519');
 // The raw 32 key bytes follow a 12-byte DER prefix in an Ed25519 SubjectPublicKeyInfo.
 const DISCORD_PUBLIC_KEY = discordKeys.publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('hex');
@@ -29,6 +30,7 @@ let routes: {
   telegram: (req: Request, ctx: { params: Promise<{ connectionId: string }> }) => Promise<Response>;
   slack: (req: Request) => Promise<Response>;
   discord: (req: Request) => Promise<Response>;
+  stripe: (req: Request) => Promise<Response>;
 };
 
 beforeAll(async () => {
@@ -45,6 +47,12 @@ beforeAll(async () => {
     DISCORD_APPLICATION_ID: '123456789012345678',
     DISCORD_BOT_TOKEN: randomBytes(40).toString('base64url'),
     DISCORD_CLIENT_SECRET: 'discord-client-secret',
+    // Stripe itself is never called by the webhook route (the worker re-reads); a closed port keeps it that way.
+    STRIPE_SECRET_KEY: `sk_test_${randomBytes(12).toString('hex')}`,
+    STRIPE_WEBHOOK_SECRET,
+    STRIPE_API_HOST: '127.0.0.1',
+    STRIPE_API_PORT: closed.split(':').pop()!,
+    STRIPE_API_PROTOCOL: 'http',
   });
   const { db } = await env.app();
   const owner = await env.createUser();
@@ -81,7 +89,9 @@ beforeAll(async () => {
   };
   // The one catch-all webhook route, with the params Next gives it for each platform's URL.
   const { POST } = await import('./app/api/webhooks/[kind]/[[...path]]/route');
+  const stripeRoute = await import('./app/api/webhooks/stripe/route');
   routes = {
+    stripe: (req) => stripeRoute.POST(req as never),
     telegram: (req, { params }) =>
       POST(req as never, { params: params.then(({ connectionId }) => ({ kind: 'telegram', path: [connectionId] })) }),
     slack: (req) => POST(req as never, { params: Promise.resolve({ kind: 'slack' }) }),
@@ -93,12 +103,14 @@ afterAll(async () => env?.close());
 
 const storedRows = async () => {
   const { db } = await env.app();
-  const [inbound, messages, outbox] = await Promise.all([
+  const [inbound, messages, outbox, stripeEvents, billing] = await Promise.all([
     db.inboundEvent.count(),
     db.message.count(),
     db.outboxEvent.count(),
+    db.stripeEvent.count(),
+    db.organizationBilling.count(),
   ]);
-  return { inbound, messages, outbox };
+  return { inbound, messages, outbox, stripeEvents, billing };
 };
 
 /** A body as the platform would send it: mostly JSON, sometimes bytes that are not JSON at all. */
@@ -310,6 +322,110 @@ describe('POST /api/webhooks/discord', () => {
       ),
       fuzzParams(50),
     );
+  });
+});
+
+const stripeSamples = [
+  {
+    id: 'evt_1Fuzz0001',
+    object: 'event',
+    type: 'customer.subscription.updated',
+    created: 1_764_000_000,
+    livemode: false,
+    data: { object: { id: 'sub_fuzz1', object: 'subscription', customer: 'cus_fuzz1', status: 'active' } },
+  },
+  {
+    id: 'evt_1Fuzz0002',
+    object: 'event',
+    type: 'invoice.payment_failed',
+    created: 1_764_000_000,
+    data: { object: { id: 'in_fuzz1', object: 'invoice', customer: 'cus_fuzz1' } },
+  },
+  {
+    id: 'evt_1Fuzz0003',
+    object: 'event',
+    type: 'checkout.session.completed',
+    created: 1_764_000_000,
+    data: { object: { id: 'cs_fuzz1', object: 'checkout.session', customer: 'cus_fuzz1', metadata: {} } },
+  },
+];
+
+describe('POST /api/webhooks/stripe', () => {
+  const post = (body: string, headers: Record<string, string>) =>
+    routes.stripe(
+      new Request(`${TEST_WEB_URL}/api/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }),
+    );
+  const now = () => Math.floor(Date.now() / 1000);
+  const signed = (body: string, at = now()) => ({
+    'stripe-signature': signStripePayload(body, STRIPE_WEBHOOK_SECRET, at),
+  });
+  /** A well-formed event with a fresh id (the samples' ids are taken by the property runs). */
+  const freshEvent = () =>
+    JSON.stringify({ ...stripeSamples[0], id: `evt_${randomBytes(10).toString('hex')}`, created: now() });
+
+  it('validly signed: any body is answered 2xx/4xx, a refused one stores nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(bodies(stripeSamples), async (body) => {
+        await expectHandled(() => post(body, signed(body)), 'stripe');
+      }),
+      fuzzParams(RUNS),
+    );
+  });
+
+  it('hostile signature headers: 400, nothing stored', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(fc.string({ maxLength: 200 })), async (sig) => {
+        const body = freshEvent();
+        const res = await expectHandled(
+          () => post(body, sig === null ? {} : { 'stripe-signature': sig }),
+          'stripe (hostile signature)',
+        );
+        expect(res).toBe(400);
+      }),
+      fuzzParams(50),
+    );
+    // Near misses: the right scheme with another secret, another body, or a v0 signature only.
+    const body = freshEvent();
+    const t = now();
+    const near = [
+      signStripePayload(body, 'whsec_not_the_secret', t),
+      signStripePayload(`${body} `, STRIPE_WEBHOOK_SECRET, t),
+      signStripePayload(body, STRIPE_WEBHOOK_SECRET, t).replace('v1=', 'v0='),
+      `t=${t}`,
+    ];
+    for (const sig of near)
+      expect(await expectHandled(() => post(body, { 'stripe-signature': sig }), 'stripe (near miss)')).toBe(400);
+  });
+
+  it('oversized (even when signed): 413, nothing stored', async () => {
+    const body = JSON.stringify({ ...JSON.parse(freshEvent()), pad: 'x'.repeat(600 * 1024) });
+    expect(await expectHandled(() => post(body, signed(body)), 'stripe (oversized)')).toBe(413);
+  });
+
+  it('replays: the same delivery again is stored once; a replay outside the tolerance is refused', async () => {
+    const { db } = await env.app();
+    const body = freshEvent();
+    const id = (JSON.parse(body) as { id: string }).id;
+    const headers = signed(body);
+    expect(await expectHandled(() => post(body, headers), 'stripe (first)')).toBe(200);
+    const before = await storedRows();
+    const again = await post(body, headers);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ received: true, duplicate: true });
+    expect(await storedRows()).toEqual(before);
+    expect(await db.stripeEvent.count({ where: { id } })).toBe(1);
+    // Captured and replayed later (its signature's timestamp an hour old), with a new id: refused, not stored.
+    const late = freshEvent();
+    const res = await post(late, signed(late, now() - 3600));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { details: { reason: string } } }).error.details.reason).toBe(
+      'stale_timestamp',
+    );
+    expect(await storedRows()).toEqual(before);
   });
 });
 

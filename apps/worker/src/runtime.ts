@@ -233,6 +233,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         redisConfig: deps.redis,
         log: deps.log,
         onBillingChanged: (organizationId) => limits.invalidate(organizationId),
+        ...(deps.usage?.mailer
+          ? { notices: { mailer: deps.usage.mailer, webPublicUrl: deps.usage.webPublicUrl } }
+          : {}),
       })
     : null;
   const aiWorker = ai

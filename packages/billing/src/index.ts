@@ -8,3 +8,4 @@ export * from './stripe/types.js';
 export * from './stripe/subscription-snapshot.js';
 export * from './stripe/checkout.js';
 export * from './stripe/webhook-event.js';
+export * from './billing-notices.js';

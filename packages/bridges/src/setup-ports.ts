@@ -131,6 +131,12 @@ export interface TSetupStep {
   input?: ZodType<unknown>;
   /** Counted per user before the step runs (token checks call the platform). */
   rateLimit?: { bucket: string; max: number; windowSeconds: number };
+  /**
+   * The step that begins connecting one more chat app (token check, "Add to Slack", the install link): the web app
+   * asks the plan first, so nobody walks through a platform's screens only to be refused at the end. A full project
+   * is refused (`json`: 403 naming the limit) or sent back to its setup page with the message (`redirect`).
+   */
+  opensSetup?: 'json' | 'redirect';
   run(ports: TSetupPorts, scope: TSetupScope, input: unknown): Promise<TSetupAnswer>;
 }
 
@@ -139,6 +145,7 @@ export function setupStep<T>(step: {
   method: 'GET' | 'POST';
   input: ZodType<T>;
   rateLimit?: TSetupStep['rateLimit'];
+  opensSetup?: TSetupStep['opensSetup'];
   run(ports: TSetupPorts, scope: TSetupScope, input: T): Promise<TSetupAnswer>;
 }): TSetupStep {
   return step as unknown as TSetupStep;

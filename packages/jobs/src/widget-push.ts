@@ -25,6 +25,8 @@ export const widgetRooms = {
   conversation: (conversationId: string) => `conv:${conversationId}`,
   /** Every widget of one project (operator presence). */
   project: (projectId: string) => `project:${projectId}`,
+  /** The tabs of a project's visitors whose open conversation started beyond the plan's quota: always shown away. */
+  overQuota: (projectId: string) => `over-quota:${projectId}`,
 };
 
 /** Server → widget pushes, one function per event of the protocol table in ARCHITECTURE.md. */

@@ -42,7 +42,11 @@ export function createPresenceWatcher(deps: {
         const next = computePresence(entry.settings, online.get(id) ?? false, now);
         if (!same(entry.last, next)) {
           entry.last = next;
-          deps.widget.local.to(widgetRooms.project(id)).emit(WidgetEvents.presence, next);
+          // Not to the tabs of a conversation beyond the quota: they keep showing away (the leave-your-email form).
+          deps.widget.local
+            .to(widgetRooms.project(id))
+            .except(widgetRooms.overQuota(id))
+            .emit(WidgetEvents.presence, next);
         }
       }
     }

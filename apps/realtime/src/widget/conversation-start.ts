@@ -13,6 +13,9 @@ export interface TConversationStartDeps {
   log: TLogger;
 }
 
+/** What the tabs of a conversation beyond the quota are shown, now and after a reload: the team away. */
+export const OVER_QUOTA_PRESENCE: TPresenceEvent = { status: 'away', replyTimeMinutes: null };
+
 /**
  * The visitor's open conversation, created if there is none — the one place where the plan's monthly conversation
  * quota is asked (one Redis round trip; nothing is asked per message). A conversation beyond the quota is still
@@ -38,6 +41,9 @@ export async function openVisitorConversation(
   }
   // Another tab had opened one meanwhile: that one continues and the count is given back.
   await admission.settle(conversation.created);
+  // A new conversation within the quota: tabs left in the over-quota room by an earlier one follow presence again.
+  if (conversation.created && !conversation.overQuota)
+    deps.widget.in(widgetRooms.visitor(scope.visitorId)).socketsLeave(widgetRooms.overQuota(scope.projectId));
   if (!conversation.created || !conversation.overQuota)
     return { id: conversation.id, created: conversation.created, overQuota: conversation.overQuota, quotaNote: null };
 
@@ -45,8 +51,9 @@ export async function openVisitorConversation(
     { tenantId: scope.organizationId, conversationId: conversation.id, used: admission.used, max: admission.max },
     'conversation started beyond the monthly quota',
   );
-  const away: TPresenceEvent = { status: 'away', replyTimeMinutes: null };
-  deps.widget.to(widgetRooms.visitor(scope.visitorId)).emit(WidgetEvents.presence, away);
+  const tabs = deps.widget.in(widgetRooms.visitor(scope.visitorId));
+  tabs.socketsJoin(widgetRooms.overQuota(scope.projectId));
+  tabs.emit(WidgetEvents.presence, OVER_QUOTA_PRESENCE);
   const plan = PLANS[admission.plan].name;
   const quotaNote =
     `This conversation started beyond the ${plan} plan's ${admission.max ?? 0} conversations this month, so it ` +

@@ -5,6 +5,7 @@ import { WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/
 import type { TRealtimeContext } from '../context.js';
 import type { TWidgetSocket } from './handle.js';
 import { dashboardPushOf } from '../dashboard/register-dashboard.js';
+import { OVER_QUOTA_PRESENCE } from './conversation-start.js';
 
 /**
  * A widget socket's life: rooms and the `session` + `presence` events on connect; on disconnect, the cross-node
@@ -71,7 +72,11 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
         : {}),
     };
     socket.emit(WidgetEvents.session, session);
-    socket.emit(WidgetEvents.presence, await presence);
+    // A reload of a conversation started beyond the plan's quota still shows the team away, and stays so.
+    if (state?.status === 'open' && state.overQuota) {
+      await socket.join(widgetRooms.overQuota(projectId));
+      socket.emit(WidgetEvents.presence, OVER_QUOTA_PRESENCE);
+    } else socket.emit(WidgetEvents.presence, await presence);
   })().catch((err: unknown) => {
     log.error({ err }, 'widget session setup failed');
     socket.disconnect(true);

@@ -7,6 +7,7 @@ import {
   getOrganization,
   getStripeEvent,
   markStripeEventProcessed,
+  withBillingLock,
   writeAuditLog,
   type TDb,
 } from '@pocketping/db';
@@ -19,6 +20,8 @@ export interface TStripeEventDeps {
   log: TLogger;
   /** After a write: the plan limits' cached state is dropped so the new plan applies at once. */
   onBillingChanged?(organizationId: string): Promise<void>;
+  /** After the event is recorded: the billing emails it makes due (payment failed, trial ending) go out. */
+  onBillingApplied?(organizationId: string, eventType: string): Promise<void>;
 }
 
 export type TStripeEventOutcome = 'applied' | 'stale' | 'ignored' | 'already_processed' | 'unknown_event';
@@ -55,10 +58,12 @@ async function resolveOrganization(deps: TStripeEventDeps, customerId: string): 
 }
 
 /**
- * Applies one stored Stripe event: resolve the organization from the customer, RE-READ the customer's subscriptions
- * from Stripe (the event's copy may be older than what we know) and write the organization's billing unless a newer
- * event was applied already. Duplicates and reorderings therefore change nothing: the newest event wins, and what it
- * writes is Stripe's current state. A Stripe or database failure throws: BullMQ retries with capped backoff.
+ * Applies one stored Stripe event: resolve the organization from the customer, then, holding the organization's
+ * billing lock (every worker process takes it), RE-READ the customer's subscriptions from Stripe and write them. The
+ * lock makes "read, then write" one step per organization: without it two jobs for one organization in two processes
+ * could write in the opposite order of their reads and leave an older state until the next event. Duplicates and
+ * reorderings change nothing wrong: what is written is always Stripe's state at the latest read; an event older than
+ * the newest applied one is recorded `stale`. A Stripe or database failure throws: BullMQ retries with capped backoff.
  */
 export async function processStripeEvent(deps: TStripeEventDeps, job: Pick<Job, 'data'>): Promise<TStripeEventOutcome> {
   const { stripeEventId } = ZStripeEventJob.parse(job.data);
@@ -72,20 +77,35 @@ export async function processStripeEvent(deps: TStripeEventDeps, job: Pick<Job, 
     await markStripeEventProcessed(deps.db, stripeEventId, { organizationId: null, outcome: 'ignored' });
     return 'ignored';
   }
-  const snapshot = await readCurrentSubscription(deps.stripe, row.customerId!);
-  const applied = await applyBillingFromStripe(deps.db, organizationId, snapshot, row.eventCreatedAt);
-  const action = AUDITED[row.type];
-  if (action)
-    await writeAuditLog(deps.db, organizationId, {
-      actorType: 'system',
-      action,
-      targetType: 'stripe_event',
-      targetId: stripeEventId,
-      metadata: { plan: snapshot.plan, status: snapshot.status, subscriptionId: row.subscriptionId },
-    });
-  const outcome = applied ? 'applied' : 'stale';
-  if (applied) await deps.onBillingChanged?.(organizationId);
-  await markStripeEventProcessed(deps.db, stripeEventId, { organizationId, outcome });
+  const done = await withBillingLock(deps.db, organizationId, async (tx) => {
+    // Checked again under the lock: the same event run twice at once (a sweeper re-queue) is applied and audited once.
+    if ((await getStripeEvent(tx, stripeEventId))?.processedAt) return null;
+    const snapshot = await readCurrentSubscription(deps.stripe, row.customerId!);
+    const outcome = await applyBillingFromStripe(tx, organizationId, snapshot, row.eventCreatedAt);
+    const action = AUDITED[row.type];
+    if (action)
+      await writeAuditLog(tx, organizationId, {
+        actorType: 'system',
+        action,
+        targetType: 'stripe_event',
+        targetId: stripeEventId,
+        metadata: { plan: snapshot.plan, status: snapshot.status, subscriptionId: row.subscriptionId },
+      });
+    await markStripeEventProcessed(tx, stripeEventId, { organizationId, outcome });
+    return { outcome, snapshot };
+  });
+  if (!done) return 'already_processed';
+  const { outcome, snapshot } = done;
+  // Both outcomes wrote Stripe's current state: the cached state goes, and the emails it makes due are sent.
+  await deps.onBillingChanged?.(organizationId);
+  await deps
+    .onBillingApplied?.(organizationId, row.type)
+    .catch((err: unknown) =>
+      deps.log.warn(
+        { tenantId: organizationId, err: err instanceof Error ? err.message : String(err) },
+        'billing emails failed; the usage pass retries',
+      ),
+    );
   deps.log.info(
     { ...logCtx, tenantId: organizationId, outcome, plan: snapshot.plan, status: snapshot.status },
     'stripe event processed',

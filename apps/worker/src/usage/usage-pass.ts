@@ -9,6 +9,7 @@ import {
   type TDb,
 } from '@pocketping/db';
 import type { TLogger } from '@pocketping/core';
+import { sendBillingNotices } from '../billing/send-billing-notices.js';
 
 /** Sends one email (the worker's SMTP transport; tests pass the fake SMTP's). */
 export interface TUsageMailer {
@@ -23,6 +24,8 @@ export interface TUsagePassDeps {
   mailer?: TUsageMailer | null;
   /** The dashboard's base URL, for the links in the emails. */
   webPublicUrl: string;
+  /** The clock of the billing emails (tests); default now. */
+  now?: () => Date;
 }
 
 export interface TUsagePassResult {
@@ -38,7 +41,8 @@ export interface TUsagePassResult {
  * 2. projects and chat apps beyond the plan are paused — never deleted — and come back when the plan allows them
  *    (a trial or grace period ends by the clock, with no webhook to react to);
  * 3. owners get the 80 % and 100 % emails, once per month and limit (a `UsageAlert` row is the dedupe; a failed
- *    send gives it back so the next pass retries).
+ *    send gives it back so the next pass retries);
+ * 4. the billing emails that are due (a trial's last days, a payment failure whose email failed) — once each.
  * Safe on every worker process at once: each step is idempotent or deduplicated in Postgres.
  */
 export async function runUsagePass(deps: TUsagePassDeps, opts: { pageSize?: number } = {}): Promise<TUsagePassResult> {
@@ -83,6 +87,16 @@ async function usageOfOne(
 
   let emails = 0;
   if (!deps.mailer) return { paused, resumed, emails };
+  emails += await sendBillingNotices(
+    {
+      db: deps.db,
+      log: deps.log,
+      mailer: deps.mailer,
+      webPublicUrl: deps.webPublicUrl,
+      ...(deps.now ? { now: deps.now } : {}),
+    },
+    organizationId,
+  );
   const allowance = await deps.limits.getOrganizationAllowance(organizationId);
   const due = usageAlertsDue(allowance);
   if (due.length === 0) return { paused, resumed, emails };

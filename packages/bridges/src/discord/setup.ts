@@ -266,6 +266,7 @@ export async function connectDiscordChannel(
 /** The bot-install link and the server this project was granted (no input). */
 const overview: TSetupStep = {
   method: 'GET',
+  opensSetup: 'json',
   run: async (ports, scope) => ({ json: await discordOverview(ports, scope) }),
 };
 

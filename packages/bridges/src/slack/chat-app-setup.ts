@@ -14,6 +14,7 @@ const toBrowserAnswer = (r: TSlackOAuthResult): TBrowserAnswer => ({
 /** "Add to Slack": redirect to Slack's consent screen (no input). */
 const install: TSetupStep = {
   method: 'GET',
+  opensSetup: 'redirect',
   run: async (ports, scope) => ({ redirect: slackInstallUrl(ports, scope) }),
 };
 
@@ -28,6 +29,7 @@ export const slackSetup: TChatAppSetup = {
       method: 'POST',
       input: z.object({ botToken: z.string().min(1).max(300) }),
       rateLimit: { bucket: 'bridge-token', max: 30, windowSeconds: 600 },
+      opensSetup: 'json',
       run: async (ports, scope, body) => ({
         json: await startSlackWithToken(ports, { ...scope, botToken: body.botToken }),
       }),

@@ -393,6 +393,7 @@ export const telegramSetup: TChatAppSetup = {
       method: 'POST',
       input: z.object({ botToken: z.string().min(1).max(200) }),
       rateLimit: { bucket: 'bridge-token', max: 30, windowSeconds: 600 },
+      opensSetup: 'json',
       run: async (ports, scope, body) => ({
         json: await startTelegramSetup(ports, { ...scope, botToken: body.botToken }),
       }),

@@ -10,7 +10,7 @@ import {
   type TSubscriptionSnapshot,
   type TSubscriptionStatus,
 } from '@pocketping/billing';
-import type { TDb } from '../client.js';
+import type { TDb, TDbOrTx, TTx } from '../client.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -122,7 +122,7 @@ export async function recordStripeEvent(
   return { status: 'duplicate', processed: Boolean(row?.processedAt) };
 }
 
-export async function getStripeEvent(db: TDb, id: string): Promise<TStripeEventRecord | null> {
+export async function getStripeEvent(db: TDbOrTx, id: string): Promise<TStripeEventRecord | null> {
   return db.stripeEvent.findUnique({
     where: { id },
     select: {
@@ -152,7 +152,7 @@ export async function listStaleStripeEvents(
 }
 
 export async function markStripeEventProcessed(
-  db: TDb,
+  db: TDbOrTx,
   id: string,
   result: { organizationId: string | null; outcome: 'applied' | 'stale' | 'ignored' },
 ): Promise<void> {
@@ -165,20 +165,44 @@ export async function markStripeEventProcessed(
 /** What the billing job writes: the subscription as Stripe says it is now. */
 export type TBillingFromStripe = TSubscriptionSnapshot;
 
+/** How long one organization's billing job may hold its lock (it covers one Stripe read, bounded by the client's timeout). */
+const BILLING_LOCK_TIMEOUT_MS = 60_000;
+
 /**
- * Writes the organization's billing from Stripe unless a newer event was applied already (order independence: an
- * old event arriving late never overwrites a newer state). `pastDueSince` starts when the status becomes past_due and
- * is kept while it stays so; any other status clears it. Returns whether the row was written.
+ * Runs `fn` holding the organization's billing lock (a transaction-scoped Postgres advisory lock, so it is shared by
+ * every worker process and released on commit, rollback or a dropped connection). The billing job re-reads Stripe
+ * and writes inside it: two jobs for one organization then read and write one after the other, and the last write is
+ * always the last read — without it, a job that read Stripe earlier could write after one that read later.
+ */
+export async function withBillingLock<T>(db: TDb, organizationId: string, fn: (tx: TTx) => Promise<T>): Promise<T> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`billing:${organizationId}`}, 0))`;
+      return fn(tx);
+    },
+    { maxWait: 10_000, timeout: BILLING_LOCK_TIMEOUT_MS },
+  );
+}
+
+/**
+ * Writes the organization's billing as Stripe says it is now (`state` was read from Stripe under `withBillingLock`,
+ * so it is never older than what is stored). `stripeEventCreatedAt` keeps the newest event applied; the answer is
+ * `applied` for an event not older than that one and `stale` for an older event arriving late — whose re-read state
+ * is still written, being the freshest read there is. `pastDueSince` starts when the status becomes past_due and is
+ * kept while it stays so; any other status clears it.
  */
 export async function applyBillingFromStripe(
-  db: TDb,
+  db: TDbOrTx,
   organizationId: string,
   state: TBillingFromStripe,
   eventCreatedAt: Date,
   now: Date = new Date(),
-): Promise<boolean> {
+): Promise<'applied' | 'stale'> {
   const pastDue = state.status === 'past_due';
-  const written = await db.$executeRaw`
+  const rows = await db.$queryRaw<{ stale: boolean }[]>`
+    WITH before AS (
+      SELECT "stripeEventCreatedAt" AS at FROM "OrganizationBilling" WHERE "organizationId" = ${organizationId}
+    )
     INSERT INTO "OrganizationBilling" ("organizationId", "stripeSubscriptionId", "plan", "interval", "status",
       "trialEndsAt", "pastDueSince", "currentPeriodEnd", "cancelAtPeriodEnd", "stripeEventCreatedAt", "updatedAt")
     VALUES (${organizationId}, ${state.stripeSubscriptionId}, ${state.plan}, ${state.interval}, ${state.status},
@@ -193,9 +217,33 @@ export async function applyBillingFromStripe(
       "pastDueSince" = CASE WHEN ${pastDue} THEN COALESCE("OrganizationBilling"."pastDueSince", ${now}) ELSE NULL END,
       "currentPeriodEnd" = EXCLUDED."currentPeriodEnd",
       "cancelAtPeriodEnd" = EXCLUDED."cancelAtPeriodEnd",
-      "stripeEventCreatedAt" = EXCLUDED."stripeEventCreatedAt",
+      "stripeEventCreatedAt" = GREATEST("OrganizationBilling"."stripeEventCreatedAt", EXCLUDED."stripeEventCreatedAt"),
       "updatedAt" = now()
-    WHERE "OrganizationBilling"."stripeEventCreatedAt" IS NULL
-       OR "OrganizationBilling"."stripeEventCreatedAt" <= EXCLUDED."stripeEventCreatedAt"`;
-  return written === 1;
+    RETURNING COALESCE((SELECT at FROM before) > ${eventCreatedAt}, false) AS stale`;
+  return rows[0]?.stale ? 'stale' : 'applied';
+}
+
+/** The billing emails, each sent once per organization and occurrence. */
+export type TBillingNoticeKind = 'payment_failed' | 'trial_ending';
+
+/** Claims one billing email (true = this caller sends it); a claim already made answers false. */
+export async function claimBillingNotice(
+  db: TDbOrTx,
+  organizationId: string,
+  notice: { kind: TBillingNoticeKind; occurrence: string },
+): Promise<boolean> {
+  const inserted = await db.$executeRaw`
+    INSERT INTO "BillingNotice" ("organizationId", kind, occurrence)
+    VALUES (${organizationId}, ${notice.kind}, ${notice.occurrence})
+    ON CONFLICT DO NOTHING`;
+  return inserted === 1;
+}
+
+/** Gives a claimed billing email back (it could not be sent), so the next attempt sends it. */
+export async function releaseBillingNotice(
+  db: TDbOrTx,
+  organizationId: string,
+  notice: { kind: TBillingNoticeKind; occurrence: string },
+): Promise<void> {
+  await db.billingNotice.deleteMany({ where: { organizationId, ...notice } });
 }

@@ -12,6 +12,8 @@ export interface TConversationState {
   preChat: unknown;
   csatScore: number | null;
   closedAt: string | null;
+  /** Started beyond the plan's monthly quota: kept for the inbox, the visitor sees the team away. */
+  overQuota: boolean;
 }
 
 export async function getConversationState(
@@ -32,6 +34,7 @@ export async function getConversationState(
     preChat: c.preChat,
     csatScore: c.csatScore,
     closedAt: c.closedAt?.toISOString() ?? null,
+    overQuota: c.overQuotaAt !== null,
   };
 }
 

@@ -81,12 +81,17 @@ export async function getLatestConversationForVisitor(
   return c ? toConversation(c) : null;
 }
 
+/** What a visitor of a paused project is told when they try to start a conversation. */
+export const PROJECT_PAUSED_MESSAGE =
+  'This chat is not taking new conversations at the moment. Please contact us another way.';
+
 /**
  * `getOrCreateOpenConversation` over plain SQL (realtime's send path): same rule, the visitor row is locked first
  * so two tabs sending their first message at once end up in one conversation. Four round trips (BEGIN, lock,
  * find-or-insert, COMMIT); realtime then caches the id per socket. not_found when the visitor is not this tenant's.
  * `overQuota` marks a conversation this call creates as started beyond the plan's monthly quota (`overQuotaAt`);
- * `created` says whether it did create one.
+ * `created` says whether it did create one. A project paused by the plan (`pausedAt`) starts no new conversation:
+ * forbidden with reason `project_paused` and words for the visitor (a visitor already chatting continues).
  */
 export async function getOrCreateOpenConversationSql(
   sql: TSql,
@@ -120,6 +125,7 @@ export async function getOrCreateOpenConversationSql(
           INSERT INTO "Conversation" (id, "organizationId", "projectId", "visitorId", "overQuotaAt", "createdAt", "updatedAt")
           SELECT $3, $1, $4, $2, CASE WHEN $5::boolean THEN now() AT TIME ZONE 'UTC' END, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
           WHERE NOT EXISTS (SELECT 1 FROM existing)
+            AND NOT EXISTS (SELECT 1 FROM "Project" WHERE "organizationId" = $1 AND id = $4 AND "pausedAt" IS NOT NULL)
           RETURNING id, "projectId", "visitorId", "nextSeq", "overQuotaAt" IS NOT NULL AS "overQuota", true AS created
         )
         SELECT * FROM existing UNION ALL SELECT * FROM created`,
@@ -127,7 +133,7 @@ export async function getOrCreateOpenConversationSql(
     });
     await client.query('COMMIT');
     const c = rows[0];
-    if (!c) throw new Error('conversation find-or-create returned no row');
+    if (!c) throw new AppError('forbidden', PROJECT_PAUSED_MESSAGE, { reason: 'project_paused' });
     return {
       id: c.id,
       organizationId,

@@ -12,6 +12,11 @@ export async function countActiveProjects(db: TDbOrTx, organizationId: string): 
 }
 
 /** Members plus invitations still pending (neither accepted, revoked nor expired). */
+/** Members only (accepting an invitation turns its pending seat into a member). */
+export async function countMembers(db: TDbOrTx, organizationId: string): Promise<number> {
+  return db.membership.count({ where: { organizationId } });
+}
+
 export async function countSeats(db: TDbOrTx, organizationId: string, now = new Date()): Promise<number> {
   const [members, invitations] = await Promise.all([
     db.membership.count({ where: { organizationId } }),

@@ -8,8 +8,18 @@ import { createLogger } from '@pocketping/core';
 import { loadBillingState, recordStripeEvent } from '@pocketping/db';
 import { TRIAL_DAYS, type TStripe } from '@pocketping/billing';
 import { createStripeClient } from '@pocketping/billing/stripe';
-import { signStripePayload, startFakeStripe, TEST_REDIS_URL, waitFor, type TFakeStripe } from '@pocketping/testkit';
+import {
+  signStripePayload,
+  startFakeSmtp,
+  startFakeStripe,
+  TEST_REDIS_URL,
+  waitFor,
+  type TFakeSmtp,
+  type TFakeStripe,
+} from '@pocketping/testkit';
 import { startBillingWorker } from '../../../../worker/src/billing/start-billing-worker';
+import { processStripeEvent } from '../../../../worker/src/billing/process-stripe-event';
+import { createUsageMailer } from '../../../../worker/src/usage/usage-mailer';
 import { sweepOnce } from '../../../../worker/src/sweeper';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
 import * as webhookRoute from '../../app/api/webhooks/stripe/route';
@@ -22,6 +32,7 @@ let fake: TFakeStripe;
 let relay: Server;
 let worker: { close(): Promise<void> };
 let stripe: TStripe;
+let smtp: TFakeSmtp;
 const webhookStatuses: number[] = [];
 
 beforeAll(async () => {
@@ -59,16 +70,19 @@ beforeAll(async () => {
   });
   const app = await env.app();
   stripe = createStripeClient({ secretKey: fake.secretKey, host: fake.host, port: fake.port, protocol: 'http' });
+  smtp = await startFakeSmtp({ viewerPort: false });
   worker = await startBillingWorker({
     db: app.db,
     stripe,
     redisConfig: { url: TEST_REDIS_URL, prefix: app.env.REDIS_PREFIX },
     log: createLogger('worker', 'silent'),
+    notices: { mailer: createUsageMailer(smtp.url, 'PocketPing <billing@test>'), webPublicUrl: TEST_WEB_URL },
   });
 });
 afterAll(async () => {
   await worker?.close();
   await fake?.close();
+  await smtp?.close();
   await new Promise<void>((r) => (relay ? relay.close(() => r()) : r()));
   await env?.close();
 });
@@ -218,6 +232,22 @@ describe('checkout → webhook → plan', () => {
     expect(
       await db.auditLog.count({ where: { organizationId: t.org.id, action: 'billing.payment_failed' } }),
     ).toBeGreaterThan(0);
+    // The owner is told once, with the link that opens the portal (Stripe keeps retrying: still one email).
+    const failedMails = () =>
+      smtp.mails().filter((m) => m.to.includes(t.owner.email) && m.subject.startsWith('Payment failed'));
+    const mail = await smtp.waitForMail(t.owner.email, (m) => m.subject.startsWith('Payment failed'));
+    expect(mail.subject).toBe('Payment failed for Late payer');
+    expect(mail.text).toContain(`${TEST_WEB_URL}/app/o/${t.org.id}/billing?manage=1`);
+    expect(mail.text).toContain("Late payer's Pro plan");
+    expect(mail.text).toMatch(/stays active until \d{4}-\d{2}-\d{2}/);
+    await fake.advanceClock(3 * 86_400);
+    await settled();
+    expect((await row(t.org.id)).status).toBe('past_due');
+    for (const e of fake.events().filter((x) => x.type === 'invoice.payment_failed'))
+      expect(await fake.resend(e.id)).toBe(200);
+    await settled();
+    expect(failedMails()).toHaveLength(1);
+    expect(await db.billingNotice.count({ where: { organizationId: t.org.id, kind: 'payment_failed' } })).toBe(1);
 
     fake.setCardFailing(customerId, false);
     await fake.advanceClock(86_400);
@@ -269,6 +299,122 @@ describe('checkout → webhook → plan', () => {
     const { db } = await env.app();
     expect(await db.auditLog.count({ where: { organizationId: t.org.id, action: 'billing.trial_will_end' } })).toBe(1);
     expect((await row(t.org.id)).status).toBe('trialing');
+    // One email to the owner, three days ahead, with the portal link (this customer has a card on file).
+    const mail = await smtp.waitForMail(t.owner.email, (m) => m.subject.includes('trial ends'));
+    expect(mail.subject).toBe(`Trialist's Pro trial ends on ${r.trialEndsAt!.toISOString().slice(0, 10)}`);
+    expect(mail.text).toContain(`${TEST_WEB_URL}/app/o/${t.org.id}/billing?manage=1`);
+    const willEnd = fake.events().find((e) => e.type === 'customer.subscription.trial_will_end')!;
+    expect(await fake.resend(willEnd.id)).toBe(200);
+    await settled();
+    expect(smtp.mails().filter((m) => m.to.includes(t.owner.email) && m.subject.includes('trial ends'))).toHaveLength(
+      1,
+    );
+  });
+});
+
+describe('two billing jobs of one organization in two processes', () => {
+  /** A Stripe client whose subscription reads run `afterRead` between reading and handing the result back. */
+  function gatedStripe(afterRead: () => Promise<void>): TStripe {
+    const list = (params: Parameters<TStripe['subscriptions']['list']>[0]) =>
+      (async function* () {
+        const read = [];
+        for await (const sub of stripe.subscriptions.list(params)) read.push(sub);
+        await afterRead();
+        yield* read;
+      })();
+    return Object.create(stripe, { subscriptions: { value: { list } } }) as TStripe;
+  }
+
+  it('the job that read Stripe last writes last: an earlier read never overwrites a later one', async () => {
+    const t = await ownerOrg('Racer');
+    await buy(t, 'starter');
+    const { db } = await env.app();
+    const customerId = (await row(t.org.id)).stripeCustomerId!;
+    const sub = (await stripe.subscriptions.list({ customer: customerId })).data[0]!;
+    const business = (await stripe.prices.list({ lookup_keys: ['business_monthly'] })).data[0]!.id;
+    // Two stored events of this customer, the newer one first in line (as two processes may take them).
+    const base = fake.now() + 100;
+    const newer = `evt_racenew${Date.now()}`;
+    const older = `evt_raceold${Date.now()}`;
+    for (const [id, at] of [
+      [newer, base + 20],
+      [older, base + 10],
+    ] as const)
+      await recordStripeEvent(db, {
+        id,
+        type: 'customer.subscription.updated',
+        eventCreatedAt: new Date(at * 1000),
+        customerId,
+        subscriptionId: sub.id,
+      });
+    const silent = createLogger('worker', 'silent');
+    const otherProcessWaitingOrDone = async (done: () => boolean) =>
+      done() ||
+      (
+        await db.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`
+      )[0]!.n > 0;
+
+    // Process A reads Stripe (Starter); before A writes, the plan changes on Stripe (its events held back, so only
+    // these two jobs decide) and process B takes the older event, reads (Business) and tries to write.
+    fake.holdDeliveries();
+    try {
+      let second: Promise<unknown> | null = null;
+      let secondDone = false;
+      const first = processStripeEvent(
+        {
+          db,
+          log: silent,
+          stripe: gatedStripe(async () => {
+            if (second) return;
+            await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, price: business }] });
+            second = processStripeEvent({ db, log: silent, stripe }, { data: { stripeEventId: older } }).finally(
+              () => (secondDone = true),
+            );
+            await waitFor(() => otherProcessWaitingOrDone(() => secondDone), {
+              what: 'the other process done or waiting for the lock',
+            });
+          }),
+        },
+        { data: { stripeEventId: newer } },
+      );
+      expect(await first).toBe('applied');
+      expect(await second).toBe('stale');
+      // Stripe says Business now; so must we, without waiting for another event.
+      expect((await stripe.subscriptions.retrieve(sub.id)).items.data[0]!.price.lookup_key).toBe('business_monthly');
+      const r = await row(t.org.id);
+      expect(r.plan).toBe('business');
+      expect(r.stripeEventCreatedAt!.getTime()).toBe((base + 20) * 1000);
+    } finally {
+      await fake.releaseDeliveries();
+    }
+    await settled();
+  });
+
+  it('the same event run twice at once (a re-queued job) is applied and audited once', async () => {
+    const t = await ownerOrg('Twice');
+    await buy(t, 'pro');
+    const { db } = await env.app();
+    const customerId = (await row(t.org.id)).stripeCustomerId!;
+    const id = `evt_twice${Date.now()}`;
+    await recordStripeEvent(db, {
+      id,
+      type: 'invoice.payment_failed',
+      eventCreatedAt: new Date((fake.now() + 200) * 1000),
+      customerId,
+      subscriptionId: null,
+    });
+    const silent = createLogger('worker', 'silent');
+    const outcomes = await Promise.all([
+      processStripeEvent({ db, log: silent, stripe }, { data: { stripeEventId: id } }),
+      processStripeEvent({ db, log: silent, stripe }, { data: { stripeEventId: id } }),
+    ]);
+    expect(outcomes.sort()).toEqual(['already_processed', 'applied']);
+    expect(
+      await db.auditLog.count({ where: { organizationId: t.org.id, action: 'billing.payment_failed', targetId: id } }),
+    ).toBe(1);
   });
 });
 

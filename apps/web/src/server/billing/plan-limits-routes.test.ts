@@ -6,6 +6,7 @@ import * as orgsRoute from '../../app/api/app/orgs/route';
 import * as projectsRoute from '../../app/api/app/orgs/[orgId]/projects/route';
 import * as invitationsRoute from '../../app/api/app/orgs/[orgId]/invitations/route';
 import * as invitationRoute from '../../app/api/app/orgs/[orgId]/invitations/[invitationId]/route';
+import * as acceptRoute from '../../app/api/app/invitations/accept/route';
 import * as usageRoute from '../../app/api/app/orgs/[orgId]/usage/route';
 import * as keepRoute from '../../app/api/app/orgs/[orgId]/usage/keep/route';
 import { setupRoute } from '../testing/setup-route';
@@ -13,6 +14,9 @@ import { GET as integrationRoute } from '../../app/api/integrations/[kind]/[...a
 
 const discordRoute = setupRoute('discord');
 const discordConnectRoute = setupRoute('discord', 'connect');
+const telegramStartRoute = setupRoute('telegram');
+const slackTokenRoute = setupRoute('slack', 'token');
+const slackInstallRoute = setupRoute('slack', 'install');
 
 const discordCallback = (req: Parameters<typeof integrationRoute>[0]) =>
   integrationRoute(req, { params: Promise.resolve({ kind: 'discord', action: ['callback'] }) });
@@ -147,6 +151,58 @@ describe('seats', () => {
   });
 });
 
+describe('seats after a downgrade', () => {
+  it('an invitation sent before the downgrade is refused while the members fill the plan; nothing is written', async () => {
+    const { orgId, cookie } = await ownerOrg();
+    await setPlan(orgId, 'starter'); // 5 seats
+    const invited = await Promise.all(
+      ['early', 'late'].map(async (name) => {
+        const user = await env.createUser({ email: `${name}-${Math.random().toString(36).slice(2)}@example.test` });
+        const res = await env.call(invitationsRoute.POST, {
+          params: { orgId },
+          body: { email: user.email, role: 'agent' },
+          cookie,
+        });
+        expect(res.status).toBe(200);
+        const mail = await smtp.waitForMail(user.email.toLowerCase(), (m) =>
+          m.links.some((l) => l.includes('/invite/')),
+        );
+        const link = mail.links.find((l) => l.includes('/invite/'))!;
+        return {
+          user,
+          token: decodeURIComponent(link.split('/invite/')[1]!),
+          cookie: await env.sessionCookie(user.id),
+        };
+      }),
+    );
+    await setPlan(orgId, 'free'); // 2 seats: the owner + one
+    const accept = (i: (typeof invited)[number]) =>
+      env.call(acceptRoute.POST, { body: { token: i.token }, cookie: i.cookie });
+    const [early, late] = invited as [(typeof invited)[number], (typeof invited)[number]];
+
+    expect((await accept(early)).status).toBe(200);
+    const { db } = await env.app();
+    const before = await db.auditLog.count({ where: { organizationId: orgId } });
+    const refused = await accept(late);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.details).toEqual({ reason: 'plan_limit', limit: 'seats', used: 2, max: 2, plan: 'free' });
+    expect(refused.json.error.message).toBe(
+      'Limits Co is on the Free plan, which allows 2 seats (members and pending invitations), and they are all taken. Ask an owner of Limits Co to upgrade the plan or free a seat, then open this invitation again.',
+    );
+    // Nothing written: no membership, the invitation still pending, no audit entry.
+    expect(await db.membership.count({ where: { organizationId: orgId, userId: late.user.id } })).toBe(0);
+    const row = await db.invitation.findFirstOrThrow({ where: { organizationId: orgId, email: late.user.email } });
+    expect(row.acceptedAt).toBeNull();
+    expect(row.revokedAt).toBeNull();
+    expect(await db.auditLog.count({ where: { organizationId: orgId } })).toBe(before);
+
+    // Once the plan has room again the same link works.
+    await setPlan(orgId, 'starter');
+    expect((await accept(late)).status).toBe(200);
+    expect(await db.membership.count({ where: { organizationId: orgId } })).toBe(3);
+  });
+});
+
 describe('chat apps', () => {
   async function grantDiscordGuild(params: Record<string, string>, cookie: string, guildId: string) {
     const link = new URL((await env.call(discordRoute.GET, { params, cookie })).json.installUrl);
@@ -181,6 +237,36 @@ describe('chat apps', () => {
     expect(refused.json.error.message).toBe(
       'Your Free plan allows 1 chat app per project. Upgrade your plan to add more.',
     );
+
+    // A full project refuses a new setup when it STARTS, before any platform is asked, with the way out.
+    const full =
+      'Your Free plan allows 1 chat app per project, and this project has 1. Upgrade your plan, or disconnect one first, to connect another.';
+    const callsBefore = discord.calls.length;
+    const starts = [
+      await env.call(discordRoute.GET, { params, cookie }),
+      await env.call(telegramStartRoute.POST, {
+        params,
+        cookie,
+        body: { botToken: '123456:AAbbccddeeffgghhiijjkkllmmnnooppqq' },
+      }),
+      await env.call(slackTokenRoute.POST, { params, cookie, body: { botToken: 'xoxb-1-2-abc' } }),
+    ];
+    for (const res of starts) {
+      expect(res.status).toBe(403);
+      expect(res.json.error.message).toBe(full);
+      expect(res.json.error.details).toMatchObject({
+        reason: 'plan_limit',
+        limit: 'chatAppsPerProject',
+        used: 1,
+        max: 1,
+      });
+    }
+    expect(discord.calls.length).toBe(callsBefore);
+    const install = await env.call(slackInstallRoute.GET, { params, cookie });
+    expect(install.status).toBe(302);
+    const back = new URL(install.headers.get('location')!);
+    expect(back.pathname).toBe(`/app/o/${orgId}/p/${project.id}/bridges`);
+    expect(back.searchParams.get('slackError')).toBe(full);
 
     // The limit is per project: the other project has its own place.
     const otherParams = { orgId, projectId: other.id };

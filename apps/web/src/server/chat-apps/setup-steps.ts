@@ -5,6 +5,7 @@ import { CHAT_APPS, type TBridgeKind, type TSetupStep } from '@pocketping/bridge
 import { hitRateLimit } from '../rate-limit';
 import { orgRoute, parseWith, scopedProject, type TRouteHandler } from '../tenancy';
 import { ZProjectParams } from './params';
+import { chatAppRoom } from '../billing/chat-app-guard';
 import { setupPortsOf } from './setup-ports';
 
 /** Path params of /api/app/orgs/:orgId/projects/:projectId/bridges/setup/:kind[/:step]. */
@@ -39,6 +40,15 @@ export function setupStepRoute(method: 'GET' | 'POST'): TRouteHandler {
           ? parseWith(step.input, Object.fromEntries(new URL(req.url).searchParams), 'query')
           : parseWith(step.input, body, 'body');
       const project = await scopedProject(app, organizationId, params.projectId);
+      if (step.opensSetup) {
+        const room = await chatAppRoom(app, organizationId, project.id);
+        if (room.full && step.opensSetup === 'json') throw new AppError('forbidden', room.message, room.details);
+        if (room.full) {
+          const back = new URL(`/app/o/${organizationId}/p/${project.id}/bridges`, app.env.WEB_PUBLIC_URL);
+          back.searchParams.set(`${params.kind}Error`, room.message);
+          return NextResponse.redirect(back, 302);
+        }
+      }
       if (step.rateLimit)
         await hitRateLimit(step.rateLimit.bucket, user.id, step.rateLimit.max, step.rateLimit.windowSeconds);
       const answer = await step.run(

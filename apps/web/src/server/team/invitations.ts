@@ -1,8 +1,9 @@
 import { AppError, randomToken, sha256 } from '@pocketping/core';
-import { assertRoom } from '@pocketping/billing';
+import { assertRoom, describeLimit, PLANS, type TLimits, type TPlanLimitDetails } from '@pocketping/billing';
 import {
   claimInvitation,
   createInvitationRow,
+  countMembers,
   countSeats,
   createMembership,
   getInvitation,
@@ -197,12 +198,17 @@ export const INVITATION_STATUS_MESSAGES: Record<Exclude<TInvitationStatus, 'vali
   accepted: 'This invitation was already used.',
 };
 
-/** Joins the organization of the invitation as the signed-in user, whose email must be the invited one. */
+/**
+ * Joins the organization of the invitation as the signed-in user, whose email must be the invited one. The plan is
+ * asked again: an invitation sent before a downgrade may no longer fit, and accepting it is refused (nothing
+ * written, the invitation stays pending) while the members already fill the plan's seats.
+ */
 export async function acceptInvitation(
-  db: TDb,
+  app: { db: TDb; limits: Pick<TLimits, 'entitlements'> },
   user: { id: string; email: string },
   token: string,
 ): Promise<{ organizationId: string; role: Role }> {
+  const { db } = app;
   const inv = await getInvitationByToken(db, token);
   if (!inv)
     throw new AppError(
@@ -225,9 +231,28 @@ export async function acceptInvitation(
   // An invitation is only as good as its sender's right to invite, now: a removed or demoted admin's invitations
   // are withdrawn when that happens, and this re-check (under the organization's lock, which membership changes
   // also take) closes the gap between the two.
+  const entitlements = await app.limits.entitlements(inv.organization.id);
   return withOrganizationLock(db, inv.organization.id, async (tx) => {
     if (!(await inviterMayInvite(tx, inv.organization.id, inv.invitedById))) {
       throw new AppError('conflict', INVITATION_STATUS_MESSAGES.revoked, { reason: 'revoked' });
+    }
+    // This invitation's seat was counted when it was sent; what matters now is that one more member fits (counted
+    // under the lock that every membership change takes).
+    const maxSeats = entitlements.limits.seats;
+    const members = await countMembers(tx, inv.organization.id);
+    if (maxSeats !== null && !(await getMembership(tx, inv.organization.id, user.id)) && members + 1 > maxSeats) {
+      const details: TPlanLimitDetails = {
+        reason: 'plan_limit',
+        limit: 'seats',
+        used: members,
+        max: maxSeats,
+        plan: entitlements.plan,
+      };
+      throw new AppError(
+        'forbidden',
+        `${inv.organization.name} is on the ${PLANS[entitlements.plan].name} plan, which allows ${describeLimit('seats', maxSeats)}, and they are all taken. Ask an owner of ${inv.organization.name} to upgrade the plan or free a seat, then open this invitation again.`,
+        details,
+      );
     }
     if (!(await claimInvitation(tx, inv.organization.id, inv.id)))
       throw new AppError('conflict', 'This invitation is no longer valid.', { reason: 'used' });

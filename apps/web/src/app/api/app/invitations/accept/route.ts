@@ -4,5 +4,5 @@ import { userRoute } from '../../../../../server/tenancy';
 import { acceptInvitation } from '../../../../../server/team/invitations';
 
 export const POST = userRoute({ body: z.object({ token: z.string().min(1).max(200) }) }, async ({ app, user, body }) =>
-  acceptInvitation(app.db, user, body.token),
+  acceptInvitation(app, user, body.token),
 );

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { api, ApiError } from '../../../../../../lib/api-client';
 
@@ -19,28 +19,35 @@ function message(err: unknown): string {
   return err instanceof ApiError ? err.message : 'Something went wrong. Try again.';
 }
 
-/** Pricing table with the monthly/yearly toggle; Upgrade opens Stripe Checkout for that plan. */
+/**
+ * Pricing table with the monthly/yearly toggle (starting on the interval the organization pays); Upgrade opens Stripe
+ * Checkout for that plan. "Current plan" marks the plan AND interval being paid: the same plan on the other interval
+ * is a switch, done in the Customer Portal like any change of an existing subscription.
+ */
 export function PricingTable({
   orgId,
   plans,
   currentPlan,
+  currentInterval,
   enabled,
 }: {
   orgId: string;
   plans: TPricingRow[];
   currentPlan: string;
+  /** The interval being paid (null: nothing paid, e.g. the card-less trial). */
+  currentInterval: 'monthly' | 'yearly' | null;
   enabled: boolean;
 }) {
-  const [interval, setInterval] = useState<'monthly' | 'yearly'>('monthly');
+  const [interval, setInterval] = useState<'monthly' | 'yearly'>(currentInterval ?? 'monthly');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function upgrade(plan: TPricingRow['id']) {
+  async function upgrade(plan: TPricingRow['id'], viaPortal: boolean) {
     setBusy(plan);
     setError(null);
     try {
-      const { url } = await api<{ url: string }>(`/api/app/orgs/${orgId}/billing/checkout`, {
-        body: { plan, interval },
-      });
+      const { url } = viaPortal
+        ? await api<{ url: string }>(`/api/app/orgs/${orgId}/billing/portal`, { body: {} })
+        : await api<{ url: string }>(`/api/app/orgs/${orgId}/billing/checkout`, { body: { plan, interval } });
       window.location.assign(url);
     } catch (err) {
       setError(message(err));
@@ -72,16 +79,25 @@ export function PricingTable({
                 <li key={h}>{h}</li>
               ))}
             </ul>
-            {currentPlan === p.id ? (
-              <span className="badge ok" style={{ alignSelf: 'flex-start' }}>
+            {currentPlan === p.id && (currentInterval === null || currentInterval === interval) ? (
+              <span className="badge ok" style={{ alignSelf: 'flex-start' }} data-testid="current-plan-badge">
                 Current plan
               </span>
+            ) : currentPlan === p.id ? (
+              <button
+                type="button"
+                className="btn secondary"
+                disabled={!enabled || busy !== null}
+                onClick={() => void upgrade(p.id, true)}
+              >
+                {busy === p.id ? 'Opening…' : `Switch to ${interval} billing`}
+              </button>
             ) : (
               <button
                 type="button"
                 className="btn"
                 disabled={!enabled || busy !== null}
-                onClick={() => void upgrade(p.id)}
+                onClick={() => void upgrade(p.id, false)}
               >
                 {busy === p.id ? 'Opening checkout…' : `Upgrade to ${p.name}`}
               </button>
@@ -98,10 +114,28 @@ export function PricingTable({
   );
 }
 
-/** "Manage billing": opens the Stripe Customer Portal (card, plan switch, cancel, invoices). */
-export function ManageBillingButton({ orgId, enabled }: { orgId: string; enabled: boolean }) {
+/**
+ * "Manage billing": opens the Stripe Customer Portal (card, plan switch, cancel, invoices). `openNow`: the page was
+ * reached from a billing email's link (`?manage=1`), so the portal opens at once — a portal session is short-lived
+ * and cannot sit in an email, this link can.
+ */
+export function ManageBillingButton({
+  orgId,
+  enabled,
+  openNow = false,
+}: {
+  orgId: string;
+  enabled: boolean;
+  openNow?: boolean;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const opened = useRef(false);
+  useEffect(() => {
+    if (!openNow || !enabled || opened.current) return;
+    opened.current = true;
+    void open();
+  }, [openNow, enabled]);
   async function open() {
     setBusy(true);
     setError(null);

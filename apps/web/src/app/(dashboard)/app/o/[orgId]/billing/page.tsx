@@ -124,7 +124,9 @@ export default async function BillingPage({
             Payments are not set up on this server (STRIPE_SECRET_KEY), so plans cannot be bought here.
           </p>
         ) : null}
-        {overview.hasCustomer ? <ManageBillingButton orgId={orgId} enabled={overview.stripeEnabled} /> : null}
+        {overview.hasCustomer ? (
+          <ManageBillingButton orgId={orgId} enabled={overview.stripeEnabled} openNow={query.manage === '1'} />
+        ) : null}
       </section>
 
       <section className="card stack" aria-labelledby="plans-title">
@@ -135,6 +137,7 @@ export default async function BillingPage({
           orgId={orgId}
           plans={PRICING}
           currentPlan={paidPlanActive || billing.status === 'past_due' ? billing.plan : 'free'}
+          currentInterval={paidPlanActive || billing.status === 'past_due' ? billing.interval : null}
           enabled={overview.stripeEnabled}
         />
       </section>

@@ -3,10 +3,14 @@ import { getContext } from '../../../../../../server/context';
 import { requirePageMember } from '../../../../../../server/page-guard';
 import { loadUsageView, type TUsageMeterView } from '../../../../../../server/billing/usage-view';
 import { KeepProjectsForm } from './keep-projects-form';
+import { KeepChatAppsForm } from './keep-chat-apps-form';
+import { listConnectionCards } from '@pocketping/db';
+import { connectionLabel } from '~/lib/connection-label';
 
 export const metadata: Metadata = { title: 'Usage' };
 export const dynamic = 'force-dynamic';
 
+const KIND_LABEL = { telegram: 'Telegram', slack: 'Slack', discord: 'Discord' } as const;
 const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
 const num = new Intl.NumberFormat('en');
 
@@ -24,6 +28,25 @@ export default async function UsagePage({ params }: { params: Promise<{ orgId: s
   const activeProjects = view.projects.filter((p) => !p.paused).length;
   const maxProjects = view.meters.find((m) => m.limit === 'projects')?.max ?? null;
   const paused = view.projects.some((p) => p.paused || p.pausedChatApps > 0);
+  const maxChatApps = view.meters.find((m) => m.limit === 'chatAppsPerProject')?.max ?? null;
+  // The projects whose chat apps need a choice: some paused by the plan, or more than the plan allows.
+  const chatAppChoices =
+    me.role === 'owner' && maxChatApps !== null
+      ? await Promise.all(
+          view.projects
+            .filter((p) => p.pausedChatApps > 0 || p.chatApps > maxChatApps)
+            .map(async (p) => ({
+              project: p,
+              chatApps: (await listConnectionCards(getContext().db, orgId, p.id))
+                .filter((c) => c.status !== 'disabled')
+                .map((c) => ({
+                  id: c.id,
+                  label: `${KIND_LABEL[c.kind]} — ${connectionLabel(c)}`,
+                  active: !c.pausedAt,
+                })),
+            })),
+        )
+      : [];
   return (
     <>
       <h1>Usage</h1>
@@ -77,7 +100,7 @@ export default async function UsagePage({ params }: { params: Promise<{ orgId: s
           {view.showBranding ? ' · The widget shows "Powered by PocketPing"' : ''}
         </p>
       </section>
-      {paused || (maxProjects !== null && activeProjects > maxProjects) ? (
+      {paused || chatAppChoices.length > 0 || (maxProjects !== null && activeProjects > maxProjects) ? (
         <section className="card stack" aria-labelledby="keep-title" data-testid="paused">
           <h2 id="keep-title" style={{ margin: 0, fontSize: '1.1rem' }}>
             Paused by your plan
@@ -102,6 +125,18 @@ export default async function UsagePage({ params }: { params: Promise<{ orgId: s
               projects={view.projects.map((p) => ({ id: p.id, name: p.name, active: !p.paused }))}
             />
           ) : null}
+          {maxChatApps !== null
+            ? chatAppChoices.map(({ project, chatApps }) => (
+                <KeepChatAppsForm
+                  key={project.id}
+                  orgId={orgId}
+                  projectId={project.id}
+                  projectName={project.name}
+                  max={maxChatApps}
+                  chatApps={chatApps}
+                />
+              ))
+            : null}
         </section>
       ) : null}
     </>

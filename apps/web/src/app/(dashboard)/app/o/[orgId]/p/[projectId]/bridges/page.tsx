@@ -1,6 +1,7 @@
 import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
 import { listProjectConnections } from '~/server/chat-apps/connections';
+import { chatAppRoom } from '~/server/billing/chat-app-guard';
 import { ConnectionCards } from './_components/connection-cards';
 import { TelegramSetup } from './_components/telegram-setup';
 import { SlackSetup } from './_components/slack-setup';
@@ -19,9 +20,12 @@ export default async function BridgesPage({
 }) {
   const { orgId, projectId } = await params;
   const sp = await searchParams;
-  const { project } = await requirePageProject(orgId, projectId, 'admin');
+  const { project, role } = await requirePageProject(orgId, projectId, 'admin');
   const app = getContext();
-  const connections = await listProjectConnections(app, orgId, project.id);
+  const [connections, room] = await Promise.all([
+    listProjectConnections(app, orgId, project.id),
+    chatAppRoom(app, orgId, project.id),
+  ]);
   const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
   const slackSetupId = one(sp.slackSetup);
   const slackError = one(sp.slackError);
@@ -39,6 +43,18 @@ export default async function BridgesPage({
       <ConnectionCards apiBase={apiBase} initial={connections} />
 
       <h2 style={{ fontSize: '1.15rem', marginBottom: 0 }}>Connect a chat app</h2>
+      {room.full ? (
+        <div className="alert info" role="status" data-testid="chat-app-limit">
+          <span>{room.message}</span>{' '}
+          {role === 'owner' ? (
+            <a className="btn" href={`/app/o/${orgId}/billing`} data-testid="upgrade">
+              Upgrade
+            </a>
+          ) : (
+            <span className="muted">Ask an owner to upgrade.</span>
+          )}
+        </div>
+      ) : null}
       <div className="bridge-grid">
         <TelegramSetup apiBase={setupBase} />
         <SlackSetup
