@@ -10,7 +10,6 @@ import { saveProjectAiSettings } from '@pocketping/db';
 import type { TAiStreamEvent, TSendAck } from '@pocketping/protocol';
 import { startFakeOpenAi, waitFor } from '@pocketping/testkit';
 import { startWorker } from '../apps/worker/src/runtime.js';
-import { scheduleAiTimer } from '../apps/worker/src/ai/schedule-ai-timer.js';
 import { clientId, connectWidget, startHarness, type TWidgetClient } from '../tests/integration/realtime-harness.js';
 
 const [n = 100, delaySeconds = 2, streams = 30] = process.argv.slice(2).map(Number);
@@ -56,8 +55,6 @@ try {
     widgets.map(async (w) => {
       const ack = await w.ack<TSendAck>('message:send', { clientId: clientId(), body: 'When do you open?' });
       if (!ack.ok) throw new Error(ack.error.message);
-      // What the visitor-message action's port does once realtime's send path calls it.
-      await scheduleAiTimer(ctx, organizationId, { projectId, conversationId: ack.message.conversationId });
       sent.push({
         conversationId: ack.message.conversationId,
         seq: ack.message.seq,
@@ -104,7 +101,6 @@ try {
     fake.enqueue({ text: 'We open at 9am, Monday to Friday.', chunkChars: 4, chunkDelayMs: 15 });
     const ack = await w.ack<TSendAck>('message:send', { clientId: clientId(), body: 'Hours?' });
     if (!ack.ok) throw new Error(ack.error.message);
-    await scheduleAiTimer(ctx, organizationId, { projectId, conversationId: ack.message.conversationId });
     const seen = await firstSeen;
     latencies.push(seen.at - firstPush.get(seen.streamId)!);
   }
