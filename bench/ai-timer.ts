@@ -5,6 +5,7 @@
 // adapter → realtime node → websocket), all on loopback in one process, so one clock.
 //
 //   pnpm exec tsx bench/ai-timer.ts [conversations=100] [delaySeconds=2] [streams=30]
+import { cpus, loadavg } from 'node:os';
 import { createLogger } from '@pocketping/core';
 import { saveProjectAiSettings } from '@pocketping/db';
 import type { TAiStreamEvent, TSendAck } from '@pocketping/protocol';
@@ -51,6 +52,7 @@ try {
     widgets.push(w);
   }
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     widgets.map(async (w) => {
       const ack = await w.ack<TSendAck>('message:send', { clientId: clientId(), body: 'When do you open?' });
@@ -75,6 +77,13 @@ try {
   });
   console.log(`(1) timer lateness vs message + delay: ${fmt(late)}; early: ${late.filter((x) => x < 0).length}`);
   console.log(`    within 1 s of the delay: ${late.filter((x) => x >= 0 && x <= 1000).length}/${late.length}`);
+  // Everything (realtime, worker, this client) runs in this one process: CPU time well below wall time while timers
+  // are late means the process waited for a core (a loaded machine), not that it was busy.
+  const cpu = process.cpuUsage(cpu0);
+  const wall = Date.now() - t0;
+  console.log(
+    `    this process: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU in ${wall} ms wall (${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)} % of one core); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+  );
 
   // ── (2) first streamed token → widget ──
   await saveProjectAiSettings(rt.db, organizationId, projectId, {
