@@ -67,7 +67,13 @@ export interface TStack {
 
 /** slackSocketMode: the worker gets SLACK_APP_TOKEN and Slack events go through Socket Mode instead of web. */
 export async function bootStack(
-  opts: { discord?: boolean; slack?: boolean; slackSocketMode?: boolean } = {},
+  opts: {
+    discord?: boolean;
+    slack?: boolean;
+    slackSocketMode?: boolean;
+    /** The AI fallback against a provider (the fake OpenAI): the worker gets its URL and key. */
+    ai?: { baseUrl: string; apiKey: string };
+  } = {},
 ): Promise<TStack> {
   const slackFake = opts.slack || opts.slackSocketMode ? await startFakeSlack() : null;
   const slackAppToken = opts.slackSocketMode ? slackFake!.enableSocketMode() : undefined;
@@ -111,6 +117,7 @@ export async function bootStack(
           ...(slackAppToken ? { SLACK_APP_TOKEN: slackAppToken } : {}),
         }
       : {}),
+    ...(opts.ai ? { OPENAI_BASE_URL: opts.ai.baseUrl, OPENAI_API_KEY: opts.ai.apiKey } : {}),
     ...(discordFake
       ? {
           DISCORD_API_URL: discordFake.apiUrl,

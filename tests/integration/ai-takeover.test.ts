@@ -316,4 +316,33 @@ describe('AI takeover', () => {
       await setOrganizationAiKey(h.db, h.organizationId, null);
     }
   });
+
+  it('/ai status in a chat app says whether the AI may answer here, before and after /ai off', async () => {
+    await configure({ takeoverDelaySeconds: 600 });
+    const c = await h.newConversation();
+    await h.visitorSays(c.id, 'Hello there');
+    const topic = await h.topicOf(h.a, c.id);
+    const answers = () =>
+      h
+        .botPosts(h.a, topic)
+        .map((p) => p.text ?? '')
+        .filter((t) => t.startsWith('AI assistant'));
+    await h.operatorWrites(h.a, topic, { text: '/ai status' });
+    await waitFor(() => answers().length === 1, { what: '/ai status answer' });
+    expect(answers()[0]).toContain('AI assistant Pip: on for this project (answers after 600 s');
+    expect(answers()[0]).toContain('In this conversation: ON');
+    await h.operatorWrites(h.a, topic, { text: '/ai off' });
+    await h.operatorWrites(h.a, topic, { text: '/ai' });
+    await waitFor(() => answers().length === 2, { what: 'second /ai status answer' });
+    expect(answers()[1]).toContain('In this conversation: OFF');
+    expect(answers()[1]).toContain('/ai on hands it back');
+    await configure({ enabled: false });
+    await h.operatorWrites(h.a, topic, { text: '/ai status' });
+    await waitFor(() => answers().length === 3, { what: 'third /ai status answer' });
+    expect(answers()[2]).toBe(
+      'AI assistant: off for this project. The owner can turn it on in the dashboard (AI page).',
+    );
+    // Status answers only the operator: nothing stored for the visitor, nothing mirrored.
+    expect(await h.db.message.count({ where: { conversationId: c.id, body: { startsWith: 'AI assistant' } } })).toBe(0);
+  });
 });

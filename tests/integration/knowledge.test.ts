@@ -381,4 +381,40 @@ describe('knowledge: ingest, retrieval, tenancy, re-crawl', () => {
       await worker.close();
     }
   });
+
+  it('a lost enqueue: the recovery pass queues the pending source once (two passes, one job) and it turns ready', async () => {
+    const redisConfig = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
+    const worker = await startKnowledgeWorker({
+      db,
+      redisConfig,
+      log: createLogger('test', 'silent'),
+      // No timer: the test runs the passes; "stale" from the first millisecond.
+      config: { fetchAllow: ['127.0.0.1'], maxPages: 10, embeddings: null, recovery: { everyMs: 0, olderThanMs: 0 } },
+    });
+    try {
+      // Created, but its job was never added (Redis away at that moment).
+      const source = await createKnowledgeSource(db, orgB, projB, {
+        kind: 'text',
+        title: 'Gift wrap',
+        content: 'Gift wrapping costs 3 euros per parcel.',
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      const [first, second] = await Promise.all([worker.recover(), worker.recover()]);
+      // The same job id whoever queues it: the source is indexed once.
+      expect(first + second).toBeGreaterThanOrEqual(1);
+      const ready = await waitFor(
+        async () => {
+          const s = await getKnowledgeSource(db, orgB, source.id);
+          return s?.status === 'ready' ? s : null;
+        },
+        { timeoutMs: 20_000, what: 'the recovered source to be indexed' },
+      );
+      expect(ready.generation).toBe(1);
+      expect(ready.chunkCount).toBeGreaterThan(0);
+      // Nothing left to recover.
+      expect(await worker.recover()).toBe(0);
+    } finally {
+      await worker.close();
+    }
+  });
 });

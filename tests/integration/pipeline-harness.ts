@@ -13,10 +13,11 @@ import {
   createDb,
   createVisitor,
   getOrCreateOpenConversation,
+  isProjectAiEnabled,
   type TConnection,
   type TDb,
 } from '@pocketping/db';
-import { createProducer, type TProducer } from '@pocketping/jobs';
+import { createProducer, createRedis, createVisitorJobs, type TProducer } from '@pocketping/jobs';
 import { ingestInboundEvent } from '@pocketping/inbound';
 import type { TConversationEvent, TMessage } from '@pocketping/protocol';
 import { createFileUrlSigner, createLocalStorage, type TStorage } from '@pocketping/storage';
@@ -31,6 +32,7 @@ import {
   type TTestDatabase,
 } from '@pocketping/testkit';
 import { startWorker, type TWorkerDeps, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
+import { createAiFollowUp, createAiGate } from '../../apps/realtime/src/widget/ai-follow-up.js';
 
 export interface TTelegramSide {
   connection: TConnection;
@@ -110,6 +112,10 @@ export async function startHarness(
   const storageDir = mkdtempSync(path.join(tmpdir(), 'pp-pipeline-'));
   const storage = createLocalStorage(storageDir);
   const producer = createProducer(redis);
+  // What realtime does after a visitor message (its `visitorMessagePosted` follow-up): the AI timer's trigger.
+  const visitorJobsRedis = createRedis(redis.url, 'producer');
+  const visitorJobs = createVisitorJobs(visitorJobsRedis, redis);
+  const aiFollowUp = createAiFollowUp({ aiOn: createAiGate((o, p) => isProjectAiEnabled(db, o, p), 0), visitorJobs });
   const workerDeps = {
     databaseUrl: database.url,
     redis,
@@ -175,6 +181,14 @@ export async function startHarness(
         ...(attachmentIds ? { attachmentIds } : {}),
       });
       await producer.enqueueDeliveries(r.outbox);
+      if (!r.duplicate)
+        await aiFollowUp({
+          organizationId,
+          projectId,
+          conversationId,
+          messageId: r.message.id,
+          seq: r.message.seq,
+        });
       return r;
     },
     async topicOf(side, conversationId) {
@@ -225,6 +239,8 @@ export async function startHarness(
       for (const w of extraWorkers) await w.close();
       await worker.close();
       await producer.close();
+      await visitorJobs.close();
+      visitorJobsRedis.disconnect();
       await db.$disconnect();
       await telegram.close();
       await database.drop();

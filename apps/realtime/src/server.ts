@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
-import { createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
+import { createDb, createLimitsStore, createSqlPool, isProjectAiEnabled } from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
 import {
   createProducer,
@@ -29,6 +29,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { createWidgetStatic } from './static-widget.js';
 import { startOrphanUploadSweeper } from './uploads/orphan-uploads.js';
 import { authenticateWidget, createProjectCache, refuse } from './widget/authenticate.js';
+import { createAiFollowUp, createAiGate } from './widget/ai-follow-up.js';
 import { createInstallationRecorder } from './widget/record-installation.js';
 import type { TWidgetSocket } from './widget/handle.js';
 import { registerWidgetHandlers } from './widget/handlers.js';
@@ -61,7 +62,7 @@ export interface TRealtimeDeps {
   visitorLeftDelayMs?: number;
   presenceCheckMs?: number;
   uploadMaxBytes?: number;
-  /** Project lookups are cached this long (ms); tests that change a project mid-way set 0. */
+  /** Project lookups (and the project's AI on/off) are cached this long (ms); tests that change a project mid-way set 0. */
   projectCacheMs?: number;
   dbPoolSize?: number;
   connectionLimits?: { perIp: number; perProject: number; perVisitor?: number };
@@ -140,6 +141,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     ttlSeconds: deps.fileUrlTtlSeconds ?? 3600,
   });
   const limits = createLimits({ store: createLimitsStore(db), redis, prefix: deps.redis.prefix });
+  const visitorJobs = createVisitorJobs(queueRedis, deps.redis);
   const ctx: TRealtimeContext = {
     db,
     sql,
@@ -161,6 +163,10 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       log: deps.log,
       signFiles: (organizationId, message) => signMessage(signer, organizationId, message),
       startConversation: (scope) => openVisitorConversation({ sql, limits, widget, log: deps.log }, scope),
+      visitorMessagePosted: createAiFollowUp({
+        aiOn: createAiGate((o, p) => isProjectAiEnabled(db, o, p), deps.projectCacheMs ?? 5_000),
+        visitorJobs,
+      }),
     }),
     keyRing: deps.keyRing,
     signer,
@@ -168,7 +174,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     storageQuotaFor: deps.storageQuotaFor ?? limits.storageQuotaFor,
     limits,
     connections,
-    visitorJobs: createVisitorJobs(queueRedis, deps.redis),
+    visitorJobs,
     visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,
     presence: createPresenceWatcher({
       redis,

@@ -14,6 +14,8 @@ describe('parseOperatorCommand', () => {
     });
     expect(parseOperatorCommand('!ai on')).toEqual({ name: 'ai', on: true });
     expect(parseOperatorCommand('/ai off')).toEqual({ name: 'ai', on: false });
+    expect(parseOperatorCommand('/ai status')).toEqual({ name: 'aiStatus' });
+    expect(parseOperatorCommand('!AI')).toEqual({ name: 'aiStatus' });
   });
   it("drops Telegram's @botname suffix", () => {
     expect(parseOperatorCommand('/close@pocketping_bot')).toEqual({ name: 'close' });

@@ -26,6 +26,7 @@ export function parseOperatorCommand(text: string): TOperatorCommand | null {
     case 'ai':
       if (/^(on|enable|start)$/i.test(rest)) return { name: 'ai', on: true };
       if (/^(off|disable|stop)$/i.test(rest)) return { name: 'ai', on: false };
+      if (/^(status)?$/i.test(rest)) return { name: 'aiStatus' };
       return { name: 'unknown', raw: text.trim() };
     default:
       return { name: 'unknown', raw: text.trim() };
@@ -41,6 +42,7 @@ export function commandHelp(prefix: '/' | '!' = '/'): string {
     `${prefix}reopen — reopen it`,
     `${prefix}note <text> — an internal note for your team, never shown to the visitor`,
     `${prefix}ai on | ${prefix}ai off — let the AI answer when nobody does, or not`,
+    `${prefix}ai status — whether the AI may answer in this conversation`,
     `${prefix}help — this list`,
   ].join('\n');
 }

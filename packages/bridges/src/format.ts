@@ -51,6 +51,16 @@ export function isVisitorText(m: TOutgoingMessage): boolean {
   return m.sender === 'visitor' || m.source === 'widget';
 }
 
+/**
+ * A note the AI fallback writes to the team — a handoff ("🙋 handoff: <reason>"), the budget reached, the provider
+ * down: each means a person must answer now, so it mentions the channel where the platform can (Slack `@here`,
+ * Discord `@here`); Telegram has no group mention, its post notifies the members as usual. Decided by the message's
+ * kind (a system note from the AI), never by its words.
+ */
+export function callsTheTeam(m: TOutgoingMessage): boolean {
+  return m.sender === 'system' && m.visibility === 'internal' && m.source === 'ai';
+}
+
 /** How a note the widget wrote from the visitor's input is labelled: never "Note by …", which is the team's. */
 export const WIDGET_NOTE_LABEL = 'From the widget';
 

@@ -247,7 +247,7 @@ describe('other platform parsers under hostile input', () => {
       fc.property(text, (t) => {
         const cmd = parseOperatorCommand(t);
         if (cmd === null) return;
-        expect(['info', 'close', 'reopen', 'help', 'note', 'ai', 'unknown']).toContain(cmd.name);
+        expect(['info', 'close', 'reopen', 'help', 'note', 'ai', 'aiStatus', 'unknown']).toContain(cmd.name);
         if (cmd.name === 'note') expect(cmd.text.trim().length).toBeGreaterThan(0);
         if (cmd.name === 'ai') expect(typeof cmd.on).toBe('boolean');
       }),

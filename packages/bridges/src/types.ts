@@ -89,6 +89,8 @@ export type TOperatorCommand =
   | { name: 'help' }
   | { name: 'note'; text: string }
   | { name: 'ai'; on: boolean }
+  /** `/ai` or `/ai status`: whether the AI may answer in this conversation, and why not. */
+  | { name: 'aiStatus' }
   | { name: 'unknown'; raw: string };
 
 /** An inbound platform event, parsed into what the pipeline understands. */

@@ -18,4 +18,5 @@ export const JOBS = {
   stripeEvent: 'billing.stripe-event',
   aiTakeover: 'ai.takeover',
   knowledgeIndex: 'knowledge.index',
+  visitorPosted: 'visitor.posted',
 } as const;

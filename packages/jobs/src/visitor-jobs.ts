@@ -23,6 +23,21 @@ export const ZVisitorTypingJob = z.object({
 });
 export type TVisitorTypingJob = z.infer<typeof ZVisitorTypingJob>;
 
+/**
+ * A visitor message was stored in a project whose AI is on: the worker starts (or moves) the conversation's AI
+ * timer (apps/worker/src/ai/schedule-ai-timer.ts). Realtime queues it after the ack, so the widget never waits.
+ */
+export const ZVisitorPostedJob = z.object({
+  organizationId: ZId,
+  projectId: ZId,
+  conversationId: ZId,
+  seq: z.number().int().min(1),
+});
+export type TVisitorPostedJob = z.infer<typeof ZVisitorPostedJob>;
+
+/** One job per visitor message: a repeat (two nodes, a retried enqueue) is the same job. */
+export const visitorPostedJobId = (conversationId: string, seq: number) => `vp-${conversationId}-${seq}`;
+
 /** One job per visitor and disconnect generation: two tabs closing at once schedule it once. */
 export const visitorLeftJobId = (visitorId: string, generation: number) => `vl-${visitorId}-${generation}`;
 
@@ -37,6 +52,8 @@ export interface TVisitorJobs {
   scheduleLeft(job: TVisitorLeftJob, delayMs: number): Promise<void>;
   /** Best effort and throttled per conversation (one per VISITOR_TYPING_EVERY_MS across every node); never retried. */
   typing(job: TVisitorTypingJob): Promise<'queued' | 'throttled'>;
+  /** A visitor message of a project with AI on: the worker sets the conversation's AI timer. */
+  posted(job: TVisitorPostedJob): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +84,16 @@ export function createVisitorJobs(redis: Redis, cfg: TRedisConfig): TVisitorJobs
       // A stale "typing" is worse than none: a job that waited longer than the indicator lasts is dropped by the worker.
       await queue.add(JOBS.visitorTyping, data, { attempts: 1, removeOnComplete: true, removeOnFail: true });
       return 'queued';
+    },
+    async posted(job) {
+      const data = ZVisitorPostedJob.parse(job);
+      await queue.add(JOBS.visitorPosted, data, {
+        jobId: visitorPostedJobId(data.conversationId, data.seq),
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: 100,
+      });
     },
     async close() {
       await queue.close();

@@ -14,8 +14,10 @@ export interface TCrawlOptions {
   maxPages: number;
   /** The whole crawl (default 5 minutes); pages not fetched by then are left out with a warning. */
   deadlineMs?: number;
-  /** Pages fetched at the same time (default 4). */
+  /** Pages fetched at the same time (default 4; 1 when robots.txt asks for a crawl delay). */
   concurrency?: number;
+  /** The longest robots.txt `Crawl-delay` honoured, in ms (default 10 s): a larger one is cut to it. */
+  maxCrawlDelayMs?: number;
   signal?: AbortSignal;
 }
 
@@ -227,8 +229,24 @@ export async function crawlSite(
     } else warn(`${u.href}: ${type || 'unknown type'} is not a page, skipped`);
   };
 
+  // robots.txt's Crawl-delay: one page at a time, that long between requests (bounded; the crawl deadline still holds).
+  const crawlDelayMs =
+    robots.crawlDelaySeconds && robots.crawlDelaySeconds > 0
+      ? Math.min(robots.crawlDelaySeconds * 1000, opts.maxCrawlDelayMs ?? 10_000)
+      : 0;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
   let active = 0;
-  const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, async () => {
+  const width = crawlDelayMs > 0 ? 1 : Math.max(1, opts.concurrency ?? 4);
+  const workers = Array.from({ length: width }, async () => {
     for (;;) {
       if (signal.aborted) return;
       if (fetched >= opts.maxPages) return;
@@ -238,6 +256,13 @@ export async function crawlSite(
         if (active === 0) return;
         await new Promise((r) => setTimeout(r, 5));
         continue;
+      }
+      if (crawlDelayMs > 0 && fetched > 0) {
+        await pause(crawlDelayMs);
+        if (signal.aborted) {
+          queue.unshift(next);
+          return;
+        }
       }
       fetched++;
       active++;

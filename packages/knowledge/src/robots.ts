@@ -14,10 +14,12 @@ interface TRule {
 export interface TRobots {
   isAllowed(pathAndQuery: string): boolean;
   sitemaps: string[];
+  /** `Crawl-delay` of the chosen group, in seconds (not in RFC 9309, but widely used); null when absent. */
+  crawlDelaySeconds: number | null;
 }
 
-const ALLOW_ALL: TRobots = { isAllowed: () => true, sitemaps: [] };
-const DISALLOW_ALL: TRobots = { isAllowed: (p) => p === '/robots.txt', sitemaps: [] };
+const ALLOW_ALL: TRobots = { isAllowed: () => true, sitemaps: [], crawlDelaySeconds: null };
+const DISALLOW_ALL: TRobots = { isAllowed: (p) => p === '/robots.txt', sitemaps: [], crawlDelaySeconds: null };
 
 export const robotsAllowAll = (): TRobots => ALLOW_ALL;
 export const robotsDisallowAll = (): TRobots => DISALLOW_ALL;
@@ -39,10 +41,12 @@ function normalisePath(p: string): string {
   });
 }
 
+type TGroup = { agents: string[]; rules: TRule[]; crawlDelay: number | null };
+
 export function parseRobots(text: string, agent = ROBOTS_AGENT): TRobots {
-  const groups: { agents: string[]; rules: TRule[] }[] = [];
+  const groups: TGroup[] = [];
   const sitemaps: string[] = [];
-  let current: { agents: string[]; rules: TRule[] } | null = null;
+  let current: TGroup | null = null;
   let lastWasAgent = false;
   // Parsers must read at least 500 KiB (RFC 9309 §2.5); more is ignored.
   for (const rawLine of text.slice(0, 512 * 1024).split(/\r\n|\r|\n/)) {
@@ -53,7 +57,7 @@ export function parseRobots(text: string, agent = ROBOTS_AGENT): TRobots {
     const value = line.slice(colon + 1).trim();
     if (key === 'user-agent') {
       if (!current || !lastWasAgent) {
-        current = { agents: [], rules: [] };
+        current = { agents: [], rules: [], crawlDelay: null };
         groups.push(current);
       }
       current.agents.push(value.toLowerCase());
@@ -65,6 +69,12 @@ export function parseRobots(text: string, agent = ROBOTS_AGENT): TRobots {
       if (value) sitemaps.push(value);
       continue;
     }
+    if (key === 'crawl-delay' && current) {
+      const seconds = Number(value);
+      if (value && Number.isFinite(seconds) && seconds >= 0 && current.crawlDelay === null)
+        current.crawlDelay = seconds;
+      continue;
+    }
     if ((key === 'allow' || key === 'disallow') && current) {
       if (!value) continue; // "Disallow:" with nothing disallows nothing
       const pattern = normalisePath(value);
@@ -74,8 +84,10 @@ export function parseRobots(text: string, agent = ROBOTS_AGENT): TRobots {
   const ours = groups.filter((g) => g.agents.some((a) => a !== '*' && agent.includes(a)));
   const chosen = ours.length > 0 ? ours : groups.filter((g) => g.agents.includes('*'));
   const rules = chosen.flatMap((g) => g.rules);
+  const delays = chosen.map((g) => g.crawlDelay).filter((d): d is number => d !== null);
   return {
     sitemaps,
+    crawlDelaySeconds: delays.length > 0 ? Math.max(...delays) : null,
     isAllowed(pathAndQuery) {
       const path = normalisePath(pathAndQuery || '/');
       if (path === '/robots.txt') return true;

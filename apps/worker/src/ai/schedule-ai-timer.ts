@@ -4,7 +4,7 @@ import type { TWorkerContext } from '../context.js';
 import { loadAiSettings, loadProjectSettings, takeoverDelayMs } from './ai-config.js';
 
 /**
- * A visitor message reached the worker: start (or move) the conversation's AI timer so it fires once that message
+ * A visitor message reached the worker (`visitor.posted`, queued by realtime): start (or move) the conversation's AI timer so it fires once that message
  * has waited the project's delay. Nothing is scheduled when the project's or the conversation's AI is off. The fire
  * time is anchored on the message's own time, so a late call (a delivery that waited for a rate limit) or a repeat
  * never pushes the answer back.
@@ -18,7 +18,7 @@ export async function scheduleAiTimer(
   const settings = await loadAiSettings(ctx.db, organizationId, input.projectId, ctx.ai.defaultModel);
   if (!settings.enabled) return 'off';
   const state = await getAiTurnState(ctx.db, organizationId, input.conversationId);
-  if (!state || state.aiState === 'off' || state.status !== 'open') return 'off';
+  if (!state || state.projectId !== input.projectId || state.aiState === 'off' || state.status !== 'open') return 'off';
   if (!state.lastVisitor || state.humanSince) return 'nothing';
   const projectSettings = await loadProjectSettings(ctx.db, organizationId, input.projectId);
   const at = state.lastVisitor.createdAt;

@@ -23,7 +23,6 @@ import {
 } from '@pocketping/db';
 import { ZDeliverJob } from '@pocketping/jobs';
 import { toBridgeTarget, type TWorkerContext } from '../context.js';
-import { scheduleAiTimer } from '../ai/schedule-ai-timer.js';
 import { buildCard } from './build-card.js';
 import { recordFailure, recordSuccess } from './connection-health.js';
 import { deliverWithAttachments } from './deliver-attachments.js';
@@ -89,7 +88,6 @@ class PairDrain {
   /** Highest seq posted in this drain, for the widget's "delivered" receipt. */
   private deliveredSeq = 0;
   private readonly seqOf = new Map<string, number>();
-  private aiTimerStarted = false;
 
   constructor(
     private readonly ctx: TWorkerContext,
@@ -105,20 +103,6 @@ class PairDrain {
       connectionId: data.connectionId,
       conversationId: data.conversationId,
     });
-  }
-
-  /**
-   * A visitor message on its way to the team also starts the conversation's AI timer (when the project's AI is on).
-   * Best effort and off the delivery's path: the timer is anchored on the message's time, so a repeat is harmless.
-   */
-  private startAiTimer(rows: readonly TPendingOutboxRow[]): void {
-    if (!this.ctx.aiTimer || this.aiTimerStarted) return;
-    if (!rows.some((r) => r.sender === 'visitor' && r.visibility === 'public' && !r.deleted)) return;
-    this.aiTimerStarted = true;
-    const { organizationId, conversationId } = this.data;
-    void scheduleAiTimer(this.ctx, organizationId, { projectId: this.pair.connection.projectId, conversationId }).catch(
-      (err: unknown) => this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'AI timer not set'),
-    );
   }
 
   /** Drains until the pair has no pending row; returns how many messages it delivered. Can be called again. */
@@ -143,7 +127,6 @@ class PairDrain {
     }
     const before = this.delivered;
     for (const r of rows) this.seqOf.set(r.id, r.seq);
-    this.startAiTimer(rows);
     try {
       while (rows.length > 0) {
         for (let i = 0; i < rows.length;) {

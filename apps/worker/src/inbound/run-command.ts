@@ -1,9 +1,10 @@
 import { cardText, commandHelp, sourceLabel, type TOperatorCommand } from '@pocketping/bridges';
 import { changeConversationAi, changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
-import { getConversation } from '@pocketping/db';
+import { getAiTurnState, getConversation } from '@pocketping/db';
 import { LIMITS } from '@pocketping/protocol';
 import type { TWorkerContext } from '../context.js';
 import { buildCard } from '../delivery/build-card.js';
+import { loadAiSettings } from '../ai/ai-config.js';
 import type { TInboundScope } from './inbound-scope.js';
 
 /**
@@ -85,6 +86,9 @@ export async function runCommand(
         ? 'AI answers turned on for this conversation (when the AI assistant is on for the project). A visitor message still waiting is answered now.'
         : 'AI answers turned off for this conversation.';
       break;
+    case 'aiStatus':
+      reply = await aiStatus(ctx, scope, prefix);
+      break;
     case 'help':
       reply = commandHelp(prefix);
       break;
@@ -94,6 +98,21 @@ export async function runCommand(
   }
   await answer(scope, reply);
   return `command ${command.name}`;
+}
+
+/** The answer to `/ai status`: the project's AI, then this conversation's, and what would change it. */
+async function aiStatus(ctx: TWorkerContext, scope: TInboundScope, prefix: '/' | '!'): Promise<string> {
+  const { organizationId, conversationId, connection } = scope;
+  if (!ctx.ai) return 'AI assistant: not available on this server (no AI provider configured).';
+  const settings = await loadAiSettings(ctx.db, organizationId, connection.projectId, ctx.ai.defaultModel);
+  if (!settings.enabled)
+    return 'AI assistant: off for this project. The owner can turn it on in the dashboard (AI page).';
+  const head = `AI assistant ${settings.assistantName}: on for this project (answers after ${settings.takeoverDelaySeconds} s without a reply from your team).`;
+  const state = await getAiTurnState(ctx.db, organizationId, conversationId);
+  if (!state || state.status !== 'open') return `${head}\nThis conversation is closed: the AI does not answer here.`;
+  if (state.aiState === 'off')
+    return `${head}\nIn this conversation: OFF (a person answered, or someone turned it off). ${prefix}ai on hands it back to the AI.`;
+  return `${head}\nIn this conversation: ON${state.aiState === 'active' ? ' (it has answered here)' : ''}. Any reply from your team, or ${prefix}ai off, stops it.`;
 }
 
 /** Command answers are best effort: the command itself has been applied; a failed answer is only logged. */

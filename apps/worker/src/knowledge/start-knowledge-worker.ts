@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { TLogger } from '@pocketping/core';
 import { createOpenAiClient } from '@pocketping/ai';
 import type { TDb } from '@pocketping/db';
@@ -9,6 +9,7 @@ import {
   type TEmbedder,
   type TOnEmbeddingUsage,
 } from '@pocketping/knowledge';
+import { recoverStaleKnowledgeSources } from './recover-knowledge.js';
 
 export interface TKnowledgeWorkerConfig {
   /** Private addresses the crawler may fetch anyway (KNOWLEDGE_FETCH_ALLOW; local development and tests). */
@@ -18,6 +19,11 @@ export interface TKnowledgeWorkerConfig {
   embeddings: { apiKey: string; baseURL: string; model: string } | null;
   /** Where embedding usage is recorded (the AI usage meter); absent = not recorded. */
   onUsage?: TOnEmbeddingUsage;
+  /**
+   * The recovery pass (recover-knowledge.ts): every `everyMs`, sources pending or indexing for longer than
+   * `olderThanMs` without a live job get it again. Default every minute, after 2 minutes; everyMs 0 = off.
+   */
+  recovery?: { everyMs: number; olderThanMs: number };
 }
 
 /** The embeddings client of the knowledge (indexing and the AI's questions), or null for full-text search only. */
@@ -76,5 +82,28 @@ export async function startKnowledgeWorker(deps: {
   );
   worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
   await worker.waitUntilReady();
-  return { close: () => worker.close() };
+
+  const recovery = config.recovery ?? { everyMs: 60_000, olderThanMs: 120_000 };
+  const queue = new Queue(QUEUES.knowledge, {
+    connection: createRedis(deps.redisConfig.url, 'producer'),
+    prefix: bullPrefix(deps.redisConfig),
+  });
+  queue.on('error', () => undefined); // a failed pass is logged below
+  const recover = () =>
+    recoverStaleKnowledgeSources({ db: deps.db, queue }, recovery.olderThanMs).then(
+      (n) => (n > 0 ? deps.log.info({ requeued: n }, 'knowledge sources re-queued') : undefined),
+      (err: unknown) =>
+        deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'knowledge recovery failed'),
+    );
+  const timer = recovery.everyMs > 0 ? setInterval(() => void recover(), recovery.everyMs) : null;
+  timer?.unref();
+  return {
+    /** One recovery pass now (tests). */
+    recover: () => recoverStaleKnowledgeSources({ db: deps.db, queue }, recovery.olderThanMs),
+    async close() {
+      if (timer) clearInterval(timer);
+      await worker.close();
+      await queue.close();
+    },
+  };
 }

@@ -4,9 +4,10 @@ import { JOBS, QUEUES, bullPrefix, createRedis, type TRedisConfig } from '@pocke
 import type { TWorkerContext } from '../context.js';
 import { processVisitorLeftJob, type TVisitorJobDeps } from './process-visitor-left.js';
 import { processVisitorTypingJob } from './process-visitor-typing.js';
+import { processVisitorPostedJob } from './process-visitor-posted.js';
 
 /**
- * The `visitor-events` queue (visitor.left, visitor.typing). Registered by runtime.ts, which passes its context
+ * The `visitor-events` queue (visitor.left, visitor.typing, visitor.posted → the AI timer). Registered by runtime.ts, which passes its context
  * (`ctx`: the bridges typing goes through); without one — a test of visitor.left alone — typing jobs do nothing.
  */
 export async function startVisitorWorker(
@@ -21,6 +22,8 @@ export async function startVisitorWorker(
   const worker = new Worker(
     QUEUES.visitor,
     async (job) => {
+      if (job.name === JOBS.visitorPosted)
+        return deps.ctx ? processVisitorPostedJob(deps.ctx, job) : { outcome: 'no AI in this worker' };
       if (job.name !== JOBS.visitorTyping) return processVisitorLeftJob(leftDeps, job);
       return deps.ctx ? processVisitorTypingJob(deps.ctx, job) : { outcome: 'no bridges in this worker', shown: 0 };
     },

@@ -164,6 +164,29 @@ describe('Discord bridge', () => {
     expect(fake.messages(thread.externalThreadId).filter((x) => x.content === 'only once')).toHaveLength(1);
   });
 
+  it("the AI's call for a person (a system note from the AI) pings @here; an operator's note never does", async () => {
+    const thread = await openWithCard();
+    const handoff: TOutgoingMessage = {
+      ...msg('🙋 handoff: wants a refund'),
+      sender: 'system',
+      visibility: 'internal',
+      source: 'ai',
+      authorName: 'Pip',
+    };
+    await bridge.send(target, thread, handoff);
+    await bridge.send(target, thread, {
+      ...handoff,
+      messageId: msg('').messageId,
+      sender: 'operator',
+      source: 'telegram',
+      body: '@here look',
+    });
+    const [, ping, note] = fake.messages(thread.externalThreadId);
+    expect(ping!.content).toMatch(/^@here 📝 \*\*Note by Pip/);
+    expect(ping!.allowed_mentions).toEqual({ parse: ['everyone'] });
+    expect(note!.allowed_mentions).toEqual({ parse: [] });
+  });
+
   it('splits content over 2000 characters; edit and remove cover every part', async () => {
     const thread = await openWithCard();
     const m = msg('a'.repeat(2500));

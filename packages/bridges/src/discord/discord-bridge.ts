@@ -10,7 +10,7 @@ import type {
   TThreadRef,
 } from '../types.js';
 import { BridgeError } from '../bridge-error.js';
-import { truncate } from '../format.js';
+import { callsTheTeam, truncate } from '../format.js';
 import { ZDiscordCredentials, type TDiscordCredentials } from './credentials.js';
 import { DISCORD_BOT_PERMISSIONS, discordInstallLink } from './install-link.js';
 import { DISCORD_CODES, toBridgeError } from './to-bridge-error.js';
@@ -50,6 +50,8 @@ export const DEFAULT_DISCORD_TENANT_POST_LIMIT: TPostRateLimit = { scope: 'tenan
 
 /** Every post is sent like this: visitor text can never ping anyone, whatever it contains. */
 const NO_MENTIONS = { parse: [] as string[] };
+/** `@here` in the content pings the channel (the bot needs "Mention @everyone, @here and All Roles"). */
+const HERE_MENTION = { parse: ['everyone'] };
 /** 7 days: the longest auto-archive (no longer boost-locked); an archived thread is unarchived on the next post. */
 const AUTO_ARCHIVE_MINUTES = 10080;
 /** Discord's epoch (2015-01-01) in ms: a snowflake's top bits count ms since it. */
@@ -115,10 +117,11 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     content: string,
     nonce: string,
     file?: TOutgoingFile,
+    mentions: { parse: string[] } = NO_MENTIONS,
   ): Promise<string> => {
     const body = {
       content,
-      allowed_mentions: NO_MENTIONS,
+      allowed_mentions: mentions,
       nonce,
       enforce_nonce: true,
       ...(file ? { attachments: [{ id: 0, filename: file.name }] } : {}),
@@ -281,9 +284,17 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
     async send(_target, thread, message) {
       const parts = renderDiscordParts(message);
       const ids: string[] = [];
+      // Only the first part of the AI's call for a person carries (and may ping) @here; nothing else ever pings.
+      const ping = callsTheTeam(message) ? HERE_MENTION : NO_MENTIONS;
       for (const [i, content] of parts.entries())
         ids.push(
-          await postMessage(thread.externalThreadId, content, discordNonce('msg', message.messageId, String(i))),
+          await postMessage(
+            thread.externalThreadId,
+            content,
+            discordNonce('msg', message.messageId, String(i)),
+            undefined,
+            i === 0 ? ping : NO_MENTIONS,
+          ),
         );
       return { externalMessageId: ids.join(PART_SEPARATOR) };
     },

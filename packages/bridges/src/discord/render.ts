@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
-import { WIDGET_NOTE_LABEL, cardUrl, conversationTitle, shownClaim, sourceLabel, truncate } from '../format.js';
+import {
+  WIDGET_NOTE_LABEL,
+  callsTheTeam,
+  cardUrl,
+  conversationTitle,
+  shownClaim,
+  sourceLabel,
+  truncate,
+} from '../format.js';
 
 export const DISCORD_CONTENT_MAX = 2000;
 export const DISCORD_THREAD_NAME_MAX = 100;
@@ -53,7 +61,8 @@ function prefixOf(m: TOutgoingMessage): string {
     const who = m.authorName
       ? `${escapeDiscordMarkdown(m.authorName)} (via ${escapeDiscordMarkdown(sourceLabel(m.source))})`
       : escapeDiscordMarkdown(sourceLabel(m.source));
-    return `📝 **Note by ${who}**: `;
+    // The AI's call for a person pings the channel (the post allows the @here mention: discord-bridge.ts).
+    return `${callsTheTeam(m) ? '@here ' : ''}📝 **Note by ${who}**: `;
   }
   switch (m.sender) {
     case 'visitor':

@@ -36,6 +36,15 @@ describe('renderMessage', () => {
     expect(hasSlackToken(text)).toBe(false);
   });
 
+  it("the AI's call for a person mentions @here; the same words from anyone else stay text", () => {
+    const handoff = { ...base, sender: 'system', visibility: 'internal', source: 'ai', authorName: 'Pip' } as const;
+    expect(renderMessage({ ...handoff, body: '🙋 handoff: wants a refund' })).toBe(
+      '<!here> :memo: *Note by Pip (via ai)*: 🙋 handoff: wants a refund',
+    );
+    const operatorNote = renderMessage({ ...handoff, sender: 'operator', source: 'slack', body: '🙋 handoff: x' });
+    expect(operatorNote.startsWith('<!here>')).toBe(false);
+  });
+
   it('labels a mirrored operator reply and escapes the name too', () => {
     const text = renderMessage({
       ...base,

@@ -2,6 +2,7 @@ import type { KnownBlock, MrkdwnElement } from '@slack/web-api';
 import type { TConversationCard, TOutgoingMessage } from '../types.js';
 import {
   WIDGET_NOTE_LABEL,
+  callsTheTeam,
   cardUrl,
   conversationTitle,
   isVisitorText,
@@ -72,6 +73,7 @@ export function renderMessage(m: TOutgoingMessage): string {
       ? `${escapeSlackText(m.authorName)} (via ${escapeSlackText(sourceLabel(m.source))})`
       : escapeSlackText(sourceLabel(m.source));
     text = m.source === 'widget' ? `:memo: *${WIDGET_NOTE_LABEL}*: ${body}` : `:memo: *Note by ${who}*: ${body}`;
+    if (callsTheTeam(m)) text = `<!here> ${text}`;
     return text.length > TEXT_MAX
       ? renderMessage({ ...m, body: truncate(m.body, Math.max(1, m.body.length - (text.length - TEXT_MAX) - 16)) })
       : text;

@@ -17,6 +17,19 @@ export async function getProjectAiRow(
   return row;
 }
 
+/**
+ * Whether the owner turned the project's AI on (the stored flag only; the worker validates the rest when it acts).
+ * Realtime asks it, cached, after each visitor message: the AI timer is scheduled only for projects that use AI.
+ */
+export async function isProjectAiEnabled(db: TDb, organizationId: string, projectId: string): Promise<boolean> {
+  const row = await db.projectAi.findUnique({
+    where: { organizationId_projectId: { organizationId, projectId } },
+    select: { settings: true },
+  });
+  const settings = row?.settings;
+  return Boolean(settings && typeof settings === 'object' && !Array.isArray(settings) && settings['enabled'] === true);
+}
+
 export async function saveProjectAiSettings(
   db: TDb,
   organizationId: string,

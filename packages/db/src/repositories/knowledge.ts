@@ -138,6 +138,26 @@ export async function requestKnowledgeReindex(
   return rows[0] ?? null;
 }
 
+/**
+ * Sources waiting (pending) or stuck (indexing) since before `olderThanMs`: their index job may be lost (a failed
+ * enqueue, a job that failed for good). The knowledge worker's recovery pass, a system scan across tenants.
+ */
+export async function listStaleKnowledgeSources(
+  db: TDb,
+  input: { olderThanMs: number; limit: number },
+): Promise<{ organizationId: string; id: string; generation: number; status: 'pending' | 'indexing' }[]> {
+  const rows = await db.knowledgeSource.findMany({
+    where: {
+      status: { in: ['pending', 'indexing'] },
+      updatedAt: { lt: new Date(Date.now() - input.olderThanMs) },
+    },
+    orderBy: { updatedAt: 'asc' },
+    take: input.limit,
+    select: { organizationId: true, id: true, generation: true, status: true },
+  });
+  return rows.map((r) => ({ ...r, status: r.status === 'indexing' ? 'indexing' : 'pending' }));
+}
+
 /** The indexer takes a source of this generation: pending → indexing. Null when the generation moved on or it is gone. */
 export async function claimKnowledgeSource(
   db: TDb,

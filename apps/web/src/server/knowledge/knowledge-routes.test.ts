@@ -3,7 +3,7 @@
 // playground, which shows passages with scores and the model's answer and stores no conversation.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getKnowledgeSource, listKnowledgeChunks } from '@pocketping/db';
+import { getKnowledgeSource, listKnowledgeChunks, saveProjectAiSettings } from '@pocketping/db';
 import { bullPrefix, knowledgeIndexJobId, QUEUES } from '@pocketping/jobs';
 import { indexKnowledgeSource } from '@pocketping/knowledge';
 import { startFakeOpenAi, type TFakeOpenAi } from '@pocketping/testkit';
@@ -136,6 +136,13 @@ describe('knowledge routes and the playground', () => {
 
   it('the playground: passages with scores and an answer citing them; no conversation is created', async () => {
     const { db } = await env.app();
+    // The project's saved settings shape the answer: the assistant's name and instructions, the length cap.
+    await saveProjectAiSettings(db, orgId, projectId, {
+      assistantName: 'Nova',
+      instructions: 'Never promise a delivery date.',
+      maxOutputTokens: 321,
+    });
+    await db.aiUsage.deleteMany({ where: { organizationId: orgId } });
     const before = await db.conversation.count({ where: { organizationId: orgId } });
     const res = await env.call(playground.POST, {
       path: `${base()}/ai/playground`,
@@ -152,6 +159,13 @@ describe('knowledge routes and the playground', () => {
     // The model saw the passage in its system prompt.
     const sent = fake.completions().at(-1)!;
     expect(JSON.stringify(sent.messages[0])).toContain('Standard delivery takes 3 to 5 business days');
+    expect(JSON.stringify(sent.messages[0])).toContain('Nova');
+    expect(JSON.stringify(sent.messages[0])).toContain('Never promise a delivery date.');
+    expect(sent.max_completion_tokens).toBe(321);
+    // The completion is metered (AI usage; no reply counted: nobody was answered).
+    const usage = await db.aiUsage.findMany({ where: { organizationId: orgId } });
+    expect(usage).toMatchObject([{ kind: 'completion', projectId, replies: 0 }]);
+    expect(usage[0]!.promptTokens).toBeGreaterThan(0);
     expect(await db.conversation.count({ where: { organizationId: orgId } })).toBe(before);
     const bad = await env.call(playground.POST, {
       path: `${base()}/ai/playground`,

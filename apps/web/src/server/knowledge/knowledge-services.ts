@@ -1,4 +1,5 @@
-import { createOpenAiClient } from '@pocketping/ai';
+import { createOpenAiClient, estimateCostMicroUsd } from '@pocketping/ai';
+import { recordAiUsage } from '@pocketping/db';
 import { createKnowledgeJobs, type TKnowledgeJobs } from '@pocketping/jobs';
 import {
   createKnowledgeRetriever,
@@ -19,14 +20,19 @@ export interface TKnowledgeServices {
 // Kept on globalThis like the web context: `next dev` re-evaluates modules on every edit.
 const holder = globalThis as typeof globalThis & { __pocketpingKnowledge?: TKnowledgeServices };
 
-/**
- * Where the playground's question embeddings are metered. The AI usage table belongs to the AI fallback; until it is
- * wired here, usage is logged.
- */
-const logUsage =
+/** The playground's question embeddings are metered like the worker's: AI usage and the plan's monthly tokens. */
+const recordEmbeddingUsage =
   (app: TWebContext): TOnEmbeddingUsage =>
-  (u) =>
-    app.log.debug({ tenantId: u.organizationId, model: u.model, tokensIn: u.tokensIn }, 'embedding usage');
+  async (u) => {
+    await recordAiUsage(app.db, u.organizationId, {
+      kind: 'embedding',
+      model: u.model,
+      promptTokens: u.tokensIn,
+      completionTokens: 0,
+      costMicroUsd: estimateCostMicroUsd(u.model, u.tokensIn, 0),
+    });
+    await app.limits.recordAiUsage(u.organizationId, { replies: 0, tokens: u.tokensIn });
+  };
 
 /** The knowledge queue's producer, the retriever and the provider client, built once per process. */
 export function knowledgeServices(app: TWebContext): TKnowledgeServices {
@@ -37,7 +43,7 @@ export function knowledgeServices(app: TWebContext): TKnowledgeServices {
     : null;
   const embedder =
     ai && env.KNOWLEDGE_EMBEDDINGS === 'on'
-      ? createOpenAiEmbedder({ client: ai, model: env.OPENAI_EMBEDDING_MODEL, onUsage: logUsage(app) })
+      ? createOpenAiEmbedder({ client: ai, model: env.OPENAI_EMBEDDING_MODEL, onUsage: recordEmbeddingUsage(app) })
       : null;
   const services: TKnowledgeServices = {
     jobs: createKnowledgeJobs(app.producer.redis, { url: env.REDIS_URL, prefix: env.REDIS_PREFIX }),

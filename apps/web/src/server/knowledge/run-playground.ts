@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { buildPrompt, DEFAULT_AI_SETTINGS, generateAiReply, type TAiSettings } from '@pocketping/ai';
+import { buildPrompt, estimateCostMicroUsd, generateAiReply, type TAiSettings } from '@pocketping/ai';
+import { recordAiUsage } from '@pocketping/db';
 import type { TRetrievedSnippet } from '@pocketping/knowledge';
 import type { TWebContext } from '../context';
 import { knowledgeServices } from './knowledge-services';
@@ -25,17 +26,15 @@ export const PLAYGROUND_PASSAGES = 5;
 
 /**
  * "Ask your assistant": the passages the AI would get for this question, with their scores, and the answer the model
- * gives from them — without a conversation, a visitor or any message stored. `settings` are the project's AI settings
- * when the caller has them (defaults otherwise).
+ * gives from them with the project's saved settings (name, instructions, model, length) — without a conversation, a
+ * visitor or any message stored. The completion is metered like the AI fallback's (AI usage and the plan's monthly
+ * tokens; no reply counted).
  */
 export async function runPlayground(
   app: TWebContext,
   scope: { organizationId: string; projectId: string },
   question: string,
-  settings: Pick<TAiSettings, 'assistantName' | 'instructions' | 'model' | 'maxOutputTokens'> = {
-    ...DEFAULT_AI_SETTINGS,
-    model: app.env.OPENAI_MODEL,
-  },
+  settings: Pick<TAiSettings, 'assistantName' | 'instructions' | 'model' | 'maxOutputTokens'>,
 ): Promise<TPlaygroundResult> {
   const services = knowledgeServices(app);
   const passages = await services.retrieve({ ...scope, question, limit: PLAYGROUND_PASSAGES });
@@ -61,6 +60,19 @@ export async function runPlayground(
     };
   const prompt = buildPrompt({ settings, knowledge: passages, history: [{ sender: 'visitor', body: question }] });
   const reply = await generateAiReply({ client: services.ai, settings, prompt });
+  if (reply.usage) {
+    const { model, promptTokens, completionTokens } = reply.usage;
+    await recordAiUsage(app.db, scope.organizationId, {
+      projectId: scope.projectId,
+      kind: 'completion',
+      model,
+      promptTokens,
+      completionTokens,
+      costMicroUsd: estimateCostMicroUsd(model, promptTokens, completionTokens),
+      replies: 0,
+    });
+    await app.limits.recordAiUsage(scope.organizationId, { replies: 0, tokens: promptTokens + completionTokens });
+  }
   app.log.info(
     {
       tenantId: scope.organizationId,

@@ -157,6 +157,7 @@ export function AiSettingsClient({
             <input
               type="number"
               min={0}
+              max={initial.plan.maxReplies}
               value={s.monthlyBudget.maxReplies}
               disabled={disabled}
               onChange={(e) => set('monthlyBudget', { ...s.monthlyBudget, maxReplies: Number(e.target.value) })}
@@ -167,12 +168,17 @@ export function AiSettingsClient({
             <input
               type="number"
               min={0}
+              max={initial.plan.maxTokens}
               value={s.monthlyBudget.maxTokens}
               disabled={disabled}
               onChange={(e) => set('monthlyBudget', { ...s.monthlyBudget, maxTokens: Number(e.target.value) })}
             />
           </label>
         </div>
+        <p className="muted" data-testid="ai-plan-allowance">
+          Your {initial.plan.plan} plan allows up to {initial.plan.maxReplies} AI replies and {initial.plan.maxTokens}{' '}
+          tokens a month.
+        </p>
         {notice ? (
           <div className={`alert ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
             {notice.text}
