@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
-import { createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
+import { checkReadiness, createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
 import {
   createProducer,
@@ -61,6 +62,8 @@ export interface TRealtimeDeps {
   visitorLeftDelayMs?: number;
   presenceCheckMs?: number;
   uploadMaxBytes?: number;
+  /** The build's prisma/migrations folder for GET /ready (default: the repository's, next to the app). */
+  migrationsDir?: string;
   /** Project lookups are cached this long (ms); tests that change a project mid-way set 0. */
   projectCacheMs?: number;
   dbPoolSize?: number;
@@ -200,11 +203,17 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   const recordInstallation = createInstallationRecorder(db, deps.log);
   const boot = createBootRoute(ctx, recordInstallation);
   const files = createFilesRoute(ctx);
+  const migrationsDir = deps.migrationsDir ?? fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
   const http = createServer((req, res) => {
     void (async () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path === '/health') {
         sendJson(res, 200, { ok: true });
+        return;
+      }
+      if (path === '/ready') {
+        const ready = await checkReadiness({ db, pingRedis: () => redis.ping(), migrationsDir });
+        sendJson(res, ready.ok ? 200 : 503, ready);
         return;
       }
       if (path === '/widget/uploads') return upload(req, res);

@@ -1,6 +1,7 @@
 // apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper, AI fallback.
 import { fileURLToPath } from 'node:url';
-import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
+import { createLogger, exitOnSignals, parseKeyRing, startHealthServer } from '@pocketping/core';
+import { checkReadiness } from '@pocketping/db';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
@@ -71,6 +72,22 @@ const worker = await startWorker({
         : null,
   },
 });
-log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+const migrationsDir = env.MIGRATIONS_DIR ?? fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
+const probes =
+  env.WORKER_HEALTH_PORT > 0
+    ? await startHealthServer({
+        host: env.WORKER_HEALTH_HOST,
+        port: env.WORKER_HEALTH_PORT,
+        ready: () => checkReadiness({ db: worker.ctx.db, pingRedis: () => worker.ctx.redis.ping(), migrationsDir }),
+      })
+    : null;
+log.info({ concurrency: env.WORKER_CONCURRENCY, healthPort: probes?.port ?? null }, 'worker started');
 
-exitOnSignals(log, () => worker.close(), 10_000);
+exitOnSignals(
+  log,
+  async () => {
+    await worker.close();
+    await probes?.close();
+  },
+  10_000,
+);

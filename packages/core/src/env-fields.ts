@@ -13,6 +13,8 @@ const url = (protocols: string[]) =>
     });
 
 export const envFields = {
+  /** Where the build's prisma/migrations folder is, when not next to the app (readiness checks it). */
+  MIGRATIONS_DIR: z.string().min(1).optional(),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']),

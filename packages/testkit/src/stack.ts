@@ -98,6 +98,11 @@ export interface TSpawnOptions {
   readyWhen?: (output: string) => boolean;
   readyUrl?: string;
   timeoutMs?: number;
+  /**
+   * realtime/worker only: run the production build (`dist/index.js`, from `pnpm --filter … build`) with this Node.js
+   * binary instead of the TypeScript source through tsx.
+   */
+  production?: { node: string };
 }
 
 /** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web). */
@@ -105,9 +110,13 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
   const cwd = path.join(REPO_ROOT, 'apps', name);
   // realtime/worker run as ONE node process (tsx as a loader, not the tsx CLI, which forks a child): a SIGKILL in a
   // crash test must really kill the app.
-  const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : process.execPath;
+  const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : (opts.production?.node ?? process.execPath);
   const args =
-    name === 'web' ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000'] : ['--import', 'tsx', 'src/index.ts'];
+    name === 'web'
+      ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000']
+      : opts.production
+        ? ['--enable-source-maps', 'dist/index.js']
+        : ['--import', 'tsx', 'src/index.ts'];
   const child = spawn(bin, args, {
     cwd,
     env: {
