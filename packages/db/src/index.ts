@@ -43,3 +43,4 @@ export * from './repositories/billing.js';
 export * from './repositories/ai.js';
 export * from './repositories/knowledge.js';
 export * from './repositories/readiness.js';
+export * from './apply-migrations.js';

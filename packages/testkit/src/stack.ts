@@ -1,12 +1,12 @@
 // Helpers that boot real pieces of the stack for integration tests: a fresh Postgres database with the
 // committed migrations, a unique Redis prefix, and the apps as real child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { applyMigrations } from '@pocketping/db/migrations';
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const ADMIN_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -29,27 +29,9 @@ export async function createTestDatabase(prefix = 'pp_test'): Promise<TTestDatab
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const dir = path.join(REPO_ROOT, 'prisma/migrations');
-    // Recorded in Prisma's own bookkeeping table too, so `migrate status` / `pocketping doctor` see them applied.
-    await client.query(`CREATE TABLE "_prisma_migrations" (id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL,
-      finished_at TIMESTAMPTZ, migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ,
-      started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0)`);
-    for (const m of readdirSync(dir)
-      .filter((d) => /^\d+_/.test(d))
-      .sort()) {
-      const sql = readFileSync(path.join(dir, m, 'migration.sql'), 'utf8');
-      await client.query(sql);
-      await client.query(
-        `INSERT INTO "_prisma_migrations"(id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
-        [randomUUID(), createHash('sha256').update(sql).digest('hex'), m],
-      );
-    }
-  } finally {
-    await client.end();
-  }
+  // The same code as `pocketping migrate` (the production migration job); one test runs Prisma's own CLI to prove
+  // the two agree.
+  await applyMigrations(url, path.join(REPO_ROOT, 'prisma/migrations'));
   return {
     url,
     name,

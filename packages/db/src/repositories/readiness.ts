@@ -1,16 +1,11 @@
 // Readiness of a process towards its stores: is Postgres answering, and has every migration shipped with this build
 // been applied? A process that runs against an older schema than its code expects must not take traffic.
-import { readdirSync } from 'node:fs';
 import type { TDb } from '../client.js';
-
-const MIGRATION_DIR = /^\d{14}_[a-z0-9_]+$/;
+import { shippedMigrations } from '../apply-migrations.js';
 
 /** Migration folders shipped with this build that the database has not finished applying (oldest first). */
 export async function pendingMigrations(db: TDb, migrationsDir: string): Promise<string[]> {
-  const shipped = readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && MIGRATION_DIR.test(e.name))
-    .map((e) => e.name)
-    .sort();
+  const shipped = shippedMigrations(migrationsDir);
   const applied = await db.$queryRaw<{ migration_name: string }[]>`
     SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
   const done = new Set(applied.map((r) => r.migration_name));
