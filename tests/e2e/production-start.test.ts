@@ -1,52 +1,80 @@
-// The production start path of realtime and worker: the bundles `pnpm --filter … build` writes (dist/index.js, plain
-// JavaScript, no tsx at runtime) start on the Node.js these machines have AND on the current LTS the image runs,
-// answer the probes (/health: alive; /ready: Postgres, Redis and every shipped migration applied), refuse traffic
-// while a migration is missing, and stop cleanly on SIGTERM.
+// The production start path, outside a container: the tree the image ships (scripts/assemble-production.mjs — the
+// Next.js standalone server, the realtime/worker/CLI bundles with production-only dependencies, the migrations) is
+// assembled from this checkout's builds, then:
+//   - the migration job (`node apps/cli/dist/index.js migrate`) creates the schema of an empty database;
+//   - web, realtime and worker start from it on the Node.js these machines have AND on the LTS the image runs,
+//     answer their probes (liveness; readiness = Postgres, Redis, every shipped migration applied), and exit 0 on
+//     SIGTERM;
+//   - readiness refuses traffic while a migration shipped with the build is missing, and names it.
+// Needs the web app built with NEXT_OUTPUT=standalone (`npm test` builds it so).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import {
+  ADMIN_DATABASE_URL,
   REPO_ROOT,
   TEST_REDIS_URL,
-  createTestDatabase,
   freePort,
   spawnApp,
   testEncryptionKey,
   uniqueRedisPrefix,
-  type TTestDatabase,
+  type TAppProcess,
 } from '@pocketping/testkit';
 
-/** The current LTS from the npm registry's `node` package (the production image's Node.js); null when unreachable. */
-function ltsNode(): string | null {
+/** The current LTS from the npm registry's `node` package (what the image runs). */
+function ltsNode(): string {
   const r = spawnSync('npx', ['-y', 'node@24', '-e', 'process.stdout.write(process.execPath)'], {
     encoding: 'utf8',
-    timeout: 180_000,
+    timeout: 240_000,
   });
-  return r.status === 0 && r.stdout.startsWith('/') ? r.stdout : null;
+  if (r.status !== 0 || !r.stdout.startsWith('/')) throw new Error(`could not get Node.js 24: ${r.stderr}`);
+  return r.stdout;
 }
 
-let db: TTestDatabase;
-let tmp: string;
-const nodes: { label: string; bin: string }[] = [{ label: `node ${process.version}`, bin: process.execPath }];
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+const dbName = `pp_prod_${randomBytes(4).toString('hex')}`;
+const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
+let tree: string;
+const nodes: { label: string; bin: string }[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase('pp_prod');
-  tmp = mkdtempSync(path.join(tmpdir(), 'pp-prod-'));
+  tree = mkdtempSync(path.join(tmpdir(), 'pp-prod-'));
   for (const app of ['realtime', 'worker', 'cli']) {
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build-app.mjs'), '.'], {
       cwd: path.join(REPO_ROOT, 'apps', app),
       stdio: 'pipe',
     });
   }
-  const lts = ltsNode();
-  if (lts) nodes.push({ label: 'node 24 (LTS)', bin: lts });
-}, 240_000);
+  execFileSync(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'scripts/assemble-production.mjs'),
+      tree,
+      '--next-dist',
+      process.env.NEXT_DIST_DIR || '.next',
+    ],
+    { cwd: REPO_ROOT, stdio: 'pipe' },
+  );
+  nodes.push({ label: `node ${process.version}`, bin: process.execPath }, { label: 'node 24 (LTS)', bin: ltsNode() });
+  await admin(`CREATE DATABASE "${dbName}"`);
+}, 600_000);
 
 afterAll(async () => {
-  await db?.drop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  if (tree) rmSync(tree, { recursive: true, force: true });
 });
 
 async function json(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -56,79 +84,104 @@ async function json(url: string): Promise<{ status: number; body: Record<string,
 
 function baseEnv(): Record<string, string> {
   return {
-    DATABASE_URL: db.url,
+    DATABASE_URL: databaseUrl,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: uniqueRedisPrefix(),
     ENCRYPTION_KEY: testEncryptionKey(),
-    AUTH_SECRET: 'x'.repeat(40),
+    AUTH_SECRET: randomBytes(32).toString('hex'),
     TELEGRAM_UPDATES_MODE: 'webhook',
+    STORAGE_LOCAL_DIR: path.join(tmpdir(), 'pp-prod-uploads'),
   };
 }
 
-describe('production build', () => {
-  it('the CLI bundle runs without tsx', () => {
-    const r = spawnSync(process.execPath, ['apps/cli/dist/index.js', 'help'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    expect(`${r.stdout}${r.stderr}`).toMatch(/gen-key/);
-  });
+describe('production tree', () => {
+  it('the migration job creates the schema of an empty database (LTS, production dependencies only)', () => {
+    const run = () =>
+      execFileSync(nodes[1]!.bin, ['apps/cli/dist/index.js', 'migrate'], {
+        cwd: tree,
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
+        encoding: 'utf8',
+      });
+    expect(run()).toMatch(/^(\d+) applied, 0 already applied$/m);
+    expect(run()).toMatch(/^0 applied, \d+ already applied$/m);
+  }, 120_000);
 
-  it('realtime and worker start from dist/, answer /health and /ready, and exit 0 on SIGTERM', async () => {
-    // The machine's Node.js and the LTS the image runs (fetched from the npm registry, which CI can reach).
-    expect(nodes.map((n) => n.label)).toContain('node 24 (LTS)');
+  it('web, realtime and worker start from it, answer their probes and exit 0 on SIGTERM', async () => {
     for (const node of nodes) {
-      const rtPort = await freePort();
-      const wkPort = await freePort();
+      const [webPort, rtPort, wkPort] = [await freePort(), await freePort(), await freePort()];
       const env = baseEnv();
-      const realtime = await spawnApp('realtime', {
-        env: { ...env, REALTIME_PORT: String(rtPort), REALTIME_HOST: '127.0.0.1' },
-        readyUrl: `http://127.0.0.1:${rtPort}/health`,
-        production: { node: node.bin },
-      });
-      const worker = await spawnApp('worker', {
-        env: { ...env, WORKER_HEALTH_PORT: String(wkPort), WORKER_HEALTH_HOST: '127.0.0.1' },
-        readyUrl: `http://127.0.0.1:${wkPort}/health`,
-        production: { node: node.bin },
-      });
+      const production = { node: node.bin, root: tree };
+      const started: TAppProcess[] = [];
       try {
-        for (const url of [`http://127.0.0.1:${rtPort}/ready`, `http://127.0.0.1:${wkPort}/ready`]) {
-          const ready = await json(url);
-          expect({ node: node.label, url, ...ready }).toMatchObject({
+        started.push(
+          await spawnApp('web', {
+            env: {
+              ...env,
+              PORT: String(webPort),
+              WEB_PUBLIC_URL: `http://127.0.0.1:${webPort}`,
+              REALTIME_PUBLIC_URL: `http://127.0.0.1:${rtPort}`,
+              MIGRATIONS_DIR: path.join(tree, 'prisma/migrations'),
+            },
+            readyUrl: `http://127.0.0.1:${webPort}/api/live`,
+            production,
+          }),
+          await spawnApp('realtime', {
+            env: { ...env, REALTIME_PORT: String(rtPort), REALTIME_HOST: '127.0.0.1' },
+            readyUrl: `http://127.0.0.1:${rtPort}/health`,
+            production,
+          }),
+          await spawnApp('worker', {
+            env: { ...env, WORKER_HEALTH_PORT: String(wkPort), WORKER_HEALTH_HOST: '127.0.0.1' },
+            readyUrl: `http://127.0.0.1:${wkPort}/health`,
+            production,
+          }),
+        );
+        for (const url of [
+          `http://127.0.0.1:${webPort}/api/ready`,
+          `http://127.0.0.1:${rtPort}/ready`,
+          `http://127.0.0.1:${wkPort}/ready`,
+        ]) {
+          expect({ node: node.label, url, ...(await json(url)) }).toEqual({
+            node: node.label,
+            url,
             status: 200,
             body: { ok: true, db: true, redis: true, migrations: 'current' },
           });
         }
-        // No TypeScript loader in the running processes: the bundle is what runs.
-        for (const p of [realtime, worker]) expect(p.child.spawnargs.join(' ')).not.toMatch(/tsx/);
+        // The web app serves its pages and their static files from the standalone tree; realtime serves the widget.
+        const login = await fetch(`http://127.0.0.1:${webPort}/login`);
+        expect(login.status).toBe(200);
+        const script = /\/_next\/static\/[^"]+\.js/.exec(await login.text())?.[0];
+        expect((await fetch(`http://127.0.0.1:${webPort}${script}`)).status).toBe(200);
+        expect((await fetch(`http://127.0.0.1:${rtPort}/widget/loader.js`)).status).toBe(200);
+        for (const p of started) expect(p.child.spawnargs.join(' ')).not.toMatch(/tsx|next start/);
       } finally {
-        await worker.stop();
-        await realtime.stop();
+        for (const p of started.reverse()) await p.stop();
       }
-      expect({ node: node.label, realtime: realtime.child.exitCode, worker: worker.child.exitCode }).toEqual({
-        node: node.label,
-        realtime: 0,
-        worker: 0,
-      });
+      expect(started.map((p) => [node.label, p.name, p.child.exitCode])).toEqual(
+        started.map((p) => [node.label, p.name, 0]),
+      );
     }
-  }, 180_000);
+  }, 240_000);
 
   it('is not ready while a migration shipped with the build is not applied, and says which', async () => {
-    const migrations = path.join(tmp, 'migrations');
-    cpSync(path.join(REPO_ROOT, 'prisma/migrations'), migrations, { recursive: true });
-    mkdirSync(path.join(migrations, '29991231000000_from_the_future'));
-    writeFileSync(path.join(migrations, '29991231000000_from_the_future/migration.sql'), 'SELECT 1;');
+    const future = path.join(tree, 'prisma/migrations/29991231000000_from_the_future');
+    mkdirSync(future);
+    writeFileSync(path.join(future, 'migration.sql'), 'SELECT 1;');
     const rtPort = await freePort();
     const realtime = await spawnApp('realtime', {
-      env: { ...baseEnv(), REALTIME_PORT: String(rtPort), REALTIME_HOST: '127.0.0.1', MIGRATIONS_DIR: migrations },
+      env: { ...baseEnv(), REALTIME_PORT: String(rtPort), REALTIME_HOST: '127.0.0.1' },
       readyUrl: `http://127.0.0.1:${rtPort}/health`,
-      production: { node: process.execPath },
+      production: { node: process.execPath, root: tree },
     });
     try {
-      const ready = await json(`http://127.0.0.1:${rtPort}/ready`);
-      expect(ready).toEqual({
+      expect(await json(`http://127.0.0.1:${rtPort}/ready`)).toEqual({
         status: 503,
         body: { ok: false, db: true, redis: true, migrations: ['29991231000000_from_the_future'] },
       });
     } finally {
       await realtime.stop();
+      rmSync(future, { recursive: true });
     }
   }, 60_000);
 });

@@ -81,24 +81,26 @@ export interface TSpawnOptions {
   readyUrl?: string;
   timeoutMs?: number;
   /**
-   * realtime/worker only: run the production build (`dist/index.js`, from `pnpm --filter … build`) with this Node.js
-   * binary instead of the TypeScript source through tsx.
+   * Run the production tree (scripts/assemble-production.mjs wrote it at `root`) with this Node.js binary instead of
+   * the TypeScript sources through tsx (web: the standalone server instead of `next start`).
    */
-  production?: { node: string };
+  production?: { node: string; root: string };
 }
 
-/** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web). */
+/** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web; or the production tree). */
 export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawnOptions): Promise<TAppProcess> {
-  const cwd = path.join(REPO_ROOT, 'apps', name);
+  const prod = opts.production;
+  const cwd = prod
+    ? path.join(prod.root, name === 'web' ? 'web/apps/web' : `apps/${name}`)
+    : path.join(REPO_ROOT, 'apps', name);
   // realtime/worker run as ONE node process (tsx as a loader, not the tsx CLI, which forks a child): a SIGKILL in a
   // crash test must really kill the app.
-  const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : (opts.production?.node ?? process.execPath);
-  const args =
-    name === 'web'
+  const bin = prod ? prod.node : name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : process.execPath;
+  const args = prod
+    ? ['--enable-source-maps', name === 'web' ? 'server.js' : 'dist/index.js']
+    : name === 'web'
       ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000']
-      : opts.production
-        ? ['--enable-source-maps', 'dist/index.js']
-        : ['--import', 'tsx', 'src/index.ts'];
+      : ['--import', 'tsx', 'src/index.ts'];
   const child = spawn(bin, args, {
     cwd,
     env: {
@@ -106,6 +108,8 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
       HOME: process.env.HOME ?? '/root',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      // The standalone web server binds HOSTNAME (set by some environments to the machine's name).
+      ...(prod && name === 'web' ? { HOSTNAME: '127.0.0.1' } : {}),
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
