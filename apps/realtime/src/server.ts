@@ -7,9 +7,12 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
+import { answerMetrics, createMetrics } from '@pocketping/core/metrics';
+import { Gauge } from 'prom-client';
 import { checkReadiness, createDb, createLimitsStore, createSqlPool } from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
 import {
+  DASHBOARD_NAMESPACE,
   createProducer,
   createRedis,
   createVisitorConnections,
@@ -62,6 +65,8 @@ export interface TRealtimeDeps {
   visitorLeftDelayMs?: number;
   presenceCheckMs?: number;
   uploadMaxBytes?: number;
+  /** Bearer token for GET /metrics; unset = no metrics endpoint. */
+  metricsToken?: string;
   /** The build's prisma/migrations folder for GET /ready (default: the repository's, next to the app). */
   migrationsDir?: string;
   /** Project lookups are cached this long (ms); tests that change a project mid-way set 0. */
@@ -135,6 +140,17 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   // The root namespace serves nobody: the widget and the dashboard have their own, each with its tenant wrapper.
   io.use((_socket, next) => next(refuse('forbidden', `Connect to ${WIDGET_NAMESPACE} or /dashboard`)));
   const widget = io.of(WIDGET_NAMESPACE);
+  const metrics = createMetrics('realtime', deps.metricsToken);
+  new Gauge({
+    name: 'pocketping_sockets',
+    help: 'Socket.IO clients connected to this realtime node, by namespace',
+    labelNames: ['namespace'],
+    registers: [metrics.registry],
+    collect() {
+      this.set({ namespace: WIDGET_NAMESPACE }, widget.sockets.size);
+      this.set({ namespace: DASHBOARD_NAMESPACE }, io.of(DASHBOARD_NAMESPACE).sockets.size);
+    },
+  });
 
   const connections = createVisitorConnections(redis, deps.redis.prefix, nodeId);
   const push = createWidgetPush(widget);
@@ -209,6 +225,11 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path === '/health') {
         sendJson(res, 200, { ok: true });
+        return;
+      }
+      if (path === '/metrics') {
+        const answer = await answerMetrics(metrics, req.headers.authorization);
+        res.writeHead(answer.status, answer.headers).end(answer.body);
         return;
       }
       if (path === '/ready') {

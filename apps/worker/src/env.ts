@@ -81,6 +81,8 @@ const ZWorkerEnv = z.object({
   WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
   /** The prisma/migrations folder shipped with this build (readiness compares it with the database). */
   MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
+  /** Bearer token for GET /metrics on the probe server (Prometheus); unset = no metrics. */
+  METRICS_TOKEN: envFields.METRICS_TOKEN,
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;
 

@@ -2,6 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing, startHealthServer } from '@pocketping/core';
 import { checkReadiness } from '@pocketping/db';
+import { answerMetrics } from '@pocketping/core/metrics';
+import { createWorkerMetrics } from './metrics/worker-metrics.js';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
@@ -73,9 +75,14 @@ const worker = await startWorker({
   },
 });
 const migrationsDir = env.MIGRATIONS_DIR ?? fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
+const metrics =
+  env.WORKER_HEALTH_PORT > 0 && env.METRICS_TOKEN
+    ? createWorkerMetrics(worker.ctx, { url: env.REDIS_URL, prefix: env.REDIS_PREFIX }, env.METRICS_TOKEN)
+    : null;
 const probes =
   env.WORKER_HEALTH_PORT > 0
     ? await startHealthServer({
+        ...(metrics ? { metrics: (auth: string | undefined) => answerMetrics(metrics.metrics, auth) } : {}),
         host: env.WORKER_HEALTH_HOST,
         port: env.WORKER_HEALTH_PORT,
         ready: () => checkReadiness({ db: worker.ctx.db, pingRedis: () => worker.ctx.redis.ping(), migrationsDir }),

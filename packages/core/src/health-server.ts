@@ -9,6 +9,10 @@ export async function startHealthServer(opts: {
   host: string;
   port: number;
   ready: () => Promise<{ ok: boolean } & Record<string, unknown>>;
+  /** GET /metrics: what to answer for the request's Authorization header (absent: 404). */
+  metrics?: (
+    authorization: string | undefined,
+  ) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
 }): Promise<THealthServer> {
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) =>
@@ -18,6 +22,13 @@ export async function startHealthServer(opts: {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'method_not_allowed' });
     if (path === '/health') return send(200, { ok: true });
+    if (path === '/metrics' && opts.metrics) {
+      opts.metrics(req.headers.authorization).then(
+        (a) => res.writeHead(a.status, a.headers).end(a.body),
+        () => send(500, { error: 'metrics_failed' }),
+      );
+      return;
+    }
     if (path === '/ready') {
       opts.ready().then(
         (r) => send(r.ok ? 200 : 503, r),

@@ -2,6 +2,7 @@
 // been applied? A process that runs against an older schema than its code expects must not take traffic.
 import type { TDb } from '../client.js';
 import { shippedMigrations } from '../apply-migrations.js';
+import type { TSql } from './sql-pool.js';
 
 /** Migration folders shipped with this build that the database has not finished applying (oldest first). */
 export async function pendingMigrations(db: TDb, migrationsDir: string): Promise<string[]> {
@@ -52,4 +53,19 @@ export async function checkReadiness(deps: {
   const redisOk = 'value' in redis && redis.value === 'PONG';
   const pending: TReadiness['migrations'] = !dbOk ? 'unknown' : migrations.value.length ? migrations.value : 'current';
   return { ok: dbOk && redisOk && pending === 'current', db: dbOk, redis: redisOk, migrations: pending };
+}
+
+export type TOutboxBacklog = { kind: string; pending: number; oldestSeconds: number }[];
+
+/** Undelivered outbox rows by kind, and how long the oldest has waited (the metrics' backlog gauges). */
+export async function outboxBacklog(sql: TSql): Promise<TOutboxBacklog> {
+  const r = await sql.query<{ kind: string; pending: string; oldest: string | null }>(
+    `SELECT kind, count(*) AS pending, extract(epoch FROM now() - min("createdAt")) AS oldest
+       FROM "OutboxEvent" WHERE status = 'pending' GROUP BY kind`,
+  );
+  return r.rows.map((row) => ({
+    kind: row.kind,
+    pending: Number(row.pending),
+    oldestSeconds: Number(row.oldest ?? 0),
+  }));
 }
