@@ -18,14 +18,23 @@ await ensureServices({
 ensureChromium();
 
 if (!process.env.SKIP_BUILD) {
-  log('building the widget and the web app (turbo)');
-  run(pnpmBin('turbo'), [
-    'run',
-    'build',
-    '--filter=@pocketping/widget',
-    '--filter=@pocketping/web',
-    '--output-logs=errors-only',
-  ]);
+  // The web app is built as the production image builds it (standalone output, which `next start` also serves), so
+  // tests/e2e/production-start.test.ts can assemble and start the production tree from the same build.
+  log('building the widget, the web app and the Node apps (turbo)');
+  run(
+    pnpmBin('turbo'),
+    [
+      'run',
+      'build',
+      '--filter=@pocketping/widget',
+      '--filter=@pocketping/web',
+      '--filter=@pocketping/realtime',
+      '--filter=@pocketping/worker',
+      '--filter=@pocketping/cli',
+      '--output-logs=errors-only',
+    ],
+    { env: { ...process.env, NEXT_OUTPUT: 'standalone' } },
+  );
 }
 
 mkdirSync(path.join(ROOT, 'artifacts'), { recursive: true });

@@ -9,6 +9,9 @@ const nextConfig: NextConfig = {
   // Lets several builds of the same checkout coexist (parallel test runs); `next start` must get the same value.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // The production image runs the self-contained server Next.js traces (.next/standalone: only the files and
+  // node_modules the server needs); `next start` (npm start, the tests) keeps using the regular build.
+  ...(process.env.NEXT_OUTPUT === 'standalone' ? { output: 'standalone' as const } : {}),
   // Answers the proxy does not see (requests with a body skip it, see src/proxy.ts) still carry the headers that do
   // not depend on the environment; the proxy sets the same ones, and the page CSP, on everything else.
   async headers() {

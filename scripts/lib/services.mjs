@@ -97,6 +97,7 @@ export async function ensureServices({ databaseUrl, redisUrl }) {
 }
 
 /** Creates the database named in the URL if it does not exist (needs the `pg` package, installed by then). */
+/** Creates the database when missing; returns true when it did. */
 export async function ensureDatabase(databaseUrl) {
   const { default: pg } = await import('pg');
   const u = new URL(databaseUrl);
@@ -110,7 +111,9 @@ export async function ensureDatabase(databaseUrl) {
     if (r.rowCount === 0) {
       log(`creating database ${name}`);
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      return true;
     }
+    return false;
   } catch (err) {
     fail(`could not prepare database ${name}: ${err.message}`);
   } finally {

@@ -128,3 +128,35 @@ describe('migrations', () => {
     }
   }, 180_000);
 });
+
+describe('pocketping migrate (the production migration job, no Prisma CLI)', () => {
+  const own = `pp_migrate_own_${randomBytes(4).toString('hex')}`;
+  const ownUrl = `postgresql://postgres@127.0.0.1:5432/${own}`;
+  afterAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS "${own}" WITH (FORCE)`);
+  });
+
+  it('applies every migration once, and Prisma then finds nothing to apply (same bookkeeping and checksums)', async () => {
+    await admin(`CREATE DATABASE "${own}"`);
+    const cli = (args: string[]) =>
+      exec(process.execPath, ['--import', 'tsx', 'apps/cli/src/index.ts', ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DATABASE_URL: ownUrl, POCKETPING_ENV_FILE: 'none' },
+        timeout: 120_000,
+      });
+    const shipped = (await import('node:fs'))
+      .readdirSync(path.join(REPO_ROOT, 'prisma/migrations'))
+      .filter((d) => /^\d{14}_/.test(d));
+    const first = await cli(['migrate']);
+    expect(first.stdout).toContain(`${shipped.length} applied, 0 already applied`);
+    const again = await cli(['migrate']);
+    expect(again.stdout).toContain(`0 applied, ${shipped.length} already applied`);
+
+    const { stdout } = await exec(path.join(REPO_ROOT, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: ownUrl },
+      timeout: 150_000,
+    });
+    expect(stdout).toMatch(/No pending migrations to apply/i);
+  }, 240_000);
+});

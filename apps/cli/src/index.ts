@@ -1,4 +1,4 @@
-// pocketping — operator CLI: doctor, bootstrap, gen-key.
+// pocketping — operator CLI: doctor, migrate, bootstrap, gen-key.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ const USAGE = `Usage: pnpm pocketping <command> [options]
 
 Commands:
   doctor                     check env, Postgres, Redis, migrations and each platform API
+  migrate                    apply the migrations shipped with this build (the deploy's migration job; no Prisma CLI)
   bootstrap --email E --org O [--project P] [--origin URL]... [--telegram-token T --telegram-chat=ID] [--discord-guild G --discord-channel C] [--slack-token xoxb-… --slack-channel C…]   (=: chat ids start with "-")
                              create the first user, organization, project and API key; print them as JSON
   gen-key                    print a new ENCRYPTION_KEY value
@@ -44,6 +45,14 @@ try {
         strict: true,
       });
       process.exitCode = await (await import('./bootstrap.js')).runBootstrap(env, values);
+      break;
+    }
+    case 'migrate': {
+      const { applyMigrations } = await import('@pocketping/db/migrations');
+      if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+      const dir = env.MIGRATIONS_DIR ?? path.join(ROOT, 'prisma/migrations');
+      const r = await applyMigrations(env.DATABASE_URL, dir, (name) => console.log(`applied ${name}`));
+      console.log(`${r.applied.length} applied, ${r.alreadyApplied} already applied`);
       break;
     }
     case 'gen-key':

@@ -16,6 +16,8 @@ const ZRealtimeEnv = z
     REALTIME_PUBLIC_URL: envFields.REALTIME_PUBLIC_URL.default('http://localhost:3001'),
     REALTIME_PORT: port(3001),
     REALTIME_HOST: z.string().default('0.0.0.0'),
+    MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
+    METRICS_TOKEN: envFields.METRICS_TOKEN,
     /** Folder of the built widget (loader.js + chunks), served at /widget/*. */
     WIDGET_DIST_DIR: z.string().optional(),
     /** Attachment storage: the same variables as web, realtime and worker (all must point at the same place). */

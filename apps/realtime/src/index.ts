@@ -28,6 +28,8 @@ const server = await startRealtimeServer({
   },
   eventLimitScale: env.WIDGET_EVENT_LIMIT_SCALE,
   trustProxyHops: env.TRUST_PROXY_HOPS,
+  ...(env.MIGRATIONS_DIR ? { migrationsDir: env.MIGRATIONS_DIR } : {}),
+  ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
   orphanUploads: { intervalMs: env.ORPHAN_UPLOAD_SWEEP_MS, olderThanMs: env.ORPHAN_UPLOAD_MAX_AGE_MS },
   log,
 });

@@ -1,14 +1,18 @@
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
-import { createDb, createLimitsStore, createSqlPool, isProjectAiEnabled } from '@pocketping/db';
+import { answerMetrics, createMetrics } from '@pocketping/core/metrics';
+import { Gauge } from 'prom-client';
+import { checkReadiness, createDb, createLimitsStore, createSqlPool, isProjectAiEnabled } from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
 import {
+  DASHBOARD_NAMESPACE,
   createProducer,
   createRedis,
   createVisitorConnections,
@@ -62,6 +66,10 @@ export interface TRealtimeDeps {
   visitorLeftDelayMs?: number;
   presenceCheckMs?: number;
   uploadMaxBytes?: number;
+  /** Bearer token for GET /metrics; unset = no metrics endpoint. */
+  metricsToken?: string;
+  /** The build's prisma/migrations folder for GET /ready (default: the repository's, next to the app). */
+  migrationsDir?: string;
   /** Project lookups (and the project's AI on/off) are cached this long (ms); tests that change a project mid-way set 0. */
   projectCacheMs?: number;
   dbPoolSize?: number;
@@ -133,6 +141,17 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   // The root namespace serves nobody: the widget and the dashboard have their own, each with its tenant wrapper.
   io.use((_socket, next) => next(refuse('forbidden', `Connect to ${WIDGET_NAMESPACE} or /dashboard`)));
   const widget = io.of(WIDGET_NAMESPACE);
+  const metrics = createMetrics('realtime', deps.metricsToken);
+  new Gauge({
+    name: 'pocketping_sockets',
+    help: 'Socket.IO clients connected to this realtime node, by namespace',
+    labelNames: ['namespace'],
+    registers: [metrics.registry],
+    collect() {
+      this.set({ namespace: WIDGET_NAMESPACE }, widget.sockets.size);
+      this.set({ namespace: DASHBOARD_NAMESPACE }, io.of(DASHBOARD_NAMESPACE).sockets.size);
+    },
+  });
 
   const connections = createVisitorConnections(redis, deps.redis.prefix, nodeId);
   const push = createWidgetPush(widget);
@@ -206,11 +225,22 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   const recordInstallation = createInstallationRecorder(db, deps.log);
   const boot = createBootRoute(ctx, recordInstallation);
   const files = createFilesRoute(ctx);
+  const migrationsDir = deps.migrationsDir ?? fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
   const http = createServer((req, res) => {
     void (async () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path === '/health') {
         sendJson(res, 200, { ok: true });
+        return;
+      }
+      if (path === '/metrics') {
+        const answer = await answerMetrics(metrics, req.headers.authorization);
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+        return;
+      }
+      if (path === '/ready') {
+        const ready = await checkReadiness({ db, pingRedis: () => redis.ping(), migrationsDir });
+        sendJson(res, ready.ok ? 200 : 503, ready);
         return;
       }
       if (path === '/widget/uploads') return upload(req, res);

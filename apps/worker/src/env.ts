@@ -75,6 +75,14 @@ const ZWorkerEnv = z.object({
     .min(30)
     .max(7 * 24 * 3600)
     .default(3600),
+  /** The probes' HTTP server: GET /health (alive) and GET /ready (Postgres, Redis, migrations current). 0 = off
+   * (the default, so parallel local workers never fight over a port; the deploy manifests set 3002). */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  WORKER_HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
+  /** The prisma/migrations folder shipped with this build (readiness compares it with the database). */
+  MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
+  /** Bearer token for GET /metrics on the probe server (Prometheus); unset = no metrics. */
+  METRICS_TOKEN: envFields.METRICS_TOKEN,
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;
 

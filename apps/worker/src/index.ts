@@ -1,6 +1,9 @@
 // apps/worker — BullMQ runtime: bridge delivery, inbound processing, outbox sweeper, AI fallback.
 import { fileURLToPath } from 'node:url';
-import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
+import { createLogger, exitOnSignals, parseKeyRing, startHealthServer } from '@pocketping/core';
+import { checkReadiness } from '@pocketping/db';
+import { answerMetrics } from '@pocketping/core/metrics';
+import { createWorkerMetrics } from './metrics/worker-metrics.js';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
@@ -71,6 +74,27 @@ const worker = await startWorker({
         : null,
   },
 });
-log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+const migrationsDir = env.MIGRATIONS_DIR ?? fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
+const metrics =
+  env.WORKER_HEALTH_PORT > 0 && env.METRICS_TOKEN
+    ? createWorkerMetrics(worker.ctx, { url: env.REDIS_URL, prefix: env.REDIS_PREFIX }, env.METRICS_TOKEN)
+    : null;
+const probes =
+  env.WORKER_HEALTH_PORT > 0
+    ? await startHealthServer({
+        ...(metrics ? { metrics: (auth: string | undefined) => answerMetrics(metrics.metrics, auth) } : {}),
+        host: env.WORKER_HEALTH_HOST,
+        port: env.WORKER_HEALTH_PORT,
+        ready: () => checkReadiness({ db: worker.ctx.db, pingRedis: () => worker.ctx.redis.ping(), migrationsDir }),
+      })
+    : null;
+log.info({ concurrency: env.WORKER_CONCURRENCY, healthPort: probes?.port ?? null }, 'worker started');
 
-exitOnSignals(log, () => worker.close(), 10_000);
+exitOnSignals(
+  log,
+  async () => {
+    await worker.close();
+    await probes?.close();
+  },
+  10_000,
+);

@@ -42,3 +42,5 @@ export * from './repositories/limits-store.js';
 export * from './repositories/billing.js';
 export * from './repositories/ai.js';
 export * from './repositories/knowledge.js';
+export * from './repositories/readiness.js';
+export * from './apply-migrations.js';

@@ -1,12 +1,12 @@
 // Helpers that boot real pieces of the stack for integration tests: a fresh Postgres database with the
 // committed migrations, a unique Redis prefix, and the apps as real child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { applyMigrations } from '@pocketping/db/migrations';
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const ADMIN_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -29,27 +29,9 @@ export async function createTestDatabase(prefix = 'pp_test'): Promise<TTestDatab
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const dir = path.join(REPO_ROOT, 'prisma/migrations');
-    // Recorded in Prisma's own bookkeeping table too, so `migrate status` / `pocketping doctor` see them applied.
-    await client.query(`CREATE TABLE "_prisma_migrations" (id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL,
-      finished_at TIMESTAMPTZ, migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ,
-      started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0)`);
-    for (const m of readdirSync(dir)
-      .filter((d) => /^\d+_/.test(d))
-      .sort()) {
-      const sql = readFileSync(path.join(dir, m, 'migration.sql'), 'utf8');
-      await client.query(sql);
-      await client.query(
-        `INSERT INTO "_prisma_migrations"(id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
-        [randomUUID(), createHash('sha256').update(sql).digest('hex'), m],
-      );
-    }
-  } finally {
-    await client.end();
-  }
+  // The same code as `pocketping migrate` (the production migration job); one test runs Prisma's own CLI to prove
+  // the two agree.
+  await applyMigrations(url, path.join(REPO_ROOT, 'prisma/migrations'));
   return {
     url,
     name,
@@ -98,16 +80,27 @@ export interface TSpawnOptions {
   readyWhen?: (output: string) => boolean;
   readyUrl?: string;
   timeoutMs?: number;
+  /**
+   * Run the production tree (scripts/assemble-production.mjs wrote it at `root`) with this Node.js binary instead of
+   * the TypeScript sources through tsx (web: the standalone server instead of `next start`).
+   */
+  production?: { node: string; root: string };
 }
 
-/** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web). */
+/** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web; or the production tree). */
 export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawnOptions): Promise<TAppProcess> {
-  const cwd = path.join(REPO_ROOT, 'apps', name);
+  const prod = opts.production;
+  const cwd = prod
+    ? path.join(prod.root, name === 'web' ? 'web/apps/web' : `apps/${name}`)
+    : path.join(REPO_ROOT, 'apps', name);
   // realtime/worker run as ONE node process (tsx as a loader, not the tsx CLI, which forks a child): a SIGKILL in a
   // crash test must really kill the app.
-  const bin = name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : process.execPath;
-  const args =
-    name === 'web' ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000'] : ['--import', 'tsx', 'src/index.ts'];
+  const bin = prod ? prod.node : name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : process.execPath;
+  const args = prod
+    ? ['--enable-source-maps', name === 'web' ? 'server.js' : 'dist/index.js']
+    : name === 'web'
+      ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000']
+      : ['--import', 'tsx', 'src/index.ts'];
   const child = spawn(bin, args, {
     cwd,
     env: {
@@ -115,6 +108,8 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
       HOME: process.env.HOME ?? '/root',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      // The standalone web server binds HOSTNAME (set by some environments to the machine's name).
+      ...(prod && name === 'web' ? { HOSTNAME: '127.0.0.1' } : {}),
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
