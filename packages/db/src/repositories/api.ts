@@ -1,4 +1,4 @@
-import { Prisma } from '@prisma/client';
+import { Prisma, type BridgeKind, type ConnectionStatus } from '@prisma/client';
 import type { TDb } from '../client.js';
 import { isUniqueViolation } from '../client.js';
 import { toMessageDto } from '../dto.js';
@@ -366,10 +366,10 @@ export async function eraseApiVisitor(
 export interface TApiConnection {
   id: string;
   projectId: string;
-  kind: string;
+  kind: BridgeKind;
   targetName: string | null;
   scopeName: string | null;
-  status: string;
+  status: ConnectionStatus;
   statusReason: string | null;
   paused: boolean;
   lastSuccessAt: string | null;
