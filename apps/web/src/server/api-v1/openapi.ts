@@ -48,8 +48,9 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output', defs: Record<string
     reused: 'inline',
   }) as TJson;
   const { $defs, $schema: _ignored, ...rest } = json as TJson & { $defs?: Record<string, TJson>; $schema?: string };
-  for (const [name, def] of Object.entries($defs ?? {})) defs[name] = def;
-  return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/')) as TJson;
+  const fix = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll('"#/$defs/', '"#/components/schemas/')) as TJson;
+  for (const [name, def] of Object.entries($defs ?? {})) defs[name] = fix(def);
+  return fix(rest);
 }
 
 function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query', defs: Record<string, TJson>): TJson[] {
