@@ -147,6 +147,9 @@ export async function startSlackInstall(
     const key = /^Bearer (\S+)$/.exec(input.authorization ?? '')?.[1];
     const tenant = key ? await resolveApiKey(deps.db, key) : null;
     if (!tenant) throw new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer ppk_…"');
+    // Installing a chat app changes the organization: a read-only key may not.
+    if (!tenant.scopes.includes('write'))
+      throw new AppError('forbidden', 'This needs an API key with the "write" scope');
     const q = ZStartQuery.safeParse(input.query);
     if (!q.success)
       throw new AppError(
@@ -155,7 +158,11 @@ export async function startSlackInstall(
         q.error.issues.map((i) => i.path.join('.')),
       );
     // A project of another organization gets the same answer as one that does not exist.
-    const project = await getProject(deps.db, tenant.organizationId, q.data.projectId);
+    // So does a project outside the key's project restriction.
+    const project =
+      tenant.projectId && tenant.projectId !== q.data.projectId
+        ? null
+        : await getProject(deps.db, tenant.organizationId, q.data.projectId);
     if (!project) throw new AppError('not_found', 'No such project');
 
     const binding = randomToken('', 32);
