@@ -559,6 +559,12 @@ describe('conversations and messages', () => {
       [4, 'internal'],
     ]);
     expect(page2.json.nextCursor).toBeNull();
+    const polled = await call(messagesRoute.GET, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      query: { afterSeq: '3' },
+    });
+    expect(polled.json.data.map((m: any) => m.seq)).toEqual([4]);
   });
 
   it('close then reopen changes the status once each, with a note for the chat apps', async () => {

@@ -20,13 +20,22 @@ export const listMessages = apiOperation(
     summary: 'Messages and notes of a conversation, oldest first',
     description: 'Cursor pagination by seq: pass `nextCursor` back as `cursor`.',
     params: ZParams,
-    query: z.strictObject({ cursor: ZCursor.optional(), limit: ZLimit }),
+    query: z.strictObject({
+      cursor: ZCursor.optional(),
+      afterSeq: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('Only messages after this seq (to poll for new ones). Ignored with a cursor.'),
+      limit: ZLimit,
+    }),
     response: page(ZApiMessage),
     errors: [404],
   },
   async ({ app, tenant, params, query }) => {
     const conversation = await loadConversation(app, tenant, params.conversationId);
-    const afterSeq = query.cursor ? decodeCursor(query.cursor, ZMessageCursor).s : 0;
+    const afterSeq = query.cursor ? decodeCursor(query.cursor, ZMessageCursor).s : (query.afterSeq ?? 0);
     const { messages, hasMore } = await listApiMessages(
       app.db,
       tenant.organizationId,
