@@ -68,7 +68,8 @@ try {
 
   // A cursor deep in the list: walk 20 pages of 100 once.
   let deep: string | null = null;
-  for (let i = 0; i < 20; i++) deep = (await get({ limit: '100', ...(deep ? { cursor: deep } : {}) })).body.nextCursor;
+  for (let i = 0; i < 20; i++)
+    deep = (await get(deep ? { limit: '100', cursor: deep } : { limit: '100' })).body.nextCursor;
 
   const shapes: [string, Record<string, string>][] = [
     ['first page (50)', {}],
