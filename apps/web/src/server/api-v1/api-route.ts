@@ -4,6 +4,7 @@ import {
   claimIdempotencyKey,
   completeIdempotencyKey,
   findUnstorableString,
+  pruneIdempotencyKeys,
   releaseIdempotencyKey,
   resolveApiKey,
   type TApiScope,
@@ -31,6 +32,7 @@ import { apiProblem, problemResponse, toProblem } from './problem';
  */
 
 export const API_MAX_BODY_BYTES = 64 * 1024;
+const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -212,6 +214,9 @@ export function apiOperation<
             return jsonResponse(claim.status, claim.response, headers);
           }
           claimed = claim.id;
+          // Stored answers are kept a day (docs/api.md); about one new claim in a hundred clears the older ones.
+          if (Math.random() < 0.01)
+            void pruneIdempotencyKeys(app.db, new Date(Date.now() - IDEMPOTENCY_RETENTION_MS)).catch(() => undefined);
         }
       }
 
