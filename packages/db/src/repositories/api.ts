@@ -33,6 +33,7 @@ export type TIdempotencyClaim =
 export async function claimIdempotencyKey(
   db: TDb,
   input: { organizationId: string; apiKeyId: string; route: string; key: string; requestHash: string },
+  staleAfterMs = 60_000,
 ): Promise<TIdempotencyClaim> {
   const id = newId();
   try {
@@ -44,9 +45,15 @@ export async function claimIdempotencyKey(
   const row = await db.apiIdempotencyKey.findUnique({
     where: { apiKeyId_route_key: { apiKeyId: input.apiKeyId, route: input.route, key: input.key } },
   });
-  if (!row) return claimIdempotencyKey(db, input); // released meanwhile: take it
+  if (!row) return claimIdempotencyKey(db, input, staleAfterMs); // released meanwhile: take it
   if (row.requestHash !== input.requestHash) return { state: 'mismatch' };
-  if (row.status === null) return { state: 'in_progress' };
+  if (row.status === null) {
+    // A first request that died mid-way (process killed) never completes: after `staleAfterMs` its claim is taken over.
+    if (Date.now() - row.createdAt.getTime() < staleAfterMs) return { state: 'in_progress' };
+    const taken = await db.apiIdempotencyKey.deleteMany({ where: { id: row.id, status: null } });
+    if (taken.count === 1) return claimIdempotencyKey(db, input, staleAfterMs);
+    return { state: 'in_progress' };
+  }
   return { state: 'replay', status: row.status, response: row.response };
 }
 

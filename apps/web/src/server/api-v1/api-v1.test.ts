@@ -404,6 +404,32 @@ describe('Idempotency-Key', () => {
     expect(p1Key.json.data.id).not.toBe(first.json.data.id);
   });
 
+  it('a first request still running answers 409; one abandoned for over a minute is taken over by the retry', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const apiKeyId = (await db.apiKey.findFirstOrThrow({ where: { hash: sha256(w.keys.owner) } })).id;
+    const route = 'POST /conversations/{conversationId}/messages';
+    const req = {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      body: { body: 'Shipped', authorName: 'Ops' },
+    };
+    const hash = sha256(
+      `POST /api/v1/conversations/${w.a1.conversationId}/messages\n${JSON.stringify({ ...req.body, visibility: 'public' })}`,
+    );
+    const base = { organizationId: w.orgA, apiKeyId, route, requestHash: hash, status: null };
+    await db.apiIdempotencyKey.create({ data: { ...base, id: `busy_${randomToken('', 6)}`, key: 'busy' } });
+    const busy = await call(messagesRoute.POST, { ...req, headers: { 'idempotency-key': 'busy' } });
+    expect(busy.status).toBe(409);
+    expect(busy.json.code).toBe('idempotency_in_progress');
+    await db.apiIdempotencyKey.create({
+      data: { ...base, id: `dead_${randomToken('', 6)}`, key: 'dead', createdAt: new Date(Date.now() - 120_000) },
+    });
+    const retried = await call(messagesRoute.POST, { ...req, headers: { 'idempotency-key': 'dead' } });
+    expect(retried.status).toBe(201);
+    expect(await db.message.count({ where: { conversationId: w.a1.conversationId, body: 'Shipped' } })).toBe(1);
+  });
+
   it('a refusal is stored too: the retry gets the same 404, not a different outcome', async () => {
     const w = await world();
     const req = {
