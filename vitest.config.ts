@@ -11,6 +11,8 @@ export default defineConfig({
     projects: [
       {
         resolve,
+        // apps/web's tsconfig keeps JSX for Next.js ("preserve"): tests that render a component compile it here.
+        oxc: { jsx: { runtime: 'automatic' } },
         test: {
           name: 'unit',
           include: ['apps/**/src/**/*.test.ts', 'packages/**/src/**/*.test.ts', 'tests/integration/**/*.test.ts'],

@@ -110,8 +110,13 @@ export interface TSetupPorts {
     userId: string;
     cookie: string | null;
   }): Promise<'ok' | 'signed_out' | 'not_admin'>;
-  /** The organization an `Authorization: Bearer ppk_…` header proves (the API-key tenancy), or null. */
-  apiKeyOrganization(authorization: string | null): Promise<string | null>;
+  /**
+   * What an `Authorization: Bearer ppk_…` header proves (the API-key tenancy): its organization, scopes and optional
+   * project restriction; null for no key, an unknown or a revoked one.
+   */
+  apiKey(
+    authorization: string | null,
+  ): Promise<{ organizationId: string; scopes: readonly string[]; projectId: string | null } | null>;
   /** A project of that organization, or null (also for another organization's). */
   project(organizationId: string, projectId: string): Promise<{ id: string; name: string } | null>;
   connections: TSetupConnections;

@@ -53,7 +53,7 @@ function memoryPorts() {
       return parsed.success ? parsed.data : null;
     },
     checkInstaller: async () => 'ok',
-    apiKeyOrganization: async () => null,
+    apiKey: async () => null,
     project: async (_org, projectId) => ({ id: projectId, name: 'Shop' }),
     connections: {
       byTarget: async (q) =>

@@ -44,3 +44,4 @@ export * from './repositories/ai.js';
 export * from './repositories/knowledge.js';
 export * from './repositories/readiness.js';
 export * from './apply-migrations.js';
+export * from './repositories/api.js';

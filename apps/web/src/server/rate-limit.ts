@@ -28,7 +28,10 @@ export async function hitRateLimit(bucket: string, key: string, limit: number, w
  * The producer connection has no offline queue (an enqueue must fail fast), so the first request of a fresh process
  * would fail while it is still connecting: wait for it, briefly.
  */
-async function whenReady(redis: ReturnType<typeof getContext>['producer']['redis'], timeoutMs = 3_000): Promise<void> {
+export async function whenReady(
+  redis: ReturnType<typeof getContext>['producer']['redis'],
+  timeoutMs = 3_000,
+): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const onReady = () => {

@@ -64,8 +64,11 @@ export async function startSlackInstall(
   try {
     const clientId = ports.config.slack?.clientId;
     if (!clientId || !ports.config.slack?.clientSecret) throw notConfigured();
-    const organizationId = await ports.apiKeyOrganization(input.authorization);
-    if (!organizationId) throw new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer ppk_…"');
+    const key = await ports.apiKey(input.authorization);
+    if (!key) throw new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer ppk_…"');
+    // Installing a chat app changes the organization: a read-only key may not.
+    if (!key.scopes.includes('write')) throw new AppError('forbidden', 'This needs an API key with the "write" scope');
+    const organizationId = key.organizationId;
     const q = ZStartQuery.safeParse(input.query);
     if (!q.success)
       throw new AppError(
@@ -73,8 +76,10 @@ export async function startSlackInstall(
         q.error.issues[0]?.message ?? 'bad query',
         q.error.issues.map((i) => i.path.join('.')),
       );
-    // A project of another organization gets the same answer as one that does not exist.
-    const project = await ports.project(organizationId, q.data.projectId);
+    // A project of another organization gets the same answer as one that does not exist; so does a project outside
+    // the key's project restriction.
+    const project =
+      key.projectId && key.projectId !== q.data.projectId ? null : await ports.project(organizationId, q.data.projectId);
     if (!project) throw new AppError('not_found', 'No such project');
 
     const binding = randomToken('', 32);

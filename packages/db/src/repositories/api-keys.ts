@@ -8,13 +8,28 @@ export interface TApiKeyPublic {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  scopes: TApiScope[];
+  /** The one project the key may see; null: every project of the organization. */
+  projectId: string | null;
 }
+
+export const API_SCOPES = ['read', 'write'] as const;
+export type TApiScope = (typeof API_SCOPES)[number];
+
+/** Scopes as stored (null on rows older than scopes: read + write), keeping only known ones. */
+function toScopes(stored: readonly string[] | null): TApiScope[] {
+  if (!stored) return ['read', 'write'];
+  return API_SCOPES.filter((s) => stored.includes(s));
+}
+
+/** How often a key's lastUsedAt is written at most: one UPDATE per key and minute, not one per request. */
+export const API_KEY_LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Creates an API key. The plain key is returned once; only its SHA-256 is stored. */
 export async function createApiKey(
   db: TDb,
   organizationId: string,
-  input: { name: string; createdById?: string | null },
+  input: { name: string; createdById?: string | null; scopes?: readonly TApiScope[]; projectId?: string | null },
 ): Promise<{ key: string; apiKey: TApiKeyPublic }> {
   const key = randomToken('ppk_', 30);
   const row = await db.apiKey.create({
@@ -24,6 +39,8 @@ export async function createApiKey(
       prefix: key.slice(0, 12),
       hash: sha256(key),
       createdById: input.createdById ?? null,
+      scopes: [...(input.scopes ?? API_SCOPES)],
+      projectId: input.projectId ?? null,
     },
   });
   return {
@@ -35,20 +52,41 @@ export async function createApiKey(
       createdAt: row.createdAt.toISOString(),
       lastUsedAt: null,
       revokedAt: null,
+      scopes: toScopes(row.scopes),
+      projectId: row.projectId,
     },
   };
 }
 
-/** Resolves an API key to its organization (the REST wrapper's tenant lookup). Revoked keys resolve to nothing. */
-export async function resolveApiKey(
-  db: TDb,
-  key: string,
-): Promise<{ organizationId: string; apiKeyId: string } | null> {
+export interface TResolvedApiKey {
+  organizationId: string;
+  apiKeyId: string;
+  scopes: TApiScope[];
+  projectId: string | null;
+}
+
+/**
+ * Resolves an API key to its organization, scopes and project restriction (the REST wrapper's tenant lookup), read
+ * from the database on every call — nothing cached, so a revoked key stops at its next request. Revoked keys resolve
+ * to nothing. lastUsedAt moves at most once a minute per key (one conditional UPDATE, skipped inside the minute).
+ */
+export async function resolveApiKey(db: TDb, key: string, now = new Date()): Promise<TResolvedApiKey | null> {
   if (!key.startsWith('ppk_') || key.length > 100) return null;
   const row = await db.apiKey.findUnique({ where: { hash: sha256(key) } });
   if (!row || row.revokedAt) return null;
-  await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-  return { organizationId: row.organizationId, apiKeyId: row.id };
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= API_KEY_LAST_USED_RESOLUTION_MS) {
+    const before = new Date(now.getTime() - API_KEY_LAST_USED_RESOLUTION_MS);
+    await db.apiKey.updateMany({
+      where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: before } }] },
+      data: { lastUsedAt: now },
+    });
+  }
+  return {
+    organizationId: row.organizationId,
+    apiKeyId: row.id,
+    scopes: toScopes(row.scopes),
+    projectId: row.projectId,
+  };
 }
 
 function toPublic(row: {
@@ -58,6 +96,8 @@ function toPublic(row: {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  scopes: string[] | null;
+  projectId: string | null;
 }): TApiKeyPublic {
   return {
     id: row.id,
@@ -66,6 +106,8 @@ function toPublic(row: {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    scopes: toScopes(row.scopes),
+    projectId: row.projectId,
   };
 }
 

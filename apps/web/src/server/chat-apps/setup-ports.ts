@@ -67,9 +67,12 @@ export function createSetupPorts(deps: TSetupPortsDeps): TSetupPorts {
     signState: (purpose, fields, ttlSeconds, nowMs) => signState(deps.authSecret, purpose, fields, ttlSeconds, nowMs),
     verifyState: (purpose, state, schema, nowMs) => verifyState(deps.authSecret, purpose, state, schema, nowMs),
     checkInstaller: (input) => checkInstaller(db, deps.authSecret, input),
-    apiKeyOrganization: async (authorization) => {
+    apiKey: async (authorization) => {
       const key = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
-      return key ? ((await resolveApiKey(db, key))?.organizationId ?? null) : null;
+      const resolved = key ? await resolveApiKey(db, key) : null;
+      return resolved
+        ? { organizationId: resolved.organizationId, scopes: resolved.scopes, projectId: resolved.projectId }
+        : null;
     },
     project: async (organizationId, projectId) => {
       const p = await getProject(db, organizationId, projectId);

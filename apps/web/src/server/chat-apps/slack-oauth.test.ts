@@ -8,6 +8,8 @@ import { createLogger, decryptSecret, generateEncryptionKey, parseKeyRing, sha25
 import { entitlementsFor } from '@pocketping/billing';
 import {
   bootstrapTenant,
+  createApiKey,
+  createProject,
   createDb,
   getConnection,
   loadBillingState,
@@ -172,6 +174,32 @@ describe('Slack OAuth install', () => {
       options: { httpOnly: true, sameSite: 'lax', path: '/api/integrations/slack/callback', maxAge: 600 },
     });
     expect(url.toString()).not.toContain(res.cookie!.value);
+  });
+
+  it("start: a read-only key is refused (403); a key limited to another project doesn't find this one (404)", async () => {
+    const readOnly = await createApiKey(db, tenant.organizationId, { name: 'ro', scopes: ['read'] });
+    expect(
+      (
+        await startSlackInstall(deps, {
+          authorization: `Bearer ${readOnly.key}`,
+          query: { projectId: tenant.projectId },
+        })
+      ).status,
+    ).toBe(403);
+    const elsewhere = await createProject(db, tenant.organizationId, { name: 'Second', allowedOrigins: [] });
+    const limited = await createApiKey(db, tenant.organizationId, { name: 'one', projectId: elsewhere.id });
+    expect(
+      (
+        await startSlackInstall(deps, {
+          authorization: `Bearer ${limited.key}`,
+          query: { projectId: tenant.projectId },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await startSlackInstall(deps, { authorization: `Bearer ${limited.key}`, query: { projectId: elsewhere.id } }))
+        .status,
+    ).toBe(302);
   });
 
   it("start: refuses a missing/wrong API key (401), another tenant's project (404), a bad query (400)", async () => {

@@ -404,6 +404,37 @@ describe('members and roles', () => {
 });
 
 describe('API keys', () => {
+  it("chooses scopes and one project of the organization; another organization's project is not found", async () => {
+    const t = await team();
+    const project = await env.createProject(t.org.id, 'Shop');
+    const other = await env.createOrg((await env.createUser()).id, 'Elsewhere');
+    const foreign = await env.createProject(other.id, 'Theirs');
+    const made = await env.call(apiKeysRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { name: 'Reporting', scopes: ['read'], projectId: project.id },
+      cookie: t.admin.cookie,
+    });
+    expect(made.status).toBe(200);
+    expect(made.json.apiKey).toMatchObject({ scopes: ['read'], projectId: project.id });
+    const { db } = await env.app();
+    expect(await resolveApiKey(db, made.json.key)).toMatchObject({ scopes: ['read'], projectId: project.id });
+    const refused = await env.call(apiKeysRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { name: 'Sneaky', projectId: foreign.id },
+      cookie: t.admin.cookie,
+    });
+    expect(refused.status).toBe(404);
+    for (const scopes of [[], ['admin']]) {
+      const bad = await env.call(apiKeysRoute.POST, {
+        params: { orgId: t.org.id },
+        body: { name: 'Bad', scopes },
+        cookie: t.admin.cookie,
+      });
+      expect(bad.status).toBe(400);
+    }
+    expect(await db.apiKey.count({ where: { organizationId: t.org.id } })).toBe(1);
+  });
+
   it('creates a key shown once, lists prefixes only, revokes it so it no longer resolves', async () => {
     const t = await team();
     const created = await env.call(apiKeysRoute.POST, {
@@ -430,8 +461,11 @@ describe('API keys', () => {
       'lastUsedAt',
       'name',
       'prefix',
+      'projectId',
       'revokedAt',
+      'scopes',
     ]);
+    expect(list.json.apiKeys[0]).toMatchObject({ scopes: ['read', 'write'], projectId: null });
     expect(list.json.apiKeys[0].createdBy).toEqual({ name: null, email: t.admin.email, isMember: true });
 
     expect((await env.call(apiKeysRoute.GET, { params: { orgId: t.org.id }, cookie: t.agent.cookie })).status).toBe(

@@ -5,9 +5,11 @@ import { useRouter } from 'next/navigation';
 import { api, ApiError } from '../../../../../../lib/api-client';
 import { CopyButton } from '../p/[projectId]/install/_components/copy-button';
 
-export function CreateApiKey({ orgId }: { orgId: string }) {
+export function CreateApiKey({ orgId, projects }: { orgId: string; projects: { id: string; name: string }[] }) {
   const router = useRouter();
   const [name, setName] = useState('');
+  const [access, setAccess] = useState<'read_write' | 'read'>('read_write');
+  const [projectId, setProjectId] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
@@ -17,10 +19,12 @@ export function CreateApiKey({ orgId }: { orgId: string }) {
     setError(null);
     try {
       const res = await api<{ key: string; apiKey: { name: string } }>(`/api/app/orgs/${orgId}/api-keys`, {
-        body: { name },
+        body: { name, scopes: access === 'read' ? ['read'] : ['read', 'write'], projectId: projectId || null },
       });
       setCreated({ key: res.key, name: res.apiKey.name });
       setName('');
+      setAccess('read_write');
+      setProjectId('');
       router.refresh();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Could not create the key. Try again.');
@@ -46,6 +50,24 @@ export function CreateApiKey({ orgId }: { orgId: string }) {
             onChange={(e) => setName(e.target.value)}
             placeholder="e.g. CRM sync"
           />
+        </label>
+        <label className="field" style={{ flex: '0 1 14rem' }}>
+          <span>Permissions</span>
+          <select value={access} onChange={(e) => setAccess(e.target.value as 'read_write' | 'read')}>
+            <option value="read_write">Read and write</option>
+            <option value="read">Read only</option>
+          </select>
+        </label>
+        <label className="field" style={{ flex: '0 1 14rem' }}>
+          <span>Projects</span>
+          <select value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+            <option value="">All projects</option>
+            {projects.map((p) => (
+              <option key={p.id} value={p.id}>
+                Only {p.name}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit" className="btn" disabled={busy}>
           {busy ? 'Creating…' : 'Create key'}

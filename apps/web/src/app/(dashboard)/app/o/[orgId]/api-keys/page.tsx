@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { listProjectNames } from '@pocketping/db';
 import { getContext } from '../../../../../../server/context';
 import { requirePageMember } from '../../../../../../server/page-guard';
 import { listApiKeysWithCreators } from '../../../../../../server/team/api-key-creators';
@@ -15,17 +17,24 @@ const fmt = (iso: string | null) => (iso ? dateFmt.format(new Date(iso)) : null)
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { orgId } = await params;
   await requirePageMember(orgId, 'admin');
-  const keys = await listApiKeysWithCreators(getContext().db, orgId);
+  const [keys, projects] = await Promise.all([
+    listApiKeysWithCreators(getContext().db, orgId),
+    listProjectNames(getContext().db, orgId),
+  ]);
+  const projectName = new Map(projects.map((p) => [p.id, p.name]));
   return (
     <>
       <h1>API keys</h1>
       <section className="card stack">
         <p className="muted" style={{ margin: 0 }}>
-          Keys let your own code call the PocketPing REST API for this organization. Treat them like passwords: a key is
-          shown only once, when you create it. A key belongs to the organization: it keeps working when the person who
-          created it leaves the team — revoke it here if it should stop.
+          Keys let your own code call the PocketPing REST API (<code>/api/v1</code>) for this organization: send{' '}
+          <code>Authorization: Bearer &lt;key&gt;</code>. A read-only key can list and read; a read-and-write key can
+          also reply, close and reopen conversations and update or erase visitors. A key limited to one project sees
+          nothing of the others. Treat keys like passwords: a key is shown only once, when you create it. A key belongs
+          to the organization: it keeps working when the person who created it leaves the team — revoke it here and it
+          stops at its next request. <Link href={`/app/o/${orgId}/api-keys/reference`}>API reference</Link>
         </p>
-        <CreateApiKey orgId={orgId} />
+        <CreateApiKey orgId={orgId} projects={projects} />
       </section>
       <section className="card" aria-labelledby="keys-title">
         <h2 id="keys-title" style={{ marginTop: 0, fontSize: '1.1rem' }}>
@@ -40,6 +49,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                 <tr>
                   <th>Name</th>
                   <th>Key</th>
+                  <th>Access</th>
                   <th>Created</th>
                   <th>Created by</th>
                   <th>Last used</th>
@@ -55,6 +65,11 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                     <td>{k.name}</td>
                     <td data-label="Key">
                       <code>{k.prefix}…</code>
+                    </td>
+                    <td data-label="Access">
+                      {k.scopes.includes('write') ? 'Read and write' : 'Read only'}
+                      {' · '}
+                      {k.projectId ? `only ${projectName.get(k.projectId) ?? 'a deleted project'}` : 'all projects'}
                     </td>
                     <td data-label="Created">{fmt(k.createdAt)}</td>
                     <td data-label="Created by">

@@ -1,0 +1,718 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers */
+// The public REST API /api/v1 through its real route handlers, with the real Postgres and Redis: tenancy (another
+// organization's key, a project-restricted key, a read-only key, a revoked key) for every operation, bad input
+// answered with problem+json and nothing written, idempotent retries, the rate limit, pagination, the GDPR erase,
+// and — at the end — every answer the file received checked against the served OpenAPI document (the contract test).
+import { randomBytes } from 'node:crypto';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomToken, sha256 } from '@pocketping/core';
+import {
+  appendMessage,
+  createApiKey,
+  createAttachment,
+  createConnection,
+  createVisitor,
+  getOrCreateOpenConversation,
+  revokeApiKey,
+  type TApiScope,
+} from '@pocketping/db';
+import { PLANS } from '@pocketping/billing';
+import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
+import type { TApiHandler } from './api-route';
+import { API_OPERATIONS } from './operations';
+import * as projectsRoute from '../../app/api/v1/projects/route';
+import * as projectRoute from '../../app/api/v1/projects/[projectId]/route';
+import * as conversationsRoute from '../../app/api/v1/conversations/route';
+import * as conversationRoute from '../../app/api/v1/conversations/[conversationId]/route';
+import * as closeRoute from '../../app/api/v1/conversations/[conversationId]/close/route';
+import * as reopenRoute from '../../app/api/v1/conversations/[conversationId]/reopen/route';
+import * as messagesRoute from '../../app/api/v1/conversations/[conversationId]/messages/route';
+import * as visitorRoute from '../../app/api/v1/visitors/[visitorId]/route';
+import * as connectionsRoute from '../../app/api/v1/connections/route';
+import * as openapiRoute from '../../app/api/v1/openapi.json/route';
+import * as restRoute from '../../app/api/v1/[...rest]/route';
+
+let env: TWebTestEnv;
+beforeAll(async () => {
+  env = await setupWebTestEnv();
+});
+
+type TAnswer = { status: number; json: any; headers: Headers };
+/** Every answer of an operation, for the contract check at the end. */
+const seen: { operationId: string; status: number; contentType: string; body: unknown }[] = [];
+
+async function call(
+  handler: TApiHandler,
+  opts: {
+    key?: string | null;
+    params?: Record<string, string>;
+    query?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<TAnswer> {
+  const op = handler.operation;
+  let path = `/api/v1${op.path}`;
+  for (const [k, v] of Object.entries(opts.params ?? {})) path = path.replace(`{${k}}`, encodeURIComponent(v));
+  const url = new URL(`${TEST_WEB_URL}${path}`);
+  for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  const text = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  if (text !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await handler(new Request(url, { method: op.method, headers, body: text }), {
+    params: Promise.resolve(opts.params ?? {}),
+  });
+  const raw = await res.text();
+  const json = raw ? JSON.parse(raw) : null;
+  seen.push({
+    operationId: op.operationId,
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? '',
+    body: json,
+  });
+  return { status: res.status, json, headers: res.headers };
+}
+
+/** Two organizations; A has two projects with a conversation each (messages, a file, a chat app), B has one. */
+async function world() {
+  const { db, storage } = await env.app();
+  const owner = await env.createUser();
+  const orgA = await env.createOrg(owner.id, 'Api A');
+  const p1 = await env.createProject(orgA.id, 'One');
+  const p2 = await env.createProject(orgA.id, 'Two');
+  const stranger = await env.createUser();
+  const orgB = await env.createOrg(stranger.id, 'Api B');
+  const q = await env.createProject(orgB.id, 'Other');
+
+  async function conversationIn(orgId: string, projectId: string, tag: string) {
+    const visitor = await createVisitor(db, orgId, { projectId, tokenHash: sha256(randomToken('vt_')) });
+    const conversation = await getOrCreateOpenConversation(db, orgId, { projectId, visitorId: visitor.id });
+    await appendMessage(db, orgId, {
+      conversationId: conversation.id,
+      sender: 'visitor',
+      body: `${tag} hello`,
+      source: 'widget',
+      deliver: false,
+    });
+    const key = `${orgId}/${conversation.id}/${randomBytes(8).toString('hex')}`;
+    await storage.put(key, Buffer.from(`${tag} file`), { contentType: 'text/plain', sha256: 'x'.repeat(64) });
+    const att = await createAttachment(db, orgId, {
+      conversationId: conversation.id,
+      uploadedBy: 'visitor',
+      name: 'note.txt',
+      contentType: 'text/plain',
+      size: 9,
+      sha256: 'x'.repeat(64),
+      storageKey: key,
+    });
+    await appendMessage(db, orgId, {
+      conversationId: conversation.id,
+      sender: 'visitor',
+      body: `${tag} with a file`,
+      source: 'widget',
+      attachmentIds: [att.id],
+      deliver: false,
+    });
+    const connection = await createConnection(db, orgId, {
+      projectId,
+      kind: 'telegram',
+      sealedCredentials: `v1:fake:${tag}`,
+      targetId: `-100${Date.now()}${tag.length}`,
+    });
+    return { visitorId: visitor.id, conversationId: conversation.id, storageKey: key, connectionId: connection.id };
+  }
+
+  const a1 = await conversationIn(orgA.id, p1.id, 'a1');
+  const a2 = await conversationIn(orgA.id, p2.id, 'a2');
+  const b = await conversationIn(orgB.id, q.id, 'b');
+  const key = async (orgId: string, scopes: TApiScope[] = ['read', 'write'], projectId: string | null = null) =>
+    (await createApiKey(db, orgId, { name: 'test', scopes, projectId })).key;
+  const revoked = await createApiKey(db, orgA.id, { name: 'revoked' });
+  await revokeApiKey(db, orgA.id, revoked.apiKey.id);
+  return {
+    orgA: orgA.id,
+    orgB: orgB.id,
+    p1: p1.id,
+    p2: p2.id,
+    q: q.id,
+    a1,
+    a2,
+    b,
+    keys: {
+      owner: await key(orgA.id),
+      readOnly: await key(orgA.id, ['read']),
+      p1Only: await key(orgA.id, ['read', 'write'], p1.id),
+      revoked: revoked.key,
+      stranger: await key(orgB.id),
+    },
+  };
+}
+type TWorld = Awaited<ReturnType<typeof world>>;
+
+/** What a write could change: compared before and after every refused request. */
+async function snapshot(w: TWorld) {
+  const { db } = await env.app();
+  const orgs = { in: [w.orgA, w.orgB] };
+  return {
+    messages: await db.message.count({ where: { organizationId: orgs } }),
+    open: await db.conversation.count({ where: { organizationId: orgs, status: 'open' } }),
+    visitors: await db.visitor.findMany({ where: { organizationId: orgs }, orderBy: { id: 'asc' } }),
+    attachments: await db.attachment.count({ where: { organizationId: orgs } }),
+    outbox: await db.outboxEvent.count({ where: { organizationId: orgs } }),
+  };
+}
+
+/** One valid request per operation, aimed at the given conversation's resources. */
+type TTarget = TWorld['a1'] & { projectId: string };
+const REQUESTS: Record<string, (t: TTarget) => Parameters<typeof call>[1]> = {
+  listProjects: () => ({}),
+  getProject: (t) => ({ params: { projectId: t.projectId } }),
+  listConversations: (t) => ({ query: { projectId: t.projectId } }),
+  getConversation: (t) => ({ params: { conversationId: t.conversationId } }),
+  closeConversation: (t) => ({ params: { conversationId: t.conversationId }, body: {} }),
+  reopenConversation: (t) => ({ params: { conversationId: t.conversationId }, body: { authorName: 'CRM' } }),
+  listMessages: (t) => ({ params: { conversationId: t.conversationId } }),
+  sendMessage: (t) => ({
+    params: { conversationId: t.conversationId },
+    body: { body: 'Your order shipped', authorName: 'Sam (CRM)' },
+  }),
+  getVisitor: (t) => ({ params: { visitorId: t.visitorId } }),
+  updateVisitor: (t) => ({ params: { visitorId: t.visitorId }, body: { metadata: { plan: 'pro' } } }),
+  deleteVisitor: (t) => ({ params: { visitorId: t.visitorId } }),
+  listConnections: (t) => ({ query: { projectId: t.projectId } }),
+};
+const target = (w: TWorld, which: 'a1' | 'a2' | 'b'): TTarget => ({
+  ...w[which],
+  projectId: which === 'a1' ? w.p1 : which === 'a2' ? w.p2 : w.q,
+});
+/** Operations without an id in the path: they answer 200 with nothing of the other tenant instead of 404. */
+const isList = (h: TApiHandler) => !h.operation.params;
+
+describe('every operation × every kind of key', () => {
+  it('has a request for every operation', () => {
+    expect(Object.keys(REQUESTS).sort()).toEqual(API_OPERATIONS.map((h) => h.operation.operationId).sort());
+  });
+
+  for (const handler of API_OPERATIONS) {
+    const op = handler.operation;
+    const write = op.method !== 'GET';
+    it(`${op.method} ${op.path}`, async () => {
+      const w = await world();
+      const before = await snapshot(w);
+      const expectRefused = async (res: TAnswer, status: number, code: string) => {
+        expect(res.status, JSON.stringify(res.json)).toBe(status);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        expect(res.json).toMatchObject({ status, code, requestId: res.headers.get('x-request-id') });
+        expect(await snapshot(w)).toEqual(before);
+      };
+
+      // No key, a made-up key, a revoked key: 401 with a Bearer challenge.
+      for (const key of [null, 'ppk_not-a-real-key', w.keys.revoked]) {
+        const res = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key });
+        await expectRefused(res, 401, 'unauthorized');
+        expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      }
+      // Another organization's key on A's ids: 404 like an unknown id (lists: nothing of A).
+      const strangers = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key: w.keys.stranger });
+      if (isList(handler)) {
+        expect(strangers.status).toBe(200);
+        expect(JSON.stringify(strangers.json)).not.toContain(w.orgA);
+        for (const id of [w.p1, w.a1.conversationId, w.a1.connectionId])
+          expect(JSON.stringify(strangers.json)).not.toContain(id);
+      } else await expectRefused(strangers, 404, 'not_found');
+      // A key restricted to project 1 on project 2's ids: 404 (lists: nothing of project 2).
+      const restricted = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a2')), key: w.keys.p1Only });
+      if (isList(handler)) {
+        expect(restricted.status).toBe(200);
+        for (const id of [w.a2.conversationId, w.a2.connectionId, w.p2])
+          expect(JSON.stringify(restricted.json)).not.toContain(id);
+      } else await expectRefused(restricted, 404, 'not_found');
+      // A read-only key: reads work, writes are 403 insufficient_scope.
+      const readOnly = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key: w.keys.readOnly });
+      if (write) await expectRefused(readOnly, 403, 'insufficient_scope');
+      else expect(readOnly.status).toBe(200);
+      // The owning tenant's key, and the restricted key inside its own project, succeed.
+      const own = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key: w.keys.owner });
+      expect(own.status, JSON.stringify(own.json)).toBe(op.status ?? 200);
+      expect(own.headers.get('content-type')).toBe('application/json');
+      expect(own.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
+      expect(own.headers.get('x-request-id')).toMatch(/^req_/);
+      if (op.operationId !== 'deleteVisitor') {
+        const inOwn = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key: w.keys.p1Only });
+        expect(inOwn.status, JSON.stringify(inOwn.json)).toBe(op.status ?? 200);
+      }
+    });
+  }
+});
+
+describe('authentication and keys', () => {
+  it('a key revoked between two requests is refused at the very next one', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const { key, apiKey } = await createApiKey(db, w.orgA, { name: 'soon revoked' });
+    expect((await call(projectsRoute.GET, { key })).status).toBe(200);
+    await revokeApiKey(db, w.orgA, apiKey.id);
+    expect((await call(projectsRoute.GET, { key })).status).toBe(401);
+  });
+
+  it('lastUsedAt is written once a minute at most, not on every request', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const { key, apiKey } = await createApiKey(db, w.orgA, { name: 'usage' });
+    await call(projectsRoute.GET, { key });
+    const first = (await db.apiKey.findUnique({ where: { id: apiKey.id } }))!.lastUsedAt;
+    expect(first).not.toBeNull();
+    await call(projectsRoute.GET, { key });
+    expect((await db.apiKey.findUnique({ where: { id: apiKey.id } }))!.lastUsedAt).toEqual(first);
+  });
+
+  it('keys made before scopes existed keep read + write on every project', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    // A row written as before this API existed: no scopes, no project given (the columns' defaults apply).
+    const key = randomToken('ppk_', 30);
+    await db.$executeRawUnsafe(
+      `INSERT INTO "ApiKey" (id, "organizationId", name, prefix, hash) VALUES ($1, $2, 'old', $3, $4)`,
+      `old_${randomToken('', 8)}`,
+      w.orgA,
+      key.slice(0, 12),
+      sha256(key),
+    );
+    const res = await call(projectsRoute.GET, { key });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.data.map((p: any) => p.id).sort()).toEqual([w.p1, w.p2].sort());
+    const sent = await call(messagesRoute.POST, {
+      key,
+      params: { conversationId: w.a2.conversationId },
+      body: { body: 'hi', authorName: 'Old key' },
+    });
+    expect(sent.status).toBe(201);
+  });
+
+  it('echoes a sane X-Request-Id and replaces a hostile one', async () => {
+    const w = await world();
+    const mine = await call(projectsRoute.GET, { key: w.keys.owner, headers: { 'x-request-id': 'trace-42' } });
+    expect(mine.headers.get('x-request-id')).toBe('trace-42');
+    const hostile = await call(projectsRoute.GET, { key: w.keys.owner, headers: { 'x-request-id': 'a b\u0001' } });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('an unknown /api/v1 path is a problem+json 404', async () => {
+    const res = await restRoute.GET(new Request(`${TEST_WEB_URL}/api/v1/nope`));
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('bad input is refused with problem+json and writes nothing', () => {
+  it('malformed JSON, wrong content type, unknown fields, bad values, oversized, hostile characters', async () => {
+    const w = await world();
+    const before = await snapshot(w);
+    const params = { conversationId: w.a1.conversationId };
+    const cases: [Parameters<typeof call>[1], number, string][] = [
+      [{ params, rawBody: '{"body": "hi", ' }, 400, 'bad_request'],
+      [{ params, rawBody: '[1,2]' }, 400, 'bad_request'],
+      [
+        { params, rawBody: 'body=hi', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        415,
+        'unsupported_media_type',
+      ],
+      [{ params, body: { body: 'hi', authorName: 'X', admin: true } }, 400, 'bad_request'],
+      [{ params, body: { body: '', authorName: 'X' } }, 400, 'bad_request'],
+      [{ params, body: { body: 'hi', authorName: 'X', visibility: 'secret' } }, 400, 'bad_request'],
+      [{ params, body: { body: 'x'.repeat(70 * 1024), authorName: 'X' } }, 413, 'payload_too_large'],
+      [{ params, body: { body: 'nul\u0000', authorName: 'X' } }, 400, 'bad_request'],
+      [{ params: { conversationId: '../../etc' }, body: { body: 'hi', authorName: 'X' } }, 400, 'bad_request'],
+      [
+        { params, body: { body: 'hi', authorName: 'X' }, headers: { 'idempotency-key': 'é'.repeat(3) } },
+        400,
+        'bad_request',
+      ],
+    ];
+    for (const [opts, status, code] of cases) {
+      const res = await call(messagesRoute.POST, { ...opts, key: w.keys.owner });
+      expect(res.status, JSON.stringify(opts).slice(0, 200)).toBe(status);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.json.code).toBe(code);
+    }
+    const unknownField = await call(messagesRoute.POST, {
+      params,
+      key: w.keys.owner,
+      body: { body: 'hi', authorName: 'X', admin: true },
+    });
+    expect(unknownField.json.errors).toEqual([expect.objectContaining({ path: 'admin' })]);
+    // Query strings too: an unknown parameter, a bad enum, a limit out of range, a forged cursor.
+    const queries: Record<string, string>[] = [
+      { sort: 'asc' },
+      { status: 'pending' },
+      { limit: '1000' },
+      { cursor: 'bm90LWEtY3Vyc29y' },
+    ];
+    for (const query of queries) {
+      const res = await call(conversationsRoute.GET, { key: w.keys.owner, query });
+      expect(res.status, JSON.stringify(query)).toBe(400);
+      expect(res.json.code).toBe(query.cursor ? 'invalid_cursor' : 'bad_request');
+    }
+    // A visitor PATCH with an unknown field or nothing at all.
+    for (const body of [
+      { email: 'a@b.test', role: 'admin' },
+      {},
+      { email: 'not an email' },
+      { metadata: { ['k'.repeat(65)]: 1 } },
+    ]) {
+      const res = await call(visitorRoute.PATCH, { key: w.keys.owner, params: { visitorId: w.a1.visitorId }, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await snapshot(w)).toEqual(before);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('a retried POST returns the stored answer and sends nothing twice; another body with the key is refused', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const req = {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      body: { body: 'Refund issued', authorName: 'Billing bot' },
+      headers: { 'idempotency-key': 'refund-123' },
+    };
+    const first = await call(messagesRoute.POST, req);
+    expect(first.status).toBe(201);
+    const outboxAfterFirst = await db.outboxEvent.count({ where: { organizationId: w.orgA } });
+    const again = await call(messagesRoute.POST, req);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.json).toEqual(first.json);
+    expect(await db.message.count({ where: { conversationId: w.a1.conversationId, body: 'Refund issued' } })).toBe(1);
+    expect(await db.outboxEvent.count({ where: { organizationId: w.orgA } })).toBe(outboxAfterFirst);
+
+    const other = await call(messagesRoute.POST, { ...req, body: { ...req.body, body: 'Another text' } });
+    expect(other.status).toBe(422);
+    expect(other.json.code).toBe('idempotency_key_reused');
+    const elsewhere = await call(messagesRoute.POST, { ...req, params: { conversationId: w.a2.conversationId } });
+    expect(elsewhere.status).toBe(422);
+    expect(await db.message.count({ where: { organizationId: w.orgA, body: 'Another text' } })).toBe(0);
+
+    // Keys are per API key: another key may use the same string for its own request.
+    const p1Key = await call(messagesRoute.POST, { ...req, key: w.keys.p1Only });
+    expect(p1Key.status).toBe(201);
+    expect(p1Key.json.data.id).not.toBe(first.json.data.id);
+  });
+
+  it('a first request still running answers 409; one abandoned for over a minute is taken over by the retry', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const apiKeyId = (await db.apiKey.findFirstOrThrow({ where: { hash: sha256(w.keys.owner) } })).id;
+    const route = 'POST /conversations/{conversationId}/messages';
+    const req = {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      body: { body: 'Shipped', authorName: 'Ops' },
+    };
+    const hash = sha256(
+      `POST /api/v1/conversations/${w.a1.conversationId}/messages\n${JSON.stringify({ ...req.body, visibility: 'public' })}`,
+    );
+    const base = { organizationId: w.orgA, apiKeyId, route, requestHash: hash, status: null };
+    await db.apiIdempotencyKey.create({ data: { ...base, id: `busy_${randomToken('', 6)}`, key: 'busy' } });
+    const busy = await call(messagesRoute.POST, { ...req, headers: { 'idempotency-key': 'busy' } });
+    expect(busy.status).toBe(409);
+    expect(busy.json.code).toBe('idempotency_in_progress');
+    await db.apiIdempotencyKey.create({
+      data: { ...base, id: `dead_${randomToken('', 6)}`, key: 'dead', createdAt: new Date(Date.now() - 120_000) },
+    });
+    const retried = await call(messagesRoute.POST, { ...req, headers: { 'idempotency-key': 'dead' } });
+    expect(retried.status).toBe(201);
+    expect(await db.message.count({ where: { conversationId: w.a1.conversationId, body: 'Shipped' } })).toBe(1);
+  });
+
+  it('a refusal is stored too: the retry gets the same 404, not a different outcome', async () => {
+    const w = await world();
+    const req = {
+      key: w.keys.owner,
+      params: { conversationId: w.b.conversationId },
+      body: { body: 'x', authorName: 'X' },
+      headers: { 'idempotency-key': 'k-404' },
+    };
+    expect((await call(messagesRoute.POST, req)).status).toBe(404);
+    const retry = await call(messagesRoute.POST, req);
+    expect(retry.status).toBe(404);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('close with a key twice: one change, one note', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const req = {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      body: {},
+      headers: { 'idempotency-key': 'close-1' },
+    };
+    const first = await call(closeRoute.POST, req);
+    expect(first.json.data).toMatchObject({ status: 'closed', changed: true });
+    expect((await call(closeRoute.POST, req)).json).toEqual(first.json);
+    expect(
+      await db.message.count({ where: { conversationId: w.a1.conversationId, body: 'closed the conversation' } }),
+    ).toBe(1);
+  });
+});
+
+describe('rate limit', () => {
+  it('counts per key with RateLimit-* headers, then 429 + Retry-After; another key is unaffected', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    // A canceled subscription: the Free plan's budget (a new organization would be on the trial's larger one).
+    await db.organizationBilling.create({ data: { organizationId: w.orgA, plan: 'pro', status: 'canceled' } });
+    const first = await call(projectsRoute.GET, { key: w.keys.readOnly });
+    const limit = Number(first.headers.get('ratelimit-limit'));
+    expect(limit).toBeGreaterThan(0);
+    expect(Number(first.headers.get('ratelimit-remaining'))).toBe(limit - 1);
+    const reset = Number(first.headers.get('ratelimit-reset'));
+    expect(reset).toBeGreaterThan(0);
+    expect(reset).toBeLessThanOrEqual(60);
+    // Until the budget is spent (twice the limit at most: the minute may roll over once during the loop).
+    let last = first;
+    for (let i = 0; i < 2 * limit + 2 && last.status !== 429; i++)
+      last = await call(projectsRoute.GET, { key: w.keys.readOnly });
+    expect(last.status).toBe(429);
+    expect(last.json.code).toBe('rate_limited');
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last.headers.get('ratelimit-remaining')).toBe('0');
+    expect((await call(projectsRoute.GET, { key: w.keys.owner })).status).toBe(200);
+  });
+
+  it("follows the organization's plan", async () => {
+    const w = await world();
+    const { db } = await env.app();
+    await db.organizationBilling.create({ data: { organizationId: w.orgB, plan: 'pro', status: 'canceled' } });
+    const free = await call(projectsRoute.GET, { key: w.keys.stranger });
+    expect(free.headers.get('ratelimit-limit')).toBe(String(PLANS.free.limits.apiRequestsPerMinute));
+    await db.organizationBilling.create({
+      data: { organizationId: w.orgA, plan: 'pro', status: 'active', interval: 'monthly' },
+    });
+    const pro = await call(projectsRoute.GET, { key: w.keys.owner });
+    expect(pro.headers.get('ratelimit-limit')).toBe(String(PLANS.pro.limits.apiRequestsPerMinute));
+  });
+});
+
+describe('conversations and messages', () => {
+  it('lists with filters and an opaque cursor: every conversation once, newest activity first', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const ids: string[] = [w.a1.conversationId, w.a2.conversationId];
+    for (let i = 0; i < 5; i++) {
+      const v = await createVisitor(db, w.orgA, { projectId: w.p1, tokenHash: sha256(randomToken('vt_')) });
+      ids.push((await getOrCreateOpenConversation(db, w.orgA, { projectId: w.p1, visitorId: v.id })).id);
+    }
+    const got: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: TAnswer = await call(conversationsRoute.GET, {
+        key: w.keys.owner,
+        query: { limit: '2', ...(cursor ? { cursor } : {}) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.json.data.length).toBeLessThanOrEqual(2);
+      got.push(...res.json.data);
+      cursor = res.json.nextCursor;
+    } while (cursor);
+    expect(got.map((c) => c.id).sort()).toEqual([...ids].sort());
+    const times = got.map((c) => Date.parse(c.updatedAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+    await call(closeRoute.POST, { key: w.keys.owner, params: { conversationId: w.a2.conversationId }, body: {} });
+    const closed = await call(conversationsRoute.GET, { key: w.keys.owner, query: { status: 'closed' } });
+    expect(closed.json.data.map((c: any) => c.id)).toEqual([w.a2.conversationId]);
+    const byVisitor = await call(conversationsRoute.GET, { key: w.keys.owner, query: { visitorId: w.a1.visitorId } });
+    expect(byVisitor.json.data.map((c: any) => c.id)).toEqual([w.a1.conversationId]);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect(
+      (await call(conversationsRoute.GET, { key: w.keys.owner, query: { updatedSince: future } })).json.data,
+    ).toEqual([]);
+    const p2 = await call(conversationsRoute.GET, { key: w.keys.owner, query: { projectId: w.p2 } });
+    expect(p2.json.data.map((c: any) => c.id)).toEqual([w.a2.conversationId]);
+  });
+
+  it('a reply goes through postOperatorMessage (seq, chat-app deliveries); a note stays internal; both are listed', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const reply = await call(messagesRoute.POST, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      body: { body: '  Your order shipped  ', authorName: 'Sam' },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.json.data).toMatchObject({
+      seq: 3,
+      sender: 'operator',
+      visibility: 'public',
+      body: 'Your order shipped',
+      authorName: 'Sam',
+      source: 'api',
+    });
+    expect(
+      await db.outboxEvent.count({
+        where: { organizationId: w.orgA, messageId: reply.json.data.id, connectionId: w.a1.connectionId },
+      }),
+    ).toBe(1);
+    const note = await call(messagesRoute.POST, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      body: { body: 'VIP customer', authorName: 'CRM', visibility: 'internal' },
+    });
+    expect(note.json.data).toMatchObject({ seq: 4, visibility: 'internal' });
+    const page1 = await call(messagesRoute.GET, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      query: { limit: '2' },
+    });
+    expect(page1.json.data.map((m: any) => m.seq)).toEqual([1, 2]);
+    expect(page1.json.data[1].attachments).toEqual([
+      expect.objectContaining({ name: 'note.txt', contentType: 'text/plain' }),
+    ]);
+    const page2 = await call(messagesRoute.GET, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      query: { limit: '2', cursor: page1.json.nextCursor },
+    });
+    expect(page2.json.data.map((m: any) => [m.seq, m.visibility])).toEqual([
+      [3, 'public'],
+      [4, 'internal'],
+    ]);
+    expect(page2.json.nextCursor).toBeNull();
+    const polled = await call(messagesRoute.GET, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      query: { afterSeq: '3' },
+    });
+    expect(polled.json.data.map((m: any) => m.seq)).toEqual([4]);
+  });
+
+  it('close then reopen changes the status once each, with a note for the chat apps', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const params = { conversationId: w.a1.conversationId };
+    const closed = await call(closeRoute.POST, { key: w.keys.owner, params, body: { authorName: 'Helpdesk' } });
+    expect(closed.json.data).toMatchObject({ status: 'closed', changed: true });
+    expect(closed.json.data.closedAt).not.toBeNull();
+    expect((await call(closeRoute.POST, { key: w.keys.owner, params, body: {} })).json.data.changed).toBe(false);
+    const reopened = await call(reopenRoute.POST, { key: w.keys.owner, params, body: {} });
+    expect(reopened.json.data).toMatchObject({ status: 'open', changed: true });
+    const notes = await db.message.findMany({
+      where: { conversationId: w.a1.conversationId, visibility: 'internal' },
+      orderBy: { seq: 'asc' },
+    });
+    expect(notes.map((n) => [n.authorName, n.body, n.source])).toEqual([
+      ['Helpdesk', 'closed the conversation', 'api'],
+      ['API', 'reopened the conversation', 'api'],
+    ]);
+    const got = await call(conversationRoute.GET, { key: w.keys.owner, params });
+    expect(got.json.data.status).toBe('open');
+  });
+});
+
+describe('visitors, projects, connections', () => {
+  it('PATCH merges metadata key by key and sets identity fields', async () => {
+    const w = await world();
+    const params = { visitorId: w.a1.visitorId };
+    await call(visitorRoute.PATCH, { key: w.keys.owner, params, body: { metadata: { plan: 'pro', seats: 3 } } });
+    const res = await call(visitorRoute.PATCH, {
+      key: w.keys.owner,
+      params,
+      body: { email: 'Ann@Example.test', name: 'Ann', externalId: 'u_42', metadata: { seats: null, vip: true } },
+    });
+    expect(res.json.data).toMatchObject({
+      email: 'Ann@Example.test',
+      name: 'Ann',
+      externalId: 'u_42',
+      metadata: { plan: 'pro', vip: true },
+    });
+    expect(res.json.data.metadata).not.toHaveProperty('seats');
+    expect((await call(visitorRoute.GET, { key: w.keys.owner, params })).json.data).toEqual(res.json.data);
+  });
+
+  it('DELETE erases the visitor, their conversations, every message and the files, bytes included', async () => {
+    const w = await world();
+    const { db, storage } = await env.app();
+    await call(messagesRoute.POST, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+      body: { body: 'reply to be erased', authorName: 'Sam' },
+    });
+    expect(await storage.get(w.a1.storageKey)).not.toBeNull();
+    const res = await call(visitorRoute.DELETE, { key: w.keys.owner, params: { visitorId: w.a1.visitorId } });
+    expect(res.json.data).toEqual({ id: w.a1.visitorId, deleted: true, conversations: 1, messages: 3, files: 1 });
+    expect(await db.visitor.count({ where: { id: w.a1.visitorId } })).toBe(0);
+    expect(await db.conversation.count({ where: { id: w.a1.conversationId } })).toBe(0);
+    expect(await db.message.count({ where: { conversationId: w.a1.conversationId } })).toBe(0);
+    expect(await db.attachment.count({ where: { conversationId: w.a1.conversationId } })).toBe(0);
+    expect(await storage.get(w.a1.storageKey)).toBeNull();
+    // The other visitor of the organization is untouched.
+    expect(await storage.get(w.a2.storageKey)).not.toBeNull();
+    expect(await db.message.count({ where: { conversationId: w.a2.conversationId } })).toBe(2);
+    expect((await call(visitorRoute.GET, { key: w.keys.owner, params: { visitorId: w.a1.visitorId } })).status).toBe(
+      404,
+    );
+  });
+
+  it('projects and connections show what they should and never credentials', async () => {
+    const w = await world();
+    const projects = await call(projectsRoute.GET, { key: w.keys.p1Only });
+    expect(projects.json.data.map((p: any) => p.id)).toEqual([w.p1]);
+    expect((await call(projectRoute.GET, { key: w.keys.owner, params: { projectId: w.q } })).status).toBe(404);
+    const connections = await call(connectionsRoute.GET, { key: w.keys.owner });
+    expect(connections.json.data.map((c: any) => c.id).sort()).toEqual([w.a1.connectionId, w.a2.connectionId].sort());
+    expect(connections.json.data[0]).toMatchObject({ kind: 'telegram', status: 'active' });
+    expect(JSON.stringify(connections.json)).not.toContain('v1:fake');
+  });
+});
+
+describe('OpenAPI document (the contract)', () => {
+  it('is served without a key and lists every operation', async () => {
+    const res = await openapiRoute.GET();
+    const doc = (await res.json()) as any;
+    expect(doc.openapi).toBe('3.1.0');
+    const ops = Object.values(doc.paths).flatMap((p: any) => Object.values(p).map((o: any) => o.operationId));
+    expect(ops.sort()).toEqual(API_OPERATIONS.map((h) => h.operation.operationId).sort());
+  });
+
+  // Runs last (vitest keeps file order): every answer received above must be documented and match its schema.
+  it('every answer this file received matches the document', async () => {
+    const doc = (await (await openapiRoute.GET()).json()) as any;
+    const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    ajv.addSchema({ $id: 'doc', components: doc.components }, 'doc');
+    const byId = new Map<string, any>();
+    for (const p of Object.values(doc.paths) as any[])
+      for (const o of Object.values(p) as any[]) byId.set(o.operationId, o);
+    const withSuccess = new Set<string>();
+    expect(seen.length).toBeGreaterThan(100);
+    for (const answer of seen) {
+      const op = byId.get(answer.operationId);
+      const documented = op.responses[String(answer.status)];
+      expect(
+        documented,
+        `${answer.operationId} answered ${answer.status}, which the document does not list`,
+      ).toBeDefined();
+      const mediaType = answer.contentType.split(';')[0]!;
+      const schema = documented.content[mediaType]?.schema;
+      expect(schema, `${answer.operationId} ${answer.status} as ${mediaType}`).toBeDefined();
+      const rewritten = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
+      const validate = ajv.compile(rewritten);
+      const ok = validate(answer.body);
+      expect(ok, `${answer.operationId} ${answer.status}: ${JSON.stringify(validate.errors)?.slice(0, 500)}`).toBe(
+        true,
+      );
+      if (answer.status < 300) withSuccess.add(answer.operationId);
+    }
+    expect([...withSuccess].sort()).toEqual(API_OPERATIONS.map((h) => h.operation.operationId).sort());
+  });
+});
+
+afterAll(async () => {
+  await env?.close();
+});

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { AppError } from '@pocketping/core';
+import { changeConversationStatus } from '@pocketping/conversations';
+import { getApiConversation, listApiConversations } from '@pocketping/db';
+import { apiOperation, type TApiTenantContext } from '../api-route';
+import type { TWebContext } from '../../context';
+import { conversationPorts } from '../../inbox/realtime';
+import { decodeCursor, encodeCursor, one, page, ZApiConversation, ZAuthorName, ZCursor, ZId, ZLimit } from '../schemas';
+
+const ZConversationCursor = z.object({ u: z.iso.datetime(), i: ZId });
+
+export const listConversations = apiOperation(
+  {
+    operationId: 'listConversations',
+    method: 'GET',
+    path: '/conversations',
+    tag: 'Conversations',
+    summary: 'Conversations, most recently active first',
+    description: 'Cursor pagination: pass `nextCursor` back as `cursor` with the same filters.',
+    query: z.strictObject({
+      status: z.enum(['open', 'closed']).optional(),
+      projectId: ZId.optional(),
+      visitorId: ZId.optional(),
+      updatedSince: z.iso.datetime({ offset: true }).optional().describe('Only conversations updated at or after.'),
+      cursor: ZCursor.optional(),
+      limit: ZLimit,
+    }),
+    response: page(ZApiConversation),
+  },
+  async ({ app, tenant, query }) => {
+    const after = query.cursor ? decodeCursor(query.cursor, ZConversationCursor) : null;
+    const { rows, next } = await listApiConversations(app.db, tenant, {
+      status: query.status,
+      projectId: query.projectId,
+      visitorId: query.visitorId,
+      updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
+      after: after ? { updatedAt: new Date(after.u), id: after.i } : null,
+      limit: query.limit,
+    });
+    return {
+      data: rows,
+      nextCursor: next ? encodeCursor({ u: next.updatedAt.toISOString(), i: next.id }) : null,
+    };
+  },
+);
+
+const ZConversationParams = z.strictObject({ conversationId: ZId });
+
+export async function loadConversation(app: TWebContext, tenant: TApiTenantContext, conversationId: string) {
+  const conversation = await getApiConversation(app.db, tenant, conversationId);
+  if (!conversation) throw new AppError('not_found', 'Conversation not found.');
+  return conversation;
+}
+
+export const getConversation = apiOperation(
+  {
+    operationId: 'getConversation',
+    method: 'GET',
+    path: '/conversations/{conversationId}',
+    tag: 'Conversations',
+    summary: 'One conversation',
+    params: ZConversationParams,
+    response: one(ZApiConversation),
+    errors: [404],
+  },
+  async ({ app, tenant, params }) => ({ data: await loadConversation(app, tenant, params.conversationId) }),
+);
+
+function statusOperation(status: 'open' | 'closed') {
+  const verb = status === 'closed' ? 'close' : 'reopen';
+  return apiOperation(
+    {
+      operationId: `${verb}Conversation`,
+      method: 'POST',
+      path: `/conversations/{conversationId}/${verb}`,
+      tag: 'Conversations',
+      summary: status === 'closed' ? 'Close a conversation' : 'Reopen a conversation',
+      description:
+        'Like /close and /reopen from a chat app: the widget is told, every chat app gets a note ' +
+        '("<authorName> closed the conversation"). Doing it twice changes nothing the second time.',
+      params: ZConversationParams,
+      body: z.strictObject({
+        authorName: ZAuthorName.optional().describe('Who did it, for the note (default "API").'),
+      }),
+      response: one(ZApiConversation.extend({ changed: z.boolean() })),
+      errors: [404],
+    },
+    async ({ app, tenant, params, body }) => {
+      const conversation = await loadConversation(app, tenant, params.conversationId);
+      const { changed } = await changeConversationStatus(conversationPorts(app), tenant.organizationId, {
+        conversationId: conversation.id,
+        status,
+        actor: { authorName: body.authorName ?? 'API', source: 'api' },
+      });
+      return { data: { ...(await loadConversation(app, tenant, conversation.id)), changed } };
+    },
+  );
+}
+
+export const closeConversation = statusOperation('closed');
+export const reopenConversation = statusOperation('open');

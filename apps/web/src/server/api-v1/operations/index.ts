@@ -1,0 +1,22 @@
+import type { TApiHandler } from '../api-route';
+import { listConnections } from './connections';
+import { closeConversation, getConversation, listConversations, reopenConversation } from './conversations';
+import { listMessages, sendMessage } from './messages';
+import { getProject, listProjects } from './projects';
+import { deleteVisitor, getVisitor, updateVisitor } from './visitors';
+
+/** Every /api/v1 operation, in the order of the OpenAPI document. A new operation: its file, a line here, its route.ts. */
+export const API_OPERATIONS: TApiHandler[] = [
+  listProjects,
+  getProject,
+  listConversations,
+  getConversation,
+  closeConversation,
+  reopenConversation,
+  listMessages,
+  sendMessage,
+  getVisitor,
+  updateVisitor,
+  deleteVisitor,
+  listConnections,
+];
