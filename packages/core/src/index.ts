@@ -7,3 +7,4 @@ export * from './env-fields.js';
 export * from './graceful-shutdown.js';
 export * from './client-ip.js';
 export * from './read-body-with-limit.js';
+export * from './safe-fetch.js';

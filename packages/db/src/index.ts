@@ -42,3 +42,4 @@ export * from './repositories/limits-store.js';
 export * from './repositories/billing.js';
 export * from './repositories/ai.js';
 export * from './repositories/knowledge.js';
+export * from './repositories/webhooks.js';
