@@ -1,6 +1,6 @@
 import { isRatingRequested } from '@pocketping/conversations';
 import { getConversationState, getLatestConversationForVisitor } from '@pocketping/db';
-import { widgetRooms } from '@pocketping/jobs';
+import { takeVisitorEvents, widgetRooms } from '@pocketping/jobs';
 import { WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
 import type { TRealtimeContext } from '../context.js';
 import type { TWidgetSocket } from './handle.js';
@@ -72,6 +72,9 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
     };
     socket.emit(WidgetEvents.session, session);
     socket.emit(WidgetEvents.presence, await presence);
+    // Events the customer's backend sent while the visitor had no widget open (pushVisitorEvent), oldest first.
+    for (const e of await takeVisitorEvents(ctx.redis, ctx.redisPrefix, visitorId))
+      socket.emit(WidgetEvents.visitorEvent, e);
   })().catch((err: unknown) => {
     log.error({ err }, 'widget session setup failed');
     socket.disconnect(true);
