@@ -7,6 +7,7 @@ export const QUEUES = {
   billing: 'billing-events',
   ai: 'ai-takeover',
   knowledge: 'ai-knowledge',
+  webhooks: 'webhook-delivery',
 } as const;
 
 export const JOBS = {
@@ -18,4 +19,5 @@ export const JOBS = {
   stripeEvent: 'billing.stripe-event',
   aiTakeover: 'ai.takeover',
   knowledgeIndex: 'knowledge.index',
+  webhookDeliver: 'webhook.deliver',
 } as const;

@@ -1,4 +1,5 @@
 // Outbound webhooks: endpoints, the deliveries outbox (written in the transaction of the change) and the log.
+import pg from 'pg';
 import { Prisma } from '@prisma/client';
 import type { TWebhookPayload } from '@pocketping/protocol';
 import { AppError } from '@pocketping/core';
@@ -469,4 +470,42 @@ export async function listOrganizationOwnerEmails(db: TDb, organizationId: strin
     select: { user: { select: { email: true } } },
   });
   return rows.map((r) => r.user.email).filter((e): e is string => typeof e === 'string' && e.length > 0);
+}
+
+/**
+ * Listens for new deliveries (the "WebhookDelivery" trigger NOTIFYs at commit) on a connection of its own, and
+ * reconnects after a drop (the sweeper covers what was missed meanwhile).
+ */
+export async function listenForWebhookDeliveries(
+  databaseUrl: string,
+  opts: {
+    onDelivery(d: { organizationId: string; deliveryId: string; endpointId: string; groupKey: string }): void;
+    onError(err: Error): void;
+  },
+): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  let client: pg.Client | null = null;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    c.on('error', opts.onError);
+    c.on('end', () => {
+      client = null;
+      if (!closed) setTimeout(() => void connect().catch(opts.onError), 1_000).unref();
+    });
+    c.on('notification', (n) => {
+      const [organizationId, deliveryId, endpointId, ...rest] = (n.payload ?? '').split(' ');
+      if (organizationId && deliveryId && endpointId)
+        opts.onDelivery({ organizationId, deliveryId, endpointId, groupKey: rest.join(' ') });
+    });
+    await c.connect();
+    await c.query('LISTEN pp_webhook_delivery');
+    client = c;
+  };
+  await connect();
+  return {
+    async close() {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
 }
