@@ -34,6 +34,9 @@ export type TWebhookPayload = z.infer<typeof ZWebhookPayload>;
 /** The kind of a message.created event: who wrote it, and `note` for an internal operator note. */
 export type TWebhookMessageKind = 'visitor' | 'operator' | 'ai' | 'note';
 
+/** The server → widget event that carries a TVisitorPushEvent (kept out of WidgetEvents: the widget copies those). */
+export const VISITOR_PUSH_EVENT = 'visitor:event';
+
 /** server → widget: a named event the customer's backend sent to this visitor (`PocketPing.on(name, fn)`). */
 export const ZVisitorPushEvent = z.object({
   id: z.string().min(1).max(64),

@@ -108,8 +108,6 @@ export const WidgetEvents = {
   presence: 'presence',
   /** an AI answer as it is written, then how it ended: TAiStreamEvent */
   aiStream: 'ai:stream',
-  /** a named event from the customer's backend (pushVisitorEvent): TVisitorPushEvent */
-  visitorEvent: 'visitor:event',
   // widget → server (all with an ack)
   send: 'message:send',
   history: 'history',

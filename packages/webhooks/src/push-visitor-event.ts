@@ -10,7 +10,7 @@ import {
   widgetRooms,
   type TRoomEmitter,
 } from '@pocketping/jobs';
-import { WidgetEvents, type TVisitorPushEvent } from '@pocketping/protocol';
+import { VISITOR_PUSH_EVENT, type TVisitorPushEvent } from '@pocketping/protocol';
 
 export interface TPushVisitorEventPorts {
   db: TDb;
@@ -33,7 +33,12 @@ export const ZPushVisitorEvent = z
       .string()
       .min(1)
       .max(100)
-      .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+      // The widget's own events of PocketPing.on() keep their meaning.
+      .refine(
+        (n) => !['open', 'close', 'message', 'unread'].includes(n),
+        'open, close, message and unread are reserved',
+      ),
     data: z.unknown().optional(),
   })
   .strict()
@@ -69,7 +74,7 @@ export async function pushVisitorEvent(
   };
   const room = ports.widget.to(widgetRooms.visitor(visitorId));
   if (await isVisitorConnected(ports.redis, ports.redisPrefix, visitorId)) {
-    room.emit(WidgetEvents.visitorEvent, event);
+    room.emit(VISITOR_PUSH_EVENT, event);
     return { event, delivery: 'live' };
   }
   await queueVisitorEvent(ports.redis, ports.redisPrefix, visitorId, event);
@@ -77,7 +82,7 @@ export async function pushVisitorEvent(
   // queue before our event was in it. Whoever takes the queue now delivers it (taking is atomic: never twice).
   if (await isVisitorConnected(ports.redis, ports.redisPrefix, visitorId)) {
     for (const e of await takeVisitorEvents(ports.redis, ports.redisPrefix, visitorId))
-      room.emit(WidgetEvents.visitorEvent, e);
+      room.emit(VISITOR_PUSH_EVENT, e);
     return { event, delivery: 'live' };
   }
   return { event, delivery: 'queued' };

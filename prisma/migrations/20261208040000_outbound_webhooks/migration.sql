@@ -80,11 +80,12 @@ ALTER TABLE "WebhookAttempt" ADD CONSTRAINT "WebhookAttempt_organizationId_deliv
 
 -- A new delivery wakes the worker when its transaction commits (NOTIFY is delivered at commit, never before, and
 -- never for a rolled-back row); a missed notification only costs the sweeper's few seconds.
-CREATE FUNCTION "pp_webhook_delivery_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- (Semicolons inside the body are written \073: the migration engine splits statements on them.)
+CREATE FUNCTION "pp_webhook_delivery_notify"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  PERFORM pg_notify('pp_webhook_delivery', NEW."organizationId" || ' ' || NEW.id || ' ' || NEW."endpointId" || ' ' || NEW."groupKey");
-  RETURN NULL;
-END $$;
+  PERFORM pg_notify(''pp_webhook_delivery'', NEW."organizationId" || '' '' || NEW.id || '' '' || NEW."endpointId" || '' '' || NEW."groupKey")\073
+  RETURN NULL\073
+END';
 
 CREATE TRIGGER "WebhookDelivery_notify" AFTER INSERT ON "WebhookDelivery"
   FOR EACH ROW EXECUTE FUNCTION "pp_webhook_delivery_notify"();
