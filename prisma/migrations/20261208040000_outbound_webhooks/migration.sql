@@ -79,7 +79,7 @@ ALTER TABLE "WebhookDelivery" ADD CONSTRAINT "WebhookDelivery_organizationId_end
 ALTER TABLE "WebhookAttempt" ADD CONSTRAINT "WebhookAttempt_organizationId_deliveryId_fkey" FOREIGN KEY ("organizationId", "deliveryId") REFERENCES "WebhookDelivery"("organizationId", "id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- A new delivery wakes the worker when its transaction commits (NOTIFY is delivered at commit, never before, and
--- never for a rolled-back row); a missed notification only costs the sweeper's few seconds.
+-- never for a rolled-back row) — a missed notification only costs the sweeper's few seconds.
 -- (Semicolons inside the body are written \073: the migration engine splits statements on them.)
 CREATE FUNCTION "pp_webhook_delivery_notify"() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
