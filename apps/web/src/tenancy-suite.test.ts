@@ -234,6 +234,26 @@ async function buildTenant(
       content: `${tag} secret knowledge`,
     },
   });
+  const webhookEndpoint = await db.webhookEndpoint.create({
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      url: `https://${tag}.example/hook`,
+      events: ['message.created'],
+      secret: `v1:fake:${tag}`,
+    },
+  });
+  const webhookDelivery = await db.webhookDelivery.create({
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      endpointId: webhookEndpoint.id,
+      eventId: `msg_${tag}`,
+      eventType: 'message.created',
+      groupKey: conversation.id,
+      payload: { type: 'message.created', timestamp: new Date().toISOString(), data: { tag } },
+    },
+  });
   const agentMembership = await db.membership.findUniqueOrThrow({
     where: { organizationId_userId: { organizationId: org.id, userId: agent.id } },
   });
@@ -254,6 +274,8 @@ async function buildTenant(
     apiKeyId: apiKey.id,
     attachmentId: attachment.id,
     sourceId: knowledgeSource.id,
+    endpointId: webhookEndpoint.id,
+    deliveryId: webhookDelivery.id,
   };
   const secrets = [
     ...new Set(Object.values(ids)),
