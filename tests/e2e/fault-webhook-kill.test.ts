@@ -112,7 +112,10 @@ describe('fault: worker killed with SIGKILL during webhook delivery', () => {
       { what: 'every delivery recorded', timeoutMs: 90_000 },
     );
     const events = await db.webhookDelivery.findMany({ where: { organizationId }, select: { eventId: true } });
-    const received = receiver.received.map((r) => ({ id: r.id, body: JSON.parse(r.body) as any }));
+    const received = receiver.received.map((r) => ({
+      id: r.id,
+      body: JSON.parse(r.body) as { data: { message: { body: string } } },
+    }));
     // At least once: every event's webhook-id arrived; one id per event, whatever the number of attempts.
     const ids = new Set(received.map((r) => r.id));
     for (const e of events) expect(ids.has(e.eventId)).toBe(true);
@@ -132,7 +135,7 @@ describe('fault: worker killed with SIGKILL during webhook delivery', () => {
       }
       expect(firsts).toEqual(Array.from({ length: PER_CONVERSATION }, (_, n) => `c${i} m${n}`));
     }
-    console.log(
+    console.warn(
       `webhook kill test: ${total} events, ${received.length} requests received, ${received.length - total} re-sent after a kill (same webhook-id)`,
     );
   }, 180_000);

@@ -112,6 +112,7 @@ const visitorPorts = (): TVisitorPorts => ({ ...worker.ctx.conversations, sql })
 
 /** The received webhooks of one path (each endpoint gets its own path on the one receiver). */
 const at = (path: string) => receiver.received.filter((r) => r.path === path);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are checked field by field below
 const body = (r: TReceivedWebhook) => JSON.parse(r.body) as { type: string; timestamp: string; data: any };
 
 describe('outbound webhooks', () => {
@@ -232,7 +233,7 @@ describe('outbound webhooks', () => {
     expect(webhookRetryOffsetsMs().at(-1)!).toBeGreaterThan(24 * 3_600_000);
 
     const log = await listWebhookDeliveries(deps, organizationId, endpoint.id);
-    const one = log.deliveries.find((d) => (d.payload.data as any).message.body === 'one')!;
+    const one = log.deliveries.find((d) => (d.payload.data as { message: { body: string } }).message.body === 'one')!;
     expect(one.status).toBe('delivered');
     expect(one.attemptLog.map((a) => a.status)).toEqual([200, 500, 503, 500]);
     expect(one.attemptLog[0]!.response).toBe('ok');

@@ -1,6 +1,6 @@
 // Outbound webhooks: endpoints, the deliveries outbox (written in the transaction of the change) and the log.
 import pg from 'pg';
-import { Prisma } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 import type { TWebhookPayload } from '@pocketping/protocol';
 import { AppError } from '@pocketping/core';
 import type { TDb, TDbOrTx } from '../client.js';
