@@ -123,6 +123,16 @@ describe('migrations', () => {
       expect(await meter()).toBe('1000');
       await c.query(`DELETE FROM "Attachment" WHERE id = 'a1'`);
       expect(await meter()).toBe('300');
+      // The outbound webhooks' trigger came through whole too: a delivery row announces itself at commit.
+      await c.query(`LISTEN pp_webhook_delivery`);
+      const heard = new Promise<string>((resolve) => c.once('notification', (n) => resolve(n.payload ?? '')));
+      await c.query(
+        `INSERT INTO "WebhookEndpoint"(id,"organizationId","projectId",url,events,secret,"updatedAt") VALUES ('we','orga','pa','https://hooks.test/','{message.created}','s',now())`,
+      );
+      await c.query(
+        `INSERT INTO "WebhookDelivery"(id,"organizationId","projectId","endpointId","eventId","eventType","groupKey",payload) VALUES ('wd','orga','pa','we','msg_1','message.created','ca','{}')`,
+      );
+      expect(await heard).toBe('orga wd we ca');
     } finally {
       await c.end();
     }

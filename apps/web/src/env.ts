@@ -10,6 +10,8 @@ import { envFields, storageEnvFields, withoutEmpty } from '@pocketping/core';
  */
 export const ZWebEnv = z.object({
   NODE_ENV: envFields.NODE_ENV,
+  /** Private addresses a webhook endpoint may point at anyway (IPs/CIDRs): local development and tests only. */
+  WEBHOOK_FETCH_ALLOW: envFields.KNOWLEDGE_FETCH_ALLOW,
   LOG_LEVEL: envFields.LOG_LEVEL,
   DATABASE_URL: envFields.DATABASE_URL,
   REDIS_URL: envFields.REDIS_URL,

@@ -238,6 +238,26 @@ async function buildTenant(
       content: `${tag} secret knowledge`,
     },
   });
+  const webhookEndpoint = await db.webhookEndpoint.create({
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      url: `https://${tag}.example/hook`,
+      events: ['message.created'],
+      secret: `v1:fake:${tag}`,
+    },
+  });
+  const webhookDelivery = await db.webhookDelivery.create({
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      endpointId: webhookEndpoint.id,
+      eventId: `msg_${tag}`,
+      eventType: 'message.created',
+      groupKey: conversation.id,
+      payload: { type: 'message.created', timestamp: new Date().toISOString(), data: { tag } },
+    },
+  });
   const agentMembership = await db.membership.findUniqueOrThrow({
     where: { organizationId_userId: { organizationId: org.id, userId: agent.id } },
   });
@@ -261,6 +281,8 @@ async function buildTenant(
     // The chat apps' setup catch-all (/bridges/setup/<kind>[/<step>]): a real chat app and one of its steps.
     kind: 'slack',
     step: 'channels',
+    endpointId: webhookEndpoint.id,
+    deliveryId: webhookDelivery.id,
   };
   const secrets = [
     // Path values that name no row (a chat app, a setup step) are not the tenant's secrets.

@@ -69,6 +69,19 @@ const ZWorkerEnv = z.object({
   MAIL_FROM: z.string().min(3).default('PocketPing <no-reply@pocketping.local>'),
   /** How often the usage pass runs (counters reconciled, plan pauses, usage emails), ms; 0 = never. */
   USAGE_PASS_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** Outbound webhooks: private addresses endpoints may reach anyway (IPs/CIDRs, comma-separated): dev and tests only. */
+  WEBHOOK_FETCH_ALLOW: envFields.KNOWLEDGE_FETCH_ALLOW,
+  /** Per webhook request (connect + answer), ms. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(60_000).default(10_000),
+  /** First retry of a failed webhook after this many ms; each next one waits ×3 (10 attempts, ≈ 27 h by default). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  /** An endpoint whose every attempt failed for this long is disabled and its owners emailed (default 5 days). */
+  WEBHOOK_DISABLE_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(90 * 86_400_000)
+    .default(5 * 86_400_000),
   FILE_URL_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -65,6 +65,13 @@ const worker = await startWorker({
         protocol: env.STRIPE_API_PROTOCOL,
       })
     : null,
+  webhooks: {
+    fetch: { allow: env.WEBHOOK_FETCH_ALLOW, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
+    mailer: createUsageMailer(env.SMTP_URL, env.MAIL_FROM),
+    webPublicUrl: env.WEB_PUBLIC_URL,
+  },
   knowledge: {
     fetchAllow: env.KNOWLEDGE_FETCH_ALLOW,
     maxPages: env.KNOWLEDGE_CRAWL_MAX_PAGES,

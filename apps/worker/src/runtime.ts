@@ -40,6 +40,7 @@ import {
 } from './knowledge/start-knowledge-worker.js';
 import { createKnowledgeRetriever } from '@pocketping/knowledge';
 import { estimateCostMicroUsd } from '@pocketping/ai';
+import { startWebhookWorker, type TWebhookWorkerConfig } from './webhooks/start-webhook-worker.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -70,11 +71,13 @@ export interface TWorkerDeps {
   ai?: Pick<TAiConfig, 'baseURL' | 'apiKey'> & Partial<TAiConfig>;
   /** The AI knowledge indexer (absent = this worker does not index). */
   knowledge?: TKnowledgeWorkerConfig;
+  /** Outbound webhooks (apps/worker/src/webhooks); absent = this worker sends none (rows wait for one that does). */
+  webhooks?: TWebhookWorkerConfig;
 }
 
 export interface TWorkerRuntime {
   ctx: TWorkerContext;
-  sweep(): Promise<{ deliveries: number; inbound: number; billing: number }>;
+  sweep(): Promise<{ deliveries: number; inbound: number; billing: number; webhooks?: number }>;
   /** One usage pass now (counters, plan pauses, usage emails). */
   usagePass(): Promise<TUsagePassResult>;
   close(): Promise<void>;
@@ -184,11 +187,28 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   for (const w of [delivery, inbound])
     w.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
 
-  const sweep = () => sweepOnce(ctx, Math.max(1_000, deps.sweepIntervalMs));
+  const webhookWorker = deps.webhooks
+    ? await startWebhookWorker({
+        db: ctx.db,
+        databaseUrl: deps.databaseUrl,
+        keyRing: deps.keyRing,
+        redisConfig: deps.redis,
+        concurrency: deps.concurrency,
+        log: deps.log,
+        config: deps.webhooks,
+      })
+    : null;
+  const sweep = async (): Promise<{ deliveries: number; inbound: number; billing: number; webhooks?: number }> => {
+    const r = await sweepOnce(ctx, Math.max(1_000, deps.sweepIntervalMs));
+    return webhookWorker ? { ...r, webhooks: await webhookWorker.sweep(Math.max(1_000, deps.sweepIntervalMs)) } : r;
+  };
   // First sweep right away: after a crash, whatever was pending is picked up at once.
   const runSweep = () =>
     sweep().then(
-      (r) => (r.deliveries + r.inbound + r.billing > 0 ? deps.log.info(r, 'sweeper re-enqueued rows') : undefined),
+      (r) =>
+        r.deliveries + r.inbound + r.billing + (r.webhooks ?? 0) > 0
+          ? deps.log.info(r, 'sweeper re-enqueued rows')
+          : undefined,
       (err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'sweep failed'),
     );
   void runSweep();
@@ -264,6 +284,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         billingWorker?.close(),
         aiWorker?.close(),
         knowledgeWorker?.close(),
+        webhookWorker?.close(),
       ]);
       await aiTimer?.close();
       aiRedis?.disconnect();

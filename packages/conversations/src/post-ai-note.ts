@@ -10,6 +10,8 @@ export interface TPostAiNoteInput {
   body: string;
   /** Idempotency key (e.g. `ai-handoff-<visitor seq>`): a retried job posts the note once. */
   key: string;
+  /** The AI handed the conversation to a person: `ai.handoff` for the project's webhooks, with the note. */
+  handoff?: { reason: string };
 }
 
 /**
@@ -29,6 +31,7 @@ export async function postAiNote(
     body: input.body,
     source: 'ai',
     clientId: input.key,
+    ...(input.handoff ? { webhook: { type: 'ai.handoff', data: { reason: input.handoff.reason } } } : {}),
   });
   if (!result.duplicate) await ports.enqueueDeliveries(result.outbox);
   ports.dashboard?.event({

@@ -12,7 +12,7 @@ export interface TRecordVisitorEventInput {
 /**
  * A custom event the site reports for its visitor: an internal note `Event: name` with the data as `key: value`
  * lines (capped, one post per app), stored in the open conversation (opened if needed) and posted to every chat app
- * as a note; the widget never shows it. Each call is a new event: events carry no id to deduplicate on.
+ * as a note, and `event.custom` to the project's webhooks; the widget never shows it. Each call is a new event: events carry no id to deduplicate on.
  */
 export async function recordVisitorEvent(
   ports: TVisitorPorts,
@@ -26,5 +26,7 @@ export async function recordVisitorEvent(
     visibility: 'internal',
     body: capWidgetNote(`Event: ${input.name}${lines}`),
     source: 'widget',
+    // The customer's server gets it too (outbound webhooks), in the same statement as the note.
+    webhook: { type: 'event.custom', data: { name: input.name, data: input.data ?? {} } },
   });
 }

@@ -8,3 +8,4 @@ export * from './graceful-shutdown.js';
 export * from './client-ip.js';
 export * from './read-body-with-limit.js';
 export * from './health-server.js';
+export * from './safe-fetch.js';

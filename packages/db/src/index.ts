@@ -45,3 +45,4 @@ export * from './repositories/knowledge.js';
 export * from './repositories/readiness.js';
 export * from './apply-migrations.js';
 export * from './repositories/api.js';
+export * from './repositories/webhooks.js';

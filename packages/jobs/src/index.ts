@@ -12,3 +12,4 @@ export * from './dashboard-push.js';
 export * from './dashboard-token.js';
 export * from './ai-timer.js';
 export * from './knowledge-jobs.js';
+export * from './visitor-event-queue.js';

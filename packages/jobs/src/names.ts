@@ -7,6 +7,7 @@ export const QUEUES = {
   billing: 'billing-events',
   ai: 'ai-takeover',
   knowledge: 'ai-knowledge',
+  webhooks: 'webhook-delivery',
 } as const;
 
 export const JOBS = {
@@ -19,4 +20,5 @@ export const JOBS = {
   aiTakeover: 'ai.takeover',
   knowledgeIndex: 'knowledge.index',
   visitorPosted: 'visitor.posted',
+  webhookDeliver: 'webhook.deliver',
 } as const;

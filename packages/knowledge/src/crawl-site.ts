@@ -1,6 +1,6 @@
 import { htmlToText } from './html-to-text.js';
 import { parseRobots, robotsAllowAll, robotsDisallowAll, type TRobots } from './robots.js';
-import { FetchRefusedError, safeFetch, type TFetchPolicy } from './safe-fetch.js';
+import { FetchRefusedError, safeFetch, type TFetchPolicy } from '@pocketping/core';
 
 /**
  * Crawls the customer's own site for the AI's knowledge: from a start URL following links, or the URLs of a sitemap

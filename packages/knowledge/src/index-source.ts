@@ -11,7 +11,7 @@ import { chunkText, type TChunkOptions } from './chunk-text.js';
 import { crawlSite, CrawlFailedError } from './crawl-site.js';
 import { detectLanguage } from './detect-language.js';
 import type { TEmbedder } from './embeddings.js';
-import { FetchRefusedError, type TFetchPolicy } from './safe-fetch.js';
+import { FetchRefusedError, type TFetchPolicy } from '@pocketping/core';
 
 export interface TIndexDeps {
   db: TDb;

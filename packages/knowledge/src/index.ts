@@ -7,5 +7,4 @@ export * from './html-to-text.js';
 export * from './index-source.js';
 export * from './retrieve-knowledge.js';
 export * from './robots.js';
-export * from './safe-fetch.js';
 export * from './extract-pdf-text.js';

@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './pre-chat-config.js';
 export * from './project-settings.js';
 export * from './web-url.js';
+export * from './webhook-events.js';

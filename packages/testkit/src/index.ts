@@ -9,3 +9,4 @@ export * from './oversized-body.js';
 export * from './fake-openai.js';
 export * from './fake-stripe.js';
 export * from './text-pdf.js';
+export * from './webhook-receiver.js';

@@ -1,7 +1,7 @@
 import { isRatingRequested } from '@pocketping/conversations';
 import { getConversationState, getLatestConversationForVisitor } from '@pocketping/db';
-import { widgetRooms } from '@pocketping/jobs';
-import { WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
+import { takeVisitorEvents, widgetRooms } from '@pocketping/jobs';
+import { VISITOR_PUSH_EVENT, WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
 import type { TRealtimeContext } from '../context.js';
 import type { TWidgetSocket } from './handle.js';
 import { dashboardPushOf } from '../dashboard/register-dashboard.js';
@@ -77,6 +77,8 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
       await socket.join(widgetRooms.overQuota(projectId));
       socket.emit(WidgetEvents.presence, OVER_QUOTA_PRESENCE);
     } else socket.emit(WidgetEvents.presence, await presence);
+    // Events the customer's backend sent while the visitor had no widget open (pushVisitorEvent), oldest first.
+    for (const e of await takeVisitorEvents(ctx.redis, ctx.redisPrefix, visitorId)) socket.emit(VISITOR_PUSH_EVENT, e);
   })().catch((err: unknown) => {
     log.error({ err }, 'widget session setup failed');
     socket.disconnect(true);

@@ -71,6 +71,7 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
           {link(`${base}/p/${projectId}/install`, 'Install')}
           {isAdmin ? link(`${base}/p/${projectId}/bridges`, 'Chat apps') : null}
           {isAdmin ? link(`${base}/p/${projectId}/settings`, 'Settings') : null}
+          {isAdmin ? link(`${base}/p/${projectId}/webhooks`, 'Webhooks') : null}
           {link(`${base}/p/${projectId}/ai`, 'AI assistant')}
         </ul>
       ) : null}

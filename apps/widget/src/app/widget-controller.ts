@@ -360,6 +360,7 @@ export function createWidgetController(deps: TWidgetControllerDeps): TWidgetCont
             if (isAsking) setForm('csat', IDLE);
           },
           onPresence: (presence) => set({ presence }),
+          onPush: (e) => notify(e.name, e.data),
         },
       });
     },

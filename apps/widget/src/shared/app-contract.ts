@@ -5,8 +5,8 @@ import type { TWidgetConfig } from './parse-config.js';
 /** Global through which the lazily loaded app hands itself to the loader (both are separate IIFE bundles). */
 export const APP_GLOBAL = '__pocketpingApp';
 
-/** Events of `PocketPing.on(event, fn)`. */
-export type TPublicEvent = 'open' | 'close' | 'message' | 'unread';
+/** Events of `PocketPing.on(event, fn)`: the widget's own, or the name of an event the site's server sent. */
+export type TPublicEvent = 'open' | 'close' | 'message' | 'unread' | (string & {});
 
 /**
  * `PocketPing.identify()` input: the customer's user; keys other than id/email/name/hash/token become traits.

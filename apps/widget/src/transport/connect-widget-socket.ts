@@ -43,6 +43,8 @@ export interface TTransportHandlers {
   onPresence(event: TPresenceEvent): void;
   /** An AI answer as it is written, and how it ended (optional: older hosts of the transport ignore it). */
   onAiStream?(event: TAiStreamEvent): void;
+  /** A named event from the customer's backend (pushVisitorEvent) for the page's `PocketPing.on(name, fn)`. */
+  onPush?(event: { name: string; data: unknown }): void;
 }
 
 /** Widget → server requests that answer with a plain ok ack (identify adds `verified`). */
@@ -116,6 +118,8 @@ export function connectWidgetSocket({
   listen(WidgetEvents.conversation, parseConversation, handlers.onConversation);
   listen(WidgetEvents.presence, parsePresence, handlers.onPresence);
   listen(WidgetEvents.aiStream, parseAiStream, (e) => handlers.onAiStream?.(e));
+  // A named event from the site's server (VISITOR_PUSH_EVENT of @pocketping/protocol) for PocketPing.on(name, fn).
+  socket.on('visitor:event', (e) => handlers.onPush?.(e as { name: string; data: unknown }));
 
   async function call<T>(
     event: string,

@@ -144,6 +144,7 @@ async function takeOver(ctx: TCtx, data: TAiTakeoverJob, job: Job, token: string
       ...base,
       body: '🙋 handoff: the monthly AI budget is used up — this conversation waits for a person.',
       key: `ai-handoff-${visitorSeq}`,
+      handoff: { reason: 'budget_reached' },
     });
     if (await claimAiBudgetAlert(ctx.db, organizationId, projectId, monthKeyUtc(now)))
       await postAiNote(ctx.conversations, organizationId, {
@@ -279,6 +280,7 @@ async function takeOver(ctx: TCtx, data: TAiTakeoverJob, job: Job, token: string
       ...base,
       body: `🙋 handoff: ${reply.reason}`,
       key: `ai-handoff-${visitorSeq}`,
+      handoff: { reason: reply.reason },
     });
     await finish('handoff', reply.reason);
     return 'handoff';

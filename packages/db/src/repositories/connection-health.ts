@@ -1,18 +1,29 @@
 // A connection's health as deliveries see it: healthy again after a success, one alert per outage.
 import type { TDb } from '../client.js';
-import { toConnection, type TConnection } from './connections.js';
+import { emitWebhookEvent } from './webhooks.js';
+import { lockConnectionStatus, toConnection, type TConnection } from './connections.js';
 
 /** A delivery went through: the connection is healthy again and a future outage will be alerted anew. */
 export async function markConnectionHealthy(db: TDb, organizationId: string, connectionId: string): Promise<void> {
-  await db.bridgeConnection.updateMany({
-    where: { organizationId, id: connectionId },
-    data: {
-      lastSuccessAt: new Date(),
-      consecutiveFailures: 0,
-      status: 'active',
-      statusReason: null,
-      brokenAlertedAt: null,
-    },
+  await db.$transaction(async (tx) => {
+    const before = await lockConnectionStatus(tx, organizationId, connectionId);
+    await tx.bridgeConnection.updateMany({
+      where: { organizationId, id: connectionId },
+      data: {
+        lastSuccessAt: new Date(),
+        consecutiveFailures: 0,
+        status: 'active',
+        statusReason: null,
+        brokenAlertedAt: null,
+      },
+    });
+    if (before?.status === 'broken')
+      await emitWebhookEvent(tx, organizationId, {
+        projectId: before.projectId,
+        type: 'connection.recovered',
+        conversationId: null,
+        data: { connection: { id: connectionId, projectId: before.projectId, kind: before.kind, status: 'active' } },
+      });
   });
 }
 

@@ -1,5 +1,6 @@
 import type { BridgeKind, ConnectionStatus } from '@prisma/client';
-import type { TDb, TDbOrTx } from '../client.js';
+import type { TDb, TDbOrTx, TTx } from '../client.js';
+import { emitWebhookEvent } from './webhooks.js';
 
 /** A connection as the rest of the system sees it. `credentials` stays sealed; only bridge code unseals it. */
 export interface TConnection {
@@ -177,6 +178,7 @@ export async function recordConnectionFailure(
   connectionId: string,
   input: { error: string; broken?: boolean },
 ): Promise<void> {
+  if (input.broken) return markConnectionBroken(db, organizationId, connectionId, { error: input.error });
   await db.bridgeConnection.update({
     where: { organizationId_id: { organizationId, id: connectionId } },
     data: {
@@ -224,4 +226,54 @@ export async function listTelegramConnectionsWithoutBotId(
     projectId: r.projectId,
     sealedCredentials: r.credentials,
   }));
+}
+
+/** The connection's status before a change, its row locked until commit (so one transition is announced once). */
+export async function lockConnectionStatus(
+  tx: TTx,
+  organizationId: string,
+  connectionId: string,
+): Promise<{ status: string; projectId: string; kind: string } | null> {
+  const rows = await tx.$queryRaw<{ status: string; projectId: string; kind: string }[]>`
+    SELECT status::text AS status, "projectId", kind::text AS kind FROM "BridgeConnection"
+    WHERE "organizationId" = ${organizationId} AND id = ${connectionId} FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** A connection turned broken: `connection.broken` for the project's webhooks, with the change (same transaction). */
+export async function markConnectionBroken(
+  db: TDb,
+  organizationId: string,
+  connectionId: string,
+  input: { error: string },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await lockConnectionStatus(tx, organizationId, connectionId);
+    if (!before) return;
+    await tx.bridgeConnection.updateMany({
+      where: { organizationId, id: connectionId },
+      data: {
+        lastErrorAt: new Date(),
+        lastError: input.error.slice(0, 500),
+        consecutiveFailures: { increment: 1 },
+        status: 'broken',
+        statusReason: input.error.slice(0, 500),
+      },
+    });
+    if (before.status !== 'broken')
+      await emitWebhookEvent(tx, organizationId, {
+        projectId: before.projectId,
+        type: 'connection.broken',
+        conversationId: null,
+        data: {
+          connection: {
+            id: connectionId,
+            projectId: before.projectId,
+            kind: before.kind,
+            status: 'broken',
+            reason: input.error.slice(0, 500),
+          },
+        },
+      });
+  });
 }

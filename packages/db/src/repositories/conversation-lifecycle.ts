@@ -1,5 +1,6 @@
 import { AppError } from '@pocketping/core';
 import type { TDb } from '../client.js';
+import { emitWebhookEvent } from './webhooks.js';
 
 export interface TConversationState {
   id: string;
@@ -87,9 +88,10 @@ export async function saveCsat(
   input: { conversationId: string; visitorId: string; score: number; comment?: string | undefined },
 ): Promise<'saved' | 'unchanged'> {
   const comment = input.comment ?? null;
-  const rows = await db.$queryRaw<{ changed: boolean }[]>`
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ changed: boolean; projectId: string }[]>`
     WITH target AS (
-      SELECT id FROM "Conversation"
+      SELECT id, "projectId" FROM "Conversation"
       WHERE "organizationId" = ${organizationId} AND id = ${input.conversationId} AND "visitorId" = ${input.visitorId}
         AND status = 'closed'
     ), upd AS (
@@ -99,10 +101,24 @@ export async function saveCsat(
         AND (c."csatScore" IS DISTINCT FROM ${input.score}::int OR c."csatComment" IS DISTINCT FROM ${comment}::text)
       RETURNING c.id
     )
-    SELECT EXISTS (SELECT 1 FROM upd) AS changed FROM target`;
-  const row = rows[0];
-  if (!row) throw new AppError('bad_request', 'Only a closed conversation can be rated');
-  return row.changed ? 'saved' : 'unchanged';
+    SELECT EXISTS (SELECT 1 FROM upd) AS changed, target."projectId" FROM target`;
+    if (rows[0]?.changed)
+      await emitWebhookEvent(tx, organizationId, {
+        projectId: rows[0].projectId,
+        type: 'csat.submitted',
+        conversationId: input.conversationId,
+        data: {
+          conversationId: input.conversationId,
+          projectId: rows[0].projectId,
+          visitorId: input.visitorId,
+          score: input.score,
+          comment,
+        },
+      });
+    const row = rows[0];
+    if (!row) throw new AppError('bad_request', 'Only a closed conversation can be rated');
+    return row.changed ? 'saved' : 'unchanged';
+  });
 }
 
 /** The latest message of a conversation, any visibility (for "don't repeat the same system note" checks). */
@@ -176,11 +192,24 @@ export async function setConversationStatus(
   conversationId: string,
   status: 'open' | 'closed',
 ): Promise<boolean> {
-  const r = await db.conversation.updateMany({
-    where: { organizationId, id: conversationId, status: { not: status } },
-    data: { status, closedAt: status === 'closed' ? new Date() : null },
+  return db.$transaction(async (tx) => {
+    const closedAt = status === 'closed' ? new Date() : null;
+    const rows = await tx.$queryRaw<{ projectId: string; visitorId: string }[]>`
+      UPDATE "Conversation" SET status = ${status}::"ConversationStatus", "closedAt" = ${closedAt},
+        "updatedAt" = now() AT TIME ZONE 'UTC'
+      WHERE "organizationId" = ${organizationId} AND id = ${conversationId} AND status <> ${status}::"ConversationStatus"
+      RETURNING "projectId", "visitorId"`;
+    const c = rows[0];
+    if (!c) return false;
+    // The webhook event commits with the change (outbound webhooks' outbox).
+    await emitWebhookEvent(tx, organizationId, {
+      projectId: c.projectId,
+      type: status === 'closed' ? 'conversation.closed' : 'conversation.reopened',
+      conversationId,
+      data: { conversation: { id: conversationId, projectId: c.projectId, visitorId: c.visitorId, status } },
+    });
+    return true;
   });
-  return r.count > 0;
 }
 
 /** /ai on|off. */

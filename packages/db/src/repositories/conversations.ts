@@ -2,6 +2,7 @@ import { AppError } from '@pocketping/core';
 import type { TDb, TDbOrTx, TTx } from '../client.js';
 import type { TSql } from './sql-pool.js';
 import { newId } from './ids.js';
+import { emitWebhookEvent, newWebhookEventId } from './webhooks.js';
 
 export interface TConversation {
   id: string;
@@ -57,6 +58,12 @@ export async function getOrCreateOpenConversation(
     if (existing) return existing;
     const c = await tx.conversation.create({
       data: { organizationId, projectId: input.projectId, visitorId: input.visitorId },
+    });
+    await emitWebhookEvent(tx, organizationId, {
+      projectId: c.projectId,
+      type: 'conversation.created',
+      conversationId: c.id,
+      data: { conversation: { id: c.id, projectId: c.projectId, visitorId: c.visitorId, status: 'open' } },
     });
     return toConversation(c);
   });
@@ -127,9 +134,27 @@ export async function getOrCreateOpenConversationSql(
           WHERE NOT EXISTS (SELECT 1 FROM existing)
             AND NOT EXISTS (SELECT 1 FROM "Project" WHERE "organizationId" = $1 AND id = $4 AND "pausedAt" IS NOT NULL)
           RETURNING id, "projectId", "visitorId", "nextSeq", "overQuotaAt" IS NOT NULL AS "overQuota", true AS created
+        ), wh AS (
+          -- conversation.created for the project's subscribed webhook endpoints (none: one index probe, no row).
+          INSERT INTO "WebhookDelivery" (id, "organizationId", "projectId", "endpointId", "eventId", "eventType", "groupKey", payload, "createdAt", "nextAttemptAt")
+          SELECT 'c' || substr(md5(gen_random_uuid()::text), 1, 24), $1, created."projectId", e.id, $6, 'conversation.created', created.id,
+            jsonb_build_object('type', 'conversation.created', 'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              'data', jsonb_build_object('conversation', jsonb_build_object('id', created.id, 'projectId', created."projectId",
+                'visitorId', created."visitorId", 'status', 'open'))),
+            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+          FROM created JOIN "WebhookEndpoint" e ON e."organizationId" = $1 AND e."projectId" = created."projectId"
+            AND e.status = 'enabled' AND 'conversation.created' = ANY(e.events)
+          RETURNING id
         )
         SELECT * FROM existing UNION ALL SELECT * FROM created`,
-      values: [organizationId, input.visitorId, newId(), input.projectId, input.overQuota ?? false],
+      values: [
+        organizationId,
+        input.visitorId,
+        newId(),
+        input.projectId,
+        input.overQuota ?? false,
+        newWebhookEventId(),
+      ],
     });
     await client.query('COMMIT');
     const c = rows[0];

@@ -1,4 +1,5 @@
 import { AppError } from '@pocketping/core';
+import { emitWebhookEvent } from './webhooks.js';
 import type { TDb } from '../client.js';
 
 /** The project's identity secret, sealed (AES-GCM, see @pocketping/core secrets); null when none is set. */
@@ -78,9 +79,10 @@ export async function applyVisitorIdentity(
         name: string | null;
         metadata: unknown;
         verifiedFields: string[] | null;
+        projectId: string;
       }[]
     >`
-      SELECT "externalId", "identityVerified", email, name, metadata, "verifiedFields" FROM "Visitor"
+      SELECT "externalId", "identityVerified", email, name, metadata, "verifiedFields", "projectId" FROM "Visitor"
       WHERE "organizationId" = ${organizationId} AND id = ${visitorId} FOR UPDATE`;
     const current = rows[0];
     if (!current) throw new AppError('not_found', 'Visitor not found');
@@ -110,6 +112,23 @@ export async function applyVisitorIdentity(
         ...(input.traits === undefined ? {} : { metadata: { ...metadata, traits: input.traits } as object }),
       },
       select: { externalId: true, identityVerified: true, email: true, name: true, verifiedFields: true },
+    });
+    await emitWebhookEvent(tx, organizationId, {
+      projectId: current.projectId,
+      type: 'visitor.identified',
+      conversationId: null,
+      data: {
+        visitor: {
+          id: visitorId,
+          projectId: current.projectId,
+          externalId: v.externalId,
+          email: v.email,
+          name: v.name,
+          verified: v.identityVerified,
+          verifiedFields: v.verifiedFields,
+          ...(input.traits === undefined ? {} : { traits: input.traits }),
+        },
+      },
     });
     return v;
   });

@@ -5,6 +5,7 @@ import { isUniqueViolation, type TDb } from '../client.js';
 import { toMessageDto } from '../dto.js';
 import type { TSql } from './sql-pool.js';
 import { newId } from './ids.js';
+import { emitWebhookEvent, newWebhookEventId } from './webhooks.js';
 
 export interface TAppendMessageInput {
   conversationId: string;
@@ -25,6 +26,11 @@ export interface TAppendMessageInput {
    * otherwise nothing is stored (AppError forbidden).
    */
   attachmentIds?: readonly string[];
+  /**
+   * Another webhook event this message stands for, written in the same transaction (e.g. `ai.handoff` for the
+   * handoff note); `message.created` itself is emitted for every visitor, operator and AI message and note.
+   */
+  webhook?: { type: string; data: Record<string, unknown> };
 }
 
 export interface TOutboxRef {
@@ -67,11 +73,13 @@ export async function appendMessage(
       // An operator (or AI) reply implies everything before it was read by the team: the read watermark moves to
       // the previous seq in the same statement (on the right-hand side "nextSeq" is the old value = this seq).
       const impliesRead = (input.sender === 'operator' || input.sender === 'ai') && input.visibility !== 'internal';
-      const rows = await tx.$queryRaw<{ seq: number; projectId: string; status: string; overQuotaAt: Date | null }[]>`
+      const rows = await tx.$queryRaw<
+        { seq: number; projectId: string; visitorId: string; status: string; overQuotaAt: Date | null }[]
+      >`
         UPDATE "Conversation" SET "nextSeq" = "nextSeq" + 1, "lastMessageAt" = now(), "updatedAt" = now(),
           "operatorLastReadSeq" = CASE WHEN ${impliesRead} THEN GREATEST("operatorLastReadSeq", "nextSeq" - 1) ELSE "operatorLastReadSeq" END
         WHERE "organizationId" = ${organizationId} AND id = ${input.conversationId}
-        RETURNING "nextSeq" - 1 AS seq, "projectId", status::text AS status, "overQuotaAt"`;
+        RETURNING "nextSeq" - 1 AS seq, "projectId", "visitorId", status::text AS status, "overQuotaAt"`;
       const conv = rows[0];
       if (!conv) throw new AppError('not_found', 'Conversation not found');
 
@@ -141,6 +149,47 @@ export async function appendMessage(
           where: { organizationId_id: { organizationId, id: input.conversationId } },
           data: { status: 'open' },
         });
+        await emitWebhookEvent(tx, organizationId, {
+          projectId: conv.projectId,
+          type: 'conversation.reopened',
+          conversationId: input.conversationId,
+          data: {
+            conversation: {
+              id: input.conversationId,
+              projectId: conv.projectId,
+              visitorId: conv.visitorId,
+              status: 'open',
+            },
+            by: 'visitor',
+          },
+        });
+      }
+      // Outbound webhooks, same transaction (zero rows when no endpoint of the project wants the event).
+      if (input.sender !== 'system') {
+        await emitWebhookEvent(tx, organizationId, {
+          projectId: conv.projectId,
+          type: 'message.created',
+          conversationId: input.conversationId,
+          data: {
+            conversationId: input.conversationId,
+            projectId: conv.projectId,
+            visitorId: conv.visitorId,
+            message: webhookMessage(message, attachments),
+          },
+        });
+      }
+      if (input.webhook) {
+        await emitWebhookEvent(tx, organizationId, {
+          projectId: conv.projectId,
+          type: input.webhook.type,
+          conversationId: input.conversationId,
+          data: {
+            conversationId: input.conversationId,
+            projectId: conv.projectId,
+            visitorId: conv.visitorId,
+            ...input.webhook.data,
+          },
+        });
       }
 
       const outbox: TOutboxRef[] = [];
@@ -186,6 +235,34 @@ export async function appendMessage(
     }
     throw err;
   }
+}
+
+/** A message as `message.created` webhooks carry it (docs/webhooks.md). */
+export function webhookMessage(
+  m: {
+    id: string;
+    seq: number;
+    sender: SenderKind;
+    visibility: 'public' | 'internal';
+    authorName: string | null;
+    body: string;
+    source: string;
+    createdAt: Date;
+  },
+  attachments: readonly Pick<Attachment, 'id' | 'name' | 'contentType' | 'size'>[],
+): Record<string, unknown> {
+  return {
+    id: m.id,
+    seq: m.seq,
+    kind: m.visibility === 'internal' ? 'note' : m.sender,
+    sender: m.sender,
+    visibility: m.visibility,
+    authorName: m.authorName,
+    body: m.body,
+    source: m.source,
+    createdAt: m.createdAt.toISOString(),
+    attachments: attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size })),
+  };
 }
 
 async function findDuplicate(db: TDb, organizationId: string, input: TAppendMessageInput): Promise<TMessage | null> {
@@ -282,6 +359,11 @@ export interface TAppendWidgetMessageInput {
   clientId?: string | null;
   /** Visitor uploads of this conversation, not linked yet; all or nothing (AppError forbidden). */
   attachmentIds?: readonly string[];
+  /**
+   * The webhook event an operator-only note stands for (`event.custom` for a `PocketPing.trigger`); a visitor message
+   * is always `message.created`. Written by the same statement, for the endpoints subscribed to it.
+   */
+  webhook?: { type: string; data: Record<string, unknown> };
 }
 
 export type TAppendWidgetMessageResult = TAppendMessageResult | { conversationGone: true };
@@ -325,6 +407,25 @@ ob AS (
   -- A conversation started beyond the plan's monthly quota stays in the inbox (billing limits).
   WHERE conv."overQuotaAt" IS NULL
   RETURNING id, "connectionId"
+),
+-- Outbound webhooks ($11 = event type or NULL, $12 = its data, $13 = webhook-id): one row per subscribed endpoint; a
+-- project without webhooks costs one index probe of "WebhookEndpoint" and writes nothing.
+wh AS (
+  INSERT INTO "WebhookDelivery" (id, "organizationId", "projectId", "endpointId", "eventId", "eventType", "groupKey", payload, "createdAt", "nextAttemptAt")
+  SELECT 'c' || substr(md5(gen_random_uuid()::text), 1, 24), $1, conv."projectId", e.id, $13::text, $11::text, $2,
+    jsonb_build_object('type', $11::text, 'timestamp', to_char(msg."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'data', $12::jsonb || jsonb_build_object('projectId', conv."projectId") || CASE WHEN $12::jsonb ? 'message' THEN
+        jsonb_build_object('message', ($12::jsonb -> 'message') || jsonb_build_object('seq', msg.seq,
+          'createdAt', to_char(msg."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'attachments', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', att.id, 'name', att.name,
+            'contentType', att."contentType", 'size', att.size) ORDER BY att."createdAt", att.id), '[]'::jsonb) FROM att)))
+        ELSE jsonb_build_object('messageId', msg.id) END),
+    now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+  FROM msg JOIN conv ON true
+  JOIN "WebhookEndpoint" e ON e."organizationId" = $1 AND e."projectId" = conv."projectId" AND e.status = 'enabled'
+    AND $11::text = ANY(e.events)
+  WHERE $11::text IS NOT NULL
+  RETURNING id
 )
 SELECT (SELECT id FROM dup LIMIT 1) AS "dupId",
        msg.id, msg.seq, msg."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
@@ -340,6 +441,31 @@ interface TAppendWidgetRow {
   createdAt: Date | null;
   outbox: { id: string; connectionId: string }[];
   attachments: { id: string; name: string; contentType: string; size: number }[];
+}
+
+/** $11–$13 of the widget's statement: the webhook event type (or null), its data without what SQL adds, an id. */
+function widgetWebhookParams(input: TAppendWidgetMessageInput, messageId: string): [string | null, string, string] {
+  const base = { conversationId: input.conversationId, visitorId: input.visitorId };
+  if (input.sender === 'visitor')
+    return [
+      'message.created',
+      JSON.stringify({
+        ...base,
+        message: {
+          id: messageId,
+          kind: 'visitor',
+          sender: 'visitor',
+          visibility: input.visibility,
+          authorName: null,
+          body: input.body,
+          source: input.source,
+        },
+      }),
+      newWebhookEventId(),
+    ];
+  if (input.webhook)
+    return [input.webhook.type, JSON.stringify({ ...base, ...input.webhook.data }), newWebhookEventId()];
+  return [null, '{}', ''];
 }
 
 /**
@@ -367,6 +493,7 @@ export async function appendWidgetMessage(
     input.body,
     input.source,
     attachmentIds,
+    ...widgetWebhookParams(input, messageId),
   ];
   let row: TAppendWidgetRow | undefined;
   try {

@@ -4,7 +4,8 @@ import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /**
- * Server-side fetching of URLs a customer gave us (their site, their sitemap). A URL must never make us reach our
+ * Server-side fetching of URLs a customer gave us (their site and sitemap for the AI's knowledge, their outbound
+ * webhook endpoints). A URL must never make us reach our
  * own network: the host is resolved ONCE, every address it resolves to is checked against the private ranges, and
  * the connection goes to the checked address (a custom `lookup`, so no second resolution can return something else —
  * DNS rebinding). Every redirect is a new URL and goes through the same checks. Bounded in time and size.
@@ -16,6 +17,7 @@ export type TFetchRefusal =
   | 'dns_failed'
   | 'too_many_redirects'
   | 'redirect_refused'
+  | 'redirect'
   | 'too_large'
   | 'timeout'
   | 'network';
@@ -176,20 +178,38 @@ function pinnedLookup(pinned: TResolvedAddress): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
+interface TRequestOptions {
+  signal: AbortSignal;
+  maxBytes: number;
+  userAgent: string;
+  accept: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body: Buffer | null;
+  /** Past maxBytes: keep the first maxBytes and stop reading (true), or fail with `too_large` (false). */
+  truncate: boolean;
+}
+
 function requestOnce(
   url: URL,
   pinned: TResolvedAddress,
-  opts: { signal: AbortSignal; maxBytes: number; userAgent: string; accept: string },
+  opts: TRequestOptions,
 ): Promise<{ status: number; location: string | null; contentType: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(
       url,
       {
-        method: 'GET',
+        method: opts.method,
         lookup: pinnedLookup(pinned),
         signal: opts.signal,
-        headers: { 'user-agent': opts.userAgent, accept: opts.accept, 'accept-encoding': 'identity' },
+        headers: {
+          ...opts.headers,
+          'user-agent': opts.userAgent,
+          accept: opts.accept,
+          'accept-encoding': 'identity',
+          ...(opts.body ? { 'content-length': String(opts.body.length) } : {}),
+        },
         // No connection reuse: a kept-alive socket would skip the pinned lookup of the next request.
         agent: false,
       },
@@ -203,7 +223,7 @@ function requestOnce(
           return;
         }
         const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > opts.maxBytes) {
+        if (!opts.truncate && Number.isFinite(declared) && declared > opts.maxBytes) {
           res.destroy();
           reject(new FetchRefusedError('too_large', `${url.href} is larger than ${opts.maxBytes} bytes`));
           return;
@@ -214,6 +234,11 @@ function requestOnce(
           size += c.length;
           if (size > opts.maxBytes) {
             res.destroy();
+            if (opts.truncate) {
+              chunks.push(c.subarray(0, c.length - (size - opts.maxBytes)));
+              resolve({ status, location: null, contentType, body: Buffer.concat(chunks) });
+              return;
+            }
             reject(new FetchRefusedError('too_large', `${url.href} is larger than ${opts.maxBytes} bytes`));
             return;
           }
@@ -224,7 +249,7 @@ function requestOnce(
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(opts.body ?? undefined);
   });
 }
 
@@ -235,7 +260,16 @@ function requestOnce(
 export async function safeFetch(
   rawUrl: string,
   policy: TFetchPolicy,
-  opts: { accept?: string; allowRedirect?: (to: URL) => boolean; signal?: AbortSignal } = {},
+  opts: {
+    accept?: string;
+    /** Decides whether a redirect target may be followed at all; `false` follows none (`redirect` refusal). */
+    allowRedirect?: ((to: URL) => boolean) | false;
+    signal?: AbortSignal;
+    /** POST this body (with these headers) instead of a GET. A POST never follows a redirect. */
+    post?: { body: Buffer; headers: Record<string, string> };
+    /** Keep only the first `maxBytes` of the answer instead of failing (a receiver's answer, kept as an excerpt). */
+    truncate?: boolean;
+  } = {},
 ): Promise<TFetchResult> {
   const allow = createAllowList(policy.allow);
   const resolve = policy.resolve ?? systemResolve;
@@ -258,6 +292,10 @@ export async function safeFetch(
         maxBytes: policy.maxBytes ?? 2 * 1024 * 1024,
         userAgent: policy.userAgent ?? KNOWLEDGE_USER_AGENT,
         accept: opts.accept ?? 'text/html,text/plain,text/markdown;q=0.9,*/*;q=0.1',
+        method: opts.post ? 'POST' : 'GET',
+        headers: opts.post?.headers ?? {},
+        body: opts.post?.body ?? null,
+        truncate: opts.truncate ?? false,
       });
     } catch (err) {
       if (err instanceof FetchRefusedError) throw err;
@@ -266,6 +304,9 @@ export async function safeFetch(
     }
     if (res.location === null)
       return { url: url.href, status: res.status, contentType: res.contentType, body: res.body };
+    // A POST is never replayed at another address (its body would go somewhere nobody checked it should go).
+    if (opts.post || opts.allowRedirect === false)
+      throw new FetchRefusedError('redirect', `${url.href} answered ${res.status}, a redirect (not followed)`);
     if (hop >= maxRedirects)
       throw new FetchRefusedError('too_many_redirects', `${rawUrl}: more than ${maxRedirects} redirects`);
     let next: URL;
