@@ -179,6 +179,38 @@ describe('widget signals in headless Chromium', () => {
     await context.close();
   });
 
+  it('receipts never go backwards after a reload: "Delivered" stays "Delivered"', async () => {
+    const t = await tenant();
+    const { context, page: p, errors } = await openWidget(t);
+    await send(p, 'Delivered then reloaded');
+    const m = await storedMessage(t, 'Delivered then reloaded');
+    const bubble = p.locator('[data-pp="message"][data-sender="visitor"]').filter({ hasText: 'Delivered then' });
+    // What the worker does once a chat app took the message: its outbox row done, then the receipt pushed.
+    await h.db.outboxEvent.create({
+      data: {
+        organizationId: t.organizationId,
+        kind: 'bridge.deliver',
+        conversationId: m.conversationId,
+        messageId: m.id,
+        seq: m.seq,
+        status: 'done',
+        processedAt: new Date(),
+      },
+    });
+    h.signals.delivered({ conversationId: m.conversationId, seq: m.seq });
+    await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
+    await p.reload();
+    await expect
+      .poll(() => p.locator('[data-pp="status"]').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('connected');
+    await expect.poll(() => bubble.getAttribute('data-seq'), { timeout: 15_000 }).toBe(String(m.seq));
+    // Not "Sent" for a moment and then nothing: the session brings the watermark back.
+    await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
+    expect(await bubble.locator('[data-pp="receipt"]').innerText()).toContain('Delivered');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('pre-chat form after the first message: the visitor writes first, then leaves an email, which is stored', async () => {
     const t = await tenant({
       preChat: { enabled: true, mode: 'after', emailRequired: true, askName: false, fields: [] },

@@ -59,7 +59,8 @@ export function createConnection(
     set({
       settings,
       chat,
-      receipts: { delivered: Math.max(isSame ? s.receipts.delivered : 0, read), read },
+      // Watermarks: a reload must not move them back ("Delivered" → "Sent").
+      receipts: { delivered: Math.max(isSame ? s.receipts.delivered : 0, read, event.deliveredSeq ?? 0), read },
       conversationStatus: event.conversationStatus ?? (isSame ? s.conversationStatus : 'open'),
       isCsatRequested: event.csatRequested ?? (isSame && s.isCsatRequested),
     });
