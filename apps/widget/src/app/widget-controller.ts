@@ -14,6 +14,7 @@ import type { TLazyModules } from './controller/lazy-modules.js';
 import type { TExtras } from '../extras/contract.js';
 import type { TPreChatAnswers } from './form-types.js';
 import { panelCards } from './panel-cards.js';
+import { LIMITS } from '../transport/protocol.js';
 
 export type { TPreChatAnswers, TWidgetController, TWidgetControllerDeps };
 export { normalizeBody, toIdentifyPayload };
@@ -81,7 +82,13 @@ export function createWidgetController(
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!get().isOpen),
-    onInput: (text) => typing.input(!!text.trim()),
+    onInput(text) {
+      const length = text.trim().length;
+      typing.input(!!length);
+      // The counter appears near the limit; nothing is cut (send() refuses a body over it, the text stays).
+      const draft = length < LIMITS.messageBodyMax - 500 ? 0 : length;
+      if (draft !== get().draft) set({ draft });
+    },
     onBlur: typing.stop,
     onPageVisible() {
       messages.markReadIfSeen();

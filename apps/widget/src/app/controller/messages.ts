@@ -11,7 +11,9 @@ import {
   mergeMessages,
   setPendingStatus,
   switchConversation,
+  type TChatState,
 } from '../chat-state.js';
+import type { TWidgetState } from '../widget-state.js';
 import { createClientId } from '../create-client-id.js';
 import { OFFLINE, type TCore } from './core.js';
 import { normalizeBody } from './payloads.js';
@@ -50,6 +52,12 @@ export function createMessages(core: TCore) {
     }
   }
 
+  /** A new conversation (the visitor wrote again after a close): fresh receipts, open, no rating asked. */
+  const freshIfNew = (chat: TChatState, before: TChatState): Partial<TWidgetState> =>
+    chat.conversationId !== before.conversationId && before.conversationId
+      ? { receipts: { delivered: 0, read: 0 }, conversationStatus: 'open', isCsatRequested: false }
+      : {};
+
   function applyServerMessages(messages: readonly TMessage[], source: 'history' | 'live') {
     const first = messages[0];
     if (!first) return;
@@ -63,9 +71,7 @@ export function createMessages(core: TCore) {
       chat,
       // Their message ends their typing; a new conversation starts with fresh receipts.
       ...(replies.length ? { typing: null } : {}),
-      ...(chat.conversationId !== before.conversationId && before.conversationId
-        ? { receipts: { delivered: 0, read: 0 }, conversationStatus: 'open', isCsatRequested: false }
-        : {}),
+      ...freshIfNew(chat, before),
     });
     rememberConversation();
     markReadIfSeen();
@@ -115,7 +121,9 @@ export function createMessages(core: TCore) {
         return void waiting.push(clientId);
       return setChat((c) => setPendingStatus(c, clientId, 'failed', res.error.message));
     }
-    setChat((c) => confirmPending(c, clientId, res.message));
+    const before = get().chat;
+    const chat = confirmPending(before, clientId, res.message);
+    set({ chat, ...freshIfNew(chat, before) });
     rememberConversation();
     markReadIfSeen();
     if (hasGap(get().chat)) void syncHistory();
@@ -159,6 +167,7 @@ export function createMessages(core: TCore) {
       set({
         uploads: [],
         notice: null,
+        draft: 0,
         chat: addPending(state.chat, {
           clientId,
           body,

@@ -300,7 +300,13 @@ export default async function ConversationPage({
             </h1>
           </div>
           <div className="row">
-            <InboxLive orgId={orgId} projectId={projectId} conversationId={c.id} visitorId={c.visitor.id} />
+            <InboxLive
+              orgId={orgId}
+              projectId={projectId}
+              conversationId={c.id}
+              visitorId={c.visitor.id}
+              isClosed={c.status === 'closed'}
+            />
             <AiButton orgId={orgId} projectId={projectId} conversationId={c.id} aiState={c.aiState} />
             <StatusButton orgId={orgId} projectId={projectId} conversationId={c.id} status={c.status} />
           </div>

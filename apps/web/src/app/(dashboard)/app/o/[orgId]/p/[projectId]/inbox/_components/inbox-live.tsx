@@ -12,6 +12,7 @@ interface TInboxEvent {
   visitorId?: string;
   sender?: string;
   isTyping?: boolean;
+  change?: string;
 }
 
 /** The window event the reply box dispatches while the operator types (see composer.tsx). */
@@ -39,11 +40,14 @@ export function InboxLive({
   projectId,
   conversationId,
   visitorId,
+  isClosed = false,
 }: {
   orgId: string;
   projectId: string;
   conversationId?: string;
   visitorId?: string;
+  /** A closed conversation's page also re-renders when a conversation opens: it may be this visitor writing again. */
+  isClosed?: boolean;
 }) {
   const router = useRouter();
   const [state, setState] = useState<TState>('connecting');
@@ -136,6 +140,7 @@ export function InboxLive({
         }
         if (event.type === 'message' && event.sender === 'visitor' && event.conversationId === conversationId)
           showTyping(false);
+        if (isClosed && event.type === 'conversation' && event.change === 'opened') return refresh();
         if (event.type === 'visitor') {
           if (conversationId && event.visitorId !== visitorId) return;
         } else if (conversationId && event.conversationId !== conversationId) return;
@@ -153,7 +158,7 @@ export function InboxLive({
       document.removeEventListener('visibilitychange', onVisible);
       socket?.close();
     };
-  }, [orgId, projectId, conversationId, visitorId, router]);
+  }, [orgId, projectId, conversationId, visitorId, isClosed, router]);
 
   const label = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline — reload to update';
   return (
