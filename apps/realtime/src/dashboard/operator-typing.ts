@@ -1,10 +1,9 @@
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { AppError, type TLogger } from '@pocketping/core';
 import { getConversationState, getUserById, type TDb } from '@pocketping/db';
 import { DashboardEvents, ZDashboardTyping, createWidgetPush } from '@pocketping/jobs';
 import type { TRateLimiter } from '../rate-limit.js';
 import { ackError } from '../widget/handle.js';
-import type { TDashboardSocket } from './register-dashboard.js';
 
 /**
  * Typing events a dashboard socket may send per user and 10 s. The inbox sends one `true` every 3 s while the
@@ -18,7 +17,8 @@ const TYPING_PER_10S = 20;
  * else `not_found` like any foreign id. Verified conversations and the operator's name are remembered per socket.
  */
 export function handleOperatorTyping(
-  socket: TDashboardSocket,
+  /** A dashboard socket past its handshake (register-dashboard.ts): the member and organization it proved. */
+  socket: Socket & { data: { organizationId: string; userId: string } },
   deps: { db: TDb; limiter: TRateLimiter; log: TLogger; widget: Namespace },
 ): void {
   const push = createWidgetPush(deps.widget);

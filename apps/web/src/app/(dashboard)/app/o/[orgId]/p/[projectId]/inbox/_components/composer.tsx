@@ -29,7 +29,8 @@ function useOperatorTyping(conversationId: string) {
     s.isTyping = false;
     emit(false);
   };
-  useEffect(() => stop, []); // eslint-disable-line react-hooks/exhaustive-deps
+  // Leaving the page mid-sentence ends the operator's typing at the widget.
+  useEffect(() => stop, []);
   return {
     input(hasText: boolean) {
       if (!hasText) return stop();
