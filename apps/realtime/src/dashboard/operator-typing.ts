@@ -2,6 +2,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { AppError, type TLogger } from '@pocketping/core';
 import { getConversationState, getUserById, type TDb } from '@pocketping/db';
 import { DashboardEvents, ZDashboardTyping, createWidgetPush } from '@pocketping/jobs';
+import { LIMITS } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
 import { ackError } from '../widget/handle.js';
 
@@ -41,7 +42,11 @@ export function handleOperatorTyping(
           throw new AppError('not_found', 'No such conversation');
         known.add(conversationId);
       }
-      authorName ??= (await getUserById(deps.db, userId))?.name ?? null;
+      if (authorName === undefined) {
+        // The name a dashboard reply carries (apps/web/src/server/inbox/actions.ts): the user's name, else their email.
+        const user = await getUserById(deps.db, userId);
+        authorName = (user?.name?.trim() || user?.email || '').slice(0, LIMITS.authorNameMax) || null;
+      }
       push.typing(conversationId, { sender: 'operator', authorName, isTyping });
       return { ok: true };
     })().then(reply, (err: unknown) => {
