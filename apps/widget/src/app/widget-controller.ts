@@ -76,7 +76,11 @@ export function createWidgetController(
     dismissPreChat: () => forms().dismissPreChat(),
     submitAwayEmail: (email) => forms().submitAwayEmail(email),
     submitCsat: (score, comment) => forms().submitCsat(score, comment),
-    addFiles: (files) => withUploads((u) => u.addFiles(files)),
+    addFiles(files) {
+      // Copied now: the composer empties its file input right after this call, which empties a live FileList.
+      const list = Array.from(files);
+      withUploads((u) => u.addFiles(list));
+    },
     removeUpload: (id) => uploads?.removeUpload(id),
     start: connection.start,
     open: () => setOpen(true),
