@@ -370,6 +370,16 @@ describe('receipts, typing and read', () => {
     expect(t.store.get().receipts).toEqual({ delivered: 4, read: 4 });
   });
 
+  it('takes the delivered watermark back from the session: a reload never turns "Delivered" into "Sent"', () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session({ operatorReadSeq: 1, deliveredSeq: 3 });
+    expect(t.store.get().receipts).toEqual({ delivered: 3, read: 1 });
+    // A later session of the same conversation with an older figure never moves it back.
+    t.server.session({ operatorReadSeq: 1, deliveredSeq: 2 });
+    expect(t.store.get().receipts).toEqual({ delivered: 3, read: 1 });
+  });
+
   it('grows one AI bubble as partial text arrives, replaces it with the stored AI message, shows handoff', () => {
     const t = setup();
     t.server.connect();
