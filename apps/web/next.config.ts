@@ -34,6 +34,7 @@ const nextConfig: NextConfig = {
     '@pocketping/ai',
     '@pocketping/billing',
     '@pocketping/knowledge',
+    '@pocketping/markdown',
   ],
   // Loaded by Node at runtime instead of bundled: the Prisma client reads its generated files and WebAssembly query
   // compiler from disk, and the others are Node-only libraries with dynamic requires.

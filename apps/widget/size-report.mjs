@@ -11,9 +11,15 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 // afterOpening was 20 KiB; the AI answer streaming (its event check, one growing bubble, the handoff notice) took the
-// opened widget from 19.98 to ~20.5 KiB, so it moved to 20.5 KiB. The server's named events for PocketPing.on(name, fn)
-// (one socket listener, ~30 B gzipped) took it past 20.50 KiB exactly, so it moved to 20.6 KiB. Page view unchanged.
-export const BUDGETS = { pageView: 7 * 1024, afterOpening: 20.6 * 1024 };
+// opened widget from 19.98 to ~20.5 KiB, so it moved to 20.5 KiB. The page-view budget is unchanged.
+// Issue 16 moved it to 21 KiB, measured with bench/widget-size.mjs on the largest build (app-fr.js / app-de.js):
+// the controller split by concern first paid for itself (20,990 → 20,965 B: the uploads and form submissions moved
+// to extras.js, loaded on first use); then the defects fixed in the widget — the character counter near the
+// 4,000-character limit (no silent cut), the previous conversation kept above a "Conversation closed" divider with a
+// fresh state for the next one, the delivered watermark restored after a reload, their texts in four languages —
+// added 279 B (20,983 → 21,262 B, app-fr.js). Headroom left: 242 B.
+// The server's named events for PocketPing.on(name, fn) (one socket listener) came on top of that (~30 B).
+export const BUDGETS = { pageView: 7 * 1024, afterOpening: 21 * 1024 };
 
 export async function measureWidget(dist) {
   const names = (await readdir(dist)).filter((n) => n.endsWith('.js')).sort();

@@ -1,6 +1,7 @@
 // The widget in headless Chromium against the real realtime service (in-process, real Postgres and Redis), with
 // the operator side driven the way the worker and the dashboard drive it (widget signals through the Redis
-// emitter): typing both ways, delivery ticks, the pre-chat form after the first message, the away form.
+// emitter): typing both ways, delivery ticks (and after a reload), the pre-chat form after the first message, the
+// away form, the character limit, and a closed conversation kept on screen when the visitor writes again.
 // The page is served from its own origin and loads the snippet from realtime's, as on a customer's site.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT, freePort, waitFor } from '@pocketping/testkit';
 import { appendMessage } from '@pocketping/db';
-import { markConversationRead } from '@pocketping/conversations';
+import { changeConversationStatus, markConversationRead } from '@pocketping/conversations';
 import { startHarness, type THarness, type TTenant } from '../integration/realtime-harness.js';
 
 describe('widget signals in headless Chromium', () => {
@@ -175,6 +176,112 @@ describe('widget signals in headless Chromium', () => {
     expect(await p.locator('[data-pp="message"][data-sender="visitor"][data-status="read"]').count()).toBe(2);
     await p.reload();
     await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 15_000 }).toBe('read');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('receipts never go backwards after a reload: "Delivered" stays "Delivered"', async () => {
+    const t = await tenant();
+    const { context, page: p, errors } = await openWidget(t);
+    await send(p, 'Delivered then reloaded');
+    const m = await storedMessage(t, 'Delivered then reloaded');
+    const bubble = p.locator('[data-pp="message"][data-sender="visitor"]').filter({ hasText: 'Delivered then' });
+    // What the worker does once a chat app took the message: its outbox row done, then the receipt pushed.
+    await h.db.outboxEvent.create({
+      data: {
+        organizationId: t.organizationId,
+        kind: 'bridge.deliver',
+        conversationId: m.conversationId,
+        messageId: m.id,
+        seq: m.seq,
+        status: 'done',
+        processedAt: new Date(),
+      },
+    });
+    h.signals.delivered({ conversationId: m.conversationId, seq: m.seq });
+    await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
+    await p.reload();
+    await expect
+      .poll(() => p.locator('[data-pp="status"]').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('connected');
+    await expect.poll(() => bubble.getAttribute('data-seq'), { timeout: 15_000 }).toBe(String(m.seq));
+    // Not "Sent" for a moment and then nothing: the session brings the watermark back.
+    await expect.poll(() => bubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
+    expect(await bubble.locator('[data-pp="receipt"]').innerText()).toContain('Delivered');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('messages over 4,000 characters: a counter near the limit, a clear message over it, nothing cut or sent', async () => {
+    const t = await tenant();
+    const { context, page: p, errors } = await openWidget(t);
+    const count = pp(p, 'count');
+    await pp(p, 'input').fill('a'.repeat(3_000));
+    await pp(p, 'input').press('End'); // the counter follows input events
+    expect(await count.count()).toBe(0);
+    await pp(p, 'input').fill('b'.repeat(3_700));
+    await pp(p, 'input').press('x');
+    await expect.poll(() => count.getAttribute('data-state'), { timeout: 5_000 }).toBe('near');
+    expect(await count.innerText()).toBe('3701/4000');
+    // Over the limit: the whole text stays in the box (no maxlength cut) and Enter sends nothing.
+    await pp(p, 'input').fill('c'.repeat(4_100));
+    await pp(p, 'input').press('y');
+    await expect.poll(() => count.getAttribute('data-state'), { timeout: 5_000 }).toBe('over');
+    expect(await count.innerText()).toBe('4101/4000 · Too long to send: please shorten it');
+    expect(await count.getAttribute('role')).toBe('alert');
+    await pp(p, 'input').press('Enter');
+    expect(await pp(p, 'input').inputValue()).toHaveLength(4_101);
+    expect(await pp(p, 'message').count()).toBe(0);
+    // Shortened to fit: it goes, whole, and the counter goes with it.
+    await pp(p, 'input').fill('d'.repeat(3_999));
+    await pp(p, 'input').press('z');
+    await expect.poll(() => count.getAttribute('data-state'), { timeout: 5_000 }).toBe('near');
+    await pp(p, 'input').press('Enter');
+    const stored = await storedMessage(t, 'd'.repeat(3_999) + 'z');
+    expect(stored.body).toHaveLength(4_000);
+    await expect.poll(() => count.count(), { timeout: 5_000 }).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('closing keeps the history: the widget says so (with the rating), and the next message starts a new conversation below the old one', async () => {
+    const t = await tenant({ csatEnabled: true });
+    const { context, page: p, errors } = await openWidget(t);
+    await send(p, 'My order never arrived');
+    const first = await storedMessage(t, 'My order never arrived');
+    const reply = await appendMessage(h.db, t.organizationId, {
+      conversationId: first.conversationId,
+      sender: 'operator',
+      authorName: 'Sarah',
+      body: 'Refund is on its way',
+      source: 'web',
+    });
+    h.conversations.widget.message(first.conversationId, reply.message);
+    await expect.poll(() => pp(p, 'message').filter({ hasText: 'Refund is on its way' }).count()).toBe(1);
+
+    await changeConversationStatus(h.conversations, t.organizationId, {
+      conversationId: first.conversationId,
+      status: 'closed',
+      actor: { authorName: 'Sarah', source: 'web' },
+    });
+    await expect.poll(() => pp(p, 'closed').count(), { timeout: 10_000 }).toBe(1);
+    expect(await pp(p, 'closed').innerText()).toContain('This conversation was closed');
+    await expect.poll(() => pp(p, 'csat').count(), { timeout: 10_000 }).toBe(1);
+
+    await send(p, 'One more question');
+    const second = await storedMessage(t, 'One more question');
+    expect(second.conversationId).not.toBe(first.conversationId);
+    const newBubble = p.locator('[data-pp="message"][data-sender="visitor"]').filter({ hasText: 'One more question' });
+    await expect.poll(() => newBubble.getAttribute('data-status'), { timeout: 10_000 }).toBe('sent');
+    // The closed conversation is still on screen, above a divider, and the new one is open (no closed note, no rating).
+    const texts = await p.locator('[data-pp="message"], [data-pp="closed-divider"]').allInnerTexts();
+    const at = (needle: string) => texts.findIndex((x) => x.includes(needle));
+    expect(at('My order never arrived')).toBeGreaterThanOrEqual(0);
+    expect(at('Refund is on its way')).toBeGreaterThan(at('My order never arrived'));
+    expect(at('Conversation closed')).toBeGreaterThan(at('Refund is on its way'));
+    expect(at('One more question')).toBeGreaterThan(at('Conversation closed'));
+    expect(await pp(p, 'closed').count()).toBe(0);
+    expect(await pp(p, 'csat').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

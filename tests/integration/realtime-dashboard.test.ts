@@ -120,6 +120,74 @@ const refusal = (p: Promise<unknown>) =>
   );
 
 describe('realtime /dashboard namespace', () => {
+  it("typing both ways: the visitor's reaches their organization's dashboards, an operator's reaches the widget only for a conversation of their organization", async () => {
+    const a = await tenant();
+    const b = await tenant();
+    const memberA = await connectDashboard(
+      signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }).token,
+    );
+    const memberB = await connectDashboard(
+      signDashboardToken(AUTH_SECRET, { userId: b.userId, organizationId: b.organizationId }).token,
+    );
+    try {
+      const visitor = await connectWidget(url, { projectKey: a.projectKey, origin: a.origin });
+      const sent = await visitor.ack<TSendAck>('message:send', { clientId: clientId(), body: 'typing test' });
+      if (!sent.ok) throw new Error('send failed');
+      const conversationId = sent.message.conversationId;
+      expect(await visitor.ack('typing:update', { isTyping: true })).toEqual({ ok: true });
+      const typingEvent = await waitFor(() => memberA.events.find((e) => e.type === 'typing'), {
+        what: 'visitor typing at the dashboard',
+        timeoutMs: 5_000,
+      });
+      expect(typingEvent).toEqual({
+        type: 'typing',
+        organizationId: a.organizationId,
+        projectId: a.projectId,
+        conversationId,
+        isTyping: true,
+      });
+
+      const typingAck = (client: TDashClient, payload: unknown) =>
+        client.socket.timeout(5_000).emitWithAck('typing', payload) as Promise<{
+          ok: boolean;
+          error?: { code: string };
+        }>;
+      expect(await typingAck(memberA, { conversationId, isTyping: true })).toEqual({ ok: true });
+      await waitFor(() => visitor.events.find((e) => e.event === 'typing'), {
+        what: 'operator typing',
+        timeoutMs: 5_000,
+      });
+      expect(visitor.events.find((e) => e.event === 'typing')?.payload).toMatchObject({
+        sender: 'operator',
+        isTyping: true,
+      });
+      // Another organization's member names A's conversation: refused like an unknown id, nothing reaches the widget.
+      const before = visitor.events.filter((e) => e.event === 'typing').length;
+      expect(await typingAck(memberB, { conversationId, isTyping: true })).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
+      expect(await typingAck(memberA, { conversationId, isTyping: 'yes', extra: 1 })).toMatchObject({
+        ok: false,
+        error: { code: 'bad_request' },
+      });
+      // A's next event arrives alone: the refused ones (emitted earlier, had they been) never came.
+      expect(await typingAck(memberA, { conversationId, isTyping: false })).toEqual({ ok: true });
+      await waitFor(() => visitor.events.filter((e) => e.event === 'typing').length > before, {
+        what: 'operator stopped typing',
+        timeoutMs: 5_000,
+      });
+      expect(visitor.events.filter((e) => e.event === 'typing').slice(before)).toEqual([
+        { event: 'typing', payload: { sender: 'operator', authorName: expect.any(String), isTyping: false } },
+      ]);
+      expect(memberB.events.some((e) => e.type === 'typing')).toBe(false);
+      visitor.socket.close();
+    } finally {
+      memberA.close();
+      memberB.close();
+    }
+  });
+
   it("delivers an organization's events to its members only, from realtime, the worker and the web relay", async () => {
     const a = await tenant();
     const b = await tenant();

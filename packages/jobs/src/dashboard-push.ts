@@ -18,6 +18,8 @@ export const dashboardRooms = {
 export const DashboardEvents = {
   /** server → dashboard: a TDashboardEvent. */
   inbox: 'inbox',
+  /** dashboard → server: the operator is typing a reply (TDashboardTyping), shown in the visitor's widget. */
+  typing: 'typing',
 } as const;
 
 const id = z.string().min(1).max(64);
@@ -41,6 +43,14 @@ export const ZDashboardEvent = z.discriminatedUnion('type', [
     change: z.enum(['opened', 'closed', 'reopened', 'read', 'ai']),
   }),
   z.object({
+    // The visitor is typing in the widget ("Visitor is typing…" in the inbox); ephemeral, the page does not reload.
+    type: z.literal('typing'),
+    organizationId: id,
+    projectId: id,
+    conversationId: id,
+    isTyping: z.boolean(),
+  }),
+  z.object({
     type: z.literal('visitor'),
     organizationId: id,
     projectId: id,
@@ -49,6 +59,10 @@ export const ZDashboardEvent = z.discriminatedUnion('type', [
   }),
 ]);
 export type TDashboardEvent = z.infer<typeof ZDashboardEvent>;
+
+/** dashboard → server `typing`: the operator's reply box changed (throttled by the client, limited by realtime). */
+export const ZDashboardTyping = z.object({ conversationId: id, isTyping: z.boolean() }).strict();
+export type TDashboardTyping = z.infer<typeof ZDashboardTyping>;
 
 export interface TDashboardPush {
   event(event: TDashboardEvent): void;

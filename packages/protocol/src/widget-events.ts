@@ -57,6 +57,8 @@ export interface TSessionEvent {
   conversationStatus?: 'open' | 'closed';
   /** Everything up to this seq has been read by an operator. */
   operatorReadSeq?: number;
+  /** Every visitor message up to this seq reached the team's chat apps (the `delivered` receipt, after a reload). */
+  deliveredSeq?: number;
   /** The conversation is closed, CSAT is enabled and the visitor has not rated it yet. */
   csatRequested?: boolean;
   /** Whether the visitor has a verified identity (identify() with a valid hash). */

@@ -12,6 +12,8 @@ import {
 } from '@pocketping/jobs';
 import type { TRateLimiter } from '../rate-limit.js';
 import { refuse } from '../widget/authenticate.js';
+import { WIDGET_NAMESPACE } from '@pocketping/protocol';
+import { handleOperatorTyping } from './operator-typing.js';
 
 /** What the handshake establishes for a dashboard socket. */
 export interface TDashboardSocketData {
@@ -85,6 +87,7 @@ export function registerDashboardNamespace(
   namespace.on('connection', (socket) => {
     const s = socket as TDashboardSocket;
     void s.join(dashboardRooms.organization(s.data.organizationId));
+    handleOperatorTyping(s, { ...deps, widget: io.of(WIDGET_NAMESPACE) });
   });
   // A server-side emit from the adapter's request channel: every node receives it once and serves its own sockets.
   (namespace as unknown as { on(event: string, fn: (payload: unknown) => void): void }).on(RELAY_EVENT, (payload) => {

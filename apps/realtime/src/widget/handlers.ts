@@ -33,6 +33,7 @@ import type { TRealtimeContext } from '../context.js';
 import { EVENT_LIMITS } from './event-limits.js';
 import { handle, type TWidgetSocket } from './handle.js';
 import { signMessage } from './sign-message.js';
+import { dashboardPushOf } from '../dashboard/register-dashboard.js';
 import { isValidIdentityHash, verifiedFieldsOf, verifyIdentityToken } from './verify-identity.js';
 
 /** How long a visitor "is typing" flag lives without a refresh (the widget re-sends while typing). */
@@ -133,6 +134,14 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
       const key = `${ctx.redisPrefix}:typing:visitor:${conversation.id}`;
       if (input.isTyping) await ctx.redis.set(key, '1', 'EX', TYPING_TTL_S);
       else await ctx.redis.del(key);
+      // The inbox shows "Visitor is typing…" (the widget throttles: one `true` per 3 s while typing, one `false`).
+      dashboardPushOf(ctx.widget.server).event({
+        type: 'typing',
+        organizationId,
+        projectId,
+        conversationId: conversation.id,
+        isTyping: input.isTyping,
+      });
       // The apps' own "typing…" (Telegram's chat action, Discord's indicator) in the conversation's thread, through the
       // worker, at most once per few seconds per conversation. Best effort: a failure never fails the visitor's event.
       if (input.isTyping && conversation.status === 'open') {

@@ -1,5 +1,5 @@
 import { isRatingRequested } from '@pocketping/conversations';
-import { getConversationState, getLatestConversationForVisitor } from '@pocketping/db';
+import { getConversationState, getDeliveredSeq, getLatestConversationForVisitor } from '@pocketping/db';
 import { takeVisitorEvents, widgetRooms } from '@pocketping/jobs';
 import { VISITOR_PUSH_EVENT, WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
 import type { TRealtimeContext } from '../context.js';
@@ -45,7 +45,12 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
   void (async () => {
     await socket.join([widgetRooms.visitor(visitorId), widgetRooms.project(projectId)]);
     const conversation = await getLatestConversationForVisitor(ctx.db, organizationId, visitorId);
-    const state = conversation ? await getConversationState(ctx.db, organizationId, conversation.id) : null;
+    const [state, deliveredSeq] = conversation
+      ? await Promise.all([
+          getConversationState(ctx.db, organizationId, conversation.id),
+          getDeliveredSeq(ctx.db, organizationId, conversation.id),
+        ])
+      : [null, 0];
     if (conversation) {
       await socket.join(widgetRooms.conversation(conversation.id));
       socket.data.joinedConversationId ??= conversation.id;
@@ -67,6 +72,7 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
         ? {
             conversationStatus: state.status,
             operatorReadSeq: state.operatorLastReadSeq,
+            ...(deliveredSeq > 0 ? { deliveredSeq } : {}),
             csatRequested: isRatingRequested(state, settings.csatEnabled),
           }
         : {}),

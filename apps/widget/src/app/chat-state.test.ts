@@ -155,13 +155,18 @@ describe('pending sends', () => {
 });
 
 describe('switchConversation', () => {
-  it('drops confirmed messages of the old conversation and keeps pending sends', () => {
+  it('moves confirmed messages of the old conversation to `previous` (still shown) and keeps pending sends', () => {
     let s = mergeMessages(inConversation, [msg(1), msg(2)], 'history');
     s = addPending(s, { clientId: 'cid_bbbbbbbbbbbbbbbb', body: 'x', createdAt: 'now' });
     const next = switchConversation(s, 'c2');
     expect(next).toMatchObject({ conversationId: 'c2', messages: [], syncedSeq: 0 });
+    expect(next.previous.map((m) => m.seq)).toEqual([1, 2]);
     expect(next.pending).toHaveLength(1);
     expect(switchConversation(next, 'c2')).toBe(next);
+    // The new conversation's seq 1 is its own: merged into `messages`, never mixed with the closed one's.
+    const merged = mergeMessages(next, [msg(1, { conversationId: 'c2', body: 'new one' })], 'live');
+    expect(merged.messages.map((m) => m.body)).toEqual(['new one']);
+    expect(merged.previous).toBe(next.previous);
   });
 });
 

@@ -23,14 +23,16 @@ export interface TChatState {
    * the next history request fills it.
    */
   syncedSeq: number;
+  /** Messages of the conversations closed before this one, kept on screen above it (never merged with it). */
+  previous: readonly TMessage[];
 }
 
-export const EMPTY_CHAT: TChatState = { conversationId: null, messages: [], pending: [], syncedSeq: 0 };
+export const EMPTY_CHAT: TChatState = { conversationId: null, messages: [], pending: [], syncedSeq: 0, previous: [] };
 
 /**
  * Moves to another conversation (a new one was started, or the server resumed a different one). Confirmed
- * messages of the old conversation go — seqs are per conversation, so they cannot be mixed — while unconfirmed
- * sends stay, they will land in whatever conversation the server picks.
+ * messages of the old conversation move to `previous` — seqs are per conversation, so they cannot be mixed — and
+ * stay visible above the new one; unconfirmed sends stay, they will land in whatever conversation the server picks.
  */
 export function switchConversation(state: TChatState, conversationId: string | null): TChatState {
   if (state.conversationId === conversationId) return state;
@@ -43,7 +45,13 @@ export function switchConversation(state: TChatState, conversationId: string | n
       syncedSeq: messages.length === state.messages.length ? state.syncedSeq : 0,
     };
   }
-  return { conversationId, messages: [], pending: state.pending, syncedSeq: 0 };
+  return {
+    conversationId,
+    messages: [],
+    pending: state.pending,
+    syncedSeq: 0,
+    previous: [...state.previous, ...state.messages],
+  };
 }
 
 /**
@@ -92,7 +100,7 @@ export function mergeMessages(
   ) {
     return state;
   }
-  return { conversationId, messages, pending, syncedSeq };
+  return { ...state, conversationId, messages, pending, syncedSeq };
 }
 
 /** True when a message beyond syncedSeq is known, i.e. some earlier ones were missed and history must be asked. */

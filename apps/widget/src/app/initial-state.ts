@@ -37,6 +37,7 @@ export function initialState(
     },
     uploads: [],
     notice: null,
+    draft: 0,
     extras: null,
   };
 }

@@ -5,6 +5,8 @@ import { createWidgetController, normalizeBody } from './widget-controller.js';
 import type { TWidgetControllerDeps } from './widget-controller.js';
 import type { TWidgetState } from './widget-state.js';
 import { initialState } from './initial-state.js';
+import { createUploads } from './controller/uploads.js';
+import { createFormSubmits } from './controller/form-submits.js';
 import { createMemoryStore, storageKeys } from '../shared/storage.js';
 import type { TUploadHandle } from '../transport/upload-file.js';
 import type { TTransportHandlers, TWidgetTransport } from '../transport/connect-widget-socket.js';
@@ -61,40 +63,43 @@ function setup(options: { storedToken?: string; visible?: boolean; deps?: Partia
   let connected = false;
   let retries = 0;
   let ids = 0;
-  const controller = createWidgetController({
-    config: { projectKey: 'pk_test_123', realtimeUrl: 'http://rt.test' },
-    store,
-    local,
-    session,
-    isPageVisible: () => options.visible ?? true,
-    createClientId: () => `client_id_${++ids}`.padEnd(22, 'x'),
-    notify: (event, data) => void notified.push([event, data]),
-    ...options.deps,
-    connect: (o) => {
-      handlers = o.handlers;
-      getAuth = o.getAuth;
-      return {
-        sendMessage(payload) {
-          const d = deferred<TSendResult>();
-          sends.push({ payload, reply: d.resolve });
-          return d.promise;
-        },
-        requestHistory(afterSeq) {
-          const d = deferred<THistoryResult>();
-          history.push({ afterSeq, reply: d.resolve });
-          return d.promise;
-        },
-        request(event, payload) {
-          const d = deferred<TRequestResult>();
-          requests.push({ event, payload, reply: d.resolve });
-          return d.promise;
-        },
-        isConnected: () => connected,
-        retry: () => void retries++,
-        close: () => void (connected = false),
-      };
+  const controller = createWidgetController(
+    {
+      config: { projectKey: 'pk_test_123', realtimeUrl: 'http://rt.test' },
+      store,
+      local,
+      session,
+      isPageVisible: () => options.visible ?? true,
+      createClientId: () => `client_id_${++ids}`.padEnd(22, 'x'),
+      notify: (event, data) => void notified.push([event, data]),
+      ...options.deps,
+      connect: (o) => {
+        handlers = o.handlers;
+        getAuth = o.getAuth;
+        return {
+          sendMessage(payload) {
+            const d = deferred<TSendResult>();
+            sends.push({ payload, reply: d.resolve });
+            return d.promise;
+          },
+          requestHistory(afterSeq) {
+            const d = deferred<THistoryResult>();
+            history.push({ afterSeq, reply: d.resolve });
+            return d.promise;
+          },
+          request(event, payload) {
+            const d = deferred<TRequestResult>();
+            requests.push({ event, payload, reply: d.resolve });
+            return d.promise;
+          },
+          isConnected: () => connected,
+          retry: () => void retries++,
+          close: () => void (connected = false),
+        };
+      },
     },
-  });
+    { createUploads, createFormSubmits },
+  );
   controller.start();
   const server = {
     connect(isReconnect = false) {
@@ -363,6 +368,16 @@ describe('receipts, typing and read', () => {
     expect(t.store.get().receipts).toEqual({ delivered: 3, read: 1 });
     t.server.handlers.onReceipt({ conversationId: 'c1', kind: 'read', seq: 4 });
     expect(t.store.get().receipts).toEqual({ delivered: 4, read: 4 });
+  });
+
+  it('takes the delivered watermark back from the session: a reload never turns "Delivered" into "Sent"', () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session({ operatorReadSeq: 1, deliveredSeq: 3 });
+    expect(t.store.get().receipts).toEqual({ delivered: 3, read: 1 });
+    // A later session of the same conversation with an older figure never moves it back.
+    t.server.session({ operatorReadSeq: 1, deliveredSeq: 2 });
+    expect(t.store.get().receipts).toEqual({ delivered: 3, read: 1 });
   });
 
   it('grows one AI bubble as partial text arrives, replaces it with the stored AI message, shows handoff', () => {

@@ -42,6 +42,8 @@ export interface TWidgetState {
   hasEmail: boolean;
   forms: { preChat: TFormState; away: TFormState; csat: TFormState };
   uploads: readonly TUpload[];
+  /** Length of the visitor's draft once it nears the limit (0 below): the composer shows a counter. */
+  draft: number;
   /** A message for the composer area (a file too large, an upload refused); cleared by the next action. */
   notice: string | null;
   /** extras.js (forms, upload), once loaded: see TWidgetController.needExtras. */

@@ -39,6 +39,8 @@ export const DE: TStrings = {
   disconnected: 'Getrennt',
   connectError: (error, willRetry) => `Keine Verbindung: ${error}${willRetry ? ' (neuer Versuch…)' : ''}`,
   closedNote: 'Dieses Gespräch wurde beendet. Schreiben Sie uns jederzeit wieder.',
+  closedDivider: 'Gespräch beendet',
+  tooLong: 'Zu lang zum Senden: bitte kürzen',
   download: 'Herunterladen',
 };
 

@@ -37,6 +37,8 @@ export const EN = {
   disconnected: 'Disconnected',
   connectError: (error: string, willRetry: boolean) => `Cannot connect: ${error}${willRetry ? ' (retrying…)' : ''}`,
   closedNote: 'This conversation was closed. Write again any time.',
+  closedDivider: 'Conversation closed',
+  tooLong: 'Too long to send: please shorten it',
   download: 'Download',
 };
 

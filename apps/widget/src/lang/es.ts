@@ -39,6 +39,8 @@ export const ES: TStrings = {
   disconnected: 'Desconectado',
   connectError: (error, willRetry) => `No se puede conectar: ${error}${willRetry ? ' (reintentando…)' : ''}`,
   closedNote: 'Esta conversación se cerró. Escríbenos cuando quieras.',
+  closedDivider: 'Conversación cerrada',
+  tooLong: 'Demasiado largo para enviar: acórtalo',
   download: 'Descargar',
 };
 

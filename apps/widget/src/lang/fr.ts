@@ -39,6 +39,8 @@ export const FR: TStrings = {
   disconnected: 'Déconnecté',
   connectError: (error, willRetry) => `Connexion impossible : ${error}${willRetry ? ' (nouvel essai…)' : ''}`,
   closedNote: 'Cette conversation est close. Écrivez-nous quand vous voulez.',
+  closedDivider: 'Conversation close',
+  tooLong: 'Trop long pour être envoyé : raccourcissez-le',
   download: 'Télécharger',
 };
 

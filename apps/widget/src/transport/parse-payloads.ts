@@ -195,6 +195,7 @@ export function parseSessionEvent(p: unknown): TSessionEvent | null {
   const status = oneOf(p.conversationStatus, ['open', 'closed'] as const);
   if (status) session.conversationStatus = status;
   if (isCount(p.operatorReadSeq)) session.operatorReadSeq = p.operatorReadSeq;
+  if (isCount(p.deliveredSeq)) session.deliveredSeq = p.deliveredSeq;
   if (typeof p.csatRequested === 'boolean') session.csatRequested = p.csatRequested;
   return session;
 }

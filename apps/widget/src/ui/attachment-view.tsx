@@ -1,5 +1,5 @@
 import type { TAttachmentRef } from '@pocketping/protocol';
-import { safeHref } from './markdown.js';
+import { safeHref } from '@pocketping/markdown';
 import { formatSize } from './format.js';
 import type { TStrings } from './i18n.js';
 

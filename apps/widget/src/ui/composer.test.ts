@@ -14,7 +14,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function mount(over: Partial<Parameters<typeof Composer>[0]> = {}) {
+function mount(over: Partial<Omit<Parameters<typeof Composer>[0], 'draft'>> & { draft?: number } = {}) {
   host = document.createElement('div');
   document.body.appendChild(host);
   const sent: string[] = [];
@@ -34,6 +34,7 @@ function mount(over: Partial<Parameters<typeof Composer>[0]> = {}) {
       inputRef,
       UploadList,
       ...over,
+      draft: over.draft ?? 0,
     }),
     host,
   );

@@ -18,6 +18,8 @@ interface TComposerProps {
   /** Shown above the input (role=alert): a file too large, an upload refused. */
   notice: string | null;
   inputRef: Ref<HTMLTextAreaElement>;
+  /** Length of the draft near the limit (0 below it): shown as a counter, with the limit once over it. */
+  draft: number;
   /** From extras.js, which the first picked file loads (with the uploader). */
   UploadList: TExtras['UploadList'] | undefined;
 }
@@ -33,7 +35,9 @@ export function Composer({
   notice,
   inputRef,
   UploadList,
+  draft,
 }: TComposerProps) {
+  const isOver = draft > LIMITS.messageBodyMax;
   const isUploading = uploads.some((u) => u.status === 'uploading');
 
   // The textarea is uncontrolled: its value is read when sending (no state, no re-render per keystroke).
@@ -49,6 +53,17 @@ export function Composer({
       {notice && (
         <div class="pp-notice" data-pp="notice" role="alert">
           {notice}
+        </div>
+      )}
+      {draft > 0 && (
+        <div
+          class={isOver ? 'pp-notice' : 'pp-note'}
+          data-pp="count"
+          data-state={isOver ? 'over' : 'near'}
+          role={isOver ? 'alert' : undefined}
+        >
+          {`${draft}/${LIMITS.messageBodyMax}`}
+          {isOver && ` · ${t.tooLong}`}
         </div>
       )}
       {uploads.length > 0 && UploadList && <UploadList uploads={uploads} t={t} onRemove={onRemoveUpload} />}
@@ -80,7 +95,6 @@ export function Composer({
           class="pp-input"
           data-pp="input"
           rows={1}
-          maxLength={LIMITS.messageBodyMax}
           aria-label={t.inputLabel}
           placeholder={t.placeholder}
           onInput={(e) => {

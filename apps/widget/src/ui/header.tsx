@@ -2,7 +2,7 @@ import type { TPresenceEvent, TWidgetSettings } from '@pocketping/protocol';
 import type { TStrings } from './i18n.js';
 import { CLOSE_ICON } from './icons.js';
 import { Icon } from './icon.js';
-import { safeHref } from './markdown.js';
+import { safeHref } from '@pocketping/markdown';
 
 /** The header status line, from the `presence` event; the project's reply time until it arrives. */
 export function presenceText(

@@ -9,6 +9,8 @@ import { RichText } from './rich-text.js';
 
 export interface TMessageListProps {
   messages: readonly TMessage[];
+  /** Conversations closed before this one: shown above it, then a "Conversation closed" divider. */
+  previous?: readonly TMessage[];
   pending: readonly TPendingMessage[];
   settings: TWidgetSettings;
   receipts: { delivered: number; read: number };
@@ -60,6 +62,7 @@ export class MessageList extends Component<TMessageListProps> {
   render() {
     const { messages, pending, settings, receipts, typing, lang, t, onRetry, now, children, aiStream, aiNotice } =
       this.props;
+    const previous = this.props.previous ?? [];
     const today = (now ?? (() => new Date()))();
     // Only the last visitor message shows its status line ("Read"), as in most chat apps; failures always show.
     let lastVisitorSeq = 0;
@@ -76,6 +79,18 @@ export class MessageList extends Component<TMessageListProps> {
         </div>,
       );
     };
+    for (const m of previous) {
+      separator(m.createdAt);
+      rows.push(
+        <ServerMessage key={m.id} message={m} settings={settings} lang={lang} t={t} status={null} showStatus={false} />,
+      );
+    }
+    if (previous.length)
+      rows.push(
+        <div key="closed" class="pp-day" data-pp="closed-divider" role="separator">
+          {t.closedDivider}
+        </div>,
+      );
     for (const m of messages) {
       separator(m.createdAt);
       const status = m.sender === 'visitor' ? deliveryStatus(m.seq, receipts) : null;

@@ -48,6 +48,7 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
       <Status connection={state.connection} t={t} />
       <MessageList
         messages={state.chat.messages}
+        previous={state.chat.previous}
         pending={state.chat.pending}
         settings={state.settings}
         receipts={state.receipts}
@@ -112,6 +113,7 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
           notice={state.notice}
           inputRef={inputRef}
           UploadList={x?.UploadList}
+          draft={state.draft}
         />
       )}
       {state.settings.branding && <div class="pp-note">Powered by PocketPing</div>}

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { parseMarkdown } from './markdown.js';
-import type { TInline } from './markdown.js';
+import { parseMarkdown } from '@pocketping/markdown';
+import type { TInline } from '@pocketping/markdown';
 
 /** A message body: the safe Markdown subset as Preact elements; every string is a text node, never markup. */
 export function RichText({ text }: { text: string }) {

@@ -35,3 +35,16 @@ export function markVisitorRead(db: TDb, organizationId: string, conversationId:
 export function markOperatorRead(db: TDb, organizationId: string, conversationId: string, seq: number) {
   return moveWatermark(db, organizationId, conversationId, 'operatorLastReadSeq', seq);
 }
+
+/**
+ * The "delivered" watermark a widget gets back after a reload: the highest seq of a visitor message that reached a
+ * chat app (its outbox row done). The live `receipt` pushes say the same as it happens; without this a reload
+ * would show "Sent" under a message that had shown "Delivered".
+ */
+export async function getDeliveredSeq(db: TDb, organizationId: string, conversationId: string): Promise<number> {
+  const row = await db.message.aggregate({
+    _max: { seq: true },
+    where: { organizationId, conversationId, sender: 'visitor', outbox: { some: { organizationId, status: 'done' } } },
+  });
+  return row._max.seq ?? 0;
+}

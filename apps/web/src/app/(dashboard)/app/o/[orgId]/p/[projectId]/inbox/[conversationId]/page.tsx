@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { AppError } from '@pocketping/core';
 import { isWebUrl } from '@pocketping/protocol';
 import { isVisitorConnected } from '@pocketping/jobs';
+import { getLatestConversationForVisitor } from '@pocketping/db';
 import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
 import { getConversationView, type TConversationView, type TInboxMessage } from '~/server/inbox/conversations';
@@ -12,6 +13,7 @@ import { Composer } from '../_components/composer';
 import { InboxLive } from '../_components/inbox-live';
 import { LocalTime } from '../_components/local-time';
 import { MarkRead } from '../_components/mark-read';
+import { RichText } from '../_components/rich-text';
 import { ScrollToEnd } from '../_components/scroll-to-end';
 import { StatusButton } from '../_components/status-button';
 import { AiButton } from '../_components/ai-button';
@@ -103,7 +105,7 @@ function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: s
         {m.editedAt && !m.deletedAt ? ' · edited' : null}
       </span>
       <div className="bubble">
-        {m.deletedAt ? 'Message deleted' : m.body || null}
+        {m.deletedAt ? 'Message deleted' : m.body ? <RichText text={m.body} /> : null}
         {m.attachments.length > 0 ? (
           <ul className="files">
             {m.attachments.map((a) => (
@@ -282,6 +284,10 @@ export default async function ConversationPage({
   const { producer, env } = getContext();
   // Best effort: the widget's connection tracking in Redis (refreshed whenever the page re-renders).
   const online = await isVisitorConnected(producer.redis, env.REDIS_PREFIX, c.visitor.id).catch(() => false);
+  // A closed conversation points to the visitor's newer one: after a close, their next message starts a new one.
+  const latest =
+    c.status === 'closed' ? await getLatestConversationForVisitor(getContext().db, orgId, c.visitor.id) : null;
+  const newer = latest && latest.id !== c.id && latest.projectId === projectId ? latest : null;
   return (
     <div className="conv">
       <div className="conv-main">
@@ -294,11 +300,23 @@ export default async function ConversationPage({
             </h1>
           </div>
           <div className="row">
-            <InboxLive orgId={orgId} projectId={projectId} conversationId={c.id} visitorId={c.visitor.id} />
+            <InboxLive
+              orgId={orgId}
+              projectId={projectId}
+              conversationId={c.id}
+              visitorId={c.visitor.id}
+              isClosed={c.status === 'closed'}
+            />
             <AiButton orgId={orgId} projectId={projectId} conversationId={c.id} aiState={c.aiState} />
             <StatusButton orgId={orgId} projectId={projectId} conversationId={c.id} status={c.status} />
           </div>
         </div>
+        {newer ? (
+          <p className="alert info" data-testid="wrote-again">
+            The visitor wrote again after this conversation was closed:{' '}
+            <Link href={`${base}/${newer.id}`}>open their newer conversation →</Link>
+          </p>
+        ) : null}
         {c.truncated ? <p className="alert info">Only the latest messages are shown.</p> : null}
         <ol id="thread" className="thread" aria-label="Messages" data-testid="thread">
           {c.messages.length === 0 ? (

@@ -1,8 +1,51 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { LIMITS } from '@pocketping/protocol';
 import { api } from '~/lib/api-client';
+import { OPERATOR_TYPING_EVENT } from './inbox-live';
+
+/** From this many characters on, the reply box shows how many are left. */
+const COUNTER_FROM = LIMITS.messageBodyMax - 500;
+/** The operator's typing: one `true` every few seconds while typing, `false` after a pause, a send or a blur. */
+const TYPING_REFRESH_MS = 3_000;
+const TYPING_IDLE_MS = 4_000;
+
+/** The length the server will count (ZMessageBody: CRLF → LF, trimmed). */
+function bodyLength(text: string): number {
+  return text.replace(/\r\n/g, '\n').trim().length;
+}
+
+/** Tells the page's live connection (inbox-live.tsx) that the operator is or stopped typing a reply. */
+function useOperatorTyping(conversationId: string) {
+  const state = useRef({ isTyping: false, sentAt: 0, idle: undefined as ReturnType<typeof setTimeout> | undefined });
+  const emit = (isTyping: boolean) =>
+    window.dispatchEvent(new CustomEvent(OPERATOR_TYPING_EVENT, { detail: { conversationId, isTyping } }));
+  const stop = () => {
+    const s = state.current;
+    clearTimeout(s.idle);
+    if (!s.isTyping) return;
+    s.isTyping = false;
+    emit(false);
+  };
+  // Leaving the page mid-sentence ends the operator's typing at the widget.
+  useEffect(() => stop, []);
+  return {
+    input(hasText: boolean) {
+      if (!hasText) return stop();
+      const s = state.current;
+      if (!s.isTyping || Date.now() - s.sentAt >= TYPING_REFRESH_MS) {
+        s.isTyping = true;
+        s.sentAt = Date.now();
+        emit(true);
+      }
+      clearTimeout(s.idle);
+      s.idle = setTimeout(stop, TYPING_IDLE_MS);
+    },
+    stop,
+  };
+}
 
 function newClientId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -30,10 +73,14 @@ export function Composer({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const clientId = useRef<string>(newClientId());
+  const typing = useOperatorTyping(conversationId);
+  const length = bodyLength(body);
+  const isTooLong = length > LIMITS.messageBodyMax;
 
   async function send(e?: FormEvent) {
     e?.preventDefault();
-    if (!body.trim() || busy) return;
+    if (!body.trim() || busy || isTooLong) return;
+    typing.stop();
     setBusy(true);
     setError(null);
     try {
@@ -71,7 +118,10 @@ export function Composer({
           role="tab"
           aria-selected={mode === 'internal'}
           className={mode === 'internal' ? 'active' : ''}
-          onClick={() => setMode('internal')}
+          onClick={() => {
+            typing.stop();
+            setMode('internal');
+          }}
         >
           Internal note
         </button>
@@ -82,9 +132,15 @@ export function Composer({
       <textarea
         id="composer-body"
         value={body}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => {
+          setBody(e.target.value);
+          // Notes are the team's own: the visitor never sees anyone typing one.
+          if (mode === 'public') typing.input(e.target.value.trim() !== '');
+        }}
+        onBlur={typing.stop}
         onKeyDown={onKey}
-        maxLength={4000}
+        aria-invalid={isTooLong || undefined}
+        aria-describedby={length >= COUNTER_FROM ? 'composer-count' : undefined}
         placeholder={
           mode === 'public'
             ? closed
@@ -93,6 +149,20 @@ export function Composer({
             : 'Note for your team — never shown to the visitor'
         }
       />
+      {length >= COUNTER_FROM ? (
+        // Nothing is ever cut: over the limit, the message stays as written and Send waits until it fits.
+        <p
+          id="composer-count"
+          className={isTooLong ? 'alert error' : 'muted'}
+          role={isTooLong ? 'alert' : undefined}
+          data-testid="composer-count"
+          data-state={isTooLong ? 'over' : 'near'}
+        >
+          {isTooLong
+            ? `Too long: ${length.toLocaleString('en-US')} of ${LIMITS.messageBodyMax.toLocaleString('en-US')} characters. Shorten it by ${(length - LIMITS.messageBodyMax).toLocaleString('en-US')} to send.`
+            : `${(LIMITS.messageBodyMax - length).toLocaleString('en-US')} characters left`}
+        </p>
+      ) : null}
       {error ? <p className="alert error">{error}</p> : null}
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <small className="muted">
@@ -101,7 +171,7 @@ export function Composer({
             : 'Visible to your team here and in your chat apps.'}{' '}
           Ctrl+Enter to send.
         </small>
-        <button type="submit" className="btn" disabled={busy || !body.trim()}>
+        <button type="submit" className="btn" disabled={busy || !body.trim() || isTooLong}>
           {busy ? 'Sending…' : mode === 'public' ? 'Send reply' : 'Add note'}
         </button>
       </div>

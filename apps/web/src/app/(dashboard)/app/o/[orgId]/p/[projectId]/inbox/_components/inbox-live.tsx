@@ -6,11 +6,19 @@ import { io, type Socket } from 'socket.io-client';
 
 /** The part of a realtime `inbox` event this component reads (the full contract is @pocketping/jobs dashboard-push.ts). */
 interface TInboxEvent {
-  type: 'message' | 'conversation' | 'visitor';
+  type: 'message' | 'conversation' | 'visitor' | 'typing';
   projectId: string;
   conversationId?: string;
   visitorId?: string;
+  sender?: string;
+  isTyping?: boolean;
+  change?: string;
 }
+
+/** The window event the reply box dispatches while the operator types (see composer.tsx). */
+export const OPERATOR_TYPING_EVENT = 'pocketping:operator-typing';
+/** How long "Visitor is typing…" stays without a refresh (the widget refreshes every 3 s while typing). */
+const VISITOR_TYPING_TTL_MS = 6_000;
 
 type TState = 'connecting' | 'live' | 'offline';
 
@@ -32,14 +40,18 @@ export function InboxLive({
   projectId,
   conversationId,
   visitorId,
+  isClosed = false,
 }: {
   orgId: string;
   projectId: string;
   conversationId?: string;
   visitorId?: string;
+  /** A closed conversation's page also re-renders when a conversation opens: it may be this visitor writing again. */
+  isClosed?: boolean;
 }) {
   const router = useRouter();
   const [state, setState] = useState<TState>('connecting');
+  const [isVisitorTyping, setVisitorTyping] = useState(false);
 
   useEffect(() => {
     let socket: Socket | null = null;
@@ -47,6 +59,19 @@ export function InboxLive({
     let refreshTimer: ReturnType<typeof setTimeout> | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let retries = 0;
+    let typingTimer: ReturnType<typeof setTimeout> | undefined;
+    const showTyping = (isTyping: boolean) => {
+      clearTimeout(typingTimer);
+      setVisitorTyping(isTyping);
+      // A lost `false` (tab closed mid-sentence) never leaves it on.
+      if (isTyping) typingTimer = setTimeout(() => setVisitorTyping(false), VISITOR_TYPING_TTL_MS);
+    };
+    // The operator's typing goes to the visitor's widget through this socket (realtime checks the conversation).
+    const onOperatorTyping = (e: Event) => {
+      const detail = (e as CustomEvent<{ conversationId: string; isTyping: boolean }>).detail;
+      if (conversationId && detail?.conversationId === conversationId && socket?.connected)
+        socket.emit('typing', { conversationId, isTyping: detail.isTyping });
+    };
     const refresh = () => {
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(() => router.refresh(), 250);
@@ -108,6 +133,14 @@ export function InboxLive({
       });
       socket.on('inbox', (event: TInboxEvent) => {
         if (event.projectId !== projectId) return;
+        if (event.type === 'typing') {
+          // Ephemeral: shown on the conversation's page, never a reload.
+          if (conversationId && event.conversationId === conversationId) showTyping(event.isTyping === true);
+          return;
+        }
+        if (event.type === 'message' && event.sender === 'visitor' && event.conversationId === conversationId)
+          showTyping(false);
+        if (isClosed && event.type === 'conversation' && event.change === 'opened') return refresh();
         if (event.type === 'visitor') {
           if (conversationId && event.visitorId !== visitorId) return;
         } else if (conversationId && event.conversationId !== conversationId) return;
@@ -115,19 +148,29 @@ export function InboxLive({
       });
     })();
     document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener(OPERATOR_TYPING_EVENT, onOperatorTyping);
     return () => {
+      clearTimeout(typingTimer);
+      window.removeEventListener(OPERATOR_TYPING_EVENT, onOperatorTyping);
       stopped = true;
       clearTimeout(refreshTimer);
       clearTimeout(retryTimer);
       document.removeEventListener('visibilitychange', onVisible);
       socket?.close();
     };
-  }, [orgId, projectId, conversationId, visitorId, router]);
+  }, [orgId, projectId, conversationId, visitorId, isClosed, router]);
 
   const label = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline — reload to update';
   return (
-    <span className={`inbox-live ${state}`} role="status" aria-live="polite" data-state={state}>
-      <span className="dot" aria-hidden="true" /> {label}
-    </span>
+    <>
+      {isVisitorTyping ? (
+        <span className="visitor-typing muted" role="status" data-testid="visitor-typing">
+          Visitor is typing…
+        </span>
+      ) : null}
+      <span className={`inbox-live ${state}`} role="status" aria-live="polite" data-state={state}>
+        <span className="dot" aria-hidden="true" /> {label}
+      </span>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMarkdown, safeHref } from './markdown.js';
+import { parseMarkdown, safeHref } from './parse-markdown.js';
 
 describe('parseMarkdown', () => {
   it('parses the subset: bold, italic, code, links, bare URLs', () => {

@@ -1,0 +1,127 @@
+// Issue 16's inbox defects in headless Chromium, against the built web app (`next start`) and the real realtime
+// server: typing both ways between the widget and the conversation page, the reply box's 4,000-character limit
+// (a counter, never a silent cut), a visitor message rendered with the widget's Markdown (and no injected HTML), and
+// a closed conversation pointing to the visitor's newer one ("visitor wrote again").
+// Build first into your own folder: `cd apps/web && NEXT_DIST_DIR=.next-x pnpm exec next build --webpack`, then run
+// with the same NEXT_DIST_DIR.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { waitFor } from '@pocketping/testkit';
+import { createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
+import type { TTypingEvent } from '@pocketping/protocol';
+import { hashPassword } from '../../apps/web/src/server/auth/password';
+import { connectVisitor } from './widget-client.js';
+import { bootDashboardStack, type TDashboardStack } from './dashboard-stack.js';
+
+const PASSWORD = 'correct horse battery';
+const ORIGIN = 'https://typing-shop.example.test';
+
+let stack: TDashboardStack;
+let db: TDb;
+let webUrl: string;
+let realtimeUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await bootDashboardStack({ realtime: true });
+  ({ db, webUrl, browser } = stack);
+  realtimeUrl = stack.realtimeUrl!;
+});
+
+afterAll(async () => stack?.stop());
+
+describe('inbox conversation page, live', () => {
+  it('typing both ways, the character limit, Markdown like the widget, and "visitor wrote again"', async () => {
+    const email = `tara-${randomBytes(3).toString('hex')}@example.test`;
+    const { organization, userId } = await createOrganizationWithOwner(db, {
+      email,
+      orgName: 'Typing Co',
+      userName: 'Tara Operator',
+    });
+    await db.user.update({
+      where: { id: userId },
+      data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
+    });
+    const project = await createProject(db, organization.id, { name: 'Typing Shop', allowedOrigins: [ORIGIN] });
+    const inbox = `/app/o/${organization.id}/p/${project.id}/inbox`;
+
+    const visitor = await connectVisitor(realtimeUrl, { projectKey: project.publicKey, origin: ORIGIN });
+    const body =
+      'I need **this** one <img src=x onerror="window.__pwned=1"> [see](javascript:alert(1)) https://shop.example.test/mug';
+    const sent = await visitor.send(body);
+    if (!sent.ok) throw new Error('visitor send failed');
+    const conversationId = sent.message.conversationId;
+
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${webUrl}/login?next=${encodeURIComponent(`${inbox}/${conversationId}`)}`);
+    await page.getByLabel('Email', { exact: true }).first().fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((u) => u.pathname === `${inbox}/${conversationId}`);
+    await page.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
+
+    // Markdown as the widget renders it (one parser), and nothing the visitor wrote becomes markup or a script link.
+    const bubble = page.locator('.msg.visitor .bubble').first();
+    expect(await bubble.locator('strong').innerText()).toBe('this');
+    expect(await bubble.locator('img').count()).toBe(0);
+    expect(await bubble.innerText()).toContain('<img src=x onerror="window.__pwned=1">');
+    expect(await bubble.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      'https://shop.example.test/mug',
+    ]);
+    expect(await bubble.innerText()).toContain('[see](javascript:alert(1))');
+    expect(await page.evaluate('typeof globalThis.__pwned')).toBe('undefined');
+
+    // Visitor → inbox: "Visitor is typing…" while they type, gone when they stop.
+    const typingNote = page.locator('[data-testid=visitor-typing]');
+    expect(await typingNote.count()).toBe(0);
+    expect(await visitor.socket.timeout(5_000).emitWithAck('typing:update', { isTyping: true })).toEqual({ ok: true });
+    await expect.poll(() => typingNote.count(), { timeout: 10_000 }).toBe(1);
+    expect(await typingNote.innerText()).toBe('Visitor is typing…');
+    await visitor.socket.timeout(5_000).emitWithAck('typing:update', { isTyping: false });
+    await expect.poll(() => typingNote.count(), { timeout: 10_000 }).toBe(0);
+
+    // Inbox → visitor: the operator types a reply; the widget hears "Tara Operator is typing", then the stop.
+    const typing: TTypingEvent[] = [];
+    visitor.socket.on('typing', (e: TTypingEvent) => typing.push(e));
+    const box = page.getByLabel('Reply to the visitor');
+    await box.pressSequentially('Let me check', { delay: 15 });
+    await waitFor(() => typing.find((e) => e.isTyping), { what: 'operator typing at the widget', timeoutMs: 10_000 });
+    expect(typing[0]).toEqual({ sender: 'operator', authorName: 'Tara Operator', isTyping: true });
+    await box.fill('');
+    await box.press('Backspace');
+    await waitFor(() => typing.find((e) => !e.isTyping), { what: 'operator stopped typing', timeoutMs: 10_000 });
+
+    // The reply box: a counter near the limit, a clear message over it, Send disabled, and the text kept whole.
+    const count = page.locator('[data-testid=composer-count]');
+    await box.fill('x'.repeat(3_600));
+    await expect.poll(() => count.getAttribute('data-state')).toBe('near');
+    expect(await count.innerText()).toBe('400 characters left');
+    await box.fill('y'.repeat(4_120));
+    await expect.poll(() => count.getAttribute('data-state')).toBe('over');
+    expect(await count.innerText()).toBe('Too long: 4,120 of 4,000 characters. Shorten it by 120 to send.');
+    expect(await box.inputValue()).toHaveLength(4_120);
+    expect(await page.getByRole('button', { name: 'Send reply' }).isDisabled()).toBe(true);
+    await box.fill('');
+
+    // Closed, then the visitor writes again: a new conversation, and the closed one's page points to it.
+    await page.getByRole('button', { name: 'Close conversation' }).click();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid=wrote-again]').count()).toBe(0);
+    const again = await visitor.send('Hello again, one more thing');
+    if (!again.ok) throw new Error('second send failed');
+    expect(again.message.conversationId).not.toBe(conversationId);
+    const link = page.locator('[data-testid=wrote-again] a');
+    // Without a reload: the closed page re-renders when a conversation opens in the project.
+    await link.waitFor({ timeout: 15_000 });
+    expect(await link.getAttribute('href')).toBe(`${inbox}/${again.message.conversationId}`);
+    await link.click();
+    await page.waitForURL((u) => u.pathname === `${inbox}/${again.message.conversationId}`);
+    await expect
+      .poll(() => page.locator('[data-testid=thread]').textContent(), { timeout: 15_000 })
+      .toContain('Hello again, one more thing');
+    visitor.close();
+    await ctx.close();
+  });
+});
