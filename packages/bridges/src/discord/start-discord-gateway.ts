@@ -220,7 +220,7 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
     const event: TDiscordGatewayEvent = { t, s, d, parent_id: parentId };
     const externalId = discordInboundExternalId(event);
     for (const owner of owners) {
-      // One gateway connection, and one store chain per thread: dispatches are stored in the order Discord sent them.
+      // A guild comes through one shard only, with one store chain per thread: stored in the order Discord sent them.
       const row = await deps.ports.ingest(log, {
         organizationId: owner.organizationId,
         connectionId: owner.connectionId,
