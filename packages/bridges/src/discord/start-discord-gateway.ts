@@ -123,11 +123,6 @@ const ZGatewayBot = z.object({
   }),
 });
 
-/** The shard Discord sends a guild's events to: (guild_id >> 22) % shard_count. */
-export function discordShardOf(guildId: string, shardCount: number): number {
-  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
-}
-
 const shardLeaseKey = (count: number, id: number) => `dgw:shard:${count}:${id}`;
 const identifyKey = (bucket: number) => `dgw:identify:${bucket}`;
 const errMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
