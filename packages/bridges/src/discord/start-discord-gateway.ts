@@ -354,6 +354,8 @@ export function startDiscordGateway(deps: TDiscordGatewayDeps): TDiscordGateway 
       const key = identifyKey(shardId % maxConcurrency);
       for (;;) {
         if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('identify aborted');
+        // The shard was closed meanwhile (its lease lost, the gateway closing): it must not identify any more.
+        if (closed || held.get(shardId)?.session.closed !== false) throw new Error('shard no longer held');
         const token = await identifyLease.acquire(key).catch((err: unknown) => {
           log.warn({ shardId, err: errMessage(err) }, 'discord gateway: identify slot not readable; waiting');
           return null;
