@@ -96,6 +96,13 @@ const ZWorkerEnv = z.object({
   MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
   /** Bearer token for GET /metrics on the probe server (Prometheus); unset = no metrics. */
   METRICS_TOKEN: envFields.METRICS_TOKEN,
+  /**
+   * Discord gateway shards: unset = the count GET /gateway/bot recommends. Every worker must use the same count
+   * (Discord routes a guild to shard (guild_id >> 22) % count; each shard is held by one worker through a lease).
+   */
+  DISCORD_SHARD_COUNT: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** How long a shard's lease outlives a worker that died (renewed every third): takeover within about 4/3 of it. */
+  DISCORD_SHARD_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;
 

@@ -30,6 +30,8 @@ const worker = await startWorker({
       apiUrl: env.DISCORD_API_URL,
       botToken: env.DISCORD_BOT_TOKEN,
       tenantPostsPer10s: env.DISCORD_TENANT_POSTS_PER_10S,
+      shardCount: env.DISCORD_SHARD_COUNT,
+      shardLeaseMs: env.DISCORD_SHARD_LEASE_MS,
     },
   },
   concurrency: env.WORKER_CONCURRENCY,

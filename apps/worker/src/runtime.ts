@@ -261,8 +261,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const aiWorker = ai
     ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
     : null;
-  // Telegram long polling, Slack Socket Mode and the one Discord gateway connection, each only when configured and in
-  // the background (a platform outage never blocks the worker).
+  // Telegram long polling, Slack Socket Mode and the Discord gateway shards this worker holds, each only when
+  // configured and in the background (a platform outage never blocks the worker).
   const transports = startTransports(
     ctx,
     { ...deps.bridges, ...(deps.telegramPolling ? { telegramUpdates: deps.telegramPolling } : {}) },

@@ -34,5 +34,9 @@ export interface TBridgesConfig {
     clientSecret?: string | undefined;
     publicKey?: string | undefined;
     tenantPostsPer10s?: number;
+    /** DISCORD_SHARD_COUNT: overrides the shard count GET /gateway/bot recommends. */
+    shardCount?: number | undefined;
+    /** DISCORD_SHARD_LEASE_MS: how long a shard's lease outlives a worker that died. */
+    shardLeaseMs?: number | undefined;
   };
 }

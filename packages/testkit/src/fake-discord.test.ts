@@ -8,7 +8,7 @@ import {
   Routes,
   type GatewayDispatchPayload,
 } from 'discord.js';
-import { startFakeDiscord, type TFakeDiscord } from './fake-discord.js';
+import { discordGuildIdOnShard, startFakeDiscord, type TFakeDiscord } from './fake-discord.js';
 import { waitFor } from './stack.js';
 
 // The fake is only worth something if discord.js itself accepts it: REST through `api`, the gateway through the
@@ -147,4 +147,73 @@ describe('fake Discord', () => {
       await strict.close();
     }
   });
+
+  it('shards like Discord: /gateway/bot recommends a count, IDENTIFY carries [id, count], a guild is on one shard', async () => {
+    const sharded = await startFakeDiscord({ heartbeatIntervalMs: 500, shards: 2, maxConcurrency: 1 });
+    try {
+      const info = (await new REST({ api: sharded.apiUrl }).setToken(sharded.token).get(Routes.gatewayBot())) as {
+        shards: number;
+        session_start_limit: { max_concurrency: number; remaining: number };
+      };
+      expect(info).toMatchObject({ shards: 2, session_start_limit: { max_concurrency: 1 } });
+      const guilds = [0, 1].map((shard) => sharded.addGuild({ id: discordGuildIdOnShard(shard, 2) }).id);
+      const threads: string[] = [];
+      for (const g of guilds) {
+        const ch = sharded.addTextChannel(g).id;
+        const rest = new REST({ api: sharded.apiUrl }).setToken(sharded.token);
+        threads.push(((await rest.post(Routes.threads(ch), { body: { name: 'T', type: 11 } })) as { id: string }).id);
+      }
+      // One discord.js Client per shard, as the worker runs them.
+      const raws = await Promise.all(
+        [0, 1].map(async (shard) => {
+          const client = new Client({
+            intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+            rest: { api: sharded.apiUrl },
+            shards: [shard],
+            shardCount: 2,
+          });
+          clients.push(client);
+          const raw: GatewayDispatchPayload[] = [];
+          client.on(Events.Raw, (p: GatewayDispatchPayload) => raw.push(p));
+          const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+          await client.login(sharded.token);
+          await ready;
+          return raw;
+        }),
+      );
+      expect(sharded.gateway.identifyLog.map((i) => i.shard).sort()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      for (const shard of [0, 1]) {
+        const ready = raws[shard]!.find((p) => p.t === 'READY');
+        expect(ready?.t === 'READY' && ready.d.shard).toEqual([shard, 2]);
+        expect(ready?.t === 'READY' && ready.d.guilds.map((g) => g.id)).toEqual([guilds[shard]]);
+      }
+      const m0 = sharded.operatorWrites({ guildId: guilds[0]!, threadId: threads[0]!, content: 'on shard 0' });
+      const m1 = sharded.operatorWrites({ guildId: guilds[1]!, threadId: threads[1]!, content: 'on shard 1' });
+      const created = (raw: GatewayDispatchPayload[]) => raw.flatMap((p) => (p.t === 'MESSAGE_CREATE' ? [p.d.id] : []));
+      await waitFor(() => created(raws[0]!).length + created(raws[1]!).length === 2, { what: 'both messages' });
+      expect(created(raws[0]!)).toEqual([m0.id]);
+      expect(created(raws[1]!)).toEqual([m1.id]);
+      expect(
+        sharded.gateway
+          .liveSessions()
+          .map((x) => x.shard[0])
+          .sort(),
+      ).toEqual([0, 1]);
+
+      // A shard id outside the count is refused with 4010.
+      const wrong = new Client({
+        intents: [GatewayIntentBits.Guilds],
+        rest: { api: sharded.apiUrl },
+        shards: [3],
+        shardCount: 2,
+      });
+      clients.push(wrong);
+      await expect(wrong.login(sharded.token)).rejects.toThrow();
+    } finally {
+      await sharded.close();
+    }
+  }, 30_000);
 });

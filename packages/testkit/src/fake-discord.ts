@@ -5,8 +5,10 @@
 // Wire format per https://discord.com/developers/docs (REST: `Authorization: Bot <token>`, errors `{code, message}`
 // with Discord's JSON error codes, 429 with `{message, retry_after, global}` + Retry-After / X-RateLimit-* headers;
 // gateway: op 10 HELLO, op 2 IDENTIFY, op 1/11 heartbeats, op 0 dispatches with sequence numbers, op 6 RESUME with
-// replay, op 7 RECONNECT, op 9 INVALID_SESSION, close 4004/4013/4014). Where the fake simplifies (one shard, no
-// zlib, no per-route bucket maths beyond failNext) the comment at that spot says so.
+// replay, op 7 RECONNECT, op 9 INVALID_SESSION, close 4004/4010/4011/4013/4014; sharding: GET /gateway/bot's
+// `shards` and `session_start_limit`, IDENTIFY's `shard: [id, count]`, guild events routed only to the sessions whose
+// shard is (guild_id >> 22) % count, DMs to shard 0). Where the fake simplifies (no zlib, no per-route bucket maths
+// beyond failNext, max_concurrency reported but not enforced) the comment at that spot says so.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -131,7 +133,7 @@ export interface TFakeDiscord {
   threads(parentId?: string): TFakeDiscordThread[];
   /** Messages of a channel or thread, oldest first (deleted ones included, flagged). */
   messages(channelId: string): TFakeDiscordMessage[];
-  /** A human writes in a thread: stored, and MESSAGE_CREATE is dispatched to every gateway session. */
+  /** A human writes in a thread: stored, and MESSAGE_CREATE is dispatched to the sessions of the guild's shard. */
   operatorWrites(opts: {
     guildId: string;
     threadId: string;
@@ -154,7 +156,7 @@ export interface TFakeDiscord {
   requestReconnect(): void;
   /** Sends op 9 INVALID_SESSION (d = resumable) to every session. */
   invalidateSessions(resumable: boolean): void;
-  /** Dispatches sent while a session was disconnected are kept; this sends one raw dispatch to all sessions. */
+  /** Dispatches sent while a session was disconnected are kept; this sends one raw dispatch (routed by shard). */
   dispatch(t: string, d: Record<string, unknown>): void;
   revokeToken(): void;
   restoreToken(): void;
@@ -163,7 +165,16 @@ export interface TFakeDiscord {
   /** Denies the bot a permission in a channel (and its threads) through a member overwrite. */
   removePermission(channelId: string, permission: TDiscordPermission): void;
   restorePermission(channelId: string, permission: TDiscordPermission): void;
-  gateway: { identifies: number; resumes: number; openSockets(): number; lastIdentify: Record<string, unknown> | null };
+  gateway: {
+    identifies: number;
+    resumes: number;
+    openSockets(): number;
+    lastIdentify: Record<string, unknown> | null;
+    /** Every IDENTIFY that started a session: its shard and when (ms since 1970). */
+    identifyLog: { shard: [number, number]; at: number }[];
+    /** The sessions whose socket is open now, each with its shard. */
+    liveSessions(): { id: string; shard: [number, number] }[];
+  };
   close(): Promise<void>;
 }
 
@@ -178,6 +189,10 @@ export interface TFakeDiscordOptions {
   messageContentIntent?: boolean;
   heartbeatIntervalMs?: number;
   latencyMs?: number;
+  /** The shard count GET /gateway/bot recommends (default 1). */
+  shards?: number;
+  /** session_start_limit.max_concurrency reported by GET /gateway/bot (default 1; not enforced by the fake). */
+  maxConcurrency?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -220,6 +235,8 @@ interface TSession {
   log: { s: number; t: string; d: unknown }[];
   socket: WebSocket | null;
   intents: number;
+  /** [shard_id, num_shards] from IDENTIFY ([0, 1] when absent, as Discord). */
+  shard: [number, number];
 }
 
 class DiscordApiError extends Error {
@@ -244,6 +261,17 @@ const errors = {
   invalidBody: (field: string, what: string) =>
     Object.assign(new DiscordApiError(400, 50035, 'Invalid Form Body'), { field, what }),
 };
+
+let guildIdSeq = 0n;
+/**
+ * A fresh guild id (snowflake) whose events Discord routes to `shard` of `count`: (id >> 22) % count === shard.
+ * For `addGuild({ id })` in sharding tests.
+ */
+export function discordGuildIdOnShard(shard: number, count: number): string {
+  let ms = BigInt(Date.now()) - DISCORD_EPOCH - 1_000_000n - (guildIdSeq++ % 1_000_000n) * BigInt(count);
+  ms -= ms % BigInt(count);
+  return (((ms + BigInt(shard)) << 22n) | (guildIdSeq & 0xfffn)).toString();
+}
 
 export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<TFakeDiscord> {
   const token =
@@ -286,7 +314,20 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   const calls: TFakeDiscordCall[] = [];
   const sessions = new Map<string, TSession>();
   const sockets = new Set<WebSocket>();
-  const gatewayStats = { identifies: 0, resumes: 0, lastIdentify: null as Record<string, unknown> | null };
+  const gatewayStats = {
+    identifies: 0,
+    resumes: 0,
+    lastIdentify: null as Record<string, unknown> | null,
+    identifyLog: [] as { shard: [number, number]; at: number }[],
+  };
+  /** Discord's rule: the shard that receives a guild's events. */
+  const shardOfGuild = (guildId: string, count: number) => Number((BigInt(guildId) >> 22n) % BigInt(count));
+  /** Whether a session receives a dispatch: events of a guild go to its shard only, the rest (DMs) to shard 0. */
+  const sessionGets = (s: TSession, t: string, d: Record<string, unknown>) => {
+    const guildId =
+      typeof d.guild_id === 'string' ? d.guild_id : t.startsWith('GUILD_') && typeof d.id === 'string' ? d.id : null;
+    return guildId === null ? s.shard[0] === 0 : shardOfGuild(guildId, s.shard[1]) === s.shard[0];
+  };
   const heartbeatInterval = opts.heartbeatIntervalMs ?? 41_250;
   const allPermissions =
     Object.values(DISCORD_PERMISSIONS).reduce((a, b) => a | b, 0n) & ~DISCORD_PERMISSIONS.Administrator;
@@ -427,6 +468,7 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   const wantsMessages = (s: TSession) => (s.intents & INTENT_GUILD_MESSAGES) !== 0;
   const dispatchAll = (t: string, d: Record<string, unknown>) => {
     for (const s of sessions.values()) {
+      if (!sessionGets(s, t, d)) continue;
       if (t.startsWith('MESSAGE_') && !wantsMessages(s)) continue;
       // Without MESSAGE_CONTENT, Discord blanks content of messages that do not mention the bot.
       const data =
@@ -469,8 +511,13 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
   on('GET', '/gateway/bot', () => ({
     json: {
       url: `ws://127.0.0.1:${port}/gateway`,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+      shards: opts.shards ?? 1,
+      session_start_limit: {
+        total: 1000,
+        remaining: Math.max(0, 1000 - gatewayStats.identifies),
+        reset_after: 86_400_000,
+        max_concurrency: opts.maxConcurrency ?? 1,
+      },
     },
   }));
   on('GET', '/gateway', () => ({ json: { url: `ws://127.0.0.1:${port}/gateway` } }));
@@ -993,16 +1040,38 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
           const privileged = intents & PRIVILEGED_INTENTS;
           const allowed = opts.messageContentIntent === false ? 0 : INTENT_MESSAGE_CONTENT;
           if ((privileged & ~allowed) !== 0) return ws.close(4014, 'Disallowed intent(s)');
-          session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], socket: ws, intents };
+          const shard = d.shard === undefined ? [0, 1] : d.shard;
+          if (
+            !Array.isArray(shard) ||
+            shard.length !== 2 ||
+            !shard.every((n) => typeof n === 'number' && Number.isInteger(n)) ||
+            shard[1] < 1 ||
+            shard[0] < 0 ||
+            shard[0] >= shard[1]
+          )
+            return ws.close(4010, 'Invalid shard');
+          const [shardId, shardCount] = shard as [number, number];
+          const inBot = [...guilds.values()].filter((g) => g.botInGuild);
+          // Discord requires a shard per 2,500 guilds.
+          if (Math.ceil(inBot.length / 2500) > shardCount) return ws.close(4011, 'Sharding required');
+          session = {
+            id: randomBytes(16).toString('hex'),
+            seq: 0,
+            log: [],
+            socket: ws,
+            intents,
+            shard: [shardId, shardCount],
+          };
           sessions.set(session.id, session);
-          const joined = [...guilds.values()].filter((g) => g.botInGuild);
+          gatewayStats.identifyLog.push({ shard: [shardId, shardCount], at: Date.now() });
+          const joined = inBot.filter((g) => shardOfGuild(g.id, shardCount) === shardId);
           dispatchTo(session, 'READY', {
             v: 10,
             user: { ...botAuthor(), verified: true, flags: 0, mfa_enabled: false },
             guilds: joined.map((g) => ({ id: g.id, unavailable: true })),
             session_id: session.id,
             resume_gateway_url: `ws://127.0.0.1:${port}/gateway`,
-            shard: [0, 1],
+            shard: [shardId, shardCount],
             application: { id: applicationId, flags: 0 },
           });
           if (intents & INTENT_GUILDS)
@@ -1219,6 +1288,11 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       get lastIdentify() {
         return gatewayStats.lastIdentify;
       },
+      identifyLog: gatewayStats.identifyLog,
+      liveSessions: () =>
+        [...sessions.values()]
+          .filter((x) => x.socket !== null && x.socket.readyState === x.socket.OPEN)
+          .map((x) => ({ id: x.id, shard: [...x.shard] as [number, number] })),
       openSockets: () => sockets.size,
     },
     async close() {

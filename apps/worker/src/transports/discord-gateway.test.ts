@@ -48,13 +48,19 @@ describe('Discord gateway consumer', () => {
 
   const start = async (backfill = false) => {
     const g = startDiscordGateway({
-      ports: createTransportPorts({ db, producer, log } as unknown as TWorkerContext, redis.prefix),
+      ports: createTransportPorts(
+        { db, producer, log, redis: producer.redis } as unknown as TWorkerContext,
+        redis.prefix,
+      ),
       log,
       botToken: fake.token,
       apiUrl: fake.apiUrl,
       ...(backfill ? {} : { backfill: false }),
     });
-    await waitFor(() => g.client.isReady(), { what: 'gateway ready', timeoutMs: 15_000 });
+    await waitFor(() => g.shards().length === 1 && g.shards().every((s) => s.ready), {
+      what: 'gateway ready',
+      timeoutMs: 15_000,
+    });
     return g;
   };
   const events = () => db.inboundEvent.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' } });

@@ -8,7 +8,7 @@ import { createDiscordWebhook } from './webhook.js';
 const tenantLimit = (per10s: number): TPostRateLimit | null =>
   per10s > 0 ? { scope: 'tenant', capacity: per10s, perMs: 10_000 } : null;
 
-/** Discord: one shared bot for every tenant; messages arrive over its one gateway connection. */
+/** Discord: one shared bot for every tenant; messages arrive over its gateway, one session per shard. */
 export const discordChatApp: TChatApp = {
   kind: 'discord',
   createBridge: (config) =>
@@ -27,7 +27,15 @@ export const discordChatApp: TChatApp = {
     const botToken = discord.botToken;
     return {
       name: 'discord-gateway',
-      start: (ports, log) => startDiscordGateway({ ports, log, botToken, apiUrl: discord.apiUrl }),
+      start: (ports, log) =>
+        startDiscordGateway({
+          ports,
+          log,
+          botToken,
+          apiUrl: discord.apiUrl,
+          shardCount: discord.shardCount,
+          leaseTtlMs: discord.shardLeaseMs,
+        }),
     };
   },
 };

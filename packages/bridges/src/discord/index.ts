@@ -23,4 +23,5 @@ export {
   type TDiscordGatewayDeps,
   type TDiscordGatewayPorts,
   type TDiscordGatewayStats,
+  type TDiscordShardStatus,
 } from './start-discord-gateway.js';

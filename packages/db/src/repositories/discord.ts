@@ -45,11 +45,16 @@ export interface TDiscordBackfillThread {
  */
 export async function listDiscordThreadsForBackfill(
   db: TDb,
-  input: { since: Date; limit: number },
+  input: { since: Date; limit: number; guildIds?: readonly string[] | undefined },
 ): Promise<TDiscordBackfillThread[]> {
   const rows = await db.bridgeThread.findMany({
     where: {
-      connection: { kind: 'discord', status: { not: 'disabled' } },
+      connection: {
+        kind: 'discord',
+        status: { not: 'disabled' },
+        // One gateway shard's guilds (the connection's targetScope is its guild).
+        ...(input.guildIds ? { targetScope: { in: [...input.guildIds] } } : {}),
+      },
       conversation: {
         status: 'open',
         OR: [{ lastMessageAt: { gte: input.since } }, { createdAt: { gte: input.since } }],
