@@ -79,7 +79,9 @@ export async function startSlackInstall(
     // A project of another organization gets the same answer as one that does not exist; so does a project outside
     // the key's project restriction.
     const project =
-      key.projectId && key.projectId !== q.data.projectId ? null : await ports.project(organizationId, q.data.projectId);
+      key.projectId && key.projectId !== q.data.projectId
+        ? null
+        : await ports.project(organizationId, q.data.projectId);
     if (!project) throw new AppError('not_found', 'No such project');
 
     const binding = randomToken('', 32);
