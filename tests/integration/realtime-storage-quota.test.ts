@@ -22,7 +22,7 @@ function png(size: number): Buffer {
 
 async function upload(t: TTenant, visitor: TWidgetClient, bytes: Buffer) {
   const form = new FormData();
-  form.append('file', new Blob([bytes]), 'shot.png');
+  form.append('file', new Blob([new Uint8Array(bytes)]), 'shot.png');
   const res = await fetch(`${h.url}/widget/uploads`, {
     method: 'POST',
     headers: { origin: t.origin, 'x-project-key': t.projectKey, 'x-visitor-token': visitor.session.visitorToken! },

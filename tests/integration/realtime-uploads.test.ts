@@ -35,7 +35,7 @@ function upload(opts: {
   field?: string;
 }) {
   const form = new FormData();
-  form.append(opts.field ?? 'file', new Blob([opts.bytes ?? PNG]), opts.name ?? 'shot.png');
+  form.append(opts.field ?? 'file', new Blob([new Uint8Array(opts.bytes ?? PNG)]), opts.name ?? 'shot.png');
   return fetch(`${h.url}/widget/uploads`, {
     method: 'POST',
     headers: {
