@@ -83,7 +83,15 @@ export interface TApiOperationSpec<P extends TObject, Q extends TObject, B exten
 export type TApiHandler = ((
   req: Request,
   segment: { params: Promise<Record<string, string | string[]>> },
-) => Promise<Response>) & { operation: TApiOperationSpec<TObject, TObject, TObject, ZodType> };
+) => Promise<Response>) & {
+  operation: TApiOperationSpec<TObject, TObject, TObject, ZodType>;
+  /**
+   * The operation for an already authenticated tenant, in-process (the MCP tools): the same scope check, the same
+   * zod validation of path, query and body, the same handler and answer schema — without HTTP and Idempotency-Key.
+   * Throws an AppError (see `toProblem`) when refused.
+   */
+  run: (input: TApiInvocation) => Promise<unknown>;
+};
 
 const EMPTY = z.strictObject({});
 
@@ -133,6 +141,49 @@ async function authenticate(req: Request, app: TWebContext): Promise<TResolvedAp
   return key;
 }
 
+/**
+ * The API key of a request → the tenant, with the key's per-minute budget counted (`RateLimit-*` set on `headers`;
+ * over budget: a `rate_limited` problem). Shared by /api/v1 and the MCP server (/api/mcp): one key resolution.
+ */
+export async function authenticateApiRequest(
+  req: Request,
+  app: TWebContext,
+  headers: Headers,
+): Promise<TApiTenantContext> {
+  const key = await authenticate(req, app);
+  await whenReady(app.producer.redis);
+  const rl = await hitApiRateLimit(
+    app.producer.redis,
+    app.env.REDIS_PREFIX,
+    key.apiKeyId,
+    await app.limits.apiRequestsPerMinute(key.organizationId),
+  );
+  rateLimitHeaders(rl, headers);
+  if (!rl.allowed)
+    throw apiProblem('rate_limited', `This key may make ${rl.limit} requests a minute. Try again in ${rl.reset} s.`, {
+      retryAfterSeconds: rl.reset,
+    });
+  return { organizationId: key.organizationId, apiKeyId: key.apiKeyId, scopes: key.scopes, projectId: key.projectId };
+}
+
+export function assertApiScope(tenant: { scopes: TApiScope[] }, scope: TApiScope): void {
+  if (!tenant.scopes.includes(scope))
+    throw apiProblem('insufficient_scope', `This needs an API key with the "${scope}" scope.`, {
+      requiredScope: scope,
+    });
+}
+
+/** Input of an operation run in-process (the MCP tools): the same values a request's path, query and body carry. */
+export interface TApiInvocation {
+  app: TWebContext;
+  tenant: TApiTenantContext;
+  req: Request;
+  requestId: string;
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  body?: Record<string, unknown>;
+}
+
 function jsonResponse(status: number, body: unknown, headers: Headers): Response {
   headers.set('content-type', status >= 400 ? 'application/problem+json' : 'application/json');
   headers.set('cache-control', 'no-store');
@@ -158,27 +209,8 @@ export function apiOperation<
     let app: TWebContext | null = null;
     try {
       app = getContext();
-      const key = await authenticate(req, app);
-      await whenReady(app.producer.redis);
-      const rl = await hitApiRateLimit(
-        app.producer.redis,
-        app.env.REDIS_PREFIX,
-        key.apiKeyId,
-        await app.limits.apiRequestsPerMinute(key.organizationId),
-      );
-      rateLimitHeaders(rl, headers);
-      if (!rl.allowed)
-        throw apiProblem(
-          'rate_limited',
-          `This key may make ${rl.limit} requests a minute. Try again in ${rl.reset} s.`,
-          {
-            retryAfterSeconds: rl.reset,
-          },
-        );
-      if (!key.scopes.includes(scope))
-        throw apiProblem('insufficient_scope', `This needs an API key with the "${scope}" scope.`, {
-          requiredScope: scope,
-        });
+      const tenant = await authenticateApiRequest(req, app, headers);
+      assertApiScope(tenant, scope);
       const params = parseWith(spec.params ?? EMPTY, await segment.params, 'path');
       const query = parseWith(spec.query ?? EMPTY, Object.fromEntries(new URL(req.url).searchParams), 'query');
       const body =
@@ -196,8 +228,8 @@ export function apiOperation<
         if (idempotencyKey !== null) {
           const requestHash = sha256(`${spec.method} ${new URL(req.url).pathname}\n${JSON.stringify(body)}`);
           const claim = await claimIdempotencyKey(app.db, {
-            organizationId: key.organizationId,
-            apiKeyId: key.apiKeyId,
+            organizationId: tenant.organizationId,
+            apiKeyId: tenant.apiKeyId,
             route,
             key: idempotencyKey,
             requestHash,
@@ -220,12 +252,6 @@ export function apiOperation<
         }
       }
 
-      const tenant: TApiTenantContext = {
-        organizationId: key.organizationId,
-        apiKeyId: key.apiKeyId,
-        scopes: key.scopes,
-        projectId: key.projectId,
-      };
       const result = await handler({
         req,
         app,
@@ -253,7 +279,28 @@ export function apiOperation<
       return problemResponse(problem, headers);
     }
   };
+  const run = async (input: TApiInvocation): Promise<unknown> => {
+    assertApiScope(input.tenant, scope);
+    const params = parseWith(spec.params ?? EMPTY, input.params ?? {}, 'path');
+    const query = parseWith(spec.query ?? EMPTY, input.query ?? {}, 'query');
+    const body =
+      spec.method === 'GET' || spec.method === 'DELETE'
+        ? parseWith(EMPTY, {}, 'body')
+        : parseWith(spec.body ?? EMPTY, input.body ?? {}, 'body');
+    const result = await handler({
+      req: input.req,
+      app: input.app,
+      tenant: input.tenant,
+      params,
+      query,
+      body,
+      requestId: input.requestId,
+      idempotencyKey: null,
+    } as TApiContext<z.output<P>, z.output<Q>, z.output<B>>);
+    return spec.response.parse(result);
+  };
   return Object.assign(fn, {
     operation: spec as unknown as TApiOperationSpec<TObject, TObject, TObject, ZodType>,
+    run,
   });
 }

@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AppError } from '@pocketping/core';
+import { getApiConversationStats } from '@pocketping/db';
+import { ZMessageBody } from '@pocketping/protocol';
+import { assertApiScope, type TApiInvocation } from '../api-v1/api-route';
+import { toProblem } from '../api-v1/problem';
+import { ZAuthorName, ZId } from '../api-v1/schemas';
+import { closeConversation, getConversation, listConversations, reopenConversation } from '../api-v1/operations/conversations';
+import { listMessages, sendMessage } from '../api-v1/operations/messages';
+import { listProjects } from '../api-v1/operations/projects';
+
+/**
+ * The tools of the MCP server (/api/mcp). Each one runs a /api/v1 operation in-process (`TApiHandler.run`: the same
+ * scope check, zod validation, tenant scoping and conversation actions as the REST API — no second implementation);
+ * `get_stats` reads the one repository function of the figures. A refusal (unknown id, another tenant's id, a
+ * read-only key on a write, bad input) is a tool error (`isError`) whose text names the problem and its stable code.
+ */
+
+const STATS_DEFAULT_DAYS = 30;
+const STATS_MAX_DAYS = 366;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What every tool call shares: the request's tenant, resolved once by `authenticateApiRequest`. */
+export type TMcpCallContext = Omit<TApiInvocation, 'params' | 'query' | 'body'>;
+
+function ok(data: unknown): CallToolResult {
+  return {
+    content: [{ type: 'text', text: JSON.stringify(data, null, 2) }],
+    structuredContent: data as Record<string, unknown>,
+  };
+}
+
+async function guarded(ctx: TMcpCallContext, tool: string, fn: () => Promise<unknown>): Promise<CallToolResult> {
+  try {
+    return ok(await fn());
+  } catch (err) {
+    const problem = toProblem(err, ctx.requestId);
+    if (problem.code === 'internal') ctx.app.log.error({ err, requestId: ctx.requestId, tool }, 'mcp tool failed');
+    const fields = problem.errors?.length ? ` (${problem.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : '';
+    return {
+      isError: true,
+      content: [{ type: 'text', text: `${problem.title}: ${problem.detail}${fields} [code: ${problem.code}]` }],
+    };
+  }
+}
+
+const ZConversationId = ZId.describe('The conversation id (from list_conversations).');
+const ZLimitArg = z.number().int().min(1).max(100).optional();
+
+export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void {
+  server.registerTool(
+    'list_projects',
+    {
+      title: 'List projects',
+      description: 'The projects (sites) this API key can see, with their ids.',
+      inputSchema: {},
+      annotations: { readOnlyHint: true },
+    },
+    () => guarded(ctx, 'list_projects', () => listProjects.run({ ...ctx })),
+  );
+
+  server.registerTool(
+    'list_conversations',
+    {
+      title: 'List or search conversations',
+      description:
+        'Conversations, most recently active first, filtered by status, project, visitor and last update. ' +
+        'Pass `nextCursor` of the answer back as `cursor` (with the same filters) for the next page.',
+      inputSchema: {
+        status: z.enum(['open', 'closed']).optional(),
+        projectId: ZId.optional(),
+        visitorId: ZId.optional(),
+        updatedSince: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .describe('ISO 8601: only conversations updated at or after.'),
+        cursor: z.string().min(1).max(500).optional(),
+        limit: ZLimitArg.describe('Page size, 1–100 (default 20).'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (args) =>
+      guarded(ctx, 'list_conversations', () =>
+        listConversations.run({ ...ctx, query: { ...args, limit: args.limit ?? 20 } }),
+      ),
+  );
+
+  server.registerTool(
+    'get_conversation',
+    {
+      title: 'Read a conversation',
+      description:
+        'One conversation with its messages and internal notes, oldest first (up to `messagesLimit`; pass ' +
+        '`messages.nextCursor` back as `messagesCursor` for more).',
+      inputSchema: {
+        conversationId: ZConversationId,
+        messagesCursor: z.string().min(1).max(500).optional(),
+        messagesLimit: ZLimitArg.describe('Messages per page, 1–100 (default 100).'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (args) =>
+      guarded(ctx, 'get_conversation', async () => {
+        const params = { conversationId: args.conversationId };
+        const conversation = (await getConversation.run({ ...ctx, params })) as { data: unknown };
+        const messages = await listMessages.run({
+          ...ctx,
+          params,
+          query: { limit: args.messagesLimit ?? 100, ...(args.messagesCursor ? { cursor: args.messagesCursor } : {}) },
+        });
+        return { conversation: conversation.data, messages };
+      }),
+  );
+
+  const messageInput = {
+    conversationId: ZConversationId,
+    body: ZMessageBody.describe('The text (Markdown).'),
+    authorName: ZAuthorName.describe('The operator name shown to the visitor and the team.'),
+  };
+
+  server.registerTool(
+    'reply',
+    {
+      title: 'Reply to the visitor',
+      description:
+        'Sends a reply as an operator: it reaches the visitor\'s widget and every connected chat app as "<authorName> ' +
+        '(via API)". Needs a key with the write scope.',
+      inputSchema: messageInput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    },
+    (args) =>
+      guarded(ctx, 'reply', () =>
+        sendMessage.run({
+          ...ctx,
+          params: { conversationId: args.conversationId },
+          body: { body: args.body, authorName: args.authorName, visibility: 'public' },
+        }),
+      ),
+  );
+
+  server.registerTool(
+    'add_note',
+    {
+      title: 'Add an internal note',
+      description:
+        'Adds an internal note to the conversation: the team sees it (inbox and chat apps), the visitor never does. ' +
+        'Needs a key with the write scope.',
+      inputSchema: messageInput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    },
+    (args) =>
+      guarded(ctx, 'add_note', () =>
+        sendMessage.run({
+          ...ctx,
+          params: { conversationId: args.conversationId },
+          body: { body: args.body, authorName: args.authorName, visibility: 'internal' },
+        }),
+      ),
+  );
+
+  const statusInput = {
+    conversationId: ZConversationId,
+    authorName: ZAuthorName.optional().describe('Who did it, for the note the team sees (default "API").'),
+  };
+  for (const [name, op, title] of [
+    ['close_conversation', closeConversation, 'Close a conversation'],
+    ['reopen_conversation', reopenConversation, 'Reopen a conversation'],
+  ] as const) {
+    server.registerTool(
+      name,
+      {
+        title,
+        description: `${title}; the widget and every chat app are told. Doing it twice changes nothing. Needs the write scope.`,
+        inputSchema: statusInput,
+        annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      },
+      (args) =>
+        guarded(ctx, name, () =>
+          op.run({
+            ...ctx,
+            params: { conversationId: args.conversationId },
+            body: args.authorName ? { authorName: args.authorName } : {},
+          }),
+        ),
+    );
+  }
+
+  server.registerTool(
+    'get_stats',
+    {
+      title: 'Inbox statistics',
+      description:
+        'Per project: open and unanswered conversations now (unanswered = the visitor wrote last, no reply since); ' +
+        'conversations created and closed in the period; and the median first-response time (seconds from the ' +
+        "visitor's first message to the first public reply, operator or AI) of the conversations created in the " +
+        `period. The period defaults to the last ${STATS_DEFAULT_DAYS} days (at most ${STATS_MAX_DAYS}).`,
+      inputSchema: {
+        projectId: ZId.optional(),
+        since: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 start of the period (inclusive).'),
+        until: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 end of the period (exclusive; default now).'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (args) =>
+      guarded(ctx, 'get_stats', async () => {
+        assertApiScope(ctx.tenant, 'read');
+        const until = args.until ? new Date(args.until) : new Date();
+        const since = args.since ? new Date(args.since) : new Date(until.getTime() - STATS_DEFAULT_DAYS * DAY_MS);
+        if (since.getTime() >= until.getTime())
+          throw new AppError('bad_request', '`since` must be before `until`.', {
+            issues: [{ path: 'since', message: 'must be before until' }],
+          });
+        if (until.getTime() - since.getTime() > STATS_MAX_DAYS * DAY_MS)
+          throw new AppError('bad_request', `The period may be at most ${STATS_MAX_DAYS} days.`, {
+            issues: [{ path: 'since', message: `at most ${STATS_MAX_DAYS} days before until` }],
+          });
+        const projects = await getApiConversationStats(ctx.app.db, ctx.tenant, {
+          projectId: args.projectId,
+          since,
+          until,
+        });
+        if (args.projectId && projects.length === 0) throw new AppError('not_found', 'Project not found.');
+        return { since: since.toISOString(), until: until.toISOString(), projects };
+      }),
+  );
+}
