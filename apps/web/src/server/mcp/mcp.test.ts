@@ -169,9 +169,9 @@ describe('the MCP server at /api/mcp', () => {
     expect(closed.data.data).toMatchObject({ id: w.a1, status: 'closed', changed: true });
     const again = await callTool(client, 'close_conversation', { conversationId: w.a1 });
     expect(again.data.data).toMatchObject({ status: 'closed', changed: false });
-    expect((await callTool(client, 'list_conversations', { status: 'closed' })).data.data.map((c: any) => c.id)).toEqual(
-      [w.a1],
-    );
+    expect(
+      (await callTool(client, 'list_conversations', { status: 'closed' })).data.data.map((c: any) => c.id),
+    ).toEqual([w.a1]);
     const reopened = await callTool(client, 'reopen_conversation', { conversationId: w.a1 });
     expect(reopened.data.data).toMatchObject({ status: 'open', changed: true });
     await client.close();

@@ -7,7 +7,12 @@ import { ZMessageBody } from '@pocketping/protocol';
 import { assertApiScope, type TApiInvocation } from '../api-v1/api-route';
 import { toProblem } from '../api-v1/problem';
 import { ZAuthorName, ZId } from '../api-v1/schemas';
-import { closeConversation, getConversation, listConversations, reopenConversation } from '../api-v1/operations/conversations';
+import {
+  closeConversation,
+  getConversation,
+  listConversations,
+  reopenConversation,
+} from '../api-v1/operations/conversations';
 import { listMessages, sendMessage } from '../api-v1/operations/messages';
 import { listProjects } from '../api-v1/operations/projects';
 
@@ -38,7 +43,9 @@ async function guarded(ctx: TMcpCallContext, tool: string, fn: () => Promise<unk
   } catch (err) {
     const problem = toProblem(err, ctx.requestId);
     if (problem.code === 'internal') ctx.app.log.error({ err, requestId: ctx.requestId, tool }, 'mcp tool failed');
-    const fields = problem.errors?.length ? ` (${problem.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : '';
+    const fields = problem.errors?.length
+      ? ` (${problem.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})`
+      : '';
     return {
       isError: true,
       content: [{ type: 'text', text: `${problem.title}: ${problem.detail}${fields} [code: ${problem.code}]` }],
@@ -199,7 +206,10 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
       inputSchema: {
         projectId: ZId.optional(),
         since: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 start of the period (inclusive).'),
-        until: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 end of the period (exclusive; default now).'),
+        until: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .describe('ISO 8601 end of the period (exclusive; default now).'),
       },
       annotations: { readOnlyHint: true },
     },
