@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { randomToken, sha256 } from '@pocketping/core';
+import { pulledBody } from '@pocketping/testkit';
 import {
   appendMessage,
   createApiKey,
@@ -294,6 +295,13 @@ describe('the MCP server at /api/mcp', () => {
     );
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ code: 'payload_too_large' });
+    // A chunked body without Content-Length is cut off at 64 KB, whatever the client still has to send.
+    const chunked = pulledBody(50 * 1024 * 1024);
+    const cut = await mcpRoute.POST(
+      new Request(MCP_URL, { method: 'POST', headers, body: chunked.stream, duplex: 'half' } as RequestInit),
+    );
+    expect(cut.status).toBe(413);
+    expect(chunked.pulled()).toBeLessThanOrEqual(64 * 1024 + 64 * 1024);
     const notJson = await mcpRoute.POST(new Request(MCP_URL, { method: 'POST', headers, body: '{"jsonrpc":' }));
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ code: 'bad_request' });
