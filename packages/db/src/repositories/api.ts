@@ -170,9 +170,23 @@ export interface TApiConversationQuery {
   projectId?: string | undefined;
   visitorId?: string | undefined;
   updatedSince?: Date | undefined;
+  /** Text search: a substring (any case) of the visitor's email or name, or of a message or note not deleted. */
+  q?: string | undefined;
   /** Rows strictly after this (updatedAt, id) pair in the list's order (newest activity first). */
   after?: { updatedAt: Date; id: string } | null | undefined;
   limit: number;
+}
+
+/** `contains` is a LIKE '%…%' that leaves `%` and `_` as wildcards: escaped (backslash, the default ESCAPE) here. */
+function textSearch(text: string): Prisma.ConversationWhereInput {
+  const contains = { contains: text.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' as const };
+  return {
+    OR: [
+      { visitor: { email: contains } },
+      { visitor: { name: contains } },
+      { messages: { some: { deletedAt: null, body: contains } } },
+    ],
+  };
 }
 
 /** One page of conversations, newest activity first (keyset on (updatedAt, id), index-backed). */
@@ -189,6 +203,7 @@ export async function listApiConversations(
     ...(q.status ? { status: q.status } : {}),
     ...(q.visitorId ? { visitorId: q.visitorId } : {}),
     ...(q.updatedSince ? { updatedAt: { gte: q.updatedSince } } : {}),
+    ...(q.q ? textSearch(q.q) : {}),
   };
   const after = q.after;
   const rows = await db.conversation.findMany({

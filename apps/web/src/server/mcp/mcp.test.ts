@@ -134,6 +134,12 @@ describe('the MCP server at /api/mcp', () => {
     expect(all.text).not.toContain(w.b);
     const inP1 = await callTool(client, 'list_conversations', { projectId: w.p1 });
     expect(inP1.data.data.map((c: any) => c.id)).toEqual([w.a1]);
+    // Text search (any case) in the messages; LIKE wildcards are plain characters.
+    const found = await callTool(client, 'list_conversations', { q: 'A1 HELLO' });
+    expect(found.isError, found.text).toBe(false);
+    expect(found.data.data.map((c: any) => c.id)).toEqual([w.a1]);
+    expect((await callTool(client, 'list_conversations', { q: '%' })).data.data).toEqual([]);
+    expect((await callTool(client, 'list_conversations', { q: '_1 hello' })).data.data).toEqual([]);
     // Pagination: one per page, the cursor leads to the other.
     const first = await callTool(client, 'list_conversations', { limit: 1 });
     expect(first.data.data).toHaveLength(1);
@@ -223,6 +229,7 @@ describe('the MCP server at /api/mcp', () => {
       }
       const listed = await callTool(client, 'list_conversations', { projectId: foreignProject });
       expect(listed.data.data).toEqual([]);
+      expect((await callTool(client, 'list_conversations', { q: 'hello' })).text).not.toContain(foreign);
       const everything = await callTool(client, 'list_conversations');
       expect(everything.text).not.toContain(foreign);
       expect((await callTool(client, 'get_stats')).text).not.toContain(foreignProject);

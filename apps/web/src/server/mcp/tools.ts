@@ -73,7 +73,8 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
     {
       title: 'List or search conversations',
       description:
-        'Conversations, most recently active first, filtered by status, project, visitor and last update. ' +
+        'Conversations, most recently active first, filtered by status, project, visitor and last update, or found ' +
+        'by text (`q`: visitor email or name, message text). ' +
         'Pass `nextCursor` of the answer back as `cursor` (with the same filters) for the next page.',
       inputSchema: {
         status: z.enum(['open', 'closed']).optional(),
@@ -83,6 +84,12 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
           .datetime({ offset: true })
           .optional()
           .describe('ISO 8601: only conversations updated at or after.'),
+        q: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe("Text search: part of the visitor's email or name, or of a message or note (any case)."),
         cursor: z.string().min(1).max(500).optional(),
         limit: ZLimitArg.describe('Page size, 1–100 (default 20).'),
       },

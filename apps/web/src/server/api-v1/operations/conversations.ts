@@ -22,6 +22,13 @@ export const listConversations = apiOperation(
       projectId: ZId.optional(),
       visitorId: ZId.optional(),
       updatedSince: z.iso.datetime({ offset: true }).optional().describe('Only conversations updated at or after.'),
+      q: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe("Text search: part of the visitor's email or name, or of a message or note (any case)."),
       cursor: ZCursor.optional(),
       limit: ZLimit,
     }),
@@ -34,6 +41,7 @@ export const listConversations = apiOperation(
       projectId: query.projectId,
       visitorId: query.visitorId,
       updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
+      q: query.q,
       after: after ? { updatedAt: new Date(after.u), id: after.i } : null,
       limit: query.limit,
     });
