@@ -106,9 +106,10 @@ describe('outbox statement plans (generic plan, realistic backlog)', () => {
   it("the widget send's generic plan never touches Attachment when the message has no attachments", async () => {
     const plan = await genericPlan(
       't_append_widget',
-      ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text[]'],
+      ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text[]', 'text', 'text', 'text'],
       APPEND_WIDGET_SQL,
-      `'${orgId}', 'conv-1', 'v', NULL, 'm', 'visitor', 'public', 'hello', 'widget', ARRAY[]::text[]`,
+      // No webhook event ($11–$13 NULL): a project without subscribed endpoints.
+      `'${orgId}', 'conv-1', 'v', NULL, 'm', 'visitor', 'public', 'hello', 'widget', ARRAY[]::text[], NULL, NULL, NULL`,
     );
     // The attachment step sits behind a one-time filter on the id list, so an empty list skips its scan entirely.
     const att = plan.slice(plan.indexOf('CTE att'), plan.indexOf('CTE ob'));

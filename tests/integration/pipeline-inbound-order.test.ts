@@ -105,12 +105,16 @@ describe('inbound order per conversation (two workers)', () => {
       await deliver(h.a, w.update); // each acknowledged before the next is sent, as a platform does
     }
     expect(await operatorBodies(c.id, 12)).toEqual(replies);
-    const pushed = h.pushed.messages.filter((p) => p.conversationId === c.id && p.message.sender === 'operator');
-    expect(
-      [...new Map(pushed.map((p) => [p.message.seq, p.message.body])).entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([, b]) => b),
-    ).toEqual(replies);
+    // The widget push follows each commit: wait until every stored reply has been pushed, then compare by seq.
+    const pushedBySeq = await waitFor(
+      () => {
+        const pushed = h.pushed.messages.filter((p) => p.conversationId === c.id && p.message.sender === 'operator');
+        const bySeq = new Map(pushed.map((p) => [p.message.seq, p.message.body]));
+        return bySeq.size >= 12 ? bySeq : undefined;
+      },
+      { what: '12 replies pushed', timeoutMs: 30_000 },
+    );
+    expect([...pushedBySeq.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b)).toEqual(replies);
     expect(await mirroredBodies(c.id, 12)).toEqual(replies);
   });
 
