@@ -18,6 +18,8 @@ import {
   type TApiScope,
 } from '@pocketping/db';
 import { PLANS } from '@pocketping/billing';
+import { createWebhookEndpoint, sendTestWebhookEvent } from '@pocketping/webhooks';
+import { webhookDeps } from '../webhooks/webhook-endpoints';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
 import type { TApiHandler } from './api-route';
 import { API_OPERATIONS } from './operations';
@@ -122,7 +124,21 @@ async function world() {
       sealedCredentials: `v1:fake:${tag}`,
       targetId: `-100${Date.now()}${tag.length}`,
     });
-    return { visitorId: visitor.id, conversationId: conversation.id, storageKey: key, connectionId: connection.id };
+    const app = await env.app();
+    const { endpoint } = await createWebhookEndpoint(webhookDeps(app), orgId, {
+      projectId,
+      url: `https://hooks.example.com/${tag}`,
+      events: ['message.created'],
+    });
+    const delivery = await sendTestWebhookEvent({ db }, orgId, endpoint.id);
+    return {
+      visitorId: visitor.id,
+      conversationId: conversation.id,
+      storageKey: key,
+      connectionId: connection.id,
+      endpointId: endpoint.id,
+      deliveryId: delivery.id,
+    };
   }
 
   const a1 = await conversationIn(orgA.id, p1.id, 'a1');
@@ -162,6 +178,8 @@ async function snapshot(w: TWorld) {
     visitors: await db.visitor.findMany({ where: { organizationId: orgs }, orderBy: { id: 'asc' } }),
     attachments: await db.attachment.count({ where: { organizationId: orgs } }),
     outbox: await db.outboxEvent.count({ where: { organizationId: orgs } }),
+    webhookEndpoints: await db.webhookEndpoint.findMany({ where: { organizationId: orgs }, orderBy: { id: 'asc' } }),
+    webhookDeliveries: await db.webhookDelivery.count({ where: { organizationId: orgs } }),
   };
 }
 
@@ -183,13 +201,28 @@ const REQUESTS: Record<string, (t: TTarget) => Parameters<typeof call>[1]> = {
   updateVisitor: (t) => ({ params: { visitorId: t.visitorId }, body: { metadata: { plan: 'pro' } } }),
   deleteVisitor: (t) => ({ params: { visitorId: t.visitorId } }),
   listConnections: (t) => ({ query: { projectId: t.projectId } }),
+  pushVisitorEvent: (t) => ({
+    params: { visitorId: t.visitorId },
+    body: { name: 'order.shipped', data: { orderId: 'A-1' } },
+  }),
+  listWebhookEndpoints: (t) => ({ query: { projectId: t.projectId } }),
+  createWebhookEndpoint: (t) => ({
+    body: { projectId: t.projectId, url: 'https://crm.example.com/hooks', events: ['conversation.created'] },
+  }),
+  getWebhookEndpoint: (t) => ({ params: { endpointId: t.endpointId } }),
+  updateWebhookEndpoint: (t) => ({ params: { endpointId: t.endpointId }, body: { description: 'CRM' } }),
+  deleteWebhookEndpoint: (t) => ({ params: { endpointId: t.endpointId } }),
+  rotateWebhookEndpointSecret: (t) => ({ params: { endpointId: t.endpointId }, body: {} }),
+  listWebhookDeliveries: (t) => ({ params: { endpointId: t.endpointId } }),
+  replayWebhookDelivery: (t) => ({ params: { endpointId: t.endpointId, deliveryId: t.deliveryId }, body: {} }),
+  sendWebhookTestEvent: (t) => ({ params: { endpointId: t.endpointId }, body: {} }),
 };
 const target = (w: TWorld, which: 'a1' | 'a2' | 'b'): TTarget => ({
   ...w[which],
   projectId: which === 'a1' ? w.p1 : which === 'a2' ? w.p2 : w.q,
 });
 /** Operations without an id in the path: they answer 200 with nothing of the other tenant instead of 404. */
-const isList = (h: TApiHandler) => !h.operation.params;
+const isList = (h: TApiHandler) => h.operation.method === 'GET' && !h.operation.params;
 
 describe('every operation × every kind of key', () => {
   it('has a request for every operation', () => {
@@ -220,14 +253,14 @@ describe('every operation × every kind of key', () => {
       if (isList(handler)) {
         expect(strangers.status).toBe(200);
         expect(JSON.stringify(strangers.json)).not.toContain(w.orgA);
-        for (const id of [w.p1, w.a1.conversationId, w.a1.connectionId])
+        for (const id of [w.p1, w.a1.conversationId, w.a1.connectionId, w.a1.endpointId])
           expect(JSON.stringify(strangers.json)).not.toContain(id);
       } else await expectRefused(strangers, 404, 'not_found');
       // A key restricted to project 1 on project 2's ids: 404 (lists: nothing of project 2).
       const restricted = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a2')), key: w.keys.p1Only });
       if (isList(handler)) {
         expect(restricted.status).toBe(200);
-        for (const id of [w.a2.conversationId, w.a2.connectionId, w.p2])
+        for (const id of [w.a2.conversationId, w.a2.connectionId, w.p2, w.a2.endpointId])
           expect(JSON.stringify(restricted.json)).not.toContain(id);
       } else await expectRefused(restricted, 404, 'not_found');
       // A read-only key: reads work, writes are 403 insufficient_scope.
@@ -240,7 +273,7 @@ describe('every operation × every kind of key', () => {
       expect(own.headers.get('content-type')).toBe('application/json');
       expect(own.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
       expect(own.headers.get('x-request-id')).toMatch(/^req_/);
-      if (op.operationId !== 'deleteVisitor') {
+      if (op.operationId !== 'deleteVisitor' && op.operationId !== 'deleteWebhookEndpoint') {
         const inOwn = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key: w.keys.p1Only });
         expect(inOwn.status, JSON.stringify(inOwn.json)).toBe(op.status ?? 200);
       }
