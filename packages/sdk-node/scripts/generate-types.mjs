@@ -11,4 +11,4 @@ const doc = /^https?:\/\//.test(source)
   : JSON.parse(await readFile(source, 'utf8'));
 const target = fileURLToPath(new URL('../src/generated/api.ts', import.meta.url));
 await writeFile(target, openApiToTypes(doc));
-console.log(`wrote ${target} from ${source}`);
+process.stdout.write(`wrote ${target} from ${source}\n`);

@@ -4,8 +4,7 @@
 
 const HEADER = `// GENERATED from the OpenAPI document of /api/v1 by packages/sdk-node/scripts/openapi-to-ts.mjs — do not edit.
 // Regenerate: \`pnpm --filter @pocketping/node generate <url of /api/v1/openapi.json>\`, or
-// \`pnpm exec vitest run -u apps/web/src/server/api-v1/sdk-node.test.ts\` (the test fails when this file drifts).
-/* eslint-disable */
+// \`pnpm exec vitest run apps/web/src/server/api-v1/sdk-node.test.ts --update\` (the test fails when this file drifts).
 `;
 
 const ident = (name) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name));

@@ -1,7 +1,6 @@
 // GENERATED from the OpenAPI document of /api/v1 by packages/sdk-node/scripts/openapi-to-ts.mjs — do not edit.
 // Regenerate: `pnpm --filter @pocketping/node generate <url of /api/v1/openapi.json>`, or
-// `pnpm exec vitest run -u apps/web/src/server/api-v1/sdk-node.test.ts` (the test fails when this file drifts).
-/* eslint-disable */
+// `pnpm exec vitest run apps/web/src/server/api-v1/sdk-node.test.ts --update` (the test fails when this file drifts).
 
 export type Problem = {
   /** A URN naming the problem: urn:pocketping:problem:<code>. */

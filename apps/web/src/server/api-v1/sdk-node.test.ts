@@ -1,6 +1,6 @@
 // @pocketping/node against the real /api/v1 in-process: its fetch is routed to the route handlers (the same
 // functions Next.js serves), with the real Postgres and Redis. Also: the generated types match the served OpenAPI
-// document (regenerate with `vitest run -u` on this file), and the SDK's verifier accepts what packages/webhooks'
+// document (regenerate with `vitest run <this file> --update`), and the SDK's verifier accepts what packages/webhooks'
 // signer sends — with one secret, with two during a rotation — and refuses tampering and stale timestamps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken, sha256 } from '@pocketping/core';
@@ -79,7 +79,7 @@ async function world() {
 }
 
 describe('generated types', () => {
-  it('match the served OpenAPI document (fails on drift; `vitest run -u` regenerates)', async () => {
+  it('match the served OpenAPI document (fails on drift; `--update` regenerates)', async () => {
     const doc = (await (await openapiRoute.GET()).json()) as { paths: Record<string, Record<string, unknown>> };
     await expect(openApiToTypes(doc)).toMatchFileSnapshot('../../../../../packages/sdk-node/src/generated/api.ts');
   });
