@@ -768,6 +768,10 @@ describe('webhook endpoints', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.json).toEqual(first.json);
     expect(await db.webhookEndpoint.count({ where: { url: 'https://crm.example.com/once' } })).toBe(1);
+    // The answer kept for the replay holds the secret: sealed at rest like every secret, never in clear.
+    const kept = await db.apiIdempotencyKey.findFirstOrThrow({ where: { key: req.headers['idempotency-key'] } });
+    expect(JSON.stringify(kept)).not.toContain(first.json.secret.slice(6));
+    expect(JSON.stringify(kept)).not.toContain('whsec_');
   });
 
   it('refuses private, loopback and metadata URLs, unknown events and unknown fields, writing nothing', async () => {

@@ -121,6 +121,7 @@ export const createWebhookEndpoint = apiOperation(
     response: ZWithSecret,
     status: 201,
     errors: [404],
+    sealStoredAnswer: true,
   },
   async ({ app, tenant, body }) => {
     if (!(await getApiProject(app.db, tenant, body.projectId))) throw new AppError('not_found', 'Project not found.');
@@ -201,6 +202,7 @@ export const rotateWebhookEndpointSecret = apiOperation(
     params: ZEndpointParams,
     response: ZWithSecret,
     errors: [404],
+    sealStoredAnswer: true,
   },
   async ({ app, tenant, params }) => {
     await loadEndpoint(app, tenant, params.endpointId);
