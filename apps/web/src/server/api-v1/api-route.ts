@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { AppError, randomToken, readTextWithLimit, sha256 } from '@pocketping/core';
+import { AppError, decryptSecret, encryptSecret, randomToken, readTextWithLimit, sha256 } from '@pocketping/core';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -78,6 +78,11 @@ export interface TApiOperationSpec<P extends TObject, Q extends TObject, B exten
   status?: 200 | 201;
   /** Other answers the operation documents, besides the ones every operation can give. */
   errors?: number[];
+  /**
+   * The success answer carries a secret (a webhook signing secret, shown once): the copy kept for Idempotency-Key
+   * replays is sealed with the key ring like every secret at rest, and opened only to answer the retry.
+   */
+  sealStoredAnswer?: boolean;
 }
 
 export type TApiHandler = ((
@@ -243,7 +248,12 @@ export function apiOperation<
             throw apiProblem('idempotency_in_progress', 'A request with this Idempotency-Key is still running.');
           if (claim.state === 'replay') {
             headers.set('idempotent-replayed', 'true');
-            return jsonResponse(claim.status, claim.response, headers);
+            const stored = claim.response as { sealedAnswer?: unknown } | null;
+            const answer =
+              stored && typeof stored.sealedAnswer === 'string'
+                ? (JSON.parse(decryptSecret(app.keyRing, stored.sealedAnswer)) as unknown)
+                : claim.response;
+            return jsonResponse(claim.status, answer, headers);
           }
           claimed = claim.id;
           // Stored answers are kept a day (docs/api.md); about one new claim in a hundred clears the older ones.
@@ -265,7 +275,13 @@ export function apiOperation<
       // The declared schema is the answer's shape: what it does not name is not sent (nothing leaks by accident).
       const data = spec.response.parse(result);
       const status = spec.status ?? 200;
-      if (claimed) await completeIdempotencyKey(app.db, claimed, status, data);
+      if (claimed)
+        await completeIdempotencyKey(
+          app.db,
+          claimed,
+          status,
+          spec.sealStoredAnswer ? { sealedAnswer: encryptSecret(app.keyRing, JSON.stringify(data)) } : data,
+        );
       return jsonResponse(status, data, headers);
     } catch (err) {
       const problem = toProblem(err, requestId);

@@ -5,8 +5,11 @@
 // and — at the end — every answer the file received checked against the served OpenAPI document (the contract test).
 import { randomBytes } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomToken, sha256 } from '@pocketping/core';
+import { decryptSecret, randomToken, sha256 } from '@pocketping/core';
+import { createVisitorConnections, DASHBOARD_NAMESPACE, socketIoKey, takeVisitorEvents } from '@pocketping/jobs';
+import { VISITOR_PUSH_EVENT } from '@pocketping/protocol';
 import {
   appendMessage,
   createApiKey,
@@ -18,6 +21,8 @@ import {
   type TApiScope,
 } from '@pocketping/db';
 import { PLANS } from '@pocketping/billing';
+import { createWebhookEndpoint, sendTestWebhookEvent } from '@pocketping/webhooks';
+import { webhookDeps } from '../webhooks/webhook-endpoints';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
 import type { TApiHandler } from './api-route';
 import { API_OPERATIONS } from './operations';
@@ -30,6 +35,12 @@ import * as reopenRoute from '../../app/api/v1/conversations/[conversationId]/re
 import * as messagesRoute from '../../app/api/v1/conversations/[conversationId]/messages/route';
 import * as visitorRoute from '../../app/api/v1/visitors/[visitorId]/route';
 import * as connectionsRoute from '../../app/api/v1/connections/route';
+import * as visitorEventsRoute from '../../app/api/v1/visitors/[visitorId]/events/route';
+import * as webhookEndpointsRoute from '../../app/api/v1/webhook-endpoints/route';
+import * as webhookEndpointRoute from '../../app/api/v1/webhook-endpoints/[endpointId]/route';
+import * as rotateSecretRoute from '../../app/api/v1/webhook-endpoints/[endpointId]/rotate-secret/route';
+import * as deliveriesRoute from '../../app/api/v1/webhook-endpoints/[endpointId]/deliveries/route';
+import * as replayRoute from '../../app/api/v1/webhook-endpoints/[endpointId]/deliveries/[deliveryId]/replay/route';
 import * as openapiRoute from '../../app/api/v1/openapi.json/route';
 import * as restRoute from '../../app/api/v1/[...rest]/route';
 
@@ -122,7 +133,21 @@ async function world() {
       sealedCredentials: `v1:fake:${tag}`,
       targetId: `-100${Date.now()}${tag.length}`,
     });
-    return { visitorId: visitor.id, conversationId: conversation.id, storageKey: key, connectionId: connection.id };
+    const app = await env.app();
+    const { endpoint } = await createWebhookEndpoint(webhookDeps(app), orgId, {
+      projectId,
+      url: `https://hooks.example.com/${tag}`,
+      events: ['message.created'],
+    });
+    const delivery = await sendTestWebhookEvent({ db }, orgId, endpoint.id);
+    return {
+      visitorId: visitor.id,
+      conversationId: conversation.id,
+      storageKey: key,
+      connectionId: connection.id,
+      endpointId: endpoint.id,
+      deliveryId: delivery.id,
+    };
   }
 
   const a1 = await conversationIn(orgA.id, p1.id, 'a1');
@@ -162,6 +187,8 @@ async function snapshot(w: TWorld) {
     visitors: await db.visitor.findMany({ where: { organizationId: orgs }, orderBy: { id: 'asc' } }),
     attachments: await db.attachment.count({ where: { organizationId: orgs } }),
     outbox: await db.outboxEvent.count({ where: { organizationId: orgs } }),
+    webhookEndpoints: await db.webhookEndpoint.findMany({ where: { organizationId: orgs }, orderBy: { id: 'asc' } }),
+    webhookDeliveries: await db.webhookDelivery.count({ where: { organizationId: orgs } }),
   };
 }
 
@@ -183,13 +210,28 @@ const REQUESTS: Record<string, (t: TTarget) => Parameters<typeof call>[1]> = {
   updateVisitor: (t) => ({ params: { visitorId: t.visitorId }, body: { metadata: { plan: 'pro' } } }),
   deleteVisitor: (t) => ({ params: { visitorId: t.visitorId } }),
   listConnections: (t) => ({ query: { projectId: t.projectId } }),
+  pushVisitorEvent: (t) => ({
+    params: { visitorId: t.visitorId },
+    body: { name: 'order.shipped', data: { orderId: 'A-1' } },
+  }),
+  listWebhookEndpoints: (t) => ({ query: { projectId: t.projectId } }),
+  createWebhookEndpoint: (t) => ({
+    body: { projectId: t.projectId, url: 'https://crm.example.com/hooks', events: ['conversation.created'] },
+  }),
+  getWebhookEndpoint: (t) => ({ params: { endpointId: t.endpointId } }),
+  updateWebhookEndpoint: (t) => ({ params: { endpointId: t.endpointId }, body: { description: 'CRM' } }),
+  deleteWebhookEndpoint: (t) => ({ params: { endpointId: t.endpointId } }),
+  rotateWebhookEndpointSecret: (t) => ({ params: { endpointId: t.endpointId }, body: {} }),
+  listWebhookDeliveries: (t) => ({ params: { endpointId: t.endpointId } }),
+  replayWebhookDelivery: (t) => ({ params: { endpointId: t.endpointId, deliveryId: t.deliveryId }, body: {} }),
+  sendWebhookTestEvent: (t) => ({ params: { endpointId: t.endpointId }, body: {} }),
 };
 const target = (w: TWorld, which: 'a1' | 'a2' | 'b'): TTarget => ({
   ...w[which],
   projectId: which === 'a1' ? w.p1 : which === 'a2' ? w.p2 : w.q,
 });
 /** Operations without an id in the path: they answer 200 with nothing of the other tenant instead of 404. */
-const isList = (h: TApiHandler) => !h.operation.params;
+const isList = (h: TApiHandler) => h.operation.method === 'GET' && !h.operation.params;
 
 describe('every operation × every kind of key', () => {
   it('has a request for every operation', () => {
@@ -220,14 +262,14 @@ describe('every operation × every kind of key', () => {
       if (isList(handler)) {
         expect(strangers.status).toBe(200);
         expect(JSON.stringify(strangers.json)).not.toContain(w.orgA);
-        for (const id of [w.p1, w.a1.conversationId, w.a1.connectionId])
+        for (const id of [w.p1, w.a1.conversationId, w.a1.connectionId, w.a1.endpointId])
           expect(JSON.stringify(strangers.json)).not.toContain(id);
       } else await expectRefused(strangers, 404, 'not_found');
       // A key restricted to project 1 on project 2's ids: 404 (lists: nothing of project 2).
       const restricted = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a2')), key: w.keys.p1Only });
       if (isList(handler)) {
         expect(restricted.status).toBe(200);
-        for (const id of [w.a2.conversationId, w.a2.connectionId, w.p2])
+        for (const id of [w.a2.conversationId, w.a2.connectionId, w.p2, w.a2.endpointId])
           expect(JSON.stringify(restricted.json)).not.toContain(id);
       } else await expectRefused(restricted, 404, 'not_found');
       // A read-only key: reads work, writes are 403 insufficient_scope.
@@ -240,7 +282,7 @@ describe('every operation × every kind of key', () => {
       expect(own.headers.get('content-type')).toBe('application/json');
       expect(own.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
       expect(own.headers.get('x-request-id')).toMatch(/^req_/);
-      if (op.operationId !== 'deleteVisitor') {
+      if (op.operationId !== 'deleteVisitor' && op.operationId !== 'deleteWebhookEndpoint') {
         const inOwn = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key: w.keys.p1Only });
         expect(inOwn.status, JSON.stringify(inOwn.json)).toBe(op.status ?? 200);
       }
@@ -669,6 +711,216 @@ describe('visitors, projects, connections', () => {
     expect(connections.json.data.map((c: any) => c.id).sort()).toEqual([w.a1.connectionId, w.a2.connectionId].sort());
     expect(connections.json.data[0]).toMatchObject({ kind: 'telegram', status: 'active' });
     expect(JSON.stringify(connections.json)).not.toContain('v1:fake');
+  });
+});
+
+describe('webhook endpoints', () => {
+  it('create answers the secret once (sealed at rest), never again; rotate answers a new one with an overlap', async () => {
+    const w = await world();
+    const { db, keyRing } = await env.app();
+    const created = await call(webhookEndpointsRoute.POST, {
+      key: w.keys.owner,
+      body: { projectId: w.p1, url: 'https://crm.example.com/in', events: ['message.created', 'event.custom'] },
+    });
+    expect(created.status).toBe(201);
+    const secret = created.json.secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    const id = created.json.data.id as string;
+    const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    expect(JSON.stringify(row)).not.toContain(secret.slice(6));
+    expect(decryptSecret(keyRing, row.secret)).toBe(secret);
+    const got = await call(webhookEndpointRoute.GET, { key: w.keys.owner, params: { endpointId: id } });
+    expect(got.json.data).toMatchObject({ id, projectId: w.p1, events: ['message.created', 'event.custom'] });
+    const listed = await call(webhookEndpointsRoute.GET, { key: w.keys.owner });
+    expect(listed.json.data.map((e: any) => e.id)).toEqual(
+      expect.arrayContaining([id, w.a1.endpointId, w.a2.endpointId]),
+    );
+    for (const a of [got, listed]) expect(JSON.stringify(a.json)).not.toMatch(/whsec_|secret"/);
+
+    const rotated = await call(rotateSecretRoute.POST, { key: w.keys.owner, params: { endpointId: id }, body: {} });
+    expect(rotated.status).toBe(200);
+    expect(rotated.json.secret).toMatch(/^whsec_/);
+    expect(rotated.json.secret).not.toBe(secret);
+    expect(Date.parse(rotated.json.data.previousSecretExpiresAt)).toBeGreaterThan(Date.now());
+
+    const patched = await call(webhookEndpointRoute.PATCH, {
+      key: w.keys.owner,
+      params: { endpointId: id },
+      body: { status: 'disabled', events: ['conversation.closed'] },
+    });
+    expect(patched.json.data).toMatchObject({ status: 'disabled', events: ['conversation.closed'] });
+    const deleted = await call(webhookEndpointRoute.DELETE, { key: w.keys.owner, params: { endpointId: id } });
+    expect(deleted.json.data).toEqual({ id, deleted: true });
+    expect(await db.webhookEndpoint.count({ where: { id } })).toBe(0);
+    expect((await call(webhookEndpointRoute.GET, { key: w.keys.owner, params: { endpointId: id } })).status).toBe(404);
+  });
+
+  it('a retried create with the same Idempotency-Key makes one endpoint and answers the same secret', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const req = {
+      key: w.keys.owner,
+      headers: { 'idempotency-key': `create-${randomBytes(6).toString('hex')}` },
+      body: { projectId: w.p1, url: 'https://crm.example.com/once', events: ['conversation.created'] },
+    };
+    const first = await call(webhookEndpointsRoute.POST, req);
+    const retry = await call(webhookEndpointsRoute.POST, req);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json).toEqual(first.json);
+    expect(await db.webhookEndpoint.count({ where: { url: 'https://crm.example.com/once' } })).toBe(1);
+    // The answer kept for the replay holds the secret: sealed at rest like every secret, never in clear.
+    const kept = await db.apiIdempotencyKey.findFirstOrThrow({ where: { key: req.headers['idempotency-key'] } });
+    expect(JSON.stringify(kept)).not.toContain(first.json.secret.slice(6));
+    expect(JSON.stringify(kept)).not.toContain('whsec_');
+  });
+
+  it('refuses private, loopback and metadata URLs, unknown events and unknown fields, writing nothing', async () => {
+    const w = await world();
+    const before = await snapshot(w);
+    for (const body of [
+      { projectId: w.p1, url: 'http://127.0.0.1/hook', events: ['message.created'] },
+      { projectId: w.p1, url: 'http://169.254.169.254/latest/meta-data', events: ['message.created'] },
+      { projectId: w.p1, url: 'http://10.0.0.7/hook', events: ['message.created'] },
+      { projectId: w.p1, url: 'http://localhost:3000/hook', events: ['message.created'] },
+      { projectId: w.p1, url: 'ftp://crm.example.com/hook', events: ['message.created'] },
+      { projectId: w.p1, url: 'https://user:pw@crm.example.com/hook', events: ['message.created'] },
+      { projectId: w.p1, url: 'https://crm.example.com/hook', events: ['message.deleted'] },
+      { projectId: w.p1, url: 'https://crm.example.com/hook', events: [] },
+      { projectId: w.p1, url: 'https://crm.example.com/hook', events: ['message.created'], secret: 'whsec_mine' },
+    ]) {
+      const res = await call(webhookEndpointsRoute.POST, { key: w.keys.owner, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.json.code).toBe('bad_request');
+    }
+    const patch = await call(webhookEndpointRoute.PATCH, {
+      key: w.keys.owner,
+      params: { endpointId: w.a1.endpointId },
+      body: { url: 'http://[::1]/x' },
+    });
+    expect(patch.status).toBe(400);
+    expect(await snapshot(w)).toEqual(before);
+  });
+
+  it('lists deliveries newest first with a cursor; replay queues the same event (same webhook-id) again', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    for (let i = 0; i < 3; i++) await sendTestWebhookEvent({ db }, w.orgA, w.a1.endpointId);
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: TAnswer = await call(deliveriesRoute.GET, {
+        key: w.keys.readOnly,
+        params: { endpointId: w.a1.endpointId },
+        query: { limit: '2', ...(cursor ? { cursor } : {}) },
+      });
+      expect(res.status).toBe(200);
+      ids.push(...res.json.data.map((d: any) => d.id));
+      cursor = res.json.nextCursor;
+    } while (cursor);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+    const bad = await call(deliveriesRoute.GET, {
+      key: w.keys.owner,
+      params: { endpointId: w.a1.endpointId },
+      query: { cursor: '!!not a cursor!!' },
+    });
+    expect(bad.status).toBe(400);
+
+    const original = await db.webhookDelivery.findUniqueOrThrow({ where: { id: w.a1.deliveryId } });
+    const replayed = await call(replayRoute.POST, {
+      key: w.keys.owner,
+      params: { endpointId: w.a1.endpointId, deliveryId: w.a1.deliveryId },
+      body: {},
+    });
+    expect(replayed.status).toBe(201);
+    expect(replayed.json.data.id).not.toBe(w.a1.deliveryId);
+    expect(replayed.json.data).toMatchObject({
+      eventId: original.eventId,
+      status: 'pending',
+      endpointId: w.a1.endpointId,
+    });
+    // A delivery of another endpoint of the same organization, named under this endpoint: 404.
+    const crossed = await call(replayRoute.POST, {
+      key: w.keys.owner,
+      params: { endpointId: w.a1.endpointId, deliveryId: w.a2.deliveryId },
+      body: {},
+    });
+    expect(crossed.status).toBe(404);
+  });
+});
+
+describe('visitor events', () => {
+  it('queued for an offline visitor, live (through the realtime relay) for a connected one', async () => {
+    const w = await world();
+    const app = await env.app();
+    const prefix = app.env.REDIS_PREFIX;
+    const queued = await call(visitorEventsRoute.POST, {
+      key: w.keys.owner,
+      params: { visitorId: w.a1.visitorId },
+      body: { name: 'order.shipped', data: { orderId: 'A-1' } },
+    });
+    expect(queued.status).toBe(201);
+    expect(queued.json.data).toMatchObject({ name: 'order.shipped', data: { orderId: 'A-1' }, delivery: 'queued' });
+    const waiting = await takeVisitorEvents(app.producer.redis, prefix, w.a1.visitorId);
+    expect(waiting.map((e) => e.id)).toEqual([queued.json.data.id]);
+
+    // A widget of the visitor is open on a (pretend) realtime node: the event goes out on realtime's relay channel.
+    const node = createVisitorConnections(app.producer.redis, prefix, `test-node-${randomBytes(4).toString('hex')}`);
+    await node.heartbeat();
+    await node.connected(w.a1.visitorId);
+    const sub = new Redis(app.env.REDIS_URL);
+    const relayed: any[] = [];
+    const key = socketIoKey({ url: app.env.REDIS_URL, prefix });
+    await sub.subscribe(`${key}-request#${DASHBOARD_NAMESPACE}#`);
+    sub.on('message', (_channel: string, message: string) => relayed.push(JSON.parse(message)));
+    try {
+      const live = await call(visitorEventsRoute.POST, {
+        key: w.keys.p1Only,
+        params: { visitorId: w.a1.visitorId },
+        body: { name: 'plan:upgraded', data: [1, 'two', { three: 3 }] },
+      });
+      expect(live.json.data.delivery).toBe('live');
+      // Wait on the condition (the publish is fire-and-forget); vitest's own timeout bounds it.
+      while (relayed.length === 0) await new Promise((r) => setTimeout(r, 20));
+      expect(relayed[0].data[1]).toMatchObject({
+        nsp: '/widget',
+        room: `visitor:${w.a1.visitorId}`,
+        event: VISITOR_PUSH_EVENT,
+        args: [{ id: live.json.data.id, name: 'plan:upgraded', data: [1, 'two', { three: 3 }] }],
+      });
+    } finally {
+      await node.disconnected(w.a1.visitorId);
+      await node.stop();
+      await sub.quit();
+    }
+  });
+
+  it("another tenant's visitor is 404; bad names and oversized data are refused; nothing is queued", async () => {
+    const w = await world();
+    const app = await env.app();
+    const prefix = app.env.REDIS_PREFIX;
+    const send = (key: string, visitorId: string, body: unknown) =>
+      call(visitorEventsRoute.POST, { key, params: { visitorId }, body });
+    expect((await send(w.keys.stranger, w.a1.visitorId, { name: 'x' })).status).toBe(404);
+    expect((await send(w.keys.owner, w.b.visitorId, { name: 'x' })).status).toBe(404);
+    expect((await send(w.keys.p1Only, w.a2.visitorId, { name: 'x' })).status).toBe(404);
+    expect((await send(w.keys.readOnly, w.a1.visitorId, { name: 'x' })).status).toBe(403);
+    for (const body of [
+      {},
+      { name: '' },
+      { name: 'has space' },
+      { name: 'x'.repeat(101) },
+      { name: 'open' },
+      { name: 'message' },
+      { name: 'ok', data: { blob: 'x'.repeat(9 * 1024) } },
+      { name: 'ok', extra: true },
+    ]) {
+      const res = await send(w.keys.owner, w.a1.visitorId, body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    for (const v of [w.a1.visitorId, w.a2.visitorId, w.b.visitorId])
+      expect(await takeVisitorEvents(app.producer.redis, prefix, v)).toEqual([]);
   });
 });
 

@@ -108,6 +108,50 @@ export const ZApiConnection = z
   })
   .meta({ id: 'ChatAppConnection' });
 
+export const ZApiWebhookEndpoint = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    url: z.string(),
+    description: z.string(),
+    events: z.array(z.string()).describe('The event types this endpoint receives.'),
+    status: z.enum(['enabled', 'disabled']),
+    disabledReason: z.string().nullable(),
+    failingSince: ZDate.nullable(),
+    previousSecretExpiresAt: ZDate.nullable().describe('Until when the secret before a rotation still signs.'),
+    createdAt: ZDate,
+    updatedAt: ZDate,
+  })
+  .meta({ id: 'WebhookEndpoint' });
+
+export const ZApiWebhookDelivery = z
+  .object({
+    id: z.string(),
+    endpointId: z.string(),
+    projectId: z.string(),
+    eventId: z.string().describe('The webhook-id header: the same on every attempt and on a replay.'),
+    eventType: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    nextAttemptAt: ZDate,
+    lastStatus: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: ZDate,
+    deliveredAt: ZDate.nullable(),
+    payload: z.unknown().describe('The body sent: { type, timestamp, data }.'),
+    attemptLog: z.array(
+      z.object({
+        attempt: z.number().int(),
+        status: z.number().int().nullable(),
+        ok: z.boolean(),
+        latencyMs: z.number().int(),
+        response: z.string().describe('An excerpt of the answer.'),
+        createdAt: ZDate,
+      }),
+    ),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
 export const ZAuthorName = z.string().trim().min(1).max(LIMITS.authorNameMax);
 
 export const ZLimit = z.coerce.number().int().min(1).max(100).default(50).describe('Page size, 1–100 (default 50).');

@@ -1,4 +1,5 @@
 import { createConversationPorts, type TConversationPorts } from '@pocketping/conversations';
+import type { TPushVisitorEventPorts } from '@pocketping/webhooks';
 import {
   DASHBOARD_NAMESPACE,
   createAiTimer,
@@ -58,6 +59,26 @@ export function conversationPorts(app: TWebContext): TConversationPorts {
       aiTimer: createAiTimer(app.producer.redis, { url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX }),
     });
     ports.set(app, p);
+  }
+  return p;
+}
+
+const visitorEvents = new WeakMap<TWebContext, TPushVisitorEventPorts>();
+
+/** pushVisitorEvent's ports for the web app (POST /api/v1/visitors/:id/events): the widget namespace via the relay. */
+export function visitorEventPorts(app: TWebContext): TPushVisitorEventPorts {
+  let p = visitorEvents.get(app);
+  if (!p) {
+    const key = socketIoKey({ url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX });
+    const onError = (err: unknown) =>
+      app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor event push failed');
+    p = {
+      db: app.db,
+      redis: app.producer.redis,
+      redisPrefix: app.env.REDIS_PREFIX,
+      widget: createRelayEmitter(app.producer.redis, key, WIDGET_NAMESPACE, onError),
+    };
+    visitorEvents.set(app, p);
   }
   return p;
 }

@@ -3,7 +3,18 @@ import { listConnections } from './connections';
 import { closeConversation, getConversation, listConversations, reopenConversation } from './conversations';
 import { listMessages, sendMessage } from './messages';
 import { getProject, listProjects } from './projects';
-import { deleteVisitor, getVisitor, updateVisitor } from './visitors';
+import { deleteVisitor, getVisitor, pushVisitorEventOperation, updateVisitor } from './visitors';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  getWebhookEndpoint,
+  listWebhookDeliveries,
+  listWebhookEndpoints,
+  replayWebhookDelivery,
+  rotateWebhookEndpointSecret,
+  sendWebhookTestEvent,
+  updateWebhookEndpoint,
+} from './webhooks';
 
 /** Every /api/v1 operation, in the order of the OpenAPI document. A new operation: its file, a line here, its route.ts. */
 export const API_OPERATIONS: TApiHandler[] = [
@@ -19,4 +30,14 @@ export const API_OPERATIONS: TApiHandler[] = [
   updateVisitor,
   deleteVisitor,
   listConnections,
+  pushVisitorEventOperation,
+  listWebhookEndpoints,
+  createWebhookEndpoint,
+  getWebhookEndpoint,
+  updateWebhookEndpoint,
+  deleteWebhookEndpoint,
+  rotateWebhookEndpointSecret,
+  listWebhookDeliveries,
+  replayWebhookDelivery,
+  sendWebhookTestEvent,
 ];

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
 import { eraseApiVisitor, getApiVisitor, updateApiVisitor } from '@pocketping/db';
+import { pushVisitorEvent, VISITOR_EVENT_DATA_MAX_BYTES } from '@pocketping/webhooks';
 import { apiOperation } from '../api-route';
+import { visitorEventPorts } from '../../inbox/realtime';
 import { one, ZApiVisitor, ZApiVisitorPatch, ZId } from '../schemas';
 
 const ZParams = z.strictObject({ visitorId: ZId });
@@ -88,5 +90,56 @@ export const deleteVisitor = apiOperation(
         files: erased.storageKeys.length,
       },
     };
+  },
+);
+
+export const pushVisitorEventOperation = apiOperation(
+  {
+    operationId: 'pushVisitorEvent',
+    method: 'POST',
+    path: '/visitors/{visitorId}/events',
+    tag: 'Visitors',
+    summary: "Push a named event to the visitor's widgets (PocketPing.on(name, fn) on your site)",
+    description:
+      'Delivered at once to every open widget of the visitor ("live"); when none is open it waits in a bounded ' +
+      'queue and is delivered when the visitor comes back ("queued"; the oldest are dropped past the bound). ' +
+      `data is any JSON up to ${VISITOR_EVENT_DATA_MAX_BYTES / 1024} KB serialized.`,
+    params: ZParams,
+    body: z.strictObject({
+      name: z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only')
+        .refine(
+          (n) => !['open', 'close', 'message', 'unread'].includes(n),
+          'open, close, message and unread are reserved',
+        )
+        .describe('e.g. order.shipped'),
+      data: z.unknown().optional(),
+    }),
+    response: one(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        data: z.unknown(),
+        sentAt: z.iso.datetime(),
+        delivery: z.enum(['live', 'queued']),
+      }),
+    ),
+    status: 201,
+    errors: [404],
+  },
+  async ({ app, tenant, params, body }) => {
+    const visitor = await getApiVisitor(app.db, tenant, params.visitorId);
+    if (!visitor) throw new AppError('not_found', 'Visitor not found.');
+    const { event, delivery } = await pushVisitorEvent(visitorEventPorts(app), {
+      organizationId: tenant.organizationId,
+      projectId: visitor.projectId,
+      visitorId: visitor.id,
+      name: body.name,
+      data: body.data,
+    });
+    return { data: { ...event, delivery } };
   },
 );
