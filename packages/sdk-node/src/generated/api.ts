@@ -191,6 +191,8 @@ export interface Operations {
       visitorId?: string;
       /** Only conversations updated at or after. */
       updatedSince?: string;
+      /** Text search: part of the visitor's email or name, or of a message or note (any case). */
+      q?: string;
       /** nextCursor of the previous page. */
       cursor?: string;
       /** Page size, 1–100 (default 50). */
