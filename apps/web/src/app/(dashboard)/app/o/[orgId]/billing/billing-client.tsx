@@ -39,6 +39,10 @@ export function PricingTable({
   enabled: boolean;
 }) {
   const [interval, setInterval] = useState<'monthly' | 'yearly'>(currentInterval ?? 'monthly');
+  // The page re-renders when a payment lands (the webhook applied while it was open): follow the new paid interval.
+  useEffect(() => {
+    if (currentInterval) setInterval(currentInterval);
+  }, [currentInterval]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   async function upgrade(plan: TPricingRow['id'], viaPortal: boolean) {
