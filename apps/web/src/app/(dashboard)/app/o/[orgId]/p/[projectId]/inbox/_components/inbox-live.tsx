@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 
 /** The part of a realtime `inbox` event this component reads (the full contract is @pocketping/jobs dashboard-push.ts). */
@@ -52,6 +52,14 @@ export function InboxLive({
   const router = useRouter();
   const [state, setState] = useState<TState>('connecting');
   const [isVisitorTyping, setVisitorTyping] = useState(false);
+  // Read by the socket's handlers, not effect dependencies: closing the conversation re-renders the page, and a new
+  // socket then would miss what happens while it connects (the visitor writing again right after the close).
+  const isClosedRef = useRef(isClosed);
+  const visitorIdRef = useRef(visitorId);
+  useEffect(() => {
+    isClosedRef.current = isClosed;
+    visitorIdRef.current = visitorId;
+  }, [isClosed, visitorId]);
 
   useEffect(() => {
     let socket: Socket | null = null;
@@ -140,9 +148,9 @@ export function InboxLive({
         }
         if (event.type === 'message' && event.sender === 'visitor' && event.conversationId === conversationId)
           showTyping(false);
-        if (isClosed && event.type === 'conversation' && event.change === 'opened') return refresh();
+        if (isClosedRef.current && event.type === 'conversation' && event.change === 'opened') return refresh();
         if (event.type === 'visitor') {
-          if (conversationId && event.visitorId !== visitorId) return;
+          if (conversationId && event.visitorId !== visitorIdRef.current) return;
         } else if (conversationId && event.conversationId !== conversationId) return;
         refresh();
       });
@@ -158,7 +166,7 @@ export function InboxLive({
       document.removeEventListener('visibilitychange', onVisible);
       socket?.close();
     };
-  }, [orgId, projectId, conversationId, visitorId, isClosed, router]);
+  }, [orgId, projectId, conversationId, router]);
 
   const label = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline — reload to update';
   return (
