@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Import rules no habit keeps by itself, checked on every `pnpm lint`:
 // - no import circles between source files (type-only imports count: a circle of types is a circle of concepts);
+// - apps/web climbs at most three `../` inside its own source: deeper imports use the `~/` alias;
 // - apps never import another app; packages never import an app; bridges never import the database.
 // Static `import … from` / `export … from` / `import()` with relative or workspace specifiers are followed.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
@@ -72,6 +73,10 @@ for (const f of files) {
     const spec = m[1] ?? m[2];
     const target = resolve(f, spec);
     const a = area(f);
+    if (a.top === 'apps' && a.name === 'web' && /^(\.\.\/){4,}/.test(spec) && target && area(target).name === 'web')
+      problems.push(
+        `${path.relative(ROOT, f)}: climbs four or more ../ inside apps/web; import '~/…' instead (${spec})`,
+      );
     if (!isTest(f)) {
       if (spec.includes('/apps/') || (target && area(target).top === 'apps' && area(target).name !== a.name)) {
         problems.push(`${path.relative(ROOT, f)}: imports another app (${spec})`);

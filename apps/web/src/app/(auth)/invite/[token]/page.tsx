@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getContext } from '../../../../server/context';
-import { currentUser } from '../../../../server/page-guard';
-import { getInvitationByToken, INVITATION_STATUS_MESSAGES } from '../../../../server/team/invitations';
+import { getContext } from '~/server/context';
+import { currentUser } from '~/server/page-guard';
+import { getInvitationByToken, INVITATION_STATUS_MESSAGES } from '~/server/team/invitations';
 import { AcceptInvitation, SwitchAccount } from './invite-client';
 
 export const metadata: Metadata = { title: 'Invitation', referrer: 'no-referrer' };

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { startFakeSmtp, type TFakeSmtp, type TCapturedMail } from '@pocketping/testkit';
-import {
-  setupWebTestEnv,
-  TEST_AUTH_SECRET,
-  TEST_WEB_URL,
-  type TWebTestEnv,
-} from '../../../../server/testing/web-test-env';
-import { getSessionUserFromCookies } from '../../../../server/auth/session';
-import { verifyPassword } from '../../../../server/auth/password';
+import { setupWebTestEnv, TEST_AUTH_SECRET, TEST_WEB_URL, type TWebTestEnv } from '~/server/testing/web-test-env';
+import { getSessionUserFromCookies } from '~/server/auth/session';
+import { verifyPassword } from '~/server/auth/password';
 import { POST as signup } from './signup/route';
 import { POST as verifyEmail } from './verify-email/route';
 import { POST as resend } from './resend-verification/route';

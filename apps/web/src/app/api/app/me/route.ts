@@ -1,5 +1,5 @@
 // GET /api/app/me — the signed-in user and their organizations (works before the email is confirmed)
-import { userRoute } from '../../../../server/tenancy';
+import { userRoute } from '~/server/tenancy';
 import { listMembershipsOfUser } from '@pocketping/db';
 
 export const GET = userRoute({ allowUnverified: true }, async ({ app, user }) => {

@@ -1,7 +1,7 @@
 // GET/POST /api/app/orgs — the caller's organizations; create one (the creator becomes its owner)
-import { userRoute } from '../../../../server/tenancy';
-import { hitRateLimit } from '../../../../server/rate-limit';
-import { ZCreateOrganization, createOrganization } from '../../../../server/projects/create-organization';
+import { userRoute } from '~/server/tenancy';
+import { hitRateLimit } from '~/server/rate-limit';
+import { ZCreateOrganization, createOrganization } from '~/server/projects/create-organization';
 import { listMembershipsOfUser } from '@pocketping/db';
 
 export const GET = userRoute({}, async ({ app, user }) => {

@@ -1,5 +1,5 @@
 // /api/v1/* that names no operation — a problem+json 404 (not the dashboard's HTML page)
-import { notFoundProblem } from '../../../../server/api-v1/not-found';
+import { notFoundProblem } from '~/server/api-v1/not-found';
 
 export const GET = notFoundProblem;
 export const POST = notFoundProblem;

@@ -1,10 +1,10 @@
 // POST /api/webhooks/stripe — Stripe events (checkout, subscriptions, invoices, customers), applied by the worker
 import { NextResponse, type NextRequest } from 'next/server';
 import { MAX_STRIPE_EVENT_BYTES } from '@pocketping/billing';
-import { getContext, type TWebContext } from '../../../../server/context';
-import { readRawBody } from '../../../../server/read-raw-body';
-import { getStripe } from '../../../../server/billing/stripe-client';
-import { handleStripeWebhook } from '../../../../server/billing/stripe-webhook';
+import { getContext, type TWebContext } from '~/server/context';
+import { readRawBody } from '~/server/read-raw-body';
+import { getStripe } from '~/server/billing/stripe-client';
+import { handleStripeWebhook } from '~/server/billing/stripe-webhook';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

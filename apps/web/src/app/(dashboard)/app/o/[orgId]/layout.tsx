@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
-import { getContext } from '../../../../../server/context';
-import { requirePageMember } from '../../../../../server/page-guard';
-import { DashboardNav } from '../../../../../components/dashboard-nav';
-import { UsageBanner } from '../../../../../components/usage-banner';
-import { bannerOf, loadUsageView } from '../../../../../server/billing/usage-view';
+import { getContext } from '~/server/context';
+import { requirePageMember } from '~/server/page-guard';
+import { DashboardNav } from '~/components/dashboard-nav';
+import { UsageBanner } from '~/components/usage-banner';
+import { bannerOf, loadUsageView } from '~/server/billing/usage-view';
 import { listMembershipsOfUser, listProjectNames } from '@pocketping/db';
 
 export const dynamic = 'force-dynamic';

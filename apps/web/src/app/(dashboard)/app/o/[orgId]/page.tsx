@@ -1,6 +1,6 @@
 import { redirect } from 'next/navigation';
-import { getContext } from '../../../../../server/context';
-import { requirePageMember } from '../../../../../server/page-guard';
+import { getContext } from '~/server/context';
+import { requirePageMember } from '~/server/page-guard';
 import { getFirstProjectId } from '@pocketping/db';
 
 export const dynamic = 'force-dynamic';

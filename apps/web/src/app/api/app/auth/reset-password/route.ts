@@ -1,8 +1,8 @@
 import { NextResponse } from 'next/server';
-import { publicRoute } from '../../../../../server/tenancy';
-import { resetPassword } from '../../../../../server/accounts/accounts';
-import { ZResetBody } from '../../../../../server/accounts/schemas';
-import { mintSessionCookie } from '../../../../../server/accounts/session-cookie';
+import { publicRoute } from '~/server/tenancy';
+import { resetPassword } from '~/server/accounts/accounts';
+import { ZResetBody } from '~/server/accounts/schemas';
+import { mintSessionCookie } from '~/server/accounts/session-cookie';
 
 /** POST { token, password } → sets the password, ends every other session, signs this browser in: { ok, next }. */
 export const POST = publicRoute({ body: ZResetBody }, async ({ app, body }) => {

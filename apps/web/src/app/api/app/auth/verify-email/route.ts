@@ -1,11 +1,11 @@
 import { NextResponse } from 'next/server';
 import { AppError } from '@pocketping/core';
-import { publicRoute } from '../../../../../server/tenancy';
-import { peekVerifyEmailToken, verifyEmail } from '../../../../../server/accounts/accounts';
-import { ZTokenBody } from '../../../../../server/accounts/schemas';
-import { mintSessionCookie } from '../../../../../server/accounts/session-cookie';
-import { safeNext } from '../../../../../server/accounts/safe-next';
-import { getSessionUserFromCookies } from '../../../../../server/auth/session';
+import { publicRoute } from '~/server/tenancy';
+import { peekVerifyEmailToken, verifyEmail } from '~/server/accounts/accounts';
+import { ZTokenBody } from '~/server/accounts/schemas';
+import { mintSessionCookie } from '~/server/accounts/session-cookie';
+import { safeNext } from '~/server/accounts/safe-next';
+import { getSessionUserFromCookies } from '~/server/auth/session';
 
 /**
  * POST { token, next?, switchAccount? } (sent by the /verify-email page, not by the mailed GET link, so a mail

@@ -1,4 +1,4 @@
 // GET /api/v1/conversations/:conversationId — one conversation
-import { getConversation } from '../../../../../server/api-v1/operations/conversations';
+import { getConversation } from '~/server/api-v1/operations/conversations';
 
 export const GET = getConversation;

@@ -1,9 +1,5 @@
 // GET/PATCH/DELETE /api/v1/webhook-endpoints/:endpointId
-import {
-  deleteWebhookEndpoint,
-  getWebhookEndpoint,
-  updateWebhookEndpoint,
-} from '../../../../../server/api-v1/operations/webhooks';
+import { deleteWebhookEndpoint, getWebhookEndpoint, updateWebhookEndpoint } from '~/server/api-v1/operations/webhooks';
 
 export const GET = getWebhookEndpoint;
 export const PATCH = updateWebhookEndpoint;

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
-import { api, ApiError } from '../../../../../../lib/api-client';
+import { api, ApiError } from '~/lib/api-client';
 import { CopyButton } from '../p/[projectId]/install/_components/copy-button';
 
 export function CreateApiKey({ orgId, projects }: { orgId: string; projects: { id: string; name: string }[] }) {

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { listProjectNames } from '@pocketping/db';
-import { getContext } from '../../../../../../server/context';
-import { requirePageMember } from '../../../../../../server/page-guard';
-import { listApiKeysWithCreators } from '../../../../../../server/team/api-key-creators';
+import { getContext } from '~/server/context';
+import { requirePageMember } from '~/server/page-guard';
+import { listApiKeysWithCreators } from '~/server/team/api-key-creators';
 import { CreateApiKey, RevokeApiKey } from './api-keys-client';
 import '../team/lists.css';
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { api, ApiError } from '../../../../../../lib/api-client';
+import { api, ApiError } from '~/lib/api-client';
 
 export interface TPricingRow {
   id: 'starter' | 'pro' | 'business';

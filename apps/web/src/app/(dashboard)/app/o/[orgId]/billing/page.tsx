@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { PAST_DUE_GRACE_DAYS, PLANS, type TBillingState } from '@pocketping/billing';
-import { getContext } from '../../../../../../server/context';
-import { requirePageMember } from '../../../../../../server/page-guard';
-import { getBillingOverview } from '../../../../../../server/billing/billing-service';
+import { getContext } from '~/server/context';
+import { requirePageMember } from '~/server/page-guard';
+import { getBillingOverview } from '~/server/billing/billing-service';
 import { AwaitPlanChange, ManageBillingButton, PricingTable, type TPricingRow } from './billing-client';
 
 export const metadata: Metadata = { title: 'Billing' };

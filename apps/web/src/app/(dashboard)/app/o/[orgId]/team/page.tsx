@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import { getContext } from '../../../../../../server/context';
-import { requirePageMember } from '../../../../../../server/page-guard';
-import { listMembers } from '../../../../../../server/team/members';
-import { listPendingInvitations } from '../../../../../../server/team/invitations';
-import { canChangeRole, canRemove, canTransferOwnership } from '../../../../../../server/team/roles';
+import { getContext } from '~/server/context';
+import { requirePageMember } from '~/server/page-guard';
+import { listMembers } from '~/server/team/members';
+import { listPendingInvitations } from '~/server/team/invitations';
+import { canChangeRole, canRemove, canTransferOwnership } from '~/server/team/roles';
 import { InviteForm, InvitationActions, MemberActions } from './team-client';
 import './lists.css';
 import { countActiveApiKeysByCreator } from '@pocketping/db';

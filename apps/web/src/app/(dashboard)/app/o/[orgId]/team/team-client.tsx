@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
-import { api, ApiError } from '../../../../../../lib/api-client';
+import { api, ApiError } from '~/lib/api-client';
 
 function message(err: unknown): string {
   return err instanceof ApiError ? err.message : 'Something went wrong. Try again.';

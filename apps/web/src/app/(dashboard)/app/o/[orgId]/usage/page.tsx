@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import { getContext } from '../../../../../../server/context';
-import { requirePageMember } from '../../../../../../server/page-guard';
-import { loadUsageView, type TUsageMeterView } from '../../../../../../server/billing/usage-view';
+import { getContext } from '~/server/context';
+import { requirePageMember } from '~/server/page-guard';
+import { loadUsageView, type TUsageMeterView } from '~/server/billing/usage-view';
 import { KeepProjectsForm } from './keep-projects-form';
 import { KeepChatAppsForm } from './keep-chat-apps-form';
 import { listConnectionCards } from '@pocketping/db';

@@ -1,8 +1,8 @@
 // PUT/DELETE /api/app/orgs/:orgId/ai-key — the organization's own AI provider key (admin). Sealed at rest; no answer
 // ever carries it back (only its last 4 characters).
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../server/tenancy';
-import { ZAiKeyBody, setAiKey } from '../../../../../../server/ai/ai-settings';
+import { orgRoute } from '~/server/tenancy';
+import { ZAiKeyBody, setAiKey } from '~/server/ai/ai-settings';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64) });
 

@@ -1,8 +1,8 @@
 // GET /api/app/orgs/:orgId/api-keys — keys (prefix only, with their creator); POST — create one (the full key is in this answer only)
 import { z } from 'zod';
 import { API_SCOPES, createApiKey, writeAuditLog } from '@pocketping/db';
-import { orgRoute, scopedProject } from '../../../../../../server/tenancy';
-import { listApiKeysWithCreators } from '../../../../../../server/team/api-key-creators';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { listApiKeysWithCreators } from '~/server/team/api-key-creators';
 
 const ZBody = z.object({
   name: z.string().trim().min(1, 'Give the key a name').max(80),

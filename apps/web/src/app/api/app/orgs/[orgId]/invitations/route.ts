@@ -1,8 +1,8 @@
 // GET /api/app/orgs/:orgId/invitations — pending invitations; POST — invite an email address (mails a 7-day link)
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../server/tenancy';
-import { createInvitation, listPendingInvitations } from '../../../../../../server/team/invitations';
-import { INVITABLE_ROLES } from '../../../../../../server/team/roles';
+import { orgRoute } from '~/server/tenancy';
+import { createInvitation, listPendingInvitations } from '~/server/team/invitations';
+import { INVITABLE_ROLES } from '~/server/team/roles';
 
 const ZBody = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email().max(254)),

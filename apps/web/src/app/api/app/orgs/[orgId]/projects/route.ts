@@ -1,6 +1,6 @@
 // GET/POST /api/app/orgs/:orgId/projects — list the organization's projects; create one (admin)
-import { orgRoute } from '../../../../../../server/tenancy';
-import { ZCreateProject, createProject } from '../../../../../../server/projects/create-project';
+import { orgRoute } from '~/server/tenancy';
+import { ZCreateProject, createProject } from '~/server/projects/create-project';
 import { listProjectSummaries } from '@pocketping/db';
 
 export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) => {

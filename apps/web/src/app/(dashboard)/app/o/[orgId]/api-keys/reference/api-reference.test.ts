@@ -3,8 +3,8 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../../../../../../server/api-v1/openapi';
-import { API_OPERATIONS } from '../../../../../../../server/api-v1/operations';
+import { buildOpenApiDocument } from '~/server/api-v1/openapi';
+import { API_OPERATIONS } from '~/server/api-v1/operations';
 import { ApiReference } from './api-reference';
 
 describe('API reference page', () => {

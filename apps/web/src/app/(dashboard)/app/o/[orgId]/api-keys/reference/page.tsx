@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { requirePageMember } from '../../../../../../../server/page-guard';
-import { openApiDocument } from '../../../../../../../server/api-v1/openapi-document';
+import { requirePageMember } from '~/server/page-guard';
+import { openApiDocument } from '~/server/api-v1/openapi-document';
 import { ApiReference } from './api-reference';
 import '../../team/lists.css';
 

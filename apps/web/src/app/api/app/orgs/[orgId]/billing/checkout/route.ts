@@ -1,8 +1,8 @@
 // POST /api/app/orgs/:orgId/billing/checkout — a Stripe Checkout session for a plan; answers its URL (owners only)
 import { z } from 'zod';
 import { BILLING_INTERVALS } from '@pocketping/billing';
-import { orgRoute } from '../../../../../../../server/tenancy';
-import { startCheckout } from '../../../../../../../server/billing/billing-service';
+import { orgRoute } from '~/server/tenancy';
+import { startCheckout } from '~/server/billing/billing-service';
 
 const ZBody = z.strictObject({
   plan: z.enum(['starter', 'pro', 'business']),

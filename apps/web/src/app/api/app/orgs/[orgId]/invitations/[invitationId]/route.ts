@@ -1,7 +1,7 @@
 // DELETE /api/app/orgs/:orgId/invitations/:invitationId — revoke a pending invitation (its link stops working)
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../server/tenancy';
-import { revokeInvitation } from '../../../../../../../server/team/invitations';
+import { orgRoute } from '~/server/tenancy';
+import { revokeInvitation } from '~/server/team/invitations';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), invitationId: z.string().min(1).max(64) });
 

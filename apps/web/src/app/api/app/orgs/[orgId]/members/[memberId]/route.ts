@@ -1,8 +1,8 @@
 // PATCH /api/app/orgs/:orgId/members/:memberId — change a role; DELETE — remove a member, or leave (own membership)
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../server/tenancy';
-import { changeMemberRole, removeMember } from '../../../../../../../server/team/members';
-import { INVITABLE_ROLES } from '../../../../../../../server/team/roles';
+import { orgRoute } from '~/server/tenancy';
+import { changeMemberRole, removeMember } from '~/server/team/members';
+import { INVITABLE_ROLES } from '~/server/team/roles';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), memberId: z.string().min(1).max(64) });
 const ZBody = z.object({ role: z.enum(INVITABLE_ROLES) });

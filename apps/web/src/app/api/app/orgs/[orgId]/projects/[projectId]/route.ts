@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
 import { deleteProject, writeAuditLog } from '@pocketping/db';
-import { orgRoute, scopedProject } from '../../../../../../../server/tenancy';
-import { loadProjectDto } from '../../../../../../../server/projects/project-dto';
-import { ZUpdateProject, updateProject } from '../../../../../../../server/projects/update-project';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { loadProjectDto } from '~/server/projects/project-dto';
+import { ZUpdateProject, updateProject } from '~/server/projects/update-project';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 

@@ -1,7 +1,7 @@
 // POST /api/app/orgs/:orgId/usage/keep — after a downgrade, which projects (or one project's chat apps) stay active (owner)
 import { z } from 'zod';
 import { keepOnlyChatApps, keepOnlyProjects, writeAuditLog } from '@pocketping/db';
-import { orgRoute } from '../../../../../../../server/tenancy';
+import { orgRoute } from '~/server/tenancy';
 
 const ZId = z.string().min(1).max(64);
 const ZBody = z.union([

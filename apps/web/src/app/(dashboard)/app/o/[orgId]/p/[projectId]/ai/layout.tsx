@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { requirePageProject } from '../../../../../../../../server/page-guard';
+import { requirePageProject } from '~/server/page-guard';
 import { AiTabs } from './_components/ai-tabs';
 import './_components/ai.css';
 

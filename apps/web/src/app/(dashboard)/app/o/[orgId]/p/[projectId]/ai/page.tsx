@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { requirePageProject } from '../../../../../../../../server/page-guard';
-import { roleAtLeast } from '../../../../../../../../server/tenancy';
-import { getContext } from '../../../../../../../../server/context';
-import { loadAiPageData } from '../../../../../../../../server/ai/ai-settings';
+import { requirePageProject } from '~/server/page-guard';
+import { roleAtLeast } from '~/server/tenancy';
+import { getContext } from '~/server/context';
+import { loadAiPageData } from '~/server/ai/ai-settings';
 import { AiSettingsClient } from './_components/ai-settings-client';
 
 export const metadata: Metadata = { title: 'AI assistant' };

@@ -1,7 +1,7 @@
 // POST /api/app/orgs/:orgId/members/:memberId/transfer-ownership — the member becomes owner, the caller admin
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../../server/tenancy';
-import { transferOwnership } from '../../../../../../../../server/team/members';
+import { orgRoute } from '~/server/tenancy';
+import { transferOwnership } from '~/server/team/members';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), memberId: z.string().min(1).max(64) });
 

@@ -1,8 +1,8 @@
 // GET/PUT /api/app/orgs/:orgId/projects/:projectId/ai — the AI assistant's settings and this month's usage (read:
 // agent; change: admin). The organization's own provider key is never returned, only whether it is set.
 import { z } from 'zod';
-import { orgRoute, scopedProject } from '../../../../../../../../server/tenancy';
-import { ZAiSettingsBody, loadAiPageData, saveAiSettings } from '../../../../../../../../server/ai/ai-settings';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { ZAiSettingsBody, loadAiPageData, saveAiSettings } from '~/server/ai/ai-settings';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 

@@ -1,7 +1,7 @@
 // GET /api/app/orgs/:orgId/projects/:projectId/conversations — the inbox list (tab, search, cursor pagination)
 import { z } from 'zod';
-import { orgRoute, scopedProject } from '../../../../../../../../server/tenancy';
-import { ZInboxQuery, listInbox } from '../../../../../../../../server/inbox/conversations';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { ZInboxQuery, listInbox } from '~/server/inbox/conversations';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 

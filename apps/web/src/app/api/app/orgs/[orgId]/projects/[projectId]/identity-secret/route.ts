@@ -1,7 +1,7 @@
 // POST/DELETE /api/app/orgs/:orgId/projects/:projectId/identity-secret — generate/rotate (shown once) or remove (admin)
 import { z } from 'zod';
-import { orgRoute, scopedProject } from '../../../../../../../../server/tenancy';
-import { removeIdentitySecret, rotateIdentitySecret } from '../../../../../../../../server/projects/identity-secret';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { removeIdentitySecret, rotateIdentitySecret } from '~/server/projects/identity-secret';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 

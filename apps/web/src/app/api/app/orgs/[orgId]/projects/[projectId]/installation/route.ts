@@ -1,6 +1,6 @@
 // GET /api/app/orgs/:orgId/projects/:projectId/installation — has a widget connected yet? (polled by onboarding)
 import { z } from 'zod';
-import { orgRoute, scopedProject } from '../../../../../../../../server/tenancy';
+import { orgRoute, scopedProject } from '~/server/tenancy';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 

@@ -1,8 +1,8 @@
 // GET/POST /api/app/orgs/:orgId/projects/:projectId/knowledge — list the AI's knowledge sources (agent) or add text, an FAQ entry, a site or a sitemap (admin)
 import { z } from 'zod';
 import { listKnowledgeSources } from '@pocketping/db';
-import { orgRoute, scopedProject } from '../../../../../../../../server/tenancy';
-import { addKnowledgeSource, ZKnowledgeSourceInput } from '../../../../../../../../server/knowledge/knowledge-sources';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { addKnowledgeSource, ZKnowledgeSourceInput } from '~/server/knowledge/knowledge-sources';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 

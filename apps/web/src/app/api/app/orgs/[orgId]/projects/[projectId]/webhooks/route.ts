@@ -1,8 +1,8 @@
 // GET/POST /api/app/orgs/:orgId/projects/:projectId/webhooks — the project's webhook endpoints (admin+). Creation
 // answers the signing secret once; it is never returned again.
 import { ZCreateWebhookEndpoint, createWebhookEndpoint, listWebhookEndpoints } from '@pocketping/webhooks';
-import { orgRoute, scopedProject } from '../../../../../../../../server/tenancy';
-import { ZProjectParams, webhookDeps } from '../../../../../../../../server/webhooks/webhook-endpoints';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { ZProjectParams, webhookDeps } from '~/server/webhooks/webhook-endpoints';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import type { TKnowledgeSource } from '@pocketping/db';
-import { api, ApiError } from '../../../../../../../../../lib/api-client';
+import { api, ApiError } from '~/lib/api-client';
 
 type TKind = 'site' | 'sitemap' | 'faq' | 'text' | 'file';
 

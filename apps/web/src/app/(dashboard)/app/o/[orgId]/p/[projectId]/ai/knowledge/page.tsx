@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { listKnowledgeSources } from '@pocketping/db';
-import { getContext } from '../../../../../../../../../server/context';
-import { requirePageProject } from '../../../../../../../../../server/page-guard';
-import { roleAtLeast } from '../../../../../../../../../server/tenancy';
+import { getContext } from '~/server/context';
+import { requirePageProject } from '~/server/page-guard';
+import { roleAtLeast } from '~/server/tenancy';
 import { KnowledgeManager } from './knowledge-client';
 
 export const metadata: Metadata = { title: 'AI knowledge' };

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requirePageProject } from '../../../../../../../../../server/page-guard';
+import { requirePageProject } from '~/server/page-guard';
 import { Playground } from './playground-client';
 
 export const metadata: Metadata = { title: 'AI playground' };

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../../../../../../../../lib/api-client';
+import { api, ApiError } from '~/lib/api-client';
 
 interface TPassage {
   chunkId: string;

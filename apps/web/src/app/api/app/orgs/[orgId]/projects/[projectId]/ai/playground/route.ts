@@ -1,10 +1,10 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/ai/playground — ask the assistant (the project's saved settings):
 // retrieved passages with scores and its answer, no conversation created, the completion metered (agent)
 import { z } from 'zod';
-import { orgRoute, scopedProject } from '../../../../../../../../../server/tenancy';
-import { hitRateLimit } from '../../../../../../../../../server/rate-limit';
-import { runPlayground, ZPlaygroundInput } from '../../../../../../../../../server/knowledge/run-playground';
-import { loadAiSettings } from '../../../../../../../../../server/ai/ai-settings';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { hitRateLimit } from '~/server/rate-limit';
+import { runPlayground, ZPlaygroundInput } from '~/server/knowledge/run-playground';
+import { loadAiSettings } from '~/server/ai/ai-settings';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 

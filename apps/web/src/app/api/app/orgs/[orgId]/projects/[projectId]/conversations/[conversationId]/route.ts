@@ -1,7 +1,7 @@
 // GET /api/app/orgs/:orgId/projects/:projectId/conversations/:conversationId — messages (notes included) + visitor details
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../../../server/tenancy';
-import { getConversationView } from '../../../../../../../../../server/inbox/conversations';
+import { orgRoute } from '~/server/tenancy';
+import { getConversationView } from '~/server/inbox/conversations';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
 import { deleteKnowledgeSource } from '@pocketping/db';
-import { orgRoute } from '../../../../../../../../../server/tenancy';
+import { orgRoute } from '~/server/tenancy';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),

@@ -2,11 +2,8 @@
 import { z } from 'zod';
 import { AppError, readBodyWithLimit } from '@pocketping/core';
 import { extractFileText, UnsupportedFileError } from '@pocketping/knowledge';
-import { orgRoute, scopedProject } from '../../../../../../../../../server/tenancy';
-import {
-  addKnowledgeSource,
-  KNOWLEDGE_FILE_MAX_BYTES,
-} from '../../../../../../../../../server/knowledge/knowledge-sources';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+import { addKnowledgeSource, KNOWLEDGE_FILE_MAX_BYTES } from '~/server/knowledge/knowledge-sources';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 const ZQuery = z.object({ name: z.string().trim().min(1).max(200) });

@@ -7,12 +7,8 @@ import {
   listWebhookDeliveries,
   updateWebhookEndpoint,
 } from '@pocketping/webhooks';
-import { orgRoute } from '../../../../../../../../../server/tenancy';
-import {
-  ZEndpointParams,
-  endpointOfProject,
-  webhookDeps,
-} from '../../../../../../../../../server/webhooks/webhook-endpoints';
+import { orgRoute } from '~/server/tenancy';
+import { ZEndpointParams, endpointOfProject, webhookDeps } from '~/server/webhooks/webhook-endpoints';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

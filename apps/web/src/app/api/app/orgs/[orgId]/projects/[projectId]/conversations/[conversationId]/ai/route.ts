@@ -1,7 +1,7 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/conversations/:conversationId/ai — AI off / hand back to AI (like /ai)
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../../../../server/tenancy';
-import { setConversationAi } from '../../../../../../../../../../server/inbox/actions';
+import { orgRoute } from '~/server/tenancy';
+import { setConversationAi } from '~/server/inbox/actions';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),

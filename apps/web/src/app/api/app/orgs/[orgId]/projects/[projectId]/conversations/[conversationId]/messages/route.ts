@@ -1,8 +1,8 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/conversations/:conversationId/messages — reply or internal note from the web
 import { z } from 'zod';
 import { ZClientId, ZMessageBody } from '@pocketping/protocol';
-import { orgRoute } from '../../../../../../../../../../server/tenancy';
-import { postOperatorMessage } from '../../../../../../../../../../server/inbox/actions';
+import { orgRoute } from '~/server/tenancy';
+import { postOperatorMessage } from '~/server/inbox/actions';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),

@@ -1,7 +1,7 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/conversations/:conversationId/read — the team read up to seq
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../../../../server/tenancy';
-import { markRead } from '../../../../../../../../../../server/inbox/actions';
+import { orgRoute } from '~/server/tenancy';
+import { markRead } from '~/server/inbox/actions';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),

@@ -1,7 +1,7 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/conversations/:conversationId/status — close or reopen (like /close, /reopen)
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../../../../server/tenancy';
-import { setStatus } from '../../../../../../../../../../server/inbox/actions';
+import { orgRoute } from '~/server/tenancy';
+import { setStatus } from '~/server/inbox/actions';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),

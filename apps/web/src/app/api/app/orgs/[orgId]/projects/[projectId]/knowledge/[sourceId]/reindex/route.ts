@@ -1,7 +1,7 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/knowledge/:sourceId/reindex — re-crawl / re-index a source now (admin)
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../../../../server/tenancy';
-import { reindexKnowledgeSource } from '../../../../../../../../../../server/knowledge/knowledge-sources';
+import { orgRoute } from '~/server/tenancy';
+import { reindexKnowledgeSource } from '~/server/knowledge/knowledge-sources';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),

@@ -1,13 +1,9 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/webhooks/:endpointId/test — queues a signed `webhook.test` event for
 // this endpoint through the normal delivery path; the log shows how it went (admin+).
 import { sendTestWebhookEvent } from '@pocketping/webhooks';
-import { hitRateLimit } from '../../../../../../../../../../server/rate-limit';
-import { orgRoute } from '../../../../../../../../../../server/tenancy';
-import {
-  ZEndpointParams,
-  endpointOfProject,
-  webhookDeps,
-} from '../../../../../../../../../../server/webhooks/webhook-endpoints';
+import { hitRateLimit } from '~/server/rate-limit';
+import { orgRoute } from '~/server/tenancy';
+import { ZEndpointParams, endpointOfProject, webhookDeps } from '~/server/webhooks/webhook-endpoints';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

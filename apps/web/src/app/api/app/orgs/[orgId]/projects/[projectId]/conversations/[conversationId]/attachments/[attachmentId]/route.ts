@@ -1,7 +1,7 @@
 // GET /api/app/orgs/:orgId/projects/:projectId/conversations/:conversationId/attachments/:attachmentId — a file of the conversation
 import { z } from 'zod';
-import { orgRoute } from '../../../../../../../../../../../server/tenancy';
-import { downloadAttachment } from '../../../../../../../../../../../server/inbox/attachment-download';
+import { orgRoute } from '~/server/tenancy';
+import { downloadAttachment } from '~/server/inbox/attachment-download';
 
 const ZId = z.string().min(1).max(64);
 const ZParams = z.object({ orgId: ZId, projectId: ZId, conversationId: ZId, attachmentId: ZId });

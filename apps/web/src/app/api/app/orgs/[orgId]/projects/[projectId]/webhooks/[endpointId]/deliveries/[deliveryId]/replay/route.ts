@@ -2,12 +2,8 @@
 // at the end of its conversation's line (admin+).
 import { AppError } from '@pocketping/core';
 import { getWebhookDelivery, replayWebhookDelivery } from '@pocketping/webhooks';
-import { orgRoute } from '../../../../../../../../../../../../server/tenancy';
-import {
-  ZDeliveryParams,
-  endpointOfProject,
-  webhookDeps,
-} from '../../../../../../../../../../../../server/webhooks/webhook-endpoints';
+import { orgRoute } from '~/server/tenancy';
+import { ZDeliveryParams, endpointOfProject, webhookDeps } from '~/server/webhooks/webhook-endpoints';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
