@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { encryptSecret } from '@pocketping/core';
 import { postOperatorMessage } from '@pocketping/conversations';
-import { saveProjectAiSettings, setOrganizationAiKey, type Prisma } from '@pocketping/db';
+import { getWidgetAiNotice, saveProjectAiSettings, setOrganizationAiKey, type Prisma } from '@pocketping/db';
 import { JOBS, QUEUES, ZAiTakeoverJob, aiTakeoverJobId, bullPrefix, createRedis } from '@pocketping/jobs';
 import type { TAiStreamEvent, TMessage } from '@pocketping/protocol';
 import { startFakeOpenAi, waitFor, type TFakeOpenAi } from '@pocketping/testkit';
@@ -239,9 +239,14 @@ describe('AI takeover', () => {
     await h.visitorSays(c.id, 'I want my money back, get me a person');
     await waitFor(async () => (await notes(c.id)).length > 0, { what: 'handoff note' });
     expect((await notes(c.id)).map((m) => m.body)).toEqual(['🙋 handoff: wants a refund']);
-    expect(streams.filter((s) => s.conversationId === c.id).at(-1)).toMatchObject({ state: 'handoff' });
+    // The widget is told last, once Postgres has the outcome.
+    await waitFor(() => streams.filter((s) => s.conversationId === c.id).at(-1)?.state === 'handoff' || undefined, {
+      what: 'the widget told (handoff)',
+    });
     expect(await aiState(c.id)).toBe('off');
     expect(await aiMessages(c.id)).toHaveLength(0);
+    // Settled before the widget was told: a widget connecting now reads the same notice in its session.
+    expect(await getWidgetAiNotice(h.db, h.organizationId, c.id)).toBe('handoff');
     for (const side of [h.a, h.b]) {
       const topic = await h.topicOf(side, c.id);
       await waitFor(() => h.botPosts(side, topic).some((p) => p.text?.includes('🙋 handoff: wants a refund')), {
@@ -279,7 +284,10 @@ describe('AI takeover', () => {
     await waitFor(async () => (await notes(c.id)).length > 0, { what: 'alert note', timeoutMs: 20_000 });
     expect((await notes(c.id))[0]!.body).toContain('provider error 503');
     expect(fake.calls.filter((x) => x.path.endsWith('/chat/completions'))).toHaveLength(3);
-    expect(streams.filter((s) => s.conversationId === c.id).at(-1)).toMatchObject({ state: 'failed' });
+    // The widget is told last, once Postgres has the outcome.
+    await waitFor(() => streams.filter((s) => s.conversationId === c.id).at(-1)?.state === 'failed' || undefined, {
+      what: 'the widget told (failed)',
+    });
     expect(await aiMessages(c.id)).toHaveLength(0);
     const reply = await waitFor(
       async () =>
@@ -295,6 +303,32 @@ describe('AI takeover', () => {
       orderBy: { seq: 'desc' },
     });
     expect(last?.sender).toBe('visitor');
+    // A retried trigger for the same visitor message changes nothing: no second provider call, no second alert.
+    const sent = await h.db.message.findFirstOrThrow({ where: { conversationId: c.id, sender: 'visitor' } });
+    const dup = await queue.add(
+      JOBS.aiTakeover,
+      ZAiTakeoverJob.parse({
+        organizationId: h.organizationId,
+        projectId: h.projectId,
+        conversationId: c.id,
+        visitorSeq: sent.seq,
+      }),
+      { jobId: `dup-${randomBytes(4).toString('hex')}` },
+    );
+    await waitFor(async () => (await dup.isCompleted()) || (await dup.isFailed()) || undefined, {
+      what: 'the duplicate trigger ran',
+    });
+    expect((await notes(c.id)).map((m) => m.body)).toHaveLength(1);
+    expect(fake.calls.filter((x) => x.path.endsWith('/chat/completions'))).toHaveLength(3);
+    // The owner is alerted once in every chat app; a reloaded widget still says the team will answer.
+    for (const side of [h.a, h.b]) {
+      const topic = await h.topicOf(side, c.id);
+      await waitFor(() => h.botPosts(side, topic).some((p) => p.text?.includes('could not answer')), {
+        what: 'the alert in the chat app',
+      });
+      expect(h.botPosts(side, topic).filter((p) => p.text?.includes('could not answer'))).toHaveLength(1);
+    }
+    expect(await getWidgetAiNotice(h.db, h.organizationId, c.id)).toBe('failed');
   });
 
   it("an organization's own key is used instead of the platform key", async () => {

@@ -1,5 +1,5 @@
 /** Pages of a PDF read at most; a longer document's rest is left out. */
-const PDF_MAX_PAGES = 300;
+export const PDF_MAX_PAGES = 300;
 /** A hostile or huge PDF must not hold the request: parsing stops after this. */
 const PDF_TIMEOUT_MS = 20_000;
 

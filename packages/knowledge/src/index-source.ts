@@ -1,6 +1,7 @@
 import {
   claimKnowledgeSource,
   failKnowledgeSource,
+  getKnowledgeSourceFile,
   replaceKnowledgeChunks,
   type TDb,
   type TKnowledgeChunkInput,
@@ -11,6 +12,7 @@ import { chunkText, type TChunkOptions } from './chunk-text.js';
 import { crawlSite, CrawlFailedError } from './crawl-site.js';
 import { detectLanguage } from './detect-language.js';
 import type { TEmbedder } from './embeddings.js';
+import { readPdfFile, UnsupportedFileError } from './extract-file-text.js';
 import { FetchRefusedError, type TFetchPolicy } from '@pocketping/core';
 
 export interface TIndexDeps {
@@ -41,10 +43,24 @@ interface TDocument {
 async function documentsOf(
   source: TKnowledgeSourceWithContent,
   deps: TIndexDeps,
-): Promise<{ docs: TDocument[]; warnings: string[]; title?: string }> {
+): Promise<{ docs: TDocument[]; warnings: string[]; title?: string; content?: string }> {
   switch (source.kind) {
+    case 'file': {
+      if (source.content !== null)
+        return { docs: [{ url: null, title: source.title, text: source.content }], warnings: [] };
+      // An uploaded PDF not read yet: parsed here, off the web request (bounded in pages and time), and its text
+      // replaces the file on the source once the passages are written.
+      const bytes = await getKnowledgeSourceFile(deps.db, source.organizationId, source.id);
+      if (!bytes) throw new UnsupportedFileError('The uploaded file is missing: upload it again');
+      const pdf = await readPdfFile(bytes, source.title);
+      return {
+        docs: [{ url: null, title: pdf.title, text: pdf.text }],
+        warnings: pdf.warnings,
+        title: pdf.title,
+        content: pdf.text,
+      };
+    }
     case 'text':
-    case 'file':
       return { docs: [{ url: null, title: source.title, text: source.content ?? '' }], warnings: [] };
     case 'faq':
       // The question is the passage's title and is repeated in its text: questions are what visitors ask.
@@ -73,7 +89,8 @@ async function documentsOf(
 }
 
 /**
- * (Re)indexes one source at one generation: text, FAQ and files from their stored text, sites by crawling them;
+ * (Re)indexes one source at one generation: text, FAQ and files from their stored text (an uploaded PDF is read
+ * here first, and its text kept in place of the file), sites by crawling them;
  * chunks, detects the language, embeds when an embedder is given (a provider failure leaves the passages without
  * vectors — full-text search still finds them — and says so), then replaces the source's chunks in one transaction.
  * A newer generation asked meanwhile wins and this run writes nothing. Never throws for a bad source: the source
@@ -88,10 +105,12 @@ export async function indexKnowledgeSource(
   let docs: TDocument[];
   let warnings: string[];
   let title: string | undefined;
+  let content: string | undefined;
   try {
-    ({ docs, warnings, title } = await documentsOf(source, deps));
+    ({ docs, warnings, title, content } = await documentsOf(source, deps));
   } catch (err) {
-    if (!(err instanceof CrawlFailedError || err instanceof FetchRefusedError)) throw err;
+    if (!(err instanceof CrawlFailedError || err instanceof FetchRefusedError || err instanceof UnsupportedFileError))
+      throw err;
     await failKnowledgeSource(deps.db, job.organizationId, job.sourceId, job.generation, err.message);
     return { outcome: 'failed', error: err.message };
   }
@@ -136,6 +155,7 @@ export async function indexKnowledgeSource(
     pageCount,
     warnings,
     ...(title ? { title } : {}),
+    ...(content !== undefined ? { content } : {}),
   });
   if (!written) return { outcome: 'superseded' };
   return { outcome: 'indexed', pages: pageCount, chunks: chunks.length, embedded, warnings };

@@ -63,6 +63,11 @@ export interface TSessionEvent {
   csatRequested?: boolean;
   /** Whether the visitor has a verified identity (identify() with a valid hash). */
   identityVerified?: boolean;
+  /**
+   * The AI stepped back from this conversation and no person has replied yet: the widget shows "a team member will
+   * answer here" as it did live (the `handoff` / `failed` end of `ai:stream`).
+   */
+  aiNotice?: 'handoff' | 'failed';
 }
 
 export const ZSendMessage = z

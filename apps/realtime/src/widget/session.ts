@@ -1,5 +1,10 @@
 import { isRatingRequested } from '@pocketping/conversations';
-import { getConversationState, getDeliveredSeq, getLatestConversationForVisitor } from '@pocketping/db';
+import {
+  getConversationState,
+  getDeliveredSeq,
+  getLatestConversationForVisitor,
+  getWidgetAiNotice,
+} from '@pocketping/db';
 import { takeVisitorEvents, widgetRooms } from '@pocketping/jobs';
 import { VISITOR_PUSH_EVENT, WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
 import type { TRealtimeContext } from '../context.js';
@@ -45,12 +50,13 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
   void (async () => {
     await socket.join([widgetRooms.visitor(visitorId), widgetRooms.project(projectId)]);
     const conversation = await getLatestConversationForVisitor(ctx.db, organizationId, visitorId);
-    const [state, deliveredSeq] = conversation
+    const [state, deliveredSeq, aiNotice] = conversation
       ? await Promise.all([
           getConversationState(ctx.db, organizationId, conversation.id),
           getDeliveredSeq(ctx.db, organizationId, conversation.id),
+          getWidgetAiNotice(ctx.db, organizationId, conversation.id),
         ])
-      : [null, 0];
+      : [null, 0, null];
     if (conversation) {
       await socket.join(widgetRooms.conversation(conversation.id));
       socket.data.joinedConversationId ??= conversation.id;
@@ -74,6 +80,7 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
             operatorReadSeq: state.operatorLastReadSeq,
             ...(deliveredSeq > 0 ? { deliveredSeq } : {}),
             csatRequested: isRatingRequested(state, settings.csatEnabled),
+            ...(aiNotice ? { aiNotice } : {}),
           }
         : {}),
     };

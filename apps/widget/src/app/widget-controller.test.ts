@@ -411,6 +411,18 @@ describe('receipts, typing and read', () => {
     expect(t.store.get().aiNotice).toBeNull();
   });
 
+  it("takes the AI's notice from the session: a reload shows it again, a later session without it clears it", () => {
+    const t = setup();
+    t.server.connect();
+    t.server.session({ conversationId: 'c1', lastSeq: 3, aiNotice: 'handoff' });
+    expect(t.store.get().aiNotice).toBe('handoff');
+    // A person replied while the widget was away: the server no longer sends it.
+    t.server.session({ conversationId: 'c1', lastSeq: 4 });
+    expect(t.store.get().aiNotice).toBeNull();
+    t.server.session({ conversationId: 'c1', lastSeq: 5, aiNotice: 'failed' });
+    expect(t.store.get().aiNotice).toBe('failed');
+  });
+
   it('shows operator typing, clears it on their message and after the timeout', async () => {
     vi.useFakeTimers();
     try {

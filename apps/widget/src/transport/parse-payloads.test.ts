@@ -107,6 +107,13 @@ describe('parseSessionEvent / parseSettings', () => {
     expect(parseSessionEvent({})).toBeNull();
   });
 
+  it("keeps the AI's notice only when it is one the widget knows", () => {
+    const base = { visitorId: 'v1', conversationId: 'c1', lastSeq: 2 };
+    expect(parseSessionEvent({ ...base, aiNotice: 'handoff' })?.aiNotice).toBe('handoff');
+    expect(parseSessionEvent({ ...base, aiNotice: 'failed' })?.aiNotice).toBe('failed');
+    expect(parseSessionEvent({ ...base, aiNotice: '<img src=x>' })).not.toHaveProperty('aiNotice');
+  });
+
   it('replaces invalid settings by the defaults, field by field', () => {
     expect(
       parseSettings({

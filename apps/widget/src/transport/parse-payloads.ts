@@ -197,6 +197,8 @@ export function parseSessionEvent(p: unknown): TSessionEvent | null {
   if (isCount(p.operatorReadSeq)) session.operatorReadSeq = p.operatorReadSeq;
   if (isCount(p.deliveredSeq)) session.deliveredSeq = p.deliveredSeq;
   if (typeof p.csatRequested === 'boolean') session.csatRequested = p.csatRequested;
+  const aiNotice = oneOf(p.aiNotice, ['handoff', 'failed'] as const);
+  if (aiNotice) session.aiNotice = aiNotice;
   return session;
 }
 

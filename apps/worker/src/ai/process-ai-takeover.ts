@@ -138,7 +138,7 @@ async function takeOver(ctx: TCtx, data: TAiTakeoverJob, job: Job, token: string
     });
   }
   if (!budget.allowed) {
-    push('', [], 'handoff');
+    // Postgres first, the widget after: a widget (re)connecting meanwhile reads the same notice in its session.
     await setConversationAi(ctx.db, organizationId, conversationId, 'off');
     await postAiNote(ctx.conversations, organizationId, {
       ...base,
@@ -153,6 +153,7 @@ async function takeOver(ctx: TCtx, data: TAiTakeoverJob, job: Job, token: string
         key: `ai-budget-${monthKeyUtc(now)}`,
       });
     await finish('handoff', budget.reason);
+    push('', [], 'handoff');
     log.info({ reason: budget.reason }, 'AI budget reached: handed to the team');
     return 'budget';
   }
@@ -254,13 +255,13 @@ async function takeOver(ctx: TCtx, data: TAiTakeoverJob, job: Job, token: string
   }
 
   if (reply.kind === 'error') {
-    push('', [], 'failed');
     await postAiNote(ctx.conversations, organizationId, {
       ...base,
       body: `⚠️ The AI assistant could not answer (${reply.status ? `provider error ${reply.status}` : reply.message.slice(0, 120)}). This conversation waits for a person.`,
       key: `ai-failed-${visitorSeq}`,
     });
     await finish('failed', reply.message);
+    push('', [], 'failed');
     log.warn({ status: reply.status, err: reply.message }, 'AI provider failed after retries; left to the team');
     return 'failed';
   }
@@ -274,7 +275,6 @@ async function takeOver(ctx: TCtx, data: TAiTakeoverJob, job: Job, token: string
   }
 
   if (reply.kind === 'handoff') {
-    push('', [], 'handoff');
     await changeConversationAi(ctx.conversations, organizationId, { conversationId, projectId, on: false });
     await postAiNote(ctx.conversations, organizationId, {
       ...base,
@@ -283,6 +283,7 @@ async function takeOver(ctx: TCtx, data: TAiTakeoverJob, job: Job, token: string
       handoff: { reason: reply.reason },
     });
     await finish('handoff', reply.reason);
+    push('', [], 'handoff');
     return 'handoff';
   }
 

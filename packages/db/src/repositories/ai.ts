@@ -270,6 +270,30 @@ export async function getAiTurnState(
   return { projectId: c.projectId, status: c.status, aiState: c.aiState, lastVisitor, humanSince: Boolean(human) };
 }
 
+/**
+ * What the widget says under a conversation the AI stepped back from, for a widget that (re)connects: `handoff` when
+ * the AI's last turn handed it to the team (and the AI is still off there), `failed` when the provider could not
+ * answer; null once a person replied after it, or when the AI answered. The live `ai:stream` end states, re-read.
+ */
+export async function getWidgetAiNotice(
+  db: TDb,
+  organizationId: string,
+  conversationId: string,
+): Promise<'handoff' | 'failed' | null> {
+  const last = await db.aiReply.findFirst({
+    where: { organizationId, conversationId, status: { notIn: ['claimed', 'skipped'] } },
+    orderBy: { visitorSeq: 'desc' },
+    select: { status: true, visitorSeq: true, conversation: { select: { aiState: true } } },
+  });
+  if (!last || (last.status !== 'handoff' && last.status !== 'failed')) return null;
+  if (last.status === 'handoff' && last.conversation.aiState !== 'off') return null;
+  const human = await db.message.findFirst({
+    where: { organizationId, conversationId, sender: 'operator', visibility: 'public', seq: { gt: last.visitorSeq } },
+    select: { id: true },
+  });
+  return human ? null : last.status;
+}
+
 /** The conversation for the prompt, oldest first (the prompt builder keeps the newest and drops internal notes). */
 export async function listAiHistory(
   db: TDb,

@@ -38,7 +38,10 @@ export interface TKnowledgeSourceWithContent extends TKnowledgeSource {
   content: string | null;
 }
 
-function toSource(row: KnowledgeSource): TKnowledgeSourceWithContent {
+/** A source row without its file: the bytes of an uploaded PDF are only ever read by the indexer (getKnowledgeSourceFile). */
+const NO_FILE = { fileBytes: true } as const;
+
+function toSource(row: Omit<KnowledgeSource, 'fileBytes'>): TKnowledgeSourceWithContent {
   return {
     id: row.id,
     organizationId: row.organizationId,
@@ -69,7 +72,14 @@ export async function createKnowledgeSource(
   db: TDb,
   organizationId: string,
   projectId: string,
-  input: { kind: TKnowledgeSourceKind; title: string; content?: string | null; url?: string | null },
+  input: {
+    kind: TKnowledgeSourceKind;
+    title: string;
+    content?: string | null;
+    url?: string | null;
+    /** An uploaded PDF, kept until the indexer has read its text. */
+    fileBytes?: Uint8Array | null;
+  },
 ): Promise<TKnowledgeSource> {
   const row = await db.knowledgeSource.create({
     data: {
@@ -79,7 +89,10 @@ export async function createKnowledgeSource(
       title: input.title,
       content: input.content ?? null,
       url: input.url ?? null,
+      // A copy on its own ArrayBuffer (what the client takes; a Buffer may be a view of a shared pool).
+      fileBytes: input.fileBytes ? new Uint8Array(input.fileBytes) : null,
     },
+    omit: NO_FILE,
   });
   return withoutContent(toSource(row));
 }
@@ -97,6 +110,7 @@ export async function listKnowledgeSources(
     where: { organizationId, projectId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: 500,
+    omit: NO_FILE,
   });
   return rows.map((r) => withoutContent(toSource(r)));
 }
@@ -106,8 +120,21 @@ export async function getKnowledgeSource(
   organizationId: string,
   sourceId: string,
 ): Promise<TKnowledgeSourceWithContent | null> {
-  const row = await db.knowledgeSource.findFirst({ where: { organizationId, id: sourceId } });
+  const row = await db.knowledgeSource.findFirst({ where: { organizationId, id: sourceId }, omit: NO_FILE });
   return row ? toSource(row) : null;
+}
+
+/** The uploaded file of a source not read yet (a PDF the indexer parses), or null. */
+export async function getKnowledgeSourceFile(
+  db: TDb,
+  organizationId: string,
+  sourceId: string,
+): Promise<Uint8Array | null> {
+  const row = await db.knowledgeSource.findFirst({
+    where: { organizationId, id: sourceId },
+    select: { fileBytes: true },
+  });
+  return row?.fileBytes ?? null;
 }
 
 /** Deletes a source of that project (its chunks go with it). False when there is no such source there. */
@@ -211,7 +238,14 @@ export async function replaceKnowledgeChunks(
   organizationId: string,
   sourceId: string,
   generation: number,
-  result: { chunks: TKnowledgeChunkInput[]; pageCount: number; warnings: string[]; title?: string },
+  result: {
+    chunks: TKnowledgeChunkInput[];
+    pageCount: number;
+    warnings: string[];
+    title?: string;
+    /** The text read from the source's uploaded file: stored in place of the file, which is dropped. */
+    content?: string;
+  },
 ): Promise<boolean> {
   return db.$transaction(
     async (tx) => {
@@ -241,6 +275,7 @@ export async function replaceKnowledgeChunks(
           chunkCount: result.chunks.length,
           lastIndexedAt: new Date(),
           ...(result.title ? { title: result.title.slice(0, 300) } : {}),
+          ...(result.content !== undefined ? { content: result.content, fileBytes: null } : {}),
         },
       });
       return true;

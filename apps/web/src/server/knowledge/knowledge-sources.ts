@@ -49,7 +49,10 @@ export type TKnowledgeSourceInput = z.infer<typeof ZKnowledgeSourceInput>;
 export async function addKnowledgeSource(
   app: TWebContext,
   scope: { organizationId: string; projectId: string },
-  input: TKnowledgeSourceInput | { kind: 'file'; title: string; content: string },
+  input:
+    | TKnowledgeSourceInput
+    | { kind: 'file'; title: string; content: string }
+    | { kind: 'file'; title: string; fileBytes: Uint8Array },
 ): Promise<TKnowledgeSource> {
   if ((await countKnowledgeSources(app.db, scope.organizationId, scope.projectId)) >= KNOWLEDGE_SOURCES_MAX)
     throw new AppError('bad_request', `A project can have at most ${KNOWLEDGE_SOURCES_MAX} knowledge sources.`);
@@ -58,7 +61,9 @@ export async function addKnowledgeSource(
       ? { kind: 'faq' as const, title: input.question, content: input.answer }
       : input.kind === 'site' || input.kind === 'sitemap'
         ? { kind: input.kind, title: new URL(input.url).host, url: input.url }
-        : { kind: input.kind, title: input.title, content: input.content };
+        : 'fileBytes' in input
+          ? { kind: input.kind, title: input.title, fileBytes: input.fileBytes }
+          : { kind: input.kind, title: input.title, content: input.content };
   const source = await createKnowledgeSource(app.db, scope.organizationId, scope.projectId, row);
   await enqueue(app, scope.organizationId, source.id, source.generation);
   return source;

@@ -114,7 +114,11 @@ export async function setupWebTestEnv(extraEnv: Record<string, string> = {}): Pr
         method,
         headers,
         body:
-          opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+          opts.body === undefined
+            ? undefined
+            : typeof opts.body === 'string' || opts.body instanceof Uint8Array
+              ? (opts.body as BodyInit)
+              : JSON.stringify(opts.body),
       });
       const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
       const text = await res.text();

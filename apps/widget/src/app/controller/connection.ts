@@ -63,6 +63,9 @@ export function createConnection(
       receipts: { delivered: Math.max(isSame ? s.receipts.delivered : 0, read, event.deliveredSeq ?? 0), read },
       conversationStatus: event.conversationStatus ?? (isSame ? s.conversationStatus : 'open'),
       isCsatRequested: event.csatRequested ?? (isSame && s.isCsatRequested),
+      // "A team member will answer here" survives a reload: the server says whether the AI stepped back from this
+      // conversation and nobody has replied since (the worker records that before it tells the widget live).
+      aiNotice: event.aiNotice ?? null,
     });
     messages.rememberConversation();
     if (!config.language) {

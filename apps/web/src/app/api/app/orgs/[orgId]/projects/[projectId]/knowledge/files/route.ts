@@ -1,7 +1,7 @@
 // POST /api/app/orgs/:orgId/projects/:projectId/knowledge/files?name=… — upload a .txt/.md/.html/.pdf file as a knowledge source (admin; raw body)
 import { z } from 'zod';
 import { AppError, readBodyWithLimit } from '@pocketping/core';
-import { extractFileText, UnsupportedFileError } from '@pocketping/knowledge';
+import { assertPdfBytes, extractFileText, isPdfFileName, UnsupportedFileError } from '@pocketping/knowledge';
 import { orgRoute, scopedProject } from '~/server/tenancy';
 import { addKnowledgeSource, KNOWLEDGE_FILE_MAX_BYTES } from '~/server/knowledge/knowledge-sources';
 
@@ -15,19 +15,22 @@ export const POST = orgRoute(
     // Counted as it arrives, whatever Content-Length says; past the cap: 413 and nothing kept.
     const bytes = await readBodyWithLimit(req, KNOWLEDGE_FILE_MAX_BYTES);
     if (bytes.length === 0) throw new AppError('bad_request', 'The file is empty.');
-    let extracted: { title: string; text: string };
+    const scope = { organizationId, projectId: params.projectId };
     try {
-      extracted = await extractFileText(query.name, bytes);
+      // A PDF is kept as it came and read by the knowledge worker (parsing can take seconds): the answer is at once,
+      // the source `pending`; an unreadable PDF turns the source `failed` with the reason.
+      if (isPdfFileName(query.name)) {
+        assertPdfBytes(bytes);
+        const title = query.name.replace(/\.[a-z0-9]+$/i, '').slice(0, 200) || query.name;
+        return { source: await addKnowledgeSource(app, scope, { kind: 'file', title, fileBytes: bytes }) };
+      }
+      const extracted = await extractFileText(query.name, bytes);
+      if (!extracted.text.trim()) throw new AppError('bad_request', 'No text was found in the file.');
+      const title = extracted.title.slice(0, 200) || query.name;
+      return { source: await addKnowledgeSource(app, scope, { kind: 'file', title, content: extracted.text }) };
     } catch (err) {
       if (err instanceof UnsupportedFileError) throw new AppError('bad_request', err.message);
       throw err;
     }
-    if (!extracted.text.trim()) throw new AppError('bad_request', 'No text was found in the file.');
-    const source = await addKnowledgeSource(
-      app,
-      { organizationId, projectId: params.projectId },
-      { kind: 'file', title: extracted.title.slice(0, 200) || query.name, content: extracted.text },
-    );
-    return { source };
   },
 );

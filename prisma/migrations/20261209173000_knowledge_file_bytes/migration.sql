@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "KnowledgeSource" ADD COLUMN     "fileBytes" BYTEA;
