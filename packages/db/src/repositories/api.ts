@@ -261,6 +261,16 @@ export async function listApiMessages(
   };
 }
 
+/** The seq of the conversation's newest visitor message (0: none yet) — what an MCP reply answers to. */
+export async function getLastVisitorSeq(db: TDb, organizationId: string, conversationId: string): Promise<number> {
+  const m = await db.message.findFirst({
+    where: { organizationId, conversationId, sender: 'visitor' },
+    orderBy: { seq: 'desc' },
+    select: { seq: true },
+  });
+  return m?.seq ?? 0;
+}
+
 // ───────────── Visitors ─────────────
 
 export interface TApiVisitor {
