@@ -11,7 +11,7 @@ import {
   type TResolvedApiKey,
 } from '@pocketping/db';
 import { getContext, type TWebContext } from '../context';
-import { whenReady } from '../rate-limit';
+import { clientIp, hitRateLimit, whenReady } from '../rate-limit';
 import { hitApiRateLimit, rateLimitHeaders } from './api-rate-limit';
 import { apiProblem, problemResponse, toProblem, type TProblem } from './problem';
 
@@ -36,6 +36,8 @@ const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** An Idempotency-Key: 1–255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Requests without a valid API key, per client address (see `refuseUnauthenticated`). */
+export const UNAUTHENTICATED_PER_IP = { limit: 60, windowSeconds: 60 };
 
 export type TApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -139,12 +141,23 @@ async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
+/**
+ * A 401, counted against the caller's address first: requests without a valid key (key guessing, a flood of keyless
+ * requests, a client stuck with a revoked key) get `UNAUTHENTICATED_PER_IP` a minute per address, then
+ * `429 rate_limited` with Retry-After. A valid key is never limited by this budget (its own one applies).
+ */
+async function refuseUnauthenticated(req: Request, message: string): Promise<never> {
+  const { limit, windowSeconds } = UNAUTHENTICATED_PER_IP;
+  await hitRateLimit('api-unauthenticated', clientIp(req.headers), limit, windowSeconds);
+  throw apiProblem('unauthorized', message);
+}
+
 async function authenticate(req: Request, app: TWebContext): Promise<TResolvedApiKey> {
   const header = req.headers.get('authorization') ?? '';
   const m = /^Bearer\s+(\S{1,200})\s*$/i.exec(header);
-  if (!m) throw apiProblem('unauthorized', 'Send your API key as Authorization: Bearer <key>.');
+  if (!m) return refuseUnauthenticated(req, 'Send your API key as Authorization: Bearer <key>.');
   const key = await resolveApiKey(app.db, m[1]!);
-  if (!key) throw apiProblem('unauthorized', 'This API key is unknown or has been revoked.');
+  if (!key) return refuseUnauthenticated(req, 'This API key is unknown or has been revoked.');
   return key;
 }
 
