@@ -1,5 +1,6 @@
 // The boot shared by the dashboard browser tests (accounts, team, inbox): a fresh database, the built web app
-// (`next start`, with NEXT_DIST_DIR passed through), optionally the real realtime server and the fake SMTP server,
+// (`next start`, with NEXT_DIST_DIR passed through), optionally the real realtime server, the worker and the fake
+// SMTP server,
 // one headless Chromium, and one folder for attachment bytes that web and realtime share (like .data/uploads).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -22,7 +23,9 @@ import {
   type TFakeSmtp,
   type TTestDatabase,
 } from '@pocketping/testkit';
-import { createDb, type TDb } from '@pocketping/db';
+import { createDb, createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
+import type { Page } from 'playwright-core';
+import { hashPassword } from '../../apps/web/src/server/auth/password';
 
 export const SHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
 
@@ -34,6 +37,8 @@ export interface TDashboardStack {
   realtimeUrl: string | null;
   /** Set when booted with `smtp`. */
   smtp: TFakeSmtp | null;
+  /** The environment every app of the stack shares (database, Redis prefix, encryption key…). */
+  env: Record<string, string>;
   browser: Browser;
   /** STORAGE_LOCAL_DIR of web and realtime. */
   filesDir: string;
@@ -50,6 +55,8 @@ export async function bootDashboardStack(
     realtime?: boolean;
     host?: 'localhost' | '127.0.0.1';
     webEnv?: Record<string, string>;
+    /** Also start the worker (webhook deliveries, chat-app deliveries…), with these variables added. */
+    worker?: { env?: Record<string, string> };
   } = {},
 ): Promise<TDashboardStack> {
   const smtp = opts.smtp ? await startFakeSmtp(opts.smtp === 'no-viewer' ? { viewerPort: false } : {}) : null;
@@ -103,6 +110,14 @@ export async function bootDashboardStack(
               }),
             ]
           : []),
+        ...(opts.worker
+          ? [
+              spawnApp('worker', {
+                env: { ...env, LOG_LEVEL: 'info', TELEGRAM_UPDATES_MODE: 'webhook', ...opts.worker.env },
+                readyWhen: (out) => out.includes('worker started'),
+              }),
+            ]
+          : []),
       ])),
     );
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
@@ -111,5 +126,37 @@ export async function bootDashboardStack(
     throw err;
   }
   mkdirSync(SHOTS, { recursive: true });
-  return { database, db, webUrl, realtimeUrl, smtp, browser, filesDir, stop };
+  return { database, db, webUrl, realtimeUrl, smtp, env, browser, filesDir, stop };
+}
+
+/**
+ * A new owner (verified email, password) with an organization and one project, logged in through the real login
+ * form on a new browser page.
+ */
+export async function signInNewOwner(
+  stack: TDashboardStack,
+  opts: { orgName: string; allowedOrigins?: string[] },
+): Promise<{ page: Page; organizationId: string; project: { id: string; publicKey: string } }> {
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const email = `owner-${randomBytes(4).toString('hex')}@example.test`;
+  const { organization, userId } = await createOrganizationWithOwner(stack.db, {
+    email,
+    orgName: opts.orgName,
+    userName: 'Olive Owner',
+  });
+  await stack.db.user.update({
+    where: { id: userId },
+    data: { emailVerified: new Date(), passwordHash: await hashPassword(password) },
+  });
+  const project = await createProject(stack.db, organization.id, {
+    name: `${opts.orgName} site`,
+    allowedOrigins: opts.allowedOrigins ?? [],
+  });
+  const page = await (await stack.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(`${stack.webUrl}/login`);
+  await page.getByLabel('Email', { exact: true }).first().fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((u) => u.pathname.startsWith('/app'));
+  return { page, organizationId: organization.id, project: { id: project.id, publicKey: project.publicKey } };
 }

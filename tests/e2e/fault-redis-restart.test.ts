@@ -2,48 +2,20 @@
 // delivery burst. The machine's Redis is shared by other test runs, so this test runs its OWN redis-server on a free
 // port and restarts that one. Postgres is the truth (outbox rows): the sweeper re-enqueues what Redis forgot, and the
 // lease generation check stops a drain that outlived its lease — zero lost, zero duplicated, order kept.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '@pocketping/testkit';
+import { startRedisServer, waitFor, type TRedisServer } from '@pocketping/testkit';
 import { burst, drained, startFaultStack, type TFaultStack } from './fault-stack.js';
-
-function startRedis(port: number): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(
-    '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const ready = new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-  return { child, ready };
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 describe('fault: Redis killed and restarted mid-burst', () => {
   let stack: TFaultStack;
-  let redis: { child: ChildProcess; ready: Promise<void> };
-  let port: number;
+  let redis: TRedisServer;
   beforeAll(async () => {
-    port = await freePort();
-    redis = startRedis(port);
-    await redis.ready;
-    stack = await startFaultStack({ redisUrl: `redis://127.0.0.1:${port}`, conversations: 10, telegramLatencyMs: 3 });
+    redis = await startRedisServer();
+    stack = await startFaultStack({ redisUrl: redis.url, conversations: 10, telegramLatencyMs: 3 });
   });
   afterAll(async () => {
     await stack?.close();
-    if (redis) await killHard(redis.child);
+    await redis?.kill();
   });
 
   it('delivers every message exactly once and in order', async () => {
@@ -52,11 +24,10 @@ describe('fault: Redis killed and restarted mid-burst', () => {
     const posts = () =>
       stack.telegram.callsOf('sendMessage').filter((c) => String(c.params.text ?? '').startsWith('redis ')).length;
     await waitFor(() => posts() >= 60, { what: 'burst under way', timeoutMs: 60_000 });
-    await killHard(redis.child);
+    await redis.kill();
     const whileDown = posts();
     await new Promise((r) => setTimeout(r, 1_500)); // messages keep being committed meanwhile; their enqueue fails
-    redis = startRedis(port);
-    await redis.ready;
+    await redis.restart();
     await sending;
     await drained(stack, 120_000);
     const audit = await stack.audit();

@@ -44,6 +44,8 @@ export const ZWebEnv = z.object({
    * for it before it is applied: platforms deliver concurrently, and replies must keep the order they were written in.
    */
   INBOUND_REORDER_WINDOW_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+  /** REST API text search (`GET /api/v1/conversations?q=`): Postgres cancels it after this long (422 search_timeout). */
+  API_SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
   MAIL_FROM: z.string().min(3).default('PocketPing <no-reply@pocketping.local>'),
   /** OAuth sign-in: each provider is offered only when both of its variables are set. */
   AUTH_GITHUB_ID: z.string().optional(),

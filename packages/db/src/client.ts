@@ -14,6 +14,27 @@ export async function inTransaction<T>(db: TDb, fn: (tx: TTx) => Promise<T>): Pr
   return db.$transaction(fn);
 }
 
+/**
+ * Runs `fn` in one transaction whose statements Postgres cancels after `ms` (SET LOCAL: the setting ends with the
+ * transaction, the pooled connection keeps its default): a search scanning text cannot hold a connection for long.
+ * A cancelled statement throws an error `isStatementTimeout` recognises.
+ */
+export async function withStatementTimeout<T>(db: TDb, ms: number, fn: (tx: TTx) => Promise<T>): Promise<T> {
+  const timeout = Math.max(1, Math.floor(ms));
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${timeout}`);
+    return fn(tx);
+  });
+}
+
+/** True when an error is Postgres cancelling a statement for its statement_timeout (SQLSTATE 57014). */
+export function isStatementTimeout(err: unknown): boolean {
+  type TAdapterError = { cause?: { code?: unknown } };
+  const e = err as { meta?: { driverAdapterError?: TAdapterError } } & TAdapterError;
+  // Prisma wraps the driver adapter's error (meta.driverAdapterError); the adapter's own error carries the cause.
+  return (e?.meta?.driverAdapterError ?? e)?.cause?.code === '57014';
+}
+
 /** The engine-free Prisma client over node-postgres (the query compiler is WebAssembly; no native engine). */
 export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}): TDb {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });

@@ -1,4 +1,13 @@
-export { createDb, inTransaction, isUniqueViolation, type TDb, type TDbOrTx, type TTx } from './client.js';
+export {
+  createDb,
+  inTransaction,
+  isStatementTimeout,
+  isUniqueViolation,
+  withStatementTimeout,
+  type TDb,
+  type TDbOrTx,
+  type TTx,
+} from './client.js';
 export { Prisma } from '@prisma/client';
 export type { BridgeKind, ConnectionStatus, SenderKind, Role } from '@prisma/client';
 export * from './dto.js';

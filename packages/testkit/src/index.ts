@@ -10,3 +10,4 @@ export * from './fake-openai.js';
 export * from './fake-stripe.js';
 export * from './text-pdf.js';
 export * from './webhook-receiver.js';
+export * from './redis-server.js';

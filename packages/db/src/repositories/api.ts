@@ -1,6 +1,6 @@
 import { Prisma, type BridgeKind, type ConnectionStatus } from '@prisma/client';
 import type { TDb } from '../client.js';
-import { isUniqueViolation } from '../client.js';
+import { isUniqueViolation, withStatementTimeout } from '../client.js';
 import { toMessageDto } from '../dto.js';
 import { newId } from './ids.js';
 import type { TMessage } from '@pocketping/protocol';
@@ -172,6 +172,8 @@ export interface TApiConversationQuery {
   updatedSince?: Date | undefined;
   /** Text search: a substring (any case) of the visitor's email or name, or of a message or note not deleted. */
   q?: string | undefined;
+  /** With `q`: Postgres cancels the search after this long (an error `isStatementTimeout` recognises). */
+  searchTimeoutMs?: number | undefined;
   /** Rows strictly after this (updatedAt, id) pair in the list's order (newest activity first). */
   after?: { updatedAt: Date; id: string } | null | undefined;
   limit: number;
@@ -206,7 +208,7 @@ export async function listApiConversations(
     ...(q.q ? textSearch(q.q) : {}),
   };
   const after = q.after;
-  const rows = await db.conversation.findMany({
+  const args = {
     where: after
       ? {
           AND: [
@@ -215,9 +217,13 @@ export async function listApiConversations(
           ],
         }
       : where,
-    orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+    orderBy: [{ updatedAt: 'desc' as const }, { id: 'desc' as const }],
     take: q.limit + 1,
-  });
+  } satisfies Prisma.ConversationFindManyArgs;
+  const rows =
+    q.q && q.searchTimeoutMs
+      ? await withStatementTimeout(db, q.searchTimeoutMs, (tx) => tx.conversation.findMany(args))
+      : await db.conversation.findMany(args);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
@@ -259,6 +265,16 @@ export async function listApiMessages(
     messages: rows.slice(0, limit).map((m) => ({ ...toMessageDto(m), visibility: m.visibility })),
     hasMore: rows.length > limit,
   };
+}
+
+/** The seq of the conversation's newest visitor message (0: none yet) — what an MCP reply answers to. */
+export async function getLastVisitorSeq(db: TDb, organizationId: string, conversationId: string): Promise<number> {
+  const m = await db.message.findFirst({
+    where: { organizationId, conversationId, sender: 'visitor' },
+    orderBy: { seq: 'desc' },
+    select: { seq: true },
+  });
+  return m?.seq ?? 0;
 }
 
 // ───────────── Visitors ─────────────

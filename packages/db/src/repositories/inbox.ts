@@ -1,5 +1,5 @@
 import { Prisma, type Conversation, type Message, type Visitor } from '@prisma/client';
-import type { TDb } from '../client.js';
+import { withStatementTimeout, type TDb } from '../client.js';
 
 /**
  * The dashboard inbox's reads, scoped by organization AND project. The cursor, the tabs' meaning and the rows'
@@ -94,10 +94,8 @@ export async function queryInboxPage(
     ORDER BY c."sortAt" DESC, c.id DESC`;
 
   // A text search scans message bodies: bounded in time so one search cannot hold a connection for long.
-  return db.$transaction(async (tx) => {
-    if (pattern) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = 5000`);
-    return tx.$queryRaw<TInboxPageRow[]>(sql);
-  });
+  if (!pattern) return db.$queryRaw<TInboxPageRow[]>(sql);
+  return withStatementTimeout(db, 5_000, (tx) => tx.$queryRaw<TInboxPageRow[]>(sql));
 }
 
 /** A conversation of this project with its visitor, or null. */

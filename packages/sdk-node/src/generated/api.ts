@@ -8,7 +8,7 @@ export type Problem = {
   title: string;
   status: number;
   detail: string;
-  code: "bad_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_in_progress" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "rate_limited" | "internal" | "unavailable";
+  code: "bad_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_in_progress" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "idempotency_key_reused" | "search_timeout" | "rate_limited" | "internal" | "unavailable";
   requestId: string;
   /** For bad_request: each invalid field, by path. */
   errors?: {

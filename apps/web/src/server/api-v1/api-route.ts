@@ -11,9 +11,9 @@ import {
   type TResolvedApiKey,
 } from '@pocketping/db';
 import { getContext, type TWebContext } from '../context';
-import { whenReady } from '../rate-limit';
+import { clientIp, hitRateLimit, whenReady } from '../rate-limit';
 import { hitApiRateLimit, rateLimitHeaders } from './api-rate-limit';
-import { apiProblem, problemResponse, toProblem } from './problem';
+import { apiProblem, problemResponse, toProblem, type TProblem } from './problem';
 
 /**
  * THE tenancy wrapper of the public REST API (/api/v1), like `tenancy.ts` is the dashboard's. Every /api/v1 route is
@@ -33,8 +33,11 @@ import { apiProblem, problemResponse, toProblem } from './problem';
 
 export const API_MAX_BODY_BYTES = 64 * 1024;
 const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** An Idempotency-Key: 1–255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Requests without a valid API key, per client address (see `refuseUnauthenticated`). */
+export const UNAUTHENTICATED_PER_IP = { limit: 60, windowSeconds: 60 };
 
 export type TApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -92,7 +95,8 @@ export type TApiHandler = ((
   operation: TApiOperationSpec<TObject, TObject, TObject, ZodType>;
   /**
    * The operation for an already authenticated tenant, in-process (the MCP tools): the same scope check, the same
-   * zod validation of path, query and body, the same handler and answer schema — without HTTP and Idempotency-Key.
+   * zod validation of path, query and body, the same handler and answer schema — without HTTP; a POST given an
+   * `idempotencyKey` goes through the same Idempotency-Key store as the REST requests.
    * Throws an AppError (see `toProblem`) when refused.
    */
   run: (input: TApiInvocation) => Promise<unknown>;
@@ -137,12 +141,23 @@ async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
+/**
+ * A 401, counted against the caller's address first: requests without a valid key (key guessing, a flood of keyless
+ * requests, a client stuck with a revoked key) get `UNAUTHENTICATED_PER_IP` a minute per address, then
+ * `429 rate_limited` with Retry-After. A valid key is never limited by this budget (its own one applies).
+ */
+async function refuseUnauthenticated(req: Request, message: string): Promise<never> {
+  const { limit, windowSeconds } = UNAUTHENTICATED_PER_IP;
+  await hitRateLimit('api-unauthenticated', clientIp(req.headers), limit, windowSeconds);
+  throw apiProblem('unauthorized', message);
+}
+
 async function authenticate(req: Request, app: TWebContext): Promise<TResolvedApiKey> {
   const header = req.headers.get('authorization') ?? '';
   const m = /^Bearer\s+(\S{1,200})\s*$/i.exec(header);
-  if (!m) throw apiProblem('unauthorized', 'Send your API key as Authorization: Bearer <key>.');
+  if (!m) return refuseUnauthenticated(req, 'Send your API key as Authorization: Bearer <key>.');
   const key = await resolveApiKey(app.db, m[1]!);
-  if (!key) throw apiProblem('unauthorized', 'This API key is unknown or has been revoked.');
+  if (!key) return refuseUnauthenticated(req, 'This API key is unknown or has been revoked.');
   return key;
 }
 
@@ -187,12 +202,76 @@ export interface TApiInvocation {
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: Record<string, unknown>;
+  /** A POST's idempotency key (an MCP tool's argument): kept in the REST Idempotency-Key store, same semantics. */
+  idempotencyKey?: string | null;
 }
 
 function jsonResponse(status: number, body: unknown, headers: Headers): Response {
   headers.set('content-type', status >= 400 ? 'application/problem+json' : 'application/json');
   headers.set('cache-control', 'no-store');
   return new Response(status === 204 ? null : JSON.stringify(body), { status, headers });
+}
+
+type TIdempotentClaim = { state: 'new'; id: string } | { state: 'replay'; status: number; answer: unknown };
+
+/**
+ * Takes an Idempotency-Key for one request of a tenant's API key (the REST header, or an MCP tool's argument): `new`
+ * (run it, then `completeIdempotent` or `failIdempotent`), or the stored answer of the first request with that key;
+ * the same key with another request (`request`: method, path and body) or while the first one runs is refused.
+ */
+async function claimIdempotent(
+  app: TWebContext,
+  tenant: TApiTenantContext,
+  input: { route: string; key: string; request: string },
+): Promise<TIdempotentClaim> {
+  const claim = await claimIdempotencyKey(app.db, {
+    organizationId: tenant.organizationId,
+    apiKeyId: tenant.apiKeyId,
+    route: input.route,
+    key: input.key,
+    requestHash: sha256(input.request),
+  });
+  if (claim.state === 'mismatch')
+    throw apiProblem(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different request. Use a new key for a new request.',
+    );
+  if (claim.state === 'in_progress')
+    throw apiProblem('idempotency_in_progress', 'A request with this Idempotency-Key is still running.');
+  if (claim.state === 'replay') {
+    const stored = claim.response as { sealedAnswer?: unknown } | null;
+    const answer =
+      stored && typeof stored.sealedAnswer === 'string'
+        ? (JSON.parse(decryptSecret(app.keyRing, stored.sealedAnswer)) as unknown)
+        : claim.response;
+    return { state: 'replay', status: claim.status, answer };
+  }
+  // Stored answers are kept a day (docs/api.md); about one new claim in a hundred clears the older ones.
+  if (Math.random() < 0.01)
+    void pruneIdempotencyKeys(app.db, new Date(Date.now() - IDEMPOTENCY_RETENTION_MS)).catch(() => undefined);
+  return { state: 'new', id: claim.id };
+}
+
+/** Stores the success answer of a claimed key (sealed when it carries a secret). */
+async function completeIdempotent(
+  app: TWebContext,
+  claimed: string,
+  status: number,
+  data: unknown,
+  seal: boolean | undefined,
+): Promise<void> {
+  await completeIdempotencyKey(
+    app.db,
+    claimed,
+    status,
+    seal ? { sealedAnswer: encryptSecret(app.keyRing, JSON.stringify(data)) } : data,
+  );
+}
+
+/** A server error may be transient: the key is freed for a retry. A refusal is the answer to this request. */
+async function failIdempotent(app: TWebContext, claimed: string, problem: TProblem): Promise<void> {
+  if (problem.status >= 500) await releaseIdempotencyKey(app.db, claimed).catch(() => undefined);
+  else await completeIdempotencyKey(app.db, claimed, problem.status, problem).catch(() => undefined);
 }
 
 /** Declares one /api/v1 operation and returns its route handler (export it as the method of its route.ts). */
@@ -226,39 +305,21 @@ export function apiOperation<
       let idempotencyKey: string | null = null;
       if (spec.method === 'POST') {
         idempotencyKey = req.headers.get('idempotency-key');
-        if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey))
+        if (idempotencyKey !== null && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey))
           throw new AppError('bad_request', 'Idempotency-Key must be 1–255 visible ASCII characters.', {
             issues: [{ path: 'Idempotency-Key', message: 'invalid' }],
           });
         if (idempotencyKey !== null) {
-          const requestHash = sha256(`${spec.method} ${new URL(req.url).pathname}\n${JSON.stringify(body)}`);
-          const claim = await claimIdempotencyKey(app.db, {
-            organizationId: tenant.organizationId,
-            apiKeyId: tenant.apiKeyId,
+          const claim = await claimIdempotent(app, tenant, {
             route,
             key: idempotencyKey,
-            requestHash,
+            request: `${spec.method} ${new URL(req.url).pathname}\n${JSON.stringify(body)}`,
           });
-          if (claim.state === 'mismatch')
-            throw apiProblem(
-              'idempotency_key_reused',
-              'This Idempotency-Key was used for a different request. Use a new key for a new request.',
-            );
-          if (claim.state === 'in_progress')
-            throw apiProblem('idempotency_in_progress', 'A request with this Idempotency-Key is still running.');
           if (claim.state === 'replay') {
             headers.set('idempotent-replayed', 'true');
-            const stored = claim.response as { sealedAnswer?: unknown } | null;
-            const answer =
-              stored && typeof stored.sealedAnswer === 'string'
-                ? (JSON.parse(decryptSecret(app.keyRing, stored.sealedAnswer)) as unknown)
-                : claim.response;
-            return jsonResponse(claim.status, answer, headers);
+            return jsonResponse(claim.status, claim.answer, headers);
           }
           claimed = claim.id;
-          // Stored answers are kept a day (docs/api.md); about one new claim in a hundred clears the older ones.
-          if (Math.random() < 0.01)
-            void pruneIdempotencyKeys(app.db, new Date(Date.now() - IDEMPOTENCY_RETENTION_MS)).catch(() => undefined);
         }
       }
 
@@ -275,23 +336,13 @@ export function apiOperation<
       // The declared schema is the answer's shape: what it does not name is not sent (nothing leaks by accident).
       const data = spec.response.parse(result);
       const status = spec.status ?? 200;
-      if (claimed)
-        await completeIdempotencyKey(
-          app.db,
-          claimed,
-          status,
-          spec.sealStoredAnswer ? { sealedAnswer: encryptSecret(app.keyRing, JSON.stringify(data)) } : data,
-        );
+      if (claimed) await completeIdempotent(app, claimed, status, data, spec.sealStoredAnswer);
       return jsonResponse(status, data, headers);
     } catch (err) {
       const problem = toProblem(err, requestId);
       if (problem.code === 'internal') app?.log.error({ err, requestId, route }, 'api route failed');
       if (problem.code === 'unauthorized') headers.set('www-authenticate', 'Bearer realm="pocketping"');
-      if (claimed && app) {
-        // A server error may be transient: the key is freed for a retry. A refusal is the answer to this request.
-        if (problem.status >= 500) await releaseIdempotencyKey(app.db, claimed).catch(() => undefined);
-        else await completeIdempotencyKey(app.db, claimed, problem.status, problem).catch(() => undefined);
-      }
+      if (claimed && app) await failIdempotent(app, claimed, problem);
       return problemResponse(problem, headers);
     }
   };
@@ -303,17 +354,43 @@ export function apiOperation<
       spec.method === 'GET' || spec.method === 'DELETE'
         ? parseWith(EMPTY, {}, 'body')
         : parseWith(spec.body ?? EMPTY, input.body ?? {}, 'body');
-    const result = await handler({
-      req: input.req,
-      app: input.app,
-      tenant: input.tenant,
-      params,
-      query,
-      body,
-      requestId: input.requestId,
-      idempotencyKey: null,
-    } as TApiContext<z.output<P>, z.output<Q>, z.output<B>>);
-    return spec.response.parse(result);
+    const idempotencyKey = spec.method === 'POST' ? (input.idempotencyKey ?? null) : null;
+    let claimed: string | null = null;
+    if (idempotencyKey !== null) {
+      // The same store as the REST requests': the operation's path with its values, and the validated body.
+      const path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+        String((params as Record<string, unknown>)[name]),
+      );
+      const claim = await claimIdempotent(input.app, input.tenant, {
+        route,
+        key: idempotencyKey,
+        request: `${spec.method} /api/v1${path}\n${JSON.stringify(body)}`,
+      });
+      if (claim.state === 'replay') {
+        if (claim.status < 400) return claim.answer;
+        const stored = claim.answer as TProblem;
+        throw apiProblem(stored.code, stored.detail);
+      }
+      claimed = claim.id;
+    }
+    try {
+      const result = await handler({
+        req: input.req,
+        app: input.app,
+        tenant: input.tenant,
+        params,
+        query,
+        body,
+        requestId: input.requestId,
+        idempotencyKey,
+      } as TApiContext<z.output<P>, z.output<Q>, z.output<B>>);
+      const data = spec.response.parse(result);
+      if (claimed) await completeIdempotent(input.app, claimed, spec.status ?? 200, data, spec.sealStoredAnswer);
+      return data;
+    } catch (err) {
+      if (claimed) await failIdempotent(input.app, claimed, toProblem(err, input.requestId));
+      throw err;
+    }
   };
   return Object.assign(fn, {
     operation: spec as unknown as TApiOperationSpec<TObject, TObject, TObject, ZodType>,

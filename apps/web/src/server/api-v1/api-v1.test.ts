@@ -24,7 +24,7 @@ import { PLANS } from '@pocketping/billing';
 import { createWebhookEndpoint, sendTestWebhookEvent } from '@pocketping/webhooks';
 import { webhookDeps } from '../webhooks/webhook-endpoints';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
-import type { TApiHandler } from './api-route';
+import { UNAUTHENTICATED_PER_IP, type TApiHandler } from './api-route';
 import { API_OPERATIONS } from './operations';
 import * as projectsRoute from '../../app/api/v1/projects/route';
 import * as projectRoute from '../../app/api/v1/projects/[projectId]/route';
@@ -251,9 +251,15 @@ describe('every operation × every kind of key', () => {
         expect(await snapshot(w)).toEqual(before);
       };
 
-      // No key, a made-up key, a revoked key: 401 with a Bearer challenge.
+      // No key, a made-up key, a revoked key: 401 with a Bearer challenge. (From an address of this test's own:
+      // requests without a valid key are limited per address, and every route's test makes some.)
+      const clientAddress = { 'x-forwarded-for': `198.51.100.${API_OPERATIONS.indexOf(handler) + 1}` };
       for (const key of [null, 'ppk_not-a-real-key', w.keys.revoked]) {
-        const res = await call(handler, { ...REQUESTS[op.operationId]!(target(w, 'a1')), key });
+        const res = await call(handler, {
+          ...REQUESTS[op.operationId]!(target(w, 'a1')),
+          key,
+          headers: clientAddress,
+        });
         await expectRefused(res, 401, 'unauthorized');
         expect(res.headers.get('www-authenticate')).toContain('Bearer');
       }
@@ -526,6 +532,26 @@ describe('rate limit', () => {
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(last.headers.get('ratelimit-remaining')).toBe('0');
     expect((await call(projectsRoute.GET, { key: w.keys.owner })).status).toBe(200);
+  });
+
+  it('limits requests without a valid key per client address: 429 + Retry-After, problem+json', async () => {
+    const w = await world();
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+    const { limit } = UNAUTHENTICATED_PER_IP;
+    // Missing and made-up keys count together (twice the limit at most: the window may roll over once).
+    let last: TAnswer | null = null;
+    for (let i = 0; i < 2 * limit + 2 && last?.status !== 429; i++)
+      last = await call(projectsRoute.GET, { key: i % 2 ? null : `ppk_guess${i}`, headers: from('203.0.113.9') });
+    expect(last!.status).toBe(429);
+    expect(last!.headers.get('content-type')).toBe('application/problem+json');
+    expect(last!.json).toMatchObject({ status: 429, code: 'rate_limited' });
+    const retryAfter = Number(last!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(UNAUTHENTICATED_PER_IP.windowSeconds);
+    // The address stays limited; another address is not; a valid key from the limited address still works.
+    expect((await call(projectsRoute.GET, { key: null, headers: from('203.0.113.9') })).status).toBe(429);
+    expect((await call(projectsRoute.GET, { key: null, headers: from('203.0.113.10') })).status).toBe(401);
+    expect((await call(projectsRoute.GET, { key: w.keys.owner, headers: from('203.0.113.9') })).status).toBe(200);
   });
 
   it("follows the organization's plan", async () => {

@@ -19,6 +19,7 @@ export const API_PROBLEM_CODES = {
   unsupported_media_type: 415,
   unprocessable: 422,
   idempotency_key_reused: 422,
+  search_timeout: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -39,6 +40,7 @@ const TITLES: Record<TApiProblemCode, string> = {
   unsupported_media_type: 'Send JSON',
   unprocessable: 'Unprocessable request',
   idempotency_key_reused: 'Idempotency-Key reused with a different request',
+  search_timeout: 'The search took too long',
   rate_limited: 'Too many requests',
   internal: 'Internal error',
   unavailable: 'Service unavailable',
@@ -97,6 +99,10 @@ export function toProblem(err: unknown, requestId: string): TProblem {
 }
 
 export function problemResponse(problem: TProblem, headers: Headers): Response {
+  // Every 429 says when to come back (the per-key limit sets it with its RateLimit-* headers; the others here).
+  const retryAfter = problem.details?.retryAfterSeconds;
+  if (problem.status === 429 && typeof retryAfter === 'number' && !headers.has('retry-after'))
+    headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   headers.set('content-type', 'application/problem+json');
   headers.set('cache-control', 'no-store');
   return new Response(JSON.stringify(problem), { status: problem.status, headers });

@@ -184,6 +184,70 @@ describe('the MCP server at /api/mcp', () => {
     await client.close();
   });
 
+  it('posts a retried reply once: with the same idempotencyKey, or the same text since the visitor last wrote', async () => {
+    const w = await world();
+    const client = await connect(w.keys.owner);
+    const operatorMessages = () =>
+      w.db.message.findMany({
+        where: { organizationId: w.orgA, conversationId: w.a1, sender: 'operator' },
+        orderBy: { seq: 'asc' },
+        select: { id: true, body: true, visibility: true },
+      });
+    const reply = (body: string, extra: Record<string, unknown> = {}) =>
+      callTool(client, 'reply', { conversationId: w.a1, body, authorName: 'Ana', ...extra });
+
+    // An explicit key: the retry answers the first message and posts nothing; the key with another text is refused.
+    const first = await reply('Your parcel left today.', { idempotencyKey: 'retry-1' });
+    expect(first.isError, first.text).toBe(false);
+    const retried = await reply('Your parcel left today.', { idempotencyKey: 'retry-1' });
+    expect(retried.isError, retried.text).toBe(false);
+    expect(retried.data.data.id).toBe(first.data.data.id);
+    const reused = await reply('Something else', { idempotencyKey: 'retry-1' });
+    expect(reused.isError).toBe(true);
+    expect(reused.text).toContain('[code: idempotency_key_reused]');
+    expect((await reply('bad key', { idempotencyKey: 'has space' })).isError).toBe(true);
+    expect((await operatorMessages()).map((m) => m.body)).toEqual(['Your parcel left today.']);
+
+    // No key: the same text by the same author since the visitor's last message is a retry — even two at once.
+    const [a, b] = await Promise.all([reply('Tracking: PP123.'), reply('Tracking: PP123.')]);
+    const answered = [a, b].filter((r) => !r.isError);
+    expect(answered.length).toBeGreaterThanOrEqual(1);
+    for (const r of [a, b]) if (r.isError) expect(r.text).toContain('[code: idempotency_in_progress]');
+    const late = await reply('Tracking: PP123.');
+    expect(late.data.data.id).toBe(answered[0]!.data.data.id);
+    // A note is its own tool: the same text as a note is posted (once).
+    const note = await callTool(client, 'add_note', {
+      conversationId: w.a1,
+      body: 'Tracking: PP123.',
+      authorName: 'Ana',
+    });
+    expect(note.isError, note.text).toBe(false);
+    expect(
+      (await callTool(client, 'add_note', { conversationId: w.a1, body: 'Tracking: PP123.', authorName: 'Ana' })).data
+        .data.id,
+    ).toBe(note.data.data.id);
+    expect((await operatorMessages()).map((m) => [m.body, m.visibility])).toEqual([
+      ['Your parcel left today.', 'public'],
+      ['Tracking: PP123.', 'public'],
+      ['Tracking: PP123.', 'internal'],
+    ]);
+
+    // The same text again on purpose: a new key posts it; so does the visitor writing in between.
+    expect((await reply('Tracking: PP123.', { idempotencyKey: 'again' })).isError).toBe(false);
+    await appendMessage(w.db, w.orgA, {
+      conversationId: w.a1,
+      sender: 'visitor',
+      body: 'Which carrier?',
+      source: 'widget',
+      deliver: false,
+    });
+    const afterVisitor = await reply('Tracking: PP123.');
+    expect(afterVisitor.isError, afterVisitor.text).toBe(false);
+    expect(afterVisitor.data.data.id).not.toBe(late.data.data.id);
+    expect((await operatorMessages()).filter((m) => m.body === 'Tracking: PP123.')).toHaveLength(4);
+    await client.close();
+  });
+
   it('refuses writes with a read-only key, as a tool error, and writes nothing', async () => {
     const w = await world();
     const client = await connect(w.keys.readOnly);

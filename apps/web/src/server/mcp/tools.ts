@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AppError } from '@pocketping/core';
-import { getApiConversationStats } from '@pocketping/db';
+import { AppError, sha256 } from '@pocketping/core';
+import { getApiConversationStats, getLastVisitorSeq } from '@pocketping/db';
 import { ZMessageBody } from '@pocketping/protocol';
-import { assertApiScope, type TApiInvocation } from '../api-v1/api-route';
+import { assertApiScope, IDEMPOTENCY_KEY_PATTERN, type TApiInvocation } from '../api-v1/api-route';
 import { toProblem } from '../api-v1/problem';
 import { ZAuthorName, ZId } from '../api-v1/schemas';
 import {
@@ -132,6 +132,43 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
     conversationId: ZConversationId,
     body: ZMessageBody.describe('The text (Markdown).'),
     authorName: ZAuthorName.describe('The operator name shown to the visitor and the team.'),
+    idempotencyKey: z
+      .string()
+      .regex(IDEMPOTENCY_KEY_PATTERN)
+      .optional()
+      .describe(
+        'Any unique string (1–255 visible ASCII characters) for this one message: calling again with the same key ' +
+          'returns the first message and posts nothing. Without it, the same text by the same author since the ' +
+          "visitor's last message counts as a retry; pass a new key to post the same text again on purpose.",
+      ),
+  };
+
+  /**
+   * A retried call must not post twice: the given key, or one derived from what the message answers (the
+   * conversation's newest visitor message) and what it says. Kept in the REST API's Idempotency-Key store.
+   */
+  const postOnce = async (
+    tool: string,
+    args: { conversationId: string; body: string; authorName: string; idempotencyKey?: string | undefined },
+    visibility: 'public' | 'internal',
+  ) => {
+    assertApiScope(ctx.tenant, 'write');
+    const idempotencyKey =
+      args.idempotencyKey ??
+      `mcp-${tool}-${sha256(
+        JSON.stringify([
+          args.conversationId,
+          await getLastVisitorSeq(ctx.app.db, ctx.tenant.organizationId, args.conversationId),
+          args.authorName,
+          args.body,
+        ]),
+      )}`;
+    return sendMessage.run({
+      ...ctx,
+      params: { conversationId: args.conversationId },
+      body: { body: args.body, authorName: args.authorName, visibility },
+      idempotencyKey,
+    });
   };
 
   server.registerTool(
@@ -142,16 +179,9 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
         'Sends a reply as an operator: it reaches the visitor\'s widget and every connected chat app as "<authorName> ' +
         '(via API)". Needs a key with the write scope.',
       inputSchema: messageInput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     },
-    (args) =>
-      guarded(ctx, 'reply', () =>
-        sendMessage.run({
-          ...ctx,
-          params: { conversationId: args.conversationId },
-          body: { body: args.body, authorName: args.authorName, visibility: 'public' },
-        }),
-      ),
+    (args) => guarded(ctx, 'reply', () => postOnce('reply', args, 'public')),
   );
 
   server.registerTool(
@@ -162,16 +192,9 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
         'Adds an internal note to the conversation: the team sees it (inbox and chat apps), the visitor never does. ' +
         'Needs a key with the write scope.',
       inputSchema: messageInput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     },
-    (args) =>
-      guarded(ctx, 'add_note', () =>
-        sendMessage.run({
-          ...ctx,
-          params: { conversationId: args.conversationId },
-          body: { body: args.body, authorName: args.authorName, visibility: 'internal' },
-        }),
-      ),
+    (args) => guarded(ctx, 'add_note', () => postOnce('add_note', args, 'internal')),
   );
 
   const statusInput = {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
 import { changeConversationStatus } from '@pocketping/conversations';
-import { getApiConversation, listApiConversations } from '@pocketping/db';
+import { getApiConversation, isStatementTimeout, listApiConversations } from '@pocketping/db';
 import { apiOperation, type TApiTenantContext } from '../api-route';
+import { apiProblem } from '../problem';
 import type { TWebContext } from '../../context';
 import { conversationPorts } from '../../inbox/realtime';
 import { decodeCursor, encodeCursor, one, page, ZApiConversation, ZAuthorName, ZCursor, ZId, ZLimit } from '../schemas';
@@ -33,6 +34,7 @@ export const listConversations = apiOperation(
       limit: ZLimit,
     }),
     response: page(ZApiConversation),
+    errors: [422],
   },
   async ({ app, tenant, query }) => {
     const after = query.cursor ? decodeCursor(query.cursor, ZConversationCursor) : null;
@@ -42,8 +44,16 @@ export const listConversations = apiOperation(
       visitorId: query.visitorId,
       updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
       q: query.q,
+      searchTimeoutMs: app.env.API_SEARCH_TIMEOUT_MS,
       after: after ? { updatedAt: new Date(after.u), id: after.i } : null,
       limit: query.limit,
+    }).catch((err: unknown) => {
+      if (!isStatementTimeout(err)) throw err;
+      throw apiProblem(
+        'search_timeout',
+        `The text search took longer than ${app.env.API_SEARCH_TIMEOUT_MS / 1000} s. Narrow it — a longer \`q\`, ` +
+          'or with `projectId`, `status`, `visitorId` or `updatedSince` — and try again.',
+      );
     });
     return {
       data: rows,
