@@ -18,6 +18,7 @@ const ZRealtimeEnv = z
     REALTIME_HOST: z.string().default('0.0.0.0'),
     MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
     METRICS_TOKEN: envFields.METRICS_TOKEN,
+    SHUTDOWN_GRACE_MS: envFields.SHUTDOWN_GRACE_MS,
     /** Folder of the built widget (loader.js + chunks), served at /widget/*. */
     WIDGET_DIST_DIR: z.string().optional(),
     /** Attachment storage: the same variables as web, realtime and worker (all must point at the same place). */

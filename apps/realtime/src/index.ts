@@ -35,4 +35,12 @@ const server = await startRealtimeServer({
 });
 log.info({ port: server.port, storage: env.STORAGE_DRIVER }, 'realtime listening');
 
-exitOnSignals(log, () => server.close(), 5_000);
+// SIGTERM: clients move to another node (they resume by seq), the events being handled finish, then the pools close.
+exitOnSignals(
+  log,
+  async () => {
+    await server.drain(env.SHUTDOWN_GRACE_MS);
+    await server.close();
+  },
+  env.SHUTDOWN_GRACE_MS + 5_000,
+);

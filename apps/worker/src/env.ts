@@ -96,6 +96,7 @@ const ZWorkerEnv = z.object({
   MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
   /** Bearer token for GET /metrics on the probe server (Prometheus); unset = no metrics. */
   METRICS_TOKEN: envFields.METRICS_TOKEN,
+  SHUTDOWN_GRACE_MS: envFields.SHUTDOWN_GRACE_MS,
   /**
    * Discord gateway shards: unset = the count GET /gateway/bot recommends. Every worker must use the same count
    * (Discord routes a guild to shard (guild_id >> 22) % count; each shard is held by one worker through a lease).

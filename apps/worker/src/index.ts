@@ -99,11 +99,12 @@ const probes =
     : null;
 log.info({ concurrency: env.WORKER_CONCURRENCY, healthPort: probes?.port ?? null }, 'worker started');
 
+// SIGTERM: Discord shards released at once, no new jobs, running ones finished or (past the bound) returned.
 exitOnSignals(
   log,
   async () => {
-    await worker.close();
     await probes?.close();
+    await worker.close({ graceMs: env.SHUTDOWN_GRACE_MS });
   },
-  10_000,
+  env.SHUTDOWN_GRACE_MS + 5_000,
 );

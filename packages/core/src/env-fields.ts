@@ -17,6 +17,11 @@ export const envFields = {
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where the build's prisma/migrations folder is, when not next to the app (readiness checks it). */
   MIGRATIONS_DIR: z.string().min(1).optional(),
+  /**
+   * realtime and worker on SIGTERM: how long they may take to hand their clients and jobs over before they exit
+   * (keep it below the orchestrator's kill timeout, e.g. Kubernetes' terminationGracePeriodSeconds).
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']),
