@@ -8,6 +8,7 @@ const ZRealtimeEnv = z
     DATABASE_URL: envFields.DATABASE_URL,
     REDIS_URL: envFields.REDIS_URL,
     REDIS_PREFIX: envFields.REDIS_PREFIX,
+    REDIS_CLUSTER: envFields.REDIS_CLUSTER,
     /** Unseals project identity secrets; also the root of the file-URL signing keys. */
     ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
     /** Same value as the web app's: verifies the dashboard's realtime tokens. Unset = the /dashboard namespace refuses all. */

@@ -11,7 +11,7 @@ const widgetDistDir = env.WIDGET_DIST_DIR ?? fileURLToPath(new URL('../../widget
 
 const server = await startRealtimeServer({
   databaseUrl: env.DATABASE_URL,
-  redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+  redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, cluster: env.REDIS_CLUSTER === 'on' },
   port: env.REALTIME_PORT,
   host: env.REALTIME_HOST,
   widgetDistDir,

@@ -30,6 +30,8 @@ export const envFields = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,40}$/)
     .default('pp'),
+  /** on: key layout for Redis Cluster (BullMQ's `{…}` prefix); the app's own multi-key calls are always tagged. */
+  REDIS_CLUSTER: z.enum(['on', 'off']).default('off'),
   ENCRYPTION_KEY: z.string().refine(isValidKeyRing, {
     message: 'must be "<id>:<base64 of 32 bytes>[,…]" — generate with `pnpm pocketping gen-key`',
   }),
