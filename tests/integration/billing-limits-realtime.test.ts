@@ -53,7 +53,9 @@ const send = (v: TWidgetClient, body: string) => v.ack<TSendAck>('message:send',
 const outboxOf = (t: TTenant, conversationId: string) =>
   h.db.outboxEvent.count({ where: { organizationId: t.organizationId, conversationId } });
 const counter = (t: TTenant) =>
-  h.redis.get(limitsRedisKeys(h.redisConfig.prefix).counter(t.organizationId, usagePeriod(new Date()), 'conversations'));
+  h.redis.get(
+    limitsRedisKeys(h.redisConfig.prefix).counter(t.organizationId, usagePeriod(new Date()), 'conversations'),
+  );
 
 async function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
   const until = Date.now() + 5_000;
