@@ -6,7 +6,7 @@
 //      written meanwhile (both ways) is there, once;
 //   3. SIGTERM a realtime node → it closes its clients' transports, they move to another node at once, it exits 0;
 //   4. kill -9 a worker mid-traffic → deliveries go on; SIGTERM the worker holding the Discord shard → it releases
-//      the shard's lease on the way out (another worker takes it without waiting out the 30 s lease) and exits 0.
+//      the shard's lease on the way out (another worker takes it without waiting out the 12 s lease) and exits 0.
 // At the end every widget shows exactly its conversation as stored, every visitor message is posted once in its
 // Discord thread, and nothing is stored twice.
 import { Redis } from 'ioredis';
@@ -42,7 +42,7 @@ import { startNodeWidget, type TNodeWidget } from './node-widget.js';
 
 const VISITORS = 6;
 const ORIGIN = 'https://shop.nodes.test';
-const SHARD_LEASE_MS = 30_000;
+const SHARD_LEASE_MS = 12_000;
 /** Generous bounds for a loaded 2-core machine; every wait ends as soon as its condition holds. */
 const WAIT = { timeoutMs: 45_000, intervalMs: 100 };
 
