@@ -18,6 +18,7 @@ import {
   ADMIN_DATABASE_URL,
   REPO_ROOT,
   TEST_REDIS_URL,
+  buildAppBundles,
   freePort,
   spawnApp,
   testEncryptionKey,
@@ -53,12 +54,7 @@ const nodes: { label: string; bin: string }[] = [];
 
 beforeAll(async () => {
   tree = mkdtempSync(path.join(tmpdir(), 'pp-prod-'));
-  for (const app of ['realtime', 'worker', 'cli']) {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build-app.mjs'), '.'], {
-      cwd: path.join(REPO_ROOT, 'apps', app),
-      stdio: 'pipe',
-    });
-  }
+  buildAppBundles(['realtime', 'worker', 'cli']);
   execFileSync(
     process.execPath,
     [

@@ -3,9 +3,9 @@
 // chatting keeps chatting, a NEW conversation beyond it is kept for the inbox (with a note), not sent to the chat
 // apps, and the visitor is shown the team as away (the leave-your-email form); uploads are held to the plan's storage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLANS, usagePeriod, type TPlanId } from '@pocketping/billing';
+import { PLANS, limitsRedisKeys, usagePeriod, type TPlanId } from '@pocketping/billing';
 import { PROJECT_PAUSED_MESSAGE } from '@pocketping/db';
-import { touchOperatorPresence } from '@pocketping/jobs';
+import { operatorPresenceKey, touchOperatorPresence } from '@pocketping/jobs';
 import type { TPresenceEvent, TSendAck } from '@pocketping/protocol';
 import {
   clientId,
@@ -53,7 +53,9 @@ const send = (v: TWidgetClient, body: string) => v.ack<TSendAck>('message:send',
 const outboxOf = (t: TTenant, conversationId: string) =>
   h.db.outboxEvent.count({ where: { organizationId: t.organizationId, conversationId } });
 const counter = (t: TTenant) =>
-  h.redis.get(`${h.redisConfig.prefix}:usage:${t.organizationId}:${usagePeriod(new Date()).key}:conversations`);
+  h.redis.get(
+    limitsRedisKeys(h.redisConfig.prefix).counter(t.organizationId, usagePeriod(new Date()), 'conversations'),
+  );
 
 async function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
   const until = Date.now() + 5_000;
@@ -210,7 +212,7 @@ describe('over quota after a reload', () => {
     expect(presences(browsing)).toEqual(['online']);
 
     // The operator goes away and comes back: the project's tabs follow, the over-quota tab stays away.
-    await fast.redis.del(`${fast.redisConfig.prefix}:presence:${t.projectId}`);
+    await fast.redis.del(operatorPresenceKey(fast.redisConfig.prefix, t.projectId));
     await waitFor(() => (presences(browsing).length === 2 ? true : undefined), 'away pushed to the project');
     await touchOperatorPresence(fast.redis, fast.redisConfig.prefix, t.projectId);
     await waitFor(() => (presences(browsing).length === 3 ? true : undefined), 'online pushed to the project');

@@ -187,8 +187,8 @@ describe('usage emails', () => {
     expect(smtp.mails().filter((m) => m.to.includes(b.ownerEmail))).toHaveLength(0);
     // The counters follow Postgres, each tenant its own.
     const month = usagePeriod(new Date()).key;
-    expect(await redis.get(`${prefix}:usage:${a.organizationId}:${month}:conversations`)).toBe('105');
-    expect(await redis.get(`${prefix}:usage:${b.organizationId}:${month}:conversations`)).toBe('3');
+    expect(await redis.get(`${prefix}:usage:{${a.organizationId}}:${month}:conversations`)).toBe('105');
+    expect(await redis.get(`${prefix}:usage:{${b.organizationId}}:${month}:conversations`)).toBe('3');
     expect((await limits.getOrganizationAllowance(b.organizationId)).meters.conversationsPerMonth).toEqual({
       used: 3,
       max: 100,

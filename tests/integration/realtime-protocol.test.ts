@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { appendMessage, listMessagesAfter } from '@pocketping/db';
 import { changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
-import { touchOperatorPresence } from '@pocketping/jobs';
+import { operatorPresenceKey, touchOperatorPresence } from '@pocketping/jobs';
 import type {
   THistoryAck,
   TIdentifyAck,
@@ -341,7 +341,7 @@ describe('typing, read, receipts, presence, conversation status', () => {
       seq: s2.message.seq,
     } satisfies TReceiptEvent);
 
-    await h.redis.del(`${h.redisConfig.prefix}:presence:${tenantA.projectId}`);
+    await h.redis.del(operatorPresenceKey(h.redisConfig.prefix, tenantA.projectId));
     // An operator reply from a chat app, through the same conversation action the worker runs.
     await postOperatorMessage(h.conversations, tenantA.organizationId, {
       conversationId: cid,
@@ -388,7 +388,7 @@ describe('typing, read, receipts, presence, conversation status', () => {
       const a = await connectWidget(h2.url, t);
       await waitFor(() => a.events.some((e) => e.event === 'presence'));
       expect(a.events.find((e) => e.event === 'presence')?.payload).toEqual({ status: 'online', replyTimeMinutes: 30 });
-      await h2.redis.pexpire(`${h2.redisConfig.prefix}:presence:${t.projectId}`, 1);
+      await h2.redis.pexpire(operatorPresenceKey(h2.redisConfig.prefix, t.projectId), 1);
       await waitFor(
         () => a.events.some((e) => e.event === 'presence' && (e.payload as TPresenceEvent).status === 'away'),
         { what: 'away' },

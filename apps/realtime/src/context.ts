@@ -6,6 +6,7 @@ import type { TDb, TProject, TSql } from '@pocketping/db';
 import type { TProducer, TVisitorConnections, TVisitorJobs, TWidgetPush } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TLimits } from '@pocketping/billing';
+import type { TInFlight } from './in-flight.js';
 import type { TRateLimiter } from './rate-limit.js';
 import type { TPresenceWatcher } from './presence/presence-watcher.js';
 
@@ -35,6 +36,8 @@ export interface TRealtimeContext {
   visitorLeftDelayMs: number;
   presence: TPresenceWatcher;
   projectByKey(publicKey: string): Promise<TProject | null>;
+  /** The widget events being handled (a draining node waits for them). */
+  inFlight: TInFlight;
   /** Reverse proxies trusted to set X-Forwarded-For (see client-ip.ts). */
   trustProxyHops: number;
 }

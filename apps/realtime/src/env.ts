@@ -8,6 +8,7 @@ const ZRealtimeEnv = z
     DATABASE_URL: envFields.DATABASE_URL,
     REDIS_URL: envFields.REDIS_URL,
     REDIS_PREFIX: envFields.REDIS_PREFIX,
+    REDIS_CLUSTER: envFields.REDIS_CLUSTER,
     /** Unseals project identity secrets; also the root of the file-URL signing keys. */
     ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
     /** Same value as the web app's: verifies the dashboard's realtime tokens. Unset = the /dashboard namespace refuses all. */
@@ -18,6 +19,7 @@ const ZRealtimeEnv = z
     REALTIME_HOST: z.string().default('0.0.0.0'),
     MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
     METRICS_TOKEN: envFields.METRICS_TOKEN,
+    SHUTDOWN_GRACE_MS: envFields.SHUTDOWN_GRACE_MS,
     /** Folder of the built widget (loader.js + chunks), served at /widget/*. */
     WIDGET_DIST_DIR: z.string().optional(),
     /** Attachment storage: the same variables as web, realtime and worker (all must point at the same place). */

@@ -11,7 +11,7 @@ const widgetDistDir = env.WIDGET_DIST_DIR ?? fileURLToPath(new URL('../../widget
 
 const server = await startRealtimeServer({
   databaseUrl: env.DATABASE_URL,
-  redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+  redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, cluster: env.REDIS_CLUSTER === 'on' },
   port: env.REALTIME_PORT,
   host: env.REALTIME_HOST,
   widgetDistDir,
@@ -35,4 +35,12 @@ const server = await startRealtimeServer({
 });
 log.info({ port: server.port, storage: env.STORAGE_DRIVER }, 'realtime listening');
 
-exitOnSignals(log, () => server.close(), 5_000);
+// SIGTERM: clients move to another node (they resume by seq), the events being handled finish, then the pools close.
+exitOnSignals(
+  log,
+  async () => {
+    await server.drain(env.SHUTDOWN_GRACE_MS);
+    await server.close();
+  },
+  env.SHUTDOWN_GRACE_MS + 5_000,
+);

@@ -28,6 +28,7 @@ import { createBootRoute } from './http/boot-route.js';
 import { createFilesRoute } from './http/files-route.js';
 import { sendJson } from './http/respond.js';
 import { createUploadRoute } from './http/upload-route.js';
+import { createInFlight } from './in-flight.js';
 import { createPresenceWatcher } from './presence/presence-watcher.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createWidgetStatic } from './static-widget.js';
@@ -89,6 +90,13 @@ export interface TRealtimeServer {
   port: number;
   io: Server;
   ctx: TRealtimeContext;
+  /**
+   * The first half of a graceful shutdown: stops accepting connections, closes every client's transport — not a
+   * Socket.IO "disconnect", which clients take as final — so widgets and dashboards reconnect at once (through the
+   * load balancer, to another node) and ask for what they missed by seq; then waits up to `graceMs` for the widget
+   * events already being handled. Resolves true when none was left. `close()` follows.
+   */
+  drain(graceMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -109,6 +117,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   const serveWidget = createWidgetStatic(deps.widgetDistDir, { cache: deps.cacheWidget ?? false });
   const handshakesPerIp = transportHandshakesPerIp(deps.connectionLimits?.perIp ?? 60);
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const inFlight = createInFlight();
+  let draining = false;
 
   const io = new Server({
     // The transport accepts any origin; the widget middleware then checks the Origin against the project's
@@ -128,6 +138,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     // Every transport handshake, before any namespace, counts against the client address (IPv6 by /64): without
     // it, connections that never authenticate anywhere would be free.
     allowRequest: (req, done) => {
+      // A draining node takes no one new (a kept-alive HTTP connection could still ask): the client tries again.
+      if (draining) return done('Server is shutting down', false);
       const ip = rateLimitAddress(
         clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.trustProxyHops ?? 0),
       );
@@ -203,6 +215,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       log: deps.log,
     }),
     projectByKey: createProjectCache(db, deps.projectCacheMs ?? 5_000),
+    inFlight,
     trustProxyHops: deps.trustProxyHops ?? 0,
   };
   // This connection fails fast instead of queueing while Redis is away (limits, tracking); wait for it once at
@@ -291,6 +304,20 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     port,
     io,
     ctx,
+    async drain(graceMs) {
+      draining = true;
+      const deadline = Date.now() + graceMs;
+      // No new connections: the listener closes (kept-alive HTTP connections once idle), the node's probes stop
+      // answering, and a client's next attempt goes to another node.
+      http.close();
+      http.closeIdleConnections();
+      const clients = [...widget.sockets.values(), ...io.of(DASHBOARD_NAMESPACE).sockets.values()];
+      for (const socket of clients) socket.conn.close();
+      deps.log.info({ sockets: clients.length, inFlight: inFlight.count() }, 'draining: clients told to reconnect');
+      const idle = await inFlight.idle(deadline - Date.now());
+      if (!idle) deps.log.warn({ inFlight: inFlight.count() }, 'draining: events still in flight at the bound');
+      return idle;
+    },
     async close() {
       ctx.presence.stop();
       clearInterval(heartbeat);

@@ -16,6 +16,7 @@ export const ZWebEnv = z.object({
   DATABASE_URL: envFields.DATABASE_URL,
   REDIS_URL: envFields.REDIS_URL,
   REDIS_PREFIX: envFields.REDIS_PREFIX,
+  REDIS_CLUSTER: envFields.REDIS_CLUSTER,
   ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
   AUTH_SECRET: envFields.AUTH_SECRET,
   WEB_PUBLIC_URL: envFields.WEB_PUBLIC_URL,

@@ -7,6 +7,7 @@ const ZWorkerEnv = z.object({
   DATABASE_URL: envFields.DATABASE_URL,
   REDIS_URL: envFields.REDIS_URL,
   REDIS_PREFIX: envFields.REDIS_PREFIX,
+  REDIS_CLUSTER: envFields.REDIS_CLUSTER,
   ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
   TELEGRAM_API_ROOT: envFields.TELEGRAM_API_ROOT,
   SLACK_API_URL: envFields.SLACK_API_URL,
@@ -96,6 +97,7 @@ const ZWorkerEnv = z.object({
   MIGRATIONS_DIR: envFields.MIGRATIONS_DIR,
   /** Bearer token for GET /metrics on the probe server (Prometheus); unset = no metrics. */
   METRICS_TOKEN: envFields.METRICS_TOKEN,
+  SHUTDOWN_GRACE_MS: envFields.SHUTDOWN_GRACE_MS,
   /**
    * Discord gateway shards: unset = the count GET /gateway/bot recommends. Every worker must use the same count
    * (Discord routes a guild to shard (guild_id >> 22) % count; each shard is held by one worker through a lease).

@@ -11,12 +11,13 @@ import { createUsageMailer } from './usage/usage-mailer.js';
 import { createStripeClient } from '@pocketping/billing/stripe';
 
 const env = loadEnv();
+const redisConfig = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, cluster: env.REDIS_CLUSTER === 'on' };
 const log = createLogger('worker', env.LOG_LEVEL);
 
 const keyRing = parseKeyRing(env.ENCRYPTION_KEY);
 const worker = await startWorker({
   databaseUrl: env.DATABASE_URL,
-  redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+  redis: redisConfig,
   keyRing,
   bridges: {
     telegram: { apiRoot: env.TELEGRAM_API_ROOT, groupPostsPerMinute: env.TELEGRAM_GROUP_POSTS_PER_MINUTE },
@@ -86,7 +87,7 @@ const worker = await startWorker({
 const migrationsDir = env.MIGRATIONS_DIR ?? fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
 const metrics =
   env.WORKER_HEALTH_PORT > 0 && env.METRICS_TOKEN
-    ? createWorkerMetrics(worker.ctx, { url: env.REDIS_URL, prefix: env.REDIS_PREFIX }, env.METRICS_TOKEN)
+    ? createWorkerMetrics(worker.ctx, redisConfig, env.METRICS_TOKEN)
     : null;
 const probes =
   env.WORKER_HEALTH_PORT > 0
@@ -99,11 +100,12 @@ const probes =
     : null;
 log.info({ concurrency: env.WORKER_CONCURRENCY, healthPort: probes?.port ?? null }, 'worker started');
 
+// SIGTERM: Discord shards released at once, no new jobs, running ones finished or (past the bound) returned.
 exitOnSignals(
   log,
   async () => {
-    await worker.close();
     await probes?.close();
+    await worker.close({ graceMs: env.SHUTDOWN_GRACE_MS });
   },
-  10_000,
+  env.SHUTDOWN_GRACE_MS + 5_000,
 );

@@ -24,6 +24,7 @@ import type { TWorkerContext } from './context.js';
 import { processDeliverJob } from './delivery/deliver-pair.js';
 import { RetryLaterError, signMessageFiles } from './inbound/inbound-scope.js';
 import { processInboundJob } from './inbound/drain-inbound.js';
+import { createJobsInFlight } from './jobs-in-flight.js';
 import { sweepOnce } from './sweeper.js';
 import { runUsagePass, type TUsageMailer, type TUsagePassResult } from './usage/usage-pass.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
@@ -80,7 +81,12 @@ export interface TWorkerRuntime {
   sweep(): Promise<{ deliveries: number; inbound: number; billing: number; webhooks?: number }>;
   /** One usage pass now (counters, plan pauses, usage emails). */
   usagePass(): Promise<TUsagePassResult>;
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: the chat-app transports stop first (the Discord shard leases are released, so another worker
+   * takes the shards over at once), every queue stops taking jobs and finishes the ones running; bridge jobs still
+   * running after `graceMs` are put back in their queue for another worker. Resolves true when nothing was cut.
+   */
+  close(opts?: { graceMs?: number }): Promise<boolean>;
 }
 
 export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
@@ -129,8 +135,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     bridges: createBridgeRegistry(deps.bridges),
     keyRing: deps.keyRing,
     lock: createPairLock(redis, deps.redis.prefix),
-    // Longer than the slowest single event (a 30 s file download), so a live holder keeps its thread.
-    inboundLock: createPairLock(redis, `${deps.redis.prefix}:in`, 45_000),
+    // Short: the holder renews it in the background (a 30 s file download keeps it), and a killed holder's threads
+    // are free again after 10 s — not after the slowest event's length.
+    inboundLock: createPairLock(redis, `${deps.redis.prefix}:in`, 10_000),
     limiter: createRateLimiter(redis, deps.redis.prefix),
     conversations: createConversationPorts({
       db,
@@ -174,14 +181,23 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       'job failed',
     );
 
-  const delivery = new Worker(QUEUES.delivery, (job, token) => processDeliverJob(ctx, job, token), {
-    ...common,
-    connection: createRedis(deps.redis.url, 'worker'),
-  });
-  const inbound = new Worker(QUEUES.inbound, (job, token) => processInboundJob(ctx, job, token), {
-    ...common,
-    connection: createRedis(deps.redis.url, 'worker'),
-  });
+  const inFlight = createJobsInFlight();
+  const delivery = new Worker(
+    QUEUES.delivery,
+    inFlight.wrap((job, token) => processDeliverJob(ctx, job, token)),
+    {
+      ...common,
+      connection: createRedis(deps.redis.url, 'worker'),
+    },
+  );
+  const inbound = new Worker(
+    QUEUES.inbound,
+    inFlight.wrap((job, token) => processInboundJob(ctx, job, token)),
+    {
+      ...common,
+      connection: createRedis(deps.redis.url, 'worker'),
+    },
+  );
   delivery.on('failed', onFailed(QUEUES.delivery));
   inbound.on('failed', onFailed(QUEUES.inbound));
   for (const w of [delivery, inbound])
@@ -273,11 +289,12 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     ctx,
     sweep,
     usagePass,
-    async close() {
+    async close(opts = {}) {
+      const deadline = Date.now() + (opts.graceMs ?? 10_000);
       clearInterval(timer);
       if (usageTimer) clearInterval(usageTimer);
       await transports.close();
-      await Promise.allSettled([
+      const finished = Promise.allSettled([
         delivery.close(),
         inbound.close(),
         visitorWorker.close(),
@@ -285,13 +302,25 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         aiWorker?.close(),
         knowledgeWorker?.close(),
         webhookWorker?.close(),
+      ]).then(() => true);
+      let bound: NodeJS.Timeout | undefined;
+      const clean = await Promise.race([
+        finished,
+        new Promise<false>((resolve) => (bound = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())))),
       ]);
+      clearTimeout(bound);
+      if (!clean) {
+        const running = inFlight.count();
+        const returned = await inFlight.returnAll();
+        deps.log.warn({ running, returned }, 'shutdown bound reached: running bridge jobs returned to their queue');
+      }
       await aiTimer?.close();
       aiRedis?.disconnect();
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();
       await ctx.sql.end();
+      return clean;
     },
   };
 }

@@ -141,13 +141,23 @@ function reviveState(json: string): TBillingState {
  * monthly meters live in Redis counters keyed by organization and month, rebuilt from Postgres when missing and
  * reconciled by the worker's sweep, so starting a conversation costs Redis only.
  */
+/**
+ * An organization's cached billing state and monthly counters. Read and written together (MGET, MULTI, the admission
+ * script), so on Redis Cluster they share the organization's slot: its id is their hash tag.
+ */
+export function limitsRedisKeys(prefix: string) {
+  return {
+    state: (org: string) => `${prefix}:billing:state:{${org}}`,
+    counter: (org: string, period: Pick<TUsagePeriod, 'key'>, meter: 'conversations' | 'aiReplies' | 'aiTokens') =>
+      `${prefix}:usage:{${org}}:${period.key}:${meter}`,
+  };
+}
+
 export function createLimits(deps: TLimitsDeps) {
   const { store, redis, prefix } = deps;
   const now = deps.now ?? (() => new Date());
   const stateTtl = deps.stateCacheSeconds ?? 60;
-  const stateKey = (org: string) => `${prefix}:billing:state:${org}`;
-  const counterKey = (org: string, period: TUsagePeriod, meter: 'conversations' | 'aiReplies' | 'aiTokens') =>
-    `${prefix}:usage:${org}:${period.key}:${meter}`;
+  const { state: stateKey, counter: counterKey } = limitsRedisKeys(prefix);
   const counterTtl = (period: TUsagePeriod, at: Date) =>
     Math.max(60, Math.ceil((period.resetsAt.getTime() - at.getTime()) / 1000) + COUNTER_GRACE_S);
 

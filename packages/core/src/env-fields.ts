@@ -17,6 +17,11 @@ export const envFields = {
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where the build's prisma/migrations folder is, when not next to the app (readiness checks it). */
   MIGRATIONS_DIR: z.string().min(1).optional(),
+  /**
+   * realtime and worker on SIGTERM: how long they may take to hand their clients and jobs over before they exit
+   * (keep it below the orchestrator's kill timeout, e.g. Kubernetes' terminationGracePeriodSeconds).
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres', 'postgresql']),
@@ -25,6 +30,8 @@ export const envFields = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,40}$/)
     .default('pp'),
+  /** on: key layout for Redis Cluster (BullMQ's `{…}` prefix); the app's own multi-key calls are always tagged. */
+  REDIS_CLUSTER: z.enum(['on', 'off']).default('off'),
   ENCRYPTION_KEY: z.string().refine(isValidKeyRing, {
     message: 'must be "<id>:<base64 of 32 bytes>[,…]" — generate with `pnpm pocketping gen-key`',
   }),

@@ -1,6 +1,7 @@
 export * from './names.js';
 export * from './contracts.js';
 export * from './redis.js';
+export * from './redis-keys.js';
 export * from './producer.js';
 export * from './pair-lock.js';
 export * from './rate-limiter.js';

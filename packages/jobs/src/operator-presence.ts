@@ -1,7 +1,11 @@
 import type { Redis } from 'ioredis';
 import { PRESENCE_ONLINE_MS } from '@pocketping/protocol';
+import { hashTag } from './redis-keys.js';
 
-const key = (prefix: string, projectId: string) => `${prefix}:presence:${projectId}`;
+/** Read many at once (MGET), so on Redis Cluster every project's key shares one tag: small keys, few writes. */
+export const operatorPresenceKey = (prefix: string, projectId: string) =>
+  `${prefix}:presence:${hashTag('presence')}:${projectId}`;
+const key = operatorPresenceKey;
 
 /**
  * Records operator activity on a project (a message from any bridge, dashboard activity). The key lives for the

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { hashTag } from './redis-keys.js';
 
 /**
  * A lease on one (connection, conversation) pair: only its holder posts that pair's messages, so a conversation
@@ -20,8 +21,13 @@ export interface TPairLock {
    * committed after the holder's last read is never left behind.
    */
   releaseIfClean(key: string, token: string): Promise<boolean>;
-  /** Remembers delivered rows for a while, so their own jobs end at once (a hint: the database stays the truth). */
-  markDone(outboxIds: readonly string[]): Promise<void>;
+  /** Remembers delivered rows of the pair for a while, so their own jobs end at once (a hint: the database stays the truth). */
+  markDone(key: string, outboxIds: readonly string[]): Promise<void>;
+  /**
+   * Renews the lease every third of its TTL until the returned function is called: a holder busy with one long step
+   * (a file download) keeps it, while a killed holder's lease lapses after one short TTL.
+   */
+  keepAlive(key: string, token: string): () => void;
   /**
    * Changes every time the Redis connection is (re)established. A Redis restart loses every lease, so a holder that
    * sees a new generation must re-check its lease (extend) before its next platform call.
@@ -55,13 +61,24 @@ if redis.call('del', KEYS[2]) == 1 then redis.call('pexpire', KEYS[1], ARGV[2]) 
 redis.call('del', KEYS[1])
 return 1`;
 const DONE_TTL_MS = 10 * 60_000;
+
+/**
+ * The keys of one pair's lease. The scripts read and write the lease, its flag and a row's "done" hint together, so
+ * on Redis Cluster they must share a slot: the pair key is their hash tag (`{…}`, see redis-keys.ts).
+ */
+export function pairLockKeys(prefix: string) {
+  return {
+    lock: (key: string) => `${prefix}:lock:${hashTag(key)}`,
+    flag: (key: string) => `${prefix}:lockflag:${hashTag(key)}`,
+    done: (key: string, outboxId: string) => `${prefix}:obdone:${hashTag(key)}:${outboxId}`,
+    posting: (key: string) => `${prefix}:posting:${hashTag(key)}`,
+  };
+}
 const POSTING_TTL_MS = 24 * 3_600_000;
 
 export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TPairLock {
-  const k = (key: string) => `${prefix}:lock:${key}`;
-  const d = (outboxId: string) => `${prefix}:obdone:${outboxId}`;
-  const f = (key: string) => `${prefix}:lockflag:${key}`;
-  const posting = (key: string) => `${prefix}:posting:${key}`;
+  const keys = pairLockKeys(prefix);
+  const { lock: k, flag: f, done: d, posting } = keys;
   const postingMark = async (key: string, outboxId: string): Promise<{ since: number; ref: string | null } | null> => {
     const v = await redis.get(posting(key));
     const [id, at, ...ref] = v?.split('|') ?? [];
@@ -76,18 +93,26 @@ export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TP
     generation: () => gen,
     async acquireUnlessDone(key, outboxId) {
       const token = randomBytes(12).toString('hex');
-      const r = (await redis.eval(ACQUIRE_UNLESS_DONE, 3, k(key), d(outboxId), f(key), token, String(ttlMs))) as
+      const r = (await redis.eval(ACQUIRE_UNLESS_DONE, 3, k(key), d(key, outboxId), f(key), token, String(ttlMs))) as
         string | null;
       return r === null ? null : r;
     },
     async releaseIfClean(key, token) {
       return (await redis.eval(RELEASE_IF_CLEAN, 2, k(key), f(key), token, String(ttlMs))) === 1;
     },
-    async markDone(outboxIds) {
+    async markDone(key, outboxIds) {
       if (outboxIds.length === 0) return;
       const p = redis.pipeline();
-      for (const id of outboxIds) p.set(d(id), '1', 'PX', DONE_TTL_MS);
+      for (const id of outboxIds) p.set(d(key, id), '1', 'PX', DONE_TTL_MS);
       await p.exec();
+    },
+    keepAlive(key, token) {
+      const timer = setInterval(
+        () => void redis.eval(EXTEND, 1, k(key), token, String(ttlMs)).catch(() => undefined),
+        Math.max(100, Math.floor(ttlMs / 3)),
+      );
+      timer.unref();
+      return () => clearInterval(timer);
     },
     async acquire(key) {
       const token = randomBytes(12).toString('hex');

@@ -22,7 +22,8 @@ export interface TRateLimiter {
   clearWait(pair: string): Promise<void>;
 }
 
-// KEYS: bucket, pair flag. ARGV: capacity, perMs, flag ttl ms. Returns {1, pairWaited} or {0, waitMs}.
+// KEYS: bucket. ARGV: capacity, perMs. Returns {1, 0} or {0, waitMs}. Only the bucket: a pair's flag lives in another
+// slot on Redis Cluster, and is set or read by the pair's own drain (its lease serialises it), so not atomically.
 const TAKE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -32,30 +33,25 @@ local s = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(s[1])
 local ts = tonumber(s[2])
 if tokens == nil then tokens = cap; ts = now end
-if now < ts then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-  return {0, ts - now}
-end
+if now < ts then return {0, ts - now} end
 if now > ts then tokens = math.min(cap, tokens + (now - ts) * cap / per); ts = now end
 if tokens >= 1 then
   redis.call('HSET', KEYS[1], 'tokens', tokens - 1, 'ts', ts)
   redis.call('PEXPIRE', KEYS[1], per * 2)
-  return {1, redis.call('EXISTS', KEYS[2])}
+  return {1, 0}
 end
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', ts)
 redis.call('PEXPIRE', KEYS[1], per * 2)
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
 return {0, math.ceil((1 - tokens) * per / cap)}
 `;
 
-// KEYS: bucket, pair flag. ARGV: perMs, block ms, flag ttl ms. A ts in the future means "closed until then"; one
+// KEYS: bucket. ARGV: perMs, block ms. A ts in the future means "closed until then"; one
 // token is waiting at that time, as the platform said a retry is fine then.
 const BLOCK = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('HSET', KEYS[1], 'tokens', 1, 'ts', now + tonumber(ARGV[2]))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2 + tonumber(ARGV[2]))
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
 return 1
 `;
 
@@ -66,27 +62,17 @@ export function createRateLimiter(redis: Redis, prefix: string): TRateLimiter {
   const flagKey = (p: string) => `${prefix}:rlwait:${p}`;
   return {
     async take(bucket, pair, rule) {
-      const r = (await redis.eval(
-        TAKE,
-        2,
-        bucketKey(bucket),
-        flagKey(pair),
-        String(rule.capacity),
-        String(rule.perMs),
-        String(FLAG_TTL_MS),
-      )) as [number, number];
-      return r[0] === 1 ? { ok: true, pairWaited: r[1] === 1 } : { ok: false, waitMs: Math.max(1, r[1]) };
+      const r = (await redis.eval(TAKE, 1, bucketKey(bucket), String(rule.capacity), String(rule.perMs))) as [
+        number,
+        number,
+      ];
+      if (r[0] === 1) return { ok: true, pairWaited: (await redis.exists(flagKey(pair))) === 1 };
+      await redis.set(flagKey(pair), '1', 'PX', FLAG_TTL_MS);
+      return { ok: false, waitMs: Math.max(1, r[1]) };
     },
     async block(bucket, pair, rule, ms) {
-      await redis.eval(
-        BLOCK,
-        2,
-        bucketKey(bucket),
-        flagKey(pair),
-        String(rule.perMs),
-        String(Math.max(0, Math.round(ms))),
-        String(FLAG_TTL_MS),
-      );
+      await redis.eval(BLOCK, 1, bucketKey(bucket), String(rule.perMs), String(Math.max(0, Math.round(ms))));
+      await redis.set(flagKey(pair), '1', 'PX', FLAG_TTL_MS);
     },
     async clearWait(pair) {
       await redis.del(flagKey(pair));

@@ -1,9 +1,15 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { hashTag } from './redis-keys.js';
 
 export interface TRedisConfig {
   url: string;
   /** Namespaces every key and channel (BullMQ, Socket.IO adapter) so several stacks can share one Redis. */
   prefix: string;
+  /**
+   * REDIS_CLUSTER=on: BullMQ's keys get a hash tag (`{<prefix>:bull}`), as Redis Cluster needs every key of a queue
+   * in one slot (its scripts touch several). Off by default: switching it moves the queues to new keys.
+   */
+  cluster?: boolean;
 }
 
 /**
@@ -21,7 +27,7 @@ export function createRedis(url: string, kind: 'worker' | 'producer' | 'pubsub',
 }
 
 export function bullPrefix(cfg: TRedisConfig): string {
-  return `${cfg.prefix}:bull`;
+  return cfg.cluster ? hashTag(`${cfg.prefix}:bull`) : `${cfg.prefix}:bull`;
 }
 
 export function socketIoKey(cfg: TRedisConfig): string {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { hashTag } from './redis-keys.js';
 
 /**
  * Which visitors have a socket open, across every realtime node, robust to a node dying without cleaning up:
@@ -22,11 +23,16 @@ export interface TVisitorConnections {
 export const NODE_HEARTBEAT_TTL_S = 30;
 const RETENTION_S = 24 * 3600;
 
-const keys = (prefix: string) => ({
-  counts: (visitorId: string) => `${prefix}:vc:${visitorId}`,
-  generation: (visitorId: string) => `${prefix}:vgen:${visitorId}`,
-  node: (nodeId: string) => `${prefix}:node:${nodeId}`,
+/**
+ * Redis Cluster: a visitor's count and generation change in one MULTI (tagged by the visitor); the heartbeats are
+ * read with one EXISTS over several nodes (tagged together — a handful of keys).
+ */
+export const visitorConnectionKeys = (prefix: string) => ({
+  counts: (visitorId: string) => `${prefix}:vc:${hashTag(visitorId)}`,
+  generation: (visitorId: string) => `${prefix}:vgen:${hashTag(visitorId)}`,
+  node: (nodeId: string) => `${prefix}:node:${hashTag('nodes')}:${nodeId}`,
 });
+const keys = visitorConnectionKeys;
 
 export function createVisitorConnections(redis: Redis, prefix: string, nodeId: string): TVisitorConnections {
   const k = keys(prefix);

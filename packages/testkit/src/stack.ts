@@ -1,6 +1,6 @@
 // Helpers that boot real pieces of the stack for integration tests: a fresh Postgres database with the
 // committed migrations, a unique Redis prefix, and the apps as real child processes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -153,6 +153,19 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
       await exited;
     },
   };
+}
+
+/**
+ * Builds the production bundles of the Node apps (`apps/<name>/dist/index.js`, scripts/build-app.mjs), so tests can
+ * run them with `spawnApp(name, { production: { node: process.execPath, root: REPO_ROOT } })` or assemble a tree.
+ */
+export function buildAppBundles(apps: readonly ('realtime' | 'worker' | 'cli')[]): void {
+  for (const app of apps) {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build-app.mjs'), '.'], {
+      cwd: path.join(REPO_ROOT, 'apps', app),
+      stdio: 'pipe',
+    });
+  }
 }
 
 /** Polls `fn` until it returns a truthy value or the timeout passes. */

@@ -4,6 +4,7 @@ import { AppError, toAppError, type TLogger } from '@pocketping/core';
 import { findUnstorableString } from '@pocketping/db';
 import type { TAckError } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
+import type { TInFlight } from '../in-flight.js';
 import type { TWidgetSocketData } from './authenticate.js';
 import { IP_EVENT_LIMIT, type TEventLimits, type TLimitedEvent } from './event-limits.js';
 
@@ -65,7 +66,7 @@ export async function enforceLimits(
 export function handle<S extends z.ZodType, R>(
   socket: TWidgetSocket,
   event: TLimitedEvent,
-  opts: { schema: S; limits: TEventLimits; limiter: TRateLimiter; log: TLogger },
+  opts: { schema: S; limits: TEventLimits; limiter: TRateLimiter; log: TLogger; inFlight: TInFlight },
   fn: (input: z.infer<S>) => Promise<R>,
 ): void {
   socket.on(event, (...args: unknown[]) => {
@@ -74,34 +75,36 @@ export function handle<S extends z.ZodType, R>(
     const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
     const payload = typeof args[0] === 'function' ? undefined : args[0];
     const { visitorId, projectId, ip, organizationId } = socket.data;
-    (async () => {
-      // A conversation this socket knows of (from the session or its own sends) makes the visitor established.
-      const established = socket.data.joinedConversationId !== null || socket.data.openConversationId !== null;
-      await enforceLimits(opts.limiter, event, opts.limits, { visitorId, projectId, ip, established });
-      const parsed = opts.schema.safeParse(payload ?? {});
-      if (!parsed.success) {
-        throw new AppError(
-          'bad_request',
-          'Invalid payload',
-          parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        );
-      }
-      // Postgres cannot store NUL or a lone surrogate: refuse them here, naming the field, not with `internal` at the write.
-      const unstorable = findUnstorableString(parsed.data);
-      if (unstorable !== null) {
-        const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
-        throw new AppError('bad_request', `Invalid payload: ${unstorable || 'payload'} ${message}`, [
-          { path: unstorable, message },
-        ]);
-      }
-      return fn(parsed.data);
-    })().then(
-      (result) => reply(result),
-      (err: unknown) => {
-        if (!(err instanceof AppError))
-          opts.log.error({ err, tenantId: organizationId, event }, 'widget handler failed');
-        reply(ackError(err));
-      },
-    );
+    opts.inFlight
+      .run(async () => {
+        // A conversation this socket knows of (from the session or its own sends) makes the visitor established.
+        const established = socket.data.joinedConversationId !== null || socket.data.openConversationId !== null;
+        await enforceLimits(opts.limiter, event, opts.limits, { visitorId, projectId, ip, established });
+        const parsed = opts.schema.safeParse(payload ?? {});
+        if (!parsed.success) {
+          throw new AppError(
+            'bad_request',
+            'Invalid payload',
+            parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          );
+        }
+        // Postgres cannot store NUL or a lone surrogate: refuse them here, naming the field, not with `internal` at the write.
+        const unstorable = findUnstorableString(parsed.data);
+        if (unstorable !== null) {
+          const message = 'contains a character that cannot be stored (NUL or an unpaired surrogate)';
+          throw new AppError('bad_request', `Invalid payload: ${unstorable || 'payload'} ${message}`, [
+            { path: unstorable, message },
+          ]);
+        }
+        return fn(parsed.data);
+      })
+      .then(
+        (result) => reply(result),
+        (err: unknown) => {
+          if (!(err instanceof AppError))
+            opts.log.error({ err, tenantId: organizationId, event }, 'widget handler failed');
+          reply(ackError(err));
+        },
+      );
   });
 }

@@ -74,6 +74,7 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     limits,
     limiter,
     log,
+    inFlight: ctx.inFlight,
   });
 
   /**

@@ -46,7 +46,11 @@ export function getContext(): TWebContext {
   if (holder.__pocketpingWebContext) return holder.__pocketpingWebContext;
   const env = getEnv();
   const log = createLogger('web', env.LOG_LEVEL);
-  const producer = createProducer({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX });
+  const producer = createProducer({
+    url: env.REDIS_URL,
+    prefix: env.REDIS_PREFIX,
+    cluster: env.REDIS_CLUSTER === 'on',
+  });
   // ioredis reconnects by itself; without a listener every failed attempt would be an unhandled 'error' event.
   producer.redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   const db = createDb(env.DATABASE_URL);

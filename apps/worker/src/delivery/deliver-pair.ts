@@ -458,7 +458,7 @@ class PairDrain {
     if (this.doneIds.length === 0) return;
     const ids = this.doneIds;
     this.doneIds = [];
-    await this.ctx.lock.markDone(ids).catch(() => undefined); // a hint only: the database stays the truth
+    await this.ctx.lock.markDone(`${this.data.connectionId}:${this.data.conversationId}`, ids).catch(() => undefined); // a hint only: the database stays the truth
   }
 
   /**

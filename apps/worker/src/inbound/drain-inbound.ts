@@ -37,6 +37,8 @@ export async function processInboundJob(
   // No "done" hints are kept for inbound events (the status read above is the early exit), so this never says done.
   const lease = await ctx.inboundLock.acquireUnlessDone(lockKey, event.id);
   if (lease === 'done' || lease === null) return { outcome: 'thread being drained by another job' };
+  // Renewed in the background while held, so the TTL can stay short: a killed holder blocks its thread only briefly.
+  const stopKeepAlive = ctx.inboundLock.keepAlive(lockKey, lease);
   let released = false;
   try {
     let applied = 0;
@@ -57,6 +59,7 @@ export async function processInboundJob(
       if (released) return { outcome: `applied ${applied}` };
     }
   } finally {
+    stopKeepAlive();
     if (!released) await ctx.inboundLock.release(lockKey, lease);
   }
 }

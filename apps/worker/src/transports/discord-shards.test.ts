@@ -11,7 +11,7 @@ import {
   saveBridgeThread,
   type TDb,
 } from '@pocketping/db';
-import { createProducer, type TProducer } from '@pocketping/jobs';
+import { createProducer, pairLockKeys, type TProducer } from '@pocketping/jobs';
 import {
   TEST_REDIS_URL,
   createTestDatabase,
@@ -209,7 +209,7 @@ describe('Discord gateway shards across workers', () => {
 
   it('a worker that loses a shard lease (taken by someone else) closes that shard at once', async () => {
     const [g] = [...workers.values()];
-    const key = `${redis.prefix}:lock:dgw:shard:${SHARDS}:1`;
+    const key = pairLockKeys(redis.prefix).lock(`dgw:shard:${SHARDS}:1`);
     const r = producers[0]!.redis;
     // Someone else holds shard 1 now (as after a Redis failover that forgot the lease and another worker took it).
     await r.set(key, 'someone-else', 'PX', 60_000);

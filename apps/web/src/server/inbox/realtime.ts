@@ -56,7 +56,11 @@ export function conversationPorts(app: TWebContext): TConversationPorts {
       producer: app.producer,
       log: app.log,
       // A dashboard reply cancels the conversation's AI timer; "hand back to AI" starts it.
-      aiTimer: createAiTimer(app.producer.redis, { url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX }),
+      aiTimer: createAiTimer(app.producer.redis, {
+        url: app.env.REDIS_URL,
+        prefix: app.env.REDIS_PREFIX,
+        cluster: app.env.REDIS_CLUSTER === 'on',
+      }),
     });
     ports.set(app, p);
   }

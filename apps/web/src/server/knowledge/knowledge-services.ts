@@ -46,7 +46,11 @@ export function knowledgeServices(app: TWebContext): TKnowledgeServices {
       ? createOpenAiEmbedder({ client: ai, model: env.OPENAI_EMBEDDING_MODEL, onUsage: recordEmbeddingUsage(app) })
       : null;
   const services: TKnowledgeServices = {
-    jobs: createKnowledgeJobs(app.producer.redis, { url: env.REDIS_URL, prefix: env.REDIS_PREFIX }),
+    jobs: createKnowledgeJobs(app.producer.redis, {
+      url: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+      cluster: env.REDIS_CLUSTER === 'on',
+    }),
     retrieve: createKnowledgeRetriever({ db: app.db, embedder, log: app.log }),
     ai,
     embeddings: embedder !== null,
