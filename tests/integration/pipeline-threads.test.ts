@@ -40,8 +40,13 @@ describe('threads through 429s and crashes', () => {
     await stack?.close();
   });
 
-  const newConversation = (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`) =>
-    stack.newConversation(tenant, { pageUrl });
+  /** A conversation of a new visitor; `name` gives two visitors the same thread title. */
+  const newConversation = async (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`, name?: string) => {
+    const c = await stack.newConversation(tenant, { pageUrl });
+    if (name)
+      await db.visitor.update({ where: { organizationId_id: { organizationId, id: c.visitorId } }, data: { name } });
+    return c;
+  };
   const visitorSays = async (conversationId: string, body: string) => {
     const r = await appendMessage(db, organizationId, {
       conversationId,
@@ -113,14 +118,15 @@ describe('threads through 429s and crashes', () => {
 
   it("never takes a same-named thread that is another conversation's", async () => {
     const page = `https://t.test/same-${randomBytes(3).toString('hex')}`;
-    const first = await newConversation(page);
+    const sameName = `Sam ${randomBytes(3).toString('hex')}`;
+    const first = await newConversation(page, sameName);
     await visitorSays(first.id, 'first visitor');
     await allDone(first.id);
     const taken = await threadOf(first.id, ids.discordConn);
     const name = discord.threads(ids.channelId).find((t) => t.id === taken.externalThreadId)!.name;
 
     // A second conversation with the same title whose worker "died" while opening its thread (nothing was created).
-    const second = await newConversation(page);
+    const second = await newConversation(page, sameName);
     await worker.ctx.lock.markPosting(`${ids.discordConn}:${second.id}`, 'thread');
     await visitorSays(second.id, 'second visitor');
     await allDone(second.id);

@@ -213,6 +213,8 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
         traits,
       });
       socket.data.identityVerified = identity.identityVerified;
+      // A new name or email: the visitor's threads in the chat apps are renamed through the outbox.
+      await ctx.actions.enqueueDeliveries(identity.renames);
       return {
         ok: true,
         verified: identity.identityVerified,

@@ -3,6 +3,7 @@ import type { TDb } from '../client.js';
 import { isUniqueViolation } from '../client.js';
 import { toMessageDto } from '../dto.js';
 import { newId } from './ids.js';
+import { changesThreadTitle, queueThreadRenames } from './thread-renames.js';
 import type { TMessage } from '@pocketping/protocol';
 
 /**
@@ -346,6 +347,8 @@ export async function updateApiVisitor(
       where: { organizationId_id: { organizationId: scope.organizationId, id: visitorId } },
       data,
     });
+    // A new name or email renames the visitor's open threads in the chat apps (delivered by the sweeper).
+    if (changesThreadTitle(v, updated)) await queueThreadRenames(tx, scope.organizationId, visitorId);
     return toApiVisitor(updated);
   });
 }
