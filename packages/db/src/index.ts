@@ -22,6 +22,7 @@ export * from './repositories/sql-pool.js';
 export * from './repositories/ids.js';
 export * from './repositories/outbox-drain.js';
 export * from './repositories/thread-renames.js';
+export * from './repositories/reply-times.js';
 export * from './repositories/message-mappings.js';
 export * from './repositories/change-message.js';
 export * from './repositories/connection-health.js';
