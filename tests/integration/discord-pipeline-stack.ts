@@ -7,6 +7,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createLogger, encryptSecret, parseKeyRing, sha256, type TKeyRing } from '@pocketping/core';
 import {
+  appendMessage,
   bootstrapTenant,
   createConnection,
   createDb,
@@ -62,8 +63,16 @@ export interface TDiscordPipelineStack {
     t: { organizationId: string; projectId: string },
     metadata?: Record<string, unknown>,
   ): Promise<{ id: string; visitorId: string }>;
+  /** A visitor message stored like the widget's and its deliveries enqueued. */
+  visitorSays(organizationId: string, conversationId: string, body: string): Promise<void>;
+  /** The conversation's recorded thread on a connection, once there. */
+  threadOf(organizationId: string, conversationId: string, connectionId: string): Promise<TBridgeThreadRow>;
+  /** Waits until the conversation has no pending outbox row. */
+  allDone(organizationId: string, conversationId: string): Promise<void>;
   close(): Promise<void>;
 }
+
+type TBridgeThreadRow = NonNullable<Awaited<ReturnType<TDb['bridgeThread']['findFirst']>>>;
 
 export async function startDiscordPipelineStack(
   opts: {
@@ -183,6 +192,28 @@ export async function startDiscordPipelineStack(
         visitorId: visitor.id,
       });
       return { id: c.id, visitorId: visitor.id };
+    },
+    async visitorSays(organizationId, conversationId, body) {
+      const r = await appendMessage(db, organizationId, {
+        conversationId,
+        sender: 'visitor',
+        body,
+        source: 'widget',
+        clientId: `c-${randomBytes(6).toString('hex')}`,
+      });
+      await producer.enqueueDeliveries(r.outbox);
+    },
+    threadOf: (organizationId, conversationId, connectionId) =>
+      waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), {
+        what: 'thread',
+        timeoutMs: 20_000,
+      }),
+    async allDone(organizationId, conversationId) {
+      await waitFor(
+        async () =>
+          (await db.outboxEvent.count({ where: { organizationId, conversationId, status: 'pending' } })) === 0,
+        { what: 'outbox done', timeoutMs: 20_000 },
+      );
     },
     async close() {
       await worker.close();

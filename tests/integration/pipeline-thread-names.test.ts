@@ -6,10 +6,8 @@
 // - a visitor who writes again after their conversation was closed: the old thread gets a note linking (Telegram,
 //   Discord) or naming (Slack) the new one, and the new thread's card mentions the previous conversation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { visitorNumber } from '@pocketping/bridges';
 import {
-  appendMessage,
   applyVisitorIdentity,
   getOrCreateOpenConversation,
   savePreChat,
@@ -49,26 +47,10 @@ describe('thread names and "the visitor wrote again" in the chat apps', () => {
     await stack?.close();
   });
 
-  const visitorSays = async (conversationId: string, body: string) => {
-    const r = await appendMessage(db, organizationId, {
-      conversationId,
-      sender: 'visitor',
-      body,
-      source: 'widget',
-      clientId: `c-${randomBytes(6).toString('hex')}`,
-    });
-    await stack.producer.enqueueDeliveries(r.outbox);
-  };
+  const visitorSays = (conversationId: string, body: string) => stack.visitorSays(organizationId, conversationId, body);
   const threadOf = (conversationId: string, connectionId: string) =>
-    waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), {
-      what: 'thread',
-      timeoutMs: 20_000,
-    });
-  const allDone = (conversationId: string) =>
-    waitFor(
-      async () => (await db.outboxEvent.count({ where: { organizationId, conversationId, status: 'pending' } })) === 0,
-      { what: 'outbox done', timeoutMs: 20_000 },
-    );
+    stack.threadOf(organizationId, conversationId, connectionId);
+  const allDone = (conversationId: string) => stack.allDone(organizationId, conversationId);
   /** The three threads of a conversation once its first message went out. */
   const threadsOf = async (conversationId: string) => {
     await allDone(conversationId);
