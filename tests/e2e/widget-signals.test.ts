@@ -1,7 +1,8 @@
 // The widget in headless Chromium against the real realtime service (in-process, real Postgres and Redis), with
 // the operator side driven the way the worker and the dashboard drive it (widget signals through the Redis
 // emitter): typing both ways, delivery ticks (and after a reload), the pre-chat form after the first message, the
-// away form, the character limit, and a closed conversation kept on screen when the visitor writes again.
+// away form, the character limit, and a closed conversation kept on screen when the visitor writes again (and after a
+// reload, through the history request's `previous`).
 // The page is served from its own origin and loads the snippet from realtime's, as on a customer's site.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -282,7 +283,31 @@ describe('widget signals in headless Chromium', () => {
     expect(at('One more question')).toBeGreaterThan(at('Conversation closed'));
     expect(await pp(p, 'closed').count()).toBe(0);
     expect(await pp(p, 'csat').count()).toBe(0);
+
+    // A reload keeps it: the earlier conversation comes back through the history resume path, read-only, above a
+    // dated divider, and the current one below it.
+    await p.reload();
+    await expect
+      .poll(() => p.locator('[data-pp="status"]').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('connected');
+    await expect.poll(() => pp(p, 'closed-divider').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => pp(p, 'message').filter({ hasText: 'One more question' }).count()).toBe(1);
+    const reloaded = await p.locator('[data-pp="message"], [data-pp="closed-divider"]').allInnerTexts();
+    const after = (needle: string) => reloaded.findIndex((x) => x.includes(needle));
+    expect(reloaded[after('Conversation closed')]).toBe('Conversation closed · Today');
+    expect(after('My order never arrived')).toBeGreaterThanOrEqual(0);
+    expect(after('Refund is on its way')).toBeGreaterThan(after('My order never arrived'));
+    expect(after('Conversation closed')).toBeGreaterThan(after('Refund is on its way'));
+    expect(after('One more question')).toBeGreaterThan(after('Conversation closed'));
+    // Only the visitor's own past: another visitor of the same site sees none of it.
+    const other = await openWidget(t);
+    await send(other.page, 'Someone else');
+    await storedMessage(t, 'Someone else');
+    await expect.poll(() => pp(other.page, 'message').count(), { timeout: 10_000 }).toBe(1);
+    expect(await pp(other.page, 'closed-divider').count()).toBe(0);
     expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+    await other.context.close();
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 // Shared set-up of the pipeline tests that need Discord: a fresh database, a private Redis prefix, the fake Telegram
-// and the fake Discord, local file storage, and the worker in-process (its gateway connection included). Tenants,
+// and the fake Discord (and a fake Slack for connectSlack), local file storage, and the worker in-process (its gateway connection included). Tenants,
 // connections and conversations are added by the test through the helpers.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createLogger, encryptSecret, parseKeyRing, sha256, type TKeyRing } from '@pocketping/core';
 import {
+  appendMessage,
   bootstrapTenant,
   createConnection,
   createDb,
@@ -20,11 +21,13 @@ import {
   TEST_REDIS_URL,
   createTestDatabase,
   startFakeDiscord,
+  startFakeSlack,
   startFakeTelegram,
   testEncryptionKey,
   uniqueRedisPrefix,
   waitFor,
   type TFakeDiscord,
+  type TFakeSlack,
   type TFakeTelegram,
   type TTestDatabase,
 } from '@pocketping/testkit';
@@ -36,6 +39,7 @@ export interface TDiscordPipelineStack {
   ring: TKeyRing;
   telegram: TFakeTelegram;
   discord: TFakeDiscord;
+  slack: TFakeSlack;
   producer: TProducer;
   storage: TStorage;
   worker: TWorkerRuntime;
@@ -53,12 +57,22 @@ export interface TDiscordPipelineStack {
     t: { organizationId: string; projectId: string },
     serverName?: string,
   ): Promise<{ connectionId: string; guildId: string; channelId: string }>;
+  /** Connects a project to a new Slack workspace's #support channel (a bot installed there). */
+  connectSlack(t: { organizationId: string; projectId: string }): Promise<{ connectionId: string; channel: string }>;
   newConversation(
     t: { organizationId: string; projectId: string },
     metadata?: Record<string, unknown>,
   ): Promise<{ id: string; visitorId: string }>;
+  /** A visitor message stored like the widget's and its deliveries enqueued. */
+  visitorSays(organizationId: string, conversationId: string, body: string): Promise<void>;
+  /** The conversation's recorded thread on a connection, once there. */
+  threadOf(organizationId: string, conversationId: string, connectionId: string): Promise<TBridgeThreadRow>;
+  /** Waits until the conversation has no pending outbox row. */
+  allDone(organizationId: string, conversationId: string): Promise<void>;
   close(): Promise<void>;
 }
+
+type TBridgeThreadRow = NonNullable<Awaited<ReturnType<TDb['bridgeThread']['findFirst']>>>;
 
 export async function startDiscordPipelineStack(
   opts: {
@@ -73,12 +87,13 @@ export async function startDiscordPipelineStack(
   const db = createDb(database.url, { poolSize: 8 });
   const ring = parseKeyRing(testEncryptionKey());
   const redis = { url: TEST_REDIS_URL, prefix: uniqueRedisPrefix() };
-  const [telegram, discord] = await Promise.all([
+  const [telegram, discord, slack] = await Promise.all([
     startFakeTelegram(),
     startFakeDiscord({
       heartbeatIntervalMs: 2_000,
       ...(opts.discordLatencyMs ? { latencyMs: opts.discordLatencyMs } : {}),
     }),
+    startFakeSlack(),
   ]);
   const storageDir = mkdtempSync(path.join(tmpdir(), 'pp-discord-stack-'));
   const storage = createLocalStorage(storageDir);
@@ -95,6 +110,7 @@ export async function startDiscordPipelineStack(
         applicationId: discord.applicationId,
         ...(opts.discordTenantPostsPer10s !== undefined ? { tenantPostsPer10s: opts.discordTenantPostsPer10s } : {}),
       },
+      slack: { apiUrl: slack.apiUrl },
     },
     concurrency: opts.concurrency ?? 10,
     sweepIntervalMs: opts.sweepIntervalMs ?? 1_000,
@@ -115,6 +131,7 @@ export async function startDiscordPipelineStack(
     ring,
     telegram,
     discord,
+    slack,
     producer,
     storage,
     worker,
@@ -150,6 +167,20 @@ export async function startDiscordPipelineStack(
       });
       return { connectionId: connection.id, guildId, channelId };
     },
+    async connectSlack(t) {
+      const teamId = slack.addTeam({ name: 'Acme' }).id;
+      const bot = slack.addBot({ teamId });
+      const channel = slack.addChannel({ teamId, name: 'support', members: [bot.botUserId] }).id;
+      const credentials = { botToken: bot.token, teamId, botUserId: bot.botUserId, botId: bot.botId };
+      const connection = await createConnection(db, t.organizationId, {
+        projectId: t.projectId,
+        kind: 'slack',
+        sealedCredentials: encryptSecret(ring, JSON.stringify(credentials)),
+        targetId: channel,
+        targetScope: teamId,
+      });
+      return { connectionId: connection.id, channel };
+    },
     async newConversation(t, metadata = {}) {
       const visitor = await createVisitor(db, t.organizationId, {
         projectId: t.projectId,
@@ -162,11 +193,33 @@ export async function startDiscordPipelineStack(
       });
       return { id: c.id, visitorId: visitor.id };
     },
+    async visitorSays(organizationId, conversationId, body) {
+      const r = await appendMessage(db, organizationId, {
+        conversationId,
+        sender: 'visitor',
+        body,
+        source: 'widget',
+        clientId: `c-${randomBytes(6).toString('hex')}`,
+      });
+      await producer.enqueueDeliveries(r.outbox);
+    },
+    threadOf: (organizationId, conversationId, connectionId) =>
+      waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), {
+        what: 'thread',
+        timeoutMs: 20_000,
+      }),
+    async allDone(organizationId, conversationId) {
+      await waitFor(
+        async () =>
+          (await db.outboxEvent.count({ where: { organizationId, conversationId, status: 'pending' } })) === 0,
+        { what: 'outbox done', timeoutMs: 20_000 },
+      );
+    },
     async close() {
       await worker.close();
       await producer.close();
       await db.$disconnect();
-      await Promise.allSettled([telegram.close(), discord.close()]);
+      await Promise.allSettled([telegram.close(), discord.close(), slack.close()]);
       await database.drop();
       rmSync(storageDir, { recursive: true, force: true });
     },

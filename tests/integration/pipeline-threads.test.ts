@@ -6,8 +6,8 @@
 // - a same-named thread that belongs to another conversation is never taken.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { appendMessage, getConnection, type TDb } from '@pocketping/db';
-import { waitFor, type TFakeDiscord, type TFakeTelegram } from '@pocketping/testkit';
+import { getConnection, type TDb } from '@pocketping/db';
+import type { TFakeDiscord, TFakeTelegram } from '@pocketping/testkit';
 import { toBridgeTarget } from '../../apps/worker/src/context.js';
 import { buildCard } from '../../apps/worker/src/delivery/build-card.js';
 import type { TWorkerRuntime } from '../../apps/worker/src/runtime.js';
@@ -40,28 +40,17 @@ describe('threads through 429s and crashes', () => {
     await stack?.close();
   });
 
-  const newConversation = (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`) =>
-    stack.newConversation(tenant, { pageUrl });
-  const visitorSays = async (conversationId: string, body: string) => {
-    const r = await appendMessage(db, organizationId, {
-      conversationId,
-      sender: 'visitor',
-      body,
-      source: 'widget',
-      clientId: `c-${randomBytes(6).toString('hex')}`,
-    });
-    await stack.producer.enqueueDeliveries(r.outbox);
+  /** A conversation of a new visitor; `name` gives two visitors the same thread title. */
+  const newConversation = async (pageUrl = `https://t.test/${randomBytes(4).toString('hex')}`, name?: string) => {
+    const c = await stack.newConversation(tenant, { pageUrl });
+    if (name)
+      await db.visitor.update({ where: { organizationId_id: { organizationId, id: c.visitorId } }, data: { name } });
+    return c;
   };
+  const visitorSays = (conversationId: string, body: string) => stack.visitorSays(organizationId, conversationId, body);
   const threadOf = (conversationId: string, connectionId: string) =>
-    waitFor(() => db.bridgeThread.findFirst({ where: { organizationId, conversationId, connectionId } }), {
-      what: 'thread',
-      timeoutMs: 20_000,
-    });
-  const allDone = (conversationId: string) =>
-    waitFor(
-      async () => (await db.outboxEvent.count({ where: { organizationId, conversationId, status: 'pending' } })) === 0,
-      { what: 'outbox done', timeoutMs: 20_000 },
-    );
+    stack.threadOf(organizationId, conversationId, connectionId);
+  const allDone = (conversationId: string) => stack.allDone(organizationId, conversationId);
   const discordThreadsNamed = (name: string) => discord.threads(ids.channelId).filter((t) => t.name === name);
 
   it('a 429 on the Telegram card post keeps the topic: one topic, its card, then the message', async () => {
@@ -113,14 +102,15 @@ describe('threads through 429s and crashes', () => {
 
   it("never takes a same-named thread that is another conversation's", async () => {
     const page = `https://t.test/same-${randomBytes(3).toString('hex')}`;
-    const first = await newConversation(page);
+    const sameName = `Sam ${randomBytes(3).toString('hex')}`;
+    const first = await newConversation(page, sameName);
     await visitorSays(first.id, 'first visitor');
     await allDone(first.id);
     const taken = await threadOf(first.id, ids.discordConn);
     const name = discord.threads(ids.channelId).find((t) => t.id === taken.externalThreadId)!.name;
 
     // A second conversation with the same title whose worker "died" while opening its thread (nothing was created).
-    const second = await newConversation(page);
+    const second = await newConversation(page, sameName);
     await worker.ctx.lock.markPosting(`${ids.discordConn}:${second.id}`, 'thread');
     await visitorSays(second.id, 'second visitor');
     await allDone(second.id);

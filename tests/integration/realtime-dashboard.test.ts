@@ -284,6 +284,33 @@ describe('realtime /dashboard namespace', () => {
     }
   });
 
+  it("a member with the dashboard open shows the team online to their organization's widgets, not to another's", async () => {
+    const a = await tenant();
+    const b = await tenant();
+    const visitorA = await connectWidget(url, { projectKey: a.projectKey, origin: a.origin });
+    const visitorB = await connectWidget(url, { projectKey: b.projectKey, origin: b.origin });
+    const presence = (c: typeof visitorA) =>
+      c.events.filter((e) => e.event === 'presence').map((e) => (e.payload as { status: string }).status);
+    await waitFor(() => presence(visitorA).length > 0 && presence(visitorB).length > 0, { what: 'first presence' });
+    expect(presence(visitorA)).toEqual(['away']);
+    const member = await connectDashboard(
+      signDashboardToken(AUTH_SECRET, { userId: a.userId, organizationId: a.organizationId }).token,
+    );
+    try {
+      await waitFor(() => presence(visitorA).at(-1) === 'online', { what: 'online after the dashboard opened' });
+      // A tab opened now sees it at once; the other organization's widget stays away.
+      const later = await connectWidget(url, { projectKey: a.projectKey, origin: a.origin });
+      await waitFor(() => presence(later).length > 0, { what: 'presence of a new tab' });
+      expect(presence(later)).toEqual(['online']);
+      expect(presence(visitorB)).toEqual(['away']);
+      later.close();
+    } finally {
+      member.close();
+      visitorA.close();
+      visitorB.close();
+    }
+  });
+
   it("tells the organization's dashboards when a visitor comes online and when their last tab closes", async () => {
     const a = await tenant();
     const b = await tenant();

@@ -380,6 +380,61 @@ describe('typing, read, receipts, presence, conversation status', () => {
     for (const c of [a, other, b]) c.close();
   });
 
+  it("'replies in about N minutes' is the team's measured median first response, once enough conversations were answered", async () => {
+    const t = await h.tenant({ settings: { replyTimeMinutes: 30 } });
+    const project = { organizationId: t.organizationId, projectId: t.projectId };
+    // Answered after 4, 6 and 20 minutes (median 6); an AI answer and an unanswered conversation do not count.
+    const waits: (number | null)[] = [4, 6, 20, null];
+    for (const minutes of waits) {
+      const v = await h.db.visitor.create({
+        data: { organizationId: t.organizationId, projectId: t.projectId, tokenHash: `th-${clientId()}` },
+      });
+      const c = await h.db.conversation.create({
+        data: { organizationId: t.organizationId, projectId: t.projectId, visitorId: v.id },
+      });
+      const asked = new Date(Date.now() - 60 * 60_000);
+      const q = await appendMessage(h.db, t.organizationId, {
+        conversationId: c.id,
+        sender: 'visitor',
+        body: 'question',
+        source: 'widget',
+      });
+      await h.db.message.update({ where: { id: q.message.id }, data: { createdAt: asked } });
+      const ai = await appendMessage(h.db, t.organizationId, {
+        conversationId: c.id,
+        sender: 'ai',
+        body: 'bot',
+        source: 'ai',
+      });
+      await h.db.message.update({
+        where: { id: ai.message.id },
+        data: { createdAt: new Date(asked.getTime() + 60_000) },
+      });
+      if (minutes === null) continue;
+      const r = await appendMessage(h.db, t.organizationId, {
+        conversationId: c.id,
+        sender: 'operator',
+        authorName: 'Sam',
+        body: 'answer',
+        source: 'web',
+      });
+      await h.db.message.update({
+        where: { id: r.message.id },
+        data: { createdAt: new Date(asked.getTime() + minutes * 60_000) },
+      });
+    }
+    const a = await connectWidget(h.url, { ...t, ...project });
+    await waitFor(() => a.events.some((e) => e.event === 'presence'), { what: 'presence' });
+    expect(a.events.find((e) => e.event === 'presence')?.payload).toEqual({ status: 'away', replyTimeMinutes: 6 });
+    a.close();
+    // Too few answered conversations: the project's own figure.
+    const fresh = await h.tenant({ settings: { replyTimeMinutes: 30 } });
+    const b = await connectWidget(h.url, fresh);
+    await waitFor(() => b.events.some((e) => e.event === 'presence'), { what: 'presence' });
+    expect(b.events.find((e) => e.event === 'presence')?.payload).toEqual({ status: 'away', replyTimeMinutes: 30 });
+    b.close();
+  });
+
   it('presence goes back to away when the activity key expires (node sweep)', async () => {
     const h2 = await startHarness({ presenceCheckMs: 150 });
     try {

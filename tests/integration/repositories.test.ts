@@ -18,6 +18,8 @@ import {
   getVisitorByTokenHash,
   listMessagesAfter,
   listPendingDeliveries,
+  listPreviousVisitorMessages,
+  setConversationStatus,
   resolveApiKey,
   saveBridgeThread,
   findConversationIdByThread,
@@ -114,6 +116,46 @@ describe('repositories', () => {
       getOrCreateOpenConversation(db, a.organization.id, { projectId: a.project.id, visitorId: v.id }),
     ]);
     expect(c1.id).toBe(c2.id);
+  });
+
+  it("a visitor's earlier conversations for the widget: the last 3, the newest 100 messages, public only, their own", async () => {
+    const org = a.organization.id;
+    const v = await createVisitor(db, org, {
+      projectId: a.project.id,
+      tokenHash: sha256(randomBytes(8).toString('hex')),
+    });
+    const say = (conversationId: string, body: string, visibility: 'public' | 'internal' = 'public') =>
+      appendMessage(db, org, { conversationId, sender: 'visitor', body, source: 'widget', visibility, deliver: false });
+    // Five closed conversations (c0 oldest) of 40 messages each, then the current one.
+    const closed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await getOrCreateOpenConversation(db, org, { projectId: a.project.id, visitorId: v.id });
+      for (let n = 0; n < 40; n++) await say(c.id, `c${i} m${n}`);
+      await say(c.id, `c${i} note`, 'internal');
+      await setConversationStatus(db, org, c.id, 'closed');
+      closed.push(c.id);
+    }
+    const current = await getOrCreateOpenConversation(db, org, { projectId: a.project.id, visitorId: v.id });
+    await say(current.id, 'now');
+    const previous = await listPreviousVisitorMessages(db, org, {
+      visitorId: v.id,
+      beforeConversationId: current.id,
+      conversations: 3,
+      limit: 100,
+    });
+    // c2, c3, c4 (120 messages): the newest 100 — c2's last 20, then c3 and c4 whole — oldest first, notes left out.
+    expect(previous).toHaveLength(100);
+    expect(previous[0]!.body).toBe('c2 m20');
+    expect(previous.at(-1)!.body).toBe('c4 m39');
+    expect(new Set(previous.map((m) => m.conversationId))).toEqual(new Set(closed.slice(2)));
+    expect(previous.some((m) => m.body.includes('note') || m.body === 'now')).toBe(false);
+    const order = previous.map((m) => `${closed.indexOf(m.conversationId)}:${String(m.seq).padStart(3, '0')}`);
+    expect(order).toEqual([...order].sort());
+    // Another visitor (or another tenant) naming this conversation gets nothing.
+    const stranger = await createVisitor(db, org, { projectId: a.project.id, tokenHash: sha256('stranger') });
+    const args = { beforeConversationId: current.id, conversations: 3, limit: 100 };
+    expect(await listPreviousVisitorMessages(db, org, { ...args, visitorId: stranger.id })).toEqual([]);
+    expect(await listPreviousVisitorMessages(db, b.organization.id, { ...args, visitorId: v.id })).toEqual([]);
   });
 
   it("every lookup is scoped by tenant: B's id finds nothing of A's", async () => {

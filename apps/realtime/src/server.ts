@@ -9,7 +9,15 @@ import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
 import { answerMetrics, createMetrics } from '@pocketping/core/metrics';
 import { Gauge } from 'prom-client';
-import { checkReadiness, createDb, createLimitsStore, createSqlPool, isProjectAiEnabled } from '@pocketping/db';
+import {
+  checkReadiness,
+  createDb,
+  createLimitsStore,
+  createSqlPool,
+  getMedianFirstResponseMinutes,
+  isProjectAiEnabled,
+  listProjectNames,
+} from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
 import {
   DASHBOARD_NAMESPACE,
@@ -213,6 +221,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       widget,
       intervalMs: deps.presenceCheckMs ?? 15_000,
       log: deps.log,
+      // "Replies in about N minutes" from the team's real first responses (the setting until there are enough).
+      measuredReplyTime: (organizationId, projectId) => getMedianFirstResponseMinutes(db, organizationId, projectId),
     }),
     projectByKey: createProjectCache(db, deps.projectCacheMs ?? 5_000),
     inFlight,
@@ -292,6 +302,11 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     limiter,
     log: deps.log,
     trustProxyHops: ctx.trustProxyHops,
+    // A member with the dashboard open counts as an operator present for every project of the organization.
+    async operatorPresent(organizationId) {
+      for (const p of await listProjectNames(db, organizationId))
+        await ctx.actions.operatorActive({ organizationId, projectId: p.id });
+    },
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -26,20 +26,40 @@ export function sourceLabel(source: string): string {
 }
 
 /**
- * How a conversation is named on every platform (topic / thread / parent title): who the visitor is, else where
- * they are (location, then the page's host and path), else "Visitor <last 6 chars of the id>". One line.
+ * A short number that tells visitors apart on a phone screen ("Visitor #4821"): four digits derived from the visitor
+ * id, so the same visitor keeps it in every thread and on every platform. Not unique — a label, never a key.
+ */
+export function visitorNumber(visitorId: string): number {
+  // FNV-1a over the id's UTF-16 units: stable, spread, no dependency.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < visitorId.length; i++) h = Math.imul(h ^ visitorId.charCodeAt(i), 0x01000193);
+  return 1000 + ((h >>> 0) % 9000);
+}
+
+/** Where the visitor is, for a title: the page's path ("/pricing"), or its host on a home page; null when unknown. */
+function pagePlace(pageUrl: string | null): string | null {
+  if (!pageUrl) return null;
+  try {
+    const u = new URL(pageUrl);
+    return u.pathname === '/' || u.pathname === '' ? u.hostname : u.pathname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How a conversation is named on every platform (topic / thread / parent title), so a phone screen tells visitors
+ * apart: the visitor's name or email when known; else "Visitor #<number>" and the page they wrote from
+ * ("Visitor #4821 · /pricing"). Plain text on one line; each platform cuts it to its own limit and escapes it where
+ * its title is parsed.
  */
 export function conversationTitle(card: TConversationCard): string {
-  let name = card.visitorName ?? card.visitorEmail ?? card.location ?? null;
-  if (!name && card.pageUrl) {
-    try {
-      const u = new URL(card.pageUrl);
-      name = `${u.hostname}${u.pathname === '/' ? '' : u.pathname}`;
-    } catch {
-      name = null;
-    }
-  }
-  return (name ?? '').replace(/\s+/g, ' ').trim() || `Visitor ${card.conversationId.slice(-6)}`;
+  const oneLine = (v: string | null) => (v ?? '').replace(/\s+/g, ' ').trim();
+  const known = oneLine(card.visitorName) || oneLine(card.visitorEmail);
+  if (known) return known;
+  const who = card.visitorId ? `Visitor #${visitorNumber(card.visitorId)}` : `Visitor ${card.conversationId.slice(-6)}`;
+  const place = oneLine(pagePlace(card.pageUrl));
+  return place ? `${who} · ${place}` : who;
 }
 
 /**
@@ -75,4 +95,29 @@ export function cardUrl(value: string): string {
 /** A name or email for a visitor card: marked "(unverified)" when the card says the customer did not sign it. */
 export function shownClaim(value: string | null, verified: boolean | undefined): string | null {
   return value && verified === false ? `${value} (unverified)` : value;
+}
+
+/** A UTC time for a note or card line: "2026-12-07 14:05 UTC". */
+export function formatUtc(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The card's mention of the visitor's previous conversation, as plain parts each renderer escapes (and links, where
+ * there is a link): "Visitor #4821 · /pricing" + "closed 2026-12-07 14:05 UTC". Null when there is none.
+ */
+export function previousConversation(
+  card: TConversationCard,
+): { title: string; when: string; link: string | null } | null {
+  const p = card.previous;
+  if (!p) return null;
+  return { title: p.title, when: p.closedAt ? `closed ${formatUtc(p.closedAt)}` : 'still open', link: p.link };
+}
+
+/** The note posted in a closed conversation's thread when the visitor writes again (a new conversation started). */
+export function wroteAgainNote(input: { title: string; link: string | null }): string {
+  return input.link
+    ? `↪ The visitor wrote again — new conversation "${input.title}": ${input.link}`
+    : `↪ The visitor wrote again — new conversation "${input.title}" (a new thread here).`;
 }

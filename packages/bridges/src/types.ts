@@ -15,6 +15,8 @@ export interface TBridgeTarget {
 /** What a bridge knows of a conversation when it opens a thread: enough for a visitor card, no Prisma objects. */
 export interface TConversationCard {
   conversationId: string;
+  /** The visitor's id, for the short visitor number of a title ("Visitor #4821"); absent from older callers. */
+  visitorId?: string;
   visitorName: string | null;
   visitorEmail: string | null;
   pageUrl: string | null;
@@ -32,6 +34,11 @@ export interface TConversationCard {
    * the visitor's own claim and is shown as "(unverified)". Absent: not known (older callers), shown as it is.
    */
   verified?: { name: boolean; email: boolean };
+  /**
+   * The visitor's previous conversation, when this one started after it was closed ("the visitor wrote again"): its
+   * title, when it was closed, and a link to its thread on the same platform where the platform has links.
+   */
+  previous?: { title: string; closedAt: string | null; link: string | null };
 }
 
 /**
@@ -154,6 +161,10 @@ export interface TPostRateLimit {
  *   thread; the card is the thread's next post). Without `postCard` the thread's opening post is the card (Slack).
  *   Called once per conversation and again after `thread_gone`.
  * - postCard (optional): posts the visitor card as the first message of a thread ensureThread opened.
+ * - renameThread (optional): gives an existing thread the title of `card` (the visitor identified): Telegram
+ *   editForumTopic, Discord's thread name, Slack's parent post (the card itself). Idempotent: an unchanged title is
+ *   success. Queued through the outbox (`bridge.rename`) like any delivery.
+ * - threadLink (optional): a URL that opens the thread in the platform's app, where one can be made without a call.
  * - send: posts one message in the thread, returns the platform's message id (recorded in BridgeMessage right
  *   after). Must escape the body so visitor text never formats or mentions anything. One platform call if
  *   possible: the pipeline's exactly-once window is the time between the call and the record.
@@ -189,6 +200,8 @@ export interface TBridge {
   validateCredentials(target: TBridgeTarget): Promise<TCredentialCheck>;
   ensureThread(target: TBridgeTarget, card: TConversationCard): Promise<TThreadRef>;
   postCard?(target: TBridgeTarget, thread: TThreadRef, card: TConversationCard): Promise<void>;
+  renameThread?(target: TBridgeTarget, thread: TThreadRef, card: TConversationCard): Promise<void>;
+  threadLink?(target: TBridgeTarget, thread: TThreadRef): string | null;
   send(target: TBridgeTarget, thread: TThreadRef, message: TOutgoingMessage): Promise<{ externalMessageId: string }>;
   /**
    * Looks in the thread for a post of `message` sent since `sinceMs` (minus a margin) — the post of a worker killed

@@ -449,7 +449,13 @@ describe('conversation actions', () => {
       name: 'Ann',
       fields: { company: 'Acme' },
     });
-    expect(queued).toHaveLength(1);
+    // The note's delivery, then the rename of the visitor's thread (a new name and email): both through the outbox.
+    const kinds = await db.outboxEvent.findMany({
+      where: { id: { in: queued } },
+      select: { kind: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(kinds.map((k) => k.kind)).toEqual(['bridge.deliver', 'bridge.rename']);
     const conversation = await db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
     expect(conversation.preChat).toMatchObject({ email: 'ann@example.test', name: 'Ann', fields: { company: 'Acme' } });
     expect(await db.visitor.findUniqueOrThrow({ where: { id: session.visitorId } })).toMatchObject({

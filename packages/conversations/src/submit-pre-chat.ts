@@ -13,7 +13,8 @@ export interface TSubmitPreChatInput {
 /**
  * The visitor filled in the pre-chat form: an internal note with the answers for every chat app, then the answers
  * saved on the conversation that note landed in (if the remembered one was closed meanwhile, that is the new open
- * one) and email/name copied to the visitor unless a verified identity set them. A resubmission replaces the answers.
+ * one) and email/name copied to the visitor unless a verified identity set them (a new name or email renames the
+ * visitor's threads in the chat apps). A resubmission replaces the answers.
  */
 export async function submitPreChat(
   ports: TVisitorPorts,
@@ -33,12 +34,13 @@ export async function submitPreChat(
     source: 'widget',
   });
   const { conversationId } = note.message;
-  await savePreChat(ports.db, session.organizationId, {
+  const renames = await savePreChat(ports.db, session.organizationId, {
     conversationId,
     visitorId: session.visitorId,
     email: input.email,
     name: input.name,
     fields: input.fields,
   });
+  await ports.enqueueDeliveries(renames);
   return { conversationId };
 }

@@ -30,6 +30,8 @@ export * from './repositories/discord.js';
 export * from './repositories/sql-pool.js';
 export * from './repositories/ids.js';
 export * from './repositories/outbox-drain.js';
+export * from './repositories/thread-renames.js';
+export * from './repositories/reply-times.js';
 export * from './repositories/message-mappings.js';
 export * from './repositories/change-message.js';
 export * from './repositories/connection-health.js';

@@ -147,17 +147,17 @@ export function isWithinOfficeHours(hours: TOfficeHours | null, at: Date): boole
 }
 
 /**
- * The header status: online while an operator was active in the last 5 minutes; otherwise away, with the
- * expected reply time during office hours and none outside them.
+ * The header status: online while an operator was active in the last 5 minutes (a reply from any chat app or the
+ * inbox, the dashboard open) or, when the project has office hours, within them — the team's own promise to be
+ * there; otherwise away, with the expected reply time (no office hours) and none outside office hours.
  */
 export function computePresence(
   settings: Pick<TProjectSettings, 'replyTimeMinutes' | 'officeHours'>,
   operatorOnline: boolean,
   at: Date,
 ): TPresenceEvent {
-  if (operatorOnline) return { status: 'online', replyTimeMinutes: settings.replyTimeMinutes };
-  return {
-    status: 'away',
-    replyTimeMinutes: isWithinOfficeHours(settings.officeHours, at) ? settings.replyTimeMinutes : null,
-  };
+  const isInHours = isWithinOfficeHours(settings.officeHours, at);
+  if (operatorOnline || (settings.officeHours && isInHours))
+    return { status: 'online', replyTimeMinutes: settings.replyTimeMinutes };
+  return { status: 'away', replyTimeMinutes: isInHours ? settings.replyTimeMinutes : null };
 }

@@ -97,6 +97,8 @@ export interface TWidgetBoot {
 export const ZHistoryRequest = z.object({
   afterSeq: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(100).default(100),
+  /** Also the visitor's earlier conversations (read-only, above the current one): the ack's `previous`. */
+  previous: z.boolean().default(false),
 });
 export type THistoryRequest = z.infer<typeof ZHistoryRequest>;
 
@@ -232,7 +234,13 @@ export type TIdentifyAck = TAck<{ verified: boolean; verifiedFields?: string[] }
  * but are never sent to the widget, so the page can skip seqs; the widget may treat everything up to throughSeq as
  * synced (it is absent from older servers).
  */
-export type THistoryAck = TAck<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number }>;
+/** How much of the visitor's earlier conversations a history request with `previous` brings back. */
+export const PREVIOUS_HISTORY = { conversations: 3, messages: 100 } as const;
+/**
+ * `previous`: with a `previous` request, the public messages of the visitor's last earlier conversations
+ * (PREVIOUS_HISTORY), oldest first; the widget separates them by conversationId.
+ */
+export type THistoryAck = TAck<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number; previous?: TMessage[] }>;
 
 /** Answer of `POST /widget/uploads` (multipart, field `file`): the stored file, to send with `attachmentIds`. */
 export type TUploadResponse = { ok: true; attachment: TAttachmentRef } | { ok: false; error: TAckError };

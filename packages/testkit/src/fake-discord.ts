@@ -586,7 +586,12 @@ export async function startFakeDiscord(opts: TFakeDiscordOptions = {}): Promise<
       throw errors.missingPermissions();
     if (typeof b.archived === 'boolean') thread.archived = b.archived;
     if (typeof b.locked === 'boolean') thread.locked = b.locked;
-    if (typeof b.name === 'string') thread.name = b.name.slice(0, THREAD_NAME_MAX);
+    if (b.name !== undefined) {
+      // Discord refuses a name outside 1–100 characters (it never cuts one).
+      if (typeof b.name !== 'string' || b.name.length < 1 || b.name.length > THREAD_NAME_MAX)
+        throw errors.invalidBody('name', `Must be between 1 and ${THREAD_NAME_MAX} in length.`);
+      thread.name = b.name;
+    }
     dispatchAll('THREAD_UPDATE', threadJson(thread));
     return { json: threadJson(thread) };
   });

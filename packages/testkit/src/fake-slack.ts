@@ -526,6 +526,27 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
     return bot;
   };
   const isAnswer = (v: unknown): v is TAnswer => typeof v === 'object' && v !== null && 'body' in v;
+  /** Message metadata as chat.postMessage / chat.update take it (a JSON string or object); an error answer when malformed. */
+  const readMetadata = (raw: unknown): TFakeSlackMessage['metadata'] | TAnswer | undefined => {
+    if (raw === undefined) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    } catch {
+      return fail('invalid_metadata_format');
+    }
+    const md = parsed as { event_type?: unknown; event_payload?: unknown } | null;
+    if (
+      !md ||
+      typeof md.event_type !== 'string' ||
+      !md.event_type ||
+      typeof md.event_payload !== 'object' ||
+      md.event_payload === null ||
+      Array.isArray(md.event_payload)
+    )
+      return fail('invalid_metadata_schema');
+    return { event_type: md.event_type, event_payload: md.event_payload as Record<string, unknown> };
+  };
 
   /** A channel the bot can see: public ones of its team, private ones it is in. */
   const visibleChannel = (bot: TBot, id: unknown): TChannel | TAnswer => {
@@ -769,26 +790,8 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
         if (!parent || parent.deleted) return fail('thread_not_found');
         if (parent.threadTs !== undefined) return fail('thread_not_found');
       }
-      let metadata: TFakeSlackMessage['metadata'];
-      if (p.metadata !== undefined) {
-        let raw: unknown;
-        try {
-          raw = typeof p.metadata === 'string' ? JSON.parse(p.metadata) : p.metadata;
-        } catch {
-          return fail('invalid_metadata_format');
-        }
-        const md = raw as { event_type?: unknown; event_payload?: unknown } | null;
-        if (
-          !md ||
-          typeof md.event_type !== 'string' ||
-          !md.event_type ||
-          typeof md.event_payload !== 'object' ||
-          md.event_payload === null ||
-          Array.isArray(md.event_payload)
-        )
-          return fail('invalid_metadata_schema');
-        metadata = { event_type: md.event_type, event_payload: md.event_payload as Record<string, unknown> };
-      }
+      const metadata = readMetadata(p.metadata);
+      if (isAnswer(metadata)) return metadata;
       const options: Record<string, unknown> = {};
       for (const k of ['unfurl_links', 'unfurl_media', 'link_names', 'parse', 'mrkdwn', 'reply_broadcast'])
         if (p[k] !== undefined) options[k] = p[k];
@@ -825,6 +828,10 @@ export async function startFakeSlack(opts: TFakeSlackOptions = {}): Promise<TFak
       }
       if (p.blocks !== undefined)
         m.blocks = typeof p.blocks === 'string' ? (JSON.parse(p.blocks) as unknown) : p.blocks;
+      // chat.update takes message metadata like chat.postMessage (it replaces the message's metadata).
+      const metadata = readMetadata(p.metadata);
+      if (isAnswer(metadata)) return metadata;
+      if (metadata) m.metadata = metadata;
       m.edited = true;
       return { body: { ok: true, channel: ch.id, ts: m.ts, text: m.text, message: messageObject(m) } };
     },

@@ -23,6 +23,9 @@ export interface TDashboardSocketData {
 }
 export type TDashboardSocket = Socket & { data: TDashboardSocketData };
 
+/** While a dashboard is open its organization's projects stay "online" (the presence window is 5 minutes). */
+const PRESENT_EVERY_MS = 2 * 60_000;
+
 /** New dashboard connections allowed per minute from one address (a reconnect every token lifetime is the norm). */
 const CONNECTIONS_PER_IP_PER_MIN = 120;
 
@@ -80,7 +83,18 @@ export function authenticateDashboard(deps: {
  */
 export function registerDashboardNamespace(
   io: Server,
-  deps: { db: TDb; authSecret: string | undefined; limiter: TRateLimiter; log: TLogger; trustProxyHops: number },
+  deps: {
+    db: TDb;
+    authSecret: string | undefined;
+    limiter: TRateLimiter;
+    log: TLogger;
+    trustProxyHops: number;
+    /**
+     * A member has the dashboard open: the organization's widgets show the team online (operator presence). Called
+     * on connect and every PRESENT_EVERY_MS while connected; a failure is logged.
+     */
+    operatorPresent?: (organizationId: string) => Promise<void>;
+  },
 ): { namespace: Namespace; push: TDashboardPush } {
   const namespace = io.of(DASHBOARD_NAMESPACE);
   namespace.use(authenticateDashboard(deps));
@@ -88,6 +102,20 @@ export function registerDashboardNamespace(
     const s = socket as TDashboardSocket;
     void s.join(dashboardRooms.organization(s.data.organizationId));
     handleOperatorTyping(s, { ...deps, widget: io.of(WIDGET_NAMESPACE) });
+    const present = deps.operatorPresent;
+    if (present) {
+      const touch = () =>
+        present(s.data.organizationId).catch((err: unknown) =>
+          deps.log.warn(
+            { tenantId: s.data.organizationId, err: err instanceof Error ? err.message : String(err) },
+            'operator presence not recorded',
+          ),
+        );
+      void touch();
+      const timer = setInterval(() => void touch(), PRESENT_EVERY_MS);
+      timer.unref();
+      s.once('disconnect', () => clearInterval(timer));
+    }
   });
   // A server-side emit from the adapter's request channel: every node receives it once and serves its own sockets.
   (namespace as unknown as { on(event: string, fn: (payload: unknown) => void): void }).on(RELAY_EVENT, (payload) => {

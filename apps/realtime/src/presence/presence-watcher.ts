@@ -6,7 +6,7 @@ import { WidgetEvents, computePresence, type TPresenceEvent, type TProjectSettin
 
 export interface TPresenceWatcher {
   /** A socket of this project connected on this node; returns the presence to send it right away. */
-  add(projectId: string, settings: TProjectSettings): Promise<TPresenceEvent>;
+  add(projectId: string, settings: TProjectSettings, organizationId?: string): Promise<TPresenceEvent>;
   remove(projectId: string): void;
   /** One pass over the projects served by this node (also run on a timer). */
   check(): Promise<void>;
@@ -25,8 +25,35 @@ export function createPresenceWatcher(deps: {
   widget: Namespace;
   intervalMs: number;
   log: TLogger;
+  /**
+   * The project's measured first-response time in minutes (null: not enough answered conversations), shown instead
+   * of its configured reply time. Asked at most once per `replyTimeCacheMs` per project (default 10 minutes).
+   */
+  measuredReplyTime?: (organizationId: string, projectId: string) => Promise<number | null>;
+  replyTimeCacheMs?: number;
 }): TPresenceWatcher {
-  const projects = new Map<string, { sockets: number; settings: TProjectSettings; last: TPresenceEvent | null }>();
+  const projects = new Map<
+    string,
+    { sockets: number; settings: TProjectSettings; last: TPresenceEvent | null; organizationId?: string }
+  >();
+  const measured = new Map<string, { minutes: number | null; at: number }>();
+  const cacheMs = deps.replyTimeCacheMs ?? 10 * 60_000;
+  /** The measured reply time, fetched when missing or stale; a failed read keeps the configured one. */
+  async function refreshReplyTime(organizationId: string | undefined, projectId: string): Promise<void> {
+    const cached = measured.get(projectId);
+    if (!deps.measuredReplyTime || !organizationId || (cached && Date.now() - cached.at < cacheMs)) return;
+    measured.set(projectId, { minutes: cached?.minutes ?? null, at: Date.now() });
+    try {
+      measured.set(projectId, { minutes: await deps.measuredReplyTime(organizationId, projectId), at: Date.now() });
+    } catch (err) {
+      deps.log.warn({ err: err instanceof Error ? err.message : String(err), projectId }, 'reply time not measured');
+    }
+  }
+  /** The settings with the measured reply time, when there is one. */
+  const withMeasured = (projectId: string, settings: TProjectSettings): TProjectSettings => {
+    const minutes = measured.get(projectId)?.minutes;
+    return minutes ? { ...settings, replyTimeMinutes: minutes } : settings;
+  };
   const same = (a: TPresenceEvent | null, b: TPresenceEvent) =>
     a !== null && a.status === b.status && a.replyTimeMinutes === b.replyTimeMinutes;
 
@@ -39,7 +66,8 @@ export function createPresenceWatcher(deps: {
       for (const id of batch) {
         const entry = projects.get(id);
         if (!entry) continue;
-        const next = computePresence(entry.settings, online.get(id) ?? false, now);
+        await refreshReplyTime(entry.organizationId, id);
+        const next = computePresence(withMeasured(id, entry.settings), online.get(id) ?? false, now);
         if (!same(entry.last, next)) {
           entry.last = next;
           // Not to the tabs of a conversation beyond the quota: they keep showing away (the leave-your-email form).
@@ -60,13 +88,18 @@ export function createPresenceWatcher(deps: {
   timer.unref();
 
   return {
-    async add(projectId, settings) {
+    async add(projectId, settings, organizationId) {
       const entry = projects.get(projectId) ?? { sockets: 0, settings, last: null };
       entry.sockets += 1;
       entry.settings = settings;
+      if (organizationId) entry.organizationId = organizationId;
       projects.set(projectId, entry);
-      const online = (await getOperatorsOnline(deps.redis, deps.prefix, [projectId])).get(projectId) ?? false;
-      const now = computePresence(settings, online, new Date());
+      const [onlineMap] = await Promise.all([
+        getOperatorsOnline(deps.redis, deps.prefix, [projectId]),
+        refreshReplyTime(organizationId, projectId),
+      ]);
+      const online = onlineMap.get(projectId) ?? false;
+      const now = computePresence(withMeasured(projectId, settings), online, new Date());
       entry.last ??= now;
       return now;
     },

@@ -11,6 +11,7 @@ import {
   getLatestConversationForVisitor,
   getProjectIdentitySecret,
   getVisitorIdentity,
+  listPreviousVisitorMessages,
   listVisibleMessagesAfter,
 } from '@pocketping/db';
 import { widgetRooms } from '@pocketping/jobs';
@@ -18,6 +19,7 @@ import {
   WidgetEvents,
   ZCsat,
   ZCustomEvent,
+  PREVIOUS_HISTORY,
   ZHistoryRequest,
   ZIdentify,
   ZPreChat,
@@ -113,12 +115,23 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
       // reach someone else's messages.
       const conversation = await getLatestConversationForVisitor(db, organizationId, visitorId);
       if (!conversation) return { ok: true, messages: [], hasMore: false, throughSeq: input.afterSeq };
-      const page = await listVisibleMessagesAfter(db, organizationId, conversation.id, input.afterSeq, input.limit);
+      const [page, previous] = await Promise.all([
+        listVisibleMessagesAfter(db, organizationId, conversation.id, input.afterSeq, input.limit),
+        input.previous
+          ? listPreviousVisitorMessages(db, organizationId, {
+              visitorId,
+              beforeConversationId: conversation.id,
+              conversations: PREVIOUS_HISTORY.conversations,
+              limit: PREVIOUS_HISTORY.messages,
+            })
+          : null,
+      ]);
       return {
         ok: true,
         messages: page.messages.map((m) => signMessage(signer, organizationId, m)),
         hasMore: page.hasMore,
         throughSeq: page.throughSeq,
+        ...(previous ? { previous: previous.map((m) => signMessage(signer, organizationId, m)) } : {}),
       };
     },
   );
@@ -214,6 +227,8 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
         traits,
       });
       socket.data.identityVerified = identity.identityVerified;
+      // A new name or email: the visitor's threads in the chat apps are renamed through the outbox.
+      await ctx.actions.enqueueDeliveries(identity.renames);
       return {
         ok: true,
         verified: identity.identityVerified,

@@ -32,7 +32,7 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
   void tracked.then((t) => {
     if (t !== null) visitorOnline(true);
   });
-  const presence = ctx.presence.add(projectId, settings);
+  const presence = ctx.presence.add(projectId, settings, organizationId);
 
   socket.on('disconnect', () => {
     ctx.presence.remove(projectId);

@@ -52,10 +52,12 @@ export type TSimpleRequest = 'typingUpdate' | 'read' | 'identify' | 'event' | 'p
 
 export interface TWidgetTransport {
   sendMessage(payload: TSendMessage): Promise<TTransportResult<{ message: TMessage; duplicate: boolean }>>;
+  /** `previous`: also the visitor's earlier conversations (the ack's `previous`), asked once per widget. */
   requestHistory(
     afterSeq: number,
     limit: number,
-  ): Promise<TTransportResult<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number }>>;
+    previous?: boolean,
+  ): Promise<TTransportResult<{ messages: TMessage[]; hasMore: boolean; throughSeq?: number; previous?: TMessage[] }>>;
   request(event: TSimpleRequest, payload: object): Promise<TTransportResult<{ verified?: boolean }>>;
   isConnected(): boolean;
   /** Connects again after the server refused us (a final refusal is not retried by itself). */
@@ -137,7 +139,8 @@ export function connectWidgetSocket({
   socket.connect();
   return {
     sendMessage: (payload) => call(WidgetEvents.send, payload, pickSendAck),
-    requestHistory: (afterSeq, limit) => call(WidgetEvents.history, { afterSeq, limit }, pickHistoryAck),
+    requestHistory: (afterSeq, limit, previous) =>
+      call(WidgetEvents.history, { afterSeq, limit, previous }, pickHistoryAck),
     request: (event, payload) => call(WidgetEvents[event], payload, pickOkAck),
     isConnected: () => socket.connected,
     retry() {

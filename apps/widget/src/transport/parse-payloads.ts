@@ -223,13 +223,18 @@ export function pickSendAck(ack: TRecord): { message: TMessage; duplicate: boole
   return message && { message, duplicate: ack.duplicate === true };
 }
 
-export function pickHistoryAck(ack: TRecord): { messages: TMessage[]; hasMore: boolean; throughSeq?: number } | null {
-  if (!Array.isArray(ack.messages)) return null;
-  const messages = ack.messages.map(parseMessage).filter((m): m is TMessage => m !== null);
+export function pickHistoryAck(
+  ack: TRecord,
+): { messages: TMessage[]; hasMore: boolean; throughSeq?: number; previous?: TMessage[] } | null {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(parseMessage).filter((m): m is TMessage => m !== null) : null);
+  const messages = list(ack.messages);
+  const previous = list(ack.previous);
+  if (!messages) return null;
   return {
     messages,
     hasMore: ack.hasMore === true,
     ...(isCount(ack.throughSeq) ? { throughSeq: ack.throughSeq } : {}),
+    ...(previous ? { previous } : {}),
   };
 }
 

@@ -79,18 +79,19 @@ export class MessageList extends Component<TMessageListProps> {
         </div>,
       );
     };
-    for (const m of previous) {
+    // Each earlier conversation ends with its own divider, dated by its last message: "Conversation closed · Monday".
+    previous.forEach((m, i) => {
       separator(m.createdAt);
       rows.push(
         <ServerMessage key={m.id} message={m} settings={settings} lang={lang} t={t} status={null} showStatus={false} />,
       );
-    }
-    if (previous.length)
-      rows.push(
-        <div key="closed" class="pp-day" data-pp="closed-divider" role="separator">
-          {t.closedDivider}
-        </div>,
-      );
+      if (previous[i + 1]?.conversationId !== m.conversationId)
+        rows.push(
+          <div key={`c${m.id}`} class="pp-day" data-pp="closed-divider" role="separator">
+            {`${t.closedDivider} · ${dayLabel(m.createdAt, today, lang, t)}`}
+          </div>,
+        );
+    });
     for (const m of messages) {
       separator(m.createdAt);
       const status = m.sender === 'visitor' ? deliveryStatus(m.seq, receipts) : null;

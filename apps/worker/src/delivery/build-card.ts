@@ -38,6 +38,7 @@ export async function buildCard(db: TDb, organizationId: string, conversationId:
     extra[k] = signed.has(`traits.${k}`) ? v : `${v} (unverified)`;
   const card: TConversationCard = {
     conversationId,
+    ...(c?.visitor?.id ? { visitorId: c.visitor.id } : {}),
     visitorName: c?.visitor?.name ?? null,
     visitorEmail: c?.visitor?.email ?? null,
     pageUrl: str(meta.pageUrl),

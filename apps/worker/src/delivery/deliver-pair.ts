@@ -1,10 +1,13 @@
 import { DelayedError, type Job } from 'bullmq';
 import {
   BridgeError,
+  conversationTitle,
   getBridge,
   isBridgeError,
+  wroteAgainNote,
   type TBridge,
   type TBridgeTarget,
+  type TConversationCard,
   type TOutgoingMessage,
   type TThreadRef,
 } from '@pocketping/bridges';
@@ -16,6 +19,7 @@ import {
   markOutboxDead,
   recordDeliveryAttempt,
   claimBridgeThread,
+  getPreviousConversationThread,
   markThreadCardPosted,
   saveBridgeThread,
   type TPairContext,
@@ -34,6 +38,11 @@ const EXTEND_EVERY_MS = 2_000;
 const REJECTED_ATTEMPTS = 3;
 /** The pair's "posting" marker while its thread is being opened (outbox ids are cuids: no clash). */
 const THREAD_MARK = 'thread';
+/**
+ * A rename the platform asks to wait for longer than this is set aside (dead, with the reason) rather than holding
+ * the conversation's messages back: Discord allows two thread renames per 10 minutes.
+ */
+const RENAME_MAX_WAIT_MS = 30_000;
 
 /**
  * bridge.deliver — one job per outbox row, but whoever holds the (connection, conversation) lease drains every
@@ -167,6 +176,11 @@ class PairDrain {
       case 'bridge.edit':
       case 'bridge.delete':
         await this.applyChange(row);
+        return 1;
+      case 'bridge.rename':
+        // Every rename reads the visitor as they are now: only the last of a run has anything to do.
+        if (rows.slice(i + 1).some((r) => r.kind === 'bridge.rename')) await this.complete([row.id]);
+        else await this.renameThread(row);
         return 1;
       default:
         await markOutboxDead(this.ctx.db, this.data.organizationId, row.id, `unknown outbox kind "${row.kind}"`);
@@ -302,6 +316,36 @@ class PairDrain {
     await this.complete([row.id]);
   }
 
+  /**
+   * The visitor identified: the thread takes the title the card gives now. Nothing to do before the thread exists
+   * (it is opened with the current title) or on a platform without renames. A thread gone or a refused rename ends
+   * the row (a title is not worth retrying forever); a long platform wait sets it aside visibly (see
+   * RENAME_MAX_WAIT_MS); anything else is retried like a delivery.
+   */
+  private async renameThread(row: TPendingOutboxRow): Promise<void> {
+    const rename = this.bridge.renameThread?.bind(this.bridge);
+    if (this.thread && rename) {
+      await this.keepLease();
+      const card = await buildCard(this.ctx.db, this.data.organizationId, this.data.conversationId);
+      try {
+        await rename(this.target, this.thread, card);
+      } catch (err) {
+        if (!isBridgeError(err)) throw err;
+        if (err.kind === 'rate_limited' && (err.retryAfterMs ?? 0) > RENAME_MAX_WAIT_MS) {
+          await markOutboxDead(this.ctx.db, this.data.organizationId, row.id, `rename not applied: ${err.message}`);
+          this.log.warn(
+            { bridge: this.pair.connection.kind, retryAfterMs: err.retryAfterMs },
+            'thread rename set aside',
+          );
+          return;
+        }
+        if (err.kind !== 'thread_gone' && err.kind !== 'rejected') throw err;
+        this.log.warn({ bridge: this.pair.connection.kind, err: err.message }, 'thread rename refused; left as it is');
+      }
+    }
+    await this.complete([row.id]);
+  }
+
   /** Runs a thread call; if the platform says the thread is gone, opens a new one and runs it there. */
   private async withThread<T>(fn: (thread: TThreadRef) => Promise<T>): Promise<{ sent: T; thread: TThreadRef }> {
     const thread = this.thread ?? (this.thread = await this.createThread());
@@ -310,7 +354,7 @@ class PairDrain {
     } catch (err) {
       if (!(isBridgeError(err) && err.kind === 'thread_gone')) throw err;
       this.log.warn({ bridge: this.pair.connection.kind }, 'thread gone; recreating');
-      const fresh = await this.createThread();
+      const fresh = await this.createThread(true);
       this.thread = fresh;
       await this.keepLease();
       return { sent: await fn(fresh), thread: fresh };
@@ -322,10 +366,17 @@ class PairDrain {
    * card is a post of its own (postCard), it goes after the record, so a refused card (a 429) leaves a recorded
    * thread whose card is simply the next post — never a second thread on retry.
    */
-  private async createThread(): Promise<TThreadRef> {
+  private async createThread(isReplacement = false): Promise<TThreadRef> {
     await this.keepLease();
     const { organizationId, conversationId, connectionId } = this.data;
     const card = await buildCard(this.ctx.db, organizationId, conversationId);
+    const previous = await getPreviousConversationThread(this.ctx.db, organizationId, { conversationId, connectionId });
+    if (previous)
+      card.previous = {
+        title: conversationTitle(card),
+        closedAt: previous.closedAt,
+        link: previous.thread ? (this.bridge.threadLink?.(this.target, previous.thread) ?? null) : null,
+      };
     const cardPending = Boolean(this.bridge.postCard);
     let thread: TThreadRef | null = null;
     const found = await this.findInterruptedThread(card);
@@ -345,7 +396,29 @@ class PairDrain {
     this.thread = thread;
     this.cardPending = cardPending;
     if (cardPending) await this.postPendingCard(thread, card);
+    if (previous?.thread && !isReplacement) await this.noteWroteAgain(previous.thread, thread, card);
     return thread;
+  }
+
+  /**
+   * The visitor wrote again after their conversation was closed: the old thread says so and links (or names) the
+   * new one, so whoever opens the old thread on a phone follows them. Best effort, once per new thread: a failure
+   * (old thread deleted, rights lost) is logged and changes nothing else.
+   */
+  private async noteWroteAgain(oldThread: TThreadRef, newThread: TThreadRef, card: TConversationCard): Promise<void> {
+    const reply = this.bridge.replyInThread?.bind(this.bridge);
+    if (!reply) return;
+    await this.keepLease();
+    const link = this.bridge.threadLink?.(this.target, newThread) ?? null;
+    try {
+      await reply(this.target, oldThread, wroteAgainNote({ title: conversationTitle(card), link }));
+    } catch (err) {
+      // Not retried (the new thread is recorded already, so this runs once): a 429 here is only logged too.
+      this.log.warn(
+        { bridge: this.pair.connection.kind, err: err instanceof Error ? err.message : String(err) },
+        'could not tell the previous thread that the visitor wrote again',
+      );
+    }
   }
 
   /** Posts the visitor card of a thread opened without it (postCard bridges), then records that it is there. */

@@ -249,6 +249,18 @@ export function createDiscordBridge(config: TDiscordBridgeConfig): TBridge {
       return { externalChatId: c.channelId, externalThreadId: thread.id };
     },
 
+    async renameThread(_target, thread, card) {
+      // PATCH with the same name is accepted and changes nothing: idempotent as the pipeline needs.
+      await call('modifyThread', { kind: 'thread', channelId: thread.externalThreadId }, (r) =>
+        r.patch(Routes.channel(thread.externalThreadId), { body: { name: discordThreadName(card) } }),
+      );
+    },
+
+    threadLink(target, thread) {
+      const c = creds(target);
+      return `https://discord.com/channels/${c.guildId}/${thread.externalThreadId}`;
+    },
+
     async postCard(_target, thread, card) {
       // The nonce makes a repeated card post (a retry after a crash) return the first one.
       await postMessage(

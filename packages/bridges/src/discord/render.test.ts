@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { visitorNumber } from '../format.js';
 import { discordNonce, discordThreadName, escapeDiscordMarkdown, renderDiscordParts } from './render.js';
 import type { TOutgoingMessage } from '../types.js';
 
@@ -53,7 +54,12 @@ describe('Discord rendering', () => {
 
   it('names threads from the visitor, ≤ 100 chars, one line', () => {
     expect(discordThreadName({ ...base, visitorName: 'Ada\nLovelace' })).toBe('Ada Lovelace');
-    expect(discordThreadName({ ...base, pageUrl: 'https://shop.example/pricing?x=1' })).toBe('shop.example/pricing');
+    expect(discordThreadName({ ...base, pageUrl: 'https://shop.example/pricing?x=1' })).toBe(
+      'Visitor abcdef · /pricing',
+    );
+    expect(discordThreadName({ ...base, visitorId: 'v1', pageUrl: 'https://shop.example/' })).toBe(
+      `Visitor #${visitorNumber('v1')} · shop.example`,
+    );
     expect(discordThreadName({ ...base })).toBe('Visitor abcdef');
     expect(discordThreadName({ ...base, visitorName: 'x'.repeat(300) }).length).toBe(100);
   });

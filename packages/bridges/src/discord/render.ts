@@ -5,6 +5,7 @@ import {
   callsTheTeam,
   cardUrl,
   conversationTitle,
+  previousConversation,
   shownClaim,
   sourceLabel,
   truncate,
@@ -49,6 +50,11 @@ export function renderDiscordCard(card: TConversationCard): string {
   add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
+  const previous = previousConversation(card);
+  if (previous)
+    lines.push(
+      `**↩ The visitor wrote before:** ${escapeDiscordMarkdown(truncate(previous.title, 100))} (${previous.when})${previous.link ? ` ${previous.link}` : ''}`,
+    );
   lines.push('', 'Reply in this thread to answer the visitor.');
   return truncate(lines.join('\n'), DISCORD_CONTENT_MAX);
 }

@@ -6,6 +6,7 @@ import {
   cardUrl,
   conversationTitle,
   isVisitorText,
+  previousConversation,
   shownClaim,
   sourceLabel,
   truncate,
@@ -39,13 +40,15 @@ export function renderCard(card: TConversationCard): { text: string; blocks: Kno
   add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
+  const previous = previousConversation(card);
+  if (previous) add('The visitor wrote before', `${previous.title} (${previous.when})`);
   const blocks: KnownBlock[] = [
     {
       type: 'header',
       text: { type: 'plain_text', text: truncate(`New conversation: ${title}`, HEADER_MAX), emoji: false },
     },
   ];
-  // A section takes at most 10 fields; we have 6.
+  // A section takes at most 10 fields; we have 7.
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   blocks.push({
     type: 'context',

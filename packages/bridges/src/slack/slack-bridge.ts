@@ -202,6 +202,24 @@ export function createSlackBridge(config: TSlackBridgeConfig = {}): TSlackBridge
       return { externalChatId: res.channel ?? target.targetId, externalThreadId: res.ts };
     },
 
+    async renameThread(target, thread, card) {
+      // The thread's parent post is the card: its header carries the title. Updating it to the same content is
+      // accepted, so a retried rename changes nothing. The metadata is sent again so findThread still knows it.
+      const c = creds(target);
+      const { text, blocks } = renderCard(card);
+      await call('chat.update', () =>
+        client(c).chat.update({
+          channel: thread.externalChatId,
+          ts: thread.externalThreadId,
+          text,
+          blocks,
+          metadata: threadMetadata(card.conversationId),
+          link_names: false,
+          parse: 'none',
+        }),
+      );
+    },
+
     async send(target, thread, message) {
       const c = creds(target);
       const res = await call(

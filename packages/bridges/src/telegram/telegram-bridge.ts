@@ -17,6 +17,7 @@ import {
   cardUrl,
   conversationTitle,
   escapeTelegramHtml,
+  previousConversation,
   shownClaim,
   sourceLabel,
   truncate,
@@ -57,6 +58,12 @@ export function renderCard(card: TConversationCard): string {
   add('Referrer', card.referrer && cardUrl(card.referrer));
   add('Location', card.location);
   add('Browser', card.userAgent);
+  const previous = previousConversation(card);
+  if (previous) {
+    const title = escapeTelegramHtml(truncate(previous.title, 200));
+    const shown = previous.link ? `<a href="${escapeTelegramHtml(previous.link)}">${title}</a>` : title;
+    lines.push(`↩ The visitor wrote before: ${shown} (${previous.when})`);
+  }
   lines.push('', 'Reply in this topic to answer the visitor.');
   return lines.join('\n');
 }
@@ -111,6 +118,15 @@ export function renderCoalesced(messages: readonly TOutgoingMessage[]): { text: 
     count += 1;
   }
   return { text, count };
+}
+
+/**
+ * A link that opens a topic of a supergroup in the Telegram apps (members only): t.me/c/<chat id without -100>/<topic>.
+ * Null for a chat id that is not a supergroup's.
+ */
+export function telegramTopicLink(thread: { externalChatId: string; externalThreadId: string }): string | null {
+  const m = /^-100(\d+)$/.exec(thread.externalChatId);
+  return m && /^\d+$/.test(thread.externalThreadId) ? `https://t.me/c/${m[1]}/${thread.externalThreadId}` : null;
 }
 
 /** The file an operator posted: the original size of a photo, or the document. */
@@ -276,6 +292,21 @@ export function createTelegramBridge(config: TTelegramBridgeConfig): TBridge {
         }),
       );
     },
+
+    async renameThread(target, thread, card) {
+      const c = creds(target);
+      await idempotent(
+        () =>
+          call('editForumTopic', () =>
+            api(c).editForumTopic(Number(thread.externalChatId), Number(thread.externalThreadId), {
+              name: topicName(card),
+            }),
+          ),
+        /TOPIC_NOT_MODIFIED/,
+      );
+    },
+
+    threadLink: (_target, thread) => telegramTopicLink(thread),
 
     async send(target, thread, message) {
       const sent = await post(creds(target), thread, renderMessage(message));

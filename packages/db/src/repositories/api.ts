@@ -3,6 +3,8 @@ import type { TDb } from '../client.js';
 import { isUniqueViolation, withStatementTimeout } from '../client.js';
 import { toMessageDto } from '../dto.js';
 import { newId } from './ids.js';
+import type { TOutboxRef } from './messages.js';
+import { changesThreadTitle, queueThreadRenames } from './thread-renames.js';
 import type { TMessage } from '@pocketping/protocol';
 
 /**
@@ -337,7 +339,7 @@ export async function updateApiVisitor(
     externalId?: string | null | undefined;
     metadata?: Record<string, unknown> | undefined;
   },
-): Promise<TApiVisitor | null> {
+): Promise<(TApiVisitor & { renames: TOutboxRef[] }) | null> {
   return db.$transaction(async (tx) => {
     const v = await tx.visitor.findFirst({
       where: { organizationId: scope.organizationId, id: visitorId, ...inProject(scope) },
@@ -362,7 +364,9 @@ export async function updateApiVisitor(
       where: { organizationId_id: { organizationId: scope.organizationId, id: visitorId } },
       data,
     });
-    return toApiVisitor(updated);
+    // A new name or email renames the visitor's open threads in the chat apps (the caller enqueues the rows).
+    const renames = changesThreadTitle(v, updated) ? await queueThreadRenames(tx, scope.organizationId, visitorId) : [];
+    return { ...toApiVisitor(updated), renames };
   });
 }
 

@@ -1,6 +1,8 @@
 import { AppError } from '@pocketping/core';
 import type { TDb } from '../client.js';
 import { emitWebhookEvent } from './webhooks.js';
+import type { TOutboxRef } from './messages.js';
+import { changesThreadTitle, queueThreadRenames } from './thread-renames.js';
 
 export interface TConversationState {
   id: string;
@@ -41,7 +43,8 @@ export async function getConversationState(
 
 /**
  * Stores the pre-chat answers on the conversation and copies email/name to the visitor, in one transaction.
- * A verified identity's email/name are not overwritten by a form anyone can fill in.
+ * A verified identity's email/name are not overwritten by a form anyone can fill in. Returns the thread renames a
+ * changed name/email queued (to enqueue after commit).
  */
 export async function savePreChat(
   db: TDb,
@@ -53,8 +56,8 @@ export async function savePreChat(
     name?: string | undefined;
     fields?: Record<string, string> | undefined;
   },
-): Promise<void> {
-  await db.$transaction(async (tx) => {
+): Promise<TOutboxRef[]> {
+  return db.$transaction(async (tx) => {
     const conv = await tx.conversation.updateMany({
       where: { organizationId, id: input.conversationId, visitorId: input.visitorId },
       data: {
@@ -67,6 +70,15 @@ export async function savePreChat(
       },
     });
     if (conv.count !== 1) throw new AppError('not_found', 'Conversation not found');
+    const before = await tx.visitor.findUnique({
+      where: { organizationId_id: { organizationId, id: input.visitorId } },
+      select: { name: true, email: true, identityVerified: true },
+    });
+    if (!before || before.identityVerified) return [];
+    const after = {
+      email: input.email === undefined ? before.email : input.email,
+      name: input.name === undefined ? before.name : input.name,
+    };
     await tx.visitor.updateMany({
       where: { organizationId, id: input.visitorId, identityVerified: false },
       data: {
@@ -74,6 +86,8 @@ export async function savePreChat(
         ...(input.name === undefined ? {} : { name: input.name }),
       },
     });
+    // The answers name the visitor: their threads in the chat apps take the new title.
+    return changesThreadTitle(before, after) ? queueThreadRenames(tx, organizationId, input.visitorId) : [];
   });
 }
 

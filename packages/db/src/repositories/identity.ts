@@ -1,6 +1,8 @@
 import { AppError } from '@pocketping/core';
 import { emitWebhookEvent } from './webhooks.js';
 import type { TDb } from '../client.js';
+import type { TOutboxRef } from './messages.js';
+import { changesThreadTitle, queueThreadRenames } from './thread-renames.js';
 
 /** The project's identity secret, sealed (AES-GCM, see @pocketping/core secrets); null when none is set. */
 export async function getProjectIdentitySecret(
@@ -69,7 +71,7 @@ export async function applyVisitorIdentity(
     name?: string | undefined;
     traits?: Record<string, unknown> | undefined;
   },
-): Promise<TVisitorIdentity> {
+): Promise<TVisitorIdentity & { renames: TOutboxRef[] }> {
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<
       {
@@ -95,6 +97,7 @@ export async function applyVisitorIdentity(
         email: current.email,
         name: current.name,
         verifiedFields: current.verifiedFields ?? [],
+        renames: [],
       };
     }
     const metadata =
@@ -130,6 +133,8 @@ export async function applyVisitorIdentity(
         },
       },
     });
-    return v;
+    // A new name or email renames the visitor's open threads in the chat apps (through the outbox).
+    const renames = changesThreadTitle(current, v) ? await queueThreadRenames(tx, organizationId, visitorId) : [];
+    return { ...v, renames };
   });
 }

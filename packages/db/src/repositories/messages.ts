@@ -344,6 +344,47 @@ export async function listVisibleMessagesAfter(
   return { messages: page.map(toMessageDto), hasMore, throughSeq };
 }
 
+/**
+ * The visitor's earlier conversations for the widget, shown read-only above the current one: the public messages of
+ * at most `conversations` conversations started before `beforeConversationId` (the one the widget shows), the newest
+ * `limit` messages of them all, oldest first. Scoped to the visitor: callers pass the visitor their transport
+ * authenticated, never an id from a payload.
+ */
+export async function listPreviousVisitorMessages(
+  db: TDb,
+  organizationId: string,
+  input: { visitorId: string; beforeConversationId: string; conversations: number; limit: number },
+): Promise<TMessage[]> {
+  const current = await db.conversation.findFirst({
+    where: { organizationId, id: input.beforeConversationId, visitorId: input.visitorId },
+    select: { createdAt: true },
+  });
+  if (!current) return [];
+  const earlier = await db.conversation.findMany({
+    where: {
+      organizationId,
+      visitorId: input.visitorId,
+      id: { not: input.beforeConversationId },
+      createdAt: { lte: current.createdAt },
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: input.conversations,
+    select: { id: true },
+  });
+  if (earlier.length === 0) return [];
+  const order = new Map(earlier.map((c, i) => [c.id, earlier.length - i]));
+  const rows = await db.message.findMany({
+    where: { organizationId, conversationId: { in: [...order.keys()] }, visibility: 'public' },
+    orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
+    take: input.limit,
+    include: { attachments: { orderBy: { createdAt: 'asc' } } },
+  });
+  // Oldest conversation first, each in seq order.
+  return rows
+    .sort((a, b) => (order.get(a.conversationId) ?? 0) - (order.get(b.conversationId) ?? 0) || a.seq - b.seq)
+    .map(toMessageDto);
+}
+
 // ───────────── The widget's send path over plain node-postgres (realtime's hot path) ─────────────
 
 export interface TAppendWidgetMessageInput {

@@ -9,7 +9,7 @@ import type { TOutboxRef } from './messages.js';
 import type { TSql } from './sql-pool.js';
 
 /** Outbox kinds the delivery drain understands; all of a pair's rows are processed in (seq, createdAt) order. */
-export type TOutboxKind = 'bridge.deliver' | 'bridge.edit' | 'bridge.delete';
+export type TOutboxKind = 'bridge.deliver' | 'bridge.edit' | 'bridge.delete' | 'bridge.rename';
 
 export interface TPairContext {
   connection: TConnection & { consecutiveFailures: number; lastSuccessAt: Date | null; brokenAlertedAt: Date | null };

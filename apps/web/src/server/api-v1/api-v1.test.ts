@@ -701,7 +701,15 @@ describe('visitors, projects, connections', () => {
       metadata: { plan: 'pro', vip: true },
     });
     expect(res.json.data.metadata).not.toHaveProperty('seats');
+    expect(res.json.data).not.toHaveProperty('renames');
     expect((await call(visitorRoute.GET, { key: w.keys.owner, params })).json.data).toEqual(res.json.data);
+    // The new name renames the visitor's open thread in the project's chat app, through the outbox.
+    const { db } = await env.app();
+    const renames = await db.outboxEvent.findMany({
+      where: { conversationId: w.a1.conversationId, kind: 'bridge.rename' },
+      select: { connectionId: true },
+    });
+    expect(renames).toEqual([{ connectionId: w.a1.connectionId }]);
   });
 
   it('DELETE erases the visitor, their conversations, every message and the files, bytes included', async () => {

@@ -28,6 +28,8 @@ export function createMessages(core: TCore) {
   let isSyncRequested = false;
   /** Highest seq announced with `read` on this connection. */
   let sentReadSeq = 0;
+  /** The visitor's earlier conversations were loaded (asked with the first history page, once per widget). */
+  let hasPrevious = false;
   /** Sends written while (re)connecting: they go out, in order, once the session is back. */
   const waiting: string[] = [];
 
@@ -90,10 +92,16 @@ export function createMessages(core: TCore) {
     try {
       for (let page = 0; page < MAX_HISTORY_PAGES && core.transport; page++) {
         const afterSeq = get().chat.syncedSeq;
-        const res = await core.transport.requestHistory(afterSeq, LIMITS.historyPageMax);
+        const res = await core.transport.requestHistory(afterSeq, LIMITS.historyPageMax, !hasPrevious);
         if (core.isDestroyed) return;
         if (!res.ok) return core.warn('history failed', res.error);
         applyServerMessages(res.messages, 'history');
+        const { previous } = res;
+        if (previous && !hasPrevious) {
+          hasPrevious = true;
+          // Shown read-only above the current conversation; what this page already moved there stays.
+          if (previous.length) setChat((c) => (c.previous.length ? c : { ...c, previous }));
+        }
         const through = res.throughSeq;
         if (through !== undefined) setChat((c) => markSyncedThrough(c, through));
         if (!res.hasMore || get().chat.syncedSeq <= afterSeq) return;

@@ -3,7 +3,7 @@ import { AppError } from '@pocketping/core';
 import { eraseApiVisitor, getApiVisitor, updateApiVisitor } from '@pocketping/db';
 import { pushVisitorEvent, VISITOR_EVENT_DATA_MAX_BYTES } from '@pocketping/webhooks';
 import { apiOperation } from '../api-route';
-import { visitorEventPorts } from '../../inbox/realtime';
+import { conversationPorts, visitorEventPorts } from '../../inbox/realtime';
 import { one, ZApiVisitor, ZApiVisitorPatch, ZId } from '../schemas';
 
 const ZParams = z.strictObject({ visitorId: ZId });
@@ -39,8 +39,11 @@ export const updateVisitor = apiOperation(
     errors: [404],
   },
   async ({ app, tenant, params, body }) => {
-    const visitor = await updateApiVisitor(app.db, tenant, params.visitorId, body);
-    if (!visitor) throw new AppError('not_found', 'Visitor not found.');
+    const updated = await updateApiVisitor(app.db, tenant, params.visitorId, body);
+    if (!updated) throw new AppError('not_found', 'Visitor not found.');
+    const { renames, ...visitor } = updated;
+    // A new name or email: the visitor's threads in the chat apps are renamed through the outbox.
+    await conversationPorts(app).enqueueDeliveries(renames);
     return { data: visitor };
   },
 );
