@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Conversation_organizationId_projectId_createdAt_idx" ON "Conversation"("organizationId", "projectId", "createdAt");
