@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import {
-  getStatsReport,
-  STATS_CHANNELS,
-  type TStatsReport,
-  type TStatsScope,
-  type TDb,
-} from '@pocketping/db';
+import { getStatsReport, STATS_CHANNELS, type TStatsReport, type TStatsScope, type TDb } from '@pocketping/db';
 import { isValidTimeZone } from '@pocketping/protocol';
 
 /**

@@ -16,7 +16,7 @@ export const getStats = apiOperation(
     tag: 'Stats',
     summary: 'Figures of the conversations started in a period, and of the period before it',
     description:
-      'The figures of the dashboard\'s stats page: conversations per day, first response and resolution times ' +
+      "The figures of the dashboard's stats page: conversations per day, first response and resolution times " +
       '(median, p90), CSAT, where the first reply was written, busiest hours, unanswered — over the conversations ' +
       `started in [since, until) (default: the last ${STATS_DEFAULT_DAYS} days; at most ${STATS_MAX_DAYS}), for one ` +
       'project or every project the key may see, and the same figures for the period of the same length before.',
