@@ -1,5 +1,5 @@
 import { Prisma } from '@prisma/client';
-import type { TDb } from '../client.js';
+import { inTransaction, type TDb } from '../client.js';
 
 /**
  * THE figures of the stats page, /api/v1/stats and the MCP `get_stats` tool (one place computes them). Every figure
@@ -14,7 +14,7 @@ import type { TDb } from '../client.js';
  * - CSAT: the ratings given to them (1–5), average and distribution.
  * - answered by: where the first reply was written (dashboard, a chat app, the API, the AI).
  * - per day and the heatmap (ISO weekday 1 = Monday × hour): in `timeZone`.
- * `waitingNow` (in the report) is not about the period: open conversations whose visitor wrote last, no reply since.
+ * `waitingNow` (in the report) is not about the period: open conversations whose last public message is the visitor's.
  */
 
 export type TStatsScope = { organizationId: string; projectId: string | null };
@@ -97,7 +97,10 @@ export async function getConversationStats(
   q: { since: Date; until: Date; timeZone: string },
 ): Promise<TConversationStats> {
   const inProject = scope.projectId === null ? Prisma.empty : Prisma.sql`AND c."projectId" = ${scope.projectId}`;
-  const [row] = await db.$queryRaw<TStatsRow[]>`
+  // Postgres's JIT would compile this query (its cost estimate counts every look-up) for longer than it runs.
+  const [row] = await inTransaction(db, async (tx) => {
+    await tx.$executeRawUnsafe('SET LOCAL jit = off');
+    return tx.$queryRaw<TStatsRow[]>`
     WITH c AS MATERIALIZED (
       SELECT c.id, c."organizationId", c."createdAt", c."closedAt", c.status, c."csatScore",
         (c."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${q.timeZone} AS local
@@ -148,6 +151,7 @@ export async function getConversationStats(
         FROM (SELECT EXTRACT(ISODOW FROM c.local)::int AS wd, EXTRACT(HOUR FROM c.local)::int AS h,
                 count(*)::int AS n FROM c GROUP BY 1, 2) s) AS "hours"
   `;
+  });
   if (!row) throw new Error('stats query returned no row');
   const scores = new Map((row.csatScores ?? []).map((s) => [s.score, s.n]));
   const channels = new Map((row.channels ?? []).map((s) => [s.channel, s.n]));
@@ -174,22 +178,21 @@ export async function getConversationStats(
   };
 }
 
-/** Open conversations of the scope whose visitor wrote last, with no public reply (operator or AI) since. */
+/**
+ * Open conversations of the scope waiting for the team: the last public message is the visitor's (the rule of the
+ * inbox's Unanswered tab, so the two agree). One backward look-up per open conversation.
+ */
 export async function countWaitingConversations(db: TDb, scope: TStatsScope): Promise<number> {
   const inProject = scope.projectId === null ? Prisma.empty : Prisma.sql`AND c."projectId" = ${scope.projectId}`;
   const [row] = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM "Conversation" c
     CROSS JOIN LATERAL (
-      SELECT max(m.seq) AS seq FROM "Message" m
-      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.sender = 'visitor'
-    ) lastv
-    WHERE c."organizationId" = ${scope.organizationId} ${inProject} AND c.status = 'open'
-      AND lastv.seq IS NOT NULL
-      AND NOT EXISTS (
-        SELECT 1 FROM "Message" r
-        WHERE r."organizationId" = c."organizationId" AND r."conversationId" = c.id AND r.seq > lastv.seq
-          AND r.visibility = 'public' AND r.sender IN ('operator', 'ai') AND r."deletedAt" IS NULL
-      )
+      SELECT m.sender FROM "Message" m
+      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.visibility = 'public'
+        AND m."deletedAt" IS NULL
+      ORDER BY m.seq DESC LIMIT 1
+    ) lp
+    WHERE c."organizationId" = ${scope.organizationId} ${inProject} AND c.status = 'open' AND lp.sender = 'visitor'
   `;
   return row?.n ?? 0;
 }
