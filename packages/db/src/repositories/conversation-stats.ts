@@ -1,12 +1,14 @@
 import { Prisma } from '@prisma/client';
-import { inTransaction, type TDb } from '../client.js';
+import type { TDb } from '../client.js';
 
 /**
  * THE figures of the stats page, /api/v1/stats and the MCP `get_stats` tool (one place computes them). Every figure
  * of a period is about the conversations STARTED in it ([since, until)), read in SQL over
- * `Conversation(organizationId, projectId, createdAt)` / `(organizationId, createdAt)` and, per conversation, two
- * look-ups on the message primary order `(organizationId, conversationId, seq)`: the first visitor message and the
- * first public reply after it. Nothing is written: the send path is not touched.
+ * `Conversation(organizationId, projectId, createdAt)` / `(organizationId, createdAt)`. First responses are rolled up
+ * incrementally into `StatsFirstReply` (the first visitor message and the first public reply after it never change
+ * once both exist): each call first rolls up the conversations of the period that have no row yet (two look-ups on
+ * `Message(organizationId, conversationId, seq)` each — new and still unanswered ones), then reads the rows by
+ * project and period. The send path writes nothing for the stats.
  *
  * - first response: first public reply (operator or AI) − first visitor message; internal notes and system messages
  *   never count as a reply. `unanswered`: the visitor wrote and no reply ever came.
@@ -81,7 +83,7 @@ const duration = (d: { n: number; median: number | null; p90: number | null }): 
 interface TStatsRow {
   conversations: number;
   closed: number;
-  withVisitor: number;
+  unanswered: number;
   firstResponse: { n: number; median: number | null; p90: number | null };
   resolution: { n: number; median: number | null; p90: number | null };
   csat: { n: number; average: number | null };
@@ -97,42 +99,63 @@ export async function getConversationStats(
   q: { since: Date; until: Date; timeZone: string },
 ): Promise<TConversationStats> {
   const inProject = scope.projectId === null ? Prisma.empty : Prisma.sql`AND c."projectId" = ${scope.projectId}`;
-  // Postgres's JIT would compile this query (its cost estimate counts every look-up) for longer than it runs.
-  const [row] = await inTransaction(db, async (tx) => {
-    await tx.$executeRawUnsafe('SET LOCAL jit = off');
-    return tx.$queryRaw<TStatsRow[]>`
+  const rollupInProject = scope.projectId === null ? Prisma.empty : Prisma.sql`AND f."projectId" = ${scope.projectId}`;
+  const inPeriod = Prisma.sql`c."organizationId" = ${scope.organizationId} ${inProject}
+    AND c."createdAt" >= ${q.since} AND c."createdAt" < ${q.until}`;
+  const [row] = await db.$transaction(
+    async (tx) => {
+      // Postgres's JIT would compile these queries (the estimate counts every look-up) for longer than they run.
+      await tx.$executeRawUnsafe('SET LOCAL jit = off');
+      // Roll up the first replies not seen yet: two look-ups for each conversation of the period without its row
+      // (new ones, and those still unanswered), once. Concurrent pages insert the same facts: the first one wins.
+      await tx.$executeRaw`
+        INSERT INTO "StatsFirstReply" ("organizationId", "conversationId", "projectId", "conversationCreatedAt",
+          "firstVisitorAt", "firstReplyAt", channel)
+        SELECT c."organizationId", c.id, c."projectId", c."createdAt", v.at, r.at,
+          CASE WHEN r.sender = 'ai' THEN 'ai' WHEN r.source = 'web' THEN 'dashboard'
+            WHEN r.source IN ('telegram', 'slack', 'discord', 'api') THEN r.source ELSE 'other' END
+        FROM "Conversation" c
+        CROSS JOIN LATERAL (
+          SELECT m."createdAt" AS at, m.seq FROM "Message" m
+          WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.sender = 'visitor'
+          ORDER BY m.seq LIMIT 1
+        ) v
+        CROSS JOIN LATERAL (
+          SELECT m."createdAt" AS at, m.sender, m.source FROM "Message" m
+          WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.seq > v.seq
+            AND m.visibility = 'public' AND m.sender IN ('operator', 'ai')
+          ORDER BY m.seq LIMIT 1
+        ) r
+        WHERE ${inPeriod}
+          AND NOT EXISTS (
+            SELECT 1 FROM "StatsFirstReply" f WHERE f."organizationId" = c."organizationId" AND f."conversationId" = c.id
+          )
+        ON CONFLICT DO NOTHING`;
+      return tx.$queryRaw<TStatsRow[]>`
     WITH c AS MATERIALIZED (
       SELECT c.id, c."organizationId", c."createdAt", c."closedAt", c.status, c."csatScore",
         (c."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${q.timeZone} AS local
       FROM "Conversation" c
-      WHERE c."organizationId" = ${scope.organizationId} ${inProject}
-        AND c."createdAt" >= ${q.since} AND c."createdAt" < ${q.until}
+      WHERE ${inPeriod}
     ),
     fr AS MATERIALIZED (
-      SELECT EXTRACT(EPOCH FROM (r.at - v.at))::float8 AS secs,
-        CASE WHEN r.sender = 'ai' THEN 'ai' WHEN r.source = 'web' THEN 'dashboard'
-          WHEN r.source IN ('telegram', 'slack', 'discord', 'api') THEN r.source ELSE 'other' END AS channel
-      FROM c
-      CROSS JOIN LATERAL (
-        SELECT m."createdAt" AS at, m.seq FROM "Message" m
-        WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.sender = 'visitor'
-        ORDER BY m.seq LIMIT 1
-      ) v
-      LEFT JOIN LATERAL (
-        SELECT m."createdAt" AS at, m.sender, m.source FROM "Message" m
-        WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.seq > v.seq
-          AND m.visibility = 'public' AND m.sender IN ('operator', 'ai')
-        ORDER BY m.seq LIMIT 1
-      ) r ON true
+      SELECT f."conversationId" AS id, EXTRACT(EPOCH FROM (f."firstReplyAt" - f."firstVisitorAt"))::float8 AS secs,
+        f.channel
+      FROM "StatsFirstReply" f
+      WHERE f."organizationId" = ${scope.organizationId} ${rollupInProject}
+        AND f."conversationCreatedAt" >= ${q.since} AND f."conversationCreatedAt" < ${q.until}
     )
     SELECT
       (SELECT count(*)::int FROM c) AS "conversations",
       (SELECT count(*)::int FROM c WHERE c.status = 'closed') AS "closed",
-      (SELECT count(*)::int FROM fr) AS "withVisitor",
+      (SELECT count(*)::int FROM c WHERE NOT EXISTS (SELECT 1 FROM fr WHERE fr.id = c.id)
+        AND EXISTS (SELECT 1 FROM "Message" m
+          WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.sender = 'visitor')
+      ) AS "unanswered",
       (SELECT json_build_object('n', count(secs),
           'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY secs),
           'p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY secs))
-        FROM fr WHERE secs IS NOT NULL) AS "firstResponse",
+        FROM fr) AS "firstResponse",
       (SELECT json_build_object('n', count(*),
           'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY x.secs),
           'p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY x.secs))
@@ -144,14 +167,16 @@ export async function getConversationStats(
         FROM (SELECT c."csatScore" AS score, count(*)::int AS n FROM c WHERE c."csatScore" IS NOT NULL
               GROUP BY 1) s) AS "csatScores",
       (SELECT json_agg(json_build_object('channel', s.channel, 'n', s.n))
-        FROM (SELECT channel, count(*)::int AS n FROM fr WHERE secs IS NOT NULL GROUP BY 1) s) AS "channels",
+        FROM (SELECT channel, count(*)::int AS n FROM fr GROUP BY 1) s) AS "channels",
       (SELECT json_agg(json_build_object('date', s.d, 'n', s.n))
         FROM (SELECT to_char(c.local, 'YYYY-MM-DD') AS d, count(*)::int AS n FROM c GROUP BY 1) s) AS "days",
       (SELECT json_agg(json_build_object('weekday', s.wd, 'hour', s.h, 'n', s.n))
         FROM (SELECT EXTRACT(ISODOW FROM c.local)::int AS wd, EXTRACT(HOUR FROM c.local)::int AS h,
                 count(*)::int AS n FROM c GROUP BY 1, 2) s) AS "hours"
   `;
-  });
+    },
+    { timeout: 30_000 },
+  );
   if (!row) throw new Error('stats query returned no row');
   const scores = new Map((row.csatScores ?? []).map((s) => [s.score, s.n]));
   const channels = new Map((row.channels ?? []).map((s) => [s.channel, s.n]));
@@ -160,7 +185,7 @@ export async function getConversationStats(
   return {
     conversations: row.conversations,
     closed: row.closed,
-    unanswered: row.withVisitor - row.firstResponse.n,
+    unanswered: row.unanswered,
     firstResponse: duration(row.firstResponse),
     resolution: duration(row.resolution),
     csat: {

@@ -229,9 +229,9 @@ function PerDay({ r }: { r: TStatsReportJson }) {
             <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={40} />
             <Tooltip />
             <Legend />
-            <Line type="monotone" dataKey="conversations" name="This period" stroke="#2563eb" dot={false} />
+            <Line type="linear" dataKey="conversations" name="This period" stroke="#2563eb" dot={false} />
             <Line
-              type="monotone"
+              type="linear"
               dataKey="previous"
               name="Previous period"
               stroke="#94a3b8"
