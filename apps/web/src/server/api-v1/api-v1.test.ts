@@ -959,9 +959,11 @@ describe('stats', () => {
       // The week before: one conversation answered from Slack after 60 s.
       { createdAt: '2026-02-25T12:00:00Z', reply: { afterSeconds: 60, sender: 'operator', source: 'slack' } },
     ];
+    const ids: string[] = [];
     for (const s of seeded) {
       const visitor = await createVisitor(db, w.orgA, { projectId: w.p1, tokenHash: sha256(randomToken('vt_')) });
       const c = await getOrCreateOpenConversation(db, w.orgA, { projectId: w.p1, visitorId: visitor.id });
+      ids.push(c.id);
       const t0 = new Date(s.createdAt).getTime();
       const v = await appendMessage(db, w.orgA, {
         conversationId: c.id,
@@ -1038,6 +1040,27 @@ describe('stats', () => {
     expect(mine.json.data.current).toEqual(current);
     const strangers = await call(statsRoute.GET, { key: w.keys.stranger, query });
     expect(strangers.json.data.current.conversations).toBe(0);
+
+    // First responses are rolled up once seen; the one never answered until now is answered (from Discord, 15 min
+    // after): the next call counts it, the rolled-up ones unchanged.
+    expect(await db.statsFirstReply.count({ where: { organizationId: w.orgA, projectId: w.p1 } })).toBe(4);
+    const late = await appendMessage(db, w.orgA, {
+      conversationId: ids[3]!,
+      sender: 'operator',
+      body: 'Sorry for the wait',
+      source: 'discord',
+      deliver: false,
+    });
+    await db.message.update({
+      where: { id: late.message.id },
+      data: { createdAt: new Date(Date.parse('2026-03-06T12:00:05Z') + 900_000) },
+    });
+    const again = (await call(statsRoute.GET, { key: w.keys.owner, query: { ...query, projectId: w.p1 } })).json.data;
+    expect(again.current).toMatchObject({
+      unanswered: 0,
+      firstResponse: { count: 4, medianSeconds: 450, p90Seconds: 810 },
+    });
+    expect(again.current.answeredBy.find((a: any) => a.channel === 'discord').count).toBe(1);
   });
 
   it('refuses an unknown time zone, a reversed or too long period, unknown fields', async () => {
