@@ -149,9 +149,11 @@ export async function getConversationStats(
     SELECT
       (SELECT count(*)::int FROM c) AS "conversations",
       (SELECT count(*)::int FROM c WHERE c.status = 'closed') AS "closed",
+      -- A scalar look-up per conversation left (LIMIT 1), not EXISTS: the planner would make that a semi-join that
+      -- hashes every visitor message of the organization.
       (SELECT count(*)::int FROM c WHERE c.id NOT IN (SELECT id FROM fr)
-        AND EXISTS (SELECT 1 FROM "Message" m
-          WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.sender = 'visitor')
+        AND (SELECT true FROM "Message" m
+          WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.sender = 'visitor' LIMIT 1)
       ) AS "unanswered",
       (SELECT json_build_object('n', count(secs),
           'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY secs),
