@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '@pocketping/core';
 import type { TWebContext } from '../context';
 import { scopedProject } from '../tenancy';
+import { ZId } from '../api-v1/schemas';
 import {
   loadStatsReport,
   nextDate,
@@ -18,7 +19,7 @@ import {
  */
 export const ZDashboardStatsQuery = z
   .object({
-    projectId: z.string().min(1).max(64).optional(),
+    projectId: ZId.optional(),
     from: z.iso.date().optional(),
     to: z.iso.date().optional(),
     tz: ZTimeZone.default('UTC'),
