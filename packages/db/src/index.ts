@@ -57,4 +57,4 @@ export * from './repositories/readiness.js';
 export * from './apply-migrations.js';
 export * from './repositories/api.js';
 export * from './repositories/webhooks.js';
-export * from './repositories/api-stats.js';
+export * from './repositories/conversation-stats.js';

@@ -68,6 +68,7 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
       {projectId ? (
         <ul>
           {link(`${base}/p/${projectId}/inbox`, 'Inbox')}
+          {link(`${base}/p/${projectId}/stats`, 'Stats')}
           {link(`${base}/p/${projectId}/install`, 'Install')}
           {isAdmin ? link(`${base}/p/${projectId}/bridges`, 'Chat apps') : null}
           {isAdmin ? link(`${base}/p/${projectId}/settings`, 'Settings') : null}
@@ -77,6 +78,7 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
       ) : null}
       <ul>
         {isAdmin ? link(`/app/onboarding?org=${orgId}`, '+ New project') : null}
+        {link(`${base}/stats`, 'Organization stats')}
         {link(`${base}/team`, 'Team')}
         {link(`${base}/usage`, 'Usage')}
         {isAdmin ? link(`${base}/api-keys`, 'API keys') : null}

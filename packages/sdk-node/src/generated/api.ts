@@ -160,6 +160,65 @@ export type WebhookDelivery = {
   }[];
 };
 
+export type StatsReport = {
+  since: string;
+  until: string;
+  timeZone: string;
+  /** Open now, the visitor wrote last and nobody answered since. */
+  waitingNow: number;
+  current: StatsFigures;
+  /** The period of the same length just before `since`. */
+  previous: StatsFigures;
+};
+
+export type StatsFigures = {
+  /** Conversations started in the period. */
+  conversations: number;
+  /** Of those, closed now. */
+  closed: number;
+  /** Of those, the visitor wrote and no public reply ever came. */
+  unanswered: number;
+  /** Seconds from the visitor's first message to the first public reply (operator or AI); notes never count. */
+  firstResponse: {
+    /** Conversations measured. */
+    count: number;
+    medianSeconds: number | null;
+    p90Seconds: number | null;
+  };
+  /** Seconds from the start to the close, of those closed. */
+  resolution: {
+    /** Conversations measured. */
+    count: number;
+    medianSeconds: number | null;
+    p90Seconds: number | null;
+  };
+  csat: {
+    count: number;
+    /** 1–5; null without ratings. */
+    average: number | null;
+    distribution: {
+      score: number;
+      count: number;
+    }[];
+  };
+  /** Where the first reply was written: the dashboard, a chat app, the API or the AI. */
+  answeredBy: {
+    channel: "dashboard" | "telegram" | "slack" | "discord" | "api" | "ai" | "other";
+    count: number;
+  }[];
+  perDay: {
+    date: string;
+    conversations: number;
+  }[];
+  /** Conversations started per weekday and hour (168 cells). */
+  heatmap: {
+    /** ISO: 1 = Monday … 7 = Sunday. */
+    weekday: number;
+    hour: number;
+    conversations: number;
+  }[];
+};
+
 /** Every operation of /api/v1: its path and query parameters, body and success answer. */
 export interface Operations {
   /** GET /projects — The organization's projects (only its own project for a project-restricted key) */
@@ -514,6 +573,24 @@ export interface Operations {
       data: WebhookDelivery;
     };
   };
+  /** GET /stats — Figures of the conversations started in a period, and of the period before it */
+  getStats: {
+    params: Record<string, never>;
+    query: {
+      /** Only this project (a project-restricted key: its own, or it's a 404). */
+      projectId?: string;
+      /** Start of the period (inclusive). */
+      since?: string;
+      /** End of the period (exclusive; default now). */
+      until?: string;
+      /** IANA time zone the days and hours are counted in, e.g. Europe/Paris (default UTC). */
+      timeZone?: string;
+    };
+    body: Record<string, never>;
+    response: {
+      data: StatsReport;
+    };
+  };
 }
 
 /** Method and path of every operation (what the client sends). */
@@ -540,4 +617,5 @@ export const OPERATIONS = {
   listWebhookDeliveries: { method: "GET", path: "/webhook-endpoints/{endpointId}/deliveries" },
   replayWebhookDelivery: { method: "POST", path: "/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay" },
   sendWebhookTestEvent: { method: "POST", path: "/webhook-endpoints/{endpointId}/test" },
+  getStats: { method: "GET", path: "/stats" },
 } as const;

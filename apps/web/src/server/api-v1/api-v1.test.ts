@@ -42,6 +42,7 @@ import * as rotateSecretRoute from '../../app/api/v1/webhook-endpoints/[endpoint
 import * as deliveriesRoute from '../../app/api/v1/webhook-endpoints/[endpointId]/deliveries/route';
 import * as replayRoute from '../../app/api/v1/webhook-endpoints/[endpointId]/deliveries/[deliveryId]/replay/route';
 import * as openapiRoute from '../../app/api/v1/openapi.json/route';
+import * as statsRoute from '../../app/api/v1/stats/route';
 import * as restRoute from '../../app/api/v1/[...rest]/route';
 
 let env: TWebTestEnv;
@@ -225,13 +226,18 @@ const REQUESTS: Record<string, (t: TTarget) => Parameters<typeof call>[1]> = {
   listWebhookDeliveries: (t) => ({ params: { endpointId: t.endpointId } }),
   replayWebhookDelivery: (t) => ({ params: { endpointId: t.endpointId, deliveryId: t.deliveryId }, body: {} }),
   sendWebhookTestEvent: (t) => ({ params: { endpointId: t.endpointId }, body: {} }),
+  getStats: (t) => ({ query: { projectId: t.projectId } }),
 };
 const target = (w: TWorld, which: 'a1' | 'a2' | 'b'): TTarget => ({
   ...w[which],
   projectId: which === 'a1' ? w.p1 : which === 'a2' ? w.p2 : w.q,
 });
-/** Operations without an id in the path: they answer 200 with nothing of the other tenant instead of 404. */
-const isList = (h: TApiHandler) => h.operation.method === 'GET' && !h.operation.params;
+/**
+ * Operations without an id in the path: they answer 200 with nothing of the other tenant instead of 404 — except the
+ * stats, which name the project they are asked about: another tenant's is 404 like an unknown one.
+ */
+const isList = (h: TApiHandler) =>
+  h.operation.method === 'GET' && !h.operation.params && h.operation.operationId !== 'getStats';
 
 describe('every operation × every kind of key', () => {
   it('has a request for every operation', () => {
@@ -955,6 +961,156 @@ describe('visitor events', () => {
     }
     for (const v of [w.a1.visitorId, w.a2.visitorId, w.b.visitorId])
       expect(await takeVisitorEvents(app.producer.redis, prefix, v)).toEqual([]);
+  });
+});
+
+describe('stats', () => {
+  it('counts the conversations started in the period, in the asked time zone, beside the period before', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    // A week in March, in New York (UTC−5, then UTC−4 from the 8th): 03:00 UTC on Tuesday the 3rd is Monday the 2nd,
+    // 22:00 there; the period is Monday the 2nd 00:00 to Monday the 9th 00:00 there.
+    const seeded: {
+      createdAt: string;
+      reply?: { afterSeconds: number; sender: 'operator' | 'ai'; source: string };
+      closedAfterSeconds?: number;
+      csat?: number;
+    }[] = [
+      { createdAt: '2026-03-03T03:00:00Z', reply: { afterSeconds: 120, sender: 'operator', source: 'telegram' } },
+      {
+        createdAt: '2026-03-04T15:00:00Z',
+        reply: { afterSeconds: 600, sender: 'ai', source: 'ai' },
+        closedAfterSeconds: 3600,
+        csat: 5,
+      },
+      {
+        createdAt: '2026-03-04T16:30:00Z',
+        reply: { afterSeconds: 300, sender: 'operator', source: 'web' },
+        closedAfterSeconds: 7200,
+        csat: 3,
+      },
+      { createdAt: '2026-03-06T12:00:00Z' },
+      // The week before: one conversation answered from Slack after 60 s.
+      { createdAt: '2026-02-25T12:00:00Z', reply: { afterSeconds: 60, sender: 'operator', source: 'slack' } },
+    ];
+    const ids: string[] = [];
+    for (const s of seeded) {
+      const visitor = await createVisitor(db, w.orgA, { projectId: w.p1, tokenHash: sha256(randomToken('vt_')) });
+      const c = await getOrCreateOpenConversation(db, w.orgA, { projectId: w.p1, visitorId: visitor.id });
+      ids.push(c.id);
+      const t0 = new Date(s.createdAt).getTime();
+      const v = await appendMessage(db, w.orgA, {
+        conversationId: c.id,
+        sender: 'visitor',
+        body: 'help',
+        source: 'widget',
+        deliver: false,
+      });
+      await db.message.update({ where: { id: v.message.id }, data: { createdAt: new Date(t0 + 5_000) } });
+      if (s.reply) {
+        const r = await appendMessage(db, w.orgA, {
+          conversationId: c.id,
+          sender: s.reply.sender,
+          body: 'answer',
+          source: s.reply.source,
+          deliver: false,
+        });
+        const at = new Date(t0 + 5_000 + s.reply.afterSeconds * 1000);
+        await db.message.update({ where: { id: r.message.id }, data: { createdAt: at } });
+      }
+      await db.conversation.update({
+        where: { id: c.id },
+        data: {
+          createdAt: new Date(t0),
+          ...(s.closedAfterSeconds
+            ? { status: 'closed', closedAt: new Date(t0 + s.closedAfterSeconds * 1000) }
+            : { status: 'closed', closedAt: null }),
+          ...(s.csat ? { csatScore: s.csat, csatAt: new Date(t0 + 8000_000) } : {}),
+        },
+      });
+    }
+    const query = { since: '2026-03-02T05:00:00Z', until: '2026-03-09T04:00:00Z', timeZone: 'America/New_York' };
+    const res = await call(statsRoute.GET, { key: w.keys.owner, query: { ...query, projectId: w.p1 } });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const { current, previous, waitingNow, timeZone } = res.json.data;
+    expect(timeZone).toBe('America/New_York');
+    expect(waitingNow).toBe(1); // a1 of the world: the visitor wrote, nobody answered
+    expect(current).toMatchObject({
+      conversations: 4,
+      closed: 4,
+      unanswered: 1,
+      firstResponse: { count: 3, medianSeconds: 300, p90Seconds: 540 },
+      resolution: { count: 2, medianSeconds: 5400, p90Seconds: 6840 },
+      csat: { count: 2, average: 4 },
+    });
+    expect(current.csat.distribution).toEqual(
+      [1, 2, 3, 4, 5].map((score) => ({ score, count: [0, 0, 1, 0, 1][score - 1] })),
+    );
+    const answered = Object.fromEntries(current.answeredBy.map((a: any) => [a.channel, a.count]));
+    expect(answered).toEqual({ dashboard: 1, telegram: 1, slack: 0, discord: 0, api: 0, ai: 1, other: 0 });
+    expect(current.perDay.map((d: any) => `${d.date}:${d.conversations}`)).toEqual([
+      '2026-03-02:1',
+      '2026-03-03:0',
+      '2026-03-04:2',
+      '2026-03-05:0',
+      '2026-03-06:1',
+      '2026-03-07:0',
+      '2026-03-08:0',
+    ]);
+    const busy = current.heatmap.filter((h: any) => h.conversations > 0);
+    expect(busy).toEqual([
+      { weekday: 1, hour: 22, conversations: 1 },
+      { weekday: 3, hour: 10, conversations: 1 },
+      { weekday: 3, hour: 11, conversations: 1 },
+      { weekday: 5, hour: 7, conversations: 1 },
+    ]);
+    expect(previous).toMatchObject({ conversations: 1, firstResponse: { count: 1, medianSeconds: 60 } });
+    expect(previous.answeredBy.find((a: any) => a.channel === 'slack').count).toBe(1);
+
+    // The organization (no projectId) adds nothing of project 2 in that week; a project-restricted key gets its own.
+    const org = await call(statsRoute.GET, { key: w.keys.owner, query });
+    expect(org.json.data.current.conversations).toBe(4);
+    const mine = await call(statsRoute.GET, { key: w.keys.p1Only, query });
+    expect(mine.json.data.current).toEqual(current);
+    const strangers = await call(statsRoute.GET, { key: w.keys.stranger, query });
+    expect(strangers.json.data.current.conversations).toBe(0);
+
+    // First responses are rolled up once seen; the one never answered until now is answered (from Discord, 15 min
+    // after): the next call counts it, the rolled-up ones unchanged.
+    expect(await db.statsFirstReply.count({ where: { organizationId: w.orgA, projectId: w.p1 } })).toBe(4);
+    const late = await appendMessage(db, w.orgA, {
+      conversationId: ids[3]!,
+      sender: 'operator',
+      body: 'Sorry for the wait',
+      source: 'discord',
+      deliver: false,
+    });
+    await db.message.update({
+      where: { id: late.message.id },
+      data: { createdAt: new Date(Date.parse('2026-03-06T12:00:05Z') + 900_000) },
+    });
+    const again = (await call(statsRoute.GET, { key: w.keys.owner, query: { ...query, projectId: w.p1 } })).json.data;
+    expect(again.current).toMatchObject({
+      unanswered: 0,
+      firstResponse: { count: 4, medianSeconds: 450, p90Seconds: 810 },
+    });
+    expect(again.current.answeredBy.find((a: any) => a.channel === 'discord').count).toBe(1);
+  });
+
+  it('refuses an unknown time zone, a reversed or too long period, unknown fields', async () => {
+    const w = await world();
+    for (const [query, path] of [
+      [{ timeZone: 'Mars/Olympus_Mons' }, 'timeZone'],
+      [{ since: '2026-03-02T00:00:00Z', until: '2026-03-01T00:00:00Z' }, 'since'],
+      [{ since: '2024-01-01T00:00:00Z', until: '2026-01-01T00:00:00Z' }, 'since'],
+      [{ since: 'yesterday' }, 'since'],
+      [{ groupBy: 'day' }, 'groupBy'],
+    ] as const) {
+      const res = await call(statsRoute.GET, { key: w.keys.owner, query });
+      expect(res.status, JSON.stringify(query)).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.json.errors.map((e: any) => e.path)).toContain(path);
+    }
   });
 });
 

@@ -296,7 +296,8 @@ describe('the MCP server at /api/mcp', () => {
       expect((await callTool(client, 'list_conversations', { q: 'hello' })).text).not.toContain(foreign);
       const everything = await callTool(client, 'list_conversations');
       expect(everything.text).not.toContain(foreign);
-      expect((await callTool(client, 'get_stats')).text).not.toContain(foreignProject);
+      // The key's own figures only: one conversation each (b in B, a1 in project 1).
+      expect((await callTool(client, 'get_stats')).data.data.current.conversations).toBe(1);
       await client.close();
     }
     expect(await w.db.message.count({ where: { conversationId: { in: [w.a1, w.a2] } } })).toBe(2);
@@ -378,7 +379,7 @@ describe('the MCP server at /api/mcp', () => {
     expect(await notJson.json()).toMatchObject({ code: 'bad_request' });
   });
 
-  it('reads stats per project: open, unanswered, created, closed and the median first response', async () => {
+  it('reads the stats of a project or of the organization: counts, first response, where it was answered, waiting', async () => {
     const w = await world();
     const { db } = w;
     const t0 = new Date(Date.now() - 2 * 60 * 60 * 1000);
@@ -427,40 +428,42 @@ describe('the MCP server at /api/mcp', () => {
     expect((await callTool(client, 'close_conversation', { conversationId: answered[0] })).isError).toBe(false);
     expect((await callTool(client, 'close_conversation', { conversationId: w.a2 })).isError).toBe(false);
 
-    const stats = await callTool(client, 'get_stats');
+    const stats = await callTool(client, 'get_stats', { projectId: w.p1 });
     expect(stats.isError, stats.text).toBe(false);
-    const byProject = Object.fromEntries(stats.data.projects.map((p: any) => [p.projectId, p]));
-    expect(byProject[w.p1]).toEqual({
-      projectId: w.p1,
-      projectName: 'One',
-      open: 3,
+    const p1 = stats.data.data;
+    expect(p1.waitingNow).toBe(1);
+    expect(p1.current).toMatchObject({
+      conversations: 4,
+      closed: 1,
       unanswered: 1,
-      created: 4,
-      closed: 1,
-      responded: 3,
-      medianFirstResponseSeconds: 180,
+      firstResponse: { count: 3, medianSeconds: 180, p90Seconds: 276 },
     });
-    expect(byProject[w.p2]).toMatchObject({
-      open: 0,
-      unanswered: 0,
-      created: 1,
-      closed: 1,
-      responded: 0,
-      medianFirstResponseSeconds: null,
+    expect(p1.current.resolution.count).toBe(1);
+    expect(Object.fromEntries(p1.current.answeredBy.map((a: any) => [a.channel, a.count]))).toMatchObject({
+      dashboard: 2,
+      ai: 1,
+      telegram: 0,
     });
-    // A period before everything: no created/closed/median; the "now" figures stay.
+    expect(p1.previous.conversations).toBe(0);
+    // The organization: a2 (project 2, closed, never answered) counts too.
+    const org = (await callTool(client, 'get_stats')).data.data;
+    expect(org.current).toMatchObject({ conversations: 5, closed: 2, unanswered: 2 });
+    expect(org.waitingNow).toBe(1);
+    // A period before everything: nothing started in it; the "now" figure stays.
     const old = await callTool(client, 'get_stats', {
       projectId: w.p1,
       since: '2020-01-01T00:00:00Z',
       until: '2020-02-01T00:00:00Z',
     });
-    expect(old.data.projects).toEqual([
-      expect.objectContaining({ projectId: w.p1, open: 3, unanswered: 1, created: 0, closed: 0, responded: 0 }),
-    ]);
+    expect(old.data.data).toMatchObject({
+      waitingNow: 1,
+      current: { conversations: 0, firstResponse: { count: 0, medianSeconds: null } },
+    });
+    expect(old.data.data.current.perDay).toHaveLength(31);
     // A project-restricted key sees its project only.
     const restricted = await connect(w.keys.p1Only);
     const mine = await callTool(restricted, 'get_stats');
-    expect(mine.data.projects.map((p: any) => p.projectId)).toEqual([w.p1]);
+    expect(mine.data.data.current.conversations).toBe(4);
     await restricted.close();
     await client.close();
   });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { AppError, sha256 } from '@pocketping/core';
-import { getApiConversationStats, getLastVisitorSeq } from '@pocketping/db';
+import { sha256 } from '@pocketping/core';
+import { getLastVisitorSeq } from '@pocketping/db';
 import { ZMessageBody } from '@pocketping/protocol';
 import { assertApiScope, IDEMPOTENCY_KEY_PATTERN, type TApiInvocation } from '../api-v1/api-route';
 import { toProblem } from '../api-v1/problem';
@@ -15,17 +15,15 @@ import {
 } from '../api-v1/operations/conversations';
 import { listMessages, sendMessage } from '../api-v1/operations/messages';
 import { listProjects } from '../api-v1/operations/projects';
+import { getStats, STATS_DEFAULT_DAYS } from '../api-v1/operations/stats';
+import { STATS_MAX_DAYS } from '../stats/stats-report';
 
 /**
  * The tools of the MCP server (/api/mcp). Each one runs a /api/v1 operation in-process (`TApiHandler.run`: the same
  * scope check, zod validation, tenant scoping and conversation actions as the REST API — no second implementation);
- * `get_stats` reads the one repository function of the figures. A refusal (unknown id, another tenant's id, a
+ * `get_stats` runs `GET /api/v1/stats`, whose figures come from the one repository function. A refusal (unknown id, another tenant's id, a
  * read-only key on a write, bad input) is a tool error (`isError`) whose text names the problem and its stable code.
  */
-
-const STATS_DEFAULT_DAYS = 30;
-const STATS_MAX_DAYS = 366;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What every tool call shares: the request's tenant, resolved once by `authenticateApiRequest`. */
 export type TMcpCallContext = Omit<TApiInvocation, 'params' | 'query' | 'body'>;
@@ -229,10 +227,11 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
     {
       title: 'Inbox statistics',
       description:
-        'Per project: open and unanswered conversations now (unanswered = the visitor wrote last, no reply since); ' +
-        'conversations created and closed in the period; and the median first-response time (seconds from the ' +
-        "visitor's first message to the first public reply, operator or AI) of the conversations created in the " +
-        `period. The period defaults to the last ${STATS_DEFAULT_DAYS} days (at most ${STATS_MAX_DAYS}).`,
+        'The figures of the stats page (the same as GET /api/v1/stats) for the conversations started in a period: ' +
+        'count per day, first-response and resolution times in seconds (median, p90), CSAT (average, 1–5 ' +
+        'distribution), where the first reply was written (dashboard, chat app, API, AI), busiest weekday × hour, ' +
+        'unanswered; the same for the period just before (`previous`), and `waitingNow` (open, the visitor wrote ' +
+        `last, no reply since). The period defaults to the last ${STATS_DEFAULT_DAYS} days (at most ${STATS_MAX_DAYS}).`,
       inputSchema: {
         projectId: ZId.optional(),
         since: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 start of the period (inclusive).'),
@@ -240,29 +239,10 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
           .datetime({ offset: true })
           .optional()
           .describe('ISO 8601 end of the period (exclusive; default now).'),
+        timeZone: z.string().max(64).optional().describe('IANA time zone of the days and hours (default UTC).'),
       },
       annotations: { readOnlyHint: true },
     },
-    (args) =>
-      guarded(ctx, 'get_stats', async () => {
-        assertApiScope(ctx.tenant, 'read');
-        const until = args.until ? new Date(args.until) : new Date();
-        const since = args.since ? new Date(args.since) : new Date(until.getTime() - STATS_DEFAULT_DAYS * DAY_MS);
-        if (since.getTime() >= until.getTime())
-          throw new AppError('bad_request', '`since` must be before `until`.', {
-            issues: [{ path: 'since', message: 'must be before until' }],
-          });
-        if (until.getTime() - since.getTime() > STATS_MAX_DAYS * DAY_MS)
-          throw new AppError('bad_request', `The period may be at most ${STATS_MAX_DAYS} days.`, {
-            issues: [{ path: 'since', message: `at most ${STATS_MAX_DAYS} days before until` }],
-          });
-        const projects = await getApiConversationStats(ctx.app.db, ctx.tenant, {
-          projectId: args.projectId,
-          since,
-          until,
-        });
-        if (args.projectId && projects.length === 0) throw new AppError('not_found', 'Project not found.');
-        return { since: since.toISOString(), until: until.toISOString(), projects };
-      }),
+    (args) => guarded(ctx, 'get_stats', () => getStats.run({ ...ctx, query: args })),
   );
 }

@@ -3,6 +3,7 @@ import { listConnections } from './connections';
 import { closeConversation, getConversation, listConversations, reopenConversation } from './conversations';
 import { listMessages, sendMessage } from './messages';
 import { getProject, listProjects } from './projects';
+import { getStats } from './stats';
 import { deleteVisitor, getVisitor, pushVisitorEventOperation, updateVisitor } from './visitors';
 import {
   createWebhookEndpoint,
@@ -40,4 +41,5 @@ export const API_OPERATIONS: TApiHandler[] = [
   listWebhookDeliveries,
   replayWebhookDelivery,
   sendWebhookTestEvent,
+  getStats,
 ];
