@@ -203,7 +203,7 @@ function SourceActions({ orgId, projectId, source }: { orgId: string; projectId:
       <button type="button" className="btn secondary" disabled={busy} onClick={() => void run('reindex')}>
         {source.kind === 'site' || source.kind === 'sitemap' ? 'Re-crawl' : 'Re-index'}
       </button>
-      <button type="button" className="btn danger" disabled={busy} onClick={() => void run('delete')}>
+      <button type="button" className="btn danger-outline" disabled={busy} onClick={() => void run('delete')}>
         Delete
       </button>
       {error ? (
