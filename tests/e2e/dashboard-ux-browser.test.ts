@@ -90,6 +90,8 @@ describe('the dashboard on a phone (390×844)', () => {
     const r = await box(reply);
     expect(r.y).toBeGreaterThan(0);
     expect(r.y + r.height).toBeLessThanOrEqual(PHONE.height);
+    const send = await box(page.getByRole('button', { name: 'Send reply' }));
+    expect(send.y + send.height).toBeLessThanOrEqual(PHONE.height);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: path.join(SHOTS, 'ux-conversation-phone.png') });
 
