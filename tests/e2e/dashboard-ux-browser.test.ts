@@ -28,6 +28,8 @@ const DESKTOP = { width: 1280, height: 800 };
 /** "7 Dec 2026, 17:05" and "7 Dec 2026": what `formatDate` writes, on every page. */
 const DATETIME = /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/;
 const DATE = /^\d{1,2} [A-Z][a-z]{2} \d{4}$/;
+/** For what waits on a server round trip (a loaded CI machine can take seconds). */
+const T = 20_000;
 
 let stack: TDashboardStack;
 let db: TDb;
@@ -109,7 +111,7 @@ describe('the dashboard on a phone (390×844)', () => {
     await menu.click();
     await nav.getByRole('link', { name: 'Inbox' }).click();
     await page.waitForURL((u) => u.pathname === `${base()}/inbox`);
-    await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => menu.getAttribute('aria-expanded'), { timeout: T }).toBe('false');
     expect(await nav.isVisible()).toBe(false);
 
     // The list at 390 px: the row fits, and previews what the visitor said last, not the system's note after it.
@@ -174,7 +176,7 @@ describe('settings: one form, field errors in words', () => {
     await expect.poll(() => status.innerText()).toBe('Unsaved changes (the preview shows them)');
 
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => status.innerText()).toContain('Saved.');
+    await expect.poll(() => status.innerText(), { timeout: T }).toContain('Saved.');
     expect(await status.innerText()).not.toContain('Unsaved');
     const settings = (await db.project.findUniqueOrThrow({ where: { id: projectId } })).settings as Record<
       string,

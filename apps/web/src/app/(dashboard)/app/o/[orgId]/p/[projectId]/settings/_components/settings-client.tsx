@@ -342,13 +342,15 @@ export function SettingsClient({
             <span role="status" className={state.kind === 'error' ? 'field-error' : 'muted'}>
               {state.kind === 'error'
                 ? state.text
-                : dirty && triedToSave && errorCount > 0
-                  ? `Not saved: fix the ${errorCount === 1 ? 'field' : `${errorCount} fields`} marked above.`
-                  : dirty
-                    ? 'Unsaved changes (the preview shows them)'
-                    : state.kind === 'saved'
-                      ? 'Saved. Widgets pick it up on their next connection.'
-                      : 'All changes saved.'}
+                : state.kind === 'saving'
+                  ? 'Saving…'
+                  : dirty && triedToSave && errorCount > 0
+                    ? `Not saved: fix the ${errorCount === 1 ? 'field' : `${errorCount} fields`} marked above.`
+                    : dirty
+                      ? 'Unsaved changes (the preview shows them)'
+                      : state.kind === 'saved'
+                        ? 'Saved. Widgets pick it up on their next connection.'
+                        : 'All changes saved.'}
             </span>
           </div>
         </form>
