@@ -5,7 +5,8 @@
 // turns green → connect Telegram (/link CODE in the forum group), Slack (bot token + channel) and Discord (OAuth2
 // bot install + channel) → the visitor writes → the message shows live in the inbox → the owner replies from the
 // web → the reply reaches the widget, the Telegram topic, the Slack thread and the Discord thread.
-// Screenshots of the main pages go to docs/screenshots/ (viewport PNGs, 1280×800; the inbox also at 390×844).
+// Screenshots of the main pages go to docs/screenshots/ (viewport PNGs, 1280×800; the inbox, a conversation,
+// settings and chat apps also at 390×844).
 // Build first into your own folder: `cd apps/web && NEXT_DIST_DIR=.next-x pnpm exec next build --webpack`, then run
 // with the same NEXT_DIST_DIR.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -347,6 +348,16 @@ describe('the customer path', () => {
     await page.setViewportSize(PHONE);
     await page.locator(`[data-conversation-id="${stored.conversationId}"]`).waitFor({ timeout: T });
     await shot(page, '14-inbox-phone.png');
+    // The conversation on the phone: the reply box in the first screen, the sidebar folded into the Menu button.
+    await page.goto(`${projectBase}/inbox/${stored.conversationId}`);
+    await page.getByLabel('Reply to the visitor').waitFor({ timeout: T });
+    await shot(page, '19-conversation-phone.png');
+    await page.goto(`${projectBase}/settings`);
+    await page.getByTestId('widget-preview').waitFor({ timeout: T });
+    await shot(page, '20-settings-phone.png');
+    await page.goto(`${projectBase}/bridges`);
+    await page.getByTestId('connections').waitFor({ timeout: T });
+    await shot(page, '21-bridges-phone.png');
     await page.setViewportSize(DESKTOP);
 
     // ---- The other main pages. ----

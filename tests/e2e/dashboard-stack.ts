@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -159,4 +159,21 @@ export async function signInNewOwner(
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL((u) => u.pathname.startsWith('/app'));
   return { page, organizationId: organization.id, project: { id: project.id, publicKey: project.publicKey } };
+}
+
+/** A new browser context signed in with email + password through the login page, on `next`. */
+export async function signedInPage(
+  stack: Pick<TDashboardStack, 'browser' | 'webUrl'>,
+  creds: { email: string; password: string },
+  next: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 900 },
+): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await stack.browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  await page.goto(`${stack.webUrl}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email', { exact: true }).fill(creds.email);
+  await page.getByLabel('Password').fill(creds.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((u) => u.pathname === next.split('?')[0]);
+  return { ctx, page };
 }

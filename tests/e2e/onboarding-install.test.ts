@@ -162,7 +162,7 @@ describe('onboarding → snippet → installation detected → settings', () => 
     expect(await preview.getAttribute('data-position')).toBe('left');
     expect(await preview.locator('.wp-title').innerText()).toBe('Sarah');
     expect(await preview.locator('.wp-composer').innerText()).toContain('Écrivez un message');
-    await page.getByRole('button', { name: 'Save appearance' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
     await waitFor(
       async () =>
         ((await db.project.findUniqueOrThrow({ where: { id: projectId } })).settings as { color?: string }).color ===

@@ -12,7 +12,7 @@ import { ACCOUNT_LIMITS } from './server/accounts/limits';
 import { SESSION_MAX_AGE_SECONDS } from './server/accounts/session-cookie';
 import { oauthProviderConfigs, oauthSignInCheck, withoutProviderTokens } from './server/auth/oauth';
 import { checkPassword, markMailboxProven, withMailboxProof } from './server/accounts/mailbox-proof';
-import { hitMailBudget } from './server/accounts/accounts';
+import { hitMailBudget } from './server/accounts/mail-budget';
 import { endSessions } from './server/auth/session';
 import { getUserById, markEmailVerified } from '@pocketping/db';
 

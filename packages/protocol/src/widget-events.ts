@@ -21,7 +21,7 @@ export type TWidgetAuth = z.infer<typeof ZWidgetAuth>;
 export const ZWidgetSettings = z.object({
   color: z
     .string()
-    .regex(/^#[0-9a-fA-F]{6}$/)
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be # followed by six hexadecimal digits, for example #2563eb')
     .default('#2563eb'),
   position: z.enum(['right', 'left']).default('right'),
   greeting: z.string().max(500).default('Hi! How can we help?'),

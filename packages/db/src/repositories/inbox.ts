@@ -87,8 +87,17 @@ export async function queryInboxPage(
     FROM page c
     JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
     LEFT JOIN LATERAL (
-      SELECT body, sender, visibility, "deletedAt" FROM "Message" m
-      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id ORDER BY m.seq DESC LIMIT 1
+      -- The row's preview: the last thing the visitor, the team or the AI said to each other; system notes and
+      -- internal traces ("Visitor left", closed/reopened) only when nothing was said yet.
+      SELECT body, sender, visibility, "deletedAt" FROM (
+        (SELECT body, sender, visibility, "deletedAt", 0 AS rank FROM "Message" m
+          WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id
+            AND m.visibility = 'public' AND m.sender <> 'system'
+          ORDER BY m.seq DESC LIMIT 1)
+        UNION ALL
+        (SELECT body, sender, visibility, "deletedAt", 1 AS rank FROM "Message" m
+          WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id ORDER BY m.seq DESC LIMIT 1)
+      ) candidates ORDER BY rank LIMIT 1
     ) lm ON true
     ${lastPublic}
     ORDER BY c."sortAt" DESC, c.id DESC`;

@@ -17,6 +17,8 @@ import { accountExistsMail, resetPasswordMail, verifyEmailMail } from '../mail/t
 import { ACCOUNT_LIMITS, RESET_PASSWORD_TTL_SECONDS, VERIFY_EMAIL_TTL_SECONDS } from './limits';
 import { consumeUserToken, issueUserToken } from './user-tokens';
 import { safeNext } from './safe-next';
+import { hitMailBudget } from './mail-budget';
+import { getInvitationByToken } from '../team/invitations';
 
 /**
  * Account flows behind the public /api/app/auth routes. None of them tells the caller whether an email is
@@ -55,12 +57,6 @@ export async function afterAnswerSettled(): Promise<void> {
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
 }
 
-/** Every mail the app sends to an address someone typed counts here, whatever its kind: no mail bombing. */
-export async function hitMailBudget(email: string): Promise<void> {
-  const { mailsPerAddress } = ACCOUNT_LIMITS;
-  await hitRateLimit('mail-to', email, mailsPerAddress.limit, mailsPerAddress.windowSeconds);
-}
-
 async function sendVerification(
   app: TWebContext,
   user: { id: string; email: string },
@@ -87,15 +83,17 @@ async function sendVerification(
  */
 export async function signUp(
   app: TWebContext,
-  input: { email: string; password: string; name?: string; next?: string },
+  input: { email: string; password: string; name?: string; next?: string; invitationToken?: string },
   ip: string,
-): Promise<void> {
+): Promise<{ verified: boolean }> {
   const { signupPerIp, signupPerEmail } = ACCOUNT_LIMITS;
   await hitRateLimit('signup-ip', ip, signupPerIp.limit, signupPerIp.windowSeconds);
   await hitRateLimit('signup-email', input.email, signupPerEmail.limit, signupPerEmail.windowSeconds);
   await hitMailBudget(input.email);
   // Hash first, whatever happens next: the answer takes as long for a registered address as for a new one.
   const passwordHash = await hashPassword(input.password);
+  if (input.invitationToken && (await signUpByInvitation(app, input, input.invitationToken, passwordHash)))
+    return { verified: true };
   afterAnswer(app, 'sign-up', async () => {
     let existing = await getUserByEmail(app.db, input.email);
     if (!existing) {
@@ -122,6 +120,40 @@ export async function signUp(
       ),
     );
   });
+  return { verified: false };
+}
+
+/**
+ * A sign-up from an invitation link to this very address: the link came through that mailbox, which is what a
+ * confirmation mail would prove again, so the account is confirmed now with the chosen password (like a used
+ * confirmation link: pending ones die) and no second mail is sent. Anything else — no such invitation, another
+ * address, an account already confirmed — returns false and the usual uniform path runs; only the holder of the
+ * invitation's token can tell the two answers apart.
+ */
+async function signUpByInvitation(
+  app: TWebContext,
+  input: { email: string; name?: string },
+  token: string,
+  passwordHash: string,
+): Promise<boolean> {
+  const invitation = await getInvitationByToken(app.db, token);
+  if (!invitation || invitation.status !== 'valid' || invitation.email !== input.email.toLowerCase()) return false;
+  const existing = await getUserByEmail(app.db, input.email);
+  if (existing?.emailVerified) return false;
+  let userId = existing?.id;
+  if (!userId) {
+    try {
+      userId = (await createUser(app.db, { email: input.email, name: input.name ?? null })).id;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const raced = await getUserByEmail(app.db, input.email);
+      if (!raced || raced.emailVerified) return false;
+      userId = raced.id;
+    }
+  }
+  await confirmUserEmail(app.db, userId, passwordHash);
+  app.log.info({ userId, invitationId: invitation.id }, 'account confirmed by its invitation');
+  return true;
 }
 
 export async function resendVerification(app: TWebContext, email: string, ip: string): Promise<void> {

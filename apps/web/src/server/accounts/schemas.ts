@@ -23,6 +23,8 @@ export const ZSignupBody = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
   next: z.string().max(512).optional(),
+  /** The invitation this sign-up comes from: its link, mailed to this address, proves the mailbox. */
+  invitationToken: z.string().min(1).max(200).optional(),
 });
 export const ZEmailBody = z.object({ email: ZEmail });
 export const ZTokenBody = z.object({

@@ -163,6 +163,8 @@ describe('inbox list', () => {
         ['system', 'Visitor left', true],
       ],
     });
+    // Only notes so far: the preview falls back to the last one rather than showing nothing.
+    const notesOnly = await conversation(a, { messages: [['system', 'Visitor left', true]] });
     const closed = await conversation(a, { messages: [['visitor', 'bye']] });
     const { db } = await env.app();
     await setConversationStatus(db, a.orgId, closed.id, 'closed');
@@ -189,12 +191,17 @@ describe('inbox list', () => {
       status: 'open',
     });
     const an = open.json.rows.find((r: { id: string }) => r.id === answered.id);
-    // The operator's reply implied reading the visitor's message; the internal note is from the system → unread 1.
+    // The row previews the last message of the conversation itself, never the system's "Visitor left" note after it.
     expect(an).toMatchObject({
       visitorLabel: 'ann@answered.test',
+      preview: 'Hello, how can I help?',
+      previewSender: 'operator',
+      previewInternal: false,
+      lastPublicSender: 'operator',
+    });
+    expect(open.json.rows.find((r: { id: string }) => r.id === notesOnly.id)).toMatchObject({
       preview: 'Visitor left',
       previewInternal: true,
-      lastPublicSender: 'operator',
     });
 
     const unanswered = await list(a, { tab: 'unanswered' });

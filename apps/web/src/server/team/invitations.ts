@@ -24,7 +24,7 @@ import {
 import type { TWebContext } from '../context';
 import { invitationMail } from '../mail/templates';
 import { hitRateLimit } from '../rate-limit';
-import { hitMailBudget } from '../accounts/accounts';
+import { hitMailBudget } from '../accounts/mail-budget';
 import { canInvite, type TInvitableRole } from './roles';
 import type { TActor } from './members';
 

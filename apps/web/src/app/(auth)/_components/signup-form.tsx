@@ -2,11 +2,23 @@
 
 import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
+import { signIn } from 'next-auth/react';
 import { api } from '../../../lib/api-client';
 import { errorMessage } from './error-message';
 import { FormError } from './form-error';
 
 const MIN = 10;
+
+/** The invitation a sign-up comes from (`next` = /invite/<token>): its link already proved the mailbox. */
+function invitationTokenOf(next: string): string | undefined {
+  const m = /^\/invite\/([^/?#]+)$/.exec(next);
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+}
 
 export function SignupForm({ next, initialEmail }: { next: string; initialEmail: string }) {
   const router = useRouter();
@@ -23,9 +35,20 @@ export function SignupForm({ next, initialEmail }: { next: string; initialEmail:
     setError('');
     setPending(true);
     try {
-      await api('/api/app/auth/signup', {
-        body: { email, password, name: name || undefined, next: next === '/app' ? undefined : next },
+      const invitationToken = invitationTokenOf(next);
+      const res = await api<{ ok: true; verified?: boolean }>('/api/app/auth/signup', {
+        body: { email, password, name: name || undefined, next: next === '/app' ? undefined : next, invitationToken },
       });
+      if (res.verified) {
+        // Confirmed by the invitation: sign in now and go back to it, no second mail to open.
+        const signedIn = await signIn('credentials', { email, password, redirect: false, redirectTo: next });
+        if (signedIn && !signedIn.error) {
+          window.location.assign(next);
+          return;
+        }
+        router.push(`/login?email=${encodeURIComponent(email)}&next=${encodeURIComponent(next)}`);
+        return;
+      }
       router.push(`/check-email?kind=verify&email=${encodeURIComponent(email)}`);
     } catch (err) {
       setError(errorMessage(err));

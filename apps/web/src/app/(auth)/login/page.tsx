@@ -6,7 +6,6 @@ import { getContext } from '../../../server/context';
 import { oauthProviders } from '../../../server/accounts/oauth-providers';
 import { safeNext } from '../../../server/accounts/safe-next';
 import { LoginForm } from '../_components/login-form';
-import { MagicLinkForm } from '../_components/magic-link-form';
 import { OAuthButtons } from '../_components/oauth-buttons';
 import { emailParam, param, type TSearchParams } from '../_components/search-params';
 
@@ -48,15 +47,18 @@ export default async function LoginPage({ searchParams }: { searchParams: TSearc
         </p>
       ) : null}
       <div className="card">
-        <LoginForm next={next} initialEmail={email} />
-        <div className="auth-links">
-          <Link href={email ? `/forgot-password?email=${encodeURIComponent(email)}` : '/forgot-password'}>
-            Forgot your password?
-          </Link>
-          <Link href={signupHref}>Create an account</Link>
-        </div>
-        <div className="auth-divider">or, without a password</div>
-        <MagicLinkForm next={next} initialEmail={email} />
+        <LoginForm
+          next={next}
+          initialEmail={email}
+          links={
+            <div className="auth-links">
+              <Link href={email ? `/forgot-password?email=${encodeURIComponent(email)}` : '/forgot-password'}>
+                Forgot your password?
+              </Link>
+              <Link href={signupHref}>Create an account</Link>
+            </div>
+          }
+        />
         {providers.length > 0 ? (
           <>
             <div className="auth-divider">or</div>

@@ -5,6 +5,7 @@ import { getContext } from '~/server/context';
 import { currentUser } from '~/server/page-guard';
 import { getInvitationByToken, INVITATION_STATUS_MESSAGES } from '~/server/team/invitations';
 import { AcceptInvitation, SwitchAccount } from './invite-client';
+import { DateTime } from '~/components/date-time';
 
 export const metadata: Metadata = { title: 'Invitation', referrer: 'no-referrer' };
 export const dynamic = 'force-dynamic';
@@ -87,7 +88,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <AcceptInvitation token={token} orgName={invitation.organization.name} />
         )}
         <p className="muted" style={{ fontSize: '0.85rem' }}>
-          The invitation is valid until {invitation.expiresAt.toUTCString().replace(/:\d\d GMT$/, ' UTC')}.
+          The invitation is valid until <DateTime value={invitation.expiresAt} />.
         </p>
       </div>
     </>

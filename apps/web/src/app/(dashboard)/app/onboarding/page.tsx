@@ -217,7 +217,8 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
             ))}
           </div>
           <div className="row">
-            <Link className="btn" href={`${base}&step=5`}>
+            {/* Skipping is allowed, never the suggested path: only "Next" is the primary button. */}
+            <Link className={bridgeCount > 0 ? 'btn' : 'btn secondary'} href={`${base}&step=5`}>
               {bridgeCount > 0 ? 'Next: send a test message' : 'Skip for now'}
             </Link>
             <Link className="btn secondary" href={`${base}&step=3`}>

@@ -4,6 +4,7 @@ import { startFakeSmtp, type TFakeSmtp, type TCapturedMail } from '@pocketping/t
 import { setupWebTestEnv, TEST_AUTH_SECRET, TEST_WEB_URL, type TWebTestEnv } from '~/server/testing/web-test-env';
 import { getSessionUserFromCookies } from '~/server/auth/session';
 import { verifyPassword } from '~/server/auth/password';
+import { afterAnswerSettled } from '~/server/accounts/accounts';
 import { POST as signup } from './signup/route';
 import { POST as verifyEmail } from './verify-email/route';
 import { POST as resend } from './resend-verification/route';
@@ -211,6 +212,71 @@ describe('sign up and confirm the email', () => {
         })
       ).status,
     ).toBe(200);
+  });
+});
+
+describe('sign up from an invitation', () => {
+  async function invite(email: string): Promise<string> {
+    const owner = await env.createUser();
+    const org = await env.createOrg(owner.id, 'Invite Co');
+    const cookie = await env.sessionCookie(owner.id);
+    const res = await env.call(invitationsRoute.POST, { params: { orgId: org.id }, body: { email }, cookie });
+    expect(res.status).toBe(200);
+    const mail = await smtp.waitForMail(email, (m) => m.subject.includes('invited you'));
+    const link = mail.links.find((l) => new URL(l).pathname.startsWith('/invite/'))!;
+    return decodeURIComponent(new URL(link).pathname.slice('/invite/'.length));
+  }
+
+  it('the invitation link to that address proves the mailbox: confirmed at once, no second mail', async () => {
+    const email = freshEmail();
+    const token = await invite(email);
+    smtp.clear();
+    const res = await env.call(signup, {
+      body: { email, password: 'correct horse battery', next: `/invite/${token}`, invitationToken: token },
+      headers: from(freshIp()),
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ok: true, verified: true });
+    const { db } = await env.app();
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(user.emailVerified).not.toBeNull();
+    expect(await verifyPassword('correct horse battery', user.passwordHash!)).toBe(true);
+    await afterAnswerSettled();
+    expect(smtp.mails().filter((m) => m.to.includes(email))).toEqual([]);
+  });
+
+  it('another address, an unknown token, or an account already confirmed: the usual answer and mails', async () => {
+    const invited = freshEmail();
+    const token = await invite(invited);
+    const other = freshEmail();
+    smtp.clear();
+    const res = await env.call(signup, {
+      body: { email: other, password: 'correct horse battery', invitationToken: token },
+      headers: from(freshIp()),
+    });
+    expect(res.json).toEqual({ ok: true });
+    await smtp.waitForMail(other, (m) => m.subject.includes('Confirm'));
+    const { db } = await env.app();
+    expect((await db.user.findUniqueOrThrow({ where: { email: other } })).emailVerified).toBeNull();
+
+    const unknown = await env.call(signup, {
+      body: { email: invited, password: 'correct horse battery', invitationToken: 'not-a-real-token' },
+      headers: from(freshIp()),
+    });
+    expect(unknown.json).toEqual({ ok: true });
+    await smtp.waitForMail(invited, (m) => m.subject.includes('Confirm'));
+    expect((await db.user.findUniqueOrThrow({ where: { email: invited } })).emailVerified).toBeNull();
+
+    // Confirmed meanwhile: the invitation changes nothing of the account (no new password).
+    const confirmed = await env.createUser();
+    const tokenForConfirmed = await invite(confirmed.email);
+    const before = await db.user.findUniqueOrThrow({ where: { id: confirmed.id } });
+    const again = await env.call(signup, {
+      body: { email: confirmed.email, password: 'another password here', invitationToken: tokenForConfirmed },
+      headers: from(freshIp()),
+    });
+    expect(again.json).toEqual({ ok: true });
+    expect((await db.user.findUniqueOrThrow({ where: { id: confirmed.id } })).passwordHash).toBe(before.passwordHash);
   });
 });
 

@@ -123,7 +123,7 @@ export function RevokeApiKey({ orgId, keyId, name }: { orgId: string; keyId: str
   }
   return (
     <span className="row">
-      <button type="button" className="btn danger" disabled={busy} onClick={() => void revoke()}>
+      <button type="button" className="btn danger-outline" disabled={busy} onClick={() => void revoke()}>
         Revoke
       </button>
       {error ? (

@@ -6,12 +6,11 @@ import { requirePageMember } from '~/server/page-guard';
 import { listApiKeysWithCreators } from '~/server/team/api-key-creators';
 import { CreateApiKey, RevokeApiKey } from './api-keys-client';
 import '../team/lists.css';
+import { DateTime } from '~/components/date-time';
+import { formatDate } from '~/lib/format-date';
 
 export const metadata: Metadata = { title: 'API keys' };
 export const dynamic = 'force-dynamic';
-
-const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
-const fmt = (iso: string | null) => (iso ? dateFmt.format(new Date(iso)) : null);
 
 /** API keys of the organization (admins and owners): create (shown once), list by prefix, revoke. */
 export default async function ApiKeysPage({ params }: { params: Promise<{ orgId: string }> }) {
@@ -71,7 +70,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                       {' · '}
                       {k.projectId ? `only ${projectName.get(k.projectId) ?? 'a deleted project'}` : 'all projects'}
                     </td>
-                    <td data-label="Created">{fmt(k.createdAt)}</td>
+                    <td data-label="Created">
+                      <DateTime value={k.createdAt} />
+                    </td>
                     <td data-label="Created by">
                       {k.createdBy ? (
                         <>
@@ -87,10 +88,12 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ orgId:
                         <span className="muted">—</span>
                       )}
                     </td>
-                    <td data-label="Last used">{fmt(k.lastUsedAt) ?? <span className="muted">never</span>}</td>
+                    <td data-label="Last used">
+                      {k.lastUsedAt ? <DateTime value={k.lastUsedAt} /> : <span className="muted">never</span>}
+                    </td>
                     <td data-label="Status">
                       {k.revokedAt ? (
-                        <span className="badge bad" title={fmt(k.revokedAt) ?? ''}>
+                        <span className="badge bad" title={k.revokedAt ? formatDate(k.revokedAt, 'datetime') : ''}>
                           revoked
                         </span>
                       ) : (

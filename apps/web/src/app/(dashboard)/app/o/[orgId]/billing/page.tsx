@@ -4,12 +4,14 @@ import { getContext } from '~/server/context';
 import { requirePageMember } from '~/server/page-guard';
 import { getBillingOverview } from '~/server/billing/billing-service';
 import { AwaitPlanChange, ManageBillingButton, PricingTable, type TPricingRow } from './billing-client';
+import { formatDate } from '~/lib/format-date';
 
 export const metadata: Metadata = { title: 'Billing' };
 export const dynamic = 'force-dynamic';
 
 const DAY_MS = 24 * 3600 * 1000;
-const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
+// Billing periods are Stripe's, in UTC: their dates are written in UTC.
+const utcDate = (d: Date) => formatDate(d, 'date', { timeZone: 'UTC' });
 const money = (cents: number, currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
 const limit = (n: number | null, unit: string) =>
@@ -92,7 +94,7 @@ export default async function BillingPage({
       {billing.status === 'past_due' ? (
         <p className="alert error" role="alert" data-testid="past-due-banner">
           The last payment failed. Update your card in “Manage billing”
-          {graceEnds ? ` before ${dateFmt.format(graceEnds)}` : ''}, or {organization.name} moves to the Free plan.
+          {graceEnds ? ` before ${utcDate(graceEnds)}` : ''}, or {organization.name} moves to the Free plan.
         </p>
       ) : null}
 
@@ -110,12 +112,12 @@ export default async function BillingPage({
         {trialDaysLeft !== null && !trialOver ? (
           <p className="muted" style={{ margin: 0 }} data-testid="trial-left">
             {trialDaysLeft} day{trialDaysLeft === 1 ? '' : 's'} left in your {cardlessTrial ? 'free ' : ''}trial
-            {billing.trialEndsAt ? ` (ends ${dateFmt.format(billing.trialEndsAt)})` : ''}.
+            {billing.trialEndsAt ? ` (ends ${utcDate(billing.trialEndsAt)})` : ''}.
           </p>
         ) : null}
         {billing.currentPeriodEnd && paidPlanActive ? (
           <p className="muted" style={{ margin: 0 }}>
-            {billing.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {dateFmt.format(billing.currentPeriodEnd)}
+            {billing.cancelAtPeriodEnd ? 'Ends' : 'Renews'} on {utcDate(billing.currentPeriodEnd)}
             {billing.cancelAtPeriodEnd ? ' — then the Free plan applies.' : '.'}
           </p>
         ) : null}
@@ -165,7 +167,7 @@ export default async function BillingPage({
             <tbody>
               {overview.invoices.map((inv) => (
                 <tr key={inv.id}>
-                  <td>{dateFmt.format(inv.createdAt)}</td>
+                  <td>{utcDate(inv.createdAt)}</td>
                   <td>{inv.number ?? '—'}</td>
                   <td>{money(inv.amountDue, inv.currency)}</td>
                   <td>{inv.status ?? '—'}</td>

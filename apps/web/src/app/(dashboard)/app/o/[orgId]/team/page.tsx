@@ -7,11 +7,10 @@ import { canChangeRole, canRemove, canTransferOwnership } from '~/server/team/ro
 import { InviteForm, InvitationActions, MemberActions } from './team-client';
 import './lists.css';
 import { countActiveApiKeysByCreator } from '@pocketping/db';
+import { DateTime } from '~/components/date-time';
 
 export const metadata: Metadata = { title: 'Team' };
 export const dynamic = 'force-dynamic';
-
-const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 
 /** Team: members (any member sees them), invitations and role changes (admins and owners). */
 export default async function TeamPage({ params }: { params: Promise<{ orgId: string }> }) {
@@ -77,7 +76,9 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
                     <td data-label="Role">
                       <span className="badge">{m.role}</span>
                     </td>
-                    <td data-label="Joined">{dateFmt.format(new Date(m.joinedAt))}</td>
+                    <td data-label="Joined">
+                      <DateTime value={m.joinedAt} style="date" />
+                    </td>
                     <td className="actions">
                       <MemberActions
                         orgId={orgId}
@@ -127,7 +128,11 @@ export default async function TeamPage({ params }: { params: Promise<{ orgId: st
                         <span className="badge">{i.role}</span>
                       </td>
                       <td data-label="Expires">
-                        {i.expired ? <span className="badge bad">expired</span> : dateFmt.format(new Date(i.expiresAt))}
+                        {i.expired ? (
+                          <span className="badge bad">expired</span>
+                        ) : (
+                          <DateTime value={i.expiresAt} style="date" />
+                        )}
                       </td>
                       <td className="actions">
                         <InvitationActions

@@ -117,7 +117,7 @@ export function InvitationActions({
       </button>
       <button
         type="button"
-        className="btn danger"
+        className="btn danger-outline"
         disabled={busy}
         onClick={() => {
           if (window.confirm(`Revoke the invitation of ${email}? Its link stops working.`))
@@ -196,7 +196,7 @@ export function MemberActions({
       {canRemove ? (
         <button
           type="button"
-          className="btn danger"
+          className="btn danger-outline"
           disabled={busy}
           onClick={() => {
             const keys =

@@ -6,12 +6,14 @@ import { KeepProjectsForm } from './keep-projects-form';
 import { KeepChatAppsForm } from './keep-chat-apps-form';
 import { listConnectionCards } from '@pocketping/db';
 import { connectionLabel } from '~/lib/connection-label';
+import { formatDate } from '~/lib/format-date';
 
 export const metadata: Metadata = { title: 'Usage' };
 export const dynamic = 'force-dynamic';
 
 const KIND_LABEL = { telegram: 'Telegram', slack: 'Slack', discord: 'Discord' } as const;
-const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
+// Plan periods are counted in UTC: their dates are written in UTC.
+const utcDate = (d: string | Date) => formatDate(d, 'date', { timeZone: 'UTC' });
 const num = new Intl.NumberFormat('en');
 
 function amount(m: TUsageMeterView, value: number): string {
@@ -53,15 +55,13 @@ export default async function UsagePage({ params }: { params: Promise<{ orgId: s
       <section className="card stack" data-testid="usage-plan">
         <p style={{ margin: 0 }}>
           Plan: <strong data-plan={view.plan}>{view.planName}</strong>
-          {view.reason === 'trialing' && view.trialEndsAt
-            ? ` — trial until ${dateFmt.format(new Date(view.trialEndsAt))}`
-            : null}
+          {view.reason === 'trialing' && view.trialEndsAt ? ` — trial until ${utcDate(view.trialEndsAt)}` : null}
           {view.reason === 'past_due_grace' && view.graceEndsAt
-            ? ` — payment failed, kept until ${dateFmt.format(new Date(view.graceEndsAt))}`
+            ? ` — payment failed, kept until ${utcDate(view.graceEndsAt)}`
             : null}
         </p>
         <p className="muted" style={{ margin: 0 }}>
-          Monthly counts start again on {dateFmt.format(new Date(view.period.resetsAt))} (UTC).
+          Monthly counts start again on {utcDate(view.period.resetsAt)} (UTC).
           {me.role === 'owner' ? (
             <>
               {' '}

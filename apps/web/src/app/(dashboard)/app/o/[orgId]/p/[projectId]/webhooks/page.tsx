@@ -6,11 +6,10 @@ import { requirePageProject } from '~/server/page-guard';
 import { webhookDeps } from '~/server/webhooks/webhook-endpoints';
 import { CreateWebhookEndpoint, EndpointActions, ReplayDelivery } from './webhooks-client';
 import '../../../team/lists.css';
+import { DateTime } from '~/components/date-time';
 
 export const metadata: Metadata = { title: 'Webhooks' };
 export const dynamic = 'force-dynamic';
-
-const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
 
 /**
  * /webhooks (admin+): the project's outbound webhook endpoints — create with an event filter (the signing secret
@@ -54,7 +53,7 @@ export default async function WebhooksPage({ params }: { params: Promise<{ orgId
               <span className="muted">Events: {e.events.join(', ')}</span>
               {e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? (
                 <span className="muted">
-                  The previous secret keeps signing until {dateFmt.format(e.previousSecretExpiresAt)}.
+                  The previous secret keeps signing until <DateTime value={e.previousSecretExpiresAt} />.
                 </span>
               ) : null}
             </div>
@@ -94,7 +93,10 @@ export default async function WebhooksPage({ params }: { params: Promise<{ orgId
                             {d.status}
                           </span>
                           {d.status === 'pending' && d.attempts > 0 ? (
-                            <span className="muted"> next try {dateFmt.format(d.nextAttemptAt)}</span>
+                            <span className="muted">
+                              {' '}
+                              next try <DateTime value={d.nextAttemptAt} />
+                            </span>
                           ) : null}
                         </td>
                         <td data-label="Attempts">{d.attempts}</td>
@@ -111,7 +113,9 @@ export default async function WebhooksPage({ params }: { params: Promise<{ orgId
                           )}
                         </td>
                         <td data-label="Latency">{last ? `${last.latencyMs} ms` : '—'}</td>
-                        <td data-label="Created">{dateFmt.format(d.createdAt)}</td>
+                        <td data-label="Created">
+                          <DateTime value={d.createdAt} />
+                        </td>
                         <td className="actions">
                           <ReplayDelivery orgId={orgId} projectId={projectId} endpointId={e.id} deliveryId={d.id} />
                         </td>

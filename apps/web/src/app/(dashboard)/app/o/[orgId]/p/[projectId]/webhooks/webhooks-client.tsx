@@ -178,7 +178,7 @@ export function EndpointActions({
         </button>
         <button
           type="button"
-          className="btn danger"
+          className="btn danger-outline"
           disabled={busy}
           onClick={() =>
             void run(async () => {

@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import type { TKnowledgeSource } from '@pocketping/db';
 import { api, ApiError } from '~/lib/api-client';
+import { DateTime } from '~/components/date-time';
 
 type TKind = 'site' | 'sitemap' | 'faq' | 'text' | 'file';
 
@@ -29,8 +30,6 @@ const STATUS_BADGE: Record<TKnowledgeSource['status'], string> = {
   ready: 'badge ok',
   failed: 'badge bad',
 };
-
-const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Largest file the API takes (the server checks it too, counting bytes as they arrive). */
 const FILE_MAX_BYTES = 2 * 1024 * 1024;
@@ -204,7 +203,7 @@ function SourceActions({ orgId, projectId, source }: { orgId: string; projectId:
       <button type="button" className="btn secondary" disabled={busy} onClick={() => void run('reindex')}>
         {source.kind === 'site' || source.kind === 'sitemap' ? 'Re-crawl' : 'Re-index'}
       </button>
-      <button type="button" className="btn danger" disabled={busy} onClick={() => void run('delete')}>
+      <button type="button" className="btn danger-outline" disabled={busy} onClick={() => void run('delete')}>
         Delete
       </button>
       {error ? (
@@ -300,7 +299,7 @@ export function KnowledgeManager({
                     <td data-label="Pages">{s.pageCount}</td>
                     <td data-label="Passages">{s.chunkCount}</td>
                     <td data-label="Last indexed">
-                      {s.lastIndexedAt ? dateFmt.format(new Date(s.lastIndexedAt)) : <span className="muted">—</span>}
+                      {s.lastIndexedAt ? <DateTime value={s.lastIndexedAt} /> : <span className="muted">—</span>}
                     </td>
                     {canEdit ? (
                       <td className="actions">

@@ -4,6 +4,8 @@ import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { api, ApiError } from '~/lib/api-client';
 import { connectionLabel } from '~/lib/connection-label';
+import { useConfirm } from '~/components/confirm-dialog';
+import { DateTime } from '~/components/date-time';
 
 export interface TConnectionCardView {
   id: string;
@@ -36,14 +38,16 @@ const HEALTH: Record<TConnectionCardView['health'], { label: string; className: 
   disabled: { label: 'Disabled', className: 'badge' },
 };
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
-
-/** The connected apps with their health, "Send a test message" and "Disconnect". Refreshes every 20 s. */
+/**
+ * The connected apps with their health, "Send a test message" and "Disconnect" (a secondary button, confirmed in a
+ * dialog). Refreshes every 20 s.
+ */
 export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial: TConnectionCardView[] }) {
   const router = useRouter();
   const [connections, setConnections] = useState(initial);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ id: string; kind: 'success' | 'error'; text: string } | null>(null);
+  const [dialog, confirm] = useConfirm();
 
   useEffect(() => setConnections(initial), [initial]);
   useEffect(() => {
@@ -86,12 +90,18 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
   }
 
   async function remove(c: TConnectionCardView) {
-    if (
-      !window.confirm(
-        `Disconnect ${KIND_LABEL[c.kind]} (${connectionLabel(c)})? Its conversation threads will no longer be linked, and nothing more is posted there.`,
-      )
-    )
-      return;
+    const ok = await confirm({
+      title: `Disconnect ${KIND_LABEL[c.kind]}?`,
+      body: (
+        <p style={{ margin: 0 }}>
+          Nothing more is posted to <strong>{connectionLabel(c)}</strong>, and its conversation threads will no longer
+          be linked. Visitors can still write; connect it again at any time.
+        </p>
+      ),
+      confirmLabel: `Disconnect ${KIND_LABEL[c.kind]}`,
+      destructive: true,
+    });
+    if (!ok) return;
     setBusy(c.id);
     try {
       await api(`${apiBase}/${c.id}`, { method: 'DELETE', body: {} });
@@ -116,6 +126,7 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
   }
   return (
     <div className="stack" data-testid="connections">
+      {dialog}
       {connections.map((c) => (
         <section key={c.id} className="card stack bridge-card" data-connection-id={c.id} data-kind={c.kind}>
           <div className="row" style={{ justifyContent: 'space-between' }}>
@@ -135,12 +146,17 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
             <dt>Posts to</dt>
             <dd>{connectionLabel(c)}</dd>
             <dt>Last delivery</dt>
-            <dd>{when(c.lastSuccessAt)}</dd>
+            <dd>{c.lastSuccessAt ? <DateTime value={c.lastSuccessAt} /> : 'never'}</dd>
             {c.lastError ? (
               <>
                 <dt>Last error</dt>
                 <dd>
-                  {c.lastError} <span className="muted">({when(c.lastErrorAt)})</span>
+                  {c.lastError}{' '}
+                  {c.lastErrorAt ? (
+                    <span className="muted">
+                      (<DateTime value={c.lastErrorAt} />)
+                    </span>
+                  ) : null}
                 </dd>
               </>
             ) : null}
@@ -154,7 +170,12 @@ export function ConnectionCards({ apiBase, initial }: { apiBase: string; initial
             <button type="button" className="btn secondary" disabled={busy === c.id} onClick={() => void test(c)}>
               Send a test message
             </button>
-            <button type="button" className="btn danger" disabled={busy === c.id} onClick={() => void remove(c)}>
+            <button
+              type="button"
+              className="btn danger-outline"
+              disabled={busy === c.id}
+              onClick={() => void remove(c)}
+            >
               Disconnect
             </button>
           </div>

@@ -12,7 +12,16 @@ type TChannel = { id: string; name: string; missing: string[]; missingOptional: 
  * with ?discordGuild=…), then pick a text channel of THAT server; permissions are checked there. The servers the
  * shared bot is in are never listed: they belong to other customers too.
  */
-export function DiscordSetup({ apiBase, available }: { apiBase: string; available: boolean }) {
+/** `connected`: the project already has a Discord connection, so setting up another is no longer the main action. */
+export function DiscordSetup({
+  apiBase,
+  available,
+  connected = false,
+}: {
+  apiBase: string;
+  available: boolean;
+  connected?: boolean;
+}) {
   const router = useRouter();
   const search = useSearchParams();
   const returnedGuild = search.get('discordGuild');
@@ -112,7 +121,12 @@ export function DiscordSetup({ apiBase, available }: { apiBase: string; availabl
             </div>
           ) : null}
           {!overview ? (
-            <button type="button" className="btn" disabled={busy} onClick={() => void loadServers()}>
+            <button
+              type="button"
+              className={connected ? 'btn secondary' : 'btn'}
+              disabled={busy}
+              onClick={() => void loadServers()}
+            >
               {busy ? 'Loading…' : 'Set up Discord'}
             </button>
           ) : (

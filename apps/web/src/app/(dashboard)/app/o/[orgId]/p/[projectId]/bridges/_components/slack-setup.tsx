@@ -16,8 +16,11 @@ export function SlackSetup({
   oauthAvailable,
   initialSetupId,
   initialError,
+  connected = false,
 }: {
   apiBase: string;
+  /** The project already has a Slack connection: connecting another is no longer the main action. */
+  connected?: boolean;
   oauthAvailable: boolean;
   initialSetupId?: string;
   initialError?: string;
@@ -145,7 +148,11 @@ export function SlackSetup({
       ) : (
         <div className="stack">
           {oauthAvailable ? (
-            <a className="btn" href={`${apiBase}/slack/install`} data-testid="add-to-slack">
+            <a
+              className={connected ? 'btn secondary' : 'btn'}
+              href={`${apiBase}/slack/install`}
+              data-testid="add-to-slack"
+            >
               Add to Slack
             </a>
           ) : null}

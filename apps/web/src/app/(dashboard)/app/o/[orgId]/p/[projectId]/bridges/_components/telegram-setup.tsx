@@ -13,7 +13,8 @@ type TStatus =
 const POLL_MS = 2_000;
 
 /** Telegram: paste the bot token → add the bot to the forum group → send /link CODE there; the page polls until linked. */
-export function TelegramSetup({ apiBase }: { apiBase: string }) {
+/** `connected`: the project already has a Telegram connection, so connecting another is no longer the main action. */
+export function TelegramSetup({ apiBase, connected = false }: { apiBase: string; connected?: boolean }) {
   const router = useRouter();
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
@@ -181,7 +182,7 @@ export function TelegramSetup({ apiBase }: { apiBase: string }) {
               {error}
             </div>
           ) : null}
-          <button className="btn" type="submit" disabled={busy || token.trim() === ''}>
+          <button className={connected ? 'btn secondary' : 'btn'} type="submit" disabled={busy || token.trim() === ''}>
             {busy ? 'Checking…' : 'Check token'}
           </button>
         </form>

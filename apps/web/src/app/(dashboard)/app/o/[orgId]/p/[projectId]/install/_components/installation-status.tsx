@@ -1,14 +1,13 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { DateTime } from '~/components/date-time';
 
 export interface TInstallation {
   installed: boolean;
   widgetFirstSeenAt: string | null;
   widgetLastSeenAt: string | null;
 }
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /**
  * "Installation detected ✓": polls the installation endpoint every `intervalMs` until a widget has connected
@@ -81,9 +80,9 @@ export function InstallationStatus({
       {showDates ? (
         <dl className="install-dates">
           <dt>First seen</dt>
-          <dd>{when(status.widgetFirstSeenAt)}</dd>
+          <dd>{status.widgetFirstSeenAt ? <DateTime value={status.widgetFirstSeenAt} /> : '—'}</dd>
           <dt>Last seen</dt>
-          <dd>{when(status.widgetLastSeenAt)}</dd>
+          <dd>{status.widgetLastSeenAt ? <DateTime value={status.widgetLastSeenAt} /> : '—'}</dd>
         </dl>
       ) : null}
     </div>

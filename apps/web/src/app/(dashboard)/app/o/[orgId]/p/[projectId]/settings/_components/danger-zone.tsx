@@ -50,7 +50,7 @@ export function DangerZone({
       <div className="row">
         <button
           type="button"
-          className="btn danger"
+          className="btn danger-outline"
           disabled={busy || typed.trim() !== projectName}
           onClick={() => void remove()}
         >

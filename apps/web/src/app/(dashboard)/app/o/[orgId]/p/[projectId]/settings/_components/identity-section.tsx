@@ -3,42 +3,48 @@
 import { useState } from 'react';
 import type { TIdentityMode } from '@pocketping/protocol';
 import { api, ApiError } from '~/lib/api-client';
+import { useConfirm } from '~/components/confirm-dialog';
+import { DateTime } from '~/components/date-time';
+import { FieldError, fieldA11y } from '~/components/field-error';
 import { CopyButton } from '../../install/_components/copy-button';
 
 /**
  * Identity verification: the secret is generated on the server and shown here ONCE (it is stored encrypted and no
- * API returns it again); afterwards only "set on <date>". The mode decides what an unsigned identify() gets.
+ * API returns it again); afterwards only "set on <date>". The mode decides what an unsigned identify() gets; it is
+ * part of the settings form (saved with its one Save button), while the secret is generated or removed at once.
  */
 export function IdentitySection({
   orgId,
   projectId,
   initial,
   mode,
-  savedMode,
   onModeChange,
-  onSaveMode,
-  busy,
+  onSecretChange,
+  errors,
 }: {
   orgId: string;
   projectId: string;
   initial: { isSet: boolean; setAt: string | null };
   mode: TIdentityMode;
-  savedMode: TIdentityMode;
   onModeChange: (m: TIdentityMode) => void;
-  onSaveMode: () => void;
-  busy: boolean;
+  onSecretChange: (isSet: boolean) => void;
+  errors: Partial<Record<string, string>>;
 }) {
   const [info, setInfo] = useState(initial);
   const [secret, setSecret] = useState<string | null>(null);
   const [working, setWorking] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [dialog, confirm] = useConfirm();
 
   async function generate() {
     if (
       info.isSet &&
-      !window.confirm(
-        'Rotate the secret? Hashes made with the current secret stop verifying as soon as you do: update your server right after.',
-      )
+      !(await confirm({
+        title: 'Rotate the identity secret?',
+        body: 'Hashes made with the current secret stop verifying as soon as you do: update your server right after.',
+        confirmLabel: 'Rotate secret',
+        destructive: true,
+      }))
     )
       return;
     setWorking(true);
@@ -50,6 +56,7 @@ export function IdentitySection({
       );
       setSecret(res.secret);
       setInfo({ isSet: true, setAt: res.setAt });
+      onSecretChange(true);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Could not generate the secret.');
     } finally {
@@ -58,13 +65,20 @@ export function IdentitySection({
   }
 
   async function remove() {
-    if (!window.confirm('Remove the identity secret? identify() hashes will no longer be checked.')) return;
+    const ok = await confirm({
+      title: 'Remove the identity secret?',
+      body: 'identify() hashes will no longer be checked.',
+      confirmLabel: 'Remove secret',
+      destructive: true,
+    });
+    if (!ok) return;
     setWorking(true);
     setError(null);
     try {
       await api(`/api/app/orgs/${orgId}/projects/${projectId}/identity-secret`, { method: 'DELETE', body: {} });
       setSecret(null);
       setInfo({ isSet: false, setAt: null });
+      onSecretChange(false);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Could not remove the secret.');
     } finally {
@@ -74,6 +88,7 @@ export function IdentitySection({
 
   return (
     <div className="stack">
+      {dialog}
       <p className="muted" style={{ margin: 0 }}>
         Your server signs the signed-in user’s id (HMAC-SHA256 with this secret) and passes it as{' '}
         <code className="code-inline">hash</code> to <code className="code-inline">PocketPing.identify()</code>, so
@@ -83,7 +98,13 @@ export function IdentitySection({
         <strong>Secret:</strong>
         {info.isSet ? (
           <span data-testid="identity-secret-status">
-            set{info.setAt ? ` on ${new Date(info.setAt).toLocaleString()}` : ''}
+            set
+            {info.setAt ? (
+              <>
+                {' on '}
+                <DateTime value={info.setAt} />
+              </>
+            ) : null}
           </span>
         ) : (
           <span className="muted" data-testid="identity-secret-status">
@@ -114,7 +135,12 @@ export function IdentitySection({
         </div>
       ) : null}
       {error ? <div className="alert error">{error}</div> : null}
-      <div className="radio-row" role="radiogroup" aria-label="Identity verification">
+      <div
+        className="radio-row"
+        role="radiogroup"
+        aria-label="Identity verification"
+        {...fieldA11y(errors, 'identity')}
+      >
         {(
           [
             ['off', 'Off — identify() is trusted as is'],
@@ -134,14 +160,7 @@ export function IdentitySection({
           </label>
         ))}
       </div>
-      {mode === 'enforce' && !info.isSet ? (
-        <span className="field-error">Generate a secret before enforcing.</span>
-      ) : null}
-      <div className="savebar">
-        <button type="button" className="btn" disabled={busy || mode === savedMode} onClick={onSaveMode}>
-          Save mode
-        </button>
-      </div>
+      <FieldError errors={errors} name="identity" />
     </div>
   );
 }

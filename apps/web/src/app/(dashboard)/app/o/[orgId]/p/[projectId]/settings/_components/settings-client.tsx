@@ -1,15 +1,22 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TProjectSettings } from '@pocketping/protocol';
+import { api, ApiError } from '~/lib/api-client';
+import { FieldError, fieldA11y } from '~/components/field-error';
 import type { TProjectDto } from '~/server/projects/project-dto';
-import { normalizeOrigin } from '~/server/projects/origins';
 import { DangerZone } from './danger-zone';
 import { IdentitySection } from './identity-section';
 import { OfficeHoursEditor, defaultOfficeHours } from './office-hours-editor';
 import { OriginsEditor } from './origins-editor';
 import { PreChatEditor } from './pre-chat-editor';
-import { Notice, useProjectPatch } from './use-save';
+import {
+  fieldErrorsFromIssues,
+  settingsPatch,
+  validateSettingsDraft,
+  type TFieldErrors,
+  type TSettingsDraft,
+} from './settings-form';
 import { WidgetPreview, type TPreviewMode } from './widget-preview';
 
 const LANGUAGES: { value: TProjectSettings['language']; label: string }[] = [
@@ -21,14 +28,22 @@ const LANGUAGES: { value: TProjectSettings['language']; label: string }[] = [
 ];
 
 type TKey = keyof TProjectSettings;
-const APPEARANCE: TKey[] = ['color', 'position', 'greeting', 'operatorName', 'avatarUrl', 'language'];
-const CONVERSATION: TKey[] = ['preChat', 'csatEnabled'];
-const AVAILABILITY: TKey[] = ['officeHours', 'replyTimeMinutes', 'awayMessage'];
 
-const pick = (s: TProjectSettings, keys: TKey[]) => Object.fromEntries(keys.map((k) => [k, s[k]]));
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const draftOf = (p: TProjectDto): TSettingsDraft => ({
+  name: p.name,
+  siteUrl: p.siteUrl ?? '',
+  origins: p.allowedOrigins,
+  settings: p.settings,
+});
 
-/** Project settings (admin): every section saves through the PATCH route; the preview follows the draft live. */
+/** What the save bar says: never "Saved" and "Unsaved changes" at once (saving again after an edit clears "Saved"). */
+type TSaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; text: string };
+
+/**
+ * Project settings (admin): ONE form — site, appearance, origins, conversation, availability and identity mode —
+ * with one Save in a bar that stays in view; field errors in words next to each field. The preview follows the
+ * draft live. Generating the identity secret and deleting the project are actions of their own, confirmed first.
+ */
 export function SettingsClient({
   orgId,
   project: initial,
@@ -40,244 +55,309 @@ export function SettingsClient({
   isOwner: boolean;
   testOrigin: string;
 }) {
-  const [saved, setSaved] = useState(initial);
-  const [s, setS] = useState<TProjectSettings>(initial.settings);
-  const [name, setName] = useState(initial.name);
-  const [siteUrl, setSiteUrl] = useState(initial.siteUrl ?? '');
-  const [origins, setOrigins] = useState(initial.allowedOrigins);
+  const [saved, setSaved] = useState(() => draftOf(initial));
+  const [draft, setDraft] = useState(() => draftOf(initial));
+  const [secretSet, setSecretSet] = useState(initial.identitySecret.isSet);
+  const [state, setState] = useState<TSaveState>({ kind: 'idle' });
+  const [serverErrors, setServerErrors] = useState<TFieldErrors>({});
+  const [triedToSave, setTriedToSave] = useState(false);
   const [mode, setMode] = useState<TPreviewMode>('online');
   const [browserLanguage, setBrowserLanguage] = useState('en');
+  const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => setBrowserLanguage(navigator.language || 'en'), []);
 
-  const { busy, notices, save } = useProjectPatch(orgId, initial.id, (p) => setSaved(p));
-  const set = <K extends TKey>(k: K, v: TProjectSettings[K]) => setS((prev) => ({ ...prev, [k]: v }));
-  const dirty = (keys: TKey[]) => !same(pick(s, keys), pick(saved.settings, keys));
-  const originsInvalid = origins.length === 0 || origins.some((o) => !normalizeOrigin(o).ok);
+  const s = draft.settings;
+  const patch = settingsPatch(draft, saved);
+  const dirty = patch !== null;
+  const errors: TFieldErrors = { ...validateSettingsDraft(draft, { identitySecretSet: secretSet }), ...serverErrors };
+  const errorCount = Object.keys(errors).length;
+
+  const edit = (next: Partial<TSettingsDraft>) => {
+    setDraft((d) => ({ ...d, ...next }));
+    setServerErrors({});
+    if (state.kind !== 'saving') setState({ kind: 'idle' });
+  };
+  const set = <K extends TKey>(k: K, v: TProjectSettings[K]) => edit({ settings: { ...draft.settings, [k]: v } });
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setTriedToSave(true);
+    if (!patch) return;
+    if (errorCount > 0) {
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    setState({ kind: 'saving' });
+    try {
+      const res = await api<{ project: TProjectDto }>(`/api/app/orgs/${orgId}/projects/${initial.id}`, {
+        method: 'PATCH',
+        body: patch,
+      });
+      const next = draftOf(res.project);
+      setSaved(next);
+      setDraft(next);
+      setTriedToSave(false);
+      setState({ kind: 'saved' });
+    } catch (err) {
+      const issues =
+        err instanceof ApiError ? (err.details as { issues?: { path: string; message: string }[] })?.issues : undefined;
+      if (issues?.length) {
+        const placed = fieldErrorsFromIssues(issues, draft, { identitySecretSet: secretSet });
+        setServerErrors(placed.fields);
+        setState({
+          kind: 'error',
+          text: placed.other.length
+            ? `Not saved: ${placed.other.join('; ')}.`
+            : 'Not saved: fix the fields marked below.',
+        });
+      } else {
+        setState({
+          kind: 'error',
+          text:
+            err instanceof ApiError ? `Not saved: ${err.message}` : 'Not saved: check your connection and try again.',
+        });
+      }
+    }
+  }
 
   return (
     <div className="settings-layout">
       <div className="stack">
-        <section className="card stack settings-section" id="general">
-          <h2>Site</h2>
-          <label className="field">
-            <span>Name</span>
-            <input type="text" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} />
-          </label>
-          <label className="field">
-            <span>Site URL</span>
-            <input
-              type="url"
-              value={siteUrl}
-              onChange={(e) => setSiteUrl(e.target.value)}
-              placeholder="https://example.com"
-            />
-          </label>
-          <Notice notice={notices.general ?? null} />
-          <div className="savebar">
-            <button
-              type="button"
-              className="btn"
-              disabled={
-                busy !== null || name.trim() === '' || (name === saved.name && siteUrl === (saved.siteUrl ?? ''))
-              }
-              onClick={() => void save('general', { name, siteUrl: siteUrl.trim() === '' ? null : siteUrl.trim() })}
-            >
-              Save
-            </button>
-          </div>
-        </section>
-
-        <section className="card stack settings-section" id="appearance">
-          <h2>Appearance</h2>
-          <div className="field">
-            <span>Colour</span>
-            <div className="color-field">
+        <form ref={formRef} className="stack" onSubmit={(e) => void save(e)} noValidate aria-label="Project settings">
+          <section className="card stack settings-section" id="general" aria-labelledby="general-title">
+            <h2 id="general-title">Site</h2>
+            <div className="field">
+              <label htmlFor="set-name">Name</label>
               <input
-                type="color"
-                value={/^#[0-9a-fA-F]{6}$/.test(s.color) ? s.color : '#2563eb'}
-                onChange={(e) => set('color', e.target.value)}
-                aria-label="Colour picker"
-              />
-              <input
+                id="set-name"
                 type="text"
-                value={s.color}
-                onChange={(e) => set('color', e.target.value)}
-                maxLength={7}
-                aria-label="Colour (hex)"
-                style={{ maxWidth: '8rem' }}
+                value={draft.name}
+                onChange={(e) => edit({ name: e.target.value })}
+                maxLength={80}
+                {...fieldA11y(errors, 'name')}
+              />
+              <FieldError errors={errors} name="name" />
+            </div>
+            <div className="field">
+              <label htmlFor="set-site-url">Site URL</label>
+              <input
+                id="set-site-url"
+                type="url"
+                value={draft.siteUrl}
+                onChange={(e) => edit({ siteUrl: e.target.value })}
+                placeholder="https://example.com"
+                {...fieldA11y(errors, 'siteUrl')}
+              />
+              <FieldError errors={errors} name="siteUrl" />
+            </div>
+          </section>
+
+          <section className="card stack settings-section" id="appearance" aria-labelledby="appearance-title">
+            <h2 id="appearance-title">Appearance</h2>
+            <div className="field">
+              <label htmlFor="set-color">Colour (hex)</label>
+              <div className="color-field">
+                <input
+                  type="color"
+                  value={/^#[0-9a-fA-F]{6}$/.test(s.color) ? s.color : '#2563eb'}
+                  onChange={(e) => set('color', e.target.value)}
+                  aria-label="Colour picker"
+                />
+                <input
+                  id="set-color"
+                  type="text"
+                  value={s.color}
+                  onChange={(e) => set('color', e.target.value.trim())}
+                  maxLength={7}
+                  style={{ maxWidth: '8rem' }}
+                  spellCheck={false}
+                  {...fieldA11y(errors, 'color')}
+                />
+              </div>
+              <FieldError errors={errors} name="color" />
+            </div>
+            <div className="field">
+              <span>Position</span>
+              <div className="radio-row">
+                {(['right', 'left'] as const).map((p) => (
+                  <label key={p}>
+                    <input
+                      type="radio"
+                      name="position"
+                      checked={s.position === p}
+                      onChange={() => set('position', p)}
+                    />
+                    Bottom {p}
+                  </label>
+                ))}
+              </div>
+            </div>
+            <div className="field">
+              <label htmlFor="set-greeting">Greeting</label>
+              <textarea
+                id="set-greeting"
+                value={s.greeting}
+                onChange={(e) => set('greeting', e.target.value)}
+                maxLength={500}
+                rows={2}
               />
             </div>
-          </div>
-          <div className="field">
-            <span>Position</span>
-            <div className="radio-row">
-              {(['right', 'left'] as const).map((p) => (
-                <label key={p}>
-                  <input type="radio" name="position" checked={s.position === p} onChange={() => set('position', p)} />
-                  Bottom {p}
-                </label>
-              ))}
+            <div className="field">
+              <label htmlFor="set-operator">Operator name</label>
+              <input
+                id="set-operator"
+                type="text"
+                value={s.operatorName}
+                onChange={(e) => set('operatorName', e.target.value)}
+                maxLength={80}
+                {...fieldA11y(errors, 'operatorName', 'set-operator-hint')}
+              />
+              <small id="set-operator-hint">Shown in the widget’s header.</small>
+              <FieldError errors={errors} name="operatorName" />
             </div>
-          </div>
-          <label className="field">
-            <span>Greeting</span>
-            <textarea value={s.greeting} onChange={(e) => set('greeting', e.target.value)} maxLength={500} rows={2} />
-          </label>
-          <label className="field">
-            <span>Operator name</span>
-            <input
-              type="text"
-              value={s.operatorName}
-              onChange={(e) => set('operatorName', e.target.value)}
-              maxLength={80}
-            />
-            <small>Shown in the widget’s header.</small>
-          </label>
-          <label className="field">
-            <span>Avatar URL</span>
-            <input
-              type="url"
-              value={s.avatarUrl ?? ''}
-              onChange={(e) => set('avatarUrl', e.target.value.trim() === '' ? null : e.target.value.trim())}
-              placeholder="https://… (empty: the name’s initial)"
-            />
-          </label>
-          <label className="field">
-            <span>Language</span>
-            <select
-              value={s.language}
-              onChange={(e) => set('language', e.target.value as TProjectSettings['language'])}
-            >
-              {LANGUAGES.map((l) => (
-                <option key={l.value} value={l.value}>
-                  {l.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <Notice notice={notices.appearance ?? null} />
-          <div className="savebar">
-            <button
-              type="button"
-              className="btn"
-              disabled={busy !== null || !dirty(APPEARANCE)}
-              onClick={() => void save('appearance', { settings: pick(s, APPEARANCE) })}
-            >
-              Save appearance
-            </button>
-            {dirty(APPEARANCE) ? <span className="muted">Unsaved changes (the preview shows them)</span> : null}
-          </div>
-        </section>
+            <div className="field">
+              <label htmlFor="set-avatar">Avatar URL</label>
+              <input
+                id="set-avatar"
+                type="url"
+                value={s.avatarUrl ?? ''}
+                onChange={(e) => set('avatarUrl', e.target.value.trim() === '' ? null : e.target.value.trim())}
+                placeholder="https://… (empty: the name’s initial)"
+                {...fieldA11y(errors, 'avatarUrl')}
+              />
+              <FieldError errors={errors} name="avatarUrl" />
+            </div>
+            <div className="field">
+              <label htmlFor="set-language">Language</label>
+              <select
+                id="set-language"
+                value={s.language}
+                onChange={(e) => set('language', e.target.value as TProjectSettings['language'])}
+              >
+                {LANGUAGES.map((l) => (
+                  <option key={l.value} value={l.value}>
+                    {l.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </section>
 
-        <section className="card stack settings-section" id="origins">
-          <h2>Allowed origins</h2>
-          <p className="muted" style={{ margin: 0 }}>
-            The widget connects only from these sites (scheme, host and port; no path). Up to 20.
-          </p>
-          <OriginsEditor value={origins} onChange={setOrigins} testOrigin={testOrigin} />
-          <Notice notice={notices.origins ?? null} />
-          <div className="savebar">
-            <button
-              type="button"
-              className="btn"
-              disabled={busy !== null || originsInvalid || same(origins, saved.allowedOrigins)}
-              onClick={() => void save('origins', { allowedOrigins: origins })}
-            >
-              Save origins
-            </button>
-          </div>
-        </section>
+          <section className="card stack settings-section" id="origins" aria-labelledby="origins-title">
+            <h2 id="origins-title">Allowed origins</h2>
+            <p className="muted" style={{ margin: 0 }}>
+              The widget connects only from these sites (scheme, host and port; no path). Up to 20.
+            </p>
+            <OriginsEditor value={draft.origins} onChange={(origins) => edit({ origins })} testOrigin={testOrigin} />
+            <FieldError errors={errors} name="origins" />
+          </section>
 
-        <section className="card stack settings-section" id="conversation">
-          <h2>Pre-chat form and satisfaction</h2>
-          <PreChatEditor value={s.preChat} onChange={(v) => set('preChat', v)} />
-          <label className="check-row">
-            <input type="checkbox" checked={s.csatEnabled} onChange={(e) => set('csatEnabled', e.target.checked)} />
-            <span>Ask visitors to rate the conversation (1–5) when it is closed</span>
-          </label>
-          <Notice notice={notices.conversation ?? null} />
-          <div className="savebar">
-            <button
-              type="button"
-              className="btn"
-              disabled={busy !== null || !dirty(CONVERSATION)}
-              onClick={() => void save('conversation', { settings: pick(s, CONVERSATION) })}
-            >
-              Save
-            </button>
-          </div>
-        </section>
+          <section className="card stack settings-section" id="conversation" aria-labelledby="conversation-title">
+            <h2 id="conversation-title">Pre-chat form and satisfaction</h2>
+            <PreChatEditor value={s.preChat} onChange={(v) => set('preChat', v)} />
+            <FieldError errors={errors} name="preChat" />
+            <label className="check-row">
+              <input type="checkbox" checked={s.csatEnabled} onChange={(e) => set('csatEnabled', e.target.checked)} />
+              <span>Ask visitors to rate the conversation (1–5) when it is closed</span>
+            </label>
+          </section>
 
-        <section className="card stack settings-section" id="availability">
-          <h2>Office hours and away message</h2>
-          <label className="check-row">
-            <input
-              type="checkbox"
-              checked={s.officeHours !== null}
-              onChange={(e) => set('officeHours', e.target.checked ? defaultOfficeHours() : null)}
-            />
-            <span>Set office hours (otherwise you count as open all the time)</span>
-          </label>
-          {s.officeHours ? <OfficeHoursEditor value={s.officeHours} onChange={(v) => set('officeHours', v)} /> : null}
-          <label className="field">
-            <span>Usual reply time (minutes)</span>
-            <input
-              type="text"
-              inputMode="numeric"
-              value={s.replyTimeMinutes ?? ''}
-              onChange={(e) => {
-                const n = Number.parseInt(e.target.value, 10);
-                set(
-                  'replyTimeMinutes',
-                  e.target.value.trim() === '' || !Number.isFinite(n) ? null : Math.min(Math.max(n, 1), 10_080),
-                );
-              }}
-              placeholder="e.g. 15"
-              style={{ maxWidth: '8rem' }}
-            />
-            <small>Shown while nobody is online, during office hours.</small>
-          </label>
-          <label className="field">
-            <span>Away message</span>
-            <textarea
-              value={s.awayMessage ?? ''}
-              onChange={(e) => set('awayMessage', e.target.value === '' ? null : e.target.value)}
-              maxLength={500}
-              rows={2}
-              placeholder="We’re away right now — leave a message and we’ll get back to you by email."
-            />
-          </label>
-          <Notice notice={notices.availability ?? null} />
-          <div className="savebar">
-            <button
-              type="button"
-              className="btn"
-              disabled={busy !== null || !dirty(AVAILABILITY)}
-              onClick={() => void save('availability', { settings: pick(s, AVAILABILITY) })}
-            >
-              Save
-            </button>
-          </div>
-        </section>
+          <section className="card stack settings-section" id="availability" aria-labelledby="availability-title">
+            <h2 id="availability-title">Office hours and away message</h2>
+            <label className="check-row">
+              <input
+                type="checkbox"
+                checked={s.officeHours !== null}
+                onChange={(e) => set('officeHours', e.target.checked ? defaultOfficeHours() : null)}
+              />
+              <span>Set office hours (otherwise you count as open all the time)</span>
+            </label>
+            {s.officeHours ? <OfficeHoursEditor value={s.officeHours} onChange={(v) => set('officeHours', v)} /> : null}
+            <FieldError errors={errors} name="officeHours" />
+            <div className="field">
+              <label htmlFor="set-reply-time">Usual reply time (minutes)</label>
+              <input
+                id="set-reply-time"
+                type="text"
+                inputMode="numeric"
+                value={s.replyTimeMinutes ?? ''}
+                onChange={(e) => {
+                  const n = Number.parseInt(e.target.value, 10);
+                  set(
+                    'replyTimeMinutes',
+                    e.target.value.trim() === '' || !Number.isFinite(n) ? null : Math.min(Math.max(n, 1), 10_080),
+                  );
+                }}
+                placeholder="e.g. 15"
+                style={{ maxWidth: '8rem' }}
+                aria-describedby="set-reply-time-hint"
+              />
+              <small id="set-reply-time-hint">Shown while nobody is online, during office hours.</small>
+            </div>
+            <div className="field">
+              <label htmlFor="set-away">Away message</label>
+              <textarea
+                id="set-away"
+                value={s.awayMessage ?? ''}
+                onChange={(e) => set('awayMessage', e.target.value === '' ? null : e.target.value)}
+                maxLength={500}
+                rows={2}
+                placeholder="We’re away right now — leave a message and we’ll get back to you by email."
+              />
+            </div>
+          </section>
 
-        <section className="card stack settings-section" id="identity">
-          <h2>Identity verification</h2>
-          <IdentitySection
-            orgId={orgId}
-            projectId={initial.id}
-            initial={initial.identitySecret}
-            mode={s.identity}
-            savedMode={saved.settings.identity}
-            onModeChange={(m) => set('identity', m)}
-            onSaveMode={() => void save('identity', { settings: { identity: s.identity } })}
-            busy={busy !== null}
-          />
-          <Notice notice={notices.identity ?? null} />
-        </section>
+          <section className="card stack settings-section" id="identity" aria-labelledby="identity-title">
+            <h2 id="identity-title">Identity verification</h2>
+            <IdentitySection
+              orgId={orgId}
+              projectId={initial.id}
+              initial={initial.identitySecret}
+              mode={s.identity}
+              onModeChange={(m) => set('identity', m)}
+              onSecretChange={setSecretSet}
+              errors={errors}
+            />
+          </section>
+
+          <div className="savebar sticky" data-testid="savebar" data-state={dirty ? 'dirty' : state.kind}>
+            <button type="submit" className="btn" disabled={!dirty || state.kind === 'saving'}>
+              {state.kind === 'saving' ? 'Saving…' : 'Save changes'}
+            </button>
+            {dirty ? (
+              <button
+                type="button"
+                className="btn secondary"
+                disabled={state.kind === 'saving'}
+                onClick={() => {
+                  setDraft(saved);
+                  setServerErrors({});
+                  setTriedToSave(false);
+                  setState({ kind: 'idle' });
+                }}
+              >
+                Discard
+              </button>
+            ) : null}
+            <span role="status" className={state.kind === 'error' ? 'field-error' : 'muted'}>
+              {state.kind === 'error'
+                ? state.text
+                : state.kind === 'saving'
+                  ? 'Saving…'
+                  : dirty && triedToSave && errorCount > 0
+                    ? `Not saved: fix the ${errorCount === 1 ? 'field' : `${errorCount} fields`} marked above.`
+                    : dirty
+                      ? 'Unsaved changes (the preview shows them)'
+                      : state.kind === 'saved'
+                        ? 'Saved. Widgets pick it up on their next connection.'
+                        : 'All changes saved.'}
+            </span>
+          </div>
+        </form>
 
         {isOwner ? (
-          <section className="card stack settings-section danger" id="delete">
-            <h2>Delete project</h2>
+          <section className="card stack settings-section danger" id="delete" aria-labelledby="delete-title">
+            <h2 id="delete-title">Delete project</h2>
             <DangerZone orgId={orgId} projectId={initial.id} projectName={saved.name} />
           </section>
         ) : null}

@@ -141,8 +141,10 @@ export function WidgetPreview({
             {avatar ? <img src={avatar} alt="" referrerPolicy="no-referrer" /> : name.charAt(0).toUpperCase()}
             <span className={`wp-dot ${mode === 'online' ? 'on' : 'off'}`} />
           </div>
-          <div>
-            <div className="wp-title">{name}</div>
+          <div className="wp-names">
+            <div className="wp-title" title={name}>
+              {name}
+            </div>
             <div className="wp-status">{status}</div>
           </div>
           <span className="wp-close" aria-hidden="true">
