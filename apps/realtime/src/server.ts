@@ -9,7 +9,7 @@ import { createVisitorPorts } from '@pocketping/conversations';
 import { clientIp, rateLimitAddress, type TKeyRing, type TLogger } from '@pocketping/core';
 import { answerMetrics, createMetrics } from '@pocketping/core/metrics';
 import { Gauge } from 'prom-client';
-import { checkReadiness, createDb, createLimitsStore, createSqlPool, isProjectAiEnabled } from '@pocketping/db';
+import { checkReadiness, createDb, createLimitsStore, createSqlPool, wantsVisitorFollowUp } from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
 import {
   DASHBOARD_NAMESPACE,
@@ -33,7 +33,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { createWidgetStatic } from './static-widget.js';
 import { startOrphanUploadSweeper } from './uploads/orphan-uploads.js';
 import { authenticateWidget, createProjectCache, refuse } from './widget/authenticate.js';
-import { createAiFollowUp, createAiGate } from './widget/ai-follow-up.js';
+import { createVisitorFollowUp, createFollowUpGate } from './widget/visitor-follow-up.js';
 import { createInstallationRecorder } from './widget/record-installation.js';
 import type { TWidgetSocket } from './widget/handle.js';
 import { registerWidgetHandlers } from './widget/handlers.js';
@@ -182,8 +182,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       log: deps.log,
       signFiles: (organizationId, message) => signMessage(signer, organizationId, message),
       startConversation: (scope) => openVisitorConversation({ sql, limits, widget, log: deps.log }, scope),
-      visitorMessagePosted: createAiFollowUp({
-        aiOn: createAiGate((o, p) => isProjectAiEnabled(db, o, p), deps.projectCacheMs ?? 5_000),
+      visitorMessagePosted: createVisitorFollowUp({
+        wanted: createFollowUpGate((o, p) => wantsVisitorFollowUp(db, o, p), deps.projectCacheMs ?? 5_000),
         visitorJobs,
       }),
     }),

@@ -12,6 +12,7 @@ import {
   createPairLock,
   createProducer,
   createAiTimer,
+  createNotificationJobs,
   createRateLimiter,
   createRedis,
   socketIoKey,
@@ -40,6 +41,7 @@ import {
 } from './knowledge/start-knowledge-worker.js';
 import { createKnowledgeRetriever } from '@pocketping/knowledge';
 import { estimateCostMicroUsd } from '@pocketping/ai';
+import { startNotificationWorker, type TNotificationsConfig } from './notifications/start-notification-worker.js';
 import { startWebhookWorker, type TWebhookWorkerConfig } from './webhooks/start-webhook-worker.js';
 
 export interface TWorkerDeps {
@@ -73,6 +75,8 @@ export interface TWorkerDeps {
   knowledge?: TKnowledgeWorkerConfig;
   /** Outbound webhooks (apps/worker/src/webhooks); absent = this worker sends none (rows wait for one that does). */
   webhooks?: TWebhookWorkerConfig;
+  /** Team emails (a visitor waits; digests) and the mail queue (apps/worker/src/notifications); absent = none. */
+  notifications?: TNotificationsConfig;
 }
 
 export interface TWorkerRuntime {
@@ -80,6 +84,8 @@ export interface TWorkerRuntime {
   sweep(): Promise<{ deliveries: number; inbound: number; billing: number; webhooks?: number }>;
   /** One usage pass now (counters, plan pauses, usage emails). */
   usagePass(): Promise<TUsagePassResult>;
+  /** One digest pass of the team notifications now (null when this worker sends no notifications). */
+  digestPass: ((now?: Date) => Promise<{ users: number; emails: number }>) | null;
   close(): Promise<void>;
 }
 
@@ -118,6 +124,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     : null;
   const aiRedis = ai ? createRedis(deps.redis.url, 'producer') : null;
   const aiTimer = aiRedis ? createAiTimer(aiRedis, deps.redis) : null;
+  const notifyRedis = deps.notifications ? createRedis(deps.redis.url, 'producer') : null;
+  const notificationJobs = notifyRedis ? createNotificationJobs(notifyRedis, deps.redis) : null;
   const ctx: TWorkerContext = {
     db,
     sql: createSqlPool(deps.databaseUrl, {
@@ -152,6 +160,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     fileUrls,
     aiTimer,
     ai,
+    notifications: notificationJobs,
   };
   const common = {
     prefix: bullPrefix(deps.redis),
@@ -258,6 +267,18 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
           : {}),
       })
     : null;
+  const notificationWorker = deps.notifications
+    ? await startNotificationWorker({
+        db: ctx.db,
+        redis,
+        redisConfig: deps.redis,
+        keyRing: deps.keyRing,
+        log: deps.log,
+        config: deps.notifications,
+      })
+    : null;
+  if (deps.notifications && notificationJobs && deps.notifications.digestEveryMs > 0)
+    await notificationJobs.startDigestPass(deps.notifications.digestEveryMs);
   const aiWorker = ai
     ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
     : null;
@@ -273,6 +294,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     ctx,
     sweep,
     usagePass,
+    digestPass: notificationWorker ? (now) => notificationWorker.digestPass(now) : null,
     async close() {
       clearInterval(timer);
       if (usageTimer) clearInterval(usageTimer);
@@ -285,9 +307,12 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         aiWorker?.close(),
         knowledgeWorker?.close(),
         webhookWorker?.close(),
+        notificationWorker?.close(),
       ]);
       await aiTimer?.close();
       aiRedis?.disconnect();
+      await notificationJobs?.close();
+      notifyRedis?.disconnect();
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();

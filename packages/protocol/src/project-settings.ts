@@ -46,6 +46,8 @@ export const ZProjectSettings = z.object({
   officeHours: ZOfficeHours.nullable().default(null).catch(null),
   /** Shown to visitors while nobody is online (null: the widget's built-in "we'll reply soon" text). */
   awayMessage: z.string().max(500).nullable().default(null).catch(null),
+  /** Email the team when a visitor has waited this many minutes without an answer (0 = never). */
+  waitNotifyMinutes: z.number().int().min(0).max(1_440).default(5).catch(5),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 
@@ -95,6 +97,7 @@ export const ZProjectSettingsPatch = z
     replyTimeMinutes: z.number().int().min(1).max(10_080).nullable(),
     officeHours: ZOfficeHoursInput.nullable(),
     awayMessage: z.string().max(500).nullable(),
+    waitNotifyMinutes: z.number().int().min(0).max(1_440),
   })
   .partial()
   .strict();

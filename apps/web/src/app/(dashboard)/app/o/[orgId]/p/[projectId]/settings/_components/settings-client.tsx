@@ -23,7 +23,8 @@ const LANGUAGES: { value: TProjectSettings['language']; label: string }[] = [
 type TKey = keyof TProjectSettings;
 const APPEARANCE: TKey[] = ['color', 'position', 'greeting', 'operatorName', 'avatarUrl', 'language'];
 const CONVERSATION: TKey[] = ['preChat', 'csatEnabled'];
-const AVAILABILITY: TKey[] = ['officeHours', 'replyTimeMinutes', 'awayMessage'];
+const AVAILABILITY: TKey[] = ['officeHours', 'replyTimeMinutes', 'awayMessage', 'waitNotifyMinutes'];
+const WAIT_NOTIFY_CHOICES = [0, 1, 2, 5, 10, 15, 30, 60, 120];
 
 const pick = (s: TProjectSettings, keys: TKey[]) => Object.fromEntries(keys.map((k) => [k, s[k]]));
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -246,6 +247,26 @@ export function SettingsClient({
               rows={2}
               placeholder="We’re away right now — leave a message and we’ll get back to you by email."
             />
+          </label>
+          <label className="field">
+            <span>Email the team when a visitor waits unanswered for</span>
+            <select
+              value={s.waitNotifyMinutes}
+              onChange={(e) => set('waitNotifyMinutes', Number(e.target.value))}
+              style={{ maxWidth: '12rem' }}
+            >
+              {[...new Set([...WAIT_NOTIFY_CHOICES, s.waitNotifyMinutes])]
+                .sort((a, b) => a - b)
+                .map((m) => (
+                  <option key={m} value={m}>
+                    {m === 0 ? 'Never' : `${m} minute${m === 1 ? '' : 's'}`}
+                  </option>
+                ))}
+            </select>
+            <small>
+              One email per wait to each teammate (each chooses immediate, digest or off in their notification
+              settings). Without a working chat app the email goes at once.
+            </small>
           </label>
           <Notice notice={notices.availability ?? null} />
           <div className="savebar">
