@@ -86,6 +86,8 @@ export interface TWorkerRuntime {
   usagePass(): Promise<TUsagePassResult>;
   /** One digest pass of the team notifications now (null when this worker sends no notifications). */
   digestPass: ((now?: Date) => Promise<{ users: number; emails: number }>) | null;
+  /** One pass of operator replies emailed to visitors who left (null when this worker sends no notifications). */
+  visitorReplyPass: ((now?: Date) => Promise<{ candidates: number; emails: number }>) | null;
   close(): Promise<void>;
 }
 
@@ -278,7 +280,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       })
     : null;
   if (deps.notifications && notificationJobs && deps.notifications.digestEveryMs > 0)
-    await notificationJobs.startDigestPass(deps.notifications.digestEveryMs);
+    await notificationJobs.startPasses(deps.notifications.digestEveryMs, 60_000);
   const aiWorker = ai
     ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
     : null;
@@ -295,6 +297,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     sweep,
     usagePass,
     digestPass: notificationWorker ? (now) => notificationWorker.digestPass(now) : null,
+    visitorReplyPass: notificationWorker ? (now) => notificationWorker.visitorReplyPass(now) : null,
     async close() {
       clearInterval(timer);
       if (usageTimer) clearInterval(usageTimer);

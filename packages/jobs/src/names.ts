@@ -25,5 +25,6 @@ export const JOBS = {
   webhookDeliver: 'webhook.deliver',
   conversationWaiting: 'notify.waiting',
   notificationDigest: 'notify.digest',
+  visitorReplies: 'notify.visitor-replies',
   mailSend: 'mail.send',
 } as const;

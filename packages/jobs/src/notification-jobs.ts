@@ -46,7 +46,8 @@ export const MAIL_JOB_OPTIONS = {
 
 /** The producer side of the `mail` queue: one job per id, so a repeated enqueue of the same email sends it once. */
 export interface TMailJobs {
-  enqueue(jobId: string, mail: TMailJob): Promise<void>;
+  /** Queues one email (after `delayMs`, if given); a job id already queued is not queued again. */
+  enqueue(jobId: string, mail: TMailJob, delayMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,8 +55,12 @@ export function createMailJobs(redis: Redis, cfg: TRedisConfig): TMailJobs {
   const queue = new Queue(QUEUES.mail, { connection: redis, prefix: bullPrefix(cfg) });
   queue.on('error', () => undefined); // callers report a failed enqueue
   return {
-    async enqueue(jobId, mail) {
-      await queue.add(JOBS.mailSend, ZMailJob.parse(mail), { jobId, ...MAIL_JOB_OPTIONS });
+    async enqueue(jobId, mail, delayMs) {
+      await queue.add(JOBS.mailSend, ZMailJob.parse(mail), {
+        jobId,
+        ...MAIL_JOB_OPTIONS,
+        ...(delayMs && delayMs > 0 ? { delay: delayMs } : {}),
+      });
     },
     async close() {
       await queue.close();
@@ -67,8 +72,8 @@ export function createMailJobs(redis: Redis, cfg: TRedisConfig): TMailJobs {
 export interface TNotificationJobs {
   /** Schedules a wait's email for `fireAt` (ms); a wait already scheduled is left as it is. */
   scheduleWaiting(job: TConversationWaitingJob, fireAt: number): Promise<'scheduled' | 'exists'>;
-  /** Starts the repeating digest pass (one schedule across every worker). */
-  startDigestPass(everyMs: number): Promise<void>;
+  /** Starts the repeating digest and visitor-reply passes (one schedule each across every worker). */
+  startPasses(digestEveryMs: number, visitorRepliesEveryMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,11 +95,17 @@ export function createNotificationJobs(redis: Redis, cfg: TRedisConfig): TNotifi
       });
       return 'scheduled';
     },
-    async startDigestPass(everyMs) {
+    async startPasses(digestEveryMs, visitorRepliesEveryMs) {
+      const opts = { removeOnComplete: 10, removeOnFail: 10 };
       await queue.upsertJobScheduler(
         'notification-digest',
-        { every: everyMs },
-        { name: JOBS.notificationDigest, data: {}, opts: { removeOnComplete: 10, removeOnFail: 10 } },
+        { every: digestEveryMs },
+        { name: JOBS.notificationDigest, data: {}, opts },
+      );
+      await queue.upsertJobScheduler(
+        'visitor-replies',
+        { every: visitorRepliesEveryMs },
+        { name: JOBS.visitorReplies, data: {}, opts },
       );
     },
     async close() {

@@ -12,7 +12,7 @@ export interface TMailContent {
   items?: { label: string; detail: string; url: string }[];
   action?: { label: string; url: string };
   /** Why this email came and how to stop it. */
-  footer: { reason: string; preferencesUrl: string; unsubscribeUrl?: string };
+  footer: { reason: string; preferencesUrl?: string; unsubscribeUrl?: string };
 }
 
 const escapeHtml = (s: string) =>
@@ -29,7 +29,7 @@ export function renderMail(c: TMailContent): { subject: string; text: string; ht
     ...(c.action ? [`${c.action.label}: ${c.action.url}`, ''] : []),
     '—',
     c.footer.reason,
-    `Notification settings: ${c.footer.preferencesUrl}`,
+    ...(c.footer.preferencesUrl ? [`Notification settings: ${c.footer.preferencesUrl}`] : []),
     ...(c.footer.unsubscribeUrl ? [`Unsubscribe: ${c.footer.unsubscribeUrl}`] : []),
   ].join('\n');
 
@@ -68,7 +68,7 @@ export function renderMail(c: TMailContent): { subject: string; text: string; ht
       : []),
     '<hr style="border:none;border-top:1px solid #e5e7eb;margin:20px 0">',
     p(
-      `${escapeHtml(c.footer.reason)} ${link(c.footer.preferencesUrl, 'Notification settings')}${
+      `${escapeHtml(c.footer.reason)}${c.footer.preferencesUrl ? ` ${link(c.footer.preferencesUrl, 'Notification settings')}` : ''}${
         c.footer.unsubscribeUrl ? ` · ${link(c.footer.unsubscribeUrl, 'Unsubscribe')}` : ''
       }`,
       'font-size:12px;color:#6b7280',

@@ -5,6 +5,7 @@ import type { TDb } from '@pocketping/db';
 import { JOBS, QUEUES, bullPrefix, createMailJobs, createRedis, type TRedisConfig } from '@pocketping/jobs';
 import { processWaitingJob } from './notify-waiting.js';
 import { runDigestPass } from './digest.js';
+import { runVisitorReplyPass } from './visitor-replies.js';
 import { createMailSender } from './send-mail.js';
 
 export interface TNotificationsConfig {
@@ -15,6 +16,10 @@ export interface TNotificationsConfig {
   /** How often digest users get their digest (ms). */
   digestEveryMs: number;
   perRecipientPerHour: number;
+  /** Visitor replies by email: a reply younger than this is left to the widget (default 2 min). */
+  visitorReplyGraceMs?: number;
+  /** How long a reply email's link into the conversation works (default 14 days). */
+  visitorLinkTtlMs?: number;
 }
 
 /**
@@ -39,11 +44,17 @@ export async function startNotificationWorker(deps: {
     webPublicUrl: deps.config.webPublicUrl,
     log: deps.log,
   };
+  const replyDeps = { ...notifyDeps, redis: deps.redis, redisPrefix: deps.redisConfig.prefix };
+  const replyOptions = {
+    graceMs: deps.config.visitorReplyGraceMs ?? 120_000,
+    linkTtlMs: deps.config.visitorLinkTtlMs ?? 14 * 86_400_000,
+  };
   const prefix = bullPrefix(deps.redisConfig);
   const notifications = new Worker(
     QUEUES.notifications,
     async (job) => {
       if (job.name === JOBS.notificationDigest) return runDigestPass(notifyDeps, deps.config.digestEveryMs);
+      if (job.name === JOBS.visitorReplies) return runVisitorReplyPass(replyDeps, replyOptions);
       return processWaitingJob(notifyDeps, job);
     },
     { prefix, concurrency: 5, connection: createRedis(deps.redisConfig.url, 'worker') },
@@ -55,9 +66,10 @@ export async function startNotificationWorker(deps: {
     smtpUrl: deps.config.smtpUrl,
     from: deps.config.from,
     perRecipientPerHour: deps.config.perRecipientPerHour,
+    mail,
     log: deps.log,
   });
-  const mailer = new Worker(QUEUES.mail, (job, token) => sendMail(job, token), {
+  const mailer = new Worker(QUEUES.mail, (job) => sendMail(job), {
     prefix,
     concurrency: 5,
     connection: createRedis(deps.redisConfig.url, 'worker'),
@@ -75,6 +87,8 @@ export async function startNotificationWorker(deps: {
   return {
     /** One digest pass now (tests; the scheduler runs it every digestEveryMs). */
     digestPass: (now?: Date) => runDigestPass(notifyDeps, deps.config.digestEveryMs, now),
+    /** One visitor-reply pass now (tests; the scheduler runs it every minute). */
+    visitorReplyPass: (now?: Date) => runVisitorReplyPass(replyDeps, replyOptions, now),
     async close() {
       await Promise.allSettled([notifications.close(), mailer.close()]);
       await mail.close();

@@ -1,5 +1,6 @@
 import type { NotificationMode } from '@prisma/client';
 import type { TDb, TDbOrTx } from '../client.js';
+import { parseProjectSettings } from '@pocketping/protocol';
 import { countWorkingConnections } from './connections.js';
 
 /**
@@ -312,4 +313,123 @@ export async function suppressMail(db: TDb, email: string, reason: string): Prom
     create: { email: email.toLowerCase(), reason: reason.slice(0, 500) },
     update: {},
   });
+}
+
+// ── Operator replies emailed to a visitor who left ──
+
+export interface TVisitorReplyCandidate {
+  organizationId: string;
+  projectId: string;
+  conversationId: string;
+  visitorId: string;
+  email: string;
+  /** The operator/AI messages after this seq are neither read by the visitor nor emailed yet. */
+  afterSeq: number;
+  /** The newest of them. */
+  upToSeq: number;
+}
+
+/**
+ * Conversations with public operator or AI messages the visitor has neither read nor been emailed, the newest of them
+ * older than `graceMs` (a visitor who is just reconnecting reads them in the widget), written in the last
+ * `lookbackMs`, whose visitor left an email. Across tenants (the worker's pass), on the lastMessageAt index.
+ */
+export async function listVisitorReplyCandidates(
+  db: TDb,
+  opts: { graceMs: number; lookbackMs: number; limit: number; now?: Date },
+): Promise<TVisitorReplyCandidate[]> {
+  const now = opts.now ?? new Date();
+  const rows = await db.$queryRaw<TVisitorReplyCandidate[]>`
+    SELECT c."organizationId", c."projectId", c.id AS "conversationId", c."visitorId", v.email,
+           GREATEST(c."visitorLastReadSeq", c."visitorEmailedSeq") AS "afterSeq", r.up_to AS "upToSeq"
+    FROM "Conversation" c
+    JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId" AND v.email IS NOT NULL
+    CROSS JOIN LATERAL (
+      SELECT max(m.seq) AS up_to, max(m."createdAt") AS newest FROM "Message" m
+      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id
+        AND m.seq > GREATEST(c."visitorLastReadSeq", c."visitorEmailedSeq")
+        AND m.sender IN ('operator', 'ai') AND m.visibility = 'public' AND m."deletedAt" IS NULL
+    ) r
+    WHERE c."lastMessageAt" > ${new Date(now.getTime() - opts.lookbackMs)}
+      AND r.up_to IS NOT NULL AND r.newest <= ${new Date(now.getTime() - opts.graceMs)}
+    ORDER BY c."lastMessageAt" ASC
+    LIMIT ${opts.limit}`;
+  return rows;
+}
+
+/** Claims the email of a conversation's unread replies up to `upToSeq` (false: claimed or read meanwhile). */
+export async function claimVisitorReplyEmail(
+  db: TDbOrTx,
+  organizationId: string,
+  input: { conversationId: string; afterSeq: number; upToSeq: number },
+): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE "Conversation" SET "visitorEmailedSeq" = ${input.upToSeq}
+    WHERE "organizationId" = ${organizationId} AND id = ${input.conversationId}
+      AND GREATEST("visitorLastReadSeq", "visitorEmailedSeq") = ${input.afterSeq}`;
+  return n === 1;
+}
+
+/** Gives a claimed reply email back (it could not be queued), so the next pass sends it. */
+export async function releaseVisitorReplyEmail(
+  db: TDbOrTx,
+  organizationId: string,
+  input: { conversationId: string; afterSeq: number; upToSeq: number },
+): Promise<void> {
+  await db.conversation.updateMany({
+    where: { organizationId, id: input.conversationId, visitorEmailedSeq: input.upToSeq },
+    data: { visitorEmailedSeq: input.afterSeq },
+  });
+}
+
+export interface TVisitorConversationView {
+  projectId: string;
+  projectName: string;
+  status: 'open' | 'closed';
+  /** The project's widget colour and the name operators answer under. */
+  color: string;
+  operatorName: string;
+  messages: {
+    seq: number;
+    sender: 'visitor' | 'operator' | 'ai';
+    authorName: string | null;
+    body: string;
+    createdAt: Date;
+  }[];
+}
+
+/**
+ * A conversation as its visitor sees it (public messages only, no internal notes, no system rows), for the reply
+ * email and the page its link opens. Null unless the conversation is that visitor's.
+ */
+export async function getVisitorConversationView(
+  db: TDb,
+  organizationId: string,
+  input: { conversationId: string; visitorId: string; limit?: number },
+): Promise<TVisitorConversationView | null> {
+  const c = await db.conversation.findUnique({
+    where: { organizationId_id: { organizationId, id: input.conversationId } },
+    select: {
+      visitorId: true,
+      status: true,
+      projectId: true,
+      project: { select: { name: true, settings: true } },
+      messages: {
+        where: { visibility: 'public', deletedAt: null, sender: { in: ['visitor', 'operator', 'ai'] } },
+        orderBy: { seq: 'desc' },
+        take: input.limit ?? 200,
+        select: { seq: true, sender: true, authorName: true, body: true, createdAt: true },
+      },
+    },
+  });
+  if (!c || c.visitorId !== input.visitorId) return null;
+  const settings = parseProjectSettings(c.project.settings);
+  return {
+    projectId: c.projectId,
+    projectName: c.project.name,
+    status: c.status,
+    color: settings.color,
+    operatorName: settings.operatorName,
+    messages: c.messages.reverse().map((m) => ({ ...m, sender: m.sender as 'visitor' | 'operator' | 'ai' })),
+  };
 }
