@@ -24,7 +24,6 @@ import {
   type TTestDatabase,
 } from '@pocketping/testkit';
 import { createDb, createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
-import type { Page } from 'playwright-core';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 
 export const SHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
@@ -152,12 +151,7 @@ export async function signInNewOwner(
     name: `${opts.orgName} site`,
     allowedOrigins: opts.allowedOrigins ?? [],
   });
-  const page = await (await stack.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(`${stack.webUrl}/login`);
-  await page.getByLabel('Email', { exact: true }).first().fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL((u) => u.pathname.startsWith('/app'));
+  const { page } = await signedInPage(stack, { email, password }, `/app/o/${organization.id}/p/${project.id}/inbox`);
   return { page, organizationId: organization.id, project: { id: project.id, publicKey: project.publicKey } };
 }
 

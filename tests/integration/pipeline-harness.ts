@@ -13,7 +13,7 @@ import {
   createDb,
   createVisitor,
   getOrCreateOpenConversation,
-  isProjectAiEnabled,
+  wantsVisitorFollowUp,
   type TConnection,
   type TDb,
 } from '@pocketping/db';
@@ -32,7 +32,7 @@ import {
   type TTestDatabase,
 } from '@pocketping/testkit';
 import { startWorker, type TWorkerDeps, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
-import { createAiFollowUp, createAiGate } from '../../apps/realtime/src/widget/ai-follow-up.js';
+import { createVisitorFollowUp, createFollowUpGate } from '../../apps/realtime/src/widget/visitor-follow-up.js';
 
 export interface TTelegramSide {
   connection: TConnection;
@@ -79,7 +79,11 @@ export interface THarness {
 const silent = createLogger('harness', 'silent');
 
 export async function startHarness(
-  opts: { groupPostsPerMinute?: number; ai?: TWorkerDeps['ai'] } = {},
+  opts: {
+    groupPostsPerMinute?: number;
+    ai?: TWorkerDeps['ai'];
+    notifications?: TWorkerDeps['notifications'];
+  } = {},
 ): Promise<THarness> {
   const database: TTestDatabase = await createTestDatabase();
   const db = createDb(database.url, { poolSize: 5 });
@@ -115,7 +119,10 @@ export async function startHarness(
   // What realtime does after a visitor message (its `visitorMessagePosted` follow-up): the AI timer's trigger.
   const visitorJobsRedis = createRedis(redis.url, 'producer');
   const visitorJobs = createVisitorJobs(visitorJobsRedis, redis);
-  const aiFollowUp = createAiFollowUp({ aiOn: createAiGate((o, p) => isProjectAiEnabled(db, o, p), 0), visitorJobs });
+  const visitorFollowUp = createVisitorFollowUp({
+    wanted: createFollowUpGate((o, p) => wantsVisitorFollowUp(db, o, p), 0),
+    visitorJobs,
+  });
   const workerDeps = {
     databaseUrl: database.url,
     redis,
@@ -128,6 +135,7 @@ export async function startHarness(
     fileUrls: createFileUrlSigner(ring, { baseUrl: 'http://realtime.test', ttlSeconds: 600 }),
     maxAttachmentBytes: 10 * 1024 * 1024,
     ...(opts.ai ? { ai: opts.ai } : {}),
+    ...(opts.notifications ? { notifications: opts.notifications } : {}),
   };
   const worker = await startWorker(workerDeps);
   const extraWorkers: TWorkerRuntime[] = [];
@@ -182,7 +190,7 @@ export async function startHarness(
       });
       await producer.enqueueDeliveries(r.outbox);
       if (!r.duplicate)
-        await aiFollowUp({
+        await visitorFollowUp({
           organizationId,
           projectId,
           conversationId,

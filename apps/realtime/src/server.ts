@@ -15,7 +15,7 @@ import {
   createLimitsStore,
   createSqlPool,
   getMedianFirstResponseMinutes,
-  isProjectAiEnabled,
+  wantsVisitorFollowUp,
   listProjectNames,
 } from '@pocketping/db';
 import { createLimits } from '@pocketping/billing';
@@ -42,7 +42,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { createWidgetStatic } from './static-widget.js';
 import { startOrphanUploadSweeper } from './uploads/orphan-uploads.js';
 import { authenticateWidget, createProjectCache, refuse } from './widget/authenticate.js';
-import { createAiFollowUp, createAiGate } from './widget/ai-follow-up.js';
+import { createVisitorFollowUp, createFollowUpGate } from './widget/visitor-follow-up.js';
 import { createInstallationRecorder } from './widget/record-installation.js';
 import type { TWidgetSocket } from './widget/handle.js';
 import { registerWidgetHandlers } from './widget/handlers.js';
@@ -202,8 +202,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       log: deps.log,
       signFiles: (organizationId, message) => signMessage(signer, organizationId, message),
       startConversation: (scope) => openVisitorConversation({ sql, limits, widget, log: deps.log }, scope),
-      visitorMessagePosted: createAiFollowUp({
-        aiOn: createAiGate((o, p) => isProjectAiEnabled(db, o, p), deps.projectCacheMs ?? 5_000),
+      visitorMessagePosted: createVisitorFollowUp({
+        wanted: createFollowUpGate((o, p) => wantsVisitorFollowUp(db, o, p), deps.projectCacheMs ?? 5_000),
         visitorJobs,
       }),
     }),

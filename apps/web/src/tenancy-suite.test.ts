@@ -29,7 +29,14 @@ const API_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'app', 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** Routes any signed-in user may call (no organization in the URL). "METHOD path" relative to /api/app. */
-const USER_ROUTES = new Set<string>(['GET me', 'GET orgs', 'POST orgs', 'POST invitations/accept']);
+const USER_ROUTES = new Set<string>([
+  'GET me',
+  'GET me/notifications',
+  'PUT me/notifications',
+  'GET orgs',
+  'POST orgs',
+  'POST invitations/accept',
+]);
 
 /** Routes anyone may call, signed in or not. Each one must rate-limit what it does. */
 const PUBLIC_ROUTES = new Set<string>([

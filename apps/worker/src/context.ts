@@ -3,7 +3,7 @@ import { decryptSecret, type TKeyRing, type TLogger } from '@pocketping/core';
 import type { TBridgeRegistry, TBridgeTarget } from '@pocketping/bridges';
 import type { TConversationPorts } from '@pocketping/conversations';
 import type { TConnection, TDb, TSql } from '@pocketping/db';
-import type { TAiTimer, TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
+import type { TAiTimer, TNotificationJobs, TPairLock, TProducer, TRateLimiter } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TLimits } from '@pocketping/billing';
 import type { TWidgetSignals } from './visitor/widget-signals.js';
@@ -45,6 +45,8 @@ export interface TWorkerContext {
   aiTimer?: TAiTimer | null;
   /** The AI fallback's provider settings and ports (apps/worker/src/ai/ai-config.ts). */
   ai?: TAiConfig | null;
+  /** Schedules waiting-visitor emails (apps/worker/src/notifications); absent when this worker sends no mail. */
+  notifications?: TNotificationJobs | null;
 }
 
 /** Unseals a connection's credentials for the bridge call; the plain value never leaves this call chain. */

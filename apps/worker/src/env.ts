@@ -68,6 +68,15 @@ const ZWorkerEnv = z.object({
   /** Usage emails (80 % / 100 % of a plan limit) go out through this SMTP server, like the web app's mail. */
   SMTP_URL: envFields.SMTP_URL,
   MAIL_FROM: z.string().min(3).default('PocketPing <no-reply@pocketping.local>'),
+  /** Team notifications in digest mode: one digest per user at most this often (ms; default 1 h). */
+  NOTIFY_DIGEST_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
+  /** Emails per recipient per hour (notifications); past it they wait for the next hour. */
+  MAIL_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(30),
   /** How often the usage pass runs (counters reconciled, plan pauses, usage emails), ms; 0 = never. */
   USAGE_PASS_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /** Outbound webhooks: private addresses endpoints may reach anyway (IPs/CIDRs, comma-separated): dev and tests only. */

@@ -75,6 +75,13 @@ const worker = await startWorker({
     mailer: createUsageMailer(env.SMTP_URL, env.MAIL_FROM),
     webPublicUrl: env.WEB_PUBLIC_URL,
   },
+  notifications: {
+    smtpUrl: env.SMTP_URL,
+    from: env.MAIL_FROM,
+    webPublicUrl: env.WEB_PUBLIC_URL,
+    digestEveryMs: env.NOTIFY_DIGEST_EVERY_MS,
+    perRecipientPerHour: env.MAIL_PER_RECIPIENT_PER_HOUR,
+  },
   knowledge: {
     fetchAllow: env.KNOWLEDGE_FETCH_ALLOW,
     maxPages: env.KNOWLEDGE_CRAWL_MAX_PAGES,

@@ -12,6 +12,7 @@ import {
   createPairLock,
   createProducer,
   createAiTimer,
+  createNotificationJobs,
   createRateLimiter,
   createRedis,
   socketIoKey,
@@ -41,6 +42,7 @@ import {
 } from './knowledge/start-knowledge-worker.js';
 import { createKnowledgeRetriever } from '@pocketping/knowledge';
 import { estimateCostMicroUsd } from '@pocketping/ai';
+import { startNotificationWorker, type TNotificationsConfig } from './notifications/start-notification-worker.js';
 import { startWebhookWorker, type TWebhookWorkerConfig } from './webhooks/start-webhook-worker.js';
 
 export interface TWorkerDeps {
@@ -74,6 +76,8 @@ export interface TWorkerDeps {
   knowledge?: TKnowledgeWorkerConfig;
   /** Outbound webhooks (apps/worker/src/webhooks); absent = this worker sends none (rows wait for one that does). */
   webhooks?: TWebhookWorkerConfig;
+  /** Team emails (a visitor waits; digests) and the mail queue (apps/worker/src/notifications); absent = none. */
+  notifications?: TNotificationsConfig;
 }
 
 export interface TWorkerRuntime {
@@ -81,6 +85,10 @@ export interface TWorkerRuntime {
   sweep(): Promise<{ deliveries: number; inbound: number; billing: number; webhooks?: number }>;
   /** One usage pass now (counters, plan pauses, usage emails). */
   usagePass(): Promise<TUsagePassResult>;
+  /** One digest pass of the team notifications now (null when this worker sends no notifications). */
+  digestPass: ((now?: Date) => Promise<{ users: number; emails: number }>) | null;
+  /** One pass of operator replies emailed to visitors who left (null when this worker sends no notifications). */
+  visitorReplyPass: ((now?: Date) => Promise<{ candidates: number; emails: number }>) | null;
   /**
    * Graceful shutdown: the chat-app transports stop first (the Discord shard leases are released, so another worker
    * takes the shards over at once), every queue stops taking jobs and finishes the ones running; bridge jobs still
@@ -124,6 +132,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     : null;
   const aiRedis = ai ? createRedis(deps.redis.url, 'producer') : null;
   const aiTimer = aiRedis ? createAiTimer(aiRedis, deps.redis) : null;
+  const notifyRedis = deps.notifications ? createRedis(deps.redis.url, 'producer') : null;
+  const notificationJobs = notifyRedis ? createNotificationJobs(notifyRedis, deps.redis) : null;
   const ctx: TWorkerContext = {
     db,
     sql: createSqlPool(deps.databaseUrl, {
@@ -159,6 +169,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     fileUrls,
     aiTimer,
     ai,
+    notifications: notificationJobs,
   };
   const common = {
     prefix: bullPrefix(deps.redis),
@@ -274,6 +285,18 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
           : {}),
       })
     : null;
+  const notificationWorker = deps.notifications
+    ? await startNotificationWorker({
+        db: ctx.db,
+        redis,
+        redisConfig: deps.redis,
+        keyRing: deps.keyRing,
+        log: deps.log,
+        config: deps.notifications,
+      })
+    : null;
+  if (deps.notifications && notificationJobs && deps.notifications.digestEveryMs > 0)
+    await notificationJobs.startPasses(deps.notifications.digestEveryMs, 60_000);
   const aiWorker = ai
     ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
     : null;
@@ -289,6 +312,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     ctx,
     sweep,
     usagePass,
+    digestPass: notificationWorker ? (now) => notificationWorker.digestPass(now) : null,
+    visitorReplyPass: notificationWorker ? (now) => notificationWorker.visitorReplyPass(now) : null,
     async close(opts = {}) {
       const deadline = Date.now() + (opts.graceMs ?? 10_000);
       clearInterval(timer);
@@ -302,6 +327,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         aiWorker?.close(),
         knowledgeWorker?.close(),
         webhookWorker?.close(),
+        notificationWorker?.close(),
       ]).then(() => true);
       let bound: NodeJS.Timeout | undefined;
       const clean = await Promise.race([
@@ -316,6 +342,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       }
       await aiTimer?.close();
       aiRedis?.disconnect();
+      await notificationJobs?.close();
+      notifyRedis?.disconnect();
       await ctx.producer.close();
       redis.disconnect();
       await ctx.db.$disconnect();

@@ -1,4 +1,4 @@
-import { isWebUrl } from '@pocketping/protocol';
+import { isWebUrl, visitorNumber } from '@pocketping/protocol';
 import type { TConversationCard, TOutgoingMessage } from './types.js';
 
 /** Escapes text for Telegram's HTML parse mode (only & < > are special there). */
@@ -25,16 +25,8 @@ export function sourceLabel(source: string): string {
   return SOURCE_LABELS[source] ?? source;
 }
 
-/**
- * A short number that tells visitors apart on a phone screen ("Visitor #4821"): four digits derived from the visitor
- * id, so the same visitor keeps it in every thread and on every platform. Not unique — a label, never a key.
- */
-export function visitorNumber(visitorId: string): number {
-  // FNV-1a over the id's UTF-16 units: stable, spread, no dependency.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < visitorId.length; i++) h = Math.imul(h ^ visitorId.charCodeAt(i), 0x01000193);
-  return 1000 + ((h >>> 0) % 9000);
-}
+/** Re-exported: the chat apps' thread titles use the visitor's short number (see @pocketping/protocol). */
+export { visitorNumber };
 
 /** Where the visitor is, for a title: the page's path ("/pricing"), or its host on a home page; null when unknown. */
 function pagePlace(pageUrl: string | null): string | null {

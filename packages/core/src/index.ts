@@ -9,3 +9,4 @@ export * from './client-ip.js';
 export * from './read-body-with-limit.js';
 export * from './health-server.js';
 export * from './safe-fetch.js';
+export * from './link-tokens.js';

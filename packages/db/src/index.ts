@@ -58,3 +58,4 @@ export * from './apply-migrations.js';
 export * from './repositories/api.js';
 export * from './repositories/webhooks.js';
 export * from './repositories/conversation-stats.js';
+export * from './repositories/notifications.js';

@@ -14,3 +14,4 @@ export * from './dashboard-token.js';
 export * from './ai-timer.js';
 export * from './knowledge-jobs.js';
 export * from './visitor-event-queue.js';
+export * from './notification-jobs.js';

@@ -8,6 +8,8 @@ export const QUEUES = {
   ai: 'ai-takeover',
   knowledge: 'ai-knowledge',
   webhooks: 'webhook-delivery',
+  notifications: 'team-notifications',
+  mail: 'mail',
 } as const;
 
 export const JOBS = {
@@ -21,4 +23,8 @@ export const JOBS = {
   knowledgeIndex: 'knowledge.index',
   visitorPosted: 'visitor.posted',
   webhookDeliver: 'webhook.deliver',
+  conversationWaiting: 'notify.waiting',
+  notificationDigest: 'notify.digest',
+  visitorReplies: 'notify.visitor-replies',
+  mailSend: 'mail.send',
 } as const;

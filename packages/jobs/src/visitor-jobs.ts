@@ -24,8 +24,9 @@ export const ZVisitorTypingJob = z.object({
 export type TVisitorTypingJob = z.infer<typeof ZVisitorTypingJob>;
 
 /**
- * A visitor message was stored in a project whose AI is on: the worker starts (or moves) the conversation's AI
- * timer (apps/worker/src/ai/schedule-ai-timer.ts). Realtime queues it after the ack, so the widget never waits.
+ * A visitor message was stored in a project whose AI is on or whose team wants waiting-visitor emails: the worker
+ * starts (or moves) the conversation's AI timer (apps/worker/src/ai/schedule-ai-timer.ts) and schedules the wait's
+ * email (apps/worker/src/notifications). Realtime queues it after the ack, so the widget never waits.
  */
 export const ZVisitorPostedJob = z.object({
   organizationId: ZId,
@@ -52,7 +53,7 @@ export interface TVisitorJobs {
   scheduleLeft(job: TVisitorLeftJob, delayMs: number): Promise<void>;
   /** Best effort and throttled per conversation (one per VISITOR_TYPING_EVERY_MS across every node); never retried. */
   typing(job: TVisitorTypingJob): Promise<'queued' | 'throttled'>;
-  /** A visitor message of a project with AI on: the worker sets the conversation's AI timer. */
+  /** A visitor message of a project with AI or wait emails on: the worker sets the AI timer and the wait's email. */
   posted(job: TVisitorPostedJob): Promise<void>;
   close(): Promise<void>;
 }

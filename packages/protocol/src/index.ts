@@ -6,3 +6,4 @@ export * from './pre-chat-config.js';
 export * from './project-settings.js';
 export * from './web-url.js';
 export * from './webhook-events.js';
+export * from './visitor-number.js';

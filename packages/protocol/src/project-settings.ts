@@ -46,6 +46,10 @@ export const ZProjectSettings = z.object({
   officeHours: ZOfficeHours.nullable().default(null).catch(null),
   /** Shown to visitors while nobody is online (null: the widget's built-in "we'll reply soon" text). */
   awayMessage: z.string().max(500).nullable().default(null).catch(null),
+  /** Email the team when a visitor has waited this many minutes without an answer (0 = never). */
+  waitNotifyMinutes: z.number().int().min(0).max(1_440).default(5).catch(5),
+  /** Email the team's replies to a visitor who left an email and is gone (with a link back into the conversation). */
+  emailVisitorReplies: z.boolean().default(true).catch(true),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 
@@ -95,6 +99,8 @@ export const ZProjectSettingsPatch = z
     replyTimeMinutes: z.number().int().min(1).max(10_080).nullable(),
     officeHours: ZOfficeHoursInput.nullable(),
     awayMessage: z.string().max(500).nullable(),
+    waitNotifyMinutes: z.number().int().min(0).max(1_440),
+    emailVisitorReplies: z.boolean(),
   })
   .partial()
   .strict();

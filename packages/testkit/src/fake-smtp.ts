@@ -22,6 +22,8 @@ export interface TCapturedMail {
   html: string | null;
   /** Every http(s) link of the mail, HTML hrefs first then links in the text, without duplicates. */
   links: string[];
+  /** Lower-cased header names → their raw value (List-Unsubscribe, List-Unsubscribe-Post, …). */
+  headers: Record<string, string>;
   receivedAt: Date;
 }
 
@@ -37,6 +39,11 @@ export interface TFakeSmtp {
   /** Resolves with the first mail (already received or arriving later) to `to` that matches `predicate`. */
   waitForMail(to: string, predicate?: (mail: TCapturedMail) => boolean, timeoutMs?: number): Promise<TCapturedMail>;
   clear(): void;
+  /**
+   * Answers RCPT TO of `address` with `code` (550 = a hard bounce, 451 = try later), `times` times (default: always),
+   * as a real relay refuses a mailbox.
+   */
+  refuseRecipient(address: string, code: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,7 @@ export async function startFakeSmtp(opts: TFakeSmtpOptions = {}): Promise<TFakeS
     resolve: (m: TCapturedMail) => void;
   }>();
   let seq = 0;
+  const refusals = new Map<string, { code: number; left: number }>();
 
   const record = (mail: TCapturedMail) => {
     captured.push(mail);
@@ -111,6 +119,19 @@ export async function startFakeSmtp(opts: TFakeSmtpOptions = {}): Promise<TFakeS
     onAuth(_auth, _session, callback) {
       callback(null, { user: 'test' });
     },
+    onRcptTo(address, _session, callback) {
+      const key = address.address.toLowerCase();
+      const refusal = refusals.get(key);
+      if (refusal && refusal.left > 0) {
+        refusal.left -= 1;
+        const err = Object.assign(new Error(refusal.code >= 500 ? 'mailbox unavailable' : 'try again later'), {
+          responseCode: refusal.code,
+        });
+        callback(err);
+        return;
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
@@ -124,6 +145,9 @@ export async function startFakeSmtp(opts: TFakeSmtpOptions = {}): Promise<TFakeS
             text,
             html,
             links: extractLinks(text, html),
+            headers: Object.fromEntries(
+              parsed.headerLines.map((h) => [h.key.toLowerCase(), h.line.slice(h.line.indexOf(':') + 1).trim()]),
+            ),
             receivedAt: new Date(),
           });
           callback();
@@ -179,6 +203,9 @@ export async function startFakeSmtp(opts: TFakeSmtpOptions = {}): Promise<TFakeS
     },
     clear() {
       captured.splice(0);
+    },
+    refuseRecipient(address, code, times = Number.POSITIVE_INFINITY) {
+      refusals.set(address.toLowerCase(), { code, left: times });
     },
     async close() {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));

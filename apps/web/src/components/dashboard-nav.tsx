@@ -121,6 +121,9 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
         <div className="dash-user">
           <span title={`${userEmail} · ${orgName}`}>{userEmail}</span>
           <span className="badge">{role}</span>
+          <Link href="/app/account/notifications" className="btn-link">
+            Notifications
+          </Link>
           <button type="button" className="btn-link" onClick={() => void signOut({ redirectTo: '/login' })}>
             Log out
           </button>

@@ -1,5 +1,6 @@
 import type { Prisma } from '@prisma/client';
 import { isUniqueViolation, type TDb } from '../client.js';
+import { parseProjectSettings } from '@pocketping/protocol';
 
 // The AI fallback's rows: a project's settings, an organization's own provider key (sealed by the caller, never
 // returned unsealed by anything here), the usage meter and the per-visitor-message claim.
@@ -28,6 +29,19 @@ export async function isProjectAiEnabled(db: TDb, organizationId: string, projec
   });
   const settings = row?.settings;
   return Boolean(settings && typeof settings === 'object' && !Array.isArray(settings) && settings['enabled'] === true);
+}
+
+/**
+ * Whether a visitor message of this project needs the worker (`visitor.posted`): its AI is on, or its team wants an
+ * email when a visitor waits (`waitNotifyMinutes` > 0, the default). Realtime asks it, cached, after each message.
+ */
+export async function wantsVisitorFollowUp(db: TDb, organizationId: string, projectId: string): Promise<boolean> {
+  const project = await db.project.findUnique({
+    where: { organizationId_id: { organizationId, id: projectId } },
+    select: { settings: true },
+  });
+  if (project && parseProjectSettings(project.settings).waitNotifyMinutes > 0) return true;
+  return isProjectAiEnabled(db, organizationId, projectId);
 }
 
 export async function saveProjectAiSettings(

@@ -194,6 +194,11 @@ export async function countProjectConnections(db: TDb, organizationId: string, p
   return db.bridgeConnection.count({ where: { organizationId, projectId } });
 }
 
+/** The project's connections that work (active): 0 means no chat app would alert the team. */
+export async function countWorkingConnections(db: TDb, organizationId: string, projectId: string): Promise<number> {
+  return db.bridgeConnection.count({ where: { organizationId, projectId, status: 'active' } });
+}
+
 /** The id of the project's connection of this kind to this chat/channel, or null. */
 export async function findProjectConnectionIdByTarget(
   db: TDb,

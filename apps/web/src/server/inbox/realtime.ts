@@ -1,4 +1,8 @@
-import { createConversationPorts, type TConversationPorts } from '@pocketping/conversations';
+import {
+  createConversationPorts,
+  type TConversationPorts,
+  type TConversationPortsDeps,
+} from '@pocketping/conversations';
 import type { TPushVisitorEventPorts } from '@pocketping/webhooks';
 import {
   DASHBOARD_NAMESPACE,
@@ -42,26 +46,31 @@ export function inboxPush(app: TWebContext): TInboxPush {
 
 const ports = new WeakMap<TWebContext, TConversationPorts>();
 
+/** What the web app's conversation ports are built from (also the visitor-side ports of a reply email's link). */
+export function conversationPortsDeps(app: TWebContext): TConversationPortsDeps {
+  const push = inboxPush(app);
+  return {
+    db: app.db,
+    redis: app.producer.redis,
+    redisPrefix: app.env.REDIS_PREFIX,
+    widget: push.widget,
+    dashboard: push.dashboard,
+    producer: app.producer,
+    log: app.log,
+    // A dashboard reply cancels the conversation's AI timer; "hand back to AI" starts it.
+    aiTimer: createAiTimer(app.producer.redis, {
+      url: app.env.REDIS_URL,
+      prefix: app.env.REDIS_PREFIX,
+      cluster: app.env.REDIS_CLUSTER === 'on',
+    }),
+  };
+}
+
 /** The conversation actions' ports for the web app: pushes through realtime's relay, the producer's queue. */
 export function conversationPorts(app: TWebContext): TConversationPorts {
   let p = ports.get(app);
   if (!p) {
-    const push = inboxPush(app);
-    p = createConversationPorts({
-      db: app.db,
-      redis: app.producer.redis,
-      redisPrefix: app.env.REDIS_PREFIX,
-      widget: push.widget,
-      dashboard: push.dashboard,
-      producer: app.producer,
-      log: app.log,
-      // A dashboard reply cancels the conversation's AI timer; "hand back to AI" starts it.
-      aiTimer: createAiTimer(app.producer.redis, {
-        url: app.env.REDIS_URL,
-        prefix: app.env.REDIS_PREFIX,
-        cluster: app.env.REDIS_CLUSTER === 'on',
-      }),
-    });
+    p = createConversationPorts(conversationPortsDeps(app));
     ports.set(app, p);
   }
   return p;

@@ -28,6 +28,7 @@ const LANGUAGES: { value: TProjectSettings['language']; label: string }[] = [
 ];
 
 type TKey = keyof TProjectSettings;
+const WAIT_NOTIFY_CHOICES = [0, 1, 2, 5, 10, 15, 30, 60, 120];
 
 const draftOf = (p: TProjectDto): TSettingsDraft => ({
   name: p.name,
@@ -305,6 +306,42 @@ export function SettingsClient({
                 placeholder="We’re away right now — leave a message and we’ll get back to you by email."
               />
             </div>
+          </section>
+
+          <section className="card stack settings-section" id="notifications" aria-labelledby="notifications-title">
+            <h2 id="notifications-title">Emails</h2>
+            <div className="field">
+              <label htmlFor="set-wait-notify">Email the team when a visitor waits unanswered for</label>
+              <select
+                id="set-wait-notify"
+                value={s.waitNotifyMinutes}
+                onChange={(e) => set('waitNotifyMinutes', Number(e.target.value))}
+                style={{ maxWidth: '12rem' }}
+                aria-describedby="set-wait-notify-hint"
+              >
+                {[...new Set([...WAIT_NOTIFY_CHOICES, s.waitNotifyMinutes])]
+                  .sort((x, y) => x - y)
+                  .map((m) => (
+                    <option key={m} value={m}>
+                      {m === 0 ? 'Never' : `${m} minute${m === 1 ? '' : 's'}`}
+                    </option>
+                  ))}
+              </select>
+              <small id="set-wait-notify-hint">
+                One email per wait to each teammate (each chooses immediate, digest or off in their notification
+                settings). Without a working chat app the email goes at once.
+              </small>
+            </div>
+            <label className="check-row">
+              <input
+                type="checkbox"
+                checked={s.emailVisitorReplies}
+                onChange={(e) => set('emailVisitorReplies', e.target.checked)}
+              />
+              <span>
+                Email your replies to visitors who left their email and closed the page (with a link to read and answer)
+              </span>
+            </label>
           </section>
 
           <section className="card stack settings-section" id="identity" aria-labelledby="identity-title">

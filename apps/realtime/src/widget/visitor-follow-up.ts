@@ -2,11 +2,11 @@ import type { TVisitorMessagePosted } from '@pocketping/conversations';
 import type { TVisitorJobs } from '@pocketping/jobs';
 
 /**
- * Whether a project's AI is on, cached per project for `ttlMs` (one query per project and TTL, however many visitors
- * write): the owner turning AI on or off applies to messages written after it, within ttlMs. Concurrent misses share
- * one query.
+ * Whether a project's visitor messages need the worker (its AI is on, or its team wants waiting-visitor emails),
+ * cached per project for `ttlMs` (one query per project and TTL, however many visitors write): the owner changing
+ * either applies to messages written after it, within ttlMs. Concurrent misses share one query.
  */
-export function createAiGate(
+export function createFollowUpGate(
   read: (organizationId: string, projectId: string) => Promise<boolean>,
   ttlMs = 5_000,
   max = 10_000,
@@ -27,16 +27,16 @@ export function createAiGate(
 
 /**
  * The visitor-message follow-up realtime wires into the conversation actions (`visitorMessagePosted`): in a project
- * whose AI is on, a `visitor.posted` job asks the worker to start or move the conversation's AI timer. Runs after
- * the ack (a failure is logged by the action); the send path's one statement is unchanged. A project without AI
- * costs one cached lookup.
+ * that wants it, a `visitor.posted` job asks the worker to start or move the conversation's AI timer and its
+ * waiting-visitor email. Runs after the ack (a failure is logged by the action); the send path's one statement is
+ * unchanged. A project that wants neither costs one cached lookup.
  */
-export function createAiFollowUp(deps: {
-  aiOn: (organizationId: string, projectId: string) => Promise<boolean>;
+export function createVisitorFollowUp(deps: {
+  wanted: (organizationId: string, projectId: string) => Promise<boolean>;
   visitorJobs: Pick<TVisitorJobs, 'posted'>;
 }) {
   return async (event: TVisitorMessagePosted): Promise<void> => {
-    if (!(await deps.aiOn(event.organizationId, event.projectId))) return;
+    if (!(await deps.wanted(event.organizationId, event.projectId))) return;
     await deps.visitorJobs.posted({
       organizationId: event.organizationId,
       projectId: event.projectId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TVisitorPostedJob } from '@pocketping/jobs';
-import { createAiFollowUp, createAiGate } from './ai-follow-up.js';
+import { createVisitorFollowUp, createFollowUpGate } from './visitor-follow-up.js';
 
 const event = (seq: number, projectId = 'p1') => ({
   organizationId: 'o1',
@@ -13,16 +13,16 @@ const event = (seq: number, projectId = 'p1') => ({
 function setup(on: Record<string, boolean>, ttlMs = 60_000) {
   const reads: string[] = [];
   const posted: TVisitorPostedJob[] = [];
-  const gate = createAiGate(async (_org, projectId) => {
+  const gate = createFollowUpGate(async (_org, projectId) => {
     reads.push(projectId);
     return on[projectId] ?? false;
   }, ttlMs);
-  const followUp = createAiFollowUp({ aiOn: gate, visitorJobs: { posted: async (j) => void posted.push(j) } });
+  const followUp = createVisitorFollowUp({ wanted: gate, visitorJobs: { posted: async (j) => void posted.push(j) } });
   return { reads, posted, followUp };
 }
 
-describe('the AI follow-up of a visitor message', () => {
-  it('queues the timer trigger only for a project whose AI is on', async () => {
+describe('the worker follow-up of a visitor message', () => {
+  it('queues the follow-up only for a project that wants it', async () => {
     const s = setup({ p1: true, p2: false });
     await s.followUp(event(3));
     await s.followUp(event(4, 'p2'));
@@ -40,7 +40,7 @@ describe('the AI follow-up of a visitor message', () => {
   it('a TTL of 0 reads every time (a project switched on applies at once) and a failed read is not cached', async () => {
     let fail = true;
     let reads = 0;
-    const gate = createAiGate(async () => {
+    const gate = createFollowUpGate(async () => {
       reads += 1;
       if (fail) throw new Error('db down');
       return true;

@@ -1,0 +1,37 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getNotificationPreferences, listMembershipsOfUser } from '@pocketping/db';
+import { getContext } from '~/server/context';
+import { requirePageUser } from '~/server/page-guard';
+import { NOTIFICATION_KIND_LABELS } from '~/server/notifications/unsubscribe';
+import { NotificationsForm } from './notifications-form';
+
+export const metadata: Metadata = { title: 'Notification settings' };
+export const dynamic = 'force-dynamic';
+
+/** The signed-in user's notification emails: one choice per kind (off, each one at once, or a digest). */
+export default async function NotificationSettingsPage() {
+  const user = await requirePageUser({ next: '/app/account/notifications' });
+  const { db } = getContext();
+  const [preferences, memberships] = await Promise.all([
+    getNotificationPreferences(db, user.id),
+    listMembershipsOfUser(db, user.id),
+  ]);
+  const back = memberships[0] ? `/app/o/${memberships[0].organization.id}` : '/app';
+  return (
+    <main className="dash-main account-page">
+      <p>
+        <Link href={back}>← Back to the dashboard</Link>
+      </p>
+      <h1>Notification settings</h1>
+      <p className="muted">
+        Emails go to <strong>{user.email}</strong>. Each project chooses after how many minutes a waiting visitor is
+        announced (project settings).
+      </p>
+      <NotificationsForm
+        initial={preferences}
+        kinds={Object.entries(NOTIFICATION_KIND_LABELS).map(([kind, label]) => ({ kind, label }))}
+      />
+    </main>
+  );
+}

@@ -1,0 +1,98 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TKeyRing, TLogger } from '@pocketping/core';
+import type { TDb } from '@pocketping/db';
+import { JOBS, QUEUES, bullPrefix, createMailJobs, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import { processWaitingJob } from './notify-waiting.js';
+import { runDigestPass } from './digest.js';
+import { runVisitorReplyPass } from './visitor-replies.js';
+import { createMailSender } from './send-mail.js';
+
+export interface TNotificationsConfig {
+  smtpUrl: string;
+  from: string;
+  /** The dashboard's public URL (the emails' links). */
+  webPublicUrl: string;
+  /** How often digest users get their digest (ms). */
+  digestEveryMs: number;
+  perRecipientPerHour: number;
+  /** Visitor replies by email: a reply younger than this is left to the widget (default 2 min). */
+  visitorReplyGraceMs?: number;
+  /** How long a reply email's link into the conversation works (default 14 days). */
+  visitorLinkTtlMs?: number;
+}
+
+/**
+ * The team notifications of this worker: the `team-notifications` queue (a wait's email, the digest pass) and the
+ * `mail` queue that sends every such email through SMTP with retries. Only a worker with SMTP configured runs it;
+ * the others leave the jobs to it.
+ */
+export async function startNotificationWorker(deps: {
+  db: TDb;
+  redis: Redis;
+  redisConfig: TRedisConfig;
+  keyRing: TKeyRing;
+  log: TLogger;
+  config: TNotificationsConfig;
+}) {
+  const producerRedis = createRedis(deps.redisConfig.url, 'producer');
+  const mail = createMailJobs(producerRedis, deps.redisConfig);
+  const notifyDeps = {
+    db: deps.db,
+    mail,
+    keyRing: deps.keyRing,
+    webPublicUrl: deps.config.webPublicUrl,
+    log: deps.log,
+  };
+  const replyDeps = { ...notifyDeps, redis: deps.redis, redisPrefix: deps.redisConfig.prefix };
+  const replyOptions = {
+    graceMs: deps.config.visitorReplyGraceMs ?? 120_000,
+    linkTtlMs: deps.config.visitorLinkTtlMs ?? 14 * 86_400_000,
+  };
+  const prefix = bullPrefix(deps.redisConfig);
+  const notifications = new Worker(
+    QUEUES.notifications,
+    async (job) => {
+      if (job.name === JOBS.notificationDigest) return runDigestPass(notifyDeps, deps.config.digestEveryMs);
+      if (job.name === JOBS.visitorReplies) return runVisitorReplyPass(replyDeps, replyOptions);
+      return processWaitingJob(notifyDeps, job);
+    },
+    { prefix, concurrency: 5, connection: createRedis(deps.redisConfig.url, 'worker') },
+  );
+  const sendMail = createMailSender({
+    db: deps.db,
+    redis: deps.redis,
+    redisPrefix: deps.redisConfig.prefix,
+    smtpUrl: deps.config.smtpUrl,
+    from: deps.config.from,
+    perRecipientPerHour: deps.config.perRecipientPerHour,
+    mail,
+    log: deps.log,
+  });
+  const mailer = new Worker(QUEUES.mail, (job) => sendMail(job), {
+    prefix,
+    concurrency: 5,
+    connection: createRedis(deps.redisConfig.url, 'worker'),
+  });
+  for (const [queue, w] of [
+    [QUEUES.notifications, notifications],
+    [QUEUES.mail, mailer],
+  ] as const) {
+    w.on('failed', (job, err) =>
+      deps.log.warn({ queue, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
+    w.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
+  }
+  await Promise.all([notifications.waitUntilReady(), mailer.waitUntilReady()]);
+  return {
+    /** One digest pass now (tests; the scheduler runs it every digestEveryMs). */
+    digestPass: (now?: Date) => runDigestPass(notifyDeps, deps.config.digestEveryMs, now),
+    /** One visitor-reply pass now (tests; the scheduler runs it every minute). */
+    visitorReplyPass: (now?: Date) => runVisitorReplyPass(replyDeps, replyOptions, now),
+    async close() {
+      await Promise.allSettled([notifications.close(), mailer.close()]);
+      await mail.close();
+      producerRedis.disconnect();
+    },
+  };
+}
