@@ -47,3 +47,7 @@ export * from './apply-migrations.js';
 export * from './repositories/api.js';
 export * from './repositories/webhooks.js';
 export * from './repositories/api-stats.js';
+export * from './repositories/retention.js';
+export * from './repositories/visitor-data.js';
+export * from './repositories/organization-deletion.js';
+export * from './repositories/platform-deletions.js';

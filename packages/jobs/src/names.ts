@@ -8,6 +8,7 @@ export const QUEUES = {
   ai: 'ai-takeover',
   knowledge: 'ai-knowledge',
   webhooks: 'webhook-delivery',
+  privacy: 'privacy',
 } as const;
 
 export const JOBS = {
@@ -21,4 +22,6 @@ export const JOBS = {
   knowledgeIndex: 'knowledge.index',
   visitorPosted: 'visitor.posted',
   webhookDeliver: 'webhook.deliver',
+  privacyPass: 'privacy.pass',
+  platformDeletions: 'privacy.platform-deletions',
 } as const;

@@ -11,6 +11,8 @@ export async function writeAuditLog(
     targetType?: string;
     targetId?: string;
     metadata?: Prisma.InputJsonValue;
+    /** The client address the transport resolved, when there is one. */
+    ip?: string | null;
     createdAt?: Date;
   },
 ): Promise<void> {
@@ -23,6 +25,7 @@ export async function writeAuditLog(
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
       metadata: entry.metadata ?? {},
+      ip: entry.ip ?? null,
       ...(entry.createdAt ? { createdAt: entry.createdAt } : {}),
     },
   });

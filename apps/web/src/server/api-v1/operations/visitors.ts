@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { eraseApiVisitor, getApiVisitor, updateApiVisitor } from '@pocketping/db';
+import { eraseVisitorData, exportVisitorData, getApiVisitor, updateApiVisitor } from '@pocketping/db';
 import { pushVisitorEvent, VISITOR_EVENT_DATA_MAX_BYTES } from '@pocketping/webhooks';
 import { apiOperation } from '../api-route';
 import { visitorEventPorts } from '../../inbox/realtime';
@@ -54,7 +54,8 @@ export const deleteVisitor = apiOperation(
     summary: 'Erase a visitor and everything they wrote (GDPR)',
     description:
       'Deletes the visitor, their conversations with every message in them (replies and notes included) and the ' +
-      'files, bytes included. Copies already posted in your chat apps stay there.',
+      'files, bytes included. The posts the bot made for them in your chat apps are deleted there in the ' +
+      'background, where the platform allows it (docs/privacy.md).',
     params: ZParams,
     response: one(
       z.object({
@@ -68,19 +69,9 @@ export const deleteVisitor = apiOperation(
     errors: [404],
   },
   async ({ app, tenant, params }) => {
-    const erased = await eraseApiVisitor(app.db, tenant, params.visitorId);
+    const erased = await eraseVisitorData(app.db, tenant, params.visitorId);
     if (!erased) throw new AppError('not_found', 'Visitor not found.');
-    // The rows are gone first; a byte delete that fails leaves an object nothing points to, logged for cleanup.
-    for (const key of erased.storageKeys) {
-      await app.storage
-        .delete(key)
-        .catch((err: unknown) =>
-          app.log.warn(
-            { err: err instanceof Error ? err.message : String(err), tenantId: tenant.organizationId, storageKey: key },
-            'erased visitor: file bytes not deleted',
-          ),
-        );
-    }
+    await afterVisitorErased(app, tenant.organizationId, erased);
     return {
       data: {
         id: params.visitorId,
