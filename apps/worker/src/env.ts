@@ -69,6 +69,8 @@ const ZWorkerEnv = z.object({
   MAIL_FROM: z.string().min(3).default('PocketPing <no-reply@pocketping.local>'),
   /** How often the usage pass runs (counters reconciled, plan pauses, usage emails), ms; 0 = never. */
   USAGE_PASS_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** The privacy pass (retention, purges, chat-app deletions): every hour; 0 = this worker schedules none. */
+  PRIVACY_PASS_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** Outbound webhooks: private addresses endpoints may reach anyway (IPs/CIDRs, comma-separated): dev and tests only. */
   WEBHOOK_FETCH_ALLOW: envFields.KNOWLEDGE_FETCH_ALLOW,
   /** Per webhook request (connect + answer), ms. */

@@ -41,6 +41,8 @@ import {
 import { createKnowledgeRetriever } from '@pocketping/knowledge';
 import { estimateCostMicroUsd } from '@pocketping/ai';
 import { startWebhookWorker, type TWebhookWorkerConfig } from './webhooks/start-webhook-worker.js';
+import { runPrivacyPass, type TPrivacyPassOptions, type TPrivacyPassResult } from './privacy/privacy-pass.js';
+import { startPrivacyWorker } from './privacy/start-privacy-worker.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -73,6 +75,8 @@ export interface TWorkerDeps {
   knowledge?: TKnowledgeWorkerConfig;
   /** Outbound webhooks (apps/worker/src/webhooks); absent = this worker sends none (rows wait for one that does). */
   webhooks?: TWebhookWorkerConfig;
+  /** The privacy pass (retention, internal rows, organization purges, chat-app deletions); absent or 0 = not scheduled by this worker. */
+  privacy?: { intervalMs: number };
 }
 
 export interface TWorkerRuntime {
@@ -80,6 +84,8 @@ export interface TWorkerRuntime {
   sweep(): Promise<{ deliveries: number; inbound: number; billing: number; webhooks?: number }>;
   /** One usage pass now (counters, plan pauses, usage emails). */
   usagePass(): Promise<TUsagePassResult>;
+  /** One privacy pass now (apps/worker/src/privacy/privacy-pass.ts). */
+  privacyPass(opts?: TPrivacyPassOptions): Promise<TPrivacyPassResult>;
   close(): Promise<void>;
 }
 
@@ -261,6 +267,11 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const aiWorker = ai
     ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
     : null;
+  const privacyWorker = await startPrivacyWorker({
+    ctx,
+    redisConfig: deps.redis,
+    intervalMs: deps.privacy?.intervalMs ?? 0,
+  });
   // Telegram long polling, Slack Socket Mode and the Discord gateway shards this worker holds, each only when
   // configured and in the background (a platform outage never blocks the worker).
   const transports = startTransports(
@@ -273,6 +284,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     ctx,
     sweep,
     usagePass,
+    privacyPass: (opts) => runPrivacyPass(ctx, opts),
     async close() {
       clearInterval(timer);
       if (usageTimer) clearInterval(usageTimer);
@@ -285,6 +297,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         aiWorker?.close(),
         knowledgeWorker?.close(),
         webhookWorker?.close(),
+        privacyWorker.close(),
       ]);
       await aiTimer?.close();
       aiRedis?.disconnect();
