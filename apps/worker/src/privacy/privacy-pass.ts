@@ -66,7 +66,11 @@ export async function runPrivacyPass(ctx: TWorkerContext, opts: TPrivacyPassOpti
       const r = await deleteExpiredConversations(ctx.db, { organizationId, projectId, cutoff, batch });
       result.conversations += r.conversations;
       result.visitors += r.visitors;
-      result.files += await deleteStoredFiles(ctx.storage, r.storageKeys, { log: ctx.log, tenantId: organizationId, reason });
+      result.files += await deleteStoredFiles(ctx.storage, r.storageKeys, {
+        log: ctx.log,
+        tenantId: organizationId,
+        reason,
+      });
       if (r.conversations < batch && r.visitors < batch) return;
     }
   };

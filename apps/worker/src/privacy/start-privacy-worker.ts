@@ -1,5 +1,13 @@
 import { Queue, Worker } from 'bullmq';
-import { JOBS, QUEUES, ZPlatformDeletionsJob, bullPrefix, cappedBackoff, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import {
+  JOBS,
+  QUEUES,
+  ZPlatformDeletionsJob,
+  bullPrefix,
+  cappedBackoff,
+  createRedis,
+  type TRedisConfig,
+} from '@pocketping/jobs';
 import type { TWorkerContext } from '../context.js';
 import { runPrivacyPass } from './privacy-pass.js';
 import { deletePlatformPosts } from './delete-platform-posts.js';

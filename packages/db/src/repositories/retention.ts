@@ -172,5 +172,14 @@ export async function pruneInternalRows(
       SELECT id FROM "PlatformDeletion"
       WHERE "createdAt" < ${before(days.platformDeletions)} AND status <> 'pending' LIMIT ${n})`;
   const idempotencyKeys = await pruneIdempotencyKeys(db, before(days.idempotencyKeys));
-  return { outbox, inbound, webhookDeliveries, webhookAttempts, stripeEvents, audit, platformDeletions, idempotencyKeys };
+  return {
+    outbox,
+    inbound,
+    webhookDeliveries,
+    webhookAttempts,
+    stripeEvents,
+    audit,
+    platformDeletions,
+    idempotencyKeys,
+  };
 }

@@ -70,7 +70,11 @@ export interface TVisitorExport {
 }
 
 /** The visitor's data, or null when the visitor is not in scope (another tenant's id reads as unknown). */
-export async function exportVisitorData(db: TDb, scope: TVisitorScope, visitorId: string): Promise<TVisitorExport | null> {
+export async function exportVisitorData(
+  db: TDb,
+  scope: TVisitorScope,
+  visitorId: string,
+): Promise<TVisitorExport | null> {
   const { organizationId } = scope;
   const v = await db.visitor.findFirst({
     where: { organizationId, id: visitorId, ...(scope.projectId ? { projectId: scope.projectId } : {}) },
@@ -163,7 +167,11 @@ export interface TVisitorErasure {
  * the bot made in a chat app for them (and Slack's thread card, a post of its own), which the worker's privacy queue
  * deletes on the platform. Null when the visitor is not in scope.
  */
-export async function eraseVisitorData(db: TDb, scope: TVisitorScope, visitorId: string): Promise<TVisitorErasure | null> {
+export async function eraseVisitorData(
+  db: TDb,
+  scope: TVisitorScope,
+  visitorId: string,
+): Promise<TVisitorErasure | null> {
   const { organizationId } = scope;
   return db.$transaction(async (tx) => {
     const v = await tx.visitor.findFirst({
@@ -171,9 +179,9 @@ export async function eraseVisitorData(db: TDb, scope: TVisitorScope, visitorId:
       select: { id: true, projectId: true },
     });
     if (!v) return null;
-    const ids = (
-      await tx.conversation.findMany({ where: { organizationId, visitorId }, select: { id: true } })
-    ).map((c) => c.id);
+    const ids = (await tx.conversation.findMany({ where: { organizationId, visitorId }, select: { id: true } })).map(
+      (c) => c.id,
+    );
     const attachments = await tx.attachment.findMany({
       where: { organizationId, conversationId: { in: ids } },
       select: { storageKey: true },
@@ -216,7 +224,9 @@ export async function eraseVisitorData(db: TDb, scope: TVisitorScope, visitorId:
         })),
     ];
     const queued =
-      deletions.length > 0 ? (await tx.platformDeletion.createMany({ data: deletions, skipDuplicates: true })).count : 0;
+      deletions.length > 0
+        ? (await tx.platformDeletion.createMany({ data: deletions, skipDuplicates: true })).count
+        : 0;
     await deleteConversationSideRows(tx, organizationId, ids);
     await tx.visitor.delete({ where: { organizationId_id: { organizationId, id: visitorId } } });
     return {
