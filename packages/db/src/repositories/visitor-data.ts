@@ -19,6 +19,8 @@ export interface TVisitorExportFile {
   size: number;
   sha256: string;
   createdAt: string;
+  /** Where the bytes are (packages/storage): for the caller that reads them; never shown as such. */
+  storageKey: string;
 }
 
 /** Everything stored about one visitor, as plain JSON (the right of access). */
@@ -31,7 +33,7 @@ export interface TVisitorExport {
     verifiedFields: string[];
     email: string | null;
     name: string | null;
-    metadata: unknown;
+    metadata: Record<string, unknown>;
     createdAt: string;
     lastSeenAt: string;
   };
@@ -98,7 +100,7 @@ export async function exportVisitorData(
       verifiedFields: v.verifiedFields,
       email: v.email,
       name: v.name,
-      metadata: v.metadata,
+      metadata: (v.metadata ?? {}) as Record<string, unknown>,
       createdAt: v.createdAt.toISOString(),
       lastSeenAt: v.lastSeenAt.toISOString(),
     },
@@ -134,6 +136,7 @@ export async function exportVisitorData(
         size: a.size,
         sha256: a.sha256,
         createdAt: a.createdAt.toISOString(),
+        storageKey: a.storageKey,
       })),
       chatAppCopies: c.threads.map((t) => ({
         connectionId: t.connectionId,

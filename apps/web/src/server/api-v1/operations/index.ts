@@ -3,7 +3,7 @@ import { listConnections } from './connections';
 import { closeConversation, getConversation, listConversations, reopenConversation } from './conversations';
 import { listMessages, sendMessage } from './messages';
 import { getProject, listProjects } from './projects';
-import { deleteVisitor, getVisitor, pushVisitorEventOperation, updateVisitor } from './visitors';
+import { deleteVisitor, exportVisitorOperation, getVisitor, pushVisitorEventOperation, updateVisitor } from './visitors';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -29,6 +29,7 @@ export const API_OPERATIONS: TApiHandler[] = [
   getVisitor,
   updateVisitor,
   deleteVisitor,
+  exportVisitorOperation,
   listConnections,
   pushVisitorEventOperation,
   listWebhookEndpoints,
