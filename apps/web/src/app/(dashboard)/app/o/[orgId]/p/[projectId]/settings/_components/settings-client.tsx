@@ -9,6 +9,7 @@ import { IdentitySection } from './identity-section';
 import { OfficeHoursEditor, defaultOfficeHours } from './office-hours-editor';
 import { OriginsEditor } from './origins-editor';
 import { PreChatEditor } from './pre-chat-editor';
+import { RetentionSection } from './retention-section';
 import { Notice, useProjectPatch } from './use-save';
 import { WidgetPreview, type TPreviewMode } from './widget-preview';
 
@@ -34,11 +35,14 @@ export function SettingsClient({
   project: initial,
   isOwner,
   testOrigin,
+  planRetentionDays,
 }: {
   orgId: string;
   project: TProjectDto;
   isOwner: boolean;
   testOrigin: string;
+  /** The plan's retention (null = forever): the most the project may keep. */
+  planRetentionDays: number | null;
 }) {
   const [saved, setSaved] = useState(initial);
   const [s, setS] = useState<TProjectSettings>(initial.settings);
@@ -273,6 +277,17 @@ export function SettingsClient({
             busy={busy !== null}
           />
           <Notice notice={notices.identity ?? null} />
+        </section>
+
+        <section className="card stack settings-section" id="retention">
+          <h2>Data retention</h2>
+          <RetentionSection
+            saved={saved.retentionDays}
+            planDays={planRetentionDays}
+            busy={busy !== null}
+            onSave={(days) => void save('retention', { retentionDays: days })}
+          />
+          <Notice notice={notices.retention ?? null} />
         </section>
 
         {isOwner ? (
