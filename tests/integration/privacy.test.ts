@@ -306,7 +306,7 @@ describe('organization deletion', () => {
       now,
       scheduledFor,
     });
-    expect(first).toMatchObject({ apiKeysRevoked: 1, connectionIds: [] });
+    expect(first).toMatchObject({ apiKeysRevoked: 1, connections: [] });
     expect(await resolveApiKey(h.db, doomed.apiKey.key)).toBeNull();
     // A second request while one is scheduled changes nothing.
     expect(

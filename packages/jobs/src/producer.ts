@@ -1,7 +1,14 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES, JOBS } from './names.js';
-import { jobIds, ZPlatformDeletionsJob, ZStripeEventJob, type TDeliverJob, type TInboundJob, type TStripeEventJob } from './contracts.js';
+import {
+  jobIds,
+  ZPlatformDeletionsJob,
+  ZStripeEventJob,
+  type TDeliverJob,
+  type TInboundJob,
+  type TStripeEventJob,
+} from './contracts.js';
 import { bullPrefix, createRedis, type TRedisConfig } from './redis.js';
 
 export const DELIVERY_JOB_OPTIONS = {

@@ -29,7 +29,7 @@ export async function getOrganizationDeletion(db: TDb, organizationId: string): 
 export async function requestOrganizationDeletion(
   db: TDb,
   input: { organizationId: string; userId: string; now: Date; scheduledFor: Date; ip?: string | null },
-): Promise<{ connectionIds: string[]; apiKeysRevoked: number } | null> {
+): Promise<{ connections: { id: string; projectId: string }[]; apiKeysRevoked: number } | null> {
   const { organizationId, now } = input;
   return db.$transaction(async (tx) => {
     const updated = await tx.organization.updateMany({
@@ -42,7 +42,10 @@ export async function requestOrganizationDeletion(
       where: { organizationId, acceptedAt: null, revokedAt: null },
       data: { revokedAt: now },
     });
-    const connections = await tx.bridgeConnection.findMany({ where: { organizationId }, select: { id: true } });
+    const connections = await tx.bridgeConnection.findMany({
+      where: { organizationId },
+      select: { id: true, projectId: true },
+    });
     await writeAuditLog(tx, organizationId, {
       actorType: 'user',
       actorId: input.userId,
@@ -52,7 +55,7 @@ export async function requestOrganizationDeletion(
       metadata: { scheduledFor: input.scheduledFor.toISOString(), apiKeysRevoked: keys.count },
       ip: input.ip ?? null,
     });
-    return { connectionIds: connections.map((c) => c.id), apiKeysRevoked: keys.count };
+    return { connections, apiKeysRevoked: keys.count };
   });
 }
 

@@ -1,5 +1,11 @@
 import { AppError } from '@pocketping/core';
-import { eraseVisitorData, exportVisitorData, writeAuditLog, type TVisitorExport, type TVisitorScope } from '@pocketping/db';
+import {
+  eraseVisitorData,
+  exportVisitorData,
+  writeAuditLog,
+  type TVisitorExport,
+  type TVisitorScope,
+} from '@pocketping/db';
 import { deleteStoredFiles } from '@pocketping/storage';
 import type { TWebContext } from '../context';
 import { attachmentPath } from '../inbox/attachment-download';

@@ -3,7 +3,13 @@ import { listConnections } from './connections';
 import { closeConversation, getConversation, listConversations, reopenConversation } from './conversations';
 import { listMessages, sendMessage } from './messages';
 import { getProject, listProjects } from './projects';
-import { deleteVisitor, exportVisitorOperation, getVisitor, pushVisitorEventOperation, updateVisitor } from './visitors';
+import {
+  deleteVisitor,
+  exportVisitorOperation,
+  getVisitor,
+  pushVisitorEventOperation,
+  updateVisitor,
+} from './visitors';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,

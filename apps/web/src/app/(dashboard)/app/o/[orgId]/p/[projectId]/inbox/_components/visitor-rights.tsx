@@ -8,7 +8,15 @@ import { api } from '~/lib/api-client';
  * The visitor's data rights, for owners and admins: download everything stored about them (JSON), or erase them —
  * every conversation, message and file, and the bot's posts in the chat apps — after typing ERASE to confirm.
  */
-export function VisitorRights({ orgId, projectId, visitorId }: { orgId: string; projectId: string; visitorId: string }) {
+export function VisitorRights({
+  orgId,
+  projectId,
+  visitorId,
+}: {
+  orgId: string;
+  projectId: string;
+  visitorId: string;
+}) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState('');
