@@ -171,3 +171,20 @@ export async function signedInPage(
   await page.waitForURL((u) => u.pathname === next.split('?')[0]);
   return { ctx, page };
 }
+
+/** A browser context signed in through the log-in page as `email`, landed on `next` (a path of the web app). */
+export async function signedIn(
+  stack: Pick<TDashboardStack, 'browser' | 'webUrl'>,
+  email: string,
+  password: string,
+  next: string,
+) {
+  const ctx = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${stack.webUrl}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email', { exact: true }).first().fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((u) => u.pathname === next);
+  return { ctx, page };
+}

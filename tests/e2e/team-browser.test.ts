@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import type { TFakeSmtp } from '@pocketping/testkit';
 import { createOrganizationWithOwner, createProject, resolveApiKey, type TDb } from '@pocketping/db';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
-import { SHOTS, bootDashboardStack, type TDashboardStack } from './dashboard-stack.js';
+import { SHOTS, bootDashboardStack, signedIn as signedInAs, type TDashboardStack } from './dashboard-stack.js';
 
 let stack: TDashboardStack;
 let smtp: TFakeSmtp;
@@ -30,17 +30,7 @@ afterAll(async () => stack?.stop());
 
 const PASSWORD = 'correct horse battery';
 
-/** A browser context signed in through the log-in page, landed on `next`. */
-async function signedIn(email: string, next: string) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  await page.goto(`${webUrl}/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email', { exact: true }).first().fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL((u) => u.pathname === next);
-  return { ctx, page };
-}
+const signedIn = (email: string, next: string) => signedInAs(stack, email, PASSWORD, next);
 
 describe('team, invitations and API keys in the browser', () => {
   let orgId = '';

@@ -79,6 +79,8 @@ const ZWorkerEnv = z.object({
   MAIL_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(30),
   /** How often the usage pass runs (counters reconciled, plan pauses, usage emails), ms; 0 = never. */
   USAGE_PASS_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** The privacy pass (retention, purges, chat-app deletions): every hour; 0 = this worker schedules none. */
+  PRIVACY_PASS_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** Outbound webhooks: private addresses endpoints may reach anyway (IPs/CIDRs, comma-separated): dev and tests only. */
   WEBHOOK_FETCH_ALLOW: envFields.KNOWLEDGE_FETCH_ALLOW,
   /** Per webhook request (connect + answer), ms. */

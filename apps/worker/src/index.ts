@@ -42,6 +42,7 @@ const worker = await startWorker({
   storage: createStorageFromConfig(env, fileURLToPath(new URL('../../../.data/uploads/', import.meta.url)), 'worker'),
   fileUrls: createFileUrlSigner(keyRing, { baseUrl: env.REALTIME_PUBLIC_URL, ttlSeconds: env.FILE_URL_TTL_SECONDS }),
   maxAttachmentBytes: env.ATTACHMENT_MAX_BYTES,
+  privacy: { intervalMs: env.PRIVACY_PASS_INTERVAL_MS },
   usage: {
     intervalMs: env.USAGE_PASS_INTERVAL_MS,
     mailer: createUsageMailer(env.SMTP_URL, env.MAIL_FROM),

@@ -44,6 +44,8 @@ import { createKnowledgeRetriever } from '@pocketping/knowledge';
 import { estimateCostMicroUsd } from '@pocketping/ai';
 import { startNotificationWorker, type TNotificationsConfig } from './notifications/start-notification-worker.js';
 import { startWebhookWorker, type TWebhookWorkerConfig } from './webhooks/start-webhook-worker.js';
+import { runPrivacyPass, type TPrivacyPassOptions, type TPrivacyPassResult } from './privacy/privacy-pass.js';
+import { startPrivacyWorker } from './privacy/start-privacy-worker.js';
 
 export interface TWorkerDeps {
   databaseUrl: string;
@@ -78,6 +80,8 @@ export interface TWorkerDeps {
   webhooks?: TWebhookWorkerConfig;
   /** Team emails (a visitor waits; digests) and the mail queue (apps/worker/src/notifications); absent = none. */
   notifications?: TNotificationsConfig;
+  /** The privacy pass (retention, internal rows, organization purges, chat-app deletions); absent or 0 = not scheduled by this worker. */
+  privacy?: { intervalMs: number };
 }
 
 export interface TWorkerRuntime {
@@ -85,6 +89,8 @@ export interface TWorkerRuntime {
   sweep(): Promise<{ deliveries: number; inbound: number; billing: number; webhooks?: number }>;
   /** One usage pass now (counters, plan pauses, usage emails). */
   usagePass(): Promise<TUsagePassResult>;
+  /** One privacy pass now (apps/worker/src/privacy/privacy-pass.ts). */
+  privacyPass(opts?: TPrivacyPassOptions): Promise<TPrivacyPassResult>;
   /** One digest pass of the team notifications now (null when this worker sends no notifications). */
   digestPass: ((now?: Date) => Promise<{ users: number; emails: number }>) | null;
   /** One pass of operator replies emailed to visitors who left (null when this worker sends no notifications). */
@@ -300,6 +306,11 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const aiWorker = ai
     ? await startAiWorker({ ctx, ai, redisConfig: deps.redis, concurrency: deps.concurrency, log: deps.log })
     : null;
+  const privacyWorker = await startPrivacyWorker({
+    ctx,
+    redisConfig: deps.redis,
+    intervalMs: deps.privacy?.intervalMs ?? 0,
+  });
   // Telegram long polling, Slack Socket Mode and the Discord gateway shards this worker holds, each only when
   // configured and in the background (a platform outage never blocks the worker).
   const transports = startTransports(
@@ -312,6 +323,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     ctx,
     sweep,
     usagePass,
+    privacyPass: (opts) => runPrivacyPass(ctx, opts),
     digestPass: notificationWorker ? (now) => notificationWorker.digestPass(now) : null,
     visitorReplyPass: notificationWorker ? (now) => notificationWorker.visitorReplyPass(now) : null,
     async close(opts = {}) {
@@ -327,6 +339,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
         aiWorker?.close(),
         knowledgeWorker?.close(),
         webhookWorker?.close(),
+        privacyWorker.close(),
         notificationWorker?.close(),
       ]).then(() => true);
       let bound: NodeJS.Timeout | undefined;

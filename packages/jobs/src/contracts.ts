@@ -27,9 +27,14 @@ export const ZStripeEventJob = z.object({
 });
 export type TStripeEventJob = z.infer<typeof ZStripeEventJob>;
 
+/** Delete an organization's pending chat-app posts (PlatformDeletion rows) now. */
+export const ZPlatformDeletionsJob = z.object({ organizationId: z.string().min(1).max(64) });
+export type TPlatformDeletionsJob = z.infer<typeof ZPlatformDeletionsJob>;
+
 /** BullMQ custom job ids may not contain ':'; ids are cuids, so '-' separates safely. */
 export const jobIds = {
   deliver: (outboxId: string) => `ob-${outboxId}`,
   inbound: (inboundEventId: string) => `in-${inboundEventId}`,
   stripeEvent: (stripeEventId: string) => `se-${stripeEventId}`,
+  platformDeletions: (organizationId: string) => `pd-${organizationId}`,
 };

@@ -10,6 +10,7 @@ export const QUEUES = {
   webhooks: 'webhook-delivery',
   notifications: 'team-notifications',
   mail: 'mail',
+  privacy: 'privacy',
 } as const;
 
 export const JOBS = {
@@ -27,4 +28,6 @@ export const JOBS = {
   notificationDigest: 'notify.digest',
   visitorReplies: 'notify.visitor-replies',
   mailSend: 'mail.send',
+  privacyPass: 'privacy.pass',
+  platformDeletions: 'privacy.platform-deletions',
 } as const;

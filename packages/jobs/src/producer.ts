@@ -1,7 +1,14 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES, JOBS } from './names.js';
-import { jobIds, ZStripeEventJob, type TDeliverJob, type TInboundJob, type TStripeEventJob } from './contracts.js';
+import {
+  jobIds,
+  ZPlatformDeletionsJob,
+  ZStripeEventJob,
+  type TDeliverJob,
+  type TInboundJob,
+  type TStripeEventJob,
+} from './contracts.js';
 import { bullPrefix, createRedis, type TRedisConfig } from './redis.js';
 
 export const DELIVERY_JOB_OPTIONS = {
@@ -27,6 +34,11 @@ export interface TProducer {
   enqueueInbound(job: TInboundJob): Promise<void>;
   /** One job per Stripe event id (adding it again while it waits is a no-op); retried with capped backoff. */
   enqueueStripeEvent(job: TStripeEventJob): Promise<void>;
+  /**
+   * Asks the worker to delete an organization's queued chat-app posts now (PlatformDeletion rows, written with the
+   * erasure); one waiting job per organization. A lost enqueue costs only time: the privacy pass drains them too.
+   */
+  enqueuePlatformDeletions(organizationId: string): Promise<void>;
   close(): Promise<void>;
   redis: Redis;
 }
@@ -41,11 +53,13 @@ export function createProducer(
   const delivery = new Queue(QUEUES.delivery, { connection: redis, prefix });
   const inbound = new Queue(QUEUES.inbound, { connection: redis, prefix });
   const billing = new Queue(QUEUES.billing, { connection: redis, prefix });
+  const privacy = new Queue(QUEUES.privacy, { connection: redis, prefix });
   // Without listeners BullMQ prints every connection error; callers decide how loud a Redis outage is.
   const onError = opts.onError ?? (() => undefined);
   delivery.on('error', onError);
   inbound.on('error', onError);
   billing.on('error', onError);
+  privacy.on('error', onError);
   redis.on('error', onError);
   // An enqueue must never hang a request: the outbox row is already committed, the sweeper covers a failure.
   const timeoutMs = opts.timeoutMs ?? 2_000;
@@ -102,8 +116,20 @@ export function createProducer(
         }),
       );
     },
+    async enqueuePlatformDeletions(organizationId) {
+      const data = ZPlatformDeletionsJob.parse({ organizationId });
+      await bounded(
+        privacy.add(JOBS.platformDeletions, data, {
+          jobId: jobIds.platformDeletions(organizationId),
+          attempts: 5,
+          backoff: { type: 'capped' },
+          removeOnComplete: true,
+          removeOnFail: true,
+        }),
+      );
+    },
     async close() {
-      await Promise.allSettled([delivery.close(), inbound.close(), billing.close()]);
+      await Promise.allSettled([delivery.close(), inbound.close(), billing.close(), privacy.close()]);
       redis.disconnect();
     },
   };

@@ -6,3 +6,4 @@ export * from './sniff-content-type.js';
 export * from './create-storage-from-config.js';
 export * from './store-upload-stream.js';
 export * from './storage-quota.js';
+export * from './delete-stored-files.js';

@@ -117,6 +117,8 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
           {link(`${base}/usage`, 'Usage')}
           {isAdmin ? link(`${base}/api-keys`, 'API keys') : null}
           {role === 'owner' ? link(`${base}/billing`, 'Billing') : null}
+          {isAdmin ? link(`${base}/audit`, 'Audit log') : null}
+          {role === 'owner' ? link(`${base}/privacy`, 'Delete organization') : null}
         </ul>
         <div className="dash-user">
           <span title={`${userEmail} · ${orgName}`}>{userEmail}</span>

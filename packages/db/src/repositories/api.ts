@@ -370,39 +370,6 @@ export async function updateApiVisitor(
   });
 }
 
-/**
- * The GDPR erase: the visitor row and, by cascade, their conversations, messages (theirs and the replies to them),
- * deliveries, thread mappings and attachment rows. Returns the attachments' storage keys so the caller deletes the
- * bytes AFTER the rows are gone (a failed byte delete leaves an unreachable object, never a row pointing nowhere).
- */
-export async function eraseApiVisitor(
-  db: TDb,
-  scope: TApiTenant,
-  visitorId: string,
-): Promise<{ conversations: number; messages: number; storageKeys: string[] } | null> {
-  return db.$transaction(async (tx) => {
-    const v = await tx.visitor.findFirst({
-      where: { organizationId: scope.organizationId, id: visitorId, ...inProject(scope) },
-      select: { id: true },
-    });
-    if (!v) return null;
-    const conversations = await tx.conversation.findMany({
-      where: { organizationId: scope.organizationId, visitorId },
-      select: { id: true },
-    });
-    const ids = conversations.map((c) => c.id);
-    const attachments = await tx.attachment.findMany({
-      where: { organizationId: scope.organizationId, conversationId: { in: ids } },
-      select: { storageKey: true },
-    });
-    const messages = await tx.message.count({
-      where: { organizationId: scope.organizationId, conversationId: { in: ids } },
-    });
-    await tx.visitor.delete({ where: { organizationId_id: { organizationId: scope.organizationId, id: visitorId } } });
-    return { conversations: ids.length, messages, storageKeys: attachments.map((a) => a.storageKey) };
-  });
-}
-
 // ───────────── Chat-app connections ─────────────
 
 export interface TApiConnection {

@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import type { TDbOrTx } from '../client.js';
+import type { TDb, TDbOrTx } from '../client.js';
 
 export async function writeAuditLog(
   db: TDbOrTx,
@@ -11,6 +11,8 @@ export async function writeAuditLog(
     targetType?: string;
     targetId?: string;
     metadata?: Prisma.InputJsonValue;
+    /** The client address the transport resolved, when there is one. */
+    ip?: string | null;
     createdAt?: Date;
   },
 ): Promise<void> {
@@ -23,6 +25,7 @@ export async function writeAuditLog(
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
       metadata: entry.metadata ?? {},
+      ip: entry.ip ?? null,
       ...(entry.createdAt ? { createdAt: entry.createdAt } : {}),
     },
   });
@@ -40,4 +43,102 @@ export async function getLatestAuditEntryAt(
     select: { createdAt: true },
   });
   return row?.createdAt ?? null;
+}
+
+export interface TAuditQuery {
+  /** A user id, or an API key id. */
+  actorId?: string | undefined;
+  /** Exact action (`visitor.erased`), or a prefix ending with a dot (`connection.`). */
+  action?: string | undefined;
+  from?: Date | undefined;
+  /** Exclusive. */
+  to?: Date | undefined;
+  /** The last row of the previous page (`createdAt` + id, newest first). */
+  cursor?: { createdAt: Date; id: string } | undefined;
+  limit: number;
+}
+
+export interface TAuditEntry {
+  id: string;
+  createdAt: string;
+  actorType: string;
+  actorId: string | null;
+  /** The user's email, or the API key's name and prefix; null for the system or someone no longer found. */
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  metadata: unknown;
+  ip: string | null;
+}
+
+/**
+ * One page of the organization's audit log, newest first, filtered by actor, action and date range, with each actor
+ * named (users by email, API keys by name and prefix). `next` is the cursor of the following page, or null.
+ */
+export async function listAuditEntries(
+  db: TDb,
+  organizationId: string,
+  q: TAuditQuery,
+): Promise<{ entries: TAuditEntry[]; next: { createdAt: Date; id: string } | null }> {
+  const action = q.action?.endsWith('.') ? { startsWith: q.action } : q.action;
+  const rows = await db.auditLog.findMany({
+    where: {
+      organizationId,
+      ...(q.actorId ? { actorId: q.actorId } : {}),
+      ...(action ? { action } : {}),
+      ...(q.from || q.to ? { createdAt: { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) } } : {}),
+      ...(q.cursor
+        ? {
+            OR: [{ createdAt: { lt: q.cursor.createdAt } }, { createdAt: q.cursor.createdAt, id: { lt: q.cursor.id } }],
+          }
+        : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const userIds = [...new Set(page.filter((r) => r.actorType === 'user' && r.actorId).map((r) => r.actorId!))];
+  const keyIds = [...new Set(page.filter((r) => r.actorType === 'api_key' && r.actorId).map((r) => r.actorId!))];
+  const [users, keys] = await Promise.all([
+    userIds.length ? db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } }) : [],
+    keyIds.length
+      ? db.apiKey.findMany({
+          where: { organizationId, id: { in: keyIds } },
+          select: { id: true, name: true, prefix: true },
+        })
+      : [],
+  ]);
+  const label = new Map<string, string>([
+    ...users.map((u) => [u.id, u.email] as [string, string]),
+    ...keys.map((k) => [k.id, `API key ${k.name} (${k.prefix}…)`] as [string, string]),
+  ]);
+  const last = page[page.length - 1];
+  return {
+    entries: page.map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt.toISOString(),
+      actorType: r.actorType,
+      actorId: r.actorId,
+      actorLabel: r.actorId ? (label.get(r.actorId) ?? null) : null,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      metadata: r.metadata,
+      ip: r.ip,
+    })),
+    next: rows.length > q.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+/** The distinct actions recorded for the organization (the audit page's filter). */
+export async function listAuditActions(db: TDb, organizationId: string): Promise<string[]> {
+  const rows = await db.auditLog.findMany({
+    where: { organizationId },
+    distinct: ['action'],
+    select: { action: true },
+    orderBy: { action: 'asc' },
+    take: 500,
+  });
+  return rows.map((r) => r.action);
 }

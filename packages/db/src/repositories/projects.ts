@@ -83,6 +83,8 @@ export interface TProjectRecord {
   widgetFirstSeenAt: Date | null;
   widgetLastSeenAt: Date | null;
   identitySecret: string | null;
+  /** Days conversations are kept (null: the plan's figure). */
+  retentionDays: number | null;
   createdAt: Date;
 }
 
@@ -105,6 +107,7 @@ export async function getProjectRecord(
       widgetFirstSeenAt: true,
       widgetLastSeenAt: true,
       identitySecret: true,
+      retentionDays: true,
       createdAt: true,
     },
   });
@@ -160,14 +163,28 @@ export async function updateProjectFields(
   db: TDbOrTx,
   organizationId: string,
   projectId: string,
-  data: { name?: string; siteUrl?: string | null; allowedOrigins?: string[]; settings?: object },
+  data: {
+    name?: string;
+    siteUrl?: string | null;
+    allowedOrigins?: string[];
+    settings?: object;
+    retentionDays?: number | null;
+  },
 ): Promise<void> {
   await db.project.update({ where: { organizationId_id: { organizationId, id: projectId } }, data });
 }
 
-/** Deletes a project and, through the schema's cascades, everything it owns. */
-export async function deleteProject(db: TDbOrTx, organizationId: string, projectId: string): Promise<void> {
+/**
+ * Deletes a project and, through the schema's cascades, everything it owns. Returns the storage keys of its files,
+ * whose bytes are the caller's to delete after this (rows first: a failed byte delete never leaves a row behind).
+ */
+export async function deleteProject(db: TDbOrTx, organizationId: string, projectId: string): Promise<string[]> {
+  const files = await db.attachment.findMany({
+    where: { organizationId, conversation: { projectId } },
+    select: { storageKey: true },
+  });
   await db.project.delete({ where: { organizationId_id: { organizationId, id: projectId } } });
+  return files.map((f) => f.storageKey);
 }
 
 /**

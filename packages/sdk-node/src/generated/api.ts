@@ -93,6 +93,84 @@ export type Visitor = {
   lastSeenAt: string;
 };
 
+export type VisitorExport = {
+  /** ISO 8601, UTC */
+  exportedAt: string;
+  visitor: {
+    id: string;
+    projectId: string;
+    /** Your own user id. */
+    externalId: string | null;
+    identityVerified: boolean;
+    email: string | null;
+    name: string | null;
+    metadata: Record<string, unknown>;
+    /** ISO 8601, UTC */
+    createdAt: string;
+    /** ISO 8601, UTC */
+    lastSeenAt: string;
+    verifiedFields: string[];
+  };
+  conversations: {
+    id: string;
+    status: string;
+    aiState: string;
+    /** ISO 8601, UTC */
+    createdAt: string;
+    closedAt: string | null;
+    lastMessageAt: string | null;
+    preChat: unknown;
+    csat: {
+      score: number;
+      comment: string | null;
+      at: string | null;
+    } | null;
+    overQuota: boolean;
+    /** Every message, internal notes included. */
+    messages: {
+      id: string;
+      seq: number;
+      sender: string;
+      visibility: string;
+      authorName: string | null;
+      body: string;
+      source: string;
+      /** ISO 8601, UTC */
+      createdAt: string;
+      editedAt: string | null;
+      deletedAt: string | null;
+    }[];
+    files: {
+      id: string;
+      conversationId: string;
+      messageId: string | null;
+      uploadedBy: string;
+      name: string;
+      contentType: string;
+      size: number;
+      sha256: string;
+      /** ISO 8601, UTC */
+      createdAt: string;
+      /** The dashboard's download link (for a signed-in member). */
+      downloadPath: string;
+      /** The bytes; null when the export already carries 20 MB of files or the bytes are gone. */
+      contentBase64: string | null;
+    }[];
+    /** Where the conversation was copied in your chat apps (platform ids). */
+    chatAppCopies: {
+      connectionId: string;
+      kind: string;
+      externalChatId: string;
+      externalThreadId: string;
+      messages: {
+        messageId: string;
+        direction: string;
+        externalMessageId: string;
+      }[];
+    }[];
+  }[];
+};
+
 export type ChatAppConnection = {
   id: string;
   projectId: string;
@@ -420,6 +498,17 @@ export interface Operations {
       };
     };
   };
+  /** GET /visitors/{visitorId}/export — Everything stored about a visitor (GDPR access) */
+  exportVisitor: {
+    params: {
+      visitorId: string;
+    };
+    query: Record<string, never>;
+    body: Record<string, never>;
+    response: {
+      data: VisitorExport;
+    };
+  };
   /** GET /connections — Chat-app connections (Telegram, Slack, Discord) with their health */
   listConnections: {
     params: Record<string, never>;
@@ -606,6 +695,7 @@ export const OPERATIONS = {
   getVisitor: { method: "GET", path: "/visitors/{visitorId}" },
   updateVisitor: { method: "PATCH", path: "/visitors/{visitorId}" },
   deleteVisitor: { method: "DELETE", path: "/visitors/{visitorId}" },
+  exportVisitor: { method: "GET", path: "/visitors/{visitorId}/export" },
   listConnections: { method: "GET", path: "/connections" },
   pushVisitorEvent: { method: "POST", path: "/visitors/{visitorId}/events" },
   listWebhookEndpoints: { method: "GET", path: "/webhook-endpoints" },

@@ -210,6 +210,7 @@ const REQUESTS: Record<string, (t: TTarget) => Parameters<typeof call>[1]> = {
   getVisitor: (t) => ({ params: { visitorId: t.visitorId } }),
   updateVisitor: (t) => ({ params: { visitorId: t.visitorId }, body: { metadata: { plan: 'pro' } } }),
   deleteVisitor: (t) => ({ params: { visitorId: t.visitorId } }),
+  exportVisitor: (t) => ({ params: { visitorId: t.visitorId } }),
   listConnections: (t) => ({ query: { projectId: t.projectId } }),
   pushVisitorEvent: (t) => ({
     params: { visitorId: t.visitorId },

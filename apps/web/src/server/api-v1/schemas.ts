@@ -77,6 +77,70 @@ export const ZApiVisitor = z
   })
   .meta({ id: 'Visitor' });
 
+const ZExportMessage = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  sender: z.string(),
+  visibility: z.string(),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  source: z.string(),
+  createdAt: ZDate,
+  editedAt: ZDate.nullable(),
+  deletedAt: ZDate.nullable(),
+});
+const ZExportFile = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  messageId: z.string().nullable(),
+  uploadedBy: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  createdAt: ZDate,
+  downloadPath: z.string().describe("The dashboard's download link (for a signed-in member)."),
+  contentBase64: z
+    .string()
+    .nullable()
+    .describe('The bytes; null when the export already carries 20 MB of files or the bytes are gone.'),
+});
+
+export const ZApiVisitorExport = z
+  .object({
+    exportedAt: ZDate,
+    visitor: ZApiVisitor.extend({ verifiedFields: z.array(z.string()) }),
+    conversations: z.array(
+      z.object({
+        id: z.string(),
+        status: z.string(),
+        aiState: z.string(),
+        createdAt: ZDate,
+        closedAt: ZDate.nullable(),
+        lastMessageAt: ZDate.nullable(),
+        preChat: z.unknown(),
+        csat: z.object({ score: z.number().int(), comment: z.string().nullable(), at: ZDate.nullable() }).nullable(),
+        overQuota: z.boolean(),
+        messages: z.array(ZExportMessage).describe('Every message, internal notes included.'),
+        files: z.array(ZExportFile),
+        chatAppCopies: z
+          .array(
+            z.object({
+              connectionId: z.string(),
+              kind: z.string(),
+              externalChatId: z.string(),
+              externalThreadId: z.string(),
+              messages: z.array(
+                z.object({ messageId: z.string(), direction: z.string(), externalMessageId: z.string() }),
+              ),
+            }),
+          )
+          .describe('Where the conversation was copied in your chat apps (platform ids).'),
+      }),
+    ),
+  })
+  .meta({ id: 'VisitorExport' });
+
 export const ZApiVisitorPatch = z
   .strictObject({
     email: z.email().max(254).nullable().optional(),

@@ -69,3 +69,14 @@ export function accountExistsMail(to: string, loginUrl: string, resetUrl: string
     html: `<p>Someone (hopefully you) tried to create a PocketPing account with this address, but you already have one.</p><p><a href="${escapeHtml(loginUrl)}">Log in</a></p><p>Forgot your password? <a href="${escapeHtml(resetUrl)}">Choose a new one</a>.</p><p style="color:#666">If it was not you, ignore this mail: nothing changed.</p>`,
   };
 }
+
+export function organizationDeletionMail(to: string, url: string, orgName: string, purgeOn: string): TMail {
+  return linkMail(
+    to,
+    `${orgName} will be deleted on ${purgeOn}`,
+    `An owner asked to delete the organization "${orgName}" on PocketPing. Its chat apps were disconnected and its API keys revoked. On ${purgeOn} every project, conversation, message and file of it will be deleted for good.`,
+    'Cancel the deletion',
+    url,
+    'If this was you and you meant it, there is nothing to do. If not, cancel it now and tell your team.',
+  );
+}

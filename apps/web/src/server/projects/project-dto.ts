@@ -15,6 +15,8 @@ export interface TProjectDto {
   widgetFirstSeenAt: string | null;
   widgetLastSeenAt: string | null;
   identitySecret: { isSet: boolean; setAt: string | null };
+  /** Days conversations are kept; null = the plan's figure (docs/privacy.md). */
+  retentionDays: number | null;
   createdAt: string;
 }
 
@@ -41,6 +43,7 @@ export function toProjectDto(p: TProjectRecord, secretSetAt: Date | null): TProj
       isSet: p.identitySecret !== null,
       setAt: p.identitySecret !== null ? (secretSetAt?.toISOString() ?? null) : null,
     },
+    retentionDays: p.retentionDays,
     createdAt: p.createdAt.toISOString(),
   };
 }

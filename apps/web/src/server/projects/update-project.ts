@@ -12,19 +12,32 @@ export const ZUpdateProject = z
     allowedOrigins: ZAllowedOrigins,
     /** Merged into the stored settings, key by key. */
     settings: ZProjectSettingsPatch,
+    /** Days conversations are kept (1–3650), at most the plan's; null = the plan's figure. */
+    retentionDays: z.number().int().min(1).max(3650).nullable(),
   })
   .partial()
   .strict();
 
-/** Applies a settings PATCH (admin). Validation is the protocol's strict schema; the merge keeps untouched keys. */
+/**
+ * Applies a settings PATCH (admin). Validation is the protocol's strict schema; the merge keeps untouched keys. A
+ * retention longer than the plan keeps (`planRetentionDays`, null = forever) is refused naming the plan's figure.
+ */
 export async function updateProject(
   db: TDb,
-  ctx: { organizationId: string; userId: string; projectId: string },
+  ctx: { organizationId: string; userId: string; projectId: string; planRetentionDays?: number | null },
   input: z.output<typeof ZUpdateProject>,
 ): Promise<TProjectDto> {
   const current = await getProjectRecord(db, ctx.organizationId, ctx.projectId);
   if (!current) throw new AppError('not_found', 'Project not found.');
-  const data: { name?: string; siteUrl?: string | null; allowedOrigins?: string[]; settings?: object } = {};
+  const data: Parameters<typeof updateProjectFields>[3] = {};
+  if (input.retentionDays !== undefined) {
+    const max = ctx.planRetentionDays ?? null;
+    if (input.retentionDays !== null && max !== null && input.retentionDays > max)
+      throw new AppError('bad_request', `Your plan keeps conversations ${max} days at most.`, {
+        issues: [{ path: 'retentionDays', message: `at most ${max} days on your plan` }],
+      });
+    data.retentionDays = input.retentionDays;
+  }
   if (input.name !== undefined) data.name = input.name;
   if (input.siteUrl !== undefined) data.siteUrl = input.siteUrl;
   if (input.allowedOrigins !== undefined) data.allowedOrigins = input.allowedOrigins;

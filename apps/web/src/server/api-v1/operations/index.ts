@@ -4,7 +4,13 @@ import { closeConversation, getConversation, listConversations, reopenConversati
 import { listMessages, sendMessage } from './messages';
 import { getProject, listProjects } from './projects';
 import { getStats } from './stats';
-import { deleteVisitor, getVisitor, pushVisitorEventOperation, updateVisitor } from './visitors';
+import {
+  deleteVisitor,
+  exportVisitorOperation,
+  getVisitor,
+  pushVisitorEventOperation,
+  updateVisitor,
+} from './visitors';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -30,6 +36,7 @@ export const API_OPERATIONS: TApiHandler[] = [
   getVisitor,
   updateVisitor,
   deleteVisitor,
+  exportVisitorOperation,
   listConnections,
   pushVisitorEventOperation,
   listWebhookEndpoints,

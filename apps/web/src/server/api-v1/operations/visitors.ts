@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { eraseApiVisitor, getApiVisitor, updateApiVisitor } from '@pocketping/db';
+import { getApiVisitor, updateApiVisitor } from '@pocketping/db';
 import { pushVisitorEvent, VISITOR_EVENT_DATA_MAX_BYTES } from '@pocketping/webhooks';
 import { apiOperation } from '../api-route';
 import { conversationPorts, visitorEventPorts } from '../../inbox/realtime';
-import { one, ZApiVisitor, ZApiVisitorPatch, ZId } from '../schemas';
+import { one, ZApiVisitor, ZApiVisitorExport, ZApiVisitorPatch, ZId } from '../schemas';
+import { eraseVisitor, exportVisitor } from '../../privacy/visitor-rights';
+import { clientIp } from '../../rate-limit';
 
 const ZParams = z.strictObject({ visitorId: ZId });
 
@@ -57,7 +59,8 @@ export const deleteVisitor = apiOperation(
     summary: 'Erase a visitor and everything they wrote (GDPR)',
     description:
       'Deletes the visitor, their conversations with every message in them (replies and notes included) and the ' +
-      'files, bytes included. Copies already posted in your chat apps stay there.',
+      'files, bytes included. The posts the bot made for them in your chat apps are deleted there in the ' +
+      'background, where the platform allows it (docs/privacy.md).',
     params: ZParams,
     response: one(
       z.object({
@@ -70,30 +73,46 @@ export const deleteVisitor = apiOperation(
     ),
     errors: [404],
   },
-  async ({ app, tenant, params }) => {
-    const erased = await eraseApiVisitor(app.db, tenant, params.visitorId);
-    if (!erased) throw new AppError('not_found', 'Visitor not found.');
-    // The rows are gone first; a byte delete that fails leaves an object nothing points to, logged for cleanup.
-    for (const key of erased.storageKeys) {
-      await app.storage
-        .delete(key)
-        .catch((err: unknown) =>
-          app.log.warn(
-            { err: err instanceof Error ? err.message : String(err), tenantId: tenant.organizationId, storageKey: key },
-            'erased visitor: file bytes not deleted',
-          ),
-        );
-    }
+  async ({ app, tenant, params, req }) => {
+    const erased = await eraseVisitor(app, tenant, params.visitorId, {
+      type: 'api_key',
+      id: tenant.apiKeyId,
+      ip: clientIp(req.headers),
+    });
     return {
       data: {
         id: params.visitorId,
         deleted: true as const,
         conversations: erased.conversations,
         messages: erased.messages,
-        files: erased.storageKeys.length,
+        files: erased.files,
       },
     };
   },
+);
+
+export const exportVisitorOperation = apiOperation(
+  {
+    operationId: 'exportVisitor',
+    method: 'GET',
+    path: '/visitors/{visitorId}/export',
+    tag: 'Visitors',
+    summary: 'Everything stored about a visitor (GDPR access)',
+    description:
+      'Identity, metadata, every conversation with all its messages (internal notes included), the files with ' +
+      'their bytes (base64, up to 20 MB per export) and where each conversation was copied in your chat apps. ' +
+      'Each export is written to the audit log.',
+    params: ZParams,
+    response: one(ZApiVisitorExport),
+    errors: [404],
+  },
+  async ({ app, tenant, params, req }) => ({
+    data: await exportVisitor(app, tenant, params.visitorId, {
+      type: 'api_key',
+      id: tenant.apiKeyId,
+      ip: clientIp(req.headers),
+    }),
+  }),
 );
 
 export const pushVisitorEventOperation = apiOperation(

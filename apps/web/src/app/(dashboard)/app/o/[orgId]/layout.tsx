@@ -4,7 +4,8 @@ import { requirePageMember } from '~/server/page-guard';
 import { DashboardNav } from '~/components/dashboard-nav';
 import { UsageBanner } from '~/components/usage-banner';
 import { bannerOf, loadUsageView } from '~/server/billing/usage-view';
-import { listMembershipsOfUser, listProjectNames } from '@pocketping/db';
+import { getOrganizationDeletion, listMembershipsOfUser, listProjectNames } from '@pocketping/db';
+import Link from 'next/link';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,7 +19,7 @@ export default async function OrgLayout({
 }) {
   const { orgId } = await params;
   const member = await requirePageMember(orgId);
-  const [projects, orgs, usage] = await Promise.all([
+  const [projects, orgs, usage, deletion] = await Promise.all([
     listProjectNames(getContext().db, orgId),
     listMembershipsOfUser(getContext().db, member.user.id),
     // The banner never breaks the page: without usage figures there is just no banner.
@@ -26,6 +27,7 @@ export default async function OrgLayout({
       getContext().log.warn({ tenantId: orgId, err }, 'usage banner unavailable');
       return null;
     }),
+    getOrganizationDeletion(getContext().db, orgId),
   ]);
   return (
     <div className="dash">
@@ -38,6 +40,12 @@ export default async function OrgLayout({
         organizations={orgs.map((m) => ({ id: m.organization.id, name: m.organization.name }))}
       />
       <main className="dash-main">
+        {deletion ? (
+          <p className="alert error" data-testid="organization-deletion-banner">
+            This organization will be deleted on {deletion.scheduledFor.slice(0, 10)}.{' '}
+            {member.role === 'owner' ? <Link href={`/app/o/${orgId}/privacy`}>Cancel the deletion</Link> : null}
+          </p>
+        ) : null}
         <UsageBanner orgId={orgId} role={member.role} banner={usage ? bannerOf(usage) : null} />
         {children}
       </main>

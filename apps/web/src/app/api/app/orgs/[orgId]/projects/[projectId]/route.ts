@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
 import { deleteProject, writeAuditLog } from '@pocketping/db';
+import { deleteStoredFiles } from '@pocketping/storage';
 import { orgRoute, scopedProject } from '~/server/tenancy';
 import { loadProjectDto } from '~/server/projects/project-dto';
 import { ZUpdateProject, updateProject } from '~/server/projects/update-project';
@@ -17,7 +18,15 @@ export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, or
 export const PATCH = orgRoute(
   { role: 'admin', params: ZParams, body: ZUpdateProject },
   async ({ app, organizationId, user, params, body }) => {
-    const project = await updateProject(app.db, { organizationId, userId: user.id, projectId: params.projectId }, body);
+    const planRetentionDays =
+      body.retentionDays === undefined
+        ? undefined
+        : (await app.limits.entitlements(organizationId)).limits.retentionDays;
+    const project = await updateProject(
+      app.db,
+      { organizationId, userId: user.id, projectId: params.projectId, planRetentionDays },
+      body,
+    );
     return { project };
   },
 );
@@ -28,7 +37,12 @@ export const DELETE = orgRoute(
     const project = await scopedProject(app, organizationId, params.projectId);
     if (body.confirmName.trim() !== project.name)
       throw new AppError('bad_request', 'Type the project name exactly to confirm.');
-    await deleteProject(app.db, organizationId, project.id);
+    const storageKeys = await deleteProject(app.db, organizationId, project.id);
+    await deleteStoredFiles(app.storage, storageKeys, {
+      log: app.log,
+      tenantId: organizationId,
+      reason: 'deleted project',
+    });
     await writeAuditLog(app.db, organizationId, {
       actorType: 'user',
       actorId: user.id,

@@ -48,6 +48,12 @@ export default async function InboxPage({
         <h1>Inbox · {project.name}</h1>
         <InboxLive orgId={orgId} projectId={projectId} />
       </div>
+      {one(raw.erased) === '1' ? (
+        <p className="alert info" data-testid="visitor-erased">
+          The visitor and everything of theirs were erased; the bot&apos;s posts about them are being deleted in your
+          chat apps.
+        </p>
+      ) : null}
       <nav className="inbox-tabs" aria-label="Conversations">
         {INBOX_TABS.map((t) => (
           <Link

@@ -9,7 +9,7 @@ import '../install/_components/install.css';
 
 export const dynamic = 'force-dynamic';
 
-/** /settings (admin+): appearance with a live preview, origins, identity secret, pre-chat, CSAT, office hours, delete. */
+/** /settings (admin+): appearance with a live preview, origins, identity secret, pre-chat, CSAT, office hours, retention, delete. */
 export default async function ProjectSettingsPage({
   params,
 }: {
@@ -17,9 +17,10 @@ export default async function ProjectSettingsPage({
 }) {
   const { orgId, projectId } = await params;
   const { role } = await requirePageProject(orgId, projectId, 'admin');
-  const { db, env } = getContext();
+  const { db, env, limits } = getContext();
   const project = await loadProjectDto(db, orgId, projectId);
   if (!project) notFound();
+  const { limits: plan } = await limits.entitlements(orgId);
   return (
     <div className="stack">
       <h1>Settings · {project.name}</h1>
@@ -28,6 +29,7 @@ export default async function ProjectSettingsPage({
         project={project}
         isOwner={role === 'owner'}
         testOrigin={dashboardOrigin(env.WEB_PUBLIC_URL)}
+        planRetentionDays={plan.retentionDays}
       />
     </div>
   );

@@ -17,6 +17,8 @@ import { RichText } from '../_components/rich-text';
 import { ScrollToEnd } from '../_components/scroll-to-end';
 import { StatusButton } from '../_components/status-button';
 import { AiButton } from '../_components/ai-button';
+import { VisitorRights } from '../_components/visitor-rights';
+import { roleAtLeast } from '~/server/tenancy';
 import '../_components/inbox.css';
 
 export const dynamic = 'force-dynamic';
@@ -118,7 +120,7 @@ function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: s
   );
 }
 
-function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) {
+function VisitorPanel({ c, online, rights }: { c: TConversationView; online: boolean; rights: ReactNode }) {
   const v = c.visitor;
   const device = [v.browser, v.os, v.mobile ? 'mobile' : null].filter(Boolean).join(' · ');
   const rows: [string, ReactNode][] = [];
@@ -261,6 +263,7 @@ function VisitorPanel({ c, online }: { c: TConversationView; online: boolean }) 
           </p>
         </>
       ) : null}
+      {rights}
     </aside>
   );
 }
@@ -272,7 +275,7 @@ export default async function ConversationPage({
   params: Promise<{ orgId: string; projectId: string; conversationId: string }>;
 }) {
   const { orgId, projectId, conversationId } = await params;
-  await requirePageProject(orgId, projectId, 'agent');
+  const { role } = await requirePageProject(orgId, projectId, 'agent');
   let c: TConversationView;
   try {
     c = await getConversationView(getContext().db, orgId, projectId, conversationId);
@@ -343,7 +346,15 @@ export default async function ConversationPage({
           readSeq={c.operatorLastReadSeq}
         />
       </div>
-      <VisitorPanel c={c} online={online} />
+      <VisitorPanel
+        c={c}
+        online={online}
+        rights={
+          roleAtLeast(role, 'admin') ? (
+            <VisitorRights orgId={orgId} projectId={projectId} visitorId={c.visitor.id} />
+          ) : null
+        }
+      />
     </div>
   );
 }

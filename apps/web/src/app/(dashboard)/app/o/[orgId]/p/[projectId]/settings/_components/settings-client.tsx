@@ -17,6 +17,7 @@ import {
   type TFieldErrors,
   type TSettingsDraft,
 } from './settings-form';
+import { RetentionSection } from './retention-section';
 import { WidgetPreview, type TPreviewMode } from './widget-preview';
 
 const LANGUAGES: { value: TProjectSettings['language']; label: string }[] = [
@@ -35,6 +36,7 @@ const draftOf = (p: TProjectDto): TSettingsDraft => ({
   siteUrl: p.siteUrl ?? '',
   origins: p.allowedOrigins,
   settings: p.settings,
+  retentionDays: p.retentionDays === null ? '' : String(p.retentionDays),
 });
 
 /** What the save bar says: never "Saved" and "Unsaved changes" at once (saving again after an edit clears "Saved"). */
@@ -50,11 +52,14 @@ export function SettingsClient({
   project: initial,
   isOwner,
   testOrigin,
+  planRetentionDays,
 }: {
   orgId: string;
   project: TProjectDto;
   isOwner: boolean;
   testOrigin: string;
+  /** The plan's retention (null = forever): the most the project may keep. */
+  planRetentionDays: number | null;
 }) {
   const [saved, setSaved] = useState(() => draftOf(initial));
   const [draft, setDraft] = useState(() => draftOf(initial));
@@ -70,7 +75,10 @@ export function SettingsClient({
   const s = draft.settings;
   const patch = settingsPatch(draft, saved);
   const dirty = patch !== null;
-  const errors: TFieldErrors = { ...validateSettingsDraft(draft, { identitySecretSet: secretSet }), ...serverErrors };
+  const errors: TFieldErrors = {
+    ...validateSettingsDraft(draft, { identitySecretSet: secretSet, planRetentionDays }),
+    ...serverErrors,
+  };
   const errorCount = Object.keys(errors).length;
 
   const edit = (next: Partial<TSettingsDraft>) => {
@@ -103,7 +111,7 @@ export function SettingsClient({
       const issues =
         err instanceof ApiError ? (err.details as { issues?: { path: string; message: string }[] })?.issues : undefined;
       if (issues?.length) {
-        const placed = fieldErrorsFromIssues(issues, draft, { identitySecretSet: secretSet });
+        const placed = fieldErrorsFromIssues(issues, draft, { identitySecretSet: secretSet, planRetentionDays });
         setServerErrors(placed.fields);
         setState({
           kind: 'error',
@@ -306,6 +314,16 @@ export function SettingsClient({
                 placeholder="We’re away right now — leave a message and we’ll get back to you by email."
               />
             </div>
+          </section>
+
+          <section className="card stack settings-section" id="retention" aria-labelledby="retention-title">
+            <h2 id="retention-title">Data retention</h2>
+            <RetentionSection
+              value={draft.retentionDays}
+              planDays={planRetentionDays}
+              errors={errors}
+              onChange={(v) => edit({ retentionDays: v })}
+            />
           </section>
 
           <section className="card stack settings-section" id="notifications" aria-labelledby="notifications-title">

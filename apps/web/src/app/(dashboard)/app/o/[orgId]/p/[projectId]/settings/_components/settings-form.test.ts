@@ -7,6 +7,7 @@ const saved: TSettingsDraft = {
   siteUrl: '',
   origins: ['https://shop.example.com'],
   settings: parseProjectSettings({}),
+  retentionDays: '',
 };
 const withSettings = (s: Partial<TSettingsDraft['settings']>): TSettingsDraft => ({
   ...saved,

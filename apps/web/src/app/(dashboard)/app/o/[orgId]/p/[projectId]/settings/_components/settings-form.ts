@@ -7,6 +7,8 @@ export interface TSettingsDraft {
   siteUrl: string;
   origins: string[];
   settings: TProjectSettings;
+  /** Days of conversations kept, as typed ('' = the plan's figure). */
+  retentionDays: string;
 }
 
 export type TSettingsField =
@@ -24,7 +26,8 @@ export type TSettingsField =
   | 'officeHours'
   | 'replyTimeMinutes'
   | 'awayMessage'
-  | 'identity';
+  | 'identity'
+  | 'retentionDays';
 
 export type TFieldErrors = Partial<Record<TSettingsField, string>>;
 
@@ -40,7 +43,10 @@ function isWebUrl(v: string): boolean {
 }
 
 /** What is wrong with the draft, per field, in words a person can act on (never a pattern). */
-export function validateSettingsDraft(d: TSettingsDraft, opts: { identitySecretSet: boolean }): TFieldErrors {
+export function validateSettingsDraft(
+  d: TSettingsDraft,
+  opts: { identitySecretSet: boolean; planRetentionDays?: number | null },
+): TFieldErrors {
   const e: TFieldErrors = {};
   if (d.name.trim() === '') e.name = 'Enter a name for this site.';
   if (d.siteUrl.trim() !== '' && !isWebUrl(d.siteUrl.trim()))
@@ -59,6 +65,14 @@ export function validateSettingsDraft(d: TSettingsDraft, opts: { identitySecretS
     e.identity = 'Generate a secret before enforcing identity verification.';
   if (d.settings.officeHours?.days.some((r) => r.from >= r.to))
     e.officeHours = 'Each opening range must end after it starts.';
+  const days = d.retentionDays.trim();
+  if (days !== '') {
+    const n = Number(days);
+    if (!Number.isInteger(n) || n < 1 || n > 3650)
+      e.retentionDays = 'Enter a whole number of days from 1 to 3650, or leave it empty for your plan’s figure.';
+    else if (opts.planRetentionDays != null && n > opts.planRetentionDays)
+      e.retentionDays = `Your plan keeps conversations ${opts.planRetentionDays} days at most.`;
+  }
   return e;
 }
 
@@ -73,6 +87,8 @@ export function settingsPatch(d: TSettingsDraft, saved: TSettingsDraft): Record<
     if (JSON.stringify(d.settings[k]) !== JSON.stringify(saved.settings[k])) settings[k] = d.settings[k];
   }
   if (Object.keys(settings).length > 0) body.settings = settings;
+  if (d.retentionDays.trim() !== saved.retentionDays.trim())
+    body.retentionDays = d.retentionDays.trim() === '' ? null : Number(d.retentionDays.trim());
   return Object.keys(body).length > 0 ? body : null;
 }
 
@@ -80,6 +96,7 @@ const PATH_FIELDS: Record<string, TSettingsField> = {
   name: 'name',
   siteUrl: 'siteUrl',
   allowedOrigins: 'origins',
+  retentionDays: 'retentionDays',
 };
 
 /**
@@ -89,7 +106,7 @@ const PATH_FIELDS: Record<string, TSettingsField> = {
 export function fieldErrorsFromIssues(
   issues: { path: string; message: string }[],
   draft: TSettingsDraft,
-  opts: { identitySecretSet: boolean },
+  opts: { identitySecretSet: boolean; planRetentionDays?: number | null },
 ): { fields: TFieldErrors; other: string[] } {
   const ours = validateSettingsDraft(draft, opts);
   const fields: TFieldErrors = {};

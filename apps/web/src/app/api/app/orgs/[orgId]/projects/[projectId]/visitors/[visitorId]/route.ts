@@ -1,0 +1,23 @@
+// DELETE /api/app/orgs/:orgId/projects/:projectId/visitors/:visitorId — erase the visitor (GDPR), owners and admins
+import { z } from 'zod';
+import { orgRoute } from '~/server/tenancy';
+import { eraseVisitor } from '~/server/privacy/visitor-rights';
+import { clientIp } from '~/server/rate-limit';
+
+const ZParams = z.object({
+  orgId: z.string().min(1).max(64),
+  projectId: z.string().min(1).max(64),
+  visitorId: z.string().min(1).max(64),
+});
+
+export const DELETE = orgRoute(
+  { role: 'admin', params: ZParams, body: z.object({}).strict() },
+  async ({ app, user, organizationId, params, req }) => {
+    const erased = await eraseVisitor(app, { organizationId, projectId: params.projectId }, params.visitorId, {
+      type: 'user',
+      id: user.id,
+      ip: clientIp(req.headers),
+    });
+    return { ok: true, ...erased };
+  },
+);
