@@ -59,7 +59,7 @@ for (const app of ['realtime', 'worker', 'cli']) {
   log(`production dependencies of @pocketping/${app}`);
   const r = spawnSync(
     'pnpm',
-    ['--filter', `@pocketping/${app}`, 'deploy', '--prod', '--legacy', '--ignore-scripts', '--offline', target],
+    ['--filter', `@pocketping/${app}`, 'deploy', '--prod', '--legacy', '--ignore-scripts', '--prefer-offline', target],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
   );
   if (r.status !== 0) fail(`pnpm deploy @pocketping/${app} failed:\n${r.stdout}\n${r.stderr}`);

@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { PLANS, usagePeriod } from '@pocketping/billing';
 import { createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
+import { formatDate } from '../../apps/web/src/lib/format-date';
 import { SHOTS, bootDashboardStack, type TDashboardStack } from './dashboard-stack.js';
 
 let stack: TDashboardStack;
@@ -64,7 +65,8 @@ describe('usage page and over-quota banner', () => {
     expect(await page.getByTestId('meter-seats').textContent()).toContain('1 / 2');
     expect(await page.locator('[data-plan]').textContent()).toBe('Free');
     const resets = usagePeriod(new Date()).resetsAt;
-    const resetText = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(resets);
+    // The dashboard's one date format (apps/web/src/lib/format-date.ts), in UTC as the page says.
+    const resetText = formatDate(resets, 'date', { timeZone: 'UTC' });
     expect(await page.getByTestId('usage-plan').textContent()).toContain(`start again on ${resetText}`);
 
     const banner = page.getByTestId('usage-banner');
