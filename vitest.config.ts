@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 // Two projects: fast unit/integration tests run in parallel; end-to-end tests (real processes, Chromium) run one
 // file at a time, after them, because each boots a whole stack on a 2-core machine.
 // Vitest's default (one worker per core minus one) would run the unit project one file at a time on a 2-core
-// machine; its files mostly wait on Postgres, Redis and sockets, so two workers keep both cores busy (three overran test timeouts on a loaded machine).
+// machine; its files mostly wait on Postgres, Redis and sockets, so two workers keep both cores busy (three overran
+// test timeouts on a loaded machine).
 const unitWorkers = Math.max(2, availableParallelism() - 1);
 // apps/web's `~/…` import alias (its tsconfig paths), so tests can load its route modules as Next does.
 const resolve = { alias: [{ find: /^~\//, replacement: fileURLToPath(new URL('./apps/web/src/', import.meta.url)) }] };
