@@ -1,0 +1,21 @@
+// GET/POST /api/app/orgs/:orgId/projects/:projectId/saved-replies — the project's saved replies (any member reads,
+// admins write: the project-settings permission)
+import { z } from 'zod';
+import { ZSavedReplyInput } from '@pocketping/protocol';
+import { createSavedReply, listSavedReplies } from '@pocketping/db';
+import { orgRoute, scopedProject } from '~/server/tenancy';
+
+const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
+
+export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, organizationId, params }) => {
+  await scopedProject(app, organizationId, params.projectId);
+  return { savedReplies: await listSavedReplies(app.db, organizationId, params.projectId) };
+});
+
+export const POST = orgRoute(
+  { role: 'admin', params: ZParams, body: ZSavedReplyInput },
+  async ({ app, organizationId, params, body }) => {
+    await scopedProject(app, organizationId, params.projectId);
+    return { savedReply: await createSavedReply(app.db, organizationId, params.projectId, body) };
+  },
+);
