@@ -38,7 +38,10 @@ export interface TSavedReply {
  * A saved reply's body with its placeholders filled: `{visitor.name}` and `{operator.name}`. An unknown name becomes
  * a neutral word rather than an empty gap or the raw placeholder ("Hi there," not "Hi ,").
  */
-export function fillSavedReply(body: string, names: { visitorName?: string | null; operatorName?: string | null }): string {
+export function fillSavedReply(
+  body: string,
+  names: { visitorName?: string | null; operatorName?: string | null },
+): string {
   const visitor = names.visitorName?.trim() || 'there';
   const operator = names.operatorName?.trim() || 'the team';
   return body.replace(/\{\s*(visitor|operator)\.name\s*\}/g, (_m, who: string) =>

@@ -1,9 +1,5 @@
 import { AppError } from '@pocketping/core';
-import {
-  SAVED_REPLIES_PER_PROJECT_MAX,
-  type TSavedReply,
-  type TSavedReplyInput,
-} from '@pocketping/protocol';
+import { SAVED_REPLIES_PER_PROJECT_MAX, type TSavedReply, type TSavedReplyInput } from '@pocketping/protocol';
 import { isUniqueViolation, type TDb } from '../client.js';
 
 function toSavedReply(r: {

@@ -52,7 +52,8 @@ async function world(label: string): Promise<TWorld> {
   };
 }
 
-const savedBase = (w: TWorld, projectId = w.projectId) => `/api/app/orgs/${w.orgId}/projects/${projectId}/saved-replies`;
+const savedBase = (w: TWorld, projectId = w.projectId) =>
+  `/api/app/orgs/${w.orgId}/projects/${projectId}/saved-replies`;
 const listSaved = (w: TWorld, cookie: string, projectId = w.projectId) =>
   env.call(savedRoute.GET, { path: savedBase(w, projectId), params: { orgId: w.orgId, projectId }, cookie });
 const createSaved = (w: TWorld, cookie: string, body: unknown, projectId = w.projectId) =>
@@ -120,7 +121,9 @@ describe('saved replies', () => {
     expect(dup.status).toBe(409);
     expect(dup.json.error.details.issues[0].path).toBe('shortcut');
     // The same shortcut in another project of the organization is another reply.
-    expect((await createSaved(a, a.ownerCookie, { title: 'T', shortcut: 'refund', body: 'y' }, a.otherProjectId)).status).toBe(200);
+    expect(
+      (await createSaved(a, a.ownerCookie, { title: 'T', shortcut: 'refund', body: 'y' }, a.otherProjectId)).status,
+    ).toBe(200);
 
     for (const bad of [
       { title: 'T', shortcut: 'has space', body: 'x' },
@@ -167,7 +170,9 @@ describe('saved replies', () => {
     expect((await deleteSaved(b, b.ownerCookie, id)).status).toBe(404);
     // Alpha's project id under Beta's organization: not found.
     expect((await listSaved(b, b.ownerCookie, a.projectId)).status).toBe(404);
-    expect((await createSaved(b, b.ownerCookie, { title: 'T', shortcut: 'steal', body: 'x' }, a.projectId)).status).toBe(404);
+    expect(
+      (await createSaved(b, b.ownerCookie, { title: 'T', shortcut: 'steal', body: 'x' }, a.projectId)).status,
+    ).toBe(404);
     // Another project of the same organization has its own list.
     const other = await listSaved(a, a.ownerCookie, a.otherProjectId);
     expect(other.json.savedReplies.some((r: { id: string }) => r.id === id)).toBe(false);
@@ -249,7 +254,9 @@ describe('files from the reply box', () => {
     expect(sent.json.message.attachments.map((x: { id: string }) => x.id)).toEqual([attachmentId]);
     const row = await db.attachment.findUniqueOrThrow({ where: { id: attachmentId } });
     expect(row).toMatchObject({ uploadedBy: 'operator', messageId: sent.json.message.id });
-    const outbox = await db.outboxEvent.findMany({ where: { organizationId: a.orgId, messageId: sent.json.message.id } });
+    const outbox = await db.outboxEvent.findMany({
+      where: { organizationId: a.orgId, messageId: sent.json.message.id },
+    });
     expect(outbox.map((o) => o.connectionId)).toEqual([connection.id]);
     // The widget's push carries a signed, expiring URL of realtime's file route.
     for (let i = 0; i < 100 && !relayed.some((r) => r.room === `conv:${c.id}` && r.event === 'message'); i++)

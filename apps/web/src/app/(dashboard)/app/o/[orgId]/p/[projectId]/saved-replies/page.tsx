@@ -19,16 +19,11 @@ export default async function SavedRepliesPage({ params }: { params: Promise<{ o
       <h1>Saved replies</h1>
       <p className="muted">
         Answers your team sends often, for {project.name}. In a conversation, type <kbd>/</kbd> or <kbd>#</kbd> then the
-        shortcut to insert one (you can edit it before sending); in Telegram, Slack or Discord, <code>/saved</code> lists
-        them and <code>/saved refund</code> sends one. <code>{'{visitor.name}'}</code> and{' '}
+        shortcut to insert one (you can edit it before sending); in Telegram, Slack or Discord, <code>/saved</code>{' '}
+        lists them and <code>/saved refund</code> sends one. <code>{'{visitor.name}'}</code> and{' '}
         <code>{'{operator.name}'}</code> are filled in when used.
       </p>
-      <SavedRepliesManager
-        orgId={orgId}
-        projectId={projectId}
-        replies={replies}
-        canEdit={roleAtLeast(role, 'admin')}
-      />
+      <SavedRepliesManager orgId={orgId} projectId={projectId} replies={replies} canEdit={roleAtLeast(role, 'admin')} />
     </>
   );
 }

@@ -75,7 +75,11 @@ function ReplyForm({
   }
 
   return (
-    <form className="stack" onSubmit={(e) => void submit(e)} aria-label={editingId ? 'Edit saved reply' : 'New saved reply'}>
+    <form
+      className="stack"
+      onSubmit={(e) => void submit(e)}
+      aria-label={editingId ? 'Edit saved reply' : 'New saved reply'}
+    >
       <div className="saved-fields">
         <label className="field">
           <span>Title</span>

@@ -63,7 +63,8 @@ export function useReplyAttachments(uploadPath: string) {
 
   function add(list: FileList | File[]) {
     const room = UPLOAD_LIMITS.perMessageMax - files.length;
-    for (const f of Array.from(list).slice(0, Math.max(0, room))) void upload(f, f.name || PASTED_NAMES[f.type] || 'file');
+    for (const f of Array.from(list).slice(0, Math.max(0, room)))
+      void upload(f, f.name || PASTED_NAMES[f.type] || 'file');
   }
 
   function remove(key: string) {

@@ -7,7 +7,13 @@ import { uploadOperatorFile } from '~/server/inbox/operator-upload';
 
 const ZId = z.string().min(1).max(64);
 const ZParams = z.object({ orgId: ZId, projectId: ZId, conversationId: ZId });
-const ZQuery = z.object({ name: z.string().trim().min(1).max(UPLOAD_LIMITS.nameMax * 2) });
+const ZQuery = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(UPLOAD_LIMITS.nameMax * 2),
+});
 
 export const POST = orgRoute(
   { role: 'agent', params: ZParams, query: ZQuery, rawBody: true },

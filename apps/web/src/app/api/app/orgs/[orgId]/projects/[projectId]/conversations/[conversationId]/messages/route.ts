@@ -11,15 +11,15 @@ const ZParams = z.object({
 });
 const ZBody = z
   .object({
-  /** May be empty when the reply carries files. */
-  body: ZMessageBodyOrEmpty,
-  /** internal = a note for the team: stored and mirrored to the chat apps as a note, never shown to the visitor. */
-  visibility: z.enum(['public', 'internal']).default('public'),
-  /** Chosen by the page per attempt: a retried request stores the message once. */
-  clientId: ZClientId.optional(),
-  /** Files uploaded from the reply box (…/attachments) for this conversation, not sent yet. */
-  attachmentIds: z.array(z.string().min(1).max(64)).max(UPLOAD_LIMITS.perMessageMax).default([]),
-})
+    /** May be empty when the reply carries files. */
+    body: ZMessageBodyOrEmpty,
+    /** internal = a note for the team: stored and mirrored to the chat apps as a note, never shown to the visitor. */
+    visibility: z.enum(['public', 'internal']).default('public'),
+    /** Chosen by the page per attempt: a retried request stores the message once. */
+    clientId: ZClientId.optional(),
+    /** Files uploaded from the reply box (…/attachments) for this conversation, not sent yet. */
+    attachmentIds: z.array(z.string().min(1).max(64)).max(UPLOAD_LIMITS.perMessageMax).default([]),
+  })
   .refine((b) => b.body !== '' || b.attachmentIds.length > 0, { message: 'message is empty', path: ['body'] });
 
 export const POST = orgRoute(
