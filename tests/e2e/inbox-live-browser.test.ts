@@ -13,7 +13,7 @@ import { createOrganizationWithOwner, createProject, createSavedReply, type TDb 
 import type { TMessage, TTypingEvent } from '@pocketping/protocol';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 import { connectVisitor } from './widget-client.js';
-import { bootDashboardStack, signedInPage, type TDashboardStack } from './dashboard-stack.js';
+import { bootDashboardStack, signInNewOwner, type TDashboardStack } from './dashboard-stack.js';
 
 const PASSWORD = 'correct horse battery';
 const ORIGIN = 'https://typing-shop.example.test';
@@ -135,23 +135,16 @@ const PNG = Buffer.from(
 
 describe('reply box tools', () => {
   it('a saved reply with /, an emoji and an image reach the visitor, at 1280 and 390 px', async () => {
-    const email = `rita-${randomBytes(3).toString('hex')}@example.test`;
-    const { organization, userId } = await createOrganizationWithOwner(db, {
-      email,
+    const { page, organizationId, project } = await signInNewOwner(stack, {
       orgName: 'Tools Co',
-      userName: 'Rita Operator',
+      allowedOrigins: [ORIGIN],
     });
-    await db.user.update({
-      where: { id: userId },
-      data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
-    });
-    const project = await createProject(db, organization.id, { name: 'Tools Shop', allowedOrigins: [ORIGIN] });
-    await createSavedReply(db, organization.id, project.id, {
+    await createSavedReply(db, organizationId, project.id, {
       title: 'Refund on its way',
       shortcut: 'refund',
       body: 'Hi {visitor.name}, your refund is on its way. {operator.name}',
     });
-    await createSavedReply(db, organization.id, project.id, {
+    await createSavedReply(db, organizationId, project.id, {
       title: 'Opening hours',
       shortcut: 'hours',
       body: '9 to 5',
@@ -161,13 +154,14 @@ describe('reply box tools', () => {
     if (!first.ok) throw new Error('visitor send failed');
     const conversationId = first.message.conversationId;
     await db.visitor.update({ where: { id: visitor.session.visitorId }, data: { name: 'Vera' } });
-    const path = `/app/o/${organization.id}/p/${project.id}/inbox/${conversationId}`;
+    const path = `/app/o/${organizationId}/p/${project.id}/inbox/${conversationId}`;
 
     for (const [width, height, attachBy] of [
       [1280, 900, 'button'],
       [390, 844, 'paste'],
     ] as const) {
-      const { ctx, page } = await signedInPage(stack, { email, password: PASSWORD }, path, { width, height });
+      await page.setViewportSize({ width, height });
+      await page.goto(`${webUrl}${path}`);
       const box = page.getByLabel('Reply to the visitor');
       // `/` + the start of a shortcut: an accessible list, the arrows and Enter choose, the text stays editable.
       await box.pressSequentially('/re');
@@ -177,7 +171,7 @@ describe('reply box tools', () => {
       expect(await list.getByRole('option').count()).toBe(1);
       expect(await list.getByRole('option').first().getAttribute('aria-selected')).toBe('true');
       await box.press('Enter');
-      await expect.poll(() => box.inputValue()).toBe('Hi Vera, your refund is on its way. Rita Operator');
+      await expect.poll(() => box.inputValue()).toBe('Hi Vera, your refund is on its way. Olive Owner');
       expect(await list.isHidden()).toBe(true);
       // Escape closes the list and leaves the text as typed.
       const saved = await box.inputValue();
@@ -222,7 +216,7 @@ describe('reply box tools', () => {
         () => visitor.received.slice(before).find((m: TMessage) => m.body === text && m.attachments.length === 1),
         { what: `reply with the image at the widget (${width} px)`, timeoutMs: 15_000 },
       );
-      expect(got).toMatchObject({ sender: 'operator', authorName: 'Rita Operator' });
+      expect(got).toMatchObject({ sender: 'operator', authorName: 'Olive Owner' });
       expect(got.attachments[0]).toMatchObject({ name: fileName, contentType: 'image/png', size: PNG.length });
       const file = await fetch(got.attachments[0]!.url!);
       expect(file.status).toBe(200);
@@ -233,8 +227,8 @@ describe('reply box tools', () => {
       await mine.locator('[data-testid=attachment] img').waitFor();
       expect(await box.inputValue()).toBe('');
       expect(await page.locator('[data-testid=composer-file]').count()).toBe(0);
-      await ctx.close();
     }
+    await page.context().close();
     visitor.close();
   });
 });

@@ -1,18 +1,12 @@
 import { conversationExists, createAttachmentWithinQuota, type TAttachment } from '@pocketping/db';
 import { AppError } from '@pocketping/core';
+import type { TAttachVisitorUploadInput } from './attach-visitor-upload.js';
 import type { TConversationPorts } from './ports.js';
 
-export interface TAttachOperatorUploadInput {
+/** The stored file, as for a visitor's upload, and the conversation (of that project) it waits in. */
+export interface TAttachOperatorUploadInput extends TAttachVisitorUploadInput {
   conversationId: string;
   projectId: string;
-  /** What the transport stored (bytes already in storage under `storageKey`, type sniffed, size counted). */
-  name: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  storageKey: string;
-  /** The organization's storage quota (its plan's). */
-  quotaBytes: number;
 }
 
 /**

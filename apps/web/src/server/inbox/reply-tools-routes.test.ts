@@ -6,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { randomToken, sha256 } from '@pocketping/core';
 import { createConnection, createVisitor, getOrCreateOpenConversation, getStorageUsage } from '@pocketping/db';
-import { createRedis, socketIoKey } from '@pocketping/jobs';
 import { UPLOAD_LIMITS } from '@pocketping/protocol';
 import { setupWebTestEnv, TEST_WEB_URL, type TWebTestEnv } from '../testing/web-test-env';
+import { captureRelayedPushes } from '../testing/relay-capture';
 import * as savedRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/saved-replies/route';
 import * as savedOneRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/saved-replies/[replyId]/route';
 import * as uploadRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/attachments/route';
@@ -19,8 +18,7 @@ import * as messagesRoute from '../../app/api/app/orgs/[orgId]/projects/[project
 
 let env: TWebTestEnv;
 let storageDir: string;
-let sub: Redis;
-const relayed: { nsp: string; room: string; event: string; args: unknown[] }[] = [];
+let relay: Awaited<ReturnType<typeof captureRelayedPushes>>;
 
 interface TWorld {
   orgId: string;
@@ -78,21 +76,12 @@ const deleteSaved = (w: TWorld, cookie: string, replyId: string) =>
 beforeAll(async () => {
   storageDir = await mkdtemp(path.join(tmpdir(), 'pp-web-reply-files-'));
   env = await setupWebTestEnv({ STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: storageDir });
-  sub = createRedis(process.env.REDIS_URL!, 'pubsub');
-  const channel = `${socketIoKey({ url: process.env.REDIS_URL!, prefix: process.env.REDIS_PREFIX! })}-request#/dashboard#`;
-  await sub.subscribe(channel);
-  sub.on('message', (_channel: string, message: string) => {
-    const parsed = JSON.parse(message) as {
-      type: number;
-      data: [string, { nsp: string; room: string; event: string; args: unknown[] }];
-    };
-    if (parsed.type === 6 && parsed.data[0] === 'pp:relay') relayed.push(parsed.data[1]);
-  });
+  relay = await captureRelayedPushes();
   a = await world('Alpha');
   b = await world('Beta');
 });
 afterAll(async () => {
-  sub?.disconnect();
+  relay?.close();
   await env?.close();
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 });
@@ -259,10 +248,8 @@ describe('files from the reply box', () => {
     });
     expect(outbox.map((o) => o.connectionId)).toEqual([connection.id]);
     // The widget's push carries a signed, expiring URL of realtime's file route.
-    for (let i = 0; i < 100 && !relayed.some((r) => r.room === `conv:${c.id}` && r.event === 'message'); i++)
-      await new Promise((r) => setTimeout(r, 20));
-    const push = relayed.find((r) => r.room === `conv:${c.id}` && r.event === 'message');
-    const pushed = push?.args[0] as { attachments: { id: string; url: string | null }[] } | undefined;
+    const push = await relay.waitForRelay((r) => r.room === `conv:${c.id}` && r.event === 'message');
+    const pushed = push.args[0] as { attachments: { id: string; url: string | null }[] } | undefined;
     expect(pushed?.attachments[0]?.id).toBe(attachmentId);
     expect(pushed?.attachments[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:3998\/widget\/files\//);
 
