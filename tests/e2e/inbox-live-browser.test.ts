@@ -140,15 +140,25 @@ describe('reply box tools', () => {
       allowedOrigins: [ORIGIN],
     });
     await createSavedReply(db, organizationId, project.id, {
-      title: 'Refund on its way',
-      shortcut: 'refund',
-      body: 'Hi {visitor.name}, your refund is on its way. {operator.name}',
-    });
-    await createSavedReply(db, organizationId, project.id, {
       title: 'Opening hours',
       shortcut: 'hours',
       body: '9 to 5',
     });
+    // The management page (linked from the nav): a taken shortcut is an error next to its field, then the reply is added.
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Saved replies' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/saved-replies'));
+    const form = page.getByRole('form', { name: 'New saved reply' });
+    await form.getByLabel('Title').fill('Refund on its way');
+    await form.getByLabel('Shortcut').fill('hours');
+    await form.getByLabel('Message').fill('Hi {visitor.name}, your refund is on its way. {operator.name}');
+    await form.getByRole('button', { name: 'Add saved reply' }).click();
+    const fieldError = form.locator('[data-field-error=saved-new-shortcut]');
+    await fieldError.waitFor();
+    expect(await fieldError.innerText()).toBe('Already used by another saved reply of this project.');
+    expect(await form.getByLabel('Shortcut').getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Shortcut').fill('refund');
+    await form.getByRole('button', { name: 'Add saved reply' }).click();
+    await page.locator('[data-testid=saved-reply][data-shortcut=refund]').waitFor();
     const visitor = await connectVisitor(realtimeUrl, { projectKey: project.publicKey, origin: ORIGIN });
     const first = await visitor.send('Where is my refund?');
     if (!first.ok) throw new Error('visitor send failed');
@@ -209,6 +219,7 @@ describe('reply box tools', () => {
       await page.locator('[data-testid=composer-file][data-state=ready]').waitFor({ timeout: 15_000 });
       // Nothing of the reply box overflows a phone screen.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await page.getByRole('button', { name: 'Send reply' }).isVisible()).toBe(true);
 
       const before = visitor.received.length;
       await page.getByRole('button', { name: 'Send reply' }).click();
