@@ -3,17 +3,19 @@
 // (a counter, never a silent cut), a visitor message rendered with the widget's Markdown (and no injected HTML), and
 // a closed conversation pointing to the visitor's newer one ("visitor wrote again"); the reply box's tools (a saved
 // reply with `/`, an emoji, an image attached or pasted) at desktop and phone widths.
+// Screenshots: artifacts/screenshots/{saved-replies,reply-saved-list-*,reply-emoji-*}.png.
 // Build first into your own folder: `cd apps/web && NEXT_DIST_DIR=.next-x pnpm exec next build --webpack`, then run
 // with the same NEXT_DIST_DIR.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { waitFor } from '@pocketping/testkit';
 import { createOrganizationWithOwner, createProject, createSavedReply, type TDb } from '@pocketping/db';
 import type { TMessage, TTypingEvent } from '@pocketping/protocol';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 import { connectVisitor } from './widget-client.js';
-import { bootDashboardStack, signInNewOwner, type TDashboardStack } from './dashboard-stack.js';
+import { bootDashboardStack, signInNewOwner, SHOTS, type TDashboardStack } from './dashboard-stack.js';
 
 const PASSWORD = 'correct horse battery';
 const ORIGIN = 'https://typing-shop.example.test';
@@ -159,19 +161,20 @@ describe('reply box tools', () => {
     await form.getByLabel('Shortcut').fill('refund');
     await form.getByRole('button', { name: 'Add saved reply' }).click();
     await page.locator('[data-testid=saved-reply][data-shortcut=refund]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'saved-replies.png'), fullPage: true });
     const visitor = await connectVisitor(realtimeUrl, { projectKey: project.publicKey, origin: ORIGIN });
     const first = await visitor.send('Where is my refund?');
     if (!first.ok) throw new Error('visitor send failed');
     const conversationId = first.message.conversationId;
     await db.visitor.update({ where: { id: visitor.session.visitorId }, data: { name: 'Vera' } });
-    const path = `/app/o/${organizationId}/p/${project.id}/inbox/${conversationId}`;
+    const conversationPath = `/app/o/${organizationId}/p/${project.id}/inbox/${conversationId}`;
 
     for (const [width, height, attachBy] of [
       [1280, 900, 'button'],
       [390, 844, 'paste'],
     ] as const) {
       await page.setViewportSize({ width, height });
-      await page.goto(`${webUrl}${path}`);
+      await page.goto(`${webUrl}${conversationPath}`);
       const box = page.getByLabel('Reply to the visitor');
       // `/` + the start of a shortcut: an accessible list, the arrows and Enter choose, the text stays editable.
       await box.pressSequentially('/re');
@@ -188,6 +191,7 @@ describe('reply box tools', () => {
       await box.fill('#');
       await list.waitFor();
       expect(await list.getByRole('option').count()).toBe(2);
+      await page.screenshot({ path: path.join(SHOTS, `reply-saved-list-${width}.png`) });
       await box.press('Escape');
       await list.waitFor({ state: 'hidden' });
       expect(await box.inputValue()).toBe('#');
@@ -197,6 +201,8 @@ describe('reply box tools', () => {
       await box.press('End');
       await page.getByRole('button', { name: 'Insert emoji' }).click();
       const panel = page.getByRole('dialog', { name: 'Emoji' });
+      await panel.getByRole('button', { name: 'thumbs up' }).waitFor();
+      await page.screenshot({ path: path.join(SHOTS, `reply-emoji-${width}.png`) });
       await panel.getByRole('button', { name: 'thumbs up' }).click();
       await panel.waitFor({ state: 'hidden' });
       const text = `${saved}👍`;

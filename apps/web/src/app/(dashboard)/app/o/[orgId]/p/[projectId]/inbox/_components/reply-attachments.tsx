@@ -110,12 +110,11 @@ export function useReplyAttachments(uploadPath: string) {
       <button
         type="button"
         className="btn secondary composer-tool"
-        aria-label="Attach files"
         title="Attach files (or paste an image)"
         disabled={files.length >= UPLOAD_LIMITS.perMessageMax}
         onClick={() => input.current?.click()}
       >
-        <span aria-hidden="true">📎</span>
+        <span aria-hidden="true">📎</span> Attach
       </button>
     </>
   );
