@@ -142,6 +142,13 @@ describe('saved replies', () => {
     expect((await deleteSaved(a, a.adminCookie, id)).status).toBe(404);
     const after = await listSaved(a, a.agentCookie);
     expect(after.json.savedReplies.map((r: { shortcut: string }) => r.shortcut)).toEqual(['hours']);
+    // Each change is in the organization's audit log.
+    const { db } = await env.app();
+    const audit = await db.auditLog.findMany({
+      where: { organizationId: a.orgId, targetId: id },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(audit.map((e) => e.action)).toEqual(['saved_reply.created', 'saved_reply.updated', 'saved_reply.deleted']);
   });
 
   it('agents may not change them; another organization or project never sees or changes them', async () => {

@@ -2,7 +2,7 @@
 // admins write: the project-settings permission)
 import { z } from 'zod';
 import { ZSavedReplyInput } from '@pocketping/protocol';
-import { createSavedReply, listSavedReplies } from '@pocketping/db';
+import { createSavedReply, listSavedReplies, writeAuditLog } from '@pocketping/db';
 import { orgRoute, scopedProject } from '~/server/tenancy';
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
@@ -14,8 +14,17 @@ export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, or
 
 export const POST = orgRoute(
   { role: 'admin', params: ZParams, body: ZSavedReplyInput },
-  async ({ app, organizationId, params, body }) => {
+  async ({ app, organizationId, user, params, body }) => {
     await scopedProject(app, organizationId, params.projectId);
-    return { savedReply: await createSavedReply(app.db, organizationId, params.projectId, body) };
+    const savedReply = await createSavedReply(app.db, organizationId, params.projectId, body);
+    await writeAuditLog(app.db, organizationId, {
+      actorType: 'user',
+      actorId: user.id,
+      action: 'saved_reply.created',
+      targetType: 'saved_reply',
+      targetId: savedReply.id,
+      metadata: { projectId: params.projectId, shortcut: savedReply.shortcut },
+    });
+    return { savedReply };
   },
 );
