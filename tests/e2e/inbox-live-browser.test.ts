@@ -1,18 +1,21 @@
 // Issue 16's inbox defects in headless Chromium, against the built web app (`next start`) and the real realtime
 // server: typing both ways between the widget and the conversation page, the reply box's 4,000-character limit
 // (a counter, never a silent cut), a visitor message rendered with the widget's Markdown (and no injected HTML), and
-// a closed conversation pointing to the visitor's newer one ("visitor wrote again").
+// a closed conversation pointing to the visitor's newer one ("visitor wrote again"); the reply box's tools (a saved
+// reply with `/`, an emoji, an image attached or pasted) at desktop and phone widths.
+// Screenshots: artifacts/screenshots/{saved-replies,reply-saved-list-*,reply-emoji-*}.png.
 // Build first into your own folder: `cd apps/web && NEXT_DIST_DIR=.next-x pnpm exec next build --webpack`, then run
 // with the same NEXT_DIST_DIR.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { waitFor } from '@pocketping/testkit';
-import { createOrganizationWithOwner, createProject, type TDb } from '@pocketping/db';
-import type { TTypingEvent } from '@pocketping/protocol';
+import { createOrganizationWithOwner, createProject, createSavedReply, type TDb } from '@pocketping/db';
+import type { TMessage, TTypingEvent } from '@pocketping/protocol';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 import { connectVisitor } from './widget-client.js';
-import { bootDashboardStack, type TDashboardStack } from './dashboard-stack.js';
+import { bootDashboardStack, signInNewOwner, SHOTS, type TDashboardStack } from './dashboard-stack.js';
 
 const PASSWORD = 'correct horse battery';
 const ORIGIN = 'https://typing-shop.example.test';
@@ -123,5 +126,126 @@ describe('inbox conversation page, live', () => {
       .toContain('Hello again, one more thing');
     visitor.close();
     await ctx.close();
+  });
+});
+
+/** A real 1×1 PNG (the server sniffs the type from these bytes). */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
+describe('reply box tools', () => {
+  it('a saved reply with /, an emoji and an image reach the visitor, at 1280 and 390 px', async () => {
+    const { page, organizationId, project } = await signInNewOwner(stack, {
+      orgName: 'Tools Co',
+      allowedOrigins: [ORIGIN],
+    });
+    await createSavedReply(db, organizationId, project.id, {
+      title: 'Opening hours',
+      shortcut: 'hours',
+      body: '9 to 5',
+    });
+    // The management page (linked from the nav): a taken shortcut is an error next to its field, then the reply is added.
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Saved replies' }).click();
+    await page.waitForURL((u) => u.pathname.endsWith('/saved-replies'));
+    const form = page.getByRole('form', { name: 'New saved reply' });
+    await form.getByLabel('Title').fill('Refund on its way');
+    await form.getByLabel('Shortcut').fill('hours');
+    await form.getByLabel('Message').fill('Hi {visitor.name}, your refund is on its way. {operator.name}');
+    await form.getByRole('button', { name: 'Add saved reply' }).click();
+    const fieldError = form.locator('[data-field-error=saved-new-shortcut]');
+    await fieldError.waitFor();
+    expect(await fieldError.innerText()).toBe('Already used by another saved reply of this project.');
+    expect(await form.getByLabel('Shortcut').getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Shortcut').fill('refund');
+    await form.getByRole('button', { name: 'Add saved reply' }).click();
+    await page.locator('[data-testid=saved-reply][data-shortcut=refund]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'saved-replies.png'), fullPage: true });
+    const visitor = await connectVisitor(realtimeUrl, { projectKey: project.publicKey, origin: ORIGIN });
+    const first = await visitor.send('Where is my refund?');
+    if (!first.ok) throw new Error('visitor send failed');
+    const conversationId = first.message.conversationId;
+    await db.visitor.update({ where: { id: visitor.session.visitorId }, data: { name: 'Vera' } });
+    const conversationPath = `/app/o/${organizationId}/p/${project.id}/inbox/${conversationId}`;
+
+    for (const [width, height, attachBy] of [
+      [1280, 900, 'button'],
+      [390, 844, 'paste'],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(`${webUrl}${conversationPath}`);
+      const box = page.getByLabel('Reply to the visitor');
+      // `/` + the start of a shortcut: an accessible list, the arrows and Enter choose, the text stays editable.
+      await box.pressSequentially('/re');
+      const list = page.getByRole('listbox', { name: 'Saved replies' });
+      await list.waitFor();
+      expect(await box.getAttribute('aria-expanded')).toBe('true');
+      expect(await list.getByRole('option').count()).toBe(1);
+      expect(await list.getByRole('option').first().getAttribute('aria-selected')).toBe('true');
+      await box.press('Enter');
+      await expect.poll(() => box.inputValue()).toBe('Hi Vera, your refund is on its way. Olive Owner');
+      expect(await list.isHidden()).toBe(true);
+      // Escape closes the list and leaves the text as typed.
+      const saved = await box.inputValue();
+      await box.fill('#');
+      await list.waitFor();
+      expect(await list.getByRole('option').count()).toBe(2);
+      await page.screenshot({ path: path.join(SHOTS, `reply-saved-list-${width}.png`) });
+      await box.press('Escape');
+      await list.waitFor({ state: 'hidden' });
+      expect(await box.inputValue()).toBe('#');
+      await box.fill(saved);
+
+      // An emoji at the caret (here: the end), from the keyboard-reachable grid.
+      await box.press('End');
+      await page.getByRole('button', { name: 'Insert emoji' }).click();
+      const panel = page.getByRole('dialog', { name: 'Emoji' });
+      await panel.getByRole('button', { name: 'thumbs up' }).waitFor();
+      await page.screenshot({ path: path.join(SHOTS, `reply-emoji-${width}.png`) });
+      await panel.getByRole('button', { name: 'thumbs up' }).click();
+      await panel.waitFor({ state: 'hidden' });
+      const text = `${saved}👍`;
+      await expect.poll(() => box.inputValue()).toBe(text);
+
+      // An image, chosen with Attach (desktop) or pasted from the clipboard (phone).
+      const fileName = `receipt-${width}.png`;
+      if (attachBy === 'button') {
+        await page.locator('#composer-file').setInputFiles({ name: fileName, mimeType: 'image/png', buffer: PNG });
+      } else {
+        await box.evaluate(
+          (el, { bytes, name }) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+            el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+          },
+          { bytes: [...PNG], name: fileName },
+        );
+      }
+      await page.locator('[data-testid=composer-file][data-state=ready]').waitFor({ timeout: 15_000 });
+      // Nothing of the reply box overflows a phone screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await page.getByRole('button', { name: 'Send reply' }).isVisible()).toBe(true);
+
+      const before = visitor.received.length;
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      const got = await waitFor(
+        () => visitor.received.slice(before).find((m: TMessage) => m.body === text && m.attachments.length === 1),
+        { what: `reply with the image at the widget (${width} px)`, timeoutMs: 15_000 },
+      );
+      expect(got).toMatchObject({ sender: 'operator', authorName: 'Olive Owner' });
+      expect(got.attachments[0]).toMatchObject({ name: fileName, contentType: 'image/png', size: PNG.length });
+      const file = await fetch(got.attachments[0]!.url!);
+      expect(file.status).toBe(200);
+      expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+      // The conversation shows it too: the text with its emoji and the image as a thumbnail.
+      const mine = page.locator('.msg.operator').last();
+      await expect.poll(() => mine.textContent(), { timeout: 15_000 }).toContain(text);
+      await mine.locator('[data-testid=attachment] img').waitFor();
+      expect(await box.inputValue()).toBe('');
+      expect(await page.locator('[data-testid=composer-file]').count()).toBe(0);
+    }
+    await page.context().close();
+    visitor.close();
   });
 });

@@ -4,7 +4,7 @@
 // owner on the other app once per outage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { changeMessage, createAttachment, getConnection, listMessagesAfter } from '@pocketping/db';
+import { changeMessage, createAttachment, createSavedReply, getConnection, listMessagesAfter } from '@pocketping/db';
 import { waitFor } from '@pocketping/testkit';
 import { startHarness, type THarness } from './pipeline-harness.js';
 
@@ -180,6 +180,50 @@ describe('bridge pipeline features (worker in-process, two Telegram connections)
         where: { organizationId: h.organizationId, conversationId: c.id, visibility: 'internal' },
       }),
     ).toBe(1);
+  });
+
+  it('/saved lists the saved replies; /saved <shortcut> sends one as that operator, mirrored and delivered once', async () => {
+    await createSavedReply(h.db, h.organizationId, h.projectId, {
+      title: 'Refund policy',
+      shortcut: 'refund',
+      body: 'Hi {visitor.name}, refunds take 5 days. — {operator.name}',
+    });
+    const { c, ta, tb } = await conversationWithTopics();
+    const answers = () =>
+      h
+        .botPosts(h.a, ta)
+        .slice(1)
+        .map((m) => m.text ?? '');
+    await h.operatorWrites(h.a, ta, { text: '/saved', from: { id: 76, first_name: 'Eve' } });
+    await waitFor(() => answers().some((t) => t.includes('/saved refund — Refund policy')), { what: '/saved list' });
+    await h.operatorWrites(h.a, ta, { text: '/saved nope', from: { id: 76, first_name: 'Eve' } });
+    await waitFor(() => answers().some((t) => t.startsWith('No saved reply "nope"')), { what: 'unknown shortcut' });
+
+    const { eventId } = await h.operatorWrites(h.a, ta, { text: '!saved Refund', from: { id: 76, first_name: 'Eve' } });
+    // The visitor has no name: the placeholder becomes a neutral word, never "{visitor.name}" or a gap.
+    const text = 'Hi there, refunds take 5 days. — Eve';
+    const visible = () =>
+      listMessagesAfter(h.db, h.organizationId, c.id, 0, 50).then((r) => r.messages.filter((m) => m.body === text));
+    expect(await visible()).toHaveLength(1);
+    expect((await visible())[0]).toMatchObject({ sender: 'operator', authorName: 'Eve', source: 'telegram' });
+    expect(h.pushed.messages.some((p) => p.conversationId === c.id && p.message.body === text)).toBe(true);
+    await waitFor(() => h.botPosts(h.b, tb).some((m) => m.text === `Eve (via Telegram): ${text}`), {
+      what: 'mirrored to the other app',
+    });
+    await waitFor(() => answers().some((t) => t.startsWith('Sent to the visitor (saved reply "refund")')), {
+      what: 'confirmation in the thread',
+    });
+    // A redelivered command sends nothing twice.
+    await h.db.inboundEvent.update({ where: { id: eventId }, data: { status: 'pending' } });
+    await h.producer
+      .enqueueInbound({ organizationId: h.organizationId, inboundEventId: `${eventId}` })
+      .catch(() => undefined);
+    await h.worker.sweep();
+    await waitFor(async () => (await h.db.inboundEvent.findUnique({ where: { id: eventId } }))?.status === 'done', {
+      what: 'reprocessed',
+    });
+    expect(await visible()).toHaveLength(1);
+    expect(h.botPosts(h.b, tb).filter((m) => m.text === `Eve (via Telegram): ${text}`)).toHaveLength(1);
   });
 
   it('an operator photo is downloaded, stored and shown in the widget with a signed URL, and uploaded to the other app', async () => {

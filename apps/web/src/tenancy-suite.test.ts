@@ -265,6 +265,15 @@ async function buildTenant(
       payload: { type: 'message.created', timestamp: new Date().toISOString(), data: { tag } },
     },
   });
+  const savedReply = await db.savedReply.create({
+    data: {
+      organizationId: org.id,
+      projectId: project.id,
+      title: `${tag} saved`,
+      shortcut: 'secret',
+      body: `${tag} secret saved reply`,
+    },
+  });
   const agentMembership = await db.membership.findUniqueOrThrow({
     where: { organizationId_userId: { organizationId: org.id, userId: agent.id } },
   });
@@ -290,6 +299,7 @@ async function buildTenant(
     step: 'channels',
     endpointId: webhookEndpoint.id,
     deliveryId: webhookDelivery.id,
+    replyId: savedReply.id,
   };
   const secrets = [
     // Path values that name no row (a chat app, a setup step) are not the tenant's secrets.

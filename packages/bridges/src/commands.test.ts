@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardText, parseOperatorCommand } from './commands.js';
+import { cardText, commandHelp, parseOperatorCommand } from './commands.js';
 
 describe('parseOperatorCommand', () => {
   it('reads every command with / and with !', () => {
@@ -16,6 +16,15 @@ describe('parseOperatorCommand', () => {
     expect(parseOperatorCommand('/ai off')).toEqual({ name: 'ai', on: false });
     expect(parseOperatorCommand('/ai status')).toEqual({ name: 'aiStatus' });
     expect(parseOperatorCommand('!AI')).toEqual({ name: 'aiStatus' });
+    expect(parseOperatorCommand('/saved')).toEqual({ name: 'saved', shortcut: null });
+    expect(parseOperatorCommand('!saved Refund')).toEqual({ name: 'saved', shortcut: 'refund' });
+    expect(parseOperatorCommand('/saved@pocketping_bot  opening-hours ')).toEqual({
+      name: 'saved',
+      shortcut: 'opening-hours',
+    });
+  });
+  it('lists /saved in /help', () => {
+    expect(commandHelp('!')).toContain('!saved <shortcut>');
   });
   it("drops Telegram's @botname suffix", () => {
     expect(parseOperatorCommand('/close@pocketping_bot')).toEqual({ name: 'close' });

@@ -23,6 +23,9 @@ export function parseOperatorCommand(text: string): TOperatorCommand | null {
       return { name: 'help' };
     case 'note':
       return rest ? { name: 'note', text: rest } : { name: 'unknown', raw: text.trim() };
+    case 'saved':
+      // Shortcuts are stored lowercase; an invalid one is looked up anyway and answered "not found" with the list.
+      return { name: 'saved', shortcut: rest ? rest.toLowerCase() : null };
     case 'ai':
       if (/^(on|enable|start)$/i.test(rest)) return { name: 'ai', on: true };
       if (/^(off|disable|stop)$/i.test(rest)) return { name: 'ai', on: false };
@@ -43,6 +46,7 @@ export function commandHelp(prefix: '/' | '!' = '/'): string {
     `${prefix}note <text> — an internal note for your team, never shown to the visitor`,
     `${prefix}ai on | ${prefix}ai off — let the AI answer when nobody does, or not`,
     `${prefix}ai status — whether the AI may answer in this conversation`,
+    `${prefix}saved — your project's saved replies; ${prefix}saved <shortcut> sends one to the visitor`,
     `${prefix}help — this list`,
   ].join('\n');
 }

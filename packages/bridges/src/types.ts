@@ -98,6 +98,8 @@ export type TOperatorCommand =
   | { name: 'ai'; on: boolean }
   /** `/ai` or `/ai status`: whether the AI may answer in this conversation, and why not. */
   | { name: 'aiStatus' }
+  /** `/saved`: the project's saved replies; `/saved <shortcut>`: send that one to the visitor as this operator. */
+  | { name: 'saved'; shortcut: string | null }
   | { name: 'unknown'; raw: string };
 
 /** An inbound platform event, parsed into what the pipeline understands. */

@@ -19,3 +19,4 @@ export * from './change-conversation-ai.js';
 export * from './stop-ai-for-human.js';
 export * from './note-visitor-left.js';
 export * from './attach-visitor-upload.js';
+export * from './attach-operator-upload.js';

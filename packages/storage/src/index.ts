@@ -7,3 +7,4 @@ export * from './create-storage-from-config.js';
 export * from './store-upload-stream.js';
 export * from './storage-quota.js';
 export * from './delete-stored-files.js';
+export * from './file-name.js';

@@ -6,17 +6,6 @@ import { AppError, limitBytes } from '@pocketping/core';
 /** Multipart framing around the file (boundaries, part headers, a few small fields) on top of the file's own cap. */
 export const FRAMING_BYTES = 64 * 1024;
 
-/** A file name safe to store and to put in a Content-Disposition header: no path, no control characters, bounded. */
-export function cleanFileName(raw: string | undefined, max: number): string {
-  const base = (raw ?? '')
-    .split(/[\\/]/)
-    .pop()!
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
-    .trim();
-  return (base || 'file').slice(0, max);
-}
-
 /**
  * Hands the multipart field `file` to `onFile` as a stream, as it arrives — nothing is buffered here. The whole body
  * goes through the shared size-limited reader (`limitBytes`: the file's cap plus framing, counted as it streams,

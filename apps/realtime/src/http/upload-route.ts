@@ -4,13 +4,13 @@ import { AppError, declaresTooLarge, formatBytes, randomToken } from '@pocketpin
 import { attachVisitorUpload } from '@pocketping/conversations';
 import { getStorageUsage } from '@pocketping/db';
 import { UPLOAD_HEADERS, UPLOAD_LIMITS, type TUploadResponse } from '@pocketping/protocol';
-import { storeUploadStream } from '@pocketping/storage';
+import { cleanFileName, storeUploadStream } from '@pocketping/storage';
 import type { TRealtimeContext } from '../context.js';
 import { EVENT_LIMITS, IP_UPLOAD_LIMIT } from '../widget/event-limits.js';
 import { enforceLimits } from '../widget/handle.js';
 import { joinConversation } from '../widget/handlers.js';
 import { authenticateHttpWidget } from './authenticate-http.js';
-import { FRAMING_BYTES, cleanFileName, discardRestOfBody, readMultipartFile } from './read-multipart-file.js';
+import { FRAMING_BYTES, discardRestOfBody, readMultipartFile } from './read-multipart-file.js';
 import { corsHeaders, sendError, sendJson } from './respond.js';
 
 const fileTooLarge = (maxBytes: number) =>

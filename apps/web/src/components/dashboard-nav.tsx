@@ -102,6 +102,7 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
         {projectId ? (
           <ul>
             {link(`${base}/p/${projectId}/inbox`, 'Inbox')}
+            {link(`${base}/p/${projectId}/saved-replies`, 'Saved replies')}
             {link(`${base}/p/${projectId}/stats`, 'Stats')}
             {link(`${base}/p/${projectId}/install`, 'Install')}
             {isAdmin ? link(`${base}/p/${projectId}/bridges`, 'Chat apps') : null}

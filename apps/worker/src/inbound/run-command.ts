@@ -1,7 +1,13 @@
 import { cardText, commandHelp, sourceLabel, type TOperatorCommand } from '@pocketping/bridges';
 import { changeConversationAi, changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
-import { getAiTurnState, getConversation } from '@pocketping/db';
-import { LIMITS } from '@pocketping/protocol';
+import {
+  findSavedReplyByShortcut,
+  getAiTurnState,
+  getConversation,
+  getVisitor,
+  listSavedReplies,
+} from '@pocketping/db';
+import { fillSavedReply, LIMITS, SAVED_REPLY_SHORTCUT } from '@pocketping/protocol';
 import type { TWorkerContext } from '../context.js';
 import { buildCard } from '../delivery/build-card.js';
 import { loadAiSettings } from '../ai/ai-config.js';
@@ -89,6 +95,37 @@ export async function runCommand(
     case 'aiStatus':
       reply = await aiStatus(ctx, scope, prefix);
       break;
+    case 'saved': {
+      if (command.shortcut === null) {
+        reply = await savedList(ctx, scope, prefix);
+        break;
+      }
+      const saved = SAVED_REPLY_SHORTCUT.test(command.shortcut)
+        ? await findSavedReplyByShortcut(ctx.db, organizationId, connection.projectId, command.shortcut)
+        : null;
+      if (!saved) {
+        reply = `No saved reply "${command.shortcut.slice(0, 40)}" in this project — nothing was sent to the visitor.\n\n${await savedList(ctx, scope, prefix)}`;
+        break;
+      }
+      const conversation = await getConversation(ctx.db, organizationId, conversationId);
+      const visitor = conversation ? await getVisitor(ctx.db, organizationId, conversation.visitorId) : null;
+      const body = fillSavedReply(saved.body, { visitorName: visitor?.name, operatorName: authorName }).slice(
+        0,
+        LIMITS.messageBodyMax,
+      );
+      // An ordinary operator reply from this app: keyed by the command's platform message (a redelivery sends it
+      // once), mirrored to the other chat apps and the widget, not posted back here — the answer below shows it.
+      const r = await postOperatorMessage(ctx.conversations, organizationId, {
+        conversationId,
+        projectId: connection.projectId,
+        ...actor,
+        body,
+        visibility: 'public',
+      });
+      if (r.duplicate) return 'duplicate command';
+      reply = `Sent to the visitor (saved reply "${saved.shortcut}"):\n${body}`;
+      break;
+    }
     case 'help':
       reply = commandHelp(prefix);
       break;
@@ -113,6 +150,16 @@ async function aiStatus(ctx: TWorkerContext, scope: TInboundScope, prefix: '/' |
   if (state.aiState === 'off')
     return `${head}\nIn this conversation: OFF (a person answered, or someone turned it off). ${prefix}ai on hands it back to the AI.`;
   return `${head}\nIn this conversation: ON${state.aiState === 'active' ? ' (it has answered here)' : ''}. Any reply from your team, or ${prefix}ai off, stops it.`;
+}
+
+/** The answer to `/saved`: the project's shortcuts with their titles. */
+async function savedList(ctx: TWorkerContext, scope: TInboundScope, prefix: '/' | '!'): Promise<string> {
+  const replies = await listSavedReplies(ctx.db, scope.organizationId, scope.connection.projectId);
+  if (replies.length === 0)
+    return 'No saved replies in this project yet. Add them in the dashboard: Inbox → Saved replies.';
+  const lines = replies.slice(0, 50).map((r) => `${prefix}saved ${r.shortcut} — ${r.title}`);
+  if (replies.length > 50) lines.push(`…and ${replies.length - 50} more (see the dashboard).`);
+  return [`Saved replies (${prefix}saved <shortcut> sends one to the visitor):`, ...lines].join('\n');
 }
 
 /** Command answers are best effort: the command itself has been applied; a failed answer is only logged. */

@@ -38,7 +38,12 @@ export function operatorName(user: TSessionUser): string {
 /** A reply (public: widget + every bridge) or an internal note (bridges as a note, never the widget). */
 export async function postOperatorMessage(
   s: TScope,
-  input: { body: string; visibility: 'public' | 'internal'; clientId?: string | undefined },
+  input: {
+    body: string;
+    visibility: 'public' | 'internal';
+    clientId?: string | undefined;
+    attachmentIds?: readonly string[];
+  },
 ): Promise<{ message: TMessage; duplicate: boolean }> {
   const conversation = await loadConversation(s);
   const r = await post(conversationPorts(s.app), s.organizationId, {
@@ -49,6 +54,7 @@ export async function postOperatorMessage(
     visibility: input.visibility,
     source: 'web',
     clientId: input.clientId ?? null,
+    ...(input.attachmentIds?.length ? { attachmentIds: input.attachmentIds } : {}),
   });
   return { message: r.message, duplicate: r.duplicate };
 }

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { randomToken, sha256 } from '@pocketping/core';
 import {
   appendMessage,
@@ -16,8 +15,9 @@ import {
   getOrCreateOpenConversation,
   setConversationStatus,
 } from '@pocketping/db';
-import { createRedis, socketIoKey, verifyDashboardToken } from '@pocketping/jobs';
+import { verifyDashboardToken } from '@pocketping/jobs';
 import { setupWebTestEnv, TEST_AUTH_SECRET, type TWebTestEnv } from '../testing/web-test-env';
+import { captureRelayedPushes, type TRelayed } from '../testing/relay-capture';
 import * as listRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/route';
 import * as viewRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/route';
 import * as messagesRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages/route';
@@ -29,8 +29,8 @@ import { attachmentPath } from './attachment-download';
 
 let env: TWebTestEnv;
 let storageDir: string;
-let sub: Redis;
-const relayed: { nsp: string; room: string; event: string; args: unknown[] }[] = [];
+let relay: Awaited<ReturnType<typeof captureRelayedPushes>>;
+let relayed: TRelayed[] = [];
 
 interface TWorld {
   orgId: string;
@@ -124,33 +124,18 @@ const convParams = (w: TWorld, conversationId: string) => ({ orgId: w.orgId, pro
 beforeAll(async () => {
   storageDir = await mkdtemp(path.join(tmpdir(), 'pp-web-files-'));
   env = await setupWebTestEnv({ STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: storageDir });
-  sub = createRedis(process.env.REDIS_URL!, 'pubsub');
-  const channel = `${socketIoKey({ url: process.env.REDIS_URL!, prefix: process.env.REDIS_PREFIX! })}-request#/dashboard#`;
-  await sub.subscribe(channel);
-  sub.on('message', (_channel: string, message: string) => {
-    const parsed = JSON.parse(message) as {
-      type: number;
-      data: [string, { nsp: string; room: string; event: string; args: unknown[] }];
-    };
-    if (parsed.type === 6 && parsed.data[0] === 'pp:relay') relayed.push(parsed.data[1]);
-  });
+  relay = await captureRelayedPushes();
+  relayed = relay.relayed;
   a = await world('Alpha');
   b = await world('Beta');
 });
 afterAll(async () => {
-  sub?.disconnect();
+  relay?.close();
   await env?.close();
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 });
 
-async function waitForRelay(pred: (r: (typeof relayed)[number]) => boolean) {
-  for (let i = 0; i < 100; i++) {
-    const hit = relayed.find(pred);
-    if (hit) return hit;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('no relayed push');
-}
+const waitForRelay = (pred: (r: TRelayed) => boolean) => relay.waitForRelay(pred);
 
 describe('inbox list', () => {
   it("lists the project's conversations only, by tab, with previews, unread counts and visitor labels", async () => {

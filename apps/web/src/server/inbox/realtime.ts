@@ -14,7 +14,8 @@ import {
   type TDashboardPush,
   type TWidgetPush,
 } from '@pocketping/jobs';
-import { WIDGET_NAMESPACE } from '@pocketping/protocol';
+import { WIDGET_NAMESPACE, type TMessage } from '@pocketping/protocol';
+import { createFileUrlSigner, type TFileUrlSigner } from '@pocketping/storage';
 import type { TWebContext } from '../context';
 
 export interface TInboxPush {
@@ -45,6 +46,25 @@ export function inboxPush(app: TWebContext): TInboxPush {
 }
 
 const ports = new WeakMap<TWebContext, TConversationPorts>();
+const signers = new WeakMap<TWebContext, TFileUrlSigner>();
+
+/** Files of a message pushed to the widget get the same signed, expiring URLs realtime and the worker give them. */
+function signFiles(app: TWebContext, organizationId: string, message: TMessage): TMessage {
+  if (message.attachments.length === 0) return message;
+  let signer = signers.get(app);
+  if (!signer) {
+    signer = createFileUrlSigner(app.keyRing, { baseUrl: app.env.REALTIME_PUBLIC_URL, ttlSeconds: 3600 });
+    signers.set(app, signer);
+  }
+  const s = signer;
+  return {
+    ...message,
+    attachments: message.attachments.map((a) => ({
+      ...a,
+      url: s.url({ organizationId, conversationId: message.conversationId, attachmentId: a.id }),
+    })),
+  };
+}
 
 /** What the web app's conversation ports are built from (also the visitor-side ports of a reply email's link). */
 export function conversationPortsDeps(app: TWebContext): TConversationPortsDeps {
@@ -57,6 +77,7 @@ export function conversationPortsDeps(app: TWebContext): TConversationPortsDeps 
     dashboard: push.dashboard,
     producer: app.producer,
     log: app.log,
+    signFiles: (organizationId, message) => signFiles(app, organizationId, message),
     // A dashboard reply cancels the conversation's AI timer; "hand back to AI" starts it.
     aiTimer: createAiTimer(app.producer.redis, {
       url: app.env.REDIS_URL,

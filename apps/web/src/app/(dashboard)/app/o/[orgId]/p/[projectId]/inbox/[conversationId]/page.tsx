@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { AppError } from '@pocketping/core';
 import { isWebUrl } from '@pocketping/protocol';
 import { isVisitorConnected } from '@pocketping/jobs';
-import { getLatestConversationForVisitor } from '@pocketping/db';
+import { getLatestConversationForVisitor, listSavedReplies } from '@pocketping/db';
 import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
 import { getConversationView, type TConversationView, type TInboxMessage } from '~/server/inbox/conversations';
@@ -19,6 +19,8 @@ import { StatusButton } from '../_components/status-button';
 import { AiButton } from '../_components/ai-button';
 import { VisitorRights } from '../_components/visitor-rights';
 import { roleAtLeast } from '~/server/tenancy';
+import { operatorName } from '~/server/inbox/actions';
+import { formatSize } from '~/lib/format-size';
 import '../_components/inbox.css';
 
 export const dynamic = 'force-dynamic';
@@ -30,12 +32,6 @@ const SOURCE_LABELS: Record<string, string> = {
   web: 'the dashboard',
   widget: 'the widget',
 };
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 function who(m: TInboxMessage, visitorLabel: string): string {
   const via = SOURCE_LABELS[m.source] ? ` (via ${SOURCE_LABELS[m.source]})` : '';
@@ -275,7 +271,7 @@ export default async function ConversationPage({
   params: Promise<{ orgId: string; projectId: string; conversationId: string }>;
 }) {
   const { orgId, projectId, conversationId } = await params;
-  const { role } = await requirePageProject(orgId, projectId, 'agent');
+  const { role, user } = await requirePageProject(orgId, projectId, 'agent');
   let c: TConversationView;
   try {
     c = await getConversationView(getContext().db, orgId, projectId, conversationId);
@@ -291,6 +287,7 @@ export default async function ConversationPage({
   const latest =
     c.status === 'closed' ? await getLatestConversationForVisitor(getContext().db, orgId, c.visitor.id) : null;
   const newer = latest && latest.id !== c.id && latest.projectId === projectId ? latest : null;
+  const savedReplies = await listSavedReplies(getContext().db, orgId, projectId);
   return (
     <div className="conv">
       <div className="conv-main">
@@ -337,7 +334,15 @@ export default async function ConversationPage({
           ))}
         </ol>
         <ScrollToEnd targetId="thread" marker={c.lastSeq} />
-        <Composer orgId={orgId} projectId={projectId} conversationId={c.id} closed={c.status === 'closed'} />
+        <Composer
+          orgId={orgId}
+          projectId={projectId}
+          conversationId={c.id}
+          closed={c.status === 'closed'}
+          savedReplies={savedReplies}
+          visitorName={c.visitor.name}
+          operatorName={operatorName(user)}
+        />
         <MarkRead
           orgId={orgId}
           projectId={projectId}

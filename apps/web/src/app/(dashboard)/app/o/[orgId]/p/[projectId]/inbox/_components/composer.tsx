@@ -2,9 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { LIMITS } from '@pocketping/protocol';
+import { fillSavedReply, LIMITS, type TSavedReply } from '@pocketping/protocol';
 import { api } from '~/lib/api-client';
 import { OPERATOR_TYPING_EVENT } from './inbox-live';
+import { EmojiPicker } from './emoji-picker';
+import { useReplyAttachments } from './reply-attachments';
+import { useSavedReplyPicker } from './saved-reply-picker';
 
 /** From this many characters on, the reply box shows how many are left. */
 const COUNTER_FROM = LIMITS.messageBodyMax - 500;
@@ -54,18 +57,25 @@ function newClientId(): string {
 
 /**
  * Reply (to the visitor and every connected chat app) or internal note (team only). One clientId per message: a
- * retry after a network error stores it once. Ctrl/⌘+Enter sends.
+ * retry after a network error stores it once. Ctrl/⌘+Enter sends. `/` or `#` at the start opens the saved replies;
+ * emoji and files (Attach, or paste an image) go with the reply.
  */
 export function Composer({
   orgId,
   projectId,
   conversationId,
   closed,
+  savedReplies = [],
+  visitorName = null,
+  operatorName = null,
 }: {
   orgId: string;
   projectId: string;
   conversationId: string;
   closed: boolean;
+  savedReplies?: readonly TSavedReply[];
+  visitorName?: string | null;
+  operatorName?: string | null;
 }) {
   const router = useRouter();
   const [body, setBody] = useState('');
@@ -76,18 +86,58 @@ export function Composer({
   const typing = useOperatorTyping(conversationId);
   const length = bodyLength(body);
   const isTooLong = length > LIMITS.messageBodyMax;
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  // Where the caret goes after an insertion (applied once React rendered the new text).
+  const caret = useRef<number | null>(null);
+  const files = useReplyAttachments(
+    `/api/app/orgs/${orgId}/projects/${projectId}/conversations/${conversationId}/attachments`,
+  );
+  const hasContent = body.trim() !== '' || files.ids.length > 0;
+  const canSend = hasContent && !busy && !isTooLong && !files.uploading && !files.failed;
+
+  useEffect(() => {
+    const el = textarea.current;
+    if (el && caret.current !== null) {
+      el.focus();
+      el.setSelectionRange(caret.current, caret.current);
+      caret.current = null;
+    }
+  }, [body]);
+
+  function replaceBody(next: string, caretAt: number) {
+    caret.current = caretAt;
+    setBody(next);
+    if (mode === 'public') typing.input(next.trim() !== '');
+  }
+
+  const picker = useSavedReplyPicker({
+    replies: savedReplies,
+    text: body,
+    onChoose: (r) => {
+      const text = fillSavedReply(r.body, { visitorName, operatorName });
+      replaceBody(text, text.length);
+    },
+  });
+
+  function insertEmoji(emoji: string) {
+    const el = textarea.current;
+    const start = el?.selectionStart ?? body.length;
+    const end = el?.selectionEnd ?? body.length;
+    replaceBody(body.slice(0, start) + emoji + body.slice(end), start + emoji.length);
+  }
 
   async function send(e?: FormEvent) {
     e?.preventDefault();
-    if (!body.trim() || busy || isTooLong) return;
+    if (!canSend) return;
     typing.stop();
     setBusy(true);
     setError(null);
     try {
       await api(`/api/app/orgs/${orgId}/projects/${projectId}/conversations/${conversationId}/messages`, {
-        body: { body, visibility: mode, clientId: clientId.current },
+        body: { body, visibility: mode, clientId: clientId.current, attachmentIds: files.ids },
       });
       setBody('');
+      files.clear();
       clientId.current = newClientId();
       router.refresh();
     } catch (err) {
@@ -98,6 +148,7 @@ export function Composer({
   }
 
   function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (picker.onKeyDown(e)) return;
     if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void send();
   }
 
@@ -130,7 +181,9 @@ export function Composer({
         {mode === 'public' ? 'Reply to the visitor' : 'Internal note for your team'}
       </label>
       <textarea
+        ref={textarea}
         id="composer-body"
+        {...picker.inputProps}
         value={body}
         onChange={(e) => {
           setBody(e.target.value);
@@ -139,6 +192,7 @@ export function Composer({
         }}
         onBlur={typing.stop}
         onKeyDown={onKey}
+        onPaste={files.onPaste}
         aria-invalid={isTooLong || undefined}
         aria-describedby={length >= COUNTER_FROM ? 'composer-count' : undefined}
         placeholder={
@@ -149,6 +203,8 @@ export function Composer({
             : 'Note for your team — never shown to the visitor'
         }
       />
+      {picker.listbox}
+      {files.list}
       {length >= COUNTER_FROM ? (
         // Nothing is ever cut: over the limit, the message stays as written and Send waits until it fits.
         <p
@@ -164,14 +220,18 @@ export function Composer({
         </p>
       ) : null}
       {error ? <p className="alert error">{error}</p> : null}
-      <div className="row" style={{ justifyContent: 'space-between' }}>
+      <div className="row composer-actions">
+        <span className="row composer-tools">
+          <EmojiPicker onPick={insertEmoji} />
+          {files.button}
+        </span>
         <small className="muted">
           {mode === 'public'
             ? 'Sent to the widget and your chat apps.'
             : 'Visible to your team here and in your chat apps.'}{' '}
-          Ctrl+Enter to send.
+          Ctrl+Enter to send{savedReplies.length > 0 ? ', / for saved replies' : ''}.
         </small>
-        <button type="submit" className="btn" disabled={busy || !body.trim() || isTooLong}>
+        <button type="submit" className="btn" disabled={!canSend}>
           {busy ? 'Sending…' : mode === 'public' ? 'Send reply' : 'Add note'}
         </button>
       </div>
