@@ -126,7 +126,7 @@ export const WidgetEvents = {
   event: 'event',
   preChat: 'prechat',
   csat: 'csat',
-  transcript: 'transcript:request',
+  transcript: 'transcript',
 } as const;
 
 /** widget → server: the visitor is (not) typing. Debounced by the widget; the server clears it after 6 s. */

@@ -260,7 +260,7 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
   handle(
     socket,
     WidgetEvents.transcript,
-    opts(ZTranscriptRequest, EVENT_LIMITS['transcript:request']),
+    opts(ZTranscriptRequest, EVENT_LIMITS.transcript),
     async (input): Promise<TOkAck> => {
       await requireIdentity(ctx, socket);
       const conversation = await getLatestConversationForVisitor(db, organizationId, visitorId);
