@@ -138,6 +138,8 @@ describe('widget in headless Chromium', () => {
     // Emoji: picked from the composer's picker (extras.js), inserted into the draft.
     await pp('input').fill('Thanks ');
     await pp('emoji').click();
+    await pp('emoji-picker').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'widget-emoji-phone.png') });
     await pp('emoji-option').first().click();
     await expect.poll(() => pp('input').inputValue()).toBe('Thanks 😀');
     expect(await pp('emoji-picker').count()).toBe(0);
@@ -146,6 +148,7 @@ describe('widget in headless Chromium', () => {
     await pp('menu').click();
     await pp('transcript').click();
     await pp('transcript-form').locator('input').fill('phone.visitor@example.test');
+    await page.screenshot({ path: path.join(SHOTS, 'widget-transcript-phone.png') });
     await pp('transcript-form').locator('button[type=submit]').click();
     await pp('transcript-sent').waitFor({ timeout: 15_000 });
     const mail = await stack.smtp!.waitForMail('phone.visitor@example.test', () => true, 30_000);
