@@ -1,6 +1,7 @@
 import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isEmail } from '../shared/is-email.js';
+import { EmailField } from './email-field.js';
 import type { TTransportResult } from '../transport/parse-payloads.js';
 import type { TFormStrings, TLanguage, TStrings } from './i18n.js';
 
@@ -139,17 +140,7 @@ function TranscriptRequest({ state, controller, t }: Omit<TToolProps, 'inputRef'
           else setError(t.invalidEmail);
         }}
       >
-        <label>
-          {t.transcriptEmail}
-          <input
-            type="email"
-            autoComplete="email"
-            maxLength={320}
-            value={email}
-            aria-invalid={error ? true : undefined}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
-        </label>
+        <EmailField label={t.transcriptEmail} value={email} isInvalid={!!error} onInput={setEmail} />
         {alert}
         <div class="pp-row">
           <button type="submit" class="pp-button" disabled={phase === 'sending'}>
