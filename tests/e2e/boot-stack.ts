@@ -15,6 +15,8 @@ import {
   startFakeDiscord,
   type TFakeDiscord,
   startFakeSlack,
+  startFakeSmtp,
+  type TFakeSmtp,
   type TFakeSlack,
   testEncryptionKey,
   uniqueRedisPrefix,
@@ -53,6 +55,8 @@ export interface TStack {
     projectId: string;
     appToken?: string;
   };
+  /** Present with bootStack({ smtp: true }): every email the apps send (the worker's SMTP_URL). */
+  smtp?: TFakeSmtp;
   env: Record<string, string>;
   webUrl: string;
   realtimeUrl: string;
@@ -73,6 +77,7 @@ export async function bootStack(
     slackSocketMode?: boolean;
     /** The AI fallback against a provider (the fake OpenAI): the worker gets its URL and key. */
     ai?: { baseUrl: string; apiKey: string };
+    smtp?: boolean;
   } = {},
 ): Promise<TStack> {
   const slackFake = opts.slack || opts.slackSocketMode ? await startFakeSlack() : null;
@@ -84,6 +89,7 @@ export async function bootStack(
   const discordGuild = discordFake?.addGuild({ name: 'Acme' }).id;
   const discordChannel = discordGuild ? discordFake!.addTextChannel(discordGuild, { name: 'support' }).id : undefined;
   const telegram = await startFakeTelegram();
+  const smtp = opts.smtp ? await startFakeSmtp({ viewerPort: false }) : null;
   const botToken = `${100000 + Math.floor(Math.random() * 800000)}:${randomBytes(24).toString('base64url')}`;
   telegram.addBot(botToken, { username: 'pocketping_test_bot' });
   const chat = telegram.addForumChat({ title: 'Support', isForum: true, botIsAdmin: true, canManageTopics: true });
@@ -117,6 +123,7 @@ export async function bootStack(
           ...(slackAppToken ? { SLACK_APP_TOKEN: slackAppToken } : {}),
         }
       : {}),
+    ...(smtp ? { SMTP_URL: smtp.url } : {}),
     ...(opts.ai ? { OPENAI_BASE_URL: opts.ai.baseUrl, OPENAI_API_KEY: opts.ai.apiKey } : {}),
     ...(discordFake
       ? {
@@ -180,6 +187,7 @@ export async function bootStack(
   return {
     db,
     telegram,
+    ...(smtp ? { smtp } : {}),
     ...(slackFake
       ? {
           slack: {
@@ -218,6 +226,7 @@ export async function bootStack(
     async stop() {
       await Promise.allSettled([apps.web.stop(), apps.realtime.stop(), apps.worker.stop()]);
       await telegram.close();
+      await smtp?.close();
       await discordFake?.close();
       await slackFake?.close();
       await db.drop();

@@ -15,7 +15,7 @@ describe('widget in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    stack = await bootStack();
+    stack = await bootStack({ smtp: true });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     mkdirSync(SHOTS, { recursive: true });
   });
@@ -92,6 +92,85 @@ describe('widget in headless Chromium', () => {
     expect(stack.telegram.callsOf('createForumTopic')).toHaveLength(1);
     expect(consoleErrors).toEqual([]);
     expect(badResponses).toEqual([]);
+    await context.close();
+  });
+
+  it('a reply while the panel is closed shows a preview bubble that opens it; emoji; the conversation by email', async () => {
+    // A phone first (the panel is full screen there), then a desktop window for the bubble beside the launcher.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    page = await context.newPage();
+    await page.goto(`${stack.webUrl}/demo?key=${stack.tenantA.projectKey}`);
+    await pp('launcher').click();
+    await pp('input').fill('Hello from a phone');
+    await pp('input').press('Enter');
+    const topic = await waitFor(
+      () =>
+        stack.telegram
+          .topics(stack.tenantA.chatId!)
+          .find((t) =>
+            stack.telegram.messages(stack.tenantA.chatId!, t.threadId).some((m) => m.text?.includes('from a phone')),
+          ),
+      { what: 'topic of the phone visitor' },
+    );
+    await pp('close').click();
+    const operatorSays = (text: string) =>
+      stack.telegram.operatorWrites({
+        token: stack.tenantA.botToken!,
+        chatId: stack.tenantA.chatId!,
+        threadId: topic.threadId,
+        text,
+        from: { id: 78, first_name: 'Sarah' },
+      });
+    await operatorSays('We are **looking** into it <img src=x onerror=alert(1)>');
+
+    // The bubble: sender and the reply's words as text, the unread count on the launcher.
+    await pp('preview').waitFor({ timeout: 15_000 });
+    expect(await pp('preview').innerText()).toContain('We are looking into it <img src=x onerror=alert(1)>');
+    expect(await pp('preview').locator('strong').innerText()).toBe('Sarah');
+    expect(await page.locator('[data-pp="preview"] img').count()).toBe(0);
+    expect(await pp('unread').innerText()).toBe('1');
+    await page.screenshot({ path: path.join(SHOTS, 'widget-preview-bubble-phone.png') });
+    await pp('preview-open').click();
+    await pp('panel').waitFor();
+    expect(await pp('preview').count()).toBe(0);
+    expect(await pp('unread').count()).toBe(0);
+
+    // Emoji: picked from the composer's picker (extras.js), inserted into the draft.
+    await pp('input').fill('Thanks ');
+    await pp('emoji').click();
+    await pp('emoji-picker').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'widget-emoji-phone.png') });
+    await pp('emoji-option').first().click();
+    await expect.poll(() => pp('input').inputValue()).toBe('Thanks 😀');
+    expect(await pp('emoji-picker').count()).toBe(0);
+
+    // "Email me this conversation" from the menu: no email known yet, so the widget asks for it.
+    await pp('menu').click();
+    await pp('transcript').click();
+    await pp('transcript-form').locator('input').fill('phone.visitor@example.test');
+    await page.screenshot({ path: path.join(SHOTS, 'widget-transcript-phone.png') });
+    await pp('transcript-form').locator('button[type=submit]').click();
+    await pp('transcript-sent').waitFor({ timeout: 15_000 });
+    const mail = await stack.smtp!.waitForMail('phone.visitor@example.test', () => true, 30_000);
+    expect(mail.subject).toMatch(/^Your conversation with /);
+    expect(mail.text).toContain('> Hello from a phone');
+    expect(mail.text).toContain('Sarah · ');
+    expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+
+    // On a desktop window the bubble sits above the launcher, on its side, inside the viewport.
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await pp('close').click();
+    await operatorSays('One more thing');
+    await pp('preview').waitFor({ timeout: 15_000 });
+    const bubble = (await pp('preview').boundingBox())!;
+    const launcher = (await pp('launcher').boundingBox())!;
+    expect(bubble.y + bubble.height).toBeLessThanOrEqual(launcher.y);
+    expect(bubble.x + bubble.width).toBeLessThanOrEqual(1200);
+    expect(bubble.x + bubble.width).toBeGreaterThan(launcher.x);
+    await pp('preview-dismiss').click();
+    expect(await pp('preview').count()).toBe(0);
+    // Dismissed, not read: the launcher still counts it.
+    expect(await pp('unread').innerText()).toBe('1');
     await context.close();
   });
 

@@ -4,10 +4,12 @@
 // (the delayed job is promoted instead of waited for); an answer before it cancels it; without a working chat app it
 // goes at once; digest members get one digest listing who still waits; a hard bounce suppresses the address (no
 // retries), a temporary one is retried; each recipient's hourly limit delays the rest instead of dropping them.
+// Transcripts: a requested one carries the visitor's public conversation (senders, times, AI marked, file names) and
+// never an internal note, only for that visitor's own conversation; at close, once per close, only when enabled.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Queue, type Job } from 'bullmq';
-import { postOperatorMessage } from '@pocketping/conversations';
+import { changeConversationStatus, postAiMessage, postOperatorMessage } from '@pocketping/conversations';
 import { verifyConversationLinkToken, verifyUnsubscribeToken } from '@pocketping/core';
 import { createMembership, createUser, setNotificationPreference, type Prisma } from '@pocketping/db';
 import {
@@ -17,6 +19,7 @@ import {
   conversationWaitingJobId,
   createMailJobs,
   createRedis,
+  createTranscriptJobs,
   createVisitorConnections,
   visitorPostedJobId,
 } from '@pocketping/jobs';
@@ -372,6 +375,138 @@ describe("the team's replies emailed to a visitor who left", () => {
     await smtp.waitForMail(online.email, (m) => m.text.includes('Seen live'), 15_000);
     expect(mailsTo(read.email)).toHaveLength(0);
     await tabs.stop();
+  });
+});
+
+describe('transcripts emailed to the visitor', () => {
+  const operatorSays = (conversationId: string, body: string, visibility: 'public' | 'internal' = 'public') =>
+    postOperatorMessage(h.worker.ctx.conversations, h.organizationId, {
+      conversationId,
+      projectId: h.projectId,
+      authorName: 'Ann',
+      body,
+      visibility,
+      source: 'web',
+    });
+  async function conversationWithEmail(withEmail = true) {
+    const c = await h.newConversation();
+    const email = `t-${randomBytes(3).toString('hex')}@visitor.test`;
+    if (withEmail) await h.db.visitor.update({ where: { id: c.visitorId }, data: { email } });
+    const first = await h.visitorSays(c.id, 'Where is my <b>order</b>?');
+    return { ...c, email, first };
+  }
+  const close = (conversationId: string, status: 'open' | 'closed' = 'closed') =>
+    changeConversationStatus(h.worker.ctx.conversations, h.organizationId, {
+      conversationId,
+      status,
+      actor: { authorName: 'Ann', source: 'web' },
+    });
+  const processed = async (jobId: string) =>
+    waitFor(async () => (await notifications.getJob(jobId))?.returnvalue as { outcome: string } | undefined, {
+      what: `job ${jobId} processed`,
+      timeoutMs: 15_000,
+    });
+
+  it('on request: every public message with sender and time, AI marked, files by name, notes never', async () => {
+    const c = await conversationWithEmail();
+    const file = await h.db.attachment.create({
+      data: {
+        organizationId: h.organizationId,
+        conversationId: c.id,
+        uploadedBy: 'visitor',
+        name: 'invoice-42.pdf',
+        contentType: 'application/pdf',
+        size: 12,
+        sha256: 'x'.repeat(64),
+        storageKey: `k-${randomBytes(4).toString('hex')}`,
+      },
+    });
+    await h.visitorSays(c.id, 'Here is the invoice', [file.id]);
+    await postAiMessage(h.worker.ctx.conversations, h.organizationId, {
+      conversationId: c.id,
+      projectId: h.projectId,
+      assistantName: 'Robo',
+      body: 'It ships **tomorrow**.',
+      visitorSeq: c.first.message.seq,
+    });
+    await operatorSays(c.id, 'Secret: customer is grumpy', 'internal');
+    await operatorSays(c.id, 'Confirmed, tomorrow & free.');
+
+    const producerRedis = createRedis(h.redis.url, 'producer');
+    const transcripts = createTranscriptJobs(producerRedis, h.redis);
+    const to = `copy-${randomBytes(3).toString('hex')}@visitor.test`;
+    await transcripts.request(
+      { organizationId: h.organizationId, conversationId: c.id, visitorId: c.visitorId, email: to },
+      'r1' + c.id,
+    );
+    expect(await processed(`transcript-r1${c.id}`)).toEqual({ outcome: 'queued' });
+    const mail = await smtp.waitForMail(to, () => true, 15_000);
+    expect(mail.subject).toBe(`Your conversation with ${await projectName()}`);
+    expect(mail.text).toMatch(/You · \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n> Where is my <b>order<\/b>\?/);
+    expect(mail.text).toContain('> Here is the invoice\n> [File: invoice-42.pdf]');
+    expect(mail.text).toContain('Robo (AI assistant) · ');
+    expect(mail.text).toContain('Ann · ');
+    expect(mail.text).toContain('> Confirmed, tomorrow & free.');
+    // In order, and the internal note nowhere.
+    expect(mail.text.indexOf('Where is my')).toBeLessThan(mail.text.indexOf('ships'));
+    expect(mail.text.indexOf('ships')).toBeLessThan(mail.text.indexOf('Confirmed'));
+    expect(mail.text + mail.html).not.toContain('grumpy');
+    // The HTML part says the same, every value escaped.
+    expect(mail.html).toContain('Where is my &lt;b&gt;order&lt;/b&gt;?');
+    expect(mail.html).not.toContain('<b>order</b>');
+    expect(mail.html).toContain('Confirmed, tomorrow &amp; free.');
+    expect(mail.html).toContain('[File: invoice-42.pdf]');
+
+    // A job naming someone else's visitor (or another organization) reads nothing and sends nothing.
+    const stranger = await conversationWithEmail();
+    await transcripts.request(
+      { organizationId: h.organizationId, conversationId: c.id, visitorId: stranger.visitorId, email: stranger.email },
+      'r2' + c.id,
+    );
+    expect(await processed(`transcript-r2${c.id}`)).toEqual({ outcome: 'not found' });
+    await transcripts.request(
+      { organizationId: 'org_of_someone_else', conversationId: c.id, visitorId: c.visitorId, email: stranger.email },
+      'r3' + c.id,
+    );
+    expect(await processed(`transcript-r3${c.id}`)).toEqual({ outcome: 'not found' });
+    expect(mailsTo(stranger.email)).toHaveLength(0);
+    await transcripts.close();
+    producerRedis.disconnect();
+  });
+
+  it('at close when the project enables it: once per close, to a visitor with a known email only', async () => {
+    const c = await conversationWithEmail();
+    await operatorSays(c.id, 'All sorted!');
+    const anonymous = await conversationWithEmail(false);
+    // Off by default: closing sends nothing.
+    await close(c.id);
+    await close(anonymous.id);
+    expect((await h.worker.closeTranscriptPass!()).emails).toBe(0);
+
+    await setProject({ emailTranscriptOnClose: true });
+    await close(c.id, 'open');
+    await close(c.id);
+    await close(anonymous.id, 'open');
+    await close(anonymous.id);
+    // The scheduled pass may run at the same moment: the claim makes one email either way.
+    await h.worker.closeTranscriptPass!();
+    const mail = await smtp.waitForMail(c.email, () => true, 15_000);
+    expect(mail.text).toContain('closed this conversation');
+    expect(mail.text).toContain('> All sorted!');
+    expect((await h.worker.closeTranscriptPass!()).emails).toBe(0);
+    const row = await h.db.conversation.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row.transcriptClosedAt?.getTime()).toBe(row.closedAt?.getTime());
+    expect(mailsTo(c.email)).toHaveLength(1);
+
+    // Reopened and closed again: a new close, a new transcript with what was said since.
+    await close(c.id, 'open');
+    await operatorSays(c.id, 'One more thing.');
+    await close(c.id);
+    await h.worker.closeTranscriptPass!();
+    await smtp.waitForMail(c.email, (m) => m.text.includes('One more thing.'), 15_000);
+    expect(mailsTo(c.email)).toHaveLength(2);
+    expect(mailsTo(anonymous.email)).toHaveLength(0);
+    await setProject({ emailTranscriptOnClose: false });
   });
 });
 

@@ -33,6 +33,7 @@ const SAMPLES: Record<string, unknown> = {
   event: { name: 'plan.upgraded', data: { plan: 'pro', n: 2 } },
   prechat: { email: 'ann@example.test', name: 'Ann', fields: { company: 'Acme' } },
   csat: { score: 5, comment: 'great' },
+  transcript: { email: 'ann@example.test' },
 };
 const EVENTS = Object.keys(SAMPLES);
 

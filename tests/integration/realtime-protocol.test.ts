@@ -1,11 +1,20 @@
 // The widget protocol against the real realtime server (in-process) with the official socket.io-client, real
 // Postgres and Redis: handshake refusals, idempotent send, gap-free resume, every event's happy path and bad input,
-// identity verification, receipts, presence, and internal messages that never reach the widget.
+// identity verification, receipts, presence, internal messages that never reach the widget, transcript requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { appendMessage, listMessagesAfter } from '@pocketping/db';
 import { changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
-import { operatorPresenceKey, touchOperatorPresence } from '@pocketping/jobs';
+import { Queue } from 'bullmq';
+import {
+  JOBS,
+  QUEUES,
+  bullPrefix,
+  createRedis,
+  operatorPresenceKey,
+  touchOperatorPresence,
+  type TTranscriptJob,
+} from '@pocketping/jobs';
 import type {
   THistoryAck,
   TIdentifyAck,
@@ -569,5 +578,74 @@ describe('identity verification', () => {
     });
     expect(ack.error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/not configured/) });
     a.close();
+  });
+});
+
+describe('transcript (email me this conversation)', () => {
+  it("queues the visitor's own conversation only, to a valid address, 3 an hour; bad input spends nothing", async () => {
+    // The hourly budget is a fixed window: start well inside one.
+    const left = 3_600_000 - (Date.now() % 3_600_000);
+    if (left < 15_000) await new Promise((r) => setTimeout(r, left + 50));
+    const connection = createRedis(h.redisConfig.url, 'producer');
+    const queue = new Queue(QUEUES.notifications, { connection, prefix: bullPrefix(h.redisConfig) });
+    const jobsOf = async (visitorId: string) =>
+      (await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed']))
+        .filter((j) => j.name === JOBS.transcript && (j.data as TTranscriptJob).visitorId === visitorId)
+        .map((j) => j.data as TTranscriptJob);
+
+    const a = await connectWidget(h.url, tenantB);
+    expect(errCode(await a.ack('transcript', {}))).toBe('not_found');
+    const sent = await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'Hello' });
+    const own = (sent as { message: TMessage }).message.conversationId;
+    // No address known and none given: the widget is told to ask for one.
+    expect(errCode(await a.ack('transcript', {}))).toBe('bad_request');
+    expect(errCode(await a.ack('transcript', { email: 'not-an-email' }))).toBe('bad_request');
+
+    // Another visitor's conversation (of this project or another tenant's) cannot be named: the payload takes no id.
+    const b = await connectWidget(h.url, tenantA);
+    await b.ack('prechat', { email: 'bob@example.com' });
+    const bSent = await b.ack<TSendAck>('message:send', { clientId: clientId(), body: 'Hi from B' });
+    const bConversation = (bSent as { message: TMessage }).message.conversationId;
+    expect(errCode(await a.ack('transcript', { conversationId: bConversation }))).toBe('bad_request');
+
+    for (let i = 0; i < 3; i++) expect(await a.ack('transcript', { email: 'ann@example.com' })).toEqual({ ok: true });
+    const refused = (await a.ack('transcript', { email: 'ann@example.com' })) as {
+      ok: false;
+      error: { code: string; message: string };
+    };
+    expect(refused.error.code).toBe('rate_limited');
+    expect(refused.error.message).toContain('3 transcripts an hour');
+    // The address typed becomes the visitor's (they had none).
+    expect((await h.db.visitor.findUniqueOrThrow({ where: { id: a.session.visitorId } })).email).toBe(
+      'ann@example.com',
+    );
+
+    // B's own request: their conversation, to the address typed; their known email is not replaced.
+    expect(await b.ack('transcript', { email: 'bob.work@example.com' })).toEqual({ ok: true });
+    expect((await h.db.visitor.findUniqueOrThrow({ where: { id: b.session.visitorId } })).email).toBe(
+      'bob@example.com',
+    );
+
+    const aJobs = await jobsOf(a.session.visitorId);
+    expect(aJobs).toHaveLength(3);
+    for (const j of aJobs)
+      expect(j).toEqual({
+        organizationId: tenantB.organizationId,
+        conversationId: own,
+        visitorId: a.session.visitorId,
+        email: 'ann@example.com',
+      });
+    expect(await jobsOf(b.session.visitorId)).toEqual([
+      {
+        organizationId: tenantA.organizationId,
+        conversationId: bConversation,
+        visitorId: b.session.visitorId,
+        email: 'bob.work@example.com',
+      },
+    ]);
+    a.close();
+    b.close();
+    await queue.close();
+    connection.disconnect();
   });
 });

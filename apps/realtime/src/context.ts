@@ -3,7 +3,7 @@ import type { Namespace } from 'socket.io';
 import type { TVisitorPorts } from '@pocketping/conversations';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import type { TDb, TProject, TSql } from '@pocketping/db';
-import type { TProducer, TVisitorConnections, TVisitorJobs, TWidgetPush } from '@pocketping/jobs';
+import type { TProducer, TTranscriptJobs, TVisitorConnections, TVisitorJobs, TWidgetPush } from '@pocketping/jobs';
 import type { TFileUrlSigner, TStorage, TStorageQuotaFor } from '@pocketping/storage';
 import type { TLimits } from '@pocketping/billing';
 import type { TInFlight } from './in-flight.js';
@@ -33,6 +33,8 @@ export interface TRealtimeContext {
   limits: TLimits;
   connections: TVisitorConnections;
   visitorJobs: TVisitorJobs;
+  /** "Email me this conversation" requests, for the worker that sends emails. */
+  transcripts: TTranscriptJobs;
   visitorLeftDelayMs: number;
   presence: TPresenceWatcher;
   projectByKey(publicKey: string): Promise<TProject | null>;

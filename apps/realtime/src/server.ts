@@ -24,6 +24,7 @@ import {
   createProducer,
   createRedis,
   createVisitorConnections,
+  createTranscriptJobs,
   createVisitorJobs,
   createWidgetPush,
   socketIoKey,
@@ -181,6 +182,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
   });
   const limits = createLimits({ store: createLimitsStore(db), redis, prefix: deps.redis.prefix });
   const visitorJobs = createVisitorJobs(queueRedis, deps.redis);
+  const transcripts = createTranscriptJobs(queueRedis, deps.redis);
   const ctx: TRealtimeContext = {
     db,
     sql,
@@ -214,6 +216,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     limits,
     connections,
     visitorJobs,
+    transcripts,
     visitorLeftDelayMs: deps.visitorLeftDelayMs ?? 60_000,
     presence: createPresenceWatcher({
       redis,
@@ -342,6 +345,7 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
       await new Promise((r) => setTimeout(r, 200));
       await connections.stop().catch(() => undefined);
       await ctx.visitorJobs.close();
+      await ctx.transcripts.close();
       await producer.close();
       pub.disconnect();
       sub.disconnect();

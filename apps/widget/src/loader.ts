@@ -23,6 +23,7 @@ import { CHAT_ICON } from './ui/icons.js';
 import { OPEN_CHAT_LABELS, pickLanguage } from './ui/i18n.js';
 import type { TLanguage } from './ui/i18n.js';
 import { LAUNCHER_CSS } from './ui/styles.js';
+import { PREVIEW_CSS, createPreviewBubble } from './preview-bubble.js';
 
 /** Content hash of app.js, injected by build.mjs; also the cache-buster of the app URL. */
 declare const __POCKETPING_APP_VERSION__: string;
@@ -300,6 +301,13 @@ function ensureApp(inst: TInstance) {
     .then((mod) => {
       inst.isLoading = false;
       if (instance !== inst) return; // destroyed while loading
+      appendStyle(root, PREVIEW_CSS, nonce);
+      const bubble = createPreviewBubble({
+        root,
+        isOpen: inst.wantOpen,
+        language: () => inst.language,
+        onOpen: () => api.open(),
+      });
       inst.app = mod.mount({
         root,
         config: inst.config,
@@ -307,7 +315,10 @@ function ensureApp(inst: TInstance) {
         isOpen: inst.wantOpen,
         focusInput: inst.focusInput,
         nonce,
-        notify,
+        notify(event, data) {
+          bubble.onEvent(event, data);
+          notify(event, data);
+        },
         identity: pendingIdentity,
         events: pendingEvents,
         loadAsset,

@@ -95,6 +95,8 @@ export interface TWorkerRuntime {
   digestPass: ((now?: Date) => Promise<{ users: number; emails: number }>) | null;
   /** One pass of operator replies emailed to visitors who left (null when this worker sends no notifications). */
   visitorReplyPass: ((now?: Date) => Promise<{ candidates: number; emails: number }>) | null;
+  /** One pass of transcripts emailed at close (null when this worker sends no notifications). */
+  closeTranscriptPass: ((now?: Date) => Promise<{ candidates: number; emails: number }>) | null;
   /**
    * Graceful shutdown: the chat-app transports stop first (the Discord shard leases are released, so another worker
    * takes the shards over at once), every queue stops taking jobs and finishes the ones running; bridge jobs still
@@ -326,6 +328,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     privacyPass: (opts) => runPrivacyPass(ctx, opts),
     digestPass: notificationWorker ? (now) => notificationWorker.digestPass(now) : null,
     visitorReplyPass: notificationWorker ? (now) => notificationWorker.visitorReplyPass(now) : null,
+    closeTranscriptPass: notificationWorker ? (now) => notificationWorker.closeTranscriptPass(now) : null,
     async close(opts = {}) {
       const deadline = Date.now() + (opts.graceMs ?? 10_000);
       clearInterval(timer);

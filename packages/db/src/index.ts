@@ -59,6 +59,7 @@ export * from './repositories/api.js';
 export * from './repositories/webhooks.js';
 export * from './repositories/conversation-stats.js';
 export * from './repositories/notifications.js';
+export * from './repositories/transcripts.js';
 export * from './repositories/retention.js';
 export * from './repositories/visitor-data.js';
 export * from './repositories/organization-deletion.js';

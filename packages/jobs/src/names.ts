@@ -27,6 +27,7 @@ export const JOBS = {
   conversationWaiting: 'notify.waiting',
   notificationDigest: 'notify.digest',
   visitorReplies: 'notify.visitor-replies',
+  transcript: 'notify.transcript',
   mailSend: 'mail.send',
   privacyPass: 'privacy.pass',
   platformDeletions: 'privacy.platform-deletions',

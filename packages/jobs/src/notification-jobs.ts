@@ -68,6 +68,44 @@ export function createMailJobs(redis: Redis, cfg: TRedisConfig): TMailJobs {
   };
 }
 
+/**
+ * "Email me this conversation": the visitor asked in the widget (realtime checked who they are, the address and their
+ * hourly budget); the worker renders the transcript and queues the email. The worker re-checks that the
+ * conversation is this visitor's before anything is read.
+ */
+export const ZTranscriptJob = z.object({
+  organizationId: ZId,
+  conversationId: ZId,
+  visitorId: ZId,
+  email: z.string().email().max(320),
+});
+export type TTranscriptJob = z.infer<typeof ZTranscriptJob>;
+
+/** The producer realtime holds: one job per request (the visitor's hourly budget bounds them). */
+export interface TTranscriptJobs {
+  request(job: TTranscriptJob, requestId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createTranscriptJobs(redis: Redis, cfg: TRedisConfig): TTranscriptJobs {
+  const queue = new Queue(QUEUES.notifications, { connection: redis, prefix: bullPrefix(cfg) });
+  queue.on('error', () => undefined); // the caller answers the visitor when the enqueue fails
+  return {
+    async request(job, requestId) {
+      await queue.add(JOBS.transcript, ZTranscriptJob.parse(job), {
+        jobId: `transcript-${requestId}`,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 5_000 },
+        removeOnComplete: { age: 86_400 },
+        removeOnFail: 1_000,
+      });
+    },
+    async close() {
+      await queue.close();
+    },
+  };
+}
+
 /** The producer side of the `team-notifications` queue (the worker schedules; any worker processes). */
 export interface TNotificationJobs {
   /** Schedules a wait's email for `fireAt` (ms); a wait already scheduled is left as it is. */

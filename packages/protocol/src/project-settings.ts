@@ -50,6 +50,8 @@ export const ZProjectSettings = z.object({
   waitNotifyMinutes: z.number().int().min(0).max(1_440).default(5).catch(5),
   /** Email the team's replies to a visitor who left an email and is gone (with a link back into the conversation). */
   emailVisitorReplies: z.boolean().default(true).catch(true),
+  /** Email the visitor (when their email is known) a transcript when a conversation is closed, once per close. */
+  emailTranscriptOnClose: z.boolean().default(false).catch(false),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
 
@@ -101,6 +103,7 @@ export const ZProjectSettingsPatch = z
     awayMessage: z.string().max(500).nullable(),
     waitNotifyMinutes: z.number().int().min(0).max(1_440),
     emailVisitorReplies: z.boolean(),
+    emailTranscriptOnClose: z.boolean(),
   })
   .partial()
   .strict();

@@ -126,6 +126,7 @@ export const WidgetEvents = {
   event: 'event',
   preChat: 'prechat',
   csat: 'csat',
+  transcript: 'transcript',
 } as const;
 
 /** widget → server: the visitor is (not) typing. Debounced by the widget; the server clears it after 6 s. */
@@ -182,6 +183,15 @@ export const ZPreChat = z.object({
   name: z.string().min(1).max(120).optional(),
   fields: ZBoundedRecord(z.string().max(1000)).optional(),
 });
+
+/**
+ * widget → server: "email me this conversation". `email` only when the visitor's is not known yet (the widget asks
+ * for it); without one the server uses the visitor's, else answers `bad_request` naming `email`.
+ */
+export const ZTranscriptRequest = z.object({ email: z.string().email().max(320).optional() }).strict();
+
+/** How many transcripts one visitor may ask for per hour (and one address, a few visitors' worth). */
+export const TRANSCRIPT_LIMITS = { perVisitorPerHour: 3, perAddressPerHour: 10 } as const;
 
 /** widget → server: satisfaction rating of a closed conversation. */
 export const ZCsat = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() });

@@ -10,9 +10,12 @@ import {
   applyVisitorIdentity,
   getLatestConversationForVisitor,
   getProjectIdentitySecret,
+  getVisitor,
   getVisitorIdentity,
   listPreviousVisitorMessages,
   listVisibleMessagesAfter,
+  newId,
+  rememberVisitorEmail,
 } from '@pocketping/db';
 import { widgetRooms } from '@pocketping/jobs';
 import {
@@ -20,11 +23,13 @@ import {
   ZCsat,
   ZCustomEvent,
   PREVIOUS_HISTORY,
+  TRANSCRIPT_LIMITS,
   ZHistoryRequest,
   ZIdentify,
   ZPreChat,
   ZReadUpdate,
   ZSendMessage,
+  ZTranscriptRequest,
   ZTypingUpdate,
   type THistoryAck,
   type TIdentifyAck,
@@ -249,6 +254,38 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
     follow((await submitPreChat(ctx.actions, socket.data, input)).conversationId);
     return { ok: true };
   });
+
+  // "Email me this conversation": the visitor's latest conversation (never one named by the payload) to the address
+  // they typed, else the one known for them (a typed one is kept when none was). The worker renders and sends it.
+  handle(
+    socket,
+    WidgetEvents.transcript,
+    opts(ZTranscriptRequest, EVENT_LIMITS.transcript),
+    async (input): Promise<TOkAck> => {
+      await requireIdentity(ctx, socket);
+      const conversation = await getLatestConversationForVisitor(db, organizationId, visitorId);
+      if (!conversation) throw new AppError('not_found', 'There is no conversation to send yet');
+      const known = (await getVisitor(db, organizationId, visitorId))?.email ?? null;
+      const email = input.email ?? known;
+      if (!email)
+        throw new AppError('bad_request', 'Which email address should we send it to?', [
+          { path: 'email', message: 'required' },
+        ]);
+      const refused = await limiter.hitAll([
+        { key: `transcript:visitor:${visitorId}`, limit: TRANSCRIPT_LIMITS.perVisitorPerHour, windowSec: 3600 },
+        { key: `transcript:ip:${socket.data.ip}`, limit: TRANSCRIPT_LIMITS.perAddressPerHour, windowSec: 3600 },
+      ]);
+      if (refused !== -1)
+        throw new AppError(
+          'rate_limited',
+          `You can ask for ${TRANSCRIPT_LIMITS.perVisitorPerHour} transcripts an hour; try again later`,
+          { retryAfterSec: 3600 },
+        );
+      if (!known) await rememberVisitorEmail(db, organizationId, visitorId, email);
+      await ctx.transcripts.request({ organizationId, conversationId: conversation.id, visitorId, email }, newId());
+      return { ok: true };
+    },
+  );
 
   handle(socket, WidgetEvents.csat, opts(ZCsat, EVENT_LIMITS.csat), async (input): Promise<TOkAck> => {
     follow((await rateConversation(ctx.actions, socket.data, input)).conversationId);

@@ -9,7 +9,6 @@ import type { TLanguage, TStrings } from '../ui/i18n.js';
 import { PANEL_CSS } from '../ui/styles.js';
 import { EXTRAS_GLOBAL } from '../extras/contract.js';
 import type { TExtras } from '../extras/contract.js';
-import type { TUploadHandle } from '../transport/upload-file.js';
 import { Widget } from '../ui/widget.js';
 import { createStore } from './create-store.js';
 import { initialState } from './initial-state.js';
@@ -65,25 +64,6 @@ export function mountApp({
     isPageVisible: () => doc.visibilityState !== 'hidden',
     connect: (options) => connectWidgetSocket({ ...options, realtimeUrl: config.realtimeUrl }),
     loadExtras,
-    // The XHR uploader lives in extras.js: the first file picked fetches it.
-    upload(options): TUploadHandle {
-      let inner: TUploadHandle | null = null;
-      let isAborted = false;
-      const done = loadExtras().then(
-        (x) =>
-          isAborted
-            ? { ok: false as const, error: { code: 'aborted', message: 'Upload cancelled' } }
-            : (inner = x.uploadFile({ ...options, realtimeUrl: config.realtimeUrl })).done,
-        () => ({ ok: false as const, error: { code: 'network', message: 'Upload failed: network error' } }),
-      );
-      return {
-        done,
-        abort() {
-          isAborted = true;
-          inner?.abort();
-        },
-      };
-    },
   });
 
   // The loader's launcher goes (Preact draws its own), its <style> stays: the launcher CSS is not shipped twice.

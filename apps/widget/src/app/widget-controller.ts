@@ -94,6 +94,11 @@ export function createWidgetController(
       if (draft !== get().draft) set({ draft });
     },
     onBlur: typing.stop,
+    tool(tool) {
+      set({ tool: get().tool === tool ? null : tool });
+      identity.needExtras();
+    },
+    request: core.request,
     onPageVisible() {
       messages.markReadIfSeen();
       void messages.syncHistory();

@@ -46,6 +46,8 @@ export interface TWidgetState {
   draft: number;
   /** A message for the composer area (a file too large, an upload refused); cleared by the next action. */
   notice: string | null;
+  /** The composer's emoji picker or the header's menu (both in extras.js), or neither. */
+  tool?: 'emoji' | 'menu' | null;
   /** extras.js (forms, upload), once loaded: see TWidgetController.needExtras. */
   extras: TExtras | null;
 }

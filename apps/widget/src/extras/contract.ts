@@ -1,20 +1,22 @@
 import type { AwayForm } from '../ui/away-form.js';
 import type { CsatPrompt } from '../ui/csat-prompt.js';
 import type { PreChatForm } from '../ui/pre-chat-form.js';
-import type { uploadFile } from '../transport/upload-file.js';
 import type { UploadList } from '../ui/upload-list.js';
+import type { Tool } from '../ui/tool.js';
 import type { TFormStrings, TLanguage } from '../ui/i18n.js';
 
 /**
- * extras.js: what only some visitors ever need — the pre-chat, away and CSAT forms and the file upload — loaded
+ * extras.js: what only some visitors ever need — the pre-chat, away and CSAT forms, the file upload, the emoji picker
+ * and the menu — loaded
  * on first use so the chat that every visitor opens stays within its size budget.
  */
 export interface TExtras {
   PreChatForm: typeof PreChatForm;
   AwayForm: typeof AwayForm;
   CsatPrompt: typeof CsatPrompt;
-  uploadFile: typeof uploadFile;
   UploadList: typeof UploadList;
+  /** The emoji picker and the menu ("Email me this conversation"). */
+  Tool: typeof Tool;
   /** The forms' texts in every language (they are few; one file serves all visitors). */
   strings: Record<TLanguage, TFormStrings>;
   css: string;

@@ -1,11 +1,11 @@
 // Entry of dist/extras.js (see contract.ts). Its `preact` imports resolve to the app's copy (build.mjs).
-import { uploadFile } from '../transport/upload-file.js';
 import { createUploads } from '../app/controller/uploads.js';
 import { createFormSubmits } from '../app/controller/form-submits.js';
 import { AwayForm } from '../ui/away-form.js';
 import { CsatPrompt } from '../ui/csat-prompt.js';
 import { PreChatForm } from '../ui/pre-chat-form.js';
 import { UploadList } from '../ui/upload-list.js';
+import { Tool } from '../ui/tool.js';
 import { FORMS_CSS } from '../ui/styles.js';
 import { DE_FORMS } from '../lang/de.js';
 import { EN_FORMS } from '../lang/en.js';
@@ -19,7 +19,7 @@ const extras = {
   AwayForm,
   CsatPrompt,
   UploadList,
-  uploadFile,
+  Tool,
   createUploads,
   createFormSubmits,
   strings: { en: EN_FORMS, fr: FR_FORMS, de: DE_FORMS, es: ES_FORMS },

@@ -42,6 +42,8 @@ export const DE: TStrings = {
   closedDivider: 'Gespräch beendet',
   tooLong: 'Zu lang zum Senden: bitte kürzen',
   download: 'Herunterladen',
+  emoji: 'Emojis',
+  menu: 'Menü',
 };
 
 export const DE_FORMS: TFormStrings = {
@@ -62,4 +64,10 @@ export const DE_FORMS: TFormStrings = {
   csatScore: (n) => `${n} von 5`,
   csatComment: 'Erzählen Sie uns mehr (optional)',
   csatThanks: 'Danke für Ihr Feedback!',
+  transcriptAction: 'Diese Unterhaltung per E-Mail senden',
+  transcriptEmail: 'An welche Adresse sollen wir sie senden?',
+  transcriptSend: 'Senden',
+  transcriptSent: 'Erledigt! Die Unterhaltung ist auf dem Weg in Ihr Postfach.',
+  transcriptLimit: 'Sie können 3 Kopien pro Stunde anfordern. Bitte versuchen Sie es später erneut.',
+  transcriptEmpty: 'Es gibt noch nichts zu senden.',
 };

@@ -40,6 +40,8 @@ export const EN = {
   closedDivider: 'Conversation closed',
   tooLong: 'Too long to send: please shorten it',
   download: 'Download',
+  emoji: 'Emoji',
+  menu: 'Menu',
 };
 
 /** Texts of the forms (pre-chat, away email, CSAT): they ship in extras.js with the forms. */
@@ -61,4 +63,10 @@ export const EN_FORMS = {
   csatScore: (n: number) => `${n} out of 5`,
   csatComment: 'Tell us more (optional)',
   csatThanks: 'Thanks for your feedback!',
+  transcriptAction: 'Email me this conversation',
+  transcriptEmail: 'Where should we send it?',
+  transcriptSend: 'Send',
+  transcriptSent: 'Done! The conversation is on its way to your inbox.',
+  transcriptLimit: 'You can ask for 3 copies an hour. Please try again later.',
+  transcriptEmpty: 'There is nothing to send yet.',
 };

@@ -42,6 +42,8 @@ export const ES: TStrings = {
   closedDivider: 'Conversación cerrada',
   tooLong: 'Demasiado largo para enviar: acórtalo',
   download: 'Descargar',
+  emoji: 'Emojis',
+  menu: 'Menú',
 };
 
 export const ES_FORMS: TFormStrings = {
@@ -62,4 +64,10 @@ export const ES_FORMS: TFormStrings = {
   csatScore: (n) => `${n} de 5`,
   csatComment: 'Cuéntanos más (opcional)',
   csatThanks: '¡Gracias por tu opinión!',
+  transcriptAction: 'Enviarme esta conversación por correo',
+  transcriptEmail: '¿A qué dirección la enviamos?',
+  transcriptSend: 'Enviar',
+  transcriptSent: '¡Listo! La conversación va camino de tu bandeja de entrada.',
+  transcriptLimit: 'Puedes pedir 3 copias por hora. Inténtalo más tarde.',
+  transcriptEmpty: 'Todavía no hay nada que enviar.',
 };

@@ -42,6 +42,8 @@ export const FR: TStrings = {
   closedDivider: 'Conversation close',
   tooLong: 'Trop long pour être envoyé : raccourcissez-le',
   download: 'Télécharger',
+  emoji: 'Émojis',
+  menu: 'Menu',
 };
 
 export const FR_FORMS: TFormStrings = {
@@ -62,4 +64,10 @@ export const FR_FORMS: TFormStrings = {
   csatScore: (n) => `${n} sur 5`,
   csatComment: 'Dites-nous en plus (facultatif)',
   csatThanks: 'Merci pour votre avis !',
+  transcriptAction: 'M’envoyer cette conversation par e-mail',
+  transcriptEmail: 'À quelle adresse l’envoyer ?',
+  transcriptSend: 'Envoyer',
+  transcriptSent: 'C’est fait ! La conversation arrive dans votre boîte mail.',
+  transcriptLimit: 'Vous pouvez demander 3 copies par heure. Réessayez plus tard.',
+  transcriptEmpty: 'Il n’y a encore rien à envoyer.',
 };

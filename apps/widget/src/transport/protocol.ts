@@ -32,6 +32,7 @@ export const WidgetEvents: typeof TProtocolEvents = {
   event: 'event',
   preChat: 'prechat',
   csat: 'csat',
+  transcript: 'transcript',
 };
 
 export const LIMITS: typeof TProtocolLimits = {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { TFormState } from '../app/form-types.js';
 import { isEmail } from '../shared/is-email.js';
+import { EmailField } from './email-field.js';
 import type { TFormStrings } from './i18n.js';
 
 /**
@@ -45,17 +46,7 @@ export function AwayForm({
           {message}
         </p>
       )}
-      <label>
-        {message ? t.awayEmail : t.awayTitle}
-        <input
-          type="email"
-          autoComplete="email"
-          maxLength={320}
-          value={email}
-          aria-invalid={shown ? true : undefined}
-          onInput={(e) => setEmail(e.currentTarget.value)}
-        />
-      </label>
+      <EmailField label={message ? t.awayEmail : t.awayTitle} value={email} isInvalid={!!shown} onInput={setEmail} />
       {shown && (
         <div class="pp-err" role="alert">
           {shown}

@@ -29,6 +29,7 @@ function mount(over: Partial<Omit<Parameters<typeof Composer>[0], 'draft'>> & { 
       onBlur: () => void blurs++,
       onFiles: () => undefined,
       onRemoveUpload: () => undefined,
+      onTool: () => undefined,
       uploads: [],
       notice: null,
       inputRef,

@@ -20,6 +20,8 @@ interface TComposerProps {
   inputRef: Ref<HTMLTextAreaElement>;
   /** Length of the draft near the limit (0 below it): shown as a counter, with the limit once over it. */
   draft: number;
+  /** Opens (or closes) the emoji picker. */
+  onTool: (tool: 'emoji') => void;
   /** From extras.js, which the first picked file loads (with the uploader). */
   UploadList: TExtras['UploadList'] | undefined;
 }
@@ -36,6 +38,7 @@ export function Composer({
   inputRef,
   UploadList,
   draft,
+  onTool,
 }: TComposerProps) {
   const isOver = draft > LIMITS.messageBodyMax;
   const isUploading = uploads.some((u) => u.status === 'uploading');
@@ -71,7 +74,7 @@ export function Composer({
         <input
           type="file"
           multiple
-          class="pp-hidden"
+          hidden
           data-pp="file"
           tabIndex={-1}
           aria-hidden="true"
@@ -89,6 +92,9 @@ export function Composer({
           onClick={(e) => e.currentTarget.parentElement?.querySelector<HTMLInputElement>('input[type=file]')?.click()}
         >
           <Icon path={ATTACH_ICON} />
+        </button>
+        <button type="button" class="pp-btn" data-pp="emoji" aria-label={t.emoji} onClick={() => onTool('emoji')}>
+          ☺
         </button>
         <textarea
           ref={inputRef}

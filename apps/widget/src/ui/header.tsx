@@ -22,9 +22,11 @@ interface THeaderProps {
   t: TStrings;
   titleId: string;
   onClose: () => void;
+  /** Opens (or closes) the menu. */
+  onTool: (tool: 'menu') => void;
 }
 
-export function Header({ settings, presence, t, titleId, onClose }: THeaderProps) {
+export function Header({ settings, presence, t, titleId, onClose, onTool }: THeaderProps) {
   const status = presenceText(presence, settings, t);
   const avatar = settings.avatarUrl ? safeHref(settings.avatarUrl) : null;
   return (
@@ -47,6 +49,9 @@ export function Header({ settings, presence, t, titleId, onClose }: THeaderProps
           </div>
         )}
       </div>
+      <button type="button" class="pp-btn" data-pp="menu" aria-label={t.menu} onClick={() => onTool('menu')}>
+        ⋯
+      </button>
       <button type="button" class="pp-btn" data-pp="close" aria-label={t.closeChat} onClick={onClose}>
         <Icon path={CLOSE_ICON} />
       </button>

@@ -44,7 +44,14 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
         }
       }}
     >
-      <Header settings={state.settings} presence={state.presence} t={t} titleId="pp-title" onClose={onClose} />
+      <Header
+        settings={state.settings}
+        presence={state.presence}
+        t={t}
+        titleId="pp-title"
+        onClose={onClose}
+        onTool={controller.tool}
+      />
       <Status connection={state.connection} t={t} />
       <MessageList
         messages={state.chat.messages}
@@ -90,6 +97,7 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
           />
         )}
       </MessageList>
+      {state.tool && x && <x.Tool state={state} controller={controller} inputRef={inputRef} />}
       {cards.gate && preChat ? (
         x &&
         ft && (
@@ -114,6 +122,7 @@ export function Panel({ state, controller, inputRef, onClose }: TPanelProps) {
           inputRef={inputRef}
           UploadList={x?.UploadList}
           draft={state.draft}
+          onTool={controller.tool}
         />
       )}
       {state.settings.branding && <div class="pp-note">Powered by PocketPing</div>}

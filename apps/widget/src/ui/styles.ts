@@ -56,14 +56,11 @@ export const PANEL_CSS = `
 .pp-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .pp-size{color:#6b7280}
 .pp-notice{padding:6px 12px}
-.pp-uploads{margin:0;padding:6px 12px 0;list-style:none;font-size:12px}
-.pp-uploads li{display:flex;align-items:center;gap:8px}
 .pp-composer{display:flex;align-items:flex-end;gap:6px;padding:10px 12px;border-top:1px solid #e5e7eb}
 .pp-input{flex:1;min-height:40px;max-height:132px;margin:0;padding:9px 12px;resize:none;border:1px solid #d1d5db;border-radius:10px;color:#111827;font:inherit}
 .pp-input:focus{outline:2px solid var(--pp-color)}
 .pp-send{flex:none;width:40px;height:40px;padding:0;border:0;border-radius:10px;display:flex;align-items:center;justify-content:center;background:var(--pp-color);color:var(--pp-fg);cursor:pointer}
 .pp-send:disabled{opacity:.5}
-.pp-hidden{display:none}
 @media (max-width:480px){.pp-panel{inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}.pp-open .pp-launcher{display:none}}
 `;
 
@@ -83,4 +80,12 @@ export const FORMS_CSS = `
 .pp-stars .pp-on{color:#f59e0b}
 .pp-stars input{position:absolute;opacity:0;width:1px}
 .pp-stars label:focus-within{outline:2px solid var(--pp-color)}
+.pp-uploads{margin:0;padding:6px 12px 0;list-style:none;font-size:12px}
+.pp-uploads li{display:flex;align-items:center;gap:8px}
+.pp-tool{padding:8px 12px;border-top:1px solid #e5e7eb;background:#fff}
+.pp-emoji{display:grid;grid-template-columns:repeat(10,1fr);gap:2px;max-height:140px;overflow-y:auto}
+.pp-emoji button,.pp-menu-item{margin:0;border:0;border-radius:6px;background:none;font:inherit;cursor:pointer}
+.pp-emoji button{padding:4px 0;font-size:20px;line-height:1.2}
+.pp-menu-item{display:block;width:100%;padding:8px;text-align:left}
+.pp-emoji button:hover,.pp-menu-item:hover{background:#f3f4f6}
 `;

@@ -8,6 +8,8 @@ export interface TMailContent {
   /** Plain paragraphs; each line of visitor text is quoted as it was written (escaped in the HTML). */
   paragraphs: string[];
   quotes?: string[];
+  /** A conversation, message by message: who and when, then the text as written (escaped in the HTML). */
+  transcript?: { who: string; when: string; body: string }[];
   /** A list of linked lines (the digest). */
   items?: { label: string; detail: string; url: string }[];
   action?: { label: string; url: string };
@@ -24,6 +26,7 @@ export function renderMail(c: TMailContent): { subject: string; text: string; ht
     '',
     ...c.paragraphs.flatMap((p) => [p, '']),
     ...(c.quotes ?? []).flatMap((q) => [...q.split('\n').map((l) => `> ${l}`), '']),
+    ...(c.transcript ?? []).flatMap((e) => [`${e.who} · ${e.when}`, ...e.body.split('\n').map((l) => `> ${l}`), '']),
     ...(c.items ?? []).flatMap((i) => [`- ${i.label} — ${i.detail}`, `  ${i.url}`]),
     ...(c.items?.length ? [''] : []),
     ...(c.action ? [`${c.action.label}: ${c.action.url}`, ''] : []),
@@ -44,6 +47,10 @@ export function renderMail(c: TMailContent): { subject: string; text: string; ht
     ...(c.quotes ?? []).map(
       (q) =>
         `<blockquote style="margin:0 0 12px;padding:8px 12px;border-left:3px solid #d1d5db;color:#374151;white-space:pre-wrap">${escapeHtml(q)}</blockquote>`,
+    ),
+    ...(c.transcript ?? []).map(
+      (e) =>
+        `<div style="margin:0 0 12px"><div style="font-size:12px;color:#6b7280;margin-bottom:2px"><strong style="color:#111827">${escapeHtml(e.who)}</strong> · ${escapeHtml(e.when)}</div><div style="padding:8px 12px;border-left:3px solid #d1d5db;color:#374151;white-space:pre-wrap">${escapeHtml(e.body)}</div></div>`,
     ),
     ...(c.items?.length
       ? [

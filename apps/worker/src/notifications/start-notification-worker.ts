@@ -7,6 +7,7 @@ import { processWaitingJob } from './notify-waiting.js';
 import { runDigestPass } from './digest.js';
 import { runVisitorReplyPass } from './visitor-replies.js';
 import { createMailSender } from './send-mail.js';
+import { processTranscriptJob, runCloseTranscriptPass } from './transcripts.js';
 
 export interface TNotificationsConfig {
   smtpUrl: string;
@@ -54,7 +55,13 @@ export async function startNotificationWorker(deps: {
     QUEUES.notifications,
     async (job) => {
       if (job.name === JOBS.notificationDigest) return runDigestPass(notifyDeps, deps.config.digestEveryMs);
-      if (job.name === JOBS.visitorReplies) return runVisitorReplyPass(replyDeps, replyOptions);
+      if (job.name === JOBS.transcript) return processTranscriptJob(notifyDeps, job);
+      // The emails to visitors share one schedule: replies they missed, then transcripts of conversations just closed.
+      if (job.name === JOBS.visitorReplies)
+        return {
+          ...(await runVisitorReplyPass(replyDeps, replyOptions)),
+          closeTranscripts: await runCloseTranscriptPass(notifyDeps),
+        };
       return processWaitingJob(notifyDeps, job);
     },
     { prefix, concurrency: 5, connection: createRedis(deps.redisConfig.url, 'worker') },
@@ -89,6 +96,8 @@ export async function startNotificationWorker(deps: {
     digestPass: (now?: Date) => runDigestPass(notifyDeps, deps.config.digestEveryMs, now),
     /** One visitor-reply pass now (tests; the scheduler runs it every minute). */
     visitorReplyPass: (now?: Date) => runVisitorReplyPass(replyDeps, replyOptions, now),
+    /** One transcript-at-close pass now (tests; the scheduler runs it with the visitor-reply pass). */
+    closeTranscriptPass: (now?: Date) => runCloseTranscriptPass(notifyDeps, now),
     async close() {
       await Promise.allSettled([notifications.close(), mailer.close()]);
       await mail.close();

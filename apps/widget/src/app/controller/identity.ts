@@ -57,10 +57,7 @@ export function createIdentity(core: TCore) {
       isLoadingExtras = true;
       deps.loadExtras().then(
         (extras) => set({ extras }),
-        () => {
-          isLoadingExtras = false; // the next render asks again
-          console.warn('[PocketPing] could not load extras.js');
-        },
+        () => (isLoadingExtras = false), // the next render asks again
       );
     },
   };

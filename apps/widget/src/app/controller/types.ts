@@ -4,7 +4,7 @@ import type { TExtras } from '../../extras/contract.js';
 import type { TIdentifyInput, TPublicEvent } from '../../shared/app-contract.js';
 import type { TWidgetConfig } from '../../shared/parse-config.js';
 import type { TKeyValueStore } from '../../shared/storage.js';
-import type { TConnectTransport } from '../../transport/connect-widget-socket.js';
+import type { TConnectTransport, TWidgetTransport } from '../../transport/connect-widget-socket.js';
 import type { TUploadHandle, TUploadOptions } from '../../transport/upload-file.js';
 import type { TLanguage, TStrings } from '../../ui/i18n.js';
 import type { TStore } from '../create-store.js';
@@ -20,7 +20,7 @@ export interface TWidgetControllerDeps {
   session: TKeyValueStore;
   connect: TConnectTransport;
   isPageVisible: () => boolean;
-  /** Posts a file to the upload endpoint (XHR in the browser). */
+  /** Posts a file to the upload endpoint (default: the XHR uploader of extras.js; tests give their own). */
   upload?: (options: Omit<TUploadOptions, 'realtimeUrl'>) => TUploadHandle;
   /** Tells the page (`PocketPing.on`) what happened. */
   notify?: (event: TPublicEvent, data?: unknown) => void;
@@ -58,6 +58,10 @@ export interface TWidgetController {
   dismissPreChat(): void;
   submitAwayEmail(email: string): Promise<boolean>;
   submitCsat(score: number, comment: string): Promise<boolean>;
+  /** Opens the emoji picker or the menu (loading extras.js, where they live); the same one again (or null) closes it. */
+  tool(tool: 'emoji' | 'menu' | null): void;
+  /** A plain request of extras.js's own (the transcript), as the server answers it. */
+  request: TWidgetTransport['request'];
   /** A form is due: load extras.js if it is not there yet. */
   needExtras(): void;
   /** The tab became visible again: catch up on what was missed while it was throttled. */

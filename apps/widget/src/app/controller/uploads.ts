@@ -1,6 +1,6 @@
-// Files the visitor picks, drops or pastes: checked for size, uploaded with progress (the uploader lives in
-// extras.js), and sent with the next message as attachment ids.
-import type { TUploadHandle } from '../../transport/upload-file.js';
+// Files the visitor picks, drops or pastes: checked for size, uploaded with progress (this module and the uploader
+// live in extras.js, fetched with the first file), and sent with the next message as attachment ids.
+import { uploadFile, type TUploadHandle } from '../../transport/upload-file.js';
 import { UPLOAD_MAX_BYTES } from '../../transport/protocol.js';
 import type { TUpload } from '../widget-state.js';
 import type { TCore } from './core.js';
@@ -17,8 +17,8 @@ export function createUploads(core: TCore) {
 
   return {
     addFiles(files: ArrayLike<File>) {
-      const upload = deps.upload;
-      if (!upload) return;
+      // This module ships in extras.js with the XHR uploader; tests give their own.
+      const upload = deps.upload ?? ((o) => uploadFile({ ...o, realtimeUrl: deps.config.realtimeUrl }));
       set({ notice: null });
       for (const file of Array.from(files)) {
         if (get().uploads.length >= MAX_UPLOADS) break;

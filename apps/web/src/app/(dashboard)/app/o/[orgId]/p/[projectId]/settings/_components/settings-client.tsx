@@ -360,6 +360,14 @@ export function SettingsClient({
                 Email your replies to visitors who left their email and closed the page (with a link to read and answer)
               </span>
             </label>
+            <label className="check-row">
+              <input
+                type="checkbox"
+                checked={s.emailTranscriptOnClose}
+                onChange={(e) => set('emailTranscriptOnClose', e.target.checked)}
+              />
+              <span>Email the visitor a transcript when a conversation is closed (when their email is known)</span>
+            </label>
           </section>
 
           <section className="card stack settings-section" id="identity" aria-labelledby="identity-title">
