@@ -10,6 +10,7 @@ import {
   cappedBackoff,
   createDashboardPush,
   createPairLock,
+  DELIVERY_LEASE_MS,
   createProducer,
   createAiTimer,
   createNotificationJobs,
@@ -150,7 +151,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     producer,
     bridges: createBridgeRegistry(deps.bridges),
     keyRing: deps.keyRing,
-    lock: createPairLock(redis, deps.redis.prefix),
+    // Short and renewed in the background by its holder: a killed worker's pairs are free again within 4 s.
+    lock: createPairLock(redis, deps.redis.prefix, DELIVERY_LEASE_MS),
     // Short: the holder renews it in the background (a 30 s file download keeps it), and a killed holder's threads
     // are free again after 10 s — not after the slowest event's length.
     inboundLock: createPairLock(redis, `${deps.redis.prefix}:in`, 10_000),
