@@ -102,7 +102,7 @@ export interface TRealtimeServer {
    * The first half of a graceful shutdown: stops accepting connections, closes every client's transport — not a
    * Socket.IO "disconnect", which clients take as final — so widgets and dashboards reconnect at once (through the
    * load balancer, to another node) and ask for what they missed by seq; then waits up to `graceMs` for the widget
-   * events already being handled. Resolves true when none was left. `close()` follows.
+   * events and attachment uploads already being handled. Resolves true when none was left. `close()` follows.
    */
   drain(graceMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -266,7 +266,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
         sendJson(res, ready.ok ? 200 : 503, ready);
         return;
       }
-      if (path === '/widget/uploads') return upload(req, res);
+      // Counted like a widget event: a draining node lets an upload in progress finish (within the grace period).
+      if (path === '/widget/uploads') return inFlight.run(() => upload(req, res));
       if (path === WIDGET_BOOT_PATH) return boot(req, res);
       const file = /^\/widget\/files\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(path);
       if (file) return files(req, res, file[1]!);
