@@ -115,10 +115,10 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error'),
   });
   const producer = createProducer(deps.redis);
-  const pub = createRedis(deps.redis.url, 'pubsub');
+  const pub = createRedis(deps.redis, 'pubsub');
   const sub = pub.duplicate();
-  const redis = createRedis(deps.redis.url, 'producer');
-  const queueRedis = createRedis(deps.redis.url, 'producer');
+  const redis = createRedis(deps.redis, 'producer');
+  const queueRedis = createRedis(deps.redis, 'producer');
   for (const r of [pub, sub, redis, queueRedis])
     r.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'redis connection error'));
   const limiter = createRateLimiter(redis, `${deps.redis.prefix}:rl`, { scale: deps.eventLimitScale ?? 1 });

@@ -105,7 +105,7 @@ export interface TWorkerRuntime {
 }
 
 export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
-  const redis = createRedis(deps.redis.url, 'worker');
+  const redis = createRedis(deps.redis, 'worker');
   const db = createDb(deps.databaseUrl, { poolSize: Math.min(20, deps.concurrency) });
   const producer = createProducer(deps.redis);
   const signals = createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log });
@@ -137,9 +137,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const ai: TAiConfig | null = deps.ai
     ? { ...DEFAULT_AI_CONFIG, aiAllowance: planAllowance, retrieveKnowledge, ...deps.ai }
     : null;
-  const aiRedis = ai ? createRedis(deps.redis.url, 'producer') : null;
+  const aiRedis = ai ? createRedis(deps.redis, 'producer') : null;
   const aiTimer = aiRedis ? createAiTimer(aiRedis, deps.redis) : null;
-  const notifyRedis = deps.notifications ? createRedis(deps.redis.url, 'producer') : null;
+  const notifyRedis = deps.notifications ? createRedis(deps.redis, 'producer') : null;
   const notificationJobs = notifyRedis ? createNotificationJobs(notifyRedis, deps.redis) : null;
   const ctx: TWorkerContext = {
     db,
@@ -206,7 +206,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     inFlight.wrap((job, token) => processDeliverJob(ctx, job, token)),
     {
       ...common,
-      connection: createRedis(deps.redis.url, 'worker'),
+      connection: createRedis(deps.redis, 'worker'),
     },
   );
   const inbound = new Worker(
@@ -214,7 +214,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     inFlight.wrap((job, token) => processInboundJob(ctx, job, token)),
     {
       ...common,
-      connection: createRedis(deps.redis.url, 'worker'),
+      connection: createRedis(deps.redis, 'worker'),
     },
   );
   delivery.on('failed', onFailed(QUEUES.delivery));

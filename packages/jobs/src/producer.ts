@@ -48,7 +48,7 @@ export function createProducer(
   cfg: TRedisConfig,
   opts: { timeoutMs?: number; onError?: (err: Error) => void } = {},
 ): TProducer {
-  const redis = createRedis(cfg.url, 'producer');
+  const redis = createRedis(cfg, 'producer');
   const prefix = bullPrefix(cfg);
   const delivery = new Queue(QUEUES.delivery, { connection: redis, prefix });
   const inbound = new Queue(QUEUES.inbound, { connection: redis, prefix });

@@ -35,7 +35,7 @@ export async function startNotificationWorker(deps: {
   log: TLogger;
   config: TNotificationsConfig;
 }) {
-  const producerRedis = createRedis(deps.redisConfig.url, 'producer');
+  const producerRedis = createRedis(deps.redisConfig, 'producer');
   const mail = createMailJobs(producerRedis, deps.redisConfig);
   const notifyDeps = {
     db: deps.db,
@@ -57,7 +57,7 @@ export async function startNotificationWorker(deps: {
       if (job.name === JOBS.visitorReplies) return runVisitorReplyPass(replyDeps, replyOptions);
       return processWaitingJob(notifyDeps, job);
     },
-    { prefix, concurrency: 5, connection: createRedis(deps.redisConfig.url, 'worker') },
+    { prefix, concurrency: 5, connection: createRedis(deps.redisConfig, 'worker') },
   );
   const sendMail = createMailSender({
     db: deps.db,
@@ -72,7 +72,7 @@ export async function startNotificationWorker(deps: {
   const mailer = new Worker(QUEUES.mail, (job) => sendMail(job), {
     prefix,
     concurrency: 5,
-    connection: createRedis(deps.redisConfig.url, 'worker'),
+    connection: createRedis(deps.redisConfig, 'worker'),
   });
   for (const [queue, w] of [
     [QUEUES.notifications, notifications],
