@@ -73,12 +73,13 @@ const nodes = createAppNodes(env, { node: process.execPath, root: REPO_ROOT });
 const sockets: Socket[] = [];
 let balancer: Awaited<ReturnType<typeof startTcpBalancer>> | undefined;
 try {
-  balancer = await Promise.all([
+  const [r1, r2] = await Promise.all([
     nodes.startRealtime(),
     nodes.startRealtime(),
     nodes.startWorker(),
     nodes.startWorker(),
-  ]).then(([r1, r2]) => startTcpBalancer([r1.port, r2.port]));
+  ]);
+  balancer = await startTcpBalancer([r1.port, r2.port]);
   const url = balancer.url;
   await waitFor(() => nodes.processes.some((p) => p.output().includes('discord gateway: shard taken')), {
     what: 'a worker holding the Discord shard',
