@@ -1,13 +1,16 @@
 // Boots what the realtime benches measure: a fresh database with one project, and ONE realtime process (the
-// production entry point, `node --import tsx src/index.ts`) on 127.0.0.1.
+// production entry point: `node --import tsx src/index.ts`, or the built bundle with BENCH_PRODUCTION=1) on 127.0.0.1.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseKeyRing } from '@pocketping/core';
 import { bootstrapTenant, createDb } from '@pocketping/db';
 import { createRedis } from '@pocketping/jobs';
+import { io, type Socket } from 'socket.io-client';
 import {
+  REPO_ROOT,
   TEST_REDIS_URL,
+  buildAppBundles,
   createTestDatabase,
   freePort,
   spawnApp,
@@ -16,6 +19,29 @@ import {
   type TAppProcess,
   type TTestDatabase,
 } from '@pocketping/testkit';
+
+/** The env every realtime bench node gets on top of its own: no handshake or event limit gets in a bench's way. */
+export const BENCH_REALTIME_LIMITS = {
+  // The bench connects from a handful of loopback addresses, far above the per-IP default meant for the web.
+  WIDGET_CONNECTIONS_PER_IP_PER_MIN: '1000000',
+  WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN: '1000000',
+  WIDGET_EVENT_LIMIT_SCALE: '100000',
+};
+
+/** One visitor on the official socket.io-client (websocket only), resolved once its session arrived. */
+export function connectBenchVisitor(url: string, projectKey: string, origin: string): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const s = io(`${url}/widget`, {
+      auth: { projectKey },
+      extraHeaders: { origin },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    s.once('session', () => resolve(s));
+    s.once('connect_error', reject);
+  });
+}
 
 export interface TBenchStack {
   url: string;
@@ -27,7 +53,15 @@ export interface TBenchStack {
   stop(): Promise<void>;
 }
 
-export async function bootBenchStack(opts: { withBridge?: boolean } = {}): Promise<TBenchStack> {
+/**
+ * `BENCH_PRODUCTION=1` (or `production: true`) runs the production bundle (`apps/realtime/dist`, built first) with
+ * NODE_ENV=production, as deployed; else the TypeScript sources through tsx. `extraEnv` is added to the node's env.
+ */
+export async function bootBenchStack(
+  opts: { withBridge?: boolean; production?: boolean; extraEnv?: Record<string, string> } = {},
+): Promise<TBenchStack> {
+  const production = opts.production ?? process.env.BENCH_PRODUCTION === '1';
+  if (production) buildAppBundles(['realtime']);
   const database = await createTestDatabase('pp_bench');
   const db = createDb(database.url, { poolSize: 2 });
   const key = testEncryptionKey();
@@ -56,12 +90,11 @@ export async function bootBenchStack(opts: { withBridge?: boolean } = {}): Promi
       REALTIME_PUBLIC_URL: url,
       LOG_LEVEL: 'warn',
       STORAGE_LOCAL_DIR: await mkdtemp(path.join(tmpdir(), 'pp-bench-')),
-      // The bench connects from a handful of loopback addresses, far above the per-IP default meant for the web.
-      WIDGET_CONNECTIONS_PER_IP_PER_MIN: '1000000',
-      WIDGET_CONNECTIONS_PER_PROJECT_PER_MIN: '1000000',
-      WIDGET_EVENT_LIMIT_SCALE: '100000',
+      ...BENCH_REALTIME_LIMITS,
+      ...opts.extraEnv,
     },
     readyUrl: `${url}/health`,
+    ...(production ? { production: { node: process.execPath, root: REPO_ROOT } } : {}),
   });
   return {
     url,

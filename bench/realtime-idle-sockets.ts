@@ -1,5 +1,5 @@
 // Idle widget sockets held by ONE realtime process, against its RSS.
-// Run: pnpm exec tsx bench/realtime-idle-sockets.ts [sockets=19500] [clientProcesses=4]
+// Run: [BENCH_PRODUCTION=1] [MALLOC_ARENA_MAX=n] pnpm exec tsx bench/realtime-idle-sockets.ts [sockets=19500] [clientProcesses=4]
 // Each socket is a real widget session: handshake (project key + Origin), a new visitor row, rooms, presence,
 // cross-node connection tracking. Loopback only; clients spread over 127.0.0.2… source addresses.
 import { spawn } from 'node:child_process';
@@ -12,7 +12,9 @@ const procs = Number(process.argv[3] ?? 4);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const deadline = Date.now() + 10 * 60_000;
 
-const stack = await bootBenchStack();
+// MALLOC_ARENA_MAX, when set for the bench, is handed to the realtime process (glibc's allocator arenas: see README).
+const arenas = process.env.MALLOC_ARENA_MAX;
+const stack = await bootBenchStack(arenas ? { extraEnv: { MALLOC_ARENA_MAX: arenas } } : {});
 try {
   await new Promise((r) => setTimeout(r, 1_000));
   const baseline = stack.rssMb();

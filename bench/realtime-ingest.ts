@@ -5,8 +5,8 @@
 // Each send is the full path: validation, rate limits (Redis), the visitor's conversation, the transactional
 // append (seq + message + outbox), the ack. No bridge is connected, so no outbox rows or jobs.
 import { randomBytes } from 'node:crypto';
-import { io, type Socket } from 'socket.io-client';
-import { bootBenchStack } from './realtime-bench-stack.js';
+import type { Socket } from 'socket.io-client';
+import { bootBenchStack, connectBenchVisitor } from './realtime-bench-stack.js';
 
 const visitors = Number(process.argv[2] ?? 50);
 const perVisitor = Number(process.argv[3] ?? 40);
@@ -15,21 +15,7 @@ const withBridge = process.argv[5] === '1';
 const stack = await bootBenchStack({ withBridge });
 try {
   const sockets: Socket[] = await Promise.all(
-    Array.from(
-      { length: visitors },
-      () =>
-        new Promise<Socket>((resolve, reject) => {
-          const s = io(`${stack.url}/widget`, {
-            auth: { projectKey: stack.projectKey },
-            extraHeaders: { origin: stack.origin },
-            transports: ['websocket'],
-            reconnection: false,
-            forceNew: true,
-          });
-          s.once('session', () => resolve(s));
-          s.once('connect_error', reject);
-        }),
-    ),
+    Array.from({ length: visitors }, () => connectBenchVisitor(stack.url, stack.projectKey, stack.origin)),
   );
   const latencies: number[] = [];
   // The first send of each visitor also creates its conversation (locked find-or-create): reported apart.

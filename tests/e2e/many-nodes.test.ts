@@ -25,9 +25,8 @@ import {
   REPO_ROOT,
   TEST_REDIS_URL,
   buildAppBundles,
+  createAppNodes,
   createTestDatabase,
-  freePort,
-  spawnApp,
   startFakeDiscord,
   startTcpBalancer,
   testEncryptionKey,
@@ -57,29 +56,9 @@ describe('many nodes as one (production build): 2+ realtime, 2+ workers, one Pos
   let organizationId: string;
   let projectKey: string;
   const env: Record<string, string> = {};
-  const processes: TAppProcess[] = [];
   const visitors: TNodeWidget[] = [];
-  const production = { node: process.execPath, root: REPO_ROOT };
-
-  const startRealtime = async () => {
-    const port = await freePort();
-    const p = await spawnApp('realtime', {
-      env: { ...env, REALTIME_PORT: String(port), REALTIME_HOST: '127.0.0.1' },
-      readyUrl: `http://127.0.0.1:${port}/health`,
-      production,
-    });
-    processes.push(p);
-    return { process: p, port };
-  };
-  const startWorker = async () => {
-    const p = await spawnApp('worker', {
-      env: { ...env, WORKER_HEALTH_PORT: String(await freePort()), WORKER_HEALTH_HOST: '127.0.0.1' },
-      readyWhen: (out) => out.includes('worker started'),
-      production,
-    });
-    processes.push(p);
-    return p;
-  };
+  const nodes = createAppNodes(env, { node: process.execPath, root: REPO_ROOT });
+  const { processes, startRealtime, startWorker } = nodes;
   const holdsShard = (w: TAppProcess) => w.output().includes('discord gateway: shard taken');
   const isAlive = (p: TAppProcess) => p.child.exitCode === null && p.child.signalCode === null;
   const dump = (err: unknown) => {
@@ -193,7 +172,7 @@ describe('many nodes as one (production build): 2+ realtime, 2+ workers, one Pos
 
   afterAll(async () => {
     for (const v of visitors) v.destroy();
-    await Promise.allSettled(processes.map((p) => p.stop()));
+    await nodes.stopAll();
     await balancer?.close();
     await fake?.close();
     redis?.disconnect();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFields, parseEnv, port, storageEnvFields } from '@pocketping/core';
+import { checkRedisClusterEnv, envFields, parseEnv, port, storageEnvFields } from '@pocketping/core';
 
 const ZRealtimeEnv = z
   .object({
@@ -9,6 +9,7 @@ const ZRealtimeEnv = z
     REDIS_URL: envFields.REDIS_URL,
     REDIS_PREFIX: envFields.REDIS_PREFIX,
     REDIS_CLUSTER: envFields.REDIS_CLUSTER,
+    REDIS_CLUSTER_NODES: envFields.REDIS_CLUSTER_NODES,
     /** Unseals project identity secrets; also the root of the file-URL signing keys. */
     ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
     /** Same value as the web app's: verifies the dashboard's realtime tokens. Unset = the /dashboard namespace refuses all. */
@@ -59,6 +60,7 @@ const ZRealtimeEnv = z
     PRESENCE_CHECK_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   })
   .superRefine((env, ctx) => {
+    checkRedisClusterEnv(env, ctx);
     if (env.STORAGE_DRIVER !== 's3') return;
     for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when STORAGE_DRIVER=s3' });

@@ -1,5 +1,5 @@
 /**
- * Counts the widget events being handled, so a draining node can wait for the writes it has started (a send that
+ * Counts the widget events and HTTP uploads being handled, so a draining node can wait for the writes it has started (a send that
  * commits after its socket closed is still answered by the client's retry with the same clientId) before it closes
  * its database pools.
  */

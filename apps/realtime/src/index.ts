@@ -1,6 +1,7 @@
 // apps/realtime — Socket.IO service for widget sessions, the widget bundle and attachment uploads.
 import { fileURLToPath } from 'node:url';
 import { createLogger, exitOnSignals, parseKeyRing } from '@pocketping/core';
+import { redisConfigFromEnv } from '@pocketping/jobs';
 import { loadEnv } from './env.js';
 import { startRealtimeServer } from './server.js';
 import { createStorageFromConfig } from '@pocketping/storage';
@@ -11,7 +12,7 @@ const widgetDistDir = env.WIDGET_DIST_DIR ?? fileURLToPath(new URL('../../widget
 
 const server = await startRealtimeServer({
   databaseUrl: env.DATABASE_URL,
-  redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, cluster: env.REDIS_CLUSTER === 'on' },
+  redis: redisConfigFromEnv(env),
   port: env.REALTIME_PORT,
   host: env.REALTIME_HOST,
   widgetDistDir,

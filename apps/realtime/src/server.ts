@@ -103,7 +103,7 @@ export interface TRealtimeServer {
    * The first half of a graceful shutdown: stops accepting connections, closes every client's transport — not a
    * Socket.IO "disconnect", which clients take as final — so widgets and dashboards reconnect at once (through the
    * load balancer, to another node) and ask for what they missed by seq; then waits up to `graceMs` for the widget
-   * events already being handled. Resolves true when none was left. `close()` follows.
+   * events and attachment uploads already being handled. Resolves true when none was left. `close()` follows.
    */
   drain(graceMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -116,10 +116,10 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
     onError: (err) => deps.log.warn({ err: err.message }, 'postgres pool error'),
   });
   const producer = createProducer(deps.redis);
-  const pub = createRedis(deps.redis.url, 'pubsub');
+  const pub = createRedis(deps.redis, 'pubsub');
   const sub = pub.duplicate();
-  const redis = createRedis(deps.redis.url, 'producer');
-  const queueRedis = createRedis(deps.redis.url, 'producer');
+  const redis = createRedis(deps.redis, 'producer');
+  const queueRedis = createRedis(deps.redis, 'producer');
   for (const r of [pub, sub, redis, queueRedis])
     r.on('error', (err: Error) => deps.log.warn({ err: err.message }, 'redis connection error'));
   const limiter = createRateLimiter(redis, `${deps.redis.prefix}:rl`, { scale: deps.eventLimitScale ?? 1 });
@@ -269,7 +269,8 @@ export async function startRealtimeServer(deps: TRealtimeDeps): Promise<TRealtim
         sendJson(res, ready.ok ? 200 : 503, ready);
         return;
       }
-      if (path === '/widget/uploads') return upload(req, res);
+      // Counted like a widget event: a draining node lets an upload in progress finish (within the grace period).
+      if (path === '/widget/uploads') return inFlight.run(() => upload(req, res));
       if (path === WIDGET_BOOT_PATH) return boot(req, res);
       const file = /^\/widget\/files\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(path);
       if (file) return files(req, res, file[1]!);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFields, storageEnvFields, withoutEmpty } from '@pocketping/core';
+import { checkRedisClusterEnv, envFields, storageEnvFields, withoutEmpty } from '@pocketping/core';
 
 /**
  * The web app's configuration. Nothing else in apps/web reads `process.env`.
@@ -17,6 +17,7 @@ export const ZWebEnv = z.object({
   REDIS_URL: envFields.REDIS_URL,
   REDIS_PREFIX: envFields.REDIS_PREFIX,
   REDIS_CLUSTER: envFields.REDIS_CLUSTER,
+  REDIS_CLUSTER_NODES: envFields.REDIS_CLUSTER_NODES,
   ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
   AUTH_SECRET: envFields.AUTH_SECRET,
   WEB_PUBLIC_URL: envFields.WEB_PUBLIC_URL,
@@ -103,7 +104,7 @@ export class EnvError extends Error {
 
 /** Same report as `parseEnv` of @pocketping/core (one line per variable, naming it), but it throws. */
 export function parseWebEnv(source: Record<string, string | undefined>): TWebEnv {
-  const result = ZWebEnv.safeParse(withoutEmpty(source));
+  const result = ZWebEnv.superRefine(checkRedisClusterEnv).safeParse(withoutEmpty(source));
   if (result.success) return result.data;
   const variables: string[] = [];
   const lines = result.error.issues.map((issue) => {

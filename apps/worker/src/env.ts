@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFields, parseEnv, storageEnvFields } from '@pocketping/core';
+import { checkRedisClusterEnv, envFields, parseEnv, storageEnvFields } from '@pocketping/core';
 
 const ZWorkerEnv = z.object({
   NODE_ENV: envFields.NODE_ENV,
@@ -8,6 +8,7 @@ const ZWorkerEnv = z.object({
   REDIS_URL: envFields.REDIS_URL,
   REDIS_PREFIX: envFields.REDIS_PREFIX,
   REDIS_CLUSTER: envFields.REDIS_CLUSTER,
+  REDIS_CLUSTER_NODES: envFields.REDIS_CLUSTER_NODES,
   ENCRYPTION_KEY: envFields.ENCRYPTION_KEY,
   TELEGRAM_API_ROOT: envFields.TELEGRAM_API_ROOT,
   SLACK_API_URL: envFields.SLACK_API_URL,
@@ -120,5 +121,5 @@ const ZWorkerEnv = z.object({
 export type TWorkerEnv = z.infer<typeof ZWorkerEnv>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): TWorkerEnv {
-  return parseEnv(ZWorkerEnv, source, 'worker');
+  return parseEnv(ZWorkerEnv.superRefine(checkRedisClusterEnv), source, 'worker');
 }

@@ -4,6 +4,7 @@ import { createLogger, exitOnSignals, parseKeyRing, startHealthServer } from '@p
 import { checkReadiness } from '@pocketping/db';
 import { answerMetrics } from '@pocketping/core/metrics';
 import { createWorkerMetrics } from './metrics/worker-metrics.js';
+import { redisConfigFromEnv } from '@pocketping/jobs';
 import { loadEnv } from './env.js';
 import { startWorker } from './runtime.js';
 import { createFileUrlSigner, createStorageFromConfig } from '@pocketping/storage';
@@ -11,7 +12,7 @@ import { createUsageMailer } from './usage/usage-mailer.js';
 import { createStripeClient } from '@pocketping/billing/stripe';
 
 const env = loadEnv();
-const redisConfig = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, cluster: env.REDIS_CLUSTER === 'on' };
+const redisConfig = redisConfigFromEnv(env);
 const log = createLogger('worker', env.LOG_LEVEL);
 
 const keyRing = parseKeyRing(env.ENCRYPTION_KEY);

@@ -10,6 +10,7 @@ import {
   cappedBackoff,
   createDashboardPush,
   createPairLock,
+  DELIVERY_LEASE_MS,
   createProducer,
   createAiTimer,
   createNotificationJobs,
@@ -106,7 +107,7 @@ export interface TWorkerRuntime {
 }
 
 export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
-  const redis = createRedis(deps.redis.url, 'worker');
+  const redis = createRedis(deps.redis, 'worker');
   const db = createDb(deps.databaseUrl, { poolSize: Math.min(20, deps.concurrency) });
   const producer = createProducer(deps.redis);
   const signals = createWidgetSignals({ db, redis, redisConfig: deps.redis, log: deps.log });
@@ -138,9 +139,9 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
   const ai: TAiConfig | null = deps.ai
     ? { ...DEFAULT_AI_CONFIG, aiAllowance: planAllowance, retrieveKnowledge, ...deps.ai }
     : null;
-  const aiRedis = ai ? createRedis(deps.redis.url, 'producer') : null;
+  const aiRedis = ai ? createRedis(deps.redis, 'producer') : null;
   const aiTimer = aiRedis ? createAiTimer(aiRedis, deps.redis) : null;
-  const notifyRedis = deps.notifications ? createRedis(deps.redis.url, 'producer') : null;
+  const notifyRedis = deps.notifications ? createRedis(deps.redis, 'producer') : null;
   const notificationJobs = notifyRedis ? createNotificationJobs(notifyRedis, deps.redis) : null;
   const ctx: TWorkerContext = {
     db,
@@ -152,7 +153,8 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     producer,
     bridges: createBridgeRegistry(deps.bridges),
     keyRing: deps.keyRing,
-    lock: createPairLock(redis, deps.redis.prefix),
+    // Short and renewed in the background by its holder: a killed worker's pairs are free again within 4 s.
+    lock: createPairLock(redis, deps.redis.prefix, DELIVERY_LEASE_MS),
     // Short: the holder renews it in the background (a 30 s file download keeps it), and a killed holder's threads
     // are free again after 10 s — not after the slowest event's length.
     inboundLock: createPairLock(redis, `${deps.redis.prefix}:in`, 10_000),
@@ -206,7 +208,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     inFlight.wrap((job, token) => processDeliverJob(ctx, job, token)),
     {
       ...common,
-      connection: createRedis(deps.redis.url, 'worker'),
+      connection: createRedis(deps.redis, 'worker'),
     },
   );
   const inbound = new Worker(
@@ -214,7 +216,7 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     inFlight.wrap((job, token) => processInboundJob(ctx, job, token)),
     {
       ...common,
-      connection: createRedis(deps.redis.url, 'worker'),
+      connection: createRedis(deps.redis, 'worker'),
     },
   );
   delivery.on('failed', onFailed(QUEUES.delivery));

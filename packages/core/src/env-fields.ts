@@ -30,8 +30,29 @@ export const envFields = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,40}$/)
     .default('pp'),
-  /** on: key layout for Redis Cluster (BullMQ's `{…}` prefix); the app's own multi-key calls are always tagged. */
+  /**
+   * on: a Redis Cluster client on REDIS_CLUSTER_NODES (REDIS_URL then gives only the user, password and TLS of every
+   * node) and the key layout it needs (BullMQ's `{…}` prefix); the app's own multi-key calls are always tagged.
+   */
   REDIS_CLUSTER: z.enum(['on', 'off']).default('off'),
+  /** The cluster's seed nodes, `host:port,host:port,…` (a few are enough: the client discovers the others). */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const nodes: { host: string; port: number }[] = [];
+      for (const item of v.split(',').map((s) => s.trim())) {
+        const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(item);
+        const port = m ? Number(m[2]) : 0;
+        if (!m || port < 1 || port > 65535) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not host:port (comma-separated list)` });
+          return z.NEVER;
+        }
+        nodes.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+      }
+      return nodes;
+    }),
   ENCRYPTION_KEY: z.string().refine(isValidKeyRing, {
     message: 'must be "<id>:<base64 of 32 bytes>[,…]" — generate with `pnpm pocketping gen-key`',
   }),
@@ -126,6 +147,15 @@ export const envFields = {
   /** How many proxies of ours sit in front of the service; 0 = ignore X-Forwarded-For (anyone can send one). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 } as const;
+
+/** For each app's superRefine: REDIS_CLUSTER=on is refused at boot without the nodes to reach the cluster by. */
+export function checkRedisClusterEnv(
+  env: { REDIS_CLUSTER: 'on' | 'off'; REDIS_CLUSTER_NODES?: { host: string; port: number }[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.REDIS_CLUSTER === 'on' && !env.REDIS_CLUSTER_NODES?.length)
+    ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'is required when REDIS_CLUSTER=on' });
+}
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { envFields } from './env-fields.js';
+import { checkRedisClusterEnv, envFields } from './env-fields.js';
 import { parseEnv } from './parse-env.js';
 
 describe('parseEnv', () => {
@@ -37,5 +37,35 @@ describe('empty variables', () => {
       REDIS_PREFIX: 'pp',
       DATABASE_URL: 'postgres://h/db',
     });
+  });
+});
+
+describe('REDIS_CLUSTER and REDIS_CLUSTER_NODES', () => {
+  const schema = z
+    .object({ REDIS_CLUSTER: envFields.REDIS_CLUSTER, REDIS_CLUSTER_NODES: envFields.REDIS_CLUSTER_NODES })
+    .superRefine(checkRedisClusterEnv);
+
+  it('parses the seed nodes (host names, IPv4, bracketed IPv6)', () => {
+    expect(
+      schema.parse({ REDIS_CLUSTER: 'on', REDIS_CLUSTER_NODES: 'redis-0.redis:6379, 10.0.0.2:7000,[fd00::1]:6380' }),
+    ).toEqual({
+      REDIS_CLUSTER: 'on',
+      REDIS_CLUSTER_NODES: [
+        { host: 'redis-0.redis', port: 6379 },
+        { host: '10.0.0.2', port: 7000 },
+        { host: 'fd00::1', port: 6380 },
+      ],
+    });
+  });
+
+  it('refuses cluster mode without nodes, and a node that is not host:port', () => {
+    const noNodes = schema.safeParse({ REDIS_CLUSTER: 'on' });
+    expect(noNodes.success).toBe(false);
+    expect(noNodes.error?.issues[0]).toMatchObject({ path: ['REDIS_CLUSTER_NODES'] });
+    expect(noNodes.error?.issues[0]?.message).toMatch(/required when REDIS_CLUSTER=on/);
+    for (const bad of ['redis:6379,redis2', 'redis:0', 'redis:70000', 'redis://h:6379', ''])
+      expect(schema.safeParse({ REDIS_CLUSTER: 'on', REDIS_CLUSTER_NODES: bad }).success).toBe(false);
+    // Off: no nodes needed.
+    expect(schema.parse({})).toEqual({ REDIS_CLUSTER: 'off' });
   });
 });

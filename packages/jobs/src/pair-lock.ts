@@ -54,13 +54,23 @@ const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const ACQUIRE_UNLESS_DONE = `if redis.call('exists', KEYS[2]) == 1 then return 'done' end
 if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return ARGV[1] end
-redis.call('set', KEYS[3], '1', 'PX', ARGV[2])
+redis.call('set', KEYS[3], '1', 'PX', ARGV[3])
 return false`;
 const RELEASE_IF_CLEAN = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 1 end
 if redis.call('del', KEYS[2]) == 1 then redis.call('pexpire', KEYS[1], ARGV[2]) return 0 end
 redis.call('del', KEYS[1])
 return 1`;
 const DONE_TTL_MS = 10 * 60_000;
+/**
+ * The "drain again" flag outlives the lease: a holder renewing a short lease through a long drain must still find,
+ * when it lets go, a flag set at its start (a stale flag only costs one extra, empty drain).
+ */
+const FLAG_TTL_MS = 5 * 60_000;
+/**
+ * The delivery pair lease: short, renewed in the background by its holder (keepAlive), so a worker killed with -9
+ * blocks its pairs for at most this long, however long one platform call takes.
+ */
+export const DELIVERY_LEASE_MS = 4_000;
 
 /**
  * The keys of one pair's lease. The scripts read and write the lease, its flag and a row's "done" hint together, so
@@ -93,8 +103,16 @@ export function createPairLock(redis: Redis, prefix: string, ttlMs = 15_000): TP
     generation: () => gen,
     async acquireUnlessDone(key, outboxId) {
       const token = randomBytes(12).toString('hex');
-      const r = (await redis.eval(ACQUIRE_UNLESS_DONE, 3, k(key), d(key, outboxId), f(key), token, String(ttlMs))) as
-        string | null;
+      const r = (await redis.eval(
+        ACQUIRE_UNLESS_DONE,
+        3,
+        k(key),
+        d(key, outboxId),
+        f(key),
+        token,
+        String(ttlMs),
+        String(FLAG_TTL_MS),
+      )) as string | null;
       return r === null ? null : r;
     },
     async releaseIfClean(key, token) {

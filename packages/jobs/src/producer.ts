@@ -48,7 +48,7 @@ export function createProducer(
   cfg: TRedisConfig,
   opts: { timeoutMs?: number; onError?: (err: Error) => void } = {},
 ): TProducer {
-  const redis = createRedis(cfg.url, 'producer');
+  const redis = createRedis(cfg, 'producer');
   const prefix = bullPrefix(cfg);
   const delivery = new Queue(QUEUES.delivery, { connection: redis, prefix });
   const inbound = new Queue(QUEUES.inbound, { connection: redis, prefix });
@@ -80,24 +80,44 @@ export function createProducer(
         },
       );
     });
+  // Deliveries asked for in the same turn of the event loop (many sockets' sends) go to Redis as ONE addBulk: one
+  // round trip and one pipeline instead of one per message. Order does not matter here (the pair's drain follows
+  // seq), and each row keeps its own job id, so a row enqueued twice is still one job.
+  let pendingDeliveries: { rows: readonly TOutboxRow[]; resolve: () => void; reject: (err: Error) => void }[] = [];
+  let flushScheduled = false;
+  const flushDeliveries = (): Promise<void> => {
+    flushScheduled = false;
+    const batch = pendingDeliveries;
+    pendingDeliveries = [];
+    if (batch.length === 0) return Promise.resolve();
+    const jobs = batch.flatMap((b) =>
+      b.rows.map((r) => ({
+        name: JOBS.deliver,
+        data: {
+          organizationId: r.organizationId,
+          connectionId: r.connectionId,
+          conversationId: r.conversationId,
+          outboxId: r.id,
+        } satisfies TDeliverJob,
+        opts: { jobId: jobIds.deliver(r.id), ...DELIVERY_JOB_OPTIONS },
+      })),
+    );
+    return bounded(delivery.addBulk(jobs)).then(
+      () => batch.forEach((b) => b.resolve()),
+      (err: Error) => batch.forEach((b) => b.reject(err)),
+    );
+  };
   return {
     redis,
-    async enqueueDeliveries(rows) {
-      if (rows.length === 0) return;
-      await bounded(
-        delivery.addBulk(
-          rows.map((r) => ({
-            name: JOBS.deliver,
-            data: {
-              organizationId: r.organizationId,
-              connectionId: r.connectionId,
-              conversationId: r.conversationId,
-              outboxId: r.id,
-            } satisfies TDeliverJob,
-            opts: { jobId: jobIds.deliver(r.id), ...DELIVERY_JOB_OPTIONS },
-          })),
-        ),
-      );
+    enqueueDeliveries(rows) {
+      if (rows.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        pendingDeliveries.push({ rows, resolve, reject });
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(() => void flushDeliveries());
+        }
+      });
     },
     async enqueueInbound(job) {
       await bounded(
@@ -129,6 +149,7 @@ export function createProducer(
       );
     },
     async close() {
+      await flushDeliveries();
       await Promise.allSettled([delivery.close(), inbound.close(), billing.close(), privacy.close()]);
       redis.disconnect();
     },

@@ -3,6 +3,7 @@ export * from './fake-discord.js';
 export * from './fake-slack.js';
 export * from './stack.js';
 export * from './tcp-balancer.js';
+export * from './app-nodes.js';
 export * from './chromium.js';
 export * from './fake-smtp.js';
 export * from './fake-oauth.js';

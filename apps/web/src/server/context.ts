@@ -1,7 +1,7 @@
 import { createLogger, parseKeyRing, type TKeyRing, type TLogger } from '@pocketping/core';
 import { createDb, createLimitsStore, type TDb } from '@pocketping/db';
 import { createLimits, type TLimits } from '@pocketping/billing';
-import { createProducer, type TProducer } from '@pocketping/jobs';
+import { createProducer, type TProducer, redisConfigFromEnv } from '@pocketping/jobs';
 import { createBridgeRegistry, type TBridgeRegistry } from '@pocketping/bridges';
 import { createStorageFromConfig, type TStorage } from '@pocketping/storage';
 import { existsSync } from 'node:fs';
@@ -46,11 +46,7 @@ export function getContext(): TWebContext {
   if (holder.__pocketpingWebContext) return holder.__pocketpingWebContext;
   const env = getEnv();
   const log = createLogger('web', env.LOG_LEVEL);
-  const producer = createProducer({
-    url: env.REDIS_URL,
-    prefix: env.REDIS_PREFIX,
-    cluster: env.REDIS_CLUSTER === 'on',
-  });
+  const producer = createProducer(redisConfigFromEnv(env));
   // ioredis reconnects by itself; without a listener every failed attempt would be an unhandled 'error' event.
   producer.redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   const db = createDb(env.DATABASE_URL);

@@ -19,7 +19,7 @@ export async function startAiWorker(deps: {
     // A job mostly waits on the provider's stream (I/O): timers that fall due together must not queue behind each
     // other's answers, so it takes the worker's full concurrency (bench/ai-timer.ts).
     concurrency: deps.concurrency,
-    connection: createRedis(deps.redisConfig.url, 'worker'),
+    connection: createRedis(deps.redisConfig, 'worker'),
     lockDuration: 30_000,
   });
   worker.on('failed', (job, err) =>

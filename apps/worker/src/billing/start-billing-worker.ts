@@ -39,7 +39,7 @@ export async function startBillingWorker(deps: {
     {
       prefix: bullPrefix(deps.redisConfig),
       concurrency: 1,
-      connection: createRedis(deps.redisConfig.url, 'worker'),
+      connection: createRedis(deps.redisConfig, 'worker'),
       settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
     },
   );

@@ -32,7 +32,10 @@ import { recordFailure, recordSuccess } from './connection-health.js';
 import { deliverWithAttachments } from './deliver-attachments.js';
 
 const BATCH = 50;
-/** The lease (20 s) is extended before a platform call once this much time has passed since the last extension. */
+/**
+ * The lease is renewed in the background (keepAlive) and, besides, re-checked before a platform call once this much
+ * time has passed since the last check, so a holder that lost it (Redis restarted, a long stall) stops posting.
+ */
 const EXTEND_EVERY_MS = 2_000;
 /** A message the platform refuses this many times (too long, malformed…) is set aside as dead, visibly. */
 const REJECTED_ATTEMPTS = 3;
@@ -60,6 +63,7 @@ export async function processDeliverJob(
   const pairKey = `${data.connectionId}:${data.conversationId}`;
   const lease = await ctx.lock.acquireUnlessDone(pairKey, data.outboxId);
   if (lease === 'done' || lease === null) return { delivered: 0 };
+  const stopKeepAlive = ctx.lock.keepAlive(pairKey, lease);
   let released = false;
   try {
     const drain = new PairDrain(ctx, data, job, token, () => ctx.lock.extend(pairKey, lease));
@@ -70,6 +74,7 @@ export async function processDeliverJob(
       if (released) return { delivered };
     }
   } finally {
+    stopKeepAlive();
     // On an error (or a delay) the job comes back and drains again; other jobs may drain meanwhile.
     if (!released) await ctx.lock.release(pairKey, lease);
   }

@@ -66,7 +66,7 @@ export async function startKnowledgeWorker(deps: {
       // Crawls are long and mostly waiting on other sites; two at a time per worker keeps them polite and bounded.
       concurrency: 2,
       lockDuration: 60_000,
-      connection: createRedis(deps.redisConfig.url, 'worker'),
+      connection: createRedis(deps.redisConfig, 'worker'),
     },
   );
   worker.on('failed', (job, err) =>
@@ -85,7 +85,7 @@ export async function startKnowledgeWorker(deps: {
 
   const recovery = config.recovery ?? { everyMs: 60_000, olderThanMs: 120_000 };
   const queue = new Queue(QUEUES.knowledge, {
-    connection: createRedis(deps.redisConfig.url, 'producer'),
+    connection: createRedis(deps.redisConfig, 'producer'),
     prefix: bullPrefix(deps.redisConfig),
   });
   queue.on('error', () => undefined); // a failed pass is logged below

@@ -36,7 +36,7 @@ export async function startNotificationWorker(deps: {
   log: TLogger;
   config: TNotificationsConfig;
 }) {
-  const producerRedis = createRedis(deps.redisConfig.url, 'producer');
+  const producerRedis = createRedis(deps.redisConfig, 'producer');
   const mail = createMailJobs(producerRedis, deps.redisConfig);
   const notifyDeps = {
     db: deps.db,
@@ -64,7 +64,7 @@ export async function startNotificationWorker(deps: {
         };
       return processWaitingJob(notifyDeps, job);
     },
-    { prefix, concurrency: 5, connection: createRedis(deps.redisConfig.url, 'worker') },
+    { prefix, concurrency: 5, connection: createRedis(deps.redisConfig, 'worker') },
   );
   const sendMail = createMailSender({
     db: deps.db,
@@ -79,7 +79,7 @@ export async function startNotificationWorker(deps: {
   const mailer = new Worker(QUEUES.mail, (job) => sendMail(job), {
     prefix,
     concurrency: 5,
-    connection: createRedis(deps.redisConfig.url, 'worker'),
+    connection: createRedis(deps.redisConfig, 'worker'),
   });
   for (const [queue, w] of [
     [QUEUES.notifications, notifications],

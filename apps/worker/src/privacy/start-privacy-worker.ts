@@ -27,7 +27,7 @@ export async function startPrivacyWorker(deps: {
 }): Promise<{ close(): Promise<void> }> {
   const { ctx } = deps;
   const prefix = bullPrefix(deps.redisConfig);
-  const connection = createRedis(deps.redisConfig.url, 'worker');
+  const connection = createRedis(deps.redisConfig, 'worker');
   const queue = new Queue(QUEUES.privacy, { connection, prefix });
   queue.on('error', (err) => ctx.log.warn({ err: err.message }, 'privacy queue error'));
   if (deps.intervalMs > 0)
@@ -53,7 +53,7 @@ export async function startPrivacyWorker(deps: {
     {
       prefix,
       concurrency: 1,
-      connection: createRedis(deps.redisConfig.url, 'worker'),
+      connection: createRedis(deps.redisConfig, 'worker'),
       settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
     },
   );

@@ -30,7 +30,7 @@ export async function startVisitorWorker(
     {
       prefix: bullPrefix(deps.redisConfig),
       concurrency: Math.min(deps.concurrency, 20),
-      connection: createRedis(deps.redisConfig.url, 'worker'),
+      connection: createRedis(deps.redisConfig, 'worker'),
     },
   );
   worker.on('failed', (job, err) =>

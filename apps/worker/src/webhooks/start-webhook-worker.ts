@@ -68,10 +68,10 @@ export async function startWebhookWorker(deps: {
   config: TWebhookWorkerConfig;
 }): Promise<TWebhookWorker> {
   const { db, log, config } = deps;
-  const redis = createRedis(deps.redisConfig.url, 'worker');
+  const redis = createRedis(deps.redisConfig, 'worker');
   const lock = createPairLock(redis, `${deps.redisConfig.prefix}:wh`, LEASE_MS);
   const prefix = bullPrefix(deps.redisConfig);
-  const queueRedis = createRedis(deps.redisConfig.url, 'producer');
+  const queueRedis = createRedis(deps.redisConfig, 'producer');
   queueRedis.on('error', () => undefined);
   const queue = new Queue(QUEUES.webhooks, { connection: queueRedis, prefix });
   queue.on('error', () => undefined);
@@ -189,7 +189,7 @@ export async function startWebhookWorker(deps: {
   const worker = new Worker(QUEUES.webhooks, process, {
     prefix,
     concurrency: deps.concurrency,
-    connection: createRedis(deps.redisConfig.url, 'worker'),
+    connection: createRedis(deps.redisConfig, 'worker'),
     lockDuration: 15_000,
     stalledInterval: 5_000,
   });

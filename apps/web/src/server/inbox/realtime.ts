@@ -13,6 +13,7 @@ import {
   socketIoKey,
   type TDashboardPush,
   type TWidgetPush,
+  redisConfigFromEnv,
 } from '@pocketping/jobs';
 import { WIDGET_NAMESPACE, type TMessage } from '@pocketping/protocol';
 import { createFileUrlSigner, type TFileUrlSigner } from '@pocketping/storage';
@@ -33,7 +34,7 @@ const cache = new WeakMap<TWebContext, TInboxPush>();
 export function inboxPush(app: TWebContext): TInboxPush {
   let push = cache.get(app);
   if (!push) {
-    const key = socketIoKey({ url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX });
+    const key = socketIoKey(redisConfigFromEnv(app.env));
     const onError = (err: unknown) =>
       app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'realtime push failed');
     push = {
@@ -79,11 +80,7 @@ export function conversationPortsDeps(app: TWebContext): TConversationPortsDeps 
     log: app.log,
     signFiles: (organizationId, message) => signFiles(app, organizationId, message),
     // A dashboard reply cancels the conversation's AI timer; "hand back to AI" starts it.
-    aiTimer: createAiTimer(app.producer.redis, {
-      url: app.env.REDIS_URL,
-      prefix: app.env.REDIS_PREFIX,
-      cluster: app.env.REDIS_CLUSTER === 'on',
-    }),
+    aiTimer: createAiTimer(app.producer.redis, redisConfigFromEnv(app.env)),
   };
 }
 
@@ -103,7 +100,7 @@ const visitorEvents = new WeakMap<TWebContext, TPushVisitorEventPorts>();
 export function visitorEventPorts(app: TWebContext): TPushVisitorEventPorts {
   let p = visitorEvents.get(app);
   if (!p) {
-    const key = socketIoKey({ url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX });
+    const key = socketIoKey(redisConfigFromEnv(app.env));
     const onError = (err: unknown) =>
       app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor event push failed');
     p = {

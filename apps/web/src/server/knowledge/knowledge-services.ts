@@ -1,6 +1,6 @@
 import { createOpenAiClient, estimateCostMicroUsd } from '@pocketping/ai';
 import { recordAiUsage } from '@pocketping/db';
-import { createKnowledgeJobs, type TKnowledgeJobs } from '@pocketping/jobs';
+import { createKnowledgeJobs, type TKnowledgeJobs, redisConfigFromEnv } from '@pocketping/jobs';
 import {
   createKnowledgeRetriever,
   createOpenAiEmbedder,
@@ -46,11 +46,7 @@ export function knowledgeServices(app: TWebContext): TKnowledgeServices {
       ? createOpenAiEmbedder({ client: ai, model: env.OPENAI_EMBEDDING_MODEL, onUsage: recordEmbeddingUsage(app) })
       : null;
   const services: TKnowledgeServices = {
-    jobs: createKnowledgeJobs(app.producer.redis, {
-      url: env.REDIS_URL,
-      prefix: env.REDIS_PREFIX,
-      cluster: env.REDIS_CLUSTER === 'on',
-    }),
+    jobs: createKnowledgeJobs(app.producer.redis, redisConfigFromEnv(env)),
     retrieve: createKnowledgeRetriever({ db: app.db, embedder, log: app.log }),
     ai,
     embeddings: embedder !== null,

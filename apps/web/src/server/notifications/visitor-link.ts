@@ -1,7 +1,7 @@
 import { AppError, verifyConversationLinkToken, type TConversationLinkClaims } from '@pocketping/core';
 import { createVisitorPorts, postVisitorMessage, type TVisitorPorts } from '@pocketping/conversations';
 import { createSqlPool, getVisitorConversationView, wantsVisitorFollowUp } from '@pocketping/db';
-import { createVisitorJobs } from '@pocketping/jobs';
+import { createVisitorJobs, redisConfigFromEnv } from '@pocketping/jobs';
 import type { TWebContext } from '../context';
 import { conversationPortsDeps } from '../inbox/realtime';
 import { hitRateLimit } from '../rate-limit';
@@ -36,11 +36,7 @@ function linkPorts(app: TWebContext): TVisitorPorts {
       poolSize: 2,
       onError: (err) => app.log.warn({ err: err.message }, 'postgres pool error (idle connection dropped)'),
     });
-    const visitorJobs = createVisitorJobs(app.producer.redis, {
-      url: app.env.REDIS_URL,
-      prefix: app.env.REDIS_PREFIX,
-      cluster: app.env.REDIS_CLUSTER === 'on',
-    });
+    const visitorJobs = createVisitorJobs(app.producer.redis, redisConfigFromEnv(app.env));
     p = createVisitorPorts({
       ...conversationPortsDeps(app),
       sql,
