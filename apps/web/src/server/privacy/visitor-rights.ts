@@ -5,6 +5,7 @@ import {
   writeAuditLog,
   type TVisitorExport,
   type TVisitorScope,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import { deleteStoredFiles } from '@pocketping/storage';
 import type { TWebContext } from '../context';
@@ -29,7 +30,8 @@ export type TVisitorExportWithFiles = Omit<TVisitorExport, 'conversations'> & {
 export interface TRightsActor {
   type: 'user' | 'api_key';
   id: string;
-  ip?: string | null;
+  /** Where the request came from (the audit entry records it). */
+  origin: TAuditOrigin;
 }
 
 async function readAll(app: TWebContext, key: string): Promise<Buffer | null> {
@@ -71,15 +73,19 @@ export async function exportVisitor(
     }
     conversations.push({ ...c, files });
   }
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: actor.type,
-    actorId: actor.id,
-    action: 'visitor.exported',
-    targetType: 'visitor',
-    targetId: visitorId,
-    metadata: { projectId: data.visitor.projectId, conversations: data.conversations.length },
-    ip: actor.ip ?? null,
-  });
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: actor.type,
+      actorId: actor.id,
+      action: 'visitor.exported',
+      targetType: 'visitor',
+      targetId: visitorId,
+      metadata: { projectId: data.visitor.projectId, conversations: data.conversations.length },
+    },
+    actor.origin,
+  );
   return { ...data, exportedAt: new Date().toISOString(), conversations };
 }
 
@@ -110,21 +116,25 @@ export async function eraseVisitor(
           'chat-app deletions not queued (the privacy pass takes them)',
         ),
       );
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: actor.type,
-    actorId: actor.id,
-    action: 'visitor.erased',
-    targetType: 'visitor',
-    targetId: visitorId,
-    metadata: {
-      projectId: erased.projectId,
-      conversations: erased.conversations,
-      messages: erased.messages,
-      files: erased.storageKeys.length,
-      chatAppPosts: erased.platformDeletions,
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: actor.type,
+      actorId: actor.id,
+      action: 'visitor.erased',
+      targetType: 'visitor',
+      targetId: visitorId,
+      metadata: {
+        projectId: erased.projectId,
+        conversations: erased.conversations,
+        messages: erased.messages,
+        files: erased.storageKeys.length,
+        chatAppPosts: erased.platformDeletions,
+      },
     },
-    ip: actor.ip ?? null,
-  });
+    actor.origin,
+  );
   return {
     conversations: erased.conversations,
     messages: erased.messages,

@@ -9,16 +9,16 @@ const ZBody = z.object({
   role: z.enum(INVITABLE_ROLES).default('agent'),
 });
 
-export const GET = orgRoute({ role: 'admin' }, async ({ app, organizationId }) => ({
+export const GET = orgRoute({ role: 'admin' }, async ({ app, origin, organizationId }) => ({
   invitations: await listPendingInvitations(app.db, organizationId),
 }));
 
 export const POST = orgRoute(
   { role: 'admin', body: ZBody },
-  async ({ app, user, organizationId, membershipId, role, body }) => ({
+  async ({ app, origin, user, organizationId, membershipId, role, body }) => ({
     invitation: await createInvitation(
       app,
-      { organizationId, userId: user.id, membershipId, role, name: user.name, email: user.email },
+      { organizationId, userId: user.id, origin, membershipId, role, name: user.name, email: user.email },
       body,
     ),
   }),

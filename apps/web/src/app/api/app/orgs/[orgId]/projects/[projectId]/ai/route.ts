@@ -6,16 +6,20 @@ import { ZAiSettingsBody, loadAiPageData, saveAiSettings } from '~/server/ai/ai-
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 
-export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, organizationId, params }) => {
+export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, origin, organizationId, params }) => {
   await scopedProject(app, organizationId, params.projectId);
   return { ...(await loadAiPageData(app, organizationId, params.projectId)) };
 });
 
 export const PUT = orgRoute(
   { role: 'admin', params: ZParams, body: ZAiSettingsBody },
-  async ({ app, organizationId, user, params, body }) => {
+  async ({ app, origin, organizationId, user, params, body }) => {
     await scopedProject(app, organizationId, params.projectId);
-    const settings = await saveAiSettings(app, { organizationId, projectId: params.projectId, userId: user.id }, body);
+    const settings = await saveAiSettings(
+      app,
+      { organizationId, projectId: params.projectId, userId: user.id, origin },
+      body,
+    );
     return { settings };
   },
 );
