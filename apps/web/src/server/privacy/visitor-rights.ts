@@ -7,6 +7,7 @@ import {
   type TVisitorScope,
   type TAuditOrigin,
 } from '@pocketping/db';
+import { forgetVisitorInRedis } from '@pocketping/jobs';
 import { deleteStoredFiles } from '@pocketping/storage';
 import type { TWebContext } from '../context';
 import { attachmentPath } from '../inbox/attachment-download';
@@ -107,6 +108,16 @@ export async function eraseVisitor(
     tenantId: scope.organizationId,
     reason: 'erased visitor',
   });
+  await forgetVisitorInRedis(
+    app.producer.redis,
+    { url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX, cluster: app.env.REDIS_CLUSTER === 'on' },
+    { visitorId, conversationIds: erased.conversationIds },
+  ).catch((err: unknown) =>
+    app.log.warn(
+      { tenantId: scope.organizationId, err: err instanceof Error ? err.message : String(err) },
+      'erased visitor: queued events or jobs in Redis not cleared (they expire, and name rows that no longer exist)',
+    ),
+  );
   if (erased.platformDeletions > 0)
     await app.producer
       .enqueuePlatformDeletions(scope.organizationId)
