@@ -148,9 +148,12 @@ describe('audit log page', () => {
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('"time","actor_type","actor_id","actor","action","target_type","target_id","ip","details"');
+    expect(lines[0]).toBe(
+      '"time","actor_type","actor_id","actor","action","target_type","target_id","ip","user_agent","details"',
+    );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain(`"${o.adminEmail}","visitor.erased","visitor","v2","203.0.113.7"`);
+    expect(lines[1]).toContain('"203.0.113.7","Mozilla/5.0 test"');
     expect(lines[1]).toContain('""note"":""=HYPERLINK');
     // Another organization's log is not this admin's to read.
     expect((await page.request.get(`${stack.webUrl}/api/app/orgs/${other.orgId}/audit`)).status()).toBe(404);
