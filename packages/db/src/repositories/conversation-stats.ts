@@ -105,6 +105,7 @@ interface TStatsRow {
 
 /** How far back of its watermark a fold looks again: a transaction that committed late, a client clock behind. */
 export const FOLD_MARGIN_MS = 10 * 60 * 1000;
+const WATERMARK_STEP_MS = 60 * 1000;
 
 /**
  * Brings the organization's `StatsConversation` rows up to date: the conversations updated since the watermark (all
@@ -153,10 +154,12 @@ export async function foldConversationStats(db: TDb, organizationId: string): Pr
         WHERE (s."firstResponseSeconds", s.channel, s."resolutionSeconds", s."csatScore", s.closed, s.unanswered)
           IS DISTINCT FROM (EXCLUDED."firstResponseSeconds", EXCLUDED.channel, EXCLUDED."resolutionSeconds",
             EXCLUDED."csatScore", EXCLUDED.closed, EXCLUDED.unanswered)`;
-      // The watermark is this transaction's start: whatever committed before it was seen by the statement above.
-      await tx.$executeRaw`
-        INSERT INTO "StatsRollup" ("organizationId", "foldedAt") VALUES (${organizationId}, now() AT TIME ZONE 'UTC')
-        ON CONFLICT ("organizationId") DO UPDATE SET "foldedAt" = EXCLUDED."foldedAt"`;
+      // The watermark is this transaction's start: whatever committed before it was seen by the statement above. A
+      // fold that changed nothing moves it at most once a minute, so reading the page does not write every time.
+      if (!mark || folded > 0 || Date.now() - mark.foldedAt.getTime() > WATERMARK_STEP_MS)
+        await tx.$executeRaw`
+          INSERT INTO "StatsRollup" ("organizationId", "foldedAt") VALUES (${organizationId}, now() AT TIME ZONE 'UTC')
+          ON CONFLICT ("organizationId") DO UPDATE SET "foldedAt" = EXCLUDED."foldedAt"`;
       return { folded };
     },
     { timeout: 60_000 },

@@ -9,7 +9,7 @@ const ZBody = z.object({
   role: z.enum(INVITABLE_ROLES).default('agent'),
 });
 
-export const GET = orgRoute({ role: 'admin' }, async ({ app, origin, organizationId }) => ({
+export const GET = orgRoute({ role: 'admin' }, async ({ app, organizationId }) => ({
   invitations: await listPendingInvitations(app.db, organizationId),
 }));
 

@@ -3,7 +3,7 @@ import { orgRoute } from '~/server/tenancy';
 import { ZCreateProject, createProject } from '~/server/projects/create-project';
 import { listProjectSummaries } from '@pocketping/db';
 
-export const GET = orgRoute({ role: 'agent' }, async ({ app, origin, organizationId }) => {
+export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) => {
   const projects = await listProjectSummaries(app.db, organizationId);
   return { projects };
 });

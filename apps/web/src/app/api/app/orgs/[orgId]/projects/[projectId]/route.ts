@@ -9,7 +9,7 @@ import { ZUpdateProject, updateProject } from '~/server/projects/update-project'
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 
-export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, origin, organizationId, params }) => {
+export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, organizationId, params }) => {
   const project = await loadProjectDto(app.db, organizationId, params.projectId);
   if (!project) throw new AppError('not_found', 'Project not found.');
   return { project };

@@ -6,7 +6,7 @@ import { ZAiSettingsBody, loadAiPageData, saveAiSettings } from '~/server/ai/ai-
 
 const ZParams = z.object({ orgId: z.string().min(1).max(64), projectId: z.string().min(1).max(64) });
 
-export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, origin, organizationId, params }) => {
+export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, organizationId, params }) => {
   await scopedProject(app, organizationId, params.projectId);
   return { ...(await loadAiPageData(app, organizationId, params.projectId)) };
 });
