@@ -5,11 +5,12 @@
 // conversations started evenly over the last `spreadDays` days, inserted with generate_series and ANALYZEd. Each
 // conversation has 4 messages (visitor, reply, visitor, reply; the first reply from the dashboard, Telegram, Slack,
 // Discord or the AI, 30 s to ~2 h after) except one in ten, where the visitor wrote twice and nobody answered; those
-// older than `openDays` are closed, and two thirds of the younger ones; one in four closed ones rated. Then the page's one call (`loadStatsReport`: the period, the period
-// before and the waiting count, three queries in parallel on a pool of 4) is timed `runs` times after 2 warm-up
-// runs, for the 7/30/90-day presets and a year, for the big project and for the whole organization. Prints p50/p95
-// in ms, the conversations each period covers, and the first call's time (`firstCallMs`: it rolls up the first
-// replies of the conversations no earlier call covered — in this order, 7 days, then the rest of 30, 90, 365).
+// older than `openDays` are closed, and two thirds of the younger ones; one in four closed ones rated. Then the
+// page's one call (`loadStatsReport`: the fold of what changed, then the period, the period before and the waiting
+// count, three queries in parallel on a pool of 4) is timed `runs` times after 2 warm-up runs, for the 7/30/90-day
+// presets and a year, for the big project and for the whole organization. Prints p50/p95 in ms, the conversations
+// each period covers, and the first call's time (`firstCallMs`: the very first one folds the whole organization —
+// the backfill; later first calls only what changed).
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import { bootstrapTenant, createDb, createProject } from '@pocketping/db';

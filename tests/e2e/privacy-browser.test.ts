@@ -17,6 +17,7 @@ import {
   createVisitor,
   getOrCreateOpenConversation,
   resolveApiKey,
+  SYSTEM_ORIGIN,
   writeAuditLog,
   type TDb,
 } from '@pocketping/db';
@@ -67,32 +68,51 @@ describe('audit log page', () => {
     const other = await organization('Other Co');
     const t0 = Date.UTC(2026, 10, 20, 12);
     for (let i = 0; i < 55; i++)
-      await writeAuditLog(db, o.orgId, {
+      await writeAuditLog(
+        db,
+        o.orgId,
+        {
+          actorType: 'user',
+          actorId: o.ownerId,
+          action: 'project.updated',
+          targetType: 'project',
+          targetId: o.projectId,
+          createdAt: new Date(t0 + i * 60_000),
+        },
+        SYSTEM_ORIGIN,
+      );
+    for (let i = 0; i < 3; i++)
+      await writeAuditLog(
+        db,
+        o.orgId,
+        {
+          actorType: 'user',
+          actorId: o.adminId,
+          action: 'visitor.erased',
+          targetType: 'visitor',
+          targetId: `v${i}`,
+          metadata: { note: '=HYPERLINK("x")' },
+          createdAt: new Date(t0 + 3_600_000 + i * 1000),
+        },
+        { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 test' },
+      );
+    await writeAuditLog(
+      db,
+      o.orgId,
+      {
         actorType: 'user',
         actorId: o.ownerId,
-        action: 'project.updated',
-        targetType: 'project',
-        targetId: o.projectId,
-        createdAt: new Date(t0 + i * 60_000),
-      });
-    for (let i = 0; i < 3; i++)
-      await writeAuditLog(db, o.orgId, {
-        actorType: 'user',
-        actorId: o.adminId,
-        action: 'visitor.erased',
-        targetType: 'visitor',
-        targetId: `v${i}`,
-        metadata: { note: '=HYPERLINK("x")' },
-        ip: '203.0.113.7',
-        createdAt: new Date(t0 + 3_600_000 + i * 1000),
-      });
-    await writeAuditLog(db, o.orgId, {
-      actorType: 'user',
-      actorId: o.ownerId,
-      action: 'connection.telegram.disconnect',
-      createdAt: new Date(Date.UTC(2026, 0, 15, 9)),
-    });
-    await writeAuditLog(db, other.orgId, { actorType: 'user', actorId: other.ownerId, action: 'secret.of.other' });
+        action: 'connection.telegram.disconnect',
+        createdAt: new Date(Date.UTC(2026, 0, 15, 9)),
+      },
+      SYSTEM_ORIGIN,
+    );
+    await writeAuditLog(
+      db,
+      other.orgId,
+      { actorType: 'user', actorId: other.ownerId, action: 'secret.of.other' },
+      SYSTEM_ORIGIN,
+    );
 
     const base = `/app/o/${o.orgId}/audit`;
     const { ctx, page } = await signedIn(stack, o.adminEmail, PASSWORD, base);
@@ -128,9 +148,12 @@ describe('audit log page', () => {
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('"time","actor_type","actor_id","actor","action","target_type","target_id","ip","details"');
+    expect(lines[0]).toBe(
+      '"time","actor_type","actor_id","actor","action","target_type","target_id","ip","user_agent","details"',
+    );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain(`"${o.adminEmail}","visitor.erased","visitor","v2","203.0.113.7"`);
+    expect(lines[1]).toContain('"203.0.113.7","Mozilla/5.0 test"');
     expect(lines[1]).toContain('""note"":""=HYPERLINK');
     // Another organization's log is not this admin's to read.
     expect((await page.request.get(`${stack.webUrl}/api/app/orgs/${other.orgId}/audit`)).status()).toBe(404);

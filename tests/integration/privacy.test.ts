@@ -14,6 +14,7 @@ import {
   exportVisitorData,
   getOrCreateOpenConversation,
   requestOrganizationDeletion,
+  SYSTEM_ORIGIN,
   resolveApiKey,
   type TDb,
 } from '@pocketping/db';
@@ -301,6 +302,7 @@ describe('organization deletion', () => {
     const owner = await h.db.membership.findFirstOrThrow({ where: { organizationId: doomed.organizationId } });
     const scheduledFor = new Date(now.getTime() + 7 * DAY);
     const first = await requestOrganizationDeletion(h.db, {
+      origin: SYSTEM_ORIGIN,
       organizationId: doomed.organizationId,
       userId: owner.userId,
       now,
@@ -311,6 +313,7 @@ describe('organization deletion', () => {
     // A second request while one is scheduled changes nothing.
     expect(
       await requestOrganizationDeletion(h.db, {
+        origin: SYSTEM_ORIGIN,
         organizationId: doomed.organizationId,
         userId: owner.userId,
         now,
@@ -322,12 +325,17 @@ describe('organization deletion', () => {
     await h.worker.privacyPass({ now: () => new Date(now.getTime() + 6 * DAY) });
     expect(await h.db.organization.count({ where: { id: doomed.organizationId } })).toBe(1);
     expect(
-      await cancelOrganizationDeletion(h.db, { organizationId: doomed.organizationId, userId: owner.userId }),
+      await cancelOrganizationDeletion(h.db, {
+        organizationId: doomed.organizationId,
+        userId: owner.userId,
+        origin: SYSTEM_ORIGIN,
+      }),
     ).toBe(true);
     await h.worker.privacyPass({ now: () => new Date(now.getTime() + 8 * DAY) });
     expect(await h.db.organization.count({ where: { id: doomed.organizationId } })).toBe(1);
 
     await requestOrganizationDeletion(h.db, {
+      origin: SYSTEM_ORIGIN,
       organizationId: doomed.organizationId,
       userId: owner.userId,
       now,

@@ -15,3 +15,4 @@ export * from './ai-timer.js';
 export * from './knowledge-jobs.js';
 export * from './visitor-event-queue.js';
 export * from './notification-jobs.js';
+export * from './visitor-erasure.js';

@@ -9,7 +9,9 @@ import { ZVisitorPushEvent, type TVisitorPushEvent } from '@pocketping/protocol'
 export const VISITOR_EVENT_QUEUE_MAX = 50;
 export const VISITOR_EVENT_QUEUE_TTL_S = 7 * 24 * 3600;
 
-const key = (prefix: string, visitorId: string) => `${prefix}:vq:${visitorId}`;
+/** The Redis list of a visitor's queued events. */
+export const visitorEventQueueKey = (prefix: string, visitorId: string) => `${prefix}:vq:${visitorId}`;
+const key = visitorEventQueueKey;
 
 export async function queueVisitorEvent(
   redis: Redis,

@@ -1,9 +1,17 @@
 import { NextResponse } from 'next/server';
 import { z, type ZodType } from 'zod';
 import { AppError, readTextWithLimit, toAppError } from '@pocketping/core';
-import { findUnstorableString, getMembership, getProjectRecord, type Role, type TDb } from '@pocketping/db';
+import {
+  findUnstorableString,
+  getMembership,
+  getProjectRecord,
+  type Role,
+  type TAuditOrigin,
+  type TDb,
+} from '@pocketping/db';
 import { getContext, type TWebContext } from './context';
 import { getSessionUserFromCookies, type TSessionUser } from './auth/session';
+import { requestOrigin } from './request-origin';
 
 /**
  * THE tenancy wrapper of the dashboard API. Every route under /api/app goes through `userRoute` (signed in, no
@@ -26,6 +34,8 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 export interface TUserRouteContext<TBody, TParams, TQuery> {
   req: Request;
+  /** Where the request came from: what every audit entry it causes records. */
+  origin: TAuditOrigin;
   app: TWebContext;
   user: TSessionUser;
   body: TBody;
@@ -144,6 +154,7 @@ async function resolveUser(req: Request, app: TWebContext, allowUnverified: bool
 
 export interface TPublicRouteContext<TBody, TParams, TQuery> {
   req: Request;
+  origin: TAuditOrigin;
   app: TWebContext;
   body: TBody;
   params: TParams;
@@ -163,7 +174,7 @@ export function publicRoute<TBody = undefined, TParams = undefined, TQuery = und
         const params = parseWith(opts.params, await segment.params, 'path');
         const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
         const body = parseWith(opts.body, await readJson(req), 'body');
-        return toResponse(await handler({ req, app, body, params, query }));
+        return toResponse(await handler({ req, origin: requestOrigin(req), app, body, params, query }));
       } catch (err) {
         return errorResponse(err);
       }
@@ -186,7 +197,7 @@ export function userRoute<TBody = undefined, TParams = undefined, TQuery = undef
         const params = parseWith(opts.params, await segment.params, 'path');
         const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
         const body = parseWith(opts.body, await readJson(req), 'body');
-        return toResponse(await handler({ req, app, user, body, params, query }));
+        return toResponse(await handler({ req, origin: requestOrigin(req), app, user, body, params, query }));
       } catch (err) {
         return errorResponse(err);
       }
@@ -219,6 +230,7 @@ export function orgRoute<TBody = undefined, TParams extends { orgId: string } = 
         return toResponse(
           await handler({
             req,
+            origin: requestOrigin(req),
             app,
             user,
             body,

@@ -1,6 +1,6 @@
 import { ZAiSettings, type TAiSettings, type TKnowledgeSnippet } from '@pocketping/ai';
-import { getProject, getProjectAiRow, type TDb } from '@pocketping/db';
-import { isWithinOfficeHours, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
+import { getProjectAiRow, type TDb } from '@pocketping/db';
+import { isWithinOfficeHours, type TProjectSettings } from '@pocketping/protocol';
 
 /**
  * The owner's knowledge, retrieved for one question (best first). A port: the knowledge engine plugs in here; the
@@ -60,15 +60,6 @@ export async function loadAiSettings(
   const raw = row?.settings && typeof row.settings === 'object' ? (row.settings as Record<string, unknown>) : {};
   const parsed = ZAiSettings.safeParse({ model: defaultModel, ...raw });
   return parsed.success ? parsed.data : ZAiSettings.parse({ model: defaultModel, enabled: false });
-}
-
-export async function loadProjectSettings(
-  db: TDb,
-  organizationId: string,
-  projectId: string,
-): Promise<TProjectSettings | null> {
-  const project = await getProject(db, organizationId, projectId);
-  return project ? parseProjectSettings(project.settings) : null;
 }
 
 /** How long a visitor message written at `at` waits for a human: the takeover delay, or 0 outside office hours. */

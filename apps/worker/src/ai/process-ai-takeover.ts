@@ -28,7 +28,8 @@ import {
 import { aiAgainKey, aiCancelKey, ZAiTakeoverJob, type TAiTakeoverJob } from '@pocketping/jobs';
 import { LIMITS, type TAiStreamEvent } from '@pocketping/protocol';
 import type { TWorkerContext } from '../context.js';
-import { loadAiSettings, loadProjectSettings, takeoverDelayMs, type TAiConfig } from './ai-config.js';
+import { loadAiSettings, takeoverDelayMs, type TAiConfig } from './ai-config.js';
+import { loadProjectSettings } from '../project-settings.js';
 
 /** A claim untouched this long belongs to a worker that died: another attempt may take it over. */
 const STALE_CLAIM_MS = 180_000;

@@ -1,7 +1,8 @@
 import { getAiTurnState } from '@pocketping/db';
 import type { TAiScheduleOutcome } from '@pocketping/jobs';
 import type { TWorkerContext } from '../context.js';
-import { loadAiSettings, loadProjectSettings, takeoverDelayMs } from './ai-config.js';
+import { loadAiSettings, takeoverDelayMs } from './ai-config.js';
+import { projectSettingsReader, type TProjectSettingsReader } from '../project-settings.js';
 
 /**
  * A visitor message reached the worker (`visitor.posted`, queued by realtime): start (or move) the conversation's AI timer so it fires once that message
@@ -13,6 +14,7 @@ export async function scheduleAiTimer(
   ctx: Pick<TWorkerContext, 'db' | 'aiTimer' | 'ai'>,
   organizationId: string,
   input: { projectId: string; conversationId: string },
+  settingsOf: TProjectSettingsReader = projectSettingsReader(ctx.db),
 ): Promise<TAiScheduleOutcome | 'off' | 'nothing'> {
   if (!ctx.aiTimer || !ctx.ai) return 'off';
   const settings = await loadAiSettings(ctx.db, organizationId, input.projectId, ctx.ai.defaultModel);
@@ -20,7 +22,7 @@ export async function scheduleAiTimer(
   const state = await getAiTurnState(ctx.db, organizationId, input.conversationId);
   if (!state || state.projectId !== input.projectId || state.aiState === 'off' || state.status !== 'open') return 'off';
   if (!state.lastVisitor || state.humanSince) return 'nothing';
-  const projectSettings = await loadProjectSettings(ctx.db, organizationId, input.projectId);
+  const projectSettings = await settingsOf(organizationId, input.projectId);
   const at = state.lastVisitor.createdAt;
   return ctx.aiTimer.schedule(
     {

@@ -9,6 +9,7 @@ import {
   markStripeEventProcessed,
   withBillingLock,
   writeAuditLog,
+  SYSTEM_ORIGIN,
   type TDb,
 } from '@pocketping/db';
 import { readCurrentSubscription, type TStripe } from '@pocketping/billing';
@@ -84,13 +85,18 @@ export async function processStripeEvent(deps: TStripeEventDeps, job: Pick<Job, 
     const outcome = await applyBillingFromStripe(tx, organizationId, snapshot, row.eventCreatedAt);
     const action = AUDITED[row.type];
     if (action)
-      await writeAuditLog(tx, organizationId, {
-        actorType: 'system',
-        action,
-        targetType: 'stripe_event',
-        targetId: stripeEventId,
-        metadata: { plan: snapshot.plan, status: snapshot.status, subscriptionId: row.subscriptionId },
-      });
+      await writeAuditLog(
+        tx,
+        organizationId,
+        {
+          actorType: 'system',
+          action,
+          targetType: 'stripe_event',
+          targetId: stripeEventId,
+          metadata: { plan: snapshot.plan, status: snapshot.status, subscriptionId: row.subscriptionId },
+        },
+        SYSTEM_ORIGIN,
+      );
     await markStripeEventProcessed(tx, stripeEventId, { organizationId, outcome });
     return { outcome, snapshot };
   });

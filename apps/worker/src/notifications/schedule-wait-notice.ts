@@ -1,6 +1,6 @@
 import { countWorkingConnections, getWaitState } from '@pocketping/db';
 import type { TWorkerContext } from '../context.js';
-import { loadProjectSettings } from '../ai/ai-config.js';
+import { projectSettingsReader, type TProjectSettingsReader } from '../project-settings.js';
 
 export type TWaitScheduleOutcome = 'off' | 'nothing' | 'scheduled' | 'exists';
 
@@ -14,9 +14,10 @@ export async function scheduleWaitNotice(
   ctx: Pick<TWorkerContext, 'db' | 'notifications'>,
   organizationId: string,
   input: { projectId: string; conversationId: string },
+  settingsOf: TProjectSettingsReader = projectSettingsReader(ctx.db),
 ): Promise<TWaitScheduleOutcome> {
   if (!ctx.notifications) return 'off';
-  const settings = await loadProjectSettings(ctx.db, organizationId, input.projectId);
+  const settings = await settingsOf(organizationId, input.projectId);
   if (!settings || settings.waitNotifyMinutes === 0) return 'off';
   const state = await getWaitState(ctx.db, organizationId, input.conversationId);
   if (!state || state.projectId !== input.projectId || state.status !== 'open' || !state.waitStart) return 'nothing';

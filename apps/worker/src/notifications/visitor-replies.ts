@@ -7,7 +7,7 @@ import {
 } from '@pocketping/db';
 import { isVisitorConnected } from '@pocketping/jobs';
 import type { Redis } from 'ioredis';
-import { loadProjectSettings } from '../ai/ai-config.js';
+import { projectSettingsReader } from '../project-settings.js';
 import { renderMail } from './mail-layout.js';
 import { notificationLinks } from './links.js';
 import type { TNotifyDeps } from './notify-waiting.js';
@@ -40,8 +40,10 @@ export async function runVisitorReplyPass(
     now,
   });
   let emails = 0;
+  // Candidates of one project share its settings: read once per pass.
+  const settingsOf = projectSettingsReader(deps.db);
   for (const c of candidates) {
-    const settings = await loadProjectSettings(deps.db, c.organizationId, c.projectId);
+    const settings = await settingsOf(c.organizationId, c.projectId);
     if (!settings?.emailVisitorReplies) continue;
     if (await isVisitorConnected(deps.redis, deps.redisPrefix, c.visitorId)) continue;
     const view = await getVisitorConversationView(deps.db, c.organizationId, {

@@ -3,6 +3,7 @@ import { ZVisitorPostedJob } from '@pocketping/jobs';
 import type { TWorkerContext } from '../context.js';
 import { scheduleAiTimer } from '../ai/schedule-ai-timer.js';
 import { scheduleWaitNotice } from '../notifications/schedule-wait-notice.js';
+import { projectSettingsReader } from '../project-settings.js';
 
 /**
  * visitor.posted — realtime stored a visitor message in a project whose AI is on or whose team wants waiting-visitor
@@ -16,7 +17,9 @@ export async function processVisitorPostedJob(
 ): Promise<{ outcome: string; wait: string }> {
   const data = ZVisitorPostedJob.parse(job.data);
   const input = { projectId: data.projectId, conversationId: data.conversationId };
-  const outcome = await scheduleAiTimer(ctx, data.organizationId, input);
-  const wait = await scheduleWaitNotice(ctx, data.organizationId, input);
+  // Both read the project's settings: once for this message.
+  const settingsOf = projectSettingsReader(ctx.db);
+  const outcome = await scheduleAiTimer(ctx, data.organizationId, input, settingsOf);
+  const wait = await scheduleWaitNotice(ctx, data.organizationId, input, settingsOf);
   return { outcome, wait };
 }

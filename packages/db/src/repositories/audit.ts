@@ -1,6 +1,19 @@
 import type { Prisma } from '@prisma/client';
 import type { TDb, TDbOrTx } from '../client.js';
 
+/**
+ * Where an audited action came from: the client address as the transport resolved it (its trusted-proxy rule) and
+ * the client's User-Agent. Every audit write names one — `SYSTEM_ORIGIN` for what no request caused (a scheduled
+ * pass, a Stripe event, the CLI).
+ */
+export interface TAuditOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const SYSTEM_ORIGIN: TAuditOrigin = { ip: null, userAgent: null };
+
+/** The one way an audit entry is written. */
 export async function writeAuditLog(
   db: TDbOrTx,
   organizationId: string,
@@ -11,10 +24,9 @@ export async function writeAuditLog(
     targetType?: string;
     targetId?: string;
     metadata?: Prisma.InputJsonValue;
-    /** The client address the transport resolved, when there is one. */
-    ip?: string | null;
     createdAt?: Date;
   },
+  origin: TAuditOrigin,
 ): Promise<void> {
   await db.auditLog.create({
     data: {
@@ -25,7 +37,8 @@ export async function writeAuditLog(
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
       metadata: entry.metadata ?? {},
-      ip: entry.ip ?? null,
+      ip: origin.ip?.slice(0, 64) ?? null,
+      userAgent: origin.userAgent?.slice(0, 256) || null,
       ...(entry.createdAt ? { createdAt: entry.createdAt } : {}),
     },
   });
@@ -70,6 +83,7 @@ export interface TAuditEntry {
   targetId: string | null;
   metadata: unknown;
   ip: string | null;
+  userAgent: string | null;
 }
 
 /**
@@ -126,6 +140,7 @@ export async function listAuditEntries(
       targetId: r.targetId,
       metadata: r.metadata,
       ip: r.ip,
+      userAgent: r.userAgent,
     })),
     next: rows.length > q.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
   };

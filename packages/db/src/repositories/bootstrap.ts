@@ -1,7 +1,7 @@
 import { encryptSecret, randomToken, sha256, type TKeyRing } from '@pocketping/core';
 import type { TDb } from '../client.js';
 import { createApiKey } from './api-keys.js';
-import { writeAuditLog } from './audit.js';
+import { SYSTEM_ORIGIN, writeAuditLog } from './audit.js';
 import { createConnection, type TConnection } from './connections.js';
 import { createOrganizationWithOwner } from './organizations.js';
 import { createProject, type TProject } from './projects.js';
@@ -50,13 +50,18 @@ export async function bootstrapTenant(db: TDb, ring: TKeyRing, input: TBootstrap
     });
     telegram = { connection, webhookSecret };
   }
-  await writeAuditLog(db, organization.id, {
-    actorType: 'cli',
-    actorId: userId,
-    action: 'tenant.bootstrap',
-    targetType: 'project',
-    targetId: project.id,
-  });
+  await writeAuditLog(
+    db,
+    organization.id,
+    {
+      actorType: 'cli',
+      actorId: userId,
+      action: 'tenant.bootstrap',
+      targetType: 'project',
+      targetId: project.id,
+    },
+    SYSTEM_ORIGIN,
+  );
   return {
     userId,
     organization,

@@ -110,7 +110,7 @@ export async function saveCsat(
         AND status = 'closed'
     ), upd AS (
       UPDATE "Conversation" c SET "csatScore" = ${input.score}, "csatComment" = ${comment},
-        "csatAt" = now() AT TIME ZONE 'UTC'
+        "csatAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
       FROM target WHERE c."organizationId" = ${organizationId} AND c.id = target.id AND c.status = 'closed'
         AND (c."csatScore" IS DISTINCT FROM ${input.score}::int OR c."csatComment" IS DISTINCT FROM ${comment}::text)
       RETURNING c.id

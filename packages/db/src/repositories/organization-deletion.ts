@@ -1,5 +1,5 @@
 import type { TDb } from '../client.js';
-import { writeAuditLog } from './audit.js';
+import { writeAuditLog, type TAuditOrigin } from './audit.js';
 
 export interface TOrganizationDeletion {
   requestedAt: string;
@@ -28,7 +28,7 @@ export async function getOrganizationDeletion(db: TDb, organizationId: string): 
  */
 export async function requestOrganizationDeletion(
   db: TDb,
-  input: { organizationId: string; userId: string; now: Date; scheduledFor: Date; ip?: string | null },
+  input: { organizationId: string; userId: string; now: Date; scheduledFor: Date; origin: TAuditOrigin },
 ): Promise<{ connections: { id: string; projectId: string }[]; apiKeysRevoked: number } | null> {
   const { organizationId, now } = input;
   return db.$transaction(async (tx) => {
@@ -46,15 +46,19 @@ export async function requestOrganizationDeletion(
       where: { organizationId },
       select: { id: true, projectId: true },
     });
-    await writeAuditLog(tx, organizationId, {
-      actorType: 'user',
-      actorId: input.userId,
-      action: 'organization.deletion_requested',
-      targetType: 'organization',
-      targetId: organizationId,
-      metadata: { scheduledFor: input.scheduledFor.toISOString(), apiKeysRevoked: keys.count },
-      ip: input.ip ?? null,
-    });
+    await writeAuditLog(
+      tx,
+      organizationId,
+      {
+        actorType: 'user',
+        actorId: input.userId,
+        action: 'organization.deletion_requested',
+        targetType: 'organization',
+        targetId: organizationId,
+        metadata: { scheduledFor: input.scheduledFor.toISOString(), apiKeysRevoked: keys.count },
+      },
+      input.origin,
+    );
     return { connections, apiKeysRevoked: keys.count };
   });
 }
@@ -62,7 +66,7 @@ export async function requestOrganizationDeletion(
 /** Cancels a scheduled deletion (before the purge took it); false when none was scheduled. */
 export async function cancelOrganizationDeletion(
   db: TDb,
-  input: { organizationId: string; userId: string; ip?: string | null },
+  input: { organizationId: string; userId: string; origin: TAuditOrigin },
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const updated = await tx.organization.updateMany({
@@ -70,14 +74,18 @@ export async function cancelOrganizationDeletion(
       data: { deletionRequestedAt: null, deletionRequestedById: null, deletionScheduledFor: null },
     });
     if (updated.count === 0) return false;
-    await writeAuditLog(tx, input.organizationId, {
-      actorType: 'user',
-      actorId: input.userId,
-      action: 'organization.deletion_cancelled',
-      targetType: 'organization',
-      targetId: input.organizationId,
-      ip: input.ip ?? null,
-    });
+    await writeAuditLog(
+      tx,
+      input.organizationId,
+      {
+        actorType: 'user',
+        actorId: input.userId,
+        action: 'organization.deletion_cancelled',
+        targetType: 'organization',
+        targetId: input.organizationId,
+      },
+      input.origin,
+    );
     return true;
   });
 }

@@ -1,6 +1,6 @@
 import type { Role } from '@prisma/client';
 import type { TDb, TDbOrTx } from '../client.js';
-import { writeAuditLog } from './audit.js';
+import { writeAuditLog, type TAuditOrigin } from './audit.js';
 
 export interface TOrganization {
   id: string;
@@ -44,18 +44,28 @@ export async function getOrganization(db: TDb, organizationId: string): Promise<
 }
 
 /** A new organization with the user as its owner and the audit entry, in one transaction. */
-export async function createOrganizationOwnedBy(db: TDb, userId: string, name: string): Promise<TOrganization> {
+export async function createOrganizationOwnedBy(
+  db: TDb,
+  userId: string,
+  name: string,
+  origin: TAuditOrigin,
+): Promise<TOrganization> {
   return db.$transaction(async (tx) => {
     const suffix = Math.random().toString(36).slice(2, 8);
     const org = await tx.organization.create({ data: { name, slug: `${slugify(name)}-${suffix}` } });
     await tx.membership.create({ data: { organizationId: org.id, userId, role: 'owner' } });
-    await writeAuditLog(tx, org.id, {
-      actorType: 'user',
-      actorId: userId,
-      action: 'organization.created',
-      targetType: 'organization',
-      targetId: org.id,
-    });
+    await writeAuditLog(
+      tx,
+      org.id,
+      {
+        actorType: 'user',
+        actorId: userId,
+        action: 'organization.created',
+        targetType: 'organization',
+        targetId: org.id,
+      },
+      origin,
+    );
     return { id: org.id, name: org.name, slug: org.slug };
   });
 }

@@ -161,6 +161,8 @@ export interface TVisitorErasure {
   storageKeys: string[];
   /** Chat-app posts queued for deletion on their platform (PlatformDeletion rows). */
   platformDeletions: number;
+  /** The deleted conversations (what the caller clears outside Postgres). */
+  conversationIds: string[];
 }
 
 /**
@@ -238,6 +240,7 @@ export async function eraseVisitorData(
       messages,
       storageKeys: attachments.map((a) => a.storageKey),
       platformDeletions: queued,
+      conversationIds: ids,
     };
   });
 }

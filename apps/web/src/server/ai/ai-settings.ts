@@ -9,6 +9,7 @@ import {
   setOrganizationAiKey,
   writeAuditLog,
   type TAiUsageTotals,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import type { TWebContext } from '../context';
 
@@ -95,7 +96,7 @@ export type TAiSettingsBody = z.infer<typeof ZAiSettingsBody>;
 
 export async function saveAiSettings(
   app: TWebContext,
-  scope: { organizationId: string; projectId: string; userId: string },
+  scope: { organizationId: string; projectId: string; userId: string; origin: TAuditOrigin },
   body: TAiSettingsBody,
 ): Promise<TAiSettings> {
   // A budget beyond the plan is refused, naming the field and the plan's figure (never silently lowered); a figure
@@ -125,14 +126,23 @@ export async function saveAiSettings(
       issues,
     });
   await saveProjectAiSettings(app.db, scope.organizationId, scope.projectId, JSON.parse(JSON.stringify(settings)));
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user',
-    actorId: scope.userId,
-    action: 'project.ai_settings_updated',
-    targetType: 'project',
-    targetId: scope.projectId,
-    metadata: { enabled: settings.enabled, model: settings.model, takeoverDelaySeconds: settings.takeoverDelaySeconds },
-  });
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: 'user',
+      actorId: scope.userId,
+      action: 'project.ai_settings_updated',
+      targetType: 'project',
+      targetId: scope.projectId,
+      metadata: {
+        enabled: settings.enabled,
+        model: settings.model,
+        takeoverDelaySeconds: settings.takeoverDelaySeconds,
+      },
+    },
+    scope.origin,
+  );
   return settings;
 }
 
@@ -147,17 +157,22 @@ export const ZAiKeyBody = z.strictObject({
 /** Seals and stores the organization's own key; only its last 4 characters are ever shown again. */
 export async function setAiKey(
   app: TWebContext,
-  scope: { organizationId: string; userId: string },
+  scope: { organizationId: string; userId: string; origin: TAuditOrigin },
   apiKey: string | null,
 ): Promise<{ isSet: boolean; hint: string | null }> {
   const key = apiKey ? { sealed: encryptSecret(app.keyRing, apiKey), hint: apiKey.slice(-4) } : null;
   await setOrganizationAiKey(app.db, scope.organizationId, key);
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user',
-    actorId: scope.userId,
-    action: apiKey ? 'organization.ai_key_set' : 'organization.ai_key_removed',
-    targetType: 'organization',
-    targetId: scope.organizationId,
-  });
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: 'user',
+      actorId: scope.userId,
+      action: apiKey ? 'organization.ai_key_set' : 'organization.ai_key_removed',
+      targetType: 'organization',
+      targetId: scope.organizationId,
+    },
+    scope.origin,
+  );
   return { isSet: Boolean(key), hint: key?.hint ?? null };
 }

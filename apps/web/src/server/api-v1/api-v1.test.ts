@@ -1076,9 +1076,12 @@ describe('stats', () => {
     const strangers = await call(statsRoute.GET, { key: w.keys.stranger, query });
     expect(strangers.json.data.current.conversations).toBe(0);
 
-    // First responses are rolled up once seen; the one never answered until now is answered (from Discord, 15 min
-    // after): the next call counts it, the rolled-up ones unchanged.
-    expect(await db.statsFirstReply.count({ where: { organizationId: w.orgA, projectId: w.p1 } })).toBe(4);
+    // Each conversation's figures are rolled up; the one never answered until now is answered (from Discord, 15 min
+    // after): the next call folds it again and counts it, the others unchanged.
+    const rolled = await db.statsConversation.findUnique({
+      where: { organizationId_conversationId: { organizationId: w.orgA, conversationId: ids[3]! } },
+    });
+    expect(rolled).toMatchObject({ unanswered: true, firstResponseSeconds: null });
     const late = await appendMessage(db, w.orgA, {
       conversationId: ids[3]!,
       sender: 'operator',

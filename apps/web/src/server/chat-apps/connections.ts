@@ -9,6 +9,7 @@ import {
   recordConnectionSuccess,
   writeAuditLog,
   type TConnectionCard,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import { CHAT_APPS, isBridgeError, platformMessage, toSetupError, type TSetupConnection } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
@@ -62,7 +63,7 @@ async function connectionOrThrow(app: TWebContext, organizationId: string, proje
 /** Posts a short message in the connection's chat/channel with the bridge code; a failure updates its health. */
 export async function sendTestMessage(
   app: TWebContext,
-  scope: { organizationId: string; projectId: string; userId: string },
+  scope: { organizationId: string; projectId: string; userId: string; origin: TAuditOrigin },
   connectionId: string,
 ): Promise<{ ok: true; connection: TConnectionView }> {
   const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
@@ -81,13 +82,18 @@ export async function sendTestMessage(
     throw toSetupError(err);
   }
   await recordConnectionSuccess(app.db, scope.organizationId, c.id);
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user',
-    actorId: scope.userId,
-    action: 'connection.test_message',
-    targetType: 'bridge_connection',
-    targetId: c.id,
-  });
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: 'user',
+      actorId: scope.userId,
+      action: 'connection.test_message',
+      targetType: 'bridge_connection',
+      targetId: c.id,
+    },
+    scope.origin,
+  );
   const card = await getConnectionCard(app.db, scope.organizationId, scope.projectId, c.id);
   if (!card) throw new AppError('not_found', 'Connection not found.');
   return { ok: true, connection: { ...card, health: healthOf(card) } };
@@ -96,21 +102,26 @@ export async function sendTestMessage(
 /** Deletes the connection (threads, message map and queued deliveries cascade); Telegram's webhook is removed too. */
 export async function disconnect(
   app: TWebContext,
-  scope: { organizationId: string; projectId: string; userId: string },
+  scope: { organizationId: string; projectId: string; userId: string; origin: TAuditOrigin },
   connectionId: string,
 ): Promise<{ ok: true }> {
   const c = await connectionOrThrow(app, scope.organizationId, scope.projectId, connectionId);
   await CHAT_APPS[c.kind].setup.beforeDisconnect?.(setupBridgesConfig(app.env), setupConnection(app, c), app.log);
   const deleted = await deleteConnection(app.db, scope.organizationId, scope.projectId, c.id);
   if (!deleted) throw new AppError('not_found', 'Connection not found.');
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: 'user',
-    actorId: scope.userId,
-    action: `connection.${c.kind}.disconnect`,
-    targetType: 'bridge_connection',
-    targetId: c.id,
-    metadata: { projectId: scope.projectId },
-  });
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: 'user',
+      actorId: scope.userId,
+      action: `connection.${c.kind}.disconnect`,
+      targetType: 'bridge_connection',
+      targetId: c.id,
+      metadata: { projectId: scope.projectId },
+    },
+    scope.origin,
+  );
   app.log.info({ organizationId: scope.organizationId, connectionId: c.id, bridge: c.kind }, 'connection disconnected');
   return { ok: true };
 }

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { CHAT_APPS, type TBridgeKind, type TBrowserAction } from '@pocketping/bridges';
 import type { TWebContext } from '../context';
 import { setupPortsOf } from './setup-ports';
+import { requestOrigin } from '../request-origin';
 
 /** One browser-facing step of a chat app's install (GET /api/integrations/:kind/:action). */
 export type TIntegrationAction = (ctx: TWebContext, req: NextRequest) => Promise<NextResponse>;
@@ -16,7 +17,7 @@ export function findIntegrationAction(kind: string, action: readonly string[]): 
   if (!Object.hasOwn(actions, action[0]!)) return null;
   const browserAction: TBrowserAction = actions[action[0]!]!;
   return async (ctx, req) => {
-    const answer = await browserAction(setupPortsOf(ctx), {
+    const answer = await browserAction(setupPortsOf(ctx, requestOrigin(req)), {
       query: Object.fromEntries(req.nextUrl.searchParams),
       param: (name) => req.nextUrl.searchParams.get(name) ?? undefined,
       header: (name) => req.headers.get(name),

@@ -15,6 +15,7 @@ import {
   resolveConnectionsByTarget,
   writeAuditLog,
   type TDb,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import type { TWebEnv } from '../../env';
 import { chatAppGuard } from '../billing/chat-app-guard';
@@ -48,6 +49,8 @@ export interface TSetupPortsDeps {
   config: TBridgesConfig;
   webPublicUrl: string;
   authSecret: string;
+  /** The request the setup runs for: its audit entries record where it came from. */
+  origin: TAuditOrigin;
 }
 
 /**
@@ -93,12 +96,12 @@ export function createSetupPorts(deps: TSetupPortsDeps): TSetupPorts {
       recordFailure: (organizationId, connectionId, input) =>
         recordConnectionFailure(db, organizationId, connectionId, input),
     },
-    audit: (organizationId, entry) => writeAuditLog(db, organizationId, entry),
+    audit: (organizationId, entry) => writeAuditLog(db, organizationId, entry, deps.origin),
   };
 }
 
-/** The setup ports of this process (built per request: they hold no state of their own). */
-export function setupPortsOf(app: TWebContext): TSetupPorts {
+/** The setup ports of this process for one request (they hold no state of their own). */
+export function setupPortsOf(app: TWebContext, origin: TAuditOrigin): TSetupPorts {
   return createSetupPorts({
     db: app.db,
     keyRing: app.keyRing,
@@ -109,5 +112,6 @@ export function setupPortsOf(app: TWebContext): TSetupPorts {
     config: setupBridgesConfig(app.env),
     webPublicUrl: app.env.WEB_PUBLIC_URL,
     authSecret: app.env.AUTH_SECRET,
+    origin,
   });
 }

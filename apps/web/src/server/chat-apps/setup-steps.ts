@@ -32,7 +32,7 @@ export function findSetupStep(kind: string, step: readonly string[], method: 'GE
 export function setupStepRoute(method: 'GET' | 'POST'): TRouteHandler {
   return orgRoute(
     { role: 'admin', params: ZSetupParams, body: z.unknown() },
-    async ({ req, app, organizationId, params, user, body }) => {
+    async ({ req, origin, app, organizationId, params, user, body }) => {
       const step = findSetupStep(params.kind, params.step ?? [], method);
       if (!step) throw new AppError('not_found', 'Not found.');
       const input =
@@ -52,7 +52,7 @@ export function setupStepRoute(method: 'GET' | 'POST'): TRouteHandler {
       if (step.rateLimit)
         await hitRateLimit(step.rateLimit.bucket, user.id, step.rateLimit.max, step.rateLimit.windowSeconds);
       const answer = await step.run(
-        setupPortsOf(app),
+        setupPortsOf(app, origin),
         { organizationId, projectId: project.id, userId: user.id },
         input,
       );

@@ -84,6 +84,7 @@ beforeAll(async () => {
   redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
   portDeps = {
     db,
+    origin: { ip: '203.0.113.7', userAgent: 'slack-oauth-test' },
     keyRing: ring,
     log: createLogger('web-test', 'silent'),
     limits: { entitlements: async (org: string) => entitlementsFor((await loadBillingState(db, org))!, new Date()) },

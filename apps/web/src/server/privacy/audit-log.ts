@@ -71,6 +71,7 @@ export const AUDIT_CSV_HEADER = [
   'target_type',
   'target_id',
   'ip',
+  'user_agent',
   'details',
 ];
 
@@ -84,6 +85,7 @@ export function auditCsvRow(e: TAuditEntry): string {
     e.targetType,
     e.targetId,
     e.ip,
+    e.userAgent,
     JSON.stringify(e.metadata ?? {}),
   ]
     .map(cell)

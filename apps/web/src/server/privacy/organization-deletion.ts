@@ -4,6 +4,7 @@ import {
   getOrganizationName,
   listOwnerEmails,
   requestOrganizationDeletion,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import type { TWebContext } from '../context';
 import { disconnect } from '../chat-apps/connections';
@@ -20,7 +21,7 @@ export const ORGANIZATION_DELETION_GRACE_DAYS = 7;
  */
 export async function deleteOrganization(
   app: TWebContext,
-  input: { organizationId: string; userId: string; confirmName: string; ip: string | null; now?: Date },
+  input: { organizationId: string; userId: string; confirmName: string; origin: TAuditOrigin; now?: Date },
 ): Promise<{ scheduledFor: string; chatAppsDisconnected: number; apiKeysRevoked: number }> {
   const name = await getOrganizationName(app.db, input.organizationId);
   if (input.confirmName.trim() !== name)
@@ -32,7 +33,7 @@ export async function deleteOrganization(
     userId: input.userId,
     now,
     scheduledFor,
-    ip: input.ip,
+    origin: input.origin,
   });
   if (!done) throw new AppError('conflict', 'A deletion of this organization is already scheduled.');
   let disconnected = 0;
@@ -40,7 +41,7 @@ export async function deleteOrganization(
     try {
       await disconnect(
         app,
-        { organizationId: input.organizationId, projectId: c.projectId, userId: input.userId },
+        { organizationId: input.organizationId, projectId: c.projectId, userId: input.userId, origin: input.origin },
         c.id,
       );
       disconnected += 1;
@@ -74,7 +75,7 @@ export async function deleteOrganization(
 /** An owner cancels the scheduled deletion (chat apps and API keys stay revoked: reconnect and create new ones). */
 export async function cancelOrganizationDeletionRequest(
   app: TWebContext,
-  input: { organizationId: string; userId: string; ip: string | null },
+  input: { organizationId: string; userId: string; origin: TAuditOrigin },
 ): Promise<void> {
   if (!(await cancelOrganizationDeletion(app.db, input)))
     throw new AppError('not_found', 'No deletion of this organization is scheduled.');

@@ -5,7 +5,9 @@ import {
   writeAuditLog,
   type TVisitorExport,
   type TVisitorScope,
+  type TAuditOrigin,
 } from '@pocketping/db';
+import { forgetVisitorInRedis } from '@pocketping/jobs';
 import { deleteStoredFiles } from '@pocketping/storage';
 import type { TWebContext } from '../context';
 import { attachmentPath } from '../inbox/attachment-download';
@@ -29,7 +31,8 @@ export type TVisitorExportWithFiles = Omit<TVisitorExport, 'conversations'> & {
 export interface TRightsActor {
   type: 'user' | 'api_key';
   id: string;
-  ip?: string | null;
+  /** Where the request came from (the audit entry records it). */
+  origin: TAuditOrigin;
 }
 
 async function readAll(app: TWebContext, key: string): Promise<Buffer | null> {
@@ -71,15 +74,19 @@ export async function exportVisitor(
     }
     conversations.push({ ...c, files });
   }
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: actor.type,
-    actorId: actor.id,
-    action: 'visitor.exported',
-    targetType: 'visitor',
-    targetId: visitorId,
-    metadata: { projectId: data.visitor.projectId, conversations: data.conversations.length },
-    ip: actor.ip ?? null,
-  });
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: actor.type,
+      actorId: actor.id,
+      action: 'visitor.exported',
+      targetType: 'visitor',
+      targetId: visitorId,
+      metadata: { projectId: data.visitor.projectId, conversations: data.conversations.length },
+    },
+    actor.origin,
+  );
   return { ...data, exportedAt: new Date().toISOString(), conversations };
 }
 
@@ -101,6 +108,16 @@ export async function eraseVisitor(
     tenantId: scope.organizationId,
     reason: 'erased visitor',
   });
+  await forgetVisitorInRedis(
+    app.producer.redis,
+    { url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX, cluster: app.env.REDIS_CLUSTER === 'on' },
+    { visitorId, conversationIds: erased.conversationIds },
+  ).catch((err: unknown) =>
+    app.log.warn(
+      { tenantId: scope.organizationId, err: err instanceof Error ? err.message : String(err) },
+      'erased visitor: queued events or jobs in Redis not cleared (they expire, and name rows that no longer exist)',
+    ),
+  );
   if (erased.platformDeletions > 0)
     await app.producer
       .enqueuePlatformDeletions(scope.organizationId)
@@ -110,21 +127,25 @@ export async function eraseVisitor(
           'chat-app deletions not queued (the privacy pass takes them)',
         ),
       );
-  await writeAuditLog(app.db, scope.organizationId, {
-    actorType: actor.type,
-    actorId: actor.id,
-    action: 'visitor.erased',
-    targetType: 'visitor',
-    targetId: visitorId,
-    metadata: {
-      projectId: erased.projectId,
-      conversations: erased.conversations,
-      messages: erased.messages,
-      files: erased.storageKeys.length,
-      chatAppPosts: erased.platformDeletions,
+  await writeAuditLog(
+    app.db,
+    scope.organizationId,
+    {
+      actorType: actor.type,
+      actorId: actor.id,
+      action: 'visitor.erased',
+      targetType: 'visitor',
+      targetId: visitorId,
+      metadata: {
+        projectId: erased.projectId,
+        conversations: erased.conversations,
+        messages: erased.messages,
+        files: erased.storageKeys.length,
+        chatAppPosts: erased.platformDeletions,
+      },
     },
-    ip: actor.ip ?? null,
-  });
+    actor.origin,
+  );
   return {
     conversations: erased.conversations,
     messages: erased.messages,

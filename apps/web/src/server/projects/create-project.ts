@@ -8,6 +8,7 @@ import {
   withOrganizationLock,
   writeAuditLog,
   type TDb,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import { MAX_ALLOWED_ORIGINS, ZAllowedOrigins, ZSiteUrl, dashboardOrigin } from './origins';
 import { loadProjectDto, type TProjectDto } from './project-dto';
@@ -28,7 +29,13 @@ export type TCreateProjectInput = z.input<typeof ZCreateProject>;
  */
 export async function createProject(
   db: TDb,
-  ctx: { organizationId: string; userId: string; webPublicUrl: string; entitlements: TEntitlements },
+  ctx: {
+    organizationId: string;
+    userId: string;
+    webPublicUrl: string;
+    entitlements: TEntitlements;
+    origin: TAuditOrigin;
+  },
   input: z.output<typeof ZCreateProject>,
 ): Promise<TProjectDto> {
   const origins = new Set(input.allowedOrigins ?? [new URL(input.siteUrl).origin]);
@@ -42,13 +49,18 @@ export async function createProject(
       allowedOrigins: Array.from(origins),
     });
     await updateProjectFields(tx, ctx.organizationId, created.id, { siteUrl: input.siteUrl });
-    await writeAuditLog(tx, ctx.organizationId, {
-      actorType: 'user',
-      actorId: ctx.userId,
-      action: 'project.created',
-      targetType: 'project',
-      targetId: created.id,
-    });
+    await writeAuditLog(
+      tx,
+      ctx.organizationId,
+      {
+        actorType: 'user',
+        actorId: ctx.userId,
+        action: 'project.created',
+        targetType: 'project',
+        targetId: created.id,
+      },
+      ctx.origin,
+    );
     return created;
   });
   const dto = await loadProjectDto(db, ctx.organizationId, row.id);

@@ -1,5 +1,5 @@
 import { AppError, encryptSecret, randomToken, type TKeyRing } from '@pocketping/core';
-import { getProjectRecord, setProjectIdentitySecret, writeAuditLog, type TDb } from '@pocketping/db';
+import { getProjectRecord, setProjectIdentitySecret, writeAuditLog, type TDb, type TAuditOrigin } from '@pocketping/db';
 import { parseProjectSettings } from '@pocketping/protocol';
 import { IDENTITY_SECRET_SET_ACTION } from './project-dto';
 
@@ -10,26 +10,31 @@ import { IDENTITY_SECRET_SET_ACTION } from './project-dto';
 export async function rotateIdentitySecret(
   db: TDb,
   keyRing: TKeyRing,
-  ctx: { organizationId: string; projectId: string; userId: string },
+  ctx: { organizationId: string; projectId: string; userId: string; origin: TAuditOrigin },
 ): Promise<{ secret: string; setAt: string }> {
   const secret = randomToken('is_', 32);
   await setProjectIdentitySecret(db, ctx.organizationId, ctx.projectId, encryptSecret(keyRing, secret));
   const at = new Date();
-  await writeAuditLog(db, ctx.organizationId, {
-    actorType: 'user',
-    actorId: ctx.userId,
-    action: IDENTITY_SECRET_SET_ACTION,
-    targetType: 'project',
-    targetId: ctx.projectId,
-    createdAt: at,
-  });
+  await writeAuditLog(
+    db,
+    ctx.organizationId,
+    {
+      actorType: 'user',
+      actorId: ctx.userId,
+      action: IDENTITY_SECRET_SET_ACTION,
+      targetType: 'project',
+      targetId: ctx.projectId,
+      createdAt: at,
+    },
+    ctx.origin,
+  );
   return { secret, setAt: at.toISOString() };
 }
 
 /** Removes the secret; refused while identity verification is enforced (every visitor would be locked out). */
 export async function removeIdentitySecret(
   db: TDb,
-  ctx: { organizationId: string; projectId: string; userId: string },
+  ctx: { organizationId: string; projectId: string; userId: string; origin: TAuditOrigin },
 ): Promise<void> {
   const p = await getProjectRecord(db, ctx.organizationId, ctx.projectId);
   if (!p) throw new AppError('not_found', 'Project not found.');
@@ -40,11 +45,16 @@ export async function removeIdentitySecret(
     );
   }
   await setProjectIdentitySecret(db, ctx.organizationId, ctx.projectId, null);
-  await writeAuditLog(db, ctx.organizationId, {
-    actorType: 'user',
-    actorId: ctx.userId,
-    action: 'project.identity_secret.removed',
-    targetType: 'project',
-    targetId: ctx.projectId,
-  });
+  await writeAuditLog(
+    db,
+    ctx.organizationId,
+    {
+      actorType: 'user',
+      actorId: ctx.userId,
+      action: 'project.identity_secret.removed',
+      targetType: 'project',
+      targetId: ctx.projectId,
+    },
+    ctx.origin,
+  );
 }

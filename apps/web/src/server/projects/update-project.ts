@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { getProjectRecord, updateProjectFields, writeAuditLog, type TDb } from '@pocketping/db';
+import { getProjectRecord, updateProjectFields, writeAuditLog, type TDb, type TAuditOrigin } from '@pocketping/db';
 import { ZProjectSettingsPatch, parseProjectSettings } from '@pocketping/protocol';
 import { ZAllowedOrigins, ZSiteUrl } from './origins';
 import { loadProjectDto, type TProjectDto } from './project-dto';
@@ -24,7 +24,13 @@ export const ZUpdateProject = z
  */
 export async function updateProject(
   db: TDb,
-  ctx: { organizationId: string; userId: string; projectId: string; planRetentionDays?: number | null },
+  ctx: {
+    organizationId: string;
+    userId: string;
+    projectId: string;
+    planRetentionDays?: number | null;
+    origin: TAuditOrigin;
+  },
   input: z.output<typeof ZUpdateProject>,
 ): Promise<TProjectDto> {
   const current = await getProjectRecord(db, ctx.organizationId, ctx.projectId);
@@ -51,14 +57,19 @@ export async function updateProject(
     data.settings = merged;
   }
   await updateProjectFields(db, ctx.organizationId, ctx.projectId, data);
-  await writeAuditLog(db, ctx.organizationId, {
-    actorType: 'user',
-    actorId: ctx.userId,
-    action: 'project.updated',
-    targetType: 'project',
-    targetId: ctx.projectId,
-    metadata: { fields: Object.keys(input), settings: Object.keys(input.settings ?? {}) },
-  });
+  await writeAuditLog(
+    db,
+    ctx.organizationId,
+    {
+      actorType: 'user',
+      actorId: ctx.userId,
+      action: 'project.updated',
+      targetType: 'project',
+      targetId: ctx.projectId,
+      metadata: { fields: Object.keys(input), settings: Object.keys(input.settings ?? {}) },
+    },
+    ctx.origin,
+  );
   const dto = await loadProjectDto(db, ctx.organizationId, ctx.projectId);
   if (!dto) throw new AppError('not_found', 'Project not found.');
   return dto;

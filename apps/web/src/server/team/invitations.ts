@@ -20,6 +20,7 @@ import {
   type Role,
   type TDb,
   type TDbOrTx,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import type { TWebContext } from '../context';
 import { invitationMail } from '../mail/templates';
@@ -111,14 +112,19 @@ export async function createInvitation(
       invitedById: actor.userId,
       expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
     });
-    await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user',
-      actorId: actor.userId,
-      action: 'invitation.created',
-      targetType: 'invitation',
-      targetId: created.id,
-      metadata: { email, role: input.role },
-    });
+    await writeAuditLog(
+      tx,
+      actor.organizationId,
+      {
+        actorType: 'user',
+        actorId: actor.userId,
+        action: 'invitation.created',
+        targetType: 'invitation',
+        targetId: created.id,
+        metadata: { email, role: input.role },
+      },
+      actor.origin,
+    );
     return created;
   });
 
@@ -148,14 +154,19 @@ export async function revokeInvitation(db: TDb, actor: TActor, invitationId: str
     throw new AppError('conflict', 'This invitation was already accepted: remove the member instead.');
   if (row.revokedAt) return;
   await revokeInvitationRow(db, actor.organizationId, invitationId);
-  await writeAuditLog(db, actor.organizationId, {
-    actorType: 'user',
-    actorId: actor.userId,
-    action: 'invitation.revoked',
-    targetType: 'invitation',
-    targetId: invitationId,
-    metadata: { email: row.email },
-  });
+  await writeAuditLog(
+    db,
+    actor.organizationId,
+    {
+      actorType: 'user',
+      actorId: actor.userId,
+      action: 'invitation.revoked',
+      targetType: 'invitation',
+      targetId: invitationId,
+      metadata: { email: row.email },
+    },
+    actor.origin,
+  );
 }
 
 async function inviterMayInvite(db: TDbOrTx, organizationId: string, invitedById: string | null): Promise<boolean> {
@@ -207,6 +218,7 @@ export async function acceptInvitation(
   app: { db: TDb; limits: Pick<TLimits, 'entitlements'> },
   user: { id: string; email: string },
   token: string,
+  origin: TAuditOrigin,
 ): Promise<{ organizationId: string; role: Role }> {
   const { db } = app;
   const inv = await getInvitationByToken(db, token);
@@ -258,14 +270,19 @@ export async function acceptInvitation(
       throw new AppError('conflict', 'This invitation is no longer valid.', { reason: 'used' });
     const existing = await getMembership(tx, inv.organization.id, user.id);
     const member = existing ?? (await createMembership(tx, inv.organization.id, user.id, inv.role));
-    await writeAuditLog(tx, inv.organization.id, {
-      actorType: 'user',
-      actorId: user.id,
-      action: 'invitation.accepted',
-      targetType: 'invitation',
-      targetId: inv.id,
-      metadata: { role: member.role },
-    });
+    await writeAuditLog(
+      tx,
+      inv.organization.id,
+      {
+        actorType: 'user',
+        actorId: user.id,
+        action: 'invitation.accepted',
+        targetType: 'invitation',
+        targetId: inv.id,
+        metadata: { role: member.role },
+      },
+      origin,
+    );
     return { organizationId: inv.organization.id, role: member.role };
   });
 }

@@ -12,6 +12,7 @@ import {
   type Role,
   type TDb,
   type TTx,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import { canChangeRole, canInvite, canRemove, canTransferOwnership, type TInvitableRole } from './roles';
 
@@ -48,6 +49,8 @@ export interface TActor {
   userId: string;
   membershipId: string;
   role: Role;
+  /** Where the request came from (its audit entries record it). */
+  origin: TAuditOrigin;
 }
 
 export async function changeMemberRole(
@@ -75,14 +78,19 @@ export async function changeMemberRole(
     // Pending invitations sent by someone who can no longer invite are withdrawn: they were issued on a right that
     // is gone.
     const withdrawn = canInvite(next) ? [] : await revokePendingInvitationsBy(tx, actor.organizationId, target.userId);
-    await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user',
-      actorId: actor.userId,
-      action: 'member.role_changed',
-      targetType: 'membership',
-      targetId: target.id,
-      metadata: { from: target.role, to: next, ...(withdrawn.length ? { invitationsWithdrawn: withdrawn } : {}) },
-    });
+    await writeAuditLog(
+      tx,
+      actor.organizationId,
+      {
+        actorType: 'user',
+        actorId: actor.userId,
+        action: 'member.role_changed',
+        targetType: 'membership',
+        targetId: target.id,
+        metadata: { from: target.role, to: next, ...(withdrawn.length ? { invitationsWithdrawn: withdrawn } : {}) },
+      },
+      actor.origin,
+    );
   });
   const member = (await listMembers(db, actor.organizationId)).find((m) => m.id === membershipId);
   if (!member) throw new AppError('not_found', 'Member not found.');
@@ -120,19 +128,24 @@ export async function removeMember(db: TDb, actor: TActor, membershipId: string)
     await deleteMembership(tx, actor.organizationId, target.id);
     const withdrawn = await revokePendingInvitationsBy(tx, actor.organizationId, target.userId);
     const apiKeysKept = await listActiveApiKeysCreatedBy(tx, actor.organizationId, target.userId);
-    await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user',
-      actorId: actor.userId,
-      action: isSelf ? 'member.left' : 'member.removed',
-      targetType: 'membership',
-      targetId: target.id,
-      metadata: {
-        userId: target.userId,
-        role: target.role,
-        invitationsWithdrawn: withdrawn,
-        apiKeysKept: apiKeysKept.map((k) => k.id),
+    await writeAuditLog(
+      tx,
+      actor.organizationId,
+      {
+        actorType: 'user',
+        actorId: actor.userId,
+        action: isSelf ? 'member.left' : 'member.removed',
+        targetType: 'membership',
+        targetId: target.id,
+        metadata: {
+          userId: target.userId,
+          role: target.role,
+          invitationsWithdrawn: withdrawn,
+          apiKeysKept: apiKeysKept.map((k) => k.id),
+        },
       },
-    });
+      actor.origin,
+    );
     return { left: isSelf, apiKeysKept };
   });
 }
@@ -147,13 +160,18 @@ export async function transferOwnership(db: TDb, actor: TActor, membershipId: st
     if (!me || me.role !== 'owner') throw new AppError('forbidden', 'Only an owner can transfer ownership.');
     await setMembershipRole(tx, actor.organizationId, target.id, 'owner');
     await setMembershipRole(tx, actor.organizationId, me.id, 'admin');
-    await writeAuditLog(tx, actor.organizationId, {
-      actorType: 'user',
-      actorId: actor.userId,
-      action: 'ownership.transferred',
-      targetType: 'membership',
-      targetId: target.id,
-      metadata: { fromUserId: actor.userId, toUserId: target.userId },
-    });
+    await writeAuditLog(
+      tx,
+      actor.organizationId,
+      {
+        actorType: 'user',
+        actorId: actor.userId,
+        action: 'ownership.transferred',
+        targetType: 'membership',
+        targetId: target.id,
+        metadata: { fromUserId: actor.userId, toUserId: target.userId },
+      },
+      actor.origin,
+    );
   });
 }

@@ -614,3 +614,52 @@ describe('team changes take effect everywhere', () => {
     expect(list.json.apiKeys[0].createdBy).toEqual({ name: null, email: t.admin.email, isMember: false });
   });
 });
+
+describe('audit entries', () => {
+  it('record the client address and User-Agent of every dashboard action that writes one', async () => {
+    const t = await team();
+    const from = { 'x-forwarded-for': '198.51.100.23', 'user-agent': 'AuditTest/1.0 (dashboard)' };
+    const key = await env.call(apiKeysRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { name: 'Audited' },
+      cookie: t.admin.cookie,
+      headers: from,
+    });
+    expect(key.status).toBe(200);
+    const revoked = await env.call(apiKeyRoute.DELETE, {
+      method: 'DELETE',
+      params: { orgId: t.org.id, keyId: key.json.apiKey.id },
+      body: {},
+      cookie: t.admin.cookie,
+      headers: from,
+    });
+    expect(revoked.status).toBe(200);
+    const role = await env.call(memberRoute.PATCH, {
+      method: 'PATCH',
+      params: { orgId: t.org.id, memberId: t.agent.mid },
+      body: { role: 'admin' },
+      cookie: t.owner.cookie,
+      headers: from,
+    });
+    expect(role.status).toBe(200);
+    const invited = await env.call(invitationsRoute.POST, {
+      params: { orgId: t.org.id },
+      body: { email: `audited-${Date.now()}@example.test`, role: 'agent' },
+      cookie: t.owner.cookie,
+      headers: from,
+    });
+    expect(invited.status).toBe(200);
+    const { db } = await env.app();
+    const rows = await db.auditLog.findMany({ where: { organizationId: t.org.id }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['api_key.created', 'api_key.revoked', 'member.role_changed', 'invitation.created']),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    for (const r of rows)
+      expect({ action: r.action, ip: r.ip, userAgent: r.userAgent }).toEqual({
+        action: r.action,
+        ip: '198.51.100.23',
+        userAgent: 'AuditTest/1.0 (dashboard)',
+      });
+  });
+});

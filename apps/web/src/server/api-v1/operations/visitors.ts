@@ -6,7 +6,7 @@ import { apiOperation } from '../api-route';
 import { conversationPorts, visitorEventPorts } from '../../inbox/realtime';
 import { one, ZApiVisitor, ZApiVisitorExport, ZApiVisitorPatch, ZId } from '../schemas';
 import { eraseVisitor, exportVisitor } from '../../privacy/visitor-rights';
-import { clientIp } from '../../rate-limit';
+import { requestOrigin } from '../../request-origin';
 
 const ZParams = z.strictObject({ visitorId: ZId });
 
@@ -77,7 +77,7 @@ export const deleteVisitor = apiOperation(
     const erased = await eraseVisitor(app, tenant, params.visitorId, {
       type: 'api_key',
       id: tenant.apiKeyId,
-      ip: clientIp(req.headers),
+      origin: requestOrigin(req),
     });
     return {
       data: {
@@ -110,7 +110,7 @@ export const exportVisitorOperation = apiOperation(
     data: await exportVisitor(app, tenant, params.visitorId, {
       type: 'api_key',
       id: tenant.apiKeyId,
-      ip: clientIp(req.headers),
+      origin: requestOrigin(req),
     }),
   }),
 );

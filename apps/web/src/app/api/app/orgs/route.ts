@@ -9,8 +9,8 @@ export const GET = userRoute({}, async ({ app, user }) => {
   return { organizations: memberships.map((m) => ({ ...m.organization, role: m.role })) };
 });
 
-export const POST = userRoute({ body: ZCreateOrganization }, async ({ app, user, body }) => {
+export const POST = userRoute({ body: ZCreateOrganization }, async ({ app, origin, user, body }) => {
   await hitRateLimit('org-create', user.id, 10, 3600);
-  const organization = await createOrganization(app.db, user.id, body);
+  const organization = await createOrganization(app.db, user.id, body, origin);
   return { organization: { ...organization, role: 'owner' } };
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { userRoute } from '~/server/tenancy';
 import { acceptInvitation } from '~/server/team/invitations';
 
-export const POST = userRoute({ body: z.object({ token: z.string().min(1).max(200) }) }, async ({ app, user, body }) =>
-  acceptInvitation(app, user, body.token),
+export const POST = userRoute(
+  { body: z.object({ token: z.string().min(1).max(200) }) },
+  async ({ app, origin, user, body }) => acceptInvitation(app, user, body.token, origin),
 );

@@ -136,7 +136,9 @@ export default async function AuditPage({
                     <code>{e.action}</code>
                   </td>
                   <td data-label="On">{e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : ''}</td>
-                  <td data-label="From">{e.ip ?? '—'}</td>
+                  <td data-label="From" title={e.userAgent ?? undefined}>
+                    {e.ip ?? '—'}
+                  </td>
                   <td data-label="Details" className="muted">
                     {details(e.metadata)}
                   </td>

@@ -8,11 +8,11 @@ const ZParams = z.object({ orgId: z.string().min(1).max(64) });
 
 export const PUT = orgRoute(
   { role: 'admin', params: ZParams, body: ZAiKeyBody },
-  async ({ app, organizationId, user, body }) => ({
-    key: await setAiKey(app, { organizationId, userId: user.id }, body.apiKey),
+  async ({ app, origin, organizationId, user, body }) => ({
+    key: await setAiKey(app, { organizationId, userId: user.id, origin }, body.apiKey),
   }),
 );
 
-export const DELETE = orgRoute({ role: 'admin', params: ZParams }, async ({ app, organizationId, user }) => ({
-  key: await setAiKey(app, { organizationId, userId: user.id }, null),
+export const DELETE = orgRoute({ role: 'admin', params: ZParams }, async ({ app, origin, organizationId, user }) => ({
+  key: await setAiKey(app, { organizationId, userId: user.id, origin }, null),
 }));

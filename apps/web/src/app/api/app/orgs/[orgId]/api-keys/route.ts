@@ -21,7 +21,7 @@ export const GET = orgRoute({ role: 'admin' }, async ({ app, organizationId }) =
   apiKeys: await listApiKeysWithCreators(app.db, organizationId),
 }));
 
-export const POST = orgRoute({ role: 'admin', body: ZBody }, async ({ app, user, organizationId, body }) => {
+export const POST = orgRoute({ role: 'admin', body: ZBody }, async ({ app, origin, user, organizationId, body }) => {
   if (body.projectId) await scopedProject(app, organizationId, body.projectId);
   const { key, apiKey } = await createApiKey(app.db, organizationId, {
     name: body.name,
@@ -29,13 +29,18 @@ export const POST = orgRoute({ role: 'admin', body: ZBody }, async ({ app, user,
     ...(body.scopes ? { scopes: body.scopes } : {}),
     projectId: body.projectId ?? null,
   });
-  await writeAuditLog(app.db, organizationId, {
-    actorType: 'user',
-    actorId: user.id,
-    action: 'api_key.created',
-    targetType: 'api_key',
-    targetId: apiKey.id,
-    metadata: { name: apiKey.name, prefix: apiKey.prefix, scopes: apiKey.scopes, projectId: apiKey.projectId },
-  });
+  await writeAuditLog(
+    app.db,
+    organizationId,
+    {
+      actorType: 'user',
+      actorId: user.id,
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: apiKey.id,
+      metadata: { name: apiKey.name, prefix: apiKey.prefix, scopes: apiKey.scopes, projectId: apiKey.projectId },
+    },
+    origin,
+  );
   return { key, apiKey };
 });

@@ -15,10 +15,10 @@ export const GET = orgRoute({ role: 'admin' }, async ({ app, organizationId }) =
 
 export const POST = orgRoute(
   { role: 'admin', body: ZBody },
-  async ({ app, user, organizationId, membershipId, role, body }) => ({
+  async ({ app, origin, user, organizationId, membershipId, role, body }) => ({
     invitation: await createInvitation(
       app,
-      { organizationId, userId: user.id, membershipId, role, name: user.name, email: user.email },
+      { organizationId, userId: user.id, origin, membershipId, role, name: user.name, email: user.email },
       body,
     ),
   }),

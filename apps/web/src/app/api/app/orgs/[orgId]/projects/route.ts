@@ -8,16 +8,20 @@ export const GET = orgRoute({ role: 'agent' }, async ({ app, organizationId }) =
   return { projects };
 });
 
-export const POST = orgRoute({ role: 'admin', body: ZCreateProject }, async ({ app, organizationId, user, body }) => {
-  const project = await createProject(
-    app.db,
-    {
-      organizationId,
-      userId: user.id,
-      webPublicUrl: app.env.WEB_PUBLIC_URL,
-      entitlements: await app.limits.entitlements(organizationId),
-    },
-    body,
-  );
-  return { project };
-});
+export const POST = orgRoute(
+  { role: 'admin', body: ZCreateProject },
+  async ({ app, origin, organizationId, user, body }) => {
+    const project = await createProject(
+      app.db,
+      {
+        organizationId,
+        userId: user.id,
+        origin,
+        webPublicUrl: app.env.WEB_PUBLIC_URL,
+        entitlements: await app.limits.entitlements(organizationId),
+      },
+      body,
+    );
+    return { project };
+  },
+);

@@ -7,8 +7,12 @@ const ZParams = z.object({ orgId: z.string().min(1).max(64), invitationId: z.str
 
 export const DELETE = orgRoute(
   { role: 'admin', params: ZParams },
-  async ({ app, user, organizationId, membershipId, role, params }) => {
-    await revokeInvitation(app.db, { organizationId, userId: user.id, membershipId, role }, params.invitationId);
+  async ({ app, origin, user, organizationId, membershipId, role, params }) => {
+    await revokeInvitation(
+      app.db,
+      { organizationId, userId: user.id, origin, membershipId, role },
+      params.invitationId,
+    );
     return { ok: true };
   },
 );

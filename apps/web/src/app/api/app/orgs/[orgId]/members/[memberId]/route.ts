@@ -9,10 +9,10 @@ const ZBody = z.object({ role: z.enum(INVITABLE_ROLES) });
 
 export const PATCH = orgRoute(
   { role: 'admin', params: ZParams, body: ZBody },
-  async ({ app, user, organizationId, membershipId, role, params, body }) => ({
+  async ({ app, origin, user, organizationId, membershipId, role, params, body }) => ({
     member: await changeMemberRole(
       app.db,
-      { organizationId, userId: user.id, membershipId, role },
+      { organizationId, userId: user.id, origin, membershipId, role },
       params.memberId,
       body.role,
     ),
@@ -22,6 +22,6 @@ export const PATCH = orgRoute(
 // Declared 'agent' because anyone may leave; who may remove whom is decided in removeMember (server/team/roles.ts).
 export const DELETE = orgRoute(
   { role: 'agent', params: ZParams },
-  async ({ app, user, organizationId, membershipId, role, params }) =>
-    removeMember(app.db, { organizationId, userId: user.id, membershipId, role }, params.memberId),
+  async ({ app, origin, user, organizationId, membershipId, role, params }) =>
+    removeMember(app.db, { organizationId, userId: user.id, origin, membershipId, role }, params.memberId),
 );

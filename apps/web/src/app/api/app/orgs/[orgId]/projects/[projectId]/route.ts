@@ -17,14 +17,14 @@ export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, or
 
 export const PATCH = orgRoute(
   { role: 'admin', params: ZParams, body: ZUpdateProject },
-  async ({ app, organizationId, user, params, body }) => {
+  async ({ app, origin, organizationId, user, params, body }) => {
     const planRetentionDays =
       body.retentionDays === undefined
         ? undefined
         : (await app.limits.entitlements(organizationId)).limits.retentionDays;
     const project = await updateProject(
       app.db,
-      { organizationId, userId: user.id, projectId: params.projectId, planRetentionDays },
+      { organizationId, userId: user.id, origin, projectId: params.projectId, planRetentionDays },
       body,
     );
     return { project };
@@ -33,7 +33,7 @@ export const PATCH = orgRoute(
 
 export const DELETE = orgRoute(
   { role: 'owner', params: ZParams, body: z.object({ confirmName: z.string().max(200) }) },
-  async ({ app, organizationId, user, params, body }) => {
+  async ({ app, origin, organizationId, user, params, body }) => {
     const project = await scopedProject(app, organizationId, params.projectId);
     if (body.confirmName.trim() !== project.name)
       throw new AppError('bad_request', 'Type the project name exactly to confirm.');
@@ -43,14 +43,19 @@ export const DELETE = orgRoute(
       tenantId: organizationId,
       reason: 'deleted project',
     });
-    await writeAuditLog(app.db, organizationId, {
-      actorType: 'user',
-      actorId: user.id,
-      action: 'project.deleted',
-      targetType: 'project',
-      targetId: project.id,
-      metadata: { name: project.name },
-    });
+    await writeAuditLog(
+      app.db,
+      organizationId,
+      {
+        actorType: 'user',
+        actorId: user.id,
+        action: 'project.deleted',
+        targetType: 'project',
+        targetId: project.id,
+        metadata: { name: project.name },
+      },
+      origin,
+    );
     return { ok: true };
   },
 );

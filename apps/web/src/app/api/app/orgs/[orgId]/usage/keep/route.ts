@@ -9,20 +9,25 @@ const ZBody = z.union([
   z.object({ projectId: ZId, connectionIds: z.array(ZId).min(1).max(100) }).strict(),
 ]);
 
-export const POST = orgRoute({ role: 'owner', body: ZBody }, async ({ app, organizationId, user, body }) => {
+export const POST = orgRoute({ role: 'owner', body: ZBody }, async ({ app, origin, organizationId, user, body }) => {
   const { limits } = await app.limits.entitlements(organizationId);
   if ('projectIds' in body) {
     await keepOnlyProjects(app.db, organizationId, body.projectIds, limits.projects);
   } else {
     await keepOnlyChatApps(app.db, organizationId, body.projectId, body.connectionIds, limits.chatAppsPerProject);
   }
-  await writeAuditLog(app.db, organizationId, {
-    actorType: 'user',
-    actorId: user.id,
-    action: 'plan.kept',
-    targetType: 'organization',
-    targetId: organizationId,
-    metadata: body,
-  });
+  await writeAuditLog(
+    app.db,
+    organizationId,
+    {
+      actorType: 'user',
+      actorId: user.id,
+      action: 'plan.kept',
+      targetType: 'organization',
+      targetId: organizationId,
+      metadata: body,
+    },
+    origin,
+  );
   return { ok: true };
 });

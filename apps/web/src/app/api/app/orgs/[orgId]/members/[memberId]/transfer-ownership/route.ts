@@ -7,8 +7,8 @@ const ZParams = z.object({ orgId: z.string().min(1).max(64), memberId: z.string(
 
 export const POST = orgRoute(
   { role: 'owner', params: ZParams, body: z.object({}).strict() },
-  async ({ app, user, organizationId, membershipId, role, params }) => {
-    await transferOwnership(app.db, { organizationId, userId: user.id, membershipId, role }, params.memberId);
+  async ({ app, origin, user, organizationId, membershipId, role, params }) => {
+    await transferOwnership(app.db, { organizationId, userId: user.id, origin, membershipId, role }, params.memberId);
     return { ok: true };
   },
 );

@@ -13,9 +13,13 @@ export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, or
 
 export const PUT = orgRoute(
   { role: 'admin', params: ZParams, body: ZAiSettingsBody },
-  async ({ app, organizationId, user, params, body }) => {
+  async ({ app, origin, organizationId, user, params, body }) => {
     await scopedProject(app, organizationId, params.projectId);
-    const settings = await saveAiSettings(app, { organizationId, projectId: params.projectId, userId: user.id }, body);
+    const settings = await saveAiSettings(
+      app,
+      { organizationId, projectId: params.projectId, userId: user.id, origin },
+      body,
+    );
     return { settings };
   },
 );

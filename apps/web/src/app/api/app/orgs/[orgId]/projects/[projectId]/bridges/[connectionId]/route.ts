@@ -8,8 +8,8 @@ export const dynamic = 'force-dynamic';
 
 export const DELETE = orgRoute(
   { role: 'admin', params: ZConnectionParams },
-  async ({ app, organizationId, params, user }) => {
+  async ({ app, origin, organizationId, params, user }) => {
     const project = await scopedProject(app, organizationId, params.projectId);
-    return disconnect(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
+    return disconnect(app, { organizationId, projectId: project.id, userId: user.id, origin }, params.connectionId);
   },
 );

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { orgRoute } from '~/server/tenancy';
 import { eraseVisitor } from '~/server/privacy/visitor-rights';
-import { clientIp } from '~/server/rate-limit';
 
 const ZParams = z.object({
   orgId: z.string().min(1).max(64),
@@ -12,11 +11,11 @@ const ZParams = z.object({
 
 export const DELETE = orgRoute(
   { role: 'admin', params: ZParams, body: z.object({}).strict() },
-  async ({ app, user, organizationId, params, req }) => {
+  async ({ app, origin, user, organizationId, params }) => {
     const erased = await eraseVisitor(app, { organizationId, projectId: params.projectId }, params.visitorId, {
       type: 'user',
       id: user.id,
-      ip: clientIp(req.headers),
+      origin,
     });
     return { ok: true, ...erased };
   },

@@ -9,9 +9,13 @@ export const dynamic = 'force-dynamic';
 
 export const POST = orgRoute(
   { role: 'admin', params: ZConnectionParams },
-  async ({ app, organizationId, params, user }) => {
+  async ({ app, origin, organizationId, params, user }) => {
     const project = await scopedProject(app, organizationId, params.projectId);
     await hitRateLimit('bridge-test', params.connectionId, 10, 60);
-    return sendTestMessage(app, { organizationId, projectId: project.id, userId: user.id }, params.connectionId);
+    return sendTestMessage(
+      app,
+      { organizationId, projectId: project.id, userId: user.id, origin },
+      params.connectionId,
+    );
   },
 );
