@@ -63,3 +63,4 @@ export * from './repositories/retention.js';
 export * from './repositories/visitor-data.js';
 export * from './repositories/organization-deletion.js';
 export * from './repositories/platform-deletions.js';
+export * from './repositories/conversation-team.js';
