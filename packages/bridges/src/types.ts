@@ -98,6 +98,10 @@ export type TOperatorCommand =
   | { name: 'ai'; on: boolean }
   /** `/ai` or `/ai status`: whether the AI may answer in this conversation, and why not. */
   | { name: 'aiStatus' }
+  /** `/assign me`, `/assign <name or email prefix>`, `/assign none`. */
+  | { name: 'assign'; to: { kind: 'me' } | { kind: 'none' } | { kind: 'member'; query: string } }
+  | { name: 'tag'; tag: string }
+  | { name: 'untag'; tag: string }
   | { name: 'unknown'; raw: string };
 
 /** An inbound platform event, parsed into what the pipeline understands. */

@@ -10,17 +10,14 @@ export interface TAssignConversationInput {
   /** Who did it, for the trace note ("Ana assigned this to Bob"), as for close/reopen. */
   actor: {
     authorName: string;
-    /** The actor's own user id when known: "assigned this to themselves" reads better than their own name. */
-    userId?: string | null;
     source: string;
     inbound?: { connectionId: string; externalChatId: string; externalMessageId: string };
   };
 }
 
 /** The body of the trace note an assignment leaves (the author's name is shown before it). */
-export function assignmentTrace(assignee: { id: string; name: string | null; email: string } | null, actorUserId?: string | null): string {
+export function assignmentTrace(assignee: { name: string | null; email: string } | null): string {
   if (!assignee) return 'unassigned this conversation';
-  if (actorUserId && assignee.id === actorUserId) return 'assigned this conversation to themselves';
   return `assigned this conversation to ${assignee.name?.trim() || assignee.email}`;
 }
 
@@ -46,7 +43,7 @@ export async function assignConversation(
       conversationId: input.conversationId,
       projectId: r.projectId,
       authorName: input.actor.authorName,
-      body: assignmentTrace(r.assignee, input.actor.userId),
+      body: assignmentTrace(r.assignee),
       visibility: 'internal',
       source: input.actor.source,
       ...(input.actor.inbound ? { inbound: input.actor.inbound } : {}),
