@@ -30,7 +30,11 @@ export async function assignConversation(
   ports: TConversationPorts,
   organizationId: string,
   input: TAssignConversationInput,
-): Promise<{ changed: boolean; projectId: string; assignee: { id: string; name: string | null; email: string } | null }> {
+): Promise<{
+  changed: boolean;
+  projectId: string;
+  assignee: { id: string; name: string | null; email: string } | null;
+}> {
   const r = await setConversationAssignee(ports.db, organizationId, {
     conversationId: input.conversationId,
     assigneeId: input.assigneeId,

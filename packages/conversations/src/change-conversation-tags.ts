@@ -9,7 +9,10 @@ function normalizeAll(raw: readonly string[]): string[] {
   for (const r of raw) {
     const tag = normalizeTag(r);
     if (tag === null)
-      throw new AppError('unprocessable', `"${r.trim().slice(0, 40)}" is not a tag: a tag is 1 to ${TAG_MAX_LENGTH} characters.`);
+      throw new AppError(
+        'unprocessable',
+        `"${r.trim().slice(0, 40)}" is not a tag: a tag is 1 to ${TAG_MAX_LENGTH} characters.`,
+      );
     if (!out.includes(tag)) out.push(tag);
   }
   return out;
