@@ -10,10 +10,10 @@ export interface TInboxPageQuery {
   tab: 'open' | 'unanswered' | 'closed';
   /** A LIKE pattern (already escaped) matched against visitor email, name and message bodies; null for no search. */
   pattern: string | null;
-  /** Whose conversations: everyone's, this user's, or nobody's. */
-  assignee: TInboxAssigneeFilter;
-  /** Only conversations with this (normalized) tag; null for any. */
-  tag: string | null;
+  /** Whose conversations: everyone's (the default), this user's, or nobody's. */
+  assignee?: TInboxAssigneeFilter;
+  /** Only conversations with this (normalized) tag; null or absent for any. */
+  tag?: string | null;
   /** Rows strictly before this (sort time, id) pair. */
   after: { t: string; id: string } | null;
   /** One more row than this is read, so the caller can tell whether a next page exists. */
@@ -69,7 +69,7 @@ function inboxConditions(organizationId: string, query: Pick<TInboxPageQuery, 't
   return Prisma.sql`${tab} ${search} ${tag}`;
 }
 
-function assigneeCondition(assignee: TInboxAssigneeFilter): Prisma.Sql {
+function assigneeCondition(assignee: TInboxAssigneeFilter = { kind: 'all' }): Prisma.Sql {
   if (assignee.kind === 'mine') return Prisma.sql`AND c."assigneeId" = ${assignee.userId}`;
   if (assignee.kind === 'unassigned') return Prisma.sql`AND c."assigneeId" IS NULL`;
   return Prisma.empty;
