@@ -24,7 +24,7 @@ import {
 import { UPLOAD_HEADERS, type TUploadResponse } from '@pocketping/protocol';
 import { hashPassword } from '../../apps/web/src/server/auth/password';
 import { connectVisitor } from './widget-client.js';
-import { SHOTS, bootDashboardStack, signedInPage, type TDashboardStack } from './dashboard-stack.js';
+import { SHOTS, bootDashboardStack, signInNewOwner, type TDashboardStack } from './dashboard-stack.js';
 
 const PASSWORD = 'correct horse battery';
 const ORIGIN = 'https://inbox-shop.example.test';
@@ -178,30 +178,22 @@ describe('inbox in the browser', () => {
 
 describe('inbox assignment and tags in the browser', () => {
   it('assign to me → shows in Mine; tag → filter; another screen updates live; at 1280 px and 390 px', async () => {
-    const email = `ana-${randomBytes(3).toString('hex')}@example.test`;
-    const { organization, userId } = await createOrganizationWithOwner(db, {
-      email,
-      orgName: 'Assign Co',
-      userName: 'Ana Lead',
-    });
-    await db.user.update({
-      where: { id: userId },
-      data: { emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
-    });
+    const { page, organizationId, project } = await signInNewOwner(stack, { orgName: 'Assign Co' });
+    const ctx = page.context();
+    const { userId } = await db.membership.findFirstOrThrow({ where: { organizationId } });
     const bob = await createUser(db, {
       email: `bob-${randomBytes(3).toString('hex')}@example.test`,
       name: 'Bob Agent',
     });
-    await createMembership(db, organization.id, bob.id, 'agent');
-    const project = await createProject(db, organization.id, { name: 'Assign Shop', allowedOrigins: [ORIGIN] });
+    await createMembership(db, organizationId, bob.id, 'agent');
     const seed = async (name: string, body: string) => {
-      const v = await createVisitor(db, organization.id, {
+      const v = await createVisitor(db, organizationId, {
         projectId: project.id,
         tokenHash: randomBytes(32).toString('hex'),
       });
       await db.visitor.update({ where: { id: v.id }, data: { name } });
-      const c = await getOrCreateOpenConversation(db, organization.id, { projectId: project.id, visitorId: v.id });
-      await appendMessage(db, organization.id, {
+      const c = await getOrCreateOpenConversation(db, organizationId, { projectId: project.id, visitorId: v.id });
+      await appendMessage(db, organizationId, {
         conversationId: c.id,
         sender: 'visitor',
         body,
@@ -212,14 +204,14 @@ describe('inbox assignment and tags in the browser', () => {
     };
     const first = await seed('Fiona First', 'Where is my parcel?');
     const second = await seed('Sam Second', 'Do you ship to Norway?');
-    const inbox = `/app/o/${organization.id}/p/${project.id}/inbox`;
+    const inbox = `/app/o/${organizationId}/p/${project.id}/inbox`;
 
     // Desktop: assign the first conversation to me, tag it.
-    const { ctx, page } = await signedInPage(stack, { email, password: PASSWORD }, `${inbox}/${first}`);
+    await page.goto(`${webUrl}${inbox}/${first}`);
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await expect
       .poll(() => page.locator('[data-testid=trace]').allTextContents(), { timeout: 15_000 })
-      .toEqual([expect.stringContaining('Ana Lead (via the dashboard) assigned this conversation to Ana Lead')]);
+      .toEqual([expect.stringContaining('Olive Owner (via the dashboard) assigned this conversation to Olive Owner')]);
     expect(await page.getByTestId('assignee-select').inputValue()).toBe(userId);
     await page.getByTestId('tag-input').fill('  Shipping ');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
@@ -257,10 +249,13 @@ describe('inbox assignment and tags in the browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'inbox-assign-list.png'), fullPage: true });
 
     // Phone: the same lists work at 390 px, and an assignment made on another screen shows without a reload.
-    const phone = await signedInPage(stack, { email, password: PASSWORD }, `${inbox}?assignee=unassigned`, {
-      width: 390,
-      height: 844,
+    // The same session on a phone-sized screen (a second device of the same member).
+    const phoneCtx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      storageState: await ctx.storageState(),
     });
+    const phone = { ctx: phoneCtx, page: await phoneCtx.newPage() };
+    await phone.page.goto(`${webUrl}${inbox}?assignee=unassigned`);
     await phone.page.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
     const phoneRow = phone.page.locator(`[data-conversation-id="${second}"]`);
     await phoneRow.waitFor();
@@ -283,7 +278,9 @@ describe('inbox assignment and tags in the browser', () => {
     await expect
       .poll(() => phone.page.locator('[data-testid=trace]').allTextContents(), { timeout: 15_000 })
       .toEqual(
-        expect.arrayContaining([expect.stringContaining('Ana Lead (via the dashboard) unassigned this conversation')]),
+        expect.arrayContaining([
+          expect.stringContaining('Olive Owner (via the dashboard) unassigned this conversation'),
+        ]),
       );
     await phone.page.getByRole('button', { name: 'Remove tag shipping' }).click();
     await expect.poll(() => phone.page.getByTestId('conversation-tags').count(), { timeout: 15_000 }).toBe(0);

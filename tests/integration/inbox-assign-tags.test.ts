@@ -80,15 +80,7 @@ describe('assignment and tags (worker in-process, two Telegram connections)', ()
   const assigneeOf = async (id: string) =>
     (await h.db.conversation.findUniqueOrThrow({ where: { id } })).assigneeId ?? null;
 
-  async function conversationWithTopics() {
-    const c = await h.newConversation();
-    await h.visitorSays(c.id, `hello from ${c.id.slice(-5)}`);
-    const [ta, tb] = await Promise.all([h.topicOf(h.a, c.id), h.topicOf(h.b, c.id)]);
-    await waitFor(() => h.botPosts(h.a, ta).length === 1 && h.botPosts(h.b, tb).length === 1, {
-      what: 'first message on both',
-    });
-    return { c, ta, tb };
-  }
+  const conversationWithTopics = () => h.conversationWithTopics();
 
   it('refuses a user who is not a member and a conversation of another organization; writes the webhook row', async () => {
     const c = await h.newConversation();
