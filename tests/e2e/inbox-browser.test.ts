@@ -3,14 +3,14 @@
 // the web reaches the visitor's widget socket, an internal note never does, and closing reaches the widget too;
 // assignment and tags (Mine / Unassigned, the tag filter, a live update of another member's screen) at desktop and
 // phone widths.
-// Screenshots: artifacts/screenshots/inbox-*.png.
+// Screenshots: artifacts/screenshots/inbox-*.png; of assignment and tags also docs/screenshots/*-assignment-tags.png.
 // Build first into your own folder: `cd apps/web && NEXT_DIST_DIR=.next-x pnpm exec next build --webpack`, then run
 // with the same NEXT_DIST_DIR.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { waitFor } from '@pocketping/testkit';
+import { REPO_ROOT, waitFor } from '@pocketping/testkit';
 import {
   appendMessage,
   createMembership,
@@ -222,7 +222,10 @@ describe('inbox assignment and tags in the browser', () => {
     await page.getByTestId('tag-input').fill('x'.repeat(33));
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     expect(await page.locator('[data-field-error=tag]').textContent()).toBe('A tag is 1 to 32 characters.');
-    await page.screenshot({ path: path.join(SHOTS, 'inbox-assign-conversation.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(REPO_ROOT, 'docs/screenshots/conversation-assignment-tags.png'),
+      fullPage: true,
+    });
 
     // The list: Mine (1) holds it with "You" and its tag; Unassigned (1) the other one.
     await page.goto(`${webUrl}${inbox}`);
@@ -246,7 +249,7 @@ describe('inbox assignment and tags in the browser', () => {
     await expect
       .poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id'))))
       .toEqual([first]);
-    await page.screenshot({ path: path.join(SHOTS, 'inbox-assign-list.png'), fullPage: true });
+    await page.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/inbox-assignment-tags.png'), fullPage: true });
 
     // Phone: the same lists work at 390 px, and an assignment made on another screen shows without a reload.
     // The same session on a phone-sized screen (a second device of the same member).
