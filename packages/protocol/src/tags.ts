@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** A conversation's tags: free-form labels, compared and stored normalized. */
 export const TAG_MAX_LENGTH = 32;
 export const MAX_TAGS_PER_CONVERSATION = 10;
@@ -13,16 +11,3 @@ export function normalizeTag(raw: string): string | null {
   if (tag.length === 0 || [...tag].length > TAG_MAX_LENGTH) return null;
   return tag;
 }
-
-/** A tag at a boundary (API, dashboard): validated and normalized. */
-export const ZTag = z
-  .string()
-  .max(200)
-  .transform((v, ctx) => {
-    const tag = normalizeTag(v);
-    if (tag === null) {
-      ctx.addIssue({ code: 'custom', message: `A tag is 1 to ${TAG_MAX_LENGTH} characters.` });
-      return z.NEVER;
-    }
-    return tag;
-  });

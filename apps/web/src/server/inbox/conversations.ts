@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { ZTag } from '@pocketping/protocol';
+import { TAG_MAX_LENGTH, normalizeTag } from '@pocketping/protocol';
 import {
   countInboxAssignments,
   getConversationWithVisitor,
@@ -19,6 +19,19 @@ import { describeUserAgent } from './user-agent';
 
 export const INBOX_TABS = ['open', 'unanswered', 'closed'] as const;
 export type TInboxTab = (typeof INBOX_TABS)[number];
+
+/** A tag in the inbox's query: normalized like a stored one, or refused. */
+const ZTag = z
+  .string()
+  .max(200)
+  .transform((v, ctx) => {
+    const tag = normalizeTag(v);
+    if (tag === null) {
+      ctx.addIssue({ code: 'custom', message: `A tag is 1 to ${TAG_MAX_LENGTH} characters.` });
+      return z.NEVER;
+    }
+    return tag;
+  });
 
 export const INBOX_ASSIGNEE_FILTERS = ['all', 'mine', 'unassigned'] as const;
 export type TInboxAssignee = (typeof INBOX_ASSIGNEE_FILTERS)[number];
