@@ -17,15 +17,7 @@ describe('bridge pipeline features (worker in-process, two Telegram connections)
     await h?.close();
   });
 
-  async function conversationWithTopics() {
-    const c = await h.newConversation();
-    await h.visitorSays(c.id, `hello from ${c.id.slice(-5)}`);
-    const [ta, tb] = await Promise.all([h.topicOf(h.a, c.id), h.topicOf(h.b, c.id)]);
-    await waitFor(() => h.botPosts(h.a, ta).length === 1 && h.botPosts(h.b, tb).length === 1, {
-      what: 'first message on both',
-    });
-    return { c, ta, tb };
-  }
+  const conversationWithTopics = () => h.conversationWithTopics();
 
   it('mirrors an operator reply to the widget and to the other app with "Name (via Telegram)", never back to its source', async () => {
     const { c, ta, tb } = await conversationWithTopics();

@@ -59,6 +59,8 @@ export interface THarness {
   ): Promise<Awaited<ReturnType<typeof appendMessage>>>;
   /** The topic of a conversation in a side's group, once the bridge opened it. */
   topicOf(side: TTelegramSide, conversationId: string): Promise<number>;
+  /** A new conversation whose first visitor message is posted on both sides: its topics `ta` (a) and `tb` (b). */
+  conversationWithTopics(): Promise<{ c: { id: string; visitorId: string }; ta: number; tb: number }>;
   /** A human writes in a topic; the update goes through the same path as the webhook (stored event + job). */
   operatorWrites(
     side: TTelegramSide,
@@ -209,6 +211,15 @@ export async function startHarness(
         },
         { what: `topic of ${conversationId}`, timeoutMs: 15_000 },
       );
+    },
+    async conversationWithTopics() {
+      const c = await this.newConversation();
+      await this.visitorSays(c.id, `hello from ${c.id.slice(-5)}`);
+      const [ta, tb] = await Promise.all([this.topicOf(a, c.id), this.topicOf(b, c.id)]);
+      await waitFor(() => this.botPosts(a, ta).length === 1 && this.botPosts(b, tb).length === 1, {
+        what: 'first message on both',
+      });
+      return { c, ta, tb };
     },
     async operatorWrites(side, threadId, o) {
       const { update } = await telegram.operatorWrites({ token: side.botToken, chatId: side.chatId, threadId, ...o });

@@ -31,6 +31,14 @@ export function parseOperatorCommand(text: string): TOperatorCommand | null {
       if (/^(off|disable|stop)$/i.test(rest)) return { name: 'ai', on: false };
       if (/^(status)?$/i.test(rest)) return { name: 'aiStatus' };
       return { name: 'unknown', raw: text.trim() };
+    case 'assign':
+      if (!rest) return { name: 'unknown', raw: text.trim() };
+      if (/^me$/i.test(rest)) return { name: 'assign', to: { kind: 'me' } };
+      if (/^(none|nobody|-)$/i.test(rest)) return { name: 'assign', to: { kind: 'none' } };
+      return { name: 'assign', to: { kind: 'member', query: rest.slice(0, 100) } };
+    case 'tag':
+    case 'untag':
+      return rest ? { name: word, tag: rest } : { name: 'unknown', raw: text.trim() };
     default:
       return { name: 'unknown', raw: text.trim() };
   }
@@ -47,6 +55,8 @@ export function commandHelp(prefix: '/' | '!' = '/'): string {
     `${prefix}ai on | ${prefix}ai off — let the AI answer when nobody does, or not`,
     `${prefix}ai status — whether the AI may answer in this conversation`,
     `${prefix}saved — your project's saved replies; ${prefix}saved <shortcut> sends one to the visitor`,
+    `${prefix}assign me | ${prefix}assign <name or email> | ${prefix}assign none — who on the team owns this conversation`,
+    `${prefix}tag <name> | ${prefix}untag <name> — label the conversation (the inbox filters by tag)`,
     `${prefix}help — this list`,
   ].join('\n');
 }

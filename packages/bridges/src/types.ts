@@ -100,6 +100,10 @@ export type TOperatorCommand =
   | { name: 'aiStatus' }
   /** `/saved`: the project's saved replies; `/saved <shortcut>`: send that one to the visitor as this operator. */
   | { name: 'saved'; shortcut: string | null }
+  /** `/assign me`, `/assign <name or email prefix>`, `/assign none`. */
+  | { name: 'assign'; to: { kind: 'me' } | { kind: 'none' } | { kind: 'member'; query: string } }
+  | { name: 'tag'; tag: string }
+  | { name: 'untag'; tag: string }
   | { name: 'unknown'; raw: string };
 
 /** An inbound platform event, parsed into what the pipeline understands. */

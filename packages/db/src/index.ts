@@ -65,3 +65,4 @@ export * from './repositories/visitor-data.js';
 export * from './repositories/organization-deletion.js';
 export * from './repositories/platform-deletions.js';
 export * from './repositories/saved-replies.js';
+export * from './repositories/conversation-team.js';

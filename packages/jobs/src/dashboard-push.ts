@@ -40,7 +40,7 @@ export const ZDashboardEvent = z.discriminatedUnion('type', [
     organizationId: id,
     projectId: id,
     conversationId: id,
-    change: z.enum(['opened', 'closed', 'reopened', 'read', 'ai']),
+    change: z.enum(['opened', 'closed', 'reopened', 'read', 'ai', 'assigned', 'tags']),
   }),
   z.object({
     // The visitor is typing in the widget ("Visitor is typing…" in the inbox); ephemeral, the page does not reload.

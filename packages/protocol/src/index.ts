@@ -8,3 +8,4 @@ export * from './web-url.js';
 export * from './webhook-events.js';
 export * from './visitor-number.js';
 export * from './saved-replies.js';
+export * from './tags.js';

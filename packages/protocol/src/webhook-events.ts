@@ -8,6 +8,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'conversation.created',
   'conversation.closed',
   'conversation.reopened',
+  'conversation.assigned',
   'message.created',
   'visitor.identified',
   'event.custom',

@@ -109,7 +109,8 @@ async function dispatch(
         const prefix = action.text.trim().startsWith('!') ? '!' : '/';
         return runCommand(ctx, scope, {
           command,
-          authorName: action.authorName,
+          // The platform's display name: the command's trace note shows it, and `/assign me` matches it to a member.
+          authorName: await resolveAuthor(scope, action),
           externalMessageId: action.externalMessageId,
           prefix,
         });

@@ -1,10 +1,20 @@
 import { cardText, commandHelp, sourceLabel, type TOperatorCommand } from '@pocketping/bridges';
-import { changeConversationAi, changeConversationStatus, postOperatorMessage } from '@pocketping/conversations';
+import { AppError } from '@pocketping/core';
+import {
+  assignConversation,
+  changeConversationAi,
+  changeConversationStatus,
+  changeConversationTags,
+  matchMember,
+  postOperatorMessage,
+  type TAssignableMember,
+} from '@pocketping/conversations';
 import {
   findSavedReplyByShortcut,
   getAiTurnState,
   getConversation,
   getVisitor,
+  listOrganizationMembers,
   listSavedReplies,
 } from '@pocketping/db';
 import { fillSavedReply, LIMITS, SAVED_REPLY_SHORTCUT } from '@pocketping/protocol';
@@ -126,6 +136,13 @@ export async function runCommand(
       reply = `Sent to the visitor (saved reply "${saved.shortcut}"):\n${body}`;
       break;
     }
+    case 'assign':
+      reply = await assign(ctx, scope, { ...input, command, actor });
+      break;
+    case 'tag':
+    case 'untag':
+      reply = await tagCommand(ctx, scope, command.name, command.tag);
+      break;
     case 'help':
       reply = commandHelp(prefix);
       break;
@@ -160,6 +177,96 @@ async function savedList(ctx: TWorkerContext, scope: TInboundScope, prefix: '/' 
   const lines = replies.slice(0, 50).map((r) => `${prefix}saved ${r.shortcut} — ${r.title}`);
   if (replies.length > 50) lines.push(`…and ${replies.length - 50} more (see the dashboard).`);
   return [`Saved replies (${prefix}saved <shortcut> sends one to the visitor):`, ...lines].join('\n');
+}
+
+type TActor = {
+  authorName: string;
+  source: string;
+  inbound: { connectionId: string; externalChatId: string; externalMessageId: string };
+};
+
+/**
+ * `/assign me | <name or email> | none`. Chat-app accounts are not linked to PocketPing accounts, so "me" is the one
+ * member whose name is the operator's display name on the platform; when none (or several) is, the answer says so
+ * and how to assign by name instead — nobody is guessed.
+ */
+async function assign(
+  ctx: TWorkerContext,
+  scope: TInboundScope,
+  input: {
+    command: Extract<TOperatorCommand, { name: 'assign' }>;
+    authorName: string;
+    prefix: '/' | '!';
+    actor: TActor;
+  },
+): Promise<string> {
+  const { organizationId, conversationId } = scope;
+  const { command, authorName, prefix, actor } = input;
+  let assignee: TAssignableMember | null = null;
+  if (command.to.kind !== 'none') {
+    const members = (await listOrganizationMembers(ctx.db, organizationId)).map((m) => ({
+      userId: m.userId,
+      name: m.name,
+      email: m.email,
+    }));
+    if (command.to.kind === 'me') {
+      const me = authorName.trim().toLowerCase();
+      const mine = members.filter((m) => me !== '' && (m.name ?? '').trim().toLowerCase() === me);
+      if (mine.length !== 1 || !mine[0])
+        return `I can't tell which PocketPing member you are: ${mine.length === 0 ? `no member of your team is named “${authorName}”` : `several members are named “${authorName}”`} in PocketPing. Use ${prefix}assign <your name or email> instead.`;
+      assignee = mine[0];
+    } else {
+      const match = matchMember(members, command.to.query);
+      if (match.kind === 'none')
+        return `Nobody on your team matches “${command.to.query}”. ${prefix}assign <name or email> picks a member of your PocketPing team.`;
+      if (match.kind === 'ambiguous')
+        return `“${command.to.query}” matches ${match.candidates.length} members (${match.candidates
+          .slice(0, 5)
+          .map(memberLabel)
+          .join(', ')}): type more of the name or email.`;
+      assignee = match.member;
+    }
+  }
+  try {
+    const r = await assignConversation(ctx.conversations, organizationId, {
+      conversationId,
+      assigneeId: assignee?.userId ?? null,
+      actor,
+    });
+    if (!assignee) return r.changed ? 'Conversation unassigned.' : 'The conversation is not assigned to anyone.';
+    return r.changed
+      ? `Conversation assigned to ${memberLabel(assignee)}.`
+      : `The conversation is already assigned to ${memberLabel(assignee)}.`;
+  } catch (err) {
+    // A member removed between the look-up and the write.
+    if (err instanceof AppError && err.code === 'unprocessable') return err.message;
+    throw err;
+  }
+}
+
+function memberLabel(m: TAssignableMember): string {
+  return m.name?.trim() || m.email;
+}
+
+/** `/tag <name>` and `/untag <name>`. */
+async function tagCommand(
+  ctx: TWorkerContext,
+  scope: TInboundScope,
+  verb: 'tag' | 'untag',
+  raw: string,
+): Promise<string> {
+  try {
+    const r = await changeConversationTags(ctx.conversations, scope.organizationId, {
+      conversationId: scope.conversationId,
+      ...(verb === 'tag' ? { add: [raw] } : { remove: [raw] }),
+    });
+    const list = r.tags.length > 0 ? r.tags.join(', ') : 'none';
+    if (verb === 'tag') return r.changed ? `Tagged. Tags: ${list}.` : `Already tagged. Tags: ${list}.`;
+    return r.changed ? `Tag removed. Tags: ${list}.` : `That tag was not on this conversation. Tags: ${list}.`;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'unprocessable') return err.message;
+    throw err;
+  }
 }
 
 /** Command answers are best effort: the command itself has been applied; a failed answer is only logged. */

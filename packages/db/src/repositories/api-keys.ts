@@ -129,6 +129,17 @@ export async function revokeApiKey(db: TDb, organizationId: string, apiKeyId: st
   return toPublic(updated);
 }
 
+/** The member who created this key, while they are still a member (`assignee=me` of the REST API); else null. */
+export async function getApiKeyMemberId(db: TDbOrTx, organizationId: string, apiKeyId: string): Promise<string | null> {
+  const row = await db.apiKey.findFirst({ where: { organizationId, id: apiKeyId }, select: { createdById: true } });
+  if (!row?.createdById) return null;
+  const member = await db.membership.findUnique({
+    where: { organizationId_userId: { organizationId, userId: row.createdById } },
+    select: { userId: true },
+  });
+  return member?.userId ?? null;
+}
+
 /** Who created each key of the organization (null for keys made by the CLI or a deleted user). */
 export async function listApiKeyCreatorIds(
   db: TDbOrTx,

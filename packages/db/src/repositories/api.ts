@@ -134,6 +134,8 @@ export interface TApiConversation {
   closedAt: string | null;
   messageCount: number;
   csat: { score: number; comment: string | null; at: string | null } | null;
+  assigneeId: string | null;
+  tags: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -149,6 +151,8 @@ type TConversationRow = {
   csatScore: number | null;
   csatComment: string | null;
   csatAt: Date | null;
+  assigneeId: string | null;
+  tags: string[];
   createdAt: Date;
   updatedAt: Date;
 };
@@ -163,6 +167,8 @@ const toApiConversation = (c: TConversationRow): TApiConversation => ({
   messageCount: c.nextSeq - 1,
   csat:
     c.csatScore === null ? null : { score: c.csatScore, comment: c.csatComment, at: c.csatAt?.toISOString() ?? null },
+  assigneeId: c.assigneeId,
+  tags: c.tags ?? [],
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
 });
@@ -171,6 +177,10 @@ export interface TApiConversationQuery {
   status?: 'open' | 'closed' | undefined;
   projectId?: string | undefined;
   visitorId?: string | undefined;
+  /** A user id, or null for unassigned conversations; undefined: anyone's. */
+  assigneeId?: string | null | undefined;
+  /** A normalized tag. */
+  tag?: string | undefined;
   updatedSince?: Date | undefined;
   /** Text search: a substring (any case) of the visitor's email or name, or of a message or note not deleted. */
   q?: string | undefined;
@@ -206,6 +216,8 @@ export async function listApiConversations(
     ...(q.projectId ? { projectId: q.projectId } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.visitorId ? { visitorId: q.visitorId } : {}),
+    ...(q.assigneeId !== undefined ? { assigneeId: q.assigneeId } : {}),
+    ...(q.tag ? { tags: { has: q.tag } } : {}),
     ...(q.updatedSince ? { updatedAt: { gte: q.updatedSince } } : {}),
     ...(q.q ? textSearch(q.q) : {}),
   };

@@ -10,11 +10,17 @@ export interface TInboxPageQuery {
   tab: 'open' | 'unanswered' | 'closed';
   /** A LIKE pattern (already escaped) matched against visitor email, name and message bodies; null for no search. */
   pattern: string | null;
+  /** Whose conversations: everyone's (the default), this user's, or nobody's. */
+  assignee?: TInboxAssigneeFilter;
+  /** Only conversations with this (normalized) tag; null or absent for any. */
+  tag?: string | null;
   /** Rows strictly before this (sort time, id) pair. */
   after: { t: string; id: string } | null;
   /** One more row than this is read, so the caller can tell whether a next page exists. */
   limit: number;
 }
+
+export type TInboxAssigneeFilter = { kind: 'all' } | { kind: 'mine'; userId: string } | { kind: 'unassigned' };
 
 export type TInboxPageRow = {
   id: string;
@@ -31,16 +37,20 @@ export type TInboxPageRow = {
   lastDeleted: boolean | null;
   lastPublicSender: string | null;
   unread: number;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  assigneeEmail: string | null;
+  tags: string[] | null;
 };
 
-export async function queryInboxPage(
-  db: TDb,
-  organizationId: string,
-  projectId: string,
-  query: TInboxPageQuery,
-): Promise<TInboxPageRow[]> {
-  const cursor = query.after;
-  const sortKey = Prisma.sql`COALESCE(c."lastMessageAt", c."createdAt")`;
+const lastPublicJoin = Prisma.sql`LEFT JOIN LATERAL (
+      SELECT sender FROM "Message" m
+      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.visibility = 'public' AND m."deletedAt" IS NULL
+      ORDER BY m.seq DESC LIMIT 1
+    ) lp ON true`;
+
+/** The status tab, text search and tag conditions shared by the page and its counts (`c` conversation, `v` visitor). */
+function inboxConditions(organizationId: string, query: Pick<TInboxPageQuery, 'tab' | 'pattern' | 'tag'>): Prisma.Sql {
   const tab =
     query.tab === 'closed'
       ? Prisma.sql`AND c.status = 'closed'`
@@ -55,25 +65,62 @@ export async function queryInboxPage(
         SELECT sm."conversationId" FROM "Message" sm WHERE sm."organizationId" = ${organizationId}
           AND sm."deletedAt" IS NULL AND sm.body ILIKE ${pattern} ESCAPE '\\'))`
     : Prisma.empty;
+  const tag = query.tag ? Prisma.sql`AND ${query.tag} = ANY(c.tags)` : Prisma.empty;
+  return Prisma.sql`${tab} ${search} ${tag}`;
+}
+
+function assigneeCondition(assignee: TInboxAssigneeFilter = { kind: 'all' }): Prisma.Sql {
+  if (assignee.kind === 'mine') return Prisma.sql`AND c."assigneeId" = ${assignee.userId}`;
+  if (assignee.kind === 'unassigned') return Prisma.sql`AND c."assigneeId" IS NULL`;
+  return Prisma.empty;
+}
+
+/** The counts of the All / Mine / Unassigned filters within the tab, search and tag being shown. */
+export async function countInboxAssignments(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  query: Pick<TInboxPageQuery, 'tab' | 'pattern' | 'tag'> & { userId: string },
+): Promise<{ all: number; mine: number; unassigned: number }> {
+  const sql = Prisma.sql`
+    SELECT count(*)::int AS "all",
+      count(*) FILTER (WHERE c."assigneeId" = ${query.userId})::int AS mine,
+      count(*) FILTER (WHERE c."assigneeId" IS NULL)::int AS unassigned
+    FROM "Conversation" c
+    JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
+    ${query.tab === 'unanswered' ? lastPublicJoin : Prisma.empty}
+    WHERE c."organizationId" = ${organizationId} AND c."projectId" = ${projectId}
+      ${inboxConditions(organizationId, query)}`;
+  const run = (tx: Pick<TDb, '$queryRaw'>) => tx.$queryRaw<{ all: number; mine: number; unassigned: number }[]>(sql);
+  const rows = query.pattern ? await withStatementTimeout(db, 5_000, run) : await run(db);
+  return rows[0] ?? { all: 0, mine: 0, unassigned: 0 };
+}
+
+export async function queryInboxPage(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+  query: TInboxPageQuery,
+): Promise<TInboxPageRow[]> {
+  const cursor = query.after;
+  const sortKey = Prisma.sql`COALESCE(c."lastMessageAt", c."createdAt")`;
+  const pattern = query.pattern;
   const after = cursor ? Prisma.sql`AND (${sortKey}, c.id) < (${cursor.t}::timestamp, ${cursor.id})` : Prisma.empty;
 
   // The page is chosen first (filter, sort, limit), and only its rows get the per-conversation lookups (last
   // message, last public sender, unread count): on a project with many conversations the lookups would otherwise run
   // for every open conversation before the sort. The unanswered tab filters on the last public sender, so there
   // that one lookup runs inside the page query.
-  const lastPublic = Prisma.sql`LEFT JOIN LATERAL (
-      SELECT sender FROM "Message" m
-      WHERE m."organizationId" = c."organizationId" AND m."conversationId" = c.id AND m.visibility = 'public' AND m."deletedAt" IS NULL
-      ORDER BY m.seq DESC LIMIT 1
-    ) lp ON true`;
+  const lastPublic = lastPublicJoin;
   const sql = Prisma.sql`
     WITH page AS (
-      SELECT c.id, c."organizationId", c.status, c."visitorId", c."nextSeq", c."operatorLastReadSeq", ${sortKey} AS "sortAt"
+      SELECT c.id, c."organizationId", c.status, c."visitorId", c."nextSeq", c."operatorLastReadSeq", c."assigneeId", c.tags,
+        ${sortKey} AS "sortAt"
       FROM "Conversation" c
       JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
       ${query.tab === 'unanswered' ? lastPublic : Prisma.empty}
       WHERE c."organizationId" = ${organizationId} AND c."projectId" = ${projectId}
-        ${tab} ${search} ${after}
+        ${inboxConditions(organizationId, query)} ${assigneeCondition(query.assignee)} ${after}
       ORDER BY ${sortKey} DESC, c.id DESC
       LIMIT ${query.limit + 1}
     )
@@ -82,10 +129,12 @@ export async function queryInboxPage(
       v.name AS "visitorName", v.email AS "visitorEmail",
       lm.body AS "lastBody", lm.sender::text AS "lastSender", lm.visibility::text AS "lastVisibility", lm."deletedAt" IS NOT NULL AS "lastDeleted",
       lp.sender::text AS "lastPublicSender",
+      c."assigneeId", au.name AS "assigneeName", au.email AS "assigneeEmail", c.tags,
       (SELECT count(*) FROM (SELECT 1 FROM "Message" um WHERE um."organizationId" = c."organizationId" AND um."conversationId" = c.id
          AND um.seq > c."operatorLastReadSeq" AND um.sender <> 'operator' LIMIT 99) u)::int AS unread
     FROM page c
     JOIN "Visitor" v ON v."organizationId" = c."organizationId" AND v.id = c."visitorId"
+    LEFT JOIN "User" au ON au.id = c."assigneeId"
     LEFT JOIN LATERAL (
       -- The row's preview: the last thing the visitor, the team or the AI said to each other; system notes and
       -- internal traces ("Visitor left", closed/reopened) only when nothing was said yet.

@@ -1,5 +1,6 @@
 import type { Role } from '@prisma/client';
 import type { TDb, TDbOrTx, TTx } from '../client.js';
+import { clearAssignmentsOf } from './conversation-team.js';
 
 /**
  * Memberships: who belongs to which organization, with which role. Every tenancy check of every transport (the
@@ -152,8 +153,10 @@ export async function setMembershipRole(
   await db.membership.update({ where: { organizationId_id: { organizationId, id: membershipId } }, data: { role } });
 }
 
+/** Ends a membership; what was assigned to that user in the organization becomes unassigned. */
 export async function deleteMembership(db: TDbOrTx, organizationId: string, membershipId: string): Promise<void> {
-  await db.membership.delete({ where: { organizationId_id: { organizationId, id: membershipId } } });
+  const m = await db.membership.delete({ where: { organizationId_id: { organizationId, id: membershipId } } });
+  await clearAssignmentsOf(db, organizationId, m.userId);
 }
 
 /**

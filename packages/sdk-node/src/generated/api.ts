@@ -45,6 +45,10 @@ export type Conversation = {
     comment: string | null;
     at: string | null;
   } | null;
+  /** The member (user id) it is assigned to; null: nobody. */
+  assigneeId: string | null;
+  /** Its tags, lower-case (at most 10). */
+  tags: string[];
   /** ISO 8601, UTC */
   createdAt: string;
   /** ISO 8601, UTC */
@@ -326,6 +330,10 @@ export interface Operations {
       status?: "open" | "closed";
       projectId?: string;
       visitorId?: string;
+      /** `none`: unassigned; `me`: assigned to the member who created this API key; else a member's user id. */
+      assignee?: string;
+      /** Only conversations with this tag (any case). */
+      tag?: string;
       /** Only conversations updated at or after. */
       updatedSince?: string;
       /** Text search: part of the visitor's email or name, or of a message or note (any case). */
@@ -377,6 +385,10 @@ export interface Operations {
           comment: string | null;
           at: string | null;
         } | null;
+        /** The member (user id) it is assigned to; null: nobody. */
+        assigneeId: string | null;
+        /** Its tags, lower-case (at most 10). */
+        tags: string[];
         /** ISO 8601, UTC */
         createdAt: string;
         /** ISO 8601, UTC */
@@ -410,6 +422,10 @@ export interface Operations {
           comment: string | null;
           at: string | null;
         } | null;
+        /** The member (user id) it is assigned to; null: nobody. */
+        assigneeId: string | null;
+        /** Its tags, lower-case (at most 10). */
+        tags: string[];
         /** ISO 8601, UTC */
         createdAt: string;
         /** ISO 8601, UTC */
@@ -560,7 +576,7 @@ export interface Operations {
       projectId: string;
       url: string;
       description?: string;
-      events: ("conversation.created" | "conversation.closed" | "conversation.reopened" | "message.created" | "visitor.identified" | "event.custom" | "csat.submitted" | "connection.broken" | "connection.recovered" | "ai.handoff")[];
+      events: ("conversation.created" | "conversation.closed" | "conversation.reopened" | "conversation.assigned" | "message.created" | "visitor.identified" | "event.custom" | "csat.submitted" | "connection.broken" | "connection.recovered" | "ai.handoff")[];
     };
     response: {
       data: WebhookEndpoint;
@@ -588,7 +604,7 @@ export interface Operations {
     body: {
       url?: string;
       description?: string;
-      events?: ("conversation.created" | "conversation.closed" | "conversation.reopened" | "message.created" | "visitor.identified" | "event.custom" | "csat.submitted" | "connection.broken" | "connection.recovered" | "ai.handoff")[];
+      events?: ("conversation.created" | "conversation.closed" | "conversation.reopened" | "conversation.assigned" | "message.created" | "visitor.identified" | "event.custom" | "csat.submitted" | "connection.broken" | "connection.recovered" | "ai.handoff")[];
       status?: "enabled" | "disabled";
     };
     response: {

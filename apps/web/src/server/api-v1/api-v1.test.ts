@@ -613,6 +613,36 @@ describe('conversations and messages', () => {
     expect(p2.json.data.map((c: any) => c.id)).toEqual([w.a2.conversationId]);
   });
 
+  it('exposes assigneeId and tags, and filters by assignee=me|none|<id> and tag', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    const owner = await db.membership.findFirstOrThrow({ where: { organizationId: w.orgA, role: 'owner' } });
+    await db.conversation.update({
+      where: { id: w.a1.conversationId },
+      data: { assigneeId: owner.userId, tags: ['vip', 'billing'] },
+    });
+    const ownKey = (await createApiKey(db, w.orgA, { name: 'mine', createdById: owner.userId })).key;
+    const list = async (key: string, query: Record<string, string>) => call(conversationsRoute.GET, { key, query });
+    const ids = (res: TAnswer) => res.json.data.map((c: any) => c.id);
+    const one = await call(conversationRoute.GET, {
+      key: w.keys.owner,
+      params: { conversationId: w.a1.conversationId },
+    });
+    expect(one.json.data).toMatchObject({ assigneeId: owner.userId, tags: ['vip', 'billing'] });
+    expect(ids(await list(ownKey, { assignee: 'me' }))).toEqual([w.a1.conversationId]);
+    expect(ids(await list(w.keys.owner, { assignee: owner.userId }))).toEqual([w.a1.conversationId]);
+    expect(ids(await list(w.keys.owner, { assignee: 'none' }))).toEqual([w.a2.conversationId]);
+    expect(ids(await list(w.keys.owner, { tag: ' VIP ' }))).toEqual([w.a1.conversationId]);
+    expect(ids(await list(w.keys.owner, { tag: 'vip', assignee: 'none' }))).toEqual([]);
+    // A key no member created cannot say who "me" is: told so, not an empty list.
+    const noMe = await list(w.keys.owner, { assignee: 'me' });
+    expect(noMe.status).toBe(422);
+    expect(noMe.json.detail).toMatch(/member who created this API key/);
+    expect((await list(w.keys.owner, { tag: 'x'.repeat(33) })).status).toBe(400);
+    // Another organization's key sees none of it.
+    expect(ids(await list(w.keys.stranger, { assignee: owner.userId }))).toEqual([]);
+  });
+
   it('a reply goes through postOperatorMessage (seq, chat-app deliveries); a note stays internal; both are listed', async () => {
     const w = await world();
     const { db } = await env.app();

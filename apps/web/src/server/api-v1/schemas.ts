@@ -35,6 +35,8 @@ export const ZApiConversation = z
     csat: z
       .object({ score: z.number().int().min(1).max(5), comment: z.string().nullable(), at: ZDate.nullable() })
       .nullable(),
+    assigneeId: z.string().nullable().describe('The member (user id) it is assigned to; null: nobody.'),
+    tags: z.array(z.string()).describe('Its tags, lower-case (at most 10).'),
     createdAt: ZDate,
     updatedAt: ZDate,
   })

@@ -1,6 +1,8 @@
 import { AppError } from '@pocketping/core';
 import {
+  assignConversation,
   changeConversationAi,
+  changeConversationTags,
   changeConversationStatus,
   markConversationRead,
   postOperatorMessage as post,
@@ -94,4 +96,31 @@ export async function setConversationAi(s: TScope, on: boolean): Promise<{ on: b
     on,
   });
   return { on, changed };
+}
+
+/** Assign to a member of the organization (or nobody), like `/assign` from a chat app: a trace note everywhere. */
+export async function setAssignee(
+  s: TScope,
+  assigneeId: string | null,
+): Promise<{ assigneeId: string | null; changed: boolean }> {
+  const conversation = await loadConversation(s);
+  const { changed } = await assignConversation(conversationPorts(s.app), s.organizationId, {
+    conversationId: conversation.id,
+    assigneeId,
+    actor: { authorName: operatorName(s.user), source: 'web' },
+  });
+  return { assigneeId, changed };
+}
+
+/** Add or remove tags, like `/tag` and `/untag`; answers the conversation's tags after the change. */
+export async function setTags(
+  s: TScope,
+  input: { add?: string[] | undefined; remove?: string[] | undefined },
+): Promise<{ tags: string[]; changed: boolean }> {
+  const conversation = await loadConversation(s);
+  return changeConversationTags(conversationPorts(s.app), s.organizationId, {
+    conversationId: conversation.id,
+    ...(input.add ? { add: input.add } : {}),
+    ...(input.remove ? { remove: input.remove } : {}),
+  });
 }

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
+import { TAG_MAX_LENGTH, normalizeTag } from '@pocketping/protocol';
 import {
+  countInboxAssignments,
   getConversationWithVisitor,
   listLatestMessagesWithAttachments,
+  listOrganizationMembers,
+  listProjectTags,
   queryInboxPage,
   type TDb,
 } from '@pocketping/db';
@@ -16,8 +20,26 @@ import { describeUserAgent } from './user-agent';
 export const INBOX_TABS = ['open', 'unanswered', 'closed'] as const;
 export type TInboxTab = (typeof INBOX_TABS)[number];
 
+/** A tag in the inbox's query: normalized like a stored one, or refused. */
+const ZTag = z
+  .string()
+  .max(200)
+  .transform((v, ctx) => {
+    const tag = normalizeTag(v);
+    if (tag === null) {
+      ctx.addIssue({ code: 'custom', message: `A tag is 1 to ${TAG_MAX_LENGTH} characters.` });
+      return z.NEVER;
+    }
+    return tag;
+  });
+
+export const INBOX_ASSIGNEE_FILTERS = ['all', 'mine', 'unassigned'] as const;
+export type TInboxAssignee = (typeof INBOX_ASSIGNEE_FILTERS)[number];
+
 export const ZInboxQuery = z.object({
   tab: z.enum(INBOX_TABS).default('open'),
+  assignee: z.enum(INBOX_ASSIGNEE_FILTERS).default('all'),
+  tag: ZTag.optional(),
   q: z
     .string()
     .trim()
@@ -45,6 +67,8 @@ export interface TInboxRow {
   previewSender: string | null;
   previewInternal: boolean;
   at: string;
+  assignee: { id: string; label: string } | null;
+  tags: string[];
 }
 
 const ZCursor = z.object({
@@ -74,21 +98,43 @@ export function visitorHandle(visitorId: string): string {
   return `Visitor #${visitorId.slice(-4)}`;
 }
 
+/** A member as the inbox shows them: their name, else their email. */
+export function memberLabel(m: { name: string | null; email: string }): string {
+  return m.name?.trim() || m.email;
+}
+
+/** `userId` is the signed-in member: "Mine" means assigned to them. */
 export async function listInbox(
   db: TDb,
   organizationId: string,
   projectId: string,
   input: TInboxQuery,
-): Promise<{ rows: TInboxRow[]; nextCursor: string | null }> {
+  userId: string,
+): Promise<{
+  rows: TInboxRow[];
+  nextCursor: string | null;
+  counts: { all: number; mine: number; unassigned: number };
+}> {
   const query = ZInboxQuery.parse(input);
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
   const pattern = query.q ? containsPattern(query.q) : null;
-  const raw = await queryInboxPage(db, organizationId, projectId, {
-    tab: query.tab,
-    pattern,
-    after: cursor,
-    limit: query.limit,
-  });
+  const tag = query.tag ?? null;
+  const [raw, counts] = await Promise.all([
+    queryInboxPage(db, organizationId, projectId, {
+      tab: query.tab,
+      pattern,
+      assignee:
+        query.assignee === 'mine'
+          ? { kind: 'mine', userId }
+          : query.assignee === 'unassigned'
+            ? { kind: 'unassigned' }
+            : { kind: 'all' },
+      tag,
+      after: cursor,
+      limit: query.limit,
+    }),
+    countInboxAssignments(db, organizationId, projectId, { tab: query.tab, pattern, tag, userId }),
+  ]);
   const page = raw.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
@@ -106,8 +152,14 @@ export async function listInbox(
       previewSender: r.lastSender,
       previewInternal: r.lastVisibility === 'internal',
       at: `${r.at}Z`,
+      assignee:
+        r.assigneeId && r.assigneeEmail
+          ? { id: r.assigneeId, label: memberLabel({ name: r.assigneeName, email: r.assigneeEmail }) }
+          : null,
+      tags: r.tags ?? [],
     })),
     nextCursor: raw.length > query.limit && last ? encodeCursor(last.at, last.id) : null,
+    counts,
   };
 }
 
@@ -135,6 +187,8 @@ export interface TConversationView {
   createdAt: string;
   closedAt: string | null;
   aiState: string;
+  assigneeId: string | null;
+  tags: string[];
   csat: { score: number; comment: string | null; at: string | null } | null;
   preChat: { name: string | null; email: string | null; fields: Record<string, string> } | null;
   visitor: {
@@ -210,6 +264,8 @@ export async function getConversationView(
     createdAt: c.createdAt.toISOString(),
     closedAt: c.closedAt?.toISOString() ?? null,
     aiState: c.aiState,
+    assigneeId: c.assigneeId,
+    tags: c.tags,
     csat:
       c.csatScore === null ? null : { score: c.csatScore, comment: c.csatComment, at: c.csatAt?.toISOString() ?? null },
     preChat: preChatRaw
@@ -253,4 +309,17 @@ export async function getConversationView(
       })),
     truncated: rows.length > MAX_MESSAGES,
   };
+}
+
+/** What the assignee picker and the tag field offer: the organization's members and the project's tags in use. */
+export async function getAssignmentChoices(
+  db: TDb,
+  organizationId: string,
+  projectId: string,
+): Promise<{ members: { id: string; label: string }[]; tags: string[] }> {
+  const [members, tags] = await Promise.all([
+    listOrganizationMembers(db, organizationId),
+    listProjectTags(db, organizationId, projectId),
+  ]);
+  return { members: members.map((m) => ({ id: m.userId, label: memberLabel(m) })), tags };
 }

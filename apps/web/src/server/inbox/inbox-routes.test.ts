@@ -23,6 +23,8 @@ import * as viewRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/
 import * as messagesRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/messages/route';
 import * as statusRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/status/route';
 import * as readRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/read/route';
+import * as assigneeRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/assignee/route';
+import * as tagsRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/tags/route';
 import * as tokenRoute from '../../app/api/app/orgs/[orgId]/realtime-token/route';
 import * as attachmentRoute from '../../app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/attachments/[attachmentId]/route';
 import { attachmentPath } from './attachment-download';
@@ -469,6 +471,102 @@ describe('conversation view and actions', () => {
       (await env.call(readRoute.POST, { params: convParams(a, fresh.id), cookie: b.ownerCookie, body: { seq: 1 } }))
         .status,
     ).toBe(404);
+  });
+});
+
+describe('assignment and tags', () => {
+  it('assigns to members only, filters All / Mine / Unassigned with counts and by tag, and pushes to dashboards', async () => {
+    const { db } = await env.app();
+    const owner = await env.createUser({ name: 'Gina Owner' });
+    const org = await env.createOrg(owner.id, 'Gamma');
+    const agent = await env.createUser({ name: 'Hal Agent' });
+    await env.addMember(org.id, agent.id, 'agent');
+    const project = await env.createProject(org.id, 'Gamma site');
+    const g: TWorld = {
+      ...a,
+      orgId: org.id,
+      projectId: project.id,
+      ownerCookie: await env.sessionCookie(owner.id),
+      agentCookie: await env.sessionCookie(agent.id),
+    };
+    const one = await conversation(g, { name: 'First', messages: [['visitor', 'one']] });
+    const two = await conversation(g, { name: 'Second', messages: [['visitor', 'two']] });
+    await conversation(g, { name: 'Third', messages: [['visitor', 'three']] });
+
+    // The agent takes one; the owner gives two to the agent... then to themselves.
+    const took = await env.call(assigneeRoute.POST, {
+      params: convParams(g, one.id),
+      cookie: g.agentCookie,
+      body: { assigneeId: agent.id },
+    });
+    expect(took.json).toEqual({ assigneeId: agent.id, changed: true });
+    const trace = await db.message.findFirstOrThrow({ where: { conversationId: one.id, visibility: 'internal' } });
+    expect(trace).toMatchObject({ authorName: 'Hal Agent', body: 'assigned this conversation to Hal Agent' });
+    await waitForRelay(
+      (r) =>
+        r.room === `dash:org:${org.id}` &&
+        (r.args[0] as { conversationId?: string; change?: string }).conversationId === one.id &&
+        (r.args[0] as { change?: string }).change === 'assigned',
+    );
+    await env.call(assigneeRoute.POST, {
+      params: convParams(g, two.id),
+      cookie: g.ownerCookie,
+      body: { assigneeId: owner.id },
+    });
+
+    // Not a member (a user of another organization) → refused in words; the conversation of another org → 404.
+    const stranger = await env.createUser({ name: 'Stranger' });
+    const refused = await env.call(assigneeRoute.POST, {
+      params: convParams(g, two.id),
+      cookie: g.ownerCookie,
+      body: { assigneeId: stranger.id },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.message).toMatch(/member of this organization/);
+    expect((await db.conversation.findUniqueOrThrow({ where: { id: two.id } })).assigneeId).toBe(owner.id);
+    const foreign = await conversation(b, { messages: [['visitor', 'beta']] });
+    const crossed = await env.call(assigneeRoute.POST, {
+      params: { orgId: g.orgId, projectId: g.projectId, conversationId: foreign.id },
+      cookie: g.ownerCookie,
+      body: { assigneeId: owner.id },
+    });
+    expect(crossed.status).toBe(404);
+    expect((await db.conversation.findUniqueOrThrow({ where: { id: foreign.id } })).assigneeId).toBeNull();
+
+    // Tags: normalized, a bad one refused in words, the list filters by tag.
+    const tagged = await env.call(tagsRoute.POST, {
+      params: convParams(g, two.id),
+      cookie: g.agentCookie,
+      body: { add: ['  Refund  Request', 'VIP'] },
+    });
+    expect(tagged.json).toEqual({ tags: ['refund request', 'vip'], changed: true });
+    const bad = await env.call(tagsRoute.POST, {
+      params: convParams(g, two.id),
+      cookie: g.agentCookie,
+      body: { add: ['x'.repeat(40)] },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.message).toMatch(/1 to 32 characters/);
+    const empty = await env.call(tagsRoute.POST, { params: convParams(g, two.id), cookie: g.agentCookie, body: {} });
+    expect(empty.status).toBe(400);
+
+    const ids = (r: { json: { rows: { id: string }[] } }) => r.json.rows.map((x) => x.id).sort();
+    const all = await list(g, {}, g.agentCookie);
+    expect(all.json.counts).toEqual({ all: 3, mine: 1, unassigned: 1 });
+    const mine = await list(g, { assignee: 'mine' }, g.agentCookie);
+    expect(ids(mine)).toEqual([one.id]);
+    expect(mine.json.rows[0]).toMatchObject({ assignee: { id: agent.id, label: 'Hal Agent' }, tags: [] });
+    const ownerMine = await list(g, { assignee: 'mine' }, g.ownerCookie);
+    expect(ids(ownerMine)).toEqual([two.id]);
+    const unassigned = await list(g, { assignee: 'unassigned' }, g.agentCookie);
+    expect(unassigned.json.rows).toHaveLength(1);
+    expect(unassigned.json.rows[0].assignee).toBeNull();
+    const byTag = await list(g, { tag: ' VIP ' }, g.agentCookie);
+    expect(ids(byTag)).toEqual([two.id]);
+    expect(byTag.json.rows[0]).toMatchObject({ tags: ['refund request', 'vip'], assignee: { label: 'Gina Owner' } });
+    expect(byTag.json.counts).toEqual({ all: 1, mine: 0, unassigned: 0 });
+    expect((await list(g, { tag: 'vip', assignee: 'unassigned' }, g.agentCookie)).json.rows).toEqual([]);
+    expect((await list(g, { assignee: 'someone' }, g.agentCookie)).status).toBe(400);
   });
 });
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
 import { changeConversationStatus } from '@pocketping/conversations';
-import { getApiConversation, isStatementTimeout, listApiConversations } from '@pocketping/db';
+import { getApiConversation, getApiKeyMemberId, isStatementTimeout, listApiConversations } from '@pocketping/db';
+import { TAG_MAX_LENGTH, normalizeTag } from '@pocketping/protocol';
 import { apiOperation, type TApiTenantContext } from '../api-route';
 import { apiProblem } from '../problem';
 import type { TWebContext } from '../../context';
@@ -22,6 +23,16 @@ export const listConversations = apiOperation(
       status: z.enum(['open', 'closed']).optional(),
       projectId: ZId.optional(),
       visitorId: ZId.optional(),
+      assignee: ZId.optional().describe(
+        "`none`: unassigned; `me`: assigned to the member who created this API key; else a member's user id.",
+      ),
+      tag: z
+        .string()
+        .trim()
+        .min(1)
+        .max(TAG_MAX_LENGTH)
+        .optional()
+        .describe('Only conversations with this tag (any case).'),
       updatedSince: z.iso.datetime({ offset: true }).optional().describe('Only conversations updated at or after.'),
       q: z
         .string()
@@ -38,10 +49,15 @@ export const listConversations = apiOperation(
   },
   async ({ app, tenant, query }) => {
     const after = query.cursor ? decodeCursor(query.cursor, ZConversationCursor) : null;
+    const assigneeId = await assigneeFilter(app, tenant, query.assignee);
+    const tag = query.tag === undefined ? undefined : normalizeTag(query.tag);
+    if (tag === null) throw apiProblem('unprocessable', `A tag is 1 to ${TAG_MAX_LENGTH} characters.`);
     const { rows, next } = await listApiConversations(app.db, tenant, {
       status: query.status,
       projectId: query.projectId,
       visitorId: query.visitorId,
+      assigneeId,
+      tag,
       updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
       q: query.q,
       searchTimeoutMs: app.env.API_SEARCH_TIMEOUT_MS,
@@ -61,6 +77,25 @@ export const listConversations = apiOperation(
     };
   },
 );
+
+/** `assignee=` → a user id, null for `none`, undefined for no filter. */
+async function assigneeFilter(
+  app: TWebContext,
+  tenant: TApiTenantContext,
+  assignee: string | undefined,
+): Promise<string | null | undefined> {
+  if (assignee === undefined) return undefined;
+  if (assignee === 'none') return null;
+  if (assignee !== 'me') return assignee;
+  const memberId = await getApiKeyMemberId(app.db, tenant.organizationId, tenant.apiKeyId);
+  if (!memberId)
+    throw apiProblem(
+      'unprocessable',
+      '`assignee=me` means the member who created this API key, and this key has none (made by the CLI, or its ' +
+        'creator left the organization): pass their user id instead.',
+    );
+  return memberId;
+}
 
 const ZConversationParams = z.strictObject({ conversationId: ZId });
 

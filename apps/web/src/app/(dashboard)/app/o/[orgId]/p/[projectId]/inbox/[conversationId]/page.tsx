@@ -7,7 +7,12 @@ import { isVisitorConnected } from '@pocketping/jobs';
 import { getLatestConversationForVisitor, listSavedReplies } from '@pocketping/db';
 import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
-import { getConversationView, type TConversationView, type TInboxMessage } from '~/server/inbox/conversations';
+import {
+  getAssignmentChoices,
+  getConversationView,
+  type TConversationView,
+  type TInboxMessage,
+} from '~/server/inbox/conversations';
 import { attachmentPath, INLINE_IMAGE_TYPES } from '~/server/inbox/attachment-download';
 import { Composer } from '../_components/composer';
 import { InboxLive } from '../_components/inbox-live';
@@ -17,6 +22,8 @@ import { RichText } from '../_components/rich-text';
 import { ScrollToEnd } from '../_components/scroll-to-end';
 import { StatusButton } from '../_components/status-button';
 import { AiButton } from '../_components/ai-button';
+import { AssigneePicker } from '../_components/assignee-picker';
+import { TagsEditor } from '../_components/tags-editor';
 import { VisitorRights } from '../_components/visitor-rights';
 import { roleAtLeast } from '~/server/tenancy';
 import { operatorName } from '~/server/inbox/actions';
@@ -47,8 +54,12 @@ function who(m: TInboxMessage, visitorLabel: string): string {
   }
 }
 
-/** The trace a close/reopen leaves (from here or a chat app's /close): shown as an event line, not as a note. */
-const STATUS_TRACES = new Set(['closed the conversation', 'reopened the conversation']);
+/**
+ * The traces a close/reopen or an assignment leaves (from here or a chat app's command): shown as an event line, not
+ * as a note ("Ana assigned this conversation to Bob").
+ */
+const STATUS_TRACES = new Set(['closed the conversation', 'reopened the conversation', 'unassigned this conversation']);
+const isTrace = (body: string) => STATUS_TRACES.has(body) || body.startsWith('assigned this conversation to ');
 
 type TFileScope = { organizationId: string; projectId: string; conversationId: string };
 
@@ -74,9 +85,15 @@ function FileLink({ a, scope }: { a: TInboxMessage['attachments'][number]; scope
 
 function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: string; scope: TFileScope }) {
   const note = m.visibility === 'internal';
-  if (note && m.sender === 'operator' && STATUS_TRACES.has(m.body)) {
+  if (note && m.sender === 'operator' && isTrace(m.body)) {
     return (
-      <li className="msg system" data-seq={m.seq} data-sender={m.sender} data-visibility={m.visibility}>
+      <li
+        className="msg system"
+        data-seq={m.seq}
+        data-sender={m.sender}
+        data-visibility={m.visibility}
+        data-testid="trace"
+      >
         <span className="bubble">
           {who(m, visitorLabel)} {m.body} · <LocalTime iso={m.createdAt} />
         </span>
@@ -273,8 +290,12 @@ export default async function ConversationPage({
   const { orgId, projectId, conversationId } = await params;
   const { role, user } = await requirePageProject(orgId, projectId, 'agent');
   let c: TConversationView;
+  let choices: Awaited<ReturnType<typeof getAssignmentChoices>>;
   try {
-    c = await getConversationView(getContext().db, orgId, projectId, conversationId);
+    [c, choices] = await Promise.all([
+      getConversationView(getContext().db, orgId, projectId, conversationId),
+      getAssignmentChoices(getContext().db, orgId, projectId),
+    ]);
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found') notFound();
     throw err;
@@ -310,6 +331,23 @@ export default async function ConversationPage({
             <AiButton orgId={orgId} projectId={projectId} conversationId={c.id} aiState={c.aiState} />
             <StatusButton orgId={orgId} projectId={projectId} conversationId={c.id} status={c.status} />
           </div>
+        </div>
+        <div className="conv-team" data-testid="conv-team">
+          <AssigneePicker
+            orgId={orgId}
+            projectId={projectId}
+            conversationId={c.id}
+            assigneeId={c.assigneeId}
+            members={choices.members}
+            currentUserId={user.id}
+          />
+          <TagsEditor
+            orgId={orgId}
+            projectId={projectId}
+            conversationId={c.id}
+            tags={c.tags}
+            suggestions={choices.tags}
+          />
         </div>
         {newer ? (
           <p className="alert info" data-testid="wrote-again">
