@@ -7,3 +7,4 @@ export * from './project-settings.js';
 export * from './web-url.js';
 export * from './webhook-events.js';
 export * from './visitor-number.js';
+export * from './visitor-context.js';

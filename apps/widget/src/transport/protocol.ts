@@ -32,6 +32,7 @@ export const WidgetEvents: typeof TProtocolEvents = {
   event: 'event',
   preChat: 'prechat',
   csat: 'csat',
+  pages: 'pages',
 };
 
 export const LIMITS: typeof TProtocolLimits = {
