@@ -1,16 +1,35 @@
 import { z } from 'zod';
-import { isValidTimeZone } from './project-settings.js';
 
 /** Pages of a visitor kept for the inbox (the newest); the widget keeps as many in its session storage. */
 export const VISITOR_PAGE_VIEWS_KEPT = 20;
 /** A page's URL as reported and stored: longer ones are cut by the widget and refused here. */
 export const PAGE_URL_MAX = 500;
 
+/** Whether this runtime's Intl knows the zone (the office hours' zone, a visitor's browser zone). */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** An IANA time zone the server's Intl knows ("Europe/Paris"); anything else is not a zone. */
 export const ZVisitorTimeZone = z.string().min(1).max(64).refine(isValidTimeZone, 'unknown time zone');
 
-/** One page the widget saw: [url without fragment, the browser's epoch milliseconds]. */
-export const ZPageVisit = z.tuple([z.string().min(1).max(PAGE_URL_MAX), z.number().int().positive()]);
+/**
+ * One page the widget saw: [url without fragment, the browser's epoch milliseconds]. `location.href` is
+ * percent-encoded, so a real URL has no control character and no raw surrogate (which Postgres could not store).
+ */
+export const ZPageVisit = z.tuple([
+  z
+    .string()
+    .min(1)
+    .max(PAGE_URL_MAX)
+    .regex(/^[^\u0000-\u001f\ud800-\udfff]+$/, 'not a URL'),
+  z.number().int().positive(),
+]);
 export type TPageVisit = z.infer<typeof ZPageVisit>;
 
 /**
@@ -38,5 +57,4 @@ export const ZWidgetPages = z.object({
 export type TWidgetPages = z.infer<typeof ZWidgetPages>;
 
 /** An optional field that becomes undefined when invalid instead of failing the whole handshake. */
-export const optionalOrDropped = <T extends z.ZodType>(schema: T) =>
-  z.unknown().transform((v): z.output<T> | undefined => (v === undefined ? undefined : schema.safeParse(v).data));
+export const optionalOrDropped = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);

@@ -25,6 +25,7 @@ export const EVENT_LIMITS = {
   event: { visitor: [30, 60], project: [3_000, 60] },
   prechat: { visitor: [5, 60] },
   csat: { visitor: [5, 60] },
+  pages: { visitor: [30, 60] },
   upload: { visitor: [10, 60], project: [300, 60] },
 } as const satisfies Record<string, TEventLimits>;
 

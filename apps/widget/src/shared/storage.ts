@@ -25,8 +25,6 @@ export function storageKeys(projectKey: string) {
     open: `${prefix}open`,
     /** sessionStorage: '1' once the loader's boot call answered in this tab (appearance fresh, installation seen). */
     booted: `${prefix}booted`,
-    /** sessionStorage: the pages of this tab's session, `[url, epoch ms][]` (the loader writes, the app sends). */
-    pages: `${prefix}pages`,
   };
 }
 
