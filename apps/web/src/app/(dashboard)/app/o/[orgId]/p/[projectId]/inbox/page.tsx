@@ -4,6 +4,7 @@ import { getContext } from '~/server/context';
 import { requirePageProject } from '~/server/page-guard';
 import { INBOX_TABS, ZInboxQuery, listInbox, type TInboxTab } from '~/server/inbox/conversations';
 import { InboxLive } from './_components/inbox-live';
+import { BrowserAlertsControl } from '~/components/browser-alerts';
 import { LocalTime } from './_components/local-time';
 import './_components/inbox.css';
 
@@ -46,7 +47,10 @@ export default async function InboxPage({
     <div>
       <div className="inbox-head">
         <h1>Inbox · {project.name}</h1>
-        <InboxLive orgId={orgId} projectId={projectId} />
+        <div className="row">
+          <BrowserAlertsControl compact />
+          <InboxLive orgId={orgId} projectId={projectId} />
+        </div>
       </div>
       {one(raw.erased) === '1' ? (
         <p className="alert info" data-testid="visitor-erased">
