@@ -74,15 +74,18 @@ export function InboxLive({
 
   // The user's alert settings, read by the socket's handler: loaded once, then kept current (a change in this tab, or
   // in another one when this tab comes back).
-  const alertsRef = useRef<TBrowserAlerts | null>(null);
+  const alertsRef = useRef<Promise<TBrowserAlerts | null> | TBrowserAlerts | null>(null);
   useEffect(() => {
-    const load = () =>
-      loadBrowserAlerts().then(
-        (a) => void (alertsRef.current = a),
-        () => undefined,
+    const load = () => {
+      const loading = loadBrowserAlerts().then(
+        (a) => (alertsRef.current = a),
+        () => null,
       );
+      // An event arriving before the first answer waits for it rather than being dropped.
+      alertsRef.current ??= loading;
+    };
     const onChanged = (e: Event) => void (alertsRef.current = (e as CustomEvent<TBrowserAlerts>).detail);
-    void load();
+    load();
     window.addEventListener('focus', load);
     window.addEventListener(ALERTS_CHANGED_EVENT, onChanged);
     return () => {
@@ -115,12 +118,13 @@ export function InboxLive({
      * that conversation right now. Team replies, AI answers and notes never do (the alert route answers only for a
      * public visitor message).
      */
-    const alertFor = (event: TInboxEvent) => {
-      const prefs = alertsRef.current;
-      if (!prefs || !event.conversationId || !event.seq) return;
+    const alertFor = async (event: TInboxEvent) => {
+      if (!event.conversationId || !event.seq) return;
       if (event.type !== 'message' || event.change !== 'created') return;
       if (event.sender !== 'visitor' || event.visibility === 'internal') return;
       if (event.conversationId === conversationId && document.visibilityState === 'visible') return;
+      const prefs = await alertsRef.current;
+      if (!prefs) return;
       const desktop = prefs.desktop && notificationPermission() === 'granted';
       if (!desktop && !prefs.sound) return;
       const href = `/app/o/${orgId}/p/${event.projectId}/inbox/${event.conversationId}`;
@@ -194,7 +198,7 @@ export function InboxLive({
         if (!socket?.active) retryLater();
       });
       socket.on('inbox', (event: TInboxEvent) => {
-        alertFor(event);
+        void alertFor(event);
         if (event.projectId !== projectId) return;
         if (event.type === 'typing') {
           // Ephemeral: shown on the conversation's page, never a reload.
