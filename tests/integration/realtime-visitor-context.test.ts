@@ -149,7 +149,10 @@ describe('past conversations', () => {
     const visitorId = a.session.visitorId;
     const scope = { organizationId: t.organizationId, projectId: t.projectId };
 
-    const first = await a.ack<TSendAck>('message:send', { clientId: clientId(), body: 'Where is my order?\nIt is late' });
+    const first = await a.ack<TSendAck>('message:send', {
+      clientId: clientId(),
+      body: 'Where is my order?\nIt is late',
+    });
     if (!first.ok) throw new Error('send failed');
     await h.db.conversation.update({
       where: { id: first.message.conversationId },

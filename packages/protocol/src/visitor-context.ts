@@ -27,7 +27,7 @@ export const ZPageVisit = z.tuple([
     .string()
     .min(1)
     .max(PAGE_URL_MAX)
-    .regex(/^[^\u0000-\u001f\ud800-\udfff]+$/, 'not a URL'),
+    .refine((url) => !/[\ud800-\udfff]/.test(url) && ![...url].some((c) => c < ' '), 'not a URL'),
   z.number().int().positive(),
 ]);
 export type TPageVisit = z.infer<typeof ZPageVisit>;

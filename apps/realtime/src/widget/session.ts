@@ -32,7 +32,8 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
     dashboardPushOf(ctx.widget.server).event({ type: 'visitor', organizationId, projectId, visitorId, online });
   // The browser's zone and this session's pages first, so the inbox that reloads on "online" shows them.
   const reported = recordVisitorContext(ctx.db, organizationId, visitorId, socket.data.reportedContext).catch(
-    (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor context not recorded'),
+    (err: unknown) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor context not recorded'),
   );
   void Promise.all([tracked, reported]).then(([t]) => {
     if (t !== null) visitorOnline(true);

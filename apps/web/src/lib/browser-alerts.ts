@@ -54,11 +54,7 @@ export function playChime(): void {
 }
 
 /** Shows a desktop notification; a click brings this tab forward and opens `href`. */
-export function showDesktopNotification(
-  alert: { title: string; body: string },
-  tag: string,
-  open: () => void,
-): void {
+export function showDesktopNotification(alert: { title: string; body: string }, tag: string, open: () => void): void {
   const n = new Notification(alert.title, { body: alert.body, tag });
   n.onclick = () => {
     window.focus();

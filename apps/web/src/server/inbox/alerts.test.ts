@@ -44,14 +44,18 @@ describe('dashboard alert settings', () => {
 
 describe('the alert of a new message', () => {
   it("announces a visitor's public message only, within the project", async () => {
-    const route = await import('~/app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/alert/route');
+    const route =
+      await import('~/app/api/app/orgs/[orgId]/projects/[projectId]/conversations/[conversationId]/alert/route');
     const { db } = await env.app();
     const owner = await env.createUser();
     const org = await env.createOrg(owner.id);
     const project = await env.createProject(org.id);
     const otherProject = await env.createProject(org.id, 'Other');
     const cookie = await env.sessionCookie(owner.id);
-    const visitor = await createVisitor(db, org.id, { projectId: project.id, tokenHash: sha256(randomToken('vt_', 24)) });
+    const visitor = await createVisitor(db, org.id, {
+      projectId: project.id,
+      tokenHash: sha256(randomToken('vt_', 24)),
+    });
     await db.visitor.update({ where: { id: visitor.id }, data: { name: 'Nora Visitor' } });
     const conv = await getOrCreateOpenConversation(db, org.id, { projectId: project.id, visitorId: visitor.id });
     const post = (sender: 'visitor' | 'operator', body: string, visibility: 'public' | 'internal' = 'public') =>
