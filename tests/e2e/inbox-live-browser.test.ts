@@ -181,7 +181,8 @@ describe('inbox alerts and the visitor context', () => {
     expect(await clock.innerText()).toMatch(/^\d{2}:\d{2} \(Asia\/Tokyo\)$/);
     const pages = page.getByTestId('visitor-pages');
     expect(await pages.innerText()).toMatch(/\/pricing[\s\S]*alerts-shop\.example\.test\/ ·/);
-    // An in-page navigation in the widget appears without a reload.
+    // An in-page navigation in the widget appears without a reload (once this page's socket is live).
+    await page.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
     const navigated = await visitor.socket.timeout(10_000).emitWithAck('pages', {
       pages: [
         [`${origin}/`, now - 30_000],
