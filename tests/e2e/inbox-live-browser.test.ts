@@ -2,7 +2,8 @@
 // server: typing both ways between the widget and the conversation page, the reply box's 4,000-character limit
 // (a counter, never a silent cut), a visitor message rendered with the widget's Markdown (and no injected HTML), and
 // a closed conversation pointing to the visitor's newer one ("visitor wrote again"); the reply box's tools (a saved
-// reply with `/`, an emoji, an image attached or pasted) at desktop and phone widths.
+// reply with `/`, an emoji, an image attached or pasted) at desktop and phone widths; a desktop notification for a
+// visitor's message and the visitor context (local time, pages, folded on a phone).
 // Screenshots: artifacts/screenshots/{saved-replies,reply-saved-list-*,reply-emoji-*}.png.
 // Build first into your own folder: `cd apps/web && NEXT_DIST_DIR=.next-x pnpm exec next build --webpack`, then run
 // with the same NEXT_DIST_DIR.
@@ -247,5 +248,81 @@ describe('reply box tools', () => {
     }
     await page.context().close();
     visitor.close();
+/** Replaces the page's Notification with a recorder (the real permission kept), before any script of the page. */
+const RECORD_NOTIFICATIONS = `
+  const Real = window.Notification;
+  window.__notes = [];
+  window.Notification = class {
+    static get permission() { return Real.permission; }
+    static requestPermission() { return Real.requestPermission(); }
+    constructor(title, options) { window.__notes.push({ title, body: options && options.body }); this.onclick = null; }
+    close() {}
+  };
+`;
+
+describe('inbox alerts and the visitor context', () => {
+  it('a desktop notification for a visitor message; local time and pages, live, folded at 390 px', async () => {
+    const origin = 'https://alerts-shop.example.test';
+    const { page, organizationId, project } = await signInNewOwner(stack, {
+      orgName: 'Alerts Co',
+      allowedOrigins: [origin],
+    });
+    const ctx = page.context();
+    await ctx.grantPermissions(['notifications'], { origin: webUrl });
+    await ctx.addInitScript({ content: RECORD_NOTIFICATIONS });
+    await page.reload();
+    // Permission granted: the inbox shows the switch (on by default) instead of the "Turn on" button.
+    const desktop = page.getByLabel('Desktop notifications');
+    await desktop.waitFor({ timeout: 15_000 });
+    expect(await desktop.isChecked()).toBe(true);
+    await page.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
+
+    const now = Date.now();
+    const visitor = await connectVisitor(realtimeUrl, {
+      projectKey: project.publicKey,
+      origin,
+      auth: {
+        timeZone: 'Asia/Tokyo',
+        pages: [
+          [`${origin}/`, now - 30_000],
+          [`${origin}/pricing`, now - 5_000],
+        ],
+        now,
+      },
+    });
+    const sent = await visitor.send('Is the blue mug in stock?');
+    if (!sent.ok) throw new Error('visitor send failed');
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes), { timeout: 15_000 })
+      .toEqual([{ title: `Visitor #${visitor.session.visitorId.slice(-4)}`, body: 'Is the blue mug in stock?' }]);
+
+    await page.goto(`${webUrl}/app/o/${organizationId}/p/${project.id}/inbox/${sent.message.conversationId}`);
+    const clock = page.getByTestId('visitor-local-time');
+    await clock.waitFor({ timeout: 15_000 });
+    expect(await clock.innerText()).toMatch(/^\d{2}:\d{2} \(Asia\/Tokyo\)$/);
+    const pages = page.getByTestId('visitor-pages');
+    expect(await pages.innerText()).toMatch(/\/pricing[\s\S]*alerts-shop\.example\.test\/ ·/);
+    // An in-page navigation in the widget appears without a reload (once this page's socket is live).
+    await page.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
+    const navigated = await visitor.socket.timeout(10_000).emitWithAck('pages', {
+      pages: [
+        [`${origin}/`, now - 30_000],
+        [`${origin}/pricing`, now - 5_000],
+        [`${origin}/checkout`, Date.now()],
+      ],
+      now: Date.now(),
+    });
+    expect(navigated).toEqual({ ok: true });
+    await expect.poll(() => pages.innerText(), { timeout: 15_000 }).toContain('/checkout');
+
+    // A phone: the context starts folded under the reply box, one tap opens it.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const section = page.getByTestId('visitor-context');
+    await expect.poll(() => section.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await section.locator('summary').click();
+    await expect.poll(() => page.getByTestId('visitor-pages').isVisible()).toBe(true);
+    visitor.close();
+    await ctx.close();
   });
 });

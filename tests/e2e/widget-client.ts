@@ -13,10 +13,14 @@ export interface TVisitor {
 
 export async function connectVisitor(
   realtimeUrl: string,
-  opts: { projectKey: string; origin: string; visitorToken?: string },
+  opts: { projectKey: string; origin: string; visitorToken?: string; auth?: Record<string, unknown> },
 ): Promise<TVisitor> {
   const socket = io(`${realtimeUrl}/widget`, {
-    auth: { projectKey: opts.projectKey, ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}) },
+    auth: {
+      projectKey: opts.projectKey,
+      ...(opts.visitorToken ? { visitorToken: opts.visitorToken } : {}),
+      ...opts.auth,
+    },
     extraHeaders: { origin: opts.origin },
     transports: ['websocket'],
     reconnection: false,

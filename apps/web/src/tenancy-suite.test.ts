@@ -33,6 +33,8 @@ const USER_ROUTES = new Set<string>([
   'GET me',
   'GET me/notifications',
   'PUT me/notifications',
+  'GET me/notifications/browser',
+  'PUT me/notifications/browser',
   'GET orgs',
   'POST orgs',
   'POST invitations/accept',

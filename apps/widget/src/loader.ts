@@ -1,6 +1,7 @@
 // Entry of dist/loader.js, the script the customer's snippet loads. It stays tiny: it installs
 // window.PocketPing, draws the launcher in a shadow root, and fetches the chat (app.js) only when the visitor
 // opens it or has a conversation to resume.
+import type { TPageVisit } from '@pocketping/protocol';
 import { APP_GLOBAL } from './shared/app-contract.js';
 import type {
   TAppController,
@@ -10,6 +11,7 @@ import type {
   TPocketPingApi,
   TPocketPingStub,
   TPublicEvent,
+  TVisitorContext,
 } from './shared/app-contract.js';
 import { parseAppearance, readableTextColor, sanitizeAppearance } from './shared/appearance.js';
 import { APP_FILES, LAZY_ASSETS, resolveAssetUrl } from './shared/app-url.js';
@@ -18,7 +20,7 @@ import { parseWidgetConfig, readSnippetAttributes } from './shared/parse-config.
 import type { TWidgetConfig } from './shared/parse-config.js';
 import { appendStyle, applyTheme, createShadowHost } from './shared/shadow-host.js';
 import { readStorage, storageKeys, writeStorage } from './shared/storage.js';
-import { DEFAULT_SETTINGS, WIDGET_BOOT_PATH } from './transport/protocol.js';
+import { DEFAULT_SETTINGS, PAGE_URL_MAX, PAGES_KEPT, WIDGET_BOOT_PATH } from './transport/protocol.js';
 import { CHAT_ICON } from './ui/icons.js';
 import { OPEN_CHAT_LABELS, pickLanguage } from './ui/i18n.js';
 import type { TLanguage } from './ui/i18n.js';
@@ -69,6 +71,7 @@ let scriptUrlPolicy: { createScriptURL(url: string): unknown } | null = null;
 /** identify()/trigger() before the app is loaded: handed over at mount (the app sends them once connected). */
 let pendingIdentity: TIdentifyInput | null = null;
 let pendingEvents: [string, Record<string, unknown> | undefined][] = [];
+let isTrackingPages = false;
 const listeners = new Map<TPublicEvent, Set<TListener>>();
 
 /** Calls the page's listeners; a throwing listener is the page's bug and must not break the chat. */
@@ -110,6 +113,7 @@ const api: TPocketPingApi = {
     };
     instance = inst;
     openBeforeInit = null;
+    trackPages();
     whenBodyReady(() => attach(inst));
   },
 
@@ -192,6 +196,60 @@ function install() {
       (api[name as TCommand] as (...a: unknown[]) => void)(...args);
     }
   }
+}
+
+/**
+ * The pages of this tab's session, for the operator's visitor context: the page at init, then every in-page
+ * navigation (pushState, back/forward). Kept in sessionStorage (the newest PAGES_KEPT), so the chat sends them when
+ * it connects — including the pages seen before it was ever opened — and gets each new one from here.
+ */
+function trackPages() {
+  if (isTrackingPages) return;
+  isTrackingPages = true;
+  const record = () => {
+    const inst = instance;
+    if (!inst) return;
+    // No fragment: it often carries app state.
+    const url = location.href.split('#')[0]!.slice(0, PAGE_URL_MAX);
+    const pages = readPages(inst);
+    if (pages[pages.length - 1]?.[0] === url) return; // a reload, or a pushState to the same page
+    pages.push([url, Date.now()]);
+    writeStorage('sessionStorage', pagesKey(inst), JSON.stringify(pages.slice(-PAGES_KEPT)));
+    inst.app?.pages();
+  };
+  record();
+  const push = history.pushState;
+  history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
+    push.apply(this, args);
+    record();
+  };
+  addEventListener('popstate', record);
+}
+
+/** sessionStorage: this tab's pages, `[url, epoch ms][]` (the loader's alone: the app gets them through visitorContext). */
+const pagesKey = (inst: TInstance) => `pocketping:${inst.config.projectKey}:pages`;
+
+/** What the chat's handshake tells about this browser (the operator's visitor card); the pages also on navigation. */
+function visitorContext(inst: TInstance): TVisitorContext {
+  const context: TVisitorContext = {
+    // No fragment: it often carries app state.
+    pageUrl: location.href.split('#')[0]!.slice(0, 2000),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    pages: readPages(inst),
+    now: Date.now(),
+  };
+  if (document.referrer) context.referrer = document.referrer.slice(0, 2000);
+  return context;
+}
+
+function readPages(inst: TInstance): TPageVisit[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(readStorage('sessionStorage', pagesKey(inst)) ?? '[]');
+  } catch {
+    // a broken list starts again
+  }
+  return Array.isArray(list) ? (list as TPageVisit[]) : [];
 }
 
 /** Init option, else the project's language cached by the last session ('auto' = none), else the browser's. */
@@ -322,6 +380,7 @@ function ensureApp(inst: TInstance) {
         identity: pendingIdentity,
         events: pendingEvents,
         loadAsset,
+        visitorContext: () => visitorContext(inst),
       });
       pendingIdentity = null;
       pendingEvents = [];

@@ -15,6 +15,8 @@ export * from './storable.js';
 export * from './repositories/organizations.js';
 export * from './repositories/projects.js';
 export * from './repositories/visitors.js';
+export * from './repositories/visitor-context.js';
+export * from './repositories/message-alert.js';
 export * from './repositories/conversations.js';
 export * from './repositories/messages.js';
 export * from './repositories/connections.js';

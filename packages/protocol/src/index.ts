@@ -9,3 +9,4 @@ export * from './webhook-events.js';
 export * from './visitor-number.js';
 export * from './saved-replies.js';
 export * from './tags.js';
+export * from './visitor-context.js';

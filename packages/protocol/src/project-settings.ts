@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZPreChatConfig } from './pre-chat-config.js';
+import { isValidTimeZone } from './visitor-context.js';
 import { ZWidgetSettings, type TPresenceEvent, type TWidgetSettings } from './widget-events.js';
 
 const ZHourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24 h');
@@ -54,16 +55,6 @@ export const ZProjectSettings = z.object({
   emailTranscriptOnClose: z.boolean().default(false).catch(false),
 });
 export type TProjectSettings = z.infer<typeof ZProjectSettings>;
-
-/** Is `tz` an IANA time zone this runtime knows? */
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Office hours as the dashboard submits them: a known time zone, and each range ends after it starts. */
 export const ZOfficeHoursInput = ZOfficeHours.superRefine((h, ctx) => {

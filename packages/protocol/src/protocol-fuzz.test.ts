@@ -77,10 +77,15 @@ const CASES: TCase[] = [
       visitorToken: 'vt_0123456789abcdef',
       pageUrl: 'https://a.test/',
       referrer: 'https://b.test/',
+      timeZone: 'Europe/Paris',
+      pages: [['https://a.test/pricing', 1_800_000_000_000]],
+      now: 1_800_000_000_000,
     },
     check: (d: z.infer<typeof ZWidgetAuth>) => {
       expect(chars(d.projectKey)).toBeLessThanOrEqual(100);
       expect(chars(d.pageUrl ?? '')).toBeLessThanOrEqual(2000);
+      expect(d.pages?.length ?? 0).toBeLessThanOrEqual(20);
+      for (const [url] of d.pages ?? []) expect(chars(url)).toBeLessThanOrEqual(500);
     },
   },
   {

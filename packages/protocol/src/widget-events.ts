@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZClientId, ZMessageBodyOrEmpty } from './message.js';
 import { ZPreChatConfig } from './pre-chat-config.js';
+import { optionalOrDropped, ZPageVisits, ZVisitorTimeZone, type TPageVisit } from './visitor-context.js';
 import type { TAttachmentRef, TMessage } from './message.js';
 import type { TAck, TAckError } from './errors.js';
 
@@ -14,8 +15,18 @@ export const ZWidgetAuth = z.object({
   /** The page the widget runs on, for the operator's visitor card. */
   pageUrl: z.string().max(2000).optional(),
   referrer: z.string().max(2000).optional(),
+  /** The browser's IANA time zone, for the visitor's local time in the inbox; an unknown zone is dropped. */
+  timeZone: optionalOrDropped(ZVisitorTimeZone),
+  /** The pages seen in this browser session (the widget's session storage) and the browser's clock (ZWidgetPages). */
+  pages: optionalOrDropped(ZPageVisits),
+  now: optionalOrDropped(z.number().int().positive()),
 });
-export type TWidgetAuth = z.infer<typeof ZWidgetAuth>;
+/** What the widget sends (the parsed form, `z.infer`, has the dropped fields undefined). */
+export type TWidgetAuth = Omit<z.input<typeof ZWidgetAuth>, 'timeZone' | 'pages' | 'now'> & {
+  timeZone?: string;
+  pages?: TPageVisit[];
+  now?: number;
+};
 
 /** Public appearance settings the widget receives at connect time. */
 export const ZWidgetSettings = z.object({
@@ -127,6 +138,8 @@ export const WidgetEvents = {
   preChat: 'prechat',
   csat: 'csat',
   transcript: 'transcript',
+  /** the page changed without a full load (ZWidgetPages) */
+  pages: 'pages',
 } as const;
 
 /** widget → server: the visitor is (not) typing. Debounced by the widget; the server clears it after 6 s. */

@@ -8,6 +8,7 @@ import {
   getVisitorIdentity,
   type TDb,
   type TProject,
+  type TVisitorContextInput,
 } from '@pocketping/db';
 import { ZWidgetAuth, parseProjectSettings, type TProjectSettings } from '@pocketping/protocol';
 import type { TRateLimiter } from '../rate-limit.js';
@@ -30,6 +31,8 @@ export interface TWidgetSocketData {
   openConversationId: string | null;
   /** The conversation room this socket's visitor was last told to join (joins go through Redis: once per conversation). */
   joinedConversationId: string | null;
+  /** What the handshake said about the visitor's browser (zone, session pages): recorded once the socket is set up. */
+  reportedContext: TVisitorContextInput;
 }
 
 export function refuse(code: string, message: string): Error {
@@ -172,6 +175,7 @@ export function authenticateWidget(deps: {
         ip,
         openConversationId: null,
         joinedConversationId: null,
+        reportedContext: { timeZone: auth.data.timeZone, pages: auth.data.pages, clientNow: auth.data.now },
       };
       socket.data = data;
       next();

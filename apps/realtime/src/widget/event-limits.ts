@@ -27,6 +27,7 @@ export const EVENT_LIMITS = {
   csat: { visitor: [5, 60] },
   // A typo in the email must not spend the hourly budget: that one is counted in the handler, once the request is valid.
   transcript: { visitor: [10, 60] },
+  pages: { visitor: [30, 60] },
   upload: { visitor: [10, 60], project: [300, 60] },
 } as const satisfies Record<string, TEventLimits>;
 

@@ -16,6 +16,7 @@ import {
   listVisibleMessagesAfter,
   newId,
   rememberVisitorEmail,
+  recordVisitorContext,
 } from '@pocketping/db';
 import { widgetRooms } from '@pocketping/jobs';
 import {
@@ -28,6 +29,7 @@ import {
   ZIdentify,
   ZPreChat,
   ZReadUpdate,
+  ZWidgetPages,
   ZSendMessage,
   ZTranscriptRequest,
   ZTypingUpdate,
@@ -289,6 +291,18 @@ export function registerWidgetHandlers(socket: TWidgetSocket, ctx: TRealtimeCont
 
   handle(socket, WidgetEvents.csat, opts(ZCsat, EVENT_LIMITS.csat), async (input): Promise<TOkAck> => {
     follow((await rateConversation(ctx.actions, socket.data, input)).conversationId);
+    return { ok: true };
+  });
+
+  // An in-page navigation (the loader notices history changes): the session's pages again, stored once each.
+  handle(socket, WidgetEvents.pages, opts(ZWidgetPages, EVENT_LIMITS.pages), async (input): Promise<TOkAck> => {
+    const { pagesAdded } = await recordVisitorContext(db, organizationId, visitorId, {
+      pages: input.pages,
+      clientNow: input.now,
+    });
+    // The visitor's conversation view re-renders on a visitor event: it then lists the new page.
+    if (pagesAdded > 0)
+      dashboardPushOf(ctx.widget.server).event({ type: 'visitor', organizationId, projectId, visitorId, online: true });
     return { ok: true };
   });
 }

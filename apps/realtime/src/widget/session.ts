@@ -4,6 +4,7 @@ import {
   getDeliveredSeq,
   getLatestConversationForVisitor,
   getWidgetAiNotice,
+  recordVisitorContext,
 } from '@pocketping/db';
 import { takeVisitorEvents, widgetRooms } from '@pocketping/jobs';
 import { VISITOR_PUSH_EVENT, WidgetEvents, toWidgetSettings, type TSessionEvent } from '@pocketping/protocol';
@@ -29,7 +30,12 @@ export function startWidgetSession(socket: TWidgetSocket, ctx: TRealtimeContext)
   // offline below only when the visitor's last socket anywhere closed).
   const visitorOnline = (online: boolean) =>
     dashboardPushOf(ctx.widget.server).event({ type: 'visitor', organizationId, projectId, visitorId, online });
-  void tracked.then((t) => {
+  // The browser's zone and this session's pages first, so the inbox that reloads on "online" shows them.
+  const reported = recordVisitorContext(ctx.db, organizationId, visitorId, socket.data.reportedContext).catch(
+    (err: unknown) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'visitor context not recorded'),
+  );
+  void Promise.all([tracked, reported]).then(([t]) => {
     if (t !== null) visitorOnline(true);
   });
   const presence = ctx.presence.add(projectId, settings, organizationId);

@@ -30,6 +30,7 @@ export function mountApp({
   identity,
   events,
   loadAsset,
+  visitorContext,
 }: TMountOptions): TAppController {
   window[LANG_GLOBAL] = (language, strings) => void (packs[language] = strings);
   const loadStrings = async (language: TLanguage): Promise<TStrings> => {
@@ -55,6 +56,7 @@ export function mountApp({
   const doc = root.ownerDocument;
   const controller = createWidgetController({
     config,
+    visitorContext,
     store,
     local,
     session,
@@ -89,6 +91,7 @@ export function mountApp({
     toggle: controller.toggle,
     identify: controller.identify,
     trigger: controller.track,
+    pages: controller.reportPages,
     destroy() {
       doc.removeEventListener('visibilitychange', onVisibilityChange);
       controller.destroy();

@@ -83,6 +83,7 @@ export function createWidgetController(
     },
     removeUpload: (id) => uploads?.removeUpload(id),
     start: connection.start,
+    reportPages: connection.reportPages,
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!get().isOpen),

@@ -1,3 +1,4 @@
+import type { TPageVisit } from '@pocketping/protocol';
 import type { TLazyAsset } from './app-url.js';
 import type { TLanguage } from '../ui/i18n.js';
 import type { TWidgetConfig } from './parse-config.js';
@@ -17,6 +18,14 @@ export type TIdentifyInput = { id: string; email?: string; name?: string; hash?:
   unknown
 >;
 
+export interface TVisitorContext {
+  pageUrl?: string;
+  referrer?: string;
+  timeZone?: string;
+  pages: TPageVisit[];
+  now: number;
+}
+
 export interface TMountOptions {
   /** The open shadow root of `#pocketping-root`; the app replaces what the loader put there. */
   root: ShadowRoot;
@@ -35,6 +44,11 @@ export interface TMountOptions {
   events: readonly [string, Record<string, unknown> | undefined][];
   /** Loads another file of the build (a language pack) with the loader's nonce and Trusted Types policy. */
   loadAsset: (file: TLazyAsset) => Promise<void>;
+  /**
+   * The handshake's part about the visitor's browser: the page, the referrer, the time zone and this session's pages
+   * (the loader records them); also sent on an in-page navigation.
+   */
+  visitorContext: () => TVisitorContext;
 }
 
 export interface TAppController {
@@ -43,6 +57,8 @@ export interface TAppController {
   toggle(): void;
   identify(identity: TIdentifyInput): void;
   trigger(name: string, data?: Record<string, unknown>): void;
+  /** The loader recorded a page of this session (sessionStorage): report it now. */
+  pages(): void;
   destroy(): void;
 }
 

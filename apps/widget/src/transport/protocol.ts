@@ -4,6 +4,8 @@
 // protocol package, and protocol.test.ts compares them at runtime too.
 import type {
   LIMITS as TProtocolLimits,
+  PAGE_URL_MAX as TProtocolPageUrlMax,
+  VISITOR_PAGE_VIEWS_KEPT as TProtocolPagesKept,
   UPLOAD_LIMITS as TProtocolUploadLimits,
   TWidgetSettings,
   WIDGET_BOOT_PATH as TProtocolBootPath,
@@ -33,7 +35,12 @@ export const WidgetEvents: typeof TProtocolEvents = {
   preChat: 'prechat',
   csat: 'csat',
   transcript: 'transcript',
+  pages: 'pages',
 };
+
+/** The pages of a session the widget keeps and reports, and how long a page's URL may be. */
+export const PAGES_KEPT: typeof TProtocolPagesKept = 20;
+export const PAGE_URL_MAX: typeof TProtocolPageUrlMax = 500;
 
 export const LIMITS: typeof TProtocolLimits = {
   messageBodyMax: 4000,

@@ -431,3 +431,43 @@ export async function getVisitorConversationView(
     messages: c.messages.reverse().map((m) => ({ ...m, sender: m.sender as 'visitor' | 'operator' | 'ai' })),
   };
 }
+
+/**
+ * Alerts in the open dashboard (not emails): a desktop notification and a sound for a visitor's new message. Stored
+ * as NotificationPreference rows of their own kinds, on = `immediate`, off = `off`; both on by default (the browser
+ * still asks the user before the first desktop notification).
+ */
+export const BROWSER_ALERT_KINDS = ['desktop', 'sound'] as const;
+export type TBrowserAlertKind = (typeof BROWSER_ALERT_KINDS)[number];
+export type TBrowserAlerts = Record<TBrowserAlertKind, boolean>;
+
+export async function getBrowserAlerts(db: TDbOrTx, userId: string): Promise<TBrowserAlerts> {
+  const rows = await db.notificationPreference.findMany({
+    where: { userId, kind: { in: [...BROWSER_ALERT_KINDS] } },
+    select: { kind: true, mode: true },
+  });
+  const out: TBrowserAlerts = { desktop: true, sound: true };
+  for (const r of rows) out[r.kind as TBrowserAlertKind] = r.mode !== 'off';
+  return out;
+}
+
+/** Turns some of the user's dashboard alerts on or off; `false` when the user does not exist. */
+export async function setBrowserAlerts(
+  db: TDbOrTx,
+  userId: string,
+  changes: Partial<TBrowserAlerts>,
+): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!user) return false;
+  for (const kind of BROWSER_ALERT_KINDS) {
+    const on = changes[kind];
+    if (on === undefined) continue;
+    const mode: TNotificationMode = on ? 'immediate' : 'off';
+    await db.notificationPreference.upsert({
+      where: { userId_kind: { userId, kind } },
+      create: { userId, kind, mode },
+      update: { mode },
+    });
+  }
+  return true;
+}

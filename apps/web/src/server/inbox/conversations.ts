@@ -9,6 +9,8 @@ import {
   listProjectTags,
   queryInboxPage,
   type TDb,
+  listPastConversations,
+  listVisitorPageViews,
 } from '@pocketping/db';
 import { describeUserAgent } from './user-agent';
 
@@ -210,9 +212,14 @@ export interface TConversationView {
     browser: string | null;
     os: string | null;
     mobile: boolean;
-    pages: string[];
+    /** The browser's IANA zone at its last connection (checked when reported), for the visitor's local time. */
+    timeZone: string | null;
+    /** Pages the widget saw, newest first (the newest VISITOR_PAGE_VIEWS_KEPT). */
+    pages: { url: string; seenAt: string }[];
     traits: Record<string, string>;
   };
+  /** The visitor's other conversations in this project, newest first. */
+  pastConversations: { id: string; status: 'open' | 'closed'; createdAt: string; firstLine: string | null }[];
   messages: TInboxMessage[];
   /** Older messages were left out (the view shows the latest MAX_MESSAGES). */
   truncated: boolean;
@@ -242,17 +249,15 @@ export async function getConversationView(
 ): Promise<TConversationView> {
   const c = await getConversationWithVisitor(db, { organizationId, projectId }, conversationId);
   if (!c) throw new AppError('not_found', 'Conversation not found.');
-  const rows = await listLatestMessagesWithAttachments(db, organizationId, c.id, MAX_MESSAGES + 1);
+  const [rows, pageViews, past] = await Promise.all([
+    listLatestMessagesWithAttachments(db, organizationId, c.id, MAX_MESSAGES + 1),
+    listVisitorPageViews(db, organizationId, c.visitorId),
+    listPastConversations(db, { organizationId, projectId }, c.visitorId, c.id),
+  ]);
   const meta = (
     typeof c.visitor.metadata === 'object' && c.visitor.metadata !== null ? c.visitor.metadata : {}
   ) as Record<string, unknown>;
   const ua = describeUserAgent(str(meta.userAgent));
-  const pages = Array.isArray(meta.pages)
-    ? meta.pages
-        .map((p) => str(p))
-        .filter((p): p is string => p !== null)
-        .slice(-20)
-    : [];
   const preChatRaw = (c.preChat ?? null) as { name?: unknown; email?: unknown; fields?: unknown } | null;
   return {
     id: c.id,
@@ -288,9 +293,11 @@ export async function getConversationView(
       browser: ua.browser,
       os: ua.os,
       mobile: ua.mobile,
-      pages,
+      timeZone: c.visitor.timeZone,
+      pages: pageViews.map((p) => ({ url: p.url, seenAt: p.seenAt.toISOString() })),
       traits: stringRecord(meta.traits),
     },
+    pastConversations: past.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
     messages: rows
       .slice(0, MAX_MESSAGES)
       .reverse()

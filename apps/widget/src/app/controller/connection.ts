@@ -38,10 +38,8 @@ export function createConnection(
     const auth: TWidgetAuth = { projectKey: config.projectKey };
     const token = core.visitorToken();
     if (token) auth.visitorToken = token;
-    // The page the visitor is on, for the operator's visitor card (no fragment: it often carries app state).
-    if (typeof location !== 'undefined') auth.pageUrl = location.href.split('#')[0]!.slice(0, 2000);
-    if (typeof document !== 'undefined' && document.referrer) auth.referrer = document.referrer.slice(0, 2000);
-    return auth;
+    // The page, referrer, zone and session pages for the operator's visitor card (the loader keeps them).
+    return Object.assign(auth, deps.visitorContext?.());
   }
 
   function onSession(event: TSessionEvent) {
@@ -109,6 +107,10 @@ export function createConnection(
   };
 
   return {
+    /** The loader saw an in-page navigation: the list goes again (the server stores each page once). */
+    reportPages() {
+      if (core.isConnected() && deps.visitorContext) void core.request('pages', deps.visitorContext());
+    },
     start() {
       if (core.transport || core.isDestroyed) return;
       // The language known before the server answers (init option or browser): fetch its texts now.

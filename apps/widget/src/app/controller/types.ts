@@ -1,7 +1,7 @@
 // The controller's contract with mount-app (its dependencies) and with the UI (what a click can ask of it). Kept
 // apart from the modules that implement it so they can all name it without a circle.
 import type { TExtras } from '../../extras/contract.js';
-import type { TIdentifyInput, TPublicEvent } from '../../shared/app-contract.js';
+import type { TIdentifyInput, TMountOptions, TPublicEvent } from '../../shared/app-contract.js';
 import type { TWidgetConfig } from '../../shared/parse-config.js';
 import type { TKeyValueStore } from '../../shared/storage.js';
 import type { TConnectTransport, TWidgetTransport } from '../../transport/connect-widget-socket.js';
@@ -24,6 +24,8 @@ export interface TWidgetControllerDeps {
   upload?: (options: Omit<TUploadOptions, 'realtimeUrl'>) => TUploadHandle;
   /** Tells the page (`PocketPing.on`) what happened. */
   notify?: (event: TPublicEvent, data?: unknown) => void;
+  /** The browser's zone and this session's pages, from the loader (TMountOptions). */
+  visitorContext?: TMountOptions['visitorContext'];
   /** Fetches extras.js (forms, upload) on first use. */
   loadExtras?: () => Promise<TExtras>;
   /** The texts of a language (a pack fetched on demand); English is always there. */
@@ -39,6 +41,8 @@ export interface TWidgetControllerDeps {
 
 export interface TWidgetController {
   start(): void;
+  /** Sends the session's pages again (the loader saw an in-page navigation). */
+  reportPages(): void;
   open(): void;
   close(): void;
   toggle(): void;

@@ -5,6 +5,7 @@ import { getContext } from '~/server/context';
 import { requirePageUser } from '~/server/page-guard';
 import { NOTIFICATION_KIND_LABELS } from '~/server/notifications/unsubscribe';
 import { NotificationsForm } from './notifications-form';
+import { BrowserAlertsControl } from '~/components/browser-alerts';
 
 export const metadata: Metadata = { title: 'Notification settings' };
 export const dynamic = 'force-dynamic';
@@ -32,6 +33,14 @@ export default async function NotificationSettingsPage() {
         initial={preferences}
         kinds={Object.entries(NOTIFICATION_KIND_LABELS).map(([kind, label]) => ({ kind, label }))}
       />
+      <h2>In the dashboard</h2>
+      <section className="card stack">
+        <p className="muted">
+          While an inbox page is open, a visitor&apos;s new message in a conversation you are not looking at shows a
+          desktop notification and plays a sound. Your choice follows you on every device.
+        </p>
+        <BrowserAlertsControl />
+      </section>
     </main>
   );
 }

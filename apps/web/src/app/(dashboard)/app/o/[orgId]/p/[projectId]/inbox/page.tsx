@@ -12,6 +12,7 @@ import {
 } from '~/server/inbox/conversations';
 import { listProjectTags } from '@pocketping/db';
 import { InboxLive } from './_components/inbox-live';
+import { BrowserAlertsControl } from '~/components/browser-alerts';
 import { LocalTime } from './_components/local-time';
 import './_components/inbox.css';
 
@@ -65,7 +66,10 @@ export default async function InboxPage({
     <div>
       <div className="inbox-head">
         <h1>Inbox · {project.name}</h1>
-        <InboxLive orgId={orgId} projectId={projectId} />
+        <div className="row">
+          <BrowserAlertsControl compact />
+          <InboxLive orgId={orgId} projectId={projectId} />
+        </div>
       </div>
       {one(raw.erased) === '1' ? (
         <p className="alert info" data-testid="visitor-erased">

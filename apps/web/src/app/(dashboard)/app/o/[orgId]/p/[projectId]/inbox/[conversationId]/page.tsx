@@ -25,6 +25,7 @@ import { AiButton } from '../_components/ai-button';
 import { AssigneePicker } from '../_components/assignee-picker';
 import { TagsEditor } from '../_components/tags-editor';
 import { VisitorRights } from '../_components/visitor-rights';
+import { ContextSection, VisitorClock } from '../_components/visitor-context';
 import { roleAtLeast } from '~/server/tenancy';
 import { operatorName } from '~/server/inbox/actions';
 import { formatSize } from '~/lib/format-size';
@@ -133,7 +134,18 @@ function Message({ m, visitorLabel, scope }: { m: TInboxMessage; visitorLabel: s
   );
 }
 
-function VisitorPanel({ c, online, rights }: { c: TConversationView; online: boolean; rights: ReactNode }) {
+function VisitorPanel({
+  c,
+  online,
+  rights,
+  base,
+}: {
+  c: TConversationView;
+  online: boolean;
+  rights: ReactNode;
+  /** The inbox's path, for the past conversations' links. */
+  base: string;
+}) {
   const v = c.visitor;
   const device = [v.browser, v.os, v.mobile ? 'mobile' : null].filter(Boolean).join(' · ');
   const rows: [string, ReactNode][] = [];
@@ -219,16 +231,51 @@ function VisitorPanel({ c, online, rights }: { c: TConversationView; online: boo
           </div>
         ))}
       </dl>
-      {v.pages.length > 0 ? (
-        <>
-          <h3>Pages visited</h3>
-          <ol>
-            {v.pages.map((p, i) => (
-              <li key={`${i}-${p}`}>{p}</li>
+      <ContextSection>
+        <dl>
+          <dt>Local time</dt>
+          <dd>{v.timeZone ? <VisitorClock timeZone={v.timeZone} /> : <span className="muted">unknown</span>}</dd>
+        </dl>
+        <h3>Pages visited</h3>
+        {v.pages.length > 0 ? (
+          <ol className="visitor-pages" data-testid="visitor-pages">
+            {v.pages.map((p) => (
+              <li key={`${p.seenAt}-${p.url}`}>
+                {/* The URL is the visitor's claim: only http(s) becomes a link. */}
+                {isWebUrl(p.url) ? (
+                  <a href={p.url} target="_blank" rel="noreferrer noopener">
+                    {p.url}
+                  </a>
+                ) : (
+                  p.url
+                )}{' '}
+                <span className="muted">
+                  · <LocalTime iso={p.seenAt} />
+                </span>
+              </li>
             ))}
           </ol>
-        </>
-      ) : null}
+        ) : (
+          <p className="muted">None reported yet.</p>
+        )}
+        <h3>Past conversations</h3>
+        {c.pastConversations.length > 0 ? (
+          <ul className="past-conversations" data-testid="past-conversations">
+            {c.pastConversations.map((p) => (
+              <li key={p.id}>
+                <Link href={`${base}/${p.id}`}>{p.firstLine ?? 'No message'}</Link>
+                <br />
+                <span className="muted">
+                  <LocalTime iso={p.createdAt} /> ·{' '}
+                </span>
+                <span className={p.status === 'open' ? 'badge ok' : 'badge'}>{p.status}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">None.</p>
+        )}
+      </ContextSection>
       {c.preChat ? (
         <>
           <h3>Pre-chat answers</h3>
@@ -391,6 +438,7 @@ export default async function ConversationPage({
       </div>
       <VisitorPanel
         c={c}
+        base={base}
         online={online}
         rights={
           roleAtLeast(role, 'admin') ? (

@@ -3,11 +3,22 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { api } from '~/lib/api-client';
+import {
+  ALERTS_CHANGED_EVENT,
+  loadBrowserAlerts,
+  notificationPermission,
+  playChime,
+  showDesktopNotification,
+  type TBrowserAlerts,
+} from '~/lib/browser-alerts';
 
 /** The part of a realtime `inbox` event this component reads (the full contract is @pocketping/jobs dashboard-push.ts). */
 interface TInboxEvent {
   type: 'message' | 'conversation' | 'visitor' | 'typing';
   projectId: string;
+  seq?: number;
+  visibility?: string;
   conversationId?: string;
   visitorId?: string;
   sender?: string;
@@ -61,6 +72,28 @@ export function InboxLive({
     visitorIdRef.current = visitorId;
   }, [isClosed, visitorId]);
 
+  // The user's alert settings, read by the socket's handler: loaded once, then kept current (a change in this tab, or
+  // in another one when this tab comes back).
+  const alertsRef = useRef<Promise<TBrowserAlerts | null> | TBrowserAlerts | null>(null);
+  useEffect(() => {
+    const load = () => {
+      const loading = loadBrowserAlerts().then(
+        (a) => (alertsRef.current = a),
+        () => null,
+      );
+      // An event arriving before the first answer waits for it rather than being dropped.
+      alertsRef.current ??= loading;
+    };
+    const onChanged = (e: Event) => void (alertsRef.current = (e as CustomEvent<TBrowserAlerts>).detail);
+    load();
+    window.addEventListener('focus', load);
+    window.addEventListener(ALERTS_CHANGED_EVENT, onChanged);
+    return () => {
+      window.removeEventListener('focus', load);
+      window.removeEventListener(ALERTS_CHANGED_EVENT, onChanged);
+    };
+  }, []);
+
   useEffect(() => {
     let socket: Socket | null = null;
     let stopped = false;
@@ -79,6 +112,31 @@ export function InboxLive({
       const detail = (e as CustomEvent<{ conversationId: string; isTyping: boolean }>).detail;
       if (conversationId && detail?.conversationId === conversationId && socket?.connected)
         socket.emit('typing', { conversationId, isTyping: detail.isTyping });
+    };
+    /**
+     * A visitor's new public message in any project of the organization alerts the user — unless they are looking at
+     * that conversation right now. Team replies, AI answers and notes never do (the alert route answers only for a
+     * public visitor message).
+     */
+    const alertFor = async (event: TInboxEvent) => {
+      if (!event.conversationId || !event.seq) return;
+      if (event.type !== 'message' || event.change !== 'created') return;
+      if (event.sender !== 'visitor' || event.visibility === 'internal') return;
+      if (event.conversationId === conversationId && document.visibilityState === 'visible') return;
+      const prefs = await alertsRef.current;
+      if (!prefs) return;
+      const desktop = prefs.desktop && notificationPermission() === 'granted';
+      if (!desktop && !prefs.sound) return;
+      const href = `/app/o/${orgId}/p/${event.projectId}/inbox/${event.conversationId}`;
+      api<{ alert: { title: string; body: string } }>(
+        `/api/app/orgs/${orgId}/projects/${event.projectId}/conversations/${event.conversationId}/alert?seq=${event.seq}`,
+      ).then(
+        ({ alert }) => {
+          if (desktop) showDesktopNotification(alert, `pp-${event.conversationId}`, () => router.push(href));
+          if (prefs.sound) playChime();
+        },
+        () => undefined, // gone or not a visitor message: nothing to announce
+      );
     };
     const refresh = () => {
       clearTimeout(refreshTimer);
@@ -140,6 +198,7 @@ export function InboxLive({
         if (!socket?.active) retryLater();
       });
       socket.on('inbox', (event: TInboxEvent) => {
+        void alertFor(event);
         if (event.projectId !== projectId) return;
         if (event.type === 'typing') {
           // Ephemeral: shown on the conversation's page, never a reload.
