@@ -33,6 +33,13 @@ const USER_ROUTES = new Set<string>([
   'GET me',
   'GET me/notifications',
   'PUT me/notifications',
+  'GET me/profile',
+  'PATCH me/profile',
+  'POST me/avatar',
+  'DELETE me/avatar',
+  'POST me/password',
+  'POST me/email',
+  'GET avatars/[userId]',
   'GET orgs',
   'POST orgs',
   'POST invitations/accept',
@@ -45,6 +52,7 @@ const PUBLIC_ROUTES = new Set<string>([
   'POST auth/resend-verification',
   'POST auth/forgot-password',
   'POST auth/reset-password',
+  'POST auth/confirm-email-change',
 ]);
 
 /**

@@ -36,6 +36,8 @@ export const PROFILE_LIMITS = {
   passwordChangePerUser: { limit: 10, windowSeconds: 15 * 60 },
   emailChangePerUser: { limit: 5, windowSeconds: 3600 },
   avatarPerUser: { limit: 20, windowSeconds: 3600 },
+  /** Email-change links used from one client (a token is 256 random bits: this only caps the work). */
+  confirmEmailChangePerIp: { limit: 30, windowSeconds: 3600 },
 } as const;
 
 /** Lifetimes of the one-time links we mail. */

@@ -176,6 +176,8 @@ export async function confirmEmailChange(
   signedIn: TSessionUser | null,
   ip: string,
 ): Promise<{ email: string }> {
+  const { confirmEmailChangePerIp } = PROFILE_LIMITS;
+  await hitRateLimit('email-change-confirm', ip, confirmEmailChangePerIp.limit, confirmEmailChangePerIp.windowSeconds);
   if (signedIn) {
     const owner = await peekUserToken(app.db, sha256(token));
     if (owner && owner.purpose === 'change_email' && owner.user.id !== signedIn.id)
