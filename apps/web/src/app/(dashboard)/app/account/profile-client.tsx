@@ -155,7 +155,7 @@ function IdentityCard({ profile, onChange }: { profile: TProfileView; onChange(p
           ) : null}
         </div>
       </div>
-      <form className="stack" onSubmit={(e) => void saveName(e)} aria-label="Name" noValidate>
+      <form className="stack" onSubmit={(e) => void saveName(e)} aria-label="Change name" noValidate>
         <label className="field">
           <span>Name</span>
           <input
