@@ -356,7 +356,7 @@ describe('account: profile page and confirmations', () => {
       '/app/account/notifications',
     );
     const identity = page.getByRole('region', { name: 'Name and avatar' });
-    const name = identity.getByRole('textbox', { name: 'Name', exact: true });
+    const name = identity.getByRole('textbox', { name: /^Name/ });
     await name.fill('');
     await identity.getByRole('button', { name: 'Save name' }).click();
     await expect
