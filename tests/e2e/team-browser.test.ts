@@ -156,7 +156,9 @@ describe('team, invitations and API keys in the browser', () => {
       .getByRole('dialog', { name: 'Revoke this API key?' })
       .getByRole('button', { name: 'Revoke key' })
       .click();
-    await expect.poll(() => page.locator('table[data-testid=api-keys]').textContent()).toContain('revoked');
+    await expect
+      .poll(() => page.locator('table[data-testid=api-keys]').textContent(), { timeout: 20_000 })
+      .toContain('revoked');
     expect(await resolveApiKey(db, key)).toBeNull();
     await owner.close();
   });
