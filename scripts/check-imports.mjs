@@ -2,7 +2,8 @@
 // Import rules no habit keeps by itself, checked on every `pnpm lint`:
 // - no import circles between source files (type-only imports count: a circle of types is a circle of concepts);
 // - apps/web climbs at most three `../` inside its own source: deeper imports use the `~/` alias;
-// - apps never import another app; packages never import an app; bridges never import the database.
+// - apps never import another app; packages never import an app; bridges never import the database;
+// - apps/web never asks with `window.confirm(`: confirmations use the shared dialog (components/confirm-dialog.tsx).
 // Static `import … from` / `export … from` / `import()` with relative or workspace specifiers are followed.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -69,6 +70,9 @@ for (const f of files) {
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/^\s*\/\/.*$/gm, '');
   const deps = [];
+  const a0 = area(f);
+  if (a0.top === 'apps' && a0.name === 'web' && /\bwindow\.confirm\s*\(/.test(text))
+    problems.push(`${path.relative(ROOT, f)}: window.confirm( — use useConfirm() from ~/components/confirm-dialog`);
   for (const m of text.matchAll(SPEC)) {
     const spec = m[1] ?? m[2];
     const target = resolve(f, spec);

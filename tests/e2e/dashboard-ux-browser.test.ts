@@ -193,6 +193,30 @@ describe('settings: one form, field errors in words', () => {
   });
 });
 
+describe('settings: one screen per part', () => {
+  it('splits the one form into tabs no taller than ~1,500 px, and a field error elsewhere opens its tab', async () => {
+    const { ctx, page } = await signIn(`${base()}/settings`);
+    const tabs = page.getByRole('tablist', { name: 'Settings' }).getByRole('tab');
+    expect(await tabs.count()).toBe(5);
+    for (let i = 0; i < 5; i++) {
+      await tabs.nth(i).click();
+      expect(await tabs.nth(i).getAttribute('aria-selected')).toBe('true');
+      expect(await page.evaluate('document.documentElement.scrollHeight')).toBeLessThanOrEqual(1500);
+    }
+    // Still one Save for every tab; a bad colour found while another tab is shown brings its tab back.
+    await tabs.first().click();
+    await page.getByLabel('Colour (hex)').fill('nope');
+    await page.getByRole('tab', { name: /Origins and identity/ }).click();
+    expect(await page.getByRole('button', { name: /^Save/ }).count()).toBe(1);
+    expect(await tabs.first().innerText()).toContain('1');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => tabs.first().getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('set-color');
+    await page.screenshot({ path: path.join(SHOTS, 'ux-settings-tabs.png'), fullPage: true });
+    await ctx.close();
+  });
+});
+
 describe('chat apps: connect and disconnect', () => {
   it('connect buttons turn secondary once connected; Disconnect is secondary and asks first', async () => {
     const { ctx, page } = await signIn(`${base()}/bridges`);
@@ -304,6 +328,145 @@ describe('smaller defects of a first walk-through', () => {
     const { ctx, page } = await signIn(`/app/o/${orgId}/team`);
     const joined = page.locator('table[data-testid=members] td[data-label=Joined]').first();
     expect((await joined.innerText()).trim()).toMatch(DATE);
+    await ctx.close();
+  });
+});
+
+describe('account: profile page and confirmations', () => {
+  /** A 1×1 PNG: small, and real enough for the browser to draw. */
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+
+  async function teammate(): Promise<{ email: string; id: string }> {
+    const mate = `pat-${randomBytes(3).toString('hex')}@example.test`;
+    const user = await db.user.create({
+      data: { email: mate, name: 'Pat', emailVerified: new Date(), passwordHash: await hashPassword(PASSWORD) },
+    });
+    await db.membership.create({ data: { organizationId: orgId, userId: user.id, role: 'admin' } });
+    return { email: mate, id: user.id };
+  }
+
+  it('changes name and avatar (shown in the nav), then the password, and signs in with the new one', async () => {
+    const pat = await teammate();
+    const { ctx, page } = await signedInPage(stack, { email: pat.email, password: PASSWORD }, '/app/account', DESKTOP);
+    // The two account pages link to each other.
+    expect(await page.getByRole('link', { name: 'Notification settings' }).getAttribute('href')).toBe(
+      '/app/account/notifications',
+    );
+    const identity = page.getByRole('region', { name: 'Name and avatar' });
+    const name = identity.getByRole('textbox', { name: /^Name/ });
+    await name.fill('');
+    await identity.getByRole('button', { name: 'Save name' }).click();
+    await expect
+      .poll(() => identity.locator('[data-field-error=name]').innerText(), { timeout: T })
+      .toBe('must not be empty');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    await name.fill('Pat Jones');
+    await identity.getByRole('button', { name: 'Save name' }).click();
+    await expect
+      .poll(() => page.getByTestId('profile-identity-status').innerText(), { timeout: T })
+      .toBe('Name saved.');
+
+    await identity.getByLabel('Avatar').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PNG });
+    const picture = identity.locator('img.avatar');
+    await picture.waitFor({ timeout: T });
+    await expect
+      .poll(() =>
+        picture.evaluate((el) => {
+          const img = el as unknown as { complete: boolean; naturalWidth: number };
+          return img.complete && img.naturalWidth;
+        }),
+      )
+      .toBe(1);
+    // A file that is not an image, whatever it claims: refused next to the field.
+    await identity
+      .getByLabel('Avatar')
+      .setInputFiles({ name: 'x.png', mimeType: 'image/png', buffer: Buffer.from('<svg></svg>') });
+    await expect
+      .poll(() => identity.locator('[data-field-error=avatar]').innerText(), { timeout: T })
+      .toContain('PNG, JPEG or WebP');
+    await page.screenshot({ path: path.join(SHOTS, 'ux-profile.png'), fullPage: true });
+
+    // The nav of the dashboard shows the name and the picture.
+    await page.goto(`${stack.webUrl}/app/o/${orgId}/team`);
+    const corner = page.getByTestId('dash-user');
+    expect(await corner.innerText()).toContain('Pat Jones');
+    expect(await corner.locator('img.avatar').getAttribute('src')).toMatch(
+      new RegExp(`^/api/app/avatars/${pat.id}\\?v=`),
+    );
+    await corner.getByRole('link', { name: 'Profile' }).click();
+    await page.waitForURL((u) => u.pathname === '/app/account');
+
+    // Password: the wrong current one is refused next to its field; the right one changes it.
+    const pw = page.getByRole('region', { name: 'Password' });
+    await pw.getByLabel('Current password').fill('not my password');
+    await pw.getByLabel('New password').fill('a brand new passphrase');
+    await pw.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => pw.locator('[data-field-error=currentPassword]').innerText(), { timeout: T })
+      .toBe('is not your current password');
+    await pw.getByLabel('Current password').fill(PASSWORD);
+    await pw.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => page.getByTestId('profile-password-status').innerText(), { timeout: T })
+      .toContain('Password changed');
+    // This browser stays signed in.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your profile' }).waitFor({ timeout: T });
+    await ctx.close();
+
+    const again = await signedInPage(stack, { email: pat.email, password: 'a brand new passphrase' }, '/app/account');
+    expect(await again.page.getByTestId('profile-email').innerText()).toBe(pat.email);
+    await again.ctx.close();
+  });
+
+  it('on a phone: the profile fits, and a team action asks in the dialog before it happens', async () => {
+    const pat = await teammate();
+    const invited = `ivy-${randomBytes(3).toString('hex')}@example.test`;
+    await db.invitation.create({
+      data: {
+        organizationId: orgId,
+        email: invited,
+        role: 'agent',
+        invitedById: pat.id,
+        tokenHash: sha256(randomToken('inv_')),
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    const { ctx, page } = await signedInPage(stack, { email: pat.email, password: PASSWORD }, '/app/account', PHONE);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: path.join(SHOTS, 'ux-profile-phone.png'), fullPage: true });
+
+    await page.goto(`${stack.webUrl}/app/o/${orgId}/team`);
+    const row = page.locator('table[data-testid=invitations] tr', { hasText: invited });
+    const dialog = page.getByRole('dialog', { name: 'Revoke this invitation?' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await dialog.waitFor({ timeout: T });
+    expect(await dialog.innerText()).toContain(invited);
+    const d = await box(dialog);
+    expect(d.x).toBeGreaterThanOrEqual(0);
+    expect(d.x + d.width).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: path.join(SHOTS, 'ux-confirm-phone.png') });
+    // Cancel: nothing happens.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await dialog.isVisible()).toBe(false);
+    expect(
+      (await db.invitation.findFirstOrThrow({ where: { organizationId: orgId, email: invited } })).revokedAt,
+    ).toBeNull();
+    // Confirm: revoked.
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await dialog.getByRole('button', { name: 'Revoke invitation' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await db.invitation.findFirst({ where: { organizationId: orgId, email: invited } }))?.revokedAt ?? null,
+        {
+          timeout: T,
+        },
+      )
+      .not.toBeNull();
     await ctx.close();
   });
 });

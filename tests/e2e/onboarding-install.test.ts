@@ -198,7 +198,7 @@ describe('onboarding → snippet → installation detected → settings', () => 
     }
 
     // Identity secret: shown once, then only "set on …".
-    page.on('dialog', (d) => void d.accept());
+    await page.getByRole('tab', { name: 'Origins and identity' }).click();
     await page.getByRole('button', { name: 'Generate secret' }).click();
     const once = page.getByTestId('identity-secret-once');
     await expect.poll(() => once.count()).toBe(1);

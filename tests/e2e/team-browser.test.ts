@@ -138,7 +138,6 @@ describe('team, invitations and API keys in the browser', () => {
   it('an owner creates an API key shown once, copies it, and revokes it', async () => {
     const { ctx: owner, page } = await signedIn(ownerEmail, `/app/o/${orgId}/api-keys`);
     await owner.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: webUrl });
-    page.on('dialog', (d) => void d.accept());
     await page.getByLabel('Name').fill('CRM sync');
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = (await page.locator('[data-testid=new-api-key] code').textContent({ timeout: 30_000 }))!;
@@ -153,7 +152,13 @@ describe('team, invitations and API keys in the browser', () => {
     await expect.poll(() => page.locator('table[data-testid=api-keys]').textContent()).toContain('CRM sync');
     expect(await page.content()).not.toContain(key);
     await page.locator('table[data-testid=api-keys]').getByRole('button', { name: 'Revoke' }).click();
-    await expect.poll(() => page.locator('table[data-testid=api-keys]').textContent()).toContain('revoked');
+    await page
+      .getByRole('dialog', { name: 'Revoke this API key?' })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
+    await expect
+      .poll(() => page.locator('table[data-testid=api-keys]').textContent(), { timeout: 20_000 })
+      .toContain('revoked');
     expect(await resolveApiKey(db, key)).toBeNull();
     await owner.close();
   });

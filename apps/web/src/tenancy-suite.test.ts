@@ -35,6 +35,13 @@ const USER_ROUTES = new Set<string>([
   'PUT me/notifications',
   'GET me/notifications/browser',
   'PUT me/notifications/browser',
+  'GET me/profile',
+  'PATCH me/profile',
+  'POST me/avatar',
+  'DELETE me/avatar',
+  'POST me/password',
+  'POST me/email',
+  'GET avatars/[userId]',
   'GET orgs',
   'POST orgs',
   'POST invitations/accept',
@@ -47,6 +54,7 @@ const PUBLIC_ROUTES = new Set<string>([
   'POST auth/resend-verification',
   'POST auth/forgot-password',
   'POST auth/reset-password',
+  'POST auth/confirm-email-change',
 ]);
 
 /**

@@ -5,12 +5,15 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { signOut } from 'next-auth/react';
 import type { Role } from '@pocketping/db';
+import { UserAvatar } from './user-avatar';
 
 interface TProps {
   orgId: string;
   orgName: string;
   role: Role;
   userEmail: string;
+  userName: string | null;
+  avatarUrl: string | null;
   projects: { id: string; name: string }[];
   organizations: { id: string; name: string }[];
 }
@@ -19,7 +22,16 @@ interface TProps {
  * Sidebar of the signed-in app. Items an agent cannot use are not shown (the server refuses them anyway).
  * On a phone it folds into a top bar with a Menu button: the menu closes on navigation and on Escape.
  */
-export function DashboardNav({ orgId, orgName, role, userEmail, projects, organizations }: TProps) {
+export function DashboardNav({
+  orgId,
+  orgName,
+  role,
+  userEmail,
+  userName,
+  avatarUrl,
+  projects,
+  organizations,
+}: TProps) {
   const pathname = usePathname() ?? '';
   const router = useRouter();
   const [open, setOpen] = useState(false);
@@ -121,9 +133,13 @@ export function DashboardNav({ orgId, orgName, role, userEmail, projects, organi
           {isAdmin ? link(`${base}/audit`, 'Audit log') : null}
           {role === 'owner' ? link(`${base}/privacy`, 'Delete organization') : null}
         </ul>
-        <div className="dash-user">
-          <span title={`${userEmail} · ${orgName}`}>{userEmail}</span>
+        <div className="dash-user" data-testid="dash-user">
+          <UserAvatar name={userName} email={userEmail} url={avatarUrl} size={28} />
+          <span title={`${userEmail} · ${orgName}`}>{userName ?? userEmail}</span>
           <span className="badge">{role}</span>
+          <Link href="/app/account" className="btn-link">
+            Profile
+          </Link>
           <Link href="/app/account/notifications" className="btn-link">
             Notifications
           </Link>

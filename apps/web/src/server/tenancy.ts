@@ -192,11 +192,12 @@ export function userRoute<TBody = undefined, TParams = undefined, TQuery = undef
     async (req, segment) => {
       try {
         const app = getContext();
-        assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
+        if (!opts.rawBody) assertSameOrigin(req, app.env.WEB_PUBLIC_URL);
         const user = await resolveUser(req, app, opts.allowUnverified ?? false);
+        if (opts.rawBody) assertSameOrigin(req, app.env.WEB_PUBLIC_URL, true);
         const params = parseWith(opts.params, await segment.params, 'path');
         const query = parseWith(opts.query, Object.fromEntries(new URL(req.url).searchParams), 'query');
-        const body = parseWith(opts.body, await readJson(req), 'body');
+        const body = opts.rawBody ? (undefined as TBody) : parseWith(opts.body, await readJson(req), 'body');
         return toResponse(await handler({ req, origin: requestOrigin(req), app, user, body, params, query }));
       } catch (err) {
         return errorResponse(err);

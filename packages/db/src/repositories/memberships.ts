@@ -174,3 +174,13 @@ export async function withOrganizationLock<T>(
     return fn(tx);
   });
 }
+
+/** Whether two users are members of at least one same organization (who may see a teammate's avatar). */
+export async function shareAnOrganization(db: TDbOrTx, userId: string, otherUserId: string): Promise<boolean> {
+  if (userId === otherUserId) return true;
+  const row = await db.membership.findFirst({
+    where: { userId: otherUserId, organization: { memberships: { some: { userId } } } },
+    select: { id: true },
+  });
+  return row !== null;
+}

@@ -1,8 +1,8 @@
 import type { TDbOrTx } from '../client.js';
 
-/** One-time tokens mailed to a user (email confirmation, password reset); only their SHA-256 is stored. */
+/** One-time tokens mailed to a user (email confirmation, password reset, email change); only their SHA-256 is stored. */
 
-export type TUserTokenPurpose = 'verify_email' | 'reset_password';
+export type TUserTokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
 
 export interface TUserTokenRow {
   userId: string;
@@ -10,6 +10,7 @@ export interface TUserTokenRow {
   usedAt: Date | null;
   expiresAt: Date;
   passwordHash: string | null;
+  newEmail: string | null;
 }
 
 export async function createUserToken(
@@ -20,6 +21,7 @@ export async function createUserToken(
     tokenHash: string;
     expiresAt: Date;
     passwordHash: string | null;
+    newEmail?: string | null;
   },
 ): Promise<void> {
   await db.userToken.create({ data: input });
@@ -41,7 +43,7 @@ export async function takeUserToken(
   });
   const row = await db.userToken.findUnique({
     where: { tokenHash },
-    select: { userId: true, purpose: true, usedAt: true, expiresAt: true, passwordHash: true },
+    select: { userId: true, purpose: true, usedAt: true, expiresAt: true, passwordHash: true, newEmail: true },
   });
   return { taken: taken.count === 1, row: row as TUserTokenRow | null };
 }

@@ -1,4 +1,4 @@
-import type { TDbOrTx, TDb } from '../client.js';
+import { isUniqueViolation, type TDbOrTx, type TDb } from '../client.js';
 
 /**
  * User accounts. A user is not tenant data (one person can belong to several organizations), so these functions
@@ -121,4 +121,131 @@ export async function resetUserPassword(db: TDb, userId: string, passwordHash: s
       select: ACCOUNT_SELECT,
     });
   });
+}
+
+/** What the profile page shows and edits. */
+export interface TUserProfile {
+  id: string;
+  email: string;
+  name: string | null;
+  hasPassword: boolean;
+  avatar: { key: string; contentType: string; updatedAt: Date } | null;
+  /** The address an email change waits to confirm (newest live link), if any. */
+  pendingEmail: string | null;
+}
+
+export async function getUserProfile(db: TDbOrTx, userId: string): Promise<TUserProfile | null> {
+  const row = await db.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      passwordHash: true,
+      avatarKey: true,
+      avatarContentType: true,
+      updatedAt: true,
+      tokens: {
+        where: { purpose: 'change_email', usedAt: null, expiresAt: { gt: new Date() } },
+        orderBy: { createdAt: 'desc' },
+        take: 1,
+        select: { newEmail: true },
+      },
+    },
+  });
+  if (!row) return null;
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    hasPassword: row.passwordHash !== null,
+    avatar:
+      row.avatarKey && row.avatarContentType
+        ? { key: row.avatarKey, contentType: row.avatarContentType, updatedAt: row.updatedAt }
+        : null,
+    pendingEmail: row.tokens[0]?.newEmail ?? null,
+  };
+}
+
+export async function setUserName(db: TDbOrTx, userId: string, name: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { name } });
+}
+
+/** Sets (or clears, with null) the avatar; returns the key it replaced so the caller deletes those bytes. */
+export async function setUserAvatar(
+  db: TDb,
+  userId: string,
+  avatar: { key: string; contentType: string } | null,
+): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.$queryRaw<{ avatarKey: string | null }[]>`
+      SELECT "avatarKey" FROM "User" WHERE id = ${userId} FOR UPDATE`;
+    await tx.user.update({
+      where: { id: userId },
+      data: { avatarKey: avatar?.key ?? null, avatarContentType: avatar?.contentType ?? null },
+    });
+    return before[0]?.avatarKey ?? null;
+  });
+}
+
+/** The stored password hash of a user (the password change checks the current one). */
+export async function getUserPasswordHash(db: TDbOrTx, userId: string): Promise<string | null> {
+  const row = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return row?.passwordHash ?? null;
+}
+
+/**
+ * A password changed from the profile page, in one transaction: the new hash, every session ended (sessionVersion
+ * bump, the caller signs its own browser in again), pending reset links dead. Refused (null) when the stored hash is
+ * no longer the one the caller checked the current password against (two changes racing).
+ */
+export async function changeUserPassword(
+  db: TDb,
+  userId: string,
+  checkedHash: string,
+  passwordHash: string,
+): Promise<TAccountUser | null> {
+  return db.$transaction(async (tx) => {
+    const changed = await tx.user.updateMany({
+      where: { id: userId, passwordHash: checkedHash },
+      data: { passwordHash, sessionVersion: { increment: 1 } },
+    });
+    if (changed.count !== 1) return null;
+    await tx.userToken.updateMany({
+      where: { userId, purpose: 'reset_password', usedAt: null },
+      data: { usedAt: new Date() },
+    });
+    return tx.user.findUniqueOrThrow({ where: { id: userId }, select: ACCOUNT_SELECT });
+  });
+}
+
+/**
+ * Applies a used email-change link: the account's address becomes `newEmail` (confirmed: the link came through that
+ * mailbox) and the other pending links of the account (email change, reset, confirmation) die: they were mailed to
+ * an address the account no longer has. Sessions stay (they name the user, not the address).
+ * 'taken' when another account has the address meanwhile (the unique index decides, not a read).
+ */
+export async function changeUserEmail(
+  db: TDb,
+  userId: string,
+  newEmail: string,
+): Promise<{ ok: true; user: TAccountUser; oldEmail: string } | { ok: false; reason: 'taken' }> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+      await tx.userToken.updateMany({
+        where: { userId, purpose: { in: ['change_email', 'reset_password', 'verify_email'] }, usedAt: null },
+        data: { usedAt: new Date() },
+      });
+      const user = await tx.user.update({
+        where: { id: userId },
+        data: { email: newEmail, emailVerified: new Date() },
+        select: ACCOUNT_SELECT,
+      });
+      return { ok: true as const, user, oldEmail: before.email };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, reason: 'taken' };
+    throw err;
+  }
 }

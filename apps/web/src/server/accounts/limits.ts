@@ -30,6 +30,17 @@ export const ACCOUNT_LIMITS = {
   mailsPerAddress: { limit: 10, windowSeconds: 3600 },
 } as const;
 
+/** The profile page's changes, per signed-in user. */
+export const PROFILE_LIMITS = {
+  /** Current-password checks: the same bound as password sign-ins, so a borrowed session cannot guess faster. */
+  passwordChangePerUser: { limit: 10, windowSeconds: 15 * 60 },
+  emailChangePerUser: { limit: 5, windowSeconds: 3600 },
+  avatarPerUser: { limit: 20, windowSeconds: 3600 },
+  /** Email-change links used from one client (a token is 256 random bits: this only caps the work). */
+  confirmEmailChangePerIp: { limit: 30, windowSeconds: 3600 },
+} as const;
+
 /** Lifetimes of the one-time links we mail. */
 export const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
 export const RESET_PASSWORD_TTL_SECONDS = 3600;
+export const CHANGE_EMAIL_TTL_SECONDS = 24 * 3600;

@@ -80,3 +80,25 @@ export function organizationDeletionMail(to: string, url: string, orgName: strin
     'If this was you and you meant it, there is nothing to do. If not, cancel it now and tell your team.',
   );
 }
+
+/** Sent to the NEW address of an email change: the change happens only when this link is used. */
+export function confirmEmailChangeMail(to: string, url: string, oldEmail: string): TMail {
+  return linkMail(
+    to,
+    'Confirm your new PocketPing email',
+    `Someone (hopefully you) asked to move the PocketPing account of ${oldEmail} to this address. The link works once and expires in 24 hours.`,
+    'Use this address',
+    url,
+    'If you did not ask for it, ignore this mail: nothing changes.',
+  );
+}
+
+/** Sent to the OLD address when an email change is asked, so a takeover in progress does not go unnoticed. */
+export function emailChangeNoticeMail(to: string, newEmail: string, resetUrl: string): TMail {
+  return {
+    to,
+    subject: 'Your PocketPing email is about to change',
+    text: `Someone signed in to your PocketPing account asked to change its email to ${newEmail}. It changes only when the link mailed to that address is used.\n\nIf it was not you, choose a new password now: ${resetUrl}\n`,
+    html: `<p>Someone signed in to your PocketPing account asked to change its email to <strong>${escapeHtml(newEmail)}</strong>. It changes only when the link mailed to that address is used.</p><p>If it was not you, <a href="${escapeHtml(resetUrl)}">choose a new password now</a>.</p>`,
+  };
+}

@@ -25,6 +25,12 @@ export default async function NotificationSettingsPage() {
         <Link href={back}>← Back to the dashboard</Link>
       </p>
       <h1>Notification settings</h1>
+      <nav className="row account-tabs" aria-label="Account">
+        <Link href="/app/account">Profile</Link>
+        <Link href="/app/account/notifications" aria-current="page">
+          Notification settings
+        </Link>
+      </nav>
       <p className="muted">
         Emails go to <strong>{user.email}</strong>. Each project chooses after how many minutes a waiting visitor is
         announced (project settings).

@@ -4,7 +4,8 @@ import { requirePageMember } from '~/server/page-guard';
 import { DashboardNav } from '~/components/dashboard-nav';
 import { UsageBanner } from '~/components/usage-banner';
 import { bannerOf, loadUsageView } from '~/server/billing/usage-view';
-import { getOrganizationDeletion, listMembershipsOfUser, listProjectNames } from '@pocketping/db';
+import { getOrganizationDeletion, getUserProfile, listMembershipsOfUser, listProjectNames } from '@pocketping/db';
+import { avatarUrl } from '~/server/accounts/profile-view';
 import Link from 'next/link';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,7 @@ export default async function OrgLayout({
 }) {
   const { orgId } = await params;
   const member = await requirePageMember(orgId);
-  const [projects, orgs, usage, deletion] = await Promise.all([
+  const [projects, orgs, usage, deletion, profile] = await Promise.all([
     listProjectNames(getContext().db, orgId),
     listMembershipsOfUser(getContext().db, member.user.id),
     // The banner never breaks the page: without usage figures there is just no banner.
@@ -28,6 +29,7 @@ export default async function OrgLayout({
       return null;
     }),
     getOrganizationDeletion(getContext().db, orgId),
+    getUserProfile(getContext().db, member.user.id),
   ]);
   return (
     <div className="dash">
@@ -36,6 +38,8 @@ export default async function OrgLayout({
         orgName={member.organization.name}
         role={member.role}
         userEmail={member.user.email}
+        userName={profile?.name ?? null}
+        avatarUrl={profile ? avatarUrl(profile.id, profile.avatar) : null}
         projects={projects}
         organizations={orgs.map((m) => ({ id: m.organization.id, name: m.organization.name }))}
       />

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { api, ApiError } from '~/lib/api-client';
+import { useConfirm } from '~/components/confirm-dialog';
 import { CopyButton } from '../p/[projectId]/install/_components/copy-button';
 
 export function CreateApiKey({ orgId, projects }: { orgId: string; projects: { id: string; name: string }[] }) {
@@ -108,8 +109,19 @@ export function RevokeApiKey({ orgId, keyId, name }: { orgId: string; keyId: str
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [dialog, confirm] = useConfirm();
   async function revoke() {
-    if (!window.confirm(`Revoke “${name}”? Programs using it stop working at once.`)) return;
+    const ok = await confirm({
+      title: 'Revoke this API key?',
+      body: (
+        <p style={{ margin: 0 }}>
+          Programs using <strong>{name}</strong> stop working at once.
+        </p>
+      ),
+      confirmLabel: 'Revoke key',
+      destructive: true,
+    });
+    if (!ok) return;
     setBusy(true);
     setError(null);
     try {
@@ -123,6 +135,7 @@ export function RevokeApiKey({ orgId, keyId, name }: { orgId: string; keyId: str
   }
   return (
     <span className="row">
+      {dialog}
       <button type="button" className="btn danger-outline" disabled={busy} onClick={() => void revoke()}>
         Revoke
       </button>

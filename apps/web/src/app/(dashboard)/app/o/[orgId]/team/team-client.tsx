@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { api, ApiError } from '~/lib/api-client';
+import { useConfirm } from '~/components/confirm-dialog';
 
 function message(err: unknown): string {
   return err instanceof ApiError ? err.message : 'Something went wrong. Try again.';
@@ -99,9 +100,11 @@ export function InvitationActions({
   role: 'agent' | 'admin';
 }) {
   const { busy, error, run } = useAction();
+  const [dialog, confirm] = useConfirm();
   const [note, setNote] = useState<string | null>(null);
   return (
     <div className="row">
+      {dialog}
       <button
         type="button"
         className="btn secondary"
@@ -119,8 +122,18 @@ export function InvitationActions({
         type="button"
         className="btn danger-outline"
         disabled={busy}
-        onClick={() => {
-          if (window.confirm(`Revoke the invitation of ${email}? Its link stops working.`))
+        onClick={async () => {
+          const ok = await confirm({
+            title: 'Revoke this invitation?',
+            body: (
+              <p style={{ margin: 0 }}>
+                The invitation of <strong>{email}</strong> is withdrawn: its link stops working.
+              </p>
+            ),
+            confirmLabel: 'Revoke invitation',
+            destructive: true,
+          });
+          if (ok)
             void run(() => api(`/api/app/orgs/${orgId}/invitations/${invitationId}`, { method: 'DELETE', body: {} }));
         }}
       >
@@ -166,9 +179,11 @@ export function MemberActions({
 }: TMemberActionsProps) {
   const router = useRouter();
   const { busy, error, run } = useAction();
+  const [dialog, confirm] = useConfirm();
   const base = `/api/app/orgs/${orgId}/members/${memberId}`;
   return (
     <div className="row">
+      {dialog}
       {roleChoices.map((r) => (
         <button
           key={r}
@@ -185,9 +200,17 @@ export function MemberActions({
           type="button"
           className="btn secondary"
           disabled={busy}
-          onClick={() => {
-            if (window.confirm(`Make ${label} the owner? You become an admin.`))
-              void run(() => api(`${base}/transfer-ownership`, { body: {} }));
+          onClick={async () => {
+            const ok = await confirm({
+              title: `Make ${label} the owner?`,
+              body: (
+                <p style={{ margin: 0 }}>
+                  They get every right over the organization, billing included; you become an admin.
+                </p>
+              ),
+              confirmLabel: 'Transfer ownership',
+            });
+            if (ok) void run(() => api(`${base}/transfer-ownership`, { body: {} }));
           }}
         >
           Transfer ownership
@@ -198,19 +221,25 @@ export function MemberActions({
           type="button"
           className="btn danger-outline"
           disabled={busy}
-          onClick={() => {
+          onClick={async () => {
             const keys =
               apiKeysCreated > 0
                 ? ` The ${apiKeysCreated === 1 ? 'API key' : `${apiKeysCreated} API keys`} ${isSelf ? 'you' : 'they'} created keep${apiKeysCreated === 1 ? 's' : ''} working: revoke ${apiKeysCreated === 1 ? 'it' : 'them'} on the API keys page if ${apiKeysCreated === 1 ? 'it' : 'they'} should stop.`
                 : '';
-            if (
-              !window.confirm(
-                (isSelf
-                  ? 'Leave this organization? You lose access to its conversations.'
-                  : `Remove ${label} from the team? Their pending invitations are withdrawn.`) + keys,
-              )
-            )
-              return;
+            const ok = await confirm({
+              title: isSelf ? 'Leave this organization?' : `Remove ${label} from the team?`,
+              body: (
+                <p style={{ margin: 0 }}>
+                  {isSelf
+                    ? 'You lose access to its conversations.'
+                    : 'They lose access to its conversations; their pending invitations are withdrawn.'}
+                  {keys}
+                </p>
+              ),
+              confirmLabel: isSelf ? 'Leave organization' : `Remove ${label}`,
+              destructive: true,
+            });
+            if (!ok) return;
             void run(() => api(base, { method: 'DELETE', body: {} }), isSelf ? () => router.push('/app') : undefined);
           }}
         >

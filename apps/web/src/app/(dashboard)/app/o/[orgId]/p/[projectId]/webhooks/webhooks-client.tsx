@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { api, ApiError } from '~/lib/api-client';
+import { useConfirm } from '~/components/confirm-dialog';
 import { CopyButton } from '../install/_components/copy-button';
 
 const base = (orgId: string, projectId: string) => `/api/app/orgs/${orgId}/projects/${projectId}/webhooks`;
@@ -121,6 +122,7 @@ export function EndpointActions({
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
+  const [dialog, confirm] = useConfirm();
   const url = `${base(orgId, projectId)}/${endpointId}`;
   async function run(fn: () => Promise<void>) {
     setBusy(true);
@@ -137,6 +139,7 @@ export function EndpointActions({
   }
   return (
     <div className="stack" style={{ alignItems: 'end' }}>
+      {dialog}
       <div className="row">
         <button
           type="button"
@@ -155,12 +158,17 @@ export function EndpointActions({
           type="button"
           className="btn secondary"
           disabled={busy}
-          onClick={() =>
+          onClick={async () => {
+            const ok = await confirm({
+              title: 'Rotate the signing secret?',
+              body: <p style={{ margin: 0 }}>A new secret is shown once; the old one keeps working for 24 hours.</p>,
+              confirmLabel: 'Rotate secret',
+            });
+            if (!ok) return;
             void run(async () => {
-              if (!window.confirm('Rotate the secret? The old one keeps working for 24 hours.')) return;
               setSecret((await api<{ secret: string }>(`${url}/rotate`, { body: {} })).secret);
-            })
-          }
+            });
+          }}
         >
           Rotate secret
         </button>
@@ -180,12 +188,18 @@ export function EndpointActions({
           type="button"
           className="btn danger-outline"
           disabled={busy}
-          onClick={() =>
+          onClick={async () => {
+            const ok = await confirm({
+              title: 'Delete this endpoint?',
+              body: <p style={{ margin: 0 }}>No more events are sent to it, and its delivery log is deleted.</p>,
+              confirmLabel: 'Delete endpoint',
+              destructive: true,
+            });
+            if (!ok) return;
             void run(async () => {
-              if (!window.confirm('Delete this endpoint and its delivery log?')) return;
               await api(url, { method: 'DELETE', body: {} });
-            })
-          }
+            });
+          }}
         >
           Delete
         </button>

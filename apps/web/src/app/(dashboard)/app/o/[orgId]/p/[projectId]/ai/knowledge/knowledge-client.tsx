@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import type { TKnowledgeSource } from '@pocketping/db';
 import { api, ApiError } from '~/lib/api-client';
 import { DateTime } from '~/components/date-time';
+import { useConfirm } from '~/components/confirm-dialog';
 
 type TKind = 'site' | 'sitemap' | 'faq' | 'text' | 'file';
 
@@ -180,9 +181,22 @@ function SourceActions({ orgId, projectId, source }: { orgId: string; projectId:
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [dialog, confirm] = useConfirm();
   const base = `/api/app/orgs/${orgId}/projects/${projectId}/knowledge/${source.id}`;
   async function run(action: 'reindex' | 'delete') {
-    if (action === 'delete' && !window.confirm(`Remove “${source.title}”? The assistant stops answering from it.`))
+    if (
+      action === 'delete' &&
+      !(await confirm({
+        title: 'Delete this source?',
+        body: (
+          <p style={{ margin: 0 }}>
+            <strong>{source.title}</strong> is removed: the assistant stops answering from it.
+          </p>
+        ),
+        confirmLabel: 'Delete source',
+        destructive: true,
+      }))
+    )
       return;
     setBusy(true);
     setError(null);
@@ -200,6 +214,7 @@ function SourceActions({ orgId, projectId, source }: { orgId: string; projectId:
   }
   return (
     <span className="row">
+      {dialog}
       <button type="button" className="btn secondary" disabled={busy} onClick={() => void run('reindex')}>
         {source.kind === 'site' || source.kind === 'sitemap' ? 'Re-crawl' : 'Re-index'}
       </button>
