@@ -248,6 +248,9 @@ describe('reply box tools', () => {
     }
     await page.context().close();
     visitor.close();
+  });
+});
+
 /** Replaces the page's Notification with a recorder (the real permission kept), before any script of the page. */
 const RECORD_NOTIFICATIONS = `
   const Real = window.Notification;

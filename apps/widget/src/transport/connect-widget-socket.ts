@@ -48,7 +48,8 @@ export interface TTransportHandlers {
 }
 
 /** Widget → server requests that answer with a plain ok ack (identify adds `verified`). */
-export type TSimpleRequest = 'typingUpdate' | 'read' | 'identify' | 'event' | 'preChat' | 'csat' | 'transcript' | 'pages';
+export type TSimpleRequest =
+  'typingUpdate' | 'read' | 'identify' | 'event' | 'preChat' | 'csat' | 'transcript' | 'pages';
 
 export interface TWidgetTransport {
   sendMessage(payload: TSendMessage): Promise<TTransportResult<{ message: TMessage; duplicate: boolean }>>;

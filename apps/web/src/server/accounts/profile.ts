@@ -11,6 +11,7 @@ import {
   setUserName,
   writeAuditLog,
   type TAccountUser,
+  type TAuditOrigin,
 } from '@pocketping/db';
 import { sniffContentType } from '@pocketping/storage';
 import { z } from 'zod';
@@ -49,34 +50,48 @@ async function auditEverywhere(
   app: TWebContext,
   userId: string,
   action: string,
-  ip: string,
+  origin: TAuditOrigin,
   metadata: Record<string, string | boolean> = {},
 ): Promise<void> {
   const memberships = await listMembershipsOfUser(app.db, userId);
   for (const m of memberships)
-    await writeAuditLog(app.db, m.organization.id, {
-      actorType: 'user',
-      actorId: userId,
-      action,
-      targetType: 'user',
-      targetId: userId,
-      metadata,
-      ip,
-    });
+    await writeAuditLog(
+      app.db,
+      m.organization.id,
+      {
+        actorType: 'user',
+        actorId: userId,
+        action,
+        targetType: 'user',
+        targetId: userId,
+        metadata,
+      },
+      origin,
+    );
 }
 
 function fieldError(path: string, message: string, code: 'bad_request' | 'conflict' = 'bad_request'): AppError {
   return new AppError(code, `Invalid body: ${path} ${message}`, { issues: [{ path, message }] });
 }
 
-export async function updateName(app: TWebContext, user: TSessionUser, name: string, ip: string): Promise<void> {
+export async function updateName(
+  app: TWebContext,
+  user: TSessionUser,
+  name: string,
+  origin: TAuditOrigin,
+): Promise<void> {
   if (name === user.name) return;
   await setUserName(app.db, user.id, name);
-  await auditEverywhere(app, user.id, 'account.name_changed', ip);
+  await auditEverywhere(app, user.id, 'account.name_changed', origin);
 }
 
 /** Checks the bytes (not the declared type): PNG, JPEG or WebP up to 1 MB. Stores them, then drops the old file. */
-export async function uploadAvatar(app: TWebContext, user: TSessionUser, bytes: Buffer, ip: string): Promise<void> {
+export async function uploadAvatar(
+  app: TWebContext,
+  user: TSessionUser,
+  bytes: Buffer,
+  origin: TAuditOrigin,
+): Promise<void> {
   await hitRateLimit('avatar', user.id, PROFILE_LIMITS.avatarPerUser.limit, PROFILE_LIMITS.avatarPerUser.windowSeconds);
   if (bytes.length === 0) throw new AppError('bad_request', 'The file is empty.');
   const sniffed = sniffContentType(bytes, 'avatar');
@@ -89,14 +104,14 @@ export async function uploadAvatar(app: TWebContext, user: TSessionUser, bytes: 
   });
   const replaced = await setUserAvatar(app.db, user.id, { key, contentType: sniffed.contentType });
   await dropStored(app, replaced);
-  await auditEverywhere(app, user.id, 'account.avatar_changed', ip);
+  await auditEverywhere(app, user.id, 'account.avatar_changed', origin);
 }
 
-export async function removeAvatar(app: TWebContext, user: TSessionUser, ip: string): Promise<void> {
+export async function removeAvatar(app: TWebContext, user: TSessionUser, origin: TAuditOrigin): Promise<void> {
   const replaced = await setUserAvatar(app.db, user.id, null);
   if (!replaced) return;
   await dropStored(app, replaced);
-  await auditEverywhere(app, user.id, 'account.avatar_removed', ip);
+  await auditEverywhere(app, user.id, 'account.avatar_removed', origin);
 }
 
 async function dropStored(app: TWebContext, key: string | null): Promise<void> {
@@ -115,7 +130,7 @@ export async function changePassword(
   app: TWebContext,
   user: TSessionUser,
   input: { currentPassword: string; newPassword: string },
-  ip: string,
+  origin: TAuditOrigin,
 ): Promise<TAccountUser> {
   const { passwordChangePerUser } = PROFILE_LIMITS;
   await hitRateLimit('password-change', user.id, passwordChangePerUser.limit, passwordChangePerUser.windowSeconds);
@@ -127,7 +142,7 @@ export async function changePassword(
     throw fieldError('newPassword', 'must differ from the current password');
   const changed = await changeUserPassword(app.db, user.id, stored, await hashPassword(input.newPassword));
   if (!changed) throw new AppError('conflict', 'Your password changed meanwhile. Reload the page and try again.');
-  await auditEverywhere(app, user.id, 'account.password_changed', ip);
+  await auditEverywhere(app, user.id, 'account.password_changed', origin);
   app.log.info({ userId: user.id }, 'password changed; other sessions ended');
   return changed;
 }
@@ -141,7 +156,7 @@ export async function requestEmailChange(
   app: TWebContext,
   user: TSessionUser,
   input: { email: string; currentPassword?: string | undefined },
-  ip: string,
+  origin: TAuditOrigin,
 ): Promise<{ pendingEmail: string }> {
   const { emailChangePerUser } = PROFILE_LIMITS;
   await hitRateLimit('email-change', user.id, emailChangePerUser.limit, emailChangePerUser.windowSeconds);
@@ -162,7 +177,7 @@ export async function requestEmailChange(
       new URL(`/forgot-password?email=${encodeURIComponent(user.email)}`, app.env.WEB_PUBLIC_URL).toString(),
     ),
   );
-  await auditEverywhere(app, user.id, 'account.email_change_requested', ip);
+  await auditEverywhere(app, user.id, 'account.email_change_requested', origin);
   return { pendingEmail: input.email };
 }
 
@@ -174,10 +189,15 @@ export async function confirmEmailChange(
   app: TWebContext,
   token: string,
   signedIn: TSessionUser | null,
-  ip: string,
+  origin: TAuditOrigin,
 ): Promise<{ email: string }> {
   const { confirmEmailChangePerIp } = PROFILE_LIMITS;
-  await hitRateLimit('email-change-confirm', ip, confirmEmailChangePerIp.limit, confirmEmailChangePerIp.windowSeconds);
+  await hitRateLimit(
+    'email-change-confirm',
+    origin.ip ?? 'unknown',
+    confirmEmailChangePerIp.limit,
+    confirmEmailChangePerIp.windowSeconds,
+  );
   if (signedIn) {
     const owner = await peekUserToken(app.db, sha256(token));
     if (owner && owner.purpose === 'change_email' && owner.user.id !== signedIn.id)
@@ -200,7 +220,7 @@ export async function confirmEmailChange(
     throw new AppError('conflict', 'Another account uses this address now: the email was not changed.', {
       reason: 'taken',
     });
-  await auditEverywhere(app, result.userId, 'account.email_changed', ip);
+  await auditEverywhere(app, result.userId, 'account.email_changed', origin);
   app.log.info({ userId: result.userId }, 'email changed');
   return { email: changed.user.email };
 }

@@ -2,13 +2,13 @@
 // prefetches links cannot use it) → the account's email becomes the address the link was mailed to: { ok, email }.
 import { z } from 'zod';
 import { publicRoute } from '~/server/tenancy';
-import { clientIp } from '~/server/rate-limit';
+import { requestOrigin } from '~/server/request-origin';
 import { ZLinkToken } from '~/server/accounts/schemas';
 import { confirmEmailChange } from '~/server/accounts/profile';
 import { getSessionUserFromCookies } from '~/server/auth/session';
 
 export const POST = publicRoute({ body: z.object({ token: ZLinkToken }) }, async ({ app, req, body }) => {
   const current = await getSessionUserFromCookies(app.db, req.headers.get('cookie'), app.env.AUTH_SECRET);
-  const { email } = await confirmEmailChange(app, body.token, current, clientIp(req.headers));
+  const { email } = await confirmEmailChange(app, body.token, current, requestOrigin(req));
   return { ok: true, email };
 });

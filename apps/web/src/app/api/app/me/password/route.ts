@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { userRoute } from '~/server/tenancy';
-import { clientIp } from '~/server/rate-limit';
+import { requestOrigin } from '~/server/request-origin';
 import { changePassword, ZPasswordChangeBody } from '~/server/accounts/profile';
 import { mintSessionCookie } from '~/server/accounts/session-cookie';
 
@@ -9,7 +9,7 @@ import { mintSessionCookie } from '~/server/accounts/session-cookie';
  * browser gets a fresh session cookie and stays signed in.
  */
 export const POST = userRoute({ body: ZPasswordChangeBody }, async ({ app, req, user, body }) => {
-  const changed = await changePassword(app, user, body, clientIp(req.headers));
+  const changed = await changePassword(app, user, body, requestOrigin(req));
   const cookie = await mintSessionCookie(app.env.WEB_PUBLIC_URL, app.env.AUTH_SECRET, changed);
   const res = NextResponse.json({ ok: true });
   res.cookies.set(cookie.name, cookie.value, cookie.options);

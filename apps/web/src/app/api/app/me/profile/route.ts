@@ -2,7 +2,7 @@
 import { AppError } from '@pocketping/core';
 import { getUserProfile } from '@pocketping/db';
 import { userRoute } from '~/server/tenancy';
-import { clientIp } from '~/server/rate-limit';
+import { requestOrigin } from '~/server/request-origin';
 import { updateName, ZProfileBody } from '~/server/accounts/profile';
 import { profileView } from '~/server/accounts/profile-view';
 
@@ -13,7 +13,7 @@ export const GET = userRoute({}, async ({ app, user }) => {
 });
 
 export const PATCH = userRoute({ body: ZProfileBody }, async ({ app, req, user, body }) => {
-  await updateName(app, user, body.name, clientIp(req.headers));
+  await updateName(app, user, body.name, requestOrigin(req));
   const profile = await getUserProfile(app.db, user.id);
   if (!profile) throw new AppError('unauthorized', 'Sign in first.');
   return { profile: profileView(profile) };

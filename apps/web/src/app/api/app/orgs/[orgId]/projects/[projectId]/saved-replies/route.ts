@@ -14,17 +14,22 @@ export const GET = orgRoute({ role: 'agent', params: ZParams }, async ({ app, or
 
 export const POST = orgRoute(
   { role: 'admin', params: ZParams, body: ZSavedReplyInput },
-  async ({ app, organizationId, user, params, body }) => {
+  async ({ app, organizationId, user, origin, params, body }) => {
     await scopedProject(app, organizationId, params.projectId);
     const savedReply = await createSavedReply(app.db, organizationId, params.projectId, body);
-    await writeAuditLog(app.db, organizationId, {
-      actorType: 'user',
-      actorId: user.id,
-      action: 'saved_reply.created',
-      targetType: 'saved_reply',
-      targetId: savedReply.id,
-      metadata: { projectId: params.projectId, shortcut: savedReply.shortcut },
-    });
+    await writeAuditLog(
+      app.db,
+      organizationId,
+      {
+        actorType: 'user',
+        actorId: user.id,
+        action: 'saved_reply.created',
+        targetType: 'saved_reply',
+        targetId: savedReply.id,
+        metadata: { projectId: params.projectId, shortcut: savedReply.shortcut },
+      },
+      origin,
+    );
     return { savedReply };
   },
 );
