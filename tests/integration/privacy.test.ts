@@ -213,11 +213,24 @@ describe('visitor export and erasure', () => {
     const theirs = await deliveredConversation('theirs-secret');
     await h.db.visitor.update({
       where: { organizationId_id: { organizationId: h.organizationId, id: mine.visitorId } },
-      data: { email: 'me@visitor.test', name: 'Me' },
+      data: { email: 'me@visitor.test', name: 'Me', timeZone: 'Europe/Paris' },
     });
+    for (const [visitorId, url] of [
+      [mine.visitorId, 'https://shop.test/mine-page'],
+      [theirs.visitorId, 'https://shop.test/theirs-secret-page'],
+    ] as const)
+      await h.db.visitorPageView.create({
+        data: { organizationId: h.organizationId, visitorId, url, clientAt: BigInt(Date.now()), seenAt: new Date() },
+      });
     const scope = { organizationId: h.organizationId, projectId: null };
     const data = await exportVisitorData(h.db, scope, mine.visitorId);
-    expect(data?.visitor).toMatchObject({ id: mine.visitorId, email: 'me@visitor.test', name: 'Me' });
+    expect(data?.visitor).toMatchObject({
+      id: mine.visitorId,
+      email: 'me@visitor.test',
+      name: 'Me',
+      timeZone: 'Europe/Paris',
+    });
+    expect(data?.pagesVisited.map((p) => p.url)).toEqual(['https://shop.test/mine-page']);
     expect(data?.conversations.map((c) => c.id)).toEqual([mine.id]);
     const conv = data!.conversations[0]!;
     expect(conv.messages.map((m) => m.body)).toContain('mine-secret');

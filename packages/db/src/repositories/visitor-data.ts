@@ -36,7 +36,11 @@ export interface TVisitorExport {
     metadata: Record<string, unknown>;
     createdAt: string;
     lastSeenAt: string;
+    /** The time zone the visitor's browser reported. */
+    timeZone: string | null;
   };
+  /** The pages the visitor's widget saw (the newest 20 kept), oldest first. */
+  pagesVisited: { url: string; seenAt: string }[];
   conversations: {
     id: string;
     status: string;
@@ -91,6 +95,11 @@ export async function exportVisitorData(
       threads: { include: { connection: { select: { kind: true } } } },
     },
   });
+  const pages = await db.visitorPageView.findMany({
+    where: { organizationId, visitorId },
+    orderBy: { seenAt: 'asc' },
+    select: { url: true, seenAt: true },
+  });
   return {
     visitor: {
       id: v.id,
@@ -103,7 +112,9 @@ export async function exportVisitorData(
       metadata: (v.metadata ?? {}) as Record<string, unknown>,
       createdAt: v.createdAt.toISOString(),
       lastSeenAt: v.lastSeenAt.toISOString(),
+      timeZone: v.timeZone,
     },
+    pagesVisited: pages.map((p) => ({ url: p.url, seenAt: p.seenAt.toISOString() })),
     conversations: conversations.map((c) => ({
       id: c.id,
       status: c.status,

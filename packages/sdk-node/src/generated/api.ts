@@ -114,7 +114,15 @@ export type VisitorExport = {
     /** ISO 8601, UTC */
     lastSeenAt: string;
     verifiedFields: string[];
+    /** The time zone the visitor’s browser reported. */
+    timeZone: string | null;
   };
+  /** The pages the visitor’s widget saw (the newest 20 are kept), oldest first. */
+  pagesVisited: {
+    url: string;
+    /** ISO 8601, UTC */
+    seenAt: string;
+  }[];
   conversations: {
     id: string;
     status: string;

@@ -111,7 +111,13 @@ const ZExportFile = z.object({
 export const ZApiVisitorExport = z
   .object({
     exportedAt: ZDate,
-    visitor: ZApiVisitor.extend({ verifiedFields: z.array(z.string()) }),
+    visitor: ZApiVisitor.extend({
+      verifiedFields: z.array(z.string()),
+      timeZone: z.string().nullable().describe('The time zone the visitor’s browser reported.'),
+    }),
+    pagesVisited: z
+      .array(z.object({ url: z.string(), seenAt: ZDate }))
+      .describe('The pages the visitor’s widget saw (the newest 20 are kept), oldest first.'),
     conversations: z.array(
       z.object({
         id: z.string(),
