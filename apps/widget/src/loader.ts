@@ -226,8 +226,13 @@ function trackPages() {
   addEventListener('popstate', record);
 }
 
-/** sessionStorage: this tab's pages, `[url, epoch ms][]` (the loader's alone: the app gets them through visitorContext). */
-const pagesKey = (inst: TInstance) => `pocketping:${inst.config.projectKey}:pages`;
+/**
+ * sessionStorage: this tab's pages, `[url, epoch ms][]` (the loader's alone: the app gets them through visitorContext).
+ * A declaration, not a const: install() (above) records the first page before a const below it would exist.
+ */
+function pagesKey(inst: TInstance): string {
+  return `pocketping:${inst.config.projectKey}:pages`;
+}
 
 /** What the chat's handshake tells about this browser (the operator's visitor card); the pages also on navigation. */
 function visitorContext(inst: TInstance): TVisitorContext {
