@@ -22,6 +22,32 @@ function errorsOf(err: unknown): { fields: TErrors; message: string | null } {
   return { fields, message: err instanceof ApiError ? err.message : 'Something went wrong. Try again.' };
 }
 
+/**
+ * One form's errors, message and busy state, and `send`: clears them, runs the request, shows the success text it
+ * returns, or places the server's refusal on the fields it names.
+ */
+function useFormSend() {
+  const [errors, setErrors] = useState<TErrors>({});
+  const [status, setStatus] = useState<TStatus>(null);
+  const [busy, setBusy] = useState(false);
+  async function send(e: FormEvent, run: () => Promise<string>) {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setStatus(null);
+    try {
+      setStatus({ kind: 'success', text: await run() });
+    } catch (err) {
+      const { fields, message } = errorsOf(err);
+      setErrors(fields);
+      if (message) setStatus({ kind: 'error', text: message });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { errors, setErrors, status, setStatus, busy, setBusy, send };
+}
+
 function Status({ status, testId }: { status: TStatus; testId: string }) {
   if (!status) return null;
   return (
@@ -45,9 +71,7 @@ export function ProfileClient({ initial }: { initial: TProfileView }) {
 function IdentityCard({ profile, onChange }: { profile: TProfileView; onChange(p: TProfileView): void }) {
   const router = useRouter();
   const [name, setName] = useState(profile.name ?? '');
-  const [errors, setErrors] = useState<TErrors>({});
-  const [status, setStatus] = useState<TStatus>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, status, setStatus, busy, setBusy, send } = useFormSend();
   const fileRef = useRef<HTMLInputElement>(null);
   const [dialog, confirm] = useConfirm();
 
@@ -56,24 +80,14 @@ function IdentityCard({ profile, onChange }: { profile: TProfileView; onChange(p
     router.refresh();
   }
 
-  async function saveName(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setStatus(null);
-    try {
+  function saveName(e: FormEvent) {
+    return send(e, async () => {
       const res = await api<{ profile: TProfileView }>('/api/app/me/profile', { method: 'PATCH', body: { name } });
       onChange(res.profile);
       setName(res.profile.name ?? '');
-      setStatus({ kind: 'success', text: 'Name saved.' });
       router.refresh();
-    } catch (err) {
-      const { fields, message } = errorsOf(err);
-      setErrors(fields);
-      if (message) setStatus({ kind: 'error', text: message });
-    } finally {
-      setBusy(false);
-    }
+      return 'Name saved.';
+    });
   }
 
   async function upload(file: File) {
@@ -183,33 +197,18 @@ function IdentityCard({ profile, onChange }: { profile: TProfileView; onChange(p
 function EmailCard({ profile, onChange }: { profile: TProfileView; onChange(p: TProfileView): void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<TErrors>({});
-  const [status, setStatus] = useState<TStatus>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, status, busy, send } = useFormSend();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setStatus(null);
-    try {
+  function submit(e: FormEvent) {
+    return send(e, async () => {
       const res = await api<{ pendingEmail: string }>('/api/app/me/email', {
         body: { email, ...(profile.hasPassword ? { currentPassword: password } : {}) },
       });
       onChange({ ...profile, pendingEmail: res.pendingEmail });
       setEmail('');
       setPassword('');
-      setStatus({
-        kind: 'success',
-        text: `We sent a link to ${res.pendingEmail}. Your email changes when you open it (within 24 hours).`,
-      });
-    } catch (err) {
-      const { fields, message } = errorsOf(err);
-      setErrors(fields);
-      if (message) setStatus({ kind: 'error', text: message });
-    } finally {
-      setBusy(false);
-    }
+      return `We sent a link to ${res.pendingEmail}. Your email changes when you open it (within 24 hours).`;
+    });
   }
 
   return (
@@ -263,9 +262,7 @@ function EmailCard({ profile, onChange }: { profile: TProfileView; onChange(p: T
 function PasswordCard({ hasPassword, email }: { hasPassword: boolean; email: string }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [errors, setErrors] = useState<TErrors>({});
-  const [status, setStatus] = useState<TStatus>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, status, busy, send } = useFormSend();
 
   if (!hasPassword)
     return (
@@ -279,23 +276,13 @@ function PasswordCard({ hasPassword, email }: { hasPassword: boolean; email: str
       </section>
     );
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setStatus(null);
-    try {
+  function submit(e: FormEvent) {
+    return send(e, async () => {
       await api('/api/app/me/password', { body: { currentPassword: current, newPassword: next } });
       setCurrent('');
       setNext('');
-      setStatus({ kind: 'success', text: 'Password changed. Your other devices are signed out.' });
-    } catch (err) {
-      const { fields, message } = errorsOf(err);
-      setErrors(fields);
-      if (message) setStatus({ kind: 'error', text: message });
-    } finally {
-      setBusy(false);
-    }
+      return 'Password changed. Your other devices are signed out.';
+    });
   }
 
   return (
