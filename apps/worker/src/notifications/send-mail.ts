@@ -17,6 +17,8 @@ export interface TMailSenderDeps {
   /** Where an email past the recipient's hourly limit is queued again, for the next hour. */
   mail: Pick<TMailJobs, 'enqueue'>;
   log: TLogger;
+  /** The clock of the hourly limit (tests pin it away from an hour's end); default now. */
+  now?: () => number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -33,7 +35,7 @@ export function createMailSender(deps: TMailSenderDeps) {
   return async function sendMailJob(job: Job): Promise<{ outcome: string }> {
     const mail = ZMailJob.parse(job.data);
     if (await isMailSuppressed(deps.db, mail.to)) return { outcome: 'suppressed' };
-    const now = Date.now();
+    const now = (deps.now ?? Date.now)();
     const hour = Math.floor(now / HOUR_MS);
     const key = counterKey(mail.to, hour);
     const count = await deps.redis.incr(key);

@@ -21,6 +21,8 @@ export interface TNotificationsConfig {
   visitorReplyGraceMs?: number;
   /** How long a reply email's link into the conversation works (default 14 days). */
   visitorLinkTtlMs?: number;
+  /** The clock of the per-recipient hourly limit (tests); default now. */
+  mailClock?: () => number;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function startNotificationWorker(deps: {
     perRecipientPerHour: deps.config.perRecipientPerHour,
     mail,
     log: deps.log,
+    ...(deps.config.mailClock ? { now: deps.config.mailClock } : {}),
   });
   const mailer = new Worker(QUEUES.mail, (job) => sendMail(job), {
     prefix,
