@@ -64,6 +64,8 @@ describe('widget signals in headless Chromium', () => {
     p.on('console', (m) =>
       m.type() === 'error' && !m.text().startsWith('Failed to load resource') ? errors.push(m.text()) : undefined,
     );
+    // (Printed with the test's output: what failed to load says why a form or pack never came.)
+    p.on('requestfailed', (r) => console.warn(`[widget-signals] request failed: ${r.url()} ${r.failure()?.errorText}`));
     p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(`${pageOrigin}/?key=${t.projectKey}`);
     await p.locator('[data-pp="launcher"]').click();
@@ -316,12 +318,19 @@ describe('widget signals in headless Chromium', () => {
       preChat: { enabled: true, mode: 'after', emailRequired: true, askName: false, fields: [] },
     });
     const { context, page: p, errors } = await openWidget(t);
+    // The form lives in extras.js: its first fetch fails after a while (a network blip once the message is
+    // delivered, when nothing else changes on screen); the widget fetches it again by itself.
+    let extrasFetches = 0;
+    await context.route(/\/widget\/extras\.js/, (route) =>
+      ++extrasFetches === 1 ? setTimeout(() => void route.abort('connectionreset'), 1_500) : route.continue(),
+    );
     // Not a gate: the composer is there and no form yet.
     expect(await pp(p, 'input').count()).toBe(1);
     expect(await pp(p, 'prechat').count()).toBe(0);
     await send(p, 'Question before any form');
     const form = p.locator('[data-pp="prechat"][data-mode="after"]');
     await expect.poll(() => form.count(), { timeout: 15_000 }).toBe(1);
+    expect(extrasFetches).toBe(2);
     expect(await pp(p, 'input').count()).toBe(1); // still free to write
     expect(await pp(p, 'away').count()).toBe(0); // one email card at a time
     await form.locator('input[name="email"]').fill('nope');

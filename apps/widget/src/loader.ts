@@ -413,9 +413,17 @@ function loadAppModule(file: string): Promise<TAppModule> {
   return promise;
 }
 
-/** What the app may load through us (language packs): our nonce and Trusted Types policy cover them. */
-function loadAsset(file: TLazyAsset): Promise<void> {
-  return LAZY_ASSETS.includes(file) ? insertScript(file) : Promise.reject(new Error(`unknown asset ${String(file)}`));
+/**
+ * What the app may load through us (language packs, extras.js): our nonce and Trusted Types policy cover them. A
+ * failed fetch (a network blip) is tried twice more, 1 s and 2 s later: the form or texts it was for are still due.
+ */
+function loadAsset(file: TLazyAsset, attempt = 0): Promise<void> {
+  if (!LAZY_ASSETS.includes(file)) return Promise.reject(new Error(`unknown asset ${String(file)}`));
+  return insertScript(file).catch((err: unknown) =>
+    attempt < 2
+      ? new Promise((retry) => setTimeout(retry, 1000 << attempt)).then(() => loadAsset(file, attempt + 1))
+      : Promise.reject(err),
+  );
 }
 
 function insertScript(file: string): Promise<void> {
