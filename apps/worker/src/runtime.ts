@@ -1,4 +1,3 @@
-import { Worker, type Job } from 'bullmq';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import { createBridgeRegistry, type TBridgesConfig } from '@pocketping/bridges';
 import { createDb, createLimitsStore, createSqlPool, recordAiUsage } from '@pocketping/db';
@@ -6,7 +5,6 @@ import { createLimits } from '@pocketping/billing';
 import {
   DASHBOARD_NAMESPACE,
   QUEUES,
-  bullPrefix,
   cappedBackoff,
   createDashboardPush,
   createPairLock,
@@ -27,6 +25,7 @@ import { processDeliverJob } from './delivery/deliver-pair.js';
 import { RetryLaterError, signMessageFiles } from './inbound/inbound-scope.js';
 import { processInboundJob } from './inbound/drain-inbound.js';
 import { createJobsInFlight } from './jobs-in-flight.js';
+import { startQueueWorker } from './queue-worker.js';
 import { sweepOnce } from './sweeper.js';
 import { runUsagePass, type TUsageMailer, type TUsagePassResult } from './usage/usage-pass.js';
 import { createWidgetSignals } from './visitor/widget-signals.js';
@@ -181,48 +180,32 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
     ai,
     notifications: notificationJobs,
   };
-  const common = {
-    prefix: bullPrefix(deps.redis),
+  const bridgeQueue = {
     concurrency: deps.concurrency,
     settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
     // A worker killed mid-job leaves it "active"; a short job lock lets another worker take it over within ~15 s
     // (the outbox row, not the job, is the truth: a job run twice finds its row done).
     lockDuration: 10_000,
     stalledInterval: 5_000,
-  };
-  const onFailed = (queue: string) => (job: Job | undefined, err: Error) =>
-    deps.log[err instanceof RetryLaterError ? 'debug' : 'warn'](
-      {
-        queue,
-        jobId: job?.id,
-        tenantId: (job?.data as { organizationId?: string } | undefined)?.organizationId,
-        attempts: job?.attemptsMade,
-        err: err.message,
-      },
-      'job failed',
-    );
-
+    // A pair busy elsewhere is an expected retry, not a failure worth a warning.
+    failedLevel: (err: Error) => (err instanceof RetryLaterError ? 'debug' : 'warn'),
+  } as const;
+  const queueDeps = { redisConfig: deps.redis, log: deps.log };
   const inFlight = createJobsInFlight();
-  const delivery = new Worker(
-    QUEUES.delivery,
-    inFlight.wrap((job, token) => processDeliverJob(ctx, job, token)),
-    {
-      ...common,
-      connection: createRedis(deps.redis, 'worker'),
-    },
-  );
-  const inbound = new Worker(
-    QUEUES.inbound,
-    inFlight.wrap((job, token) => processInboundJob(ctx, job, token)),
-    {
-      ...common,
-      connection: createRedis(deps.redis, 'worker'),
-    },
-  );
-  delivery.on('failed', onFailed(QUEUES.delivery));
-  inbound.on('failed', onFailed(QUEUES.inbound));
-  for (const w of [delivery, inbound])
-    w.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
+  const [delivery, inbound] = await Promise.all([
+    startQueueWorker(
+      QUEUES.delivery,
+      inFlight.wrap((job, token) => processDeliverJob(ctx, job, token)),
+      queueDeps,
+      bridgeQueue,
+    ),
+    startQueueWorker(
+      QUEUES.inbound,
+      inFlight.wrap((job, token) => processInboundJob(ctx, job, token)),
+      queueDeps,
+      bridgeQueue,
+    ),
+  ]);
 
   const webhookWorker = deps.webhooks
     ? await startWebhookWorker({
@@ -270,7 +253,6 @@ export async function startWorker(deps: TWorkerDeps): Promise<TWorkerRuntime> {
       : null;
   usageTimer?.unref();
 
-  await Promise.all([delivery.waitUntilReady(), inbound.waitUntilReady()]);
   const visitorWorker = await startVisitorWorker({
     ctx,
     db: ctx.db,

@@ -1,11 +1,11 @@
-import { Worker } from 'bullmq';
 import type { TLogger } from '@pocketping/core';
 import type { TDb } from '@pocketping/db';
 import type { TStripe } from '@pocketping/billing';
-import { JOBS, QUEUES, bullPrefix, cappedBackoff, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import { JOBS, QUEUES, cappedBackoff, type TRedisConfig } from '@pocketping/jobs';
 import { processStripeEvent } from './process-stripe-event.js';
 import { sendBillingNotices } from './send-billing-notices.js';
 import type { TUsageMailer } from '../usage/usage-pass.js';
+import { startQueueWorker } from '../queue-worker.js';
 
 /**
  * The `billing-events` queue (billing.stripe-event). One job at a time per worker process: events are few, and
@@ -33,23 +33,15 @@ export async function startBillingWorker(deps: {
         }
       : {}),
   };
-  const worker = new Worker(
+  const worker = await startQueueWorker(
     QUEUES.billing,
     async (job) => (job.name === JOBS.stripeEvent ? processStripeEvent(eventDeps, job) : 'unknown job'),
+    deps,
     {
-      prefix: bullPrefix(deps.redisConfig),
       concurrency: 1,
-      connection: createRedis(deps.redisConfig, 'worker'),
       settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
+      failedMessage: 'billing job failed (retried)',
     },
   );
-  worker.on('failed', (job, err) =>
-    deps.log.warn(
-      { queue: QUEUES.billing, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
-      'billing job failed (retried)',
-    ),
-  );
-  worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
-  await worker.waitUntilReady();
   return { close: () => worker.close() };
 }

@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { TLogger } from '@pocketping/core';
 import { createOpenAiClient } from '@pocketping/ai';
 import type { TDb } from '@pocketping/db';
@@ -10,6 +10,7 @@ import {
   type TOnEmbeddingUsage,
 } from '@pocketping/knowledge';
 import { recoverStaleKnowledgeSources } from './recover-knowledge.js';
+import { startQueueWorker } from '../queue-worker.js';
 
 export interface TKnowledgeWorkerConfig {
   /** Private addresses the crawler may fetch anyway (KNOWLEDGE_FETCH_ALLOW; local development and tests). */
@@ -50,7 +51,7 @@ export async function startKnowledgeWorker(deps: {
 }) {
   const { config } = deps;
   const embedder = createKnowledgeEmbedder(config);
-  const worker = new Worker(
+  const worker = await startQueueWorker(
     QUEUES.knowledge,
     async (job) => {
       const data = ZKnowledgeIndexJob.parse(job.data);
@@ -61,33 +62,14 @@ export async function startKnowledgeWorker(deps: {
       deps.log.info({ tenantId: data.organizationId, sourceId: data.sourceId, ...result }, 'knowledge source indexed');
       return result;
     },
-    {
-      prefix: bullPrefix(deps.redisConfig),
-      // Crawls are long and mostly waiting on other sites; two at a time per worker keeps them polite and bounded.
-      concurrency: 2,
-      lockDuration: 60_000,
-      connection: createRedis(deps.redisConfig, 'worker'),
-    },
+    deps,
+    // Crawls are long and mostly waiting on other sites; two at a time per worker keeps them polite and bounded.
+    { concurrency: 2, lockDuration: 60_000 },
   );
-  worker.on('failed', (job, err) =>
-    deps.log.warn(
-      {
-        queue: QUEUES.knowledge,
-        jobId: job?.id,
-        tenantId: (job?.data as { organizationId?: string })?.organizationId,
-        err: err.message,
-      },
-      'job failed',
-    ),
-  );
-  worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
-  await worker.waitUntilReady();
 
   const recovery = config.recovery ?? { everyMs: 60_000, olderThanMs: 120_000 };
-  const queue = new Queue(QUEUES.knowledge, {
-    connection: createRedis(deps.redisConfig, 'producer'),
-    prefix: bullPrefix(deps.redisConfig),
-  });
+  const queueRedis = createRedis(deps.redisConfig, 'producer');
+  const queue = new Queue(QUEUES.knowledge, { connection: queueRedis, prefix: bullPrefix(deps.redisConfig) });
   queue.on('error', () => undefined); // a failed pass is logged below
   const recover = () =>
     recoverStaleKnowledgeSources({ db: deps.db, queue }, recovery.olderThanMs).then(
@@ -104,6 +86,7 @@ export async function startKnowledgeWorker(deps: {
       if (timer) clearInterval(timer);
       await worker.close();
       await queue.close();
+      queueRedis.disconnect();
     },
   };
 }

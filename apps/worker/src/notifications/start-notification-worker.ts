@@ -1,13 +1,13 @@
-import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TKeyRing, TLogger } from '@pocketping/core';
 import type { TDb } from '@pocketping/db';
-import { JOBS, QUEUES, bullPrefix, createMailJobs, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import { JOBS, QUEUES, createMailJobs, createRedis, type TRedisConfig } from '@pocketping/jobs';
 import { processWaitingJob } from './notify-waiting.js';
 import { runDigestPass } from './digest.js';
 import { runVisitorReplyPass } from './visitor-replies.js';
 import { createMailSender } from './send-mail.js';
 import { processTranscriptJob, runCloseTranscriptPass } from './transcripts.js';
+import { startQueueWorker } from '../queue-worker.js';
 
 export interface TNotificationsConfig {
   smtpUrl: string;
@@ -52,8 +52,7 @@ export async function startNotificationWorker(deps: {
     graceMs: deps.config.visitorReplyGraceMs ?? 120_000,
     linkTtlMs: deps.config.visitorLinkTtlMs ?? 14 * 86_400_000,
   };
-  const prefix = bullPrefix(deps.redisConfig);
-  const notifications = new Worker(
+  const notifications = await startQueueWorker(
     QUEUES.notifications,
     async (job) => {
       if (job.name === JOBS.notificationDigest) return runDigestPass(notifyDeps, deps.config.digestEveryMs);
@@ -66,7 +65,8 @@ export async function startNotificationWorker(deps: {
         };
       return processWaitingJob(notifyDeps, job);
     },
-    { prefix, concurrency: 5, connection: createRedis(deps.redisConfig, 'worker') },
+    deps,
+    { concurrency: 5 },
   );
   const sendMail = createMailSender({
     db: deps.db,
@@ -79,21 +79,7 @@ export async function startNotificationWorker(deps: {
     log: deps.log,
     ...(deps.config.mailClock ? { now: deps.config.mailClock } : {}),
   });
-  const mailer = new Worker(QUEUES.mail, (job) => sendMail(job), {
-    prefix,
-    concurrency: 5,
-    connection: createRedis(deps.redisConfig, 'worker'),
-  });
-  for (const [queue, w] of [
-    [QUEUES.notifications, notifications],
-    [QUEUES.mail, mailer],
-  ] as const) {
-    w.on('failed', (job, err) =>
-      deps.log.warn({ queue, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
-    );
-    w.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
-  }
-  await Promise.all([notifications.waitUntilReady(), mailer.waitUntilReady()]);
+  const mailer = await startQueueWorker(QUEUES.mail, (job) => sendMail(job), deps, { concurrency: 5 });
   return {
     /** One digest pass now (tests; the scheduler runs it every digestEveryMs). */
     digestPass: (now?: Date) => runDigestPass(notifyDeps, deps.config.digestEveryMs, now),

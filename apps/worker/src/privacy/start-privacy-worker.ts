@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import {
   JOBS,
   QUEUES,
@@ -11,6 +11,7 @@ import {
 import type { TWorkerContext } from '../context.js';
 import { runPrivacyPass } from './privacy-pass.js';
 import { deletePlatformPosts } from './delete-platform-posts.js';
+import { startQueueWorker } from '../queue-worker.js';
 
 const SCHEDULER_ID = 'privacy-pass';
 
@@ -36,7 +37,7 @@ export async function startPrivacyWorker(deps: {
       { every: deps.intervalMs },
       { name: JOBS.privacyPass, data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
     );
-  const worker = new Worker(
+  const worker = await startQueueWorker(
     QUEUES.privacy,
     async (job) => {
       if (job.name === JOBS.privacyPass) {
@@ -50,18 +51,13 @@ export async function startPrivacyWorker(deps: {
       }
       return 'unknown job';
     },
+    { redisConfig: deps.redisConfig, log: ctx.log },
     {
-      prefix,
       concurrency: 1,
-      connection: createRedis(deps.redisConfig, 'worker'),
       settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
+      failedMessage: 'privacy job failed',
     },
   );
-  worker.on('failed', (job, err) =>
-    ctx.log.warn({ queue: QUEUES.privacy, jobId: job?.id, err: err.message }, 'privacy job failed'),
-  );
-  worker.on('error', (err) => ctx.log.error({ err: err.message }, 'worker connection error'));
-  await worker.waitUntilReady();
   return {
     async close() {
       await worker.close();

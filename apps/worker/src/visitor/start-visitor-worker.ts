@@ -1,10 +1,10 @@
-import { Worker } from 'bullmq';
 import type { TLogger } from '@pocketping/core';
-import { JOBS, QUEUES, bullPrefix, createRedis, type TRedisConfig } from '@pocketping/jobs';
+import { JOBS, QUEUES, type TRedisConfig } from '@pocketping/jobs';
 import type { TWorkerContext } from '../context.js';
 import { processVisitorLeftJob, type TVisitorJobDeps } from './process-visitor-left.js';
 import { processVisitorTypingJob } from './process-visitor-typing.js';
 import { processVisitorPostedJob } from './process-visitor-posted.js';
+import { startQueueWorker } from '../queue-worker.js';
 
 /**
  * The `visitor-events` queue (visitor.left, visitor.typing, visitor.posted → the AI timer). Registered by runtime.ts, which passes its context
@@ -19,7 +19,7 @@ export async function startVisitorWorker(
   },
 ) {
   const leftDeps = { ...deps, redisPrefix: deps.redisConfig.prefix };
-  const worker = new Worker(
+  const worker = await startQueueWorker(
     QUEUES.visitor,
     async (job) => {
       if (job.name === JOBS.visitorPosted)
@@ -27,16 +27,8 @@ export async function startVisitorWorker(
       if (job.name !== JOBS.visitorTyping) return processVisitorLeftJob(leftDeps, job);
       return deps.ctx ? processVisitorTypingJob(deps.ctx, job) : { outcome: 'no bridges in this worker', shown: 0 };
     },
-    {
-      prefix: bullPrefix(deps.redisConfig),
-      concurrency: Math.min(deps.concurrency, 20),
-      connection: createRedis(deps.redisConfig, 'worker'),
-    },
+    deps,
+    { concurrency: Math.min(deps.concurrency, 20) },
   );
-  worker.on('failed', (job, err) =>
-    deps.log.warn({ queue: QUEUES.visitor, jobId: job?.id, err: err.message }, 'job failed'),
-  );
-  worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker connection error'));
-  await worker.waitUntilReady();
   return { close: () => worker.close() };
 }

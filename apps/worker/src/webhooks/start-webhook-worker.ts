@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';
 import { decryptSecret, type TKeyRing, type TLogger } from '@pocketping/core';
 import {
@@ -15,6 +15,7 @@ import {
 import { JOBS, QUEUES, bullPrefix, createPairLock, createRedis, type TRedisConfig } from '@pocketping/jobs';
 import { sendWebhook, webhookRetryDelayMs, type TWebhookFetchPolicy } from '@pocketping/webhooks';
 import type { TUsageMailer } from '../usage/usage-pass.js';
+import { startQueueWorker } from '../queue-worker.js';
 
 /**
  * Outbound webhooks (docs/webhooks.md). Deliveries are rows written with the change they announce; this worker
@@ -186,25 +187,12 @@ export async function startWebhookWorker(deps: {
     }
   };
 
-  const worker = new Worker(QUEUES.webhooks, process, {
-    prefix,
+  const worker = await startQueueWorker(QUEUES.webhooks, process, deps, {
     concurrency: deps.concurrency,
-    connection: createRedis(deps.redisConfig, 'worker'),
     lockDuration: 15_000,
     stalledInterval: 5_000,
+    failedMessage: 'webhook job failed',
   });
-  worker.on('failed', (job, err) =>
-    log.warn(
-      {
-        queue: QUEUES.webhooks,
-        jobId: job?.id,
-        tenantId: (job?.data as TWebhookJob | undefined)?.organizationId,
-        err: err.message,
-      },
-      'webhook job failed',
-    ),
-  );
-  worker.on('error', (err) => log.error({ err: err.message }, 'worker connection error'));
 
   // Deliveries are announced at commit by the table's trigger (NOTIFY); a lost notification costs one sweep.
   const listener = await listenForWebhookDeliveries(deps.databaseUrl, {
@@ -217,7 +205,6 @@ export async function startWebhookWorker(deps: {
       ),
     onError: (err) => log.warn({ err: err.message }, 'webhook listener connection error'),
   });
-  await worker.waitUntilReady();
 
   return {
     enqueue,
