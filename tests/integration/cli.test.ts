@@ -165,6 +165,15 @@ describe('pocketping CLI', () => {
     expect(bad.stdout).toMatch(/FAIL\s+env AUTH_SECRET\s+missing/);
   });
 
+  it('doctor in cluster mode fails, naming why, when the cluster cannot be reached or its nodes are not given', async () => {
+    const down = await cli(['doctor'], { ...env, REDIS_CLUSTER: 'on', REDIS_CLUSTER_NODES: '127.0.0.1:9' });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toMatch(/FAIL\s+redis cluster\s+cannot connect/);
+    const noNodes = await cli(['doctor'], { ...env, REDIS_CLUSTER: 'on' });
+    expect(noNodes.code).toBe(1);
+    expect(noNodes.stdout).toMatch(/FAIL\s+redis\s+REDIS_CLUSTER=on needs REDIS_CLUSTER_NODES/);
+  });
+
   it('unknown commands print the usage and exit 2', async () => {
     const r = await cli(['frobnicate'], env);
     expect(r.code).toBe(2);

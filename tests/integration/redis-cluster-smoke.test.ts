@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
@@ -13,6 +15,7 @@ import { createRedis, type TRedisConfig } from '@pocketping/jobs';
 import type { TSendAck } from '@pocketping/protocol';
 import { createFileUrlSigner, createLocalStorage } from '@pocketping/storage';
 import {
+  REPO_ROOT,
   createTestDatabase,
   freePort,
   startFakeTelegram,
@@ -28,6 +31,7 @@ import { startRealtimeServer, type TRealtimeServer } from '../../apps/realtime/s
 import { startWorker, type TWorkerRuntime } from '../../apps/worker/src/runtime.js';
 import { clientId, connectWidget } from './realtime-harness.js';
 
+const execFileAsync = promisify(execFile);
 let cluster: TRedisCluster;
 let database: TTestDatabase;
 let db: TDb;
@@ -139,5 +143,26 @@ describe('Redis Cluster (REDIS_CLUSTER=on)', () => {
     } finally {
       visitor.close();
     }
+  });
+
+  it('pocketping doctor checks the cluster: its state and a PING to every master', async () => {
+    const r = await execFileAsync(
+      path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      [path.join(REPO_ROOT, 'apps/cli/src/index.ts'), 'doctor'],
+      {
+        cwd: '/tmp',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: '/tmp',
+          POCKETPING_ENV_FILE: 'none',
+          DATABASE_URL: database.url,
+          REDIS_URL: cluster.url,
+          REDIS_CLUSTER: 'on',
+          REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`).join(','),
+        },
+        timeout: 60_000,
+      },
+    ).catch((err: { stdout: string }) => err); // exits 1: the rest of the env is not set here
+    expect(r.stdout).toMatch(/ok\s+redis cluster\s+cluster_state:ok, 3 master\(s\), every one answers PING/);
   });
 });

@@ -3,8 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import type { z } from 'zod';
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { envFields } from '@pocketping/core';
+import { createRedis } from '@pocketping/jobs/redis';
 
 type TStatus = 'ok' | 'fail' | 'warn';
 interface TCheck {
@@ -45,6 +46,61 @@ function tcp(host: string, port: number): Promise<void> {
     });
     s.on('error', reject);
   });
+}
+
+/** Rejects after `ms` with "timed out": a client that retries forever must not hang the doctor. */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The Redis the apps would use, made by the apps' own factory: one PING, or with REDIS_CLUSTER=on the cluster's state
+ * and a PING to every master (a cluster whose seed node answers can still have a master down).
+ */
+async function checkRedis(url: string, source: NodeJS.ProcessEnv): Promise<[string, TStatus, string]> {
+  const mode = envFields.REDIS_CLUSTER.safeParse(source.REDIS_CLUSTER);
+  const nodes = envFields.REDIS_CLUSTER_NODES.safeParse(source.REDIS_CLUSTER_NODES);
+  if (!mode.success) return ['redis', 'fail', `REDIS_CLUSTER: ${mode.error.issues[0]?.message}`];
+  if (!nodes.success) return ['redis', 'fail', `REDIS_CLUSTER_NODES: ${nodes.error.issues[0]?.message}`];
+  const cluster = mode.data === 'on';
+  if (cluster && !nodes.data?.length) return ['redis', 'fail', 'REDIS_CLUSTER=on needs REDIS_CLUSTER_NODES'];
+  const redis = createRedis({ url, cluster, ...(nodes.data ? { clusterNodes: nodes.data } : {}) }, 'producer', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3_000,
+  });
+  redis.on('error', () => undefined);
+  const name = cluster ? 'redis cluster' : 'redis';
+  try {
+    await within(5_000, redis.connect());
+    if (!cluster) return [name, 'ok', `PING → ${await redis.ping()}`];
+    const client = redis as unknown as Cluster;
+    const state = /cluster_state:(\w+)/.exec(String(await within(3_000, client.cluster('INFO'))))?.[1] ?? '?';
+    const masters = client.nodes('master');
+    const pings = await Promise.all(
+      masters.map((node) =>
+        within(3_000, node.ping()).then(
+          () => null,
+          (err: unknown) => `${node.options.host}:${node.options.port} ${err instanceof Error ? err.message : err}`,
+        ),
+      ),
+    );
+    const down = pings.filter((p): p is string => p !== null);
+    const ok = state === 'ok' && down.length === 0 && masters.length > 0;
+    return [
+      name,
+      ok ? 'ok' : 'fail',
+      `cluster_state:${state}, ${masters.length} master(s)${down.length ? `, no PING answer from ${down.join('; ')}` : ', every one answers PING'}`,
+    ];
+  } catch (err) {
+    return [name, 'fail', `cannot connect: ${err instanceof Error ? err.message : String(err)}`];
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Prints one line per check; returns the exit code (1 when a required check fails). */
@@ -95,21 +151,8 @@ export async function runDoctor(source: NodeJS.ProcessEnv, root: string): Promis
 
   const redisUrl = source.REDIS_URL;
   if (redisUrl) {
-    const redis = new Redis(redisUrl, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      connectTimeout: 3_000,
-      enableOfflineQueue: false,
-    });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      add('redis', 'ok', `PING → ${await redis.ping()}`);
-    } catch (err) {
-      add('redis', 'fail', `cannot connect: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      redis.disconnect();
-    }
+    const [name, status, detail] = await checkRedis(redisUrl, source);
+    add(name, status, detail);
   }
 
   const platforms: [string, string][] = [

@@ -53,10 +53,11 @@ export function createRedis(
   const enableOfflineQueue = extra.enableOfflineQueue ?? kind !== 'producer';
   if (typeof target !== 'string' && target.cluster && target.clusterNodes?.length) {
     const u = new URL(url);
-    const { enableOfflineQueue: _ignored, ...redisOptions } = options;
+    const { enableOfflineQueue: _ignored, lazyConnect, ...redisOptions } = options;
     const cluster = new Cluster(target.clusterNodes, {
       enableOfflineQueue,
       enableReadyCheck: true,
+      ...(lazyConnect ? { lazyConnect } : {}),
       redisOptions: {
         ...redisOptions,
         ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
