@@ -95,6 +95,11 @@ export async function bootBenchStack(
     },
     readyUrl: `${url}/health`,
     ...(production ? { production: { node: process.execPath, root: REPO_ROOT } } : {}),
+    // BENCH_CPU_PROF=<dir>: the realtime process writes a V8 CPU profile there when it stops (bench/cpu-profile.mjs
+    // sums it by function).
+    ...(process.env.BENCH_CPU_PROF
+      ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] }
+      : {}),
   });
   return {
     url,

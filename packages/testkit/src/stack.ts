@@ -85,6 +85,8 @@ export interface TSpawnOptions {
    * the TypeScript sources through tsx (web: the standalone server instead of `next start`).
    */
   production?: { node: string; root: string };
+  /** Options for node itself before the script (realtime and worker: e.g. `--cpu-prof` for a bench's profile). */
+  nodeArgs?: string[];
 }
 
 /** Starts `apps/<name>` as a real process (`tsx src/index.ts`, or `next start` for web; or the production tree). */
@@ -96,11 +98,12 @@ export async function spawnApp(name: 'realtime' | 'worker' | 'web', opts: TSpawn
   // realtime/worker run as ONE node process (tsx as a loader, not the tsx CLI, which forks a child): a SIGKILL in a
   // crash test must really kill the app.
   const bin = prod ? prod.node : name === 'web' ? path.join(cwd, 'node_modules/.bin/next') : process.execPath;
+  const nodeArgs = name === 'web' ? [] : (opts.nodeArgs ?? []);
   const args = prod
-    ? ['--enable-source-maps', name === 'web' ? 'server.js' : 'dist/index.js']
+    ? [...nodeArgs, '--enable-source-maps', name === 'web' ? 'server.js' : 'dist/index.js']
     : name === 'web'
       ? ['start', '-H', '127.0.0.1', '-p', opts.env.PORT ?? '3000']
-      : ['--import', 'tsx', 'src/index.ts'];
+      : [...nodeArgs, '--import', 'tsx', 'src/index.ts'];
   const child = spawn(bin, args, {
     cwd,
     env: {
