@@ -101,12 +101,7 @@ async function assigneeFilter(
 }
 
 /** Who "me" is for an API key: the member who created it; a key without one (CLI, creator gone) is told so. */
-async function keyMember(
-  app: TWebContext,
-  tenant: TApiTenantContext,
-  said: string,
-  field?: string,
-): Promise<string> {
+async function keyMember(app: TWebContext, tenant: TApiTenantContext, said: string, field?: string): Promise<string> {
   const memberId = await getApiKeyMemberId(app.db, tenant.organizationId, tenant.apiKeyId);
   if (memberId) return memberId;
   const message =
@@ -177,7 +172,7 @@ export const ZConversationPatch = z
       .optional()
       .describe(
         "A member's user id, `me` (the member who created this API key) or null for nobody. A change leaves a note " +
-          "for the team and the chat apps (\"API assigned this conversation to Ana\") and sends `conversation.assigned`.",
+          'for the team and the chat apps ("API assigned this conversation to Ana") and sends `conversation.assigned`.',
       ),
     tags: z
       .array(z.string().max(200))
