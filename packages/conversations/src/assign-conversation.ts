@@ -1,5 +1,6 @@
 import { AppError } from '@pocketping/core';
 import { setConversationAssignee } from '@pocketping/db';
+import { auditConversationChange, type TActionAudit } from './action-audit.js';
 import type { TConversationPorts } from './ports.js';
 import { postOperatorMessage } from './post-operator-message.js';
 
@@ -13,6 +14,8 @@ export interface TAssignConversationInput {
     source: string;
     inbound?: { connectionId: string; externalChatId: string; externalMessageId: string };
   };
+  /** An audit entry `conversation.assigned` for a real change (the REST API: its key). */
+  audit?: TActionAudit;
 }
 
 /** The body of the trace note an assignment leaves (the author's name is shown before it). */
@@ -43,6 +46,12 @@ export async function assignConversation(
   if (r.status === 'not_member')
     throw new AppError('unprocessable', 'A conversation can only be assigned to a member of this organization.');
   if (r.status === 'changed') {
+    // The change is committed: its audit entry first, whatever happens to the note and the push.
+    await auditConversationChange(ports.db, organizationId, input.audit, {
+      conversationId: input.conversationId,
+      action: 'conversation.assigned',
+      metadata: { assigneeId: input.assigneeId, previousAssigneeId: r.previousAssigneeId },
+    });
     await postOperatorMessage(ports, organizationId, {
       conversationId: input.conversationId,
       projectId: r.projectId,

@@ -20,6 +20,7 @@ export * from './stop-ai-for-human.js';
 export * from './note-visitor-left.js';
 export * from './attach-visitor-upload.js';
 export * from './attach-operator-upload.js';
+export * from './action-audit.js';
 export * from './assign-conversation.js';
 export * from './change-conversation-tags.js';
 export * from './match-member.js';

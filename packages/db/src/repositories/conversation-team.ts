@@ -78,11 +78,20 @@ export type TTagsResult =
   | { status: 'too_many'; tags: string[]; max: number }
   | { status: 'changed' | 'unchanged'; projectId: string; tags: string[] };
 
-/** Adds and removes (already normalized) tags; refused as a whole when the result would exceed `max`. */
+/**
+ * Adds and removes (already normalized) tags, or replaces them all with `set` (the API's PATCH: the list sent, not a
+ * diff against a copy read earlier); refused as a whole when the result would exceed `max`.
+ */
 export async function changeConversationTagsRow(
   db: TDb,
   organizationId: string,
-  input: { conversationId: string; add: readonly string[]; remove: readonly string[]; max: number },
+  input: {
+    conversationId: string;
+    add: readonly string[];
+    remove: readonly string[];
+    set?: readonly string[];
+    max: number;
+  },
 ): Promise<TTagsResult> {
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ projectId: string; tags: string[] | null }[]>`
@@ -92,7 +101,7 @@ export async function changeConversationTagsRow(
     if (!c) return { status: 'not_found' } as const;
     const before = c.tags ?? [];
     const removed = new Set(input.remove);
-    const next = before.filter((t) => !removed.has(t));
+    const next = input.set ? [...input.set] : before.filter((t) => !removed.has(t));
     for (const t of input.add) if (!next.includes(t)) next.push(t);
     if (next.length > input.max && next.length > before.length)
       return { status: 'too_many', tags: before, max: input.max } as const;

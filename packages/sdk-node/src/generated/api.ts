@@ -368,6 +368,22 @@ export interface Operations {
       data: Conversation;
     };
   };
+  /** PATCH /conversations/{conversationId} — Assign a conversation and/or replace its tags */
+  updateConversation: {
+    params: {
+      conversationId: string;
+    };
+    query: Record<string, never>;
+    body: {
+      /** A member's user id, `me` (the member who created this API key) or null for nobody. A change leaves a note for the team and the chat apps ("API assigned this conversation to Ana") and sends `conversation.assigned`. */
+      assigneeId?: string | null;
+      /** The conversation's tags, replacing the ones it has ([] removes all): trimmed, inner spaces made one, lower-case, repeats dropped; each 1 to 32 characters. */
+      tags?: string[];
+    };
+    response: {
+      data: Conversation;
+    };
+  };
   /** POST /conversations/{conversationId}/close — Close a conversation */
   closeConversation: {
     params: {
@@ -712,6 +728,7 @@ export const OPERATIONS = {
   getProject: { method: "GET", path: "/projects/{projectId}" },
   listConversations: { method: "GET", path: "/conversations" },
   getConversation: { method: "GET", path: "/conversations/{conversationId}" },
+  updateConversation: { method: "PATCH", path: "/conversations/{conversationId}" },
   closeConversation: { method: "POST", path: "/conversations/{conversationId}/close" },
   reopenConversation: { method: "POST", path: "/conversations/{conversationId}/reopen" },
   listMessages: { method: "GET", path: "/conversations/{conversationId}/messages" },

@@ -200,6 +200,7 @@ const REQUESTS: Record<string, (t: TTarget) => Parameters<typeof call>[1]> = {
   getProject: (t) => ({ params: { projectId: t.projectId } }),
   listConversations: (t) => ({ query: { projectId: t.projectId } }),
   getConversation: (t) => ({ params: { conversationId: t.conversationId } }),
+  updateConversation: (t) => ({ params: { conversationId: t.conversationId }, body: { tags: ['VIP'] } }),
   closeConversation: (t) => ({ params: { conversationId: t.conversationId }, body: {} }),
   reopenConversation: (t) => ({ params: { conversationId: t.conversationId }, body: { authorName: 'CRM' } }),
   listMessages: (t) => ({ params: { conversationId: t.conversationId } }),
@@ -718,6 +719,211 @@ describe('conversations and messages', () => {
     ]);
     const got = await call(conversationRoute.GET, { key: w.keys.owner, params });
     expect(got.json.data.status).toBe('open');
+  });
+});
+
+describe('PATCH /conversations/{id}: assignee and tags through the inbox actions', () => {
+  /** A member besides the owner, a webhook endpoint that takes assignments, and a key the owner created. */
+  async function team(w: TWorld) {
+    const { db } = await env.app();
+    const owner = await db.membership.findFirstOrThrow({ where: { organizationId: w.orgA, role: 'owner' } });
+    const ana = await env.createUser({ name: 'Ana Agent' });
+    await env.addMember(w.orgA, ana.id, 'agent');
+    const { endpoint } = await createWebhookEndpoint(webhookDeps(await env.app()), w.orgA, {
+      projectId: w.p1,
+      url: 'https://crm.example.com/assigned',
+      events: ['conversation.assigned'],
+    });
+    const mine = await createApiKey(db, w.orgA, { name: 'mine', createdById: owner.userId });
+    return { db, owner: owner.userId, ana: ana.id, endpointId: endpoint.id, mine };
+  }
+  const patch = (key: string, conversationId: string, body: unknown) =>
+    call(conversationRoute.PATCH, { key, params: { conversationId }, body });
+  /** Everything an assignment or a tag change writes, to compare around a refused request. */
+  const state = async (w: TWorld) => {
+    const { db } = await env.app();
+    return {
+      conversation: await db.conversation.findUniqueOrThrow({
+        where: { id: w.a1.conversationId },
+        select: { assigneeId: true, tags: true, updatedAt: true },
+      }),
+      messages: await db.message.count({ where: { conversationId: w.a1.conversationId } }),
+      deliveries: await db.webhookDelivery.count({ where: { organizationId: w.orgA } }),
+      audit: await db.auditLog.count({ where: { organizationId: w.orgA } }),
+    };
+  };
+
+  it('sets and clears the assignee: trace note to the chat apps, conversation.assigned, audit by the key, live push', async () => {
+    const w = await world();
+    const t = await team(w);
+    const { db } = t;
+    const app = await env.app();
+    const sub = new Redis(app.env.REDIS_URL);
+    const relayed: string[] = [];
+    await sub.subscribe(
+      `${socketIoKey({ url: app.env.REDIS_URL, prefix: app.env.REDIS_PREFIX })}-request#${DASHBOARD_NAMESPACE}#`,
+    );
+    sub.on('message', (_channel: string, message: string) => relayed.push(message));
+    try {
+      const set = await call(conversationRoute.PATCH, {
+        key: w.keys.owner,
+        params: { conversationId: w.a1.conversationId },
+        body: { assigneeId: t.ana },
+        headers: { 'user-agent': 'crm-sync/1.0' },
+      });
+      expect(set.status, JSON.stringify(set.json)).toBe(200);
+      expect(set.json.data).toMatchObject({ id: w.a1.conversationId, assigneeId: t.ana, tags: [] });
+      // The same shape as GET.
+      const got = await call(conversationRoute.GET, {
+        key: w.keys.owner,
+        params: { conversationId: w.a1.conversationId },
+      });
+      expect(got.json.data).toEqual(set.json.data);
+      while (!relayed.some((m) => m.includes(w.a1.conversationId) && m.includes('assigned')))
+        await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await sub.quit();
+    }
+
+    const note = await db.message.findFirstOrThrow({
+      where: { conversationId: w.a1.conversationId, visibility: 'internal' },
+      orderBy: { seq: 'desc' },
+    });
+    expect([note.authorName, note.body, note.source]).toEqual([
+      'API',
+      'assigned this conversation to Ana Agent',
+      'api',
+    ]);
+    // Mirrored to the project's chat app like any note.
+    expect(await db.outboxEvent.count({ where: { messageId: note.id, connectionId: w.a1.connectionId } })).toBe(1);
+    const deliveries = await db.webhookDelivery.findMany({ where: { endpointId: t.endpointId } });
+    expect(deliveries.map((d) => d.eventType)).toEqual(['conversation.assigned']);
+    expect(deliveries[0]!.payload).toMatchObject({
+      data: { conversation: { id: w.a1.conversationId, assigneeId: t.ana }, assignee: { id: t.ana } },
+    });
+    const ownerKeyId = (await db.apiKey.findFirstOrThrow({ where: { hash: sha256(w.keys.owner) } })).id;
+    const audit = await db.auditLog.findMany({ where: { organizationId: w.orgA, action: 'conversation.assigned' } });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorType: 'api_key',
+        actorId: ownerKeyId,
+        targetType: 'conversation',
+        targetId: w.a1.conversationId,
+        metadata: { assigneeId: t.ana, previousAssigneeId: null },
+        userAgent: 'crm-sync/1.0',
+      }),
+    ]);
+
+    // The same again changes nothing: no note, no event, no entry.
+    const before = await state(w);
+    expect((await patch(w.keys.owner, w.a1.conversationId, { assigneeId: t.ana })).status).toBe(200);
+    expect(await state(w)).toMatchObject({
+      messages: before.messages,
+      deliveries: before.deliveries,
+      audit: before.audit,
+    });
+
+    const cleared = await patch(w.keys.owner, w.a1.conversationId, { assigneeId: null });
+    expect(cleared.json.data.assigneeId).toBeNull();
+    const last = await db.message.findFirstOrThrow({
+      where: { conversationId: w.a1.conversationId },
+      orderBy: { seq: 'desc' },
+    });
+    expect(last.body).toBe('unassigned this conversation');
+    expect(await db.webhookDelivery.count({ where: { endpointId: t.endpointId } })).toBe(2);
+    expect(await db.auditLog.count({ where: { organizationId: w.orgA, action: 'conversation.assigned' } })).toBe(2);
+  });
+
+  it('"me" is the member who created the key; a key without one is told so, naming the field', async () => {
+    const w = await world();
+    const t = await team(w);
+    const me = await patch(t.mine.key, w.a1.conversationId, { assigneeId: 'me' });
+    expect(me.status, JSON.stringify(me.json)).toBe(200);
+    expect(me.json.data.assigneeId).toBe(t.owner);
+    const before = await state(w);
+    const nobody = await patch(w.keys.owner, w.a1.conversationId, { assigneeId: 'me', tags: ['vip'] });
+    expect(nobody.status).toBe(422);
+    expect(nobody.json).toMatchObject({ code: 'unprocessable', errors: [{ path: 'assigneeId' }] });
+    expect(nobody.json.detail).toMatch(/member who created this API key/);
+    expect(await state(w)).toEqual(before);
+  });
+
+  it('refuses an assignee who is not a member (422 naming assigneeId) and changes nothing, tags included', async () => {
+    const w = await world();
+    const t = await team(w);
+    const outsider = await env.createUser();
+    const strangerOwner = (await t.db.membership.findFirstOrThrow({ where: { organizationId: w.orgB } })).userId;
+    const before = await state(w);
+    for (const assigneeId of [outsider.id, strangerOwner, 'no-such-user']) {
+      const res = await patch(w.keys.owner, w.a1.conversationId, { assigneeId, tags: ['vip'] });
+      expect(res.status, JSON.stringify(res.json)).toBe(422);
+      expect(res.json).toMatchObject({ code: 'unprocessable', errors: [{ path: 'assigneeId' }] });
+      expect(res.json.detail).toMatch(/member of this organization/);
+    }
+    expect(await state(w)).toEqual(before);
+  });
+
+  it('replaces the tags, normalized like the inbox; the limit and bad tags are refused; [] clears', async () => {
+    const w = await world();
+    const { db } = await env.app();
+    await db.conversation.update({ where: { id: w.a1.conversationId }, data: { tags: ['old'] } });
+    const res = await patch(w.keys.owner, w.a1.conversationId, { tags: ['  VIP ', 'Billing   Issue', 'vip'] });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.data.tags).toEqual(['vip', 'billing issue']);
+    const audit = await db.auditLog.findFirstOrThrow({
+      where: { organizationId: w.orgA, action: 'conversation.tags_changed' },
+    });
+    expect(audit).toMatchObject({ actorType: 'api_key', metadata: { tags: ['vip', 'billing issue'] } });
+
+    const before = await state(w);
+    const eleven = Array.from({ length: 11 }, (_, i) => `t${i}`);
+    const tooMany = await patch(w.keys.owner, w.a1.conversationId, { tags: eleven });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.errors.map((e: any) => e.path)).toEqual(['tags']);
+    const tooLong = await patch(w.keys.owner, w.a1.conversationId, { tags: ['ok', 'x'.repeat(33)], assigneeId: null });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.json).toMatchObject({ code: 'unprocessable', errors: [{ path: 'tags' }] });
+    const blank = await patch(w.keys.owner, w.a1.conversationId, { tags: ['   '] });
+    expect(blank.status).toBe(422);
+    expect(await state(w)).toEqual(before);
+
+    const cleared = await patch(w.keys.owner, w.a1.conversationId, { tags: [] });
+    expect(cleared.json.data.tags).toEqual([]);
+  });
+
+  it("another tenant's or project's conversation is 404, a read-only key 403, bad bodies 400/413/415: nothing changes", async () => {
+    const w = await world();
+    const t = await team(w);
+    const before = await state(w);
+    const cases: [string, string, Parameters<typeof call>[1], number, string][] = [
+      ['stranger', w.keys.stranger, { body: { tags: ['x'] } }, 404, 'not_found'],
+      ['other project', w.keys.p1Only, { body: { tags: ['x'] } }, 404, 'not_found'],
+      ['read-only', w.keys.readOnly, { body: { assigneeId: t.ana } }, 403, 'insufficient_scope'],
+      ['empty', w.keys.owner, { body: {} }, 400, 'bad_request'],
+      ['unknown field', w.keys.owner, { body: { tags: ['x'], status: 'closed' } }, 400, 'bad_request'],
+      ['malformed', w.keys.owner, { rawBody: '{"tags": [' }, 400, 'bad_request'],
+      ['not a list', w.keys.owner, { body: { tags: 'vip' } }, 400, 'bad_request'],
+      [
+        'not JSON',
+        w.keys.owner,
+        { rawBody: 'tags=x', headers: { 'content-type': 'text/plain' } },
+        415,
+        'unsupported_media_type',
+      ],
+      ['oversized', w.keys.owner, { body: { tags: ['x'], pad: 'y'.repeat(70 * 1024) } }, 413, 'payload_too_large'],
+    ];
+    for (const [what, key, opts, status, code] of cases) {
+      // The project-restricted key is aimed at project 2's conversation; everyone else at project 1's (A's).
+      const conversationId = what === 'other project' ? w.a2.conversationId : w.a1.conversationId;
+      const res = await call(conversationRoute.PATCH, { ...opts, key, params: { conversationId } });
+      expect(res.status, `${what}: ${JSON.stringify(res.json)}`).toBe(status);
+      expect(res.json.code).toBe(code);
+    }
+    const b = await patch(w.keys.owner, w.b.conversationId, { assigneeId: t.ana });
+    expect(b.status).toBe(404);
+    expect(await state(w)).toEqual(before);
+    const { db } = await env.app();
+    expect((await db.conversation.findUniqueOrThrow({ where: { id: w.a2.conversationId } })).tags).toEqual([]);
   });
 });
 

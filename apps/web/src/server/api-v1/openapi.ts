@@ -18,7 +18,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'A request with this Idempotency-Key is still running',
   413: `Body over ${API_MAX_BODY_BYTES / 1024} KB`,
   415: 'The body is not JSON',
-  422: 'Unprocessable: `code` says why — `idempotency_key_reused` (the Idempotency-Key was used for a different request), `search_timeout` (a text search took too long: narrow it)',
+  422: 'Unprocessable: `code` says why — `unprocessable` (a value that cannot be applied, e.g. an assignee who is not a member: `errors` names the field), `idempotency_key_reused` (the Idempotency-Key was used for a different request), `search_timeout` (a text search took too long: narrow it)',
   429: 'Rate limit reached: wait Retry-After seconds',
   500: 'Internal error (retry with the same Idempotency-Key)',
 };

@@ -98,6 +98,7 @@ async function world() {
 
 const TOOLS = [
   'add_note',
+  'assign_conversation',
   'close_conversation',
   'get_conversation',
   'get_stats',
@@ -105,6 +106,7 @@ const TOOLS = [
   'list_projects',
   'reopen_conversation',
   'reply',
+  'set_conversation_tags',
 ];
 
 describe('the MCP server at /api/mcp', () => {
@@ -248,6 +250,51 @@ describe('the MCP server at /api/mcp', () => {
     await client.close();
   });
 
+  it('assigns and tags through PATCH /conversations/{id}, and lists by assignee (me, none, id) and tag', async () => {
+    const w = await world();
+    const owner = await w.db.membership.findFirstOrThrow({ where: { organizationId: w.orgA, role: 'owner' } });
+    const mine = (await createApiKey(w.db, w.orgA, { name: 'mine', createdById: owner.userId })).key;
+    const client = await connect(mine);
+
+    const assigned = await callTool(client, 'assign_conversation', { conversationId: w.a1, assigneeId: 'me' });
+    expect(assigned.isError, assigned.text).toBe(false);
+    expect(assigned.data.data).toMatchObject({ id: w.a1, assigneeId: owner.userId });
+    const tagged = await callTool(client, 'set_conversation_tags', { conversationId: w.a1, tags: [' VIP ', 'vip'] });
+    expect(tagged.data.data.tags).toEqual(['vip']);
+    // The same trace note as the REST operation's.
+    const note = await w.db.message.findFirstOrThrow({
+      where: { conversationId: w.a1, visibility: 'internal' },
+      orderBy: { seq: 'desc' },
+    });
+    expect([note.authorName, note.source]).toEqual(['API', 'api']);
+    expect(note.body).toMatch(/^assigned this conversation to /);
+
+    const ids = async (args: Record<string, unknown>) => {
+      const res = await callTool(client, 'list_conversations', args);
+      expect(res.isError, res.text).toBe(false);
+      return res.data.data.map((c: any) => c.id);
+    };
+    expect(await ids({ assignee: 'me' })).toEqual([w.a1]);
+    expect(await ids({ assignee: owner.userId })).toEqual([w.a1]);
+    expect(await ids({ assignee: 'none' })).toEqual([w.a2]);
+    expect(await ids({ tag: ' VIP ' })).toEqual([w.a1]);
+    expect(await ids({ tag: 'vip', assignee: 'none' })).toEqual([]);
+    await client.close();
+
+    // Same refusals as the REST list and PATCH: a key no member created has no "me"; a non-member is not assignable.
+    const other = await connect(w.keys.owner);
+    const noMe = await callTool(other, 'list_conversations', { assignee: 'me' });
+    expect(noMe.isError).toBe(true);
+    expect(noMe.text).toContain('[code: unprocessable]');
+    const outsider = await env.createUser();
+    const refused = await callTool(other, 'assign_conversation', { conversationId: w.a2, assigneeId: outsider.id });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('assigneeId:');
+    expect(refused.text).toContain('[code: unprocessable]');
+    expect((await w.db.conversation.findUniqueOrThrow({ where: { id: w.a2 } })).assigneeId).toBeNull();
+    await other.close();
+  });
+
   it('refuses writes with a read-only key, as a tool error, and writes nothing', async () => {
     const w = await world();
     const client = await connect(w.keys.readOnly);
@@ -260,6 +307,8 @@ describe('the MCP server at /api/mcp', () => {
       ['add_note', { conversationId: w.a1, body: 'hi', authorName: 'Ana' }],
       ['close_conversation', { conversationId: w.a1 }],
       ['reopen_conversation', { conversationId: w.a1 }],
+      ['assign_conversation', { conversationId: w.a1, assigneeId: null }],
+      ['set_conversation_tags', { conversationId: w.a1, tags: ['vip'] }],
     ];
     for (const [tool, args] of writes) {
       const res = await callTool(client, tool, args);
@@ -268,7 +317,11 @@ describe('the MCP server at /api/mcp', () => {
       expect(res.text).toContain('"write" scope');
     }
     expect(await w.db.message.count({ where: { organizationId: w.orgA } })).toBe(messagesBefore);
-    expect((await w.db.conversation.findFirstOrThrow({ where: { id: w.a1 } })).status).toBe('open');
+    expect(await w.db.conversation.findFirstOrThrow({ where: { id: w.a1 } })).toMatchObject({
+      status: 'open',
+      assigneeId: null,
+      tags: [],
+    });
     await client.close();
   });
 
@@ -285,6 +338,8 @@ describe('the MCP server at /api/mcp', () => {
         ['add_note', { conversationId: foreign, body: 'hi', authorName: 'Ana' }],
         ['close_conversation', { conversationId: foreign }],
         ['reopen_conversation', { conversationId: foreign }],
+        ['assign_conversation', { conversationId: foreign, assigneeId: null }],
+        ['set_conversation_tags', { conversationId: foreign, tags: ['vip'] }],
         ['get_stats', { projectId: foreignProject }],
       ] as const) {
         const res = await callTool(client, tool, args);

@@ -12,6 +12,10 @@ import {
   getConversation,
   listConversations,
   reopenConversation,
+  updateConversation,
+  ZAssigneeFilter,
+  ZConversationPatch,
+  ZTagFilter,
 } from '../api-v1/operations/conversations';
 import { listMessages, sendMessage } from '../api-v1/operations/messages';
 import { listProjects } from '../api-v1/operations/projects';
@@ -71,13 +75,16 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
     {
       title: 'List or search conversations',
       description:
-        'Conversations, most recently active first, filtered by status, project, visitor and last update, or found ' +
-        'by text (`q`: visitor email or name, message text). ' +
+        'Conversations, most recently active first, filtered by status, project, visitor, assignee, tag and last ' +
+        'update, or found by text (`q`: visitor email or name, message text). ' +
         'Pass `nextCursor` of the answer back as `cursor` (with the same filters) for the next page.',
       inputSchema: {
         status: z.enum(['open', 'closed']).optional(),
         projectId: ZId.optional(),
         visitorId: ZId.optional(),
+        // The REST list's own filter schemas: `listConversations` reads them, whichever door they came through.
+        assignee: ZAssigneeFilter.optional(),
+        tag: ZTagFilter.optional(),
         updatedSince: z.iso
           .datetime({ offset: true })
           .optional()
@@ -221,6 +228,44 @@ export function registerMcpTools(server: McpServer, ctx: TMcpCallContext): void 
         ),
     );
   }
+
+  const patchField = ZConversationPatch.shape;
+  server.registerTool(
+    'assign_conversation',
+    {
+      title: 'Assign a conversation',
+      description:
+        'Assigns the conversation to a member (user id), to `me` (the member who created this API key), or to ' +
+        'nobody (null), like PATCH /api/v1/conversations/{id}: the team and the chat apps get a note. Setting the ' +
+        'current assignee changes nothing. Needs the write scope.',
+      inputSchema: { conversationId: ZConversationId, assigneeId: patchField.assigneeId.unwrap() },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    (args) =>
+      guarded(ctx, 'assign_conversation', () =>
+        updateConversation.run({
+          ...ctx,
+          params: { conversationId: args.conversationId },
+          body: { assigneeId: args.assigneeId },
+        }),
+      ),
+  );
+
+  server.registerTool(
+    'set_conversation_tags',
+    {
+      title: 'Set the tags of a conversation',
+      description:
+        'Replaces the tags of the conversation with `tags` (to add one, pass the current tags and the new one; [] ' +
+        'removes all), like PATCH /api/v1/conversations/{id}. Needs the write scope.',
+      inputSchema: { conversationId: ZConversationId, tags: patchField.tags.unwrap() },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    (args) =>
+      guarded(ctx, 'set_conversation_tags', () =>
+        updateConversation.run({ ...ctx, params: { conversationId: args.conversationId }, body: { tags: args.tags } }),
+      ),
+  );
 
   server.registerTool(
     'get_stats',

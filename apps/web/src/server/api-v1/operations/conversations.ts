@@ -1,15 +1,33 @@
 import { z } from 'zod';
 import { AppError } from '@pocketping/core';
-import { changeConversationStatus } from '@pocketping/conversations';
+import {
+  assignConversation,
+  changeConversationStatus,
+  changeConversationTags,
+  normalizeTags,
+  type TActionAudit,
+} from '@pocketping/conversations';
 import { getApiConversation, getApiKeyMemberId, isStatementTimeout, listApiConversations } from '@pocketping/db';
-import { TAG_MAX_LENGTH, normalizeTag } from '@pocketping/protocol';
+import { MAX_TAGS_PER_CONVERSATION, TAG_MAX_LENGTH, normalizeTag } from '@pocketping/protocol';
 import { apiOperation, type TApiTenantContext } from '../api-route';
 import { apiProblem } from '../problem';
 import type { TWebContext } from '../../context';
 import { conversationPorts } from '../../inbox/realtime';
+import { requestOrigin } from '../../request-origin';
 import { decodeCursor, encodeCursor, one, page, ZApiConversation, ZAuthorName, ZCursor, ZId, ZLimit } from '../schemas';
 
 const ZConversationCursor = z.object({ u: z.iso.datetime(), i: ZId });
+
+/** The list's assignee and tag filters, also the MCP list tool's arguments: one reading of them, `listConversations`. */
+export const ZAssigneeFilter = ZId.describe(
+  "`none`: unassigned; `me`: assigned to the member who created this API key; else a member's user id.",
+);
+export const ZTagFilter = z
+  .string()
+  .trim()
+  .min(1)
+  .max(TAG_MAX_LENGTH)
+  .describe('Only conversations with this tag (any case).');
 
 export const listConversations = apiOperation(
   {
@@ -23,16 +41,8 @@ export const listConversations = apiOperation(
       status: z.enum(['open', 'closed']).optional(),
       projectId: ZId.optional(),
       visitorId: ZId.optional(),
-      assignee: ZId.optional().describe(
-        "`none`: unassigned; `me`: assigned to the member who created this API key; else a member's user id.",
-      ),
-      tag: z
-        .string()
-        .trim()
-        .min(1)
-        .max(TAG_MAX_LENGTH)
-        .optional()
-        .describe('Only conversations with this tag (any case).'),
+      assignee: ZAssigneeFilter.optional(),
+      tag: ZTagFilter.optional(),
       updatedSince: z.iso.datetime({ offset: true }).optional().describe('Only conversations updated at or after.'),
       q: z
         .string()
@@ -87,14 +97,17 @@ async function assigneeFilter(
   if (assignee === undefined) return undefined;
   if (assignee === 'none') return null;
   if (assignee !== 'me') return assignee;
+  return keyMember(app, tenant, '`assignee=me`');
+}
+
+/** Who "me" is for an API key: the member who created it; a key without one (CLI, creator gone) is told so. */
+async function keyMember(app: TWebContext, tenant: TApiTenantContext, said: string, field?: string): Promise<string> {
   const memberId = await getApiKeyMemberId(app.db, tenant.organizationId, tenant.apiKeyId);
-  if (!memberId)
-    throw apiProblem(
-      'unprocessable',
-      '`assignee=me` means the member who created this API key, and this key has none (made by the CLI, or its ' +
-        'creator left the organization): pass their user id instead.',
-    );
-  return memberId;
+  if (memberId) return memberId;
+  const message =
+    `${said} means the member who created this API key, and this key has none (made by the CLI, or its ` +
+    'creator left the organization): pass their user id instead.';
+  throw apiProblem('unprocessable', message, field ? { issues: [{ path: field, message }] } : undefined);
 }
 
 const ZConversationParams = z.strictObject({ conversationId: ZId });
@@ -152,3 +165,76 @@ function statusOperation(status: 'open' | 'closed') {
 
 export const closeConversation = statusOperation('closed');
 export const reopenConversation = statusOperation('open');
+
+export const ZConversationPatch = z
+  .strictObject({
+    assigneeId: ZId.nullable()
+      .optional()
+      .describe(
+        "A member's user id, `me` (the member who created this API key) or null for nobody. A change leaves a note " +
+          'for the team and the chat apps ("API assigned this conversation to Ana") and sends `conversation.assigned`.',
+      ),
+    tags: z
+      .array(z.string().max(200))
+      .max(MAX_TAGS_PER_CONVERSATION)
+      .optional()
+      .describe(
+        `The conversation's tags, replacing the ones it has ([] removes all): trimmed, inner spaces made one, ` +
+          `lower-case, repeats dropped; each 1 to ${TAG_MAX_LENGTH} characters.`,
+      ),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'send at least one field');
+
+/** A refusal of a conversation action about one field of the PATCH body, answered naming that field. */
+async function forField<T>(field: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'unprocessable')
+      throw new AppError('unprocessable', err.message, { issues: [{ path: field, message: err.message }] });
+    throw err;
+  }
+}
+
+export const updateConversation = apiOperation(
+  {
+    operationId: 'updateConversation',
+    method: 'PATCH',
+    path: '/conversations/{conversationId}',
+    tag: 'Conversations',
+    summary: 'Assign a conversation and/or replace its tags',
+    description:
+      'What the inbox does (and `/assign`, `/tag` from a chat app), with the same rules: the assignee must be a ' +
+      'member of the organization, the tags are normalized and limited the same way. Each change is in the audit ' +
+      'log with this API key as its author. Setting what is already there changes nothing. Refused (422, `errors` ' +
+      'names the field) before anything changes when the assignee is not a member or a tag is invalid.',
+    params: ZConversationParams,
+    body: ZConversationPatch,
+    response: one(ZApiConversation),
+    errors: [404, 422],
+  },
+  async ({ app, tenant, params, body, req }) => {
+    const conversation = await loadConversation(app, tenant, params.conversationId);
+    const assigneeId =
+      body.assigneeId === 'me' ? await keyMember(app, tenant, '`assigneeId: "me"`', 'assigneeId') : body.assigneeId;
+    // Bad tags are refused before the assignee is written: a refused request changes nothing.
+    const rawTags = body.tags;
+    const tags = rawTags === undefined ? undefined : await forField('tags', async () => normalizeTags(rawTags));
+    const ports = conversationPorts(app);
+    const audit: TActionAudit = { actorType: 'api_key', actorId: tenant.apiKeyId, origin: requestOrigin(req) };
+    if (assigneeId !== undefined)
+      await forField('assigneeId', () =>
+        assignConversation(ports, tenant.organizationId, {
+          conversationId: conversation.id,
+          assigneeId,
+          actor: { authorName: 'API', source: 'api' },
+          audit,
+        }),
+      );
+    if (tags)
+      await forField('tags', () =>
+        changeConversationTags(ports, tenant.organizationId, { conversationId: conversation.id, set: tags, audit }),
+      );
+    return { data: await loadConversation(app, tenant, conversation.id) };
+  },
+);

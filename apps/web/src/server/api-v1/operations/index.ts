@@ -1,6 +1,12 @@
 import type { TApiHandler } from '../api-route';
 import { listConnections } from './connections';
-import { closeConversation, getConversation, listConversations, reopenConversation } from './conversations';
+import {
+  closeConversation,
+  getConversation,
+  listConversations,
+  reopenConversation,
+  updateConversation,
+} from './conversations';
 import { listMessages, sendMessage } from './messages';
 import { getProject, listProjects } from './projects';
 import { getStats } from './stats';
@@ -29,6 +35,7 @@ export const API_OPERATIONS: TApiHandler[] = [
   getProject,
   listConversations,
   getConversation,
+  updateConversation,
   closeConversation,
   reopenConversation,
   listMessages,

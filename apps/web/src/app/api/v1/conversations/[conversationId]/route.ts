@@ -1,4 +1,5 @@
-// GET /api/v1/conversations/:conversationId — one conversation
-import { getConversation } from '~/server/api-v1/operations/conversations';
+// GET /api/v1/conversations/:conversationId — one conversation; PATCH — assign it, replace its tags
+import { getConversation, updateConversation } from '~/server/api-v1/operations/conversations';
 
 export const GET = getConversation;
+export const PATCH = updateConversation;
