@@ -1,8 +1,8 @@
 import { writeAuditLog, type TAuditOrigin, type TDb } from '@pocketping/db';
 
 /**
- * Who asked for a team action, for its audit entry: given by a caller whose actor the audit log names (the REST API:
- * its key). Absent: the action writes no entry.
+ * Who asked for a team action, for its audit entry: given by a caller whose actor the audit log names (a member in
+ * the dashboard, the REST API: its key; a chat-app command has no member to name). Absent: the action writes no entry.
  */
 export interface TActionAudit {
   actorType: 'user' | 'api_key';

@@ -14,7 +14,7 @@ export interface TAssignConversationInput {
     source: string;
     inbound?: { connectionId: string; externalChatId: string; externalMessageId: string };
   };
-  /** An audit entry `conversation.assigned` for a real change (the REST API: its key). */
+  /** An audit entry `conversation.assigned` for a real change (who: the member in the dashboard, the REST API key). */
   audit?: TActionAudit;
 }
 

@@ -36,7 +36,7 @@ export async function changeConversationTags(
     remove?: readonly string[];
     /** The whole new list, in place of add/remove. */
     set?: readonly string[];
-    /** An audit entry `conversation.tags_changed` for a real change (the REST API: its key). */
+    /** An audit entry `conversation.tags_changed` for a real change (the member in the dashboard, the REST API key). */
     audit?: TActionAudit;
   },
 ): Promise<{ changed: boolean; tags: string[] }> {

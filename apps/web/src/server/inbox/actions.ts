@@ -11,7 +11,7 @@ import { LIMITS, type TMessage } from '@pocketping/protocol';
 import type { TWebContext } from '../context';
 import type { TSessionUser } from '../auth/session';
 import { conversationPorts } from './realtime';
-import { conversationExists } from '@pocketping/db';
+import { conversationExists, type TAuditOrigin } from '@pocketping/db';
 
 /**
  * What the dashboard does to a conversation: the conversation actions of @pocketping/conversations (the same ones a
@@ -24,7 +24,13 @@ interface TScope {
   projectId: string;
   conversationId: string;
   user: TSessionUser;
+  /** The request's address and User-Agent: an action that is audited (assignment, tags) writes them. */
+  origin?: TAuditOrigin;
 }
+
+/** The audit input of an action done by the signed-in member (none without the request's origin). */
+const memberAudit = (s: TScope) =>
+  s.origin ? { audit: { actorType: 'user' as const, actorId: s.user.id, origin: s.origin } } : {};
 
 /** The conversation of this project (read inside the tenant), or not_found. */
 async function loadConversation(s: TScope): Promise<{ id: string }> {
@@ -108,6 +114,7 @@ export async function setAssignee(
     conversationId: conversation.id,
     assigneeId,
     actor: { authorName: operatorName(s.user), source: 'web' },
+    ...memberAudit(s),
   });
   return { assigneeId, changed };
 }
@@ -122,5 +129,6 @@ export async function setTags(
     conversationId: conversation.id,
     ...(input.add ? { add: input.add } : {}),
     ...(input.remove ? { remove: input.remove } : {}),
+    ...memberAudit(s),
   });
 }

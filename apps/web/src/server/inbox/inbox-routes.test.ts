@@ -502,6 +502,12 @@ describe('assignment and tags', () => {
     expect(took.json).toEqual({ assigneeId: agent.id, changed: true });
     const trace = await db.message.findFirstOrThrow({ where: { conversationId: one.id, visibility: 'internal' } });
     expect(trace).toMatchObject({ authorName: 'Hal Agent', body: 'assigned this conversation to Hal Agent' });
+    // The audit log names the member who did it.
+    expect(
+      await db.auditLog.findFirst({
+        where: { organizationId: org.id, action: 'conversation.assigned', targetId: one.id },
+      }),
+    ).toMatchObject({ actorType: 'user', actorId: agent.id });
     await waitForRelay(
       (r) =>
         r.room === `dash:org:${org.id}` &&
@@ -540,6 +546,11 @@ describe('assignment and tags', () => {
       body: { add: ['  Refund  Request', 'VIP'] },
     });
     expect(tagged.json).toEqual({ tags: ['refund request', 'vip'], changed: true });
+    expect(
+      await db.auditLog.findFirst({
+        where: { organizationId: org.id, action: 'conversation.tags_changed', targetId: two.id },
+      }),
+    ).toMatchObject({ actorType: 'user', actorId: agent.id });
     const bad = await env.call(tagsRoute.POST, {
       params: convParams(g, two.id),
       cookie: g.agentCookie,

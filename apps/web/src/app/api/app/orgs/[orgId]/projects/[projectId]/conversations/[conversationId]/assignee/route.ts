@@ -12,9 +12,9 @@ const ZBody = z.strictObject({ assigneeId: z.string().min(1).max(64).nullable() 
 
 export const POST = orgRoute(
   { role: 'agent', params: ZParams, body: ZBody },
-  async ({ app, user, organizationId, params, body }) =>
+  async ({ app, user, organizationId, origin, params, body }) =>
     setAssignee(
-      { app, user, organizationId, projectId: params.projectId, conversationId: params.conversationId },
+      { app, user, organizationId, origin, projectId: params.projectId, conversationId: params.conversationId },
       body.assigneeId,
     ),
 );

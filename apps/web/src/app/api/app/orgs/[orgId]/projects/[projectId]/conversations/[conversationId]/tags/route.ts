@@ -16,6 +16,9 @@ const ZBody = z
 
 export const POST = orgRoute(
   { role: 'agent', params: ZParams, body: ZBody },
-  async ({ app, user, organizationId, params, body }) =>
-    setTags({ app, user, organizationId, projectId: params.projectId, conversationId: params.conversationId }, body),
+  async ({ app, user, organizationId, origin, params, body }) =>
+    setTags(
+      { app, user, organizationId, origin, projectId: params.projectId, conversationId: params.conversationId },
+      body,
+    ),
 );
