@@ -279,6 +279,10 @@ describe('inbox alerts and the visitor context', () => {
     await desktop.waitFor({ timeout: 15_000 });
     expect(await desktop.isChecked()).toBe(true);
     await page.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
+    // A second inbox tab of the same browser: one notification between them, not one each.
+    const tab2 = await ctx.newPage();
+    await tab2.goto(page.url());
+    await tab2.locator('.inbox-live[data-state=live]').waitFor({ timeout: 15_000 });
 
     const now = Date.now();
     const visitor = await connectVisitor(realtimeUrl, {
@@ -295,9 +299,19 @@ describe('inbox alerts and the visitor context', () => {
     });
     const sent = await visitor.send('Is the blue mug in stock?');
     if (!sent.ok) throw new Error('visitor send failed');
+    const notes = async () =>
+      (
+        await Promise.all(
+          [page, tab2].map((p) => p.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes)),
+        )
+      ).flat();
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes), { timeout: 15_000 })
+      .poll(notes, { timeout: 15_000 })
       .toEqual([{ title: `Visitor #${visitor.session.visitorId.slice(-4)}`, body: 'Is the blue mug in stock?' }]);
+    // (The other tab had the same event: given time, it still shows nothing.)
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await notes()).toHaveLength(1);
+    await tab2.close();
 
     await page.goto(`${webUrl}/app/o/${organizationId}/p/${project.id}/inbox/${sent.message.conversationId}`);
     const clock = page.getByTestId('visitor-local-time');

@@ -27,6 +27,29 @@ export function notificationPermission(): NotificationPermission | 'unsupported'
   return typeof window !== 'undefined' && 'Notification' in window ? Notification.permission : 'unsupported';
 }
 
+const ALERTED_KEY = 'pocketping:alerted';
+
+/**
+ * One alert per visitor message in this browser, however many inbox tabs are open (each receives the same event):
+ * the first tab to claim the message alerts, the others stay quiet. The claim is a short list of recent keys in
+ * localStorage, read and written under a Web Lock, so two tabs never both win; without the Locks API a rare race can
+ * let two through, and without storage every tab alerts (rather than none).
+ */
+export async function claimAlert(key: string): Promise<boolean> {
+  const claim = (): boolean => {
+    try {
+      const stored: unknown = JSON.parse(localStorage.getItem(ALERTED_KEY) ?? '[]');
+      const recent = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === 'string') : [];
+      if (recent.includes(key)) return false;
+      localStorage.setItem(ALERTED_KEY, JSON.stringify([...recent.slice(-49), key]));
+      return true;
+    } catch {
+      return true;
+    }
+  };
+  return 'locks' in navigator ? navigator.locks.request(ALERTED_KEY, claim) : claim();
+}
+
 let audio: AudioContext | null = null;
 
 /** A short two-tone chime made on the spot (no file, no network); silent where audio is not allowed yet. */

@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { api } from '~/lib/api-client';
 import {
   ALERTS_CHANGED_EVENT,
+  claimAlert,
   loadBrowserAlerts,
   notificationPermission,
   playChime,
@@ -127,6 +128,8 @@ export function InboxLive({
       if (!prefs) return;
       const desktop = prefs.desktop && notificationPermission() === 'granted';
       if (!desktop && !prefs.sound) return;
+      // Another open inbox tab of this browser may have announced it already.
+      if (!(await claimAlert(`${event.conversationId}:${event.seq}`))) return;
       const href = `/app/o/${orgId}/p/${event.projectId}/inbox/${event.conversationId}`;
       api<{ alert: { title: string; body: string } }>(
         `/api/app/orgs/${orgId}/projects/${event.projectId}/conversations/${event.conversationId}/alert?seq=${event.seq}`,
