@@ -38,8 +38,15 @@ export function isStatementTimeout(err: unknown): boolean {
 /** The engine-free Prisma client over node-postgres (the query compiler is WebAssembly; no native engine). */
 export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}): TDb {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter, transactionOptions: DEFAULT_TRANSACTION_OPTIONS });
 }
+
+/**
+ * Every transaction's bounds unless it sets its own. Prisma's defaults (2 s to get a connection, 5 s to finish) fail
+ * a transaction that only had to wait its turn for one of the pool's connections under a burst on a busy machine;
+ * these still end a stuck one.
+ */
+export const DEFAULT_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** True when a Prisma error is a unique-constraint violation. */
 export function isUniqueViolation(err: unknown): boolean {

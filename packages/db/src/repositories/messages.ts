@@ -52,12 +52,6 @@ export interface TAppendMessageResult {
 class Duplicate extends Error {}
 
 /**
- * Writers of one conversation queue on its row lock: under a burst (and a busy machine) the wait for a pooled
- * connection can pass Prisma's 2 s default, which would fail a write that only had to wait its turn.
- */
-const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
-
-/**
  * Stores a message and its deliveries atomically (transactional outbox, docs/design.md §1):
  * take the next seq with UPDATE … RETURNING (the row lock serialises writers of a conversation), insert the
  * message, insert one outbox row per connection. A repeated clientId or inbound platform id is a duplicate:
@@ -227,7 +221,7 @@ export async function appendMessage(
         }
       }
       return { message: toMessageDto({ ...message, attachments }), duplicate: false, outbox };
-    }, TX_OPTIONS);
+    });
   } catch (err) {
     if (err instanceof Duplicate || isUniqueViolation(err)) {
       const existing = await findDuplicate(db, organizationId, input);
