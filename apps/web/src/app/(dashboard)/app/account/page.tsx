@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { AccountHeader } from './account-header';
 import { getUserProfile, listMembershipsOfUser } from '@pocketping/db';
 import { redirect } from 'next/navigation';
 import { getContext } from '~/server/context';
@@ -16,19 +16,9 @@ export default async function ProfilePage() {
   const { db } = getContext();
   const [profile, memberships] = await Promise.all([getUserProfile(db, user.id), listMembershipsOfUser(db, user.id)]);
   if (!profile) redirect('/login?next=/app/account');
-  const back = memberships[0] ? `/app/o/${memberships[0].organization.id}` : '/app';
   return (
     <main className="dash-main account-page">
-      <p>
-        <Link href={back}>← Back to the dashboard</Link>
-      </p>
-      <h1>Your profile</h1>
-      <nav className="row account-tabs" aria-label="Account">
-        <Link href="/app/account" aria-current="page">
-          Profile
-        </Link>
-        <Link href="/app/account/notifications">Notification settings</Link>
-      </nav>
+      <AccountHeader title="Your profile" current="/app/account" memberships={memberships} />
       <ProfileClient initial={profileView(profile)} />
     </main>
   );

@@ -170,19 +170,16 @@ function IdentityCard({ profile, onChange }: { profile: TProfileView; onChange(p
         </div>
       </div>
       <form className="stack" onSubmit={(e) => void saveName(e)} aria-label="Change name" noValidate>
-        <label className="field">
-          <span>Name</span>
-          <input
-            type="text"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            maxLength={80}
-            autoComplete="name"
-            {...fieldA11y(errors, 'name', 'name-hint')}
-          />
-          <small id="name-hint">Shown to your teammates, next to your replies. Up to 80 characters.</small>
-          <FieldError errors={errors} name="name" />
-        </label>
+        <TextField
+          label="Name"
+          name="name"
+          value={name}
+          onChange={setName}
+          errors={errors}
+          autoComplete="name"
+          maxLength={80}
+          hint="Shown to your teammates, next to your replies. Up to 80 characters."
+        />
         <div>
           <button type="submit" className="btn" disabled={busy || name.trim() === (profile.name ?? '')}>
             Save name
@@ -223,30 +220,26 @@ function EmailCard({ profile, onChange }: { profile: TProfileView; onChange(p: T
         </p>
       ) : null}
       <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Change email" noValidate>
-        <label className="field">
-          <span>New email</span>
-          <input
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            autoComplete="email"
-            required
-            {...fieldA11y(errors, 'email')}
-          />
-          <FieldError errors={errors} name="email" />
-        </label>
+        <TextField
+          label="New email"
+          name="email"
+          type="email"
+          value={email}
+          onChange={setEmail}
+          errors={errors}
+          autoComplete="email"
+          required
+        />
         {profile.hasPassword ? (
-          <label className="field">
-            <span>Current password</span>
-            <input
-              type="password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              autoComplete="current-password"
-              {...fieldA11y(errors, 'currentPassword')}
-            />
-            <FieldError errors={errors} name="currentPassword" />
-          </label>
+          <TextField
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            errors={errors}
+            autoComplete="current-password"
+          />
         ) : null}
         <div>
           <button type="submit" className="btn" disabled={busy || email.trim() === ''}>
@@ -289,29 +282,25 @@ function PasswordCard({ hasPassword, email }: { hasPassword: boolean; email: str
     <section className="card stack" aria-labelledby="profile-password">
       <h2 id="profile-password">Password</h2>
       <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Change password" noValidate>
-        <label className="field">
-          <span>Current password</span>
-          <input
-            type="password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-            autoComplete="current-password"
-            {...fieldA11y(errors, 'currentPassword')}
-          />
-          <FieldError errors={errors} name="currentPassword" />
-        </label>
-        <label className="field">
-          <span>New password</span>
-          <input
-            type="password"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-            autoComplete="new-password"
-            {...fieldA11y(errors, 'newPassword', 'new-password-hint')}
-          />
-          <small id="new-password-hint">At least 10 characters. Your other devices are signed out.</small>
-          <FieldError errors={errors} name="newPassword" />
-        </label>
+        <TextField
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          value={current}
+          onChange={setCurrent}
+          errors={errors}
+          autoComplete="current-password"
+        />
+        <TextField
+          label="New password"
+          name="newPassword"
+          type="password"
+          value={next}
+          onChange={setNext}
+          errors={errors}
+          autoComplete="new-password"
+          hint="At least 10 characters. Your other devices are signed out."
+        />
         <div>
           <button type="submit" className="btn" disabled={busy || current === '' || next === ''}>
             Change password
@@ -320,5 +309,44 @@ function PasswordCard({ hasPassword, email }: { hasPassword: boolean; email: str
       </form>
       <Status status={status} testId="profile-password-status" />
     </section>
+  );
+}
+
+/** A labelled input of these forms: the server's error for `name` under it, and an optional hint it refers to. */
+function TextField({
+  label,
+  name,
+  value,
+  onChange,
+  errors,
+  hint,
+  type = 'text',
+  ...input
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  errors: Partial<Record<string, string>>;
+  hint?: string;
+  type?: 'text' | 'email' | 'password';
+  autoComplete: string;
+  maxLength?: number;
+  required?: boolean;
+}) {
+  const hintId = hint ? `${name}-hint` : undefined;
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type={type}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...input}
+        {...fieldA11y(errors, name, hintId)}
+      />
+      {hint ? <small id={hintId}>{hint}</small> : null}
+      <FieldError errors={errors} name={name} />
+    </label>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { AccountHeader } from '../account-header';
 import { getNotificationPreferences, listMembershipsOfUser } from '@pocketping/db';
 import { getContext } from '~/server/context';
 import { requirePageUser } from '~/server/page-guard';
@@ -18,19 +18,9 @@ export default async function NotificationSettingsPage() {
     getNotificationPreferences(db, user.id),
     listMembershipsOfUser(db, user.id),
   ]);
-  const back = memberships[0] ? `/app/o/${memberships[0].organization.id}` : '/app';
   return (
     <main className="dash-main account-page">
-      <p>
-        <Link href={back}>← Back to the dashboard</Link>
-      </p>
-      <h1>Notification settings</h1>
-      <nav className="row account-tabs" aria-label="Account">
-        <Link href="/app/account">Profile</Link>
-        <Link href="/app/account/notifications" aria-current="page">
-          Notification settings
-        </Link>
-      </nav>
+      <AccountHeader title="Notification settings" current="/app/account/notifications" memberships={memberships} />
       <p className="muted">
         Emails go to <strong>{user.email}</strong>. Each project chooses after how many minutes a waiting visitor is
         announced (project settings).
